@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: MIT
+# netctl: one plain Makefile. `make` builds ./netctl; `make check` installs
+# what is missing, builds and runs every test; `make asan` does the same
+# under AddressSanitizer and UBSan. Quiet unless V=1; WERROR=1 (CI) turns
+# warnings into errors.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := jansson libcurl libmicrohttpd sqlite3 ncursesw libedit libcrypto
+
+# BUILD holds objects; the asan build uses its own tree and binary.
+BUILD ?= build
+BIN ?= netctl
+
+CFLAGS ?= -O2 -g
+NC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+	-Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -fno-common -MMD -MP \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+ifeq ($(WERROR),1)
+NC_CFLAGS += -Werror
+endif
+ifeq ($(SAN),1)
+NC_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+NC_LDFLAGS += -fsanitize=address,undefined
+endif
+LDLIBS_ALL := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+LIB_SRCS := $(sort $(wildcard lib/*/*.c))
+CLI_SRCS := $(sort $(wildcard cli/*.c) $(wildcard tui/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+DEPS_STAMP := .deps.stamp
+
+.PHONY: all check unit integration asan install uninstall clean deps demo fmt
+
+all: $(BIN)
+
+$(BIN): $(CLI_OBJS) $(BUILD)/libnetctl.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $(NC_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnetctl.a $(LDLIBS_ALL)
+
+$(BUILD)/libnetctl.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnetctl.a
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a \
+		$(LDLIBS_ALL) -lcmocka
+
+# The stamp makes a fresh machine install its packages once, not every run.
+$(DEPS_STAMP): scripts/install-deps
+	$(Q)./scripts/install-deps
+	@touch $@
+
+deps:
+	$(Q)./scripts/install-deps
+	@touch $(DEPS_STAMP)
+
+# check: every test, unit and integration, through one runner that ends on
+# the line "N passed, N failed".
+check: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	$(Q)NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run $(TESTS)
+
+unit: $(BIN) $(UNIT_BINS)
+	$(Q)NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run unit
+
+integration: $(BIN)
+	$(Q)NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run integration
+
+asan: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/netctl SAN=1 check
+
+demo: $(DEPS_STAMP) $(BIN)
+	$(Q)scripts/demo
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/netctl
+	for m in $(wildcard man/*.1); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in $(wildcard man/*.7); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man7/; done
+	for m in $(wildcard man/*.8); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
+	$(if $(wildcard completions/netctl.bash),install -m 0644 completions/netctl.bash \
+		$(DESTDIR)$(BASHCOMPDIR)/netctl)
+	$(if $(wildcard completions/_netctl),install -m 0644 completions/_netctl \
+		$(DESTDIR)$(ZSHCOMPDIR)/_netctl)
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/netctl $(DESTDIR)$(BASHCOMPDIR)/netctl \
+		$(DESTDIR)$(ZSHCOMPDIR)/_netctl
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
+
+fmt:
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard lib/*/*.h cli/*.h tui/*.h)
+
+clean:
+	rm -rf build $(BIN)
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_STORE_STORE_H
+#define NC_STORE_STORE_H
+
+/*
+ * The store: the one interface to persistent state, with backends behind a
+ * table of functions (SQLite now; PostgreSQL later for scale-out, so the
+ * SQL stays portable). Every function returns 0 or a negative NC_ERR_*.
+ *
+ * Concurrency: a store may be used from several threads. Each call is
+ * atomic. nc_store_begin() opens a transaction that makes the calls up to
+ * the matching commit or rollback one atomic change; it holds the store's
+ * lock for the calling thread until then, and nests (inner begin/commit
+ * pairs are savepoints: an inner rollback undoes only its part).
+ *
+ * Keys: tenants by id; tokens by id; devices (edges and connectors) by a
+ * serial unique across both kinds and all tenants; peerings by (tenant,
+ * name); links by (tenant, peering, a, b, tunnel_index) with a < b.
+ * A `tenant` argument of NULL means "any tenant" (admin scope); otherwise
+ * an object of another tenant is NC_ERR_NOTFOUND, exactly as if absent.
+ *
+ * Out-structs are filled on success only; arrays returned through
+ * `**out` are heap, owned by the caller, freed with free() or the
+ * matching nc_<noun>_array_free(), and NULL when *n is 0.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model/model.h"
+
+struct nc_errinfo;
+struct nc_store;
+
+#define NC_STORE_SCHEMA_VERSION 1
+#define NC_PAGE_DEFAULT 100
+#define NC_PAGE_MAX 1000
+
+/* Keyset paging: items after `cursor` (exclusive; "" = from the start) in
+ * key order, at most `limit` (0 = NC_PAGE_DEFAULT, capped at NC_PAGE_MAX).
+ * next_cursor is "" when there are no more. */
+struct nc_page {
+	size_t limit;
+	char cursor[160];
+	char next_cursor[160];
+};
+
+struct nc_edge_filter {
+	const char *tenant;		/* NULL = any */
+	int kind;			/* -1 = any, else enum nc_edge_kind */
+	const char *region;		/* NULL = any; exact */
+};
+
+struct nc_connector_filter {
+	const char *tenant;		/* NULL = any */
+	int status;			/* -1 = any, else enum nc_status */
+	const char *region;		/* NULL = any; exact */
+	const char *hub;		/* NULL = any; "" = standalone only */
+	const char *name_contains;	/* NULL = any; case-insensitive substring */
+};
+
+struct nc_sync_filter {
+	const char *tenant;		/* NULL = any */
+	int state;			/* -1 = any, else enum nc_sync_state */
+};
+
+/*
+ * Opens the SQLite store at path, creating it (mode 0600) if absent, in WAL
+ * mode with foreign keys on and a busy timeout, and applies pending
+ * migrations in one transaction. Refuses, with ei saying why and without
+ * changing the file: a file that is not SQLite or is corrupt (NC_ERR_STORE),
+ * a SQLite file of another application or a schema newer than
+ * NC_STORE_SCHEMA_VERSION (NC_ERR_SCHEMA), an unwritable location
+ * (NC_ERR_IO).
+ */
+int nc_store_open_sqlite(const char *path, struct nc_store **out, struct nc_errinfo *ei);
+/* Closes the store; NULL is a no-op. No transaction may be open. */
+void nc_store_close(struct nc_store *st);
+/* The schema version of the open store. */
+int nc_store_schema_version(struct nc_store *st, int *out);
+
+int nc_store_begin(struct nc_store *st);
+int nc_store_commit(struct nc_store *st);
+/* Undoes the innermost open transaction; always releases its level. */
+void nc_store_rollback(struct nc_store *st);
+
+/* Tenants. insert: NC_ERR_EXISTS for a used id. */
+int nc_store_tenant_insert(struct nc_store *st, const struct nc_tenant *t);
+int nc_store_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out);
+int nc_store_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n);
+
+/* Tokens. tenant "" = a global (admin) token. */
+int nc_store_token_insert(struct nc_store *st, const struct nc_token *t);
+int nc_store_token_get(struct nc_store *st, const char *id, struct nc_token *out);
+int nc_store_token_get_by_hash(struct nc_store *st, const char *hash, struct nc_token *out);
+/* tenant NULL = all tokens; "" = global ones; else that tenant's. */
+int nc_store_token_list(struct nc_store *st, const char *tenant, struct nc_token **out, size_t *n);
+int nc_store_token_revoke(struct nc_store *st, const char *id);
+int nc_store_token_count(struct nc_store *st, size_t *n);
+
+/*
+ * Devices: the kind and tenant of a serial, whichever table holds it.
+ * NC_ERR_NOTFOUND when no device has it (or only another tenant's).
+ */
+int nc_store_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
+			   enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
+/* Records a device's public key and last-seen time (0 leaves it). */
+int nc_store_device_touch(struct nc_store *st, const char *serial, const char *public_key,
+			  int64_t last_seen);
+
+/* Edges. insert: NC_ERR_EXISTS when any device has the serial;
+ * NC_ERR_NOTFOUND when the tenant does not exist. update replaces every
+ * field but serial, tenant, public_key, last_seen and created_at. */
+int nc_store_edge_insert(struct nc_store *st, const struct nc_edge *e);
+int nc_store_edge_update(struct nc_store *st, const struct nc_edge *e);
+int nc_store_edge_get(struct nc_store *st, const char *tenant, const char *serial,
+		      struct nc_edge *out);
+/* Deletes the edge with its memberships, links and sync state.
+ * NC_ERR_CONFLICT while connectors name it as their hub or a peering
+ * names it as its hub. */
+int nc_store_edge_delete(struct nc_store *st, const char *tenant, const char *serial);
+int nc_store_edge_list(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
+		       struct nc_edge **out, size_t *n);
+
+/* Connectors. As edges; hub_edge must name an edge of the same tenant
+ * (NC_ERR_NOTFOUND otherwise). update also leaves status alone: use
+ * nc_store_connector_set_status. */
+int nc_store_connector_insert(struct nc_store *st, const struct nc_connector *c);
+int nc_store_connector_update(struct nc_store *st, const struct nc_connector *c);
+int nc_store_connector_set_status(struct nc_store *st, const char *serial, enum nc_status s);
+int nc_store_connector_get(struct nc_store *st, const char *tenant, const char *serial,
+			   struct nc_connector *out);
+/* Deletes the connector with its memberships, links and sync state. */
+int nc_store_connector_delete(struct nc_store *st, const char *tenant, const char *serial);
+int nc_store_connector_list(struct nc_store *st, const struct nc_connector_filter *f,
+			    struct nc_page *pg, struct nc_connector **out, size_t *n);
+/* counts[s] = number of connectors in status s (array of 6). */
+int nc_store_connector_count(struct nc_store *st, const char *tenant, size_t counts[6]);
+
+/* Peering groups. update replaces topology, protocol, dual_tunnel, hub.
+ * delete removes its members and links. */
+int nc_store_peering_insert(struct nc_store *st, const struct nc_peering *p);
+int nc_store_peering_update(struct nc_store *st, const struct nc_peering *p);
+int nc_store_peering_get(struct nc_store *st, const char *tenant, const char *name,
+			 struct nc_peering *out);
+int nc_store_peering_delete(struct nc_store *st, const char *tenant, const char *name);
+int nc_store_peering_list(struct nc_store *st, const char *tenant, struct nc_peering **out,
+			  size_t *n);
+
+/* Members. insert: NC_ERR_EXISTS if already a member; NC_ERR_NOTFOUND if
+ * the peering or the device (in that tenant) does not exist. delete
+ * removes the member's links in that peering too. */
+int nc_store_member_insert(struct nc_store *st, const struct nc_member *m);
+int nc_store_member_delete(struct nc_store *st, const char *tenant, const char *peering,
+			   const char *serial);
+int nc_store_member_list(struct nc_store *st, const char *tenant, const char *peering,
+			 struct nc_member **out, size_t *n);
+/* The memberships of one device, in every peering of its tenant. */
+int nc_store_member_list_by_device(struct nc_store *st, const char *serial,
+				   struct nc_member **out, size_t *n);
+
+/* Links. insert: a and b must be members (NC_ERR_NOTFOUND), NC_ERR_EXISTS
+ * for a duplicate key; NC_ERR_INVAL unless a < b. delete removes every
+ * tunnel index of the pair; NC_ERR_NOTFOUND when there is none. */
+int nc_store_link_insert(struct nc_store *st, const struct nc_link *l);
+int nc_store_link_delete(struct nc_store *st, const char *tenant, const char *peering,
+			 const char *a, const char *b);
+int nc_store_link_list(struct nc_store *st, const char *tenant, const char *peering,
+		       struct nc_link **out, size_t *n);
+/* Every link, in every peering, with serial at either end. */
+int nc_store_link_list_by_device(struct nc_store *st, const char *serial, struct nc_link **out,
+				 size_t *n);
+int nc_store_link_set_status(struct nc_store *st, const char *tenant, const char *peering,
+			     const char *a, const char *b, int tunnel_index,
+			     enum nc_link_status status);
+/* True (1) in *used when an SPI is held by any link of the tenant. */
+int nc_store_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
+
+/* Sync state, keyed by (serial, tenant). put inserts or replaces all of
+ * it. get: NC_ERR_NOTFOUND when the device has none yet. */
+int nc_store_sync_put(struct nc_store *st, const struct nc_sync *s);
+int nc_store_sync_get(struct nc_store *st, const char *serial, const char *tenant,
+		      struct nc_sync *out);
+int nc_store_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
+		       struct nc_sync **out, size_t *n);
+/* counts[s] = number of device sync states in state s (array of 4). */
+int nc_store_sync_count(struct nc_store *st, const char *tenant, size_t counts[4]);
+
+#endif
