@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_UTIL_CRYPTO_H
+#define NC_UTIL_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Hashing, randomness and constant-time comparison. crypto.c is the only file
+ * of netctl that includes OpenSSL headers; everything else goes through here.
+ */
+
+/*
+ * Lowercase hex SHA-256 of len bytes at data (which may be NULL when len is 0)
+ * into hex, 64 digits and a NUL. 0, NC_ERR_INVAL if data is NULL with len > 0, or
+ * NC_ERR_INTERNAL if OpenSSL fails; hex is "" on error.
+ */
+int nc_crypto_sha256_hex(const void *data, size_t len, char hex[65]);
+
+/* len bytes from OpenSSL's CSPRNG into buf. 0, or NC_ERR_INTERNAL if it fails. */
+int nc_crypto_random(void *buf, size_t len);
+
+/*
+ * Whether len bytes at a and b are equal, in time that depends on len only:
+ * use it for tokens, MACs and hashes. Equal when len is 0.
+ */
+bool nc_crypto_equal(const void *a, const void *b, size_t len);
+
+/* len bytes at data as lowercase hex into out, which holds 2 * len + 1 bytes (NUL included). */
+void nc_hex_encode(const void *data, size_t len, char *out);
+
+/*
+ * nbytes random bytes as 2 * nbytes lowercase hex digits and a NUL into out
+ * (outsize bytes), for tokens and keys. NC_ERR_INVAL if out is too small,
+ * NC_ERR_INTERNAL if the CSPRNG fails; out is "" on error.
+ */
+int nc_crypto_random_hex(size_t nbytes, char *out, size_t outsize);
+
+#endif
