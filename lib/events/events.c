@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+#include "events.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../util/xmalloc.h"
+
+/* A slot keeps what filters look at beside the rendered text. */
+struct slot {
+	uint64_t id;
+	char type[32];
+	char tenant[64];
+	char device[64];
+	char *text;
+};
+
+struct nc_events {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct slot *ring;
+	size_t cap;
+	uint64_t last;		/* newest id; slot of id i is (i - 1) % cap */
+	bool closed;
+};
+
+struct nc_events *nc_events_new(size_t capacity)
+{
+	struct nc_events *ev = nc_xcalloc(1, sizeof(*ev));
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&ev->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ev->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	ev->cap = capacity ? capacity : 1;
+	ev->ring = nc_xcalloc(ev->cap, sizeof(*ev->ring));
+	return ev;
+}
+
+void nc_events_close(struct nc_events *ev)
+{
+	pthread_mutex_lock(&ev->lock);
+	ev->closed = true;
+	pthread_cond_broadcast(&ev->cond);
+	pthread_mutex_unlock(&ev->lock);
+}
+
+void nc_events_free(struct nc_events *ev)
+{
+	if (!ev)
+		return;
+	for (size_t i = 0; i < ev->cap; i++)
+		free(ev->ring[i].text);
+	free(ev->ring);
+	pthread_cond_destroy(&ev->cond);
+	pthread_mutex_destroy(&ev->lock);
+	free(ev);
+}
+
+static void iso_now(char *buf, size_t n)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+
+	snprintf(buf + k, n - k, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
+}
+
+uint64_t nc_events_emit(struct nc_events *ev, const char *type, const char *tenant,
+			const char *device, json_t *fields)
+{
+	json_t *o = json_object();
+	char ts[32];
+	struct slot *s;
+	uint64_t id;
+	char *text;
+
+	iso_now(ts, sizeof(ts));
+	pthread_mutex_lock(&ev->lock);
+	id = ev->last + 1;
+	/* Render under the lock so ids and text agree; the object is small. */
+	json_object_set_new(o, "id", json_integer((json_int_t)id));
+	json_object_set_new(o, "ts", json_string(ts));
+	json_object_set_new(o, "type", json_string(type));
+	if (tenant && *tenant)
+		json_object_set_new(o, "tenant", json_string(tenant));
+	if (device && *device)
+		json_object_set_new(o, "device", json_string(device));
+	if (fields)
+		json_object_update_missing(o, fields);
+	text = json_dumps(o, JSON_COMPACT);
+	s = &ev->ring[(id - 1) % ev->cap];
+	free(s->text);
+	s->id = id;
+	snprintf(s->type, sizeof(s->type), "%s", type);
+	snprintf(s->tenant, sizeof(s->tenant), "%s", tenant ? tenant : "");
+	snprintf(s->device, sizeof(s->device), "%s", device ? device : "");
+	s->text = text;
+	ev->last = id;
+	pthread_cond_broadcast(&ev->cond);
+	pthread_mutex_unlock(&ev->lock);
+	json_decref(o);
+	json_decref(fields);
+	return id;
+}
+
+/* True when name is one of the comma-separated names in list. */
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+static bool passes(const struct slot *s, const struct nc_event_filter *f)
+{
+	if (!f)
+		return true;
+	if (f->tenant && strcmp(f->tenant, s->tenant) != 0)
+		return false;
+	if (f->device && strcmp(f->device, s->device) != 0)
+		return false;
+	return !f->types || in_list(f->types, s->type);
+}
+
+size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_event_filter *f,
+		      struct nc_event *out, size_t max, int timeout_ms, bool *gap,
+		      uint64_t *next)
+{
+	struct timespec dl;
+	uint64_t oldest, id;
+	size_t n = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += timeout_ms / 1000;
+	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (dl.tv_nsec >= 1000000000) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000;
+	}
+	*gap = false;
+	pthread_mutex_lock(&ev->lock);
+	if (after > ev->last)
+		after = ev->last;
+	for (;;) {
+		oldest = ev->last >= ev->cap ? ev->last - ev->cap + 1 : 1;
+		if (after + 1 < oldest) {
+			*gap = true;
+			after = oldest - 1;
+		}
+		for (id = after + 1; id <= ev->last && n < max; id++) {
+			const struct slot *s = &ev->ring[(id - 1) % ev->cap];
+
+			if (passes(s, f)) {
+				out[n].id = id;
+				out[n].text = nc_xstrdup(s->text);
+				n++;
+			}
+		}
+		after = id - 1;
+		if (n > 0 || ev->closed || timeout_ms <= 0)
+			break;
+		if (pthread_cond_timedwait(&ev->cond, &ev->lock, &dl) == ETIMEDOUT)
+			timeout_ms = 0;
+	}
+	pthread_mutex_unlock(&ev->lock);
+	*next = after;
+	return n;
+}
+
+uint64_t nc_events_last_id(struct nc_events *ev)
+{
+	uint64_t id;
+
+	pthread_mutex_lock(&ev->lock);
+	id = ev->last;
+	pthread_mutex_unlock(&ev->lock);
+	return id;
+}
+
+void nc_event_array_clear(struct nc_event *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].text);
+		v[i].text = NULL;
+	}
+}

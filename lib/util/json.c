@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+#include "json.h"
+
+#include <string.h>
+
+#include "../model/model.h"
+#include "err.h"
+
+/* "path.key" or "key" into buf. */
+static const char *fname(char *buf, size_t n, const char *path, const char *key)
+{
+	if (path && *path)
+		snprintf(buf, n, "%s.%s", path, key);
+	else
+		snprintf(buf, n, "%s", key);
+	return buf;
+}
+
+static const char *jtype(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number with a fraction";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+/* Looks key up; 1 found, 0 absent (fine), or the error for a required one. */
+static int lookup(const json_t *obj, const char *key, bool required, const char *path,
+		  struct nc_errinfo *ei, json_t **v, char *f, size_t fn)
+{
+	fname(f, fn, path, key);
+	*v = json_object_get(obj, key);
+	if (*v)
+		return 1;
+	if (required)
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s is required", f);
+	return 0;
+}
+
+int nc_json_only(const json_t *obj, const char *const *allowed, const char *path,
+		 struct nc_errinfo *ei)
+{
+	const char *key;
+	json_t *v;
+	char f[128];
+
+	json_object_foreach((json_t *)obj, key, v) {
+		size_t i;
+
+		for (i = 0; allowed[i]; i++) {
+			if (strcmp(allowed[i], key) == 0)
+				break;
+		}
+		if (!allowed[i])
+			return nc_fail(ei, NC_ERR_INVAL, fname(f, sizeof(f), path, key),
+				       "unknown field `%s'", f);
+	}
+	return 0;
+}
+
+static int str_common(const json_t *obj, const char *key, char *buf, size_t n, bool required,
+		      bool null_ok, const char *path, struct nc_errinfo *ei)
+{
+	char f[128];
+	json_t *v;
+	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
+
+	if (ret <= 0)
+		return ret;
+	if (null_ok && json_is_null(v)) {
+		buf[0] = '\0';
+		return 1;
+	}
+	if (!json_is_string(v))
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be a string%s, not %s", f,
+			       null_ok ? " or null" : "", jtype(v));
+	if (json_string_length(v) >= n)
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s is longer than %zu bytes", f, n - 1);
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s contains a NUL character", f);
+	memcpy(buf, json_string_value(v), json_string_length(v) + 1);
+	return 1;
+}
+
+int nc_json_str(const json_t *obj, const char *key, char *buf, size_t n, bool required,
+		const char *path, struct nc_errinfo *ei)
+{
+	return str_common(obj, key, buf, n, required, false, path, ei);
+}
+
+int nc_json_str_or_null(const json_t *obj, const char *key, char *buf, size_t n,
+			bool required, const char *path, struct nc_errinfo *ei)
+{
+	return str_common(obj, key, buf, n, required, true, path, ei);
+}
+
+int nc_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *out,
+		bool required, const char *path, struct nc_errinfo *ei)
+{
+	char f[128];
+	json_t *v;
+	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
+
+	if (ret <= 0)
+		return ret;
+	if (!json_is_integer(v))
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be an integer, not %s", f, jtype(v));
+	if (json_integer_value(v) < min || json_integer_value(v) > max)
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be between %lld and %lld, not %lld",
+			       f, (long long)min, (long long)max,
+			       (long long)json_integer_value(v));
+	*out = json_integer_value(v);
+	return 1;
+}
+
+int nc_json_bool(const json_t *obj, const char *key, bool *out, bool required, const char *path,
+		 struct nc_errinfo *ei)
+{
+	char f[128];
+	json_t *v;
+	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
+
+	if (ret <= 0)
+		return ret;
+	if (!json_is_boolean(v))
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be true or false, not %s", f,
+			       jtype(v));
+	*out = json_is_true(v);
+	return 1;
+}
+
+int nc_json_strlist(const json_t *obj, const char *key, size_t maxlen, struct nc_strlist *out,
+		    bool required, const char *path, struct nc_errinfo *ei)
+{
+	struct nc_strlist l = { 0 };
+	char f[128];
+	json_t *v, *e;
+	size_t i;
+	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
+
+	if (ret <= 0)
+		return ret;
+	if (!json_is_array(v))
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be an array of strings, not %s", f,
+			       jtype(v));
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e) || json_string_length(e) >= maxlen ||
+		    strlen(json_string_value(e)) != json_string_length(e)) {
+			ret = nc_fail(ei, NC_ERR_INVAL, f, "%s[%zu] must be a string of at most %zu bytes",
+				      f, i, maxlen - 1);
+			goto out;
+		}
+		nc_strlist_add(&l, json_string_value(e));
+	}
+	nc_strlist_clear(out);
+	*out = l;
+	l = (struct nc_strlist){ 0 };
+	ret = 1;
+out:
+	nc_strlist_clear(&l);
+	return ret;
+}
+
+json_t *nc_json_from_strlist(const struct nc_strlist *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+json_t *nc_json_str_or_null_new(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
