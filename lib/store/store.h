@@ -19,9 +19,17 @@
  * A `tenant` argument of NULL means "any tenant" (admin scope); otherwise
  * an object of another tenant is NC_ERR_NOTFOUND, exactly as if absent.
  *
+ * Peering groups, their members and links are keyed by (tenant, name), so
+ * the tenant is part of their key: functions that change them refuse a NULL
+ * or "" tenant (NC_ERR_INVAL); reads take NULL as any tenant.
+ *
  * Out-structs are filled on success only; arrays returned through
  * `**out` are heap, owned by the caller, freed with free() or the
- * matching nc_<noun>_array_free(), and NULL when *n is 0.
+ * matching nc_<noun>_array_free(), and NULL when *n is 0 or on failure.
+ * Lists without paging come in key order.
+ *
+ * Times: created_at and updated_at left 0 by the caller are set to
+ * time(NULL) on insert and update.
  */
 
 #include <stddef.h>
@@ -36,9 +44,16 @@ struct nc_store;
 #define NC_PAGE_DEFAULT 100
 #define NC_PAGE_MAX 1000
 
+/* PRAGMA application_id of a netctl SQLite store: "NCTL" in ASCII. */
+#define NC_STORE_SQLITE_APP_ID 0x4e43544c
+
 /* Keyset paging: items after `cursor` (exclusive; "" = from the start) in
  * key order, at most `limit` (0 = NC_PAGE_DEFAULT, capped at NC_PAGE_MAX).
- * next_cursor is "" when there are no more. */
+ * next_cursor is "" when there are no more. The key of edges and
+ * connectors is the serial, so a cursor is a serial; the key of sync
+ * states is (serial, tenant) and their cursor is "SERIAL:TENANT" (neither
+ * contains ':'), NC_ERR_INVAL without the ':'. A NULL page means every
+ * item at once. */
 struct nc_page {
 	size_t limit;
 	char cursor[160];
@@ -80,6 +95,8 @@ void nc_store_close(struct nc_store *st);
 int nc_store_schema_version(struct nc_store *st, int *out);
 
 int nc_store_begin(struct nc_store *st);
+/* Commits the innermost open transaction. On failure it is rolled back as
+ * by nc_store_rollback(), and its level is released all the same. */
 int nc_store_commit(struct nc_store *st);
 /* Undoes the innermost open transaction; always releases its level. */
 void nc_store_rollback(struct nc_store *st);
@@ -89,7 +106,9 @@ int nc_store_tenant_insert(struct nc_store *st, const struct nc_tenant *t);
 int nc_store_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out);
 int nc_store_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n);
 
-/* Tokens. tenant "" = a global (admin) token. */
+/* Tokens. tenant "" = a global (admin) token. insert: NC_ERR_EXISTS for a
+ * used id or hash, NC_ERR_NOTFOUND for a tenant that does not exist.
+ * revoke: NC_ERR_NOTFOUND for an unknown id. count counts revoked ones too. */
 int nc_store_token_insert(struct nc_store *st, const struct nc_token *t);
 int nc_store_token_get(struct nc_store *st, const char *id, struct nc_token *out);
 int nc_store_token_get_by_hash(struct nc_store *st, const char *hash, struct nc_token *out);
@@ -104,13 +123,15 @@ int nc_store_token_count(struct nc_store *st, size_t *n);
  */
 int nc_store_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
 			   enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
-/* Records a device's public key and last-seen time (0 leaves it). */
+/* Records a device's public key (NULL or "" leaves it) and last-seen time
+ * (0 leaves it). NC_ERR_NOTFOUND for an unknown serial. */
 int nc_store_device_touch(struct nc_store *st, const char *serial, const char *public_key,
 			  int64_t last_seen);
 
 /* Edges. insert: NC_ERR_EXISTS when any device has the serial;
  * NC_ERR_NOTFOUND when the tenant does not exist. update replaces every
- * field but serial, tenant, public_key, last_seen and created_at. */
+ * field but serial, tenant, public_key, last_seen and created_at; its
+ * struct's tenant, unless "", must be the edge's (NC_ERR_NOTFOUND). */
 int nc_store_edge_insert(struct nc_store *st, const struct nc_edge *e);
 int nc_store_edge_update(struct nc_store *st, const struct nc_edge *e);
 int nc_store_edge_get(struct nc_store *st, const char *tenant, const char *serial,
@@ -137,8 +158,10 @@ int nc_store_connector_list(struct nc_store *st, const struct nc_connector_filte
 /* counts[s] = number of connectors in status s (array of 6). */
 int nc_store_connector_count(struct nc_store *st, const char *tenant, size_t counts[6]);
 
-/* Peering groups. update replaces topology, protocol, dual_tunnel, hub.
- * delete removes its members and links. */
+/* Peering groups. hub, unless "", must name an edge of the same tenant
+ * (NC_ERR_NOTFOUND). update replaces topology, protocol, dual_tunnel, hub.
+ * delete removes its members and links. get with a NULL tenant:
+ * NC_ERR_CONFLICT when several tenants have a peering of that name. */
 int nc_store_peering_insert(struct nc_store *st, const struct nc_peering *p);
 int nc_store_peering_update(struct nc_store *st, const struct nc_peering *p);
 int nc_store_peering_get(struct nc_store *st, const char *tenant, const char *name,
@@ -148,8 +171,9 @@ int nc_store_peering_list(struct nc_store *st, const char *tenant, struct nc_pee
 			  size_t *n);
 
 /* Members. insert: NC_ERR_EXISTS if already a member; NC_ERR_NOTFOUND if
- * the peering or the device (in that tenant) does not exist. delete
- * removes the member's links in that peering too. */
+ * the peering or the device (in that tenant) does not exist; m->type is
+ * ignored (lists report the device's). delete removes the member's links
+ * in that peering too. list of a peering that does not exist: empty. */
 int nc_store_member_insert(struct nc_store *st, const struct nc_member *m);
 int nc_store_member_delete(struct nc_store *st, const char *tenant, const char *peering,
 			   const char *serial);
@@ -160,8 +184,9 @@ int nc_store_member_list_by_device(struct nc_store *st, const char *serial,
 				   struct nc_member **out, size_t *n);
 
 /* Links. insert: a and b must be members (NC_ERR_NOTFOUND), NC_ERR_EXISTS
- * for a duplicate key; NC_ERR_INVAL unless a < b. delete removes every
- * tunnel index of the pair; NC_ERR_NOTFOUND when there is none. */
+ * for a duplicate key; NC_ERR_INVAL unless a < b (strcmp) and tunnel_index
+ * is 0 or 1. delete removes every tunnel index of the pair; NC_ERR_NOTFOUND
+ * when there is none. */
 int nc_store_link_insert(struct nc_store *st, const struct nc_link *l);
 int nc_store_link_delete(struct nc_store *st, const char *tenant, const char *peering,
 			 const char *a, const char *b);
@@ -176,8 +201,10 @@ int nc_store_link_set_status(struct nc_store *st, const char *tenant, const char
 /* True (1) in *used when an SPI is held by any link of the tenant. */
 int nc_store_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
 
-/* Sync state, keyed by (serial, tenant). put inserts or replaces all of
- * it. get: NC_ERR_NOTFOUND when the device has none yet. */
+/* Sync state, keyed by (serial, tenant); tenant is the device's, or for an
+ * MTGE the tenant served. put inserts or replaces all of it (NC_ERR_NOTFOUND
+ * for an unknown device or tenant). get: NC_ERR_NOTFOUND when the device has
+ * none yet; a NULL tenant takes the device's first in tenant order. */
 int nc_store_sync_put(struct nc_store *st, const struct nc_sync *s);
 int nc_store_sync_get(struct nc_store *st, const char *serial, const char *tenant,
 		      struct nc_sync *out);

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_STORE_SQLITE_IMPL_H
+#define NC_STORE_SQLITE_IMPL_H
+
+/*
+ * Inside the SQLite backend: shared by sqlite.c (open, schema, statement
+ * cache, transactions, the table of functions) and sqlite_<objects>.c.
+ * Every function here runs with the store's lock held (see store_impl.h).
+ */
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store_impl.h"
+
+struct nc_sqlite_cached;
+
+struct nc_sqlite {
+	struct nc_store base;	/* first: a struct nc_store * converts back */
+	sqlite3 *db;
+	char *path;
+	struct nc_sqlite_cached *cache;	/* open addressing, keyed by SQL text */
+	size_t cache_size;		/* slots, a power of two */
+	size_t cache_used;
+};
+
+static inline struct nc_sqlite *nc_sqlite_of(struct nc_store *st)
+{
+	return (struct nc_sqlite *)st;
+}
+
+/*
+ * One use of a cached statement: nc_sqlite_q_start(), bind the parameters
+ * in order, step, read each row's columns in order, nc_sqlite_q_end().
+ * The first failure sticks in err; every later call is then a no-op.
+ * Text read from a row is borrowed until the next step or the end.
+ */
+struct nc_sqlite_q {
+	struct nc_sqlite *s;
+	sqlite3_stmt *stmt;
+	int param;		/* index of the next parameter to bind */
+	int col;		/* index of the next column to read */
+	int err;		/* 0 or the first NC_ERR_* */
+};
+
+/* Borrows the statement for sql from the cache, preparing it on first use. */
+void nc_sqlite_q_start(struct nc_sqlite *s, const char *sql, struct nc_sqlite_q *q);
+void nc_sqlite_q_text(struct nc_sqlite_q *q, const char *v);	/* NULL binds NULL */
+void nc_sqlite_q_text_or_null(struct nc_sqlite_q *q, const char *v);	/* "" binds NULL */
+void nc_sqlite_q_int(struct nc_sqlite_q *q, int64_t v);
+/* 1 with a row, 0 when done, a negative NC_ERR_* (then sticky). Constraint
+ * failures map to NC_ERR_EXISTS (primary key, unique), NC_ERR_NOTFOUND
+ * (foreign key), NC_ERR_INVAL (check, not null); the rest is logged and
+ * NC_ERR_STORE. */
+int nc_sqlite_q_step(struct nc_sqlite_q *q);
+/* Steps a statement that returns no rows; *changes (may be NULL) gets the
+ * rows it changed itself (not those changed by cascades). Ends q. */
+int nc_sqlite_q_run(struct nc_sqlite_q *q, int64_t *changes);
+/* Resets the statement for its next use; returns q->err. */
+int nc_sqlite_q_end(struct nc_sqlite_q *q);
+
+/* Columns of the current row. NULL reads as "" or 0; text longer than
+ * size - 1 sets NC_ERR_STORE. */
+void nc_sqlite_col_text(struct nc_sqlite_q *q, char *buf, size_t size);
+const char *nc_sqlite_col_peek(struct nc_sqlite_q *q);	/* borrowed, never NULL */
+char *nc_sqlite_col_dup(struct nc_sqlite_q *q);	/* heap, owned; NULL for NULL */
+int64_t nc_sqlite_col_int(struct nc_sqlite_q *q);
+/* Records that the column just read held a value the schema forbids. */
+void nc_sqlite_col_bad(struct nc_sqlite_q *q, const char *column);
+
+/* How nc_sqlite_rows() turns rows into an array of elements. */
+struct nc_sqlite_rows {
+	size_t elem;				/* element size */
+	void (*read)(struct nc_sqlite_q *q, void *item);	/* reads one row into item */
+	void (*clear)(void *item);		/* frees what an item owns; NULL: nothing */
+	size_t max;				/* rows to keep; SIZE_MAX = all */
+};
+
+/*
+ * Steps q to its end, or until one row beyond how->max, reading each kept
+ * row into a heap array (*out, owned by the caller; NULL when *n is 0).
+ * *more (may be NULL) tells whether a row beyond how->max exists. Ends q;
+ * on failure nothing is returned and *out, *n are left alone.
+ */
+int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out,
+		   size_t *n, bool *more);
+
+/* Grows *v so that index n is usable (zeroed); elem is the element size. */
+void *nc_sqlite_grow(void *v, size_t n, size_t *cap, size_t elem);
+/* The rows to keep for a page (SIZE_MAX without one), and the LIMIT that
+ * fetches one more to tell whether there is a next page (-1: none). */
+size_t nc_sqlite_page_rows(const struct nc_page *pg);
+int64_t nc_sqlite_page_sql_limit(const struct nc_page *pg);
+/* Now, in Unix seconds; v when v is not 0. */
+int64_t nc_sqlite_time_or_now(int64_t v);
+
+/* A SQL text built from fragments for the list filters. */
+struct nc_sqlite_sql {
+	char text[1024];
+	size_t len;
+	int err;
+};
+void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment);
+
+/* Schema checks and migrations at open (sqlite_schema.c). */
+int nc_sqlite_check_identity(struct nc_sqlite *s, struct nc_errinfo *ei);
+int nc_sqlite_migrate(struct nc_sqlite *s, struct nc_errinfo *ei);
+int nc_sqlite_schema_version(struct nc_store *st, int *out);
+
+/* Objects (sqlite_accounts.c, sqlite_devices.c, sqlite_peerings.c, sqlite_sync.c). */
+int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t);
+int nc_sqlite_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out);
+int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n);
+int nc_sqlite_token_insert(struct nc_store *st, const struct nc_token *t);
+int nc_sqlite_token_get(struct nc_store *st, const char *id, struct nc_token *out);
+int nc_sqlite_token_get_by_hash(struct nc_store *st, const char *hash, struct nc_token *out);
+int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_token **out,
+			 size_t *n);
+int nc_sqlite_token_revoke(struct nc_store *st, const char *id);
+int nc_sqlite_token_count(struct nc_store *st, size_t *n);
+
+int nc_sqlite_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
+			    enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
+int nc_sqlite_device_touch(struct nc_store *st, const char *serial, const char *public_key,
+			   int64_t last_seen);
+int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e);
+int nc_sqlite_edge_update(struct nc_store *st, const struct nc_edge *e);
+int nc_sqlite_edge_get(struct nc_store *st, const char *tenant, const char *serial,
+		       struct nc_edge *out);
+int nc_sqlite_edge_delete(struct nc_store *st, const char *tenant, const char *serial);
+int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
+			struct nc_edge **out, size_t *n);
+int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c);
+int nc_sqlite_connector_update(struct nc_store *st, const struct nc_connector *c);
+int nc_sqlite_connector_set_status(struct nc_store *st, const char *serial, enum nc_status s);
+int nc_sqlite_connector_get(struct nc_store *st, const char *tenant, const char *serial,
+			    struct nc_connector *out);
+int nc_sqlite_connector_delete(struct nc_store *st, const char *tenant, const char *serial);
+int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filter *f,
+			     struct nc_page *pg, struct nc_connector **out, size_t *n);
+int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t counts[6]);
+
+int nc_sqlite_peering_insert(struct nc_store *st, const struct nc_peering *p);
+int nc_sqlite_peering_update(struct nc_store *st, const struct nc_peering *p);
+int nc_sqlite_peering_get(struct nc_store *st, const char *tenant, const char *name,
+			  struct nc_peering *out);
+int nc_sqlite_peering_delete(struct nc_store *st, const char *tenant, const char *name);
+int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_peering **out,
+			   size_t *n);
+int nc_sqlite_member_insert(struct nc_store *st, const struct nc_member *m);
+int nc_sqlite_member_delete(struct nc_store *st, const char *tenant, const char *peering,
+			    const char *serial);
+int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *peering,
+			  struct nc_member **out, size_t *n);
+int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial,
+				    struct nc_member **out, size_t *n);
+int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l);
+int nc_sqlite_link_delete(struct nc_store *st, const char *tenant, const char *peering,
+			  const char *a, const char *b);
+int nc_sqlite_link_list(struct nc_store *st, const char *tenant, const char *peering,
+			struct nc_link **out, size_t *n);
+int nc_sqlite_link_list_by_device(struct nc_store *st, const char *serial, struct nc_link **out,
+				  size_t *n);
+int nc_sqlite_link_set_status(struct nc_store *st, const char *tenant, const char *peering,
+			      const char *a, const char *b, int tunnel_index,
+			      enum nc_link_status status);
+int nc_sqlite_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
+
+int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s);
+int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tenant,
+		       struct nc_sync *out);
+int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
+			struct nc_sync **out, size_t *n);
+int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4]);
+
+#endif
