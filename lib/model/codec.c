@@ -1,0 +1,733 @@
+/* SPDX-License-Identifier: MIT */
+#include "codec.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/err.h"
+#include "../util/json.h"
+#include "../util/timefmt.h"
+#include "../util/xmalloc.h"
+#include "model.h"
+
+/*
+ * Output. Every value helper returns a new reference, NULL when jansson
+ * cannot build it; put() steals it and records the failure, and finish()
+ * turns a failed object into NULL, so nothing leaks on the way.
+ */
+
+/* A fixed buffer as a JSON string; tolerates a buffer missing its NUL. */
+static json_t *fixed(const char *s, size_t cap)
+{
+	return json_stringn(s, strnlen(s, cap));
+}
+
+/* As fixed(), but "" is JSON null. */
+static json_t *fixed_or_null(const char *s, size_t cap)
+{
+	return s[0] ? fixed(s, cap) : json_null();
+}
+
+#define STR(x)	   fixed((x), sizeof(x))
+#define STRNULL(x) fixed_or_null((x), sizeof(x))
+
+static json_t *jtime(int64_t t)
+{
+	char buf[NC_TIME_ISO_BUFSZ];
+
+	if (t == 0)
+		return json_null();
+	nc_time_iso(t, buf);
+	return json_string(buf);
+}
+
+/* o[key] = v, stealing v (also when v or o is NULL); *bad set on any failure. */
+static void put(json_t *o, const char *key, json_t *v, bool *bad)
+{
+	if (json_object_set_new(o, key, v) < 0)
+		*bad = true;
+}
+
+/* Appends v to a, stealing v; *bad set on failure. */
+static void append(json_t *a, json_t *v, bool *bad)
+{
+	if (json_array_append_new(a, v) < 0)
+		*bad = true;
+}
+
+static json_t *finish(json_t *o, bool bad)
+{
+	if (!bad)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+json_t *nc_tenant_to_json(const struct nc_tenant *t)
+{
+	json_t *o = json_object();
+	bool bad = false;
+
+	put(o, "id", STR(t->id), &bad);
+	put(o, "name", STR(t->name), &bad);
+	put(o, "created_at", jtime(t->created_at), &bad);
+	return finish(o, bad);
+}
+
+json_t *nc_token_to_json(const struct nc_token *t)
+{
+	json_t *o = json_object();
+	bool bad = false;
+
+	/* Never t->hash. */
+	put(o, "id", STR(t->id), &bad);
+	put(o, "name", STR(t->name), &bad);
+	put(o, "role", json_string(nc_role_name(t->role)), &bad);
+	put(o, "tenant", STRNULL(t->tenant), &bad);
+	put(o, "created_at", jtime(t->created_at), &bad);
+	put(o, "expires_at", jtime(t->expires_at), &bad);
+	put(o, "revoked", json_boolean(t->revoked), &bad);
+	return finish(o, bad);
+}
+
+json_t *nc_edge_to_json(const struct nc_edge *e)
+{
+	json_t *o = json_object();
+	bool bad = false;
+
+	put(o, "serial", STR(e->serial), &bad);
+	put(o, "tenant", STR(e->tenant), &bad);
+	put(o, "name", STR(e->name), &bad);
+	put(o, "kind", json_string(nc_edge_kind_name(e->kind)), &bad);
+	put(o, "region", STR(e->region), &bad);
+	put(o, "endpoint", STR(e->endpoint), &bad);
+	put(o, "lan_subnets", nc_json_from_strlist(&e->lan_subnets), &bad);
+	put(o, "public_key", STRNULL(e->public_key), &bad);
+	put(o, "last_seen", jtime(e->last_seen), &bad);
+	put(o, "created_at", jtime(e->created_at), &bad);
+	put(o, "updated_at", jtime(e->updated_at), &bad);
+	return finish(o, bad);
+}
+
+static json_t *acl_to_json(const struct nc_acl_rule *v, size_t n)
+{
+	json_t *a = json_array();
+	bool bad = false;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *r = json_object();
+		bool rbad = false;
+
+		put(r, "action", STR(v[i].action), &rbad);
+		put(r, "proto", STR(v[i].proto), &rbad);
+		put(r, "src", STR(v[i].src), &rbad);
+		put(r, "dst", STR(v[i].dst), &rbad);
+		put(r, "dport", json_integer(v[i].dport), &rbad);
+		append(a, finish(r, rbad), &bad);
+	}
+	return finish(a, bad);
+}
+
+static json_t *routes_to_json(const struct nc_route *v, size_t n)
+{
+	json_t *a = json_array();
+	bool bad = false;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *r = json_object();
+		bool rbad = false;
+
+		put(r, "dst", STR(v[i].dst), &rbad);
+		put(r, "via", STR(v[i].via), &rbad);
+		append(a, finish(r, rbad), &bad);
+	}
+	return finish(a, bad);
+}
+
+json_t *nc_connector_to_json(const struct nc_connector *c)
+{
+	json_t *o = json_object(), *nat = json_object();
+	bool bad = false, nbad = false;
+
+	put(nat, "enabled", json_boolean(c->nat_enabled), &nbad);
+	put(nat, "wan_interface", STR(c->wan_interface), &nbad);
+
+	put(o, "serial", STR(c->serial), &bad);
+	put(o, "tenant", STR(c->tenant), &bad);
+	put(o, "name", STR(c->name), &bad);
+	put(o, "region", STR(c->region), &bad);
+	put(o, "hub_edge", STRNULL(c->hub_edge), &bad);
+	put(o, "lan_subnets", nc_json_from_strlist(&c->lan_subnets), &bad);
+	put(o, "nat", finish(nat, nbad), &bad);
+	put(o, "acl", acl_to_json(c->acl, c->n_acl), &bad);
+	put(o, "routes", routes_to_json(c->routes, c->n_routes), &bad);
+	put(o, "status", json_string(nc_status_name(c->status)), &bad);
+	put(o, "last_seen", jtime(c->last_seen), &bad);
+	put(o, "public_key", STRNULL(c->public_key), &bad);
+	put(o, "created_at", jtime(c->created_at), &bad);
+	put(o, "updated_at", jtime(c->updated_at), &bad);
+	return finish(o, bad);
+}
+
+json_t *nc_peering_to_json(const struct nc_peering *p)
+{
+	json_t *o = json_object();
+	bool bad = false;
+
+	put(o, "tenant", STR(p->tenant), &bad);
+	put(o, "name", STR(p->name), &bad);
+	put(o, "topology", json_string(nc_topology_name(p->topology)), &bad);
+	put(o, "protocol", json_string(nc_protocol_name(p->protocol)), &bad);
+	put(o, "dual_tunnel", json_boolean(p->dual_tunnel), &bad);
+	put(o, "hub", STRNULL(p->hub), &bad);
+	put(o, "created_at", jtime(p->created_at), &bad);
+	put(o, "updated_at", jtime(p->updated_at), &bad);
+	return finish(o, bad);
+}
+
+json_t *nc_member_to_json(const struct nc_member *m)
+{
+	json_t *o = json_object();
+	bool bad = false;
+
+	put(o, "serial", STR(m->serial), &bad);
+	put(o, "type", json_string(nc_device_type_name(m->type)), &bad);
+	return finish(o, bad);
+}
+
+json_t *nc_link_to_json(const struct nc_link *l)
+{
+	json_t *o = json_object();
+	bool bad = false;
+
+	/* spi_ab, spi_ba, key_ab and key_ba are secrets: never here. */
+	put(o, "peering", STR(l->peering), &bad);
+	put(o, "a", STR(l->a), &bad);
+	put(o, "b", STR(l->b), &bad);
+	put(o, "tunnel_index", json_integer(l->tunnel_index), &bad);
+	put(o, "status", json_string(nc_link_status_name(l->status)), &bad);
+	return finish(o, bad);
+}
+
+json_t *nc_sync_to_json(const struct nc_sync *s)
+{
+	json_t *o = json_object(), *confirm = NULL;
+	bool bad = false;
+
+	if (s->last_confirm)
+		confirm = json_loads(s->last_confirm, JSON_DECODE_ANY, NULL);
+	/* Never s->last_batch: the API serves it on its own, redacted. */
+	put(o, "serial", STR(s->serial), &bad);
+	put(o, "tenant", STR(s->tenant), &bad);
+	put(o, "state", json_string(nc_sync_state_name(s->state)), &bad);
+	put(o, "dirty_reason", STRNULL(s->dirty_reason), &bad);
+	put(o, "fail_reason", STRNULL(s->fail_reason), &bad);
+	put(o, "seq", json_integer(s->seq), &bad);
+	put(o, "config_hash", STRNULL(s->sent_hash), &bad);
+	put(o, "confirmed_seq", json_integer(s->confirmed_seq), &bad);
+	put(o, "confirmed_hash", STRNULL(s->confirmed_hash), &bad);
+	put(o, "attempts", json_integer(s->attempts), &bad);
+	put(o, "sent_at", jtime(s->sent_at), &bad);
+	put(o, "confirmed_at", jtime(s->confirmed_at), &bad);
+	put(o, "updated_at", jtime(s->updated_at), &bad);
+	put(o, "last_confirm", confirm ? confirm : json_null(), &bad);
+	return finish(o, bad);
+}
+
+/* Input. Helpers return 1 stored, 0 absent, or a negative NC_ERR_* with ei filled. */
+
+static const char *jtype(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number with a fraction";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+/*
+ * s made safe to quote in a message that ends up in JSON and on terminals:
+ * printable ASCII only (anything else, backquote and quote become '?'),
+ * cut to 32 bytes with "...".
+ */
+static const char *quote(char *q, size_t n, const char *s)
+{
+	size_t i, max = n - 4 < 32 ? n - 4 : 32;
+
+	for (i = 0; s[i] && i < max; i++)
+		q[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '`' && s[i] != '\'' ? s[i] : '?';
+	strcpy(q + i, s[i] ? "..." : "");
+	return q;
+}
+
+/* Checks flags, that o is an object, and its members; read-only ones need NC_DECODE_OUTPUT. */
+static int begin(const json_t *o, unsigned flags, const char *const *members,
+		 const char *const *readonly, struct nc_errinfo *ei)
+{
+	unsigned mode = flags & (NC_DECODE_CREATE | NC_DECODE_PATCH);
+	int ret;
+
+	if ((mode != NC_DECODE_CREATE && mode != NC_DECODE_PATCH) ||
+	    (flags & ~(NC_DECODE_CREATE | NC_DECODE_PATCH | NC_DECODE_OUTPUT)))
+		return nc_fail(ei, NC_ERR_INTERNAL, NULL, "decode flags %#x name no single mode",
+			       flags);
+	if (!json_is_object(o))
+		return nc_fail(ei, NC_ERR_INVAL, NULL, "the body must be a JSON object");
+	ret = nc_json_only(o, members, NULL, ei);
+	if (ret < 0 || (flags & NC_DECODE_OUTPUT))
+		return ret;
+	for (size_t i = 0; readonly[i]; i++) {
+		if (!json_object_get(o, readonly[i]))
+			continue;
+		if (strcmp(readonly[i], "status") == 0)
+			return nc_fail(ei, NC_ERR_INVAL, "status",
+				       "status changes through approve and decommission");
+		return nc_fail(ei, NC_ERR_INVAL, readonly[i], "%s is read-only", readonly[i]);
+	}
+	return 0;
+}
+
+/*
+ * A member that identifies the object: decoded into cur on a create
+ * (required or not); on a patch it may only repeat cur's value.
+ */
+static int ident(const json_t *o, const char *key, char *cur, size_t cap, bool required,
+		 unsigned flags, struct nc_errinfo *ei)
+{
+	char buf[128];
+	int ret;
+
+	if (flags & NC_DECODE_CREATE)
+		return nc_json_str(o, key, cur, cap, required, NULL, ei);
+	ret = nc_json_str(o, key, buf, cap < sizeof(buf) ? cap : sizeof(buf), false, NULL, ei);
+	if (ret > 0 && strncmp(buf, cur, cap) != 0)
+		ret = nc_fail(ei, NC_ERR_INVAL, key, "%s cannot be changed", key);
+	return ret;
+}
+
+/*
+ * The string value of an enum member, borrowed from o; absent, not a
+ * string, or required and absent are reported as nc_json_str does.
+ */
+static int word(const json_t *o, const char *key, bool required, struct nc_errinfo *ei,
+		const char **out)
+{
+	json_t *v = json_object_get(o, key);
+	char q[48];
+
+	if (!v || !json_is_string(v))
+		return nc_json_str(o, key, q, sizeof(q), required, NULL, ei);
+	*out = json_string_value(v);
+	if (strlen(*out) != json_string_length(v))
+		return nc_fail(ei, NC_ERR_INVAL, key, "%s contains a NUL character", key);
+	return 1;
+}
+
+static int bad_word(struct nc_errinfo *ei, const char *key, const char *choices, const char *v)
+{
+	char q[48];
+
+	return nc_fail(ei, NC_ERR_INVAL, key, "%s must be %s, not `%s'", key, choices,
+		       quote(q, sizeof(q), v));
+}
+
+/* One getter per enum member; ret as for word(). */
+#define ENUM_GETTER(fn, type, parse, choices)                                                      \
+	static int fn(const json_t *o, const char *key, bool required, type *out,                  \
+		      struct nc_errinfo *ei)                                                       \
+	{                                                                                          \
+		const char *s;                                                                     \
+		int ret = word(o, key, required, ei, &s);                                          \
+                                                                                                   \
+		if (ret > 0 && parse(s, out) < 0)                                                  \
+			ret = bad_word(ei, key, choices, s);                                       \
+		return ret;                                                                        \
+	}
+
+ENUM_GETTER(get_role, enum nc_role, nc_role_parse, "admin, operator or viewer")
+ENUM_GETTER(get_kind, enum nc_edge_kind, nc_edge_kind_parse, "dedicated or mtge")
+ENUM_GETTER(get_status, enum nc_status, nc_status_parse,
+	    "pending_approval, approved, provisioned, active, offline or decommissioned")
+ENUM_GETTER(get_topology, enum nc_topology, nc_topology_parse, "mesh, hub_spoke or partial_mesh")
+ENUM_GETTER(get_protocol, enum nc_protocol, nc_protocol_parse, "wireguard or ipsec")
+
+/* An ISO 8601 time or null (0). */
+static int get_time(const json_t *o, const char *key, int64_t *out, struct nc_errinfo *ei)
+{
+	char buf[48], q[48];
+	int64_t t = 0;
+	int ret = nc_json_str_or_null(o, key, buf, sizeof(buf), false, NULL, ei);
+
+	if (ret <= 0)
+		return ret;
+	if (buf[0] && nc_time_parse_iso(buf, &t) < 0)
+		return nc_fail(ei, NC_ERR_INVAL, key,
+			       "%s must be an ISO 8601 UTC time or null, not `%s'", key,
+			       quote(q, sizeof(q), buf));
+	*out = t;
+	return 1;
+}
+
+/* A member holding an array (of objects), borrowed into *out. */
+static int get_array(const json_t *o, const char *key, json_t **out, struct nc_errinfo *ei)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return nc_fail(ei, NC_ERR_INVAL, key, "%s must be an array of objects, not %s", key,
+			       jtype(v));
+	*out = v;
+	return 1;
+}
+
+/* Element i of an array of objects, checked against its members; path receives "key[i]". */
+static int element(const json_t *e, const char *key, size_t i, const char *const *members,
+		   char *path, size_t n, struct nc_errinfo *ei)
+{
+	snprintf(path, n, "%s[%zu]", key, i);
+	if (!json_is_object(e))
+		return nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
+			       jtype(e));
+	return nc_json_only(e, members, path, ei);
+}
+
+/* A copy of n elements of size bytes (NULL when there are none). */
+static void *dup_array(const void *v, size_t n, size_t size)
+{
+	void *p;
+
+	if (!v || n == 0)
+		return NULL;
+	p = nc_xcalloc(n, size);
+	memcpy(p, v, n * size);
+	return p;
+}
+
+/* Objects. */
+
+_Static_assert(NC_NAME_MAX >= NC_ID_MAX, "a tenant's name defaults to its id");
+
+int nc_tenant_from_json(const json_t *o, struct nc_tenant *out, unsigned flags,
+			struct nc_errinfo *ei)
+{
+	static const char *const members[] = {"id", "name", "created_at", NULL};
+	static const char *const readonly[] = {"created_at", NULL};
+	struct nc_tenant t = *out;
+	int ret = begin(o, flags, members, readonly, ei);
+
+	if (ret >= 0)
+		ret = ident(o, "id", t.id, sizeof(t.id), true, flags, ei);
+	if (ret >= 0)
+		ret = nc_json_str(o, "name", t.name, sizeof(t.name), false, NULL, ei);
+	/* name defaults to the id, on a create. */
+	if (ret == 0 && (flags & NC_DECODE_CREATE) && !t.name[0])
+		memcpy(t.name, t.id, NC_ID_MAX);
+	if (ret >= 0 && (flags & NC_DECODE_OUTPUT))
+		ret = get_time(o, "created_at", &t.created_at, ei);
+	if (ret < 0)
+		return ret;
+	*out = t;
+	return 0;
+}
+
+int nc_token_request_from_json(const json_t *o, char name[NC_NAME_MAX], enum nc_role *role,
+			       char tenant[NC_ID_MAX], int64_t *expires_in, struct nc_errinfo *ei)
+{
+	static const char *const members[] = {"name", "role", "tenant", "expires_in", NULL};
+	static const char *const readonly[] = {NULL};
+	char n[NC_NAME_MAX], t[NC_ID_MAX] = "";
+	enum nc_role r = NC_ROLE_VIEWER;
+	int64_t exp = 0;
+	int ret = begin(o, NC_DECODE_CREATE, members, readonly, ei);
+
+	if (ret >= 0)
+		ret = nc_json_str(o, "name", n, sizeof(n), true, NULL, ei);
+	if (ret >= 0)
+		ret = get_role(o, "role", true, &r, ei);
+	if (ret >= 0)
+		ret = nc_json_str_or_null(o, "tenant", t, sizeof(t), false, NULL, ei);
+	if (ret >= 0)
+		ret = nc_json_int(o, "expires_in", 0, NC_TOKEN_EXPIRES_MAX, &exp, false, NULL, ei);
+	if (ret < 0)
+		return ret;
+	memcpy(name, n, sizeof(n));
+	*role = r;
+	memcpy(tenant, t, sizeof(t));
+	*expires_in = exp;
+	return 0;
+}
+
+static void edge_copy(struct nc_edge *dst, const struct nc_edge *src)
+{
+	*dst = *src;
+	dst->lan_subnets = (struct nc_strlist){0};
+	nc_strlist_copy(&dst->lan_subnets, &src->lan_subnets);
+}
+
+int nc_edge_from_json(const json_t *o, struct nc_edge *out, unsigned flags, struct nc_errinfo *ei)
+{
+	static const char *const members[] = {
+		"serial",      "tenant",     "name",	  "kind",	"region",     "endpoint",
+		"lan_subnets", "public_key", "last_seen", "created_at", "updated_at", NULL};
+	static const char *const readonly[] = {"public_key", "last_seen", "created_at",
+					       "updated_at", NULL};
+	bool create = flags & NC_DECODE_CREATE;
+	struct nc_edge e = {0};
+	int ret = begin(o, flags, members, readonly, ei);
+
+	if (ret < 0)
+		return ret;
+	edge_copy(&e, out);
+	ret = ident(o, "serial", e.serial, sizeof(e.serial), true, flags, ei);
+	if (ret >= 0)
+		ret = ident(o, "tenant", e.tenant, sizeof(e.tenant), false, flags, ei);
+	if (ret >= 0)
+		ret = nc_json_str(o, "name", e.name, sizeof(e.name), create, NULL, ei);
+	if (ret >= 0)
+		ret = get_kind(o, "kind", create, &e.kind, ei);
+	if (ret >= 0)
+		ret = nc_json_str(o, "region", e.region, sizeof(e.region), false, NULL, ei);
+	if (ret >= 0)
+		ret = nc_json_str(o, "endpoint", e.endpoint, sizeof(e.endpoint), create, NULL, ei);
+	if (ret >= 0)
+		ret = nc_json_strlist(o, "lan_subnets", NC_CIDR_MAX, &e.lan_subnets, false, NULL,
+				      ei);
+	if (ret >= 0 && (flags & NC_DECODE_OUTPUT)) {
+		ret = nc_json_str_or_null(o, "public_key", e.public_key, sizeof(e.public_key),
+					  false, NULL, ei);
+		if (ret >= 0)
+			ret = get_time(o, "last_seen", &e.last_seen, ei);
+		if (ret >= 0)
+			ret = get_time(o, "created_at", &e.created_at, ei);
+		if (ret >= 0)
+			ret = get_time(o, "updated_at", &e.updated_at, ei);
+	}
+	if (ret < 0)
+		goto out;
+	nc_edge_clear(out);
+	*out = e;
+	e = (struct nc_edge){0};
+	ret = 0;
+out:
+	nc_edge_clear(&e);
+	return ret;
+}
+
+/* "nat": both members optional on a patch; enabled required on a create. */
+static int get_nat(const json_t *o, bool create, struct nc_connector *c, struct nc_errinfo *ei)
+{
+	static const char *const members[] = {"enabled", "wan_interface", NULL};
+	json_t *nat = json_object_get(o, "nat");
+	int ret;
+
+	if (!nat)
+		return 0;
+	if (!json_is_object(nat))
+		return nc_fail(ei, NC_ERR_INVAL, "nat", "nat must be an object, not %s",
+			       jtype(nat));
+	ret = nc_json_only(nat, members, "nat", ei);
+	if (ret >= 0)
+		ret = nc_json_bool(nat, "enabled", &c->nat_enabled, create, "nat", ei);
+	if (ret >= 0)
+		ret = nc_json_str(nat, "wan_interface", c->wan_interface, sizeof(c->wan_interface),
+				  false, "nat", ei);
+	return ret < 0 ? ret : 1;
+}
+
+/* "acl", replacing c's rules when present. Every rule is complete but for dport (0). */
+static int get_acl(const json_t *o, struct nc_connector *c, struct nc_errinfo *ei)
+{
+	static const char *const members[] = {"action", "proto", "src", "dst", "dport", NULL};
+	struct nc_acl_rule *v = NULL;
+	json_t *a = NULL, *e;
+	char path[32];
+	size_t i, n;
+	int ret = get_array(o, "acl", &a, ei);
+
+	if (ret <= 0)
+		return ret;
+	n = json_array_size(a);
+	v = n ? nc_xcalloc(n, sizeof(*v)) : NULL;
+	json_array_foreach(a, i, e)
+	{
+		struct nc_acl_rule *r = &v[i];
+		int64_t dport = 0;
+
+		ret = element(e, "acl", i, members, path, sizeof(path), ei);
+		if (ret >= 0)
+			ret = nc_json_str(e, "action", r->action, sizeof(r->action), true, path,
+					  ei);
+		if (ret >= 0)
+			ret = nc_json_str(e, "proto", r->proto, sizeof(r->proto), true, path, ei);
+		if (ret >= 0)
+			ret = nc_json_str(e, "src", r->src, sizeof(r->src), true, path, ei);
+		if (ret >= 0)
+			ret = nc_json_str(e, "dst", r->dst, sizeof(r->dst), true, path, ei);
+		if (ret >= 0)
+			ret = nc_json_int(e, "dport", 0, 65535, &dport, false, path, ei);
+		if (ret < 0)
+			goto out;
+		r->dport = (int)dport;
+	}
+	free(c->acl);
+	c->acl = v;
+	c->n_acl = n;
+	v = NULL;
+	ret = 1;
+out:
+	free(v);
+	return ret;
+}
+
+/* "routes", replacing c's routes when present. */
+static int get_routes(const json_t *o, struct nc_connector *c, struct nc_errinfo *ei)
+{
+	static const char *const members[] = {"dst", "via", NULL};
+	struct nc_route *v = NULL;
+	json_t *a = NULL, *e;
+	char path[32];
+	size_t i, n;
+	int ret = get_array(o, "routes", &a, ei);
+
+	if (ret <= 0)
+		return ret;
+	n = json_array_size(a);
+	v = n ? nc_xcalloc(n, sizeof(*v)) : NULL;
+	json_array_foreach(a, i, e)
+	{
+		ret = element(e, "routes", i, members, path, sizeof(path), ei);
+		if (ret >= 0)
+			ret = nc_json_str(e, "dst", v[i].dst, sizeof(v[i].dst), true, path, ei);
+		if (ret >= 0)
+			ret = nc_json_str(e, "via", v[i].via, sizeof(v[i].via), true, path, ei);
+		if (ret < 0)
+			goto out;
+	}
+	free(c->routes);
+	c->routes = v;
+	c->n_routes = n;
+	v = NULL;
+	ret = 1;
+out:
+	free(v);
+	return ret;
+}
+
+static void connector_copy(struct nc_connector *dst, const struct nc_connector *src)
+{
+	*dst = *src;
+	dst->lan_subnets = (struct nc_strlist){0};
+	nc_strlist_copy(&dst->lan_subnets, &src->lan_subnets);
+	dst->acl = dup_array(src->acl, src->n_acl, sizeof(*src->acl));
+	dst->n_acl = dst->acl ? src->n_acl : 0;
+	dst->routes = dup_array(src->routes, src->n_routes, sizeof(*src->routes));
+	dst->n_routes = dst->routes ? src->n_routes : 0;
+}
+
+int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned flags,
+			   struct nc_errinfo *ei)
+{
+	static const char *const members[] = {
+		"serial",      "tenant",     "name",	   "region",	 "hub_edge",
+		"lan_subnets", "nat",	     "acl",	   "routes",	 "status",
+		"last_seen",   "public_key", "created_at", "updated_at", NULL};
+	static const char *const readonly[] = {"status",     "last_seen",  "public_key",
+					       "created_at", "updated_at", NULL};
+	bool create = flags & NC_DECODE_CREATE;
+	struct nc_connector c = {0};
+	int ret = begin(o, flags, members, readonly, ei);
+
+	if (ret < 0)
+		return ret;
+	connector_copy(&c, out);
+	ret = ident(o, "serial", c.serial, sizeof(c.serial), true, flags, ei);
+	if (ret >= 0)
+		ret = ident(o, "tenant", c.tenant, sizeof(c.tenant), false, flags, ei);
+	if (ret >= 0)
+		ret = nc_json_str(o, "name", c.name, sizeof(c.name), create, NULL, ei);
+	if (ret >= 0)
+		ret = nc_json_str(o, "region", c.region, sizeof(c.region), false, NULL, ei);
+	if (ret >= 0)
+		ret = nc_json_str_or_null(o, "hub_edge", c.hub_edge, sizeof(c.hub_edge), false,
+					  NULL, ei);
+	if (ret >= 0)
+		ret = nc_json_strlist(o, "lan_subnets", NC_CIDR_MAX, &c.lan_subnets, false, NULL,
+				      ei);
+	if (ret >= 0)
+		ret = get_nat(o, create, &c, ei);
+	if (ret >= 0)
+		ret = get_acl(o, &c, ei);
+	if (ret >= 0)
+		ret = get_routes(o, &c, ei);
+	if (ret >= 0 && (flags & NC_DECODE_OUTPUT)) {
+		ret = get_status(o, "status", false, &c.status, ei);
+		if (ret >= 0)
+			ret = nc_json_str_or_null(o, "public_key", c.public_key,
+						  sizeof(c.public_key), false, NULL, ei);
+		if (ret >= 0)
+			ret = get_time(o, "last_seen", &c.last_seen, ei);
+		if (ret >= 0)
+			ret = get_time(o, "created_at", &c.created_at, ei);
+		if (ret >= 0)
+			ret = get_time(o, "updated_at", &c.updated_at, ei);
+	}
+	if (ret < 0)
+		goto out;
+	nc_connector_clear(out);
+	*out = c;
+	c = (struct nc_connector){0};
+	ret = 0;
+out:
+	nc_connector_clear(&c);
+	return ret;
+}
+
+int nc_peering_from_json(const json_t *o, struct nc_peering *out, unsigned flags,
+			 struct nc_errinfo *ei)
+{
+	static const char *const members[] = {"tenant",	    "name",	   "topology",
+					      "protocol",   "dual_tunnel", "hub",
+					      "created_at", "updated_at",  NULL};
+	static const char *const readonly[] = {"created_at", "updated_at", NULL};
+	bool create = flags & NC_DECODE_CREATE;
+	struct nc_peering p = *out;
+	int ret = begin(o, flags, members, readonly, ei);
+
+	if (ret >= 0)
+		ret = ident(o, "tenant", p.tenant, sizeof(p.tenant), false, flags, ei);
+	if (ret >= 0)
+		ret = ident(o, "name", p.name, sizeof(p.name), true, flags, ei);
+	if (ret >= 0)
+		ret = get_topology(o, "topology", create, &p.topology, ei);
+	if (ret >= 0)
+		ret = get_protocol(o, "protocol", false, &p.protocol, ei);
+	if (ret >= 0)
+		ret = nc_json_bool(o, "dual_tunnel", &p.dual_tunnel, false, NULL, ei);
+	if (ret >= 0)
+		ret = nc_json_str_or_null(o, "hub", p.hub, sizeof(p.hub), false, NULL, ei);
+	if (ret >= 0 && (flags & NC_DECODE_OUTPUT)) {
+		ret = get_time(o, "created_at", &p.created_at, ei);
+		if (ret >= 0)
+			ret = get_time(o, "updated_at", &p.updated_at, ei);
+	}
+	if (ret < 0)
+		return ret;
+	*out = p;
+	return 0;
+}
