@@ -175,4 +175,9 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 			struct nc_sync **out, size_t *n);
 int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4]);
 
+int nc_sqlite_addr_alloc(struct nc_store *st, const char *tenant, const char *pool,
+			 const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
+int nc_sqlite_addr_release(struct nc_store *st, const char *tenant, const char *pool,
+			   const char *owner);
+
 #endif

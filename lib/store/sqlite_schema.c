@@ -154,7 +154,15 @@ static const char schema_v1[] =
 	"  PRIMARY KEY (serial, tenant)"
 	");"
 	"CREATE INDEX sync_tenant ON sync (tenant, serial);"
-	"CREATE INDEX sync_state ON sync (state, serial, tenant);";
+	"CREATE INDEX sync_state ON sync (state, serial, tenant);"
+	"CREATE TABLE addrs ("
+	"  tenant TEXT NOT NULL REFERENCES tenants (id),"
+	"  pool TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  idx INTEGER NOT NULL CHECK (idx >= 0),"
+	"  PRIMARY KEY (tenant, pool, owner),"
+	"  UNIQUE (tenant, pool, idx)"
+	");";
 
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {

@@ -838,3 +838,23 @@ out:
 	json_decref(arr);
 	return ret;
 }
+
+int nc_store_addr_alloc(struct nc_store *st, const char *tenant, const char *pool,
+			const char *owner, uint32_t lo, uint32_t hi, uint32_t *index)
+{
+	int ret = enter(st, !blank(tenant) && !blank(pool) && !blank(owner) && index && lo <= hi);
+
+	if (ret == 0)
+		ret = leave(st, st->ops->addr_alloc(st, tenant, pool, owner, lo, hi, index));
+	return ret;
+}
+
+int nc_store_addr_release(struct nc_store *st, const char *tenant, const char *pool,
+			  const char *owner)
+{
+	int ret = enter(st, !blank(tenant) && !blank(pool));
+
+	if (ret == 0)
+		ret = leave(st, st->ops->addr_release(st, tenant, pool, owner));
+	return ret;
+}

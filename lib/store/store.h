@@ -213,4 +213,16 @@ int nc_store_sync_list(struct nc_store *st, const struct nc_sync_filter *f, stru
 /* counts[s] = number of device sync states in state s (array of 4). */
 int nc_store_sync_count(struct nc_store *st, const char *tenant, size_t counts[4]);
 
+/*
+ * Address pools (IPAM): in each (tenant, pool) an owner holds at most one
+ * index, and no two owners hold the same one. alloc returns the owner's
+ * index, allocating the lowest free index in [lo, hi] on first use;
+ * NC_ERR_RANGE when every index of the range is taken. release frees the
+ * owner's index (owner NULL: every index of the pool); no-op when none.
+ */
+int nc_store_addr_alloc(struct nc_store *st, const char *tenant, const char *pool,
+			const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
+int nc_store_addr_release(struct nc_store *st, const char *tenant, const char *pool,
+			  const char *owner);
+
 #endif

@@ -106,6 +106,10 @@ struct nc_store_ops {
 	int (*sync_list)(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
 			 struct nc_sync **out, size_t *n);
 	int (*sync_count)(struct nc_store *st, const char *tenant, size_t counts[4]);
+	int (*addr_alloc)(struct nc_store *st, const char *tenant, const char *pool,
+			  const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
+	int (*addr_release)(struct nc_store *st, const char *tenant, const char *pool,
+			    const char *owner);
 };
 
 /* The generic part of a store, first member of every backend's struct. */

@@ -1361,6 +1361,34 @@ static void test_lists_round_trip(void **state)
 	nc_edge_clear(&e);
 }
 
+/* Address pools hand out the lowest free index, keep it per owner, reuse a
+ * released one, say when full, and keep tenants apart. */
+static void test_addr_pools(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t i = 0;
+
+	assert_int_equal(nc_store_addr_alloc(fx->st, "acme", "bb:E1", "CN-1", 2, 4, &i), 0);
+	assert_int_equal(i, 2);
+	assert_int_equal(nc_store_addr_alloc(fx->st, "acme", "bb:E1", "CN-2", 2, 4, &i), 0);
+	assert_int_equal(i, 3);
+	assert_int_equal(nc_store_addr_alloc(fx->st, "acme", "bb:E1", "CN-1", 2, 4, &i), 0);
+	assert_int_equal(i, 2);
+	assert_int_equal(nc_store_addr_alloc(fx->st, "globex", "bb:E1", "CN-9", 2, 4, &i), 0);
+	assert_int_equal(i, 2);
+	assert_int_equal(nc_store_addr_alloc(fx->st, "acme", "bb:E1", "CN-3", 2, 4, &i), 0);
+	assert_int_equal(i, 4);
+	assert_int_equal(nc_store_addr_alloc(fx->st, "acme", "bb:E1", "CN-4", 2, 4, &i),
+			 NC_ERR_RANGE);
+	assert_int_equal(nc_store_addr_release(fx->st, "acme", "bb:E1", "CN-2"), 0);
+	assert_int_equal(nc_store_addr_alloc(fx->st, "acme", "bb:E1", "CN-4", 2, 4, &i), 0);
+	assert_int_equal(i, 3);
+	assert_int_equal(nc_store_addr_release(fx->st, "acme", "bb:E1", NULL), 0);
+	assert_int_equal(nc_store_addr_alloc(fx->st, "acme", "bb:E1", "CN-4", 2, 4, &i), 0);
+	assert_int_equal(i, 2);
+	assert_int_equal(nc_store_addr_release(fx->st, "acme", "none", "CN-4"), 0);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct fx *fx = *state;
@@ -1410,6 +1438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_round_trip, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_ten_thousand, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_lists_round_trip, setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_addr_pools, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup_store, teardown),
 	};
 
