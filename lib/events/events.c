@@ -51,6 +51,16 @@ void nc_events_close(struct nc_events *ev)
 	pthread_mutex_unlock(&ev->lock);
 }
 
+bool nc_events_closed(struct nc_events *ev)
+{
+	bool closed;
+
+	pthread_mutex_lock(&ev->lock);
+	closed = ev->closed;
+	pthread_mutex_unlock(&ev->lock);
+	return closed;
+}
+
 void nc_events_free(struct nc_events *ev)
 {
 	if (!ev)

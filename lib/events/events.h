@@ -38,6 +38,7 @@ struct nc_events *nc_events_new(size_t capacity);
 void nc_events_free(struct nc_events *ev);
 /* Makes waiting readers return and later reads not wait: for shutdown. */
 void nc_events_close(struct nc_events *ev);
+bool nc_events_closed(struct nc_events *ev);
 
 /*
  * Appends an event; fields (may be NULL) is an object whose members are

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_API_INTERNAL_H
+#define NC_API_INTERNAL_H
+
+/*
+ * What the request handlers of lib/api share. A handler decodes, calls the
+ * core and sets the reply; it never touches libmicrohttpd, except the event
+ * stream, which hands the server a response of its own.
+ */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/core.h"
+#include "../util/err.h"
+
+struct MHD_Connection;
+struct MHD_Response;
+struct nc_api;
+
+#define API_MAX_PARAMS 4
+
+struct api_req {
+	struct nc_api *api;
+	struct nc_core *core;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	const char *params[API_MAX_PARAMS];	/* the {…} segments, in order */
+	char param_buf[512];			/* backing store of params */
+	json_t *body;				/* parsed body; NULL when empty */
+	struct nc_actor actor;
+	/* The tenant the request acts in: the token's own, or an admin's
+	 * ?tenant=; NULL for an admin acting across tenants. */
+	const char *tenant;
+	char tenant_buf[NC_ID_MAX];
+	/* The reply: status and body (a handler sets them through api_reply),
+	 * or a raw response for streams. */
+	unsigned status;
+	json_t *resp;
+	struct MHD_Response *raw;
+	struct nc_errinfo ei;
+};
+
+/* One row of the route table. */
+struct api_route {
+	const char *method;
+	const char *pattern;	/* "/v1/connectors/{serial}/approve" */
+	int (*fn)(struct api_req *r);
+	int min_role;		/* enum nc_role, or -1: no token needed */
+};
+
+extern const struct api_route api_routes[];
+extern const size_t api_nroutes;
+
+/* Sets the reply; steals body. Returns 0 so handlers can `return api_reply(...)`. */
+int api_reply(struct api_req *r, unsigned status, json_t *body);
+/* Replies {"items": items, "next_cursor": cursor or null}; steals items. */
+int api_reply_list(struct api_req *r, json_t *items, const char *next_cursor);
+
+/* A query parameter (decoded) or NULL. */
+const char *api_query(struct api_req *r, const char *name);
+/* Paging from ?limit= and ?cursor=; NC_ERR_INVAL (with ei) for bad values. */
+struct nc_page;
+int api_page(struct api_req *r, struct nc_page *pg);
+
+/* The body, which must be a JSON object: NC_ERR_PARSE when absent. */
+int api_body(struct api_req *r, json_t **out);
+
+/* For creations: the tenant the new object goes to. Non-admins get their
+ * own; an admin's ?tenant= wins; else the body's "tenant" member is
+ * required. Writes into buf (NC_ID_MAX). */
+int api_create_tenant(struct api_req *r, const json_t *body, char *buf);
+
+/* The event ring and start time of the server, for handlers that need them. */
+struct nc_events *api_events(struct api_req *r);
+int64_t api_started_at(struct api_req *r);
+/* Writes the Prometheus text of the request counters to f. */
+void api_metrics_requests(struct api_req *r, FILE *f);
+
+#endif

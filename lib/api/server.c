@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmicrohttpd glue: body accumulation with a size limit, routing, bearer
+ * authentication, role and tenant checks, and the one path from a handler's
+ * result to a JSON reply or a {"error":{…}} with the right status.
+ */
+#include "api.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "../core/auth.h"
+#include "../store/store.h"
+#include "../util/log.h"
+#include "../util/xmalloc.h"
+#include "internal.h"
+
+#define BODY_MAX (1024 * 1024)
+
+/* Status codes counted per route for /metrics; the last bucket is "other". */
+static const unsigned counted[] = { 200, 201, 204, 400, 401, 403, 404,
+				    405, 409, 413, 415, 422, 500, 503 };
+#define NCOUNTED (sizeof(counted) / sizeof(counted[0]))
+
+struct nc_api {
+	struct MHD_Daemon *mhd;
+	struct nc_core *core;
+	int64_t started_at;
+	uint16_t port;
+	pthread_mutex_t mlock;
+	/* [route][status bucket]; row api_nroutes is "no route". */
+	uint64_t (*hits)[NCOUNTED + 1];
+};
+
+/* Per-connection state across the access handler's calls. */
+struct conn_state {
+	char *body;
+	size_t len;
+	bool toobig;
+};
+
+int api_reply(struct api_req *r, unsigned status, json_t *body)
+{
+	json_decref(r->resp);
+	r->status = status;
+	r->resp = body;
+	return 0;
+}
+
+int api_reply_list(struct api_req *r, json_t *items, const char *next_cursor)
+{
+	return api_reply(r, MHD_HTTP_OK,
+			 json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				   next_cursor && *next_cursor ? json_string(next_cursor)
+							       : json_null()));
+}
+
+const char *api_query(struct api_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int api_page(struct api_req *r, struct nc_page *pg)
+{
+	const char *limit = api_query(r, "limit"), *cursor = api_query(r, "cursor");
+	char *end;
+	long v;
+
+	memset(pg, 0, sizeof(*pg));
+	if (limit) {
+		v = strtol(limit, &end, 10);
+		if (*limit == '\0' || *end != '\0' || v < 1 || v > NC_PAGE_MAX)
+			return nc_fail(&r->ei, NC_ERR_INVAL, "limit",
+				       "limit `%s' is not a number from 1 to %d", limit,
+				       NC_PAGE_MAX);
+		pg->limit = (size_t)v;
+	}
+	if (cursor) {
+		if (strlen(cursor) >= sizeof(pg->cursor))
+			return nc_fail(&r->ei, NC_ERR_INVAL, "cursor", "cursor is too long");
+		snprintf(pg->cursor, sizeof(pg->cursor), "%s", cursor);
+	}
+	return 0;
+}
+
+int api_body(struct api_req *r, json_t **out)
+{
+	if (!r->body)
+		return nc_fail(&r->ei, NC_ERR_PARSE, NULL, "a JSON object body is required");
+	if (!json_is_object(r->body))
+		return nc_fail(&r->ei, NC_ERR_PARSE, NULL, "the body must be a JSON object");
+	*out = r->body;
+	return 0;
+}
+
+int api_create_tenant(struct api_req *r, const json_t *body, char *buf)
+{
+	const char *t = json_string_value(json_object_get(body, "tenant"));
+
+	if (r->tenant) {
+		if (t && strcmp(t, r->tenant) != 0)
+			return nc_fail(&r->ei, NC_ERR_NOTFOUND, "tenant", "tenant `%s' not found",
+				       t);
+		snprintf(buf, NC_ID_MAX, "%s", r->tenant);
+		return 0;
+	}
+	if (!t)
+		return nc_fail(&r->ei, NC_ERR_INVAL, "tenant",
+			       "tenant is required: an admin token acts in no tenant of its own "
+			       "(pass ?tenant= or a \"tenant\" field)");
+	if (strlen(t) >= NC_ID_MAX)
+		return nc_fail(&r->ei, NC_ERR_INVAL, "tenant", "tenant is too long");
+	snprintf(buf, NC_ID_MAX, "%s", t);
+	return 0;
+}
+
+struct nc_events *api_events(struct api_req *r)
+{
+	return r->core->events;
+}
+
+int64_t api_started_at(struct api_req *r)
+{
+	return r->api->started_at;
+}
+
+void api_metrics_requests(struct api_req *r, FILE *f)
+{
+	struct nc_api *api = r->api;
+
+	fprintf(f, "# HELP netctl_http_requests_total HTTP requests by route and status.\n"
+		   "# TYPE netctl_http_requests_total counter\n");
+	pthread_mutex_lock(&api->mlock);
+	for (size_t i = 0; i <= api_nroutes; i++) {
+		for (size_t j = 0; j <= NCOUNTED; j++) {
+			if (!api->hits[i][j])
+				continue;
+			fprintf(f, "netctl_http_requests_total{route=\"%s %s\",status=\"",
+				i < api_nroutes ? api_routes[i].method : "ANY",
+				i < api_nroutes ? api_routes[i].pattern : "unmatched");
+			if (j < NCOUNTED)
+				fprintf(f, "%u", counted[j]);
+			else
+				fprintf(f, "other");
+			fprintf(f, "\"} %llu\n", (unsigned long long)api->hits[i][j]);
+		}
+	}
+	pthread_mutex_unlock(&api->mlock);
+}
+
+static void count(struct nc_api *api, size_t route, unsigned status)
+{
+	size_t j = 0;
+
+	while (j < NCOUNTED && counted[j] != status)
+		j++;
+	pthread_mutex_lock(&api->mlock);
+	api->hits[route][j]++;
+	pthread_mutex_unlock(&api->mlock);
+}
+
+/* The HTTP status for an error of the core. */
+static unsigned status_of(int err)
+{
+	switch (err) {
+	case NC_ERR_PARSE:
+		return MHD_HTTP_BAD_REQUEST;
+	case NC_ERR_UNAUTH:
+		return MHD_HTTP_UNAUTHORIZED;
+	case NC_ERR_FORBIDDEN:
+		return MHD_HTTP_FORBIDDEN;
+	case NC_ERR_NOTFOUND:
+		return MHD_HTTP_NOT_FOUND;
+	case NC_ERR_EXISTS:
+	case NC_ERR_CONFLICT:
+		return MHD_HTTP_CONFLICT;
+	case NC_ERR_INVAL:
+	case NC_ERR_RANGE:
+		return MHD_HTTP_UNPROCESSABLE_CONTENT;
+	case NC_ERR_TOOBIG:
+		return MHD_HTTP_CONTENT_TOO_LARGE;
+	case NC_ERR_UNREACHABLE:
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	default:
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+}
+
+static json_t *error_body(const char *code, const char *msg, const char *field)
+{
+	json_t *e = json_pack("{s:s,s:s}", "code", code, "message", msg);
+
+	if (field && *field)
+		json_object_set_new(e, "field", json_string(field));
+	return json_pack("{s:o}", "error", e);
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *body)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (body) {
+		text = json_dumps(body, JSON_COMPACT);
+		len = strlen(text);
+		text = nc_xrealloc(text, len + 2);
+		text[len++] = '\n';
+	}
+	resp = MHD_create_response_from_buffer(len, text ? text : "",
+					       text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (body)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/*
+ * Matches path against pattern, capturing {…} segments into r->params.
+ * Returns true on a match.
+ */
+static bool match(const char *pattern, const char *path, struct api_req *r)
+{
+	const char *p = pattern, *u = path;
+	char *buf = r->param_buf, *bend = r->param_buf + sizeof(r->param_buf);
+	int np = 0;
+
+	while (*p && *u) {
+		if (*p == '{') {
+			size_t ul = strcspn(u, "/");
+
+			if (ul == 0 || np >= API_MAX_PARAMS || buf + ul + 1 > bend)
+				return false;
+			memcpy(buf, u, ul);
+			buf[ul] = '\0';
+			r->params[np++] = buf;
+			buf += ul + 1;
+			u += ul;
+			p = strchr(p, '}') + 1;
+		} else if (*p++ != *u++) {
+			return false;
+		}
+	}
+	return *p == '\0' && *u == '\0';
+}
+
+/* Authenticates and scopes r for a route needing min_role; 0 or an error. */
+static int authorize(struct api_req *r, int min_role)
+{
+	const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *tenant;
+	struct nc_tenant t;
+	int ret;
+
+	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
+		return nc_fail(&r->ei, NC_ERR_UNAUTH, NULL,
+			       "a bearer token is required (Authorization: Bearer <token>)");
+	ret = nc_core_token_verify(r->core, auth + 7, time(NULL), &r->actor, &r->ei);
+	if (ret < 0)
+		return ret;
+	if ((int)r->actor.role < min_role)
+		return nc_fail(&r->ei, NC_ERR_FORBIDDEN, NULL,
+			       "this needs the %s role; the token has %s",
+			       nc_role_name((enum nc_role)min_role), nc_role_name(r->actor.role));
+	tenant = api_query(r, "tenant");
+	if (r->actor.tenant[0]) {
+		/* A tenant token acts in its tenant; naming another is not found. */
+		if (tenant && strcmp(tenant, r->actor.tenant) != 0)
+			return nc_fail(&r->ei, NC_ERR_NOTFOUND, "tenant", "tenant `%s' not found",
+				       tenant);
+		snprintf(r->tenant_buf, sizeof(r->tenant_buf), "%s", r->actor.tenant);
+		r->tenant = r->tenant_buf;
+	} else if (tenant) {
+		ret = nc_store_tenant_get(r->core->store, tenant, &t);
+		if (ret < 0)
+			return nc_fail(&r->ei, ret, "tenant", "tenant `%s' not found", tenant);
+		snprintf(r->tenant_buf, sizeof(r->tenant_buf), "%s", tenant);
+		r->tenant = r->tenant_buf;
+	}
+	return 0;
+}
+
+/* Parses a non-empty body; 415 and 400 are reported through r->ei. */
+static int parse_body(struct api_req *r, const struct conn_state *cs, unsigned *status)
+{
+	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_TYPE);
+	json_error_t jerr;
+
+	if (cs->len == 0)
+		return 0;
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+		*status = MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+		return nc_fail(&r->ei, NC_ERR_PARSE, NULL,
+			       "the body must be application/json, not %s", ct ? ct : "untyped");
+	}
+	r->body = json_loadb(cs->body, cs->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!r->body)
+		return nc_fail(&r->ei, NC_ERR_PARSE, NULL,
+			       "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column,
+			       jerr.text);
+	return 0;
+}
+
+static enum MHD_Result respond(struct nc_api *api, struct MHD_Connection *conn, const char *url,
+			       const char *method, struct conn_state *cs)
+{
+	struct api_req r = { .api = api, .core = api->core, .conn = conn, .method = method,
+			     .path = url };
+	const struct api_route *route = NULL;
+	size_t ri = api_nroutes;
+	bool path_known = false;
+	unsigned status = 0;
+	enum MHD_Result mret;
+	int ret;
+
+	for (size_t i = 0; i < api_nroutes; i++) {
+		if (!match(api_routes[i].pattern, url, &r))
+			continue;
+		path_known = true;
+		if (strcmp(api_routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0)) {
+			route = &api_routes[i];
+			ri = i;
+			break;
+		}
+	}
+	if (cs->toobig) {
+		status = MHD_HTTP_CONTENT_TOO_LARGE;
+		ret = nc_fail(&r.ei, NC_ERR_TOOBIG, NULL, "the body is larger than %d bytes",
+			      BODY_MAX);
+	} else if (!route) {
+		status = path_known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;
+		ret = nc_fail(&r.ei, NC_ERR_NOTFOUND, NULL,
+			      path_known ? "%s is not allowed on %s" : "no endpoint %s %s", method,
+			      url);
+	} else {
+		ret = route->min_role >= 0 ? authorize(&r, route->min_role) : 0;
+		if (ret == 0)
+			ret = parse_body(&r, cs, &status);
+		if (ret == 0)
+			ret = route->fn(&r);
+	}
+	if (r.raw) {
+		mret = MHD_queue_response(conn, MHD_HTTP_OK, r.raw);
+		MHD_destroy_response(r.raw);
+		count(api, ri, MHD_HTTP_OK);
+		goto out;
+	}
+	if (ret < 0) {
+		const char *code = nc_errcode(ret);
+
+		if (!status)
+			status = status_of(ret);
+		if (status == MHD_HTTP_UNSUPPORTED_MEDIA_TYPE)
+			code = "unsupported_media_type";
+		else if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+			code = "method_not_allowed";
+		if (status >= 500)
+			nc_warn("%s %s: %s", method, url, r.ei.msg[0] ? r.ei.msg : nc_strerror(ret));
+		json_decref(r.resp);
+		r.resp = error_body(code, r.ei.msg[0] ? r.ei.msg : nc_strerror(ret), r.ei.field);
+		r.status = status;
+	}
+	count(api, ri, r.status);
+	nc_debug("%s %s -> %u", method, url, r.status);
+	mret = send_json(conn, r.status, r.status == MHD_HTTP_NO_CONTENT ? NULL : r.resp);
+out:
+	json_decref(r.resp);
+	json_decref(r.body);
+	return mret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct conn_state *cs = *con_cls;
+
+	(void)version;
+	if (!cs) {
+		*con_cls = nc_xcalloc(1, sizeof(*cs));
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!cs->toobig && cs->len + *upload_size <= BODY_MAX) {
+			cs->body = nc_xrealloc(cs->body, cs->len + *upload_size);
+			memcpy(cs->body + cs->len, upload, *upload_size);
+			cs->len += *upload_size;
+		} else {
+			cs->toobig = true;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return respond(cls, conn, url, method, cs);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct conn_state *cs = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (cs) {
+		free(cs->body);
+		free(cs);
+		*con_cls = NULL;
+	}
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	nc_warn("http: %s", msg);
+}
+
+int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc_errinfo *ei)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *ai = NULL;
+	struct nc_api *api = NULL;
+	const union MHD_DaemonInfo *info;
+	char port[8];
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_ERROR_LOG;
+	int ret, gai;
+
+	snprintf(port, sizeof(port), "%u", cfg->port);
+	gai = getaddrinfo(cfg->host, port, &hints, &ai);
+	if (gai != 0) {
+		ret = nc_fail(ei, NC_ERR_INVAL, "listen", "cannot resolve `%s': %s", cfg->host,
+			      gai_strerror(gai));
+		goto out;
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	api = nc_xcalloc(1, sizeof(*api));
+	api->core = cfg->core;
+	api->started_at = time(NULL);
+	api->hits = nc_xcalloc(api_nroutes + 1, sizeof(*api->hits));
+	pthread_mutex_init(&api->mlock, NULL);
+	api->mhd = MHD_start_daemon(flags, cfg->port, NULL, NULL, handle, api,
+				    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+				    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+				    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300, MHD_OPTION_END);
+	if (!api->mhd) {
+		ret = nc_fail(ei, NC_ERR_IO, "listen",
+			      "cannot listen on %s:%u (address in use or not available here)",
+			      cfg->host, cfg->port);
+		goto out;
+	}
+	info = MHD_get_daemon_info(api->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	api->port = info ? info->port : cfg->port;
+	*out = api;
+	api = NULL;
+	ret = 0;
+out:
+	if (ai)
+		freeaddrinfo(ai);
+	nc_api_stop(api);
+	return ret;
+}
+
+uint16_t nc_api_port(const struct nc_api *api)
+{
+	return api->port;
+}
+
+void nc_api_stop(struct nc_api *api)
+{
+	if (!api)
+		return;
+	if (api->mhd)
+		MHD_stop_daemon(api->mhd);
+	pthread_mutex_destroy(&api->mlock);
+	free(api->hits);
+	free(api);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CORE_CORE_H
+#define NC_CORE_CORE_H
+
+/*
+ * The core: business rules over the store. Every operation here is one
+ * store transaction that validates, writes the desired state, marks
+ * exactly the affected devices dirty (with a human reason) and emits
+ * events; on any error nothing is written. The API and the CLI never
+ * repeat these rules.
+ *
+ * Scope: `tenant` is the tenant the caller acts in; NULL means any tenant
+ * (admin without --tenant): reads cover all, and creations then take the
+ * tenant from the object itself. Objects of another tenant are
+ * NC_ERR_NOTFOUND. Errors fill ei (field and sentence) and return:
+ *   NC_ERR_INVAL     invalid value (422)         NC_ERR_NOTFOUND  404
+ *   NC_ERR_EXISTS    duplicate key (409)         NC_ERR_CONFLICT  409
+ *   NC_ERR_FORBIDDEN role too low (403)          NC_ERR_STORE     500
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../model/model.h"
+
+struct nc_errinfo;
+struct nc_store;
+struct nc_events;
+
+/* Who acts: the token's id (for the audit trail), role and tenant. */
+struct nc_actor {
+	char token_id[NC_ID_MAX];
+	enum nc_role role;
+	char tenant[NC_ID_MAX];		/* "" = global */
+};
+
+struct nc_core {
+	struct nc_store *store;		/* borrowed */
+	struct nc_events *events;	/* borrowed */
+};
+
+/*
+ * Marks a device dirty: its sync state becomes pending with reason, and a
+ * `dirty` event is emitted. Call inside the caller's transaction.
+ */
+int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
+		       const char *reason);
+
+/* Emits an `audit` event for a write by actor. */
+void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+		   const char *device, const char *action, const char *object);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CORE_INVENTORY_H
+#define NC_CORE_INVENTORY_H
+
+/*
+ * Edges, connectors and their lifecycle. Scope and errors as in core.h.
+ * Updates take a JSON patch (members as in the REST API; absent members
+ * keep their value) so that read, change and write are one transaction.
+ *
+ * Dirty marking (the reason is shown to operators):
+ *   edge created                  the edge
+ *   edge endpoint/LAN changed     the edge, connectors hubbed on it, link peers
+ *   edge other fields changed     nothing (not part of any device's config)
+ *   connector approved            the connector and its hub
+ *   connector hub changed         the connector, the old hub, the new hub
+ *   connector LAN changed         the connector, its hub, its link peers
+ *   connector NAT/ACL/routes      the connector
+ *   connector decommissioned      its hub and link peers (it gets no more config)
+ *   device deleted                its hub (connector) and link peers
+ * A connector in pending_approval or decommissioned is no one's peer.
+ */
+
+#include <jansson.h>
+
+#include "../model/model.h"
+
+struct nc_core;
+struct nc_actor;
+struct nc_errinfo;
+
+int nc_core_edge_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			const struct nc_edge *e, struct nc_errinfo *ei);
+/* Applies patch to the edge; *out (may be NULL) receives the result. */
+int nc_core_edge_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			const char *serial, const json_t *patch, struct nc_edge *out,
+			struct nc_errinfo *ei);
+/* NC_ERR_CONFLICT while connectors or a hub_spoke peering use it as hub. */
+int nc_core_edge_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			const char *serial, struct nc_errinfo *ei);
+
+/* Creates a connector in pending_approval (its status field is ignored). */
+int nc_core_connector_create(struct nc_core *c, const struct nc_actor *actor,
+			     const char *tenant, const struct nc_connector *con,
+			     struct nc_errinfo *ei);
+int nc_core_connector_update(struct nc_core *c, const struct nc_actor *actor,
+			     const char *tenant, const char *serial, const json_t *patch,
+			     struct nc_connector *out, struct nc_errinfo *ei);
+int nc_core_connector_delete(struct nc_core *c, const struct nc_actor *actor,
+			     const char *tenant, const char *serial, struct nc_errinfo *ei);
+
+/*
+ * The lifecycle: pending_approval -> approved -> provisioned -> active <->
+ * offline; any -> decommissioned (terminal). Whether from -> to is allowed.
+ */
+bool nc_core_transition_ok(enum nc_status from, enum nc_status to);
+/*
+ * Moves a connector to status `to`; a refused transition is
+ * NC_ERR_CONFLICT naming the current and requested state. Emits a
+ * `lifecycle` event and applies the dirty rules above. *out may be NULL.
+ */
+int nc_core_connector_transition(struct nc_core *c, const struct nc_actor *actor,
+				 const char *tenant, const char *serial, enum nc_status to,
+				 struct nc_connector *out, struct nc_errinfo *ei);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CORE_IPAM_H
+#define NC_CORE_IPAM_H
+
+/*
+ * Tunnel addressing, per tenant, inside 100.64.0.0/10 (docs/ipam.md):
+ *
+ *   backbone (wg0)  100.64.0.0/11 in /18 blocks (128), one block per hub edge.
+ *                   The hub is .1 of its block (host index 1); connectors
+ *                   hubbed on it get host indexes 2 .. 16382, lowest free.
+ *   peering (wg2)   100.96.0.0/11 in /22 blocks (2048), one block per peering
+ *                   group. A member gets member index 1 .. 510, lowest free:
+ *                   wg2 = block + index, wg3 (secondary) = block + 512 + index.
+ *
+ * Allocations are rows in the store (pools named "hub", "bb:<hub>",
+ * "peering", "pm:<group>"), so they are stable across restarts, never
+ * collide within a tenant, and are released when their owner goes. Every
+ * function runs inside the caller's transaction.
+ * Addresses are written as "a.b.c.d/32" (hosts) into NC_CIDR_MAX buffers.
+ */
+
+#include "../model/model.h"
+
+struct nc_store;
+struct nc_errinfo;
+
+/* The hub's own wg0 address, allocating its block on first use. */
+int nc_ipam_hub(struct nc_store *st, const char *tenant, const char *hub,
+		char addr[NC_CIDR_MAX], struct nc_errinfo *ei);
+/* A connector's wg0 address in its hub's block, allocating on first use. */
+int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub,
+		     const char *serial, char addr[NC_CIDR_MAX], struct nc_errinfo *ei);
+/* Releases a connector's backbone address (no-op when it has none). */
+int nc_ipam_backbone_release(struct nc_store *st, const char *tenant, const char *hub,
+			     const char *serial);
+/* Releases a hub's block and every address in it. */
+int nc_ipam_hub_release(struct nc_store *st, const char *tenant, const char *hub);
+
+/* A member's address in a group for tunnel_index 0 (wg2) or 1 (wg3). */
+int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group,
+		    const char *serial, int tunnel_index, char addr[NC_CIDR_MAX],
+		    struct nc_errinfo *ei);
+int nc_ipam_peering_release(struct nc_store *st, const char *tenant, const char *group,
+			    const char *serial);
+/* Releases a group's block and every member address in it. */
+int nc_ipam_group_release(struct nc_store *st, const char *tenant, const char *group);
+
+#endif

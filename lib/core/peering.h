@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CORE_PEERING_H
+#define NC_CORE_PEERING_H
+
+/*
+ * Peering groups, members and links. Scope and errors as in core.h.
+ *
+ * Links: mesh = every pair of members; hub_spoke = hub <-> every other
+ * member (the hub, an edge, is a member from creation on); partial_mesh =
+ * only the links added by hand (adding one elsewhere is NC_ERR_CONFLICT).
+ * Each link has tunnel index 0; with dual_tunnel an edge<->edge link also
+ * has index 1. A connector is never a hub (NC_ERR_INVAL, field "hub").
+ * IPSec links get, per direction, a unique SPI and a random key; keys are
+ * secrets and leave the core only in device batches.
+ * Dirty: a link added or removed dirties its two ends only; a member
+ * added dirties it and the ends of its new links; a member removed dirties
+ * it and its former peers; a changed topology, protocol, dual_tunnel or hub
+ * re-derives the links and dirties every member; deleting a group dirties
+ * its members.
+ */
+
+#include <jansson.h>
+
+#include "../model/model.h"
+
+struct nc_core;
+struct nc_actor;
+struct nc_errinfo;
+
+int nc_core_peering_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			   const struct nc_peering *p, struct nc_errinfo *ei);
+int nc_core_peering_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			   const char *name, const json_t *patch, struct nc_peering *out,
+			   struct nc_errinfo *ei);
+int nc_core_peering_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			   const char *name, struct nc_errinfo *ei);
+
+int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+		       const char *peering, const char *serial, struct nc_errinfo *ei);
+int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			  const char *peering, const char *serial, struct nc_errinfo *ei);
+
+/* Partial mesh only. a and b in any order; both must be members. */
+int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+		     const char *peering, const char *a, const char *b, struct nc_errinfo *ei);
+int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			const char *peering, const char *a, const char *b,
+			struct nc_errinfo *ei);
+
+/*
+ * The group as `peering show` presents it: the peering's fields plus
+ * "members", "links" (no secrets) and "isolated" (partial-mesh members
+ * without links). New reference in *out.
+ */
+int nc_core_peering_show(struct nc_core *c, const char *tenant, const char *name, json_t **out,
+			 struct nc_errinfo *ei);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CORE_SERVE_H
+#define NC_CORE_SERVE_H
+
+/* The `netctl serve` role: store, API, and later the device sync. */
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct nc_errinfo;
+
+struct nc_serve_opts {
+	const char *host;	/* bind address */
+	uint16_t port;		/* 0 = any free port */
+	const char *data_dir;	/* created (0700) if absent */
+	FILE *announce;		/* where "listening on URL" is written; may be NULL */
+	size_t event_ring;	/* events kept for resuming streams; 0 = 65536 */
+};
+
+/*
+ * Runs until SIGTERM or SIGINT, then finishes requests in flight and closes
+ * the store. Returns 0 after a clean stop, or an error (with ei) when the
+ * data dir, the store or the listen address is unusable; nothing in the
+ * data dir is overwritten on failure.
+ */
+int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei);
+
+#endif
