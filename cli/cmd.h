@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CLI_CMD_H
+#define NC_CLI_CMD_H
+
+/*
+ * The command layer: the table from commands.def, the context handed to
+ * every handler, and the parsed arguments. Handlers parse and print; rules
+ * live in lib/.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Command flags (NC_CMD's flags column). */
+#define NC_CMDF_LOCAL 0x01	/* needs no server */
+#define NC_CMDF_ROLE 0x02	/* runs a long-lived role (serve, agent, tui) */
+#define NC_CMDF_WRITE 0x04	/* changes state on the server */
+#define NC_CMDF_ADMIN 0x08	/* needs an admin token */
+
+#define NC_MAX_POS 64
+#define NC_MAX_OPTS 32
+
+enum nc_output { NC_OUT_TABLE, NC_OUT_WIDE, NC_OUT_JSON };
+
+/* Arguments of one command after option parsing; strings borrowed from argv. */
+struct nc_args {
+	const char *pos[NC_MAX_POS];
+	int npos;
+	char opt_name[NC_MAX_OPTS][32];		/* long name, without "--" */
+	const char *opt_val[NC_MAX_OPTS];	/* NULL for a flag */
+	int nopt;
+};
+
+/* Global options and where output and errors go. */
+struct nc_ctx {
+	const char *server;
+	const char *token;
+	const char *token_file;
+	const char *tenant;
+	enum nc_output output;
+	bool color;
+	bool quiet;
+	int verbose;
+	FILE *out;		/* results */
+	FILE *err;		/* errors and diagnostics */
+	const char *progname;
+};
+
+struct nc_cmd {
+	const char *noun;
+	const char *verb;	/* NULL for a one-word command */
+	int (*fn)(struct nc_ctx *ctx, const struct nc_args *a);
+	int min, max;
+	unsigned flags;
+	const char *options;
+	const char *usage;
+	const char *summary;
+};
+
+struct nc_noun {
+	const char *name;
+	const char *summary;
+};
+
+struct nc_alias {
+	const char *alias;
+	const char *word;
+};
+
+extern const struct nc_cmd nc_cmds[];
+extern const size_t nc_ncmds;
+extern const struct nc_noun nc_nouns[];
+extern const size_t nc_nnouns;
+extern const struct nc_alias nc_aliases[];
+extern const size_t nc_naliases;
+
+#define NC_NOUN(name, summary)
+#define NC_ALIAS(alias, word)
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary) \
+	int fn(struct nc_ctx *ctx, const struct nc_args *a);
+#include "commands.def"
+#undef NC_NOUN
+#undef NC_ALIAS
+#undef NC_CMD
+
+/*
+ * Runs the command in argv[0..argc) (words after the global options) and
+ * returns a negative NC_ERR_* or 0; the error has been reported to
+ * ctx->err. Used by main, the shell and batch alike.
+ */
+int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv);
+
+/* The exit status for a dispatch result: 0 ok, 1 failed, 2 usage,
+ * 3 server unreachable, 4 unauthorized or forbidden. */
+int nc_exit_status(int err);
+
+/* Reports an error for the current command to ctx->err and returns err. */
+int nc_error(struct nc_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The value of option name (NULL if absent or a flag), and whether it is set. */
+const char *nc_args_get(const struct nc_args *a, const char *name);
+bool nc_args_has(const struct nc_args *a, const char *name);
+
+/* Looks a command up by its words (aliases and unique prefixes allowed).
+ * Returns 0 and *cmd, or reports to ctx and returns NC_ERR_USAGE. *used is
+ * the number of words consumed (1 or 2). */
+int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd **cmd, int *used);
+
+/* Help: the whole table, one noun's verbs, or one command's usage. */
+void nc_help_all(struct nc_ctx *ctx, FILE *f);
+void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun);
+void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c);
+
+#endif

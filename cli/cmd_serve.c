@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../lib/core/serve.h"
+#include "../lib/util/err.h"
+#include "../lib/util/hostport.h"
+#include "../lib/util/log.h"
+
+/* The default data dir: /var/lib/netctl for root, else the XDG data dir. */
+static const char *default_data_dir(char *buf, size_t n)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+
+	if (geteuid() == 0)
+		return "/var/lib/netctl";
+	if (xdg && *xdg)
+		snprintf(buf, n, "%s/netctl", xdg);
+	else
+		snprintf(buf, n, "%s/.local/share/netctl", home ? home : ".");
+	return buf;
+}
+
+int cmd_serve(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	const char *listen = nc_args_get(a, "listen"), *level = nc_args_get(a, "log-level");
+	struct nc_serve_opts o = { .announce = ctx->out };
+	struct nc_errinfo ei = { 0 };
+	enum nc_log_level lv = NC_LOG_INFO;
+	char host[256], dir[4096];
+	int ret;
+
+	if (!listen)
+		listen = "127.0.0.1:8080";
+	if (nc_hostport_split(listen, host, sizeof(host), &o.port, 1) < 0)
+		return nc_error(ctx, NC_ERR_USAGE, "--listen `%s' is not HOST:PORT", listen);
+	o.host = host;
+	if (level && nc_log_parse_level(level, &lv) < 0)
+		return nc_error(ctx, NC_ERR_USAGE,
+				"--log-level `%s' is not error, warn, info or debug", level);
+	o.data_dir = nc_args_get(a, "data-dir");
+	if (!o.data_dir)
+		o.data_dir = default_data_dir(dir, sizeof(dir));
+	nc_log_init("serve", lv);
+	ret = nc_serve_run(&o, &ei);
+	if (ret < 0)
+		return nc_error(ctx, ret, "serve: %s", ei.msg[0] ? ei.msg : nc_strerror(ret));
+	return 0;
+}

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT */
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util/err.h"
+
+#define NC_NOUN(name, summary) { name, summary },
+#define NC_ALIAS(alias, word)
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
+const struct nc_noun nc_nouns[] = {
+#include "commands.def"
+};
+#undef NC_NOUN
+#undef NC_CMD
+#define NC_NOUN(name, summary)
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary) \
+	{ noun, verb, fn, min, max, flags, opts, usage, summary },
+const struct nc_cmd nc_cmds[] = {
+#include "commands.def"
+};
+#undef NC_ALIAS
+#undef NC_CMD
+#define NC_ALIAS(alias, word) { alias, word },
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
+const struct nc_alias nc_aliases[] = {
+#include "commands.def"
+};
+#undef NC_NOUN
+#undef NC_ALIAS
+#undef NC_CMD
+
+const size_t nc_nnouns = sizeof(nc_nouns) / sizeof(nc_nouns[0]);
+const size_t nc_ncmds = sizeof(nc_cmds) / sizeof(nc_cmds[0]);
+const size_t nc_naliases = sizeof(nc_aliases) / sizeof(nc_aliases[0]);
+
+/* Options every command accepts, before or after its words. */
+static const char global_opts[] =
+	"server=,token=,token-file=,tenant=,output|o=,no-color,quiet|q,verbose|v,help|h";
+
+int nc_error(struct nc_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(ctx->err, "%s: ", ctx->progname);
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+	return err;
+}
+
+int nc_exit_status(int err)
+{
+	switch (err) {
+	case 0:
+		return 0;
+	case NC_ERR_USAGE:
+		return 2;
+	case NC_ERR_UNREACHABLE:
+		return 3;
+	case NC_ERR_UNAUTH:
+	case NC_ERR_FORBIDDEN:
+		return 4;
+	default:
+		return 1;
+	}
+}
+
+/* Levenshtein distance, for "did you mean"; words are short. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+
+	if (la >= 64 || lb >= 64)
+		return 64;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
+	}
+	return prev[lb];
+}
+
+static const char *unalias(const char *w)
+{
+	for (size_t i = 0; i < nc_naliases; i++) {
+		if (strcmp(w, nc_aliases[i].alias) == 0)
+			return nc_aliases[i].word;
+	}
+	return w;
+}
+
+/* The verbs of noun, in table order; *n of them. Returns 0 when the noun is a
+ * command by itself. */
+static size_t verbs_of(const char *noun, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nc_ncmds; i++) {
+		if (strcmp(nc_cmds[i].noun, noun) == 0 && nc_cmds[i].verb && n < max)
+			out[n++] = nc_cmds[i].verb;
+	}
+	return n;
+}
+
+/*
+ * Resolves word among cands: exact, then alias, then unique prefix. Returns
+ * the candidate, or NULL after reporting (what names the kind of word in
+ * messages, ctxword the words before it).
+ */
+static const char *resolve(struct nc_ctx *ctx, const char *word, const char **cands, size_t n,
+			   const char *what, const char *ctxword)
+{
+	const char *w = unalias(word), *hit = NULL, *best = NULL;
+	size_t nhit = 0, bestd = (size_t)-1, wl = strlen(w);
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cands[i], w) == 0)
+			return cands[i];
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(cands[i], w, wl) == 0) {
+			hit = cands[i];
+			nhit++;
+		}
+	}
+	if (nhit == 1)
+		return hit;
+	if (nhit > 1) {
+		fprintf(ctx->err, "%s: ambiguous %s `%s', could be:", ctx->progname, what, word);
+		for (size_t i = 0; i < n; i++) {
+			if (strncmp(cands[i], w, wl) == 0)
+				fprintf(ctx->err, " %s", cands[i]);
+		}
+		fputc('\n', ctx->err);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(w, cands[i]);
+
+		if (d < bestd) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	fprintf(ctx->err, "%s: unknown %s `%s'", ctx->progname, what, word);
+	if (best)
+		fprintf(ctx->err, "; did you mean `%s%s%s'?", ctxword ? ctxword : "",
+			ctxword ? " " : "", best);
+	fprintf(ctx->err, "\nRun `%s help%s%s' for the list.\n", ctx->progname,
+		ctxword ? " " : "", ctxword ? ctxword : "");
+	return NULL;
+}
+
+int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd **cmd, int *used)
+{
+	const char *names[128], *verbs[64], *noun, *verb = NULL;
+	size_t nv;
+
+	for (size_t i = 0; i < nc_nnouns && i < 128; i++)
+		names[i] = nc_nouns[i].name;
+	noun = resolve(ctx, argv[0], names, nc_nnouns, "command", NULL);
+	if (!noun)
+		return NC_ERR_USAGE;
+	*used = 1;
+	nv = verbs_of(noun, verbs, 64);
+	if (nv > 0) {
+		if (argc < 2 || argv[1][0] == '-') {
+			fprintf(ctx->err, "%s: `%s' needs a verb\n", ctx->progname, noun);
+			nc_help_noun(ctx, ctx->err, noun);
+			return NC_ERR_USAGE;
+		}
+		verb = resolve(ctx, argv[1], verbs, nv, "verb", noun);
+		if (!verb)
+			return NC_ERR_USAGE;
+		*used = 2;
+	}
+	for (size_t i = 0; i < nc_ncmds; i++) {
+		if (strcmp(nc_cmds[i].noun, noun) == 0 &&
+		    (verb ? nc_cmds[i].verb && strcmp(nc_cmds[i].verb, verb) == 0 : !nc_cmds[i].verb)) {
+			*cmd = &nc_cmds[i];
+			return 0;
+		}
+	}
+	return nc_error(ctx, NC_ERR_INTERNAL, "command table has no row for `%s'", noun);
+}
+
+/*
+ * Looks arg (without dashes; "name" or "name=value") up in spec. Returns 1
+ * and the canonical long name, 0 when spec has no such option. *takes says
+ * whether it takes a value.
+ */
+static int spec_find(const char *spec, const char *arg, bool shortopt, char *name, size_t nsz,
+		     bool *takes)
+{
+	size_t al = strcspn(arg, "=");
+	const char *p = spec;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		size_t ll = strcspn(p, "|=,");
+		const char *bar = memchr(p, '|', len);
+		bool eq = len > 0 && p[len - 1] == '=';
+		bool match = shortopt ? bar && bar[1] == arg[0] && al == 1
+				      : ll == al && strncmp(p, arg, al) == 0;
+
+		if (match) {
+			snprintf(name, nsz, "%.*s", (int)ll, p);
+			*takes = eq;
+			return 1;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* Applies a global option; 0, or NC_ERR_USAGE after reporting. */
+static int set_global(struct nc_ctx *ctx, const char *name, const char *val)
+{
+	if (strcmp(name, "server") == 0) {
+		ctx->server = val;
+	} else if (strcmp(name, "token") == 0) {
+		ctx->token = val;
+	} else if (strcmp(name, "token-file") == 0) {
+		ctx->token_file = val;
+	} else if (strcmp(name, "tenant") == 0) {
+		ctx->tenant = val;
+	} else if (strcmp(name, "output") == 0) {
+		if (strcmp(val, "table") == 0)
+			ctx->output = NC_OUT_TABLE;
+		else if (strcmp(val, "wide") == 0)
+			ctx->output = NC_OUT_WIDE;
+		else if (strcmp(val, "json") == 0)
+			ctx->output = NC_OUT_JSON;
+		else
+			return nc_error(ctx, NC_ERR_USAGE,
+					"output format `%s' is not table, wide or json", val);
+	} else if (strcmp(name, "no-color") == 0) {
+		ctx->color = false;
+	} else if (strcmp(name, "quiet") == 0) {
+		ctx->quiet = true;
+	} else if (strcmp(name, "verbose") == 0) {
+		ctx->verbose++;
+	}
+	return 0;
+}
+
+/*
+ * Parses options and positionals in argv[0..argc) for cmd (NULL: globals
+ * only, stopping at the first word). Returns the number of argv entries
+ * consumed, or NC_ERR_USAGE after reporting. *help is set by -h/--help.
+ */
+static int parse_opts(struct nc_ctx *ctx, const struct nc_cmd *cmd, int argc, char **argv,
+		      struct nc_args *a, bool *help)
+{
+	bool only_pos = false;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i], *val = NULL, *body;
+		char name[sizeof(a->opt_name[0])];
+		bool takes, shortopt, global;
+
+		if (only_pos || arg[0] != '-' || arg[1] == '\0') {
+			if (!cmd)
+				break;
+			if (a->npos >= NC_MAX_POS)
+				return nc_error(ctx, NC_ERR_USAGE, "too many arguments");
+			a->pos[a->npos++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		shortopt = arg[1] != '-';
+		body = arg + (shortopt ? 1 : 2);
+		global = spec_find(global_opts, body, shortopt, name, sizeof(name), &takes);
+		if (!global && !(cmd && spec_find(cmd->options, body, shortopt, name, sizeof(name),
+						  &takes))) {
+			if (cmd)
+				return nc_error(ctx, NC_ERR_USAGE,
+						"unknown option `%s' for `%s%s%s'; see `%s help %s%s%s'",
+						arg, cmd->noun, cmd->verb ? " " : "",
+						cmd->verb ? cmd->verb : "", ctx->progname, cmd->noun,
+						cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
+			return nc_error(ctx, NC_ERR_USAGE, "unknown option `%s'; see `%s help'",
+					arg, ctx->progname);
+		}
+		if (!shortopt && strchr(body, '=')) {
+			if (!takes)
+				return nc_error(ctx, NC_ERR_USAGE, "option `--%s' takes no value",
+						name);
+			val = strchr(body, '=') + 1;
+		} else if (shortopt && body[1] != '\0') {
+			if (!takes)
+				return nc_error(ctx, NC_ERR_USAGE, "unknown option `%s'", arg);
+			val = body + 1;
+		} else if (takes) {
+			if (i + 1 >= argc)
+				return nc_error(ctx, NC_ERR_USAGE, "option `%s' needs a value", arg);
+			val = argv[++i];
+		}
+		if (strcmp(name, "help") == 0) {
+			*help = true;
+		} else if (global) {
+			if (set_global(ctx, name, val) < 0)
+				return NC_ERR_USAGE;
+		} else {
+			if (a->nopt >= NC_MAX_OPTS)
+				return nc_error(ctx, NC_ERR_USAGE, "too many options");
+			snprintf(a->opt_name[a->nopt], sizeof(a->opt_name[0]), "%s", name);
+			a->opt_val[a->nopt++] = val;
+		}
+	}
+	return i;
+}
+
+const char *nc_args_get(const struct nc_args *a, const char *name)
+{
+	const char *v = NULL;
+
+	for (int i = 0; i < a->nopt; i++) {
+		if (strcmp(a->opt_name[i], name) == 0)
+			v = a->opt_val[i];
+	}
+	return v;
+}
+
+bool nc_args_has(const struct nc_args *a, const char *name)
+{
+	for (int i = 0; i < a->nopt; i++) {
+		if (strcmp(a->opt_name[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
+int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv)
+{
+	const struct nc_cmd *cmd = NULL;
+	struct nc_args a = { 0 };
+	bool help = false;
+	int n, used;
+
+	n = parse_opts(ctx, NULL, argc, argv, &a, &help);
+	if (n < 0)
+		return n;
+	argc -= n;
+	argv += n;
+	if (argc == 0) {
+		nc_help_all(ctx, help ? ctx->out : ctx->err);
+		return help ? 0 : NC_ERR_USAGE;
+	}
+	if (nc_cmd_find(ctx, argc, argv, &cmd, &used) < 0)
+		return NC_ERR_USAGE;
+	n = parse_opts(ctx, cmd, argc - used, argv + used, &a, &help);
+	if (n < 0)
+		return n;
+	if (help) {
+		nc_help_cmd(ctx, ctx->out, cmd);
+		return 0;
+	}
+	if (a.npos < cmd->min || (cmd->max >= 0 && a.npos > cmd->max)) {
+		fprintf(ctx->err, "%s: `%s%s%s' takes %s%d argument%s, not %d\n", ctx->progname,
+			cmd->noun, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "",
+			cmd->max < 0 ? "at least " : cmd->min == cmd->max ? "" : "at most ",
+			cmd->max < 0 || cmd->min == cmd->max ? cmd->min : cmd->max,
+			(cmd->max < 0 ? cmd->min : cmd->max) == 1 ? "" : "s", a.npos);
+		fprintf(ctx->err, "usage: %s %s%s%s %s\n", ctx->progname, cmd->noun,
+			cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->usage);
+		return NC_ERR_USAGE;
+	}
+	return cmd->fn(ctx, &a);
+}

@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: MIT
+# The integration harness: sourced by tests/integration/NNN-*.sh.
+#
+# Every test runs in its own temp dir ($T) with its own ports; every process
+# it starts through this file is ended when the script exits, pass or fail.
+# Results are TAP lines ("ok - ..."/"not ok - ..."), counted by tests/run.
+# On a failure the logs of the processes it started are printed, and nothing
+# else. Waiting is always polling against a deadline, never a fixed sleep.
+
+set -u
+NETCTL=${NETCTL:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/netctl}
+T=$(mktemp -d "${TMPDIR:-/tmp}/netctl-test.XXXXXX")
+NC_PIDS=()
+NC_LOGS=()
+NC_FAILED=0
+NC_COUNT=0
+
+nc_cleanup() {
+	local pid
+	for pid in "${NC_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${NC_PIDS[@]}"; do
+		wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null
+	done
+	if [ "$NC_FAILED" -gt 0 ]; then
+		local log
+		for log in "${NC_LOGS[@]}"; do
+			[ -s "$log" ] || continue
+			echo "# --- $log"
+			sed 's/^/# /' "$log" | tail -n 60
+		done
+	fi
+	rm -rf "$T"
+}
+trap nc_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ok DESC / not_ok DESC [DETAIL]: report one result.
+ok() {
+	NC_COUNT=$((NC_COUNT + 1))
+	echo "ok $NC_COUNT - $1"
+}
+not_ok() {
+	NC_COUNT=$((NC_COUNT + 1))
+	NC_FAILED=$((NC_FAILED + 1))
+	echo "not ok $NC_COUNT - $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	return 0
+}
+
+# check DESC CMD...: ok when CMD succeeds.
+check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then ok "$desc"; else not_ok "$desc" "$out"; fi
+}
+
+# run_nc ARGS...: runs netctl; sets $out (stdout), $err (stderr), $rc.
+run_nc() {
+	local o e
+	o=$(mktemp "$T/out.XXXXXX")
+	e=$(mktemp "$T/err.XXXXXX")
+	"$NETCTL" "$@" >"$o" 2>"$e" </dev/null
+	rc=$?
+	out=$(cat "$o")
+	err=$(cat "$e")
+	rm -f "$o" "$e"
+}
+
+# expect_rc DESC CODE ARGS...: ok when netctl ARGS exits with CODE.
+expect_rc() {
+	local desc=$1 code=$2
+	shift 2
+	run_nc "$@"
+	if [ "$rc" -eq "$code" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "exit $rc (wanted $code); stdout: $out; stderr: $err"
+	fi
+}
+
+# contains DESC HAYSTACK NEEDLE: ok when the text contains the needle.
+contains() {
+	case "$2" in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1" "wanted \`$3' in: $2" ;;
+	esac
+}
+
+# wait_until SECONDS CMD...: polls CMD until it succeeds or the deadline.
+wait_until() {
+	local limit=$1 deadline
+	shift
+	deadline=$(($(date +%s%N) + limit * 1000000000))
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# wait_gone PID SECONDS: polls until the process has exited.
+wait_gone() {
+	wait_until "$2" bash -c "! kill -0 $1 2>/dev/null"
+}
+
+# spawn NAME CMD...: starts CMD in the background, logging to $T/NAME.log;
+# sets $pid. Stdout goes to $T/NAME.out.
+spawn() {
+	local name=$1
+	shift
+	"$@" >"$T/$name.out" 2>"$T/$name.log" </dev/null &
+	pid=$!
+	NC_PIDS+=("$pid")
+	NC_LOGS+=("$T/$name.log" "$T/$name.out")
+}
+
+# port_busy PORT: true when something listens on PORT.
+port_busy() {
+	ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# start_broker: a real mosquitto on a free loopback port, configured as the
+# project ships it (no Nagle, a wide in-flight window). Sets $BROKER_PORT,
+# $BROKER_URL and $BROKER_PID.
+start_broker() {
+	local try
+	for try in 1 2 3 4 5 6 7 8; do
+		BROKER_PORT=$((20000 + RANDOM % 30000))
+		port_busy "$BROKER_PORT" && continue
+		cat >"$T/mosquitto.conf" <<CONF
+listener $BROKER_PORT 127.0.0.1
+allow_anonymous true
+set_tcp_nodelay true
+max_inflight_messages 1000
+max_queued_messages 100000
+persistence false
+log_dest stderr
+log_type error
+log_type warning
+CONF
+		spawn mosquitto mosquitto -c "$T/mosquitto.conf"
+		BROKER_PID=$pid
+		if wait_until 10 port_busy "$BROKER_PORT" && kill -0 "$BROKER_PID" 2>/dev/null; then
+			BROKER_URL="tcp://127.0.0.1:$BROKER_PORT"
+			return 0
+		fi
+		kill "$BROKER_PID" 2>/dev/null
+	done
+	echo "# could not start mosquitto" >&2
+	return 1
+}
+
+# start_serve DIR [ARGS...]: netctl serve on a free loopback port with data
+# dir DIR. Sets $SERVER (its URL) and $SERVE_PID once /healthz answers 200.
+start_serve() {
+	local dir=$1 name
+	shift
+	name=serve$((${#NC_PIDS[@]}))
+	spawn "$name" "$NETCTL" serve --listen 127.0.0.1:0 --data-dir "$dir" "$@"
+	SERVE_PID=$pid
+	SERVE_LOG=$T/$name.log
+	if ! wait_until 10 grep -q '^http://' "$T/$name.out"; then
+		echo "# serve did not announce its address" >&2
+		return 1
+	fi
+	SERVER=$(grep -m1 '^http://' "$T/$name.out")
+	wait_until 10 curl -fsS "$SERVER/healthz"
+}
+
+# stop PID: SIGTERM, then wait for it; returns its exit status.
+stop() {
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# done_testing: exit status for tests/run.
+done_testing() {
+	[ "$NC_COUNT" -gt 0 ] || not_ok "the script ran no check"
+	[ "$NC_FAILED" -eq 0 ]
+}
