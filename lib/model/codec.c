@@ -2,6 +2,7 @@
 #include "codec.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "../util/err.h"
 #include "../util/json.h"
 #include "../util/timefmt.h"
+#include "../util/utf8.h"
 #include "../util/xmalloc.h"
 #include "model.h"
 
@@ -238,42 +240,6 @@ json_t *nc_sync_to_json(const struct nc_sync *s)
 
 /* Input. Helpers return 1 stored, 0 absent, or a negative NC_ERR_* with ei filled. */
 
-static const char *jtype(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number with a fraction";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
-
-/*
- * s made safe to quote in a message that ends up in JSON and on terminals:
- * printable ASCII only (anything else, backquote and quote become '?'),
- * cut to 32 bytes with "...".
- */
-static const char *quote(char *q, size_t n, const char *s)
-{
-	size_t i, max = n - 4 < 32 ? n - 4 : 32;
-
-	for (i = 0; s[i] && i < max; i++)
-		q[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '`' && s[i] != '\'' ? s[i] : '?';
-	strcpy(q + i, s[i] ? "..." : "");
-	return q;
-}
-
 /* Checks flags, that o is an object, and its members; read-only ones need NC_DECODE_OUTPUT. */
 static int begin(const json_t *o, unsigned flags, const char *const *members,
 		 const char *const *readonly, struct nc_errinfo *ei)
@@ -339,10 +305,10 @@ static int word(const json_t *o, const char *key, bool required, struct nc_errin
 
 static int bad_word(struct nc_errinfo *ei, const char *key, const char *choices, const char *v)
 {
-	char q[48];
+	char q[NC_QUOTE_BUF];
 
 	return nc_fail(ei, NC_ERR_INVAL, key, "%s must be %s, not `%s'", key, choices,
-		       quote(q, sizeof(q), v));
+		       nc_quote(q, v, SIZE_MAX));
 }
 
 /* One getter per enum member; ret as for word(). */
@@ -368,7 +334,7 @@ ENUM_GETTER(get_protocol, enum nc_protocol, nc_protocol_parse, "wireguard or ips
 /* An ISO 8601 time or null (0). */
 static int get_time(const json_t *o, const char *key, int64_t *out, struct nc_errinfo *ei)
 {
-	char buf[48], q[48];
+	char buf[48], q[NC_QUOTE_BUF];
 	int64_t t = 0;
 	int ret = nc_json_str_or_null(o, key, buf, sizeof(buf), false, NULL, ei);
 
@@ -377,7 +343,7 @@ static int get_time(const json_t *o, const char *key, int64_t *out, struct nc_er
 	if (buf[0] && nc_time_parse_iso(buf, &t) < 0)
 		return nc_fail(ei, NC_ERR_INVAL, key,
 			       "%s must be an ISO 8601 UTC time or null, not `%s'", key,
-			       quote(q, sizeof(q), buf));
+			       nc_quote(q, buf, sizeof(buf)));
 	*out = t;
 	return 1;
 }
@@ -391,7 +357,7 @@ static int get_array(const json_t *o, const char *key, json_t **out, struct nc_e
 		return 0;
 	if (!json_is_array(v))
 		return nc_fail(ei, NC_ERR_INVAL, key, "%s must be an array of objects, not %s", key,
-			       jtype(v));
+			       nc_json_typename(v));
 	*out = v;
 	return 1;
 }
@@ -403,7 +369,7 @@ static int element(const json_t *e, const char *key, size_t i, const char *const
 	snprintf(path, n, "%s[%zu]", key, i);
 	if (!json_is_object(e))
 		return nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
-			       jtype(e));
+			       nc_json_typename(e));
 	return nc_json_only(e, members, path, ei);
 }
 
@@ -540,7 +506,7 @@ static int get_nat(const json_t *o, bool create, struct nc_connector *c, struct 
 		return 0;
 	if (!json_is_object(nat))
 		return nc_fail(ei, NC_ERR_INVAL, "nat", "nat must be an object, not %s",
-			       jtype(nat));
+			       nc_json_typename(nat));
 	ret = nc_json_only(nat, members, "nat", ei);
 	if (ret >= 0)
 		ret = nc_json_bool(nat, "enabled", &c->nat_enabled, create, "nat", ei);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "../util/err.h"
+#include "../util/utf8.h"
 #include "model.h"
 
 /*
@@ -59,10 +60,6 @@
 #define CIDR_WHAT "is not an IPv4 or IPv6 prefix"
 #define IP_WHAT	  "is not an IPv4 or IPv6 address"
 
-/* Output bytes of a quoted value before it is cut with "...". */
-#define QUOTE_KEEP 64
-#define QUOTE_BUF  (QUOTE_KEEP + 4)
-
 /* An address, or a prefix when len is set; addr holds 4 or 16 bytes. */
 struct prefix {
 	int family;
@@ -78,95 +75,6 @@ static bool is_digit(int c)
 static bool is_alnum(int c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* Decodes one well-formed UTF-8 sequence of s[0..n); returns its length, 0 if malformed
- * (overlong, surrogate, above U+10FFFF, truncated). */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t c, min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/* Code points that must never reach a terminal raw. */
-static bool is_control(uint32_t c)
-{
-	return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
-	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-}
-
-/*
- * Writes into buf (QUOTE_BUF bytes) a copy of s, read up to its NUL or cap
- * bytes, that is safe to print: backslash doubled; controls, malformed
- * UTF-8 and the bytes of unsafe code points as \xNN; cut with "..." after
- * QUOTE_KEEP bytes. Returns buf.
- */
-static const char *quote(char *buf, const char *s, size_t cap)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strnlen(s, cap), i = 0, o = 0;
-
-	while (i < n) {
-		uint32_t cp = 0;
-		size_t len = utf8_next(u + i, n - i, &cp);
-		char piece[16];
-		size_t plen;
-
-		if (len > 0 && cp == '\\') {
-			memcpy(piece, "\\\\", 2);
-			plen = 2;
-		} else if (len > 0 && !is_control(cp)) {
-			memcpy(piece, u + i, len);
-			plen = len;
-		} else {
-			/* One escaped byte at a time: a bad sequence may hide a good one. */
-			len = 1;
-			snprintf(piece, sizeof(piece), "\\x%02x", u[i]);
-			plen = 4;
-		}
-		if (o + plen > QUOTE_KEEP)
-			break;
-		memcpy(buf + o, piece, plen);
-		o += plen;
-		i += len;
-	}
-	if (i < n || n == cap) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o] = '\0';
-	return buf;
 }
 
 /* Letters, digits and `extra`, first a letter or digit, 1..max bytes; lower: a-z only. */
@@ -216,9 +124,9 @@ static bool valid_text(const char *s, size_t max)
 		return false;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t len = utf8_next(u + i, n - i, &cp);
+		size_t len = nc_utf8_next(u + i, n - i, &cp);
 
-		if (len == 0 || is_control(cp))
+		if (len == 0 || nc_utf8_is_control(cp))
 			return false;
 		i += len;
 	}
@@ -422,11 +330,11 @@ enum need { OPTIONAL, REQUIRED };
 static int check_str(struct nc_errinfo *ei, const char *field, const char *v, size_t cap,
 		     enum need need)
 {
-	char q[QUOTE_BUF];
+	char q[NC_QUOTE_BUF];
 
 	if (!memchr(v, '\0', cap))
 		return nc_fail(ei, NC_ERR_INVAL, field, "%s: `%s' is longer than %zu bytes", field,
-			       quote(q, v, cap), cap - 1);
+			       nc_quote(q, v, cap), cap - 1);
 	if (!v[0] && need == REQUIRED)
 		return nc_fail(ei, NC_ERR_INVAL, field, "%s: a value is required", field);
 	return 0;
@@ -435,13 +343,13 @@ static int check_str(struct nc_errinfo *ei, const char *field, const char *v, si
 static int check(struct nc_errinfo *ei, const char *field, const char *v, size_t cap,
 		 enum need need, bool (*ok)(const char *), const char *what)
 {
-	char q[QUOTE_BUF];
+	char q[NC_QUOTE_BUF];
 	int ret = check_str(ei, field, v, cap, need);
 
 	if (ret < 0 || !v[0])
 		return ret;
 	if (!ok(v))
-		return nc_fail(ei, NC_ERR_INVAL, field, "%s: `%s' %s", field, quote(q, v, cap),
+		return nc_fail(ei, NC_ERR_INVAL, field, "%s: `%s' %s", field, nc_quote(q, v, cap),
 			       what);
 	return 0;
 }
@@ -463,20 +371,20 @@ static bool valid_peering_name(const char *s)
 static int check_prefix(struct nc_errinfo *ei, const char *field, const char *v, size_t cap,
 			bool strict, struct prefix *p)
 {
-	char q[QUOTE_BUF], net[INET6_ADDRSTRLEN];
+	char q[NC_QUOTE_BUF], net[INET6_ADDRSTRLEN];
 	int ret = check_str(ei, field, v, cap, REQUIRED);
 
 	if (ret < 0)
 		return ret;
 	if (!parse_prefix(v, p))
 		return nc_fail(ei, NC_ERR_INVAL, field, "%s: `%s' " CIDR_WHAT, field,
-			       quote(q, v, cap));
+			       nc_quote(q, v, cap));
 	if (strict && clear_host_bits(p)) {
 		inet_ntop(p->family, p->addr, net, sizeof(net));
 		return nc_fail(
 			ei, NC_ERR_INVAL, field,
 			"%s: `%s' is not a subnet: host bits are set (did you mean `%s/%u'?)",
-			field, quote(q, v, cap), net, p->len);
+			field, nc_quote(q, v, cap), net, p->len);
 	}
 	return 0;
 }
@@ -484,7 +392,7 @@ static int check_prefix(struct nc_errinfo *ei, const char *field, const char *v,
 /* Every entry a strict prefix, no two equal. field is the list's name. */
 static int check_subnets(struct nc_errinfo *ei, const char *field, const struct nc_strlist *l)
 {
-	char f[64], q[QUOTE_BUF];
+	char f[64], q[NC_QUOTE_BUF];
 	struct prefix p, other;
 	int ret;
 
@@ -503,7 +411,7 @@ static int check_subnets(struct nc_errinfo *ei, const char *field, const struct 
 			if (other.family == p.family && other.len == p.len &&
 			    memcmp(other.addr, p.addr, sizeof(p.addr)) == 0)
 				return nc_fail(ei, NC_ERR_INVAL, f, "%s: `%s' repeats %s[%zu]", f,
-					       quote(q, l->v[i], NC_CIDR_MAX), field, j);
+					       nc_quote(q, l->v[i], NC_CIDR_MAX), field, j);
 		}
 	}
 	return 0;
@@ -519,7 +427,7 @@ static int check_public_key(struct nc_errinfo *ei, const char *v, size_t cap)
 static int check_word_in(struct nc_errinfo *ei, const char *field, const char *v, size_t cap,
 			 const char *const *words, const char *list)
 {
-	char q[QUOTE_BUF];
+	char q[NC_QUOTE_BUF];
 	int ret = check_str(ei, field, v, cap, REQUIRED);
 
 	if (ret < 0)
@@ -528,7 +436,7 @@ static int check_word_in(struct nc_errinfo *ei, const char *field, const char *v
 		if (strcmp(v, words[i]) == 0)
 			return 0;
 	}
-	return nc_fail(ei, NC_ERR_INVAL, field, "%s: `%s' is not %s", field, quote(q, v, cap),
+	return nc_fail(ei, NC_ERR_INVAL, field, "%s: `%s' is not %s", field, nc_quote(q, v, cap),
 		       list);
 }
 
@@ -628,7 +536,7 @@ static const char *const acl_protos[] = {"tcp", "udp", "icmp", "any", NULL};
 /* src and dst are required and may have host bits set (iptables masks them). */
 static int check_acl_rule(struct nc_errinfo *ei, size_t i, const struct nc_acl_rule *r)
 {
-	char f[64], q[QUOTE_BUF], q2[QUOTE_BUF];
+	char f[64], q[NC_QUOTE_BUF], q2[NC_QUOTE_BUF];
 	struct prefix src, dst;
 	int ret;
 
@@ -650,9 +558,9 @@ static int check_acl_rule(struct nc_errinfo *ei, size_t i, const struct nc_acl_r
 	if (ret < 0)
 		return ret;
 	if (src.family != dst.family)
-		return nc_fail(ei, NC_ERR_INVAL, f,
-			       "%s: `%s' is not of the address family of src `%s'", f,
-			       quote(q, r->dst, sizeof(r->dst)), quote(q2, r->src, sizeof(r->src)));
+		return nc_fail(
+			ei, NC_ERR_INVAL, f, "%s: `%s' is not of the address family of src `%s'", f,
+			nc_quote(q, r->dst, sizeof(r->dst)), nc_quote(q2, r->src, sizeof(r->src)));
 	snprintf(f, sizeof(f), "acl[%zu].dport", i);
 	if (r->dport < 0 || r->dport > 65535)
 		return nc_fail(ei, NC_ERR_INVAL, f, "%s: %d is not a port (0 for any, 1 to 65535)",
@@ -666,7 +574,7 @@ static int check_acl_rule(struct nc_errinfo *ei, size_t i, const struct nc_acl_r
 /* dst must be a subnet (ip route refuses host bits); via a plain address of its family. */
 static int check_route(struct nc_errinfo *ei, size_t i, const struct nc_route *r)
 {
-	char f[64], q[QUOTE_BUF], q2[QUOTE_BUF];
+	char f[64], q[NC_QUOTE_BUF], q2[NC_QUOTE_BUF];
 	struct prefix dst, via;
 	int ret;
 
@@ -680,16 +588,16 @@ static int check_route(struct nc_errinfo *ei, size_t i, const struct nc_route *r
 		return ret;
 	parse_addr(r->via, strlen(r->via), &via);
 	if (via.family != dst.family)
-		return nc_fail(ei, NC_ERR_INVAL, f,
-			       "%s: `%s' is not of the address family of dst `%s'", f,
-			       quote(q, r->via, sizeof(r->via)), quote(q2, r->dst, sizeof(r->dst)));
+		return nc_fail(
+			ei, NC_ERR_INVAL, f, "%s: `%s' is not of the address family of dst `%s'", f,
+			nc_quote(q, r->via, sizeof(r->via)), nc_quote(q2, r->dst, sizeof(r->dst)));
 	return 0;
 }
 
 /* A wan_interface set while NAT is off must still be valid: enabling NAT later uses it. */
 int nc_connector_validate(const struct nc_connector *c, struct nc_errinfo *ei)
 {
-	char q[QUOTE_BUF];
+	char q[NC_QUOTE_BUF];
 	int ret;
 
 	ret = check_device(ei, c->serial, c->tenant, c->name, c->region);
@@ -702,7 +610,7 @@ int nc_connector_validate(const struct nc_connector *c, struct nc_errinfo *ei)
 	if (c->hub_edge[0] && strcmp(c->hub_edge, c->serial) == 0)
 		return nc_fail(ei, NC_ERR_INVAL, "hub_edge",
 			       "hub_edge: `%s' is the connector itself",
-			       quote(q, c->hub_edge, sizeof(c->hub_edge)));
+			       nc_quote(q, c->hub_edge, sizeof(c->hub_edge)));
 	ret = check_subnets(ei, "lan_subnets", &c->lan_subnets);
 	if (ret < 0)
 		return ret;
@@ -733,7 +641,7 @@ int nc_connector_validate(const struct nc_connector *c, struct nc_errinfo *ei)
 
 int nc_peering_validate(const struct nc_peering *p, struct nc_errinfo *ei)
 {
-	char q[QUOTE_BUF];
+	char q[NC_QUOTE_BUF];
 	int ret;
 
 	ret = check(ei, "tenant", p->tenant, sizeof(p->tenant), REQUIRED, nc_valid_id, ID_WHAT);
@@ -761,6 +669,6 @@ int nc_peering_validate(const struct nc_peering *p, struct nc_errinfo *ei)
 	if (ret == 0 && p->hub[0])
 		ret = nc_fail(ei, NC_ERR_INVAL, "hub",
 			      "hub: `%s' is set but topology %s has no hub",
-			      quote(q, p->hub, sizeof(p->hub)), nc_topology_name(p->topology));
+			      nc_quote(q, p->hub, sizeof(p->hub)), nc_topology_name(p->topology));
 	return ret;
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static const struct {
 	const char *text;
 	const char *code;
@@ -46,13 +48,19 @@ const char *nc_errcode(int err)
 int nc_fail(struct nc_errinfo *ei, int err, const char *field, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (!ei)
 		return err;
 	ei->code = err;
-	snprintf(ei->field, sizeof(ei->field), "%s", field ? field : "");
+	/* A cut must not split a UTF-8 sequence: the texts go into JSON as they are. */
+	n = snprintf(ei->field, sizeof(ei->field), "%s", field ? field : "");
+	if (n >= (int)sizeof(ei->field))
+		ei->field[nc_utf8_trim(ei->field, sizeof(ei->field) - 1)] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(ei->msg, sizeof(ei->msg), fmt, ap);
+	n = vsnprintf(ei->msg, sizeof(ei->msg), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(ei->msg))
+		ei->msg[nc_utf8_trim(ei->msg, sizeof(ei->msg) - 1)] = '\0';
 	return err;
 }

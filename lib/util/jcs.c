@@ -9,6 +9,7 @@
 
 #include "crypto.h"
 #include "err.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* The largest magnitude an IEEE 754 double holds exactly: 2^53 - 1. */
@@ -54,50 +55,6 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 static void buf_adds(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
-}
-
-/*
- * Decodes the UTF-8 sequence at s (n > 0 bytes available) into *cp and returns
- * its length, or 0 if it is not well-formed (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF, no truncation).
- */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		*cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		*cp = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		*cp = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-	}
-	return len;
 }
 
 static const char *path_str(const struct enc *e)
@@ -147,7 +104,7 @@ static void path_push_key(struct enc *e, const char *key, size_t n)
 	buf_add(&e->path, "[\"", 2);
 	while (i < n) {
 		uint32_t cp;
-		size_t k = utf8_next(s + i, n - i, &cp);
+		size_t k = nc_utf8_next(s + i, n - i, &cp);
 
 		if (k == 0) {
 			snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
@@ -193,7 +150,7 @@ static int encode_string(struct enc *e, const char *s, size_t n, const char *wha
 		size_t k;
 
 		if (c >= 0x80) {
-			k = utf8_next(u + i, n - i, &cp);
+			k = nc_utf8_next(u + i, n - i, &cp);
 			if (k == 0)
 				return nc_fail(
 					e->ei, NC_ERR_INVAL, path_str(e),
@@ -254,7 +211,7 @@ static bool key_to_utf16(struct member *m)
 	m->u16_len = 0;
 	while (i < m->key_len) {
 		uint32_t cp;
-		size_t k = utf8_next(s + i, m->key_len - i, &cp);
+		size_t k = nc_utf8_next(s + i, m->key_len - i, &cp);
 
 		if (k == 0)
 			return false;

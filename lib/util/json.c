@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "../model/model.h"
 #include "err.h"
+#include "utf8.h"
 
 /* "path.key" or "key" into buf. */
 static const char *fname(char *buf, size_t n, const char *path, const char *key)
@@ -16,7 +18,7 @@ static const char *fname(char *buf, size_t n, const char *path, const char *key)
 	return buf;
 }
 
-static const char *jtype(const json_t *v)
+const char *nc_json_typename(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
@@ -55,7 +57,7 @@ int nc_json_only(const json_t *obj, const char *const *allowed, const char *path
 {
 	const char *key;
 	json_t *v;
-	char f[128];
+	char f[128], shown[128], q[NC_QUOTE_BUF];
 
 	json_object_foreach((json_t *)obj, key, v) {
 		size_t i;
@@ -64,9 +66,12 @@ int nc_json_only(const json_t *obj, const char *const *allowed, const char *path
 			if (strcmp(allowed[i], key) == 0)
 				break;
 		}
-		if (!allowed[i])
+		if (!allowed[i]) {
+			/* The name is the user's: quoted in the message, as given in the field. */
+			nc_quote(q, key, SIZE_MAX);
 			return nc_fail(ei, NC_ERR_INVAL, fname(f, sizeof(f), path, key),
-				       "unknown field `%s'", f);
+				       "unknown field `%s'", fname(shown, sizeof(shown), path, q));
+		}
 	}
 	return 0;
 }
@@ -86,7 +91,7 @@ static int str_common(const json_t *obj, const char *key, char *buf, size_t n, b
 	}
 	if (!json_is_string(v))
 		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be a string%s, not %s", f,
-			       null_ok ? " or null" : "", jtype(v));
+			       null_ok ? " or null" : "", nc_json_typename(v));
 	if (json_string_length(v) >= n)
 		return nc_fail(ei, NC_ERR_INVAL, f, "%s is longer than %zu bytes", f, n - 1);
 	if (strlen(json_string_value(v)) != json_string_length(v))
@@ -117,7 +122,8 @@ int nc_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, in
 	if (ret <= 0)
 		return ret;
 	if (!json_is_integer(v))
-		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be an integer, not %s", f, jtype(v));
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be an integer, not %s", f,
+			       nc_json_typename(v));
 	if (json_integer_value(v) < min || json_integer_value(v) > max)
 		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be between %lld and %lld, not %lld",
 			       f, (long long)min, (long long)max,
@@ -137,7 +143,7 @@ int nc_json_bool(const json_t *obj, const char *key, bool *out, bool required, c
 		return ret;
 	if (!json_is_boolean(v))
 		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be true or false, not %s", f,
-			       jtype(v));
+			       nc_json_typename(v));
 	*out = json_is_true(v);
 	return 1;
 }
@@ -146,7 +152,7 @@ int nc_json_strlist(const json_t *obj, const char *key, size_t maxlen, struct nc
 		    bool required, const char *path, struct nc_errinfo *ei)
 {
 	struct nc_strlist l = { 0 };
-	char f[128];
+	char f[128], ef[160];
 	json_t *v, *e;
 	size_t i;
 	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
@@ -155,12 +161,13 @@ int nc_json_strlist(const json_t *obj, const char *key, size_t maxlen, struct nc
 		return ret;
 	if (!json_is_array(v))
 		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be an array of strings, not %s", f,
-			       jtype(v));
+			       nc_json_typename(v));
 	json_array_foreach(v, i, e) {
 		if (!json_is_string(e) || json_string_length(e) >= maxlen ||
 		    strlen(json_string_value(e)) != json_string_length(e)) {
-			ret = nc_fail(ei, NC_ERR_INVAL, f, "%s[%zu] must be a string of at most %zu bytes",
-				      f, i, maxlen - 1);
+			snprintf(ef, sizeof(ef), "%s[%zu]", f, i);
+			ret = nc_fail(ei, NC_ERR_INVAL, ef,
+				      "%s must be a string of at most %zu bytes", ef, maxlen - 1);
 			goto out;
 		}
 		nc_strlist_add(&l, json_string_value(e));

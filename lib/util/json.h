@@ -39,6 +39,10 @@ int nc_json_bool(const json_t *obj, const char *key, bool *out, bool required, c
 int nc_json_strlist(const json_t *obj, const char *key, size_t maxlen, struct nc_strlist *out,
 		    bool required, const char *path, struct nc_errinfo *ei);
 
+/* The kind of v for messages, a static string: "an object", "an array", "a
+ * string", "an integer", "a number with a fraction", "a boolean" or "null". */
+const char *nc_json_typename(const json_t *v);
+
 /* A new JSON array holding copies of l's strings. */
 json_t *nc_json_from_strlist(const struct nc_strlist *l);
 /* json_string(s), or JSON null for NULL or "". */
