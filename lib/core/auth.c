@@ -79,13 +79,13 @@ int nc_core_token_create(struct nc_core *c, const struct nc_actor *actor, const 
 	return 0;
 }
 
-int nc_core_token_revoke(struct nc_core *c, const struct nc_actor *actor, const char *id,
-			 struct nc_errinfo *ei)
+int nc_core_token_revoke(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			 const char *id, struct nc_errinfo *ei)
 {
 	struct nc_token t;
 	int ret = nc_store_token_get(c->store, id, &t);
 
-	if (ret == 0 && actor && actor->tenant[0] && strcmp(actor->tenant, t.tenant) != 0)
+	if (ret == 0 && tenant && strcmp(tenant, t.tenant) != 0)
 		ret = NC_ERR_NOTFOUND;
 	if (ret == 0)
 		ret = nc_store_token_revoke(c->store, id);

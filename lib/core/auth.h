@@ -32,9 +32,10 @@ int nc_core_tenant_create(struct nc_core *c, const struct nc_actor *actor,
 int nc_core_token_create(struct nc_core *c, const struct nc_actor *actor, const char *name,
 			 enum nc_role role, const char *tenant, int64_t expires_in,
 			 struct nc_token *out, char secret[NC_TOKEN_MAX], struct nc_errinfo *ei);
-/* Revokes token id; scope as nc_store_token_get. */
-int nc_core_token_revoke(struct nc_core *c, const struct nc_actor *actor, const char *id,
-			 struct nc_errinfo *ei);
+/* Revokes token id. With a tenant (not NULL), a token of another tenant or a
+ * global one is NC_ERR_NOTFOUND. */
+int nc_core_token_revoke(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			 const char *id, struct nc_errinfo *ei);
 
 /*
  * Checks a bearer token: NC_ERR_UNAUTH (with a reason in ei: malformed,
@@ -45,8 +46,8 @@ int nc_core_token_verify(struct nc_core *c, const char *bearer, int64_t now,
 
 /*
  * On a store with no tokens, creates a global admin token named "admin"
- * and writes it to path with mode 0600 (created exclusively; an existing
- * file is an error). *created says whether it did.
+ * and writes it to path with mode 0600, through a temp file and rename (a
+ * stale file from an earlier store is replaced). *created says whether it did.
  */
 int nc_core_token_bootstrap(struct nc_core *c, const char *path, int *created,
 			    struct nc_errinfo *ei);

@@ -46,6 +46,40 @@ struct nc_core {
 int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
 		       const char *reason);
 
+/*
+ * Marks dirty, with reason, every device that shares a link with serial in
+ * any peering of tenant (each once). Call inside the caller's transaction.
+ */
+int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *serial,
+			const char *reason);
+
+/*
+ * The frame of every public operation: nc_core_begin() clears ei and opens
+ * the transaction; nc_core_end() commits after success (ret 0) or rolls
+ * back, and returns the outcome; nc_core_explain() fills ei for a failure no
+ * callee explained ("cannot update edge `E1': store error") and returns ret.
+ */
+int nc_core_begin(struct nc_core *c, struct nc_errinfo *ei);
+int nc_core_end(struct nc_core *c, int ret);
+int nc_core_explain(struct nc_errinfo *ei, int ret, const char *verb, const char *noun,
+		    const char *name);
+
+/*
+ * The tenant an object is created in, into obj_tenant: the caller's scope
+ * when it has one (an object naming another tenant is NC_ERR_NOTFOUND for
+ * it), else the tenant the object names (NC_ERR_INVAL when none), which
+ * must exist (NC_ERR_NOTFOUND). noun and name only word the messages.
+ */
+int nc_core_create_tenant(struct nc_core *c, const char *scope, char obj_tenant[NC_ID_MAX],
+			  const char *noun, const char *name, struct nc_errinfo *ei);
+
+/* Releases the peering addresses a device holds, before it is deleted. */
+int nc_core_release_memberships(struct nc_core *c, const char *serial);
+
+/* NC_ERR_EXISTS for serial, naming the kind of device that holds it but
+ * never its tenant. */
+int nc_core_serial_taken(struct nc_core *c, const char *serial, struct nc_errinfo *ei);
+
 /* Emits an `audit` event for a write by actor. */
 void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		   const char *device, const char *action, const char *object);

@@ -10,8 +10,9 @@
  * Dirty marking (the reason is shown to operators):
  *   edge created                  the edge
  *   edge endpoint/LAN changed     the edge, connectors hubbed on it, link peers
+ *   edge kind changed             the edge
  *   edge other fields changed     nothing (not part of any device's config)
- *   connector approved            the connector and its hub
+ *   connector approved            the connector, its hub and its link peers
  *   connector hub changed         the connector, the old hub, the new hub
  *   connector LAN changed         the connector, its hub, its link peers
  *   connector NAT/ACL/routes      the connector

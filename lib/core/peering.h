@@ -16,7 +16,8 @@
  * added dirties it and the ends of its new links; a member removed dirties
  * it and its former peers; a changed topology, protocol, dual_tunnel or hub
  * re-derives the links and dirties every member; deleting a group dirties
- * its members.
+ * its members. Switching a group to partial_mesh keeps its links, which
+ * become hand-made; leaving hub_spoke clears the hub.
  */
 
 #include <jansson.h>

@@ -24,6 +24,15 @@ void nc_strlist_add(struct nc_strlist *l, const char *s)
 	l->v[l->n++] = nc_xstrdup(s);
 }
 
+bool nc_strlist_equal(const struct nc_strlist *a, const struct nc_strlist *b)
+{
+	bool eq = a->n == b->n;
+
+	for (size_t i = 0; eq && i < a->n; i++)
+		eq = strcmp(a->v[i], b->v[i]) == 0;
+	return eq;
+}
+
 void nc_strlist_copy(struct nc_strlist *dst, const struct nc_strlist *src)
 {
 	nc_strlist_clear(dst);

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connectors: create, update, delete and the lifecycle (inventory.h). Each
+ * public function is one store transaction around a static body that
+ * validates, writes, moves the backbone address and marks devices dirty;
+ * the audit and lifecycle events are emitted once the commit succeeded.
+ */
+#include "inventory.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../events/events.h"
+#include "../model/codec.h"
+#include "../model/validate.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/xmalloc.h"
+#include "core.h"
+#include "ipam.h"
+
+#define BIT(s) (1u << (s))
+
+/* The lifecycle: the statuses each status may move to. */
+static const unsigned next_ok[] = {
+	[NC_STATUS_PENDING_APPROVAL] = BIT(NC_STATUS_APPROVED) | BIT(NC_STATUS_DECOMMISSIONED),
+	[NC_STATUS_APPROVED] = BIT(NC_STATUS_PROVISIONED) | BIT(NC_STATUS_DECOMMISSIONED),
+	[NC_STATUS_PROVISIONED] = BIT(NC_STATUS_ACTIVE) | BIT(NC_STATUS_DECOMMISSIONED),
+	[NC_STATUS_ACTIVE] = BIT(NC_STATUS_OFFLINE) | BIT(NC_STATUS_DECOMMISSIONED),
+	[NC_STATUS_OFFLINE] = BIT(NC_STATUS_ACTIVE) | BIT(NC_STATUS_DECOMMISSIONED),
+	[NC_STATUS_DECOMMISSIONED] = 0,
+};
+
+bool nc_core_transition_ok(enum nc_status from, enum nc_status to)
+{
+	if ((unsigned)from > NC_STATUS_DECOMMISSIONED || (unsigned)to > NC_STATUS_DECOMMISSIONED)
+		return false;
+	return (next_ok[from] & BIT(to)) != 0;
+}
+
+/* Approved up to offline: only then is a connector its hub's and its link peers' peer. */
+static bool in_service(enum nc_status s)
+{
+	return s != NC_STATUS_PENDING_APPROVAL && s != NC_STATUS_DECOMMISSIONED;
+}
+
+/* Appends sep and a formatted clause to buf (cap bytes, NUL-terminated). */
+__attribute__((format(printf, 4, 5))) static void append(char *buf, size_t cap, const char *sep,
+							 const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len > 0 && len + 1 < cap) {
+		snprintf(buf + len, cap - len, "%s", sep);
+		len = strlen(buf);
+	}
+	if (len + 1 < cap) {
+		va_start(ap, fmt);
+		vsnprintf(buf + len, cap - len, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* The connector's hub must be an edge of its tenant. */
+static int check_hub(struct nc_core *c, const struct nc_connector *n, struct nc_errinfo *ei)
+{
+	enum nc_device_type type;
+	int ret = nc_store_device_lookup(c->store, n->tenant, n->hub_edge, &type, NULL);
+
+	if (ret == NC_ERR_NOTFOUND)
+		ret = nc_fail(ei, ret, "hub_edge", "hub edge `%s' not found", n->hub_edge);
+	else if (ret == 0 && type == NC_DEVICE_CONNECTOR)
+		ret = nc_fail(ei, NC_ERR_INVAL, "hub_edge",
+			      "hub_edge: `%s' is a connector, and a connector cannot be a hub",
+			      n->hub_edge);
+	return ret;
+}
+
+static int get_connector(struct nc_core *c, const char *tenant, const char *serial,
+			 struct nc_connector *out, struct nc_errinfo *ei)
+{
+	int ret = nc_store_connector_get(c->store, tenant, serial, out);
+
+	if (ret == NC_ERR_NOTFOUND)
+		ret = nc_fail(ei, ret, "serial", "connector `%s' not found", serial);
+	return ret;
+}
+
+/* Replaces *con with its stored state (fresh updated_at); zeroed on failure. */
+static int reload(struct nc_core *c, struct nc_connector *con)
+{
+	char serial[NC_SERIAL_MAX];
+
+	memcpy(serial, con->serial, sizeof(serial));
+	nc_connector_clear(con);
+	return nc_store_connector_get(c->store, NULL, serial, con);
+}
+
+static void *dup_mem(const void *p, size_t n, size_t size)
+{
+	void *q = NULL;
+
+	if (p && n > 0) {
+		q = nc_xmalloc(n * size);
+		memcpy(q, p, n * size);
+	}
+	return q;
+}
+
+/* A deep copy of src into dst (whose previous contents are not freed). */
+static void connector_dup(struct nc_connector *dst, const struct nc_connector *src)
+{
+	*dst = *src;
+	dst->lan_subnets = (struct nc_strlist){0};
+	nc_strlist_copy(&dst->lan_subnets, &src->lan_subnets);
+	dst->acl = dup_mem(src->acl, src->n_acl, sizeof(*src->acl));
+	dst->n_acl = dst->acl ? src->n_acl : 0;
+	dst->routes = dup_mem(src->routes, src->n_routes, sizeof(*src->routes));
+	dst->n_routes = dst->routes ? src->n_routes : 0;
+}
+
+static bool acl_equal(const struct nc_connector *a, const struct nc_connector *b)
+{
+	bool eq = a->n_acl == b->n_acl;
+
+	for (size_t i = 0; eq && i < a->n_acl; i++) {
+		const struct nc_acl_rule *x = &a->acl[i], *y = &b->acl[i];
+
+		eq = strcmp(x->action, y->action) == 0 && strcmp(x->proto, y->proto) == 0 &&
+		     strcmp(x->src, y->src) == 0 && strcmp(x->dst, y->dst) == 0 &&
+		     x->dport == y->dport;
+	}
+	return eq;
+}
+
+static bool routes_equal(const struct nc_connector *a, const struct nc_connector *b)
+{
+	bool eq = a->n_routes == b->n_routes;
+
+	for (size_t i = 0; eq && i < a->n_routes; i++)
+		eq = strcmp(a->routes[i].dst, b->routes[i].dst) == 0 &&
+		     strcmp(a->routes[i].via, b->routes[i].via) == 0;
+	return eq;
+}
+
+/* Gives the connector its wg0 address in its hub's block, and the hub its own. */
+static int take_backbone(struct nc_core *c, const struct nc_connector *n, struct nc_errinfo *ei)
+{
+	char addr[NC_CIDR_MAX];
+	int ret = nc_ipam_hub(c->store, n->tenant, n->hub_edge, addr, ei);
+
+	if (ret == 0)
+		ret = nc_ipam_backbone(c->store, n->tenant, n->hub_edge, n->serial, addr, ei);
+	return ret;
+}
+
+static int drop_backbone(struct nc_core *c, const struct nc_connector *n)
+{
+	if (!n->hub_edge[0])
+		return 0;
+	return nc_ipam_backbone_release(c->store, n->tenant, n->hub_edge, n->serial);
+}
+
+/* Dirties the hub (if any) and the link peers of an in-service connector. */
+static int dirty_around(struct nc_core *c, const struct nc_connector *n, const char *hub_reason,
+			const char *peer_reason)
+{
+	int ret = 0;
+
+	if (n->hub_edge[0])
+		ret = nc_core_mark_dirty(c, n->hub_edge, n->tenant, hub_reason);
+	if (ret == 0)
+		ret = nc_core_dirty_peers(c, n->tenant, n->serial, peer_reason);
+	return ret;
+}
+
+/* Public */
+
+static int create_tx(struct nc_core *c, const char *tenant, struct nc_connector *n,
+		     struct nc_errinfo *ei)
+{
+	char reason[NC_REASON_MAX];
+	int ret;
+
+	n->status = NC_STATUS_PENDING_APPROVAL;
+	n->created_at = 0;
+	n->updated_at = 0;
+	ret = nc_core_create_tenant(c, tenant, n->tenant, "connector", n->serial, ei);
+	if (ret == 0)
+		ret = nc_connector_validate(n, ei);
+	if (ret == 0 && n->hub_edge[0])
+		ret = check_hub(c, n, ei);
+	if (ret == 0) {
+		ret = nc_store_connector_insert(c->store, n);
+		if (ret == NC_ERR_EXISTS)
+			ret = nc_core_serial_taken(c, n->serial, ei);
+	}
+	if (ret == 0 && n->hub_edge[0])
+		ret = take_backbone(c, n, ei);
+	if (ret == 0) {
+		snprintf(reason, sizeof(reason), "connector %s created", n->serial);
+		ret = nc_core_mark_dirty(c, n->serial, n->tenant, reason);
+	}
+	return ret;
+}
+
+int nc_core_connector_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			     const struct nc_connector *con, struct nc_errinfo *ei)
+{
+	/* Shallow: the lists stay con's, and n is never cleared. */
+	struct nc_connector n = *con;
+	int ret = nc_core_begin(c, ei);
+
+	if (ret == 0)
+		ret = nc_core_end(c, create_tx(c, tenant, &n, ei));
+	if (ret == 0)
+		nc_core_audit(c, actor, n.tenant, n.serial, "create", "connector");
+	return nc_core_explain(ei, ret, "create", "connector", con->serial);
+}
+
+/* "hub changed from A to B" (from A omitted when there was none). */
+static void hub_clause(char *buf, size_t cap, const char *who, const struct nc_connector *old,
+		       const struct nc_connector *cur)
+{
+	append(buf, cap, "; ", "hub%s%s changed%s%s to %s", who[0] ? " of " : "", who,
+	       old->hub_edge[0] ? " from " : "", old->hub_edge,
+	       cur->hub_edge[0] ? cur->hub_edge : "none");
+}
+
+/* Marks dirty what an update changed, per the table in inventory.h. */
+static int dirty_changes(struct nc_core *c, const struct nc_connector *old,
+			 const struct nc_connector *cur)
+{
+	char self[NC_REASON_MAX] = "", hub[NC_REASON_MAX] = "", lan[NC_REASON_MAX];
+	bool moved = strcmp(old->hub_edge, cur->hub_edge) != 0;
+	bool lan_changed = !nc_strlist_equal(&old->lan_subnets, &cur->lan_subnets);
+	bool live = in_service(cur->status);
+	int ret = 0;
+
+	snprintf(lan, sizeof(lan), "LAN subnets of %s changed", cur->serial);
+	if (moved) {
+		hub_clause(self, sizeof(self), "", old, cur);
+		hub_clause(hub, sizeof(hub), cur->serial, old, cur);
+	}
+	if (lan_changed)
+		append(self, sizeof(self), "; ", "%s", lan);
+	if (old->nat_enabled != cur->nat_enabled || strcmp(old->wan_interface, cur->wan_interface))
+		append(self, sizeof(self), "; ", "NAT changed");
+	if (!acl_equal(old, cur))
+		append(self, sizeof(self), "; ", "ACL changed (%zu rule%s)", cur->n_acl,
+		       cur->n_acl == 1 ? "" : "s");
+	if (!routes_equal(old, cur))
+		append(self, sizeof(self), "; ", "static routes changed");
+	if (self[0])
+		ret = nc_core_mark_dirty(c, cur->serial, cur->tenant, self);
+	if (ret == 0 && live && moved && old->hub_edge[0])
+		ret = nc_core_mark_dirty(c, old->hub_edge, cur->tenant, hub);
+	if (ret == 0 && live && cur->hub_edge[0] && (moved || lan_changed))
+		ret = nc_core_mark_dirty(c, cur->hub_edge, cur->tenant, moved ? hub : lan);
+	if (ret == 0 && live && lan_changed)
+		ret = nc_core_dirty_peers(c, cur->tenant, cur->serial, lan);
+	return ret;
+}
+
+/* A decommissioned connector holds no backbone address, whatever its hub_edge says. */
+static int move_backbone(struct nc_core *c, const struct nc_connector *old,
+			 const struct nc_connector *cur, struct nc_errinfo *ei)
+{
+	int ret = drop_backbone(c, old);
+
+	if (ret == 0 && cur->hub_edge[0] && cur->status != NC_STATUS_DECOMMISSIONED)
+		ret = take_backbone(c, cur, ei);
+	return ret;
+}
+
+/* res receives the updated connector; the caller clears it on every path. */
+static int update_tx(struct nc_core *c, const char *tenant, const char *serial, const json_t *patch,
+		     struct nc_connector *res, struct nc_errinfo *ei)
+{
+	struct nc_connector old = {0};
+	bool moved;
+	int ret = get_connector(c, tenant, serial, &old, ei);
+
+	if (ret < 0)
+		goto out;
+	connector_dup(res, &old);
+	ret = nc_connector_from_json(patch, res, NC_DECODE_PATCH, ei);
+	if (ret == 0)
+		ret = nc_connector_validate(res, ei);
+	moved = strcmp(res->hub_edge, old.hub_edge) != 0;
+	if (ret == 0 && moved && res->hub_edge[0])
+		ret = check_hub(c, res, ei);
+	if (ret == 0) {
+		res->updated_at = 0;
+		ret = nc_store_connector_update(c->store, res);
+	}
+	if (ret == 0 && moved)
+		ret = move_backbone(c, &old, res, ei);
+	if (ret == 0)
+		ret = dirty_changes(c, &old, res);
+	if (ret == 0)
+		ret = reload(c, res);
+out:
+	nc_connector_clear(&old);
+	return ret;
+}
+
+int nc_core_connector_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			     const char *serial, const json_t *patch, struct nc_connector *out,
+			     struct nc_errinfo *ei)
+{
+	struct nc_connector res = {0};
+	int ret = nc_core_begin(c, ei);
+
+	if (ret == 0)
+		ret = nc_core_end(c, update_tx(c, tenant, serial, patch, &res, ei));
+	if (ret == 0)
+		nc_core_audit(c, actor, res.tenant, res.serial, "update", "connector");
+	if (ret == 0 && out)
+		*out = res;
+	else
+		nc_connector_clear(&res);
+	return nc_core_explain(ei, ret, "update", "connector", serial);
+}
+
+/* owner receives the connector's tenant. */
+static int delete_tx(struct nc_core *c, const char *tenant, const char *serial,
+		     char owner[NC_ID_MAX], struct nc_errinfo *ei)
+{
+	struct nc_connector old = {0};
+	char hub[NC_REASON_MAX], peer[NC_REASON_MAX];
+	int ret = get_connector(c, tenant, serial, &old, ei);
+
+	if (ret < 0)
+		goto out;
+	memcpy(owner, old.tenant, NC_ID_MAX);
+	snprintf(hub, sizeof(hub), "connector %s deleted", old.serial);
+	snprintf(peer, sizeof(peer), "peer %s deleted", old.serial);
+	if (in_service(old.status))
+		ret = dirty_around(c, &old, hub, peer);
+	if (ret == 0)
+		ret = drop_backbone(c, &old);
+	if (ret == 0)
+		ret = nc_core_release_memberships(c, old.serial);
+	if (ret == 0)
+		ret = nc_store_connector_delete(c->store, old.tenant, old.serial);
+out:
+	nc_connector_clear(&old);
+	return ret;
+}
+
+int nc_core_connector_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			     const char *serial, struct nc_errinfo *ei)
+{
+	char owner[NC_ID_MAX] = "";
+	int ret = nc_core_begin(c, ei);
+
+	if (ret == 0)
+		ret = nc_core_end(c, delete_tx(c, tenant, serial, owner, ei));
+	if (ret == 0)
+		nc_core_audit(c, actor, owner, serial, "delete", "connector");
+	return nc_core_explain(ei, ret, "delete", "connector", serial);
+}
+
+/* Lifecycle */
+
+/* CONFLICT naming the current and requested statuses and what is allowed instead. */
+static int refuse(const struct nc_connector *con, enum nc_status to, struct nc_errinfo *ei)
+{
+	const char *from = nc_status_name(con->status);
+	char list[128] = "";
+
+	if (con->status == to)
+		return nc_fail(ei, NC_ERR_CONFLICT, NULL, "connector %s is already %s", con->serial,
+			       from);
+	for (int s = NC_STATUS_PENDING_APPROVAL; s <= NC_STATUS_DECOMMISSIONED; s++) {
+		if (nc_core_transition_ok(con->status, (enum nc_status)s))
+			append(list, sizeof(list), ", ", "%s", nc_status_name((enum nc_status)s));
+	}
+	if (!list[0])
+		return nc_fail(ei, NC_ERR_CONFLICT, NULL,
+			       "connector %s is %s: cannot move to %s (%s is terminal)",
+			       con->serial, from, nc_status_name(to), from);
+	return nc_fail(ei, NC_ERR_CONFLICT, NULL,
+		       "connector %s is %s: cannot move to %s (allowed from %s: %s)", con->serial,
+		       from, nc_status_name(to), from, list);
+}
+
+static int approve(struct nc_core *c, const struct nc_connector *con, struct nc_errinfo *ei)
+{
+	char reason[NC_REASON_MAX];
+	int ret;
+
+	snprintf(reason, sizeof(reason), "connector %s approved", con->serial);
+	ret = nc_core_mark_dirty(c, con->serial, con->tenant, reason);
+	/* Idempotent: a connector registered by its device may not have its address yet. */
+	if (ret == 0 && con->hub_edge[0])
+		ret = take_backbone(c, con, ei);
+	if (ret == 0 && con->hub_edge[0])
+		ret = nc_core_mark_dirty(c, con->hub_edge, con->tenant, reason);
+	/* From now on it is a peer: its links' other ends get it. */
+	if (ret == 0)
+		ret = nc_core_dirty_peers(c, con->tenant, con->serial, reason);
+	return ret;
+}
+
+/* con still holds the status it had before. */
+static int decommission(struct nc_core *c, const struct nc_connector *con)
+{
+	char reason[NC_REASON_MAX];
+	int ret = 0;
+
+	snprintf(reason, sizeof(reason), "connector %s decommissioned", con->serial);
+	if (in_service(con->status))
+		ret = dirty_around(c, con, reason, reason);
+	if (ret == 0)
+		ret = drop_backbone(c, con);
+	return ret;
+}
+
+static int transition_tx(struct nc_core *c, const char *tenant, const char *serial,
+			 enum nc_status to, struct nc_connector *res, enum nc_status *from,
+			 struct nc_errinfo *ei)
+{
+	int ret = get_connector(c, tenant, serial, res, ei);
+
+	if (ret == 0) {
+		*from = res->status;
+		if (!nc_core_transition_ok(res->status, to))
+			ret = refuse(res, to, ei);
+	}
+	if (ret == 0)
+		ret = nc_store_connector_set_status(c->store, res->serial, to);
+	if (ret == 0 && to == NC_STATUS_APPROVED)
+		ret = approve(c, res, ei);
+	if (ret == 0 && to == NC_STATUS_DECOMMISSIONED)
+		ret = decommission(c, res);
+	if (ret == 0)
+		ret = reload(c, res);
+	return ret;
+}
+
+static const char *audit_action(enum nc_status to)
+{
+	if (to == NC_STATUS_APPROVED)
+		return "approve";
+	if (to == NC_STATUS_DECOMMISSIONED)
+		return "decommission";
+	return "transition";
+}
+
+int nc_core_connector_transition(struct nc_core *c, const struct nc_actor *actor,
+				 const char *tenant, const char *serial, enum nc_status to,
+				 struct nc_connector *out, struct nc_errinfo *ei)
+{
+	struct nc_connector res = {0};
+	enum nc_status from = to;
+	int ret = nc_core_begin(c, ei);
+
+	if (ret == 0)
+		ret = nc_core_end(c, transition_tx(c, tenant, serial, to, &res, &from, ei));
+	if (ret == 0 && c->events)
+		nc_events_emit(c->events, "lifecycle", res.tenant, res.serial,
+			       json_pack("{s:s,s:s}", "from", nc_status_name(from), "to",
+					 nc_status_name(to)));
+	if (ret == 0)
+		nc_core_audit(c, actor, res.tenant, res.serial, audit_action(to), "connector");
+	if (ret == 0 && out)
+		*out = res;
+	else
+		nc_connector_clear(&res);
+	return nc_core_explain(ei, ret, "change the status of", "connector", serial);
+}

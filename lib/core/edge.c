@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Edges: create, update and delete (inventory.h). Each public function is
+ * one store transaction around a static body that validates, writes and
+ * marks devices dirty; the audit event is emitted once the commit succeeded.
+ */
+#include "inventory.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/codec.h"
+#include "../model/validate.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "core.h"
+#include "ipam.h"
+
+/* Connectors named in a refusal; the rest are only counted. */
+#define NAMED_MAX 3
+
+/* The connectors that use an edge as hub, as a delete refusal names them. */
+struct hub_users {
+	size_t n;
+	char names[NAMED_MAX][NC_SERIAL_MAX];
+};
+
+static int get_edge(struct nc_core *c, const char *tenant, const char *serial, struct nc_edge *out,
+		    struct nc_errinfo *ei)
+{
+	int ret = nc_store_edge_get(c->store, tenant, serial, out);
+
+	if (ret == NC_ERR_NOTFOUND)
+		ret = nc_fail(ei, ret, "serial", "edge `%s' not found", serial);
+	return ret;
+}
+
+/* Calls fn on every connector of tenant hubbed on hub, a page at a time, until fn fails. */
+static int each_hubbed(struct nc_core *c, const char *tenant, const char *hub,
+		       int (*fn)(struct nc_core *, const struct nc_connector *, void *), void *arg)
+{
+	struct nc_connector_filter f = {.tenant = tenant, .status = -1, .hub = hub};
+	struct nc_page pg = {.limit = NC_PAGE_MAX};
+	struct nc_connector *v;
+	size_t n;
+	int ret;
+
+	do {
+		v = NULL;
+		n = 0;
+		ret = nc_store_connector_list(c->store, &f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++)
+			ret = fn(c, &v[i], arg);
+		nc_connector_array_free(v, n);
+		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
+	} while (ret == 0 && pg.cursor[0]);
+	return ret;
+}
+
+/* each_hubbed: dirties a connector that is its hub's peer (approved up to offline). */
+static int dirty_hubbed(struct nc_core *c, const struct nc_connector *con, void *reason)
+{
+	if (con->status == NC_STATUS_PENDING_APPROVAL || con->status == NC_STATUS_DECOMMISSIONED)
+		return 0;
+	return nc_core_mark_dirty(c, con->serial, con->tenant, reason);
+}
+
+/* each_hubbed: counts connectors into a struct hub_users. */
+static int count_hubbed(struct nc_core *c, const struct nc_connector *con, void *arg)
+{
+	struct hub_users *u = arg;
+
+	if (u->n < NAMED_MAX)
+		memcpy(u->names[u->n], con->serial, NC_SERIAL_MAX);
+	u->n++;
+	return 0;
+}
+
+/* Public */
+
+static int create_tx(struct nc_core *c, const char *tenant, struct nc_edge *e,
+		     struct nc_errinfo *ei)
+{
+	char reason[NC_REASON_MAX];
+	int ret;
+
+	e->created_at = 0;
+	e->updated_at = 0;
+	ret = nc_core_create_tenant(c, tenant, e->tenant, "edge", e->serial, ei);
+	if (ret == 0)
+		ret = nc_edge_validate(e, ei);
+	if (ret == 0) {
+		ret = nc_store_edge_insert(c->store, e);
+		if (ret == NC_ERR_EXISTS)
+			ret = nc_core_serial_taken(c, e->serial, ei);
+	}
+	if (ret == 0) {
+		snprintf(reason, sizeof(reason), "edge %s created", e->serial);
+		ret = nc_core_mark_dirty(c, e->serial, e->tenant, reason);
+	}
+	return ret;
+}
+
+int nc_core_edge_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			const struct nc_edge *e, struct nc_errinfo *ei)
+{
+	/* Shallow: the list stays e's, and n is never cleared. */
+	struct nc_edge n = *e;
+	int ret = nc_core_begin(c, ei);
+
+	if (ret == 0)
+		ret = nc_core_end(c, create_tx(c, tenant, &n, ei));
+	if (ret == 0)
+		nc_core_audit(c, actor, n.tenant, n.serial, "create", "edge");
+	return nc_core_explain(ei, ret, "create", "edge", e->serial);
+}
+
+/* Only the endpoint and the LAN are part of other devices' config; the kind
+ * is part of the edge's own. */
+static int dirty_changes(struct nc_core *c, const struct nc_edge *old, const struct nc_edge *cur)
+{
+	bool endpoint = strcmp(old->endpoint, cur->endpoint) != 0;
+	bool lan = !nc_strlist_equal(&old->lan_subnets, &cur->lan_subnets);
+	char reason[NC_REASON_MAX];
+	int ret = 0;
+
+	/* The kind decides the edge's own interfaces (an MTGE carries the App
+	 * VPN, wg1), not what its peers see of it. */
+	if (old->kind != cur->kind) {
+		snprintf(reason, sizeof(reason), "kind of %s changed to %s", cur->serial,
+			 nc_edge_kind_name(cur->kind));
+		ret = nc_core_mark_dirty(c, cur->serial, cur->tenant, reason);
+	}
+	if (ret < 0 || (!endpoint && !lan))
+		goto out;
+	snprintf(reason, sizeof(reason), "%s of %s changed",
+		 endpoint && lan ? "endpoint and LAN subnets"
+		 : endpoint	 ? "endpoint"
+				 : "LAN subnets",
+		 cur->serial);
+	ret = nc_core_mark_dirty(c, cur->serial, cur->tenant, reason);
+	if (ret == 0)
+		ret = each_hubbed(c, cur->tenant, cur->serial, dirty_hubbed, reason);
+	if (ret == 0)
+		ret = nc_core_dirty_peers(c, cur->tenant, cur->serial, reason);
+out:
+	return ret;
+}
+
+/* res receives the updated edge; the caller clears it on every path. */
+static int update_tx(struct nc_core *c, const char *tenant, const char *serial, const json_t *patch,
+		     struct nc_edge *res, struct nc_errinfo *ei)
+{
+	struct nc_edge old = {0};
+	int ret = get_edge(c, tenant, serial, &old, ei);
+
+	if (ret < 0)
+		goto out;
+	*res = old;
+	res->lan_subnets = (struct nc_strlist){0};
+	nc_strlist_copy(&res->lan_subnets, &old.lan_subnets);
+	ret = nc_edge_from_json(patch, res, NC_DECODE_PATCH, ei);
+	if (ret == 0)
+		ret = nc_edge_validate(res, ei);
+	if (ret == 0) {
+		res->updated_at = 0;
+		ret = nc_store_edge_update(c->store, res);
+	}
+	if (ret == 0)
+		ret = dirty_changes(c, &old, res);
+	if (ret == 0) {
+		nc_edge_clear(res);
+		ret = nc_store_edge_get(c->store, NULL, old.serial, res);
+	}
+out:
+	nc_edge_clear(&old);
+	return ret;
+}
+
+int nc_core_edge_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			const char *serial, const json_t *patch, struct nc_edge *out,
+			struct nc_errinfo *ei)
+{
+	struct nc_edge res = {0};
+	int ret = nc_core_begin(c, ei);
+
+	if (ret == 0)
+		ret = nc_core_end(c, update_tx(c, tenant, serial, patch, &res, ei));
+	if (ret == 0)
+		nc_core_audit(c, actor, res.tenant, res.serial, "update", "edge");
+	if (ret == 0 && out)
+		*out = res;
+	else
+		nc_edge_clear(&res);
+	return nc_core_explain(ei, ret, "update", "edge", serial);
+}
+
+/* CONFLICT while connectors use the edge as their hub, naming a few. */
+static int refuse_hub_of_connectors(struct nc_core *c, const struct nc_edge *e,
+				    struct nc_errinfo *ei)
+{
+	struct hub_users u = {0};
+	char names[NAMED_MAX * (NC_SERIAL_MAX + 2) + 32] = "";
+	size_t len = 0;
+	int ret = each_hubbed(c, e->tenant, e->serial, count_hubbed, &u);
+
+	if (ret < 0 || u.n == 0)
+		goto out;
+	for (size_t i = 0; i < u.n && i < NAMED_MAX; i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+					u.names[i]);
+	if (u.n > NAMED_MAX)
+		snprintf(names + len, sizeof(names) - len, " and %zu more", u.n - NAMED_MAX);
+	ret = nc_fail(ei, NC_ERR_CONFLICT, NULL,
+		      "edge `%s' is the hub of %zu connector%s (%s): move them to another hub or "
+		      "set hub_edge to null first",
+		      e->serial, u.n, u.n == 1 ? "" : "s", names);
+out:
+	return ret;
+}
+
+/* CONFLICT while a peering group has the edge as its hub, naming it. */
+static int refuse_hub_of_peering(struct nc_core *c, const struct nc_edge *e, struct nc_errinfo *ei)
+{
+	struct nc_peering *v = NULL;
+	size_t n = 0;
+	int ret = nc_store_peering_list(c->store, e->tenant, &v, &n);
+
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (strcmp(v[i].hub, e->serial) == 0)
+			ret = nc_fail(ei, NC_ERR_CONFLICT, NULL,
+				      "edge `%s' is the hub of peering `%s': give the peering "
+				      "another hub or delete it first",
+				      e->serial, v[i].name);
+	}
+	free(v);
+	return ret;
+}
+
+/* owner receives the edge's tenant. */
+static int delete_tx(struct nc_core *c, const char *tenant, const char *serial,
+		     char owner[NC_ID_MAX], struct nc_errinfo *ei)
+{
+	struct nc_edge e = {0};
+	char reason[NC_REASON_MAX];
+	int ret = get_edge(c, tenant, serial, &e, ei);
+
+	if (ret < 0)
+		goto out;
+	memcpy(owner, e.tenant, NC_ID_MAX);
+	ret = refuse_hub_of_connectors(c, &e, ei);
+	if (ret == 0)
+		ret = refuse_hub_of_peering(c, &e, ei);
+	snprintf(reason, sizeof(reason), "peer %s deleted", e.serial);
+	if (ret == 0)
+		ret = nc_core_dirty_peers(c, e.tenant, e.serial, reason);
+	if (ret == 0)
+		ret = nc_ipam_hub_release(c->store, e.tenant, e.serial);
+	if (ret == 0)
+		ret = nc_core_release_memberships(c, e.serial);
+	if (ret == 0)
+		ret = nc_store_edge_delete(c->store, e.tenant, e.serial);
+	if (ret == NC_ERR_CONFLICT && !(ei && ei->code == ret))
+		ret = nc_fail(ei, ret, NULL,
+			      "edge `%s' is still a hub: move its connectors and peerings to "
+			      "another hub first",
+			      e.serial);
+out:
+	nc_edge_clear(&e);
+	return ret;
+}
+
+int nc_core_edge_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			const char *serial, struct nc_errinfo *ei)
+{
+	char owner[NC_ID_MAX] = "";
+	int ret = nc_core_begin(c, ei);
+
+	if (ret == 0)
+		ret = nc_core_end(c, delete_tx(c, tenant, serial, owner, ei));
+	if (ret == 0)
+		nc_core_audit(c, actor, owner, serial, "delete", "edge");
+	return nc_core_explain(ei, ret, "delete", "edge", serial);
+}
