@@ -40,6 +40,16 @@ int cmd_serve(struct nc_ctx *ctx, const struct nc_args *a)
 	if (level && nc_log_parse_level(level, &lv) < 0)
 		return nc_error(ctx, NC_ERR_USAGE,
 				"--log-level `%s' is not error, warn, info or debug", level);
+	if (nc_args_get(a, "event-ring")) {
+		char *end;
+		long n = strtol(nc_args_get(a, "event-ring"), &end, 10);
+
+		if (*end || n < 16 || n > 10000000)
+			return nc_error(ctx, NC_ERR_USAGE,
+					"--event-ring `%s' is not a number from 16 to 10000000",
+					nc_args_get(a, "event-ring"));
+		o.event_ring = (size_t)n;
+	}
 	o.data_dir = nc_args_get(a, "data-dir");
 	if (!o.data_dir)
 		o.data_dir = default_data_dir(dir, sizeof(dir));

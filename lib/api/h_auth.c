@@ -97,7 +97,7 @@ int h_token_create(struct api_req *r)
 
 int h_token_revoke(struct api_req *r)
 {
-	int ret = nc_core_token_revoke(r->core, &r->actor, r->params[0], &r->ei);
+	int ret = nc_core_token_revoke(r->core, &r->actor, r->tenant, r->params[0], &r->ei);
 
 	if (ret < 0)
 		return ret;

@@ -46,4 +46,7 @@ int h_link_list(struct api_req *r);
 int h_link_add(struct api_req *r);
 int h_link_remove(struct api_req *r);
 
+int h_sync_list(struct api_req *r);	/* h_sync.c */
+int h_device_sync_get(struct api_req *r);
+
 #endif

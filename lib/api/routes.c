@@ -21,6 +21,34 @@ const struct api_route api_routes[] = {
 	{ "GET", "/v1/tokens", h_token_list, ADMIN },
 	{ "POST", "/v1/tokens", h_token_create, ADMIN },
 	{ "DELETE", "/v1/tokens/{id}", h_token_revoke, ADMIN },
+
+	{ "GET", "/v1/edges", h_edge_list, VIEW },
+	{ "POST", "/v1/edges", h_edge_create, OPER },
+	{ "GET", "/v1/edges/{serial}", h_edge_get, VIEW },
+	{ "PATCH", "/v1/edges/{serial}", h_edge_update, OPER },
+	{ "DELETE", "/v1/edges/{serial}", h_edge_delete, OPER },
+
+	{ "GET", "/v1/connectors", h_connector_list, VIEW },
+	{ "POST", "/v1/connectors", h_connector_create, OPER },
+	{ "GET", "/v1/connectors/{serial}", h_connector_get, VIEW },
+	{ "PATCH", "/v1/connectors/{serial}", h_connector_update, OPER },
+	{ "DELETE", "/v1/connectors/{serial}", h_connector_delete, OPER },
+	{ "POST", "/v1/connectors/{serial}/approve", h_connector_approve, ADMIN },
+	{ "POST", "/v1/connectors/{serial}/decommission", h_connector_decommission, ADMIN },
+
+	{ "GET", "/v1/peerings", h_peering_list, VIEW },
+	{ "POST", "/v1/peerings", h_peering_create, OPER },
+	{ "GET", "/v1/peerings/{name}", h_peering_get, VIEW },
+	{ "PATCH", "/v1/peerings/{name}", h_peering_update, OPER },
+	{ "DELETE", "/v1/peerings/{name}", h_peering_delete, OPER },
+	{ "POST", "/v1/peerings/{name}/members", h_member_add, OPER },
+	{ "DELETE", "/v1/peerings/{name}/members/{serial}", h_member_remove, OPER },
+	{ "GET", "/v1/peerings/{name}/links", h_link_list, VIEW },
+	{ "POST", "/v1/peerings/{name}/links", h_link_add, OPER },
+	{ "DELETE", "/v1/peerings/{name}/links/{a}/{b}", h_link_remove, OPER },
+
+	{ "GET", "/v1/sync", h_sync_list, VIEW },
+	{ "GET", "/v1/devices/{serial}/sync", h_device_sync_get, VIEW },
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -460,9 +460,9 @@ int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc
 	api->hits = nc_xcalloc(api_nroutes + 1, sizeof(*api->hits));
 	pthread_mutex_init(&api->mlock, NULL);
 	api->mhd = MHD_start_daemon(flags, cfg->port, NULL, NULL, handle, api,
+				    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 				    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-				    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300, MHD_OPTION_END);
 	if (!api->mhd) {
 		ret = nc_fail(ei, NC_ERR_IO, "listen",

@@ -135,6 +135,8 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 		nc_sqlite_sql_add(&b, " AND tenant = ?");
 	if (f && f->state >= 0)
 		nc_sqlite_sql_add(&b, " AND state = ?");
+	if (f && f->serial)
+		nc_sqlite_sql_add(&b, " AND serial = ?");
 	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant LIMIT ?");
 	ret = b.err;
 	if (ret)
@@ -147,6 +149,8 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 		nc_sqlite_q_text(&q, f->tenant);
 	if (f && f->state >= 0)
 		nc_sqlite_q_text(&q, nc_sync_state_name((enum nc_sync_state)f->state));
+	if (f && f->serial)
+		nc_sqlite_q_text(&q, f->serial);
 	nc_sqlite_q_int(&q, nc_sqlite_page_sql_limit(pg));
 	ret = nc_sqlite_rows(&q, &how, &v, n, &more);
 	if (ret)

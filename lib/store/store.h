@@ -76,6 +76,7 @@ struct nc_connector_filter {
 
 struct nc_sync_filter {
 	const char *tenant;		/* NULL = any */
+	const char *serial;		/* NULL = any; else that device's states */
 	int state;			/* -1 = any, else enum nc_sync_state */
 };
 

@@ -179,3 +179,39 @@ done_testing() {
 	[ "$NC_COUNT" -gt 0 ] || not_ok "the script ran no check"
 	[ "$NC_FAILED" -eq 0 ]
 }
+
+# api METHOD PATH [BODY] [TOKEN]: an HTTP request to $SERVER with $TOKEN (or
+# TOKEN); sets $status and $body. BODY "-" sends none.
+api() {
+	local method=$1 path=$2 data=${3:--} tok=${4-${TOKEN:-}} f
+	f=$(mktemp "$T/api.XXXXXX")
+	if [ "$data" = - ]; then
+		status=$(curl -s -o "$f" -w '%{http_code}' -X "$method" \
+			${tok:+-H "Authorization: Bearer $tok"} "$SERVER$path")
+	else
+		status=$(curl -s -o "$f" -w '%{http_code}' -X "$method" \
+			${tok:+-H "Authorization: Bearer $tok"} \
+			-H 'Content-Type: application/json' --data-binary "$data" "$SERVER$path")
+	fi
+	body=$(cat "$f")
+	rm -f "$f"
+}
+
+# expect_status DESC CODE METHOD PATH [BODY] [TOKEN]: ok when the answer has CODE.
+expect_status() {
+	local desc=$1 code=$2
+	shift 2
+	api "$@"
+	if [ "$status" = "$code" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "HTTP $status (wanted $code): $body"
+	fi
+}
+
+# jq_is DESC FILTER WANT: ok when jq FILTER on $body prints WANT.
+jq_is() {
+	local got
+	got=$(printf '%s' "$body" | jq -r "$2" 2>&1)
+	if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1" "got \`$got', wanted \`$3'; body: $body"; fi
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/* /v1/peerings, their members and links. */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/peering.h"
+#include "../model/codec.h"
+#include "../store/store.h"
+#include "../util/json.h"
+#include "handlers.h"
+#include "internal.h"
+
+int h_peering_list(struct api_req *r)
+{
+	struct nc_peering *v = NULL;
+	size_t n = 0;
+	json_t *items;
+	int ret = nc_store_peering_list(r->core->store, r->tenant, &v, &n);
+
+	if (ret < 0)
+		return nc_fail(&r->ei, ret, NULL, "cannot list peerings");
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, nc_peering_to_json(&v[i]));
+	free(v);
+	return api_reply_list(r, items, NULL);
+}
+
+int h_peering_get(struct api_req *r)
+{
+	json_t *o = NULL;
+	int ret = nc_core_peering_show(r->core, r->tenant, r->params[0], &o, &r->ei);
+
+	return ret < 0 ? ret : api_reply(r, MHD_HTTP_OK, o);
+}
+
+/* Replies with the group as `show` presents it. */
+static int reply_show(struct api_req *r, unsigned status, const char *tenant, const char *name)
+{
+	json_t *o = NULL;
+	int ret = nc_core_peering_show(r->core, tenant, name, &o, &r->ei);
+
+	return ret < 0 ? ret : api_reply(r, status, o);
+}
+
+int h_peering_create(struct api_req *r)
+{
+	struct nc_peering p = { 0 };
+	char tenant[NC_ID_MAX];
+	json_t *body;
+	int ret = api_body(r, &body);
+
+	if (ret == 0)
+		ret = nc_peering_from_json(body, &p, NC_DECODE_CREATE, &r->ei);
+	if (ret == 0)
+		ret = api_create_tenant(r, body, tenant);
+	if (ret == 0) {
+		snprintf(p.tenant, sizeof(p.tenant), "%s", tenant);
+		ret = nc_core_peering_create(r->core, &r->actor, r->tenant, &p, &r->ei);
+	}
+	return ret < 0 ? ret : reply_show(r, MHD_HTTP_CREATED, tenant, p.name);
+}
+
+int h_peering_update(struct api_req *r)
+{
+	struct nc_peering p = { 0 };
+	json_t *body;
+	int ret = api_body(r, &body);
+
+	if (ret == 0)
+		ret = nc_core_peering_update(r->core, &r->actor, r->tenant, r->params[0], body, &p,
+					     &r->ei);
+	return ret < 0 ? ret : reply_show(r, MHD_HTTP_OK, p.tenant, p.name);
+}
+
+int h_peering_delete(struct api_req *r)
+{
+	int ret = nc_core_peering_delete(r->core, &r->actor, r->tenant, r->params[0], &r->ei);
+
+	return ret < 0 ? ret : api_reply(r, MHD_HTTP_NO_CONTENT, NULL);
+}
+
+int h_member_add(struct api_req *r)
+{
+	static const char *const allowed[] = { "serial", NULL };
+	char serial[NC_SERIAL_MAX];
+	json_t *body;
+	int ret = api_body(r, &body);
+
+	if (ret == 0)
+		ret = nc_json_only(body, allowed, NULL, &r->ei);
+	if (ret == 0)
+		ret = nc_json_str(body, "serial", serial, sizeof(serial), true, NULL, &r->ei);
+	if (ret >= 0)
+		ret = nc_core_member_add(r->core, &r->actor, r->tenant, r->params[0], serial,
+					 &r->ei);
+	return ret < 0 ? ret : reply_show(r, MHD_HTTP_CREATED, r->tenant, r->params[0]);
+}
+
+int h_member_remove(struct api_req *r)
+{
+	int ret = nc_core_member_remove(r->core, &r->actor, r->tenant, r->params[0], r->params[1],
+					&r->ei);
+
+	return ret < 0 ? ret : api_reply(r, MHD_HTTP_NO_CONTENT, NULL);
+}
+
+int h_link_list(struct api_req *r)
+{
+	json_t *o = NULL, *links;
+	int ret = nc_core_peering_show(r->core, r->tenant, r->params[0], &o, &r->ei);
+
+	if (ret < 0)
+		return ret;
+	links = json_incref(json_object_get(o, "links"));
+	json_decref(o);
+	return api_reply_list(r, links, NULL);
+}
+
+int h_link_add(struct api_req *r)
+{
+	static const char *const allowed[] = { "a", "b", NULL };
+	char a[NC_SERIAL_MAX], b[NC_SERIAL_MAX];
+	json_t *body, *o = NULL, *links, *l, *out, *idx;
+	size_t i;
+	int ret = api_body(r, &body);
+
+	if (ret == 0)
+		ret = nc_json_only(body, allowed, NULL, &r->ei);
+	if (ret == 0)
+		ret = nc_json_str(body, "a", a, sizeof(a), true, NULL, &r->ei);
+	if (ret >= 0)
+		ret = nc_json_str(body, "b", b, sizeof(b), true, NULL, &r->ei);
+	if (ret >= 0)
+		ret = nc_core_link_add(r->core, &r->actor, r->tenant, r->params[0], a, b, &r->ei);
+	if (ret >= 0)
+		ret = nc_core_peering_show(r->core, r->tenant, r->params[0], &o, &r->ei);
+	if (ret < 0)
+		return ret;
+	/* The reply is the link's primary tunnel, as DESIGN.md shapes a link,
+	 * with the indexes of all its tunnels (two with dual tunnel). */
+	links = json_object_get(o, "links");
+	out = NULL;
+	idx = json_array();
+	json_array_foreach(links, i, l) {
+		const char *la = json_string_value(json_object_get(l, "a"));
+		const char *lb = json_string_value(json_object_get(l, "b"));
+
+		if ((strcmp(la, a) != 0 || strcmp(lb, b) != 0) &&
+		    (strcmp(la, b) != 0 || strcmp(lb, a) != 0))
+			continue;
+		json_array_append(idx, json_object_get(l, "tunnel_index"));
+		if (!out)
+			out = json_deep_copy(l);
+	}
+	json_decref(o);
+	if (!out) {
+		json_decref(idx);
+		return nc_fail(&r->ei, NC_ERR_INTERNAL, NULL, "the new link is not in the group");
+	}
+	json_object_set_new(out, "tunnel_indexes", idx);
+	return api_reply(r, MHD_HTTP_CREATED, out);
+}
+
+int h_link_remove(struct api_req *r)
+{
+	int ret = nc_core_link_remove(r->core, &r->actor, r->tenant, r->params[0], r->params[1],
+				      r->params[2], &r->ei);
+
+	return ret < 0 ? ret : api_reply(r, MHD_HTTP_NO_CONTENT, NULL);
+}
