@@ -117,4 +117,11 @@ expect_status "stats" 200 GET '/v1/stats?tenant=acme'
 jq_is "stats count the live connectors" .connectors.total 3
 jq_is "stats count the pending ones" .connectors.pending 3
 
+metrics=$(curl -fsS "$SERVER/metrics")
+contains "metrics count requests by route and status" "$metrics" \
+	'netctl_http_requests_total{route="POST /v1/connectors",status="201"}'
+contains "metrics count 422s too" "$metrics" 'status="422"'
+contains "metrics show devices by state" "$metrics" 'netctl_connectors{status="pending_approval"} 3'
+contains "metrics show sync states" "$metrics" 'netctl_devices_sync{state="pending"}'
+
 done_testing
