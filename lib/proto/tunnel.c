@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/* Tunnel status (device → core). */
+#include "proto.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/validate.h"
+#include "../util/err.h"
+#include "../util/json.h"
+#include "../util/utf8.h"
+#include "../util/xmalloc.h"
+#include "internal.h"
+
+void nc_tunnel_status_clear(struct nc_tunnel_status *t)
+{
+	if (!t)
+		return;
+	free(t->tunnels);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A required string member of tunnels[i] (named path) that valid() accepts. */
+static int word_member(const json_t *e, const char *key, char *buf, size_t n, const char *path,
+		       bool (*valid)(const char *), const char *what, struct nc_errinfo *ei)
+{
+	char f[64], q[NC_QUOTE_BUF];
+	int ret = proto_str(e, key, buf, n, path, ei);
+
+	if (ret < 0)
+		goto out;
+	if (!valid(buf)) {
+		snprintf(f, sizeof(f), "%s.%s", path, key);
+		ret = nc_fail(ei, NC_ERR_INVAL, f, "%s: `%s' %s", f, nc_quote(q, buf, n), what);
+	}
+out:
+	return ret;
+}
+
+static bool valid_protocol(const char *s)
+{
+	enum nc_protocol p;
+
+	return nc_protocol_parse(s, &p) == 0;
+}
+
+static bool not_empty(const char *s)
+{
+	return s[0] != '\0';
+}
+
+/* Fills *r from tunnels[i], e. */
+static int report_from_json(const json_t *e, size_t i, struct nc_tunnel_report *r,
+			    struct nc_errinfo *ei)
+{
+	char path[40], proto[16];
+	int64_t tunnel_index = 0;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "tunnels[%zu]", i);
+	if (!json_is_object(e)) {
+		ret = nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
+			      nc_json_typename(e));
+		goto out;
+	}
+	ret = word_member(e, "interface", r->interface, sizeof(r->interface), path,
+			  nc_valid_ifname, "is not an interface name", ei);
+	if (ret < 0)
+		goto out;
+	ret = word_member(e, "peer", r->peer, sizeof(r->peer), path, nc_valid_serial,
+			  "is not a valid serial", ei);
+	if (ret < 0)
+		goto out;
+	ret = nc_json_int(e, "tunnel_index", 0, 1, &tunnel_index, true, path, ei);
+	if (ret < 0)
+		goto out;
+	r->tunnel_index = (int)tunnel_index;
+	ret = word_member(e, "protocol", proto, sizeof(proto), path, valid_protocol,
+			  "is not wireguard or ipsec", ei);
+	if (ret < 0)
+		goto out;
+	nc_protocol_parse(proto, &r->protocol);
+	ret = proto_opt_int(e, "latest_handshake", &r->latest_handshake, path, ei);
+	if (ret < 0)
+		goto out;
+	ret = proto_opt_int(e, "rx_bytes", &r->rx_bytes, path, ei);
+	if (ret < 0)
+		goto out;
+	ret = proto_opt_int(e, "tx_bytes", &r->tx_bytes, path, ei);
+	if (ret < 0)
+		goto out;
+	if (r->protocol == NC_PROTO_WIREGUARD) {
+		ret = nc_json_bool(e, "up", &r->up, true, path, ei);
+		if (ret > 0)
+			ret = 0;
+		goto out;
+	}
+	ret = word_member(e, "sa", r->sa, sizeof(r->sa), path, not_empty, "is not an SA state",
+			  ei);
+	r->up = strcmp(r->sa, "established") == 0;
+out:
+	return ret;
+}
+
+/* Fills *out from root (borrowed); on error *out owns nothing. */
+static int tunnel_status_from_json(const json_t *root, const char *topic_serial,
+				   struct nc_tunnel_status *out, struct nc_errinfo *ei)
+{
+	const json_t *list, *e;
+	size_t i;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = proto_serial(root, topic_serial, out->serial, ei);
+	if (ret < 0)
+		goto out;
+	ret = proto_int(root, "ts", 0, &out->ts, NULL, ei);
+	if (ret < 0)
+		goto out;
+	list = json_object_get(root, "tunnels");
+	if (!list) {
+		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels is required");
+		goto out;
+	}
+	if (!json_is_array(list)) {
+		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels must be an array, not %s",
+			      nc_json_typename(list));
+		goto out;
+	}
+	if (json_array_size(list) > NC_PROTO_TUNNELS_MAX) {
+		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels has %zu entries, more than %d",
+			      json_array_size(list), NC_PROTO_TUNNELS_MAX);
+		goto out;
+	}
+	if (json_array_size(list) > 0)
+		out->tunnels = nc_xcalloc(json_array_size(list), sizeof(out->tunnels[0]));
+	json_array_foreach(list, i, e) {
+		ret = report_from_json(e, i, &out->tunnels[i], ei);
+		if (ret < 0)
+			goto out;
+		out->n_tunnels = i + 1;
+	}
+out:
+	if (ret < 0)
+		nc_tunnel_status_clear(out);
+	return ret;
+}
+
+/* tunnels[i] as a new object; records a failure in *bad. */
+static json_t *report_to_json(const struct nc_tunnel_report *r, const char **bad)
+{
+	json_t *o = json_object();
+
+	proto_put(o, "interface", PROTO_STR(r->interface), bad);
+	proto_put(o, "peer", PROTO_STR(r->peer), bad);
+	proto_put(o, "tunnel_index", json_integer(r->tunnel_index), bad);
+	proto_put(o, "protocol", json_string(nc_protocol_name(r->protocol)), bad);
+	if (r->protocol == NC_PROTO_WIREGUARD)
+		proto_put(o, "up", json_boolean(r->up), bad);
+	else
+		proto_put(o, "sa", PROTO_STR(r->sa), bad);
+	if (r->latest_handshake >= 0)
+		proto_put(o, "latest_handshake", json_integer(r->latest_handshake), bad);
+	if (r->rx_bytes >= 0)
+		proto_put(o, "rx_bytes", json_integer(r->rx_bytes), bad);
+	if (r->tx_bytes >= 0)
+		proto_put(o, "tx_bytes", json_integer(r->tx_bytes), bad);
+	return o;
+}
+
+int nc_proto_tunnel_status_encode(const struct nc_tunnel_status *t, char **out, size_t *len,
+				  struct nc_errinfo *ei)
+{
+	struct nc_tunnel_status chk = { 0 };
+	const char *bad = NULL;
+	json_t *root, *list;
+	int ret;
+
+	*out = NULL;
+	if (len)
+		*len = 0;
+	root = proto_new(&bad);
+	proto_put(root, "serial", PROTO_STR(t->serial), &bad);
+	proto_put(root, "ts", json_integer(t->ts), &bad);
+	list = json_array();
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		proto_append(list, report_to_json(&t->tunnels[i], &bad), "tunnels", &bad);
+	proto_put(root, "tunnels", list, &bad);
+	ret = proto_built(bad, ei);
+	if (ret < 0)
+		goto out;
+	ret = tunnel_status_from_json(root, NULL, &chk, ei);
+	if (ret < 0)
+		goto out;
+	ret = proto_dump(root, NC_PROTO_MSG_MAX, out, len, ei);
+out:
+	nc_tunnel_status_clear(&chk);
+	json_decref(root);
+	return ret;
+}
+
+int nc_proto_tunnel_status_decode(const void *buf, size_t len, const char *topic_serial,
+				  struct nc_tunnel_status *out, struct nc_errinfo *ei)
+{
+	json_t *root = NULL;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = proto_open(buf, len, NC_PROTO_MSG_MAX, &root, ei);
+	if (ret < 0)
+		goto out;
+	ret = tunnel_status_from_json(root, topic_serial, out, ei);
+out:
+	json_decref(root);
+	return ret;
+}
