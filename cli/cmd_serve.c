@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../lib/core/serve.h"
+#include "../lib/api/serve.h"
+#include "../lib/util/duration.h"
 #include "../lib/util/err.h"
 #include "../lib/util/hostport.h"
 #include "../lib/util/log.h"
@@ -21,6 +22,20 @@ static const char *default_data_dir(char *buf, size_t n)
 	else
 		snprintf(buf, n, "%s/.local/share/netctl", home ? home : ".");
 	return buf;
+}
+
+/* The duration option name into *ms when given; usage error otherwise. */
+static int duration(struct nc_ctx *ctx, const struct nc_args *a, const char *name, int64_t *ms)
+{
+	const char *v = nc_args_get(a, name);
+	struct nc_errinfo ei = { 0 };
+
+	if (!v)
+		return 0;
+	if (nc_duration_parse(v, ms, &ei) < 0 || *ms == 0)
+		return nc_error(ctx, NC_ERR_USAGE, "--%s: %s", name,
+				ei.msg[0] ? ei.msg : "must be more than 0");
+	return 0;
 }
 
 int cmd_serve(struct nc_ctx *ctx, const struct nc_args *a)
@@ -50,6 +65,19 @@ int cmd_serve(struct nc_ctx *ctx, const struct nc_args *a)
 					nc_args_get(a, "event-ring"));
 		o.event_ring = (size_t)n;
 	}
+	if (duration(ctx, a, "stale-delay", &o.sync.stale_delay_ms) < 0 ||
+	    duration(ctx, a, "apply-timeout", &o.sync.apply_timeout_ms) < 0 ||
+	    duration(ctx, a, "reconcile", &o.sync.reconcile_ms) < 0 ||
+	    duration(ctx, a, "auto-sync", &o.sync.auto_sync_ms) < 0 ||
+	    duration(ctx, a, "heartbeat", &o.sync.heartbeat_ms) < 0 ||
+	    duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0)
+		return NC_ERR_USAGE;
+	o.mqtt_url = nc_args_get(a, "mqtt");
+	o.mqtt_cafile = nc_args_get(a, "mqtt-cafile");
+	o.mqtt_cert = nc_args_get(a, "mqtt-cert");
+	o.mqtt_key = nc_args_get(a, "mqtt-key");
+	o.mqtt_auth_file = nc_args_get(a, "mqtt-auth-file");
+	o.mqtt_client_id = nc_args_get(a, "mqtt-client-id");
 	o.data_dir = nc_args_get(a, "data-dir");
 	if (!o.data_dir)
 		o.data_dir = default_data_dir(dir, sizeof(dir));

@@ -12,12 +12,14 @@
 
 struct nc_errinfo;
 struct nc_core;
+struct nc_sync_engine;
 struct nc_api;
 
 struct nc_api_config {
 	const char *host;	/* an address or name to bind; "127.0.0.1" */
 	uint16_t port;		/* 0 = any free port */
 	struct nc_core *core;	/* borrowed; outlives the server */
+	struct nc_sync_engine *sync;	/* borrowed; outlives the server */
 };
 
 /* Starts serving; on failure ei says why (address in use, bad host). */

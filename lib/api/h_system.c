@@ -8,6 +8,7 @@
 
 #include "../model/model.h"
 #include "../store/store.h"
+#include "../sync/engine.h"
 #include "handlers.h"
 #include "internal.h"
 
@@ -17,10 +18,12 @@ int h_healthz(struct api_req *r)
 
 	if (ret < 0)
 		return nc_fail(&r->ei, NC_ERR_UNREACHABLE, NULL, "the store does not answer");
+	/* Ready means the API and the store answer; the broker is reported,
+	 * as serve keeps working (and reconnecting) without it. */
 	return api_reply(r, MHD_HTTP_OK,
-			 json_pack("{s:s,s:{s:s,s:i},s:I}", "status", "ok", "store", "status",
-				   "ok", "schema", v, "uptime_s",
-				   (json_int_t)(time(NULL) - api_started_at(r))));
+			 json_pack("{s:s,s:{s:s,s:i},s:o,s:I}", "status", "ok", "store", "status",
+				   "ok", "schema", v, "broker", nc_sync_broker_status(api_sync(r)),
+				   "uptime_s", (json_int_t)(time(NULL) - api_started_at(r))));
 }
 
 int h_stats(struct api_req *r)
@@ -52,6 +55,7 @@ int h_stats(struct api_req *r)
 int h_metrics(struct api_req *r)
 {
 	size_t con[6], sync[4], len = 0;
+	json_t *broker;
 	char *text = NULL;
 	FILE *f;
 
@@ -72,6 +76,17 @@ int h_metrics(struct api_req *r)
 	fprintf(f, "# HELP netctl_uptime_seconds Seconds since serve started.\n"
 		   "# TYPE netctl_uptime_seconds gauge\nnetctl_uptime_seconds %lld\n",
 		(long long)(time(NULL) - api_started_at(r)));
+	broker = nc_sync_broker_status(api_sync(r));
+	fprintf(f, "# HELP netctl_broker_connected Whether serve is connected to the MQTT broker.\n"
+		   "# TYPE netctl_broker_connected gauge\nnetctl_broker_connected %d\n",
+		json_is_true(json_object_get(broker, "connected")));
+	fprintf(f, "# HELP netctl_mqtt_published_total Batches handed to the broker.\n"
+		   "# TYPE netctl_mqtt_published_total counter\nnetctl_mqtt_published_total %lld\n",
+		(long long)json_integer_value(json_object_get(broker, "published")));
+	fprintf(f, "# HELP netctl_mqtt_received_total Device messages received.\n"
+		   "# TYPE netctl_mqtt_received_total counter\nnetctl_mqtt_received_total %lld\n",
+		(long long)json_integer_value(json_object_get(broker, "received")));
+	json_decref(broker);
 	api_metrics_requests(r, f);
 	fclose(f);
 	r->raw = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);

@@ -48,5 +48,9 @@ int h_link_remove(struct api_req *r);
 
 int h_sync_list(struct api_req *r);	/* h_sync.c */
 int h_device_sync_get(struct api_req *r);
+int h_sync_now(struct api_req *r);
+int h_device_sync_now(struct api_req *r);
+int h_device_batch(struct api_req *r);
+int h_device_diff(struct api_req *r);
 
 #endif

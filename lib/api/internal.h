@@ -74,8 +74,9 @@ int api_body(struct api_req *r, json_t **out);
  * required. Writes into buf (NC_ID_MAX). */
 int api_create_tenant(struct api_req *r, const json_t *body, char *buf);
 
-/* The event ring and start time of the server, for handlers that need them. */
+/* The event ring, the sync engine and the start time of the server. */
 struct nc_events *api_events(struct api_req *r);
+struct nc_sync_engine *api_sync(struct api_req *r);
 int64_t api_started_at(struct api_req *r);
 /* Writes the Prometheus text of the request counters to f. */
 void api_metrics_requests(struct api_req *r, FILE *f);

@@ -48,7 +48,11 @@ const struct api_route api_routes[] = {
 	{ "DELETE", "/v1/peerings/{name}/links/{a}/{b}", h_link_remove, OPER },
 
 	{ "GET", "/v1/sync", h_sync_list, VIEW },
+	{ "POST", "/v1/sync", h_sync_now, OPER },
 	{ "GET", "/v1/devices/{serial}/sync", h_device_sync_get, VIEW },
+	{ "POST", "/v1/devices/{serial}/sync", h_device_sync_now, OPER },
+	{ "GET", "/v1/devices/{serial}/batch", h_device_batch, VIEW },
+	{ "GET", "/v1/devices/{serial}/diff", h_device_diff, VIEW },
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -5,17 +5,20 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../api/api.h"
+#include "../core/auth.h"
+#include "../core/core.h"
 #include "../events/events.h"
+#include "../mqtt/mqtt.h"
+#include "../proto/proto.h"
 #include "../store/store.h"
-#include "auth.h"
-#include "core.h"
 #include "../util/err.h"
 #include "../util/log.h"
+#include "api.h"
 
 /* Creates dir (mode 0700) unless it exists; it must be a writable directory. */
 static int prepare_dir(const char *dir, struct nc_errinfo *ei)
@@ -33,11 +36,66 @@ static int prepare_dir(const char *dir, struct nc_errinfo *ei)
 	return 0;
 }
 
+/* Reads "username\npassword" from path into user and pass. */
+static int read_auth(const char *path, char *user, size_t un, char *pass, size_t pn,
+		     struct nc_errinfo *ei)
+{
+	struct stat st;
+	FILE *f = fopen(path, "r");
+	int ret = 0;
+
+	if (!f)
+		return nc_fail(ei, NC_ERR_IO, "mqtt-auth-file", "cannot read `%s': %s", path,
+			       strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+		nc_warn("%s is readable by others: chmod 600 it", path);
+	if (!fgets(user, (int)un, f) || !fgets(pass, (int)pn, f))
+		ret = nc_fail(ei, NC_ERR_INVAL, "mqtt-auth-file",
+			      "`%s' must hold the username on its first line and the password "
+			      "on its second", path);
+	fclose(f);
+	user[strcspn(user, "\r\n")] = '\0';
+	pass[strcspn(pass, "\r\n")] = '\0';
+	return ret;
+}
+
+static int start_mqtt(const struct nc_serve_opts *o, struct nc_sync_engine *engine,
+		      struct nc_mqtt **out, struct nc_errinfo *ei)
+{
+	struct nc_mqtt_opts mo = {
+		.url = o->mqtt_url,
+		.client_id = o->mqtt_client_id ? o->mqtt_client_id : "netctl-core",
+		.clean_session = false,
+		.cafile = o->mqtt_cafile,
+		.certfile = o->mqtt_cert,
+		.keyfile = o->mqtt_key,
+		.on_message = nc_sync_on_message,
+		.on_connection = nc_sync_on_connection,
+		.arg = engine,
+	};
+	char user[256] = "", pass[256] = "";
+	int ret = 0;
+
+	if (o->mqtt_auth_file) {
+		ret = read_auth(o->mqtt_auth_file, user, sizeof(user), pass, sizeof(pass), ei);
+		mo.username = user;
+		mo.password = pass;
+	}
+	if (ret == 0)
+		ret = nc_mqtt_new(&mo, out, ei);
+	for (size_t i = 0; ret == 0 && nc_proto_core_filters[i]; i++)
+		ret = nc_mqtt_subscribe(*out, nc_proto_core_filters[i], 1);
+	memset(pass, 0, sizeof(pass));
+	return ret;
+}
+
 int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 {
 	struct nc_api_config acfg = { .host = o->host, .port = o->port };
+	struct nc_sync_engine *engine = NULL;
 	struct nc_core core = { 0 };
 	struct nc_store *store = NULL;
+	struct nc_mqtt *mqtt = NULL;
 	struct nc_api *api = NULL;
 	char path[4096];
 	sigset_t sigs;
@@ -66,12 +124,20 @@ int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 		goto out;
 	if (created)
 		nc_info("first start: wrote an admin token to %s (mode 0600)", path);
+	ret = nc_sync_engine_new(&core, NULL, &o->sync, &engine, ei);
+	if (ret == 0 && o->mqtt_url)
+		ret = start_mqtt(o, engine, &mqtt, ei);
+	if (ret < 0)
+		goto out;
+	nc_sync_engine_set_mqtt(engine, mqtt);
 	acfg.core = &core;
+	acfg.sync = engine;
 	ret = nc_api_start(&acfg, &api, ei);
 	if (ret < 0)
 		goto out;
-	nc_info("listening on http://%s%s%s:%u, data in %s", strchr(o->host, ':') ? "[" : "",
-		o->host, strchr(o->host, ':') ? "]" : "", nc_api_port(api), o->data_dir);
+	nc_info("listening on http://%s%s%s:%u, data in %s, broker %s",
+		strchr(o->host, ':') ? "[" : "", o->host, strchr(o->host, ':') ? "]" : "",
+		nc_api_port(api), o->data_dir, o->mqtt_url ? o->mqtt_url : "none");
 	if (o->announce) {
 		fprintf(o->announce, "http://%s%s%s:%u\n", strchr(o->host, ':') ? "[" : "",
 			o->host, strchr(o->host, ':') ? "]" : "", nc_api_port(api));
@@ -84,6 +150,9 @@ out:
 	if (core.events)
 		nc_events_close(core.events);
 	nc_api_stop(api);
+	nc_sync_engine_stop(engine);
+	nc_mqtt_free(mqtt);
+	nc_sync_engine_free(engine);
 	nc_events_free(core.events);
 	nc_store_close(store);
 	return ret;

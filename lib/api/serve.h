@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef NC_CORE_SERVE_H
-#define NC_CORE_SERVE_H
+#ifndef NC_API_SERVE_H
+#define NC_API_SERVE_H
 
-/* The `netctl serve` role: store, API, and later the device sync. */
+/* The `netctl serve` role: store, API, MQTT and the sync engine. */
 
 #include <stdint.h>
 #include <stdio.h>
+
+#include "../sync/engine.h"
 
 struct nc_errinfo;
 
@@ -15,13 +17,18 @@ struct nc_serve_opts {
 	const char *data_dir;	/* created (0700) if absent */
 	FILE *announce;		/* where "listening on URL" is written; may be NULL */
 	size_t event_ring;	/* events kept for resuming streams; 0 = 65536 */
+	const char *mqtt_url;	/* NULL: no broker (batches are stored, not sent) */
+	const char *mqtt_cafile, *mqtt_cert, *mqtt_key;
+	const char *mqtt_auth_file;	/* "username\npassword\n", mode 0600 */
+	const char *mqtt_client_id;	/* NULL: "netctl-core" (a persistent session) */
+	struct nc_sync_opts sync;
 };
 
 /*
  * Runs until SIGTERM or SIGINT, then finishes requests in flight and closes
  * the store. Returns 0 after a clean stop, or an error (with ei) when the
- * data dir, the store or the listen address is unusable; nothing in the
- * data dir is overwritten on failure.
+ * data dir, the store, the listen address or the MQTT options are unusable;
+ * nothing in the data dir is overwritten on failure.
  */
 int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei);
 

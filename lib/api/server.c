@@ -25,13 +25,14 @@
 #define BODY_MAX (1024 * 1024)
 
 /* Status codes counted per route for /metrics; the last bucket is "other". */
-static const unsigned counted[] = { 200, 201, 204, 400, 401, 403, 404,
+static const unsigned counted[] = { 200, 201, 202, 204, 400, 401, 403, 404,
 				    405, 409, 413, 415, 422, 500, 503 };
 #define NCOUNTED (sizeof(counted) / sizeof(counted[0]))
 
 struct nc_api {
 	struct MHD_Daemon *mhd;
 	struct nc_core *core;
+	struct nc_sync_engine *sync;
 	int64_t started_at;
 	uint16_t port;
 	pthread_mutex_t mlock;
@@ -124,6 +125,11 @@ int api_create_tenant(struct api_req *r, const json_t *body, char *buf)
 struct nc_events *api_events(struct api_req *r)
 {
 	return r->core->events;
+}
+
+struct nc_sync_engine *api_sync(struct api_req *r)
+{
+	return r->api->sync;
 }
 
 int64_t api_started_at(struct api_req *r)
@@ -456,6 +462,7 @@ int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc
 		flags |= MHD_USE_IPv6;
 	api = nc_xcalloc(1, sizeof(*api));
 	api->core = cfg->core;
+	api->sync = cfg->sync;
 	api->started_at = time(NULL);
 	api->hits = nc_xcalloc(api_nroutes + 1, sizeof(*api->hits));
 	pthread_mutex_init(&api->mlock, NULL);

@@ -68,14 +68,27 @@ __attribute__((format(printf, 4, 5))) static void append(char *buf, size_t cap, 
 static int check_hub(struct nc_core *c, const struct nc_connector *n, struct nc_errinfo *ei)
 {
 	enum nc_device_type type;
-	int ret = nc_store_device_lookup(c->store, n->tenant, n->hub_edge, &type, NULL);
+	char owner[NC_ID_MAX];
+	struct nc_edge hub = { 0 };
+	int ret = nc_store_device_lookup(c->store, NULL, n->hub_edge, &type, owner);
 
+	/* An MTGE is a shared gateway: connectors of every tenant may use it.
+	 * Any other hub must be in the connector's tenant, and one of another
+	 * tenant is not found, as if absent. */
+	if (ret == 0 && type == NC_DEVICE_EDGE && strcmp(owner, n->tenant) != 0) {
+		ret = nc_store_edge_get(c->store, NULL, n->hub_edge, &hub);
+		if (ret == 0 && hub.kind != NC_EDGE_MTGE)
+			ret = NC_ERR_NOTFOUND;
+	} else if (ret == 0 && type == NC_DEVICE_CONNECTOR && strcmp(owner, n->tenant) != 0) {
+		ret = NC_ERR_NOTFOUND;
+	}
 	if (ret == NC_ERR_NOTFOUND)
 		ret = nc_fail(ei, ret, "hub_edge", "hub edge `%s' not found", n->hub_edge);
 	else if (ret == 0 && type == NC_DEVICE_CONNECTOR)
 		ret = nc_fail(ei, NC_ERR_INVAL, "hub_edge",
 			      "hub_edge: `%s' is a connector, and a connector cannot be a hub",
 			      n->hub_edge);
+	nc_edge_clear(&hub);
 	return ret;
 }
 

@@ -22,7 +22,8 @@
 
 /* The connectors that use an edge as hub, as a delete refusal names them. */
 struct hub_users {
-	size_t n;
+	size_t n, named, others;	/* all, named (own tenant), of other tenants */
+	const char *tenant;
 	char names[NAMED_MAX][NC_SERIAL_MAX];
 };
 
@@ -37,10 +38,11 @@ static int get_edge(struct nc_core *c, const char *tenant, const char *serial, s
 }
 
 /* Calls fn on every connector of tenant hubbed on hub, a page at a time, until fn fails. */
-static int each_hubbed(struct nc_core *c, const char *tenant, const char *hub,
+static int each_hubbed(struct nc_core *c, const char *hub,
 		       int (*fn)(struct nc_core *, const struct nc_connector *, void *), void *arg)
 {
-	struct nc_connector_filter f = {.tenant = tenant, .status = -1, .hub = hub};
+	/* Every tenant: an MTGE is the hub of connectors of several. */
+	struct nc_connector_filter f = {.status = -1, .hub = hub};
 	struct nc_page pg = {.limit = NC_PAGE_MAX};
 	struct nc_connector *v;
 	size_t n;
@@ -66,15 +68,32 @@ static int dirty_hubbed(struct nc_core *c, const struct nc_connector *con, void 
 	return nc_core_mark_dirty(c, con->serial, con->tenant, reason);
 }
 
-/* each_hubbed: counts connectors into a struct hub_users. */
+/* each_hubbed: counts connectors into a struct hub_users; names only those
+ * of the edge's own tenant. */
 static int count_hubbed(struct nc_core *c, const struct nc_connector *con, void *arg)
 {
 	struct hub_users *u = arg;
 
-	if (u->n < NAMED_MAX)
-		memcpy(u->names[u->n], con->serial, NC_SERIAL_MAX);
+	if (strcmp(con->tenant, u->tenant) != 0)
+		u->others++;
+	else if (u->named < NAMED_MAX)
+		memcpy(u->names[u->named++], con->serial, NC_SERIAL_MAX);
 	u->n++;
 	return 0;
+}
+
+/* CONFLICT while an MTGE that stops being one serves other tenants. */
+static int refuse_shared(struct nc_core *c, const struct nc_edge *e, struct nc_errinfo *ei)
+{
+	struct hub_users u = {.tenant = e->tenant};
+	int ret = each_hubbed(c, e->serial, count_hubbed, &u);
+
+	if (ret == 0 && u.others > 0)
+		ret = nc_fail(ei, NC_ERR_CONFLICT, "kind",
+			      "edge `%s' is the hub of %zu connectors of other tenants: only an "
+			      "MTGE may be; move them first",
+			      e->serial, u.others);
+	return ret;
 }
 
 /* Public */
@@ -141,7 +160,7 @@ static int dirty_changes(struct nc_core *c, const struct nc_edge *old, const str
 		 cur->serial);
 	ret = nc_core_mark_dirty(c, cur->serial, cur->tenant, reason);
 	if (ret == 0)
-		ret = each_hubbed(c, cur->tenant, cur->serial, dirty_hubbed, reason);
+		ret = each_hubbed(c, cur->serial, dirty_hubbed, reason);
 	if (ret == 0)
 		ret = nc_core_dirty_peers(c, cur->tenant, cur->serial, reason);
 out:
@@ -163,6 +182,8 @@ static int update_tx(struct nc_core *c, const char *tenant, const char *serial, 
 	ret = nc_edge_from_json(patch, res, NC_DECODE_PATCH, ei);
 	if (ret == 0)
 		ret = nc_edge_validate(res, ei);
+	if (ret == 0 && old.kind == NC_EDGE_MTGE && res->kind != NC_EDGE_MTGE)
+		ret = refuse_shared(c, &old, ei);
 	if (ret == 0) {
 		res->updated_at = 0;
 		ret = nc_store_edge_update(c->store, res);
@@ -200,18 +221,19 @@ int nc_core_edge_update(struct nc_core *c, const struct nc_actor *actor, const c
 static int refuse_hub_of_connectors(struct nc_core *c, const struct nc_edge *e,
 				    struct nc_errinfo *ei)
 {
-	struct hub_users u = {0};
+	struct hub_users u = {.tenant = e->tenant};
 	char names[NAMED_MAX * (NC_SERIAL_MAX + 2) + 32] = "";
 	size_t len = 0;
-	int ret = each_hubbed(c, e->tenant, e->serial, count_hubbed, &u);
+	int ret = each_hubbed(c, e->serial, count_hubbed, &u);
 
 	if (ret < 0 || u.n == 0)
 		goto out;
-	for (size_t i = 0; i < u.n && i < NAMED_MAX; i++)
+	for (size_t i = 0; i < u.named; i++)
 		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
 					u.names[i]);
-	if (u.n > NAMED_MAX)
-		snprintf(names + len, sizeof(names) - len, " and %zu more", u.n - NAMED_MAX);
+	if (u.n > u.named)
+		snprintf(names + len, sizeof(names) - len, "%s%zu %s", u.named ? " and " : "",
+			 u.n - u.named, u.named ? "more" : "of other tenants");
 	ret = nc_fail(ei, NC_ERR_CONFLICT, NULL,
 		      "edge `%s' is the hub of %zu connector%s (%s): move them to another hub or "
 		      "set hub_edge to null first",

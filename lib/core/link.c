@@ -322,13 +322,20 @@ int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char
 		ret = nc_peering_members(&op, &m, &nm);
 	if (ret < 0)
 		goto out;
+	/* A device named in a hand-made link joins the group first. */
+	if (!nc_peering_member_find(m, nm, a))
+		ret = nc_peering_join(&op, a);
+	if (ret == 0 && !nc_peering_member_find(m, nm, b))
+		ret = nc_peering_join(&op, b);
+	if (ret == 0 && (!nc_peering_member_find(m, nm, a) || !nc_peering_member_find(m, nm, b))) {
+		free(m);
+		m = NULL;
+		ret = nc_peering_members(&op, &m, &nm);
+	}
+	if (ret < 0)
+		goto out;
 	x = nc_peering_member_find(m, nm, a);
 	y = nc_peering_member_find(m, nm, b);
-	if (!x || !y) {
-		ret = nc_fail(ei, NC_ERR_NOTFOUND, x ? "b" : "a", "%s is not a member of %s",
-			      x ? b : a, op.p.name);
-		goto out;
-	}
 	if (strcmp(a, b) > 0) {
 		const struct nc_member *s = x;
 

@@ -351,13 +351,29 @@ static int check_joinable(struct nc_peering_op *op, const char *serial, enum nc_
 	return ret;
 }
 
+int nc_peering_join(struct nc_peering_op *op, const char *serial)
+{
+	enum nc_device_type type;
+	int ret = nc_store_device_lookup(op->c->store, op->p.tenant, serial, &type, NULL);
+
+	if (ret == NC_ERR_NOTFOUND)
+		nc_fail(op->ei, ret, "serial", "device `%s' not found", serial);
+	else if (ret < 0)
+		nc_fail(op->ei, ret, "serial", "cannot look up `%s': %s", serial,
+			nc_strerror(ret));
+	if (ret == 0)
+		ret = check_joinable(op, serial, type);
+	if (ret == 0)
+		ret = join(op, serial);
+	return ret;
+}
+
 int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		       const char *peering, const char *serial, struct nc_errinfo *ei)
 {
 	struct nc_member *m = NULL;
 	struct nc_topo_link *added = NULL;
 	size_t nm = 0, na = 0;
-	enum nc_device_type type;
 	struct nc_peering_op op;
 	int ret = nc_peering_op_begin(&op, c, ei);
 
@@ -366,15 +382,7 @@ int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const ch
 	ret = nc_peering_find(c, tenant, peering, &op.p, ei);
 	if (ret < 0)
 		goto out;
-	ret = nc_store_device_lookup(c->store, op.p.tenant, serial, &type, NULL);
-	if (ret == NC_ERR_NOTFOUND)
-		nc_fail(ei, ret, "serial", "device `%s' not found", serial);
-	else if (ret < 0)
-		nc_fail(ei, ret, "serial", "cannot look up `%s': %s", serial, nc_strerror(ret));
-	if (ret == 0)
-		ret = check_joinable(&op, serial, type);
-	if (ret == 0)
-		ret = join(&op, serial);
+	ret = nc_peering_join(&op, serial);
 	if (ret == 0)
 		ret = nc_peering_members(&op, &m, &nm);
 	if (ret == 0)

@@ -41,7 +41,8 @@ int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const ch
 int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 			  const char *peering, const char *serial, struct nc_errinfo *ei);
 
-/* Partial mesh only. a and b in any order; both must be members. */
+/* Partial mesh only. a and b in any order; a device that is not a member
+ * yet joins the group first (as nc_core_member_add would). */
 int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		     const char *peering, const char *a, const char *b, struct nc_errinfo *ei);
 int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,

@@ -59,6 +59,9 @@ int nc_peering_op_dirty(struct nc_peering_op *op, const char *serial, const char
 int nc_peering_find(struct nc_core *c, const char *tenant, const char *name,
 		    struct nc_peering *p, struct nc_errinfo *ei);
 /* The members of op->p sorted by serial (heap, free()), ei filled on failure. */
+/* Makes serial (a device of the group's tenant, not decommissioned) a
+ * member: address allocated, the device marked dirty. No links derived. */
+int nc_peering_join(struct nc_peering_op *op, const char *serial);
 int nc_peering_members(struct nc_peering_op *op, struct nc_member **m, size_t *n);
 /* The member with serial in m[0..n) sorted by serial, or NULL. */
 const struct nc_member *nc_peering_member_find(const struct nc_member *m, size_t n,

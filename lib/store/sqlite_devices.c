@@ -290,7 +290,7 @@ int nc_sqlite_edge_delete(struct nc_store *st, const char *tenant, const char *s
 	if (ret == 0)
 		ret = NC_ERR_NOTFOUND;
 	if (ret == 1) {
-		/* By the foreign keys a hub is always an edge of the same tenant. */
+		/* A hub of any tenant's connectors (an MTGE serves several). */
 		ret = ask(s,
 			  "SELECT EXISTS (SELECT 1 FROM connectors WHERE hub_edge = ?1)"
 			  " OR EXISTS (SELECT 1 FROM peerings WHERE hub = ?1)",
@@ -431,7 +431,7 @@ int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c
 	ret = insert_device(s, c->serial, c->tenant, NC_DEVICE_CONNECTOR, c->public_key,
 			    c->last_seen);
 	if (ret == 0) {
-		/* A hub that is no edge of this tenant fails the foreign key: NOTFOUND. */
+		/* A hub that is no edge fails the foreign key: NOTFOUND. */
 		nc_sqlite_q_start(s,
 				  "INSERT INTO connectors (serial, tenant, name, region, hub_edge,"
 				  " lan_subnets, nat_enabled, wan_interface, acl, routes, status,"

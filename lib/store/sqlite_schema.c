@@ -65,8 +65,9 @@ static const char schema_v1[] =
 	"  FOREIGN KEY (serial, tenant) REFERENCES devices (serial, tenant) ON DELETE CASCADE"
 	");"
 	"CREATE INDEX edges_tenant ON edges (tenant, serial);"
-	/* The hub must be an edge of the connector's tenant; deleting an edge
-	 * that is a hub is refused (no ON DELETE action). */
+	/* The hub must be an edge (the core decides which tenants may use
+	 * which: an MTGE serves several); deleting an edge that is a hub is
+	 * refused (no ON DELETE action). */
 	"CREATE TABLE connectors ("
 	"  serial TEXT PRIMARY KEY,"
 	"  tenant TEXT NOT NULL,"
@@ -83,7 +84,7 @@ static const char schema_v1[] =
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL,"
 	"  FOREIGN KEY (serial, tenant) REFERENCES devices (serial, tenant) ON DELETE CASCADE,"
-	"  FOREIGN KEY (hub_edge, tenant) REFERENCES edges (serial, tenant)"
+	"  FOREIGN KEY (hub_edge) REFERENCES edges (serial)"
 	");"
 	"CREATE INDEX connectors_tenant ON connectors (tenant, serial);"
 	"CREATE INDEX connectors_status ON connectors (status, serial);"

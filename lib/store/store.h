@@ -144,8 +144,8 @@ int nc_store_edge_delete(struct nc_store *st, const char *tenant, const char *se
 int nc_store_edge_list(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
 		       struct nc_edge **out, size_t *n);
 
-/* Connectors. As edges; hub_edge must name an edge of the same tenant
- * (NC_ERR_NOTFOUND otherwise). update also leaves status alone: use
+/* Connectors. As edges; hub_edge must name an edge (NC_ERR_NOTFOUND
+ * otherwise): of the same tenant, or an MTGE of any (the core checks). update also leaves status alone: use
  * nc_store_connector_set_status. */
 int nc_store_connector_insert(struct nc_store *st, const struct nc_connector *c);
 int nc_store_connector_update(struct nc_store *st, const struct nc_connector *c);

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_SYNC_BUILD_H
+#define NC_SYNC_BUILD_H
+
+/*
+ * Batch build: the commands a device should run now, derived from the
+ * store (PROTOCOL.md, "Batch" and "Command bodies"). The same store state
+ * always gives byte-identical JSON, so its RFC 8785 hash is the device's
+ * desired config_hash. All numbers are integers. No I/O besides the store.
+ *
+ * Topics, in this order (a topic appears at most once; index = position):
+ *   connector  wireguard, ipsec (member of an IPSec group), static,
+ *              nat_config, acl_config
+ *   edge       interface, wireguard, ipsec (member of an IPSec group; an
+ *              MTGE: in its own tenant's batch only), static, nat44, acl
+ * Every body is authoritative: what it does not list, the device removes.
+ *
+ * interface {"interfaces":[{"name":"lan0","addresses":[A/len, ...]}]}: A is
+ *   the first host of each LAN subnet (10.10.0.0/16 -> 10.10.0.1/16; a /31,
+ *   /32, /127 or /128 its own address), "addresses":[] without LANs; in an
+ *   MTGE's batch for another tenant {"interfaces":[]}.
+ *
+ * wireguard {"interfaces":[...]}, in name order; an interface absent from
+ * it is one the device should not have. Each is {"name","role","address",
+ * "listen_port","mtu":1420,"peers":[...]}, peers sorted by serial:
+ *   wg0 "backbone" :51820. A connector with a hub edge: its backbone
+ *       address; one peer, the hub {"serial","public_key","endpoint": the
+ *       hub's endpoint as stored,"allowed_ips":[hub wg0 /32, hub LANs...],
+ *       "persistent_keepalive":25,"tunnel_index":0} (the LANs only when the
+ *       hub is of the connector's tenant). An edge with at least one
+ *       in-service connector of the batch's tenant hubbed on it: the hub
+ *       address; per such connector {"serial","public_key","allowed_ips":
+ *       [its backbone /32, its LANs...],"tunnel_index":0} (it dials in).
+ *   wg1 "app_vpn", on an MTGE whenever wg0 is listed: {"name":"wg1","role":
+ *       "app_vpn","address": the hub address,"allowed_ips":[the LANs of
+ *       wg0's peers, sorted, each once]} (no port, mtu or peers: App VPN
+ *       clients are not in the model).
+ *   wg2 "peering" :51822, for a member of at least one WireGuard group (an
+ *       isolated member keeps its interface). "address": its tunnel-0
+ *       address in its first such group by name; in several groups also
+ *       "addresses":[each group's, by group name]. One peer per linked
+ *       serial {"serial","public_key","endpoint": an edge's endpoint host
+ *       with port 51822 (none for a connector),"allowed_ips":[its address
+ *       in each shared group..., its LANs...],"persistent_keepalive":25,
+ *       "tunnel_index":0}.
+ *   wg3 "peering" :51823, edges in a dual-tunnel WireGuard group only: as
+ *       wg2 with tunnel 1 addresses, port 51823, "tunnel_index":1.
+ *
+ * ipsec {"sas":[...]}: per IPSec link tunnel, by (peer, group, tunnel
+ *   index), an "out" SA (this device -> peer: that direction's SPI and key)
+ *   then an "in" SA: {"peer","direction","src","dst","spi","aead":
+ *   "rfc4106(gcm(aes))","key": hex,"icv_bits":128,"tunnel_index"}. src and
+ *   dst are an edge's endpoint host, or for a connector its peering address
+ *   in that group without "/32".
+ *
+ * static {"routes":[...]}: {"dst","dev","metric"} to the LANs of each peer
+ *   listed above: wg0 and wg2 metric 100, wg3 metric 200; a connector's own
+ *   routes {"dst","via","metric":50}. Sorted by (dst, metric, dev, via) as
+ *   bytes; of two ways to one dst at one metric only the first is kept (the
+ *   other noted), since the kernel would refuse the second.
+ *
+ * nat_config / nat44 {"masquerade":[{"source": LAN,"out_interface": wan}]}
+ *   per LAN of a connector with NAT on; [] otherwise and on edges.
+ * acl_config / acl {"default":"accept","rules":[{"action","proto","src",
+ *   "dst","dport"}...]} in the operator's order, "dport" absent when 0
+ *   (any); "rules":[] on edges.
+ *
+ * In service = approved, provisioned, active or offline. A connector out of
+ * service is nobody's peer; a peer whose public key is not known yet is
+ * left out, with its routes. Every omission is explained by a note.
+ */
+
+#include <jansson.h>
+
+#include "../model/model.h"
+
+struct nc_errinfo;
+struct nc_store;
+
+/*
+ * The commands device `serial` should run now. On success *commands is a
+ * new JSON array [{"index":0,"topic":..,"body":{..}}, ...] and *notes a
+ * new JSON array of sentences (strings) saying what was left out and why,
+ * e.g. "peer CN-2 left out of wg2: its public key is not known yet"; the
+ * caller owns both. On failure both are NULL and ei says why.
+ *
+ * tenant: the tenant whose batch this is. NULL or "" means the device's
+ * own. A connector or dedicated edge only has its own (another tenant is
+ * NC_ERR_NOTFOUND, as if the device were absent); an MTGE takes any
+ * existing tenant (see nc_sync_mtge_tenants for the ones it serves).
+ *
+ * Runs in a nested transaction of the store (a savepoint inside the
+ * caller's, if any): it may allocate tunnel addresses on first use, and a
+ * failed build leaves none of them behind.
+ *
+ * Errors: NC_ERR_NOTFOUND for an unknown device or tenant; NC_ERR_CONFLICT
+ * for a connector that gets no configuration (pending_approval,
+ * decommissioned); NC_ERR_CONFLICT for a full address pool; NC_ERR_NOMEM;
+ * store errors. Never puts a private key in a batch; IPSec SA keys, which
+ * the store holds, leave it only in the ipsec command of the batch.
+ */
+int nc_sync_build(struct nc_store *st, const char *serial, const char *tenant, json_t **commands,
+		  json_t **notes, struct nc_errinfo *ei);
+
+/*
+ * The tenants device `serial` gets batches for, sorted by id, into *out
+ * (its previous contents are released): for an MTGE its own tenant and
+ * every tenant with an in-service connector hubbed on it; for any other
+ * device its own tenant. NC_ERR_NOTFOUND for an unknown serial.
+ */
+int nc_sync_mtge_tenants(struct nc_store *st, const char *serial, struct nc_strlist *out);
+
+#endif

@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: MIT */
+/* The engine thread: a queue of work, a heap of timers, periodic scans. */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/core.h"
+#include "../events/events.h"
+#include "../mqtt/mqtt.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "../util/xmalloc.h"
+#include "internal.h"
+
+/* Messages beyond this many waiting are dropped (and counted as events):
+ * a flood must not eat the core's memory. Devices retry. */
+#define QUEUE_MAX 200000
+
+enum work_kind { WORK_MESSAGE, WORK_NOW };
+
+struct work {
+	struct work *next;
+	enum work_kind kind;
+	/* WORK_MESSAGE */
+	char *topic;
+	void *payload;
+	size_t len;
+	/* WORK_NOW: the caller waits on done */
+	const struct nc_sync_selection *sel;
+	json_t *result;
+	int ret;
+	struct nc_errinfo ei;
+	bool done;
+};
+
+int64_t sync_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
+		const char *serial, json_t *fields)
+{
+	if (e->core->events)
+		nc_events_emit(e->core->events, type, tenant, serial, fields);
+	else
+		json_decref(fields);
+}
+
+/* Heap of timers, ordered by when; e->lock held. */
+static void heap_up(struct nc_sync_engine *e, size_t i)
+{
+	while (i > 0 && e->timers[(i - 1) / 2].when > e->timers[i].when) {
+		struct timer t = e->timers[i];
+
+		e->timers[i] = e->timers[(i - 1) / 2];
+		e->timers[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_pop(struct nc_sync_engine *e, struct timer *out)
+{
+	size_t i = 0;
+
+	*out = e->timers[0];
+	e->timers[0] = e->timers[--e->ntimers];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct timer t;
+
+		if (l < e->ntimers && e->timers[l].when < e->timers[m].when)
+			m = l;
+		if (r < e->ntimers && e->timers[r].when < e->timers[m].when)
+			m = r;
+		if (m == i)
+			break;
+		t = e->timers[i];
+		e->timers[i] = e->timers[m];
+		e->timers[m] = t;
+		i = m;
+	}
+}
+
+void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,
+		    const char *serial, const char *tenant, int64_t seq)
+{
+	struct timer t = { .when = sync_now_ms() + delay_ms, .kind = kind, .seq = seq };
+
+	snprintf(t.serial, sizeof(t.serial), "%s", serial);
+	snprintf(t.tenant, sizeof(t.tenant), "%s", tenant);
+	pthread_mutex_lock(&e->lock);
+	if (e->ntimers == e->captimers) {
+		e->captimers = e->captimers ? 2 * e->captimers : 256;
+		e->timers = nc_xrealloc(e->timers, e->captimers * sizeof(*e->timers));
+	}
+	e->timers[e->ntimers] = t;
+	heap_up(e, e->ntimers++);
+	pthread_cond_signal(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+}
+
+static void enqueue(struct nc_sync_engine *e, struct work *w)
+{
+	w->next = NULL;
+	if (e->tail)
+		e->tail->next = w;
+	else
+		e->head = w;
+	e->tail = w;
+	e->queued++;
+	pthread_cond_signal(&e->cond);
+}
+
+void nc_sync_on_message(void *engine, const char *topic, const void *payload, size_t len)
+{
+	struct nc_sync_engine *e = engine;
+	struct work *w;
+
+	pthread_mutex_lock(&e->lock);
+	if (e->queued >= QUEUE_MAX || e->stop) {
+		pthread_mutex_unlock(&e->lock);
+		nc_warn("sync: queue full, dropped a message on %s", topic);
+		return;
+	}
+	w = nc_xcalloc(1, sizeof(*w));
+	w->kind = WORK_MESSAGE;
+	w->topic = nc_xstrdup(topic);
+	w->payload = nc_xmalloc(len ? len : 1);
+	memcpy(w->payload, payload, len);
+	w->len = len;
+	enqueue(e, w);
+	pthread_mutex_unlock(&e->lock);
+}
+
+void nc_sync_on_connection(void *engine, bool up)
+{
+	struct nc_sync_engine *e = engine;
+
+	nc_info("broker connection %s", up ? "up" : "down");
+	sync_event(e, "broker", NULL, NULL, json_pack("{s:b}", "connected", up));
+}
+
+json_t *nc_sync_broker_status(struct nc_sync_engine *e)
+{
+	struct nc_mqtt_stats s = { 0 };
+	struct nc_mqtt *m = NULL;
+
+	if (e) {
+		pthread_mutex_lock(&e->lock);
+		m = e->mqtt;
+		pthread_mutex_unlock(&e->lock);
+	}
+	if (!m)
+		return json_pack("{s:b,s:s}", "connected", 0, "reason", "no --mqtt given");
+	nc_mqtt_stats(m, &s);
+	return json_pack("{s:b,s:I,s:I,s:I,s:I,s:i}", "connected", s.connected, "reconnects",
+			 (json_int_t)s.reconnects, "published", (json_int_t)s.published,
+			 "acked", (json_int_t)s.acked, "received", (json_int_t)s.received,
+			 "inflight", (int)s.inflight);
+}
+
+/* The devices a selection names, as (serial, tenant) pairs in a list
+ * "serial\ttenant"; NC_ERR_NOTFOUND for a named serial out of scope. */
+static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selection *sel,
+			  struct nc_strlist *out, struct nc_errinfo *ei)
+{
+	struct nc_sync_filter f = { .tenant = sel->tenant, .state = sel->state };
+	struct nc_store *st = e->core->store;
+	struct nc_sync *v = NULL;
+	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	char pair[NC_SERIAL_MAX + NC_ID_MAX + 2];
+	size_t n;
+	int ret = 0;
+
+	for (size_t i = 0; sel->serials && sel->serials[i]; i++) {
+		struct nc_strlist tenants = { 0 };
+		enum nc_device_type type;
+		char tenant[NC_ID_MAX];
+
+		ret = nc_store_device_lookup(st, sel->tenant, sel->serials[i], &type, tenant);
+		if (ret < 0)
+			return nc_fail(ei, ret, "devices", "device `%s' not found",
+				       sel->serials[i]);
+		ret = sync_device_tenants(e, sel->serials[i], &tenants);
+		for (size_t j = 0; ret == 0 && j < tenants.n; j++) {
+			if (sel->tenant && strcmp(sel->tenant, tenants.v[j]) != 0)
+				continue;
+			snprintf(pair, sizeof(pair), "%s\t%s", sel->serials[i], tenants.v[j]);
+			nc_strlist_add(out, pair);
+		}
+		nc_strlist_clear(&tenants);
+	}
+	if (!sel->all && sel->state < 0)
+		return ret;
+	/* Every device has a sync state from its creation on (it is dirty). */
+	do {
+		ret = nc_store_sync_list(st, &f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++) {
+			snprintf(pair, sizeof(pair), "%s\t%s", v[i].serial, v[i].tenant);
+			nc_strlist_add(out, pair);
+		}
+		nc_sync_array_free(v, n);
+		v = NULL;
+		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	} while (ret == 0 && pg.cursor[0]);
+	return ret;
+}
+
+/* Devices prepared per transaction: one fsync for each chunk, not each device. */
+#define CHUNK 256
+
+static void do_now(struct nc_sync_engine *e, struct work *w)
+{
+	struct nc_strlist devs = { 0 };
+	struct outgoing *outs = NULL;
+	json_t *items = json_array();
+	int ret = select_devices(e, w->sel, &devs, &w->ei);
+
+	outs = nc_xcalloc(CHUNK, sizeof(*outs));
+	for (size_t at = 0; ret == 0 && at < devs.n; at += CHUNK) {
+		size_t end = at + CHUNK < devs.n ? at + CHUNK : devs.n;
+		json_t *errs[CHUNK] = { 0 };
+
+		ret = nc_store_begin(e->core->store);
+		for (size_t i = at; ret == 0 && i < end; i++) {
+			struct nc_errinfo ei = { 0 };
+			char serial[NC_SERIAL_MAX];
+			const char *tab = strchr(devs.v[i], '\t');
+			int r;
+
+			snprintf(serial, sizeof(serial), "%.*s", (int)(tab - devs.v[i]), devs.v[i]);
+			r = sync_prepare(e, serial, tab + 1, &outs[i - at], &ei);
+			if (r < 0) {
+				snprintf(outs[i - at].serial, sizeof(outs[i - at].serial), "%s",
+					 serial);
+				snprintf(outs[i - at].tenant, sizeof(outs[i - at].tenant), "%s",
+					 tab + 1);
+				errs[i - at] = json_string(ei.msg[0] ? ei.msg : nc_strerror(r));
+			}
+			if (r < 0 && r != NC_ERR_CONFLICT && r != NC_ERR_NOTFOUND)
+				ret = r;
+		}
+		if (ret == 0)
+			ret = nc_store_commit(e->core->store);
+		else
+			nc_store_rollback(e->core->store);
+		for (size_t i = 0; i < end - at; i++) {
+			struct outgoing *o = &outs[i];
+			json_t *item = json_pack("{s:s,s:s}", "serial", o->serial, "tenant",
+						 o->tenant);
+
+			if (ret == 0 && !errs[i] && sync_publish(e, o, "sync now") < 0)
+				errs[i] = json_string("the broker is unreachable: the batch is "
+						      "stored and will be re-sent");
+			if (ret == 0 && o->seq > 0) {
+				json_object_set_new(item, "seq", json_integer(o->seq));
+				json_object_set_new(item, "config_hash", json_string(o->hash));
+				json_object_set_new(item, "state", json_string("applying"));
+			}
+			if (errs[i]) {
+				json_object_set_new(item, "state",
+						    json_string(o->seq > 0 ? "applying" : "skipped"));
+				json_object_set_new(item, "error", errs[i]);
+			}
+			free(o->payload);
+			json_array_append_new(items, item);
+		}
+		memset(outs, 0, CHUNK * sizeof(*outs));
+	}
+	if (ret < 0 && !w->ei.msg[0])
+		nc_fail(&w->ei, ret, NULL, "sync now failed: %s", nc_strerror(ret));
+	free(outs);
+	nc_strlist_clear(&devs);
+	w->ret = ret;
+	w->result = json_pack("{s:o}", "items", items);
+}
+
+int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
+		struct nc_errinfo *ei)
+{
+	struct work w = { .kind = WORK_NOW, .sel = sel };
+	int ret;
+
+	pthread_mutex_lock(&e->lock);
+	if (e->stop) {
+		pthread_mutex_unlock(&e->lock);
+		return nc_fail(ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
+	}
+	enqueue(e, &w);
+	while (!w.done)
+		pthread_cond_wait(&e->cond, &e->lock);
+	pthread_mutex_unlock(&e->lock);
+	ret = w.ret;
+	if (ret < 0) {
+		json_decref(w.result);
+		if (ei)
+			*ei = w.ei;
+		return ret;
+	}
+	*result = w.result;
+	return 0;
+}
+
+/* Runs periodic scans that are due; returns the time of the next one. */
+static int64_t periodic(struct nc_sync_engine *e, int64_t now)
+{
+	int64_t next;
+
+	if (now >= e->next_offline) {
+		sync_offline_scan(e);
+		e->next_offline = now + e->o.heartbeat_ms;
+	}
+	if (now >= e->next_reconcile) {
+		sync_reconcile(e, false);
+		e->next_reconcile = now + e->o.reconcile_ms;
+	}
+	if (e->o.auto_sync_ms && now >= e->next_auto) {
+		sync_reconcile(e, true);
+		e->next_auto = now + e->o.auto_sync_ms;
+	}
+	next = e->next_offline < e->next_reconcile ? e->next_offline : e->next_reconcile;
+	if (e->o.auto_sync_ms && e->next_auto < next)
+		next = e->next_auto;
+	return next;
+}
+
+static void *run(void *arg)
+{
+	struct nc_sync_engine *e = arg;
+
+	pthread_mutex_lock(&e->lock);
+	while (!e->stop) {
+		int64_t now = sync_now_ms(), next;
+		struct timespec ts;
+
+		if (e->head) {
+			struct work *w = e->head;
+
+			e->head = w->next;
+			if (!e->head)
+				e->tail = NULL;
+			e->queued--;
+			pthread_mutex_unlock(&e->lock);
+			if (w->kind == WORK_MESSAGE) {
+				sync_receive(e, w->topic, w->payload, w->len);
+				free(w->topic);
+				free(w->payload);
+				free(w);
+				pthread_mutex_lock(&e->lock);
+			} else {
+				do_now(e, w);
+				pthread_mutex_lock(&e->lock);
+				w->done = true;
+				pthread_cond_broadcast(&e->cond);
+			}
+			continue;
+		}
+		if (e->ntimers && e->timers[0].when <= now) {
+			struct timer t;
+
+			heap_pop(e, &t);
+			pthread_mutex_unlock(&e->lock);
+			sync_timer_fire(e, &t);
+			pthread_mutex_lock(&e->lock);
+			continue;
+		}
+		pthread_mutex_unlock(&e->lock);
+		next = periodic(e, now);
+		pthread_mutex_lock(&e->lock);
+		if (e->head || e->stop)
+			continue;
+		if (e->ntimers && e->timers[0].when < next)
+			next = e->timers[0].when;
+		/* The condvar runs on CLOCK_MONOTONIC, as sync_now_ms. */
+		ts.tv_sec = next / 1000;
+		ts.tv_nsec = (next % 1000) * 1000000;
+		pthread_cond_timedwait(&e->cond, &e->lock, &ts);
+	}
+	/* Wake Sync Now callers whose work will not run. */
+	for (struct work *w = e->head; w; w = w->next) {
+		if (w->kind == WORK_NOW) {
+			w->ret = nc_fail(&w->ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
+			w->done = true;
+		}
+	}
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+/* Re-arms apply timeouts of batches in flight when serve (re)starts. */
+static void rearm(struct nc_sync_engine *e)
+{
+	struct nc_sync_filter f = { .state = NC_SYNC_APPLYING };
+	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_sync *v = NULL;
+	size_t n = 0;
+	int ret;
+
+	do {
+		ret = nc_store_sync_list(e->core->store, &f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++)
+			sync_timer_add(e, TIMER_APPLY, e->o.apply_timeout_ms, v[i].serial,
+				       v[i].tenant, v[i].seq);
+		nc_sync_array_free(v, n);
+		v = NULL;
+		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	} while (ret == 0 && pg.cursor[0]);
+}
+
+int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct nc_sync_opts *o,
+		       struct nc_sync_engine **out, struct nc_errinfo *ei)
+{
+	struct nc_sync_engine *e = nc_xcalloc(1, sizeof(*e));
+	pthread_condattr_t ca;
+	int64_t now = sync_now_ms();
+
+	e->core = core;
+	e->mqtt = mqtt;
+	e->o = *o;
+	e->o.stale_delay_ms = o->stale_delay_ms ? o->stale_delay_ms : 15000;
+	e->o.apply_timeout_ms = o->apply_timeout_ms ? o->apply_timeout_ms : 60000;
+	e->o.max_attempts = o->max_attempts ? o->max_attempts : 5;
+	e->o.reconcile_ms = o->reconcile_ms ? o->reconcile_ms : 300000;
+	e->o.heartbeat_ms = o->heartbeat_ms ? o->heartbeat_ms : 30000;
+	e->o.tunnel_interval_ms = o->tunnel_interval_ms ? o->tunnel_interval_ms : 60000;
+	e->next_offline = now + e->o.heartbeat_ms;
+	e->next_reconcile = now + e->o.reconcile_ms;
+	e->next_auto = now + e->o.auto_sync_ms;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&e->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	rearm(e);
+	if (pthread_create(&e->thread, NULL, run, e) != 0) {
+		pthread_cond_destroy(&e->cond);
+		pthread_mutex_destroy(&e->lock);
+		free(e->timers);
+		free(e);
+		return nc_fail(ei, NC_ERR_INTERNAL, NULL, "cannot start the sync thread");
+	}
+	*out = e;
+	return 0;
+}
+
+void nc_sync_engine_set_mqtt(struct nc_sync_engine *e, struct nc_mqtt *mqtt)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->lock);
+	e->mqtt = mqtt;
+	pthread_mutex_unlock(&e->lock);
+}
+
+void nc_sync_engine_stop(struct nc_sync_engine *e)
+{
+	bool join;
+
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->lock);
+	join = !e->stop;
+	e->stop = true;
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+	if (join)
+		pthread_join(e->thread, NULL);
+}
+
+void nc_sync_engine_free(struct nc_sync_engine *e)
+{
+	if (!e)
+		return;
+	nc_sync_engine_stop(e);
+	while (e->head) {
+		struct work *w = e->head;
+
+		e->head = w->next;
+		if (w->kind == WORK_MESSAGE) {
+			free(w->topic);
+			free(w->payload);
+			free(w);
+		}
+	}
+	for (size_t i = 0; i < TUNNEL_BUCKETS; i++) {
+		while (e->tunnels[i]) {
+			struct tunnel_seen *t = e->tunnels[i];
+
+			e->tunnels[i] = t->next;
+			free(t);
+		}
+	}
+	pthread_cond_destroy(&e->cond);
+	pthread_mutex_destroy(&e->lock);
+	free(e->timers);
+	free(e);
+}

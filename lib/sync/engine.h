@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_SYNC_ENGINE_H
+#define NC_SYNC_ENGINE_H
+
+/*
+ * The sync engine: one thread that owns every sync state change driven by
+ * devices and time. MQTT messages and Sync Now requests are queued to it;
+ * timers (stale re-push, apply timeout, offline detection, reconcile,
+ * auto-sync) fire on it. The API only marks devices dirty (in its own
+ * transactions) and asks the engine to push.
+ *
+ * State of one device (per tenant for an MTGE), PROTOCOL.md:
+ *   push       build -> JCS -> SHA-256 -> seq+1 -> store (applying) -> publish
+ *   confirm    seq = sent, success, hash = sent  -> synced (dirty cleared
+ *              unless re-dirtied in flight), approved -> provisioned
+ *              seq = sent, otherwise             -> failed (hash_mismatch |
+ *              agent_failure)
+ *              seq < sent                        -> re-push after stale delay
+ *              seq > sent                        -> renumber above it, re-push
+ *   no confirm within apply_timeout (doubling)   -> re-send, at most
+ *              max_attempts times, then failed (timeout)
+ *   reconcile  every reconcile: a device whose last confirmation does not
+ *              match its last sent batch, with nothing in flight, gets it
+ *              again. Pending changes wait for Sync Now unless auto_sync.
+ */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct nc_core;
+struct nc_mqtt;
+struct nc_errinfo;
+struct nc_sync_engine;
+
+struct nc_sync_opts {
+	int64_t stale_delay_ms;		/* 0: 15 s */
+	int64_t apply_timeout_ms;	/* 0: 60 s */
+	int max_attempts;		/* 0: 5 */
+	int64_t reconcile_ms;		/* 0: 5 min */
+	int64_t heartbeat_ms;		/* 0: 30 s; offline after 3 missed */
+	int64_t tunnel_interval_ms;	/* 0: 60 s; a tunnel report is recent for 3 */
+	int64_t auto_sync_ms;		/* 0: off */
+};
+
+/* Starts the engine thread. mqtt may be NULL (no broker: pushes fail). */
+int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct nc_sync_opts *o,
+		       struct nc_sync_engine **out, struct nc_errinfo *ei);
+/* Sets (or, with NULL, clears) the broker batches are published to. */
+void nc_sync_engine_set_mqtt(struct nc_sync_engine *e, struct nc_mqtt *mqtt);
+/* Stops the thread; pending work is dropped and later messages too, so the
+ * broker can be freed after this while its callbacks still point here. */
+void nc_sync_engine_stop(struct nc_sync_engine *e);
+/* Stops (if not yet) and frees; NULL is a no-op. */
+void nc_sync_engine_free(struct nc_sync_engine *e);
+
+/* For nc_mqtt_opts.on_message: queues a device message. Never blocks. */
+void nc_sync_on_message(void *engine, const char *topic, const void *payload, size_t len);
+/* For nc_mqtt_opts.on_connection. */
+void nc_sync_on_connection(void *engine, bool up);
+
+/* What Sync Now acts on: a list of serials, every device, or a state. */
+struct nc_sync_selection {
+	const char *tenant;		/* scope; NULL = every tenant */
+	const char *const *serials;	/* NULL-terminated, or NULL */
+	bool all;
+	int state;			/* -1, or enum nc_sync_state */
+};
+
+/*
+ * Sync Now: builds and publishes the latest batch of every selected device
+ * (waiting for the engine to do it), and returns a new
+ * {"items":[{"serial","tenant","seq","config_hash","state","error"?}...]}.
+ * NC_ERR_NOTFOUND for a named serial outside the scope.
+ */
+int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
+		struct nc_errinfo *ei);
+
+/* The MQTT connection as /healthz shows it; {"connected":false} without one. */
+json_t *nc_sync_broker_status(struct nc_sync_engine *e);
+
+#endif

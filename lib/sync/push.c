@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/* Building, storing and publishing batches: build -> hash -> seq+1 -> store -> publish. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/core.h"
+#include "../mqtt/mqtt.h"
+#include "../proto/proto.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "../util/timefmt.h"
+#include "build.h"
+#include "internal.h"
+
+#define PUBLISH_TIMEOUT_MS 10000
+
+int sync_device_tenants(struct nc_sync_engine *e, const char *serial, struct nc_strlist *out)
+{
+	struct nc_store *st = e->core->store;
+	enum nc_device_type type;
+	char tenant[NC_ID_MAX];
+	struct nc_edge edge = { 0 };
+	int ret = nc_store_device_lookup(st, NULL, serial, &type, tenant);
+
+	if (ret < 0)
+		return ret;
+	if (type == NC_DEVICE_EDGE)
+		ret = nc_store_edge_get(st, NULL, serial, &edge);
+	if (ret == 0 && type == NC_DEVICE_EDGE && edge.kind == NC_EDGE_MTGE)
+		ret = nc_sync_mtge_tenants(st, serial, out);
+	else if (ret == 0)
+		nc_strlist_add(out, tenant);
+	nc_edge_clear(&edge);
+	return ret;
+}
+
+/* Whether serial is an MTGE: its batches carry the tenant in the topic. */
+static bool is_mtge(struct nc_store *st, const char *serial)
+{
+	struct nc_edge edge = { 0 };
+	bool mtge = nc_store_edge_get(st, NULL, serial, &edge) == 0 && edge.kind == NC_EDGE_MTGE;
+
+	nc_edge_clear(&edge);
+	return mtge;
+}
+
+static int fill_outgoing(struct nc_sync_engine *e, const struct nc_sync *s, struct outgoing *o)
+{
+	snprintf(o->serial, sizeof(o->serial), "%s", s->serial);
+	snprintf(o->tenant, sizeof(o->tenant), "%s", s->tenant);
+	snprintf(o->hash, sizeof(o->hash), "%s", s->sent_hash);
+	o->seq = s->seq;
+	o->len = strlen(s->last_batch);
+	o->payload = strdup(s->last_batch);
+	if (!o->payload)
+		return NC_ERR_NOMEM;
+	return nc_proto_topic_format(NC_MSG_BATCH, s->serial,
+				     is_mtge(e->core->store, s->serial) ? s->tenant : "", o->topic,
+				     sizeof(o->topic));
+}
+
+int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenant,
+		 struct outgoing *o, struct nc_errinfo *ei)
+{
+	struct nc_store *st = e->core->store;
+	struct nc_batch b = { 0 };
+	struct nc_sync s = { 0 };
+	json_t *notes = NULL;
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	ret = nc_sync_build(st, serial, tenant, &b.commands, &notes, ei);
+	if (ret < 0)
+		goto out;
+	ret = nc_proto_commands_hash(b.commands, b.config_hash, ei);
+	if (ret < 0)
+		goto out;
+	ret = nc_store_sync_get(st, serial, tenant, &s);
+	if (ret == NC_ERR_NOTFOUND) {
+		snprintf(s.serial, sizeof(s.serial), "%s", serial);
+		snprintf(s.tenant, sizeof(s.tenant), "%s", tenant);
+		ret = 0;
+	}
+	if (ret < 0)
+		goto out;
+	snprintf(b.serial, sizeof(b.serial), "%s", serial);
+	snprintf(b.tenant, sizeof(b.tenant), "%s", tenant);
+	b.seq = s.seq + 1;
+	nc_time_iso(time(NULL), b.issued_at);
+	ret = nc_proto_batch_encode(&b, &text, &len, ei);
+	if (ret < 0)
+		goto out;
+	/* The seq is stored before the batch leaves: a restart never reuses it. */
+	s.seq = b.seq;
+	s.state = NC_SYNC_APPLYING;
+	s.fail_reason[0] = '\0';
+	snprintf(s.sent_hash, sizeof(s.sent_hash), "%s", b.config_hash);
+	s.attempts = 1;
+	s.sent_at = s.updated_at = time(NULL);
+	free(s.last_batch);
+	s.last_batch = text;
+	text = NULL;
+	ret = nc_store_sync_put(st, &s);
+	if (ret == 0)
+		ret = fill_outgoing(e, &s, o);
+	if (ret == 0 && json_array_size(notes) > 0)
+		sync_event(e, "build_notes", tenant, serial,
+			   json_pack("{s:I,s:O}", "seq", (json_int_t)s.seq, "notes", notes));
+out:
+	if (ret < 0 && ei && !ei->msg[0])
+		nc_fail(ei, ret, NULL, "cannot build the batch of %s: %s", serial,
+			nc_strerror(ret));
+	free(text);
+	json_decref(notes);
+	nc_batch_clear(&b);
+	nc_sync_clear(&s);
+	return ret;
+}
+
+int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char *tenant,
+			struct outgoing *o, struct nc_errinfo *ei)
+{
+	struct nc_sync s = { 0 };
+	int ret = nc_store_sync_get(e->core->store, serial, tenant, &s);
+
+	if (ret == 0 && !s.last_batch)
+		ret = NC_ERR_NOTFOUND;
+	if (ret < 0) {
+		nc_fail(ei, ret, NULL, "%s has no batch to re-send", serial);
+		goto out;
+	}
+	s.attempts++;
+	s.state = NC_SYNC_APPLYING;
+	s.sent_at = s.updated_at = time(NULL);
+	ret = nc_store_sync_put(e->core->store, &s);
+	if (ret == 0)
+		ret = fill_outgoing(e, &s, o);
+out:
+	nc_sync_clear(&s);
+	return ret;
+}
+
+int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
+{
+	struct nc_mqtt *m;
+	int ret = NC_ERR_UNREACHABLE;
+
+	pthread_mutex_lock(&e->lock);
+	m = e->mqtt;
+	pthread_mutex_unlock(&e->lock);
+	if (m)
+		ret = nc_mqtt_publish(m, o->topic, o->payload, o->len, 1, PUBLISH_TIMEOUT_MS);
+	free(o->payload);
+	o->payload = NULL;
+	/* Whatever became of the publish, the apply timeout watches the seq. */
+	sync_timer_add(e, TIMER_APPLY, e->o.apply_timeout_ms, o->serial, o->tenant, o->seq);
+	sync_event(e, "batch_sent", o->tenant, o->serial,
+		   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)o->seq, "config_hash",
+			     o->hash, "reason", why, "published", ret == 0));
+	if (ret < 0)
+		nc_warn("sync: batch %lld of %s not published: %s", (long long)o->seq, o->serial,
+			nc_strerror(ret));
+	return ret;
+}
+
+int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant, bool resend,
+	      const char *why)
+{
+	struct nc_errinfo ei = { 0 };
+	struct outgoing o = { 0 };
+	int ret = nc_store_begin(e->core->store);
+
+	if (ret == 0) {
+		ret = resend ? sync_prepare_resend(e, serial, tenant, &o, &ei)
+			     : sync_prepare(e, serial, tenant, &o, &ei);
+		if (ret == 0)
+			ret = nc_store_commit(e->core->store);
+		else
+			nc_store_rollback(e->core->store);
+	}
+	if (ret == 0)
+		return sync_publish(e, &o, why);
+	free(o.payload);
+	sync_event(e, "sync_error", tenant, serial,
+		   json_pack("{s:s,s:s}", "reason", why, "error",
+			     ei.msg[0] ? ei.msg : nc_strerror(ret)));
+	return ret;
+}
