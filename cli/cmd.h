@@ -8,8 +8,12 @@
  * live in lib/.
  */
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
+
+struct nc_client;
+struct nc_errinfo;
 
 /* Command flags (NC_CMD's flags column). */
 #define NC_CMDF_LOCAL 0x01	/* needs no server */
@@ -18,7 +22,7 @@
 #define NC_CMDF_ADMIN 0x08	/* needs an admin token */
 
 #define NC_MAX_POS 64
-#define NC_MAX_OPTS 32
+#define NC_MAX_OPTS 64
 
 enum nc_output { NC_OUT_TABLE, NC_OUT_WIDE, NC_OUT_JSON };
 
@@ -31,19 +35,27 @@ struct nc_args {
 	int nopt;
 };
 
-/* Global options and where output and errors go. */
+/*
+ * Global options and where output and errors go. server, token, token_file
+ * and tenant hold the command line's values only (NULL when not given);
+ * the settings in effect come from nc_settings_resolve (config.h).
+ */
 struct nc_ctx {
 	const char *server;
 	const char *token;
 	const char *token_file;
 	const char *tenant;
 	enum nc_output output;
-	bool color;
+	bool color;		/* colour the output (nc_out_color_wanted) */
+	bool tty;		/* out is a terminal: fit tables to width, indent JSON */
+	int width;		/* terminal columns for tables */
 	bool quiet;
 	int verbose;
 	FILE *out;		/* results */
 	FILE *err;		/* errors and diagnostics */
 	const char *progname;
+	const struct nc_cmd *cmd;	/* the command running, set by nc_dispatch */
+	struct nc_client *client;	/* for commands without NC_CMDF_LOCAL/ROLE */
 };
 
 struct nc_cmd {
@@ -98,9 +110,52 @@ int nc_exit_status(int err);
 int nc_error(struct nc_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The value of option name (NULL if absent or a flag), and whether it is set. */
+/* The value of option name (the last one given; NULL if absent or a flag),
+ * and whether it is set. */
 const char *nc_args_get(const struct nc_args *a, const char *name);
 bool nc_args_has(const struct nc_args *a, const char *name);
+/* The values of a repeatable option, in command-line order: up to max of
+ * them into vals; returns how many were given. */
+int nc_args_getall(const struct nc_args *a, const char *name, const char **vals, int max);
+
+/* Sets body[key] to option opt's value as a JSON string when it was given. */
+void nc_args_put(const struct nc_args *a, const char *opt, json_t *body, const char *key);
+/* The values of a repeatable option as a new JSON array of strings (a lone
+ * "none" gives []), or NULL when the option was not given. */
+json_t *nc_args_list(const struct nc_args *a, const char *opt);
+
+/*
+ * base followed by "?opt=value&..." for each option of the comma-separated
+ * opts that was given (the query key is the option's name), values
+ * URL-escaped, into buf[n]. NC_ERR_USAGE, reported, when it does not fit.
+ */
+int nc_args_query(struct nc_ctx *ctx, const struct nc_args *a, const char *base,
+		  const char *opts, char *buf, size_t n);
+
+/*
+ * Makes ctx->client from the settings in effect (config.h), reading the
+ * token file (and warning when others may read it). Reported on failure.
+ */
+int nc_connect(struct nc_ctx *ctx);
+
+/*
+ * One API request through ctx->client (see nc_client_request); a failure
+ * is reported with nc_error, with the way out, and returned. *reply is
+ * owned by the caller (may be NULL on success: 204).
+ */
+int nc_call(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
+	    json_t **reply);
+/* As nc_call, but a failure is only returned with ei filled, for the
+ * caller to report with more of the way out (or with nc_report). */
+int nc_request(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
+	       json_t **reply, struct nc_errinfo *ei);
+/* Reports a failure of nc_request as nc_call would, and returns err. */
+int nc_report(struct nc_ctx *ctx, int err, const struct nc_errinfo *ei);
+/* A list at path (nc_client_list), every page when all is set; reported as nc_call. */
+int nc_call_list(struct nc_ctx *ctx, const char *path, bool all, json_t **list);
+/* Formats a path with URL-escaped %s arguments (nc_client_pathf), reporting a failure. */
+int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Looks a command up by its words (aliases and unique prefixes allowed).
  * Returns 0 and *cmd, or reports to ctx and returns NC_ERR_USAGE. *used is

@@ -2,13 +2,14 @@
 #include "cmd.h"
 
 #include "../lib/util/version.h"
+#include "output.h"
 
 int cmd_version(struct nc_ctx *ctx, const struct nc_args *a)
 {
-	if (ctx->output == NC_OUT_JSON)
-		fprintf(ctx->out, "{\"version\":\"%s\",\"protocol\":%d}\n", NC_VERSION,
-			NC_PROTOCOL_VERSION);
-	else
-		fprintf(ctx->out, "netctl %s (protocol %d)\n", NC_VERSION, NC_PROTOCOL_VERSION);
+	json_t *v = json_pack("{s:s,s:i}", "version", NC_VERSION, "protocol", NC_PROTOCOL_VERSION);
+
+	/* -o json: {"version","protocol"}; -q: the version alone. */
+	nc_out_done(ctx, v, "version", "netctl %s (protocol %d)", NC_VERSION, NC_PROTOCOL_VERSION);
+	json_decref(v);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/client/client.h"
 #include "../lib/util/err.h"
 
 #define NC_NOUN(name, summary) { name, summary },
@@ -91,11 +92,17 @@ static size_t distance(const char *a, const char *b)
 	return prev[lb];
 }
 
-static const char *unalias(const char *w)
+/* The word an alias stands for among cands (an alias may stand for
+ * different words in different places: rm is delete or remove), or w. */
+static const char *unalias(const char *w, const char **cands, size_t n)
 {
 	for (size_t i = 0; i < nc_naliases; i++) {
-		if (strcmp(w, nc_aliases[i].alias) == 0)
-			return nc_aliases[i].word;
+		if (strcmp(w, nc_aliases[i].alias) != 0)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			if (strcmp(cands[j], nc_aliases[i].word) == 0)
+				return nc_aliases[i].word;
+		}
 	}
 	return w;
 }
@@ -121,7 +128,7 @@ static size_t verbs_of(const char *noun, const char **out, size_t max)
 static const char *resolve(struct nc_ctx *ctx, const char *word, const char **cands, size_t n,
 			   const char *what, const char *ctxword)
 {
-	const char *w = unalias(word), *hit = NULL, *best = NULL;
+	const char *w = unalias(word, cands, n), *hit = NULL, *best = NULL;
 	size_t nhit = 0, bestd = (size_t)-1, wl = strlen(w);
 
 	for (size_t i = 0; i < n; i++) {
@@ -348,6 +355,83 @@ bool nc_args_has(const struct nc_args *a, const char *name)
 	return false;
 }
 
+int nc_args_getall(const struct nc_args *a, const char *name, const char **vals, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < a->nopt; i++) {
+		if (strcmp(a->opt_name[i], name) != 0)
+			continue;
+		if (n < max)
+			vals[n] = a->opt_val[i];
+		n++;
+	}
+	return n;
+}
+
+void nc_args_put(const struct nc_args *a, const char *opt, json_t *body, const char *key)
+{
+	const char *v = nc_args_get(a, opt);
+
+	if (v)
+		json_object_set_new(body, key, json_string(v));
+}
+
+json_t *nc_args_list(const struct nc_args *a, const char *opt)
+{
+	const char *vals[NC_MAX_OPTS];
+	int n = nc_args_getall(a, opt, vals, NC_MAX_OPTS);
+	json_t *arr;
+
+	if (n == 0)
+		return NULL;
+	arr = json_array();
+	if (n == 1 && strcmp(vals[0], "none") == 0)
+		return arr;
+	for (int i = 0; i < n && i < NC_MAX_OPTS; i++)
+		json_array_append_new(arr, json_string(vals[i]));
+	return arr;
+}
+
+int nc_args_query(struct nc_ctx *ctx, const struct nc_args *a, const char *base,
+		  const char *opts, char *buf, size_t n)
+{
+	int ret = snprintf(buf, n, "%s", base) >= (int)n ? NC_ERR_RANGE : 0;
+
+	while (ret == 0 && *opts) {
+		char name[32];
+		size_t len = strcspn(opts, ",");
+
+		snprintf(name, sizeof(name), "%.*s", (int)len, opts);
+		ret = nc_client_query(buf, n, name, nc_args_get(a, name));
+		opts += len + (opts[len] == ',');
+	}
+	if (ret < 0)
+		return nc_error(ctx, NC_ERR_USAGE, "the filters are too long for a request path");
+	return 0;
+}
+
+/* Runs cmd, with a client for the duration when it talks to the server. */
+static int run(struct nc_ctx *ctx, const struct nc_cmd *cmd, const struct nc_args *a)
+{
+	bool own = false;
+	int ret;
+
+	ctx->cmd = cmd;
+	if (!(cmd->flags & (NC_CMDF_LOCAL | NC_CMDF_ROLE)) && !ctx->client) {
+		ret = nc_connect(ctx);
+		if (ret < 0)
+			return ret;
+		own = true;
+	}
+	ret = cmd->fn(ctx, a);
+	if (own) {
+		nc_client_free(ctx->client);
+		ctx->client = NULL;
+	}
+	return ret;
+}
+
 int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv)
 {
 	const struct nc_cmd *cmd = NULL;
@@ -383,5 +467,5 @@ int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv)
 			cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->usage);
 		return NC_ERR_USAGE;
 	}
-	return cmd->fn(ctx, &a);
+	return run(ctx, cmd, &a);
 }

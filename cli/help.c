@@ -26,9 +26,12 @@ void nc_help_all(struct nc_ctx *ctx, FILE *f)
 		   "  --token TOKEN       bearer token (NETCTL_TOKEN); --token-file FILE\n"
 		   "  --tenant ID         act in this tenant (NETCTL_TENANT)\n"
 		   "  -o table|wide|json  output format\n"
-		   "  --no-color, -q, -v  plain output, quiet, verbose\n"
+		   "  --no-color, -q, -v  plain output (also NO_COLOR), only keys, verbose\n"
+		   "\nSettings come from the command line, then the environment, then the current\n"
+		   "context of ${XDG_CONFIG_HOME:-~/.config}/netctl/config (`%s help context').\n"
+		   "Exit status: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 unauthorized.\n"
 		   "\nRun `%s help <command>' for the usage of one command.\n",
-		ctx->progname);
+		ctx->progname, ctx->progname);
 }
 
 void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun)
@@ -37,15 +40,18 @@ void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun)
 		const struct nc_cmd *c = &nc_cmds[i];
 
 		if (strcmp(c->noun, noun) == 0)
-			fprintf(f, "usage: %s %s%s%s %s\n", ctx->progname, c->noun,
-				c->verb ? " " : "", c->verb ? c->verb : "", c->usage);
+			fprintf(f, "usage: %s %s%s%s%s%s\n", ctx->progname, c->noun,
+				c->verb ? " " : "", c->verb ? c->verb : "", *c->usage ? " " : "",
+				c->usage);
 	}
 }
 
 void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c)
 {
-	fprintf(f, "usage: %s %s%s%s %s\n\n%s.\n", ctx->progname, c->noun, c->verb ? " " : "",
-		c->verb ? c->verb : "", c->usage, c->summary);
+	fprintf(f, "usage: %s %s%s%s%s%s\n\n%s.\n", ctx->progname, c->noun, c->verb ? " " : "",
+		c->verb ? c->verb : "", *c->usage ? " " : "", c->usage, c->summary);
+	if (c->flags & NC_CMDF_ADMIN)
+		fprintf(f, "Needs a token with the admin role.\n");
 }
 
 int cmd_help(struct nc_ctx *ctx, const struct nc_args *a)
@@ -56,6 +62,29 @@ int cmd_help(struct nc_ctx *ctx, const struct nc_args *a)
 	if (a->npos == 0) {
 		nc_help_all(ctx, ctx->out);
 		return 0;
+	}
+	if (a->npos == 1) {
+		const struct nc_noun *hit = NULL;
+		size_t nhit = 0, len = strlen(a->pos[0]);
+
+		/* A noun alone (exact or a unique prefix): the usage of its verbs. */
+		for (size_t i = 0; i < nc_nnouns; i++) {
+			if (strncmp(nc_nouns[i].name, a->pos[0], len) != 0)
+				continue;
+			hit = &nc_nouns[i];
+			nhit++;
+			if (strcmp(hit->name, a->pos[0]) == 0) {
+				nhit = 1;
+				break;
+			}
+		}
+		for (size_t i = 0; nhit == 1 && i < nc_ncmds; i++) {
+			if (strcmp(nc_cmds[i].noun, hit->name) == 0 && nc_cmds[i].verb) {
+				fprintf(ctx->out, "%s: %s.\n\n", hit->name, hit->summary);
+				nc_help_noun(ctx, ctx->out, hit->name);
+				return 0;
+			}
+		}
 	}
 	if (nc_cmd_find(ctx, a->npos, (char **)a->pos, &c, &used) < 0)
 		return NC_ERR_USAGE;

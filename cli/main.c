@@ -5,15 +5,19 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "output.h"
 
 int main(int argc, char **argv)
 {
+	bool tty = isatty(STDOUT_FILENO);
+	/* server, token and tenant stay NULL here: they hold the command
+	 * line's values, and the environment and the config file are read
+	 * by nc_settings_resolve, which knows the precedence. */
 	struct nc_ctx ctx = {
-		.server = getenv("NETCTL_SERVER"),
-		.token = getenv("NETCTL_TOKEN"),
-		.tenant = getenv("NETCTL_TENANT"),
 		.output = NC_OUT_TABLE,
-		.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
+		.color = nc_out_color_wanted(tty, getenv("NO_COLOR"), false),
+		.tty = tty,
+		.width = nc_out_term_width(STDOUT_FILENO),
 		.out = stdout,
 		.err = stderr,
 		.progname = "netctl",

@@ -215,3 +215,21 @@ jq_is() {
 	got=$(printf '%s' "$body" | jq -r "$2" 2>&1)
 	if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1" "got \`$got', wanted \`$3'; body: $body"; fi
 }
+
+# jq_out DESC FILTER WANT: ok when jq FILTER on $out (stdout of the last
+# run_nc or expect_rc) prints WANT.
+jq_out() {
+	local got
+	got=$(printf '%s' "$out" | jq -r "$2" 2>&1)
+	if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1" "got \`$got', wanted \`$3'; stdout: $out; stderr: $err"; fi
+}
+
+# free_port: prints a loopback port that nothing listens on.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		port_busy "$p" || break
+	done
+	echo "$p"
+}

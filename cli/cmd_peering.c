@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * peering list|show|create|set|delete, member add|remove, link
+ * list|add|remove: parse the arguments, call the API, print. Which links
+ * exist and which members are isolated is the server's answer.
+ */
+#include "cmd.h"
+
+#include <string.h>
+
+#include "../lib/client/client.h"
+#include "../lib/util/err.h"
+#include "output.h"
+
+#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+
+/* The number of members, from a "members" array. */
+static void fmt_count(const json_t *v, char *buf, size_t n)
+{
+	if (json_is_array(v))
+		snprintf(buf, n, "%zu", json_array_size(v));
+	else
+		snprintf(buf, n, "?");
+}
+
+/* Tunnel index 0 is the primary tunnel (wg2), 1 the secondary (wg3). */
+static void fmt_tunnel(const json_t *v, char *buf, size_t n)
+{
+	json_int_t i = json_integer_value(v);
+
+	if (!json_is_integer(v))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%lld (%s)", (long long)i, i == 0 ? "primary" : "secondary");
+}
+
+static const struct nc_col peering_cols[] = {
+	{"Name", "name", 0, NULL},
+	{"Topology", "topology", 0, NULL},
+	{"Protocol", "protocol", 0, NULL},
+	{"Dual", "dual_tunnel", 0, NULL},
+	{"Hub", "hub", 0, NULL},
+	{"Members", "members", NC_COL_NUM, fmt_count},
+	{"Tenant", "tenant", NC_COL_WIDE, NULL},
+	{"Created", "created_at", NC_COL_WIDE | NC_COL_TIME, NULL},
+};
+
+static const struct nc_col peering_fields[] = {
+	{"Name", "name", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},
+	{"Topology", "topology", 0, NULL},
+	{"Protocol", "protocol", 0, NULL},
+	{"Dual Tunnel", "dual_tunnel", 0, NULL},
+	{"Hub", "hub", 0, NULL},
+	{"Members", "members", 0, NULL},
+	{"Created", "created_at", NC_COL_TIME, NULL},
+	{"Updated", "updated_at", NC_COL_TIME, NULL},
+};
+
+static const struct nc_col link_cols[] = {
+	{"Edge A", "a", 0, NULL},
+	{"Edge B", "b", 0, NULL},
+	{"Status", "status", NC_COL_STATE, NULL},
+	{"Tunnel Index", "tunnel_index", 0, fmt_tunnel},
+	{"Peering", "peering", NC_COL_WIDE, NULL},
+};
+
+/*
+ * The list of groups has no members: for the Members column each group is
+ * read (in its own tenant when the client acts in none). A group that
+ * cannot be read shows "?".
+ */
+static void add_members(struct nc_ctx *ctx, json_t *list)
+{
+	json_t *items = json_object_get(list, "items"), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+	{
+		struct nc_errinfo ei = {0};
+		json_t *g = NULL;
+		char path[512];
+		int ret;
+
+		ret = nc_client_pathf(path, sizeof(path), "/v1/peerings/%s",
+				      json_string_value(json_object_get(it, "name")));
+		if (ret == 0 && !ctx->client->tenant)
+			ret = nc_client_query(path, sizeof(path), "tenant",
+					      json_string_value(json_object_get(it, "tenant")));
+		if (ret == 0)
+			ret = nc_client_request(ctx->client, "GET", path, NULL, NULL, &g, &ei);
+		if (ret == 0 && json_is_array(json_object_get(g, "members")))
+			json_object_set(it, "members", json_object_get(g, "members"));
+		json_decref(g);
+	}
+}
+
+int cmd_peering_list(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *list = NULL;
+	int ret = nc_call_list(ctx, "/v1/peerings", false, &list);
+
+	if (ret < 0)
+		goto out;
+	if (ctx->output != NC_OUT_JSON && !ctx->quiet)
+		add_members(ctx, list);
+	nc_out_list(ctx, list, peering_cols, NCOLS(peering_cols), "name");
+out:
+	json_decref(list);
+	return ret;
+}
+
+int cmd_peering_show(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *g = NULL, *links, *iso;
+	char path[256];
+	size_t i;
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+
+	if (ret == 0)
+		ret = nc_call(ctx, "GET", path, NULL, &g);
+	if (ret < 0)
+		goto out;
+	nc_out_object(ctx, g, peering_fields, NCOLS(peering_fields), "name");
+	links = json_object_get(g, "links");
+	nc_out_heading(ctx, "Links");
+	if (json_array_size(links) > 0)
+		nc_out_table(ctx, links, link_cols, NCOLS(link_cols));
+	else
+		nc_out_text(ctx, "(none)");
+	json_array_foreach(json_object_get(g, "isolated"), i, iso)
+		nc_out_warn(ctx, "%s has no links: it is isolated (add a link or remove it)",
+			    json_string_value(iso));
+out:
+	json_decref(g);
+	return ret;
+}
+
+/* The members a group's options give, into body. */
+static void peering_body(const struct nc_args *a, json_t *body)
+{
+	const char *hub = nc_args_get(a, "hub");
+
+	nc_args_put(a, "topology", body, "topology");
+	nc_args_put(a, "protocol", body, "protocol");
+	if (nc_args_has(a, "dual-tunnel"))
+		json_object_set_new(body, "dual_tunnel", json_true());
+	if (nc_args_has(a, "no-dual-tunnel"))
+		json_object_set_new(body, "dual_tunnel", json_false());
+	if (hub)
+		json_object_set_new(body, "hub",
+				    strcmp(hub, "none") == 0 ? json_null() : json_string(hub));
+}
+
+int cmd_peering_create(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *body = json_pack("{s:s}", "name", a->pos[0]), *reply = NULL;
+	int ret;
+
+	peering_body(a, body);
+	ret = nc_call(ctx, "POST", "/v1/peerings", body, &reply);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "created peering %s (%s, %s)", a->pos[0],
+			    json_string_value(json_object_get(reply, "topology")),
+			    json_string_value(json_object_get(reply, "protocol")));
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+int cmd_peering_set(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *body = json_object(), *reply = NULL;
+	char path[256];
+	int ret;
+
+	peering_body(a, body);
+	if (nc_args_has(a, "dual-tunnel") && nc_args_has(a, "no-dual-tunnel")) {
+		ret = nc_error(ctx, NC_ERR_USAGE,
+			       "give --dual-tunnel or --no-dual-tunnel, not both");
+		goto out;
+	}
+	if (json_object_size(body) == 0) {
+		ret = nc_error(ctx, NC_ERR_USAGE,
+			       "nothing to change: give --topology, --protocol, --dual-tunnel, "
+			       "--no-dual-tunnel or --hub");
+		goto out;
+	}
+	ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+	if (ret == 0)
+		ret = nc_call(ctx, "PATCH", path, body, &reply);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "changed peering %s", a->pos[0]);
+out:
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+int cmd_peering_delete(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *reply = NULL;
+	char path[256];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+
+	if (ret == 0)
+		ret = nc_call(ctx, "DELETE", path, NULL, &reply);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "deleted peering %s", a->pos[0]);
+	json_decref(reply);
+	return ret;
+}
+
+int cmd_member_add(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *body = json_pack("{s:s}", "serial", a->pos[1]), *reply = NULL;
+	char path[256];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/members", a->pos[0]);
+
+	if (ret == 0)
+		ret = nc_call(ctx, "POST", path, body, &reply);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "added %s to peering %s", a->pos[1], a->pos[0]);
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+/* DELETE path; a 404 points at the command that shows what there is. */
+static int remove_in_group(struct nc_ctx *ctx, const char *path, const char *see)
+{
+	struct nc_errinfo ei = {0};
+	json_t *reply = NULL;
+	int ret = nc_request(ctx, "DELETE", path, NULL, &reply, &ei);
+
+	if (ret == NC_ERR_NOTFOUND)
+		ret = nc_error(ctx, ret, "%s; see `%s %s'", ei.msg, ctx->progname, see);
+	else if (ret < 0)
+		ret = nc_report(ctx, ret, &ei);
+	json_decref(reply);
+	return ret;
+}
+
+int cmd_member_remove(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *reply = NULL;
+	char path[512], see[128];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/members/%s", a->pos[0],
+			  a->pos[1]);
+
+	snprintf(see, sizeof(see), "peering show %s", a->pos[0]);
+	if (ret == 0)
+		ret = remove_in_group(ctx, path, see);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "removed %s from peering %s", a->pos[1], a->pos[0]);
+	json_decref(reply);
+	return ret;
+}
+
+int cmd_link_list(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *list = NULL;
+	char path[256];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/links", a->pos[0]);
+
+	if (ret == 0)
+		ret = nc_call_list(ctx, path, false, &list);
+	if (ret == 0)
+		nc_out_list(ctx, list, link_cols, NCOLS(link_cols), "a b");
+	json_decref(list);
+	return ret;
+}
+
+int cmd_link_add(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *body = json_pack("{s:s,s:s}", "a", a->pos[1], "b", a->pos[2]), *reply = NULL;
+	struct nc_errinfo ei = {0};
+	char path[256];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/links", a->pos[0]);
+
+	if (ret < 0)
+		goto out;
+	ret = nc_request(ctx, "POST", path, body, &reply, &ei);
+	if (ret < 0)
+		ret = nc_report(ctx, ret, &ei);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "linked %s and %s in peering %s (%zu tunnel%s)",
+			    a->pos[1], a->pos[2], a->pos[0],
+			    json_array_size(json_object_get(reply, "tunnel_indexes")),
+			    json_array_size(json_object_get(reply, "tunnel_indexes")) == 1 ? ""
+											   : "s");
+out:
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+int cmd_link_remove(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *reply = NULL;
+	char path[512], see[128];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/links/%s/%s", a->pos[0],
+			  a->pos[1], a->pos[2]);
+
+	snprintf(see, sizeof(see), "link list %s", a->pos[0]);
+	if (ret == 0)
+		ret = remove_in_group(ctx, path, see);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "removed the link %s - %s from peering %s", a->pos[1],
+			    a->pos[2], a->pos[0]);
+	json_decref(reply);
+	return ret;
+}

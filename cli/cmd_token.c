@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* token create|list|revoke: parse the arguments, call the API, print. */
+#include "cmd.h"
+
+#include "../lib/util/duration.h"
+#include "../lib/util/err.h"
+#include "output.h"
+
+static const struct nc_col token_cols[] = {
+	{"ID", "id", 0, NULL},
+	{"Name", "name", 0, NULL},
+	{"Role", "role", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},
+	{"Expires", "expires_at", NC_COL_TIME, NULL},
+	{"Revoked", "revoked", 0, NULL},
+	{"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
+};
+
+#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+
+int cmd_token_create(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	const char *expires = nc_args_get(a, "expires");
+	json_t *body = json_object(), *reply = NULL;
+	struct nc_errinfo ei = {0};
+	int64_t ms;
+	int ret;
+
+	nc_args_put(a, "name", body, "name");
+	nc_args_put(a, "role", body, "role");
+	if (expires) {
+		ret = nc_duration_parse(expires, &ms, &ei);
+		if (ret == 0 && ms < 1000)
+			ret = nc_fail(&ei, NC_ERR_INVAL, NULL, "`%s' is shorter than a second",
+				      expires);
+		if (ret < 0) {
+			ret = nc_error(ctx, NC_ERR_USAGE, "--expires: %s (e.g. 30m, 12h, 720h)",
+				       ei.msg);
+			goto out;
+		}
+		json_object_set_new(body, "expires_in", json_integer((ms + 999) / 1000));
+	}
+	ret = nc_call(ctx, "POST", "/v1/tokens", body, &reply);
+	if (ret < 0)
+		goto out;
+	/* The secret is shown this once: -q prints it alone, for scripts. */
+	nc_out_done(ctx, reply, "token",
+		    "created token %s (%s, %s)\n"
+		    "token: %s\n"
+		    "It is shown only now: keep it in a file of mode 0600 and pass --token-file.",
+		    json_string_value(json_object_get(reply, "id")),
+		    json_string_value(json_object_get(reply, "role")),
+		    json_is_string(json_object_get(reply, "tenant"))
+			    ? json_string_value(json_object_get(reply, "tenant"))
+			    : "global",
+		    json_string_value(json_object_get(reply, "token")));
+out:
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+int cmd_token_list(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *list = NULL;
+	int ret = nc_call_list(ctx, "/v1/tokens", false, &list);
+
+	if (ret == 0)
+		nc_out_list(ctx, list, token_cols, NCOLS(token_cols), "id");
+	json_decref(list);
+	return ret;
+}
+
+int cmd_token_revoke(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *reply = NULL;
+	char path[256];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/tokens/%s", a->pos[0]);
+
+	if (ret == 0)
+		ret = nc_call(ctx, "DELETE", path, NULL, &reply);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "revoked token %s", a->pos[0]);
+	json_decref(reply);
+	return ret;
+}

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/* The one printer: text tables, object views, JSON and keys from the same calls. */
+#include "output.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../lib/util/timefmt.h"
+#include "../lib/util/utf8.h"
+#include "../lib/util/xmalloc.h"
+#include "cmd.h"
+
+#define BOLD	 "\033[1m"
+#define RESET	 "\033[0m"
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
+#define GAP	 2		/* columns between table columns */
+#define CELL_MAX 1024		/* bytes of one rendered cell */
+
+bool nc_out_color_wanted(bool tty, const char *no_color, bool no_color_flag)
+{
+	return tty && !(no_color && *no_color) && !no_color_flag;
+}
+
+const char *nc_out_state_color(const char *state)
+{
+	static const struct {
+		const char *word, *seq;
+	} map[] = {
+		{"pending", "\033[33m"}, {"pending_approval", "\033[33m"},
+		{"failed", "\033[31m"},	 {"offline", "\033[31m"},
+		{"down", "\033[31m"},	 {"synced", "\033[32m"},
+		{"active", "\033[32m"},	 {"up", "\033[32m"},
+	};
+
+	for (size_t i = 0; state && i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strcmp(state, map[i].word) == 0)
+			return map[i].seq;
+	}
+	return NULL;
+}
+
+/* Length of the next printable unit at s: a code point, or one bad byte (*bad set). */
+static size_t next_unit(const char *s, bool *bad)
+{
+	uint32_t cp;
+	size_t len = nc_utf8_next((const unsigned char *)s, strnlen(s, 4), &cp);
+
+	*bad = len == 0 || nc_utf8_is_control(cp);
+	return len == 0 ? 1 : len;
+}
+
+size_t nc_out_width(const char *s)
+{
+	size_t cols = 0;
+	bool bad;
+
+	while (*s) {
+		s += next_unit(s, &bad);
+		cols++;
+	}
+	return cols;
+}
+
+void nc_out_truncate(const char *s, size_t cols, char *buf, size_t n)
+{
+	size_t len = 0, used = 0, keep = cols;
+	bool cut = cols > 0 && nc_out_width(s) > cols;
+	bool bad;
+
+	if (n == 0)
+		return;
+	if (cut)
+		keep = cols - 1;
+	while (*s && (!cut || used < keep)) {
+		size_t u = next_unit(s, &bad);
+		size_t need = bad ? 1 : u;
+
+		if (len + need + sizeof(ELLIPSIS) > n)
+			break;
+		if (bad)
+			buf[len] = '?';
+		else
+			memcpy(buf + len, s, u);
+		len += need;
+		s += u;
+		used++;
+	}
+	if (cut) {
+		memcpy(buf + len, ELLIPSIS, sizeof(ELLIPSIS) - 1);
+		len += sizeof(ELLIPSIS) - 1;
+	}
+	buf[len] = '\0';
+}
+
+void nc_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t width, size_t gap,
+		size_t *out)
+{
+	size_t total = ncols > 0 ? gap * (ncols - 1) : 0;
+
+	for (size_t i = 0; i < ncols; i++) {
+		out[i] = want[i];
+		total += want[i];
+	}
+	while (total > width) {
+		size_t best = ncols;
+
+		for (size_t i = 0; i < ncols; i++) {
+			size_t floor = minw[i] < want[i] ? minw[i] : want[i];
+
+			if (out[i] > floor && (best == ncols || out[i] > out[best]))
+				best = i;
+		}
+		if (best == ncols)
+			break;
+		out[best]--;
+		total--;
+	}
+}
+
+int nc_out_term_width(int fd)
+{
+	struct winsize ws;
+
+	if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/* The member at a dotted path, or NULL. */
+static const json_t *lookup(const json_t *obj, const char *path)
+{
+	char part[64];
+
+	while (obj && *path) {
+		size_t len = strcspn(path, ".");
+
+		snprintf(part, sizeof(part), "%.*s", (int)len, path);
+		obj = json_object_get(obj, part);
+		path += len;
+		if (*path == '.')
+			path++;
+	}
+	return obj;
+}
+
+/* A scalar as text; "-" for null, "" and what has no text. */
+static void scalar(const json_t *v, char *buf, size_t n)
+{
+	if (json_is_string(v) && json_string_length(v) > 0)
+		snprintf(buf, n, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, n, "%g", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, n, "%s", json_is_true(v) ? "yes" : "no");
+	else
+		snprintf(buf, n, "-");
+}
+
+void nc_out_cell(const json_t *obj, const struct nc_col *col, int64_t now, char *buf, size_t n)
+{
+	const json_t *v = lookup(obj, col->key);
+	int64_t t;
+
+	if (col->fmt) {
+		col->fmt(v, buf, n);
+	} else if ((col->flags & NC_COL_TIME) && (!v || json_is_null(v))) {
+		snprintf(buf, n, "never");
+	} else if ((col->flags & NC_COL_TIME) && json_is_string(v) &&
+		   nc_time_parse_iso(json_string_value(v), &t) == 0) {
+		nc_time_ago(t, now, buf, n);
+	} else if ((col->flags & NC_COL_SHORT) && json_is_string(v) &&
+		   nc_out_width(json_string_value(v)) > 9) {
+		nc_out_truncate(json_string_value(v), 9, buf, n);
+	} else if (json_is_array(v)) {
+		size_t i, len = 0;
+		const json_t *e;
+
+		snprintf(buf, n, "-");
+		json_array_foreach(v, i, e)
+		{
+			char one[256];
+
+			scalar(e, one, sizeof(one));
+			len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s",
+						i ? ", " : "", one);
+			if (len >= n)
+				break;
+		}
+	} else if (json_is_object(v)) {
+		char *s = json_dumps(v, JSON_COMPACT);
+
+		snprintf(buf, n, "%s", s ? s : "-");
+		free(s);
+	} else {
+		scalar(v, buf, n);
+	}
+}
+
+void nc_out_json(struct nc_ctx *ctx, const json_t *v)
+{
+	size_t flags = JSON_ENCODE_ANY | (ctx->tty ? JSON_INDENT(2) : JSON_COMPACT);
+
+	json_dumpf(v, ctx->out, flags);
+	fputc('\n', ctx->out);
+}
+
+/* Prints the members named by keys (space-separated paths) on one line. */
+static void print_keys(struct nc_ctx *ctx, const json_t *obj, const char *keys)
+{
+	char path[64], cell[CELL_MAX];
+	struct nc_col col = {.key = path};
+	bool first = true;
+
+	while (keys && *keys) {
+		size_t len = strcspn(keys, " ");
+
+		snprintf(path, sizeof(path), "%.*s", (int)len, keys);
+		nc_out_cell(obj, &col, 0, cell, sizeof(cell));
+		fprintf(ctx->out, "%s%s", first ? "" : " ", cell);
+		first = false;
+		keys += len;
+		keys += strspn(keys, " ");
+	}
+	fputc('\n', ctx->out);
+}
+
+/* Writes text padded to cols columns (left, or right when right is set), coloured by seq. */
+static void pad(FILE *f, const char *text, size_t cols, bool right, const char *seq, bool last)
+{
+	size_t w = nc_out_width(text), fill = cols > w ? cols - w : 0;
+
+	if (right)
+		fprintf(f, "%*s", (int)fill, "");
+	fprintf(f, "%s%s%s", seq ? seq : "", text, seq ? RESET : "");
+	if (!right && !last)
+		fprintf(f, "%*s", (int)fill, "");
+}
+
+void nc_out_table(struct nc_ctx *ctx, const json_t *items, const struct nc_col *cols, size_t ncols)
+{
+	size_t nrows = json_array_size(items), nvis = 0, *want, *minw, *w;
+	const struct nc_col **vis = nc_xcalloc(ncols + 1, sizeof(*vis));
+	char **cells, cut[CELL_MAX];
+	int64_t now = nc_time_now();
+
+	if (ctx->output == NC_OUT_JSON)
+		goto out;
+	for (size_t j = 0; j < ncols; j++) {
+		if (!(cols[j].flags & NC_COL_WIDE) || ctx->output == NC_OUT_WIDE)
+			vis[nvis++] = &cols[j];
+	}
+	want = nc_xcalloc(nvis + 1, sizeof(size_t));
+	minw = nc_xcalloc(nvis + 1, sizeof(size_t));
+	w = nc_xcalloc(nvis + 1, sizeof(size_t));
+	cells = nc_xcalloc(nrows * nvis + 1, sizeof(char *));
+	for (size_t j = 0; j < nvis; j++)
+		want[j] = minw[j] = nc_out_width(vis[j]->header);
+	for (size_t i = 0; i < nrows; i++) {
+		for (size_t j = 0; j < nvis; j++) {
+			char buf[CELL_MAX];
+			size_t cw;
+
+			nc_out_cell(json_array_get(items, i), vis[j], now, buf, sizeof(buf));
+			cells[i * nvis + j] = nc_xstrdup(buf);
+			cw = nc_out_width(buf);
+			if (cw > want[j])
+				want[j] = cw;
+		}
+	}
+	if (ctx->tty)
+		nc_out_fit(want, minw, nvis, (size_t)(ctx->width > 0 ? ctx->width : 80), GAP, w);
+	else
+		memcpy(w, want, nvis * sizeof(size_t));
+	for (size_t j = 0; j < nvis; j++) {
+		nc_out_truncate(vis[j]->header, ctx->tty ? w[j] : 0, cut, sizeof(cut));
+		pad(ctx->out, cut, w[j], vis[j]->flags & NC_COL_NUM, ctx->color ? BOLD : NULL,
+		    j + 1 == nvis);
+		fputs(j + 1 == nvis ? "\n" : "  ", ctx->out);
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		for (size_t j = 0; j < nvis; j++) {
+			const char *c = cells[i * nvis + j];
+			const char *seq = ctx->color && (vis[j]->flags & NC_COL_STATE)
+						  ? nc_out_state_color(c)
+						  : NULL;
+
+			nc_out_truncate(c, ctx->tty ? w[j] : 0, cut, sizeof(cut));
+			pad(ctx->out, cut, w[j], vis[j]->flags & NC_COL_NUM, seq, j + 1 == nvis);
+			fputs(j + 1 == nvis ? "\n" : "  ", ctx->out);
+		}
+	}
+	for (size_t i = 0; i < nrows * nvis; i++)
+		free(cells[i]);
+	free(cells);
+	free(want);
+	free(minw);
+	free(w);
+out:
+	free(vis);
+}
+
+void nc_out_list(struct nc_ctx *ctx, const json_t *list, const struct nc_col *cols, size_t ncols,
+		 const char *keys)
+{
+	const json_t *items = json_object_get(list, "items"), *it;
+	size_t i;
+
+	if (ctx->quiet) {
+		json_array_foreach(items, i, it) print_keys(ctx, it, keys);
+	} else if (ctx->output == NC_OUT_JSON) {
+		nc_out_json(ctx, list);
+	} else {
+		nc_out_table(ctx, items, cols, ncols);
+	}
+}
+
+void nc_out_object(struct nc_ctx *ctx, const json_t *obj, const struct nc_col *fields,
+		   size_t nfields, const char *keys)
+{
+	size_t lw = 0;
+	int64_t now = nc_time_now();
+
+	if (ctx->quiet) {
+		print_keys(ctx, obj, keys);
+		return;
+	}
+	if (ctx->output == NC_OUT_JSON) {
+		nc_out_json(ctx, obj);
+		return;
+	}
+	for (size_t j = 0; j < nfields; j++) {
+		size_t hw = nc_out_width(fields[j].header) + 1;
+
+		if (hw > lw)
+			lw = hw;
+	}
+	for (size_t j = 0; j < nfields; j++) {
+		char buf[CELL_MAX], safe[CELL_MAX], label[96];
+		const char *seq;
+
+		nc_out_cell(obj, &fields[j], now, buf, sizeof(buf));
+		nc_out_truncate(buf, 0, safe, sizeof(safe));
+		seq = ctx->color && (fields[j].flags & NC_COL_STATE) ? nc_out_state_color(safe)
+								     : NULL;
+		snprintf(label, sizeof(label), "%s:", fields[j].header);
+		pad(ctx->out, label, lw + 1, false, NULL, false);
+		pad(ctx->out, safe, 0, false, seq, true);
+		fputc('\n', ctx->out);
+	}
+}
+
+void nc_out_done(struct nc_ctx *ctx, const json_t *reply, const char *quiet_key, const char *fmt,
+		 ...)
+{
+	va_list ap;
+
+	if (ctx->quiet) {
+		if (quiet_key && reply)
+			print_keys(ctx, reply, quiet_key);
+		return;
+	}
+	if (ctx->output == NC_OUT_JSON) {
+		if (reply)
+			nc_out_json(ctx, reply);
+		return;
+	}
+	va_start(ap, fmt);
+	vfprintf(ctx->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->out);
+}
+
+void nc_out_heading(struct nc_ctx *ctx, const char *title)
+{
+	if (ctx->quiet || ctx->output == NC_OUT_JSON)
+		return;
+	fprintf(ctx->out, "\n%s%s:%s\n", ctx->color ? BOLD : "", title, ctx->color ? RESET : "");
+}
+
+void nc_out_text(struct nc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet || ctx->output == NC_OUT_JSON)
+		return;
+	va_start(ap, fmt);
+	vfprintf(ctx->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->out);
+}
+
+void nc_out_note(struct nc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet || ctx->output == NC_OUT_JSON)
+		return;
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+}
+
+void nc_out_warn(struct nc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(ctx->err, "warning: ");
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+}

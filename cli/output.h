@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CLI_OUTPUT_H
+#define NC_CLI_OUTPUT_H
+
+/*
+ * The one printer. Every command prints through it, and the same call
+ * writes a table, a wide table, the server's JSON or only keys, by
+ * ctx->output and ctx->quiet (iproute2's PRINT_ANY idea; the JSON shapes
+ * are documented in docs/cli-json.md):
+ *
+ *   call           -o table / wide             -o json            -q
+ *   nc_out_list    table fitted to the width   {"items":[...],..} one key per line
+ *   nc_out_object  "Label:  value" lines       the object         its key
+ *   nc_out_done    one line saying what was    the reply, if any  nothing
+ *                  done
+ *
+ * Relative times ("5m ago") and colour appear only in tables; JSON holds
+ * the exact ISO times. Colour is used when ctx->color is set (see
+ * nc_out_color_wanted); cells are cut with "…" only when ctx->tty is set.
+ * Errors do not go through here but through nc_error().
+ */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nc_ctx;
+
+/* Column flags. */
+#define NC_COL_WIDE  0x01 /* only with -o wide (and in nc_out_object) */
+#define NC_COL_TIME  0x02 /* an ISO time shown relative; null is "never" */
+#define NC_COL_STATE 0x04 /* a status or state, coloured by its value */
+#define NC_COL_NUM   0x08 /* right-aligned */
+#define NC_COL_SHORT 0x10 /* a long key, shown as its first 8 characters and "…" */
+
+/*
+ * A column of a table, or a line of an object. key is a member path with
+ * dots ("sync.state"); fmt, when not NULL, renders the value (NULL when
+ * absent) into buf[n] instead of the default: strings as they are, numbers,
+ * true/false as yes/no, arrays of scalars joined with ", ", null and ""
+ * as "-".
+ */
+struct nc_col {
+	const char *header;
+	const char *key;
+	unsigned flags;
+	void (*fmt)(const json_t *v, char *buf, size_t n);
+};
+
+/* Prints a list {"items":[...],"next_cursor":...} (borrowed). keys: the
+ * member paths, separated by spaces, that -q prints for each item. */
+void nc_out_list(struct nc_ctx *ctx, const json_t *list, const struct nc_col *cols, size_t ncols,
+		 const char *keys);
+
+/* Prints items (an array, borrowed) as a table in text modes only: for
+ * parts of a larger text view (peering show's links). */
+void nc_out_table(struct nc_ctx *ctx, const json_t *items, const struct nc_col *cols, size_t ncols);
+
+/* Prints one object (borrowed): fields as "Label:  value" lines, JSON as
+ * the object, -q as the members named by keys. */
+void nc_out_object(struct nc_ctx *ctx, const json_t *obj, const struct nc_col *fields,
+		   size_t nfields, const char *keys);
+
+/*
+ * Reports a write: the formatted sentence in text modes, reply (borrowed,
+ * may be NULL) in JSON, nothing with -q except the member `quiet_key` of
+ * reply when quiet_key is not NULL (a secret shown once, such as a new
+ * token).
+ */
+void nc_out_done(struct nc_ctx *ctx, const json_t *reply, const char *quiet_key, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
+
+/* A heading before a part of a text view ("Links:"), in text modes only. */
+void nc_out_heading(struct nc_ctx *ctx, const char *title);
+
+/* A line of text, in text modes only and not with -q. */
+void nc_out_text(struct nc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A remark for people on ctx->err ("more connectors: pass --all"), in text
+ * modes only and not with -q. */
+void nc_out_note(struct nc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "warning: ..." on ctx->err, in every mode (JSON output stays clean). */
+void nc_out_warn(struct nc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* v (borrowed) as one JSON document: indented on a terminal, compact otherwise. */
+void nc_out_json(struct nc_ctx *ctx, const json_t *v);
+
+/* Pure parts, exported for the unit tests. */
+
+/* Whether to colour: stdout is a terminal, NO_COLOR (its value, NULL when
+ * unset) is unset or empty, and --no-color was not given. */
+bool nc_out_color_wanted(bool tty, const char *no_color, bool no_color_flag);
+
+/* The ANSI colour sequence for a state word, or NULL for none:
+ * pending, pending_approval yellow; failed, offline, down red; synced,
+ * active, up green. */
+const char *nc_out_state_color(const char *state);
+
+/* Terminal columns of a UTF-8 string (one per code point; controls and
+ * malformed bytes count one each, as they are printed as '?'). */
+size_t nc_out_width(const char *s);
+
+/*
+ * Copies s into buf[n] keeping at most cols terminal columns: a longer
+ * value is cut on a character boundary and ends with "…". Controls and
+ * malformed bytes become '?'. cols 0 means no limit.
+ */
+void nc_out_truncate(const char *s, size_t cols, char *buf, size_t n);
+
+/*
+ * Fits ncols columns of natural widths want[] (header included) into width
+ * terminal columns with gap columns between them: out[] gets want[] when
+ * they fit; otherwise the widest columns give up columns first, none
+ * going below minw[i] (or its natural width if smaller). The result may
+ * still exceed width when the minimums do.
+ */
+void nc_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t width, size_t gap,
+		size_t *out);
+
+/* The text of a cell (see struct nc_col) of obj at time now (Unix s). */
+void nc_out_cell(const json_t *obj, const struct nc_col *col, int64_t now, char *buf, size_t n);
+
+/* The columns of the terminal on fd, or 80 when it is not one. */
+int nc_out_term_width(int fd);
+
+#endif

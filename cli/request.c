@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Commands' calls to the server: the client made from the settings in
+ * effect, requests and lists, and failures reported with the way out.
+ */
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "../lib/client/client.h"
+#include "../lib/util/err.h"
+#include "config.h"
+#include "output.h"
+
+/* Whether the options spec of a command ("lan=,all") has the long option name. */
+static bool takes_option(const char *spec, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = spec; *p;) {
+		size_t l = strcspn(p, "|=,");
+
+		if (l == len && strncmp(p, name, len) == 0)
+			return true;
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	return false;
+}
+
+int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = nc_client_vpathf(buf, n, fmt, ap);
+	va_end(ap);
+	if (ret < 0)
+		return nc_error(ctx, NC_ERR_USAGE, "an argument is too long for a request path");
+	return 0;
+}
+
+/*
+ * The option of the running command that sets an API field ("lan_subnets[1]"
+ * is --lan), into buf[n]; "" when the command has none.
+ */
+static void field_option(const struct nc_cmd *cmd, const char *field, char *buf, size_t n)
+{
+	static const struct {
+		const char *field, *opt;
+	} map[] = {
+		{"lan_subnets", "lan"}, {"hub_edge", "hub"},	   {"routes", "route"},
+		{"nat", "nat-wan"},	{"expires_in", "expires"}, {"dual_tunnel", "dual-tunnel"},
+	};
+	char base[32];
+
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(field, "[."), field);
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strcmp(base, map[i].field) == 0)
+			snprintf(base, sizeof(base), "%s", map[i].opt);
+	}
+	for (char *p = base; *p; p++)
+		*p = *p == '_' ? '-' : *p;
+	buf[0] = '\0';
+	if (base[0] && cmd && takes_option(cmd->options, base))
+		snprintf(buf, n, " (see --%s)", base);
+}
+
+/* Reports a failed request with the way out where the server's message is about the API. */
+static int call_failed(struct nc_ctx *ctx, int ret, const struct nc_errinfo *ei)
+{
+	const char *hint = "";
+	char opt[64] = "";
+
+	if (strcmp(ei->field, "tenant") == 0 && ret == NC_ERR_INVAL)
+		hint = "; with netctl, pass --tenant ID or set NETCTL_TENANT";
+	else if (strcmp(ei->field, "tenant") == 0 && ret == NC_ERR_NOTFOUND)
+		hint = "; see `netctl tenant list'";
+	else if (ret == NC_ERR_INVAL)
+		field_option(ctx->cmd, ei->field, opt, sizeof(opt));
+	else if (ret == NC_ERR_NOTFOUND && strcmp(ei->field, "serial") == 0 && ctx->cmd &&
+		 (strcmp(ctx->cmd->noun, "edge") == 0 || strcmp(ctx->cmd->noun, "connector") == 0))
+		hint = strcmp(ctx->cmd->noun, "edge") == 0 ? "; see `netctl edge list'"
+							   : "; see `netctl connector list'";
+	else if (ret == NC_ERR_NOTFOUND && strcmp(ei->field, "serial") == 0)
+		hint = "; see `netctl edge list' and `netctl connector list'";
+	else if (ret == NC_ERR_NOTFOUND && !ei->field[0] && ctx->cmd &&
+		 strstr("peering member link", ctx->cmd->noun))
+		hint = "; see `netctl peering list'";
+	return nc_error(ctx, ret, "%s%s%s", ei->msg[0] ? ei->msg : nc_strerror(ret), opt, hint);
+}
+
+int nc_request(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
+	       json_t **reply, struct nc_errinfo *ei)
+{
+	long status = 0;
+	int ret;
+
+	*reply = NULL;
+	if (!ctx->client)
+		return nc_fail(ei, NC_ERR_INTERNAL, NULL, "`%s' has no server connection",
+			       ctx->cmd->noun);
+	ret = nc_client_request(ctx->client, method, path, body, &status, reply, ei);
+	if (ctx->verbose)
+		fprintf(ctx->err, "%s %s%s%s%s -> %ld\n", method, ctx->client->server, path,
+			ctx->client->tenant ? " tenant=" : "",
+			ctx->client->tenant ? ctx->client->tenant : "", status);
+	if (ret < 0) {
+		json_decref(*reply);
+		*reply = NULL;
+	}
+	return ret;
+}
+
+int nc_report(struct nc_ctx *ctx, int err, const struct nc_errinfo *ei)
+{
+	return call_failed(ctx, err, ei);
+}
+
+int nc_call(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
+	    json_t **reply)
+{
+	struct nc_errinfo ei = {0};
+	int ret = nc_request(ctx, method, path, body, reply, &ei);
+
+	return ret < 0 ? call_failed(ctx, ret, &ei) : 0;
+}
+
+int nc_call_list(struct nc_ctx *ctx, const char *path, bool all, json_t **list)
+{
+	struct nc_errinfo ei = {0};
+	int ret;
+
+	*list = NULL;
+	if (!ctx->client)
+		return nc_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
+				ctx->cmd->noun);
+	ret = nc_client_list(ctx->client, path, all, 0, list, &ei);
+	if (ctx->verbose)
+		fprintf(ctx->err, "GET %s%s -> %s\n", ctx->client->server, path,
+			ret < 0 ? nc_strerror(ret) : "ok");
+	if (ret < 0)
+		return call_failed(ctx, ret, &ei);
+	return 0;
+}
+
+int nc_connect(struct nc_ctx *ctx)
+{
+	struct nc_config cfg = {0};
+	struct nc_settings s;
+	struct nc_errinfo ei = {0};
+	char token[4096];
+	const char *tok;
+	bool loose = false;
+	int ret;
+
+	ret = nc_settings_resolve(ctx, &cfg, &s, &ei);
+	if (ret < 0) {
+		nc_error(ctx, ret, "%s", ei.msg);
+		goto out;
+	}
+	tok = s.token;
+	if (s.token_file) {
+		ret = nc_token_file_read(s.token_file, token, sizeof(token), &loose, &ei);
+		if (ret < 0) {
+			nc_error(ctx, ret, "%s", ei.msg);
+			goto out;
+		}
+		if (loose)
+			nc_out_warn(ctx,
+				    "token file %s is readable by group or others: chmod 600 %s",
+				    s.token_file, s.token_file);
+		tok = token;
+	}
+	ret = nc_client_new(s.server, tok, s.tenant, &ctx->client, &ei);
+	if (ret < 0)
+		ret = nc_error(ctx, NC_ERR_USAGE, "%s (from the %s)", ei.msg,
+			       nc_source_name(s.server_src));
+out:
+	explicit_bzero(token, sizeof(token));
+	nc_config_free(&cfg);
+	return ret;
+}
