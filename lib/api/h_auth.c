@@ -8,6 +8,7 @@
 #include "../model/codec.h"
 #include "../store/store.h"
 #include "../util/json.h"
+#include "../model/model.h"
 #include "handlers.h"
 #include "internal.h"
 
@@ -59,8 +60,10 @@ int h_token_list(struct api_req *r)
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, NULL, "cannot list tokens");
 	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, nc_token_to_json(&v[i]));
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].role != NC_ROLE_ENROLL)
+			json_array_append_new(items, nc_token_to_json(&v[i]));
+	}
 	free(v);
 	return api_reply_list(r, items, NULL);
 }
@@ -102,4 +105,70 @@ int h_token_revoke(struct api_req *r)
 	if (ret < 0)
 		return ret;
 	return api_reply(r, MHD_HTTP_NO_CONTENT, NULL);
+}
+
+int h_enroll_list(struct api_req *r)
+{
+	struct nc_token *v = NULL;
+	size_t n = 0;
+	json_t *items;
+	int ret = nc_store_token_list(r->core->store, r->tenant, &v, &n);
+
+	if (ret < 0)
+		return nc_fail(&r->ei, ret, NULL, "cannot list enrollment keys");
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *k;
+
+		if (v[i].role != NC_ROLE_ENROLL)
+			continue;
+		k = nc_token_to_json(&v[i]);
+		json_object_del(k, "role");
+		json_array_append_new(items, k);
+	}
+	free(v);
+	return api_reply_list(r, items, NULL);
+}
+
+/* {"name", "tenant"?, "expires_in"?} -> the key, whose secret is shown once. */
+int h_enroll_create(struct api_req *r)
+{
+	static const char *const allowed[] = { "name", "tenant", "expires_in", NULL };
+	char name[NC_NAME_MAX], tenant[NC_ID_MAX], secret[NC_TOKEN_MAX];
+	int64_t expires_in = 0;
+	struct nc_token t;
+	json_t *body, *out;
+	int ret = api_body(r, &body);
+
+	if (ret == 0)
+		ret = nc_json_only(body, allowed, NULL, &r->ei);
+	if (ret == 0)
+		ret = nc_json_str(body, "name", name, sizeof(name), true, NULL, &r->ei);
+	if (ret >= 0)
+		ret = nc_json_int(body, "expires_in", 0, NC_TOKEN_EXPIRES_MAX, &expires_in, false,
+				  NULL, &r->ei);
+	if (ret >= 0)
+		ret = api_create_tenant(r, body, tenant);
+	if (ret == 0)
+		ret = nc_core_enroll_create(r->core, &r->actor, name, tenant, expires_in, &t,
+					    secret, &r->ei);
+	if (ret < 0)
+		return ret;
+	out = nc_token_to_json(&t);
+	json_object_del(out, "role");
+	json_object_set_new(out, "key", json_string(secret));
+	memset(secret, 0, sizeof(secret));
+	return api_reply(r, MHD_HTTP_CREATED, out);
+}
+
+int h_enroll_revoke(struct api_req *r)
+{
+	struct nc_token t;
+	int ret = nc_store_token_get(r->core->store, r->params[0], &t);
+
+	if (ret < 0 || t.role != NC_ROLE_ENROLL)
+		return nc_fail(&r->ei, NC_ERR_NOTFOUND, "id", "enrollment key `%s' not found",
+			       r->params[0]);
+	ret = nc_core_token_revoke(r->core, &r->actor, r->tenant, r->params[0], &r->ei);
+	return ret < 0 ? ret : api_reply(r, MHD_HTTP_NO_CONTENT, NULL);
 }

@@ -20,6 +20,9 @@ int h_tenant_create(struct api_req *r);
 int h_token_list(struct api_req *r);
 int h_token_create(struct api_req *r);
 int h_token_revoke(struct api_req *r);
+int h_enroll_list(struct api_req *r);
+int h_enroll_create(struct api_req *r);
+int h_enroll_revoke(struct api_req *r);
 
 int h_edge_list(struct api_req *r);	/* h_edges.c */
 int h_edge_create(struct api_req *r);

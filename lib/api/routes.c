@@ -21,6 +21,9 @@ const struct api_route api_routes[] = {
 	{ "GET", "/v1/tokens", h_token_list, ADMIN },
 	{ "POST", "/v1/tokens", h_token_create, ADMIN },
 	{ "DELETE", "/v1/tokens/{id}", h_token_revoke, ADMIN },
+	{ "GET", "/v1/enrollment-keys", h_enroll_list, ADMIN },
+	{ "POST", "/v1/enrollment-keys", h_enroll_create, ADMIN },
+	{ "DELETE", "/v1/enrollment-keys/{id}", h_enroll_revoke, ADMIN },
 
 	{ "GET", "/v1/edges", h_edge_list, VIEW },
 	{ "POST", "/v1/edges", h_edge_create, OPER },

@@ -34,9 +34,11 @@ int nc_core_tenant_create(struct nc_core *c, const struct nc_actor *actor,
 	return 0;
 }
 
-int nc_core_token_create(struct nc_core *c, const struct nc_actor *actor, const char *name,
-			 enum nc_role role, const char *tenant, int64_t expires_in,
-			 struct nc_token *out, char secret[NC_TOKEN_MAX], struct nc_errinfo *ei)
+/* Makes a credential "<prefix><id>_<secret>" of role for tenant; the store
+ * keeps its SHA-256. */
+static int mint(struct nc_core *c, const struct nc_actor *actor, const char *name,
+		enum nc_role role, const char *tenant, int64_t expires_in, const char *prefix,
+		struct nc_token *out, char secret[NC_TOKEN_MAX], struct nc_errinfo *ei)
 {
 	struct nc_token t = { .role = role };
 	struct nc_tenant ten;
@@ -45,8 +47,8 @@ int nc_core_token_create(struct nc_core *c, const struct nc_actor *actor, const 
 
 	if (!tenant[0] && role != NC_ROLE_ADMIN)
 		return nc_fail(ei, NC_ERR_INVAL, "tenant",
-			       "a %s token needs a tenant; only admin tokens may be global",
-			       nc_role_name(role));
+			       "a %s %s needs a tenant; only admin tokens may be global",
+			       nc_role_name(role), role == NC_ROLE_ENROLL ? "key" : "token");
 	if (tenant[0]) {
 		ret = nc_store_tenant_get(c->store, tenant, &ten);
 		if (ret < 0)
@@ -64,7 +66,7 @@ int nc_core_token_create(struct nc_core *c, const struct nc_actor *actor, const 
 	snprintf(t.tenant, sizeof(t.tenant), "%s", tenant);
 	t.created_at = time(NULL);
 	t.expires_at = expires_in ? t.created_at + expires_in : 0;
-	snprintf(secret, NC_TOKEN_MAX, "nct_%s_%s", t.id, rnd);
+	snprintf(secret, NC_TOKEN_MAX, "%s%s_%s", prefix, t.id, rnd);
 	ret = nc_crypto_sha256_hex(secret, strlen(secret), t.hash);
 	if (ret == 0)
 		ret = nc_token_validate(&t, ei);
@@ -75,8 +77,27 @@ int nc_core_token_create(struct nc_core *c, const struct nc_actor *actor, const 
 		return ei && ei->msg[0] ? ret : nc_fail(ei, ret, NULL, "cannot store the token");
 	}
 	*out = t;
-	nc_core_audit(c, actor, tenant, NULL, "create", "token");
+	nc_core_audit(c, actor, tenant, NULL, "create",
+		      role == NC_ROLE_ENROLL ? "enrollment key" : "token");
 	return 0;
+}
+
+int nc_core_token_create(struct nc_core *c, const struct nc_actor *actor, const char *name,
+			 enum nc_role role, const char *tenant, int64_t expires_in,
+			 struct nc_token *out, char secret[NC_TOKEN_MAX], struct nc_errinfo *ei)
+{
+	if (role == NC_ROLE_ENROLL)
+		return nc_fail(ei, NC_ERR_INVAL, "role",
+			       "role must be viewer, operator or admin (enrollment keys are made "
+			       "through /v1/enrollment-keys)");
+	return mint(c, actor, name, role, tenant, expires_in, "nct_", out, secret, ei);
+}
+
+int nc_core_enroll_create(struct nc_core *c, const struct nc_actor *actor, const char *name,
+			  const char *tenant, int64_t expires_in, struct nc_token *out,
+			  char secret[NC_TOKEN_MAX], struct nc_errinfo *ei)
+{
+	return mint(c, actor, name, NC_ROLE_ENROLL, tenant, expires_in, "nce_", out, secret, ei);
 }
 
 int nc_core_token_revoke(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
@@ -95,15 +116,17 @@ int nc_core_token_revoke(struct nc_core *c, const struct nc_actor *actor, const 
 	return 0;
 }
 
-int nc_core_token_verify(struct nc_core *c, const char *bearer, int64_t now,
-			 struct nc_actor *actor, struct nc_errinfo *ei)
+/* Finds the credential "<prefix><id>_<secret>" and checks it: NC_ERR_UNAUTH
+ * with a reason, or 0 with *out. */
+static int check(struct nc_core *c, const char *bearer, const char *prefix, int64_t now,
+		 struct nc_token *out, struct nc_errinfo *ei)
 {
 	char id[NC_ID_MAX], hash[65];
 	const char *us;
 	struct nc_token t;
 	size_t idlen;
 
-	us = strncmp(bearer, "nct_", 4) == 0 ? strchr(bearer + 4, '_') : NULL;
+	us = strncmp(bearer, prefix, 4) == 0 ? strchr(bearer + 4, '_') : NULL;
 	if (!us)
 		return nc_fail(ei, NC_ERR_UNAUTH, NULL, "the token is malformed");
 	idlen = (size_t)(us - (bearer + 4));
@@ -119,6 +142,20 @@ int nc_core_token_verify(struct nc_core *c, const char *bearer, int64_t now,
 		return nc_fail(ei, NC_ERR_UNAUTH, NULL, "the token was revoked");
 	if (t.expires_at && now >= t.expires_at)
 		return nc_fail(ei, NC_ERR_UNAUTH, NULL, "the token has expired");
+	*out = t;
+	return 0;
+}
+
+int nc_core_token_verify(struct nc_core *c, const char *bearer, int64_t now,
+			 struct nc_actor *actor, struct nc_errinfo *ei)
+{
+	struct nc_token t;
+	int ret = check(c, bearer, "nct_", now, &t, ei);
+
+	if (ret == 0 && t.role == NC_ROLE_ENROLL)
+		ret = nc_fail(ei, NC_ERR_UNAUTH, NULL, "an enrollment key is not an API token");
+	if (ret < 0)
+		return ret;
 	snprintf(actor->token_id, sizeof(actor->token_id), "%s", t.id);
 	actor->role = t.role;
 	snprintf(actor->tenant, sizeof(actor->tenant), "%s", t.tenant);
@@ -174,5 +211,15 @@ out:
 		ret = nc_store_commit(c->store);
 	else
 		nc_store_rollback(c->store);
+	return ret;
+}
+
+int nc_core_enroll_verify(struct nc_core *c, const char *key, int64_t now, struct nc_token *out,
+			  struct nc_errinfo *ei)
+{
+	int ret = check(c, key, "nce_", now, out, ei);
+
+	if (ret == 0 && out->role != NC_ROLE_ENROLL)
+		ret = nc_fail(ei, NC_ERR_UNAUTH, NULL, "not an enrollment key");
 	return ret;
 }

@@ -32,6 +32,18 @@ int nc_core_tenant_create(struct nc_core *c, const struct nc_actor *actor,
 int nc_core_token_create(struct nc_core *c, const struct nc_actor *actor, const char *name,
 			 enum nc_role role, const char *tenant, int64_t expires_in,
 			 struct nc_token *out, char secret[NC_TOKEN_MAX], struct nc_errinfo *ei);
+/*
+ * Enrollment keys: a tenant's credential that lets unknown devices register
+ * as connectors in pending_approval. "nce_<id>_<secret>", stored as tokens
+ * of role NC_ROLE_ENROLL (never accepted as API tokens).
+ */
+int nc_core_enroll_create(struct nc_core *c, const struct nc_actor *actor, const char *name,
+			  const char *tenant, int64_t expires_in, struct nc_token *out,
+			  char secret[NC_TOKEN_MAX], struct nc_errinfo *ei);
+/* NC_ERR_UNAUTH (with a reason) or 0 with the key's record in *out. */
+int nc_core_enroll_verify(struct nc_core *c, const char *key, int64_t now, struct nc_token *out,
+			  struct nc_errinfo *ei);
+
 /* Revokes token id. With a tenant (not NULL), a token of another tenant or a
  * global one is NC_ERR_NOTFOUND. */
 int nc_core_token_revoke(struct nc_core *c, const struct nc_actor *actor, const char *tenant,

@@ -89,7 +89,7 @@ void nc_sync_array_free(struct nc_sync *v, size_t n)
 }
 
 /* Enum names: each table is indexed by the enum value. */
-static const char *const role_names[] = { "viewer", "operator", "admin" };
+static const char *const role_names[] = { "viewer", "operator", "admin", "enroll" };
 static const char *const kind_names[] = { "dedicated", "mtge" };
 static const char *const status_names[] = { "pending_approval", "approved", "provisioned",
 					    "active",		"offline",  "decommissioned" };

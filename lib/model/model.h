@@ -27,7 +27,9 @@ struct nc_errinfo;
 #define NC_HASH_HEX_MAX 65	/* SHA-256 hex + NUL */
 #define NC_REASON_MAX 256
 
-enum nc_role { NC_ROLE_VIEWER, NC_ROLE_OPERATOR, NC_ROLE_ADMIN };
+/* API roles in increasing power; NC_ROLE_ENROLL marks an enrollment key (a
+ * device's credential to register), which is no API role at all. */
+enum nc_role { NC_ROLE_VIEWER, NC_ROLE_OPERATOR, NC_ROLE_ADMIN, NC_ROLE_ENROLL };
 enum nc_edge_kind { NC_EDGE_DEDICATED, NC_EDGE_MTGE };
 enum nc_status {
 	NC_STATUS_PENDING_APPROVAL,

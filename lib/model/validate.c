@@ -475,9 +475,9 @@ int nc_token_validate(const struct nc_token *t, struct nc_errinfo *ei)
 	ret = check(ei, "name", t->name, sizeof(t->name), REQUIRED, nc_valid_name, NAME_WHAT);
 	if (ret < 0)
 		return ret;
-	if ((unsigned int)t->role > NC_ROLE_ADMIN)
+	if ((unsigned int)t->role > NC_ROLE_ENROLL)
 		return nc_fail(ei, NC_ERR_INVAL, "role",
-			       "role: %d is not viewer, operator or admin", (int)t->role);
+			       "role: %d is not viewer, operator, admin or enroll", (int)t->role);
 	ret = check(ei, "tenant", t->tenant, sizeof(t->tenant), OPTIONAL, nc_valid_id, ID_WHAT);
 	if (ret < 0)
 		return ret;

@@ -31,7 +31,7 @@ static const char schema_v1[] =
 	"CREATE TABLE tokens ("
 	"  id TEXT PRIMARY KEY,"
 	"  name TEXT NOT NULL,"
-	"  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),"
+	"  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin', 'enroll')),"
 	"  tenant TEXT REFERENCES tenants (id),"
 	"  hash TEXT NOT NULL UNIQUE,"
 	"  created_at INTEGER NOT NULL,"

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../core/core.h"
+#include "../core/auth.h"
 #include "../core/inventory.h"
 #include "../proto/proto.h"
 #include "../store/store.h"
@@ -364,6 +365,44 @@ out:
 	nc_tunnel_status_clear(&ts);
 }
 
+/*
+ * An unknown device with a valid enrollment key of a tenant becomes a
+ * connector of that tenant in pending_approval; registration never approves.
+ */
+static void enroll(struct nc_sync_engine *e, const struct nc_registration *r)
+{
+	struct nc_connector con = { 0 };
+	struct nc_errinfo ei = { 0 };
+	struct nc_token key;
+	int ret;
+
+	if (!r->enrollment_key[0]) {
+		ignored(e, r->serial, NULL, "register", "unknown device and no enrollment key");
+		return;
+	}
+	ret = nc_core_enroll_verify(e->core, r->enrollment_key, time(NULL), &key, &ei);
+	if (ret < 0) {
+		ignored(e, r->serial, NULL, "register", ei.msg);
+		return;
+	}
+	snprintf(con.serial, sizeof(con.serial), "%s", r->serial);
+	snprintf(con.tenant, sizeof(con.tenant), "%s", key.tenant);
+	snprintf(con.name, sizeof(con.name), "%.*s", (int)sizeof(con.name) - 1,
+		 r->hostname[0] ? r->hostname : r->serial);
+	ret = nc_core_connector_create(e->core, NULL, key.tenant, &con, &ei);
+	if (ret == 0)
+		ret = nc_store_device_touch(e->core->store, r->serial, r->public_key, time(NULL));
+	if (ret < 0) {
+		ignored(e, r->serial, key.tenant, "register", ei.msg[0] ? ei.msg : nc_strerror(ret));
+		return;
+	}
+	sync_event(e, "register", key.tenant, r->serial,
+		   json_pack("{s:s,s:s,s:b,s:s}", "kind", "connector", "hostname", r->hostname,
+			     "enrolled", 1, "enrollment_key", key.id));
+	nc_info("%s enrolled in tenant %s with key %s: awaiting approval", r->serial, key.tenant,
+		key.id);
+}
+
 static void on_register(struct nc_sync_engine *e, const char *serial, const void *payload,
 			size_t len, const char *topic)
 {
@@ -377,8 +416,7 @@ static void on_register(struct nc_sync_engine *e, const char *serial, const void
 		return;
 	}
 	if (device_get(e, serial, &d) < 0) {
-		/* Enrollment of unknown devices comes with enrollment keys. */
-		ignored(e, serial, NULL, "register", "unknown device and no valid enrollment key");
+		enroll(e, &r);
 		return;
 	}
 	take_key(e, serial, &d, r.public_key, 0);

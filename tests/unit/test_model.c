@@ -481,9 +481,9 @@ static void test_token_validate(void **state)
 	strcpy(t.name, "ci\r\n");
 	assert_refused(nc_token_validate(&t, &ei), &ei, "name", "ci\\x0d\\x0a");
 	good_token(&t);
-	t.role = (enum nc_role)3;
+	t.role = (enum nc_role)4;
 	assert_refused(nc_token_validate(&t, &ei), &ei, "role", NULL);
-	assert_contains(ei.msg, "3");
+	assert_contains(ei.msg, "4");
 	t.role = (enum nc_role) - 1;
 	assert_refused(nc_token_validate(&t, &ei), &ei, "role", NULL);
 	good_token(&t);
@@ -842,7 +842,7 @@ static void test_enum_names(void **state)
 	enum nc_topology topo;
 
 	(void)state;
-	ROUND_TRIP(role, enum nc_role, NC_ROLE_ADMIN);
+	ROUND_TRIP(role, enum nc_role, NC_ROLE_ENROLL);
 	ROUND_TRIP(edge_kind, enum nc_edge_kind, NC_EDGE_MTGE);
 	ROUND_TRIP(status, enum nc_status, NC_STATUS_DECOMMISSIONED);
 	ROUND_TRIP(topology, enum nc_topology, NC_TOPO_PARTIAL_MESH);
