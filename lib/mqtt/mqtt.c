@@ -155,10 +155,11 @@ static const char *paho_text(int rc, const char *message)
 		"not authorized",
 	};
 
-	if (message && *message)
-		return message;
+	/* A refusal says why by its code; paho's text is only "CONNACK return code". */
 	if (rc > 0 && rc < (int)(sizeof(connack) / sizeof(connack[0])))
 		return connack[rc];
+	if (message && *message)
+		return message;
 	return MQTTAsync_strerror(rc);
 }
 
