@@ -45,6 +45,45 @@ int64_t sync_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static struct seen **seen_slot(struct nc_sync_engine *e, const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &e->seen[h % SEEN_BUCKETS];
+}
+
+struct seen *sync_seen(struct nc_sync_engine *e, const char *key, bool create)
+{
+	struct seen **slot = seen_slot(e, key), *t;
+
+	for (t = *slot; t && strcmp(t->key, key) != 0; t = t->next)
+		;
+	if (!t && create) {
+		t = calloc(1, sizeof(*t));
+		if (!t)
+			return NULL;
+		snprintf(t->key, sizeof(t->key), "%s", key);
+		t->next = *slot;
+		*slot = t;
+	}
+	return t;
+}
+
+void sync_forget(struct nc_sync_engine *e, const char *key)
+{
+	struct seen **p = seen_slot(e, key), *t;
+
+	while (*p && strcmp((*p)->key, key) != 0)
+		p = &(*p)->next;
+	t = *p;
+	if (t) {
+		*p = t->next;
+		free(t);
+	}
+}
+
 void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
 		const char *serial, json_t *fields)
 {
@@ -491,11 +530,11 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 			free(w);
 		}
 	}
-	for (size_t i = 0; i < TUNNEL_BUCKETS; i++) {
-		while (e->tunnels[i]) {
-			struct tunnel_seen *t = e->tunnels[i];
+	for (size_t i = 0; i < SEEN_BUCKETS; i++) {
+		while (e->seen[i]) {
+			struct seen *t = e->seen[i];
 
-			e->tunnels[i] = t->next;
+			e->seen[i] = t->next;
 			free(t);
 		}
 	}

@@ -18,6 +18,13 @@ struct nc_mqtt;
 
 enum timer_kind { TIMER_APPLY, TIMER_STALE };
 
+/* How sync_push gets the batch it publishes. */
+enum push_mode {
+	PUSH_BUILD,			/* build the latest configuration, seq + 1 */
+	PUSH_RESEND,			/* the stored batch again, as a new attempt series */
+	PUSH_RETRY,			/* the stored batch again, one more attempt */
+};
+
 struct timer {
 	int64_t when;			/* monotonic ms */
 	enum timer_kind kind;
@@ -26,15 +33,19 @@ struct timer {
 	char tenant[NC_ID_MAX];
 };
 
-/* The last tunnel report of one end: (serial, peer, tunnel_index). */
-struct tunnel_seen {
-	struct tunnel_seen *next;
+/*
+ * What the engine remembers between messages, by key: the last tunnel
+ * report of one end ("t|serial|peer|index": up, at) and the devices with a
+ * stale re-push already scheduled ("s|serial|tenant"). Engine thread only.
+ */
+struct seen {
+	struct seen *next;
 	char key[2 * NC_SERIAL_MAX + 8];
 	bool up;
 	int64_t at;			/* monotonic ms */
 };
 
-#define TUNNEL_BUCKETS 4096
+#define SEEN_BUCKETS 4096
 
 struct work;
 
@@ -51,7 +62,7 @@ struct nc_sync_engine {
 	size_t ntimers, captimers;
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
-	struct tunnel_seen *tunnels[TUNNEL_BUCKETS];	/* engine thread only */
+	struct seen *seen[SEEN_BUCKETS];	/* engine thread only */
 };
 
 /* A batch ready to publish. */
@@ -60,6 +71,7 @@ struct outgoing {
 	char *payload;			/* heap */
 	size_t len;
 	int64_t seq;
+	int attempts;			/* pushes of this seq, this one included */
 	char hash[NC_HASH_HEX_MAX];
 	char serial[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];
@@ -78,17 +90,28 @@ void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t dela
  */
 int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		 struct outgoing *o, struct nc_errinfo *ei);
-/* Re-sends the stored last batch of (serial, tenant), counting an attempt. */
+/* The stored last batch of (serial, tenant) again: a retry counts one more
+ * attempt, else the attempts start over. NC_ERR_CONFLICT for a device that
+ * gets no configuration any more. */
 int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char *tenant,
-			struct outgoing *o, struct nc_errinfo *ei);
-/* Publishes o, arms its apply timeout, emits batch_sent; frees o's payload. */
+			bool retry, struct outgoing *o, struct nc_errinfo *ei);
+/* Publishes o, arms its apply timeout (apply_timeout, doubled for each
+ * earlier attempt), emits batch_sent; frees o's payload. */
 int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why);
 /* Prepares in its own transaction and publishes; errors become events. */
-int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant, bool resend,
-	      const char *why);
+int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
+	      enum push_mode mode, const char *why);
+/* Whether serial gets configuration: an edge, or a connector from approved
+ * to offline. */
+bool sync_in_service(struct nc_sync_engine *e, const char *serial);
 
 /* The tenants whose batches a device gets: its own, or an MTGE's list. */
 int sync_device_tenants(struct nc_sync_engine *e, const char *serial, struct nc_strlist *out);
+
+/* The entry for key, created when create is set (NULL if absent or out of
+ * memory); sync_forget removes it. */
+struct seen *sync_seen(struct nc_sync_engine *e, const char *key, bool create);
+void sync_forget(struct nc_sync_engine *e, const char *key);
 
 /* Device messages (receive.c). */
 void sync_receive(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len);

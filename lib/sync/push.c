@@ -52,6 +52,7 @@ static int fill_outgoing(struct nc_sync_engine *e, const struct nc_sync *s, stru
 	snprintf(o->tenant, sizeof(o->tenant), "%s", s->tenant);
 	snprintf(o->hash, sizeof(o->hash), "%s", s->sent_hash);
 	o->seq = s->seq;
+	o->attempts = s->attempts;
 	o->len = strlen(s->last_batch);
 	o->payload = strdup(s->last_batch);
 	if (!o->payload)
@@ -120,8 +121,25 @@ out:
 	return ret;
 }
 
+bool sync_in_service(struct nc_sync_engine *e, const char *serial)
+{
+	struct nc_connector c = { 0 };
+	enum nc_device_type type;
+	bool yes = false;
+
+	if (nc_store_device_lookup(e->core->store, NULL, serial, &type, NULL) < 0)
+		return false;
+	if (type == NC_DEVICE_EDGE)
+		return true;
+	if (nc_store_connector_get(e->core->store, NULL, serial, &c) == 0)
+		yes = c.status != NC_STATUS_PENDING_APPROVAL &&
+		      c.status != NC_STATUS_DECOMMISSIONED;
+	nc_connector_clear(&c);
+	return yes;
+}
+
 int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char *tenant,
-			struct outgoing *o, struct nc_errinfo *ei)
+			bool retry, struct outgoing *o, struct nc_errinfo *ei)
 {
 	struct nc_sync s = { 0 };
 	int ret = nc_store_sync_get(e->core->store, serial, tenant, &s);
@@ -132,7 +150,12 @@ int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char
 		nc_fail(ei, ret, NULL, "%s has no batch to re-send", serial);
 		goto out;
 	}
-	s.attempts++;
+	if (!sync_in_service(e, serial)) {
+		ret = nc_fail(ei, NC_ERR_CONFLICT, NULL, "%s gets no configuration any more",
+			      serial);
+		goto out;
+	}
+	s.attempts = retry ? s.attempts + 1 : 1;
 	s.state = NC_SYNC_APPLYING;
 	s.sent_at = s.updated_at = time(NULL);
 	ret = nc_store_sync_put(e->core->store, &s);
@@ -146,7 +169,7 @@ out:
 int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 {
 	struct nc_mqtt *m;
-	int ret = NC_ERR_UNREACHABLE;
+	int ret = NC_ERR_UNREACHABLE, shift;
 
 	pthread_mutex_lock(&e->lock);
 	m = e->mqtt;
@@ -155,8 +178,11 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 		ret = nc_mqtt_publish(m, o->topic, o->payload, o->len, 1, PUBLISH_TIMEOUT_MS);
 	free(o->payload);
 	o->payload = NULL;
-	/* Whatever became of the publish, the apply timeout watches the seq. */
-	sync_timer_add(e, TIMER_APPLY, e->o.apply_timeout_ms, o->serial, o->tenant, o->seq);
+	/* Whatever became of the publish, the apply timeout watches the seq;
+	 * each re-send waits twice as long as the one before. */
+	shift = o->attempts < 1 ? 0 : o->attempts > 6 ? 5 : o->attempts - 1;
+	sync_timer_add(e, TIMER_APPLY, e->o.apply_timeout_ms << shift, o->serial, o->tenant,
+		       o->seq);
 	sync_event(e, "batch_sent", o->tenant, o->serial,
 		   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)o->seq, "config_hash",
 			     o->hash, "reason", why, "published", ret == 0));
@@ -166,16 +192,17 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 	return ret;
 }
 
-int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant, bool resend,
-	      const char *why)
+int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
+	      enum push_mode mode, const char *why)
 {
 	struct nc_errinfo ei = { 0 };
 	struct outgoing o = { 0 };
 	int ret = nc_store_begin(e->core->store);
 
 	if (ret == 0) {
-		ret = resend ? sync_prepare_resend(e, serial, tenant, &o, &ei)
-			     : sync_prepare(e, serial, tenant, &o, &ei);
+		ret = mode == PUSH_BUILD
+			      ? sync_prepare(e, serial, tenant, &o, &ei)
+			      : sync_prepare_resend(e, serial, tenant, mode == PUSH_RETRY, &o, &ei);
 		if (ret == 0)
 			ret = nc_store_commit(e->core->store);
 		else

@@ -82,6 +82,20 @@ static void lifecycle(struct nc_sync_engine *e, const char *serial, const struct
 		nc_warn("sync: %s: %s", serial, ei.msg);
 }
 
+/* Schedules a re-push of the latest batch after the stale delay, once: the
+ * reports of a device running stale configuration come in bursts. */
+static void stale_later(struct nc_sync_engine *e, const char *serial, const char *tenant,
+			int64_t seq)
+{
+	char key[sizeof(((struct seen *)0)->key)];
+
+	snprintf(key, sizeof(key), "s|%s|%s", serial, tenant);
+	if (sync_seen(e, key, false))
+		return;
+	sync_seen(e, key, true);
+	sync_timer_add(e, TIMER_STALE, e->o.stale_delay_ms, serial, tenant, seq);
+}
+
 static const char *tenant_of(const struct device *d, const char *topic_tenant)
 {
 	return topic_tenant && *topic_tenant ? topic_tenant : d->tenant;
@@ -107,7 +121,8 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 		ignored(e, serial, NULL, "confirm", "unknown device");
 		goto out;
 	}
-	tenant = tenant_of(&d, ttenant);
+	/* An MTGE's tenant comes from the topic, or else from the payload. */
+	tenant = tenant_of(&d, ttenant && *ttenant ? ttenant : c.tenant);
 	if (!d.in_service) {
 		ignored(e, serial, tenant, "confirm", nc_status_name(d.status));
 		goto out;
@@ -152,9 +167,9 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 	if (v == NC_VERDICT_VERIFIED && d.status == NC_STATUS_APPROVED)
 		lifecycle(e, serial, &d, NC_STATUS_PROVISIONED);
 	else if (v == NC_VERDICT_STALE)
-		sync_timer_add(e, TIMER_STALE, e->o.stale_delay_ms, serial, tenant, s.seq);
+		stale_later(e, serial, tenant, s.seq);
 	else if (v == NC_VERDICT_FUTURE)
-		sync_push(e, serial, tenant, false, "device ahead of the core");
+		sync_push(e, serial, tenant, PUSH_BUILD, "device ahead of the core");
 out:
 	free(text);
 	nc_confirm_clear(&c);
@@ -188,17 +203,41 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 		return;
 	}
 	ret = nc_store_sync_get(e->core->store, serial, tenant, &s);
-	/* The latest batch: the stored one when nothing changed since, else a new one. */
-	if (ret == 0 && s.last_batch && s.state != NC_SYNC_PENDING && r.seq <= s.seq)
-		sync_push(e, serial, tenant, true, "config request");
-	else {
+	/* The latest batch: the stored one (pending changes wait for Sync Now);
+	 * a new one when none exists or the device is ahead of the core. */
+	if (ret == 0 && s.last_batch && r.seq <= s.seq) {
+		sync_push(e, serial, tenant, PUSH_RESEND, "config request");
+	} else {
 		if (ret == 0 && r.seq > s.seq) {
 			s.seq = r.seq;
 			nc_store_sync_put(e->core->store, &s);
 		}
-		sync_push(e, serial, tenant, false, "config request");
+		sync_push(e, serial, tenant, PUSH_BUILD, "config request");
 	}
 	nc_sync_clear(&s);
+}
+
+/* Marks dirty the in-service connectors, of any tenant, hubbed on edge:
+ * their wg0 peer carries its key. */
+static void dirty_hubbed(struct nc_sync_engine *e, const char *edge, const char *reason)
+{
+	struct nc_connector_filter f = { .status = -1, .hub = edge };
+	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_connector *v = NULL;
+	size_t n = 0;
+	int ret;
+
+	do {
+		ret = nc_store_connector_list(e->core->store, &f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++) {
+			if (v[i].status != NC_STATUS_PENDING_APPROVAL &&
+			    v[i].status != NC_STATUS_DECOMMISSIONED)
+				ret = nc_core_mark_dirty(e->core, v[i].serial, v[i].tenant, reason);
+		}
+		nc_connector_array_free(v, n);
+		v = NULL;
+		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	} while (ret == 0 && pg.cursor[0]);
 }
 
 /* Records a public key a device announced; a changed key dirties its peers. */
@@ -224,6 +263,8 @@ static void take_key(struct nc_sync_engine *e, const char *serial, const struct 
 			    c.hub_edge[0] && d->in_service)
 				nc_core_mark_dirty(e->core, c.hub_edge, c.tenant, reason);
 			nc_connector_clear(&c);
+		} else {
+			dirty_hubbed(e, serial, reason);
 		}
 	}
 	nc_store_commit(e->core->store);
@@ -257,7 +298,7 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	if (nc_store_sync_get(e->core->store, serial, d.tenant, &s) < 0)
 		return;
 	if (h.seq < s.seq && s.state != NC_SYNC_APPLYING) {
-		sync_timer_add(e, TIMER_STALE, e->o.stale_delay_ms, serial, d.tenant, s.seq);
+		stale_later(e, serial, d.tenant, s.seq);
 	} else if (h.seq == s.seq && s.state == NC_SYNC_SYNCED &&
 		   strcmp(h.config_hash, s.confirmed_hash) != 0) {
 		/* The device runs something else than what it confirmed: drift. */
@@ -268,47 +309,28 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 			sync_event(e, "sync_state", d.tenant, serial,
 				   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
 					     (json_int_t)s.seq, "reason", "drift"));
-			sync_timer_add(e, TIMER_STALE, e->o.stale_delay_ms, serial, d.tenant,
-				       s.seq);
+			stale_later(e, serial, d.tenant, s.seq);
 		}
 	}
 	nc_sync_clear(&s);
-}
-
-static struct tunnel_seen **tunnel_slot(struct nc_sync_engine *e, const char *key)
-{
-	uint32_t h = 2166136261u;
-
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return &e->tunnels[h % TUNNEL_BUCKETS];
 }
 
 /* Records one end's report; returns the link's status from both ends. */
 static enum nc_link_status tunnel_combine(struct nc_sync_engine *e, const char *a, const char *b,
 					  int idx, bool up)
 {
-	char key[sizeof(((struct tunnel_seen *)0)->key)], other[sizeof(key)];
+	char key[sizeof(((struct seen *)0)->key)], other[sizeof(key)];
 	int64_t now = sync_now_ms(), recent = 3 * e->o.tunnel_interval_ms;
-	struct tunnel_seen **slot, *t, *o;
+	struct seen *t, *o;
 
-	snprintf(key, sizeof(key), "%s|%s|%d", a, b, idx);
-	snprintf(other, sizeof(other), "%s|%s|%d", b, a, idx);
-	slot = tunnel_slot(e, key);
-	for (t = *slot; t && strcmp(t->key, key) != 0; t = t->next)
-		;
-	if (!t) {
-		t = calloc(1, sizeof(*t));
-		if (!t)
-			return NC_LINK_UNKNOWN;
-		snprintf(t->key, sizeof(t->key), "%s", key);
-		t->next = *slot;
-		*slot = t;
-	}
+	snprintf(key, sizeof(key), "t|%s|%s|%d", a, b, idx);
+	snprintf(other, sizeof(other), "t|%s|%s|%d", b, a, idx);
+	t = sync_seen(e, key, true);
+	if (!t)
+		return NC_LINK_UNKNOWN;
 	t->up = up;
 	t->at = now;
-	for (o = *tunnel_slot(e, other); o && strcmp(o->key, other) != 0; o = o->next)
-		;
+	o = sync_seen(e, other, false);
 	if (!up || (o && now - o->at <= recent && !o->up))
 		return NC_LINK_DOWN;
 	return NC_LINK_UP;
@@ -459,16 +481,21 @@ void sync_receive(struct nc_sync_engine *e, const char *topic, const void *paylo
 
 void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
 {
+	char key[sizeof(((struct seen *)0)->key)];
 	struct nc_sync s = { 0 };
 
+	if (t->kind == TIMER_STALE) {
+		snprintf(key, sizeof(key), "s|%s|%s", t->serial, t->tenant);
+		sync_forget(e, key);
+	}
 	if (nc_store_sync_get(e->core->store, t->serial, t->tenant, &s) < 0)
 		return;
 	if (t->kind == TIMER_STALE) {
 		/* Unless a current confirmation arrived meanwhile. */
 		if (s.confirmed_seq != s.seq || s.state == NC_SYNC_FAILED)
-			sync_push(e, t->serial, t->tenant, false, "stale configuration");
+			sync_push(e, t->serial, t->tenant, PUSH_RESEND, "stale configuration");
 	} else if (s.state == NC_SYNC_APPLYING && s.seq == t->seq) {
-		if (s.attempts >= e->o.max_attempts) {
+		if (s.attempts > e->o.max_attempts) {
 			s.state = NC_SYNC_FAILED;
 			snprintf(s.fail_reason, sizeof(s.fail_reason), "timeout");
 			s.updated_at = time(NULL);
@@ -477,12 +504,8 @@ void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
 					   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
 						     (json_int_t)s.seq, "reason", "timeout"));
 		} else {
-			/* Backoff: the next wait doubles with each attempt. */
-			sync_push(e, t->serial, t->tenant, true, "apply timeout");
-			if (s.attempts > 1)
-				sync_timer_add(e, TIMER_APPLY,
-					       e->o.apply_timeout_ms * ((1LL << s.attempts) - 2),
-					       t->serial, t->tenant, s.seq);
+			/* Re-sent with the same seq; sync_publish doubles the next wait. */
+			sync_push(e, t->serial, t->tenant, PUSH_RETRY, "apply timeout");
 		}
 	}
 	nc_sync_clear(&s);
@@ -527,11 +550,11 @@ void sync_reconcile(struct nc_sync_engine *e, bool pending_too)
 			const struct nc_sync *s = &v[i];
 
 			if (pending_too && s->state == NC_SYNC_PENDING)
-				sync_push(e, s->serial, s->tenant, false, "auto-sync");
+				sync_push(e, s->serial, s->tenant, PUSH_BUILD, "auto-sync");
 			else if (s->last_batch && s->state != NC_SYNC_APPLYING &&
 				 s->state != NC_SYNC_PENDING &&
 				 strcmp(s->confirmed_hash, s->sent_hash) != 0)
-				sync_push(e, s->serial, s->tenant, true, "reconcile");
+				sync_push(e, s->serial, s->tenant, PUSH_RESEND, "reconcile");
 		}
 		nc_sync_array_free(v, n);
 		v = NULL;
