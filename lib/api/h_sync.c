@@ -187,16 +187,14 @@ out:
 
 /* The commands the next Sync Now would send, without sending: built in a
  * transaction that is rolled back. */
-static int next_commands(struct api_req *r, const char *tenant, json_t **out)
+static int next_commands(struct api_req *r, const char *tenant, json_t **out, json_t **notes)
 {
-	json_t *notes = NULL;
 	int ret = nc_store_begin(r->core->store);
 
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, NULL, "cannot read the store");
-	ret = nc_sync_build(r->core->store, r->params[0], tenant, out, &notes, &r->ei);
+	ret = nc_sync_build(r->core->store, r->params[0], tenant, out, notes, &r->ei);
 	nc_store_rollback(r->core->store);
-	json_decref(notes);
 	return ret;
 }
 
@@ -204,13 +202,14 @@ int h_device_diff(struct api_req *r)
 {
 	struct nc_sync s = { 0 };
 	json_t *next = NULL, *prev = NULL, *before = json_object(), *after = json_object();
+	json_t *notes = NULL;
 	json_t *cmd, *changed = json_array(), *topics = json_object(), *res;
 	const char *k;
 	size_t i;
 	int ret = device_state(r, &s);
 
 	if (ret == 0)
-		ret = next_commands(r, s.tenant, &next);
+		ret = next_commands(r, s.tenant, &next, &notes);
 	if (ret < 0)
 		goto out;
 	if (s.last_batch) {
@@ -244,12 +243,14 @@ int h_device_diff(struct api_req *r)
 								 "after"));
 		}
 	}
-	res = json_pack("{s:s,s:s,s:I,s:b,s:O,s:O}", "serial", r->params[0], "tenant", s.tenant,
-			"base_seq", (json_int_t)s.seq, "base_confirmed",
+	/* notes: what the next batch leaves out and why (a peer without key). */
+	res = json_pack("{s:s,s:s,s:I,s:b,s:O,s:O,s:O}", "serial", r->params[0], "tenant",
+			s.tenant, "base_seq", (json_int_t)s.seq, "base_confirmed",
 			s.seq > 0 && s.confirmed_seq == s.seq, "changed", changed, "topics",
-			topics);
+			topics, "notes", notes);
 	ret = api_reply(r, MHD_HTTP_OK, res);
 out:
+	json_decref(notes);
 	json_decref(next);
 	json_decref(prev);
 	json_decref(before);

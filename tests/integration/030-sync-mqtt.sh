@@ -50,6 +50,15 @@ check "the hub is its wg0 peer with its key" \
 	test "$(jq -r '.commands[0].body.interfaces[0].peers[0].public_key' <<<"$batch")" = "$K_E1"
 check "no private key in the batch" bash -c "! grep -qi private <<<'$batch'"
 
+# A peer whose key is not known yet is left out, and diff says why.
+api POST "/v1/connectors$q" '{"serial":"CN-NOKEY","name":"nk","hub_edge":"EDGE-1","lan_subnets":["192.168.9.0/24"]}'
+api POST "/v1/connectors/CN-NOKEY/approve$q"
+expect_status "diff of the hub" 200 GET "/v1/devices/EDGE-1/diff$q"
+jq_is "the keyless connector is named in the notes" \
+	'[.notes[] | select(contains("CN-NOKEY"))] | length > 0' true
+jq_is "the hub's wireguard topic would change" '.changed | index("wireguard") != null' true
+api DELETE "/v1/connectors/CN-NOKEY$q"
+
 # A right confirmation: synced, dirty cleared, provisioned.
 conf() { # SERIAL SEQ HASH STATUS [TOPIC-SUFFIX]
 	pub "VSR/$1/confirm${5:-}" "{\"v\":1,\"serial\":\"$1\",\"seq\":$2,\"config_hash\":\"$3\",\"status\":\"$4\",\"applied\":4,\"failed\":0,\"failures\":[],\"vpp_mode\":\"none\",\"agent\":\"test\"}"
