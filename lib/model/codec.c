@@ -113,7 +113,7 @@ json_t *nc_edge_to_json(const struct nc_edge *e)
 	return finish(o, bad);
 }
 
-static json_t *acl_to_json(const struct nc_acl_rule *v, size_t n)
+json_t *nc_acl_to_json(const struct nc_acl_rule *v, size_t n)
 {
 	json_t *a = json_array();
 	bool bad = false;
@@ -132,7 +132,7 @@ static json_t *acl_to_json(const struct nc_acl_rule *v, size_t n)
 	return finish(a, bad);
 }
 
-static json_t *routes_to_json(const struct nc_route *v, size_t n)
+json_t *nc_routes_to_json(const struct nc_route *v, size_t n)
 {
 	json_t *a = json_array();
 	bool bad = false;
@@ -163,8 +163,8 @@ json_t *nc_connector_to_json(const struct nc_connector *c)
 	put(o, "hub_edge", STRNULL(c->hub_edge), &bad);
 	put(o, "lan_subnets", nc_json_from_strlist(&c->lan_subnets), &bad);
 	put(o, "nat", finish(nat, nbad), &bad);
-	put(o, "acl", acl_to_json(c->acl, c->n_acl), &bad);
-	put(o, "routes", routes_to_json(c->routes, c->n_routes), &bad);
+	put(o, "acl", nc_acl_to_json(c->acl, c->n_acl), &bad);
+	put(o, "routes", nc_routes_to_json(c->routes, c->n_routes), &bad);
 	put(o, "status", json_string(nc_status_name(c->status)), &bad);
 	put(o, "last_seen", jtime(c->last_seen), &bad);
 	put(o, "public_key", STRNULL(c->public_key), &bad);
@@ -348,20 +348,6 @@ static int get_time(const json_t *o, const char *key, int64_t *out, struct nc_er
 	return 1;
 }
 
-/* A member holding an array (of objects), borrowed into *out. */
-static int get_array(const json_t *o, const char *key, json_t **out, struct nc_errinfo *ei)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!v)
-		return 0;
-	if (!json_is_array(v))
-		return nc_fail(ei, NC_ERR_INVAL, key, "%s must be an array of objects, not %s", key,
-			       nc_json_typename(v));
-	*out = v;
-	return 1;
-}
-
 /* Element i of an array of objects, checked against its members; path receives "key[i]". */
 static int element(const json_t *e, const char *key, size_t i, const char *const *members,
 		   char *path, size_t n, struct nc_errinfo *ei)
@@ -516,82 +502,100 @@ static int get_nat(const json_t *o, bool create, struct nc_connector *c, struct 
 	return ret < 0 ? ret : 1;
 }
 
-/* "acl", replacing c's rules when present. Every rule is complete but for dport (0). */
-static int get_acl(const json_t *o, struct nc_connector *c, struct nc_errinfo *ei)
+/* Lists. */
+
+/* Decodes e, element path ("acl[1]") of a list, into item, a zeroed element. */
+typedef int (*element_fn)(const json_t *e, void *item, const char *path, struct nc_errinfo *ei);
+
+/*
+ * arr, named path, as an array of objects holding only the given members,
+ * each decoded by one() into a zeroed element of size bytes. On success *v
+ * (freed) and *n are replaced, *v NULL when the list is empty; on failure
+ * both are unchanged.
+ */
+static int decode_list(const json_t *arr, const char *path, const char *const *members, size_t size,
+		       element_fn one, void **v, size_t *n, struct nc_errinfo *ei)
 {
-	static const char *const members[] = {"action", "proto", "src", "dst", "dport", NULL};
-	struct nc_acl_rule *v = NULL;
-	json_t *a = NULL, *e;
-	char path[32];
-	size_t i, n;
-	int ret = get_array(o, "acl", &a, ei);
+	unsigned char *items = NULL;
+	char epath[64];
+	json_t *e;
+	size_t i, count;
+	int ret = 0;
 
-	if (ret <= 0)
-		return ret;
-	n = json_array_size(a);
-	v = n ? nc_xcalloc(n, sizeof(*v)) : NULL;
-	json_array_foreach(a, i, e)
+	if (!json_is_array(arr)) {
+		ret = nc_fail(ei, NC_ERR_INVAL, path, "%s must be an array of objects, not %s",
+			      path, nc_json_typename(arr));
+		goto out;
+	}
+	count = json_array_size(arr);
+	items = count ? nc_xcalloc(count, size) : NULL;
+	json_array_foreach(arr, i, e)
 	{
-		struct nc_acl_rule *r = &v[i];
-		int64_t dport = 0;
-
-		ret = element(e, "acl", i, members, path, sizeof(path), ei);
+		ret = element(e, path, i, members, epath, sizeof(epath), ei);
 		if (ret >= 0)
-			ret = nc_json_str(e, "action", r->action, sizeof(r->action), true, path,
-					  ei);
-		if (ret >= 0)
-			ret = nc_json_str(e, "proto", r->proto, sizeof(r->proto), true, path, ei);
-		if (ret >= 0)
-			ret = nc_json_str(e, "src", r->src, sizeof(r->src), true, path, ei);
-		if (ret >= 0)
-			ret = nc_json_str(e, "dst", r->dst, sizeof(r->dst), true, path, ei);
-		if (ret >= 0)
-			ret = nc_json_int(e, "dport", 0, 65535, &dport, false, path, ei);
+			ret = one(e, items + i * size, epath, ei);
 		if (ret < 0)
 			goto out;
-		r->dport = (int)dport;
 	}
-	free(c->acl);
-	c->acl = v;
-	c->n_acl = n;
-	v = NULL;
-	ret = 1;
+	free(*v);
+	*v = items;
+	*n = count;
+	items = NULL;
+	ret = 0;
 out:
-	free(v);
+	free(items);
 	return ret;
 }
 
-/* "routes", replacing c's routes when present. */
-static int get_routes(const json_t *o, struct nc_connector *c, struct nc_errinfo *ei)
+/* One ACL rule: every member but dport (0 when absent) is required. */
+static int acl_rule(const json_t *e, void *item, const char *path, struct nc_errinfo *ei)
+{
+	struct nc_acl_rule *r = item;
+	int64_t dport = 0;
+	int ret = nc_json_str(e, "action", r->action, sizeof(r->action), true, path, ei);
+
+	if (ret >= 0)
+		ret = nc_json_str(e, "proto", r->proto, sizeof(r->proto), true, path, ei);
+	if (ret >= 0)
+		ret = nc_json_str(e, "src", r->src, sizeof(r->src), true, path, ei);
+	if (ret >= 0)
+		ret = nc_json_str(e, "dst", r->dst, sizeof(r->dst), true, path, ei);
+	if (ret >= 0)
+		ret = nc_json_int(e, "dport", 0, 65535, &dport, false, path, ei);
+	r->dport = (int)dport;
+	return ret;
+}
+
+int nc_acl_from_json(const json_t *arr, const char *path, struct nc_acl_rule **v, size_t *n,
+		     struct nc_errinfo *ei)
+{
+	static const char *const members[] = {"action", "proto", "src", "dst", "dport", NULL};
+	void *p = *v;
+	int ret = decode_list(arr, path, members, sizeof(**v), acl_rule, &p, n, ei);
+
+	*v = p;
+	return ret;
+}
+
+/* One static route: both members required. */
+static int route(const json_t *e, void *item, const char *path, struct nc_errinfo *ei)
+{
+	struct nc_route *r = item;
+	int ret = nc_json_str(e, "dst", r->dst, sizeof(r->dst), true, path, ei);
+
+	if (ret >= 0)
+		ret = nc_json_str(e, "via", r->via, sizeof(r->via), true, path, ei);
+	return ret;
+}
+
+int nc_routes_from_json(const json_t *arr, const char *path, struct nc_route **v, size_t *n,
+			struct nc_errinfo *ei)
 {
 	static const char *const members[] = {"dst", "via", NULL};
-	struct nc_route *v = NULL;
-	json_t *a = NULL, *e;
-	char path[32];
-	size_t i, n;
-	int ret = get_array(o, "routes", &a, ei);
+	void *p = *v;
+	int ret = decode_list(arr, path, members, sizeof(**v), route, &p, n, ei);
 
-	if (ret <= 0)
-		return ret;
-	n = json_array_size(a);
-	v = n ? nc_xcalloc(n, sizeof(*v)) : NULL;
-	json_array_foreach(a, i, e)
-	{
-		ret = element(e, "routes", i, members, path, sizeof(path), ei);
-		if (ret >= 0)
-			ret = nc_json_str(e, "dst", v[i].dst, sizeof(v[i].dst), true, path, ei);
-		if (ret >= 0)
-			ret = nc_json_str(e, "via", v[i].via, sizeof(v[i].via), true, path, ei);
-		if (ret < 0)
-			goto out;
-	}
-	free(c->routes);
-	c->routes = v;
-	c->n_routes = n;
-	v = NULL;
-	ret = 1;
-out:
-	free(v);
+	*v = p;
 	return ret;
 }
 
@@ -637,10 +641,12 @@ int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned f
 				      ei);
 	if (ret >= 0)
 		ret = get_nat(o, create, &c, ei);
-	if (ret >= 0)
-		ret = get_acl(o, &c, ei);
-	if (ret >= 0)
-		ret = get_routes(o, &c, ei);
+	/* A present list replaces c's. */
+	if (ret >= 0 && json_object_get(o, "acl"))
+		ret = nc_acl_from_json(json_object_get(o, "acl"), "acl", &c.acl, &c.n_acl, ei);
+	if (ret >= 0 && json_object_get(o, "routes"))
+		ret = nc_routes_from_json(json_object_get(o, "routes"), "routes", &c.routes,
+					  &c.n_routes, ei);
 	if (ret >= 0 && (flags & NC_DECODE_OUTPUT)) {
 		ret = get_status(o, "status", false, &c.status, ei);
 		if (ret >= 0)

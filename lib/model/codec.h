@@ -44,6 +44,7 @@
  */
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -97,6 +98,26 @@ int nc_edge_from_json(const json_t *o, struct nc_edge *out, unsigned flags, stru
 json_t *nc_connector_to_json(const struct nc_connector *c);
 int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned flags,
 			   struct nc_errinfo *ei);
+
+/*
+ * A connector's list members on their own, as nc_connector_to_json writes
+ * and nc_connector_from_json reads them (the store keeps them in this form
+ * too): [{"action","proto","src","dst","dport"}] with dport always written,
+ * and [{"dst","via"}].
+ *
+ * *_from_json decode arr (not NULL) strictly: an array of objects, unknown
+ * members refused, every member required but dport (0 when absent, else
+ * 0-65535), strings fitting their buffers. path names arr in messages
+ * ("acl" gives "acl[1].dport"). On success *v (freed) and *n are replaced,
+ * *v NULL for an empty list; on failure they are unchanged. 0 or
+ * NC_ERR_INVAL with ei naming the field.
+ */
+json_t *nc_acl_to_json(const struct nc_acl_rule *v, size_t n);
+int nc_acl_from_json(const json_t *arr, const char *path, struct nc_acl_rule **v, size_t *n,
+		     struct nc_errinfo *ei);
+json_t *nc_routes_to_json(const struct nc_route *v, size_t n);
+int nc_routes_from_json(const json_t *arr, const char *path, struct nc_route **v, size_t *n,
+			struct nc_errinfo *ei);
 
 /*
  * {"tenant","name","topology","protocol","dual_tunnel","hub" (null when

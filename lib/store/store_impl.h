@@ -132,11 +132,13 @@ int nc_store_sync_cursor_split(const char *cursor, char serial[NC_SERIAL_MAX],
 			       char tenant[NC_ID_MAX]);
 
 /*
- * The JSON texts that list fields are stored as, shared by backends.
+ * The JSON texts that list fields are stored as, shared by backends: the
+ * REST API's encoding of the lists (codec.h), in store_json.c.
  * *_to_json: *out is a compact JSON array, heap, owned by the caller (free());
  * NC_ERR_INVAL for a string that is not UTF-8 or a dport outside 0-65535.
  * *_from_json: replace the destination's contents (on success only);
- * NC_ERR_STORE, logged, when the stored text is not what *_to_json writes.
+ * NC_ERR_STORE, logged, when the stored text is not what *_to_json writes
+ * (an ACL rule without dport, as the API accepts it, reads as dport 0).
  */
 int nc_store_strlist_to_json(const struct nc_strlist *l, char **out);
 int nc_store_strlist_from_json(const char *text, struct nc_strlist *out);

@@ -1269,6 +1269,83 @@ static void test_create_failure_leaves_out(void **state)
 	json_decref(j);
 }
 
+/*
+ * The list codecs on their own (the store keeps its lists in this text):
+ * members in a fixed order with dport always written, a rule without dport
+ * read as 0, errors named under the caller's path, and the destination
+ * replaced only on success.
+ */
+static void test_list_codecs(void **state)
+{
+	struct nc_acl_rule acl[] = {{"drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22},
+				    {"accept", "any", "10.0.0.0/8", "192.168.10.0/24", 0}};
+	struct nc_route routes[] = {{"10.99.0.0/16", "192.168.10.1"}};
+	struct nc_acl_rule *v = NULL;
+	struct nc_route *r = NULL;
+	struct nc_errinfo ei = {0};
+	size_t n = 0, nr = 0;
+	json_t *j;
+	char *text;
+
+	(void)state;
+	j = nc_acl_to_json(acl, COUNT(acl));
+	text = json_dumps(j, JSON_COMPACT);
+	assert_string_equal(text, "[{\"action\":\"drop\",\"proto\":\"tcp\",\"src\":\"0.0.0.0/0\","
+				  "\"dst\":\"192.168.10.5/32\",\"dport\":22},"
+				  "{\"action\":\"accept\",\"proto\":\"any\",\"src\":\"10.0.0.0/8\","
+				  "\"dst\":\"192.168.10.0/24\",\"dport\":0}]");
+	assert_int_equal(nc_acl_from_json(j, "acl", &v, &n, &ei), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[1].dst, "192.168.10.0/24");
+	assert_int_equal(v[0].dport, 22);
+	free(text);
+	json_decref(j);
+
+	j = nc_routes_to_json(routes, COUNT(routes));
+	text = json_dumps(j, JSON_COMPACT);
+	assert_string_equal(text, "[{\"dst\":\"10.99.0.0/16\",\"via\":\"192.168.10.1\"}]");
+	assert_int_equal(nc_routes_from_json(j, "routes", &r, &nr, &ei), 0);
+	assert_int_equal(nr, 1);
+	assert_string_equal(r[0].via, "192.168.10.1");
+	free(text);
+	json_decref(j);
+
+	/* dport may be left out */
+	j = parse("[{\"action\":\"drop\",\"proto\":\"any\",\"src\":\"::/0\",\"dst\":\"::/0\"}]");
+	assert_int_equal(nc_acl_from_json(j, "acl", &v, &n, &ei), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].dport, 0);
+	json_decref(j);
+
+	/* failures name the field under path and leave the lists as they were */
+	j = parse("[{\"action\":\"drop\",\"proto\":\"any\",\"src\":\"::/0\",\"dst\":\"::/0\","
+		  "\"dport\":70000}]");
+	assert_int_equal(nc_acl_from_json(j, "rules", &v, &n, &ei), NC_ERR_INVAL);
+	assert_string_equal(ei.field, "rules[0].dport");
+	json_decref(j);
+	j = parse("{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\"}");
+	assert_int_equal(nc_routes_from_json(j, "routes", &r, &nr, &ei), NC_ERR_INVAL);
+	assert_string_equal(ei.field, "routes");
+	assert_string_equal(ei.msg, "routes must be an array of objects, not an object");
+	json_decref(j);
+	j = parse("[{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\",\"metric\":1}]");
+	assert_int_equal(nc_routes_from_json(j, "routes", &r, &nr, &ei), NC_ERR_INVAL);
+	assert_string_equal(ei.field, "routes[0].metric");
+	json_decref(j);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].src, "::/0");
+	assert_int_equal(nr, 1);
+	assert_string_equal(r[0].dst, "10.99.0.0/16");
+
+	/* an empty list empties */
+	j = parse("[]");
+	assert_int_equal(nc_acl_from_json(j, "acl", &v, &n, &ei), 0);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	json_decref(j);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1296,6 +1373,7 @@ int main(void)
 		cmocka_unit_test(test_patch_connector),
 		cmocka_unit_test(test_patch_tenant_peering),
 		cmocka_unit_test(test_create_failure_leaves_out),
+		cmocka_unit_test(test_list_codecs),
 	};
 
 	return cmocka_run_group_tests_name("codec", tests, NULL, NULL);

@@ -1363,6 +1363,89 @@ static void test_lists_round_trip(void **state)
 	nc_edge_clear(&e);
 }
 
+/* The list columns hold the text the store has always written, and read back that, a rule
+ * without dport (as the API takes it) as dport 0; a list that does not decode is a store error
+ * and leaves nothing behind. */
+static void test_lists_stored_text(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_acl_rule acl[] = {
+		{ "drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22 },
+		{ "accept", "any", "10.0.0.0/8", "192.168.10.0/24", 0 },
+	};
+	struct nc_route routes[] = { { "10.99.0.0/16", "192.168.10.1" } };
+	struct nc_connector c = { .serial = "CN-T", .tenant = "acme", .name = "t", .acl = acl,
+				  .n_acl = 2, .routes = routes, .n_routes = 1 };
+	struct nc_connector got = { 0 };
+	struct nc_edge e = { .serial = "EDGE-T", .tenant = "acme", .name = "e" };
+	static const char *const damaged[] = {
+		"UPDATE connectors SET acl = 'not json' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET acl = '{}' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET acl = '[{\"action\":\"drop\"}]' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET acl = '[{\"action\":\"drop\",\"proto\":\"any\","
+		"\"src\":\"::/0\",\"dst\":\"::/0\",\"dport\":65536}]' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET routes = '[{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\","
+		"\"metric\":1}]' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET routes = '' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET lan_subnets = '[1]' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET lan_subnets = '[\"a\",\"a\"' WHERE serial = 'CN-T'",
+	};
+
+	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
+	assert_int_equal(nc_store_connector_insert(fx->st, &c), 0);
+	assert_int_equal(raw_int(fx->path, "SELECT lan_subnets = '[\"192.168.10.0/24\"]'"
+				 " FROM connectors WHERE serial = 'CN-T'"), 1);
+	assert_int_equal(raw_int(fx->path, "SELECT acl = '[{\"action\":\"drop\",\"proto\":\"tcp\","
+				 "\"src\":\"0.0.0.0/0\",\"dst\":\"192.168.10.5/32\",\"dport\":22},"
+				 "{\"action\":\"accept\",\"proto\":\"any\",\"src\":\"10.0.0.0/8\","
+				 "\"dst\":\"192.168.10.0/24\",\"dport\":0}]'"
+				 " FROM connectors WHERE serial = 'CN-T'"), 1);
+	assert_int_equal(raw_int(fx->path, "SELECT routes = '[{\"dst\":\"10.99.0.0/16\","
+				 "\"via\":\"192.168.10.1\"}]'"
+				 " FROM connectors WHERE serial = 'CN-T'"), 1);
+
+	/* what existing databases hold (dport always written), here spaced out, reads back */
+	raw_exec(fx->path, "UPDATE connectors SET acl = '[ {\"action\": \"drop\","
+			   " \"proto\": \"udp\", \"src\": \"::/0\", \"dst\": \"fd00::/64\","
+			   " \"dport\": 0} ]', lan_subnets = '[ ]' WHERE serial = 'CN-T'");
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-T", &got), 0);
+	assert_int_equal(got.lan_subnets.n, 0);
+	assert_int_equal(got.n_acl, 1);
+	assert_string_equal(got.acl[0].dst, "fd00::/64");
+	assert_int_equal(got.acl[0].dport, 0);
+	nc_connector_clear(&got);
+
+	/* the API's form without dport reads as 0 and is written back with it */
+	raw_exec(fx->path, "UPDATE connectors SET acl = '[{\"action\":\"drop\","
+			   "\"proto\":\"any\",\"src\":\"::/0\",\"dst\":\"::/0\"}]'"
+			   " WHERE serial = 'CN-T'");
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-T", &got), 0);
+	assert_int_equal(got.n_acl, 1);
+	assert_int_equal(got.acl[0].dport, 0);
+	assert_int_equal(nc_store_connector_update(fx->st, &got), 0);
+	assert_int_equal(raw_int(fx->path, "SELECT acl = '[{\"action\":\"drop\",\"proto\":\"any\","
+				 "\"src\":\"::/0\",\"dst\":\"::/0\",\"dport\":0}]'"
+				 " FROM connectors WHERE serial = 'CN-T'"), 1);
+	nc_connector_clear(&got);
+
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		assert_int_equal(nc_store_connector_update(fx->st, &c), 0);
+		raw_exec(fx->path, damaged[i]);
+		if (nc_store_connector_get(fx->st, "acme", "CN-T", &got) != NC_ERR_STORE)
+			fail_msg("`%s' was read", damaged[i]);
+		assert_null(got.acl);
+		assert_null(got.routes);
+		assert_int_equal(got.lan_subnets.n, 0);
+	}
+
+	nc_strlist_add(&e.lan_subnets, "10.10.0.0/16");
+	assert_int_equal(nc_store_edge_insert(fx->st, &e), 0);
+	assert_int_equal(raw_int(fx->path, "SELECT lan_subnets = '[\"10.10.0.0/16\"]'"
+				 " FROM edges WHERE serial = 'EDGE-T'"), 1);
+	nc_strlist_clear(&c.lan_subnets);
+	nc_edge_clear(&e);
+}
+
 /* Address pools hand out the lowest free index, keep it per owner, reuse a
  * released one, say when full, and keep tenants apart. */
 static void test_addr_pools(void **state)
@@ -1440,6 +1523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_round_trip, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_ten_thousand, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_lists_round_trip, setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_lists_stored_text, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_addr_pools, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup_store, teardown),
 	};
