@@ -89,3 +89,80 @@ out:
 	OPENSSL_cleanse(chunk, sizeof(chunk));
 	return ret;
 }
+
+/* X25519 keys for WireGuard: 32 bytes, base64 with padding (44 characters). */
+#define X25519_LEN     32
+#define X25519_B64_LEN 44
+
+/* The public key of the 32 bytes at priv (clamped by OpenSSL) into pub_b64. */
+static int x25519_public_raw(const unsigned char priv[X25519_LEN], char pub_b64[45])
+{
+	unsigned char pub[X25519_LEN];
+	size_t publen = sizeof(pub);
+	EVP_PKEY *pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, X25519_LEN);
+	int ret = NC_ERR_INTERNAL;
+
+	pub_b64[0] = '\0';
+	if (!pk || EVP_PKEY_get_raw_public_key(pk, pub, &publen) != 1 || publen != X25519_LEN)
+		goto out;
+	if (EVP_EncodeBlock((unsigned char *)pub_b64, pub, X25519_LEN) != X25519_B64_LEN)
+		goto out;
+	ret = 0;
+out:
+	if (ret < 0)
+		pub_b64[0] = '\0';
+	EVP_PKEY_free(pk);
+	return ret;
+}
+
+int nc_crypto_x25519_keypair(char priv_b64[45], char pub_b64[45])
+{
+	unsigned char priv[X25519_LEN];
+	int ret;
+
+	priv_b64[0] = '\0';
+	pub_b64[0] = '\0';
+	ret = nc_crypto_random(priv, sizeof(priv));
+	if (ret < 0)
+		goto out;
+	/* What `wg genkey' prints is already clamped (RFC 7748, section 5). */
+	priv[0] &= 248;
+	priv[31] &= 127;
+	priv[31] |= 64;
+	ret = x25519_public_raw(priv, pub_b64);
+	if (ret == 0 &&
+	    EVP_EncodeBlock((unsigned char *)priv_b64, priv, X25519_LEN) != X25519_B64_LEN)
+		ret = NC_ERR_INTERNAL;
+out:
+	if (ret < 0) {
+		OPENSSL_cleanse(priv_b64, 45);
+		priv_b64[0] = '\0';
+		pub_b64[0] = '\0';
+	}
+	OPENSSL_cleanse(priv, sizeof(priv));
+	return ret;
+}
+
+int nc_crypto_x25519_public(const char *priv_b64, char pub_b64[45])
+{
+	unsigned char raw[X25519_LEN + 3];
+	char again[X25519_B64_LEN + 1];
+	int ret = NC_ERR_INVAL;
+
+	pub_b64[0] = '\0';
+	if (!priv_b64 || strnlen(priv_b64, X25519_B64_LEN + 1) != X25519_B64_LEN ||
+	    priv_b64[X25519_B64_LEN - 1] != '=' || priv_b64[X25519_B64_LEN - 2] == '=')
+		goto out;
+	/* 44 characters decode to 33 bytes, the last one from the padding. */
+	if (EVP_DecodeBlock(raw, (const unsigned char *)priv_b64, X25519_B64_LEN) != X25519_LEN + 1)
+		goto out;
+	/* Only the canonical spelling: the unused low bits of the last digit are zero. */
+	EVP_EncodeBlock((unsigned char *)again, raw, X25519_LEN);
+	if (strcmp(again, priv_b64) != 0)
+		goto out;
+	ret = x25519_public_raw(raw, pub_b64);
+out:
+	OPENSSL_cleanse(raw, sizeof(raw));
+	OPENSSL_cleanse(again, sizeof(again));
+	return ret;
+}

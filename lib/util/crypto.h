@@ -36,4 +36,21 @@ void nc_hex_encode(const void *data, size_t len, char *out);
  */
 int nc_crypto_random_hex(size_t nbytes, char *out, size_t outsize);
 
+/*
+ * A new WireGuard key pair: X25519 from OpenSSL's CSPRNG, the private key
+ * clamped as `wg genkey' does; both in base64 as `wg genkey' and `wg pubkey'
+ * print them (44 characters and a NUL). 0, or NC_ERR_INTERNAL when OpenSSL
+ * fails; both are "" on error. The private key is a secret: wipe it after use
+ * (explicit_bzero) and never log it.
+ */
+int nc_crypto_x25519_keypair(char priv_b64[45], char pub_b64[45]);
+
+/*
+ * The public key of the base64 private key priv_b64, as `wg pubkey' computes
+ * it (the scalar is clamped first, so an unclamped key gives wg's answer
+ * too). 0; NC_ERR_INVAL when priv_b64 is not base64 of 32 bytes;
+ * NC_ERR_INTERNAL when OpenSSL fails. pub_b64 is "" on error.
+ */
+int nc_crypto_x25519_public(const char *priv_b64, char pub_b64[45]);
+
 #endif

@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device side of PROTOCOL.md, shared by the real agent and every
+ * simulated device of the fleet: registration, config requests with
+ * backoff until a batch arrives, applying a batch command by command,
+ * the confirmation hashed over what was applied, heartbeats and tunnel
+ * status. What differs between them is the applier and the fault injection.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../mqtt/mqtt.h"
+#include "../proto/proto.h"
+#include "../util/err.h"
+#include "../util/jcs.h"
+#include "../util/log.h"
+#include "../util/timefmt.h"
+#include "../util/utf8.h"
+
+#define PUBLISH_TIMEOUT_MS 10000
+#define BACKOFF_MIN_MS	   1000
+#define BACKOFF_MAX_MS	   60000
+#define RESTART_MAX_MS	   3000 /* a simulated restart comes within this of an apply */
+
+/* Per-device events: info for a real agent, debug in a fleet of thousands. */
+#define dev_log(d, ...) nc_log((d)->loop->cfg.quiet ? NC_LOG_DEBUG : NC_LOG_INFO, __VA_ARGS__)
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+double nc_agent_rand01(uint64_t *state)
+{
+	return (double)(splitmix(state) >> 11) * 0x1.0p-53;
+}
+
+uint64_t nc_agent_hash(uint64_t seed, const char *const *strs)
+{
+	uint64_t h = 14695981039346656037ULL ^ seed;
+
+	for (size_t i = 0; strs[i]; i++) {
+		for (const unsigned char *p = (const unsigned char *)strs[i]; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return splitmix(&h);
+}
+
+void nc_agent_dev_init(struct agent_dev *d, struct agent_loop *l, size_t index, const char *serial)
+{
+	pthread_mutex_init(&d->lock, NULL);
+	d->loop = l;
+	d->index = index;
+	snprintf(d->serial, sizeof(d->serial), "%s", serial);
+	d->owned = json_object();
+	d->started = nc_time_mono_ms();
+	d->rng = nc_agent_hash(l->cfg.seed, (const char *const[]){serial, "rng", NULL});
+}
+
+void nc_agent_dev_free(struct agent_dev *d)
+{
+	json_decref(d->owned);
+	json_decref(d->applied);
+	json_decref(d->prev_owned);
+	if (d->priv) {
+		explicit_bzero(d->priv, strlen(d->priv));
+		free(d->priv);
+	}
+	pthread_mutex_destroy(&d->lock);
+}
+
+/* Publishes payload (len bytes, freed here) as kind of d. */
+static int publish(struct agent_dev *d, enum nc_msg kind, char *payload, size_t len)
+{
+	char topic[NC_PROTO_TOPIC_MAX];
+	int ret = nc_proto_topic_format(kind, d->serial, NULL, topic, sizeof(topic));
+
+	if (ret == 0)
+		ret = nc_mqtt_publish(d->conn->mqtt, topic, payload, len, nc_proto_msg_qos(kind),
+				      PUBLISH_TIMEOUT_MS);
+	if (ret < 0)
+		nc_log(ret == NC_ERR_UNREACHABLE ? NC_LOG_DEBUG : NC_LOG_WARN,
+		       "%s: cannot publish its %s: %s", d->serial, nc_proto_msg_name(kind),
+		       nc_strerror(ret));
+	free(payload);
+	return ret;
+}
+
+static void send_register(struct agent_dev *d)
+{
+	const struct agent_cfg *cfg = &d->loop->cfg;
+	struct nc_registration r = {.kind = NC_DEVICE_CONNECTOR};
+	struct nc_errinfo ei = {0};
+	char *text = NULL;
+	size_t len = 0;
+
+	snprintf(r.serial, sizeof(r.serial), "%s", d->serial);
+	snprintf(r.public_key, sizeof(r.public_key), "%s", d->pub);
+	snprintf(r.hostname, sizeof(r.hostname), "%s",
+		 cfg->hostname && *cfg->hostname ? cfg->hostname : d->serial);
+	snprintf(r.agent, sizeof(r.agent), "%s", NC_AGENT_NAME);
+	snprintf(r.enrollment_key, sizeof(r.enrollment_key), "%s",
+		 cfg->enrollment_key ? cfg->enrollment_key : "");
+	if (nc_proto_registration_encode(&r, &text, &len, &ei) == 0)
+		publish(d, NC_MSG_REGISTER, text, len);
+	else
+		nc_warn("%s: cannot encode its registration: %s", d->serial, ei.msg);
+	explicit_bzero(r.enrollment_key, sizeof(r.enrollment_key));
+}
+
+static void send_request(struct agent_dev *d, const char *reason)
+{
+	struct nc_config_request r = {.seq = d->seq};
+	struct nc_errinfo ei = {0};
+	char *text = NULL;
+	size_t len = 0;
+
+	snprintf(r.serial, sizeof(r.serial), "%s", d->serial);
+	snprintf(r.config_hash, sizeof(r.config_hash), "%s", d->hash);
+	snprintf(r.reason, sizeof(r.reason), "%s", reason);
+	if (nc_proto_config_request_encode(&r, &text, &len, &ei) < 0) {
+		nc_warn("%s: cannot encode its config request: %s", d->serial, ei.msg);
+		return;
+	}
+	dev_log(d, "%s: config request (seq %lld)", d->serial, (long long)d->seq);
+	atomic_fetch_add(&d->loop->stats.requests, 1);
+	publish(d, NC_MSG_CONFIG_REQUEST, text, len);
+}
+
+static void send_heartbeat(struct agent_dev *d, int64_t now)
+{
+	struct nc_heartbeat h = {.ts = time(NULL), .seq = d->seq};
+	struct nc_errinfo ei = {0};
+	char *text = NULL;
+	size_t len = 0;
+
+	snprintf(h.serial, sizeof(h.serial), "%s", d->serial);
+	snprintf(h.config_hash, sizeof(h.config_hash), "%s", d->hash);
+	snprintf(h.public_key, sizeof(h.public_key), "%s", d->pub);
+	snprintf(h.agent, sizeof(h.agent), "%s", NC_AGENT_NAME);
+	h.uptime_s = (now - d->started) / 1000;
+	if (nc_proto_heartbeat_encode(&h, &text, &len, &ei) == 0)
+		publish(d, NC_MSG_HEARTBEAT, text, len);
+	else
+		nc_warn("%s: cannot encode its heartbeat: %s", d->serial, ei.msg);
+}
+
+static void send_tunnels(struct agent_dev *d)
+{
+	const struct agent_cfg *cfg = &d->loop->cfg;
+	struct nc_tunnel_status t = {.ts = time(NULL)};
+	struct nc_agent_env env = {
+		.serial = d->serial, .lan_if = cfg->lan_if, .wan_if = cfg->wan_if};
+	struct nc_errinfo ei = {0};
+	char *text = NULL;
+	size_t len = 0;
+
+	if (cfg->applier->tunnels(&env, d->owned, &t) < 0 || t.n_tunnels == 0)
+		goto out;
+	snprintf(t.serial, sizeof(t.serial), "%s", d->serial);
+	if (nc_proto_tunnel_status_encode(&t, &text, &len, &ei) == 0)
+		publish(d, NC_MSG_TUNNEL_STATUS, text, len);
+	else
+		nc_warn("%s: cannot encode its tunnel status: %s", d->serial, ei.msg);
+out:
+	nc_tunnel_status_clear(&t);
+}
+
+/*
+ * Decoding. The proto decoder checks the envelope, then every command;
+ * when only a command is at fault (an unknown topic, say), the envelope
+ * is taken and the commands are judged one by one, so one bad command
+ * fails alone in the confirmation instead of sinking the batch.
+ */
+static int decode(struct agent_dev *d, const void *payload, size_t len, struct nc_batch *b,
+		  bool *lenient, struct nc_errinfo *ei)
+{
+	struct nc_errinfo sub = {0};
+	json_t *root = NULL, *copy = NULL, *commands;
+	char *text = NULL, *canon = NULL;
+	int ret = nc_proto_batch_decode(payload, len, d->serial, "", b, ei);
+
+	*lenient = false;
+	if (ret == 0 || strncmp(ei->field, "commands[", 9) != 0)
+		return ret;
+	root = json_loadb(payload, len, JSON_REJECT_DUPLICATES, NULL);
+	commands = json_object_get(root, "commands");
+	copy = json_copy(root);
+	if (!copy || json_object_set_new(copy, "commands", json_array()) < 0)
+		goto out;
+	text = json_dumps(copy, JSON_COMPACT);
+	if (!text || nc_proto_batch_decode(text, strlen(text), d->serial, "", b, &sub) < 0)
+		goto out;
+	/* Whatever is confirmed must hash: commands beyond JCS are refused whole. */
+	if (nc_jcs_encode(commands, &canon, NULL, &sub) < 0) {
+		nc_batch_clear(b);
+		goto out;
+	}
+	json_decref(b->commands);
+	b->commands = json_incref(commands);
+	*lenient = true;
+	ret = 0;
+out:
+	free(canon);
+	free(text);
+	json_decref(copy);
+	json_decref(root);
+	return ret;
+}
+
+/* Command i of a leniently decoded batch: its topic and body, or why it is malformed. */
+static int command_shape(const json_t *c, size_t i, const char **topic, const json_t **body,
+			 char *err, size_t n)
+{
+	const json_t *idx = json_object_get(c, "index"), *t = json_object_get(c, "topic");
+	char q[NC_QUOTE_BUF];
+
+	*topic = json_is_string(t) ? json_string_value(t) : "";
+	*body = json_object_get(c, "body");
+	if (!json_is_object(c) || !json_is_integer(idx) || json_integer_value(idx) != (json_int_t)i)
+		snprintf(err, n, "commands[%zu]: not an object whose index is its position", i);
+	else if (!nc_proto_command_topic_known(*topic))
+		snprintf(err, n, "unknown command topic `%s'", nc_quote(q, *topic, SIZE_MAX));
+	else if (!json_is_object(*body))
+		snprintf(err, n, "commands[%zu].body must be an object", i);
+	else
+		return 0;
+	return NC_ERR_INVAL;
+}
+
+/* Bytes a confirmation may carry: well-formed UTF-8, no control characters. */
+static void clean_text(char *s)
+{
+	size_t len = strlen(s);
+	uint32_t cp;
+
+	for (size_t i = 0; i < len;) {
+		size_t k = nc_utf8_next((const unsigned char *)s + i, len - i, &cp);
+
+		if (k == 0 || nc_utf8_is_control(cp)) {
+			s[i] = '?';
+			k = 1;
+		}
+		i += k;
+	}
+}
+
+struct outcome {
+	json_t *applied;  /* the commands applied, as received */
+	json_t *failures; /* [{"index","topic","error"}] */
+	json_t *owned;	  /* kind -> body after this batch */
+};
+
+static void failed(struct agent_dev *d, struct outcome *o, size_t i, const char *topic, char *err)
+{
+	clean_text(err);
+	nc_log(d->loop->cfg.quiet ? NC_LOG_DEBUG : NC_LOG_WARN, "%s: command %zu (%s) failed: %s",
+	       d->serial, i, topic, err);
+	json_array_append_new(o->failures, json_pack("{s:I, s:s, s:s}", "index", (json_int_t)i,
+						     "topic", topic, "error", err));
+	atomic_fetch_add(&d->loop->stats.failed_cmds, 1);
+}
+
+/* Removes what d owns of the kinds the batch no longer has (failures are logged only). */
+static void drop_absent(struct agent_dev *d, const struct nc_agent_env *env, const json_t *cmds,
+			struct outcome *o)
+{
+	char err[NC_AGENT_ERR_MAX];
+	const json_t *c;
+	size_t i;
+
+	for (size_t k = 0; nc_agent_kinds[k]; k++) {
+		const char *kind = nc_agent_kinds[k];
+		const json_t *old = json_object_get(o->owned, kind);
+		bool present = false;
+
+		json_array_foreach(cmds, i, c) {
+			const char *t = json_string_value(json_object_get(c, "topic"));
+			const char *ck = nc_agent_topic_kind(t);
+
+			present = present || (ck && strcmp(ck, kind) == 0);
+		}
+		if (!old || present)
+			continue;
+		err[0] = '\0';
+		if (d->loop->cfg.applier->apply(env, nc_agent_kind_topic(kind), NULL, old, err,
+						sizeof(err)) == 0)
+			json_object_del(o->owned, kind);
+		else
+			nc_warn("%s: cannot remove its %s configuration: %s", d->serial, kind, err);
+	}
+}
+
+static void apply_all(struct agent_dev *d, const struct nc_batch *b, bool lenient,
+		      struct outcome *o)
+{
+	const struct agent_cfg *cfg = &d->loop->cfg;
+	struct nc_agent_env env = {
+		.serial = d->serial,
+		.state_dir = cfg->state_dir,
+		.private_key = d->priv,
+		.lan_if = cfg->lan_if,
+		.wan_if = cfg->wan_if,
+		.wg_userspace = cfg->wg_userspace,
+		.out = cfg->out,
+		.fail_rate = cfg->fail_rate,
+		.seed = cfg->seed,
+		.batch_hash = b->config_hash,
+		.count = json_array_size(b->commands),
+	};
+	char err[NC_AGENT_ERR_MAX], seen[NC_PROTO_COMMAND_TOPICS][32];
+	const json_t *c, *body;
+	const char *topic;
+	size_t i, nseen = 0;
+
+	o->applied = json_array();
+	o->failures = json_array();
+	o->owned = json_copy(d->owned);
+	drop_absent(d, &env, b->commands, o);
+	json_array_foreach(b->commands, i, c) {
+		struct nc_errinfo ei = {0};
+		const char *kind;
+		bool dup = false;
+
+		err[0] = '\0';
+		topic = json_string_value(json_object_get(c, "topic"));
+		body = json_object_get(c, "body");
+		if (lenient && command_shape(c, i, &topic, &body, err, sizeof(err)) < 0) {
+			failed(d, o, i, topic, err);
+			continue;
+		}
+		for (size_t k = 0; k < nseen; k++)
+			dup = dup || strcmp(seen[k], topic) == 0;
+		if (dup) {
+			snprintf(err, sizeof(err), "topic `%s' appears more than once", topic);
+			failed(d, o, i, topic, err);
+			continue;
+		}
+		if (nseen < NC_PROTO_COMMAND_TOPICS)
+			snprintf(seen[nseen++], sizeof(seen[0]), "%s", topic);
+		kind = nc_agent_topic_kind(topic);
+		env.index = i;
+		if (nc_agent_validate(&env, topic, body, &ei) < 0) {
+			snprintf(err, sizeof(err), "%s", ei.msg);
+			failed(d, o, i, topic, err);
+			continue;
+		}
+		if (cfg->applier->apply(&env, topic, body, json_object_get(o->owned, kind), err,
+					sizeof(err)) < 0) {
+			failed(d, o, i, topic, err[0] ? err : "failed");
+			continue;
+		}
+		json_array_append(o->applied, (json_t *)c);
+		json_object_set(o->owned, kind, (json_t *)body);
+	}
+}
+
+static void confirm(struct agent_dev *d, const struct nc_batch *b, struct outcome *o)
+{
+	struct nc_confirm c = {.seq = b->seq, .vpp_mode = NC_VPP_NONE};
+	struct nc_errinfo ei = {0};
+	const struct agent_cfg *cfg = &d->loop->cfg;
+	char *text = NULL;
+	size_t len = 0;
+
+	snprintf(c.serial, sizeof(c.serial), "%s", d->serial);
+	snprintf(c.tenant, sizeof(c.tenant), "%s", b->tenant);
+	snprintf(c.config_hash, sizeof(c.config_hash), "%s", d->hash);
+	snprintf(c.agent, sizeof(c.agent), "%s", NC_AGENT_NAME);
+	c.failed = (int64_t)json_array_size(o->failures);
+	c.applied = (int64_t)json_array_size(o->applied);
+	c.status = c.failed ? NC_CONFIRM_FAILURE : NC_CONFIRM_SUCCESS;
+	c.failures = o->failures; /* borrowed: not cleared here */
+	if (cfg->drop_confirm_rate > 0 && nc_agent_rand01(&d->rng) < cfg->drop_confirm_rate) {
+		nc_debug("%s: confirmation of batch %lld dropped (--drop-confirm-rate)", d->serial,
+			 (long long)b->seq);
+		atomic_fetch_add(&d->loop->stats.dropped, 1);
+		return;
+	}
+	if (nc_proto_confirm_encode(&c, &text, &len, &ei) < 0) {
+		nc_warn("%s: cannot encode its confirmation: %s", d->serial, ei.msg);
+		return;
+	}
+	if (publish(d, NC_MSG_CONFIRM, text, len) == 0)
+		atomic_fetch_add(&d->loop->stats.confirms, 1);
+}
+
+void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payload, size_t len)
+{
+	const struct agent_cfg *cfg = &d->loop->cfg;
+	char tserial[NC_SERIAL_MAX], ttenant[NC_ID_MAX], hash[NC_HASH_HEX_MAX];
+	struct outcome o = {0};
+	struct nc_errinfo ei = {0};
+	struct nc_batch b = {0};
+	enum nc_msg kind;
+	bool lenient;
+
+	if (nc_proto_topic_parse(topic, &kind, tserial, ttenant, &ei) < 0 || kind != NC_MSG_BATCH ||
+	    strcmp(tserial, d->serial) != 0) {
+		nc_warn("%s: ignored a message on an unexpected topic", d->serial);
+		goto ignored;
+	}
+	if (ttenant[0]) {
+		nc_warn("%s: ignored a batch for tenant %s: per-tenant (MTGE) batches are not "
+			"applied by this agent",
+			d->serial, ttenant);
+		goto ignored;
+	}
+	if (decode(d, payload, len, &b, &lenient, &ei) < 0) {
+		nc_warn("%s: ignored a malformed batch (%zu bytes): %s", d->serial, len, ei.msg);
+		goto ignored;
+	}
+	if (b.seq < d->seq) {
+		dev_log(d, "%s: ignored batch %lld: older than the applied %lld", d->serial,
+			(long long)b.seq, (long long)d->seq);
+		goto ignored;
+	}
+	d->waiting = false;
+	apply_all(d, &b, lenient, &o);
+	if (nc_proto_commands_hash(o.applied, hash, &ei) < 0) {
+		nc_err("%s: cannot hash the applied commands: %s", d->serial, ei.msg);
+		hash[0] = '\0';
+	}
+	/* The state before, kept only for --restart-stale; the applied commands only
+	 * for config.json: a fleet of thousands keeps one configuration per device. */
+	json_decref(d->prev_owned);
+	d->prev_owned = cfg->restart_stale > 0 ? d->owned : NULL;
+	if (!d->prev_owned)
+		json_decref(d->owned);
+	d->prev_seq = d->seq;
+	snprintf(d->prev_hash, sizeof(d->prev_hash), "%s", d->hash);
+	d->owned = o.owned;
+	o.owned = NULL;
+	json_decref(d->applied);
+	d->applied = cfg->state_dir ? json_incref(o.applied) : NULL;
+	d->seq = b.seq;
+	snprintf(d->hash, sizeof(d->hash), "%s", hash);
+	if (cfg->state_dir && nc_agent_state_save(cfg->state_dir, d, &ei) < 0)
+		nc_err("%s: %s: after a restart it will report the seq before this batch",
+		       d->serial, ei.msg);
+	dev_log(d, "%s: batch %lld: %zu of %zu commands applied", d->serial, (long long)b.seq,
+		json_array_size(o.applied), json_array_size(b.commands));
+	atomic_fetch_add(&d->loop->stats.batches, 1);
+	confirm(d, &b, &o);
+	if (cfg->restart_stale > 0 && nc_agent_rand01(&d->rng) < cfg->restart_stale) {
+		d->restart_at = nc_time_mono_ms() + 1 +
+				(int64_t)(nc_agent_rand01(&d->rng) * RESTART_MAX_MS);
+		nc_agent_loop_wake(d->loop, d, d->restart_at);
+	}
+	goto out;
+ignored:
+	atomic_fetch_add(&d->loop->stats.ignored, 1);
+out:
+	json_decref(o.applied);
+	json_decref(o.failures);
+	json_decref(o.owned);
+	nc_batch_clear(&b);
+}
+
+/* --restart-stale: back to the state before the last batch, asking for config again. */
+static void restart(struct agent_dev *d, int64_t now)
+{
+	d->restart_at = 0;
+	if (d->prev_owned) {
+		json_decref(d->owned);
+		d->owned = d->prev_owned;
+		d->prev_owned = NULL;
+	}
+	d->seq = d->prev_seq;
+	snprintf(d->hash, sizeof(d->hash), "%s", d->prev_hash);
+	d->started = now;
+	d->waiting = true;
+	d->requests = 0;
+	d->next_request = now;
+	atomic_fetch_add(&d->loop->stats.restarts, 1);
+	nc_debug("%s: restarts with its previous seq %lld", d->serial, (long long)d->seq);
+}
+
+static int64_t backoff(struct agent_dev *d)
+{
+	unsigned shift = d->requests > 7 ? 6 : d->requests - 1;
+	int64_t base = (int64_t)BACKOFF_MIN_MS << shift;
+
+	if (base > BACKOFF_MAX_MS)
+		base = BACKOFF_MAX_MS;
+	/* +-20 % jitter. */
+	return (int64_t)((double)base * (0.8 + 0.4 * nc_agent_rand01(&d->rng)));
+}
+
+static int64_t earliest(int64_t a, int64_t b)
+{
+	if (!a)
+		return b;
+	return !b || a < b ? a : b;
+}
+
+int64_t nc_agent_dev_tick(struct agent_dev *d, int64_t now)
+{
+	const struct agent_cfg *cfg = &d->loop->cfg;
+	struct agent_conn *c = d->conn;
+	unsigned gen;
+
+	if (d->offline || !atomic_load(&c->up))
+		return 0;
+	gen = atomic_load(&c->gen);
+	if (gen != d->conn_gen) {
+		/* A new connection (clean session): announce, then ask for config. */
+		d->conn_gen = gen;
+		send_register(d);
+		d->waiting = true;
+		d->requests = 0;
+		d->next_request = now;
+		/* Spread over the intervals: a fleet's devices do not beat in step. */
+		d->next_heartbeat = now + (int64_t)(d->phase * (double)cfg->heartbeat_ms);
+		d->next_tunnel = now + (int64_t)(d->phase * (double)cfg->tunnel_ms);
+	}
+	if (d->restart_at && now >= d->restart_at)
+		restart(d, now);
+	if (d->waiting && now >= d->next_request) {
+		send_request(d, "startup");
+		d->requests++;
+		d->next_request = now + backoff(d);
+	}
+	if (now >= d->next_heartbeat) {
+		send_heartbeat(d, now);
+		d->next_heartbeat += cfg->heartbeat_ms;
+		if (d->next_heartbeat <= now)
+			d->next_heartbeat = now + cfg->heartbeat_ms;
+	}
+	if (now >= d->next_tunnel) {
+		send_tunnels(d);
+		d->next_tunnel += cfg->tunnel_ms;
+		if (d->next_tunnel <= now)
+			d->next_tunnel = now + cfg->tunnel_ms;
+	}
+	return earliest(earliest(d->waiting ? d->next_request : 0, d->restart_at),
+			earliest(d->next_heartbeat, d->next_tunnel));
+}

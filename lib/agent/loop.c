@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The loop of an agent process: MQTT connections shared by its devices,
+ * a queue of received batches drained by workers, and one timer thread
+ * that runs every device's timers from a min-heap of due times.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mqtt/mqtt.h"
+#include "../proto/proto.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "../util/timefmt.h"
+#include "../util/utf8.h"
+#include "../util/xmalloc.h"
+
+/* Batches waiting for a worker; beyond this they are dropped (the core re-sends). */
+#define QUEUE_MAX 100000
+
+void nc_agent_loop_init(struct agent_loop *l)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&l->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->work_cv, &ca);
+	pthread_cond_init(&l->timer_cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+/*
+ * The heap. Under l->lock. A device has at most one live entry (due ==
+ * dev->heap_due); entries left behind by an earlier wake are skipped.
+ */
+
+static void heap_swap(struct agent_heap_ent *a, struct agent_heap_ent *b)
+{
+	struct agent_heap_ent t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void heap_push(struct agent_loop *l, int64_t due, struct agent_dev *d)
+{
+	size_t i;
+
+	if (l->hn == l->hcap) {
+		l->hcap = l->hcap ? 2 * l->hcap : 64;
+		l->heap = nc_xrealloc(l->heap, l->hcap * sizeof(*l->heap));
+	}
+	i = l->hn++;
+	l->heap[i] = (struct agent_heap_ent){.due = due, .dev = d};
+	while (i > 0 && l->heap[(i - 1) / 2].due > l->heap[i].due) {
+		heap_swap(&l->heap[(i - 1) / 2], &l->heap[i]);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct agent_heap_ent heap_pop(struct agent_loop *l)
+{
+	struct agent_heap_ent top = l->heap[0];
+	size_t i = 0;
+
+	l->heap[0] = l->heap[--l->hn];
+	for (;;) {
+		size_t a = 2 * i + 1, b = a + 1, m = i;
+
+		if (a < l->hn && l->heap[a].due < l->heap[m].due)
+			m = a;
+		if (b < l->hn && l->heap[b].due < l->heap[m].due)
+			m = b;
+		if (m == i)
+			break;
+		heap_swap(&l->heap[m], &l->heap[i]);
+		i = m;
+	}
+	return top;
+}
+
+static void wake_locked(struct agent_loop *l, struct agent_dev *d, int64_t due)
+{
+	if (l->stopping || (d->heap_due && d->heap_due <= due))
+		return;
+	d->heap_due = due;
+	heap_push(l, due, d);
+	if (l->heap[0].dev == d)
+		pthread_cond_signal(&l->timer_cv);
+}
+
+void nc_agent_loop_wake(struct agent_loop *l, struct agent_dev *d, int64_t due)
+{
+	pthread_mutex_lock(&l->lock);
+	wake_locked(l, d, due);
+	pthread_mutex_unlock(&l->lock);
+}
+
+static int by_serial(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct agent_dev *)elem)->serial);
+}
+
+/* Paho thread: never blocks beyond the loop lock. */
+static void on_message(void *arg, const char *topic, const void *payload, size_t len)
+{
+	struct agent_conn *c = arg;
+	struct agent_loop *l = c->loop;
+	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX], q[NC_QUOTE_BUF];
+	struct agent_msg *m;
+	struct agent_dev *d;
+	enum nc_msg kind;
+	size_t waiting;
+	bool stopping;
+
+	if (nc_proto_topic_parse(topic, &kind, serial, tenant, NULL) < 0 || kind != NC_MSG_BATCH) {
+		nc_warn("ignored a message on %s: not a batch topic", nc_quote(q, topic, SIZE_MAX));
+		return;
+	}
+	d = bsearch(serial, l->devs, l->n, sizeof(*l->devs), by_serial);
+	if (!d) {
+		nc_warn("ignored a batch for %s: not a device of this process", serial);
+		return;
+	}
+	if (len > NC_PROTO_BATCH_MAX) {
+		nc_warn("%s: ignored an oversized batch (%zu bytes, the limit is %d)", serial, len,
+			NC_PROTO_BATCH_MAX);
+		atomic_fetch_add(&l->stats.ignored, 1);
+		return;
+	}
+	m = nc_xmalloc(sizeof(*m) + len);
+	m->next = NULL;
+	m->dev = d;
+	m->len = len;
+	m->topic = nc_xstrdup(topic);
+	memcpy(m->payload, payload, len);
+	pthread_mutex_lock(&l->lock);
+	waiting = l->qlen;
+	stopping = l->stopping;
+	if (!stopping && l->qlen < QUEUE_MAX) {
+		if (l->qtail)
+			l->qtail->next = m;
+		else
+			l->qhead = m;
+		l->qtail = m;
+		l->qlen++;
+		pthread_cond_signal(&l->work_cv);
+		m = NULL;
+	}
+	pthread_mutex_unlock(&l->lock);
+	if (m && !stopping)
+		nc_warn("%s: ignored a batch: %zu batches are waiting already", serial, waiting);
+	if (m) {
+		free(m->topic);
+		free(m);
+	}
+}
+
+/* Paho thread. A new connection: every device of it announces itself again, spread out. */
+static void on_connection(void *arg, bool up)
+{
+	struct agent_conn *c = arg;
+	struct agent_loop *l = c->loop;
+	int64_t now = nc_time_mono_ms();
+
+	if (up && !atomic_exchange(&c->ever_up, true)) {
+		unsigned n = atomic_fetch_add(&l->conns_up_once, 1) + 1;
+
+		if (l->nconns == 1)
+			nc_info("connected to the broker as %s", c->client_id);
+		else if (n == l->nconns)
+			nc_info("all %zu connections up", l->nconns);
+	} else if (up) {
+		nc_info("%s: reconnected", c->client_id);
+	}
+	if (up)
+		atomic_fetch_add(&c->gen, 1);
+	atomic_store(&c->up, up);
+	if (!up)
+		return;
+	pthread_mutex_lock(&l->lock);
+	for (size_t i = 0; i < c->n; i++) {
+		struct agent_dev *d = c->devs[i];
+
+		if (!d->offline)
+			wake_locked(l, d, now + (int64_t)(d->phase * (double)l->cfg.spread_ms));
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
+static void *timer_main(void *arg)
+{
+	struct agent_loop *l = arg;
+	struct agent_heap_ent e;
+	struct timespec ts;
+	int64_t now, next;
+
+	pthread_mutex_lock(&l->lock);
+	while (!l->stopping) {
+		now = nc_time_mono_ms();
+		if (l->hn == 0) {
+			pthread_cond_wait(&l->timer_cv, &l->lock);
+			continue;
+		}
+		if (l->heap[0].due > now) {
+			ts.tv_sec = l->heap[0].due / 1000;
+			ts.tv_nsec = (long)(l->heap[0].due % 1000) * 1000000L;
+			pthread_cond_timedwait(&l->timer_cv, &l->lock, &ts);
+			continue;
+		}
+		e = heap_pop(l);
+		if (e.dev->heap_due != e.due)
+			continue;
+		e.dev->heap_due = 0;
+		pthread_mutex_unlock(&l->lock);
+
+		pthread_mutex_lock(&e.dev->lock);
+		next = nc_agent_dev_tick(e.dev, now);
+		pthread_mutex_unlock(&e.dev->lock);
+
+		pthread_mutex_lock(&l->lock);
+		if (next)
+			wake_locked(l, e.dev, next);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	struct agent_loop *l = arg;
+	struct agent_msg *m;
+
+	pthread_mutex_lock(&l->lock);
+	for (;;) {
+		while (!l->stopping && !l->qhead)
+			pthread_cond_wait(&l->work_cv, &l->lock);
+		if (l->stopping)
+			break;
+		m = l->qhead;
+		l->qhead = m->next;
+		if (!l->qhead)
+			l->qtail = NULL;
+		l->qlen--;
+		pthread_mutex_unlock(&l->lock);
+
+		pthread_mutex_lock(&m->dev->lock);
+		nc_agent_dev_batch(m->dev, m->topic, m->payload, m->len);
+		pthread_mutex_unlock(&m->dev->lock);
+		free(m->topic);
+		free(m);
+
+		pthread_mutex_lock(&l->lock);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, struct nc_errinfo *ei)
+{
+	char filter[NC_PROTO_TOPIC_MAX];
+	int ret = 0;
+
+	for (size_t k = 0; ret == 0 && k < l->nconns; k++) {
+		struct agent_conn *c = &l->conns[k];
+		struct nc_mqtt_opts o = *mo;
+
+		c->loop = l;
+		o.client_id = c->client_id;
+		o.clean_session = true;
+		o.on_message = on_message;
+		o.on_connection = on_connection;
+		o.arg = c;
+		ret = nc_mqtt_new(&o, &c->mqtt, ei);
+		for (size_t i = 0; ret == 0 && i < c->n; i++) {
+			if (c->devs[i]->offline)
+				continue;
+			ret = nc_proto_device_filter(c->devs[i]->serial, filter, sizeof(filter));
+			if (ret == 0)
+				ret = nc_mqtt_subscribe(c->mqtt, filter, 1);
+		}
+	}
+	if (ret < 0)
+		return ret;
+	/* Timers start after every subscription is queued: no device asks for its
+	 * configuration before the broker knows where to send the answer. */
+	l->workers = nc_xcalloc(l->nworkers, sizeof(*l->workers));
+	for (unsigned i = 0; i < l->nworkers; i++)
+		pthread_create(&l->workers[i], NULL, worker_main, l);
+	pthread_create(&l->timer, NULL, timer_main, l);
+	l->started = true;
+	return 0;
+}
+
+void nc_agent_loop_stop(struct agent_loop *l)
+{
+	struct agent_msg *m, *next;
+
+	pthread_mutex_lock(&l->lock);
+	l->stopping = true;
+	pthread_cond_broadcast(&l->work_cv);
+	pthread_cond_broadcast(&l->timer_cv);
+	pthread_mutex_unlock(&l->lock);
+	if (l->started) {
+		pthread_join(l->timer, NULL);
+		for (unsigned i = 0; i < l->nworkers; i++)
+			pthread_join(l->workers[i], NULL);
+		l->started = false;
+	}
+	/* After this no callback runs: the queue can go. */
+	for (size_t k = 0; k < l->nconns; k++) {
+		nc_mqtt_free(l->conns[k].mqtt);
+		l->conns[k].mqtt = NULL;
+	}
+	for (m = l->qhead; m; m = next) {
+		next = m->next;
+		free(m->topic);
+		free(m);
+	}
+	l->qhead = l->qtail = NULL;
+	l->qlen = 0;
+}
+
+void nc_agent_loop_free(struct agent_loop *l)
+{
+	for (size_t i = 0; l->devs && i < l->n; i++)
+		nc_agent_dev_free(&l->devs[i]);
+	for (size_t k = 0; l->conns && k < l->nconns; k++)
+		free(l->conns[k].devs);
+	free(l->devs);
+	free(l->conns);
+	free(l->workers);
+	free(l->heap);
+	pthread_cond_destroy(&l->work_cv);
+	pthread_cond_destroy(&l->timer_cv);
+	pthread_mutex_destroy(&l->lock);
+}

@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "../../lib/agent/apply.h"
+#include "../../lib/agent/internal.h"
+#include "../../lib/proto/proto.h"
+#include "../../lib/util/crypto.h"
+#include "../../lib/util/err.h"
+
+static const char *const K1 = "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=";
+
+static const struct nc_agent_env ENV = {
+	.serial = "CN-1",
+	.state_dir = "/var/lib/netctl-agent",
+	.private_key = "dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=",
+	.lan_if = "lan0",
+	.wan_if = "eth0",
+};
+
+static json_t *parse(const char *text)
+{
+	json_error_t e;
+	json_t *v = json_loads(text, 0, &e);
+
+	if (!v)
+		fail_msg("bad test JSON: %s: %s", e.text, text);
+	return v;
+}
+
+/* The plan for topic from old to body (JSON texts, NULL for none), one line per step. */
+static char *plan_text(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
+		       const char *topic, const char *body, const char *old)
+{
+	struct nc_agent_plan p = {0};
+	json_t *b = body ? parse(body) : NULL, *o = old ? parse(old) : NULL;
+	char line[4096], *out = calloc(1, 1);
+	size_t len = 0;
+
+	assert_int_equal(nc_agent_plan_command(env, probe, topic, b, o, &p, NULL), 0);
+	for (size_t i = 0; i < p.n; i++) {
+		nc_agent_step_format(&p.v[i], line, sizeof(line));
+		out = realloc(out, len + strlen(line) + 2);
+		memcpy(out + len, line, strlen(line));
+		len += strlen(line);
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	nc_agent_plan_clear(&p);
+	json_decref(b);
+	json_decref(o);
+	return out;
+}
+
+static void expect_plan(const struct nc_agent_probe *probe, const char *topic, const char *body,
+			const char *old, const char *want)
+{
+	char *got = plan_text(&ENV, probe, topic, body, old);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Keys */
+
+static void test_x25519(void **state)
+{
+	char priv[45], pub[45], again[45];
+	char cmd[128], line[64] = "";
+	FILE *f;
+
+	/* RFC 7748, section 6.1: Alice's keys. */
+	assert_int_equal(nc_crypto_x25519_public(ENV.private_key, pub), 0);
+	assert_string_equal(pub, K1);
+
+	assert_int_equal(nc_crypto_x25519_keypair(priv, pub), 0);
+	assert_int_equal(strlen(priv), 44);
+	assert_int_equal(nc_crypto_x25519_public(priv, again), 0);
+	assert_string_equal(pub, again);
+
+	/* What wg itself says, when it is installed. */
+	snprintf(cmd, sizeof(cmd), "echo %s | wg pubkey 2>/dev/null", priv);
+	f = popen(cmd, "r");
+	if (f && fgets(line, sizeof(line), f) && line[0]) {
+		line[strcspn(line, "\n")] = '\0';
+		assert_string_equal(line, pub);
+	}
+	if (f)
+		pclose(f);
+
+	assert_int_equal(nc_crypto_x25519_public("abc", pub), NC_ERR_INVAL);
+	assert_string_equal(pub, "");
+	/* Not canonical: the last digit carries bits beyond 32 bytes. */
+	assert_int_equal(
+		nc_crypto_x25519_public("dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCr=", pub),
+		NC_ERR_INVAL);
+	assert_int_equal(
+		nc_crypto_x25519_public("dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LC==", pub),
+		NC_ERR_INVAL);
+}
+
+/* Validation */
+
+static void expect_valid(const char *topic, const char *body)
+{
+	struct nc_errinfo ei = {0};
+	json_t *b = parse(body);
+
+	if (nc_agent_validate(&ENV, topic, b, &ei) != 0)
+		fail_msg("refused: %s", ei.msg);
+	json_decref(b);
+}
+
+static void expect_refused(const char *topic, const char *body, const char *msg)
+{
+	struct nc_errinfo ei = {0};
+	json_t *b = body ? parse(body) : NULL;
+
+	assert_int_equal(nc_agent_validate(&ENV, topic, b, &ei), NC_ERR_INVAL);
+	if (!strstr(ei.msg, msg))
+		fail_msg("message `%s' lacks `%s'", ei.msg, msg);
+	json_decref(b);
+}
+
+static void test_validate_accepts(void **state)
+{
+	expect_valid("wireguard",
+		     "{\"interfaces\":[{\"name\":\"wg0\",\"role\":\"backbone\",\"address\":"
+		     "\"100.64.0.2/32\",\"listen_port\":51820,\"mtu\":1420,\"peers\":[{\"serial\":"
+		     "\"EDGE-1\",\"public_key\":\"hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\","
+		     "\"endpoint\":\"192.0.2.1:51820\",\"allowed_ips\":[\"100.64.0.1/32\","
+		     "\"10.10.0.0/16\"],\"persistent_keepalive\":25,\"tunnel_index\":0}]},"
+		     "{\"name\":\"wg1\",\"role\":\"app_vpn\",\"address\":\"100.64.0.1/32\","
+		     "\"allowed_ips\":[]}],\"future\":{\"ok\":1}}");
+	expect_valid("static", "{\"routes\":[{\"dst\":\"10.20.0.0/24\",\"dev\":\"wg2\","
+			       "\"metric\":100},{\"dst\":\"10.99.0.0/16\",\"via\":\"192.168.10.1\","
+			       "\"metric\":50},{\"dst\":\"2001:db8::/64\",\"dev\":\"lan0\"}]}");
+	expect_valid("nat_config", "{\"masquerade\":[{\"source\":\"192.168.10.0/24\","
+				   "\"out_interface\":\"eth0\"}]}");
+	expect_valid("nat44", "{\"masquerade\":[]}");
+	expect_valid("acl_config", "{\"default\":\"accept\",\"rules\":[{\"action\":\"drop\","
+				   "\"proto\":\"tcp\",\"src\":\"0.0.0.0/0\",\"dst\":"
+				   "\"192.168.10.5/32\",\"dport\":22}]}");
+	expect_valid("ipsec", "{\"sas\":[{\"peer\":\"CN-2\",\"direction\":\"out\",\"src\":"
+			      "\"192.0.2.2\",\"dst\":\"192.0.2.3\",\"spi\":40961,\"aead\":"
+			      "\"rfc4106(gcm(aes))\",\"key\":\"00112233445566778899aabbccddeeff"
+			      "00112233445566778899aabbccddeeff00112233\",\"icv_bits\":128}]}");
+	expect_valid("interface", "{\"interfaces\":[{\"name\":\"lan0\",\"addresses\":"
+				  "[\"10.10.0.1/16\"]}]}");
+}
+
+static void test_validate_refuses(void **state)
+{
+	/* Shell metacharacters, wherever they hide. */
+	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"dev\":\"wg0;reboot\"}]}",
+		       "routes[0].dev: `wg0;reboot' contains the shell metacharacter `;'");
+	expect_refused("nat_config",
+		       "{\"masquerade\":[{\"source\":\"$(id)\",\"out_interface\":"
+		       "\"eth0\"}]}",
+		       "shell metacharacter `$'");
+	expect_refused("acl_config", "{\"rules\":[],\"x\":{\"y\":[\"a|b\"]}}",
+		       "x.y[0]: `a|b' contains the shell metacharacter `|'");
+	expect_refused("acl_config", "{\"rules\":[],\"a`b\":1}",
+		       "contains the shell metacharacter ``'");
+	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"dev\":\"wg0\\nx\"}]}",
+		       "contains a control character");
+	/* Forms. */
+	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/33\",\"dev\":\"wg0\"}]}",
+		       "routes[0].dst: `10.0.0.0/33' is not an IPv4 or IPv6 prefix");
+	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\"}]}",
+		       "a route needs dev or via");
+	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"via\":\"2001:db8::1\"}]}",
+		       "different address families");
+	expect_refused("wireguard",
+		       "{\"interfaces\":[{\"name\":\"wg0\",\"peers\":[{\"serial\":"
+		       "\"E\",\"public_key\":\"not-a-key\",\"allowed_ips\":[]}]}]}",
+		       "interfaces[0].peers[0].public_key: `not-a-key' is not a WireGuard key");
+	expect_refused("wireguard",
+		       "{\"interfaces\":[{\"name\":\"wg0\",\"peers\":[{\"serial\":"
+		       "\"E\",\"public_key\":\"hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066Spjqqb"
+		       "Tmo=\",\"endpoint\":\"192.0.2.1\",\"allowed_ips\":[]}]}]}",
+		       "is not HOST:PORT");
+	/* Interfaces outside the set. */
+	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"wg4\"}]}",
+		       "`wg4' is not a WireGuard interface of this agent (wg0-wg3)");
+	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"eth0\"}]}",
+		       "is not a WireGuard interface");
+	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"wg0\"},{\"name\":\"wg0\"}]}",
+		       "interface wg0 is listed twice");
+	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"dev\":\"eth9\"}]}",
+		       "`eth9' is not an interface this agent manages (wg0-wg3, lan0, eth0)");
+	expect_refused("interface", "{\"interfaces\":[{\"name\":\"wg0\",\"addresses\":[]}]}",
+		       "is not an interface this agent manages (lan0, eth0)");
+	expect_refused("nat44",
+		       "{\"masquerade\":[{\"source\":\"10.0.0.0/8\",\"out_interface\":"
+		       "\"docker0\"}]}",
+		       "out_interface: `docker0' is not an interface");
+	/* Types, ranges, words. */
+	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"wg0\",\"listen_port\":70000}]}",
+		       "listen_port: 70000 is not between 1 and 65535");
+	expect_refused("wireguard", "{\"interfaces\":{}}", "interfaces: must be an array");
+	expect_refused("wireguard", "{\"interfaces\":[{}]}", "interfaces[0].name: is required");
+	expect_refused("wireguard", "{\"interfaces\":[{\"name\":7}]}",
+		       "interfaces[0].name: must be a string, not an integer");
+	expect_refused("acl",
+		       "{\"rules\":[{\"action\":\"allow\",\"proto\":\"tcp\",\"src\":"
+		       "\"0.0.0.0/0\",\"dst\":\"10.0.0.0/8\"}]}",
+		       "`allow' is not one of accept, drop, reject");
+	expect_refused("acl",
+		       "{\"rules\":[{\"action\":\"drop\",\"proto\":\"icmp\",\"src\":"
+		       "\"0.0.0.0/0\",\"dst\":\"10.0.0.0/8\",\"dport\":22}]}",
+		       "a port needs proto tcp or udp");
+	expect_refused("ipsec",
+		       "{\"sas\":[{\"peer\":\"P\",\"direction\":\"out\",\"src\":"
+		       "\"192.0.2.2\",\"dst\":\"192.0.2.3\",\"spi\":255,\"aead\":"
+		       "\"rfc4106(gcm(aes))\",\"key\":\"00\",\"icv_bits\":128}]}",
+		       "spi: 255 is not between 256");
+	expect_refused("ipsec",
+		       "{\"sas\":[{\"peer\":\"P\",\"direction\":\"out\",\"src\":"
+		       "\"192.0.2.2\",\"dst\":\"192.0.2.3\",\"spi\":4096,\"aead\":"
+		       "\"rfc4106(gcm(des))\",\"key\":\"00\",\"icv_bits\":128}]}",
+		       "is not one of rfc4106(gcm(aes))");
+	expect_refused("ipsec",
+		       "{\"sas\":[{\"peer\":\"P\",\"direction\":\"out\",\"src\":"
+		       "\"192.0.2.2\",\"dst\":\"192.0.2.3\",\"spi\":4096,\"aead\":"
+		       "\"rfc4106(gcm(aes))\",\"key\":\"0011\",\"icv_bits\":128}]}",
+		       "the key must be 40, 56 or 72 hex digits");
+	/* Topics. */
+	expect_refused("bogus", "{}", "unknown command topic `bogus'");
+	expect_refused("static", NULL, "the body must be an object");
+	assert_string_equal(nc_agent_topic_kind("nat44"), "nat");
+	assert_string_equal(nc_agent_topic_kind("acl_config"), "acl");
+	assert_null(nc_agent_topic_kind("bogus"));
+	assert_string_equal(nc_agent_kind_topic("nat"), "nat_config");
+}
+
+/* Plans: dry-run (no probe: the system holds what was applied before) */
+
+#define WG0                                                                                        \
+	"{\"interfaces\":[{\"name\":\"wg0\",\"role\":\"backbone\",\"address\":"                    \
+	"\"100.64.0.2/32\",\"listen_port\":51820,\"mtu\":1420,\"peers\":[{\"serial\":"             \
+	"\"EDGE-1\",\"public_key\":\"hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\","              \
+	"\"endpoint\":\"192.0.2.1:51820\",\"allowed_ips\":[\"100.64.0.1/32\","                     \
+	"\"10.10.0.0/16\"],\"persistent_keepalive\":25,\"tunnel_index\":0}]}]}"
+
+static void test_plan_wireguard(void **state)
+{
+	struct nc_agent_plan p = {0};
+	json_t *b = parse(WG0);
+
+	expect_plan(NULL, "wireguard", WG0, NULL,
+		    "ip link add dev wg0 type wireguard\n"
+		    "wg setconf wg0 /var/lib/netctl-agent/wg0.conf\n"
+		    "ip link set dev wg0 mtu 1420\n"
+		    "ip address replace 100.64.0.2/32 dev wg0\n"
+		    "ip link set dev wg0 up\n");
+	/* The same body again: nothing is created twice. */
+	expect_plan(NULL, "wireguard", WG0, WG0,
+		    "wg setconf wg0 /var/lib/netctl-agent/wg0.conf\n"
+		    "ip link set dev wg0 mtu 1420\n"
+		    "ip address replace 100.64.0.2/32 dev wg0\n"
+		    "ip link set dev wg0 up\n");
+	/* A new address replaces the old; a new interface; wg0 leaves. */
+	expect_plan(NULL, "wireguard",
+		    "{\"interfaces\":[{\"name\":\"wg2\",\"address\":\"100.96.0.2/32\","
+		    "\"addresses\":[\"100.96.0.2/32\",\"100.96.4.2/32\"]}]}",
+		    "{\"interfaces\":[{\"name\":\"wg0\",\"address\":\"100.64.0.2/32\"},"
+		    "{\"name\":\"wg2\",\"address\":\"100.96.9.9/32\"}]}",
+		    "ip link del dev wg0\n"
+		    "wg setconf wg2 /var/lib/netctl-agent/wg2.conf\n"
+		    "ip address replace 100.96.0.2/32 dev wg2\n"
+		    "ip address replace 100.96.4.2/32 dev wg2\n"
+		    "ip address del 100.96.9.9/32 dev wg2\n"
+		    "ip link set dev wg2 up\n");
+	/* The topic left the batch: everything of it goes. */
+	expect_plan(NULL, "wireguard", NULL, WG0, "ip link del dev wg0\n");
+
+	/* The generated config file carries the key and peers; it is never shown. */
+	assert_int_equal(nc_agent_plan_command(&ENV, NULL, "wireguard", b, NULL, &p, NULL), 0);
+	assert_string_equal(p.v[1].file, "/var/lib/netctl-agent/wg0.conf");
+	assert_string_equal(
+		p.v[1].file_text,
+		"[Interface]\nPrivateKey = dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=\n"
+		"ListenPort = 51820\n\n[Peer]\n# EDGE-1\n"
+		"PublicKey = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\n"
+		"Endpoint = 192.0.2.1:51820\nAllowedIPs = 100.64.0.1/32, 10.10.0.0/16\n"
+		"PersistentKeepalive = 25\n");
+	nc_agent_plan_clear(&p);
+	json_decref(b);
+}
+
+static void test_plan_userspace(void **state)
+{
+	struct nc_agent_env env = ENV;
+	char *got;
+
+	env.wg_userspace = true;
+	got = plan_text(&env, NULL, "wireguard", "{\"interfaces\":[{\"name\":\"wg3\"}]}", NULL);
+	assert_string_equal(got, "wireguard-go wg3\n"
+				 "wg setconf wg3 /var/lib/netctl-agent/wg3.conf\n"
+				 "ip link set dev wg3 up\n");
+	free(got);
+}
+
+static void test_plan_static(void **state)
+{
+	expect_plan(NULL, "static",
+		    "{\"routes\":[{\"dst\":\"10.20.0.0/24\",\"dev\":\"wg2\",\"metric\":100},"
+		    "{\"dst\":\"10.99.0.0/16\",\"via\":\"192.168.10.1\",\"metric\":50}]}",
+		    "{\"routes\":[{\"dst\":\"10.20.0.0/24\",\"dev\":\"wg0\",\"metric\":100},"
+		    "{\"dst\":\"10.30.0.0/16\",\"dev\":\"wg0\",\"metric\":100}]}",
+		    "ip route del 10.30.0.0/16 dev wg0 metric 100\n"
+		    "ip route replace 10.20.0.0/24 dev wg2 metric 100\n"
+		    "ip route replace 10.99.0.0/16 via 192.168.10.1 metric 50\n");
+	expect_plan(NULL, "static", "{\"routes\":[]}", NULL, "");
+}
+
+static void test_plan_nat(void **state)
+{
+	const char *nat = "{\"masquerade\":[{\"source\":\"192.168.10.0/24\",\"out_interface\":"
+			  "\"eth0\"},{\"source\":\"fd00::/64\",\"out_interface\":\"eth0\"}]}";
+
+	expect_plan(NULL, "nat_config", nat, NULL,
+		    "iptables -w -t nat -N NETCTL-NAT\n"
+		    "iptables -w -t nat -A NETCTL-NAT -s 192.168.10.0/24 -o eth0 -j MASQUERADE\n"
+		    "iptables -w -t nat -A POSTROUTING -j NETCTL-NAT\n"
+		    "ip6tables -w -t nat -N NETCTL-NAT\n"
+		    "ip6tables -w -t nat -A NETCTL-NAT -s fd00::/64 -o eth0 -j MASQUERADE\n"
+		    "ip6tables -w -t nat -A POSTROUTING -j NETCTL-NAT\n");
+	expect_plan(NULL, "nat_config", nat, nat,
+		    "iptables -w -t nat -F NETCTL-NAT\n"
+		    "iptables -w -t nat -A NETCTL-NAT -s 192.168.10.0/24 -o eth0 -j MASQUERADE\n"
+		    "ip6tables -w -t nat -F NETCTL-NAT\n"
+		    "ip6tables -w -t nat -A NETCTL-NAT -s fd00::/64 -o eth0 -j MASQUERADE\n");
+	expect_plan(NULL, "nat44", "{\"masquerade\":[]}", nat,
+		    "iptables -w -t nat -D POSTROUTING -j NETCTL-NAT\n"
+		    "iptables -w -t nat -F NETCTL-NAT\n"
+		    "iptables -w -t nat -X NETCTL-NAT\n"
+		    "ip6tables -w -t nat -D POSTROUTING -j NETCTL-NAT\n"
+		    "ip6tables -w -t nat -F NETCTL-NAT\n"
+		    "ip6tables -w -t nat -X NETCTL-NAT\n");
+}
+
+static void test_plan_acl(void **state)
+{
+	expect_plan(
+		NULL, "acl_config",
+		"{\"default\":\"drop\",\"rules\":[{\"action\":\"accept\",\"proto\":\"any\","
+		"\"src\":\"10.0.0.0/8\",\"dst\":\"192.168.10.0/24\"},{\"action\":\"reject\","
+		"\"proto\":\"udp\",\"src\":\"0.0.0.0/0\",\"dst\":\"192.168.10.5/32\",\"dport\":"
+		"53},{\"action\":\"drop\",\"proto\":\"icmp\",\"src\":\"::/0\",\"dst\":"
+		"\"fd00::1/128\"}]}",
+		NULL,
+		"iptables -w -t filter -N NETCTL-ACL\n"
+		"iptables -w -t filter -A NETCTL-ACL -s 10.0.0.0/8 -d 192.168.10.0/24 -j ACCEPT\n"
+		"iptables -w -t filter -A NETCTL-ACL -p udp -s 0.0.0.0/0 -d 192.168.10.5/32 "
+		"--dport 53 -j REJECT\n"
+		"iptables -w -t filter -A NETCTL-ACL -j DROP\n"
+		"iptables -w -t filter -I FORWARD -j NETCTL-ACL\n"
+		"ip6tables -w -t filter -N NETCTL-ACL\n"
+		"ip6tables -w -t filter -A NETCTL-ACL -p ipv6-icmp -s ::/0 -d fd00::1/128 "
+		"-j DROP\n"
+		"ip6tables -w -t filter -A NETCTL-ACL -j DROP\n"
+		"ip6tables -w -t filter -I FORWARD -j NETCTL-ACL\n");
+	/* Edges get "rules":[] with accept: no chain at all. */
+	expect_plan(NULL, "acl", "{\"default\":\"accept\",\"rules\":[]}", NULL, "");
+}
+
+#define SA(dir, src, dst, spi)                                                                     \
+	"{\"peer\":\"CN-2\",\"direction\":\"" dir "\",\"src\":\"" src "\",\"dst\":\"" dst          \
+	"\",\"spi\":" spi ",\"aead\":\"rfc4106(gcm(aes))\",\"key\":"                               \
+	"\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233\","            \
+	"\"icv_bits\":128,\"tunnel_index\":0}"
+
+static void test_plan_ipsec(void **state)
+{
+	const char *body = "{\"sas\":[" SA("out", "100.96.0.2", "100.96.0.3", "40961") "," SA(
+		"in", "100.96.0.3", "100.96.0.2", "40962") "]}";
+	const char *old = "{\"sas\":[" SA("out", "100.96.0.2", "100.96.0.3", "40961") "," SA(
+		"in", "100.96.0.3", "100.96.0.2", "4096") "]}";
+	struct nc_agent_plan p = {0};
+	json_t *b = parse(body);
+
+	expect_plan(NULL, "ipsec", body, old,
+		    "ip xfrm state delete src 100.96.0.3 dst 100.96.0.2 proto esp spi 0x00001000\n"
+		    "ip -batch - <<< 'xfrm state update src 100.96.0.2 dst 100.96.0.3 proto esp "
+		    "spi 0x0000a001 mode transport aead rfc4106(gcm(aes)) (key) 128'\n"
+		    "ip xfrm policy update src 100.96.0.2/32 dst 100.96.0.3/32 dir out tmpl src "
+		    "100.96.0.2 dst 100.96.0.3 proto esp spi 0x0000a001 mode transport\n"
+		    "ip -batch - <<< 'xfrm state add src 100.96.0.3 dst 100.96.0.2 proto esp "
+		    "spi 0x0000a002 mode transport aead rfc4106(gcm(aes)) (key) 128'\n"
+		    "ip xfrm policy update src 100.96.0.3/32 dst 100.96.0.2/32 dir in tmpl src "
+		    "100.96.0.3 dst 100.96.0.2 proto esp spi 0x0000a002 mode transport\n");
+	expect_plan(NULL, "ipsec", NULL, old,
+		    "ip xfrm state delete src 100.96.0.2 dst 100.96.0.3 proto esp spi 0x0000a001\n"
+		    "ip xfrm policy delete src 100.96.0.2/32 dst 100.96.0.3/32 dir out\n"
+		    "ip xfrm state delete src 100.96.0.3 dst 100.96.0.2 proto esp spi 0x00001000\n"
+		    "ip xfrm policy delete src 100.96.0.3/32 dst 100.96.0.2/32 dir in\n");
+
+	/* The key goes to stdin only: never on a command line, never shown. */
+	assert_int_equal(nc_agent_plan_command(&ENV, NULL, "ipsec", b, NULL, &p, NULL), 0);
+	assert_non_null(strstr(p.v[0].input, " 0x00112233445566778899aabbccddeeff00112233"));
+	assert_null(strstr(p.v[0].input_shown, "00112233"));
+	for (size_t i = 0; i < p.n; i++)
+		for (size_t k = 0; p.v[i].argv[k]; k++)
+			assert_null(strstr(p.v[i].argv[k], "00112233"));
+	nc_agent_plan_clear(&p);
+	json_decref(b);
+}
+
+static void test_plan_interface(void **state)
+{
+	expect_plan(NULL, "interface",
+		    "{\"interfaces\":[{\"name\":\"lan0\",\"addresses\":[\"10.10.0.1/16\"]}]}",
+		    "{\"interfaces\":[{\"name\":\"lan0\",\"addresses\":[\"10.9.0.1/16\","
+		    "\"10.10.0.1/16\"]},{\"name\":\"eth0\",\"addresses\":[\"192.0.2.9/24\"]}]}",
+		    "ip address replace 10.10.0.1/16 dev lan0\n"
+		    "ip address del 10.9.0.1/16 dev lan0\n"
+		    "ip address del 192.0.2.9/24 dev eth0\n");
+}
+
+/* Plans: linux (a probe says what exists) */
+
+static bool fake_link(void *arg, const char *ifname)
+{
+	return strcmp(ifname, "wg1") == 0 || strcmp(ifname, "wg3") == 0;
+}
+
+static bool fake_chain(void *arg, const char *tool, const char *table, const char *chain,
+		       const char *from)
+{
+	/* The chains exist (a previous run), the jumps were removed by hand. */
+	return strcmp(tool, "iptables") == 0 && !from;
+}
+
+static bool fake_sa(void *arg, const char *src, const char *dst, uint32_t spi)
+{
+	return spi == 40961;
+}
+
+static const struct nc_agent_probe fake = {fake_link, fake_chain, fake_sa, NULL};
+
+static void test_plan_linux_probe(void **state)
+{
+	/* No state file, but the system has wg1 and wg3: wg1 is reused, wg3 goes. */
+	expect_plan(&fake, "wireguard", "{\"interfaces\":[{\"name\":\"wg1\"},{\"name\":\"wg2\"}]}",
+		    NULL,
+		    "ip link del dev wg3\n"
+		    "wg setconf wg1 /var/lib/netctl-agent/wg1.conf\n"
+		    "ip link set dev wg1 up\n"
+		    "ip link add dev wg2 type wireguard\n"
+		    "wg setconf wg2 /var/lib/netctl-agent/wg2.conf\n"
+		    "ip link set dev wg2 up\n");
+	expect_plan(
+		&fake, "nat_config",
+		"{\"masquerade\":[{\"source\":\"192.168.10.0/24\",\"out_interface\":\"eth0\"}]}",
+		NULL,
+		"iptables -w -t nat -F NETCTL-NAT\n"
+		"iptables -w -t nat -A NETCTL-NAT -s 192.168.10.0/24 -o eth0 -j MASQUERADE\n"
+		"iptables -w -t nat -A POSTROUTING -j NETCTL-NAT\n");
+	expect_plan(&fake, "acl_config", "{\"default\":\"accept\",\"rules\":[]}", NULL,
+		    "iptables -w -t filter -F NETCTL-ACL\n"
+		    "iptables -w -t filter -X NETCTL-ACL\n");
+	expect_plan(&fake, "ipsec", "{\"sas\":[" SA("out", "192.0.2.2", "192.0.2.3", "40961") "]}",
+		    NULL,
+		    "ip -batch - <<< 'xfrm state update src 192.0.2.2 dst 192.0.2.3 proto esp "
+		    "spi 0x0000a001 mode transport aead rfc4106(gcm(aes)) (key) 128'\n"
+		    "ip xfrm policy update src 192.0.2.2/32 dst 192.0.2.3/32 dir out tmpl src "
+		    "192.0.2.2 dst 192.0.2.3 proto esp spi 0x0000a001 mode transport\n");
+}
+
+/* The dry-run applier prints the plan and succeeds. */
+static void test_dryrun_applier(void **state)
+{
+	struct nc_agent_env env = ENV;
+	char *buf = NULL, err[64] = "";
+	size_t len = 0;
+	json_t *b = parse("{\"routes\":[{\"dst\":\"10.20.0.0/24\",\"dev\":\"wg2\"}]}");
+
+	env.out = open_memstream(&buf, &len);
+	assert_ptr_equal(nc_agent_applier_find("dry-run"), &nc_agent_applier_dryrun);
+	assert_ptr_equal(nc_agent_applier_find("linux"), &nc_agent_applier_linux);
+	assert_null(nc_agent_applier_find("fleet"));
+	assert_int_equal(nc_agent_applier_dryrun.apply(&env, "static", b, NULL, err, sizeof(err)),
+			 0);
+	fclose(env.out);
+	assert_string_equal(buf, "ip route replace 10.20.0.0/24 dev wg2\n");
+	free(buf);
+	json_decref(b);
+}
+
+static void test_step_format(void **state)
+{
+	struct nc_agent_plan p = {0};
+	char line[64];
+
+	nc_agent_plan_add(&p, 0, (const char *const[]){"a", "b c", "it's", "", NULL});
+	assert_string_equal(nc_agent_step_format(&p.v[0], line, sizeof(line)),
+			    "a 'b c' 'it'\\''s' ''");
+	nc_agent_plan_clear(&p);
+	assert_int_equal(p.n, 0);
+}
+
+static void test_tunnels_declared(void **state)
+{
+	json_t *owned = json_pack("{s:o, s:o}", "wireguard", parse(WG0), "ipsec",
+				  parse("{\"sas\":[" SA("out", "1.1.1.1", "2.2.2.2", "4097") "," SA(
+					  "in", "2.2.2.2", "1.1.1.1", "4098") "]}"));
+	struct nc_tunnel_status t = {0};
+
+	assert_int_equal(nc_agent_tunnels_declared(owned, &t), 0);
+	assert_int_equal(t.n_tunnels, 2);
+	assert_string_equal(t.tunnels[0].interface, "wg0");
+	assert_string_equal(t.tunnels[0].peer, "EDGE-1");
+	assert_true(t.tunnels[0].up);
+	assert_int_equal(t.tunnels[1].protocol, NC_PROTO_IPSEC);
+	assert_string_equal(t.tunnels[1].sa, "established");
+	nc_tunnel_status_clear(&t);
+	json_decref(owned);
+}
+
+/* Commands run from argument vectors, stderr kept. */
+static void test_exec(void **state)
+{
+	struct agent_exec r;
+
+	assert_int_equal(nc_agent_exec((char *const[]){"printf", "%s", "a;b $(x)", NULL}, NULL,
+				       true, 5000, &r),
+			 0);
+	assert_string_equal(r.out, "a;b $(x)");
+	free(r.out);
+	assert_int_equal(
+		nc_agent_exec((char *const[]){"cat", NULL}, "from stdin\n", true, 5000, &r), 0);
+	assert_string_equal(r.out, "from stdin\n");
+	free(r.out);
+	assert_int_equal(nc_agent_exec((char *const[]){"ls", "/nonexistent-netctl", NULL}, NULL,
+				       false, 5000, &r),
+			 NC_ERR_IO);
+	assert_true(r.status > 0);
+	assert_non_null(strstr(r.err, "nonexistent-netctl"));
+	assert_null(strchr(r.err, '\n'));
+	assert_int_equal(
+		nc_agent_exec((char *const[]){"no-such-tool-netctl", NULL}, NULL, false, 5000, &r),
+		NC_ERR_IO);
+	assert_non_null(strstr(r.err, "cannot run `no-such-tool-netctl'"));
+	assert_int_equal(nc_agent_exec((char *const[]){"sleep", "5", NULL}, NULL, false, 200, &r),
+			 NC_ERR_IO);
+	assert_non_null(strstr(r.err, "killed"));
+}
+
+static void test_state_files(void **state)
+{
+	char dir[] = "/tmp/netctl-agent-test.XXXXXX", path[256], priv[45], pub[45], pub2[45];
+	struct agent_loop l = {0};
+	struct agent_dev d = {0}, e = {0};
+	struct nc_errinfo ei = {0};
+	struct stat st;
+	bool created;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(nc_agent_keys_load(dir, priv, pub, &created, &ei), 0);
+	assert_true(created);
+	snprintf(path, sizeof(path), "%s/private.key", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(nc_agent_keys_load(dir, priv, pub2, &created, &ei), 0);
+	assert_false(created);
+	assert_string_equal(pub, pub2);
+
+	nc_agent_dev_init(&d, &l, 0, "CN-1");
+	d.seq = 7;
+	snprintf(d.hash, sizeof(d.hash), "%064d", 1);
+	json_object_set_new(d.owned, "static", parse("{\"routes\":[]}"));
+	assert_int_equal(nc_agent_state_save(dir, &d, &ei), 0);
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	nc_agent_dev_init(&e, &l, 0, "CN-1");
+	assert_int_equal(nc_agent_state_load(dir, &ENV, &e), 0);
+	assert_int_equal(e.seq, 7);
+	assert_string_equal(e.hash, d.hash);
+	assert_non_null(json_object_get(e.owned, "static"));
+	nc_agent_dev_free(&e);
+
+	/* Another device's state, or garbage: moved aside, start as new. */
+	f = fopen(path, "w");
+	fputs("{\"v\":1,\"serial\":\"CN-1\",\"seq\":1,\"config_hash\":\"\",\"commands\":[],"
+	      "\"owned\":{\"static\":{\"routes\":[{\"dst\":\"x;y\",\"dev\":\"wg0\"}]}}}",
+	      f);
+	fclose(f);
+	memset(&e, 0, sizeof(e));
+	nc_agent_dev_init(&e, &l, 0, "CN-1");
+	assert_int_equal(nc_agent_state_load(dir, &ENV, &e), 0);
+	assert_int_equal(e.seq, 0);
+	snprintf(path, sizeof(path), "%s/config.json.bad", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	nc_agent_dev_free(&e);
+	nc_agent_dev_free(&d);
+
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_x25519),
+		cmocka_unit_test(test_validate_accepts),
+		cmocka_unit_test(test_validate_refuses),
+		cmocka_unit_test(test_plan_wireguard),
+		cmocka_unit_test(test_plan_userspace),
+		cmocka_unit_test(test_plan_static),
+		cmocka_unit_test(test_plan_nat),
+		cmocka_unit_test(test_plan_acl),
+		cmocka_unit_test(test_plan_ipsec),
+		cmocka_unit_test(test_plan_interface),
+		cmocka_unit_test(test_plan_linux_probe),
+		cmocka_unit_test(test_dryrun_applier),
+		cmocka_unit_test(test_step_format),
+		cmocka_unit_test(test_tunnels_declared),
+		cmocka_unit_test(test_exec),
+		cmocka_unit_test(test_state_files),
+	};
+
+	return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
+}
