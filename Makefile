@@ -132,3 +132,11 @@ clean:
 	rm -rf build $(BIN)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+# Unit tests that compile CLI sources in are rebuilt when those change.
+-include $(UNIT_BINS:=.d)
+
+# gen: the files made from the command table (completions/, the COMMANDS
+# section of man/netctl.1); tests/integration/054 and 055 fail when they drift.
+.PHONY: gen
+gen: $(BIN)
+	$(Q)NETCTL=$(CURDIR)/$(BIN) scripts/gen-docs

@@ -26,6 +26,9 @@ struct nc_errinfo;
 
 enum nc_output { NC_OUT_TABLE, NC_OUT_WIDE, NC_OUT_JSON };
 
+/* Where commands come from: the command line, the shell, or a batch file. */
+enum nc_mode { NC_MODE_CLI, NC_MODE_SHELL, NC_MODE_BATCH };
+
 /* Arguments of one command after option parsing; strings borrowed from argv. */
 struct nc_args {
 	const char *pos[NC_MAX_POS];
@@ -56,6 +59,9 @@ struct nc_ctx {
 	const char *progname;
 	const struct nc_cmd *cmd;	/* the command running, set by nc_dispatch */
 	struct nc_client *client;	/* for commands without NC_CMDF_LOCAL/ROLE */
+	enum nc_mode mode;
+	const char *where;	/* put before error messages ("line 2"), or NULL */
+	bool interactive;	/* stdin and stdout are terminals: a bare netctl opens the shell */
 };
 
 struct nc_cmd {
@@ -95,6 +101,10 @@ extern const size_t nc_naliases;
 #undef NC_ALIAS
 #undef NC_CMD
 
+/* Options every command accepts, before or after its words, as an options
+ * spec (see commands.def). */
+extern const char nc_global_opts[];
+
 /*
  * Runs the command in argv[0..argc) (words after the global options) and
  * returns a negative NC_ERR_* or 0; the error has been reported to
@@ -102,9 +112,21 @@ extern const size_t nc_naliases;
  */
 int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv);
 
+/*
+ * Checks argv[0..argc) as nc_dispatch would (global options, the command,
+ * its options and arity, and whether it may run in ctx->mode) without
+ * running it. Returns 0, or NC_ERR_USAGE after reporting. A line with only
+ * global options is valid and does nothing.
+ */
+int nc_dispatch_check(struct nc_ctx *ctx, int argc, char **argv);
+
 /* The exit status for a dispatch result: 0 ok, 1 failed, 2 usage,
  * 3 server unreachable, 4 unauthorized or forbidden. */
 int nc_exit_status(int err);
+
+/* Writes "netctl: " (and "WHERE: " when ctx->where is set) to ctx->err:
+ * the start of every error line. */
+void nc_error_prefix(struct nc_ctx *ctx);
 
 /* Reports an error for the current command to ctx->err and returns err. */
 int nc_error(struct nc_ctx *ctx, int err, const char *fmt, ...)

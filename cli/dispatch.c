@@ -7,6 +7,8 @@
 
 #include "../lib/client/client.h"
 #include "../lib/util/err.h"
+#include "cmdinfo.h"
+#include "shell.h"
 
 #define NC_NOUN(name, summary) { name, summary },
 #define NC_ALIAS(alias, word)
@@ -37,15 +39,20 @@ const size_t nc_nnouns = sizeof(nc_nouns) / sizeof(nc_nouns[0]);
 const size_t nc_ncmds = sizeof(nc_cmds) / sizeof(nc_cmds[0]);
 const size_t nc_naliases = sizeof(nc_aliases) / sizeof(nc_aliases[0]);
 
-/* Options every command accepts, before or after its words. */
-static const char global_opts[] =
-	"server=,token=,token-file=,tenant=,output|o=,no-color,quiet|q,verbose|v,help|h";
+void nc_error_prefix(struct nc_ctx *ctx)
+{
+	/* What was printed comes before what went wrong, in a shared terminal or log. */
+	fflush(ctx->out);
+	fprintf(ctx->err, "%s: ", ctx->progname);
+	if (ctx->where)
+		fprintf(ctx->err, "%s: ", ctx->where);
+}
 
 int nc_error(struct nc_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(ctx->err, "%s: ", ctx->progname);
+	nc_error_prefix(ctx);
 	va_start(ap, fmt);
 	vfprintf(ctx->err, fmt, ap);
 	va_end(ap);
@@ -92,34 +99,6 @@ static size_t distance(const char *a, const char *b)
 	return prev[lb];
 }
 
-/* The word an alias stands for among cands (an alias may stand for
- * different words in different places: rm is delete or remove), or w. */
-static const char *unalias(const char *w, const char **cands, size_t n)
-{
-	for (size_t i = 0; i < nc_naliases; i++) {
-		if (strcmp(w, nc_aliases[i].alias) != 0)
-			continue;
-		for (size_t j = 0; j < n; j++) {
-			if (strcmp(cands[j], nc_aliases[i].word) == 0)
-				return nc_aliases[i].word;
-		}
-	}
-	return w;
-}
-
-/* The verbs of noun, in table order; *n of them. Returns 0 when the noun is a
- * command by itself. */
-static size_t verbs_of(const char *noun, const char **out, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < nc_ncmds; i++) {
-		if (strcmp(nc_cmds[i].noun, noun) == 0 && nc_cmds[i].verb && n < max)
-			out[n++] = nc_cmds[i].verb;
-	}
-	return n;
-}
-
 /*
  * Resolves word among cands: exact, then alias, then unique prefix. Returns
  * the candidate, or NULL after reporting (what names the kind of word in
@@ -128,39 +107,31 @@ static size_t verbs_of(const char *noun, const char **out, size_t max)
 static const char *resolve(struct nc_ctx *ctx, const char *word, const char **cands, size_t n,
 			   const char *what, const char *ctxword)
 {
-	const char *w = unalias(word, cands, n), *hit = NULL, *best = NULL;
-	size_t nhit = 0, bestd = (size_t)-1, wl = strlen(w);
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, wl = strlen(word);
+	int hit = nc_word_match(word, cands, n);
 
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(cands[i], w) == 0)
-			return cands[i];
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(cands[i], w, wl) == 0) {
-			hit = cands[i];
-			nhit++;
-		}
-	}
-	if (nhit == 1)
-		return hit;
-	if (nhit > 1) {
-		fprintf(ctx->err, "%s: ambiguous %s `%s', could be:", ctx->progname, what, word);
+	if (hit >= 0)
+		return cands[hit];
+	nc_error_prefix(ctx);
+	if (hit == NC_MATCH_AMBIGUOUS) {
+		fprintf(ctx->err, "ambiguous %s `%s', could be:", what, word);
 		for (size_t i = 0; i < n; i++) {
-			if (strncmp(cands[i], w, wl) == 0)
+			if (strncmp(cands[i], word, wl) == 0)
 				fprintf(ctx->err, " %s", cands[i]);
 		}
 		fputc('\n', ctx->err);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		size_t d = distance(w, cands[i]);
+		size_t d = distance(word, cands[i]);
 
 		if (d < bestd) {
 			bestd = d;
 			best = cands[i];
 		}
 	}
-	fprintf(ctx->err, "%s: unknown %s `%s'", ctx->progname, what, word);
+	fprintf(ctx->err, "unknown %s `%s'", what, word);
 	if (best)
 		fprintf(ctx->err, "; did you mean `%s%s%s'?", ctxword ? ctxword : "",
 			ctxword ? " " : "", best);
@@ -174,16 +145,16 @@ int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd *
 	const char *names[128], *verbs[64], *noun, *verb = NULL;
 	size_t nv;
 
-	for (size_t i = 0; i < nc_nnouns && i < 128; i++)
-		names[i] = nc_nouns[i].name;
-	noun = resolve(ctx, argv[0], names, nc_nnouns, "command", NULL);
+	size_t nn = nc_noun_names(names, 128);
+
+	noun = resolve(ctx, argv[0], names, nn, "command", NULL);
 	if (!noun)
 		return NC_ERR_USAGE;
 	*used = 1;
-	nv = verbs_of(noun, verbs, 64);
+	nv = nc_cmd_verbs(noun, verbs, 64);
 	if (nv > 0) {
 		if (argc < 2 || argv[1][0] == '-') {
-			fprintf(ctx->err, "%s: `%s' needs a verb\n", ctx->progname, noun);
+			nc_error(ctx, NC_ERR_USAGE, "`%s' needs a verb", noun);
 			nc_help_noun(ctx, ctx->err, noun);
 			return NC_ERR_USAGE;
 		}
@@ -192,13 +163,9 @@ int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd *
 			return NC_ERR_USAGE;
 		*used = 2;
 	}
-	for (size_t i = 0; i < nc_ncmds; i++) {
-		if (strcmp(nc_cmds[i].noun, noun) == 0 &&
-		    (verb ? nc_cmds[i].verb && strcmp(nc_cmds[i].verb, verb) == 0 : !nc_cmds[i].verb)) {
-			*cmd = &nc_cmds[i];
-			return 0;
-		}
-	}
+	*cmd = nc_cmd_lookup(noun, verb);
+	if (*cmd)
+		return 0;
 	return nc_error(ctx, NC_ERR_INTERNAL, "command table has no row for `%s'", noun);
 }
 
@@ -294,7 +261,7 @@ static int parse_opts(struct nc_ctx *ctx, const struct nc_cmd *cmd, int argc, ch
 		}
 		shortopt = arg[1] != '-';
 		body = arg + (shortopt ? 1 : 2);
-		global = spec_find(global_opts, body, shortopt, name, sizeof(name), &takes);
+		global = spec_find(nc_global_opts, body, shortopt, name, sizeof(name), &takes);
 		if (!global && !(cmd && spec_find(cmd->options, body, shortopt, name, sizeof(name),
 						  &takes))) {
 			if (cmd)
@@ -432,40 +399,94 @@ static int run(struct nc_ctx *ctx, const struct nc_cmd *cmd, const struct nc_arg
 	return ret;
 }
 
-int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv)
+/* Whether cmd may run where ctx's commands come from; reported when not. */
+static int mode_allows(struct nc_ctx *ctx, const struct nc_cmd *cmd)
 {
-	const struct nc_cmd *cmd = NULL;
-	struct nc_args a = { 0 };
+	if (strcmp(cmd->noun, "shell") == 0 && ctx->mode != NC_MODE_CLI)
+		return nc_error(ctx, NC_ERR_USAGE, "`shell' runs from the command line only%s",
+				ctx->mode == NC_MODE_SHELL ? ": this is the shell already" : "");
+	if (strcmp(cmd->noun, "batch") == 0 && ctx->mode == NC_MODE_BATCH)
+		return nc_error(ctx, NC_ERR_USAGE, "`batch' cannot run inside a batch");
+	return 0;
+}
+
+/*
+ * Parses argv into *cmd and a: 1 when there is a command to run, 0 when
+ * there is nothing left to do (help shown; *bare set for a line of global
+ * options only), or NC_ERR_USAGE after reporting.
+ */
+static int prepare(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd **cmd,
+		   struct nc_args *a, bool *bare, bool quiet_help)
+{
 	bool help = false;
 	int n, used;
 
-	n = parse_opts(ctx, NULL, argc, argv, &a, &help);
+	*bare = false;
+	n = parse_opts(ctx, NULL, argc, argv, a, &help);
 	if (n < 0)
 		return n;
 	argc -= n;
 	argv += n;
 	if (argc == 0) {
-		nc_help_all(ctx, help ? ctx->out : ctx->err);
-		return help ? 0 : NC_ERR_USAGE;
+		*bare = !help;
+		if (help && !quiet_help)
+			nc_help_all(ctx, ctx->out);
+		return 0;
 	}
-	if (nc_cmd_find(ctx, argc, argv, &cmd, &used) < 0)
+	if (nc_cmd_find(ctx, argc, argv, cmd, &used) < 0)
 		return NC_ERR_USAGE;
-	n = parse_opts(ctx, cmd, argc - used, argv + used, &a, &help);
+	n = parse_opts(ctx, *cmd, argc - used, argv + used, a, &help);
 	if (n < 0)
 		return n;
 	if (help) {
-		nc_help_cmd(ctx, ctx->out, cmd);
+		if (!quiet_help)
+			nc_help_cmd(ctx, ctx->out, *cmd);
 		return 0;
 	}
-	if (a.npos < cmd->min || (cmd->max >= 0 && a.npos > cmd->max)) {
-		fprintf(ctx->err, "%s: `%s%s%s' takes %s%d argument%s, not %d\n", ctx->progname,
-			cmd->noun, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "",
-			cmd->max < 0 ? "at least " : cmd->min == cmd->max ? "" : "at most ",
-			cmd->max < 0 || cmd->min == cmd->max ? cmd->min : cmd->max,
-			(cmd->max < 0 ? cmd->min : cmd->max) == 1 ? "" : "s", a.npos);
-		fprintf(ctx->err, "usage: %s %s%s%s %s\n", ctx->progname, cmd->noun,
-			cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->usage);
+	if (a->npos < (*cmd)->min || ((*cmd)->max >= 0 && a->npos > (*cmd)->max)) {
+		const struct nc_cmd *c = *cmd;
+
+		nc_error(ctx, NC_ERR_USAGE, "`%s%s%s' takes %s%d argument%s, not %d", c->noun,
+			 c->verb ? " " : "", c->verb ? c->verb : "",
+			 c->max < 0 ? "at least " : c->min == c->max ? "" : "at most ",
+			 c->max < 0 || c->min == c->max ? c->min : c->max,
+			 (c->max < 0 ? c->min : c->max) == 1 ? "" : "s", a->npos);
+		fprintf(ctx->err, "usage: %s %s%s%s %s\n", ctx->progname, c->noun,
+			c->verb ? " " : "", c->verb ? c->verb : "", c->usage);
 		return NC_ERR_USAGE;
 	}
+	if (mode_allows(ctx, *cmd) < 0)
+		return NC_ERR_USAGE;
+	return 1;
+}
+
+int nc_dispatch_check(struct nc_ctx *ctx, int argc, char **argv)
+{
+	const struct nc_cmd *cmd = NULL;
+	struct nc_args a = {0};
+	bool bare;
+	int ret = prepare(ctx, argc, argv, &cmd, &a, &bare, true);
+
+	return ret < 0 ? ret : 0;
+}
+
+int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv)
+{
+	const struct nc_cmd *cmd = NULL;
+	struct nc_args a = {0};
+	bool bare;
+	int ret = prepare(ctx, argc, argv, &cmd, &a, &bare, false);
+
+	if (ret < 0)
+		return ret;
+	if (ret == 0 && bare && ctx->mode == NC_MODE_CLI) {
+		/* A bare netctl: the shell on a terminal, else the usage. */
+		if (ctx->interactive)
+			return nc_shell_run(ctx);
+		nc_help_all(ctx, ctx->err);
+		return NC_ERR_USAGE;
+	}
+	if (ret == 0)
+		return 0;
 	return run(ctx, cmd, &a);
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "../lib/util/err.h"
+#include "cmdinfo.h"
+#include "gen.h"
 
 static void cmd_line(FILE *f, const struct nc_cmd *c, int width)
 {
@@ -52,6 +54,16 @@ void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c)
 		c->verb ? c->verb : "", *c->usage ? " " : "", c->usage, c->summary);
 	if (c->flags & NC_CMDF_ADMIN)
 		fprintf(f, "Needs a token with the admin role.\n");
+	if (strcmp(c->noun, "tail") == 0) {
+		/* The names --type takes, from the same lists completion offers. */
+		fprintf(f, "\nEvent types:");
+		for (size_t i = 0; i < nc_nevent_types; i++)
+			fprintf(f, "%s%s", i % 6 ? ", " : "\n  ", nc_event_types[i]);
+		fprintf(f, "\nAliases:\n");
+		for (size_t i = 0; i < nc_nevent_aliases; i++)
+			fprintf(f, "  %-10s %s\n", nc_event_aliases[i].alias,
+				nc_event_aliases[i].types);
+	}
 }
 
 int cmd_help(struct nc_ctx *ctx, const struct nc_args *a)
@@ -59,6 +71,13 @@ int cmd_help(struct nc_ctx *ctx, const struct nc_args *a)
 	const struct nc_cmd *c;
 	int used;
 
+	if (nc_args_has(a, "mdoc")) {
+		/* The COMMANDS section of man/netctl.1 (scripts/gen-docs). */
+		if (a->npos > 0)
+			return nc_error(ctx, NC_ERR_USAGE, "--mdoc prints every command: no NOUN");
+		nc_gen_mdoc(ctx->out);
+		return 0;
+	}
 	if (a->npos == 0) {
 		nc_help_all(ctx, ctx->out);
 		return 0;

@@ -21,6 +21,8 @@ int main(int argc, char **argv)
 		.out = stdout,
 		.err = stderr,
 		.progname = "netctl",
+		.mode = NC_MODE_CLI,
+		.interactive = tty && isatty(STDIN_FILENO),
 	};
 
 	return nc_exit_status(nc_dispatch(&ctx, argc - 1, argv + 1));

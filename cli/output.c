@@ -400,19 +400,79 @@ void nc_out_note(struct nc_ctx *ctx, const char *fmt, ...)
 
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		return;
+	fflush(ctx->out);
 	va_start(ap, fmt);
 	vfprintf(ctx->err, fmt, ap);
 	va_end(ap);
 	fputc('\n', ctx->err);
 }
 
+void nc_out_info(struct nc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	fflush(ctx->out);
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+	fflush(ctx->err);
+}
+
 void nc_out_warn(struct nc_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(ctx->out);
 	fprintf(ctx->err, "warning: ");
 	va_start(ap, fmt);
 	vfprintf(ctx->err, fmt, ap);
 	va_end(ap);
 	fputc('\n', ctx->err);
+}
+
+/* Whether a progress line is on the screen (one terminal, one line at a time). */
+static bool progress_shown;
+
+void nc_out_progress(struct nc_ctx *ctx, const char *fmt, ...)
+{
+	char line[512], cut[512];
+	va_list ap;
+
+	if (!ctx->tty || ctx->quiet || ctx->output == NC_OUT_JSON)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	nc_out_truncate(line, ctx->width > 1 ? (size_t)ctx->width - 1 : 79, cut, sizeof(cut));
+	fprintf(ctx->out, "\r%s\033[K", cut);
+	fflush(ctx->out);
+	progress_shown = true;
+}
+
+void nc_out_progress_end(struct nc_ctx *ctx)
+{
+	if (!progress_shown)
+		return;
+	fputs("\r\033[K", ctx->out);
+	fflush(ctx->out);
+	progress_shown = false;
+}
+
+void nc_out_line(struct nc_ctx *ctx, const char *text)
+{
+	if (ctx->output == NC_OUT_JSON)
+		return;
+	fputs(text, ctx->out);
+	fputc('\n', ctx->out);
+	fflush(ctx->out);
+}
+
+void nc_out_json_line(struct nc_ctx *ctx, const json_t *v)
+{
+	json_dumpf(v, ctx->out, JSON_ENCODE_ANY | JSON_COMPACT);
+	fputc('\n', ctx->out);
+	fflush(ctx->out);
 }

@@ -81,8 +81,27 @@ void nc_out_text(struct nc_ctx *ctx, const char *fmt, ...) __attribute__((format
  * modes only and not with -q. */
 void nc_out_note(struct nc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A remark on ctx->err in every mode but -q: for streams whose stdout is
+ * JSON and whose state people still want to see ("following ..."). */
+void nc_out_info(struct nc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* "warning: ..." on ctx->err, in every mode (JSON output stays clean). */
 void nc_out_warn(struct nc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * A status line redrawn in place ("[####....] 12/50 synced  3.2s"): only
+ * when ctx->out is a terminal, in text modes and not with -q; the next
+ * call overwrites it. nc_out_progress_end erases it before other output.
+ */
+void nc_out_progress(struct nc_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void nc_out_progress_end(struct nc_ctx *ctx);
+
+/* A line of a stream (tail) in text modes, -q included. */
+void nc_out_line(struct nc_ctx *ctx, const char *text);
+
+/* v (borrowed) as one compact JSON line, flushed: streams print one per event. */
+void nc_out_json_line(struct nc_ctx *ctx, const json_t *v);
 
 /* v (borrowed) as one JSON document: indented on a terminal, compact otherwise. */
 void nc_out_json(struct nc_ctx *ctx, const json_t *v);

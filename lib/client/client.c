@@ -178,8 +178,20 @@ static void transport_reason(CURL *h, CURLcode cc, const char *errbuf, long time
 	}
 }
 
-/* Fills ei for an HTTP error status from the server's error body (may be NULL). */
-static int http_error(struct nc_client *c, long status, const json_t *reply, struct nc_errinfo *ei)
+int nc_client_transport_error(const struct nc_client *c, void *curl, int code, const char *errbuf,
+			       long timeout_ms, struct nc_errinfo *ei)
+{
+	char reason[CURL_ERROR_SIZE + 32];
+
+	transport_reason(curl, (CURLcode)code, errbuf ? errbuf : "", timeout_ms, reason,
+			 sizeof(reason));
+	return nc_fail(ei, NC_ERR_UNREACHABLE, NULL,
+		       "cannot reach %s (%s): is `netctl serve` running? see --server", c->server,
+		       reason);
+}
+
+int nc_client_http_error(const struct nc_client *c, long status, const json_t *reply,
+			 struct nc_errinfo *ei)
 {
 	const json_t *e = json_object_get(reply, "error");
 	const char *msg = json_string_value(json_object_get(e, "message"));
@@ -226,6 +238,18 @@ static int http_error(struct nc_client *c, long status, const json_t *reply, str
 		       c->server, msg);
 }
 
+char *nc_client_url(const struct nc_client *c, const char *path)
+{
+	size_t urlsz = strlen(c->server) + strlen(path) +
+		       (c->tenant ? 3 * strlen(c->tenant) + 10 : 0) + 1;
+	char *url = nc_xmalloc(urlsz);
+
+	snprintf(url, urlsz, "%s%s", c->server, path);
+	/* Three bytes per escaped byte of the tenant always fit. */
+	nc_client_query(url, urlsz, "tenant", c->tenant);
+	return url;
+}
+
 /* Sets the options of one request on h; the caller owns hdrs and url. */
 static void setup(struct nc_client *c, CURL *h, const char *method, const char *url,
 		  const char *payload, struct curl_slist *hdrs, struct buf *b, char *errbuf)
@@ -265,7 +289,6 @@ int nc_client_request(struct nc_client *c, const char *method, const char *path,
 	json_error_t jerr;
 	CURLcode cc;
 	long code = 0;
-	size_t urlsz;
 	int ret = 0;
 
 	if (status)
@@ -278,14 +301,7 @@ int nc_client_request(struct nc_client *c, const char *method, const char *path,
 		ret = nc_fail(ei, NC_ERR_NOMEM, NULL, "cannot start libcurl");
 		goto out;
 	}
-	urlsz = strlen(c->server) + strlen(path) + (c->tenant ? 3 * strlen(c->tenant) + 10 : 0) + 1;
-	url = nc_xmalloc(urlsz);
-	snprintf(url, urlsz, "%s%s", c->server, path);
-	ret = nc_client_query(url, urlsz, "tenant", c->tenant);
-	if (ret < 0) {
-		nc_fail(ei, ret, NULL, "cannot build the URL for %s", path);
-		goto out;
-	}
+	url = nc_client_url(c, path);
 	if (body) {
 		payload = json_dumps(body, JSON_COMPACT);
 		if (!payload) {
@@ -303,12 +319,7 @@ int nc_client_request(struct nc_client *c, const char *method, const char *path,
 	setup(c, c->curl, method, url, payload, hdrs, &b, errbuf);
 	cc = curl_easy_perform(c->curl);
 	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && b.overflow)) {
-		char reason[CURL_ERROR_SIZE + 32];
-
-		transport_reason(c->curl, cc, errbuf, c->timeout_ms, reason, sizeof(reason));
-		ret = nc_fail(ei, NC_ERR_UNREACHABLE, NULL,
-			      "cannot reach %s (%s): is `netctl serve` running? see --server",
-			      c->server, reason);
+		ret = nc_client_transport_error(c, c->curl, cc, errbuf, c->timeout_ms, ei);
 		goto out;
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
@@ -330,7 +341,7 @@ int nc_client_request(struct nc_client *c, const char *method, const char *path,
 		}
 	}
 	if (code < 200 || code >= 300)
-		ret = http_error(c, code, doc, ei);
+		ret = nc_client_http_error(c, code, doc, ei);
 	if (reply) {
 		*reply = doc;
 		doc = NULL;

@@ -86,4 +86,25 @@ int nc_client_vpathf(char *buf, size_t n, const char *fmt, va_list ap)
  */
 int nc_client_query(char *buf, size_t n, const char *key, const char *value);
 
+/*
+ * The full URL of path on c's server, with ?tenant= (or &tenant=) added
+ * when c has a tenant. A new string, owned by the caller.
+ */
+char *nc_client_url(const struct nc_client *c, const char *path);
+
+/*
+ * Maps an HTTP error status and the server's error body (borrowed, may be
+ * NULL) to the NC_ERR_* above, with ei->msg naming the way out. Returns it.
+ */
+int nc_client_http_error(const struct nc_client *c, long status, const json_t *reply,
+			 struct nc_errinfo *ei);
+
+/*
+ * Fills ei for a transport failure of the CURL handle curl (its CURLcode
+ * code, its error buffer errbuf, may be NULL) as "cannot reach URL
+ * (reason): ..." and returns NC_ERR_UNREACHABLE.
+ */
+int nc_client_transport_error(const struct nc_client *c, void *curl, int code, const char *errbuf,
+			      long timeout_ms, struct nc_errinfo *ei);
+
 #endif

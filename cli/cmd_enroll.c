@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* enroll-key create|list|revoke: parse the arguments, call the API, print. */
+#include "cmd.h"
+
+#include "../lib/util/duration.h"
+#include "../lib/util/err.h"
+#include "output.h"
+
+#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+
+static const struct nc_col key_cols[] = {
+	{"ID", "id", 0, NULL},
+	{"Name", "name", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},
+	{"Expires", "expires_at", NC_COL_TIME, NULL},
+	{"Revoked", "revoked", 0, NULL},
+	{"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
+};
+
+int cmd_enroll_key_create(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	const char *expires = nc_args_get(a, "expires");
+	json_t *body = json_object(), *reply = NULL;
+	struct nc_errinfo ei = {0};
+	int64_t ms;
+	int ret = 0;
+
+	if (!nc_args_get(a, "name")) {
+		ret = nc_error(ctx, NC_ERR_USAGE, "give the key a name: --name NAME");
+		goto out;
+	}
+	nc_args_put(a, "name", body, "name");
+	if (expires) {
+		ret = nc_duration_parse(expires, &ms, &ei);
+		if (ret == 0 && ms < 1000)
+			ret = nc_fail(&ei, NC_ERR_INVAL, NULL, "`%s' is shorter than a second",
+				      expires);
+		if (ret < 0) {
+			ret = nc_error(ctx, NC_ERR_USAGE, "--expires: %s (e.g. 24h, 720h)", ei.msg);
+			goto out;
+		}
+		json_object_set_new(body, "expires_in", json_integer((ms + 999) / 1000));
+	}
+	ret = nc_call(ctx, "POST", "/v1/enrollment-keys", body, &reply);
+	if (ret < 0)
+		goto out;
+	/* The secret is shown this once: -q prints it alone, for scripts. */
+	nc_out_done(ctx, reply, "key",
+		    "created enrollment key %s (%s, tenant %s)\n"
+		    "key: %s\n"
+		    "It is shown only now: give it to devices (netctl agent "
+		    "--enrollment-key-file F) and keep it in a file of mode 0600.",
+		    json_string_value(json_object_get(reply, "id")),
+		    json_string_value(json_object_get(reply, "name")),
+		    json_is_string(json_object_get(reply, "tenant"))
+			    ? json_string_value(json_object_get(reply, "tenant"))
+			    : "-",
+		    json_string_value(json_object_get(reply, "key")));
+out:
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+int cmd_enroll_key_list(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *list = NULL;
+	int ret = nc_call_list(ctx, "/v1/enrollment-keys", false, &list);
+
+	if (ret == 0)
+		nc_out_list(ctx, list, key_cols, NCOLS(key_cols), "id");
+	json_decref(list);
+	return ret;
+}
+
+int cmd_enroll_key_revoke(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *reply = NULL;
+	char path[256];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/enrollment-keys/%s", a->pos[0]);
+
+	if (ret == 0)
+		ret = nc_call(ctx, "DELETE", path, NULL, &reply);
+	if (ret == 0)
+		nc_out_done(ctx, reply, NULL, "revoked enrollment key %s", a->pos[0]);
+	json_decref(reply);
+	return ret;
+}

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sync now|status|show|diff|batch: parse the arguments, call the API, print.
+ * Waiting for confirmations is syncwait.c's; what a verdict means is the
+ * server's.
+ */
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util/duration.h"
+#include "../lib/util/err.h"
+#include "../lib/util/xmalloc.h"
+#include "output.h"
+#include "syncwait.h"
+#include "textdiff.h"
+
+#define NCOLS(c)	   (sizeof(c) / sizeof((c)[0]))
+#define DEFAULT_TIMEOUT_MS 60000
+#define RESET		   "\033[0m"
+#define NAMES_LISTED	   8 /* devices named in the failure message */
+
+/* Why a device is not synced: its fail reason, or its dirty reason. */
+static void fmt_reason(const json_t *st, char *buf, size_t n)
+{
+	const char *state = json_string_value(json_object_get(st, "state"));
+	const char *fail = json_string_value(json_object_get(st, "fail_reason"));
+	const char *dirty = json_string_value(json_object_get(st, "dirty_reason"));
+
+	if (state && strcmp(state, "failed") == 0 && fail)
+		snprintf(buf, n, "%s", fail);
+	else if (dirty)
+		snprintf(buf, n, "%s", dirty);
+	else
+		snprintf(buf, n, "-");
+}
+
+/* Milliseconds as "850ms" or "1.2s"; null as "-". */
+static void fmt_elapsed(const json_t *v, char *buf, size_t n)
+{
+	json_int_t ms = json_integer_value(v);
+
+	if (!json_is_integer(v))
+		snprintf(buf, n, "-");
+	else if (ms < 1000)
+		snprintf(buf, n, "%lldms", (long long)ms);
+	else
+		snprintf(buf, n, "%lld.%llds", (long long)(ms / 1000),
+			 (long long)(ms % 1000 / 100));
+}
+
+static const struct nc_col sent_cols[] = {
+	{"Serial", "serial", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},
+	{"State", "state", NC_COL_STATE, NULL},
+	{"Seq", "seq", NC_COL_NUM, NULL},
+	{"Hash", "config_hash", NC_COL_SHORT, NULL},
+	{"Error", "error", 0, NULL},
+};
+
+static const struct nc_col outcome_cols[] = {
+	{"Serial", "serial", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},
+	{"Outcome", "outcome", NC_COL_STATE, NULL},
+	{"Seq", "seq", NC_COL_NUM, NULL},
+	{"Hash", "config_hash", NC_COL_SHORT, NULL},
+	{"Time", "elapsed_ms", NC_COL_NUM, fmt_elapsed},
+	{"Reason", "reason", 0, NULL},
+};
+
+static const struct nc_col state_cols[] = {
+	{"Serial", "serial", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},
+	{"State", "state", NC_COL_STATE, NULL},
+	{"Seq", "seq", NC_COL_NUM, NULL},
+	{"Hash", "config_hash", NC_COL_SHORT, NULL},
+	{"Reason", "", 0, fmt_reason},
+	{"Updated", "updated_at", NC_COL_TIME, NULL},
+	{"Confirmed Seq", "confirmed_seq", NC_COL_NUM | NC_COL_WIDE, NULL},
+	{"Attempts", "attempts", NC_COL_NUM | NC_COL_WIDE, NULL},
+	{"Sent", "sent_at", NC_COL_TIME | NC_COL_WIDE, NULL},
+	{"Confirmed", "confirmed_at", NC_COL_TIME | NC_COL_WIDE, NULL},
+};
+
+static const struct nc_col state_fields[] = {
+	{"Serial", "serial", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},
+	{"State", "state", NC_COL_STATE, NULL},
+	{"Dirty Reason", "dirty_reason", 0, NULL},
+	{"Fail Reason", "fail_reason", 0, NULL},
+	{"Seq", "seq", 0, NULL},
+	{"Config Hash", "config_hash", 0, NULL},
+	{"Confirmed Seq", "confirmed_seq", 0, NULL},
+	{"Confirmed Hash", "confirmed_hash", 0, NULL},
+	{"Attempts", "attempts", 0, NULL},
+	{"Sent", "sent_at", NC_COL_TIME, NULL},
+	{"Confirmed", "confirmed_at", NC_COL_TIME, NULL},
+	{"Updated", "updated_at", NC_COL_TIME, NULL},
+};
+
+static const struct nc_col confirm_fields[] = {
+	{"Seq", "seq", 0, NULL},
+	{"Status", "status", 0, NULL},
+	{"Hash", "config_hash", 0, NULL},
+	{"Applied", "applied", 0, NULL},
+	{"Failed", "failed", 0, NULL},
+	{"VPP Mode", "vpp_mode", 0, NULL},
+	{"Agent", "agent", 0, NULL},
+};
+
+static const struct nc_col failure_cols[] = {
+	{"Index", "index", NC_COL_NUM, NULL},
+	{"Topic", "topic", 0, NULL},
+	{"Error", "error", 0, NULL},
+};
+
+/* The failure message naming the devices that are not synced; 0 when all are. */
+static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named)
+{
+	size_t bad = w->count[NC_WAIT_FAILED] + w->count[NC_WAIT_TIMEDOUT] +
+		     (named ? w->count[NC_WAIT_SKIPPED] : 0);
+	char msg[2048];
+	size_t len = 0, listed = 0;
+
+	if (bad == 0)
+		return 0;
+	len = (size_t)snprintf(msg, sizeof(msg), "%zu of %zu device%s not synced:", bad, w->n,
+			       w->n == 1 ? " is" : "s are");
+	for (size_t i = 0; i < w->n && len < sizeof(msg); i++) {
+		const struct nc_wdev *d = &w->v[i];
+
+		if (d->outcome == NC_WAIT_SYNCED || d->outcome == NC_WAIT_APPLYING ||
+		    (d->outcome == NC_WAIT_SKIPPED && !named))
+			continue;
+		if (listed++ == NAMES_LISTED) {
+			len += (size_t)snprintf(msg + len, sizeof(msg) - len, " and %zu more",
+						bad - NAMES_LISTED);
+			break;
+		}
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s %s %s (%s)",
+					listed > 1 ? "," : "", d->serial,
+					nc_outcome_name(d->outcome), d->reason);
+	}
+	return nc_error(ctx,
+			w->count[NC_WAIT_FAILED] || w->count[NC_WAIT_SKIPPED] ? NC_ERR_CONFLICT
+									      : NC_ERR_TIMEOUT,
+			"%s", msg);
+}
+
+/* Prints the reply of a Sync Now without waiting; 0, or an error for named devices skipped. */
+static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
+{
+	const json_t *items = json_object_get(reply, "items"), *it;
+	size_t i, skipped = 0;
+
+	nc_out_list(ctx, reply, sent_cols, NCOLS(sent_cols), "serial");
+	json_array_foreach(items, i, it)
+	{
+		const char *st = json_string_value(json_object_get(it, "state"));
+
+		skipped += st && strcmp(st, "skipped") == 0;
+	}
+	if (json_array_size(items) == 0)
+		nc_out_note(ctx, "nothing to sync: no device matched");
+	else
+		nc_out_note(ctx, "%zu batch%s sent; follow them with `netctl sync status' or "
+				 "`netctl tail --type confirm', or pass --wait",
+			    json_array_size(items) - skipped,
+			    json_array_size(items) - skipped == 1 ? "" : "es");
+	if (named && skipped)
+		return nc_error(ctx, NC_ERR_CONFLICT, "%zu named device%s skipped: see Error",
+				skipped, skipped == 1 ? " was" : "s were");
+	return 0;
+}
+
+int cmd_sync_now(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	bool all = nc_args_has(a, "all"), pending = nc_args_has(a, "pending");
+	bool wait = nc_args_has(a, "wait"), named = a->npos > 0;
+	const char *tmo = nc_args_get(a, "timeout");
+	json_t *body = json_object(), *reply = NULL, *out = NULL;
+	struct nc_wait w = {0};
+	struct nc_errinfo ei = {0};
+	int64_t timeout_ms = DEFAULT_TIMEOUT_MS;
+	int ret = 0;
+
+	if ((named ? 1 : 0) + all + pending != 1) {
+		ret = nc_error(ctx, NC_ERR_USAGE,
+			       "say which devices: SERIAL..., --all or --pending (one of them)");
+		goto out;
+	}
+	if (tmo && !wait) {
+		ret = nc_error(ctx, NC_ERR_USAGE, "--timeout goes with --wait");
+		goto out;
+	}
+	if (tmo && (nc_duration_parse(tmo, &timeout_ms, &ei) < 0 || timeout_ms == 0)) {
+		ret = nc_error(ctx, NC_ERR_USAGE, "--timeout: %s (e.g. 30s, 2m)",
+			       ei.msg[0] ? ei.msg : "must be more than 0");
+		goto out;
+	}
+	if (named) {
+		json_t *devs = json_array();
+
+		for (int i = 0; i < a->npos; i++)
+			json_array_append_new(devs, json_string(a->pos[i]));
+		json_object_set_new(body, "devices", devs);
+	} else if (all) {
+		json_object_set_new(body, "all", json_true());
+	} else {
+		json_object_set_new(body, "state", json_string("pending"));
+	}
+	if (!wait) {
+		ret = nc_call(ctx, "POST", "/v1/sync", body, &reply);
+		if (ret == 0)
+			ret = print_sent(ctx, reply, named);
+		goto out;
+	}
+	ret = nc_syncwait(ctx, body, a->npos == 1 ? a->pos[0] : NULL, timeout_ms, &w, &reply);
+	if (ret < 0)
+		goto out;
+	out = nc_wait_json(&w);
+	nc_out_list(ctx, out, outcome_cols, NCOLS(outcome_cols), "serial outcome");
+	if (w.n == 0)
+		nc_out_note(ctx, "nothing to sync: no device matched");
+	else
+		nc_out_note(ctx, "%zu synced, %zu failed, %zu timed out, %zu skipped", w.count[1],
+			    w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
+			    w.count[NC_WAIT_SKIPPED]);
+	ret = outcome_error(ctx, &w, named);
+out:
+	nc_wait_free(&w);
+	json_decref(out);
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+int cmd_sync_status(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *list = NULL;
+	const char *next;
+	char path[1024];
+	int ret = nc_args_query(ctx, a, "/v1/sync", "state,limit,cursor", path, sizeof(path));
+
+	if (ret == 0)
+		ret = nc_call_list(ctx, path, nc_args_has(a, "all"), &list);
+	if (ret < 0)
+		goto out;
+	nc_out_list(ctx, list, state_cols, NCOLS(state_cols), "serial state");
+	next = json_string_value(json_object_get(list, "next_cursor"));
+	if (next)
+		nc_out_note(ctx, "more devices follow: pass --all, or --cursor %s", next);
+out:
+	json_decref(list);
+	return ret;
+}
+
+/* GET /v1/devices/SERIAL/what; *reply owned by the caller. */
+static int device_get(struct nc_ctx *ctx, const char *serial, const char *what, json_t **reply)
+{
+	char path[512];
+	int ret = nc_path(ctx, path, sizeof(path), "/v1/devices/%s/", serial);
+
+	*reply = NULL;
+	if (ret == 0 && strlen(path) + strlen(what) >= sizeof(path))
+		ret = nc_error(ctx, NC_ERR_USAGE, "the serial is too long");
+	if (ret == 0) {
+		strcat(path, what);
+		ret = nc_call(ctx, "GET", path, NULL, reply);
+	}
+	return ret;
+}
+
+static void show_state(struct nc_ctx *ctx, const json_t *st)
+{
+	const json_t *lc = json_object_get(st, "last_confirm");
+	const json_t *fails = json_object_get(lc, "failures");
+
+	nc_out_object(ctx, st, state_fields, NCOLS(state_fields), "serial state");
+	if (ctx->quiet || ctx->output == NC_OUT_JSON)
+		return;
+	nc_out_heading(ctx, "Last confirmation");
+	if (!json_is_object(lc)) {
+		nc_out_text(ctx, "none yet");
+		return;
+	}
+	nc_out_object(ctx, lc, confirm_fields, NCOLS(confirm_fields), NULL);
+	if (json_array_size(fails) > 0) {
+		nc_out_heading(ctx, "Failures");
+		nc_out_table(ctx, fails, failure_cols, NCOLS(failure_cols));
+	}
+}
+
+int cmd_sync_show(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *reply = NULL, *items, *it;
+	size_t i;
+	int ret = device_get(ctx, a->pos[0], "sync", &reply);
+
+	if (ret < 0)
+		goto out;
+	items = json_object_get(reply, "items");
+	if (!items) {
+		show_state(ctx, reply);
+		goto out;
+	}
+	/* An MTGE has one state per tenant it serves. */
+	if (ctx->output == NC_OUT_JSON && !ctx->quiet) {
+		nc_out_json(ctx, reply);
+		goto out;
+	}
+	if (json_array_size(items) == 0)
+		nc_out_text(ctx, "%s has no sync state yet", a->pos[0]);
+	json_array_foreach(items, i, it)
+	{
+		if (i > 0)
+			nc_out_text(ctx, "%s", "");
+		show_state(ctx, it);
+	}
+out:
+	json_decref(reply);
+	return ret;
+}
+
+/* Prints one diff line, coloured on a terminal. */
+static void diff_line(void *arg, char kind, const char *line, size_t len)
+{
+	struct nc_ctx *ctx = arg;
+	const char *seq = !ctx->color	? NULL
+			  : kind == '-' ? nc_out_state_color("down")
+			  : kind == '+' ? nc_out_state_color("up")
+					: NULL;
+
+	nc_out_text(ctx, "%s%c %.*s%s", seq ? seq : "", kind, (int)len, line, seq ? RESET : "");
+}
+
+/* A topic body as indented JSON with sorted keys, "" for null; new string. */
+static char *pretty(const json_t *v)
+{
+	char *s = v && !json_is_null(v) ? json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+
+	return s ? s : nc_xstrdup("");
+}
+
+int cmd_sync_diff(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	json_t *reply = NULL, *changed, *t;
+	size_t i;
+	int ret = device_get(ctx, a->pos[0], "diff", &reply);
+
+	if (ret < 0)
+		goto out;
+	changed = json_object_get(reply, "changed");
+	if (ctx->quiet) {
+		json_array_foreach(changed, i, t) fprintf(ctx->out, "%s\n", json_string_value(t));
+		goto out;
+	}
+	if (ctx->output == NC_OUT_JSON) {
+		nc_out_json(ctx, reply);
+		goto out;
+	}
+	nc_out_text(ctx, "%s (%s): %zu topic%s would change against batch %lld%s",
+		    json_string_value(json_object_get(reply, "serial")),
+		    json_string_value(json_object_get(reply, "tenant")), json_array_size(changed),
+		    json_array_size(changed) == 1 ? "" : "s",
+		    (long long)json_integer_value(json_object_get(reply, "base_seq")),
+		    json_is_true(json_object_get(reply, "base_confirmed")) ? " (confirmed)"
+									   : " (not confirmed)");
+	json_array_foreach(changed, i, t)
+	{
+		const char *topic = json_string_value(t);
+		const json_t *tp = json_object_get(json_object_get(reply, "topics"), topic);
+		char *before = pretty(json_object_get(tp, "before"));
+		char *after = pretty(json_object_get(tp, "after"));
+
+		nc_out_heading(ctx, topic);
+		nc_textdiff(before, after, diff_line, ctx);
+		free(before);
+		free(after);
+	}
+out:
+	json_decref(reply);
+	return ret;
+}
+
+int cmd_sync_batch(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	static const struct nc_col fields[] = {
+		{"Serial", "serial", 0, NULL},	     {"Tenant", "tenant", 0, NULL},
+		{"Seq", "seq", 0, NULL},	     {"Config Hash", "config_hash", 0, NULL},
+		{"Issued", "issued_at", 0, NULL},
+	};
+	json_t *reply = NULL, *cmd;
+	size_t i;
+	int ret = device_get(ctx, a->pos[0], "batch", &reply);
+
+	if (ret < 0)
+		goto out;
+	/* -o json: the batch as the server gives it (secrets already redacted). */
+	nc_out_object(ctx, reply, fields, NCOLS(fields), "config_hash");
+	if (ctx->quiet || ctx->output == NC_OUT_JSON)
+		goto out;
+	json_array_foreach(json_object_get(reply, "commands"), i, cmd)
+	{
+		char title[96], *body = pretty(json_object_get(cmd, "body"));
+
+		snprintf(title, sizeof(title), "[%zu] %s", i,
+			 json_string_value(json_object_get(cmd, "topic")));
+		nc_out_heading(ctx, title);
+		nc_out_text(ctx, "%s", body);
+		free(body);
+	}
+out:
+	json_decref(reply);
+	return ret;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CLI_CMDINFO_H
+#define NC_CLI_CMDINFO_H
+
+/*
+ * Questions to the command table (commands.def) shared by dispatch, help,
+ * the shell's completion and the generators of the bash and zsh completion
+ * files and of the man page: matching words, reading options specs, and
+ * what kind of value each argument and option takes, read from the usage
+ * strings. No I/O.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct nc_cmd;
+
+/* One option of an options spec ("listen=,output|o=,all"). */
+struct nc_opt {
+	char name[32];	/* long name, without "--" */
+	char shortname; /* the one-letter form, or 0 */
+	bool takes;	/* takes a value */
+};
+
+/* Reads the option at *p of a spec into o and moves *p past it; false at the end. */
+bool nc_opt_next(const char **p, struct nc_opt *o);
+/* Looks up a long name (or, when shortname is set, a letter) in spec. */
+bool nc_opt_find(const char *spec, const char *name, char shortname, struct nc_opt *o);
+
+#define NC_MATCH_NONE	   (-1)
+#define NC_MATCH_AMBIGUOUS (-2)
+
+/*
+ * Resolves word among cands[0..n): exact, then an alias (commands.def's
+ * NC_ALIAS rows standing for one of cands), then a unique prefix. Returns
+ * the index, NC_MATCH_NONE or NC_MATCH_AMBIGUOUS.
+ */
+int nc_word_match(const char *word, const char *const *cands, size_t n);
+
+/* The nouns' names in table order, up to max; returns how many. */
+size_t nc_noun_names(const char **out, size_t max);
+/* The verbs of noun in table order, up to max; 0 when the noun is a command by itself. */
+size_t nc_cmd_verbs(const char *noun, const char **out, size_t max);
+/* The row of noun and verb (NULL for a one-word command), or NULL. */
+const struct nc_cmd *nc_cmd_lookup(const char *noun, const char *verb);
+/* The summary of noun, or "". */
+const char *nc_noun_summary(const char *noun);
+
+/* What a value is, for completion. */
+enum nc_valkind {
+	NC_VAL_NONE,	  /* free text: nothing to offer */
+	NC_VAL_CHOICES,	  /* only the words of choices */
+	NC_VAL_SERIAL,	  /* a device serial: connector or edge */
+	NC_VAL_CONNECTOR, /* a connector serial */
+	NC_VAL_EDGE,	  /* an edge serial */
+	NC_VAL_PEERING,	  /* a peering group name */
+	NC_VAL_CONTEXT,	  /* a context of the config file */
+	NC_VAL_TOKEN,	  /* a token id */
+	NC_VAL_ENROLLKEY, /* an enrollment key id */
+	NC_VAL_TENANT,	  /* a tenant id */
+	NC_VAL_COMMAND,	  /* a command word (help's NOUN) */
+	NC_VAL_VERB,	  /* a verb of the preceding NOUN */
+	NC_VAL_FILE,	  /* a file name */
+	NC_VAL_EVTYPE,	  /* event types and their aliases, comma-separated */
+};
+
+#define NC_KIND_COUNT (NC_VAL_EVTYPE + 1)
+
+struct nc_valspec {
+	enum nc_valkind kind;
+	char choices[256];    /* words offered besides kind's, space-separated ("none") */
+	char placeholder[32]; /* as the usage writes it: "SERIAL", "dedicated|mtge" */
+	bool repeat;	      /* the last argument, repeatable ("SERIAL...") */
+};
+
+/*
+ * The i-th positional argument (from 0) of c, from its usage string: true
+ * and *v, or false when c takes no argument there. A repeatable last
+ * argument answers for every i past it.
+ */
+bool nc_cmd_arg(const struct nc_cmd *c, int i, struct nc_valspec *v);
+
+/* The value of option name (long form) of c, or of the global options when c
+ * is NULL or has no such option. False when the option takes no value. */
+bool nc_cmd_optval(const struct nc_cmd *c, const char *name, struct nc_valspec *v);
+
+/* A short lowercase name of a kind ("serial", "peering", ...), for generated files. */
+const char *nc_valkind_name(enum nc_valkind k);
+
+/* The event types `tail --type' knows, and its aliases (alias, the types it
+ * stands for, comma-separated). */
+struct nc_evalias {
+	const char *alias, *types;
+};
+extern const char *const nc_event_types[];
+extern const size_t nc_nevent_types;
+extern const struct nc_evalias nc_event_aliases[];
+extern const size_t nc_nevent_aliases;
+
+#endif

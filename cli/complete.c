@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* Completion of a command line from the command table; live values through a callback. */
+#include "complete.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util/xmalloc.h"
+#include "cmd.h"
+
+void nc_cands_add(struct nc_cands *c, const char *word, const char *help)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (strcmp(c->v[i].word, word) == 0)
+			return;
+	}
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->v = nc_xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n].word = nc_xstrdup(word);
+	c->v[c->n].help = help;
+	c->n++;
+}
+
+void nc_cands_clear(struct nc_cands *c)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		free(c->v[i].word);
+	if (c) {
+		free(c->v);
+		memset(c, 0, sizeof(*c));
+	}
+}
+
+void nc_cands_common(const struct nc_cands *c, char *buf, size_t size)
+{
+	size_t len;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (c->n == 0)
+		return;
+	snprintf(buf, size, "%s", c->v[0].word);
+	len = strlen(buf);
+	for (size_t i = 1; i < c->n; i++) {
+		size_t k = 0;
+
+		while (k < len && c->v[i].word[k] == buf[k])
+			k++;
+		len = k;
+	}
+	buf[len] = '\0';
+}
+
+static int by_word(const void *a, const void *b)
+{
+	return strcmp(((const struct nc_cand *)a)->word, ((const struct nc_cand *)b)->word);
+}
+
+/* Keeps the candidates that start with prefix. */
+static void filter(struct nc_cands *c, const char *prefix)
+{
+	size_t len = strlen(prefix), k = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		if (strncmp(c->v[i].word, prefix, len) == 0)
+			c->v[k++] = c->v[i];
+		else
+			free(c->v[i].word);
+	}
+	c->n = k;
+}
+
+/* Adds the values a spec describes (every value; filtered later). */
+static void values(const struct nc_valspec *v, const char *prev_pos, nc_values_fn fn, void *arg,
+		   struct nc_cands *out)
+{
+	const char *p = v->choices;
+
+	while (*p) {
+		char w[64];
+		size_t len = strcspn(p, " ");
+
+		snprintf(w, sizeof(w), "%.*s", (int)len, p);
+		nc_cands_add(out, w, NULL);
+		p += len + (p[len] == ' ');
+	}
+	switch (v->kind) {
+	case NC_VAL_COMMAND:
+		for (size_t i = 0; i < nc_nnouns; i++)
+			nc_cands_add(out, nc_nouns[i].name, nc_nouns[i].summary);
+		break;
+	case NC_VAL_VERB: {
+		const char *names[128], *verbs[64];
+		size_t nn = nc_noun_names(names, 128);
+		int k = prev_pos ? nc_word_match(prev_pos, names, nn) : NC_MATCH_NONE;
+		size_t nv = k >= 0 ? nc_cmd_verbs(names[k], verbs, 64) : 0;
+
+		for (size_t i = 0; i < nv; i++)
+			nc_cands_add(out, verbs[i], nc_cmd_lookup(names[k], verbs[i])->summary);
+		break;
+	}
+	case NC_VAL_EVTYPE:
+		for (size_t i = 0; i < nc_nevent_aliases; i++)
+			nc_cands_add(out, nc_event_aliases[i].alias, nc_event_aliases[i].types);
+		for (size_t i = 0; i < nc_nevent_types; i++)
+			nc_cands_add(out, nc_event_types[i], NULL);
+		break;
+	case NC_VAL_NONE:
+	case NC_VAL_CHOICES:
+	case NC_VAL_FILE:
+		break;
+	default:
+		if (fn)
+			fn(arg, v->kind, out);
+		break;
+	}
+}
+
+/* Adds the long options of spec, with help from the command's usage. */
+static void options(const struct nc_cmd *c, const char *spec, const char *help,
+		    struct nc_cands *out)
+{
+	const char *p = spec;
+	struct nc_opt o;
+
+	while (nc_opt_next(&p, &o)) {
+		char w[40];
+
+		snprintf(w, sizeof(w), "--%s", o.name);
+		nc_cands_add(out, w, help ? help : c ? c->usage : NULL);
+	}
+}
+
+void nc_complete(char *const *words, int n, const char *partial, nc_values_fn fn, void *arg,
+		 struct nc_cands *out)
+{
+	const char *noun = NULL, *names[128], *verbs[64], *pending = NULL, *prev_pos = NULL;
+	const struct nc_cmd *cmd = NULL;
+	size_t nn = nc_noun_names(names, 128);
+	struct nc_valspec v;
+	bool only_pos = false;
+	char prefix[256] = "";
+	int npos = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *w = words[i];
+		struct nc_opt o;
+		int k;
+
+		if (pending) {
+			pending = NULL;
+			continue;
+		}
+		if (!only_pos && strcmp(w, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (!only_pos && w[0] == '-' && w[1]) {
+			bool lng = w[1] == '-';
+			char name[40];
+
+			snprintf(name, sizeof(name), "%s", w + (lng ? 2 : 1));
+			name[strcspn(name, "=")] = '\0';
+			if (!lng && name[1])
+				continue; /* -ojson: the value is attached */
+			if (((cmd && nc_opt_find(cmd->options, lng ? name : NULL, lng ? 0 : name[0],
+						 &o)) ||
+			     nc_opt_find(nc_global_opts, lng ? name : NULL, lng ? 0 : name[0],
+					 &o)) &&
+			    o.takes && !strchr(w, '='))
+				pending = w;
+			continue;
+		}
+		if (!noun) {
+			k = nc_word_match(w, names, nn);
+			if (k < 0)
+				return;
+			noun = names[k];
+			if (nc_cmd_verbs(noun, verbs, 64) == 0)
+				cmd = nc_cmd_lookup(noun, NULL);
+		} else if (!cmd) {
+			size_t nv = nc_cmd_verbs(noun, verbs, 64);
+
+			k = nc_word_match(w, verbs, nv);
+			if (k < 0)
+				return;
+			cmd = nc_cmd_lookup(noun, verbs[k]);
+		} else {
+			prev_pos = w;
+			npos++;
+		}
+	}
+	out->cmd = cmd;
+	if (pending) {
+		char name[40];
+		const char *comma;
+
+		snprintf(name, sizeof(name), "%s", pending + (pending[1] == '-' ? 2 : 1));
+		if (pending[1] != '-') {
+			struct nc_opt o;
+
+			if ((cmd && nc_opt_find(cmd->options, NULL, name[0], &o)) ||
+			    nc_opt_find(nc_global_opts, NULL, name[0], &o))
+				snprintf(name, sizeof(name), "%s", o.name);
+		}
+		if (!nc_cmd_optval(cmd, name, &v))
+			return;
+		snprintf(out->expect, sizeof(out->expect), "%s", v.placeholder);
+		values(&v, NULL, fn, arg, out);
+		/* A comma list (--type a,b): complete its last item. */
+		comma = v.kind == NC_VAL_EVTYPE ? strrchr(partial, ',') : NULL;
+		if (comma) {
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)(comma - partial + 1),
+				 partial);
+			filter(out, comma + 1);
+			for (size_t i = 0; i < out->n; i++) {
+				char *w = nc_xasprintf("%s%s", prefix, out->v[i].word);
+
+				free(out->v[i].word);
+				out->v[i].word = w;
+			}
+		} else {
+			filter(out, partial);
+		}
+		qsort(out->v, out->n, sizeof(*out->v), by_word);
+		return;
+	}
+	if (!only_pos && partial[0] == '-') {
+		snprintf(out->expect, sizeof(out->expect), "option");
+		if (cmd)
+			options(cmd, cmd->options, NULL, out);
+		options(NULL, nc_global_opts, "global option", out);
+		filter(out, partial);
+		return;
+	}
+	if (!noun) {
+		snprintf(out->expect, sizeof(out->expect), "command");
+		values(&(struct nc_valspec){.kind = NC_VAL_COMMAND}, NULL, NULL, NULL, out);
+		filter(out, partial);
+		return;
+	}
+	if (!cmd) {
+		size_t nv = nc_cmd_verbs(noun, verbs, 64);
+
+		snprintf(out->expect, sizeof(out->expect), "verb");
+		for (size_t i = 0; i < nv; i++)
+			nc_cands_add(out, verbs[i], nc_cmd_lookup(noun, verbs[i])->summary);
+		filter(out, partial);
+		return;
+	}
+	out->runnable = !partial[0] && npos >= cmd->min;
+	if (!nc_cmd_arg(cmd, npos, &v))
+		return;
+	snprintf(out->expect, sizeof(out->expect), "%s", v.placeholder);
+	values(&v, prev_pos, fn, arg, out);
+	filter(out, partial);
+	if (v.kind != NC_VAL_COMMAND && v.kind != NC_VAL_VERB)
+		qsort(out->v, out->n, sizeof(*out->v), by_word);
+}

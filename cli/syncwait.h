@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NC_CLI_SYNCWAIT_H
+#define NC_CLI_SYNCWAIT_H
+
+/*
+ * `sync now --wait`: which devices a Sync Now sent batches to, and what
+ * became of each, from the event stream (confirm, sync_state, batch_sent)
+ * and, after a reconnect or a gap, from GET /v1/sync.
+ *
+ * The tracker (nc_wait_*) does no I/O; nc_syncwait runs it.
+ */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nc_ctx;
+
+enum nc_outcome {
+	NC_WAIT_APPLYING, /* sent, no verdict yet */
+	NC_WAIT_SYNCED,
+	NC_WAIT_FAILED,
+	NC_WAIT_SKIPPED,  /* the server sent nothing (not approved, ...) */
+	NC_WAIT_TIMEDOUT, /* no verdict before the deadline */
+};
+
+struct nc_wdev {
+	char *serial, *tenant; /* owned */
+	int64_t seq;	       /* the batch awaited */
+	char hash[72];
+	enum nc_outcome outcome;
+	char reason[256];
+	int64_t ms; /* from the start to the outcome */
+};
+
+struct nc_wait {
+	struct nc_wdev *v; /* sorted by serial, then tenant */
+	size_t n;
+	size_t count[NC_WAIT_TIMEDOUT + 1]; /* devices per outcome */
+	int64_t start_ms;		    /* monotonic */
+};
+
+/* "applying", "synced", "failed", "skipped", "timed out". */
+const char *nc_outcome_name(enum nc_outcome o);
+
+/*
+ * The devices of a POST /v1/sync reply's items (borrowed) into *w (zeroed
+ * by the caller; free with nc_wait_free). start_ms is the clock's value now.
+ */
+void nc_wait_init(struct nc_wait *w, const json_t *items, int64_t start_ms);
+void nc_wait_free(struct nc_wait *w);
+
+/*
+ * Applies an event (the JSON of one /v1/events data line, borrowed): a
+ * confirmation of the awaited seq decides (verified: synced; a mismatch or
+ * an agent failure: failed), as does a sync_state of that seq or later
+ * (synced, or failed with its reason); a newer batch_sent moves the awaited
+ * seq. Decided devices stay decided. Returns true when something changed.
+ */
+bool nc_wait_event(struct nc_wait *w, const json_t *ev, int64_t now_ms);
+
+/* Applies a sync state as GET /v1/sync lists it (borrowed), likewise. */
+bool nc_wait_state(struct nc_wait *w, const json_t *st, int64_t now_ms);
+
+/* Ends the wait: every device still applying is timed out with reason. */
+void nc_wait_expire(struct nc_wait *w, const char *reason, int64_t now_ms);
+
+/* Whether no device is still applying. */
+bool nc_wait_done(const struct nc_wait *w);
+
+/* The outcome as {"items":[{"serial","tenant","outcome","seq","config_hash",
+ * "reason","elapsed_ms"}],"next_cursor":null,"summary":{...}}; new. */
+json_t *nc_wait_json(const struct nc_wait *w);
+
+/*
+ * Sync Now with body (borrowed) and wait up to timeout_ms: opens the event
+ * stream first (so no confirmation can pass unseen), posts, then follows
+ * the devices, drawing a progress line on a terminal. device, when not
+ * NULL, narrows the stream to one serial. *reply gets the POST's reply
+ * (owned). Returns 0 when the wait ran (whatever the outcomes), or an error
+ * reported through nc_error.
+ */
+int nc_syncwait(struct nc_ctx *ctx, const json_t *body, const char *device, int64_t timeout_ms,
+		struct nc_wait *w, json_t **reply);
+
+#endif

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# sync now|status|show|diff|batch through the real binary against a real
+# serve and mosquitto, devices played by mosquitto_pub/sub: --wait exits 0
+# when every device confirms and 1 naming a device that confirms with a
+# wrong hash, one that never answers, or one that is skipped; the progress
+# line on a terminal only; table and JSON output checked with jq.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/devices.sh"
+
+start_broker || exit 1
+start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s --stale-delay 30s
+export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
+NETCTL_TOKEN=$(cat "$T/data/admin.token")
+export NETCTL_TOKEN
+TOKEN=$NETCTL_TOKEN
+unset NETCTL_TENANT NO_COLOR
+start_devices
+
+# matches DESC TEXT REGEX: ok when a line of TEXT matches the extended REGEX.
+matches() {
+	if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else not_ok "$1" "wanted /$3/ in: $2"; fi
+}
+
+run_nc tenant create acme
+export NETCTL_TENANT=acme
+run_nc edge create --serial EDGE-1 --name dc1 --kind dedicated --endpoint 192.0.2.1:51820 \
+	--lan 10.10.0.0/16
+for i in 1 2 3 4; do
+	run_nc connector create --serial "CN-$i" --name "b$i" --hub EDGE-1 --lan "192.168.$i.0/24"
+done
+for i in 1 2 3; do run_nc connector approve "CN-$i"; done
+
+# --- Usage.
+expect_rc "sync now without a selection exits 2" 2 sync now
+contains "it says which selections exist" "$err" "SERIAL..., --all or --pending"
+expect_rc "two selections exit 2" 2 sync now --all CN-1
+expect_rc "--timeout without --wait exits 2" 2 sync now --all --timeout 5s
+expect_rc "a bad --timeout exits 2" 2 sync now --all --wait --timeout soon
+contains "the bad duration is named" "$err" "--timeout"
+
+# --- Waiting: every device confirms.
+expect_rc "sync now CN-1 CN-2 --wait exits 0 when both confirm" 0 \
+	sync now CN-1 CN-2 --wait --timeout 20s
+matches "the outcome table has its columns" "$out" "^Serial +Tenant +Outcome +Seq +Hash +Time +Reason"
+matches "CN-1 is synced" "$out" "^CN-1 +acme +synced "
+matches "CN-2 is synced" "$out" "^CN-2 +acme +synced "
+contains "a summary follows on stderr" "$err" "2 synced, 0 failed, 0 timed out"
+check "no progress line when stdout is not a terminal" bash -c "! grep -q $'\\r' <<<\"\$1\"" _ "$out"
+
+expect_rc "sync now --all --wait -o json exits 0 (a pending connector is skipped)" 0 \
+	sync now --all --wait --timeout 20s -o json
+jq_out "every approved device is synced" '.summary.synced' 4
+jq_out "the unapproved one is skipped, not failed" \
+	'[.items[] | select(.outcome == "skipped") | .serial] | join(",")' CN-4
+jq_out "items carry seq and hash" '[.items[] | select(.serial == "CN-1") | .seq > 0] | .[0]' true
+jq_out "elapsed time in ms, none for the skipped" '[.items[] | .outcome + ":" + (.elapsed_ms | type)] | unique | join(",")' 'skipped:null,synced:number'
+
+api GET "/v1/devices/CN-1/sync?tenant=acme"
+jq_is "the server agrees: CN-1 synced" .state synced
+
+# --- A device that confirms with a wrong hash: exit 1, named.
+echo CN-2 >"$T/dev/bad"
+expect_rc "a wrong hash makes --wait exit 1" 1 sync now CN-1 CN-2 --wait --timeout 20s
+contains "the failing device is named with its reason" "$err" "CN-2 failed (hash_mismatch"
+matches "the other is still synced" "$out" "^CN-1 +acme +synced "
+matches "the table says failed" "$out" "^CN-2 +acme +failed .*hash_mismatch"
+: >"$T/dev/bad"
+
+# --- A device that never answers: timed out, exit 1.
+echo CN-3 >"$T/dev/silent"
+expect_rc "a silent device makes --wait exit 1 at the deadline" 1 \
+	sync now CN-3 --wait --timeout 2s
+contains "the silent device is named as timed out" "$err" "CN-3 timed out"
+: >"$T/dev/silent"
+
+# --- A named device that cannot be sent anything.
+expect_rc "a named unapproved device fails the wait" 1 sync now CN-4 --wait --timeout 5s
+contains "it is named as skipped" "$err" "CN-4 skipped"
+expect_rc "without --wait too" 1 sync now CN-4
+contains "the reason is in the table" "$out" "pending_approval"
+
+# --- Without --wait: the batches sent.
+expect_rc "sync now --pending without --wait" 0 sync now --pending
+expect_rc "sync now CN-1 without --wait" 0 sync now CN-1
+contains "the table shows it applying" "$out" "applying"
+expect_rc "sync now CN-1 -q prints the serial" 0 -q sync now CN-1
+check "only the serial" test "$out" = CN-1
+
+# --- The progress line, on a terminal only.
+if command -v script >/dev/null; then
+	script -qec "$NETCTL sync now --all --wait --timeout 20s" /dev/null >"$T/tty.out" 2>&1
+	rc=$?
+	check "on a terminal --wait exits 0 as well" test "$rc" = 0
+	check "a progress line is drawn in place" grep -q $'\r\\[#' "$T/tty.out"
+	check "with the counts" grep -q 'synced  0 failed  [0-9]* applying' "$T/tty.out"
+else
+	ok "# SKIP script(1) is not installed: no terminal for the progress line"
+fi
+
+# --- sync status.
+wait_until 10 bash -c "$NETCTL sync status --state applying -q | grep -q . && exit 1 || exit 0"
+expect_rc "sync status" 0 sync status
+matches "the table has its columns" "$out" "^Serial +Tenant +State +Seq +Hash +Reason +Updated"
+matches "CN-4 pending with its dirty reason" "$out" "^CN-4 +acme +pending +0 +- +connector CN-4 created"
+expect_rc "sync status -o json" 0 sync status -o json
+jq_out "JSON is a list of states" '.items | length' 5
+jq_out "states come from the server" '[.items[] | select(.serial == "CN-1") | .state][0]' synced
+expect_rc "sync status --state pending -q" 0 sync status --state pending -q
+check "only CN-4 is pending" test "$(printf '%s' "$out" | cut -d' ' -f1)" = CN-4
+expect_rc "a bad --state is refused by the server" 1 sync status --state bogus
+expect_rc "sync st -o wide (prefix)" 0 sync st -o wide
+contains "wide adds the confirmed seq" "$out" "Confirmed Seq"
+
+# --- sync show.
+echo CN-2 >"$T/dev/bad"
+run_nc sync now CN-2 --wait --timeout 20s
+: >"$T/dev/bad"
+expect_rc "sync show CN-2" 0 sync show CN-2
+contains "show has the state" "$out" "failed"
+contains "and the fail reason" "$out" "hash_mismatch"
+contains "and the last confirmation" "$out" "Last confirmation:"
+contains "with what was applied" "$out" "Applied:"
+contains "and the VPP mode" "$out" "VPP Mode:"
+expect_rc "sync show -o json" 0 sync show CN-2 -o json
+jq_out "JSON is the state" .fail_reason hash_mismatch
+jq_out "with the confirmation" .last_confirm.vpp_mode none
+expect_rc "sync show of an unknown device exits 1" 1 sync show NOPE
+contains "it is named" "$err" "NOPE"
+
+# --- sync diff.
+run_nc connector set CN-1 --nat-wan eth1
+expect_rc "sync diff CN-1" 0 sync diff CN-1
+contains "diff says what would change" "$out" "would change against batch"
+contains "a removed line" "$out" "- "
+contains "the new subnet" "$out" "+ "
+expect_rc "sync diff -o json" 0 sync diff CN-1 -o json
+jq_out "changed topics are listed" '.changed | length > 0' true
+expect_rc "sync diff -q lists the topics" 0 -q sync diff CN-1
+check "one topic per line" test -n "$out"
+
+# --- sync batch.
+expect_rc "sync batch CN-1" 0 sync batch CN-1
+contains "batch shows its hash" "$out" "Config Hash:"
+contains "and its commands" "$out" "[0] "
+expect_rc "sync batch -o json prints the batch as it is" 0 sync batch CN-1 -o json
+api GET "/v1/devices/CN-1/batch?tenant=acme"
+check "the same as GET /v1/devices/CN-1/batch" \
+	test "$(jq -cS . <<<"$out")" = "$(jq -cS . <<<"$body")"
+expect_rc "sync batch of a device never sent one exits 1" 1 sync batch CN-4
+
+done_testing

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: MIT
+# Devices played with mosquitto_pub/sub for the CLI tests (050-059),
+# independent of netctl's agent. Sourced after lib.sh and start_broker.
+#
+# start_devices: a background loop that answers every batch on
+# VSR/+/batch[/tenant] with a confirmation carrying the batch's own hash
+# (the right one), except for serials listed in $T/dev/bad (a zero hash:
+# hash_mismatch) and $T/dev/silent (no answer). Each topic received is
+# logged to $T/dev/seen and each answer to $T/dev/answered.
+
+start_devices() {
+	mkdir -p "$T/dev"
+	: >"$T/dev/bad"
+	: >"$T/dev/silent"
+	cat >"$T/dev/loop.sh" <<'LOOP'
+port=$1 dir=$2
+exec 3< <(exec mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -v -t 'VSR/+/batch' -t 'VSR/+/batch/+')
+sub=$!
+trap 'kill "$sub" 2>/dev/null; exit 0' TERM INT EXIT
+while read -r topic payload <&3; do
+	echo "$topic" >>"$dir/seen"
+	serial=${topic#VSR/}
+	serial=${serial%%/*}
+	suffix=${topic#"VSR/$serial/batch"}
+	grep -qx "$serial" "$dir/silent" && continue
+	seq=$(jq -r '.seq // empty' <<<"$payload" 2>/dev/null)
+	[ -n "$seq" ] || continue
+	hash=$(jq -r .config_hash <<<"$payload")
+	n=$(jq '.commands | length' <<<"$payload")
+	grep -qx "$serial" "$dir/bad" && hash=$(printf '%064d' 0)
+	mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -t "VSR/$serial/confirm$suffix" -m \
+		"{\"v\":1,\"serial\":\"$serial\",\"seq\":$seq,\"config_hash\":\"$hash\",\"status\":\"success\",\"applied\":$n,\"failed\":0,\"failures\":[],\"vpp_mode\":\"none\",\"agent\":\"test\"}"
+	echo "$serial $seq" >>"$dir/answered"
+done
+LOOP
+	spawn devices bash "$T/dev/loop.sh" "$BROKER_PORT" "$T/dev"
+	DEVICES_PID=$pid
+	# Live once a probe published now reaches the loop.
+	_devices_probe() {
+		mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t VSR/PROBE/batch -m probe
+		grep -q '^VSR/PROBE/batch$' "$T/dev/seen" 2>/dev/null
+	}
+	wait_until 10 _devices_probe
+}

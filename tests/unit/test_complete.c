@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CLI's table-driven and pure parts: words and value kinds read from
+ * commands.def, completion, event lines for tail, the Sync Now tracker and
+ * the line diff. The CLI sources are compiled in here, with the command
+ * table built from commands.def without handlers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cli/cmdinfo.c"
+#include "../../cli/complete.c"
+#include "../../cli/evline.c"
+#include "../../cli/output.c"
+#include "../../cli/syncwait.c"
+#include "../../cli/textdiff.c"
+
+#define NC_NOUN(name, summary) {name, summary},
+#define NC_ALIAS(alias, word)
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
+const struct nc_noun nc_nouns[] = {
+#include "../../cli/commands.def"
+};
+#undef NC_NOUN
+#undef NC_CMD
+#define NC_NOUN(name, summary)
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)                              \
+	{noun, verb, NULL, min, max, flags, opts, usage, summary},
+const struct nc_cmd nc_cmds[] = {
+#include "../../cli/commands.def"
+};
+#undef NC_ALIAS
+#undef NC_CMD
+#define NC_ALIAS(alias, word) {alias, word},
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
+const struct nc_alias nc_aliases[] = {
+#include "../../cli/commands.def"
+};
+const size_t nc_nnouns = sizeof(nc_nouns) / sizeof(nc_nouns[0]);
+const size_t nc_ncmds = sizeof(nc_cmds) / sizeof(nc_cmds[0]);
+const size_t nc_naliases = sizeof(nc_aliases) / sizeof(nc_aliases[0]);
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_word_match(void **state)
+{
+	const char *names[128], *verbs[64];
+	size_t nn = nc_noun_names(names, 128), nv;
+
+	assert_string_equal(names[nc_word_match("conn", names, nn)], "connector");
+	assert_string_equal(names[nc_word_match("sync", names, nn)], "sync");
+	assert_int_equal(nc_word_match("co", names, nn), NC_MATCH_AMBIGUOUS);
+	assert_int_equal(nc_word_match("frob", names, nn), NC_MATCH_NONE);
+	nv = nc_cmd_verbs("connector", verbs, 64);
+	assert_string_equal(verbs[nc_word_match("ls", verbs, nv)], "list");
+	assert_string_equal(verbs[nc_word_match("rm", verbs, nv)], "delete");
+	assert_string_equal(verbs[nc_word_match("get", verbs, nv)], "show");
+	nv = nc_cmd_verbs("member", verbs, 64);
+	assert_string_equal(verbs[nc_word_match("rm", verbs, nv)], "remove");
+	assert_int_equal(nc_cmd_verbs("tail", verbs, 64), 0);
+	assert_non_null(nc_cmd_lookup("tail", NULL));
+	assert_null(nc_cmd_lookup("tail", "list"));
+}
+
+static void test_options_spec(void **state)
+{
+	const char *p = "output|o=,all,file|f=";
+	struct nc_opt o;
+
+	assert_true(nc_opt_next(&p, &o));
+	assert_string_equal(o.name, "output");
+	assert_int_equal(o.shortname, 'o');
+	assert_true(o.takes);
+	assert_true(nc_opt_next(&p, &o));
+	assert_string_equal(o.name, "all");
+	assert_false(o.takes);
+	assert_true(nc_opt_next(&p, &o));
+	assert_int_equal(o.shortname, 'f');
+	assert_false(nc_opt_next(&p, &o));
+	assert_true(nc_opt_find(nc_global_opts, NULL, 'q', &o));
+	assert_string_equal(o.name, "quiet");
+}
+
+static void expect_arg(const char *noun, const char *verb, int i, enum nc_valkind kind,
+		       const char *choices, bool repeat)
+{
+	const struct nc_cmd *c = nc_cmd_lookup(noun, verb);
+	struct nc_valspec v;
+
+	assert_non_null(c);
+	if (!nc_cmd_arg(c, i, &v))
+		fail_msg("%s %s: no argument %d", noun, verb ? verb : "", i);
+	if (v.kind != kind)
+		fail_msg("%s %s arg %d: kind %s, wanted %s", noun, verb ? verb : "", i,
+			 nc_valkind_name(v.kind), nc_valkind_name(kind));
+	assert_string_equal(v.choices, choices);
+	assert_int_equal(v.repeat, repeat);
+}
+
+static void test_argument_kinds(void **state)
+{
+	struct nc_valspec v;
+
+	expect_arg("connector", "show", 0, NC_VAL_CONNECTOR, "", false);
+	expect_arg("edge", "delete", 0, NC_VAL_EDGE, "", false);
+	expect_arg("link", "add", 0, NC_VAL_PEERING, "", false);
+	expect_arg("link", "add", 2, NC_VAL_SERIAL, "", false);
+	expect_arg("sync", "now", 0, NC_VAL_SERIAL, "", true);
+	expect_arg("sync", "now", 7, NC_VAL_SERIAL, "", true);
+	expect_arg("help", NULL, 0, NC_VAL_COMMAND, "", false);
+	expect_arg("help", NULL, 1, NC_VAL_VERB, "", false);
+	expect_arg("completion", NULL, 0, NC_VAL_CHOICES, "bash zsh", false);
+	expect_arg("token", "revoke", 0, NC_VAL_TOKEN, "", false);
+	expect_arg("enroll-key", "revoke", 0, NC_VAL_ENROLLKEY, "", false);
+	expect_arg("peering", "show", 0, NC_VAL_PEERING, "", false);
+	expect_arg("peering", "create", 0, NC_VAL_NONE, "", false);
+	expect_arg("context", "use", 0, NC_VAL_CONTEXT, "", false);
+	assert_false(nc_cmd_arg(nc_cmd_lookup("link", "add"), 3, &v));
+	assert_false(nc_cmd_arg(nc_cmd_lookup("batch", NULL), 0, &v));
+	assert_false(nc_cmd_arg(nc_cmd_lookup("tail", NULL), 0, &v));
+}
+
+static void expect_opt(const char *noun, const char *verb, const char *opt, enum nc_valkind kind,
+		       const char *choices)
+{
+	struct nc_valspec v;
+
+	assert_true(nc_cmd_optval(noun ? nc_cmd_lookup(noun, verb) : NULL, opt, &v));
+	if (v.kind != kind)
+		fail_msg("--%s: kind %s, wanted %s", opt, nc_valkind_name(v.kind),
+			 nc_valkind_name(kind));
+	assert_string_equal(v.choices, choices);
+}
+
+static void test_option_kinds(void **state)
+{
+	struct nc_valspec v;
+
+	expect_opt("edge", "list", "kind", NC_VAL_CHOICES, "dedicated mtge");
+	expect_opt("connector", "set", "hub", NC_VAL_EDGE, "none");
+	expect_opt("tail", NULL, "type", NC_VAL_EVTYPE, "");
+	expect_opt("tail", NULL, "device", NC_VAL_SERIAL, "");
+	expect_opt("sync", "status", "state", NC_VAL_CHOICES, "synced pending applying failed");
+	expect_opt("batch", NULL, "file", NC_VAL_FILE, "-");
+	expect_opt(NULL, NULL, "output", NC_VAL_CHOICES, "table wide json");
+	expect_opt("edge", "list", "tenant", NC_VAL_TENANT, "");
+	expect_opt("serve", NULL, "mqtt-cafile", NC_VAL_FILE, "");
+	expect_opt("connector", "create", "serial", NC_VAL_NONE, "");
+	assert_false(nc_cmd_optval(nc_cmd_lookup("sync", "now"), "wait", &v));
+	assert_false(nc_cmd_optval(NULL, "no-color", &v));
+}
+
+struct fake {
+	enum nc_valkind asked;
+	int calls;
+};
+
+static void fake_values(void *arg, enum nc_valkind kind, struct nc_cands *out)
+{
+	struct fake *f = arg;
+
+	f->asked = kind;
+	f->calls++;
+	nc_cands_add(out, "CN-2", NULL);
+	nc_cands_add(out, "CN-1", NULL);
+	nc_cands_add(out, "EDGE-1", NULL);
+}
+
+/* Completes partial after words (a string of space-separated words) and
+ * returns the candidates joined with spaces. */
+static char *complete(const char *line, const char *partial, struct nc_cands *c, struct fake *f)
+{
+	char *copy = strdup(line), *words[32], *save = NULL, *out = calloc(1, 4096);
+	int n = 0;
+
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		words[n++] = t;
+	memset(c, 0, sizeof(*c));
+	nc_complete(words, n, partial, fake_values, f, c);
+	for (size_t i = 0; i < c->n; i++)
+		snprintf(out + strlen(out), 4096 - strlen(out), "%s%s", i ? " " : "", c->v[i].word);
+	free(copy);
+	return out;
+}
+
+static void expect_complete(const char *line, const char *partial, const char *want)
+{
+	struct nc_cands c;
+	struct fake f = {0};
+	char *got = complete(line, partial, &c, &f);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("`%s' + `%s': got `%s', wanted `%s'", line, partial, got, want);
+	nc_cands_clear(&c);
+	free(got);
+}
+
+static void test_complete(void **state)
+{
+	struct nc_cands c;
+	struct fake f = {0};
+	char *got, common[64];
+
+	expect_complete("", "conn", "connector");
+	expect_complete("", "co", "connector context completion");
+	expect_complete("conn", "ap", "approve");
+	expect_complete("conn ls", "--st", "--status");
+	expect_complete("-o", "j", "json");
+	expect_complete("edge list --kind", "", "dedicated mtge");
+	expect_complete("help", "syn", "sync");
+	expect_complete("help sync", "s", "status show");
+	expect_complete("tail --type", "confirm,tu", "confirm,tunnel confirm,tunnel_status");
+	expect_complete("completion", "", "bash zsh");
+	expect_complete("frob", "", "");
+	expect_complete("link add pm EDGE-1 CN-1", "", "");
+	/* Options of the command and the global ones. */
+	expect_complete("sync now", "--w", "--wait");
+	expect_complete("sync now", "--te", "--tenant");
+
+	got = complete("connector show", "CN", &c, &f);
+	assert_string_equal(got, "CN-1 CN-2");
+	assert_int_equal(f.asked, NC_VAL_CONNECTOR);
+	assert_string_equal(c.expect, "SERIAL");
+	nc_cands_common(&c, common, sizeof(common));
+	assert_string_equal(common, "CN-");
+	nc_cands_clear(&c);
+	free(got);
+
+	got = complete("connector show CN-1", "", &c, &f);
+	assert_string_equal(got, "");
+	assert_true(c.runnable);
+	assert_string_equal(c.cmd->verb, "show");
+	nc_cands_clear(&c);
+	free(got);
+
+	/* Global options with a value are skipped, with their value. */
+	got = complete("--tenant acme conn", "", &c, &f);
+	assert_true(strstr(got, "approve") != NULL);
+	nc_cands_clear(&c);
+	free(got);
+	got = complete("connector set CN-1 --hub", "", &c, &f);
+	assert_int_equal(f.asked, NC_VAL_EDGE);
+	assert_true(strstr(got, "none") != NULL);
+	nc_cands_clear(&c);
+	free(got);
+	/* Verbs come with their summaries, for '?'. */
+	got = complete("sync", "", &c, &f);
+	assert_string_equal(c.v[0].word, "now");
+	assert_non_null(c.v[0].help);
+	nc_cands_clear(&c);
+	free(got);
+}
+
+static void test_evline(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *want[4];
+	} cases[] = {
+		{"{\"id\":9,\"ts\":\"2026-11-22T10:00:05.123Z\",\"type\":\"confirm\",\"tenant\":"
+		 "\"acme\","
+		 "\"device\":\"CN-1\",\"seq\":42,\"config_hash\":\"1a2b3c4d5e\",\"expected_hash\":"
+		 "\"1a2b3c4d5e\",\"verdict\":\"verified\",\"applied\":4,\"failed\":0,\"failures\":["
+		 "],"
+		 "\"status\":\"success\",\"state\":\"synced\"}",
+		 {"10:00:05  CN-1", "seq 42 \xe2\x9c\x93 verified", "hash 1a2b3c4d  success",
+		  "applied 4 failed 0  \xe2\x86\x92 synced"}},
+		{"{\"ts\":\"2026-11-22T10:00:05Z\",\"type\":\"confirm\",\"device\":\"CN-2\","
+		 "\"seq\":3,"
+		 "\"config_hash\":\"0000000000\",\"expected_hash\":\"9f8e7d6c55\",\"verdict\":"
+		 "\"hash_mismatch\",\"applied\":4,\"failed\":0,\"status\":\"success\",\"state\":"
+		 "\"failed\"}",
+		 {"\xe2\x9c\x97 hash_mismatch", "(expected 9f8e7d6c)", "\xe2\x86\x92 failed",
+		  NULL}},
+		{"{\"ts\":\"2026-11-22T10:00:05Z\",\"type\":\"tunnel_status\",\"device\":\"CN-1\","
+		 "\"tunnels\":[{\"interface\":\"wg0\",\"peer\":\"EDGE-1\",\"up\":true},"
+		 "{\"interface\":\"wg2\",\"peer\":\"CN-2\",\"up\":false}]}",
+		 {"wg0\xe2\x86\x92"
+		  "EDGE-1 up, wg2\xe2\x86\x92"
+		  "CN-2 down",
+		  NULL}},
+		{"{\"type\":\"lifecycle\",\"device\":\"CN-1\",\"from\":\"approved\",\"to\":"
+		 "\"provisioned\"}",
+		 {"--:--:--  CN-1", "approved \xe2\x86\x92 provisioned", NULL}},
+		{"{\"type\":\"dirty\",\"device\":\"CN-1\",\"reason\":\"connector CN-1 approved\","
+		 "\"state\":\"pending\"}",
+		 {"pending: connector CN-1 approved", NULL}},
+		{"{\"type\":\"sync_state\",\"device\":\"CN-1\",\"state\":\"failed\",\"seq\":4,"
+		 "\"reason\":\"timeout\"}",
+		 {"failed seq 4 (timeout)", NULL}},
+		{"{\"type\":\"link\",\"device\":\"CN-1\",\"peering\":\"pm\",\"a\":\"EDGE-1\",\"b\":"
+		 "\"CN-1\",\"tunnel_index\":0,\"status\":\"up\"}",
+		 {"pm EDGE-1\xe2\x86\x94"
+		  "CN-1 tunnel 0 up",
+		  NULL}},
+		{"{\"type\":\"gap\",\"after\":1,\"message\":\"some events are no longer kept\"}",
+		 {"-             gap", "some events are no longer kept", NULL}},
+		{"{\"type\":\"brand_new\",\"x\":1,\"device\":\"D\"}",
+		 {"brand_new", "{\"x\":1}", NULL}},
+	};
+	char line[1024];
+
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		json_t *ev = json_loads(cases[i].json, 0, NULL);
+
+		assert_non_null(ev);
+		nc_evline(ev, false, line, sizeof(line));
+		for (size_t k = 0; k < 4 && cases[i].want[k]; k++) {
+			if (!strstr(line, cases[i].want[k]))
+				fail_msg("case %zu: `%s' lacks `%s'", i, line, cases[i].want[k]);
+		}
+		assert_null(strchr(line, '\033'));
+		nc_evline(ev, true, line, sizeof(line));
+		if (i == 0)
+			assert_non_null(strstr(line, "\033[32msynced\033[0m"));
+		json_decref(ev);
+	}
+	/* A tiny buffer is cut, never overrun. */
+	{
+		json_t *ev = json_loads(cases[0].json, 0, NULL);
+
+		nc_evline(ev, true, line, 12);
+		assert_true(strlen(line) < 12);
+		json_decref(ev);
+	}
+}
+
+static void test_evtypes(void **state)
+{
+	char out[256], bad[32];
+
+	assert_int_equal(nc_evtypes_expand("confirm,tunnel", out, sizeof(out), bad, sizeof(bad)),
+			 0);
+	assert_string_equal(out, "confirm,tunnel_status,link");
+	assert_int_equal(nc_evtypes_expand("sync,sync_state", out, sizeof(out), bad, sizeof(bad)),
+			 0);
+	assert_string_equal(out, "sync_state,batch_sent,sync_error,build_notes");
+	assert_int_equal(nc_evtypes_expand("heartbeat,all", out, sizeof(out), bad, sizeof(bad)), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(nc_evtypes_expand("confirm,bogus", out, sizeof(out), bad, sizeof(bad)),
+			 NC_ERR_INVAL);
+	assert_string_equal(bad, "bogus");
+}
+
+static json_t *j(const char *text)
+{
+	json_t *v = json_loads(text, 0, NULL);
+
+	assert_non_null(v);
+	return v;
+}
+
+/* Applies an event given as JSON text. */
+static bool ev(struct nc_wait *w, const char *text, int64_t now)
+{
+	json_t *e = j(text);
+	bool changed = nc_wait_event(w, e, now);
+
+	json_decref(e);
+	return changed;
+}
+
+static void test_tracker(void **state)
+{
+	json_t *items =
+		j("[{\"serial\":\"CN-2\",\"tenant\":\"acme\",\"seq\":5,\"state\":\"applying\"},"
+		  "{\"serial\":\"CN-1\",\"tenant\":\"acme\",\"seq\":3,\"state\":\"applying\"},"
+		  "{\"serial\":\"CN-3\",\"tenant\":\"acme\",\"state\":\"skipped\","
+		  "\"error\":\"not approved\"},"
+		  "{\"serial\":\"MTGE-1\",\"tenant\":\"globex\",\"seq\":8,\"state\":\"applying\"},"
+		  "{\"serial\":\"MTGE-1\",\"tenant\":\"acme\",\"seq\":7,\"state\":\"applying\"}]");
+	struct nc_wait w;
+	json_t *st, *out;
+
+	nc_wait_init(&w, items, 1000);
+	assert_int_equal(w.n, 5);
+	assert_int_equal(w.count[NC_WAIT_APPLYING], 4);
+	assert_int_equal(w.count[NC_WAIT_SKIPPED], 1);
+	assert_string_equal(w.v[0].serial, "CN-1");
+	assert_string_equal(w.v[3].tenant, "acme");
+
+	/* A verified confirmation of the awaited seq: synced. */
+	assert_true(ev(&w,
+		       "{\"type\":\"confirm\",\"device\":\"CN-1\",\"tenant\":\"acme\",\"seq\":3,"
+		       "\"verdict\":\"verified\"}",
+		       1500));
+	assert_int_equal(w.v[0].outcome, NC_WAIT_SYNCED);
+	assert_int_equal(w.v[0].ms, 500);
+	/* Decided stays decided. */
+	assert_false(ev(&w,
+			"{\"type\":\"sync_state\",\"device\":\"CN-1\",\"tenant\":\"acme\","
+			"\"seq\":3,\"state\":\"failed\",\"reason\":\"drift\"}",
+			1600));
+	/* A stale confirmation, another tenant's, an unknown device: nothing. */
+	assert_false(ev(&w,
+			"{\"type\":\"confirm\",\"device\":\"CN-2\",\"tenant\":\"acme\",\"seq\":4,"
+			"\"verdict\":\"stale\"}",
+			1600));
+	assert_false(ev(&w,
+			"{\"type\":\"confirm\",\"device\":\"CN-2\",\"tenant\":\"x\",\"seq\":5,"
+			"\"verdict\":\"verified\"}",
+			1600));
+	assert_false(ev(&w, "{\"type\":\"confirm\",\"device\":\"CN-9\",\"seq\":1}", 1600));
+	/* A newer batch moves the awaited seq; its mismatch fails the device. */
+	assert_true(ev(&w,
+		       "{\"type\":\"batch_sent\",\"device\":\"CN-2\",\"tenant\":\"acme\","
+		       "\"seq\":6,\"config_hash\":\"abcd\"}",
+		       1700));
+	assert_false(ev(&w,
+			"{\"type\":\"confirm\",\"device\":\"CN-2\",\"tenant\":\"acme\",\"seq\":5,"
+			"\"verdict\":\"verified\"}",
+			1700));
+	assert_true(ev(&w,
+		       "{\"type\":\"confirm\",\"device\":\"CN-2\",\"tenant\":\"acme\",\"seq\":6,"
+		       "\"verdict\":\"hash_mismatch\",\"config_hash\":\"0000000000\","
+		       "\"expected_hash\":\"abcdef0123\"}",
+		       1800));
+	assert_int_equal(w.v[1].outcome, NC_WAIT_FAILED);
+	assert_string_equal(w.v[1].reason,
+			    "hash_mismatch: the device applied 00000000, expected abcdef01");
+	/* One tenant of an MTGE synced by a sync_state; the other failed, read from GET. */
+	assert_true(ev(&w,
+		       "{\"type\":\"sync_state\",\"device\":\"MTGE-1\",\"tenant\":\"acme\","
+		       "\"seq\":7,\"state\":\"synced\"}",
+		       1900));
+	assert_false(nc_wait_done(&w));
+	st = j("{\"serial\":\"MTGE-1\",\"tenant\":\"globex\",\"seq\":8,\"state\":\"failed\","
+	       "\"fail_reason\":\"timeout\"}");
+	assert_true(nc_wait_state(&w, st, 2000));
+	json_decref(st);
+	assert_true(nc_wait_done(&w));
+	assert_int_equal(w.count[NC_WAIT_SYNCED], 2);
+	assert_int_equal(w.count[NC_WAIT_FAILED], 2);
+	out = nc_wait_json(&w);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(out, "summary"), "failed")), 2);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(out, "items"), 2), "outcome")),
+			    "skipped");
+	assert_string_equal(nc_outcome_name(NC_WAIT_TIMEDOUT), "timed out");
+	json_decref(out);
+	nc_wait_free(&w);
+
+	/* The deadline: what is still applying is timed out. */
+	nc_wait_init(&w, items, 0);
+	nc_wait_expire(&w, "no confirmation before the deadline", 30000);
+	assert_int_equal(w.count[NC_WAIT_TIMEDOUT], 4);
+	assert_true(nc_wait_done(&w));
+	nc_wait_free(&w);
+	nc_wait_free(NULL);
+	json_decref(items);
+}
+
+struct difflines {
+	char text[1024];
+};
+
+static void collect_diff(void *arg, char kind, const char *line, size_t len)
+{
+	struct difflines *d = arg;
+	size_t l = strlen(d->text);
+
+	snprintf(d->text + l, sizeof(d->text) - l, "%c%.*s|", kind, (int)len, line);
+}
+
+static void test_textdiff(void **state)
+{
+	struct difflines d = {""};
+
+	assert_int_equal(nc_textdiff("a\nb\nc\n", "a\nx\nc\n", collect_diff, &d), 2);
+	assert_string_equal(d.text, " a|-b|+x| c|");
+	d.text[0] = '\0';
+	assert_int_equal(nc_textdiff("", "one\ntwo", collect_diff, &d), 2);
+	assert_string_equal(d.text, "+one|+two|");
+	d.text[0] = '\0';
+	assert_int_equal(nc_textdiff("same\n", "same\n", collect_diff, &d), 0);
+	d.text[0] = '\0';
+	assert_int_equal(
+		nc_textdiff("{\n  \"a\": 1,\n  \"b\": 2\n}", "{\n  \"b\": 2\n}", collect_diff, &d),
+		1);
+	assert_string_equal(d.text, " {|-  \"a\": 1,|   \"b\": 2| }|");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_word_match),     cmocka_unit_test(test_options_spec),
+		cmocka_unit_test(test_argument_kinds), cmocka_unit_test(test_option_kinds),
+		cmocka_unit_test(test_complete),       cmocka_unit_test(test_evline),
+		cmocka_unit_test(test_evtypes),	       cmocka_unit_test(test_tracker),
+		cmocka_unit_test(test_textdiff),
+	};
+
+	return cmocka_run_group_tests_name("complete", tests, NULL, NULL);
+}
