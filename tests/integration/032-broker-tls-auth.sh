@@ -24,7 +24,7 @@ chmod 644 "$T/passwd"
 chmod 755 "$T"
 
 for try in 1 2 3 4 5; do
-	PORT=$((20000 + RANDOM % 30000))
+	PORT=$((20000 + RANDOM % 12000))
 	port_busy "$PORT" || break
 done
 cat >"$T/tls.conf" <<CONF

@@ -115,6 +115,8 @@ spawn() {
 	NC_LOGS+=("$T/$name.log" "$T/$name.out")
 }
 
+# Test ports come from 20000-31999, below the kernel's ephemeral range
+# (32768 and up), so an outgoing connection never takes one meanwhile.
 # port_busy PORT: true when something listens on PORT.
 port_busy() {
 	ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
@@ -126,7 +128,7 @@ port_busy() {
 start_broker() {
 	local try
 	for try in 1 2 3 4 5 6 7 8; do
-		BROKER_PORT=$((20000 + RANDOM % 30000))
+		BROKER_PORT=$((20000 + RANDOM % 12000))
 		port_busy "$BROKER_PORT" && continue
 		cat >"$T/mosquitto.conf" <<CONF
 listener $BROKER_PORT 127.0.0.1
@@ -228,7 +230,7 @@ jq_out() {
 free_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 30000))
+		p=$((20000 + RANDOM % 12000))
 		port_busy "$p" || break
 	done
 	echo "$p"
