@@ -176,6 +176,9 @@ int nc_report(struct nc_ctx *ctx, int err, const struct nc_errinfo *ei);
 /* A list at path (nc_client_list), every page when all is set; reported as nc_call. */
 int nc_call_list(struct nc_ctx *ctx, const char *path, bool all, json_t **list);
 /* Formats a path with URL-escaped %s arguments (nc_client_pathf), reporting a failure. */
+/* --expires DURATION (at least 1 s) into body's "expires_in" (seconds, rounded
+ * up); absent: nothing. NC_ERR_USAGE after reporting a bad value. */
+int nc_args_expires(struct nc_ctx *ctx, const struct nc_args *a, json_t *body);
 int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -19,10 +19,7 @@ static const struct nc_col key_cols[] = {
 
 int cmd_enroll_key_create(struct nc_ctx *ctx, const struct nc_args *a)
 {
-	const char *expires = nc_args_get(a, "expires");
 	json_t *body = json_object(), *reply = NULL;
-	struct nc_errinfo ei = {0};
-	int64_t ms;
 	int ret = 0;
 
 	if (!nc_args_get(a, "name")) {
@@ -30,17 +27,9 @@ int cmd_enroll_key_create(struct nc_ctx *ctx, const struct nc_args *a)
 		goto out;
 	}
 	nc_args_put(a, "name", body, "name");
-	if (expires) {
-		ret = nc_duration_parse(expires, &ms, &ei);
-		if (ret == 0 && ms < 1000)
-			ret = nc_fail(&ei, NC_ERR_INVAL, NULL, "`%s' is shorter than a second",
-				      expires);
-		if (ret < 0) {
-			ret = nc_error(ctx, NC_ERR_USAGE, "--expires: %s (e.g. 24h, 720h)", ei.msg);
-			goto out;
-		}
-		json_object_set_new(body, "expires_in", json_integer((ms + 999) / 1000));
-	}
+	ret = nc_args_expires(ctx, a, body);
+	if (ret < 0)
+		goto out;
 	ret = nc_call(ctx, "POST", "/v1/enrollment-keys", body, &reply);
 	if (ret < 0)
 		goto out;

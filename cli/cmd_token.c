@@ -20,26 +20,14 @@ static const struct nc_col token_cols[] = {
 
 int cmd_token_create(struct nc_ctx *ctx, const struct nc_args *a)
 {
-	const char *expires = nc_args_get(a, "expires");
 	json_t *body = json_object(), *reply = NULL;
-	struct nc_errinfo ei = {0};
-	int64_t ms;
 	int ret;
 
 	nc_args_put(a, "name", body, "name");
 	nc_args_put(a, "role", body, "role");
-	if (expires) {
-		ret = nc_duration_parse(expires, &ms, &ei);
-		if (ret == 0 && ms < 1000)
-			ret = nc_fail(&ei, NC_ERR_INVAL, NULL, "`%s' is shorter than a second",
-				      expires);
-		if (ret < 0) {
-			ret = nc_error(ctx, NC_ERR_USAGE, "--expires: %s (e.g. 30m, 12h, 720h)",
-				       ei.msg);
-			goto out;
-		}
-		json_object_set_new(body, "expires_in", json_integer((ms + 999) / 1000));
-	}
+	ret = nc_args_expires(ctx, a, body);
+	if (ret < 0)
+		goto out;
 	ret = nc_call(ctx, "POST", "/v1/tokens", body, &reply);
 	if (ret < 0)
 		goto out;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../lib/client/client.h"
+#include "../lib/util/duration.h"
 #include "../lib/util/err.h"
 #include "config.h"
 #include "output.h"
@@ -182,4 +183,22 @@ out:
 	explicit_bzero(token, sizeof(token));
 	nc_config_free(&cfg);
 	return ret;
+}
+
+int nc_args_expires(struct nc_ctx *ctx, const struct nc_args *a, json_t *body)
+{
+	const char *expires = nc_args_get(a, "expires");
+	struct nc_errinfo ei = { 0 };
+	int64_t ms;
+	int ret;
+
+	if (!expires)
+		return 0;
+	ret = nc_duration_parse(expires, &ms, &ei);
+	if (ret == 0 && ms < 1000)
+		ret = nc_fail(&ei, NC_ERR_INVAL, NULL, "`%s' is shorter than a second", expires);
+	if (ret < 0)
+		return nc_error(ctx, NC_ERR_USAGE, "--expires: %s (e.g. 30m, 12h, 720h)", ei.msg);
+	json_object_set_new(body, "expires_in", json_integer((ms + 999) / 1000));
+	return 0;
 }
