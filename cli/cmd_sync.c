@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/model/model.h"
 #include "../lib/util/duration.h"
 #include "../lib/util/err.h"
 #include "../lib/util/xmalloc.h"
@@ -236,26 +237,6 @@ out:
 	return ret;
 }
 
-int cmd_sync_status(struct nc_ctx *ctx, const struct nc_args *a)
-{
-	json_t *list = NULL;
-	const char *next;
-	char path[1024];
-	int ret = nc_args_query(ctx, a, "/v1/sync", "state,limit,cursor", path, sizeof(path));
-
-	if (ret == 0)
-		ret = nc_call_list(ctx, path, nc_args_has(a, "all"), &list);
-	if (ret < 0)
-		goto out;
-	nc_out_list(ctx, list, state_cols, NCOLS(state_cols), "serial state");
-	next = json_string_value(json_object_get(list, "next_cursor"));
-	if (next)
-		nc_out_note(ctx, "more devices follow: pass --all, or --cursor %s", next);
-out:
-	json_decref(list);
-	return ret;
-}
-
 /* GET /v1/devices/SERIAL/what; *reply owned by the caller. */
 static int device_get(struct nc_ctx *ctx, const char *serial, const char *what, json_t **reply)
 {
@@ -269,6 +250,74 @@ static int device_get(struct nc_ctx *ctx, const char *serial, const char *what, 
 		strcat(path, what);
 		ret = nc_call(ctx, "GET", path, NULL, reply);
 	}
+	return ret;
+}
+
+/*
+ * The sync states of the named devices (an MTGE has one per tenant it
+ * serves) as one {"items":[...]} list, kept to those in state if given.
+ */
+static int named_states(struct nc_ctx *ctx, const struct nc_args *a, const char *state,
+			json_t **list)
+{
+	json_t *items = json_array(), *reply, *one, *it;
+	size_t k;
+	int ret = 0;
+
+	*list = json_pack("{s:o}", "items", items);
+	for (int i = 0; i < a->npos && ret == 0; i++) {
+		ret = device_get(ctx, a->pos[i], "sync", &reply);
+		if (ret < 0)
+			break;
+		one = json_object_get(reply, "items");
+		if (!one) {
+			json_array_append(items, reply);
+		} else {
+			json_array_foreach(one, k, it)
+				json_array_append(items, it);
+		}
+		json_decref(reply);
+	}
+	for (k = json_array_size(items); state && k-- > 0;) {
+		it = json_array_get(items, k);
+		if (strcmp(json_string_value(json_object_get(it, "state")) ?: "", state) != 0)
+			json_array_remove(items, k);
+	}
+	return ret;
+}
+
+int cmd_sync_status(struct nc_ctx *ctx, const struct nc_args *a)
+{
+	enum nc_sync_state want;
+	const char *state = nc_args_get(a, "state");
+	json_t *list = NULL;
+	const char *next;
+	char path[1024];
+	int ret = 0;
+
+	if (a->npos > 0) {
+		if (nc_args_get(a, "limit") || nc_args_get(a, "cursor") || nc_args_has(a, "all"))
+			return nc_error(ctx, NC_ERR_USAGE,
+					"--limit, --cursor and --all page the list of every device: "
+					"leave them out when naming devices");
+		if (state && nc_sync_state_parse(state, &want) < 0)
+			return nc_error(ctx, NC_ERR_USAGE,
+					"--state `%s' is not a sync state: synced, pending, "
+					"applying or failed", state);
+		ret = named_states(ctx, a, state, &list);
+	} else {
+		ret = nc_args_query(ctx, a, "/v1/sync", "state,limit,cursor", path, sizeof(path));
+		if (ret == 0)
+			ret = nc_call_list(ctx, path, nc_args_has(a, "all"), &list);
+	}
+	if (ret < 0)
+		goto out;
+	nc_out_list(ctx, list, state_cols, NCOLS(state_cols), "serial state");
+	next = json_string_value(json_object_get(list, "next_cursor"));
+	if (next)
+		nc_out_note(ctx, "more devices follow: pass --all, or --cursor %s", next);
+out:
+	json_decref(list);
 	return ret;
 }
 

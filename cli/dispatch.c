@@ -77,26 +77,37 @@ int nc_exit_status(int err)
 	}
 }
 
-/* Levenshtein distance, for "did you mean"; words are short. */
+/*
+ * Edit distance for "did you mean", counting a swap of two neighbours as one
+ * edit (optimal string alignment); words are short.
+ */
 static size_t distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+	size_t la = strlen(a), lb = strlen(b), row[3][64];
 
 	if (la >= 64 || lb >= 64)
 		return 64;
+	/* The row of a's first i letters is row[(i + 1) % 3]. */
 	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
+		row[1][j] = j;
 	for (size_t i = 1; i <= la; i++) {
+		size_t *pp = row[(i + 2) % 3], *prev = row[i % 3], *cur = row[(i + 1) % 3];
+
 		cur[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
 
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < best)
+				best = pp[j - 2] + 1;
+			cur[j] = best;
 		}
-		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
 	}
-	return prev[lb];
+	return row[(la + 1) % 3][lb];
 }
 
 /*
@@ -123,10 +134,11 @@ static const char *resolve(struct nc_ctx *ctx, const char *word, const char **ca
 		fputc('\n', ctx->err);
 		return NULL;
 	}
+	/* A suggestion is a typo away: one edit in a short word, two otherwise. */
 	for (size_t i = 0; i < n; i++) {
 		size_t d = distance(word, cands[i]);
 
-		if (d < bestd) {
+		if (d < bestd && d <= (wl <= 4 ? 1u : 2u)) {
 			bestd = d;
 			best = cands[i];
 		}
@@ -135,8 +147,9 @@ static const char *resolve(struct nc_ctx *ctx, const char *word, const char **ca
 	if (best)
 		fprintf(ctx->err, "; did you mean `%s%s%s'?", ctxword ? ctxword : "",
 			ctxword ? " " : "", best);
-	fprintf(ctx->err, "\nRun `%s help%s%s' for the list.\n", ctx->progname,
-		ctxword ? " " : "", ctxword ? ctxword : "");
+	fprintf(ctx->err, "\nRun `%s%shelp%s%s' for the list.\n",
+		ctx->mode == NC_MODE_SHELL ? "" : ctx->progname,
+		ctx->mode == NC_MODE_SHELL ? "" : " ", ctxword ? " " : "", ctxword ? ctxword : "");
 	return NULL;
 }
 

@@ -96,18 +96,53 @@ static void confirm(struct line *l, const json_t *ev)
 	}
 }
 
+static void one_tunnel(struct line *l, const json_t *t, bool comma)
+{
+	add(l, "%s%s%s%s ", comma ? ", " : "", s(t, "interface"), ARROW, s(t, "peer"));
+	state(l, json_is_true(json_object_get(t, "up")) ? "up" : "down");
+}
+
+/*
+ * Up to TUNNELS_LISTED tunnels are listed one by one. A hub reports one per
+ * spoke: then the line counts them and lists only the down ones, at most
+ * TUNNELS_LISTED of them (-o json has every tunnel).
+ */
+#define TUNNELS_LISTED 4
+
 static void tunnels(struct line *l, const json_t *ev)
 {
-	const json_t *t;
-	size_t i;
+	const json_t *all = json_object_get(ev, "tunnels"), *t;
+	size_t i, n = json_array_size(all), down = 0, shown = 0;
 
-	json_array_foreach(json_object_get(ev, "tunnels"), i, t)
-	{
-		add(l, "%s%s%s%s ", i ? ", " : "", s(t, "interface"), ARROW, s(t, "peer"));
-		state(l, json_is_true(json_object_get(t, "up")) ? "up" : "down");
-	}
-	if (i == 0)
+	if (n == 0) {
 		add(l, "no tunnels");
+		return;
+	}
+	if (n <= TUNNELS_LISTED) {
+		json_array_foreach(all, i, t)
+			one_tunnel(l, t, i > 0);
+		return;
+	}
+	json_array_foreach(all, i, t)
+		down += !json_is_true(json_object_get(t, "up"));
+	add(l, "%zu tunnels: %zu ", n, n - down);
+	state(l, "up");
+	add(l, ", %zu ", down);
+	state(l, "down");
+	if (down == 0)
+		return;
+	add(l, " (");
+	json_array_foreach(all, i, t)
+	{
+		if (json_is_true(json_object_get(t, "up")))
+			continue;
+		if (shown == TUNNELS_LISTED) {
+			add(l, ", %zu more", down - shown);
+			break;
+		}
+		one_tunnel(l, t, shown++ > 0);
+	}
+	add(l, ")");
 }
 
 static void notes(struct line *l, const json_t *ev)

@@ -26,10 +26,14 @@ contains "serve --help shows --listen" "$out" "--listen"
 
 expect_rc "an unknown command exits 2" 2 frobnicate
 contains "the unknown command is named" "$err" "unknown command \`frobnicate'"
-contains "a command is suggested" "$err" "did you mean"
+check "a word far from every command gets no guess" bash -c '! grep -q "did you mean" <<<"$1"' _ "$err"
 
 expect_rc "a near miss suggests the right command" 2 verison
 contains "verison suggests version" "$err" "did you mean \`version'"
+expect_rc "two letters swapped are one typo" 2 tial
+contains "tial suggests tail" "$err" "did you mean \`tail'"
+expect_rc "an unknown verb gets its noun's verbs" 2 connector lsit
+contains "lsit suggests connector list" "$err" "did you mean \`connector list'"
 
 expect_rc "an unknown option exits 2" 2 serve --bogus
 contains "the unknown option is named" "$err" "unknown option \`--bogus'"

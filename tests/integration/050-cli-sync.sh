@@ -109,6 +109,15 @@ jq_out "states come from the server" '[.items[] | select(.serial == "CN-1") | .s
 expect_rc "sync status --state pending -q" 0 sync status --state pending -q
 check "only CN-4 is pending" test "$(printf '%s' "$out" | cut -d' ' -f1)" = CN-4
 expect_rc "a bad --state is refused by the server" 1 sync status --state bogus
+expect_rc "sync status of named devices" 0 sync status CN-4 CN-1 -o json
+jq_out "only the named, in order" '[.items[].serial] | join(",")' CN-4,CN-1
+expect_rc "named devices kept to a state" 0 sync status CN-4 CN-1 --state synced -q
+check "only CN-1 is synced of the two" test "$(printf '%s' "$out" | cut -d' ' -f1)" = CN-1
+expect_rc "an unknown device among them fails" 1 sync status CN-1 NOPE-9
+contains "the unknown device is named" "$err" "NOPE-9"
+expect_rc "naming devices does not page" 2 sync status CN-1 --all
+expect_rc "a bad --state with devices is a usage error" 2 sync status CN-1 --state bogus
+contains "the states are listed" "$err" "synced, pending, applying or failed"
 expect_rc "sync st -o wide (prefix)" 0 sync st -o wide
 contains "wide adds the confirmed seq" "$out" "Confirmed Seq"
 

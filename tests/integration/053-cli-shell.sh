@@ -88,6 +88,7 @@ expect_screen "an error is shown" "connector \`NOPE' not found"
 expect_line "and the shell goes on" "netctl>"
 keys 'frobnicate' Enter
 expect_screen "an unknown command is shown with the way out" "unknown command \`frobnicate'"
+expect_screen "the way out is the shell's own help" "Run \`help' for the list"
 keys -- "-o json connector show CN-1" Enter
 expect_screen "global options work per line" '"serial": "CN-1"'
 keys "connector show 'CN-1" Enter

@@ -286,6 +286,26 @@ static void test_evline(void **state)
 		  "EDGE-1 up, wg2\xe2\x86\x92"
 		  "CN-2 down",
 		  NULL}},
+		/* A hub: counted, only the down ones listed, at most four. */
+		{"{\"type\":\"tunnel_status\",\"device\":\"EDGE-1\",\"tunnels\":["
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-1\",\"up\":true},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-2\",\"up\":false},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-3\",\"up\":true},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-4\",\"up\":false},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-5\",\"up\":false},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-6\",\"up\":false},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-7\",\"up\":false}]}",
+		 {"7 tunnels: 2 up, 5 down (wg0\xe2\x86\x92"
+		  "CN-2 down, wg0\xe2\x86\x92"
+		  "CN-4 down",
+		  "CN-6 down, 1 more)", NULL}},
+		{"{\"type\":\"tunnel_status\",\"device\":\"EDGE-1\",\"tunnels\":["
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-1\",\"up\":true},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-2\",\"up\":true},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-3\",\"up\":true},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-4\",\"up\":true},"
+		 "{\"interface\":\"wg0\",\"peer\":\"CN-5\",\"up\":true}]}",
+		 {"5 tunnels: 5 up, 0 down", NULL}},
 		{"{\"type\":\"lifecycle\",\"device\":\"CN-1\",\"from\":\"approved\",\"to\":"
 		 "\"provisioned\"}",
 		 {"--:--:--  CN-1", "approved \xe2\x86\x92 provisioned", NULL}},
