@@ -122,7 +122,7 @@ _netctl_spec() {
 		args='%serial...' ;;
 	'sync status')
 		opts='--state=@synced,pending,applying,failed --limit=- --cursor=- --all'
-		args='' ;;
+		args='%serial...' ;;
 	'sync show')
 		opts=''
 		args='%serial' ;;
