@@ -16,7 +16,7 @@
 
 int h_sync_list(struct api_req *r)
 {
-	struct nc_sync_filter f = { .tenant = r->tenant, .state = -1 };
+	struct nc_sync_filter f = { .tenant = r->tenant, .state = -1, .configured = true };
 	const char *state = api_query(r, "state");
 	struct nc_sync *v = NULL;
 	enum nc_sync_state st;

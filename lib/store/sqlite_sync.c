@@ -19,6 +19,11 @@
 	" confirmed_hash, attempts, sent_at, confirmed_at, updated_at, last_batch,"        \
 	" last_confirm"
 
+/* The sync state is of a device that gets configuration (store.h). */
+#define CONFIGURED                                                                         \
+	"NOT EXISTS (SELECT 1 FROM connectors c WHERE c.serial = sync.serial"              \
+	" AND c.status IN ('pending_approval', 'decommissioned'))"
+
 static void read_sync(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_sync *s = item;
@@ -137,6 +142,8 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 		nc_sqlite_sql_add(&b, " AND state = ?");
 	if (f && f->serial)
 		nc_sqlite_sql_add(&b, " AND serial = ?");
+	if (f && f->configured)
+		nc_sqlite_sql_add(&b, " AND " CONFIGURED);
 	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant LIMIT ?");
 	ret = b.err;
 	if (ret)
@@ -174,9 +181,10 @@ int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[
 	int ret;
 
 	nc_sqlite_q_start(nc_sqlite_of(st),
-			  tenant ? "SELECT state, count(*) FROM sync WHERE tenant = ?"
+			  tenant ? "SELECT state, count(*) FROM sync WHERE tenant = ? AND " CONFIGURED
 				   " GROUP BY state"
-				 : "SELECT state, count(*) FROM sync GROUP BY state",
+				 : "SELECT state, count(*) FROM sync WHERE " CONFIGURED
+				   " GROUP BY state",
 			  &q);
 	if (tenant)
 		nc_sqlite_q_text(&q, tenant);

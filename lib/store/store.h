@@ -78,6 +78,8 @@ struct nc_sync_filter {
 	const char *tenant;		/* NULL = any */
 	const char *serial;		/* NULL = any; else that device's states */
 	int state;			/* -1 = any, else enum nc_sync_state */
+	bool configured;		/* only devices that get configuration: not
+					 * connectors pending approval or decommissioned */
 };
 
 /*
@@ -211,7 +213,8 @@ int nc_store_sync_get(struct nc_store *st, const char *serial, const char *tenan
 		      struct nc_sync *out);
 int nc_store_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
 		       struct nc_sync **out, size_t *n);
-/* counts[s] = number of device sync states in state s (array of 4). */
+/* counts[s] = number of device sync states in state s (array of 4), of the
+ * devices that get configuration (as nc_sync_filter.configured). */
 int nc_store_sync_count(struct nc_store *st, const char *tenant, size_t counts[4]);
 
 /*

@@ -211,7 +211,7 @@ json_t *nc_sync_broker_status(struct nc_sync_engine *e)
 static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selection *sel,
 			  struct nc_strlist *out, struct nc_errinfo *ei)
 {
-	struct nc_sync_filter f = { .tenant = sel->tenant, .state = sel->state };
+	struct nc_sync_filter f = { .tenant = sel->tenant, .state = sel->state, .configured = true };
 	struct nc_store *st = e->core->store;
 	struct nc_sync *v = NULL;
 	struct nc_page pg = { .limit = NC_PAGE_MAX };

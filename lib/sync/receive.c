@@ -538,7 +538,7 @@ void sync_offline_scan(struct nc_sync_engine *e)
 
 void sync_reconcile(struct nc_sync_engine *e, bool pending_too)
 {
-	struct nc_sync_filter f = { .state = -1 };
+	struct nc_sync_filter f = { .state = -1, .configured = true };
 	struct nc_page pg = { .limit = NC_PAGE_MAX };
 	struct nc_sync *v = NULL;
 	size_t n = 0;

@@ -48,13 +48,15 @@ matches "CN-2 is synced" "$out" "^CN-2 +acme +synced "
 contains "a summary follows on stderr" "$err" "2 synced, 0 failed, 0 timed out"
 check "no progress line when stdout is not a terminal" bash -c "! grep -q $'\\r' <<<\"\$1\"" _ "$out"
 
-expect_rc "sync now --all --wait -o json exits 0 (a pending connector is skipped)" 0 \
+expect_rc "sync now --all --wait -o json exits 0 (a pending connector is left out)" 0 \
 	sync now --all --wait --timeout 20s -o json
 jq_out "every approved device is synced" '.summary.synced' 4
-jq_out "the unapproved one is skipped, not failed" \
-	'[.items[] | select(.outcome == "skipped") | .serial] | join(",")' CN-4
+jq_out "the unapproved one gets no configuration: not selected" \
+	'[.items[] | select(.serial == "CN-4")] | length' 0
 jq_out "items carry seq and hash" '[.items[] | select(.serial == "CN-1") | .seq > 0] | .[0]' true
-jq_out "elapsed time in ms, none for the skipped" '[.items[] | .outcome + ":" + (.elapsed_ms | type)] | unique | join(",")' 'skipped:null,synced:number'
+jq_out "elapsed time in ms" '[.items[] | .outcome + ":" + (.elapsed_ms | type)] | unique | join(",")' 'synced:number'
+expect_rc "a skipped device has no elapsed time" 1 sync now CN-4 CN-1 --wait --timeout 20s -o json
+jq_out "the skipped one has none" '[.items[] | .outcome + ":" + (.elapsed_ms | type)] | join(",")' 'synced:number,skipped:null'
 
 api GET "/v1/devices/CN-1/sync?tenant=acme"
 jq_is "the server agrees: CN-1 synced" .state synced
@@ -102,12 +104,17 @@ fi
 wait_until 10 bash -c "$NETCTL sync status --state applying -q | grep -q . && exit 1 || exit 0"
 expect_rc "sync status" 0 sync status
 matches "the table has its columns" "$out" "^Serial +Tenant +State +Seq +Hash +Reason +Updated"
-matches "CN-4 pending with its dirty reason" "$out" "^CN-4 +acme +pending +0 +- +connector CN-4 created"
+check "a connector pending approval gets no configuration: not listed" \
+	bash -c '! grep -q "^CN-4 " <<<"$1"' _ "$out"
 expect_rc "sync status -o json" 0 sync status -o json
-jq_out "JSON is a list of states" '.items | length' 5
+jq_out "JSON is a list of states" '.items | length' 4
 jq_out "states come from the server" '[.items[] | select(.serial == "CN-1") | .state][0]' synced
+expect_rc "sync status CN-4 (named, it is shown)" 0 sync status CN-4
+matches "CN-4 pending with its dirty reason" "$out" "^CN-4 +acme +pending +0 +- +connector CN-4 created"
 expect_rc "sync status --state pending -q" 0 sync status --state pending -q
-check "only CN-4 is pending" test "$(printf '%s' "$out" | cut -d' ' -f1)" = CN-4
+check "no device that gets configuration is pending" test -z "$out"
+expect_rc "connector stats -o json" 0 connector stats -o json
+jq_out "the pending card leaves out the unapproved" '.sync.pending' 0
 expect_rc "a bad --state is refused by the server" 1 sync status --state bogus
 expect_rc "sync status of named devices" 0 sync status CN-4 CN-1 -o json
 jq_out "only the named, in order" '[.items[].serial] | join(",")' CN-4,CN-1

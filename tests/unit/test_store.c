@@ -1203,11 +1203,15 @@ static void test_sync_round_trip(void **state)
 	assert_true(got.updated_at > 0);
 	nc_sync_clear(&got);
 
+	/* Counts leave out CN-0001: pending approval, it gets no configuration. */
 	assert_int_equal(nc_store_sync_count(fx->st, NULL, counts), 0);
 	assert_int_equal(counts[NC_SYNC_FAILED], 1);
 	assert_int_equal(counts[NC_SYNC_SYNCED], 1);
-	assert_int_equal(counts[NC_SYNC_PENDING], 1);
+	assert_int_equal(counts[NC_SYNC_PENDING], 0);
 	assert_int_equal(counts[NC_SYNC_APPLYING], 0);
+	assert_int_equal(nc_store_connector_set_status(fx->st, "CN-0001", NC_STATUS_APPROVED), 0);
+	assert_int_equal(nc_store_sync_count(fx->st, NULL, counts), 0);
+	assert_int_equal(counts[NC_SYNC_PENDING], 1);
 	assert_int_equal(nc_store_sync_count(fx->st, "globex", counts), 0);
 	assert_int_equal(counts[NC_SYNC_SYNCED], 1);
 	assert_int_equal(counts[NC_SYNC_FAILED], 0);
@@ -1236,6 +1240,24 @@ static void test_sync_round_trip(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].serial, "CN-0001");
 	nc_sync_array_free(v, n);
+
+	/* configured: a decommissioned connector's state is kept, not listed. */
+	assert_int_equal(nc_store_connector_set_status(fx->st, "CN-0001", NC_STATUS_DECOMMISSIONED),
+			 0);
+	f.configured = true;
+	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
+	assert_int_equal(n, 0);
+	f = (struct nc_sync_filter){ .state = -1, .configured = true };
+	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].serial, "MTGE-1");
+	nc_sync_array_free(v, n);
+	f.configured = false;
+	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
+	assert_int_equal(n, 3);
+	nc_sync_array_free(v, n);
+	assert_int_equal(nc_store_sync_count(fx->st, NULL, counts), 0);
+	assert_int_equal(counts[NC_SYNC_PENDING], 0);
 }
 
 #define N_FLEET 10000
