@@ -5,6 +5,8 @@
  * backoff until a batch arrives, applying a batch command by command,
  * the confirmation hashed over what was applied, heartbeats and tunnel
  * status. What differs between them is the applier and the fault injection.
+ * An MTGE's per-tenant batches go through the same code, each tenant with
+ * its own slot (tenant.c): seq, hash, configuration and config requests.
  */
 #include "internal.h"
 
@@ -19,6 +21,7 @@
 #include "../util/log.h"
 #include "../util/timefmt.h"
 #include "../util/utf8.h"
+#include "../util/xmalloc.h"
 
 #define PUBLISH_TIMEOUT_MS 10000
 #define BACKOFF_MIN_MS	   1000
@@ -60,16 +63,19 @@ void nc_agent_dev_init(struct agent_dev *d, struct agent_loop *l, size_t index, 
 	d->loop = l;
 	d->index = index;
 	snprintf(d->serial, sizeof(d->serial), "%s", serial);
-	d->owned = json_object();
+	nc_agent_slot_init(&d->self, "");
 	d->started = nc_time_mono_ms();
 	d->rng = nc_agent_hash(l->cfg.seed, (const char *const[]){serial, "rng", NULL});
 }
 
 void nc_agent_dev_free(struct agent_dev *d)
 {
-	json_decref(d->owned);
-	json_decref(d->applied);
-	json_decref(d->prev_owned);
+	nc_agent_slot_clear(&d->self);
+	for (size_t i = 0; i < d->ntenants; i++) {
+		nc_agent_slot_clear(d->tenants[i]);
+		free(d->tenants[i]);
+	}
+	free(d->tenants);
 	if (d->priv) {
 		explicit_bzero(d->priv, strlen(d->priv));
 		free(d->priv);
@@ -77,11 +83,16 @@ void nc_agent_dev_free(struct agent_dev *d)
 	pthread_mutex_destroy(&d->lock);
 }
 
-/* Publishes payload (len bytes, freed here) as kind of d. */
-static int publish(struct agent_dev *d, enum nc_msg kind, char *payload, size_t len)
+/* " tenant T" for a tenant's slot, "" for the device's own: follows the serial in logs. */
+#define SLOT_FMT     "%s%s"
+#define SLOT_ARGS(s) (s)->tenant[0] ? " tenant " : "", (s)->tenant
+
+/* Publishes payload (len bytes, freed here) as kind of d, on tenant's topic unless "". */
+static int publish(struct agent_dev *d, enum nc_msg kind, const char *tenant, char *payload,
+		   size_t len)
 {
 	char topic[NC_PROTO_TOPIC_MAX];
-	int ret = nc_proto_topic_format(kind, d->serial, NULL, topic, sizeof(topic));
+	int ret = nc_proto_topic_format(kind, d->serial, tenant, topic, sizeof(topic));
 
 	if (ret == 0)
 		ret = nc_mqtt_publish(d->conn->mqtt, topic, payload, len, nc_proto_msg_qos(kind),
@@ -110,64 +121,112 @@ static void send_register(struct agent_dev *d)
 	snprintf(r.enrollment_key, sizeof(r.enrollment_key), "%s",
 		 cfg->enrollment_key ? cfg->enrollment_key : "");
 	if (nc_proto_registration_encode(&r, &text, &len, &ei) == 0)
-		publish(d, NC_MSG_REGISTER, text, len);
+		publish(d, NC_MSG_REGISTER, NULL, text, len);
 	else
 		nc_warn("%s: cannot encode its registration: %s", d->serial, ei.msg);
 	explicit_bzero(r.enrollment_key, sizeof(r.enrollment_key));
 }
 
-static void send_request(struct agent_dev *d, const char *reason)
+/* A config request for slot s with its seq and hash (on config-request/{tenant} for a tenant). */
+static void send_request(struct agent_dev *d, struct agent_slot *s, const char *reason)
 {
-	struct nc_config_request r = {.seq = d->seq};
+	struct nc_config_request r = {.seq = s->seq};
 	struct nc_errinfo ei = {0};
 	char *text = NULL;
 	size_t len = 0;
 
 	snprintf(r.serial, sizeof(r.serial), "%s", d->serial);
-	snprintf(r.config_hash, sizeof(r.config_hash), "%s", d->hash);
+	snprintf(r.config_hash, sizeof(r.config_hash), "%s", s->hash);
 	snprintf(r.reason, sizeof(r.reason), "%s", reason);
 	if (nc_proto_config_request_encode(&r, &text, &len, &ei) < 0) {
-		nc_warn("%s: cannot encode its config request: %s", d->serial, ei.msg);
+		nc_warn("%s" SLOT_FMT ": cannot encode its config request: %s", d->serial,
+			SLOT_ARGS(s), ei.msg);
 		return;
 	}
-	dev_log(d, "%s: config request (seq %lld)", d->serial, (long long)d->seq);
+	dev_log(d, "%s" SLOT_FMT ": config request (seq %lld)", d->serial, SLOT_ARGS(s),
+		(long long)s->seq);
 	atomic_fetch_add(&d->loop->stats.requests, 1);
-	publish(d, NC_MSG_CONFIG_REQUEST, text, len);
+	publish(d, NC_MSG_CONFIG_REQUEST, s->tenant, text, len);
+}
+
+/*
+ * The slot a heartbeat reports, since heartbeats have no tenant. The core
+ * compares an MTGE's heartbeat with its own tenant's batch (netctl-protocol(7),
+ * "Multi-tenant gateways"), which is the one whose `interface' command lists
+ * the MTGE's LAN interface: another tenant's is {"interfaces":[]}. Until such
+ * a batch was applied, and on every other device: d->self.
+ */
+static const struct agent_slot *heartbeat_slot(const struct agent_dev *d)
+{
+	for (size_t i = 0; i < d->ntenants; i++) {
+		const json_t *lan = json_object_get(d->tenants[i]->owned, "interface");
+
+		if (json_array_size(json_object_get(lan, "interfaces")) > 0)
+			return d->tenants[i];
+	}
+	return &d->self;
 }
 
 static void send_heartbeat(struct agent_dev *d, int64_t now)
 {
-	struct nc_heartbeat h = {.ts = time(NULL), .seq = d->seq};
+	const struct agent_slot *s = heartbeat_slot(d);
+	struct nc_heartbeat h = {.ts = time(NULL), .seq = s->seq};
 	struct nc_errinfo ei = {0};
 	char *text = NULL;
 	size_t len = 0;
 
 	snprintf(h.serial, sizeof(h.serial), "%s", d->serial);
-	snprintf(h.config_hash, sizeof(h.config_hash), "%s", d->hash);
+	snprintf(h.config_hash, sizeof(h.config_hash), "%s", s->hash);
 	snprintf(h.public_key, sizeof(h.public_key), "%s", d->pub);
 	snprintf(h.agent, sizeof(h.agent), "%s", NC_AGENT_NAME);
 	h.uptime_s = (now - d->started) / 1000;
 	if (nc_proto_heartbeat_encode(&h, &text, &len, &ei) == 0)
-		publish(d, NC_MSG_HEARTBEAT, text, len);
+		publish(d, NC_MSG_HEARTBEAT, NULL, text, len);
 	else
 		nc_warn("%s: cannot encode its heartbeat: %s", d->serial, ei.msg);
 }
 
+/* Moves the reports of part (cleared) to the end of t, up to NC_PROTO_TUNNELS_MAX. */
+static void tunnels_join(struct nc_tunnel_status *t, struct nc_tunnel_status *part)
+{
+	size_t n = part->n_tunnels;
+
+	if (t->n_tunnels + n > NC_PROTO_TUNNELS_MAX)
+		n = NC_PROTO_TUNNELS_MAX - t->n_tunnels;
+	if (n > 0) {
+		t->tunnels = nc_xrealloc(t->tunnels, (t->n_tunnels + n) * sizeof(*t->tunnels));
+		memcpy(t->tunnels + t->n_tunnels, part->tunnels, n * sizeof(*t->tunnels));
+		t->n_tunnels += n;
+	}
+	nc_tunnel_status_clear(part);
+}
+
+/* One message with the tunnels of every slot: the protocol's tunnel status has no tenant. */
 static void send_tunnels(struct agent_dev *d)
 {
 	const struct agent_cfg *cfg = &d->loop->cfg;
-	struct nc_tunnel_status t = {.ts = time(NULL)};
+	struct nc_tunnel_status t = {.ts = time(NULL)}, part = {0};
 	struct nc_agent_env env = {
 		.serial = d->serial, .lan_if = cfg->lan_if, .wan_if = cfg->wan_if};
 	struct nc_errinfo ei = {0};
-	char *text = NULL;
+	char *text = NULL, netns[NC_ID_MAX + 8];
 	size_t len = 0;
 
-	if (cfg->applier->tunnels(&env, d->owned, &t) < 0 || t.n_tunnels == 0)
+	for (size_t i = 0; i <= d->ntenants; i++) {
+		const struct agent_slot *s = i == 0 ? &d->self : d->tenants[i - 1];
+
+		nc_agent_tenant_netns(s->tenant, netns, sizeof(netns));
+		env.netns = netns[0] ? netns : NULL;
+		if (json_object_size(s->owned) > 0 &&
+		    cfg->applier->tunnels(&env, s->owned, &part) == 0)
+			tunnels_join(&t, &part);
+		nc_tunnel_status_clear(&part);
+	}
+	if (t.n_tunnels == 0)
 		goto out;
 	snprintf(t.serial, sizeof(t.serial), "%s", d->serial);
 	if (nc_proto_tunnel_status_encode(&t, &text, &len, &ei) == 0)
-		publish(d, NC_MSG_TUNNEL_STATUS, text, len);
+		publish(d, NC_MSG_TUNNEL_STATUS, NULL, text, len);
 	else
 		nc_warn("%s: cannot encode its tunnel status: %s", d->serial, ei.msg);
 out:
@@ -180,13 +239,13 @@ out:
  * is taken and the commands are judged one by one, so one bad command
  * fails alone in the confirmation instead of sinking the batch.
  */
-static int decode(struct agent_dev *d, const void *payload, size_t len, struct nc_batch *b,
-		  bool *lenient, struct nc_errinfo *ei)
+static int decode(struct agent_dev *d, const char *tenant, const void *payload, size_t len,
+		  struct nc_batch *b, bool *lenient, struct nc_errinfo *ei)
 {
 	struct nc_errinfo sub = {0};
 	json_t *root = NULL, *copy = NULL, *commands;
 	char *text = NULL, *canon = NULL;
-	int ret = nc_proto_batch_decode(payload, len, d->serial, "", b, ei);
+	int ret = nc_proto_batch_decode(payload, len, d->serial, tenant, b, ei);
 
 	*lenient = false;
 	if (ret == 0 || strncmp(ei->field, "commands[", 9) != 0)
@@ -197,7 +256,7 @@ static int decode(struct agent_dev *d, const void *payload, size_t len, struct n
 	if (!copy || json_object_set_new(copy, "commands", json_array()) < 0)
 		goto out;
 	text = json_dumps(copy, JSON_COMPACT);
-	if (!text || nc_proto_batch_decode(text, strlen(text), d->serial, "", b, &sub) < 0)
+	if (!text || nc_proto_batch_decode(text, strlen(text), d->serial, tenant, b, &sub) < 0)
 		goto out;
 	/* Whatever is confirmed must hash: commands beyond JCS are refused whole. */
 	if (nc_jcs_encode(commands, &canon, NULL, &sub) < 0) {
@@ -259,19 +318,21 @@ struct outcome {
 	json_t *owned;	  /* kind -> body after this batch */
 };
 
-static void failed(struct agent_dev *d, struct outcome *o, size_t i, const char *topic, char *err)
+static void failed(struct agent_dev *d, const struct agent_slot *s, struct outcome *o, size_t i,
+		   const char *topic, char *err)
 {
 	clean_text(err);
-	nc_log(d->loop->cfg.quiet ? NC_LOG_DEBUG : NC_LOG_WARN, "%s: command %zu (%s) failed: %s",
-	       d->serial, i, topic, err);
+	nc_log(d->loop->cfg.quiet ? NC_LOG_DEBUG : NC_LOG_WARN,
+	       "%s" SLOT_FMT ": command %zu (%s) failed: %s", d->serial, SLOT_ARGS(s), i, topic,
+	       err);
 	json_array_append_new(o->failures, json_pack("{s:I, s:s, s:s}", "index", (json_int_t)i,
 						     "topic", topic, "error", err));
 	atomic_fetch_add(&d->loop->stats.failed_cmds, 1);
 }
 
-/* Removes what d owns of the kinds the batch no longer has (failures are logged only). */
-static void drop_absent(struct agent_dev *d, const struct nc_agent_env *env, const json_t *cmds,
-			struct outcome *o)
+/* Removes what s owns of the kinds the batch no longer has (failures are logged only). */
+static void drop_absent(struct agent_dev *d, const struct agent_slot *s,
+			const struct nc_agent_env *env, const json_t *cmds, struct outcome *o)
 {
 	char err[NC_AGENT_ERR_MAX];
 	const json_t *c;
@@ -295,17 +356,23 @@ static void drop_absent(struct agent_dev *d, const struct nc_agent_env *env, con
 						sizeof(err)) == 0)
 			json_object_del(o->owned, kind);
 		else
-			nc_warn("%s: cannot remove its %s configuration: %s", d->serial, kind, err);
+			nc_warn("%s" SLOT_FMT ": cannot remove its %s configuration: %s", d->serial,
+				SLOT_ARGS(s), kind, err);
 	}
 }
 
-static void apply_all(struct agent_dev *d, const struct nc_batch *b, bool lenient,
-		      struct outcome *o)
+/*
+ * Applies b's commands over what slot s runs. A tenant's run in its network
+ * namespace, with their files (wg configs) in its directory of the state dir.
+ */
+static void apply_all(struct agent_dev *d, const struct agent_slot *s, const char *dir,
+		      const struct nc_batch *b, bool lenient, struct outcome *o)
 {
 	const struct agent_cfg *cfg = &d->loop->cfg;
+	char netns[NC_ID_MAX + 8];
 	struct nc_agent_env env = {
 		.serial = d->serial,
-		.state_dir = cfg->state_dir,
+		.state_dir = dir,
 		.private_key = d->priv,
 		.lan_if = cfg->lan_if,
 		.wan_if = cfg->wan_if,
@@ -321,10 +388,13 @@ static void apply_all(struct agent_dev *d, const struct nc_batch *b, bool lenien
 	const char *topic;
 	size_t i, nseen = 0;
 
+	nc_agent_tenant_netns(s->tenant, netns, sizeof(netns));
+	env.netns = netns[0] ? netns : NULL;
 	o->applied = json_array();
 	o->failures = json_array();
-	o->owned = json_copy(d->owned);
-	drop_absent(d, &env, b->commands, o);
+	o->owned = json_copy(s->owned);
+	env.netns_made = json_object_size(o->owned) > 0;
+	drop_absent(d, s, &env, b->commands, o);
 	json_array_foreach(b->commands, i, c) {
 		struct nc_errinfo ei = {0};
 		const char *kind;
@@ -334,14 +404,14 @@ static void apply_all(struct agent_dev *d, const struct nc_batch *b, bool lenien
 		topic = json_string_value(json_object_get(c, "topic"));
 		body = json_object_get(c, "body");
 		if (lenient && command_shape(c, i, &topic, &body, err, sizeof(err)) < 0) {
-			failed(d, o, i, topic, err);
+			failed(d, s, o, i, topic, err);
 			continue;
 		}
 		for (size_t k = 0; k < nseen; k++)
 			dup = dup || strcmp(seen[k], topic) == 0;
 		if (dup) {
 			snprintf(err, sizeof(err), "topic `%s' appears more than once", topic);
-			failed(d, o, i, topic, err);
+			failed(d, s, o, i, topic, err);
 			continue;
 		}
 		if (nseen < NC_PROTO_COMMAND_TOPICS)
@@ -350,12 +420,13 @@ static void apply_all(struct agent_dev *d, const struct nc_batch *b, bool lenien
 		env.index = i;
 		if (nc_agent_validate(&env, topic, body, &ei) < 0) {
 			snprintf(err, sizeof(err), "%s", ei.msg);
-			failed(d, o, i, topic, err);
+			failed(d, s, o, i, topic, err);
 			continue;
 		}
+		env.netns_made = json_object_size(o->owned) > 0;
 		if (cfg->applier->apply(&env, topic, body, json_object_get(o->owned, kind), err,
 					sizeof(err)) < 0) {
-			failed(d, o, i, topic, err[0] ? err : "failed");
+			failed(d, s, o, i, topic, err[0] ? err : "failed");
 			continue;
 		}
 		json_array_append(o->applied, (json_t *)c);
@@ -363,7 +434,9 @@ static void apply_all(struct agent_dev *d, const struct nc_batch *b, bool lenien
 	}
 }
 
-static void confirm(struct agent_dev *d, const struct nc_batch *b, struct outcome *o)
+/* Confirms b with the hash s now runs, on s's confirm topic. */
+static void confirm(struct agent_dev *d, const struct agent_slot *s, const struct nc_batch *b,
+		    struct outcome *o)
 {
 	struct nc_confirm c = {.seq = b->seq, .vpp_mode = NC_VPP_NONE};
 	struct nc_errinfo ei = {0};
@@ -373,15 +446,15 @@ static void confirm(struct agent_dev *d, const struct nc_batch *b, struct outcom
 
 	snprintf(c.serial, sizeof(c.serial), "%s", d->serial);
 	snprintf(c.tenant, sizeof(c.tenant), "%s", b->tenant);
-	snprintf(c.config_hash, sizeof(c.config_hash), "%s", d->hash);
+	snprintf(c.config_hash, sizeof(c.config_hash), "%s", s->hash);
 	snprintf(c.agent, sizeof(c.agent), "%s", NC_AGENT_NAME);
 	c.failed = (int64_t)json_array_size(o->failures);
 	c.applied = (int64_t)json_array_size(o->applied);
 	c.status = c.failed ? NC_CONFIRM_FAILURE : NC_CONFIRM_SUCCESS;
 	c.failures = o->failures; /* borrowed: not cleared here */
 	if (cfg->drop_confirm_rate > 0 && nc_agent_rand01(&d->rng) < cfg->drop_confirm_rate) {
-		nc_debug("%s: confirmation of batch %lld dropped (--drop-confirm-rate)", d->serial,
-			 (long long)b->seq);
+		nc_debug("%s" SLOT_FMT ": confirmation of batch %lld dropped (--drop-confirm-rate)",
+			 d->serial, SLOT_ARGS(s), (long long)b->seq);
 		atomic_fetch_add(&d->loop->stats.dropped, 1);
 		return;
 	}
@@ -389,8 +462,36 @@ static void confirm(struct agent_dev *d, const struct nc_batch *b, struct outcom
 		nc_warn("%s: cannot encode its confirmation: %s", d->serial, ei.msg);
 		return;
 	}
-	if (publish(d, NC_MSG_CONFIRM, text, len) == 0)
+	if (publish(d, NC_MSG_CONFIRM, s->tenant, text, len) == 0)
 		atomic_fetch_add(&d->loop->stats.confirms, 1);
+}
+
+/*
+ * The slot of a batch's tenant ("" : d->self), added on a tenant's first
+ * batch, with its directory in the state dir made then (NULL: none, or not
+ * made). NULL slot: d has NC_AGENT_TENANTS_MAX tenants already.
+ */
+static struct agent_slot *slot_of(struct agent_dev *d, const char *tenant, char **dir)
+{
+	const char *root = d->loop->cfg.state_dir;
+	struct nc_errinfo ei = {0};
+	struct agent_slot *s = tenant[0] ? nc_agent_dev_tenant_add(d, tenant) : &d->self;
+	char *parent;
+
+	*dir = NULL;
+	if (!s || !root)
+		return s;
+	*dir = nc_agent_tenant_dir(root, tenant);
+	if (!tenant[0])
+		return s;
+	parent = nc_xasprintf("%s/tenants", root);
+	if (nc_agent_state_dir(parent, &ei) < 0 || nc_agent_state_dir(*dir, &ei) < 0) {
+		nc_err("%s tenant %s: %s: its state will not be kept", d->serial, tenant, ei.msg);
+		free(*dir);
+		*dir = NULL;
+	}
+	free(parent);
+	return s;
 }
 
 void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payload, size_t len)
@@ -400,6 +501,8 @@ void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payl
 	struct outcome o = {0};
 	struct nc_errinfo ei = {0};
 	struct nc_batch b = {0};
+	struct agent_slot *s = NULL;
+	char *dir = NULL;
 	enum nc_msg kind;
 	bool lenient;
 
@@ -408,48 +511,58 @@ void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payl
 		nc_warn("%s: ignored a message on an unexpected topic", d->serial);
 		goto ignored;
 	}
-	if (ttenant[0]) {
-		nc_warn("%s: ignored a batch for tenant %s: per-tenant (MTGE) batches are not "
-			"applied by this agent",
-			d->serial, ttenant);
+	if (decode(d, ttenant, payload, len, &b, &lenient, &ei) < 0) {
+		nc_warn("%s%s%s: ignored a malformed batch (%zu bytes): %s", d->serial,
+			ttenant[0] ? " tenant " : "", ttenant, len, ei.msg);
 		goto ignored;
 	}
-	if (decode(d, payload, len, &b, &lenient, &ei) < 0) {
-		nc_warn("%s: ignored a malformed batch (%zu bytes): %s", d->serial, len, ei.msg);
+	s = ttenant[0] ? nc_agent_dev_tenant(d, ttenant) : &d->self;
+	if (s && b.seq < s->seq) {
+		dev_log(d, "%s" SLOT_FMT ": ignored batch %lld: older than the applied %lld",
+			d->serial, SLOT_ARGS(s), (long long)b.seq, (long long)s->seq);
 		goto ignored;
 	}
-	if (b.seq < d->seq) {
-		dev_log(d, "%s: ignored batch %lld: older than the applied %lld", d->serial,
-			(long long)b.seq, (long long)d->seq);
+	s = slot_of(d, ttenant, &dir);
+	if (!s) {
+		nc_warn("%s: ignored a batch for tenant %s: it serves %d tenants already",
+			d->serial, ttenant, NC_AGENT_TENANTS_MAX);
 		goto ignored;
 	}
-	d->waiting = false;
-	apply_all(d, &b, lenient, &o);
+	s->waiting = false;
+	/* A device that runs nothing of its own asks on its own topic only until its first
+	 * batch, of any tenant, arrives: that request is how an MTGE is found out. */
+	if (s != &d->self && d->self.seq == 0)
+		d->self.waiting = false;
+	apply_all(d, s, dir, &b, lenient, &o);
 	if (nc_proto_commands_hash(o.applied, hash, &ei) < 0) {
-		nc_err("%s: cannot hash the applied commands: %s", d->serial, ei.msg);
+		nc_err("%s" SLOT_FMT ": cannot hash the applied commands: %s", d->serial,
+		       SLOT_ARGS(s), ei.msg);
 		hash[0] = '\0';
 	}
 	/* The state before, kept only for --restart-stale; the applied commands only
 	 * for config.json: a fleet of thousands keeps one configuration per device. */
-	json_decref(d->prev_owned);
-	d->prev_owned = cfg->restart_stale > 0 ? d->owned : NULL;
-	if (!d->prev_owned)
-		json_decref(d->owned);
-	d->prev_seq = d->seq;
-	snprintf(d->prev_hash, sizeof(d->prev_hash), "%s", d->hash);
-	d->owned = o.owned;
+	json_decref(s->prev_owned);
+	s->prev_owned = cfg->restart_stale > 0 ? s->owned : NULL;
+	if (!s->prev_owned)
+		json_decref(s->owned);
+	s->prev_seq = s->seq;
+	snprintf(s->prev_hash, sizeof(s->prev_hash), "%s", s->hash);
+	s->owned = o.owned;
 	o.owned = NULL;
-	json_decref(d->applied);
-	d->applied = cfg->state_dir ? json_incref(o.applied) : NULL;
-	d->seq = b.seq;
-	snprintf(d->hash, sizeof(d->hash), "%s", hash);
-	if (cfg->state_dir && nc_agent_state_save(cfg->state_dir, d, &ei) < 0)
-		nc_err("%s: %s: after a restart it will report the seq before this batch",
-		       d->serial, ei.msg);
-	dev_log(d, "%s: batch %lld: %zu of %zu commands applied", d->serial, (long long)b.seq,
-		json_array_size(o.applied), json_array_size(b.commands));
+	json_decref(s->applied);
+	s->applied = dir ? json_incref(o.applied) : NULL;
+	s->seq = b.seq;
+	snprintf(s->hash, sizeof(s->hash), "%s", hash);
+	d->last = s;
+	if (dir && nc_agent_state_save(dir, d->serial, s, &ei) < 0)
+		nc_err("%s" SLOT_FMT ": %s: after a restart it will report the seq before this "
+		       "batch",
+		       d->serial, SLOT_ARGS(s), ei.msg);
+	dev_log(d, "%s" SLOT_FMT ": batch %lld: %zu of %zu commands applied", d->serial,
+		SLOT_ARGS(s), (long long)b.seq, json_array_size(o.applied),
+		json_array_size(b.commands));
 	atomic_fetch_add(&d->loop->stats.batches, 1);
-	confirm(d, &b, &o);
+	confirm(d, s, &b, &o);
 	if (cfg->restart_stale > 0 && nc_agent_rand01(&d->rng) < cfg->restart_stale) {
 		d->restart_at = nc_time_mono_ms() + 1 +
 				(int64_t)(nc_agent_rand01(&d->rng) * RESTART_MAX_MS);
@@ -459,34 +572,44 @@ void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payl
 ignored:
 	atomic_fetch_add(&d->loop->stats.ignored, 1);
 out:
+	free(dir);
 	json_decref(o.applied);
 	json_decref(o.failures);
 	json_decref(o.owned);
 	nc_batch_clear(&b);
 }
 
-/* --restart-stale: back to the state before the last batch, asking for config again. */
+/*
+ * --restart-stale: the slot of the last batch goes back to its state before
+ * that batch, and the device asks for its configuration again, as a device
+ * restarted from a state file written before its last apply would.
+ */
 static void restart(struct agent_dev *d, int64_t now)
 {
+	struct agent_slot *s = d->last;
+
 	d->restart_at = 0;
-	if (d->prev_owned) {
-		json_decref(d->owned);
-		d->owned = d->prev_owned;
-		d->prev_owned = NULL;
+	if (s && s->prev_owned) {
+		json_decref(s->owned);
+		s->owned = s->prev_owned;
+		s->prev_owned = NULL;
 	}
-	d->seq = d->prev_seq;
-	snprintf(d->hash, sizeof(d->hash), "%s", d->prev_hash);
+	if (s) {
+		s->seq = s->prev_seq;
+		snprintf(s->hash, sizeof(s->hash), "%s", s->prev_hash);
+	}
 	d->started = now;
-	d->waiting = true;
-	d->requests = 0;
-	d->next_request = now;
+	nc_agent_dev_start_requests(d, now);
 	atomic_fetch_add(&d->loop->stats.restarts, 1);
-	nc_debug("%s: restarts with its previous seq %lld", d->serial, (long long)d->seq);
+	if (s)
+		nc_debug("%s" SLOT_FMT ": restarts with its previous seq %lld", d->serial,
+			 SLOT_ARGS(s), (long long)s->seq);
 }
 
-static int64_t backoff(struct agent_dev *d)
+/* The wait before s's next request: 1, 2, 4 ... at most 60 s, +-20 %. */
+static int64_t backoff(struct agent_dev *d, const struct agent_slot *s)
 {
-	unsigned shift = d->requests > 7 ? 6 : d->requests - 1;
+	unsigned shift = s->requests > 7 ? 6 : s->requests - 1;
 	int64_t base = (int64_t)BACKOFF_MIN_MS << shift;
 
 	if (base > BACKOFF_MAX_MS)
@@ -502,10 +625,31 @@ static int64_t earliest(int64_t a, int64_t b)
 	return !b || a < b ? a : b;
 }
 
+/* Sends the config requests that are due; returns when the next one is (0: none). */
+static int64_t requests_due(struct agent_dev *d, int64_t now)
+{
+	int64_t next = 0;
+
+	for (size_t i = 0; i <= d->ntenants; i++) {
+		struct agent_slot *s = i == 0 ? &d->self : d->tenants[i - 1];
+
+		if (!s->waiting)
+			continue;
+		if (now >= s->next_request) {
+			send_request(d, s, "startup");
+			s->requests++;
+			s->next_request = now + backoff(d, s);
+		}
+		next = earliest(next, s->next_request);
+	}
+	return next;
+}
+
 int64_t nc_agent_dev_tick(struct agent_dev *d, int64_t now)
 {
 	const struct agent_cfg *cfg = &d->loop->cfg;
 	struct agent_conn *c = d->conn;
+	int64_t next_request;
 	unsigned gen;
 
 	if (d->offline || !atomic_load(&c->up))
@@ -515,20 +659,14 @@ int64_t nc_agent_dev_tick(struct agent_dev *d, int64_t now)
 		/* A new connection (clean session): announce, then ask for config. */
 		d->conn_gen = gen;
 		send_register(d);
-		d->waiting = true;
-		d->requests = 0;
-		d->next_request = now;
+		nc_agent_dev_start_requests(d, now);
 		/* Spread over the intervals: a fleet's devices do not beat in step. */
 		d->next_heartbeat = now + (int64_t)(d->phase * (double)cfg->heartbeat_ms);
 		d->next_tunnel = now + (int64_t)(d->phase * (double)cfg->tunnel_ms);
 	}
 	if (d->restart_at && now >= d->restart_at)
 		restart(d, now);
-	if (d->waiting && now >= d->next_request) {
-		send_request(d, "startup");
-		d->requests++;
-		d->next_request = now + backoff(d);
-	}
+	next_request = requests_due(d, now);
 	if (now >= d->next_heartbeat) {
 		send_heartbeat(d, now);
 		d->next_heartbeat += cfg->heartbeat_ms;
@@ -541,6 +679,6 @@ int64_t nc_agent_dev_tick(struct agent_dev *d, int64_t now)
 		if (d->next_tunnel <= now)
 			d->next_tunnel = now + cfg->tunnel_ms;
 	}
-	return earliest(earliest(d->waiting ? d->next_request : 0, d->restart_at),
+	return earliest(earliest(next_request, d->restart_at),
 			earliest(d->next_heartbeat, d->next_tunnel));
 }

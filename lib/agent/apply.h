@@ -16,6 +16,10 @@
  * chains NETCTL-NAT (nat table, jumped to from POSTROUTING) and NETCTL-ACL
  * (filter table, jumped to from FORWARD), and the addresses, routes and
  * xfrm states and policies it added (remembered per kind in config.json).
+ * On an MTGE each tenant's batches name the same wg0-wg3 (wg0 that tenant's
+ * backbone, wg1 its App VPN), routes and chains, and tenants' LANs may
+ * overlap: each tenant gets all of them in its own network namespace,
+ * netctl-TENANT (env->netns), created on its first batch and never removed.
  */
 
 #include <jansson.h>
@@ -47,6 +51,11 @@ struct nc_agent_env {
 	const char *wan_if;
 	bool wg_userspace; /* wireguard-go instead of the kernel module */
 	FILE *out;	   /* dry-run: where command lines go */
+	/* NULL: the host's namespace. Else (an MTGE tenant's batch) every step runs in
+	 * this named network namespace (`ip netns exec NS ...'), which the plan creates
+	 * first when it does not exist. */
+	const char *netns;
+	bool netns_made; /* without a probe: whether netns exists (its tenant owns something) */
 	/* The fleet's fault injection (0 elsewhere). */
 	double fail_rate;
 	uint64_t seed;
@@ -124,6 +133,8 @@ struct nc_agent_probe {
 		      const char *from);
 	bool (*sa)(void *arg, const char *src, const char *dst, uint32_t spi);
 	void *arg;
+	/* Whether the named network namespace exists; NULL: it does. */
+	bool (*netns)(void *arg, const char *name);
 };
 
 /*
@@ -131,7 +142,10 @@ struct nc_agent_probe {
  * topic: body is the validated body of the command, or NULL to remove all
  * the agent owns of that kind (its topic left the batch); old is what the
  * device ran of that kind (the validated body it last applied), or NULL for
- * nothing. Steps come in the order they must run. 0, NC_ERR_INVAL for an
+ * nothing. Steps come in the order they must run. With env->netns every step
+ * runs in that namespace, after `ip netns add' when it does not exist yet
+ * (and with body NULL nothing is planned then: nothing of it exists); the
+ * probe's callbacks are asked about that namespace. 0, NC_ERR_INVAL for an
  * unknown topic (and ei says so); no I/O besides the probe.
  */
 int nc_agent_plan_command(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
@@ -178,9 +192,9 @@ struct nc_agent_applier {
 	int (*apply)(const struct nc_agent_env *env, const char *topic, const json_t *body,
 		     const json_t *old, char *err, size_t n);
 	/*
-	 * The tunnels of what the device runs (owned: kind -> body, borrowed)
-	 * into out->tunnels / n_tunnels (out->serial and ts are the caller's).
-	 * 0 or NC_ERR_*.
+	 * The tunnels of what the device runs (owned: kind -> body, borrowed;
+	 * in env->netns when set) into out->tunnels / n_tunnels (out->serial
+	 * and ts are the caller's). 0 or NC_ERR_*.
 	 */
 	int (*tunnels)(const struct nc_agent_env *env, const json_t *owned,
 		       struct nc_tunnel_status *out);

@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,25 +24,41 @@
 #define HANDSHAKE_FRESH_S 180 /* WireGuard rekeys every 2 minutes: older means down */
 #define LINE_MAX_LEN	  8192
 
-static bool run_quiet(const char *const *argv)
+/* Runs argv (NULL-terminated, at most 15 words) in network namespace netns (NULL: this one). */
+static int run_in(const char *netns, const char *const *argv, bool want_out, int timeout_ms,
+		  struct agent_exec *r)
+{
+	const char *v[20] = {"ip", "netns", "exec", netns};
+	size_t n = netns ? 4 : 0;
+
+	for (size_t i = 0; argv[i] && n + 1 < sizeof(v) / sizeof(v[0]); i++)
+		v[n++] = argv[i];
+	v[n] = NULL;
+	return nc_agent_exec((char *const *)v, NULL, want_out, timeout_ms, r);
+}
+
+/* The probe's arg is the namespace it looks into (NULL: this one). */
+static bool run_quiet(void *netns, const char *const *argv)
 {
 	struct agent_exec r;
 
-	return nc_agent_exec((char *const *)argv, NULL, false, PROBE_TIMEOUT_MS, &r) == 0;
+	return run_in(netns, argv, false, PROBE_TIMEOUT_MS, &r) == 0;
 }
 
 static bool probe_link(void *arg, const char *ifname)
 {
-	return if_nametoindex(ifname) != 0;
+	if (!arg)
+		return if_nametoindex(ifname) != 0;
+	return run_quiet(arg, (const char *const[]){"ip", "link", "show", "dev", ifname, NULL});
 }
 
 static bool probe_chain(void *arg, const char *tool, const char *table, const char *chain,
 			const char *from)
 {
 	if (from)
-		return run_quiet((const char *const[]){tool, "-w", "-t", table, "-C", from, "-j",
-						       chain, NULL});
-	return run_quiet((const char *const[]){tool, "-w", "-t", table, "-S", chain, NULL});
+		return run_quiet(arg, (const char *const[]){tool, "-w", "-t", table, "-C", from,
+							    "-j", chain, NULL});
+	return run_quiet(arg, (const char *const[]){tool, "-w", "-t", table, "-S", chain, NULL});
 }
 
 static bool probe_sa(void *arg, const char *src, const char *dst, uint32_t spi)
@@ -49,15 +66,18 @@ static bool probe_sa(void *arg, const char *src, const char *dst, uint32_t spi)
 	char s[16];
 
 	snprintf(s, sizeof(s), "0x%08lx", (unsigned long)spi);
-	return run_quiet((const char *const[]){"ip", "xfrm", "state", "get", "src", src, "dst", dst,
-					       "proto", "esp", "spi", s, NULL});
+	return run_quiet(arg, (const char *const[]){"ip", "xfrm", "state", "get", "src", src, "dst",
+						    dst, "proto", "esp", "spi", s, NULL});
 }
 
-static const struct nc_agent_probe system_probe = {
-	.link = probe_link,
-	.chain = probe_chain,
-	.sa = probe_sa,
-};
+/* `ip netns add' makes /run/netns/NAME (iproute2's NETNS_RUN_DIR). */
+static bool probe_netns(void *arg, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	return access(path, F_OK) == 0;
+}
 
 static int run_step(const struct nc_agent_step *s, char *err, size_t n)
 {
@@ -82,10 +102,17 @@ static int run_step(const struct nc_agent_step *s, char *err, size_t n)
 static int linux_apply(const struct nc_agent_env *env, const char *topic, const json_t *body,
 		       const json_t *old, char *err, size_t n)
 {
+	const struct nc_agent_probe probe = {
+		.link = probe_link,
+		.chain = probe_chain,
+		.sa = probe_sa,
+		.arg = (void *)env->netns,
+		.netns = probe_netns,
+	};
 	struct nc_agent_plan p = {0};
 	struct nc_errinfo ei = {0};
 	char line[LINE_MAX_LEN];
-	int ret = nc_agent_plan_command(env, &system_probe, topic, body, old, &p, &ei);
+	int ret = nc_agent_plan_command(env, &probe, topic, body, old, &p, &ei);
 
 	if (ret < 0) {
 		snprintf(err, n, "%s", ei.msg);
@@ -199,8 +226,9 @@ static const char *peer_by_key(const json_t *iface, const char *key)
 	return NULL;
 }
 
-/* Fills the reports of iface from `wg show NAME dump' (peers it lacks stay down). */
-static void wg_health(const json_t *iface, struct nc_tunnel_status *t, int64_t now)
+/* Fills the reports of iface from `wg show NAME dump' in netns (peers it lacks stay down). */
+static void wg_health(const char *netns, const json_t *iface, struct nc_tunnel_status *t,
+		      int64_t now)
 {
 	const char *name = json_string_value(json_object_get(iface, "name"));
 	const char *argv[] = {"wg", "show", name, "dump", NULL};
@@ -212,7 +240,7 @@ static void wg_health(const json_t *iface, struct nc_tunnel_status *t, int64_t n
 		if (strcmp(t->tunnels[i].interface, name) == 0)
 			t->tunnels[i].up = false;
 	}
-	if (nc_agent_exec((char *const *)argv, NULL, true, PROBE_TIMEOUT_MS, &r) < 0)
+	if (run_in(netns, argv, true, PROBE_TIMEOUT_MS, &r) < 0)
 		goto out;
 	/* The first line is the interface's own, private key included: skipped. */
 	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -270,14 +298,14 @@ static bool xfrm_has(const char *text, const char *src, const char *dst, unsigne
 	return false;
 }
 
-static void ipsec_health(const json_t *sas, struct nc_tunnel_status *t)
+static void ipsec_health(const char *netns, const json_t *sas, struct nc_tunnel_status *t)
 {
 	const char *argv[] = {"ip", "xfrm", "state", NULL};
 	struct agent_exec r;
 	const json_t *sa;
 	size_t i;
 
-	nc_agent_exec((char *const *)argv, NULL, true, PROBE_TIMEOUT_MS, &r);
+	run_in(netns, argv, true, PROBE_TIMEOUT_MS, &r);
 	json_array_foreach(sas, i, sa) {
 		const json_t *idx = json_object_get(sa, "tunnel_index");
 		const char *peer = json_string_value(json_object_get(sa, "peer"));
@@ -317,10 +345,10 @@ static int linux_tunnels(const struct nc_agent_env *env, const json_t *owned,
 		return ret;
 	json_array_foreach(ifaces, i, iface) {
 		if (json_array_size(json_object_get(iface, "peers")) > 0)
-			wg_health(iface, out, now);
+			wg_health(env->netns, iface, out, now);
 	}
 	if (json_array_size(sas) > 0)
-		ipsec_health(sas, out);
+		ipsec_health(env->netns, sas, out);
 	return 0;
 }
 

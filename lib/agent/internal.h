@@ -55,6 +55,35 @@ struct agent_cfg {
 struct agent_loop;
 struct agent_conn;
 
+/*
+ * What a device runs from one source of batches: its own topic
+ * (VSR/{serial}/batch, tenant "") or, on an MTGE, one tenant's
+ * (VSR/{serial}/batch/{tenant}). PROTOCOL.md numbers an MTGE's batches per
+ * device and tenant, so each source has its own seq, hash, configuration,
+ * confirmations and config requests. Guarded by the device's lock.
+ */
+struct agent_slot {
+	char tenant[NC_ID_MAX]; /* "" : the device's own topics */
+	/* The last batch seq, the hash it confirmed, and per kind (nc_agent_kinds)
+	 * the body it last applied. */
+	int64_t seq;
+	char hash[NC_HASH_HEX_MAX];
+	json_t *owned;	 /* object, owned */
+	json_t *applied; /* the commands applied last, as received; owned; for config.json
+			  * only, so NULL without a state dir (the fleet) */
+	/* The state before the last batch, for --restart-stale. */
+	int64_t prev_seq;
+	char prev_hash[NC_HASH_HEX_MAX];
+	json_t *prev_owned;
+
+	bool waiting;	      /* asks for config until a batch of this source arrives */
+	unsigned requests;    /* config requests since it started waiting */
+	int64_t next_request; /* monotonic ms */
+};
+
+/* Most tenants one device keeps slots for; batches for more are ignored. */
+#define NC_AGENT_TENANTS_MAX 4096
+
 /* One device. Everything below lock is guarded by it unless said otherwise. */
 struct agent_dev {
 	pthread_mutex_t lock;
@@ -67,23 +96,18 @@ struct agent_dev {
 	bool offline;		    /* set once: never connects (--offline-rate) */
 	double phase;		    /* set once: its place in [0, 1) of every spread */
 
-	/* What it runs: the last batch seq, the hash it confirmed, and per kind
-	 * (nc_agent_kinds) the body it last applied. */
-	int64_t seq;
-	char hash[NC_HASH_HEX_MAX];
-	json_t *owned;	 /* object, owned */
-	json_t *applied; /* the commands applied last, as received; owned; for config.json
-			  * only, so NULL without a state dir (the fleet) */
-	/* The state before the last batch, for --restart-stale. */
-	int64_t prev_seq;
-	char prev_hash[NC_HASH_HEX_MAX];
-	json_t *prev_owned;
+	/* Batches on VSR/{serial}/batch; heartbeats carry its seq and hash, except on an
+	 * MTGE once its own tenant's batch is known (heartbeat_slot() in agent.c). */
+	struct agent_slot self;
+	/* An MTGE's tenants, one slot each (owned), in the order they became known:
+	 * from the state dir at start, then as their first batch arrives. */
+	struct agent_slot **tenants;
+	size_t ntenants;
+	struct agent_slot *last; /* the slot of the last batch applied, or NULL */
 
 	unsigned conn_gen; /* the connection generation it last saw come up */
-	bool waiting;	   /* asks for config until a batch arrives */
-	unsigned requests; /* config requests since it started waiting */
 	/* Monotonic ms; 0: none. */
-	int64_t next_request, next_heartbeat, next_tunnel, restart_at;
+	int64_t next_heartbeat, next_tunnel, restart_at;
 	int64_t started;
 	uint64_t rng;
 
@@ -177,8 +201,10 @@ void nc_agent_dev_init(struct agent_dev *d, struct agent_loop *l, size_t index, 
 void nc_agent_dev_free(struct agent_dev *d);
 /*
  * A batch arrived for d (topic and payload as received). Decodes, ignores
- * what is malformed or older than what d runs, applies each command,
- * records and persists what was applied, confirms. Worker thread, d locked.
+ * what is malformed or older than what its source (d->self, or the slot of
+ * the topic's tenant) runs, applies each command, records and persists what
+ * was applied, confirms on the source's confirm topic. Worker thread, d
+ * locked.
  */
 void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payload, size_t len);
 /*
@@ -196,6 +222,31 @@ double nc_agent_rand01(uint64_t *state);
 uint64_t nc_agent_hash(uint64_t seed, const char *const *strs);
 
 /*
+ * tenant.c: an MTGE's per-tenant slots
+ */
+
+/* Initialises s (zeroed by the caller) for tenant ("" : the device's own topics). */
+void nc_agent_slot_init(struct agent_slot *s, const char *tenant);
+/* Releases what s holds (not s itself). */
+void nc_agent_slot_clear(struct agent_slot *s);
+/* d's slot for tenant, or NULL. */
+struct agent_slot *nc_agent_dev_tenant(struct agent_dev *d, const char *tenant);
+/* d's slot for tenant, added (new, seq 0) when absent; NULL when d has
+ * NC_AGENT_TENANTS_MAX slots already. */
+struct agent_slot *nc_agent_dev_tenant_add(struct agent_dev *d, const char *tenant);
+/*
+ * Starts the config requests of a (re)connect or a restart at now: each
+ * tenant slot asks for its configuration; d->self does when it runs
+ * something or when d knows of no tenant (its request is then how any
+ * device, an MTGE too, first gets a batch).
+ */
+void nc_agent_dev_start_requests(struct agent_dev *d, int64_t now);
+/* The network namespace of tenant's configuration, "netctl-TENANT", into buf; "" for "". */
+void nc_agent_tenant_netns(const char *tenant, char *buf, size_t n);
+/* DIR/tenants/TENANT, or DIR itself for ""; heap. */
+char *nc_agent_tenant_dir(const char *dir, const char *tenant);
+
+/*
  * state.c: files of the state dir
  */
 
@@ -210,14 +261,24 @@ int nc_agent_state_dir(const char *dir, struct nc_errinfo *ei);
 int nc_agent_keys_load(const char *dir, char priv[NC_KEY_B64_MAX], char pub[NC_KEY_B64_MAX],
 		       bool *created, struct nc_errinfo *ei);
 /*
- * Reads DIR/config.json into d (seq, hash, owned, applied). No file: d is
- * left as new (seq 0), returns 0. A file that does not parse, or holds a body
- * that no longer validates, is renamed config.json.bad with a warning and
- * the device starts as new.
+ * Reads DIR/config.json into s (seq, hash, owned, applied) for device
+ * serial; DIR is nc_agent_tenant_dir() of s->tenant. No file: s is left as
+ * new (seq 0), returns 0. A file that does not parse, is another serial's
+ * or tenant's, or holds a body that no longer validates, is renamed
+ * config.json.bad with a warning and s starts as new.
  */
-int nc_agent_state_load(const char *dir, const struct nc_agent_env *env, struct agent_dev *d);
-/* Writes d's state to DIR/config.json atomically (temp, fsync, rename, fsync dir). */
-int nc_agent_state_save(const char *dir, const struct agent_dev *d, struct nc_errinfo *ei);
+int nc_agent_state_load(const char *dir, const struct nc_agent_env *env, const char *serial,
+			struct agent_slot *s);
+/* Writes s's state to DIR/config.json atomically (temp, fsync, rename, fsync dir). */
+int nc_agent_state_save(const char *dir, const char *serial, const struct agent_slot *s,
+			struct nc_errinfo *ei);
+/*
+ * Adds to d a slot for every tenant with a state in DIR/tenants/TENANT/
+ * config.json, in tenant order, each loaded as nc_agent_state_load() does
+ * (an unusable one is moved aside; the tenant stays known, at seq 0).
+ * Returns how many; entries that are not tenant ids are skipped.
+ */
+size_t nc_agent_state_tenants(const char *dir, const struct nc_agent_env *env, struct agent_dev *d);
 /* Writes len bytes to path atomically with mode, as above. */
 int nc_agent_write_file(const char *path, const void *data, size_t len, unsigned mode,
 			struct nc_errinfo *ei);

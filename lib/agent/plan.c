@@ -382,15 +382,10 @@ static int plan_interface(const json_t *body, const json_t *old, struct nc_agent
 	return 0;
 }
 
-int nc_agent_plan_command(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
-			  const char *topic, const json_t *body, const json_t *old,
-			  struct nc_agent_plan *out, struct nc_errinfo *ei)
+static int plan_kind(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
+		     const char *kind, const json_t *body, const json_t *old,
+		     struct nc_agent_plan *out)
 {
-	const char *kind = nc_agent_topic_kind(topic);
-
-	if (!kind)
-		return nc_fail(ei, NC_ERR_INVAL, "topic", "unknown command topic `%s'",
-			       topic ? topic : "");
 	if (strcmp(kind, "wireguard") == 0)
 		return plan_wireguard(env, probe, body, old, out);
 	if (strcmp(kind, "static") == 0)
@@ -402,4 +397,54 @@ int nc_agent_plan_command(const struct nc_agent_env *env, const struct nc_agent_
 	if (strcmp(kind, "acl") == 0)
 		return nc_agent_plan_acl(env, probe, body, old, out);
 	return nc_agent_plan_ipsec(env, probe, body, old, out);
+}
+
+/* Prefixes the argv of steps [from, p->n) with `ip netns exec NS'. */
+static void in_netns(struct nc_agent_plan *p, size_t from, const char *ns)
+{
+	static const char *const prefix[] = {"ip", "netns", "exec"};
+	const size_t k = sizeof(prefix) / sizeof(prefix[0]);
+
+	for (size_t i = from; i < p->n; i++) {
+		struct nc_agent_step *s = &p->v[i];
+		size_t n = 0;
+		char **argv;
+
+		while (s->argv[n])
+			n++;
+		argv = nc_xcalloc(n + k + 2, sizeof(*argv));
+		for (size_t j = 0; j < k; j++)
+			argv[j] = nc_xstrdup(prefix[j]);
+		argv[k] = nc_xstrdup(ns);
+		memcpy(argv + k + 1, s->argv, n * sizeof(*argv));
+		free(s->argv);
+		s->argv = argv;
+	}
+}
+
+int nc_agent_plan_command(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
+			  const char *topic, const json_t *body, const json_t *old,
+			  struct nc_agent_plan *out, struct nc_errinfo *ei)
+{
+	const char *kind = nc_agent_topic_kind(topic);
+	size_t from = out->n;
+	bool made;
+	int ret;
+
+	if (!kind)
+		return nc_fail(ei, NC_ERR_INVAL, "topic", "unknown command topic `%s'",
+			       topic ? topic : "");
+	if (env->netns) {
+		made = probe ? !probe->netns || probe->netns(probe->arg, env->netns)
+			     : env->netns_made;
+		if (!made && !body)
+			return 0;
+		if (!made)
+			ADD(out, 0, "ip", "netns", "add", env->netns);
+		from = out->n;
+	}
+	ret = plan_kind(env, probe, kind, body, old, out);
+	if (ret == 0 && env->netns)
+		in_netns(out, from, env->netns);
+	return ret;
 }

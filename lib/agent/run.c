@@ -138,7 +138,8 @@ int nc_agent_run(const struct nc_agent_opts *o, struct nc_errinfo *ei)
 	d->priv = nc_xstrdup(priv);
 	snprintf(d->pub, sizeof(d->pub), "%s", pub);
 	d->conn = &l->conns[0];
-	nc_agent_state_load(o->state_dir, &env, d);
+	nc_agent_state_load(o->state_dir, &env, o->serial, &d->self);
+	nc_agent_state_tenants(o->state_dir, &env, d);
 	snprintf(l->conns[0].client_id, sizeof(l->conns[0].client_id), "netctl-agent-%s",
 		 o->serial);
 	l->conns[0].devs = nc_xcalloc(1, sizeof(*l->conns[0].devs));
@@ -152,7 +153,10 @@ int nc_agent_run(const struct nc_agent_opts *o, struct nc_errinfo *ei)
 	if (ret < 0)
 		goto out;
 	nc_info("agent %s: applier %s, state in %s, running seq %lld", o->serial,
-		l->cfg.applier->name, o->state_dir, (long long)d->seq);
+		l->cfg.applier->name, o->state_dir, (long long)d->self.seq);
+	for (size_t i = 0; i < d->ntenants; i++)
+		nc_info("agent %s: tenant %s: running seq %lld", o->serial, d->tenants[i]->tenant,
+			(long long)d->tenants[i]->seq);
 	sigwait(&sigs, &sig);
 	nc_info("%s: stopping", strsignal(sig));
 	ret = 0;

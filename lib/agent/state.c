@@ -3,10 +3,12 @@
  * The state dir of a real agent: private.key (0600) and public.key as
  * `wg genkey' / `wg pubkey' write them, and config.json (0600: IPSec
  * bodies hold keys), each written atomically: temp file, fsync, rename,
- * fsync of the directory.
+ * fsync of the directory. An MTGE keeps each tenant's config.json (and wg
+ * configs) in tenants/TENANT/.
  */
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -208,12 +210,13 @@ out:
 }
 
 /* Why root (config.json) cannot be used, or NULL when it can. */
-static const char *unusable(const json_t *root, const char *serial, const struct nc_agent_env *env,
-			    char *why, size_t n)
+static const char *unusable(const json_t *root, const char *serial, const char *tenant,
+			    const struct nc_agent_env *env, char *why, size_t n)
 {
 	const json_t *seq = json_object_get(root, "seq"),
 		     *hash = json_object_get(root, "config_hash");
 	const json_t *owned = json_object_get(root, "owned"), *body;
+	const json_t *t = json_object_get(root, "tenant");
 	struct nc_errinfo ei = {0};
 	const char *kind;
 
@@ -223,6 +226,9 @@ static const char *unusable(const json_t *root, const char *serial, const struct
 	if (!json_is_string(json_object_get(root, "serial")) ||
 	    strcmp(json_string_value(json_object_get(root, "serial")), serial) != 0)
 		return "the state of another serial";
+	/* The device's own state has no "tenant"; a tenant's has its id. */
+	if ((t || tenant[0]) && (!json_is_string(t) || strcmp(json_string_value(t), tenant) != 0))
+		return "the state of another tenant";
 	if (!json_is_integer(seq) || json_integer_value(seq) < 0 || !json_is_string(hash) ||
 	    json_string_length(hash) >= NC_HASH_HEX_MAX ||
 	    !json_is_array(json_object_get(root, "commands")) || !json_is_object(owned))
@@ -241,7 +247,8 @@ static const char *unusable(const json_t *root, const char *serial, const struct
 	return NULL;
 }
 
-int nc_agent_state_load(const char *dir, const struct nc_agent_env *env, struct agent_dev *d)
+int nc_agent_state_load(const char *dir, const struct nc_agent_env *env, const char *serial,
+			struct agent_slot *s)
 {
 	char *path = nc_xasprintf("%s/%s", dir, STATE_FILE), *bad = NULL, *text = NULL;
 	char why[300];
@@ -262,20 +269,20 @@ int nc_agent_state_load(const char *dir, const struct nc_agent_env *env, struct 
 		goto out;
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	no = root ? unusable(root, d->serial, env, why, sizeof(why)) : "it is not JSON";
+	no = root ? unusable(root, serial, s->tenant, env, why, sizeof(why)) : "it is not JSON";
 	if (no) {
 		bad = nc_xasprintf("%s.bad", path);
 		nc_warn("%s: %s; moved to %s, starting without a configuration", path, no, bad);
 		rename(path, bad);
 		goto out;
 	}
-	d->seq = json_integer_value(json_object_get(root, "seq"));
-	snprintf(d->hash, sizeof(d->hash), "%s",
+	s->seq = json_integer_value(json_object_get(root, "seq"));
+	snprintf(s->hash, sizeof(s->hash), "%s",
 		 json_string_value(json_object_get(root, "config_hash")));
-	json_decref(d->owned);
-	json_decref(d->applied);
-	d->owned = json_incref(json_object_get(root, "owned"));
-	d->applied = json_incref(json_object_get(root, "commands"));
+	json_decref(s->owned);
+	json_decref(s->applied);
+	s->owned = json_incref(json_object_get(root, "owned"));
+	s->applied = json_incref(json_object_get(root, "commands"));
 out:
 	json_decref(root);
 	if (text) {
@@ -287,11 +294,12 @@ out:
 	return ret;
 }
 
-int nc_agent_state_save(const char *dir, const struct agent_dev *d, struct nc_errinfo *ei)
+int nc_agent_state_save(const char *dir, const char *serial, const struct agent_slot *s,
+			struct nc_errinfo *ei)
 {
 	char *path = nc_xasprintf("%s/%s", dir, STATE_FILE), *text;
-	json_t *cmds = d->applied ? json_incref(d->applied) : json_array();
-	json_t *owned = d->owned ? json_incref(d->owned) : json_object();
+	json_t *cmds = s->applied ? json_incref(s->applied) : json_array();
+	json_t *owned = s->owned ? json_incref(s->owned) : json_object();
 	char now[NC_TIME_ISO_BUFSZ];
 	json_t *root;
 	int ret;
@@ -299,8 +307,13 @@ int nc_agent_state_save(const char *dir, const struct agent_dev *d, struct nc_er
 	nc_time_iso(time(NULL), now);
 	/* Steals cmds and owned, also on failure. */
 	root = json_pack("{s:i, s:s, s:I, s:s, s:s, s:o, s:o}", "v", STATE_VERSION, "serial",
-			 d->serial, "seq", (json_int_t)d->seq, "config_hash", d->hash, "saved_at",
-			 now, "commands", cmds, "owned", owned);
+			 serial, "seq", (json_int_t)s->seq, "config_hash", s->hash, "saved_at", now,
+			 "commands", cmds, "owned", owned);
+	if (root && s->tenant[0] &&
+	    json_object_set_new(root, "tenant", json_string(s->tenant)) < 0) {
+		json_decref(root);
+		root = NULL;
+	}
 	text = root ? json_dumps(root, JSON_INDENT(1)) : NULL;
 	if (!text) {
 		ret = nc_fail(ei, NC_ERR_NOMEM, NULL, "cannot encode %s", path);
@@ -313,4 +326,33 @@ out:
 	json_decref(root);
 	free(path);
 	return ret;
+}
+
+size_t nc_agent_state_tenants(const char *dir, const struct nc_agent_env *env, struct agent_dev *d)
+{
+	char *root = nc_xasprintf("%s/tenants", dir), *path;
+	struct dirent **names = NULL;
+	struct agent_slot *s;
+	size_t added = 0;
+	int n = scandir(root, &names, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		const char *id = names[i]->d_name;
+		bool known;
+
+		path = nc_xasprintf("%s/%s/%s", root, id, STATE_FILE);
+		known = nc_valid_id(id) && access(path, F_OK) == 0;
+		free(path);
+		s = known ? nc_agent_dev_tenant_add(d, id) : NULL;
+		if (s) {
+			path = nc_agent_tenant_dir(dir, id);
+			nc_agent_state_load(path, env, d->serial, s);
+			free(path);
+			added++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(root);
+	return added;
 }

@@ -449,7 +449,7 @@ static bool fake_sa(void *arg, const char *src, const char *dst, uint32_t spi)
 	return spi == 40961;
 }
 
-static const struct nc_agent_probe fake = {fake_link, fake_chain, fake_sa, NULL};
+static const struct nc_agent_probe fake = {fake_link, fake_chain, fake_sa, NULL, NULL};
 
 static void test_plan_linux_probe(void **state)
 {
@@ -478,6 +478,78 @@ static void test_plan_linux_probe(void **state)
 		    "spi 0x0000a001 mode transport aead rfc4106(gcm(aes)) (key) 128'\n"
 		    "ip xfrm policy update src 192.0.2.2/32 dst 192.0.2.3/32 dir out tmpl src "
 		    "192.0.2.2 dst 192.0.2.3 proto esp spi 0x0000a001 mode transport\n");
+}
+
+/* An MTGE tenant's plan: every step in its namespace, made first when it is new. */
+static void test_plan_netns(void **state)
+{
+	struct nc_agent_env env = ENV;
+	char *got;
+
+	env.state_dir = "/var/lib/netctl-agent/tenants/acme";
+	env.netns = "netctl-acme";
+	got = plan_text(&env, NULL, "wireguard",
+			"{\"interfaces\":[{\"name\":\"wg1\",\"role\":\"app_vpn\","
+			"\"address\":\"100.64.0.1/32\",\"allowed_ips\":[\"192.168.3.0/24\"]}]}",
+			NULL);
+	assert_string_equal(got,
+			    "ip netns add netctl-acme\n"
+			    "ip netns exec netctl-acme ip link add dev wg1 type wireguard\n"
+			    "ip netns exec netctl-acme wg setconf wg1 "
+			    "/var/lib/netctl-agent/tenants/acme/wg1.conf\n"
+			    "ip netns exec netctl-acme ip address replace 100.64.0.1/32 dev wg1\n"
+			    "ip netns exec netctl-acme ip link set dev wg1 up\n");
+	free(got);
+	/* The tenant owns something: its namespace exists. */
+	env.netns_made = true;
+	got = plan_text(
+		&env, NULL, "static",
+		"{\"routes\":[{\"dst\":\"192.168.3.0/24\",\"dev\":\"wg0\",\"metric\":100}]}", NULL);
+	assert_string_equal(
+		got,
+		"ip netns exec netctl-acme ip route replace 192.168.3.0/24 dev wg0 metric 100\n");
+	free(got);
+	/* Removing from a namespace that does not exist: nothing to do. */
+	env.netns_made = false;
+	got = plan_text(&env, NULL, "static", NULL,
+			"{\"routes\":[{\"dst\":\"192.168.3.0/24\",\"dev\":\"wg0\"}]}");
+	assert_string_equal(got, "");
+	free(got);
+}
+
+static bool fake_netns(void *arg, const char *name)
+{
+	return strcmp(name, "netctl-acme") == 0;
+}
+
+/* With a probe, the namespace is asked about; the probe's arg is the namespace. */
+static bool netns_link(void *arg, const char *ifname)
+{
+	return arg && strcmp(arg, "netctl-acme") == 0 && strcmp(ifname, "wg0") == 0;
+}
+
+static void test_plan_netns_probe(void **state)
+{
+	struct nc_agent_probe probe = {.link = netns_link, .netns = fake_netns};
+	struct nc_agent_env env = ENV;
+	char *got;
+
+	env.netns = "netctl-acme";
+	probe.arg = (void *)env.netns;
+	got = plan_text(&env, &probe, "wireguard", "{\"interfaces\":[{\"name\":\"wg0\"}]}", NULL);
+	assert_string_equal(got, "ip netns exec netctl-acme wg setconf wg0 "
+				 "/var/lib/netctl-agent/wg0.conf\n"
+				 "ip netns exec netctl-acme ip link set dev wg0 up\n");
+	free(got);
+	env.netns = "netctl-globex";
+	probe.arg = (void *)env.netns;
+	got = plan_text(&env, &probe, "wireguard", "{\"interfaces\":[{\"name\":\"wg0\"}]}", NULL);
+	assert_string_equal(got, "ip netns add netctl-globex\n"
+				 "ip netns exec netctl-globex ip link add dev wg0 type wireguard\n"
+				 "ip netns exec netctl-globex wg setconf wg0 "
+				 "/var/lib/netctl-agent/wg0.conf\n"
+				 "ip netns exec netctl-globex ip link set dev wg0 up\n");
+	free(got);
 }
 
 /* The dry-run applier prints the plan and succeeds. */
@@ -559,6 +631,87 @@ static void test_exec(void **state)
 	assert_non_null(strstr(r.err, "killed"));
 }
 
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* An MTGE's tenants: a state file each under tenants/, found again at start. */
+static void test_state_tenants(void **state)
+{
+	char dir[] = "/tmp/netctl-agent-test.XXXXXX", path[256], *tdir;
+	struct agent_loop l = {0};
+	struct agent_dev d = {0}, e = {0};
+	struct nc_errinfo ei = {0};
+	struct agent_slot *a, *g;
+
+	assert_non_null(mkdtemp(dir));
+	nc_agent_dev_init(&d, &l, 0, "MTGE-1");
+	a = nc_agent_dev_tenant_add(&d, "acme");
+	g = nc_agent_dev_tenant_add(&d, "globex");
+	assert_ptr_equal(nc_agent_dev_tenant_add(&d, "acme"), a);
+	assert_ptr_equal(nc_agent_dev_tenant(&d, "globex"), g);
+	assert_null(nc_agent_dev_tenant(&d, "initech"));
+	a->seq = 3;
+	g->seq = 5;
+	snprintf(g->hash, sizeof(g->hash), "%064d", 5);
+	for (int i = 0; i < 2; i++) {
+		struct agent_slot *s = i ? g : a;
+
+		tdir = nc_agent_tenant_dir(dir, s->tenant);
+		snprintf(path, sizeof(path), "mkdir -p %s", tdir);
+		assert_int_equal(system(path), 0);
+		assert_int_equal(nc_agent_state_save(tdir, "MTGE-1", s, &ei), 0);
+		free(tdir);
+	}
+	snprintf(path, sizeof(path), "%s/tenants/globex/config.json", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	/* Not a tenant id, or no state: not a tenant. */
+	snprintf(path, sizeof(path), "mkdir -p %s/tenants/Bad_Id %s/tenants/empty", dir, dir);
+	assert_int_equal(system(path), 0);
+
+	nc_agent_dev_init(&e, &l, 0, "MTGE-1");
+	assert_int_equal(nc_agent_state_tenants(dir, &ENV, &e), 2);
+	assert_int_equal(e.ntenants, 2);
+	assert_string_equal(e.tenants[0]->tenant, "acme");
+	assert_int_equal(e.tenants[0]->seq, 3);
+	assert_string_equal(e.tenants[1]->tenant, "globex");
+	assert_int_equal(e.tenants[1]->seq, 5);
+	assert_string_equal(e.tenants[1]->hash, g->hash);
+	assert_int_equal(e.self.seq, 0);
+
+	/* Every tenant asks for its configuration; the device's own topic only when it
+	 * runs something there. */
+	nc_agent_dev_start_requests(&e, 100);
+	assert_false(e.self.waiting);
+	assert_true(e.tenants[0]->waiting && e.tenants[1]->waiting);
+	assert_int_equal(e.tenants[1]->next_request, 100);
+	e.self.seq = 1;
+	nc_agent_dev_start_requests(&e, 100);
+	assert_true(e.self.waiting);
+	nc_agent_dev_free(&e);
+
+	/* Another tenant's state in a tenant's directory is refused. */
+	snprintf(path, sizeof(path), "%s/tenants/globex/config.json", dir);
+	put_file(path, "{\"v\":1,\"serial\":\"MTGE-1\",\"tenant\":\"acme\",\"seq\":9,"
+		       "\"config_hash\":\"\",\"commands\":[],\"owned\":{}}");
+	memset(&e, 0, sizeof(e));
+	nc_agent_dev_init(&e, &l, 0, "MTGE-1");
+	assert_int_equal(nc_agent_state_tenants(dir, &ENV, &e), 2);
+	assert_int_equal(e.tenants[1]->seq, 0);
+	snprintf(path, sizeof(path), "%s/tenants/globex/config.json.bad", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	nc_agent_dev_free(&e);
+	nc_agent_dev_free(&d);
+
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
 static void test_state_files(void **state)
 {
 	char dir[] = "/tmp/netctl-agent-test.XXXXXX", path[256], priv[45], pub[45], pub2[45];
@@ -567,7 +720,6 @@ static void test_state_files(void **state)
 	struct nc_errinfo ei = {0};
 	struct stat st;
 	bool created;
-	FILE *f;
 
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(nc_agent_keys_load(dir, priv, pub, &created, &ei), 0);
@@ -580,30 +732,28 @@ static void test_state_files(void **state)
 	assert_string_equal(pub, pub2);
 
 	nc_agent_dev_init(&d, &l, 0, "CN-1");
-	d.seq = 7;
-	snprintf(d.hash, sizeof(d.hash), "%064d", 1);
-	json_object_set_new(d.owned, "static", parse("{\"routes\":[]}"));
-	assert_int_equal(nc_agent_state_save(dir, &d, &ei), 0);
+	d.self.seq = 7;
+	snprintf(d.self.hash, sizeof(d.self.hash), "%064d", 1);
+	json_object_set_new(d.self.owned, "static", parse("{\"routes\":[]}"));
+	assert_int_equal(nc_agent_state_save(dir, "CN-1", &d.self, &ei), 0);
 	snprintf(path, sizeof(path), "%s/config.json", dir);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	nc_agent_dev_init(&e, &l, 0, "CN-1");
-	assert_int_equal(nc_agent_state_load(dir, &ENV, &e), 0);
-	assert_int_equal(e.seq, 7);
-	assert_string_equal(e.hash, d.hash);
-	assert_non_null(json_object_get(e.owned, "static"));
+	assert_int_equal(nc_agent_state_load(dir, &ENV, "CN-1", &e.self), 0);
+	assert_int_equal(e.self.seq, 7);
+	assert_string_equal(e.self.hash, d.self.hash);
+	assert_non_null(json_object_get(e.self.owned, "static"));
 	nc_agent_dev_free(&e);
 
 	/* Another device's state, or garbage: moved aside, start as new. */
-	f = fopen(path, "w");
-	fputs("{\"v\":1,\"serial\":\"CN-1\",\"seq\":1,\"config_hash\":\"\",\"commands\":[],"
-	      "\"owned\":{\"static\":{\"routes\":[{\"dst\":\"x;y\",\"dev\":\"wg0\"}]}}}",
-	      f);
-	fclose(f);
+	put_file(path,
+		 "{\"v\":1,\"serial\":\"CN-1\",\"seq\":1,\"config_hash\":\"\",\"commands\":[],"
+		 "\"owned\":{\"static\":{\"routes\":[{\"dst\":\"x;y\",\"dev\":\"wg0\"}]}}}");
 	memset(&e, 0, sizeof(e));
 	nc_agent_dev_init(&e, &l, 0, "CN-1");
-	assert_int_equal(nc_agent_state_load(dir, &ENV, &e), 0);
-	assert_int_equal(e.seq, 0);
+	assert_int_equal(nc_agent_state_load(dir, &ENV, "CN-1", &e.self), 0);
+	assert_int_equal(e.self.seq, 0);
 	snprintf(path, sizeof(path), "%s/config.json.bad", dir);
 	assert_int_equal(access(path, F_OK), 0);
 	nc_agent_dev_free(&e);
@@ -627,11 +777,14 @@ int main(void)
 		cmocka_unit_test(test_plan_ipsec),
 		cmocka_unit_test(test_plan_interface),
 		cmocka_unit_test(test_plan_linux_probe),
+		cmocka_unit_test(test_plan_netns),
+		cmocka_unit_test(test_plan_netns_probe),
 		cmocka_unit_test(test_dryrun_applier),
 		cmocka_unit_test(test_step_format),
 		cmocka_unit_test(test_tunnels_declared),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_state_files),
+		cmocka_unit_test(test_state_tenants),
 	};
 
 	return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
