@@ -176,6 +176,27 @@ out:
 	nc_sync_clear(&s);
 }
 
+/*
+ * A plain config request from an MTGE that knows none of its tenants (it
+ * starts empty): every other tenant it serves gets its latest batch too,
+ * the stored one, or a new one when none was ever sent.
+ */
+static void answer_other_tenants(struct nc_sync_engine *e, const char *serial, const char *own)
+{
+	struct nc_sync_filter f = { .serial = serial, .state = -1 };
+	struct nc_sync *v = NULL;
+	size_t n = 0;
+
+	if (nc_store_sync_list(e->core->store, &f, NULL, &v, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].tenant, own) != 0)
+			sync_push(e, serial, v[i].tenant, v[i].last_batch ? PUSH_RESEND : PUSH_BUILD,
+				  "config request");
+	}
+	nc_sync_array_free(v, n);
+}
+
 static void on_config_request(struct nc_sync_engine *e, const char *serial, const char *ttenant,
 			      const void *payload, size_t len, const char *topic)
 {
@@ -215,6 +236,8 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 		sync_push(e, serial, tenant, PUSH_BUILD, "config request");
 	}
 	nc_sync_clear(&s);
+	if (!ttenant || !*ttenant)
+		answer_other_tenants(e, serial, tenant);
 }
 
 /* Marks dirty the in-service connectors, of any tenant, hubbed on edge:

@@ -167,24 +167,34 @@ stop "$FLEET_PID"
 check "the fleet stops cleanly" test $? -eq 0
 BETA_SEQ=$SEQ_beta
 
-# One tenant fails, the other is untouched: every batch fails on this fleet, and
-# only alpha's are sent (the answer to its config request is the MTGE's own
-# tenant's batch; then Sync Now for alpha alone, twice).
+# A fleet starts empty: its one config request without a tenant is answered
+# with every tenant's latest batch. This one fails every batch: both tenants
+# fail, each on its own topic; then Sync Now for alpha alone touches alpha only.
+nbatches() { grep -c "^VSR/$M/batch/$1 " "$T/wire.out"; }
+BEFORE_beta=$(nbatches beta)
 fleet fleet2 --seed 1 --fail-rate 1
 check "the failing fleet connects" wait_until 10 grep -q 'connected to the broker' "$FLEET_LOG"
+check "its start brings alpha's last batch again, which fails" \
+	wait_until 10 is_state alpha failed "$SEQ_alpha"
+check "and beta's, though no Sync Now asked for it" wait_until 10 is_state beta failed "$BETA_SEQ"
+check "beta's batch was sent once more" test "$(nbatches beta)" -gt "$BEFORE_beta"
+api GET "/v1/sync?limit=1000"
+check "with agent_failure" test "$(jq -r ".items[] | select(.serial == \"$M\" and .tenant == \"beta\") | .fail_reason" <<<"$body")" = agent_failure
+c=$(confirm_of beta "$BETA_SEQ")
+check "beta's confirmation says failure, on beta's topic" test "$(jq -r .status <<<"$c")" = failure
+BEFORE_beta=$(nbatches beta)
 sync_now alpha
 check "Sync Now for alpha sends alpha's batch only" \
 	test "$(jq -r '[.items[].tenant] | join(",")' <<<"$SYNC_REPLY")" = alpha
-check "alpha fails" wait_until 10 is_state alpha failed "$SEQ_alpha"
-api GET "/v1/sync?limit=1000"
-check "with agent_failure" test "$(jq -r ".items[] | select(.serial == \"$M\" and .tenant == \"alpha\") | .fail_reason" <<<"$body")" = agent_failure
-c=$(confirm_of alpha "$SEQ_alpha")
-check "alpha's confirmation says failure, on alpha's topic" test "$(jq -r .status <<<"$c")" = failure
-check "beta stays synced at its seq" is_state beta synced "$BETA_SEQ"
-sync_now alpha
-check "alpha fails again" wait_until 10 is_state alpha failed "$SEQ_alpha"
-check "and beta is still synced at its seq" is_state beta synced "$BETA_SEQ"
-check "beta got no batch meanwhile" test -z "$(batch_of beta $((BETA_SEQ + 1)))"
+check "alpha fails at its new seq" wait_until 10 is_state alpha failed "$SEQ_alpha"
+check "beta is untouched" is_state beta failed "$BETA_SEQ"
+check "beta got no batch meanwhile" test "$(nbatches beta)" = "$BEFORE_beta"
+stop "$FLEET_PID"
+
+# A healthy fleet starting empty brings both tenants back to synced by itself.
+fleet fleet3 --seed 1
+check "alpha synced again without Sync Now" wait_until 10 is_state alpha synced "$SEQ_alpha"
+check "beta synced again without Sync Now" wait_until 10 is_state beta synced "$BETA_SEQ"
 stop "$FLEET_PID"
 
 done_testing
