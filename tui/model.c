@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+/* The dashboard's model: API replies and events into rows; no I/O. */
+#include "model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/evline.h"
+#include "../lib/util/timefmt.h"
+#include "../lib/util/utf8.h"
+#include "../lib/util/xmalloc.h"
+
+/* obj[key] as a string into buf[n], cut on a character boundary; "" when absent. */
+static void copy(char *buf, size_t n, const json_t *obj, const char *key)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+	size_t len = v ? strlen(v) : 0;
+
+	if (len >= n)
+		len = nc_utf8_trim(v, n - 1);
+	memcpy(buf, v ? v : "", len);
+	buf[len] = '\0';
+}
+
+static const char *str(const json_t *obj, const char *key)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+
+	return v ? v : "";
+}
+
+/* An ISO time member as Unix s; 0 when absent or unreadable. */
+static int64_t when(const json_t *obj, const char *key)
+{
+	int64_t t = 0;
+	const char *v = json_string_value(json_object_get(obj, key));
+
+	if (v && nc_time_parse_iso(v, &t) < 0)
+		t = 0;
+	return t;
+}
+
+static int by_conn(const void *a, const void *b)
+{
+	return strcmp(((const struct tui_conn *)a)->serial, ((const struct tui_conn *)b)->serial);
+}
+
+static int by_edge(const void *a, const void *b)
+{
+	return strcmp(((const struct tui_edge *)a)->serial, ((const struct tui_edge *)b)->serial);
+}
+
+void tui_model_init(struct tui_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->lock, NULL);
+	m->link = TUI_LINK_CONNECTING;
+}
+
+static void free_groups(struct tui_peering *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tui_group_clear(&g[i]);
+	free(g);
+}
+
+void tui_model_clear(struct tui_model *m)
+{
+	free(m->conns);
+	free(m->edges);
+	free_groups(m->groups, m->ngroups);
+	for (size_t i = 0; i < TUI_EVENTS_MAX; i++) {
+		free(m->events[i].line);
+		free(m->events[i].raw);
+	}
+	pthread_mutex_destroy(&m->lock);
+	memset(m, 0, sizeof(*m));
+}
+
+size_t tui_conns_parse(const json_t *items, struct tui_conn **out)
+{
+	struct tui_conn *v = nc_xcalloc(json_array_size(items) + 1, sizeof(*v));
+	const json_t *it;
+	size_t i, n = 0;
+
+	json_array_foreach(items, i, it)
+	{
+		struct tui_conn *c = &v[n];
+		const json_t *sync = json_object_get(it, "sync");
+
+		copy(c->serial, sizeof(c->serial), it, "serial");
+		if (!c->serial[0])
+			continue;
+		copy(c->tenant, sizeof(c->tenant), it, "tenant");
+		copy(c->name, sizeof(c->name), it, "name");
+		copy(c->region, sizeof(c->region), it, "region");
+		copy(c->hub, sizeof(c->hub), it, "hub_edge");
+		copy(c->status, sizeof(c->status), it, "status");
+		copy(c->sync, sizeof(c->sync), sync, "state");
+		copy(c->dirty, sizeof(c->dirty), sync, "dirty_reason");
+		c->last_seen = when(it, "last_seen");
+		n++;
+	}
+	qsort(v, n, sizeof(*v), by_conn);
+	*out = v;
+	return n;
+}
+
+size_t tui_edges_parse(const json_t *items, struct tui_edge **out)
+{
+	struct tui_edge *v = nc_xcalloc(json_array_size(items) + 1, sizeof(*v));
+	const json_t *it;
+	size_t i, n = 0;
+
+	json_array_foreach(items, i, it)
+	{
+		struct tui_edge *e = &v[n];
+
+		copy(e->serial, sizeof(e->serial), it, "serial");
+		if (!e->serial[0])
+			continue;
+		copy(e->tenant, sizeof(e->tenant), it, "tenant");
+		copy(e->name, sizeof(e->name), it, "name");
+		copy(e->region, sizeof(e->region), it, "region");
+		copy(e->kind, sizeof(e->kind), it, "kind");
+		copy(e->endpoint, sizeof(e->endpoint), it, "endpoint");
+		e->last_seen = when(it, "last_seen");
+		n++;
+	}
+	qsort(v, n, sizeof(*v), by_edge);
+	*out = v;
+	return n;
+}
+
+bool tui_group_parse(const json_t *group, struct tui_peering *g)
+{
+	const json_t *links = json_object_get(group, "links"),
+		     *iso = json_object_get(group, "isolated");
+	const json_t *it;
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	copy(g->name, sizeof(g->name), group, "name");
+	if (!g->name[0])
+		return false;
+	copy(g->tenant, sizeof(g->tenant), group, "tenant");
+	copy(g->hub, sizeof(g->hub), group, "hub");
+	copy(g->topology, sizeof(g->topology), group, "topology");
+	copy(g->protocol, sizeof(g->protocol), group, "protocol");
+	g->dual = json_is_true(json_object_get(group, "dual_tunnel"));
+	g->nmembers = json_array_size(json_object_get(group, "members"));
+	g->links = nc_xcalloc(json_array_size(links) + 1, sizeof(*g->links));
+	json_array_foreach(links, i, it)
+	{
+		struct tui_link *l = &g->links[g->nlinks++];
+
+		copy(l->a, sizeof(l->a), it, "a");
+		copy(l->b, sizeof(l->b), it, "b");
+		copy(l->status, sizeof(l->status), it, "status");
+		l->index = (int)json_integer_value(json_object_get(it, "tunnel_index"));
+	}
+	g->isolated = nc_xcalloc(json_array_size(iso) + 1, sizeof(*g->isolated));
+	json_array_foreach(iso, i, it)
+	{
+		const char *s = json_string_value(it);
+
+		if (s)
+			snprintf(g->isolated[g->nisolated++], TUI_STR, "%s", s);
+	}
+	return true;
+}
+
+void tui_group_clear(struct tui_peering *g)
+{
+	free(g->links);
+	free(g->isolated);
+	g->links = NULL;
+	g->isolated = NULL;
+	g->nlinks = g->nisolated = 0;
+}
+
+void tui_stats_parse(const json_t *reply, struct tui_stats *s)
+{
+	const json_t *c = json_object_get(reply, "connectors"), *y = json_object_get(reply, "sync");
+
+	s->known = json_is_object(c);
+	s->total = json_integer_value(json_object_get(c, "total"));
+	s->online = json_integer_value(json_object_get(c, "online"));
+	s->offline = json_integer_value(json_object_get(c, "offline"));
+	s->pending = json_integer_value(json_object_get(c, "pending"));
+	s->synced = json_integer_value(json_object_get(y, "synced"));
+	s->sync_pending = json_integer_value(json_object_get(y, "pending"));
+	s->applying = json_integer_value(json_object_get(y, "applying"));
+	s->failed = json_integer_value(json_object_get(y, "failed"));
+}
+
+void tui_model_set_conns(struct tui_model *m, struct tui_conn *v, size_t n)
+{
+	free(m->conns);
+	m->conns = v;
+	m->nconns = n;
+	m->version++;
+}
+
+void tui_model_set_edges(struct tui_model *m, struct tui_edge *v, size_t n)
+{
+	/* The sync states come with another list: keep them across the swap. */
+	for (size_t i = 0; i < n; i++) {
+		const struct tui_edge *old = tui_model_edge(m, v[i].serial);
+
+		if (old)
+			snprintf(v[i].sync, sizeof(v[i].sync), "%s", old->sync);
+	}
+	free(m->edges);
+	m->edges = v;
+	m->nedges = n;
+	m->version++;
+}
+
+void tui_model_set_groups(struct tui_model *m, struct tui_peering *v, size_t n)
+{
+	free_groups(m->groups, m->ngroups);
+	m->groups = v;
+	m->ngroups = n;
+	m->version++;
+}
+
+void tui_model_set_edge_sync(struct tui_model *m, const json_t *items)
+{
+	const json_t *it;
+	size_t i;
+
+	/* An MTGE's own tenant wins over the tenants it serves. */
+	for (int pass = 0; pass < 2; pass++) {
+		json_array_foreach(items, i, it)
+		{
+			struct tui_edge *e = tui_model_edge(m, str(it, "serial"));
+			bool own = e && strcmp(e->tenant, str(it, "tenant")) == 0;
+
+			if (e && (pass == 0 ? !own : own))
+				copy(e->sync, sizeof(e->sync), it, "state");
+		}
+	}
+	m->version++;
+}
+
+struct tui_conn *tui_model_conn(struct tui_model *m, const char *serial)
+{
+	struct tui_conn key;
+
+	snprintf(key.serial, sizeof(key.serial), "%s", serial);
+	return m->nconns ? bsearch(&key, m->conns, m->nconns, sizeof(key), by_conn) : NULL;
+}
+
+struct tui_edge *tui_model_edge(struct tui_model *m, const char *serial)
+{
+	struct tui_edge key;
+
+	snprintf(key.serial, sizeof(key.serial), "%s", serial);
+	return m->nedges ? bsearch(&key, m->edges, m->nedges, sizeof(key), by_edge) : NULL;
+}
+
+/* Sets the sync state (and the dirty reason, when not NULL) of the event's device. */
+static void set_sync(struct tui_model *m, const json_t *ev, const char *state, const char *dirty)
+{
+	const char *dev = str(ev, "device"), *tenant = str(ev, "tenant");
+	struct tui_conn *c = tui_model_conn(m, dev);
+	struct tui_edge *e = c ? NULL : tui_model_edge(m, dev);
+
+	if (!state[0])
+		return;
+	if (c) {
+		snprintf(c->sync, sizeof(c->sync), "%s", state);
+		if (dirty)
+			snprintf(c->dirty, sizeof(c->dirty), "%s", dirty);
+	} else if (e && (!tenant[0] || strcmp(e->tenant, tenant) == 0)) {
+		/* An MTGE's batches for other tenants leave its own state alone. */
+		snprintf(e->sync, sizeof(e->sync), "%s", state);
+	}
+}
+
+static void set_link(struct tui_model *m, const json_t *ev)
+{
+	const char *name = str(ev, "peering"), *tenant = str(ev, "tenant");
+	const char *a = str(ev, "a"), *b = str(ev, "b");
+	int index = (int)json_integer_value(json_object_get(ev, "tunnel_index"));
+
+	for (size_t i = 0; i < m->ngroups; i++) {
+		struct tui_peering *g = &m->groups[i];
+
+		if (strcmp(g->name, name) != 0 || (tenant[0] && strcmp(g->tenant, tenant) != 0))
+			continue;
+		for (size_t j = 0; j < g->nlinks; j++) {
+			struct tui_link *l = &g->links[j];
+
+			if (l->index == index && ((strcmp(l->a, a) == 0 && strcmp(l->b, b) == 0) ||
+						  (strcmp(l->a, b) == 0 && strcmp(l->b, a) == 0)))
+				copy(l->status, sizeof(l->status), ev, "status");
+		}
+	}
+}
+
+/* Appends the event to the tail ring, dropping the oldest when full. */
+static void append(struct tui_model *m, const json_t *ev, const char *data)
+{
+	struct tui_event *e;
+	char line[1024];
+	const char *word = str(ev, "state");
+
+	if (!word[0])
+		word = str(ev, strcmp(str(ev, "type"), "link") == 0 ? "status" : "to");
+	if (m->ev_count == TUI_EVENTS_MAX) {
+		e = &m->events[m->ev_head];
+		m->ev_head = (m->ev_head + 1) % TUI_EVENTS_MAX;
+	} else {
+		e = &m->events[(m->ev_head + m->ev_count++) % TUI_EVENTS_MAX];
+	}
+	free(e->line);
+	free(e->raw);
+	nc_evline(ev, false, line, sizeof(line));
+	e->line = nc_xstrdup(line);
+	e->raw = nc_xstrdup(data);
+	e->id = json_integer_value(json_object_get(ev, "id"));
+	snprintf(e->word, sizeof(e->word), "%s", word);
+}
+
+unsigned tui_model_apply_event(struct tui_model *m, const json_t *ev, const char *data)
+{
+	const char *type = str(ev, "type");
+	unsigned r = TUI_EV_PATCHED;
+
+	if (strcmp(type, "gap") == 0) {
+		r = TUI_EV_GAP;
+	} else if (strcmp(type, "audit") == 0) {
+		/* A write: objects may have come or gone. */
+		r = TUI_EV_LISTS | TUI_EV_STATS;
+	} else if (strcmp(type, "register") == 0) {
+		r = json_is_true(json_object_get(ev, "enrolled")) ? TUI_EV_LISTS | TUI_EV_STATS : 0;
+	} else if (strcmp(type, "lifecycle") == 0) {
+		struct tui_conn *c = tui_model_conn(m, str(ev, "device"));
+
+		if (c)
+			copy(c->status, sizeof(c->status), ev, "to");
+		r |= TUI_EV_STATS;
+	} else if (strcmp(type, "dirty") == 0) {
+		set_sync(m, ev, str(ev, "state")[0] ? str(ev, "state") : "pending",
+			 str(ev, "reason"));
+		r |= TUI_EV_STATS;
+	} else if (strcmp(type, "batch_sent") == 0) {
+		set_sync(m, ev, "applying", NULL);
+		r |= TUI_EV_STATS;
+	} else if (strcmp(type, "confirm") == 0 || strcmp(type, "sync_state") == 0) {
+		set_sync(m, ev, str(ev, "state"), NULL);
+		r |= TUI_EV_STATS;
+	} else if (strcmp(type, "heartbeat") == 0) {
+		const char *dev = str(ev, "device");
+		struct tui_conn *c = tui_model_conn(m, dev);
+		struct tui_edge *e = c ? NULL : tui_model_edge(m, dev);
+		int64_t t = when(ev, "ts");
+
+		if (c && t)
+			c->last_seen = t;
+		else if (e && t)
+			e->last_seen = t;
+	} else if (strcmp(type, "link") == 0) {
+		set_link(m, ev);
+	} else {
+		r = 0;
+	}
+	append(m, ev, data);
+	m->version++;
+	return r;
+}
+
+const struct tui_event *tui_model_event(const struct tui_model *m, size_t i)
+{
+	return &m->events[(m->ev_head + i) % TUI_EVENTS_MAX];
+}
+
+void tui_model_status(struct tui_model *m, bool err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->status, sizeof(m->status), fmt, ap);
+	va_end(ap);
+	m->status_err = err;
+	m->status_seq++;
+	m->version++;
+}
