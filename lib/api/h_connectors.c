@@ -9,13 +9,19 @@
 #include "handlers.h"
 #include "internal.h"
 
-/* A connector as the API shows it: its fields plus "sync": {state, dirty_reason}. */
+/*
+ * A connector as the API shows it: its fields plus "sync": {state,
+ * dirty_reason}, null while it gets no configuration (pending approval,
+ * decommissioned: as GET /v1/sync leaves it out).
+ */
 static json_t *view(struct api_req *r, const struct nc_connector *c)
 {
 	json_t *o = nc_connector_to_json(c);
 	struct nc_sync s = { 0 };
+	bool configured = c->status != NC_STATUS_PENDING_APPROVAL &&
+			  c->status != NC_STATUS_DECOMMISSIONED;
 
-	if (nc_store_sync_get(r->core->store, c->serial, c->tenant, &s) == 0)
+	if (configured && nc_store_sync_get(r->core->store, c->serial, c->tenant, &s) == 0)
 		json_object_set_new(o, "sync",
 				    json_pack("{s:s,s:o}", "state", nc_sync_state_name(s.state),
 					      "dirty_reason",

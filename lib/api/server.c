@@ -437,7 +437,12 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
-	nc_warn("http: %s", msg);
+	/* A client that goes away (a tail or dashboard quitting mid-stream) is
+	 * routine, not a warning. */
+	if (strstr(msg, "no longer available") || strstr(msg, "forcibly closed"))
+		nc_debug("http: %s", msg);
+	else
+		nc_warn("http: %s", msg);
 }
 
 int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc_errinfo *ei)

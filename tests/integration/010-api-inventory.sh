@@ -29,7 +29,7 @@ expect_status "create connector CN-0001" 201 POST '/v1/connectors?tenant=acme' "
 jq_is "a new connector awaits approval" .status pending_approval
 jq_is "its hub is EDGE-1" .hub_edge EDGE-1
 jq_is "its ACL is kept" '.acl[0].dport' 22
-jq_is "it is pending sync" .sync.state pending
+jq_is "awaiting approval, it gets no configuration: no sync state shown" .sync null
 expect_status "a serial used by an edge is 409 for a connector" 409 POST \
 	'/v1/connectors?tenant=acme' '{"serial":"EDGE-1","name":"x"}'
 
@@ -37,6 +37,7 @@ expect_status "a serial used by an edge is 409 for a connector" 409 POST \
 expect_status "approve" 200 POST '/v1/connectors/CN-0001/approve?tenant=acme'
 jq_is "approved" .status approved
 jq_is "approval marks it dirty with a reason" .sync.dirty_reason "connector CN-0001 approved"
+jq_is "approved, it is pending sync" .sync.state pending
 expect_status "approve twice is 409" 409 POST '/v1/connectors/CN-0001/approve?tenant=acme'
 contains "the refusal names the current state" "$body" "approved"
 expect_status "decommission" 200 POST '/v1/connectors/CN-0001/decommission?tenant=acme'

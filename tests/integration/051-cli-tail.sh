@@ -112,6 +112,10 @@ kill -TERM "$TT"
 wait "$TT"
 rc=$?
 check "SIGTERM too" test "$rc" = 0
+# Events keep coming after the tails left: the server notices they are gone.
+run_nc sync now CN-1 --wait --timeout 20s
+check "a client leaving the stream is no warning in the server's log" \
+	bash -c "! grep -n 'warn: http' '$T'/serve*.log"
 
 # A server that cannot be reached: exit 3 at once.
 expect_rc "tail of an unreachable server exits 3" 3 --server "http://127.0.0.1:$(free_port)" tail
