@@ -2,9 +2,11 @@
 /*
  * GET /v1/events: the event ring as Server-Sent Events. Each event is
  * "id: N\ndata: {json}\n\n". A client resumes with Last-Event-ID (or
- * ?after=N); when events it asks for have already left the ring, the stream
- * first says so with a {"type":"gap",...} event. Filters: ?type=a,b and
- * ?device=S; a tenant token sees only its tenant's events.
+ * ?after=N); when events it asks for have already left the ring, or were
+ * lost with an earlier run of the server (an id from before a restart), the
+ * stream first says so with a {"type":"gap",...} event (events.h says which
+ * ids are which). Filters: ?type=a,b and ?device=S; a tenant token sees only
+ * its tenant's events.
  *
  * The stream runs on its connection's own thread (libmicrohttpd thread per
  * connection), blocking in the ring with a timeout; a comment line is sent
@@ -86,6 +88,25 @@ static bool refill(struct stream *s)
 	return true;
 }
 
+/* An event id: decimal digits only, below 2^64. */
+static bool parse_id(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, d;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		d = (uint64_t)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
 static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct stream *s = cls;
@@ -114,7 +135,6 @@ int h_events(struct api_req *r)
 	const char *after = api_query(r, "after"), *types = api_query(r, "type");
 	const char *device = api_query(r, "device");
 	struct stream *s;
-	char *end;
 
 	if (!last)
 		last = after;
@@ -122,14 +142,12 @@ int h_events(struct api_req *r)
 	s->ev = api_events(r);
 	s->after = nc_events_last_id(s->ev);
 	if (last) {
-		unsigned long long v = strtoull(last, &end, 10);
-
-		if (*last == '\0' || *end != '\0') {
+		if (!parse_id(last, &s->after)) {
 			free(s);
 			return nc_fail(&r->ei, NC_ERR_INVAL, "after",
-				       "event id `%s' is not a number", last);
+				       "event id `%s' is not a number (decimal digits, below 2^64)",
+				       last);
 		}
-		s->after = v;
 		s->asked = true;
 	}
 	if (r->tenant) {

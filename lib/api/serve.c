@@ -2,12 +2,14 @@
 #include "serve.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/auth.h"
@@ -19,6 +21,9 @@
 #include "../util/err.h"
 #include "../util/log.h"
 #include "api.h"
+
+/* How often the block of event ids recorded in the store is checked. */
+#define EVENT_BLOCK_CHECK_S 10
 
 /* Creates dir (mode 0700) unless it exists; it must be a writable directory. */
 static int prepare_dir(const char *dir, struct nc_errinfo *ei)
@@ -89,6 +94,58 @@ static int start_mqtt(const struct nc_serve_opts *o, struct nc_sync_engine *engi
 	return ret;
 }
 
+/*
+ * Takes the block of event ids for this start (events.h) and records it in
+ * the store before any event exists, so that a later start takes a higher
+ * one. *block is the block taken.
+ */
+static int take_event_block(struct nc_store *st, uint64_t *block, struct nc_errinfo *ei)
+{
+	int64_t recorded = 0;
+	int ret = nc_store_begin(st);
+
+	if (ret < 0)
+		goto out;
+	ret = nc_store_meta_get(st, NC_STORE_META_EVENT_BLOCK, &recorded);
+	if (ret == NC_ERR_NOTFOUND)
+		ret = 0;
+	if (ret == 0) {
+		*block = nc_events_block_next((uint64_t)recorded);
+		ret = nc_store_meta_put(st, NC_STORE_META_EVENT_BLOCK, (int64_t)*block);
+	}
+	if (ret == 0)
+		ret = nc_store_commit(st);
+	else
+		nc_store_rollback(st);
+out:
+	if (ret < 0)
+		return nc_fail(ei, ret, NULL, "cannot record this start in the store: %s",
+			       nc_strerror(ret));
+	if (*block <= (uint64_t)recorded)
+		nc_warn("event ids wrapped around to block %" PRIu64
+			" (the store had block %" PRId64 "): ids of long ago may be issued again",
+			*block, recorded);
+	return 0;
+}
+
+/* Records a higher block of event ids when the ring's ids need it
+ * (nc_events_block_needed); *recorded is the block in the store. A failure
+ * is logged and tried again at the next check. */
+static void keep_event_block(struct nc_store *st, struct nc_events *ev, uint64_t *recorded)
+{
+	uint64_t need = nc_events_block_needed(nc_events_last_id(ev));
+	int ret;
+
+	if (need <= *recorded)
+		return;
+	ret = nc_store_meta_put(st, NC_STORE_META_EVENT_BLOCK, (int64_t)need);
+	if (ret == 0)
+		*recorded = need;
+	else
+		nc_err("cannot record event id block %" PRIu64 " in the store: %s", need,
+		       nc_strerror(ret));
+}
+
 int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 {
 	struct nc_api_config acfg = { .host = o->host, .port = o->port };
@@ -97,6 +154,8 @@ int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 	struct nc_store *store = NULL;
 	struct nc_mqtt *mqtt = NULL;
 	struct nc_api *api = NULL;
+	struct timespec check = { .tv_sec = EVENT_BLOCK_CHECK_S };
+	uint64_t block = 0;
 	char path[4096];
 	sigset_t sigs;
 	int ret, sig, created;
@@ -117,7 +176,11 @@ int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 	if (ret < 0)
 		goto out;
 	core.store = store;
-	core.events = nc_events_new(o->event_ring ? o->event_ring : 65536);
+	ret = take_event_block(store, &block, ei);
+	if (ret < 0)
+		goto out;
+	core.events = nc_events_new_after(o->event_ring ? o->event_ring : 65536,
+					  block << NC_EVENTS_BLOCK_SHIFT);
 	snprintf(path, sizeof(path), "%s/admin.token", o->data_dir);
 	ret = nc_core_token_bootstrap(&core, path, &created, ei);
 	if (ret < 0)
@@ -143,7 +206,11 @@ int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 			o->host, strchr(o->host, ':') ? "]" : "", nc_api_port(api));
 		fflush(o->announce);
 	}
-	sigwait(&sigs, &sig);
+	do {
+		sig = sigtimedwait(&sigs, NULL, &check);
+		if (sig < 0)
+			keep_event_block(store, core.events, &block);
+	} while (sig < 0);
 	nc_info("%s: stopping", strsignal(sig));
 	ret = 0;
 out:

@@ -24,11 +24,22 @@ struct nc_events {
 	pthread_cond_t cond;
 	struct slot *ring;
 	size_t cap;
-	uint64_t last;		/* newest id; slot of id i is (i - 1) % cap */
+	uint64_t base;		/* the first id is base + 1 */
+	uint64_t last;		/* newest id, base when none */
 	bool closed;
 };
 
+static struct slot *slot_of(const struct nc_events *ev, uint64_t id)
+{
+	return &ev->ring[(id - ev->base - 1) % ev->cap];
+}
+
 struct nc_events *nc_events_new(size_t capacity)
+{
+	return nc_events_new_after(capacity, 0);
+}
+
+struct nc_events *nc_events_new_after(size_t capacity, uint64_t base)
 {
 	struct nc_events *ev = nc_xcalloc(1, sizeof(*ev));
 	pthread_condattr_t ca;
@@ -39,6 +50,8 @@ struct nc_events *nc_events_new(size_t capacity)
 	pthread_cond_init(&ev->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	ev->cap = capacity ? capacity : 1;
+	ev->base = base;
+	ev->last = base;
 	ev->ring = nc_xcalloc(ev->cap, sizeof(*ev->ring));
 	return ev;
 }
@@ -108,7 +121,7 @@ uint64_t nc_events_emit(struct nc_events *ev, const char *type, const char *tena
 	if (fields)
 		json_object_update_missing(o, fields);
 	text = json_dumps(o, JSON_COMPACT);
-	s = &ev->ring[(id - 1) % ev->cap];
+	s = slot_of(ev, id);
 	free(s->text);
 	s->id = id;
 	snprintf(s->type, sizeof(s->type), "%s", type);
@@ -168,16 +181,20 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
 	}
 	*gap = false;
 	pthread_mutex_lock(&ev->lock);
-	if (after > ev->last)
-		after = ev->last;
+	if (after == 0) {
+		after = ev->base;
+	} else if (after < ev->base || after > ev->last) {
+		*gap = true;
+		after = ev->base;
+	}
 	for (;;) {
-		oldest = ev->last >= ev->cap ? ev->last - ev->cap + 1 : 1;
+		oldest = ev->last - ev->base >= ev->cap ? ev->last - ev->cap + 1 : ev->base + 1;
 		if (after + 1 < oldest) {
 			*gap = true;
 			after = oldest - 1;
 		}
 		for (id = after + 1; id <= ev->last && n < max; id++) {
-			const struct slot *s = &ev->ring[(id - 1) % ev->cap];
+			const struct slot *s = slot_of(ev, id);
 
 			if (passes(s, f)) {
 				out[n].id = id;
@@ -186,7 +203,7 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
 			}
 		}
 		after = id - 1;
-		if (n > 0 || ev->closed || timeout_ms <= 0)
+		if (n > 0 || *gap || ev->closed || timeout_ms <= 0)
 			break;
 		if (pthread_cond_timedwait(&ev->cond, &ev->lock, &dl) == ETIMEDOUT)
 			timeout_ms = 0;
@@ -204,6 +221,16 @@ uint64_t nc_events_last_id(struct nc_events *ev)
 	id = ev->last;
 	pthread_mutex_unlock(&ev->lock);
 	return id;
+}
+
+uint64_t nc_events_block_next(uint64_t recorded)
+{
+	return recorded < NC_EVENTS_BLOCK_WRAP - 1 ? recorded + 1 : 1;
+}
+
+uint64_t nc_events_block_needed(uint64_t last_id)
+{
+	return (last_id + (UINT64_C(1) << (NC_EVENTS_BLOCK_SHIFT - 1))) >> NC_EVENTS_BLOCK_SHIFT;
 }
 
 void nc_event_array_clear(struct nc_event *v, size_t n)

@@ -445,6 +445,8 @@ static const struct nc_store_ops sqlite_ops = {
 	.sync_get = nc_sqlite_sync_get,
 	.sync_list = nc_sqlite_sync_list,
 	.sync_count = nc_sqlite_sync_count,
+	.meta_get = nc_sqlite_meta_get,
+	.meta_put = nc_sqlite_meta_put,
 };
 
 /* The directory part of path, heap. */

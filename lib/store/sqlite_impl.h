@@ -109,7 +109,8 @@ int nc_sqlite_check_identity(struct nc_sqlite *s, struct nc_errinfo *ei);
 int nc_sqlite_migrate(struct nc_sqlite *s, struct nc_errinfo *ei);
 int nc_sqlite_schema_version(struct nc_store *st, int *out);
 
-/* Objects (sqlite_accounts.c, sqlite_devices.c, sqlite_peerings.c, sqlite_sync.c). */
+/* Objects (sqlite_accounts.c, sqlite_devices.c, sqlite_peerings.c, sqlite_sync.c,
+ * sqlite_addr.c, sqlite_meta.c). */
 int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t);
 int nc_sqlite_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out);
 int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n);
@@ -179,5 +180,8 @@ int nc_sqlite_addr_alloc(struct nc_store *st, const char *tenant, const char *po
 			 const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
 int nc_sqlite_addr_release(struct nc_store *st, const char *tenant, const char *pool,
 			   const char *owner);
+
+int nc_sqlite_meta_get(struct nc_store *st, const char *name, int64_t *value);
+int nc_sqlite_meta_put(struct nc_store *st, const char *name, int64_t value);
 
 #endif

@@ -165,9 +165,17 @@ static const char schema_v1[] =
 	"  UNIQUE (tenant, pool, idx)"
 	");";
 
+/* Version 2: named integers of the server's own (store.h: nc_store_meta_*). */
+static const char schema_v2[] =
+	"CREATE TABLE meta ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL"
+	");";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
+	schema_v2,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == NC_STORE_SCHEMA_VERSION,

@@ -609,3 +609,21 @@ int nc_store_addr_release(struct nc_store *st, const char *tenant, const char *p
 		ret = leave(st, st->ops->addr_release(st, tenant, pool, owner));
 	return ret;
 }
+
+int nc_store_meta_get(struct nc_store *st, const char *name, int64_t *value)
+{
+	int ret = enter(st, !blank(name) && value);
+
+	if (ret == 0)
+		ret = leave(st, st->ops->meta_get(st, name, value));
+	return ret;
+}
+
+int nc_store_meta_put(struct nc_store *st, const char *name, int64_t value)
+{
+	int ret = enter(st, !blank(name));
+
+	if (ret == 0)
+		ret = leave(st, st->ops->meta_put(st, name, value));
+	return ret;
+}

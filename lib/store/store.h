@@ -40,7 +40,7 @@
 struct nc_errinfo;
 struct nc_store;
 
-#define NC_STORE_SCHEMA_VERSION 1
+#define NC_STORE_SCHEMA_VERSION 2
 #define NC_PAGE_DEFAULT 100
 #define NC_PAGE_MAX 1000
 
@@ -228,5 +228,15 @@ int nc_store_addr_alloc(struct nc_store *st, const char *tenant, const char *poo
 			const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
 int nc_store_addr_release(struct nc_store *st, const char *tenant, const char *pool,
 			  const char *owner);
+
+/*
+ * Meta: named integers the server keeps for itself, such as the block of
+ * event ids its last start took (name NC_STORE_META_EVENT_BLOCK). get:
+ * NC_ERR_NOTFOUND when the name was never put. put inserts or replaces.
+ * NC_ERR_INVAL for a NULL or "" name.
+ */
+#define NC_STORE_META_EVENT_BLOCK "event_block"
+int nc_store_meta_get(struct nc_store *st, const char *name, int64_t *value);
+int nc_store_meta_put(struct nc_store *st, const char *name, int64_t value);
 
 #endif

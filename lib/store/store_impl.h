@@ -110,6 +110,8 @@ struct nc_store_ops {
 			  const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
 	int (*addr_release)(struct nc_store *st, const char *tenant, const char *pool,
 			    const char *owner);
+	int (*meta_get)(struct nc_store *st, const char *name, int64_t *value);
+	int (*meta_put)(struct nc_store *st, const char *name, int64_t value);
 };
 
 /* The generic part of a store, first member of every backend's struct. */

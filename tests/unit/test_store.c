@@ -207,7 +207,7 @@ static void test_open_new_store(void **state)
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_schema_version(fx->st, &version), 0);
-	assert_int_equal(version, 1);
+	assert_int_equal(version, NC_STORE_SCHEMA_VERSION);
 	assert_int_equal(stat(fx->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0600);
 	add_tenant(fx->st, "acme");
@@ -236,8 +236,9 @@ static void test_migrations_set_identity(void **state)
 	assert_int_equal(raw_int(fx->path, "PRAGMA application_id"), NC_STORE_SQLITE_APP_ID);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 				 " AND name IN ('tenants', 'tokens', 'devices', 'edges',"
-				 " 'connectors', 'peerings', 'members', 'links', 'sync')"),
-			 9);
+				 " 'connectors', 'peerings', 'members', 'links', 'sync', 'addrs',"
+				 " 'meta')"),
+			 11);
 
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
@@ -245,6 +246,38 @@ static void test_migrations_set_identity(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
+}
+
+/* A store of schema version 1 (before meta) is brought to the current
+ * version on open, its rows kept; the new table works at once. */
+static void test_migrate_from_v1(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_errinfo ei = { 0 };
+	struct nc_tenant t;
+	int64_t v = 0;
+	int version = 0;
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	add_tenant(fx->st, "acme");
+	nc_store_close(fx->st);
+	fx->st = NULL;
+	raw_exec(fx->path, "DROP TABLE meta; PRAGMA user_version = 1;");
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"),
+			 0);
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	assert_int_equal(nc_store_schema_version(fx->st, &version), 0);
+	assert_int_equal(version, 2);
+	assert_int_equal(nc_store_tenant_get(fx->st, "acme", &t), 0);
+	assert_int_equal(nc_store_meta_get(fx->st, NC_STORE_META_EVENT_BLOCK, &v),
+			 NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_meta_put(fx->st, NC_STORE_META_EVENT_BLOCK, 1), 0);
+	nc_store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(fx->path, "SELECT value FROM meta WHERE name = 'event_block'"),
+			 1);
 }
 
 static void test_refuse_text_file(void **state)
@@ -1496,6 +1529,44 @@ static void test_addr_pools(void **state)
 	assert_int_equal(nc_store_addr_release(fx->st, "acme", "none", "CN-4"), 0);
 }
 
+/* Meta values: absent until put, replaced by a put, kept across a reopen,
+ * inside a transaction undone by its rollback. */
+static void test_meta(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_errinfo ei = { 0 };
+	const int64_t big = (INT64_C(1) << 52) + 7;
+	int64_t v = 99;
+
+	assert_int_equal(nc_store_meta_get(fx->st, "event_block", &v), NC_ERR_NOTFOUND);
+	assert_int_equal(v, 99);
+	assert_int_equal(nc_store_meta_put(fx->st, "event_block", 1), 0);
+	assert_int_equal(nc_store_meta_get(fx->st, "event_block", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(nc_store_meta_put(fx->st, "event_block", big), 0);
+	assert_int_equal(nc_store_meta_put(fx->st, "other", -3), 0);
+	assert_int_equal(nc_store_meta_get(fx->st, "event_block", &v), 0);
+	assert_int_equal(v, big);
+
+	assert_int_equal(nc_store_begin(fx->st), 0);
+	assert_int_equal(nc_store_meta_put(fx->st, "event_block", 5), 0);
+	nc_store_rollback(fx->st);
+	nc_store_close(fx->st);
+	fx->st = NULL;
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	assert_int_equal(nc_store_meta_get(fx->st, "event_block", &v), 0);
+	assert_int_equal(v, big);
+	assert_int_equal(nc_store_meta_get(fx->st, "other", &v), 0);
+	assert_int_equal(v, -3);
+
+	assert_int_equal(nc_store_meta_get(fx->st, "", &v), NC_ERR_INVAL);
+	assert_int_equal(nc_store_meta_get(fx->st, NULL, &v), NC_ERR_INVAL);
+	assert_int_equal(nc_store_meta_get(fx->st, "event_block", NULL), NC_ERR_INVAL);
+	assert_int_equal(nc_store_meta_put(fx->st, "", 1), NC_ERR_INVAL);
+	assert_int_equal(nc_store_meta_put(NULL, "event_block", 1), NC_ERR_INVAL);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct fx *fx = *state;
@@ -1520,6 +1591,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_new_store, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_migrations_set_identity, setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_text_file, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_random_bytes, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_other_application, setup_dir, teardown),
@@ -1547,6 +1619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lists_round_trip, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_lists_stored_text, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_addr_pools, setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_meta, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup_store, teardown),
 	};
 

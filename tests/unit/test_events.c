@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event ring: ids from a base and what a reader gets for each kind of
+ * resume point (0, an id of this run, one that left the ring, one of an
+ * earlier run, one never issued), ids across a block boundary, a reader
+ * woken by a writer, and the blocks of ids that starts take.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "../../lib/events/events.h"
+
+#define MAXEV 64
+#define BLOCK(b) ((uint64_t)(b) << NC_EVENTS_BLOCK_SHIFT)
+
+/* What one read returned. */
+struct got {
+	struct nc_event v[MAXEV];
+	size_t n;
+	bool gap;
+	uint64_t next;
+};
+
+static void read_all(struct nc_events *ev, uint64_t after, const struct nc_event_filter *f,
+		     int timeout_ms, struct got *g)
+{
+	g->n = nc_events_read(ev, after, f, g->v, MAXEV, timeout_ms, &g->gap, &g->next);
+}
+
+static void got_clear(struct got *g)
+{
+	nc_event_array_clear(g->v, g->n);
+	g->n = 0;
+}
+
+static void emit_n(struct nc_events *ev, int n)
+{
+	for (int i = 0; i < n; i++)
+		nc_events_emit(ev, "audit", "acme", i % 2 ? "CN-1" : "CN-2", NULL);
+}
+
+/* The read got ids first..last, in order, each also in its JSON `id`. */
+static void assert_ids(const struct got *g, uint64_t first, uint64_t last)
+{
+	assert_int_equal(g->n, (size_t)(last - first + 1));
+	for (size_t i = 0; i < g->n; i++) {
+		json_t *o = json_loads(g->v[i].text, 0, NULL);
+
+		assert_non_null(o);
+		assert_int_equal(g->v[i].id, first + i);
+		assert_true(json_is_integer(json_object_get(o, "id")));
+		assert_int_equal((uint64_t)json_integer_value(json_object_get(o, "id")), first + i);
+		json_decref(o);
+	}
+}
+
+static void test_ids_from_one(void **state)
+{
+	struct nc_events *ev = nc_events_new(8);
+	struct got g;
+
+	(void)state;
+	assert_int_equal(nc_events_last_id(ev), 0);
+	assert_int_equal(nc_events_emit(ev, "audit", NULL, NULL, NULL), 1);
+	emit_n(ev, 2);
+	assert_int_equal(nc_events_last_id(ev), 3);
+	read_all(ev, 0, NULL, 0, &g);
+	assert_false(g.gap);
+	assert_ids(&g, 1, 3);
+	assert_int_equal(g.next, 3);
+	got_clear(&g);
+	nc_events_free(ev);
+}
+
+static void test_ids_from_base(void **state)
+{
+	uint64_t base = BLOCK(3);
+	struct nc_events *ev = nc_events_new_after(8, base);
+	struct got g;
+
+	(void)state;
+	assert_int_equal(nc_events_last_id(ev), base);
+	assert_int_equal(nc_events_emit(ev, "audit", NULL, NULL, NULL), base + 1);
+	emit_n(ev, 4);
+	assert_int_equal(nc_events_last_id(ev), base + 5);
+
+	/* 0: from the first event of the run, nothing lost. */
+	read_all(ev, 0, NULL, 0, &g);
+	assert_false(g.gap);
+	assert_ids(&g, base + 1, base + 5);
+	assert_int_equal(g.next, base + 5);
+	got_clear(&g);
+
+	/* An id of this run: what follows it. */
+	read_all(ev, base + 2, NULL, 0, &g);
+	assert_false(g.gap);
+	assert_ids(&g, base + 3, base + 5);
+	got_clear(&g);
+
+	/* The newest id: nothing yet, and no gap. */
+	read_all(ev, base + 5, NULL, 0, &g);
+	assert_false(g.gap);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(g.next, base + 5);
+	nc_events_free(ev);
+}
+
+static void test_previous_run_is_a_gap(void **state)
+{
+	uint64_t base = BLOCK(2);
+	struct nc_events *ev = nc_events_new_after(8, base);
+	struct got g;
+
+	(void)state;
+	emit_n(ev, 3);
+	/* An id of the run before, whether small or just below the base. */
+	read_all(ev, BLOCK(1) + 500, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 1, base + 3);
+	got_clear(&g);
+	read_all(ev, base - 1, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 1, base + 3);
+	got_clear(&g);
+	/* An id from before ids had blocks. */
+	read_all(ev, 500, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 1, base + 3);
+	got_clear(&g);
+	nc_events_free(ev);
+}
+
+static void test_beyond_newest_is_a_gap(void **state)
+{
+	uint64_t base = BLOCK(2);
+	struct nc_events *ev = nc_events_new_after(8, base);
+	struct got g;
+
+	(void)state;
+	emit_n(ev, 3);
+	/* Never issued here: a later block (a store restored from a backup,
+	 * another server) or this block's future. */
+	read_all(ev, BLOCK(5) + 1, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 1, base + 3);
+	got_clear(&g);
+	read_all(ev, base + 4, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 1, base + 3);
+	got_clear(&g);
+	read_all(ev, UINT64_MAX, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 1, base + 3);
+	got_clear(&g);
+	nc_events_free(ev);
+}
+
+static void test_left_the_ring(void **state)
+{
+	uint64_t base = BLOCK(7);
+	struct nc_events *ev = nc_events_new_after(4, base);
+	struct got g;
+
+	(void)state;
+	emit_n(ev, 10);
+	/* Kept: base+7 .. base+10. */
+	read_all(ev, base + 2, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 7, base + 10);
+	got_clear(&g);
+	read_all(ev, base + 6, NULL, 0, &g);
+	assert_false(g.gap);
+	assert_ids(&g, base + 7, base + 10);
+	got_clear(&g);
+	/* 0 asks for the whole run, of which the start was dropped. */
+	read_all(ev, 0, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 7, base + 10);
+	got_clear(&g);
+	/* An earlier run's id: the oldest kept. */
+	read_all(ev, base - 9, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, base + 7, base + 10);
+	got_clear(&g);
+	nc_events_free(ev);
+}
+
+/* A reader that resumes from an earlier run before anything happened in
+ * this one: the gap at once, without waiting for an event; then, read from
+ * *next, no gap again. */
+static void test_previous_run_before_any_event(void **state)
+{
+	uint64_t base = BLOCK(4);
+	struct nc_events *ev = nc_events_new_after(8, base);
+	struct timespec t0, t1;
+	struct got g;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	read_all(ev, BLOCK(3) + 42, NULL, 10000, &g);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	assert_true(g.gap);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(g.next, base);
+	read_all(ev, g.next, NULL, 0, &g);
+	assert_false(g.gap);
+	assert_int_equal(g.n, 0);
+	emit_n(ev, 2);
+	read_all(ev, g.next, NULL, 0, &g);
+	assert_false(g.gap);
+	assert_ids(&g, base + 1, base + 2);
+	got_clear(&g);
+	nc_events_free(ev);
+}
+
+/* The count of a run goes past 2^32 into the next block without a hitch. */
+static void test_across_a_block_boundary(void **state)
+{
+	uint64_t base = BLOCK(1) - 3;
+	struct nc_events *ev = nc_events_new_after(4, base);
+	struct got g;
+
+	(void)state;
+	emit_n(ev, 7);
+	assert_int_equal(nc_events_last_id(ev), BLOCK(1) + 4);
+	read_all(ev, BLOCK(1) - 1, NULL, 0, &g);
+	assert_true(g.gap);
+	assert_ids(&g, BLOCK(1) + 1, BLOCK(1) + 4);
+	got_clear(&g);
+	read_all(ev, BLOCK(1) + 2, NULL, 0, &g);
+	assert_false(g.gap);
+	assert_ids(&g, BLOCK(1) + 3, BLOCK(1) + 4);
+	got_clear(&g);
+	nc_events_free(ev);
+}
+
+static void test_filters_move_next(void **state)
+{
+	uint64_t base = BLOCK(9);
+	struct nc_events *ev = nc_events_new_after(16, base);
+	struct nc_event_filter f = {.device = "CN-1"};
+	struct got g;
+
+	(void)state;
+	emit_n(ev, 6); /* CN-2, CN-1, CN-2, ... */
+	read_all(ev, BLOCK(8) + 1, &f, 0, &g);
+	assert_true(g.gap);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.v[0].id, base + 2);
+	assert_int_equal(g.v[2].id, base + 6);
+	assert_int_equal(g.next, base + 6);
+	got_clear(&g);
+	nc_events_free(ev);
+}
+
+struct waiter {
+	struct nc_events *ev;
+	uint64_t after;
+	struct got g;
+};
+
+static void *wait_one(void *arg)
+{
+	struct waiter *w = arg;
+
+	read_all(w->ev, w->after, NULL, 5000, &w->g);
+	return NULL;
+}
+
+/* A reader waiting with an earlier run's id gets the first event of this
+ * run when it comes, and the gap with it. */
+static void test_waiting_reader(void **state)
+{
+	uint64_t base = BLOCK(6);
+	struct waiter w = {.ev = nc_events_new_after(8, base), .after = BLOCK(5) + 77};
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(pthread_create(&t, NULL, wait_one, &w), 0);
+	nc_events_emit(w.ev, "broker", NULL, NULL, json_pack("{s:b}", "connected", 1));
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_true(w.g.gap);
+	assert_ids(&w.g, base + 1, base + 1);
+	got_clear(&w.g);
+	nc_events_free(w.ev);
+}
+
+static void test_block_next(void **state)
+{
+	(void)state;
+	assert_int_equal(nc_events_block_next(0), 1);
+	assert_int_equal(nc_events_block_next(1), 2);
+	assert_int_equal(nc_events_block_next(NC_EVENTS_BLOCK_WRAP - 2), NC_EVENTS_BLOCK_WRAP - 1);
+	assert_int_equal(nc_events_block_next(NC_EVENTS_BLOCK_WRAP - 1), 1);
+	assert_int_equal(nc_events_block_next(NC_EVENTS_BLOCK_WRAP + 5), 1);
+	/* A negative value read back from the store. */
+	assert_int_equal(nc_events_block_next((uint64_t)(int64_t)-1), 1);
+	/* The highest block leaves 2^52 ids below 2^53. */
+	assert_true(BLOCK(NC_EVENTS_BLOCK_WRAP - 1) + (UINT64_C(1) << 52) <= UINT64_C(1) << 53);
+}
+
+static void test_block_needed(void **state)
+{
+	const uint64_t half = UINT64_C(1) << (NC_EVENTS_BLOCK_SHIFT - 1);
+
+	(void)state;
+	assert_int_equal(nc_events_block_needed(0), 0);
+	assert_int_equal(nc_events_block_needed(BLOCK(3)), 3);
+	assert_int_equal(nc_events_block_needed(BLOCK(3) + 1), 3);
+	assert_int_equal(nc_events_block_needed(BLOCK(3) + half - 1), 3);
+	assert_int_equal(nc_events_block_needed(BLOCK(3) + half), 4);
+	assert_int_equal(nc_events_block_needed(BLOCK(4) + 5), 4);
+	/* Whatever was last recorded, a start after up to half a block more
+	 * ids takes a block above all of them. */
+	for (uint64_t last = BLOCK(3); last < BLOCK(6); last += half / 3) {
+		uint64_t start = nc_events_block_next(nc_events_block_needed(last));
+
+		assert_true(BLOCK(start) > last + half - 1);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ids_from_one),
+		cmocka_unit_test(test_ids_from_base),
+		cmocka_unit_test(test_previous_run_is_a_gap),
+		cmocka_unit_test(test_beyond_newest_is_a_gap),
+		cmocka_unit_test(test_left_the_ring),
+		cmocka_unit_test(test_previous_run_before_any_event),
+		cmocka_unit_test(test_across_a_block_boundary),
+		cmocka_unit_test(test_filters_move_next),
+		cmocka_unit_test(test_waiting_reader),
+		cmocka_unit_test(test_block_next),
+		cmocka_unit_test(test_block_needed),
+	};
+
+	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
+}
