@@ -230,7 +230,10 @@ static void details(struct line *l, const char *type, const json_t *ev)
 		else
 			colored(l, "down", "disconnected");
 	} else if (strcmp(type, "gap") == 0) {
-		add(l, "%s", s(ev, "message"));
+		/* The server's message speaks to API clients; this one to people. */
+		add(l, "events after %lld were missed (the server restarted, or they left its "
+		       "ring): `sync status' and the lists show the current state",
+		    num(ev, "after"));
 	} else {
 		others(l, ev);
 	}

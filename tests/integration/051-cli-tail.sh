@@ -100,6 +100,7 @@ before=$(grep -c 'verified' "$T/tailtext.out")
 run_nc sync now CN-1
 after_restart() { test "$(grep -c 'verified' "$T/tailtext.out")" -gt "$before"; }
 check "and shows the confirmations that follow" wait_until 10 after_restart
+check "it says events of the old run were missed" grep -q 'gap .*were missed' "$T/tailtext.out"
 json_after() { test "$(grep -c '"verdict":"verified"' "$T/tailjson.out")" -ge 2; }
 check "the JSON tail too" wait_until 10 json_after
 

@@ -321,7 +321,7 @@ static void test_evline(void **state)
 		  "CN-1 tunnel 0 up",
 		  NULL}},
 		{"{\"type\":\"gap\",\"after\":1,\"message\":\"some events are no longer kept\"}",
-		 {"-             gap", "some events are no longer kept", NULL}},
+		 {"-             gap", "events after 1 were missed", "`sync status'", NULL}},
 		{"{\"type\":\"brand_new\",\"x\":1,\"device\":\"D\"}",
 		 {"brand_new", "{\"x\":1}", NULL}},
 	};
