@@ -35,18 +35,33 @@ none_alive() {
 }
 wait_gone_cmd() { test -s "$D/pids" && wait_until 10 none_alive; }
 
-tmux -S "$SOCK" new-session -d -s demo -x 150 -y 50 \
-	"env -u NETCTL_SERVER -u NETCTL_TOKEN -u NETCTL_TENANT XDG_STATE_HOME=$T/state \
-	XDG_CONFIG_HOME=$T/config NETCTL=$NETCTL DEMO_DIR=$D $ROOT/scripts/demo; \
-	echo \"[demo exited \$?]\"; sleep 60"
-expect_screen "the stack comes up with a fleet" "demo: simulated fleet: CN0001..CN0050, EDGE0001, MTGE0001" 60
-expect_screen "every device that gets configuration is synced" \
+# What the demo prints before the dashboard takes the screen is read from
+# everything the pane showed ($T/pane.log), not from the screen: the
+# dashboard's alternate screen hides it as soon as it opens. The pane starts
+# with a bare shell so that its log is recording before the demo runs.
+PANE_LOG=$T/pane.log
+printed() { grep -aqF -- "$1" "$PANE_LOG"; }
+expect_printed() {
+	if wait_until "$3" printed "$2"; then ok "$1"; else not_ok "$1" "$(tail -c 3000 "$PANE_LOG")"; fi
+}
+tmux -S "$SOCK" new-session -d -s demo -x 150 -y 50 "bash --norc --noprofile"
+tmux -S "$SOCK" pipe-pane -t demo "cat >>$PANE_LOG"
+cat >"$T/run-demo" <<EOF
+env -u NETCTL_SERVER -u NETCTL_TOKEN -u NETCTL_TENANT XDG_STATE_HOME=$T/state \\
+	XDG_CONFIG_HOME=$T/config NETCTL=$NETCTL DEMO_DIR=$D $ROOT/scripts/demo
+echo "[demo exited \$?]"
+sleep 60
+EOF
+keys "exec bash $T/run-demo" Enter
+expect_printed "the stack comes up with a fleet" \
+	"demo: simulated fleet: CN0001..CN0050, EDGE0001, MTGE0001" 60
+expect_printed "every device that gets configuration is synced" \
 	"44 synced, 0 failed, 0 timed out, 0 skipped" 90
 expect_screen "the dashboard opens, live" "● live" 20
 expect_screen "with the stat cards" "Total Connectors 47"
 keys q
 expect_screen "q leaves the dashboard for the shell" "netctl>"
-check "the hints were printed before" shows "the dashboard again"
+check "the hints were printed before" printed "the dashboard again"
 keys 'sync status --state failed -q' Enter
 keys 'connector stats' Enter
 expect_screen "commands run in the shell against the stack" "Total Connectors  Online"
