@@ -56,7 +56,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEPS_STAMP := .deps.stamp
 
-.PHONY: all check unit integration asan install uninstall clean deps demo fmt
+.PHONY: all check unit integration asan install uninstall clean deps demo fmt bench
 
 all: $(BIN)
 
@@ -99,6 +99,20 @@ unit: $(BIN) $(UNIT_BINS)
 
 integration: $(BIN)
 	$(Q)NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run integration
+
+# bench: netctl's Sync Now against the MQTT floor measured in the same run on
+# the same broker (bench/run, docs/bench.md); prints ratios, never part of check.
+# BENCH_N="1000 10000" and BENCH_ROUNDS=3 choose the fleet sizes and rounds.
+bench: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench/mqtt_floor
+	$(Q)NETCTL=$(CURDIR)/$(BIN) FLOOR=$(CURDIR)/$(BUILD)/bench/mqtt_floor bench/run
+
+# The floor links paho exactly as netctl does (PAHO_LIBS: static, TCP_NODELAY
+# through nodelay.o from libnetctl.a).
+$(BUILD)/bench/mqtt_floor: bench/mqtt_floor.c $(BUILD)/libnetctl.a
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a $(LDLIBS_ALL)
 
 asan: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/netctl SAN=1 check
