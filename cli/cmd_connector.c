@@ -74,6 +74,7 @@ static const struct nc_col conn_cols[] = {
 	{"Hub Edge", "hub_edge", 0, NULL},
 	{"Status", "status", NC_COL_STATE, NULL},
 	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
+	{"LAN", "lan_subnets", NC_COL_WIDE, NULL},
 	{"Sync", "sync.state", NC_COL_STATE | NC_COL_WIDE, NULL},
 	{"Dirty Reason", "sync.dirty_reason", NC_COL_WIDE, NULL},
 	{"Public Key", "public_key", NC_COL_SHORT | NC_COL_WIDE, NULL},

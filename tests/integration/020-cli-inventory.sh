@@ -104,6 +104,7 @@ contains "show has NAT" "$out" "on (wan eth0)"
 contains "show has the sync state" "$out" "Sync:"
 expect_rc "connector list -o wide" 0 connector list -o wide
 contains "wide adds Sync and Dirty Reason" "$out" "Sync     Dirty Reason"
+contains "wide adds the LAN" "$out" "192.168.2.0/24"
 expect_rc "connector list -o json" 0 connector list -o json
 jq_out "the list holds three connectors" '.items | length' 3
 jq_out "times are exact in JSON" '.items[0].created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' true
