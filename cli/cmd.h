@@ -62,6 +62,7 @@ struct nc_ctx {
 	enum nc_mode mode;
 	const char *where;	/* put before error messages ("line 2"), or NULL */
 	bool interactive;	/* stdin and stdout are terminals: a bare netctl opens the shell */
+	bool version;		/* --version was given: it stands for the command `version' */
 };
 
 struct nc_cmd {

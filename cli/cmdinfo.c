@@ -8,7 +8,7 @@
 #include "cmd.h"
 
 const char nc_global_opts[] =
-	"server=,token=,token-file=,tenant=,output|o=,no-color,quiet|q,verbose|v,help|h";
+	"server=,token=,token-file=,tenant=,output|o=,no-color,quiet|q,verbose|v,help|h,version";
 
 const char *const nc_event_types[] = {
 	"audit",     "dirty",	      "lifecycle",  "batch_sent",     "confirm",  "sync_state",

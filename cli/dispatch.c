@@ -240,6 +240,8 @@ static int set_global(struct nc_ctx *ctx, const char *name, const char *val)
 		ctx->quiet = true;
 	} else if (strcmp(name, "verbose") == 0) {
 		ctx->verbose++;
+	} else if (strcmp(name, "version") == 0) {
+		ctx->version = true;
 	}
 	return 0;
 }
@@ -440,6 +442,16 @@ static int prepare(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cm
 		return n;
 	argc -= n;
 	argv += n;
+	if (ctx->version) {
+		static char *version_argv[] = {"version", NULL};
+
+		ctx->version = false;
+		if (argc > 0)
+			return nc_error(ctx, NC_ERR_USAGE, "--version takes no command: `%s' follows it",
+					argv[0]);
+		argc = 1;
+		argv = version_argv;
+	}
 	if (argc == 0) {
 		*bare = !help;
 		if (help && !quiet_help)
@@ -451,6 +463,11 @@ static int prepare(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cm
 	n = parse_opts(ctx, *cmd, argc - used, argv + used, a, &help);
 	if (n < 0)
 		return n;
+	if (ctx->version) {
+		ctx->version = false;
+		return nc_error(ctx, NC_ERR_USAGE, "--version goes before any command (`%s --version')",
+				ctx->progname);
+	}
 	if (help) {
 		if (!quiet_help)
 			nc_help_cmd(ctx, ctx->out, *cmd);

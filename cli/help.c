@@ -29,11 +29,12 @@ void nc_help_all(struct nc_ctx *ctx, FILE *f)
 		   "  --tenant ID         act in this tenant (NETCTL_TENANT)\n"
 		   "  -o table|wide|json  output format\n"
 		   "  --no-color, -q, -v  plain output (also NO_COLOR), only keys, verbose\n"
+		   "  --version           the version, as `%s version' (before any command)\n"
 		   "\nSettings come from the command line, then the environment, then the current\n"
 		   "context of ${XDG_CONFIG_HOME:-~/.config}/netctl/config (`%s help context').\n"
 		   "Exit status: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 unauthorized.\n"
 		   "\nRun `%s help <command>' for the usage of one command.\n",
-		ctx->progname, ctx->progname);
+		ctx->progname, ctx->progname, ctx->progname);
 }
 
 void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun)

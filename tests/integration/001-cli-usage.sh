@@ -11,6 +11,11 @@ expect_rc "version -o json exits 0" 0 version -o json
 check "version -o json is JSON with the version" \
 	test "$(printf '%s' "$out" | jq -r .version)" = 0.1.0
 
+expect_rc "--version exits 0" 0 --version
+contains "--version prints the version" "$out" "netctl 0.1.0 (protocol 1)"
+expect_rc "--version after a command is a usage error" 2 connector list --version
+contains "and says where it goes" "$err" "--version goes before any command"
+
 expect_rc "a unique prefix runs the command" 0 vers
 contains "the prefix ran version" "$out" "netctl 0.1.0"
 
