@@ -175,6 +175,28 @@ static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
 	return 0;
 }
 
+/*
+ * After a Sync Now of named devices: says when others still wait for their
+ * changes (a connector's hub, say). Text modes only; a failed lookup says
+ * nothing, the sync itself is what was asked for.
+ */
+static void note_pending(struct nc_ctx *ctx)
+{
+	struct nc_errinfo ei = {0};
+	json_t *stats = NULL;
+	json_int_t n;
+
+	if (ctx->output == NC_OUT_JSON || ctx->quiet)
+		return;
+	if (nc_request(ctx, "GET", "/v1/stats", NULL, &stats, &ei) == 0) {
+		n = json_integer_value(json_object_get(json_object_get(stats, "sync"), "pending"));
+		if (n > 0)
+			nc_out_note(ctx, "%lld other device%s pending changes: `%s sync now --pending'",
+				    (long long)n, n == 1 ? " has" : "s have", ctx->progname);
+	}
+	json_decref(stats);
+}
+
 int cmd_sync_now(struct nc_ctx *ctx, const struct nc_args *a)
 {
 	bool all = nc_args_has(a, "all"), pending = nc_args_has(a, "pending");
@@ -215,6 +237,8 @@ int cmd_sync_now(struct nc_ctx *ctx, const struct nc_args *a)
 		ret = nc_call(ctx, "POST", "/v1/sync", body, &reply);
 		if (ret == 0)
 			ret = print_sent(ctx, reply, named);
+		if (ret == 0 && named)
+			note_pending(ctx);
 		goto out;
 	}
 	ret = nc_syncwait(ctx, body, a->npos == 1 ? a->pos[0] : NULL, timeout_ms, &w, &reply);
@@ -229,6 +253,8 @@ int cmd_sync_now(struct nc_ctx *ctx, const struct nc_args *a)
 			    w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
 			    w.count[NC_WAIT_SKIPPED]);
 	ret = outcome_error(ctx, &w, named);
+	if (named)
+		note_pending(ctx);
 out:
 	nc_wait_free(&w);
 	json_decref(out);

@@ -46,6 +46,8 @@ matches "the outcome table has its columns" "$out" "^Serial +Tenant +Outcome +Se
 matches "CN-1 is synced" "$out" "^CN-1 +acme +synced "
 matches "CN-2 is synced" "$out" "^CN-2 +acme +synced "
 contains "a summary follows on stderr" "$err" "2 synced, 0 failed, 0 timed out"
+contains "it says the hub and CN-3 still wait for their changes" "$err" \
+	"2 other devices have pending changes: \`netctl sync now --pending'"
 check "no progress line when stdout is not a terminal" bash -c "! grep -q $'\\r' <<<\"\$1\"" _ "$out"
 
 expect_rc "sync now --all --wait -o json exits 0 (a pending connector is left out)" 0 \
@@ -60,6 +62,8 @@ jq_out "the skipped one has none" '[.items[] | .outcome + ":" + (.elapsed_ms | t
 
 api GET "/v1/devices/CN-1/sync?tenant=acme"
 jq_is "the server agrees: CN-1 synced" .state synced
+expect_rc "sync now CN-1 --wait, nothing else pending" 0 sync now CN-1 --wait --timeout 20s
+check "then no device is said to wait" bash -c "! grep -q 'pending changes' <<<\"\$1\"" _ "$err"
 
 # --- A device that confirms with a wrong hash: exit 1, named.
 echo CN-2 >"$T/dev/bad"
