@@ -20,6 +20,24 @@ contains "the environment's address is named" "$err" "cannot reach http://127.0.
 expect_rc "a host that does not resolve: exit 3" 3 --server http://host.invalid:1 edge list
 contains "the cause is named" "$err" "cannot resolve the host name"
 
+# --- 1: something else answers on that address (a web server, a proxy).
+if command -v python3 >/dev/null; then
+	OTHER=$(free_port)
+	spawn web python3 -m http.server "$OTHER" --bind 127.0.0.1 --directory "$T"
+	if wait_until 10 port_busy "$OTHER"; then
+		expect_rc "a server that is not netctl: exit 1" 1 \
+			--server "http://127.0.0.1:$OTHER" --token x edge list
+		contains "it says the reply is not the API's and what to check" "$err" \
+			"http://127.0.0.1:$OTHER answered HTTP 404, not as the netctl API does: is \
+--server the address of \`netctl serve\`?"
+	else
+		not_ok "python3's http.server starts" "$(cat "$T/web.log")"
+	fi
+	kill "$pid" 2>/dev/null
+else
+	ok "# SKIP python3 is not installed: no foreign web server to point at"
+fi
+
 start_serve "$T/data"
 export NETCTL_SERVER=$SERVER
 ADMIN=$(cat "$T/data/admin.token")
