@@ -113,8 +113,10 @@ void nc_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t wid
 			if (out[i] > floor && (best == ncols || out[i] > out[best]))
 				best = i;
 		}
-		if (best == ncols)
+		if (best == ncols) {
+			memcpy(out, want, ncols * sizeof(*out));
 			break;
+		}
 		out[best]--;
 		total--;
 	}
@@ -271,6 +273,11 @@ void nc_out_table(struct nc_ctx *ctx, const json_t *items, const struct nc_col *
 			if (cw > want[j])
 				want[j] = cw;
 		}
+	}
+	/* A state is short and the point of the row: it is never cut. */
+	for (size_t j = 0; j < nvis; j++) {
+		if (vis[j]->flags & NC_COL_STATE)
+			minw[j] = want[j];
 	}
 	if (ctx->tty)
 		nc_out_fit(want, minw, nvis, (size_t)(ctx->width > 0 ? ctx->width : 80), GAP, w);

@@ -132,8 +132,9 @@ void nc_out_truncate(const char *s, size_t cols, char *buf, size_t n);
  * Fits ncols columns of natural widths want[] (header included) into width
  * terminal columns with gap columns between them: out[] gets want[] when
  * they fit; otherwise the widest columns give up columns first, none
- * going below minw[i] (or its natural width if smaller). The result may
- * still exceed width when the minimums do.
+ * going below minw[i] (or its natural width if smaller). When even the
+ * minimums do not fit, out[] is want[]: cut cells would lose their values
+ * and the lines would wrap all the same.
  */
 void nc_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t width, size_t gap,
 		size_t *out);

@@ -105,6 +105,25 @@ contains "show has the sync state" "$out" "Sync:"
 expect_rc "connector list -o wide" 0 connector list -o wide
 contains "wide adds Sync and Dirty Reason" "$out" "Sync     Dirty Reason"
 contains "wide adds the LAN" "$out" "192.168.2.0/24"
+# On a terminal the table is fitted to its width (script(1) gives netctl a
+# pty of COLS columns; colour off to compare the text).
+on_tty() {
+	local cols=$1
+	shift
+	script -qec "stty cols $cols; NO_COLOR=1 $NETCTL $*" /dev/null </dev/null | tr -d '\r'
+}
+if command -v script >/dev/null; then
+	tty_out=$(on_tty 200 connector list -o wide)
+	contains "a wide terminal shows every value whole" "$tty_out" "192.168.2.0/24"
+	tty_out=$(on_tty 100 connector list -o wide)
+	check "a narrower one cuts the widest values to fit" bash -c \
+		'[ "$(LC_ALL=C.UTF-8 wc -L <<<"$1")" -le 100 ] && grep -q "…" <<<"$1"' _ "$tty_out"
+	contains "but never a state" "$tty_out" "pending_approval"
+	tty_out=$(on_tty 40 connector list -o wide)
+	contains "where even the headers do not fit, nothing is cut" "$tty_out" "192.168.2.0/24"
+else
+	ok "# SKIP script(1) is not installed"
+fi
 expect_rc "connector list -o json" 0 connector list -o json
 jq_out "the list holds three connectors" '.items | length' 3
 jq_out "times are exact in JSON" '.items[0].created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' true

@@ -93,10 +93,15 @@ static void test_fit(void **state)
 	assert_int_equal(out[0] + out[1] + out[2] + 4, 30);
 	assert_int_equal(out[2], 5);
 	assert_true(out[1] >= out[0]);
-	/* never below the minimums, even when that does not fit */
-	nc_out_fit(want, minw, 3, 10, 2, out);
+	/* never below the minimums: 4 + 6 + 5 + 4 = 19 fits exactly */
+	nc_out_fit(want, minw, 3, 19, 2, out);
 	assert_int_equal(out[0], 4);
 	assert_int_equal(out[1], 6);
+	assert_int_equal(out[2], 5);
+	/* when even the minimums do not fit, nothing is cut */
+	nc_out_fit(want, minw, 3, 10, 2, out);
+	assert_int_equal(out[0], 10);
+	assert_int_equal(out[1], 20);
 	assert_int_equal(out[2], 5);
 	/* a minimum above the natural width keeps the natural width */
 	size_t w2[] = {3}, m2[] = {8};
