@@ -273,7 +273,10 @@ static int plan_wireguard(const struct nc_agent_env *env, const struct nc_agent_
 		if (env->state_dir) {
 			char *file = nc_xasprintf("%s/%s.conf", env->state_dir, dev);
 
-			s = ADD(p, 0, "wg", "setconf", dev, file);
+			/* On an interface that is there already, syncconf changes only what
+			 * differs: the sessions of peers that stay, and the endpoints they
+			 * roamed to (peers with none configured dial in), are kept. */
+			s = ADD(p, 0, "wg", exists ? "syncconf" : "setconf", dev, file);
 			s->file = file;
 			s->file_text = wg_conf(env, iface);
 		}

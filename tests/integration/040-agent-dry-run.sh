@@ -68,6 +68,7 @@ check "the partial-mesh link gets wg2" has_line "ip link add dev wg2 type wiregu
 check "wg2 gets its peering address" has_re 'ip address replace 100\.(9[6-9]|1[01][0-9]|12[0-7])\.[0-9]+\.[0-9]+/32 dev wg2'
 check "the link peer's LAN is routed over wg2" has_line "ip route replace 10.20.0.0/16 dev wg2 metric 100"
 check "a second apply rebuilds the chain instead of creating it" has_line "iptables -w -t nat -F NETCTL-NAT"
+check "a second apply syncs wg0's peers instead of replacing them" has_line "wg syncconf wg0 $T/cn1/wg0.conf"
 check "nothing goes through a shell" bash -c "! grep -qE '^(sh|bash) ' '$AGENT_OUT'"
 
 # Heartbeats and tunnel status reach the core.

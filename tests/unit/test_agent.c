@@ -265,9 +265,10 @@ static void test_plan_wireguard(void **state)
 		    "ip link set dev wg0 mtu 1420\n"
 		    "ip address replace 100.64.0.2/32 dev wg0\n"
 		    "ip link set dev wg0 up\n");
-	/* The same body again: nothing is created twice. */
+	/* The same body again: nothing is created twice, and on the interface that is
+	 * there syncconf keeps the sessions and roamed endpoints of the peers. */
 	expect_plan(NULL, "wireguard", WG0, WG0,
-		    "wg setconf wg0 /var/lib/netctl-agent/wg0.conf\n"
+		    "wg syncconf wg0 /var/lib/netctl-agent/wg0.conf\n"
 		    "ip link set dev wg0 mtu 1420\n"
 		    "ip address replace 100.64.0.2/32 dev wg0\n"
 		    "ip link set dev wg0 up\n");
@@ -278,7 +279,7 @@ static void test_plan_wireguard(void **state)
 		    "{\"interfaces\":[{\"name\":\"wg0\",\"address\":\"100.64.0.2/32\"},"
 		    "{\"name\":\"wg2\",\"address\":\"100.96.9.9/32\"}]}",
 		    "ip link del dev wg0\n"
-		    "wg setconf wg2 /var/lib/netctl-agent/wg2.conf\n"
+		    "wg syncconf wg2 /var/lib/netctl-agent/wg2.conf\n"
 		    "ip address replace 100.96.0.2/32 dev wg2\n"
 		    "ip address replace 100.96.4.2/32 dev wg2\n"
 		    "ip address del 100.96.9.9/32 dev wg2\n"
@@ -457,7 +458,7 @@ static void test_plan_linux_probe(void **state)
 	expect_plan(&fake, "wireguard", "{\"interfaces\":[{\"name\":\"wg1\"},{\"name\":\"wg2\"}]}",
 		    NULL,
 		    "ip link del dev wg3\n"
-		    "wg setconf wg1 /var/lib/netctl-agent/wg1.conf\n"
+		    "wg syncconf wg1 /var/lib/netctl-agent/wg1.conf\n"
 		    "ip link set dev wg1 up\n"
 		    "ip link add dev wg2 type wireguard\n"
 		    "wg setconf wg2 /var/lib/netctl-agent/wg2.conf\n"
@@ -537,7 +538,7 @@ static void test_plan_netns_probe(void **state)
 	env.netns = "netctl-acme";
 	probe.arg = (void *)env.netns;
 	got = plan_text(&env, &probe, "wireguard", "{\"interfaces\":[{\"name\":\"wg0\"}]}", NULL);
-	assert_string_equal(got, "ip netns exec netctl-acme wg setconf wg0 "
+	assert_string_equal(got, "ip netns exec netctl-acme wg syncconf wg0 "
 				 "/var/lib/netctl-agent/wg0.conf\n"
 				 "ip netns exec netctl-acme ip link set dev wg0 up\n");
 	free(got);
