@@ -36,28 +36,67 @@ out:
 	return ret;
 }
 
+static bool listed(const struct nc_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Adds to out, once each, the other spokes of every WireGuard hub-and-spoke group of tenant
+ * where serial is a spoke. */
+static int cospokes(struct nc_core *c, const char *tenant, const char *serial,
+		    struct nc_strlist *out)
+{
+	struct nc_member *m = NULL;
+	struct nc_link *l = NULL;
+	struct nc_peering p;
+	size_t nm = 0, nl = 0;
+	int ret = nc_store_member_list_by_device(c->store, serial, &m, &nm);
+
+	for (size_t i = 0; ret == 0 && i < nm; i++) {
+		if (strcmp(m[i].tenant, tenant) != 0)
+			continue;
+		ret = nc_store_peering_get(c->store, tenant, m[i].peering, &p);
+		if (ret < 0 || p.topology != NC_TOPO_HUB_SPOKE ||
+		    p.protocol != NC_PROTO_WIREGUARD || strcmp(p.hub, serial) == 0)
+			continue;
+		ret = nc_store_link_list(c->store, tenant, p.name, &l, &nl);
+		for (size_t k = 0; ret == 0 && k < nl; k++) {
+			const char *spoke = strcmp(l[k].a, p.hub) == 0 ? l[k].b : l[k].a;
+
+			if (strcmp(spoke, serial) != 0 && !listed(out, spoke))
+				nc_strlist_add(out, spoke);
+		}
+		free(l);
+		l = NULL;
+	}
+	free(m);
+	return ret;
+}
+
 int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *serial,
 			const char *reason)
 {
+	struct nc_strlist peers = { 0 };
 	struct nc_link *v = NULL;
 	size_t n = 0;
 	int ret = nc_store_link_list_by_device(c->store, serial, &v, &n);
 
+	/* Links come in tunnel pairs and several groups: each peer once. */
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		const char *peer = strcmp(v[i].a, serial) == 0 ? v[i].b : v[i].a;
-		bool seen = false;
 
-		if (strcmp(v[i].tenant, tenant) != 0)
-			continue;
-		/* Links come in tunnel pairs and several groups: dirty each peer once. */
-		for (size_t j = 0; j < i && !seen; j++) {
-			const char *p = strcmp(v[j].a, serial) == 0 ? v[j].b : v[j].a;
-
-			seen = strcmp(v[j].tenant, tenant) == 0 && strcmp(p, peer) == 0;
-		}
-		if (!seen)
-			ret = nc_core_mark_dirty(c, peer, tenant, reason);
+		if (strcmp(v[i].tenant, tenant) == 0 && !listed(&peers, peer))
+			nc_strlist_add(&peers, peer);
 	}
+	if (ret == 0)
+		ret = cospokes(c, tenant, serial, &peers);
+	for (size_t i = 0; ret == 0 && i < peers.n; i++)
+		ret = nc_core_mark_dirty(c, peers.v[i], tenant, reason);
+	nc_strlist_clear(&peers);
 	free(v);
 	return ret;
 }

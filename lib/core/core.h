@@ -48,7 +48,10 @@ int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant
 
 /*
  * Marks dirty, with reason, every device that shares a link with serial in
- * any peering of tenant (each once). Call inside the caller's transaction.
+ * any peering of tenant, and the other spokes of every WireGuard
+ * hub-and-spoke group where serial is a spoke (its hub carries serial's
+ * address and LANs to them), each once. Call inside the caller's
+ * transaction.
  */
 int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *serial,
 			const char *reason);

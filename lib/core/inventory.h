@@ -18,7 +18,9 @@
  *   connector NAT/ACL/routes      the connector
  *   connector decommissioned      its hub and link peers (it gets no more config)
  *   device deleted                its hub (connector) and link peers
- * A connector in pending_approval or decommissioned is no one's peer.
+ * A connector in pending_approval or decommissioned is no one's peer. Link
+ * peers include the other spokes of a WireGuard hub-and-spoke group the
+ * device is a spoke of: the hub carries its address and LANs to them.
  */
 
 #include <jansson.h>

@@ -368,6 +368,12 @@ int nc_peering_join(struct nc_peering_op *op, const char *serial)
 	return ret;
 }
 
+/* Whether the spokes of p reach each other through its hub (WireGuard hub and spoke). */
+static bool spokes_meet(const struct nc_peering *p)
+{
+	return p->topology == NC_TOPO_HUB_SPOKE && p->protocol == NC_PROTO_WIREGUARD;
+}
+
 int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		       const char *peering, const char *serial, struct nc_errinfo *ei)
 {
@@ -391,6 +397,12 @@ int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const ch
 		const char *peer = strcmp(added[i].a, serial) == 0 ? added[i].b : added[i].a;
 
 		ret = nc_peering_op_dirty(&op, peer, "link %s" NC_ARROW "%s added", peer, serial);
+	}
+	/* The other spokes reach a new spoke through the hub. */
+	for (size_t i = 0; ret == 0 && spokes_meet(&op.p) && i < nm; i++) {
+		if (strcmp(m[i].serial, serial) != 0 && strcmp(m[i].serial, op.p.hub) != 0)
+			ret = nc_peering_op_dirty(&op, m[i].serial, "spoke %s joined %s", serial,
+						  op.p.name);
 	}
 out:
 	free(added);
@@ -446,6 +458,10 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 		if (strcmp(l[i].a, serial) == 0 || strcmp(l[i].b, serial) == 0)
 			ret = nc_peering_op_dirty(&op, peer, "link %s" NC_ARROW "%s removed", peer,
 						  serial);
+		/* A hub's other links are the other spokes, which reached serial through it. */
+		else if (spokes_meet(&op.p))
+			ret = nc_peering_op_dirty(&op, strcmp(l[i].a, op.p.hub) == 0 ? l[i].b : l[i].a,
+						  "spoke %s left %s", serial, op.p.name);
 	}
 out:
 	free(l);

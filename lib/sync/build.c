@@ -91,6 +91,12 @@ int nc_build_route_lans(struct nc_build *b, const struct nc_strlist *lans, const
 	return ret;
 }
 
+/* Of two ways to one dst at one metric, a peering tunnel comes before the backbone (wg0). */
+static int rank(const struct nc_build_route *r)
+{
+	return strcmp(r->dev, "wg0") == 0;
+}
+
 static int cmp_route(const void *x, const void *y)
 {
 	const struct nc_build_route *l = x, *r = y;
@@ -98,6 +104,8 @@ static int cmp_route(const void *x, const void *y)
 
 	if (d == 0)
 		d = (l->metric > r->metric) - (l->metric < r->metric);
+	if (d == 0)
+		d = rank(l) - rank(r);
 	if (d == 0)
 		d = strcmp(l->dev, r->dev);
 	if (d == 0)
@@ -208,8 +216,10 @@ out:
 
 struct group {
 	char name[NC_NAME_MAX];
+	enum nc_topology topology;
 	enum nc_protocol protocol;
 	bool dual;
+	char hub[NC_SERIAL_MAX]; /* hub_spoke only */
 };
 
 /* One tunnel of a link of the device, seen from the device. */
@@ -268,8 +278,10 @@ static int peering_load(struct nc_build *b, struct peering *pr)
 			struct group *g = &pr->groups[pr->n_groups++];
 
 			memcpy(g->name, p.name, sizeof(g->name));
+			g->topology = p.topology;
 			g->protocol = p.protocol;
 			g->dual = p.dual_tunnel;
+			memcpy(g->hub, p.hub, sizeof(g->hub));
 		}
 	}
 	if (ret == 0)
@@ -383,6 +395,137 @@ out:
 	return ret;
 }
 
+/* The prefixes the peers of one interface have so far, each with the serial that has it:
+ * WireGuard gives a prefix to one peer of an interface only. */
+struct claims {
+	struct nc_strlist prefix, owner;
+};
+
+static const char *claimed_by(const struct claims *cl, const char *prefix)
+{
+	for (size_t i = 0; i < cl->prefix.n; i++) {
+		if (strcmp(cl->prefix.v[i], prefix) == 0)
+			return cl->owner.v[i];
+	}
+	return NULL;
+}
+
+static void claim(struct claims *cl, const char *prefix, const char *owner)
+{
+	nc_strlist_add(&cl->prefix, prefix);
+	nc_strlist_add(&cl->owner, owner);
+}
+
+/* The peer object of serial in peers (borrowed), or NULL. */
+static json_t *peer_named(json_t *peers, const char *serial)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(peers, i, p) {
+		if (strcmp(json_string_value(json_object_get(p, "serial")), serial) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * prefix of spoke `spoke' onto the hub's peer (allowed, borrowed), claimed and, for a LAN,
+ * routed through ifname; left out with a note when another peer of ifname has it already.
+ */
+static int transit_prefix(struct nc_build *b, struct claims *cl, const char *ifname, int ti,
+			  const struct group *g, const char *spoke, const char *prefix, bool lan,
+			  json_t *allowed)
+{
+	const char *owner = claimed_by(cl, prefix);
+	int ret = 0;
+
+	if (owner && strcmp(owner, g->hub) != 0)
+		ret = nc_build_note(b,
+				    "%s of spoke %s left out of hub %s on %s (group %s): peer %s "
+				    "has it already",
+				    prefix, spoke, g->hub, ifname, g->name, owner);
+	if (owner)
+		goto out;
+	claim(cl, prefix, g->hub);
+	ret = nc_build_push(allowed, json_string(prefix));
+	if (ret == 0 && lan)
+		ret = nc_build_route(b, prefix, ifname, NULL,
+				     ti ? NC_BUILD_METRIC_SECONDARY : NC_BUILD_METRIC_PRIMARY);
+out:
+	return ret;
+}
+
+/* The other spokes of hub-and-spoke group g, as transit onto the hub's peer (borrowed). */
+static int transit_group(struct nc_build *b, struct claims *cl, const char *ifname, int ti,
+			 const struct group *g, json_t *hub_peer)
+{
+	json_t *allowed = json_object_get(hub_peer, "allowed_ips");
+	struct nc_build_peer p = {0};
+	struct nc_link *l = NULL;
+	char addr[NC_CIDR_MAX];
+	size_t n = 0;
+	int ret = nc_store_link_list(b->st, b->dev_tenant, g->name, &l, &n);
+
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		const char *spoke = strcmp(l[i].a, g->hub) == 0 ? l[i].b : l[i].a;
+
+		if (l[i].tunnel_index != ti || strcmp(spoke, b->serial) == 0 ||
+		    (strcmp(l[i].a, g->hub) != 0 && strcmp(l[i].b, g->hub) != 0))
+			continue;
+		nc_build_peer_clear(&p);
+		ret = nc_build_peer_get(b, spoke, &p);
+		/* The hub leaves such a spoke out as well (and says so in its batch). */
+		if (ret < 0 || !p.in_service || !p.public_key[0])
+			continue;
+		ret = nc_ipam_peering(b->st, b->dev_tenant, g->name, spoke, ti, addr, b->ei);
+		if (ret == 0)
+			ret = transit_prefix(b, cl, ifname, ti, g, spoke, addr, false, allowed);
+		for (size_t k = 0; ret == 0 && k < p.lans.n; k++)
+			ret = transit_prefix(b, cl, ifname, ti, g, spoke, p.lans.v[k], true,
+					     allowed);
+	}
+	nc_build_peer_clear(&p);
+	free(l);
+	return ret;
+}
+
+/*
+ * Spoke to spoke through the hub: in a WireGuard hub-and-spoke group where
+ * the device is a spoke, the hub's peer on wg2 (ti 0) or wg3 (ti 1) also
+ * gets the other spokes' addresses in the group and their LANs, and the
+ * LANs are routed there; the hub forwards between its peers. What a peer of
+ * the interface has already (a direct link, the LAN of another hub) stays
+ * with that peer.
+ */
+static int transit(struct nc_build *b, const struct peering *pr, int ti, const char *ifname,
+		   json_t *peers)
+{
+	struct claims cl = {0};
+	size_t i, k;
+	json_t *p, *v;
+	int ret = 0;
+
+	json_array_foreach(peers, i, p) {
+		const char *serial = json_string_value(json_object_get(p, "serial"));
+
+		json_array_foreach(json_object_get(p, "allowed_ips"), k, v)
+			claim(&cl, json_string_value(v), serial);
+	}
+	for (i = 0; ret == 0 && i < pr->n_groups; i++) {
+		const struct group *g = &pr->groups[i];
+		json_t *hub = g->hub[0] ? peer_named(peers, g->hub) : NULL;
+
+		if (g->topology != NC_TOPO_HUB_SPOKE || g->protocol != NC_PROTO_WIREGUARD ||
+		    (ti == 1 && !g->dual) || !hub || strcmp(g->hub, b->serial) == 0)
+			continue;
+		ret = transit_group(b, &cl, ifname, ti, g, hub);
+	}
+	nc_strlist_clear(&cl.prefix);
+	nc_strlist_clear(&cl.owner);
+	return ret;
+}
+
 /*
  * wg2 (ti 0) or wg3 (ti 1), appended to interfaces when the device is in a
  * WireGuard group (a dual-tunnel one for wg3). "address" is its address in
@@ -413,6 +556,8 @@ static int wg_interface(struct nc_build *b, const struct peering *pr, int ti, js
 		}
 		ret = wg_peer(b, ifname, ti, &pr->tunnels[i], j - i, peers);
 	}
+	if (ret == 0)
+		ret = transit(b, pr, ti, ifname, peers);
 	if (ret < 0)
 		goto out;
 	iface = json_pack("{s:s, s:s, s:O, s:i, s:i, s:O}", "name", ifname, "role", "peering",

@@ -42,7 +42,12 @@
  *       serial {"serial","public_key","endpoint": an edge's endpoint host
  *       with port 51822 (none for a connector),"allowed_ips":[its address
  *       in each shared group..., its LANs...],"persistent_keepalive":25,
- *       "tunnel_index":0}.
+ *       "tunnel_index":0}. On a spoke of a WireGuard hub-and-spoke group
+ *       the hub's peer then also has the group address and LANs of every
+ *       other in-service spoke with a known key (groups by name, spokes by
+ *       serial), the LANs routed over wg2: spokes reach each other through
+ *       the hub. A prefix another peer of wg2 has (a direct link) stays
+ *       with that peer, noted.
  *   wg3 "peering" :51823, edges in a dual-tunnel WireGuard group only: as
  *       wg2 with tunnel 1 addresses, port 51823, "tunnel_index":1.
  *
@@ -55,9 +60,12 @@
  *
  * static {"routes":[...]}: {"dst","dev","metric"} to the LANs of each peer
  *   listed above: wg0 and wg2 metric 100, wg3 metric 200; a connector's own
- *   routes {"dst","via","metric":50}. Sorted by (dst, metric, dev, via) as
- *   bytes; of two ways to one dst at one metric only the first is kept (the
- *   other noted), since the kernel would refuse the second.
+ *   routes {"dst","via","metric":50}. Sorted by (dst, metric) as bytes; of
+ *   two ways to one dst at one metric one is kept (the other noted), since
+ *   the kernel would refuse the second: a peering interface before the
+ *   backbone wg0 (a hub then forwards between its spokes on the tunnels
+ *   where they accept each other's LANs, and both ends of a pair choose
+ *   alike), else the first by (dev, via).
  *
  * nat_config / nat44 {"masquerade":[{"source": LAN,"out_interface": wan}]}
  *   per LAN of a connector with NAT on; [] otherwise and on edges.

@@ -78,8 +78,10 @@ int nc_build_route_lans(struct nc_build *b, const struct nc_strlist *lans, const
 			int metric);
 /*
  * The static body {"routes":[...]} from the recorded routes, in order of
- * (dst, metric, dev, via) by bytes. Of routes with the same dst and metric
- * the first in that order is kept and the others are noted. New reference.
+ * (dst, metric) by bytes. Of routes with the same dst and metric one is
+ * kept and the others are noted: one through a peering interface before
+ * one through the backbone (wg0), then the first by (dev, via). New
+ * reference.
  */
 int nc_build_static_body(struct nc_build *b, json_t **out);
 

@@ -559,36 +559,69 @@ static void test_mesh(void **state)
 	json_decref(cmds);
 }
 
-/* Hub-spoke: spokes peer with the hub only; the hub with every spoke. */
+/*
+ * Hub-spoke: spokes peer with the hub only, which carries the other spokes' addresses and LANs
+ * for them (the hub forwards); the hub peers with every spoke.
+ */
 static void test_hub_spoke(void **state)
 {
 	struct fx *fx = *state;
-	json_t *cmds;
+	json_t *cmds, *notes;
 
 	edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 1, "10.1.0.0/16", true);
 	connector(fx, "acme", "CN-1", NULL, NC_STATUS_ACTIVE, "192.168.1.0/24", true);
 	connector(fx, "acme", "CN-2", NULL, NC_STATUS_PROVISIONED, "192.168.2.0/24", true);
+	connector(fx, "acme", "CN-3", NULL, NC_STATUS_ACTIVE, "192.168.3.0/24", false);
 	group(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-1");
-	members(fx, "hs", "EDGE-1,CN-1,CN-2");
+	members(fx, "hs", "EDGE-1,CN-1,CN-2,CN-3");
 	derive(fx, "hs");
 
-	cmds = build(fx, "CN-1", NULL, NULL);
+	cmds = build(fx, "CN-1", NULL, &notes);
 	assert_ifaces(cmds, "wg2");
 	assert_peers(cmds, "wg2", "EDGE-1");
+	/* CN-3 has no key yet: the hub leaves it out, so its spokes do too. */
 	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
 				    "allowed_ips"),
-		    "['100.96.0.1/32','10.1.0.0/16']");
+		    "['100.96.0.1/32','10.1.0.0/16','100.96.0.3/32','192.168.2.0/24']");
+	assert_json(body(cmds, "static"),
+		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
+		    " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
+	assert_json(notes, "[]");
 	json_decref(cmds);
+	json_decref(notes);
 	cmds = build(fx, "CN-2", NULL, NULL);
 	assert_peers(cmds, "wg2", "EDGE-1");
 	assert_json(json_object_get(iface(cmds, "wg2"), "address"), "'100.96.0.3/32'");
+	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
+				    "allowed_ips"),
+		    "['100.96.0.1/32','10.1.0.0/16','100.96.0.2/32','192.168.1.0/24']");
 	json_decref(cmds);
 	cmds = build(fx, "EDGE-1", NULL, NULL);
 	assert_peers(cmds, "wg2", "CN-1 CN-2");
+	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
+				    "allowed_ips"),
+		    "['100.96.0.2/32','192.168.1.0/24']");
 	assert_json(body(cmds, "static"),
 		    "{'routes':[{'dst':'192.168.1.0/24','dev':'wg2','metric':100},"
 		    " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
 	json_decref(cmds);
+
+	/* A direct link between two spokes: its prefixes stay with the direct peer. */
+	group(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
+	members(fx, "pm", "CN-1,CN-2");
+	tunnel(fx, "pm", "CN-1", "CN-2", 0, false);
+	cmds = build(fx, "CN-1", NULL, &notes);
+	assert_peers(cmds, "wg2", "CN-2 EDGE-1");
+	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 1),
+				    "allowed_ips"),
+		    "['100.96.0.1/32','10.1.0.0/16','100.96.0.3/32']");
+	assert_json(body(cmds, "static"),
+		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
+		    " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
+	assert_json(notes, "['192.168.2.0/24 of spoke CN-2 left out of hub EDGE-1 on wg2 (group "
+			   "hs): peer CN-2 has it already']");
+	json_decref(cmds);
+	json_decref(notes);
 }
 
 /* Partial mesh: only the links made by hand; an isolated member keeps an empty wg2. */
@@ -693,13 +726,18 @@ static void test_two_groups(void **state)
 		    "  'allowed_ips':['100.96.0.1/32','100.96.4.2/32','10.1.0.0/16'],"
 		    "  'persistent_keepalive':25,'tunnel_index':0}]}",
 		    key_of("EDGE-1"));
-	/* The hub's LAN through wg0 and wg2 at one metric: wg0 is kept, wg2 noted. */
+	/* The hub's LAN through wg0 and wg2 at one metric: the peering tunnel is kept, wg0
+	 * noted; the hub chooses alike for the connector's LAN. */
 	assert_json(body(cmds, "static"),
-		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg0','metric':100}]}");
-	assert_json(notes, "['route to 10.1.0.0/16 through wg2 left out: it is already routed "
-			   "through wg0 at metric 100']");
+		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100}]}");
+	assert_json(notes, "['route to 10.1.0.0/16 through wg0 left out: it is already routed "
+			   "through wg2 at metric 100']");
 	json_decref(cmds);
 	json_decref(notes);
+	cmds = build(fx, "EDGE-1", NULL, NULL);
+	assert_json(body(cmds, "static"),
+		    "{'routes':[{'dst':'192.168.1.0/24','dev':'wg2','metric':100}]}");
+	json_decref(cmds);
 }
 
 /* The count of the SA keys of link l in text. */

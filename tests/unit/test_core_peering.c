@@ -456,7 +456,7 @@ static void test_hub_spoke(void **state)
 {
 	struct fx *fx = *state;
 	struct nc_errinfo ei = { 0 };
-	json_t *o;
+	json_t *o, *patch;
 
 	create(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-3");
 	/* The hub is a member from creation on. */
@@ -465,7 +465,10 @@ static void test_hub_spoke(void **state)
 	add(fx, "hs", "CN-2");
 	clear_dirty(fx);
 	add(fx, "hs", "CN-3");
-	assert_pending(fx, "CN-3: joined peering hs\n"
+	/* The other spokes reach the new one through the hub. */
+	assert_pending(fx, "CN-1: spoke CN-3 joined hs\n"
+			   "CN-2: spoke CN-3 joined hs\n"
+			   "CN-3: joined peering hs\n"
 			   "EDGE-3: link EDGE-3" ARROW "CN-3 added\n");
 	add(fx, "hs", "EDGE-1");
 	assert_links(fx, "hs", "CN-1-EDGE-3/0 CN-2-EDGE-3/0 CN-3-EDGE-3/0 EDGE-1-EDGE-3/0");
@@ -480,10 +483,27 @@ static void test_hub_spoke(void **state)
 	assert_string_equal(ei.msg, "EDGE-3 is the hub of hs: change the hub first");
 	assert_int_equal(n_links(fx, "hs"), 4);
 
-	/* A spoke leaving takes its one link along. */
+	/* A spoke leaving takes its one link along, and the other spokes lose their way to it. */
+	clear_dirty(fx);
 	assert_int_equal(nc_core_member_remove(&fx->core, &fx->actor, "acme", "hs", "CN-3", &ei),
 			 0);
 	assert_links(fx, "hs", "CN-1-EDGE-3/0 CN-2-EDGE-3/0 EDGE-1-EDGE-3/0");
+	assert_pending(fx, "CN-1: spoke CN-3 left hs\n"
+			   "CN-2: spoke CN-3 left hs\n"
+			   "CN-3: left peering hs\n"
+			   "EDGE-1: spoke CN-3 left hs\n"
+			   "EDGE-3: link EDGE-3" ARROW "CN-3 removed\n");
+	/* A spoke's new LAN reaches the other spokes through the hub, so they sync too. */
+	clear_dirty(fx);
+	patch = json_pack("{s:[s]}", "lan_subnets", "192.168.1.0/24");
+	assert_int_equal(nc_core_connector_update(&fx->core, &fx->actor, "acme", "CN-1", patch,
+						  NULL, &ei),
+			 0);
+	json_decref(patch);
+	assert_pending(fx, "CN-1: LAN subnets of CN-1 changed\n"
+			   "CN-2: LAN subnets of CN-1 changed\n"
+			   "EDGE-1: LAN subnets of CN-1 changed\n"
+			   "EDGE-3: LAN subnets of CN-1 changed\n");
 
 	/* A new hub re-derives every link and dirties every member. */
 	clear_dirty(fx);
