@@ -172,6 +172,17 @@ static bool net_admin(void)
 	return (caps >> 12) & 1;
 }
 
+/* Whether IPv4 forwarding is on in this network namespace; true when it cannot be read. */
+static bool forwarding(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_forward", "r");
+	int c = f ? fgetc(f) : '1';
+
+	if (f)
+		fclose(f);
+	return c != '0';
+}
+
 static int linux_check(const struct nc_agent_env *env, struct nc_errinfo *ei)
 {
 	static const char *const tools[][2] = {
@@ -197,6 +208,11 @@ static int linux_check(const struct nc_agent_env *env, struct nc_errinfo *ei)
 			       cap ? "" : "it needs CAP_NET_ADMIN (run it as root)",
 			       !cap && missing[0] ? "; " : "", missing[0] ? "missing tools: " : "",
 			       missing);
+	/* The host's setting, not the agent's: it only says so. */
+	if (!forwarding())
+		nc_warn("IPv4 forwarding is off (net.ipv4.ip_forward = 0): packets between the "
+			"tunnels and the LANs behind this device are not forwarded, nor a hub's "
+			"between its spokes");
 	if (!env->wg_userspace && access("/sys/module/wireguard", F_OK) != 0)
 		nc_warn("the wireguard kernel module is not loaded; if `ip link add type "
 			"wireguard' fails, use --wg-userspace (wireguard-go)");
