@@ -74,6 +74,7 @@ static const struct nc_col conn_cols[] = {
 	{"Hub Edge", "hub_edge", 0, NULL},
 	{"Status", "status", NC_COL_STATE, NULL},
 	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
+	{"Endpoint", "endpoint", NC_COL_WIDE, NULL},
 	{"LAN", "lan_subnets", NC_COL_WIDE, NULL},
 	{"Sync", "sync.state", NC_COL_STATE | NC_COL_WIDE, NULL},
 	{"Dirty Reason", "sync.dirty_reason", NC_COL_WIDE, NULL},
@@ -86,6 +87,7 @@ static const struct nc_col conn_fields[] = {
 	{"Status", "status", NC_COL_STATE, NULL},
 	{"Region", "region", 0, NULL},
 	{"Hub Edge", "hub_edge", 0, NULL},
+	{"Endpoint", "endpoint", 0, NULL},
 	{"LAN", "lan_subnets", 0, NULL},
 	{"NAT", "nat", 0, fmt_nat},
 	{"ACL", "acl", 0, fmt_acl},
@@ -245,6 +247,7 @@ static int rules(struct nc_ctx *ctx, const struct nc_args *a, const char *opt, c
 static int conn_body(struct nc_ctx *ctx, const struct nc_args *a, json_t *body)
 {
 	const char *hub = nc_args_get(a, "hub"), *wan = nc_args_get(a, "nat-wan");
+	const char *endpoint = nc_args_get(a, "endpoint");
 	json_t *lan = nc_args_list(a, "lan");
 	int ret;
 
@@ -254,6 +257,10 @@ static int conn_body(struct nc_ctx *ctx, const struct nc_args *a, json_t *body)
 	if (hub)
 		json_object_set_new(body, "hub_edge",
 				    strcmp(hub, "none") == 0 ? json_null() : json_string(hub));
+	if (endpoint)
+		json_object_set_new(body, "endpoint",
+				    strcmp(endpoint, "none") == 0 ? json_null()
+								  : json_string(endpoint));
 	if (lan)
 		json_object_set_new(body, "lan_subnets", lan);
 	if (wan && (strcmp(wan, "none") == 0 || strcmp(wan, "off") == 0))
@@ -292,8 +299,8 @@ int cmd_connector_set(struct nc_ctx *ctx, const struct nc_args *a)
 
 	if (ret == 0 && json_object_size(body) == 0)
 		ret = nc_error(ctx, NC_ERR_USAGE,
-			       "nothing to change: give --name, --region, --hub, --lan, --nat-wan, "
-			       "--acl or --route");
+			       "nothing to change: give --name, --region, --hub, --endpoint, --lan, "
+			       "--nat-wan, --acl or --route");
 	if (ret == 0)
 		ret = one(ctx, "PATCH", a->pos[0], "", body, &reply);
 	if (ret == 0)

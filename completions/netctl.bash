@@ -70,10 +70,10 @@ _netctl_spec() {
 		opts=''
 		args='%connector' ;;
 	'connector create')
-		opts='--serial=- --name=- --region=- --hub=%edge --lan=- --nat-wan=- --acl=- --route=-'
+		opts='--serial=- --name=- --region=- --hub=%edge --endpoint=- --lan=- --nat-wan=- --acl=- --route=-'
 		args='' ;;
 	'connector set')
-		opts='--name=- --region=- --hub=%edge@none --lan=@none --nat-wan=@none --acl=@none --route=@none'
+		opts='--name=- --region=- --hub=%edge@none --endpoint=@none --lan=@none --nat-wan=@none --acl=@none --route=@none'
 		args='%connector' ;;
 	'connector approve')
 		opts=''

@@ -248,12 +248,19 @@ static int dirty_changes(struct nc_core *c, const struct nc_connector *old,
 			 const struct nc_connector *cur)
 {
 	char self[NC_REASON_MAX] = "", hub[NC_REASON_MAX] = "", lan[NC_REASON_MAX];
+	char peers[NC_REASON_MAX] = "";
 	bool moved = strcmp(old->hub_edge, cur->hub_edge) != 0;
 	bool lan_changed = !nc_strlist_equal(&old->lan_subnets, &cur->lan_subnets);
+	bool endpoint_changed = strcmp(old->endpoint, cur->endpoint) != 0;
 	bool live = in_service(cur->status);
 	int ret = 0;
 
 	snprintf(lan, sizeof(lan), "LAN subnets of %s changed", cur->serial);
+	if (lan_changed)
+		append(peers, sizeof(peers), "; ", "%s", lan);
+	/* Only its link peers dial it: its own batch and its hub's wg0 stay as they are. */
+	if (endpoint_changed)
+		append(peers, sizeof(peers), "; ", "endpoint of %s changed", cur->serial);
 	if (moved) {
 		hub_clause(self, sizeof(self), "", old, cur);
 		hub_clause(hub, sizeof(hub), cur->serial, old, cur);
@@ -274,7 +281,9 @@ static int dirty_changes(struct nc_core *c, const struct nc_connector *old,
 	if (ret == 0 && live && cur->hub_edge[0] && (moved || lan_changed))
 		ret = nc_core_mark_dirty(c, cur->hub_edge, cur->tenant, moved ? hub : lan);
 	if (ret == 0 && live && lan_changed)
-		ret = nc_core_dirty_peers(c, cur->tenant, cur->serial, lan);
+		ret = nc_core_dirty_peers(c, cur->tenant, cur->serial, peers);
+	else if (ret == 0 && live && endpoint_changed)
+		ret = nc_core_dirty_linked(c, cur->tenant, cur->serial, peers);
 	return ret;
 }
 

@@ -77,8 +77,9 @@ static int cospokes(struct nc_core *c, const char *tenant, const char *serial,
 	return ret;
 }
 
-int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *serial,
-			const char *reason)
+/* Link peers, and with spokes the other spokes too, each once. */
+static int dirty_around(struct nc_core *c, const char *tenant, const char *serial,
+			const char *reason, bool spokes)
 {
 	struct nc_strlist peers = { 0 };
 	struct nc_link *v = NULL;
@@ -92,13 +93,25 @@ int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *seria
 		if (strcmp(v[i].tenant, tenant) == 0 && !listed(&peers, peer))
 			nc_strlist_add(&peers, peer);
 	}
-	if (ret == 0)
+	if (ret == 0 && spokes)
 		ret = cospokes(c, tenant, serial, &peers);
 	for (size_t i = 0; ret == 0 && i < peers.n; i++)
 		ret = nc_core_mark_dirty(c, peers.v[i], tenant, reason);
 	nc_strlist_clear(&peers);
 	free(v);
 	return ret;
+}
+
+int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *serial,
+			const char *reason)
+{
+	return dirty_around(c, tenant, serial, reason, true);
+}
+
+int nc_core_dirty_linked(struct nc_core *c, const char *tenant, const char *serial,
+			 const char *reason)
+{
+	return dirty_around(c, tenant, serial, reason, false);
 }
 
 void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *tenant,

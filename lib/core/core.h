@@ -55,6 +55,9 @@ int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant
  */
 int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *serial,
 			const char *reason);
+/* The same for the devices that share a link with serial only. */
+int nc_core_dirty_linked(struct nc_core *c, const char *tenant, const char *serial,
+			 const char *reason);
 
 /*
  * The frame of every public operation: nc_core_begin() clears ei and opens

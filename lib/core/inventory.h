@@ -15,6 +15,7 @@
  *   connector approved            the connector, its hub and its link peers
  *   connector hub changed         the connector, the old hub, the new hub
  *   connector LAN changed         the connector, its hub, its link peers
+ *   connector endpoint changed    the devices it shares a link with (they dial it)
  *   connector NAT/ACL/routes      the connector
  *   connector decommissioned      its hub and link peers (it gets no more config)
  *   device deleted                its hub (connector) and link peers

@@ -161,6 +161,7 @@ json_t *nc_connector_to_json(const struct nc_connector *c)
 	put(o, "name", STR(c->name), &bad);
 	put(o, "region", STR(c->region), &bad);
 	put(o, "hub_edge", STRNULL(c->hub_edge), &bad);
+	put(o, "endpoint", STRNULL(c->endpoint), &bad);
 	put(o, "lan_subnets", nc_json_from_strlist(&c->lan_subnets), &bad);
 	put(o, "nat", finish(nat, nbad), &bad);
 	put(o, "acl", nc_acl_to_json(c->acl, c->n_acl), &bad);
@@ -614,9 +615,10 @@ int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned f
 			   struct nc_errinfo *ei)
 {
 	static const char *const members[] = {
-		"serial",      "tenant",     "name",	   "region",	 "hub_edge",
-		"lan_subnets", "nat",	     "acl",	   "routes",	 "status",
-		"last_seen",   "public_key", "created_at", "updated_at", NULL};
+		"serial",     "tenant",	    "name",	  "region",	"hub_edge",
+		"endpoint",   "lan_subnets", "nat",	  "acl",	"routes",
+		"status",     "last_seen",   "public_key", "created_at", "updated_at",
+		NULL};
 	static const char *const readonly[] = {"status",     "last_seen",  "public_key",
 					       "created_at", "updated_at", NULL};
 	bool create = flags & NC_DECODE_CREATE;
@@ -635,6 +637,9 @@ int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned f
 		ret = nc_json_str(o, "region", c.region, sizeof(c.region), false, NULL, ei);
 	if (ret >= 0)
 		ret = nc_json_str_or_null(o, "hub_edge", c.hub_edge, sizeof(c.hub_edge), false,
+					  NULL, ei);
+	if (ret >= 0)
+		ret = nc_json_str_or_null(o, "endpoint", c.endpoint, sizeof(c.endpoint), false,
 					  NULL, ei);
 	if (ret >= 0)
 		ret = nc_json_strlist(o, "lan_subnets", NC_CIDR_MAX, &c.lan_subnets, false, NULL,

@@ -87,7 +87,7 @@ int nc_edge_from_json(const json_t *o, struct nc_edge *out, unsigned flags, stru
 
 /*
  * {"serial","tenant","name","region","hub_edge" (null when none),
- * "lan_subnets","nat":{"enabled","wan_interface"},
+ * "endpoint" (null when none),"lan_subnets","nat":{"enabled","wan_interface"},
  * "acl":[{"action","proto","src","dst","dport"}],"routes":[{"dst","via"}]}
  * plus "status","last_seen","public_key","created_at","updated_at" on
  * output. Create requires serial and name (and nat.enabled when nat is

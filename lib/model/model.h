@@ -102,6 +102,7 @@ struct nc_connector {
 	char name[NC_NAME_MAX];
 	char region[NC_REGION_MAX];
 	char hub_edge[NC_SERIAL_MAX];	/* "" = standalone */
+	char endpoint[NC_ENDPOINT_MAX];	/* where link peers reach its wg2; "" = none, it dials */
 	struct nc_strlist lan_subnets;
 	bool nat_enabled;
 	char wan_interface[NC_IFNAME_MAX];

@@ -611,6 +611,10 @@ int nc_connector_validate(const struct nc_connector *c, struct nc_errinfo *ei)
 		return nc_fail(ei, NC_ERR_INVAL, "hub_edge",
 			       "hub_edge: `%s' is the connector itself",
 			       nc_quote(q, c->hub_edge, sizeof(c->hub_edge)));
+	ret = check(ei, "endpoint", c->endpoint, sizeof(c->endpoint), OPTIONAL, nc_valid_endpoint,
+		    ENDPOINT_WHAT);
+	if (ret < 0)
+		return ret;
 	ret = check_subnets(ei, "lan_subnets", &c->lan_subnets);
 	if (ret < 0)
 		return ret;

@@ -352,7 +352,7 @@ int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, str
 #define CONNECTOR_COLS                                                                     \
 	"c.serial, c.tenant, c.name, c.region, c.hub_edge, c.lan_subnets, c.nat_enabled,"   \
 	" c.wan_interface, c.acl, c.routes, c.status, d.public_key, d.last_seen,"          \
-	" c.created_at, c.updated_at"                                                      \
+	" c.created_at, c.updated_at, c.endpoint"                                          \
 	" FROM connectors c JOIN devices d ON d.serial = c.serial"
 
 static void read_connector(struct nc_sqlite_q *q, void *item)
@@ -382,6 +382,7 @@ static void read_connector(struct nc_sqlite_q *q, void *item)
 	c->last_seen = nc_sqlite_col_int(q);
 	c->created_at = nc_sqlite_col_int(q);
 	c->updated_at = nc_sqlite_col_int(q);
+	nc_sqlite_col_text(q, c->endpoint, sizeof(c->endpoint));
 }
 
 static void clear_connector(void *item)
@@ -435,8 +436,8 @@ int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c
 		nc_sqlite_q_start(s,
 				  "INSERT INTO connectors (serial, tenant, name, region, hub_edge,"
 				  " lan_subnets, nat_enabled, wan_interface, acl, routes, status,"
-				  " created_at, updated_at)"
-				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				  " created_at, updated_at, endpoint)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				  &q);
 		nc_sqlite_q_text(&q, c->serial);
 		nc_sqlite_q_text(&q, c->tenant);
@@ -451,6 +452,7 @@ int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c
 		nc_sqlite_q_text(&q, nc_status_name(c->status));
 		nc_sqlite_q_int(&q, created);
 		nc_sqlite_q_int(&q, c->updated_at ? c->updated_at : created);
+		nc_sqlite_q_text(&q, c->endpoint);
 		ret = nc_sqlite_q_run(&q, NULL);
 	}
 	ret = finish(st, ret);
@@ -472,8 +474,8 @@ int nc_sqlite_connector_update(struct nc_store *st, const struct nc_connector *c
 	nc_sqlite_q_start(nc_sqlite_of(st),
 			  "UPDATE connectors SET name = ?, region = ?, hub_edge = ?,"
 			  " lan_subnets = ?, nat_enabled = ?, wan_interface = ?, acl = ?,"
-			  " routes = ?, updated_at = ?"
-			  " WHERE serial = ? AND (?11 IS NULL OR tenant = ?11)",
+			  " routes = ?, endpoint = ?, updated_at = ?"
+			  " WHERE serial = ? AND (?12 IS NULL OR tenant = ?12)",
 			  &q);
 	nc_sqlite_q_text(&q, c->name);
 	nc_sqlite_q_text(&q, c->region);
@@ -483,6 +485,7 @@ int nc_sqlite_connector_update(struct nc_store *st, const struct nc_connector *c
 	nc_sqlite_q_text(&q, c->wan_interface);
 	nc_sqlite_q_text(&q, j.acl);
 	nc_sqlite_q_text(&q, j.routes);
+	nc_sqlite_q_text(&q, c->endpoint);
 	nc_sqlite_q_int(&q, nc_sqlite_time_or_now(c->updated_at));
 	nc_sqlite_q_text(&q, c->serial);
 	nc_sqlite_q_text_or_null(&q, c->tenant);

@@ -172,10 +172,15 @@ static const char schema_v2[] =
 	"  value INTEGER NOT NULL"
 	");";
 
+/* Version 3: where a connector's link peers reach it ('' when they cannot: it dials out). */
+static const char schema_v3[] =
+	"ALTER TABLE connectors ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == NC_STORE_SCHEMA_VERSION,

@@ -40,7 +40,7 @@
 struct nc_errinfo;
 struct nc_store;
 
-#define NC_STORE_SCHEMA_VERSION 2
+#define NC_STORE_SCHEMA_VERSION 3
 #define NC_PAGE_DEFAULT 100
 #define NC_PAGE_MAX 1000
 

@@ -203,6 +203,7 @@ int nc_build_peer_get(struct nc_build *b, const char *serial, struct nc_build_pe
 		out->status = c.status;
 		out->in_service = nc_build_in_service(c.status);
 		memcpy(out->public_key, c.public_key, sizeof(out->public_key));
+		memcpy(out->endpoint, c.endpoint, sizeof(out->endpoint));
 		out->lans = c.lan_subnets;
 		c.lan_subnets = (struct nc_strlist){0};
 	}
@@ -375,11 +376,14 @@ static int wg_peer(struct nc_build *b, const char *ifname, int ti, const struct 
 		ret = NC_ERR_NOMEM;
 		goto out;
 	}
-	/* Edges listen on 51822 (wg2) and 51823 (wg3); connectors have no endpoint. */
+	/* Edges listen on 51822 (wg2) and 51823 (wg3); a connector's endpoint, when it has
+	 * one, says where its wg2 is reached (a NAT may forward another port). */
 	if (p.type == NC_DEVICE_EDGE && p.host[0]) {
 		snprintf(ep, sizeof(ep), strchr(p.host, ':') ? "[%s]:%d" : "%s:%d", p.host,
 			 NC_BUILD_PORT_PEERING + ti);
 		ret = nc_build_set(obj, "endpoint", json_string(ep));
+	} else if (p.type == NC_DEVICE_CONNECTOR && p.endpoint[0]) {
+		ret = nc_build_set(obj, "endpoint", json_string(p.endpoint));
 	}
 	if (ret == 0)
 		ret = nc_build_route_lans(b, &p.lans, ifname,

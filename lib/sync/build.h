@@ -40,7 +40,8 @@
  *       address in its first such group by name; in several groups also
  *       "addresses":[each group's, by group name]. One peer per linked
  *       serial {"serial","public_key","endpoint": an edge's endpoint host
- *       with port 51822 (none for a connector),"allowed_ips":[its address
+ *       with port 51822, a connector's endpoint as stored (none when it has
+ *       none: it dials out),"allowed_ips":[its address
  *       in each shared group..., its LANs...],"persistent_keepalive":25,
  *       "tunnel_index":0}. On a spoke of a WireGuard hub-and-spoke group
  *       the hub's peer then also has the group address and LANs of every

@@ -2,7 +2,9 @@
 /*
  * A connector's batch: wireguard (wg0 to its hub, wg2 for its WireGuard
  * peerings), ipsec (when in an IPSec group), static, nat_config and
- * acl_config. A connector has no endpoint, so it always dials out.
+ * acl_config. A connector dials its hub. Its link peers get its endpoint
+ * when it has one (build.c); without one it can only dial them, so its
+ * link to another device without one cannot come up (peering show warns).
  */
 #include <string.h>
 

@@ -53,7 +53,8 @@ struct nc_build_peer {
 	bool in_service;       /* always true for an edge */
 	enum nc_status status; /* connectors only */
 	char public_key[NC_KEY_B64_MAX];
-	char host[NC_ENDPOINT_MAX]; /* edges: the endpoint's host; "" for connectors */
+	char host[NC_ENDPOINT_MAX];	/* edges: the endpoint's host; "" for connectors */
+	char endpoint[NC_ENDPOINT_MAX]; /* a connector's, as stored ("" : none); "" for edges */
 	struct nc_strlist lans;
 };
 

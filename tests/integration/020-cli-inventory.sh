@@ -136,6 +136,16 @@ expect_rc "connector list --name B2 -q" 0 connector list --name B2 -q
 check "the name filter ignores case" test "$out" = CN-2
 expect_rc "connector set --hub none" 0 connector set CN-2 --hub none -o json
 jq_out "the hub is cleared" .hub_edge null
+jq_out "a connector has no endpoint unless given one" .endpoint null
+expect_rc "connector set --endpoint HOST:PORT" 0 connector set CN-2 \
+	--endpoint 198.18.0.22:51822 -o json
+jq_out "the endpoint is kept as given" .endpoint 198.18.0.22:51822
+expect_rc "connector show has the endpoint" 0 connector show CN-2
+contains "show names it" "$out" "198.18.0.22:51822"
+expect_rc "connector set --endpoint without a port" 1 connector set CN-2 --endpoint 198.18.0.22
+contains "is refused like an edge's" "$err" "is not a valid endpoint"
+expect_rc "connector set --endpoint none" 0 connector set CN-2 --endpoint none -o json
+jq_out "clears it" .endpoint null
 expect_rc "connector set --acl none --route none" 0 connector set CN-2 --acl none \
 	--route none -o json
 jq_out "the ACL is emptied" '.acl | length' 0

@@ -658,6 +658,38 @@ static void test_partial_mesh(void **state)
 	json_decref(cmds);
 }
 
+/* A connector with an endpoint is dialled there by its link peers; one without is not. */
+static void test_connector_endpoint(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_connector c = { 0 };
+	json_t *cmds;
+
+	connector(fx, "acme", "CN-1", NULL, NC_STATUS_ACTIVE, "192.168.1.0/24", true);
+	connector(fx, "acme", "CN-2", NULL, NC_STATUS_ACTIVE, "192.168.2.0/24", true);
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-2", &c), 0);
+	snprintf(c.endpoint, sizeof(c.endpoint), "198.51.100.2:51822");
+	assert_int_equal(nc_store_connector_update(fx->st, &c), 0);
+	nc_connector_clear(&c);
+	group(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
+	members(fx, "pm", "CN-1,CN-2");
+	tunnel(fx, "pm", "CN-1", "CN-2", 0, false);
+
+	cmds = build(fx, "CN-1", NULL, NULL);
+	assert_json(iface(cmds, "wg2"),
+		    "{'name':'wg2','role':'peering','address':'100.96.0.1/32',"
+		    " 'listen_port':51822,'mtu':1420,'peers':["
+		    " {'serial':'CN-2','public_key':'%s','endpoint':'198.51.100.2:51822',"
+		    "  'allowed_ips':['100.96.0.2/32','192.168.2.0/24'],"
+		    "  'persistent_keepalive':25,'tunnel_index':0}]}",
+		    key_of("CN-2"));
+	json_decref(cmds);
+	cmds = build(fx, "CN-2", NULL, NULL);
+	assert_null(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
+				    "endpoint"));
+	json_decref(cmds);
+}
+
 /* Dual tunnel: edge<->edge also on wg3 (tunnel_index 1, port 51823, metric 200). */
 static void test_dual_tunnel(void **state)
 {
@@ -1133,6 +1165,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hub_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mesh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hub_spoke, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connector_endpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partial_mesh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dual_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_groups, setup, teardown),

@@ -118,6 +118,7 @@ static void connector_fixture(struct nc_connector *c)
 		.name = "branch-1",
 		.region = "eu-west",
 		.hub_edge = "EDGE-1",
+		.endpoint = "198.51.100.7:51822",
 		.nat_enabled = true,
 		.wan_interface = "eth0",
 		.status = NC_STATUS_ACTIVE,
@@ -180,6 +181,7 @@ static void assert_connector_equal(const struct nc_connector *a, const struct nc
 	assert_string_equal(a->name, b->name);
 	assert_string_equal(a->region, b->region);
 	assert_string_equal(a->hub_edge, b->hub_edge);
+	assert_string_equal(a->endpoint, b->endpoint);
 	assert_strlist_equal(&a->lan_subnets, &b->lan_subnets);
 	assert_int_equal(a->nat_enabled, b->nat_enabled);
 	assert_string_equal(a->wan_interface, b->wan_interface);
@@ -275,9 +277,9 @@ static void test_edge_shape(void **state)
 static void test_connector_shape(void **state)
 {
 	static const char *const keys[] = {"serial",	 "tenant",	"name",	     "region",
-					   "hub_edge",	 "lan_subnets", "nat",	     "acl",
-					   "routes",	 "status",	"last_seen", "public_key",
-					   "created_at", "updated_at",	NULL};
+					   "hub_edge",	 "endpoint",	"lan_subnets", "nat",
+					   "acl",	 "routes",	"status",      "last_seen",
+					   "public_key", "created_at",	"updated_at",  NULL};
 	static const char *const nat_keys[] = {"enabled", "wan_interface", NULL};
 	static const char *const acl_keys[] = {"action", "proto", "src", "dst", "dport", NULL};
 	static const char *const route_keys[] = {"dst", "via", NULL};
@@ -296,11 +298,14 @@ static void test_connector_shape(void **state)
 	assert_keys(json_array_get(json_object_get(j, "routes"), 1), route_keys);
 	assert_member_str(j, "status", "active");
 	assert_member_str(j, "hub_edge", "EDGE-1");
+	assert_member_str(j, "endpoint", "198.51.100.7:51822");
 	json_decref(j);
 
 	c.hub_edge[0] = '\0';
+	c.endpoint[0] = '\0';
 	j = nc_connector_to_json(&c);
 	assert_member_str(j, "hub_edge", NULL);
+	assert_member_str(j, "endpoint", NULL);
 	json_decref(j);
 	nc_connector_clear(&c);
 }
@@ -1151,9 +1156,11 @@ static void test_patch_connector(void **state)
 	assert_connector_equal(&cur, &want);
 	json_decref(j);
 
-	j = parse("{\"hub_edge\":null,\"lan_subnets\":[\"172.16.0.0/12\"],\"region\":\"us\"}");
+	j = parse("{\"hub_edge\":null,\"endpoint\":null,\"lan_subnets\":[\"172.16.0.0/12\"],"
+		  "\"region\":\"us\"}");
 	assert_int_equal(nc_connector_from_json(j, &cur, NC_DECODE_PATCH, &ei), 0);
 	want.hub_edge[0] = '\0';
+	want.endpoint[0] = '\0';
 	strlist_set(&want.lan_subnets, "172.16.0.0/12", NULL);
 	snprintf(want.region, sizeof(want.region), "us");
 	assert_connector_equal(&cur, &want);

@@ -611,6 +611,16 @@ static void test_connector_validate(void **state)
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "name", NULL);
 	nc_connector_clear(&c);
 
+	/* An endpoint is optional, and validated as an edge's. */
+	good_connector(&c);
+	strcpy(c.endpoint, "[2001:db8::7]:51822");
+	assert_int_equal(nc_connector_validate(&c, &ei), 0);
+	strcpy(c.endpoint, "198.51.100.7");
+	assert_refused(nc_connector_validate(&c, &ei), &ei, "endpoint", "198.51.100.7");
+	strcpy(c.endpoint, "198.51.100.7:0");
+	assert_refused(nc_connector_validate(&c, &ei), &ei, "endpoint", "198.51.100.7:0");
+	nc_connector_clear(&c);
+
 	good_connector(&c);
 	strcpy(c.hub_edge, "EDGE/1");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "hub_edge", "EDGE/1");

@@ -262,22 +262,56 @@ static void test_migrate_from_v1(void **state)
 	add_tenant(fx->st, "acme");
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "DROP TABLE meta; PRAGMA user_version = 1;");
+	raw_exec(fx->path, "DROP TABLE meta; ALTER TABLE connectors DROP COLUMN endpoint;"
+			   " PRAGMA user_version = 1;");
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"),
 			 0);
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_schema_version(fx->st, &version), 0);
-	assert_int_equal(version, 2);
+	assert_int_equal(version, NC_STORE_SCHEMA_VERSION);
 	assert_int_equal(nc_store_tenant_get(fx->st, "acme", &t), 0);
 	assert_int_equal(nc_store_meta_get(fx->st, NC_STORE_META_EVENT_BLOCK, &v),
 			 NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_meta_put(fx->st, NC_STORE_META_EVENT_BLOCK, 1), 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_int(fx->path, "SELECT value FROM meta WHERE name = 'event_block'"),
 			 1);
+}
+
+static void new_connector(struct nc_store *st, const char *tenant, const char *serial,
+			  const char *hub, int expect);
+
+/* A store of schema version 2 (connectors without an endpoint) keeps its connectors, with
+ * none, and takes endpoints after the migration. */
+static void test_migrate_from_v2(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_errinfo ei = { 0 };
+	struct nc_connector c = { 0 };
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	add_tenant(fx->st, "acme");
+	new_connector(fx->st, "acme", "CN-1", NULL, 0);
+	nc_store_close(fx->st);
+	fx->st = NULL;
+	raw_exec(fx->path, "ALTER TABLE connectors DROP COLUMN endpoint; PRAGMA user_version = 2;");
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
+	assert_string_equal(c.name, "branch CN-1");
+	assert_string_equal(c.endpoint, "");
+	snprintf(c.endpoint, sizeof(c.endpoint), "198.51.100.7:51822");
+	assert_int_equal(nc_store_connector_update(fx->st, &c), 0);
+	nc_connector_clear(&c);
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
+	assert_string_equal(c.endpoint, "198.51.100.7:51822");
+	nc_connector_clear(&c);
+	nc_store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
 }
 
 static void test_refuse_text_file(void **state)
@@ -1592,6 +1626,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_new_store, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_migrations_set_identity, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_text_file, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_random_bytes, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_other_application, setup_dir, teardown),
