@@ -65,6 +65,30 @@ static const struct nc_col link_cols[] = {
 	{"Peering", "peering", NC_COL_WIDE, NULL},
 };
 
+/* The server's warning on link object l, as a line of its own. */
+static void warn_link(struct nc_ctx *ctx, const json_t *l)
+{
+	const char *w = json_string_value(json_object_get(l, "warning"));
+
+	if (w && strcmp(w, "no_endpoint") == 0)
+		nc_out_warn(ctx,
+			    "the link %s - %s cannot come up: neither end has an endpoint to be "
+			    "dialled at (give one of them one: connector set SERIAL --endpoint "
+			    "HOST:PORT)",
+			    json_string_value(json_object_get(l, "a")),
+			    json_string_value(json_object_get(l, "b")));
+}
+
+/* warn_link for each of an array of links. */
+static void warn_links(struct nc_ctx *ctx, const json_t *links)
+{
+	const json_t *l;
+	size_t i;
+
+	json_array_foreach(links, i, l)
+		warn_link(ctx, l);
+}
+
 /*
  * The list of groups has no members: for the Members column each group is
  * read (in its own tenant when the client acts in none). A group that
@@ -131,6 +155,7 @@ int cmd_peering_show(struct nc_ctx *ctx, const struct nc_args *a)
 	json_array_foreach(json_object_get(g, "isolated"), i, iso)
 		nc_out_warn(ctx, "%s has no links: it is isolated (add a link or remove it)",
 			    json_string_value(iso));
+	warn_links(ctx, links);
 out:
 	json_decref(g);
 	return ret;
@@ -267,6 +292,8 @@ int cmd_link_list(struct nc_ctx *ctx, const struct nc_args *a)
 		ret = nc_call_list(ctx, path, false, &list);
 	if (ret == 0)
 		nc_out_list(ctx, list, link_cols, NCOLS(link_cols), "a b");
+	if (ret == 0)
+		warn_links(ctx, json_object_get(list, "items"));
 	json_decref(list);
 	return ret;
 }
@@ -289,6 +316,8 @@ int cmd_link_add(struct nc_ctx *ctx, const struct nc_args *a)
 			    json_array_size(json_object_get(reply, "tunnel_indexes")),
 			    json_array_size(json_object_get(reply, "tunnel_indexes")) == 1 ? ""
 											   : "s");
+	if (ret == 0)
+		warn_link(ctx, reply);
 out:
 	json_decref(reply);
 	json_decref(body);

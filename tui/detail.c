@@ -202,6 +202,14 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 		add(&l, "pending",
 		    "warning: %s has no links: it is isolated (add a link or remove it)",
 		    g->isolated[i]);
+	/* Worded as `peering show' has it; a link has one such tunnel (no wg3 for connectors). */
+	for (size_t i = 0; i < g->nlinks; i++) {
+		if (g->links[i].no_endpoint)
+			add(&l, "pending",
+			    "warning: the link %s - %s cannot come up: neither end has an "
+			    "endpoint to be dialled at",
+			    g->links[i].a, g->links[i].b);
+	}
 	return l.n;
 }
 

@@ -160,6 +160,9 @@ bool tui_group_parse(const json_t *group, struct tui_peering *g)
 		copy(l->b, sizeof(l->b), it, "b");
 		copy(l->status, sizeof(l->status), it, "status");
 		l->index = (int)json_integer_value(json_object_get(it, "tunnel_index"));
+		l->no_endpoint = json_is_string(json_object_get(it, "warning")) &&
+				 strcmp(json_string_value(json_object_get(it, "warning")),
+					"no_endpoint") == 0;
 	}
 	g->isolated = nc_xcalloc(json_array_size(iso) + 1, sizeof(*g->isolated));
 	json_array_foreach(iso, i, it)

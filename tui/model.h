@@ -40,7 +40,8 @@ struct tui_edge {
 struct tui_link {
 	char a[TUI_STR], b[TUI_STR];
 	char status[TUI_WORD];
-	int index; /* tunnel index: 0 primary, 1 secondary */
+	int index;	  /* tunnel index: 0 primary, 1 secondary */
+	bool no_endpoint; /* neither end has an endpoint: the tunnel cannot come up */
 };
 
 struct tui_peering {

@@ -152,8 +152,9 @@ static void group_row(const struct tui_peering *g, size_t k, struct tui_row *r)
 
 		snprintf(r->key, sizeof(r->key), "l %s %s %s %s %d", g->tenant, g->name, l->a, l->b,
 			 l->index);
-		snprintf(text, sizeof(text), "%d (%s)", l->index,
-			 l->index ? "secondary" : "primary");
+		snprintf(text, sizeof(text), "%d (%s)%s", l->index,
+			 l->index ? "secondary" : "primary",
+			 l->no_endpoint ? "  warning: no endpoint at either end" : "");
 		cell(r, 0, NULL, l->a);
 		cell(r, 1, NULL, l->b);
 		cell(r, 2, l->status, l->status);

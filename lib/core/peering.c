@@ -473,13 +473,47 @@ out:
 
 /* Show */
 
+/*
+ * Whether member m can be dialled: an edge has an endpoint, a connector when it was given one.
+ * Neither end of a WireGuard link being dialable, no handshake can start.
+ */
+static int dialable(struct nc_core *c, const struct nc_member *m, bool *out)
+{
+	struct nc_connector con = { 0 };
+	int ret = 0;
+
+	*out = true;
+	if (m->type == NC_DEVICE_CONNECTOR) {
+		ret = nc_store_connector_get(c->store, m->tenant, m->serial, &con);
+		*out = con.endpoint[0] != '\0';
+	}
+	nc_connector_clear(&con);
+	return ret;
+}
+
+/* The link as JSON with its "warning": "no_endpoint" when neither end can be dialled, else
+ * null; NULL when out of memory. */
+static json_t *link_json(const struct nc_peering *p, const struct nc_link *l, const bool *x,
+			 const bool *y)
+{
+	json_t *o = nc_link_to_json(l);
+	bool stuck = p->protocol == NC_PROTO_WIREGUARD && x && y && !*x && !*y;
+
+	if (o && json_object_set_new(o, "warning",
+				     stuck ? json_string("no_endpoint") : json_null()) < 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
 int nc_core_peering_show(struct nc_core *c, const char *tenant, const char *name, json_t **out,
 			 struct nc_errinfo *ei)
 {
 	struct nc_peering p;
 	struct nc_member *m = NULL;
 	struct nc_link *l = NULL;
-	bool *linked = NULL;
+	bool *linked = NULL, *dial = NULL;
 	size_t nm = 0, nl = 0;
 	json_t *o = NULL, *members, *links, *isolated;
 	int ret = nc_peering_find(c, tenant, name, &p, ei);
@@ -497,9 +531,17 @@ int nc_core_peering_show(struct nc_core *c, const char *tenant, const char *name
 	if (nm > 1)
 		qsort(m, nm, sizeof(*m), cmp_member);
 	linked = calloc(nm ? nm : 1, sizeof(*linked));
+	dial = calloc(nm ? nm : 1, sizeof(*dial));
+	for (size_t i = 0; ret == 0 && dial && i < nm; i++)
+		ret = dialable(c, &m[i], &dial[i]);
+	if (ret < 0) {
+		nc_fail(ei, ret, NULL, "cannot read the members of `%s': %s", name,
+			nc_strerror(ret));
+		goto out;
+	}
 	o = nc_peering_to_json(&p);
 	/* set_new steals the arrays (or frees them on failure); o then owns them. */
-	if (!linked || !o || json_object_set_new(o, "members", json_array()) < 0 ||
+	if (!linked || !dial || !o || json_object_set_new(o, "members", json_array()) < 0 ||
 	    json_object_set_new(o, "links", json_array()) < 0 ||
 	    json_object_set_new(o, "isolated", json_array()) < 0) {
 		ret = nc_fail(ei, NC_ERR_NOMEM, NULL, "out of memory");
@@ -516,7 +558,8 @@ int nc_core_peering_show(struct nc_core *c, const char *tenant, const char *name
 			linked[x - m] = true;
 		if (y)
 			linked[y - m] = true;
-		if (json_array_append_new(links, nc_link_to_json(&l[i])) < 0)
+		if (json_array_append_new(links, link_json(&p, &l[i], x ? &dial[x - m] : NULL,
+							   y ? &dial[y - m] : NULL)) < 0)
 			ret = NC_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < nm; i++) {
@@ -534,6 +577,7 @@ out:
 		o = NULL;
 	}
 	json_decref(o);
+	free(dial);
 	free(linked);
 	free(l);
 	free(m);

@@ -563,7 +563,7 @@ static void test_partial_mesh(void **state)
 {
 	struct fx *fx = *state;
 	struct nc_errinfo ei = { 0 };
-	json_t *o;
+	json_t *o, *links, *patch;
 
 	create(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
 	add(fx, "pm", "EDGE-1");
@@ -628,6 +628,32 @@ static void test_partial_mesh(void **state)
 	assert_pending(fx, "CN-3: left peering pm\n"
 			   "EDGE-2: link EDGE-2" ARROW "CN-3 removed\n");
 	assert_int_equal(n_links(fx, "pm"), 0);
+
+	/* Two connectors without an endpoint: neither can dial, the link says so. */
+	link_add(fx, "pm", "CN-4", "CN-1");
+	link_add(fx, "pm", "CN-4", "EDGE-2");
+	o = show(fx, "pm");
+	links = json_object_get(o, "links");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(links, 0), "b")),
+			    "CN-4");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(links, 0), "warning")),
+		"no_endpoint");
+	assert_true(json_is_null(json_object_get(json_array_get(links, 1), "warning")));
+	json_decref(o);
+	/* One endpoint is enough; changing it dirties the link peers only. */
+	clear_dirty(fx);
+	patch = json_pack("{s:s}", "endpoint", "198.51.100.4:51822");
+	assert_int_equal(nc_core_connector_update(&fx->core, &fx->actor, "acme", "CN-4", patch,
+						  NULL, &ei),
+			 0);
+	json_decref(patch);
+	assert_pending(fx, "CN-1: endpoint of CN-4 changed\n"
+			   "EDGE-2: endpoint of CN-4 changed\n");
+	o = show(fx, "pm");
+	links = json_object_get(o, "links");
+	assert_true(json_is_null(json_object_get(json_array_get(links, 0), "warning")));
+	json_decref(o);
 }
 
 static void test_links_only_by_hand_in_partial_mesh(void **state)
