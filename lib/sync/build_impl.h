@@ -3,8 +3,9 @@
 #define NC_SYNC_BUILD_IMPL_H
 
 /*
- * Shared by build.c (entry points, routes, peering interfaces, IPSec) and
- * build_connector.c / build_edge.c (one batch shape each); not part of the
+ * Shared by build.c (entry points, routes, link peers), build_peering.c
+ * (peering interfaces, transit, IPSec) and build_connector.c /
+ * build_edge.c (one batch shape each); not part of the
  * sync interface. Every function returns 0 or a negative NC_ERR_*.
  */
 
