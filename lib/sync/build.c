@@ -75,6 +75,7 @@ int nc_build_route(struct nc_build *b, const char *dst, const char *dev, const c
 	snprintf(r->dev, sizeof(r->dev), "%s", dev ? dev : "");
 	snprintf(r->via, sizeof(r->via), "%s", via ? via : "");
 	r->metric = metric;
+	r->transit = false;
 	return 0;
 }
 
@@ -88,9 +89,15 @@ int nc_build_route_lans(struct nc_build *b, const struct nc_strlist *lans, const
 	return ret;
 }
 
-/* Of two ways to one dst at one metric, a peering tunnel comes before the backbone (wg0). */
+/*
+ * Of two ways to one dst at one metric: a peering tunnel straight to the
+ * peer, then the backbone (wg0), then transit through a group's hub, which
+ * only serves spokes that have no direct way to each other.
+ */
 static int rank(const struct nc_build_route *r)
 {
+	if (r->transit)
+		return 2;
 	return strcmp(r->dev, "wg0") == 0;
 }
 

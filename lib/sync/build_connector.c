@@ -3,7 +3,7 @@
  * A connector's batch: wireguard (wg0 to its hub, wg2 for its WireGuard
  * peerings), ipsec (when in an IPSec group), static, nat_config and
  * acl_config. A connector dials its hub. Its link peers get its endpoint
- * when it has one (build.c); without one it can only dial them, so its
+ * when it has one (build_peering.c); without one it can only dial them, so its
  * link to another device without one cannot come up (peering show warns).
  */
 #include <string.h>

@@ -32,6 +32,7 @@ struct nc_build_route {
 	char dev[NC_IFNAME_MAX]; /* "" for a route via a gateway */
 	char via[NC_CIDR_MAX];	 /* "" for a route through dev */
 	int metric;
+	bool transit; /* through a group's hub to one of its other spokes */
 };
 
 /* The state of one build. */

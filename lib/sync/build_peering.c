@@ -258,9 +258,11 @@ static int transit_prefix(struct nc_build *b, struct claims *cl, const char *ifn
 		goto out;
 	claim(cl, prefix, g->hub);
 	ret = nc_build_push(allowed, json_string(prefix));
-	if (ret == 0 && lan)
+	if (ret == 0 && lan) {
 		ret = nc_build_route(b, prefix, ifname, NULL,
 				     ti ? NC_BUILD_METRIC_SECONDARY : NC_BUILD_METRIC_PRIMARY);
+		b->routes[b->n_routes - 1].transit = true;
+	}
 out:
 	return ret;
 }

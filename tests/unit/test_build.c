@@ -624,6 +624,41 @@ static void test_hub_spoke(void **state)
 	json_decref(notes);
 }
 
+/*
+ * Hub-spoke transit never takes the place of a direct way: a connector and
+ * its backbone hub that are both spokes of another hub keep their wg0
+ * between them, the transit route through the group's hub left out.
+ */
+static void test_transit_after_backbone(void **state)
+{
+	struct fx *fx = *state;
+	json_t *cmds, *notes;
+
+	edge(fx, "acme", "EDGE-H", NC_EDGE_DEDICATED, 1, "10.9.0.0/16", true);
+	edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 2, "10.1.0.0/16", true);
+	connector(fx, "acme", "CN-1", "EDGE-1", NC_STATUS_ACTIVE, "192.168.1.0/24", true);
+	group(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-H");
+	members(fx, "hs", "EDGE-H,EDGE-1,CN-1");
+	derive(fx, "hs");
+
+	cmds = build(fx, "EDGE-1", NULL, &notes);
+	assert_json(body(cmds, "static"),
+		    "{'routes':[{'dst':'10.9.0.0/16','dev':'wg2','metric':100},"
+		    " {'dst':'192.168.1.0/24','dev':'wg0','metric':100}]}");
+	assert_json(notes, "['route to 192.168.1.0/24 through wg2 left out: it is already routed "
+			   "through wg0 at metric 100']");
+	json_decref(cmds);
+	json_decref(notes);
+	cmds = build(fx, "CN-1", NULL, &notes);
+	assert_json(body(cmds, "static"),
+		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg0','metric':100},"
+		    " {'dst':'10.9.0.0/16','dev':'wg2','metric':100}]}");
+	assert_json(notes, "['route to 10.1.0.0/16 through wg2 left out: it is already routed "
+			   "through wg0 at metric 100']");
+	json_decref(cmds);
+	json_decref(notes);
+}
+
 /* Partial mesh: only the links made by hand; an isolated member keeps an empty wg2. */
 static void test_partial_mesh(void **state)
 {
@@ -1165,6 +1200,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hub_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mesh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hub_spoke, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transit_after_backbone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connector_endpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partial_mesh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dual_tunnel, setup, teardown),
