@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "../core/auth.h"
 #include "../store/store.h"
 #include "../util/log.h"
+#include "../util/utf8.h"
 #include "../util/xmalloc.h"
 #include "internal.h"
 
@@ -199,9 +201,21 @@ static unsigned status_of(int err)
 	}
 }
 
+/*
+ * {"error":{"code","message"[,"field"]}}, never NULL: a message that quotes
+ * a value of the request as it came (a serial in the path) need not be
+ * UTF-8, which JSON strings must be; it is then sent as nc_quote() makes it
+ * (\xNN for each bad byte, cut after NC_QUOTE_KEEP bytes).
+ */
 static json_t *error_body(const char *code, const char *msg, const char *field)
 {
-	json_t *e = json_pack("{s:s,s:s}", "code", code, "message", msg);
+	char safe[NC_QUOTE_BUF];
+	json_t *m = json_string(msg), *e;
+
+	if (!m)
+		m = json_string(nc_quote(safe, msg, SIZE_MAX));
+	/* "o" steals m. */
+	e = json_pack("{s:s,s:o}", "code", code, "message", m);
 
 	if (field && *field)
 		json_object_set_new(e, "field", json_string(field));

@@ -198,9 +198,10 @@ int nc_client_http_error(const struct nc_client *c, long status, const json_t *r
 	const char *code = json_string_value(json_object_get(e, "code"));
 	const char *field = json_string_value(json_object_get(e, "field"));
 
-	/* netctl always answers an error with {"error":{"message":...}}: without
-	 * one, the reply is from something else on that address (a proxy, another
-	 * web server), and its words would mislead. */
+	/* netctl serve answers every error with {"error":{"message":...}}
+	 * (lib/api/server.c, error_body): without one, the reply is from
+	 * something else on that address (a proxy, another web server), and its
+	 * words would mislead. */
 	if (!msg)
 		return nc_fail(ei, NC_ERR_INTERNAL, NULL,
 			       "%s answered HTTP %ld, not as the netctl API does: is --server the "

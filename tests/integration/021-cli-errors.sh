@@ -106,6 +106,8 @@ expect_rc "edge create" 0 edge create --serial EDGE-1 --name dc1 --kind dedicate
 expect_rc "not found: exit 1" 1 connector show CN-404
 contains "the server's message" "$err" "connector \`CN-404' not found"
 contains "and where to look" "$err" "see \`netctl connector list'"
+expect_rc "a serial that is not UTF-8: still not found, exit 1" 1 connector show $'CN\xff'
+contains "the message shows the bad byte" "$err" "connector \`CN\\xff' not found"
 expect_rc "a serial in use: exit 1" 1 connector create --serial EDGE-1 --name x
 contains "the conflict is explained" "$err" "serial \`EDGE-1' is already used"
 expect_rc "connector create CN-1" 0 connector create --serial CN-1 --name b1 --hub EDGE-1
