@@ -72,9 +72,9 @@ static void warn_link(struct nc_ctx *ctx, const json_t *l)
 
 	if (w && strcmp(w, "no_endpoint") == 0)
 		nc_out_warn(ctx,
-			    "the link %s - %s cannot come up: neither end has an endpoint to be "
-			    "dialled at (give one of them one: connector set SERIAL --endpoint "
-			    "HOST:PORT)",
+			    "the link %s↔%s cannot come up: neither end has an endpoint to be "
+			    "dialled at (set one on either: `netctl connector set SERIAL "
+			    "--endpoint HOST:PORT`)",
 			    json_string_value(json_object_get(l, "a")),
 			    json_string_value(json_object_get(l, "b")));
 }

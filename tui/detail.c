@@ -206,7 +206,7 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 	for (size_t i = 0; i < g->nlinks; i++) {
 		if (g->links[i].no_endpoint)
 			add(&l, "pending",
-			    "warning: the link %s - %s cannot come up: neither end has an "
+			    "warning: the link %s↔%s cannot come up: neither end has an "
 			    "endpoint to be dialled at",
 			    g->links[i].a, g->links[i].b);
 	}

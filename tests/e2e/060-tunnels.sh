@@ -383,7 +383,7 @@ expect_rc "link add pm CN-1 CN-2" 0 link add pm CN-1 CN-2
 # Connectors dial out; two of them, neither with an endpoint, can never
 # start a handshake with each other: the core says so.
 contains "link add warns that neither CN-1 nor CN-2 can be dialled" "$err" \
-	"the link CN-1 - CN-2 cannot come up: neither end has an endpoint"
+	"the link CN-1↔CN-2 cannot come up: neither end has an endpoint"
 run_nc link list pm -o json
 jq_out "link list pm: CN-1 -- CN-2 carries the no_endpoint warning" \
 	'[.items[] | select(.a == "CN-1" and .b == "CN-2") | .warning] | join(" ")' no_endpoint

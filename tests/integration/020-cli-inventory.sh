@@ -198,6 +198,18 @@ check "link -q prints both ends" test "$out" = "CN-1 EDGE-1"
 expect_rc "link add pm EDGE-1 CN-2" 0 link add pm EDGE-1 CN-2
 expect_rc "peering show after the link" 0 peering show pm
 check "no isolated member, no warning" test -z "$err"
+expect_rc "link add pm CN-1 CN-2: two connectors without endpoints" 0 link add pm CN-1 CN-2
+contains "link add warns that neither end can be dialled, and the way out" "$err" \
+	"warning: the link CN-1↔CN-2 cannot come up: neither end has an endpoint to be dialled at \
+(set one on either: \`netctl connector set SERIAL --endpoint HOST:PORT\`)"
+expect_rc "link list -o json" 0 link list pm -o json
+jq_out "the link carries the warning, the others none" \
+	'[.items[] | select(.warning != null) | .a + "," + .b + ":" + .warning] | join(" ")' \
+	CN-1,CN-2:no_endpoint
+expect_rc "connector set CN-2 --endpoint" 0 connector set CN-2 --endpoint 198.18.0.12:51822
+expect_rc "peering show once one end has an endpoint" 0 peering show pm
+check "then no warning" test -z "$err"
+expect_rc "link remove pm CN-1 CN-2" 0 link remove pm CN-1 CN-2
 expect_rc "link rm (alias) pm CN-2 EDGE-1" 0 link rm pm CN-2 EDGE-1
 expect_rc "member rm (alias) pm CN-2" 0 member rm pm CN-2
 expect_rc "peering show -o json after remove" 0 pe get pm -o json
