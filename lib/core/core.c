@@ -36,15 +36,6 @@ out:
 	return ret;
 }
 
-static bool listed(const struct nc_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Adds to out, once each, the other spokes of every WireGuard hub-and-spoke group of tenant
  * where serial is a spoke. */
 static int cospokes(struct nc_core *c, const char *tenant, const char *serial,
@@ -67,7 +58,7 @@ static int cospokes(struct nc_core *c, const char *tenant, const char *serial,
 		for (size_t k = 0; ret == 0 && k < nl; k++) {
 			const char *spoke = strcmp(l[k].a, p.hub) == 0 ? l[k].b : l[k].a;
 
-			if (strcmp(spoke, serial) != 0 && !listed(out, spoke))
+			if (strcmp(spoke, serial) != 0 && !nc_strlist_has(out, spoke))
 				nc_strlist_add(out, spoke);
 		}
 		free(l);
@@ -90,7 +81,7 @@ static int dirty_around(struct nc_core *c, const char *tenant, const char *seria
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		const char *peer = strcmp(v[i].a, serial) == 0 ? v[i].b : v[i].a;
 
-		if (strcmp(v[i].tenant, tenant) == 0 && !listed(&peers, peer))
+		if (strcmp(v[i].tenant, tenant) == 0 && !nc_strlist_has(&peers, peer))
 			nc_strlist_add(&peers, peer);
 	}
 	if (ret == 0 && spokes)

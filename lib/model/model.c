@@ -24,6 +24,15 @@ void nc_strlist_add(struct nc_strlist *l, const char *s)
 	l->v[l->n++] = nc_xstrdup(s);
 }
 
+bool nc_strlist_has(const struct nc_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	}
+	return false;
+}
+
 bool nc_strlist_equal(const struct nc_strlist *a, const struct nc_strlist *b)
 {
 	bool eq = a->n == b->n;

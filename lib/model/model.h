@@ -175,6 +175,8 @@ struct nc_sync {
 void nc_strlist_clear(struct nc_strlist *l);
 /* Appends a copy of s. */
 void nc_strlist_add(struct nc_strlist *l, const char *s);
+/* Whether s is one of l's strings. */
+bool nc_strlist_has(const struct nc_strlist *l, const char *s);
 /* Same strings in the same order. */
 bool nc_strlist_equal(const struct nc_strlist *a, const struct nc_strlist *b);
 /* Replaces dst's contents with copies of src's. */

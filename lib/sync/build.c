@@ -283,15 +283,6 @@ out:
 	return ret;
 }
 
-static bool has(const struct nc_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	}
-	return false;
-}
-
 static int cmp_str(const void *x, const void *y)
 {
 	const char *const *l = x, *const *r = y;
@@ -313,7 +304,7 @@ static int hubbed_tenants(struct nc_store *st, const char *hub, struct nc_strlis
 		n = 0;
 		ret = nc_store_connector_list(st, &f, &pg, &v, &n);
 		for (size_t i = 0; ret == 0 && i < n; i++) {
-			if (nc_build_in_service(v[i].status) && !has(out, v[i].tenant))
+			if (nc_build_in_service(v[i].status) && !nc_strlist_has(out, v[i].tenant))
 				nc_strlist_add(out, v[i].tenant);
 		}
 		nc_connector_array_free(v, n);

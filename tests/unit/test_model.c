@@ -69,6 +69,26 @@ static void assert_refused(int ret, const struct nc_errinfo *ei, const char *fie
 	}
 }
 
+/* String lists: membership, equality in order, copies. */
+static void test_strlist(void **state)
+{
+	struct nc_strlist a = { 0 }, b = { 0 };
+
+	(void)state;
+	assert_false(nc_strlist_has(&a, "x"));
+	nc_strlist_add(&a, "CN-1");
+	nc_strlist_add(&a, "CN-2");
+	assert_true(nc_strlist_has(&a, "CN-2"));
+	assert_false(nc_strlist_has(&a, "CN-"));
+	nc_strlist_copy(&b, &a);
+	assert_true(nc_strlist_equal(&a, &b));
+	nc_strlist_add(&b, "CN-3");
+	assert_false(nc_strlist_equal(&a, &b));
+	nc_strlist_clear(&a);
+	nc_strlist_clear(&b);
+	assert_int_equal(a.n, 0);
+}
+
 static void test_id(void **state)
 {
 	char b1[80], b2[80];
@@ -885,6 +905,7 @@ static void test_enum_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_serial),
 		cmocka_unit_test(test_name),
