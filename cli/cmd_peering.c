@@ -69,14 +69,14 @@ static const struct nc_col link_cols[] = {
 static void warn_link(struct nc_ctx *ctx, const json_t *l)
 {
 	const char *w = json_string_value(json_object_get(l, "warning"));
+	char text[512];
 
-	if (w && strcmp(w, "no_endpoint") == 0)
-		nc_out_warn(ctx,
-			    "the link %s↔%s cannot come up: neither end has an endpoint to be "
-			    "dialled at (set one on either: `netctl connector set SERIAL "
-			    "--endpoint HOST:PORT`)",
-			    json_string_value(json_object_get(l, "a")),
-			    json_string_value(json_object_get(l, "b")));
+	if (w && strcmp(w, "no_endpoint") == 0) {
+		nc_out_no_endpoint_text(text, sizeof(text),
+					json_string_value(json_object_get(l, "a")),
+					json_string_value(json_object_get(l, "b")));
+		nc_out_warn(ctx, "%s", text);
+	}
 }
 
 /* warn_link for each of an array of links. */
@@ -153,8 +153,12 @@ int cmd_peering_show(struct nc_ctx *ctx, const struct nc_args *a)
 	else
 		nc_out_text(ctx, "(none)");
 	json_array_foreach(json_object_get(g, "isolated"), i, iso)
-		nc_out_warn(ctx, "%s has no links: it is isolated (add a link or remove it)",
-			    json_string_value(iso));
+	{
+		char text[256];
+
+		nc_out_isolated_text(text, sizeof(text), json_string_value(iso));
+		nc_out_warn(ctx, "%s", text);
+	}
 	warn_links(ctx, links);
 out:
 	json_decref(g);

@@ -483,3 +483,17 @@ void nc_out_json_line(struct nc_ctx *ctx, const json_t *v)
 	fputc('\n', ctx->out);
 	fflush(ctx->out);
 }
+
+void nc_out_isolated_text(char *buf, size_t n, const char *serial)
+{
+	snprintf(buf, n, "%s has no links: it is isolated (add a link or remove it)", serial);
+}
+
+void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b)
+{
+	snprintf(buf, n,
+		 "the link %s↔%s cannot come up: neither end has an endpoint to be "
+		 "dialled at (set one on either: `netctl connector set SERIAL --endpoint "
+		 "HOST:PORT`)",
+		 a, b);
+}

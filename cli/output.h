@@ -145,4 +145,13 @@ void nc_out_cell(const json_t *obj, const struct nc_col *col, int64_t now, char 
 /* The columns of the terminal on fd, or 80 when it is not one. */
 int nc_out_term_width(int fd);
 
+/*
+ * The warnings of a peering group, worded once for `peering show', `link'
+ * and the dashboard (without the "warning: " they are printed after): a
+ * member without links, and a link that neither end can be dialled at
+ * (its "warning" is "no_endpoint"). Into buf[n], cut to fit.
+ */
+void nc_out_isolated_text(char *buf, size_t n, const char *serial);
+void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b);
+
 #endif

@@ -186,6 +186,7 @@ size_t tui_detail_device(const json_t *dev, const json_t *sync, bool connector, 
 size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_t max)
 {
 	struct lines l = {out, 0, max};
+	char text[sizeof(out->text)];
 
 	add(&l, "", "%-*s %s", LABEL_W, "Name", g->name);
 	add(&l, "", "%-*s %s", LABEL_W, "Tenant", g->tenant[0] ? g->tenant : "-");
@@ -198,17 +199,17 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 	for (size_t i = 0; i < g->nlinks; i++)
 		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d", g->links[i].a,
 		    g->links[i].b, g->links[i].status, g->links[i].index);
-	for (size_t i = 0; i < g->nisolated; i++)
-		add(&l, "pending",
-		    "warning: %s has no links: it is isolated (add a link or remove it)",
-		    g->isolated[i]);
-	/* Worded as `peering show' has it; a link has one such tunnel (no wg3 for connectors). */
+	/* Worded as `peering show' has them; a link that cannot come up has one
+	 * tunnel (no wg3 for connectors), so one line. */
+	for (size_t i = 0; i < g->nisolated; i++) {
+		nc_out_isolated_text(text, sizeof(text), g->isolated[i]);
+		add(&l, "pending", "warning: %s", text);
+	}
 	for (size_t i = 0; i < g->nlinks; i++) {
-		if (g->links[i].no_endpoint)
-			add(&l, "pending",
-			    "warning: the link %s↔%s cannot come up: neither end has an "
-			    "endpoint to be dialled at",
-			    g->links[i].a, g->links[i].b);
+		if (!g->links[i].no_endpoint)
+			continue;
+		nc_out_no_endpoint_text(text, sizeof(text), g->links[i].a, g->links[i].b);
+		add(&l, "pending", "warning: %s", text);
 	}
 	return l.n;
 }
