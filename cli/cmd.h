@@ -143,6 +143,9 @@ int nc_args_getall(const struct nc_args *a, const char *name, const char **vals,
 
 /* Sets body[key] to option opt's value as a JSON string when it was given. */
 void nc_args_put(const struct nc_args *a, const char *opt, json_t *body, const char *key);
+/* As nc_args_put, but the value "none" sets body[key] to null: the field is
+ * cleared (--hub none, --endpoint none). */
+void nc_args_put_or_none(const struct nc_args *a, const char *opt, json_t *body, const char *key);
 /* The values of a repeatable option as a new JSON array of strings (a lone
  * "none" gives []), or NULL when the option was not given. */
 json_t *nc_args_list(const struct nc_args *a, const char *opt);

@@ -246,21 +246,15 @@ static int rules(struct nc_ctx *ctx, const struct nc_args *a, const char *opt, c
 /* The members a connector's options give, into body; NC_ERR_USAGE reported. */
 static int conn_body(struct nc_ctx *ctx, const struct nc_args *a, json_t *body)
 {
-	const char *hub = nc_args_get(a, "hub"), *wan = nc_args_get(a, "nat-wan");
-	const char *endpoint = nc_args_get(a, "endpoint");
+	const char *wan = nc_args_get(a, "nat-wan");
 	json_t *lan = nc_args_list(a, "lan");
 	int ret;
 
 	nc_args_put(a, "serial", body, "serial");
 	nc_args_put(a, "name", body, "name");
 	nc_args_put(a, "region", body, "region");
-	if (hub)
-		json_object_set_new(body, "hub_edge",
-				    strcmp(hub, "none") == 0 ? json_null() : json_string(hub));
-	if (endpoint)
-		json_object_set_new(body, "endpoint",
-				    strcmp(endpoint, "none") == 0 ? json_null()
-								  : json_string(endpoint));
+	nc_args_put_or_none(a, "hub", body, "hub_edge");
+	nc_args_put_or_none(a, "endpoint", body, "endpoint");
 	if (lan)
 		json_object_set_new(body, "lan_subnets", lan);
 	if (wan && (strcmp(wan, "none") == 0 || strcmp(wan, "off") == 0))

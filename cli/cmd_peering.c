@@ -168,17 +168,13 @@ out:
 /* The members a group's options give, into body. */
 static void peering_body(const struct nc_args *a, json_t *body)
 {
-	const char *hub = nc_args_get(a, "hub");
-
 	nc_args_put(a, "topology", body, "topology");
 	nc_args_put(a, "protocol", body, "protocol");
 	if (nc_args_has(a, "dual-tunnel"))
 		json_object_set_new(body, "dual_tunnel", json_true());
 	if (nc_args_has(a, "no-dual-tunnel"))
 		json_object_set_new(body, "dual_tunnel", json_false());
-	if (hub)
-		json_object_set_new(body, "hub",
-				    strcmp(hub, "none") == 0 ? json_null() : json_string(hub));
+	nc_args_put_or_none(a, "hub", body, "hub");
 }
 
 int cmd_peering_create(struct nc_ctx *ctx, const struct nc_args *a)

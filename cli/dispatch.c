@@ -359,6 +359,14 @@ void nc_args_put(const struct nc_args *a, const char *opt, json_t *body, const c
 		json_object_set_new(body, key, json_string(v));
 }
 
+void nc_args_put_or_none(const struct nc_args *a, const char *opt, json_t *body, const char *key)
+{
+	const char *v = nc_args_get(a, opt);
+
+	if (v)
+		json_object_set_new(body, key, strcmp(v, "none") == 0 ? json_null() : json_string(v));
+}
+
 json_t *nc_args_list(const struct nc_args *a, const char *opt)
 {
 	const char *vals[NC_MAX_OPTS];

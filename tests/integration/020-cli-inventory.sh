@@ -189,6 +189,8 @@ expect_rc "peering set --protocol ipsec --no-dual-tunnel" 0 peering set hs --pro
 	--no-dual-tunnel -o json
 jq_out "the protocol changed" .protocol ipsec
 jq_out "dual tunnel is off" .dual_tunnel false
+expect_rc "peering set hs --hub none: a hub-spoke group keeps its hub" 1 peering set hs --hub none
+contains "the reason is the server's" "$err" "needs a hub"
 expect_rc "link list" 0 link list pm
 contains "link list has the seed's columns" "$out" "Edge A  Edge B  Status   Tunnel Index"
 expect_rc "link list -o json" 0 link list pm -o json
