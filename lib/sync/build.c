@@ -38,6 +38,18 @@ int nc_build_push(json_t *arr, json_t *v)
 	return json_array_append_new(arr, v) == 0 ? 0 : NC_ERR_NOMEM;
 }
 
+int nc_build_wrap(int ret, const char *key, json_t *v, json_t **out)
+{
+	*out = NULL;
+	if (ret < 0) {
+		json_decref(v);
+		return ret;
+	}
+	/* "o" steals v, also when json_pack fails. */
+	*out = json_pack("{s:o}", key, v);
+	return *out ? 0 : NC_ERR_NOMEM;
+}
+
 int nc_build_note(struct nc_build *b, const char *fmt, ...)
 {
 	char buf[NOTE_MAX];
@@ -162,13 +174,7 @@ int nc_build_static_body(struct nc_build *b, json_t **out)
 		kept = r;
 		ret = nc_build_push(routes, route_json(r));
 	}
-	if (ret == 0)
-		*out = json_pack("{s:o}", "routes", routes);
-	else
-		json_decref(routes);
-	if (ret == 0 && !*out)
-		ret = NC_ERR_NOMEM;
-	return ret;
+	return nc_build_wrap(ret, "routes", routes, out);
 }
 
 /* Peers */

@@ -66,6 +66,9 @@ bool nc_build_in_service(enum nc_status s);
 /* json_object_set_new / json_array_append_new that steal v (NULL included): 0 or NOMEM. */
 int nc_build_set(json_t *obj, const char *key, json_t *v);
 int nc_build_push(json_t *arr, json_t *v);
+/* The end of a body built in v: when ret is 0, *out = {key: v}, else v is
+ * freed. Steals v; returns ret, or NOMEM. */
+int nc_build_wrap(int ret, const char *key, json_t *v, json_t **out);
 
 /* Appends a printf sentence to b->notes. */
 int nc_build_note(struct nc_build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

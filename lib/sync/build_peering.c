@@ -486,13 +486,7 @@ static int ipsec_body(struct nc_build *b, const struct peering *pr, const char *
 			ret = ipsec_tunnel(b, edge_host, t, &p, sas);
 	}
 	nc_build_peer_clear(&p);
-	if (ret == 0)
-		*out = json_pack("{s:o}", "sas", sas);
-	else
-		json_decref(sas);
-	if (ret == 0 && !*out)
-		ret = NC_ERR_NOMEM;
-	return ret;
+	return nc_build_wrap(ret, "sas", sas, out);
 }
 
 int nc_build_peering(struct nc_build *b, const char *edge_host, json_t *interfaces, json_t **ipsec)
