@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "cmd.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -38,6 +39,47 @@ static int duration(struct nc_ctx *ctx, const struct nc_args *a, const char *nam
 	return 0;
 }
 
+/* The whole-number option name into *out when given, from min to max. */
+static int number(struct nc_ctx *ctx, const struct nc_args *a, const char *name,
+		  unsigned long min, unsigned long max, unsigned long *out)
+{
+	const char *v = nc_args_get(a, name);
+	unsigned long n;
+	char *end;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end || errno || n < min || n > max)
+		return nc_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from %lu to %lu",
+				name, v, min, max);
+	*out = n;
+	return 0;
+}
+
+/* The limits of the HTTP server (docs/limits.md); unset ones stay 0 (default). */
+static int limits(struct nc_ctx *ctx, const struct nc_args *a, struct nc_api_limits *l)
+{
+	unsigned long conns = 0, per_ip = 0, streams = 0, body = 0, threads = 0;
+
+	if (number(ctx, a, "max-connections", 16, 1000000, &conns) < 0 ||
+	    number(ctx, a, "max-per-ip", 1, 1000000, &per_ip) < 0 ||
+	    number(ctx, a, "max-streams", 1, 1000000, &streams) < 0 ||
+	    number(ctx, a, "max-body", 1024, 1UL << 30, &body) < 0 ||
+	    number(ctx, a, "http-threads", 1, 64, &threads) < 0 ||
+	    duration(ctx, a, "idle-timeout", &l->idle_timeout_ms) < 0)
+		return NC_ERR_USAGE;
+	if (l->idle_timeout_ms > 24 * 3600 * 1000)
+		return nc_error(ctx, NC_ERR_USAGE, "--idle-timeout: at most 24h");
+	l->max_connections = (unsigned)conns;
+	l->max_per_ip = (unsigned)per_ip;
+	l->max_streams = (unsigned)streams;
+	l->max_body = (size_t)body;
+	l->threads = (unsigned)threads;
+	return 0;
+}
+
 int cmd_serve(struct nc_ctx *ctx, const struct nc_args *a)
 {
 	const char *listen = nc_args_get(a, "listen"), *level = nc_args_get(a, "log-level");
@@ -70,7 +112,8 @@ int cmd_serve(struct nc_ctx *ctx, const struct nc_args *a)
 	    duration(ctx, a, "reconcile", &o.sync.reconcile_ms) < 0 ||
 	    duration(ctx, a, "auto-sync", &o.sync.auto_sync_ms) < 0 ||
 	    duration(ctx, a, "heartbeat", &o.sync.heartbeat_ms) < 0 ||
-	    duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0)
+	    duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0 ||
+	    limits(ctx, a, &o.limits) < 0)
 		return NC_ERR_USAGE;
 	o.mqtt_url = nc_args_get(a, "mqtt");
 	o.mqtt_cafile = nc_args_get(a, "mqtt-cafile");

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "../lib/api/api.h"
 #include "../lib/util/err.h"
 #include "cmdinfo.h"
 #include "gen.h"
@@ -49,12 +50,29 @@ void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun)
 	}
 }
 
+/* The HTTP limits of serve and their defaults (docs/limits.md). */
+static void serve_limits(FILE *f)
+{
+	fprintf(f, "\nHTTP limits (docs/limits.md), default in brackets:\n"
+		   "  --max-connections N  open connections in all [%d; fitted to ulimit -n]\n"
+		   "  --max-per-ip N       open connections from one address [%d]\n"
+		   "  --idle-timeout D     close a connection silent this long [%ds]\n"
+		   "  --max-streams N      open event streams; 503 + Retry-After past it [%d]\n"
+		   "  --max-body BYTES     request body size; 413 past it [%d]\n"
+		   "  --http-threads N     threads serving connections [%d]\n"
+		   "Durations take ms, s, m, h: 500ms, 30s, 1m30s.\n",
+		NC_API_MAX_CONNECTIONS, NC_API_MAX_PER_IP, NC_API_IDLE_TIMEOUT_MS / 1000,
+		NC_API_MAX_STREAMS, NC_API_MAX_BODY, NC_API_THREADS);
+}
+
 void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c)
 {
 	fprintf(f, "usage: %s %s%s%s%s%s\n\n%s.\n", ctx->progname, c->noun, c->verb ? " " : "",
 		c->verb ? c->verb : "", *c->usage ? " " : "", c->usage, c->summary);
 	if (c->flags & NC_CMDF_ADMIN)
 		fprintf(f, "Needs a token with the admin role.\n");
+	if (strcmp(c->noun, "serve") == 0)
+		serve_limits(f);
 	if (strcmp(c->noun, "tail") == 0) {
 		/* The names --type takes, from the same lists completion offers. */
 		fprintf(f, "\nEvent types:");

@@ -8,9 +8,12 @@
  * ids are which). Filters: ?type=a,b and ?device=S; a tenant token sees only
  * its tenant's events.
  *
- * The stream runs on its connection's own thread (libmicrohttpd thread per
- * connection), blocking in the ring with a timeout; a comment line is sent
- * every 15 s so dead clients are noticed.
+ * The stream never holds a thread: its content reader sends what the ring
+ * has and, when nothing is left, parks the connection (streams.h) until a
+ * newer event or its keepalive is due. A comment line is sent every 15 s
+ * (half the idle timeout when that is shorter) so that the stream outlives
+ * the idle timeout and dead clients are noticed. Past the cap on open
+ * streams a client gets 503 with Retry-After.
  */
 #include <inttypes.h>
 #include <microhttpd.h>
@@ -19,15 +22,21 @@
 #include <string.h>
 
 #include "../events/events.h"
+#include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 #include "handlers.h"
 #include "internal.h"
+#include "streams.h"
 
-#define KEEPALIVE_MS 15000
 #define BATCH 64
+/* What a client refused past the stream cap is told to wait, in seconds. */
+#define RETRY_AFTER_S 5
 
 struct stream {
 	struct nc_events *ev;
+	struct api_streams *ss;
+	struct api_stream_slot slot;
+	int64_t keepalive_ms;
 	struct nc_event_filter f;
 	char tenant[64], types[256], device[64];
 	uint64_t after;
@@ -45,8 +54,9 @@ static void append(struct stream *s, const char *text, size_t n)
 	s->out[s->len] = '\0';
 }
 
-/* Fills s->out with the next events, or a keepalive; false at shutdown. */
-static bool refill(struct stream *s)
+/* Fills s->out with the next events, or a keepalive when it is due;
+ * without waiting. s->out stays empty when there is nothing to send. */
+static void refill(struct stream *s)
 {
 	struct nc_event evs[BATCH];
 	bool gap;
@@ -58,9 +68,9 @@ static bool refill(struct stream *s)
 	if (!s->started) {
 		s->started = true;
 		append(s, "retry: 2000\n\n", 13);
-		return true;
+		goto sent;
 	}
-	n = nc_events_read(s->ev, s->after, &s->f, evs, BATCH, KEEPALIVE_MS, &gap, &next);
+	n = nc_events_read(s->ev, s->after, &s->f, evs, BATCH, 0, &gap, &next);
 	if (gap && s->asked) {
 		int k = snprintf(line, sizeof(line),
 				 "data: {\"type\":\"gap\",\"after\":%" PRIu64
@@ -80,12 +90,13 @@ static bool refill(struct stream *s)
 	}
 	nc_event_array_clear(evs, n);
 	s->after = next;
-	if (s->len == 0) {
-		if (nc_events_closed(s->ev))
-			return false;
+	s->slot.after = next;
+	if (s->len == 0 && nc_time_mono_ms() >= s->slot.due_ms)
 		append(s, ": keepalive\n\n", 13);
-	}
-	return true;
+	if (s->len == 0)
+		return;
+sent:
+	s->slot.due_ms = nc_time_mono_ms() + s->keepalive_ms;
 }
 
 /* An event id: decimal digits only, below 2^64. */
@@ -113,8 +124,21 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 	size_t n;
 
 	(void)pos;
-	if (s->off == s->len && !refill(s))
-		return MHD_CONTENT_READER_END_OF_STREAM;
+	while (s->off == s->len) {
+		refill(s);
+		if (s->len > 0)
+			break;
+		if (nc_events_closed(s->ev))
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		switch (api_streams_park(s->ss, &s->slot)) {
+		case API_PARKED:
+			return 0;
+		case API_CLOSING:
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		case API_RETRY:
+			break;
+		}
+	}
 	n = s->len - s->off < max ? s->len - s->off : max;
 	memcpy(buf, s->out + s->off, n);
 	s->off += n;
@@ -125,6 +149,7 @@ static void release(void *cls)
 {
 	struct stream *s = cls;
 
+	api_streams_close(s->ss, &s->slot);
 	free(s->out);
 	free(s);
 }
@@ -135,21 +160,32 @@ int h_events(struct api_req *r)
 	const char *after = api_query(r, "after"), *types = api_query(r, "type");
 	const char *device = api_query(r, "device");
 	struct stream *s;
+	uint64_t from;
+	unsigned max;
 
 	if (!last)
 		last = after;
+	from = nc_events_last_id(api_events(r));
+	if (last && !parse_id(last, &from))
+		return nc_fail(&r->ei, NC_ERR_INVAL, "after",
+			       "event id `%s' is not a number (decimal digits, below 2^64)", last);
+	if (!api_streams_open(api_streams(r))) {
+		api_streams_count(api_streams(r), &max);
+		r->retry_after = RETRY_AFTER_S;
+		r->code = "too_many_streams";
+		return nc_fail(&r->ei, NC_ERR_UNREACHABLE, NULL,
+			       "the server already serves its maximum of %u event streams "
+			       "(--max-streams); retry in %d seconds",
+			       max, RETRY_AFTER_S);
+	}
 	s = nc_xcalloc(1, sizeof(*s));
 	s->ev = api_events(r);
-	s->after = nc_events_last_id(s->ev);
-	if (last) {
-		if (!parse_id(last, &s->after)) {
-			free(s);
-			return nc_fail(&r->ei, NC_ERR_INVAL, "after",
-				       "event id `%s' is not a number (decimal digits, below 2^64)",
-				       last);
-		}
-		s->asked = true;
-	}
+	s->ss = api_streams(r);
+	s->keepalive_ms = api_stream_keepalive_ms(r);
+	s->slot.conn = r->conn;
+	s->after = from;
+	s->slot.after = from;
+	s->asked = last != NULL;
 	if (r->tenant) {
 		snprintf(s->tenant, sizeof(s->tenant), "%s", r->tenant);
 		s->f.tenant = s->tenant;

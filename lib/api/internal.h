@@ -42,6 +42,8 @@ struct api_req {
 	json_t *resp;
 	struct MHD_Response *raw;
 	struct nc_errinfo ei;
+	const char *code;	/* the error code to send instead of nc_errcode()'s */
+	unsigned retry_after;	/* seconds for a Retry-After header; 0 = none */
 };
 
 /* One row of the route table. */
@@ -75,9 +77,22 @@ int api_body(struct api_req *r, json_t **out);
 int api_create_tenant(struct api_req *r, const json_t *body, char *buf);
 
 /* The event ring, the sync engine and the start time of the server. */
+struct api_streams;
 struct nc_events *api_events(struct api_req *r);
+/* The registry of open event streams, and how often a quiet one sends a
+ * keepalive (ms): often enough to outlive the idle timeout. */
+struct api_streams *api_streams(struct api_req *r);
+int64_t api_stream_keepalive_ms(struct api_req *r);
 struct nc_sync_engine *api_sync(struct api_req *r);
 int64_t api_started_at(struct api_req *r);
+/*
+ * Fills in the defaults of in and fits it to the process: raises the soft
+ * open-file limit to the hard one, and lowers max_connections to what that
+ * limit leaves room for (with a warning). Never fails.
+ */
+struct nc_api_limits;
+void api_limits_fit(const struct nc_api_limits *in, struct nc_api_limits *out);
+
 /* Writes the Prometheus text of the request counters to f. */
 void api_metrics_requests(struct api_req *r, FILE *f);
 

@@ -148,7 +148,7 @@ static void keep_event_block(struct nc_store *st, struct nc_events *ev, uint64_t
 
 int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 {
-	struct nc_api_config acfg = { .host = o->host, .port = o->port };
+	struct nc_api_config acfg = { .host = o->host, .port = o->port, .limits = o->limits };
 	struct nc_sync_engine *engine = NULL;
 	struct nc_core core = { 0 };
 	struct nc_store *store = NULL;

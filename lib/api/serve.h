@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "../sync/engine.h"
+#include "api.h"
 
 struct nc_errinfo;
 
@@ -22,6 +23,7 @@ struct nc_serve_opts {
 	const char *mqtt_auth_file;	/* "username\npassword\n", mode 0600 */
 	const char *mqtt_client_id;	/* NULL: "netctl-core" (a persistent session) */
 	struct nc_sync_opts sync;
+	struct nc_api_limits limits;	/* zeros: the defaults (api.h) */
 };
 
 /*

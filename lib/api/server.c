@@ -2,29 +2,41 @@
 /*
  * libmicrohttpd glue: body accumulation with a size limit, routing, bearer
  * authentication, role and tenant checks, and the one path from a handler's
- * result to a JSON reply or a {"error":{…}} with the right status.
+ * result to a JSON reply or a {"error":{…}} with the right status. The
+ * daemon polls with epoll from a pool of threads, with limits on
+ * connections, connections per address, idle time, event streams and body
+ * size (api.h).
  */
 #include "api.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include "../core/auth.h"
 #include "../store/store.h"
 #include "../util/log.h"
+#include "../util/timefmt.h"
 #include "../util/utf8.h"
 #include "../util/xmalloc.h"
 #include "internal.h"
+#include "streams.h"
 
-#define BODY_MAX (1024 * 1024)
+/* Keepalive comments on quiet event streams, at most this far apart (ms). */
+#define KEEPALIVE_MAX_MS 15000
+#define KEEPALIVE_MIN_MS 250
+/* Connections refused at a limit are warned about once this often (ms). */
+#define LIMIT_WARN_MS 10000
 
 /* Status codes counted per route for /metrics; the last bucket is "other". */
 static const unsigned counted[] = { 200, 201, 202, 204, 400, 401, 403, 404,
@@ -37,6 +49,9 @@ struct nc_api {
 	struct nc_sync_engine *sync;
 	int64_t started_at;
 	uint16_t port;
+	struct nc_api_limits lim;	/* as fitted by api_limits_fit */
+	struct api_streams *streams;
+	int64_t keepalive_ms;
 	pthread_mutex_t mlock;
 	/* [route][status bucket]; row api_nroutes is "no route". */
 	uint64_t (*hits)[NCOUNTED + 1];
@@ -46,83 +61,9 @@ struct nc_api {
 struct conn_state {
 	char *body;
 	size_t len;
+	size_t dropped;		/* body bytes past the cap, read and discarded */
 	bool toobig;
 };
-
-int api_reply(struct api_req *r, unsigned status, json_t *body)
-{
-	json_decref(r->resp);
-	r->status = status;
-	r->resp = body;
-	return 0;
-}
-
-int api_reply_list(struct api_req *r, json_t *items, const char *next_cursor)
-{
-	return api_reply(r, MHD_HTTP_OK,
-			 json_pack("{s:o,s:o}", "items", items, "next_cursor",
-				   next_cursor && *next_cursor ? json_string(next_cursor)
-							       : json_null()));
-}
-
-const char *api_query(struct api_req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-int api_page(struct api_req *r, struct nc_page *pg)
-{
-	const char *limit = api_query(r, "limit"), *cursor = api_query(r, "cursor");
-	char *end;
-	long v;
-
-	memset(pg, 0, sizeof(*pg));
-	if (limit) {
-		v = strtol(limit, &end, 10);
-		if (*limit == '\0' || *end != '\0' || v < 1 || v > NC_PAGE_MAX)
-			return nc_fail(&r->ei, NC_ERR_INVAL, "limit",
-				       "limit `%s' is not a number from 1 to %d", limit,
-				       NC_PAGE_MAX);
-		pg->limit = (size_t)v;
-	}
-	if (cursor) {
-		if (strlen(cursor) >= sizeof(pg->cursor))
-			return nc_fail(&r->ei, NC_ERR_INVAL, "cursor", "cursor is too long");
-		snprintf(pg->cursor, sizeof(pg->cursor), "%s", cursor);
-	}
-	return 0;
-}
-
-int api_body(struct api_req *r, json_t **out)
-{
-	if (!r->body)
-		return nc_fail(&r->ei, NC_ERR_PARSE, NULL, "a JSON object body is required");
-	if (!json_is_object(r->body))
-		return nc_fail(&r->ei, NC_ERR_PARSE, NULL, "the body must be a JSON object");
-	*out = r->body;
-	return 0;
-}
-
-int api_create_tenant(struct api_req *r, const json_t *body, char *buf)
-{
-	const char *t = json_string_value(json_object_get(body, "tenant"));
-
-	if (r->tenant) {
-		if (t && strcmp(t, r->tenant) != 0)
-			return nc_fail(&r->ei, NC_ERR_NOTFOUND, "tenant", "tenant `%s' not found",
-				       t);
-		snprintf(buf, NC_ID_MAX, "%s", r->tenant);
-		return 0;
-	}
-	if (!t)
-		return nc_fail(&r->ei, NC_ERR_INVAL, "tenant",
-			       "tenant is required: an admin token acts in no tenant of its own "
-			       "(pass ?tenant= or a \"tenant\" field)");
-	if (strlen(t) >= NC_ID_MAX)
-		return nc_fail(&r->ei, NC_ERR_INVAL, "tenant", "tenant is too long");
-	snprintf(buf, NC_ID_MAX, "%s", t);
-	return 0;
-}
 
 struct nc_events *api_events(struct api_req *r)
 {
@@ -132,6 +73,16 @@ struct nc_events *api_events(struct api_req *r)
 struct nc_sync_engine *api_sync(struct api_req *r)
 {
 	return r->api->sync;
+}
+
+struct api_streams *api_streams(struct api_req *r)
+{
+	return r->api->streams;
+}
+
+int64_t api_stream_keepalive_ms(struct api_req *r)
+{
+	return r->api->keepalive_ms;
 }
 
 int64_t api_started_at(struct api_req *r)
@@ -222,8 +173,10 @@ static json_t *error_body(const char *code, const char *msg, const char *field)
 	return json_pack("{s:o}", "error", e);
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *body)
+static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *body,
+				  unsigned retry_after)
 {
+	char secs[16];
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	char *text = NULL;
@@ -241,6 +194,10 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (retry_after) {
+		snprintf(secs, sizeof(secs), "%u", retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -360,8 +317,8 @@ static enum MHD_Result respond(struct nc_api *api, struct MHD_Connection *conn, 
 	}
 	if (cs->toobig) {
 		status = MHD_HTTP_CONTENT_TOO_LARGE;
-		ret = nc_fail(&r.ei, NC_ERR_TOOBIG, NULL, "the body is larger than %d bytes",
-			      BODY_MAX);
+		ret = nc_fail(&r.ei, NC_ERR_TOOBIG, NULL,
+			      "the body is larger than %zu bytes (--max-body)", api->lim.max_body);
 	} else if (!route) {
 		status = path_known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;
 		ret = nc_fail(&r.ei, NC_ERR_NOTFOUND, NULL,
@@ -385,11 +342,14 @@ static enum MHD_Result respond(struct nc_api *api, struct MHD_Connection *conn, 
 
 		if (!status)
 			status = status_of(ret);
-		if (status == MHD_HTTP_UNSUPPORTED_MEDIA_TYPE)
+		if (r.code)
+			code = r.code;
+		else if (status == MHD_HTTP_UNSUPPORTED_MEDIA_TYPE)
 			code = "unsupported_media_type";
 		else if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 			code = "method_not_allowed";
-		if (status >= 500)
+		/* A refusal at a limit (Retry-After) is the client's concern. */
+		if (status >= 500 && !r.retry_after)
 			nc_warn("%s %s: %s", method, url, r.ei.msg[0] ? r.ei.msg : nc_strerror(ret));
 		json_decref(r.resp);
 		r.resp = error_body(code, r.ei.msg[0] ? r.ei.msg : nc_strerror(ret), r.ei.field);
@@ -397,36 +357,67 @@ static enum MHD_Result respond(struct nc_api *api, struct MHD_Connection *conn, 
 	}
 	count(api, ri, r.status);
 	nc_debug("%s %s -> %u", method, url, r.status);
-	mret = send_json(conn, r.status, r.status == MHD_HTTP_NO_CONTENT ? NULL : r.resp);
+	mret = send_json(conn, r.status, r.status == MHD_HTTP_NO_CONTENT ? NULL : r.resp,
+			 r.retry_after);
 out:
 	json_decref(r.resp);
 	json_decref(r.body);
 	return mret;
 }
 
+/* False when Content-Length announces more than max bytes (or is no number). */
+static bool announced_ok(struct MHD_Connection *conn, size_t max)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long v;
+	char *end;
+
+	if (!cl)
+		return true;
+	errno = 0;
+	v = strtoull(cl, &end, 10);
+	return end != cl && errno == 0 && v <= max;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **con_cls)
 {
+	struct nc_api *api = cls;
 	struct conn_state *cs = *con_cls;
 
 	(void)version;
 	if (!cs) {
-		*con_cls = nc_xcalloc(1, sizeof(*cs));
+		cs = nc_xcalloc(1, sizeof(*cs));
+		*con_cls = cs;
+		/* A body announced over the cap is refused now, unread: the
+		 * response ends the request and closes the connection. */
+		if (!announced_ok(conn, api->lim.max_body)) {
+			cs->toobig = true;
+			return respond(api, conn, url, method, cs);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!cs->toobig && cs->len + *upload_size <= BODY_MAX) {
+		if (!cs->toobig && cs->len + *upload_size <= api->lim.max_body) {
 			cs->body = nc_xrealloc(cs->body, cs->len + *upload_size);
 			memcpy(cs->body + cs->len, upload, *upload_size);
 			cs->len += *upload_size;
 		} else {
+			/* A chunked body past the cap: a reply cannot be queued
+			 * mid-body, so the rest is discarded for the 413 at its
+			 * end, up to the cap once more; past that the connection
+			 * is closed. */
 			cs->toobig = true;
+			cs->dropped += *upload_size;
+			if (cs->dropped > api->lim.max_body)
+				return MHD_NO;
 		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	return respond(cls, conn, url, method, cs);
+	return respond(api, conn, url, method, cs);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -448,15 +439,48 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 
+	static _Atomic int64_t limit_warned;
+	int64_t now = nc_time_mono_ms(), was;
+
 	(void)cls;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
 	/* A client that goes away (a tail or dashboard quitting mid-stream) is
 	 * routine, not a warning. */
-	if (strstr(msg, "no longer available") || strstr(msg, "forcibly closed"))
+	if (strstr(msg, "no longer available") || strstr(msg, "forcibly closed")) {
 		nc_debug("http: %s", msg);
-	else
-		nc_warn("http: %s", msg);
+		return;
+	}
+	/* A connection refused at a limit is logged per connection: warn once
+	 * every LIMIT_WARN_MS, the rest at debug level. */
+	if (strstr(msg, "limit")) {
+		was = limit_warned;
+		if (now - was < LIMIT_WARN_MS || !atomic_compare_exchange_strong(&limit_warned,
+										    &was, now)) {
+			nc_debug("http: %s", msg);
+			return;
+		}
+	}
+	nc_warn("http: %s", msg);
+}
+
+/* Starts libmicrohttpd on ai with api's limits; NULL on failure. */
+static struct MHD_Daemon *start_daemon(struct nc_api *api, const struct addrinfo *ai)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	unsigned idle_s = (unsigned)((api->lim.idle_timeout_ms + 999) / 1000);
+
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	return MHD_start_daemon(flags, 0, NULL, NULL, handle, api,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+				MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+				MHD_OPTION_THREAD_POOL_SIZE, api->lim.threads,
+				MHD_OPTION_CONNECTION_LIMIT, api->lim.max_connections,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, api->lim.max_per_ip,
+				MHD_OPTION_CONNECTION_TIMEOUT, idle_s, MHD_OPTION_END);
 }
 
 int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc_errinfo *ei)
@@ -466,8 +490,6 @@ int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc
 	struct nc_api *api = NULL;
 	const union MHD_DaemonInfo *info;
 	char port[8];
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-			 MHD_USE_ERROR_LOG;
 	int ret, gai;
 
 	snprintf(port, sizeof(port), "%u", cfg->port);
@@ -477,19 +499,24 @@ int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc
 			      gai_strerror(gai));
 		goto out;
 	}
-	if (ai->ai_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
 	api = nc_xcalloc(1, sizeof(*api));
 	api->core = cfg->core;
 	api->sync = cfg->sync;
 	api->started_at = time(NULL);
 	api->hits = nc_xcalloc(api_nroutes + 1, sizeof(*api->hits));
 	pthread_mutex_init(&api->mlock, NULL);
-	api->mhd = MHD_start_daemon(flags, cfg->port, NULL, NULL, handle, api,
-				    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-				    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300, MHD_OPTION_END);
+	api_limits_fit(&cfg->limits, &api->lim);
+	api->keepalive_ms = api->lim.idle_timeout_ms / 2 < KEEPALIVE_MAX_MS
+				    ? api->lim.idle_timeout_ms / 2
+				    : KEEPALIVE_MAX_MS;
+	if (api->keepalive_ms < KEEPALIVE_MIN_MS)
+		api->keepalive_ms = KEEPALIVE_MIN_MS;
+	ret = api_streams_new(api->core->events, api->lim.max_streams, &api->streams);
+	if (ret < 0) {
+		ret = nc_fail(ei, ret, NULL, "cannot start the event stream waker");
+		goto out;
+	}
+	api->mhd = start_daemon(api, ai);
 	if (!api->mhd) {
 		ret = nc_fail(ei, NC_ERR_IO, "listen",
 			      "cannot listen on %s:%u (address in use or not available here)",
@@ -517,8 +544,11 @@ void nc_api_stop(struct nc_api *api)
 {
 	if (!api)
 		return;
+	/* Suspended streams must be resumed (and end) before the daemon stops. */
+	api_streams_shutdown(api->streams);
 	if (api->mhd)
 		MHD_stop_daemon(api->mhd);
+	api_streams_free(api->streams);
 	pthread_mutex_destroy(&api->mlock);
 	free(api->hits);
 	free(api);

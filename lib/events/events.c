@@ -27,6 +27,8 @@ struct nc_events {
 	uint64_t base;		/* the first id is base + 1 */
 	uint64_t last;		/* newest id, base when none */
 	bool closed;
+	void (*on_emit)(void *arg);	/* nc_events_on_emit(); NULL when none */
+	void *on_emit_arg;
 };
 
 static struct slot *slot_of(const struct nc_events *ev, uint64_t id)
@@ -130,6 +132,8 @@ uint64_t nc_events_emit(struct nc_events *ev, const char *type, const char *tena
 	s->text = text;
 	ev->last = id;
 	pthread_cond_broadcast(&ev->cond);
+	if (ev->on_emit)
+		ev->on_emit(ev->on_emit_arg);
 	pthread_mutex_unlock(&ev->lock);
 	json_decref(o);
 	json_decref(fields);
@@ -211,6 +215,14 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
 	pthread_mutex_unlock(&ev->lock);
 	*next = after;
 	return n;
+}
+
+void nc_events_on_emit(struct nc_events *ev, void (*fn)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&ev->lock);
+	ev->on_emit = fn;
+	ev->on_emit_arg = arg;
+	pthread_mutex_unlock(&ev->lock);
 }
 
 uint64_t nc_events_last_id(struct nc_events *ev)

@@ -81,6 +81,14 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
 		      struct nc_event *out, size_t max, int timeout_ms, bool *gap,
 		      uint64_t *next);
 
+/*
+ * Calls fn(arg) after each emit, from the emitting thread and under the
+ * ring's lock: fn must not block nor call back into the ring (a write to an
+ * eventfd is the intended use). fn NULL removes the hook; once this returns,
+ * the previous hook is never called again.
+ */
+void nc_events_on_emit(struct nc_events *ev, void (*fn)(void *arg), void *arg);
+
 /* The id of the newest event; the base when there is none yet. */
 uint64_t nc_events_last_id(struct nc_events *ev);
 

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* The limits of the HTTP server, fitted to what the process may open. */
+#include <stdint.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "../util/log.h"
+#include "api.h"
+#include "internal.h"
+
+/* Descriptors kept for everything but HTTP connections: the store and its
+ * journal, the broker, logs, and per thread an epoll set and a wakeup fd. */
+#define FD_RESERVE 64
+#define FD_PER_THREAD 4
+/* The kernel refuses a soft limit above fs.nr_open (1048576 by default). */
+#define FD_CEILING 1048576
+
+/* Raises the soft open-file limit to the hard one; returns the soft limit. */
+static rlim_t raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > FD_CEILING
+				      ? FD_CEILING
+				      : rl.rlim_max;
+
+		if (want > rl.rlim_cur) {
+			rl.rlim_cur = want;
+			if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+				getrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? FD_CEILING : rl.rlim_cur;
+}
+
+void api_limits_fit(const struct nc_api_limits *in, struct nc_api_limits *out)
+{
+	rlim_t nofile = raise_nofile(), reserve;
+	unsigned room;
+
+	*out = *in;
+	if (!out->max_connections)
+		out->max_connections = NC_API_MAX_CONNECTIONS;
+	if (!out->max_per_ip)
+		out->max_per_ip = NC_API_MAX_PER_IP;
+	if (out->idle_timeout_ms <= 0)
+		out->idle_timeout_ms = NC_API_IDLE_TIMEOUT_MS;
+	if (!out->max_streams)
+		out->max_streams = NC_API_MAX_STREAMS;
+	if (!out->max_body)
+		out->max_body = NC_API_MAX_BODY;
+	if (!out->threads)
+		out->threads = NC_API_THREADS;
+	reserve = FD_RESERVE + (rlim_t)FD_PER_THREAD * out->threads;
+	room = nofile > reserve + 16 ? (unsigned)(nofile - reserve > UINT32_MAX ? UINT32_MAX
+										 : nofile - reserve)
+				     : 16;
+	if (out->max_connections > room) {
+		nc_warn("the open-file limit (%llu) leaves room for %u HTTP connections, not %u: "
+			"serving at most %u (raise `ulimit -n' or LimitNOFILE=)",
+			(unsigned long long)nofile, room, out->max_connections, room);
+		out->max_connections = room;
+	}
+	/* Each thread needs a share of the connections to accept any. */
+	if (out->threads > out->max_connections)
+		out->threads = out->max_connections;
+}
