@@ -79,6 +79,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnetctl.a
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a \
 		$(LDLIBS_ALL) -lcmocka
 
+# Helpers the integration tests run (tests/tools/): plain C, no library.
+TEST_TOOLS := $(BUILD)/tests/tools/holdconn
+
+$(BUILD)/tests/tools/%: tests/tools/%.c
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $<
+
 # The stamp makes a fresh machine install its packages once, not every run.
 $(DEPS_STAMP): scripts/install-deps
 	$(Q)./scripts/install-deps
@@ -91,13 +99,13 @@ deps:
 # check: every test, unit and integration, through one runner that ends on
 # the line "N passed, N failed".
 check: $(DEPS_STAMP)
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS) $(TEST_TOOLS)
 	$(Q)NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run $(TESTS)
 
 unit: $(BIN) $(UNIT_BINS)
 	$(Q)NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run unit
 
-integration: $(BIN)
+integration: $(BIN) $(TEST_TOOLS)
 	$(Q)NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run integration
 
 # bench: netctl's Sync Now against the MQTT floor measured in the same run on
