@@ -87,6 +87,7 @@ int h_metrics(struct api_req *r)
 		   "# TYPE netctl_mqtt_received_total counter\nnetctl_mqtt_received_total %lld\n",
 		(long long)json_integer_value(json_object_get(broker, "received")));
 	json_decref(broker);
+	api_metrics_limits(r, f);
 	api_metrics_requests(r, f);
 	fclose(f);
 	r->raw = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);

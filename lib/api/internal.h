@@ -93,6 +93,8 @@ int64_t api_started_at(struct api_req *r);
 struct nc_api_limits;
 void api_limits_fit(const struct nc_api_limits *in, struct nc_api_limits *out);
 
+/* Writes the Prometheus text of open connections and streams, and their limits, to f. */
+void api_metrics_limits(struct api_req *r, FILE *f);
 /* Writes the Prometheus text of the request counters to f. */
 void api_metrics_requests(struct api_req *r, FILE *f);
 

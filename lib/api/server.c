@@ -114,6 +114,23 @@ void api_metrics_requests(struct api_req *r, FILE *f)
 	pthread_mutex_unlock(&api->mlock);
 }
 
+void api_metrics_limits(struct api_req *r, FILE *f)
+{
+	struct nc_api *api = r->api;
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(api->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	unsigned max, streams = api_streams_count(api->streams, &max);
+
+	fprintf(f, "# HELP netctl_http_connections Open HTTP connections, and the limit.\n"
+		   "# TYPE netctl_http_connections gauge\nnetctl_http_connections %u\n"
+		   "netctl_http_connections_max %u\n",
+		info ? info->num_connections : 0, api->lim.max_connections);
+	fprintf(f, "# HELP netctl_http_event_streams Open event streams, and the limit.\n"
+		   "# TYPE netctl_http_event_streams gauge\nnetctl_http_event_streams %u\n"
+		   "netctl_http_event_streams_max %u\n",
+		streams, max);
+}
+
 static void count(struct nc_api *api, size_t route, unsigned status)
 {
 	size_t j = 0;
