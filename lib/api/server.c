@@ -468,9 +468,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 		nc_debug("http: %s", msg);
 		return;
 	}
-	/* A connection refused at a limit is logged per connection: warn once
+	/* A connection refused at a limit (of connections, of header size, or
+	 * a chunked body cut by handle()) is logged per connection: warn once
 	 * every LIMIT_WARN_MS, the rest at debug level. */
-	if (strstr(msg, "limit")) {
+	if (strstr(msg, "limit") || strstr(msg, "too big") ||
+	    strstr(msg, "Application reported internal error")) {
 		was = limit_warned;
 		if (now - was < LIMIT_WARN_MS || !atomic_compare_exchange_strong(&limit_warned,
 										    &was, now)) {
