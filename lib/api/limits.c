@@ -55,9 +55,9 @@ void api_limits_fit(const struct nc_api_limits *in, struct nc_api_limits *out)
 	if (!out->threads)
 		out->threads = NC_API_THREADS;
 	reserve = FD_RESERVE + (rlim_t)FD_PER_THREAD * out->threads;
-	room = nofile > reserve + 16 ? (unsigned)(nofile - reserve > UINT32_MAX ? UINT32_MAX
-										 : nofile - reserve)
-				     : 16;
+	room = 16;
+	if (nofile > reserve + 16)
+		room = nofile - reserve > UINT32_MAX ? UINT32_MAX : (unsigned)(nofile - reserve);
 	if (out->max_connections > room) {
 		nc_warn("the open-file limit (%llu) leaves room for %u HTTP connections, not %u: "
 			"serving at most %u (raise `ulimit -n' or LimitNOFILE=)",

@@ -15,12 +15,17 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../events/events.h"
 #include "../util/err.h"
 #include "../util/timefmt.h"
 #include "../util/xmalloc.h"
+
+/* Scans woken by events are at least this far apart (ms): a burst of events
+ * resumes each stream once per interval, not once per event. */
+#define COALESCE_MS 10
 
 struct api_streams {
 	pthread_mutex_t lock;
@@ -84,21 +89,24 @@ static void *waker(void *arg)
 {
 	struct api_streams *ss = arg;
 	struct pollfd pfd = { .fd = ss->efd, .events = POLLIN };
+	struct timespec pause = { .tv_nsec = COALESCE_MS * 1000000L };
 	uint64_t drain;
-	int64_t next, wait;
+	int64_t next, wait, scanned;
 
 	pthread_mutex_lock(&ss->lock);
 	while (!ss->stopping) {
 		next = wake_due(ss);
 		ss->wake_at = next;
+		scanned = nc_time_mono_ms();
 		pthread_mutex_unlock(&ss->lock);
-		wait = next == INT64_MAX ? -1 : next - nc_time_mono_ms();
+		wait = next == INT64_MAX ? -1 : next - scanned;
 		if (wait > INT_MAX)
 			wait = INT_MAX;
 		if (next != INT64_MAX && wait < 0)
 			wait = 0;
-		if (poll(&pfd, 1, (int)wait) > 0 && read(ss->efd, &drain, sizeof(drain)) < 0)
-			drain = 0;
+		if (poll(&pfd, 1, (int)wait) > 0 && read(ss->efd, &drain, sizeof(drain)) > 0 &&
+		    nc_time_mono_ms() - scanned < COALESCE_MS)
+			nanosleep(&pause, NULL);
 		pthread_mutex_lock(&ss->lock);
 	}
 	pthread_mutex_unlock(&ss->lock);
