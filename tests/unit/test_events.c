@@ -3,7 +3,7 @@
  * The event ring: ids from a base and what a reader gets for each kind of
  * resume point (0, an id of this run, one that left the ring, one of an
  * earlier run, one never issued), ids across a block boundary, a reader
- * woken by a writer, and the blocks of ids that starts take.
+ * woken by a writer, the emit hook, and the blocks of ids that starts take.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -297,6 +297,36 @@ static void test_waiting_reader(void **state)
 	nc_events_free(w.ev);
 }
 
+/* The hook's argument: the ring, and how often the hook ran. */
+struct hooked {
+	struct nc_events *ev;
+	int calls;
+};
+
+static void on_emit(void *arg)
+{
+	struct hooked *h = arg;
+
+	h->calls++;
+}
+
+static void test_emit_hook(void **state)
+{
+	struct hooked h = { .ev = nc_events_new(8) };
+
+	(void)state;
+	emit_n(h.ev, 2);
+	nc_events_on_emit(h.ev, on_emit, &h);
+	emit_n(h.ev, 3);
+	assert_int_equal(h.calls, 3);
+	/* Once removed, the hook is never called again. */
+	nc_events_on_emit(h.ev, NULL, NULL);
+	emit_n(h.ev, 2);
+	assert_int_equal(h.calls, 3);
+	assert_int_equal(nc_events_last_id(h.ev), 7);
+	nc_events_free(h.ev);
+}
+
 static void test_block_next(void **state)
 {
 	(void)state;
@@ -343,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_across_a_block_boundary),
 		cmocka_unit_test(test_filters_move_next),
 		cmocka_unit_test(test_waiting_reader),
+		cmocka_unit_test(test_emit_hook),
 		cmocka_unit_test(test_block_next),
 		cmocka_unit_test(test_block_needed),
 	};
