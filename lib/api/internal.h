@@ -9,6 +9,7 @@
  */
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +57,9 @@ struct api_route {
 
 extern const struct api_route api_routes[];
 extern const size_t api_nroutes;
+/* True for a route that waits on the core for long (a Sync Now): it runs off
+ * the pool of HTTP threads (defer.h). */
+bool api_route_slow(const struct api_route *route);
 
 /* Sets the reply; steals body. Returns 0 so handlers can `return api_reply(...)`. */
 int api_reply(struct api_req *r, unsigned status, json_t *body);
@@ -92,6 +96,11 @@ int64_t api_started_at(struct api_req *r);
  */
 struct nc_api_limits;
 void api_limits_fit(const struct nc_api_limits *in, struct nc_api_limits *out);
+/* False when the request's Content-Length announces more than max bytes. */
+bool api_limits_body_ok(struct MHD_Connection *conn, size_t max);
+/* libmicrohttpd's logger: refusals at a limit are warned about once every
+ * 10 s, the rest at debug level. */
+void api_limits_log(void *cls, const char *fmt, va_list ap);
 
 /* Writes the Prometheus text of open connections and streams, and their limits, to f. */
 void api_metrics_limits(struct api_req *r, FILE *f);

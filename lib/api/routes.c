@@ -59,3 +59,9 @@ const struct api_route api_routes[] = {
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
+
+bool api_route_slow(const struct api_route *route)
+{
+	/* A Sync Now waits for the sync engine to build and send every batch. */
+	return route->fn == h_sync_now || route->fn == h_device_sync_now;
+}

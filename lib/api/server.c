@@ -9,7 +9,6 @@
  */
 #include "api.h"
 
-#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -29,14 +28,13 @@
 #include "../util/timefmt.h"
 #include "../util/utf8.h"
 #include "../util/xmalloc.h"
+#include "defer.h"
 #include "internal.h"
 #include "streams.h"
 
 /* Keepalive comments on quiet event streams, at most this far apart (ms). */
 #define KEEPALIVE_MAX_MS 15000
 #define KEEPALIVE_MIN_MS 250
-/* Connections refused at a limit are warned about once this often (ms). */
-#define LIMIT_WARN_MS 10000
 
 /* Status codes counted per route for /metrics; the last bucket is "other". */
 static const unsigned counted[] = { 200, 201, 202, 204, 400, 401, 403, 404,
@@ -51,6 +49,7 @@ struct nc_api {
 	uint16_t port;
 	struct nc_api_limits lim;	/* as fitted by api_limits_fit */
 	struct api_streams *streams;
+	struct api_defer *defer;
 	int64_t keepalive_ms;
 	pthread_mutex_t mlock;
 	/* [route][status bucket]; row api_nroutes is "no route". */
@@ -63,6 +62,13 @@ struct conn_state {
 	size_t len;
 	size_t dropped;		/* body bytes past the cap, read and discarded */
 	bool toobig;
+	/* The request, kept while a slow handler runs off the pool (defer.h). */
+	struct api_req *req;
+	const struct api_route *route;
+	size_t ri;		/* the route's index; api_nroutes for none */
+	bool deferred;
+	atomic_bool done;
+	int ret;
 };
 
 struct nc_events *api_events(struct api_req *r)
@@ -309,92 +315,110 @@ static int parse_body(struct api_req *r, const struct conn_state *cs, unsigned *
 	return 0;
 }
 
-static enum MHD_Result respond(struct nc_api *api, struct MHD_Connection *conn, const char *url,
-			       const char *method, struct conn_state *cs)
+/* Routes the request of cs->req, checks size, token, role and body: 0 or
+ * an error, with *status when it is not the error's own. */
+static int prepare(struct nc_api *api, struct conn_state *cs, unsigned *status)
 {
-	struct api_req r = { .api = api, .core = api->core, .conn = conn, .method = method,
-			     .path = url };
-	const struct api_route *route = NULL;
-	size_t ri = api_nroutes;
+	struct api_req *r = cs->req;
 	bool path_known = false;
-	unsigned status = 0;
-	enum MHD_Result mret;
-	int ret;
 
+	cs->ri = api_nroutes;
 	for (size_t i = 0; i < api_nroutes; i++) {
-		if (!match(api_routes[i].pattern, url, &r))
+		if (!match(api_routes[i].pattern, r->path, r))
 			continue;
 		path_known = true;
-		if (strcmp(api_routes[i].method, method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0)) {
-			route = &api_routes[i];
-			ri = i;
+		if (strcmp(api_routes[i].method, r->method) == 0 ||
+		    (strcmp(r->method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0)) {
+			cs->route = &api_routes[i];
+			cs->ri = i;
 			break;
 		}
 	}
 	if (cs->toobig) {
-		status = MHD_HTTP_CONTENT_TOO_LARGE;
-		ret = nc_fail(&r.ei, NC_ERR_TOOBIG, NULL,
-			      "the body is larger than %zu bytes (--max-body)", api->lim.max_body);
-	} else if (!route) {
-		status = path_known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;
-		ret = nc_fail(&r.ei, NC_ERR_NOTFOUND, NULL,
-			      path_known ? "%s is not allowed on %s" : "no endpoint %s %s", method,
-			      url);
-	} else {
-		ret = route->min_role >= 0 ? authorize(&r, route->min_role) : 0;
-		if (ret == 0)
-			ret = parse_body(&r, cs, &status);
-		if (ret == 0)
-			ret = route->fn(&r);
+		*status = MHD_HTTP_CONTENT_TOO_LARGE;
+		return nc_fail(&r->ei, NC_ERR_TOOBIG, NULL,
+			       "the body is larger than %zu bytes (--max-body)", api->lim.max_body);
 	}
-	if (r.raw) {
-		mret = MHD_queue_response(conn, MHD_HTTP_OK, r.raw);
-		MHD_destroy_response(r.raw);
+	if (!cs->route) {
+		*status = path_known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;
+		return nc_fail(&r->ei, NC_ERR_NOTFOUND, NULL,
+			       path_known ? "%s is not allowed on %s" : "no endpoint %s %s",
+			       r->method, r->path);
+	}
+	if (cs->route->min_role >= 0) {
+		int ret = authorize(r, cs->route->min_role);
+
+		if (ret < 0)
+			return ret;
+	}
+	return parse_body(r, cs, status);
+}
+
+/* Sends the outcome ret of r (route ri): its reply, raw response or error. */
+static enum MHD_Result finish(struct nc_api *api, struct api_req *r, size_t ri, unsigned status,
+			      int ret)
+{
+	enum MHD_Result mret;
+
+	if (r->raw) {
+		mret = MHD_queue_response(r->conn, MHD_HTTP_OK, r->raw);
+		MHD_destroy_response(r->raw);
+		r->raw = NULL;
 		count(api, ri, MHD_HTTP_OK);
-		goto out;
+		return mret;
 	}
 	if (ret < 0) {
 		const char *code = nc_errcode(ret);
 
 		if (!status)
 			status = status_of(ret);
-		if (r.code)
-			code = r.code;
+		if (r->code)
+			code = r->code;
 		else if (status == MHD_HTTP_UNSUPPORTED_MEDIA_TYPE)
 			code = "unsupported_media_type";
 		else if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 			code = "method_not_allowed";
 		/* A refusal at a limit (Retry-After) is the client's concern. */
-		if (status >= 500 && !r.retry_after)
-			nc_warn("%s %s: %s", method, url, r.ei.msg[0] ? r.ei.msg : nc_strerror(ret));
-		json_decref(r.resp);
-		r.resp = error_body(code, r.ei.msg[0] ? r.ei.msg : nc_strerror(ret), r.ei.field);
-		r.status = status;
+		if (status >= 500 && !r->retry_after)
+			nc_warn("%s %s: %s", r->method, r->path,
+				r->ei.msg[0] ? r->ei.msg : nc_strerror(ret));
+		json_decref(r->resp);
+		r->resp = error_body(code, r->ei.msg[0] ? r->ei.msg : nc_strerror(ret), r->ei.field);
+		r->status = status;
 	}
-	count(api, ri, r.status);
-	nc_debug("%s %s -> %u", method, url, r.status);
-	mret = send_json(conn, r.status, r.status == MHD_HTTP_NO_CONTENT ? NULL : r.resp,
-			 r.retry_after);
-out:
-	json_decref(r.resp);
-	json_decref(r.body);
-	return mret;
+	count(api, ri, r->status);
+	nc_debug("%s %s -> %u", r->method, r->path, r->status);
+	return send_json(r->conn, r->status, r->status == MHD_HTTP_NO_CONTENT ? NULL : r->resp,
+			 r->retry_after);
 }
 
-/* False when Content-Length announces more than max bytes (or is no number). */
-static bool announced_ok(struct MHD_Connection *conn, size_t max)
+/* The request is complete: answers it, or has a slow handler run off the
+ * pool and answers when the connection resumes (called again). */
+static enum MHD_Result respond(struct nc_api *api, struct MHD_Connection *conn, const char *url,
+			       const char *method, struct conn_state *cs)
 {
-	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_CONTENT_LENGTH);
-	unsigned long long v;
-	char *end;
+	struct api_req *r = cs->req;
+	unsigned status = 0;
+	int ret;
 
-	if (!cl)
-		return true;
-	errno = 0;
-	v = strtoull(cl, &end, 10);
-	return end != cl && errno == 0 && v <= max;
+	if (cs->deferred) {
+		/* Resumed: the handler is done (defer.h resumes only then). */
+		cs->deferred = false;
+		ret = cs->ret;
+	} else {
+		r = cs->req = nc_xcalloc(1, sizeof(*r));
+		*r = (struct api_req){ .api = api, .core = api->core, .conn = conn,
+				       .method = method, .path = url };
+		ret = prepare(api, cs, &status);
+		if (ret == 0 && api_route_slow(cs->route) &&
+		    api_defer(api->defer, conn, cs->route->fn, r, &cs->ret, &cs->done)) {
+			cs->deferred = true;
+			return MHD_YES;
+		}
+		if (ret == 0)
+			ret = cs->route->fn(r);
+	}
+	return finish(api, r, cs->ri, status, ret);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -410,7 +434,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*con_cls = cs;
 		/* A body announced over the cap is refused now, unread: the
 		 * response ends the request and closes the connection. */
-		if (!announced_ok(conn, api->lim.max_body)) {
+		if (!api_limits_body_ok(conn, api->lim.max_body)) {
 			cs->toobig = true;
 			return respond(api, conn, url, method, cs);
 		}
@@ -446,41 +470,17 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	(void)toe;
 	if (cs) {
+		if (cs->req) {
+			json_decref(cs->req->resp);
+			json_decref(cs->req->body);
+			if (cs->req->raw)
+				MHD_destroy_response(cs->req->raw);
+			free(cs->req);
+		}
 		free(cs->body);
 		free(cs);
 		*con_cls = NULL;
 	}
-}
-
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	static _Atomic int64_t limit_warned;
-	int64_t now = nc_time_mono_ms(), was;
-
-	(void)cls;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	/* A client that goes away (a tail or dashboard quitting mid-stream) is
-	 * routine, not a warning. */
-	if (strstr(msg, "no longer available") || strstr(msg, "forcibly closed")) {
-		nc_debug("http: %s", msg);
-		return;
-	}
-	/* A connection refused at a limit (of connections, of header size, or
-	 * a chunked body cut by handle()) is logged per connection: warn once
-	 * every LIMIT_WARN_MS, the rest at debug level. */
-	if (strstr(msg, "limit") || strstr(msg, "too big") ||
-	    strstr(msg, "Application reported internal error")) {
-		was = limit_warned;
-		if (now - was < LIMIT_WARN_MS || !atomic_compare_exchange_strong(&limit_warned,
-										    &was, now)) {
-			nc_debug("http: %s", msg);
-			return;
-		}
-	}
-	nc_warn("http: %s", msg);
 }
 
 /* Starts libmicrohttpd on ai with api's limits; NULL on failure. */
@@ -493,10 +493,11 @@ static struct MHD_Daemon *start_daemon(struct nc_api *api, const struct addrinfo
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	return MHD_start_daemon(flags, 0, NULL, NULL, handle, api,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_EXTERNAL_LOGGER, api_limits_log, NULL,
 				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 				MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-				MHD_OPTION_THREAD_POOL_SIZE, api->lim.threads,
+				/* One thread is libmicrohttpd's own, without a pool. */
+				MHD_OPTION_THREAD_POOL_SIZE, api->lim.threads > 1 ? api->lim.threads : 0,
 				MHD_OPTION_CONNECTION_LIMIT, api->lim.max_connections,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, api->lim.max_per_ip,
 				MHD_OPTION_CONNECTION_TIMEOUT, idle_s, MHD_OPTION_END);
@@ -535,6 +536,7 @@ int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc
 		ret = nc_fail(ei, ret, NULL, "cannot start the event stream waker");
 		goto out;
 	}
+	api->defer = api_defer_new();
 	api->mhd = start_daemon(api, ai);
 	if (!api->mhd) {
 		ret = nc_fail(ei, NC_ERR_IO, "listen",
@@ -563,11 +565,14 @@ void nc_api_stop(struct nc_api *api)
 {
 	if (!api)
 		return;
-	/* Suspended streams must be resumed (and end) before the daemon stops. */
+	/* Suspended connections must be resumed before the daemon stops:
+	 * streams end, slow requests finish first. */
 	api_streams_shutdown(api->streams);
+	api_defer_close(api->defer);
 	if (api->mhd)
 		MHD_stop_daemon(api->mhd);
 	api_streams_free(api->streams);
+	api_defer_free(api->defer);
 	pthread_mutex_destroy(&api->mlock);
 	free(api->hits);
 	free(api);
