@@ -132,7 +132,7 @@ summary
 fleet fleet4 --seed 3 --restart-stale 0.3
 wait_until 20 grep -q 'all 8 connections up' "$FLEET_LOG"
 sync_all
-check "with --restart-stale all converge" wait_until 30 all_synced
+check "with --restart-stale all converge" wait_until 60 all_synced
 summary
 restarts=$(sed -n 's/.* \([0-9]*\) restarts.*/\1/p' <<<"$LINE")
 check "devices restarted" test "${restarts:-0}" -gt 0
