@@ -16,7 +16,8 @@
  *              seq = sent, otherwise             -> failed (hash_mismatch |
  *              agent_failure)
  *              seq < sent                        -> re-push after stale delay
- *              seq > sent                        -> renumber above it, re-push
+ *              seq > sent, or none sent          -> rejected (proto_error),
+ *              nothing changes
  *   no confirm within apply_timeout (doubling)   -> re-send, at most
  *              max_attempts times, then failed (timeout)
  *   reconcile  every reconcile: a device whose last confirmation does not
@@ -75,6 +76,17 @@ struct nc_sync_selection {
  */
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei);
+
+/* What the engine refused of devices since serve started. */
+struct nc_sync_counters {
+	int64_t rejected_seq;		/* confirmations of a seq never sent; config
+					 * requests further ahead than a restore explains */
+	int64_t stale_reports;		/* heartbeats and tunnel statuses outside their time */
+	int64_t held_keys;		/* public key changes held for an admin */
+};
+
+/* Fills out; all zero for a NULL engine. Any thread. */
+void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out);
 
 /* The MQTT connection as /healthz shows it; {"connected":false} without one. */
 json_t *nc_sync_broker_status(struct nc_sync_engine *e);
