@@ -10,6 +10,7 @@
 
 #include "../core/core.h"
 #include "../core/auth.h"
+#include "../core/devkey.h"
 #include "../core/inventory.h"
 #include "../proto/proto.h"
 #include "../store/store.h"
@@ -25,6 +26,7 @@ struct device {
 	enum nc_status status;		/* connectors; edges count as active */
 	bool in_service;		/* gets configuration */
 	char public_key[NC_KEY_B64_MAX];
+	char pending_key[NC_KEY_B64_MAX];	/* held for an admin */
 };
 
 static int device_get(struct nc_sync_engine *e, const char *serial, struct device *d)
@@ -34,7 +36,7 @@ static int device_get(struct nc_sync_engine *e, const char *serial, struct devic
 
 	d->status = NC_STATUS_ACTIVE;
 	d->in_service = true;
-	d->public_key[0] = '\0';
+	d->public_key[0] = d->pending_key[0] = '\0';
 	if (ret == 0 && d->type == NC_DEVICE_CONNECTOR) {
 		struct nc_connector c = { 0 };
 
@@ -43,12 +45,14 @@ static int device_get(struct nc_sync_engine *e, const char *serial, struct devic
 		d->in_service = ret == 0 && c.status != NC_STATUS_PENDING_APPROVAL &&
 				c.status != NC_STATUS_DECOMMISSIONED;
 		snprintf(d->public_key, sizeof(d->public_key), "%s", c.public_key);
+		snprintf(d->pending_key, sizeof(d->pending_key), "%s", c.pending_key);
 		nc_connector_clear(&c);
 	} else if (ret == 0) {
 		struct nc_edge ed = { 0 };
 
 		ret = nc_store_edge_get(st, NULL, serial, &ed);
 		snprintf(d->public_key, sizeof(d->public_key), "%s", ed.public_key);
+		snprintf(d->pending_key, sizeof(d->pending_key), "%s", ed.pending_key);
 		nc_edge_clear(&ed);
 	}
 	return ret;
@@ -287,57 +291,38 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 		answer_other_tenants(e, serial, tenant);
 }
 
-/* Marks dirty the in-service connectors, of any tenant, hubbed on edge:
- * their wg0 peer carries its key. */
-static void dirty_hubbed(struct nc_sync_engine *e, const char *edge, const char *reason)
-{
-	struct nc_connector_filter f = { .status = -1, .hub = edge };
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
-	struct nc_connector *v = NULL;
-	size_t n = 0;
-	int ret;
-
-	do {
-		ret = nc_store_connector_list(e->core->store, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			if (v[i].status != NC_STATUS_PENDING_APPROVAL &&
-			    v[i].status != NC_STATUS_DECOMMISSIONED)
-				ret = nc_core_mark_dirty(e->core, v[i].serial, v[i].tenant, reason);
-		}
-		nc_connector_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
-}
-
-/* Records a public key a device announced; a changed key dirties its peers. */
+/*
+ * A public key a device announced (via: "register" or "heartbeat"), with
+ * its last-seen time (0 leaves it): recorded, or held for an admin
+ * (devkey.h), in one transaction. A held key is counted, logged and shown
+ * as a `key_held` event once per new key.
+ */
 static void take_key(struct nc_sync_engine *e, const char *serial, const struct device *d,
-		     const char *key, int64_t seen)
+		     const char *key, int64_t seen, const char *via)
 {
-	char reason[NC_REASON_MAX];
-	bool changed = key[0] && strcmp(key, d->public_key) != 0;
+	enum nc_key_action act = nc_core_key_action(d->type, d->status, d->public_key,
+						    d->pending_key, key);
+	int ret = nc_store_begin(e->core->store);
 
-	if (nc_store_begin(e->core->store) < 0)
+	if (ret < 0)
 		return;
-	if (nc_store_device_touch(e->core->store, serial, changed ? key : NULL, seen) < 0) {
+	ret = nc_store_device_touch(e->core->store, serial, act == NC_KEY_SET ? key : NULL, seen);
+	if (ret == 0 && act == NC_KEY_SET)
+		ret = nc_core_key_changed(e->core, serial);
+	if (ret == 0 && act == NC_KEY_HOLD)
+		ret = nc_store_device_hold_key(e->core->store, serial, key);
+	if (ret == 0)
+		ret = nc_store_commit(e->core->store);
+	else
 		nc_store_rollback(e->core->store);
+	if (ret < 0 || act != NC_KEY_HOLD)
 		return;
-	}
-	if (changed) {
-		snprintf(reason, sizeof(reason), "public key of %s changed", serial);
-		nc_core_dirty_peers(e->core, d->tenant, serial, reason);
-		if (d->type == NC_DEVICE_CONNECTOR) {
-			struct nc_connector c = { 0 };
-
-			if (nc_store_connector_get(e->core->store, NULL, serial, &c) == 0 &&
-			    c.hub_edge[0] && d->in_service)
-				nc_core_mark_dirty(e->core, c.hub_edge, c.tenant, reason);
-			nc_connector_clear(&c);
-		} else {
-			dirty_hubbed(e, serial, reason);
-		}
-	}
-	nc_store_commit(e->core->store);
+	atomic_fetch_add(&e->counters.held_keys, 1);
+	nc_warn("%s announced a new public key in its %s: held until an admin accepts it "
+		"(rekey --accept)", serial, via);
+	sync_event(e, "key_held", d->tenant, serial,
+		   json_pack("{s:s,s:s,s:s,s:s}", "kind", nc_device_type_name(d->type), "via",
+			     via, "public_key", d->public_key, "pending_key", key));
 }
 
 /*
@@ -389,7 +374,7 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	}
 	if (!fresh(e, serial, d.tenant, "heartbeat", h.ts, e->o.heartbeat_ms))
 		return;
-	take_key(e, serial, &d, h.public_key, time(NULL));
+	take_key(e, serial, &d, h.public_key, time(NULL), "heartbeat");
 	sync_event(e, "heartbeat", d.tenant, serial,
 		   json_pack("{s:I,s:s,s:I}", "seq", (json_int_t)h.seq, "config_hash",
 			     h.config_hash, "uptime_s", (json_int_t)h.uptime_s));
@@ -545,7 +530,7 @@ static void on_register(struct nc_sync_engine *e, const char *serial, const void
 		enroll(e, &r);
 		return;
 	}
-	take_key(e, serial, &d, r.public_key, 0);
+	take_key(e, serial, &d, r.public_key, 0, "register");
 	sync_event(e, "register", d.tenant, serial,
 		   json_pack("{s:s,s:s,s:s}", "kind", nc_device_type_name(r.kind), "hostname",
 			     r.hostname, "agent", r.agent));
