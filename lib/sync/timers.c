@@ -110,8 +110,9 @@ static bool backoff_due(struct nc_sync_engine *e, const struct nc_sync *s, bool 
 	b = sync_seen(e, key, true);
 	if (!b)
 		return true;
-	/* b->up counts nothing here: b->at is when the next re-send is due. */
-	if (b->at && now < b->at)
+	/* b->at is when the next re-send is due; half a period of slack, as the
+	 * reconcile ticks a little before or after it. */
+	if (b->at && now + e->o.reconcile_ms / 2 < b->at)
 		return false;
 	cap = e->o.reconcile_ms > RECONCILE_BACKOFF_MAX_MS ? e->o.reconcile_ms
 							   : RECONCILE_BACKOFF_MAX_MS;
