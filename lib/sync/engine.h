@@ -20,9 +20,14 @@
  *              nothing changes
  *   no confirm within apply_timeout (doubling)   -> re-send, at most
  *              max_attempts times, then failed (timeout)
- *   reconcile  every reconcile: a device whose last confirmation does not
- *              match its last sent batch, with nothing in flight, gets it
- *              again. Pending changes wait for Sync Now unless auto_sync.
+ *   reconcile  every reconcile: a device failed, or whose last confirmation
+ *              does not match its last sent batch, with nothing in flight,
+ *              gets it again, each re-send waiting twice the one before (from
+ *              one period up to an hour). Pending changes wait for Sync Now
+ *              unless auto_sync.
+ *   config request with seq > sent: learnt within NC_SYNC_SEQ_LEARN_MAX
+ *   heartbeat, tunnel status: only within their interval + clock skew
+ *   new public key of a device that has one: held for an admin (devkey.h)
  */
 
 #include <jansson.h>
