@@ -93,6 +93,7 @@ static const struct nc_col conn_fields[] = {
 	{"ACL", "acl", 0, fmt_acl},
 	{"Routes", "routes", 0, fmt_routes},
 	{"Public Key", "public_key", 0, NULL},
+	{"Pending Key", "pending_key", 0, NULL},
 	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
 	{"Sync", "sync.state", NC_COL_STATE, NULL},
 	{"Dirty Reason", "sync.dirty_reason", 0, NULL},

@@ -25,6 +25,7 @@ static const struct nc_col edge_fields[] = {
 	{"Endpoint", "endpoint", 0, NULL},
 	{"LAN", "lan_subnets", 0, NULL},
 	{"Public Key", "public_key", 0, NULL},
+	{"Pending Key", "pending_key", 0, NULL},
 	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
 	{"Tenant", "tenant", 0, NULL},
 	{"Created", "created_at", NC_COL_TIME, NULL},

@@ -12,8 +12,8 @@ _netctl_verbs() {
 	case $1 in
 	tenant) REPLY='list create' ;;
 	token) REPLY='create list revoke' ;;
-	edge) REPLY='list show create set delete' ;;
-	connector) REPLY='list show create set approve decommission delete stats' ;;
+	edge) REPLY='list show create set delete rekey' ;;
+	connector) REPLY='list show create set approve decommission rekey delete stats' ;;
 	peering) REPLY='list show create set delete' ;;
 	member) REPLY='add remove' ;;
 	link) REPLY='list add remove' ;;
@@ -63,6 +63,9 @@ _netctl_spec() {
 	'edge delete')
 		opts=''
 		args='%edge' ;;
+	'edge rekey')
+		opts='--accept --reject'
+		args='%edge' ;;
 	'connector list')
 		opts='--status=- --region=- --hub=%edge@none --name=- --limit=- --cursor=- --all'
 		args='' ;;
@@ -80,6 +83,9 @@ _netctl_spec() {
 		args='%connector' ;;
 	'connector decommission')
 		opts=''
+		args='%connector' ;;
+	'connector rekey')
+		opts='--accept --reject'
 		args='%connector' ;;
 	'connector delete')
 		opts=''

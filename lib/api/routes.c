@@ -38,6 +38,8 @@ const struct api_route api_routes[] = {
 	{ "DELETE", "/v1/connectors/{serial}", h_connector_delete, OPER },
 	{ "POST", "/v1/connectors/{serial}/approve", h_connector_approve, ADMIN },
 	{ "POST", "/v1/connectors/{serial}/decommission", h_connector_decommission, ADMIN },
+	{ "POST", "/v1/connectors/{serial}/rekey", h_connector_rekey, ADMIN },
+	{ "POST", "/v1/edges/{serial}/rekey", h_edge_rekey, ADMIN },
 
 	{ "GET", "/v1/peerings", h_peering_list, VIEW },
 	{ "POST", "/v1/peerings", h_peering_create, OPER },

@@ -107,6 +107,7 @@ json_t *nc_edge_to_json(const struct nc_edge *e)
 	put(o, "endpoint", STR(e->endpoint), &bad);
 	put(o, "lan_subnets", nc_json_from_strlist(&e->lan_subnets), &bad);
 	put(o, "public_key", STRNULL(e->public_key), &bad);
+	put(o, "pending_key", STRNULL(e->pending_key), &bad);
 	put(o, "last_seen", jtime(e->last_seen), &bad);
 	put(o, "created_at", jtime(e->created_at), &bad);
 	put(o, "updated_at", jtime(e->updated_at), &bad);
@@ -169,6 +170,7 @@ json_t *nc_connector_to_json(const struct nc_connector *c)
 	put(o, "status", json_string(nc_status_name(c->status)), &bad);
 	put(o, "last_seen", jtime(c->last_seen), &bad);
 	put(o, "public_key", STRNULL(c->public_key), &bad);
+	put(o, "pending_key", STRNULL(c->pending_key), &bad);
 	put(o, "created_at", jtime(c->created_at), &bad);
 	put(o, "updated_at", jtime(c->updated_at), &bad);
 	return finish(o, bad);
@@ -437,9 +439,10 @@ int nc_edge_from_json(const json_t *o, struct nc_edge *out, unsigned flags, stru
 {
 	static const char *const members[] = {
 		"serial",      "tenant",     "name",	  "kind",	"region",     "endpoint",
-		"lan_subnets", "public_key", "last_seen", "created_at", "updated_at", NULL};
+		"lan_subnets", "public_key", "last_seen", "created_at", "updated_at",
+		"pending_key", NULL};
 	static const char *const readonly[] = {"public_key", "last_seen", "created_at",
-					       "updated_at", NULL};
+					       "updated_at", "pending_key", NULL};
 	bool create = flags & NC_DECODE_CREATE;
 	struct nc_edge e = {0};
 	int ret = begin(o, flags, members, readonly, ei);
@@ -464,6 +467,9 @@ int nc_edge_from_json(const json_t *o, struct nc_edge *out, unsigned flags, stru
 	if (ret >= 0 && (flags & NC_DECODE_OUTPUT)) {
 		ret = nc_json_str_or_null(o, "public_key", e.public_key, sizeof(e.public_key),
 					  false, NULL, ei);
+		if (ret >= 0)
+			ret = nc_json_str_or_null(o, "pending_key", e.pending_key,
+						  sizeof(e.pending_key), false, NULL, ei);
 		if (ret >= 0)
 			ret = get_time(o, "last_seen", &e.last_seen, ei);
 		if (ret >= 0)
@@ -618,9 +624,10 @@ int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned f
 		"serial",     "tenant",	    "name",	  "region",	"hub_edge",
 		"endpoint",   "lan_subnets", "nat",	  "acl",	"routes",
 		"status",     "last_seen",   "public_key", "created_at", "updated_at",
-		NULL};
+		"pending_key", NULL};
 	static const char *const readonly[] = {"status",     "last_seen",  "public_key",
-					       "created_at", "updated_at", NULL};
+					       "created_at", "updated_at", "pending_key",
+					       NULL};
 	bool create = flags & NC_DECODE_CREATE;
 	struct nc_connector c = {0};
 	int ret = begin(o, flags, members, readonly, ei);
@@ -657,6 +664,9 @@ int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned f
 		if (ret >= 0)
 			ret = nc_json_str_or_null(o, "public_key", c.public_key,
 						  sizeof(c.public_key), false, NULL, ei);
+		if (ret >= 0)
+			ret = nc_json_str_or_null(o, "pending_key", c.pending_key,
+						  sizeof(c.pending_key), false, NULL, ei);
 		if (ret >= 0)
 			ret = get_time(o, "last_seen", &c.last_seen, ei);
 		if (ret >= 0)

@@ -78,6 +78,7 @@ struct nc_edge {
 	char endpoint[NC_ENDPOINT_MAX];
 	struct nc_strlist lan_subnets;
 	char public_key[NC_KEY_B64_MAX];	/* "" until the device registers */
+	char pending_key[NC_KEY_B64_MAX];	/* a new key held for an admin, or "" */
 	int64_t last_seen;
 	int64_t created_at;
 	int64_t updated_at;
@@ -112,6 +113,7 @@ struct nc_connector {
 	size_t n_routes;
 	enum nc_status status;
 	char public_key[NC_KEY_B64_MAX];
+	char pending_key[NC_KEY_B64_MAX];	/* a new key held for an admin, or "" */
 	int64_t last_seen;
 	int64_t created_at;
 	int64_t updated_at;

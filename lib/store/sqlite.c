@@ -412,6 +412,7 @@ static const struct nc_store_ops sqlite_ops = {
 	.token_count = nc_sqlite_token_count,
 	.device_lookup = nc_sqlite_device_lookup,
 	.device_touch = nc_sqlite_device_touch,
+	.device_hold_key = nc_sqlite_device_hold_key,
 	.edge_insert = nc_sqlite_edge_insert,
 	.edge_update = nc_sqlite_edge_update,
 	.edge_get = nc_sqlite_edge_get,

@@ -60,12 +60,29 @@ int nc_sqlite_device_touch(struct nc_store *st, const char *serial, const char *
 
 	nc_sqlite_q_start(nc_sqlite_of(st),
 			  "UPDATE devices SET public_key = COALESCE(?2, public_key),"
+			  " pending_key = CASE WHEN ?2 IS NULL THEN pending_key ELSE '' END,"
 			  " last_seen = CASE WHEN ?3 = 0 THEN last_seen ELSE ?3 END"
 			  " WHERE serial = ?1",
 			  &q);
 	nc_sqlite_q_text(&q, serial);
 	nc_sqlite_q_text_or_null(&q, public_key);
 	nc_sqlite_q_int(&q, last_seen);
+	ret = nc_sqlite_q_run(&q, &changed);
+	if (ret == 0 && changed == 0)
+		ret = NC_ERR_NOTFOUND;
+	return ret;
+}
+
+int nc_sqlite_device_hold_key(struct nc_store *st, const char *serial, const char *key)
+{
+	struct nc_sqlite_q q;
+	int64_t changed = 0;
+	int ret;
+
+	nc_sqlite_q_start(nc_sqlite_of(st), "UPDATE devices SET pending_key = ?2 WHERE serial = ?1",
+			  &q);
+	nc_sqlite_q_text(&q, serial);
+	nc_sqlite_q_text(&q, key);
 	ret = nc_sqlite_q_run(&q, &changed);
 	if (ret == 0 && changed == 0)
 		ret = NC_ERR_NOTFOUND;
@@ -133,7 +150,7 @@ static void read_json(struct nc_sqlite_q *q, int (*decode)(const char *, struct 
 
 #define EDGE_COLS                                                                          \
 	"e.serial, e.tenant, e.name, e.kind, e.region, e.endpoint, e.lan_subnets,"          \
-	" d.public_key, d.last_seen, e.created_at, e.updated_at"                           \
+	" d.public_key, d.last_seen, e.created_at, e.updated_at, d.pending_key"            \
 	" FROM edges e JOIN devices d ON d.serial = e.serial"
 
 static void read_edge(struct nc_sqlite_q *q, void *item)
@@ -154,6 +171,7 @@ static void read_edge(struct nc_sqlite_q *q, void *item)
 	e->last_seen = nc_sqlite_col_int(q);
 	e->created_at = nc_sqlite_col_int(q);
 	e->updated_at = nc_sqlite_col_int(q);
+	nc_sqlite_col_text(q, e->pending_key, sizeof(e->pending_key));
 }
 
 static void clear_edge(void *item)
@@ -352,7 +370,7 @@ int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, str
 #define CONNECTOR_COLS                                                                     \
 	"c.serial, c.tenant, c.name, c.region, c.hub_edge, c.lan_subnets, c.nat_enabled,"   \
 	" c.wan_interface, c.acl, c.routes, c.status, d.public_key, d.last_seen,"          \
-	" c.created_at, c.updated_at, c.endpoint"                                          \
+	" c.created_at, c.updated_at, c.endpoint, d.pending_key"                           \
 	" FROM connectors c JOIN devices d ON d.serial = c.serial"
 
 static void read_connector(struct nc_sqlite_q *q, void *item)
@@ -383,6 +401,7 @@ static void read_connector(struct nc_sqlite_q *q, void *item)
 	c->created_at = nc_sqlite_col_int(q);
 	c->updated_at = nc_sqlite_col_int(q);
 	nc_sqlite_col_text(q, c->endpoint, sizeof(c->endpoint));
+	nc_sqlite_col_text(q, c->pending_key, sizeof(c->pending_key));
 }
 
 static void clear_connector(void *item)

@@ -124,6 +124,7 @@ int nc_sqlite_token_count(struct nc_store *st, size_t *n);
 
 int nc_sqlite_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
 			    enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
+int nc_sqlite_device_hold_key(struct nc_store *st, const char *serial, const char *key);
 int nc_sqlite_device_touch(struct nc_store *st, const char *serial, const char *public_key,
 			   int64_t last_seen);
 int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e);

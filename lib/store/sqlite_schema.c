@@ -176,11 +176,17 @@ static const char schema_v2[] =
 static const char schema_v3[] =
 	"ALTER TABLE connectors ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';";
 
+/* Version 4: a public key a device announced while one is in use, held until
+ * an admin accepts or rejects it ('' when none). */
+static const char schema_v4[] =
+	"ALTER TABLE devices ADD COLUMN pending_key TEXT NOT NULL DEFAULT '';";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == NC_STORE_SCHEMA_VERSION,

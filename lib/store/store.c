@@ -291,6 +291,15 @@ int nc_store_device_touch(struct nc_store *st, const char *serial, const char *p
 	return ret;
 }
 
+int nc_store_device_hold_key(struct nc_store *st, const char *serial, const char *key)
+{
+	int ret = enter(st, serial != NULL && key != NULL);
+
+	if (ret == 0)
+		ret = leave(st, st->ops->device_hold_key(st, serial, key));
+	return ret;
+}
+
 int nc_store_edge_insert(struct nc_store *st, const struct nc_edge *e)
 {
 	int ret = enter(st, e && !blank(e->serial) && !blank(e->tenant));

@@ -40,7 +40,7 @@
 struct nc_errinfo;
 struct nc_store;
 
-#define NC_STORE_SCHEMA_VERSION 3
+#define NC_STORE_SCHEMA_VERSION 4
 #define NC_PAGE_DEFAULT 100
 #define NC_PAGE_MAX 1000
 
@@ -126,10 +126,14 @@ int nc_store_token_count(struct nc_store *st, size_t *n);
  */
 int nc_store_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
 			   enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
-/* Records a device's public key (NULL or "" leaves it) and last-seen time
- * (0 leaves it). NC_ERR_NOTFOUND for an unknown serial. */
+/* Records a device's public key (NULL or "" leaves it; a key given also
+ * clears the pending one) and last-seen time (0 leaves it). NC_ERR_NOTFOUND
+ * for an unknown serial. */
 int nc_store_device_touch(struct nc_store *st, const char *serial, const char *public_key,
 			  int64_t last_seen);
+/* Holds key as the device's pending public key, awaiting an admin ("" clears
+ * it); the key in use is left alone. NC_ERR_NOTFOUND for an unknown serial. */
+int nc_store_device_hold_key(struct nc_store *st, const char *serial, const char *key);
 
 /* Edges. insert: NC_ERR_EXISTS when any device has the serial;
  * NC_ERR_NOTFOUND when the tenant does not exist. update replaces every

@@ -53,6 +53,7 @@ struct nc_store_ops {
 			     enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
 	int (*device_touch)(struct nc_store *st, const char *serial, const char *public_key,
 			    int64_t last_seen);
+	int (*device_hold_key)(struct nc_store *st, const char *serial, const char *key);
 
 	int (*edge_insert)(struct nc_store *st, const struct nc_edge *e);
 	int (*edge_update)(struct nc_store *st, const struct nc_edge *e);

@@ -16,12 +16,18 @@
  *              seq = sent, otherwise             -> failed (hash_mismatch |
  *              agent_failure)
  *              seq < sent                        -> re-push after stale delay
- *              seq > sent                        -> renumber above it, re-push
+ *              seq > sent, or none sent          -> rejected (proto_error),
+ *              nothing changes
  *   no confirm within apply_timeout (doubling)   -> re-send, at most
  *              max_attempts times, then failed (timeout)
- *   reconcile  every reconcile: a device whose last confirmation does not
- *              match its last sent batch, with nothing in flight, gets it
- *              again. Pending changes wait for Sync Now unless auto_sync.
+ *   reconcile  every reconcile: a device failed, or whose last confirmation
+ *              does not match its last sent batch, with nothing in flight,
+ *              gets it again, each re-send waiting twice the one before (from
+ *              one period up to an hour). Pending changes wait for Sync Now
+ *              unless auto_sync.
+ *   config request with seq > sent: learnt within NC_SYNC_SEQ_LEARN_MAX
+ *   heartbeat, tunnel status: only within their interval + clock skew
+ *   new public key of a device that has one: held for an admin (devkey.h)
  */
 
 #include <jansson.h>
@@ -75,6 +81,17 @@ struct nc_sync_selection {
  */
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei);
+
+/* What the engine refused of devices since serve started. */
+struct nc_sync_counters {
+	int64_t rejected_seq;		/* confirmations of a seq never sent; config
+					 * requests further ahead than a restore explains */
+	int64_t stale_reports;		/* heartbeats and tunnel statuses outside their time */
+	int64_t held_keys;		/* public key changes held for an admin */
+};
+
+/* Fills out; all zero for a NULL engine. Any thread. */
+void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out);
 
 /* The MQTT connection as /healthz shows it; {"connected":false} without one. */
 json_t *nc_sync_broker_status(struct nc_sync_engine *e);

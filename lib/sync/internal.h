@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,14 +36,16 @@ struct timer {
 
 /*
  * What the engine remembers between messages, by key: the last tunnel
- * report of one end ("t|serial|peer|index": up, at) and the devices with a
- * stale re-push already scheduled ("s|serial|tenant"). Engine thread only.
+ * report of one end ("t|serial|peer|index": up, at), the devices with a
+ * stale re-push already scheduled ("s|serial|tenant") and reconcile's
+ * backoff of a device it re-sends to ("r|serial|tenant": at, wait). Engine thread only.
  */
 struct seen {
 	struct seen *next;
 	char key[2 * NC_SERIAL_MAX + 8];
 	bool up;
 	int64_t at;			/* monotonic ms */
+	int64_t wait;			/* reconcile backoff: ms before the next re-send */
 };
 
 #define SEEN_BUCKETS 4096
@@ -63,6 +66,12 @@ struct nc_sync_engine {
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
 	struct seen *seen[SEEN_BUCKETS];	/* engine thread only */
+	/* Written by the engine thread, read by any (nc_sync_counters). */
+	struct {
+		atomic_llong rejected_seq, stale_reports, held_keys;
+	} counters;
+	int64_t stale_event_at;		/* monotonic ms of the last stale_report event */
+	int64_t stale_unreported;	/* stale reports since then, not evented */
 };
 
 /* A batch ready to publish. */
@@ -118,6 +127,10 @@ void sync_receive(struct nc_sync_engine *e, const char *topic, const void *paylo
 void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t);
 void sync_offline_scan(struct nc_sync_engine *e);
 void sync_reconcile(struct nc_sync_engine *e, bool pending_too);
+
+/* At start, before the thread runs: repairs stored seqs out of range (each
+ * logged) and re-arms the apply timeouts of batches in flight. */
+void sync_startup(struct nc_sync_engine *e);
 
 /* Emits an event of the engine. */
 void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,

@@ -103,6 +103,7 @@ static void edge_fixture(struct nc_edge *e)
 		.region = "eu-west",
 		.endpoint = "192.0.2.1:51820",
 		.public_key = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXphYmNkZWY=",
+		.pending_key = "cXdlcnR5dWlvcGFzZGZnaGprbHp4Y3Zibm1xd2VydHk=",
 		.last_seen = T1 + 10,
 		.created_at = T1 - 86400,
 		.updated_at = T1,
@@ -123,6 +124,7 @@ static void connector_fixture(struct nc_connector *c)
 		.wan_interface = "eth0",
 		.status = NC_STATUS_ACTIVE,
 		.public_key = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXphYmNkZWY=",
+		.pending_key = "cXdlcnR5dWlvcGFzZGZnaGprbHp4Y3Zibm1xd2VydHk=",
 		.last_seen = T1 + 5,
 		.created_at = T1 - 3600,
 		.updated_at = T1,
@@ -169,6 +171,7 @@ static void assert_edge_equal(const struct nc_edge *a, const struct nc_edge *b)
 	assert_string_equal(a->endpoint, b->endpoint);
 	assert_strlist_equal(&a->lan_subnets, &b->lan_subnets);
 	assert_string_equal(a->public_key, b->public_key);
+	assert_string_equal(a->pending_key, b->pending_key);
 	assert_int_equal(a->last_seen, b->last_seen);
 	assert_int_equal(a->created_at, b->created_at);
 	assert_int_equal(a->updated_at, b->updated_at);
@@ -200,6 +203,7 @@ static void assert_connector_equal(const struct nc_connector *a, const struct nc
 	}
 	assert_int_equal(a->status, b->status);
 	assert_string_equal(a->public_key, b->public_key);
+	assert_string_equal(a->pending_key, b->pending_key);
 	assert_int_equal(a->last_seen, b->last_seen);
 	assert_int_equal(a->created_at, b->created_at);
 	assert_int_equal(a->updated_at, b->updated_at);
@@ -221,7 +225,7 @@ static void assert_peering_equal(const struct nc_peering *a, const struct nc_pee
 static void strip_readonly(json_t *o)
 {
 	static const char *const ro[] = {"status",     "public_key", "last_seen",
-					 "created_at", "updated_at", NULL};
+					 "created_at", "updated_at", "pending_key", NULL};
 
 	for (size_t i = 0; ro[i]; i++)
 		json_object_del(o, ro[i]);
@@ -250,7 +254,8 @@ static void test_edge_shape(void **state)
 {
 	static const char *const keys[] = {"serial",	"tenant",     "name",	     "kind",
 					   "region",	"endpoint",   "lan_subnets", "public_key",
-					   "last_seen", "created_at", "updated_at",  NULL};
+					   "last_seen", "created_at", "updated_at",  "pending_key",
+					   NULL};
 	struct nc_edge e;
 	json_t *j;
 
@@ -279,7 +284,8 @@ static void test_connector_shape(void **state)
 	static const char *const keys[] = {"serial",	 "tenant",	"name",	     "region",
 					   "hub_edge",	 "endpoint",	"lan_subnets", "nat",
 					   "acl",	 "routes",	"status",      "last_seen",
-					   "public_key", "created_at",	"updated_at",  NULL};
+					   "public_key", "created_at",	"updated_at",  "pending_key",
+					   NULL};
 	static const char *const nat_keys[] = {"enabled", "wan_interface", NULL};
 	static const char *const acl_keys[] = {"action", "proto", "src", "dst", "dport", NULL};
 	static const char *const route_keys[] = {"dst", "via", NULL};
@@ -556,7 +562,7 @@ static void test_edge_round_trip(void **state)
 	assert_edge_equal(&e, &back);
 	strip_readonly(j);
 	assert_int_equal(nc_edge_from_json(j, &back2, NC_DECODE_CREATE, &ei), 0);
-	e.public_key[0] = '\0';
+	e.public_key[0] = e.pending_key[0] = '\0';
 	e.last_seen = e.created_at = e.updated_at = 0;
 	assert_edge_equal(&e, &back2);
 	json_decref(j);
@@ -579,7 +585,7 @@ static void test_connector_round_trip(void **state)
 	strip_readonly(j);
 	assert_int_equal(nc_connector_from_json(j, &back2, NC_DECODE_CREATE, &ei), 0);
 	c.status = 0;
-	c.public_key[0] = '\0';
+	c.public_key[0] = c.pending_key[0] = '\0';
 	c.last_seen = c.created_at = c.updated_at = 0;
 	assert_connector_equal(&c, &back2);
 	json_decref(j);

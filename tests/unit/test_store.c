@@ -263,7 +263,7 @@ static void test_migrate_from_v1(void **state)
 	nc_store_close(fx->st);
 	fx->st = NULL;
 	raw_exec(fx->path, "DROP TABLE meta; ALTER TABLE connectors DROP COLUMN endpoint;"
-			   " PRAGMA user_version = 1;");
+			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 1;");
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"),
 			 0);
 
@@ -297,7 +297,8 @@ static void test_migrate_from_v2(void **state)
 	new_connector(fx->st, "acme", "CN-1", NULL, 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "ALTER TABLE connectors DROP COLUMN endpoint; PRAGMA user_version = 2;");
+	raw_exec(fx->path, "ALTER TABLE connectors DROP COLUMN endpoint;"
+			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
@@ -308,6 +309,50 @@ static void test_migrate_from_v2(void **state)
 	nc_connector_clear(&c);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
 	assert_string_equal(c.endpoint, "198.51.100.7:51822");
+	nc_connector_clear(&c);
+	nc_store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
+}
+
+/* A store of schema version 3 (no held keys) keeps its devices' keys; a key
+ * is then held beside the one in use, and recording a key clears it. */
+static void test_migrate_from_v3(void **state)
+{
+	static const char k1[] = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXphYmNkZWY=";
+	static const char k2[] = "cXdlcnR5dWlvcGFzZGZnaGprbHp4Y3Zibm1xd2VydHk=";
+	struct fx *fx = *state;
+	struct nc_errinfo ei = { 0 };
+	struct nc_connector c = { 0 };
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	add_tenant(fx->st, "acme");
+	new_connector(fx->st, "acme", "CN-1", NULL, 0);
+	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k1, 0), 0);
+	nc_store_close(fx->st);
+	fx->st = NULL;
+	raw_exec(fx->path, "ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
+	assert_string_equal(c.public_key, k1);
+	assert_string_equal(c.pending_key, "");
+	nc_connector_clear(&c);
+	assert_int_equal(nc_store_device_hold_key(fx->st, "CN-1", k2), 0);
+	assert_int_equal(nc_store_device_hold_key(fx->st, "CN-X", k2), NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
+	assert_string_equal(c.public_key, k1);
+	assert_string_equal(c.pending_key, k2);
+	nc_connector_clear(&c);
+	/* A last-seen touch leaves the held key; a key recorded clears it. */
+	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", NULL, 100), 0);
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
+	assert_string_equal(c.pending_key, k2);
+	nc_connector_clear(&c);
+	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k2, 0), 0);
+	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
+	assert_string_equal(c.public_key, k2);
+	assert_string_equal(c.pending_key, "");
 	nc_connector_clear(&c);
 	nc_store_close(fx->st);
 	fx->st = NULL;
@@ -1627,6 +1672,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migrations_set_identity, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v3, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_text_file, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_random_bytes, setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_other_application, setup_dir, teardown),
