@@ -120,7 +120,8 @@ static int start_mqtt(const struct nc_serve_opts *o, struct nc_sync_engine *engi
 	if (ret == 0)
 		ret = nc_mqtt_new(&mo, out, ei);
 	for (size_t i = 0; ret == 0 && nc_proto_core_filters[i]; i++)
-		ret = nc_mqtt_subscribe(*out, nc_proto_core_filters[i], 1);
+		ret = nc_mqtt_subscribe(*out, nc_proto_core_filters[i],
+					nc_proto_core_filter_qos(i));
 	memset(pass, 0, sizeof(pass));
 	return ret;
 }

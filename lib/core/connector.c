@@ -205,6 +205,8 @@ static int create_tx(struct nc_core *c, const char *tenant, struct nc_connector 
 	ret = nc_core_create_tenant(c, tenant, n->tenant, "connector", n->serial, ei);
 	if (ret == 0)
 		ret = nc_connector_validate(n, ei);
+	if (ret == 0)
+		ret = nc_new_serial_validate(n->serial, ei);
 	if (ret == 0 && n->hub_edge[0])
 		ret = check_hub(c, n, ei);
 	if (ret == 0) {

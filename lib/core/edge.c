@@ -110,6 +110,8 @@ static int create_tx(struct nc_core *c, const char *tenant, struct nc_edge *e,
 	ret = nc_core_create_tenant(c, tenant, e->tenant, "edge", e->serial, ei);
 	if (ret == 0)
 		ret = nc_edge_validate(e, ei);
+	if (ret == 0)
+		ret = nc_new_serial_validate(e->serial, ei);
 	if (ret == 0) {
 		ret = nc_store_edge_insert(c->store, e);
 		if (ret == NC_ERR_EXISTS)

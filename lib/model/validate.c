@@ -354,6 +354,19 @@ static int check(struct nc_errinfo *ei, const char *field, const char *v, size_t
 	return 0;
 }
 
+int nc_new_serial_validate(const char *serial, struct nc_errinfo *ei)
+{
+	char q[NC_QUOTE_BUF];
+
+	if (!serial || !strchr(serial, '.'))
+		return 0;
+	return nc_fail(ei, NC_ERR_INVAL, "serial",
+		       "serial: `%s' has a '.', which MQTT brokers such as RabbitMQ turn into a "
+		       "topic level, so the device could never sync there; a new serial takes "
+		       "letters, digits, '_' and '-'",
+		       nc_quote(q, serial, NC_SERIAL_MAX));
+}
+
 static bool valid_region(const char *s)
 {
 	return valid_text(s, NC_REGION_MAX - 1);

@@ -35,5 +35,12 @@ int nc_token_validate(const struct nc_token *t, struct nc_errinfo *ei);
 int nc_edge_validate(const struct nc_edge *e, struct nc_errinfo *ei);
 int nc_connector_validate(const struct nc_connector *c, struct nc_errinfo *ei);
 int nc_peering_validate(const struct nc_peering *p, struct nc_errinfo *ei);
+/*
+ * The serial of a device being created: a valid serial without '.', which
+ * some MQTT brokers (RabbitMQ's MQTT plugin) turn into a topic level, so such
+ * a device could never sync there. 0, or NC_ERR_INVAL with ei naming "serial"
+ * and saying why. Devices that already have a '.' stay valid everywhere else.
+ */
+int nc_new_serial_validate(const char *serial, struct nc_errinfo *ei);
 
 #endif

@@ -106,6 +106,15 @@ int nc_proto_topic_format(enum nc_msg kind, const char *serial, const char *tena
 extern const char *const nc_proto_core_filters[NC_PROTO_CORE_FILTERS + 1];
 
 /*
+ * The QoS the core subscribes nc_proto_core_filters[i] at: the QoS of its
+ * messages (0 for heartbeat and tunnel status, else 1; 1 past the end). A
+ * QoS 0 subscription asks the broker not to keep those messages for the
+ * core's persistent session while it is away (RabbitMQ keeps whatever its
+ * QoS 1 subscriptions match; docs/deploy.md, "Brokers").
+ */
+int nc_proto_core_filter_qos(size_t i);
+
+/*
  * The subscription filter of the device serial, "VSR/{serial}/batch/#", which
  * matches its batches with and without a tenant level, into buf of n bytes.
  * Errors as nc_proto_topic_format().

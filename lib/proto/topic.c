@@ -67,6 +67,19 @@ static int kind_of(const char *s, size_t n)
 	return -1;
 }
 
+int nc_proto_core_filter_qos(size_t i)
+{
+	/* Every filter is PREFIX "+/" kind, optionally followed by "/+". */
+	const char *name;
+	int kind;
+
+	if (i >= NC_PROTO_CORE_FILTERS)
+		return 1;
+	name = nc_proto_core_filters[i] + strlen(PREFIX "+/");
+	kind = kind_of(name, strcspn(name, "/"));
+	return kind < 0 ? 1 : msgs[kind].qos;
+}
+
 /* Copies the n bytes at s into buf of cap bytes; false when they do not fit. */
 static bool copy_level(char *buf, size_t cap, const char *s, size_t n)
 {

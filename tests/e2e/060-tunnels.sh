@@ -31,6 +31,7 @@ skip() {
 	echo "ok - # SKIP $1"
 	exit 0
 }
+[ "${BROKER:-mosquitto}" = mosquitto ] || skip "runs mosquitto of its own in a namespace (BROKER=$BROKER)"
 [ "$(id -u)" -eq 0 ] || skip "not root"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 for tool in ip wg wireguard-go iptables mosquitto nsenter jq curl; do

@@ -5,8 +5,8 @@
 # port and carries a QoS 1 message from a publisher to a subscriber.
 . "$(dirname "$0")/lib.sh"
 
-if start_broker; then ok "mosquitto starts on a free loopback port"; else
-	not_ok "mosquitto starts on a free loopback port"; exit 1; fi
+if start_broker; then ok "the broker ($BROKER) starts on a free loopback port"; else
+	not_ok "the broker ($BROKER) starts on a free loopback port"; exit 1; fi
 spawn sub mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -C 1 -W 10 -t 'VSR/+/confirm' -v
 sub_pid=$pid
 # The subscription is live once the broker has seen the client connect;

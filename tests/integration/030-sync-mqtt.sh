@@ -163,6 +163,15 @@ check "globex's change dirties the MTGE's globex batch" test "$(mtge_state globe
 check "and not its acme batch" test "$(mtge_state acme)" = applying
 
 # The broker restarts mid-sync: serve reconnects and the device converges.
+# A shared RabbitMQ node is not this test's to restart.
+if [ "$BROKER" != mosquitto ]; then
+	for what in "serve reconnects to the restarted broker" \
+		"after the restart the device gets its batch" "and converges to synced"; do
+		skip_one "$what" "the broker restart needs mosquitto (BROKER=$BROKER)"
+	done
+	done_testing
+	exit
+fi
 api POST "/v1/devices/CN-2/sync$q"
 kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null
 spawn mosquitto2 mosquitto -c "$T/mosquitto.conf"

@@ -5,6 +5,7 @@
 # CA or password keeps it disconnected, says so in /healthz, and the
 # password never appears in its log or its command line.
 . "$(dirname "$0")/lib.sh"
+needs_mosquitto "TLS listener, password file and ACL"
 
 # A CA and a server certificate for 127.0.0.1, made here.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=netctl-test-ca \

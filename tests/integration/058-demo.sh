@@ -6,6 +6,7 @@
 # Then the same without a terminal (DEMO_NO_SHELL), and a DEMO_DIR that is
 # not a demo folder is refused untouched.
 . "$(dirname "$0")/lib.sh"
+needs_mosquitto "broker started by scripts/demo"
 
 command -v tmux >/dev/null || {
 	ok "# SKIP tmux is not installed"

@@ -31,6 +31,7 @@ nc_cleanup() {
 			sed 's/^/# /' "$log" | tail -n 60
 		done
 	fi
+	nc_broker_cleanup
 	rm -rf "$T"
 }
 trap nc_cleanup EXIT
@@ -124,9 +125,13 @@ port_busy() {
 
 # start_broker: a real mosquitto on a free loopback port, configured as the
 # project ships it (no Nagle, a wide in-flight window). Sets $BROKER_PORT,
-# $BROKER_URL and $BROKER_PID.
+# $BROKER_URL and $BROKER_PID. With BROKER=rabbitmq: see start_rabbitmq.
 start_broker() {
 	local try
+	[ "$BROKER" = mosquitto ] || {
+		start_rabbitmq
+		return
+	}
 	for try in 1 2 3 4 5 6 7 8; do
 		BROKER_PORT=$((20000 + RANDOM % 12000))
 		port_busy "$BROKER_PORT" && continue
@@ -159,6 +164,8 @@ start_serve() {
 	local dir=$1 name
 	shift
 	name=serve$((${#NC_PIDS[@]}))
+	# A broker shared by every test of a run: this test's core has a session of its own.
+	[ -n "$NC_CORE_ID" ] && set -- --mqtt-client-id "$NC_CORE_ID" "$@"
 	spawn "$name" "$NETCTL" serve --listen 127.0.0.1:0 --data-dir "$dir" "$@"
 	SERVE_PID=$pid
 	SERVE_LOG=$T/$name.log
@@ -234,4 +241,71 @@ free_port() {
 		port_busy "$p" || break
 	done
 	echo "$p"
+}
+
+# --- Other brokers (BROKER=rabbitmq) and skips.
+#
+# BROKER chooses the broker of every test: mosquitto (the default) or
+# rabbitmq, RabbitMQ's MQTT plugin (scripts/rabbitmq-node). tests/run starts
+# one node for the whole run and exports RABBITMQ_MQTT_PORT; a test run by
+# hand without it starts a node of its own (seconds). A node is shared, so
+# each test's core gets its own client id ($NC_CORE_ID, through start_serve),
+# and its persistent session is removed when the test ends.
+BROKER=${BROKER:-mosquitto}
+NC_CORE_ID=
+NC_OWN_RABBIT=
+
+# start_rabbitmq: sets $BROKER_PORT and $BROKER_URL to the node's MQTT
+# listener; $BROKER_PID is empty (the node is not this test's to stop).
+start_rabbitmq() {
+	local vars
+	if [ "$BROKER" != rabbitmq ]; then
+		echo "# unknown BROKER \`$BROKER' (mosquitto or rabbitmq)" >&2
+		return 1
+	fi
+	if [ -z "${RABBITMQ_MQTT_PORT:-}" ]; then
+		# On tmpfs where there is one, as tests/run does.
+		NC_OWN_RABBIT=$T/rabbitmq
+		[ -d /dev/shm ] && [ -w /dev/shm ] && NC_OWN_RABBIT=/dev/shm/${T##*/}-rabbitmq
+		vars=$("$(dirname "${BASH_SOURCE[0]}")/../../scripts/rabbitmq-node" start \
+			"$NC_OWN_RABBIT") || return 1
+		RABBITMQ_MQTT_PORT=$(printf '%s\n' "$vars" | sed -n 's/^RABBITMQ_MQTT_PORT=//p')
+	fi
+	BROKER_PORT=$RABBITMQ_MQTT_PORT
+	BROKER_URL="tcp://127.0.0.1:$BROKER_PORT"
+	BROKER_PID=
+	NC_CORE_ID=netctl-core-$$-$RANDOM
+}
+
+# nc_broker_cleanup: ends this test's core session on a shared broker (a
+# clean-session connect with its client id discards it) and stops a node
+# this test started. Called by nc_cleanup.
+nc_broker_cleanup() {
+	if [ -n "$NC_CORE_ID" ]; then
+		timeout 10 mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -i "$NC_CORE_ID" \
+			-t netctl/cleanup -E >/dev/null 2>&1
+	fi
+	if [ -n "$NC_OWN_RABBIT" ]; then
+		"$(dirname "${BASH_SOURCE[0]}")/../../scripts/rabbitmq-node" stop "$NC_OWN_RABBIT"
+	fi
+}
+
+# skip_all REASON: the whole test is skipped (one TAP "# SKIP" line, which
+# tests/run counts as skipped, not passed); exits.
+skip_all() {
+	NC_COUNT=$((NC_COUNT + 1))
+	echo "ok $NC_COUNT - # SKIP $1"
+	exit 0
+}
+
+# skip_one DESC REASON: one check is skipped, the test goes on.
+skip_one() {
+	NC_COUNT=$((NC_COUNT + 1))
+	echo "ok $NC_COUNT - $1 # SKIP $2"
+}
+
+# needs_mosquitto WHAT: skips the whole test unless the broker is mosquitto,
+# for tests built on mosquitto's own configuration (WHAT says which part).
+needs_mosquitto() {
+	[ "$BROKER" = mosquitto ] || skip_all "needs mosquitto's own $1 (BROKER=$BROKER)"
 }

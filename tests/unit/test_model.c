@@ -143,6 +143,20 @@ static void test_serial(void **state)
 	assert_false(nc_valid_serial(NULL));
 }
 
+/* A new device's serial has no '.': RabbitMQ would make it a topic level. */
+static void test_new_serial(void **state)
+{
+	struct nc_errinfo ei = { 0 };
+
+	(void)state;
+	assert_int_equal(nc_new_serial_validate("CN-0001_b", &ei), 0);
+	assert_int_equal(nc_new_serial_validate("cn_0001.b", &ei), NC_ERR_INVAL);
+	assert_string_equal(ei.field, "serial");
+	assert_non_null(strstr(ei.msg, "`cn_0001.b'"));
+	assert_non_null(strstr(ei.msg, "topic level"));
+	assert_true(nc_valid_serial("cn_0001.b")); /* still a valid serial of an existing device */
+}
+
 static void test_name(void **state)
 {
 	char b1[80], b2[80], b3[80];
@@ -908,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_serial),
+		cmocka_unit_test(test_new_serial),
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_ip),
 		cmocka_unit_test(test_cidr),

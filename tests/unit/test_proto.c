@@ -1248,6 +1248,14 @@ static void test_topic_format(void **state)
 	assert_string_equal(nc_proto_core_filters[3], "VSR/+/config-request/+");
 	assert_string_equal(nc_proto_core_filters[6], "VSR/+/register");
 	assert_null(nc_proto_core_filters[NC_PROTO_CORE_FILTERS]);
+	/* Heartbeats and tunnel statuses at QoS 0: kept out of the core's session. */
+	for (size_t i = 0; i < NC_PROTO_CORE_FILTERS; i++) {
+		bool qos0 = strstr(nc_proto_core_filters[i], "/heartbeat") ||
+			    strstr(nc_proto_core_filters[i], "/tunnel-status");
+
+		assert_int_equal(nc_proto_core_filter_qos(i), qos0 ? 0 : 1);
+	}
+	assert_int_equal(nc_proto_core_filter_qos(NC_PROTO_CORE_FILTERS), 1);
 
 	assert_string_equal(nc_proto_msg_name(NC_MSG_TUNNEL_STATUS), "tunnel-status");
 	assert_string_equal(nc_proto_msg_name((enum nc_msg)-1), "unknown");
