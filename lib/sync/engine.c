@@ -20,7 +20,7 @@
  * a flood must not eat the core's memory. Devices retry. */
 #define QUEUE_MAX 200000
 
-enum work_kind { WORK_MESSAGE, WORK_NOW };
+enum work_kind { WORK_MESSAGE, WORK_NOW, WORK_CONNECTED };
 
 struct work {
 	struct work *next;
@@ -182,9 +182,23 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 void nc_sync_on_connection(void *engine, bool up)
 {
 	struct nc_sync_engine *e = engine;
+	struct work *w;
 
 	nc_info("broker connection %s", up ? "up" : "down");
 	sync_event(e, "broker", NULL, NULL, json_pack("{s:b}", "connected", up));
+	if (!up)
+		return;
+	/* What is in flight goes out again from the engine thread (sync_republish). */
+	w = nc_xcalloc(1, sizeof(*w));
+	w->kind = WORK_CONNECTED;
+	pthread_mutex_lock(&e->lock);
+	if (e->stop) {
+		free(w);
+		w = NULL;
+	} else {
+		enqueue(e, w);
+	}
+	pthread_mutex_unlock(&e->lock);
 }
 
 json_t *nc_sync_broker_status(struct nc_sync_engine *e)
@@ -388,8 +402,11 @@ static void *run(void *arg)
 				e->tail = NULL;
 			e->queued--;
 			pthread_mutex_unlock(&e->lock);
-			if (w->kind == WORK_MESSAGE) {
-				sync_receive(e, w->topic, w->payload, w->len);
+			if (w->kind == WORK_MESSAGE || w->kind == WORK_CONNECTED) {
+				if (w->kind == WORK_MESSAGE)
+					sync_receive(e, w->topic, w->payload, w->len);
+				else
+					sync_republish(e);
 				free(w->topic);
 				free(w->payload);
 				free(w);
@@ -524,7 +541,7 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 		struct work *w = e->head;
 
 		e->head = w->next;
-		if (w->kind == WORK_MESSAGE) {
+		if (w->kind != WORK_NOW) {
 			free(w->topic);
 			free(w->payload);
 			free(w);

@@ -98,6 +98,15 @@ int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char
 /* Publishes o, arms its apply timeout (apply_timeout, doubled for each
  * earlier attempt), emits batch_sent; frees o's payload. */
 int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why);
+/*
+ * Publishes again, as stored, every batch in flight (state applying) of a
+ * device in service: same seq and hash, no new attempt, no new timer (the
+ * apply timeout armed when it was sent still runs). Run on every broker
+ * (re)connect, so a batch published while the broker was unreachable, or
+ * lost with a broker restart, goes out now rather than at its apply
+ * timeout. Each one is a batch_sent event with reason "reconnect".
+ */
+void sync_republish(struct nc_sync_engine *e);
 /* Prepares in its own transaction and publishes; errors become events. */
 int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
 	      enum push_mode mode, const char *why);
