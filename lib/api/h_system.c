@@ -52,6 +52,36 @@ int h_stats(struct api_req *r)
 			  (json_int_t)sync[NC_SYNC_FAILED]));
 }
 
+/* The sync engine's counters (nc_sync_counters). */
+static void metrics_sync(FILE *f, struct nc_sync_engine *e)
+{
+	json_t *c = nc_sync_counters(e), *v;
+	const char *k;
+
+	fprintf(f, "# HELP netctl_sync_confirms_total Confirmations by verdict.\n"
+		   "# TYPE netctl_sync_confirms_total counter\n");
+	json_object_foreach(json_object_get(c, "confirms"), k, v)
+		fprintf(f, "netctl_sync_confirms_total{verdict=\"%s\"} %lld\n", k,
+			(long long)json_integer_value(v));
+	fprintf(f, "# HELP netctl_sync_proto_errors_total Device messages rejected as malformed.\n"
+		   "# TYPE netctl_sync_proto_errors_total counter\nnetctl_sync_proto_errors_total %lld\n"
+		   "# HELP netctl_sync_ignored_total Device messages ignored (unknown or out of "
+		   "service devices).\n"
+		   "# TYPE netctl_sync_ignored_total counter\nnetctl_sync_ignored_total %lld\n"
+		   "# HELP netctl_sync_apply_timeouts_total Batches re-sent after their apply "
+		   "timeout.\n"
+		   "# TYPE netctl_sync_apply_timeouts_total counter\n"
+		   "netctl_sync_apply_timeouts_total %lld\n"
+		   "# HELP netctl_sync_republished_total Batches in flight published again after a "
+		   "broker connect.\n"
+		   "# TYPE netctl_sync_republished_total counter\nnetctl_sync_republished_total %lld\n",
+		(long long)json_integer_value(json_object_get(c, "proto_errors")),
+		(long long)json_integer_value(json_object_get(c, "ignored")),
+		(long long)json_integer_value(json_object_get(c, "apply_timeouts")),
+		(long long)json_integer_value(json_object_get(c, "republished")));
+	json_decref(c);
+}
+
 int h_metrics(struct api_req *r)
 {
 	size_t con[6], sync[4], len = 0;
@@ -87,6 +117,7 @@ int h_metrics(struct api_req *r)
 		   "# TYPE netctl_mqtt_received_total counter\nnetctl_mqtt_received_total %lld\n",
 		(long long)json_integer_value(json_object_get(broker, "received")));
 	json_decref(broker);
+	metrics_sync(f, api_sync(r));
 	api_metrics_requests(r, f);
 	fclose(f);
 	r->raw = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);

@@ -87,6 +87,7 @@ void sync_forget(struct nc_sync_engine *e, const char *key)
 void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
 		const char *serial, json_t *fields)
 {
+	sync_count(e, type, fields);
 	if (e->core->events)
 		nc_events_emit(e->core->events, type, tenant, serial, fields);
 	else

@@ -76,6 +76,14 @@ struct nc_sync_selection {
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei);
 
+/*
+ * What the engine has seen since serve started, for /metrics: a new
+ * {"confirms":{"verified":N,"hash_mismatch":N,"agent_failure":N,"stale":N,"future":N},
+ *  "proto_errors":N,"ignored":N,"apply_timeouts":N,"republished":N}
+ * (republished: batches in flight published again after a broker connect).
+ */
+json_t *nc_sync_counters(struct nc_sync_engine *e);
+
 /* The MQTT connection as /healthz shows it; {"connected":false} without one. */
 json_t *nc_sync_broker_status(struct nc_sync_engine *e);
 

@@ -7,11 +7,13 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "../model/model.h"
 #include "engine.h"
+#include "verdict.h"
 
 struct nc_core;
 struct nc_mqtt;
@@ -63,6 +65,10 @@ struct nc_sync_engine {
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
 	struct seen *seen[SEEN_BUCKETS];	/* engine thread only */
+	struct {				/* written by the engine, read by any thread */
+		atomic_ulong verdicts[NC_VERDICTS]; /* confirmations by enum nc_verdict */
+		atomic_ulong proto_errors, ignored, apply_timeouts, republished;
+	} counts;
 };
 
 /* A batch ready to publish. */
@@ -128,6 +134,8 @@ void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t);
 void sync_offline_scan(struct nc_sync_engine *e);
 void sync_reconcile(struct nc_sync_engine *e, bool pending_too);
 
+/* Counts an event of the engine by type (counters.c); fields borrowed. */
+void sync_count(struct nc_sync_engine *e, const char *type, const json_t *fields);
 /* Emits an event of the engine. */
 void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
 		const char *serial, json_t *fields);

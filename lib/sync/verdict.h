@@ -19,6 +19,7 @@ enum nc_verdict {
 	NC_VERDICT_STALE,		/* seq < sent: re-push after the stale delay */
 	NC_VERDICT_FUTURE,		/* seq > sent: the core lost state; renumber, re-push */
 };
+#define NC_VERDICTS (NC_VERDICT_FUTURE + 1)
 
 const char *nc_verdict_name(enum nc_verdict v);
 
