@@ -24,6 +24,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 serve_up() {
 	local try
 	for try in 1 2 3; do
+		SERVE_LOG=$T/serve$((${#NC_PIDS[@]})).log
 		spawn "serve$((${#NC_PIDS[@]}))" "$NETCTL" serve --listen "127.0.0.1:$API_PORT" \
 			--data-dir "$T/data" --mqtt "$BROKER_URL" --heartbeat 10s --tunnel-interval 60s \
 			--event-ring 300000 "$@"
@@ -68,7 +69,8 @@ fleet_up() {
 	spawn "fleet$((${#NC_PIDS[@]}))" "$NETCTL" agent --mqtt "$BROKER_URL" --fleet "$N" \
 		--serial-prefix C --heartbeat 10s --tunnel-interval 60s "$@"
 	FLEET_PID=$pid
-	wait_until 30 grep -q 'connections up\|connected to the broker' "$FLEET_LOG"
+	wait_until 30 grep -q 'connections up\|connected to the broker' "$FLEET_LOG" || return 1
+	FLEET_CONNS=$(sed -n 's/.* over \([0-9]*\) connections.*/\1/p' "$FLEET_LOG" | head -n 1)
 }
 fleet_down() {
 	stop "$FLEET_PID"
@@ -152,13 +154,24 @@ wait_converged() {
 			DT=$(($(now_ms) - t0))
 			return 1
 		fi
-		sleep 0.2
+		sleep 0.5
 	done
 	DT=$(($(now_ms) - t0))
+}
+
+# ups: how many times serve's MQTT connection came up and the fleet's
+# connections came back, from their logs (one number, for wait_reconnected).
+ups() {
+	echo $(($(grep -c 'broker connection up' "$SERVE_LOG") + $(grep -c ': reconnected$' "$FLEET_LOG")))
 }
 
 # metric NAME: a value of serve's /metrics ("name{labels}" as printed), 0 if absent.
 metric() {
 	curl -s --max-time 5 "$SERVER/metrics" | awk -v k="$1" '$1 == k { print $2; f = 1 }
 		END { if (!f) print 0 }'
+}
+
+# metric_ge NAME VALUE: true when the metric is at least VALUE (for wait_until).
+metric_ge() {
+	[ "$(metric "$1")" -ge "$2" ]
 }
