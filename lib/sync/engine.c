@@ -180,26 +180,28 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	pthread_mutex_unlock(&e->lock);
 }
 
+/* Makes the engine thread publish again what is in flight (sync_republish). */
+static void queue_republish(struct nc_sync_engine *e)
+{
+	struct work *w = nc_xcalloc(1, sizeof(*w));
+
+	w->kind = WORK_CONNECTED;
+	pthread_mutex_lock(&e->lock);
+	if (e->stop)
+		free(w);
+	else
+		enqueue(e, w);
+	pthread_mutex_unlock(&e->lock);
+}
+
 void nc_sync_on_connection(void *engine, bool up)
 {
 	struct nc_sync_engine *e = engine;
-	struct work *w;
 
 	nc_info("broker connection %s", up ? "up" : "down");
 	sync_event(e, "broker", NULL, NULL, json_pack("{s:b}", "connected", up));
-	if (!up)
-		return;
-	/* What is in flight goes out again from the engine thread (sync_republish). */
-	w = nc_xcalloc(1, sizeof(*w));
-	w->kind = WORK_CONNECTED;
-	pthread_mutex_lock(&e->lock);
-	if (e->stop) {
-		free(w);
-		w = NULL;
-	} else {
-		enqueue(e, w);
-	}
-	pthread_mutex_unlock(&e->lock);
+	if (up)
+		queue_republish(e);
 }
 
 json_t *nc_sync_broker_status(struct nc_sync_engine *e)
@@ -516,6 +518,10 @@ void nc_sync_engine_set_mqtt(struct nc_sync_engine *e, struct nc_mqtt *mqtt)
 	pthread_mutex_lock(&e->lock);
 	e->mqtt = mqtt;
 	pthread_mutex_unlock(&e->lock);
+	/* A connection that came up before the engine knew the client: its
+	 * republish found no client to publish with. */
+	if (mqtt && nc_mqtt_connected(mqtt))
+		queue_republish(e);
 }
 
 void nc_sync_engine_stop(struct nc_sync_engine *e)
