@@ -26,9 +26,21 @@ int h_healthz(struct api_req *r)
 				   "uptime_s", (json_int_t)(time(NULL) - api_started_at(r))));
 }
 
+/* The engine's counters of refused device messages, as a new object. */
+static json_t *refused(struct api_req *r)
+{
+	struct nc_sync_counters c;
+
+	nc_sync_counters(api_sync(r), &c);
+	return json_pack("{s:I,s:I,s:I}", "rejected_seq", (json_int_t)c.rejected_seq,
+			 "stale_reports", (json_int_t)c.stale_reports, "held_keys",
+			 (json_int_t)c.held_keys);
+}
+
 int h_stats(struct api_req *r)
 {
 	size_t con[6], sync[4], total = 0;
+	json_t *out;
 	int ret = nc_store_connector_count(r->core->store, r->tenant, con);
 
 	if (ret == 0)
@@ -37,32 +49,30 @@ int h_stats(struct api_req *r)
 		return nc_fail(&r->ei, ret, NULL, "cannot read the store");
 	for (int i = 0; i < 6; i++)
 		total += i == NC_STATUS_DECOMMISSIONED ? 0 : con[i];
-	return api_reply(
-		r, MHD_HTTP_OK,
-		json_pack("{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I}}", "connectors",
-			  "total", (json_int_t)total, "online", (json_int_t)con[NC_STATUS_ACTIVE],
-			  "offline", (json_int_t)con[NC_STATUS_OFFLINE], "pending",
-			  (json_int_t)con[NC_STATUS_PENDING_APPROVAL], "approved",
-			  (json_int_t)con[NC_STATUS_APPROVED], "provisioned",
-			  (json_int_t)con[NC_STATUS_PROVISIONED], "decommissioned",
-			  (json_int_t)con[NC_STATUS_DECOMMISSIONED], "sync", "synced",
-			  (json_int_t)sync[NC_SYNC_SYNCED], "pending",
-			  (json_int_t)sync[NC_SYNC_PENDING], "applying",
-			  (json_int_t)sync[NC_SYNC_APPLYING], "failed",
-			  (json_int_t)sync[NC_SYNC_FAILED]));
+	out = json_pack("{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I}}", "connectors",
+			"total", (json_int_t)total, "online", (json_int_t)con[NC_STATUS_ACTIVE],
+			"offline", (json_int_t)con[NC_STATUS_OFFLINE], "pending",
+			(json_int_t)con[NC_STATUS_PENDING_APPROVAL], "approved",
+			(json_int_t)con[NC_STATUS_APPROVED], "provisioned",
+			(json_int_t)con[NC_STATUS_PROVISIONED], "decommissioned",
+			(json_int_t)con[NC_STATUS_DECOMMISSIONED], "sync", "synced",
+			(json_int_t)sync[NC_SYNC_SYNCED], "pending",
+			(json_int_t)sync[NC_SYNC_PENDING], "applying",
+			(json_int_t)sync[NC_SYNC_APPLYING], "failed",
+			(json_int_t)sync[NC_SYNC_FAILED]);
+	/* Serve-wide, not per tenant. */
+	json_object_set_new(out, "device_messages", refused(r));
+	return api_reply(r, MHD_HTTP_OK, out);
 }
 
-/* The sync engine's counters (nc_sync_counters). */
-static void metrics_sync(FILE *f, struct nc_sync_engine *e)
+/* The sync engine's counters of confirmations and faults (nc_sync_counters). */
+static void metrics_sync(FILE *f, const struct nc_sync_counters *c)
 {
-	json_t *c = nc_sync_counters(e), *v;
-	const char *k;
-
 	fprintf(f, "# HELP netctl_sync_confirms_total Confirmations by verdict.\n"
 		   "# TYPE netctl_sync_confirms_total counter\n");
-	json_object_foreach(json_object_get(c, "confirms"), k, v)
-		fprintf(f, "netctl_sync_confirms_total{verdict=\"%s\"} %lld\n", k,
-			(long long)json_integer_value(v));
+	for (int v = 0; v < NC_VERDICTS; v++)
+		fprintf(f, "netctl_sync_confirms_total{verdict=\"%s\"} %lld\n",
+			nc_verdict_name((enum nc_verdict)v), (long long)c->confirms[v]);
 	fprintf(f, "# HELP netctl_sync_proto_errors_total Device messages rejected as malformed.\n"
 		   "# TYPE netctl_sync_proto_errors_total counter\nnetctl_sync_proto_errors_total %lld\n"
 		   "# HELP netctl_sync_ignored_total Device messages ignored (unknown or out of "
@@ -75,16 +85,14 @@ static void metrics_sync(FILE *f, struct nc_sync_engine *e)
 		   "# HELP netctl_sync_republished_total Batches in flight published again after a "
 		   "broker connect.\n"
 		   "# TYPE netctl_sync_republished_total counter\nnetctl_sync_republished_total %lld\n",
-		(long long)json_integer_value(json_object_get(c, "proto_errors")),
-		(long long)json_integer_value(json_object_get(c, "ignored")),
-		(long long)json_integer_value(json_object_get(c, "apply_timeouts")),
-		(long long)json_integer_value(json_object_get(c, "republished")));
-	json_decref(c);
+		(long long)c->proto_errors, (long long)c->ignored, (long long)c->apply_timeouts,
+		(long long)c->republished);
 }
 
 int h_metrics(struct api_req *r)
 {
 	size_t con[6], sync[4], len = 0;
+	struct nc_sync_counters c;
 	json_t *broker;
 	char *text = NULL;
 	FILE *f;
@@ -117,7 +125,18 @@ int h_metrics(struct api_req *r)
 		   "# TYPE netctl_mqtt_received_total counter\nnetctl_mqtt_received_total %lld\n",
 		(long long)json_integer_value(json_object_get(broker, "received")));
 	json_decref(broker);
-	metrics_sync(f, api_sync(r));
+	nc_sync_counters(api_sync(r), &c);
+	fprintf(f, "# HELP netctl_device_messages_refused_total Device messages that changed "
+		   "nothing, by reason.\n"
+		   "# TYPE netctl_device_messages_refused_total counter\n"
+		   "netctl_device_messages_refused_total{reason=\"rejected_seq\"} %lld\n"
+		   "netctl_device_messages_refused_total{reason=\"stale_report\"} %lld\n",
+		(long long)c.rejected_seq, (long long)c.stale_reports);
+	fprintf(f, "# HELP netctl_device_keys_held_total Public key changes held for an admin.\n"
+		   "# TYPE netctl_device_keys_held_total counter\n"
+		   "netctl_device_keys_held_total %lld\n",
+		(long long)c.held_keys);
+	metrics_sync(f, &c);
 	api_metrics_requests(r, f);
 	fclose(f);
 	r->raw = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);

@@ -204,6 +204,22 @@ void nc_sync_on_connection(void *engine, bool up)
 		queue_republish(e);
 }
 
+void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!e)
+		return;
+	out->rejected_seq = atomic_load(&e->counters.rejected_seq);
+	out->stale_reports = atomic_load(&e->counters.stale_reports);
+	out->held_keys = atomic_load(&e->counters.held_keys);
+	for (int v = 0; v < NC_VERDICTS; v++)
+		out->confirms[v] = atomic_load(&e->counters.confirms[v]);
+	out->proto_errors = atomic_load(&e->counters.proto_errors);
+	out->ignored = atomic_load(&e->counters.ignored);
+	out->apply_timeouts = atomic_load(&e->counters.apply_timeouts);
+	out->republished = atomic_load(&e->counters.republished);
+}
+
 json_t *nc_sync_broker_status(struct nc_sync_engine *e)
 {
 	struct nc_mqtt_stats s = { 0 };
@@ -270,6 +286,39 @@ static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selecti
 	return ret;
 }
 
+/*
+ * Prepares one "serial\ttenant" of a Sync Now in its own savepoint, so that
+ * a device that cannot be built (or whose state is bad) is reported and
+ * leaves nothing behind while the others go on. Returns NULL, or the new
+ * error text for that device (o then names it, with seq 0).
+ */
+static json_t *prepare_one(struct nc_sync_engine *e, const char *pair, struct outgoing *o)
+{
+	struct nc_errinfo ei = { 0 };
+	const char *tab = strchr(pair, '\t');
+	char serial[NC_SERIAL_MAX];
+	int r = nc_store_begin(e->core->store);
+
+	snprintf(serial, sizeof(serial), "%.*s", (int)(tab - pair), pair);
+	if (r == 0) {
+		r = sync_prepare(e, serial, tab + 1, o, &ei);
+		if (r == 0)
+			r = nc_store_commit(e->core->store);
+		else
+			nc_store_rollback(e->core->store);
+	}
+	if (r == 0)
+		return NULL;
+	free(o->payload);
+	memset(o, 0, sizeof(*o));
+	snprintf(o->serial, sizeof(o->serial), "%s", serial);
+	snprintf(o->tenant, sizeof(o->tenant), "%s", tab + 1);
+	if (r != NC_ERR_CONFLICT && r != NC_ERR_NOTFOUND)
+		nc_warn("sync now: %s tenant %s: %s", serial, tab + 1,
+			ei.msg[0] ? ei.msg : nc_strerror(r));
+	return json_string(ei.msg[0] ? ei.msg : nc_strerror(r));
+}
+
 /* Devices prepared per transaction: one fsync for each chunk, not each device. */
 #define CHUNK 256
 
@@ -286,24 +335,8 @@ static void do_now(struct nc_sync_engine *e, struct work *w)
 		json_t *errs[CHUNK] = { 0 };
 
 		ret = nc_store_begin(e->core->store);
-		for (size_t i = at; ret == 0 && i < end; i++) {
-			struct nc_errinfo ei = { 0 };
-			char serial[NC_SERIAL_MAX];
-			const char *tab = strchr(devs.v[i], '\t');
-			int r;
-
-			snprintf(serial, sizeof(serial), "%.*s", (int)(tab - devs.v[i]), devs.v[i]);
-			r = sync_prepare(e, serial, tab + 1, &outs[i - at], &ei);
-			if (r < 0) {
-				snprintf(outs[i - at].serial, sizeof(outs[i - at].serial), "%s",
-					 serial);
-				snprintf(outs[i - at].tenant, sizeof(outs[i - at].tenant), "%s",
-					 tab + 1);
-				errs[i - at] = json_string(ei.msg[0] ? ei.msg : nc_strerror(r));
-			}
-			if (r < 0 && r != NC_ERR_CONFLICT && r != NC_ERR_NOTFOUND)
-				ret = r;
-		}
+		for (size_t i = at; ret == 0 && i < end; i++)
+			errs[i - at] = prepare_one(e, devs.v[i], &outs[i - at]);
 		if (ret == 0)
 			ret = nc_store_commit(e->core->store);
 		else
@@ -455,26 +488,6 @@ static void *run(void *arg)
 	return NULL;
 }
 
-/* Re-arms apply timeouts of batches in flight when serve (re)starts. */
-static void rearm(struct nc_sync_engine *e)
-{
-	struct nc_sync_filter f = { .state = NC_SYNC_APPLYING };
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
-	struct nc_sync *v = NULL;
-	size_t n = 0;
-	int ret;
-
-	do {
-		ret = nc_store_sync_list(e->core->store, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++)
-			sync_timer_add(e, TIMER_APPLY, e->o.apply_timeout_ms, v[i].serial,
-				       v[i].tenant, v[i].seq);
-		nc_sync_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
-}
-
 int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct nc_sync_opts *o,
 		       struct nc_sync_engine **out, struct nc_errinfo *ei)
 {
@@ -499,7 +512,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&e->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	rearm(e);
+	sync_startup(e);
 	if (pthread_create(&e->thread, NULL, run, e) != 0) {
 		pthread_cond_destroy(&e->cond);
 		pthread_mutex_destroy(&e->lock);

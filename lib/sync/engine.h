@@ -16,7 +16,8 @@
  *              seq = sent, otherwise             -> failed (hash_mismatch |
  *              agent_failure)
  *              seq < sent                        -> re-push after stale delay
- *              seq > sent                        -> renumber above it, re-push
+ *              seq > sent, or none sent          -> rejected (proto_error),
+ *              nothing changes
  *   no confirm within apply_timeout (doubling)   -> re-send, at most
  *              max_attempts times, then failed (timeout)
  *   reconcile  every reconcile: a device whose last confirmation does not
@@ -27,6 +28,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "verdict.h"
 
 struct nc_core;
 struct nc_mqtt;
@@ -77,12 +80,25 @@ int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, j
 		struct nc_errinfo *ei);
 
 /*
- * What the engine has seen since serve started, for /metrics: a new
- * {"confirms":{"verified":N,"hash_mismatch":N,"agent_failure":N,"stale":N,"future":N},
- *  "proto_errors":N,"ignored":N,"apply_timeouts":N,"republished":N}
- * (republished: batches in flight published again after a broker connect).
+ * What the engine saw of devices since serve started, for /stats and
+ * /metrics: what it refused, and every confirmation by verdict and every
+ * kind of fault.
  */
-json_t *nc_sync_counters(struct nc_sync_engine *e);
+struct nc_sync_counters {
+	int64_t rejected_seq;		/* confirmations of a seq never sent; config
+					 * requests further ahead than a restore explains */
+	int64_t stale_reports;		/* heartbeats and tunnel statuses outside their time */
+	int64_t held_keys;		/* public key changes held for an admin */
+	int64_t confirms[NC_VERDICTS];	/* confirmations by enum nc_verdict */
+	int64_t proto_errors;		/* device messages rejected (proto_error events) */
+	int64_t ignored;		/* device messages ignored (ignored events) */
+	int64_t apply_timeouts;		/* batches re-sent after their apply timeout */
+	int64_t republished;		/* batches in flight published again after a
+					 * broker connect */
+};
+
+/* Fills out; all zero for a NULL engine. Any thread. */
+void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out);
 
 /* The MQTT connection as /healthz shows it; {"connected":false} without one. */
 json_t *nc_sync_broker_status(struct nc_sync_engine *e);

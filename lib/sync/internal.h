@@ -37,14 +37,16 @@ struct timer {
 
 /*
  * What the engine remembers between messages, by key: the last tunnel
- * report of one end ("t|serial|peer|index": up, at) and the devices with a
- * stale re-push already scheduled ("s|serial|tenant"). Engine thread only.
+ * report of one end ("t|serial|peer|index": up, at), the devices with a
+ * stale re-push already scheduled ("s|serial|tenant") and reconcile's
+ * backoff of a device it re-sends to ("r|serial|tenant": at, wait). Engine thread only.
  */
 struct seen {
 	struct seen *next;
 	char key[2 * NC_SERIAL_MAX + 8];
 	bool up;
 	int64_t at;			/* monotonic ms */
+	int64_t wait;			/* reconcile backoff: ms before the next re-send */
 };
 
 #define SEEN_BUCKETS 4096
@@ -65,10 +67,14 @@ struct nc_sync_engine {
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
 	struct seen *seen[SEEN_BUCKETS];	/* engine thread only */
-	struct {				/* written by the engine, read by any thread */
-		atomic_ulong verdicts[NC_VERDICTS]; /* confirmations by enum nc_verdict */
-		atomic_ulong proto_errors, ignored, apply_timeouts, republished;
-	} counts;
+	/* Written by the engine thread, read by any (nc_sync_counters). */
+	struct {
+		atomic_llong rejected_seq, stale_reports, held_keys;
+		atomic_llong confirms[NC_VERDICTS]; /* by enum nc_verdict */
+		atomic_llong proto_errors, ignored, apply_timeouts, republished;
+	} counters;
+	int64_t stale_event_at;		/* monotonic ms of the last stale_report event */
+	int64_t stale_unreported;	/* stale reports since then, not evented */
 };
 
 /* A batch ready to publish. */
@@ -133,6 +139,10 @@ void sync_receive(struct nc_sync_engine *e, const char *topic, const void *paylo
 void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t);
 void sync_offline_scan(struct nc_sync_engine *e);
 void sync_reconcile(struct nc_sync_engine *e, bool pending_too);
+
+/* At start, before the thread runs: repairs stored seqs out of range (each
+ * logged) and re-arms the apply timeouts of batches in flight. */
+void sync_startup(struct nc_sync_engine *e);
 
 /* Counts an event of the engine by type (counters.c); fields borrowed. */
 void sync_count(struct nc_sync_engine *e, const char *type, const json_t *fields);

@@ -13,6 +13,7 @@
 #include "../util/timefmt.h"
 #include "build.h"
 #include "internal.h"
+#include "verdict.h"
 
 #define PUBLISH_TIMEOUT_MS 10000
 
@@ -85,6 +86,10 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
 		snprintf(s.tenant, sizeof(s.tenant), "%s", tenant);
 		ret = 0;
 	}
+	if (ret == 0 && (s.seq < 0 || s.seq >= NC_SYNC_SEQ_MAX))
+		ret = nc_fail(ei, NC_ERR_RANGE, "seq",
+			      "%s: stored seq %lld is out of range: restart serve to repair it",
+			      serial, (long long)s.seq);
 	if (ret < 0)
 		goto out;
 	snprintf(b.serial, sizeof(b.serial), "%s", serial);

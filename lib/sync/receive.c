@@ -101,6 +101,22 @@ static const char *tenant_of(const struct device *d, const char *topic_tenant)
 	return topic_tenant && *topic_tenant ? topic_tenant : d->tenant;
 }
 
+/* A confirmation of a seq this core never sent for (serial, tenant): counted,
+ * logged and shown as a proto_error; nothing else changes. */
+static void reject_seq(struct nc_sync_engine *e, const char *serial, const char *tenant,
+		       const char *topic, int64_t seq, int64_t sent)
+{
+	char why[160];
+
+	atomic_fetch_add(&e->counters.rejected_seq, 1);
+	snprintf(why, sizeof(why), "seq %lld was never sent (last sent %lld): rejected",
+		 (long long)seq, (long long)sent);
+	nc_warn("sync: %s tenant %s: %s: %s", serial, tenant, topic, why);
+	sync_event(e, "proto_error", tenant, serial,
+		   json_pack("{s:s,s:s,s:s,s:I,s:I}", "topic", topic, "error", why, "reason",
+			     "unsent_seq", "seq", (json_int_t)seq, "last_sent", (json_int_t)sent));
+}
+
 static void on_confirm(struct nc_sync_engine *e, const char *serial, const char *ttenant,
 		       const void *payload, size_t len, const char *topic)
 {
@@ -135,11 +151,16 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 		ignored(e, serial, tenant, "confirm", "no batch was ever sent");
 		goto out;
 	}
-	text = strndup(payload, len);
 	v = nc_sync_confirm_apply(&s, c.seq, c.status == NC_CONFIRM_SUCCESS, c.config_hash,
 				  time(NULL));
+	if (v == NC_VERDICT_FUTURE) {
+		nc_store_rollback(e->core->store);
+		reject_seq(e, serial, tenant, topic, c.seq, s.seq);
+		goto out;
+	}
 	verdict = nc_verdict_name(v);
 	if (c.seq == s.seq) {
+		text = strndup(payload, len);
 		free(s.last_confirm);
 		s.last_confirm = text;
 		text = NULL;
@@ -159,7 +180,7 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 			     "state", nc_sync_state_name(s.state)));
 	if (ret < 0)
 		goto out;
-	if (v != NC_VERDICT_STALE && v != NC_VERDICT_FUTURE)
+	if (v != NC_VERDICT_STALE)
 		sync_event(e, "sync_state", tenant, serial,
 			   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s.state),
 				     "seq", (json_int_t)s.seq, "reason",
@@ -168,8 +189,6 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 		lifecycle(e, serial, &d, NC_STATUS_PROVISIONED);
 	else if (v == NC_VERDICT_STALE)
 		stale_later(e, serial, tenant, s.seq);
-	else if (v == NC_VERDICT_FUTURE)
-		sync_push(e, serial, tenant, PUSH_BUILD, "device ahead of the core");
 out:
 	free(text);
 	nc_confirm_clear(&c);
@@ -197,6 +216,24 @@ static void answer_other_tenants(struct nc_sync_engine *e, const char *serial, c
 	nc_sync_array_free(v, n);
 }
 
+/* A config request whose seq is further ahead than a restore explains. */
+static void reject_learn(struct nc_sync_engine *e, const char *serial, const char *tenant,
+			 const char *topic, int64_t seq, int64_t sent)
+{
+	char why[200];
+
+	atomic_fetch_add(&e->counters.rejected_seq, 1);
+	snprintf(why, sizeof(why),
+		 "seq %lld is beyond what a restore explains (last sent %lld, at most %lld "
+		 "ahead): not learnt",
+		 (long long)seq, (long long)sent, (long long)NC_SYNC_SEQ_LEARN_MAX);
+	nc_warn("sync: %s tenant %s: %s: %s", serial, tenant, topic, why);
+	sync_event(e, "proto_error", tenant, serial,
+		   json_pack("{s:s,s:s,s:s,s:I,s:I}", "topic", topic, "error", why, "reason",
+			     "seq_out_of_bound", "seq", (json_int_t)seq, "last_sent",
+			     (json_int_t)sent));
+}
+
 static void on_config_request(struct nc_sync_engine *e, const char *serial, const char *ttenant,
 			      const void *payload, size_t len, const char *topic)
 {
@@ -205,6 +242,7 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 	struct nc_sync s = { 0 };
 	struct device d;
 	const char *tenant;
+	bool ahead;
 	int ret = nc_proto_config_request_decode(payload, len, serial, &r, &ei);
 
 	if (ret < 0) {
@@ -224,12 +262,21 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 		return;
 	}
 	ret = nc_store_sync_get(e->core->store, serial, tenant, &s);
+	/* A device ahead of the core (restored from an older backup): its seq is
+	 * learnt within a bound; beyond it the request's seq is not believed. */
+	ahead = ret == 0 && r.seq > s.seq;
+	if (ahead && !nc_sync_seq_learnable(s.seq, r.seq)) {
+		reject_learn(e, serial, tenant, topic, r.seq, s.seq);
+		ahead = false;
+	}
 	/* The latest batch: the stored one (pending changes wait for Sync Now);
 	 * a new one when none exists or the device is ahead of the core. */
-	if (ret == 0 && s.last_batch && r.seq <= s.seq) {
+	if (ret == 0 && s.last_batch && !ahead) {
 		sync_push(e, serial, tenant, PUSH_RESEND, "config request");
 	} else {
-		if (ret == 0 && r.seq > s.seq) {
+		if (ahead) {
+			nc_info("sync: %s tenant %s: seq learnt from its config request: %lld "
+				"(was %lld)", serial, tenant, (long long)r.seq, (long long)s.seq);
 			s.seq = r.seq;
 			nc_store_sync_put(e->core->store, &s);
 		}
@@ -293,6 +340,36 @@ static void take_key(struct nc_sync_engine *e, const char *serial, const struct 
 	nc_store_commit(e->core->store);
 }
 
+/*
+ * Whether a heartbeat or tunnel status (kind) stamped ts is recent enough
+ * to count (nc_sync_report_fresh). A stale one is counted; its event and
+ * log line are rate-limited to one a second, carrying how many were
+ * suppressed since the last.
+ */
+static bool fresh(struct nc_sync_engine *e, const char *serial, const char *tenant,
+		  const char *kind, int64_t ts, int64_t interval_ms)
+{
+	int64_t age, now = sync_now_ms();
+
+	if (nc_sync_report_fresh(ts, time(NULL), interval_ms, &age))
+		return true;
+	atomic_fetch_add(&e->counters.stale_reports, 1);
+	if (e->stale_event_at && now - e->stale_event_at < 1000) {
+		e->stale_unreported++;
+		return false;
+	}
+	nc_warn("sync: %s: %s with ts %lld is %lld s %s: ignored (%lld more suppressed)", serial,
+		kind, (long long)ts, (long long)(age < 0 ? -age : age),
+		age < 0 ? "in the future" : "old", (long long)e->stale_unreported);
+	sync_event(e, "stale_report", tenant, serial,
+		   json_pack("{s:s,s:I,s:I,s:I}", "message", kind, "ts", (json_int_t)ts,
+			     "age_s", (json_int_t)age, "suppressed",
+			     (json_int_t)e->stale_unreported));
+	e->stale_event_at = now;
+	e->stale_unreported = 0;
+	return false;
+}
+
 static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const void *payload,
 			 size_t len, const char *topic)
 {
@@ -310,6 +387,8 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 		ignored(e, serial, NULL, "heartbeat", "unknown device");
 		return;
 	}
+	if (!fresh(e, serial, d.tenant, "heartbeat", h.ts, e->o.heartbeat_ms))
+		return;
 	take_key(e, serial, &d, h.public_key, time(NULL));
 	sync_event(e, "heartbeat", d.tenant, serial,
 		   json_pack("{s:I,s:s,s:I}", "seq", (json_int_t)h.seq, "config_hash",
@@ -378,6 +457,8 @@ static void on_tunnel_status(struct nc_sync_engine *e, const char *serial, const
 		ignored(e, serial, NULL, "tunnel-status", "unknown device");
 		goto out;
 	}
+	if (!fresh(e, serial, d.tenant, "tunnel-status", ts.ts, e->o.tunnel_interval_ms))
+		goto out;
 	nc_store_link_list_by_device(e->core->store, serial, &links, &n);
 	out = json_array();
 	for (size_t i = 0; i < ts.n_tunnels; i++) {
@@ -500,87 +581,4 @@ void sync_receive(struct nc_sync_engine *e, const char *topic, const void *paylo
 		/* Our own batches come back only if someone subscribed us to them. */
 		break;
 	}
-}
-
-void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
-{
-	char key[sizeof(((struct seen *)0)->key)];
-	struct nc_sync s = { 0 };
-
-	if (t->kind == TIMER_STALE) {
-		snprintf(key, sizeof(key), "s|%s|%s", t->serial, t->tenant);
-		sync_forget(e, key);
-	}
-	if (nc_store_sync_get(e->core->store, t->serial, t->tenant, &s) < 0)
-		return;
-	if (t->kind == TIMER_STALE) {
-		/* Unless a current confirmation arrived meanwhile. */
-		if (s.confirmed_seq != s.seq || s.state == NC_SYNC_FAILED)
-			sync_push(e, t->serial, t->tenant, PUSH_RESEND, "stale configuration");
-	} else if (s.state == NC_SYNC_APPLYING && s.seq == t->seq) {
-		if (s.attempts > e->o.max_attempts) {
-			s.state = NC_SYNC_FAILED;
-			snprintf(s.fail_reason, sizeof(s.fail_reason), "timeout");
-			s.updated_at = time(NULL);
-			if (nc_store_sync_put(e->core->store, &s) == 0)
-				sync_event(e, "sync_state", t->tenant, t->serial,
-					   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
-						     (json_int_t)s.seq, "reason", "timeout"));
-		} else {
-			/* Re-sent with the same seq; sync_publish doubles the next wait. */
-			sync_push(e, t->serial, t->tenant, PUSH_RETRY, "apply timeout");
-		}
-	}
-	nc_sync_clear(&s);
-}
-
-void sync_offline_scan(struct nc_sync_engine *e)
-{
-	struct nc_connector_filter f = { .status = NC_STATUS_ACTIVE };
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
-	struct nc_connector *v = NULL;
-	int64_t limit = time(NULL) - 3 * e->o.heartbeat_ms / 1000;
-	size_t n = 0;
-	int ret;
-
-	do {
-		ret = nc_store_connector_list(e->core->store, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			struct device d = { .type = NC_DEVICE_CONNECTOR,
-					    .status = NC_STATUS_ACTIVE };
-
-			if (v[i].last_seen >= limit)
-				continue;
-			lifecycle(e, v[i].serial, &d, NC_STATUS_OFFLINE);
-		}
-		nc_connector_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
-}
-
-void sync_reconcile(struct nc_sync_engine *e, bool pending_too)
-{
-	struct nc_sync_filter f = { .state = -1, .configured = true };
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
-	struct nc_sync *v = NULL;
-	size_t n = 0;
-	int ret;
-
-	do {
-		ret = nc_store_sync_list(e->core->store, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			const struct nc_sync *s = &v[i];
-
-			if (pending_too && s->state == NC_SYNC_PENDING)
-				sync_push(e, s->serial, s->tenant, PUSH_BUILD, "auto-sync");
-			else if (s->last_batch && s->state != NC_SYNC_APPLYING &&
-				 s->state != NC_SYNC_PENDING &&
-				 strcmp(s->confirmed_hash, s->sent_hash) != 0)
-				sync_push(e, s->serial, s->tenant, PUSH_RESEND, "reconcile");
-		}
-		nc_sync_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
 }

@@ -19,13 +19,11 @@ enum nc_verdict nc_sync_confirm_apply(struct nc_sync *s, int64_t seq, bool succe
 {
 	enum nc_verdict v;
 
+	/* Only the core's own numbers are believed: a seq it never sent changes nothing. */
+	if (seq > s->seq || s->seq < 1)
+		return NC_VERDICT_FUTURE;
 	if (seq < s->seq)
 		return NC_VERDICT_STALE;
-	if (seq > s->seq) {
-		s->seq = seq;
-		s->updated_at = now;
-		return NC_VERDICT_FUTURE;
-	}
 	if (success && strcmp(hash, s->sent_hash) == 0) {
 		v = NC_VERDICT_VERIFIED;
 		if (s->state != NC_SYNC_PENDING) {
@@ -44,4 +42,41 @@ enum nc_verdict nc_sync_confirm_apply(struct nc_sync *s, int64_t seq, bool succe
 	}
 	s->updated_at = now;
 	return v;
+}
+
+bool nc_sync_seq_learnable(int64_t sent, int64_t req)
+{
+	return req > sent && req <= NC_SYNC_SEQ_MAX && req - sent <= NC_SYNC_SEQ_LEARN_MAX;
+}
+
+bool nc_sync_seq_repair(struct nc_sync *s, int64_t batch_seq, int64_t now)
+{
+	int64_t good = batch_seq >= 1 && batch_seq <= NC_SYNC_SEQ_MAX ? batch_seq : 0;
+	bool changed = false;
+
+	if (s->seq < 0 || s->seq > NC_SYNC_SEQ_MAX) {
+		s->seq = good;
+		changed = true;
+	}
+	if (s->confirmed_seq < 0 || s->confirmed_seq > s->seq) {
+		s->confirmed_seq = 0;
+		s->confirmed_hash[0] = '\0';
+		s->confirmed_at = 0;
+		changed = true;
+	}
+	if (changed && s->state == NC_SYNC_SYNCED) {
+		s->state = NC_SYNC_FAILED;
+		snprintf(s->fail_reason, sizeof(s->fail_reason), "seq_repaired");
+	}
+	if (changed)
+		s->updated_at = now;
+	return changed;
+}
+
+bool nc_sync_report_fresh(int64_t ts, int64_t now, int64_t interval_ms, int64_t *age)
+{
+	int64_t interval_s = (interval_ms + 999) / 1000;
+
+	*age = now - ts;
+	return *age <= interval_s + NC_SYNC_CLOCK_SKEW_S && *age >= -NC_SYNC_CLOCK_SKEW_S;
 }

@@ -95,15 +95,88 @@ static void test_stale(void **state)
 	assert_memory_equal(&s, &before, sizeof(s));
 }
 
+/* A seq the core never sent is not believed: nothing changes. */
 static void test_future(void **state)
 {
-	struct nc_sync s = sent(NC_SYNC_APPLYING);
+	struct nc_sync s = sent(NC_SYNC_APPLYING), before = s;
 
 	(void)state;
 	assert_int_equal(nc_sync_confirm_apply(&s, 42, true, H1, 100), NC_VERDICT_FUTURE);
-	assert_int_equal(s.seq, 42);
+	assert_memory_equal(&s, &before, sizeof(s));
+	assert_int_equal(nc_sync_confirm_apply(&s, 9007199254740991LL, true, H1, 100),
+			 NC_VERDICT_FUTURE);
+	assert_memory_equal(&s, &before, sizeof(s));
+}
+
+/* Before the first batch, not even seq 0 with the empty hash is a confirmation. */
+static void test_nothing_sent(void **state)
+{
+	struct nc_sync s = { .state = NC_SYNC_PENDING }, before = s;
+
+	(void)state;
+	assert_int_equal(nc_sync_confirm_apply(&s, 0, true, "", 100), NC_VERDICT_FUTURE);
+	assert_memory_equal(&s, &before, sizeof(s));
+}
+
+static void test_learnable(void **state)
+{
+	(void)state;
+	assert_true(nc_sync_seq_learnable(7, 8));
+	assert_true(nc_sync_seq_learnable(7, 7 + NC_SYNC_SEQ_LEARN_MAX));
+	assert_false(nc_sync_seq_learnable(7, 8 + NC_SYNC_SEQ_LEARN_MAX));
+	assert_false(nc_sync_seq_learnable(7, 7));
+	assert_false(nc_sync_seq_learnable(7, 3));
+	assert_true(nc_sync_seq_learnable(NC_SYNC_SEQ_MAX - 1, NC_SYNC_SEQ_MAX));
+	assert_false(nc_sync_seq_learnable(NC_SYNC_SEQ_MAX - 1, NC_SYNC_SEQ_MAX + 1));
+	assert_false(nc_sync_seq_learnable(0, 9007199254740991LL));
+}
+
+static void test_repair(void **state)
+{
+	struct nc_sync s = sent(NC_SYNC_SYNCED), ok = s;
+
+	(void)state;
+	/* A sane state is left alone. */
+	assert_false(nc_sync_seq_repair(&ok, 7, 100));
+	/* A seq adopted from a forged confirmation, then "confirmed" too. */
+	s.seq = s.confirmed_seq = 9007199254740991LL;
+	assert_true(nc_sync_seq_repair(&s, 7, 100));
+	assert_int_equal(s.seq, 7);
+	assert_int_equal(s.confirmed_seq, 0);
+	assert_string_equal(s.confirmed_hash, "");
+	assert_int_equal(s.state, NC_SYNC_FAILED);
+	assert_string_equal(s.fail_reason, "seq_repaired");
+	/* No readable batch: back to 0, the next batch is seq 1. */
+	s = sent(NC_SYNC_APPLYING);
+	s.seq = NC_SYNC_SEQ_MAX + 1;
+	assert_true(nc_sync_seq_repair(&s, 0, 100));
+	assert_int_equal(s.seq, 0);
 	assert_int_equal(s.state, NC_SYNC_APPLYING);
-	assert_int_equal(s.confirmed_seq, 6);
+	/* A batch whose own seq is out of range is no guide either. */
+	s.seq = -5;
+	assert_true(nc_sync_seq_repair(&s, NC_SYNC_SEQ_MAX + 1, 100));
+	assert_int_equal(s.seq, 0);
+}
+
+static void test_report_fresh(void **state)
+{
+	int64_t age;
+
+	(void)state;
+	assert_true(nc_sync_report_fresh(1000, 1000, 30000, &age));
+	assert_int_equal(age, 0);
+	/* One interval plus the skew old, still counts; one second more, not. */
+	assert_true(nc_sync_report_fresh(1000 - 30 - NC_SYNC_CLOCK_SKEW_S, 1000, 30000, &age));
+	assert_false(nc_sync_report_fresh(999 - 30 - NC_SYNC_CLOCK_SKEW_S, 1000, 30000, &age));
+	assert_int_equal(age, 31 + NC_SYNC_CLOCK_SKEW_S);
+	/* An hour-old heartbeat replayed by a broker. */
+	assert_false(nc_sync_report_fresh(1000 - 3600, 1000, 30000, &age));
+	/* Ahead by the skew is fine, beyond it is not. */
+	assert_true(nc_sync_report_fresh(1000 + NC_SYNC_CLOCK_SKEW_S, 1000, 30000, &age));
+	assert_false(nc_sync_report_fresh(1001 + NC_SYNC_CLOCK_SKEW_S, 1000, 30000, &age));
+	assert_int_equal(age, -1 - NC_SYNC_CLOCK_SKEW_S);
+	/* A sub-second interval counts as one second. */
+	assert_true(nc_sync_report_fresh(1000 - 1 - NC_SYNC_CLOCK_SKEW_S, 1000, 200, &age));
 }
 
 static void test_names(void **state)
@@ -127,6 +200,10 @@ int main(void)
 		cmocka_unit_test(test_agent_failure),
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_future),
+		cmocka_unit_test(test_nothing_sent),
+		cmocka_unit_test(test_learnable),
+		cmocka_unit_test(test_repair),
+		cmocka_unit_test(test_report_fresh),
 		cmocka_unit_test(test_names),
 	};
 

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What time does: apply timeouts, stale re-pushes, offline detection and
+ * reconcile. Engine thread only.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/core.h"
+#include "../core/inventory.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "internal.h"
+
+void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
+{
+	char key[sizeof(((struct seen *)0)->key)];
+	struct nc_sync s = { 0 };
+
+	if (t->kind == TIMER_STALE) {
+		snprintf(key, sizeof(key), "s|%s|%s", t->serial, t->tenant);
+		sync_forget(e, key);
+	}
+	if (nc_store_sync_get(e->core->store, t->serial, t->tenant, &s) < 0)
+		return;
+	if (t->kind == TIMER_STALE) {
+		/* Unless a current confirmation arrived meanwhile. */
+		if (s.confirmed_seq != s.seq || s.state == NC_SYNC_FAILED)
+			sync_push(e, t->serial, t->tenant, PUSH_RESEND, "stale configuration");
+	} else if (s.state == NC_SYNC_APPLYING && s.seq == t->seq) {
+		if (s.attempts > e->o.max_attempts) {
+			s.state = NC_SYNC_FAILED;
+			snprintf(s.fail_reason, sizeof(s.fail_reason), "timeout");
+			s.updated_at = time(NULL);
+			if (nc_store_sync_put(e->core->store, &s) == 0)
+				sync_event(e, "sync_state", t->tenant, t->serial,
+					   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
+						     (json_int_t)s.seq, "reason", "timeout"));
+		} else {
+			/* Re-sent with the same seq; sync_publish doubles the next wait. */
+			sync_push(e, t->serial, t->tenant, PUSH_RETRY, "apply timeout");
+		}
+	}
+	nc_sync_clear(&s);
+}
+
+void sync_offline_scan(struct nc_sync_engine *e)
+{
+	struct nc_connector_filter f = { .status = NC_STATUS_ACTIVE };
+	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_connector *v = NULL;
+	int64_t limit = time(NULL) - 3 * e->o.heartbeat_ms / 1000;
+	size_t n = 0;
+	int ret;
+
+	do {
+		ret = nc_store_connector_list(e->core->store, &f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++) {
+			struct nc_errinfo ei = { 0 };
+
+			if (v[i].last_seen >= limit)
+				continue;
+			if (nc_core_connector_transition(e->core, NULL, NULL, v[i].serial,
+							 NC_STATUS_OFFLINE, NULL, &ei) < 0)
+				nc_warn("sync: %s: %s", v[i].serial, ei.msg);
+		}
+		nc_connector_array_free(v, n);
+		v = NULL;
+		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	} while (ret == 0 && pg.cursor[0]);
+}
+
+/*
+ * Whether reconcile should re-send the stored batch of s: nothing in flight
+ * or waiting for Sync Now, and either failed or its last confirmation not
+ * the last batch sent (a wrong-hash or lost confirmation, a re-send of the
+ * same configuration that was never confirmed).
+ */
+static bool needs_resend(const struct nc_sync *s)
+{
+	if (!s->last_batch || s->state == NC_SYNC_APPLYING || s->state == NC_SYNC_PENDING)
+		return false;
+	return s->state == NC_SYNC_FAILED || s->confirmed_seq != s->seq ||
+	       strcmp(s->confirmed_hash, s->sent_hash) != 0;
+}
+
+/*
+ * Reconcile's backoff for one device ("r|serial|tenant"): the n-th re-send
+ * in a row waits reconcile * 2^(n-1) after the one before, at most
+ * RECONCILE_BACKOFF_MAX_MS (or one reconcile period, if longer). Returns
+ * whether a re-send is due now and, if so, counts it. A device that needs
+ * nothing has its entry forgotten, so its next trouble starts over.
+ */
+#define RECONCILE_BACKOFF_MAX_MS (3600 * 1000LL)
+
+static bool backoff_due(struct nc_sync_engine *e, const struct nc_sync *s, bool needed)
+{
+	char key[sizeof(((struct seen *)0)->key)];
+	int64_t now = sync_now_ms(), wait, cap;
+	struct seen *b;
+
+	snprintf(key, sizeof(key), "r|%s|%s", s->serial, s->tenant);
+	if (!needed) {
+		if (sync_seen(e, key, false))
+			sync_forget(e, key);
+		return false;
+	}
+	b = sync_seen(e, key, true);
+	if (!b)
+		return true;
+	/* b->up counts nothing here: b->at is when the next re-send is due. */
+	if (b->at && now < b->at)
+		return false;
+	cap = e->o.reconcile_ms > RECONCILE_BACKOFF_MAX_MS ? e->o.reconcile_ms
+							   : RECONCILE_BACKOFF_MAX_MS;
+	wait = b->at ? 2 * b->wait : e->o.reconcile_ms;
+	b->wait = wait < cap ? wait : cap;
+	b->at = now + b->wait;
+	return true;
+}
+
+void sync_reconcile(struct nc_sync_engine *e, bool pending_too)
+{
+	struct nc_sync_filter f = { .state = -1, .configured = true };
+	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_sync *v = NULL;
+	size_t n = 0;
+	int ret;
+
+	do {
+		ret = nc_store_sync_list(e->core->store, &f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++) {
+			const struct nc_sync *s = &v[i];
+
+			if (pending_too) {
+				if (s->state == NC_SYNC_PENDING)
+					sync_push(e, s->serial, s->tenant, PUSH_BUILD,
+						  "auto-sync");
+			} else if (backoff_due(e, s, needs_resend(s))) {
+				sync_push(e, s->serial, s->tenant, PUSH_RESEND, "reconcile");
+			}
+		}
+		nc_sync_array_free(v, n);
+		v = NULL;
+		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	} while (ret == 0 && pg.cursor[0]);
+}
