@@ -126,6 +126,16 @@ $(BUILD)/bench/mqtt_floor: bench/mqtt_floor.c $(BUILD)/libnetctl.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a $(LDLIBS_ALL)
 
+# chaos: kill -9 of serve and of the broker, lost, failed, duplicated, forged
+# messages, round after round, against a fleet (tests/chaos/run,
+# docs/reliability.md); CHAOS_ROUNDS (20), CHAOS_SEED, CHAOS_DEVICES (1000).
+# Its 3-round form runs in check (tests/chaos/001-chaos-short.sh).
+CHAOS_ROUNDS ?= 20
+.PHONY: chaos
+chaos: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)NETCTL=$(CURDIR)/$(BIN) CHAOS_ROUNDS=$(CHAOS_ROUNDS) tests/chaos/run
+
 asan: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/netctl SAN=1 check
 

@@ -19,6 +19,9 @@
 
 /* Batches waiting for a worker; beyond this they are dropped (the core re-sends). */
 #define QUEUE_MAX 100000
+/* After a reconnect a device's first request waits up to this much longer, at random: devices
+ * that lost the broker together do not all ask in the same instant when it comes back. */
+#define RECONNECT_JITTER_MS 1000
 
 void nc_agent_loop_init(struct agent_loop *l)
 {
@@ -164,7 +167,9 @@ static void on_connection(void *arg, bool up)
 {
 	struct agent_conn *c = arg;
 	struct agent_loop *l = c->loop;
-	int64_t now = nc_time_mono_ms();
+	int64_t now = nc_time_mono_ms(), due;
+	unsigned gen = 0;
+	bool again = false;
 
 	if (up && !atomic_exchange(&c->ever_up, true)) {
 		unsigned n = atomic_fetch_add(&l->conns_up_once, 1) + 1;
@@ -175,9 +180,10 @@ static void on_connection(void *arg, bool up)
 			nc_info("all %zu connections up", l->nconns);
 	} else if (up) {
 		nc_info("%s: reconnected", c->client_id);
+		again = true;
 	}
 	if (up)
-		atomic_fetch_add(&c->gen, 1);
+		gen = atomic_fetch_add(&c->gen, 1) + 1;
 	atomic_store(&c->up, up);
 	if (!up)
 		return;
@@ -185,8 +191,15 @@ static void on_connection(void *arg, bool up)
 	for (size_t i = 0; i < c->n; i++) {
 		struct agent_dev *d = c->devs[i];
 
-		if (!d->offline)
-			wake_locked(l, d, now + (int64_t)(d->phase * (double)l->cfg.spread_ms));
+		if (d->offline)
+			continue;
+		due = now + (int64_t)(d->phase * (double)l->cfg.spread_ms);
+		if (again)
+			due += (int64_t)(nc_agent_hash(l->cfg.seed ^ gen,
+						       (const char *const[]){d->serial, "reconnect",
+									     NULL}) %
+					 RECONNECT_JITTER_MS);
+		wake_locked(l, d, due);
 	}
 	pthread_mutex_unlock(&l->lock);
 }

@@ -65,6 +65,30 @@ int h_stats(struct api_req *r)
 	return api_reply(r, MHD_HTTP_OK, out);
 }
 
+/* The sync engine's counters of confirmations and faults (nc_sync_counters). */
+static void metrics_sync(FILE *f, const struct nc_sync_counters *c)
+{
+	fprintf(f, "# HELP netctl_sync_confirms_total Confirmations by verdict.\n"
+		   "# TYPE netctl_sync_confirms_total counter\n");
+	for (int v = 0; v < NC_VERDICTS; v++)
+		fprintf(f, "netctl_sync_confirms_total{verdict=\"%s\"} %lld\n",
+			nc_verdict_name((enum nc_verdict)v), (long long)c->confirms[v]);
+	fprintf(f, "# HELP netctl_sync_proto_errors_total Device messages rejected as malformed.\n"
+		   "# TYPE netctl_sync_proto_errors_total counter\nnetctl_sync_proto_errors_total %lld\n"
+		   "# HELP netctl_sync_ignored_total Device messages ignored (unknown or out of "
+		   "service devices).\n"
+		   "# TYPE netctl_sync_ignored_total counter\nnetctl_sync_ignored_total %lld\n"
+		   "# HELP netctl_sync_apply_timeouts_total Batches re-sent after their apply "
+		   "timeout.\n"
+		   "# TYPE netctl_sync_apply_timeouts_total counter\n"
+		   "netctl_sync_apply_timeouts_total %lld\n"
+		   "# HELP netctl_sync_republished_total Batches in flight published again after a "
+		   "broker connect.\n"
+		   "# TYPE netctl_sync_republished_total counter\nnetctl_sync_republished_total %lld\n",
+		(long long)c->proto_errors, (long long)c->ignored, (long long)c->apply_timeouts,
+		(long long)c->republished);
+}
+
 int h_metrics(struct api_req *r)
 {
 	size_t con[6], sync[4], len = 0;
@@ -113,6 +137,7 @@ int h_metrics(struct api_req *r)
 		   "# TYPE netctl_device_keys_held_total counter\n"
 		   "netctl_device_keys_held_total %lld\n",
 		(long long)c.held_keys);
+	metrics_sync(f, &c);
 	api_metrics_requests(r, f);
 	fclose(f);
 	r->raw = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);

@@ -8,7 +8,7 @@
  * never caps the window; every broker speaks it.
  *
  * One struct nc_mqtt is one connection. It connects in the background and
- * keeps reconnecting with backoff (1 s doubling to 30 s, +-20 % jitter, by
+ * keeps reconnecting with backoff (1 s doubling to 4 s, +-20 % jitter, by
  * paho) for its whole life, so a process may start before its broker.
  * Subscriptions are remembered and sent again on every (re)connect, before
  * on_connection(up) is called: anything published after that callback (or

@@ -20,7 +20,7 @@
  * a flood must not eat the core's memory. Devices retry. */
 #define QUEUE_MAX 200000
 
-enum work_kind { WORK_MESSAGE, WORK_NOW };
+enum work_kind { WORK_MESSAGE, WORK_NOW, WORK_CONNECTED };
 
 struct work {
 	struct work *next;
@@ -87,6 +87,7 @@ void sync_forget(struct nc_sync_engine *e, const char *key)
 void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
 		const char *serial, json_t *fields)
 {
+	sync_count(e, type, fields);
 	if (e->core->events)
 		nc_events_emit(e->core->events, type, tenant, serial, fields);
 	else
@@ -179,12 +180,28 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	pthread_mutex_unlock(&e->lock);
 }
 
+/* Makes the engine thread publish again what is in flight (sync_republish). */
+static void queue_republish(struct nc_sync_engine *e)
+{
+	struct work *w = nc_xcalloc(1, sizeof(*w));
+
+	w->kind = WORK_CONNECTED;
+	pthread_mutex_lock(&e->lock);
+	if (e->stop)
+		free(w);
+	else
+		enqueue(e, w);
+	pthread_mutex_unlock(&e->lock);
+}
+
 void nc_sync_on_connection(void *engine, bool up)
 {
 	struct nc_sync_engine *e = engine;
 
 	nc_info("broker connection %s", up ? "up" : "down");
 	sync_event(e, "broker", NULL, NULL, json_pack("{s:b}", "connected", up));
+	if (up)
+		queue_republish(e);
 }
 
 void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out)
@@ -195,6 +212,12 @@ void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out)
 	out->rejected_seq = atomic_load(&e->counters.rejected_seq);
 	out->stale_reports = atomic_load(&e->counters.stale_reports);
 	out->held_keys = atomic_load(&e->counters.held_keys);
+	for (int v = 0; v < NC_VERDICTS; v++)
+		out->confirms[v] = atomic_load(&e->counters.confirms[v]);
+	out->proto_errors = atomic_load(&e->counters.proto_errors);
+	out->ignored = atomic_load(&e->counters.ignored);
+	out->apply_timeouts = atomic_load(&e->counters.apply_timeouts);
+	out->republished = atomic_load(&e->counters.republished);
 }
 
 json_t *nc_sync_broker_status(struct nc_sync_engine *e)
@@ -415,8 +438,11 @@ static void *run(void *arg)
 				e->tail = NULL;
 			e->queued--;
 			pthread_mutex_unlock(&e->lock);
-			if (w->kind == WORK_MESSAGE) {
-				sync_receive(e, w->topic, w->payload, w->len);
+			if (w->kind == WORK_MESSAGE || w->kind == WORK_CONNECTED) {
+				if (w->kind == WORK_MESSAGE)
+					sync_receive(e, w->topic, w->payload, w->len);
+				else
+					sync_republish(e);
 				free(w->topic);
 				free(w->payload);
 				free(w);
@@ -505,6 +531,10 @@ void nc_sync_engine_set_mqtt(struct nc_sync_engine *e, struct nc_mqtt *mqtt)
 	pthread_mutex_lock(&e->lock);
 	e->mqtt = mqtt;
 	pthread_mutex_unlock(&e->lock);
+	/* A connection that came up before the engine knew the client: its
+	 * republish found no client to publish with. */
+	if (mqtt && nc_mqtt_connected(mqtt))
+		queue_republish(e);
 }
 
 void nc_sync_engine_stop(struct nc_sync_engine *e)
@@ -531,7 +561,7 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 		struct work *w = e->head;
 
 		e->head = w->next;
-		if (w->kind == WORK_MESSAGE) {
+		if (w->kind != WORK_NOW) {
 			free(w->topic);
 			free(w->payload);
 			free(w);

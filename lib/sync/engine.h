@@ -34,6 +34,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "verdict.h"
+
 struct nc_core;
 struct nc_mqtt;
 struct nc_errinfo;
@@ -82,12 +84,22 @@ struct nc_sync_selection {
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei);
 
-/* What the engine refused of devices since serve started. */
+/*
+ * What the engine saw of devices since serve started, for /stats and
+ * /metrics: what it refused, and every confirmation by verdict and every
+ * kind of fault.
+ */
 struct nc_sync_counters {
 	int64_t rejected_seq;		/* confirmations of a seq never sent; config
 					 * requests further ahead than a restore explains */
 	int64_t stale_reports;		/* heartbeats and tunnel statuses outside their time */
 	int64_t held_keys;		/* public key changes held for an admin */
+	int64_t confirms[NC_VERDICTS];	/* confirmations by enum nc_verdict */
+	int64_t proto_errors;		/* device messages rejected (proto_error events) */
+	int64_t ignored;		/* device messages ignored (ignored events) */
+	int64_t apply_timeouts;		/* batches re-sent after their apply timeout */
+	int64_t republished;		/* batches in flight published again after a
+					 * broker connect */
 };
 
 /* Fills out; all zero for a NULL engine. Any thread. */

@@ -13,6 +13,7 @@
 
 #include "../model/model.h"
 #include "engine.h"
+#include "verdict.h"
 
 struct nc_core;
 struct nc_mqtt;
@@ -69,6 +70,8 @@ struct nc_sync_engine {
 	/* Written by the engine thread, read by any (nc_sync_counters). */
 	struct {
 		atomic_llong rejected_seq, stale_reports, held_keys;
+		atomic_llong confirms[NC_VERDICTS]; /* by enum nc_verdict */
+		atomic_llong proto_errors, ignored, apply_timeouts, republished;
 	} counters;
 	int64_t stale_event_at;		/* monotonic ms of the last stale_report event */
 	int64_t stale_unreported;	/* stale reports since then, not evented */
@@ -107,6 +110,15 @@ int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char
 /* Publishes o, arms its apply timeout (apply_timeout, doubled for each
  * earlier attempt), emits batch_sent; frees o's payload. */
 int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why);
+/*
+ * Publishes again, as stored, every batch in flight (state applying) of a
+ * device in service: same seq and hash, no new attempt, no new timer (the
+ * apply timeout armed when it was sent still runs). Run on every broker
+ * (re)connect, so a batch published while the broker was unreachable, or
+ * lost with a broker restart, goes out now rather than at its apply
+ * timeout. Each one is a batch_sent event with reason "reconnect".
+ */
+void sync_republish(struct nc_sync_engine *e);
 /* Prepares in its own transaction and publishes; errors become events. */
 int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
 	      enum push_mode mode, const char *why);
@@ -132,6 +144,8 @@ void sync_reconcile(struct nc_sync_engine *e, bool pending_too);
  * logged) and re-arms the apply timeouts of batches in flight. */
 void sync_startup(struct nc_sync_engine *e);
 
+/* Counts an event of the engine by type (counters.c); fields borrowed. */
+void sync_count(struct nc_sync_engine *e, const char *type, const json_t *fields);
 /* Emits an event of the engine. */
 void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
 		const char *serial, json_t *fields);

@@ -197,6 +197,49 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 	return ret;
 }
 
+void sync_republish(struct nc_sync_engine *e)
+{
+	struct nc_sync_filter f = { .state = NC_SYNC_APPLYING, .configured = true };
+	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_mqtt *m;
+	struct nc_sync *v = NULL;
+	size_t n = 0, sent = 0, unsent = 0;
+	int ret;
+
+	pthread_mutex_lock(&e->lock);
+	m = e->mqtt;
+	pthread_mutex_unlock(&e->lock);
+	do {
+		ret = m ? nc_store_sync_list(e->core->store, &f, &pg, &v, &n) : NC_ERR_UNREACHABLE;
+		for (size_t i = 0; ret == 0 && i < n; i++) {
+			struct outgoing o = { 0 };
+			int r;
+
+			if (!v[i].last_batch)
+				continue;
+			r = fill_outgoing(e, &v[i], &o);
+			if (r == 0)
+				r = nc_mqtt_publish(m, o.topic, o.payload, o.len, 1, PUBLISH_TIMEOUT_MS);
+			free(o.payload);
+			if (r < 0) {
+				unsent++;
+				continue;
+			}
+			sent++;
+			sync_event(e, "batch_sent", v[i].tenant, v[i].serial,
+				   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)v[i].seq,
+					     "config_hash", v[i].sent_hash, "reason", "reconnect",
+					     "published", 1));
+		}
+		nc_sync_array_free(v, n);
+		v = NULL;
+		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	} while (ret == 0 && pg.cursor[0]);
+	if (sent || unsent)
+		nc_info("sync: %zu batches in flight published again after connecting%s", sent,
+			unsent ? " (some could not be: their apply timeout re-sends them)" : "");
+}
+
 int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
 	      enum push_mode mode, const char *why)
 {

@@ -19,6 +19,7 @@ enum nc_verdict {
 	NC_VERDICT_STALE,		/* seq < sent: re-push after the stale delay */
 	NC_VERDICT_FUTURE,		/* seq > sent (or nothing sent): rejected, no change */
 };
+#define NC_VERDICTS (NC_VERDICT_FUTURE + 1)
 
 /*
  * The highest seq the core ever sends or adopts: 2^53 - 1 less a margin of
