@@ -114,6 +114,38 @@ $(BUILD)/bench/mqtt_floor: bench/mqtt_floor.c $(BUILD)/libnetctl.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a $(LDLIBS_ALL)
 
+# fuzz: one libFuzzer target per parser (tests/fuzz/fuzz_*.c), built by clang
+# with ASan and UBSan in $(FUZZ_BUILD), each run FUZZ_SECONDS from its seed
+# corpus tests/fuzz/corpus/TARGET/ (tests/fuzz/run prints the executions and
+# the result of each). `make check' replays the corpora and fuzzes a few
+# seconds per target (tests/fuzz/001-short.sh) when clang has libFuzzer.
+FUZZ_CC ?= clang
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
+# Whether clang can link a libFuzzer program here (empty when it cannot).
+FUZZ_OK = $(shell printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\n\
+int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	$(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - >/dev/null 2>&1 && echo yes)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" NC_LDFLAGS="$(FUZZ_SAN)" \
+		$(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/%)
+
+fuzz: fuzz-build
+	$(Q)FUZZ_DIR=$(FUZZ_BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_NAMES)
+
+# A target links the library and the CLI (all but main(): libFuzzer has one).
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libnetctl.a $(filter-out %/cli/main.o,$(CLI_OBJS))
+	$(call msg,FUZZ,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -I. -fsanitize=fuzzer $(NC_LDFLAGS) -o $@ $< \
+		$(filter-out %/cli/main.o,$(CLI_OBJS)) $(BUILD)/libnetctl.a $(LDLIBS_ALL) -lm
+
 asan: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/netctl SAN=1 check
 
