@@ -92,6 +92,7 @@ deps:
 # the line "N passed, N failed".
 check: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	$(Q)$(if $(FUZZ_OK),$(MAKE) --no-print-directory fuzz-build,echo "  (no libFuzzer: fuzz targets not built)")
 	$(Q)NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run $(TESTS)
 
 unit: $(BIN) $(UNIT_BINS)
