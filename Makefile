@@ -147,6 +147,31 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libnetctl.a $(filter-out %/cli/main.o,$
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -I. -fsanitize=fuzzer $(NC_LDFLAGS) -o $@ $< \
 		$(filter-out %/cli/main.o,$(CLI_OBJS)) $(BUILD)/libnetctl.a $(LDLIBS_ALL) -lm
 
+# valgrind: a representative integration subset (VALGRIND_TESTS) with serve
+# and the agents under memcheck (tests/valgrind/netctl): any error or
+# definite leak fails the test; suppressions (tests/valgrind/netctl.supp)
+# only for noise inside libraries. Deadlines stretch by VALGRIND_TIME_SCALE.
+VALGRIND_TESTS ?= 010 030 040 041 050
+VALGRIND_TIME_SCALE ?= 5
+.PHONY: valgrind flaky-check e2e
+valgrind: $(DEPS_STAMP) $(BIN)
+	$(Q)NETCTL=$(CURDIR)/tests/valgrind/netctl NC_VALGRIND_BIN=$(CURDIR)/$(BIN) \
+		NC_TIME_SCALE=$(VALGRIND_TIME_SCALE) tests/run integration "$(VALGRIND_TESTS)"
+
+# flaky-check: the unit suite FLAKY_RUNS times; names every test that failed
+# in any run, with counts.
+FLAKY_RUNS ?= 20
+flaky-check: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	$(Q)UNIT_DIR=$(BUILD)/tests FLAKY_RUNS=$(FLAKY_RUNS) FLAKY_LOG_DIR=$(BUILD)/flaky \
+		tests/flaky-check
+
+# e2e: the network-namespace tunnel scenario on its own (root, ip netns,
+# wireguard-go). It skips naming what is missing; E2E_REQUIRED=1 turns the
+# skip into a failure.
+e2e: $(DEPS_STAMP) $(BIN)
+	$(Q)NETCTL=$(CURDIR)/$(BIN) E2E_REQUIRED=$(E2E_REQUIRED) tests/run e2e
+
 asan: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/netctl SAN=1 check
 
