@@ -156,7 +156,7 @@ VALGRIND_TIME_SCALE ?= 5
 .PHONY: valgrind flaky-check e2e
 valgrind: $(DEPS_STAMP) $(BIN)
 	$(Q)NETCTL=$(CURDIR)/tests/valgrind/netctl NC_VALGRIND_BIN=$(CURDIR)/$(BIN) \
-		NC_TIME_SCALE=$(VALGRIND_TIME_SCALE) tests/run integration "$(VALGRIND_TESTS)"
+		NC_VALGRIND=$$(command -v valgrind) NC_TIME_SCALE=$(VALGRIND_TIME_SCALE) tests/run integration "$(VALGRIND_TESTS)"
 
 # flaky-check: the unit suite FLAKY_RUNS times; names every test that failed
 # in any run, with counts.
