@@ -81,8 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	if (nc_proto_batch_decode(data, size, "CN-1", NULL, &b, &ei) == 0) {
-		json_array_foreach(b.commands, i, c)
+		json_array_foreach(b.commands, i, c) {
 			command(c);
+		}
 		nc_batch_clear(&b);
 		return 0;
 	}
@@ -91,8 +92,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* Only a command is at fault: the agent judges each one. */
 	root = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
-	json_array_foreach(json_object_get(root, "commands"), i, c)
+	json_array_foreach(json_object_get(root, "commands"), i, c) {
 		command(c);
+	}
 	json_decref(root);
 	return 0;
 }

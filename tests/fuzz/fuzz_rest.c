@@ -39,7 +39,6 @@ static json_t *load(const char *text)
 	return v;
 }
 
-
 static void edge(const json_t *body)
 {
 	struct nc_edge e = {0}, cur = {0}, e2 = {0};
@@ -210,9 +209,9 @@ static void lists(const json_t *body)
 /* The bodies the handlers decode member by member. */
 static void small_bodies(const json_t *body)
 {
-	static const char *const sync_allowed[] = { "devices", "all", "state", NULL };
-	static const char *const rotate_allowed[] = { "name", "expires_in", NULL };
-	static const char *const link_allowed[] = { "a", "b", NULL };
+	static const char *const sync_allowed[] = {"devices", "all", "state", NULL};
+	static const char *const rotate_allowed[] = {"name", "expires_in", NULL};
+	static const char *const link_allowed[] = {"a", "b", NULL};
 	struct nc_strlist serials = {0};
 	struct nc_errinfo ei = {0};
 	char buf[NC_SERIAL_MAX], b2[NC_SERIAL_MAX], state[16];
