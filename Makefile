@@ -150,13 +150,16 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libnetctl.a $(filter-out %/cli/main.o,$
 # valgrind: a representative integration subset (VALGRIND_TESTS) with serve
 # and the agents under memcheck (tests/valgrind/netctl): any error or
 # definite leak fails the test; suppressions (tests/valgrind/netctl.supp)
-# only for noise inside libraries. Deadlines stretch by VALGRIND_TIME_SCALE.
+# only for noise inside libraries. Deadlines stretch by VALGRIND_TIME_SCALE;
+# the fleet test (041) plays VALGRIND_FLEET_N devices, not 1,000.
 VALGRIND_TESTS ?= 010 030 040 041 050
 VALGRIND_TIME_SCALE ?= 5
+VALGRIND_FLEET_N ?= 30
 .PHONY: valgrind flaky-check e2e
 valgrind: $(DEPS_STAMP) $(BIN)
 	$(Q)NETCTL=$(CURDIR)/tests/valgrind/netctl NC_VALGRIND_BIN=$(CURDIR)/$(BIN) \
-		NC_VALGRIND=$$(command -v valgrind) NC_TIME_SCALE=$(VALGRIND_TIME_SCALE) tests/run integration "$(VALGRIND_TESTS)"
+		NC_VALGRIND=$$(command -v valgrind) NC_TIME_SCALE=$(VALGRIND_TIME_SCALE) \
+		FLEET_N=$(VALGRIND_FLEET_N) tests/run integration "$(VALGRIND_TESTS)"
 
 # flaky-check: the unit suite FLAKY_RUNS times; names every test that failed
 # in any run, with counts.
