@@ -175,6 +175,10 @@ flaky-check: $(DEPS_STAMP)
 e2e: $(DEPS_STAMP) $(BIN)
 	$(Q)NETCTL=$(CURDIR)/$(BIN) E2E_REQUIRED=$(E2E_REQUIRED) tests/run e2e
 
+# asan: every suite of check (unit, integration, tui, e2e, fuzz, and chaos
+# when tests/chaos/ is there) with ASan and UBSan; each process a script
+# starts leaves its reports where tests/integration/lib.sh fails the test.
+# TESTS=unit (or integration, ...) narrows it.
 asan: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/netctl SAN=1 check
 
