@@ -104,6 +104,7 @@ BROKER ?= mosquitto
 check: $(DEPS_STAMP)
 	$(if $(filter rabbitmq,$(BROKER)),$(Q)./scripts/install-deps rabbitmq)
 	$(Q)$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS) $(TEST_TOOLS)
+	$(Q)$(if $(FUZZ_OK),$(MAKE) --no-print-directory fuzz-build,echo "  (no libFuzzer: fuzz targets not built)")
 	$(Q)BROKER=$(BROKER) NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run $(TESTS)
 
 unit: $(BIN) $(UNIT_BINS)
@@ -136,6 +137,70 @@ chaos: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory $(BIN)
 	$(Q)NETCTL=$(CURDIR)/$(BIN) CHAOS_ROUNDS=$(CHAOS_ROUNDS) tests/chaos/run
 
+# fuzz: one libFuzzer target per parser (tests/fuzz/fuzz_*.c), built by clang
+# with ASan and UBSan in $(FUZZ_BUILD), each run FUZZ_SECONDS from its seed
+# corpus tests/fuzz/corpus/TARGET/ (tests/fuzz/run prints the executions and
+# the result of each). `make check' replays the corpora and fuzzes a few
+# seconds per target (tests/fuzz/001-short.sh) when clang has libFuzzer.
+FUZZ_CC ?= clang
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
+# Whether clang can link a libFuzzer program here (empty when it cannot).
+FUZZ_OK = $(shell printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\n\
+int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	$(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - >/dev/null 2>&1 && echo yes)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" NC_LDFLAGS="$(FUZZ_SAN)" \
+		$(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/%)
+
+fuzz: fuzz-build
+	$(Q)FUZZ_DIR=$(FUZZ_BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_NAMES)
+
+# A target links the library and the CLI (all but main(): libFuzzer has one).
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libnetctl.a $(filter-out %/cli/main.o,$(CLI_OBJS))
+	$(call msg,FUZZ,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -I. -fsanitize=fuzzer $(NC_LDFLAGS) -o $@ $< \
+		$(filter-out %/cli/main.o,$(CLI_OBJS)) $(BUILD)/libnetctl.a $(LDLIBS_ALL) -lm
+
+# valgrind: a representative integration subset (VALGRIND_TESTS) with serve
+# and the agents under memcheck (tests/valgrind/netctl): any error or
+# definite leak fails the test; suppressions (tests/valgrind/netctl.supp)
+# only for noise inside libraries. Deadlines stretch by VALGRIND_TIME_SCALE;
+# the fleet test (041) plays VALGRIND_FLEET_N devices, not 1,000.
+VALGRIND_TESTS ?= 010 030 040 041 050
+VALGRIND_TIME_SCALE ?= 5
+VALGRIND_FLEET_N ?= 30
+.PHONY: valgrind flaky-check e2e
+valgrind: $(DEPS_STAMP) $(BIN)
+	$(Q)NETCTL=$(CURDIR)/tests/valgrind/netctl NC_VALGRIND_BIN=$(CURDIR)/$(BIN) \
+		NC_VALGRIND=$$(command -v valgrind) NC_TIME_SCALE=$(VALGRIND_TIME_SCALE) \
+		FLEET_N=$(VALGRIND_FLEET_N) tests/run integration "$(VALGRIND_TESTS)"
+
+# flaky-check: the unit suite FLAKY_RUNS times; names every test that failed
+# in any run, with counts.
+FLAKY_RUNS ?= 20
+flaky-check: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	$(Q)UNIT_DIR=$(BUILD)/tests FLAKY_RUNS=$(FLAKY_RUNS) FLAKY_LOG_DIR=$(BUILD)/flaky \
+		tests/flaky-check
+
+# e2e: the network-namespace tunnel scenario on its own (root, ip netns,
+# wireguard-go). It skips naming what is missing; E2E_REQUIRED=1 turns the
+# skip into a failure.
+e2e: $(DEPS_STAMP) $(BIN)
+	$(Q)NETCTL=$(CURDIR)/$(BIN) E2E_REQUIRED=$(E2E_REQUIRED) tests/run e2e
+
+# asan: every suite of check (unit, integration, tui, e2e, fuzz, and chaos
+# when tests/chaos/ is there) with ASan and UBSan; each process a script
+# starts leaves its reports where tests/integration/lib.sh fails the test.
+# TESTS=unit (or integration, ...) narrows it.
 asan: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/netctl SAN=1 check
 

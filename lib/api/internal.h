@@ -100,7 +100,8 @@ void api_limits_fit(const struct nc_api_limits *in, struct nc_api_limits *out);
 bool api_limits_body_ok(struct MHD_Connection *conn, size_t max);
 /* libmicrohttpd's logger: refusals at a limit are warned about once every
  * 10 s, the rest at debug level. */
-void api_limits_log(void *cls, const char *fmt, va_list ap);
+/* fmt is libmicrohttpd's printf format. */
+__attribute__((format(printf, 2, 0))) void api_limits_log(void *cls, const char *fmt, va_list ap);
 
 /* Writes the Prometheus text of open connections and streams, and their limits, to f. */
 void api_metrics_limits(struct api_req *r, FILE *f);

@@ -14,6 +14,15 @@ NC_PIDS=()
 NC_LOGS=()
 NC_FAILED=0
 NC_COUNT=0
+# Sanitizer reports of every process the test starts (serve, agents, the
+# CLI, the TUI), one file per process, where nc_cleanup reads them: a
+# report fails the test. Under `make valgrind' the memcheck logs go there
+# too (tests/valgrind/netctl). Options given by the caller come first.
+NC_SAN_DIR=$T/san
+mkdir -p "$NC_SAN_DIR"
+export NC_SAN_DIR
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$NC_SAN_DIR/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$NC_SAN_DIR/ubsan"
 
 nc_cleanup() {
 	local pid
@@ -23,6 +32,7 @@ nc_cleanup() {
 	for pid in "${NC_PIDS[@]}"; do
 		wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null
 	done
+	nc_san_check
 	if [ "$NC_FAILED" -gt 0 ]; then
 		local log
 		for log in "${NC_LOGS[@]}"; do
@@ -35,6 +45,45 @@ nc_cleanup() {
 	rm -rf "$T"
 }
 trap nc_cleanup EXIT
+
+# What a sanitizer report on stderr starts with. GCC's UBSan ignores
+# log_path when linked with ASan (GCC bug 94328) and writes to stderr: the
+# stderr of spawned processes (their logs) and of run_nc is searched too.
+NC_SAN_RE='ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'
+
+# nc_san_reports: the files in $NC_SAN_DIR that hold a report: any sanitizer
+# log, a copy of each spawned process's log that holds one, and a memcheck
+# log whose error summary is not 0 errors (with --errors-for-leak-kinds=
+# definite a definite leak counts as an error).
+nc_san_reports() {
+	local f c
+	for f in "${NC_LOGS[@]}"; do
+		c=stderr.${f##*/}
+		[ -e "$NC_SAN_DIR/$c" ] || [ -e "$T/san-reported/$c" ] && continue
+		grep -qE "$NC_SAN_RE" "$f" 2>/dev/null || continue
+		grep -E -A40 "$NC_SAN_RE" "$f" >"$NC_SAN_DIR/$c"
+	done
+	for f in "$NC_SAN_DIR"/*; do
+		[ -s "$f" ] || continue
+		case "${f##*/}" in
+		vg.*) grep -q 'ERROR SUMMARY: [1-9]' "$f" || continue ;;
+		esac
+		echo "$f"
+	done
+}
+
+# nc_san_check: one "not ok" line, with the reports, when any process that
+# the test started reported a memory error, a leak or undefined behaviour.
+nc_san_check() {
+	local f found
+	found=$(nc_san_reports)
+	[ -n "$found" ] || return 0
+	not_ok "no sanitizer or memcheck report from the processes the test started" \
+		"$(for f in $found; do
+			echo "--- ${f##*/}"
+			head -n 60 "$f"
+		done)"
+}
 trap 'exit 130' INT TERM
 
 # ok DESC / not_ok DESC [DETAIL]: report one result.
@@ -64,6 +113,7 @@ run_nc() {
 	e=$(mktemp "$T/err.XXXXXX")
 	"$NETCTL" "$@" >"$o" 2>"$e" </dev/null
 	rc=$?
+	grep -qE "$NC_SAN_RE" "$e" && cp "$e" "$(mktemp "$NC_SAN_DIR/stderr.cli.XXXXXX")"
 	out=$(cat "$o")
 	err=$(cat "$e")
 	rm -f "$o" "$e"
@@ -90,10 +140,11 @@ contains() {
 }
 
 # wait_until SECONDS CMD...: polls CMD until it succeeds or the deadline.
+# Under valgrind (NC_TIME_SCALE, an integer, e.g. 5) every deadline stretches.
 wait_until() {
 	local limit=$1 deadline
 	shift
-	deadline=$(($(date +%s%N) + limit * 1000000000))
+	deadline=$(($(date +%s%N) + limit * ${NC_TIME_SCALE:-1} * 1000000000))
 	until "$@" >/dev/null 2>&1; do
 		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
 		sleep 0.05
