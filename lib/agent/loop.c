@@ -171,8 +171,8 @@ static void on_connection(void *arg, bool up)
 
 		if (l->nconns == 1)
 			nc_info("connected to the broker as %s", c->client_id);
-		else if (n == l->nconns)
-			nc_info("all %zu connections up", l->nconns);
+		else if (n == l->nlive)
+			nc_info("all %zu connections up", l->nlive);
 	} else if (up) {
 		nc_info("%s: reconnected", c->client_id);
 	}
@@ -267,8 +267,20 @@ int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, str
 	for (size_t k = 0; ret == 0 && k < l->nconns; k++) {
 		struct agent_conn *c = &l->conns[k];
 		struct nc_mqtt_opts o = *mo;
+		size_t online = 0;
 
 		c->loop = l;
+		for (size_t i = 0; i < c->n; i++)
+			online += !c->devs[i]->offline;
+		/* A device's own connection is not opened when it never connects. */
+		if (online == 0 && c->own)
+			continue;
+		l->nlive++;
+		if (c->own) {
+			o.cafile = c->cafile;
+			o.certfile = c->certfile;
+			o.keyfile = c->keyfile;
+		}
 		o.client_id = c->client_id;
 		o.clean_session = true;
 		o.on_message = on_message;
@@ -328,8 +340,12 @@ void nc_agent_loop_free(struct agent_loop *l)
 {
 	for (size_t i = 0; l->devs && i < l->n; i++)
 		nc_agent_dev_free(&l->devs[i]);
-	for (size_t k = 0; l->conns && k < l->nconns; k++)
+	for (size_t k = 0; l->conns && k < l->nconns; k++) {
 		free(l->conns[k].devs);
+		free(l->conns[k].cafile);
+		free(l->conns[k].certfile);
+		free(l->conns[k].keyfile);
+	}
 	free(l->devs);
 	free(l->conns);
 	free(l->workers);

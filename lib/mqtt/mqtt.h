@@ -123,4 +123,19 @@ void nc_mqtt_stats(struct nc_mqtt *m, struct nc_mqtt_stats *s);
  */
 void nc_mqtt_free(struct nc_mqtt *m);
 
+/* identity.c */
+
+/* True for a TLS URL (ssl:// or mqtts://). */
+bool nc_mqtt_url_tls(const char *url);
+
+/*
+ * Checks the files of a TLS client identity before they are used; each may
+ * be NULL. NC_ERR_IO (ei names the option and the file) for one that cannot
+ * be read or is not a regular file; NC_ERR_INVAL for a key that group or
+ * others may access (as ssh refuses such keys); NC_ERR_USAGE for a key
+ * without a certificate.
+ */
+int nc_mqtt_identity_check(const char *cafile, const char *certfile, const char *keyfile,
+			   struct nc_errinfo *ei);
+
 #endif
