@@ -19,6 +19,10 @@
 
 /* Batches waiting for a worker; beyond this they are dropped (the core re-sends). */
 #define QUEUE_MAX 100000
+/* Devices' own connections whose first attempt may be under way at once, and how long
+ * one may hold the next back (ms): a slot frees when an attempt ends either way. */
+#define OPENING_MAX	32
+#define OPENING_WAIT_MS 10000
 
 void nc_agent_loop_init(struct agent_loop *l)
 {
@@ -262,6 +266,7 @@ static void *worker_main(void *arg)
 int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, struct nc_errinfo *ei)
 {
 	char filter[NC_PROTO_TOPIC_MAX];
+	size_t window[OPENING_MAX], opened = 0;
 	int ret = 0;
 
 	for (size_t k = 0; ret == 0 && k < l->nconns; k++) {
@@ -286,7 +291,13 @@ int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, str
 		o.on_message = on_message;
 		o.on_connection = on_connection;
 		o.arg = c;
+		/* Own connections are TLS: at most OPENING_MAX handshakes at a time. */
+		if (c->own && opened >= OPENING_MAX)
+			nc_mqtt_wait_tried(l->conns[window[opened % OPENING_MAX]].mqtt,
+					   OPENING_WAIT_MS);
 		ret = nc_mqtt_new(&o, &c->mqtt, ei);
+		if (ret == 0 && c->own)
+			window[opened++ % OPENING_MAX] = k;
 		for (size_t i = 0; ret == 0 && i < c->n; i++) {
 			if (c->devs[i]->offline)
 				continue;

@@ -113,6 +113,15 @@ bool nc_mqtt_connected(struct nc_mqtt *m);
 /* Waits until connected: 0, or NC_ERR_TIMEOUT after timeout_ms (negative: no limit). */
 int nc_mqtt_wait_connected(struct nc_mqtt *m, int timeout_ms);
 
+/*
+ * Waits until the first connection attempt has ended, connected or not: 0,
+ * or NC_ERR_TIMEOUT after timeout_ms (more than 0). For opening many
+ * connections a few at a time: paho runs every TLS handshake of the process
+ * on one thread, and handshakes queued past the connect timeout (10 s) are
+ * abandoned and started again.
+ */
+int nc_mqtt_wait_tried(struct nc_mqtt *m, int timeout_ms);
+
 /* A consistent snapshot of the counters into *s. */
 void nc_mqtt_stats(struct nc_mqtt *m, struct nc_mqtt_stats *s);
 
