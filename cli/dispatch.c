@@ -165,6 +165,10 @@ int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd *
 		return NC_ERR_USAGE;
 	*used = 1;
 	nv = nc_cmd_verbs(noun, verbs, 64);
+	/* A noun that is a command by itself and has verbs too (agent, agent
+	 * csr): without a verb word, it is the command by itself. */
+	if (nv > 0 && (argc < 2 || argv[1][0] == '-') && nc_cmd_lookup(noun, NULL))
+		nv = 0;
 	if (nv > 0) {
 		if (argc < 2 || argv[1][0] == '-') {
 			nc_error(ctx, NC_ERR_USAGE, "`%s' needs a verb", noun);

@@ -37,6 +37,10 @@ int h_connector_update(struct api_req *r);
 int h_connector_delete(struct api_req *r);
 int h_connector_approve(struct api_req *r);
 int h_connector_decommission(struct api_req *r);
+int h_connector_credentials(struct api_req *r);
+int h_connector_credentials_revoke(struct api_req *r);
+int h_edge_credentials(struct api_req *r);
+int h_edge_credentials_revoke(struct api_req *r);
 
 int h_peering_list(struct api_req *r);	/* h_peerings.c */
 int h_peering_create(struct api_req *r);

@@ -30,6 +30,8 @@ const struct api_route api_routes[] = {
 	{ "GET", "/v1/edges/{serial}", h_edge_get, VIEW },
 	{ "PATCH", "/v1/edges/{serial}", h_edge_update, OPER },
 	{ "DELETE", "/v1/edges/{serial}", h_edge_delete, OPER },
+	{ "POST", "/v1/edges/{serial}/credentials", h_edge_credentials, ADMIN },
+	{ "POST", "/v1/edges/{serial}/credentials/revoke", h_edge_credentials_revoke, ADMIN },
 
 	{ "GET", "/v1/connectors", h_connector_list, VIEW },
 	{ "POST", "/v1/connectors", h_connector_create, OPER },
@@ -38,6 +40,9 @@ const struct api_route api_routes[] = {
 	{ "DELETE", "/v1/connectors/{serial}", h_connector_delete, OPER },
 	{ "POST", "/v1/connectors/{serial}/approve", h_connector_approve, ADMIN },
 	{ "POST", "/v1/connectors/{serial}/decommission", h_connector_decommission, ADMIN },
+	{ "POST", "/v1/connectors/{serial}/credentials", h_connector_credentials, ADMIN },
+	{ "POST", "/v1/connectors/{serial}/credentials/revoke", h_connector_credentials_revoke,
+	  ADMIN },
 
 	{ "GET", "/v1/peerings", h_peering_list, VIEW },
 	{ "POST", "/v1/peerings", h_peering_create, OPER },

@@ -14,6 +14,8 @@
 
 #include "../core/auth.h"
 #include "../core/core.h"
+#include "../core/credentials.h"
+#include "../core/pki.h"
 #include "../events/events.h"
 #include "../mqtt/mqtt.h"
 #include "../proto/proto.h"
@@ -39,6 +41,35 @@ static int prepare_dir(const char *dir, struct nc_errinfo *ei)
 		return nc_fail(ei, NC_ERR_IO, "data-dir", "data dir `%s' is not writable: %s", dir,
 			       strerror(errno));
 	return 0;
+}
+
+/*
+ * The device PKI of the data dir (made on first start), the key that seals
+ * the store's secrets, and a CRL rewritten from the store so it never goes
+ * stale while serve runs now and then.
+ */
+static int start_pki(const char *data_dir, struct nc_core *core, struct nc_errinfo *ei)
+{
+	unsigned char key[32];
+	int ret = nc_pki_open(data_dir, &core->pki, NULL, ei);
+
+	if (ret < 0)
+		return ret;
+	nc_pki_store_key(core->pki, key);
+	ret = nc_store_set_seal_key(core->store, key);
+	explicit_bzero(key, sizeof(key));
+	if (ret < 0)
+		return nc_fail(ei, ret, NULL, "cannot seal the secrets of the store: %s",
+			       nc_strerror(ret));
+	ret = nc_store_begin(core->store);
+	if (ret == 0) {
+		ret = nc_core_pki_write_crl(core, ei);
+		if (ret == 0)
+			ret = nc_store_commit(core->store);
+		else
+			nc_store_rollback(core->store);
+	}
+	return ret;
 }
 
 /* Reads "username\npassword" from path into user and pass. */
@@ -211,7 +242,9 @@ int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 	if (ret < 0)
 		goto out;
 	core.store = store;
-	ret = take_event_block(store, &block, ei);
+	ret = start_pki(o->data_dir, &core, ei);
+	if (ret == 0)
+		ret = take_event_block(store, &block, ei);
 	if (ret < 0)
 		goto out;
 	core.events = nc_events_new_after(o->event_ring ? o->event_ring : 65536,
@@ -257,5 +290,6 @@ out:
 	nc_sync_engine_free(engine);
 	nc_events_free(core.events);
 	nc_store_close(store);
+	nc_pki_free(core.pki);
 	return ret;
 }

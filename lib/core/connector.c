@@ -19,6 +19,7 @@
 #include "../util/err.h"
 #include "../util/xmalloc.h"
 #include "core.h"
+#include "credentials.h"
 #include "ipam.h"
 
 #define BIT(s) (1u << (s))
@@ -368,6 +369,8 @@ static int delete_tx(struct nc_core *c, const char *tenant, const char *serial,
 	if (ret == 0)
 		ret = nc_core_release_memberships(c, old.serial);
 	if (ret == 0)
+		ret = nc_core_pki_revoke_device(c, old.serial, NULL, ei);
+	if (ret == 0)
 		ret = nc_store_connector_delete(c->store, old.tenant, old.serial);
 out:
 	nc_connector_clear(&old);
@@ -440,6 +443,9 @@ static int decommission(struct nc_core *c, const struct nc_connector *con)
 		ret = dirty_around(c, con, reason, reason);
 	if (ret == 0)
 		ret = drop_backbone(c, con);
+	/* Its certificates stop working at the broker's next reload of the CRL. */
+	if (ret == 0)
+		ret = nc_core_pki_revoke_device(c, con->serial, NULL, NULL);
 	return ret;
 }
 

@@ -26,6 +26,7 @@
 struct nc_errinfo;
 struct nc_store;
 struct nc_events;
+struct nc_pki;
 
 /* Who acts: the token's id (for the audit trail), role and tenant. */
 struct nc_actor {
@@ -37,6 +38,7 @@ struct nc_actor {
 struct nc_core {
 	struct nc_store *store;		/* borrowed */
 	struct nc_events *events;	/* borrowed */
+	struct nc_pki *pki;		/* borrowed; NULL: no device credentials */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "../store/store.h"
 #include "../util/err.h"
 #include "core.h"
+#include "credentials.h"
 #include "ipam.h"
 
 /* Connectors named in a refusal; the rest are only counted. */
@@ -281,6 +282,8 @@ static int delete_tx(struct nc_core *c, const char *tenant, const char *serial,
 		ret = nc_ipam_hub_release(c->store, e.tenant, e.serial);
 	if (ret == 0)
 		ret = nc_core_release_memberships(c, e.serial);
+	if (ret == 0)
+		ret = nc_core_pki_revoke_device(c, e.serial, NULL, ei);
 	if (ret == 0)
 		ret = nc_store_edge_delete(c->store, e.tenant, e.serial);
 	if (ret == NC_ERR_CONFLICT && !(ei && ei->code == ret))

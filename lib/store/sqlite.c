@@ -447,6 +447,10 @@ static const struct nc_store_ops sqlite_ops = {
 	.sync_count = nc_sqlite_sync_count,
 	.meta_get = nc_sqlite_meta_get,
 	.meta_put = nc_sqlite_meta_put,
+	.cert_insert = nc_sqlite_cert_insert,
+	.cert_revoke_device = nc_sqlite_cert_revoke_device,
+	.cert_list = nc_sqlite_cert_list,
+	.set_seal_key = nc_sqlite_set_seal_key,
 };
 
 /* The directory part of path, heap. */

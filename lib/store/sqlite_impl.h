@@ -24,6 +24,8 @@ struct nc_sqlite {
 	struct nc_sqlite_cached *cache;	/* open addressing, keyed by SQL text */
 	size_t cache_size;		/* slots, a power of two */
 	size_t cache_used;
+	bool sealing;			/* seal_key is set: secrets are sealed */
+	unsigned char seal_key[32];
 };
 
 static inline struct nc_sqlite *nc_sqlite_of(struct nc_store *st)
@@ -183,5 +185,18 @@ int nc_sqlite_addr_release(struct nc_store *st, const char *tenant, const char *
 
 int nc_sqlite_meta_get(struct nc_store *st, const char *name, int64_t *value);
 int nc_sqlite_meta_put(struct nc_store *st, const char *name, int64_t value);
+
+/* Certificates and sealed secrets (sqlite_certs.c, sqlite_seal.c). */
+int nc_sqlite_cert_insert(struct nc_store *st, const struct nc_cert *c);
+int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_t when,
+				 size_t *n);
+int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,
+			struct nc_cert **out, size_t *n);
+int nc_sqlite_set_seal_key(struct nc_store *st, const unsigned char key[32]);
+/* Binds v sealed with the store's key (as it is while there is none). */
+void nc_sqlite_q_secret(struct nc_sqlite_q *q, const char *v);
+/* Reads a column that may be sealed: opened with the store's key. */
+void nc_sqlite_col_secret(struct nc_sqlite_q *q, char *buf, size_t size);
+char *nc_sqlite_col_secret_dup(struct nc_sqlite_q *q);	/* heap; NULL for NULL */
 
 #endif

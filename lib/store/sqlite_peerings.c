@@ -268,8 +268,8 @@ static void read_link(struct nc_sqlite_q *q, void *item)
 		nc_sqlite_col_bad(q, "links.status");
 	l->spi_ab = (uint32_t)nc_sqlite_col_int(q);
 	l->spi_ba = (uint32_t)nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, l->key_ab, sizeof(l->key_ab));
-	nc_sqlite_col_text(q, l->key_ba, sizeof(l->key_ba));
+	nc_sqlite_col_secret(q, l->key_ab, sizeof(l->key_ab));
+	nc_sqlite_col_secret(q, l->key_ba, sizeof(l->key_ba));
 }
 
 static const struct nc_sqlite_rows link_rows = {
@@ -294,8 +294,8 @@ int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l)
 	nc_sqlite_q_text(&q, nc_link_status_name(l->status));
 	nc_sqlite_q_int(&q, l->spi_ab);
 	nc_sqlite_q_int(&q, l->spi_ba);
-	nc_sqlite_q_text(&q, l->key_ab);
-	nc_sqlite_q_text(&q, l->key_ba);
+	nc_sqlite_q_secret(&q, l->key_ab);
+	nc_sqlite_q_secret(&q, l->key_ba);
 	return nc_sqlite_q_run(&q, NULL);
 }
 

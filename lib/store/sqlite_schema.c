@@ -176,11 +176,25 @@ static const char schema_v2[] =
 static const char schema_v3[] =
 	"ALTER TABLE connectors ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';";
 
+/* Version 4: the device certificates the core issued (store.h: nc_store_cert_*). The
+ * sealing of secrets already in clear happens at nc_store_set_seal_key, which has the key. */
+static const char schema_v4[] =
+	"CREATE TABLE certs ("
+	"  serial_no TEXT PRIMARY KEY,"
+	"  device TEXT NOT NULL,"
+	"  tenant TEXT NOT NULL,"
+	"  not_after INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX certs_device ON certs (device, serial_no);";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == NC_STORE_SCHEMA_VERSION,

@@ -44,7 +44,7 @@ static void read_sync(struct nc_sqlite_q *q, void *item)
 	s->sent_at = nc_sqlite_col_int(q);
 	s->confirmed_at = nc_sqlite_col_int(q);
 	s->updated_at = nc_sqlite_col_int(q);
-	s->last_batch = nc_sqlite_col_dup(q);
+	s->last_batch = nc_sqlite_col_secret_dup(q);
 	s->last_confirm = nc_sqlite_col_dup(q);
 }
 
@@ -84,7 +84,7 @@ int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s)
 	nc_sqlite_q_int(&q, s->sent_at);
 	nc_sqlite_q_int(&q, s->confirmed_at);
 	nc_sqlite_q_int(&q, nc_sqlite_time_or_now(s->updated_at));
-	nc_sqlite_q_text(&q, s->last_batch);
+	nc_sqlite_q_secret(&q, s->last_batch);
 	nc_sqlite_q_text(&q, s->last_confirm);
 	return nc_sqlite_q_run(&q, NULL);
 }

@@ -32,6 +32,7 @@
  * time(NULL) on insert and update.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,7 +41,7 @@
 struct nc_errinfo;
 struct nc_store;
 
-#define NC_STORE_SCHEMA_VERSION 3
+#define NC_STORE_SCHEMA_VERSION 4
 #define NC_PAGE_DEFAULT 100
 #define NC_PAGE_MAX 1000
 
@@ -238,5 +239,42 @@ int nc_store_addr_release(struct nc_store *st, const char *tenant, const char *p
 #define NC_STORE_META_EVENT_BLOCK "event_block"
 int nc_store_meta_get(struct nc_store *st, const char *name, int64_t *value);
 int nc_store_meta_put(struct nc_store *st, const char *name, int64_t value);
+
+/*
+ * Device certificates the core issued (lib/core/pki.c), kept so that
+ * revocation knows what to revoke and the CRL what to list. Never the key.
+ * serial_no is the certificate's serial number (uppercase hex, unique);
+ * device and tenant are plain values, not references: a record outlives
+ * the device it was issued to. revoked_at is 0 while it is valid.
+ */
+#define NC_STORE_META_CRL_NUMBER "crl_number"
+struct nc_cert {
+	char serial_no[48];
+	char device[NC_SERIAL_MAX];
+	char tenant[NC_ID_MAX];
+	int64_t not_after;	/* Unix seconds */
+	int64_t created_at;	/* 0 on insert: now */
+	int64_t revoked_at;	/* 0: not revoked */
+};
+/* insert: NC_ERR_EXISTS for a used serial_no. */
+int nc_store_cert_insert(struct nc_store *st, const struct nc_cert *c);
+/* Revokes, as of when, every certificate of device not yet revoked; *n
+ * (may be NULL) gets how many. */
+int nc_store_cert_revoke_device(struct nc_store *st, const char *device, int64_t when,
+				size_t *n);
+/* The certificates of device (NULL: of every device), only the revoked
+ * ones when revoked_only; in serial_no order. */
+int nc_store_cert_list(struct nc_store *st, const char *device, bool revoked_only,
+		       struct nc_cert **out, size_t *n);
+
+/*
+ * Seals secrets at rest from now on: IPSec SA keys (links.key_ab/key_ba)
+ * and the last batch of each device (which carries them) are written
+ * encrypted with key (AES-256-GCM, lib/util/crypto.h) and read back
+ * decrypted. Values still in clear are sealed by this call, in one
+ * transaction. A sealed value that does not open with key reads as
+ * NC_ERR_STORE. key is copied.
+ */
+int nc_store_set_seal_key(struct nc_store *st, const unsigned char key[32]);
 
 #endif

@@ -112,6 +112,12 @@ struct nc_store_ops {
 			    const char *owner);
 	int (*meta_get)(struct nc_store *st, const char *name, int64_t *value);
 	int (*meta_put)(struct nc_store *st, const char *name, int64_t value);
+	int (*cert_insert)(struct nc_store *st, const struct nc_cert *c);
+	int (*cert_revoke_device)(struct nc_store *st, const char *device, int64_t when,
+				  size_t *n);
+	int (*cert_list)(struct nc_store *st, const char *device, bool revoked_only,
+			 struct nc_cert **out, size_t *n);
+	int (*set_seal_key)(struct nc_store *st, const unsigned char key[32]);
 };
 
 /* The generic part of a store, first member of every backend's struct. */

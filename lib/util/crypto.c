@@ -2,6 +2,7 @@
 #include "crypto.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -164,5 +165,120 @@ int nc_crypto_x25519_public(const char *priv_b64, char pub_b64[45])
 out:
 	OPENSSL_cleanse(raw, sizeof(raw));
 	OPENSSL_cleanse(again, sizeof(again));
+	return ret;
+}
+
+/* Sealed values: NC_CRYPTO_SEAL_PREFIX, then base64 of nonce || ciphertext || tag. */
+#define SEAL_NONCE 12
+#define SEAL_TAG   16
+#define SEAL_AAD   "netctl-store-v1"
+
+bool nc_crypto_is_sealed(const char *s)
+{
+	return s && strncmp(s, NC_CRYPTO_SEAL_PREFIX, strlen(NC_CRYPTO_SEAL_PREFIX)) == 0;
+}
+
+/* AES-256-GCM over in (len bytes) into out (len bytes) with nonce; tag in or out. */
+static int gcm(bool enc, const unsigned char *key, const unsigned char *nonce,
+	       const unsigned char *in, size_t len, unsigned char *out, unsigned char *tag)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int n = 0, ret = NC_ERR_INTERNAL;
+
+	if (!c || len > INT_MAX)
+		goto out;
+	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce, enc ? 1 : 0) != 1 ||
+	    EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)SEAL_AAD,
+			     (int)strlen(SEAL_AAD)) != 1 ||
+	    EVP_CipherUpdate(c, out, &n, in, (int)len) != 1)
+		goto out;
+	if (!enc && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, SEAL_TAG, tag) != 1)
+		goto out;
+	if (EVP_CipherFinal_ex(c, out + n, &n) != 1) {
+		ret = enc ? NC_ERR_INTERNAL : NC_ERR_INVAL;
+		goto out;
+	}
+	if (enc && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, SEAL_TAG, tag) != 1)
+		goto out;
+	ret = 0;
+out:
+	EVP_CIPHER_CTX_free(c);
+	return ret;
+}
+
+int nc_crypto_seal(const unsigned char key[NC_CRYPTO_SEAL_KEY], const char *plain, char **out)
+{
+	size_t len = strlen(plain), raw_len = SEAL_NONCE + len + SEAL_TAG;
+	size_t pre = strlen(NC_CRYPTO_SEAL_PREFIX);
+	unsigned char *raw = malloc(raw_len);
+	char *s = malloc(pre + 4 * ((raw_len + 2) / 3) + 1);
+	int ret = NC_ERR_NOMEM;
+
+	*out = NULL;
+	if (!raw || !s || raw_len > INT_MAX)
+		goto out;
+	ret = nc_crypto_random(raw, SEAL_NONCE);
+	if (ret == 0)
+		ret = gcm(true, key, raw, (const unsigned char *)plain, len, raw + SEAL_NONCE,
+			  raw + SEAL_NONCE + len);
+	if (ret < 0)
+		goto out;
+	memcpy(s, NC_CRYPTO_SEAL_PREFIX, pre);
+	EVP_EncodeBlock((unsigned char *)s + pre, raw, (int)raw_len);
+	*out = s;
+	s = NULL;
+out:
+	free(raw);
+	free(s);
+	return ret;
+}
+
+int nc_crypto_open(const unsigned char key[NC_CRYPTO_SEAL_KEY], const char *sealed, char **plain)
+{
+	size_t pre = strlen(NC_CRYPTO_SEAL_PREFIX), b64 = 0, raw_len;
+	unsigned char *raw = NULL;
+	char *p = NULL;
+	int n, ret = NC_ERR_INVAL;
+
+	*plain = NULL;
+	if (!nc_crypto_is_sealed(sealed))
+		goto out;
+	b64 = strlen(sealed + pre);
+	if (b64 % 4 || b64 > INT_MAX)
+		goto out;
+	raw = malloc(b64 / 4 * 3 + 1);
+	if (!raw) {
+		ret = NC_ERR_NOMEM;
+		goto out;
+	}
+	n = EVP_DecodeBlock(raw, (const unsigned char *)sealed + pre, (int)b64);
+	if (n < 0)
+		goto out;
+	/* DecodeBlock counts the padding's zero bytes too. */
+	raw_len = (size_t)n - (b64 && sealed[pre + b64 - 1] == '=') -
+		  (b64 > 1 && sealed[pre + b64 - 2] == '=');
+	if (raw_len < SEAL_NONCE + SEAL_TAG)
+		goto out;
+	p = malloc(raw_len - SEAL_NONCE - SEAL_TAG + 1);
+	if (!p) {
+		ret = NC_ERR_NOMEM;
+		goto out;
+	}
+	raw_len -= SEAL_NONCE + SEAL_TAG;
+	ret = gcm(false, key, raw, raw + SEAL_NONCE, raw_len, (unsigned char *)p,
+		  raw + SEAL_NONCE + raw_len);
+	if (ret < 0 || memchr(p, '\0', raw_len)) {
+		ret = NC_ERR_INVAL;
+		goto out;
+	}
+	p[raw_len] = '\0';
+	*plain = p;
+	p = NULL;
+out:
+	if (p) {
+		OPENSSL_cleanse(p, raw_len);
+		free(p);
+	}
+	free(raw);
 	return ret;
 }

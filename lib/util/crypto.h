@@ -53,4 +53,18 @@ int nc_crypto_x25519_keypair(char priv_b64[45], char pub_b64[45]);
  */
 int nc_crypto_x25519_public(const char *priv_b64, char pub_b64[45]);
 
+/*
+ * Values sealed at rest: AES-256-GCM under a 32-byte key with a random
+ * 96-bit nonce per value, written as NC_CRYPTO_SEAL_PREFIX and the base64 of
+ * nonce, ciphertext and tag. seal: *out is heap (free()), 0 or
+ * NC_ERR_INTERNAL/NC_ERR_NOMEM. open: *plain is heap, a secret to wipe;
+ * NC_ERR_INVAL when sealed is not such a value, or was not sealed with key,
+ * or was altered. is_sealed: whether s has the prefix.
+ */
+#define NC_CRYPTO_SEAL_KEY 32
+#define NC_CRYPTO_SEAL_PREFIX "nc-sealed-1:"
+int nc_crypto_seal(const unsigned char key[NC_CRYPTO_SEAL_KEY], const char *plain, char **out);
+int nc_crypto_open(const unsigned char key[NC_CRYPTO_SEAL_KEY], const char *sealed, char **plain);
+bool nc_crypto_is_sealed(const char *s);
+
 #endif

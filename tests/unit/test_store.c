@@ -262,8 +262,8 @@ static void test_migrate_from_v1(void **state)
 	add_tenant(fx->st, "acme");
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "DROP TABLE meta; ALTER TABLE connectors DROP COLUMN endpoint;"
-			   " PRAGMA user_version = 1;");
+	raw_exec(fx->path, "DROP TABLE certs; DROP TABLE meta;"
+			   " ALTER TABLE connectors DROP COLUMN endpoint; PRAGMA user_version = 1;");
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"),
 			 0);
 
@@ -297,7 +297,8 @@ static void test_migrate_from_v2(void **state)
 	new_connector(fx->st, "acme", "CN-1", NULL, 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "ALTER TABLE connectors DROP COLUMN endpoint; PRAGMA user_version = 2;");
+	raw_exec(fx->path, "DROP TABLE certs; ALTER TABLE connectors DROP COLUMN endpoint;"
+			   " PRAGMA user_version = 2;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Secrets sealed at rest (store.h: nc_store_set_seal_key) on SQLite: IPSec SA
+ * keys and the last batch of each device, which carries them. "" and NULL
+ * stay as they are (no secret); every other value is written sealed once the
+ * key is set, and a value read is opened when sealed, taken as it is when
+ * not (a store from before the key, until set_seal_key has sealed it).
+ */
+#include "sqlite_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/crypto.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "../util/xmalloc.h"
+
+/* The columns that hold secrets, and the SQL that seals those still in clear. */
+static const char *const seal_sql[] = {
+	"UPDATE links SET key_ab = nc_seal(key_ab) WHERE key_ab <> ''"
+	" AND substr(key_ab, 1, 12) <> 'nc-sealed-1:'",
+	"UPDATE links SET key_ba = nc_seal(key_ba) WHERE key_ba <> ''"
+	" AND substr(key_ba, 1, 12) <> 'nc-sealed-1:'",
+	"UPDATE sync SET last_batch = nc_seal(last_batch) WHERE last_batch IS NOT NULL"
+	" AND last_batch <> '' AND substr(last_batch, 1, 12) <> 'nc-sealed-1:'",
+};
+
+_Static_assert(sizeof(NC_CRYPTO_SEAL_PREFIX) - 1 == 12, "seal_sql compares 12 characters");
+
+void nc_sqlite_q_secret(struct nc_sqlite_q *q, const char *v)
+{
+	char *sealed = NULL;
+
+	if (q->err)
+		return;
+	if (!q->s->sealing || !v || !*v) {
+		nc_sqlite_q_text(q, v);
+		return;
+	}
+	if (nc_crypto_seal(q->s->seal_key, v, &sealed) < 0) {
+		nc_err("store `%s': cannot seal a secret", q->s->path);
+		q->err = NC_ERR_STORE;
+		return;
+	}
+	nc_sqlite_q_text(q, sealed);
+	free(sealed);
+}
+
+/* The value of the next column, opened when sealed: heap, or NULL for NULL. */
+static char *col_open(struct nc_sqlite_q *q)
+{
+	char *v = nc_sqlite_col_dup(q), *plain = NULL;
+
+	if (!v || !nc_crypto_is_sealed(v))
+		return v;
+	if (!q->s->sealing || nc_crypto_open(q->s->seal_key, v, &plain) < 0) {
+		nc_sqlite_col_bad(q, sqlite3_column_name(q->stmt, q->col - 1));
+		plain = NULL;
+	}
+	free(v);
+	return plain;
+}
+
+void nc_sqlite_col_secret(struct nc_sqlite_q *q, char *buf, size_t size)
+{
+	char *v = col_open(q);
+	size_t len = v ? strlen(v) : 0;
+
+	if (len < size) {
+		memcpy(buf, v ? v : "", len);
+		buf[len] = '\0';
+	} else {
+		nc_sqlite_col_bad(q, sqlite3_column_name(q->stmt, q->col - 1));
+	}
+	if (v) {
+		explicit_bzero(v, len);
+		free(v);
+	}
+}
+
+char *nc_sqlite_col_secret_dup(struct nc_sqlite_q *q)
+{
+	return col_open(q);
+}
+
+/* SQL function nc_seal(text): the text sealed with the store's key. */
+static void sql_seal(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct nc_sqlite *s = sqlite3_user_data(ctx);
+	const char *v = (const char *)sqlite3_value_text(argv[0]);
+	char *sealed = NULL;
+
+	if (!v || nc_crypto_seal(s->seal_key, v, &sealed) < 0) {
+		sqlite3_result_error(ctx, "cannot seal a secret", -1);
+		return;
+	}
+	sqlite3_result_text(ctx, sealed, -1, free);
+}
+
+int nc_sqlite_set_seal_key(struct nc_store *st, const unsigned char key[32])
+{
+	struct nc_sqlite *s = nc_sqlite_of(st);
+	char *msg = NULL;
+	int ret;
+
+	memcpy(s->seal_key, key, sizeof(s->seal_key));
+	s->sealing = true;
+	/* What an UPDATE frees is zeroed, so no clear key lingers in the file. */
+	if (sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_create_function_v2(s->db, "nc_seal", 1, SQLITE_UTF8, s, sql_seal, NULL, NULL,
+				       NULL) != SQLITE_OK) {
+		nc_err("store `%s': cannot set up sealing: %s", s->path,
+		       msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return NC_ERR_STORE;
+	}
+	ret = nc_store_begin(st);
+	for (size_t i = 0; ret == 0 && i < sizeof(seal_sql) / sizeof(seal_sql[0]); i++) {
+		if (sqlite3_exec(s->db, seal_sql[i], NULL, NULL, &msg) != SQLITE_OK) {
+			nc_err("store `%s': cannot seal the secrets in clear: %s", s->path,
+			       msg ? msg : sqlite3_errmsg(s->db));
+			ret = NC_ERR_STORE;
+		}
+		sqlite3_free(msg);
+		msg = NULL;
+	}
+	if (ret == 0)
+		ret = nc_store_commit(st);
+	else
+		nc_store_rollback(st);
+	/* Old pages leave the write-ahead log for the database file, zeroed where freed. */
+	if (ret == 0)
+		sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	return ret;
+}
