@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../model/validate.h"
@@ -139,6 +140,17 @@ static int own_identity(const struct nc_agent_broker *b, struct agent_conn *c, c
 	return nc_mqtt_identity_check(c->cafile, c->certfile, c->keyfile, ei);
 }
 
+/* Whether --credentials-dir holds a folder for serial (a device with no credentials,
+ * e.g. a decommissioned one, is left out of `credentials --all'). */
+static bool has_folder(const struct nc_fleet_opts *o, const char *serial)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", o->broker.credentials_dir, serial);
+	return stat(path, &st) == 0 || errno != ENOENT;
+}
+
 /*
  * The fleet opens one connection per device for as many files as a device
  * with certificates needs: every descriptor the hard limit allows.
@@ -159,7 +171,7 @@ static void raise_fd_limit(size_t want)
 
 static int setup(struct agent_loop *l, const struct nc_fleet_opts *o, struct nc_errinfo *ei)
 {
-	size_t width = 4, offline = 0;
+	size_t width = 4, offline = 0, uncredentialed = 0;
 	char serial[NC_SERIAL_MAX + 8];
 	unsigned k;
 	int ret = 0;
@@ -203,14 +215,20 @@ static int setup(struct agent_loop *l, const struct nc_fleet_opts *o, struct nc_
 		ret = fleet_keys(o->seed, serial, d->pub);
 		if (ret < 0)
 			nc_fail(ei, ret, NULL, "cannot derive the key pair of %s", serial);
+		else if (o->broker.credentials_dir && !d->offline && !has_folder(o, serial))
+			uncredentialed++;
 		else if (o->broker.credentials_dir && !d->offline)
 			ret = own_identity(&o->broker, c, serial, ei);
+		d->offline = d->offline || (c->own && !c->certfile);
 	}
+	if (ret == 0 && uncredentialed)
+		nc_warn("fleet: %zu devices have no folder in %s: they never connect",
+			uncredentialed, o->broker.credentials_dir);
 	if (ret == 0)
 		nc_info("fleet: %zu devices %s...%s (%zu offline) over %zu connections%s, "
 			"seed %llu",
 			o->n, l->devs[0].serial, l->devs[o->n - 1].serial, offline,
-			o->broker.credentials_dir ? o->n - offline : l->nconns,
+			o->broker.credentials_dir ? o->n - offline - uncredentialed : l->nconns,
 			o->broker.credentials_dir ? " (one per device, its own certificate)" : "",
 			(unsigned long long)o->seed);
 	return ret;
