@@ -11,7 +11,7 @@ int cmd_broker_config(struct nc_ctx *ctx, const struct nc_args *a)
 {
 	const char *data = nc_args_get(a, "data-dir"), *listen = nc_args_get(a, "listen");
 	const char *out = nc_args_get(a, "out");
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *done = NULL;
 	char host[256];
 	uint16_t port = 0;
@@ -25,8 +25,7 @@ int cmd_broker_config(struct nc_ctx *ctx, const struct nc_args *a)
 	ret = nc_brokerconf_write(data, host, port, out, &ei);
 	if (ret < 0)
 		return nc_error(ctx, ret, "%s", ei.msg);
-	done = json_pack("{s:s,s:s,s:s}", "config", "mosquitto.conf", "out", out, "listen",
-			 listen);
+	done = json_pack("{s:s,s:s,s:s}", "config", "mosquitto.conf", "out", out, "listen", listen);
 	nc_out_done(ctx, done, NULL,
 		    "wrote %s/mosquitto.conf, acl, ca.crt, server.crt and server.key: run "
 		    "`mosquitto -c %s/mosquitto.conf', and send it SIGHUP after a revocation",

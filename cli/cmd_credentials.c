@@ -21,10 +21,9 @@
 #define CSR_FILE_MAX 16384
 
 /* Writes name into dir with mode. */
-static int put(struct nc_ctx *ctx, const char *dir, const char *name, const char *text,
-	       mode_t mode)
+static int put(struct nc_ctx *ctx, const char *dir, const char *name, const char *text, mode_t mode)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char path[4096];
 	int ret;
 
@@ -39,7 +38,7 @@ static int write_dir(struct nc_ctx *ctx, const char *dir, const json_t *reply)
 	const char *ca = json_string_value(json_object_get(reply, "ca"));
 	const char *cert = json_string_value(json_object_get(reply, "certificate"));
 	const char *key = json_string_value(json_object_get(reply, "key"));
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	int ret;
 
 	if (!ca || !cert)
@@ -102,7 +101,7 @@ static int serials(struct nc_ctx *ctx, json_t **list)
 
 static int issue_all(struct nc_ctx *ctx, const char *dir)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *list = NULL, *item;
 	char sub[4096];
 	size_t i, done = 0;
@@ -135,7 +134,8 @@ static int revoke_one(struct nc_ctx *ctx, const char *serial)
 
 	if (ret == 0)
 		nc_out_done(ctx, reply, NULL, "%s %s: %lld certificate(s) revoked", ctx->cmd->noun,
-			    serial, (long long)json_integer_value(json_object_get(reply, "revoked")));
+			    serial,
+			    (long long)json_integer_value(json_object_get(reply, "revoked")));
 	json_decref(reply);
 	return ret;
 }
@@ -145,7 +145,7 @@ static int credentials(struct nc_ctx *ctx, const struct nc_args *a)
 {
 	const char *out = nc_args_get(a, "out"), *csr_file = nc_args_get(a, "csr");
 	const char *serial = a->npos ? a->pos[0] : NULL;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char *csr = NULL;
 	int ret;
 
@@ -153,13 +153,15 @@ static int credentials(struct nc_ctx *ctx, const struct nc_args *a)
 		return nc_error(ctx, NC_ERR_USAGE, "give a SERIAL or --all");
 	if (nc_args_has(a, "revoke")) {
 		if (!serial || out || csr_file)
-			return nc_error(ctx, NC_ERR_USAGE,
-					"--revoke takes a SERIAL and neither --out, --csr nor --all");
+			return nc_error(
+				ctx, NC_ERR_USAGE,
+				"--revoke takes a SERIAL and neither --out, --csr nor --all");
 		return revoke_one(ctx, serial);
 	}
 	if (!out)
-		return nc_error(ctx, NC_ERR_USAGE, "--out DIR is required: where to write "
-						   "ca.crt, device.crt and device.key");
+		return nc_error(ctx, NC_ERR_USAGE,
+				"--out DIR is required: where to write "
+				"ca.crt, device.crt and device.key");
 	if (!serial) {
 		if (csr_file)
 			return nc_error(ctx, NC_ERR_USAGE, "--csr is for one SERIAL, not --all");
@@ -189,7 +191,7 @@ int cmd_edge_credentials(struct nc_ctx *ctx, const struct nc_args *a)
 int cmd_agent_csr(struct nc_ctx *ctx, const struct nc_args *a)
 {
 	const char *serial = nc_args_get(a, "serial"), *out = nc_args_get(a, "out");
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char *key = NULL, *csr = NULL;
 	json_t *done = NULL;
 	int ret;

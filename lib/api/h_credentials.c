@@ -19,7 +19,7 @@
 
 static int issue_one(struct api_req *r, enum nc_device_type type)
 {
-	struct nc_credentials cr = { 0 };
+	struct nc_credentials cr = {0};
 	const char *csr = NULL;
 	char na[NC_TIME_ISO_BUFSZ];
 	json_t *o, *v;
@@ -36,8 +36,8 @@ static int issue_one(struct api_req *r, enum nc_device_type type)
 				       "csr must be a PKCS#10 request in PEM, at most %d bytes",
 				       CSR_MAX);
 	}
-	ret = nc_core_credentials_issue(r->core, &r->actor, r->tenant, type, r->params[0], csr,
-					&cr, &r->ei);
+	ret = nc_core_credentials_issue(r->core, &r->actor, r->tenant, type, r->params[0], csr, &cr,
+					&r->ei);
 	if (ret < 0)
 		return ret;
 	nc_time_iso(cr.not_after, na);
@@ -52,8 +52,8 @@ static int issue_one(struct api_req *r, enum nc_device_type type)
 static int revoke_all(struct api_req *r, enum nc_device_type type)
 {
 	size_t n = 0;
-	int ret = nc_core_credentials_revoke(r->core, &r->actor, r->tenant, type, r->params[0],
-					     &n, &r->ei);
+	int ret = nc_core_credentials_revoke(r->core, &r->actor, r->tenant, type, r->params[0], &n,
+					     &r->ei);
 
 	if (ret < 0)
 		return ret;

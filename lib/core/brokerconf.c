@@ -56,8 +56,7 @@ static int put(const char *dir, const char *name, const char *text, mode_t mode,
 static int server_cert(struct nc_pki *p, const char *host, const char *out_dir,
 		       struct nc_errinfo *ei)
 {
-	struct nc_x509_req r = { .cn = host, .server = true, .san = host,
-				 .days = NC_PKI_LEAF_DAYS };
+	struct nc_x509_req r = {.cn = host, .server = true, .san = host, .days = NC_PKI_LEAF_DAYS};
 	char serial[NC_X509_SERIAL_MAX];
 	char *key = NULL, *cert = NULL;
 	int ret = nc_x509_key_new(&key);
@@ -127,15 +126,14 @@ static int conf(struct nc_pki *p, const char *host, uint16_t port, const char *o
 	return ret;
 }
 
-int nc_brokerconf_write(const char *data_dir, const char *host, uint16_t port,
-			const char *out_dir, struct nc_errinfo *ei)
+int nc_brokerconf_write(const char *data_dir, const char *host, uint16_t port, const char *out_dir,
+			struct nc_errinfo *ei)
 {
 	struct nc_pki *p = NULL;
 	int ret;
 
 	if (!host[0] || strpbrk(host, " \t\r\n#"))
-		return nc_fail(ei, NC_ERR_INVAL, "listen", "`%s' is not a host to listen on",
-			       host);
+		return nc_fail(ei, NC_ERR_INVAL, "listen", "`%s' is not a host to listen on", host);
 	ret = nc_pki_open(data_dir, &p, NULL, ei);
 	if (ret == 0)
 		ret = nc_file_mkdir(out_dir, 0700, ei);

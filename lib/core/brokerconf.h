@@ -25,7 +25,7 @@
 
 struct nc_errinfo;
 
-int nc_brokerconf_write(const char *data_dir, const char *host, uint16_t port,
-			const char *out_dir, struct nc_errinfo *ei);
+int nc_brokerconf_write(const char *data_dir, const char *host, uint16_t port, const char *out_dir,
+			struct nc_errinfo *ei);
 
 #endif

@@ -20,7 +20,7 @@ void nc_credentials_clear(struct nc_credentials *cr)
 	free(cr->ca);
 	free(cr->certificate);
 	nc_x509_free_secret(cr->key);
-	*cr = (struct nc_credentials){ 0 };
+	*cr = (struct nc_credentials){0};
 }
 
 static const char *noun(enum nc_device_type type)
@@ -31,10 +31,9 @@ static const char *noun(enum nc_device_type type)
 /* The device serial of type `type' in scope; its tenant into owner. A
  * decommissioned connector is NC_ERR_CONFLICT when live is set. */
 static int find_device(struct nc_core *c, const char *tenant, enum nc_device_type type,
-		       const char *serial, bool live, char owner[NC_ID_MAX],
-		       struct nc_errinfo *ei)
+		       const char *serial, bool live, char owner[NC_ID_MAX], struct nc_errinfo *ei)
 {
-	struct nc_connector con = { 0 };
+	struct nc_connector con = {0};
 	enum nc_device_type got;
 	int ret = nc_store_device_lookup(c->store, tenant, serial, &got, owner);
 
@@ -52,11 +51,11 @@ static int find_device(struct nc_core *c, const char *tenant, enum nc_device_typ
 }
 
 /* Makes the certificate (and the key without a CSR) and records it. */
-static int issue_tx(struct nc_core *c, const char *owner, const char *serial,
-		    const char *csr_pem, struct nc_credentials *out, struct nc_errinfo *ei)
+static int issue_tx(struct nc_core *c, const char *owner, const char *serial, const char *csr_pem,
+		    struct nc_credentials *out, struct nc_errinfo *ei)
 {
-	struct nc_x509_req r = { .cn = serial, .csr_pem = csr_pem, .days = NC_PKI_LEAF_DAYS };
-	struct nc_cert rec = { 0 };
+	struct nc_x509_req r = {.cn = serial, .csr_pem = csr_pem, .days = NC_PKI_LEAF_DAYS};
+	struct nc_cert rec = {0};
 	int ret = 0;
 
 	if (!csr_pem) {
@@ -80,12 +79,11 @@ static int issue_tx(struct nc_core *c, const char *owner, const char *serial,
 	return ret;
 }
 
-int nc_core_credentials_issue(struct nc_core *c, const struct nc_actor *actor,
-			      const char *tenant, enum nc_device_type type, const char *serial,
-			      const char *csr_pem, struct nc_credentials *out,
-			      struct nc_errinfo *ei)
+int nc_core_credentials_issue(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			      enum nc_device_type type, const char *serial, const char *csr_pem,
+			      struct nc_credentials *out, struct nc_errinfo *ei)
 {
-	struct nc_credentials res = { 0 };
+	struct nc_credentials res = {0};
 	char owner[NC_ID_MAX] = "";
 	int ret = nc_core_begin(c, ei);
 
@@ -162,9 +160,9 @@ int nc_core_pki_revoke_device(struct nc_core *c, const char *serial, size_t *n,
 	return ret;
 }
 
-int nc_core_credentials_revoke(struct nc_core *c, const struct nc_actor *actor,
-			       const char *tenant, enum nc_device_type type, const char *serial,
-			       size_t *n, struct nc_errinfo *ei)
+int nc_core_credentials_revoke(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			       enum nc_device_type type, const char *serial, size_t *n,
+			       struct nc_errinfo *ei)
 {
 	char owner[NC_ID_MAX] = "";
 	size_t count = 0;

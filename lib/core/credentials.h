@@ -39,16 +39,15 @@ void nc_credentials_clear(struct nc_credentials *cr);
  * the key and hands it over once. NC_ERR_INVAL for the serial "netctl-core"
  * (the core's own identity). NC_ERR_CONFLICT when serve runs without a PKI.
  */
-int nc_core_credentials_issue(struct nc_core *c, const struct nc_actor *actor,
-			      const char *tenant, enum nc_device_type type, const char *serial,
-			      const char *csr_pem, struct nc_credentials *out,
-			      struct nc_errinfo *ei);
+int nc_core_credentials_issue(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			      enum nc_device_type type, const char *serial, const char *csr_pem,
+			      struct nc_credentials *out, struct nc_errinfo *ei);
 
 /* Revokes every certificate of the device serial (of type `type' in scope);
  * *n (may be NULL) gets how many were revoked now. */
-int nc_core_credentials_revoke(struct nc_core *c, const struct nc_actor *actor,
-			       const char *tenant, enum nc_device_type type, const char *serial,
-			       size_t *n, struct nc_errinfo *ei);
+int nc_core_credentials_revoke(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			       enum nc_device_type type, const char *serial, size_t *n,
+			       struct nc_errinfo *ei);
 
 /*
  * Inside the caller's transaction: revokes every certificate of serial and,

@@ -19,7 +19,7 @@
 struct nc_pki {
 	char dir[4000];
 	char *ca_cert;
-	char *ca_key;	/* secret */
+	char *ca_key; /* secret */
 	unsigned char store_key[32];
 };
 
@@ -77,7 +77,8 @@ static int open_ca(struct nc_pki *p, int *created, struct nc_errinfo *ei)
 		return nc_fail(ei, NC_ERR_INVAL, NULL,
 			       "%s/%s is missing while %s is there: restore it, or remove both to "
 			       "make a new CA (every device then needs new credentials)",
-			       p->dir, has_cert ? "ca.key" : "ca.crt", has_cert ? "ca.crt" : "ca.key");
+			       p->dir, has_cert ? "ca.key" : "ca.crt",
+			       has_cert ? "ca.crt" : "ca.key");
 	ret = load(p, "ca.crt", &p->ca_cert, ei);
 	if (ret == 0)
 		ret = load(p, "ca.key", &p->ca_key, ei);
@@ -90,7 +91,7 @@ static int open_ca(struct nc_pki *p, int *created, struct nc_errinfo *ei)
 /* The core's client certificate, made when absent. */
 static int open_core(struct nc_pki *p, struct nc_errinfo *ei)
 {
-	struct nc_x509_req r = { .cn = NC_PKI_CORE_CN, .days = NC_PKI_LEAF_DAYS };
+	struct nc_x509_req r = {.cn = NC_PKI_CORE_CN, .days = NC_PKI_LEAF_DAYS};
 	char serial[NC_X509_SERIAL_MAX];
 	char *key = NULL, *cert = NULL;
 	int ret = 0;
@@ -158,8 +159,8 @@ int nc_pki_open(const char *data_dir, struct nc_pki **out, int *created, struct 
 	}
 	/* The data dir is made private when this makes it; DIR/pki always is. */
 	if (mkdir(data_dir, 0700) < 0 && errno != EEXIST)
-		ret = nc_fail(ei, NC_ERR_IO, "data-dir", "cannot create data dir `%s': %s", data_dir,
-			      strerror(errno));
+		ret = nc_fail(ei, NC_ERR_IO, "data-dir", "cannot create data dir `%s': %s",
+			      data_dir, strerror(errno));
 	if (ret == 0)
 		ret = nc_file_mkdir(p->dir, 0700, ei);
 	if (ret == 0)
@@ -208,8 +209,8 @@ int nc_pki_issue(struct nc_pki *p, const struct nc_x509_req *r, char **cert_pem,
 	return nc_x509_issue(p->ca_cert, p->ca_key, r, cert_pem, serial, not_after, ei);
 }
 
-int nc_pki_write_crl(struct nc_pki *p, const struct nc_x509_revoked *v, size_t n,
-		     int64_t number, struct nc_errinfo *ei)
+int nc_pki_write_crl(struct nc_pki *p, const struct nc_x509_revoked *v, size_t n, int64_t number,
+		     struct nc_errinfo *ei)
 {
 	char *crl = NULL;
 	int ret = nc_x509_crl_new(p->ca_cert, p->ca_key, v, n, number, NC_PKI_CRL_DAYS, &crl);

@@ -25,8 +25,8 @@ struct nc_pki;
 
 /* Days a device certificate, the core's, the broker's and the CA are valid for; a CRL. */
 #define NC_PKI_LEAF_DAYS 825
-#define NC_PKI_CA_DAYS 3650
-#define NC_PKI_CRL_DAYS 365
+#define NC_PKI_CA_DAYS	 3650
+#define NC_PKI_CRL_DAYS	 365
 
 /*
  * Opens the PKI of data_dir, creating what is missing (the dir, the CA, the
@@ -50,7 +50,7 @@ int nc_pki_issue(struct nc_pki *p, const struct nc_x509_req *r, char **cert_pem,
 		 char serial[NC_X509_SERIAL_MAX], int64_t *not_after, struct nc_errinfo *ei);
 
 /* Writes DIR/pki/crl.pem listing v[0..n) with CRL number `number'. */
-int nc_pki_write_crl(struct nc_pki *p, const struct nc_x509_revoked *v, size_t n,
-		     int64_t number, struct nc_errinfo *ei);
+int nc_pki_write_crl(struct nc_pki *p, const struct nc_x509_revoked *v, size_t n, int64_t number,
+		     struct nc_errinfo *ei);
 
 #endif

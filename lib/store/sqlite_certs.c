@@ -21,15 +21,15 @@ int nc_sqlite_cert_insert(struct nc_store *st, const struct nc_cert *c)
 	return nc_sqlite_q_run(&q, NULL);
 }
 
-int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_t when,
-				 size_t *n)
+int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_t when, size_t *n)
 {
 	struct nc_sqlite_q q;
 	int64_t changes = 0;
 	int ret;
 
 	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "UPDATE certs SET revoked_at = ? WHERE device = ? AND revoked_at = 0", &q);
+			  "UPDATE certs SET revoked_at = ? WHERE device = ? AND revoked_at = 0",
+			  &q);
 	nc_sqlite_q_int(&q, when);
 	nc_sqlite_q_text(&q, device);
 	ret = nc_sqlite_q_run(&q, &changes);

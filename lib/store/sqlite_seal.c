@@ -98,39 +98,64 @@ static void sql_seal(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, sealed, -1, free);
 }
 
-int nc_sqlite_set_seal_key(struct nc_store *st, const unsigned char key[32])
+/* Runs sql on the connection; logs and returns NC_ERR_STORE on failure. */
+static int run(struct nc_sqlite *s, const char *sql)
+{
+	char *msg = NULL;
+	int ret = 0;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		nc_err("store `%s': cannot seal the secrets in clear: %s", s->path,
+		       msg ? msg : sqlite3_errmsg(s->db));
+		ret = NC_ERR_STORE;
+	}
+	sqlite3_free(msg);
+	return ret;
+}
+
+/*
+ * Seals the values still in clear, in one transaction. When there were any,
+ * the file is rewritten (VACUUM) and the log emptied, so that no page of
+ * netctl.db or its WAL keeps an old clear copy (freed pages included).
+ */
+static int seal_clear(struct nc_store *st)
 {
 	struct nc_sqlite *s = nc_sqlite_of(st);
-	char *msg = NULL;
-	int ret;
+	int64_t before = sqlite3_total_changes64(s->db);
+	int ret = nc_store_begin(st);
 
-	memcpy(s->seal_key, key, sizeof(s->seal_key));
-	s->sealing = true;
-	/* What an UPDATE frees is zeroed, so no clear key lingers in the file. */
-	if (sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, &msg) != SQLITE_OK ||
-	    sqlite3_create_function_v2(s->db, "nc_seal", 1, SQLITE_UTF8, s, sql_seal, NULL, NULL,
-				       NULL) != SQLITE_OK) {
-		nc_err("store `%s': cannot set up sealing: %s", s->path,
-		       msg ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
-		return NC_ERR_STORE;
-	}
-	ret = nc_store_begin(st);
-	for (size_t i = 0; ret == 0 && i < sizeof(seal_sql) / sizeof(seal_sql[0]); i++) {
-		if (sqlite3_exec(s->db, seal_sql[i], NULL, NULL, &msg) != SQLITE_OK) {
-			nc_err("store `%s': cannot seal the secrets in clear: %s", s->path,
-			       msg ? msg : sqlite3_errmsg(s->db));
-			ret = NC_ERR_STORE;
-		}
-		sqlite3_free(msg);
-		msg = NULL;
-	}
+	for (size_t i = 0; ret == 0 && i < sizeof(seal_sql) / sizeof(seal_sql[0]); i++)
+		ret = run(s, seal_sql[i]);
 	if (ret == 0)
 		ret = nc_store_commit(st);
 	else
 		nc_store_rollback(st);
-	/* Old pages leave the write-ahead log for the database file, zeroed where freed. */
+	if (ret == 0 && sqlite3_total_changes64(s->db) > before) {
+		nc_info("store `%s': sealed the secrets kept in clear", s->path);
+		ret = run(s, "VACUUM");
+		if (ret == 0)
+			ret = run(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+	}
+	return ret;
+}
+
+int nc_sqlite_set_seal_key(struct nc_store *st, const unsigned char key[32])
+{
+	struct nc_sqlite *s = nc_sqlite_of(st);
+	int ret;
+
+	memcpy(s->seal_key, key, sizeof(s->seal_key));
+	s->sealing = true;
+	if (sqlite3_create_function_v2(s->db, "nc_seal", 1, SQLITE_UTF8, s, sql_seal, NULL, NULL,
+				       NULL) != SQLITE_OK) {
+		nc_err("store `%s': cannot set up sealing: %s", s->path, sqlite3_errmsg(s->db));
+		return NC_ERR_STORE;
+	}
+	/* What the sealing frees is zeroed: no clear key lingers in a freed cell. */
+	ret = run(s, "PRAGMA secure_delete = ON");
 	if (ret == 0)
-		sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		ret = seal_clear(st);
+	if (ret == 0)
+		ret = run(s, "PRAGMA secure_delete = OFF");
 	return ret;
 }

@@ -31,8 +31,7 @@ int nc_store_cert_insert(struct nc_store *st, const struct nc_cert *c)
 	return ret;
 }
 
-int nc_store_cert_revoke_device(struct nc_store *st, const char *device, int64_t when,
-				size_t *n)
+int nc_store_cert_revoke_device(struct nc_store *st, const char *device, int64_t when, size_t *n)
 {
 	int ret = enter(st, device && device[0] && when > 0);
 

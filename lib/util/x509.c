@@ -310,7 +310,7 @@ static int leaf_exts(X509 *x, X509 *ca, const struct nc_x509_req *r)
 /* notAfter of x as Unix seconds. */
 static int64_t not_after_of(const X509 *x)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 
 	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) != 1)
 		return 0;
@@ -475,8 +475,8 @@ out:
 	return ret;
 }
 
-int nc_x509_cert_info(const char *cert_pem, char *cn, size_t n,
-		      char serial[NC_X509_SERIAL_MAX], int64_t *not_after)
+int nc_x509_cert_info(const char *cert_pem, char *cn, size_t n, char serial[NC_X509_SERIAL_MAX],
+		      int64_t *not_after)
 {
 	X509 *x = read_cert(cert_pem);
 	BIGNUM *bn = NULL;

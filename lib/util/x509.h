@@ -38,12 +38,12 @@ int nc_x509_ca_new(const char *cn, int days, char **cert_pem, char **key_pem);
 /* What to certify: the public key of key_pem, or of the CSR csr_pem (whose
  * signature must verify and whose CN must equal cn); exactly one of the two. */
 struct nc_x509_req {
-	const char *cn;		/* subject CN */
-	const char *key_pem;	/* the subject's private key, or NULL */
-	const char *csr_pem;	/* a PKCS#10 request, or NULL */
-	bool server;		/* serverAuth + subjectAltName san; else clientAuth */
-	const char *san;	/* "127.0.0.1", "::1" or a DNS name; server only */
-	int days;		/* validity from now */
+	const char *cn;	     /* subject CN */
+	const char *key_pem; /* the subject's private key, or NULL */
+	const char *csr_pem; /* a PKCS#10 request, or NULL */
+	bool server;	     /* serverAuth + subjectAltName san; else clientAuth */
+	const char *san;     /* "127.0.0.1", "::1" or a DNS name; server only */
+	int days;	     /* validity from now */
 };
 
 /*
@@ -73,8 +73,8 @@ int nc_x509_crl_new(const char *ca_cert_pem, const char *ca_key_pem,
 
 /* The subject CN (into cn, n bytes), serial number and notAfter of a
  * certificate in PEM; any of the out-parameters may be NULL. */
-int nc_x509_cert_info(const char *cert_pem, char *cn, size_t n,
-		      char serial[NC_X509_SERIAL_MAX], int64_t *not_after);
+int nc_x509_cert_info(const char *cert_pem, char *cn, size_t n, char serial[NC_X509_SERIAL_MAX],
+		      int64_t *not_after);
 
 /* 0 when cert_pem was signed by ca_cert_pem's key and is valid now. */
 int nc_x509_verify(const char *ca_cert_pem, const char *cert_pem);

@@ -145,6 +145,22 @@ static void test_seal_existing(void **state)
 	unsigned char key[32] = { 1, 2, 3 };
 
 	populate(fx->st, KEY_AB, KEY_BA);
+	/* A row deleted in clear leaves its bytes in a freed cell: those go too. */
+	{
+		struct nc_link l = { .tenant = "acme", .peering = "ip", .a = "CN-1", .b = "CN-2",
+				     .spi_ab = 1, .spi_ba = 2, .key_ab = KEY_NEW, .key_ba = KEY_NEW };
+
+		assert_int_equal(nc_store_link_delete(fx->st, "acme", "ip", "CN-1", "CN-2"), 0);
+		reopen(fx);
+		assert_true(file_has(fx->path, KEY_AB));
+		l.tunnel_index = 1;
+		assert_int_equal(nc_store_link_insert(fx->st, &l), 0);
+		assert_int_equal(nc_store_link_delete(fx->st, "acme", "ip", "CN-1", "CN-2"), 0);
+		snprintf(l.key_ab, sizeof(l.key_ab), "%s", KEY_AB);
+		snprintf(l.key_ba, sizeof(l.key_ba), "%s", KEY_BA);
+		l.tunnel_index = 0;
+		assert_int_equal(nc_store_link_insert(fx->st, &l), 0);
+	}
 	reopen(fx);
 	assert_true(file_has(fx->path, KEY_AB));
 	assert_int_equal(nc_store_set_seal_key(fx->st, key), 0);
@@ -152,6 +168,7 @@ static void test_seal_existing(void **state)
 	reopen(fx);
 	assert_false(file_has(fx->path, KEY_AB));
 	assert_false(file_has(fx->path, KEY_BA));
+	assert_false(file_has(fx->path, KEY_NEW));
 	/* Without the key, a sealed value does not read. */
 	{
 		struct nc_link *v = NULL;
