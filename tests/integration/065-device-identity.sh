@@ -8,7 +8,7 @@
 # state of B does not move; the same message with B's certificate does
 # move it); anonymous clients and a certificate of another CA are refused;
 # a revoked device (credentials --revoke, or a decommission) cannot connect
-# once the broker reloads (SIGHUP).
+# once the broker reloads (SIGHUP). Over plain tcp:// serve warns once.
 . "$(dirname "$0")/lib.sh"
 
 D=$T/data
@@ -127,5 +127,11 @@ check "after SIGHUP the revoked A cannot connect" wait_until 15 refused CN-A
 check "nor the decommissioned C" wait_until 15 refused CN-C
 check "B still can" pub_as "$T/CN-B" VSR/CN-B/heartbeat still-ok
 stop "$AGENT_A"
+
+# Plain TCP without an identity still works, with one warning at start.
+start_serve "$T/plain" --mqtt "tcp://127.0.0.1:$(free_port)"
+check "serve on tcp:// warns that any client can act as any device" \
+	wait_until 5 grep -q 'any client on it can act as any device' "$SERVE_LOG"
+check "once" test "$(grep -c 'any client on it' "$SERVE_LOG")" -eq 1
 
 done_testing
