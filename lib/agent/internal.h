@@ -186,8 +186,10 @@ void nc_agent_loop_init(struct agent_loop *l);
  * Connects every connection, except a device's own when it is offline (clean session;
  * mo supplies the URL, TLS and credentials, a connection's own TLS files
  * replace mo's, the rest is the loop's), subscribes each device's batch
- * filter on its connection, and starts the threads. 0, or an error from
- * nc_mqtt_new with ei.
+ * filter on its connection, and starts the threads. Devices' own (TLS)
+ * connections open a few at a time; a stop signal pending meanwhile ends the
+ * opening early (the caller's sigwait then returns at once). 0, or an error
+ * from nc_mqtt_new with ei.
  */
 int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, struct nc_errinfo *ei);
 /* Stops the threads, disconnects, drops queued batches. Safe on a loop that never started. */

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,6 +264,31 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* True when SIGTERM or SIGINT (blocked, for sigwait) is pending. */
+static bool stop_pending(void)
+{
+	sigset_t p;
+
+	return sigpending(&p) == 0 &&
+	       (sigismember(&p, SIGTERM) == 1 || sigismember(&p, SIGINT) == 1);
+}
+
+/*
+ * Waits up to OPENING_WAIT_MS for m's first attempt to end. NC_ERR_TIMEOUT
+ * at once when a stop signal is pending: the caller opens nothing more, and
+ * the signal stops the role as soon as the loop runs.
+ */
+static int wait_slot(struct nc_mqtt *m)
+{
+	for (int waited = 0; waited < OPENING_WAIT_MS; waited += 250) {
+		if (stop_pending())
+			return NC_ERR_TIMEOUT;
+		if (nc_mqtt_wait_tried(m, 250) == 0)
+			break;
+	}
+	return 0;
+}
+
 int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, struct nc_errinfo *ei)
 {
 	char filter[NC_PROTO_TOPIC_MAX];
@@ -292,9 +318,9 @@ int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, str
 		o.on_connection = on_connection;
 		o.arg = c;
 		/* Own connections are TLS: at most OPENING_MAX handshakes at a time. */
-		if (c->own && opened >= OPENING_MAX)
-			nc_mqtt_wait_tried(l->conns[window[opened % OPENING_MAX]].mqtt,
-					   OPENING_WAIT_MS);
+		if (c->own && opened >= OPENING_MAX &&
+		    wait_slot(l->conns[window[opened % OPENING_MAX]].mqtt) < 0)
+			break;
 		ret = nc_mqtt_new(&o, &c->mqtt, ei);
 		if (ret == 0 && c->own)
 			window[opened++ % OPENING_MAX] = k;
