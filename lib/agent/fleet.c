@@ -221,7 +221,11 @@ static int setup(struct agent_loop *l, const struct nc_fleet_opts *o, struct nc_
 			ret = own_identity(&o->broker, c, serial, ei);
 		d->offline = d->offline || (c->own && !c->certfile);
 	}
-	if (ret == 0 && uncredentialed)
+	if (ret == 0 && uncredentialed && uncredentialed == o->n - offline)
+		ret = nc_fail(ei, NC_ERR_NOTFOUND, "credentials-dir",
+			      "no device of %s... has a folder in `%s'", o->prefix,
+			      o->broker.credentials_dir);
+	else if (ret == 0 && uncredentialed)
 		nc_warn("fleet: %zu devices have no folder in %s: they never connect",
 			uncredentialed, o->broker.credentials_dir);
 	if (ret == 0)

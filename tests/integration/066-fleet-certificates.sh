@@ -57,6 +57,9 @@ chmod 644 "$T/bad/P0001/device.key"
 expect_rc "a key others may read: exit 1" 1 agent --mqtt "$BROKER_URL" --fleet 1 \
 	--serial-prefix P --credentials-dir "$T/bad"
 contains "saying so" "$err" "accessible by others"
+expect_rc "a folder with no device of the fleet: exit 1" 1 agent --mqtt "$BROKER_URL" \
+	--fleet 3 --serial-prefix Q --credentials-dir "$T/creds"
+contains "naming the folder" "$err" "no device of Q... has a folder in \`$T/creds'"
 expect_rc "--credentials-dir over tcp://: usage" 2 agent --mqtt "tcp://127.0.0.1:$BROKER_PORT" \
 	--fleet 1 --serial-prefix P --credentials-dir "$T/creds"
 contains "naming the URL" "$err" "needs a TLS broker URL"
