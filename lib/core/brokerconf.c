@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "brokerconf.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +48,7 @@ static const char *path_in(const char *dir, const char *name, char *buf, size_t 
 static int put(const char *dir, const char *name, const char *text, mode_t mode,
 	       struct nc_errinfo *ei)
 {
-	char path[4096];
+	char path[PATH_MAX + 32];
 
 	return nc_file_write_atomic(path_in(dir, name, path, sizeof(path)), text, strlen(text),
 				    mode, ei);
@@ -83,7 +85,8 @@ static int conf(struct nc_pki *p, const char *host, uint16_t port, const char *o
 {
 	struct stat st;
 	const struct passwd *pw;
-	char crl[4096], a[4096], b[4096], c[4096], d[4096];
+	char crl[PATH_MAX + 32], a[PATH_MAX + 32], b[PATH_MAX + 32], c[PATH_MAX + 32],
+		d[PATH_MAX + 32];
 	char *text = NULL;
 	int ret, n;
 
@@ -126,9 +129,19 @@ static int conf(struct nc_pki *p, const char *host, uint16_t port, const char *o
 	return ret;
 }
 
+/* The absolute path of the directory dir into buf (PATH_MAX bytes): mosquitto needs those. */
+static int absolute(const char *dir, char *buf, struct nc_errinfo *ei)
+{
+	if (!realpath(dir, buf))
+		return nc_fail(ei, NC_ERR_IO, NULL, "cannot resolve `%s': %s", dir,
+			       strerror(errno));
+	return 0;
+}
+
 int nc_brokerconf_write(const char *data_dir, const char *host, uint16_t port, const char *out_dir,
 			struct nc_errinfo *ei)
 {
+	char data_abs[PATH_MAX], out_abs[PATH_MAX];
 	struct nc_pki *p = NULL;
 	int ret;
 
@@ -138,13 +151,22 @@ int nc_brokerconf_write(const char *data_dir, const char *host, uint16_t port, c
 	if (ret == 0)
 		ret = nc_file_mkdir(out_dir, 0700, ei);
 	if (ret == 0)
-		ret = put(out_dir, "ca.crt", nc_pki_ca_pem(p), 0644, ei);
+		ret = absolute(out_dir, out_abs, ei);
 	if (ret == 0)
-		ret = server_cert(p, host, out_dir, ei);
+		ret = absolute(data_dir, data_abs, ei);
+	/* Opened again from its absolute path, so that the config names the CRL by it. */
+	nc_pki_free(p);
+	p = NULL;
 	if (ret == 0)
-		ret = put(out_dir, "acl", acl_text, 0644, ei);
+		ret = nc_pki_open(data_abs, &p, NULL, ei);
 	if (ret == 0)
-		ret = conf(p, host, port, out_dir, ei);
+		ret = put(out_abs, "ca.crt", nc_pki_ca_pem(p), 0644, ei);
+	if (ret == 0)
+		ret = server_cert(p, host, out_abs, ei);
+	if (ret == 0)
+		ret = put(out_abs, "acl", acl_text, 0644, ei);
+	if (ret == 0)
+		ret = conf(p, host, port, out_abs, ei);
 	nc_pki_free(p);
 	return ret;
 }

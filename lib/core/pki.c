@@ -163,6 +163,9 @@ int nc_pki_open(const char *data_dir, struct nc_pki **out, int *created, struct 
 			      data_dir, strerror(errno));
 	if (ret == 0)
 		ret = nc_file_mkdir(p->dir, 0700, ei);
+	if (ret == 0 && chmod(p->dir, 0700) < 0)
+		ret = nc_fail(ei, NC_ERR_IO, NULL, "cannot chmod `%s': %s", p->dir,
+			      strerror(errno));
 	if (ret == 0)
 		ret = open_ca(p, &made, ei);
 	if (ret == 0)

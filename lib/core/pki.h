@@ -23,10 +23,16 @@ struct nc_pki;
 /* The CN of the core's own certificate: no device may have it as its serial. */
 #define NC_PKI_CORE_CN "netctl-core"
 
-/* Days a device certificate, the core's, the broker's and the CA are valid for; a CRL. */
+/*
+ * Days a device certificate (the core's and the broker's too) and the CA are
+ * valid for, and a CRL's nextUpdate. A broker holds the CRL it read until it
+ * reloads, and one past its nextUpdate would refuse every device: freshness
+ * comes from the reload after each revocation, so the CRL lives as long as
+ * the CA.
+ */
 #define NC_PKI_LEAF_DAYS 825
 #define NC_PKI_CA_DAYS	 3650
-#define NC_PKI_CRL_DAYS	 365
+#define NC_PKI_CRL_DAYS	 3650
 
 /*
  * Opens the PKI of data_dir, creating what is missing (the dir, the CA, the

@@ -116,7 +116,5 @@ int nc_file_mkdir(const char *dir, mode_t mode, struct nc_errinfo *ei)
 		return nc_fail(ei, NC_ERR_IO, NULL, "cannot create `%s': %s", dir, strerror(errno));
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return nc_fail(ei, NC_ERR_IO, NULL, "`%s' is not a directory", dir);
-	if ((st.st_mode & 07777) != mode && chmod(dir, mode) < 0)
-		return nc_fail(ei, NC_ERR_IO, NULL, "cannot chmod `%s': %s", dir, strerror(errno));
 	return 0;
 }

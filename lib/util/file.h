@@ -27,7 +27,7 @@ int nc_file_write_atomic(const char *path, const void *data, size_t len, mode_t 
  */
 int nc_file_read(const char *path, size_t max, char **data, size_t *len, struct nc_errinfo *ei);
 
-/* Creates dir with mode unless it exists (then its mode is set to mode).
+/* Creates dir with mode unless it exists (an existing dir keeps its mode).
  * It must end up a directory: NC_ERR_IO otherwise, with ei. */
 int nc_file_mkdir(const char *dir, mode_t mode, struct nc_errinfo *ei);
 

@@ -246,6 +246,17 @@ out:
 	return ret;
 }
 
+/* NC_ERR_INVAL unless k is an EC key of 256 bits or more, or RSA of 2048 or more. */
+static int key_strong(EVP_PKEY *k, struct nc_errinfo *ei)
+{
+	int id = EVP_PKEY_get_base_id(k), bits = EVP_PKEY_get_bits(k);
+
+	if ((id == EVP_PKEY_EC && bits >= 256) || (id == EVP_PKEY_RSA && bits >= 2048))
+		return 0;
+	return nc_fail(ei, NC_ERR_INVAL, "csr",
+		       "the CSR's key must be EC of 256 bits or more, or RSA of 2048 or more");
+}
+
 /* The public key to certify for r (a new reference), checking the CSR. */
 static int subject_key(const struct nc_x509_req *r, EVP_PKEY **pub, struct nc_errinfo *ei)
 {
@@ -277,7 +288,7 @@ static int subject_key(const struct nc_x509_req *r, EVP_PKEY **pub, struct nc_er
 		goto out;
 	}
 	*pub = X509_REQ_get_pubkey(req);
-	ret = *pub ? 0 : NC_ERR_INTERNAL;
+	ret = *pub ? key_strong(*pub, ei) : NC_ERR_INTERNAL;
 out:
 	X509_REQ_free(req);
 	return ret;

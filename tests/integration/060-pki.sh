@@ -62,6 +62,10 @@ check "the reply to a CSR holds no key" test "$(jq -r 'has("key")' <<<"$body")" 
 expect_status "a CSR for another serial: 422" 422 POST "/v1/connectors/CN-3/credentials$q" \
 	"{\"csr\":$(jq -Rs . <"$T/c2/device.csr")}"
 contains "naming both" "$(jq -r .error.message <<<"$body")" "CN-2' is not the serial \`CN-3"
+openssl req -new -newkey rsa:1024 -nodes -subj /CN=CN-3 -keyout "$T/weak.key" -out "$T/weak.csr" \
+	2>/dev/null
+expect_status "a CSR with a weak key: 422" 422 POST "/v1/connectors/CN-3/credentials$q" \
+	"{\"csr\":$(jq -Rs . <"$T/weak.csr")}"
 expect_status "an unknown device: 404" 404 POST "/v1/connectors/CN-9/credentials$q"
 expect_status "an edge route for a connector: 404" 404 POST "/v1/edges/CN-1/credentials$q"
 
