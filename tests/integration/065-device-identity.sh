@@ -48,7 +48,9 @@ api POST "/v1/sync$q" '{"all":true}'
 check "and sync" wait_until 20 state_is CN-B synced
 check "A too" wait_until 20 state_is CN-A synced
 
-# B goes dark: only an impostor could speak for it now.
+# B goes dark once active (heartbeats after its first sync): only an
+# impostor could speak for it now.
+check "B's heartbeats make it active" wait_until 20 status_is CN-B active
 stop "$AGENT_B"
 KEY_B=$(key_of CN-B)
 
