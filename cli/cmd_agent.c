@@ -9,6 +9,7 @@
 #include "../lib/agent/agent.h"
 #include "../lib/model/model.h"
 #include "../lib/model/validate.h"
+#include "../lib/mqtt/mqtt.h"
 #include "../lib/util/duration.h"
 #include "../lib/util/err.h"
 #include "../lib/util/log.h"
@@ -16,10 +17,10 @@
 /* Options of one form that the other refuses. */
 static const char *const single_only[] = {
 	"serial", "state-dir", "apply",	       "enrollment-key-file",
-	"lan-if", "wan-if",    "wg-userspace", NULL};
+	"lan-if", "wan-if",    "wg-userspace", "credentials", NULL};
 static const char *const fleet_only[] = {
 	"serial-prefix", "connections",	  "fail-rate", "drop-confirm-rate",
-	"offline-rate",	 "restart-stale", "seed",      NULL};
+	"offline-rate",	 "restart-stale", "seed",      "credentials-dir", NULL};
 
 static int duration(struct nc_ctx *ctx, const struct nc_args *a, const char *name, int64_t *ms)
 {
@@ -118,8 +119,43 @@ static int run_fleet(struct nc_ctx *ctx, const struct nc_args *a, struct nc_flee
 	return 0;
 }
 
+/*
+ * --credentials DIR (one device) or --credentials-dir DIR (the fleet) need a
+ * TLS URL; --credentials DIR stands for DIR/ca.crt, DIR/device.crt and
+ * DIR/device.key, each unless its --mqtt-* option is given. The paths go to
+ * bufs (3 of PATH_MAX), borrowed by b.
+ */
+static int credentials(struct nc_ctx *ctx, const struct nc_args *a, struct nc_agent_broker *b,
+		       char bufs[3][4096])
+{
+	const char *dir = nc_args_get(a, "credentials");
+	const char *name = dir ? "credentials" : "credentials-dir";
+
+	b->credentials_dir = nc_args_get(a, "credentials-dir");
+	if (!dir && !b->credentials_dir)
+		return 0;
+	if (!nc_mqtt_url_tls(b->url))
+		return nc_error(ctx, NC_ERR_USAGE,
+				"--%s needs a TLS broker URL (mqtts://HOST:PORT), not `%s'", name,
+				b->url);
+	if (!dir)
+		return 0;
+	snprintf(bufs[0], 4096, "%s/ca.crt", dir);
+	snprintf(bufs[1], 4096, "%s/device.crt", dir);
+	snprintf(bufs[2], 4096, "%s/device.key", dir);
+	if (!b->cafile)
+		b->cafile = bufs[0];
+	if (!b->cert) {
+		b->cert = bufs[1];
+		if (!b->key)
+			b->key = bufs[2];
+	}
+	return 0;
+}
+
 int cmd_agent(struct nc_ctx *ctx, const struct nc_args *a)
 {
+	char paths[3][4096];
 	const char *level = nc_args_get(a, "log-level"), *bad;
 	struct nc_agent_broker b = {
 		.url = nc_args_get(a, "mqtt"),
@@ -128,8 +164,8 @@ int cmd_agent(struct nc_ctx *ctx, const struct nc_args *a)
 		.key = nc_args_get(a, "mqtt-key"),
 		.auth_file = nc_args_get(a, "mqtt-auth-file"),
 	};
-	struct nc_agent_opts o = {.broker = b, .out = ctx->out};
-	struct nc_fleet_opts f = {.broker = b};
+	struct nc_agent_opts o = {.out = ctx->out};
+	struct nc_fleet_opts f = {0};
 	struct nc_errinfo ei = {0};
 	enum nc_log_level lv = NC_LOG_INFO;
 	int ret;
@@ -140,6 +176,10 @@ int cmd_agent(struct nc_ctx *ctx, const struct nc_args *a)
 	nc_log_init("agent", lv);
 	if (!b.url)
 		return nc_error(ctx, NC_ERR_USAGE, "--mqtt URL is required");
+	if (credentials(ctx, a, &b, paths) < 0)
+		return NC_ERR_USAGE;
+	o.broker = b;
+	f.broker = b;
 	if (duration(ctx, a, "heartbeat", &o.heartbeat_ms) < 0 ||
 	    duration(ctx, a, "tunnel-interval", &o.tunnel_ms) < 0)
 		return NC_ERR_USAGE;

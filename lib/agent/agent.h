@@ -23,6 +23,9 @@ struct nc_agent_broker {
 	const char *cert;      /* TLS: client certificate */
 	const char *key;       /* TLS: its key */
 	const char *auth_file; /* "username\npassword\n", mode 0600 */
+	/* The fleet: DIR/<serial>/{ca.crt,device.crt,device.key} per device, one
+	 * connection each (cafile, cert and key above, when given, win); NULL: none. */
+	const char *credentials_dir;
 };
 
 struct nc_agent_opts {

@@ -4,13 +4,17 @@
  * and in-memory state, running the same protocol code as the real agent
  * (agent.c) with an applier that changes nothing. The devices share a few
  * MQTT connections (docs/agent.md says why), each subscribed to the exact
- * batch topics of its devices.
+ * batch topics of its devices; with --credentials-dir each device has its own
+ * connection and certificate, as a real one does.
  */
 #include "agent.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../model/validate.h"
@@ -110,9 +114,64 @@ static int fleet_keys(uint64_t seed, const char *serial, char pub[NC_KEY_B64_MAX
 	return ret;
 }
 
+/*
+ * --credentials-dir: c, the device's own connection, gets the files of
+ * DIR/<serial>/ (checked now, so a missing one is named at start). The
+ * --mqtt-cafile, --mqtt-cert and --mqtt-key options win.
+ */
+static int own_identity(const struct nc_agent_broker *b, struct agent_conn *c, const char *serial,
+			struct nc_errinfo *ei)
+{
+	const char *dir = b->credentials_dir;
+
+	if (b->cafile)
+		c->cafile = nc_xstrdup(b->cafile);
+	else
+		c->cafile = nc_xasprintf("%s/%s/ca.crt", dir, serial);
+	if (b->cert)
+		c->certfile = nc_xstrdup(b->cert);
+	else
+		c->certfile = nc_xasprintf("%s/%s/device.crt", dir, serial);
+	if (b->key)
+		c->keyfile = nc_xstrdup(b->key);
+	else if (!b->cert)
+		c->keyfile = nc_xasprintf("%s/%s/device.key", dir, serial);
+	snprintf(c->client_id, sizeof(c->client_id), "netctl-agent-%s", serial);
+	return nc_mqtt_identity_check(c->cafile, c->certfile, c->keyfile, ei);
+}
+
+/* Whether --credentials-dir holds a folder for serial (a device with no credentials,
+ * e.g. a decommissioned one, is left out of `credentials --all'). */
+static bool has_folder(const struct nc_fleet_opts *o, const char *serial)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", o->broker.credentials_dir, serial);
+	return stat(path, &st) == 0 || errno != ENOENT;
+}
+
+/*
+ * The fleet opens one connection per device for as many files as a device
+ * with certificates needs: every descriptor the hard limit allows.
+ */
+static void raise_fd_limit(size_t want)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= r.rlim_max)
+		return;
+	r.rlim_cur = r.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+		nc_warn("cannot raise the limit of open files: %s", strerror(errno));
+	else if (r.rlim_cur != RLIM_INFINITY && want > r.rlim_cur)
+		nc_warn("%zu connections need more files than the limit of %llu (ulimit -Hn)", want,
+			(unsigned long long)r.rlim_cur);
+}
+
 static int setup(struct agent_loop *l, const struct nc_fleet_opts *o, struct nc_errinfo *ei)
 {
-	size_t width = 4, offline = 0;
+	size_t width = 4, offline = 0, uncredentialed = 0;
 	char serial[NC_SERIAL_MAX + 8];
 	unsigned k;
 	int ret = 0;
@@ -122,6 +181,9 @@ static int setup(struct agent_loop *l, const struct nc_fleet_opts *o, struct nc_
 	l->n = o->n;
 	l->devs = nc_xcalloc(o->n, sizeof(*l->devs));
 	l->nconns = o->connections ? o->connections : DEFAULT_CONNECTIONS;
+	/* An identity is per connection: one each. */
+	if (o->broker.credentials_dir)
+		l->nconns = o->n;
 	if (l->nconns > o->n)
 		l->nconns = o->n;
 	l->conns = nc_xcalloc(l->nconns, sizeof(*l->conns));
@@ -143,6 +205,7 @@ static int setup(struct agent_loop *l, const struct nc_fleet_opts *o, struct nc_
 		nc_agent_dev_init(d, l, i, serial);
 		d->conn = c;
 		c->devs[c->n++] = d;
+		c->own = o->broker.credentials_dir != NULL;
 		/* Evenly spread over every interval by position. */
 		d->phase = (double)i / (double)o->n;
 		d->offline = o->offline_rate > 0 &&
@@ -152,10 +215,25 @@ static int setup(struct agent_loop *l, const struct nc_fleet_opts *o, struct nc_
 		ret = fleet_keys(o->seed, serial, d->pub);
 		if (ret < 0)
 			nc_fail(ei, ret, NULL, "cannot derive the key pair of %s", serial);
+		else if (o->broker.credentials_dir && !d->offline && !has_folder(o, serial))
+			uncredentialed++;
+		else if (o->broker.credentials_dir && !d->offline)
+			ret = own_identity(&o->broker, c, serial, ei);
+		d->offline = d->offline || (c->own && !c->certfile);
 	}
+	if (ret == 0 && uncredentialed && uncredentialed == o->n - offline)
+		ret = nc_fail(ei, NC_ERR_NOTFOUND, "credentials-dir",
+			      "no device of %s... has a folder in `%s'", o->prefix,
+			      o->broker.credentials_dir);
+	else if (ret == 0 && uncredentialed)
+		nc_warn("fleet: %zu devices have no folder in %s: they never connect",
+			uncredentialed, o->broker.credentials_dir);
 	if (ret == 0)
-		nc_info("fleet: %zu devices %s...%s (%zu offline) over %zu connections, seed %llu",
-			o->n, l->devs[0].serial, l->devs[o->n - 1].serial, offline, l->nconns,
+		nc_info("fleet: %zu devices %s...%s (%zu offline) over %zu connections%s, "
+			"seed %llu",
+			o->n, l->devs[0].serial, l->devs[o->n - 1].serial, offline,
+			o->broker.credentials_dir ? o->n - offline - uncredentialed : l->nconns,
+			o->broker.credentials_dir ? " (one per device, its own certificate)" : "",
 			(unsigned long long)o->seed);
 	return ret;
 }
@@ -193,6 +271,7 @@ int nc_fleet_run(const struct nc_fleet_opts *o, struct nc_errinfo *ei)
 		l->cfg.spread_ms = SPREAD_MAX_MS;
 	l->nworkers = cpus > MAX_WORKERS ? MAX_WORKERS : cpus < 1 ? 1 : (unsigned)cpus;
 	nc_agent_loop_init(l);
+	raise_fd_limit(o->broker.credentials_dir ? o->n + 64 : 64);
 	ret = setup(l, o, ei);
 	if (ret == 0)
 		ret = nc_agent_broker_opts(&o->broker, &mo, user, pass, sizeof(user), ei);

@@ -119,6 +119,10 @@ struct agent_conn {
 	struct agent_loop *loop;
 	struct nc_mqtt *mqtt;
 	char client_id[96];
+	/* One device's own connection, with its own TLS files (a fleet with
+	 * --credentials-dir); the files are owned, NULL: the loop's. */
+	bool own;
+	char *cafile, *certfile, *keyfile;
 	struct agent_dev **devs; /* borrowed from the loop */
 	size_t n;
 	atomic_bool up;
@@ -162,6 +166,7 @@ struct agent_loop {
 	size_t hn, hcap;
 	bool stopping;
 	atomic_uint conns_up_once; /* connections that came up at least once */
+	size_t nlive;		   /* connections started by nc_agent_loop_start */
 	pthread_t timer;
 	pthread_t *workers;
 	bool started;
@@ -178,10 +183,13 @@ struct agent_loop {
  */
 void nc_agent_loop_init(struct agent_loop *l);
 /*
- * Connects every connection (clean session; mo supplies the URL, TLS and
- * credentials, the rest is the loop's), subscribes each device's batch
- * filter on its connection, and starts the threads. 0, or an error from
- * nc_mqtt_new with ei.
+ * Connects every connection, except a device's own when it is offline (clean session;
+ * mo supplies the URL, TLS and credentials, a connection's own TLS files
+ * replace mo's, the rest is the loop's), subscribes each device's batch
+ * filter on its connection, and starts the threads. Devices' own (TLS)
+ * connections open a few at a time; a stop signal pending meanwhile ends the
+ * opening early (the caller's sigwait then returns at once). 0, or an error
+ * from nc_mqtt_new with ei.
  */
 int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, struct nc_errinfo *ei);
 /* Stops the threads, disconnects, drops queued batches. Safe on a loop that never started. */
@@ -291,7 +299,8 @@ struct nc_agent_broker;
 
 /* Blocks SIGTERM and SIGINT (into sigs, for sigwait) and ignores SIGPIPE; before threads. */
 void nc_agent_block_signals(sigset_t *sigs);
-/* mo from b; with an auth file, user and pass (n bytes each) hold its two lines. */
+/* mo from b, its TLS files checked (nc_mqtt_identity_check) for a TLS URL; with an auth
+ * file, user and pass (n bytes each) hold its two lines. */
 int nc_agent_broker_opts(const struct nc_agent_broker *b, struct nc_mqtt_opts *mo, char *user,
 			 char *pass, size_t n, struct nc_errinfo *ei);
 

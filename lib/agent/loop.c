@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,10 @@
 /* After a reconnect a device's first request waits up to this much longer, at random: devices
  * that lost the broker together do not all ask in the same instant when it comes back. */
 #define RECONNECT_JITTER_MS 1000
+/* Devices' own connections whose first attempt may be under way at once, and how long
+ * one may hold the next back (ms): a slot frees when an attempt ends either way. */
+#define OPENING_MAX	32
+#define OPENING_WAIT_MS 10000
 
 void nc_agent_loop_init(struct agent_loop *l)
 {
@@ -176,8 +181,8 @@ static void on_connection(void *arg, bool up)
 
 		if (l->nconns == 1)
 			nc_info("connected to the broker as %s", c->client_id);
-		else if (n == l->nconns)
-			nc_info("all %zu connections up", l->nconns);
+		else if (n == l->nlive)
+			nc_info("all %zu connections up", l->nlive);
 	} else if (up) {
 		nc_info("%s: reconnected", c->client_id);
 		again = true;
@@ -272,22 +277,66 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* True when SIGTERM or SIGINT (blocked, for sigwait) is pending. */
+static bool stop_pending(void)
+{
+	sigset_t p;
+
+	return sigpending(&p) == 0 &&
+	       (sigismember(&p, SIGTERM) == 1 || sigismember(&p, SIGINT) == 1);
+}
+
+/*
+ * Waits up to OPENING_WAIT_MS for m's first attempt to end. NC_ERR_TIMEOUT
+ * at once when a stop signal is pending: the caller opens nothing more, and
+ * the signal stops the role as soon as the loop runs.
+ */
+static int wait_slot(struct nc_mqtt *m)
+{
+	for (int waited = 0; waited < OPENING_WAIT_MS; waited += 250) {
+		if (stop_pending())
+			return NC_ERR_TIMEOUT;
+		if (nc_mqtt_wait_tried(m, 250) == 0)
+			break;
+	}
+	return 0;
+}
+
 int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, struct nc_errinfo *ei)
 {
 	char filter[NC_PROTO_TOPIC_MAX];
+	size_t window[OPENING_MAX], opened = 0;
 	int ret = 0;
 
 	for (size_t k = 0; ret == 0 && k < l->nconns; k++) {
 		struct agent_conn *c = &l->conns[k];
 		struct nc_mqtt_opts o = *mo;
+		size_t online = 0;
 
 		c->loop = l;
+		for (size_t i = 0; i < c->n; i++)
+			online += !c->devs[i]->offline;
+		/* A device's own connection is not opened when it never connects. */
+		if (online == 0 && c->own)
+			continue;
+		l->nlive++;
+		if (c->own) {
+			o.cafile = c->cafile;
+			o.certfile = c->certfile;
+			o.keyfile = c->keyfile;
+		}
 		o.client_id = c->client_id;
 		o.clean_session = true;
 		o.on_message = on_message;
 		o.on_connection = on_connection;
 		o.arg = c;
+		/* Own connections are TLS: at most OPENING_MAX handshakes at a time. */
+		if (c->own && opened >= OPENING_MAX &&
+		    wait_slot(l->conns[window[opened % OPENING_MAX]].mqtt) < 0)
+			break;
 		ret = nc_mqtt_new(&o, &c->mqtt, ei);
+		if (ret == 0 && c->own)
+			window[opened++ % OPENING_MAX] = k;
 		for (size_t i = 0; ret == 0 && i < c->n; i++) {
 			if (c->devs[i]->offline)
 				continue;
@@ -341,8 +390,12 @@ void nc_agent_loop_free(struct agent_loop *l)
 {
 	for (size_t i = 0; l->devs && i < l->n; i++)
 		nc_agent_dev_free(&l->devs[i]);
-	for (size_t k = 0; l->conns && k < l->nconns; k++)
+	for (size_t k = 0; l->conns && k < l->nconns; k++) {
 		free(l->conns[k].devs);
+		free(l->conns[k].cafile);
+		free(l->conns[k].certfile);
+		free(l->conns[k].keyfile);
+	}
 	free(l->devs);
 	free(l->conns);
 	free(l->workers);

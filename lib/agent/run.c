@@ -57,8 +57,11 @@ int nc_agent_broker_opts(const struct nc_agent_broker *b, struct nc_mqtt_opts *m
 	mo->cafile = b->cafile;
 	mo->certfile = b->cert;
 	mo->keyfile = b->key;
-	if (!b->auth_file)
-		return 0;
+	/* Over plain TCP paho ignores the TLS files, as it always did. */
+	if (nc_mqtt_url_tls(b->url))
+		ret = nc_mqtt_identity_check(b->cafile, b->cert, b->key, ei);
+	if (ret < 0 || !b->auth_file)
+		return ret;
 	f = fopen(b->auth_file, "re");
 	if (!f)
 		return nc_fail(ei, NC_ERR_IO, "mqtt-auth-file", "cannot read `%s': %s",

@@ -95,9 +95,43 @@ static int read_auth(const char *path, char *user, size_t un, char *pass, size_t
 	return ret;
 }
 
+/* The core's TLS identity in the data dir (docs/security.md); paths are PATH_MAX long. */
+struct identity {
+	char ca[4096], cert[4096], key[4096];
+};
+
+/*
+ * The files serve presents to a TLS broker: each of --mqtt-cafile, --mqtt-cert
+ * and --mqtt-key when given, else its counterpart in DATA_DIR/pki (ca.crt,
+ * core.crt, core.key), checked with nc_mqtt_identity_check(). Over plain TCP
+ * nothing is taken from the data dir, and without any client identity serve
+ * warns once that the broker cannot tell devices apart.
+ */
+static int mqtt_identity(const struct nc_serve_opts *o, struct nc_mqtt_opts *mo,
+			 struct identity *id, struct nc_errinfo *ei)
+{
+	if (!nc_mqtt_url_tls(o->mqtt_url)) {
+		if (!o->mqtt_cert && !o->mqtt_auth_file)
+			nc_warn("the broker %s is plain TCP without a client identity: any client "
+				"on it can act as any device; use mqtts:// and a broker from "
+				"`netctl broker-config'",
+				o->mqtt_url);
+		return 0;
+	}
+	snprintf(id->ca, sizeof(id->ca), "%s/pki/ca.crt", o->data_dir);
+	snprintf(id->cert, sizeof(id->cert), "%s/pki/core.crt", o->data_dir);
+	snprintf(id->key, sizeof(id->key), "%s/pki/core.key", o->data_dir);
+	mo->cafile = o->mqtt_cafile ? o->mqtt_cafile : id->ca;
+	mo->certfile = o->mqtt_cert ? o->mqtt_cert : id->cert;
+	/* A certificate given alone may hold its key (nc_mqtt_opts). */
+	mo->keyfile = o->mqtt_key ? o->mqtt_key : o->mqtt_cert ? NULL : id->key;
+	return nc_mqtt_identity_check(mo->cafile, mo->certfile, mo->keyfile, ei);
+}
+
 static int start_mqtt(const struct nc_serve_opts *o, struct nc_sync_engine *engine,
 		      struct nc_mqtt **out, struct nc_errinfo *ei)
 {
+	struct identity id;
 	struct nc_mqtt_opts mo = {
 		.url = o->mqtt_url,
 		.client_id = o->mqtt_client_id ? o->mqtt_client_id : "netctl-core",
@@ -112,7 +146,8 @@ static int start_mqtt(const struct nc_serve_opts *o, struct nc_sync_engine *engi
 	char user[256] = "", pass[256] = "";
 	int ret = 0;
 
-	if (o->mqtt_auth_file) {
+	ret = mqtt_identity(o, &mo, &id, ei);
+	if (ret == 0 && o->mqtt_auth_file) {
 		ret = read_auth(o->mqtt_auth_file, user, sizeof(user), pass, sizeof(pass), ei);
 		mo.username = user;
 		mo.password = pass;

@@ -326,6 +326,7 @@ static void on_connect_fail(void *ctx, MQTTAsync_failureData *r)
 	pthread_mutex_lock(&m->lock);
 	streak = m->fail_streak++;
 	closing = m->closing;
+	pthread_cond_broadcast(&m->state_cv);
 	pthread_mutex_unlock(&m->lock);
 	why = paho_text(r ? r->code : MQTTASYNC_FAILURE, r ? r->message : NULL);
 	/* Paho retries with backoff; say it once per outage, and not when we stop it. */
@@ -791,6 +792,21 @@ int nc_mqtt_wait_connected(struct nc_mqtt *m, int timeout_ms)
 		if (timeout_ms == 0 ||
 		    cv_wait(&m->state_cv, &m->lock, timeout_ms, &deadline) == ETIMEDOUT)
 			rc = m->connected ? 0 : NC_ERR_TIMEOUT;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
+int nc_mqtt_wait_tried(struct nc_mqtt *m, int timeout_ms)
+{
+	struct timespec deadline;
+	int rc = 0;
+
+	deadline_in(&deadline, timeout_ms);
+	pthread_mutex_lock(&m->lock);
+	while (!m->ever_connected && m->fail_streak == 0 && rc == 0) {
+		if (cv_wait(&m->state_cv, &m->lock, timeout_ms, &deadline) == ETIMEDOUT)
+			rc = m->ever_connected || m->fail_streak ? 0 : NC_ERR_TIMEOUT;
 	}
 	pthread_mutex_unlock(&m->lock);
 	return rc;

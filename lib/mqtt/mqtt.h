@@ -113,6 +113,15 @@ bool nc_mqtt_connected(struct nc_mqtt *m);
 /* Waits until connected: 0, or NC_ERR_TIMEOUT after timeout_ms (negative: no limit). */
 int nc_mqtt_wait_connected(struct nc_mqtt *m, int timeout_ms);
 
+/*
+ * Waits until the first connection attempt has ended, connected or not: 0,
+ * or NC_ERR_TIMEOUT after timeout_ms (more than 0). For opening many
+ * connections a few at a time: paho runs every TLS handshake of the process
+ * on one thread, and handshakes queued past the connect timeout (10 s) are
+ * abandoned and started again.
+ */
+int nc_mqtt_wait_tried(struct nc_mqtt *m, int timeout_ms);
+
 /* A consistent snapshot of the counters into *s. */
 void nc_mqtt_stats(struct nc_mqtt *m, struct nc_mqtt_stats *s);
 
@@ -122,5 +131,20 @@ void nc_mqtt_stats(struct nc_mqtt *m, struct nc_mqtt_stats *s);
  * returns. NULL is a no-op. Never call it from a callback.
  */
 void nc_mqtt_free(struct nc_mqtt *m);
+
+/* identity.c */
+
+/* True for a TLS URL (ssl:// or mqtts://). */
+bool nc_mqtt_url_tls(const char *url);
+
+/*
+ * Checks the files of a TLS client identity before they are used; each may
+ * be NULL. NC_ERR_IO (ei names the option and the file) for one that cannot
+ * be read or is not a regular file; NC_ERR_INVAL for a key that group or
+ * others may access (as ssh refuses such keys); NC_ERR_USAGE for a key
+ * without a certificate.
+ */
+int nc_mqtt_identity_check(const char *cafile, const char *certfile, const char *keyfile,
+			   struct nc_errinfo *ei);
 
 #endif

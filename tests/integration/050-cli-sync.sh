@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # sync now|status|show|diff|batch through the real binary against a real
-# serve and mosquitto, devices played by mosquitto_pub/sub: --wait exits 0
+# serve and the mosquitto of `netctl broker-config', devices played by
+# mosquitto_pub/sub with their own certificates: --wait exits 0
 # when every device confirms and 1 naming a device that confirms with a
 # wrong hash, one that never answers, or one that is skipped; the progress
 # line on a terminal only; table and JSON output checked with jq.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/devices.sh"
 
-start_broker || exit 1
+# The broker as `netctl broker-config' writes it: every device below plays
+# with its own certificate (devices.sh).
+CORE_PKI=$T/data/pki
+start_secure_broker "$T/data" || exit 1
 start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s --stale-delay 30s
 export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
 NETCTL_TOKEN=$(cat "$T/data/admin.token")
 export NETCTL_TOKEN
 TOKEN=$NETCTL_TOKEN
 unset NETCTL_TENANT NO_COLOR
-start_devices
 
 # matches DESC TEXT REGEX: ok when a line of TEXT matches the extended REGEX.
 matches() {
@@ -30,6 +33,10 @@ for i in 1 2 3 4; do
 	run_nc connector create --serial "CN-$i" --name "b$i" --hub EDGE-1 --lan "192.168.$i.0/24"
 done
 for i in 1 2 3; do run_nc connector approve "CN-$i"; done
+DEVICES_CREDS=$T/creds
+run_nc connector credentials --all --out "$DEVICES_CREDS"
+run_nc edge credentials --all --out "$DEVICES_CREDS"
+start_devices
 
 # --- Usage.
 expect_rc "sync now without a selection exits 2" 2 sync now

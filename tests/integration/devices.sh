@@ -7,8 +7,18 @@
 # (the right one), except for serials listed in $T/dev/bad (a zero hash:
 # hash_mismatch) and $T/dev/silent (no answer). Each topic received is
 # logged to $T/dev/seen and each answer to $T/dev/answered.
+#
+# With DEVICES_CREDS set to a folder of credentials (one subfolder per serial,
+# as `credentials --all --out' writes them) and the broker of
+# start_secure_broker, each device of that folder is played on its own
+# connection with its own certificate, as the ACL requires; CORE_PKI (the
+# data dir's pki) publishes the probes.
 
 start_devices() {
+	[ -n "${DEVICES_CREDS:-}" ] && {
+		start_secure_devices
+		return
+	}
 	mkdir -p "$T/dev"
 	: >"$T/dev/bad"
 	: >"$T/dev/silent"
@@ -41,4 +51,49 @@ LOOP
 		grep -q '^VSR/PROBE/batch$' "$T/dev/seen" 2>/dev/null
 	}
 	wait_until 10 _devices_probe
+}
+
+# start_secure_devices: start_devices, one loop per device of $DEVICES_CREDS.
+start_secure_devices() {
+	local d serials=()
+	mkdir -p "$T/dev"
+	: >"$T/dev/bad"
+	: >"$T/dev/silent"
+	cat >"$T/dev/loop1.sh" <<'LOOP'
+port=$1 dir=$2 creds=$3 serial=$4
+tls=(-h 127.0.0.1 -p "$port" --cafile "$creds/ca.crt" --cert "$creds/device.crt"
+	--key "$creds/device.key")
+exec 3< <(exec mosquitto_sub "${tls[@]}" -q 1 -v -t "VSR/$serial/batch" -t "VSR/$serial/batch/+")
+sub=$!
+trap 'kill "$sub" 2>/dev/null; exit 0' TERM INT EXIT
+while read -r topic payload <&3; do
+	echo "$topic" >>"$dir/seen"
+	[ "$payload" = probe ] && echo "$serial" >>"$dir/live" && continue
+	suffix=${topic#"VSR/$serial/batch"}
+	grep -qx "$serial" "$dir/silent" && continue
+	seq=$(jq -r '.seq // empty' <<<"$payload" 2>/dev/null)
+	[ -n "$seq" ] || continue
+	hash=$(jq -r .config_hash <<<"$payload")
+	n=$(jq '.commands | length' <<<"$payload")
+	grep -qx "$serial" "$dir/bad" && hash=$(printf '%064d' 0)
+	mosquitto_pub "${tls[@]}" -q 1 -t "VSR/$serial/confirm$suffix" -m \
+		"{\"v\":1,\"serial\":\"$serial\",\"seq\":$seq,\"config_hash\":\"$hash\",\"status\":\"success\",\"applied\":$n,\"failed\":0,\"failures\":[],\"vpp_mode\":\"none\",\"agent\":\"test\"}"
+	echo "$serial $seq" >>"$dir/answered"
+done
+LOOP
+	for d in "$DEVICES_CREDS"/*/; do
+		d=${d%/}
+		serials+=("${d##*/}")
+		spawn "device-${d##*/}" bash "$T/dev/loop1.sh" "$BROKER_PORT" "$T/dev" "$d" "${d##*/}"
+	done
+	# Live once a probe published now by the core's identity reaches every loop.
+	_secure_probe() {
+		local s
+		for s in "${serials[@]}"; do
+			grep -qx "$s" "$T/dev/live" 2>/dev/null && continue
+			mosquitto_pub $(device_tls core) -q 1 -t "VSR/$s/batch" -m probe
+		done
+		test "$(sort -u "$T/dev/live" 2>/dev/null | wc -l)" -eq "${#serials[@]}"
+	}
+	wait_until 20 _secure_probe
 }

@@ -360,3 +360,42 @@ skip_one() {
 needs_mosquitto() {
 	[ "$BROKER" = mosquitto ] || skip_all "needs mosquitto's own $1 (BROKER=$BROKER)"
 }
+
+# start_secure_broker DATA_DIR: mosquitto configured by `netctl broker-config'
+# for the PKI of DATA_DIR (made there if absent, as serve would): TLS on a
+# free loopback port, a certificate required from every client, each device
+# confined to its own topics. Sets $BROKER_PORT, $BROKER_URL (mqtts://),
+# $BROKER_PID and $BROKER_DIR (mosquitto.conf, ca.crt, acl). Send the broker
+# SIGHUP to make it read a new CRL.
+start_secure_broker() {
+	local data=$1 try
+	for try in 1 2 3 4 5 6 7 8; do
+		BROKER_PORT=$((20000 + RANDOM % 12000))
+		port_busy "$BROKER_PORT" && continue
+		BROKER_DIR=$T/broker$try
+		"$NETCTL" broker-config --data-dir "$data" --listen "127.0.0.1:$BROKER_PORT" \
+			--out "$BROKER_DIR" >/dev/null || return 1
+		spawn mosquitto$try mosquitto -c "$BROKER_DIR/mosquitto.conf"
+		BROKER_PID=$pid
+		if wait_until 10 port_busy "$BROKER_PORT" && kill -0 "$BROKER_PID" 2>/dev/null; then
+			BROKER_URL="mqtts://127.0.0.1:$BROKER_PORT"
+			return 0
+		fi
+		kill "$BROKER_PID" 2>/dev/null
+	done
+	echo "# could not start mosquitto with broker-config" >&2
+	return 1
+}
+
+# device_tls SERIAL_DIR: mosquitto_pub/sub options to reach the secure broker
+# as the device whose credentials are in SERIAL_DIR (ca.crt, device.crt,
+# device.key); "core" for DATA_DIR/pki of the core ($CORE_PKI).
+device_tls() {
+	if [ "$1" = core ]; then
+		echo -h 127.0.0.1 -p "$BROKER_PORT" --cafile "$BROKER_DIR/ca.crt" \
+			--cert "$CORE_PKI/core.crt" --key "$CORE_PKI/core.key"
+	else
+		echo -h 127.0.0.1 -p "$BROKER_PORT" --cafile "$1/ca.crt" \
+			--cert "$1/device.crt" --key "$1/device.key"
+	fi
+}
