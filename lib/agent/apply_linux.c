@@ -17,6 +17,7 @@
 
 #include "../proto/proto.h"
 #include "../util/err.h"
+#include "../util/file.h"
 #include "../util/log.h"
 
 #define STEP_TIMEOUT_MS	  30000
@@ -88,7 +89,7 @@ static int run_step(const struct nc_agent_step *s, char *err, size_t n)
 
 	nc_debug("run: %s", nc_agent_step_format(s, line, sizeof(line)));
 	if (s->file)
-		ret = nc_agent_write_file(s->file, s->file_text, strlen(s->file_text), 0600, &ei);
+		ret = nc_file_write_atomic(s->file, s->file_text, strlen(s->file_text), 0600, &ei);
 	if (ret < 0) {
 		snprintf(err, n, "%s", ei.msg);
 		return ret;

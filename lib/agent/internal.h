@@ -287,9 +287,6 @@ int nc_agent_state_save(const char *dir, const char *serial, const struct agent_
  * Returns how many; entries that are not tenant ids are skipped.
  */
 size_t nc_agent_state_tenants(const char *dir, const struct nc_agent_env *env, struct agent_dev *d);
-/* Writes len bytes to path atomically with mode, as above. */
-int nc_agent_write_file(const char *path, const void *data, size_t len, unsigned mode,
-			struct nc_errinfo *ei);
 
 /*
  * run.c, fleet.c: starting and stopping a role

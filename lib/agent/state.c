@@ -22,6 +22,7 @@
 #include "../model/validate.h"
 #include "../util/crypto.h"
 #include "../util/err.h"
+#include "../util/file.h"
 #include "../util/log.h"
 #include "../util/timefmt.h"
 #include "../util/xmalloc.h"
@@ -44,62 +45,6 @@ int nc_agent_state_dir(const char *dir, struct nc_errinfo *ei)
 		return nc_fail(ei, NC_ERR_IO, "state-dir", "state dir `%s' is not writable: %s",
 			       dir, strerror(errno));
 	return 0;
-}
-
-static int fsync_dir_of(const char *path)
-{
-	char *copy = nc_xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int ret = fd >= 0 && fsync(fd) == 0 ? 0 : NC_ERR_IO;
-
-	if (fd >= 0)
-		close(fd);
-	free(copy);
-	return ret;
-}
-
-int nc_agent_write_file(const char *path, const void *data, size_t len, unsigned mode,
-			struct nc_errinfo *ei)
-{
-	char *tmp = nc_xasprintf("%s.XXXXXX", path);
-	const char *p = data;
-	size_t done = 0;
-	int fd = mkostemp(tmp, O_CLOEXEC), ret = 0;
-
-	if (fd < 0) {
-		ret = nc_fail(ei, NC_ERR_IO, NULL, "cannot write `%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, (mode_t)mode) < 0)
-		ret = NC_ERR_IO;
-	while (ret == 0 && done < len) {
-		ssize_t w = write(fd, p + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			ret = NC_ERR_IO;
-		else
-			done += (size_t)w;
-	}
-	if (ret == 0 && fsync(fd) < 0)
-		ret = NC_ERR_IO;
-	if (close(fd) < 0 && ret == 0)
-		ret = NC_ERR_IO;
-	if (ret == 0 && rename(tmp, path) < 0)
-		ret = NC_ERR_IO;
-	if (ret < 0) {
-		nc_fail(ei, ret, NULL, "cannot write `%s': %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	ret = fsync_dir_of(path);
-	if (ret < 0)
-		nc_fail(ei, ret, NULL, "cannot sync the directory of `%s': %s", path,
-			strerror(errno));
-out:
-	free(tmp);
-	return ret;
 }
 
 /* Reads at most max bytes of path into a new NUL-terminated buffer. ENOENT: NC_ERR_NOTFOUND. */
@@ -166,7 +111,7 @@ int nc_agent_keys_load(const char *dir, char priv[NC_KEY_B64_MAX], char pub[NC_K
 		ret = nc_crypto_x25519_keypair(priv, pub);
 		if (ret == 0) {
 			snprintf(line, sizeof(line), "%s\n", priv);
-			ret = nc_agent_write_file(path, line, strlen(line), 0600, ei);
+			ret = nc_file_write_atomic(path, line, strlen(line), 0600, ei);
 		}
 		*created = ret == 0;
 	} else if (ret == 0) {
@@ -191,7 +136,7 @@ int nc_agent_keys_load(const char *dir, char priv[NC_KEY_B64_MAX], char pub[NC_K
 	if (read_file(pubpath, 4096, &old_pub, &len, false) < 0 ||
 	    strncmp(old_pub, pub, strlen(pub)) != 0) {
 		snprintf(line, sizeof(line), "%s\n", pub);
-		ret = nc_agent_write_file(pubpath, line, strlen(line), 0644, ei);
+		ret = nc_file_write_atomic(pubpath, line, strlen(line), 0644, ei);
 	}
 out:
 	if (ret < 0) {
@@ -319,7 +264,7 @@ int nc_agent_state_save(const char *dir, const char *serial, const struct agent_
 		ret = nc_fail(ei, NC_ERR_NOMEM, NULL, "cannot encode %s", path);
 		goto out;
 	}
-	ret = nc_agent_write_file(path, text, strlen(text), 0600, ei);
+	ret = nc_file_write_atomic(path, text, strlen(text), 0600, ei);
 	explicit_bzero(text, strlen(text));
 	free(text);
 out:

@@ -23,9 +23,11 @@
  */
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/err.h"
 #include "store.h"
 
 struct nc_store_ops {
@@ -127,6 +129,25 @@ struct nc_store {
 	pthread_mutex_t lock;	/* recursive; held from begin to commit/rollback */
 	int depth;		/* open transaction levels; guarded by lock */
 };
+
+/*
+ * The frame of every nc_store_* call: store_enter gives NC_ERR_INVAL for a
+ * bad argument, else returns 0 with st->lock held; store_leave releases it
+ * and passes ret through.
+ */
+static inline int store_enter(struct nc_store *st, bool args_ok)
+{
+	if (!st || !args_ok)
+		return NC_ERR_INVAL;
+	pthread_mutex_lock(&st->lock);
+	return 0;
+}
+
+static inline int store_leave(struct nc_store *st, int ret)
+{
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
 
 /* Sets up the generic part; NC_ERR_INTERNAL if the mutex cannot be made. */
 int nc_store_base_init(struct nc_store *st, const struct nc_store_ops *ops);

@@ -239,6 +239,15 @@ json_t *nc_sync_broker_status(struct nc_sync_engine *e)
 			 "inflight", (int)s.inflight);
 }
 
+static void add_pair(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
+{
+	char pair[NC_SERIAL_MAX + NC_ID_MAX + 2];
+
+	(void)e;
+	snprintf(pair, sizeof(pair), "%s\t%s", s->serial, s->tenant);
+	nc_strlist_add(arg, pair);
+}
+
 /* The devices a selection names, as (serial, tenant) pairs in a list
  * "serial\ttenant"; NC_ERR_NOTFOUND for a named serial out of scope. */
 static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selection *sel,
@@ -246,10 +255,7 @@ static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selecti
 {
 	struct nc_sync_filter f = { .tenant = sel->tenant, .state = sel->state, .configured = true };
 	struct nc_store *st = e->core->store;
-	struct nc_sync *v = NULL;
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
 	char pair[NC_SERIAL_MAX + NC_ID_MAX + 2];
-	size_t n;
 	int ret = 0;
 
 	for (size_t i = 0; sel->serials && sel->serials[i]; i++) {
@@ -273,17 +279,7 @@ static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selecti
 	if (!sel->all && sel->state < 0)
 		return ret;
 	/* Every device has a sync state from its creation on (it is dirty). */
-	do {
-		ret = nc_store_sync_list(st, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			snprintf(pair, sizeof(pair), "%s\t%s", v[i].serial, v[i].tenant);
-			nc_strlist_add(out, pair);
-		}
-		nc_sync_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
+	return sync_each(e, &f, add_pair, out);
 }
 
 /*

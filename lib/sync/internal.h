@@ -17,6 +17,7 @@
 
 struct nc_core;
 struct nc_mqtt;
+struct nc_sync_filter;
 
 enum timer_kind { TIMER_APPLY, TIMER_STALE };
 
@@ -119,6 +120,13 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why);
  * timeout. Each one is a batch_sent event with reason "reconnect".
  */
 void sync_republish(struct nc_sync_engine *e);
+/*
+ * Calls fn(e, s, arg) for every sync state f selects, a page at a time, in
+ * the store's order; s is borrowed for the call (each.c). Returns 0, or the
+ * store's error for a page it could not read (the walk stops there).
+ */
+int sync_each(struct nc_sync_engine *e, const struct nc_sync_filter *f,
+	      void (*fn)(struct nc_sync_engine *e, struct nc_sync *s, void *arg), void *arg);
 /* Prepares in its own transaction and publishes; errors become events. */
 int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
 	      enum push_mode mode, const char *why);

@@ -197,47 +197,46 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 	return ret;
 }
 
+struct republish {
+	struct nc_mqtt *m;
+	size_t sent, unsent;
+};
+
+static void republish_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
+{
+	struct republish *rp = arg;
+	struct outgoing o = { 0 };
+	int r;
+
+	if (!s->last_batch)
+		return;
+	r = fill_outgoing(e, s, &o);
+	if (r == 0)
+		r = nc_mqtt_publish(rp->m, o.topic, o.payload, o.len, 1, PUBLISH_TIMEOUT_MS);
+	free(o.payload);
+	if (r < 0) {
+		rp->unsent++;
+		return;
+	}
+	rp->sent++;
+	sync_event(e, "batch_sent", s->tenant, s->serial,
+		   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)s->seq, "config_hash",
+			     s->sent_hash, "reason", "reconnect", "published", 1));
+}
+
 void sync_republish(struct nc_sync_engine *e)
 {
 	struct nc_sync_filter f = { .state = NC_SYNC_APPLYING, .configured = true };
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
-	struct nc_mqtt *m;
-	struct nc_sync *v = NULL;
-	size_t n = 0, sent = 0, unsent = 0;
-	int ret;
+	struct republish rp = { 0 };
 
 	pthread_mutex_lock(&e->lock);
-	m = e->mqtt;
+	rp.m = e->mqtt;
 	pthread_mutex_unlock(&e->lock);
-	do {
-		ret = m ? nc_store_sync_list(e->core->store, &f, &pg, &v, &n) : NC_ERR_UNREACHABLE;
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			struct outgoing o = { 0 };
-			int r;
-
-			if (!v[i].last_batch)
-				continue;
-			r = fill_outgoing(e, &v[i], &o);
-			if (r == 0)
-				r = nc_mqtt_publish(m, o.topic, o.payload, o.len, 1, PUBLISH_TIMEOUT_MS);
-			free(o.payload);
-			if (r < 0) {
-				unsent++;
-				continue;
-			}
-			sent++;
-			sync_event(e, "batch_sent", v[i].tenant, v[i].serial,
-				   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)v[i].seq,
-					     "config_hash", v[i].sent_hash, "reason", "reconnect",
-					     "published", 1));
-		}
-		nc_sync_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
-	if (sent || unsent)
-		nc_info("sync: %zu batches in flight published again after connecting%s", sent,
-			unsent ? " (some could not be: their apply timeout re-sends them)" : "");
+	if (rp.m)
+		sync_each(e, &f, republish_one, &rp);
+	if (rp.sent || rp.unsent)
+		nc_info("sync: %zu batches in flight published again after connecting%s", rp.sent,
+			rp.unsent ? " (some could not be: their apply timeout re-sends them)" : "");
 }
 
 int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,

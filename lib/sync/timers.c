@@ -122,29 +122,21 @@ static bool backoff_due(struct nc_sync_engine *e, const struct nc_sync *s, bool 
 	return true;
 }
 
+static void reconcile_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
+{
+	const bool *pending_too = arg;
+
+	if (*pending_too) {
+		if (s->state == NC_SYNC_PENDING)
+			sync_push(e, s->serial, s->tenant, PUSH_BUILD, "auto-sync");
+	} else if (backoff_due(e, s, needs_resend(s))) {
+		sync_push(e, s->serial, s->tenant, PUSH_RESEND, "reconcile");
+	}
+}
+
 void sync_reconcile(struct nc_sync_engine *e, bool pending_too)
 {
 	struct nc_sync_filter f = { .state = -1, .configured = true };
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
-	struct nc_sync *v = NULL;
-	size_t n = 0;
-	int ret;
 
-	do {
-		ret = nc_store_sync_list(e->core->store, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			const struct nc_sync *s = &v[i];
-
-			if (pending_too) {
-				if (s->state == NC_SYNC_PENDING)
-					sync_push(e, s->serial, s->tenant, PUSH_BUILD,
-						  "auto-sync");
-			} else if (backoff_due(e, s, needs_resend(s))) {
-				sync_push(e, s->serial, s->tenant, PUSH_RESEND, "reconcile");
-			}
-		}
-		nc_sync_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
+	sync_each(e, &f, reconcile_one, &pending_too);
 }

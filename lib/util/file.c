@@ -42,11 +42,11 @@ int nc_file_write_atomic(const char *path, const void *data, size_t len, mode_t 
 	size_t done = 0;
 	int fd, ret = 0;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
 		return nc_fail(ei, NC_ERR_IO, NULL, "path too long: `%.200s'", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return nc_fail(ei, NC_ERR_IO, NULL, "cannot write `%s': %s", tmp, strerror(errno));
+		return nc_fail(ei, NC_ERR_IO, NULL, "cannot write `%s': %s", path, strerror(errno));
 	if (fchmod(fd, mode) < 0)
 		ret = NC_ERR_IO;
 	while (ret == 0 && done < len) {

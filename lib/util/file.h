@@ -11,7 +11,7 @@ struct nc_errinfo;
 
 /*
  * Writes len bytes of data to path with the given mode, atomically: a temp
- * file beside it (PATH.tmp), fsync, rename over path, fsync of the
+ * file of its own beside it (PATH.XXXXXX), fsync, rename over path, fsync of the
  * directory. Readers see the old contents or the new, never a part. On
  * failure path is unchanged, the temp file removed, and ei names the file
  * (NC_ERR_IO).
