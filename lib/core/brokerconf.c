@@ -59,24 +59,8 @@ static int server_cert(struct nc_pki *p, const char *host, const char *out_dir,
 		       struct nc_errinfo *ei)
 {
 	struct nc_x509_req r = {.cn = host, .server = true, .san = host, .days = NC_PKI_LEAF_DAYS};
-	char serial[NC_X509_SERIAL_MAX];
-	char *key = NULL, *cert = NULL;
-	int ret = nc_x509_key_new(&key);
 
-	if (ret < 0) {
-		nc_fail(ei, ret, NULL, "cannot make the broker's key");
-		goto out;
-	}
-	r.key_pem = key;
-	ret = nc_pki_issue(p, &r, &cert, serial, NULL, ei);
-	if (ret == 0)
-		ret = put(out_dir, "server.key", key, 0600, ei);
-	if (ret == 0)
-		ret = put(out_dir, "server.crt", cert, 0644, ei);
-out:
-	nc_x509_free_secret(key);
-	free(cert);
-	return ret;
+	return nc_pki_issue_files(p, &r, out_dir, "server", ei);
 }
 
 /* mosquitto.conf: the listener and where each file is. */

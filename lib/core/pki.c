@@ -88,31 +88,40 @@ static int open_ca(struct nc_pki *p, int *created, struct nc_errinfo *ei)
 	return ret;
 }
 
-/* The core's client certificate, made when absent. */
-static int open_core(struct nc_pki *p, struct nc_errinfo *ei)
+int nc_pki_issue_files(struct nc_pki *p, const struct nc_x509_req *r, const char *dir,
+		       const char *name, struct nc_errinfo *ei)
 {
-	struct nc_x509_req r = {.cn = NC_PKI_CORE_CN, .days = NC_PKI_LEAF_DAYS};
-	char serial[NC_X509_SERIAL_MAX];
+	struct nc_x509_req req = *r;
+	char serial[NC_X509_SERIAL_MAX], path[4096];
 	char *key = NULL, *cert = NULL;
-	int ret = 0;
+	int ret = nc_x509_key_new(&key);
 
-	if (exists(p, "core.crt") && exists(p, "core.key"))
-		return 0;
-	ret = nc_x509_key_new(&key);
 	if (ret < 0) {
-		nc_fail(ei, ret, NULL, "cannot make the core's key");
+		nc_fail(ei, ret, NULL, "cannot make a key for %s/%s.crt", dir, name);
 		goto out;
 	}
-	r.key_pem = key;
-	ret = nc_pki_issue(p, &r, &cert, serial, NULL, ei);
+	req.key_pem = key;
+	ret = nc_pki_issue(p, &req, &cert, serial, NULL, ei);
+	snprintf(path, sizeof(path), "%s/%s.key", dir, name);
 	if (ret == 0)
-		ret = save(p, "core.key", key, 0600, ei);
+		ret = nc_file_write_atomic(path, key, strlen(key), 0600, ei);
+	snprintf(path, sizeof(path), "%s/%s.crt", dir, name);
 	if (ret == 0)
-		ret = save(p, "core.crt", cert, 0644, ei);
+		ret = nc_file_write_atomic(path, cert, strlen(cert), 0644, ei);
 out:
 	nc_x509_free_secret(key);
 	free(cert);
 	return ret;
+}
+
+/* The core's client certificate, made when absent. */
+static int open_core(struct nc_pki *p, struct nc_errinfo *ei)
+{
+	struct nc_x509_req r = {.cn = NC_PKI_CORE_CN, .days = NC_PKI_LEAF_DAYS};
+
+	if (exists(p, "core.crt") && exists(p, "core.key"))
+		return 0;
+	return nc_pki_issue_files(p, &r, p->dir, "core", ei);
 }
 
 /* The store key, made when absent: 64 hex digits. */

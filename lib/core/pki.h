@@ -55,6 +55,14 @@ void nc_pki_store_key(const struct nc_pki *p, unsigned char key[32]);
 int nc_pki_issue(struct nc_pki *p, const struct nc_x509_req *r, char **cert_pem,
 		 char serial[NC_X509_SERIAL_MAX], int64_t *not_after, struct nc_errinfo *ei);
 
+/*
+ * A new key and a certificate for it as r asks (r->key_pem is ignored),
+ * written to dir/name.key (0600) and dir/name.crt (0644), each atomically.
+ * The key exists only in that file.
+ */
+int nc_pki_issue_files(struct nc_pki *p, const struct nc_x509_req *r, const char *dir,
+		       const char *name, struct nc_errinfo *ei);
+
 /* Writes DIR/pki/crl.pem listing v[0..n) with CRL number `number'. */
 int nc_pki_write_crl(struct nc_pki *p, const struct nc_x509_revoked *v, size_t n, int64_t number,
 		     struct nc_errinfo *ei);
