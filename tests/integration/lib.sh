@@ -174,6 +174,20 @@ port_busy() {
 	ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
 }
 
+# launch_broker NAME CONF SCHEME: mosquitto -c CONF, waited for on
+# $BROKER_PORT; sets $BROKER_PID and $BROKER_URL (SCHEME://). Returns 1, the
+# process ended, when it does not listen within 10 s.
+launch_broker() {
+	spawn "$1" mosquitto -c "$2"
+	BROKER_PID=$pid
+	if wait_until 10 port_busy "$BROKER_PORT" && kill -0 "$BROKER_PID" 2>/dev/null; then
+		BROKER_URL="$3://127.0.0.1:$BROKER_PORT"
+		return 0
+	fi
+	kill "$BROKER_PID" 2>/dev/null
+	return 1
+}
+
 # start_broker: a real mosquitto on a free loopback port, configured as the
 # project ships it (no Nagle, a wide in-flight window). Sets $BROKER_PORT,
 # $BROKER_URL and $BROKER_PID. With BROKER=rabbitmq: see start_rabbitmq.
@@ -197,13 +211,7 @@ log_dest stderr
 log_type error
 log_type warning
 CONF
-		spawn mosquitto mosquitto -c "$T/mosquitto.conf"
-		BROKER_PID=$pid
-		if wait_until 10 port_busy "$BROKER_PORT" && kill -0 "$BROKER_PID" 2>/dev/null; then
-			BROKER_URL="tcp://127.0.0.1:$BROKER_PORT"
-			return 0
-		fi
-		kill "$BROKER_PID" 2>/dev/null
+		launch_broker mosquitto "$T/mosquitto.conf" tcp && return 0
 	done
 	echo "# could not start mosquitto" >&2
 	return 1
@@ -375,13 +383,7 @@ start_secure_broker() {
 		BROKER_DIR=$T/broker$try
 		"$NETCTL" broker-config --data-dir "$data" --listen "127.0.0.1:$BROKER_PORT" \
 			--out "$BROKER_DIR" >/dev/null || return 1
-		spawn mosquitto$try mosquitto -c "$BROKER_DIR/mosquitto.conf"
-		BROKER_PID=$pid
-		if wait_until 10 port_busy "$BROKER_PORT" && kill -0 "$BROKER_PID" 2>/dev/null; then
-			BROKER_URL="mqtts://127.0.0.1:$BROKER_PORT"
-			return 0
-		fi
-		kill "$BROKER_PID" 2>/dev/null
+		launch_broker mosquitto$try "$BROKER_DIR/mosquitto.conf" mqtts && return 0
 	done
 	echo "# could not start mosquitto with broker-config" >&2
 	return 1
