@@ -14,11 +14,6 @@
 
 #include "../util/err.h"
 
-bool nc_mqtt_url_tls(const char *url)
-{
-	return url && (strncmp(url, "ssl://", 6) == 0 || strncmp(url, "mqtts://", 8) == 0);
-}
-
 /* path must be a regular file this process can read; a key must not be readable by others. */
 static int check_file(const char *field, const char *path, bool secret, struct nc_errinfo *ei)
 {

@@ -116,35 +116,6 @@ static bool valid_topic(const char *t, bool filter)
 	return filter || strpbrk(t, "+#") == NULL;
 }
 
-/* A URL (scheme optional) without any user:password@ part, for logs: what follows the '@'. */
-static const char *url_for_log(const char *url)
-{
-	const char *host = strstr(url, "://");
-	const char *at = strchr(host ? host + 3 : url, '@');
-
-	return at ? at + 1 : url;
-}
-
-static bool has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* 1 for a TLS scheme, 0 for plain TCP, -1 for anything else. */
-static int url_scheme(const char *url)
-{
-	static const char *const plain[] = {"tcp://", "mqtt://"};
-	static const char *const tls[] = {"ssl://", "mqtts://"};
-
-	for (size_t i = 0; i < 2; i++) {
-		if (has_prefix(url, plain[i]) && url[strlen(plain[i])] != '\0')
-			return 0;
-		if (has_prefix(url, tls[i]) && url[strlen(tls[i])] != '\0')
-			return 1;
-	}
-	return -1;
-}
-
 static const char *paho_text(int rc, const char *message)
 {
 	/* CONNACK return codes (MQTT 3.1.1 section 3.2.2.3) come as positive codes. */
@@ -305,7 +276,7 @@ static void on_connected(void *ctx, char *cause)
 	pthread_cond_broadcast(&m->state_cv);
 	pthread_mutex_unlock(&m->lock);
 
-	nc_debug("mqtt: %s to %s as %s", again ? "reconnected" : "connected", url_for_log(m->url),
+	nc_debug("mqtt: %s to %s as %s", again ? "reconnected" : "connected", nc_mqtt_url_for_log(m->url),
 		 m->client_id);
 	if (tell && m->on_connection)
 		m->on_connection(m->arg, true);
@@ -331,9 +302,9 @@ static void on_connect_fail(void *ctx, MQTTAsync_failureData *r)
 	why = paho_text(r ? r->code : MQTTASYNC_FAILURE, r ? r->message : NULL);
 	/* Paho retries with backoff; say it once per outage, and not when we stop it. */
 	if (!closing && streak == 0)
-		nc_warn("mqtt: cannot connect to %s: %s; retrying", url_for_log(m->url), why);
+		nc_warn("mqtt: cannot connect to %s: %s; retrying", nc_mqtt_url_for_log(m->url), why);
 	else if (!closing)
-		nc_debug("mqtt: cannot connect to %s: %s (attempt %u)", url_for_log(m->url), why,
+		nc_debug("mqtt: cannot connect to %s: %s (attempt %u)", nc_mqtt_url_for_log(m->url), why,
 			 streak + 1);
 	cb_leave(m);
 }
@@ -353,7 +324,7 @@ static void on_connection_lost(void *ctx, char *cause)
 	pthread_cond_broadcast(&m->state_cv);
 	pthread_mutex_unlock(&m->lock);
 	if (tell) {
-		nc_warn("mqtt: connection to %s lost; reconnecting", url_for_log(m->url));
+		nc_warn("mqtt: connection to %s lost; reconnecting", nc_mqtt_url_for_log(m->url));
 		if (m->on_connection)
 			m->on_connection(m->arg, false);
 	}
@@ -474,7 +445,7 @@ static void warn_proxy(const char *url, int tls)
 	if (proxy && *proxy && !atomic_exchange(&warned, true))
 		nc_warn("mqtt: paho connects to %s through $%s=%s (it ignores no_proxy); "
 			"unset it if the broker is reachable directly",
-			url_for_log(url), var, url_for_log(proxy));
+			nc_mqtt_url_for_log(url), var, nc_mqtt_url_for_log(proxy));
 }
 
 /* Lifecycle. */
@@ -541,7 +512,7 @@ int nc_mqtt_new(const struct nc_mqtt_opts *o, struct nc_mqtt **out, struct nc_er
 	int tls, rc, prc;
 
 	*out = NULL;
-	tls = o->url ? url_scheme(o->url) : -1;
+	tls = o->url ? nc_mqtt_url_scheme(o->url) : -1;
 	if (tls < 0) {
 		rc = nc_fail(ei, NC_ERR_INVAL, "url",
 			     "the broker URL must start with tcp://, mqtt://, ssl:// or mqtts://");
@@ -582,7 +553,7 @@ int nc_mqtt_new(const struct nc_mqtt_opts *o, struct nc_mqtt **out, struct nc_er
 	if (prc != MQTTASYNC_SUCCESS) {
 		m->h = NULL;
 		rc = nc_fail(ei, prc == MQTTASYNC_BAD_PROTOCOL ? NC_ERR_INVAL : NC_ERR_IO, "url",
-			     "cannot create an MQTT client for %s: %s", url_for_log(m->url),
+			     "cannot create an MQTT client for %s: %s", nc_mqtt_url_for_log(m->url),
 			     paho_text(prc, NULL));
 		goto out;
 	}
@@ -623,7 +594,7 @@ int nc_mqtt_new(const struct nc_mqtt_opts *o, struct nc_mqtt **out, struct nc_er
 	prc = MQTTAsync_connect(m->h, &co);
 	if (prc != MQTTASYNC_SUCCESS) {
 		rc = nc_fail(ei, map_paho(prc) == NC_ERR_INVAL ? NC_ERR_INVAL : NC_ERR_IO, "url",
-			     "cannot start connecting to %s: %s", url_for_log(m->url),
+			     "cannot start connecting to %s: %s", nc_mqtt_url_for_log(m->url),
 			     paho_text(prc, NULL));
 		goto out;
 	}

@@ -132,10 +132,17 @@ void nc_mqtt_stats(struct nc_mqtt *m, struct nc_mqtt_stats *s);
  */
 void nc_mqtt_free(struct nc_mqtt *m);
 
-/* identity.c */
+/* url.c */
 
-/* True for a TLS URL (ssl:// or mqtts://). */
+/* 1 for a TLS URL (ssl://, mqtts://), 0 for plain TCP (tcp://, mqtt://), -1
+ * for anything else or NULL; a scheme with nothing after it is not one. */
+int nc_mqtt_url_scheme(const char *url);
+/* nc_mqtt_url_scheme(url) == 1. */
 bool nc_mqtt_url_tls(const char *url);
+/* url without any user:password@ part, for logs: a pointer into url. */
+const char *nc_mqtt_url_for_log(const char *url);
+
+/* identity.c */
 
 /*
  * Checks the files of a TLS client identity before they are used; each may
