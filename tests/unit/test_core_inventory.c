@@ -32,6 +32,7 @@ struct fx {
 	struct nc_events *ev;
 	struct nc_core core;
 	uint64_t seen; /* last event id read */
+	unsigned edges, connectors; /* made so far: each gets a LAN of its own */
 };
 
 static const struct nc_actor admin = {.token_id = "t-admin", .role = NC_ROLE_ADMIN};
@@ -105,13 +106,16 @@ static int add_edge_in(struct fx *fx, const char *scope, const char *tenant, con
 		       struct nc_errinfo *ei)
 {
 	struct nc_edge e = {.kind = NC_EDGE_DEDICATED};
+	char lan[32];
 	int ret;
 
 	snprintf(e.serial, sizeof(e.serial), "%s", serial);
 	snprintf(e.tenant, sizeof(e.tenant), "%s", tenant);
 	snprintf(e.name, sizeof(e.name), "edge %s", serial);
 	snprintf(e.endpoint, sizeof(e.endpoint), "192.0.2.1:51820");
-	nc_strlist_add(&e.lan_subnets, "10.10.0.0/16");
+	/* 10.10.0.0/16 for the first: no two devices of a tenant share a LAN. */
+	snprintf(lan, sizeof(lan), "10.%u.0.0/16", 10 + fx->edges++);
+	nc_strlist_add(&e.lan_subnets, lan);
 	ret = nc_core_edge_create(&fx->core, &admin, scope, &e, ei);
 	nc_edge_clear(&e);
 	return ret;
@@ -128,13 +132,16 @@ static int add_connector_in(struct fx *fx, const char *scope, const char *tenant
 			    const char *serial, const char *hub, struct nc_errinfo *ei)
 {
 	struct nc_connector c = {.status = NC_STATUS_ACTIVE}; /* ignored by create */
+	char lan[32];
 	int ret;
 
 	snprintf(c.serial, sizeof(c.serial), "%s", serial);
 	snprintf(c.tenant, sizeof(c.tenant), "%s", tenant);
 	snprintf(c.name, sizeof(c.name), "branch %s", serial);
 	snprintf(c.hub_edge, sizeof(c.hub_edge), "%s", hub ? hub : "");
-	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
+	/* 192.168.10.0/24 for the first. */
+	snprintf(lan, sizeof(lan), "192.168.%u.0/24", 10 + fx->connectors++);
+	nc_strlist_add(&c.lan_subnets, lan);
 	ret = nc_core_connector_create(&fx->core, &admin, scope, &c, ei);
 	nc_connector_clear(&c);
 	return ret;
