@@ -116,11 +116,20 @@ static const struct nc_col failure_cols[] = {
 	{"Error", "error", 0, NULL},
 };
 
-/* The failure message naming the devices that are not synced; 0 when all are. */
+/*
+ * The failure message naming the devices that are not synced; 0 when all
+ * are. Its code: NC_ERR_CONFLICT when one failed or a named one was
+ * skipped, else NC_ERR_TIMEOUT when one timed out, else NC_ERR_NEVER_SEEN
+ * (exit 5) when the only ones left out were never seen.
+ */
 static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named)
 {
 	size_t bad = w->count[NC_WAIT_FAILED] + w->count[NC_WAIT_TIMEDOUT] +
-		     (named ? w->count[NC_WAIT_SKIPPED] : 0);
+		     (named ? w->count[NC_WAIT_SKIPPED] : 0) + w->count[NC_WAIT_NEVER_SEEN];
+	int code = w->count[NC_WAIT_FAILED] || (named && w->count[NC_WAIT_SKIPPED])
+			   ? NC_ERR_CONFLICT
+		   : w->count[NC_WAIT_TIMEDOUT] ? NC_ERR_TIMEOUT
+						: NC_ERR_NEVER_SEEN;
 	char msg[2048];
 	size_t len = 0, listed = 0;
 
@@ -143,10 +152,7 @@ static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named
 					listed > 1 ? "," : "", d->serial,
 					nc_outcome_name(d->outcome), d->reason);
 	}
-	return nc_error(ctx,
-			w->count[NC_WAIT_FAILED] || w->count[NC_WAIT_SKIPPED] ? NC_ERR_CONFLICT
-									      : NC_ERR_TIMEOUT,
-			"%s", msg);
+	return nc_error(ctx, code, "%s", msg);
 }
 
 /* Prints the reply of a Sync Now without waiting; 0, or an error for named devices skipped. */
@@ -249,9 +255,9 @@ int cmd_sync_now(struct nc_ctx *ctx, const struct nc_args *a)
 	if (w.n == 0)
 		nc_out_note(ctx, "nothing to sync: no device matched");
 	else
-		nc_out_note(ctx, "%zu synced, %zu failed, %zu timed out, %zu skipped", w.count[1],
-			    w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
-			    w.count[NC_WAIT_SKIPPED]);
+		nc_out_note(ctx, "%zu synced, %zu failed, %zu timed out, %zu skipped, %zu never seen",
+			    w.count[1], w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
+			    w.count[NC_WAIT_SKIPPED], w.count[NC_WAIT_NEVER_SEEN]);
 	ret = outcome_error(ctx, &w, named);
 	if (named)
 		note_pending(ctx);

@@ -441,6 +441,7 @@ static const struct nc_store_ops sqlite_ops = {
 	.link_set_status = nc_sqlite_link_set_status,
 	.spi_used = nc_sqlite_spi_used,
 	.lan_each = nc_sqlite_lan_each,
+	.device_seen = nc_sqlite_device_seen,
 	.addr_alloc = nc_sqlite_addr_alloc,
 	.addr_release = nc_sqlite_addr_release,
 	.sync_put = nc_sqlite_sync_put,

@@ -215,6 +215,12 @@ int nc_store_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int
  * decommissioned connectors, until fn returns non-zero; returns that value,
  * or 0, or a store error.
  */
+/*
+ * *seen is true when the device was ever heard from: it has a last-seen
+ * time or a public key (a heartbeat or a registration gave them) or a
+ * confirmation for any tenant. NC_ERR_NOTFOUND for an unknown serial.
+ */
+int nc_store_device_seen(struct nc_store *st, const char *serial, bool *seen);
 int nc_store_lan_each(struct nc_store *st, const char *tenant, const char *except,
 		      int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
 		      void *arg);
