@@ -159,7 +159,7 @@ static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named
 static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
 {
 	const json_t *items = json_object_get(reply, "items"), *it;
-	size_t i, skipped = 0;
+	size_t i, skipped = 0, unseen = 0;
 
 	nc_out_list(ctx, reply, sent_cols, NCOLS(sent_cols), "serial");
 	json_array_foreach(items, i, it)
@@ -167,6 +167,7 @@ static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
 		const char *st = json_string_value(json_object_get(it, "state"));
 
 		skipped += st && strcmp(st, "skipped") == 0;
+		unseen += json_is_true(json_object_get(it, "never_seen"));
 	}
 	if (json_array_size(items) == 0)
 		nc_out_note(ctx, "nothing to sync: no device matched");
@@ -175,6 +176,11 @@ static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
 				 "`netctl tail --type confirm', or pass --wait",
 			    json_array_size(items) - skipped,
 			    json_array_size(items) - skipped == 1 ? "" : "es");
+	if (unseen)
+		nc_out_note(ctx, "%zu of them went to %s never seen: no confirmation until %s "
+				 "and asks for its configuration",
+			    unseen, unseen == 1 ? "a device" : "devices",
+			    unseen == 1 ? "it connects" : "each connects");
 	if (named && skipped)
 		return nc_error(ctx, NC_ERR_CONFLICT, "%zu named device%s skipped: see Error",
 				skipped, skipped == 1 ? " was" : "s were");

@@ -42,6 +42,9 @@ api POST "/v1/sync?tenant=acme" '{"devices":["P0003","P0001"]}'
 jq_is "the API marks the device never seen" \
 	'[.items[] | select(.never_seen == true) | .serial] | join(",")' P0003
 
+expect_rc "without --wait, sync now says so" 0 sync now P0003
+contains "in a note" "$err" "1 of them went to a device never seen: no confirmation until it connects"
+
 # Named, it is reported at once too; a failure as well exits 1.
 expect_rc "sync now P0003 --wait exits 5" 5 sync now P0003 --wait --timeout 120s
 run_nc connector create --serial P0009 --name b9 --lan 192.168.9.0/24
