@@ -229,6 +229,9 @@ int h_link_remove(struct api_req *r)
 	/* Not found or ambiguous: the remove below says so in its words. */
 	if (ret == NC_ERR_NOTFOUND || ret == NC_ERR_CONFLICT)
 		ret = 0;
+	else if (ret < 0 && !r->ei.msg[0])
+		nc_fail(&r->ei, ret, NULL, "cannot read peering `%s': %s", r->params[0],
+			nc_strerror(ret));
 	if (ret == 0)
 		ret = nc_core_link_remove(r->core, &r->actor, r->tenant, r->params[0],
 					  r->params[1], r->params[2], &r->ei);
