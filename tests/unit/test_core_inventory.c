@@ -20,6 +20,7 @@
 
 #include "../../lib/core/core.h"
 #include "../../lib/core/inventory.h"
+#include "../../lib/core/lan.h"
 #include "../../lib/events/events.h"
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
@@ -785,6 +786,25 @@ static void test_edge_delete(void **state)
 	assert_int_equal(next_free(fx, "EDGE-1"), 2);
 }
 
+/* Which prefixes share an address: equal, nested either way, IPv4 and IPv6. */
+static void test_lan_overlap(void **state)
+{
+	(void)state;
+	assert_true(nc_core_lan_overlap("192.168.1.0/24", "192.168.1.0/24"));
+	assert_true(nc_core_lan_overlap("192.168.0.0/16", "192.168.1.0/24"));
+	assert_true(nc_core_lan_overlap("192.168.1.128/25", "192.168.1.0/24"));
+	assert_true(nc_core_lan_overlap("10.0.0.0/8", "10.255.255.255/32"));
+	assert_true(nc_core_lan_overlap("0.0.0.0/0", "172.16.0.0/12"));
+	assert_false(nc_core_lan_overlap("192.168.1.0/24", "192.168.2.0/24"));
+	assert_false(nc_core_lan_overlap("192.168.1.0/25", "192.168.1.128/25"));
+	assert_false(nc_core_lan_overlap("10.1.0.0/16", "10.10.0.0/16"));
+	assert_true(nc_core_lan_overlap("fd00:20::/48", "fd00:20:0:1::/64"));
+	assert_false(nc_core_lan_overlap("fd00:20::/48", "fd00:21::/48"));
+	assert_false(nc_core_lan_overlap("10.0.0.0/8", "::/0"));
+	assert_false(nc_core_lan_overlap("10.0.0.0/33", "10.0.0.0/8"));
+	assert_false(nc_core_lan_overlap("bogus", "10.0.0.0/8"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +823,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edge_update_dirty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edge_update_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edge_delete, setup, teardown),
+		cmocka_unit_test(test_lan_overlap),
 	};
 
 	nc_log_set_level(NC_LOG_WARN);
