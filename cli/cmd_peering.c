@@ -251,18 +251,23 @@ int cmd_member_add(struct nc_ctx *ctx, const struct nc_args *a)
 	return ret;
 }
 
-/* DELETE path; a 404 points at the command that shows what there is. */
-static int remove_in_group(struct nc_ctx *ctx, const char *path, const char *see)
+/* DELETE path; a 404 points at the command that shows what there is. *reply
+ * (may be NULL) receives the server's reply, if any (owned). */
+static int remove_in_group(struct nc_ctx *ctx, const char *path, const char *see,
+			   json_t **reply)
 {
 	struct nc_errinfo ei = {0};
-	json_t *reply = NULL;
-	int ret = nc_request(ctx, "DELETE", path, NULL, &reply, &ei);
+	json_t *r = NULL;
+	int ret = nc_request(ctx, "DELETE", path, NULL, &r, &ei);
 
 	if (ret == NC_ERR_NOTFOUND)
 		ret = nc_error(ctx, ret, "%s; see `%s %s'", ei.msg, ctx->progname, see);
 	else if (ret < 0)
 		ret = nc_report(ctx, ret, &ei);
-	json_decref(reply);
+	if (reply)
+		*reply = r;
+	else
+		json_decref(r);
 	return ret;
 }
 
@@ -275,7 +280,7 @@ int cmd_member_remove(struct nc_ctx *ctx, const struct nc_args *a)
 
 	snprintf(see, sizeof(see), "peering show %s", a->pos[0]);
 	if (ret == 0)
-		ret = remove_in_group(ctx, path, see);
+		ret = remove_in_group(ctx, path, see, NULL);
 	if (ret == 0)
 		nc_out_done(ctx, reply, NULL, "removed %s from peering %s", a->pos[1], a->pos[0]);
 	json_decref(reply);
@@ -298,26 +303,76 @@ int cmd_link_list(struct nc_ctx *ctx, const struct nc_args *a)
 	return ret;
 }
 
+/*
+ * What a link change pushed, from the reply's "pushed" and "deferred", as
+ * "; pushed to A (seq 4) and B (seq 2)" into buf[n]; a device that could
+ * not be sent to is warned about, naming the reason.
+ */
+static void pushed_clause(struct nc_ctx *ctx, const json_t *reply, const struct nc_args *a,
+			  char *buf, size_t n)
+{
+	const json_t *it;
+	size_t i, len = 0, sent = 0;
+
+	buf[0] = '\0';
+	if (json_is_true(json_object_get(reply, "deferred"))) {
+		snprintf(buf, n, "; not pushed (--no-sync): `%s sync now %s %s' sends it",
+			 ctx->progname, a->pos[1], a->pos[2]);
+		return;
+	}
+	json_array_foreach(json_object_get(reply, "pushed"), i, it)
+	{
+		const char *serial = json_string_value(json_object_get(it, "serial"));
+		const char *err = json_string_value(json_object_get(it, "error"));
+
+		if (err) {
+			nc_out_warn(ctx, "%s was not sent its configuration: %s",
+				    serial ? serial : "?", err);
+			continue;
+		}
+		if (len < n)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s (seq %lld)",
+						sent++ ? " and " : "; pushed to ",
+						serial ? serial : "?",
+						(long long)json_integer_value(
+							json_object_get(it, "seq")));
+	}
+}
+
+/* The path of a link request, with ?sync=false under --no-sync. */
+static int link_path(struct nc_ctx *ctx, const struct nc_args *a, char *buf, size_t n,
+		     bool pair)
+{
+	int ret = pair ? nc_path(ctx, buf, n, "/v1/peerings/%s/links/%s/%s", a->pos[0],
+				 a->pos[1], a->pos[2])
+		       : nc_path(ctx, buf, n, "/v1/peerings/%s/links", a->pos[0]);
+
+	if (ret == 0 && nc_args_has(a, "no-sync") &&
+	    nc_client_query(buf, n, "sync", "false") < 0)
+		ret = nc_error(ctx, NC_ERR_USAGE, "the link's serials are too long");
+	return ret;
+}
+
 int cmd_link_add(struct nc_ctx *ctx, const struct nc_args *a)
 {
 	json_t *body = json_pack("{s:s,s:s}", "a", a->pos[1], "b", a->pos[2]), *reply = NULL;
 	struct nc_errinfo ei = {0};
-	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/links", a->pos[0]);
+	char path[512], pushed[512];
+	int ret = link_path(ctx, a, path, sizeof(path), false);
+	size_t nt;
 
 	if (ret < 0)
 		goto out;
 	ret = nc_request(ctx, "POST", path, body, &reply, &ei);
-	if (ret < 0)
+	if (ret < 0) {
 		ret = nc_report(ctx, ret, &ei);
-	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "linked %s and %s in peering %s (%zu tunnel%s)",
-			    a->pos[1], a->pos[2], a->pos[0],
-			    json_array_size(json_object_get(reply, "tunnel_indexes")),
-			    json_array_size(json_object_get(reply, "tunnel_indexes")) == 1 ? ""
-											   : "s");
-	if (ret == 0)
-		warn_link(ctx, reply);
+		goto out;
+	}
+	nt = json_array_size(json_object_get(reply, "tunnel_indexes"));
+	pushed_clause(ctx, reply, a, pushed, sizeof(pushed));
+	nc_out_done(ctx, reply, NULL, "linked %s and %s in peering %s (%zu tunnel%s)%s",
+		    a->pos[1], a->pos[2], a->pos[0], nt, nt == 1 ? "" : "s", pushed);
+	warn_link(ctx, reply);
 out:
 	json_decref(reply);
 	json_decref(body);
@@ -327,16 +382,17 @@ out:
 int cmd_link_remove(struct nc_ctx *ctx, const struct nc_args *a)
 {
 	json_t *reply = NULL;
-	char path[512], see[128];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/links/%s/%s", a->pos[0],
-			  a->pos[1], a->pos[2]);
+	char path[512], see[128], pushed[512];
+	int ret = link_path(ctx, a, path, sizeof(path), true);
 
 	snprintf(see, sizeof(see), "link list %s", a->pos[0]);
 	if (ret == 0)
-		ret = remove_in_group(ctx, path, see);
-	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "removed the link %s - %s from peering %s", a->pos[1],
-			    a->pos[2], a->pos[0]);
+		ret = remove_in_group(ctx, path, see, &reply);
+	if (ret == 0) {
+		pushed_clause(ctx, reply, a, pushed, sizeof(pushed));
+		nc_out_done(ctx, reply, NULL, "removed the link %s - %s from peering %s%s",
+			    a->pos[1], a->pos[2], a->pos[0], pushed);
+	}
 	json_decref(reply);
 	return ret;
 }

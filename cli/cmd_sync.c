@@ -116,11 +116,20 @@ static const struct nc_col failure_cols[] = {
 	{"Error", "error", 0, NULL},
 };
 
-/* The failure message naming the devices that are not synced; 0 when all are. */
+/*
+ * The failure message naming the devices that are not synced; 0 when all
+ * are. Its code: NC_ERR_CONFLICT when one failed or a named one was
+ * skipped, else NC_ERR_TIMEOUT when one timed out, else NC_ERR_NEVER_SEEN
+ * (exit 5) when the only ones left out were never seen.
+ */
 static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named)
 {
 	size_t bad = w->count[NC_WAIT_FAILED] + w->count[NC_WAIT_TIMEDOUT] +
-		     (named ? w->count[NC_WAIT_SKIPPED] : 0);
+		     (named ? w->count[NC_WAIT_SKIPPED] : 0) + w->count[NC_WAIT_NEVER_SEEN];
+	int code = w->count[NC_WAIT_FAILED] || (named && w->count[NC_WAIT_SKIPPED])
+			   ? NC_ERR_CONFLICT
+		   : w->count[NC_WAIT_TIMEDOUT] ? NC_ERR_TIMEOUT
+						: NC_ERR_NEVER_SEEN;
 	char msg[2048];
 	size_t len = 0, listed = 0;
 
@@ -143,17 +152,14 @@ static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named
 					listed > 1 ? "," : "", d->serial,
 					nc_outcome_name(d->outcome), d->reason);
 	}
-	return nc_error(ctx,
-			w->count[NC_WAIT_FAILED] || w->count[NC_WAIT_SKIPPED] ? NC_ERR_CONFLICT
-									      : NC_ERR_TIMEOUT,
-			"%s", msg);
+	return nc_error(ctx, code, "%s", msg);
 }
 
 /* Prints the reply of a Sync Now without waiting; 0, or an error for named devices skipped. */
 static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
 {
 	const json_t *items = json_object_get(reply, "items"), *it;
-	size_t i, skipped = 0;
+	size_t i, skipped = 0, unseen = 0;
 
 	nc_out_list(ctx, reply, sent_cols, NCOLS(sent_cols), "serial");
 	json_array_foreach(items, i, it)
@@ -161,6 +167,7 @@ static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
 		const char *st = json_string_value(json_object_get(it, "state"));
 
 		skipped += st && strcmp(st, "skipped") == 0;
+		unseen += json_is_true(json_object_get(it, "never_seen"));
 	}
 	if (json_array_size(items) == 0)
 		nc_out_note(ctx, "nothing to sync: no device matched");
@@ -169,6 +176,11 @@ static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
 				 "`netctl tail --type confirm', or pass --wait",
 			    json_array_size(items) - skipped,
 			    json_array_size(items) - skipped == 1 ? "" : "es");
+	if (unseen)
+		nc_out_note(ctx, "%zu of them went to %s never seen: no confirmation until %s "
+				 "and asks for its configuration",
+			    unseen, unseen == 1 ? "a device" : "devices",
+			    unseen == 1 ? "it connects" : "each connects");
 	if (named && skipped)
 		return nc_error(ctx, NC_ERR_CONFLICT, "%zu named device%s skipped: see Error",
 				skipped, skipped == 1 ? " was" : "s were");
@@ -249,9 +261,9 @@ int cmd_sync_now(struct nc_ctx *ctx, const struct nc_args *a)
 	if (w.n == 0)
 		nc_out_note(ctx, "nothing to sync: no device matched");
 	else
-		nc_out_note(ctx, "%zu synced, %zu failed, %zu timed out, %zu skipped", w.count[1],
-			    w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
-			    w.count[NC_WAIT_SKIPPED]);
+		nc_out_note(ctx, "%zu synced, %zu failed, %zu timed out, %zu skipped, %zu never seen",
+			    w.count[1], w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
+			    w.count[NC_WAIT_SKIPPED], w.count[NC_WAIT_NEVER_SEEN]);
 	ret = outcome_error(ctx, &w, named);
 	if (named)
 		note_pending(ctx);

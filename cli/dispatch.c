@@ -72,6 +72,8 @@ int nc_exit_status(int err)
 	case NC_ERR_UNAUTH:
 	case NC_ERR_FORBIDDEN:
 		return 4;
+	case NC_ERR_NEVER_SEEN:
+		return 5;
 	default:
 		return 1;
 	}

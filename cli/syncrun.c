@@ -80,7 +80,7 @@ static void reconcile(struct run *r)
 
 static void progress(struct nc_ctx *ctx, const struct nc_wait *w)
 {
-	size_t total = w->n - w->count[NC_WAIT_SKIPPED], done = total - w->count[NC_WAIT_APPLYING];
+	size_t total = w->n - w->count[NC_WAIT_SKIPPED] - w->count[NC_WAIT_NEVER_SEEN], done = total - w->count[NC_WAIT_APPLYING];
 	int64_t el = nc_time_mono_ms() - w->start_ms;
 	char bar[32];
 	size_t fill = total ? done * 20 / total : 20;

@@ -10,9 +10,10 @@
 
 const char *nc_outcome_name(enum nc_outcome o)
 {
-	static const char *const names[] = {"applying", "synced", "failed", "skipped", "timed out"};
+	static const char *const names[] = {"applying", "synced",    "failed",
+					    "skipped",	"timed out", "never seen"};
 
-	return (unsigned)o <= NC_WAIT_TIMEDOUT ? names[o] : "?";
+	return (unsigned)o <= NC_WAIT_NEVER_SEEN ? names[o] : "?";
 }
 
 static int by_key(const void *a, const void *b)
@@ -49,6 +50,11 @@ void nc_wait_init(struct nc_wait *w, const json_t *items, int64_t start_ms)
 		if (strcmp(str(it, "state"), "skipped") == 0) {
 			d->outcome = NC_WAIT_SKIPPED;
 			snprintf(d->reason, sizeof(d->reason), "%s", str(it, "error"));
+		} else if (json_is_true(json_object_get(it, "never_seen"))) {
+			d->outcome = NC_WAIT_NEVER_SEEN;
+			snprintf(d->reason, sizeof(d->reason),
+				 "never connected: no registration, heartbeat or confirmation "
+				 "yet; it gets the batch when it asks for its configuration");
 		}
 		w->count[d->outcome]++;
 	}
@@ -188,19 +194,21 @@ json_t *nc_wait_json(const struct nc_wait *w)
 	for (size_t i = 0; i < w->n; i++) {
 		const struct nc_wdev *d = &w->v[i];
 
-		/* Skipped devices were never waited for: no time. */
+		/* Skipped and never seen devices were never waited for: no time. */
 		json_array_append_new(
 			items,
 			json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:o}", "serial", d->serial, "tenant",
 				  d->tenant, "outcome", nc_outcome_name(d->outcome), "seq",
 				  (json_int_t)d->seq, "config_hash", d->hash[0] ? d->hash : NULL,
 				  "reason", d->reason[0] ? d->reason : NULL, "elapsed_ms",
-				  d->outcome == NC_WAIT_SKIPPED ? json_null()
-								: json_integer(d->ms)));
+				  d->outcome == NC_WAIT_SKIPPED || d->outcome == NC_WAIT_NEVER_SEEN
+					  ? json_null()
+					  : json_integer(d->ms)));
 	}
-	return json_pack("{s:o,s:n,s:{s:I,s:I,s:I,s:I}}", "items", items, "next_cursor", "summary",
-			 "synced", (json_int_t)w->count[NC_WAIT_SYNCED], "failed",
+	return json_pack("{s:o,s:n,s:{s:I,s:I,s:I,s:I,s:I}}", "items", items, "next_cursor",
+			 "summary", "synced", (json_int_t)w->count[NC_WAIT_SYNCED], "failed",
 			 (json_int_t)w->count[NC_WAIT_FAILED], "timed_out",
 			 (json_int_t)w->count[NC_WAIT_TIMEDOUT], "skipped",
-			 (json_int_t)w->count[NC_WAIT_SKIPPED]);
+			 (json_int_t)w->count[NC_WAIT_SKIPPED], "never_seen",
+			 (json_int_t)w->count[NC_WAIT_NEVER_SEEN]);
 }

@@ -23,6 +23,9 @@ enum nc_outcome {
 	NC_WAIT_FAILED,
 	NC_WAIT_SKIPPED,  /* the server sent nothing (not approved, ...) */
 	NC_WAIT_TIMEDOUT, /* no verdict before the deadline */
+	/* sent to a device never heard from (the reply's "never_seen"): decided
+	 * at once, not waited for */
+	NC_WAIT_NEVER_SEEN,
 };
 
 struct nc_wdev {
@@ -37,11 +40,11 @@ struct nc_wdev {
 struct nc_wait {
 	struct nc_wdev *v; /* sorted by serial, then tenant */
 	size_t n;
-	size_t count[NC_WAIT_TIMEDOUT + 1]; /* devices per outcome */
+	size_t count[NC_WAIT_NEVER_SEEN + 1]; /* devices per outcome */
 	int64_t start_ms;		    /* monotonic */
 };
 
-/* "applying", "synced", "failed", "skipped", "timed out". */
+/* "applying", "synced", "failed", "skipped", "timed out", "never seen". */
 const char *nc_outcome_name(enum nc_outcome o);
 
 /*
@@ -70,7 +73,8 @@ void nc_wait_expire(struct nc_wait *w, const char *reason, int64_t now_ms);
 bool nc_wait_done(const struct nc_wait *w);
 
 /* The outcome as {"items":[{"serial","tenant","outcome","seq","config_hash",
- * "reason","elapsed_ms"}],"next_cursor":null,"summary":{...}}; new. */
+ * "reason","elapsed_ms"}],"next_cursor":null,"summary":{"synced","failed",
+ * "timed_out","skipped","never_seen"}}; new. */
 json_t *nc_wait_json(const struct nc_wait *w);
 
 /*

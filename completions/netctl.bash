@@ -131,10 +131,10 @@ _netctl_spec() {
 		opts=''
 		args='%peering' ;;
 	'link add')
-		opts=''
+		opts='--no-sync'
 		args='%peering %serial %serial' ;;
 	'link remove')
-		opts=''
+		opts='--no-sync'
 		args='%peering %serial %serial' ;;
 	'sync now')
 		opts='--all --pending --wait --timeout=-'

@@ -425,6 +425,33 @@ static void in_netns(struct nc_agent_plan *p, size_t from, const char *ns)
 	}
 }
 
+/*
+ * Every NAT out_interface of body exists on the device, as the probe (the
+ * linux applier) sees it: iptables takes any name and would masquerade
+ * nothing. Not asked without a probe (dry-run, the fleet check names only)
+ * nor in a tenant's namespace, where the plan makes what it needs. 0, or
+ * NC_ERR_NOTFOUND naming the interface and its path.
+ */
+static int nat_ifaces_exist(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
+			    const json_t *body, struct nc_errinfo *ei)
+{
+	const json_t *m;
+	size_t i;
+
+	if (!probe || !probe->link || env->netns)
+		return 0;
+	json_array_foreach(json_object_get(body, "masquerade"), i, m) {
+		const char *ifname = json_string_value(json_object_get(m, "out_interface"));
+
+		if (ifname && !probe->link(probe->arg, ifname))
+			return nc_fail(ei, NC_ERR_NOTFOUND, "out_interface",
+				       "masquerade[%zu].out_interface: the NAT WAN interface `%s' "
+				       "does not exist on this device",
+				       i, ifname);
+	}
+	return 0;
+}
+
 int nc_agent_plan_command(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
 			  const char *topic, const json_t *body, const json_t *old,
 			  struct nc_agent_plan *out, struct nc_errinfo *ei)
@@ -446,7 +473,9 @@ int nc_agent_plan_command(const struct nc_agent_env *env, const struct nc_agent_
 			ADD(out, 0, "ip", "netns", "add", env->netns);
 		from = out->n;
 	}
-	ret = plan_kind(env, probe, kind, body, old, out);
+	ret = strcmp(kind, "nat") == 0 && body ? nat_ifaces_exist(env, probe, body, ei) : 0;
+	if (ret == 0)
+		ret = plan_kind(env, probe, kind, body, old, out);
 	if (ret == 0 && env->netns)
 		in_netns(out, from, env->netns);
 	return ret;

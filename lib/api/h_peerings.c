@@ -7,6 +7,7 @@
 #include "../core/peering.h"
 #include "../model/codec.h"
 #include "../store/store.h"
+#include "../sync/engine.h"
 #include "../util/json.h"
 #include "handlers.h"
 #include "internal.h"
@@ -118,14 +119,63 @@ int h_link_list(struct api_req *r)
 	return api_reply_list(r, links, NULL);
 }
 
+/*
+ * ?sync=false defers the push of a link change to the next Sync Now; absent
+ * or "true", both ends are sent their configuration at once. Checked before
+ * anything is written: NC_ERR_INVAL for another value.
+ */
+static int sync_param(struct api_req *r, bool *push)
+{
+	const char *v = api_query(r, "sync");
+
+	*push = !v || strcmp(v, "true") == 0;
+	if (!v || *push || strcmp(v, "false") == 0)
+		return 0;
+	return nc_fail(&r->ei, NC_ERR_INVAL, "sync", "sync must be true or false, not `%.32s'",
+		       v);
+}
+
+/*
+ * Sets "pushed" on reply (borrowed) to the items of a Sync Now of a and b
+ * in tenant (as POST /v1/sync gives them), empty when not push, and
+ * "deferred" to !push. The change is committed already: a push that cannot
+ * be made is reported in the items, never as a failure of the request.
+ */
+static void push_ends(struct api_req *r, json_t *reply, bool push, const char *tenant,
+		      const char *a, const char *b)
+{
+	const char *serials[3] = { a, b, NULL };
+	struct nc_sync_selection sel = { .tenant = tenant, .serials = serials, .state = -1 };
+	struct nc_errinfo ei = { 0 };
+	json_t *res = NULL, *items = NULL;
+
+	if (push && nc_sync_now(api_sync(r), &sel, &res, &ei) == 0)
+		items = json_incref(json_object_get(res, "items"));
+	if (!items) {
+		items = json_array();
+		for (size_t i = 0; push && i < 2; i++)
+			json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "serial",
+							       serials[i], "tenant", tenant,
+							       "state", "skipped", "error",
+							       ei.msg[0] ? ei.msg : "not sent"));
+	}
+	json_decref(res);
+	json_object_set_new(reply, "pushed", items);
+	json_object_set_new(reply, "deferred", json_boolean(!push));
+}
+
 int h_link_add(struct api_req *r)
 {
 	static const char *const allowed[] = { "a", "b", NULL };
 	char a[NC_SERIAL_MAX], b[NC_SERIAL_MAX];
 	json_t *body, *o = NULL, *links, *l, *out, *idx;
+	char tenant[NC_ID_MAX];
+	bool push = true;
 	size_t i;
 	int ret = api_body(r, &body);
 
+	if (ret == 0)
+		ret = sync_param(r, &push);
 	if (ret == 0)
 		ret = nc_json_only(body, allowed, NULL, &r->ei);
 	if (ret == 0)
@@ -141,6 +191,9 @@ int h_link_add(struct api_req *r)
 	/* The reply is the link's primary tunnel, as DESIGN.md shapes a link,
 	 * with the indexes of all its tunnels (two with dual tunnel). */
 	links = json_object_get(o, "links");
+	snprintf(tenant, sizeof(tenant), "%s",
+		 json_is_string(json_object_get(o, "tenant")) ?
+			 json_string_value(json_object_get(o, "tenant")) : "");
 	out = NULL;
 	idx = json_array();
 	json_array_foreach(links, i, l) {
@@ -160,13 +213,32 @@ int h_link_add(struct api_req *r)
 		return nc_fail(&r->ei, NC_ERR_INTERNAL, NULL, "the new link is not in the group");
 	}
 	json_object_set_new(out, "tunnel_indexes", idx);
+	push_ends(r, out, push, tenant, a, b);
 	return api_reply(r, MHD_HTTP_CREATED, out);
 }
 
 int h_link_remove(struct api_req *r)
 {
-	int ret = nc_core_link_remove(r->core, &r->actor, r->tenant, r->params[0], r->params[1],
-				      r->params[2], &r->ei);
+	struct nc_peering p = { 0 };
+	bool push = true;
+	json_t *out;
+	int ret = sync_param(r, &push);
 
-	return ret < 0 ? ret : api_reply(r, MHD_HTTP_NO_CONTENT, NULL);
+	if (ret == 0)
+		ret = nc_store_peering_get(r->core->store, r->tenant, r->params[0], &p);
+	/* Not found or ambiguous: the remove below says so in its words. */
+	if (ret == NC_ERR_NOTFOUND || ret == NC_ERR_CONFLICT)
+		ret = 0;
+	else if (ret < 0 && !r->ei.msg[0])
+		nc_fail(&r->ei, ret, NULL, "cannot read peering `%s': %s", r->params[0],
+			nc_strerror(ret));
+	if (ret == 0)
+		ret = nc_core_link_remove(r->core, &r->actor, r->tenant, r->params[0],
+					  r->params[1], r->params[2], &r->ei);
+	if (ret < 0)
+		return ret;
+	out = json_pack("{s:s,s:s,s:s}", "peering", r->params[0], "a", r->params[1], "b",
+			r->params[2]);
+	push_ends(r, out, push, p.tenant, r->params[1], r->params[2]);
+	return api_reply(r, MHD_HTTP_OK, out);
 }

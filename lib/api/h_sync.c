@@ -72,6 +72,29 @@ int h_device_sync_get(struct api_req *r)
 	return api_reply_list(r, items, NULL);
 }
 
+/*
+ * Adds "never_seen": true to each item of a Sync Now reply (borrowed) whose
+ * batch went out to a device never heard from (no registration, heartbeat
+ * or confirmation ever): no one will confirm it until the device connects
+ * and asks for its configuration, so a waiting client need not wait.
+ */
+static void mark_never_seen(struct api_req *r, json_t *result)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(json_object_get(result, "items"), i, it) {
+		const char *serial = json_string_value(json_object_get(it, "serial"));
+		const char *state = json_string_value(json_object_get(it, "state"));
+		bool seen = true;
+
+		if (!serial || !state || strcmp(state, "applying") != 0)
+			continue;
+		if (nc_store_device_seen(r->core->store, serial, &seen) == 0 && !seen)
+			json_object_set_new(it, "never_seen", json_true());
+	}
+}
+
 /* Sync Now for a selection: {"devices":[...]} | {"all":true} | {"state":"pending"}. */
 int h_sync_now(struct api_req *r)
 {
@@ -117,6 +140,8 @@ int h_sync_now(struct api_req *r)
 	sel.serials = n ? serials : NULL;
 	ret = nc_sync_now(api_sync(r), &sel, &result, &r->ei);
 	free(serials);
+	if (ret == 0)
+		mark_never_seen(r, result);
 	return ret < 0 ? ret : api_reply(r, MHD_HTTP_ACCEPTED, result);
 }
 
@@ -127,6 +152,8 @@ int h_device_sync_now(struct api_req *r)
 	json_t *result = NULL;
 	int ret = nc_sync_now(api_sync(r), &sel, &result, &r->ei);
 
+	if (ret == 0)
+		mark_never_seen(r, result);
 	return ret < 0 ? ret : api_reply(r, MHD_HTTP_ACCEPTED, result);
 }
 

@@ -21,6 +21,7 @@
 #include "core.h"
 #include "credentials.h"
 #include "ipam.h"
+#include "lan.h"
 
 #define BIT(s) (1u << (s))
 
@@ -207,6 +208,8 @@ static int create_tx(struct nc_core *c, const char *tenant, struct nc_connector 
 		ret = nc_connector_validate(n, ei);
 	if (ret == 0)
 		ret = nc_new_serial_validate(n->serial, ei);
+	if (ret == 0)
+		ret = nc_core_lan_check(c, n->tenant, n->serial, &n->lan_subnets, ei);
 	if (ret == 0 && n->hub_edge[0])
 		ret = check_hub(c, n, ei);
 	if (ret == 0) {
@@ -315,6 +318,9 @@ static int update_tx(struct nc_core *c, const char *tenant, const char *serial, 
 	ret = nc_connector_from_json(patch, res, NC_DECODE_PATCH, ei);
 	if (ret == 0)
 		ret = nc_connector_validate(res, ei);
+	if (ret == 0 && res->status != NC_STATUS_DECOMMISSIONED &&
+	    !nc_strlist_equal(&old.lan_subnets, &res->lan_subnets))
+		ret = nc_core_lan_check(c, res->tenant, res->serial, &res->lan_subnets, ei);
 	moved = strcmp(res->hub_edge, old.hub_edge) != 0;
 	if (ret == 0 && moved && res->hub_edge[0])
 		ret = check_hub(c, res, ei);

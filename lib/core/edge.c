@@ -17,6 +17,7 @@
 #include "core.h"
 #include "credentials.h"
 #include "ipam.h"
+#include "lan.h"
 
 /* Connectors named in a refusal; the rest are only counted. */
 #define NAMED_MAX 3
@@ -112,6 +113,8 @@ static int create_tx(struct nc_core *c, const char *tenant, struct nc_edge *e,
 		ret = nc_edge_validate(e, ei);
 	if (ret == 0)
 		ret = nc_new_serial_validate(e->serial, ei);
+	if (ret == 0)
+		ret = nc_core_lan_check(c, e->tenant, e->serial, &e->lan_subnets, ei);
 	if (ret == 0) {
 		ret = nc_store_edge_insert(c->store, e);
 		if (ret == NC_ERR_EXISTS)
@@ -185,6 +188,8 @@ static int update_tx(struct nc_core *c, const char *tenant, const char *serial, 
 	ret = nc_edge_from_json(patch, res, NC_DECODE_PATCH, ei);
 	if (ret == 0)
 		ret = nc_edge_validate(res, ei);
+	if (ret == 0 && !nc_strlist_equal(&old.lan_subnets, &res->lan_subnets))
+		ret = nc_core_lan_check(c, res->tenant, res->serial, &res->lan_subnets, ei);
 	if (ret == 0 && old.kind == NC_EDGE_MTGE && res->kind != NC_EDGE_MTGE)
 		ret = refuse_shared(c, &old, ei);
 	if (ret == 0) {

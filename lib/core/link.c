@@ -299,6 +299,44 @@ static int hand_made_only(struct nc_peering_op *op)
 		       op->p.topology == NC_TOPO_MESH ? "mesh" : "hub_spoke");
 }
 
+/*
+ * A hand-made link joins two members in service: an end that is not a
+ * member (404 when it is no device of the tenant), or a connector pending
+ * approval or decommissioned, is refused with CONFLICT naming it.
+ */
+static int check_end(struct nc_peering_op *op, const struct nc_member *m, size_t nm,
+		     const char *serial, const char *field)
+{
+	struct nc_connector con = { 0 };
+	enum nc_device_type type;
+	int ret = nc_store_device_lookup(op->c->store, op->p.tenant, serial, &type, NULL);
+
+	if (ret == NC_ERR_NOTFOUND)
+		return nc_fail(op->ei, ret, field, "device `%s' not found", serial);
+	if (ret < 0)
+		return nc_fail(op->ei, ret, field, "cannot look up `%s': %s", serial,
+			       nc_strerror(ret));
+	if (!nc_peering_member_find(m, nm, serial))
+		return nc_fail(op->ei, NC_ERR_CONFLICT, field,
+			       "%s is not a member of %s: add it to the group first", serial,
+			       op->p.name);
+	if (type != NC_DEVICE_CONNECTOR)
+		return 0;
+	ret = nc_store_connector_get(op->c->store, op->p.tenant, serial, &con);
+	if (ret < 0)
+		nc_fail(op->ei, ret, field, "cannot read connector `%s': %s", serial,
+			nc_strerror(ret));
+	else if (con.status == NC_STATUS_PENDING_APPROVAL)
+		ret = nc_fail(op->ei, NC_ERR_CONFLICT, field,
+			      "%s is a member of %s but pending approval: approve it before "
+			      "linking it", serial, op->p.name);
+	else if (con.status == NC_STATUS_DECOMMISSIONED)
+		ret = nc_fail(op->ei, NC_ERR_CONFLICT, field,
+			      "%s is decommissioned: it cannot be linked", serial);
+	nc_connector_clear(&con);
+	return ret;
+}
+
 int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		     const char *peering, const char *a, const char *b, struct nc_errinfo *ei)
 {
@@ -320,18 +358,10 @@ int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char
 			      "to itself", a);
 	if (ret == 0)
 		ret = nc_peering_members(&op, &m, &nm);
-	if (ret < 0)
-		goto out;
-	/* A device named in a hand-made link joins the group first. */
-	if (!nc_peering_member_find(m, nm, a))
-		ret = nc_peering_join(&op, a);
-	if (ret == 0 && !nc_peering_member_find(m, nm, b))
-		ret = nc_peering_join(&op, b);
-	if (ret == 0 && (!nc_peering_member_find(m, nm, a) || !nc_peering_member_find(m, nm, b))) {
-		free(m);
-		m = NULL;
-		ret = nc_peering_members(&op, &m, &nm);
-	}
+	if (ret == 0)
+		ret = check_end(&op, m, nm, a, "a");
+	if (ret == 0)
+		ret = check_end(&op, m, nm, b, "b");
 	if (ret < 0)
 		goto out;
 	x = nc_peering_member_find(m, nm, a);

@@ -41,8 +41,10 @@ int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const ch
 int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 			  const char *peering, const char *serial, struct nc_errinfo *ei);
 
-/* Partial mesh only. a and b in any order; a device that is not a member
- * yet joins the group first (as nc_core_member_add would). */
+/* Partial mesh only. a and b in any order, both members in service:
+ * NC_ERR_NOTFOUND for an end that is no device of the tenant,
+ * NC_ERR_CONFLICT naming an end that is not a member, or a connector
+ * pending approval or decommissioned. */
 int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		     const char *peering, const char *a, const char *b, struct nc_errinfo *ei);
 int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,

@@ -171,6 +171,10 @@ int nc_sqlite_link_set_status(struct nc_store *st, const char *tenant, const cha
 			      const char *a, const char *b, int tunnel_index,
 			      enum nc_link_status status);
 int nc_sqlite_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
+int nc_sqlite_device_seen(struct nc_store *st, const char *serial, bool *seen);
+int nc_sqlite_lan_each(struct nc_store *st, const char *tenant, const char *except,
+		       int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
+		       void *arg);
 
 int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s);
 int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tenant,

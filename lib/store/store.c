@@ -543,6 +543,26 @@ int nc_store_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int
 	return ret;
 }
 
+int nc_store_device_seen(struct nc_store *st, const char *serial, bool *seen)
+{
+	int ret = store_enter(st, !blank(serial) && seen);
+
+	if (ret == 0)
+		ret = store_leave(st, st->ops->device_seen(st, serial, seen));
+	return ret;
+}
+
+int nc_store_lan_each(struct nc_store *st, const char *tenant, const char *except,
+		      int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
+		      void *arg)
+{
+	int ret = store_enter(st, !blank(tenant) && fn);
+
+	if (ret == 0)
+		ret = store_leave(st, st->ops->lan_each(st, tenant, except, fn, arg));
+	return ret;
+}
+
 int nc_store_sync_put(struct nc_store *st, const struct nc_sync *s)
 {
 	int ret = store_enter(st, s && !blank(s->serial) && !blank(s->tenant));

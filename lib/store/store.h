@@ -209,6 +209,22 @@ int nc_store_link_set_status(struct nc_store *st, const char *tenant, const char
 /* True (1) in *used when an SPI is held by any link of the tenant. */
 int nc_store_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
 
+/*
+ * Calls fn with the serial and LAN subnets (both borrowed for the call) of
+ * every device of tenant that has some, but `except` (may be NULL) and
+ * decommissioned connectors, until fn returns non-zero; returns that value,
+ * or 0, or a store error.
+ */
+/*
+ * *seen is true when the device was ever heard from: it has a last-seen
+ * time or a public key (a heartbeat or a registration gave them) or a
+ * confirmation for any tenant. NC_ERR_NOTFOUND for an unknown serial.
+ */
+int nc_store_device_seen(struct nc_store *st, const char *serial, bool *seen);
+int nc_store_lan_each(struct nc_store *st, const char *tenant, const char *except,
+		      int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
+		      void *arg);
+
 /* Sync state, keyed by (serial, tenant); tenant is the device's, or for an
  * MTGE the tenant served. put inserts or replaces all of it (NC_ERR_NOTFOUND
  * for an unknown device or tenant). get: NC_ERR_NOTFOUND when the device has

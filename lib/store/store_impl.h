@@ -102,6 +102,10 @@ struct nc_store_ops {
 			       const char *a, const char *b, int tunnel_index,
 			       enum nc_link_status status);
 	int (*spi_used)(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
+	int (*device_seen)(struct nc_store *st, const char *serial, bool *seen);
+	int (*lan_each)(struct nc_store *st, const char *tenant, const char *except,
+			int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
+			void *arg);
 
 	int (*sync_put)(struct nc_store *st, const struct nc_sync *s);
 	int (*sync_get)(struct nc_store *st, const char *serial, const char *tenant,

@@ -29,6 +29,7 @@ static const struct {
 	{ "usage error", "usage" },
 	{ "timed out", "timeout" },
 	{ "internal error", "internal" },
+	{ "never seen", "never_seen" },
 };
 
 const char *nc_strerror(int err)

@@ -25,9 +25,10 @@ enum nc_err {
 	NC_ERR_USAGE = -15,	/* a command line that does not fit the command */
 	NC_ERR_TIMEOUT = -16,	/* a deadline passed */
 	NC_ERR_INTERNAL = -17,	/* a bug: an invariant did not hold */
+	NC_ERR_NEVER_SEEN = -18, /* a device never heard from cannot confirm (exit 5) */
 };
 
-#define NC_ERR_COUNT 18
+#define NC_ERR_COUNT 19
 
 /* A short, lowercase description of err (0 or a negative NC_ERR_*). */
 const char *nc_strerror(int err);

@@ -28,7 +28,8 @@ contains "approve reports the new status" "$out" "approved"
 expect_rc "peering create (issue example)" 0 peering create pm --topology partial_mesh \
 	--protocol wireguard
 expect_rc "member add pm CN-1" 0 member add pm CN-1
-# The examples exactly as written: the edge joins the group with its link.
+# The examples exactly as written (man/netctl.1): both ends are members first.
+expect_rc "member add pm EDGE-1" 0 member add pm EDGE-1
 expect_rc "link add pm EDGE-1 CN-1" 0 link add pm EDGE-1 CN-1
 expect_rc "netctl conn ls" 0 conn ls
 contains "conn ls has the seed's columns" "$out" \
@@ -103,7 +104,8 @@ contains "show has the route" "$out" "10.99.0.0/16 via 192.168.2.1"
 contains "show has NAT" "$out" "on (wan eth0)"
 contains "show has the sync state" "$out" "Sync:"
 expect_rc "connector list -o wide" 0 connector list -o wide
-contains "wide adds Sync and Dirty Reason" "$out" "Sync     Dirty Reason"
+# CN-1 is applying: its link was pushed to it when it was added.
+contains "wide adds Sync and Dirty Reason" "$out" "Sync      Dirty Reason"
 contains "wide adds the LAN" "$out" "192.168.2.0/24"
 # On a terminal the table is fitted to its width (script(1) gives netctl a
 # pty of COLS columns; colour off to compare the text).
@@ -197,6 +199,9 @@ expect_rc "link list -o json" 0 link list pm -o json
 jq_out "one link" '.items | length' 1
 expect_rc "link ls -q" 0 link ls pm -q
 check "link -q prints both ends" test "$out" = "CN-1 EDGE-1"
+expect_rc "link add to a member pending approval: exit 1" 1 link add pm EDGE-1 CN-2
+contains "naming the member and why" "$err" "CN-2 is a member of pm but pending approval"
+expect_rc "connector approve CN-2" 0 connector approve CN-2
 expect_rc "link add pm EDGE-1 CN-2" 0 link add pm EDGE-1 CN-2
 expect_rc "peering show after the link" 0 peering show pm
 check "no isolated member, no warning" test -z "$err"

@@ -43,8 +43,8 @@ for i in $(seq 1 "$N"); do
 	[ "$i" -gt 1 ] && echo next
 	printf 'url = "%s/v1/connectors%s"\n%s\nheader = "Content-Type: application/json"\n' \
 		"$SERVER" "$q" "$hdr"
-	printf 'data = "{\\"serial\\":\\"%s\\",\\"name\\":\\"%s\\",\\"lan_subnets\\":[\\"192.168.%d.0/24\\"],\\"nat\\":{\\"enabled\\":true,\\"wan_interface\\":\\"eth0\\"}}"\n' \
-		"$s" "$s" $((i % 250))
+	printf 'data = "{\\"serial\\":\\"%s\\",\\"name\\":\\"%s\\",\\"lan_subnets\\":[\\"172.%d.%d.0/24\\"],\\"nat\\":{\\"enabled\\":true,\\"wan_interface\\":\\"eth0\\"}}"\n' \
+		"$s" "$s" $((16 + i / 250)) $((i % 250))
 done >"$T/create.curl"
 check "$N connectors are created" test "$(curl_all "$T/create.curl" | grep -c '^201$')" -eq "$N"
 for i in $(seq 1 "$N"); do

@@ -57,10 +57,12 @@ json "peering create" '.topology + " " + .protocol' "partial_mesh wireguard" \
 	peering create pm --topology partial_mesh --protocol wireguard
 json "peering set" '.dual_tunnel' true peering set pm --dual-tunnel
 json "member add" '[.members[]] | index("CN-1") != null' true member add pm CN-1
+json "member add (the edge)" '[.members[]] | index("EDGE-1") != null' true member add pm EDGE-1
 json "link add" '[.a, .b] | sort | join(",")' "CN-1,EDGE-1" link add pm EDGE-1 CN-1
 expect_rc "link list after link add" 0 link list pm -o json
 jq_out "the link is listed" '.items | length' 1
-empty "link remove" link remove pm EDGE-1 CN-1
+json "link remove: what was pushed" '[.a, .b, (.deferred | tostring), (.pushed | length | tostring)] | join(",")' \
+	"EDGE-1,CN-1,false,2" link remove pm EDGE-1 CN-1
 expect_rc "link list after link remove" 0 link list pm -o json
 jq_out "the link is gone" '.items | length' 0
 empty "member remove (a DELETE)" member remove pm CN-1

@@ -20,8 +20,8 @@ export NETCTL_SERVER=$SERVER NETCTL_TOKEN=$TOKEN
 q='?tenant=acme'
 api POST /v1/tenants '{"id":"acme"}'
 for i in $(seq 1 "$N"); do
-	printf 'connector create --serial P%04d --name p%d --lan 192.168.%d.0/24 --tenant acme\n' \
-		"$i" "$i" $((i % 250))
+	printf 'connector create --serial P%04d --name p%d --lan 172.%d.%d.0/24 --tenant acme\n' \
+		"$i" "$i" $((16 + i / 250)) $((i % 250))
 	printf 'connector approve P%04d --tenant acme\n' "$i"
 done >"$T/setup.batch"
 expect_rc "$N connectors created and approved" 0 batch -f "$T/setup.batch"

@@ -53,7 +53,8 @@ LOOP
 	wait_until 10 _devices_probe
 }
 
-# start_secure_devices: start_devices, one loop per device of $DEVICES_CREDS.
+# start_secure_devices: start_devices, one loop per device of $DEVICES_CREDS;
+# each sends one heartbeat first, so that no device reads as never seen.
 start_secure_devices() {
 	local d serials=()
 	mkdir -p "$T/dev"
@@ -66,6 +67,11 @@ tls=(-h 127.0.0.1 -p "$port" --cafile "$creds/ca.crt" --cert "$creds/device.crt"
 exec 3< <(exec mosquitto_sub "${tls[@]}" -q 1 -v -t "VSR/$serial/batch" -t "VSR/$serial/batch/+")
 sub=$!
 trap 'kill "$sub" 2>/dev/null; exit 0' TERM INT EXIT
+# One heartbeat with a key of its own, as an agent sends on connecting: the
+# core has seen the device.
+key=$(head -c 32 /dev/urandom | base64)
+mosquitto_pub "${tls[@]}" -q 1 -t "VSR/$serial/heartbeat" -m \
+	"{\"v\":1,\"serial\":\"$serial\",\"ts\":$(date +%s),\"seq\":0,\"config_hash\":\"\",\"uptime_s\":0,\"public_key\":\"$key\",\"agent\":\"test\"}"
 while read -r topic payload <&3; do
 	echo "$topic" >>"$dir/seen"
 	[ "$payload" = probe ] && echo "$serial" >>"$dir/live" && continue
@@ -96,4 +102,13 @@ LOOP
 		test "$(sort -u "$T/dev/live" 2>/dev/null | wc -l)" -eq "${#serials[@]}"
 	}
 	wait_until 20 _secure_probe
+	# And once the core has taken every device's heartbeat (its key is known).
+	_secure_seen() {
+		local s
+		for s in "${serials[@]}"; do
+			curl -s -H "Authorization: Bearer $TOKEN" "$SERVER/v1/connectors/$s" \
+				"$SERVER/v1/edges/$s" | grep -q '"public_key":"' || return 1
+		done
+	}
+	wait_until 20 _secure_seen
 }

@@ -29,6 +29,8 @@ done
 run_nc connector approve CN-0001
 run_nc connector approve CN-0002
 run_nc peering create pm --topology partial_mesh
+run_nc member add pm EDGE-1
+run_nc member add pm CN-0001
 run_nc link add pm EDGE-1 CN-0001
 run_nc member add pm CN-0002
 spawn fleet "$NETCTL" agent --mqtt "$BROKER_URL" --fleet 4 --serial-prefix CN- --heartbeat 1s

@@ -435,7 +435,8 @@ static void test_plan_interface(void **state)
 
 static bool fake_link(void *arg, const char *ifname)
 {
-	return strcmp(ifname, "wg1") == 0 || strcmp(ifname, "wg3") == 0;
+	return strcmp(ifname, "wg1") == 0 || strcmp(ifname, "wg3") == 0 ||
+	       strcmp(ifname, "eth0") == 0;
 }
 
 static bool fake_chain(void *arg, const char *tool, const char *table, const char *chain,
@@ -479,6 +480,25 @@ static void test_plan_linux_probe(void **state)
 		    "spi 0x0000a001 mode transport aead rfc4106(gcm(aes)) (key) 128'\n"
 		    "ip xfrm policy update src 192.0.2.2/32 dst 192.0.2.3/32 dir out tmpl src "
 		    "192.0.2.2 dst 192.0.2.3 proto esp spi 0x0000a001 mode transport\n");
+}
+
+/* A NAT WAN interface the device does not have fails the command, naming it. */
+static void test_plan_nat_wan_missing(void **state)
+{
+	struct nc_agent_plan p = {0};
+	struct nc_errinfo ei = {0};
+	json_t *b = json_loads("{\"masquerade\":[{\"source\":\"192.168.10.0/24\","
+			       "\"out_interface\":\"eth1\"}]}",
+			       0, NULL);
+
+	(void)state;
+	assert_int_equal(nc_agent_plan_command(&ENV, &fake, "nat_config", b, NULL, &p, &ei),
+			 NC_ERR_NOTFOUND);
+	assert_string_equal(ei.msg, "masquerade[0].out_interface: the NAT WAN interface `eth1' "
+				    "does not exist on this device");
+	assert_int_equal(p.n, 0);
+	nc_agent_plan_clear(&p);
+	json_decref(b);
 }
 
 /* An MTGE tenant's plan: every step in its namespace, made first when it is new. */
@@ -778,6 +798,7 @@ int main(void)
 		cmocka_unit_test(test_plan_ipsec),
 		cmocka_unit_test(test_plan_interface),
 		cmocka_unit_test(test_plan_linux_probe),
+		cmocka_unit_test(test_plan_nat_wan_missing),
 		cmocka_unit_test(test_plan_netns),
 		cmocka_unit_test(test_plan_netns_probe),
 		cmocka_unit_test(test_dryrun_applier),

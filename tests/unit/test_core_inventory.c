@@ -20,6 +20,7 @@
 
 #include "../../lib/core/core.h"
 #include "../../lib/core/inventory.h"
+#include "../../lib/core/lan.h"
 #include "../../lib/events/events.h"
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
@@ -32,6 +33,7 @@ struct fx {
 	struct nc_events *ev;
 	struct nc_core core;
 	uint64_t seen; /* last event id read */
+	unsigned edges, connectors; /* made so far: each gets a LAN of its own */
 };
 
 static const struct nc_actor admin = {.token_id = "t-admin", .role = NC_ROLE_ADMIN};
@@ -105,13 +107,16 @@ static int add_edge_in(struct fx *fx, const char *scope, const char *tenant, con
 		       struct nc_errinfo *ei)
 {
 	struct nc_edge e = {.kind = NC_EDGE_DEDICATED};
+	char lan[32];
 	int ret;
 
 	snprintf(e.serial, sizeof(e.serial), "%s", serial);
 	snprintf(e.tenant, sizeof(e.tenant), "%s", tenant);
 	snprintf(e.name, sizeof(e.name), "edge %s", serial);
 	snprintf(e.endpoint, sizeof(e.endpoint), "192.0.2.1:51820");
-	nc_strlist_add(&e.lan_subnets, "10.10.0.0/16");
+	/* 10.10.0.0/16 for the first: no two devices of a tenant share a LAN. */
+	snprintf(lan, sizeof(lan), "10.%u.0.0/16", 10 + fx->edges++);
+	nc_strlist_add(&e.lan_subnets, lan);
 	ret = nc_core_edge_create(&fx->core, &admin, scope, &e, ei);
 	nc_edge_clear(&e);
 	return ret;
@@ -128,13 +133,16 @@ static int add_connector_in(struct fx *fx, const char *scope, const char *tenant
 			    const char *serial, const char *hub, struct nc_errinfo *ei)
 {
 	struct nc_connector c = {.status = NC_STATUS_ACTIVE}; /* ignored by create */
+	char lan[32];
 	int ret;
 
 	snprintf(c.serial, sizeof(c.serial), "%s", serial);
 	snprintf(c.tenant, sizeof(c.tenant), "%s", tenant);
 	snprintf(c.name, sizeof(c.name), "branch %s", serial);
 	snprintf(c.hub_edge, sizeof(c.hub_edge), "%s", hub ? hub : "");
-	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
+	/* 192.168.10.0/24 for the first. */
+	snprintf(lan, sizeof(lan), "192.168.%u.0/24", 10 + fx->connectors++);
+	nc_strlist_add(&c.lan_subnets, lan);
 	ret = nc_core_connector_create(&fx->core, &admin, scope, &c, ei);
 	nc_connector_clear(&c);
 	return ret;
@@ -778,6 +786,25 @@ static void test_edge_delete(void **state)
 	assert_int_equal(next_free(fx, "EDGE-1"), 2);
 }
 
+/* Which prefixes share an address: equal, nested either way, IPv4 and IPv6. */
+static void test_lan_overlap(void **state)
+{
+	(void)state;
+	assert_true(nc_core_lan_overlap("192.168.1.0/24", "192.168.1.0/24"));
+	assert_true(nc_core_lan_overlap("192.168.0.0/16", "192.168.1.0/24"));
+	assert_true(nc_core_lan_overlap("192.168.1.128/25", "192.168.1.0/24"));
+	assert_true(nc_core_lan_overlap("10.0.0.0/8", "10.255.255.255/32"));
+	assert_true(nc_core_lan_overlap("0.0.0.0/0", "172.16.0.0/12"));
+	assert_false(nc_core_lan_overlap("192.168.1.0/24", "192.168.2.0/24"));
+	assert_false(nc_core_lan_overlap("192.168.1.0/25", "192.168.1.128/25"));
+	assert_false(nc_core_lan_overlap("10.1.0.0/16", "10.10.0.0/16"));
+	assert_true(nc_core_lan_overlap("fd00:20::/48", "fd00:20:0:1::/64"));
+	assert_false(nc_core_lan_overlap("fd00:20::/48", "fd00:21::/48"));
+	assert_false(nc_core_lan_overlap("10.0.0.0/8", "::/0"));
+	assert_false(nc_core_lan_overlap("10.0.0.0/33", "10.0.0.0/8"));
+	assert_false(nc_core_lan_overlap("bogus", "10.0.0.0/8"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +823,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edge_update_dirty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edge_update_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edge_delete, setup, teardown),
+		cmocka_unit_test(test_lan_overlap),
 	};
 
 	nc_log_set_level(NC_LOG_WARN);

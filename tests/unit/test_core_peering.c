@@ -589,11 +589,11 @@ static void test_partial_mesh(void **state)
 					  &ei),
 			 NC_ERR_EXISTS);
 	assert_contains(ei.msg, "already exists");
-	/* A device that is not a member joins with its link; an unknown one is refused. */
+	/* An unknown device is refused, naming the end. */
 	assert_int_equal(nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "NOPE", "EDGE-1",
 					  &ei),
 			 NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "serial");
+	assert_string_equal(ei.field, "a");
 	assert_string_equal(ei.msg, "device `NOPE' not found");
 	assert_int_equal(nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "EDGE-1",
 					  &ei),
@@ -630,6 +630,7 @@ static void test_partial_mesh(void **state)
 	assert_int_equal(n_links(fx, "pm"), 0);
 
 	/* Two connectors without an endpoint: neither can dial, the link says so. */
+	add(fx, "pm", "CN-1");
 	link_add(fx, "pm", "CN-4", "CN-1");
 	link_add(fx, "pm", "CN-4", "EDGE-2");
 	o = show(fx, "pm");
