@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What devices send, and what time does: confirmations, config requests,
- * heartbeats, tunnel status (decoded here, handled in tunnel.c), registrations; apply timeouts, stale re-pushes,
+ * heartbeats, tunnel status (decoded here, matched in tunnel.c),
+ * registrations; apply timeouts, stale re-pushes,
  * offline detection and reconcile. Engine thread only.
  */
 #include <stdlib.h>

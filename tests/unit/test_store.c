@@ -298,7 +298,8 @@ static void test_migrate_from_v2(void **state)
 	new_connector(fx->st, "acme", "CN-1", NULL, 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs; ALTER TABLE connectors DROP COLUMN endpoint;"
+	raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs;"
+			   " ALTER TABLE connectors DROP COLUMN endpoint;"
 			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
@@ -332,8 +333,8 @@ static void test_migrate_from_v3(void **state)
 	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k1, 0), 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs; ALTER TABLE devices DROP COLUMN pending_key;"
-			   " PRAGMA user_version = 3;");
+	raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs;"
+			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
