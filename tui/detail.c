@@ -125,10 +125,11 @@ static void fields(struct lines *l, const json_t *obj, const struct nc_col *cols
 }
 
 
-/* Link k's tunnel as `link list' words it (nc_out_tunnel_text). */
-static void tunnel_text(const struct tui_link *k, char *buf, size_t n)
+/* Link k's status and tunnel as `link list' words them (nc_out_link_status_text into st[sn],
+ * nc_out_tunnel_text into buf[n]). */
+static void tunnel_text(const struct tui_link *k, char *st, size_t sn, char *buf, size_t n)
 {
-	json_t *o = json_object();
+	json_t *o = json_pack("{s:s}", "status", k->status);
 
 	if (k->sa[0])
 		json_object_set_new(o, "sa", json_string(k->sa));
@@ -138,6 +139,7 @@ static void tunnel_text(const struct tui_link *k, char *buf, size_t n)
 		json_object_set_new(o, "rx_bytes", json_integer(k->rx));
 	if (k->tx >= 0)
 		json_object_set_new(o, "tx_bytes", json_integer(k->tx));
+	nc_out_link_status_text(o, st, sn);
 	nc_out_tunnel_text(o, nc_time_now(), buf, n);
 	json_decref(o);
 }
@@ -216,9 +218,12 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 	add(&l, "", "%-*s %zu", LABEL_W, "Members", g->nmembers);
 	add(&l, "", "%-*s %zu", LABEL_W, "Links", g->nlinks);
 	for (size_t i = 0; i < g->nlinks; i++) {
-		tunnel_text(&g->links[i], text, sizeof(text));
-		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d  %s", g->links[i].a,
-		    g->links[i].b, g->links[i].status, g->links[i].index, text);
+		char st[32];
+
+		tunnel_text(&g->links[i], st, sizeof(st), text, sizeof(text));
+		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d%s%s", g->links[i].a,
+		    g->links[i].b, st, g->links[i].index, strcmp(text, "-") ? "  " : "",
+		    strcmp(text, "-") ? text : "");
 	}
 	/* Worded as `peering show' has them; a link that cannot come up has one
 	 * tunnel (no wg3 for connectors), so one line. */
