@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "../cli/output.h"
-#include "../lib/util/timefmt.h"
 #include "../lib/util/xmalloc.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
@@ -125,24 +124,6 @@ static void fields(struct lines *l, const json_t *obj, const struct nc_col *cols
 }
 
 
-/* Link k's status and tunnel as `link list' words them (nc_out_link_status_text into st[sn],
- * nc_out_tunnel_text into buf[n]). */
-static void tunnel_text(const struct tui_link *k, char *st, size_t sn, char *buf, size_t n)
-{
-	json_t *o = json_pack("{s:s}", "status", k->status);
-
-	if (k->sa[0])
-		json_object_set_new(o, "sa", json_string(k->sa));
-	if (k->handshake >= 0)
-		json_object_set_new(o, "latest_handshake", json_integer(k->handshake));
-	if (k->rx >= 0)
-		json_object_set_new(o, "rx_bytes", json_integer(k->rx));
-	if (k->tx >= 0)
-		json_object_set_new(o, "tx_bytes", json_integer(k->tx));
-	nc_out_link_status_text(o, st, sn);
-	nc_out_tunnel_text(o, nc_time_now(), buf, n);
-	json_decref(o);
-}
 
 /* A sync state with its last confirmation and the failures it reported. */
 static void sync_state(struct lines *l, const json_t *s, int64_t now)
@@ -220,7 +201,7 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 	for (size_t i = 0; i < g->nlinks; i++) {
 		char st[32];
 
-		tunnel_text(&g->links[i], st, sizeof(st), text, sizeof(text));
+		tui_link_text(&g->links[i], st, sizeof(st), text, sizeof(text));
 		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d%s%s", g->links[i].a,
 		    g->links[i].b, st, g->links[i].index, strcmp(text, "-") ? "  " : "",
 		    strcmp(text, "-") ? text : "");
