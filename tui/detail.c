@@ -123,6 +123,8 @@ static void fields(struct lines *l, const json_t *obj, const struct nc_col *cols
 	}
 }
 
+
+
 /* A sync state with its last confirmation and the failures it reported. */
 static void sync_state(struct lines *l, const json_t *s, int64_t now)
 {
@@ -196,9 +198,14 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 	add(&l, "", "%-*s %s", LABEL_W, "Hub", g->hub[0] ? g->hub : "-");
 	add(&l, "", "%-*s %zu", LABEL_W, "Members", g->nmembers);
 	add(&l, "", "%-*s %zu", LABEL_W, "Links", g->nlinks);
-	for (size_t i = 0; i < g->nlinks; i++)
-		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d", g->links[i].a,
-		    g->links[i].b, g->links[i].status, g->links[i].index);
+	for (size_t i = 0; i < g->nlinks; i++) {
+		char st[32];
+
+		tui_link_text(&g->links[i], st, sizeof(st), text, sizeof(text));
+		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d%s%s", g->links[i].a,
+		    g->links[i].b, st, g->links[i].index, strcmp(text, "-") ? "  " : "",
+		    strcmp(text, "-") ? text : "");
+	}
 	/* Worded as `peering show' has them; a link that cannot come up has one
 	 * tunnel (no wg3 for connectors), so one line. */
 	for (size_t i = 0; i < g->nisolated; i++) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../cli/evline.h"
+#include "../cli/output.h"
 #include "../lib/util/timefmt.h"
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
@@ -29,6 +30,14 @@ static const char *str(const json_t *obj, const char *key)
 	const char *v = json_string_value(json_object_get(obj, key));
 
 	return v ? v : "";
+}
+
+/* An integer member, or -1 when absent. */
+static int64_t count(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
 }
 
 /* An ISO time member as Unix s; 0 when absent or unreadable. */
@@ -160,6 +169,10 @@ bool tui_group_parse(const json_t *group, struct tui_peering *g)
 		copy(l->b, sizeof(l->b), it, "b");
 		copy(l->status, sizeof(l->status), it, "status");
 		l->index = (int)json_integer_value(json_object_get(it, "tunnel_index"));
+		copy(l->sa, sizeof(l->sa), it, "sa");
+		l->handshake = count(it, "latest_handshake");
+		l->rx = count(it, "rx_bytes");
+		l->tx = count(it, "tx_bytes");
 		l->no_endpoint = json_is_string(json_object_get(it, "warning")) &&
 				 strcmp(json_string_value(json_object_get(it, "warning")),
 					"no_endpoint") == 0;
@@ -299,8 +312,14 @@ static void set_link(struct tui_model *m, const json_t *ev)
 			struct tui_link *l = &g->links[j];
 
 			if (l->index == index && ((strcmp(l->a, a) == 0 && strcmp(l->b, b) == 0) ||
-						  (strcmp(l->a, b) == 0 && strcmp(l->b, a) == 0)))
+						  (strcmp(l->a, b) == 0 && strcmp(l->b, a) == 0))) {
 				copy(l->status, sizeof(l->status), ev, "status");
+				/* An IPSec link's SA follows its status. */
+				if (strcmp(str(ev, "protocol"), "ipsec") == 0)
+					snprintf(l->sa, sizeof(l->sa), "%s",
+						 strcmp(l->status, "up") == 0 ? "established"
+						 : strcmp(l->status, "down") == 0 ? "down" : "");
+			}
 		}
 	}
 }
@@ -392,4 +411,23 @@ void tui_model_status(struct tui_model *m, bool err, const char *fmt, ...)
 	m->status_err = err;
 	m->status_seq++;
 	m->version++;
+}
+
+/* Link k's status and tunnel as `link list' words them (nc_out_link_status_text into st[sn],
+ * nc_out_tunnel_text into buf[n]). */
+void tui_link_text(const struct tui_link *k, char *st, size_t sn, char *buf, size_t n)
+{
+	json_t *o = json_pack("{s:s}", "status", k->status);
+
+	if (k->sa[0])
+		json_object_set_new(o, "sa", json_string(k->sa));
+	if (k->handshake >= 0)
+		json_object_set_new(o, "latest_handshake", json_integer(k->handshake));
+	if (k->rx >= 0)
+		json_object_set_new(o, "rx_bytes", json_integer(k->rx));
+	if (k->tx >= 0)
+		json_object_set_new(o, "tx_bytes", json_integer(k->tx));
+	nc_out_link_status_text(o, st, sn);
+	nc_out_tunnel_text(o, nc_time_now(), buf, n);
+	json_decref(o);
 }

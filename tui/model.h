@@ -42,6 +42,10 @@ struct tui_link {
 	char status[TUI_WORD];
 	int index;	  /* tunnel index: 0 primary, 1 secondary */
 	bool no_endpoint; /* neither end has an endpoint: the tunnel cannot come up */
+	/* What its ends reported (`peering show'): IPSec "established", "down" or
+	 * "" while unknown; WireGuard handshake (Unix s) and bytes, -1 when not. */
+	char sa[TUI_WORD];
+	int64_t handshake, rx, tx;
 };
 
 struct tui_peering {
@@ -164,5 +168,9 @@ struct tui_edge *tui_model_edge(struct tui_model *m, const char *serial);
 /* Sets the status line (lock held); err marks a failure. */
 void tui_model_status(struct tui_model *m, bool err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Link k's status and tunnel as `link list' words them: nc_out_link_status_text
+ * ("SA: Established" for IPSec) into st[sn], nc_out_tunnel_text into buf[n]. */
+void tui_link_text(const struct tui_link *k, char *st, size_t sn, char *buf, size_t n);
 
 #endif

@@ -317,6 +317,50 @@ static void test_config_errors(void **state)
 	}
 }
 
+/* A link worded once: SA for IPSec in its status, handshake age and bytes for WireGuard. */
+static void test_tunnel_text(void **state)
+{
+	static const struct {
+		const char *link;
+		const char *want;
+	} cases[] = {
+		{ "{\"sa\":\"established\",\"rx_bytes\":5}", "-" },
+		{ "{\"latest_handshake\":1000,\"rx_bytes\":512,\"tx_bytes\":1536}",
+		  "handshake 10s ago, rx 512 B, tx 1.5 KiB" },
+		{ "{\"rx_bytes\":3145728}", "rx 3.0 MiB" },
+		{ "{\"status\":\"up\"}", "-" },
+	};
+	static const struct {
+		const char *link;
+		const char *want;
+	} status[] = {
+		{ "{\"status\":\"up\",\"sa\":\"established\"}", "SA: Established" },
+		{ "{\"status\":\"down\",\"sa\":\"down\"}", "SA: Down" },
+		{ "{\"status\":\"unknown\"}", "unknown" },
+		{ "{\"status\":\"up\",\"latest_handshake\":5}", "up" },
+	};
+	char buf[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *l = json_loads(cases[i].link, 0, NULL);
+
+		nc_out_tunnel_text(l, 1010, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].want);
+		json_decref(l);
+	}
+	for (size_t i = 0; i < sizeof(status) / sizeof(status[0]); i++) {
+		json_t *l = json_loads(status[i].link, 0, NULL);
+
+		nc_out_link_status_text(l, buf, sizeof(buf));
+		assert_string_equal(buf, status[i].want);
+		json_decref(l);
+	}
+	assert_string_equal(nc_out_state_color("SA: Down"), nc_out_state_color("down"));
+	assert_string_equal(nc_out_state_color("SA: Established"), nc_out_state_color("up"));
+}
+
+
 static void test_precedence(void **state)
 {
 	struct nc_context lab = {.name = "lab",
@@ -408,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_token_file),
+		cmocka_unit_test(test_tunnel_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
