@@ -13,6 +13,7 @@ static const struct nc_col edge_cols[] = {
 	{"Kind", "kind", 0, NULL},
 	{"Region", "region", 0, NULL},
 	{"Endpoint", "endpoint", 0, NULL},
+	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
 	{"LAN", "lan_subnets", NC_COL_WIDE, NULL},
 	{"Public Key", "public_key", NC_COL_WIDE | NC_COL_SHORT, NULL},
 };
