@@ -46,8 +46,8 @@ static int describe(struct nc_ctx *ctx, const char *serial, bool connector)
 {
 	json_t *dev = NULL, *sync = NULL, *tun = NULL, *evs = NULL, *view = NULL;
 	char path[512];
-	int ret = nc_path(ctx, path, sizeof(path),
-			  connector ? "/v1/connectors/%s" : "/v1/edges/%s", serial);
+	int ret = nc_path(ctx, path, sizeof(path), connector ? "/v1/connectors/%s" : "/v1/edges/%s",
+			  serial);
 
 	if (ret == 0)
 		ret = nc_call(ctx, "GET", path, NULL, &dev);

@@ -13,12 +13,12 @@
 #include "evline.h"
 #include "output.h"
 
-#define NCOLS(c)  (sizeof(c) / sizeof((c)[0]))
-#define LABEL_W	  16  /* columns of "Label:" before the value */
-#define LINE_MAX  512 /* bytes of one line */
-#define TUN_COLS  9
-#define TUN_MAX	  64 /* tunnel rows shown; more are counted */
-#define CELL_W	  32 /* bytes of one tunnel cell */
+#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#define LABEL_W	 16  /* columns of "Label:" before the value */
+#define LINE_MAX 512 /* bytes of one line */
+#define TUN_COLS 9
+#define TUN_MAX	 64 /* tunnel rows shown; more are counted */
+#define CELL_W	 32 /* bytes of one tunnel cell */
 
 /* nat as "on (wan eth0)" or "off". */
 static void fmt_nat(const json_t *v, char *buf, size_t n)
@@ -201,7 +201,7 @@ static void last_confirm(struct out *o, const json_t *conf)
 }
 
 /* One sync state: its state and reasons, what was sent, what was confirmed. */
-static void sync_state(struct out *o, const json_t *s, bool mtge)
+static void state_lines(struct out *o, const json_t *s, bool mtge)
 {
 	const char *tenant = json_string_value(json_object_get(s, "tenant"));
 
@@ -290,19 +290,19 @@ static void tunnel_row(struct out *o, const char *word, char cells[TUN_COLS][CEL
 }
 
 /* The backbone state and the table of tunnels. */
-static void tunnels(struct out *o, const json_t *view)
+static void tunnel_table(struct out *o, const json_t *view)
 {
-	static const char *const head[TUN_COLS] = {"INTERFACE", "PEER",      "GROUP",
-						   "PROTOCOL",	"INDEX",     "STATE",
-						   "HANDSHAKE", "RX",	     "TX"};
+	static const char *const head[TUN_COLS] = {"INTERFACE", "PEER",	 "GROUP",
+						   "PROTOCOL",	"INDEX", "STATE",
+						   "HANDSHAKE", "RX",	 "TX"};
 	const json_t *list = json_object_get(view, "tunnels"), *t;
 	const char *backbone = json_string_value(json_object_get(view, "backbone"));
 	char cells[TUN_MAX + 1][TUN_COLS][CELL_W];
 	const char *words[TUN_MAX + 1];
 	size_t w[TUN_COLS] = {0}, i, rows = 0;
 
-	say(o, backbone ? backbone : "", "%-*s %s", LABEL_W, "Backbone:",
-	    backbone ? backbone : "unknown");
+	say(o, backbone ? backbone : "", "%-*s %s", LABEL_W,
+	    "Backbone:", backbone ? backbone : "unknown");
 	if (!json_is_array(list)) {
 		say(o, "", "%-*s %s", LABEL_W, "Tunnels:", "unknown (the core reports none)");
 		return;
@@ -333,7 +333,7 @@ static void tunnels(struct out *o, const json_t *view)
 }
 
 /* The recent events, as `tail' prints them. */
-static void events(struct out *o, const json_t *view)
+static void event_lines(struct out *o, const json_t *view)
 {
 	const json_t *list = json_object_get(view, "events"), *ev;
 	char line[LINE_MAX];
@@ -373,10 +373,9 @@ int nc_describe_lines(const json_t *view, int64_t now, nc_describe_line_fn line,
 	if (json_array_size(states) == 0)
 		say(&o, "", "%-*s %s", LABEL_W, "Sync:",
 		    json_is_array(states) ? "none yet (no configuration was built)" : "unknown");
-	json_array_foreach(states, i, s)
-		sync_state(&o, s, kind && strcmp(kind, "mtge") == 0);
-	tunnels(&o, view);
-	events(&o, view);
+	json_array_foreach(states, i, s) state_lines(&o, s, kind && strcmp(kind, "mtge") == 0);
+	tunnel_table(&o, view);
+	event_lines(&o, view);
 	return 0;
 }
 

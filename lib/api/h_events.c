@@ -161,11 +161,10 @@ static void release(void *cls)
  * Accept names application/json and not text/event-stream. */
 static bool wants_list(struct api_req *r)
 {
-	const char *accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-							 MHD_HTTP_HEADER_ACCEPT);
+	const char *accept =
+		MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 
-	return accept && strstr(accept, "application/json") &&
-	       !strstr(accept, "text/event-stream");
+	return accept && strstr(accept, "application/json") && !strstr(accept, "text/event-stream");
 }
 
 /*
@@ -213,8 +212,7 @@ int h_events(struct api_req *r)
 	unsigned max;
 
 	if (wants_list(r)) {
-		struct nc_event_filter f = { .tenant = r->tenant, .types = types,
-					     .device = device };
+		struct nc_event_filter f = {.tenant = r->tenant, .types = types, .device = device};
 
 		return recent(r, &f);
 	}

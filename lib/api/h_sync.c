@@ -62,8 +62,8 @@ int h_device_sync_get(struct api_req *r)
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, NULL, "cannot read sync state");
 	if (n == 0 && r->tenant && strcmp(r->tenant, tenant) != 0)
-		return nc_fail(&r->ei, NC_ERR_NOTFOUND, "tenant", "device `%s' serves no tenant `%s'",
-			       r->params[0], r->tenant);
+		return nc_fail(&r->ei, NC_ERR_NOTFOUND, "tenant",
+			       "device `%s' serves no tenant `%s'", r->params[0], r->tenant);
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, nc_sync_to_json(&v[i]));

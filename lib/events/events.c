@@ -217,8 +217,8 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
 	return n;
 }
 
-size_t nc_events_recent(struct nc_events *ev, const struct nc_event_filter *f,
-			struct nc_event *out, size_t max, uint64_t *last)
+size_t nc_events_recent(struct nc_events *ev, const struct nc_event_filter *f, struct nc_event *out,
+			size_t max, uint64_t *last)
 {
 	uint64_t oldest, id;
 	size_t n = 0, k;

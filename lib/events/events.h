@@ -94,8 +94,8 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
  * (the `after` from which a stream would continue). Each text is owned by
  * the caller (nc_event_array_clear).
  */
-size_t nc_events_recent(struct nc_events *ev, const struct nc_event_filter *f,
-			struct nc_event *out, size_t max, uint64_t *last);
+size_t nc_events_recent(struct nc_events *ev, const struct nc_event_filter *f, struct nc_event *out,
+			size_t max, uint64_t *last);
 
 void nc_events_on_emit(struct nc_events *ev, void (*fn)(void *arg), void *arg);
 
