@@ -10,6 +10,7 @@
 
 #include "../lib/client/client.h"
 #include "../lib/util/err.h"
+#include "../lib/util/timefmt.h"
 #include "output.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
@@ -57,10 +58,17 @@ static const struct nc_col peering_fields[] = {
 	{"Updated", "updated_at", NC_COL_TIME, NULL},
 };
 
+/* The link's tunnel as its ends reported it (v: the whole link object). */
+static void fmt_reported(const json_t *v, char *buf, size_t n)
+{
+	nc_out_tunnel_text(v, nc_time_now(), buf, n);
+}
+
 static const struct nc_col link_cols[] = {
 	{"Edge A", "a", 0, NULL},
 	{"Edge B", "b", 0, NULL},
 	{"Status", "status", NC_COL_STATE, NULL},
+	{"Tunnel", "", 0, fmt_reported},
 	{"Tunnel Index", "tunnel_index", 0, fmt_tunnel},
 	{"Peering", "peering", NC_COL_WIDE, NULL},
 };

@@ -497,3 +497,54 @@ void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b)
 		 "HOST:PORT`)",
 		 a, b);
 }
+
+/* n bytes as "512 B", "1.5 KiB", "3.2 MiB", "7.0 GiB". */
+static void bytes_text(int64_t v, char *buf, size_t n)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double x = (double)v;
+	size_t u = 0;
+
+	if (v < 1024) {
+		snprintf(buf, n, "%lld B", (long long)v);
+		return;
+	}
+	x /= 1024;
+	while (x >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		x /= 1024;
+		u++;
+	}
+	snprintf(buf, n, "%.1f %s", x, unit[u]);
+}
+
+void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n)
+{
+	const char *sa = json_string_value(json_object_get(link, "sa"));
+	const json_t *hs = json_object_get(link, "latest_handshake");
+	const json_t *rx = json_object_get(link, "rx_bytes"), *tx = json_object_get(link, "tx_bytes");
+	char ago[32], b[32];
+	size_t len = 0;
+
+	snprintf(buf, n, "-");
+	if (sa) {
+		snprintf(buf, n, "SA: %s", strcmp(sa, "established") == 0 ? "Established"
+					   : strcmp(sa, "down") == 0	   ? "Down"
+									   : sa);
+		return;
+	}
+	if (json_is_integer(hs)) {
+		if (json_integer_value(hs) == 0)
+			snprintf(ago, sizeof(ago), "never");
+		else
+			nc_time_ago(json_integer_value(hs), now, ago, sizeof(ago));
+		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "handshake %s", ago);
+	}
+	if (json_is_integer(rx) && len < n) {
+		bytes_text(json_integer_value(rx), b, sizeof(b));
+		len += (size_t)snprintf(buf + len, n - len, "%srx %s", len ? ", " : "", b);
+	}
+	if (json_is_integer(tx) && len < n) {
+		bytes_text(json_integer_value(tx), b, sizeof(b));
+		snprintf(buf + len, n - len, "%stx %s", len ? ", " : "", b);
+	}
+}

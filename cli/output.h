@@ -154,4 +154,13 @@ int nc_out_term_width(int fd);
 void nc_out_isolated_text(char *buf, size_t n, const char *serial);
 void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b);
 
+/*
+ * What a link's ends reported (link, borrowed: a link object of `peering
+ * show'), worded once for `link list', `peering show' and the dashboard:
+ * "SA: Established" or "SA: Down" for IPSec ("sa"); for WireGuard the last
+ * handshake's age at now (Unix s) and the rx/tx bytes that were reported
+ * ("handshake 12s ago, rx 1.2 KiB, tx 640 B"); "-" when nothing was.
+ */
+void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n);
+
 #endif

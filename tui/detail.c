@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../cli/output.h"
+#include "../lib/util/timefmt.h"
 #include "../lib/util/xmalloc.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
@@ -123,6 +124,24 @@ static void fields(struct lines *l, const json_t *obj, const struct nc_col *cols
 	}
 }
 
+
+/* Link k's tunnel as `link list' words it (nc_out_tunnel_text). */
+static void tunnel_text(const struct tui_link *k, char *buf, size_t n)
+{
+	json_t *o = json_object();
+
+	if (k->sa[0])
+		json_object_set_new(o, "sa", json_string(k->sa));
+	if (k->handshake >= 0)
+		json_object_set_new(o, "latest_handshake", json_integer(k->handshake));
+	if (k->rx >= 0)
+		json_object_set_new(o, "rx_bytes", json_integer(k->rx));
+	if (k->tx >= 0)
+		json_object_set_new(o, "tx_bytes", json_integer(k->tx));
+	nc_out_tunnel_text(o, nc_time_now(), buf, n);
+	json_decref(o);
+}
+
 /* A sync state with its last confirmation and the failures it reported. */
 static void sync_state(struct lines *l, const json_t *s, int64_t now)
 {
@@ -196,9 +215,11 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 	add(&l, "", "%-*s %s", LABEL_W, "Hub", g->hub[0] ? g->hub : "-");
 	add(&l, "", "%-*s %zu", LABEL_W, "Members", g->nmembers);
 	add(&l, "", "%-*s %zu", LABEL_W, "Links", g->nlinks);
-	for (size_t i = 0; i < g->nlinks; i++)
-		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d", g->links[i].a,
-		    g->links[i].b, g->links[i].status, g->links[i].index);
+	for (size_t i = 0; i < g->nlinks; i++) {
+		tunnel_text(&g->links[i], text, sizeof(text));
+		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d  %s", g->links[i].a,
+		    g->links[i].b, g->links[i].status, g->links[i].index, text);
+	}
 	/* Worded as `peering show' has them; a link that cannot come up has one
 	 * tunnel (no wg3 for connectors), so one line. */
 	for (size_t i = 0; i < g->nisolated; i++) {

@@ -31,6 +31,14 @@ static const char *str(const json_t *obj, const char *key)
 	return v ? v : "";
 }
 
+/* An integer member, or -1 when absent. */
+static int64_t count(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
+}
+
 /* An ISO time member as Unix s; 0 when absent or unreadable. */
 static int64_t when(const json_t *obj, const char *key)
 {
@@ -160,6 +168,10 @@ bool tui_group_parse(const json_t *group, struct tui_peering *g)
 		copy(l->b, sizeof(l->b), it, "b");
 		copy(l->status, sizeof(l->status), it, "status");
 		l->index = (int)json_integer_value(json_object_get(it, "tunnel_index"));
+		copy(l->sa, sizeof(l->sa), it, "sa");
+		l->handshake = count(it, "latest_handshake");
+		l->rx = count(it, "rx_bytes");
+		l->tx = count(it, "tx_bytes");
 		l->no_endpoint = json_is_string(json_object_get(it, "warning")) &&
 				 strcmp(json_string_value(json_object_get(it, "warning")),
 					"no_endpoint") == 0;
@@ -299,8 +311,14 @@ static void set_link(struct tui_model *m, const json_t *ev)
 			struct tui_link *l = &g->links[j];
 
 			if (l->index == index && ((strcmp(l->a, a) == 0 && strcmp(l->b, b) == 0) ||
-						  (strcmp(l->a, b) == 0 && strcmp(l->b, a) == 0)))
+						  (strcmp(l->a, b) == 0 && strcmp(l->b, a) == 0))) {
 				copy(l->status, sizeof(l->status), ev, "status");
+				/* An IPSec link's SA follows its status. */
+				if (strcmp(str(ev, "protocol"), "ipsec") == 0)
+					snprintf(l->sa, sizeof(l->sa), "%s",
+						 strcmp(l->status, "up") == 0 ? "established"
+						 : strcmp(l->status, "down") == 0 ? "down" : "");
+			}
 		}
 	}
 }

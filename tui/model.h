@@ -42,6 +42,10 @@ struct tui_link {
 	char status[TUI_WORD];
 	int index;	  /* tunnel index: 0 primary, 1 secondary */
 	bool no_endpoint; /* neither end has an endpoint: the tunnel cannot come up */
+	/* What its ends reported (`peering show'): IPSec "established", "down" or
+	 * "" while unknown; WireGuard handshake (Unix s) and bytes, -1 when not. */
+	char sa[TUI_WORD];
+	int64_t handshake, rx, tx;
 };
 
 struct tui_peering {

@@ -211,10 +211,16 @@ const struct nc_agent_applier *nc_agent_applier_find(const char *name);
 
 /*
  * Every tunnel the owned configuration declares, each reported up: one per
- * WireGuard peer of each interface, one per (peer, tunnel index) of the
- * IPSec SAs ("established"). What dry-run and the fleet report; the linux
- * applier starts from it. out->tunnels is heap (nc_tunnel_status_clear()).
+ * WireGuard peer of each interface, one per (peer, tunnel index, peering)
+ * of the IPSec SAs ("established"). Peering tunnels carry the "peering" of
+ * their batch peer or SA; backbone ones (wg0, wg1) none. What dry-run and
+ * the fleet report; the linux applier starts from it. out->tunnels is heap
+ * (nc_tunnel_status_clear()).
  */
 int nc_agent_tunnels_declared(const json_t *owned, struct nc_tunnel_status *out);
+
+/* The "peering" of batch peer or SA o (borrowed): "" when absent or not a
+ * valid peering name. Borrowed from o. */
+const char *nc_agent_tunnel_peering(const json_t *o);
 
 #endif

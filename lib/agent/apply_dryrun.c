@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/validate.h"
 #include "../proto/proto.h"
 #include "../util/err.h"
 #include "../util/xmalloc.h"
@@ -67,27 +68,39 @@ const struct nc_agent_applier *nc_agent_applier_find(const char *name)
 	return NULL;
 }
 
-/* Whether out already reports (peer, index) over IPSec. */
-static bool ipsec_listed(const struct nc_tunnel_status *out, const char *peer, int index)
+const char *nc_agent_tunnel_peering(const json_t *o)
+{
+	const char *s = json_string_value(json_object_get(o, "peering"));
+
+	return s && nc_valid_peering_name(s) ? s : "";
+}
+
+/* Whether out already reports (peer, index, peering) over IPSec. */
+static bool ipsec_listed(const struct nc_tunnel_status *out, const char *peer, int index,
+			 const char *peering)
 {
 	for (size_t i = 0; i < out->n_tunnels; i++) {
 		const struct nc_tunnel_report *r = &out->tunnels[i];
 
 		if (r->protocol == NC_PROTO_IPSEC && r->tunnel_index == index &&
-		    strcmp(r->peer, peer) == 0)
+		    strcmp(r->peer, peer) == 0 && strcmp(r->peering, peering) == 0)
 			return true;
 	}
 	return false;
 }
 
+/* The next report of out, for peer on iface in group peering ("" for none). */
 static struct nc_tunnel_report *next_report(struct nc_tunnel_status *out, const char *iface,
-					    const char *peer, int index)
+					    const char *peer, int index, const char *peering)
 {
 	struct nc_tunnel_report *r = &out->tunnels[out->n_tunnels++];
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->interface, sizeof(r->interface), "%s", iface);
 	snprintf(r->peer, sizeof(r->peer), "%s", peer);
+	/* Backbone tunnels carry no peering (PROTOCOL.md). */
+	if (strcmp(iface, "wg0") != 0 && strcmp(iface, "wg1") != 0)
+		snprintf(r->peering, sizeof(r->peering), "%s", peering);
 	r->tunnel_index = index;
 	r->up = true;
 	r->latest_handshake = r->rx_bytes = r->tx_bytes = -1;
@@ -119,7 +132,8 @@ int nc_agent_tunnels_declared(const json_t *owned, struct nc_tunnel_status *out)
 				break;
 			r = next_report(
 				out, name, json_string_value(json_object_get(peer, "serial")),
-				idx ? (int)json_integer_value(idx) : strcmp(name, "wg3") == 0);
+				idx ? (int)json_integer_value(idx) : strcmp(name, "wg3") == 0,
+				nc_agent_tunnel_peering(peer));
 			r->protocol = NC_PROTO_WIREGUARD;
 		}
 	}
@@ -129,9 +143,11 @@ int nc_agent_tunnels_declared(const json_t *owned, struct nc_tunnel_status *out)
 		int index = idx ? (int)json_integer_value(idx) : 0;
 		struct nc_tunnel_report *r;
 
-		if (out->n_tunnels == NC_PROTO_TUNNELS_MAX || ipsec_listed(out, p, index))
+		const char *group = nc_agent_tunnel_peering(sa);
+
+		if (out->n_tunnels == NC_PROTO_TUNNELS_MAX || ipsec_listed(out, p, index, group))
 			continue;
-		r = next_report(out, "xfrm", p, index);
+		r = next_report(out, "xfrm", p, index, group);
 		r->protocol = NC_PROTO_IPSEC;
 		snprintf(r->sa, sizeof(r->sa), "established");
 	}

@@ -335,7 +335,8 @@ static void ipsec_health(const char *netns, const json_t *sas, struct nc_tunnel_
 			struct nc_tunnel_report *rep = &t->tunnels[k];
 
 			if (rep->protocol == NC_PROTO_IPSEC && strcmp(rep->peer, peer) == 0 &&
-			    rep->tunnel_index == (idx ? json_integer_value(idx) : 0)) {
+			    rep->tunnel_index == (idx ? json_integer_value(idx) : 0) &&
+			    strcmp(rep->peering, nc_agent_tunnel_peering(sa)) == 0) {
 				rep->up = false;
 				snprintf(rep->sa, sizeof(rep->sa), "down");
 			}

@@ -61,5 +61,6 @@ int h_sync_now(struct api_req *r);
 int h_device_sync_now(struct api_req *r);
 int h_device_batch(struct api_req *r);
 int h_device_diff(struct api_req *r);
+int h_device_tunnels(struct api_req *r);
 
 #endif

@@ -63,6 +63,7 @@ const struct api_route api_routes[] = {
 	{ "POST", "/v1/devices/{serial}/sync", h_device_sync_now, OPER },
 	{ "GET", "/v1/devices/{serial}/batch", h_device_batch, VIEW },
 	{ "GET", "/v1/devices/{serial}/diff", h_device_diff, VIEW },
+	{ "GET", "/v1/devices/{serial}/tunnels", h_device_tunnels, VIEW },
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

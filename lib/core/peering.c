@@ -19,6 +19,7 @@
 #include "core.h"
 #include "ipam.h"
 #include "peering_impl.h"
+#include "tunnels.h"
 #include "topology.h"
 
 /* Operations */
@@ -560,6 +561,8 @@ int nc_core_peering_show(struct nc_core *c, const char *tenant, const char *name
 			linked[y - m] = true;
 		if (json_array_append_new(links, link_json(&p, &l[i], x ? &dial[x - m] : NULL,
 							   y ? &dial[y - m] : NULL)) < 0)
+			ret = NC_ERR_NOMEM;
+		else if (nc_core_link_tunnel_json(c, &p, &l[i], json_array_get(links, i)) < 0)
 			ret = NC_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < nm; i++) {

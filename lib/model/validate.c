@@ -377,6 +377,11 @@ static bool valid_peering_name(const char *s)
 	return valid_word(s, NC_NAME_MAX - 1, "._-", false);
 }
 
+bool nc_valid_peering_name(const char *s)
+{
+	return valid_peering_name(s);
+}
+
 /*
  * v (cap bytes) as a prefix into *p: strict refuses host bits and suggests
  * the subnet meant. "" is refused.

@@ -289,6 +289,10 @@ struct nc_tunnel_report {
 	int64_t rx_bytes;
 	int64_t tx_bytes;
 	char sa[NC_PROTO_SA_MAX];		/* IPSec, required, not ""; WireGuard: "" */
+	/* The peering group of a peering tunnel (wg2, wg3, IPSec), a valid
+	 * peering name; "" when absent (backbone tunnels, older agents) and
+	 * then not encoded. */
+	char peering[NC_NAME_MAX];
 };
 
 struct nc_tunnel_status {

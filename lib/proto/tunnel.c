@@ -51,6 +51,22 @@ static bool not_empty(const char *s)
 	return s[0] != '\0';
 }
 
+/* The optional "peering" of tunnels[i] (named path) into buf[NC_NAME_MAX]: "" when absent
+ * or ""; otherwise it must be a valid peering name. */
+static int opt_peering(const json_t *e, const char *path, char *buf, struct nc_errinfo *ei)
+{
+	const json_t *v = json_object_get(e, "peering");
+	int ret = 0;
+
+	buf[0] = '\0';
+	if (!v || (json_is_string(v) && json_string_length(v) == 0))
+		goto out;
+	ret = word_member(e, "peering", buf, NC_NAME_MAX, path, nc_valid_peering_name,
+			  "is not a valid peering name", ei);
+out:
+	return ret;
+}
+
 /* Fills *r from tunnels[i], e. */
 static int report_from_json(const json_t *e, size_t i, struct nc_tunnel_report *r,
 			    struct nc_errinfo *ei)
@@ -82,6 +98,9 @@ static int report_from_json(const json_t *e, size_t i, struct nc_tunnel_report *
 	if (ret < 0)
 		goto out;
 	nc_protocol_parse(proto, &r->protocol);
+	ret = opt_peering(e, path, r->peering, ei);
+	if (ret < 0)
+		goto out;
 	ret = proto_opt_int(e, "latest_handshake", &r->latest_handshake, path, ei);
 	if (ret < 0)
 		goto out;
@@ -157,6 +176,8 @@ static json_t *report_to_json(const struct nc_tunnel_report *r, const char **bad
 	proto_put(o, "peer", PROTO_STR(r->peer), bad);
 	proto_put(o, "tunnel_index", json_integer(r->tunnel_index), bad);
 	proto_put(o, "protocol", json_string(nc_protocol_name(r->protocol)), bad);
+	if (r->peering[0])
+		proto_put(o, "peering", PROTO_STR(r->peering), bad);
 	if (r->protocol == NC_PROTO_WIREGUARD)
 		proto_put(o, "up", json_boolean(r->up), bad);
 	else

@@ -200,4 +200,9 @@ void nc_sqlite_q_secret(struct nc_sqlite_q *q, const char *v);
 void nc_sqlite_col_secret(struct nc_sqlite_q *q, char *buf, size_t size);
 char *nc_sqlite_col_secret_dup(struct nc_sqlite_q *q);	/* heap; NULL for NULL */
 
+int nc_sqlite_tunnel_replace(struct nc_store *st, const char *serial,
+			     const struct nc_tunnel_state *v, size_t n);
+int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
+			  size_t *n);
+
 #endif

@@ -194,6 +194,25 @@ static const char schema_v5[] =
 	");"
 	"CREATE INDEX certs_device ON certs (device, serial_no);";
 
+/* Version 6: each end's last tunnel-status report per tunnel (store.h: nc_store_tunnel_*). */
+static const char schema_v6[] =
+	"CREATE TABLE tunnels ("
+	"  serial TEXT NOT NULL REFERENCES devices (serial) ON DELETE CASCADE,"
+	"  interface TEXT NOT NULL,"
+	"  peer TEXT NOT NULL,"
+	"  peering TEXT NOT NULL DEFAULT '',"
+	"  protocol TEXT NOT NULL CHECK (protocol IN ('wireguard', 'ipsec')),"
+	"  tunnel_index INTEGER NOT NULL,"
+	"  backbone INTEGER NOT NULL DEFAULT 0,"
+	"  up INTEGER NOT NULL,"
+	"  sa TEXT NOT NULL DEFAULT '',"
+	"  latest_handshake INTEGER NOT NULL DEFAULT -1,"
+	"  rx_bytes INTEGER NOT NULL DEFAULT -1,"
+	"  tx_bytes INTEGER NOT NULL DEFAULT -1,"
+	"  reported_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (serial, interface, peer, peering, protocol, tunnel_index)"
+	");";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
@@ -201,6 +220,7 @@ static const char *const migrations[] = {
 	schema_v3,
 	schema_v4,
 	schema_v5,
+	schema_v6,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == NC_STORE_SCHEMA_VERSION,

@@ -41,7 +41,7 @@
 struct nc_errinfo;
 struct nc_store;
 
-#define NC_STORE_SCHEMA_VERSION 5
+#define NC_STORE_SCHEMA_VERSION 6
 #define NC_PAGE_DEFAULT 100
 #define NC_PAGE_MAX 1000
 
@@ -280,5 +280,34 @@ int nc_store_cert_list(struct nc_store *st, const char *device, bool revoked_onl
  * NC_ERR_STORE. key is copied.
  */
 int nc_store_set_seal_key(struct nc_store *st, const unsigned char key[32]);
+
+/*
+ * The last tunnel-status report of one end of one tunnel, as the core
+ * received it. Keyed by (serial, interface, peer, peering, protocol,
+ * tunnel_index); peering is the group the core matched it to, "" for a
+ * backbone tunnel or an entry it could not match.
+ */
+struct nc_tunnel_state {
+	char serial[NC_SERIAL_MAX];	/* the reporting end */
+	char interface[16];
+	char peer[NC_SERIAL_MAX];
+	char peering[NC_NAME_MAX];
+	enum nc_protocol protocol;
+	int tunnel_index;
+	bool backbone;			/* wg0 or wg1 */
+	bool up;
+	char sa[32];			/* IPSec: as reported; WireGuard: "" */
+	int64_t latest_handshake;	/* Unix s; -1: not reported (also rx/tx) */
+	int64_t rx_bytes;
+	int64_t tx_bytes;
+	int64_t reported_at;		/* the core's clock, Unix s */
+};
+/* replace: serial's rows become v[0..n) (all with that serial), in the
+ * caller's transaction if any. NC_ERR_NOTFOUND for an unknown device. */
+int nc_store_tunnel_replace(struct nc_store *st, const char *serial,
+			    const struct nc_tunnel_state *v, size_t n);
+/* list: serial's rows, in key order; *out is heap, owned (free()). */
+int nc_store_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
+			 size_t *n);
 
 #endif

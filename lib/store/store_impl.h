@@ -115,6 +115,10 @@ struct nc_store_ops {
 			    const char *owner);
 	int (*meta_get)(struct nc_store *st, const char *name, int64_t *value);
 	int (*meta_put)(struct nc_store *st, const char *name, int64_t value);
+	int (*tunnel_replace)(struct nc_store *st, const char *serial,
+			      const struct nc_tunnel_state *v, size_t n);
+	int (*tunnel_list)(struct nc_store *st, const char *serial,
+			   struct nc_tunnel_state **out, size_t *n);
 	int (*cert_insert)(struct nc_store *st, const struct nc_cert *c);
 	int (*cert_revoke_device)(struct nc_store *st, const char *device, int64_t when,
 				  size_t *n);

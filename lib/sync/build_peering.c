@@ -136,12 +136,16 @@ static int wg_peer(struct nc_build *b, const char *ifname, int ti, const struct 
 	struct nc_build_peer p;
 	char addr[NC_CIDR_MAX], ep[NC_ENDPOINT_MAX + 8];
 	json_t *allowed = NULL, *obj = NULL;
+	const char *group = NULL;	/* the first group of the peer on this interface */
 	size_t on = 0;
 	int ret = 0;
 
 	memset(&p, 0, sizeof(p));
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (on_wg(&tv[i], ti) && !group)
+			group = tv[i].g->name;
 		on += on_wg(&tv[i], ti);
+	}
 	if (on == 0)
 		goto out;
 	ret = nc_build_peer_get(b, tv[0].peer, &p);
@@ -173,9 +177,10 @@ static int wg_peer(struct nc_build *b, const char *ifname, int ti, const struct 
 		ret = nc_build_push(allowed, json_string(p.lans.v[i]));
 	if (ret < 0)
 		goto out;
-	obj = json_pack("{s:s, s:s, s:O, s:i, s:i}", "serial", p.serial, "public_key", p.public_key,
-			"allowed_ips", allowed, "persistent_keepalive", NC_BUILD_KEEPALIVE,
-			"tunnel_index", ti);
+	/* "peering" names the tunnel in the device's tunnel reports (PROTOCOL.md). */
+	obj = json_pack("{s:s, s:s, s:O, s:i, s:i, s:s}", "serial", p.serial, "public_key",
+			p.public_key, "allowed_ips", allowed, "persistent_keepalive",
+			NC_BUILD_KEEPALIVE, "tunnel_index", ti, "peering", group);
 	if (!obj) {
 		ret = NC_ERR_NOMEM;
 		goto out;
@@ -409,11 +414,12 @@ static int sa_host(struct nc_build *b, const char *serial, const char *edge_host
 }
 
 static json_t *sa_json(const char *peer, const char *dir, const char *src, const char *dst,
-		       uint32_t spi, const char *key, int ti)
+		       uint32_t spi, const char *key, int ti, const char *group)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:i, s:i}", "peer", peer, "direction",
-			 dir, "src", src, "dst", dst, "spi", (json_int_t)spi, "aead", SA_AEAD,
-			 "key", key, "icv_bits", SA_ICV_BITS, "tunnel_index", ti);
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:i, s:i, s:s}", "peer", peer,
+			 "direction", dir, "src", src, "dst", dst, "spi", (json_int_t)spi, "aead",
+			 SA_AEAD, "key", key, "icv_bits", SA_ICV_BITS, "tunnel_index", ti,
+			 "peering", group);
 }
 
 /* Why the SAs of tunnel t with peer p cannot be built, into why; "" when they can. */
@@ -456,11 +462,13 @@ static int ipsec_tunnel(struct nc_build *b, const char *edge_host, const struct 
 	if (ret == 0)
 		ret = nc_build_push(sas, sa_json(p->serial, "out", mine, theirs,
 						 self_a ? l->spi_ab : l->spi_ba,
-						 self_a ? l->key_ab : l->key_ba, l->tunnel_index));
+						 self_a ? l->key_ab : l->key_ba, l->tunnel_index,
+						 t->g->name));
 	if (ret == 0)
 		ret = nc_build_push(sas, sa_json(p->serial, "in", theirs, mine,
 						 self_a ? l->spi_ba : l->spi_ab,
-						 self_a ? l->key_ba : l->key_ab, l->tunnel_index));
+						 self_a ? l->key_ba : l->key_ab, l->tunnel_index,
+						 t->g->name));
 out:
 	return ret;
 }

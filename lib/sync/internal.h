@@ -37,8 +37,7 @@ struct timer {
 };
 
 /*
- * What the engine remembers between messages, by key: the last tunnel
- * report of one end ("t|serial|peer|index": up, at), the devices with a
+ * What the engine remembers between messages, by key: the devices with a
  * stale re-push already scheduled ("s|serial|tenant") and reconcile's
  * backoff of a device it re-sends to ("r|serial|tenant": at, wait). Engine thread only.
  */
@@ -147,6 +146,12 @@ void sync_receive(struct nc_sync_engine *e, const char *topic, const void *paylo
 void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t);
 void sync_offline_scan(struct nc_sync_engine *e);
 void sync_reconcile(struct nc_sync_engine *e, bool pending_too);
+
+/* A decoded tunnel status of serial, recent enough to count (tunnel.c);
+ * tenant is the device's own. */
+struct nc_tunnel_status;
+void sync_tunnel_status(struct nc_sync_engine *e, const char *serial, const char *tenant,
+			const struct nc_tunnel_status *ts);
 
 /* At start, before the thread runs: repairs stored seqs out of range (each
  * logged) and re-arms the apply timeouts of batches in flight. */

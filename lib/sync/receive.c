@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What devices send, and what time does: confirmations, config requests,
- * heartbeats, tunnel status, registrations; apply timeouts, stale re-pushes,
+ * heartbeats, tunnel status (decoded here, matched in tunnel.c),
+ * registrations; apply timeouts, stale re-pushes,
  * offline detection and reconcile. Engine thread only.
  */
 #include <stdlib.h>
@@ -402,36 +403,12 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	nc_sync_clear(&s);
 }
 
-/* Records one end's report; returns the link's status from both ends. */
-static enum nc_link_status tunnel_combine(struct nc_sync_engine *e, const char *a, const char *b,
-					  int idx, bool up)
-{
-	char key[sizeof(((struct seen *)0)->key)], other[sizeof(key)];
-	int64_t now = sync_now_ms(), recent = 3 * e->o.tunnel_interval_ms;
-	struct seen *t, *o;
-
-	snprintf(key, sizeof(key), "t|%s|%s|%d", a, b, idx);
-	snprintf(other, sizeof(other), "t|%s|%s|%d", b, a, idx);
-	t = sync_seen(e, key, true);
-	if (!t)
-		return NC_LINK_UNKNOWN;
-	t->up = up;
-	t->at = now;
-	o = sync_seen(e, other, false);
-	if (!up || (o && now - o->at <= recent && !o->up))
-		return NC_LINK_DOWN;
-	return NC_LINK_UP;
-}
-
 static void on_tunnel_status(struct nc_sync_engine *e, const char *serial, const void *payload,
 			     size_t len, const char *topic)
 {
 	struct nc_tunnel_status ts = { 0 };
 	struct nc_errinfo ei = { 0 };
-	struct nc_link *links = NULL;
 	struct device d;
-	size_t n = 0;
-	json_t *out;
 	int ret = nc_proto_tunnel_status_decode(payload, len, serial, &ts, &ei);
 
 	if (ret < 0) {
@@ -442,36 +419,8 @@ static void on_tunnel_status(struct nc_sync_engine *e, const char *serial, const
 		ignored(e, serial, NULL, "tunnel-status", "unknown device");
 		goto out;
 	}
-	if (!fresh(e, serial, d.tenant, "tunnel-status", ts.ts, e->o.tunnel_interval_ms))
-		goto out;
-	nc_store_link_list_by_device(e->core->store, serial, &links, &n);
-	out = json_array();
-	for (size_t i = 0; i < ts.n_tunnels; i++) {
-		const struct nc_tunnel_report *r = &ts.tunnels[i];
-		enum nc_link_status st = tunnel_combine(e, serial, r->peer, r->tunnel_index, r->up);
-
-		for (size_t j = 0; j < n; j++) {
-			const char *peer = strcmp(links[j].a, serial) == 0 ? links[j].b : links[j].a;
-
-			if (strcmp(peer, r->peer) != 0 || links[j].tunnel_index != r->tunnel_index ||
-			    links[j].status == st)
-				continue;
-			nc_store_link_set_status(e->core->store, links[j].tenant, links[j].peering,
-						 links[j].a, links[j].b, links[j].tunnel_index,
-						 st);
-			sync_event(e, "link", links[j].tenant, serial,
-				   json_pack("{s:s,s:s,s:s,s:i,s:s}", "peering", links[j].peering,
-					     "a", links[j].a, "b", links[j].b, "tunnel_index",
-					     links[j].tunnel_index, "status",
-					     nc_link_status_name(st)));
-		}
-		json_array_append_new(out, json_pack("{s:s,s:s,s:i,s:s,s:b}", "interface",
-						     r->interface, "peer", r->peer,
-						     "tunnel_index", r->tunnel_index, "protocol",
-						     nc_protocol_name(r->protocol), "up", r->up));
-	}
-	sync_event(e, "tunnel_status", d.tenant, serial, json_pack("{s:o}", "tunnels", out));
-	free(links);
+	if (fresh(e, serial, d.tenant, "tunnel-status", ts.ts, e->o.tunnel_interval_ms))
+		sync_tunnel_status(e, serial, d.tenant, &ts);
 out:
 	nc_tunnel_status_clear(&ts);
 }

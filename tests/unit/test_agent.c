@@ -599,6 +599,36 @@ static void test_tunnels_declared(void **state)
 	assert_true(t.tunnels[0].up);
 	assert_int_equal(t.tunnels[1].protocol, NC_PROTO_IPSEC);
 	assert_string_equal(t.tunnels[1].sa, "established");
+	assert_string_equal(t.tunnels[0].peering, "");
+	assert_string_equal(t.tunnels[1].peering, "");
+	nc_tunnel_status_clear(&t);
+	json_decref(owned);
+}
+
+/* Peering tunnels carry their batch peer's or SA's group; two IPSec groups between the same
+ * pair are two tunnels; a backbone peer never carries one; a bad name is dropped. */
+static void test_tunnels_declared_peering(void **state)
+{
+	json_t *owned = parse(
+		"{\"wireguard\":{\"interfaces\":["
+		"{\"name\":\"wg0\",\"peers\":[{\"serial\":\"EDGE-1\",\"peering\":\"x\"}]},"
+		"{\"name\":\"wg2\",\"peers\":[{\"serial\":\"CN-2\",\"tunnel_index\":0,"
+		"\"peering\":\"g1\"},{\"serial\":\"CN-3\",\"peering\":\"bad name\"}]}]},"
+		"\"ipsec\":{\"sas\":[{\"peer\":\"CN-2\",\"direction\":\"out\",\"peering\":\"g2\"},"
+		"{\"peer\":\"CN-2\",\"direction\":\"in\",\"peering\":\"g2\"},"
+		"{\"peer\":\"CN-2\",\"direction\":\"out\",\"peering\":\"g3\"}]}}");
+	struct nc_tunnel_status t = {0};
+
+	(void)state;
+	assert_int_equal(nc_agent_tunnels_declared(owned, &t), 0);
+	assert_int_equal(t.n_tunnels, 5);
+	assert_string_equal(t.tunnels[0].interface, "wg0");
+	assert_string_equal(t.tunnels[0].peering, "");
+	assert_string_equal(t.tunnels[1].peering, "g1");
+	assert_string_equal(t.tunnels[2].peering, "");
+	assert_int_equal(t.tunnels[3].protocol, NC_PROTO_IPSEC);
+	assert_string_equal(t.tunnels[3].peering, "g2");
+	assert_string_equal(t.tunnels[4].peering, "g3");
 	nc_tunnel_status_clear(&t);
 	json_decref(owned);
 }
@@ -783,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_dryrun_applier),
 		cmocka_unit_test(test_step_format),
 		cmocka_unit_test(test_tunnels_declared),
+		cmocka_unit_test(test_tunnels_declared_peering),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_state_files),
 		cmocka_unit_test(test_state_tenants),

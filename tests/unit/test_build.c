@@ -533,10 +533,10 @@ static void test_mesh(void **state)
 		    " 'address':'100.96.0.3/32','listen_port':51822,'mtu':1420,'peers':["
 		    " {'serial':'EDGE-1','public_key':'%s','endpoint':'192.0.2.1:51822',"
 		    "  'allowed_ips':['100.96.0.1/32','10.1.0.0/16'],"
-		    "  'persistent_keepalive':25,'tunnel_index':0},"
+		    "  'persistent_keepalive':25,'peering':'m','tunnel_index':0},"
 		    " {'serial':'EDGE-2','public_key':'%s','endpoint':'192.0.2.2:51822',"
 		    "  'allowed_ips':['100.96.0.2/32','10.2.0.0/16'],"
-		    "  'persistent_keepalive':25,'tunnel_index':0}]}]}",
+		    "  'persistent_keepalive':25,'peering':'m','tunnel_index':0}]}]}",
 		    key_of("EDGE-1"), key_of("EDGE-2"));
 	assert_json(body(cmds, "static"),
 		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
@@ -551,10 +551,10 @@ static void test_mesh(void **state)
 		    " 'listen_port':51822,'mtu':1420,'peers':["
 		    " {'serial':'CN-1','public_key':'%s',"
 		    "  'allowed_ips':['100.96.0.3/32','192.168.1.0/24'],"
-		    "  'persistent_keepalive':25,'tunnel_index':0},"
+		    "  'persistent_keepalive':25,'peering':'m','tunnel_index':0},"
 		    " {'serial':'EDGE-2','public_key':'%s','endpoint':'192.0.2.2:51822',"
 		    "  'allowed_ips':['100.96.0.2/32','10.2.0.0/16'],"
-		    "  'persistent_keepalive':25,'tunnel_index':0}]}",
+		    "  'persistent_keepalive':25,'peering':'m','tunnel_index':0}]}",
 		    key_of("CN-1"), key_of("EDGE-2"));
 	json_decref(cmds);
 }
@@ -716,7 +716,7 @@ static void test_connector_endpoint(void **state)
 		    " 'listen_port':51822,'mtu':1420,'peers':["
 		    " {'serial':'CN-2','public_key':'%s','endpoint':'198.51.100.2:51822',"
 		    "  'allowed_ips':['100.96.0.2/32','192.168.2.0/24'],"
-		    "  'persistent_keepalive':25,'tunnel_index':0}]}",
+		    "  'persistent_keepalive':25,'peering':'pm','tunnel_index':0}]}",
 		    key_of("CN-2"));
 	json_decref(cmds);
 	cmds = build(fx, "CN-2", NULL, NULL);
@@ -745,15 +745,15 @@ static void test_dual_tunnel(void **state)
 		    " 'listen_port':51822,'mtu':1420,'peers':["
 		    " {'serial':'CN-1','public_key':'%s',"
 		    "  'allowed_ips':['100.96.0.3/32','192.168.1.0/24'],"
-		    "  'persistent_keepalive':25,'tunnel_index':0},"
+		    "  'persistent_keepalive':25,'peering':'d','tunnel_index':0},"
 		    " {'serial':'EDGE-2','public_key':'%s','endpoint':'192.0.2.2:51822',"
 		    "  'allowed_ips':['100.96.0.2/32','10.2.0.0/16'],"
-		    "  'persistent_keepalive':25,'tunnel_index':0}]},"
+		    "  'persistent_keepalive':25,'peering':'d','tunnel_index':0}]},"
 		    "{'name':'wg3','role':'peering','address':'100.96.2.1/32',"
 		    " 'listen_port':51823,'mtu':1420,'peers':["
 		    " {'serial':'EDGE-2','public_key':'%s','endpoint':'192.0.2.2:51823',"
 		    "  'allowed_ips':['100.96.2.2/32','10.2.0.0/16'],"
-		    "  'persistent_keepalive':25,'tunnel_index':1}]}]}",
+		    "  'persistent_keepalive':25,'peering':'d','tunnel_index':1}]}]}",
 		    key_of("CN-1"), key_of("EDGE-2"), key_of("EDGE-2"));
 	assert_json(body(cmds, "static"),
 		    "{'routes':[{'dst':'10.2.0.0/16','dev':'wg2','metric':100},"
@@ -791,7 +791,7 @@ static void test_two_groups(void **state)
 		    " 'listen_port':51822,'mtu':1420,'peers':["
 		    " {'serial':'EDGE-1','public_key':'%s','endpoint':'192.0.2.1:51822',"
 		    "  'allowed_ips':['100.96.0.1/32','100.96.4.2/32','10.1.0.0/16'],"
-		    "  'persistent_keepalive':25,'tunnel_index':0}]}",
+		    "  'persistent_keepalive':25,'peering':'a','tunnel_index':0}]}",
 		    key_of("EDGE-1"));
 	/* The hub's LAN through wg0 and wg2 at one metric: the peering tunnel is kept, wg0
 	 * noted; the hub chooses alike for the connector's LAN. */
@@ -843,10 +843,10 @@ static void test_ipsec(void **state)
 	assert_json(body(cmds, "ipsec"),
 		    "{'sas':["
 		    "{'peer':'EDGE-1','direction':'out','src':'100.96.0.2',"
-		    " 'dst':'192.0.2.1','spi':%u,'aead':'rfc4106(gcm(aes))',"
+		    " 'dst':'192.0.2.1','spi':%u,'peering':'sec','aead':'rfc4106(gcm(aes))',"
 		    " 'key':'%s','icv_bits':128,'tunnel_index':0},"
 		    "{'peer':'EDGE-1','direction':'in','src':'192.0.2.1',"
-		    " 'dst':'100.96.0.2','spi':%u,'aead':'rfc4106(gcm(aes))',"
+		    " 'dst':'100.96.0.2','spi':%u,'peering':'sec','aead':'rfc4106(gcm(aes))',"
 		    " 'key':'%s','icv_bits':128,'tunnel_index':0}]}",
 		    sa->spi_ab, sa->key_ab, sa->spi_ba, sa->key_ba);
 	assert_json(notes, "['IPSec SAs with CN-P (group sec, tunnel 0) left out: it is "
@@ -868,10 +868,10 @@ static void test_ipsec(void **state)
 	assert_json(body(cmds, "ipsec"),
 		    "{'sas':["
 		    "{'peer':'CN-1','direction':'out','src':'192.0.2.1',"
-		    " 'dst':'100.96.0.2','spi':%u,'aead':'rfc4106(gcm(aes))',"
+		    " 'dst':'100.96.0.2','spi':%u,'peering':'sec','aead':'rfc4106(gcm(aes))',"
 		    " 'key':'%s','icv_bits':128,'tunnel_index':0},"
 		    "{'peer':'CN-1','direction':'in','src':'100.96.0.2',"
-		    " 'dst':'192.0.2.1','spi':%u,'aead':'rfc4106(gcm(aes))',"
+		    " 'dst':'192.0.2.1','spi':%u,'peering':'sec','aead':'rfc4106(gcm(aes))',"
 		    " 'key':'%s','icv_bits':128,'tunnel_index':0}]}",
 		    sa->spi_ba, sa->key_ba, sa->spi_ab, sa->key_ab);
 	text = dump(cmds);

@@ -317,6 +317,33 @@ static void test_config_errors(void **state)
 	}
 }
 
+/* A link's tunnel worded once: SA for IPSec, handshake age and bytes for WireGuard. */
+static void test_tunnel_text(void **state)
+{
+	static const struct {
+		const char *link;
+		const char *want;
+	} cases[] = {
+		{ "{\"sa\":\"established\",\"rx_bytes\":5}", "SA: Established" },
+		{ "{\"sa\":\"down\"}", "SA: Down" },
+		{ "{\"latest_handshake\":1000,\"rx_bytes\":512,\"tx_bytes\":1536}",
+		  "handshake 10s ago, rx 512 B, tx 1.5 KiB" },
+		{ "{\"rx_bytes\":3145728}", "rx 3.0 MiB" },
+		{ "{\"status\":\"up\"}", "-" },
+	};
+	char buf[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *l = json_loads(cases[i].link, 0, NULL);
+
+		nc_out_tunnel_text(l, 1010, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].want);
+		json_decref(l);
+	}
+}
+
+
 static void test_precedence(void **state)
 {
 	struct nc_context lab = {.name = "lab",
@@ -408,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_token_file),
+		cmocka_unit_test(test_tunnel_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -504,6 +504,7 @@ static void assert_report_equal(const struct nc_tunnel_report *a,
 	assert_int_equal(a->rx_bytes, b->rx_bytes);
 	assert_int_equal(a->tx_bytes, b->tx_bytes);
 	assert_string_equal(a->sa, b->sa);
+	assert_string_equal(a->peering, b->peering);
 }
 
 static void test_device_msgs_round_trip(void **state)
@@ -566,9 +567,9 @@ static void test_tunnel_status_round_trip(void **state)
 {
 	struct nc_errinfo ei = { 0 };
 	struct nc_tunnel_report rep[3] = {
-		{ "wg2", "EDGE-1", 0, NC_PROTO_WIREGUARD, true, 1795315300, 1, 2, "" },
-		{ "wg3", "EDGE-1", 1, NC_PROTO_WIREGUARD, false, -1, -1, -1, "" },
-		{ "xfrm", "CN-0002", 0, NC_PROTO_IPSEC, false, -1, 5, 6, "down" },
+		{ "wg2", "EDGE-1", 0, NC_PROTO_WIREGUARD, true, 1795315300, 1, 2, "", "g1" },
+		{ "wg0", "EDGE-1", 0, NC_PROTO_WIREGUARD, false, -1, -1, -1, "", "" },
+		{ "xfrm", "CN-0002", 0, NC_PROTO_IPSEC, false, -1, 5, 6, "down", "g.2_x-y" },
 	};
 	struct nc_tunnel_status t = { SERIAL, 1795315354, rep, COUNT(rep) }, d;
 	char *out;
@@ -591,6 +592,63 @@ static void test_tunnel_status_round_trip(void **state)
 	assert_int_equal(d.n_tunnels, 0);
 	assert_null(d.tunnels);
 	free(out);
+}
+
+/* "peering" is optional: absent or "" decodes as "", a name as itself, and
+ * anything else is refused naming the entry. Absent is not encoded. */
+static void test_tunnel_status_peering(void **state)
+{
+	static const struct {
+		const char *value;	/* JSON text; NULL: absent */
+		int err;
+		const char *want;
+	} cases[] = {
+		{ NULL, 0, "" },
+		{ "\"\"", 0, "" },
+		{ "\"g1\"", 0, "g1" },
+		{ "\"a b\"", NC_ERR_INVAL, NULL },
+		{ "\"-x\"", NC_ERR_INVAL, NULL },
+		{ "7", NC_ERR_INVAL, NULL },
+		{ "null", NC_ERR_INVAL, NULL },
+	};
+	struct nc_tunnel_report rep = { "wg0", "EDGE-1", 0, NC_PROTO_WIREGUARD, true, -1, -1, -1,
+					"", "" };
+	struct nc_tunnel_status t = { SERIAL, 1795315354, &rep, 1 }, d;
+	struct nc_errinfo ei = { 0 };
+	char *out;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		json_t *root = parse(example_tunnel_status);
+		json_t *e = json_array_get(json_object_get(root, "tunnels"), 1);
+		char *text;
+		int ret;
+
+		if (cases[i].value)
+			json_object_set_new(e, "peering", parse(cases[i].value));
+		text = json_dumps(root, JSON_COMPACT);
+		json_decref(root);
+		memset(&ei, 0, sizeof(ei));
+		ret = nc_proto_tunnel_status_decode(text, strlen(text), SERIAL, &d, &ei);
+		if (cases[i].err) {
+			assert_int_equal(ret, cases[i].err);
+			assert_string_equal(ei.field, "tunnels[1].peering");
+			assert_null(d.tunnels);
+		} else {
+			assert_int_equal(ret, 0);
+			assert_string_equal(d.tunnels[0].peering, "");
+			assert_string_equal(d.tunnels[1].peering, cases[i].want);
+		}
+		nc_tunnel_status_clear(&d);
+		free(text);
+	}
+	assert_int_equal(nc_proto_tunnel_status_encode(&t, &out, &len, &ei), 0);
+	assert_null(strstr(out, "peering"));
+	free(out);
+	snprintf(rep.peering, sizeof(rep.peering), "bad name");
+	assert_int_equal(nc_proto_tunnel_status_encode(&t, &out, &len, &ei), NC_ERR_INVAL);
+	assert_null(out);
 }
 
 /* Refusals. */
@@ -1281,6 +1339,7 @@ int main(void)
 		cmocka_unit_test(test_refuse_not_json),
 		cmocka_unit_test(test_refuse_oversize),
 		cmocka_unit_test(test_refusal_table),
+		cmocka_unit_test(test_tunnel_status_peering),
 		cmocka_unit_test(test_unknown_fields_ignored),
 		cmocka_unit_test(test_encode_refusals),
 		cmocka_unit_test(test_commands_hash),

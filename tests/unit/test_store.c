@@ -262,9 +262,9 @@ static void test_migrate_from_v1(void **state)
 	add_tenant(fx->st, "acme");
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "DROP TABLE certs; DROP TABLE meta; ALTER TABLE connectors DROP COLUMN"
-			   " endpoint; ALTER TABLE devices DROP COLUMN pending_key;"
-			   " PRAGMA user_version = 1;");
+	raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs; DROP TABLE meta;"
+			   " ALTER TABLE connectors DROP COLUMN endpoint;"
+			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 1;");
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"),
 			 0);
 
@@ -298,7 +298,8 @@ static void test_migrate_from_v2(void **state)
 	new_connector(fx->st, "acme", "CN-1", NULL, 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "DROP TABLE certs; ALTER TABLE connectors DROP COLUMN endpoint;"
+	raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs;"
+			   " ALTER TABLE connectors DROP COLUMN endpoint;"
 			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
@@ -332,8 +333,8 @@ static void test_migrate_from_v3(void **state)
 	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k1, 0), 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	raw_exec(fx->path, "DROP TABLE certs; ALTER TABLE devices DROP COLUMN pending_key;"
-			   " PRAGMA user_version = 3;");
+	raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs;"
+			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
@@ -1612,6 +1613,49 @@ static void test_addr_pools(void **state)
 
 /* Meta values: absent until put, replaced by a put, kept across a reopen,
  * inside a transaction undone by its rollback. */
+/* Tunnel reports: replace makes a device's rows exactly the new ones, they
+ * survive a reopen, and deleting the device takes them along. */
+static void test_tunnels(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_errinfo ei = { 0 };
+	struct nc_tunnel_state v[2] = {
+		{ "EDGE-1", "wg2", "EDGE-2", "g1", NC_PROTO_WIREGUARD, 0, false, true, "", 1700,
+		  10, 20, 1800 },
+		{ "EDGE-1", "xfrm", "EDGE-2", "g2", NC_PROTO_IPSEC, 0, false, false, "down", -1, -1,
+		  -1, 1800 },
+	}, *out = NULL;
+	size_t n = 0;
+
+	new_edge(fx->st, "acme", "EDGE-1", NC_EDGE_DEDICATED, 0);
+	assert_int_equal(nc_store_tunnel_replace(fx->st, "EDGE-1", v, 2), 0);
+	nc_store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	assert_int_equal(nc_store_tunnel_list(fx->st, "EDGE-1", &out, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(out[0].interface, "wg2");
+	assert_int_equal(out[0].rx_bytes, 10);
+	assert_true(out[0].up);
+	assert_string_equal(out[1].sa, "down");
+	assert_int_equal(out[1].protocol, NC_PROTO_IPSEC);
+	assert_int_equal(out[1].latest_handshake, -1);
+	free(out);
+	assert_int_equal(nc_store_tunnel_replace(fx->st, "EDGE-1", &v[1], 1), 0);
+	assert_int_equal(nc_store_tunnel_list(fx->st, "EDGE-1", &out, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].peering, "g2");
+	free(out);
+	/* rows of another serial, and unknown devices, are refused */
+	assert_int_equal(nc_store_tunnel_replace(fx->st, "EDGE-2", v, 1), NC_ERR_INVAL);
+	snprintf(v[0].serial, sizeof(v[0].serial), "EDGE-9");
+	assert_true(nc_store_tunnel_replace(fx->st, "EDGE-9", v, 1) < 0);
+	assert_int_equal(nc_store_edge_delete(fx->st, "acme", "EDGE-1"), 0);
+	assert_int_equal(nc_store_tunnel_list(fx->st, "EDGE-1", &out, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(out);
+}
+
 static void test_meta(void **state)
 {
 	struct fx *fx = *state;
@@ -1702,6 +1746,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lists_round_trip, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_lists_stored_text, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_addr_pools, setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_tunnels, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_meta, setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup_store, teardown),
 	};
