@@ -60,6 +60,8 @@ check "the fleets connect" wait_until 10 grep -q 'connected to the broker' "$T/f
 is_active() { run_nc connector show CN0001 -o json; [ "$(jq -r .status <<<"$out")" = active ]; }
 expect_rc "sync now --all --wait" 0 sync now --all --wait --timeout 20s
 check "heartbeats make the connector active" wait_until 10 is_active
+tunnel_up() { run_nc connector show CN0001 -o json; [ "$(jq -r .backbone <<<"$out")" = up ]; }
+check "its tunnel status is reported" wait_until 10 tunnel_up
 
 run_nc sync show CN0001 -o json
 SEQ=$(jq -r .seq <<<"$out")
@@ -78,7 +80,10 @@ matches "the last verified confirmation: seq, hash prefix, when" "$out" \
 	"^  Confirmed: +seq $SEQ, hash ${HASH:0:8}, (just now|[0-9]+s ago)\$"
 matches "the agent's last confirmation" "$out" \
 	"^  Last Confirm: +seq $SEQ, success, hash ${HASH:0:8}, [0-9]+ applied, 0 failed\$"
-matches "the backbone state" "$out" '^Backbone: +(up|down|unknown)$'
+matches "the backbone is up" "$out" '^Backbone: +up$'
+matches "the tunnel table's header" "$out" \
+	'^  INTERFACE +PEER +GROUP +PROTOCOL +INDEX +STATE +HANDSHAKE +RX +TX$'
+matches "the backbone tunnel to the hub, up" "$out" '^  wg0 +HUB0001 +- +wireguard +0 +up +'
 matches "a section of events" "$out" '^Events:$'
 matches "with the confirmation as tail prints it" "$out" "^  [0-9:.]+ +CN0001 +confirm +.*seq $SEQ"
 lacks "and no event of another device" "$(sed -n '/^Events:/,$p' <<<"$out" | sed 1d | grep -Ev '^  [0-9:.]+ +CN0001 ')" "  "
@@ -90,13 +95,29 @@ jq_out "with its sync state" '.sync_states | map("\(.state) \(.seq) \(.confirmed
 	"synced $SEQ $SEQ"
 jq_out "and its last confirmation" '.sync_states[0].last_confirm | "\(.seq) \(.status) \(.config_hash)"' \
 	"$SEQ success $HASH"
-jq_out "the backbone member is there" 'has("backbone") and has("tunnels")' true
+jq_out "the backbone state" .backbone up
+jq_out "the tunnels as GET /v1/devices/{serial}/tunnels has them" \
+	'.tunnels | map("\(.interface) \(.peer) \(.role) \(.up)") | join(",")' "wg0 HUB0001 backbone true"
 jq_out "recent events, at most 10" '.events | length > 0 and length <= 10' true
 jq_out "all of this device" '[.events[].device] | unique | join(",")' CN0001
 jq_out "oldest first" '[.events[].id] == ([.events[].id] | sort)' true
 jq_out "the newest is recent" '[.events[].type] | index("confirm") != null' true
 expect_rc "connector show -q" 0 connector show CN0001 -q
 check "-q prints the serial" test "$out" = CN0001
+
+# An IPSec peering between the two: its SA in the seed's words.
+run_nc peering create sec --topology mesh --protocol ipsec
+run_nc member add sec HUB0001
+run_nc member add sec CN0001
+expect_rc "sync now after the IPSec peering" 0 sync now --all --wait --timeout 20s
+sa_up() { run_nc connector show CN0001 -o json; jq -e '.tunnels[] | select(.protocol == "ipsec" and .sa == "established")' <<<"$out"; }
+check "the connector reports its SA" wait_until 10 sa_up
+expect_rc "connector show" 0 connector show CN0001
+matches "the IPSec tunnel reads SA: Established, with its group" "$out" \
+	'^  [a-z0-9]+ +HUB0001 +sec +ipsec +0 +SA: Established +'
+matches "the backbone tunnel is still there" "$out" '^  wg0 +HUB0001 +- +wireguard +0 +up +'
+expect_rc "edge show" 0 edge show HUB0001
+matches "the hub sees the SA from its side" "$out" '^  [a-z0-9]+ +CN0001 +sec +ipsec +0 +SA: Established +'
 
 # An edge: the same view, with its kind.
 expect_rc "edge show" 0 edge show HUB0001
