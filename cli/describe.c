@@ -221,23 +221,6 @@ static void state_lines(struct out *o, const json_t *s, bool mtge)
 	last_confirm(o, json_object_get(s, "last_confirm"));
 }
 
-void nc_describe_bytes(int64_t bytes, char *buf, size_t n)
-{
-	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB"};
-	double v = (double)bytes;
-	int u = -1;
-
-	if (bytes < 1024) {
-		snprintf(buf, n, "%" PRId64 " B", bytes);
-		return;
-	}
-	while (v >= 1024 && u < 3) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, n, "%.1f %s", v, unit[u]);
-}
-
 /* The cells of one tunnel, in the order of the table's header; *word its state. */
 static void tunnel_cells(const json_t *t, int64_t now, char cells[TUN_COLS][CELL_W],
 			 const char **word)
@@ -270,7 +253,7 @@ static void tunnel_cells(const json_t *t, int64_t now, char cells[TUN_COLS][CELL
 		const json_t *b = json_object_get(t, k ? "tx_bytes" : "rx_bytes");
 
 		if (json_is_integer(b))
-			nc_describe_bytes(json_integer_value(b), cells[7 + k], CELL_W);
+			nc_out_bytes(json_integer_value(b), cells[7 + k], CELL_W);
 		else
 			snprintf(cells[7 + k], CELL_W, "-");
 	}

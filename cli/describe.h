@@ -53,7 +53,4 @@ typedef void (*nc_describe_line_fn)(void *arg, int part, const char *word, const
  */
 int nc_describe_lines(const json_t *view, int64_t now, nc_describe_line_fn line, void *arg);
 
-/* A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", "7.0 GiB"; into buf[n]. */
-void nc_describe_bytes(int64_t bytes, char *buf, size_t n);
-
 #endif

@@ -263,17 +263,17 @@ static void test_bytes(void **state)
 	char buf[32];
 
 	(void)state;
-	nc_describe_bytes(0, buf, sizeof(buf));
+	nc_out_bytes(0, buf, sizeof(buf));
 	assert_string_equal(buf, "0 B");
-	nc_describe_bytes(1023, buf, sizeof(buf));
+	nc_out_bytes(1023, buf, sizeof(buf));
 	assert_string_equal(buf, "1023 B");
-	nc_describe_bytes(1024, buf, sizeof(buf));
+	nc_out_bytes(1024, buf, sizeof(buf));
 	assert_string_equal(buf, "1.0 KiB");
-	nc_describe_bytes(5 * 1024 * 1024 + 512 * 1024, buf, sizeof(buf));
+	nc_out_bytes(5 * 1024 * 1024 + 512 * 1024, buf, sizeof(buf));
 	assert_string_equal(buf, "5.5 MiB");
-	nc_describe_bytes(INT64_C(3) << 40, buf, sizeof(buf));
+	nc_out_bytes(INT64_C(3) << 40, buf, sizeof(buf));
 	assert_string_equal(buf, "3.0 TiB");
-	nc_describe_bytes(INT64_C(5000) << 40, buf, sizeof(buf));
+	nc_out_bytes(INT64_C(5000) << 40, buf, sizeof(buf));
 	assert_string_equal(buf, "5000.0 TiB");
 }
 
