@@ -189,6 +189,9 @@ static void last_confirm(struct out *o, const json_t *conf)
 		    : "?",
 	    hash, json_integer_value(json_object_get(conf, "applied")),
 	    json_integer_value(json_object_get(conf, "failed")));
+	if (json_string_value(json_object_get(conf, "agent")))
+		say(o, "", "%-*s %s", LABEL_W, "  Agent:",
+		    json_string_value(json_object_get(conf, "agent")));
 	json_array_foreach(json_object_get(conf, "failures"), i, f)
 	{
 		const char *topic = json_string_value(json_object_get(f, "topic"));

@@ -20,11 +20,12 @@
  */
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Events a describe view shows. */
-#define NC_DESCRIBE_EVENTS 10
+struct nc_client;
+struct nc_errinfo;
 
 /*
  * The view (new reference, into *out) of device (borrowed, required) with
@@ -52,5 +53,16 @@ typedef void (*nc_describe_line_fn)(void *arg, int part, const char *word, const
  * Returns 0, or NC_ERR_INVAL when view is not an object.
  */
 int nc_describe_lines(const json_t *view, int64_t now, nc_describe_line_fn line, void *arg);
+
+/*
+ * The one I/O part (cmd_describe.c), for the CLI and the dashboard alike:
+ * reads the connector (or edge) serial through c, then its sync state,
+ * tunnels and last 10 events, and makes the view (*out, owned by the
+ * caller). Only the device itself must be read: its failure is returned
+ * with ei filled (NC_ERR_NOTFOUND for an unknown serial); the other parts
+ * are null in the view when they cannot be read.
+ */
+int nc_describe_fetch(struct nc_client *c, const char *serial, bool connector, json_t **out,
+		      struct nc_errinfo *ei);
 
 #endif
