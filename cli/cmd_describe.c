@@ -84,6 +84,11 @@ static int describe(struct nc_ctx *ctx, const char *serial, bool connector)
 	json_t *view = NULL;
 	int ret;
 
+	if (!*serial) {
+		ret = nc_error(ctx, NC_ERR_USAGE, "the serial is empty: name a %s",
+			       connector ? "connector" : "edge");
+		goto out;
+	}
 	if (!ctx->client) {
 		ret = nc_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
 			       ctx->cmd->noun);
