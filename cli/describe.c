@@ -124,15 +124,18 @@ struct out {
 static void say(struct out *o, const char *word, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* One line; what devices reported (errors, names) may hold control
+ * characters: they reach the terminal as '?' (nc_out_truncate). */
 static void say(struct out *o, const char *word, const char *fmt, ...)
 {
-	char text[LINE_MAX];
+	char text[LINE_MAX], clean[LINE_MAX + 8];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	o->fn(o->arg, o->part, word ? word : "", text);
+	nc_out_truncate(text, 0, clean, sizeof(clean));
+	o->fn(o->arg, o->part, word ? word : "", clean);
 }
 
 static void fields(struct out *o, const json_t *obj, const struct nc_col *cols, size_t n)

@@ -92,7 +92,7 @@ static const char *J_SYNC =
 	"\"sent_at\":\"2026-11-22T02:42:40Z\",\"confirmed_at\":\"2026-11-22T02:42:20Z\","
 	"\"last_confirm\":{\"seq\":42,\"status\":\"failure\",\"config_hash\":\"99887766554433\","
 	"\"applied\":3,\"failed\":1,\"failures\":[{\"index\":2,\"topic\":\"nat_config\","
-	"\"error\":\"no such device eth1\"}]}}";
+	"\"error\":\"no such device eth1\\u001b[2J\"}]}}";
 
 /* The reply of GET /v1/devices/{serial}/tunnels (wip/tunnels' contract). */
 static const char *J_TUNNELS =
@@ -184,7 +184,7 @@ static void test_lines(void **state)
 	has(&t, "1||  Sent:          seq 42, hash 01234567, 40s ago\n");
 	has(&t, "1||  Confirmed:     seq 41, hash fedcba98, 1m ago\n");
 	has(&t, "1|failure|  Last Confirm:  seq 42, failure, hash 99887766, 3 applied, 1 failed\n");
-	has(&t, "1|failed|    #2 nat_config: no such device eth1\n");
+	has(&t, "1|failed|    #2 nat_config: no such device eth1?[2J\n"); /* no ESC */
 	has(&t, "1|up|Backbone:        up\n");
 	/* the tunnel table: a header and one row per tunnel, columns aligned */
 	has(&t,
