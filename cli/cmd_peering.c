@@ -58,7 +58,13 @@ static const struct nc_col peering_fields[] = {
 	{"Updated", "updated_at", NC_COL_TIME, NULL},
 };
 
-/* The link's tunnel as its ends reported it (v: the whole link object). */
+/* The link's status, "SA: ..." for IPSec (v: the whole link object). */
+static void fmt_link_status(const json_t *v, char *buf, size_t n)
+{
+	nc_out_link_status_text(v, buf, n);
+}
+
+/* The link's WireGuard handshake and bytes as its ends reported them (v: the link). */
 static void fmt_reported(const json_t *v, char *buf, size_t n)
 {
 	nc_out_tunnel_text(v, nc_time_now(), buf, n);
@@ -67,9 +73,9 @@ static void fmt_reported(const json_t *v, char *buf, size_t n)
 static const struct nc_col link_cols[] = {
 	{"Edge A", "a", 0, NULL},
 	{"Edge B", "b", 0, NULL},
-	{"Status", "status", NC_COL_STATE, NULL},
-	{"Tunnel", "", 0, fmt_reported},
+	{"Status", "", NC_COL_STATE, fmt_link_status},
 	{"Tunnel Index", "tunnel_index", 0, fmt_tunnel},
+	{"Handshake", "", NC_COL_WIDE, fmt_reported},
 	{"Peering", "peering", NC_COL_WIDE, NULL},
 };
 

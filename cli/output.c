@@ -33,6 +33,7 @@ const char *nc_out_state_color(const char *state)
 		{"failed", "\033[31m"},	 {"offline", "\033[31m"},
 		{"down", "\033[31m"},	 {"synced", "\033[32m"},
 		{"active", "\033[32m"},	 {"up", "\033[32m"},
+		{"SA: Down", "\033[31m"}, {"SA: Established", "\033[32m"},
 	};
 
 	for (size_t i = 0; state && i < sizeof(map) / sizeof(map[0]); i++) {
@@ -517,6 +518,19 @@ void nc_out_bytes(int64_t v, char *buf, size_t n)
 	snprintf(buf, n, "%.1f %s", x, unit[u]);
 }
 
+void nc_out_link_status_text(const json_t *link, char *buf, size_t n)
+{
+	const char *sa = json_string_value(json_object_get(link, "sa"));
+	const char *st = json_string_value(json_object_get(link, "status"));
+
+	if (sa && strcmp(sa, "established") == 0)
+		snprintf(buf, n, "SA: Established");
+	else if (sa && strcmp(sa, "down") == 0)
+		snprintf(buf, n, "SA: Down");
+	else
+		snprintf(buf, n, "%s", sa ? sa : st ? st : "-");
+}
+
 void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n)
 {
 	const char *sa = json_string_value(json_object_get(link, "sa"));
@@ -526,12 +540,8 @@ void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n)
 	size_t len = 0;
 
 	snprintf(buf, n, "-");
-	if (sa) {
-		snprintf(buf, n, "SA: %s", strcmp(sa, "established") == 0 ? "Established"
-					   : strcmp(sa, "down") == 0	   ? "Down"
-									   : sa);
+	if (sa)
 		return;
-	}
 	if (json_is_integer(hs)) {
 		if (json_integer_value(hs) == 0)
 			snprintf(ago, sizeof(ago), "never");

@@ -155,12 +155,15 @@ void nc_out_isolated_text(char *buf, size_t n, const char *serial);
 void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b);
 
 /*
- * What a link's ends reported (link, borrowed: a link object of `peering
- * show'), worded once for `link list', `peering show' and the dashboard:
- * "SA: Established" or "SA: Down" for IPSec ("sa"); for WireGuard the last
- * handshake's age at now (Unix s) and the rx/tx bytes that were reported
- * ("handshake 12s ago, rx 1.2 KiB, tx 640 B"); "-" when nothing was.
+ * A link's state and what its ends reported (link, borrowed: a link object
+ * of `peering show'), worded once for `link list', `peering show' and the
+ * dashboard. status_text: "SA: Established" or "SA: Down" for an IPSec link
+ * with an "sa" (the seed's Status column), else its "status". tunnel_text:
+ * for WireGuard the last handshake's age at now (Unix s) and the rx/tx
+ * bytes that were reported ("handshake 12s ago, rx 1.2 KiB, tx 640 B");
+ * "-" when nothing was, and for IPSec.
  */
+void nc_out_link_status_text(const json_t *link, char *buf, size_t n);
 void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n);
 
 /* A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", up to TiB; into buf[n]. */

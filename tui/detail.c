@@ -13,7 +13,6 @@
 
 #include "../cli/describe.h"
 #include "../cli/output.h"
-#include "../lib/util/timefmt.h"
 #include "../lib/util/xmalloc.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
@@ -42,24 +41,6 @@ static struct tui_line *add(struct lines *l, const char *word, const char *fmt, 
 	snprintf(t->word, sizeof(t->word), "%s", word ? word : "");
 	return t;
 }
-
-/* Link k's tunnel as `link list' words it (nc_out_tunnel_text). */
-static void tunnel_text(const struct tui_link *k, char *buf, size_t n)
-{
-	json_t *o = json_object();
-
-	if (k->sa[0])
-		json_object_set_new(o, "sa", json_string(k->sa));
-	if (k->handshake >= 0)
-		json_object_set_new(o, "latest_handshake", json_integer(k->handshake));
-	if (k->rx >= 0)
-		json_object_set_new(o, "rx_bytes", json_integer(k->rx));
-	if (k->tx >= 0)
-		json_object_set_new(o, "tx_bytes", json_integer(k->tx));
-	nc_out_tunnel_text(o, nc_time_now(), buf, n);
-	json_decref(o);
-}
-
 /* A line of the describe view into the lines (arg); the first of part 1
  * starts the second column. */
 static void view_line(void *arg, int part, const char *word, const char *text)
@@ -95,9 +76,12 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 	add(&l, "", "%-*s %zu", LABEL_W, "Members", g->nmembers);
 	add(&l, "", "%-*s %zu", LABEL_W, "Links", g->nlinks);
 	for (size_t i = 0; i < g->nlinks; i++) {
-		tunnel_text(&g->links[i], text, sizeof(text));
-		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d  %s", g->links[i].a,
-		    g->links[i].b, g->links[i].status, g->links[i].index, text);
+		char st[32];
+
+		tui_link_text(&g->links[i], st, sizeof(st), text, sizeof(text));
+		add(&l, g->links[i].status, "  %s <-> %s  %s  tunnel %d%s%s", g->links[i].a,
+		    g->links[i].b, st, g->links[i].index, strcmp(text, "-") ? "  " : "",
+		    strcmp(text, "-") ? text : "");
 	}
 	/* Worded as `peering show' has them; a link that cannot come up has one
 	 * tunnel (no wg3 for connectors), so one line. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../cli/evline.h"
+#include "../cli/output.h"
 #include "../lib/util/timefmt.h"
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
@@ -410,4 +411,23 @@ void tui_model_status(struct tui_model *m, bool err, const char *fmt, ...)
 	m->status_err = err;
 	m->status_seq++;
 	m->version++;
+}
+
+/* Link k's status and tunnel as `link list' words them (nc_out_link_status_text into st[sn],
+ * nc_out_tunnel_text into buf[n]). */
+void tui_link_text(const struct tui_link *k, char *st, size_t sn, char *buf, size_t n)
+{
+	json_t *o = json_pack("{s:s}", "status", k->status);
+
+	if (k->sa[0])
+		json_object_set_new(o, "sa", json_string(k->sa));
+	if (k->handshake >= 0)
+		json_object_set_new(o, "latest_handshake", json_integer(k->handshake));
+	if (k->rx >= 0)
+		json_object_set_new(o, "rx_bytes", json_integer(k->rx));
+	if (k->tx >= 0)
+		json_object_set_new(o, "tx_bytes", json_integer(k->tx));
+	nc_out_link_status_text(o, st, sn);
+	nc_out_tunnel_text(o, nc_time_now(), buf, n);
+	json_decref(o);
 }

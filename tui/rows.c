@@ -149,15 +149,17 @@ static void group_row(const struct tui_peering *g, size_t k, struct tui_row *r)
 		cell(r, 0, NULL, text);
 	} else if (k <= g->nlinks) {
 		const struct tui_link *l = &g->links[k - 1];
+		char st[32], hs[TUI_CELL];
 
 		snprintf(r->key, sizeof(r->key), "l %s %s %s %s %d", g->tenant, g->name, l->a, l->b,
 			 l->index);
 		snprintf(text, sizeof(text), "%d (%s)%s", l->index,
 			 l->index ? "secondary" : "primary",
 			 l->no_endpoint ? "  warning: no endpoint at either end" : "");
+		tui_link_text(l, st, sizeof(st), hs, sizeof(hs));
 		cell(r, 0, NULL, l->a);
 		cell(r, 1, NULL, l->b);
-		cell(r, 2, l->status, l->status);
+		cell(r, 2, l->status, st);
 		cell(r, 3, NULL, text);
 	} else {
 		const char *s = g->isolated[k - 1 - g->nlinks];

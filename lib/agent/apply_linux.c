@@ -243,7 +243,33 @@ static const char *peer_by_key(const json_t *iface, const char *key)
 	return NULL;
 }
 
-/* Fills the reports of iface from `wg show NAME dump' in netns (peers it lacks stay down). */
+/* Whether interface name in netns is administratively up: its flags in
+ * `ip -o link show' (between < and >) hold UP. false when it cannot be read. */
+static bool admin_up(const char *netns, const char *name)
+{
+	const char *argv[] = {"ip", "-o", "link", "show", "dev", name, NULL};
+	struct agent_exec r = {0};
+	const char *open, *close;
+	bool up = false;
+
+	if (run_in(netns, argv, true, PROBE_TIMEOUT_MS, &r) < 0 || !r.out)
+		goto out;
+	open = strchr(r.out, '<');
+	close = open ? strchr(open, '>') : NULL;
+	for (const char *p = open; p && p < close;) {
+		size_t len = strcspn(p + 1, ",>");
+
+		if (len == 2 && strncmp(p + 1, "UP", 2) == 0)
+			up = true;
+		p += len + 1;
+	}
+out:
+	free(r.out);
+	return up;
+}
+
+/* Fills the reports of iface from `wg show NAME dump' in netns (peers it lacks stay down; an
+ * interface set down has every peer down, its counters still reported). */
 static void wg_health(const char *netns, const json_t *iface, struct nc_tunnel_status *t,
 		      int64_t now)
 {
@@ -251,6 +277,7 @@ static void wg_health(const char *netns, const json_t *iface, struct nc_tunnel_s
 	const char *argv[] = {"wg", "show", name, "dump", NULL};
 	struct agent_exec r;
 	char *save = NULL, *line;
+	bool if_up = admin_up(netns, name);
 	size_t k = 0;
 
 	for (size_t i = 0; i < t->n_tunnels; i++) {
@@ -286,7 +313,7 @@ static void wg_health(const char *netns, const json_t *iface, struct nc_tunnel_s
 		rep->latest_handshake = hs;
 		rep->rx_bytes = rx;
 		rep->tx_bytes = tx;
-		rep->up = hs > 0 && now - hs < HANDSHAKE_FRESH_S;
+		rep->up = if_up && hs > 0 && now - hs < HANDSHAKE_FRESH_S;
 	}
 out:
 	if (r.out) {

@@ -53,7 +53,8 @@ int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const c
  * The group as `peering show` presents it: the peering's fields plus
  * "members", "links" (no secrets; each with "warning": "no_endpoint" when
  * it is WireGuard and neither end has an endpoint to be dialled at, so its
- * tunnel cannot come up, else null) and "isolated" (partial-mesh members
+ * tunnel cannot come up, else null; and what the ends reported, as
+ * nc_core_link_tunnel_json adds it) and "isolated" (partial-mesh members
  * without links). New reference in *out.
  */
 int nc_core_peering_show(struct nc_core *c, const char *tenant, const char *name, json_t **out,

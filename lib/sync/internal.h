@@ -44,7 +44,6 @@ struct timer {
 struct seen {
 	struct seen *next;
 	char key[2 * NC_SERIAL_MAX + 8];
-	bool up;
 	int64_t at;			/* monotonic ms */
 	int64_t wait;			/* reconcile backoff: ms before the next re-send */
 };

@@ -4,7 +4,8 @@
 # two connectors and a second edge; the core configures them over MQTT,
 # real agents (`--apply linux --wg-userspace') build the WireGuard tunnels,
 # packets cross them and tunnel status turns the links up. Then the inventory
-# changes (a spoke leaves the group, partial-mesh links come and go, a
+# changes (a spoke leaves the group, partial-mesh links come and go, one
+# link's interface is set down and exactly that link shows down, a
 # connector is decommissioned) and each change reaches the devices.
 #
 # Topology (every namespace name carries the test's PID):
@@ -211,6 +212,27 @@ no_tunnel() {
 		'[.tunnels[] | select(.peer == $p and ($i == "" or .interface == $i))] | length == 0' \
 		<<<"$last" >/dev/null 2>&1 && return 0
 	echo "latest tunnel status of $1: $last"
+	return 1
+}
+# tunnels_of SERIAL: GET /v1/devices/SERIAL/tunnels.
+tunnels_of() {
+	nsx "$NS_CORE" curl -s -H "Authorization: Bearer $NETCTL_TOKEN" "$SERVER/v1/devices/$1/tunnels"
+}
+# reported SERIAL IF PEER "GROUP UP": the device's last report of IF to PEER, as kept by the core.
+reported() {
+	local got
+	got=$(tunnels_of "$1" | jq -r --arg i "$2" --arg p "$3" \
+		'.tunnels[] | select(.interface == $i and .peer == $p) | "\(.peering) \(.up)"')
+	[ "$got" = "$4" ] && return 0
+	echo "$1's last report of $2 to $3: \`$got', wanted \`$4'"
+	return 1
+}
+# backbone_is SERIAL STATE: the device's backbone state.
+backbone_is() {
+	local got
+	got=$(tunnels_of "$1" | jq -r .backbone)
+	[ "$got" = "$2" ] && return 0
+	echo "backbone of $1: $got"
 	return 1
 }
 # status_is SERIAL STATUS: the connector's lifecycle status.
@@ -423,6 +445,21 @@ check_until "CN-1 and CN-2 get a WireGuard handshake on wg2" 15 handshake CN-1 w
 check_until "link CN-1 -- CN-2 turns up" 10 link_status pm CN-1 CN-2 up
 check_until "CN-1's LAN pings CN-2's LAN over the direct link" 10 \
 	ping1 "$NS_CN1" "$CN1_LAN" "$CN2_LAN"
+
+# --- One real link goes down: EDGE-2's wg2 (its only tunnel, to CN-1) is set
+# down in its namespace. Exactly that link turns down; CN-1's other links,
+# on the same wg2 of CN-1, stay up. Back up, it turns up again.
+nsenter -t "${AGENT_PID[EDGE-2]}" -m -n ip link set wg2 down
+check_until "with EDGE-2's wg2 down, link CN-1 -- EDGE-2 turns down" 15 \
+	link_status pm CN-1 EDGE-2 down
+check "link CN-1 -- CN-2 stays up" link_status pm CN-1 CN-2 up
+check "link HUB-1 -- CN-1 stays up" link_status hs HUB-1 CN-1 up
+check_until "EDGE-2's own report says its wg2 tunnel to CN-1 (group pm) is down" 10 \
+	reported EDGE-2 wg2 CN-1 "pm false"
+check_until "CN-1's report of the same tunnel still says up" 10 reported CN-1 wg2 EDGE-2 "pm true"
+check "CN-1's backbone stays up" backbone_is CN-1 up
+nsenter -t "${AGENT_PID[EDGE-2]}" -m -n ip link set wg2 up
+check_until "wg2 back up, link CN-1 -- EDGE-2 turns up again" 15 link_status pm CN-1 EDGE-2 up
 
 expect_rc "link remove pm CN-1 EDGE-2" 0 link remove pm CN-1 EDGE-2
 expect_rc "link remove pm CN-1 CN-2" 0 link remove pm CN-1 CN-2

@@ -7,7 +7,7 @@
 # an older agent's report without `peering` is matched where only one link
 # fits and ignored, with an event saying why, where two do; IPSec links read
 # `SA: Established' / `SA: Down' in `link list' and `peering show' (text and
-# JSON), WireGuard links their last handshake and bytes.
+# JSON), WireGuard links their last handshake and bytes (-o wide).
 . "$(dirname "$0")/lib.sh"
 
 start_broker || exit 1
@@ -75,8 +75,11 @@ run_nc peering show ipp
 contains "peering show shows SA: Established" "$out" "SA: Established"
 run_nc -o json peering show ipp
 jq_out "and in its JSON" '.links[0].sa' established
-run_nc link list wgp
-check "a WireGuard link shows its last handshake's age" grep -Eq 'EDGE-1 +EDGE-2 +up +handshake [0-9]+s ago' <<<"$out"
+run_nc link list ipp
+check "in the seed's Status column" grep -Eq '^EDGE-1 +EDGE-2 +SA: Established +0 \(primary\)' <<<"$out"
+run_nc -o wide link list wgp
+check "a WireGuard link shows its last handshake's age (wide)" \
+	grep -Eq 'EDGE-1 +EDGE-2 +up +0 \(primary\) +handshake [0-9]+s ago' <<<"$out"
 contains "and the bytes its ends counted" "$out" "rx 2.0 KiB, tx 512 B"
 run_nc -o json link list wgp
 jq_out "WireGuard links carry no sa" '.items[] | select(.a == "EDGE-1" and .b == "EDGE-2") | has("sa")' false

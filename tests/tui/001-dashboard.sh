@@ -6,7 +6,8 @@
 # made from outside shows without a key; `a' approves after y, `s' syncs
 # the selected device to synced, `S' the pending ones; `/' filters; Enter
 # shows a connector's sync state and last confirmation; `?' lists the keys;
-# the Peerings panel warns of an isolated member; the Events panel tails;
+# the Peerings panel warns of an isolated member and shows an IPSec link's
+# SA as `link list' does; the Events panel tails;
 # colours mark states; a resize re-lays out (a tiny terminal gets a
 # message); q ends with status 0 and gives the terminal back.
 . "$(dirname "$0")/../integration/lib.sh"
@@ -34,6 +35,16 @@ run_nc member add pm CN-0002
 spawn fleet "$NETCTL" agent --mqtt "$BROKER_URL" --fleet 4 --serial-prefix CN- --heartbeat 1s
 wait_until 20 bash -c "'$NETCTL' connector list -o json | jq -e '[.items[] | select(.status == \"active\")] | length == 2'" ||
 	not_ok "the two approved connectors become active" "$("$NETCTL" connector list 2>&1)"
+
+# An IPSec group whose SA CN-0001 reports established, as the device would.
+run_nc peering create sec --topology mesh --protocol ipsec
+run_nc member add sec EDGE-1
+run_nc member add sec CN-0001
+mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t VSR/CN-0001/tunnel-status -m \
+	"{\"v\":1,\"serial\":\"CN-0001\",\"ts\":$(date +%s),\"tunnels\":[{\"interface\":\"xfrm\",\"peer\":\"EDGE-1\",\"tunnel_index\":0,\"protocol\":\"ipsec\",\"sa\":\"established\",\"peering\":\"sec\"}]}"
+wait_until 10 bash -c "'$NETCTL' link list sec -o json | jq -e '.items[0].sa == \"established\"'" ||
+	not_ok "the IPSec link's SA is established" "$("$NETCTL" link list sec 2>&1)"
+run_nc sync now CN-0001 --wait --timeout 20s
 
 open_tui
 expect_screen "the header says the stream is live" "● live"
@@ -107,6 +118,8 @@ keys 3
 expect_re "3 shows the peering groups" "pm +partial_mesh +wireguard"
 expect_re "with their links: Edge A, Edge B, Status, Tunnel Index" "CN-0001 +EDGE-1 +[a-z]+ +0 \\(primary\\)"
 expect_screen "and the isolated member warning" "warning: CN-0002 has no links: it is isolated"
+expect_re "an IPSec link's Status reads its SA, as \`link list' has it" \
+	"CN-0001 +EDGE-1 +SA: Established +0 \\(primary\\)"
 keys 4
 expect_re "4 tails the events, decoded as tail does" "[0-9:]{8}  CN-000[1-4] +heartbeat +seq"
 run_nc sync now CN-0002

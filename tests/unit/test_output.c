@@ -317,19 +317,27 @@ static void test_config_errors(void **state)
 	}
 }
 
-/* A link's tunnel worded once: SA for IPSec, handshake age and bytes for WireGuard. */
+/* A link worded once: SA for IPSec in its status, handshake age and bytes for WireGuard. */
 static void test_tunnel_text(void **state)
 {
 	static const struct {
 		const char *link;
 		const char *want;
 	} cases[] = {
-		{ "{\"sa\":\"established\",\"rx_bytes\":5}", "SA: Established" },
-		{ "{\"sa\":\"down\"}", "SA: Down" },
+		{ "{\"sa\":\"established\",\"rx_bytes\":5}", "-" },
 		{ "{\"latest_handshake\":1000,\"rx_bytes\":512,\"tx_bytes\":1536}",
 		  "handshake 10s ago, rx 512 B, tx 1.5 KiB" },
 		{ "{\"rx_bytes\":3145728}", "rx 3.0 MiB" },
 		{ "{\"status\":\"up\"}", "-" },
+	};
+	static const struct {
+		const char *link;
+		const char *want;
+	} status[] = {
+		{ "{\"status\":\"up\",\"sa\":\"established\"}", "SA: Established" },
+		{ "{\"status\":\"down\",\"sa\":\"down\"}", "SA: Down" },
+		{ "{\"status\":\"unknown\"}", "unknown" },
+		{ "{\"status\":\"up\",\"latest_handshake\":5}", "up" },
 	};
 	char buf[128];
 
@@ -341,6 +349,15 @@ static void test_tunnel_text(void **state)
 		assert_string_equal(buf, cases[i].want);
 		json_decref(l);
 	}
+	for (size_t i = 0; i < sizeof(status) / sizeof(status[0]); i++) {
+		json_t *l = json_loads(status[i].link, 0, NULL);
+
+		nc_out_link_status_text(l, buf, sizeof(buf));
+		assert_string_equal(buf, status[i].want);
+		json_decref(l);
+	}
+	assert_string_equal(nc_out_state_color("SA: Down"), nc_out_state_color("down"));
+	assert_string_equal(nc_out_state_color("SA: Established"), nc_out_state_color("up"));
 }
 
 
