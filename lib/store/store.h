@@ -284,8 +284,9 @@ int nc_store_set_seal_key(struct nc_store *st, const unsigned char key[32]);
 /*
  * The last tunnel-status report of one end of one tunnel, as the core
  * received it. Keyed by (serial, interface, peer, peering, protocol,
- * tunnel_index); peering is the group the core matched it to, "" for a
- * backbone tunnel or an entry it could not match.
+ * tunnel_index); peering is the group the core matched it to, else the
+ * one the entry named; "" for a backbone tunnel or an older agent's entry
+ * that matched no link or several.
  */
 struct nc_tunnel_state {
 	char serial[NC_SERIAL_MAX];	/* the reporting end */

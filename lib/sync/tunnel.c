@@ -94,7 +94,7 @@ static int match(const struct links *l, const char *serial, const struct nc_tunn
 	return found;
 }
 
-/* The row that keeps entry r of serial, received at now, in group peering. */
+/* The row that keeps entry r of serial, received at now, under group peering. */
 static void row_of(const char *serial, const struct nc_tunnel_report *r, const char *peering,
 		   int64_t now, struct nc_tunnel_state *t)
 {
@@ -262,7 +262,8 @@ void sync_tunnel_status(struct nc_sync_engine *e, const char *serial, const char
 		hit[i] = match(&l, serial, r, groups, sizeof(groups));
 		if (hit[i] < 0)
 			unmatched(e, serial, tenant, r, hit[i], groups);
-		row_of(serial, r, hit[i] >= 0 ? l.v[hit[i]].peering : "", now, &rows[i]);
+		/* Unmatched, it keeps the group it named (if any) for the views. */
+		row_of(serial, r, hit[i] >= 0 ? l.v[hit[i]].peering : r->peering, now, &rows[i]);
 	}
 	if (ret == 0)
 		ret = record(e, serial, &l, rows, hit, n, now, &was, changes);
