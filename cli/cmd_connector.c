@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * connector list|show|create|set|approve|decommission|delete|stats: parse
- * the arguments, call the API, print. The server judges every value.
+ * connector list|create|set|approve|decommission|delete|stats: parse the
+ * arguments, call the API, print (show is the describe view, cmd_describe.c).
+ * The server judges every value.
  */
 #include "cmd.h"
 
@@ -13,59 +14,6 @@
 #include "output.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
-
-/* nat as "on (wan eth0)" or "off". */
-static void fmt_nat(const json_t *v, char *buf, size_t n)
-{
-	const char *wan = json_string_value(json_object_get(v, "wan_interface"));
-
-	if (json_is_true(json_object_get(v, "enabled")))
-		snprintf(buf, n, "on (wan %s)", wan && *wan ? wan : "-");
-	else
-		snprintf(buf, n, "off");
-}
-
-/* acl rules as --acl takes them, joined with "; ". */
-static void fmt_acl(const json_t *v, char *buf, size_t n)
-{
-	size_t i, len = 0;
-	const json_t *r;
-
-	snprintf(buf, n, "-");
-	json_array_foreach(v, i, r)
-	{
-		json_int_t port = json_integer_value(json_object_get(r, "dport"));
-		char p[24] = "";
-
-		if (port > 0)
-			snprintf(p, sizeof(p), " %lld", (long long)port);
-		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s %s %s %s%s",
-					i ? "; " : "",
-					json_string_value(json_object_get(r, "action")),
-					json_string_value(json_object_get(r, "proto")),
-					json_string_value(json_object_get(r, "src")),
-					json_string_value(json_object_get(r, "dst")), p);
-		if (len >= n)
-			break;
-	}
-}
-
-/* routes as "DST via GATEWAY", joined with ", ". */
-static void fmt_routes(const json_t *v, char *buf, size_t n)
-{
-	size_t i, len = 0;
-	const json_t *r;
-
-	snprintf(buf, n, "-");
-	json_array_foreach(v, i, r)
-	{
-		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s via %s",
-					i ? ", " : "", json_string_value(json_object_get(r, "dst")),
-					json_string_value(json_object_get(r, "via")));
-		if (len >= n)
-			break;
-	}
-}
 
 static const struct nc_col conn_cols[] = {
 	{"Name", "name", 0, NULL},
@@ -79,27 +27,6 @@ static const struct nc_col conn_cols[] = {
 	{"Sync", "sync.state", NC_COL_STATE | NC_COL_WIDE, NULL},
 	{"Dirty Reason", "sync.dirty_reason", NC_COL_WIDE, NULL},
 	{"Public Key", "public_key", NC_COL_SHORT | NC_COL_WIDE, NULL},
-};
-
-static const struct nc_col conn_fields[] = {
-	{"Serial", "serial", 0, NULL},
-	{"Name", "name", 0, NULL},
-	{"Status", "status", NC_COL_STATE, NULL},
-	{"Region", "region", 0, NULL},
-	{"Hub Edge", "hub_edge", 0, NULL},
-	{"Endpoint", "endpoint", 0, NULL},
-	{"LAN", "lan_subnets", 0, NULL},
-	{"NAT", "nat", 0, fmt_nat},
-	{"ACL", "acl", 0, fmt_acl},
-	{"Routes", "routes", 0, fmt_routes},
-	{"Public Key", "public_key", 0, NULL},
-	{"Pending Key", "pending_key", 0, NULL},
-	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
-	{"Sync", "sync.state", NC_COL_STATE, NULL},
-	{"Dirty Reason", "sync.dirty_reason", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"Created", "created_at", NC_COL_TIME, NULL},
-	{"Updated", "updated_at", NC_COL_TIME, NULL},
 };
 
 static const struct nc_col card_cols[] = {
@@ -150,17 +77,6 @@ static int one(struct nc_ctx *ctx, const char *method, const char *serial, const
 	*reply = NULL;
 	if (ret == 0)
 		ret = nc_call(ctx, method, path, body, reply);
-	return ret;
-}
-
-int cmd_connector_show(struct nc_ctx *ctx, const struct nc_args *a)
-{
-	json_t *reply = NULL;
-	int ret = one(ctx, "GET", a->pos[0], "", NULL, &reply);
-
-	if (ret == 0)
-		nc_out_object(ctx, reply, conn_fields, NCOLS(conn_fields), "serial");
-	json_decref(reply);
 	return ret;
 }
 

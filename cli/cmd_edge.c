@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* edge list|show|create|set|delete: parse the arguments, call the API, print. */
+/* edge list|create|set|delete: parse the arguments, call the API, print. */
 #include "cmd.h"
 
 #include "../lib/util/err.h"
@@ -13,23 +13,9 @@ static const struct nc_col edge_cols[] = {
 	{"Kind", "kind", 0, NULL},
 	{"Region", "region", 0, NULL},
 	{"Endpoint", "endpoint", 0, NULL},
+	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
 	{"LAN", "lan_subnets", NC_COL_WIDE, NULL},
 	{"Public Key", "public_key", NC_COL_WIDE | NC_COL_SHORT, NULL},
-};
-
-static const struct nc_col edge_fields[] = {
-	{"Serial", "serial", 0, NULL},
-	{"Name", "name", 0, NULL},
-	{"Kind", "kind", 0, NULL},
-	{"Region", "region", 0, NULL},
-	{"Endpoint", "endpoint", 0, NULL},
-	{"LAN", "lan_subnets", 0, NULL},
-	{"Public Key", "public_key", 0, NULL},
-	{"Pending Key", "pending_key", 0, NULL},
-	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"Created", "created_at", NC_COL_TIME, NULL},
-	{"Updated", "updated_at", NC_COL_TIME, NULL},
 };
 
 int cmd_edge_list(struct nc_ctx *ctx, const struct nc_args *a)
@@ -50,20 +36,6 @@ int cmd_edge_list(struct nc_ctx *ctx, const struct nc_args *a)
 		nc_out_note(ctx, "more edges follow: pass --all, or --cursor %s", next);
 out:
 	json_decref(list);
-	return ret;
-}
-
-int cmd_edge_show(struct nc_ctx *ctx, const struct nc_args *a)
-{
-	json_t *reply = NULL;
-	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/edges/%s", a->pos[0]);
-
-	if (ret == 0)
-		ret = nc_call(ctx, "GET", path, NULL, &reply);
-	if (ret == 0)
-		nc_out_object(ctx, reply, edge_fields, NCOLS(edge_fields), "serial");
-	json_decref(reply);
 	return ret;
 }
 

@@ -500,7 +500,7 @@ void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b)
 }
 
 /* n bytes as "512 B", "1.5 KiB", "3.2 MiB", "7.0 GiB". */
-static void bytes_text(int64_t v, char *buf, size_t n)
+void nc_out_bytes(int64_t v, char *buf, size_t n)
 {
 	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
 	double x = (double)v;
@@ -550,11 +550,11 @@ void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n)
 		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "handshake %s", ago);
 	}
 	if (json_is_integer(rx) && len < n) {
-		bytes_text(json_integer_value(rx), b, sizeof(b));
+		nc_out_bytes(json_integer_value(rx), b, sizeof(b));
 		len += (size_t)snprintf(buf + len, n - len, "%srx %s", len ? ", " : "", b);
 	}
 	if (json_is_integer(tx) && len < n) {
-		bytes_text(json_integer_value(tx), b, sizeof(b));
+		nc_out_bytes(json_integer_value(tx), b, sizeof(b));
 		snprintf(buf + len, n - len, "%stx %s", len ? ", " : "", b);
 	}
 }

@@ -166,4 +166,7 @@ void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b);
 void nc_out_link_status_text(const json_t *link, char *buf, size_t n);
 void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n);
 
+/* A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", up to TiB; into buf[n]. */
+void nc_out_bytes(int64_t v, char *buf, size_t n);
+
 #endif

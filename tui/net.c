@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cli/describe.h"
 #include "../lib/client/client.h"
 #include "../lib/client/sse.h"
 #include "../lib/util/err.h"
@@ -247,31 +248,18 @@ out:
 	n->periodic_at = nc_time_mono_ms() + n->refresh_every;
 }
 
-/* Fills the model's detail view for n->detail. */
+/* Fills the model's detail view for n->detail: the describe view of
+ * `connector show' (nc_describe_fetch). */
 static void read_detail(struct tui_net *n)
 {
 	struct tui_line *lines = nc_xcalloc(TUI_DETAIL_MAX, sizeof(*lines));
-	json_t *dev = NULL, *sync = NULL;
 	struct nc_errinfo ei = {0};
-	char path[512], spath[512];
+	json_t *view = NULL;
 	size_t k = 0, split = 0;
-	int ret;
+	int ret = nc_describe_fetch(n->c, n->detail.serial, n->detail.connector, &view, &ei);
 
-	ret = nc_client_pathf(path, sizeof(path),
-			      n->detail.connector ? "/v1/connectors/%s" : "/v1/edges/%s",
-			      n->detail.serial);
-	if (ret == 0)
-		ret = nc_client_pathf(spath, sizeof(spath), "/v1/devices/%s/sync",
-				      n->detail.serial);
-	if (ret == 0)
-		ret = nc_client_request(n->c, "GET", path, NULL, NULL, &dev, &ei);
-	if (ret == 0 && nc_client_request(n->c, "GET", spath, NULL, NULL, &sync, &ei) < 0) {
-		json_decref(sync);
-		sync = NULL; /* shown without it */
-	}
 	if (ret == 0) {
-		k = tui_detail_device(dev, sync, n->detail.connector, nc_time_now(), lines,
-				      TUI_DETAIL_MAX, &split);
+		k = tui_detail_device(view, nc_time_now(), lines, TUI_DETAIL_MAX, &split);
 	} else {
 		snprintf(lines[0].text, sizeof(lines[0].text), "cannot read %s: %.200s",
 			 n->detail.serial, ei.msg[0] ? ei.msg : nc_strerror(ret));
@@ -288,8 +276,7 @@ static void read_detail(struct tui_net *n)
 	}
 	pthread_mutex_unlock(&n->m->lock);
 	wake(n);
-	json_decref(dev);
-	json_decref(sync);
+	json_decref(view);
 	free(lines);
 }
 

@@ -136,11 +136,12 @@ void tui_rows_update(struct tui *t);
 const char *tui_panel_name(enum tui_panel p);
 
 /* detail.c: detail views as lines (no I/O). */
-/* A connector or an edge (borrowed; sync may be NULL, a state or a list of
- * them) as lines into out[max]; returns how many. *split is the first line
- * of the sync part, which a wide screen shows beside the device's fields. */
-size_t tui_detail_device(const json_t *dev, const json_t *sync, bool connector, int64_t now,
-			 struct tui_line *out, size_t max, size_t *split);
+/* The describe view of a connector or an edge (borrowed, made by
+ * nc_describe_view: the same view as `connector show') as lines into
+ * out[max]; returns how many. *split is the first line of the sync part,
+ * which a wide screen shows beside the device's fields. */
+size_t tui_detail_device(const json_t *view, int64_t now, struct tui_line *out, size_t max,
+			 size_t *split);
 /* A group of the model as lines. */
 size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_t max);
 /* An event's JSON text as indented lines (a new array, owned by the caller). */

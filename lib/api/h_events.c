@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "../events/events.h"
+#include "../store/store.h"
 #include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 #include "handlers.h"
@@ -31,6 +32,8 @@
 #define BATCH 64
 /* What a client refused past the stream cap is told to wait, in seconds. */
 #define RETRY_AFTER_S 5
+/* Events in a JSON list when the client names no limit. */
+#define RECENT_DEFAULT 50
 
 struct stream {
 	struct nc_events *ev;
@@ -154,6 +157,51 @@ static void release(void *cls)
 	free(s);
 }
 
+/* Whether the client asked for a JSON list rather than the stream: its
+ * Accept names application/json and not text/event-stream. */
+static bool wants_list(struct api_req *r)
+{
+	const char *accept =
+		MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+
+	return accept && strstr(accept, "application/json") && !strstr(accept, "text/event-stream");
+}
+
+/*
+ * The recent history as one JSON reply, without waiting:
+ * {"items":[event...],"next_cursor":null,"last_id":N}, the newest `limit`
+ * events (default 50, at most 1000) that pass the filters, oldest first.
+ * last_id is the id a stream resumes after (?after=) to follow on.
+ */
+static int recent(struct api_req *r, struct nc_event_filter *f)
+{
+	struct nc_event *evs = NULL;
+	struct nc_page pg;
+	uint64_t last = 0;
+	json_t *items, *reply;
+	size_t n;
+	int ret = api_page(r, &pg);
+
+	if (ret == 0 && pg.cursor[0])
+		ret = nc_fail(&r->ei, NC_ERR_INVAL, "cursor",
+			      "the event list takes no cursor: it gives the newest events "
+			      "(limit), and a stream resumes after its last_id");
+	if (ret < 0)
+		return ret;
+	if (pg.limit == 0)
+		pg.limit = RECENT_DEFAULT;
+	evs = nc_xcalloc(pg.limit, sizeof(*evs));
+	n = nc_events_recent(api_events(r), f, evs, pg.limit, &last);
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, json_loads(evs[i].text, 0, NULL));
+	nc_event_array_clear(evs, n);
+	free(evs);
+	reply = json_pack("{s:o,s:n,s:I}", "items", items, "next_cursor", "last_id",
+			  (json_int_t)last);
+	return api_reply(r, MHD_HTTP_OK, reply);
+}
+
 int h_events(struct api_req *r)
 {
 	const char *last = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Last-Event-ID");
@@ -163,6 +211,11 @@ int h_events(struct api_req *r)
 	uint64_t from;
 	unsigned max;
 
+	if (wants_list(r)) {
+		struct nc_event_filter f = {.tenant = r->tenant, .types = types, .device = device};
+
+		return recent(r, &f);
+	}
 	if (!last)
 		last = after;
 	from = nc_events_last_id(api_events(r));

@@ -51,7 +51,9 @@ int h_device_sync_get(struct api_req *r)
 	struct nc_sync *v = NULL;
 	size_t n = 0;
 	json_t *items;
-	int ret = nc_store_device_lookup(r->core->store, r->tenant, r->params[0], &type, tenant);
+	/* A global admin finds any device; ?tenant= then picks its state (an MTGE's). */
+	int ret = nc_store_device_lookup(r->core->store, r->actor.tenant[0] ? r->tenant : NULL,
+					 r->params[0], &type, tenant);
 
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, "serial", "device `%s' not found", r->params[0]);
@@ -59,6 +61,9 @@ int h_device_sync_get(struct api_req *r)
 	ret = nc_store_sync_list(r->core->store, &f, NULL, &v, &n);
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, NULL, "cannot read sync state");
+	if (n == 0 && r->tenant && strcmp(r->tenant, tenant) != 0)
+		return nc_fail(&r->ei, NC_ERR_NOTFOUND, "tenant",
+			       "device `%s' serves no tenant `%s'", r->params[0], r->tenant);
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, nc_sync_to_json(&v[i]));
@@ -173,17 +178,26 @@ static void redact(json_t *commands)
 	}
 }
 
-/* The device's state for its tenant (the scope's, or its own). */
+/*
+ * The device's state for its tenant: the scope's, or the device's own. A
+ * tenant token sees only devices of its tenant; a global admin finds any
+ * device, and with ?tenant= reads that tenant's state of it, so that it can
+ * read every tenant's batch of an MTGE (which belongs to one tenant).
+ */
 static int device_state(struct api_req *r, struct nc_sync *s)
 {
+	const char *scope = r->actor.tenant[0] ? r->tenant : NULL;
 	enum nc_device_type type;
 	char tenant[NC_ID_MAX];
 	const char *t = r->tenant;
-	int ret = nc_store_device_lookup(r->core->store, r->tenant, r->params[0], &type, tenant);
+	int ret = nc_store_device_lookup(r->core->store, scope, r->params[0], &type, tenant);
 
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, "serial", "device `%s' not found", r->params[0]);
 	ret = nc_store_sync_get(r->core->store, r->params[0], t ? t : tenant, s);
+	if (ret == NC_ERR_NOTFOUND && t && strcmp(t, tenant) != 0)
+		return nc_fail(&r->ei, ret, "tenant", "device `%s' serves no tenant `%s'",
+			       r->params[0], t);
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, "serial", "device `%s' has no sync state", r->params[0]);
 	return 0;

@@ -47,8 +47,9 @@ int h_stats(struct api_req *r)
 		ret = nc_store_sync_count(r->core->store, r->tenant, sync);
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, NULL, "cannot read the store");
+	/* Every registered connector, decommissioned included (the seed's card). */
 	for (int i = 0; i < 6; i++)
-		total += i == NC_STATUS_DECOMMISSIONED ? 0 : con[i];
+		total += con[i];
 	out = json_pack("{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I}}", "connectors",
 			"total", (json_int_t)total, "online", (json_int_t)con[NC_STATUS_ACTIVE],
 			"offline", (json_int_t)con[NC_STATUS_OFFLINE], "pending",

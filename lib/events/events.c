@@ -217,6 +217,31 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
 	return n;
 }
 
+size_t nc_events_recent(struct nc_events *ev, const struct nc_event_filter *f, struct nc_event *out,
+			size_t max, uint64_t *last)
+{
+	uint64_t oldest, id;
+	size_t n = 0, k;
+
+	pthread_mutex_lock(&ev->lock);
+	oldest = ev->last - ev->base >= ev->cap ? ev->last - ev->cap + 1 : ev->base + 1;
+	/* Newest first into the tail of out, then moved to the front. */
+	for (id = ev->last; id >= oldest && id > ev->base && n < max; id--) {
+		const struct slot *s = slot_of(ev, id);
+
+		if (passes(s, f)) {
+			n++;
+			out[max - n].id = id;
+			out[max - n].text = nc_xstrdup(s->text);
+		}
+	}
+	*last = ev->last;
+	pthread_mutex_unlock(&ev->lock);
+	for (k = 0; k < n && max > n; k++)
+		out[k] = out[max - n + k];
+	return n;
+}
+
 void nc_events_on_emit(struct nc_events *ev, void (*fn)(void *arg), void *arg)
 {
 	pthread_mutex_lock(&ev->lock);

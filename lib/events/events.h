@@ -87,6 +87,16 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
  * eventfd is the intended use). fn NULL removes the hook; once this returns,
  * the previous hook is never called again.
  */
+/*
+ * Copies the newest events that pass f, at most max of them, into out in id
+ * order (oldest first), without waiting: the recent history of a device for
+ * a one-shot view. Returns the count; *last is the newest id of the ring
+ * (the `after` from which a stream would continue). Each text is owned by
+ * the caller (nc_event_array_clear).
+ */
+size_t nc_events_recent(struct nc_events *ev, const struct nc_event_filter *f, struct nc_event *out,
+			size_t max, uint64_t *last);
+
 void nc_events_on_emit(struct nc_events *ev, void (*fn)(void *arg), void *arg);
 
 /* The id of the newest event; the base when there is none yet. */

@@ -115,7 +115,7 @@ expect_status "an unknown path is 404" 404 GET /v1/nothing
 expect_status "a wrong method is 405" 405 PUT /v1/connectors '{}'
 
 expect_status "stats" 200 GET '/v1/stats?tenant=acme'
-jq_is "stats count the live connectors" .connectors.total 3
+jq_is "stats count every registered connector, the decommissioned one too" .connectors.total 4
 jq_is "stats count the pending ones" .connectors.pending 3
 
 metrics=$(curl -fsS "$SERVER/metrics")

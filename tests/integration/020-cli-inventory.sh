@@ -163,7 +163,7 @@ expect_rc "connector stats" 0 connector stats
 contains "the four stat cards" "$out" "Total Connectors  Online  Offline  Pending"
 contains "the sync counts" "$out" "Synced  Pending  Applying  Failed"
 expect_rc "connector stats -o json" 0 connector stats -o json
-jq_out "stats JSON counts the connectors" .connectors.total 2
+jq_out "stats JSON counts every registered connector, decommissioned too" .connectors.total 3
 jq_out "stats JSON counts the pending" .connectors.pending 1
 
 # --- Peering groups, members, links.

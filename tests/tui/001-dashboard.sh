@@ -99,9 +99,10 @@ expect_screen "Esc clears the filter" "CN-0001"
 # Enter: the details of a connector, with its sync state and last confirmation.
 keys g Enter
 expect_screen "Enter opens the connector's details" "Connector CN-0001"
-expect_re "with its sync state" "Sync +synced"
+expect_re "with its sync state" "State: +synced"
 expect_screen "and its last confirmation" "Last Confirm"
-expect_re "as the agent sent it" "Agent +netctl-agent/"
+expect_re "as the agent sent it" "Agent: +netctl-agent/"
+expect_screen "and its recent events, as the describe view of connector show" "Events:"
 keys Escape
 expect_gone "Esc closes them" "Last Confirm"
 

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "../../lib/events/events.h"
@@ -281,6 +282,42 @@ static void *wait_one(void *arg)
  * written, whether it reads before the write (woken) or after it. (From an
  * earlier run's id the gap comes at once, without waiting:
  * test_previous_run_before_any_event.) */
+/* The newest events that pass a filter, oldest first, without waiting;
+ * only those still in the ring. */
+static void test_recent(void **state)
+{
+	struct nc_events *ev = nc_events_new_after(8, BLOCK(1));
+	struct nc_event_filter cn1 = {.device = "CN-1"};
+	struct nc_event v[16];
+	uint64_t last = 0;
+	size_t n;
+
+	(void)state;
+	n = nc_events_recent(ev, NULL, v, 4, &last);
+	assert_int_equal(n, 0);
+	assert_int_equal(last, BLOCK(1));
+	emit_n(ev, 12); /* ids 1..12 of the block; CN-1 has the even ones; 5..12 kept */
+	n = nc_events_recent(ev, NULL, v, 3, &last);
+	assert_int_equal(n, 3);
+	assert_int_equal(last, BLOCK(1) + 12);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i].id, BLOCK(1) + 10 + i);
+	nc_event_array_clear(v, n);
+	n = nc_events_recent(ev, &cn1, v, 16, &last);
+	assert_int_equal(n, 4); /* 6, 8, 10, 12: 2 and 4 left the ring */
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i].id, BLOCK(1) + 6 + 2 * i);
+		assert_non_null(strstr(v[i].text, "\"device\":\"CN-1\""));
+	}
+	nc_event_array_clear(v, n);
+	n = nc_events_recent(ev, &cn1, v, 2, &last);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, BLOCK(1) + 10);
+	assert_int_equal(v[1].id, BLOCK(1) + 12);
+	nc_event_array_clear(v, n);
+	nc_events_free(ev);
+}
+
 static void test_waiting_reader(void **state)
 {
 	uint64_t base = BLOCK(6);
@@ -372,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_previous_run_before_any_event),
 		cmocka_unit_test(test_across_a_block_boundary),
 		cmocka_unit_test(test_filters_move_next),
+		cmocka_unit_test(test_recent),
 		cmocka_unit_test(test_waiting_reader),
 		cmocka_unit_test(test_emit_hook),
 		cmocka_unit_test(test_block_next),

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The describe view of `connector show', `edge show' and the dashboard:
+ * the view gathered from the API's replies, and its lines, fed JSON of the
+ * shapes the core serves (GET /v1/devices/{serial}/tunnels included). The
+ * CLI sources are compiled in, with the command table without handlers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cli/cmdinfo.c"
+#include "../../cli/describe.c"
+#include "../../cli/evline.c"
+#include "../../cli/output.c"
+
+#define NC_NOUN(name, summary) {name, summary},
+#define NC_ALIAS(alias, word)
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
+const struct nc_noun nc_nouns[] = {
+#include "../../cli/commands.def"
+};
+#undef NC_NOUN
+#undef NC_CMD
+#define NC_NOUN(name, summary)
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)                              \
+	{noun, verb, NULL, min, max, flags, opts, usage, summary},
+const struct nc_cmd nc_cmds[] = {
+#include "../../cli/commands.def"
+};
+#undef NC_ALIAS
+#undef NC_CMD
+#define NC_ALIAS(alias, word) {alias, word},
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
+const struct nc_alias nc_aliases[] = {
+#include "../../cli/commands.def"
+};
+const size_t nc_nnouns = sizeof(nc_nouns) / sizeof(nc_nouns[0]);
+const size_t nc_ncmds = sizeof(nc_cmds) / sizeof(nc_cmds[0]);
+const size_t nc_naliases = sizeof(nc_aliases) / sizeof(nc_aliases[0]);
+
+#define NOW 1795315400
+
+/* The lines of a view, joined with '\n', each "part|word|text". */
+struct text {
+	char buf[16384];
+	size_t len;
+	int split; /* the index of the first line of part 1 */
+	int n;
+};
+
+static void collect(void *arg, int part, const char *word, const char *text)
+{
+	struct text *t = arg;
+
+	if (part == 1 && t->split < 0)
+		t->split = t->n;
+	t->n++;
+	t->len += (size_t)snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "%d|%s|%s\n", part,
+				   word, text);
+	assert_true(t->len < sizeof(t->buf));
+}
+
+static json_t *load(const char *s)
+{
+	json_error_t e;
+	json_t *v = json_loads(s, 0, &e);
+
+	if (!v)
+		fail_msg("bad JSON in the test: %s", e.text);
+	return v;
+}
+
+static const char *J_CONN =
+	"{\"serial\":\"CN0001\",\"name\":\"branch-1\",\"status\":\"active\",\"tenant\":\"acme\","
+	"\"region\":\"eu\",\"hub_edge\":\"EDGE-1\",\"lan_subnets\":[\"192.168.10.0/24\"],"
+	"\"nat\":{\"enabled\":true,\"wan_interface\":\"eth0\"},\"acl\":[],\"routes\":[],"
+	"\"public_key\":\"k\",\"last_seen\":\"2026-11-22T02:43:10Z\","
+	"\"sync\":{\"state\":\"synced\",\"dirty_reason\":null}}";
+
+static const char *J_SYNC =
+	"{\"serial\":\"CN0001\",\"tenant\":\"acme\",\"state\":\"failed\","
+	"\"dirty_reason\":\"link added\",\"fail_reason\":\"agent_failure\",\"seq\":42,"
+	"\"config_hash\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+	"\"confirmed_seq\":41,\"confirmed_hash\":\"fedcba9876543210aaaa\",\"attempts\":1,"
+	"\"sent_at\":\"2026-11-22T02:42:40Z\",\"confirmed_at\":\"2026-11-22T02:42:20Z\","
+	"\"last_confirm\":{\"seq\":42,\"status\":\"failure\",\"config_hash\":\"99887766554433\","
+	"\"applied\":3,\"failed\":1,\"failures\":[{\"index\":2,\"topic\":\"nat_config\","
+	"\"error\":\"no such device eth1\\u001b[2J\"}]}}";
+
+/* The reply of GET /v1/devices/{serial}/tunnels (wip/tunnels' contract). */
+static const char *J_TUNNELS =
+	"{\"serial\":\"CN0001\",\"backbone\":\"up\",\"tunnels\":["
+	"{\"interface\":\"wg0\",\"peer\":\"EDGE-1\",\"peering\":null,\"protocol\":\"wireguard\","
+	"\"tunnel_index\":0,\"role\":\"backbone\",\"up\":true,\"sa\":null,"
+	"\"latest_handshake\":1795315388,\"rx_bytes\":1536,\"tx_bytes\":3221225472,"
+	"\"reported_at\":1795315390},"
+	"{\"interface\":\"wg2\",\"peer\":\"CN0002\",\"peering\":\"g1\",\"protocol\":\"wireguard\","
+	"\"tunnel_index\":0,\"role\":\"peering\",\"up\":false,\"sa\":null,"
+	"\"latest_handshake\":null,\"rx_bytes\":null,\"tx_bytes\":null,\"reported_at\":1795315390},"
+	"{\"interface\":\"xfrm\",\"peer\":\"CN0002\",\"peering\":\"g2\",\"protocol\":\"ipsec\","
+	"\"tunnel_index\":0,\"role\":\"peering\",\"up\":true,\"sa\":\"established\","
+	"\"latest_handshake\":null,\"rx_bytes\":null,\"tx_bytes\":null,\"reported_at\":1795315390},"
+	"{\"interface\":\"xfrm\",\"peer\":\"CN0003\",\"peering\":\"g2\",\"protocol\":\"ipsec\","
+	"\"tunnel_index\":0,\"role\":\"peering\",\"up\":false,\"sa\":\"down\","
+	"\"latest_handshake\":null,\"rx_bytes\":null,\"tx_bytes\":null,\"reported_at\":1795315390}"
+	"]}";
+
+static const char *J_EVENTS =
+	"{\"items\":[{\"id\":7,\"ts\":\"2026-11-22T02:03:01.000Z\",\"type\":\"dirty\","
+	"\"tenant\":\"acme\",\"device\":\"CN0001\",\"reason\":\"link added\","
+	"\"state\":\"pending\"}],\"next_cursor\":null,\"last_id\":9}";
+
+static void render(const json_t *view, struct text *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->split = -1;
+	assert_int_equal(nc_describe_lines(view, NOW, collect, t), 0);
+}
+
+static void has(const struct text *t, const char *line)
+{
+	if (!strstr(t->buf, line))
+		fail_msg("wanted `%s' in:\n%s", line, t->buf);
+}
+
+static void test_view_json(void **state)
+{
+	json_t *dev = load(J_CONN), *s = load(J_SYNC), *tun = load(J_TUNNELS);
+	json_t *ev = load(J_EVENTS), *list, *view = NULL;
+
+	(void)state;
+	assert_int_equal(nc_describe_view(dev, s, tun, ev, &view), 0);
+	assert_string_equal(json_string_value(json_object_get(view, "serial")), "CN0001");
+	assert_string_equal(json_string_value(json_object_get(view, "backbone")), "up");
+	assert_int_equal(json_array_size(json_object_get(view, "tunnels")), 4);
+	assert_int_equal(json_array_size(json_object_get(view, "events")), 1);
+	assert_int_equal(json_array_size(json_object_get(view, "sync_states")), 1);
+	/* the device's own members are kept as the server gave them */
+	assert_true(json_is_object(json_object_get(view, "sync")));
+	json_decref(view);
+
+	/* An MTGE's states come as a list; parts that could not be read are null. */
+	list = json_pack("{s:[O,O]}", "items", s, s);
+	assert_int_equal(nc_describe_view(dev, list, NULL, NULL, &view), 0);
+	assert_int_equal(json_array_size(json_object_get(view, "sync_states")), 2);
+	assert_true(json_is_null(json_object_get(view, "tunnels")));
+	assert_true(json_is_null(json_object_get(view, "backbone")));
+	assert_true(json_is_null(json_object_get(view, "events")));
+	json_decref(view);
+	assert_int_equal(nc_describe_view(json_null(), s, NULL, NULL, &view), NC_ERR_INVAL);
+	assert_null(view);
+	json_decref(list);
+	json_decref(dev);
+	json_decref(s);
+	json_decref(tun);
+	json_decref(ev);
+}
+
+static void test_lines(void **state)
+{
+	json_t *dev = load(J_CONN), *s = load(J_SYNC), *tun = load(J_TUNNELS);
+	json_t *ev = load(J_EVENTS), *view = NULL;
+	struct text t;
+
+	(void)state;
+	assert_int_equal(nc_describe_view(dev, s, tun, ev, &view), 0);
+	render(view, &t);
+	has(&t, "0||Serial:          CN0001\n");
+	has(&t, "0|active|Status:          active\n");
+	has(&t, "0||Hub Edge:        EDGE-1\n");
+	has(&t, "0||NAT:             on (wan eth0)\n");
+	has(&t, "0||Last Seen:       10s ago\n");
+	has(&t, "1||Sync:\n");
+	has(&t, "1|failed|  State:         failed\n");
+	has(&t, "1||  Dirty Reason:  link added\n");
+	has(&t, "1||  Fail Reason:   agent_failure\n");
+	has(&t, "1||  Sent:          seq 42, hash 01234567, 40s ago\n");
+	has(&t, "1||  Confirmed:     seq 41, hash fedcba98, 1m ago\n");
+	has(&t, "1|failure|  Last Confirm:  seq 42, failure, hash 99887766, 3 applied, 1 failed\n");
+	has(&t, "1|failed|    #2 nat_config: no such device eth1?[2J\n"); /* no ESC */
+	has(&t, "1|up|Backbone:        up\n");
+	/* the tunnel table: a header and one row per tunnel, columns aligned */
+	has(&t,
+	    "1||  INTERFACE  PEER    GROUP  PROTOCOL   INDEX  STATE            HANDSHAKE  RX       "
+	    "TX\n");
+	has(&t, "1|up|  wg0        EDGE-1  -      wireguard  0      up               12s ago    "
+		"1.5 KiB  "
+		"3.0 GiB\n");
+	has(&t, "1|down|  wg2        CN0002  g1     wireguard  0      down             -          "
+		"-        "
+		"-\n");
+	has(&t, "1|up|  xfrm       CN0002  g2     ipsec      0      SA: Established  -          -  "
+		"      "
+		"-\n");
+	has(&t, "1|down|  xfrm       CN0003  g2     ipsec      0      SA: Down         -          "
+		"-        "
+		"-\n");
+	has(&t, "1||Events:\n");
+	has(&t, "CN0001");
+	has(&t, "link added");
+	assert_true(t.split > 5);
+	json_decref(view);
+
+	/* Nothing known beyond the device. */
+	assert_int_equal(nc_describe_view(dev, NULL, NULL, NULL, &view), 0);
+	render(view, &t);
+	has(&t, "1||Sync:            unknown\n");
+	has(&t, "1||Backbone:        unknown\n");
+	has(&t, "1||Tunnels:         unknown (the core reports none)\n");
+	has(&t, "1||Events:          unknown (they could not be read)\n");
+	json_decref(view);
+	json_decref(dev);
+	json_decref(s);
+	json_decref(tun);
+	json_decref(ev);
+}
+
+static void test_edge_and_empty(void **state)
+{
+	json_t *edge = load("{\"serial\":\"MTGE-1\",\"name\":\"gw\",\"kind\":\"mtge\","
+			    "\"tenant\":\"alpha\",\"last_seen\":null}");
+	json_t *a = load("{\"tenant\":\"alpha\",\"state\":\"synced\",\"seq\":3,"
+			 "\"config_hash\":\"aaaaaaaaaaaa\",\"confirmed_seq\":3,"
+			 "\"confirmed_hash\":\"aaaaaaaaaaaa\",\"last_confirm\":null}");
+	json_t *b = load("{\"tenant\":\"beta\",\"state\":\"pending\",\"seq\":0,"
+			 "\"confirmed_seq\":0,\"last_confirm\":null}");
+	json_t *sync = json_pack("{s:[o,o]}", "items", a, b);
+	json_t *tun = load("{\"serial\":\"MTGE-1\",\"backbone\":\"unknown\",\"tunnels\":[]}");
+	json_t *ev = load("{\"items\":[]}"), *view = NULL;
+	struct text t;
+
+	(void)state;
+	assert_int_equal(nc_describe_view(edge, sync, tun, ev, &view), 0);
+	render(view, &t);
+	has(&t, "0||Kind:            mtge\n");
+	has(&t, "0||Last Seen:       never\n");
+	has(&t, "1||Sync (tenant alpha):\n");
+	has(&t, "1||Sync (tenant beta):\n");
+	has(&t, "1||  Sent:          nothing yet\n");
+	has(&t, "1||  Confirmed:     never\n");
+	has(&t, "1||  Last Confirm:  none yet\n");
+	has(&t, "1|unknown|Backbone:        unknown\n");
+	has(&t, "1||Tunnels:         none reported\n");
+	has(&t, "1||Events:          none recent\n");
+	assert_null(strstr(t.buf, "Hub Edge"));
+	assert_int_equal(nc_describe_lines(json_null(), NOW, collect, &t), NC_ERR_INVAL);
+	json_decref(view);
+	json_decref(edge);
+	json_decref(sync);
+	json_decref(tun);
+	json_decref(ev);
+}
+
+static void test_bytes(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	nc_out_bytes(0, buf, sizeof(buf));
+	assert_string_equal(buf, "0 B");
+	nc_out_bytes(1023, buf, sizeof(buf));
+	assert_string_equal(buf, "1023 B");
+	nc_out_bytes(1024, buf, sizeof(buf));
+	assert_string_equal(buf, "1.0 KiB");
+	nc_out_bytes(5 * 1024 * 1024 + 512 * 1024, buf, sizeof(buf));
+	assert_string_equal(buf, "5.5 MiB");
+	nc_out_bytes(INT64_C(3) << 40, buf, sizeof(buf));
+	assert_string_equal(buf, "3.0 TiB");
+	nc_out_bytes(INT64_C(5000) << 40, buf, sizeof(buf));
+	assert_string_equal(buf, "5000.0 TiB");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_view_json),
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_edge_and_empty),
+		cmocka_unit_test(test_bytes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
