@@ -118,6 +118,8 @@ expect_rc "connector show" 0 connector show CN0001
 matches "the IPSec tunnel reads SA: Established, with its group" "$out" \
 	'^  [a-z0-9]+ +HUB0001 +sec +ipsec +0 +SA: Established +'
 matches "the backbone tunnel is still there" "$out" '^  wg0 +HUB0001 +- +wireguard +0 +up +'
+hub_sa_up() { run_nc edge show HUB0001 -o json; jq -e '.tunnels[] | select(.protocol == "ipsec" and .sa == "established")' <<<"$out"; }
+check "the hub reports its SA" wait_until 10 hub_sa_up
 expect_rc "edge show" 0 edge show HUB0001
 matches "the hub sees the SA from its side" "$out" '^  [a-z0-9]+ +CN0001 +sec +ipsec +0 +SA: Established +'
 
