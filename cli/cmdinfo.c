@@ -14,12 +14,13 @@ const char *const nc_event_types[] = {
 	"audit",     "dirty",	      "lifecycle",  "batch_sent",     "confirm",  "sync_state",
 	"heartbeat", "tunnel_status", "link",	    "config_request", "register", "proto_error",
 	"ignored",   "build_notes",   "sync_error", "broker",
+	"superseded",
 };
 const size_t nc_nevent_types = sizeof(nc_event_types) / sizeof(nc_event_types[0]);
 
 const struct nc_evalias nc_event_aliases[] = {
 	{"tunnel", "tunnel_status,link"},
-	{"sync", "sync_state,batch_sent,sync_error,build_notes"},
+	{"sync", "sync_state,batch_sent,sync_error,build_notes,superseded"},
 	{"errors", "proto_error,ignored,sync_error"},
 	{"inventory", "audit,dirty,lifecycle"},
 	{"device", "register,config_request,heartbeat"},
