@@ -51,6 +51,15 @@ static void fmt_elapsed(const json_t *v, char *buf, size_t n)
 			 (long long)(ms % 1000 / 100));
 }
 
+/* Seconds as a duration ("1h"); null as "-". */
+static void fmt_seconds(const json_t *v, char *buf, size_t n)
+{
+	if (json_is_integer(v))
+		nc_duration_format(json_integer_value(v) * 1000, buf, n);
+	else
+		snprintf(buf, n, "-");
+}
+
 static const struct nc_col sent_cols[] = {
 	{"Serial", "serial", 0, NULL},
 	{"Tenant", "tenant", 0, NULL},
@@ -95,6 +104,9 @@ static const struct nc_col state_fields[] = {
 	{"Confirmed Seq", "confirmed_seq", 0, NULL},
 	{"Confirmed Hash", "confirmed_hash", 0, NULL},
 	{"Attempts", "attempts", 0, NULL},
+	{"Retries", "retry.attempts", 0, NULL},
+	{"Next Retry", "retry.next_at", NC_COL_TIME, NULL},
+	{"Retry Cap", "retry.cap_s", 0, fmt_seconds},
 	{"Sent", "sent_at", NC_COL_TIME, NULL},
 	{"Confirmed", "confirmed_at", NC_COL_TIME, NULL},
 	{"Updated", "updated_at", NC_COL_TIME, NULL},

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../lib/model/model.h"
+#include "../../lib/sync/engine.h"
 #include "../../lib/sync/verdict.h"
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
@@ -179,6 +180,25 @@ static void test_report_fresh(void **state)
 	assert_true(nc_sync_report_fresh(1000 - 1 - NC_SYNC_CLOCK_SKEW_S, 1000, 200, &age));
 }
 
+/* The one retry policy of failed devices: doubling from the base, capped. */
+static void test_retry_wait(void **state)
+{
+	(void)state;
+	assert_int_equal(nc_sync_retry_wait(1, 1000, NC_SYNC_RETRY_CAP_MS), 1000);
+	assert_int_equal(nc_sync_retry_wait(2, 1000, NC_SYNC_RETRY_CAP_MS), 2000);
+	assert_int_equal(nc_sync_retry_wait(5, 1000, NC_SYNC_RETRY_CAP_MS), 16000);
+	/* 5 min doubling reaches the hour at the 5th retry and stays there. */
+	assert_int_equal(nc_sync_retry_wait(4, 300000, NC_SYNC_RETRY_CAP_MS), 2400000);
+	assert_int_equal(nc_sync_retry_wait(5, 300000, NC_SYNC_RETRY_CAP_MS), 3600000);
+	assert_int_equal(nc_sync_retry_wait(1000000, 300000, NC_SYNC_RETRY_CAP_MS), 3600000);
+	/* A base longer than the cap is the cap. */
+	assert_int_equal(nc_sync_retry_wait(3, 7200000, NC_SYNC_RETRY_CAP_MS), 7200000);
+	/* Nonsense in, a sane wait out: never 0, never negative. */
+	assert_int_equal(nc_sync_retry_wait(0, 1000, NC_SYNC_RETRY_CAP_MS), 1000);
+	assert_int_equal(nc_sync_retry_wait(-3, 1000, NC_SYNC_RETRY_CAP_MS), 1000);
+	assert_int_equal(nc_sync_retry_wait(1, 0, NC_SYNC_RETRY_CAP_MS), 1);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -204,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_learnable),
 		cmocka_unit_test(test_repair),
 		cmocka_unit_test(test_report_fresh),
+		cmocka_unit_test(test_retry_wait),
 		cmocka_unit_test(test_names),
 	};
 
