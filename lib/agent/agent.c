@@ -454,8 +454,10 @@ static void confirm(struct agent_dev *d, const struct agent_slot *s, const struc
 	c.applied = (int64_t)json_array_size(o->applied);
 	c.status = c.failed ? NC_CONFIRM_FAILURE : NC_CONFIRM_SUCCESS;
 	c.failures = o->failures; /* borrowed: not cleared here */
+	/* A copy of a batch it ran before this one was not skipped: not listed. */
 	for (size_t i = 0; i < o->n_superseded && i < NC_PROTO_SUPERSEDED_MAX; i++)
-		c.superseded[c.n_superseded++] = o->superseded[i];
+		if (o->superseded[i] > s->prev_seq)
+			c.superseded[c.n_superseded++] = o->superseded[i];
 	if (cfg->drop_confirm_rate > 0 && nc_agent_rand01(&d->rng) < cfg->drop_confirm_rate) {
 		nc_debug("%s" SLOT_FMT ": confirmation of batch %lld dropped (--drop-confirm-rate)",
 			 d->serial, SLOT_ARGS(s), (long long)b->seq);

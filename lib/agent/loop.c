@@ -270,6 +270,14 @@ static int64_t msg_seq(const struct agent_msg *m)
 	return seq;
 }
 
+static bool listed(const int64_t *v, size_t n, int64_t seq)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == seq)
+			return true;
+	return false;
+}
+
 /*
  * Applies the batches held for one device, newest of each source first: a
  * batch with an older seq than another of the same topic in hand is skipped,
@@ -305,7 +313,7 @@ static void apply_held(struct agent_dev *d, struct agent_msg *list)
 				continue;
 			int64_t seq = msg_seq(m);
 
-			if (seq >= 1 && seq < bseq) {
+			if (seq >= 1 && seq < bseq && !listed(skipped, n, seq)) {
 				if (n == NC_PROTO_SUPERSEDED_MAX)
 					memmove(skipped, skipped + 1, --n * sizeof(*skipped));
 				skipped[n++] = seq;
