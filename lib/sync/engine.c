@@ -512,8 +512,10 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	pthread_cond_init(&e->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	sync_retry_init(e);
+	sync_settle_init(e);
 	sync_startup(e);
 	if (pthread_create(&e->thread, NULL, run, e) != 0) {
+		sync_settle_free(e);
 		sync_retry_free(e);
 		pthread_cond_destroy(&e->cond);
 		pthread_mutex_destroy(&e->lock);
@@ -561,6 +563,7 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 		return;
 	nc_sync_engine_stop(e);
 	e->core->on_dirty = NULL;
+	sync_settle_free(e);
 	sync_retry_free(e);
 	while (e->head) {
 		struct work *w = e->head;

@@ -52,6 +52,7 @@ struct seen {
 
 struct work;
 struct retry_table;
+struct armed_set;
 
 struct nc_sync_engine {
 	struct nc_core *core;
@@ -76,6 +77,7 @@ struct nc_sync_engine {
 	int64_t stale_event_at;		/* monotonic ms of the last stale_report event */
 	int64_t stale_unreported;	/* stale reports since then, not evented */
 	struct retry_table *retry;	/* retry.c; its own lock */
+	struct armed_set *armed;	/* settle.c; its own lock */
 };
 
 /* A batch ready to publish. */
@@ -155,6 +157,8 @@ bool sync_retry_due(struct nc_sync_engine *e, const char *serial, const char *te
 		    int64_t slack_ms);
 void sync_retry_count(struct nc_sync_engine *e, const char *serial, const char *tenant);
 void sync_retry_reset(struct nc_sync_engine *e, const char *serial, const char *tenant);
+/* A hash of (serial, tenant) for the tables of retry.c and settle.c. */
+unsigned sync_key_hash(const char *serial, const char *tenant);
 /* The longest wait between two retries: an hour, or one reconcile period if longer. */
 int64_t sync_retry_cap_ms(const struct nc_sync_engine *e);
 
@@ -173,8 +177,12 @@ void sync_settle(struct nc_sync_engine *e, const char *serial, const char *tenan
  * whether it did; provisioning is the caller's.
  */
 bool sync_heal(struct nc_sync_engine *e, struct nc_sync *s, int64_t seq, const char *hash);
-/* For nc_core.on_dirty: queues a sync_settle of the device (any thread). */
+/* For nc_core.on_dirty: arms a sync_settle of the device, once for a burst
+ * of marks (any thread). */
 void sync_on_dirty(void *engine, const char *serial, const char *tenant);
+/* The set of devices with a check armed, its own lock. */
+void sync_settle_init(struct nc_sync_engine *e);
+void sync_settle_free(struct nc_sync_engine *e);
 
 /* Device messages (receive.c). */
 void sync_receive(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len);

@@ -68,17 +68,23 @@ void sync_retry_free(struct nc_sync_engine *e)
 	e->retry = NULL;
 }
 
-/* The chain pointer where (serial, tenant) is or would go; lock held. */
-static struct retry **find(struct retry_table *t, const char *serial, const char *tenant)
+unsigned sync_key_hash(const char *serial, const char *tenant)
 {
 	unsigned h = 5381;
-	struct retry **p;
 
 	for (const char *c = serial; *c; c++)
 		h = h * 33 + (unsigned char)*c;
+	h = h * 33 + '|';
 	for (const char *c = tenant; *c; c++)
 		h = h * 33 + (unsigned char)*c;
-	p = &t->b[h % RETRY_BUCKETS];
+	return h;
+}
+
+/* The chain pointer where (serial, tenant) is or would go; lock held. */
+static struct retry **find(struct retry_table *t, const char *serial, const char *tenant)
+{
+	struct retry **p = &t->b[sync_key_hash(serial, tenant) % RETRY_BUCKETS];
+
 	while (*p && (strcmp((*p)->serial, serial) != 0 || strcmp((*p)->tenant, tenant) != 0))
 		p = &(*p)->next;
 	return p;

@@ -113,6 +113,9 @@ static void reconcile_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg
 	const bool *pending_too = arg;
 	int64_t period = *pending_too ? e->o.auto_sync_ms : e->o.reconcile_ms;
 	bool retry = failing(s);
+	/* Every re-send of the stored batch waits its turn; a new batch only
+	 * when the last one failed. */
+	bool gated = !*pending_too || retry;
 
 	if (*pending_too && s->state != NC_SYNC_PENDING)
 		return;
@@ -121,7 +124,7 @@ static void reconcile_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg
 			sync_retry_reset(e, s->serial, s->tenant);
 		return;
 	}
-	if (retry && !sync_retry_due(e, s->serial, s->tenant, period / 2))
+	if (gated && !sync_retry_due(e, s->serial, s->tenant, period / 2))
 		return;
 	if (*pending_too) {
 		if (sync_push(e, s->serial, s->tenant, PUSH_BUILD, "auto-sync") < 0 || retry)
