@@ -140,15 +140,13 @@ void sync_settle(struct nc_sync_engine *e, const char *serial, const char *tenan
 	if (ret < 0)
 		return;
 	ret = nc_store_sync_get(e->core->store, serial, tenant, &s);
-	/* Only a device whose last batch was verified and has not failed since:
-	 * otherwise a sync is due whatever the next batch is. */
-	if (ret < 0 || s.state != NC_SYNC_PENDING || s.seq < 1 || s.confirmed_seq != s.seq ||
-	    s.fail_reason[0] || strcmp(s.confirmed_hash, s.sent_hash) != 0 ||
+	/* Cheap first: with the confirmed hash as the next one, would it settle? */
+	if (ret < 0 || !nc_sync_pending_unchanged(&s, s.confirmed_hash) ||
 	    !sync_in_service(e, serial))
 		ret = NC_ERR_CONFLICT;
 	if (ret == 0)
 		ret = next_hash(e, serial, tenant, hex);
-	if (ret == 0 && strcmp(hex, s.confirmed_hash) != 0)
+	if (ret == 0 && !nc_sync_pending_unchanged(&s, hex))
 		ret = NC_ERR_CONFLICT;
 	if (ret == 0) {
 		snprintf(reason, sizeof(reason), "%s", s.dirty_reason);
@@ -171,11 +169,7 @@ void sync_settle(struct nc_sync_engine *e, const char *serial, const char *tenan
 
 bool sync_heal(struct nc_sync_engine *e, struct nc_sync *s, int64_t seq, const char *hash)
 {
-	bool lost = s->state == NC_SYNC_APPLYING ||
-		    (s->state == NC_SYNC_FAILED && strcmp(s->fail_reason, "timeout") == 0);
-
-	/* Only the batch in flight, exactly as sent: an older seq proves nothing. */
-	if (!lost || seq != s->seq || !hash[0] || strcmp(hash, s->sent_hash) != 0)
+	if (!nc_sync_heartbeat_settles(s, seq, hash))
 		return false;
 	if (nc_sync_confirm_apply(s, seq, true, hash, time(NULL)) != NC_VERDICT_VERIFIED ||
 	    nc_store_sync_put(e->core->store, s) < 0)
