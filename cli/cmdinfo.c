@@ -20,7 +20,7 @@ const size_t nc_nevent_types = sizeof(nc_event_types) / sizeof(nc_event_types[0]
 
 const struct nc_evalias nc_event_aliases[] = {
 	{"tunnel", "tunnel_status,link"},
-	{"sync", "sync_state,batch_sent,sync_error,build_notes,superseded"},
+	{"sync", "sync_state,batch_sent,sync_error,build_notes"},
 	{"errors", "proto_error,ignored,sync_error"},
 	{"inventory", "audit,dirty,lifecycle"},
 	{"device", "register,config_request,heartbeat"},
