@@ -22,6 +22,9 @@ static const char *const fleet_only[] = {
 	"serial-prefix", "connections",	  "fail-rate", "drop-confirm-rate",
 	"offline-rate",	 "restart-stale", "seed",      "credentials-dir", NULL};
 
+/* --apply-delay simulates a slow apply; longer ones would only hide a hang. */
+#define APPLY_DELAY_MAX_MS 60000
+
 static int duration(struct nc_ctx *ctx, const struct nc_args *a, const char *name, int64_t *ms)
 {
 	const char *v = nc_args_get(a, name);
@@ -181,10 +184,14 @@ int cmd_agent(struct nc_ctx *ctx, const struct nc_args *a)
 	o.broker = b;
 	f.broker = b;
 	if (duration(ctx, a, "heartbeat", &o.heartbeat_ms) < 0 ||
-	    duration(ctx, a, "tunnel-interval", &o.tunnel_ms) < 0)
+	    duration(ctx, a, "tunnel-interval", &o.tunnel_ms) < 0 ||
+	    duration(ctx, a, "apply-delay", &o.apply_delay_ms) < 0)
 		return NC_ERR_USAGE;
+	if (o.apply_delay_ms > APPLY_DELAY_MAX_MS)
+		return nc_error(ctx, NC_ERR_USAGE, "--apply-delay: at most 60s");
 	f.heartbeat_ms = o.heartbeat_ms;
 	f.tunnel_ms = o.tunnel_ms;
+	f.apply_delay_ms = o.apply_delay_ms;
 	if (nc_args_has(a, "fleet"))
 		return run_fleet(ctx, a, &f);
 

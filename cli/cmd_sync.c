@@ -12,6 +12,7 @@
 #include "../lib/model/model.h"
 #include "../lib/util/duration.h"
 #include "../lib/util/err.h"
+#include "../lib/util/timefmt.h"
 #include "../lib/util/xmalloc.h"
 #include "output.h"
 #include "syncwait.h"
@@ -49,6 +50,30 @@ static void fmt_elapsed(const json_t *v, char *buf, size_t n)
 	else
 		snprintf(buf, n, "%lld.%llds", (long long)(ms / 1000),
 			 (long long)(ms % 1000 / 100));
+}
+
+/* A failing device's retries (GET .../sync "retry"): "3 so far, next in 40s,
+ * at most every 1h"; null as "-". */
+static void fmt_retry(const json_t *v, char *buf, size_t n)
+{
+	const char *at = json_string_value(json_object_get(v, "next_at"));
+	char next[32] = "at the next reconcile", cap[NC_DURATION_BUFSZ];
+	int64_t t;
+
+	if (!json_is_object(v)) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	if (at && nc_time_parse_iso(at, &t) == 0 && t <= nc_time_now()) {
+		snprintf(next, sizeof(next), "due now");
+	} else if (at && nc_time_parse_iso(at, &t) == 0) {
+		nc_time_ago(t, nc_time_now(), next + 5, sizeof(next) - 5);
+		memcpy(next, "next ", 5);
+	}
+	nc_duration_format(json_integer_value(json_object_get(v, "cap_s")) * 1000, cap,
+			   sizeof(cap));
+	snprintf(buf, n, "%lld so far, %s, at most every %s",
+		 (long long)json_integer_value(json_object_get(v, "attempts")), next, cap);
 }
 
 static const struct nc_col sent_cols[] = {
@@ -95,6 +120,7 @@ static const struct nc_col state_fields[] = {
 	{"Confirmed Seq", "confirmed_seq", 0, NULL},
 	{"Confirmed Hash", "confirmed_hash", 0, NULL},
 	{"Attempts", "attempts", 0, NULL},
+	{"Retry", "retry", 0, fmt_retry},
 	{"Sent", "sent_at", NC_COL_TIME, NULL},
 	{"Confirmed", "confirmed_at", NC_COL_TIME, NULL},
 	{"Updated", "updated_at", NC_COL_TIME, NULL},

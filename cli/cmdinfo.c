@@ -14,6 +14,7 @@ const char *const nc_event_types[] = {
 	"audit",     "dirty",	      "lifecycle",  "batch_sent",     "confirm",  "sync_state",
 	"heartbeat", "tunnel_status", "link",	    "config_request", "register", "proto_error",
 	"ignored",   "build_notes",   "sync_error", "broker",
+	"superseded",
 };
 const size_t nc_nevent_types = sizeof(nc_event_types) / sizeof(nc_event_types[0]);
 

@@ -175,6 +175,17 @@ static void others(struct line *l, const json_t *ev)
 	json_decref(rest);
 }
 
+/* "seq 42 applied, skipped 40 41". */
+static void superseded(struct line *l, const json_t *ev)
+{
+	const json_t *n;
+	size_t i;
+
+	add(l, "seq %lld applied, skipped", num(ev, "seq"));
+	json_array_foreach(json_object_get(ev, "superseded"), i, n)
+		add(l, " %lld", (long long)json_integer_value(n));
+}
+
 static void details(struct line *l, const char *type, const json_t *ev)
 {
 	char up[NC_DURATION_BUFSZ];
@@ -184,6 +195,8 @@ static void details(struct line *l, const char *type, const json_t *ev)
 	} else if (strcmp(type, "sync_state") == 0) {
 		state(l, s(ev, "state"));
 		add(l, " seq %lld (%s)", num(ev, "seq"), s(ev, "reason"));
+	} else if (strcmp(type, "superseded") == 0) {
+		superseded(l, ev);
 	} else if (strcmp(type, "batch_sent") == 0) {
 		add(l, "seq %lld hash %.8s ", num(ev, "seq"), s(ev, "config_hash"));
 		if (json_is_true(json_object_get(ev, "published")))

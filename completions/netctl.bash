@@ -5,7 +5,7 @@
 _netctl_nouns_list='serve tenant token edge connector peering member link sync tail tui enroll-key context shell batch completion version help agent broker-config'
 _netctl_aliases='ls:list rm:delete rm:remove get:show'
 _netctl_globals='--server=- --token=- --token-file=%file --tenant=%tenant --output=@table,wide,json -o=@table,wide,json --no-color --quiet -q --verbose -v --version'
-_netctl_evtypes='tunnel sync errors inventory device audit dirty lifecycle batch_sent confirm sync_state heartbeat tunnel_status link config_request register proto_error ignored build_notes sync_error broker'
+_netctl_evtypes='tunnel sync errors inventory device audit dirty lifecycle batch_sent confirm sync_state heartbeat tunnel_status link config_request register proto_error ignored build_notes sync_error broker superseded'
 
 # _netctl_verbs NOUN: the verbs of NOUN, into REPLY.
 _netctl_verbs() {
@@ -32,7 +32,7 @@ _netctl_spec() {
 		opts='--listen=- --data-dir=%file --log-level=- --event-ring=- --mqtt=- --mqtt-cafile=%file --mqtt-cert=%file --mqtt-key=%file --mqtt-auth-file=%file --mqtt-client-id=- --stale-delay=- --apply-timeout=- --reconcile=- --auto-sync=- --heartbeat=- --tunnel-interval=- --max-connections=- --max-per-ip=- --idle-timeout=- --max-streams=- --max-body=- --http-threads=-'
 		args='' ;;
 	'agent')
-		opts='--mqtt=- --mqtt-cafile=%file --mqtt-cert=%file --mqtt-key=%file --mqtt-auth-file=%file --serial=- --state-dir=%file --apply=@linux,dry-run --heartbeat=- --tunnel-interval=- --enrollment-key-file=%file --lan-if=- --wan-if=- --wg-userspace --fleet=- --serial-prefix=- --connections=- --fail-rate=- --drop-confirm-rate=- --offline-rate=- --restart-stale=- --seed=- --log-level=- --credentials=%file --credentials-dir=%file'
+		opts='--mqtt=- --mqtt-cafile=%file --mqtt-cert=%file --mqtt-key=%file --mqtt-auth-file=%file --serial=- --state-dir=%file --apply=@linux,dry-run --heartbeat=- --tunnel-interval=- --enrollment-key-file=%file --lan-if=- --wan-if=- --wg-userspace --fleet=- --serial-prefix=- --connections=- --fail-rate=- --drop-confirm-rate=- --offline-rate=- --restart-stale=- --seed=- --log-level=- --credentials=%file --credentials-dir=%file --apply-delay=-'
 		args='' ;;
 	'agent csr')
 		opts='--serial=- --out=%file'

@@ -316,6 +316,8 @@ struct outcome {
 	json_t *applied;  /* the commands applied, as received */
 	json_t *failures; /* [{"index","topic","error"}] */
 	json_t *owned;	  /* kind -> body after this batch */
+	const int64_t *superseded; /* borrowed: seqs skipped for this batch */
+	size_t n_superseded;
 };
 
 static void failed(struct agent_dev *d, const struct agent_slot *s, struct outcome *o, size_t i,
@@ -452,6 +454,10 @@ static void confirm(struct agent_dev *d, const struct agent_slot *s, const struc
 	c.applied = (int64_t)json_array_size(o->applied);
 	c.status = c.failed ? NC_CONFIRM_FAILURE : NC_CONFIRM_SUCCESS;
 	c.failures = o->failures; /* borrowed: not cleared here */
+	/* A copy of a batch it ran before this one was not skipped: not listed. */
+	for (size_t i = 0; i < o->n_superseded && i < NC_PROTO_SUPERSEDED_MAX; i++)
+		if (o->superseded[i] > s->prev_seq)
+			c.superseded[c.n_superseded++] = o->superseded[i];
 	if (cfg->drop_confirm_rate > 0 && nc_agent_rand01(&d->rng) < cfg->drop_confirm_rate) {
 		nc_debug("%s" SLOT_FMT ": confirmation of batch %lld dropped (--drop-confirm-rate)",
 			 d->serial, SLOT_ARGS(s), (long long)b->seq);
@@ -494,7 +500,8 @@ static struct agent_slot *slot_of(struct agent_dev *d, const char *tenant, char 
 	return s;
 }
 
-void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payload, size_t len)
+void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payload, size_t len,
+			const int64_t *superseded, size_t n)
 {
 	const struct agent_cfg *cfg = &d->loop->cfg;
 	char tserial[NC_SERIAL_MAX], ttenant[NC_ID_MAX], hash[NC_HASH_HEX_MAX];
@@ -562,6 +569,8 @@ void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payl
 		SLOT_ARGS(s), (long long)b.seq, json_array_size(o.applied),
 		json_array_size(b.commands));
 	atomic_fetch_add(&d->loop->stats.batches, 1);
+	o.superseded = superseded;
+	o.n_superseded = n;
 	confirm(d, s, &b, &o);
 	if (cfg->restart_stale > 0 && nc_agent_rand01(&d->rng) < cfg->restart_stale) {
 		d->restart_at = nc_time_mono_ms() + 1 +

@@ -40,6 +40,7 @@ struct nc_agent_opts {
 	const char *wan_if;		 /* NULL: "eth0" */
 	bool wg_userspace;
 	FILE *out; /* dry-run command lines; NULL: stdout */
+	int64_t apply_delay_ms;		 /* each apply takes this much longer (tests); 0: none */
 };
 
 /*
@@ -62,6 +63,7 @@ struct nc_fleet_opts {
 	uint64_t seed;
 	int64_t heartbeat_ms; /* 0: 30 s */
 	int64_t tunnel_ms;    /* 0: 60 s */
+	int64_t apply_delay_ms; /* each apply takes this much longer; 0: none */
 };
 
 #define NC_FLEET_MAX 1000000

@@ -47,6 +47,7 @@ struct agent_cfg {
 	const char *hostname;	    /* "" : the serial */
 	const char *enrollment_key; /* "" : none */
 	bool quiet;		    /* per-device events at debug level (the fleet) */
+	int64_t apply_delay_ms;	    /* --apply-delay: each apply takes this much longer */
 	/* The fleet's fault injection, rates in [0, 1]; 0 for a real agent. */
 	double fail_rate, drop_confirm_rate, offline_rate, restart_stale;
 	uint64_t seed;
@@ -112,6 +113,10 @@ struct agent_dev {
 	uint64_t rng;
 
 	int64_t heap_due; /* under loop->lock: due time of its live heap entry */
+	/* Under loop->lock: a worker is applying its batches; what arrives meanwhile
+	 * is held here, in arrival order, for that worker (loop.c). */
+	bool busy;
+	struct agent_msg *held;
 };
 
 /* One MQTT connection and the devices that use it. */
@@ -211,10 +216,13 @@ void nc_agent_dev_free(struct agent_dev *d);
  * A batch arrived for d (topic and payload as received). Decodes, ignores
  * what is malformed or older than what its source (d->self, or the slot of
  * the topic's tenant) runs, applies each command, records and persists what
- * was applied, confirms on the source's confirm topic. Worker thread, d
- * locked.
+ * was applied, confirms on the source's confirm topic. superseded[n]: the
+ * seqs of older batches of the same source skipped for this one, listed in
+ * the confirmation ("superseded"; n <= NC_PROTO_SUPERSEDED_MAX). Worker
+ * thread, d locked.
  */
-void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payload, size_t len);
+void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payload, size_t len,
+			const int64_t *superseded, size_t n);
 /*
  * Runs d's timers due at now (monotonic ms): registration and the first
  * config request after a connect, config requests with backoff while

@@ -6,9 +6,11 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../mqtt/mqtt.h"
 #include "../proto/proto.h"
@@ -247,10 +249,100 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
+/* --apply-delay: an apply that takes this long (ms), as a slow device's would. */
+static void delay(int64_t ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* The seq of a received batch, or -1 when it has none readable (it is then
+ * handed over as it is, and nc_agent_dev_batch says what is wrong). */
+static int64_t msg_seq(const struct agent_msg *m)
+{
+	json_t *root = json_loadb(m->payload, m->len, 0, NULL);
+	json_t *v = json_object_get(root, "seq");
+	int64_t seq = json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
+
+	json_decref(root);
+	return seq;
+}
+
+static bool listed(const int64_t *v, size_t n, int64_t seq)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == seq)
+			return true;
+	return false;
+}
+
+/*
+ * Applies the batches held for one device, newest of each source first: a
+ * batch with an older seq than another of the same topic in hand is skipped,
+ * and the confirmation of the one applied lists it (at most
+ * NC_PROTO_SUPERSEDED_MAX, the newest). Frees the list. d not locked.
+ */
+static void apply_held(struct agent_dev *d, struct agent_msg *list)
+{
+	const struct agent_cfg *cfg = &d->loop->cfg;
+
+	while (list) {
+		struct agent_msg *best = list, **p, *m;
+		int64_t skipped[NC_PROTO_SUPERSEDED_MAX], bseq = msg_seq(list);
+		size_t n = 0;
+
+		for (m = list->next; m; m = m->next) {
+			int64_t seq = strcmp(m->topic, list->topic) == 0 ? msg_seq(m) : -1;
+
+			if (seq > bseq) {
+				best = m;
+				bseq = seq;
+			}
+		}
+		/* Take the rest of this topic off the list; the older ones are skipped. */
+		for (p = &list; *p;) {
+			m = *p;
+			if (m != best && (strcmp(m->topic, best->topic) != 0 || bseq < 0)) {
+				p = &m->next;
+				continue;
+			}
+			*p = m->next;
+			if (m == best)
+				continue;
+			int64_t seq = msg_seq(m);
+
+			if (seq >= 1 && seq < bseq && !listed(skipped, n, seq)) {
+				if (n == NC_PROTO_SUPERSEDED_MAX)
+					memmove(skipped, skipped + 1, --n * sizeof(*skipped));
+				skipped[n++] = seq;
+				nc_info("%s: skipped batch %lld: superseded by batch %lld",
+					d->serial, (long long)seq, (long long)bseq);
+			}
+			free(m->topic);
+			free(m);
+		}
+		pthread_mutex_lock(&d->lock);
+		if (cfg->apply_delay_ms > 0)
+			delay(cfg->apply_delay_ms);
+		nc_agent_dev_batch(d, best->topic, best->payload, best->len, skipped, n);
+		pthread_mutex_unlock(&d->lock);
+		free(best->topic);
+		free(best);
+	}
+}
+
+/*
+ * One worker at a time runs a device's batches: what arrives for it while
+ * it is busy is held, and when the apply ends only the newest of what was
+ * held is applied (apply_held).
+ */
 static void *worker_main(void *arg)
 {
 	struct agent_loop *l = arg;
-	struct agent_msg *m;
+	struct agent_msg *m, *held, **tail;
+	struct agent_dev *d;
 
 	pthread_mutex_lock(&l->lock);
 	for (;;) {
@@ -263,15 +355,26 @@ static void *worker_main(void *arg)
 		if (!l->qhead)
 			l->qtail = NULL;
 		l->qlen--;
-		pthread_mutex_unlock(&l->lock);
-
-		pthread_mutex_lock(&m->dev->lock);
-		nc_agent_dev_batch(m->dev, m->topic, m->payload, m->len);
-		pthread_mutex_unlock(&m->dev->lock);
-		free(m->topic);
-		free(m);
-
-		pthread_mutex_lock(&l->lock);
+		d = m->dev;
+		m->next = NULL;
+		if (d->busy) {
+			for (tail = &d->held; *tail; tail = &(*tail)->next)
+				;
+			*tail = m;
+			continue;
+		}
+		d->busy = true;
+		held = m;
+		while (held) {
+			pthread_mutex_unlock(&l->lock);
+			apply_held(d, held);
+			pthread_mutex_lock(&l->lock);
+			/* Stopping: what is still held goes with the queue. */
+			held = l->stopping ? NULL : d->held;
+			if (held)
+				d->held = NULL;
+		}
+		d->busy = false;
 	}
 	pthread_mutex_unlock(&l->lock);
 	return NULL;
@@ -377,10 +480,14 @@ void nc_agent_loop_stop(struct agent_loop *l)
 		nc_mqtt_free(l->conns[k].mqtt);
 		l->conns[k].mqtt = NULL;
 	}
-	for (m = l->qhead; m; m = next) {
-		next = m->next;
-		free(m->topic);
-		free(m);
+	for (size_t i = 0; l->devs && i <= l->n; i++) {
+		for (m = i < l->n ? l->devs[i].held : l->qhead; m; m = next) {
+			next = m->next;
+			free(m->topic);
+			free(m);
+		}
+		if (i < l->n)
+			l->devs[i].held = NULL;
 	}
 	l->qhead = l->qtail = NULL;
 	l->qlen = 0;

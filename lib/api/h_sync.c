@@ -14,6 +14,18 @@
 #include "handlers.h"
 #include "internal.h"
 
+/* nc_sync_to_json with the device's retry state ("retry", engine.h). */
+static json_t *state_json(struct api_req *r, const struct nc_sync *s)
+{
+	json_t *o = nc_sync_to_json(s);
+
+	if (o)
+		json_object_set_new(o, "retry",
+				    nc_sync_retry_json(api_sync(r), s->serial, s->tenant,
+						       s->state == NC_SYNC_FAILED));
+	return o;
+}
+
 int h_sync_list(struct api_req *r)
 {
 	struct nc_sync_filter f = { .tenant = r->tenant, .state = -1, .configured = true };
@@ -38,7 +50,7 @@ int h_sync_list(struct api_req *r)
 		return nc_fail(&r->ei, ret, NULL, "cannot list sync states");
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, nc_sync_to_json(&v[i]));
+		json_array_append_new(items, state_json(r, &v[i]));
 	nc_sync_array_free(v, n);
 	return api_reply_list(r, items, pg.next_cursor);
 }
@@ -66,7 +78,7 @@ int h_device_sync_get(struct api_req *r)
 			       "device `%s' serves no tenant `%s'", r->params[0], r->tenant);
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, nc_sync_to_json(&v[i]));
+		json_array_append_new(items, state_json(r, &v[i]));
 	nc_sync_array_free(v, n);
 	if (json_array_size(items) == 1) {
 		json_t *one = json_incref(json_array_get(items, 0));

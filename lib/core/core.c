@@ -31,6 +31,8 @@ int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant
 	if (c->events)
 		nc_events_emit(c->events, "dirty", tenant, serial,
 			       json_pack("{s:s,s:s}", "reason", reason, "state", "pending"));
+	if (c->on_dirty)
+		c->on_dirty(c->on_dirty_arg, serial, tenant);
 out:
 	nc_sync_clear(&s);
 	return ret;

@@ -39,6 +39,11 @@ struct nc_core {
 	struct nc_store *store;		/* borrowed */
 	struct nc_events *events;	/* borrowed */
 	struct nc_pki *pki;		/* borrowed; NULL: no device credentials */
+	/* Told of every device nc_core_mark_dirty marks, inside the caller's
+	 * transaction (the sync engine checks after it whether the device's
+	 * next batch differs at all); NULL: nobody. Must not touch the store. */
+	void (*on_dirty)(void *arg, const char *serial, const char *tenant);
+	void *on_dirty_arg;
 };
 
 /*

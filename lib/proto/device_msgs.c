@@ -146,6 +146,31 @@ out:
 	return ret;
 }
 
+/* The optional "superseded" member: an array of at most NC_PROTO_SUPERSEDED_MAX
+ * integers, each in [1, seq). */
+static int superseded_from_json(const json_t *root, struct nc_confirm *out, struct nc_errinfo *ei)
+{
+	const json_t *a = json_object_get(root, "superseded"), *v;
+	size_t i;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > NC_PROTO_SUPERSEDED_MAX)
+		return nc_fail(ei, NC_ERR_INVAL, "superseded",
+			       "superseded must be an array of at most %d seqs",
+			       NC_PROTO_SUPERSEDED_MAX);
+	json_array_foreach(a, i, v) {
+		json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+
+		if (n < 1 || n >= out->seq)
+			return nc_fail(ei, NC_ERR_INVAL, "superseded",
+				       "superseded[%zu] must be a seq from 1 to %lld", i,
+				       (long long)out->seq - 1);
+		out->superseded[out->n_superseded++] = n;
+	}
+	return 0;
+}
+
 /* Fills *out from root (borrowed); on error *out owns nothing. */
 static int confirm_from_json(const json_t *root, const char *topic_serial,
 			     const char *topic_tenant, struct nc_confirm *out,
@@ -209,6 +234,8 @@ static int confirm_from_json(const json_t *root, const char *topic_serial,
 		goto out;
 	out->vpp_mode = (enum nc_vpp_mode)vpp;
 	ret = proto_agent(root, out->agent, ei);
+	if (ret == 0)
+		ret = superseded_from_json(root, out, ei);
 out:
 	if (ret < 0)
 		nc_confirm_clear(out);
@@ -239,6 +266,13 @@ int nc_proto_confirm_encode(const struct nc_confirm *c, char **out, size_t *len,
 	proto_put(root, "failures", c->failures ? json_incref(c->failures) : json_array(), &bad);
 	proto_put(root, "vpp_mode", json_string(nc_proto_vpp_mode_name(c->vpp_mode)), &bad);
 	proto_put(root, "agent", PROTO_STR(c->agent), &bad);
+	if (c->n_superseded > 0) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < c->n_superseded && i < NC_PROTO_SUPERSEDED_MAX; i++)
+			json_array_append_new(a, json_integer(c->superseded[i]));
+		proto_put(root, "superseded", a, &bad);
+	}
 	ret = proto_built(bad, ei);
 	if (ret < 0)
 		goto out;

@@ -201,6 +201,9 @@ enum nc_vpp_mode { NC_VPP_NONE, NC_VPP_DPDK, NC_VPP_AF_PACKET };
 const char *nc_proto_confirm_status_name(enum nc_confirm_status s);
 const char *nc_proto_vpp_mode_name(enum nc_vpp_mode m);
 
+/* At most this many skipped seqs in one confirmation. */
+#define NC_PROTO_SUPERSEDED_MAX 64
+
 struct nc_confirm {
 	char serial[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];			/* "" when absent and not in the topic */
@@ -218,6 +221,13 @@ struct nc_confirm {
 	json_t *failures;
 	enum nc_vpp_mode vpp_mode;
 	char agent[NC_PROTO_AGENT_MAX];
+	/*
+	 * Optional extension (netctl-protocol(7)): the seqs of batches the
+	 * agent received but skipped because it held this newer one, each
+	 * >= 1 and < seq; member "superseded", absent when none.
+	 */
+	int64_t superseded[NC_PROTO_SUPERSEDED_MAX];
+	size_t n_superseded;
 };
 
 /* Releases c->failures and zeroes c; a zeroed c is fine. */

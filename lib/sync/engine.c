@@ -342,6 +342,9 @@ static void do_now(struct nc_sync_engine *e, struct work *w)
 			json_t *item = json_pack("{s:s,s:s}", "serial", o->serial, "tenant",
 						 o->tenant);
 
+			/* An operator's send: any retry backoff starts over. */
+			if (ret == 0 && !errs[i])
+				sync_retry_reset(e, o->serial, o->tenant);
 			if (ret == 0 && !errs[i] && sync_publish(e, o, "sync now") < 0)
 				errs[i] = json_string("the broker is unreachable: the batch is "
 						      "stored and will be re-sent");
@@ -508,14 +511,20 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&e->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	sync_retry_init(e);
+	sync_settle_init(e);
 	sync_startup(e);
 	if (pthread_create(&e->thread, NULL, run, e) != 0) {
+		sync_settle_free(e);
+		sync_retry_free(e);
 		pthread_cond_destroy(&e->cond);
 		pthread_mutex_destroy(&e->lock);
 		free(e->timers);
 		free(e);
 		return nc_fail(ei, NC_ERR_INTERNAL, NULL, "cannot start the sync thread");
 	}
+	core->on_dirty_arg = e;
+	core->on_dirty = sync_on_dirty;
 	*out = e;
 	return 0;
 }
@@ -553,6 +562,9 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 	if (!e)
 		return;
 	nc_sync_engine_stop(e);
+	e->core->on_dirty = NULL;
+	sync_settle_free(e);
+	sync_retry_free(e);
 	while (e->head) {
 		struct work *w = e->head;
 

@@ -105,6 +105,23 @@ struct nc_sync_counters {
 /* Fills out; all zero for a NULL engine. Any thread. */
 void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out);
 
+/*
+ * The retry policy of failed devices: the n-th automatic re-send of a
+ * failed device waits base * 2^(n-1) after the one before (base: the
+ * reconcile period), at most cap (NC_SYNC_RETRY_CAP_MS, or base if longer).
+ * Pure: returns that wait in ms for attempts >= 1.
+ */
+#define NC_SYNC_RETRY_CAP_MS (3600 * 1000LL)
+int64_t nc_sync_retry_wait(int attempts, int64_t base_ms, int64_t cap_ms);
+
+/*
+ * A device's retry state as `sync show` displays it, a new
+ * {"attempts","next_at" (ISO time or null: the next reconcile),"cap_s"}, or
+ * a new null when it is not being retried (and not failed). Any thread.
+ */
+json_t *nc_sync_retry_json(struct nc_sync_engine *e, const char *serial, const char *tenant,
+			   bool failed);
+
 /* The MQTT connection as /healthz shows it; {"connected":false} without one. */
 json_t *nc_sync_broker_status(struct nc_sync_engine *e);
 

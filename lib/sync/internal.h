@@ -19,7 +19,7 @@ struct nc_core;
 struct nc_mqtt;
 struct nc_sync_filter;
 
-enum timer_kind { TIMER_APPLY, TIMER_STALE };
+enum timer_kind { TIMER_APPLY, TIMER_STALE, TIMER_SETTLE };
 
 /* How sync_push gets the batch it publishes. */
 enum push_mode {
@@ -38,19 +38,19 @@ struct timer {
 
 /*
  * What the engine remembers between messages, by key: the devices with a
- * stale re-push already scheduled ("s|serial|tenant") and reconcile's
- * backoff of a device it re-sends to ("r|serial|tenant": at, wait). Engine thread only.
+ * stale re-push already scheduled ("s|serial|tenant"). Engine thread only.
  */
 struct seen {
 	struct seen *next;
 	char key[2 * NC_SERIAL_MAX + 8];
 	int64_t at;			/* monotonic ms */
-	int64_t wait;			/* reconcile backoff: ms before the next re-send */
 };
 
 #define SEEN_BUCKETS 4096
 
 struct work;
+struct retry_table;
+struct armed_set;
 
 struct nc_sync_engine {
 	struct nc_core *core;
@@ -74,6 +74,8 @@ struct nc_sync_engine {
 	} counters;
 	int64_t stale_event_at;		/* monotonic ms of the last stale_report event */
 	int64_t stale_unreported;	/* stale reports since then, not evented */
+	struct retry_table *retry;	/* retry.c; its own lock */
+	struct armed_set *armed;	/* settle.c; its own lock */
 };
 
 /* A batch ready to publish. */
@@ -139,6 +141,46 @@ int sync_device_tenants(struct nc_sync_engine *e, const char *serial, struct nc_
  * memory); sync_forget removes it. */
 struct seen *sync_seen(struct nc_sync_engine *e, const char *key, bool create);
 void sync_forget(struct nc_sync_engine *e, const char *key);
+
+/*
+ * The retry policy of failed devices (retry.c), any thread. due: whether an
+ * automatic re-send of (serial, tenant) may go now, within slack_ms of its
+ * due time (a device never retried is due). count: an automatic re-send
+ * went; the next waits nc_sync_retry_wait(attempts). reset: the device
+ * synced, or an operator sent it (Sync Now): its next trouble starts over.
+ */
+void sync_retry_init(struct nc_sync_engine *e);
+void sync_retry_free(struct nc_sync_engine *e);
+bool sync_retry_due(struct nc_sync_engine *e, const char *serial, const char *tenant,
+		    int64_t slack_ms);
+void sync_retry_count(struct nc_sync_engine *e, const char *serial, const char *tenant);
+void sync_retry_reset(struct nc_sync_engine *e, const char *serial, const char *tenant);
+/* A hash of (serial, tenant) for the tables of retry.c and settle.c. */
+unsigned sync_key_hash(const char *serial, const char *tenant);
+/* The longest wait between two retries: an hour, or one reconcile period if longer. */
+int64_t sync_retry_cap_ms(const struct nc_sync_engine *e);
+
+/*
+ * States that heal (settle.c). sync_settle: a pending (serial, tenant)
+ * whose last sent batch was confirmed and whose next batch would have the
+ * same hash is synced again (dirty reason cleared, sync_state event with
+ * reason "unchanged"): pending means a sync would change something.
+ */
+void sync_settle(struct nc_sync_engine *e, const char *serial, const char *tenant);
+/*
+ * A heartbeat of (seq, hash) while s (read in the caller's transaction, or
+ * none) has that batch in flight (applying, or failed by its timeout):
+ * settled as its confirmation would be (nc_sync_confirm_apply), stored,
+ * retry forgotten, sync_state event with reason "heartbeat". Returns
+ * whether it did; provisioning is the caller's.
+ */
+bool sync_heal(struct nc_sync_engine *e, struct nc_sync *s, int64_t seq, const char *hash);
+/* For nc_core.on_dirty: arms a sync_settle of the device, once for a burst
+ * of marks (any thread). */
+void sync_on_dirty(void *engine, const char *serial, const char *tenant);
+/* The set of devices with a check armed, its own lock. */
+void sync_settle_init(struct nc_sync_engine *e);
+void sync_settle_free(struct nc_sync_engine *e);
 
 /* Device messages (receive.c). */
 void sync_receive(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len);

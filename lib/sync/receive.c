@@ -122,6 +122,21 @@ static void reject_seq(struct nc_sync_engine *e, const char *serial, const char 
 			     "unsent_seq", "seq", (json_int_t)seq, "last_sent", (json_int_t)sent));
 }
 
+/* The batches the agent skipped for the newer one it confirms (optional). */
+static void superseded(struct nc_sync_engine *e, const char *serial, const char *tenant,
+		       const struct nc_confirm *c)
+{
+	json_t *seqs;
+
+	if (c->n_superseded == 0)
+		return;
+	seqs = json_array();
+	for (size_t i = 0; i < c->n_superseded; i++)
+		json_array_append_new(seqs, json_integer(c->superseded[i]));
+	sync_event(e, "superseded", tenant, serial,
+		   json_pack("{s:I,s:o}", "seq", (json_int_t)c->seq, "superseded", seqs));
+}
+
 static void on_confirm(struct nc_sync_engine *e, const char *serial, const char *ttenant,
 		       const void *payload, size_t len, const char *topic)
 {
@@ -190,6 +205,12 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 			   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s.state),
 				     "seq", (json_int_t)s.seq, "reason",
 				     s.fail_reason[0] ? s.fail_reason : "confirmed"));
+	if (v == NC_VERDICT_VERIFIED)
+		sync_retry_reset(e, serial, tenant);
+	/* Re-dirtied in flight: pending only if its next batch differs. */
+	if (v == NC_VERDICT_VERIFIED && s.state == NC_SYNC_PENDING)
+		sync_settle(e, serial, tenant);
+	superseded(e, serial, tenant, &c);
 	if (v == NC_VERDICT_VERIFIED && d.status == NC_STATUS_APPROVED)
 		lifecycle(e, serial, &d, NC_STATUS_PROVISIONED);
 	else if (v == NC_VERDICT_STALE)
@@ -385,7 +406,10 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 		lifecycle(e, serial, &d, NC_STATUS_ACTIVE);
 	if (nc_store_sync_get(e->core->store, serial, d.tenant, &s) < 0)
 		return;
-	if (h.seq < s.seq && s.state != NC_SYNC_APPLYING) {
+	if (sync_heal(e, &s, h.seq, h.config_hash)) {
+		if (d.status == NC_STATUS_APPROVED)
+			lifecycle(e, serial, &d, NC_STATUS_PROVISIONED);
+	} else if (h.seq < s.seq && s.state != NC_SYNC_APPLYING) {
 		stale_later(e, serial, d.tenant, s.seq);
 	} else if (h.seq == s.seq && s.state == NC_SYNC_SYNCED &&
 		   strcmp(h.config_hash, s.confirmed_hash) != 0) {

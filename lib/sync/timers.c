@@ -23,12 +23,23 @@ void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
 		snprintf(key, sizeof(key), "s|%s|%s", t->serial, t->tenant);
 		sync_forget(e, key);
 	}
+	if (t->kind == TIMER_SETTLE) {
+		sync_settle(e, t->serial, t->tenant);
+		return;
+	}
 	if (nc_store_sync_get(e->core->store, t->serial, t->tenant, &s) < 0)
 		return;
 	if (t->kind == TIMER_STALE) {
-		/* Unless a current confirmation arrived meanwhile. */
-		if (s.confirmed_seq != s.seq || s.state == NC_SYNC_FAILED)
+		bool failed = s.state == NC_SYNC_FAILED;
+
+		/* Unless a current confirmation arrived meanwhile; a failed device
+		 * only in its turn (else reconcile re-sends it when due). */
+		if ((s.confirmed_seq != s.seq || failed) &&
+		    (!failed || sync_retry_due(e, t->serial, t->tenant, 0))) {
+			if (failed)
+				sync_retry_count(e, t->serial, t->tenant);
 			sync_push(e, t->serial, t->tenant, PUSH_RESEND, "stale configuration");
+		}
 	} else if (s.state == NC_SYNC_APPLYING && s.seq == t->seq) {
 		if (s.attempts > e->o.max_attempts) {
 			s.state = NC_SYNC_FAILED;
@@ -86,51 +97,41 @@ static bool needs_resend(const struct nc_sync *s)
 	       strcmp(s->confirmed_hash, s->sent_hash) != 0;
 }
 
-/*
- * Reconcile's backoff for one device ("r|serial|tenant"): the n-th re-send
- * in a row waits reconcile * 2^(n-1) after the one before, at most
- * RECONCILE_BACKOFF_MAX_MS (or one reconcile period, if longer). Returns
- * whether a re-send is due now and, if so, counts it. A device that needs
- * nothing has its entry forgotten, so its next trouble starts over.
- */
-#define RECONCILE_BACKOFF_MAX_MS (3600 * 1000LL)
-
-static bool backoff_due(struct nc_sync_engine *e, const struct nc_sync *s, bool needed)
+/* The last push of s failed and nothing newer went: automatic re-sends back off. */
+static bool failing(const struct nc_sync *s)
 {
-	char key[sizeof(((struct seen *)0)->key)];
-	int64_t now = sync_now_ms(), wait, cap;
-	struct seen *b;
-
-	snprintf(key, sizeof(key), "r|%s|%s", s->serial, s->tenant);
-	if (!needed) {
-		if (sync_seen(e, key, false))
-			sync_forget(e, key);
-		return false;
-	}
-	b = sync_seen(e, key, true);
-	if (!b)
-		return true;
-	/* b->at is when the next re-send is due; half a period of slack, as the
-	 * reconcile ticks a little before or after it. */
-	if (b->at && now + e->o.reconcile_ms / 2 < b->at)
-		return false;
-	cap = e->o.reconcile_ms > RECONCILE_BACKOFF_MAX_MS ? e->o.reconcile_ms
-							   : RECONCILE_BACKOFF_MAX_MS;
-	wait = b->at ? 2 * b->wait : e->o.reconcile_ms;
-	b->wait = wait < cap ? wait : cap;
-	b->at = now + b->wait;
-	return true;
+	return s->state == NC_SYNC_FAILED || (s->state == NC_SYNC_PENDING && s->fail_reason[0]);
 }
 
+/*
+ * One device at a reconcile (pending_too: an auto-sync tick). Every
+ * automatic re-send of a failing device waits for its turn (retry.c); a
+ * device synced with its last batch has its backoff forgotten.
+ */
 static void reconcile_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
 {
 	const bool *pending_too = arg;
+	int64_t period = *pending_too ? e->o.auto_sync_ms : e->o.reconcile_ms;
+	bool retry = failing(s);
+	/* Every re-send of the stored batch waits its turn; a new batch only
+	 * when the last one failed. */
+	bool gated = !*pending_too || retry;
 
+	if (*pending_too && s->state != NC_SYNC_PENDING)
+		return;
+	if (!*pending_too && !needs_resend(s)) {
+		if (s->state == NC_SYNC_SYNCED)
+			sync_retry_reset(e, s->serial, s->tenant);
+		return;
+	}
+	if (gated && !sync_retry_due(e, s->serial, s->tenant, period / 2))
+		return;
 	if (*pending_too) {
-		if (s->state == NC_SYNC_PENDING)
-			sync_push(e, s->serial, s->tenant, PUSH_BUILD, "auto-sync");
-	} else if (backoff_due(e, s, needs_resend(s))) {
+		if (sync_push(e, s->serial, s->tenant, PUSH_BUILD, "auto-sync") < 0 || retry)
+			sync_retry_count(e, s->serial, s->tenant);
+	} else {
 		sync_push(e, s->serial, s->tenant, PUSH_RESEND, "reconcile");
+		sync_retry_count(e, s->serial, s->tenant);
 	}
 }
 

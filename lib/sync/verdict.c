@@ -80,3 +80,21 @@ bool nc_sync_report_fresh(int64_t ts, int64_t now, int64_t interval_ms, int64_t 
 	*age = now - ts;
 	return *age <= interval_s + NC_SYNC_CLOCK_SKEW_S && *age >= -NC_SYNC_CLOCK_SKEW_S;
 }
+
+bool nc_sync_heartbeat_settles(const struct nc_sync *s, int64_t seq, const char *hash)
+{
+	bool in_flight = s->state == NC_SYNC_APPLYING ||
+			 (s->state == NC_SYNC_FAILED && strcmp(s->fail_reason, "timeout") == 0);
+
+	/* Only the batch in flight, exactly as sent: an older seq proves nothing. */
+	return in_flight && s->seq >= 1 && seq == s->seq && hash[0] &&
+	       strcmp(hash, s->sent_hash) == 0;
+}
+
+bool nc_sync_pending_unchanged(const struct nc_sync *s, const char *next_hash)
+{
+	return s->state == NC_SYNC_PENDING && s->seq >= 1 && s->confirmed_seq == s->seq &&
+	       !s->fail_reason[0] && s->confirmed_hash[0] &&
+	       strcmp(s->confirmed_hash, s->sent_hash) == 0 &&
+	       strcmp(next_hash, s->confirmed_hash) == 0;
+}

@@ -69,6 +69,21 @@ enum nc_verdict nc_sync_confirm_apply(struct nc_sync *s, int64_t seq, bool succe
 				      const char *hash, int64_t now);
 
 /*
+ * Whether a heartbeat of (seq, hash) proves that the batch in flight of s
+ * was applied, its confirmation lost: s applying (or failed by its apply
+ * timeout), seq = last sent, hash = the hash sent (not empty). The caller
+ * then applies it as a confirmation (nc_sync_confirm_apply).
+ */
+bool nc_sync_heartbeat_settles(const struct nc_sync *s, int64_t seq, const char *hash);
+
+/*
+ * Whether a pending s may go back to synced because next_hash, the hash of
+ * the batch it would get now, is that of its last verified batch: its last
+ * sent batch verified with that hash and nothing failed since.
+ */
+bool nc_sync_pending_unchanged(const struct nc_sync *s, const char *next_hash);
+
+/*
  * The clock skew allowed between a device and the core, in seconds: a
  * heartbeat or tunnel status counts only when its ts is within
  * [now - interval - NC_SYNC_CLOCK_SKEW_S, now + NC_SYNC_CLOCK_SKEW_S].

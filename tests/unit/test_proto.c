@@ -272,6 +272,43 @@ static void test_example_confirm(void **state)
 	nc_confirm_clear(&c);
 }
 
+/* The optional "superseded" member: carried both ways, checked, absent by default. */
+static void test_confirm_superseded(void **state)
+{
+	static const char *const bad[] = { "\"x\"", "[0]", "[42]", "[43]", "[\"41\"]", "{}",
+					   "[1.5]" };
+	struct nc_errinfo ei = { 0 };
+	struct nc_confirm c = { 0 }, d = { 0 };
+	char buf[1024], *out = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(nc_proto_confirm_decode(example_confirm, strlen(example_confirm), SERIAL,
+						 NULL, &c, &ei),
+			 0);
+	assert_int_equal(c.n_superseded, 0);
+	c.superseded[0] = 40;
+	c.superseded[1] = 41;
+	c.n_superseded = 2;
+	assert_int_equal(nc_proto_confirm_encode(&c, &out, &len, &ei), 0);
+	assert_non_null(strstr(out, "\"superseded\":[40,41]"));
+	assert_int_equal(nc_proto_confirm_decode(out, len, SERIAL, NULL, &d, &ei), 0);
+	assert_int_equal(d.n_superseded, 2);
+	assert_int_equal(d.superseded[1], 41);
+	free(out);
+	nc_confirm_clear(&d);
+	nc_confirm_clear(&c);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "%.*s,\"superseded\":%s}",
+			 (int)strlen(example_confirm) - 1, example_confirm, bad[i]);
+		ei = (struct nc_errinfo){ 0 };
+		assert_int_not_equal(nc_proto_confirm_decode(buf, strlen(buf), SERIAL, NULL, &c, &ei),
+				     0);
+		assert_string_equal(ei.field, "superseded");
+		assert_int_equal(c.n_superseded, 0);
+	}
+}
+
 static void test_example_device_msgs(void **state)
 {
 	struct nc_errinfo ei = { 0 };
@@ -1343,6 +1380,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_fields_ignored),
 		cmocka_unit_test(test_encode_refusals),
 		cmocka_unit_test(test_commands_hash),
+		cmocka_unit_test(test_confirm_superseded),
 		cmocka_unit_test(test_topic_parse),
 		cmocka_unit_test(test_topic_format),
 	};

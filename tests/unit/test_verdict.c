@@ -6,9 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../../lib/model/model.h"
+#include "../../lib/sync/engine.h"
 #include "../../lib/sync/verdict.h"
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
@@ -179,6 +181,80 @@ static void test_report_fresh(void **state)
 	assert_true(nc_sync_report_fresh(1000 - 1 - NC_SYNC_CLOCK_SKEW_S, 1000, 200, &age));
 }
 
+/* A heartbeat settles the batch in flight only: that seq, that hash. */
+static void test_heartbeat_settles(void **state)
+{
+	struct nc_sync s = sent(NC_SYNC_APPLYING);
+
+	(void)state;
+	assert_true(nc_sync_heartbeat_settles(&s, 7, H1));
+	assert_false(nc_sync_heartbeat_settles(&s, 6, H1));
+	assert_false(nc_sync_heartbeat_settles(&s, 8, H1));
+	assert_false(nc_sync_heartbeat_settles(&s, 7, H2));
+	assert_false(nc_sync_heartbeat_settles(&s, 7, ""));
+	s.state = NC_SYNC_FAILED;
+	snprintf(s.fail_reason, sizeof(s.fail_reason), "timeout");
+	assert_true(nc_sync_heartbeat_settles(&s, 7, H1));
+	snprintf(s.fail_reason, sizeof(s.fail_reason), "agent_failure");
+	assert_false(nc_sync_heartbeat_settles(&s, 7, H1));
+	s.state = NC_SYNC_SYNCED;
+	s.fail_reason[0] = '\0';
+	assert_false(nc_sync_heartbeat_settles(&s, 7, H1));
+	s.state = NC_SYNC_PENDING;
+	assert_false(nc_sync_heartbeat_settles(&s, 7, H1));
+	s = sent(NC_SYNC_APPLYING);
+	s.seq = 0;
+	assert_false(nc_sync_heartbeat_settles(&s, 0, H1));
+}
+
+/* Pending only when the next batch differs from the last verified one. */
+static void test_pending_unchanged(void **state)
+{
+	struct nc_sync s = sent(NC_SYNC_PENDING);
+
+	(void)state;
+	/* Batch 7 verified with H1, then marked dirty. */
+	s.confirmed_seq = 7;
+	snprintf(s.confirmed_hash, sizeof(s.confirmed_hash), "%s", H1);
+	assert_true(nc_sync_pending_unchanged(&s, H1));
+	assert_false(nc_sync_pending_unchanged(&s, H2));
+	/* Not pending: nothing to settle. */
+	s.state = NC_SYNC_SYNCED;
+	assert_false(nc_sync_pending_unchanged(&s, H1));
+	/* Its last batch not verified (in flight, or an older one confirmed). */
+	s.state = NC_SYNC_PENDING;
+	s.confirmed_seq = 6;
+	assert_false(nc_sync_pending_unchanged(&s, H1));
+	/* Failed since (drift): a sync is due whatever the batch. */
+	s.confirmed_seq = 7;
+	snprintf(s.fail_reason, sizeof(s.fail_reason), "drift");
+	assert_false(nc_sync_pending_unchanged(&s, H1));
+	/* Never sent. */
+	s = sent(NC_SYNC_PENDING);
+	s.seq = s.confirmed_seq = 0;
+	s.sent_hash[0] = s.confirmed_hash[0] = '\0';
+	assert_false(nc_sync_pending_unchanged(&s, ""));
+}
+
+/* The one retry policy of failed devices: doubling from the base, capped. */
+static void test_retry_wait(void **state)
+{
+	(void)state;
+	assert_int_equal(nc_sync_retry_wait(1, 1000, NC_SYNC_RETRY_CAP_MS), 1000);
+	assert_int_equal(nc_sync_retry_wait(2, 1000, NC_SYNC_RETRY_CAP_MS), 2000);
+	assert_int_equal(nc_sync_retry_wait(5, 1000, NC_SYNC_RETRY_CAP_MS), 16000);
+	/* 5 min doubling reaches the hour at the 5th retry and stays there. */
+	assert_int_equal(nc_sync_retry_wait(4, 300000, NC_SYNC_RETRY_CAP_MS), 2400000);
+	assert_int_equal(nc_sync_retry_wait(5, 300000, NC_SYNC_RETRY_CAP_MS), 3600000);
+	assert_int_equal(nc_sync_retry_wait(1000000, 300000, NC_SYNC_RETRY_CAP_MS), 3600000);
+	/* A base longer than the cap is the cap. */
+	assert_int_equal(nc_sync_retry_wait(3, 7200000, NC_SYNC_RETRY_CAP_MS), 7200000);
+	/* Nonsense in, a sane wait out: never 0, never negative. */
+	assert_int_equal(nc_sync_retry_wait(0, 1000, NC_SYNC_RETRY_CAP_MS), 1000);
+	assert_int_equal(nc_sync_retry_wait(-3, 1000, NC_SYNC_RETRY_CAP_MS), 1000);
+	assert_int_equal(nc_sync_retry_wait(1, 0, NC_SYNC_RETRY_CAP_MS), 1);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -204,6 +280,9 @@ int main(void)
 		cmocka_unit_test(test_learnable),
 		cmocka_unit_test(test_repair),
 		cmocka_unit_test(test_report_fresh),
+		cmocka_unit_test(test_heartbeat_settles),
+		cmocka_unit_test(test_pending_unchanged),
+		cmocka_unit_test(test_retry_wait),
 		cmocka_unit_test(test_names),
 	};
 
