@@ -73,11 +73,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnetctl.a
+# Every unit test program links the shared fixture (tests/unit/fixture.[ch]).
+UNIT_FIXTURE := $(BUILD)/tests/unit/fixture.o
+.SECONDARY: $(UNIT_FIXTURE)
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(BUILD)/libnetctl.a
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a \
-		$(LDLIBS_ALL) -lcmocka
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(UNIT_FIXTURE) \
+		$(BUILD)/libnetctl.a $(LDLIBS_ALL) -lcmocka
 
 # Helpers the integration tests run (tests/tools/): plain C, no library.
 TEST_TOOLS := $(BUILD)/tests/tools/holdconn
@@ -245,6 +249,7 @@ clean:
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 # Unit tests that compile CLI sources in are rebuilt when those change.
 -include $(UNIT_BINS:=.d)
+-include $(UNIT_FIXTURE:.o=.d)
 
 # gen: the files made from the command table (completions/, the COMMANDS
 # section of man/netctl.1); tests/integration/054 and 055 fail when they drift.
