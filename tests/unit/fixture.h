@@ -59,6 +59,24 @@ void fx_raw_exec(const char *path, const char *sql);
 /* The first column of the first row of sql, an integer. */
 int64_t fx_raw_int(const char *path, const char *sql);
 
+/* A time the model objects below carry: 2026-11-22T03:04:05Z. */
+#define FX_T1 1795316645
+
+/* l becomes a, b (NULL: fewer). */
+void fx_strlist_set(struct nc_strlist *l, const char *a, const char *b);
+/* Model objects with every member set to something other than its zero value (the edge and
+ * connector own lists: nc_*_clear them). */
+void fx_tenant_fixture(struct nc_tenant *t);
+void fx_edge_fixture(struct nc_edge *e);
+void fx_connector_fixture(struct nc_connector *c);
+void fx_peering_fixture(struct nc_peering *p);
+/* Fail the test unless a and b are equal member by member. */
+void fx_assert_strlist_equal(const struct nc_strlist *a, const struct nc_strlist *b);
+void fx_assert_tenant_equal(const struct nc_tenant *a, const struct nc_tenant *b);
+void fx_assert_edge_equal(const struct nc_edge *a, const struct nc_edge *b);
+void fx_assert_connector_equal(const struct nc_connector *a, const struct nc_connector *b);
+void fx_assert_peering_equal(const struct nc_peering *a, const struct nc_peering *b);
+
 /* text as JSON (any value, NULs allowed); fails the test when it is not. New reference. */
 json_t *fx_parse(const char *text);
 /* Fails the test unless needle occurs in haystack. */
