@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../lib/agent/apply.h"
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
@@ -319,3 +320,11 @@ void fx_assert_peering_equal(const struct nc_peering *a, const struct nc_peering
 	assert_int_equal(a->created_at, b->created_at);
 	assert_int_equal(a->updated_at, b->updated_at);
 }
+
+const struct nc_agent_env fx_agent_env = {
+	.serial = "CN-1",
+	.state_dir = "/var/lib/netctl-agent",
+	.private_key = "dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=",
+	.lan_if = "lan0",
+	.wan_if = "eth0",
+};

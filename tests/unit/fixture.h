@@ -17,6 +17,7 @@
 
 #include "../../lib/model/model.h"
 
+struct nc_agent_env;
 struct nc_store;
 
 /* Elements of an array. */
@@ -61,6 +62,8 @@ int64_t fx_raw_int(const char *path, const char *sql);
 
 /* A time the model objects below carry: 2026-11-22T03:04:05Z. */
 #define FX_T1 1795316645
+/* A valid WireGuard key (base64 of 32 bytes). */
+#define FX_WG_KEY "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk="
 
 /* l becomes a, b (NULL: fewer). */
 void fx_strlist_set(struct nc_strlist *l, const char *a, const char *b);
@@ -76,6 +79,9 @@ void fx_assert_tenant_equal(const struct nc_tenant *a, const struct nc_tenant *b
 void fx_assert_edge_equal(const struct nc_edge *a, const struct nc_edge *b);
 void fx_assert_connector_equal(const struct nc_connector *a, const struct nc_connector *b);
 void fx_assert_peering_equal(const struct nc_peering *a, const struct nc_peering *b);
+
+/* An agent's environment: connector CN-1, its private key, lan0 and eth0. */
+extern const struct nc_agent_env fx_agent_env;
 
 /* text as JSON (any value, NULs allowed); fails the test when it is not. New reference. */
 json_t *fx_parse(const char *text);
