@@ -160,6 +160,11 @@ static void test_validate_refuses(void **state)
 		       "{\"masquerade\":[{\"source\":\"10.0.0.0/8\",\"out_interface\":"
 		       "\"docker0\"}]}",
 		       "out_interface: `docker0' is not an interface");
+}
+
+/* Bodies of the wrong types, out of range or with unknown words; unknown topics. */
+static void test_validate_refuses_types(void **state)
+{
 	/* Types, ranges, words. */
 	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"wg0\",\"listen_port\":70000}]}",
 		       "listen_port: 70000 is not between 1 and 65535");
@@ -205,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_x25519),
 		cmocka_unit_test(test_validate_accepts),
 		cmocka_unit_test(test_validate_refuses),
+		cmocka_unit_test(test_validate_refuses_types),
 	};
 
 	return cmocka_run_group_tests_name("agent_validate", tests, NULL, NULL);

@@ -328,7 +328,15 @@ static void test_connector_validate(void **state)
 	c.nat_enabled = false; /* still checked when set */
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "nat.wan_interface", "eth 0");
 	nc_connector_clear(&c);
+}
 
+/* A connector's ACL rules, routes, status and key. */
+static void test_connector_validate_rules(void **state)
+{
+	struct nc_connector c;
+	struct nc_errinfo ei;
+
+	(void)state;
 	good_connector(&c);
 	strcpy(c.acl[1].action, "allow");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[1].action", "allow");
@@ -516,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_token_validate),
 		cmocka_unit_test(test_edge_validate),
 		cmocka_unit_test(test_connector_validate),
+		cmocka_unit_test(test_connector_validate_rules),
 		cmocka_unit_test(test_peering_validate),
 		cmocka_unit_test(test_quote_escapes),
 	};
