@@ -73,11 +73,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnetctl.a
+# Every unit test program links the shared fixture (tests/unit/fixture.[ch]).
+UNIT_FIXTURE := $(BUILD)/tests/unit/fixture.o
+.SECONDARY: $(UNIT_FIXTURE)
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(BUILD)/libnetctl.a
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a \
-		$(LDLIBS_ALL) -lcmocka
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(UNIT_FIXTURE) \
+		$(BUILD)/libnetctl.a $(LDLIBS_ALL) -lcmocka
 
 # Helpers the integration tests run (tests/tools/): plain C, no library.
 TEST_TOOLS := $(BUILD)/tests/tools/holdconn
@@ -226,8 +230,18 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
 
+# fmt formats, fmt-check fails naming the first difference in each file
+# that .clang-format (clang-format 14) would change; both cover the same files.
+CLANG_FORMAT ?= clang-format
+FMT_SRCS = $(sort $(wildcard lib/*/*.[ch] cli/*.[ch] cli/*/*.[ch] tui/*.[ch] \
+	tests/unit/*.[ch] bench/*.[ch]))
+
 fmt:
-	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard lib/*/*.h cli/*.h tui/*.h)
+	$(CLANG_FORMAT) -i $(FMT_SRCS)
+
+.PHONY: fmt-check
+fmt-check:
+	$(Q)$(CLANG_FORMAT) --dry-run -Werror --ferror-limit=1 $(FMT_SRCS)
 
 clean:
 	rm -rf build $(BIN)
@@ -235,6 +249,7 @@ clean:
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 # Unit tests that compile CLI sources in are rebuilt when those change.
 -include $(UNIT_BINS:=.d)
+-include $(UNIT_FIXTURE:.o=.d)
 
 # gen: the files made from the command table (completions/, the COMMANDS
 # section of man/netctl.1); tests/integration/054 and 055 fail when they drift.

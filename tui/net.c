@@ -6,6 +6,7 @@
  * client this thread owns; the model is changed under its lock.
  */
 #include "net.h"
+#include "net_impl.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -25,7 +26,6 @@
 #include "tui.h"
 
 #define STEP_MS	       50     /* longest wait for a job while following events */
-#define QUEUE_MAX      32     /* jobs waiting */
 #define REFRESH_MS     5000   /* lists are read again this often while live... */
 #define REFRESH_FACTOR 10     /* ...or 10 times as long as reading them took */
 #define DEBOUNCE_MS    250    /* after an event that asks for the lists or stats */
@@ -34,29 +34,6 @@
 #define PAGE_LIMIT     "1000" /* items per page of a list */
 #define MAX_PAGES      20     /* pages read of a list: 20,000 rows */
 #define MAX_GROUPS     500    /* peering groups read with their links */
-
-struct tui_net {
-	struct nc_client *c; /* owned; used on the thread only */
-	struct tui_model *m; /* borrowed */
-	int wake_fd;
-	atomic_bool wake_pending, stop;
-	pthread_t thread;
-
-	pthread_mutex_t qlock; /* guards q, qhead, qn; qcond wakes an idle thread */
-	pthread_cond_t qcond;
-	struct tui_job q[QUEUE_MAX];
-	size_t qhead, qn;
-
-	/* The thread's own state. */
-	struct nc_sse *sse;
-	char last_id[NC_SSE_ID_MAX];
-	bool live;
-	int64_t reopen_at, reopen_ms;		 /* monotonic ms */
-	int64_t refresh_at, stats_at, detail_at; /* when due, 0 for not */
-	int64_t periodic_at, refresh_every;
-	bool announce;	       /* say on the status line when the refresh is done */
-	struct tui_job detail; /* the detail view open (kind TUI_JOB_NONE: none) */
-};
 
 static void wake(struct tui_net *n)
 {
@@ -74,16 +51,13 @@ void tui_net_woken(struct tui_net *n)
 }
 
 /* *at becomes t unless it is due sooner already. */
-static void soon(int64_t *at, int64_t t)
+void tui_net_soon(int64_t *at, int64_t t)
 {
 	if (*at == 0 || *at > t)
 		*at = t;
 }
 
-static void status(struct tui_net *n, bool err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void status(struct tui_net *n, bool err, const char *fmt, ...)
+void tui_net_status(struct tui_net *n, bool err, const char *fmt, ...)
 {
 	char msg[TUI_TEXT];
 	va_list ap;
@@ -99,9 +73,9 @@ static void status(struct tui_net *n, bool err, const char *fmt, ...)
 
 /* A failed request as "WHAT failed: " and the client's message, which
  * starts with what went wrong ("forbidden: ...") and gives the way out. */
-static void failed(struct tui_net *n, const char *what, int ret, const struct nc_errinfo *ei)
+void tui_net_failed(struct tui_net *n, const char *what, int ret, const struct nc_errinfo *ei)
 {
-	status(n, true, "%s failed: %s", what, ei->msg[0] ? ei->msg : nc_strerror(ret));
+	tui_net_status(n, true, "%s failed: %s", what, ei->msg[0] ? ei->msg : nc_strerror(ret));
 }
 
 /* The path of a group, naming its tenant when the client acts in none. */
@@ -211,7 +185,7 @@ static void refresh(struct tui_net *n)
 	if (ret < 0) {
 		/* A lost server shows in the header; other failures here. */
 		if (ret != NC_ERR_UNREACHABLE || n->announce)
-			failed(n, "refresh", ret, &ei);
+			tui_net_failed(n, "refresh", ret, &ei);
 		goto out;
 	}
 	nc = tui_conns_parse(json_object_get(conns, "items"), &cv);
@@ -232,7 +206,7 @@ static void refresh(struct tui_net *n)
 	gv = NULL;
 	wake(n);
 	if (n->detail.kind == TUI_JOB_DETAIL)
-		soon(&n->detail_at, nc_time_mono_ms());
+		tui_net_soon(&n->detail_at, nc_time_mono_ms());
 out:
 	for (size_t i = 0; gv && i < ng; i++)
 		tui_group_clear(&gv[i]);
@@ -280,122 +254,21 @@ static void read_detail(struct tui_net *n)
 	free(lines);
 }
 
-/* Sync Now for one device: the outcome of each item of the 202 reply. */
-static void sync_one(struct tui_net *n, const char *serial)
-{
-	json_t *reply = NULL, *it;
-	struct nc_errinfo ei = {0};
-	char path[256], what[128];
-	size_t i;
-	int ret = nc_client_pathf(path, sizeof(path), "/v1/devices/%s/sync", serial);
-
-	snprintf(what, sizeof(what), "sync %s", serial);
-	if (ret == 0)
-		ret = nc_client_request(n->c, "POST", path, NULL, NULL, &reply, &ei);
-	if (ret < 0) {
-		failed(n, what, ret, &ei);
-		goto out;
-	}
-	json_array_foreach(json_object_get(reply, "items"), i, it)
-	{
-		const char *state = json_string_value(json_object_get(it, "state"));
-		const char *err = json_string_value(json_object_get(it, "error"));
-
-		if (state && strcmp(state, "skipped") == 0)
-			status(n, true, "%s skipped: %s", what, err ? err : "");
-		else if (err)
-			status(n, true, "%s: seq %lld sent, but %s", what,
-			       (long long)json_integer_value(json_object_get(it, "seq")), err);
-		else
-			status(n, false, "sync sent to %s: seq %lld, applying", serial,
-			       (long long)json_integer_value(json_object_get(it, "seq")));
-	}
-out:
-	json_decref(reply);
-}
-
-static void sync_pending(struct tui_net *n)
-{
-	json_t *body = json_pack("{s:s}", "state", "pending"), *reply = NULL, *it;
-	struct nc_errinfo ei = {0};
-	size_t i, sent = 0, skipped = 0;
-	int ret = nc_client_request(n->c, "POST", "/v1/sync", body, NULL, &reply, &ei);
-
-	if (ret < 0) {
-		failed(n, "sync of the pending devices", ret, &ei);
-		goto out;
-	}
-	json_array_foreach(json_object_get(reply, "items"), i, it)
-	{
-		const char *state = json_string_value(json_object_get(it, "state"));
-
-		if (state && strcmp(state, "skipped") == 0)
-			skipped++;
-		else
-			sent++;
-	}
-	if (sent + skipped == 0)
-		status(n, false, "no device is pending: nothing to send");
-	else
-		status(n, false, "sync sent to %zu pending device%s%s", sent, sent == 1 ? "" : "s",
-		       skipped ? " (some skipped: not approved)" : "");
-out:
-	json_decref(body);
-	json_decref(reply);
-}
-
-static void approve(struct tui_net *n, const char *serial)
-{
-	json_t *reply = NULL, *one = NULL;
-	struct nc_errinfo ei = {0};
-	struct tui_conn *cv = NULL, *c;
-	char path[256], what[128];
-	size_t k = 0;
-	int ret = nc_client_pathf(path, sizeof(path), "/v1/connectors/%s/approve", serial);
-
-	snprintf(what, sizeof(what), "approve %s", serial);
-	if (ret == 0)
-		ret = nc_client_request(n->c, "POST", path, NULL, NULL, &reply, &ei);
-	if (ret < 0) {
-		failed(n, what, ret, &ei);
-		goto out;
-	}
-	/* The reply is the connector: its row changes now, even without events. */
-	one = json_pack("[O]", reply);
-	if (one)
-		k = tui_conns_parse(one, &cv);
-	if (k == 1) {
-		pthread_mutex_lock(&n->m->lock);
-		c = tui_model_conn(n->m, cv->serial);
-		if (c)
-			*c = *cv;
-		n->m->version++;
-		pthread_mutex_unlock(&n->m->lock);
-	}
-	status(n, false, "approved %s: it is %s, sync %s", serial, k ? cv->status : "approved",
-	       k && cv->sync[0] ? cv->sync : "pending");
-	soon(&n->stats_at, nc_time_mono_ms());
-out:
-	free(cv);
-	json_decref(one);
-	json_decref(reply);
-}
-
 static void run_job(struct tui_net *n, const struct tui_job *j)
 {
 	switch (j->kind) {
 	case TUI_JOB_REFRESH:
 		n->announce = true;
-		soon(&n->refresh_at, nc_time_mono_ms());
+		tui_net_soon(&n->refresh_at, nc_time_mono_ms());
 		break;
 	case TUI_JOB_SYNC:
-		sync_one(n, j->serial);
+		tui_net_sync_one(n, j->serial);
 		break;
 	case TUI_JOB_SYNC_PENDING:
-		sync_pending(n);
+		tui_net_sync_pending(n);
 		break;
 	case TUI_JOB_APPROVE:
-		approve(n, j->serial);
+		tui_net_approve(n, j->serial);
 		break;
 	case TUI_JOB_DETAIL:
 		n->detail = *j;
@@ -453,14 +326,14 @@ static int on_event(void *arg, const struct nc_sse_event *sev)
 	r = tui_model_apply_event(n->m, ev, sev->data);
 	pthread_mutex_unlock(&n->m->lock);
 	if (r & TUI_EV_GAP)
-		soon(&n->refresh_at, now);
+		tui_net_soon(&n->refresh_at, now);
 	if (r & TUI_EV_LISTS)
-		soon(&n->refresh_at, now + DEBOUNCE_MS);
+		tui_net_soon(&n->refresh_at, now + DEBOUNCE_MS);
 	if (r & TUI_EV_STATS)
-		soon(&n->stats_at, now + DEBOUNCE_MS);
+		tui_net_soon(&n->stats_at, now + DEBOUNCE_MS);
 	dev = json_string_value(json_object_get(ev, "device"));
 	if (n->detail.kind == TUI_JOB_DETAIL && dev && strcmp(dev, n->detail.serial) == 0)
-		soon(&n->detail_at, now + DEBOUNCE_MS);
+		tui_net_soon(&n->detail_at, now + DEBOUNCE_MS);
 	json_decref(ev);
 	wake(n);
 	return 0;
@@ -487,7 +360,7 @@ static void on_status(void *arg, enum nc_sse_change what, const char *msg)
 		n->reopen_ms = REOPEN_MIN_MS;
 		/* Events may have been missed while away (a restarted server
 		 * numbers them from 1 again): read everything. */
-		soon(&n->refresh_at, nc_time_mono_ms());
+		tui_net_soon(&n->refresh_at, nc_time_mono_ms());
 	} else {
 		set_link(n, TUI_LINK_LOST, msg);
 	}
@@ -538,7 +411,7 @@ static void *run(void *arg)
 		run_jobs(n, 0);
 		now = nc_time_mono_ms();
 		if (n->live && n->periodic_at && now >= n->periodic_at)
-			soon(&n->refresh_at, now);
+			tui_net_soon(&n->refresh_at, now);
 		if (n->refresh_at && now >= n->refresh_at) {
 			n->refresh_at = n->stats_at = 0;
 			refresh(n);

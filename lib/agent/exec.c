@@ -132,14 +132,72 @@ static int spawn(pid_t *pid, char *const argv[], int in, int out, int err)
 	return rc;
 }
 
+/*
+ * Writes input (NULL: none) to *in_w and reads *out_r into so and *err_r into
+ * se (each -1 when not used) until pid exited and its pipes are done, or
+ * deadline (monotonic ms) passed and it was killed. Closes the fds it is done
+ * with. Returns whether it was killed; *wstatus is its wait status.
+ */
+static bool pump(pid_t pid, int64_t deadline, const char *input, int *in_w, int *out_r,
+		 int *err_r, struct sink *so, struct sink *se, int *wstatus)
+{
+	size_t inoff = 0, inlen = input ? strlen(input) : 0;
+	bool exited = false, killed = false;
+
+	if (*in_w >= 0 && inlen == 0)
+		close_fd(in_w);
+
+	for (;;) {
+		struct pollfd p[3];
+		nfds_t n = 0;
+		int pr;
+
+		if (!exited && waitpid(pid, wstatus, WNOHANG) == pid)
+			exited = true;
+		if (!exited && nc_time_mono_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, wstatus, 0);
+			exited = killed = true;
+		}
+		if (*in_w >= 0)
+			p[n++] = (struct pollfd){.fd = *in_w, .events = POLLOUT};
+		if (*out_r >= 0)
+			p[n++] = (struct pollfd){.fd = *out_r, .events = POLLIN};
+		if (*err_r >= 0)
+			p[n++] = (struct pollfd){.fd = *err_r, .events = POLLIN};
+		if (n == 0 && exited)
+			break;
+		/* Once it exited, take what is there: a daemon it forked may hold the pipes. */
+		pr = poll(n ? p : NULL, n, exited ? 0 : 20);
+		if (pr <= 0 && exited)
+			break;
+		for (nfds_t i = 0; pr > 0 && i < n; i++) {
+			if (!p[i].revents)
+				continue;
+			if (p[i].fd == *in_w) {
+				ssize_t w = write(*in_w, input + inoff, inlen - inoff);
+
+				if (w > 0)
+					inoff += (size_t)w;
+				if ((w < 0 && errno != EAGAIN && errno != EINTR) || inoff == inlen)
+					close_fd(in_w);
+			} else if (p[i].fd == *out_r) {
+				drain(out_r, so);
+			} else {
+				drain(err_r, se);
+			}
+		}
+	}
+	return killed;
+}
+
 int nc_agent_exec(char *const argv[], const char *input, bool want_out, int timeout_ms,
 		  struct agent_exec *r)
 {
 	int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
 	struct sink so = {.max = OUT_MAX}, se = {.max = 4 * NC_AGENT_ERR_MAX};
-	size_t inoff = 0, inlen = input ? strlen(input) : 0;
 	int64_t deadline = nc_time_mono_ms() + timeout_ms;
-	bool exited = false, killed = false;
+	bool killed = false;
 	int rc, wstatus = 0, ret = NC_ERR_IO;
 	pid_t pid = -1;
 
@@ -164,50 +222,7 @@ int nc_agent_exec(char *const argv[], const char *input, bool want_out, int time
 		if (fd >= 0)
 			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	}
-	if (in[1] >= 0 && inlen == 0)
-		close_fd(&in[1]);
-
-	for (;;) {
-		struct pollfd p[3];
-		nfds_t n = 0;
-		int pr;
-
-		if (!exited && waitpid(pid, &wstatus, WNOHANG) == pid)
-			exited = true;
-		if (!exited && nc_time_mono_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &wstatus, 0);
-			exited = killed = true;
-		}
-		if (in[1] >= 0)
-			p[n++] = (struct pollfd){.fd = in[1], .events = POLLOUT};
-		if (out[0] >= 0)
-			p[n++] = (struct pollfd){.fd = out[0], .events = POLLIN};
-		if (err[0] >= 0)
-			p[n++] = (struct pollfd){.fd = err[0], .events = POLLIN};
-		if (n == 0 && exited)
-			break;
-		/* Once it exited, take what is there: a daemon it forked may hold the pipes. */
-		pr = poll(n ? p : NULL, n, exited ? 0 : 20);
-		if (pr <= 0 && exited)
-			break;
-		for (nfds_t i = 0; pr > 0 && i < n; i++) {
-			if (!p[i].revents)
-				continue;
-			if (p[i].fd == in[1]) {
-				ssize_t w = write(in[1], input + inoff, inlen - inoff);
-
-				if (w > 0)
-					inoff += (size_t)w;
-				if ((w < 0 && errno != EAGAIN && errno != EINTR) || inoff == inlen)
-					close_fd(&in[1]);
-			} else if (p[i].fd == out[0]) {
-				drain(&out[0], &so);
-			} else {
-				drain(&err[0], &se);
-			}
-		}
-	}
+	killed = pump(pid, deadline, input, &in[1], &out[0], &err[0], &so, &se, &wstatus);
 
 	flatten(se.buf, r->err, sizeof(r->err));
 	if (killed) {

@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "../model/model.h"
+#include "../proto/proto.h" /* enum nc_msg */
 #include "apply.h"
 
 struct nc_errinfo;
@@ -206,7 +207,7 @@ void nc_agent_loop_free(struct agent_loop *l);
 void nc_agent_loop_wake(struct agent_loop *l, struct agent_dev *d, int64_t due);
 
 /*
- * agent.c: the protocol of one device
+ * agent.c, batch.c: the protocol of one device
  */
 
 /* Initialises d (zeroed by the caller) for serial. */
@@ -231,6 +232,16 @@ void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payl
  * d locked.
  */
 int64_t nc_agent_dev_tick(struct agent_dev *d, int64_t now);
+
+/* Publishes payload (len bytes, freed here) as kind of d, on tenant's topic unless "";
+ * 0 or a negative NC_ERR_* (logged here). d locked. */
+int nc_agent_dev_publish(struct agent_dev *d, enum nc_msg kind, const char *tenant, char *payload,
+			 size_t len);
+/* Per-device events: info for a real agent, debug in a fleet of thousands. */
+#define dev_log(d, ...) nc_log((d)->loop->cfg.quiet ? NC_LOG_DEBUG : NC_LOG_INFO, __VA_ARGS__)
+/* " tenant T" for a tenant's slot, "" for the device's own: follows the serial in logs. */
+#define SLOT_FMT     "%s%s"
+#define SLOT_ARGS(s) (s)->tenant[0] ? " tenant " : "", (s)->tenant
 
 /* A number in [0, 1) from d's generator. */
 double nc_agent_rand01(uint64_t *state);

@@ -79,6 +79,38 @@ int nc_agent_broker_opts(const struct nc_agent_broker *b, struct nc_mqtt_opts *m
 	return ret;
 }
 
+/*
+ * Makes l (configured, not started) a loop of one device on one connection
+ * and one worker: o->serial with the key pair priv/pub and the state saved
+ * in o->state_dir. Returns the device, owned by l.
+ */
+static struct agent_dev *one_device(struct agent_loop *l, const struct nc_agent_opts *o,
+				    const struct nc_agent_env *env, const char *priv,
+				    const char *pub)
+{
+	struct agent_dev *d;
+
+	nc_agent_loop_init(l);
+	l->n = 1;
+	l->devs = nc_xcalloc(1, sizeof(*l->devs));
+	l->nconns = 1;
+	l->conns = nc_xcalloc(1, sizeof(*l->conns));
+	l->nworkers = 1;
+	d = &l->devs[0];
+	nc_agent_dev_init(d, l, 0, o->serial);
+	d->priv = nc_xstrdup(priv);
+	snprintf(d->pub, sizeof(d->pub), "%s", pub);
+	d->conn = &l->conns[0];
+	nc_agent_state_load(o->state_dir, env, o->serial, &d->self);
+	nc_agent_state_tenants(o->state_dir, env, d);
+	snprintf(l->conns[0].client_id, sizeof(l->conns[0].client_id), "netctl-agent-%s",
+		 o->serial);
+	l->conns[0].devs = nc_xcalloc(1, sizeof(*l->conns[0].devs));
+	l->conns[0].devs[0] = d;
+	l->conns[0].n = 1;
+	return d;
+}
+
 int nc_agent_run(const struct nc_agent_opts *o, struct nc_errinfo *ei)
 {
 	struct agent_loop *l = nc_xcalloc(1, sizeof(*l));
@@ -131,24 +163,7 @@ int nc_agent_run(const struct nc_agent_opts *o, struct nc_errinfo *ei)
 	if (created)
 		nc_info("generated a WireGuard key pair in %s (public key %s)", o->state_dir, pub);
 
-	nc_agent_loop_init(l);
-	l->n = 1;
-	l->devs = nc_xcalloc(1, sizeof(*l->devs));
-	l->nconns = 1;
-	l->conns = nc_xcalloc(1, sizeof(*l->conns));
-	l->nworkers = 1;
-	d = &l->devs[0];
-	nc_agent_dev_init(d, l, 0, o->serial);
-	d->priv = nc_xstrdup(priv);
-	snprintf(d->pub, sizeof(d->pub), "%s", pub);
-	d->conn = &l->conns[0];
-	nc_agent_state_load(o->state_dir, &env, o->serial, &d->self);
-	nc_agent_state_tenants(o->state_dir, &env, d);
-	snprintf(l->conns[0].client_id, sizeof(l->conns[0].client_id), "netctl-agent-%s",
-		 o->serial);
-	l->conns[0].devs = nc_xcalloc(1, sizeof(*l->conns[0].devs));
-	l->conns[0].devs[0] = d;
-	l->conns[0].n = 1;
+	d = one_device(l, o, &env, priv, pub);
 
 	ret = nc_agent_broker_opts(&o->broker, &mo, user, pass, sizeof(user), ei);
 	if (ret == 0)

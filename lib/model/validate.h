@@ -27,8 +27,8 @@ bool nc_valid_ip(const char *s);	/* a plain IPv4 or IPv6 address */
 bool nc_valid_cidr(const char *s, bool strict);
 /* "host:port" or "[v6]:port"; host an address or a DNS name; port 1-65535. */
 bool nc_valid_endpoint(const char *s);
-bool nc_valid_ifname(const char *s);
-bool nc_valid_peering_name(const char *s); /* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_NAME_MAX */	/* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_IFNAME_MAX */
+bool nc_valid_ifname(const char *s);		/* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_IFNAME_MAX */
+bool nc_valid_peering_name(const char *s); /* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_NAME_MAX */
 bool nc_valid_wg_key(const char *s);	/* base64 of exactly 32 bytes (44 chars) */
 
 int nc_tenant_validate(const struct nc_tenant *t, struct nc_errinfo *ei);

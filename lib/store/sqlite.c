@@ -3,7 +3,7 @@
  * The SQLite backend: opening a store file, the statement cache, the
  * helpers that bind, step and read, transactions, and the table of
  * functions. The schema lives in sqlite_schema.c, the objects in
- * sqlite_accounts.c, sqlite_devices.c, sqlite_peerings.c, sqlite_sync.c.
+ * sqlite_accounts.c, sqlite_devices.c, sqlite_connectors.c, sqlite_peerings.c, sqlite_sync.c.
  */
 #include "store.h"
 

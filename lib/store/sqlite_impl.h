@@ -111,8 +111,22 @@ int nc_sqlite_check_identity(struct nc_sqlite *s, struct nc_errinfo *ei);
 int nc_sqlite_migrate(struct nc_sqlite *s, struct nc_errinfo *ei);
 int nc_sqlite_schema_version(struct nc_store *st, int *out);
 
-/* Objects (sqlite_accounts.c, sqlite_devices.c, sqlite_peerings.c, sqlite_sync.c,
- * sqlite_addr.c, sqlite_meta.c). */
+/* Shared by sqlite_devices.c and sqlite_connectors.c. */
+/* The devices row of a new edge or connector. */
+int nc_sqlite_device_insert(struct nc_sqlite *s, const char *serial, const char *tenant,
+			    enum nc_device_type type, const char *public_key, int64_t last_seen);
+/* Deletes the device of that type (and, by cascade, everything hanging off it). */
+int nc_sqlite_device_delete(struct nc_sqlite *s, const char *tenant, const char *serial,
+			    enum nc_device_type type);
+/* Ends a transaction opened with nc_store_begin(): commit after success; returns ret or the
+ * commit's error. */
+int nc_sqlite_finish(struct nc_store *st, int ret);
+/* Reads a JSON list column with decode(text, dst); a failure sticks in q->err. */
+void nc_sqlite_col_json(struct nc_sqlite_q *q, int (*decode)(const char *, struct nc_strlist *),
+			struct nc_strlist *dst);
+
+/* Objects (sqlite_accounts.c, sqlite_devices.c, sqlite_connectors.c, sqlite_peerings.c,
+ * sqlite_sync.c, sqlite_addr.c, sqlite_meta.c). */
 int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t);
 int nc_sqlite_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out);
 int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n);

@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The agent's plans: the command lines each kind of command becomes
+ * (WireGuard, userspace, static routes, NAT, ACL, IPSec, interfaces,
+ * namespaces), what a probe of the running system changes, the dry-run
+ * applier, and the tunnels a configuration declares.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,33 +24,14 @@
 #include "../../lib/proto/proto.h"
 #include "../../lib/util/crypto.h"
 #include "../../lib/util/err.h"
-
-static const char *const K1 = "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=";
-
-static const struct nc_agent_env ENV = {
-	.serial = "CN-1",
-	.state_dir = "/var/lib/netctl-agent",
-	.private_key = "dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=",
-	.lan_if = "lan0",
-	.wan_if = "eth0",
-};
-
-static json_t *parse(const char *text)
-{
-	json_error_t e;
-	json_t *v = json_loads(text, 0, &e);
-
-	if (!v)
-		fail_msg("bad test JSON: %s: %s", e.text, text);
-	return v;
-}
+#include "fixture.h"
 
 /* The plan for topic from old to body (JSON texts, NULL for none), one line per step. */
 static char *plan_text(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
 		       const char *topic, const char *body, const char *old)
 {
 	struct nc_agent_plan p = {0};
-	json_t *b = body ? parse(body) : NULL, *o = old ? parse(old) : NULL;
+	json_t *b = body ? fx_parse(body) : NULL, *o = old ? fx_parse(old) : NULL;
 	char line[4096], *out = calloc(1, 1);
 	size_t len = 0;
 
@@ -66,183 +53,10 @@ static char *plan_text(const struct nc_agent_env *env, const struct nc_agent_pro
 static void expect_plan(const struct nc_agent_probe *probe, const char *topic, const char *body,
 			const char *old, const char *want)
 {
-	char *got = plan_text(&ENV, probe, topic, body, old);
+	char *got = plan_text(&fx_agent_env, probe, topic, body, old);
 
 	assert_string_equal(got, want);
 	free(got);
-}
-
-/* Keys */
-
-static void test_x25519(void **state)
-{
-	char priv[45], pub[45], again[45];
-	char cmd[128], line[64] = "";
-	FILE *f;
-
-	/* RFC 7748, section 6.1: Alice's keys. */
-	assert_int_equal(nc_crypto_x25519_public(ENV.private_key, pub), 0);
-	assert_string_equal(pub, K1);
-
-	assert_int_equal(nc_crypto_x25519_keypair(priv, pub), 0);
-	assert_int_equal(strlen(priv), 44);
-	assert_int_equal(nc_crypto_x25519_public(priv, again), 0);
-	assert_string_equal(pub, again);
-
-	/* What wg itself says, when it is installed. */
-	snprintf(cmd, sizeof(cmd), "echo %s | wg pubkey 2>/dev/null", priv);
-	f = popen(cmd, "r");
-	if (f && fgets(line, sizeof(line), f) && line[0]) {
-		line[strcspn(line, "\n")] = '\0';
-		assert_string_equal(line, pub);
-	}
-	if (f)
-		pclose(f);
-
-	assert_int_equal(nc_crypto_x25519_public("abc", pub), NC_ERR_INVAL);
-	assert_string_equal(pub, "");
-	/* Not canonical: the last digit carries bits beyond 32 bytes. */
-	assert_int_equal(
-		nc_crypto_x25519_public("dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCr=", pub),
-		NC_ERR_INVAL);
-	assert_int_equal(
-		nc_crypto_x25519_public("dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LC==", pub),
-		NC_ERR_INVAL);
-}
-
-/* Validation */
-
-static void expect_valid(const char *topic, const char *body)
-{
-	struct nc_errinfo ei = {0};
-	json_t *b = parse(body);
-
-	if (nc_agent_validate(&ENV, topic, b, &ei) != 0)
-		fail_msg("refused: %s", ei.msg);
-	json_decref(b);
-}
-
-static void expect_refused(const char *topic, const char *body, const char *msg)
-{
-	struct nc_errinfo ei = {0};
-	json_t *b = body ? parse(body) : NULL;
-
-	assert_int_equal(nc_agent_validate(&ENV, topic, b, &ei), NC_ERR_INVAL);
-	if (!strstr(ei.msg, msg))
-		fail_msg("message `%s' lacks `%s'", ei.msg, msg);
-	json_decref(b);
-}
-
-static void test_validate_accepts(void **state)
-{
-	expect_valid("wireguard",
-		     "{\"interfaces\":[{\"name\":\"wg0\",\"role\":\"backbone\",\"address\":"
-		     "\"100.64.0.2/32\",\"listen_port\":51820,\"mtu\":1420,\"peers\":[{\"serial\":"
-		     "\"EDGE-1\",\"public_key\":\"hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\","
-		     "\"endpoint\":\"192.0.2.1:51820\",\"allowed_ips\":[\"100.64.0.1/32\","
-		     "\"10.10.0.0/16\"],\"persistent_keepalive\":25,\"tunnel_index\":0}]},"
-		     "{\"name\":\"wg1\",\"role\":\"app_vpn\",\"address\":\"100.64.0.1/32\","
-		     "\"allowed_ips\":[]}],\"future\":{\"ok\":1}}");
-	expect_valid("static", "{\"routes\":[{\"dst\":\"10.20.0.0/24\",\"dev\":\"wg2\","
-			       "\"metric\":100},{\"dst\":\"10.99.0.0/16\",\"via\":\"192.168.10.1\","
-			       "\"metric\":50},{\"dst\":\"2001:db8::/64\",\"dev\":\"lan0\"}]}");
-	expect_valid("nat_config", "{\"masquerade\":[{\"source\":\"192.168.10.0/24\","
-				   "\"out_interface\":\"eth0\"}]}");
-	expect_valid("nat44", "{\"masquerade\":[]}");
-	expect_valid("acl_config", "{\"default\":\"accept\",\"rules\":[{\"action\":\"drop\","
-				   "\"proto\":\"tcp\",\"src\":\"0.0.0.0/0\",\"dst\":"
-				   "\"192.168.10.5/32\",\"dport\":22}]}");
-	expect_valid("ipsec", "{\"sas\":[{\"peer\":\"CN-2\",\"direction\":\"out\",\"src\":"
-			      "\"192.0.2.2\",\"dst\":\"192.0.2.3\",\"spi\":40961,\"aead\":"
-			      "\"rfc4106(gcm(aes))\",\"key\":\"00112233445566778899aabbccddeeff"
-			      "00112233445566778899aabbccddeeff00112233\",\"icv_bits\":128}]}");
-	expect_valid("interface", "{\"interfaces\":[{\"name\":\"lan0\",\"addresses\":"
-				  "[\"10.10.0.1/16\"]}]}");
-}
-
-static void test_validate_refuses(void **state)
-{
-	/* Shell metacharacters, wherever they hide. */
-	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"dev\":\"wg0;reboot\"}]}",
-		       "routes[0].dev: `wg0;reboot' contains the shell metacharacter `;'");
-	expect_refused("nat_config",
-		       "{\"masquerade\":[{\"source\":\"$(id)\",\"out_interface\":"
-		       "\"eth0\"}]}",
-		       "shell metacharacter `$'");
-	expect_refused("acl_config", "{\"rules\":[],\"x\":{\"y\":[\"a|b\"]}}",
-		       "x.y[0]: `a|b' contains the shell metacharacter `|'");
-	expect_refused("acl_config", "{\"rules\":[],\"a`b\":1}",
-		       "contains the shell metacharacter ``'");
-	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"dev\":\"wg0\\nx\"}]}",
-		       "contains a control character");
-	/* Forms. */
-	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/33\",\"dev\":\"wg0\"}]}",
-		       "routes[0].dst: `10.0.0.0/33' is not an IPv4 or IPv6 prefix");
-	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\"}]}",
-		       "a route needs dev or via");
-	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"via\":\"2001:db8::1\"}]}",
-		       "different address families");
-	expect_refused("wireguard",
-		       "{\"interfaces\":[{\"name\":\"wg0\",\"peers\":[{\"serial\":"
-		       "\"E\",\"public_key\":\"not-a-key\",\"allowed_ips\":[]}]}]}",
-		       "interfaces[0].peers[0].public_key: `not-a-key' is not a WireGuard key");
-	expect_refused("wireguard",
-		       "{\"interfaces\":[{\"name\":\"wg0\",\"peers\":[{\"serial\":"
-		       "\"E\",\"public_key\":\"hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066Spjqqb"
-		       "Tmo=\",\"endpoint\":\"192.0.2.1\",\"allowed_ips\":[]}]}]}",
-		       "is not HOST:PORT");
-	/* Interfaces outside the set. */
-	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"wg4\"}]}",
-		       "`wg4' is not a WireGuard interface of this agent (wg0-wg3)");
-	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"eth0\"}]}",
-		       "is not a WireGuard interface");
-	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"wg0\"},{\"name\":\"wg0\"}]}",
-		       "interface wg0 is listed twice");
-	expect_refused("static", "{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"dev\":\"eth9\"}]}",
-		       "`eth9' is not an interface this agent manages (wg0-wg3, lan0, eth0)");
-	expect_refused("interface", "{\"interfaces\":[{\"name\":\"wg0\",\"addresses\":[]}]}",
-		       "is not an interface this agent manages (lan0, eth0)");
-	expect_refused("nat44",
-		       "{\"masquerade\":[{\"source\":\"10.0.0.0/8\",\"out_interface\":"
-		       "\"docker0\"}]}",
-		       "out_interface: `docker0' is not an interface");
-	/* Types, ranges, words. */
-	expect_refused("wireguard", "{\"interfaces\":[{\"name\":\"wg0\",\"listen_port\":70000}]}",
-		       "listen_port: 70000 is not between 1 and 65535");
-	expect_refused("wireguard", "{\"interfaces\":{}}", "interfaces: must be an array");
-	expect_refused("wireguard", "{\"interfaces\":[{}]}", "interfaces[0].name: is required");
-	expect_refused("wireguard", "{\"interfaces\":[{\"name\":7}]}",
-		       "interfaces[0].name: must be a string, not an integer");
-	expect_refused("acl",
-		       "{\"rules\":[{\"action\":\"allow\",\"proto\":\"tcp\",\"src\":"
-		       "\"0.0.0.0/0\",\"dst\":\"10.0.0.0/8\"}]}",
-		       "`allow' is not one of accept, drop, reject");
-	expect_refused("acl",
-		       "{\"rules\":[{\"action\":\"drop\",\"proto\":\"icmp\",\"src\":"
-		       "\"0.0.0.0/0\",\"dst\":\"10.0.0.0/8\",\"dport\":22}]}",
-		       "a port needs proto tcp or udp");
-	expect_refused("ipsec",
-		       "{\"sas\":[{\"peer\":\"P\",\"direction\":\"out\",\"src\":"
-		       "\"192.0.2.2\",\"dst\":\"192.0.2.3\",\"spi\":255,\"aead\":"
-		       "\"rfc4106(gcm(aes))\",\"key\":\"00\",\"icv_bits\":128}]}",
-		       "spi: 255 is not between 256");
-	expect_refused("ipsec",
-		       "{\"sas\":[{\"peer\":\"P\",\"direction\":\"out\",\"src\":"
-		       "\"192.0.2.2\",\"dst\":\"192.0.2.3\",\"spi\":4096,\"aead\":"
-		       "\"rfc4106(gcm(des))\",\"key\":\"00\",\"icv_bits\":128}]}",
-		       "is not one of rfc4106(gcm(aes))");
-	expect_refused("ipsec",
-		       "{\"sas\":[{\"peer\":\"P\",\"direction\":\"out\",\"src\":"
-		       "\"192.0.2.2\",\"dst\":\"192.0.2.3\",\"spi\":4096,\"aead\":"
-		       "\"rfc4106(gcm(aes))\",\"key\":\"0011\",\"icv_bits\":128}]}",
-		       "the key must be 40, 56 or 72 hex digits");
-	/* Topics. */
-	expect_refused("bogus", "{}", "unknown command topic `bogus'");
-	expect_refused("static", NULL, "the body must be an object");
-	assert_string_equal(nc_agent_topic_kind("nat44"), "nat");
-	assert_string_equal(nc_agent_topic_kind("acl_config"), "acl");
-	assert_null(nc_agent_topic_kind("bogus"));
-	assert_string_equal(nc_agent_kind_topic("nat"), "nat_config");
 }
 
 /* Plans: dry-run (no probe: the system holds what was applied before) */
@@ -257,7 +71,7 @@ static void test_validate_refuses(void **state)
 static void test_plan_wireguard(void **state)
 {
 	struct nc_agent_plan p = {0};
-	json_t *b = parse(WG0);
+	json_t *b = fx_parse(WG0);
 
 	expect_plan(NULL, "wireguard", WG0, NULL,
 		    "ip link add dev wg0 type wireguard\n"
@@ -288,7 +102,7 @@ static void test_plan_wireguard(void **state)
 	expect_plan(NULL, "wireguard", NULL, WG0, "ip link del dev wg0\n");
 
 	/* The generated config file carries the key and peers; it is never shown. */
-	assert_int_equal(nc_agent_plan_command(&ENV, NULL, "wireguard", b, NULL, &p, NULL), 0);
+	assert_int_equal(nc_agent_plan_command(&fx_agent_env, NULL, "wireguard", b, NULL, &p, NULL), 0);
 	assert_string_equal(p.v[1].file, "/var/lib/netctl-agent/wg0.conf");
 	assert_string_equal(
 		p.v[1].file_text,
@@ -303,7 +117,7 @@ static void test_plan_wireguard(void **state)
 
 static void test_plan_userspace(void **state)
 {
-	struct nc_agent_env env = ENV;
+	struct nc_agent_env env = fx_agent_env;
 	char *got;
 
 	env.wg_userspace = true;
@@ -391,7 +205,7 @@ static void test_plan_ipsec(void **state)
 	const char *old = "{\"sas\":[" SA("out", "100.96.0.2", "100.96.0.3", "40961") "," SA(
 		"in", "100.96.0.3", "100.96.0.2", "4096") "]}";
 	struct nc_agent_plan p = {0};
-	json_t *b = parse(body);
+	json_t *b = fx_parse(body);
 
 	expect_plan(NULL, "ipsec", body, old,
 		    "ip xfrm state delete src 100.96.0.3 dst 100.96.0.2 proto esp spi 0x00001000\n"
@@ -410,7 +224,7 @@ static void test_plan_ipsec(void **state)
 		    "ip xfrm policy delete src 100.96.0.3/32 dst 100.96.0.2/32 dir in\n");
 
 	/* The key goes to stdin only: never on a command line, never shown. */
-	assert_int_equal(nc_agent_plan_command(&ENV, NULL, "ipsec", b, NULL, &p, NULL), 0);
+	assert_int_equal(nc_agent_plan_command(&fx_agent_env, NULL, "ipsec", b, NULL, &p, NULL), 0);
 	assert_non_null(strstr(p.v[0].input, " 0x00112233445566778899aabbccddeeff00112233"));
 	assert_null(strstr(p.v[0].input_shown, "00112233"));
 	for (size_t i = 0; i < p.n; i++)
@@ -492,7 +306,7 @@ static void test_plan_nat_wan_missing(void **state)
 			       0, NULL);
 
 	(void)state;
-	assert_int_equal(nc_agent_plan_command(&ENV, &fake, "nat_config", b, NULL, &p, &ei),
+	assert_int_equal(nc_agent_plan_command(&fx_agent_env, &fake, "nat_config", b, NULL, &p, &ei),
 			 NC_ERR_NOTFOUND);
 	assert_string_equal(ei.msg, "masquerade[0].out_interface: the NAT WAN interface `eth1' "
 				    "does not exist on this device");
@@ -504,7 +318,7 @@ static void test_plan_nat_wan_missing(void **state)
 /* An MTGE tenant's plan: every step in its namespace, made first when it is new. */
 static void test_plan_netns(void **state)
 {
-	struct nc_agent_env env = ENV;
+	struct nc_agent_env env = fx_agent_env;
 	char *got;
 
 	env.state_dir = "/var/lib/netctl-agent/tenants/acme";
@@ -552,7 +366,7 @@ static bool netns_link(void *arg, const char *ifname)
 static void test_plan_netns_probe(void **state)
 {
 	struct nc_agent_probe probe = {.link = netns_link, .netns = fake_netns};
-	struct nc_agent_env env = ENV;
+	struct nc_agent_env env = fx_agent_env;
 	char *got;
 
 	env.netns = "netctl-acme";
@@ -576,10 +390,10 @@ static void test_plan_netns_probe(void **state)
 /* The dry-run applier prints the plan and succeeds. */
 static void test_dryrun_applier(void **state)
 {
-	struct nc_agent_env env = ENV;
+	struct nc_agent_env env = fx_agent_env;
 	char *buf = NULL, err[64] = "";
 	size_t len = 0;
-	json_t *b = parse("{\"routes\":[{\"dst\":\"10.20.0.0/24\",\"dev\":\"wg2\"}]}");
+	json_t *b = fx_parse("{\"routes\":[{\"dst\":\"10.20.0.0/24\",\"dev\":\"wg2\"}]}");
 
 	env.out = open_memstream(&buf, &len);
 	assert_ptr_equal(nc_agent_applier_find("dry-run"), &nc_agent_applier_dryrun);
@@ -607,8 +421,8 @@ static void test_step_format(void **state)
 
 static void test_tunnels_declared(void **state)
 {
-	json_t *owned = json_pack("{s:o, s:o}", "wireguard", parse(WG0), "ipsec",
-				  parse("{\"sas\":[" SA("out", "1.1.1.1", "2.2.2.2", "4097") "," SA(
+	json_t *owned = json_pack("{s:o, s:o}", "wireguard", fx_parse(WG0), "ipsec",
+				  fx_parse("{\"sas\":[" SA("out", "1.1.1.1", "2.2.2.2", "4097") "," SA(
 					  "in", "2.2.2.2", "1.1.1.1", "4098") "]}"));
 	struct nc_tunnel_status t = {0};
 
@@ -629,7 +443,7 @@ static void test_tunnels_declared(void **state)
  * pair are two tunnels; a backbone peer never carries one; a bad name is dropped. */
 static void test_tunnels_declared_peering(void **state)
 {
-	json_t *owned = parse(
+	json_t *owned = fx_parse(
 		"{\"wireguard\":{\"interfaces\":["
 		"{\"name\":\"wg0\",\"peers\":[{\"serial\":\"EDGE-1\",\"peering\":\"x\"}]},"
 		"{\"name\":\"wg2\",\"peers\":[{\"serial\":\"CN-2\",\"tunnel_index\":0,"
@@ -653,173 +467,9 @@ static void test_tunnels_declared_peering(void **state)
 	json_decref(owned);
 }
 
-/* Commands run from argument vectors, stderr kept. */
-static void test_exec(void **state)
-{
-	struct agent_exec r;
-
-	assert_int_equal(nc_agent_exec((char *const[]){"printf", "%s", "a;b $(x)", NULL}, NULL,
-				       true, 5000, &r),
-			 0);
-	assert_string_equal(r.out, "a;b $(x)");
-	free(r.out);
-	assert_int_equal(
-		nc_agent_exec((char *const[]){"cat", NULL}, "from stdin\n", true, 5000, &r), 0);
-	assert_string_equal(r.out, "from stdin\n");
-	free(r.out);
-	assert_int_equal(nc_agent_exec((char *const[]){"ls", "/nonexistent-netctl", NULL}, NULL,
-				       false, 5000, &r),
-			 NC_ERR_IO);
-	assert_true(r.status > 0);
-	assert_non_null(strstr(r.err, "nonexistent-netctl"));
-	assert_null(strchr(r.err, '\n'));
-	assert_int_equal(
-		nc_agent_exec((char *const[]){"no-such-tool-netctl", NULL}, NULL, false, 5000, &r),
-		NC_ERR_IO);
-	assert_non_null(strstr(r.err, "cannot run `no-such-tool-netctl'"));
-	assert_int_equal(nc_agent_exec((char *const[]){"sleep", "5", NULL}, NULL, false, 200, &r),
-			 NC_ERR_IO);
-	assert_non_null(strstr(r.err, "killed"));
-}
-
-static void put_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-/* An MTGE's tenants: a state file each under tenants/, found again at start. */
-static void test_state_tenants(void **state)
-{
-	char dir[] = "/tmp/netctl-agent-test.XXXXXX", path[256], *tdir;
-	struct agent_loop l = {0};
-	struct agent_dev d = {0}, e = {0};
-	struct nc_errinfo ei = {0};
-	struct agent_slot *a, *g;
-
-	assert_non_null(mkdtemp(dir));
-	nc_agent_dev_init(&d, &l, 0, "MTGE-1");
-	a = nc_agent_dev_tenant_add(&d, "acme");
-	g = nc_agent_dev_tenant_add(&d, "globex");
-	assert_ptr_equal(nc_agent_dev_tenant_add(&d, "acme"), a);
-	assert_ptr_equal(nc_agent_dev_tenant(&d, "globex"), g);
-	assert_null(nc_agent_dev_tenant(&d, "initech"));
-	a->seq = 3;
-	g->seq = 5;
-	snprintf(g->hash, sizeof(g->hash), "%064d", 5);
-	for (int i = 0; i < 2; i++) {
-		struct agent_slot *s = i ? g : a;
-
-		tdir = nc_agent_tenant_dir(dir, s->tenant);
-		snprintf(path, sizeof(path), "mkdir -p %s", tdir);
-		assert_int_equal(system(path), 0);
-		assert_int_equal(nc_agent_state_save(tdir, "MTGE-1", s, &ei), 0);
-		free(tdir);
-	}
-	snprintf(path, sizeof(path), "%s/tenants/globex/config.json", dir);
-	assert_int_equal(access(path, F_OK), 0);
-	/* Not a tenant id, or no state: not a tenant. */
-	snprintf(path, sizeof(path), "mkdir -p %s/tenants/Bad_Id %s/tenants/empty", dir, dir);
-	assert_int_equal(system(path), 0);
-
-	nc_agent_dev_init(&e, &l, 0, "MTGE-1");
-	assert_int_equal(nc_agent_state_tenants(dir, &ENV, &e), 2);
-	assert_int_equal(e.ntenants, 2);
-	assert_string_equal(e.tenants[0]->tenant, "acme");
-	assert_int_equal(e.tenants[0]->seq, 3);
-	assert_string_equal(e.tenants[1]->tenant, "globex");
-	assert_int_equal(e.tenants[1]->seq, 5);
-	assert_string_equal(e.tenants[1]->hash, g->hash);
-	assert_int_equal(e.self.seq, 0);
-
-	/* Every tenant asks for its configuration; the device's own topic only when it
-	 * runs something there. */
-	nc_agent_dev_start_requests(&e, 100);
-	assert_false(e.self.waiting);
-	assert_true(e.tenants[0]->waiting && e.tenants[1]->waiting);
-	assert_int_equal(e.tenants[1]->next_request, 100);
-	e.self.seq = 1;
-	nc_agent_dev_start_requests(&e, 100);
-	assert_true(e.self.waiting);
-	nc_agent_dev_free(&e);
-
-	/* Another tenant's state in a tenant's directory is refused. */
-	snprintf(path, sizeof(path), "%s/tenants/globex/config.json", dir);
-	put_file(path, "{\"v\":1,\"serial\":\"MTGE-1\",\"tenant\":\"acme\",\"seq\":9,"
-		       "\"config_hash\":\"\",\"commands\":[],\"owned\":{}}");
-	memset(&e, 0, sizeof(e));
-	nc_agent_dev_init(&e, &l, 0, "MTGE-1");
-	assert_int_equal(nc_agent_state_tenants(dir, &ENV, &e), 2);
-	assert_int_equal(e.tenants[1]->seq, 0);
-	snprintf(path, sizeof(path), "%s/tenants/globex/config.json.bad", dir);
-	assert_int_equal(access(path, F_OK), 0);
-	nc_agent_dev_free(&e);
-	nc_agent_dev_free(&d);
-
-	snprintf(path, sizeof(path), "rm -rf %s", dir);
-	assert_int_equal(system(path), 0);
-}
-
-static void test_state_files(void **state)
-{
-	char dir[] = "/tmp/netctl-agent-test.XXXXXX", path[256], priv[45], pub[45], pub2[45];
-	struct agent_loop l = {0};
-	struct agent_dev d = {0}, e = {0};
-	struct nc_errinfo ei = {0};
-	struct stat st;
-	bool created;
-
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(nc_agent_keys_load(dir, priv, pub, &created, &ei), 0);
-	assert_true(created);
-	snprintf(path, sizeof(path), "%s/private.key", dir);
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(nc_agent_keys_load(dir, priv, pub2, &created, &ei), 0);
-	assert_false(created);
-	assert_string_equal(pub, pub2);
-
-	nc_agent_dev_init(&d, &l, 0, "CN-1");
-	d.self.seq = 7;
-	snprintf(d.self.hash, sizeof(d.self.hash), "%064d", 1);
-	json_object_set_new(d.self.owned, "static", parse("{\"routes\":[]}"));
-	assert_int_equal(nc_agent_state_save(dir, "CN-1", &d.self, &ei), 0);
-	snprintf(path, sizeof(path), "%s/config.json", dir);
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
-	nc_agent_dev_init(&e, &l, 0, "CN-1");
-	assert_int_equal(nc_agent_state_load(dir, &ENV, "CN-1", &e.self), 0);
-	assert_int_equal(e.self.seq, 7);
-	assert_string_equal(e.self.hash, d.self.hash);
-	assert_non_null(json_object_get(e.self.owned, "static"));
-	nc_agent_dev_free(&e);
-
-	/* Another device's state, or garbage: moved aside, start as new. */
-	put_file(path,
-		 "{\"v\":1,\"serial\":\"CN-1\",\"seq\":1,\"config_hash\":\"\",\"commands\":[],"
-		 "\"owned\":{\"static\":{\"routes\":[{\"dst\":\"x;y\",\"dev\":\"wg0\"}]}}}");
-	memset(&e, 0, sizeof(e));
-	nc_agent_dev_init(&e, &l, 0, "CN-1");
-	assert_int_equal(nc_agent_state_load(dir, &ENV, "CN-1", &e.self), 0);
-	assert_int_equal(e.self.seq, 0);
-	snprintf(path, sizeof(path), "%s/config.json.bad", dir);
-	assert_int_equal(access(path, F_OK), 0);
-	nc_agent_dev_free(&e);
-	nc_agent_dev_free(&d);
-
-	snprintf(path, sizeof(path), "rm -rf %s", dir);
-	assert_int_equal(system(path), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_x25519),
-		cmocka_unit_test(test_validate_accepts),
-		cmocka_unit_test(test_validate_refuses),
 		cmocka_unit_test(test_plan_wireguard),
 		cmocka_unit_test(test_plan_userspace),
 		cmocka_unit_test(test_plan_static),
@@ -835,10 +485,7 @@ int main(void)
 		cmocka_unit_test(test_step_format),
 		cmocka_unit_test(test_tunnels_declared),
 		cmocka_unit_test(test_tunnels_declared_peering),
-		cmocka_unit_test(test_exec),
-		cmocka_unit_test(test_state_files),
-		cmocka_unit_test(test_state_tenants),
 	};
 
-	return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("agent_plan", tests, NULL, NULL);
 }

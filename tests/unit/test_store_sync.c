@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The store over SQLite, sync states: a round trip of every field, and the
+ * ten thousand the pipeline writes at once.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/model/model.h"
+#include "../../lib/store/store.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/log.h"
+#include "fixture.h"
+
+/* Sync states */
+
+#define BATCH "{\"v\":1,\"commands\":[{\"index\":0,\"topic\":\"wireguard\",\"body\":{}}]}"
+
+static void test_sync_round_trip(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_sync s = { .serial = "MTGE-1", .tenant = "acme", .state = NC_SYNC_APPLYING,
+			     .dirty_reason = "wireguard peer added", .seq = 42,
+			     .sent_hash = "abc123", .confirmed_seq = 41,
+			     .confirmed_hash = "abc122", .attempts = 2, .sent_at = 1700000000,
+			     .confirmed_at = 1699999999, .updated_at = 1700000001 };
+	struct nc_sync got = { 0 };
+	struct nc_sync_filter f = { .tenant = NULL, .state = -1 };
+	struct nc_page pg = { .limit = 1 };
+	struct nc_sync *v = NULL;
+	size_t n = 0, counts[4];
+
+	fx_new_edge(fx->st, "acme", "MTGE-1", NC_EDGE_MTGE, 0);
+	fx_new_connector(fx->st, "acme", "CN-0001", NULL, 0);
+	s.last_batch = BATCH;
+	s.last_confirm = "{\"v\":1,\"status\":\"success\",\"failures\":[]}";
+	assert_int_equal(nc_store_sync_put(fx->st, &s), 0);
+	s.last_batch = NULL;
+	s.last_confirm = NULL;
+	snprintf(s.tenant, sizeof(s.tenant), "globex");	/* the MTGE serves globex too */
+	s.state = NC_SYNC_SYNCED;
+	assert_int_equal(nc_store_sync_put(fx->st, &s), 0);
+	fx_new_sync(fx->st, "CN-0001", "acme", NC_SYNC_PENDING, 0, 0);
+	fx_new_sync(fx->st, "CN-404", "acme", NC_SYNC_PENDING, 0, NC_ERR_NOTFOUND);
+	fx_new_sync(fx->st, "CN-0001", "nobody", NC_SYNC_PENDING, 0, NC_ERR_NOTFOUND);
+
+	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "acme", &got), 0);
+	assert_int_equal(got.state, NC_SYNC_APPLYING);
+	assert_string_equal(got.dirty_reason, "wireguard peer added");
+	assert_int_equal(got.seq, 42);
+	assert_string_equal(got.sent_hash, "abc123");
+	assert_int_equal(got.confirmed_seq, 41);
+	assert_string_equal(got.confirmed_hash, "abc122");
+	assert_int_equal(got.attempts, 2);
+	assert_int_equal(got.sent_at, 1700000000);
+	assert_int_equal(got.confirmed_at, 1699999999);
+	assert_int_equal(got.updated_at, 1700000001);
+	assert_string_equal(got.last_batch, BATCH);
+	assert_string_equal(got.last_confirm, "{\"v\":1,\"status\":\"success\",\"failures\":[]}");
+	nc_sync_clear(&got);
+	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "globex", &got), 0);
+	assert_null(got.last_batch);
+	assert_null(got.last_confirm);
+	nc_sync_clear(&got);
+	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", NULL, &got), 0);
+	assert_string_equal(got.tenant, "acme");
+	nc_sync_clear(&got);
+	assert_int_equal(nc_store_sync_get(fx->st, "CN-0001", "globex", &got), NC_ERR_NOTFOUND);
+
+	/* put replaces the whole state */
+	s = (struct nc_sync){ .serial = "MTGE-1", .tenant = "acme", .state = NC_SYNC_FAILED,
+			      .fail_reason = "hash_mismatch", .seq = 43 };
+	assert_int_equal(nc_store_sync_put(fx->st, &s), 0);
+	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "acme", &got), 0);
+	assert_int_equal(got.state, NC_SYNC_FAILED);
+	assert_string_equal(got.fail_reason, "hash_mismatch");
+	assert_string_equal(got.dirty_reason, "");
+	assert_int_equal(got.seq, 43);
+	assert_null(got.last_batch);
+	assert_true(got.updated_at > 0);
+	nc_sync_clear(&got);
+
+	/* Counts leave out CN-0001: pending approval, it gets no configuration. */
+	assert_int_equal(nc_store_sync_count(fx->st, NULL, counts), 0);
+	assert_int_equal(counts[NC_SYNC_FAILED], 1);
+	assert_int_equal(counts[NC_SYNC_SYNCED], 1);
+	assert_int_equal(counts[NC_SYNC_PENDING], 0);
+	assert_int_equal(counts[NC_SYNC_APPLYING], 0);
+	assert_int_equal(nc_store_connector_set_status(fx->st, "CN-0001", NC_STATUS_APPROVED), 0);
+	assert_int_equal(nc_store_sync_count(fx->st, NULL, counts), 0);
+	assert_int_equal(counts[NC_SYNC_PENDING], 1);
+	assert_int_equal(nc_store_sync_count(fx->st, "globex", counts), 0);
+	assert_int_equal(counts[NC_SYNC_SYNCED], 1);
+	assert_int_equal(counts[NC_SYNC_FAILED], 0);
+
+	/* keyset paging over (serial, tenant): "CN-0001:acme", "MTGE-1:acme", "MTGE-1:globex" */
+	assert_int_equal(nc_store_sync_list(fx->st, &f, &pg, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(pg.next_cursor, "CN-0001:acme");
+	nc_sync_array_free(v, n);
+	snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	assert_int_equal(nc_store_sync_list(fx->st, &f, &pg, &v, &n), 0);
+	assert_string_equal(v[0].serial, "MTGE-1");
+	assert_string_equal(v[0].tenant, "acme");
+	assert_string_equal(pg.next_cursor, "MTGE-1:acme");
+	nc_sync_array_free(v, n);
+	snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	assert_int_equal(nc_store_sync_list(fx->st, &f, &pg, &v, &n), 0);
+	assert_string_equal(v[0].tenant, "globex");
+	assert_string_equal(pg.next_cursor, "");
+	nc_sync_array_free(v, n);
+	snprintf(pg.cursor, sizeof(pg.cursor), "no-colon");
+	assert_int_equal(nc_store_sync_list(fx->st, &f, &pg, &v, &n), NC_ERR_INVAL);
+
+	f.state = NC_SYNC_PENDING;
+	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].serial, "CN-0001");
+	nc_sync_array_free(v, n);
+
+	/* configured: a decommissioned connector's state is kept, not listed. */
+	assert_int_equal(nc_store_connector_set_status(fx->st, "CN-0001", NC_STATUS_DECOMMISSIONED),
+			 0);
+	f.configured = true;
+	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
+	assert_int_equal(n, 0);
+	f = (struct nc_sync_filter){ .state = -1, .configured = true };
+	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].serial, "MTGE-1");
+	nc_sync_array_free(v, n);
+	f.configured = false;
+	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
+	assert_int_equal(n, 3);
+	nc_sync_array_free(v, n);
+	assert_int_equal(nc_store_sync_count(fx->st, NULL, counts), 0);
+	assert_int_equal(counts[NC_SYNC_PENDING], 0);
+}
+
+#define N_FLEET 10000
+
+static void test_sync_ten_thousand(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_connector c = { .tenant = "acme", .name = "fleet", .status = NC_STATUS_ACTIVE };
+	struct nc_sync s = { .tenant = "acme", .state = NC_SYNC_APPLYING };
+	struct nc_sync_filter f = { .tenant = "acme", .state = -1 };
+	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_sync *v = NULL;
+	size_t n = 0, seen = 0, counts[4];
+	char batch[64];
+
+	assert_int_equal(nc_store_begin(fx->st), 0);
+	for (int i = 0; i < N_FLEET; i++) {
+		snprintf(c.serial, sizeof(c.serial), "FL%05d", i);
+		assert_int_equal(nc_store_connector_insert(fx->st, &c), 0);
+	}
+	assert_int_equal(nc_store_commit(fx->st), 0);
+
+	assert_int_equal(nc_store_begin(fx->st), 0);
+	for (int i = 0; i < N_FLEET; i++) {
+		snprintf(s.serial, sizeof(s.serial), "FL%05d", i);
+		snprintf(batch, sizeof(batch), "{\"seq\":%d}", i + 1);
+		s.seq = i + 1;
+		s.last_batch = batch;
+		assert_int_equal(nc_store_sync_put(fx->st, &s), 0);
+	}
+	assert_int_equal(nc_store_commit(fx->st), 0);
+
+	assert_int_equal(nc_store_sync_count(fx->st, "acme", counts), 0);
+	assert_int_equal(counts[NC_SYNC_APPLYING], N_FLEET);
+	do {
+		assert_int_equal(nc_store_sync_list(fx->st, &f, &pg, &v, &n), 0);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(batch, sizeof(batch), "{\"seq\":%zu}", seen + i + 1);
+			assert_int_equal(v[i].seq, (int64_t)(seen + i + 1));
+			assert_string_equal(v[i].last_batch, batch);
+		}
+		seen += n;
+		nc_sync_array_free(v, n);
+		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
+	} while (pg.next_cursor[0]);
+	assert_int_equal(seen, N_FLEET);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sync_round_trip, fx_setup_store, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_sync_ten_thousand, fx_setup_store, fx_teardown),
+	};
+
+	nc_log_set_level(NC_LOG_WARN);
+	return cmocka_run_group_tests_name("store_sync", tests, NULL, NULL);
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The operator's actions on the dashboard's network thread (net_impl.h):
+ * Sync Now for one device or every pending one, approving a connector.
+ * Each reports its outcome on the status line.
+ */
+#include "net_impl.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/client/client.h"
+#include "../lib/util/err.h"
+#include "../lib/util/timefmt.h"
+#include "tui.h"
+
+/* Sync Now for one device: the outcome of each item of the 202 reply. */
+void tui_net_sync_one(struct tui_net *n, const char *serial)
+{
+	json_t *reply = NULL, *it;
+	struct nc_errinfo ei = {0};
+	char path[256], what[128];
+	size_t i;
+	int ret = nc_client_pathf(path, sizeof(path), "/v1/devices/%s/sync", serial);
+
+	snprintf(what, sizeof(what), "sync %s", serial);
+	if (ret == 0)
+		ret = nc_client_request(n->c, "POST", path, NULL, NULL, &reply, &ei);
+	if (ret < 0) {
+		tui_net_failed(n, what, ret, &ei);
+		goto out;
+	}
+	json_array_foreach(json_object_get(reply, "items"), i, it) {
+		const char *state = json_string_value(json_object_get(it, "state"));
+		const char *err = json_string_value(json_object_get(it, "error"));
+
+		if (state && strcmp(state, "skipped") == 0)
+			tui_net_status(n, true, "%s skipped: %s", what, err ? err : "");
+		else if (err)
+			tui_net_status(n, true, "%s: seq %lld sent, but %s", what,
+				       (long long)json_integer_value(json_object_get(it, "seq")),
+				       err);
+		else
+			tui_net_status(n, false, "sync sent to %s: seq %lld, applying", serial,
+				       (long long)json_integer_value(json_object_get(it, "seq")));
+	}
+out:
+	json_decref(reply);
+}
+
+void tui_net_sync_pending(struct tui_net *n)
+{
+	json_t *body = json_pack("{s:s}", "state", "pending"), *reply = NULL, *it;
+	struct nc_errinfo ei = {0};
+	size_t i, sent = 0, skipped = 0;
+	int ret = nc_client_request(n->c, "POST", "/v1/sync", body, NULL, &reply, &ei);
+
+	if (ret < 0) {
+		tui_net_failed(n, "sync of the pending devices", ret, &ei);
+		goto out;
+	}
+	json_array_foreach(json_object_get(reply, "items"), i, it) {
+		const char *state = json_string_value(json_object_get(it, "state"));
+
+		if (state && strcmp(state, "skipped") == 0)
+			skipped++;
+		else
+			sent++;
+	}
+	if (sent + skipped == 0)
+		tui_net_status(n, false, "no device is pending: nothing to send");
+	else
+		tui_net_status(n, false, "sync sent to %zu pending device%s%s", sent,
+			       sent == 1 ? "" : "s",
+			       skipped ? " (some skipped: not approved)" : "");
+out:
+	json_decref(body);
+	json_decref(reply);
+}
+
+void tui_net_approve(struct tui_net *n, const char *serial)
+{
+	json_t *reply = NULL, *one = NULL;
+	struct nc_errinfo ei = {0};
+	struct tui_conn *cv = NULL, *c;
+	char path[256], what[128];
+	size_t k = 0;
+	int ret = nc_client_pathf(path, sizeof(path), "/v1/connectors/%s/approve", serial);
+
+	snprintf(what, sizeof(what), "approve %s", serial);
+	if (ret == 0)
+		ret = nc_client_request(n->c, "POST", path, NULL, NULL, &reply, &ei);
+	if (ret < 0) {
+		tui_net_failed(n, what, ret, &ei);
+		goto out;
+	}
+	/* The reply is the connector: its row changes now, even without events. */
+	one = json_pack("[O]", reply);
+	if (one)
+		k = tui_conns_parse(one, &cv);
+	if (k == 1) {
+		pthread_mutex_lock(&n->m->lock);
+		c = tui_model_conn(n->m, cv->serial);
+		if (c)
+			*c = *cv;
+		n->m->version++;
+		pthread_mutex_unlock(&n->m->lock);
+	}
+	tui_net_status(n, false, "approved %s: it is %s, sync %s", serial,
+		       k ? cv->status : "approved", k && cv->sync[0] ? cv->sync : "pending");
+	tui_net_soon(&n->stats_at, nc_time_mono_ms());
+out:
+	free(cv);
+	json_decref(one);
+	json_decref(reply);
+}
