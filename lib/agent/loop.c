@@ -32,14 +32,9 @@
 
 void nc_agent_loop_init(struct agent_loop *l)
 {
-	pthread_condattr_t ca;
-
 	pthread_mutex_init(&l->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&l->work_cv, &ca);
-	pthread_cond_init(&l->timer_cv, &ca);
-	pthread_condattr_destroy(&ca);
+	nc_time_cond_init(&l->work_cv);
+	nc_time_cond_init(&l->timer_cv);
 }
 
 /*
@@ -226,8 +221,7 @@ static void *timer_main(void *arg)
 			continue;
 		}
 		if (l->heap[0].due > now) {
-			ts.tv_sec = l->heap[0].due / 1000;
-			ts.tv_nsec = (long)(l->heap[0].due % 1000) * 1000000L;
+			nc_time_mono_ts(l->heap[0].due, &ts);
 			pthread_cond_timedwait(&l->timer_cv, &l->lock, &ts);
 			continue;
 		}

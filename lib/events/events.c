@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 
 /* A slot keeps what filters look at beside the rendered text. */
@@ -44,13 +45,9 @@ struct nc_events *nc_events_new(size_t capacity)
 struct nc_events *nc_events_new_after(size_t capacity, uint64_t base)
 {
 	struct nc_events *ev = nc_xcalloc(1, sizeof(*ev));
-	pthread_condattr_t ca;
 
 	pthread_mutex_init(&ev->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ev->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	nc_time_cond_init(&ev->cond);
 	ev->cap = capacity ? capacity : 1;
 	ev->base = base;
 	ev->last = base;
@@ -176,13 +173,7 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
 	uint64_t oldest, id;
 	size_t n = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (dl.tv_nsec >= 1000000000) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000;
-	}
+	nc_time_mono_deadline(timeout_ms, &dl);
 	*gap = false;
 	pthread_mutex_lock(&ev->lock);
 	if (after == 0) {

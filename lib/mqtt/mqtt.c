@@ -15,6 +15,7 @@
 #include "../util/err.h"
 #include "../util/log.h"
 #include "../util/utf8.h"
+#include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 
 #define DEFAULT_INFLIGHT    1000
@@ -64,19 +65,6 @@ struct nc_mqtt {
 
 /* Set while this thread runs one of our callbacks: publish must not wait there. */
 static _Thread_local unsigned in_callback;
-
-/* Time. */
-
-static void deadline_in(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
 
 /* Waits on cv: forever when ms < 0, else until deadline. Returns ETIMEDOUT or 0. */
 static int cv_wait(pthread_cond_t *cv, pthread_mutex_t *lock, int ms,
@@ -482,14 +470,10 @@ static void destroy(struct nc_mqtt *m)
 static struct nc_mqtt *alloc_client(const struct nc_mqtt_opts *o)
 {
 	struct nc_mqtt *m = nc_xcalloc(1, sizeof(*m));
-	pthread_condattr_t ca;
 
 	pthread_mutex_init(&m->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&m->window_cv, &ca);
-	pthread_cond_init(&m->state_cv, &ca);
-	pthread_condattr_destroy(&ca);
+	nc_time_cond_init(&m->window_cv);
+	nc_time_cond_init(&m->state_cv);
 	m->url = nc_xstrdup(o->url);
 	m->username = nc_xstrdup(o->username);
 	m->password = nc_xstrdup(o->password);
@@ -626,7 +610,7 @@ void nc_mqtt_free(struct nc_mqtt *m)
 	d.onFailure = on_disconnect_fail;
 	d.context = m;
 	if (MQTTAsync_disconnect(m->h, &d) == MQTTASYNC_SUCCESS) {
-		deadline_in(&deadline, DISCONNECT_WAIT_MS);
+		nc_time_mono_deadline(DISCONNECT_WAIT_MS, &deadline);
 		pthread_mutex_lock(&m->lock);
 		while (!m->disconnect_done) {
 			if (pthread_cond_timedwait(&m->state_cv, &m->lock, &deadline) == ETIMEDOUT)
@@ -700,7 +684,7 @@ int nc_mqtt_publish(struct nc_mqtt *m, const char *topic, const void *payload, s
 	if (in_callback)
 		timeout_ms = 0;
 	if (timeout_ms > 0)
-		deadline_in(&deadline, timeout_ms);
+		nc_time_mono_deadline(timeout_ms, &deadline);
 
 	pthread_mutex_lock(&m->lock);
 	rc = m->connected ? 0 : NC_ERR_UNREACHABLE;
@@ -757,7 +741,7 @@ int nc_mqtt_wait_connected(struct nc_mqtt *m, int timeout_ms)
 	int rc = 0;
 
 	if (timeout_ms >= 0)
-		deadline_in(&deadline, timeout_ms);
+		nc_time_mono_deadline(timeout_ms, &deadline);
 	pthread_mutex_lock(&m->lock);
 	while (!m->connected && rc == 0) {
 		if (timeout_ms == 0 ||
@@ -773,7 +757,7 @@ int nc_mqtt_wait_tried(struct nc_mqtt *m, int timeout_ms)
 	struct timespec deadline;
 	int rc = 0;
 
-	deadline_in(&deadline, timeout_ms);
+	nc_time_mono_deadline(timeout_ms, &deadline);
 	pthread_mutex_lock(&m->lock);
 	while (!m->ever_connected && m->fail_streak == 0 && rc == 0) {
 		if (cv_wait(&m->state_cv, &m->lock, timeout_ms, &deadline) == ETIMEDOUT)

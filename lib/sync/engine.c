@@ -13,6 +13,7 @@
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/log.h"
+#include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 #include "internal.h"
 
@@ -36,14 +37,6 @@ struct work {
 	struct nc_errinfo ei;
 	bool done;
 };
-
-int64_t sync_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct seen **seen_slot(struct nc_sync_engine *e, const char *key)
 {
@@ -132,7 +125,7 @@ static void heap_pop(struct nc_sync_engine *e, struct timer *out)
 void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,
 		    const char *serial, const char *tenant, int64_t seq)
 {
-	struct timer t = { .when = sync_now_ms() + delay_ms, .kind = kind, .seq = seq };
+	struct timer t = { .when = nc_time_mono_ms() + delay_ms, .kind = kind, .seq = seq };
 
 	snprintf(t.serial, sizeof(t.serial), "%s", serial);
 	snprintf(t.tenant, sizeof(t.tenant), "%s", tenant);
@@ -426,7 +419,7 @@ static void *run(void *arg)
 
 	pthread_mutex_lock(&e->lock);
 	while (!e->stop) {
-		int64_t now = sync_now_ms(), next;
+		int64_t now = nc_time_mono_ms(), next;
 		struct timespec ts;
 
 		if (e->head) {
@@ -470,9 +463,7 @@ static void *run(void *arg)
 			continue;
 		if (e->ntimers && e->timers[0].when < next)
 			next = e->timers[0].when;
-		/* The condvar runs on CLOCK_MONOTONIC, as sync_now_ms. */
-		ts.tv_sec = next / 1000;
-		ts.tv_nsec = (next % 1000) * 1000000;
+		nc_time_mono_ts(next, &ts);
 		pthread_cond_timedwait(&e->cond, &e->lock, &ts);
 	}
 	/* Wake Sync Now callers whose work will not run. */
@@ -491,8 +482,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 		       struct nc_sync_engine **out, struct nc_errinfo *ei)
 {
 	struct nc_sync_engine *e = nc_xcalloc(1, sizeof(*e));
-	pthread_condattr_t ca;
-	int64_t now = sync_now_ms();
+	int64_t now = nc_time_mono_ms();
 
 	e->core = core;
 	e->mqtt = mqtt;
@@ -507,10 +497,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	e->next_reconcile = now + e->o.reconcile_ms;
 	e->next_auto = now + e->o.auto_sync_ms;
 	pthread_mutex_init(&e->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&e->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	nc_time_cond_init(&e->cond);
 	sync_retry_init(e);
 	sync_settle_init(e);
 	sync_startup(e);

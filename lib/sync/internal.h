@@ -90,7 +90,6 @@ struct outgoing {
 	char tenant[NC_ID_MAX];
 };
 
-int64_t sync_now_ms(void);
 /* Arms a timer (any thread). */
 void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,
 		    const char *serial, const char *tenant, int64_t seq);

@@ -17,6 +17,7 @@
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/log.h"
+#include "../util/timefmt.h"
 #include "internal.h"
 #include "verdict.h"
 
@@ -356,7 +357,7 @@ static void take_key(struct nc_sync_engine *e, const char *serial, const struct 
 static bool fresh(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		  const char *kind, int64_t ts, int64_t interval_ms)
 {
-	int64_t age, now = sync_now_ms();
+	int64_t age, now = nc_time_mono_ms();
 
 	if (nc_sync_report_fresh(ts, time(NULL), interval_ms, &age))
 		return true;
