@@ -87,41 +87,6 @@ void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
 		json_decref(fields);
 }
 
-/* Heap of timers, ordered by when; e->lock held. */
-static void heap_up(struct nc_sync_engine *e, size_t i)
-{
-	while (i > 0 && e->timers[(i - 1) / 2].when > e->timers[i].when) {
-		struct timer t = e->timers[i];
-
-		e->timers[i] = e->timers[(i - 1) / 2];
-		e->timers[(i - 1) / 2] = t;
-		i = (i - 1) / 2;
-	}
-}
-
-static void heap_pop(struct nc_sync_engine *e, struct timer *out)
-{
-	size_t i = 0;
-
-	*out = e->timers[0];
-	e->timers[0] = e->timers[--e->ntimers];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		struct timer t;
-
-		if (l < e->ntimers && e->timers[l].when < e->timers[m].when)
-			m = l;
-		if (r < e->ntimers && e->timers[r].when < e->timers[m].when)
-			m = r;
-		if (m == i)
-			break;
-		t = e->timers[i];
-		e->timers[i] = e->timers[m];
-		e->timers[m] = t;
-		i = m;
-	}
-}
-
 void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,
 		    const char *serial, const char *tenant, int64_t seq)
 {
@@ -130,12 +95,7 @@ void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t dela
 	snprintf(t.serial, sizeof(t.serial), "%s", serial);
 	snprintf(t.tenant, sizeof(t.tenant), "%s", tenant);
 	pthread_mutex_lock(&e->lock);
-	if (e->ntimers == e->captimers) {
-		e->captimers = e->captimers ? 2 * e->captimers : 256;
-		e->timers = nc_xrealloc(e->timers, e->captimers * sizeof(*e->timers));
-	}
-	e->timers[e->ntimers] = t;
-	heap_up(e, e->ntimers++);
+	nc_heap_push(&e->timers, &t);
 	pthread_cond_signal(&e->cond);
 	pthread_mutex_unlock(&e->lock);
 }
@@ -447,10 +407,10 @@ static void *run(void *arg)
 			}
 			continue;
 		}
-		if (e->ntimers && e->timers[0].when <= now) {
+		if (e->timers.n && nc_heap_top_key(&e->timers) <= now) {
 			struct timer t;
 
-			heap_pop(e, &t);
+			nc_heap_pop(&e->timers, &t);
 			pthread_mutex_unlock(&e->lock);
 			sync_timer_fire(e, &t);
 			pthread_mutex_lock(&e->lock);
@@ -461,8 +421,8 @@ static void *run(void *arg)
 		pthread_mutex_lock(&e->lock);
 		if (e->head || e->stop)
 			continue;
-		if (e->ntimers && e->timers[0].when < next)
-			next = e->timers[0].when;
+		if (e->timers.n && nc_heap_top_key(&e->timers) < next)
+			next = nc_heap_top_key(&e->timers);
 		nc_time_mono_ts(next, &ts);
 		pthread_cond_timedwait(&e->cond, &e->lock, &ts);
 	}
@@ -498,6 +458,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	e->next_auto = now + e->o.auto_sync_ms;
 	pthread_mutex_init(&e->lock, NULL);
 	nc_time_cond_init(&e->cond);
+	nc_heap_init(&e->timers, sizeof(struct timer), offsetof(struct timer, when));
 	sync_retry_init(e);
 	sync_settle_init(e);
 	sync_startup(e);
@@ -506,7 +467,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 		sync_retry_free(e);
 		pthread_cond_destroy(&e->cond);
 		pthread_mutex_destroy(&e->lock);
-		free(e->timers);
+		nc_heap_clear(&e->timers);
 		free(e);
 		return nc_fail(ei, NC_ERR_INTERNAL, NULL, "cannot start the sync thread");
 	}
@@ -572,6 +533,6 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 	}
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
-	free(e->timers);
+	nc_heap_clear(&e->timers);
 	free(e);
 }

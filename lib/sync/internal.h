@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../model/model.h"
+#include "../util/heap.h"
 #include "engine.h"
 #include "verdict.h"
 
@@ -61,8 +62,7 @@ struct nc_sync_engine {
 	pthread_cond_t cond;
 	struct work *head, *tail;
 	size_t queued;
-	struct timer *timers;		/* a min-heap on when */
-	size_t ntimers, captimers;
+	struct nc_heap timers;		/* of struct timer, keyed on when */
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
 	struct seen *seen[SEEN_BUCKETS];	/* engine thread only */
