@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../util/err.h"
 #include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 
@@ -97,15 +98,45 @@ static void iso_now(char *buf, size_t n)
 	snprintf(buf + k, n - k, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
-uint64_t nc_events_emit(struct nc_events *ev, const char *type, const char *tenant,
+static const char *const type_names[NC_EV_COUNT] = {
+#define NC_EVENT_TYPE(name) #name,
+#include "types.def"
+};
+
+const char *nc_event_type_name(enum nc_event_type t)
+{
+	return (unsigned)t < NC_EV_COUNT ? type_names[t] : NULL;
+}
+
+int nc_event_type_find(const char *name, enum nc_event_type *out)
+{
+	int ret = NC_ERR_NOTFOUND;
+
+	for (unsigned i = 0; name && i < NC_EV_COUNT; i++) {
+		if (strcmp(type_names[i], name) == 0) {
+			*out = (enum nc_event_type)i;
+			ret = 0;
+			break;
+		}
+	}
+	return ret;
+}
+
+uint64_t nc_events_emit(struct nc_events *ev, enum nc_event_type etype, const char *tenant,
 			const char *device, json_t *fields)
 {
-	json_t *o = json_object();
+	const char *type = nc_event_type_name(etype);
+	json_t *o;
 	char ts[32];
 	struct slot *s;
 	uint64_t id;
 	char *text;
 
+	if (!type) {
+		json_decref(fields);
+		return 0;
+	}
+	o = json_object();
 	iso_now(ts, sizeof(ts));
 	pthread_mutex_lock(&ev->lock);
 	id = ev->last + 1;

@@ -77,7 +77,7 @@ void sync_forget(struct nc_sync_engine *e, const char *key)
 	}
 }
 
-void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
+void sync_event(struct nc_sync_engine *e, enum nc_event_type type, const char *tenant,
 		const char *serial, json_t *fields)
 {
 	sync_count(e, type, fields);
@@ -152,7 +152,7 @@ void nc_sync_on_connection(void *engine, bool up)
 	struct nc_sync_engine *e = engine;
 
 	nc_info("broker connection %s", up ? "up" : "down");
-	sync_event(e, "broker", NULL, NULL, json_pack("{s:b}", "connected", up));
+	sync_event(e, NC_EV_broker, NULL, NULL, json_pack("{s:b}", "connected", up));
 	if (up)
 		queue_republish(e);
 }

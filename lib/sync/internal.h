@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../events/events.h"
 #include "../model/model.h"
 #include "../util/heap.h"
 #include "engine.h"
@@ -198,9 +199,9 @@ void sync_tunnel_status(struct nc_sync_engine *e, const char *serial, const char
 void sync_startup(struct nc_sync_engine *e);
 
 /* Counts an event of the engine by type (counters.c); fields borrowed. */
-void sync_count(struct nc_sync_engine *e, const char *type, const json_t *fields);
+void sync_count(struct nc_sync_engine *e, enum nc_event_type type, const json_t *fields);
 /* Emits an event of the engine. */
-void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
+void sync_event(struct nc_sync_engine *e, enum nc_event_type type, const char *tenant,
 		const char *serial, json_t *fields);
 
 #endif
