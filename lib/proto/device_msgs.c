@@ -198,30 +198,17 @@ static void put_hash(json_t *root, const void *msg, const char **bad)
 	proto_put(root, "config_hash", PROTO_STR(c->config_hash), bad);
 }
 
-/* "status", success exactly when failed is 0. */
+/* "status" is success exactly when failed is 0. */
 static int confirm_status(const json_t *root, const struct proto_ctx *ctx, void *msg,
 			  struct nc_errinfo *ei)
 {
-	struct nc_confirm *out = msg;
-	int status = 0;
-	int ret = proto_enum(root, "status", status_names, COUNT(status_names),
-			     "success or failure", &status, ei);
-
-	if (ret < 0)
-		goto out;
-	out->status = (enum nc_confirm_status)status;
-	if ((out->status == NC_CONFIRM_SUCCESS) != (out->failed == 0))
-		ret = nc_fail(ei, NC_ERR_INVAL, "status", "status is %s but failed is %lld",
-			      status_names[status], (long long)out->failed);
-out:
-	return ret;
-}
-
-static void put_status(json_t *root, const void *msg, const char **bad)
-{
 	const struct nc_confirm *c = msg;
+	int ret = 0;
 
-	proto_put(root, "status", json_string(nc_proto_confirm_status_name(c->status)), bad);
+	if ((c->status == NC_CONFIRM_SUCCESS) != (c->failed == 0))
+		ret = nc_fail(ei, NC_ERR_INVAL, "status", "status is %s but failed is %lld",
+			      nc_proto_confirm_status_name(c->status), (long long)c->failed);
+	return ret;
 }
 
 static int confirm_failures(const json_t *root, const struct proto_ctx *ctx, void *msg,
@@ -265,7 +252,9 @@ static void confirm_clear(void *msg)
 }
 
 #define CONFIRM(mem) PROTO_AT(struct nc_confirm, mem)
-_Static_assert(sizeof(enum nc_vpp_mode) == sizeof(int), "PF_ENUM stores an int");
+_Static_assert(sizeof(enum nc_vpp_mode) == sizeof(int) &&
+		       sizeof(enum nc_confirm_status) == sizeof(int),
+	       "PF_ENUM stores an int");
 #define CUSTOM(rd, wr) .read = (rd), .write = (wr)
 
 /* In decode order: config_hash reads applied, status reads failed. */
@@ -276,7 +265,8 @@ static const struct proto_field confirm_fields[] = {
 	{ "applied", PF_INT, CONFIRM(applied) },
 	{ "failed", PF_INT, CONFIRM(failed) },
 	{ "config_hash", PF_CUSTOM, CUSTOM(confirm_hash, put_hash) },
-	{ "status", PF_CUSTOM, CUSTOM(confirm_status, put_status) },
+	{ "status", PF_ENUM, CONFIRM(status), .names = status_names, .count = COUNT(status_names),
+	  .what = "success or failure", .check = confirm_status },
 	{ "failures", PF_CUSTOM, CUSTOM(confirm_failures, put_failures) },
 	{ "vpp_mode", PF_ENUM, CONFIRM(vpp_mode), .names = vpp_names,
 	  .count = COUNT(vpp_names), .what = "dpdk, af_packet or none" },
@@ -284,9 +274,8 @@ static const struct proto_field confirm_fields[] = {
 	{ "superseded", PF_CUSTOM, CUSTOM(confirm_superseded, put_superseded) },
 };
 
-static const struct proto_msg confirm_msg = {
-	sizeof(struct nc_confirm), PROTO_FIELDS(confirm_fields), confirm_clear,
-};
+static const struct proto_msg confirm_msg =
+	PROTO_MSG(struct nc_confirm, confirm_fields, confirm_clear, NC_PROTO_MSG_MAX);
 
 int nc_proto_confirm_encode(const struct nc_confirm *c, char **out, size_t *len,
 			    struct nc_errinfo *ei)
@@ -316,9 +305,8 @@ static const struct proto_field config_request_fields[] = {
 	{ "reason", PF_STR, CONFIG_REQUEST(reason) },
 };
 
-static const struct proto_msg config_request_msg = {
-	sizeof(struct nc_config_request), PROTO_FIELDS(config_request_fields), NULL,
-};
+static const struct proto_msg config_request_msg =
+	PROTO_MSG(struct nc_config_request, config_request_fields, NULL, NC_PROTO_MSG_MAX);
 
 int nc_proto_config_request_encode(const struct nc_config_request *r, char **out, size_t *len,
 				   struct nc_errinfo *ei)
@@ -350,9 +338,8 @@ static const struct proto_field heartbeat_fields[] = {
 	{ "agent", PF_STR, HEARTBEAT(agent) },
 };
 
-static const struct proto_msg heartbeat_msg = {
-	sizeof(struct nc_heartbeat), PROTO_FIELDS(heartbeat_fields), NULL,
-};
+static const struct proto_msg heartbeat_msg =
+	PROTO_MSG(struct nc_heartbeat, heartbeat_fields, NULL, NC_PROTO_MSG_MAX);
 
 int nc_proto_heartbeat_encode(const struct nc_heartbeat *h, char **out, size_t *len,
 			      struct nc_errinfo *ei)
@@ -406,9 +393,8 @@ static const struct proto_field registration_fields[] = {
 	{ "enrollment_key", PF_OPT_STR, REGISTRATION(enrollment_key) },
 };
 
-static const struct proto_msg registration_msg = {
-	sizeof(struct nc_registration), PROTO_FIELDS(registration_fields), NULL,
-};
+static const struct proto_msg registration_msg =
+	PROTO_MSG(struct nc_registration, registration_fields, NULL, NC_PROTO_MSG_MAX);
 
 int nc_proto_registration_encode(const struct nc_registration *r, char **out, size_t *len,
 				 struct nc_errinfo *ei)

@@ -85,6 +85,8 @@ static int read_field(const struct proto_field *f, const json_t *root, const str
 		ret = f->read(root, ctx, msg, ei);
 		break;
 	}
+	if (ret >= 0 && f->check)
+		ret = f->check(root, ctx, msg, ei);
 	return ret < 0 ? ret : 0;
 }
 
@@ -150,7 +152,7 @@ int proto_msg_decode(const struct proto_msg *m, const void *buf, size_t len,
 	int ret;
 
 	memset(out, 0, m->size);
-	ret = proto_open(buf, len, NC_PROTO_MSG_MAX, &root, ei);
+	ret = proto_open(buf, len, m->limit, &root, ei);
 	if (ret < 0)
 		goto out;
 	ret = proto_msg_from_json(m, root, ctx, out, ei);
@@ -181,7 +183,7 @@ int proto_msg_encode(const struct proto_msg *m, const void *msg, char **out, siz
 	ret = proto_msg_from_json(m, root, &none, chk, ei);
 	if (ret < 0)
 		goto out;
-	ret = proto_dump(root, NC_PROTO_MSG_MAX, out, len, ei);
+	ret = proto_dump(root, m->limit, out, len, ei);
 out:
 	clear(m, chk);
 	free(chk);

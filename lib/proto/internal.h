@@ -110,6 +110,10 @@ struct proto_field {
 	int (*read)(const json_t *root, const struct proto_ctx *ctx, void *msg,
 		    struct nc_errinfo *ei);
 	void (*write)(json_t *root, const void *msg, const char **bad);
+	/* Optional, after a typed read succeeded: the rules the type cannot say
+	 * (a valid id, agreement with the topic or with another member). */
+	int (*check)(const json_t *root, const struct proto_ctx *ctx, void *msg,
+		     struct nc_errinfo *ei);
 };
 
 struct proto_msg {
@@ -117,9 +121,16 @@ struct proto_msg {
 	const struct proto_field *fields; /* count rows */
 	size_t count;
 	void (*clear)(void *msg);	 /* releases what a decode allocated; NULL: nothing */
+	size_t limit;			 /* the largest payload, in bytes */
 };
 
-#define PROTO_FIELDS(a) (a), (sizeof(a) / sizeof((a)[0]))
+/* The description of a message struct T with the rows of array fields. */
+#define PROTO_MSG(T, rows, clear_fn, max)                                                        \
+	{                                                                                          \
+		.size = sizeof(T), .fields = (rows), .count = sizeof(rows) / sizeof((rows)[0]),    \
+		.clear = (clear_fn), .limit = (max)                                                \
+	}
+
 /* The offset and size of member mem of struct T, for a row. */
 #define PROTO_AT(T, mem) .off = offsetof(T, mem), .size = sizeof(((T *)0)->mem)
 
@@ -134,11 +145,11 @@ int proto_enum(const json_t *o, const char *key, const char *const *names, size_
  * and is zeroed. */
 int proto_msg_from_json(const struct proto_msg *m, const json_t *root,
 			const struct proto_ctx *ctx, void *out, struct nc_errinfo *ei);
-/* proto_open (limit NC_PROTO_MSG_MAX) and proto_msg_from_json. */
+/* proto_open (at most m->limit bytes) and proto_msg_from_json. */
 int proto_msg_decode(const struct proto_msg *m, const void *buf, size_t len,
 		     const struct proto_ctx *ctx, void *out, struct nc_errinfo *ei);
 /* Encodes msg into *out (heap, the caller frees) and *len (may be NULL), refusing what its
- * own decoder would refuse and payloads over NC_PROTO_MSG_MAX. */
+ * own decoder would refuse and payloads over m->limit bytes. */
 int proto_msg_encode(const struct proto_msg *m, const void *msg, char **out, size_t *len,
 		     struct nc_errinfo *ei);
 
