@@ -206,8 +206,8 @@ static const struct proto_field tunnel_status_fields[] = {
 	{ "tunnels", PF_CUSTOM, .read = tunnels_from_json, .write = put_tunnels },
 };
 
-static const struct proto_msg tunnel_status_msg =
-	PROTO_MSG(struct nc_tunnel_status, tunnel_status_fields, tunnel_status_clear, NC_PROTO_MSG_MAX);
+static const struct proto_msg tunnel_status_msg = PROTO_MSG(
+	struct nc_tunnel_status, tunnel_status_fields, tunnel_status_clear, NC_PROTO_MSG_MAX);
 
 int nc_proto_tunnel_status_encode(const struct nc_tunnel_status *t, char **out, size_t *len,
 				  struct nc_errinfo *ei)
