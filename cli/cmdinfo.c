@@ -10,11 +10,10 @@
 const char nc_global_opts[] =
 	"server=,token=,token-file=,tenant=,output|o=,no-color,quiet|q,verbose|v,help|h,version";
 
+/* The event types, from the library's one list. */
 const char *const nc_event_types[] = {
-	"audit",     "dirty",	      "lifecycle",  "batch_sent",     "confirm",  "sync_state",
-	"heartbeat", "tunnel_status", "link",	    "config_request", "register", "proto_error",
-	"ignored",   "build_notes",   "sync_error", "broker",
-	"superseded",
+#define NC_EVENT_TYPE(name) #name,
+#include "../lib/events/types.def"
 };
 const size_t nc_nevent_types = sizeof(nc_event_types) / sizeof(nc_event_types[0]);
 

@@ -9,6 +9,7 @@
 
 #include "../cli/evline.h"
 #include "../cli/output.h"
+#include "../lib/events/events.h"
 #include "../lib/util/timefmt.h"
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
@@ -351,32 +352,34 @@ static void append(struct tui_model *m, const json_t *ev, const char *data)
 unsigned tui_model_apply_event(struct tui_model *m, const json_t *ev, const char *data)
 {
 	const char *type = str(ev, "type");
+	enum nc_event_type et = NC_EV_COUNT; /* stays so for "gap" and types newer than us */
 	unsigned r = TUI_EV_PATCHED;
 
+	nc_event_type_find(type, &et);
 	if (strcmp(type, "gap") == 0) {
 		r = TUI_EV_GAP;
-	} else if (strcmp(type, "audit") == 0) {
+	} else if (et == NC_EV_audit) {
 		/* A write: objects may have come or gone. */
 		r = TUI_EV_LISTS | TUI_EV_STATS;
-	} else if (strcmp(type, "register") == 0) {
+	} else if (et == NC_EV_register) {
 		r = json_is_true(json_object_get(ev, "enrolled")) ? TUI_EV_LISTS | TUI_EV_STATS : 0;
-	} else if (strcmp(type, "lifecycle") == 0) {
+	} else if (et == NC_EV_lifecycle) {
 		struct tui_conn *c = tui_model_conn(m, str(ev, "device"));
 
 		if (c)
 			copy(c->status, sizeof(c->status), ev, "to");
 		r |= TUI_EV_STATS;
-	} else if (strcmp(type, "dirty") == 0) {
+	} else if (et == NC_EV_dirty) {
 		set_sync(m, ev, str(ev, "state")[0] ? str(ev, "state") : "pending",
 			 str(ev, "reason"));
 		r |= TUI_EV_STATS;
-	} else if (strcmp(type, "batch_sent") == 0) {
+	} else if (et == NC_EV_batch_sent) {
 		set_sync(m, ev, "applying", NULL);
 		r |= TUI_EV_STATS;
-	} else if (strcmp(type, "confirm") == 0 || strcmp(type, "sync_state") == 0) {
+	} else if (et == NC_EV_confirm || et == NC_EV_sync_state) {
 		set_sync(m, ev, str(ev, "state"), NULL);
 		r |= TUI_EV_STATS;
-	} else if (strcmp(type, "heartbeat") == 0) {
+	} else if (et == NC_EV_heartbeat) {
 		const char *dev = str(ev, "device");
 		struct tui_conn *c = tui_model_conn(m, dev);
 		struct tui_edge *e = c ? NULL : tui_model_edge(m, dev);
@@ -386,7 +389,7 @@ unsigned tui_model_apply_event(struct tui_model *m, const json_t *ev, const char
 			c->last_seen = t;
 		else if (e && t)
 			e->last_seen = t;
-	} else if (strcmp(type, "link") == 0) {
+	} else if (et == NC_EV_link) {
 		set_link(m, ev);
 	} else {
 		r = 0;

@@ -27,6 +27,7 @@
 
 #include "../model/model.h"
 #include "../proto/proto.h" /* enum nc_msg */
+#include "../util/heap.h"
 #include "apply.h"
 
 struct nc_errinfo;
@@ -168,8 +169,7 @@ struct agent_loop {
 	pthread_cond_t work_cv, timer_cv;
 	struct agent_msg *qhead, *qtail;
 	size_t qlen;
-	struct agent_heap_ent *heap;
-	size_t hn, hcap;
+	struct nc_heap heap; /* of struct agent_heap_ent, keyed on due */
 	bool stopping;
 	atomic_uint conns_up_once; /* connections that came up at least once */
 	size_t nlive;		   /* connections started by nc_agent_loop_start */

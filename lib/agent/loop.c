@@ -32,14 +32,10 @@
 
 void nc_agent_loop_init(struct agent_loop *l)
 {
-	pthread_condattr_t ca;
-
 	pthread_mutex_init(&l->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&l->work_cv, &ca);
-	pthread_cond_init(&l->timer_cv, &ca);
-	pthread_condattr_destroy(&ca);
+	nc_time_cond_init(&l->work_cv);
+	nc_time_cond_init(&l->timer_cv);
+	nc_heap_init(&l->heap, sizeof(struct agent_heap_ent), offsetof(struct agent_heap_ent, due));
 }
 
 /*
@@ -47,58 +43,13 @@ void nc_agent_loop_init(struct agent_loop *l)
  * dev->heap_due); entries left behind by an earlier wake are skipped.
  */
 
-static void heap_swap(struct agent_heap_ent *a, struct agent_heap_ent *b)
-{
-	struct agent_heap_ent t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-static void heap_push(struct agent_loop *l, int64_t due, struct agent_dev *d)
-{
-	size_t i;
-
-	if (l->hn == l->hcap) {
-		l->hcap = l->hcap ? 2 * l->hcap : 64;
-		l->heap = nc_xrealloc(l->heap, l->hcap * sizeof(*l->heap));
-	}
-	i = l->hn++;
-	l->heap[i] = (struct agent_heap_ent){.due = due, .dev = d};
-	while (i > 0 && l->heap[(i - 1) / 2].due > l->heap[i].due) {
-		heap_swap(&l->heap[(i - 1) / 2], &l->heap[i]);
-		i = (i - 1) / 2;
-	}
-}
-
-static struct agent_heap_ent heap_pop(struct agent_loop *l)
-{
-	struct agent_heap_ent top = l->heap[0];
-	size_t i = 0;
-
-	l->heap[0] = l->heap[--l->hn];
-	for (;;) {
-		size_t a = 2 * i + 1, b = a + 1, m = i;
-
-		if (a < l->hn && l->heap[a].due < l->heap[m].due)
-			m = a;
-		if (b < l->hn && l->heap[b].due < l->heap[m].due)
-			m = b;
-		if (m == i)
-			break;
-		heap_swap(&l->heap[m], &l->heap[i]);
-		i = m;
-	}
-	return top;
-}
-
 static void wake_locked(struct agent_loop *l, struct agent_dev *d, int64_t due)
 {
 	if (l->stopping || (d->heap_due && d->heap_due <= due))
 		return;
 	d->heap_due = due;
-	heap_push(l, due, d);
-	if (l->heap[0].dev == d)
+	nc_heap_push(&l->heap, &(struct agent_heap_ent){ .due = due, .dev = d });
+	if (((const struct agent_heap_ent *)nc_heap_top(&l->heap))->dev == d)
 		pthread_cond_signal(&l->timer_cv);
 }
 
@@ -221,17 +172,16 @@ static void *timer_main(void *arg)
 	pthread_mutex_lock(&l->lock);
 	while (!l->stopping) {
 		now = nc_time_mono_ms();
-		if (l->hn == 0) {
+		if (l->heap.n == 0) {
 			pthread_cond_wait(&l->timer_cv, &l->lock);
 			continue;
 		}
-		if (l->heap[0].due > now) {
-			ts.tv_sec = l->heap[0].due / 1000;
-			ts.tv_nsec = (long)(l->heap[0].due % 1000) * 1000000L;
+		if (nc_heap_top_key(&l->heap) > now) {
+			nc_time_mono_ts(nc_heap_top_key(&l->heap), &ts);
 			pthread_cond_timedwait(&l->timer_cv, &l->lock, &ts);
 			continue;
 		}
-		e = heap_pop(l);
+		nc_heap_pop(&l->heap, &e);
 		if (e.dev->heap_due != e.due)
 			continue;
 		e.dev->heap_due = 0;
@@ -506,7 +456,7 @@ void nc_agent_loop_free(struct agent_loop *l)
 	free(l->devs);
 	free(l->conns);
 	free(l->workers);
-	free(l->heap);
+	nc_heap_clear(&l->heap);
 	pthread_cond_destroy(&l->work_cv);
 	pthread_cond_destroy(&l->timer_cv);
 	pthread_mutex_destroy(&l->lock);

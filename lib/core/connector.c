@@ -499,7 +499,7 @@ int nc_core_connector_transition(struct nc_core *c, const struct nc_actor *actor
 	if (ret == 0)
 		ret = nc_core_end(c, transition_tx(c, tenant, serial, to, &res, &from, ei));
 	if (ret == 0 && c->events)
-		nc_events_emit(c->events, "lifecycle", res.tenant, res.serial,
+		nc_events_emit(c->events, NC_EV_lifecycle, res.tenant, res.serial,
 			       json_pack("{s:s,s:s}", "from", nc_status_name(from), "to",
 					 nc_status_name(to)));
 	if (ret == 0)

@@ -29,7 +29,7 @@ int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant
 	if (ret < 0)
 		goto out;
 	if (c->events)
-		nc_events_emit(c->events, "dirty", tenant, serial,
+		nc_events_emit(c->events, NC_EV_dirty, tenant, serial,
 			       json_pack("{s:s,s:s}", "reason", reason, "state", "pending"));
 	if (c->on_dirty)
 		c->on_dirty(c->on_dirty_arg, serial, tenant);
@@ -112,7 +112,7 @@ void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *
 {
 	if (!c->events)
 		return;
-	nc_events_emit(c->events, "audit", tenant, device,
+	nc_events_emit(c->events, NC_EV_audit, tenant, device,
 		       json_pack("{s:s,s:s,s:s,s:s}", "action", action, "object", object,
 				 "token", actor ? actor->token_id : "", "role",
 				 actor ? nc_role_name(actor->role) : "system"));

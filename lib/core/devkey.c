@@ -125,7 +125,8 @@ int nc_core_device_rekey(struct nc_core *c, const struct nc_actor *actor, const 
 					      ei));
 	/* Public keys only: they are no secret. */
 	if (ret == 0 && c->events)
-		nc_events_emit(c->events, accept ? "key_accepted" : "key_rejected", owner, serial,
+		nc_events_emit(c->events, accept ? NC_EV_key_accepted : NC_EV_key_rejected, owner,
+			       serial,
 			       json_pack("{s:s,s:s,s:s}", "kind", noun, "public_key",
 					 accept ? pending : cur,
 					 accept ? "previous_key" : "rejected_key",

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../util/err.h"
+#include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 
 /* A slot keeps what filters look at beside the rendered text. */
@@ -44,13 +46,9 @@ struct nc_events *nc_events_new(size_t capacity)
 struct nc_events *nc_events_new_after(size_t capacity, uint64_t base)
 {
 	struct nc_events *ev = nc_xcalloc(1, sizeof(*ev));
-	pthread_condattr_t ca;
 
 	pthread_mutex_init(&ev->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ev->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	nc_time_cond_init(&ev->cond);
 	ev->cap = capacity ? capacity : 1;
 	ev->base = base;
 	ev->last = base;
@@ -100,15 +98,45 @@ static void iso_now(char *buf, size_t n)
 	snprintf(buf + k, n - k, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
-uint64_t nc_events_emit(struct nc_events *ev, const char *type, const char *tenant,
+static const char *const type_names[NC_EV_COUNT] = {
+#define NC_EVENT_TYPE(name) #name,
+#include "types.def"
+};
+
+const char *nc_event_type_name(enum nc_event_type t)
+{
+	return (unsigned)t < NC_EV_COUNT ? type_names[t] : NULL;
+}
+
+int nc_event_type_find(const char *name, enum nc_event_type *out)
+{
+	int ret = NC_ERR_NOTFOUND;
+
+	for (unsigned i = 0; name && i < NC_EV_COUNT; i++) {
+		if (strcmp(type_names[i], name) == 0) {
+			*out = (enum nc_event_type)i;
+			ret = 0;
+			break;
+		}
+	}
+	return ret;
+}
+
+uint64_t nc_events_emit(struct nc_events *ev, enum nc_event_type etype, const char *tenant,
 			const char *device, json_t *fields)
 {
-	json_t *o = json_object();
+	const char *type = nc_event_type_name(etype);
+	json_t *o;
 	char ts[32];
 	struct slot *s;
 	uint64_t id;
 	char *text;
 
+	if (!type) {
+		json_decref(fields);
+		return 0;
+	}
+	o = json_object();
 	iso_now(ts, sizeof(ts));
 	pthread_mutex_lock(&ev->lock);
 	id = ev->last + 1;
@@ -176,13 +204,7 @@ size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_even
 	uint64_t oldest, id;
 	size_t n = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (dl.tv_nsec >= 1000000000) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000;
-	}
+	nc_time_mono_deadline(timeout_ms, &dl);
 	*gap = false;
 	pthread_mutex_lock(&ev->lock);
 	if (after == 0) {

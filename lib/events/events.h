@@ -55,12 +55,25 @@ void nc_events_free(struct nc_events *ev);
 void nc_events_close(struct nc_events *ev);
 bool nc_events_closed(struct nc_events *ev);
 
+/* Every event type, from types.def: NC_EV_audit, NC_EV_dirty, ... */
+enum nc_event_type {
+#define NC_EVENT_TYPE(name) NC_EV_##name,
+#include "types.def"
+	NC_EV_COUNT
+};
+
+/* The wire name of t ("sync_state"), a static string; NULL when t is not a type. */
+const char *nc_event_type_name(enum nc_event_type t);
+/* The type named name into *out: 0, or NC_ERR_NOTFOUND when no type has that name. */
+int nc_event_type_find(const char *name, enum nc_event_type *out);
+
 /*
  * Appends an event; fields (may be NULL) is an object whose members are
  * added to the event; stolen. tenant and device may be NULL or "". Returns
- * the new id. Never log secrets through here: events are shown to users.
+ * the new id (0, with fields released, when type is not an nc_event_type).
+ * Never log secrets through here: events are shown to users.
  */
-uint64_t nc_events_emit(struct nc_events *ev, const char *type, const char *tenant,
+uint64_t nc_events_emit(struct nc_events *ev, enum nc_event_type type, const char *tenant,
 			const char *device, json_t *fields);
 
 /*

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/strlist.h"
+
 struct nc_errinfo;
 
 #define NC_ID_MAX 64		/* tenant ids, token ids: [a-z0-9][a-z0-9-]{0,62} */
@@ -44,12 +46,6 @@ enum nc_protocol { NC_PROTO_WIREGUARD, NC_PROTO_IPSEC };
 enum nc_sync_state { NC_SYNC_SYNCED, NC_SYNC_PENDING, NC_SYNC_APPLYING, NC_SYNC_FAILED };
 enum nc_link_status { NC_LINK_UNKNOWN, NC_LINK_UP, NC_LINK_DOWN };
 enum nc_device_type { NC_DEVICE_EDGE, NC_DEVICE_CONNECTOR };
-
-/* A list of strings (CIDRs, serials); v[i] owned. */
-struct nc_strlist {
-	char **v;
-	size_t n;
-};
 
 struct nc_tenant {
 	char id[NC_ID_MAX];
@@ -173,16 +169,6 @@ struct nc_sync {
 	char *last_batch;
 	char *last_confirm;
 };
-
-void nc_strlist_clear(struct nc_strlist *l);
-/* Appends a copy of s. */
-void nc_strlist_add(struct nc_strlist *l, const char *s);
-/* Whether s is one of l's strings. */
-bool nc_strlist_has(const struct nc_strlist *l, const char *s);
-/* Same strings in the same order. */
-bool nc_strlist_equal(const struct nc_strlist *a, const struct nc_strlist *b);
-/* Replaces dst's contents with copies of src's. */
-void nc_strlist_copy(struct nc_strlist *dst, const struct nc_strlist *src);
 
 void nc_edge_clear(struct nc_edge *e);
 void nc_connector_clear(struct nc_connector *c);

@@ -127,46 +127,34 @@ int nc_proto_commands_hash(const json_t *commands, char hex[65], struct nc_errin
 	return nc_jcs_sha256_hex(commands, hex, ei);
 }
 
-/*
- * Fills *out from root (borrowed): the checks of nc_proto_batch_decode().
- * On error *out owns nothing.
- */
-static int batch_from_json(const json_t *root, const char *topic_serial, const char *topic_tenant,
-			   struct nc_batch *out, struct nc_errinfo *ei)
+/* "tenant": a valid tenant id, equal to the topic's when it has one. */
+static int batch_tenant(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			struct nc_errinfo *ei)
 {
+	struct nc_batch *out = msg;
+	const char *topic_tenant = ctx->topic_tenant;
 	char q[NC_QUOTE_BUF], qt[NC_QUOTE_BUF];
-	json_t *commands;
-	int ret;
+	int ret = 0;
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_serial(root, topic_serial, out->serial, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_str(root, "tenant", out->tenant, sizeof(out->tenant), NULL, ei);
-	if (ret < 0)
-		goto out;
-	if (!nc_valid_id(out->tenant)) {
+	if (!nc_valid_id(out->tenant))
 		ret = nc_fail(ei, NC_ERR_INVAL, "tenant", "tenant: `%s' is not a valid tenant id",
 			      nc_quote(q, out->tenant, sizeof(out->tenant)));
-		goto out;
-	}
-	if (topic_tenant && topic_tenant[0] && strcmp(out->tenant, topic_tenant) != 0) {
+	else if (topic_tenant && topic_tenant[0] && strcmp(out->tenant, topic_tenant) != 0)
 		ret = nc_fail(ei, NC_ERR_INVAL, "tenant",
 			      "payload tenant `%s' differs from the topic's `%s'",
 			      nc_quote(q, out->tenant, sizeof(out->tenant)),
 			      nc_quote(qt, topic_tenant, SIZE_MAX));
-		goto out;
-	}
-	ret = proto_int(root, "seq", 1, &out->seq, NULL, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_hash(root, "config_hash", false, out->config_hash, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_str(root, "issued_at", out->issued_at, sizeof(out->issued_at), NULL, ei);
-	if (ret < 0)
-		goto out;
-	commands = json_object_get(root, "commands");
+	return ret;
+}
+
+/* "commands": required, checked as nc_proto_commands_check(), kept as received. */
+static int batch_commands(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			  struct nc_errinfo *ei)
+{
+	struct nc_batch *out = msg;
+	json_t *commands = json_object_get(root, "commands");
+	int ret;
+
 	if (!commands) {
 		ret = nc_fail(ei, NC_ERR_INVAL, "commands", "commands is required");
 		goto out;
@@ -176,57 +164,47 @@ static int batch_from_json(const json_t *root, const char *topic_serial, const c
 		goto out;
 	out->commands = json_incref(commands);
 out:
-	if (ret < 0)
-		nc_batch_clear(out);
 	return ret;
 }
+
+static void put_commands(json_t *root, const void *msg, const char **bad)
+{
+	const struct nc_batch *b = msg;
+
+	/* Borrowed: the payload holds its own reference. */
+	if (b->commands)
+		proto_put(root, "commands", json_incref(b->commands), bad);
+}
+
+static void batch_clear(void *msg)
+{
+	nc_batch_clear(msg);
+}
+
+#define BATCH(mem) PROTO_AT(struct nc_batch, mem)
+
+static const struct proto_field batch_fields[] = {
+	{ "serial", PF_SERIAL, BATCH(serial) },
+	{ "tenant", PF_STR, BATCH(tenant), .check = batch_tenant },
+	{ "seq", PF_INT, BATCH(seq), .min = 1 },
+	{ "config_hash", PF_HASH, BATCH(config_hash) },
+	{ "issued_at", PF_STR, BATCH(issued_at) },
+	{ "commands", PF_CUSTOM, .read = batch_commands, .write = put_commands },
+};
+
+static const struct proto_msg batch_msg =
+	PROTO_MSG(struct nc_batch, batch_fields, batch_clear, NC_PROTO_BATCH_MAX);
 
 int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len,
 			  struct nc_errinfo *ei)
 {
-	struct nc_batch chk = { 0 };
-	const char *bad = NULL;
-	json_t *root;
-	int ret;
-
-	*out = NULL;
-	if (len)
-		*len = 0;
-	root = proto_new(&bad);
-	proto_put(root, "serial", PROTO_STR(b->serial), &bad);
-	proto_put(root, "tenant", PROTO_STR(b->tenant), &bad);
-	proto_put(root, "seq", json_integer(b->seq), &bad);
-	proto_put(root, "config_hash", PROTO_STR(b->config_hash), &bad);
-	proto_put(root, "issued_at", PROTO_STR(b->issued_at), &bad);
-	if (b->commands) {
-		/* Borrowed: the payload holds its own reference. */
-		proto_put(root, "commands", json_incref(b->commands), &bad);
-	}
-	ret = proto_built(bad, ei);
-	if (ret < 0)
-		goto out;
-	ret = batch_from_json(root, NULL, NULL, &chk, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_dump(root, NC_PROTO_BATCH_MAX, out, len, ei);
-out:
-	nc_batch_clear(&chk);
-	json_decref(root);
-	return ret;
+	return proto_msg_encode(&batch_msg, b, out, len, ei);
 }
 
 int nc_proto_batch_decode(const void *buf, size_t len, const char *topic_serial,
 			  const char *topic_tenant, struct nc_batch *out, struct nc_errinfo *ei)
 {
-	json_t *root = NULL;
-	int ret;
+	const struct proto_ctx ctx = { topic_serial, topic_tenant };
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_open(buf, len, NC_PROTO_BATCH_MAX, &root, ei);
-	if (ret < 0)
-		goto out;
-	ret = batch_from_json(root, topic_serial, topic_tenant, out, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_decode(&batch_msg, buf, len, &ctx, out, ei);
 }

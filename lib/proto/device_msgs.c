@@ -30,31 +30,6 @@ const char *nc_proto_vpp_mode_name(enum nc_vpp_mode m)
 }
 
 /*
- * Reads the string member key of o into buf (n bytes) and stores in *out
- * its position in names (count entries); NC_ERR_INVAL naming the choices
- * (`what') when it is none of them.
- */
-static int enum_member(const json_t *o, const char *key, const char *const *names, size_t count,
-		       const char *what, int *out, struct nc_errinfo *ei)
-{
-	char buf[32], q[NC_QUOTE_BUF];
-	int ret = proto_str(o, key, buf, sizeof(buf), NULL, ei);
-
-	if (ret < 0)
-		goto out;
-	for (size_t i = 0; i < count; i++) {
-		if (strcmp(buf, names[i]) == 0) {
-			*out = (int)i;
-			goto out;
-		}
-	}
-	ret = nc_fail(ei, NC_ERR_INVAL, key, "%s: `%s' is not %s", key,
-		      nc_quote(q, buf, sizeof(buf)), what);
-out:
-	return ret;
-}
-
-/*
  * Confirmation
  */
 
@@ -171,20 +146,15 @@ static int superseded_from_json(const json_t *root, struct nc_confirm *out, stru
 	return 0;
 }
 
-/* Fills *out from root (borrowed); on error *out owns nothing. */
-static int confirm_from_json(const json_t *root, const char *topic_serial,
-			     const char *topic_tenant, struct nc_confirm *out,
-			     struct nc_errinfo *ei)
+/* "tenant": optional, the topic's when absent; equal to the topic's when both are given. */
+static int confirm_tenant(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			  struct nc_errinfo *ei)
 {
+	struct nc_confirm *out = msg;
+	const char *topic_tenant = ctx->topic_tenant;
 	char q[NC_QUOTE_BUF], qt[NC_QUOTE_BUF];
-	int status = 0, vpp = 0;
-	int ret;
+	int ret = nc_json_str(root, "tenant", out->tenant, sizeof(out->tenant), false, NULL, ei);
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_serial(root, topic_serial, out->serial, ei);
-	if (ret < 0)
-		goto out;
-	ret = nc_json_str(root, "tenant", out->tenant, sizeof(out->tenant), false, NULL, ei);
 	if (ret < 0)
 		goto out;
 	if (ret == 0 && topic_tenant) {
@@ -193,371 +163,249 @@ static int confirm_from_json(const json_t *root, const char *topic_serial,
 	} else if (ret == 1 && !nc_valid_id(out->tenant)) {
 		ret = nc_fail(ei, NC_ERR_INVAL, "tenant", "tenant: `%s' is not a valid tenant id",
 			      nc_quote(q, out->tenant, sizeof(out->tenant)));
-		goto out;
 	} else if (ret == 1 && topic_tenant && topic_tenant[0] &&
 		   strcmp(out->tenant, topic_tenant) != 0) {
 		ret = nc_fail(ei, NC_ERR_INVAL, "tenant",
 			      "payload tenant `%s' differs from the topic's `%s'",
 			      nc_quote(q, out->tenant, sizeof(out->tenant)),
 			      nc_quote(qt, topic_tenant, SIZE_MAX));
-		goto out;
 	}
-	ret = proto_int(root, "seq", 0, &out->seq, NULL, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_int(root, "applied", 0, &out->applied, NULL, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_int(root, "failed", 0, &out->failed, NULL, ei);
-	if (ret < 0)
-		goto out;
-	/* The hash of nothing applied may be given as "". */
-	ret = proto_hash(root, "config_hash", out->applied == 0, out->config_hash, ei);
-	if (ret < 0)
-		goto out;
-	ret = enum_member(root, "status", status_names, COUNT(status_names),
-			  "success or failure", &status, ei);
-	if (ret < 0)
-		goto out;
-	out->status = (enum nc_confirm_status)status;
-	if ((out->status == NC_CONFIRM_SUCCESS) != (out->failed == 0)) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "status", "status is %s but failed is %lld",
-			      status_names[status], (long long)out->failed);
-		goto out;
-	}
-	ret = failures_from_json(root, &out->failures, ei);
-	if (ret < 0)
-		goto out;
-	ret = enum_member(root, "vpp_mode", vpp_names, COUNT(vpp_names),
-			  "dpdk, af_packet or none", &vpp, ei);
-	if (ret < 0)
-		goto out;
-	out->vpp_mode = (enum nc_vpp_mode)vpp;
-	ret = proto_agent(root, out->agent, ei);
-	if (ret == 0)
-		ret = superseded_from_json(root, out, ei);
 out:
-	if (ret < 0)
-		nc_confirm_clear(out);
+	return ret < 0 ? ret : 0;
+}
+
+static void put_tenant(json_t *root, const void *msg, const char **bad)
+{
+	const struct nc_confirm *c = msg;
+
+	if (c->tenant[0])
+		proto_put(root, "tenant", PROTO_STR(c->tenant), bad);
+}
+
+/* The hash of nothing applied may be given as "". */
+static int confirm_hash(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			struct nc_errinfo *ei)
+{
+	struct nc_confirm *out = msg;
+
+	return proto_hash(root, "config_hash", out->applied == 0, out->config_hash, ei);
+}
+
+static void put_hash(json_t *root, const void *msg, const char **bad)
+{
+	const struct nc_confirm *c = msg;
+
+	proto_put(root, "config_hash", PROTO_STR(c->config_hash), bad);
+}
+
+/* "status" is success exactly when failed is 0. */
+static int confirm_status(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			  struct nc_errinfo *ei)
+{
+	const struct nc_confirm *c = msg;
+	int ret = 0;
+
+	if ((c->status == NC_CONFIRM_SUCCESS) != (c->failed == 0))
+		ret = nc_fail(ei, NC_ERR_INVAL, "status", "status is %s but failed is %lld",
+			      nc_proto_confirm_status_name(c->status), (long long)c->failed);
 	return ret;
 }
+
+static int confirm_failures(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			    struct nc_errinfo *ei)
+{
+	struct nc_confirm *out = msg;
+
+	return failures_from_json(root, &out->failures, ei);
+}
+
+static void put_failures(json_t *root, const void *msg, const char **bad)
+{
+	const struct nc_confirm *c = msg;
+
+	/* Borrowed: the payload holds its own reference. */
+	proto_put(root, "failures", c->failures ? json_incref(c->failures) : json_array(), bad);
+}
+
+static int confirm_superseded(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			      struct nc_errinfo *ei)
+{
+	return superseded_from_json(root, msg, ei);
+}
+
+static void put_superseded(json_t *root, const void *msg, const char **bad)
+{
+	const struct nc_confirm *c = msg;
+	json_t *a;
+
+	if (c->n_superseded == 0)
+		return;
+	a = json_array();
+	for (size_t i = 0; i < c->n_superseded && i < NC_PROTO_SUPERSEDED_MAX; i++)
+		json_array_append_new(a, json_integer(c->superseded[i]));
+	proto_put(root, "superseded", a, bad);
+}
+
+static void confirm_clear(void *msg)
+{
+	nc_confirm_clear(msg);
+}
+
+#define CONFIRM(mem) PROTO_AT(struct nc_confirm, mem)
+_Static_assert(sizeof(enum nc_vpp_mode) == sizeof(int) &&
+		       sizeof(enum nc_confirm_status) == sizeof(int),
+	       "PF_ENUM stores an int");
+#define CUSTOM(rd, wr) .read = (rd), .write = (wr)
+
+/* In decode order: config_hash reads applied, status reads failed. */
+static const struct proto_field confirm_fields[] = {
+	{ "serial", PF_SERIAL, CONFIRM(serial) },
+	{ "tenant", PF_CUSTOM, CUSTOM(confirm_tenant, put_tenant) },
+	{ "seq", PF_INT, CONFIRM(seq) },
+	{ "applied", PF_INT, CONFIRM(applied) },
+	{ "failed", PF_INT, CONFIRM(failed) },
+	{ "config_hash", PF_CUSTOM, CUSTOM(confirm_hash, put_hash) },
+	{ "status", PF_ENUM, CONFIRM(status), .names = status_names, .count = COUNT(status_names),
+	  .what = "success or failure", .check = confirm_status },
+	{ "failures", PF_CUSTOM, CUSTOM(confirm_failures, put_failures) },
+	{ "vpp_mode", PF_ENUM, CONFIRM(vpp_mode), .names = vpp_names,
+	  .count = COUNT(vpp_names), .what = "dpdk, af_packet or none" },
+	{ "agent", PF_STR, CONFIRM(agent) },
+	{ "superseded", PF_CUSTOM, CUSTOM(confirm_superseded, put_superseded) },
+};
+
+static const struct proto_msg confirm_msg =
+	PROTO_MSG(struct nc_confirm, confirm_fields, confirm_clear, NC_PROTO_MSG_MAX);
 
 int nc_proto_confirm_encode(const struct nc_confirm *c, char **out, size_t *len,
 			    struct nc_errinfo *ei)
 {
-	struct nc_confirm chk = { 0 };
-	const char *bad = NULL;
-	json_t *root;
-	int ret;
-
-	*out = NULL;
-	if (len)
-		*len = 0;
-	root = proto_new(&bad);
-	proto_put(root, "serial", PROTO_STR(c->serial), &bad);
-	if (c->tenant[0])
-		proto_put(root, "tenant", PROTO_STR(c->tenant), &bad);
-	proto_put(root, "seq", json_integer(c->seq), &bad);
-	proto_put(root, "config_hash", PROTO_STR(c->config_hash), &bad);
-	proto_put(root, "status", json_string(nc_proto_confirm_status_name(c->status)), &bad);
-	proto_put(root, "applied", json_integer(c->applied), &bad);
-	proto_put(root, "failed", json_integer(c->failed), &bad);
-	/* Borrowed: the payload holds its own reference. */
-	proto_put(root, "failures", c->failures ? json_incref(c->failures) : json_array(), &bad);
-	proto_put(root, "vpp_mode", json_string(nc_proto_vpp_mode_name(c->vpp_mode)), &bad);
-	proto_put(root, "agent", PROTO_STR(c->agent), &bad);
-	if (c->n_superseded > 0) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < c->n_superseded && i < NC_PROTO_SUPERSEDED_MAX; i++)
-			json_array_append_new(a, json_integer(c->superseded[i]));
-		proto_put(root, "superseded", a, &bad);
-	}
-	ret = proto_built(bad, ei);
-	if (ret < 0)
-		goto out;
-	ret = confirm_from_json(root, NULL, NULL, &chk, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_dump(root, NC_PROTO_MSG_MAX, out, len, ei);
-out:
-	nc_confirm_clear(&chk);
-	json_decref(root);
-	return ret;
+	return proto_msg_encode(&confirm_msg, c, out, len, ei);
 }
 
 int nc_proto_confirm_decode(const void *buf, size_t len, const char *topic_serial,
 			    const char *topic_tenant, struct nc_confirm *out,
 			    struct nc_errinfo *ei)
 {
-	json_t *root = NULL;
-	int ret;
+	const struct proto_ctx ctx = { topic_serial, topic_tenant };
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_open(buf, len, NC_PROTO_MSG_MAX, &root, ei);
-	if (ret < 0)
-		goto out;
-	ret = confirm_from_json(root, topic_serial, topic_tenant, out, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_decode(&confirm_msg, buf, len, &ctx, out, ei);
 }
 
 /*
  * Config request
  */
 
-static int config_request_from_json(const json_t *root, const char *topic_serial,
-				    struct nc_config_request *out, struct nc_errinfo *ei)
-{
-	int ret;
+#define CONFIG_REQUEST(mem) PROTO_AT(struct nc_config_request, mem)
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_serial(root, topic_serial, out->serial, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_int(root, "seq", 0, &out->seq, NULL, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_hash(root, "config_hash", true, out->config_hash, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_str(root, "reason", out->reason, sizeof(out->reason), NULL, ei);
-out:
-	if (ret < 0)
-		memset(out, 0, sizeof(*out));
-	return ret;
-}
+static const struct proto_field config_request_fields[] = {
+	{ "serial", PF_SERIAL, CONFIG_REQUEST(serial) },
+	{ "seq", PF_INT, CONFIG_REQUEST(seq) },
+	{ "config_hash", PF_HASH, CONFIG_REQUEST(config_hash), .flags = PF_EMPTY_OK },
+	{ "reason", PF_STR, CONFIG_REQUEST(reason) },
+};
+
+static const struct proto_msg config_request_msg =
+	PROTO_MSG(struct nc_config_request, config_request_fields, NULL, NC_PROTO_MSG_MAX);
 
 int nc_proto_config_request_encode(const struct nc_config_request *r, char **out, size_t *len,
 				   struct nc_errinfo *ei)
 {
-	struct nc_config_request chk;
-	const char *bad = NULL;
-	json_t *root;
-	int ret;
-
-	*out = NULL;
-	if (len)
-		*len = 0;
-	root = proto_new(&bad);
-	proto_put(root, "serial", PROTO_STR(r->serial), &bad);
-	proto_put(root, "seq", json_integer(r->seq), &bad);
-	proto_put(root, "config_hash", PROTO_STR(r->config_hash), &bad);
-	proto_put(root, "reason", PROTO_STR(r->reason), &bad);
-	ret = proto_built(bad, ei);
-	if (ret < 0)
-		goto out;
-	ret = config_request_from_json(root, NULL, &chk, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_dump(root, NC_PROTO_MSG_MAX, out, len, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_encode(&config_request_msg, r, out, len, ei);
 }
 
 int nc_proto_config_request_decode(const void *buf, size_t len, const char *topic_serial,
 				   struct nc_config_request *out, struct nc_errinfo *ei)
 {
-	json_t *root = NULL;
-	int ret;
+	const struct proto_ctx ctx = { topic_serial, NULL };
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_open(buf, len, NC_PROTO_MSG_MAX, &root, ei);
-	if (ret < 0)
-		goto out;
-	ret = config_request_from_json(root, topic_serial, out, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_decode(&config_request_msg, buf, len, &ctx, out, ei);
 }
 
 /*
  * Heartbeat
  */
 
-/* The member key of o: "" or a WireGuard public key (required when !empty_ok). */
-static int public_key(const json_t *o, bool empty_ok, char out[NC_KEY_B64_MAX],
-		      struct nc_errinfo *ei)
-{
-	char q[NC_QUOTE_BUF];
-	int ret = proto_str(o, "public_key", out, NC_KEY_B64_MAX, NULL, ei);
+#define HEARTBEAT(mem) PROTO_AT(struct nc_heartbeat, mem)
 
-	if (ret < 0)
-		goto out;
-	if (!(empty_ok && !out[0]) && !nc_valid_wg_key(out))
-		ret = nc_fail(ei, NC_ERR_INVAL, "public_key",
-			      "public_key: `%s' is not a WireGuard key (base64 of 32 bytes)",
-			      nc_quote(q, out, NC_KEY_B64_MAX));
-out:
-	return ret;
-}
+static const struct proto_field heartbeat_fields[] = {
+	{ "serial", PF_SERIAL, HEARTBEAT(serial) },
+	{ "ts", PF_INT, HEARTBEAT(ts) },
+	{ "seq", PF_INT, HEARTBEAT(seq) },
+	{ "config_hash", PF_HASH, HEARTBEAT(config_hash), .flags = PF_EMPTY_OK },
+	{ "uptime_s", PF_INT, HEARTBEAT(uptime_s) },
+	{ "public_key", PF_WGKEY, HEARTBEAT(public_key), .flags = PF_EMPTY_OK },
+	{ "agent", PF_STR, HEARTBEAT(agent) },
+};
 
-static int heartbeat_from_json(const json_t *root, const char *topic_serial,
-			       struct nc_heartbeat *out, struct nc_errinfo *ei)
-{
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	ret = proto_serial(root, topic_serial, out->serial, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_int(root, "ts", 0, &out->ts, NULL, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_int(root, "seq", 0, &out->seq, NULL, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_hash(root, "config_hash", true, out->config_hash, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_int(root, "uptime_s", 0, &out->uptime_s, NULL, ei);
-	if (ret < 0)
-		goto out;
-	ret = public_key(root, true, out->public_key, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_agent(root, out->agent, ei);
-out:
-	if (ret < 0)
-		memset(out, 0, sizeof(*out));
-	return ret;
-}
+static const struct proto_msg heartbeat_msg =
+	PROTO_MSG(struct nc_heartbeat, heartbeat_fields, NULL, NC_PROTO_MSG_MAX);
 
 int nc_proto_heartbeat_encode(const struct nc_heartbeat *h, char **out, size_t *len,
 			      struct nc_errinfo *ei)
 {
-	struct nc_heartbeat chk;
-	const char *bad = NULL;
-	json_t *root;
-	int ret;
-
-	*out = NULL;
-	if (len)
-		*len = 0;
-	root = proto_new(&bad);
-	proto_put(root, "serial", PROTO_STR(h->serial), &bad);
-	proto_put(root, "ts", json_integer(h->ts), &bad);
-	proto_put(root, "seq", json_integer(h->seq), &bad);
-	proto_put(root, "config_hash", PROTO_STR(h->config_hash), &bad);
-	proto_put(root, "uptime_s", json_integer(h->uptime_s), &bad);
-	proto_put(root, "public_key", PROTO_STR(h->public_key), &bad);
-	proto_put(root, "agent", PROTO_STR(h->agent), &bad);
-	ret = proto_built(bad, ei);
-	if (ret < 0)
-		goto out;
-	ret = heartbeat_from_json(root, NULL, &chk, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_dump(root, NC_PROTO_MSG_MAX, out, len, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_encode(&heartbeat_msg, h, out, len, ei);
 }
 
 int nc_proto_heartbeat_decode(const void *buf, size_t len, const char *topic_serial,
 			      struct nc_heartbeat *out, struct nc_errinfo *ei)
 {
-	json_t *root = NULL;
-	int ret;
+	const struct proto_ctx ctx = { topic_serial, NULL };
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_open(buf, len, NC_PROTO_MSG_MAX, &root, ei);
-	if (ret < 0)
-		goto out;
-	ret = heartbeat_from_json(root, topic_serial, out, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_decode(&heartbeat_msg, buf, len, &ctx, out, ei);
 }
 
 /*
  * Registration
  */
 
-static int registration_from_json(const json_t *root, const char *topic_serial,
-				  struct nc_registration *out, struct nc_errinfo *ei)
+static int registration_kind(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			     struct nc_errinfo *ei)
 {
+	struct nc_registration *out = msg;
 	char kind[16], q[NC_QUOTE_BUF];
-	int ret;
+	int ret = proto_str(root, "kind", kind, sizeof(kind), NULL, ei);
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_serial(root, topic_serial, out->serial, ei);
 	if (ret < 0)
 		goto out;
-	ret = proto_str(root, "kind", kind, sizeof(kind), NULL, ei);
-	if (ret < 0)
-		goto out;
-	if (nc_device_type_parse(kind, &out->kind) < 0) {
+	if (nc_device_type_parse(kind, &out->kind) < 0)
 		ret = nc_fail(ei, NC_ERR_INVAL, "kind", "kind: `%s' is not connector or edge",
 			      nc_quote(q, kind, sizeof(kind)));
-		goto out;
-	}
-	ret = public_key(root, false, out->public_key, ei);
-	if (ret < 0)
-		goto out;
-	ret = nc_json_str_or_null(root, "hostname", out->hostname, sizeof(out->hostname), false,
-				  NULL, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_agent(root, out->agent, ei);
-	if (ret < 0)
-		goto out;
-	ret = nc_json_str_or_null(root, "enrollment_key", out->enrollment_key,
-				  sizeof(out->enrollment_key), false, NULL, ei);
-	if (ret > 0)
-		ret = 0;
 out:
-	if (ret < 0)
-		memset(out, 0, sizeof(*out));
 	return ret;
 }
+
+static void put_kind(json_t *root, const void *msg, const char **bad)
+{
+	const struct nc_registration *r = msg;
+
+	proto_put(root, "kind", json_string(nc_device_type_name(r->kind)), bad);
+}
+
+#define REGISTRATION(mem) PROTO_AT(struct nc_registration, mem)
+
+static const struct proto_field registration_fields[] = {
+	{ "serial", PF_SERIAL, REGISTRATION(serial) },
+	{ "kind", PF_CUSTOM, CUSTOM(registration_kind, put_kind) },
+	{ "public_key", PF_WGKEY, REGISTRATION(public_key) },
+	{ "hostname", PF_OPT_STR, REGISTRATION(hostname) },
+	{ "agent", PF_STR, REGISTRATION(agent) },
+	{ "enrollment_key", PF_OPT_STR, REGISTRATION(enrollment_key) },
+};
+
+static const struct proto_msg registration_msg =
+	PROTO_MSG(struct nc_registration, registration_fields, NULL, NC_PROTO_MSG_MAX);
 
 int nc_proto_registration_encode(const struct nc_registration *r, char **out, size_t *len,
 				 struct nc_errinfo *ei)
 {
-	struct nc_registration chk;
-	const char *bad = NULL;
-	json_t *root;
-	int ret;
-
-	*out = NULL;
-	if (len)
-		*len = 0;
-	root = proto_new(&bad);
-	proto_put(root, "serial", PROTO_STR(r->serial), &bad);
-	proto_put(root, "kind", json_string(nc_device_type_name(r->kind)), &bad);
-	proto_put(root, "public_key", PROTO_STR(r->public_key), &bad);
-	if (r->hostname[0])
-		proto_put(root, "hostname", PROTO_STR(r->hostname), &bad);
-	proto_put(root, "agent", PROTO_STR(r->agent), &bad);
-	if (r->enrollment_key[0])
-		proto_put(root, "enrollment_key", PROTO_STR(r->enrollment_key), &bad);
-	ret = proto_built(bad, ei);
-	if (ret < 0)
-		goto out;
-	ret = registration_from_json(root, NULL, &chk, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_dump(root, NC_PROTO_MSG_MAX, out, len, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_encode(&registration_msg, r, out, len, ei);
 }
 
 int nc_proto_registration_decode(const void *buf, size_t len, const char *topic_serial,
 				 struct nc_registration *out, struct nc_errinfo *ei)
 {
-	json_t *root = NULL;
-	int ret;
+	const struct proto_ctx ctx = { topic_serial, NULL };
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_open(buf, len, NC_PROTO_MSG_MAX, &root, ei);
-	if (ret < 0)
-		goto out;
-	ret = registration_from_json(root, topic_serial, out, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_decode(&registration_msg, buf, len, &ctx, out, ei);
 }

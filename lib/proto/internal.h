@@ -69,4 +69,88 @@ int proto_built(const char *bad, struct nc_errinfo *ei);
  */
 int proto_dump(const json_t *root, size_t limit, char **out, size_t *len, struct nc_errinfo *ei);
 
+/*
+ * Messages described once: a table of fields per message type drives one
+ * decoder and one encoder (fields.c). Fields are decoded in table order
+ * (the first bad one is the one reported) and encoded in that order. A new
+ * field is one row.
+ */
+
+/* What a decode knows besides the payload: the topic's serial and tenant (may be NULL). */
+struct proto_ctx {
+	const char *topic_serial;
+	const char *topic_tenant;
+};
+
+enum proto_ftype {
+	PF_SERIAL,  /* "serial": a valid serial, equal to the topic's (char[NC_SERIAL_MAX]) */
+	PF_STR,	    /* a required string in a char[size] */
+	PF_OPT_STR, /* a string in a char[size], absent or null: ""; encoded only when set */
+	PF_INT,	    /* a required integer in [min, NC_PROTO_INT_MAX] (int64_t) */
+	PF_HASH,    /* 64 lowercase hex digits, or "" with PF_EMPTY_OK (char[NC_HASH_HEX_MAX]) */
+	PF_WGKEY,   /* a WireGuard public key, or "" with PF_EMPTY_OK (char[NC_KEY_B64_MAX]) */
+	PF_ENUM,    /* a string, one of names[], stored as its index (an enum) */
+	PF_CUSTOM,  /* read and write do it all */
+};
+
+#define PF_EMPTY_OK 1u
+
+struct proto_field {
+	const char *key;
+	enum proto_ftype type;
+	size_t off;  /* of the member in the message struct */
+	size_t size; /* PF_STR, PF_OPT_STR, PF_ENUM: the buffer the string is read into */
+	unsigned flags;
+	int64_t min; /* PF_INT */
+	const char *const *names; /* PF_ENUM: count names; what lists them for errors */
+	size_t count;
+	const char *what;
+	/* PF_CUSTOM: read fills msg from root (borrowed), as the proto_* readers do;
+	 * write puts the member into root, recording a failure in *bad (proto_put). */
+	int (*read)(const json_t *root, const struct proto_ctx *ctx, void *msg,
+		    struct nc_errinfo *ei);
+	void (*write)(json_t *root, const void *msg, const char **bad);
+	/* Optional, after a typed read succeeded: the rules the type cannot say
+	 * (a valid id, agreement with the topic or with another member). */
+	int (*check)(const json_t *root, const struct proto_ctx *ctx, void *msg,
+		     struct nc_errinfo *ei);
+};
+
+struct proto_msg {
+	size_t size;			 /* of the message struct */
+	const struct proto_field *fields; /* count rows */
+	size_t count;
+	void (*clear)(void *msg);	 /* releases what a decode allocated; NULL: nothing */
+	size_t limit;			 /* the largest payload, in bytes */
+};
+
+/* The description of a message struct T with the rows of array fields. */
+#define PROTO_MSG(T, rows, clear_fn, max)                                                        \
+	{                                                                                          \
+		.size = sizeof(T), .fields = (rows), .count = sizeof(rows) / sizeof((rows)[0]),    \
+		.clear = (clear_fn), .limit = (max)                                                \
+	}
+
+/* The offset and size of member mem of struct T, for a row. */
+#define PROTO_AT(T, mem) .off = offsetof(T, mem), .size = sizeof(((T *)0)->mem)
+
+/*
+ * The string member key of o, one of names (count entries), as its index in
+ * *out; NC_ERR_INVAL naming the choices (what) when it is none of them.
+ */
+int proto_enum(const json_t *o, const char *key, const char *const *names, size_t count,
+	       const char *what, int *out, struct nc_errinfo *ei);
+
+/* Fills out (m->size bytes, zeroed first) from root (borrowed); on error out owns nothing
+ * and is zeroed. */
+int proto_msg_from_json(const struct proto_msg *m, const json_t *root,
+			const struct proto_ctx *ctx, void *out, struct nc_errinfo *ei);
+/* proto_open (at most m->limit bytes) and proto_msg_from_json. */
+int proto_msg_decode(const struct proto_msg *m, const void *buf, size_t len,
+		     const struct proto_ctx *ctx, void *out, struct nc_errinfo *ei);
+/* Encodes msg into *out (heap, the caller frees) and *len (may be NULL), refusing what its
+ * own decoder would refuse and payloads over m->limit bytes. */
+int proto_msg_encode(const struct proto_msg *m, const void *msg, char **out, size_t *len,
+		     struct nc_errinfo *ei);
+
 #endif

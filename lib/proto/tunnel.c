@@ -123,21 +123,15 @@ out:
 	return ret;
 }
 
-/* Fills *out from root (borrowed); on error *out owns nothing. */
-static int tunnel_status_from_json(const json_t *root, const char *topic_serial,
-				   struct nc_tunnel_status *out, struct nc_errinfo *ei)
+/* "tunnels": an array of at most NC_PROTO_TUNNELS_MAX reports. */
+static int tunnels_from_json(const json_t *root, const struct proto_ctx *ctx, void *msg,
+			     struct nc_errinfo *ei)
 {
+	struct nc_tunnel_status *out = msg;
 	const json_t *list, *e;
 	size_t i;
-	int ret;
+	int ret = 0;
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_serial(root, topic_serial, out->serial, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_int(root, "ts", 0, &out->ts, NULL, ei);
-	if (ret < 0)
-		goto out;
 	list = json_object_get(root, "tunnels");
 	if (!list) {
 		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels is required");
@@ -162,8 +156,6 @@ static int tunnel_status_from_json(const json_t *root, const char *topic_serial,
 		out->n_tunnels = i + 1;
 	}
 out:
-	if (ret < 0)
-		nc_tunnel_status_clear(out);
 	return ret;
 }
 
@@ -191,49 +183,42 @@ static json_t *report_to_json(const struct nc_tunnel_report *r, const char **bad
 	return o;
 }
 
+static void put_tunnels(json_t *root, const void *msg, const char **bad)
+{
+	const struct nc_tunnel_status *t = msg;
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		proto_append(list, report_to_json(&t->tunnels[i], bad), "tunnels", bad);
+	proto_put(root, "tunnels", list, bad);
+}
+
+static void tunnel_status_clear(void *msg)
+{
+	nc_tunnel_status_clear(msg);
+}
+
+#define TUNNEL_STATUS(mem) PROTO_AT(struct nc_tunnel_status, mem)
+
+static const struct proto_field tunnel_status_fields[] = {
+	{ "serial", PF_SERIAL, TUNNEL_STATUS(serial) },
+	{ "ts", PF_INT, TUNNEL_STATUS(ts) },
+	{ "tunnels", PF_CUSTOM, .read = tunnels_from_json, .write = put_tunnels },
+};
+
+static const struct proto_msg tunnel_status_msg = PROTO_MSG(
+	struct nc_tunnel_status, tunnel_status_fields, tunnel_status_clear, NC_PROTO_MSG_MAX);
+
 int nc_proto_tunnel_status_encode(const struct nc_tunnel_status *t, char **out, size_t *len,
 				  struct nc_errinfo *ei)
 {
-	struct nc_tunnel_status chk = { 0 };
-	const char *bad = NULL;
-	json_t *root, *list;
-	int ret;
-
-	*out = NULL;
-	if (len)
-		*len = 0;
-	root = proto_new(&bad);
-	proto_put(root, "serial", PROTO_STR(t->serial), &bad);
-	proto_put(root, "ts", json_integer(t->ts), &bad);
-	list = json_array();
-	for (size_t i = 0; i < t->n_tunnels; i++)
-		proto_append(list, report_to_json(&t->tunnels[i], &bad), "tunnels", &bad);
-	proto_put(root, "tunnels", list, &bad);
-	ret = proto_built(bad, ei);
-	if (ret < 0)
-		goto out;
-	ret = tunnel_status_from_json(root, NULL, &chk, ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_dump(root, NC_PROTO_MSG_MAX, out, len, ei);
-out:
-	nc_tunnel_status_clear(&chk);
-	json_decref(root);
-	return ret;
+	return proto_msg_encode(&tunnel_status_msg, t, out, len, ei);
 }
 
 int nc_proto_tunnel_status_decode(const void *buf, size_t len, const char *topic_serial,
 				  struct nc_tunnel_status *out, struct nc_errinfo *ei)
 {
-	json_t *root = NULL;
-	int ret;
+	const struct proto_ctx ctx = { topic_serial, NULL };
 
-	memset(out, 0, sizeof(*out));
-	ret = proto_open(buf, len, NC_PROTO_MSG_MAX, &root, ei);
-	if (ret < 0)
-		goto out;
-	ret = tunnel_status_from_json(root, topic_serial, out, ei);
-out:
-	json_decref(root);
-	return ret;
+	return proto_msg_decode(&tunnel_status_msg, buf, len, &ctx, out, ei);
 }

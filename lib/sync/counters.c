@@ -6,21 +6,21 @@
 #include "internal.h"
 #include "verdict.h"
 
-void sync_count(struct nc_sync_engine *e, const char *type, const json_t *fields)
+void sync_count(struct nc_sync_engine *e, enum nc_event_type type, const json_t *fields)
 {
 	const char *s;
 
-	if (strcmp(type, "proto_error") == 0) {
+	if (type == NC_EV_proto_error) {
 		atomic_fetch_add(&e->counters.proto_errors, 1);
-	} else if (strcmp(type, "ignored") == 0) {
+	} else if (type == NC_EV_ignored) {
 		atomic_fetch_add(&e->counters.ignored, 1);
-	} else if (strcmp(type, "confirm") == 0) {
+	} else if (type == NC_EV_confirm) {
 		s = json_string_value(json_object_get(fields, "verdict"));
 		for (int v = 0; s && v < NC_VERDICTS; v++) {
 			if (strcmp(s, nc_verdict_name((enum nc_verdict)v)) == 0)
 				atomic_fetch_add(&e->counters.confirms[v], 1);
 		}
-	} else if (strcmp(type, "batch_sent") == 0) {
+	} else if (type == NC_EV_batch_sent) {
 		s = json_string_value(json_object_get(fields, "reason"));
 		if (s && strcmp(s, "apply timeout") == 0)
 			atomic_fetch_add(&e->counters.apply_timeouts, 1);

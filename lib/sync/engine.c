@@ -13,6 +13,7 @@
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/log.h"
+#include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 #include "internal.h"
 
@@ -36,14 +37,6 @@ struct work {
 	struct nc_errinfo ei;
 	bool done;
 };
-
-int64_t sync_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct seen **seen_slot(struct nc_sync_engine *e, const char *key)
 {
@@ -84,7 +77,7 @@ void sync_forget(struct nc_sync_engine *e, const char *key)
 	}
 }
 
-void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
+void sync_event(struct nc_sync_engine *e, enum nc_event_type type, const char *tenant,
 		const char *serial, json_t *fields)
 {
 	sync_count(e, type, fields);
@@ -94,55 +87,15 @@ void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
 		json_decref(fields);
 }
 
-/* Heap of timers, ordered by when; e->lock held. */
-static void heap_up(struct nc_sync_engine *e, size_t i)
-{
-	while (i > 0 && e->timers[(i - 1) / 2].when > e->timers[i].when) {
-		struct timer t = e->timers[i];
-
-		e->timers[i] = e->timers[(i - 1) / 2];
-		e->timers[(i - 1) / 2] = t;
-		i = (i - 1) / 2;
-	}
-}
-
-static void heap_pop(struct nc_sync_engine *e, struct timer *out)
-{
-	size_t i = 0;
-
-	*out = e->timers[0];
-	e->timers[0] = e->timers[--e->ntimers];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		struct timer t;
-
-		if (l < e->ntimers && e->timers[l].when < e->timers[m].when)
-			m = l;
-		if (r < e->ntimers && e->timers[r].when < e->timers[m].when)
-			m = r;
-		if (m == i)
-			break;
-		t = e->timers[i];
-		e->timers[i] = e->timers[m];
-		e->timers[m] = t;
-		i = m;
-	}
-}
-
 void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,
 		    const char *serial, const char *tenant, int64_t seq)
 {
-	struct timer t = { .when = sync_now_ms() + delay_ms, .kind = kind, .seq = seq };
+	struct timer t = { .when = nc_time_mono_ms() + delay_ms, .kind = kind, .seq = seq };
 
 	snprintf(t.serial, sizeof(t.serial), "%s", serial);
 	snprintf(t.tenant, sizeof(t.tenant), "%s", tenant);
 	pthread_mutex_lock(&e->lock);
-	if (e->ntimers == e->captimers) {
-		e->captimers = e->captimers ? 2 * e->captimers : 256;
-		e->timers = nc_xrealloc(e->timers, e->captimers * sizeof(*e->timers));
-	}
-	e->timers[e->ntimers] = t;
-	heap_up(e, e->ntimers++);
+	nc_heap_push(&e->timers, &t);
 	pthread_cond_signal(&e->cond);
 	pthread_mutex_unlock(&e->lock);
 }
@@ -199,7 +152,7 @@ void nc_sync_on_connection(void *engine, bool up)
 	struct nc_sync_engine *e = engine;
 
 	nc_info("broker connection %s", up ? "up" : "down");
-	sync_event(e, "broker", NULL, NULL, json_pack("{s:b}", "connected", up));
+	sync_event(e, NC_EV_broker, NULL, NULL, json_pack("{s:b}", "connected", up));
 	if (up)
 		queue_republish(e);
 }
@@ -426,7 +379,7 @@ static void *run(void *arg)
 
 	pthread_mutex_lock(&e->lock);
 	while (!e->stop) {
-		int64_t now = sync_now_ms(), next;
+		int64_t now = nc_time_mono_ms(), next;
 		struct timespec ts;
 
 		if (e->head) {
@@ -454,10 +407,10 @@ static void *run(void *arg)
 			}
 			continue;
 		}
-		if (e->ntimers && e->timers[0].when <= now) {
+		if (e->timers.n && nc_heap_top_key(&e->timers) <= now) {
 			struct timer t;
 
-			heap_pop(e, &t);
+			nc_heap_pop(&e->timers, &t);
 			pthread_mutex_unlock(&e->lock);
 			sync_timer_fire(e, &t);
 			pthread_mutex_lock(&e->lock);
@@ -468,11 +421,9 @@ static void *run(void *arg)
 		pthread_mutex_lock(&e->lock);
 		if (e->head || e->stop)
 			continue;
-		if (e->ntimers && e->timers[0].when < next)
-			next = e->timers[0].when;
-		/* The condvar runs on CLOCK_MONOTONIC, as sync_now_ms. */
-		ts.tv_sec = next / 1000;
-		ts.tv_nsec = (next % 1000) * 1000000;
+		if (e->timers.n && nc_heap_top_key(&e->timers) < next)
+			next = nc_heap_top_key(&e->timers);
+		nc_time_mono_ts(next, &ts);
 		pthread_cond_timedwait(&e->cond, &e->lock, &ts);
 	}
 	/* Wake Sync Now callers whose work will not run. */
@@ -491,8 +442,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 		       struct nc_sync_engine **out, struct nc_errinfo *ei)
 {
 	struct nc_sync_engine *e = nc_xcalloc(1, sizeof(*e));
-	pthread_condattr_t ca;
-	int64_t now = sync_now_ms();
+	int64_t now = nc_time_mono_ms();
 
 	e->core = core;
 	e->mqtt = mqtt;
@@ -507,10 +457,8 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	e->next_reconcile = now + e->o.reconcile_ms;
 	e->next_auto = now + e->o.auto_sync_ms;
 	pthread_mutex_init(&e->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&e->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	nc_time_cond_init(&e->cond);
+	nc_heap_init(&e->timers, sizeof(struct timer), offsetof(struct timer, when));
 	sync_retry_init(e);
 	sync_settle_init(e);
 	sync_startup(e);
@@ -519,7 +467,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 		sync_retry_free(e);
 		pthread_cond_destroy(&e->cond);
 		pthread_mutex_destroy(&e->lock);
-		free(e->timers);
+		nc_heap_clear(&e->timers);
 		free(e);
 		return nc_fail(ei, NC_ERR_INTERNAL, NULL, "cannot start the sync thread");
 	}
@@ -585,6 +533,6 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 	}
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
-	free(e->timers);
+	nc_heap_clear(&e->timers);
 	free(e);
 }

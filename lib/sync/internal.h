@@ -11,7 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../events/events.h"
 #include "../model/model.h"
+#include "../util/heap.h"
 #include "engine.h"
 #include "verdict.h"
 
@@ -61,8 +63,7 @@ struct nc_sync_engine {
 	pthread_cond_t cond;
 	struct work *head, *tail;
 	size_t queued;
-	struct timer *timers;		/* a min-heap on when */
-	size_t ntimers, captimers;
+	struct nc_heap timers;		/* of struct timer, keyed on when */
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
 	struct seen *seen[SEEN_BUCKETS];	/* engine thread only */
@@ -90,7 +91,6 @@ struct outgoing {
 	char tenant[NC_ID_MAX];
 };
 
-int64_t sync_now_ms(void);
 /* Arms a timer (any thread). */
 void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,
 		    const char *serial, const char *tenant, int64_t seq);
@@ -199,9 +199,9 @@ void sync_tunnel_status(struct nc_sync_engine *e, const char *serial, const char
 void sync_startup(struct nc_sync_engine *e);
 
 /* Counts an event of the engine by type (counters.c); fields borrowed. */
-void sync_count(struct nc_sync_engine *e, const char *type, const json_t *fields);
+void sync_count(struct nc_sync_engine *e, enum nc_event_type type, const json_t *fields);
 /* Emits an event of the engine. */
-void sync_event(struct nc_sync_engine *e, const char *type, const char *tenant,
+void sync_event(struct nc_sync_engine *e, enum nc_event_type type, const char *tenant,
 		const char *serial, json_t *fields);
 
 #endif

@@ -113,7 +113,7 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
 	if (ret == 0)
 		ret = fill_outgoing(e, &s, o);
 	if (ret == 0 && json_array_size(notes) > 0)
-		sync_event(e, "build_notes", tenant, serial,
+		sync_event(e, NC_EV_build_notes, tenant, serial,
 			   json_pack("{s:I,s:O}", "seq", (json_int_t)s.seq, "notes", notes));
 out:
 	if (ret < 0 && ei && !ei->msg[0])
@@ -188,7 +188,7 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 	shift = o->attempts < 1 ? 0 : o->attempts > 6 ? 5 : o->attempts - 1;
 	sync_timer_add(e, TIMER_APPLY, e->o.apply_timeout_ms << shift, o->serial, o->tenant,
 		       o->seq);
-	sync_event(e, "batch_sent", o->tenant, o->serial,
+	sync_event(e, NC_EV_batch_sent, o->tenant, o->serial,
 		   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)o->seq, "config_hash",
 			     o->hash, "reason", why, "published", ret == 0));
 	if (ret < 0)
@@ -219,7 +219,7 @@ static void republish_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg
 		return;
 	}
 	rp->sent++;
-	sync_event(e, "batch_sent", s->tenant, s->serial,
+	sync_event(e, NC_EV_batch_sent, s->tenant, s->serial,
 		   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)s->seq, "config_hash",
 			     s->sent_hash, "reason", "reconnect", "published", 1));
 }
@@ -258,7 +258,7 @@ int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
 	if (ret == 0)
 		return sync_publish(e, &o, why);
 	free(o.payload);
-	sync_event(e, "sync_error", tenant, serial,
+	sync_event(e, NC_EV_sync_error, tenant, serial,
 		   json_pack("{s:s,s:s}", "reason", why, "error",
 			     ei.msg[0] ? ei.msg : nc_strerror(ret)));
 	return ret;

@@ -17,6 +17,7 @@
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/log.h"
+#include "../util/timefmt.h"
 #include "internal.h"
 #include "verdict.h"
 
@@ -63,14 +64,14 @@ static void proto_error(struct nc_sync_engine *e, const char *serial, const char
 			const char *why)
 {
 	nc_debug("sync: %s: %s", topic, why);
-	sync_event(e, "proto_error", NULL, serial && *serial ? serial : NULL,
+	sync_event(e, NC_EV_proto_error, NULL, serial && *serial ? serial : NULL,
 		   json_pack("{s:s,s:s}", "topic", topic, "error", why));
 }
 
 static void ignored(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		    const char *what, const char *why)
 {
-	sync_event(e, "ignored", tenant, serial, json_pack("{s:s,s:s}", "message", what,
+	sync_event(e, NC_EV_ignored, tenant, serial, json_pack("{s:s,s:s}", "message", what,
 							   "reason", why));
 }
 
@@ -117,7 +118,7 @@ static void reject_seq(struct nc_sync_engine *e, const char *serial, const char 
 	snprintf(why, sizeof(why), "seq %lld was never sent (last sent %lld): rejected",
 		 (long long)seq, (long long)sent);
 	nc_warn("sync: %s tenant %s: %s: %s", serial, tenant, topic, why);
-	sync_event(e, "proto_error", tenant, serial,
+	sync_event(e, NC_EV_proto_error, tenant, serial,
 		   json_pack("{s:s,s:s,s:s,s:I,s:I}", "topic", topic, "error", why, "reason",
 			     "unsent_seq", "seq", (json_int_t)seq, "last_sent", (json_int_t)sent));
 }
@@ -133,7 +134,7 @@ static void superseded(struct nc_sync_engine *e, const char *serial, const char 
 	seqs = json_array();
 	for (size_t i = 0; i < c->n_superseded; i++)
 		json_array_append_new(seqs, json_integer(c->superseded[i]));
-	sync_event(e, "superseded", tenant, serial,
+	sync_event(e, NC_EV_superseded, tenant, serial,
 		   json_pack("{s:I,s:o}", "seq", (json_int_t)c->seq, "superseded", seqs));
 }
 
@@ -190,7 +191,7 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 		ret = nc_store_commit(e->core->store);
 	else
 		nc_store_rollback(e->core->store);
-	sync_event(e, "confirm", tenant, serial,
+	sync_event(e, NC_EV_confirm, tenant, serial,
 		   json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:O,s:I,s:s,s:s}", "seq", (json_int_t)c.seq,
 			     "config_hash", c.config_hash, "expected_hash", s.sent_hash, "verdict",
 			     verdict, "applied", (json_int_t)c.applied, "failed",
@@ -201,7 +202,7 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 	if (ret < 0)
 		goto out;
 	if (v != NC_VERDICT_STALE)
-		sync_event(e, "sync_state", tenant, serial,
+		sync_event(e, NC_EV_sync_state, tenant, serial,
 			   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s.state),
 				     "seq", (json_int_t)s.seq, "reason",
 				     s.fail_reason[0] ? s.fail_reason : "confirmed"));
@@ -254,7 +255,7 @@ static void reject_learn(struct nc_sync_engine *e, const char *serial, const cha
 		 "ahead): not learnt",
 		 (long long)seq, (long long)sent, (long long)NC_SYNC_SEQ_LEARN_MAX);
 	nc_warn("sync: %s tenant %s: %s: %s", serial, tenant, topic, why);
-	sync_event(e, "proto_error", tenant, serial,
+	sync_event(e, NC_EV_proto_error, tenant, serial,
 		   json_pack("{s:s,s:s,s:s,s:I,s:I}", "topic", topic, "error", why, "reason",
 			     "seq_out_of_bound", "seq", (json_int_t)seq, "last_sent",
 			     (json_int_t)sent));
@@ -280,7 +281,7 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 		return;
 	}
 	tenant = tenant_of(&d, ttenant);
-	sync_event(e, "config_request", tenant, serial,
+	sync_event(e, NC_EV_config_request, tenant, serial,
 		   json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)r.seq, "config_hash",
 			     r.config_hash, "reason", r.reason));
 	if (!d.in_service) {
@@ -342,7 +343,7 @@ static void take_key(struct nc_sync_engine *e, const char *serial, const struct 
 	atomic_fetch_add(&e->counters.held_keys, 1);
 	nc_warn("%s announced a new public key in its %s: held until an admin accepts it "
 		"(rekey --accept)", serial, via);
-	sync_event(e, "key_held", d->tenant, serial,
+	sync_event(e, NC_EV_key_held, d->tenant, serial,
 		   json_pack("{s:s,s:s,s:s,s:s}", "kind", nc_device_type_name(d->type), "via",
 			     via, "public_key", d->public_key, "pending_key", key));
 }
@@ -356,7 +357,7 @@ static void take_key(struct nc_sync_engine *e, const char *serial, const struct 
 static bool fresh(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		  const char *kind, int64_t ts, int64_t interval_ms)
 {
-	int64_t age, now = sync_now_ms();
+	int64_t age, now = nc_time_mono_ms();
 
 	if (nc_sync_report_fresh(ts, time(NULL), interval_ms, &age))
 		return true;
@@ -368,7 +369,7 @@ static bool fresh(struct nc_sync_engine *e, const char *serial, const char *tena
 	nc_warn("sync: %s: %s with ts %lld is %lld s %s: ignored (%lld more suppressed)", serial,
 		kind, (long long)ts, (long long)(age < 0 ? -age : age),
 		age < 0 ? "in the future" : "old", (long long)e->stale_unreported);
-	sync_event(e, "stale_report", tenant, serial,
+	sync_event(e, NC_EV_stale_report, tenant, serial,
 		   json_pack("{s:s,s:I,s:I,s:I}", "message", kind, "ts", (json_int_t)ts,
 			     "age_s", (json_int_t)age, "suppressed",
 			     (json_int_t)e->stale_unreported));
@@ -397,7 +398,7 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	if (!fresh(e, serial, d.tenant, "heartbeat", h.ts, e->o.heartbeat_ms))
 		return;
 	take_key(e, serial, &d, h.public_key, time(NULL), "heartbeat");
-	sync_event(e, "heartbeat", d.tenant, serial,
+	sync_event(e, NC_EV_heartbeat, d.tenant, serial,
 		   json_pack("{s:I,s:s,s:I}", "seq", (json_int_t)h.seq, "config_hash",
 			     h.config_hash, "uptime_s", (json_int_t)h.uptime_s));
 	if (!d.in_service)
@@ -418,7 +419,7 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 		snprintf(s.fail_reason, sizeof(s.fail_reason), "drift");
 		s.updated_at = time(NULL);
 		if (nc_store_sync_put(e->core->store, &s) == 0) {
-			sync_event(e, "sync_state", d.tenant, serial,
+			sync_event(e, NC_EV_sync_state, d.tenant, serial,
 				   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
 					     (json_int_t)s.seq, "reason", "drift"));
 			stale_later(e, serial, d.tenant, s.seq);
@@ -480,7 +481,7 @@ static void enroll(struct nc_sync_engine *e, const struct nc_registration *r)
 		ignored(e, r->serial, key.tenant, "register", ei.msg[0] ? ei.msg : nc_strerror(ret));
 		return;
 	}
-	sync_event(e, "register", key.tenant, r->serial,
+	sync_event(e, NC_EV_register, key.tenant, r->serial,
 		   json_pack("{s:s,s:s,s:b,s:s}", "kind", "connector", "hostname", r->hostname,
 			     "enrolled", 1, "enrollment_key", key.id));
 	nc_info("%s enrolled in tenant %s with key %s: awaiting approval", r->serial, key.tenant,
@@ -504,7 +505,7 @@ static void on_register(struct nc_sync_engine *e, const char *serial, const void
 		return;
 	}
 	take_key(e, serial, &d, r.public_key, 0, "register");
-	sync_event(e, "register", d.tenant, serial,
+	sync_event(e, NC_EV_register, d.tenant, serial,
 		   json_pack("{s:s,s:s,s:s}", "kind", nc_device_type_name(r.kind), "hostname",
 			     r.hostname, "agent", r.agent));
 }

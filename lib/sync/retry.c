@@ -100,7 +100,7 @@ bool sync_retry_due(struct nc_sync_engine *e, const char *serial, const char *te
 		return true;
 	pthread_mutex_lock(&e->retry->lock);
 	r = *find(e->retry, serial, tenant);
-	if (r && sync_now_ms() + slack_ms < r->due)
+	if (r && nc_time_mono_ms() + slack_ms < r->due)
 		due = false;
 	pthread_mutex_unlock(&e->retry->lock);
 	return due;
@@ -128,7 +128,7 @@ void sync_retry_count(struct nc_sync_engine *e, const char *serial, const char *
 		if (r->attempts < 1000000)
 			r->attempts++;
 		wait = nc_sync_retry_wait(r->attempts, e->o.reconcile_ms, sync_retry_cap_ms(e));
-		r->due = sync_now_ms() + wait;
+		r->due = nc_time_mono_ms() + wait;
 		r->due_unix = nc_time_now() + (wait + 999) / 1000;
 	}
 	pthread_mutex_unlock(&e->retry->lock);

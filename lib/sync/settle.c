@@ -160,7 +160,7 @@ void sync_settle(struct nc_sync_engine *e, const char *serial, const char *tenan
 	else
 		nc_store_rollback(e->core->store);
 	if (ret == 0)
-		sync_event(e, "sync_state", tenant, serial,
+		sync_event(e, NC_EV_sync_state, tenant, serial,
 			   json_pack("{s:s,s:I,s:s,s:s}", "state", "synced", "seq",
 				     (json_int_t)s.seq, "reason", "unchanged", "dirty_reason",
 				     reason));
@@ -177,7 +177,7 @@ bool sync_heal(struct nc_sync_engine *e, struct nc_sync *s, int64_t seq, const c
 	sync_retry_reset(e, s->serial, s->tenant);
 	nc_info("sync: %s tenant %s: batch %lld confirmed by its heartbeat", s->serial, s->tenant,
 		(long long)seq);
-	sync_event(e, "sync_state", s->tenant, s->serial,
+	sync_event(e, NC_EV_sync_state, s->tenant, s->serial,
 		   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s->state), "seq",
 			     (json_int_t)s->seq, "reason", "heartbeat"));
 	return true;

@@ -41,7 +41,7 @@ static void repair_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
 		"(state %s)",
 		s->serial, s->tenant, (long long)was, (long long)s->seq,
 		nc_sync_state_name(s->state));
-	sync_event(e, "seq_repaired", s->tenant, s->serial,
+	sync_event(e, NC_EV_seq_repaired, s->tenant, s->serial,
 		   json_pack("{s:I,s:I}", "was", (json_int_t)was, "seq", (json_int_t)s->seq));
 }
 

@@ -46,7 +46,7 @@ void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
 			snprintf(s.fail_reason, sizeof(s.fail_reason), "timeout");
 			s.updated_at = time(NULL);
 			if (nc_store_sync_put(e->core->store, &s) == 0)
-				sync_event(e, "sync_state", t->tenant, t->serial,
+				sync_event(e, NC_EV_sync_state, t->tenant, t->serial,
 					   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
 						     (json_int_t)s.seq, "reason", "timeout"));
 		} else {

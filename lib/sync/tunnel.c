@@ -130,7 +130,7 @@ static void unmatched(struct nc_sync_engine *e, const char *serial, const char *
 	else
 		snprintf(why, sizeof(why), "no link matches it");
 	nc_debug("sync: %s: tunnel %s to %s: %s", serial, r->interface, r->peer, why);
-	sync_event(e, "ignored", tenant, serial,
+	sync_event(e, NC_EV_ignored, tenant, serial,
 		   json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "message", "tunnel-status", "reason", why,
 			     "interface", r->interface, "peer", r->peer, "tunnel_index",
 			     r->tunnel_index, "protocol", nc_protocol_name(r->protocol)));
@@ -227,15 +227,15 @@ static void report_events(struct nc_sync_engine *e, const char *serial, const ch
 
 		snprintf(ten, sizeof(ten), "%s", json_string_value(json_object_get(c, "tenant")));
 		json_object_del(c, "tenant");
-		sync_event(e, "link", ten, serial, json_incref(c));
+		sync_event(e, NC_EV_link, ten, serial, json_incref(c));
 	}
 	if (was != now)
-		sync_event(e, "backbone", tenant, serial,
+		sync_event(e, NC_EV_backbone, tenant, serial,
 			   json_pack("{s:s,s:s}", "state", nc_link_status_name(now), "was",
 				     nc_link_status_name(was)));
 	for (i = 0; i < ts->n_tunnels; i++)
 		json_array_append_new(entries, entry_json(&ts->tunnels[i]));
-	sync_event(e, "tunnel_status", tenant, serial, json_pack("{s:o}", "tunnels", entries));
+	sync_event(e, NC_EV_tunnel_status, tenant, serial, json_pack("{s:o}", "tunnels", entries));
 }
 
 void sync_tunnel_status(struct nc_sync_engine *e, const char *serial, const char *tenant,

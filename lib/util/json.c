@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../model/model.h"
 #include "err.h"
+#include "strlist.h"
 #include "utf8.h"
 
 /* "path.key" or "key" into buf. */

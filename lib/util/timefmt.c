@@ -191,3 +191,36 @@ int64_t nc_time_mono_ms(void)
 {
 	return clock_ms(CLOCK_MONOTONIC);
 }
+
+void nc_time_mono_ts(int64_t mono_ms, struct timespec *out)
+{
+	out->tv_sec = (time_t)(mono_ms / 1000);
+	out->tv_nsec = (long)(mono_ms % 1000) * 1000000L;
+}
+
+void nc_time_mono_deadline(int64_t ms, struct timespec *out)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	out->tv_sec = now.tv_sec + (time_t)(ms / 1000);
+	out->tv_nsec = now.tv_nsec + (long)(ms % 1000) * 1000000L;
+	if (out->tv_nsec >= 1000000000L) {
+		out->tv_sec++;
+		out->tv_nsec -= 1000000000L;
+	}
+}
+
+int nc_time_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+	int ret = NC_ERR_NOMEM;
+
+	if (pthread_condattr_init(&ca) != 0)
+		goto out;
+	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 && pthread_cond_init(c, &ca) == 0)
+		ret = 0;
+	pthread_condattr_destroy(&ca);
+out:
+	return ret;
+}

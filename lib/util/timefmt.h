@@ -8,8 +8,11 @@
  * do no I/O and do not depend on the TZ or the locale.
  */
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct timespec;
 
 /* Enough for nc_time_iso, NUL included. */
 #define NC_TIME_ISO_BUFSZ 32
@@ -43,5 +46,15 @@ int64_t nc_time_now(void);
 int64_t nc_time_now_ms(void);
 /* CLOCK_MONOTONIC in milliseconds: for deadlines and intervals only. */
 int64_t nc_time_mono_ms(void);
+/* The monotonic instant mono_ms (a value on nc_time_mono_ms's clock) as a timespec. */
+void nc_time_mono_ts(int64_t mono_ms, struct timespec *out);
+/* The monotonic instant ms milliseconds from now, as a timespec: a timedwait deadline. */
+void nc_time_mono_deadline(int64_t ms, struct timespec *out);
+/*
+ * Initialises c (default attributes otherwise) so that pthread_cond_timedwait
+ * reads its deadline on the monotonic clock, as nc_time_mono_ts/_deadline
+ * write it. 0, or NC_ERR_NOMEM when pthread cannot set it up.
+ */
+int nc_time_cond_init(pthread_cond_t *c);
 
 #endif

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "../../lib/events/events.h"
+#include "../../lib/util/err.h"
 
 #define MAXEV 64
 #define BLOCK(b) ((uint64_t)(b) << NC_EVENTS_BLOCK_SHIFT)
@@ -46,7 +47,7 @@ static void got_clear(struct got *g)
 static void emit_n(struct nc_events *ev, int n)
 {
 	for (int i = 0; i < n; i++)
-		nc_events_emit(ev, "audit", "acme", i % 2 ? "CN-1" : "CN-2", NULL);
+		nc_events_emit(ev, NC_EV_audit, "acme", i % 2 ? "CN-1" : "CN-2", NULL);
 }
 
 /* The read got ids first..last, in order, each also in its JSON `id`. */
@@ -71,7 +72,7 @@ static void test_ids_from_one(void **state)
 
 	(void)state;
 	assert_int_equal(nc_events_last_id(ev), 0);
-	assert_int_equal(nc_events_emit(ev, "audit", NULL, NULL, NULL), 1);
+	assert_int_equal(nc_events_emit(ev, NC_EV_audit, NULL, NULL, NULL), 1);
 	emit_n(ev, 2);
 	assert_int_equal(nc_events_last_id(ev), 3);
 	read_all(ev, 0, NULL, 0, &g);
@@ -90,7 +91,7 @@ static void test_ids_from_base(void **state)
 
 	(void)state;
 	assert_int_equal(nc_events_last_id(ev), base);
-	assert_int_equal(nc_events_emit(ev, "audit", NULL, NULL, NULL), base + 1);
+	assert_int_equal(nc_events_emit(ev, NC_EV_audit, NULL, NULL, NULL), base + 1);
 	emit_n(ev, 4);
 	assert_int_equal(nc_events_last_id(ev), base + 5);
 
@@ -326,7 +327,7 @@ static void test_waiting_reader(void **state)
 
 	(void)state;
 	assert_int_equal(pthread_create(&t, NULL, wait_one, &w), 0);
-	nc_events_emit(w.ev, "broker", NULL, NULL, json_pack("{s:b}", "connected", 1));
+	nc_events_emit(w.ev, NC_EV_broker, NULL, NULL, json_pack("{s:b}", "connected", 1));
 	assert_int_equal(pthread_join(t, NULL), 0);
 	assert_false(w.g.gap);
 	assert_ids(&w.g, base + 1, base + 1);
@@ -398,6 +399,32 @@ static void test_block_needed(void **state)
 	}
 }
 
+/* types.def is the one list: every name is unique, lowercase, and found back by name. */
+static void test_types_from_the_one_list(void **state)
+{
+	struct nc_events *ev = nc_events_new(8);
+	enum nc_event_type t;
+
+	(void)state;
+	for (unsigned i = 0; i < NC_EV_COUNT; i++) {
+		const char *name = nc_event_type_name((enum nc_event_type)i);
+
+		assert_non_null(name);
+		assert_true(strspn(name, "abcdefghijklmnopqrstuvwxyz_") == strlen(name));
+		assert_int_equal(nc_event_type_find(name, &t), 0);
+		assert_int_equal(t, i);
+	}
+	assert_string_equal(nc_event_type_name(NC_EV_audit), "audit");
+	assert_string_equal(nc_event_type_name(NC_EV_stale_report), "stale_report");
+	assert_null(nc_event_type_name(NC_EV_COUNT));
+	assert_int_equal(nc_event_type_find("gap", &t), NC_ERR_NOTFOUND);
+	assert_int_equal(nc_event_type_find(NULL, &t), NC_ERR_NOTFOUND);
+	/* Not a type: nothing is appended, the fields are released. */
+	assert_int_equal(nc_events_emit(ev, NC_EV_COUNT, NULL, NULL, json_object()), 0);
+	assert_int_equal(nc_events_last_id(ev), 0);
+	nc_events_free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_emit_hook),
 		cmocka_unit_test(test_block_next),
 		cmocka_unit_test(test_block_needed),
+		cmocka_unit_test(test_types_from_the_one_list),
 	};
 
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
