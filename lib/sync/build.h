@@ -84,7 +84,44 @@
 #include "../model/model.h"
 
 struct nc_errinfo;
+struct nc_snap;
 struct nc_store;
+
+/* A tunnel address a render used that its snapshot has no allocation for. */
+enum nc_render_need_kind {
+	NC_NEED_HUB,	  /* a hub's block: pool is the hub's serial */
+	NC_NEED_BACKBONE, /* a connector's address in hub `pool''s block */
+	NC_NEED_PEERING,  /* a member's index in group `pool' (both tunnel indexes) */
+};
+
+struct nc_render_need {
+	enum nc_render_need_kind kind;
+	char pool[NC_NAME_MAX];
+	char serial[NC_SERIAL_MAX]; /* "" for NC_NEED_HUB */
+};
+
+/*
+ * The renderer: the batch of device `serial' for the snapshot's tenant
+ * (snapshot.h), from the snapshot alone: no I/O, no store, no allocation
+ * of addresses; the same snapshot always gives the same batch. The batch
+ * is described above; *commands and *notes as for nc_sync_build.
+ *
+ * The device is one of the snapshot's: a device of the tenant, or an MTGE
+ * of another tenant (its batch for this tenant). Tunnel addresses come
+ * from the snapshot. When needs is not NULL, every address the snapshot
+ * lacks is listed in *needs (a new array, *n_needs long, in order of
+ * first use; the caller frees it) and the batch, which then holds
+ * "0.0.0.0/32" in their place, is not to be sent: allocate them in that
+ * order (nc_ipam_*) and render a new snapshot. With needs NULL a missing
+ * address is NC_ERR_NOTFOUND.
+ *
+ * Errors: NC_ERR_NOTFOUND for a device not in the snapshot or a tenant
+ * that does not exist; NC_ERR_CONFLICT for a connector that gets no
+ * configuration (pending_approval, decommissioned); NC_ERR_NOMEM.
+ */
+int nc_sync_render(const struct nc_snap *snap, const char *serial, json_t **commands,
+		   json_t **notes, struct nc_render_need **needs, size_t *n_needs,
+		   struct nc_errinfo *ei);
 
 /*
  * The commands device `serial` should run now. On success *commands is a
@@ -99,8 +136,10 @@ struct nc_store;
  * existing tenant (see nc_sync_mtge_tenants for the ones it serves).
  *
  * Runs in a nested transaction of the store (a savepoint inside the
- * caller's, if any): it may allocate tunnel addresses on first use, and a
- * failed build leaves none of them behind.
+ * caller's, if any): it loads the tenant's snapshot and renders it
+ * (nc_sync_render); addresses the snapshot lacks are allocated then, in
+ * order of first use, and the batch is rendered again from a new
+ * snapshot. A failed build leaves none of them behind.
  *
  * Errors: NC_ERR_NOTFOUND for an unknown device or tenant; NC_ERR_CONFLICT
  * for a connector that gets no configuration (pending_approval,
