@@ -22,11 +22,12 @@ struct nc_addr_row {
 };
 
 /*
- * Every allocated address of tenant, by (pool, owner), into *out (a new
- * array the caller frees with free(); NULL when *n is 0). Errors:
- * NC_ERR_INVAL for NULL arguments, store errors.
+ * The allocated addresses of tenant in pool (NULL: in every pool), by
+ * (pool, owner), appended to *out (an array the caller frees with free())
+ * whose length is *n. Errors: NC_ERR_INVAL for NULL arguments, store
+ * errors (*out and *n then as they were).
  */
-int nc_store_addr_list(struct nc_store *st, const char *tenant, struct nc_addr_row **out,
-		       size_t *n);
+int nc_store_addr_list(struct nc_store *st, const char *tenant, const char *pool,
+		       struct nc_addr_row **out, size_t *n);
 
 #endif

@@ -318,8 +318,9 @@ int nc_sync_render(const struct nc_snap *snap, const char *serial, json_t **comm
 	b.notes = json_array();
 	ret = b.commands && b.notes ? render_device(&b) : NC_ERR_NOMEM;
 	if (ret == 0 && b.n_needs > 0 && !needs)
-		ret = nc_fail(ei, NC_ERR_NOTFOUND, "serial",
-			      "the snapshot of tenant `%s' lacks %zu address(es) of the batch of %s",
+		ret = nc_fail(ei, NC_ERR_INTERNAL, NULL,
+			      "tenant `%s' lacks %zu tunnel address(es) the batch of %s needs "
+			      "(serve allocates missing ones when it starts)",
 			      snap->tenant, b.n_needs, b.serial);
 out:
 	if (ret < 0 && ei && !ei->msg[0])

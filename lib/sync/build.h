@@ -113,7 +113,8 @@ struct nc_render_need {
  * first use; the caller frees it) and the batch, which then holds
  * "0.0.0.0/32" in their place, is not to be sent: allocate them in that
  * order (nc_ipam_*) and render a new snapshot. With needs NULL a missing
- * address is NC_ERR_NOTFOUND.
+ * address is NC_ERR_INTERNAL: the writes allocate every address a batch
+ * needs (lib/core), and nc_sync_addr_fill those an older store lacks.
  *
  * Errors: NC_ERR_NOTFOUND for a device not in the snapshot or a tenant
  * that does not exist; NC_ERR_CONFLICT for a connector that gets no
@@ -135,20 +136,28 @@ int nc_sync_render(const struct nc_snap *snap, const char *serial, json_t **comm
  * NC_ERR_NOTFOUND, as if the device were absent); an MTGE takes any
  * existing tenant (see nc_sync_mtge_tenants for the ones it serves).
  *
- * Runs in a nested transaction of the store (a savepoint inside the
- * caller's, if any): it loads the tenant's snapshot and renders it
- * (nc_sync_render); addresses the snapshot lacks are allocated then, in
- * order of first use, and the batch is rendered again from a new
- * snapshot. A failed build leaves none of them behind.
+ * Reads the store in one nested transaction (a savepoint inside the
+ * caller's, if any) and writes nothing: it loads the tenant's snapshot
+ * and renders it (nc_sync_render). Tunnel addresses are not allocated
+ * here: a missing one is NC_ERR_INTERNAL (see nc_sync_render).
  *
  * Errors: NC_ERR_NOTFOUND for an unknown device or tenant; NC_ERR_CONFLICT
  * for a connector that gets no configuration (pending_approval,
- * decommissioned); NC_ERR_CONFLICT for a full address pool; NC_ERR_NOMEM;
+ * decommissioned); NC_ERR_INTERNAL for a missing address; NC_ERR_NOMEM;
  * store errors. Never puts a private key in a batch; IPSec SA keys, which
  * the store holds, leave it only in the ipsec command of the batch.
  */
 int nc_sync_build(struct nc_store *st, const char *serial, const char *tenant, json_t **commands,
 		  json_t **notes, struct nc_errinfo *ei);
+
+/*
+ * Allocates the tunnel addresses the store lacks, tenant by tenant (a
+ * store from before allocation at write time): a backbone address (and
+ * its hub's block) per connector with a hub, a peering address per group
+ * member; *filled counts them. Each tenant in its own transaction; stops
+ * at the first failure (logged), keeping the tenants done.
+ */
+int nc_sync_addr_fill(struct nc_store *st, size_t *filled);
 
 /*
  * The tenants device `serial` gets batches for, sorted by id, into *out

@@ -124,7 +124,7 @@ static int load(struct nc_store *st, struct nc_snap *s)
 	if (ret == 0)
 		ret = load_groups(st, s);
 	if (ret == 0)
-		ret = nc_store_addr_list(st, s->tenant, &s->addrs, &s->n_addrs);
+		ret = nc_store_addr_list(st, s->tenant, NULL, &s->addrs, &s->n_addrs);
 	return ret;
 }
 

@@ -38,7 +38,7 @@ struct nc_snap {
 	size_t n_members;
 	struct nc_link *links;	       /* by (peering, a, b, tunnel_index) */
 	size_t n_links;
-	struct nc_addr_row *addrs;     /* by (pool, owner) */
+	struct nc_addr_row *addrs;     /* in no particular order */
 	size_t n_addrs;
 };
 
@@ -49,6 +49,17 @@ struct nc_snap {
  * NC_ERR_NOMEM, store errors; *out is then empty.
  */
 int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out);
+
+/*
+ * As nc_snap_load, but only the part of the tenant's snapshot that the
+ * batch of device serial reads (the device, its hub or the connectors
+ * hubbed on it, its groups with their members, links and the devices at
+ * their ends, and the addresses of those): rendering serial from it gives
+ * the same batch as from the whole snapshot. A device that is neither of
+ * the tenant nor an MTGE is left out (the snapshot then lacks it).
+ */
+int nc_snap_load_device(struct nc_store *st, const char *tenant, const char *serial,
+			struct nc_snap *out);
 
 /* Frees what s holds, wiping the SA keys, and leaves it zeroed. */
 void nc_snap_clear(struct nc_snap *s);

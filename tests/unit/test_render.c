@@ -365,10 +365,10 @@ static void test_missing_addresses(void **state)
 	free(needs);
 	json_decref(cmds);
 	json_decref(notes);
-	assert_int_equal(nc_sync_render(&s, "H", &cmds, &notes, NULL, NULL, &ei), NC_ERR_NOTFOUND);
+	assert_int_equal(nc_sync_render(&s, "H", &cmds, &notes, NULL, NULL, &ei), NC_ERR_INTERNAL);
 	assert_null(cmds);
 	assert_null(notes);
-	assert_non_null(strstr(ei.msg, "lacks 2 address"));
+	assert_non_null(strstr(ei.msg, "lacks 2 tunnel address"));
 	nc_snap_clear(&s);
 }
 
