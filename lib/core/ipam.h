@@ -15,7 +15,10 @@
  * Allocations are rows in the store (pools named "hub", "bb:<hub>",
  * "peering", "pm:<group>"), so they are stable across restarts, never
  * collide within a tenant, and are released when their owner goes. Every
- * function runs inside the caller's transaction.
+ * function runs inside the caller's transaction. The writes that make an
+ * address needed allocate it (a connector getting a hub, a device joining
+ * a group), so batches are rendered without allocating (lib/sync/build.h);
+ * nc_sync_addr_fill allocates at start what an older store lacks.
  * Addresses are written as "a.b.c.d/32" (hosts) into NC_CIDR_MAX buffers.
  */
 

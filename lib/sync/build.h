@@ -3,10 +3,12 @@
 #define NC_SYNC_BUILD_H
 
 /*
- * Batch build: the commands a device should run now, derived from the
- * store (PROTOCOL.md, "Batch" and "Command bodies"). The same store state
- * always gives byte-identical JSON, so its RFC 8785 hash is the device's
- * desired config_hash. All numbers are integers. No I/O besides the store.
+ * Batch build: the commands a device should run now, rendered from a
+ * snapshot of its tenant's intent (snapshot.h; PROTOCOL.md, "Batch" and
+ * "Command bodies"). The same state always gives byte-identical JSON, so
+ * its RFC 8785 hash is the device's desired config_hash. All numbers are
+ * integers. The renderer (nc_sync_render) does no I/O and never allocates
+ * an address; nc_sync_build reads the snapshot from the store first.
  *
  * Topics, in this order (a topic appears at most once; index = position):
  *   connector  wireguard, ipsec (member of an IPSec group), static,
