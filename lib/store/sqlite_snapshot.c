@@ -13,10 +13,11 @@ static int addr_list(struct nc_store *st, const char *tenant, const char *pool,
 	struct nc_sqlite_q q;
 	int row;
 
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "SELECT pool, owner, idx FROM addrs WHERE tenant = ? AND (? IS NULL OR pool = ?)"
-			  " ORDER BY pool, owner",
-			  &q);
+	nc_sqlite_q_start(
+		nc_sqlite_of(st),
+		"SELECT pool, owner, idx FROM addrs WHERE tenant = ? AND (? IS NULL OR pool = ?)"
+		" ORDER BY pool, owner",
+		&q);
 	nc_sqlite_q_text(&q, tenant);
 	nc_sqlite_q_text(&q, pool);
 	nc_sqlite_q_text(&q, pool);

@@ -68,7 +68,8 @@ int nc_sync_addr_fill(struct nc_store *st, size_t *filled)
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		ret = fill_tenant(st, t[i].id, filled);
 		if (ret < 0)
-			nc_err("sync: cannot allocate the missing tunnel addresses of tenant %s: %s",
+			nc_err("sync: cannot allocate the missing tunnel addresses of tenant %s: "
+			       "%s",
 			       t[i].id, nc_strerror(ret));
 	}
 	free(t);

@@ -56,8 +56,8 @@ static int load_connectors(struct nc_store *st, struct nc_snap *s)
 		n = 0;
 		ret = nc_store_connector_list(st, &f, &pg, &v, &n);
 		if (ret == 0 && n > 0) {
-			s->connectors = nc_xrealloc(s->connectors, (s->n_connectors + n) *
-									  sizeof(*s->connectors));
+			s->connectors = nc_xrealloc(s->connectors,
+						    (s->n_connectors + n) * sizeof(*s->connectors));
 			memcpy(s->connectors + s->n_connectors, v, n * sizeof(*v));
 			s->n_connectors += n;
 			free(v);

@@ -27,18 +27,18 @@ struct nc_store;
 
 struct nc_snap {
 	char tenant[NC_ID_MAX];
-	bool tenant_found;	       /* false: no such tenant (the arrays are empty) */
-	struct nc_edge *edges;	       /* by serial; the tenant's and other tenants' MTGEs */
+	bool tenant_found;     /* false: no such tenant (the arrays are empty) */
+	struct nc_edge *edges; /* by serial; the tenant's and other tenants' MTGEs */
 	size_t n_edges;
 	struct nc_connector *connectors; /* the tenant's, by serial */
 	size_t n_connectors;
-	struct nc_peering *peerings;   /* the tenant's, by name */
+	struct nc_peering *peerings; /* the tenant's, by name */
 	size_t n_peerings;
-	struct nc_member *members;     /* by (peering, serial) */
+	struct nc_member *members; /* by (peering, serial) */
 	size_t n_members;
-	struct nc_link *links;	       /* by (peering, a, b, tunnel_index) */
+	struct nc_link *links; /* by (peering, a, b, tunnel_index) */
 	size_t n_links;
-	struct nc_addr_row *addrs;     /* in no particular order */
+	struct nc_addr_row *addrs; /* in no particular order */
 	size_t n_addrs;
 };
 

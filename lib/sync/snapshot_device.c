@@ -72,8 +72,8 @@ static int add_hubbed(struct nc_store *st, struct nc_snap *s, const char *hub)
 		for (size_t i = 0; ret == 0 && i < n; i++) {
 			if (nc_snap_connector(s, v[i].serial))
 				continue;
-			s->connectors = nc_xrealloc(s->connectors,
-						    (s->n_connectors + 1) * sizeof(*v));
+			s->connectors =
+				nc_xrealloc(s->connectors, (s->n_connectors + 1) * sizeof(*v));
 			s->connectors[s->n_connectors++] = v[i];
 			memset(&v[i], 0, sizeof(v[i]));
 		}

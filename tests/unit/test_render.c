@@ -140,7 +140,8 @@ static json_t *body(const json_t *cmds, const char *topic)
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(cmds, i, c) {
+	json_array_foreach(cmds, i, c)
+	{
 		if (strcmp(json_string_value(json_object_get(c, "topic")), topic) == 0)
 			return json_object_get(c, "body");
 	}
@@ -152,7 +153,8 @@ static json_t *iface(const json_t *cmds, const char *name)
 	json_t *f;
 	size_t i;
 
-	json_array_foreach(json_object_get(body(cmds, "wireguard"), "interfaces"), i, f) {
+	json_array_foreach(json_object_get(body(cmds, "wireguard"), "interfaces"), i, f)
+	{
 		if (strcmp(json_string_value(json_object_get(f, "name")), name) == 0)
 			return f;
 	}
@@ -203,12 +205,17 @@ static void test_mesh(void **state)
 	assert_json(iface(cmds, "wg2"),
 		    "{'name':'wg2','role':'peering','address':'100.96.0.3/32','listen_port':51822,"
 		    "'mtu':1420,'peers':["
-		    "{'serial':'E1','public_key':'" KEY("E") "','allowed_ips':['100.96.0.1/32',"
-		    "'10.1.0.0/16'],'persistent_keepalive':25,'tunnel_index':0,'peering':'mesh',"
-		    "'endpoint':'192.0.2.1:51822'},"
-		    "{'serial':'E2','public_key':'" KEY("E") "','allowed_ips':['100.96.0.2/32',"
-		    "'10.2.0.0/16'],'persistent_keepalive':25,'tunnel_index':0,'peering':'mesh',"
-		    "'endpoint':'192.0.2.2:51822'}]}");
+		    "{'serial':'E1','public_key':'" KEY(
+			    "E") "','allowed_ips':['100.96.0.1/32',"
+				 "'10.1.0.0/"
+				 "16'],'persistent_keepalive':25,'tunnel_index':0,'peering':'mesh',"
+				 "'endpoint':'192.0.2.1:51822'},"
+				 "{'serial':'E2','public_key':'" KEY(
+					 "E") "','allowed_ips':['100.96.0.2/32',"
+					      "'10.2.0.0/"
+					      "16'],'persistent_keepalive':25,'tunnel_index':0,'"
+					      "peering':'mesh',"
+					      "'endpoint':'192.0.2.2:51822'}]}");
 	assert_json(body(cmds, "static"),
 		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
 		    "{'dst':'10.2.0.0/16','dev':'wg2','metric':100}]}");
@@ -327,10 +334,12 @@ static void test_mtge(void **state)
 	addr(&s, "bb:MTGE-1", "GX-1", 2);
 	cmds = render(&s, "MTGE-1");
 	assert_json(body(cmds, "interface"), "{'interfaces':[]}");
-	assert_json(iface(cmds, "wg0"),
-		    "{'name':'wg0','role':'backbone','address':'100.64.0.1/32','listen_port':51820,"
-		    "'mtu':1420,'peers':[{'serial':'GX-1','public_key':'" KEY("C") "',"
-		    "'allowed_ips':['100.64.0.2/32','172.16.1.0/24'],'tunnel_index':0}]}");
+	assert_json(
+		iface(cmds, "wg0"),
+		"{'name':'wg0','role':'backbone','address':'100.64.0.1/32','listen_port':51820,"
+		"'mtu':1420,'peers':[{'serial':'GX-1','public_key':'" KEY(
+			"C") "',"
+			     "'allowed_ips':['100.64.0.2/32','172.16.1.0/24'],'tunnel_index':0}]}");
 	assert_json(iface(cmds, "wg1"), "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
 					"'allowed_ips':['172.16.1.0/24']}");
 	json_decref(cmds);
@@ -395,9 +404,9 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mesh),	    cmocka_unit_test(test_hub_spoke),
+		cmocka_unit_test(test_mesh),	     cmocka_unit_test(test_hub_spoke),
 		cmocka_unit_test(test_partial_mesh), cmocka_unit_test(test_ipsec),
-		cmocka_unit_test(test_mtge),	    cmocka_unit_test(test_missing_addresses),
+		cmocka_unit_test(test_mtge),	     cmocka_unit_test(test_missing_addresses),
 		cmocka_unit_test(test_refusals),
 	};
 

@@ -43,12 +43,12 @@ static int remove_one(const char *path, const struct stat *sb, int flag, struct 
  * linked; straight through the store, so without any tunnel address. */
 static void seed(struct nc_store *st)
 {
-	struct nc_tenant t = { .id = "acme", .name = "Acme" };
-	struct nc_edge e = { .serial = "HUB", .tenant = "acme", .endpoint = "192.0.2.1:51820" };
-	struct nc_connector c = { .serial = "CN-1", .tenant = "acme", .hub_edge = "HUB" };
-	struct nc_peering p = { .tenant = "acme", .name = "g" };
-	struct nc_member m = { .tenant = "acme", .peering = "g" };
-	struct nc_link l = { .tenant = "acme", .peering = "g", .a = "CN-1", .b = "HUB" };
+	struct nc_tenant t = {.id = "acme", .name = "Acme"};
+	struct nc_edge e = {.serial = "HUB", .tenant = "acme", .endpoint = "192.0.2.1:51820"};
+	struct nc_connector c = {.serial = "CN-1", .tenant = "acme", .hub_edge = "HUB"};
+	struct nc_peering p = {.tenant = "acme", .name = "g"};
+	struct nc_member m = {.tenant = "acme", .peering = "g"};
+	struct nc_link l = {.tenant = "acme", .peering = "g", .a = "CN-1", .b = "HUB"};
 
 	assert_int_equal(nc_store_tenant_insert(st, &t), 0);
 	assert_int_equal(nc_store_edge_insert(st, &e), 0);
@@ -57,9 +57,9 @@ static void seed(struct nc_store *st)
 	assert_int_equal(nc_store_device_touch(st, "CN-1",
 					       "CNAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 0),
 			 0);
-	assert_int_equal(nc_store_device_touch(st, "HUB",
-					       "HBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 0),
-			 0);
+	assert_int_equal(
+		nc_store_device_touch(st, "HUB", "HBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 0),
+		0);
 	assert_int_equal(nc_store_peering_insert(st, &p), 0);
 	snprintf(m.serial, sizeof(m.serial), "HUB");
 	assert_int_equal(nc_store_member_insert(st, &m), 0);
@@ -72,7 +72,7 @@ static int setup(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct fx *fx = calloc(1, sizeof(*fx));
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	if (!fx)
 		return -1;
@@ -116,7 +116,7 @@ static size_t n_addrs(struct fx *fx)
 static void test_missing_until_filled(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *cmds = NULL, *notes = NULL;
 	size_t filled = 99;
 
@@ -133,14 +133,14 @@ static void test_missing_until_filled(void **state)
 	assert_int_equal(filled, 0);
 
 	assert_int_equal(nc_sync_build(fx->st, "CN-1", NULL, &cmds, &notes, &ei), 0);
-	assert_string_equal(json_string_value(json_object_get(
-				    json_array_get(json_object_get(json_object_get(json_array_get(
-									   cmds, 0),
-								   "body"),
-							   "interfaces"),
-						   0),
-				    "address")),
-			    "100.64.0.2/32");
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(
+				json_object_get(json_object_get(json_array_get(cmds, 0), "body"),
+						"interfaces"),
+				0),
+			"address")),
+		"100.64.0.2/32");
 	json_decref(cmds);
 	json_decref(notes);
 	assert_int_equal(nc_sync_build(fx->st, "HUB", NULL, &cmds, &notes, &ei), 0);
