@@ -19,12 +19,15 @@ static int fill(struct nc_store *st, const struct nc_snap *s, size_t *filled)
 	char addr[NC_CIDR_MAX];
 	int ret = 0;
 
-	/* The writes allocate the same: a connector's (with its hub's) when it gets a hub,
-	 * a member's when it joins a group. */
+	/* The writes allocate the same: a connector's (with its hub's) when it gets a hub or
+	 * is approved, a member's when it joins a group. */
 	for (size_t i = 0; ret == 0 && i < s->n_connectors; i++) {
 		const struct nc_connector *c = &s->connectors[i];
 
-		if (!c->hub_edge[0] || nc_snap_addr_backbone(s, c->hub_edge, c->serial, addr) == 0)
+		/* Only a connector in service is in a batch: as approving it takes its address. */
+		if (!c->hub_edge[0] || c->status == NC_STATUS_PENDING_APPROVAL ||
+		    c->status == NC_STATUS_DECOMMISSIONED ||
+		    nc_snap_addr_backbone(s, c->hub_edge, c->serial, addr) == 0)
 			continue;
 		ret = nc_ipam_backbone(st, s->tenant, c->hub_edge, c->serial, addr, NULL);
 		*filled += ret == 0;

@@ -155,7 +155,7 @@ int nc_sync_build(struct nc_store *st, const char *serial, const char *tenant, j
 /*
  * Allocates the tunnel addresses the store lacks, tenant by tenant (a
  * store from before allocation at write time): a backbone address (and
- * its hub's block) per connector with a hub, a peering address per group
+ * its hub's block) per in-service connector with a hub, a peering address per group
  * member; *filled counts them. Each tenant in its own transaction; stops
  * at the first failure (logged), keeping the tenants done.
  */
