@@ -92,7 +92,7 @@ struct nc_store;
 /* A tunnel address a render used that its snapshot has no allocation for. */
 enum nc_render_need_kind {
 	NC_NEED_HUB,	  /* a hub's block: pool is the hub's serial */
-	NC_NEED_BACKBONE, /* a connector's address in hub `pool''s block */
+	NC_NEED_BACKBONE, /* a connector's address in the block of hub `pool' */
 	NC_NEED_PEERING,  /* a member's index in group `pool' (both tunnel indexes) */
 };
 
