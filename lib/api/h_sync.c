@@ -238,17 +238,11 @@ out:
 	return ret;
 }
 
-/* The commands the next Sync Now would send, without sending: built in a
- * transaction that is rolled back. */
+/* The commands the next Sync Now would send, without sending: rendered from a snapshot of the
+ * store, which the render does not write to. */
 static int next_commands(struct api_req *r, const char *tenant, json_t **out, json_t **notes)
 {
-	int ret = nc_store_begin(r->core->store);
-
-	if (ret < 0)
-		return nc_fail(&r->ei, ret, NULL, "cannot read the store");
-	ret = nc_sync_build(r->core->store, r->params[0], tenant, out, notes, &r->ei);
-	nc_store_rollback(r->core->store);
-	return ret;
+	return nc_sync_build(r->core->store, r->params[0], tenant, out, notes, &r->ei);
 }
 
 int h_device_diff(struct api_req *r)

@@ -128,3 +128,18 @@ int nc_ipam_group_release(struct nc_store *st, const char *tenant, const char *g
 		ret = nc_store_addr_release(st, tenant, "peering", group);
 	return ret;
 }
+
+void nc_ipam_hub_text(uint32_t block, char addr[NC_CIDR_MAX])
+{
+	host(BACKBONE_BASE + (block << HUB_BLOCK_BITS) + 1, addr);
+}
+
+void nc_ipam_backbone_text(uint32_t block, uint32_t idx, char addr[NC_CIDR_MAX])
+{
+	host(BACKBONE_BASE + (block << HUB_BLOCK_BITS) + idx, addr);
+}
+
+void nc_ipam_peering_text(uint32_t block, uint32_t idx, int tunnel_index, char addr[NC_CIDR_MAX])
+{
+	host(PEERING_BASE + (block << GROUP_BLOCK_BITS) + (tunnel_index ? 512 : 0) + idx, addr);
+}

@@ -15,9 +15,14 @@
  * Allocations are rows in the store (pools named "hub", "bb:<hub>",
  * "peering", "pm:<group>"), so they are stable across restarts, never
  * collide within a tenant, and are released when their owner goes. Every
- * function runs inside the caller's transaction.
+ * function runs inside the caller's transaction. The writes that make an
+ * address needed allocate it (a connector getting a hub, a device joining
+ * a group), so batches are rendered without allocating (lib/sync/build.h);
+ * nc_sync_addr_fill allocates at start what an older store lacks.
  * Addresses are written as "a.b.c.d/32" (hosts) into NC_CIDR_MAX buffers.
  */
+
+#include <stdint.h>
 
 #include "../model/model.h"
 
@@ -44,5 +49,15 @@ int nc_ipam_peering_release(struct nc_store *st, const char *tenant, const char 
 			    const char *serial);
 /* Releases a group's block and every member address in it. */
 int nc_ipam_group_release(struct nc_store *st, const char *tenant, const char *group);
+
+/*
+ * The address text of an allocation already made, without the store (for a
+ * renderer working from a snapshot): a hub in block `block' of pool "hub";
+ * a connector at index idx of pool "bb:<hub>"; a member at index idx of
+ * pool "pm:<group>" in the group's block `block' of pool "peering".
+ */
+void nc_ipam_hub_text(uint32_t block, char addr[NC_CIDR_MAX]);
+void nc_ipam_backbone_text(uint32_t block, uint32_t idx, char addr[NC_CIDR_MAX]);
+void nc_ipam_peering_text(uint32_t block, uint32_t idx, int tunnel_index, char addr[NC_CIDR_MAX]);
 
 #endif

@@ -19,6 +19,7 @@
 #include "../util/utf8.h"
 #include "../util/xmalloc.h"
 #include "build_impl.h"
+#include "snapshot.h"
 
 #define NOTE_MAX 512
 
@@ -187,104 +188,157 @@ void nc_build_peer_clear(struct nc_build_peer *p)
 
 int nc_build_peer_get(struct nc_build *b, const char *serial, struct nc_build_peer *out)
 {
-	struct nc_edge e = {0};
-	struct nc_connector c = {0};
+	const struct nc_edge *e = nc_snap_edge(b->snap, serial);
+	const struct nc_connector *c = e ? NULL : nc_snap_connector(b->snap, serial);
+	const struct nc_strlist *lans;
 	uint16_t port;
-	int ret;
+	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->serial, sizeof(out->serial), "%s", serial);
-	ret = nc_store_device_lookup(b->st, b->dev_tenant, serial, &out->type, NULL);
-	if (ret == 0 && out->type == NC_DEVICE_EDGE)
-		ret = nc_store_edge_get(b->st, b->dev_tenant, serial, &e);
-	else if (ret == 0)
-		ret = nc_store_connector_get(b->st, b->dev_tenant, serial, &c);
-	if (ret < 0)
+	if (e && strcmp(e->tenant, b->dev_tenant) != 0)
+		e = NULL;
+	if (!e && (!c || strcmp(c->tenant, b->dev_tenant) != 0)) {
+		ret = NC_ERR_NOTFOUND;
 		goto out;
-	if (out->type == NC_DEVICE_EDGE) {
-		out->in_service = true;
-		memcpy(out->public_key, e.public_key, sizeof(out->public_key));
-		/* A stored endpoint is valid; should it not split, the peer has no host. */
-		if (nc_hostport_split(e.endpoint, out->host, sizeof(out->host), &port, 0) < 0)
-			out->host[0] = '\0';
-		out->lans = e.lan_subnets;
-		e.lan_subnets = (struct nc_strlist){0};
-	} else {
-		out->status = c.status;
-		out->in_service = nc_build_in_service(c.status);
-		memcpy(out->public_key, c.public_key, sizeof(out->public_key));
-		memcpy(out->endpoint, c.endpoint, sizeof(out->endpoint));
-		out->lans = c.lan_subnets;
-		c.lan_subnets = (struct nc_strlist){0};
 	}
+	if (e) {
+		out->type = NC_DEVICE_EDGE;
+		out->in_service = true;
+		memcpy(out->public_key, e->public_key, sizeof(out->public_key));
+		/* A stored endpoint is valid; should it not split, the peer has no host. */
+		if (nc_hostport_split(e->endpoint, out->host, sizeof(out->host), &port, 0) < 0)
+			out->host[0] = '\0';
+		lans = &e->lan_subnets;
+	} else {
+		out->type = NC_DEVICE_CONNECTOR;
+		out->status = c->status;
+		out->in_service = nc_build_in_service(c->status);
+		memcpy(out->public_key, c->public_key, sizeof(out->public_key));
+		memcpy(out->endpoint, c->endpoint, sizeof(out->endpoint));
+		lans = &c->lan_subnets;
+	}
+	for (size_t i = 0; i < lans->n; i++)
+		nc_strlist_add(&out->lans, lans->v[i]);
 out:
-	nc_edge_clear(&e);
-	nc_connector_clear(&c);
 	return ret;
+}
+
+/* Addresses */
+
+#define ADDR_MISSING "0.0.0.0/32"
+
+/* Records need n once (a peering need stands for both tunnel indexes). */
+static int need(struct nc_build *b, const struct nc_render_need *n, char addr[NC_CIDR_MAX])
+{
+	snprintf(addr, NC_CIDR_MAX, "%s", ADDR_MISSING);
+	for (size_t i = 0; i < b->n_needs; i++) {
+		if (b->needs[i].kind == n->kind && strcmp(b->needs[i].pool, n->pool) == 0 &&
+		    strcmp(b->needs[i].serial, n->serial) == 0)
+			return 0;
+	}
+	b->needs = nc_xrealloc(b->needs, (b->n_needs + 1) * sizeof(*b->needs));
+	b->needs[b->n_needs++] = *n;
+	return 0;
+}
+
+int nc_build_addr_hub(struct nc_build *b, const char *hub, char addr[NC_CIDR_MAX])
+{
+	struct nc_render_need n = {.kind = NC_NEED_HUB};
+
+	if (nc_snap_addr_hub(b->snap, hub, addr) == 0)
+		return 0;
+	snprintf(n.pool, sizeof(n.pool), "%s", hub);
+	return need(b, &n, addr);
+}
+
+int nc_build_addr_backbone(struct nc_build *b, const char *hub, const char *serial,
+			   char addr[NC_CIDR_MAX])
+{
+	struct nc_render_need n = {.kind = NC_NEED_BACKBONE};
+
+	if (nc_snap_addr_backbone(b->snap, hub, serial, addr) == 0)
+		return 0;
+	snprintf(n.pool, sizeof(n.pool), "%s", hub);
+	snprintf(n.serial, sizeof(n.serial), "%s", serial);
+	return need(b, &n, addr);
+}
+
+int nc_build_addr_peering(struct nc_build *b, const char *group, const char *serial, int ti,
+			  char addr[NC_CIDR_MAX])
+{
+	struct nc_render_need n = {.kind = NC_NEED_PEERING};
+
+	if (nc_snap_addr_peering(b->snap, group, serial, ti, addr) == 0)
+		return 0;
+	snprintf(n.pool, sizeof(n.pool), "%s", group);
+	snprintf(n.serial, sizeof(n.serial), "%s", serial);
+	return need(b, &n, addr);
 }
 
 /* Entry points */
 
-int nc_sync_build(struct nc_store *st, const char *serial, const char *tenant, json_t **commands,
-		  json_t **notes, struct nc_errinfo *ei)
+/* The device's shape for b, set up: b->serial, b->tenant and b->dev_tenant. */
+static int render_device(struct nc_build *b)
 {
-	struct nc_build b = {.st = st, .ei = ei};
+	const struct nc_edge *e = nc_snap_edge(b->snap, b->serial);
+	const struct nc_connector *c = e ? NULL : nc_snap_connector(b->snap, b->serial);
+
+	snprintf(b->dev_tenant, sizeof(b->dev_tenant), "%s", e ? e->tenant : c->tenant);
+	if (e)
+		return nc_build_edge(b);
+	return nc_build_connector(b);
+}
+
+int nc_sync_render(const struct nc_snap *snap, const char *serial, json_t **commands,
+		   json_t **notes, struct nc_render_need **needs, size_t *n_needs,
+		   struct nc_errinfo *ei)
+{
+	struct nc_build b = {.snap = snap, .ei = ei};
 	char q[NC_QUOTE_BUF];
-	enum nc_device_type type;
-	bool began = false;
-	int ret;
+	int ret = 0;
 
 	*commands = NULL;
 	*notes = NULL;
+	if (needs) {
+		*needs = NULL;
+		*n_needs = 0;
+	}
 	if (ei)
 		memset(ei, 0, sizeof(*ei));
-	if (!serial || strlen(serial) >= sizeof(b.serial)) {
-		ret = nc_fail(ei, NC_ERR_NOTFOUND, "serial", "device `%s' not found",
-			      nc_quote(q, serial ? serial : "", SIZE_MAX));
+	if (!serial || strlen(serial) >= sizeof(b.serial) ||
+	    (!nc_snap_edge(snap, serial) && !nc_snap_connector(snap, serial))) {
+		ret = nc_fail(ei, NC_ERR_NOTFOUND, "serial", "device `%s' not found in tenant `%s'",
+			      nc_quote(q, serial ? serial : "", SIZE_MAX), snap->tenant);
 		goto out;
 	}
 	snprintf(b.serial, sizeof(b.serial), "%s", serial);
-	ret = nc_store_begin(st);
-	if (ret < 0)
-		goto out;
-	began = true;
-	ret = nc_store_device_lookup(st, NULL, serial, &type, b.dev_tenant);
-	if (ret == NC_ERR_NOTFOUND)
-		ret = nc_fail(ei, ret, "serial", "device `%s' not found",
-			      nc_quote(q, serial, SIZE_MAX));
-	if (ret < 0)
-		goto out;
-	if (tenant && strlen(tenant) >= sizeof(b.tenant)) {
-		ret = nc_fail(ei, NC_ERR_NOTFOUND, "tenant", "tenant `%s' not found",
-			      nc_quote(q, tenant, SIZE_MAX));
-		goto out;
-	}
-	snprintf(b.tenant, sizeof(b.tenant), "%s", tenant && *tenant ? tenant : b.dev_tenant);
+	snprintf(b.tenant, sizeof(b.tenant), "%s", snap->tenant);
 	b.commands = json_array();
 	b.notes = json_array();
-	if (!b.commands || !b.notes) {
-		ret = NC_ERR_NOMEM;
-		goto out;
-	}
-	if (type == NC_DEVICE_CONNECTOR)
-		ret = nc_build_connector(&b);
-	else
-		ret = nc_build_edge(&b);
+	ret = b.commands && b.notes ? render_device(&b) : NC_ERR_NOMEM;
+	if (ret == 0 && b.n_needs > 0 && !needs)
+		ret = nc_fail(ei, NC_ERR_INTERNAL, NULL,
+			      "tenant `%s' lacks %zu tunnel address(es) the batch of %s needs "
+			      "(serve allocates missing ones when it starts)",
+			      snap->tenant, b.n_needs, b.serial);
 out:
-	if (began && ret == 0)
-		ret = nc_store_commit(st);
-	else if (began)
-		nc_store_rollback(st);
 	if (ret < 0 && ei && !ei->msg[0])
 		nc_fail(ei, ret, NULL, "cannot build the batch of `%s': %s", b.serial,
 			nc_strerror(ret));
 	if (ret == 0) {
 		*commands = b.commands;
 		*notes = b.notes;
+		if (needs) {
+			*needs = b.needs;
+			*n_needs = b.n_needs;
+			b.needs = NULL;
+		}
 	} else {
 		json_decref(b.commands);
 		json_decref(b.notes);
 	}
+	free(b.needs);
 	free(b.routes);
 	return ret;
 }

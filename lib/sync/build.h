@@ -3,10 +3,12 @@
 #define NC_SYNC_BUILD_H
 
 /*
- * Batch build: the commands a device should run now, derived from the
- * store (PROTOCOL.md, "Batch" and "Command bodies"). The same store state
- * always gives byte-identical JSON, so its RFC 8785 hash is the device's
- * desired config_hash. All numbers are integers. No I/O besides the store.
+ * Batch build: the commands a device should run now, rendered from a
+ * snapshot of its tenant's intent (snapshot.h; PROTOCOL.md, "Batch" and
+ * "Command bodies"). The same state always gives byte-identical JSON, so
+ * its RFC 8785 hash is the device's desired config_hash. All numbers are
+ * integers. The renderer (nc_sync_render) does no I/O and never allocates
+ * an address; nc_sync_build reads the snapshot from the store first.
  *
  * Topics, in this order (a topic appears at most once; index = position):
  *   connector  wireguard, ipsec (member of an IPSec group), static,
@@ -84,7 +86,45 @@
 #include "../model/model.h"
 
 struct nc_errinfo;
+struct nc_snap;
 struct nc_store;
+
+/* A tunnel address a render used that its snapshot has no allocation for. */
+enum nc_render_need_kind {
+	NC_NEED_HUB,	  /* a hub's block: pool is the hub's serial */
+	NC_NEED_BACKBONE, /* a connector's address in the block of hub `pool' */
+	NC_NEED_PEERING,  /* a member's index in group `pool' (both tunnel indexes) */
+};
+
+struct nc_render_need {
+	enum nc_render_need_kind kind;
+	char pool[NC_NAME_MAX];
+	char serial[NC_SERIAL_MAX]; /* "" for NC_NEED_HUB */
+};
+
+/*
+ * The renderer: the batch of device `serial' for the snapshot's tenant
+ * (snapshot.h), from the snapshot alone: no I/O, no store, no allocation
+ * of addresses; the same snapshot always gives the same batch. The batch
+ * is described above; *commands and *notes as for nc_sync_build.
+ *
+ * The device is one of the snapshot's: a device of the tenant, or an MTGE
+ * of another tenant (its batch for this tenant). Tunnel addresses come
+ * from the snapshot. When needs is not NULL, every address the snapshot
+ * lacks is listed in *needs (a new array, *n_needs long, in order of
+ * first use; the caller frees it) and the batch, which then holds
+ * "0.0.0.0/32" in their place, is not to be sent: allocate them in that
+ * order (nc_ipam_*) and render a new snapshot. With needs NULL a missing
+ * address is NC_ERR_INTERNAL: the writes allocate every address a batch
+ * needs (lib/core), and nc_sync_addr_fill those an older store lacks.
+ *
+ * Errors: NC_ERR_NOTFOUND for a device not in the snapshot or a tenant
+ * that does not exist; NC_ERR_CONFLICT for a connector that gets no
+ * configuration (pending_approval, decommissioned); NC_ERR_NOMEM.
+ */
+int nc_sync_render(const struct nc_snap *snap, const char *serial, json_t **commands,
+		   json_t **notes, struct nc_render_need **needs, size_t *n_needs,
+		   struct nc_errinfo *ei);
 
 /*
  * The commands device `serial` should run now. On success *commands is a
@@ -98,18 +138,28 @@ struct nc_store;
  * NC_ERR_NOTFOUND, as if the device were absent); an MTGE takes any
  * existing tenant (see nc_sync_mtge_tenants for the ones it serves).
  *
- * Runs in a nested transaction of the store (a savepoint inside the
- * caller's, if any): it may allocate tunnel addresses on first use, and a
- * failed build leaves none of them behind.
+ * Reads the store in one nested transaction (a savepoint inside the
+ * caller's, if any) and writes nothing: it loads the tenant's snapshot
+ * and renders it (nc_sync_render). Tunnel addresses are not allocated
+ * here: a missing one is NC_ERR_INTERNAL (see nc_sync_render).
  *
  * Errors: NC_ERR_NOTFOUND for an unknown device or tenant; NC_ERR_CONFLICT
  * for a connector that gets no configuration (pending_approval,
- * decommissioned); NC_ERR_CONFLICT for a full address pool; NC_ERR_NOMEM;
+ * decommissioned); NC_ERR_INTERNAL for a missing address; NC_ERR_NOMEM;
  * store errors. Never puts a private key in a batch; IPSec SA keys, which
  * the store holds, leave it only in the ipsec command of the batch.
  */
 int nc_sync_build(struct nc_store *st, const char *serial, const char *tenant, json_t **commands,
 		  json_t **notes, struct nc_errinfo *ei);
+
+/*
+ * Allocates the tunnel addresses the store lacks, tenant by tenant (a
+ * store from before allocation at write time): a backbone address (and
+ * its hub's block) per in-service connector with a hub, a peering address per group
+ * member; *filled counts them. Each tenant in its own transaction; stops
+ * at the first failure (logged), keeping the tenants done.
+ */
+int nc_sync_addr_fill(struct nc_store *st, size_t *filled);
 
 /*
  * The tenants device `serial` gets batches for, sorted by id, into *out

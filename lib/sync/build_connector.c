@@ -8,16 +8,15 @@
  */
 #include <string.h>
 
-#include "../core/ipam.h"
-#include "../store/store.h"
 #include "../util/err.h"
 #include "../util/utf8.h"
 #include "build_impl.h"
+#include "snapshot.h"
 
 /* wg0, appended to interfaces when the connector has a hub edge; its one peer is the hub. */
 static int backbone(struct nc_build *b, const struct nc_connector *c, json_t *interfaces)
 {
-	struct nc_edge hub = {0};
+	const struct nc_edge *hub = NULL;
 	char addr[NC_CIDR_MAX], hub_addr[NC_CIDR_MAX];
 	json_t *peers = NULL, *allowed = NULL, *iface = NULL;
 	bool lans;
@@ -30,31 +29,35 @@ static int backbone(struct nc_build *b, const struct nc_connector *c, json_t *in
 	if (!peers || !allowed)
 		ret = NC_ERR_NOMEM;
 	if (ret == 0)
-		ret = nc_ipam_backbone(b->st, c->tenant, c->hub_edge, c->serial, addr, b->ei);
+		ret = nc_build_addr_backbone(b, c->hub_edge, c->serial, addr);
+	if (ret == 0) {
+		hub = nc_snap_edge(b->snap, c->hub_edge);
+		ret = hub ? 0 : nc_fail(b->ei, NC_ERR_NOTFOUND, "hub_edge",
+					"hub edge `%s' of connector %s not found", c->hub_edge,
+					c->serial);
+	}
 	if (ret == 0)
-		ret = nc_store_edge_get(b->st, NULL, c->hub_edge, &hub);
-	if (ret == 0)
-		ret = nc_ipam_hub(b->st, c->tenant, c->hub_edge, hub_addr, b->ei);
+		ret = nc_build_addr_hub(b, c->hub_edge, hub_addr);
 	if (ret < 0)
 		goto out;
 	/* An MTGE of another tenant is a hub too, but its LANs are its own tenant's. */
-	lans = strcmp(hub.tenant, c->tenant) == 0;
-	if (!hub.public_key[0]) {
+	lans = strcmp(hub->tenant, c->tenant) == 0;
+	if (!hub->public_key[0]) {
 		ret = nc_build_note(b, "hub %s left out of wg0: its public key is not known yet",
-				    hub.serial);
+				    hub->serial);
 	} else {
 		ret = nc_build_push(allowed, json_string(hub_addr));
-		for (size_t i = 0; ret == 0 && lans && i < hub.lan_subnets.n; i++)
-			ret = nc_build_push(allowed, json_string(hub.lan_subnets.v[i]));
+		for (size_t i = 0; ret == 0 && lans && i < hub->lan_subnets.n; i++)
+			ret = nc_build_push(allowed, json_string(hub->lan_subnets.v[i]));
 		if (ret == 0)
 			ret = nc_build_push(peers,
 					    json_pack("{s:s, s:s, s:s, s:O, s:i, s:i}", "serial",
-						      hub.serial, "public_key", hub.public_key,
-						      "endpoint", hub.endpoint, "allowed_ips",
+						      hub->serial, "public_key", hub->public_key,
+						      "endpoint", hub->endpoint, "allowed_ips",
 						      allowed, "persistent_keepalive",
 						      NC_BUILD_KEEPALIVE, "tunnel_index", 0));
 		if (ret == 0 && lans)
-			ret = nc_build_route_lans(b, &hub.lan_subnets, "wg0",
+			ret = nc_build_route_lans(b, &hub->lan_subnets, "wg0",
 						  NC_BUILD_METRIC_PRIMARY);
 	}
 	if (ret < 0)
@@ -66,7 +69,6 @@ static int backbone(struct nc_build *b, const struct nc_connector *c, json_t *in
 out:
 	json_decref(allowed);
 	json_decref(peers);
-	nc_edge_clear(&hub);
 	return ret;
 }
 
@@ -114,7 +116,7 @@ static json_t *acl_body(const struct nc_connector *c)
 
 int nc_build_connector(struct nc_build *b)
 {
-	struct nc_connector c = {0};
+	const struct nc_connector *c = NULL;
 	json_t *interfaces = NULL, *ipsec = NULL, *body = NULL;
 	char q[NC_QUOTE_BUF];
 	int ret = 0;
@@ -125,26 +127,29 @@ int nc_build_connector(struct nc_build *b)
 			      nc_quote(q, b->tenant, sizeof(b->tenant)));
 		goto out;
 	}
-	ret = nc_store_connector_get(b->st, b->dev_tenant, b->serial, &c);
-	if (ret < 0)
-		goto out;
-	if (c.status == NC_STATUS_PENDING_APPROVAL) {
-		ret = nc_fail(b->ei, NC_ERR_CONFLICT, "status",
-			      "connector %s is %s: it gets no configuration until approved",
-			      c.serial, nc_status_name(c.status));
+	c = nc_snap_connector(b->snap, b->serial);
+	if (!c) {
+		ret = nc_fail(b->ei, NC_ERR_NOTFOUND, "serial", "connector `%s' not found",
+			      b->serial);
 		goto out;
 	}
-	if (!nc_build_in_service(c.status)) {
+	if (c->status == NC_STATUS_PENDING_APPROVAL) {
 		ret = nc_fail(b->ei, NC_ERR_CONFLICT, "status",
-			      "connector %s is %s: it gets no more configuration", c.serial,
-			      nc_status_name(c.status));
+			      "connector %s is %s: it gets no configuration until approved",
+			      c->serial, nc_status_name(c->status));
+		goto out;
+	}
+	if (!nc_build_in_service(c->status)) {
+		ret = nc_fail(b->ei, NC_ERR_CONFLICT, "status",
+			      "connector %s is %s: it gets no more configuration", c->serial,
+			      nc_status_name(c->status));
 		goto out;
 	}
 	interfaces = json_array();
 	if (!interfaces)
 		ret = NC_ERR_NOMEM;
 	if (ret == 0)
-		ret = backbone(b, &c, interfaces);
+		ret = backbone(b, c, interfaces);
 	if (ret == 0)
 		ret = nc_build_peering(b, NULL, interfaces, &ipsec);
 	if (ret == 0)
@@ -154,20 +159,19 @@ int nc_build_connector(struct nc_build *b)
 		ret = nc_build_command(b, "ipsec", ipsec);
 		ipsec = NULL;
 	}
-	for (size_t i = 0; ret == 0 && i < c.n_routes; i++)
-		ret = nc_build_route(b, c.routes[i].dst, NULL, c.routes[i].via,
+	for (size_t i = 0; ret == 0 && i < c->n_routes; i++)
+		ret = nc_build_route(b, c->routes[i].dst, NULL, c->routes[i].via,
 				     NC_BUILD_METRIC_USER);
 	if (ret == 0)
 		ret = nc_build_static_body(b, &body);
 	if (ret == 0)
 		ret = nc_build_command(b, "static", body);
 	if (ret == 0)
-		ret = nc_build_command(b, "nat_config", nat_body(&c));
+		ret = nc_build_command(b, "nat_config", nat_body(c));
 	if (ret == 0)
-		ret = nc_build_command(b, "acl_config", acl_body(&c));
+		ret = nc_build_command(b, "acl_config", acl_body(c));
 out:
 	json_decref(ipsec);
 	json_decref(interfaces);
-	nc_connector_clear(&c);
 	return ret;
 }

@@ -11,12 +11,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../core/ipam.h"
-#include "../store/store.h"
 #include "../util/err.h"
 #include "../util/hostport.h"
 #include "../util/utf8.h"
 #include "build_impl.h"
+#include "snapshot.h"
 
 /*
  * The first host of subnet cidr with its prefix length into out:
@@ -111,7 +110,7 @@ static int hub_peer(struct nc_build *b, const char *hub, const struct nc_connect
 				    c->serial);
 		goto out;
 	}
-	ret = nc_ipam_backbone(b->st, b->tenant, hub, c->serial, addr, b->ei);
+	ret = nc_build_addr_backbone(b, hub, c->serial, addr);
 	if (ret == 0) {
 		allowed = json_array();
 		ret = nc_build_push(allowed, json_string(addr));
@@ -132,24 +131,15 @@ out:
 	return ret;
 }
 
-/* Every connector of the batch's tenant hubbed on the edge, by serial, a page at a time. */
+/* Every connector of the batch's tenant hubbed on the edge, by serial. */
 static int hub_collect(struct nc_build *b, const char *hub, struct hub *h)
 {
-	struct nc_connector_filter f = {.tenant = b->tenant, .status = -1, .hub = hub};
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v;
-	size_t n;
-	int ret;
+	int ret = 0;
 
-	do {
-		v = NULL;
-		n = 0;
-		ret = nc_store_connector_list(b->st, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++)
-			ret = hub_peer(b, hub, &v[i], h);
-		nc_connector_array_free(v, n);
-		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
-	} while (ret == 0 && pg.cursor[0]);
+	for (size_t i = 0; ret == 0 && i < b->snap->n_connectors; i++) {
+		if (strcmp(b->snap->connectors[i].hub_edge, hub) == 0)
+			ret = hub_peer(b, hub, &b->snap->connectors[i], h);
+	}
 	return ret;
 }
 
@@ -196,7 +186,7 @@ static int backbone(struct nc_build *b, const struct nc_edge *e, json_t *interfa
 		ret = hub_collect(b, e->serial, &h);
 	if (ret < 0 || h.in_service == 0)
 		goto out;
-	ret = nc_ipam_hub(b->st, b->tenant, e->serial, addr, b->ei);
+	ret = nc_build_addr_hub(b, e->serial, addr);
 	if (ret == 0)
 		ret = nc_build_push(interfaces,
 				    json_pack("{s:s, s:s, s:s, s:i, s:i, s:O}", "name", "wg0",
@@ -219,7 +209,6 @@ out:
 /* Whether the batch's tenant may have a batch of edge e: its own, or any for an MTGE. */
 static int check_tenant(struct nc_build *b, const struct nc_edge *e)
 {
-	struct nc_tenant t;
 	char q[NC_QUOTE_BUF];
 	int ret = 0;
 
@@ -231,9 +220,8 @@ static int check_tenant(struct nc_build *b, const struct nc_edge *e)
 			      nc_quote(q, b->tenant, sizeof(b->tenant)));
 		goto out;
 	}
-	ret = nc_store_tenant_get(b->st, b->tenant, &t);
-	if (ret == NC_ERR_NOTFOUND)
-		ret = nc_fail(b->ei, ret, "tenant", "tenant `%s' not found",
+	if (!b->snap->tenant_found)
+		ret = nc_fail(b->ei, NC_ERR_NOTFOUND, "tenant", "tenant `%s' not found",
 			      nc_quote(q, b->tenant, sizeof(b->tenant)));
 out:
 	return ret;
@@ -241,30 +229,29 @@ out:
 
 int nc_build_edge(struct nc_build *b)
 {
-	struct nc_edge e = {0};
+	const struct nc_edge *e = nc_snap_edge(b->snap, b->serial);
 	char host[NC_ENDPOINT_MAX];
 	json_t *interfaces = NULL, *ipsec = NULL, *body = NULL;
 	uint16_t port;
 	bool own;
 	int ret;
 
-	ret = nc_store_edge_get(b->st, b->dev_tenant, b->serial, &e);
-	if (ret == 0)
-		ret = check_tenant(b, &e);
+	ret = e ? check_tenant(b, e)
+		: nc_fail(b->ei, NC_ERR_NOTFOUND, "serial", "edge `%s' not found", b->serial);
 	if (ret < 0)
 		goto out;
-	own = strcmp(b->tenant, e.tenant) == 0;
-	ret = interface_body(b, &e, own, &body);
+	own = strcmp(b->tenant, e->tenant) == 0;
+	ret = interface_body(b, e, own, &body);
 	if (ret == 0)
 		ret = nc_build_command(b, "interface", body);
 	interfaces = json_array();
 	if (ret == 0 && !interfaces)
 		ret = NC_ERR_NOMEM;
 	if (ret == 0)
-		ret = backbone(b, &e, interfaces);
+		ret = backbone(b, e, interfaces);
 	if (ret == 0 && own) {
 		/* A stored endpoint is valid; should it not split, IPSec notes it has no host. */
-		if (nc_hostport_split(e.endpoint, host, sizeof(host), &port, 0) < 0)
+		if (nc_hostport_split(e->endpoint, host, sizeof(host), &port, 0) < 0)
 			host[0] = '\0';
 		ret = nc_build_peering(b, host, interfaces, &ipsec);
 	}
@@ -288,6 +275,5 @@ int nc_build_edge(struct nc_build *b)
 out:
 	json_decref(ipsec);
 	json_decref(interfaces);
-	nc_edge_clear(&e);
 	return ret;
 }

@@ -16,7 +16,8 @@
 #include "../model/model.h"
 
 struct nc_errinfo;
-struct nc_store;
+struct nc_snap;
+struct nc_render_need;
 
 #define NC_BUILD_MTU		  1420
 #define NC_BUILD_KEEPALIVE	  25	/* seconds */
@@ -37,7 +38,7 @@ struct nc_build_route {
 
 /* The state of one build. */
 struct nc_build {
-	struct nc_store *st;	       /* borrowed */
+	const struct nc_snap *snap;    /* borrowed: the batch's tenant */
 	struct nc_errinfo *ei;	       /* borrowed; may be NULL */
 	char serial[NC_SERIAL_MAX];    /* the device */
 	char tenant[NC_ID_MAX];	       /* the batch's tenant */
@@ -46,6 +47,8 @@ struct nc_build {
 	json_t *notes;		       /* owned */
 	struct nc_build_route *routes; /* owned: the static routes so far, unsorted */
 	size_t n_routes, cap_routes;
+	struct nc_render_need *needs; /* owned: addresses the snapshot lacks, in order of use */
+	size_t n_needs;
 };
 
 /* A link peer as a batch needs it. */
@@ -90,6 +93,17 @@ int nc_build_route_lans(struct nc_build *b, const struct nc_strlist *lans, const
  * reference.
  */
 int nc_build_static_body(struct nc_build *b, json_t **out);
+
+/*
+ * Tunnel addresses from the snapshot (nc_snap_addr_*). One the snapshot
+ * does not have is recorded in b->needs (once) and "0.0.0.0/32" stands in
+ * for it: the batch is then not to be used. 0, or NC_ERR_NOMEM.
+ */
+int nc_build_addr_hub(struct nc_build *b, const char *hub, char addr[NC_CIDR_MAX]);
+int nc_build_addr_backbone(struct nc_build *b, const char *hub, const char *serial,
+			   char addr[NC_CIDR_MAX]);
+int nc_build_addr_peering(struct nc_build *b, const char *group, const char *serial, int ti,
+			  char addr[NC_CIDR_MAX]);
 
 /* Peer `serial` of the device's tenant; clear it with nc_build_peer_clear. */
 int nc_build_peer_get(struct nc_build *b, const char *serial, struct nc_build_peer *out);

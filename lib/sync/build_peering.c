@@ -9,12 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/ipam.h"
-#include "../store/store.h"
 #include "../util/err.h"
 #include "../util/xmalloc.h"
 #include "build.h"
 #include "build_impl.h"
+#include "snapshot.h"
 
 #define SA_AEAD	    "rfc4106(gcm(aes))"
 #define SA_ICV_BITS 128
@@ -37,8 +36,6 @@ struct tunnel {
 struct peering {
 	struct group *groups; /* the device's groups, by name */
 	size_t n_groups;
-	struct nc_link *links;
-	size_t n_links;
 	struct tunnel *tunnels; /* by (peer, group, tunnel index) */
 	size_t n_tunnels;
 };
@@ -68,37 +65,35 @@ static const struct group *find_group(const struct peering *pr, const char *name
 /* The device's groups and the tunnels of its links, sorted. */
 static int peering_load(struct nc_build *b, struct peering *pr)
 {
-	struct nc_member *m = NULL;
-	struct nc_peering p;
-	size_t n = 0;
-	int ret = nc_store_member_list_by_device(b->st, b->serial, &m, &n);
+	const struct nc_snap *s = b->snap;
+	int ret = 0;
 
-	if (ret == 0 && n > 0)
-		pr->groups = nc_xcalloc(n, sizeof(*pr->groups));
-	for (size_t i = 0; ret == 0 && i < n; i++) {
-		if (strcmp(m[i].tenant, b->dev_tenant) != 0)
+	/* Members are by group name: so are the device's groups. */
+	if (s->n_members > 0)
+		pr->groups = nc_xcalloc(s->n_members, sizeof(*pr->groups));
+	for (size_t i = 0; i < s->n_members; i++) {
+		const struct nc_member *m = &s->members[i];
+		const struct nc_peering *p = nc_snap_peering(s, m->peering);
+		struct group *g;
+
+		if (strcmp(m->serial, b->serial) != 0 || strcmp(m->tenant, b->dev_tenant) != 0 ||
+		    !p)
 			continue;
-		ret = nc_store_peering_get(b->st, m[i].tenant, m[i].peering, &p);
-		if (ret == 0) {
-			struct group *g = &pr->groups[pr->n_groups++];
-
-			memcpy(g->name, p.name, sizeof(g->name));
-			g->topology = p.topology;
-			g->protocol = p.protocol;
-			g->dual = p.dual_tunnel;
-			memcpy(g->hub, p.hub, sizeof(g->hub));
-		}
+		g = &pr->groups[pr->n_groups++];
+		memcpy(g->name, p->name, sizeof(g->name));
+		g->topology = p->topology;
+		g->protocol = p->protocol;
+		g->dual = p->dual_tunnel;
+		memcpy(g->hub, p->hub, sizeof(g->hub));
 	}
-	if (ret == 0)
-		ret = nc_store_link_list_by_device(b->st, b->serial, &pr->links, &pr->n_links);
-	if (ret == 0 && pr->n_links > 0)
-		pr->tunnels = nc_xcalloc(pr->n_links, sizeof(*pr->tunnels));
-	for (size_t i = 0; ret == 0 && i < pr->n_links; i++) {
-		const struct nc_link *l = &pr->links[i];
+	if (s->n_links > 0)
+		pr->tunnels = nc_xcalloc(s->n_links, sizeof(*pr->tunnels));
+	for (size_t i = 0; i < s->n_links; i++) {
+		const struct nc_link *l = &s->links[i];
 		const struct group *g =
 			strcmp(l->tenant, b->dev_tenant) == 0 ? find_group(pr, l->peering) : NULL;
 
-		if (g) {
+		if (g && (strcmp(l->a, b->serial) == 0 || strcmp(l->b, b->serial) == 0)) {
 			struct tunnel *t = &pr->tunnels[pr->n_tunnels++];
 
 			t->link = l;
@@ -108,14 +103,12 @@ static int peering_load(struct nc_build *b, struct peering *pr)
 	}
 	if (pr->n_tunnels > 0)
 		qsort(pr->tunnels, pr->n_tunnels, sizeof(*pr->tunnels), cmp_tunnel);
-	free(m);
 	return ret;
 }
 
 static void peering_free(struct peering *pr)
 {
 	free(pr->groups);
-	free(pr->links);
 	free(pr->tunnels);
 }
 
@@ -168,8 +161,7 @@ static int wg_peer(struct nc_build *b, const char *ifname, int ti, const struct 
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		if (!on_wg(&tv[i], ti))
 			continue;
-		ret = nc_ipam_peering(b->st, b->dev_tenant, tv[i].g->name, p.serial, ti, addr,
-				      b->ei);
+		ret = nc_build_addr_peering(b, tv[i].g->name, p.serial, ti, addr);
 		if (ret == 0)
 			ret = nc_build_push(allowed, json_string(addr));
 	}
@@ -278,15 +270,15 @@ static int transit_group(struct nc_build *b, struct claims *cl, const char *ifna
 {
 	json_t *allowed = json_object_get(hub_peer, "allowed_ips");
 	struct nc_build_peer p = {0};
-	struct nc_link *l = NULL;
+	const struct nc_link *l = b->snap->links;
 	char addr[NC_CIDR_MAX];
-	size_t n = 0;
-	int ret = nc_store_link_list(b->st, b->dev_tenant, g->name, &l, &n);
+	int ret = 0;
 
-	for (size_t i = 0; ret == 0 && i < n; i++) {
+	/* The group's links, by (a, b, tunnel index). */
+	for (size_t i = 0; ret == 0 && i < b->snap->n_links; i++) {
 		const char *spoke = strcmp(l[i].a, g->hub) == 0 ? l[i].b : l[i].a;
 
-		if (l[i].tunnel_index != ti || strcmp(spoke, b->serial) == 0 ||
+		if (strcmp(l[i].peering, g->name) != 0 || l[i].tunnel_index != ti || strcmp(spoke, b->serial) == 0 ||
 		    (strcmp(l[i].a, g->hub) != 0 && strcmp(l[i].b, g->hub) != 0))
 			continue;
 		nc_build_peer_clear(&p);
@@ -294,7 +286,7 @@ static int transit_group(struct nc_build *b, struct claims *cl, const char *ifna
 		/* The hub leaves such a spoke out as well (and says so in its batch). */
 		if (ret < 0 || !p.in_service || !p.public_key[0])
 			continue;
-		ret = nc_ipam_peering(b->st, b->dev_tenant, g->name, spoke, ti, addr, b->ei);
+		ret = nc_build_addr_peering(b, g->name, spoke, ti, addr);
 		if (ret == 0)
 			ret = transit_prefix(b, cl, ifname, ti, g, spoke, addr, false, allowed);
 		for (size_t k = 0; ret == 0 && k < p.lans.n; k++)
@@ -302,7 +294,6 @@ static int transit_group(struct nc_build *b, struct claims *cl, const char *ifna
 					     allowed);
 	}
 	nc_build_peer_clear(&p);
-	free(l);
 	return ret;
 }
 
@@ -360,7 +351,7 @@ static int wg_interface(struct nc_build *b, const struct peering *pr, int ti, js
 
 		if (g->protocol != NC_PROTO_WIREGUARD || (ti == 1 && !g->dual))
 			continue;
-		ret = nc_ipam_peering(b->st, b->dev_tenant, g->name, b->serial, ti, addr, b->ei);
+		ret = nc_build_addr_peering(b, g->name, b->serial, ti, addr);
 		if (ret == 0)
 			ret = nc_build_push(addrs, json_string(addr));
 	}
@@ -406,7 +397,7 @@ static int sa_host(struct nc_build *b, const char *serial, const char *edge_host
 	if (edge_host) {
 		snprintf(host, NC_ENDPOINT_MAX, "%s", edge_host);
 	} else {
-		ret = nc_ipam_peering(b->st, b->dev_tenant, g->name, serial, 0, addr, b->ei);
+		ret = nc_build_addr_peering(b, g->name, serial, 0, addr);
 		if (ret == 0)
 			snprintf(host, NC_ENDPOINT_MAX, "%.*s", (int)strcspn(addr, "/"), addr);
 	}

@@ -6,6 +6,7 @@
 #include "../core/core.h"
 #include "../store/store.h"
 #include "../util/log.h"
+#include "build.h"
 #include "internal.h"
 #include "verdict.h"
 
@@ -66,8 +67,18 @@ static void rearm(struct nc_sync_engine *e)
 	sync_each(e, &f, rearm_one, NULL);
 }
 
+/* A store from before allocation at write time gets its missing addresses once. */
+static void fill_addrs(struct nc_sync_engine *e)
+{
+	size_t filled = 0;
+
+	if (nc_sync_addr_fill(e->core->store, &filled) == 0 && filled > 0)
+		nc_info("sync: allocated %zu missing tunnel address(es)", filled);
+}
+
 void sync_startup(struct nc_sync_engine *e)
 {
+	fill_addrs(e);
 	repair_seqs(e);
 	rearm(e);
 }

@@ -27,6 +27,7 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/sync/build.h"
+#include "../../lib/sync/snapshot.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/jcs.h"
 #include "../../lib/util/log.h"
@@ -240,6 +241,28 @@ static void derive(struct fx *fx, const char *name)
 	free(m);
 }
 
+/* The batch rendered from the tenant's whole snapshot is the one nc_sync_build made from the
+ * device's part of it. */
+static void assert_whole_agrees(struct fx *fx, const char *serial, const char *tenant,
+				const json_t *cmds, const json_t *notes)
+{
+	struct nc_errinfo ei = { 0 };
+	char own[NC_ID_MAX];
+	enum nc_device_type type;
+	struct nc_snap s;
+	json_t *c = NULL, *n = NULL;
+
+	assert_int_equal(nc_store_device_lookup(fx->st, NULL, serial, &type, own), 0);
+	assert_int_equal(nc_snap_load(fx->st, tenant && *tenant ? tenant : own, &s), 0);
+	if (nc_sync_render(&s, serial, &c, &n, NULL, NULL, &ei) != 0)
+		fail_msg("render %s from the whole snapshot: %s", serial, ei.msg);
+	assert_true(json_equal(c, cmds));
+	assert_true(json_equal(n, notes));
+	json_decref(c);
+	json_decref(n);
+	nc_snap_clear(&s);
+}
+
 /* Builds and return the commands (owned); *notes owned too (may be NULL: dropped). */
 static json_t *build(struct fx *fx, const char *serial, const char *tenant, json_t **notes)
 {
@@ -252,6 +275,7 @@ static json_t *build(struct fx *fx, const char *serial, const char *tenant, json
 	assert_int_equal(nc_store_commit(fx->st), 0);
 	assert_non_null(cmds);
 	assert_non_null(n);
+	assert_whole_agrees(fx, serial, tenant, cmds, n);
 	if (notes)
 		*notes = n;
 	else

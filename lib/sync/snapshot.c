@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/* The snapshot of a tenant's intent (snapshot.h): loading, freeing, lookups. */
+#include "snapshot.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/ipam.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/xmalloc.h"
+
+static int cmp_edge(const void *x, const void *y)
+{
+	return strcmp(((const struct nc_edge *)x)->serial, ((const struct nc_edge *)y)->serial);
+}
+
+/* Appends the edges f selects to s->edges, a page at a time; other_only: of another tenant. */
+static int load_edges(struct nc_store *st, const struct nc_edge_filter *f, bool other_only,
+		      struct nc_snap *s)
+{
+	struct nc_page pg = {.limit = NC_PAGE_MAX};
+	struct nc_edge *v;
+	size_t n;
+	int ret;
+
+	do {
+		v = NULL;
+		n = 0;
+		ret = nc_store_edge_list(st, f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++) {
+			if (other_only && strcmp(v[i].tenant, s->tenant) == 0)
+				continue;
+			s->edges = nc_xrealloc(s->edges, (s->n_edges + 1) * sizeof(*s->edges));
+			s->edges[s->n_edges++] = v[i];
+			memset(&v[i], 0, sizeof(v[i]));
+		}
+		nc_edge_array_free(v, n);
+		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
+	} while (ret == 0 && pg.cursor[0]);
+	return ret;
+}
+
+static int load_connectors(struct nc_store *st, struct nc_snap *s)
+{
+	struct nc_connector_filter f = {.tenant = s->tenant, .status = -1};
+	struct nc_page pg = {.limit = NC_PAGE_MAX};
+	struct nc_connector *v;
+	size_t n;
+	int ret;
+
+	do {
+		v = NULL;
+		n = 0;
+		ret = nc_store_connector_list(st, &f, &pg, &v, &n);
+		if (ret == 0 && n > 0) {
+			s->connectors = nc_xrealloc(s->connectors,
+						    (s->n_connectors + n) * sizeof(*s->connectors));
+			memcpy(s->connectors + s->n_connectors, v, n * sizeof(*v));
+			s->n_connectors += n;
+			free(v);
+		} else {
+			nc_connector_array_free(v, n);
+		}
+		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
+	} while (ret == 0 && pg.cursor[0]);
+	return ret;
+}
+
+/* The members and links of every group, appended group by group (groups by name). */
+static int load_groups(struct nc_store *st, struct nc_snap *s)
+{
+	struct nc_member *m;
+	struct nc_link *l;
+	size_t n;
+	int ret = nc_store_peering_list(st, s->tenant, &s->peerings, &s->n_peerings);
+
+	for (size_t i = 0; ret == 0 && i < s->n_peerings; i++) {
+		m = NULL;
+		n = 0;
+		ret = nc_store_member_list(st, s->tenant, s->peerings[i].name, &m, &n);
+		if (ret == 0 && n > 0) {
+			s->members = nc_xrealloc(s->members, (s->n_members + n) * sizeof(*m));
+			memcpy(s->members + s->n_members, m, n * sizeof(*m));
+			s->n_members += n;
+		}
+		free(m);
+		l = NULL;
+		n = 0;
+		if (ret == 0)
+			ret = nc_store_link_list(st, s->tenant, s->peerings[i].name, &l, &n);
+		if (ret == 0 && n > 0) {
+			s->links = nc_xrealloc(s->links, (s->n_links + n) * sizeof(*l));
+			memcpy(s->links + s->n_links, l, n * sizeof(*l));
+			s->n_links += n;
+		}
+		if (l)
+			OPENSSL_cleanse(l, n * sizeof(*l));
+		free(l);
+	}
+	return ret;
+}
+
+static int load(struct nc_store *st, struct nc_snap *s)
+{
+	struct nc_edge_filter own = {.tenant = s->tenant, .kind = -1};
+	struct nc_edge_filter mtge = {.tenant = NULL, .kind = NC_EDGE_MTGE};
+	struct nc_tenant t;
+	int ret = nc_store_tenant_get(st, s->tenant, &t);
+
+	if (ret == NC_ERR_NOTFOUND)
+		return 0;
+	s->tenant_found = ret == 0;
+	if (ret == 0)
+		ret = load_edges(st, &own, false, s);
+	if (ret == 0)
+		ret = load_edges(st, &mtge, true, s);
+	if (ret == 0 && s->n_edges > 1)
+		qsort(s->edges, s->n_edges, sizeof(*s->edges), cmp_edge);
+	if (ret == 0)
+		ret = load_connectors(st, s);
+	if (ret == 0)
+		ret = load_groups(st, s);
+	if (ret == 0)
+		ret = nc_store_addr_list(st, s->tenant, NULL, &s->addrs, &s->n_addrs);
+	return ret;
+}
+
+int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out)
+{
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!st || !tenant || strlen(tenant) >= sizeof(out->tenant))
+		return NC_ERR_INVAL;
+	snprintf(out->tenant, sizeof(out->tenant), "%s", tenant);
+	ret = nc_store_begin(st);
+	if (ret < 0)
+		return ret;
+	ret = load(st, out);
+	/* Nothing was written: ending the read either way is the same. */
+	nc_store_rollback(st);
+	if (ret < 0)
+		nc_snap_clear(out);
+	return ret;
+}
+
+void nc_snap_clear(struct nc_snap *s)
+{
+	nc_edge_array_free(s->edges, s->n_edges);
+	nc_connector_array_free(s->connectors, s->n_connectors);
+	free(s->peerings);
+	free(s->members);
+	if (s->links)
+		OPENSSL_cleanse(s->links, s->n_links * sizeof(*s->links));
+	free(s->links);
+	free(s->addrs);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Lookups */
+
+const struct nc_edge *nc_snap_edge(const struct nc_snap *s, const char *serial)
+{
+	struct nc_edge key;
+
+	if (s->n_edges == 0 || strlen(serial) >= sizeof(key.serial))
+		return NULL;
+	snprintf(key.serial, sizeof(key.serial), "%s", serial);
+	return bsearch(&key, s->edges, s->n_edges, sizeof(key), cmp_edge);
+}
+
+const struct nc_connector *nc_snap_connector(const struct nc_snap *s, const char *serial)
+{
+	for (size_t i = 0; i < s->n_connectors; i++) {
+		if (strcmp(s->connectors[i].serial, serial) == 0)
+			return &s->connectors[i];
+	}
+	return NULL;
+}
+
+const struct nc_peering *nc_snap_peering(const struct nc_snap *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_peerings; i++) {
+		if (strcmp(s->peerings[i].name, name) == 0)
+			return &s->peerings[i];
+	}
+	return NULL;
+}
+
+/* The index owner holds in pool: 0, or NC_ERR_NOTFOUND. */
+static int addr_idx(const struct nc_snap *s, const char *pool, const char *owner, uint32_t *idx)
+{
+	for (size_t i = 0; i < s->n_addrs; i++) {
+		if (strcmp(s->addrs[i].pool, pool) == 0 && strcmp(s->addrs[i].owner, owner) == 0) {
+			*idx = s->addrs[i].idx;
+			return 0;
+		}
+	}
+	return NC_ERR_NOTFOUND;
+}
+
+int nc_snap_addr_hub(const struct nc_snap *s, const char *hub, char addr[NC_CIDR_MAX])
+{
+	uint32_t block;
+	int ret = addr_idx(s, "hub", hub, &block);
+
+	if (ret == 0)
+		nc_ipam_hub_text(block, addr);
+	return ret;
+}
+
+int nc_snap_addr_backbone(const struct nc_snap *s, const char *hub, const char *serial,
+			  char addr[NC_CIDR_MAX])
+{
+	char pool[NC_SERIAL_MAX + 4];
+	uint32_t block, idx;
+	int ret = addr_idx(s, "hub", hub, &block);
+
+	snprintf(pool, sizeof(pool), "bb:%s", hub);
+	if (ret == 0)
+		ret = addr_idx(s, pool, serial, &idx);
+	if (ret == 0)
+		nc_ipam_backbone_text(block, idx, addr);
+	return ret;
+}
+
+int nc_snap_addr_peering(const struct nc_snap *s, const char *group, const char *serial,
+			 int tunnel_index, char addr[NC_CIDR_MAX])
+{
+	char pool[NC_NAME_MAX + 4];
+	uint32_t block, idx;
+	int ret = addr_idx(s, "peering", group, &block);
+
+	snprintf(pool, sizeof(pool), "pm:%s", group);
+	if (ret == 0)
+		ret = addr_idx(s, pool, serial, &idx);
+	if (ret == 0)
+		nc_ipam_peering_text(block, idx, tunnel_index, addr);
+	return ret;
+}

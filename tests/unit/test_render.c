@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The renderer from snapshots built in memory, with no database: the
+ * seeds' scenarios (mesh, hub-and-spoke, partial mesh, IPSec, an MTGE
+ * serving another tenant's connector), a snapshot that lacks an address,
+ * and a device the snapshot does not hold.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/model/model.h"
+#include "../../lib/sync/build.h"
+#include "../../lib/sync/snapshot.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/xmalloc.h"
+
+#define KEY(c) c "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+/* Building a snapshot */
+
+static void snap_init(struct nc_snap *s, const char *tenant)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->tenant, sizeof(s->tenant), "%s", tenant);
+	s->tenant_found = true;
+}
+
+static int cmp_edge(const void *x, const void *y)
+{
+	return strcmp(((const struct nc_edge *)x)->serial, ((const struct nc_edge *)y)->serial);
+}
+
+/* An edge with a key, endpoint host:51820 and one LAN ("" for none). */
+static void edge(struct nc_snap *s, const char *tenant, const char *serial, const char *host,
+		 const char *lan, enum nc_edge_kind kind)
+{
+	struct nc_edge *e;
+
+	s->edges = nc_xrealloc(s->edges, (s->n_edges + 1) * sizeof(*s->edges));
+	e = memset(&s->edges[s->n_edges++], 0, sizeof(*e));
+	snprintf(e->serial, sizeof(e->serial), "%s", serial);
+	snprintf(e->tenant, sizeof(e->tenant), "%s", tenant);
+	snprintf(e->endpoint, sizeof(e->endpoint), "%s:51820", host);
+	snprintf(e->public_key, sizeof(e->public_key), KEY("E"));
+	e->kind = kind;
+	if (*lan)
+		nc_strlist_add(&e->lan_subnets, lan);
+	qsort(s->edges, s->n_edges, sizeof(*s->edges), cmp_edge);
+}
+
+static void connector(struct nc_snap *s, const char *serial, const char *hub, const char *lan)
+{
+	struct nc_connector *c;
+
+	s->connectors = nc_xrealloc(s->connectors, (s->n_connectors + 1) * sizeof(*c));
+	c = memset(&s->connectors[s->n_connectors++], 0, sizeof(*c));
+	snprintf(c->serial, sizeof(c->serial), "%s", serial);
+	snprintf(c->tenant, sizeof(c->tenant), "%s", s->tenant);
+	snprintf(c->hub_edge, sizeof(c->hub_edge), "%s", hub);
+	snprintf(c->public_key, sizeof(c->public_key), KEY("C"));
+	c->status = NC_STATUS_ACTIVE;
+	nc_strlist_add(&c->lan_subnets, lan);
+}
+
+static void group(struct nc_snap *s, const char *name, enum nc_topology topo,
+		  enum nc_protocol proto, const char *hub)
+{
+	struct nc_peering *p;
+
+	s->peerings = nc_xrealloc(s->peerings, (s->n_peerings + 1) * sizeof(*p));
+	p = memset(&s->peerings[s->n_peerings++], 0, sizeof(*p));
+	snprintf(p->tenant, sizeof(p->tenant), "%s", s->tenant);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->hub, sizeof(p->hub), "%s", hub);
+	p->topology = topo;
+	p->protocol = proto;
+}
+
+static void addr(struct nc_snap *s, const char *pool, const char *owner, uint32_t idx)
+{
+	struct nc_addr_row *r;
+
+	s->addrs = nc_xrealloc(s->addrs, (s->n_addrs + 1) * sizeof(*r));
+	r = memset(&s->addrs[s->n_addrs++], 0, sizeof(*r));
+	snprintf(r->pool, sizeof(r->pool), "%s", pool);
+	snprintf(r->owner, sizeof(r->owner), "%s", owner);
+	r->idx = idx;
+}
+
+/* serial joins group g (the snapshot's only group of that name: block 0) at index idx. */
+static void member(struct nc_snap *s, const char *g, const char *serial, uint32_t idx)
+{
+	struct nc_member *m;
+	char pool[NC_NAME_MAX + 4];
+
+	s->members = nc_xrealloc(s->members, (s->n_members + 1) * sizeof(*m));
+	m = memset(&s->members[s->n_members++], 0, sizeof(*m));
+	snprintf(m->tenant, sizeof(m->tenant), "%s", s->tenant);
+	snprintf(m->peering, sizeof(m->peering), "%s", g);
+	snprintf(m->serial, sizeof(m->serial), "%s", serial);
+	snprintf(pool, sizeof(pool), "pm:%s", g);
+	addr(s, pool, serial, idx);
+}
+
+static struct nc_link *link_(struct nc_snap *s, const char *g, const char *a, const char *b)
+{
+	struct nc_link *l;
+
+	s->links = nc_xrealloc(s->links, (s->n_links + 1) * sizeof(*l));
+	l = memset(&s->links[s->n_links++], 0, sizeof(*l));
+	snprintf(l->tenant, sizeof(l->tenant), "%s", s->tenant);
+	snprintf(l->peering, sizeof(l->peering), "%s", g);
+	snprintf(l->a, sizeof(l->a), "%s", a);
+	snprintf(l->b, sizeof(l->b), "%s", b);
+	return l;
+}
+
+/* Rendering and looking at a batch */
+
+static json_t *render(const struct nc_snap *s, const char *serial)
+{
+	struct nc_errinfo ei = {0};
+	json_t *cmds = NULL, *notes = NULL;
+
+	if (nc_sync_render(s, serial, &cmds, &notes, NULL, NULL, &ei) != 0)
+		fail_msg("render %s: %s", serial, ei.msg);
+	json_decref(notes);
+	return cmds;
+}
+
+static json_t *body(const json_t *cmds, const char *topic)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(cmds, i, c)
+	{
+		if (strcmp(json_string_value(json_object_get(c, "topic")), topic) == 0)
+			return json_object_get(c, "body");
+	}
+	return NULL;
+}
+
+static json_t *iface(const json_t *cmds, const char *name)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(body(cmds, "wireguard"), "interfaces"), i, f)
+	{
+		if (strcmp(json_string_value(json_object_get(f, "name")), name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* got equals want, JSON with ' for ". */
+static void assert_json(const json_t *got, const char *want_text)
+{
+	char *text = strdup(want_text), *g, *w;
+	json_t *want;
+
+	for (char *q = strchr(text, '\''); q; q = strchr(q + 1, '\''))
+		*q = '"';
+	want = json_loads(text, JSON_DECODE_ANY, NULL);
+	assert_non_null(want);
+	if (!got || !json_equal(got, want)) {
+		g = got ? json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		w = json_dumps(want, JSON_COMPACT | JSON_SORT_KEYS);
+		fail_msg("JSON differs\n got: %s\nwant: %s", g ? g : "(null)", w);
+	}
+	json_decref(want);
+	free(text);
+}
+
+/* The tests */
+
+/* Three edges in a WireGuard mesh: each has the other two on wg2, their LANs routed there. */
+static void test_mesh(void **state)
+{
+	struct nc_snap s;
+	json_t *cmds;
+
+	(void)state;
+	snap_init(&s, "acme");
+	edge(&s, "acme", "E1", "192.0.2.1", "10.1.0.0/16", NC_EDGE_DEDICATED);
+	edge(&s, "acme", "E2", "192.0.2.2", "10.2.0.0/16", NC_EDGE_DEDICATED);
+	edge(&s, "acme", "E3", "192.0.2.3", "", NC_EDGE_DEDICATED);
+	group(&s, "mesh", NC_TOPO_MESH, NC_PROTO_WIREGUARD, "");
+	addr(&s, "peering", "mesh", 0);
+	member(&s, "mesh", "E1", 1);
+	member(&s, "mesh", "E2", 2);
+	member(&s, "mesh", "E3", 3);
+	link_(&s, "mesh", "E1", "E2");
+	link_(&s, "mesh", "E1", "E3");
+	link_(&s, "mesh", "E2", "E3");
+	cmds = render(&s, "E3");
+	assert_json(iface(cmds, "wg2"),
+		    "{'name':'wg2','role':'peering','address':'100.96.0.3/32','listen_port':51822,"
+		    "'mtu':1420,'peers':["
+		    "{'serial':'E1','public_key':'" KEY(
+			    "E") "','allowed_ips':['100.96.0.1/32',"
+				 "'10.1.0.0/"
+				 "16'],'persistent_keepalive':25,'tunnel_index':0,'peering':'mesh',"
+				 "'endpoint':'192.0.2.1:51822'},"
+				 "{'serial':'E2','public_key':'" KEY(
+					 "E") "','allowed_ips':['100.96.0.2/32',"
+					      "'10.2.0.0/"
+					      "16'],'persistent_keepalive':25,'tunnel_index':0,'"
+					      "peering':'mesh',"
+					      "'endpoint':'192.0.2.2:51822'}]}");
+	assert_json(body(cmds, "static"),
+		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
+		    "{'dst':'10.2.0.0/16','dev':'wg2','metric':100}]}");
+	assert_json(body(cmds, "interface"), "{'interfaces':[{'name':'lan0','addresses':[]}]}");
+	assert_null(body(cmds, "ipsec"));
+	json_decref(cmds);
+	nc_snap_clear(&s);
+}
+
+/* Hub and spoke: a spoke reaches the other spoke through the hub's peer. */
+static void test_hub_spoke(void **state)
+{
+	struct nc_snap s;
+	json_t *cmds;
+
+	(void)state;
+	snap_init(&s, "acme");
+	edge(&s, "acme", "H", "192.0.2.10", "10.10.0.0/16", NC_EDGE_DEDICATED);
+	edge(&s, "acme", "S1", "192.0.2.11", "10.11.0.0/16", NC_EDGE_DEDICATED);
+	edge(&s, "acme", "S2", "192.0.2.12", "10.12.0.0/16", NC_EDGE_DEDICATED);
+	group(&s, "star", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, "H");
+	addr(&s, "peering", "star", 1);
+	member(&s, "star", "H", 1);
+	member(&s, "star", "S1", 2);
+	member(&s, "star", "S2", 3);
+	link_(&s, "star", "H", "S1");
+	link_(&s, "star", "H", "S2");
+	cmds = render(&s, "S1");
+	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
+				    "allowed_ips"),
+		    "['100.96.4.1/32','10.10.0.0/16','100.96.4.3/32','10.12.0.0/16']");
+	assert_json(body(cmds, "static"),
+		    "{'routes':[{'dst':'10.10.0.0/16','dev':'wg2','metric':100},"
+		    "{'dst':'10.12.0.0/16','dev':'wg2','metric':100}]}");
+	json_decref(cmds);
+	cmds = render(&s, "H");
+	assert_int_equal(json_array_size(json_object_get(iface(cmds, "wg2"), "peers")), 2);
+	json_decref(cmds);
+	nc_snap_clear(&s);
+}
+
+/* Partial mesh: a member without links keeps its wg2, with no peers. */
+static void test_partial_mesh(void **state)
+{
+	struct nc_snap s;
+	json_t *cmds;
+
+	(void)state;
+	snap_init(&s, "acme");
+	edge(&s, "acme", "E1", "192.0.2.1", "", NC_EDGE_DEDICATED);
+	edge(&s, "acme", "E2", "192.0.2.2", "", NC_EDGE_DEDICATED);
+	edge(&s, "acme", "E3", "192.0.2.3", "", NC_EDGE_DEDICATED);
+	group(&s, "part", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, "");
+	addr(&s, "peering", "part", 0);
+	member(&s, "part", "E1", 1);
+	member(&s, "part", "E2", 2);
+	member(&s, "part", "E3", 3);
+	link_(&s, "part", "E1", "E2");
+	cmds = render(&s, "E3");
+	assert_json(json_object_get(iface(cmds, "wg2"), "peers"), "[]");
+	json_decref(cmds);
+	cmds = render(&s, "E1");
+	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
+				    "serial"),
+		    "'E2'");
+	json_decref(cmds);
+	nc_snap_clear(&s);
+}
+
+/* IPSec: an out and an in SA per link tunnel, the link's keys in them; no wg2. */
+static void test_ipsec(void **state)
+{
+	struct nc_snap s;
+	struct nc_link *l;
+	json_t *cmds;
+
+	(void)state;
+	snap_init(&s, "acme");
+	edge(&s, "acme", "E1", "192.0.2.1", "", NC_EDGE_DEDICATED);
+	edge(&s, "acme", "E2", "192.0.2.2", "", NC_EDGE_DEDICATED);
+	group(&s, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, "");
+	addr(&s, "peering", "sec", 0);
+	member(&s, "sec", "E1", 1);
+	member(&s, "sec", "E2", 2);
+	l = link_(&s, "sec", "E1", "E2");
+	l->spi_ab = 0x1001;
+	l->spi_ba = 0x2002;
+	memset(l->key_ab, 'a', 72);
+	memset(l->key_ba, 'b', 72);
+	cmds = render(&s, "E2");
+	assert_null(iface(cmds, "wg2"));
+	assert_json(body(cmds, "ipsec"),
+		    "{'sas':[{'peer':'E1','direction':'out','src':'192.0.2.2','dst':'192.0.2.1',"
+		    "'spi':8194,'aead':'rfc4106(gcm(aes))','key':'"
+		    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',"
+		    "'icv_bits':128,'tunnel_index':0,'peering':'sec'},"
+		    "{'peer':'E1','direction':'in','src':'192.0.2.1','dst':'192.0.2.2',"
+		    "'spi':4097,'aead':'rfc4106(gcm(aes))','key':'"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"
+		    "'icv_bits':128,'tunnel_index':0,'peering':'sec'}]}");
+	json_decref(cmds);
+	nc_snap_clear(&s);
+}
+
+/* An MTGE of acme serving globex's connector: wg0 and wg1 in globex's batch, no LAN of acme. */
+static void test_mtge(void **state)
+{
+	struct nc_snap s;
+	json_t *cmds;
+
+	(void)state;
+	snap_init(&s, "globex");
+	edge(&s, "acme", "MTGE-1", "192.0.2.50", "10.50.0.0/16", NC_EDGE_MTGE);
+	connector(&s, "GX-1", "MTGE-1", "172.16.1.0/24");
+	addr(&s, "hub", "MTGE-1", 0);
+	addr(&s, "bb:MTGE-1", "GX-1", 2);
+	cmds = render(&s, "MTGE-1");
+	assert_json(body(cmds, "interface"), "{'interfaces':[]}");
+	assert_json(
+		iface(cmds, "wg0"),
+		"{'name':'wg0','role':'backbone','address':'100.64.0.1/32','listen_port':51820,"
+		"'mtu':1420,'peers':[{'serial':'GX-1','public_key':'" KEY(
+			"C") "',"
+			     "'allowed_ips':['100.64.0.2/32','172.16.1.0/24'],'tunnel_index':0}]}");
+	assert_json(iface(cmds, "wg1"), "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
+					"'allowed_ips':['172.16.1.0/24']}");
+	json_decref(cmds);
+	cmds = render(&s, "GX-1");
+	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg0"), "peers"), 0),
+				    "allowed_ips"),
+		    "['100.64.0.1/32']");
+	assert_json(json_object_get(iface(cmds, "wg0"), "address"), "'100.64.0.2/32'");
+	json_decref(cmds);
+	nc_snap_clear(&s);
+}
+
+/* Addresses the snapshot lacks are listed in order of first use, never made up. */
+static void test_missing_addresses(void **state)
+{
+	struct nc_render_need *needs = NULL;
+	struct nc_errinfo ei = {0};
+	json_t *cmds = NULL, *notes = NULL;
+	struct nc_snap s;
+	size_t n = 0;
+
+	(void)state;
+	snap_init(&s, "globex");
+	edge(&s, "globex", "H", "192.0.2.50", "", NC_EDGE_DEDICATED);
+	connector(&s, "CN-1", "H", "172.16.1.0/24");
+	assert_int_equal(nc_sync_render(&s, "H", &cmds, &notes, &needs, &n, &ei), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(needs[0].kind, NC_NEED_BACKBONE);
+	assert_string_equal(needs[0].pool, "H");
+	assert_string_equal(needs[0].serial, "CN-1");
+	assert_int_equal(needs[1].kind, NC_NEED_HUB);
+	free(needs);
+	json_decref(cmds);
+	json_decref(notes);
+	assert_int_equal(nc_sync_render(&s, "H", &cmds, &notes, NULL, NULL, &ei), NC_ERR_INTERNAL);
+	assert_null(cmds);
+	assert_null(notes);
+	assert_non_null(strstr(ei.msg, "lacks 2 tunnel address"));
+	nc_snap_clear(&s);
+}
+
+/* A device the snapshot does not hold; a connector that gets no configuration. */
+static void test_refusals(void **state)
+{
+	struct nc_errinfo ei = {0};
+	json_t *cmds = NULL, *notes = NULL;
+	struct nc_snap s;
+
+	(void)state;
+	snap_init(&s, "acme");
+	connector(&s, "CN-P", "", "172.16.9.0/24");
+	s.connectors[0].status = NC_STATUS_PENDING_APPROVAL;
+	assert_int_equal(nc_sync_render(&s, "NOPE", &cmds, &notes, NULL, NULL, &ei),
+			 NC_ERR_NOTFOUND);
+	assert_non_null(strstr(ei.msg, "not found in tenant `acme'"));
+	assert_int_equal(nc_sync_render(&s, "CN-P", &cmds, &notes, NULL, NULL, &ei),
+			 NC_ERR_CONFLICT);
+	assert_null(cmds);
+	nc_snap_clear(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mesh),	     cmocka_unit_test(test_hub_spoke),
+		cmocka_unit_test(test_partial_mesh), cmocka_unit_test(test_ipsec),
+		cmocka_unit_test(test_mtge),	     cmocka_unit_test(test_missing_addresses),
+		cmocka_unit_test(test_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
