@@ -47,11 +47,15 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 LIB_SRCS := $(sort $(wildcard lib/*/*.c))
-CLI_SRCS := $(sort $(wildcard cli/*.c) $(wildcard tui/*.c))
+CLI_SRCS := $(sort $(wildcard cli/*.c) $(wildcard cli/*/*.c) $(wildcard tui/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+# The CLI library: every CLI and TUI object but main(); the binary, the unit
+# tests and the fuzz targets link it (before libnetctl.a, which it uses).
+CLILIB_OBJS := $(filter-out %/cli/main.o,$(CLI_OBJS))
+CLILIB := $(BUILD)/libnetctl-cli.a
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEPS_STAMP := .deps.stamp
@@ -60,9 +64,14 @@ DEPS_STAMP := .deps.stamp
 
 all: $(BIN)
 
-$(BIN): $(CLI_OBJS) $(BUILD)/libnetctl.a
+$(BIN): $(BUILD)/cli/main.o $(CLILIB) $(BUILD)/libnetctl.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $(NC_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnetctl.a $(LDLIBS_ALL)
+	$(Q)$(CC) $(LDFLAGS) $(NC_LDFLAGS) -o $@ $(BUILD)/cli/main.o $(CLILIB) $(BUILD)/libnetctl.a \
+		$(LDLIBS_ALL)
+
+$(CLILIB): $(CLILIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libnetctl.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
@@ -73,10 +82,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnetctl.a
+$(BUILD)/tests/%: tests/unit/%.c $(CLILIB) $(BUILD)/libnetctl.a
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a \
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(CLILIB) $(BUILD)/libnetctl.a \
 		$(LDLIBS_ALL) -lcmocka
 
 # Helpers the integration tests run (tests/tools/): plain C, no library.
@@ -163,11 +172,11 @@ fuzz: fuzz-build
 	$(Q)FUZZ_DIR=$(FUZZ_BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_NAMES)
 
 # A target links the library and the CLI (all but main(): libFuzzer has one).
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libnetctl.a $(filter-out %/cli/main.o,$(CLI_OBJS))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libnetctl.a $(CLILIB)
 	$(call msg,FUZZ,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -I. -fsanitize=fuzzer $(NC_LDFLAGS) -o $@ $< \
-		$(filter-out %/cli/main.o,$(CLI_OBJS)) $(BUILD)/libnetctl.a $(LDLIBS_ALL) -lm
+		$(CLILIB) $(BUILD)/libnetctl.a $(LDLIBS_ALL) -lm
 
 # valgrind: a representative integration subset (VALGRIND_TESTS) with serve
 # and the agents under memcheck (tests/valgrind/netctl): any error or
@@ -227,13 +236,13 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
 
 fmt:
-	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard lib/*/*.h cli/*.h tui/*.h)
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard lib/*/*.h cli/*.h cli/*/*.h tui/*.h)
 
 clean:
 	rm -rf build $(BIN)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
-# Unit tests that compile CLI sources in are rebuilt when those change.
+# Unit tests are rebuilt when the headers they include change.
 -include $(UNIT_BINS:=.d)
 
 # gen: the files made from the command table (completions/, the COMMANDS

@@ -2,8 +2,7 @@
 /*
  * The CLI's table-driven and pure parts: words and value kinds read from
  * commands.def, completion, event lines for tail, the Sync Now tracker and
- * the line diff. The CLI sources are compiled in here, with the command
- * table built from commands.def without handlers.
+ * the line diff, read through the CLI library and its real command table.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,37 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/cmdinfo.c"
-#include "../../cli/complete.c"
-#include "../../cli/evline.c"
-#include "../../cli/output.c"
-#include "../../cli/syncwait.c"
-#include "../../cli/textdiff.c"
-
-#define NC_NOUN(name, summary) {name, summary},
-#define NC_ALIAS(alias, word)
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
-const struct nc_noun nc_nouns[] = {
-#include "../../cli/commands.def"
-};
-#undef NC_NOUN
-#undef NC_CMD
-#define NC_NOUN(name, summary)
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)                              \
-	{noun, verb, NULL, min, max, flags, opts, usage, summary},
-const struct nc_cmd nc_cmds[] = {
-#include "../../cli/commands.def"
-};
-#undef NC_ALIAS
-#undef NC_CMD
-#define NC_ALIAS(alias, word) {alias, word},
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
-const struct nc_alias nc_aliases[] = {
-#include "../../cli/commands.def"
-};
-const size_t nc_nnouns = sizeof(nc_nouns) / sizeof(nc_nouns[0]);
-const size_t nc_ncmds = sizeof(nc_cmds) / sizeof(nc_cmds[0]);
-const size_t nc_naliases = sizeof(nc_aliases) / sizeof(nc_aliases[0]);
+#include "../../lib/util/err.h"
+#include "../../cli/cmd.h"
+#include "../../cli/cmdinfo.h"
+#include "../../cli/complete.h"
+#include "../../cli/evline.h"
+#include "../../cli/output.h"
+#include "../../cli/syncwait.h"
+#include "../../cli/textdiff.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -2,8 +2,8 @@
 /*
  * The describe view of `connector show', `edge show' and the dashboard:
  * the view gathered from the API's replies, and its lines, fed JSON of the
- * shapes the core serves (GET /v1/devices/{serial}/tunnels included). The
- * CLI sources are compiled in, with the command table without handlers.
+ * shapes the core serves (GET /v1/devices/{serial}/tunnels included),
+ * through the CLI library.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,35 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/cmdinfo.c"
-#include "../../cli/describe.c"
-#include "../../cli/evline.c"
-#include "../../cli/output.c"
-
-#define NC_NOUN(name, summary) {name, summary},
-#define NC_ALIAS(alias, word)
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
-const struct nc_noun nc_nouns[] = {
-#include "../../cli/commands.def"
-};
-#undef NC_NOUN
-#undef NC_CMD
-#define NC_NOUN(name, summary)
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)                              \
-	{noun, verb, NULL, min, max, flags, opts, usage, summary},
-const struct nc_cmd nc_cmds[] = {
-#include "../../cli/commands.def"
-};
-#undef NC_ALIAS
-#undef NC_CMD
-#define NC_ALIAS(alias, word) {alias, word},
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
-const struct nc_alias nc_aliases[] = {
-#include "../../cli/commands.def"
-};
-const size_t nc_nnouns = sizeof(nc_nouns) / sizeof(nc_nouns[0]);
-const size_t nc_ncmds = sizeof(nc_cmds) / sizeof(nc_cmds[0]);
-const size_t nc_naliases = sizeof(nc_aliases) / sizeof(nc_aliases[0]);
+#include "../../lib/util/err.h"
+#include "../../cli/cmd.h"
+#include "../../cli/cmdinfo.h"
+#include "../../cli/describe.h"
+#include "../../cli/evline.h"
+#include "../../cli/output.h"
 
 #define NOW 1795315400
 

@@ -2,8 +2,7 @@
 /*
  * The CLI's pure parts: the printer's colour decision, widths, truncation,
  * column fitting, cells and whole tables written to memory; the config
- * file parser and the precedence of settings. The CLI sources are compiled
- * in here (the unit tests link only lib/).
+ * file parser and the precedence of settings, through the CLI library.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,11 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../cli/config.c"
-#include "../../cli/output.c"
+#include "../../lib/util/err.h"
+#include "../../lib/util/timefmt.h"
+#include "../../cli/cmd.h"
+#include "../../cli/config.h"
+#include "../../cli/output.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

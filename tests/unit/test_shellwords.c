@@ -2,7 +2,7 @@
 /*
  * The line parser of the shell and batch files: blanks, quotes, escapes,
  * comments, errors with their column, partial lines for completion, and
- * quoting that reads back. The CLI source is compiled in here.
+ * quoting that reads back, through the CLI library.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/shellwords.c"
+#include "../../lib/util/err.h"
+#include "../../cli/shellwords.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
