@@ -69,9 +69,11 @@ $(BIN): $(BUILD)/cli/main.o $(CLILIB) $(BUILD)/libnetctl.a
 	$(Q)$(CC) $(LDFLAGS) $(NC_LDFLAGS) -o $@ $(BUILD)/cli/main.o $(CLILIB) $(BUILD)/libnetctl.a \
 		$(LDLIBS_ALL)
 
+# q, not r: cli/batch.o and cli/cmd/batch.o share a member name, and r
+# would keep only the last.
 $(CLILIB): $(CLILIB_OBJS)
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar qcs $@ $^
 
 $(BUILD)/libnetctl.a: $(LIB_OBJS)
 	$(call msg,AR,$@)

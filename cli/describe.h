@@ -55,7 +55,7 @@ typedef void (*nc_describe_line_fn)(void *arg, int part, const char *word, const
 int nc_describe_lines(const json_t *view, int64_t now, nc_describe_line_fn line, void *arg);
 
 /*
- * The one I/O part (cmd_describe.c), for the CLI and the dashboard alike:
+ * The one I/O part (cmd/describe.c), for the CLI and the dashboard alike:
  * reads the connector (or edge) serial through c, then its sync state,
  * tunnels and last 10 events, and makes the view (*out, owned by the
  * caller). Only the device itself must be read: its failure is returned

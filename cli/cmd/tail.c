@@ -4,17 +4,17 @@
  * (evline.c) or as one JSON object per line with -o json. Reconnects and
  * resumes after the last event seen; Ctrl-C ends it with status 0.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <string.h>
 
-#include "../lib/client/client.h"
-#include "../lib/client/sse.h"
-#include "../lib/util/err.h"
-#include "cmdinfo.h"
-#include "evline.h"
-#include "interrupt.h"
-#include "output.h"
+#include "../../lib/client/client.h"
+#include "../../lib/client/sse.h"
+#include "../../lib/util/err.h"
+#include "../cmdinfo.h"
+#include "../evline.h"
+#include "../interrupt.h"
+#include "../output.h"
 
 #define STEP_MS 200 /* between checks for Ctrl-C */
 

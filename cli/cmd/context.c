@@ -3,16 +3,16 @@
  * context list|show|use|set|delete: the named contexts of the config file
  * (config.h). Local commands: they never call the server.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util/err.h"
-#include "config.h"
-#include "output.h"
+#include "../../lib/util/err.h"
+#include "../config.h"
+#include "../output.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* enroll-key create|list|revoke: parse the arguments, call the API, print. */
-#include "cmd.h"
+#include "../cmd.h"
 
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "output.h"
+#include "../../lib/util/duration.h"
+#include "../../lib/util/err.h"
+#include "../output.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* `netctl agent': one device on this host, or a simulated fleet (--fleet N). */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/agent/agent.h"
-#include "../lib/model/model.h"
-#include "../lib/model/validate.h"
-#include "../lib/mqtt/mqtt.h"
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "../lib/util/log.h"
+#include "../../lib/agent/agent.h"
+#include "../../lib/model/model.h"
+#include "../../lib/model/validate.h"
+#include "../../lib/mqtt/mqtt.h"
+#include "../../lib/util/duration.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/log.h"
 
 /* Options of one form that the other refuses. */
 static const char *const single_only[] = {

@@ -4,19 +4,19 @@
  * Waiting for confirmations is syncwait.c's; what a verdict means is the
  * server's.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/model/model.h"
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "../lib/util/timefmt.h"
-#include "../lib/util/xmalloc.h"
-#include "output.h"
-#include "syncwait.h"
-#include "textdiff.h"
+#include "../../lib/model/model.h"
+#include "../../lib/util/duration.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/timefmt.h"
+#include "../../lib/util/xmalloc.h"
+#include "../output.h"
+#include "../syncwait.h"
+#include "../textdiff.h"
 
 #define NCOLS(c)	   (sizeof(c) / sizeof((c)[0]))
 #define DEFAULT_TIMEOUT_MS 60000

@@ -3,12 +3,12 @@
  * connector rekey and edge rekey: accept or reject the public key a device
  * announced while one was in use (the core holds it until then).
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <string.h>
 
-#include "../lib/util/err.h"
-#include "output.h"
+#include "../../lib/util/err.h"
+#include "../output.h"
 
 /* POST /v1/{plural}/SERIAL/rekey {"accept":...}, from exactly one of
  * --accept and --reject. */

@@ -5,15 +5,15 @@
  * events, and printed as lines, or as one JSON object with -o json. The
  * dashboard reads its detail pane with the same nc_describe_fetch.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdio.h>
 
-#include "../lib/client/client.h"
-#include "../lib/util/err.h"
-#include "../lib/util/timefmt.h"
-#include "describe.h"
-#include "output.h"
+#include "../../lib/client/client.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/timefmt.h"
+#include "../describe.h"
+#include "../output.h"
 
 /* GET path into *reply, or NULL when it cannot be read (path "" included):
  * a part of the view that the view can do without. */

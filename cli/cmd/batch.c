@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* batch -f FILE|-: reads the file and hands its text to batch.c. */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util/err.h"
-#include "../lib/util/xmalloc.h"
-#include "batch.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/xmalloc.h"
+#include "../batch.h"
 
 #define BATCH_MAX ((size_t)64 << 20) /* bytes of a batch file */
 

@@ -5,17 +5,17 @@
  * or revoke every certificate of a device. With --all, one subfolder per
  * device of the tenant (DIR/SERIAL/...), for the fleet simulator.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/model/validate.h"
-#include "../lib/util/err.h"
-#include "../lib/util/file.h"
-#include "../lib/util/x509.h"
-#include "output.h"
+#include "../../lib/model/validate.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/file.h"
+#include "../../lib/util/x509.h"
+#include "../output.h"
 
 /* The largest CSR file read. */
 #define CSR_FILE_MAX 16384

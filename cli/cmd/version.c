@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-#include "cmd.h"
+#include "../cmd.h"
 
-#include "../lib/util/version.h"
-#include "output.h"
+#include "../../lib/util/version.h"
+#include "../output.h"
 
 int cmd_version(struct nc_ctx *ctx, const struct nc_args *a)
 {

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* tenant list|create: parse the arguments, call the API, print. */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdlib.h>
 
-#include "../lib/client/client.h"
-#include "output.h"
+#include "../../lib/client/client.h"
+#include "../output.h"
 
 static const struct nc_col tenant_cols[] = {
 	{"ID", "id", 0, NULL},

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* edge list|create|set|delete: parse the arguments, call the API, print. */
-#include "cmd.h"
+#include "../cmd.h"
 
-#include "../lib/util/err.h"
-#include "output.h"
+#include "../../lib/util/err.h"
+#include "../output.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 

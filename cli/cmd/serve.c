@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../lib/api/serve.h"
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "../lib/util/hostport.h"
-#include "../lib/util/log.h"
+#include "../../lib/api/serve.h"
+#include "../../lib/util/duration.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/hostport.h"
+#include "../../lib/util/log.h"
 
 /* The default data dir: /var/lib/netctl for root, else the XDG data dir. */
 static const char *default_data_dir(char *buf, size_t n)

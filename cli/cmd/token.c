@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* token create|list|revoke: parse the arguments, call the API, print. */
-#include "cmd.h"
+#include "../cmd.h"
 
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "output.h"
+#include "../../lib/util/duration.h"
+#include "../../lib/util/err.h"
+#include "../output.h"
 
 static const struct nc_col token_cols[] = {
 	{"ID", "id", 0, NULL},

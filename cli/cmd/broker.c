@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* `netctl broker-config': the broker's configuration from the data dir's PKI, no server. */
-#include "cmd.h"
+#include "../cmd.h"
 
-#include "../lib/core/brokerconf.h"
-#include "../lib/util/err.h"
-#include "../lib/util/hostport.h"
-#include "output.h"
+#include "../../lib/core/brokerconf.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/hostport.h"
+#include "../output.h"
 
 int cmd_broker_config(struct nc_ctx *ctx, const struct nc_args *a)
 {

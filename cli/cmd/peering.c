@@ -4,14 +4,14 @@
  * list|add|remove: parse the arguments, call the API, print. Which links
  * exist and which members are isolated is the server's answer.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <string.h>
 
-#include "../lib/client/client.h"
-#include "../lib/util/err.h"
-#include "../lib/util/timefmt.h"
-#include "output.h"
+#include "../../lib/client/client.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/timefmt.h"
+#include "../output.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 

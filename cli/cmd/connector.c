@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * connector list|create|set|approve|decommission|delete|stats: parse the
- * arguments, call the API, print (show is the describe view, cmd_describe.c).
+ * arguments, call the API, print (show is the describe view, cmd/describe.c).
  * The server judges every value.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util/err.h"
-#include "../lib/util/xmalloc.h"
-#include "output.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/xmalloc.h"
+#include "../output.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
