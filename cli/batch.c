@@ -9,6 +9,7 @@
 #include "../lib/util/err.h"
 #include "../lib/util/xmalloc.h"
 #include "cmd.h"
+#include "dispatch.h"
 #include "interrupt.h"
 #include "output.h"
 #include "shellwords.h"

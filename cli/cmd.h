@@ -4,8 +4,10 @@
 
 /*
  * The command layer: the table from commands.def, the context handed to
- * every handler, and the parsed arguments. Handlers parse and print; rules
- * live in lib/.
+ * every handler, the parsed arguments and the one way to report an error.
+ * Handlers parse and print; rules live in lib/. Calls to the server are in
+ * request.h, the dispatcher in dispatch.h, finding commands and help in
+ * help.h.
  */
 
 #include <jansson.h>
@@ -106,21 +108,6 @@ extern const size_t nc_naliases;
  * spec (see commands.def). */
 extern const char nc_global_opts[];
 
-/*
- * Runs the command in argv[0..argc) (words after the global options) and
- * returns a negative NC_ERR_* or 0; the error has been reported to
- * ctx->err. Used by main, the shell and batch alike.
- */
-int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv);
-
-/*
- * Checks argv[0..argc) as nc_dispatch would (global options, the command,
- * its options and arity, and whether it may run in ctx->mode) without
- * running it. Returns 0, or NC_ERR_USAGE after reporting. A line with only
- * global options is valid and does nothing.
- */
-int nc_dispatch_check(struct nc_ctx *ctx, int argc, char **argv);
-
 /* The exit status for a dispatch result: 0 ok, 1 failed, 2 usage,
  * 3 server unreachable, 4 unauthorized or forbidden. */
 int nc_exit_status(int err);
@@ -157,43 +144,5 @@ json_t *nc_args_list(const struct nc_args *a, const char *opt);
  */
 int nc_args_query(struct nc_ctx *ctx, const struct nc_args *a, const char *base,
 		  const char *opts, char *buf, size_t n);
-
-/*
- * Makes ctx->client from the settings in effect (config.h), reading the
- * token file (and warning when others may read it). Reported on failure.
- */
-int nc_connect(struct nc_ctx *ctx);
-
-/*
- * One API request through ctx->client (see nc_client_request); a failure
- * is reported with nc_error, with the way out, and returned. *reply is
- * owned by the caller (may be NULL on success: 204).
- */
-int nc_call(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
-	    json_t **reply);
-/* As nc_call, but a failure is only returned with ei filled, for the
- * caller to report with more of the way out (or with nc_report). */
-int nc_request(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
-	       json_t **reply, struct nc_errinfo *ei);
-/* Reports a failure of nc_request as nc_call would, and returns err. */
-int nc_report(struct nc_ctx *ctx, int err, const struct nc_errinfo *ei);
-/* A list at path (nc_client_list), every page when all is set; reported as nc_call. */
-int nc_call_list(struct nc_ctx *ctx, const char *path, bool all, json_t **list);
-/* Formats a path with URL-escaped %s arguments (nc_client_pathf), reporting a failure. */
-/* --expires DURATION (at least 1 s) into body's "expires_in" (seconds, rounded
- * up); absent: nothing. NC_ERR_USAGE after reporting a bad value. */
-int nc_args_expires(struct nc_ctx *ctx, const struct nc_args *a, json_t *body);
-int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Looks a command up by its words (aliases and unique prefixes allowed).
- * Returns 0 and *cmd, or reports to ctx and returns NC_ERR_USAGE. *used is
- * the number of words consumed (1 or 2). */
-int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd **cmd, int *used);
-
-/* Help: the whole table, one noun's verbs, or one command's usage. */
-void nc_help_all(struct nc_ctx *ctx, FILE *f);
-void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun);
-void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c);
 
 #endif

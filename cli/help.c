@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Help and usage text, generated from the command table. */
-#include "cmd.h"
+/*
+ * Finding a command by its words (aliases, unique prefixes, "did you mean"),
+ * and help and usage text, generated from the command table.
+ */
+#include "help.h"
 
 #include <string.h>
 
 #include "../lib/api/api.h"
 #include "../lib/util/err.h"
+#include "cmd.h"
 #include "cmdinfo.h"
 #include "gen.h"
 
@@ -128,4 +132,113 @@ int cmd_help(struct nc_ctx *ctx, const struct nc_args *a)
 		return NC_ERR_USAGE;
 	nc_help_cmd(ctx, ctx->out, c);
 	return 0;
+}
+
+/*
+ * Edit distance for "did you mean", counting a swap of two neighbours as one
+ * edit (optimal string alignment); words are short.
+ */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[3][64];
+
+	if (la >= 64 || lb >= 64)
+		return 64;
+	/* The row of a's first i letters is row[(i + 1) % 3]. */
+	for (size_t j = 0; j <= lb; j++)
+		row[1][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t *pp = row[(i + 2) % 3], *prev = row[i % 3], *cur = row[(i + 1) % 3];
+
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < best)
+				best = pp[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return row[(la + 1) % 3][lb];
+}
+
+/*
+ * Resolves word among cands: exact, then alias, then unique prefix. Returns
+ * the candidate, or NULL after reporting (what names the kind of word in
+ * messages, ctxword the words before it).
+ */
+static const char *resolve(struct nc_ctx *ctx, const char *word, const char **cands, size_t n,
+			   const char *what, const char *ctxword)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, wl = strlen(word);
+	int hit = nc_word_match(word, cands, n);
+
+	if (hit >= 0)
+		return cands[hit];
+	nc_error_prefix(ctx);
+	if (hit == NC_MATCH_AMBIGUOUS) {
+		fprintf(ctx->err, "ambiguous %s `%s', could be:", what, word);
+		for (size_t i = 0; i < n; i++) {
+			if (strncmp(cands[i], word, wl) == 0)
+				fprintf(ctx->err, " %s", cands[i]);
+		}
+		fputc('\n', ctx->err);
+		return NULL;
+	}
+	/* A suggestion is a typo away: one edit in a short word, two otherwise. */
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(word, cands[i]);
+
+		if (d < bestd && d <= (wl <= 4 ? 1u : 2u)) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	fprintf(ctx->err, "unknown %s `%s'", what, word);
+	if (best)
+		fprintf(ctx->err, "; did you mean `%s%s%s'?", ctxword ? ctxword : "",
+			ctxword ? " " : "", best);
+	fprintf(ctx->err, "\nRun `%s%shelp%s%s' for the list.\n",
+		ctx->mode == NC_MODE_SHELL ? "" : ctx->progname,
+		ctx->mode == NC_MODE_SHELL ? "" : " ", ctxword ? " " : "", ctxword ? ctxword : "");
+	return NULL;
+}
+
+int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd **cmd, int *used)
+{
+	const char *names[128], *verbs[64], *noun, *verb = NULL;
+	size_t nv;
+
+	size_t nn = nc_noun_names(names, 128);
+
+	noun = resolve(ctx, argv[0], names, nn, "command", NULL);
+	if (!noun)
+		return NC_ERR_USAGE;
+	*used = 1;
+	nv = nc_cmd_verbs(noun, verbs, 64);
+	/* A noun that is a command by itself and has verbs too (agent, agent
+	 * csr): without a verb word, it is the command by itself. */
+	if (nv > 0 && (argc < 2 || argv[1][0] == '-') && nc_cmd_lookup(noun, NULL))
+		nv = 0;
+	if (nv > 0) {
+		if (argc < 2 || argv[1][0] == '-') {
+			nc_error(ctx, NC_ERR_USAGE, "`%s' needs a verb", noun);
+			nc_help_noun(ctx, ctx->err, noun);
+			return NC_ERR_USAGE;
+		}
+		verb = resolve(ctx, argv[1], verbs, nv, "verb", noun);
+		if (!verb)
+			return NC_ERR_USAGE;
+		*used = 2;
+	}
+	*cmd = nc_cmd_lookup(noun, verb);
+	if (*cmd)
+		return 0;
+	return nc_error(ctx, NC_ERR_INTERNAL, "command table has no row for `%s'", noun);
 }

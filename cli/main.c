@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "dispatch.h"
 #include "output.h"
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
  * Commands' calls to the server: the client made from the settings in
  * effect, requests and lists, and failures reported with the way out.
  */
-#include "cmd.h"
+#include "request.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -11,24 +11,10 @@
 #include "../lib/client/client.h"
 #include "../lib/util/duration.h"
 #include "../lib/util/err.h"
+#include "cmd.h"
+#include "cmdinfo.h"
 #include "config.h"
 #include "output.h"
-
-/* Whether the options spec of a command ("lan=,all") has the long option name. */
-static bool takes_option(const char *spec, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (const char *p = spec; *p;) {
-		size_t l = strcspn(p, "|=,");
-
-		if (l == len && strncmp(p, name, len) == 0)
-			return true;
-		p += strcspn(p, ",");
-		p += *p == ',';
-	}
-	return false;
-}
 
 int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
 {
@@ -56,6 +42,7 @@ static void field_option(const struct nc_cmd *cmd, const char *field, char *buf,
 		{"nat", "nat-wan"},	{"expires_in", "expires"}, {"dual_tunnel", "dual-tunnel"},
 	};
 	char base[32];
+	struct nc_opt o;
 
 	snprintf(base, sizeof(base), "%.*s", (int)strcspn(field, "[."), field);
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -65,7 +52,7 @@ static void field_option(const struct nc_cmd *cmd, const char *field, char *buf,
 	for (char *p = base; *p; p++)
 		*p = *p == '_' ? '-' : *p;
 	buf[0] = '\0';
-	if (base[0] && cmd && takes_option(cmd->options, base))
+	if (base[0] && cmd && nc_opt_find(cmd->options, base, 0, &o))
 		snprintf(buf, n, " (see --%s)", base);
 }
 

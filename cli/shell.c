@@ -20,8 +20,10 @@
 #include "cmd.h"
 #include "complete.h"
 #include "config.h"
+#include "dispatch.h"
 #include "interrupt.h"
 #include "output.h"
+#include "request.h"
 #include "shellwords.h"
 
 #define CACHE_MS     10000 /* how long live values are reused */

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "interrupt.h"
 #include "output.h"
+#include "request.h"
 
 #define STEP_MS	       100   /* between progress redraws and signal checks */
 #define OPEN_WAIT_MS   10000 /* for the stream to open before the POST */

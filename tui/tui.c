@@ -18,6 +18,7 @@
 
 #include "../cli/cmd.h"
 #include "../cli/interrupt.h"
+#include "../cli/request.h"
 #include "../lib/client/client.h"
 #include "../lib/util/err.h"
 #include "../lib/util/timefmt.h"

@@ -12,6 +12,7 @@
 #include "../../lib/util/err.h"
 #include "../../lib/util/xmalloc.h"
 #include "../output.h"
+#include "../request.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 

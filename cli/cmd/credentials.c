@@ -16,6 +16,7 @@
 #include "../../lib/util/file.h"
 #include "../../lib/util/x509.h"
 #include "../output.h"
+#include "../request.h"
 
 /* The largest CSR file read. */
 #define CSR_FILE_MAX 16384

@@ -14,6 +14,7 @@
 #include "../../lib/util/timefmt.h"
 #include "../describe.h"
 #include "../output.h"
+#include "../request.h"
 
 /* GET path into *reply, or NULL when it cannot be read (path "" included):
  * a part of the view that the view can do without. */

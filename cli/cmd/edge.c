@@ -4,6 +4,7 @@
 
 #include "../../lib/util/err.h"
 #include "../output.h"
+#include "../request.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 

@@ -5,6 +5,7 @@
 #include "../../lib/util/duration.h"
 #include "../../lib/util/err.h"
 #include "../output.h"
+#include "../request.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 

@@ -9,6 +9,7 @@
 
 #include "../../lib/util/err.h"
 #include "../output.h"
+#include "../request.h"
 
 /* POST /v1/{plural}/SERIAL/rekey {"accept":...}, from exactly one of
  * --accept and --reject. */

@@ -15,6 +15,7 @@
 #include "../../lib/util/timefmt.h"
 #include "../../lib/util/xmalloc.h"
 #include "../output.h"
+#include "../request.h"
 #include "../syncwait.h"
 #include "../textdiff.h"
 

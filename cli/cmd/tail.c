@@ -15,6 +15,7 @@
 #include "../evline.h"
 #include "../interrupt.h"
 #include "../output.h"
+#include "../request.h"
 
 #define STEP_MS 200 /* between checks for Ctrl-C */
 

@@ -6,6 +6,7 @@
 
 #include "../../lib/client/client.h"
 #include "../output.h"
+#include "../request.h"
 
 static const struct nc_col tenant_cols[] = {
 	{"ID", "id", 0, NULL},

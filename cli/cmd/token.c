@@ -5,6 +5,7 @@
 #include "../../lib/util/duration.h"
 #include "../../lib/util/err.h"
 #include "../output.h"
+#include "../request.h"
 
 static const struct nc_col token_cols[] = {
 	{"ID", "id", 0, NULL},
