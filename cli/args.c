@@ -7,7 +7,7 @@
 #include "../lib/client/client.h"
 #include "../lib/util/err.h"
 
-const char *nc_args_get(const struct nc_args *a, const char *name)
+const char *cli_args_get(const struct cli_args *a, const char *name)
 {
 	const char *v = NULL;
 
@@ -18,7 +18,7 @@ const char *nc_args_get(const struct nc_args *a, const char *name)
 	return v;
 }
 
-bool nc_args_has(const struct nc_args *a, const char *name)
+bool cli_args_has(const struct cli_args *a, const char *name)
 {
 	for (int i = 0; i < a->nopt; i++) {
 		if (strcmp(a->opt_name[i], name) == 0)
@@ -27,7 +27,7 @@ bool nc_args_has(const struct nc_args *a, const char *name)
 	return false;
 }
 
-int nc_args_getall(const struct nc_args *a, const char *name, const char **vals, int max)
+int cli_args_getall(const struct cli_args *a, const char *name, const char **vals, int max)
 {
 	int n = 0;
 
@@ -41,26 +41,27 @@ int nc_args_getall(const struct nc_args *a, const char *name, const char **vals,
 	return n;
 }
 
-void nc_args_put(const struct nc_args *a, const char *opt, json_t *body, const char *key)
+void cli_args_put(const struct cli_args *a, const char *opt, json_t *body, const char *key)
 {
-	const char *v = nc_args_get(a, opt);
+	const char *v = cli_args_get(a, opt);
 
 	if (v)
 		json_object_set_new(body, key, json_string(v));
 }
 
-void nc_args_put_or_none(const struct nc_args *a, const char *opt, json_t *body, const char *key)
+void cli_args_put_or_none(const struct cli_args *a, const char *opt, json_t *body, const char *key)
 {
-	const char *v = nc_args_get(a, opt);
+	const char *v = cli_args_get(a, opt);
 
 	if (v)
-		json_object_set_new(body, key, strcmp(v, "none") == 0 ? json_null() : json_string(v));
+		json_object_set_new(body, key,
+				    strcmp(v, "none") == 0 ? json_null() : json_string(v));
 }
 
-json_t *nc_args_list(const struct nc_args *a, const char *opt)
+json_t *cli_args_list(const struct cli_args *a, const char *opt)
 {
 	const char *vals[NC_MAX_OPTS];
-	int n = nc_args_getall(a, opt, vals, NC_MAX_OPTS);
+	int n = cli_args_getall(a, opt, vals, NC_MAX_OPTS);
 	json_t *arr;
 
 	if (n == 0)
@@ -73,7 +74,7 @@ json_t *nc_args_list(const struct nc_args *a, const char *opt)
 	return arr;
 }
 
-int nc_args_query(struct nc_ctx *ctx, const struct nc_args *a, const char *base,
+int cli_args_query(struct cli_ctx *ctx, const struct cli_args *a, const char *base,
 		  const char *opts, char *buf, size_t n)
 {
 	int ret = snprintf(buf, n, "%s", base) >= (int)n ? NC_ERR_RANGE : 0;
@@ -83,10 +84,10 @@ int nc_args_query(struct nc_ctx *ctx, const struct nc_args *a, const char *base,
 		size_t len = strcspn(opts, ",");
 
 		snprintf(name, sizeof(name), "%.*s", (int)len, opts);
-		ret = nc_client_query(buf, n, name, nc_args_get(a, name));
+		ret = nc_client_query(buf, n, name, cli_args_get(a, name));
 		opts += len + (opts[len] == ',');
 	}
 	if (ret < 0)
-		return nc_error(ctx, NC_ERR_USAGE, "the filters are too long for a request path");
+		return cli_error(ctx, NC_ERR_USAGE, "the filters are too long for a request path");
 	return 0;
 }

@@ -17,22 +17,22 @@
 
 /*
  * Looks arg (without dashes; "name" or "name=value", or one letter for a
- * short option) up in spec with nc_opt_find. True and the canonical long
+ * short option) up in spec with cli_opt_find. True and the canonical long
  * name; *takes says whether it takes a value.
  */
 static bool opt_lookup(const char *spec, const char *arg, bool shortopt, char *name, size_t nsz,
 		       bool *takes)
 {
 	size_t al = strcspn(arg, "=");
-	char want[sizeof(((struct nc_opt *)0)->name)];
-	struct nc_opt o;
+	char want[sizeof(((struct cli_opt *)0)->name)];
+	struct cli_opt o;
 	bool found;
 
 	if (shortopt) {
-		found = al == 1 && nc_opt_find(spec, NULL, arg[0], &o);
+		found = al == 1 && cli_opt_find(spec, NULL, arg[0], &o);
 	} else {
 		snprintf(want, sizeof(want), "%.*s", (int)al, arg);
-		found = al < sizeof(want) && nc_opt_find(spec, want, 0, &o);
+		found = al < sizeof(want) && cli_opt_find(spec, want, 0, &o);
 	}
 	if (found) {
 		snprintf(name, nsz, "%s", o.name);
@@ -42,7 +42,7 @@ static bool opt_lookup(const char *spec, const char *arg, bool shortopt, char *n
 }
 
 /* Applies a global option; 0, or NC_ERR_USAGE after reporting. */
-static int set_global(struct nc_ctx *ctx, const char *name, const char *val)
+static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
 {
 	if (strcmp(name, "server") == 0) {
 		ctx->server = val;
@@ -60,7 +60,7 @@ static int set_global(struct nc_ctx *ctx, const char *name, const char *val)
 		else if (strcmp(val, "json") == 0)
 			ctx->output = NC_OUT_JSON;
 		else
-			return nc_error(ctx, NC_ERR_USAGE,
+			return cli_error(ctx, NC_ERR_USAGE,
 					"output format `%s' is not table, wide or json", val);
 	} else if (strcmp(name, "no-color") == 0) {
 		ctx->color = false;
@@ -79,8 +79,8 @@ static int set_global(struct nc_ctx *ctx, const char *name, const char *val)
  * only, stopping at the first word). Returns the number of argv entries
  * consumed, or NC_ERR_USAGE after reporting. *help is set by -h/--help.
  */
-static int parse_opts(struct nc_ctx *ctx, const struct nc_cmd *cmd, int argc, char **argv,
-		      struct nc_args *a, bool *help)
+static int parse_opts(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, char **argv,
+		      struct cli_args *a, bool *help)
 {
 	bool only_pos = false;
 	int i;
@@ -94,7 +94,7 @@ static int parse_opts(struct nc_ctx *ctx, const struct nc_cmd *cmd, int argc, ch
 			if (!cmd)
 				break;
 			if (a->npos >= NC_MAX_POS)
-				return nc_error(ctx, NC_ERR_USAGE, "too many arguments");
+				return cli_error(ctx, NC_ERR_USAGE, "too many arguments");
 			a->pos[a->npos++] = arg;
 			continue;
 		}
@@ -104,30 +104,32 @@ static int parse_opts(struct nc_ctx *ctx, const struct nc_cmd *cmd, int argc, ch
 		}
 		shortopt = arg[1] != '-';
 		body = arg + (shortopt ? 1 : 2);
-		global = opt_lookup(nc_global_opts, body, shortopt, name, sizeof(name), &takes);
+		global = opt_lookup(cli_global_opts, body, shortopt, name, sizeof(name), &takes);
 		if (!global && !(cmd && opt_lookup(cmd->options, body, shortopt, name, sizeof(name),
 						   &takes))) {
 			if (cmd)
-				return nc_error(ctx, NC_ERR_USAGE,
-						"unknown option `%s' for `%s%s%s'; see `%s help %s%s%s'",
-						arg, cmd->noun, cmd->verb ? " " : "",
-						cmd->verb ? cmd->verb : "", ctx->progname, cmd->noun,
-						cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
-			return nc_error(ctx, NC_ERR_USAGE, "unknown option `%s'; see `%s help'",
+				return cli_error(
+					ctx, NC_ERR_USAGE,
+					"unknown option `%s' for `%s%s%s'; see `%s help %s%s%s'",
+					arg, cmd->noun, cmd->verb ? " " : "",
+					cmd->verb ? cmd->verb : "", ctx->progname, cmd->noun,
+					cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
+			return cli_error(ctx, NC_ERR_USAGE, "unknown option `%s'; see `%s help'",
 					arg, ctx->progname);
 		}
 		if (!shortopt && strchr(body, '=')) {
 			if (!takes)
-				return nc_error(ctx, NC_ERR_USAGE, "option `--%s' takes no value",
+				return cli_error(ctx, NC_ERR_USAGE, "option `--%s' takes no value",
 						name);
 			val = strchr(body, '=') + 1;
 		} else if (shortopt && body[1] != '\0') {
 			if (!takes)
-				return nc_error(ctx, NC_ERR_USAGE, "unknown option `%s'", arg);
+				return cli_error(ctx, NC_ERR_USAGE, "unknown option `%s'", arg);
 			val = body + 1;
 		} else if (takes) {
 			if (i + 1 >= argc)
-				return nc_error(ctx, NC_ERR_USAGE, "option `%s' needs a value", arg);
+				return cli_error(ctx, NC_ERR_USAGE, "option `%s' needs a value",
+						 arg);
 			val = argv[++i];
 		}
 		if (strcmp(name, "help") == 0) {
@@ -137,7 +139,7 @@ static int parse_opts(struct nc_ctx *ctx, const struct nc_cmd *cmd, int argc, ch
 				return NC_ERR_USAGE;
 		} else {
 			if (a->nopt >= NC_MAX_OPTS)
-				return nc_error(ctx, NC_ERR_USAGE, "too many options");
+				return cli_error(ctx, NC_ERR_USAGE, "too many options");
 			snprintf(a->opt_name[a->nopt], sizeof(a->opt_name[0]), "%s", name);
 			a->opt_val[a->nopt++] = val;
 		}
@@ -146,14 +148,14 @@ static int parse_opts(struct nc_ctx *ctx, const struct nc_cmd *cmd, int argc, ch
 }
 
 /* Runs cmd, with a client for the duration when it talks to the server. */
-static int run(struct nc_ctx *ctx, const struct nc_cmd *cmd, const struct nc_args *a)
+static int run(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a)
 {
 	bool own = false;
 	int ret;
 
 	ctx->cmd = cmd;
 	if (!(cmd->flags & (NC_CMDF_LOCAL | NC_CMDF_ROLE)) && !ctx->client) {
-		ret = nc_connect(ctx);
+		ret = cli_connect(ctx);
 		if (ret < 0)
 			return ret;
 		own = true;
@@ -167,13 +169,13 @@ static int run(struct nc_ctx *ctx, const struct nc_cmd *cmd, const struct nc_arg
 }
 
 /* Whether cmd may run where ctx's commands come from; reported when not. */
-static int mode_allows(struct nc_ctx *ctx, const struct nc_cmd *cmd)
+static int mode_allows(struct cli_ctx *ctx, const struct cli_cmd *cmd)
 {
 	if (strcmp(cmd->noun, "shell") == 0 && ctx->mode != NC_MODE_CLI)
-		return nc_error(ctx, NC_ERR_USAGE, "`shell' runs from the command line only%s",
+		return cli_error(ctx, NC_ERR_USAGE, "`shell' runs from the command line only%s",
 				ctx->mode == NC_MODE_SHELL ? ": this is the shell already" : "");
 	if (strcmp(cmd->noun, "batch") == 0 && ctx->mode == NC_MODE_BATCH)
-		return nc_error(ctx, NC_ERR_USAGE, "`batch' cannot run inside a batch");
+		return cli_error(ctx, NC_ERR_USAGE, "`batch' cannot run inside a batch");
 	return 0;
 }
 
@@ -182,8 +184,8 @@ static int mode_allows(struct nc_ctx *ctx, const struct nc_cmd *cmd)
  * there is nothing left to do (help shown; *bare set for a line of global
  * options only), or NC_ERR_USAGE after reporting.
  */
-static int prepare(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd **cmd,
-		   struct nc_args *a, bool *bare, bool quiet_help)
+static int prepare(struct cli_ctx *ctx, int argc, char **argv, const struct cli_cmd **cmd,
+		   struct cli_args *a, bool *bare, bool quiet_help)
 {
 	bool help = false;
 	int n, used;
@@ -199,36 +201,37 @@ static int prepare(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cm
 
 		ctx->version = false;
 		if (argc > 0)
-			return nc_error(ctx, NC_ERR_USAGE, "--version takes no command: `%s' follows it",
-					argv[0]);
+			return cli_error(ctx, NC_ERR_USAGE,
+					 "--version takes no command: `%s' follows it", argv[0]);
 		argc = 1;
 		argv = version_argv;
 	}
 	if (argc == 0) {
 		*bare = !help;
 		if (help && !quiet_help)
-			nc_help_all(ctx, ctx->out);
+			cli_help_all(ctx, ctx->out);
 		return 0;
 	}
-	if (nc_cmd_find(ctx, argc, argv, cmd, &used) < 0)
+	if (cli_cmd_find(ctx, argc, argv, cmd, &used) < 0)
 		return NC_ERR_USAGE;
 	n = parse_opts(ctx, *cmd, argc - used, argv + used, a, &help);
 	if (n < 0)
 		return n;
 	if (ctx->version) {
 		ctx->version = false;
-		return nc_error(ctx, NC_ERR_USAGE, "--version goes before any command (`%s --version')",
-				ctx->progname);
+		return cli_error(ctx, NC_ERR_USAGE,
+				 "--version goes before any command (`%s --version')",
+				 ctx->progname);
 	}
 	if (help) {
 		if (!quiet_help)
-			nc_help_cmd(ctx, ctx->out, *cmd);
+			cli_help_cmd(ctx, ctx->out, *cmd);
 		return 0;
 	}
 	if (a->npos < (*cmd)->min || ((*cmd)->max >= 0 && a->npos > (*cmd)->max)) {
-		const struct nc_cmd *c = *cmd;
+		const struct cli_cmd *c = *cmd;
 
-		nc_error(ctx, NC_ERR_USAGE, "`%s%s%s' takes %s%d argument%s, not %d", c->noun,
+		cli_error(ctx, NC_ERR_USAGE, "`%s%s%s' takes %s%d argument%s, not %d", c->noun,
 			 c->verb ? " " : "", c->verb ? c->verb : "",
 			 c->max < 0 ? "at least " : c->min == c->max ? "" : "at most ",
 			 c->max < 0 || c->min == c->max ? c->min : c->max,
@@ -242,20 +245,20 @@ static int prepare(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cm
 	return 1;
 }
 
-int nc_dispatch_check(struct nc_ctx *ctx, int argc, char **argv)
+int cli_dispatch_check(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct nc_cmd *cmd = NULL;
-	struct nc_args a = {0};
+	const struct cli_cmd *cmd = NULL;
+	struct cli_args a = {0};
 	bool bare;
 	int ret = prepare(ctx, argc, argv, &cmd, &a, &bare, true);
 
 	return ret < 0 ? ret : 0;
 }
 
-int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv)
+int cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct nc_cmd *cmd = NULL;
-	struct nc_args a = {0};
+	const struct cli_cmd *cmd = NULL;
+	struct cli_args a = {0};
 	bool bare;
 	int ret = prepare(ctx, argc, argv, &cmd, &a, &bare, false);
 
@@ -264,8 +267,8 @@ int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv)
 	if (ret == 0 && bare && ctx->mode == NC_MODE_CLI) {
 		/* A bare netctl: the shell on a terminal, else the usage. */
 		if (ctx->interactive)
-			return run(ctx, nc_cmd_lookup("shell", NULL), &a);
-		nc_help_all(ctx, ctx->err);
+			return run(ctx, cli_cmd_lookup("shell", NULL), &a);
+		cli_help_all(ctx, ctx->err);
 		return NC_ERR_USAGE;
 	}
 	if (ret == 0)

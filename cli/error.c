@@ -6,7 +6,7 @@
 
 #include "../lib/util/err.h"
 
-void nc_error_prefix(struct nc_ctx *ctx)
+void cli_error_prefix(struct cli_ctx *ctx)
 {
 	/* What was printed comes before what went wrong, in a shared terminal or log. */
 	fflush(ctx->out);
@@ -15,11 +15,11 @@ void nc_error_prefix(struct nc_ctx *ctx)
 		fprintf(ctx->err, "%s: ", ctx->where);
 }
 
-int nc_error(struct nc_ctx *ctx, int err, const char *fmt, ...)
+int cli_error(struct cli_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	nc_error_prefix(ctx);
+	cli_error_prefix(ctx);
 	va_start(ap, fmt);
 	vfprintf(ctx->err, fmt, ap);
 	va_end(ap);
@@ -27,7 +27,7 @@ int nc_error(struct nc_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
-int nc_exit_status(int err)
+int cli_exit_status(int err)
 {
 	switch (err) {
 	case 0:

@@ -6,17 +6,17 @@
 
 #include <stdio.h>
 
-struct nc_cmd;
-struct nc_ctx;
+struct cli_cmd;
+struct cli_ctx;
 
 /* Looks a command up by its words (aliases and unique prefixes allowed).
  * Returns 0 and *cmd, or reports to ctx and returns NC_ERR_USAGE. *used is
  * the number of words consumed (1 or 2). */
-int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd **cmd, int *used);
+int cli_cmd_find(struct cli_ctx *ctx, int argc, char **argv, const struct cli_cmd **cmd, int *used);
 
 /* Help: the whole table, one noun's verbs, or one command's usage. */
-void nc_help_all(struct nc_ctx *ctx, FILE *f);
-void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun);
-void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c);
+void cli_help_all(struct cli_ctx *ctx, FILE *f);
+void cli_help_noun(struct cli_ctx *ctx, FILE *f, const char *noun);
+void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c);
 
 #endif

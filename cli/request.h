@@ -11,36 +11,36 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct nc_args;
-struct nc_ctx;
+struct cli_args;
+struct cli_ctx;
 struct nc_errinfo;
 
 /*
  * Makes ctx->client from the settings in effect (config.h), reading the
  * token file (and warning when others may read it). Reported on failure.
  */
-int nc_connect(struct nc_ctx *ctx);
+int cli_connect(struct cli_ctx *ctx);
 
 /*
  * One API request through ctx->client (see nc_client_request); a failure
- * is reported with nc_error, with the way out, and returned. *reply is
+ * is reported with cli_error, with the way out, and returned. *reply is
  * owned by the caller (may be NULL on success: 204).
  */
-int nc_call(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
+int cli_call(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
 	    json_t **reply);
-/* As nc_call, but a failure is only returned with ei filled, for the
- * caller to report with more of the way out (or with nc_report). */
-int nc_request(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
+/* As cli_call, but a failure is only returned with ei filled, for the
+ * caller to report with more of the way out (or with cli_report). */
+int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
 	       json_t **reply, struct nc_errinfo *ei);
-/* Reports a failure of nc_request as nc_call would, and returns err. */
-int nc_report(struct nc_ctx *ctx, int err, const struct nc_errinfo *ei);
-/* A list at path (nc_client_list), every page when all is set; reported as nc_call. */
-int nc_call_list(struct nc_ctx *ctx, const char *path, bool all, json_t **list);
+/* Reports a failure of cli_request as cli_call would, and returns err. */
+int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei);
+/* A list at path (nc_client_list), every page when all is set; reported as cli_call. */
+int cli_call_list(struct cli_ctx *ctx, const char *path, bool all, json_t **list);
 /* --expires DURATION (at least 1 s) into body's "expires_in" (seconds, rounded
  * up); absent: nothing. NC_ERR_USAGE after reporting a bad value. */
-int nc_args_expires(struct nc_ctx *ctx, const struct nc_args *a, json_t *body);
+int cli_args_expires(struct cli_ctx *ctx, const struct cli_args *a, json_t *body);
 /* Formats a path with URL-escaped %s arguments (nc_client_pathf), reporting a failure. */
-int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
+int cli_path(struct cli_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -8,7 +8,7 @@
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
-static const struct nc_col edge_cols[] = {
+static const struct cli_col edge_cols[] = {
 	{"Name", "name", 0, NULL},
 	{"Serial", "serial", 0, NULL},
 	{"Kind", "kind", 0, NULL},
@@ -19,50 +19,50 @@ static const struct nc_col edge_cols[] = {
 	{"Public Key", "public_key", NC_COL_WIDE | NC_COL_SHORT, NULL},
 };
 
-int cmd_edge_list(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_edge_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *list = NULL;
 	const char *next;
 	char path[1024];
 	int ret =
-		nc_args_query(ctx, a, "/v1/edges", "kind,region,limit,cursor", path, sizeof(path));
+		cli_args_query(ctx, a, "/v1/edges", "kind,region,limit,cursor", path, sizeof(path));
 
 	if (ret == 0)
-		ret = nc_call_list(ctx, path, nc_args_has(a, "all"), &list);
+		ret = cli_call_list(ctx, path, cli_args_has(a, "all"), &list);
 	if (ret < 0)
 		goto out;
-	nc_out_list(ctx, list, edge_cols, NCOLS(edge_cols), "serial");
+	cli_out_list(ctx, list, edge_cols, NCOLS(edge_cols), "serial");
 	next = json_string_value(json_object_get(list, "next_cursor"));
 	if (next)
-		nc_out_note(ctx, "more edges follow: pass --all, or --cursor %s", next);
+		cli_out_note(ctx, "more edges follow: pass --all, or --cursor %s", next);
 out:
 	json_decref(list);
 	return ret;
 }
 
 /* The members an edge's options give, into body. */
-static void edge_body(const struct nc_args *a, json_t *body)
+static void edge_body(const struct cli_args *a, json_t *body)
 {
-	json_t *lan = nc_args_list(a, "lan");
+	json_t *lan = cli_args_list(a, "lan");
 
-	nc_args_put(a, "serial", body, "serial");
-	nc_args_put(a, "name", body, "name");
-	nc_args_put(a, "kind", body, "kind");
-	nc_args_put(a, "region", body, "region");
-	nc_args_put(a, "endpoint", body, "endpoint");
+	cli_args_put(a, "serial", body, "serial");
+	cli_args_put(a, "name", body, "name");
+	cli_args_put(a, "kind", body, "kind");
+	cli_args_put(a, "region", body, "region");
+	cli_args_put(a, "endpoint", body, "endpoint");
 	if (lan)
 		json_object_set_new(body, "lan_subnets", lan);
 }
 
-int cmd_edge_create(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_edge_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object(), *reply = NULL;
 	int ret;
 
 	edge_body(a, body);
-	ret = nc_call(ctx, "POST", "/v1/edges", body, &reply);
+	ret = cli_call(ctx, "POST", "/v1/edges", body, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "created edge %s (%s)",
+		cli_out_done(ctx, reply, NULL, "created edge %s (%s)",
 			    json_string_value(json_object_get(reply, "serial")),
 			    json_string_value(json_object_get(reply, "kind")));
 	json_decref(reply);
@@ -70,7 +70,7 @@ int cmd_edge_create(struct nc_ctx *ctx, const struct nc_args *a)
 	return ret;
 }
 
-int cmd_edge_set(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_edge_set(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object(), *reply = NULL;
 	char path[256];
@@ -78,32 +78,32 @@ int cmd_edge_set(struct nc_ctx *ctx, const struct nc_args *a)
 
 	edge_body(a, body);
 	if (json_object_size(body) == 0) {
-		ret = nc_error(
+		ret = cli_error(
 			ctx, NC_ERR_USAGE,
 			"nothing to change: give --name, --kind, --region, --endpoint or --lan");
 		goto out;
 	}
-	ret = nc_path(ctx, path, sizeof(path), "/v1/edges/%s", a->pos[0]);
+	ret = cli_path(ctx, path, sizeof(path), "/v1/edges/%s", a->pos[0]);
 	if (ret == 0)
-		ret = nc_call(ctx, "PATCH", path, body, &reply);
+		ret = cli_call(ctx, "PATCH", path, body, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "changed edge %s", a->pos[0]);
+		cli_out_done(ctx, reply, NULL, "changed edge %s", a->pos[0]);
 out:
 	json_decref(reply);
 	json_decref(body);
 	return ret;
 }
 
-int cmd_edge_delete(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_edge_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *reply = NULL;
 	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/edges/%s", a->pos[0]);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/edges/%s", a->pos[0]);
 
 	if (ret == 0)
-		ret = nc_call(ctx, "DELETE", path, NULL, &reply);
+		ret = cli_call(ctx, "DELETE", path, NULL, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "deleted edge %s", a->pos[0]);
+		cli_out_done(ctx, reply, NULL, "deleted edge %s", a->pos[0]);
 	json_decref(reply);
 	return ret;
 }

@@ -36,7 +36,7 @@ static void fmt_tunnel(const json_t *v, char *buf, size_t n)
 		snprintf(buf, n, "%lld (%s)", (long long)i, i == 0 ? "primary" : "secondary");
 }
 
-static const struct nc_col peering_cols[] = {
+static const struct cli_col peering_cols[] = {
 	{"Name", "name", 0, NULL},
 	{"Topology", "topology", 0, NULL},
 	{"Protocol", "protocol", 0, NULL},
@@ -47,7 +47,7 @@ static const struct nc_col peering_cols[] = {
 	{"Created", "created_at", NC_COL_WIDE | NC_COL_TIME, NULL},
 };
 
-static const struct nc_col peering_fields[] = {
+static const struct cli_col peering_fields[] = {
 	{"Name", "name", 0, NULL},
 	{"Tenant", "tenant", 0, NULL},
 	{"Topology", "topology", 0, NULL},
@@ -62,16 +62,16 @@ static const struct nc_col peering_fields[] = {
 /* The link's status, "SA: ..." for IPSec (v: the whole link object). */
 static void fmt_link_status(const json_t *v, char *buf, size_t n)
 {
-	nc_out_link_status_text(v, buf, n);
+	cli_out_link_status_text(v, buf, n);
 }
 
 /* The link's WireGuard handshake and bytes as its ends reported them (v: the link). */
 static void fmt_reported(const json_t *v, char *buf, size_t n)
 {
-	nc_out_tunnel_text(v, nc_time_now(), buf, n);
+	cli_out_tunnel_text(v, nc_time_now(), buf, n);
 }
 
-static const struct nc_col link_cols[] = {
+static const struct cli_col link_cols[] = {
 	{"Edge A", "a", 0, NULL},
 	{"Edge B", "b", 0, NULL},
 	{"Status", "", NC_COL_STATE, fmt_link_status},
@@ -81,21 +81,21 @@ static const struct nc_col link_cols[] = {
 };
 
 /* The server's warning on link object l, as a line of its own. */
-static void warn_link(struct nc_ctx *ctx, const json_t *l)
+static void warn_link(struct cli_ctx *ctx, const json_t *l)
 {
 	const char *w = json_string_value(json_object_get(l, "warning"));
 	char text[512];
 
 	if (w && strcmp(w, "no_endpoint") == 0) {
-		nc_out_no_endpoint_text(text, sizeof(text),
+		cli_out_no_endpoint_text(text, sizeof(text),
 					json_string_value(json_object_get(l, "a")),
 					json_string_value(json_object_get(l, "b")));
-		nc_out_warn(ctx, "%s", text);
+		cli_out_warn(ctx, "%s", text);
 	}
 }
 
 /* warn_link for each of an array of links. */
-static void warn_links(struct nc_ctx *ctx, const json_t *links)
+static void warn_links(struct cli_ctx *ctx, const json_t *links)
 {
 	const json_t *l;
 	size_t i;
@@ -109,7 +109,7 @@ static void warn_links(struct nc_ctx *ctx, const json_t *links)
  * read (in its own tenant when the client acts in none). A group that
  * cannot be read shows "?".
  */
-static void add_members(struct nc_ctx *ctx, json_t *list)
+static void add_members(struct cli_ctx *ctx, json_t *list)
 {
 	json_t *items = json_object_get(list, "items"), *it;
 	size_t i;
@@ -134,45 +134,45 @@ static void add_members(struct nc_ctx *ctx, json_t *list)
 	}
 }
 
-int cmd_peering_list(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_peering_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *list = NULL;
-	int ret = nc_call_list(ctx, "/v1/peerings", false, &list);
+	int ret = cli_call_list(ctx, "/v1/peerings", false, &list);
 
 	if (ret < 0)
 		goto out;
 	if (ctx->output != NC_OUT_JSON && !ctx->quiet)
 		add_members(ctx, list);
-	nc_out_list(ctx, list, peering_cols, NCOLS(peering_cols), "name");
+	cli_out_list(ctx, list, peering_cols, NCOLS(peering_cols), "name");
 out:
 	json_decref(list);
 	return ret;
 }
 
-int cmd_peering_show(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_peering_show(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *g = NULL, *links, *iso;
 	char path[256];
 	size_t i;
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
 
 	if (ret == 0)
-		ret = nc_call(ctx, "GET", path, NULL, &g);
+		ret = cli_call(ctx, "GET", path, NULL, &g);
 	if (ret < 0)
 		goto out;
-	nc_out_object(ctx, g, peering_fields, NCOLS(peering_fields), "name");
+	cli_out_object(ctx, g, peering_fields, NCOLS(peering_fields), "name");
 	links = json_object_get(g, "links");
-	nc_out_heading(ctx, "Links");
+	cli_out_heading(ctx, "Links");
 	if (json_array_size(links) > 0)
-		nc_out_table(ctx, links, link_cols, NCOLS(link_cols));
+		cli_out_table(ctx, links, link_cols, NCOLS(link_cols));
 	else
-		nc_out_text(ctx, "(none)");
+		cli_out_text(ctx, "(none)");
 	json_array_foreach(json_object_get(g, "isolated"), i, iso)
 	{
 		char text[256];
 
-		nc_out_isolated_text(text, sizeof(text), json_string_value(iso));
-		nc_out_warn(ctx, "%s", text);
+		cli_out_isolated_text(text, sizeof(text), json_string_value(iso));
+		cli_out_warn(ctx, "%s", text);
 	}
 	warn_links(ctx, links);
 out:
@@ -181,26 +181,26 @@ out:
 }
 
 /* The members a group's options give, into body. */
-static void peering_body(const struct nc_args *a, json_t *body)
+static void peering_body(const struct cli_args *a, json_t *body)
 {
-	nc_args_put(a, "topology", body, "topology");
-	nc_args_put(a, "protocol", body, "protocol");
-	if (nc_args_has(a, "dual-tunnel"))
+	cli_args_put(a, "topology", body, "topology");
+	cli_args_put(a, "protocol", body, "protocol");
+	if (cli_args_has(a, "dual-tunnel"))
 		json_object_set_new(body, "dual_tunnel", json_true());
-	if (nc_args_has(a, "no-dual-tunnel"))
+	if (cli_args_has(a, "no-dual-tunnel"))
 		json_object_set_new(body, "dual_tunnel", json_false());
-	nc_args_put_or_none(a, "hub", body, "hub");
+	cli_args_put_or_none(a, "hub", body, "hub");
 }
 
-int cmd_peering_create(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_peering_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_pack("{s:s}", "name", a->pos[0]), *reply = NULL;
 	int ret;
 
 	peering_body(a, body);
-	ret = nc_call(ctx, "POST", "/v1/peerings", body, &reply);
+	ret = cli_call(ctx, "POST", "/v1/peerings", body, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "created peering %s (%s, %s)", a->pos[0],
+		cli_out_done(ctx, reply, NULL, "created peering %s (%s, %s)", a->pos[0],
 			    json_string_value(json_object_get(reply, "topology")),
 			    json_string_value(json_object_get(reply, "protocol")));
 	json_decref(reply);
@@ -208,59 +208,59 @@ int cmd_peering_create(struct nc_ctx *ctx, const struct nc_args *a)
 	return ret;
 }
 
-int cmd_peering_set(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_peering_set(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object(), *reply = NULL;
 	char path[256];
 	int ret;
 
 	peering_body(a, body);
-	if (nc_args_has(a, "dual-tunnel") && nc_args_has(a, "no-dual-tunnel")) {
-		ret = nc_error(ctx, NC_ERR_USAGE,
+	if (cli_args_has(a, "dual-tunnel") && cli_args_has(a, "no-dual-tunnel")) {
+		ret = cli_error(ctx, NC_ERR_USAGE,
 			       "give --dual-tunnel or --no-dual-tunnel, not both");
 		goto out;
 	}
 	if (json_object_size(body) == 0) {
-		ret = nc_error(ctx, NC_ERR_USAGE,
+		ret = cli_error(ctx, NC_ERR_USAGE,
 			       "nothing to change: give --topology, --protocol, --dual-tunnel, "
 			       "--no-dual-tunnel or --hub");
 		goto out;
 	}
-	ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+	ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
 	if (ret == 0)
-		ret = nc_call(ctx, "PATCH", path, body, &reply);
+		ret = cli_call(ctx, "PATCH", path, body, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "changed peering %s", a->pos[0]);
+		cli_out_done(ctx, reply, NULL, "changed peering %s", a->pos[0]);
 out:
 	json_decref(reply);
 	json_decref(body);
 	return ret;
 }
 
-int cmd_peering_delete(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_peering_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *reply = NULL;
 	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
 
 	if (ret == 0)
-		ret = nc_call(ctx, "DELETE", path, NULL, &reply);
+		ret = cli_call(ctx, "DELETE", path, NULL, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "deleted peering %s", a->pos[0]);
+		cli_out_done(ctx, reply, NULL, "deleted peering %s", a->pos[0]);
 	json_decref(reply);
 	return ret;
 }
 
-int cmd_member_add(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_member_add(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_pack("{s:s}", "serial", a->pos[1]), *reply = NULL;
 	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/members", a->pos[0]);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s/members", a->pos[0]);
 
 	if (ret == 0)
-		ret = nc_call(ctx, "POST", path, body, &reply);
+		ret = cli_call(ctx, "POST", path, body, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "added %s to peering %s", a->pos[1], a->pos[0]);
+		cli_out_done(ctx, reply, NULL, "added %s to peering %s", a->pos[1], a->pos[0]);
 	json_decref(reply);
 	json_decref(body);
 	return ret;
@@ -268,17 +268,17 @@ int cmd_member_add(struct nc_ctx *ctx, const struct nc_args *a)
 
 /* DELETE path; a 404 points at the command that shows what there is. *reply
  * (may be NULL) receives the server's reply, if any (owned). */
-static int remove_in_group(struct nc_ctx *ctx, const char *path, const char *see,
+static int remove_in_group(struct cli_ctx *ctx, const char *path, const char *see,
 			   json_t **reply)
 {
 	struct nc_errinfo ei = {0};
 	json_t *r = NULL;
-	int ret = nc_request(ctx, "DELETE", path, NULL, &r, &ei);
+	int ret = cli_request(ctx, "DELETE", path, NULL, &r, &ei);
 
 	if (ret == NC_ERR_NOTFOUND)
-		ret = nc_error(ctx, ret, "%s; see `%s %s'", ei.msg, ctx->progname, see);
+		ret = cli_error(ctx, ret, "%s; see `%s %s'", ei.msg, ctx->progname, see);
 	else if (ret < 0)
-		ret = nc_report(ctx, ret, &ei);
+		ret = cli_report(ctx, ret, &ei);
 	if (reply)
 		*reply = r;
 	else
@@ -286,32 +286,32 @@ static int remove_in_group(struct nc_ctx *ctx, const char *path, const char *see
 	return ret;
 }
 
-int cmd_member_remove(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_member_remove(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *reply = NULL;
 	char path[512], see[128];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/members/%s", a->pos[0],
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s/members/%s", a->pos[0],
 			  a->pos[1]);
 
 	snprintf(see, sizeof(see), "peering show %s", a->pos[0]);
 	if (ret == 0)
 		ret = remove_in_group(ctx, path, see, NULL);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "removed %s from peering %s", a->pos[1], a->pos[0]);
+		cli_out_done(ctx, reply, NULL, "removed %s from peering %s", a->pos[1], a->pos[0]);
 	json_decref(reply);
 	return ret;
 }
 
-int cmd_link_list(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_link_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *list = NULL;
 	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/peerings/%s/links", a->pos[0]);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s/links", a->pos[0]);
 
 	if (ret == 0)
-		ret = nc_call_list(ctx, path, false, &list);
+		ret = cli_call_list(ctx, path, false, &list);
 	if (ret == 0)
-		nc_out_list(ctx, list, link_cols, NCOLS(link_cols), "a b");
+		cli_out_list(ctx, list, link_cols, NCOLS(link_cols), "a b");
 	if (ret == 0)
 		warn_links(ctx, json_object_get(list, "items"));
 	json_decref(list);
@@ -323,7 +323,7 @@ int cmd_link_list(struct nc_ctx *ctx, const struct nc_args *a)
  * "; pushed to A (seq 4) and B (seq 2)" into buf[n]; a device that could
  * not be sent to is warned about, naming the reason.
  */
-static void pushed_clause(struct nc_ctx *ctx, const json_t *reply, const struct nc_args *a,
+static void pushed_clause(struct cli_ctx *ctx, const json_t *reply, const struct cli_args *a,
 			  char *buf, size_t n)
 {
 	const json_t *it;
@@ -341,7 +341,7 @@ static void pushed_clause(struct nc_ctx *ctx, const json_t *reply, const struct 
 		const char *err = json_string_value(json_object_get(it, "error"));
 
 		if (err) {
-			nc_out_warn(ctx, "%s was not sent its configuration: %s",
+			cli_out_warn(ctx, "%s was not sent its configuration: %s",
 				    serial ? serial : "?", err);
 			continue;
 		}
@@ -355,20 +355,20 @@ static void pushed_clause(struct nc_ctx *ctx, const json_t *reply, const struct 
 }
 
 /* The path of a link request, with ?sync=false under --no-sync. */
-static int link_path(struct nc_ctx *ctx, const struct nc_args *a, char *buf, size_t n,
+static int link_path(struct cli_ctx *ctx, const struct cli_args *a, char *buf, size_t n,
 		     bool pair)
 {
-	int ret = pair ? nc_path(ctx, buf, n, "/v1/peerings/%s/links/%s/%s", a->pos[0],
+	int ret = pair ? cli_path(ctx, buf, n, "/v1/peerings/%s/links/%s/%s", a->pos[0],
 				 a->pos[1], a->pos[2])
-		       : nc_path(ctx, buf, n, "/v1/peerings/%s/links", a->pos[0]);
+		       : cli_path(ctx, buf, n, "/v1/peerings/%s/links", a->pos[0]);
 
-	if (ret == 0 && nc_args_has(a, "no-sync") &&
+	if (ret == 0 && cli_args_has(a, "no-sync") &&
 	    nc_client_query(buf, n, "sync", "false") < 0)
-		ret = nc_error(ctx, NC_ERR_USAGE, "the link's serials are too long");
+		ret = cli_error(ctx, NC_ERR_USAGE, "the link's serials are too long");
 	return ret;
 }
 
-int cmd_link_add(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_link_add(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_pack("{s:s,s:s}", "a", a->pos[1], "b", a->pos[2]), *reply = NULL;
 	struct nc_errinfo ei = {0};
@@ -378,14 +378,14 @@ int cmd_link_add(struct nc_ctx *ctx, const struct nc_args *a)
 
 	if (ret < 0)
 		goto out;
-	ret = nc_request(ctx, "POST", path, body, &reply, &ei);
+	ret = cli_request(ctx, "POST", path, body, &reply, &ei);
 	if (ret < 0) {
-		ret = nc_report(ctx, ret, &ei);
+		ret = cli_report(ctx, ret, &ei);
 		goto out;
 	}
 	nt = json_array_size(json_object_get(reply, "tunnel_indexes"));
 	pushed_clause(ctx, reply, a, pushed, sizeof(pushed));
-	nc_out_done(ctx, reply, NULL, "linked %s and %s in peering %s (%zu tunnel%s)%s",
+	cli_out_done(ctx, reply, NULL, "linked %s and %s in peering %s (%zu tunnel%s)%s",
 		    a->pos[1], a->pos[2], a->pos[0], nt, nt == 1 ? "" : "s", pushed);
 	warn_link(ctx, reply);
 out:
@@ -394,7 +394,7 @@ out:
 	return ret;
 }
 
-int cmd_link_remove(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_link_remove(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *reply = NULL;
 	char path[512], see[128], pushed[512];
@@ -405,7 +405,7 @@ int cmd_link_remove(struct nc_ctx *ctx, const struct nc_args *a)
 		ret = remove_in_group(ctx, path, see, &reply);
 	if (ret == 0) {
 		pushed_clause(ctx, reply, a, pushed, sizeof(pushed));
-		nc_out_done(ctx, reply, NULL, "removed the link %s - %s from peering %s%s",
+		cli_out_done(ctx, reply, NULL, "removed the link %s - %s from peering %s%s",
 			    a->pos[1], a->pos[2], a->pos[0], pushed);
 	}
 	json_decref(reply);
