@@ -459,9 +459,3 @@ int cli_shell_run(struct cli_ctx *ctx)
 	}
 	return 0;
 }
-
-int cmd_shell(struct cli_ctx *ctx, const struct cli_args *a)
-{
-	(void)a;
-	return cli_shell_run(ctx);
-}
