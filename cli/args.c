@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../lib/client/client.h"
+#include "../lib/util/duration.h"
 #include "../lib/util/err.h"
 
 const char *cli_args_get(const struct cli_args *a, const char *name)
@@ -89,5 +90,18 @@ int cli_args_query(struct cli_ctx *ctx, const struct cli_args *a, const char *ba
 	}
 	if (ret < 0)
 		return cli_error(ctx, NC_ERR_USAGE, "the filters are too long for a request path");
+	return 0;
+}
+
+int cli_args_duration(struct cli_ctx *ctx, const struct cli_args *a, const char *name, int64_t *ms)
+{
+	const char *v = cli_args_get(a, name);
+	struct nc_errinfo ei = {0};
+
+	if (!v)
+		return 0;
+	if (nc_duration_parse(v, ms, &ei) < 0 || *ms == 0)
+		return cli_error(ctx, NC_ERR_USAGE, "--%s: %s", name,
+				 ei.msg[0] ? ei.msg : "must be more than 0");
 	return 0;
 }

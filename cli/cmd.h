@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct nc_client;
@@ -136,6 +137,11 @@ void cli_args_put_or_none(const struct cli_args *a, const char *opt, json_t *bod
 /* The values of a repeatable option as a new JSON array of strings (a lone
  * "none" gives []), or NULL when the option was not given. */
 json_t *cli_args_list(const struct cli_args *a, const char *opt);
+
+/* The duration option name (see nc_duration_parse: "30s", "5m"), more than
+ * 0, into *ms in milliseconds when given; *ms is untouched when absent.
+ * NC_ERR_USAGE after reporting a bad value. */
+int cli_args_duration(struct cli_ctx *ctx, const struct cli_args *a, const char *name, int64_t *ms);
 
 /*
  * base followed by "?opt=value&..." for each option of the comma-separated

@@ -10,7 +10,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/model/validate.h"
 #include "../../lib/mqtt/mqtt.h"
-#include "../../lib/util/duration.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/log.h"
 
@@ -24,19 +23,6 @@ static const char *const fleet_only[] = {
 
 /* --apply-delay simulates a slow apply; longer ones would only hide a hang. */
 #define APPLY_DELAY_MAX_MS 60000
-
-static int duration(struct cli_ctx *ctx, const struct cli_args *a, const char *name, int64_t *ms)
-{
-	const char *v = cli_args_get(a, name);
-	struct nc_errinfo ei = {0};
-
-	if (!v)
-		return 0;
-	if (nc_duration_parse(v, ms, &ei) < 0 || *ms == 0)
-		return cli_error(ctx, NC_ERR_USAGE, "--%s: %s", name,
-				ei.msg[0] ? ei.msg : "must be more than 0");
-	return 0;
-}
 
 /* A probability: a decimal number from 0 to 1. */
 static int rate(struct cli_ctx *ctx, const struct cli_args *a, const char *name, double *out)
@@ -183,9 +169,9 @@ int cmd_agent(struct cli_ctx *ctx, const struct cli_args *a)
 		return NC_ERR_USAGE;
 	o.broker = b;
 	f.broker = b;
-	if (duration(ctx, a, "heartbeat", &o.heartbeat_ms) < 0 ||
-	    duration(ctx, a, "tunnel-interval", &o.tunnel_ms) < 0 ||
-	    duration(ctx, a, "apply-delay", &o.apply_delay_ms) < 0)
+	if (cli_args_duration(ctx, a, "heartbeat", &o.heartbeat_ms) < 0 ||
+	    cli_args_duration(ctx, a, "tunnel-interval", &o.tunnel_ms) < 0 ||
+	    cli_args_duration(ctx, a, "apply-delay", &o.apply_delay_ms) < 0)
 		return NC_ERR_USAGE;
 	if (o.apply_delay_ms > APPLY_DELAY_MAX_MS)
 		return cli_error(ctx, NC_ERR_USAGE, "--apply-delay: at most 60s");

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "../../lib/api/serve.h"
-#include "../../lib/util/duration.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/hostport.h"
 #include "../../lib/util/log.h"
@@ -23,20 +22,6 @@ static const char *default_data_dir(char *buf, size_t n)
 	else
 		snprintf(buf, n, "%s/.local/share/netctl", home ? home : ".");
 	return buf;
-}
-
-/* The duration option name into *ms when given; usage error otherwise. */
-static int duration(struct cli_ctx *ctx, const struct cli_args *a, const char *name, int64_t *ms)
-{
-	const char *v = cli_args_get(a, name);
-	struct nc_errinfo ei = { 0 };
-
-	if (!v)
-		return 0;
-	if (nc_duration_parse(v, ms, &ei) < 0 || *ms == 0)
-		return cli_error(ctx, NC_ERR_USAGE, "--%s: %s", name,
-				ei.msg[0] ? ei.msg : "must be more than 0");
-	return 0;
 }
 
 /* The whole-number option name into *out when given, from min to max. */
@@ -68,7 +53,7 @@ static int limits(struct cli_ctx *ctx, const struct cli_args *a, struct nc_api_l
 	    number(ctx, a, "max-streams", 1, 1000000, &streams) < 0 ||
 	    number(ctx, a, "max-body", 1024, 1UL << 30, &body) < 0 ||
 	    number(ctx, a, "http-threads", 1, 64, &threads) < 0 ||
-	    duration(ctx, a, "idle-timeout", &l->idle_timeout_ms) < 0)
+	    cli_args_duration(ctx, a, "idle-timeout", &l->idle_timeout_ms) < 0)
 		return NC_ERR_USAGE;
 	if (l->idle_timeout_ms > 24 * 3600 * 1000)
 		return cli_error(ctx, NC_ERR_USAGE, "--idle-timeout: at most 24h");
@@ -107,12 +92,12 @@ int cmd_serve(struct cli_ctx *ctx, const struct cli_args *a)
 					cli_args_get(a, "event-ring"));
 		o.event_ring = (size_t)n;
 	}
-	if (duration(ctx, a, "stale-delay", &o.sync.stale_delay_ms) < 0 ||
-	    duration(ctx, a, "apply-timeout", &o.sync.apply_timeout_ms) < 0 ||
-	    duration(ctx, a, "reconcile", &o.sync.reconcile_ms) < 0 ||
-	    duration(ctx, a, "auto-sync", &o.sync.auto_sync_ms) < 0 ||
-	    duration(ctx, a, "heartbeat", &o.sync.heartbeat_ms) < 0 ||
-	    duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0 ||
+	if (cli_args_duration(ctx, a, "stale-delay", &o.sync.stale_delay_ms) < 0 ||
+	    cli_args_duration(ctx, a, "apply-timeout", &o.sync.apply_timeout_ms) < 0 ||
+	    cli_args_duration(ctx, a, "reconcile", &o.sync.reconcile_ms) < 0 ||
+	    cli_args_duration(ctx, a, "auto-sync", &o.sync.auto_sync_ms) < 0 ||
+	    cli_args_duration(ctx, a, "heartbeat", &o.sync.heartbeat_ms) < 0 ||
+	    cli_args_duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0 ||
 	    limits(ctx, a, &o.limits) < 0)
 		return NC_ERR_USAGE;
 	o.mqtt_url = cli_args_get(a, "mqtt");
