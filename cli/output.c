@@ -363,6 +363,13 @@ void cli_out_object(struct cli_ctx *ctx, const json_t *obj, const struct cli_col
 	}
 }
 
+/* fmt with ap and a newline to f. */
+__attribute__((format(printf, 2, 0))) static void vline(FILE *f, const char *fmt, va_list ap)
+{
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
 void cli_out_done(struct cli_ctx *ctx, const json_t *reply, const char *quiet_key, const char *fmt,
 		 ...)
 {
@@ -379,9 +386,8 @@ void cli_out_done(struct cli_ctx *ctx, const json_t *reply, const char *quiet_ke
 		return;
 	}
 	va_start(ap, fmt);
-	vfprintf(ctx->out, fmt, ap);
+	vline(ctx->out, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->out);
 }
 
 void cli_out_heading(struct cli_ctx *ctx, const char *title)
@@ -398,9 +404,8 @@ void cli_out_text(struct cli_ctx *ctx, const char *fmt, ...)
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		return;
 	va_start(ap, fmt);
-	vfprintf(ctx->out, fmt, ap);
+	vline(ctx->out, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->out);
 }
 
 void cli_out_note(struct cli_ctx *ctx, const char *fmt, ...)
@@ -411,9 +416,8 @@ void cli_out_note(struct cli_ctx *ctx, const char *fmt, ...)
 		return;
 	fflush(ctx->out);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vline(ctx->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
 }
 
 void cli_out_info(struct cli_ctx *ctx, const char *fmt, ...)
@@ -424,9 +428,8 @@ void cli_out_info(struct cli_ctx *ctx, const char *fmt, ...)
 		return;
 	fflush(ctx->out);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vline(ctx->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
 	fflush(ctx->err);
 }
 
@@ -437,9 +440,8 @@ void cli_out_warn(struct cli_ctx *ctx, const char *fmt, ...)
 	fflush(ctx->out);
 	fprintf(ctx->err, "warning: ");
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vline(ctx->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
 }
 
 /* Whether a progress line is on the screen (one terminal, one line at a time). */

@@ -189,3 +189,26 @@ int cli_args_expires(struct cli_ctx *ctx, const struct cli_args *a, json_t *body
 	json_object_set_new(body, "expires_in", json_integer((ms + 999) / 1000));
 	return 0;
 }
+
+int cli_list(struct cli_ctx *ctx, const char *path, const struct cli_col *cols, size_t ncols,
+	     const char *key)
+{
+	json_t *list = NULL;
+	int ret = cli_call_list(ctx, path, false, &list);
+
+	if (ret == 0)
+		cli_out_list(ctx, list, cols, ncols, key);
+	json_decref(list);
+	return ret;
+}
+
+int cli_delete(struct cli_ctx *ctx, const char *path, const char *done, const char *id)
+{
+	json_t *reply = NULL;
+	int ret = cli_call(ctx, "DELETE", path, NULL, &reply);
+
+	if (ret == 0)
+		cli_out_done(ctx, reply, NULL, "%s %s", done, id);
+	json_decref(reply);
+	return ret;
+}

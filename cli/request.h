@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 struct cli_args;
+struct cli_col;
 struct cli_ctx;
 struct nc_errinfo;
 
@@ -42,5 +43,13 @@ int cli_args_expires(struct cli_ctx *ctx, const struct cli_args *a, json_t *body
 /* Formats a path with URL-escaped %s arguments (nc_client_pathf), reporting a failure. */
 int cli_path(struct cli_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* The first page of the list at path, printed with cols (cli_out_list; key
+ * is the field -q prints); a failure reported as cli_call. */
+int cli_list(struct cli_ctx *ctx, const char *path, const struct cli_col *cols, size_t ncols,
+	     const char *key);
+/* DELETE path, then "DONE ID" ("revoked token t-1") as cli_out_done prints
+ * it; a failure reported as cli_call. */
+int cli_delete(struct cli_ctx *ctx, const char *path, const char *done, const char *id);
 
 #endif

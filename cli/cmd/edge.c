@@ -96,14 +96,8 @@ out:
 
 int cmd_edge_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *reply = NULL;
 	char path[256];
 	int ret = cli_path(ctx, path, sizeof(path), "/v1/edges/%s", a->pos[0]);
 
-	if (ret == 0)
-		ret = cli_call(ctx, "DELETE", path, NULL, &reply);
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "deleted edge %s", a->pos[0]);
-	json_decref(reply);
-	return ret;
+	return ret < 0 ? ret : cli_delete(ctx, path, "deleted edge", a->pos[0]);
 }

@@ -54,25 +54,13 @@ out:
 
 int cmd_enroll_key_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *list = NULL;
-	int ret = cli_call_list(ctx, "/v1/enrollment-keys", false, &list);
-
-	if (ret == 0)
-		cli_out_list(ctx, list, key_cols, NCOLS(key_cols), "id");
-	json_decref(list);
-	return ret;
+	return cli_list(ctx, "/v1/enrollment-keys", key_cols, NCOLS(key_cols), "id");
 }
 
 int cmd_enroll_key_revoke(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *reply = NULL;
 	char path[256];
 	int ret = cli_path(ctx, path, sizeof(path), "/v1/enrollment-keys/%s", a->pos[0]);
 
-	if (ret == 0)
-		ret = cli_call(ctx, "DELETE", path, NULL, &reply);
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "revoked enrollment key %s", a->pos[0]);
-	json_decref(reply);
-	return ret;
+	return ret < 0 ? ret : cli_delete(ctx, path, "revoked enrollment key", a->pos[0]);
 }

@@ -18,13 +18,7 @@ static const struct cli_col tenant_cols[] = {
 
 int cmd_tenant_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *list = NULL;
-	int ret = cli_call_list(ctx, "/v1/tenants", false, &list);
-
-	if (ret == 0)
-		cli_out_list(ctx, list, tenant_cols, NCOLS(tenant_cols), "id");
-	json_decref(list);
-	return ret;
+	return cli_list(ctx, "/v1/tenants", tenant_cols, NCOLS(tenant_cols), "id");
 }
 
 int cmd_tenant_create(struct cli_ctx *ctx, const struct cli_args *a)
