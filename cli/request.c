@@ -212,3 +212,20 @@ int cli_delete(struct cli_ctx *ctx, const char *path, const char *done, const ch
 	json_decref(reply);
 	return ret;
 }
+
+int cli_remove(struct cli_ctx *ctx, const char *path, const char *see, json_t **reply)
+{
+	struct nc_errinfo ei = {0};
+	json_t *r = NULL;
+	int ret = cli_request(ctx, "DELETE", path, NULL, &r, &ei);
+
+	if (ret == NC_ERR_NOTFOUND)
+		ret = cli_error(ctx, ret, "%s; see `%s %s'", ei.msg, ctx->progname, see);
+	else if (ret < 0)
+		ret = cli_report(ctx, ret, &ei);
+	if (reply)
+		*reply = r;
+	else
+		json_decref(r);
+	return ret;
+}

@@ -51,5 +51,9 @@ int cli_list(struct cli_ctx *ctx, const char *path, const struct cli_col *cols, 
 /* DELETE path, then "DONE ID" ("revoked token t-1") as cli_out_done prints
  * it; a failure reported as cli_call. */
 int cli_delete(struct cli_ctx *ctx, const char *path, const char *done, const char *id);
+/* DELETE path as cli_delete, but a 404 points at the command that shows what
+ * there is (`netctl SEE'). *reply (may be NULL) receives the server's reply,
+ * if any (owned). */
+int cli_remove(struct cli_ctx *ctx, const char *path, const char *see, json_t **reply);
 
 #endif

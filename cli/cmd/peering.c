@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * peering list|show|create|set|delete, member add|remove, link
- * list|add|remove: parse the arguments, call the API, print. Which links
- * exist and which members are isolated is the server's answer.
+ * peering list|show|create|set|delete: parse the arguments, call the API,
+ * print (members: member.c, links: link.c). Which links exist and which
+ * members are isolated is the server's answer.
  */
 #include "../cmd.h"
 
-#include <string.h>
-
 #include "../../lib/client/client.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/timefmt.h"
 #include "../output.h"
 #include "../request.h"
+#include "link.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
@@ -23,17 +21,6 @@ static void fmt_count(const json_t *v, char *buf, size_t n)
 		snprintf(buf, n, "%zu", json_array_size(v));
 	else
 		snprintf(buf, n, "?");
-}
-
-/* Tunnel index 0 is the primary tunnel (wg2), 1 the secondary (wg3). */
-static void fmt_tunnel(const json_t *v, char *buf, size_t n)
-{
-	json_int_t i = json_integer_value(v);
-
-	if (!json_is_integer(v))
-		snprintf(buf, n, "-");
-	else
-		snprintf(buf, n, "%lld (%s)", (long long)i, i == 0 ? "primary" : "secondary");
 }
 
 static const struct cli_col peering_cols[] = {
@@ -58,51 +45,6 @@ static const struct cli_col peering_fields[] = {
 	{"Created", "created_at", NC_COL_TIME, NULL},
 	{"Updated", "updated_at", NC_COL_TIME, NULL},
 };
-
-/* The link's status, "SA: ..." for IPSec (v: the whole link object). */
-static void fmt_link_status(const json_t *v, char *buf, size_t n)
-{
-	cli_out_link_status_text(v, buf, n);
-}
-
-/* The link's WireGuard handshake and bytes as its ends reported them (v: the link). */
-static void fmt_reported(const json_t *v, char *buf, size_t n)
-{
-	cli_out_tunnel_text(v, nc_time_now(), buf, n);
-}
-
-static const struct cli_col link_cols[] = {
-	{"Edge A", "a", 0, NULL},
-	{"Edge B", "b", 0, NULL},
-	{"Status", "", NC_COL_STATE, fmt_link_status},
-	{"Tunnel Index", "tunnel_index", 0, fmt_tunnel},
-	{"Handshake", "", NC_COL_WIDE, fmt_reported},
-	{"Peering", "peering", NC_COL_WIDE, NULL},
-};
-
-/* The server's warning on link object l, as a line of its own. */
-static void warn_link(struct cli_ctx *ctx, const json_t *l)
-{
-	const char *w = json_string_value(json_object_get(l, "warning"));
-	char text[512];
-
-	if (w && strcmp(w, "no_endpoint") == 0) {
-		cli_out_no_endpoint_text(text, sizeof(text),
-					json_string_value(json_object_get(l, "a")),
-					json_string_value(json_object_get(l, "b")));
-		cli_out_warn(ctx, "%s", text);
-	}
-}
-
-/* warn_link for each of an array of links. */
-static void warn_links(struct cli_ctx *ctx, const json_t *links)
-{
-	const json_t *l;
-	size_t i;
-
-	json_array_foreach(links, i, l)
-		warn_link(ctx, l);
-}
 
 /*
  * The list of groups has no members: for the Members column each group is
@@ -164,7 +106,7 @@ int cmd_peering_show(struct cli_ctx *ctx, const struct cli_args *a)
 	links = json_object_get(g, "links");
 	cli_out_heading(ctx, "Links");
 	if (json_array_size(links) > 0)
-		cli_out_table(ctx, links, link_cols, NCOLS(link_cols));
+		cli_out_table(ctx, links, cli_link_cols, cli_nlink_cols);
 	else
 		cli_out_text(ctx, "(none)");
 	json_array_foreach(json_object_get(g, "isolated"), i, iso)
@@ -174,7 +116,7 @@ int cmd_peering_show(struct cli_ctx *ctx, const struct cli_args *a)
 		cli_out_isolated_text(text, sizeof(text), json_string_value(iso));
 		cli_out_warn(ctx, "%s", text);
 	}
-	warn_links(ctx, links);
+	cli_link_warn(ctx, links);
 out:
 	json_decref(g);
 	return ret;
@@ -243,165 +185,4 @@ int cmd_peering_delete(struct cli_ctx *ctx, const struct cli_args *a)
 	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
 
 	return ret < 0 ? ret : cli_delete(ctx, path, "deleted peering", a->pos[0]);
-}
-
-int cmd_member_add(struct cli_ctx *ctx, const struct cli_args *a)
-{
-	json_t *body = json_pack("{s:s}", "serial", a->pos[1]), *reply = NULL;
-	char path[256];
-	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s/members", a->pos[0]);
-
-	if (ret == 0)
-		ret = cli_call(ctx, "POST", path, body, &reply);
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "added %s to peering %s", a->pos[1], a->pos[0]);
-	json_decref(reply);
-	json_decref(body);
-	return ret;
-}
-
-/* DELETE path; a 404 points at the command that shows what there is. *reply
- * (may be NULL) receives the server's reply, if any (owned). */
-static int remove_in_group(struct cli_ctx *ctx, const char *path, const char *see,
-			   json_t **reply)
-{
-	struct nc_errinfo ei = {0};
-	json_t *r = NULL;
-	int ret = cli_request(ctx, "DELETE", path, NULL, &r, &ei);
-
-	if (ret == NC_ERR_NOTFOUND)
-		ret = cli_error(ctx, ret, "%s; see `%s %s'", ei.msg, ctx->progname, see);
-	else if (ret < 0)
-		ret = cli_report(ctx, ret, &ei);
-	if (reply)
-		*reply = r;
-	else
-		json_decref(r);
-	return ret;
-}
-
-int cmd_member_remove(struct cli_ctx *ctx, const struct cli_args *a)
-{
-	json_t *reply = NULL;
-	char path[512], see[128];
-	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s/members/%s", a->pos[0],
-			  a->pos[1]);
-
-	snprintf(see, sizeof(see), "peering show %s", a->pos[0]);
-	if (ret == 0)
-		ret = remove_in_group(ctx, path, see, NULL);
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "removed %s from peering %s", a->pos[1], a->pos[0]);
-	json_decref(reply);
-	return ret;
-}
-
-int cmd_link_list(struct cli_ctx *ctx, const struct cli_args *a)
-{
-	json_t *list = NULL;
-	char path[256];
-	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s/links", a->pos[0]);
-
-	if (ret == 0)
-		ret = cli_call_list(ctx, path, false, &list);
-	if (ret == 0)
-		cli_out_list(ctx, list, link_cols, NCOLS(link_cols), "a b");
-	if (ret == 0)
-		warn_links(ctx, json_object_get(list, "items"));
-	json_decref(list);
-	return ret;
-}
-
-/*
- * What a link change pushed, from the reply's "pushed" and "deferred", as
- * "; pushed to A (seq 4) and B (seq 2)" into buf[n]; a device that could
- * not be sent to is warned about, naming the reason.
- */
-static void pushed_clause(struct cli_ctx *ctx, const json_t *reply, const struct cli_args *a,
-			  char *buf, size_t n)
-{
-	const json_t *it;
-	size_t i, len = 0, sent = 0;
-
-	buf[0] = '\0';
-	if (json_is_true(json_object_get(reply, "deferred"))) {
-		snprintf(buf, n, "; not pushed (--no-sync): `%s sync now %s %s' sends it",
-			 ctx->progname, a->pos[1], a->pos[2]);
-		return;
-	}
-	json_array_foreach(json_object_get(reply, "pushed"), i, it)
-	{
-		const char *serial = json_string_value(json_object_get(it, "serial"));
-		const char *err = json_string_value(json_object_get(it, "error"));
-
-		if (err) {
-			cli_out_warn(ctx, "%s was not sent its configuration: %s",
-				    serial ? serial : "?", err);
-			continue;
-		}
-		if (len < n)
-			len += (size_t)snprintf(buf + len, n - len, "%s%s (seq %lld)",
-						sent++ ? " and " : "; pushed to ",
-						serial ? serial : "?",
-						(long long)json_integer_value(
-							json_object_get(it, "seq")));
-	}
-}
-
-/* The path of a link request, with ?sync=false under --no-sync. */
-static int link_path(struct cli_ctx *ctx, const struct cli_args *a, char *buf, size_t n,
-		     bool pair)
-{
-	int ret = pair ? cli_path(ctx, buf, n, "/v1/peerings/%s/links/%s/%s", a->pos[0],
-				 a->pos[1], a->pos[2])
-		       : cli_path(ctx, buf, n, "/v1/peerings/%s/links", a->pos[0]);
-
-	if (ret == 0 && cli_args_has(a, "no-sync") &&
-	    nc_client_query(buf, n, "sync", "false") < 0)
-		ret = cli_error(ctx, NC_ERR_USAGE, "the link's serials are too long");
-	return ret;
-}
-
-int cmd_link_add(struct cli_ctx *ctx, const struct cli_args *a)
-{
-	json_t *body = json_pack("{s:s,s:s}", "a", a->pos[1], "b", a->pos[2]), *reply = NULL;
-	struct nc_errinfo ei = {0};
-	char path[512], pushed[512];
-	int ret = link_path(ctx, a, path, sizeof(path), false);
-	size_t nt;
-
-	if (ret < 0)
-		goto out;
-	ret = cli_request(ctx, "POST", path, body, &reply, &ei);
-	if (ret < 0) {
-		ret = cli_report(ctx, ret, &ei);
-		goto out;
-	}
-	nt = json_array_size(json_object_get(reply, "tunnel_indexes"));
-	pushed_clause(ctx, reply, a, pushed, sizeof(pushed));
-	cli_out_done(ctx, reply, NULL, "linked %s and %s in peering %s (%zu tunnel%s)%s",
-		    a->pos[1], a->pos[2], a->pos[0], nt, nt == 1 ? "" : "s", pushed);
-	warn_link(ctx, reply);
-out:
-	json_decref(reply);
-	json_decref(body);
-	return ret;
-}
-
-int cmd_link_remove(struct cli_ctx *ctx, const struct cli_args *a)
-{
-	json_t *reply = NULL;
-	char path[512], see[128], pushed[512];
-	int ret = link_path(ctx, a, path, sizeof(path), true);
-
-	snprintf(see, sizeof(see), "link list %s", a->pos[0]);
-	if (ret == 0)
-		ret = remove_in_group(ctx, path, see, &reply);
-	if (ret == 0) {
-		pushed_clause(ctx, reply, a, pushed, sizeof(pushed));
-		cli_out_done(ctx, reply, NULL, "removed the link %s - %s from peering %s%s",
-			    a->pos[1], a->pos[2], a->pos[0], pushed);
-	}
-	json_decref(reply);
-	return ret;
 }
