@@ -47,11 +47,15 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 LIB_SRCS := $(sort $(wildcard lib/*/*.c))
-CLI_SRCS := $(sort $(wildcard cli/*.c) $(wildcard tui/*.c))
+CLI_SRCS := $(sort $(wildcard cli/*.c) $(wildcard cli/*/*.c) $(wildcard tui/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+# The CLI library: every CLI and TUI object but main(); the binary, the unit
+# tests and the fuzz targets link it (before libnetctl.a, which it uses).
+CLILIB_OBJS := $(filter-out %/cli/main.o,$(CLI_OBJS))
+CLILIB := $(BUILD)/libnetctl-cli.a
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEPS_STAMP := .deps.stamp
@@ -60,9 +64,16 @@ DEPS_STAMP := .deps.stamp
 
 all: $(BIN)
 
-$(BIN): $(CLI_OBJS) $(BUILD)/libnetctl.a
+$(BIN): $(BUILD)/cli/main.o $(CLILIB) $(BUILD)/libnetctl.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $(NC_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnetctl.a $(LDLIBS_ALL)
+	$(Q)$(CC) $(LDFLAGS) $(NC_LDFLAGS) -o $@ $(BUILD)/cli/main.o $(CLILIB) $(BUILD)/libnetctl.a \
+		$(LDLIBS_ALL)
+
+# q, not r: cli/batch.o and cli/cmd/batch.o share a member name, and r
+# would keep only the last.
+$(CLILIB): $(CLILIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar qcs $@ $^
 
 $(BUILD)/libnetctl.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
@@ -73,14 +84,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -c -o $@ $<
 
-# Every unit test program links the shared fixture (tests/unit/fixture.[ch]).
+# Every unit test program links the shared fixture (tests/unit/fixture.[ch])
+# and the CLI library, then the core library.
 UNIT_FIXTURE := $(BUILD)/tests/unit/fixture.o
 .SECONDARY: $(UNIT_FIXTURE)
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(BUILD)/libnetctl.a
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(CLILIB) $(BUILD)/libnetctl.a
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(UNIT_FIXTURE) \
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(UNIT_FIXTURE) $(CLILIB) \
 		$(BUILD)/libnetctl.a $(LDLIBS_ALL) -lcmocka
 
 # Helpers the integration tests run (tests/tools/): plain C, no library.
@@ -167,11 +179,11 @@ fuzz: fuzz-build
 	$(Q)FUZZ_DIR=$(FUZZ_BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_NAMES)
 
 # A target links the library and the CLI (all but main(): libFuzzer has one).
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libnetctl.a $(filter-out %/cli/main.o,$(CLI_OBJS))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libnetctl.a $(CLILIB)
 	$(call msg,FUZZ,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -I. -fsanitize=fuzzer $(NC_LDFLAGS) -o $@ $< \
-		$(filter-out %/cli/main.o,$(CLI_OBJS)) $(BUILD)/libnetctl.a $(LDLIBS_ALL) -lm
+		$(CLILIB) $(BUILD)/libnetctl.a $(LDLIBS_ALL) -lm
 
 # valgrind: a representative integration subset (VALGRIND_TESTS) with serve
 # and the agents under memcheck (tests/valgrind/netctl): any error or
@@ -247,7 +259,7 @@ clean:
 	rm -rf build $(BIN)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
-# Unit tests that compile CLI sources in are rebuilt when those change.
+# Unit tests are rebuilt when the headers they include change.
 -include $(UNIT_BINS:=.d)
 -include $(UNIT_FIXTURE:.o=.d)
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Batch jobs: lines to words to nc_dispatch, with the line number in every error. */
+/* Batch jobs: lines to words to cli_dispatch, with the line number in every error. */
 #include "batch.h"
 
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include "../lib/util/err.h"
 #include "../lib/util/xmalloc.h"
 #include "cmd.h"
+#include "dispatch.h"
 #include "interrupt.h"
 #include "output.h"
 #include "shellwords.h"
@@ -74,24 +75,24 @@ static struct bline *split_lines(const char *data, size_t len, size_t *n)
 }
 
 /* Words of line l into *w, or NC_ERR_USAGE reported against the line. */
-static int words_of(struct nc_ctx *ctx, const struct bline *l, struct nc_words *w)
+static int words_of(struct cli_ctx *ctx, const struct bline *l, struct cli_words *w)
 {
 	struct nc_errinfo ei = {0};
 	char where[32];
 
-	if (nc_words_split(l->text, strlen(l->text), 0, w, &ei) == 0)
+	if (cli_words_split(l->text, strlen(l->text), 0, w, &ei) == 0)
 		return 0;
 	snprintf(where, sizeof(where), "line %d", l->lineno);
 	ctx->where = where;
-	nc_error(ctx, NC_ERR_USAGE, "%s", ei.msg);
+	cli_error(ctx, NC_ERR_USAGE, "%s", ei.msg);
 	ctx->where = NULL;
 	return NC_ERR_USAGE;
 }
 
 /* A context for one line: the batch's own settings, the line's place. */
-static struct nc_ctx line_ctx(const struct nc_ctx *base, const char *where)
+static struct cli_ctx line_ctx(const struct cli_ctx *base, const char *where)
 {
-	struct nc_ctx lc = *base;
+	struct cli_ctx lc = *base;
 
 	lc.mode = NC_MODE_BATCH;
 	lc.where = where;
@@ -100,7 +101,7 @@ static struct nc_ctx line_ctx(const struct nc_ctx *base, const char *where)
 	return lc;
 }
 
-int nc_batch_run(struct nc_ctx *ctx, const char *data, size_t len, unsigned flags)
+int cli_batch_run(struct cli_ctx *ctx, const char *data, size_t len, unsigned flags)
 {
 	size_t n = 0, bad = 0, total = 0, ran = 0, failed = 0;
 	struct bline *lines = split_lines(data, len, &n);
@@ -109,7 +110,7 @@ int nc_batch_run(struct nc_ctx *ctx, const char *data, size_t len, unsigned flag
 
 	/* First pass: every line must be a command that fits its usage. */
 	for (size_t i = 0; i < n; i++) {
-		struct nc_words w = {0};
+		struct cli_words w = {0};
 		char where[32];
 
 		snprintf(where, sizeof(where), "line %d", lines[i].lineno);
@@ -117,25 +118,25 @@ int nc_batch_run(struct nc_ctx *ctx, const char *data, size_t len, unsigned flag
 			bad++;
 			total++;
 		} else if (w.n > 0) {
-			struct nc_ctx lc = line_ctx(ctx, where);
+			struct cli_ctx lc = line_ctx(ctx, where);
 
 			total++;
-			ok[i] = nc_dispatch_check(&lc, w.n, w.v) == 0;
+			ok[i] = cli_dispatch_check(&lc, w.n, w.v) == 0;
 			bad += !ok[i];
 		}
-		nc_words_free(&w);
+		cli_words_free(&w);
 	}
 	if (flags & NC_BATCH_DRYRUN) {
 		if (bad)
-			ret = nc_error(ctx, NC_ERR_USAGE, "%zu of %zu command%s not valid", bad,
+			ret = cli_error(ctx, NC_ERR_USAGE, "%zu of %zu command%s not valid", bad,
 				       total, bad == 1 ? " is" : "s are");
 		else
-			nc_out_text(ctx, "%zu command%s checked: all valid, none run", total,
+			cli_out_text(ctx, "%zu command%s checked: all valid, none run", total,
 				    total == 1 ? "" : "s");
 		goto out;
 	}
 	if (bad && !(flags & NC_BATCH_CONTINUE)) {
-		ret = nc_error(ctx, NC_ERR_USAGE,
+		ret = cli_error(ctx, NC_ERR_USAGE,
 			       "nothing was run: %zu line%s not valid (fix %s, or pass --continue "
 			       "to skip %s)",
 			       bad, bad == 1 ? " is" : "s are", bad == 1 ? "it" : "them",
@@ -143,9 +144,9 @@ int nc_batch_run(struct nc_ctx *ctx, const char *data, size_t len, unsigned flag
 		goto out;
 	}
 	/* Second pass: run them. */
-	nc_interrupt_catch();
-	for (size_t i = 0; i < n && !nc_interrupted(); i++) {
-		struct nc_words w = {0};
+	cli_interrupt_catch();
+	for (size_t i = 0; i < n && !cli_interrupted(); i++) {
+		struct cli_words w = {0};
 		char where[32];
 		int r;
 
@@ -153,33 +154,33 @@ int nc_batch_run(struct nc_ctx *ctx, const char *data, size_t len, unsigned flag
 			continue;
 		snprintf(where, sizeof(where), "line %d", lines[i].lineno);
 		if (words_of(ctx, &lines[i], &w) == 0 && w.n > 0) {
-			struct nc_ctx lc = line_ctx(ctx, where);
+			struct cli_ctx lc = line_ctx(ctx, where);
 
 			ran++;
-			r = nc_dispatch(&lc, w.n, w.v);
+			r = cli_dispatch(&lc, w.n, w.v);
 			fflush(lc.out);
 			if (r < 0 && failed++ == 0) {
 				ret = r;
 				first_line = lines[i].lineno;
 			}
 		}
-		nc_words_free(&w);
+		cli_words_free(&w);
 		if (ret < 0 && !(flags & NC_BATCH_CONTINUE))
 			break;
 	}
-	if (nc_interrupted() && ret == 0)
-		ret = nc_error(ctx, NC_ERR_CONFLICT, "interrupted: %zu of %zu commands ran", ran,
+	if (cli_interrupted() && ret == 0)
+		ret = cli_error(ctx, NC_ERR_CONFLICT, "interrupted: %zu of %zu commands ran", ran,
 			       total);
 	else if (ret < 0 && !(flags & NC_BATCH_CONTINUE))
-		nc_error(ctx, ret, "batch stopped at line %d: %zu of %zu commands ran", first_line,
+		cli_error(ctx, ret, "batch stopped at line %d: %zu of %zu commands ran", first_line,
 			 ran, total);
 	else if (failed)
-		nc_error(ctx, ret, "%zu of %zu commands failed, the first at line %d", failed, ran,
+		cli_error(ctx, ret, "%zu of %zu commands failed, the first at line %d", failed, ran,
 			 first_line);
 	else if (bad)
-		ret = nc_error(ctx, NC_ERR_USAGE, "%zu line%s skipped as not valid", bad,
+		ret = cli_error(ctx, NC_ERR_USAGE, "%zu line%s skipped as not valid", bad,
 			       bad == 1 ? " was" : "s were");
-	nc_interrupt_release();
+	cli_interrupt_release();
 out:
 	for (size_t i = 0; i < n; i++)
 		free(lines[i].text);

@@ -5,14 +5,14 @@
 /*
  * Batch jobs: the commands of a text, one per line (shellwords.h rules;
  * a line ending in a backslash continues on the next), blank lines and
- * '#' comments skipped, each run by nc_dispatch as on the command line
+ * '#' comments skipped, each run by cli_dispatch as on the command line
  * with the batch's global options as the starting point. Errors name the
  * line: "netctl: line 2: ...".
  */
 
 #include <stddef.h>
 
-struct nc_ctx;
+struct cli_ctx;
 
 #define NC_BATCH_CONTINUE 0x01 /* run every line; do not stop at a failure */
 #define NC_BATCH_DRYRUN	  0x02 /* check every line, run none */
@@ -25,6 +25,6 @@ struct nc_ctx;
  * succeeded, else the error of the first line that failed (already
  * reported, with a last line saying where the batch stopped).
  */
-int nc_batch_run(struct nc_ctx *ctx, const char *data, size_t len, unsigned flags);
+int cli_batch_run(struct cli_ctx *ctx, const char *data, size_t len, unsigned flags);
 
 #endif

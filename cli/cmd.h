@@ -4,12 +4,15 @@
 
 /*
  * The command layer: the table from commands.def, the context handed to
- * every handler, and the parsed arguments. Handlers parse and print; rules
- * live in lib/.
+ * every handler, the parsed arguments and the one way to report an error.
+ * Handlers parse and print; rules live in lib/. Calls to the server are in
+ * request.h, the dispatcher in dispatch.h, finding commands and help in
+ * help.h.
  */
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct nc_client;
@@ -24,13 +27,13 @@ struct nc_errinfo;
 #define NC_MAX_POS 64
 #define NC_MAX_OPTS 64
 
-enum nc_output { NC_OUT_TABLE, NC_OUT_WIDE, NC_OUT_JSON };
+enum cli_output { NC_OUT_TABLE, NC_OUT_WIDE, NC_OUT_JSON };
 
 /* Where commands come from: the command line, the shell, or a batch file. */
-enum nc_mode { NC_MODE_CLI, NC_MODE_SHELL, NC_MODE_BATCH };
+enum cli_mode { NC_MODE_CLI, NC_MODE_SHELL, NC_MODE_BATCH };
 
 /* Arguments of one command after option parsing; strings borrowed from argv. */
-struct nc_args {
+struct cli_args {
 	const char *pos[NC_MAX_POS];
 	int npos;
 	char opt_name[NC_MAX_OPTS][32];		/* long name, without "--" */
@@ -41,15 +44,15 @@ struct nc_args {
 /*
  * Global options and where output and errors go. server, token, token_file
  * and tenant hold the command line's values only (NULL when not given);
- * the settings in effect come from nc_settings_resolve (config.h).
+ * the settings in effect come from cli_settings_resolve (config.h).
  */
-struct nc_ctx {
+struct cli_ctx {
 	const char *server;
 	const char *token;
 	const char *token_file;
 	const char *tenant;
-	enum nc_output output;
-	bool color;		/* colour the output (nc_out_color_wanted) */
+	enum cli_output output;
+	bool color;		/* colour the output (cli_out_color_wanted) */
 	bool tty;		/* out is a terminal: fit tables to width, indent JSON */
 	int width;		/* terminal columns for tables */
 	bool quiet;
@@ -57,18 +60,18 @@ struct nc_ctx {
 	FILE *out;		/* results */
 	FILE *err;		/* errors and diagnostics */
 	const char *progname;
-	const struct nc_cmd *cmd;	/* the command running, set by nc_dispatch */
+	const struct cli_cmd *cmd;	/* the command running, set by cli_dispatch */
 	struct nc_client *client;	/* for commands without NC_CMDF_LOCAL/ROLE */
-	enum nc_mode mode;
+	enum cli_mode mode;
 	const char *where;	/* put before error messages ("line 2"), or NULL */
 	bool interactive;	/* stdin and stdout are terminals: a bare netctl opens the shell */
 	bool version;		/* --version was given: it stands for the command `version' */
 };
 
-struct nc_cmd {
+struct cli_cmd {
 	const char *noun;
 	const char *verb;	/* NULL for a one-word command */
-	int (*fn)(struct nc_ctx *ctx, const struct nc_args *a);
+	int (*fn)(struct cli_ctx *ctx, const struct cli_args *a);
 	int min, max;
 	unsigned flags;
 	const char *options;
@@ -76,27 +79,27 @@ struct nc_cmd {
 	const char *summary;
 };
 
-struct nc_noun {
+struct cli_noun {
 	const char *name;
 	const char *summary;
 };
 
-struct nc_alias {
+struct cli_alias {
 	const char *alias;
 	const char *word;
 };
 
-extern const struct nc_cmd nc_cmds[];
-extern const size_t nc_ncmds;
-extern const struct nc_noun nc_nouns[];
-extern const size_t nc_nnouns;
-extern const struct nc_alias nc_aliases[];
-extern const size_t nc_naliases;
+extern const struct cli_cmd cli_cmds[];
+extern const size_t cli_ncmds;
+extern const struct cli_noun cli_nouns[];
+extern const size_t cli_nnouns;
+extern const struct cli_alias cli_aliases[];
+extern const size_t cli_naliases;
 
 #define NC_NOUN(name, summary)
 #define NC_ALIAS(alias, word)
 #define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary) \
-	int fn(struct nc_ctx *ctx, const struct nc_args *a);
+	int fn(struct cli_ctx *ctx, const struct cli_args *a);
 #include "commands.def"
 #undef NC_NOUN
 #undef NC_ALIAS
@@ -104,96 +107,48 @@ extern const size_t nc_naliases;
 
 /* Options every command accepts, before or after its words, as an options
  * spec (see commands.def). */
-extern const char nc_global_opts[];
-
-/*
- * Runs the command in argv[0..argc) (words after the global options) and
- * returns a negative NC_ERR_* or 0; the error has been reported to
- * ctx->err. Used by main, the shell and batch alike.
- */
-int nc_dispatch(struct nc_ctx *ctx, int argc, char **argv);
-
-/*
- * Checks argv[0..argc) as nc_dispatch would (global options, the command,
- * its options and arity, and whether it may run in ctx->mode) without
- * running it. Returns 0, or NC_ERR_USAGE after reporting. A line with only
- * global options is valid and does nothing.
- */
-int nc_dispatch_check(struct nc_ctx *ctx, int argc, char **argv);
+extern const char cli_global_opts[];
 
 /* The exit status for a dispatch result: 0 ok, 1 failed, 2 usage,
  * 3 server unreachable, 4 unauthorized or forbidden. */
-int nc_exit_status(int err);
+int cli_exit_status(int err);
 
 /* Writes "netctl: " (and "WHERE: " when ctx->where is set) to ctx->err:
  * the start of every error line. */
-void nc_error_prefix(struct nc_ctx *ctx);
+void cli_error_prefix(struct cli_ctx *ctx);
 
 /* Reports an error for the current command to ctx->err and returns err. */
-int nc_error(struct nc_ctx *ctx, int err, const char *fmt, ...)
+int cli_error(struct cli_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* The value of option name (the last one given; NULL if absent or a flag),
  * and whether it is set. */
-const char *nc_args_get(const struct nc_args *a, const char *name);
-bool nc_args_has(const struct nc_args *a, const char *name);
+const char *cli_args_get(const struct cli_args *a, const char *name);
+bool cli_args_has(const struct cli_args *a, const char *name);
 /* The values of a repeatable option, in command-line order: up to max of
  * them into vals; returns how many were given. */
-int nc_args_getall(const struct nc_args *a, const char *name, const char **vals, int max);
+int cli_args_getall(const struct cli_args *a, const char *name, const char **vals, int max);
 
 /* Sets body[key] to option opt's value as a JSON string when it was given. */
-void nc_args_put(const struct nc_args *a, const char *opt, json_t *body, const char *key);
-/* As nc_args_put, but the value "none" sets body[key] to null: the field is
+void cli_args_put(const struct cli_args *a, const char *opt, json_t *body, const char *key);
+/* As cli_args_put, but the value "none" sets body[key] to null: the field is
  * cleared (--hub none, --endpoint none). */
-void nc_args_put_or_none(const struct nc_args *a, const char *opt, json_t *body, const char *key);
+void cli_args_put_or_none(const struct cli_args *a, const char *opt, json_t *body, const char *key);
 /* The values of a repeatable option as a new JSON array of strings (a lone
  * "none" gives []), or NULL when the option was not given. */
-json_t *nc_args_list(const struct nc_args *a, const char *opt);
+json_t *cli_args_list(const struct cli_args *a, const char *opt);
+
+/* The duration option name (see nc_duration_parse: "30s", "5m"), more than
+ * 0, into *ms in milliseconds when given; *ms is untouched when absent.
+ * NC_ERR_USAGE after reporting a bad value. */
+int cli_args_duration(struct cli_ctx *ctx, const struct cli_args *a, const char *name, int64_t *ms);
 
 /*
  * base followed by "?opt=value&..." for each option of the comma-separated
  * opts that was given (the query key is the option's name), values
  * URL-escaped, into buf[n]. NC_ERR_USAGE, reported, when it does not fit.
  */
-int nc_args_query(struct nc_ctx *ctx, const struct nc_args *a, const char *base,
+int cli_args_query(struct cli_ctx *ctx, const struct cli_args *a, const char *base,
 		  const char *opts, char *buf, size_t n);
-
-/*
- * Makes ctx->client from the settings in effect (config.h), reading the
- * token file (and warning when others may read it). Reported on failure.
- */
-int nc_connect(struct nc_ctx *ctx);
-
-/*
- * One API request through ctx->client (see nc_client_request); a failure
- * is reported with nc_error, with the way out, and returned. *reply is
- * owned by the caller (may be NULL on success: 204).
- */
-int nc_call(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
-	    json_t **reply);
-/* As nc_call, but a failure is only returned with ei filled, for the
- * caller to report with more of the way out (or with nc_report). */
-int nc_request(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
-	       json_t **reply, struct nc_errinfo *ei);
-/* Reports a failure of nc_request as nc_call would, and returns err. */
-int nc_report(struct nc_ctx *ctx, int err, const struct nc_errinfo *ei);
-/* A list at path (nc_client_list), every page when all is set; reported as nc_call. */
-int nc_call_list(struct nc_ctx *ctx, const char *path, bool all, json_t **list);
-/* Formats a path with URL-escaped %s arguments (nc_client_pathf), reporting a failure. */
-/* --expires DURATION (at least 1 s) into body's "expires_in" (seconds, rounded
- * up); absent: nothing. NC_ERR_USAGE after reporting a bad value. */
-int nc_args_expires(struct nc_ctx *ctx, const struct nc_args *a, json_t *body);
-int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Looks a command up by its words (aliases and unique prefixes allowed).
- * Returns 0 and *cmd, or reports to ctx and returns NC_ERR_USAGE. *used is
- * the number of words consumed (1 or 2). */
-int nc_cmd_find(struct nc_ctx *ctx, int argc, char **argv, const struct nc_cmd **cmd, int *used);
-
-/* Help: the whole table, one noun's verbs, or one command's usage. */
-void nc_help_all(struct nc_ctx *ctx, FILE *f);
-void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun);
-void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include "cmd.h"
 
-const char nc_global_opts[] =
+const char cli_global_opts[] =
 	"server=,token=,token-file=,tenant=,output|o=,no-color,quiet|q,verbose|v,help|h,version";
 
 /* The event types, from the library's one list. */
@@ -26,7 +26,7 @@ const struct nc_evalias nc_event_aliases[] = {
 };
 const size_t nc_nevent_aliases = sizeof(nc_event_aliases) / sizeof(nc_event_aliases[0]);
 
-bool nc_opt_next(const char **p, struct nc_opt *o)
+bool cli_opt_next(const char **p, struct cli_opt *o)
 {
 	const char *s = *p, *bar;
 	size_t len, nl;
@@ -46,18 +46,18 @@ bool nc_opt_next(const char **p, struct nc_opt *o)
 	return true;
 }
 
-bool nc_opt_find(const char *spec, const char *name, char shortname, struct nc_opt *o)
+bool cli_opt_find(const char *spec, const char *name, char shortname, struct cli_opt *o)
 {
 	const char *p = spec;
 
-	while (nc_opt_next(&p, o)) {
+	while (cli_opt_next(&p, o)) {
 		if (shortname ? o->shortname == shortname : name && strcmp(o->name, name) == 0)
 			return true;
 	}
 	return false;
 }
 
-int nc_word_match(const char *word, const char *const *cands, size_t n)
+int cli_word_match(const char *word, const char *const *cands, size_t n)
 {
 	size_t wl = strlen(word);
 	int hit = NC_MATCH_NONE;
@@ -67,11 +67,11 @@ int nc_word_match(const char *word, const char *const *cands, size_t n)
 			return (int)i;
 	}
 	/* An alias stands for the one of its words that is a candidate here. */
-	for (size_t i = 0; i < nc_naliases; i++) {
-		if (strcmp(word, nc_aliases[i].alias) != 0)
+	for (size_t i = 0; i < cli_naliases; i++) {
+		if (strcmp(word, cli_aliases[i].alias) != 0)
 			continue;
 		for (size_t j = 0; j < n; j++) {
-			if (strcmp(cands[j], nc_aliases[i].word) == 0)
+			if (strcmp(cands[j], cli_aliases[i].word) == 0)
 				return (int)j;
 		}
 	}
@@ -85,30 +85,30 @@ int nc_word_match(const char *word, const char *const *cands, size_t n)
 	return hit;
 }
 
-size_t nc_noun_names(const char **out, size_t max)
+size_t cli_noun_names(const char **out, size_t max)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < nc_nnouns && n < max; i++)
-		out[n++] = nc_nouns[i].name;
+	for (size_t i = 0; i < cli_nnouns && n < max; i++)
+		out[n++] = cli_nouns[i].name;
 	return n;
 }
 
-size_t nc_cmd_verbs(const char *noun, const char **out, size_t max)
+size_t cli_cmd_verbs(const char *noun, const char **out, size_t max)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < nc_ncmds; i++) {
-		if (strcmp(nc_cmds[i].noun, noun) == 0 && nc_cmds[i].verb && n < max)
-			out[n++] = nc_cmds[i].verb;
+	for (size_t i = 0; i < cli_ncmds; i++) {
+		if (strcmp(cli_cmds[i].noun, noun) == 0 && cli_cmds[i].verb && n < max)
+			out[n++] = cli_cmds[i].verb;
 	}
 	return n;
 }
 
-const struct nc_cmd *nc_cmd_lookup(const char *noun, const char *verb)
+const struct cli_cmd *cli_cmd_lookup(const char *noun, const char *verb)
 {
-	for (size_t i = 0; i < nc_ncmds; i++) {
-		const struct nc_cmd *c = &nc_cmds[i];
+	for (size_t i = 0; i < cli_ncmds; i++) {
+		const struct cli_cmd *c = &cli_cmds[i];
 
 		if (strcmp(c->noun, noun) != 0)
 			continue;
@@ -118,16 +118,16 @@ const struct nc_cmd *nc_cmd_lookup(const char *noun, const char *verb)
 	return NULL;
 }
 
-const char *nc_noun_summary(const char *noun)
+const char *cli_noun_summary(const char *noun)
 {
-	for (size_t i = 0; i < nc_nnouns; i++) {
-		if (strcmp(nc_nouns[i].name, noun) == 0)
-			return nc_nouns[i].summary;
+	for (size_t i = 0; i < cli_nnouns; i++) {
+		if (strcmp(cli_nouns[i].name, noun) == 0)
+			return cli_nouns[i].summary;
 	}
 	return "";
 }
 
-const char *nc_valkind_name(enum nc_valkind k)
+const char *cli_valkind_name(enum cli_valkind k)
 {
 	static const char *const names[NC_KIND_COUNT] = {
 		"none",	 "choices",   "serial", "connector", "edge", "peering", "context",
@@ -138,7 +138,7 @@ const char *nc_valkind_name(enum nc_valkind k)
 }
 
 /* The kind of one placeholder word (no '|'), given where it appears. */
-static enum nc_valkind kind_of_word(const struct nc_cmd *c, const char *opt, const char *w)
+static enum cli_valkind kind_of_word(const struct cli_cmd *c, const char *opt, const char *w)
 {
 	bool create = c && c->verb && strcmp(c->verb, "create") == 0;
 	const char *noun = c ? c->noun : "";
@@ -178,7 +178,7 @@ static enum nc_valkind kind_of_word(const struct nc_cmd *c, const char *opt, con
 }
 
 /* Fills v for placeholder ph of option opt (NULL: a positional) of c. */
-static void spec_of(const struct nc_cmd *c, const char *opt, const char *ph, struct nc_valspec *v)
+static void spec_of(const struct cli_cmd *c, const char *opt, const char *ph, struct cli_valspec *v)
 {
 	const char *p = ph;
 
@@ -242,7 +242,7 @@ static void bare(const char *t, char *out, size_t n, bool *rep)
  * value's placeholder and returns true; for want NULL, returns the argidx-th
  * positional placeholder in v.
  */
-static bool walk_usage(const struct nc_cmd *c, const char *want, int argidx, struct nc_valspec *v)
+static bool walk_usage(const struct cli_cmd *c, const char *want, int argidx, struct cli_valspec *v)
 {
 	const char *u = c->usage;
 	char tok[128], word[128];
@@ -252,15 +252,15 @@ static bool walk_usage(const struct nc_cmd *c, const char *want, int argidx, str
 	while (next_token(&u, tok, sizeof(tok))) {
 		bare(tok, word, sizeof(word), &rep);
 		if (word[0] == '-' && word[1]) {
-			struct nc_opt o;
+			struct cli_opt o;
 			char name[64], val[128] = "";
 			bool longopt = word[1] == '-';
 
 			snprintf(name, sizeof(name), "%.63s", word + (longopt ? 2 : 1));
 			name[strcspn(name, "|=")] = '\0';
-			if (!(longopt ? nc_opt_find(c->options, name, 0, &o) ||
-						nc_opt_find(nc_global_opts, name, 0, &o)
-				      : nc_opt_find(c->options, NULL, name[0], &o)))
+			if (!(longopt ? cli_opt_find(c->options, name, 0, &o) ||
+						cli_opt_find(cli_global_opts, name, 0, &o)
+				      : cli_opt_find(c->options, NULL, name[0], &o)))
 				continue;
 			if (!o.takes || strchr(tok, ']'))
 				continue;
@@ -292,26 +292,26 @@ static bool walk_usage(const struct nc_cmd *c, const char *want, int argidx, str
 	return false;
 }
 
-bool nc_cmd_arg(const struct nc_cmd *c, int i, struct nc_valspec *v)
+bool cli_cmd_arg(const struct cli_cmd *c, int i, struct cli_valspec *v)
 {
 	if (c->max >= 0 && i >= c->max)
 		return false;
 	return walk_usage(c, NULL, i, v);
 }
 
-bool nc_cmd_optval(const struct nc_cmd *c, const char *name, struct nc_valspec *v)
+bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v)
 {
-	struct nc_opt o;
+	struct cli_opt o;
 
 	memset(v, 0, sizeof(*v));
-	if (c && nc_opt_find(c->options, name, 0, &o)) {
+	if (c && cli_opt_find(c->options, name, 0, &o)) {
 		if (!o.takes)
 			return false;
 		if (!walk_usage(c, name, -1, v))
 			spec_of(c, name, "VALUE", v);
 		return true;
 	}
-	if (!nc_opt_find(nc_global_opts, name, 0, &o) || !o.takes)
+	if (!cli_opt_find(cli_global_opts, name, 0, &o) || !o.takes)
 		return false;
 	if (strcmp(name, "output") == 0)
 		spec_of(NULL, name, "table|wide|json", v);

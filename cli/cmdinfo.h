@@ -13,19 +13,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct nc_cmd;
+struct cli_cmd;
 
 /* One option of an options spec ("listen=,output|o=,all"). */
-struct nc_opt {
+struct cli_opt {
 	char name[32];	/* long name, without "--" */
 	char shortname; /* the one-letter form, or 0 */
 	bool takes;	/* takes a value */
 };
 
 /* Reads the option at *p of a spec into o and moves *p past it; false at the end. */
-bool nc_opt_next(const char **p, struct nc_opt *o);
+bool cli_opt_next(const char **p, struct cli_opt *o);
 /* Looks up a long name (or, when shortname is set, a letter) in spec. */
-bool nc_opt_find(const char *spec, const char *name, char shortname, struct nc_opt *o);
+bool cli_opt_find(const char *spec, const char *name, char shortname, struct cli_opt *o);
 
 #define NC_MATCH_NONE	   (-1)
 #define NC_MATCH_AMBIGUOUS (-2)
@@ -35,19 +35,19 @@ bool nc_opt_find(const char *spec, const char *name, char shortname, struct nc_o
  * NC_ALIAS rows standing for one of cands), then a unique prefix. Returns
  * the index, NC_MATCH_NONE or NC_MATCH_AMBIGUOUS.
  */
-int nc_word_match(const char *word, const char *const *cands, size_t n);
+int cli_word_match(const char *word, const char *const *cands, size_t n);
 
 /* The nouns' names in table order, up to max; returns how many. */
-size_t nc_noun_names(const char **out, size_t max);
+size_t cli_noun_names(const char **out, size_t max);
 /* The verbs of noun in table order, up to max; 0 when the noun is a command by itself. */
-size_t nc_cmd_verbs(const char *noun, const char **out, size_t max);
+size_t cli_cmd_verbs(const char *noun, const char **out, size_t max);
 /* The row of noun and verb (NULL for a one-word command), or NULL. */
-const struct nc_cmd *nc_cmd_lookup(const char *noun, const char *verb);
+const struct cli_cmd *cli_cmd_lookup(const char *noun, const char *verb);
 /* The summary of noun, or "". */
-const char *nc_noun_summary(const char *noun);
+const char *cli_noun_summary(const char *noun);
 
 /* What a value is, for completion. */
-enum nc_valkind {
+enum cli_valkind {
 	NC_VAL_NONE,	  /* free text: nothing to offer */
 	NC_VAL_CHOICES,	  /* only the words of choices */
 	NC_VAL_SERIAL,	  /* a device serial: connector or edge */
@@ -66,8 +66,8 @@ enum nc_valkind {
 
 #define NC_KIND_COUNT (NC_VAL_EVTYPE + 1)
 
-struct nc_valspec {
-	enum nc_valkind kind;
+struct cli_valspec {
+	enum cli_valkind kind;
 	char choices[256];    /* words offered besides kind's, space-separated ("none") */
 	char placeholder[32]; /* as the usage writes it: "SERIAL", "dedicated|mtge" */
 	bool repeat;	      /* the last argument, repeatable ("SERIAL...") */
@@ -78,14 +78,14 @@ struct nc_valspec {
  * and *v, or false when c takes no argument there. A repeatable last
  * argument answers for every i past it.
  */
-bool nc_cmd_arg(const struct nc_cmd *c, int i, struct nc_valspec *v);
+bool cli_cmd_arg(const struct cli_cmd *c, int i, struct cli_valspec *v);
 
 /* The value of option name (long form) of c, or of the global options when c
  * is NULL or has no such option. False when the option takes no value. */
-bool nc_cmd_optval(const struct nc_cmd *c, const char *name, struct nc_valspec *v);
+bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v);
 
 /* A short lowercase name of a kind ("serial", "peering", ...), for generated files. */
-const char *nc_valkind_name(enum nc_valkind k);
+const char *cli_valkind_name(enum cli_valkind k);
 
 /* The event types `tail --type' knows, and its aliases (alias, the types it
  * stands for, comma-separated). */

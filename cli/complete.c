@@ -9,7 +9,7 @@
 #include "../lib/util/xmalloc.h"
 #include "cmd.h"
 
-void nc_cands_add(struct nc_cands *c, const char *word, const char *help)
+void cli_cands_add(struct cli_cands *c, const char *word, const char *help)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if (strcmp(c->v[i].word, word) == 0)
@@ -24,7 +24,7 @@ void nc_cands_add(struct nc_cands *c, const char *word, const char *help)
 	c->n++;
 }
 
-void nc_cands_clear(struct nc_cands *c)
+void cli_cands_clear(struct cli_cands *c)
 {
 	for (size_t i = 0; c && i < c->n; i++)
 		free(c->v[i].word);
@@ -34,7 +34,7 @@ void nc_cands_clear(struct nc_cands *c)
 	}
 }
 
-void nc_cands_common(const struct nc_cands *c, char *buf, size_t size)
+void cli_cands_common(const struct cli_cands *c, char *buf, size_t size)
 {
 	size_t len;
 
@@ -57,11 +57,11 @@ void nc_cands_common(const struct nc_cands *c, char *buf, size_t size)
 
 static int by_word(const void *a, const void *b)
 {
-	return strcmp(((const struct nc_cand *)a)->word, ((const struct nc_cand *)b)->word);
+	return strcmp(((const struct cli_cand *)a)->word, ((const struct cli_cand *)b)->word);
 }
 
 /* Keeps the candidates that start with prefix. */
-static void filter(struct nc_cands *c, const char *prefix)
+static void filter(struct cli_cands *c, const char *prefix)
 {
 	size_t len = strlen(prefix), k = 0;
 
@@ -75,8 +75,8 @@ static void filter(struct nc_cands *c, const char *prefix)
 }
 
 /* Adds the values a spec describes (every value; filtered later). */
-static void values(const struct nc_valspec *v, const char *prev_pos, nc_values_fn fn, void *arg,
-		   struct nc_cands *out)
+static void values(const struct cli_valspec *v, const char *prev_pos, cli_values_fn fn, void *arg,
+		   struct cli_cands *out)
 {
 	const char *p = v->choices;
 
@@ -85,29 +85,29 @@ static void values(const struct nc_valspec *v, const char *prev_pos, nc_values_f
 		size_t len = strcspn(p, " ");
 
 		snprintf(w, sizeof(w), "%.*s", (int)len, p);
-		nc_cands_add(out, w, NULL);
+		cli_cands_add(out, w, NULL);
 		p += len + (p[len] == ' ');
 	}
 	switch (v->kind) {
 	case NC_VAL_COMMAND:
-		for (size_t i = 0; i < nc_nnouns; i++)
-			nc_cands_add(out, nc_nouns[i].name, nc_nouns[i].summary);
+		for (size_t i = 0; i < cli_nnouns; i++)
+			cli_cands_add(out, cli_nouns[i].name, cli_nouns[i].summary);
 		break;
 	case NC_VAL_VERB: {
 		const char *names[128], *verbs[64];
-		size_t nn = nc_noun_names(names, 128);
-		int k = prev_pos ? nc_word_match(prev_pos, names, nn) : NC_MATCH_NONE;
-		size_t nv = k >= 0 ? nc_cmd_verbs(names[k], verbs, 64) : 0;
+		size_t nn = cli_noun_names(names, 128);
+		int k = prev_pos ? cli_word_match(prev_pos, names, nn) : NC_MATCH_NONE;
+		size_t nv = k >= 0 ? cli_cmd_verbs(names[k], verbs, 64) : 0;
 
 		for (size_t i = 0; i < nv; i++)
-			nc_cands_add(out, verbs[i], nc_cmd_lookup(names[k], verbs[i])->summary);
+			cli_cands_add(out, verbs[i], cli_cmd_lookup(names[k], verbs[i])->summary);
 		break;
 	}
 	case NC_VAL_EVTYPE:
 		for (size_t i = 0; i < nc_nevent_aliases; i++)
-			nc_cands_add(out, nc_event_aliases[i].alias, nc_event_aliases[i].types);
+			cli_cands_add(out, nc_event_aliases[i].alias, nc_event_aliases[i].types);
 		for (size_t i = 0; i < nc_nevent_types; i++)
-			nc_cands_add(out, nc_event_types[i], NULL);
+			cli_cands_add(out, nc_event_types[i], NULL);
 		break;
 	case NC_VAL_NONE:
 	case NC_VAL_CHOICES:
@@ -121,34 +121,34 @@ static void values(const struct nc_valspec *v, const char *prev_pos, nc_values_f
 }
 
 /* Adds the long options of spec, with help from the command's usage. */
-static void options(const struct nc_cmd *c, const char *spec, const char *help,
-		    struct nc_cands *out)
+static void options(const struct cli_cmd *c, const char *spec, const char *help,
+		    struct cli_cands *out)
 {
 	const char *p = spec;
-	struct nc_opt o;
+	struct cli_opt o;
 
-	while (nc_opt_next(&p, &o)) {
+	while (cli_opt_next(&p, &o)) {
 		char w[40];
 
 		snprintf(w, sizeof(w), "--%s", o.name);
-		nc_cands_add(out, w, help ? help : c ? c->usage : NULL);
+		cli_cands_add(out, w, help ? help : c ? c->usage : NULL);
 	}
 }
 
-void nc_complete(char *const *words, int n, const char *partial, nc_values_fn fn, void *arg,
-		 struct nc_cands *out)
+void cli_complete(char *const *words, int n, const char *partial, cli_values_fn fn, void *arg,
+		 struct cli_cands *out)
 {
 	const char *noun = NULL, *names[128], *verbs[64], *pending = NULL, *prev_pos = NULL;
-	const struct nc_cmd *cmd = NULL;
-	size_t nn = nc_noun_names(names, 128);
-	struct nc_valspec v;
+	const struct cli_cmd *cmd = NULL;
+	size_t nn = cli_noun_names(names, 128);
+	struct cli_valspec v;
 	bool only_pos = false;
 	char prefix[256] = "";
 	int npos = 0;
 
 	for (int i = 0; i < n; i++) {
 		const char *w = words[i];
-		struct nc_opt o;
+		struct cli_opt o;
 		int k;
 
 		if (pending) {
@@ -167,28 +167,28 @@ void nc_complete(char *const *words, int n, const char *partial, nc_values_fn fn
 			name[strcspn(name, "=")] = '\0';
 			if (!lng && name[1])
 				continue; /* -ojson: the value is attached */
-			if (((cmd && nc_opt_find(cmd->options, lng ? name : NULL, lng ? 0 : name[0],
-						 &o)) ||
-			     nc_opt_find(nc_global_opts, lng ? name : NULL, lng ? 0 : name[0],
-					 &o)) &&
+			if (((cmd && cli_opt_find(cmd->options, lng ? name : NULL,
+						  lng ? 0 : name[0], &o)) ||
+			     cli_opt_find(cli_global_opts, lng ? name : NULL, lng ? 0 : name[0],
+					  &o)) &&
 			    o.takes && !strchr(w, '='))
 				pending = w;
 			continue;
 		}
 		if (!noun) {
-			k = nc_word_match(w, names, nn);
+			k = cli_word_match(w, names, nn);
 			if (k < 0)
 				return;
 			noun = names[k];
-			if (nc_cmd_verbs(noun, verbs, 64) == 0)
-				cmd = nc_cmd_lookup(noun, NULL);
+			if (cli_cmd_verbs(noun, verbs, 64) == 0)
+				cmd = cli_cmd_lookup(noun, NULL);
 		} else if (!cmd) {
-			size_t nv = nc_cmd_verbs(noun, verbs, 64);
+			size_t nv = cli_cmd_verbs(noun, verbs, 64);
 
-			k = nc_word_match(w, verbs, nv);
+			k = cli_word_match(w, verbs, nv);
 			if (k < 0)
 				return;
-			cmd = nc_cmd_lookup(noun, verbs[k]);
+			cmd = cli_cmd_lookup(noun, verbs[k]);
 		} else {
 			prev_pos = w;
 			npos++;
@@ -201,13 +201,13 @@ void nc_complete(char *const *words, int n, const char *partial, nc_values_fn fn
 
 		snprintf(name, sizeof(name), "%s", pending + (pending[1] == '-' ? 2 : 1));
 		if (pending[1] != '-') {
-			struct nc_opt o;
+			struct cli_opt o;
 
-			if ((cmd && nc_opt_find(cmd->options, NULL, name[0], &o)) ||
-			    nc_opt_find(nc_global_opts, NULL, name[0], &o))
+			if ((cmd && cli_opt_find(cmd->options, NULL, name[0], &o)) ||
+			    cli_opt_find(cli_global_opts, NULL, name[0], &o))
 				snprintf(name, sizeof(name), "%s", o.name);
 		}
-		if (!nc_cmd_optval(cmd, name, &v))
+		if (!cli_cmd_optval(cmd, name, &v))
 			return;
 		snprintf(out->expect, sizeof(out->expect), "%s", v.placeholder);
 		values(&v, NULL, fn, arg, out);
@@ -233,27 +233,27 @@ void nc_complete(char *const *words, int n, const char *partial, nc_values_fn fn
 		snprintf(out->expect, sizeof(out->expect), "option");
 		if (cmd)
 			options(cmd, cmd->options, NULL, out);
-		options(NULL, nc_global_opts, "global option", out);
+		options(NULL, cli_global_opts, "global option", out);
 		filter(out, partial);
 		return;
 	}
 	if (!noun) {
 		snprintf(out->expect, sizeof(out->expect), "command");
-		values(&(struct nc_valspec){.kind = NC_VAL_COMMAND}, NULL, NULL, NULL, out);
+		values(&(struct cli_valspec){.kind = NC_VAL_COMMAND}, NULL, NULL, NULL, out);
 		filter(out, partial);
 		return;
 	}
 	if (!cmd) {
-		size_t nv = nc_cmd_verbs(noun, verbs, 64);
+		size_t nv = cli_cmd_verbs(noun, verbs, 64);
 
 		snprintf(out->expect, sizeof(out->expect), "verb");
 		for (size_t i = 0; i < nv; i++)
-			nc_cands_add(out, verbs[i], nc_cmd_lookup(noun, verbs[i])->summary);
+			cli_cands_add(out, verbs[i], cli_cmd_lookup(noun, verbs[i])->summary);
 		filter(out, partial);
 		return;
 	}
 	out->runnable = !partial[0] && npos >= cmd->min;
-	if (!nc_cmd_arg(cmd, npos, &v))
+	if (!cli_cmd_arg(cmd, npos, &v))
 		return;
 	snprintf(out->expect, sizeof(out->expect), "%s", v.placeholder);
 	values(&v, prev_pos, fn, arg, out);

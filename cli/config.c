@@ -21,7 +21,7 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-bool nc_config_name_ok(const char *name)
+bool cli_config_name_ok(const char *name)
 {
 	size_t len = strlen(name);
 
@@ -37,7 +37,7 @@ bool nc_config_name_ok(const char *name)
 	return true;
 }
 
-struct nc_context *nc_config_find(struct nc_config *cfg, const char *name)
+struct cli_context *cli_config_find(struct cli_config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->n; i++) {
 		if (strcmp(cfg->ctxs[i].name, name) == 0)
@@ -46,9 +46,9 @@ struct nc_context *nc_config_find(struct nc_config *cfg, const char *name)
 	return NULL;
 }
 
-struct nc_context *nc_config_add(struct nc_config *cfg, const char *name)
+struct cli_context *cli_config_add(struct cli_config *cfg, const char *name)
 {
-	struct nc_context *c = nc_config_find(cfg, name);
+	struct cli_context *c = cli_config_find(cfg, name);
 
 	if (c)
 		return c;
@@ -59,7 +59,7 @@ struct nc_context *nc_config_add(struct nc_config *cfg, const char *name)
 	return c;
 }
 
-void nc_config_free(struct nc_config *cfg)
+void cli_config_free(struct cli_config *cfg)
 {
 	if (!cfg)
 		return;
@@ -80,8 +80,8 @@ static int store(char *dst, size_t n, const char *value, size_t len, int line,
 }
 
 /* One "[...]" line (s[0..len), trimmed); *cur becomes the new context. */
-static int parse_section(struct nc_config *cfg, const char *s, size_t len, int line,
-			 struct nc_context **cur, struct nc_errinfo *ei)
+static int parse_section(struct cli_config *cfg, const char *s, size_t len, int line,
+			 struct cli_context **cur, struct nc_errinfo *ei)
 {
 	char name[NC_CONTEXT_NAME_MAX];
 	const char *p = s + 1, *end = s + len - 1;
@@ -100,19 +100,19 @@ static int parse_section(struct nc_config *cfg, const char *s, size_t len, int l
 		return nc_fail(ei, NC_ERR_PARSE, NULL, "line %d: the context name is too long",
 			       line);
 	snprintf(name, sizeof(name), "%.*s", (int)(end - p), p);
-	if (!nc_config_name_ok(name))
+	if (!cli_config_name_ok(name))
 		return nc_fail(ei, NC_ERR_PARSE, NULL,
 			       "line %d: context name `%s' is not letters, digits, '.', '_' or '-'",
 			       line, name);
-	if (nc_config_find(cfg, name))
+	if (cli_config_find(cfg, name))
 		return nc_fail(ei, NC_ERR_PARSE, NULL, "line %d: context `%s' is defined twice",
 			       line, name);
-	*cur = nc_config_add(cfg, name);
+	*cur = cli_config_add(cfg, name);
 	return 0;
 }
 
 /* One "key = value" line (s[0..len), trimmed) in context cur (NULL: the top). */
-static int parse_pair(struct nc_config *cfg, struct nc_context *cur, const char *s, size_t len,
+static int parse_pair(struct cli_config *cfg, struct cli_context *cur, const char *s, size_t len,
 		      int line, struct nc_errinfo *ei)
 {
 	const char *eq = memchr(s, '=', len), *v;
@@ -149,9 +149,9 @@ static int parse_pair(struct nc_config *cfg, struct nc_context *cur, const char 
 		       line, (int)klen, s, cur->name);
 }
 
-int nc_config_parse(const char *data, size_t len, struct nc_config *cfg, struct nc_errinfo *ei)
+int cli_config_parse(const char *data, size_t len, struct cli_config *cfg, struct nc_errinfo *ei)
 {
-	struct nc_context *cur = NULL;
+	struct cli_context *cur = NULL;
 	size_t pos = 0;
 	int line = 0, ret = 0;
 
@@ -179,7 +179,7 @@ int nc_config_parse(const char *data, size_t len, struct nc_config *cfg, struct 
 	return ret;
 }
 
-char *nc_config_format(const struct nc_config *cfg)
+char *cli_config_format(const struct cli_config *cfg)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -192,7 +192,7 @@ char *nc_config_format(const struct nc_config *cfg)
 	if (cfg->current[0])
 		fprintf(f, "current-context = %s\n", cfg->current);
 	for (size_t i = 0; i < cfg->n; i++) {
-		const struct nc_context *c = &cfg->ctxs[i];
+		const struct cli_context *c = &cfg->ctxs[i];
 
 		fprintf(f, "\n[context %s]\n", c->name);
 		if (c->server[0])
@@ -206,7 +206,7 @@ char *nc_config_format(const struct nc_config *cfg)
 	return text;
 }
 
-void nc_config_path(char *buf, size_t n)
+void cli_config_path(char *buf, size_t n)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 
@@ -216,7 +216,7 @@ void nc_config_path(char *buf, size_t n)
 		snprintf(buf, n, "%s/.config/netctl/config", home && *home ? home : ".");
 }
 
-int nc_config_load(const char *path, struct nc_config *cfg, struct nc_errinfo *ei)
+int cli_config_load(const char *path, struct cli_config *cfg, struct nc_errinfo *ei)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -239,7 +239,7 @@ int nc_config_load(const char *path, struct nc_config *cfg, struct nc_errinfo *e
 			      CONFIG_MAX);
 		goto out;
 	}
-	ret = nc_config_parse(data, len, cfg, ei);
+	ret = cli_config_parse(data, len, cfg, ei);
 	if (ret < 0 && ei) {
 		char msg[sizeof(ei->msg)];
 
@@ -253,9 +253,9 @@ out:
 	return ret;
 }
 
-int nc_config_save(const char *path, const struct nc_config *cfg, struct nc_errinfo *ei)
+int cli_config_save(const char *path, const struct cli_config *cfg, struct nc_errinfo *ei)
 {
-	char *text = nc_config_format(cfg), *tmp = nc_xasprintf("%s.tmp.%d", path, (int)getpid());
+	char *text = cli_config_format(cfg), *tmp = nc_xasprintf("%s.tmp.%d", path, (int)getpid());
 	char *dir = nc_xstrdup(path), *slash = strrchr(dir, '/');
 	size_t len = strlen(text);
 	int fd = -1, ret = 0;
@@ -299,7 +299,7 @@ out:
 	return ret;
 }
 
-const char *nc_source_name(enum nc_source s)
+const char *cli_source_name(enum cli_source s)
 {
 	switch (s) {
 	case NC_SRC_FLAG:
@@ -322,7 +322,7 @@ static bool set(const char *s)
 
 /* Picks the first set value of flag, env, context and dflt into *v and *src. */
 static void pick(const char *flag, const char *env, const char *context, const char *dflt,
-		 const char **v, enum nc_source *src)
+		 const char **v, enum cli_source *src)
 {
 	*v = NULL;
 	*src = NC_SRC_NONE;
@@ -341,9 +341,9 @@ static void pick(const char *flag, const char *env, const char *context, const c
 	}
 }
 
-void nc_settings_pick(const struct nc_sources *in, struct nc_settings *out)
+void cli_settings_pick(const struct cli_sources *in, struct cli_settings *out)
 {
-	const struct nc_context *c = in->context;
+	const struct cli_context *c = in->context;
 
 	memset(out, 0, sizeof(*out));
 	out->context = c ? c->name : NULL;
@@ -367,7 +367,7 @@ void nc_settings_pick(const struct nc_sources *in, struct nc_settings *out)
 }
 
 /* Makes a context's token-file absolute: ~/ from HOME, relative from dir. */
-static void absolute_token_file(struct nc_context *c, const char *cfgpath)
+static void absolute_token_file(struct cli_context *c, const char *cfgpath)
 {
 	char buf[NC_CONFIG_VALUE_MAX * 2];
 	const char *home = getenv("HOME"), *slash = strrchr(cfgpath, '/');
@@ -383,10 +383,10 @@ static void absolute_token_file(struct nc_context *c, const char *cfgpath)
 		memcpy(c->token_file, buf, strlen(buf) + 1);
 }
 
-int nc_settings_resolve(const struct nc_ctx *ctx, struct nc_config *cfg, struct nc_settings *s,
+int cli_settings_resolve(const struct cli_ctx *ctx, struct cli_config *cfg, struct cli_settings *s,
 			struct nc_errinfo *ei)
 {
-	struct nc_sources in = {
+	struct cli_sources in = {
 		.flag_server = ctx->server,
 		.flag_token = ctx->token,
 		.flag_token_file = ctx->token_file,
@@ -398,12 +398,12 @@ int nc_settings_resolve(const struct nc_ctx *ctx, struct nc_config *cfg, struct 
 	char path[4096];
 	int ret;
 
-	nc_config_path(path, sizeof(path));
-	ret = nc_config_load(path, cfg, ei);
+	cli_config_path(path, sizeof(path));
+	ret = cli_config_load(path, cfg, ei);
 	if (ret < 0)
 		return ret;
 	if (cfg->current[0]) {
-		struct nc_context *c = nc_config_find(cfg, cfg->current);
+		struct cli_context *c = cli_config_find(cfg, cfg->current);
 
 		if (!c)
 			return nc_fail(ei, NC_ERR_INVAL, NULL,
@@ -413,11 +413,11 @@ int nc_settings_resolve(const struct nc_ctx *ctx, struct nc_config *cfg, struct 
 		absolute_token_file(c, path);
 		in.context = c;
 	}
-	nc_settings_pick(&in, s);
+	cli_settings_pick(&in, s);
 	return 0;
 }
 
-int nc_token_file_read(const char *path, char *buf, size_t n, bool *loose, struct nc_errinfo *ei)
+int cli_token_file_read(const char *path, char *buf, size_t n, bool *loose, struct nc_errinfo *ei)
 {
 	struct stat st;
 	size_t len, start = 0;

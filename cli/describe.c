@@ -73,7 +73,7 @@ static void fmt_routes(const json_t *v, char *buf, size_t n)
 	}
 }
 
-static const struct nc_col conn_fields[] = {
+static const struct cli_col conn_fields[] = {
 	{"Serial", "serial", 0, NULL},
 	{"Name", "name", 0, NULL},
 	{"Status", "status", NC_COL_STATE, NULL},
@@ -92,7 +92,7 @@ static const struct nc_col conn_fields[] = {
 	{"Updated", "updated_at", NC_COL_TIME, NULL},
 };
 
-static const struct nc_col edge_fields[] = {
+static const struct cli_col edge_fields[] = {
 	{"Serial", "serial", 0, NULL},
 	{"Name", "name", 0, NULL},
 	{"Kind", "kind", 0, NULL},
@@ -107,7 +107,7 @@ static const struct nc_col edge_fields[] = {
 	{"Updated", "updated_at", NC_COL_TIME, NULL},
 };
 
-static const struct nc_col sync_fields[] = {
+static const struct cli_col sync_fields[] = {
 	{"  State", "state", NC_COL_STATE, NULL},
 	{"  Dirty Reason", "dirty_reason", 0, NULL},
 	{"  Fail Reason", "fail_reason", 0, NULL},
@@ -115,7 +115,7 @@ static const struct nc_col sync_fields[] = {
 };
 
 struct out {
-	nc_describe_line_fn fn;
+	cli_describe_line_fn fn;
 	void *arg;
 	int part;
 	int64_t now;
@@ -125,7 +125,7 @@ static void say(struct out *o, const char *word, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* One line; what devices reported (errors, names) may hold control
- * characters: they reach the terminal as '?' (nc_out_truncate). */
+ * characters: they reach the terminal as '?' (cli_out_truncate). */
 static void say(struct out *o, const char *word, const char *fmt, ...)
 {
 	char text[LINE_MAX], clean[LINE_MAX + 8];
@@ -134,16 +134,16 @@ static void say(struct out *o, const char *word, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	nc_out_truncate(text, 0, clean, sizeof(clean));
+	cli_out_truncate(text, 0, clean, sizeof(clean));
 	o->fn(o->arg, o->part, word ? word : "", clean);
 }
 
-static void fields(struct out *o, const json_t *obj, const struct nc_col *cols, size_t n)
+static void fields(struct out *o, const json_t *obj, const struct cli_col *cols, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char cell[LINE_MAX - LABEL_W - 2], label[LABEL_W + 2];
 
-		nc_out_cell(obj, &cols[i], o->now, cell, sizeof(cell));
+		cli_out_cell(obj, &cols[i], o->now, cell, sizeof(cell));
 		snprintf(label, sizeof(label), "%s:", cols[i].header);
 		say(o, (cols[i].flags & NC_COL_STATE) ? cell : "", "%-*s %s", LABEL_W, label, cell);
 	}
@@ -161,11 +161,11 @@ static void short_hash(const json_t *v, char *buf, size_t n)
 static void seq_line(struct out *o, const char *label, const json_t *s, const char *seq_key,
 		     const char *hash_key, const char *time_key)
 {
-	struct nc_col when = {"", time_key, NC_COL_TIME, NULL};
+	struct cli_col when = {"", time_key, NC_COL_TIME, NULL};
 	char hash[16], ago[64], lab[LABEL_W + 2];
 
 	short_hash(json_object_get(s, hash_key), hash, sizeof(hash));
-	nc_out_cell(s, &when, o->now, ago, sizeof(ago));
+	cli_out_cell(s, &when, o->now, ago, sizeof(ago));
 	snprintf(lab, sizeof(lab), "%s:", label);
 	say(o, "", "%-*s seq %" JSON_INTEGER_FORMAT ", hash %s, %s", LABEL_W, lab,
 	    json_integer_value(json_object_get(s, seq_key)), hash, ago);
@@ -259,7 +259,7 @@ static void tunnel_cells(const json_t *t, int64_t now, char cells[TUN_COLS][CELL
 		const json_t *b = json_object_get(t, k ? "tx_bytes" : "rx_bytes");
 
 		if (json_is_integer(b))
-			nc_out_bytes(json_integer_value(b), cells[7 + k], CELL_W);
+			cli_out_bytes(json_integer_value(b), cells[7 + k], CELL_W);
 		else
 			snprintf(cells[7 + k], CELL_W, "-");
 	}
@@ -339,12 +339,12 @@ static void event_lines(struct out *o, const json_t *view)
 	say(o, "", "Events:");
 	json_array_foreach(list, i, ev)
 	{
-		nc_evline(ev, false, line, sizeof(line));
+		cli_evline(ev, false, line, sizeof(line));
 		say(o, "", "  %s", line);
 	}
 }
 
-int nc_describe_lines(const json_t *view, int64_t now, nc_describe_line_fn line, void *arg)
+int cli_describe_lines(const json_t *view, int64_t now, cli_describe_line_fn line, void *arg)
 {
 	struct out o = {line, arg, 0, now};
 	const json_t *states = json_object_get(view, "sync_states"), *s;
@@ -368,7 +368,7 @@ int nc_describe_lines(const json_t *view, int64_t now, nc_describe_line_fn line,
 	return 0;
 }
 
-int nc_describe_view(const json_t *device, const json_t *sync, const json_t *tunnels,
+int cli_describe_view(const json_t *device, const json_t *sync, const json_t *tunnels,
 		     const json_t *events, json_t **out)
 {
 	json_t *v, *states;

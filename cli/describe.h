@@ -5,8 +5,8 @@
 /*
  * The describe view of a device (`connector show', `edge show' and the
  * dashboard's detail pane): one view, written once. Two pure steps, no I/O:
- * nc_describe_view gathers what the API said into one object (the -o json
- * output), nc_describe_lines renders that object as lines of text.
+ * cli_describe_view gathers what the API said into one object (the -o json
+ * output), cli_describe_lines renders that object as lines of text.
  *
  * The view is the device object (GET /v1/connectors/{s} or /v1/edges/{s})
  * with these members added:
@@ -33,7 +33,7 @@ struct nc_errinfo;
  * and events ({"items":[...]}), each borrowed and NULL when it could not be
  * read. NC_ERR_INVAL when device is not an object.
  */
-int nc_describe_view(const json_t *device, const json_t *sync, const json_t *tunnels,
+int cli_describe_view(const json_t *device, const json_t *sync, const json_t *tunnels,
 		     const json_t *events, json_t **out);
 
 /*
@@ -42,7 +42,7 @@ int nc_describe_view(const json_t *device, const json_t *sync, const json_t *tun
  * a state word for colour ("" for none), text the line without a newline;
  * both borrowed for the call.
  */
-typedef void (*nc_describe_line_fn)(void *arg, int part, const char *word, const char *text);
+typedef void (*cli_describe_line_fn)(void *arg, int part, const char *word, const char *text);
 
 /*
  * Calls line(arg, ...) for each line of view (borrowed) at time now (Unix
@@ -52,17 +52,17 @@ typedef void (*nc_describe_line_fn)(void *arg, int part, const char *word, const
  * handshake age, rx/tx bytes) and the recent events as `tail' prints them.
  * Returns 0, or NC_ERR_INVAL when view is not an object.
  */
-int nc_describe_lines(const json_t *view, int64_t now, nc_describe_line_fn line, void *arg);
+int cli_describe_lines(const json_t *view, int64_t now, cli_describe_line_fn line, void *arg);
 
 /*
- * The one I/O part (cmd_describe.c), for the CLI and the dashboard alike:
+ * The one I/O part (cmd/describe.c), for the CLI and the dashboard alike:
  * reads the connector (or edge) serial through c, then its sync state,
  * tunnels and last 10 events, and makes the view (*out, owned by the
  * caller). Only the device itself must be read: its failure is returned
  * with ei filled (NC_ERR_NOTFOUND for an unknown serial); the other parts
  * are null in the view when they cannot be read.
  */
-int nc_describe_fetch(struct nc_client *c, const char *serial, bool connector, json_t **out,
+int cli_describe_fetch(struct nc_client *c, const char *serial, bool connector, json_t **out,
 		      struct nc_errinfo *ei);
 
 #endif

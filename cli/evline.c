@@ -40,10 +40,10 @@ static void add(struct line *l, const char *fmt, ...)
 		l->len = l->len + (size_t)k < l->n ? l->len + (size_t)k : l->n - 1;
 }
 
-/* text in the colour nc_out_state_color gives the word as. */
+/* text in the colour cli_out_state_color gives the word as. */
 static void colored(struct line *l, const char *as, const char *text)
 {
-	const char *seq = l->color ? nc_out_state_color(as) : NULL;
+	const char *seq = l->color ? cli_out_state_color(as) : NULL;
 
 	add(l, "%s%s%s", seq ? seq : "", text, seq ? RESET : "");
 }
@@ -55,7 +55,7 @@ static void state(struct line *l, const char *word)
 
 static void mark(struct line *l, bool good)
 {
-	const char *seq = l->color ? nc_out_state_color(good ? "up" : "down") : NULL;
+	const char *seq = l->color ? cli_out_state_color(good ? "up" : "down") : NULL;
 
 	add(l, "%s%s%s", seq ? seq : "", good ? CHECK : CROSS, seq ? RESET : "");
 }
@@ -252,7 +252,7 @@ static void details(struct line *l, const char *type, const json_t *ev)
 	}
 }
 
-void nc_evline(const json_t *ev, bool color, char *buf, size_t n)
+void cli_evline(const json_t *ev, bool color, char *buf, size_t n)
 {
 	struct line l = {.buf = buf, .n = n, .color = color};
 	const char *ts = s(ev, "ts"), *type = s(ev, "type"), *dev = s(ev, "device");
@@ -282,7 +282,7 @@ static void add_type(char *out, size_t n, const char *name, size_t len)
 	snprintf(out + ol, n > ol ? n - ol : 0, "%s%.*s", ol ? "," : "", (int)len, name);
 }
 
-int nc_evtypes_expand(const char *list, char *out, size_t n, char *bad, size_t badn)
+int cli_evtypes_expand(const char *list, char *out, size_t n, char *bad, size_t badn)
 {
 	out[0] = '\0';
 	while (*list) {

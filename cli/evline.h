@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 /* Renders ev (borrowed) into buf[n]; color adds ANSI colours. */
-void nc_evline(const json_t *ev, bool color, char *buf, size_t n);
+void cli_evline(const json_t *ev, bool color, char *buf, size_t n);
 
 /*
  * Expands a --type list ("confirm,tunnel") into the server's type names,
@@ -22,6 +22,6 @@ void nc_evline(const json_t *ev, bool color, char *buf, size_t n);
  * stand for their types, duplicates are dropped, "all" keeps every type
  * (out is then ""). NC_ERR_INVAL with the unknown name in bad[badn].
  */
-int nc_evtypes_expand(const char *list, char *out, size_t n, char *bad, size_t badn);
+int cli_evtypes_expand(const char *list, char *out, size_t n, char *bad, size_t badn);
 
 #endif

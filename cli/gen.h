@@ -12,17 +12,17 @@
 
 #include <stdio.h>
 
-void nc_gen_bash(FILE *f);
-void nc_gen_zsh(FILE *f);
+void cli_gen_bash(FILE *f);
+void cli_gen_zsh(FILE *f);
 /* The COMMANDS section (from ".Sh COMMANDS" to before the next .Sh). */
-void nc_gen_mdoc(FILE *f);
+void cli_gen_mdoc(FILE *f);
 
 /*
  * The value descriptor of a spec (cmdinfo.h) as the generated scripts read
  * it: "%kind" for live values or files, "@a,b" for fixed words, both
  * ("%edge@none"), or "-" for free text; into buf[n].
  */
-struct nc_valspec;
-void nc_gen_valdesc(const struct nc_valspec *v, char *buf, size_t n);
+struct cli_valspec;
+void cli_gen_valdesc(const struct cli_valspec *v, char *buf, size_t n);
 
 #endif

@@ -11,17 +11,16 @@
 
 #include <string.h>
 
-#include "../lib/util/err.h"
 #include "cmd.h"
 #include "cmdinfo.h"
 
-void nc_gen_valdesc(const struct nc_valspec *v, char *buf, size_t n)
+void cli_gen_valdesc(const struct cli_valspec *v, char *buf, size_t n)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
 	if (v->kind != NC_VAL_NONE && v->kind != NC_VAL_CHOICES)
-		len = (size_t)snprintf(buf, n, "%%%s", nc_valkind_name(v->kind));
+		len = (size_t)snprintf(buf, n, "%%%s", cli_valkind_name(v->kind));
 	if (v->choices[0] && len < n) {
 		snprintf(buf + len, n - len, "@%s", v->choices);
 		for (char *p = buf + len; *p; p++)
@@ -45,22 +44,22 @@ static void sq(FILE *f, const char *s)
 }
 
 /* The options of spec as "--name=DESC --flag -o=DESC ..." into buf[n]. */
-static void opts_desc(const struct nc_cmd *c, const char *spec, char *buf, size_t n)
+static void opts_desc(const struct cli_cmd *c, const char *spec, char *buf, size_t n)
 {
 	const char *p = spec;
-	struct nc_opt o;
+	struct cli_opt o;
 	size_t len = 0;
 
 	buf[0] = '\0';
-	while (nc_opt_next(&p, &o) && len < n) {
+	while (cli_opt_next(&p, &o) && len < n) {
 		char d[320] = "";
-		struct nc_valspec v;
+		struct cli_valspec v;
 
 		if (strcmp(o.name, "help") == 0)
 			continue;
-		if (o.takes && nc_cmd_optval(c, o.name, &v)) {
+		if (o.takes && cli_cmd_optval(c, o.name, &v)) {
 			d[0] = '=';
-			nc_gen_valdesc(&v, d + 1, sizeof(d) - 1);
+			cli_gen_valdesc(&v, d + 1, sizeof(d) - 1);
 		}
 		len += (size_t)snprintf(buf + len, n - len, "%s--%s%s", len ? " " : "", o.name, d);
 		if (o.shortname && len < n)
@@ -69,16 +68,16 @@ static void opts_desc(const struct nc_cmd *c, const char *spec, char *buf, size_
 }
 
 /* The positional arguments of c as "DESC DESC..." ("DESC..." repeats). */
-static void args_desc(const struct nc_cmd *c, char *buf, size_t n)
+static void args_desc(const struct cli_cmd *c, char *buf, size_t n)
 {
-	struct nc_valspec v;
+	struct cli_valspec v;
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (int i = 0; len < n && nc_cmd_arg(c, i, &v); i++) {
+	for (int i = 0; len < n && cli_cmd_arg(c, i, &v); i++) {
 		char d[320];
 
-		nc_gen_valdesc(&v, d, sizeof(d));
+		cli_gen_valdesc(&v, d, sizeof(d));
 		len += (size_t)snprintf(buf + len, n - len, "%s%s%s", len ? " " : "", d,
 					v.repeat ? "..." : "");
 		if (v.repeat)
@@ -92,20 +91,20 @@ static void data(FILE *f)
 	char buf[4096];
 	size_t len = 0;
 
-	for (size_t i = 0; i < nc_nnouns; i++)
+	for (size_t i = 0; i < cli_nnouns; i++)
 		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0,
-					"%s%s", i ? " " : "", nc_nouns[i].name);
+					"%s%s", i ? " " : "", cli_nouns[i].name);
 	fputs("_netctl_nouns_list=", f);
 	sq(f, buf);
 	len = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < nc_naliases; i++)
+	for (size_t i = 0; i < cli_naliases; i++)
 		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0,
-					"%s%s:%s", i ? " " : "", nc_aliases[i].alias,
-					nc_aliases[i].word);
+					"%s%s:%s", i ? " " : "", cli_aliases[i].alias,
+					cli_aliases[i].word);
 	fputs("\n_netctl_aliases=", f);
 	sq(f, buf);
-	opts_desc(NULL, nc_global_opts, buf, sizeof(buf));
+	opts_desc(NULL, cli_global_opts, buf, sizeof(buf));
 	fputs("\n_netctl_globals=", f);
 	sq(f, buf);
 	len = 0;
@@ -129,8 +128,8 @@ static void spec_fn(FILE *f, bool zsh)
 	fputs("# _netctl_spec 'NOUN [VERB]': the command's options (opts) and arguments (args).\n"
 	      "_netctl_spec() {\n\tcase $1 in\n",
 	      f);
-	for (size_t i = 0; i < nc_ncmds; i++) {
-		const struct nc_cmd *c = &nc_cmds[i];
+	for (size_t i = 0; i < cli_ncmds; i++) {
+		const struct cli_cmd *c = &cli_cmds[i];
 
 		snprintf(words, sizeof(words), "%s%s%s", c->noun, c->verb ? " " : "",
 			 c->verb ? c->verb : "");
@@ -157,14 +156,14 @@ static void verbs_fn(FILE *f, bool zsh)
 		  : "# _netctl_verbs NOUN: the verbs of NOUN, into REPLY.\n",
 	      f);
 	fputs("_netctl_verbs() {\n\tcase $1 in\n", f);
-	for (size_t i = 0; i < nc_nnouns; i++) {
-		size_t nv = nc_cmd_verbs(nc_nouns[i].name, verbs, 64);
+	for (size_t i = 0; i < cli_nnouns; i++) {
+		size_t nv = cli_cmd_verbs(cli_nouns[i].name, verbs, 64);
 		char buf[2048];
 		size_t len = 0;
 
 		if (nv == 0)
 			continue;
-		fprintf(f, "\t%s%s) ", zsh ? "(" : "", nc_nouns[i].name);
+		fprintf(f, "\t%s%s) ", zsh ? "(" : "", cli_nouns[i].name);
 		if (!zsh) {
 			for (size_t j = 0; j < nv; j++)
 				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
@@ -177,7 +176,7 @@ static void verbs_fn(FILE *f, bool zsh)
 		fputs("_nv=(", f);
 		for (size_t j = 0; j < nv; j++) {
 			snprintf(buf, sizeof(buf), "%s:%s", verbs[j],
-				 nc_cmd_lookup(nc_nouns[i].name, verbs[j])->summary);
+				 cli_cmd_lookup(cli_nouns[i].name, verbs[j])->summary);
 			fputs(j ? " " : "", f);
 			sq(f, buf);
 		}
@@ -419,7 +418,7 @@ static void header(FILE *f, const char *what)
 		what, what);
 }
 
-void nc_gen_bash(FILE *f)
+void cli_gen_bash(FILE *f)
 {
 	header(f, "bash");
 	data(f);
@@ -428,16 +427,16 @@ void nc_gen_bash(FILE *f)
 	fputs(bash_code, f);
 }
 
-void nc_gen_zsh(FILE *f)
+void cli_gen_zsh(FILE *f)
 {
 	fputs("#compdef netctl\n", f);
 	header(f, "zsh");
 	data(f);
 	fputs("_netctl_nouns=(\n", f);
-	for (size_t i = 0; i < nc_nnouns; i++) {
+	for (size_t i = 0; i < cli_nnouns; i++) {
 		char buf[256];
 
-		snprintf(buf, sizeof(buf), "%s:%s", nc_nouns[i].name, nc_nouns[i].summary);
+		snprintf(buf, sizeof(buf), "%s:%s", cli_nouns[i].name, cli_nouns[i].summary);
 		fputc('\t', f);
 		sq(f, buf);
 		fputc('\n', f);
@@ -446,18 +445,4 @@ void nc_gen_zsh(FILE *f)
 	verbs_fn(f, true);
 	spec_fn(f, true);
 	fputs(zsh_code, f);
-}
-
-int cmd_completion(struct nc_ctx *ctx, const struct nc_args *a)
-{
-	if (strcmp(a->pos[0], "bash") == 0)
-		nc_gen_bash(ctx->out);
-	else if (strcmp(a->pos[0], "zsh") == 0)
-		nc_gen_zsh(ctx->out);
-	else
-		return nc_error(ctx, NC_ERR_USAGE,
-				"completion for `%s' is not there: bash or zsh (e.g. "
-				"`source <(netctl completion bash)')",
-				a->pos[0]);
-	return 0;
 }

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Help and usage text, generated from the command table. */
-#include "cmd.h"
+/*
+ * Finding a command by its words (aliases, unique prefixes, "did you mean"),
+ * and help and usage text, generated from the command table.
+ */
+#include "help.h"
 
 #include <string.h>
 
 #include "../lib/api/api.h"
 #include "../lib/util/err.h"
+#include "cmd.h"
 #include "cmdinfo.h"
-#include "gen.h"
 
-static void cmd_line(FILE *f, const struct nc_cmd *c, int width)
+static void cmd_line(FILE *f, const struct cli_cmd *c, int width)
 {
 	char words[64];
 
@@ -18,12 +21,12 @@ static void cmd_line(FILE *f, const struct nc_cmd *c, int width)
 	fprintf(f, "  %-*s %s\n", width, words, c->summary);
 }
 
-void nc_help_all(struct nc_ctx *ctx, FILE *f)
+void cli_help_all(struct cli_ctx *ctx, FILE *f)
 {
 	fprintf(f, "usage: %s [global options] <command> [arguments]\n\n", ctx->progname);
 	fprintf(f, "Commands:\n");
-	for (size_t i = 0; i < nc_ncmds; i++)
-		cmd_line(f, &nc_cmds[i], 24);
+	for (size_t i = 0; i < cli_ncmds; i++)
+		cmd_line(f, &cli_cmds[i], 24);
 	fprintf(f, "\nGlobal options (before or after the command):\n"
 		   "  --server URL        the core's address (NETCTL_SERVER)\n"
 		   "  --token TOKEN       bearer token (NETCTL_TOKEN); --token-file FILE\n"
@@ -38,10 +41,10 @@ void nc_help_all(struct nc_ctx *ctx, FILE *f)
 		ctx->progname, ctx->progname, ctx->progname);
 }
 
-void nc_help_noun(struct nc_ctx *ctx, FILE *f, const char *noun)
+void cli_help_noun(struct cli_ctx *ctx, FILE *f, const char *noun)
 {
-	for (size_t i = 0; i < nc_ncmds; i++) {
-		const struct nc_cmd *c = &nc_cmds[i];
+	for (size_t i = 0; i < cli_ncmds; i++) {
+		const struct cli_cmd *c = &cli_cmds[i];
 
 		if (strcmp(c->noun, noun) == 0)
 			fprintf(f, "usage: %s %s%s%s%s%s\n", ctx->progname, c->noun,
@@ -65,7 +68,7 @@ static void serve_limits(FILE *f)
 		NC_API_MAX_STREAMS, NC_API_MAX_BODY, NC_API_THREADS);
 }
 
-void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c)
+void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c)
 {
 	fprintf(f, "usage: %s %s%s%s%s%s\n\n%s.\n", ctx->progname, c->noun, c->verb ? " " : "",
 		c->verb ? c->verb : "", *c->usage ? " " : "", c->usage, c->summary);
@@ -84,48 +87,111 @@ void nc_help_cmd(struct nc_ctx *ctx, FILE *f, const struct nc_cmd *c)
 				nc_event_aliases[i].types);
 	}
 }
-
-int cmd_help(struct nc_ctx *ctx, const struct nc_args *a)
+/*
+ * Edit distance for "did you mean", counting a swap of two neighbours as one
+ * edit (optimal string alignment); words are short.
+ */
+static size_t distance(const char *a, const char *b)
 {
-	const struct nc_cmd *c;
-	int used;
+	size_t la = strlen(a), lb = strlen(b), row[3][64];
 
-	if (nc_args_has(a, "mdoc")) {
-		/* The COMMANDS section of man/netctl.1 (scripts/gen-docs). */
-		if (a->npos > 0)
-			return nc_error(ctx, NC_ERR_USAGE, "--mdoc prints every command: no NOUN");
-		nc_gen_mdoc(ctx->out);
-		return 0;
-	}
-	if (a->npos == 0) {
-		nc_help_all(ctx, ctx->out);
-		return 0;
-	}
-	if (a->npos == 1) {
-		const struct nc_noun *hit = NULL;
-		size_t nhit = 0, len = strlen(a->pos[0]);
+	if (la >= 64 || lb >= 64)
+		return 64;
+	/* The row of a's first i letters is row[(i + 1) % 3]. */
+	for (size_t j = 0; j <= lb; j++)
+		row[1][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t *pp = row[(i + 2) % 3], *prev = row[i % 3], *cur = row[(i + 1) % 3];
 
-		/* A noun alone (exact or a unique prefix): the usage of its verbs. */
-		for (size_t i = 0; i < nc_nnouns; i++) {
-			if (strncmp(nc_nouns[i].name, a->pos[0], len) != 0)
-				continue;
-			hit = &nc_nouns[i];
-			nhit++;
-			if (strcmp(hit->name, a->pos[0]) == 0) {
-				nhit = 1;
-				break;
-			}
-		}
-		for (size_t i = 0; nhit == 1 && i < nc_ncmds; i++) {
-			if (strcmp(nc_cmds[i].noun, hit->name) == 0 && nc_cmds[i].verb) {
-				fprintf(ctx->out, "%s: %s.\n\n", hit->name, hit->summary);
-				nc_help_noun(ctx, ctx->out, hit->name);
-				return 0;
-			}
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < best)
+				best = pp[j - 2] + 1;
+			cur[j] = best;
 		}
 	}
-	if (nc_cmd_find(ctx, a->npos, (char **)a->pos, &c, &used) < 0)
+	return row[(la + 1) % 3][lb];
+}
+
+/*
+ * Resolves word among cands: exact, then alias, then unique prefix. Returns
+ * the candidate, or NULL after reporting (what names the kind of word in
+ * messages, ctxword the words before it).
+ */
+static const char *resolve(struct cli_ctx *ctx, const char *word, const char **cands, size_t n,
+			   const char *what, const char *ctxword)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, wl = strlen(word);
+	int hit = cli_word_match(word, cands, n);
+
+	if (hit >= 0)
+		return cands[hit];
+	cli_error_prefix(ctx);
+	if (hit == NC_MATCH_AMBIGUOUS) {
+		fprintf(ctx->err, "ambiguous %s `%s', could be:", what, word);
+		for (size_t i = 0; i < n; i++) {
+			if (strncmp(cands[i], word, wl) == 0)
+				fprintf(ctx->err, " %s", cands[i]);
+		}
+		fputc('\n', ctx->err);
+		return NULL;
+	}
+	/* A suggestion is a typo away: one edit in a short word, two otherwise. */
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(word, cands[i]);
+
+		if (d < bestd && d <= (wl <= 4 ? 1u : 2u)) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	fprintf(ctx->err, "unknown %s `%s'", what, word);
+	if (best)
+		fprintf(ctx->err, "; did you mean `%s%s%s'?", ctxword ? ctxword : "",
+			ctxword ? " " : "", best);
+	fprintf(ctx->err, "\nRun `%s%shelp%s%s' for the list.\n",
+		ctx->mode == NC_MODE_SHELL ? "" : ctx->progname,
+		ctx->mode == NC_MODE_SHELL ? "" : " ", ctxword ? " " : "", ctxword ? ctxword : "");
+	return NULL;
+}
+
+int cli_cmd_find(struct cli_ctx *ctx, int argc, char **argv, const struct cli_cmd **cmd, int *used)
+{
+	const char *names[128], *verbs[64], *noun, *verb = NULL;
+	size_t nv;
+
+	size_t nn = cli_noun_names(names, 128);
+
+	noun = resolve(ctx, argv[0], names, nn, "command", NULL);
+	if (!noun)
 		return NC_ERR_USAGE;
-	nc_help_cmd(ctx, ctx->out, c);
-	return 0;
+	*used = 1;
+	nv = cli_cmd_verbs(noun, verbs, 64);
+	/* A noun that is a command by itself and has verbs too (agent, agent
+	 * csr): without a verb word, it is the command by itself. */
+	if (nv > 0 && (argc < 2 || argv[1][0] == '-') && cli_cmd_lookup(noun, NULL))
+		nv = 0;
+	if (nv > 0) {
+		if (argc < 2 || argv[1][0] == '-') {
+			cli_error(ctx, NC_ERR_USAGE, "`%s' needs a verb", noun);
+			cli_help_noun(ctx, ctx->err, noun);
+			return NC_ERR_USAGE;
+		}
+		verb = resolve(ctx, argv[1], verbs, nv, "verb", noun);
+		if (!verb)
+			return NC_ERR_USAGE;
+		*used = 2;
+	}
+	*cmd = cli_cmd_lookup(noun, verb);
+	if (*cmd)
+		return 0;
+	return cli_error(ctx, NC_ERR_INTERNAL, "command table has no row for `%s'", noun);
 }

@@ -13,7 +13,7 @@ static void on_signal(int sig)
 	caught = sig;
 }
 
-void nc_interrupt_catch(void)
+void cli_interrupt_catch(void)
 {
 	struct sigaction sa;
 
@@ -28,7 +28,7 @@ void nc_interrupt_catch(void)
 	caught = 0;
 }
 
-void nc_interrupt_release(void)
+void cli_interrupt_release(void)
 {
 	if (depth == 0 || --depth > 0)
 		return;
@@ -36,12 +36,12 @@ void nc_interrupt_release(void)
 	sigaction(SIGTERM, &old_term, NULL);
 }
 
-int nc_interrupted(void)
+int cli_interrupted(void)
 {
 	return caught;
 }
 
-void nc_interrupt_clear(void)
+void cli_interrupt_clear(void)
 {
 	caught = 0;
 }

@@ -11,10 +11,10 @@
 
 #include <stdbool.h>
 
-void nc_interrupt_catch(void);
-void nc_interrupt_release(void);
+void cli_interrupt_catch(void);
+void cli_interrupt_release(void);
 /* The signal caught since the last clear (SIGINT or SIGTERM), or 0. */
-int nc_interrupted(void);
-void nc_interrupt_clear(void);
+int cli_interrupted(void);
+void cli_interrupt_clear(void);
 
 #endif

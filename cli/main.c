@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "dispatch.h"
 #include "output.h"
 
 int main(int argc, char **argv)
@@ -12,12 +13,12 @@ int main(int argc, char **argv)
 	bool tty = isatty(STDOUT_FILENO);
 	/* server, token and tenant stay NULL here: they hold the command
 	 * line's values, and the environment and the config file are read
-	 * by nc_settings_resolve, which knows the precedence. */
-	struct nc_ctx ctx = {
+	 * by cli_settings_resolve, which knows the precedence. */
+	struct cli_ctx ctx = {
 		.output = NC_OUT_TABLE,
-		.color = nc_out_color_wanted(tty, getenv("NO_COLOR"), false),
+		.color = cli_out_color_wanted(tty, getenv("NO_COLOR"), false),
 		.tty = tty,
-		.width = nc_out_term_width(STDOUT_FILENO),
+		.width = cli_out_term_width(STDOUT_FILENO),
 		.out = stdout,
 		.err = stderr,
 		.progname = "netctl",
@@ -25,5 +26,5 @@ int main(int argc, char **argv)
 		.interactive = tty && isatty(STDIN_FILENO),
 	};
 
-	return nc_exit_status(nc_dispatch(&ctx, argc - 1, argv + 1));
+	return cli_exit_status(cli_dispatch(&ctx, argc - 1, argv + 1));
 }

@@ -19,12 +19,12 @@
 #define GAP	 2		/* columns between table columns */
 #define CELL_MAX 1024		/* bytes of one rendered cell */
 
-bool nc_out_color_wanted(bool tty, const char *no_color, bool no_color_flag)
+bool cli_out_color_wanted(bool tty, const char *no_color, bool no_color_flag)
 {
 	return tty && !(no_color && *no_color) && !no_color_flag;
 }
 
-const char *nc_out_state_color(const char *state)
+const char *cli_out_state_color(const char *state)
 {
 	static const struct {
 		const char *word, *seq;
@@ -53,7 +53,7 @@ static size_t next_unit(const char *s, bool *bad)
 	return len == 0 ? 1 : len;
 }
 
-size_t nc_out_width(const char *s)
+size_t cli_out_width(const char *s)
 {
 	size_t cols = 0;
 	bool bad;
@@ -65,10 +65,10 @@ size_t nc_out_width(const char *s)
 	return cols;
 }
 
-void nc_out_truncate(const char *s, size_t cols, char *buf, size_t n)
+void cli_out_truncate(const char *s, size_t cols, char *buf, size_t n)
 {
 	size_t len = 0, used = 0, keep = cols;
-	bool cut = cols > 0 && nc_out_width(s) > cols;
+	bool cut = cols > 0 && cli_out_width(s) > cols;
 	bool bad;
 
 	if (n == 0)
@@ -96,7 +96,7 @@ void nc_out_truncate(const char *s, size_t cols, char *buf, size_t n)
 	buf[len] = '\0';
 }
 
-void nc_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t width, size_t gap,
+void cli_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t width, size_t gap,
 		size_t *out)
 {
 	size_t total = ncols > 0 ? gap * (ncols - 1) : 0;
@@ -123,7 +123,7 @@ void nc_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t wid
 	}
 }
 
-int nc_out_term_width(int fd)
+int cli_out_term_width(int fd)
 {
 	struct winsize ws;
 
@@ -164,7 +164,7 @@ static void scalar(const json_t *v, char *buf, size_t n)
 		snprintf(buf, n, "-");
 }
 
-void nc_out_cell(const json_t *obj, const struct nc_col *col, int64_t now, char *buf, size_t n)
+void cli_out_cell(const json_t *obj, const struct cli_col *col, int64_t now, char *buf, size_t n)
 {
 	const json_t *v = lookup(obj, col->key);
 	int64_t t;
@@ -177,8 +177,8 @@ void nc_out_cell(const json_t *obj, const struct nc_col *col, int64_t now, char 
 		   nc_time_parse_iso(json_string_value(v), &t) == 0) {
 		nc_time_ago(t, now, buf, n);
 	} else if ((col->flags & NC_COL_SHORT) && json_is_string(v) &&
-		   nc_out_width(json_string_value(v)) > 9) {
-		nc_out_truncate(json_string_value(v), 9, buf, n);
+		   cli_out_width(json_string_value(v)) > 9) {
+		cli_out_truncate(json_string_value(v), 9, buf, n);
 	} else if (json_is_array(v)) {
 		size_t i, len = 0;
 		const json_t *e;
@@ -204,7 +204,7 @@ void nc_out_cell(const json_t *obj, const struct nc_col *col, int64_t now, char 
 	}
 }
 
-void nc_out_json(struct nc_ctx *ctx, const json_t *v)
+void cli_out_json(struct cli_ctx *ctx, const json_t *v)
 {
 	size_t flags = JSON_ENCODE_ANY | (ctx->tty ? JSON_INDENT(2) : JSON_COMPACT);
 
@@ -213,17 +213,17 @@ void nc_out_json(struct nc_ctx *ctx, const json_t *v)
 }
 
 /* Prints the members named by keys (space-separated paths) on one line. */
-static void print_keys(struct nc_ctx *ctx, const json_t *obj, const char *keys)
+static void print_keys(struct cli_ctx *ctx, const json_t *obj, const char *keys)
 {
 	char path[64], cell[CELL_MAX];
-	struct nc_col col = {.key = path};
+	struct cli_col col = {.key = path};
 	bool first = true;
 
 	while (keys && *keys) {
 		size_t len = strcspn(keys, " ");
 
 		snprintf(path, sizeof(path), "%.*s", (int)len, keys);
-		nc_out_cell(obj, &col, 0, cell, sizeof(cell));
+		cli_out_cell(obj, &col, 0, cell, sizeof(cell));
 		fprintf(ctx->out, "%s%s", first ? "" : " ", cell);
 		first = false;
 		keys += len;
@@ -235,7 +235,7 @@ static void print_keys(struct nc_ctx *ctx, const json_t *obj, const char *keys)
 /* Writes text padded to cols columns (left, or right when right is set), coloured by seq. */
 static void pad(FILE *f, const char *text, size_t cols, bool right, const char *seq, bool last)
 {
-	size_t w = nc_out_width(text), fill = cols > w ? cols - w : 0;
+	size_t w = cli_out_width(text), fill = cols > w ? cols - w : 0;
 
 	if (right)
 		fprintf(f, "%*s", (int)fill, "");
@@ -244,10 +244,11 @@ static void pad(FILE *f, const char *text, size_t cols, bool right, const char *
 		fprintf(f, "%*s", (int)fill, "");
 }
 
-void nc_out_table(struct nc_ctx *ctx, const json_t *items, const struct nc_col *cols, size_t ncols)
+void cli_out_table(struct cli_ctx *ctx, const json_t *items, const struct cli_col *cols,
+		   size_t ncols)
 {
 	size_t nrows = json_array_size(items), nvis = 0, *want, *minw, *w;
-	const struct nc_col **vis = nc_xcalloc(ncols + 1, sizeof(*vis));
+	const struct cli_col **vis = nc_xcalloc(ncols + 1, sizeof(*vis));
 	char **cells, cut[CELL_MAX];
 	int64_t now = nc_time_now();
 
@@ -262,15 +263,15 @@ void nc_out_table(struct nc_ctx *ctx, const json_t *items, const struct nc_col *
 	w = nc_xcalloc(nvis + 1, sizeof(size_t));
 	cells = nc_xcalloc(nrows * nvis + 1, sizeof(char *));
 	for (size_t j = 0; j < nvis; j++)
-		want[j] = minw[j] = nc_out_width(vis[j]->header);
+		want[j] = minw[j] = cli_out_width(vis[j]->header);
 	for (size_t i = 0; i < nrows; i++) {
 		for (size_t j = 0; j < nvis; j++) {
 			char buf[CELL_MAX];
 			size_t cw;
 
-			nc_out_cell(json_array_get(items, i), vis[j], now, buf, sizeof(buf));
+			cli_out_cell(json_array_get(items, i), vis[j], now, buf, sizeof(buf));
 			cells[i * nvis + j] = nc_xstrdup(buf);
-			cw = nc_out_width(buf);
+			cw = cli_out_width(buf);
 			if (cw > want[j])
 				want[j] = cw;
 		}
@@ -281,11 +282,11 @@ void nc_out_table(struct nc_ctx *ctx, const json_t *items, const struct nc_col *
 			minw[j] = want[j];
 	}
 	if (ctx->tty)
-		nc_out_fit(want, minw, nvis, (size_t)(ctx->width > 0 ? ctx->width : 80), GAP, w);
+		cli_out_fit(want, minw, nvis, (size_t)(ctx->width > 0 ? ctx->width : 80), GAP, w);
 	else
 		memcpy(w, want, nvis * sizeof(size_t));
 	for (size_t j = 0; j < nvis; j++) {
-		nc_out_truncate(vis[j]->header, ctx->tty ? w[j] : 0, cut, sizeof(cut));
+		cli_out_truncate(vis[j]->header, ctx->tty ? w[j] : 0, cut, sizeof(cut));
 		pad(ctx->out, cut, w[j], vis[j]->flags & NC_COL_NUM, ctx->color ? BOLD : NULL,
 		    j + 1 == nvis);
 		fputs(j + 1 == nvis ? "\n" : "  ", ctx->out);
@@ -294,10 +295,10 @@ void nc_out_table(struct nc_ctx *ctx, const json_t *items, const struct nc_col *
 		for (size_t j = 0; j < nvis; j++) {
 			const char *c = cells[i * nvis + j];
 			const char *seq = ctx->color && (vis[j]->flags & NC_COL_STATE)
-						  ? nc_out_state_color(c)
+						  ? cli_out_state_color(c)
 						  : NULL;
 
-			nc_out_truncate(c, ctx->tty ? w[j] : 0, cut, sizeof(cut));
+			cli_out_truncate(c, ctx->tty ? w[j] : 0, cut, sizeof(cut));
 			pad(ctx->out, cut, w[j], vis[j]->flags & NC_COL_NUM, seq, j + 1 == nvis);
 			fputs(j + 1 == nvis ? "\n" : "  ", ctx->out);
 		}
@@ -312,7 +313,7 @@ out:
 	free(vis);
 }
 
-void nc_out_list(struct nc_ctx *ctx, const json_t *list, const struct nc_col *cols, size_t ncols,
+void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
 		 const char *keys)
 {
 	const json_t *items = json_object_get(list, "items"), *it;
@@ -321,13 +322,13 @@ void nc_out_list(struct nc_ctx *ctx, const json_t *list, const struct nc_col *co
 	if (ctx->quiet) {
 		json_array_foreach(items, i, it) print_keys(ctx, it, keys);
 	} else if (ctx->output == NC_OUT_JSON) {
-		nc_out_json(ctx, list);
+		cli_out_json(ctx, list);
 	} else {
-		nc_out_table(ctx, items, cols, ncols);
+		cli_out_table(ctx, items, cols, ncols);
 	}
 }
 
-void nc_out_object(struct nc_ctx *ctx, const json_t *obj, const struct nc_col *fields,
+void cli_out_object(struct cli_ctx *ctx, const json_t *obj, const struct cli_col *fields,
 		   size_t nfields, const char *keys)
 {
 	size_t lw = 0;
@@ -338,11 +339,11 @@ void nc_out_object(struct nc_ctx *ctx, const json_t *obj, const struct nc_col *f
 		return;
 	}
 	if (ctx->output == NC_OUT_JSON) {
-		nc_out_json(ctx, obj);
+		cli_out_json(ctx, obj);
 		return;
 	}
 	for (size_t j = 0; j < nfields; j++) {
-		size_t hw = nc_out_width(fields[j].header) + 1;
+		size_t hw = cli_out_width(fields[j].header) + 1;
 
 		if (hw > lw)
 			lw = hw;
@@ -351,9 +352,9 @@ void nc_out_object(struct nc_ctx *ctx, const json_t *obj, const struct nc_col *f
 		char buf[CELL_MAX], safe[CELL_MAX], label[96];
 		const char *seq;
 
-		nc_out_cell(obj, &fields[j], now, buf, sizeof(buf));
-		nc_out_truncate(buf, 0, safe, sizeof(safe));
-		seq = ctx->color && (fields[j].flags & NC_COL_STATE) ? nc_out_state_color(safe)
+		cli_out_cell(obj, &fields[j], now, buf, sizeof(buf));
+		cli_out_truncate(buf, 0, safe, sizeof(safe));
+		seq = ctx->color && (fields[j].flags & NC_COL_STATE) ? cli_out_state_color(safe)
 								     : NULL;
 		snprintf(label, sizeof(label), "%s:", fields[j].header);
 		pad(ctx->out, label, lw + 1, false, NULL, false);
@@ -362,7 +363,14 @@ void nc_out_object(struct nc_ctx *ctx, const json_t *obj, const struct nc_col *f
 	}
 }
 
-void nc_out_done(struct nc_ctx *ctx, const json_t *reply, const char *quiet_key, const char *fmt,
+/* fmt with ap and a newline to f. */
+__attribute__((format(printf, 2, 0))) static void vline(FILE *f, const char *fmt, va_list ap)
+{
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+void cli_out_done(struct cli_ctx *ctx, const json_t *reply, const char *quiet_key, const char *fmt,
 		 ...)
 {
 	va_list ap;
@@ -374,35 +382,33 @@ void nc_out_done(struct nc_ctx *ctx, const json_t *reply, const char *quiet_key,
 	}
 	if (ctx->output == NC_OUT_JSON) {
 		if (reply)
-			nc_out_json(ctx, reply);
+			cli_out_json(ctx, reply);
 		return;
 	}
 	va_start(ap, fmt);
-	vfprintf(ctx->out, fmt, ap);
+	vline(ctx->out, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->out);
 }
 
-void nc_out_heading(struct nc_ctx *ctx, const char *title)
+void cli_out_heading(struct cli_ctx *ctx, const char *title)
 {
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		return;
 	fprintf(ctx->out, "\n%s%s:%s\n", ctx->color ? BOLD : "", title, ctx->color ? RESET : "");
 }
 
-void nc_out_text(struct nc_ctx *ctx, const char *fmt, ...)
+void cli_out_text(struct cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		return;
 	va_start(ap, fmt);
-	vfprintf(ctx->out, fmt, ap);
+	vline(ctx->out, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->out);
 }
 
-void nc_out_note(struct nc_ctx *ctx, const char *fmt, ...)
+void cli_out_note(struct cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -410,12 +416,11 @@ void nc_out_note(struct nc_ctx *ctx, const char *fmt, ...)
 		return;
 	fflush(ctx->out);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vline(ctx->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
 }
 
-void nc_out_info(struct nc_ctx *ctx, const char *fmt, ...)
+void cli_out_info(struct cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -423,28 +428,26 @@ void nc_out_info(struct nc_ctx *ctx, const char *fmt, ...)
 		return;
 	fflush(ctx->out);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vline(ctx->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
 	fflush(ctx->err);
 }
 
-void nc_out_warn(struct nc_ctx *ctx, const char *fmt, ...)
+void cli_out_warn(struct cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
 	fflush(ctx->out);
 	fprintf(ctx->err, "warning: ");
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vline(ctx->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
 }
 
 /* Whether a progress line is on the screen (one terminal, one line at a time). */
 static bool progress_shown;
 
-void nc_out_progress(struct nc_ctx *ctx, const char *fmt, ...)
+void cli_out_progress(struct cli_ctx *ctx, const char *fmt, ...)
 {
 	char line[512], cut[512];
 	va_list ap;
@@ -454,13 +457,13 @@ void nc_out_progress(struct nc_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	nc_out_truncate(line, ctx->width > 1 ? (size_t)ctx->width - 1 : 79, cut, sizeof(cut));
+	cli_out_truncate(line, ctx->width > 1 ? (size_t)ctx->width - 1 : 79, cut, sizeof(cut));
 	fprintf(ctx->out, "\r%s\033[K", cut);
 	fflush(ctx->out);
 	progress_shown = true;
 }
 
-void nc_out_progress_end(struct nc_ctx *ctx)
+void cli_out_progress_end(struct cli_ctx *ctx)
 {
 	if (!progress_shown)
 		return;
@@ -469,7 +472,7 @@ void nc_out_progress_end(struct nc_ctx *ctx)
 	progress_shown = false;
 }
 
-void nc_out_line(struct nc_ctx *ctx, const char *text)
+void cli_out_line(struct cli_ctx *ctx, const char *text)
 {
 	if (ctx->output == NC_OUT_JSON)
 		return;
@@ -478,19 +481,19 @@ void nc_out_line(struct nc_ctx *ctx, const char *text)
 	fflush(ctx->out);
 }
 
-void nc_out_json_line(struct nc_ctx *ctx, const json_t *v)
+void cli_out_json_line(struct cli_ctx *ctx, const json_t *v)
 {
 	json_dumpf(v, ctx->out, JSON_ENCODE_ANY | JSON_COMPACT);
 	fputc('\n', ctx->out);
 	fflush(ctx->out);
 }
 
-void nc_out_isolated_text(char *buf, size_t n, const char *serial)
+void cli_out_isolated_text(char *buf, size_t n, const char *serial)
 {
 	snprintf(buf, n, "%s has no links: it is isolated (add a link or remove it)", serial);
 }
 
-void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b)
+void cli_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b)
 {
 	snprintf(buf, n,
 		 "the link %s↔%s cannot come up: neither end has an endpoint to be "
@@ -500,7 +503,7 @@ void nc_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b)
 }
 
 /* n bytes as "512 B", "1.5 KiB", "3.2 MiB", "7.0 GiB". */
-void nc_out_bytes(int64_t v, char *buf, size_t n)
+void cli_out_bytes(int64_t v, char *buf, size_t n)
 {
 	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
 	double x = (double)v;
@@ -518,7 +521,7 @@ void nc_out_bytes(int64_t v, char *buf, size_t n)
 	snprintf(buf, n, "%.1f %s", x, unit[u]);
 }
 
-void nc_out_link_status_text(const json_t *link, char *buf, size_t n)
+void cli_out_link_status_text(const json_t *link, char *buf, size_t n)
 {
 	const char *sa = json_string_value(json_object_get(link, "sa"));
 	const char *st = json_string_value(json_object_get(link, "status"));
@@ -531,11 +534,12 @@ void nc_out_link_status_text(const json_t *link, char *buf, size_t n)
 		snprintf(buf, n, "%s", sa ? sa : st ? st : "-");
 }
 
-void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n)
+void cli_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n)
 {
 	const char *sa = json_string_value(json_object_get(link, "sa"));
 	const json_t *hs = json_object_get(link, "latest_handshake");
-	const json_t *rx = json_object_get(link, "rx_bytes"), *tx = json_object_get(link, "tx_bytes");
+	const json_t *rx = json_object_get(link, "rx_bytes"),
+		     *tx = json_object_get(link, "tx_bytes");
 	char ago[32], b[32];
 	size_t len = 0;
 
@@ -550,11 +554,11 @@ void nc_out_tunnel_text(const json_t *link, int64_t now, char *buf, size_t n)
 		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "handshake %s", ago);
 	}
 	if (json_is_integer(rx) && len < n) {
-		nc_out_bytes(json_integer_value(rx), b, sizeof(b));
+		cli_out_bytes(json_integer_value(rx), b, sizeof(b));
 		len += (size_t)snprintf(buf + len, n - len, "%srx %s", len ? ", " : "", b);
 	}
 	if (json_is_integer(tx) && len < n) {
-		nc_out_bytes(json_integer_value(tx), b, sizeof(b));
+		cli_out_bytes(json_integer_value(tx), b, sizeof(b));
 		snprintf(buf + len, n - len, "%stx %s", len ? ", " : "", b);
 	}
 }

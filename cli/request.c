@@ -3,7 +3,7 @@
  * Commands' calls to the server: the client made from the settings in
  * effect, requests and lists, and failures reported with the way out.
  */
-#include "cmd.h"
+#include "request.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -11,26 +11,12 @@
 #include "../lib/client/client.h"
 #include "../lib/util/duration.h"
 #include "../lib/util/err.h"
+#include "cmd.h"
+#include "cmdinfo.h"
 #include "config.h"
 #include "output.h"
 
-/* Whether the options spec of a command ("lan=,all") has the long option name. */
-static bool takes_option(const char *spec, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (const char *p = spec; *p;) {
-		size_t l = strcspn(p, "|=,");
-
-		if (l == len && strncmp(p, name, len) == 0)
-			return true;
-		p += strcspn(p, ",");
-		p += *p == ',';
-	}
-	return false;
-}
-
-int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
+int cli_path(struct cli_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
@@ -39,7 +25,7 @@ int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
 	ret = nc_client_vpathf(buf, n, fmt, ap);
 	va_end(ap);
 	if (ret < 0)
-		return nc_error(ctx, NC_ERR_USAGE, "an argument is too long for a request path");
+		return cli_error(ctx, NC_ERR_USAGE, "an argument is too long for a request path");
 	return 0;
 }
 
@@ -47,7 +33,7 @@ int nc_path(struct nc_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
  * The option of the running command that sets an API field ("lan_subnets[1]"
  * is --lan), into buf[n]; "" when the command has none.
  */
-static void field_option(const struct nc_cmd *cmd, const char *field, char *buf, size_t n)
+static void field_option(const struct cli_cmd *cmd, const char *field, char *buf, size_t n)
 {
 	static const struct {
 		const char *field, *opt;
@@ -56,6 +42,7 @@ static void field_option(const struct nc_cmd *cmd, const char *field, char *buf,
 		{"nat", "nat-wan"},	{"expires_in", "expires"}, {"dual_tunnel", "dual-tunnel"},
 	};
 	char base[32];
+	struct cli_opt o;
 
 	snprintf(base, sizeof(base), "%.*s", (int)strcspn(field, "[."), field);
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -65,12 +52,12 @@ static void field_option(const struct nc_cmd *cmd, const char *field, char *buf,
 	for (char *p = base; *p; p++)
 		*p = *p == '_' ? '-' : *p;
 	buf[0] = '\0';
-	if (base[0] && cmd && takes_option(cmd->options, base))
+	if (base[0] && cmd && cli_opt_find(cmd->options, base, 0, &o))
 		snprintf(buf, n, " (see --%s)", base);
 }
 
 /* Reports a failed request with the way out where the server's message is about the API. */
-static int call_failed(struct nc_ctx *ctx, int ret, const struct nc_errinfo *ei)
+static int call_failed(struct cli_ctx *ctx, int ret, const struct nc_errinfo *ei)
 {
 	const char *hint = "";
 	char opt[64] = "";
@@ -90,10 +77,10 @@ static int call_failed(struct nc_ctx *ctx, int ret, const struct nc_errinfo *ei)
 	else if (ret == NC_ERR_NOTFOUND && !ei->field[0] && ctx->cmd &&
 		 strstr("peering member link", ctx->cmd->noun))
 		hint = "; see `netctl peering list'";
-	return nc_error(ctx, ret, "%s%s%s", ei->msg[0] ? ei->msg : nc_strerror(ret), opt, hint);
+	return cli_error(ctx, ret, "%s%s%s", ei->msg[0] ? ei->msg : nc_strerror(ret), opt, hint);
 }
 
-int nc_request(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
+int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
 	       json_t **reply, struct nc_errinfo *ei)
 {
 	long status = 0;
@@ -115,28 +102,28 @@ int nc_request(struct nc_ctx *ctx, const char *method, const char *path, const j
 	return ret;
 }
 
-int nc_report(struct nc_ctx *ctx, int err, const struct nc_errinfo *ei)
+int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei)
 {
 	return call_failed(ctx, err, ei);
 }
 
-int nc_call(struct nc_ctx *ctx, const char *method, const char *path, const json_t *body,
+int cli_call(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
 	    json_t **reply)
 {
 	struct nc_errinfo ei = {0};
-	int ret = nc_request(ctx, method, path, body, reply, &ei);
+	int ret = cli_request(ctx, method, path, body, reply, &ei);
 
 	return ret < 0 ? call_failed(ctx, ret, &ei) : 0;
 }
 
-int nc_call_list(struct nc_ctx *ctx, const char *path, bool all, json_t **list)
+int cli_call_list(struct cli_ctx *ctx, const char *path, bool all, json_t **list)
 {
 	struct nc_errinfo ei = {0};
 	int ret;
 
 	*list = NULL;
 	if (!ctx->client)
-		return nc_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
+		return cli_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
 				ctx->cmd->noun);
 	ret = nc_client_list(ctx->client, path, all, 0, list, &ei);
 	if (ctx->verbose)
@@ -147,47 +134,47 @@ int nc_call_list(struct nc_ctx *ctx, const char *path, bool all, json_t **list)
 	return 0;
 }
 
-int nc_connect(struct nc_ctx *ctx)
+int cli_connect(struct cli_ctx *ctx)
 {
-	struct nc_config cfg = {0};
-	struct nc_settings s;
+	struct cli_config cfg = {0};
+	struct cli_settings s;
 	struct nc_errinfo ei = {0};
 	char token[4096];
 	const char *tok;
 	bool loose = false;
 	int ret;
 
-	ret = nc_settings_resolve(ctx, &cfg, &s, &ei);
+	ret = cli_settings_resolve(ctx, &cfg, &s, &ei);
 	if (ret < 0) {
-		nc_error(ctx, ret, "%s", ei.msg);
+		cli_error(ctx, ret, "%s", ei.msg);
 		goto out;
 	}
 	tok = s.token;
 	if (s.token_file) {
-		ret = nc_token_file_read(s.token_file, token, sizeof(token), &loose, &ei);
+		ret = cli_token_file_read(s.token_file, token, sizeof(token), &loose, &ei);
 		if (ret < 0) {
-			nc_error(ctx, ret, "%s", ei.msg);
+			cli_error(ctx, ret, "%s", ei.msg);
 			goto out;
 		}
 		if (loose)
-			nc_out_warn(ctx,
+			cli_out_warn(ctx,
 				    "token file %s is readable by group or others: chmod 600 %s",
 				    s.token_file, s.token_file);
 		tok = token;
 	}
 	ret = nc_client_new(s.server, tok, s.tenant, &ctx->client, &ei);
 	if (ret < 0)
-		ret = nc_error(ctx, NC_ERR_USAGE, "%s (from the %s)", ei.msg,
-			       nc_source_name(s.server_src));
+		ret = cli_error(ctx, NC_ERR_USAGE, "%s (from the %s)", ei.msg,
+			       cli_source_name(s.server_src));
 out:
 	explicit_bzero(token, sizeof(token));
-	nc_config_free(&cfg);
+	cli_config_free(&cfg);
 	return ret;
 }
 
-int nc_args_expires(struct nc_ctx *ctx, const struct nc_args *a, json_t *body)
+int cli_args_expires(struct cli_ctx *ctx, const struct cli_args *a, json_t *body)
 {
-	const char *expires = nc_args_get(a, "expires");
+	const char *expires = cli_args_get(a, "expires");
 	struct nc_errinfo ei = { 0 };
 	int64_t ms;
 	int ret;
@@ -198,7 +185,47 @@ int nc_args_expires(struct nc_ctx *ctx, const struct nc_args *a, json_t *body)
 	if (ret == 0 && ms < 1000)
 		ret = nc_fail(&ei, NC_ERR_INVAL, NULL, "`%s' is shorter than a second", expires);
 	if (ret < 0)
-		return nc_error(ctx, NC_ERR_USAGE, "--expires: %s (e.g. 30m, 12h, 720h)", ei.msg);
+		return cli_error(ctx, NC_ERR_USAGE, "--expires: %s (e.g. 30m, 12h, 720h)", ei.msg);
 	json_object_set_new(body, "expires_in", json_integer((ms + 999) / 1000));
 	return 0;
+}
+
+int cli_list(struct cli_ctx *ctx, const char *path, const struct cli_col *cols, size_t ncols,
+	     const char *key)
+{
+	json_t *list = NULL;
+	int ret = cli_call_list(ctx, path, false, &list);
+
+	if (ret == 0)
+		cli_out_list(ctx, list, cols, ncols, key);
+	json_decref(list);
+	return ret;
+}
+
+int cli_delete(struct cli_ctx *ctx, const char *path, const char *done, const char *id)
+{
+	json_t *reply = NULL;
+	int ret = cli_call(ctx, "DELETE", path, NULL, &reply);
+
+	if (ret == 0)
+		cli_out_done(ctx, reply, NULL, "%s %s", done, id);
+	json_decref(reply);
+	return ret;
+}
+
+int cli_remove(struct cli_ctx *ctx, const char *path, const char *see, json_t **reply)
+{
+	struct nc_errinfo ei = {0};
+	json_t *r = NULL;
+	int ret = cli_request(ctx, "DELETE", path, NULL, &r, &ei);
+
+	if (ret == NC_ERR_NOTFOUND)
+		ret = cli_error(ctx, ret, "%s; see `%s %s'", ei.msg, ctx->progname, see);
+	else if (ret < 0)
+		ret = cli_report(ctx, ret, &ei);
+	if (reply)
+		*reply = r;
+	else
+		json_decref(r);
+	return ret;
 }

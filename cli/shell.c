@@ -20,8 +20,10 @@
 #include "cmd.h"
 #include "complete.h"
 #include "config.h"
+#include "dispatch.h"
 #include "interrupt.h"
 #include "output.h"
+#include "request.h"
 #include "shellwords.h"
 
 #define CACHE_MS     10000 /* how long live values are reused */
@@ -34,7 +36,7 @@ struct cache {
 };
 
 struct shell {
-	struct nc_ctx *base;
+	struct cli_ctx *base;
 	EditLine *el;
 	History *hist;
 	char histpath[4096];
@@ -44,7 +46,7 @@ struct shell {
 	bool intr; /* the line being read was interrupted */
 };
 
-void nc_shell_history_path(char *buf, unsigned long n)
+void cli_shell_history_path(char *buf, unsigned long n)
 {
 	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 
@@ -94,7 +96,7 @@ static int getcfn(EditLine *el, wchar_t *wc)
 
 		if (r == 0)
 			return 0;
-		if (r < 0 && errno == EINTR && !nc_interrupted())
+		if (r < 0 && errno == EINTR && !cli_interrupted())
 			continue;
 		if (r < 0) {
 			sh->intr = errno == EINTR;
@@ -113,7 +115,7 @@ static int getcfn(EditLine *el, wchar_t *wc)
 /* Makes the client for live values, once; false when it cannot. */
 static bool values_client(struct shell *sh)
 {
-	struct nc_ctx scratch = *sh->base;
+	struct cli_ctx scratch = *sh->base;
 	FILE *null;
 
 	if (sh->client || sh->client_failed)
@@ -121,7 +123,7 @@ static bool values_client(struct shell *sh)
 	null = fopen("/dev/null", "w");
 	scratch.err = null ? null : sh->base->err;
 	scratch.client = NULL;
-	if (nc_connect(&scratch) == 0) {
+	if (cli_connect(&scratch) == 0) {
 		sh->client = scratch.client;
 		sh->client->connect_timeout_ms = 1000;
 		sh->client->timeout_ms = 3000;
@@ -156,21 +158,21 @@ static void fetch(struct shell *sh, const char *path, const char *key, struct ca
 
 static void fetch_contexts(struct cache *c)
 {
-	struct nc_config cfg = {0};
+	struct cli_config cfg = {0};
 	char path[4096];
 
-	nc_config_path(path, sizeof(path));
-	if (nc_config_load(path, &cfg, NULL) == 0) {
+	cli_config_path(path, sizeof(path));
+	if (cli_config_load(path, &cfg, NULL) == 0) {
 		for (size_t i = 0; i < cfg.n; i++) {
 			c->v = nc_xrealloc(c->v, (c->n + 1) * sizeof(char *));
 			c->v[c->n++] = nc_xstrdup(cfg.ctxs[i].name);
 		}
 	}
-	nc_config_free(&cfg);
+	cli_config_free(&cfg);
 }
 
-/* nc_values_fn: live values, cached for CACHE_MS. */
-static void live_values(void *arg, enum nc_valkind kind, struct nc_cands *out)
+/* cli_values_fn: live values, cached for CACHE_MS. */
+static void live_values(void *arg, enum cli_valkind kind, struct cli_cands *out)
 {
 	struct shell *sh = arg;
 	struct cache *c = &sh->cache[kind];
@@ -197,27 +199,28 @@ static void live_values(void *arg, enum nc_valkind kind, struct nc_cands *out)
 		c->at = now;
 	}
 	for (size_t i = 0; i < c->n; i++)
-		nc_cands_add(out, c->v[i], NULL);
+		cli_cands_add(out, c->v[i], NULL);
 }
 
 /* The candidates for the line up to the cursor; *w holds its words. */
-static void candidates(struct shell *sh, const LineInfo *li, struct nc_words *w, struct nc_cands *c)
+static void candidates(struct shell *sh, const LineInfo *li, struct cli_words *w,
+		       struct cli_cands *c)
 {
 	size_t upto = (size_t)(li->cursor - li->buffer);
 	const char *partial;
 
-	nc_words_split(li->buffer, upto, NC_WORDS_PARTIAL, w, NULL);
+	cli_words_split(li->buffer, upto, NC_WORDS_PARTIAL, w, NULL);
 	partial = w->open ? w->v[w->n - 1] : "";
-	nc_complete(w->v, w->open ? w->n - 1 : w->n, partial, live_values, sh, c);
+	cli_complete(w->v, w->open ? w->n - 1 : w->n, partial, live_values, sh, c);
 }
 
 /* Lists the candidates in columns below the line. */
-static void list_columns(const struct nc_cands *c)
+static void list_columns(const struct cli_cands *c)
 {
-	size_t wmax = 1, cols, width = (size_t)nc_out_term_width(STDOUT_FILENO);
+	size_t wmax = 1, cols, width = (size_t)cli_out_term_width(STDOUT_FILENO);
 
 	for (size_t i = 0; i < c->n; i++) {
-		size_t l = nc_out_width(c->v[i].word);
+		size_t l = cli_out_width(c->v[i].word);
 
 		if (l > wmax)
 			wmax = l;
@@ -233,7 +236,7 @@ static void list_columns(const struct nc_cands *c)
 }
 
 /* Replaces the word being typed (from its start to the cursor) by text. */
-static void replace_word(EditLine *el, const LineInfo *li, const struct nc_words *w,
+static void replace_word(EditLine *el, const LineInfo *li, const struct cli_words *w,
 			 const char *text)
 {
 	size_t upto = (size_t)(li->cursor - li->buffer);
@@ -247,8 +250,8 @@ static unsigned char on_tab(EditLine *el, int ch)
 {
 	struct shell *sh = NULL;
 	const LineInfo *li = el_line(el);
-	struct nc_words w = {0};
-	struct nc_cands c = {0};
+	struct cli_words w = {0};
+	struct cli_cands c = {0};
 	unsigned char ret = CC_REFRESH;
 	char common[512];
 	const char *partial;
@@ -257,11 +260,11 @@ static unsigned char on_tab(EditLine *el, int ch)
 	el_get(el, EL_CLIENTDATA, &sh);
 	candidates(sh, li, &w, &c);
 	partial = w.open ? w.v[w.n - 1] : "";
-	nc_cands_common(&c, common, sizeof(common));
+	cli_cands_common(&c, common, sizeof(common));
 	if (c.n == 0) {
 		ret = CC_REFRESH_BEEP;
 	} else if (c.n == 1) {
-		char *q = w.quote ? nc_xstrdup(c.v[0].word) : nc_words_quote(c.v[0].word);
+		char *q = w.quote ? nc_xstrdup(c.v[0].word) : cli_words_quote(c.v[0].word);
 		size_t l = strlen(q);
 		bool more = l > 0 && (q[l - 1] == ',' || q[l - 1] == '=');
 
@@ -280,8 +283,8 @@ static unsigned char on_tab(EditLine *el, int ch)
 		list_columns(&c);
 		ret = CC_REDISPLAY;
 	}
-	nc_cands_clear(&c);
-	nc_words_free(&w);
+	cli_cands_clear(&c);
+	cli_words_free(&w);
 	return ret;
 }
 
@@ -290,8 +293,8 @@ static unsigned char on_help(EditLine *el, int ch)
 {
 	struct shell *sh = NULL;
 	const LineInfo *li = el_line(el);
-	struct nc_words w = {0};
-	struct nc_cands c = {0};
+	struct cli_words w = {0};
+	struct cli_cands c = {0};
 	size_t wmax = 4;
 
 	(void)ch;
@@ -299,13 +302,13 @@ static unsigned char on_help(EditLine *el, int ch)
 	candidates(sh, li, &w, &c);
 	if (w.quote) {
 		/* Inside quotes '?' is only a character. */
-		nc_cands_clear(&c);
-		nc_words_free(&w);
+		cli_cands_clear(&c);
+		cli_words_free(&w);
 		el_insertstr(el, "?");
 		return CC_REFRESH;
 	}
 	for (size_t i = 0; i < c.n; i++) {
-		size_t l = nc_out_width(c.v[i].word);
+		size_t l = cli_out_width(c.v[i].word);
 
 		if (l > wmax)
 			wmax = l;
@@ -322,8 +325,8 @@ static unsigned char on_help(EditLine *el, int ch)
 	if (c.n == 0 && !c.expect[0] && !c.runnable)
 		printf("  (nothing can follow here: check the words before)\n");
 	fflush(stdout);
-	nc_cands_clear(&c);
-	nc_words_free(&w);
+	cli_cands_clear(&c);
+	cli_words_free(&w);
 	return CC_REDISPLAY;
 }
 
@@ -341,11 +344,11 @@ static void save_history(struct shell *sh)
 static bool run_line(struct shell *sh, const char *line)
 {
 	struct nc_errinfo ei = {0};
-	struct nc_words w = {0};
-	struct nc_ctx lc;
+	struct cli_words w = {0};
+	struct cli_ctx lc;
 	bool go_on = true;
 	HistEvent ev;
-	int ret = nc_words_split(line, strlen(line), 0, &w, &ei);
+	int ret = cli_words_split(line, strlen(line), 0, &w, &ei);
 
 	if (ret == 0 && w.n == 1 && (strcmp(w.v[0], "exit") == 0 || strcmp(w.v[0], "quit") == 0)) {
 		go_on = false;
@@ -365,7 +368,7 @@ static bool run_line(struct shell *sh, const char *line)
 		free(entry);
 	}
 	if (ret < 0) {
-		nc_error(sh->base, NC_ERR_USAGE, "%s", ei.msg);
+		cli_error(sh->base, NC_ERR_USAGE, "%s", ei.msg);
 		goto out;
 	}
 	if (w.n == 0)
@@ -375,13 +378,13 @@ static bool run_line(struct shell *sh, const char *line)
 	lc.mode = NC_MODE_SHELL;
 	lc.cmd = NULL;
 	lc.client = NULL;
-	nc_interrupt_clear();
-	nc_dispatch(&lc, w.n, w.v);
+	cli_interrupt_clear();
+	cli_dispatch(&lc, w.n, w.v);
 	fflush(lc.out);
-	go_on = nc_interrupted() != SIGTERM;
-	nc_interrupt_clear();
+	go_on = cli_interrupted() != SIGTERM;
+	cli_interrupt_clear();
 out:
-	nc_words_free(&w);
+	cli_words_free(&w);
 	return go_on;
 }
 
@@ -389,7 +392,7 @@ static void setup(struct shell *sh)
 {
 	HistEvent ev;
 
-	nc_shell_history_path(sh->histpath, sizeof(sh->histpath));
+	cli_shell_history_path(sh->histpath, sizeof(sh->histpath));
 	make_parents(sh->histpath);
 	sh->hist = history_init();
 	history(sh->hist, &ev, H_SETSIZE, HISTORY_SIZE);
@@ -410,17 +413,17 @@ static void setup(struct shell *sh)
 	el_source(sh->el, NULL);
 }
 
-int nc_shell_run(struct nc_ctx *ctx)
+int cli_shell_run(struct cli_ctx *ctx)
 {
 	struct shell sh = {.base = ctx};
 
 	if (!isatty(STDIN_FILENO))
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"the shell needs a terminal; for commands from a file or a pipe "
 				"use `netctl batch -f FILE' (or -f -)");
 	setlocale(LC_CTYPE, "");
 	setup(&sh);
-	nc_interrupt_catch();
+	cli_interrupt_catch();
 	if (!ctx->quiet)
 		fprintf(ctx->out, "netctl shell: TAB completes, ? shows what may follow, "
 				  "exit or Ctrl-D leaves.\n");
@@ -429,11 +432,11 @@ int nc_shell_run(struct nc_ctx *ctx)
 		const char *line;
 
 		sh.intr = false;
-		nc_interrupt_clear();
+		cli_interrupt_clear();
 		line = el_gets(sh.el, &count);
 		if (sh.intr) {
 			/* Ctrl-C drops the line; SIGTERM ends the shell. */
-			if (nc_interrupted() == SIGTERM)
+			if (cli_interrupted() == SIGTERM)
 				break;
 			fputs("^C\n", stdout);
 			continue;
@@ -445,7 +448,7 @@ int nc_shell_run(struct nc_ctx *ctx)
 		if (!run_line(&sh, line))
 			break;
 	}
-	nc_interrupt_release();
+	cli_interrupt_release();
 	el_end(sh.el);
 	history_end(sh.hist);
 	nc_client_free(sh.client);
@@ -455,10 +458,4 @@ int nc_shell_run(struct nc_ctx *ctx)
 		free(sh.cache[k].v);
 	}
 	return 0;
-}
-
-int cmd_shell(struct nc_ctx *ctx, const struct nc_args *a)
-{
-	(void)a;
-	return nc_shell_run(ctx);
 }

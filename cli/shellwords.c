@@ -23,7 +23,7 @@ static void put(struct buf *b, char c)
 	b->s[b->len] = '\0';
 }
 
-static void add_word(struct nc_words *w, struct buf *b, size_t *cap)
+static void add_word(struct cli_words *w, struct buf *b, size_t *cap)
 {
 	if ((size_t)w->n + 2 > *cap) {
 		*cap = *cap ? *cap * 2 : 8;
@@ -39,7 +39,7 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int nc_words_split(const char *line, size_t len, unsigned flags, struct nc_words *w,
+int cli_words_split(const char *line, size_t len, unsigned flags, struct cli_words *w,
 		   struct nc_errinfo *ei)
 {
 	bool partial = flags & NC_WORDS_PARTIAL, inword = false;
@@ -133,7 +133,7 @@ out:
 	return ret;
 }
 
-void nc_words_free(struct nc_words *w)
+void cli_words_free(struct cli_words *w)
 {
 	if (!w)
 		return;
@@ -144,7 +144,7 @@ void nc_words_free(struct nc_words *w)
 	w->n = 0;
 }
 
-char *nc_words_quote(const char *word)
+char *cli_words_quote(const char *word)
 {
 	size_t n = 0;
 	char *out;

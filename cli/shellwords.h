@@ -28,7 +28,7 @@ struct nc_errinfo;
 /* Accept a line that ends inside quotes or after a backslash (for completion). */
 #define NC_WORDS_PARTIAL 0x01
 
-struct nc_words {
+struct cli_words {
 	char **v;	/* n words, then NULL (owned) */
 	int n;
 	/* The end of the line, for completion: */
@@ -39,16 +39,16 @@ struct nc_words {
 
 /*
  * Splits line[0..len) into *w (zeroed by the caller; free with
- * nc_words_free, also after a failure). Errors, ei->msg naming the column
+ * cli_words_free, also after a failure). Errors, ei->msg naming the column
  * (from 1): NC_ERR_PARSE for an unterminated quote, a trailing backslash
  * (both accepted with NC_WORDS_PARTIAL) or a NUL byte.
  */
-int nc_words_split(const char *line, size_t len, unsigned flags, struct nc_words *w,
+int cli_words_split(const char *line, size_t len, unsigned flags, struct cli_words *w,
 		   struct nc_errinfo *ei);
-void nc_words_free(struct nc_words *w);
+void cli_words_free(struct cli_words *w);
 
-/* word written so that nc_words_split reads it back as one word: as it
+/* word written so that cli_words_split reads it back as one word: as it
  * is when it needs nothing, else in single quotes. A new string. */
-char *nc_words_quote(const char *word);
+char *cli_words_quote(const char *word);
 
 #endif

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "interrupt.h"
 #include "output.h"
+#include "request.h"
 
 #define STEP_MS	       100   /* between progress redraws and signal checks */
 #define OPEN_WAIT_MS   10000 /* for the stream to open before the POST */
@@ -30,8 +31,8 @@ static const char *str(const json_t *o, const char *key)
 
 /* The loop's state, handed to the stream's callback. */
 struct run {
-	struct nc_ctx *ctx;
-	struct nc_wait *w;
+	struct cli_ctx *ctx;
+	struct cli_wait *w;
 	bool posted; /* events before the POST's reply are not ours */
 	bool gap;    /* the server lost events: read the states again */
 	bool lost;   /* the loss was noted: once until the stream is back */
@@ -48,7 +49,7 @@ static int on_event(void *arg, const struct nc_sse_event *ev)
 	if (e && strcmp(str(e, "type"), "gap") == 0)
 		r->gap = true;
 	else if (e)
-		nc_wait_event(r->w, e, nc_time_mono_ms());
+		cli_wait_event(r->w, e, nc_time_mono_ms());
 	json_decref(e);
 	return 0;
 }
@@ -58,8 +59,8 @@ static void on_status(void *arg, enum nc_sse_change what, const char *msg)
 	struct run *r = arg;
 
 	if (what == NC_SSE_LOST && r->posted && !r->lost) {
-		nc_out_progress_end(r->ctx);
-		nc_out_note(r->ctx, "event stream lost: %s", msg);
+		cli_out_progress_end(r->ctx);
+		cli_out_note(r->ctx, "event stream lost: %s", msg);
 	}
 	r->lost = what == NC_SSE_LOST;
 }
@@ -74,13 +75,14 @@ static void reconcile(struct run *r)
 	if (nc_client_list(r->ctx->client, "/v1/sync?limit=1000", 1, 0, &list, &ei) < 0)
 		return;
 	json_array_foreach(json_object_get(list, "items"), i, it)
-		nc_wait_state(r->w, it, nc_time_mono_ms());
+		cli_wait_state(r->w, it, nc_time_mono_ms());
 	json_decref(list);
 }
 
-static void progress(struct nc_ctx *ctx, const struct nc_wait *w)
+static void progress(struct cli_ctx *ctx, const struct cli_wait *w)
 {
-	size_t total = w->n - w->count[NC_WAIT_SKIPPED] - w->count[NC_WAIT_NEVER_SEEN], done = total - w->count[NC_WAIT_APPLYING];
+	size_t total = w->n - w->count[NC_WAIT_SKIPPED] - w->count[NC_WAIT_NEVER_SEEN],
+	       done = total - w->count[NC_WAIT_APPLYING];
 	int64_t el = nc_time_mono_ms() - w->start_ms;
 	char bar[32];
 	size_t fill = total ? done * 20 / total : 20;
@@ -88,7 +90,7 @@ static void progress(struct nc_ctx *ctx, const struct nc_wait *w)
 	for (size_t i = 0; i < 20; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[20] = '\0';
-	nc_out_progress(ctx, "[%s] %zu/%zu synced  %zu failed  %zu applying  %lld.%llds", bar,
+	cli_out_progress(ctx, "[%s] %zu/%zu synced  %zu failed  %zu applying  %lld.%llds", bar,
 			w->count[NC_WAIT_SYNCED], total, w->count[NC_WAIT_FAILED],
 			w->count[NC_WAIT_APPLYING], (long long)(el / 1000),
 			(long long)(el % 1000 / 100));
@@ -105,22 +107,22 @@ static int open_stream(struct run *r, const char *device, struct nc_sse **s)
 	int ret;
 
 	if (device && nc_client_query(path, sizeof(path), "device", device) < 0)
-		return nc_error(r->ctx, NC_ERR_USAGE, "the serial is too long");
+		return cli_error(r->ctx, NC_ERR_USAGE, "the serial is too long");
 	ret = nc_sse_open(r->ctx->client, path, NULL, &o, s);
 	while (ret == 0 && nc_sse_state(*s) != NC_SSE_OPEN) {
 		if (nc_time_mono_ms() > until)
-			return nc_error(r->ctx, NC_ERR_UNREACHABLE,
+			return cli_error(r->ctx, NC_ERR_UNREACHABLE,
 					"the event stream of %s did not open within %ds",
 					r->ctx->client->server, OPEN_WAIT_MS / 1000);
 		ret = nc_sse_poll(*s, STEP_MS, on_event, r, &ei);
 	}
 	if (ret < 0)
-		return nc_report(r->ctx, ret, &ei);
+		return cli_report(r->ctx, ret, &ei);
 	return 0;
 }
 
-int nc_syncwait(struct nc_ctx *ctx, const json_t *body, const char *device, int64_t timeout_ms,
-		struct nc_wait *w, json_t **reply)
+int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, int64_t timeout_ms,
+		struct cli_wait *w, json_t **reply)
 {
 	struct run r = {.ctx = ctx, .w = w};
 	struct nc_sse *s = NULL;
@@ -135,18 +137,18 @@ int nc_syncwait(struct nc_ctx *ctx, const json_t *body, const char *device, int6
 	/* Times count from the request: a confirmation may beat its reply. */
 	start = nc_time_mono_ms();
 	if (ret == 0)
-		ret = nc_call(ctx, "POST", "/v1/sync", body, reply);
+		ret = cli_call(ctx, "POST", "/v1/sync", body, reply);
 	if (ret < 0)
 		goto out;
-	nc_wait_init(w, json_object_get(*reply, "items"), start);
+	cli_wait_init(w, json_object_get(*reply, "items"), start);
 	r.posted = true;
 	opens = nc_sse_opens(s);
 	deadline = w->start_ms + timeout_ms;
-	nc_interrupt_catch();
-	while (!nc_wait_done(w) && !nc_interrupted() && nc_time_mono_ms() < deadline) {
+	cli_interrupt_catch();
+	while (!cli_wait_done(w) && !cli_interrupted() && nc_time_mono_ms() < deadline) {
 		if (streaming && nc_sse_poll(s, STEP_MS, on_event, &r, &ei) < 0) {
 			/* The stream is refused now: poll the states instead. */
-			nc_out_note(ctx, "event stream ended (%s); polling the sync states",
+			cli_out_note(ctx, "event stream ended (%s); polling the sync states",
 				    ei.msg);
 			streaming = false;
 		}
@@ -165,14 +167,14 @@ int nc_syncwait(struct nc_ctx *ctx, const json_t *body, const char *device, int6
 		if (ctx->tty && ctx->output != NC_OUT_JSON && !ctx->quiet)
 			progress(ctx, w);
 	}
-	if (!nc_wait_done(w))
+	if (!cli_wait_done(w))
 		reconcile(&r);
-	if (nc_interrupted())
-		nc_wait_expire(w, "interrupted", nc_time_mono_ms());
+	if (cli_interrupted())
+		cli_wait_expire(w, "interrupted", nc_time_mono_ms());
 	else
-		nc_wait_expire(w, "no confirmation before the deadline", nc_time_mono_ms());
-	nc_interrupt_release();
-	nc_out_progress_end(ctx);
+		cli_wait_expire(w, "no confirmation before the deadline", nc_time_mono_ms());
+	cli_interrupt_release();
+	cli_out_progress_end(ctx);
 out:
 	nc_sse_free(s);
 	return ret;

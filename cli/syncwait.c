@@ -8,7 +8,7 @@
 
 #include "../lib/util/xmalloc.h"
 
-const char *nc_outcome_name(enum nc_outcome o)
+const char *cli_outcome_name(enum cli_outcome o)
 {
 	static const char *const names[] = {"applying", "synced",    "failed",
 					    "skipped",	"timed out", "never seen"};
@@ -18,7 +18,7 @@ const char *nc_outcome_name(enum nc_outcome o)
 
 static int by_key(const void *a, const void *b)
 {
-	const struct nc_wdev *x = a, *y = b;
+	const struct cli_wdev *x = a, *y = b;
 	int c = strcmp(x->serial, y->serial);
 
 	return c ? c : strcmp(x->tenant, y->tenant);
@@ -31,7 +31,7 @@ static const char *str(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
-void nc_wait_init(struct nc_wait *w, const json_t *items, int64_t start_ms)
+void cli_wait_init(struct cli_wait *w, const json_t *items, int64_t start_ms)
 {
 	const json_t *it;
 	size_t i;
@@ -41,7 +41,7 @@ void nc_wait_init(struct nc_wait *w, const json_t *items, int64_t start_ms)
 	w->v = nc_xcalloc(json_array_size(items) + 1, sizeof(*w->v));
 	json_array_foreach(items, i, it)
 	{
-		struct nc_wdev *d = &w->v[w->n++];
+		struct cli_wdev *d = &w->v[w->n++];
 
 		d->serial = nc_xstrdup(str(it, "serial"));
 		d->tenant = nc_xstrdup(str(it, "tenant"));
@@ -61,7 +61,7 @@ void nc_wait_init(struct nc_wait *w, const json_t *items, int64_t start_ms)
 	qsort(w->v, w->n, sizeof(*w->v), by_key);
 }
 
-void nc_wait_free(struct nc_wait *w)
+void cli_wait_free(struct cli_wait *w)
 {
 	for (size_t i = 0; w && i < w->n; i++) {
 		free(w->v[i].serial);
@@ -73,14 +73,14 @@ void nc_wait_free(struct nc_wait *w)
 	}
 }
 
-static struct nc_wdev *find(struct nc_wait *w, const char *serial, const char *tenant)
+static struct cli_wdev *find(struct cli_wait *w, const char *serial, const char *tenant)
 {
-	struct nc_wdev key = {.serial = (char *)serial, .tenant = (char *)tenant};
+	struct cli_wdev key = {.serial = (char *)serial, .tenant = (char *)tenant};
 
 	return bsearch(&key, w->v, w->n, sizeof(*w->v), by_key);
 }
 
-static void decide(struct nc_wait *w, struct nc_wdev *d, enum nc_outcome o, const char *reason,
+static void decide(struct cli_wait *w, struct cli_wdev *d, enum cli_outcome o, const char *reason,
 		   int64_t now_ms)
 {
 	w->count[d->outcome]--;
@@ -108,7 +108,7 @@ static void confirm_reason(const json_t *ev, const char *verdict, char *buf, siz
 }
 
 /* A state (synced, failed, applying) of seq for device d. */
-static bool apply_state(struct nc_wait *w, struct nc_wdev *d, const char *state, int64_t seq,
+static bool apply_state(struct cli_wait *w, struct cli_wdev *d, const char *state, int64_t seq,
 			const char *reason, int64_t now_ms)
 {
 	if (seq > d->seq && strcmp(state, "applying") == 0) {
@@ -128,10 +128,10 @@ static bool apply_state(struct nc_wait *w, struct nc_wdev *d, const char *state,
 	return false;
 }
 
-bool nc_wait_event(struct nc_wait *w, const json_t *ev, int64_t now_ms)
+bool cli_wait_event(struct cli_wait *w, const json_t *ev, int64_t now_ms)
 {
 	const char *type = str(ev, "type");
-	struct nc_wdev *d = find(w, str(ev, "device"), str(ev, "tenant"));
+	struct cli_wdev *d = find(w, str(ev, "device"), str(ev, "tenant"));
 	int64_t seq = json_integer_value(json_object_get(ev, "seq"));
 
 	if (!d || d->outcome != NC_WAIT_APPLYING)
@@ -164,9 +164,9 @@ bool nc_wait_event(struct nc_wait *w, const json_t *ev, int64_t now_ms)
 	return false;
 }
 
-bool nc_wait_state(struct nc_wait *w, const json_t *st, int64_t now_ms)
+bool cli_wait_state(struct cli_wait *w, const json_t *st, int64_t now_ms)
 {
-	struct nc_wdev *d = find(w, str(st, "serial"), str(st, "tenant"));
+	struct cli_wdev *d = find(w, str(st, "serial"), str(st, "tenant"));
 
 	if (!d || d->outcome != NC_WAIT_APPLYING)
 		return false;
@@ -174,7 +174,7 @@ bool nc_wait_state(struct nc_wait *w, const json_t *st, int64_t now_ms)
 			   str(st, "fail_reason"), now_ms);
 }
 
-void nc_wait_expire(struct nc_wait *w, const char *reason, int64_t now_ms)
+void cli_wait_expire(struct cli_wait *w, const char *reason, int64_t now_ms)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		if (w->v[i].outcome == NC_WAIT_APPLYING)
@@ -182,23 +182,23 @@ void nc_wait_expire(struct nc_wait *w, const char *reason, int64_t now_ms)
 	}
 }
 
-bool nc_wait_done(const struct nc_wait *w)
+bool cli_wait_done(const struct cli_wait *w)
 {
 	return w->count[NC_WAIT_APPLYING] == 0;
 }
 
-json_t *nc_wait_json(const struct nc_wait *w)
+json_t *cli_wait_json(const struct cli_wait *w)
 {
 	json_t *items = json_array();
 
 	for (size_t i = 0; i < w->n; i++) {
-		const struct nc_wdev *d = &w->v[i];
+		const struct cli_wdev *d = &w->v[i];
 
 		/* Skipped and never seen devices were never waited for: no time. */
 		json_array_append_new(
 			items,
 			json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:o}", "serial", d->serial, "tenant",
-				  d->tenant, "outcome", nc_outcome_name(d->outcome), "seq",
+				  d->tenant, "outcome", cli_outcome_name(d->outcome), "seq",
 				  (json_int_t)d->seq, "config_hash", d->hash[0] ? d->hash : NULL,
 				  "reason", d->reason[0] ? d->reason : NULL, "elapsed_ms",
 				  d->outcome == NC_WAIT_SKIPPED || d->outcome == NC_WAIT_NEVER_SEEN

@@ -7,7 +7,7 @@
  * became of each, from the event stream (confirm, sync_state, batch_sent)
  * and, after a reconnect or a gap, from GET /v1/sync.
  *
- * The tracker (nc_wait_*) does no I/O; nc_syncwait runs it.
+ * The tracker (cli_wait_*) does no I/O; cli_syncwait runs it.
  */
 
 #include <jansson.h>
@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct nc_ctx;
+struct cli_ctx;
 
-enum nc_outcome {
+enum cli_outcome {
 	NC_WAIT_APPLYING, /* sent, no verdict yet */
 	NC_WAIT_SYNCED,
 	NC_WAIT_FAILED,
@@ -28,31 +28,31 @@ enum nc_outcome {
 	NC_WAIT_NEVER_SEEN,
 };
 
-struct nc_wdev {
+struct cli_wdev {
 	char *serial, *tenant; /* owned */
 	int64_t seq;	       /* the batch awaited */
 	char hash[72];
-	enum nc_outcome outcome;
+	enum cli_outcome outcome;
 	char reason[256];
 	int64_t ms; /* from the start to the outcome */
 };
 
-struct nc_wait {
-	struct nc_wdev *v; /* sorted by serial, then tenant */
+struct cli_wait {
+	struct cli_wdev *v; /* sorted by serial, then tenant */
 	size_t n;
 	size_t count[NC_WAIT_NEVER_SEEN + 1]; /* devices per outcome */
 	int64_t start_ms;		    /* monotonic */
 };
 
 /* "applying", "synced", "failed", "skipped", "timed out", "never seen". */
-const char *nc_outcome_name(enum nc_outcome o);
+const char *cli_outcome_name(enum cli_outcome o);
 
 /*
  * The devices of a POST /v1/sync reply's items (borrowed) into *w (zeroed
- * by the caller; free with nc_wait_free). start_ms is the clock's value now.
+ * by the caller; free with cli_wait_free). start_ms is the clock's value now.
  */
-void nc_wait_init(struct nc_wait *w, const json_t *items, int64_t start_ms);
-void nc_wait_free(struct nc_wait *w);
+void cli_wait_init(struct cli_wait *w, const json_t *items, int64_t start_ms);
+void cli_wait_free(struct cli_wait *w);
 
 /*
  * Applies an event (the JSON of one /v1/events data line, borrowed): a
@@ -61,21 +61,21 @@ void nc_wait_free(struct nc_wait *w);
  * (synced, or failed with its reason); a newer batch_sent moves the awaited
  * seq. Decided devices stay decided. Returns true when something changed.
  */
-bool nc_wait_event(struct nc_wait *w, const json_t *ev, int64_t now_ms);
+bool cli_wait_event(struct cli_wait *w, const json_t *ev, int64_t now_ms);
 
 /* Applies a sync state as GET /v1/sync lists it (borrowed), likewise. */
-bool nc_wait_state(struct nc_wait *w, const json_t *st, int64_t now_ms);
+bool cli_wait_state(struct cli_wait *w, const json_t *st, int64_t now_ms);
 
 /* Ends the wait: every device still applying is timed out with reason. */
-void nc_wait_expire(struct nc_wait *w, const char *reason, int64_t now_ms);
+void cli_wait_expire(struct cli_wait *w, const char *reason, int64_t now_ms);
 
 /* Whether no device is still applying. */
-bool nc_wait_done(const struct nc_wait *w);
+bool cli_wait_done(const struct cli_wait *w);
 
 /* The outcome as {"items":[{"serial","tenant","outcome","seq","config_hash",
  * "reason","elapsed_ms"}],"next_cursor":null,"summary":{"synced","failed",
  * "timed_out","skipped","never_seen"}}; new. */
-json_t *nc_wait_json(const struct nc_wait *w);
+json_t *cli_wait_json(const struct cli_wait *w);
 
 /*
  * Sync Now with body (borrowed) and wait up to timeout_ms: opens the event
@@ -83,9 +83,9 @@ json_t *nc_wait_json(const struct nc_wait *w);
  * the devices, drawing a progress line on a terminal. device, when not
  * NULL, narrows the stream to one serial. *reply gets the POST's reply
  * (owned). Returns 0 when the wait ran (whatever the outcomes), or an error
- * reported through nc_error.
+ * reported through cli_error.
  */
-int nc_syncwait(struct nc_ctx *ctx, const json_t *body, const char *device, int64_t timeout_ms,
-		struct nc_wait *w, json_t **reply);
+int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, int64_t timeout_ms,
+		struct cli_wait *w, json_t **reply);
 
 #endif

@@ -38,7 +38,7 @@ static int same(const struct lines *a, size_t i, const struct lines *b, size_t j
 	return a->len[i] == b->len[j] && memcmp(a->s[i], b->s[j], a->len[i]) == 0;
 }
 
-size_t nc_textdiff(const char *a, const char *b, nc_diff_fn fn, void *arg)
+size_t cli_textdiff(const char *a, const char *b, cli_diff_fn fn, void *arg)
 {
 	struct lines la, lb;
 	size_t *t, w, i = 0, j = 0, changed = 0;

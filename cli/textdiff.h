@@ -12,10 +12,10 @@
 
 /* kind is ' ' (in both), '-' (only in a) or '+' (only in b); line is not
  * NUL-terminated and has no newline. */
-typedef void (*nc_diff_fn)(void *arg, char kind, const char *line, size_t len);
+typedef void (*cli_diff_fn)(void *arg, char kind, const char *line, size_t len);
 
 /* Emits the lines of a and b in order as a diff. Returns the number of
  * lines that differ ('-' and '+'). */
-size_t nc_textdiff(const char *a, const char *b, nc_diff_fn fn, void *arg);
+size_t cli_textdiff(const char *a, const char *b, cli_diff_fn fn, void *arg);
 
 #endif

@@ -57,7 +57,7 @@ size_t tui_detail_device(const json_t *view, int64_t now, struct tui_line *out, 
 {
 	struct lines l = {out, 0, max, SIZE_MAX};
 
-	nc_describe_lines(view, now, view_line, &l);
+	cli_describe_lines(view, now, view_line, &l);
 	*split = l.split == SIZE_MAX ? l.n : l.split;
 	return l.n;
 }
@@ -86,13 +86,13 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 	/* Worded as `peering show' has them; a link that cannot come up has one
 	 * tunnel (no wg3 for connectors), so one line. */
 	for (size_t i = 0; i < g->nisolated; i++) {
-		nc_out_isolated_text(text, sizeof(text), g->isolated[i]);
+		cli_out_isolated_text(text, sizeof(text), g->isolated[i]);
 		add(&l, "pending", "warning: %s", text);
 	}
 	for (size_t i = 0; i < g->nlinks; i++) {
 		if (!g->links[i].no_endpoint)
 			continue;
-		nc_out_no_endpoint_text(text, sizeof(text), g->links[i].a, g->links[i].b);
+		cli_out_no_endpoint_text(text, sizeof(text), g->links[i].a, g->links[i].b);
 		add(&l, "pending", "warning: %s", text);
 	}
 	return l.n;

@@ -342,7 +342,7 @@ static void append(struct tui_model *m, const json_t *ev, const char *data)
 	}
 	free(e->line);
 	free(e->raw);
-	nc_evline(ev, false, line, sizeof(line));
+	cli_evline(ev, false, line, sizeof(line));
 	e->line = nc_xstrdup(line);
 	e->raw = nc_xstrdup(data);
 	e->id = json_integer_value(json_object_get(ev, "id"));
@@ -416,8 +416,8 @@ void tui_model_status(struct tui_model *m, bool err, const char *fmt, ...)
 	m->version++;
 }
 
-/* Link k's status and tunnel as `link list' words them (nc_out_link_status_text into st[sn],
- * nc_out_tunnel_text into buf[n]). */
+/* Link k's status and tunnel as `link list' words them (cli_out_link_status_text into st[sn],
+ * cli_out_tunnel_text into buf[n]). */
 void tui_link_text(const struct tui_link *k, char *st, size_t sn, char *buf, size_t n)
 {
 	json_t *o = json_pack("{s:s}", "status", k->status);
@@ -430,7 +430,7 @@ void tui_link_text(const struct tui_link *k, char *st, size_t sn, char *buf, siz
 		json_object_set_new(o, "rx_bytes", json_integer(k->rx));
 	if (k->tx >= 0)
 		json_object_set_new(o, "tx_bytes", json_integer(k->tx));
-	nc_out_link_status_text(o, st, sn);
-	nc_out_tunnel_text(o, nc_time_now(), buf, n);
+	cli_out_link_status_text(o, st, sn);
+	cli_out_tunnel_text(o, nc_time_now(), buf, n);
 	json_decref(o);
 }

@@ -169,8 +169,8 @@ struct tui_edge *tui_model_edge(struct tui_model *m, const char *serial);
 void tui_model_status(struct tui_model *m, bool err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Link k's status and tunnel as `link list' words them: nc_out_link_status_text
- * ("SA: Established" for IPSec) into st[sn], nc_out_tunnel_text into buf[n]. */
+/* Link k's status and tunnel as `link list' words them: cli_out_link_status_text
+ * ("SA: Established" for IPSec) into st[sn], cli_out_tunnel_text into buf[n]. */
 void tui_link_text(const struct tui_link *k, char *st, size_t sn, char *buf, size_t n);
 
 #endif

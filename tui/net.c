@@ -223,14 +223,14 @@ out:
 }
 
 /* Fills the model's detail view for n->detail: the describe view of
- * `connector show' (nc_describe_fetch). */
+ * `connector show' (cli_describe_fetch). */
 static void read_detail(struct tui_net *n)
 {
 	struct tui_line *lines = nc_xcalloc(TUI_DETAIL_MAX, sizeof(*lines));
 	struct nc_errinfo ei = {0};
 	json_t *view = NULL;
 	size_t k = 0, split = 0;
-	int ret = nc_describe_fetch(n->c, n->detail.serial, n->detail.connector, &view, &ei);
+	int ret = cli_describe_fetch(n->c, n->detail.serial, n->detail.connector, &view, &ei);
 
 	if (ret == 0) {
 		k = tui_detail_device(view, nc_time_now(), lines, TUI_DETAIL_MAX, &split);

@@ -31,7 +31,7 @@ static const struct tui_col link_cols[] = {
 	{"Status", false},
 	{"Tunnel Index", true},
 };
-/* As nc_evline lays a line out: time, device, type, what happened. */
+/* As cli_evline lays a line out: time, device, type, what happened. */
 static const struct tui_col event_cols[] = {
 	{"Time      Device        Type          Event", true},
 };

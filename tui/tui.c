@@ -18,6 +18,7 @@
 
 #include "../cli/cmd.h"
 #include "../cli/interrupt.h"
+#include "../cli/request.h"
 #include "../lib/client/client.h"
 #include "../lib/util/err.h"
 #include "../lib/util/timefmt.h"
@@ -55,7 +56,7 @@ static void loop(struct tui *t, int wake_rd)
 		if (poll(fds, 2, timeout < 0 ? 0 : timeout) < 0 && errno != EINTR)
 			break;
 		/* A signal, or a terminal that went away, ends the dashboard. */
-		if (nc_interrupted() || (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+		if (cli_interrupted() || (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break;
 		if (fds[1].revents & POLLIN) {
 			char buf[256];
@@ -86,7 +87,8 @@ static void loop(struct tui *t, int wake_rd)
  * that cannot be reached does not, the dashboard waits for it. Returns 0
  * (with *down set when unreachable, ei saying why) or the error, reported.
  */
-static int first_contact(struct nc_ctx *ctx, struct nc_client *c, bool *down, struct nc_errinfo *ei)
+static int first_contact(struct cli_ctx *ctx, struct nc_client *c, bool *down,
+			 struct nc_errinfo *ei)
 {
 	json_t *reply = NULL;
 	int ret = nc_client_request(c, "GET", "/v1/stats", NULL, NULL, &reply, ei);
@@ -94,11 +96,11 @@ static int first_contact(struct nc_ctx *ctx, struct nc_client *c, bool *down, st
 	json_decref(reply);
 	*down = ret == NC_ERR_UNREACHABLE;
 	if (ret < 0 && !*down)
-		return nc_report(ctx, ret, ei);
+		return cli_report(ctx, ret, ei);
 	return 0;
 }
 
-int cmd_tui(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	struct tui_model m;
 	struct tui t = {.m = &m, .panel = TUI_CONNECTORS};
@@ -110,12 +112,12 @@ int cmd_tui(struct nc_ctx *ctx, const struct nc_args *a)
 	bool down = false;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"`tui' needs a terminal on stdin and stdout; for scripts use "
 				"`netctl tail' or `-o json' with the list commands");
 	ret = nc_client_new(ctx->client->server, ctx->client->token, ctx->client->tenant, &c, &ei);
 	if (ret < 0)
-		return nc_report(ctx, ret, &ei);
+		return cli_report(ctx, ret, &ei);
 	c->connect_timeout_ms = CONNECT_MS;
 	c->timeout_ms = REQUEST_MS;
 	ret = first_contact(ctx, c, &down, &ei);
@@ -132,7 +134,7 @@ int cmd_tui(struct nc_ctx *ctx, const struct nc_args *a)
 	t.tenant = ctx->client->tenant;
 	t.pane[TUI_EVENTS].follow = true;
 	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) < 0) {
-		ret = nc_error(ctx, NC_ERR_IO, "cannot make a pipe: %s", strerror(errno));
+		ret = cli_error(ctx, NC_ERR_IO, "cannot make a pipe: %s", strerror(errno));
 		nc_client_free(c);
 		goto out;
 	}
@@ -140,23 +142,23 @@ int cmd_tui(struct nc_ctx *ctx, const struct nc_args *a)
 	ret = tui_net_start(c, &m, pipefd[1], &net, &ei);
 	if (ret < 0) {
 		nc_client_free(c);
-		nc_error(ctx, ret, "%s", ei.msg);
+		cli_error(ctx, ret, "%s", ei.msg);
 		goto out;
 	}
 	t.net = net;
 	/* Names and event lines are UTF-8: draw them so when the locale allows. */
 	locale = nc_xstrdup(setlocale(LC_CTYPE, NULL));
 	setlocale(LC_CTYPE, "");
-	nc_interrupt_catch();
+	cli_interrupt_catch();
 	ret = tui_view_open(&t, ctx->color, &ei);
 	if (ret == 0)
 		loop(&t, pipefd[0]);
 	/* The terminal first: the thread may take a request's timeout to end. */
 	tui_view_close();
-	nc_interrupt_release();
+	cli_interrupt_release();
 	setlocale(LC_CTYPE, locale);
 	if (ret < 0)
-		nc_error(ctx, ret, "%s", ei.msg);
+		cli_error(ctx, ret, "%s", ei.msg);
 out:
 	tui_net_stop(net);
 	if (pipefd[0] >= 0) {

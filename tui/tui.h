@@ -137,7 +137,7 @@ const char *tui_panel_name(enum tui_panel p);
 
 /* detail.c: detail views as lines (no I/O). */
 /* The describe view of a connector or an edge (borrowed, made by
- * nc_describe_view: the same view as `connector show') as lines into
+ * cli_describe_view: the same view as `connector show') as lines into
  * out[max]; returns how many. *split is the first line of the sync part,
  * which a wide screen shows beside the device's fields. */
 size_t tui_detail_device(const json_t *view, int64_t now, struct tui_line *out, size_t max,

@@ -120,10 +120,10 @@ int tui_view_key(struct tui *t)
 }
 
 /* The curses attribute of a state word: the colour the CLI gives it
- * (nc_out_state_color's "\033[3Nm"; curses numbers colours as ANSI does). */
+ * (cli_out_state_color's "\033[3Nm"; curses numbers colours as ANSI does). */
 static attr_t word_attr(const char *word)
 {
-	const char *seq = colors && word && *word ? nc_out_state_color(word) : NULL;
+	const char *seq = colors && word && *word ? cli_out_state_color(word) : NULL;
 
 	if (!seq || strlen(seq) != 5 || seq[2] != '3' || seq[3] < '1' || seq[3] > '7')
 		return A_NORMAL;
@@ -178,7 +178,7 @@ static int put(const struct tui *t, int y, int x, int w, const char *s, attr_t a
 		w = t->cols - x - 1;
 	if (w <= 0 || y < 0 || y >= t->rows || x < 0)
 		return 0;
-	nc_out_truncate(s, (size_t)w, cut, sizeof(cut));
+	cli_out_truncate(s, (size_t)w, cut, sizeof(cut));
 	if (!t->utf8) {
 		ascii(cut, plain, sizeof(plain));
 		out = plain;
@@ -186,7 +186,7 @@ static int put(const struct tui *t, int y, int x, int w, const char *s, attr_t a
 	attron(a);
 	mvaddstr(y, x, out);
 	attroff(a);
-	return (int)nc_out_width(cut);
+	return (int)cli_out_width(cut);
 }
 
 static int putf(const struct tui *t, int y, int x, int w, attr_t a, const char *fmt, ...)
@@ -283,15 +283,15 @@ static void widths(const struct tui *t, const struct tui_col *cols, size_t ncols
 	size_t want[TUI_MAXCOLS], minw[TUI_MAXCOLS], total = 0, avail = (size_t)t->cols - 2;
 
 	for (size_t c = 0; c < ncols; c++) {
-		want[c] = nc_out_width(cols[c].header);
+		want[c] = cli_out_width(cols[c].header);
 		for (size_t r = 0; r < nrows; r++) {
-			size_t cw = rows[r].span ? 0 : nc_out_width(rows[r].cell[c]);
+			size_t cw = rows[r].span ? 0 : cli_out_width(rows[r].cell[c]);
 
 			want[c] = cw > want[c] ? cw : want[c];
 		}
 		minw[c] = want[c] < 6 ? want[c] : 6;
 	}
-	nc_out_fit(want, minw, ncols, avail, GAP, w);
+	cli_out_fit(want, minw, ncols, avail, GAP, w);
 	for (size_t c = 0; c < ncols; c++)
 		total += w[c] + (c ? GAP : 0);
 	/* The flexible column takes what is left. */

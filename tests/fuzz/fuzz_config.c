@@ -23,31 +23,31 @@ static void check(int ok)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct nc_config cfg = {0}, again = {0};
+	struct cli_config cfg = {0}, again = {0};
 	struct nc_errinfo ei = {0};
 	char *text = NULL, *text2 = NULL;
 
-	if (nc_config_parse((const char *)data, size, &cfg, &ei) < 0) {
+	if (cli_config_parse((const char *)data, size, &cfg, &ei) < 0) {
 		check(ei.msg[0] != '\0');
 		goto out;
 	}
 	for (size_t i = 0; i < cfg.n; i++)
-		check(nc_config_name_ok(cfg.ctxs[i].name));
-	text = nc_config_format(&cfg);
+		check(cli_config_name_ok(cfg.ctxs[i].name));
+	text = cli_config_format(&cfg);
 	check(text != NULL);
-	check(nc_config_parse(text, strlen(text), &again, &ei) == 0);
+	check(cli_config_parse(text, strlen(text), &again, &ei) == 0);
 	check(again.n == cfg.n && strcmp(again.current, cfg.current) == 0);
 	for (size_t i = 0; i < cfg.n; i++)
 		check(strcmp(again.ctxs[i].name, cfg.ctxs[i].name) == 0 &&
 		      strcmp(again.ctxs[i].server, cfg.ctxs[i].server) == 0 &&
 		      strcmp(again.ctxs[i].token_file, cfg.ctxs[i].token_file) == 0 &&
 		      strcmp(again.ctxs[i].tenant, cfg.ctxs[i].tenant) == 0);
-	text2 = nc_config_format(&again);
+	text2 = cli_config_format(&again);
 	check(text2 != NULL && strcmp(text, text2) == 0);
 out:
 	free(text);
 	free(text2);
-	nc_config_free(&cfg);
-	nc_config_free(&again);
+	cli_config_free(&cfg);
+	cli_config_free(&again);
 	return 0;
 }

@@ -3,7 +3,7 @@
  * libFuzzer target for the shell-line and batch-file parsers
  * (cli/shellwords.c, cli/batch.c): any bytes are split into words, strictly
  * and as the completer does (NC_WORDS_PARTIAL); every word quoted with
- * nc_words_quote reads back as itself, and the quoted words joined by
+ * cli_words_quote reads back as itself, and the quoted words joined by
  * blanks read back as the same list. Then the bytes are checked as a batch
  * file (`netctl batch --dry-run': every line parsed and matched against
  * the command table, none run), output thrown away.
@@ -29,25 +29,25 @@ static void check(int ok)
 
 static void words(const char *line, size_t len, unsigned flags)
 {
-	struct nc_words w = {0}, back = {0};
+	struct cli_words w = {0}, back = {0};
 	struct nc_errinfo ei = {0};
 	char *joined = calloc(1, 1);
 	size_t jl = 0;
 
 	check(joined != NULL);
-	if (nc_words_split(line, len, flags, &w, &ei) < 0) {
+	if (cli_words_split(line, len, flags, &w, &ei) < 0) {
 		check(ei.msg[0] != '\0');
 		goto out;
 	}
 	check(w.n >= 0 && w.v[w.n] == NULL && w.start <= len);
 	for (int i = 0; i < w.n; i++) {
-		struct nc_words one = {0};
-		char *q = nc_words_quote(w.v[i]);
+		struct cli_words one = {0};
+		char *q = cli_words_quote(w.v[i]);
 		size_t ql = strlen(q);
 
-		check(nc_words_split(q, ql, 0, &one, &ei) == 0);
+		check(cli_words_split(q, ql, 0, &one, &ei) == 0);
 		check(one.n == 1 && strcmp(one.v[0], w.v[i]) == 0);
-		nc_words_free(&one);
+		cli_words_free(&one);
 		joined = realloc(joined, jl + ql + 2);
 		check(joined != NULL);
 		memcpy(joined + jl, q, ql);
@@ -56,20 +56,20 @@ static void words(const char *line, size_t len, unsigned flags)
 		joined[jl] = '\0';
 		free(q);
 	}
-	check(nc_words_split(joined, jl, 0, &back, &ei) == 0);
+	check(cli_words_split(joined, jl, 0, &back, &ei) == 0);
 	check(back.n == w.n);
 	for (int i = 0; i < w.n; i++)
 		check(strcmp(back.v[i], w.v[i]) == 0);
 out:
-	nc_words_free(&back);
-	nc_words_free(&w);
+	cli_words_free(&back);
+	cli_words_free(&w);
 	free(joined);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
-	struct nc_ctx ctx = {
+	struct cli_ctx ctx = {
 		.output = NC_OUT_TABLE,
 		.width = 80,
 		.progname = "netctl",
@@ -83,6 +83,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(null != NULL);
 	ctx.out = null;
 	ctx.err = null;
-	nc_batch_run(&ctx, (const char *)data, size, NC_BATCH_DRYRUN);
+	cli_batch_run(&ctx, (const char *)data, size, NC_BATCH_DRYRUN);
 	return 0;
 }

@@ -2,8 +2,8 @@
 /*
  * The describe view of `connector show', `edge show' and the dashboard:
  * the view gathered from the API's replies, and its lines, fed JSON of the
- * shapes the core serves (GET /v1/devices/{serial}/tunnels included). The
- * CLI sources are compiled in, with the command table without handlers.
+ * shapes the core serves (GET /v1/devices/{serial}/tunnels included),
+ * through the CLI library.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,35 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/cmdinfo.c"
-#include "../../cli/describe.c"
-#include "../../cli/evline.c"
-#include "../../cli/output.c"
-
-#define NC_NOUN(name, summary) {name, summary},
-#define NC_ALIAS(alias, word)
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
-const struct nc_noun nc_nouns[] = {
-#include "../../cli/commands.def"
-};
-#undef NC_NOUN
-#undef NC_CMD
-#define NC_NOUN(name, summary)
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)                              \
-	{noun, verb, NULL, min, max, flags, opts, usage, summary},
-const struct nc_cmd nc_cmds[] = {
-#include "../../cli/commands.def"
-};
-#undef NC_ALIAS
-#undef NC_CMD
-#define NC_ALIAS(alias, word) {alias, word},
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
-const struct nc_alias nc_aliases[] = {
-#include "../../cli/commands.def"
-};
-const size_t nc_nnouns = sizeof(nc_nouns) / sizeof(nc_nouns[0]);
-const size_t nc_ncmds = sizeof(nc_cmds) / sizeof(nc_cmds[0]);
-const size_t nc_naliases = sizeof(nc_aliases) / sizeof(nc_aliases[0]);
+#include "../../lib/util/err.h"
+#include "../../cli/cmd.h"
+#include "../../cli/cmdinfo.h"
+#include "../../cli/describe.h"
+#include "../../cli/evline.h"
+#include "../../cli/output.h"
 
 #define NOW 1795315400
 
@@ -121,7 +98,7 @@ static void render(const json_t *view, struct text *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->split = -1;
-	assert_int_equal(nc_describe_lines(view, NOW, collect, t), 0);
+	assert_int_equal(cli_describe_lines(view, NOW, collect, t), 0);
 }
 
 static void has(const struct text *t, const char *line)
@@ -136,7 +113,7 @@ static void test_view_json(void **state)
 	json_t *ev = load(J_EVENTS), *list, *view = NULL;
 
 	(void)state;
-	assert_int_equal(nc_describe_view(dev, s, tun, ev, &view), 0);
+	assert_int_equal(cli_describe_view(dev, s, tun, ev, &view), 0);
 	assert_string_equal(json_string_value(json_object_get(view, "serial")), "CN0001");
 	assert_string_equal(json_string_value(json_object_get(view, "backbone")), "up");
 	assert_int_equal(json_array_size(json_object_get(view, "tunnels")), 4);
@@ -148,13 +125,13 @@ static void test_view_json(void **state)
 
 	/* An MTGE's states come as a list; parts that could not be read are null. */
 	list = json_pack("{s:[O,O]}", "items", s, s);
-	assert_int_equal(nc_describe_view(dev, list, NULL, NULL, &view), 0);
+	assert_int_equal(cli_describe_view(dev, list, NULL, NULL, &view), 0);
 	assert_int_equal(json_array_size(json_object_get(view, "sync_states")), 2);
 	assert_true(json_is_null(json_object_get(view, "tunnels")));
 	assert_true(json_is_null(json_object_get(view, "backbone")));
 	assert_true(json_is_null(json_object_get(view, "events")));
 	json_decref(view);
-	assert_int_equal(nc_describe_view(json_null(), s, NULL, NULL, &view), NC_ERR_INVAL);
+	assert_int_equal(cli_describe_view(json_null(), s, NULL, NULL, &view), NC_ERR_INVAL);
 	assert_null(view);
 	json_decref(list);
 	json_decref(dev);
@@ -170,7 +147,7 @@ static void test_lines(void **state)
 	struct text t;
 
 	(void)state;
-	assert_int_equal(nc_describe_view(dev, s, tun, ev, &view), 0);
+	assert_int_equal(cli_describe_view(dev, s, tun, ev, &view), 0);
 	render(view, &t);
 	has(&t, "0||Serial:          CN0001\n");
 	has(&t, "0|active|Status:          active\n");
@@ -209,7 +186,7 @@ static void test_lines(void **state)
 	json_decref(view);
 
 	/* Nothing known beyond the device. */
-	assert_int_equal(nc_describe_view(dev, NULL, NULL, NULL, &view), 0);
+	assert_int_equal(cli_describe_view(dev, NULL, NULL, NULL, &view), 0);
 	render(view, &t);
 	has(&t, "1||Sync:            unknown\n");
 	has(&t, "1||Backbone:        unknown\n");
@@ -237,7 +214,7 @@ static void test_edge_and_empty(void **state)
 	struct text t;
 
 	(void)state;
-	assert_int_equal(nc_describe_view(edge, sync, tun, ev, &view), 0);
+	assert_int_equal(cli_describe_view(edge, sync, tun, ev, &view), 0);
 	render(view, &t);
 	has(&t, "0||Kind:            mtge\n");
 	has(&t, "0||Last Seen:       never\n");
@@ -250,7 +227,7 @@ static void test_edge_and_empty(void **state)
 	has(&t, "1||Tunnels:         none reported\n");
 	has(&t, "1||Events:          none recent\n");
 	assert_null(strstr(t.buf, "Hub Edge"));
-	assert_int_equal(nc_describe_lines(json_null(), NOW, collect, &t), NC_ERR_INVAL);
+	assert_int_equal(cli_describe_lines(json_null(), NOW, collect, &t), NC_ERR_INVAL);
 	json_decref(view);
 	json_decref(edge);
 	json_decref(sync);
@@ -263,17 +240,17 @@ static void test_bytes(void **state)
 	char buf[32];
 
 	(void)state;
-	nc_out_bytes(0, buf, sizeof(buf));
+	cli_out_bytes(0, buf, sizeof(buf));
 	assert_string_equal(buf, "0 B");
-	nc_out_bytes(1023, buf, sizeof(buf));
+	cli_out_bytes(1023, buf, sizeof(buf));
 	assert_string_equal(buf, "1023 B");
-	nc_out_bytes(1024, buf, sizeof(buf));
+	cli_out_bytes(1024, buf, sizeof(buf));
 	assert_string_equal(buf, "1.0 KiB");
-	nc_out_bytes(5 * 1024 * 1024 + 512 * 1024, buf, sizeof(buf));
+	cli_out_bytes(5 * 1024 * 1024 + 512 * 1024, buf, sizeof(buf));
 	assert_string_equal(buf, "5.5 MiB");
-	nc_out_bytes(INT64_C(3) << 40, buf, sizeof(buf));
+	cli_out_bytes(INT64_C(3) << 40, buf, sizeof(buf));
 	assert_string_equal(buf, "3.0 TiB");
-	nc_out_bytes(INT64_C(5000) << 40, buf, sizeof(buf));
+	cli_out_bytes(INT64_C(5000) << 40, buf, sizeof(buf));
 	assert_string_equal(buf, "5000.0 TiB");
 }
 

@@ -2,8 +2,7 @@
 /*
  * The CLI's pure parts: the printer's colour decision, widths, truncation,
  * column fitting, cells and whole tables written to memory; the config
- * file parser and the precedence of settings. The CLI sources are compiled
- * in here (the unit tests link only lib/).
+ * file parser and the precedence of settings, through the CLI library.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,69 +13,73 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../cli/config.c"
-#include "../../cli/output.c"
+#include "../../lib/util/err.h"
+#include "../../lib/util/timefmt.h"
+#include "../../cli/cmd.h"
+#include "../../cli/config.h"
+#include "../../cli/output.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static void test_color_decision(void **state)
 {
-	assert_true(nc_out_color_wanted(true, NULL, false));
-	assert_true(nc_out_color_wanted(true, "", false)); /* empty NO_COLOR is unset */
-	assert_false(nc_out_color_wanted(true, "1", false));
-	assert_false(nc_out_color_wanted(true, "0", false));   /* any value counts */
-	assert_false(nc_out_color_wanted(true, NULL, true));   /* --no-color */
-	assert_false(nc_out_color_wanted(false, NULL, false)); /* a pipe */
+	assert_true(cli_out_color_wanted(true, NULL, false));
+	assert_true(cli_out_color_wanted(true, "", false)); /* empty NO_COLOR is unset */
+	assert_false(cli_out_color_wanted(true, "1", false));
+	assert_false(cli_out_color_wanted(true, "0", false));   /* any value counts */
+	assert_false(cli_out_color_wanted(true, NULL, true));   /* --no-color */
+	assert_false(cli_out_color_wanted(false, NULL, false)); /* a pipe */
 }
 
 static void test_state_colors(void **state)
 {
-	assert_string_equal(nc_out_state_color("pending"), "\033[33m");
-	assert_string_equal(nc_out_state_color("pending_approval"), "\033[33m");
-	assert_string_equal(nc_out_state_color("failed"), "\033[31m");
-	assert_string_equal(nc_out_state_color("offline"), "\033[31m");
-	assert_string_equal(nc_out_state_color("down"), "\033[31m");
-	assert_string_equal(nc_out_state_color("synced"), "\033[32m");
-	assert_string_equal(nc_out_state_color("active"), "\033[32m");
-	assert_string_equal(nc_out_state_color("up"), "\033[32m");
-	assert_null(nc_out_state_color("approved"));
-	assert_null(nc_out_state_color(NULL));
+	assert_string_equal(cli_out_state_color("pending"), "\033[33m");
+	assert_string_equal(cli_out_state_color("pending_approval"), "\033[33m");
+	assert_string_equal(cli_out_state_color("failed"), "\033[31m");
+	assert_string_equal(cli_out_state_color("offline"), "\033[31m");
+	assert_string_equal(cli_out_state_color("down"), "\033[31m");
+	assert_string_equal(cli_out_state_color("synced"), "\033[32m");
+	assert_string_equal(cli_out_state_color("active"), "\033[32m");
+	assert_string_equal(cli_out_state_color("up"), "\033[32m");
+	assert_null(cli_out_state_color("approved"));
+	assert_null(cli_out_state_color(NULL));
 }
 
 static void test_width(void **state)
 {
-	assert_int_equal(nc_out_width(""), 0);
-	assert_int_equal(nc_out_width("CN-1"), 4);
-	assert_int_equal(nc_out_width("Z\xc3\xbcrich"), 6); /* Zürich */
-	assert_int_equal(nc_out_width("\xe2\x80\xa6"), 1);  /* … */
-	assert_int_equal(nc_out_width("a\x1b[31mb"), 7);    /* ESC counts as its '?' */
-	assert_int_equal(nc_out_width("\xff\xfe"), 2);	    /* malformed bytes */
+	assert_int_equal(cli_out_width(""), 0);
+	assert_int_equal(cli_out_width("CN-1"), 4);
+	assert_int_equal(cli_out_width("Z\xc3\xbcrich"), 6); /* Zürich */
+	assert_int_equal(cli_out_width("\xe2\x80\xa6"), 1);  /* … */
+	assert_int_equal(cli_out_width("a\x1b[31mb"), 7);    /* ESC counts as its '?' */
+	assert_int_equal(cli_out_width("\xff\xfe"), 2);	    /* malformed bytes */
 }
 
 static void test_truncate(void **state)
 {
 	char buf[64];
 
-	nc_out_truncate("branch-1", 8, buf, sizeof(buf));
+	cli_out_truncate("branch-1", 8, buf, sizeof(buf));
 	assert_string_equal(buf, "branch-1");
-	nc_out_truncate("branch-office-1", 8, buf, sizeof(buf));
+	cli_out_truncate("branch-office-1", 8, buf, sizeof(buf));
 	assert_string_equal(buf, "branch-\xe2\x80\xa6");
-	assert_int_equal(nc_out_width(buf), 8);
-	nc_out_truncate("branch-office-1", 0, buf, sizeof(buf));
+	assert_int_equal(cli_out_width(buf), 8);
+	cli_out_truncate("branch-office-1", 0, buf, sizeof(buf));
 	assert_string_equal(buf, "branch-office-1");
-	nc_out_truncate("abc", 1, buf, sizeof(buf));
+	cli_out_truncate("abc", 1, buf, sizeof(buf));
 	assert_string_equal(buf, "\xe2\x80\xa6");
 	/* cut on a character boundary, never inside ü */
-	nc_out_truncate("Z\xc3\xbcrich-west", 3, buf, sizeof(buf));
+	cli_out_truncate("Z\xc3\xbcrich-west", 3, buf, sizeof(buf));
 	assert_string_equal(buf, "Z\xc3\xbc\xe2\x80\xa6");
 	/* controls never reach the terminal */
-	nc_out_truncate("a\x1b[2Jb", 0, buf, sizeof(buf));
+	cli_out_truncate("a\x1b[2Jb", 0, buf, sizeof(buf));
 	assert_string_equal(buf, "a?[2Jb");
 	/* a small buffer still ends with the NUL */
-	nc_out_truncate("abcdefghij", 0, buf, 6);
+	cli_out_truncate("abcdefghij", 0, buf, 6);
 	assert_true(strlen(buf) < 6);
 }
 
@@ -84,29 +87,29 @@ static void test_fit(void **state)
 {
 	size_t want[] = {10, 20, 5}, minw[] = {4, 6, 5}, out[3];
 
-	nc_out_fit(want, minw, 3, 80, 2, out);
+	cli_out_fit(want, minw, 3, 80, 2, out);
 	assert_int_equal(out[0], 10);
 	assert_int_equal(out[1], 20);
 	assert_int_equal(out[2], 5);
 	/* 10 + 20 + 5 + 4 = 39 columns into 30: the widest gives first */
-	nc_out_fit(want, minw, 3, 30, 2, out);
+	cli_out_fit(want, minw, 3, 30, 2, out);
 	assert_int_equal(out[0] + out[1] + out[2] + 4, 30);
 	assert_int_equal(out[2], 5);
 	assert_true(out[1] >= out[0]);
 	/* never below the minimums: 4 + 6 + 5 + 4 = 19 fits exactly */
-	nc_out_fit(want, minw, 3, 19, 2, out);
+	cli_out_fit(want, minw, 3, 19, 2, out);
 	assert_int_equal(out[0], 4);
 	assert_int_equal(out[1], 6);
 	assert_int_equal(out[2], 5);
 	/* when even the minimums do not fit, nothing is cut */
-	nc_out_fit(want, minw, 3, 10, 2, out);
+	cli_out_fit(want, minw, 3, 10, 2, out);
 	assert_int_equal(out[0], 10);
 	assert_int_equal(out[1], 20);
 	assert_int_equal(out[2], 5);
 	/* a minimum above the natural width keeps the natural width */
 	size_t w2[] = {3}, m2[] = {8};
 
-	nc_out_fit(w2, m2, 1, 1, 2, out);
+	cli_out_fit(w2, m2, 1, 1, 2, out);
 	assert_int_equal(out[0], 3);
 }
 
@@ -118,50 +121,50 @@ static void test_cells(void **state)
 			       "\"last_seen\":\"2026-11-22T10:00:00Z\","
 			       "\"public_key\":\"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq=\"}",
 			       0, NULL);
-	struct nc_col c = {"X", "name", 0, NULL};
+	struct cli_col c = {"X", "name", 0, NULL};
 	int64_t now;
 	char buf[128];
 
 	assert_non_null(o);
 	assert_int_equal(nc_time_parse_iso("2026-11-22T10:00:12Z", &now), 0);
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "b1");
 	c.key = "region";
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "-");
 	c.key = "hub_edge";
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "-");
 	c.key = "missing";
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "-");
 	c.key = "lan_subnets";
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "10.0.0.0/8, 10.1.0.0/16");
 	c.key = "dual";
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "yes");
 	c.key = "n";
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "3");
 	c.key = "sync.state";
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "pending");
 	c.key = "last_seen";
 	c.flags = NC_COL_TIME;
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "12s ago");
 	c.key = "hub_edge";
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "never");
 	c.key = "public_key";
 	c.flags = NC_COL_SHORT;
-	nc_out_cell(o, &c, now, buf, sizeof(buf));
+	cli_out_cell(o, &c, now, buf, sizeof(buf));
 	assert_string_equal(buf, "ABCDEFGH\xe2\x80\xa6");
 	json_decref(o);
 }
 
-static const struct nc_col cols[] = {
+static const struct cli_col cols[] = {
 	{"Name", "name", 0, NULL},
 	{"Serial", "serial", 0, NULL},
 	{"Status", "status", NC_COL_STATE, NULL},
@@ -173,13 +176,13 @@ static const char list_text[] =
 	"\"status\":\"active\",\"reason\":\"r\"},{\"name\":\"b2\",\"serial\":\"CN-0002\","
 	"\"status\":\"pending_approval\",\"reason\":null}],\"next_cursor\":null}";
 
-/* Prints list through nc_out_list with ctx set up as given; returns the text (owned). */
-static char *render(enum nc_output mode, bool tty, bool color, bool quiet, int width)
+/* Prints list through cli_out_list with ctx set up as given; returns the text (owned). */
+static char *render(enum cli_output mode, bool tty, bool color, bool quiet, int width)
 {
 	json_t *list = json_loads(list_text, 0, NULL);
 	char *text = NULL;
 	size_t len = 0;
-	struct nc_ctx ctx = {
+	struct cli_ctx ctx = {
 		.output = mode,
 		.tty = tty,
 		.color = color,
@@ -190,7 +193,7 @@ static char *render(enum nc_output mode, bool tty, bool color, bool quiet, int w
 	};
 
 	ctx.out = open_memstream(&text, &len);
-	nc_out_list(&ctx, list, cols, COUNT(cols), "serial");
+	cli_out_list(&ctx, list, cols, COUNT(cols), "serial");
 	fclose(ctx.out);
 	json_decref(list);
 	return text;
@@ -219,7 +222,7 @@ static void test_table_tty(void **state)
 	/* On a terminal of 30 columns every line fits and long cells end with "…". */
 	assert_non_null(strstr(t, "\xe2\x80\xa6"));
 	for (char *line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		assert_true(nc_out_width(line) <= 30);
+		assert_true(cli_out_width(line) <= 30);
 	free(t);
 	t = render(NC_OUT_TABLE, true, true, false, 200);
 	assert_non_null(strstr(t, "\033[32mactive\033[0m"));
@@ -254,11 +257,11 @@ static void test_config_parse(void **state)
 				   "tenant = acme\n"
 				   "[context  prod ]\n"
 				   "server = https://netctl.example\n";
-	struct nc_config cfg = {0}, again = {0};
+	struct cli_config cfg = {0}, again = {0};
 	struct nc_errinfo ei = {0};
 	char *out;
 
-	assert_int_equal(nc_config_parse(text, strlen(text), &cfg, &ei), 0);
+	assert_int_equal(cli_config_parse(text, strlen(text), &cfg, &ei), 0);
 	assert_string_equal(cfg.current, "lab");
 	assert_int_equal(cfg.n, 2);
 	assert_string_equal(cfg.ctxs[0].name, "lab");
@@ -267,20 +270,20 @@ static void test_config_parse(void **state)
 	assert_string_equal(cfg.ctxs[0].tenant, "acme");
 	assert_string_equal(cfg.ctxs[1].name, "prod");
 	assert_string_equal(cfg.ctxs[1].tenant, "");
-	assert_non_null(nc_config_find(&cfg, "prod"));
-	assert_null(nc_config_find(&cfg, "nope"));
+	assert_non_null(cli_config_find(&cfg, "prod"));
+	assert_null(cli_config_find(&cfg, "nope"));
 	/* what it writes reads back the same */
-	out = nc_config_format(&cfg);
-	assert_int_equal(nc_config_parse(out, strlen(out), &again, &ei), 0);
+	out = cli_config_format(&cfg);
+	assert_int_equal(cli_config_parse(out, strlen(out), &again, &ei), 0);
 	assert_string_equal(again.current, "lab");
 	assert_int_equal(again.n, 2);
 	assert_string_equal(again.ctxs[1].server, "https://netctl.example");
 	free(out);
-	nc_config_free(&again);
-	nc_config_free(&cfg);
-	assert_int_equal(nc_config_parse("", 0, &cfg, &ei), 0);
+	cli_config_free(&again);
+	cli_config_free(&cfg);
+	assert_int_equal(cli_config_parse("", 0, &cfg, &ei), 0);
 	assert_int_equal(cfg.n, 0);
-	nc_config_free(&cfg);
+	cli_config_free(&cfg);
 }
 
 static void test_config_errors(void **state)
@@ -299,21 +302,21 @@ static void test_config_errors(void **state)
 	};
 
 	for (size_t i = 0; i < COUNT(c); i++) {
-		struct nc_config cfg = {0};
+		struct cli_config cfg = {0};
 		struct nc_errinfo ei = {0};
 
-		assert_int_equal(nc_config_parse(c[i].text, strlen(c[i].text), &cfg, &ei),
+		assert_int_equal(cli_config_parse(c[i].text, strlen(c[i].text), &cfg, &ei),
 				 NC_ERR_PARSE);
 		if (!strstr(ei.msg, c[i].msg))
 			fail_msg("`%s': got `%s', wanted `%s'", c[i].text, ei.msg, c[i].msg);
-		nc_config_free(&cfg);
+		cli_config_free(&cfg);
 	}
 	{
-		struct nc_config cfg = {0};
+		struct cli_config cfg = {0};
 		struct nc_errinfo ei = {0};
 
-		assert_int_equal(nc_config_parse("a\0b", 3, &cfg, &ei), NC_ERR_PARSE);
-		nc_config_free(&cfg);
+		assert_int_equal(cli_config_parse("a\0b", 3, &cfg, &ei), NC_ERR_PARSE);
+		cli_config_free(&cfg);
 	}
 }
 
@@ -345,32 +348,32 @@ static void test_tunnel_text(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		json_t *l = json_loads(cases[i].link, 0, NULL);
 
-		nc_out_tunnel_text(l, 1010, buf, sizeof(buf));
+		cli_out_tunnel_text(l, 1010, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].want);
 		json_decref(l);
 	}
 	for (size_t i = 0; i < sizeof(status) / sizeof(status[0]); i++) {
 		json_t *l = json_loads(status[i].link, 0, NULL);
 
-		nc_out_link_status_text(l, buf, sizeof(buf));
+		cli_out_link_status_text(l, buf, sizeof(buf));
 		assert_string_equal(buf, status[i].want);
 		json_decref(l);
 	}
-	assert_string_equal(nc_out_state_color("SA: Down"), nc_out_state_color("down"));
-	assert_string_equal(nc_out_state_color("SA: Established"), nc_out_state_color("up"));
+	assert_string_equal(cli_out_state_color("SA: Down"), cli_out_state_color("down"));
+	assert_string_equal(cli_out_state_color("SA: Established"), cli_out_state_color("up"));
 }
 
 
 static void test_precedence(void **state)
 {
-	struct nc_context lab = {.name = "lab",
+	struct cli_context lab = {.name = "lab",
 				 .server = "http://ctx:1",
 				 .token_file = "/t",
 				 .tenant = "ctx-tenant"};
-	struct nc_sources in = {.context = &lab};
-	struct nc_settings s;
+	struct cli_sources in = {.context = &lab};
+	struct cli_settings s;
 
-	nc_settings_pick(&in, &s);
+	cli_settings_pick(&in, &s);
 	assert_string_equal(s.server, "http://ctx:1");
 	assert_int_equal(s.server_src, NC_SRC_CONTEXT);
 	assert_string_equal(s.token_file, "/t");
@@ -381,7 +384,7 @@ static void test_precedence(void **state)
 	in.env_server = "http://env:2";
 	in.env_token = "envtok";
 	in.env_tenant = "env-tenant";
-	nc_settings_pick(&in, &s);
+	cli_settings_pick(&in, &s);
 	assert_string_equal(s.server, "http://env:2");
 	assert_int_equal(s.server_src, NC_SRC_ENV);
 	assert_string_equal(s.token, "envtok");
@@ -391,7 +394,7 @@ static void test_precedence(void **state)
 	in.flag_server = "http://flag:3";
 	in.flag_token_file = "/flag";
 	in.flag_tenant = "flag-tenant";
-	nc_settings_pick(&in, &s);
+	cli_settings_pick(&in, &s);
 	assert_string_equal(s.server, "http://flag:3");
 	assert_int_equal(s.server_src, NC_SRC_FLAG);
 	assert_string_equal(s.token_file, "/flag");
@@ -401,7 +404,7 @@ static void test_precedence(void **state)
 
 	memset(&in, 0, sizeof(in));
 	in.env_server = ""; /* set but empty counts as unset */
-	nc_settings_pick(&in, &s);
+	cli_settings_pick(&in, &s);
 	assert_string_equal(s.server, NC_DEFAULT_SERVER);
 	assert_int_equal(s.server_src, NC_SRC_DEFAULT);
 	assert_int_equal(s.token_src, NC_SRC_NONE);
@@ -420,19 +423,19 @@ static void test_token_file(void **state)
 	assert_int_equal(write(fd, "  nct_abc_def \n\n", 16), 16);
 	close(fd);
 	assert_int_equal(chmod(path, 0600), 0);
-	assert_int_equal(nc_token_file_read(path, buf, sizeof(buf), &loose, &ei), 0);
+	assert_int_equal(cli_token_file_read(path, buf, sizeof(buf), &loose, &ei), 0);
 	assert_string_equal(buf, "nct_abc_def");
 	assert_false(loose);
 	assert_int_equal(chmod(path, 0644), 0);
-	assert_int_equal(nc_token_file_read(path, buf, sizeof(buf), &loose, &ei), 0);
+	assert_int_equal(cli_token_file_read(path, buf, sizeof(buf), &loose, &ei), 0);
 	assert_true(loose);
 	fd = open(path, O_WRONLY | O_TRUNC);
 	assert_int_equal(write(fd, " \n", 2), 2);
 	close(fd);
-	assert_int_equal(nc_token_file_read(path, buf, sizeof(buf), &loose, &ei), NC_ERR_INVAL);
+	assert_int_equal(cli_token_file_read(path, buf, sizeof(buf), &loose, &ei), NC_ERR_INVAL);
 	assert_non_null(strstr(ei.msg, "is empty"));
 	unlink(path);
-	assert_int_equal(nc_token_file_read(path, buf, sizeof(buf), &loose, &ei), NC_ERR_IO);
+	assert_int_equal(cli_token_file_read(path, buf, sizeof(buf), &loose, &ei), NC_ERR_IO);
 	assert_non_null(strstr(ei.msg, path));
 }
 

@@ -2,7 +2,7 @@
 /*
  * The line parser of the shell and batch files: blanks, quotes, escapes,
  * comments, errors with their column, partial lines for completion, and
- * quoting that reads back. The CLI source is compiled in here.
+ * quoting that reads back, through the CLI library.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,18 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/shellwords.c"
+#include "../../lib/util/err.h"
+#include "../../cli/shellwords.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Splits s and checks the words against want (NULL-terminated). */
 static void expect_words(const char *s, const char *const *want)
 {
-	struct nc_words w = {0};
+	struct cli_words w = {0};
 	struct nc_errinfo ei = {0};
 	int n = 0;
 
-	assert_int_equal(nc_words_split(s, strlen(s), 0, &w, &ei), 0);
+	assert_int_equal(cli_words_split(s, strlen(s), 0, &w, &ei), 0);
 	while (want[n])
 		n++;
 	if (w.n != n)
@@ -33,7 +34,7 @@ static void expect_words(const char *s, const char *const *want)
 	for (int i = 0; i < n; i++)
 		assert_string_equal(w.v[i], want[i]);
 	assert_null(w.v[w.n]);
-	nc_words_free(&w);
+	cli_words_free(&w);
 }
 
 static void test_blanks(void **state)
@@ -91,63 +92,63 @@ static void test_errors(void **state)
 	};
 
 	for (size_t i = 0; i < COUNT(bad); i++) {
-		struct nc_words w = {0};
+		struct cli_words w = {0};
 		struct nc_errinfo ei = {0};
 
-		assert_int_equal(nc_words_split(bad[i].in, bad[i].len, 0, &w, &ei), NC_ERR_PARSE);
+		assert_int_equal(cli_words_split(bad[i].in, bad[i].len, 0, &w, &ei), NC_ERR_PARSE);
 		assert_string_equal(ei.msg, bad[i].msg);
-		nc_words_free(&w);
+		cli_words_free(&w);
 	}
 	/* No errinfo is fine too. */
 	{
-		struct nc_words w = {0};
+		struct cli_words w = {0};
 
-		assert_int_equal(nc_words_split("'", 1, 0, &w, NULL), NC_ERR_PARSE);
-		nc_words_free(&w);
+		assert_int_equal(cli_words_split("'", 1, 0, &w, NULL), NC_ERR_PARSE);
+		cli_words_free(&w);
 	}
 }
 
 static void test_partial(void **state)
 {
-	struct nc_words w = {0};
+	struct cli_words w = {0};
 	const char *s;
 
 	s = "conn";
-	assert_int_equal(nc_words_split(s, strlen(s), NC_WORDS_PARTIAL, &w, NULL), 0);
+	assert_int_equal(cli_words_split(s, strlen(s), NC_WORDS_PARTIAL, &w, NULL), 0);
 	assert_int_equal(w.n, 1);
 	assert_true(w.open);
 	assert_int_equal(w.start, 0);
-	nc_words_free(&w);
+	cli_words_free(&w);
 
 	s = "connector ";
-	assert_int_equal(nc_words_split(s, strlen(s), NC_WORDS_PARTIAL, &w, NULL), 0);
+	assert_int_equal(cli_words_split(s, strlen(s), NC_WORDS_PARTIAL, &w, NULL), 0);
 	assert_int_equal(w.n, 1);
 	assert_false(w.open);
-	nc_words_free(&w);
+	cli_words_free(&w);
 
 	s = "connector show 'CN 1";
-	assert_int_equal(nc_words_split(s, strlen(s), NC_WORDS_PARTIAL, &w, NULL), 0);
+	assert_int_equal(cli_words_split(s, strlen(s), NC_WORDS_PARTIAL, &w, NULL), 0);
 	assert_int_equal(w.n, 3);
 	assert_true(w.open);
 	assert_int_equal(w.quote, '\'');
 	assert_string_equal(w.v[2], "CN 1");
 	assert_int_equal(w.start, 15);
-	nc_words_free(&w);
+	cli_words_free(&w);
 
 	s = "a b\\";
-	assert_int_equal(nc_words_split(s, strlen(s), NC_WORDS_PARTIAL, &w, NULL), 0);
+	assert_int_equal(cli_words_split(s, strlen(s), NC_WORDS_PARTIAL, &w, NULL), 0);
 	assert_int_equal(w.n, 2);
 	assert_string_equal(w.v[1], "b");
-	nc_words_free(&w);
+	cli_words_free(&w);
 
 	/* Only len bytes are read: the cursor may sit mid-line. */
 	s = "sync now CN-1 --wait";
-	assert_int_equal(nc_words_split(s, 11, NC_WORDS_PARTIAL, &w, NULL), 0);
+	assert_int_equal(cli_words_split(s, 11, NC_WORDS_PARTIAL, &w, NULL), 0);
 	assert_int_equal(w.n, 3);
 	assert_string_equal(w.v[2], "CN");
 	assert_true(w.open);
-	nc_words_free(&w);
-	nc_words_free(NULL);
+	cli_words_free(&w);
+	cli_words_free(NULL);
 }
 
 static void test_quote_reads_back(void **state)
@@ -157,17 +158,17 @@ static void test_quote_reads_back(void **state)
 	};
 	char *q0;
 
-	q0 = nc_words_quote("CN-0001");
+	q0 = cli_words_quote("CN-0001");
 	assert_string_equal(q0, "CN-0001");
 	free(q0);
 	for (size_t i = 0; i < COUNT(words); i++) {
-		char *q = nc_words_quote(words[i]);
-		struct nc_words w = {0};
+		char *q = cli_words_quote(words[i]);
+		struct cli_words w = {0};
 
-		assert_int_equal(nc_words_split(q, strlen(q), 0, &w, NULL), 0);
+		assert_int_equal(cli_words_split(q, strlen(q), 0, &w, NULL), 0);
 		assert_int_equal(w.n, 1);
 		assert_string_equal(w.v[0], words[i]);
-		nc_words_free(&w);
+		cli_words_free(&w);
 		free(q);
 	}
 }
@@ -176,15 +177,15 @@ static void test_many_words(void **state)
 {
 	size_t n = 5000, len = 0;
 	char *line = malloc(n * 8 + 1);
-	struct nc_words w = {0};
+	struct cli_words w = {0};
 
 	assert_non_null(line);
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)sprintf(line + len, "w%05zu ", i);
-	assert_int_equal(nc_words_split(line, len, 0, &w, NULL), 0);
+	assert_int_equal(cli_words_split(line, len, 0, &w, NULL), 0);
 	assert_int_equal(w.n, (int)n);
 	assert_string_equal(w.v[4999], "w04999");
-	nc_words_free(&w);
+	cli_words_free(&w);
 	free(line);
 }
 

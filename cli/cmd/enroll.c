@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* enroll-key create|list|revoke: parse the arguments, call the API, print. */
-#include "cmd.h"
+#include "../cmd.h"
 
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "output.h"
+#include "../../lib/util/duration.h"
+#include "../../lib/util/err.h"
+#include "../output.h"
+#include "../request.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
-static const struct nc_col key_cols[] = {
+static const struct cli_col key_cols[] = {
 	{"ID", "id", 0, NULL},
 	{"Name", "name", 0, NULL},
 	{"Tenant", "tenant", 0, NULL},
@@ -17,24 +18,24 @@ static const struct nc_col key_cols[] = {
 	{"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
 };
 
-int cmd_enroll_key_create(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_enroll_key_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object(), *reply = NULL;
 	int ret = 0;
 
-	if (!nc_args_get(a, "name")) {
-		ret = nc_error(ctx, NC_ERR_USAGE, "give the key a name: --name NAME");
+	if (!cli_args_get(a, "name")) {
+		ret = cli_error(ctx, NC_ERR_USAGE, "give the key a name: --name NAME");
 		goto out;
 	}
-	nc_args_put(a, "name", body, "name");
-	ret = nc_args_expires(ctx, a, body);
+	cli_args_put(a, "name", body, "name");
+	ret = cli_args_expires(ctx, a, body);
 	if (ret < 0)
 		goto out;
-	ret = nc_call(ctx, "POST", "/v1/enrollment-keys", body, &reply);
+	ret = cli_call(ctx, "POST", "/v1/enrollment-keys", body, &reply);
 	if (ret < 0)
 		goto out;
 	/* The secret is shown this once: -q prints it alone, for scripts. */
-	nc_out_done(ctx, reply, "key",
+	cli_out_done(ctx, reply, "key",
 		    "created enrollment key %s (%s, tenant %s)\n"
 		    "key: %s\n"
 		    "It is shown only now: give it to devices (netctl agent "
@@ -51,27 +52,15 @@ out:
 	return ret;
 }
 
-int cmd_enroll_key_list(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_enroll_key_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *list = NULL;
-	int ret = nc_call_list(ctx, "/v1/enrollment-keys", false, &list);
-
-	if (ret == 0)
-		nc_out_list(ctx, list, key_cols, NCOLS(key_cols), "id");
-	json_decref(list);
-	return ret;
+	return cli_list(ctx, "/v1/enrollment-keys", key_cols, NCOLS(key_cols), "id");
 }
 
-int cmd_enroll_key_revoke(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_enroll_key_revoke(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *reply = NULL;
 	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/enrollment-keys/%s", a->pos[0]);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/enrollment-keys/%s", a->pos[0]);
 
-	if (ret == 0)
-		ret = nc_call(ctx, "DELETE", path, NULL, &reply);
-	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "revoked enrollment key %s", a->pos[0]);
-	json_decref(reply);
-	return ret;
+	return ret < 0 ? ret : cli_delete(ctx, path, "revoked enrollment key", a->pos[0]);
 }

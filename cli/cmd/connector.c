@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * connector list|create|set|approve|decommission|delete|stats: parse the
- * arguments, call the API, print (show is the describe view, cmd_describe.c).
+ * arguments, call the API, print (show is the describe view, cmd/describe.c).
  * The server judges every value.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util/err.h"
-#include "../lib/util/xmalloc.h"
-#include "output.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/xmalloc.h"
+#include "../output.h"
+#include "../request.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
-static const struct nc_col conn_cols[] = {
+static const struct cli_col conn_cols[] = {
 	{"Name", "name", 0, NULL},
 	{"Serial", "serial", 0, NULL},
 	{"Region", "region", 0, NULL},
@@ -29,7 +30,7 @@ static const struct nc_col conn_cols[] = {
 	{"Public Key", "public_key", NC_COL_SHORT | NC_COL_WIDE, NULL},
 };
 
-static const struct nc_col card_cols[] = {
+static const struct cli_col card_cols[] = {
 	{"Total Connectors", "connectors.total", NC_COL_NUM, NULL},
 	{"Online", "connectors.online", NC_COL_NUM, NULL},
 	{"Offline", "connectors.offline", NC_COL_NUM, NULL},
@@ -39,44 +40,44 @@ static const struct nc_col card_cols[] = {
 	{"Decommissioned", "connectors.decommissioned", NC_COL_NUM | NC_COL_WIDE, NULL},
 };
 
-static const struct nc_col sync_cols[] = {
+static const struct cli_col sync_cols[] = {
 	{"Synced", "sync.synced", NC_COL_NUM, NULL},
 	{"Pending", "sync.pending", NC_COL_NUM, NULL},
 	{"Applying", "sync.applying", NC_COL_NUM, NULL},
 	{"Failed", "sync.failed", NC_COL_NUM, NULL},
 };
 
-int cmd_connector_list(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_connector_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *list = NULL;
 	const char *next;
 	char path[1024];
-	int ret = nc_args_query(ctx, a, "/v1/connectors", "status,region,hub,name,limit,cursor",
+	int ret = cli_args_query(ctx, a, "/v1/connectors", "status,region,hub,name,limit,cursor",
 				path, sizeof(path));
 
 	if (ret == 0)
-		ret = nc_call_list(ctx, path, nc_args_has(a, "all"), &list);
+		ret = cli_call_list(ctx, path, cli_args_has(a, "all"), &list);
 	if (ret < 0)
 		goto out;
-	nc_out_list(ctx, list, conn_cols, NCOLS(conn_cols), "serial");
+	cli_out_list(ctx, list, conn_cols, NCOLS(conn_cols), "serial");
 	next = json_string_value(json_object_get(list, "next_cursor"));
 	if (next)
-		nc_out_note(ctx, "more connectors follow: pass --all, or --cursor %s", next);
+		cli_out_note(ctx, "more connectors follow: pass --all, or --cursor %s", next);
 out:
 	json_decref(list);
 	return ret;
 }
 
 /* Runs method on /v1/connectors/SERIAL[suffix] with body; *reply owned by the caller. */
-static int one(struct nc_ctx *ctx, const char *method, const char *serial, const char *suffix,
+static int one(struct cli_ctx *ctx, const char *method, const char *serial, const char *suffix,
 	       const json_t *body, json_t **reply)
 {
 	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/connectors/%s%s", serial, suffix);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/connectors/%s%s", serial, suffix);
 
 	*reply = NULL;
 	if (ret == 0)
-		ret = nc_call(ctx, method, path, body, reply);
+		ret = cli_call(ctx, method, path, body, reply);
 	return ret;
 }
 
@@ -135,12 +136,12 @@ out:
 }
 
 /* A list option of rules (--acl, --route) into body[key]; "none" alone gives []. */
-static int rules(struct nc_ctx *ctx, const struct nc_args *a, const char *opt, const char *key,
+static int rules(struct cli_ctx *ctx, const struct cli_args *a, const char *opt, const char *key,
 		 json_t *(*parse)(const char *), const char *shape, const char *example,
 		 json_t *body)
 {
 	const char *vals[NC_MAX_OPTS];
-	int n = nc_args_getall(a, opt, vals, NC_MAX_OPTS);
+	int n = cli_args_getall(a, opt, vals, NC_MAX_OPTS);
 	json_t *arr;
 
 	if (n == 0)
@@ -153,7 +154,7 @@ static int rules(struct nc_ctx *ctx, const struct nc_args *a, const char *opt, c
 		json_t *one_rule = parse(vals[i]);
 
 		if (!one_rule)
-			return nc_error(ctx, NC_ERR_USAGE, "--%s `%s' is not \"%s\" (e.g. \"%s\")",
+			return cli_error(ctx, NC_ERR_USAGE, "--%s `%s' is not \"%s\" (e.g. \"%s\")",
 					opt, vals[i], shape, example);
 		json_array_append_new(arr, one_rule);
 	}
@@ -161,17 +162,17 @@ static int rules(struct nc_ctx *ctx, const struct nc_args *a, const char *opt, c
 }
 
 /* The members a connector's options give, into body; NC_ERR_USAGE reported. */
-static int conn_body(struct nc_ctx *ctx, const struct nc_args *a, json_t *body)
+static int conn_body(struct cli_ctx *ctx, const struct cli_args *a, json_t *body)
 {
-	const char *wan = nc_args_get(a, "nat-wan");
-	json_t *lan = nc_args_list(a, "lan");
+	const char *wan = cli_args_get(a, "nat-wan");
+	json_t *lan = cli_args_list(a, "lan");
 	int ret;
 
-	nc_args_put(a, "serial", body, "serial");
-	nc_args_put(a, "name", body, "name");
-	nc_args_put(a, "region", body, "region");
-	nc_args_put_or_none(a, "hub", body, "hub_edge");
-	nc_args_put_or_none(a, "endpoint", body, "endpoint");
+	cli_args_put(a, "serial", body, "serial");
+	cli_args_put(a, "name", body, "name");
+	cli_args_put(a, "region", body, "region");
+	cli_args_put_or_none(a, "hub", body, "hub_edge");
+	cli_args_put_or_none(a, "endpoint", body, "endpoint");
 	if (lan)
 		json_object_set_new(body, "lan_subnets", lan);
 	if (wan && (strcmp(wan, "none") == 0 || strcmp(wan, "off") == 0))
@@ -187,15 +188,15 @@ static int conn_body(struct nc_ctx *ctx, const struct nc_args *a, json_t *body)
 	return ret;
 }
 
-int cmd_connector_create(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_connector_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object(), *reply = NULL;
 	int ret = conn_body(ctx, a, body);
 
 	if (ret == 0)
-		ret = nc_call(ctx, "POST", "/v1/connectors", body, &reply);
+		ret = cli_call(ctx, "POST", "/v1/connectors", body, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "created connector %s (%s)",
+		cli_out_done(ctx, reply, NULL, "created connector %s (%s)",
 			    json_string_value(json_object_get(reply, "serial")),
 			    json_string_value(json_object_get(reply, "status")));
 	json_decref(reply);
@@ -203,26 +204,27 @@ int cmd_connector_create(struct nc_ctx *ctx, const struct nc_args *a)
 	return ret;
 }
 
-int cmd_connector_set(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_connector_set(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object(), *reply = NULL;
 	int ret = conn_body(ctx, a, body);
 
 	if (ret == 0 && json_object_size(body) == 0)
-		ret = nc_error(ctx, NC_ERR_USAGE,
-			       "nothing to change: give --name, --region, --hub, --endpoint, --lan, "
-			       "--nat-wan, --acl or --route");
+		ret = cli_error(
+			ctx, NC_ERR_USAGE,
+			"nothing to change: give --name, --region, --hub, --endpoint, --lan, "
+			"--nat-wan, --acl or --route");
 	if (ret == 0)
 		ret = one(ctx, "PATCH", a->pos[0], "", body, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "changed connector %s", a->pos[0]);
+		cli_out_done(ctx, reply, NULL, "changed connector %s", a->pos[0]);
 	json_decref(reply);
 	json_decref(body);
 	return ret;
 }
 
 /* approve and decommission: a lifecycle move, reported with the new status. */
-static int move(struct nc_ctx *ctx, const struct nc_args *a, const char *what)
+static int move(struct cli_ctx *ctx, const struct cli_args *a, const char *what)
 {
 	char suffix[32];
 	json_t *reply = NULL;
@@ -231,50 +233,50 @@ static int move(struct nc_ctx *ctx, const struct nc_args *a, const char *what)
 	snprintf(suffix, sizeof(suffix), "/%s", what);
 	ret = one(ctx, "POST", a->pos[0], suffix, NULL, &reply);
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "connector %s is now %s", a->pos[0],
+		cli_out_done(ctx, reply, NULL, "connector %s is now %s", a->pos[0],
 			    json_string_value(json_object_get(reply, "status")));
 	json_decref(reply);
 	return ret;
 }
 
-int cmd_connector_approve(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_connector_approve(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	return move(ctx, a, "approve");
 }
 
-int cmd_connector_decommission(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_connector_decommission(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	return move(ctx, a, "decommission");
 }
 
-int cmd_connector_delete(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_connector_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *reply = NULL;
 	int ret = one(ctx, "DELETE", a->pos[0], "", NULL, &reply);
 
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "deleted connector %s", a->pos[0]);
+		cli_out_done(ctx, reply, NULL, "deleted connector %s", a->pos[0]);
 	json_decref(reply);
 	return ret;
 }
 
-int cmd_connector_stats(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_connector_stats(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *reply = NULL, *rows = NULL;
-	int ret = nc_call(ctx, "GET", "/v1/stats", NULL, &reply);
+	int ret = cli_call(ctx, "GET", "/v1/stats", NULL, &reply);
 
 	if (ret < 0)
 		goto out;
 	if (ctx->output == NC_OUT_JSON || ctx->quiet) {
-		nc_out_object(ctx, reply, NULL, 0,
+		cli_out_object(ctx, reply, NULL, 0,
 			      "connectors.total connectors.online connectors.offline "
 			      "connectors.pending");
 		goto out;
 	}
 	rows = json_pack("[O]", reply);
-	nc_out_table(ctx, rows, card_cols, NCOLS(card_cols));
-	nc_out_heading(ctx, "Sync");
-	nc_out_table(ctx, rows, sync_cols, NCOLS(sync_cols));
+	cli_out_table(ctx, rows, card_cols, NCOLS(card_cols));
+	cli_out_heading(ctx, "Sync");
+	cli_out_table(ctx, rows, sync_cols, NCOLS(sync_cols));
 out:
 	json_decref(rows);
 	json_decref(reply);

@@ -3,17 +3,18 @@
  * connector show and edge show: the describe view (describe.h) of one
  * device, read from the device, its sync state, its tunnels and its recent
  * events, and printed as lines, or as one JSON object with -o json. The
- * dashboard reads its detail pane with the same nc_describe_fetch.
+ * dashboard reads its detail pane with the same cli_describe_fetch.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdio.h>
 
-#include "../lib/client/client.h"
-#include "../lib/util/err.h"
-#include "../lib/util/timefmt.h"
-#include "describe.h"
-#include "output.h"
+#include "../../lib/client/client.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/timefmt.h"
+#include "../describe.h"
+#include "../output.h"
+#include "../request.h"
 
 /* GET path into *reply, or NULL when it cannot be read (path "" included):
  * a part of the view that the view can do without. */
@@ -28,7 +29,7 @@ static void optional(struct nc_client *c, const char *path, json_t **reply)
 	}
 }
 
-int nc_describe_fetch(struct nc_client *c, const char *serial, bool connector, json_t **out,
+int cli_describe_fetch(struct nc_client *c, const char *serial, bool connector, json_t **out,
 		      struct nc_errinfo *ei)
 {
 	json_t *dev = NULL, *sync = NULL, *tun = NULL, *evs = NULL;
@@ -53,7 +54,7 @@ int nc_describe_fetch(struct nc_client *c, const char *serial, bool connector, j
 	if (nc_client_pathf(path, sizeof(path), "/v1/events?limit=10&device=%s", serial) < 0)
 		path[0] = '\0';
 	optional(c, path, &evs);
-	ret = nc_describe_view(dev, sync, tun, evs, out);
+	ret = cli_describe_view(dev, sync, tun, evs, out);
 	if (ret < 0)
 		ret = nc_fail(ei, NC_ERR_PARSE, NULL, "the server's reply for %s is not an object",
 			      serial);
@@ -67,56 +68,56 @@ out:
 
 static void print_line(void *arg, int part, const char *word, const char *text)
 {
-	struct nc_ctx *ctx = arg;
-	const char *color = ctx->color && *word ? nc_out_state_color(word) : NULL;
+	struct cli_ctx *ctx = arg;
+	const char *color = ctx->color && *word ? cli_out_state_color(word) : NULL;
 
 	(void)part;
 	if (color)
-		nc_out_text(ctx, "%s%s\033[0m", color, text);
+		cli_out_text(ctx, "%s%s\033[0m", color, text);
 	else
-		nc_out_text(ctx, "%s", text);
+		cli_out_text(ctx, "%s", text);
 }
 
 /* The describe view of serial, printed; errors reported. */
-static int describe(struct nc_ctx *ctx, const char *serial, bool connector)
+static int describe(struct cli_ctx *ctx, const char *serial, bool connector)
 {
 	struct nc_errinfo ei = {0};
 	json_t *view = NULL;
 	int ret;
 
 	if (!*serial) {
-		ret = nc_error(ctx, NC_ERR_USAGE, "the serial is empty: name a %s",
+		ret = cli_error(ctx, NC_ERR_USAGE, "the serial is empty: name a %s",
 			       connector ? "connector" : "edge");
 		goto out;
 	}
 	if (!ctx->client) {
-		ret = nc_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
+		ret = cli_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
 			       ctx->cmd->noun);
 		goto out;
 	}
-	ret = nc_describe_fetch(ctx->client, serial, connector, &view, &ei);
+	ret = cli_describe_fetch(ctx->client, serial, connector, &view, &ei);
 	if (ctx->verbose)
 		fprintf(ctx->err, "GET %s %s -> %s\n", connector ? "connector" : "edge", serial,
 			ret < 0 ? nc_strerror(ret) : "ok");
 	if (ret < 0) {
-		ret = nc_report(ctx, ret, &ei);
+		ret = cli_report(ctx, ret, &ei);
 		goto out;
 	}
 	if (ctx->output == NC_OUT_JSON || ctx->quiet)
-		nc_out_object(ctx, view, NULL, 0, "serial");
+		cli_out_object(ctx, view, NULL, 0, "serial");
 	else
-		nc_describe_lines(view, nc_time_now(), print_line, ctx);
+		cli_describe_lines(view, nc_time_now(), print_line, ctx);
 out:
 	json_decref(view);
 	return ret;
 }
 
-int cmd_connector_show(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_connector_show(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	return describe(ctx, a->pos[0], true);
 }
 
-int cmd_edge_show(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_edge_show(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	return describe(ctx, a->pos[0], false);
 }

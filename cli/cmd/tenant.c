@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* tenant list|create: parse the arguments, call the API, print. */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdlib.h>
 
-#include "../lib/client/client.h"
-#include "output.h"
+#include "../../lib/client/client.h"
+#include "../output.h"
+#include "../request.h"
 
-static const struct nc_col tenant_cols[] = {
+static const struct cli_col tenant_cols[] = {
 	{"ID", "id", 0, NULL},
 	{"Name", "name", 0, NULL},
 	{"Created", "created_at", NC_COL_TIME, NULL},
@@ -15,31 +16,25 @@ static const struct nc_col tenant_cols[] = {
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
-int cmd_tenant_list(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_tenant_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *list = NULL;
-	int ret = nc_call_list(ctx, "/v1/tenants", false, &list);
-
-	if (ret == 0)
-		nc_out_list(ctx, list, tenant_cols, NCOLS(tenant_cols), "id");
-	json_decref(list);
-	return ret;
+	return cli_list(ctx, "/v1/tenants", tenant_cols, NCOLS(tenant_cols), "id");
 }
 
-int cmd_tenant_create(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_tenant_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_pack("{s:s}", "id", a->pos[0]), *reply = NULL;
 	char *tenant = ctx->client->tenant;
 	int ret;
 
-	nc_args_put(a, "name", body, "name");
+	cli_args_put(a, "name", body, "name");
 	/* Tenants are created by a global admin acting in no tenant: a tenant
 	 * from the environment or a context would make the request a tenant's. */
 	ctx->client->tenant = NULL;
-	ret = nc_call(ctx, "POST", "/v1/tenants", body, &reply);
+	ret = cli_call(ctx, "POST", "/v1/tenants", body, &reply);
 	ctx->client->tenant = tenant;
 	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "created tenant %s (%s)", a->pos[0],
+		cli_out_done(ctx, reply, NULL, "created tenant %s (%s)", a->pos[0],
 			    json_string_value(json_object_get(reply, "name")));
 	json_decref(reply);
 	json_decref(body);

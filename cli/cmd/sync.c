@@ -4,19 +4,20 @@
  * Waiting for confirmations is syncwait.c's; what a verdict means is the
  * server's.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/model/model.h"
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "../lib/util/timefmt.h"
-#include "../lib/util/xmalloc.h"
-#include "output.h"
-#include "syncwait.h"
-#include "textdiff.h"
+#include "../../lib/model/model.h"
+#include "../../lib/util/duration.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/timefmt.h"
+#include "../../lib/util/xmalloc.h"
+#include "../output.h"
+#include "../request.h"
+#include "../syncwait.h"
+#include "../textdiff.h"
 
 #define NCOLS(c)	   (sizeof(c) / sizeof((c)[0]))
 #define DEFAULT_TIMEOUT_MS 60000
@@ -76,7 +77,7 @@ static void fmt_retry(const json_t *v, char *buf, size_t n)
 		 (long long)json_integer_value(json_object_get(v, "attempts")), next, cap);
 }
 
-static const struct nc_col sent_cols[] = {
+static const struct cli_col sent_cols[] = {
 	{"Serial", "serial", 0, NULL},
 	{"Tenant", "tenant", 0, NULL},
 	{"State", "state", NC_COL_STATE, NULL},
@@ -85,7 +86,7 @@ static const struct nc_col sent_cols[] = {
 	{"Error", "error", 0, NULL},
 };
 
-static const struct nc_col outcome_cols[] = {
+static const struct cli_col outcome_cols[] = {
 	{"Serial", "serial", 0, NULL},
 	{"Tenant", "tenant", 0, NULL},
 	{"Outcome", "outcome", NC_COL_STATE, NULL},
@@ -95,7 +96,7 @@ static const struct nc_col outcome_cols[] = {
 	{"Reason", "reason", 0, NULL},
 };
 
-static const struct nc_col state_cols[] = {
+static const struct cli_col state_cols[] = {
 	{"Serial", "serial", 0, NULL},
 	{"Tenant", "tenant", 0, NULL},
 	{"State", "state", NC_COL_STATE, NULL},
@@ -109,7 +110,7 @@ static const struct nc_col state_cols[] = {
 	{"Confirmed", "confirmed_at", NC_COL_TIME | NC_COL_WIDE, NULL},
 };
 
-static const struct nc_col state_fields[] = {
+static const struct cli_col state_fields[] = {
 	{"Serial", "serial", 0, NULL},
 	{"Tenant", "tenant", 0, NULL},
 	{"State", "state", NC_COL_STATE, NULL},
@@ -126,7 +127,7 @@ static const struct nc_col state_fields[] = {
 	{"Updated", "updated_at", NC_COL_TIME, NULL},
 };
 
-static const struct nc_col confirm_fields[] = {
+static const struct cli_col confirm_fields[] = {
 	{"Seq", "seq", 0, NULL},
 	{"Status", "status", 0, NULL},
 	{"Hash", "config_hash", 0, NULL},
@@ -136,7 +137,7 @@ static const struct nc_col confirm_fields[] = {
 	{"Agent", "agent", 0, NULL},
 };
 
-static const struct nc_col failure_cols[] = {
+static const struct cli_col failure_cols[] = {
 	{"Index", "index", NC_COL_NUM, NULL},
 	{"Topic", "topic", 0, NULL},
 	{"Error", "error", 0, NULL},
@@ -148,7 +149,7 @@ static const struct nc_col failure_cols[] = {
  * skipped, else NC_ERR_TIMEOUT when one timed out, else NC_ERR_NEVER_SEEN
  * (exit 5) when the only ones left out were never seen.
  */
-static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named)
+static int outcome_error(struct cli_ctx *ctx, const struct cli_wait *w, bool named)
 {
 	size_t bad = w->count[NC_WAIT_FAILED] + w->count[NC_WAIT_TIMEDOUT] +
 		     (named ? w->count[NC_WAIT_SKIPPED] : 0) + w->count[NC_WAIT_NEVER_SEEN];
@@ -164,7 +165,7 @@ static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named
 	len = (size_t)snprintf(msg, sizeof(msg), "%zu of %zu device%s not synced:", bad, w->n,
 			       w->n == 1 ? " is" : "s are");
 	for (size_t i = 0; i < w->n && len < sizeof(msg); i++) {
-		const struct nc_wdev *d = &w->v[i];
+		const struct cli_wdev *d = &w->v[i];
 
 		if (d->outcome == NC_WAIT_SYNCED || d->outcome == NC_WAIT_APPLYING ||
 		    (d->outcome == NC_WAIT_SKIPPED && !named))
@@ -176,18 +177,18 @@ static int outcome_error(struct nc_ctx *ctx, const struct nc_wait *w, bool named
 		}
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s %s %s (%s)",
 					listed > 1 ? "," : "", d->serial,
-					nc_outcome_name(d->outcome), d->reason);
+					cli_outcome_name(d->outcome), d->reason);
 	}
-	return nc_error(ctx, code, "%s", msg);
+	return cli_error(ctx, code, "%s", msg);
 }
 
 /* Prints the reply of a Sync Now without waiting; 0, or an error for named devices skipped. */
-static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
+static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 {
 	const json_t *items = json_object_get(reply, "items"), *it;
 	size_t i, skipped = 0, unseen = 0;
 
-	nc_out_list(ctx, reply, sent_cols, NCOLS(sent_cols), "serial");
+	cli_out_list(ctx, reply, sent_cols, NCOLS(sent_cols), "serial");
 	json_array_foreach(items, i, it)
 	{
 		const char *st = json_string_value(json_object_get(it, "state"));
@@ -196,19 +197,19 @@ static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
 		unseen += json_is_true(json_object_get(it, "never_seen"));
 	}
 	if (json_array_size(items) == 0)
-		nc_out_note(ctx, "nothing to sync: no device matched");
+		cli_out_note(ctx, "nothing to sync: no device matched");
 	else
-		nc_out_note(ctx, "%zu batch%s sent; follow them with `netctl sync status' or "
+		cli_out_note(ctx, "%zu batch%s sent; follow them with `netctl sync status' or "
 				 "`netctl tail --type confirm', or pass --wait",
 			    json_array_size(items) - skipped,
 			    json_array_size(items) - skipped == 1 ? "" : "es");
 	if (unseen)
-		nc_out_note(ctx, "%zu of them went to %s never seen: no confirmation until %s "
+		cli_out_note(ctx, "%zu of them went to %s never seen: no confirmation until %s "
 				 "and asks for its configuration",
 			    unseen, unseen == 1 ? "a device" : "devices",
 			    unseen == 1 ? "it connects" : "each connects");
 	if (named && skipped)
-		return nc_error(ctx, NC_ERR_CONFLICT, "%zu named device%s skipped: see Error",
+		return cli_error(ctx, NC_ERR_CONFLICT, "%zu named device%s skipped: see Error",
 				skipped, skipped == 1 ? " was" : "s were");
 	return 0;
 }
@@ -218,7 +219,7 @@ static int print_sent(struct nc_ctx *ctx, const json_t *reply, bool named)
  * changes (a connector's hub, say). Text modes only; a failed lookup says
  * nothing, the sync itself is what was asked for.
  */
-static void note_pending(struct nc_ctx *ctx)
+static void note_pending(struct cli_ctx *ctx)
 {
 	struct nc_errinfo ei = {0};
 	json_t *stats = NULL;
@@ -226,37 +227,38 @@ static void note_pending(struct nc_ctx *ctx)
 
 	if (ctx->output == NC_OUT_JSON || ctx->quiet)
 		return;
-	if (nc_request(ctx, "GET", "/v1/stats", NULL, &stats, &ei) == 0) {
+	if (cli_request(ctx, "GET", "/v1/stats", NULL, &stats, &ei) == 0) {
 		n = json_integer_value(json_object_get(json_object_get(stats, "sync"), "pending"));
 		if (n > 0)
-			nc_out_note(ctx, "%lld other device%s pending changes: `%s sync now --pending'",
-				    (long long)n, n == 1 ? " has" : "s have", ctx->progname);
+			cli_out_note(ctx,
+				     "%lld other device%s pending changes: `%s sync now --pending'",
+				     (long long)n, n == 1 ? " has" : "s have", ctx->progname);
 	}
 	json_decref(stats);
 }
 
-int cmd_sync_now(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	bool all = nc_args_has(a, "all"), pending = nc_args_has(a, "pending");
-	bool wait = nc_args_has(a, "wait"), named = a->npos > 0;
-	const char *tmo = nc_args_get(a, "timeout");
+	bool all = cli_args_has(a, "all"), pending = cli_args_has(a, "pending");
+	bool wait = cli_args_has(a, "wait"), named = a->npos > 0;
+	const char *tmo = cli_args_get(a, "timeout");
 	json_t *body = json_object(), *reply = NULL, *out = NULL;
-	struct nc_wait w = {0};
+	struct cli_wait w = {0};
 	struct nc_errinfo ei = {0};
 	int64_t timeout_ms = DEFAULT_TIMEOUT_MS;
 	int ret = 0;
 
 	if ((named ? 1 : 0) + all + pending != 1) {
-		ret = nc_error(ctx, NC_ERR_USAGE,
+		ret = cli_error(ctx, NC_ERR_USAGE,
 			       "say which devices: SERIAL..., --all or --pending (one of them)");
 		goto out;
 	}
 	if (tmo && !wait) {
-		ret = nc_error(ctx, NC_ERR_USAGE, "--timeout goes with --wait");
+		ret = cli_error(ctx, NC_ERR_USAGE, "--timeout goes with --wait");
 		goto out;
 	}
 	if (tmo && (nc_duration_parse(tmo, &timeout_ms, &ei) < 0 || timeout_ms == 0)) {
-		ret = nc_error(ctx, NC_ERR_USAGE, "--timeout: %s (e.g. 30s, 2m)",
+		ret = cli_error(ctx, NC_ERR_USAGE, "--timeout: %s (e.g. 30s, 2m)",
 			       ei.msg[0] ? ei.msg : "must be more than 0");
 		goto out;
 	}
@@ -272,29 +274,30 @@ int cmd_sync_now(struct nc_ctx *ctx, const struct nc_args *a)
 		json_object_set_new(body, "state", json_string("pending"));
 	}
 	if (!wait) {
-		ret = nc_call(ctx, "POST", "/v1/sync", body, &reply);
+		ret = cli_call(ctx, "POST", "/v1/sync", body, &reply);
 		if (ret == 0)
 			ret = print_sent(ctx, reply, named);
 		if (ret == 0 && named)
 			note_pending(ctx);
 		goto out;
 	}
-	ret = nc_syncwait(ctx, body, a->npos == 1 ? a->pos[0] : NULL, timeout_ms, &w, &reply);
+	ret = cli_syncwait(ctx, body, a->npos == 1 ? a->pos[0] : NULL, timeout_ms, &w, &reply);
 	if (ret < 0)
 		goto out;
-	out = nc_wait_json(&w);
-	nc_out_list(ctx, out, outcome_cols, NCOLS(outcome_cols), "serial outcome");
+	out = cli_wait_json(&w);
+	cli_out_list(ctx, out, outcome_cols, NCOLS(outcome_cols), "serial outcome");
 	if (w.n == 0)
-		nc_out_note(ctx, "nothing to sync: no device matched");
+		cli_out_note(ctx, "nothing to sync: no device matched");
 	else
-		nc_out_note(ctx, "%zu synced, %zu failed, %zu timed out, %zu skipped, %zu never seen",
-			    w.count[1], w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
-			    w.count[NC_WAIT_SKIPPED], w.count[NC_WAIT_NEVER_SEEN]);
+		cli_out_note(ctx,
+			     "%zu synced, %zu failed, %zu timed out, %zu skipped, %zu never seen",
+			     w.count[1], w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
+			     w.count[NC_WAIT_SKIPPED], w.count[NC_WAIT_NEVER_SEEN]);
 	ret = outcome_error(ctx, &w, named);
 	if (named)
 		note_pending(ctx);
 out:
-	nc_wait_free(&w);
+	cli_wait_free(&w);
 	json_decref(out);
 	json_decref(reply);
 	json_decref(body);
@@ -302,17 +305,17 @@ out:
 }
 
 /* GET /v1/devices/SERIAL/what; *reply owned by the caller. */
-static int device_get(struct nc_ctx *ctx, const char *serial, const char *what, json_t **reply)
+static int device_get(struct cli_ctx *ctx, const char *serial, const char *what, json_t **reply)
 {
 	char path[512];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/devices/%s/", serial);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/devices/%s/", serial);
 
 	*reply = NULL;
 	if (ret == 0 && strlen(path) + strlen(what) >= sizeof(path))
-		ret = nc_error(ctx, NC_ERR_USAGE, "the serial is too long");
+		ret = cli_error(ctx, NC_ERR_USAGE, "the serial is too long");
 	if (ret == 0) {
 		strcat(path, what);
-		ret = nc_call(ctx, "GET", path, NULL, reply);
+		ret = cli_call(ctx, "GET", path, NULL, reply);
 	}
 	return ret;
 }
@@ -321,7 +324,7 @@ static int device_get(struct nc_ctx *ctx, const char *serial, const char *what, 
  * The sync states of the named devices (an MTGE has one per tenant it
  * serves) as one {"items":[...]} list, kept to those in state if given.
  */
-static int named_states(struct nc_ctx *ctx, const struct nc_args *a, const char *state,
+static int named_states(struct cli_ctx *ctx, const struct cli_args *a, const char *state,
 			json_t **list)
 {
 	json_t *items = json_array(), *reply, *one, *it;
@@ -350,62 +353,63 @@ static int named_states(struct nc_ctx *ctx, const struct nc_args *a, const char 
 	return ret;
 }
 
-int cmd_sync_status(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	enum nc_sync_state want;
-	const char *state = nc_args_get(a, "state");
+	const char *state = cli_args_get(a, "state");
 	json_t *list = NULL;
 	const char *next;
 	char path[1024];
 	int ret = 0;
 
 	if (a->npos > 0) {
-		if (nc_args_get(a, "limit") || nc_args_get(a, "cursor") || nc_args_has(a, "all"))
-			return nc_error(ctx, NC_ERR_USAGE,
-					"--limit, --cursor and --all page the list of every device: "
-					"leave them out when naming devices");
+		if (cli_args_get(a, "limit") || cli_args_get(a, "cursor") || cli_args_has(a, "all"))
+			return cli_error(
+				ctx, NC_ERR_USAGE,
+				"--limit, --cursor and --all page the list of every device: "
+				"leave them out when naming devices");
 		if (state && nc_sync_state_parse(state, &want) < 0)
-			return nc_error(ctx, NC_ERR_USAGE,
+			return cli_error(ctx, NC_ERR_USAGE,
 					"--state `%s' is not a sync state: synced, pending, "
 					"applying or failed", state);
 		ret = named_states(ctx, a, state, &list);
 	} else {
-		ret = nc_args_query(ctx, a, "/v1/sync", "state,limit,cursor", path, sizeof(path));
+		ret = cli_args_query(ctx, a, "/v1/sync", "state,limit,cursor", path, sizeof(path));
 		if (ret == 0)
-			ret = nc_call_list(ctx, path, nc_args_has(a, "all"), &list);
+			ret = cli_call_list(ctx, path, cli_args_has(a, "all"), &list);
 	}
 	if (ret < 0)
 		goto out;
-	nc_out_list(ctx, list, state_cols, NCOLS(state_cols), "serial state");
+	cli_out_list(ctx, list, state_cols, NCOLS(state_cols), "serial state");
 	next = json_string_value(json_object_get(list, "next_cursor"));
 	if (next)
-		nc_out_note(ctx, "more devices follow: pass --all, or --cursor %s", next);
+		cli_out_note(ctx, "more devices follow: pass --all, or --cursor %s", next);
 out:
 	json_decref(list);
 	return ret;
 }
 
-static void show_state(struct nc_ctx *ctx, const json_t *st)
+static void show_state(struct cli_ctx *ctx, const json_t *st)
 {
 	const json_t *lc = json_object_get(st, "last_confirm");
 	const json_t *fails = json_object_get(lc, "failures");
 
-	nc_out_object(ctx, st, state_fields, NCOLS(state_fields), "serial state");
+	cli_out_object(ctx, st, state_fields, NCOLS(state_fields), "serial state");
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		return;
-	nc_out_heading(ctx, "Last confirmation");
+	cli_out_heading(ctx, "Last confirmation");
 	if (!json_is_object(lc)) {
-		nc_out_text(ctx, "none yet");
+		cli_out_text(ctx, "none yet");
 		return;
 	}
-	nc_out_object(ctx, lc, confirm_fields, NCOLS(confirm_fields), NULL);
+	cli_out_object(ctx, lc, confirm_fields, NCOLS(confirm_fields), NULL);
 	if (json_array_size(fails) > 0) {
-		nc_out_heading(ctx, "Failures");
-		nc_out_table(ctx, fails, failure_cols, NCOLS(failure_cols));
+		cli_out_heading(ctx, "Failures");
+		cli_out_table(ctx, fails, failure_cols, NCOLS(failure_cols));
 	}
 }
 
-int cmd_sync_show(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_sync_show(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *reply = NULL, *items, *it;
 	size_t i;
@@ -420,15 +424,15 @@ int cmd_sync_show(struct nc_ctx *ctx, const struct nc_args *a)
 	}
 	/* An MTGE has one state per tenant it serves. */
 	if (ctx->output == NC_OUT_JSON && !ctx->quiet) {
-		nc_out_json(ctx, reply);
+		cli_out_json(ctx, reply);
 		goto out;
 	}
 	if (json_array_size(items) == 0)
-		nc_out_text(ctx, "%s has no sync state yet", a->pos[0]);
+		cli_out_text(ctx, "%s has no sync state yet", a->pos[0]);
 	json_array_foreach(items, i, it)
 	{
 		if (i > 0)
-			nc_out_text(ctx, "%s", "");
+			cli_out_text(ctx, "%s", "");
 		show_state(ctx, it);
 	}
 out:
@@ -439,13 +443,13 @@ out:
 /* Prints one diff line, coloured on a terminal. */
 static void diff_line(void *arg, char kind, const char *line, size_t len)
 {
-	struct nc_ctx *ctx = arg;
+	struct cli_ctx *ctx = arg;
 	const char *seq = !ctx->color	? NULL
-			  : kind == '-' ? nc_out_state_color("down")
-			  : kind == '+' ? nc_out_state_color("up")
+			  : kind == '-' ? cli_out_state_color("down")
+			  : kind == '+' ? cli_out_state_color("up")
 					: NULL;
 
-	nc_out_text(ctx, "%s%c %.*s%s", seq ? seq : "", kind, (int)len, line, seq ? RESET : "");
+	cli_out_text(ctx, "%s%c %.*s%s", seq ? seq : "", kind, (int)len, line, seq ? RESET : "");
 }
 
 /* A topic body as indented JSON with sorted keys, "" for null; new string. */
@@ -456,7 +460,7 @@ static char *pretty(const json_t *v)
 	return s ? s : nc_xstrdup("");
 }
 
-int cmd_sync_diff(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *reply = NULL, *changed, *t;
 	size_t i;
@@ -470,10 +474,10 @@ int cmd_sync_diff(struct nc_ctx *ctx, const struct nc_args *a)
 		goto out;
 	}
 	if (ctx->output == NC_OUT_JSON) {
-		nc_out_json(ctx, reply);
+		cli_out_json(ctx, reply);
 		goto out;
 	}
-	nc_out_text(ctx, "%s (%s): %zu topic%s would change against batch %lld%s",
+	cli_out_text(ctx, "%s (%s): %zu topic%s would change against batch %lld%s",
 		    json_string_value(json_object_get(reply, "serial")),
 		    json_string_value(json_object_get(reply, "tenant")), json_array_size(changed),
 		    json_array_size(changed) == 1 ? "" : "s",
@@ -487,8 +491,8 @@ int cmd_sync_diff(struct nc_ctx *ctx, const struct nc_args *a)
 		char *before = pretty(json_object_get(tp, "before"));
 		char *after = pretty(json_object_get(tp, "after"));
 
-		nc_out_heading(ctx, topic);
-		nc_textdiff(before, after, diff_line, ctx);
+		cli_out_heading(ctx, topic);
+		cli_textdiff(before, after, diff_line, ctx);
 		free(before);
 		free(after);
 	}
@@ -497,9 +501,9 @@ out:
 	return ret;
 }
 
-int cmd_sync_batch(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	static const struct nc_col fields[] = {
+	static const struct cli_col fields[] = {
 		{"Serial", "serial", 0, NULL},	     {"Tenant", "tenant", 0, NULL},
 		{"Seq", "seq", 0, NULL},	     {"Config Hash", "config_hash", 0, NULL},
 		{"Issued", "issued_at", 0, NULL},
@@ -511,7 +515,7 @@ int cmd_sync_batch(struct nc_ctx *ctx, const struct nc_args *a)
 	if (ret < 0)
 		goto out;
 	/* -o json: the batch as the server gives it (secrets already redacted). */
-	nc_out_object(ctx, reply, fields, NCOLS(fields), "config_hash");
+	cli_out_object(ctx, reply, fields, NCOLS(fields), "config_hash");
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		goto out;
 	json_array_foreach(json_object_get(reply, "commands"), i, cmd)
@@ -520,8 +524,8 @@ int cmd_sync_batch(struct nc_ctx *ctx, const struct nc_args *a)
 
 		snprintf(title, sizeof(title), "[%zu] %s", i,
 			 json_string_value(json_object_get(cmd, "topic")));
-		nc_out_heading(ctx, title);
-		nc_out_text(ctx, "%s", body);
+		cli_out_heading(ctx, title);
+		cli_out_text(ctx, "%s", body);
 		free(body);
 	}
 out:

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* batch -f FILE|-: reads the file and hands its text to batch.c. */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util/err.h"
-#include "../lib/util/xmalloc.h"
-#include "batch.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/xmalloc.h"
+#include "../batch.h"
 
 #define BATCH_MAX ((size_t)64 << 20) /* bytes of a batch file */
 
@@ -43,11 +43,11 @@ static int slurp(FILE *f, char **data, size_t *len)
 	return 0;
 }
 
-int cmd_batch(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_batch(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	const char *path = nc_args_get(a, "file");
-	unsigned flags = (nc_args_has(a, "continue") ? NC_BATCH_CONTINUE : 0) |
-			 (nc_args_has(a, "dry-run") ? NC_BATCH_DRYRUN : 0);
+	const char *path = cli_args_get(a, "file");
+	unsigned flags = (cli_args_has(a, "continue") ? NC_BATCH_CONTINUE : 0) |
+			 (cli_args_has(a, "dry-run") ? NC_BATCH_DRYRUN : 0);
 	bool in = path && strcmp(path, "-") == 0;
 	FILE *f;
 	char *data = NULL;
@@ -55,21 +55,21 @@ int cmd_batch(struct nc_ctx *ctx, const struct nc_args *a)
 	int ret;
 
 	if (!path)
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"say where the commands are: -f FILE, or -f - for stdin");
 	f = in ? stdin : fopen(path, "r");
 	if (!f)
-		return nc_error(ctx, NC_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+		return cli_error(ctx, NC_ERR_IO, "cannot open %s: %s", path, strerror(errno));
 	ret = slurp(f, &data, &len);
 	if (!in)
 		fclose(f);
 	if (ret == NC_ERR_TOOBIG)
-		return nc_error(ctx, ret, "%s is over %zu MiB: split it", in ? "stdin" : path,
+		return cli_error(ctx, ret, "%s is over %zu MiB: split it", in ? "stdin" : path,
 				BATCH_MAX >> 20);
 	if (ret < 0)
-		return nc_error(ctx, ret, "cannot read %s: %s", in ? "stdin" : path,
+		return cli_error(ctx, ret, "cannot read %s: %s", in ? "stdin" : path,
 				strerror(errno));
-	ret = nc_batch_run(ctx, data, len, flags);
+	ret = cli_batch_run(ctx, data, len, flags);
 	free(data);
 	return ret;
 }

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../lib/api/serve.h"
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "../lib/util/hostport.h"
-#include "../lib/util/log.h"
+#include "../../lib/api/serve.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/hostport.h"
+#include "../../lib/util/log.h"
 
 /* The default data dir: /var/lib/netctl for root, else the XDG data dir. */
 static const char *default_data_dir(char *buf, size_t n)
@@ -25,25 +24,11 @@ static const char *default_data_dir(char *buf, size_t n)
 	return buf;
 }
 
-/* The duration option name into *ms when given; usage error otherwise. */
-static int duration(struct nc_ctx *ctx, const struct nc_args *a, const char *name, int64_t *ms)
-{
-	const char *v = nc_args_get(a, name);
-	struct nc_errinfo ei = { 0 };
-
-	if (!v)
-		return 0;
-	if (nc_duration_parse(v, ms, &ei) < 0 || *ms == 0)
-		return nc_error(ctx, NC_ERR_USAGE, "--%s: %s", name,
-				ei.msg[0] ? ei.msg : "must be more than 0");
-	return 0;
-}
-
 /* The whole-number option name into *out when given, from min to max. */
-static int number(struct nc_ctx *ctx, const struct nc_args *a, const char *name,
+static int number(struct cli_ctx *ctx, const struct cli_args *a, const char *name,
 		  unsigned long min, unsigned long max, unsigned long *out)
 {
-	const char *v = nc_args_get(a, name);
+	const char *v = cli_args_get(a, name);
 	unsigned long n;
 	char *end;
 
@@ -52,14 +37,14 @@ static int number(struct nc_ctx *ctx, const struct nc_args *a, const char *name,
 	errno = 0;
 	n = strtoul(v, &end, 10);
 	if (*v < '0' || *v > '9' || *end || errno || n < min || n > max)
-		return nc_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from %lu to %lu",
+		return cli_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from %lu to %lu",
 				name, v, min, max);
 	*out = n;
 	return 0;
 }
 
 /* The limits of the HTTP server (docs/limits.md); unset ones stay 0 (default). */
-static int limits(struct nc_ctx *ctx, const struct nc_args *a, struct nc_api_limits *l)
+static int limits(struct cli_ctx *ctx, const struct cli_args *a, struct nc_api_limits *l)
 {
 	unsigned long conns = 0, per_ip = 0, streams = 0, body = 0, threads = 0;
 
@@ -68,10 +53,10 @@ static int limits(struct nc_ctx *ctx, const struct nc_args *a, struct nc_api_lim
 	    number(ctx, a, "max-streams", 1, 1000000, &streams) < 0 ||
 	    number(ctx, a, "max-body", 1024, 1UL << 30, &body) < 0 ||
 	    number(ctx, a, "http-threads", 1, 64, &threads) < 0 ||
-	    duration(ctx, a, "idle-timeout", &l->idle_timeout_ms) < 0)
+	    cli_args_duration(ctx, a, "idle-timeout", &l->idle_timeout_ms) < 0)
 		return NC_ERR_USAGE;
 	if (l->idle_timeout_ms > 24 * 3600 * 1000)
-		return nc_error(ctx, NC_ERR_USAGE, "--idle-timeout: at most 24h");
+		return cli_error(ctx, NC_ERR_USAGE, "--idle-timeout: at most 24h");
 	l->max_connections = (unsigned)conns;
 	l->max_per_ip = (unsigned)per_ip;
 	l->max_streams = (unsigned)streams;
@@ -80,9 +65,9 @@ static int limits(struct nc_ctx *ctx, const struct nc_args *a, struct nc_api_lim
 	return 0;
 }
 
-int cmd_serve(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_serve(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	const char *listen = nc_args_get(a, "listen"), *level = nc_args_get(a, "log-level");
+	const char *listen = cli_args_get(a, "listen"), *level = cli_args_get(a, "log-level");
 	struct nc_serve_opts o = { .announce = ctx->out };
 	struct nc_errinfo ei = { 0 };
 	enum nc_log_level lv = NC_LOG_INFO;
@@ -92,41 +77,41 @@ int cmd_serve(struct nc_ctx *ctx, const struct nc_args *a)
 	if (!listen)
 		listen = "127.0.0.1:8080";
 	if (nc_hostport_split(listen, host, sizeof(host), &o.port, 1) < 0)
-		return nc_error(ctx, NC_ERR_USAGE, "--listen `%s' is not HOST:PORT", listen);
+		return cli_error(ctx, NC_ERR_USAGE, "--listen `%s' is not HOST:PORT", listen);
 	o.host = host;
 	if (level && nc_log_parse_level(level, &lv) < 0)
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"--log-level `%s' is not error, warn, info or debug", level);
-	if (nc_args_get(a, "event-ring")) {
+	if (cli_args_get(a, "event-ring")) {
 		char *end;
-		long n = strtol(nc_args_get(a, "event-ring"), &end, 10);
+		long n = strtol(cli_args_get(a, "event-ring"), &end, 10);
 
 		if (*end || n < 16 || n > 10000000)
-			return nc_error(ctx, NC_ERR_USAGE,
+			return cli_error(ctx, NC_ERR_USAGE,
 					"--event-ring `%s' is not a number from 16 to 10000000",
-					nc_args_get(a, "event-ring"));
+					cli_args_get(a, "event-ring"));
 		o.event_ring = (size_t)n;
 	}
-	if (duration(ctx, a, "stale-delay", &o.sync.stale_delay_ms) < 0 ||
-	    duration(ctx, a, "apply-timeout", &o.sync.apply_timeout_ms) < 0 ||
-	    duration(ctx, a, "reconcile", &o.sync.reconcile_ms) < 0 ||
-	    duration(ctx, a, "auto-sync", &o.sync.auto_sync_ms) < 0 ||
-	    duration(ctx, a, "heartbeat", &o.sync.heartbeat_ms) < 0 ||
-	    duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0 ||
+	if (cli_args_duration(ctx, a, "stale-delay", &o.sync.stale_delay_ms) < 0 ||
+	    cli_args_duration(ctx, a, "apply-timeout", &o.sync.apply_timeout_ms) < 0 ||
+	    cli_args_duration(ctx, a, "reconcile", &o.sync.reconcile_ms) < 0 ||
+	    cli_args_duration(ctx, a, "auto-sync", &o.sync.auto_sync_ms) < 0 ||
+	    cli_args_duration(ctx, a, "heartbeat", &o.sync.heartbeat_ms) < 0 ||
+	    cli_args_duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0 ||
 	    limits(ctx, a, &o.limits) < 0)
 		return NC_ERR_USAGE;
-	o.mqtt_url = nc_args_get(a, "mqtt");
-	o.mqtt_cafile = nc_args_get(a, "mqtt-cafile");
-	o.mqtt_cert = nc_args_get(a, "mqtt-cert");
-	o.mqtt_key = nc_args_get(a, "mqtt-key");
-	o.mqtt_auth_file = nc_args_get(a, "mqtt-auth-file");
-	o.mqtt_client_id = nc_args_get(a, "mqtt-client-id");
-	o.data_dir = nc_args_get(a, "data-dir");
+	o.mqtt_url = cli_args_get(a, "mqtt");
+	o.mqtt_cafile = cli_args_get(a, "mqtt-cafile");
+	o.mqtt_cert = cli_args_get(a, "mqtt-cert");
+	o.mqtt_key = cli_args_get(a, "mqtt-key");
+	o.mqtt_auth_file = cli_args_get(a, "mqtt-auth-file");
+	o.mqtt_client_id = cli_args_get(a, "mqtt-client-id");
+	o.data_dir = cli_args_get(a, "data-dir");
 	if (!o.data_dir)
 		o.data_dir = default_data_dir(dir, sizeof(dir));
 	nc_log_init("serve", lv);
 	ret = nc_serve_run(&o, &ei);
 	if (ret < 0)
-		return nc_error(ctx, ret, "serve: %s", ei.msg[0] ? ei.msg : nc_strerror(ret));
+		return cli_error(ctx, ret, "serve: %s", ei.msg[0] ? ei.msg : nc_strerror(ret));
 	return 0;
 }

@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* `netctl agent': one device on this host, or a simulated fleet (--fleet N). */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/agent/agent.h"
-#include "../lib/model/model.h"
-#include "../lib/model/validate.h"
-#include "../lib/mqtt/mqtt.h"
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "../lib/util/log.h"
+#include "../../lib/agent/agent.h"
+#include "../../lib/model/model.h"
+#include "../../lib/model/validate.h"
+#include "../../lib/mqtt/mqtt.h"
+#include "../../lib/util/err.h"
+#include "../../lib/util/log.h"
 
 /* Options of one form that the other refuses. */
 static const char *const single_only[] = {
@@ -25,23 +24,10 @@ static const char *const fleet_only[] = {
 /* --apply-delay simulates a slow apply; longer ones would only hide a hang. */
 #define APPLY_DELAY_MAX_MS 60000
 
-static int duration(struct nc_ctx *ctx, const struct nc_args *a, const char *name, int64_t *ms)
-{
-	const char *v = nc_args_get(a, name);
-	struct nc_errinfo ei = {0};
-
-	if (!v)
-		return 0;
-	if (nc_duration_parse(v, ms, &ei) < 0 || *ms == 0)
-		return nc_error(ctx, NC_ERR_USAGE, "--%s: %s", name,
-				ei.msg[0] ? ei.msg : "must be more than 0");
-	return 0;
-}
-
 /* A probability: a decimal number from 0 to 1. */
-static int rate(struct nc_ctx *ctx, const struct nc_args *a, const char *name, double *out)
+static int rate(struct cli_ctx *ctx, const struct cli_args *a, const char *name, double *out)
 {
-	const char *v = nc_args_get(a, name);
+	const char *v = cli_args_get(a, name);
 	char *end;
 
 	if (!v)
@@ -49,16 +35,16 @@ static int rate(struct nc_ctx *ctx, const struct nc_args *a, const char *name, d
 	errno = 0;
 	*out = strtod(v, &end);
 	if (errno || end == v || *end || !(*out >= 0.0 && *out <= 1.0))
-		return nc_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from 0 to 1", name,
+		return cli_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from 0 to 1", name,
 				v);
 	return 0;
 }
 
 /* A whole number in [min, max]. */
-static int number(struct nc_ctx *ctx, const struct nc_args *a, const char *name,
+static int number(struct cli_ctx *ctx, const struct cli_args *a, const char *name,
 		  unsigned long long min, unsigned long long max, unsigned long long *out)
 {
-	const char *v = nc_args_get(a, name);
+	const char *v = cli_args_get(a, name);
 	char *end;
 
 	if (!v)
@@ -66,33 +52,33 @@ static int number(struct nc_ctx *ctx, const struct nc_args *a, const char *name,
 	errno = 0;
 	*out = strtoull(v, &end, 10);
 	if (errno || end == v || *end || *v == '-' || *out < min || *out > max)
-		return nc_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from %llu to %llu",
+		return cli_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from %llu to %llu",
 				name, v, min, max);
 	return 0;
 }
 
 /* An option of the list that is given, or NULL. */
-static const char *given(const struct nc_args *a, const char *const *list)
+static const char *given(const struct cli_args *a, const char *const *list)
 {
 	for (size_t i = 0; list[i]; i++) {
-		if (nc_args_has(a, list[i]))
+		if (cli_args_has(a, list[i]))
 			return list[i];
 	}
 	return NULL;
 }
 
-static int ifname(struct nc_ctx *ctx, const struct nc_args *a, const char *name)
+static int ifname(struct cli_ctx *ctx, const struct cli_args *a, const char *name)
 {
-	const char *v = nc_args_get(a, name);
+	const char *v = cli_args_get(a, name);
 
 	if (v && (!nc_valid_ifname(v) || strncmp(v, "wg", 2) == 0))
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"--%s `%s' is not an interface name (and not one of wg0-wg3)", name,
 				v);
 	return 0;
 }
 
-static int run_fleet(struct nc_ctx *ctx, const struct nc_args *a, struct nc_fleet_opts *f)
+static int run_fleet(struct cli_ctx *ctx, const struct cli_args *a, struct nc_fleet_opts *f)
 {
 	unsigned long long n = 0, conns = 0, seed = 1;
 	struct nc_errinfo ei = {0};
@@ -100,10 +86,10 @@ static int run_fleet(struct nc_ctx *ctx, const struct nc_args *a, struct nc_flee
 	int ret;
 
 	if (bad)
-		return nc_error(ctx, NC_ERR_USAGE, "--%s is for one agent, not with --fleet", bad);
-	f->prefix = nc_args_get(a, "serial-prefix");
+		return cli_error(ctx, NC_ERR_USAGE, "--%s is for one agent, not with --fleet", bad);
+	f->prefix = cli_args_get(a, "serial-prefix");
 	if (!f->prefix)
-		return nc_error(ctx, NC_ERR_USAGE, "--fleet needs --serial-prefix P");
+		return cli_error(ctx, NC_ERR_USAGE, "--fleet needs --serial-prefix P");
 	if (number(ctx, a, "fleet", 1, NC_FLEET_MAX, &n) < 0 ||
 	    number(ctx, a, "connections", 1, 65535, &conns) < 0 ||
 	    number(ctx, a, "seed", 0, UINT64_MAX, &seed) < 0 ||
@@ -118,7 +104,7 @@ static int run_fleet(struct nc_ctx *ctx, const struct nc_args *a, struct nc_flee
 	nc_log_init("fleet", nc_log_get_level());
 	ret = nc_fleet_run(f, &ei);
 	if (ret < 0)
-		return nc_error(ctx, ret, "agent: %s", ei.msg[0] ? ei.msg : nc_strerror(ret));
+		return cli_error(ctx, ret, "agent: %s", ei.msg[0] ? ei.msg : nc_strerror(ret));
 	return 0;
 }
 
@@ -128,17 +114,17 @@ static int run_fleet(struct nc_ctx *ctx, const struct nc_args *a, struct nc_flee
  * DIR/device.key, each unless its --mqtt-* option is given. The paths go to
  * bufs (3 of PATH_MAX), borrowed by b.
  */
-static int credentials(struct nc_ctx *ctx, const struct nc_args *a, struct nc_agent_broker *b,
+static int credentials(struct cli_ctx *ctx, const struct cli_args *a, struct nc_agent_broker *b,
 		       char bufs[3][4096])
 {
-	const char *dir = nc_args_get(a, "credentials");
+	const char *dir = cli_args_get(a, "credentials");
 	const char *name = dir ? "credentials" : "credentials-dir";
 
-	b->credentials_dir = nc_args_get(a, "credentials-dir");
+	b->credentials_dir = cli_args_get(a, "credentials-dir");
 	if (!dir && !b->credentials_dir)
 		return 0;
 	if (!nc_mqtt_url_tls(b->url))
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"--%s needs a TLS broker URL (mqtts://HOST:PORT), not `%s'", name,
 				b->url);
 	if (!dir)
@@ -156,16 +142,16 @@ static int credentials(struct nc_ctx *ctx, const struct nc_args *a, struct nc_ag
 	return 0;
 }
 
-int cmd_agent(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_agent(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	char paths[3][4096];
-	const char *level = nc_args_get(a, "log-level"), *bad;
+	const char *level = cli_args_get(a, "log-level"), *bad;
 	struct nc_agent_broker b = {
-		.url = nc_args_get(a, "mqtt"),
-		.cafile = nc_args_get(a, "mqtt-cafile"),
-		.cert = nc_args_get(a, "mqtt-cert"),
-		.key = nc_args_get(a, "mqtt-key"),
-		.auth_file = nc_args_get(a, "mqtt-auth-file"),
+		.url = cli_args_get(a, "mqtt"),
+		.cafile = cli_args_get(a, "mqtt-cafile"),
+		.cert = cli_args_get(a, "mqtt-cert"),
+		.key = cli_args_get(a, "mqtt-key"),
+		.auth_file = cli_args_get(a, "mqtt-auth-file"),
 	};
 	struct nc_agent_opts o = {.out = ctx->out};
 	struct nc_fleet_opts f = {0};
@@ -174,49 +160,51 @@ int cmd_agent(struct nc_ctx *ctx, const struct nc_args *a)
 	int ret;
 
 	if (level && nc_log_parse_level(level, &lv) < 0)
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"--log-level `%s' is not error, warn, info or debug", level);
 	nc_log_init("agent", lv);
 	if (!b.url)
-		return nc_error(ctx, NC_ERR_USAGE, "--mqtt URL is required");
+		return cli_error(ctx, NC_ERR_USAGE, "--mqtt URL is required");
 	if (credentials(ctx, a, &b, paths) < 0)
 		return NC_ERR_USAGE;
 	o.broker = b;
 	f.broker = b;
-	if (duration(ctx, a, "heartbeat", &o.heartbeat_ms) < 0 ||
-	    duration(ctx, a, "tunnel-interval", &o.tunnel_ms) < 0 ||
-	    duration(ctx, a, "apply-delay", &o.apply_delay_ms) < 0)
+	if (cli_args_duration(ctx, a, "heartbeat", &o.heartbeat_ms) < 0 ||
+	    cli_args_duration(ctx, a, "tunnel-interval", &o.tunnel_ms) < 0 ||
+	    cli_args_duration(ctx, a, "apply-delay", &o.apply_delay_ms) < 0)
 		return NC_ERR_USAGE;
 	if (o.apply_delay_ms > APPLY_DELAY_MAX_MS)
-		return nc_error(ctx, NC_ERR_USAGE, "--apply-delay: at most 60s");
+		return cli_error(ctx, NC_ERR_USAGE, "--apply-delay: at most 60s");
 	f.heartbeat_ms = o.heartbeat_ms;
 	f.tunnel_ms = o.tunnel_ms;
 	f.apply_delay_ms = o.apply_delay_ms;
-	if (nc_args_has(a, "fleet"))
+	if (cli_args_has(a, "fleet"))
 		return run_fleet(ctx, a, &f);
 
 	bad = given(a, fleet_only);
 	if (bad)
-		return nc_error(ctx, NC_ERR_USAGE, "--%s needs --fleet N", bad);
-	o.serial = nc_args_get(a, "serial");
-	o.state_dir = nc_args_get(a, "state-dir");
-	o.apply = nc_args_get(a, "apply");
+		return cli_error(ctx, NC_ERR_USAGE, "--%s needs --fleet N", bad);
+	o.serial = cli_args_get(a, "serial");
+	o.state_dir = cli_args_get(a, "state-dir");
+	o.apply = cli_args_get(a, "apply");
 	if (!o.serial || !o.state_dir || !o.apply)
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"an agent needs --serial S --state-dir DIR --apply linux|dry-run "
 				"(or --fleet N --serial-prefix P)");
 	if (!nc_valid_serial(o.serial))
-		return nc_error(ctx, NC_ERR_USAGE, "--serial `%s' is not a valid serial", o.serial);
+		return cli_error(ctx, NC_ERR_USAGE, "--serial `%s' is not a valid serial",
+				 o.serial);
 	if (strcmp(o.apply, "linux") != 0 && strcmp(o.apply, "dry-run") != 0)
-		return nc_error(ctx, NC_ERR_USAGE, "--apply `%s' is not linux or dry-run", o.apply);
+		return cli_error(ctx, NC_ERR_USAGE, "--apply `%s' is not linux or dry-run",
+				 o.apply);
 	if (ifname(ctx, a, "lan-if") < 0 || ifname(ctx, a, "wan-if") < 0)
 		return NC_ERR_USAGE;
-	o.enrollment_key_file = nc_args_get(a, "enrollment-key-file");
-	o.lan_if = nc_args_get(a, "lan-if");
-	o.wan_if = nc_args_get(a, "wan-if");
-	o.wg_userspace = nc_args_has(a, "wg-userspace");
+	o.enrollment_key_file = cli_args_get(a, "enrollment-key-file");
+	o.lan_if = cli_args_get(a, "lan-if");
+	o.wan_if = cli_args_get(a, "wan-if");
+	o.wg_userspace = cli_args_has(a, "wg-userspace");
 	ret = nc_agent_run(&o, &ei);
 	if (ret < 0)
-		return nc_error(ctx, ret, "agent: %s", ei.msg[0] ? ei.msg : nc_strerror(ret));
+		return cli_error(ctx, ret, "agent: %s", ei.msg[0] ? ei.msg : nc_strerror(ret));
 	return 0;
 }

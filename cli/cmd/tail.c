@@ -4,22 +4,23 @@
  * (evline.c) or as one JSON object per line with -o json. Reconnects and
  * resumes after the last event seen; Ctrl-C ends it with status 0.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <string.h>
 
-#include "../lib/client/client.h"
-#include "../lib/client/sse.h"
-#include "../lib/util/err.h"
-#include "cmdinfo.h"
-#include "evline.h"
-#include "interrupt.h"
-#include "output.h"
+#include "../../lib/client/client.h"
+#include "../../lib/client/sse.h"
+#include "../../lib/util/err.h"
+#include "../cmdinfo.h"
+#include "../evline.h"
+#include "../interrupt.h"
+#include "../output.h"
+#include "../request.h"
 
 #define STEP_MS 200 /* between checks for Ctrl-C */
 
 struct tail {
-	struct nc_ctx *ctx;
+	struct cli_ctx *ctx;
 	unsigned opens;
 	bool lost; /* said so already: one note until the stream is back */
 };
@@ -32,14 +33,14 @@ static int on_event(void *arg, const struct nc_sse_event *ev)
 
 	if (!e) {
 		/* Not JSON: shown as it came, never dropped in silence. */
-		nc_out_line(t->ctx, ev->data);
+		cli_out_line(t->ctx, ev->data);
 		return 0;
 	}
 	if (t->ctx->output == NC_OUT_JSON) {
-		nc_out_json_line(t->ctx, e);
+		cli_out_json_line(t->ctx, e);
 	} else {
-		nc_evline(e, t->ctx->color, line, sizeof(line));
-		nc_out_line(t->ctx, line);
+		cli_evline(e, t->ctx->color, line, sizeof(line));
+		cli_out_line(t->ctx, line);
 	}
 	json_decref(e);
 	return 0;
@@ -50,11 +51,11 @@ static void on_status(void *arg, enum nc_sse_change what, const char *msg)
 	struct tail *t = arg;
 
 	if (what == NC_SSE_LOST && !t->lost)
-		nc_out_info(t->ctx, "event stream lost: %s", msg);
+		cli_out_info(t->ctx, "event stream lost: %s", msg);
 	else if (what == NC_SSE_OPENED && t->opens++ > 0)
-		nc_out_info(t->ctx, "event stream back");
+		cli_out_info(t->ctx, "event stream back");
 	else if (what == NC_SSE_OPENED)
-		nc_out_info(t->ctx, "following the events of %s (Ctrl-C stops)",
+		cli_out_info(t->ctx, "following the events of %s (Ctrl-C stops)",
 			    t->ctx->client->server);
 	t->lost = what == NC_SSE_LOST;
 }
@@ -73,9 +74,9 @@ static void known_types(char *buf, size_t n)
 					nc_event_types[i]);
 }
 
-int cmd_tail(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_tail(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	const char *types = nc_args_get(a, "type"), *after = nc_args_get(a, "after");
+	const char *types = cli_args_get(a, "type"), *after = cli_args_get(a, "after");
 	struct tail t = {.ctx = ctx};
 	struct nc_sse_opts o = {.reconnect = true, .on_status = on_status, .status_arg = &t};
 	struct nc_errinfo ei = {0};
@@ -83,28 +84,28 @@ int cmd_tail(struct nc_ctx *ctx, const struct nc_args *a)
 	char path[1024] = "/v1/events", list[512], bad[64], known[1024];
 	int ret = 0;
 
-	if (types && nc_evtypes_expand(types, list, sizeof(list), bad, sizeof(bad)) < 0) {
+	if (types && cli_evtypes_expand(types, list, sizeof(list), bad, sizeof(bad)) < 0) {
 		known_types(known, sizeof(known));
-		return nc_error(ctx, NC_ERR_USAGE, "--type: unknown event type `%s'; known: %s",
+		return cli_error(ctx, NC_ERR_USAGE, "--type: unknown event type `%s'; known: %s",
 				bad, known);
 	}
 	if (after && (!*after || after[strspn(after, "0123456789")]))
-		return nc_error(ctx, NC_ERR_USAGE, "--after `%s' is not an event id (a number)",
+		return cli_error(ctx, NC_ERR_USAGE, "--after `%s' is not an event id (a number)",
 				after);
 	if ((types && list[0] && nc_client_query(path, sizeof(path), "type", list) < 0) ||
-	    nc_client_query(path, sizeof(path), "device", nc_args_get(a, "device")) < 0)
-		return nc_error(ctx, NC_ERR_USAGE, "--type or --device is too long");
+	    nc_client_query(path, sizeof(path), "device", cli_args_get(a, "device")) < 0)
+		return cli_error(ctx, NC_ERR_USAGE, "--type or --device is too long");
 	ret = nc_sse_open(ctx->client, path, after, &o, &s);
-	nc_interrupt_catch();
-	while (ret == 0 && !nc_interrupted())
+	cli_interrupt_catch();
+	while (ret == 0 && !cli_interrupted())
 		ret = nc_sse_poll(s, STEP_MS, on_event, &t, &ei);
-	nc_interrupt_release();
+	cli_interrupt_release();
 	nc_sse_free(s);
 	if (ret < 0)
-		return nc_report(ctx, ret, &ei);
+		return cli_report(ctx, ret, &ei);
 	/* After the terminal's ^C, the next prompt starts on a line of its own. */
 	if (ctx->tty)
-		nc_out_line(ctx, "");
+		cli_out_line(ctx, "");
 	/* Ctrl-C is the way out: not a failure. */
 	return 0;
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* token create|list|revoke: parse the arguments, call the API, print. */
-#include "cmd.h"
+#include "../cmd.h"
 
-#include "../lib/util/duration.h"
-#include "../lib/util/err.h"
-#include "output.h"
+#include "../../lib/util/duration.h"
+#include "../../lib/util/err.h"
+#include "../output.h"
+#include "../request.h"
 
-static const struct nc_col token_cols[] = {
+static const struct cli_col token_cols[] = {
 	{"ID", "id", 0, NULL},
 	{"Name", "name", 0, NULL},
 	{"Role", "role", 0, NULL},
@@ -18,21 +19,21 @@ static const struct nc_col token_cols[] = {
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
-int cmd_token_create(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_token_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object(), *reply = NULL;
 	int ret;
 
-	nc_args_put(a, "name", body, "name");
-	nc_args_put(a, "role", body, "role");
-	ret = nc_args_expires(ctx, a, body);
+	cli_args_put(a, "name", body, "name");
+	cli_args_put(a, "role", body, "role");
+	ret = cli_args_expires(ctx, a, body);
 	if (ret < 0)
 		goto out;
-	ret = nc_call(ctx, "POST", "/v1/tokens", body, &reply);
+	ret = cli_call(ctx, "POST", "/v1/tokens", body, &reply);
 	if (ret < 0)
 		goto out;
 	/* The secret is shown this once: -q prints it alone, for scripts. */
-	nc_out_done(ctx, reply, "token",
+	cli_out_done(ctx, reply, "token",
 		    "created token %s (%s, %s)\n"
 		    "token: %s\n"
 		    "It is shown only now: keep it in a file of mode 0600 and pass --token-file.",
@@ -48,27 +49,15 @@ out:
 	return ret;
 }
 
-int cmd_token_list(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_token_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *list = NULL;
-	int ret = nc_call_list(ctx, "/v1/tokens", false, &list);
-
-	if (ret == 0)
-		nc_out_list(ctx, list, token_cols, NCOLS(token_cols), "id");
-	json_decref(list);
-	return ret;
+	return cli_list(ctx, "/v1/tokens", token_cols, NCOLS(token_cols), "id");
 }
 
-int cmd_token_revoke(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_token_revoke(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *reply = NULL;
 	char path[256];
-	int ret = nc_path(ctx, path, sizeof(path), "/v1/tokens/%s", a->pos[0]);
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/tokens/%s", a->pos[0]);
 
-	if (ret == 0)
-		ret = nc_call(ctx, "DELETE", path, NULL, &reply);
-	if (ret == 0)
-		nc_out_done(ctx, reply, NULL, "revoked token %s", a->pos[0]);
-	json_decref(reply);
-	return ret;
+	return ret < 0 ? ret : cli_delete(ctx, path, "revoked token", a->pos[0]);
 }

@@ -3,16 +3,16 @@
  * context list|show|use|set|delete: the named contexts of the config file
  * (config.h). Local commands: they never call the server.
  */
-#include "cmd.h"
+#include "../cmd.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util/err.h"
-#include "config.h"
-#include "output.h"
+#include "../../lib/util/err.h"
+#include "../config.h"
+#include "../output.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
@@ -21,13 +21,13 @@ static void fmt_current(const json_t *v, char *buf, size_t n)
 	snprintf(buf, n, "%s", json_is_true(v) ? "*" : "");
 }
 
-static const struct nc_col context_cols[] = {
+static const struct cli_col context_cols[] = {
 	{"Current", "current", 0, fmt_current}, {"Name", "name", 0, NULL},
 	{"Server", "server", 0, NULL},		{"Tenant", "tenant", 0, NULL},
 	{"Token File", "token_file", 0, NULL},
 };
 
-static const struct nc_col settings_fields[] = {
+static const struct cli_col settings_fields[] = {
 	{"Config", "config", 0, NULL},	       {"Context", "context", 0, NULL},
 	{"Server", "server", 0, NULL},	       {"Server From", "server_source", 0, NULL},
 	{"Token File", "token_file", 0, NULL}, {"Token From", "token_source", 0, NULL},
@@ -35,25 +35,25 @@ static const struct nc_col settings_fields[] = {
 };
 
 /* Loads the config file into *cfg and its path into path[n]; reported. */
-static int load(struct nc_ctx *ctx, struct nc_config *cfg, char *path, size_t n)
+static int load(struct cli_ctx *ctx, struct cli_config *cfg, char *path, size_t n)
 {
 	struct nc_errinfo ei = {0};
 	int ret;
 
-	nc_config_path(path, n);
-	ret = nc_config_load(path, cfg, &ei);
+	cli_config_path(path, n);
+	ret = cli_config_load(path, cfg, &ei);
 	if (ret < 0)
-		return nc_error(ctx, ret, "%s; fix or remove the file", ei.msg);
+		return cli_error(ctx, ret, "%s; fix or remove the file", ei.msg);
 	return 0;
 }
 
-static int save(struct nc_ctx *ctx, const struct nc_config *cfg, const char *path)
+static int save(struct cli_ctx *ctx, const struct cli_config *cfg, const char *path)
 {
 	struct nc_errinfo ei = {0};
-	int ret = nc_config_save(path, cfg, &ei);
+	int ret = cli_config_save(path, cfg, &ei);
 
 	if (ret < 0)
-		return nc_error(ctx, ret, "%s", ei.msg);
+		return cli_error(ctx, ret, "%s", ei.msg);
 	return 0;
 }
 
@@ -63,9 +63,9 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
-int cmd_context_list(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_context_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	struct nc_config cfg = {0};
+	struct cli_config cfg = {0};
 	json_t *items = json_array(), *list = NULL;
 	char path[4096];
 	int ret = load(ctx, &cfg, path, sizeof(path));
@@ -73,7 +73,7 @@ int cmd_context_list(struct nc_ctx *ctx, const struct nc_args *a)
 	if (ret < 0)
 		goto out;
 	for (size_t i = 0; i < cfg.n; i++) {
-		const struct nc_context *c = &cfg.ctxs[i];
+		const struct cli_context *c = &cfg.ctxs[i];
 
 		json_array_append_new(items, json_pack("{s:s,s:o,s:o,s:o,s:b}", "name", c->name,
 						       "server", str_or_null(c->server), "tenant",
@@ -82,55 +82,55 @@ int cmd_context_list(struct nc_ctx *ctx, const struct nc_args *a)
 						       strcmp(c->name, cfg.current) == 0));
 	}
 	list = json_pack("{s:O,s:n}", "items", items, "next_cursor");
-	nc_out_list(ctx, list, context_cols, NCOLS(context_cols), "name");
+	cli_out_list(ctx, list, context_cols, NCOLS(context_cols), "name");
 	if (cfg.n == 0)
-		nc_out_note(ctx,
+		cli_out_note(ctx,
 			    "no contexts in %s: add one with `%s context set NAME --server URL'",
 			    path, ctx->progname);
 out:
 	json_decref(list);
 	json_decref(items);
-	nc_config_free(&cfg);
+	cli_config_free(&cfg);
 	return ret;
 }
 
-int cmd_context_show(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_context_show(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	struct nc_config cfg = {0};
-	struct nc_settings s;
+	struct cli_config cfg = {0};
+	struct cli_settings s;
 	struct nc_errinfo ei = {0};
 	json_t *o = NULL;
 	char path[4096];
-	int ret = nc_settings_resolve(ctx, &cfg, &s, &ei);
+	int ret = cli_settings_resolve(ctx, &cfg, &s, &ei);
 
 	if (ret < 0) {
-		ret = nc_error(ctx, ret, "%s", ei.msg);
+		ret = cli_error(ctx, ret, "%s", ei.msg);
 		goto out;
 	}
-	nc_config_path(path, sizeof(path));
+	cli_config_path(path, sizeof(path));
 	/* The token itself is never shown: only where it comes from. */
 	o = json_pack("{s:s,s:o,s:o,s:s,s:o,s:s,s:o,s:s}", "config", path, "context",
 		      str_or_null(s.context), "server", str_or_null(s.server), "server_source",
-		      nc_source_name(s.server_src), "token_file", str_or_null(s.token_file),
-		      "token_source", nc_source_name(s.token_src), "tenant", str_or_null(s.tenant),
-		      "tenant_source", nc_source_name(s.tenant_src));
-	nc_out_object(ctx, o, settings_fields, NCOLS(settings_fields), "context");
+		      cli_source_name(s.server_src), "token_file", str_or_null(s.token_file),
+		      "token_source", cli_source_name(s.token_src), "tenant", str_or_null(s.tenant),
+		      "tenant_source", cli_source_name(s.tenant_src));
+	cli_out_object(ctx, o, settings_fields, NCOLS(settings_fields), "context");
 out:
 	json_decref(o);
-	nc_config_free(&cfg);
+	cli_config_free(&cfg);
 	return ret;
 }
 
-int cmd_context_use(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_context_use(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	struct nc_config cfg = {0};
+	struct cli_config cfg = {0};
 	char path[4096];
 	int ret = load(ctx, &cfg, path, sizeof(path));
 
 	if (ret < 0)
 		goto out;
-	if (!nc_config_find(&cfg, a->pos[0])) {
-		ret = nc_error(ctx, NC_ERR_NOTFOUND,
+	if (!cli_config_find(&cfg, a->pos[0])) {
+		ret = cli_error(ctx, NC_ERR_NOTFOUND,
 			       "no context `%s' in %s; see `%s context list', or add it with `%s "
 			       "context set %s --server URL'",
 			       a->pos[0], path, ctx->progname, ctx->progname, a->pos[0]);
@@ -139,57 +139,57 @@ int cmd_context_use(struct nc_ctx *ctx, const struct nc_args *a)
 	snprintf(cfg.current, sizeof(cfg.current), "%s", a->pos[0]);
 	ret = save(ctx, &cfg, path);
 	if (ret == 0)
-		nc_out_done(ctx, NULL, NULL, "switched to context %s", a->pos[0]);
+		cli_out_done(ctx, NULL, NULL, "switched to context %s", a->pos[0]);
 out:
-	nc_config_free(&cfg);
+	cli_config_free(&cfg);
 	return ret;
 }
 
 /* Copies a setting given on the command line into dst[n]; "" clears it. */
-static int put(struct nc_ctx *ctx, const char *opt, const char *v, char *dst, size_t n)
+static int put(struct cli_ctx *ctx, const char *opt, const char *v, char *dst, size_t n)
 {
 	if (!v)
 		return 0;
 	if (strlen(v) >= n)
-		return nc_error(ctx, NC_ERR_USAGE, "--%s is longer than %zu bytes", opt, n - 1);
+		return cli_error(ctx, NC_ERR_USAGE, "--%s is longer than %zu bytes", opt, n - 1);
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
 
-int cmd_context_set(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_context_set(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	struct nc_config cfg = {0};
-	struct nc_context *c;
+	struct cli_config cfg = {0};
+	struct cli_context *c;
 	const char *name = a->pos[0];
 	char path[4096], tf[PATH_MAX] = "";
 	bool added;
 	int ret;
 
-	if (!nc_config_name_ok(name))
-		return nc_error(ctx, NC_ERR_USAGE,
+	if (!cli_config_name_ok(name))
+		return cli_error(ctx, NC_ERR_USAGE,
 				"context name `%s' is not 1 to 63 letters, digits, '.', '_' or '-'",
 				name);
 	if (ctx->token)
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"a context keeps a token file, not a token: write the token to a "
 				"file of mode 0600 and pass --token-file FILE");
 	if (ctx->server && *ctx->server && strncmp(ctx->server, "http://", 7) != 0 &&
 	    strncmp(ctx->server, "https://", 8) != 0)
-		return nc_error(ctx, NC_ERR_USAGE,
+		return cli_error(ctx, NC_ERR_USAGE,
 				"--server `%s' is not an http:// or https:// URL", ctx->server);
 	/* Kept absolute, so that the context works from any directory. */
 	if (ctx->token_file && *ctx->token_file && !realpath(ctx->token_file, tf))
-		return nc_error(ctx, NC_ERR_IO, "token file %s: %s; see --token-file",
+		return cli_error(ctx, NC_ERR_IO, "token file %s: %s; see --token-file",
 				ctx->token_file, strerror(errno));
 	ret = load(ctx, &cfg, path, sizeof(path));
 	if (ret < 0)
 		goto out;
-	added = !nc_config_find(&cfg, name);
+	added = !cli_config_find(&cfg, name);
 	if (added && !(ctx->server && *ctx->server)) {
-		ret = nc_error(ctx, NC_ERR_USAGE, "a new context needs --server URL");
+		ret = cli_error(ctx, NC_ERR_USAGE, "a new context needs --server URL");
 		goto out;
 	}
-	c = nc_config_add(&cfg, name);
+	c = cli_config_add(&cfg, name);
 	ret = put(ctx, "server", ctx->server, c->server, sizeof(c->server));
 	if (ret == 0)
 		ret = put(ctx, "token-file", ctx->token_file ? tf : NULL, c->token_file,
@@ -202,26 +202,27 @@ int cmd_context_set(struct nc_ctx *ctx, const struct nc_args *a)
 		snprintf(cfg.current, sizeof(cfg.current), "%s", name);
 	ret = save(ctx, &cfg, path);
 	if (ret == 0)
-		nc_out_done(ctx, NULL, NULL, "%s context %s%s", added ? "added" : "changed", name,
+		cli_out_done(ctx, NULL, NULL, "%s context %s%s", added ? "added" : "changed", name,
 			    strcmp(cfg.current, name) == 0 ? " (current)" : "");
 out:
-	nc_config_free(&cfg);
+	cli_config_free(&cfg);
 	return ret;
 }
 
-int cmd_context_delete(struct nc_ctx *ctx, const struct nc_args *a)
+int cmd_context_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	struct nc_config cfg = {0};
-	struct nc_context *c;
+	struct cli_config cfg = {0};
+	struct cli_context *c;
 	char path[4096];
 	int ret = load(ctx, &cfg, path, sizeof(path));
 
 	if (ret < 0)
 		goto out;
-	c = nc_config_find(&cfg, a->pos[0]);
+	c = cli_config_find(&cfg, a->pos[0]);
 	if (!c) {
-		ret = nc_error(ctx, NC_ERR_NOTFOUND, "no context `%s' in %s; see `%s context list'",
-			       a->pos[0], path, ctx->progname);
+		ret = cli_error(ctx, NC_ERR_NOTFOUND,
+				"no context `%s' in %s; see `%s context list'", a->pos[0], path,
+				ctx->progname);
 		goto out;
 	}
 	memmove(c, c + 1, (size_t)(cfg.ctxs + cfg.n - (c + 1)) * sizeof(*c));
@@ -230,8 +231,8 @@ int cmd_context_delete(struct nc_ctx *ctx, const struct nc_args *a)
 		cfg.current[0] = '\0';
 	ret = save(ctx, &cfg, path);
 	if (ret == 0)
-		nc_out_done(ctx, NULL, NULL, "deleted context %s", a->pos[0]);
+		cli_out_done(ctx, NULL, NULL, "deleted context %s", a->pos[0]);
 out:
-	nc_config_free(&cfg);
+	cli_config_free(&cfg);
 	return ret;
 }

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * peering list|show|create|set|delete: parse the arguments, call the API,
+ * print (members: member.c, links: link.c). Which links exist and which
+ * members are isolated is the server's answer.
+ */
+#include "../cmd.h"
+
+#include "../../lib/client/client.h"
+#include "../../lib/util/err.h"
+#include "../output.h"
+#include "../request.h"
+#include "link.h"
+
+#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+
+/* The number of members, from a "members" array. */
+static void fmt_count(const json_t *v, char *buf, size_t n)
+{
+	if (json_is_array(v))
+		snprintf(buf, n, "%zu", json_array_size(v));
+	else
+		snprintf(buf, n, "?");
+}
+
+static const struct cli_col peering_cols[] = {
+	{"Name", "name", 0, NULL},
+	{"Topology", "topology", 0, NULL},
+	{"Protocol", "protocol", 0, NULL},
+	{"Dual", "dual_tunnel", 0, NULL},
+	{"Hub", "hub", 0, NULL},
+	{"Members", "members", NC_COL_NUM, fmt_count},
+	{"Tenant", "tenant", NC_COL_WIDE, NULL},
+	{"Created", "created_at", NC_COL_WIDE | NC_COL_TIME, NULL},
+};
+
+static const struct cli_col peering_fields[] = {
+	{"Name", "name", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},
+	{"Topology", "topology", 0, NULL},
+	{"Protocol", "protocol", 0, NULL},
+	{"Dual Tunnel", "dual_tunnel", 0, NULL},
+	{"Hub", "hub", 0, NULL},
+	{"Members", "members", 0, NULL},
+	{"Created", "created_at", NC_COL_TIME, NULL},
+	{"Updated", "updated_at", NC_COL_TIME, NULL},
+};
+
+/*
+ * The list of groups has no members: for the Members column each group is
+ * read (in its own tenant when the client acts in none). A group that
+ * cannot be read shows "?".
+ */
+static void add_members(struct cli_ctx *ctx, json_t *list)
+{
+	json_t *items = json_object_get(list, "items"), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+	{
+		struct nc_errinfo ei = {0};
+		json_t *g = NULL;
+		char path[512];
+		int ret;
+
+		ret = nc_client_pathf(path, sizeof(path), "/v1/peerings/%s",
+				      json_string_value(json_object_get(it, "name")));
+		if (ret == 0 && !ctx->client->tenant)
+			ret = nc_client_query(path, sizeof(path), "tenant",
+					      json_string_value(json_object_get(it, "tenant")));
+		if (ret == 0)
+			ret = nc_client_request(ctx->client, "GET", path, NULL, NULL, &g, &ei);
+		if (ret == 0 && json_is_array(json_object_get(g, "members")))
+			json_object_set(it, "members", json_object_get(g, "members"));
+		json_decref(g);
+	}
+}
+
+int cmd_peering_list(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	json_t *list = NULL;
+	int ret = cli_call_list(ctx, "/v1/peerings", false, &list);
+
+	if (ret < 0)
+		goto out;
+	if (ctx->output != NC_OUT_JSON && !ctx->quiet)
+		add_members(ctx, list);
+	cli_out_list(ctx, list, peering_cols, NCOLS(peering_cols), "name");
+out:
+	json_decref(list);
+	return ret;
+}
+
+int cmd_peering_show(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	json_t *g = NULL, *links, *iso;
+	char path[256];
+	size_t i;
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+
+	if (ret == 0)
+		ret = cli_call(ctx, "GET", path, NULL, &g);
+	if (ret < 0)
+		goto out;
+	cli_out_object(ctx, g, peering_fields, NCOLS(peering_fields), "name");
+	links = json_object_get(g, "links");
+	cli_out_heading(ctx, "Links");
+	if (json_array_size(links) > 0)
+		cli_out_table(ctx, links, cli_link_cols, cli_nlink_cols);
+	else
+		cli_out_text(ctx, "(none)");
+	json_array_foreach(json_object_get(g, "isolated"), i, iso)
+	{
+		char text[256];
+
+		cli_out_isolated_text(text, sizeof(text), json_string_value(iso));
+		cli_out_warn(ctx, "%s", text);
+	}
+	cli_link_warn(ctx, links);
+out:
+	json_decref(g);
+	return ret;
+}
+
+/* The members a group's options give, into body. */
+static void peering_body(const struct cli_args *a, json_t *body)
+{
+	cli_args_put(a, "topology", body, "topology");
+	cli_args_put(a, "protocol", body, "protocol");
+	if (cli_args_has(a, "dual-tunnel"))
+		json_object_set_new(body, "dual_tunnel", json_true());
+	if (cli_args_has(a, "no-dual-tunnel"))
+		json_object_set_new(body, "dual_tunnel", json_false());
+	cli_args_put_or_none(a, "hub", body, "hub");
+}
+
+int cmd_peering_create(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	json_t *body = json_pack("{s:s}", "name", a->pos[0]), *reply = NULL;
+	int ret;
+
+	peering_body(a, body);
+	ret = cli_call(ctx, "POST", "/v1/peerings", body, &reply);
+	if (ret == 0)
+		cli_out_done(ctx, reply, NULL, "created peering %s (%s, %s)", a->pos[0],
+			    json_string_value(json_object_get(reply, "topology")),
+			    json_string_value(json_object_get(reply, "protocol")));
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+int cmd_peering_set(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	json_t *body = json_object(), *reply = NULL;
+	char path[256];
+	int ret;
+
+	peering_body(a, body);
+	if (cli_args_has(a, "dual-tunnel") && cli_args_has(a, "no-dual-tunnel")) {
+		ret = cli_error(ctx, NC_ERR_USAGE,
+			       "give --dual-tunnel or --no-dual-tunnel, not both");
+		goto out;
+	}
+	if (json_object_size(body) == 0) {
+		ret = cli_error(ctx, NC_ERR_USAGE,
+			       "nothing to change: give --topology, --protocol, --dual-tunnel, "
+			       "--no-dual-tunnel or --hub");
+		goto out;
+	}
+	ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+	if (ret == 0)
+		ret = cli_call(ctx, "PATCH", path, body, &reply);
+	if (ret == 0)
+		cli_out_done(ctx, reply, NULL, "changed peering %s", a->pos[0]);
+out:
+	json_decref(reply);
+	json_decref(body);
+	return ret;
+}
+
+int cmd_peering_delete(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	char path[256];
+	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
+
+	return ret < 0 ? ret : cli_delete(ctx, path, "deleted peering", a->pos[0]);
+}
