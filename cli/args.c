@@ -76,7 +76,7 @@ json_t *cli_args_list(const struct cli_args *a, const char *opt)
 }
 
 int cli_args_query(struct cli_ctx *ctx, const struct cli_args *a, const char *base,
-		  const char *opts, char *buf, size_t n)
+		   const char *opts, char *buf, size_t n)
 {
 	int ret = snprintf(buf, n, "%s", base) >= (int)n ? NC_ERR_RANGE : 0;
 

@@ -129,18 +129,18 @@ int cli_batch_run(struct cli_ctx *ctx, const char *data, size_t len, unsigned fl
 	if (flags & NC_BATCH_DRYRUN) {
 		if (bad)
 			ret = cli_error(ctx, NC_ERR_USAGE, "%zu of %zu command%s not valid", bad,
-				       total, bad == 1 ? " is" : "s are");
+					total, bad == 1 ? " is" : "s are");
 		else
 			cli_out_text(ctx, "%zu command%s checked: all valid, none run", total,
-				    total == 1 ? "" : "s");
+				     total == 1 ? "" : "s");
 		goto out;
 	}
 	if (bad && !(flags & NC_BATCH_CONTINUE)) {
 		ret = cli_error(ctx, NC_ERR_USAGE,
-			       "nothing was run: %zu line%s not valid (fix %s, or pass --continue "
-			       "to skip %s)",
-			       bad, bad == 1 ? " is" : "s are", bad == 1 ? "it" : "them",
-			       bad == 1 ? "it" : "them");
+				"nothing was run: %zu line%s not valid (fix %s, or pass --continue "
+				"to skip %s)",
+				bad, bad == 1 ? " is" : "s are", bad == 1 ? "it" : "them",
+				bad == 1 ? "it" : "them");
 		goto out;
 	}
 	/* Second pass: run them. */
@@ -170,16 +170,16 @@ int cli_batch_run(struct cli_ctx *ctx, const char *data, size_t len, unsigned fl
 	}
 	if (cli_interrupted() && ret == 0)
 		ret = cli_error(ctx, NC_ERR_CONFLICT, "interrupted: %zu of %zu commands ran", ran,
-			       total);
+				total);
 	else if (ret < 0 && !(flags & NC_BATCH_CONTINUE))
 		cli_error(ctx, ret, "batch stopped at line %d: %zu of %zu commands ran", first_line,
-			 ran, total);
+			  ran, total);
 	else if (failed)
 		cli_error(ctx, ret, "%zu of %zu commands failed, the first at line %d", failed, ran,
-			 first_line);
+			  first_line);
 	else if (bad)
 		ret = cli_error(ctx, NC_ERR_USAGE, "%zu line%s skipped as not valid", bad,
-			       bad == 1 ? " was" : "s were");
+				bad == 1 ? " was" : "s were");
 	cli_interrupt_release();
 out:
 	for (size_t i = 0; i < n; i++)

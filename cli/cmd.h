@@ -19,12 +19,12 @@ struct nc_client;
 struct nc_errinfo;
 
 /* Command flags (NC_CMD's flags column). */
-#define NC_CMDF_LOCAL 0x01	/* needs no server */
-#define NC_CMDF_ROLE 0x02	/* runs a long-lived role (serve, agent, tui) */
-#define NC_CMDF_WRITE 0x04	/* changes state on the server */
-#define NC_CMDF_ADMIN 0x08	/* needs an admin token */
+#define NC_CMDF_LOCAL 0x01 /* needs no server */
+#define NC_CMDF_ROLE  0x02 /* runs a long-lived role (serve, agent, tui) */
+#define NC_CMDF_WRITE 0x04 /* changes state on the server */
+#define NC_CMDF_ADMIN 0x08 /* needs an admin token */
 
-#define NC_MAX_POS 64
+#define NC_MAX_POS  64
 #define NC_MAX_OPTS 64
 
 enum cli_output { NC_OUT_TABLE, NC_OUT_WIDE, NC_OUT_JSON };
@@ -36,8 +36,8 @@ enum cli_mode { NC_MODE_CLI, NC_MODE_SHELL, NC_MODE_BATCH };
 struct cli_args {
 	const char *pos[NC_MAX_POS];
 	int npos;
-	char opt_name[NC_MAX_OPTS][32];		/* long name, without "--" */
-	const char *opt_val[NC_MAX_OPTS];	/* NULL for a flag */
+	char opt_name[NC_MAX_OPTS][32];	  /* long name, without "--" */
+	const char *opt_val[NC_MAX_OPTS]; /* NULL for a flag */
 	int nopt;
 };
 
@@ -52,25 +52,25 @@ struct cli_ctx {
 	const char *token_file;
 	const char *tenant;
 	enum cli_output output;
-	bool color;		/* colour the output (cli_out_color_wanted) */
-	bool tty;		/* out is a terminal: fit tables to width, indent JSON */
-	int width;		/* terminal columns for tables */
+	bool color; /* colour the output (cli_out_color_wanted) */
+	bool tty;   /* out is a terminal: fit tables to width, indent JSON */
+	int width;  /* terminal columns for tables */
 	bool quiet;
 	int verbose;
-	FILE *out;		/* results */
-	FILE *err;		/* errors and diagnostics */
+	FILE *out; /* results */
+	FILE *err; /* errors and diagnostics */
 	const char *progname;
-	const struct cli_cmd *cmd;	/* the command running, set by cli_dispatch */
-	struct nc_client *client;	/* for commands without NC_CMDF_LOCAL/ROLE */
+	const struct cli_cmd *cmd; /* the command running, set by cli_dispatch */
+	struct nc_client *client;  /* for commands without NC_CMDF_LOCAL/ROLE */
 	enum cli_mode mode;
-	const char *where;	/* put before error messages ("line 2"), or NULL */
-	bool interactive;	/* stdin and stdout are terminals: a bare netctl opens the shell */
-	bool version;		/* --version was given: it stands for the command `version' */
+	const char *where; /* put before error messages ("line 2"), or NULL */
+	bool interactive;  /* stdin and stdout are terminals: a bare netctl opens the shell */
+	bool version;	   /* --version was given: it stands for the command `version' */
 };
 
 struct cli_cmd {
 	const char *noun;
-	const char *verb;	/* NULL for a one-word command */
+	const char *verb; /* NULL for a one-word command */
 	int (*fn)(struct cli_ctx *ctx, const struct cli_args *a);
 	int min, max;
 	unsigned flags;
@@ -98,7 +98,7 @@ extern const size_t cli_naliases;
 
 #define NC_NOUN(name, summary)
 #define NC_ALIAS(alias, word)
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary) \
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)                              \
 	int fn(struct cli_ctx *ctx, const struct cli_args *a);
 #include "commands.def"
 #undef NC_NOUN
@@ -149,6 +149,6 @@ int cli_args_duration(struct cli_ctx *ctx, const struct cli_args *a, const char 
  * URL-escaped, into buf[n]. NC_ERR_USAGE, reported, when it does not fit.
  */
 int cli_args_query(struct cli_ctx *ctx, const struct cli_args *a, const char *base,
-		  const char *opts, char *buf, size_t n);
+		   const char *opts, char *buf, size_t n);
 
 #endif

@@ -136,7 +136,7 @@ static void options(const struct cli_cmd *c, const char *spec, const char *help,
 }
 
 void cli_complete(char *const *words, int n, const char *partial, cli_values_fn fn, void *arg,
-		 struct cli_cands *out)
+		  struct cli_cands *out)
 {
 	const char *noun = NULL, *names[128], *verbs[64], *pending = NULL, *prev_pos = NULL;
 	const struct cli_cmd *cmd = NULL;

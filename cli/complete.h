@@ -23,7 +23,7 @@ struct cli_cands {
 	size_t n, cap;
 	char expect[64];	   /* what the next word is: "command", "verb", "SERIAL", ... */
 	bool runnable;		   /* the words so far are a complete command */
-	const struct cli_cmd *cmd;  /* the command the words name, or NULL */
+	const struct cli_cmd *cmd; /* the command the words name, or NULL */
 };
 
 /* Adds a candidate (word copied; help borrowed); duplicates are dropped. */
@@ -43,7 +43,7 @@ typedef void (*cli_values_fn)(void *arg, enum cli_valkind kind, struct cli_cands
  * for values. Unknown or ambiguous words before give no candidates.
  */
 void cli_complete(char *const *words, int n, const char *partial, cli_values_fn fn, void *arg,
-		 struct cli_cands *out);
+		  struct cli_cands *out);
 
 /* The longest prefix shared by every candidate, into buf[size]. */
 void cli_cands_common(const struct cli_cands *c, char *buf, size_t size);

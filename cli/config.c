@@ -384,7 +384,7 @@ static void absolute_token_file(struct cli_context *c, const char *cfgpath)
 }
 
 int cli_settings_resolve(const struct cli_ctx *ctx, struct cli_config *cfg, struct cli_settings *s,
-			struct nc_errinfo *ei)
+			 struct nc_errinfo *ei)
 {
 	struct cli_sources in = {
 		.flag_server = ctx->server,

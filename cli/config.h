@@ -114,7 +114,7 @@ void cli_settings_pick(const struct cli_sources *in, struct cli_settings *out);
  * NC_ERR_INVAL when current-context names no context in the file.
  */
 int cli_settings_resolve(const struct cli_ctx *ctx, struct cli_config *cfg, struct cli_settings *s,
-			struct nc_errinfo *ei);
+			 struct nc_errinfo *ei);
 
 /*
  * Reads a token file into buf[n] with surrounding whitespace trimmed.

@@ -38,8 +38,7 @@ static void fmt_acl(const json_t *v, char *buf, size_t n)
 	const json_t *r;
 
 	snprintf(buf, n, "-");
-	json_array_foreach(v, i, r)
-	{
+	json_array_foreach(v, i, r) {
 		json_int_t port = json_integer_value(json_object_get(r, "dport"));
 		char p[24] = "";
 
@@ -63,8 +62,7 @@ static void fmt_routes(const json_t *v, char *buf, size_t n)
 	const json_t *r;
 
 	snprintf(buf, n, "-");
-	json_array_foreach(v, i, r)
-	{
+	json_array_foreach(v, i, r) {
 		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s via %s",
 					i ? ", " : "", json_string_value(json_object_get(r, "dst")),
 					json_string_value(json_object_get(r, "via")));
@@ -193,10 +191,9 @@ static void last_confirm(struct out *o, const json_t *conf)
 	    hash, json_integer_value(json_object_get(conf, "applied")),
 	    json_integer_value(json_object_get(conf, "failed")));
 	if (json_string_value(json_object_get(conf, "agent")))
-		say(o, "", "%-*s %s", LABEL_W, "  Agent:",
-		    json_string_value(json_object_get(conf, "agent")));
-	json_array_foreach(json_object_get(conf, "failures"), i, f)
-	{
+		say(o, "", "%-*s %s", LABEL_W,
+		    "  Agent:", json_string_value(json_object_get(conf, "agent")));
+	json_array_foreach(json_object_get(conf, "failures"), i, f) {
 		const char *topic = json_string_value(json_object_get(f, "topic"));
 		const char *error = json_string_value(json_object_get(f, "error"));
 
@@ -304,8 +301,7 @@ static void tunnel_table(struct out *o, const json_t *view)
 	for (size_t c = 0; c < TUN_COLS; c++)
 		snprintf(cells[0][c], CELL_W, "%s", head[c]);
 	words[0] = "";
-	json_array_foreach(list, i, t)
-	{
+	json_array_foreach(list, i, t) {
 		if (rows == TUN_MAX)
 			break;
 		rows++;
@@ -337,8 +333,7 @@ static void event_lines(struct out *o, const json_t *view)
 		return;
 	}
 	say(o, "", "Events:");
-	json_array_foreach(list, i, ev)
-	{
+	json_array_foreach(list, i, ev) {
 		cli_evline(ev, false, line, sizeof(line));
 		say(o, "", "  %s", line);
 	}
@@ -362,14 +357,15 @@ int cli_describe_lines(const json_t *view, int64_t now, cli_describe_line_fn lin
 	if (json_array_size(states) == 0)
 		say(&o, "", "%-*s %s", LABEL_W, "Sync:",
 		    json_is_array(states) ? "none yet (no configuration was built)" : "unknown");
-	json_array_foreach(states, i, s) state_lines(&o, s, kind && strcmp(kind, "mtge") == 0);
+	json_array_foreach(states, i, s)
+		state_lines(&o, s, kind && strcmp(kind, "mtge") == 0);
 	tunnel_table(&o, view);
 	event_lines(&o, view);
 	return 0;
 }
 
 int cli_describe_view(const json_t *device, const json_t *sync, const json_t *tunnels,
-		     const json_t *events, json_t **out)
+		      const json_t *events, json_t **out)
 {
 	json_t *v, *states;
 

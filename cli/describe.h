@@ -34,7 +34,7 @@ struct nc_errinfo;
  * read. NC_ERR_INVAL when device is not an object.
  */
 int cli_describe_view(const json_t *device, const json_t *sync, const json_t *tunnels,
-		     const json_t *events, json_t **out);
+		      const json_t *events, json_t **out);
 
 /*
  * Where a line goes: part 0 is the device itself, part 1 its sync state,
@@ -63,6 +63,6 @@ int cli_describe_lines(const json_t *view, int64_t now, cli_describe_line_fn lin
  * are null in the view when they cannot be read.
  */
 int cli_describe_fetch(struct nc_client *c, const char *serial, bool connector, json_t **out,
-		      struct nc_errinfo *ei);
+		       struct nc_errinfo *ei);
 
 #endif

@@ -61,7 +61,7 @@ static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
 			ctx->output = NC_OUT_JSON;
 		else
 			return cli_error(ctx, NC_ERR_USAGE,
-					"output format `%s' is not table, wide or json", val);
+					 "output format `%s' is not table, wide or json", val);
 	} else if (strcmp(name, "no-color") == 0) {
 		ctx->color = false;
 	} else if (strcmp(name, "quiet") == 0) {
@@ -115,12 +115,12 @@ static int parse_opts(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, 
 					cmd->verb ? cmd->verb : "", ctx->progname, cmd->noun,
 					cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
 			return cli_error(ctx, NC_ERR_USAGE, "unknown option `%s'; see `%s help'",
-					arg, ctx->progname);
+					 arg, ctx->progname);
 		}
 		if (!shortopt && strchr(body, '=')) {
 			if (!takes)
 				return cli_error(ctx, NC_ERR_USAGE, "option `--%s' takes no value",
-						name);
+						 name);
 			val = strchr(body, '=') + 1;
 		} else if (shortopt && body[1] != '\0') {
 			if (!takes)
@@ -173,7 +173,7 @@ static int mode_allows(struct cli_ctx *ctx, const struct cli_cmd *cmd)
 {
 	if (strcmp(cmd->noun, "shell") == 0 && ctx->mode != NC_MODE_CLI)
 		return cli_error(ctx, NC_ERR_USAGE, "`shell' runs from the command line only%s",
-				ctx->mode == NC_MODE_SHELL ? ": this is the shell already" : "");
+				 ctx->mode == NC_MODE_SHELL ? ": this is the shell already" : "");
 	if (strcmp(cmd->noun, "batch") == 0 && ctx->mode == NC_MODE_BATCH)
 		return cli_error(ctx, NC_ERR_USAGE, "`batch' cannot run inside a batch");
 	return 0;
@@ -232,10 +232,12 @@ static int prepare(struct cli_ctx *ctx, int argc, char **argv, const struct cli_
 		const struct cli_cmd *c = *cmd;
 
 		cli_error(ctx, NC_ERR_USAGE, "`%s%s%s' takes %s%d argument%s, not %d", c->noun,
-			 c->verb ? " " : "", c->verb ? c->verb : "",
-			 c->max < 0 ? "at least " : c->min == c->max ? "" : "at most ",
-			 c->max < 0 || c->min == c->max ? c->min : c->max,
-			 (c->max < 0 ? c->min : c->max) == 1 ? "" : "s", a->npos);
+			  c->verb ? " " : "", c->verb ? c->verb : "",
+			  c->max < 0	     ? "at least "
+			  : c->min == c->max ? ""
+					     : "at most ",
+			  c->max < 0 || c->min == c->max ? c->min : c->max,
+			  (c->max < 0 ? c->min : c->max) == 1 ? "" : "s", a->npos);
 		fprintf(ctx->err, "usage: %s %s%s%s %s\n", ctx->progname, c->noun,
 			c->verb ? " " : "", c->verb ? c->verb : "", c->usage);
 		return NC_ERR_USAGE;

@@ -132,8 +132,7 @@ static void tunnels(struct line *l, const json_t *ev)
 	if (down == 0)
 		return;
 	add(l, " (");
-	json_array_foreach(all, i, t)
-	{
+	json_array_foreach(all, i, t) {
 		if (json_is_true(json_object_get(t, "up")))
 			continue;
 		if (shown == TUNNELS_LISTED) {
@@ -151,8 +150,7 @@ static void notes(struct line *l, const json_t *ev)
 	size_t i;
 
 	add(l, "seq %lld:", num(ev, "seq"));
-	json_array_foreach(json_object_get(ev, "notes"), i, n)
-	{
+	json_array_foreach(json_object_get(ev, "notes"), i, n) {
 		if (json_is_string(n))
 			add(l, "%s %s", i ? ";" : "", json_string_value(n));
 		else
@@ -244,8 +242,9 @@ static void details(struct line *l, const char *type, const json_t *ev)
 			colored(l, "down", "disconnected");
 	} else if (strcmp(type, "gap") == 0) {
 		/* The server's message speaks to API clients; this one to people. */
-		add(l, "events after %lld were missed (the server restarted, or they left its "
-		       "ring): `sync status' and the lists show the current state",
+		add(l,
+		    "events after %lld were missed (the server restarted, or they left its "
+		    "ring): `sync status' and the lists show the current state",
 		    num(ev, "after"));
 	} else {
 		others(l, ev);

@@ -27,17 +27,18 @@ void cli_help_all(struct cli_ctx *ctx, FILE *f)
 	fprintf(f, "Commands:\n");
 	for (size_t i = 0; i < cli_ncmds; i++)
 		cmd_line(f, &cli_cmds[i], 24);
-	fprintf(f, "\nGlobal options (before or after the command):\n"
-		   "  --server URL        the core's address (NETCTL_SERVER)\n"
-		   "  --token TOKEN       bearer token (NETCTL_TOKEN); --token-file FILE\n"
-		   "  --tenant ID         act in this tenant (NETCTL_TENANT)\n"
-		   "  -o table|wide|json  output format\n"
-		   "  --no-color, -q, -v  plain output (also NO_COLOR), only keys, verbose\n"
-		   "  --version           the version, as `%s version' (before any command)\n"
-		   "\nSettings come from the command line, then the environment, then the current\n"
-		   "context of ${XDG_CONFIG_HOME:-~/.config}/netctl/config (`%s help context').\n"
-		   "Exit status: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 unauthorized.\n"
-		   "\nRun `%s help <command>' for the usage of one command.\n",
+	fprintf(f,
+		"\nGlobal options (before or after the command):\n"
+		"  --server URL        the core's address (NETCTL_SERVER)\n"
+		"  --token TOKEN       bearer token (NETCTL_TOKEN); --token-file FILE\n"
+		"  --tenant ID         act in this tenant (NETCTL_TENANT)\n"
+		"  -o table|wide|json  output format\n"
+		"  --no-color, -q, -v  plain output (also NO_COLOR), only keys, verbose\n"
+		"  --version           the version, as `%s version' (before any command)\n"
+		"\nSettings come from the command line, then the environment, then the current\n"
+		"context of ${XDG_CONFIG_HOME:-~/.config}/netctl/config (`%s help context').\n"
+		"Exit status: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 unauthorized.\n"
+		"\nRun `%s help <command>' for the usage of one command.\n",
 		ctx->progname, ctx->progname, ctx->progname);
 }
 
@@ -56,14 +57,15 @@ void cli_help_noun(struct cli_ctx *ctx, FILE *f, const char *noun)
 /* The HTTP limits of serve and their defaults (docs/limits.md). */
 static void serve_limits(FILE *f)
 {
-	fprintf(f, "\nHTTP limits (docs/limits.md), default in brackets:\n"
-		   "  --max-connections N  open connections in all [%d; fitted to ulimit -n]\n"
-		   "  --max-per-ip N       open connections from one address [%d]\n"
-		   "  --idle-timeout D     close a connection silent this long [%ds]\n"
-		   "  --max-streams N      open event streams; 503 + Retry-After past it [%d]\n"
-		   "  --max-body BYTES     request body size; 413 past it [%d]\n"
-		   "  --http-threads N     threads serving connections [%d]\n"
-		   "Durations take ms, s, m, h: 500ms, 30s, 1m30s.\n",
+	fprintf(f,
+		"\nHTTP limits (docs/limits.md), default in brackets:\n"
+		"  --max-connections N  open connections in all [%d; fitted to ulimit -n]\n"
+		"  --max-per-ip N       open connections from one address [%d]\n"
+		"  --idle-timeout D     close a connection silent this long [%ds]\n"
+		"  --max-streams N      open event streams; 503 + Retry-After past it [%d]\n"
+		"  --max-body BYTES     request body size; 413 past it [%d]\n"
+		"  --http-threads N     threads serving connections [%d]\n"
+		"Durations take ms, s, m, h: 500ms, 30s, 1m30s.\n",
 		NC_API_MAX_CONNECTIONS, NC_API_MAX_PER_IP, NC_API_IDLE_TIMEOUT_MS / 1000,
 		NC_API_MAX_STREAMS, NC_API_MAX_BODY, NC_API_THREADS);
 }

@@ -29,10 +29,10 @@ const char *cli_out_state_color(const char *state)
 	static const struct {
 		const char *word, *seq;
 	} map[] = {
-		{"pending", "\033[33m"}, {"pending_approval", "\033[33m"},
-		{"failed", "\033[31m"},	 {"offline", "\033[31m"},
-		{"down", "\033[31m"},	 {"synced", "\033[32m"},
-		{"active", "\033[32m"},	 {"up", "\033[32m"},
+		{"pending", "\033[33m"},  {"pending_approval", "\033[33m"},
+		{"failed", "\033[31m"},	  {"offline", "\033[31m"},
+		{"down", "\033[31m"},	  {"synced", "\033[32m"},
+		{"active", "\033[32m"},	  {"up", "\033[32m"},
 		{"SA: Down", "\033[31m"}, {"SA: Established", "\033[32m"},
 	};
 
@@ -97,7 +97,7 @@ void cli_out_truncate(const char *s, size_t cols, char *buf, size_t n)
 }
 
 void cli_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t width, size_t gap,
-		size_t *out)
+		 size_t *out)
 {
 	size_t total = ncols > 0 ? gap * (ncols - 1) : 0;
 
@@ -184,8 +184,7 @@ void cli_out_cell(const json_t *obj, const struct cli_col *col, int64_t now, cha
 		const json_t *e;
 
 		snprintf(buf, n, "-");
-		json_array_foreach(v, i, e)
-		{
+		json_array_foreach(v, i, e) {
 			char one[256];
 
 			scalar(e, one, sizeof(one));
@@ -314,13 +313,14 @@ out:
 }
 
 void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
-		 const char *keys)
+		  const char *keys)
 {
 	const json_t *items = json_object_get(list, "items"), *it;
 	size_t i;
 
 	if (ctx->quiet) {
-		json_array_foreach(items, i, it) print_keys(ctx, it, keys);
+		json_array_foreach(items, i, it)
+			print_keys(ctx, it, keys);
 	} else if (ctx->output == NC_OUT_JSON) {
 		cli_out_json(ctx, list);
 	} else {
@@ -329,7 +329,7 @@ void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col 
 }
 
 void cli_out_object(struct cli_ctx *ctx, const json_t *obj, const struct cli_col *fields,
-		   size_t nfields, const char *keys)
+		    size_t nfields, const char *keys)
 {
 	size_t lw = 0;
 	int64_t now = nc_time_now();
@@ -371,7 +371,7 @@ __attribute__((format(printf, 2, 0))) static void vline(FILE *f, const char *fmt
 }
 
 void cli_out_done(struct cli_ctx *ctx, const json_t *reply, const char *quiet_key, const char *fmt,
-		 ...)
+		  ...)
 {
 	va_list ap;
 
@@ -505,7 +505,7 @@ void cli_out_no_endpoint_text(char *buf, size_t n, const char *a, const char *b)
 /* n bytes as "512 B", "1.5 KiB", "3.2 MiB", "7.0 GiB". */
 void cli_out_bytes(int64_t v, char *buf, size_t n)
 {
-	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB"};
 	double x = (double)v;
 	size_t u = 0;
 

@@ -51,7 +51,7 @@ struct cli_col {
 /* Prints a list {"items":[...],"next_cursor":...} (borrowed). keys: the
  * member paths, separated by spaces, that -q prints for each item. */
 void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
-		 const char *keys);
+		  const char *keys);
 
 /* Prints items (an array, borrowed) as a table in text modes only: for
  * parts of a larger text view (peering show's links). */
@@ -61,7 +61,7 @@ void cli_out_table(struct cli_ctx *ctx, const json_t *items, const struct cli_co
 /* Prints one object (borrowed): fields as "Label:  value" lines, JSON as
  * the object, -q as the members named by keys. */
 void cli_out_object(struct cli_ctx *ctx, const json_t *obj, const struct cli_col *fields,
-		   size_t nfields, const char *keys);
+		    size_t nfields, const char *keys);
 
 /*
  * Reports a write: the formatted sentence in text modes, reply (borrowed,
@@ -70,7 +70,7 @@ void cli_out_object(struct cli_ctx *ctx, const json_t *obj, const struct cli_col
  * token).
  */
 void cli_out_done(struct cli_ctx *ctx, const json_t *reply, const char *quiet_key, const char *fmt,
-		 ...) __attribute__((format(printf, 4, 5)));
+		  ...) __attribute__((format(printf, 4, 5)));
 
 /* A heading before a part of a text view ("Links:"), in text modes only. */
 void cli_out_heading(struct cli_ctx *ctx, const char *title);
@@ -138,7 +138,7 @@ void cli_out_truncate(const char *s, size_t cols, char *buf, size_t n);
  * and the lines would wrap all the same.
  */
 void cli_out_fit(const size_t *want, const size_t *minw, size_t ncols, size_t width, size_t gap,
-		size_t *out);
+		 size_t *out);
 
 /* The text of a cell (see struct cli_col) of obj at time now (Unix s). */
 void cli_out_cell(const json_t *obj, const struct cli_col *col, int64_t now, char *buf, size_t n);

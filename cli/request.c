@@ -81,7 +81,7 @@ static int call_failed(struct cli_ctx *ctx, int ret, const struct nc_errinfo *ei
 }
 
 int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
-	       json_t **reply, struct nc_errinfo *ei)
+		json_t **reply, struct nc_errinfo *ei)
 {
 	long status = 0;
 	int ret;
@@ -108,7 +108,7 @@ int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei)
 }
 
 int cli_call(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
-	    json_t **reply)
+	     json_t **reply)
 {
 	struct nc_errinfo ei = {0};
 	int ret = cli_request(ctx, method, path, body, reply, &ei);
@@ -124,7 +124,7 @@ int cli_call_list(struct cli_ctx *ctx, const char *path, bool all, json_t **list
 	*list = NULL;
 	if (!ctx->client)
 		return cli_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
-				ctx->cmd->noun);
+				 ctx->cmd->noun);
 	ret = nc_client_list(ctx->client, path, all, 0, list, &ei);
 	if (ctx->verbose)
 		fprintf(ctx->err, "GET %s%s -> %s\n", ctx->client->server, path,
@@ -158,14 +158,14 @@ int cli_connect(struct cli_ctx *ctx)
 		}
 		if (loose)
 			cli_out_warn(ctx,
-				    "token file %s is readable by group or others: chmod 600 %s",
-				    s.token_file, s.token_file);
+				     "token file %s is readable by group or others: chmod 600 %s",
+				     s.token_file, s.token_file);
 		tok = token;
 	}
 	ret = nc_client_new(s.server, tok, s.tenant, &ctx->client, &ei);
 	if (ret < 0)
 		ret = cli_error(ctx, NC_ERR_USAGE, "%s (from the %s)", ei.msg,
-			       cli_source_name(s.server_src));
+				cli_source_name(s.server_src));
 out:
 	explicit_bzero(token, sizeof(token));
 	cli_config_free(&cfg);
@@ -175,7 +175,7 @@ out:
 int cli_args_expires(struct cli_ctx *ctx, const struct cli_args *a, json_t *body)
 {
 	const char *expires = cli_args_get(a, "expires");
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	int64_t ms;
 	int ret;
 

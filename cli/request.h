@@ -28,11 +28,11 @@ int cli_connect(struct cli_ctx *ctx);
  * owned by the caller (may be NULL on success: 204).
  */
 int cli_call(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
-	    json_t **reply);
+	     json_t **reply);
 /* As cli_call, but a failure is only returned with ei filled, for the
  * caller to report with more of the way out (or with cli_report). */
 int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
-	       json_t **reply, struct nc_errinfo *ei);
+		json_t **reply, struct nc_errinfo *ei);
 /* Reports a failure of cli_request as cli_call would, and returns err. */
 int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei);
 /* A list at path (nc_client_list), every page when all is set; reported as cli_call. */

@@ -144,8 +144,7 @@ static void fetch(struct shell *sh, const char *path, const char *key, struct ca
 
 	if (!values_client(sh) || nc_client_list(sh->client, path, 1, 10, &list, &ei) < 0)
 		return;
-	json_array_foreach(json_object_get(list, "items"), i, it)
-	{
+	json_array_foreach(json_object_get(list, "items"), i, it) {
 		const char *v = json_string_value(json_object_get(it, key));
 
 		if (!v)
@@ -419,8 +418,8 @@ int cli_shell_run(struct cli_ctx *ctx)
 
 	if (!isatty(STDIN_FILENO))
 		return cli_error(ctx, NC_ERR_USAGE,
-				"the shell needs a terminal; for commands from a file or a pipe "
-				"use `netctl batch -f FILE' (or -f -)");
+				 "the shell needs a terminal; for commands from a file or a pipe "
+				 "use `netctl batch -f FILE' (or -f -)");
 	setlocale(LC_CTYPE, "");
 	setup(&sh);
 	cli_interrupt_catch();

@@ -40,7 +40,7 @@ static bool blank(char c)
 }
 
 int cli_words_split(const char *line, size_t len, unsigned flags, struct cli_words *w,
-		   struct nc_errinfo *ei)
+		    struct nc_errinfo *ei)
 {
 	bool partial = flags & NC_WORDS_PARTIAL, inword = false;
 	struct buf b = {0};

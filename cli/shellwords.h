@@ -29,12 +29,12 @@ struct nc_errinfo;
 #define NC_WORDS_PARTIAL 0x01
 
 struct cli_words {
-	char **v;	/* n words, then NULL (owned) */
+	char **v; /* n words, then NULL (owned) */
 	int n;
 	/* The end of the line, for completion: */
-	bool open;	/* it ends inside a word (no blank after the last one) */
-	char quote;	/* the quote left open at the end ('\'' or '"'), or 0 */
-	size_t start;	/* offset in the line where the last word begins */
+	bool open;    /* it ends inside a word (no blank after the last one) */
+	char quote;   /* the quote left open at the end ('\'' or '"'), or 0 */
+	size_t start; /* offset in the line where the last word begins */
 };
 
 /*
@@ -44,7 +44,7 @@ struct cli_words {
  * (both accepted with NC_WORDS_PARTIAL) or a NUL byte.
  */
 int cli_words_split(const char *line, size_t len, unsigned flags, struct cli_words *w,
-		   struct nc_errinfo *ei);
+		    struct nc_errinfo *ei);
 void cli_words_free(struct cli_words *w);
 
 /* word written so that cli_words_split reads it back as one word: as it

@@ -91,9 +91,9 @@ static void progress(struct cli_ctx *ctx, const struct cli_wait *w)
 		bar[i] = i < fill ? '#' : '.';
 	bar[20] = '\0';
 	cli_out_progress(ctx, "[%s] %zu/%zu synced  %zu failed  %zu applying  %lld.%llds", bar,
-			w->count[NC_WAIT_SYNCED], total, w->count[NC_WAIT_FAILED],
-			w->count[NC_WAIT_APPLYING], (long long)(el / 1000),
-			(long long)(el % 1000 / 100));
+			 w->count[NC_WAIT_SYNCED], total, w->count[NC_WAIT_FAILED],
+			 w->count[NC_WAIT_APPLYING], (long long)(el / 1000),
+			 (long long)(el % 1000 / 100));
 }
 
 /* Opens the stream and waits until the server has answered it (it then
@@ -112,8 +112,8 @@ static int open_stream(struct run *r, const char *device, struct nc_sse **s)
 	while (ret == 0 && nc_sse_state(*s) != NC_SSE_OPEN) {
 		if (nc_time_mono_ms() > until)
 			return cli_error(r->ctx, NC_ERR_UNREACHABLE,
-					"the event stream of %s did not open within %ds",
-					r->ctx->client->server, OPEN_WAIT_MS / 1000);
+					 "the event stream of %s did not open within %ds",
+					 r->ctx->client->server, OPEN_WAIT_MS / 1000);
 		ret = nc_sse_poll(*s, STEP_MS, on_event, r, &ei);
 	}
 	if (ret < 0)
@@ -122,7 +122,7 @@ static int open_stream(struct run *r, const char *device, struct nc_sse **s)
 }
 
 int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, int64_t timeout_ms,
-		struct cli_wait *w, json_t **reply)
+		 struct cli_wait *w, json_t **reply)
 {
 	struct run r = {.ctx = ctx, .w = w};
 	struct nc_sse *s = NULL;
@@ -149,7 +149,7 @@ int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, in
 		if (streaming && nc_sse_poll(s, STEP_MS, on_event, &r, &ei) < 0) {
 			/* The stream is refused now: poll the states instead. */
 			cli_out_note(ctx, "event stream ended (%s); polling the sync states",
-				    ei.msg);
+				     ei.msg);
 			streaming = false;
 		}
 		if (!streaming && nc_time_mono_ms() >= next_poll) {

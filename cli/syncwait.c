@@ -39,8 +39,7 @@ void cli_wait_init(struct cli_wait *w, const json_t *items, int64_t start_ms)
 	memset(w, 0, sizeof(*w));
 	w->start_ms = start_ms;
 	w->v = nc_xcalloc(json_array_size(items) + 1, sizeof(*w->v));
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		struct cli_wdev *d = &w->v[w->n++];
 
 		d->serial = nc_xstrdup(str(it, "serial"));

@@ -41,7 +41,7 @@ struct cli_wait {
 	struct cli_wdev *v; /* sorted by serial, then tenant */
 	size_t n;
 	size_t count[NC_WAIT_NEVER_SEEN + 1]; /* devices per outcome */
-	int64_t start_ms;		    /* monotonic */
+	int64_t start_ms;		      /* monotonic */
 };
 
 /* "applying", "synced", "failed", "skipped", "timed out", "never seen". */
@@ -86,6 +86,6 @@ json_t *cli_wait_json(const struct cli_wait *w);
  * reported through cli_error.
  */
 int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, int64_t timeout_ms,
-		struct cli_wait *w, json_t **reply);
+		 struct cli_wait *w, json_t **reply);
 
 #endif

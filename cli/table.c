@@ -2,7 +2,7 @@
 /* The command table, nouns and aliases, built from commands.def. */
 #include "cmd.h"
 
-#define NC_NOUN(name, summary) { name, summary },
+#define NC_NOUN(name, summary) {name, summary},
 #define NC_ALIAS(alias, word)
 #define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
 const struct cli_noun cli_nouns[] = {
@@ -11,14 +11,14 @@ const struct cli_noun cli_nouns[] = {
 #undef NC_NOUN
 #undef NC_CMD
 #define NC_NOUN(name, summary)
-#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary) \
-	{ noun, verb, fn, min, max, flags, opts, usage, summary },
+#define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)                              \
+	{noun, verb, fn, min, max, flags, opts, usage, summary},
 const struct cli_cmd cli_cmds[] = {
 #include "commands.def"
 };
 #undef NC_ALIAS
 #undef NC_CMD
-#define NC_ALIAS(alias, word) { alias, word },
+#define NC_ALIAS(alias, word) {alias, word},
 #define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)
 const struct cli_alias cli_aliases[] = {
 #include "commands.def"

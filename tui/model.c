@@ -95,8 +95,7 @@ size_t tui_conns_parse(const json_t *items, struct tui_conn **out)
 	const json_t *it;
 	size_t i, n = 0;
 
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		struct tui_conn *c = &v[n];
 		const json_t *sync = json_object_get(it, "sync");
 
@@ -124,8 +123,7 @@ size_t tui_edges_parse(const json_t *items, struct tui_edge **out)
 	const json_t *it;
 	size_t i, n = 0;
 
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		struct tui_edge *e = &v[n];
 
 		copy(e->serial, sizeof(e->serial), it, "serial");
@@ -162,8 +160,7 @@ bool tui_group_parse(const json_t *group, struct tui_peering *g)
 	g->dual = json_is_true(json_object_get(group, "dual_tunnel"));
 	g->nmembers = json_array_size(json_object_get(group, "members"));
 	g->links = nc_xcalloc(json_array_size(links) + 1, sizeof(*g->links));
-	json_array_foreach(links, i, it)
-	{
+	json_array_foreach(links, i, it) {
 		struct tui_link *l = &g->links[g->nlinks++];
 
 		copy(l->a, sizeof(l->a), it, "a");
@@ -179,8 +176,7 @@ bool tui_group_parse(const json_t *group, struct tui_peering *g)
 					"no_endpoint") == 0;
 	}
 	g->isolated = nc_xcalloc(json_array_size(iso) + 1, sizeof(*g->isolated));
-	json_array_foreach(iso, i, it)
-	{
+	json_array_foreach(iso, i, it) {
 		const char *s = json_string_value(it);
 
 		if (s)
@@ -251,8 +247,7 @@ void tui_model_set_edge_sync(struct tui_model *m, const json_t *items)
 
 	/* An MTGE's own tenant wins over the tenants it serves. */
 	for (int pass = 0; pass < 2; pass++) {
-		json_array_foreach(items, i, it)
-		{
+		json_array_foreach(items, i, it) {
 			struct tui_edge *e = tui_model_edge(m, str(it, "serial"));
 			bool own = e && strcmp(e->tenant, str(it, "tenant")) == 0;
 
@@ -318,8 +313,9 @@ static void set_link(struct tui_model *m, const json_t *ev)
 				/* An IPSec link's SA follows its status. */
 				if (strcmp(str(ev, "protocol"), "ipsec") == 0)
 					snprintf(l->sa, sizeof(l->sa), "%s",
-						 strcmp(l->status, "up") == 0 ? "established"
-						 : strcmp(l->status, "down") == 0 ? "down" : "");
+						 strcmp(l->status, "up") == 0	  ? "established"
+						 : strcmp(l->status, "down") == 0 ? "down"
+										  : "");
 			}
 		}
 	}

@@ -101,8 +101,7 @@ static int read_groups(struct tui_net *n, struct tui_peering **out, size_t *nout
 		goto out;
 	items = json_object_get(list, "items");
 	v = nc_xcalloc(json_array_size(items) + 1, sizeof(*v));
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		const char *name = json_string_value(json_object_get(it, "name"));
 		const char *tenant = json_string_value(json_object_get(it, "tenant"));
 		json_t *g = NULL;

@@ -113,8 +113,8 @@ int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cli_error(ctx, NC_ERR_USAGE,
-				"`tui' needs a terminal on stdin and stdout; for scripts use "
-				"`netctl tail' or `-o json' with the list commands");
+				 "`tui' needs a terminal on stdin and stdout; for scripts use "
+				 "`netctl tail' or `-o json' with the list commands");
 	ret = nc_client_new(ctx->client->server, ctx->client->token, ctx->client->tenant, &c, &ei);
 	if (ret < 0)
 		return cli_report(ctx, ret, &ei);

@@ -15,11 +15,17 @@
 
 /* Options of one form that the other refuses. */
 static const char *const single_only[] = {
-	"serial", "state-dir", "apply",	       "enrollment-key-file",
-	"lan-if", "wan-if",    "wg-userspace", "credentials", NULL};
-static const char *const fleet_only[] = {
-	"serial-prefix", "connections",	  "fail-rate", "drop-confirm-rate",
-	"offline-rate",	 "restart-stale", "seed",      "credentials-dir", NULL};
+	"serial",	"state-dir",   "apply", "enrollment-key-file", "lan-if", "wan-if",
+	"wg-userspace", "credentials", NULL};
+static const char *const fleet_only[] = {"serial-prefix",
+					 "connections",
+					 "fail-rate",
+					 "drop-confirm-rate",
+					 "offline-rate",
+					 "restart-stale",
+					 "seed",
+					 "credentials-dir",
+					 NULL};
 
 /* --apply-delay simulates a slow apply; longer ones would only hide a hang. */
 #define APPLY_DELAY_MAX_MS 60000
@@ -36,7 +42,7 @@ static int rate(struct cli_ctx *ctx, const struct cli_args *a, const char *name,
 	*out = strtod(v, &end);
 	if (errno || end == v || *end || !(*out >= 0.0 && *out <= 1.0))
 		return cli_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from 0 to 1", name,
-				v);
+				 v);
 	return 0;
 }
 
@@ -53,7 +59,7 @@ static int number(struct cli_ctx *ctx, const struct cli_args *a, const char *nam
 	*out = strtoull(v, &end, 10);
 	if (errno || end == v || *end || *v == '-' || *out < min || *out > max)
 		return cli_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from %llu to %llu",
-				name, v, min, max);
+				 name, v, min, max);
 	return 0;
 }
 
@@ -73,8 +79,8 @@ static int ifname(struct cli_ctx *ctx, const struct cli_args *a, const char *nam
 
 	if (v && (!nc_valid_ifname(v) || strncmp(v, "wg", 2) == 0))
 		return cli_error(ctx, NC_ERR_USAGE,
-				"--%s `%s' is not an interface name (and not one of wg0-wg3)", name,
-				v);
+				 "--%s `%s' is not an interface name (and not one of wg0-wg3)",
+				 name, v);
 	return 0;
 }
 
@@ -125,8 +131,8 @@ static int credentials(struct cli_ctx *ctx, const struct cli_args *a, struct nc_
 		return 0;
 	if (!nc_mqtt_url_tls(b->url))
 		return cli_error(ctx, NC_ERR_USAGE,
-				"--%s needs a TLS broker URL (mqtts://HOST:PORT), not `%s'", name,
-				b->url);
+				 "--%s needs a TLS broker URL (mqtts://HOST:PORT), not `%s'", name,
+				 b->url);
 	if (!dir)
 		return 0;
 	snprintf(bufs[0], 4096, "%s/ca.crt", dir);
@@ -161,7 +167,7 @@ int cmd_agent(struct cli_ctx *ctx, const struct cli_args *a)
 
 	if (level && nc_log_parse_level(level, &lv) < 0)
 		return cli_error(ctx, NC_ERR_USAGE,
-				"--log-level `%s' is not error, warn, info or debug", level);
+				 "--log-level `%s' is not error, warn, info or debug", level);
 	nc_log_init("agent", lv);
 	if (!b.url)
 		return cli_error(ctx, NC_ERR_USAGE, "--mqtt URL is required");
@@ -189,8 +195,8 @@ int cmd_agent(struct cli_ctx *ctx, const struct cli_args *a)
 	o.apply = cli_args_get(a, "apply");
 	if (!o.serial || !o.state_dir || !o.apply)
 		return cli_error(ctx, NC_ERR_USAGE,
-				"an agent needs --serial S --state-dir DIR --apply linux|dry-run "
-				"(or --fleet N --serial-prefix P)");
+				 "an agent needs --serial S --state-dir DIR --apply linux|dry-run "
+				 "(or --fleet N --serial-prefix P)");
 	if (!nc_valid_serial(o.serial))
 		return cli_error(ctx, NC_ERR_USAGE, "--serial `%s' is not a valid serial",
 				 o.serial);

@@ -56,7 +56,7 @@ int cmd_batch(struct cli_ctx *ctx, const struct cli_args *a)
 
 	if (!path)
 		return cli_error(ctx, NC_ERR_USAGE,
-				"say where the commands are: -f FILE, or -f - for stdin");
+				 "say where the commands are: -f FILE, or -f - for stdin");
 	f = in ? stdin : fopen(path, "r");
 	if (!f)
 		return cli_error(ctx, NC_ERR_IO, "cannot open %s: %s", path, strerror(errno));
@@ -65,10 +65,10 @@ int cmd_batch(struct cli_ctx *ctx, const struct cli_args *a)
 		fclose(f);
 	if (ret == NC_ERR_TOOBIG)
 		return cli_error(ctx, ret, "%s is over %zu MiB: split it", in ? "stdin" : path,
-				BATCH_MAX >> 20);
+				 BATCH_MAX >> 20);
 	if (ret < 0)
 		return cli_error(ctx, ret, "cannot read %s: %s", in ? "stdin" : path,
-				strerror(errno));
+				 strerror(errno));
 	ret = cli_batch_run(ctx, data, len, flags);
 	free(data);
 	return ret;

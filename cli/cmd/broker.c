@@ -19,7 +19,7 @@ int cmd_broker_config(struct cli_ctx *ctx, const struct cli_args *a)
 
 	if (!data || !listen || !out)
 		return cli_error(ctx, NC_ERR_USAGE,
-				"--data-dir DIR, --listen HOST:PORT and --out DIR are required");
+				 "--data-dir DIR, --listen HOST:PORT and --out DIR are required");
 	if (nc_hostport_split(listen, host, sizeof(host), &port, 0) < 0)
 		return cli_error(ctx, NC_ERR_USAGE, "--listen `%s' is not HOST:PORT", listen);
 	ret = nc_brokerconf_write(data, host, port, out, &ei);
@@ -27,9 +27,9 @@ int cmd_broker_config(struct cli_ctx *ctx, const struct cli_args *a)
 		return cli_error(ctx, ret, "%s", ei.msg);
 	done = json_pack("{s:s,s:s,s:s}", "config", "mosquitto.conf", "out", out, "listen", listen);
 	cli_out_done(ctx, done, NULL,
-		    "wrote %s/mosquitto.conf, acl, ca.crt, server.crt and server.key: run "
-		    "`mosquitto -c %s/mosquitto.conf', and send it SIGHUP after a revocation",
-		    out, out);
+		     "wrote %s/mosquitto.conf, acl, ca.crt, server.crt and server.key: run "
+		     "`mosquitto -c %s/mosquitto.conf', and send it SIGHUP after a revocation",
+		     out, out);
 	json_decref(done);
 	return 0;
 }

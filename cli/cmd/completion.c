@@ -14,8 +14,8 @@ int cmd_completion(struct cli_ctx *ctx, const struct cli_args *a)
 		cli_gen_zsh(ctx->out);
 	else
 		return cli_error(ctx, NC_ERR_USAGE,
-				"completion for `%s' is not there: bash or zsh (e.g. "
-				"`source <(netctl completion bash)')",
-				a->pos[0]);
+				 "completion for `%s' is not there: bash or zsh (e.g. "
+				 "`source <(netctl completion bash)')",
+				 a->pos[0]);
 	return 0;
 }

@@ -53,7 +53,7 @@ int cmd_connector_list(struct cli_ctx *ctx, const struct cli_args *a)
 	const char *next;
 	char path[1024];
 	int ret = cli_args_query(ctx, a, "/v1/connectors", "status,region,hub,name,limit,cursor",
-				path, sizeof(path));
+				 path, sizeof(path));
 
 	if (ret == 0)
 		ret = cli_call_list(ctx, path, cli_args_has(a, "all"), &list);
@@ -155,7 +155,7 @@ static int rules(struct cli_ctx *ctx, const struct cli_args *a, const char *opt,
 
 		if (!one_rule)
 			return cli_error(ctx, NC_ERR_USAGE, "--%s `%s' is not \"%s\" (e.g. \"%s\")",
-					opt, vals[i], shape, example);
+					 opt, vals[i], shape, example);
 		json_array_append_new(arr, one_rule);
 	}
 	return 0;
@@ -197,8 +197,8 @@ int cmd_connector_create(struct cli_ctx *ctx, const struct cli_args *a)
 		ret = cli_call(ctx, "POST", "/v1/connectors", body, &reply);
 	if (ret == 0)
 		cli_out_done(ctx, reply, NULL, "created connector %s (%s)",
-			    json_string_value(json_object_get(reply, "serial")),
-			    json_string_value(json_object_get(reply, "status")));
+			     json_string_value(json_object_get(reply, "serial")),
+			     json_string_value(json_object_get(reply, "status")));
 	json_decref(reply);
 	json_decref(body);
 	return ret;
@@ -234,7 +234,7 @@ static int move(struct cli_ctx *ctx, const struct cli_args *a, const char *what)
 	ret = one(ctx, "POST", a->pos[0], suffix, NULL, &reply);
 	if (ret == 0)
 		cli_out_done(ctx, reply, NULL, "connector %s is now %s", a->pos[0],
-			    json_string_value(json_object_get(reply, "status")));
+			     json_string_value(json_object_get(reply, "status")));
 	json_decref(reply);
 	return ret;
 }
@@ -269,8 +269,8 @@ int cmd_connector_stats(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	if (ctx->output == NC_OUT_JSON || ctx->quiet) {
 		cli_out_object(ctx, reply, NULL, 0,
-			      "connectors.total connectors.online connectors.offline "
-			      "connectors.pending");
+			       "connectors.total connectors.online connectors.offline "
+			       "connectors.pending");
 		goto out;
 	}
 	rows = json_pack("[O]", reply);

@@ -85,8 +85,8 @@ int cmd_context_list(struct cli_ctx *ctx, const struct cli_args *a)
 	cli_out_list(ctx, list, context_cols, NCOLS(context_cols), "name");
 	if (cfg.n == 0)
 		cli_out_note(ctx,
-			    "no contexts in %s: add one with `%s context set NAME --server URL'",
-			    path, ctx->progname);
+			     "no contexts in %s: add one with `%s context set NAME --server URL'",
+			     path, ctx->progname);
 out:
 	json_decref(list);
 	json_decref(items);
@@ -131,9 +131,9 @@ int cmd_context_use(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	if (!cli_config_find(&cfg, a->pos[0])) {
 		ret = cli_error(ctx, NC_ERR_NOTFOUND,
-			       "no context `%s' in %s; see `%s context list', or add it with `%s "
-			       "context set %s --server URL'",
-			       a->pos[0], path, ctx->progname, ctx->progname, a->pos[0]);
+				"no context `%s' in %s; see `%s context list', or add it with `%s "
+				"context set %s --server URL'",
+				a->pos[0], path, ctx->progname, ctx->progname, a->pos[0]);
 		goto out;
 	}
 	snprintf(cfg.current, sizeof(cfg.current), "%s", a->pos[0]);
@@ -166,21 +166,21 @@ int cmd_context_set(struct cli_ctx *ctx, const struct cli_args *a)
 	int ret;
 
 	if (!cli_config_name_ok(name))
-		return cli_error(ctx, NC_ERR_USAGE,
-				"context name `%s' is not 1 to 63 letters, digits, '.', '_' or '-'",
-				name);
+		return cli_error(
+			ctx, NC_ERR_USAGE,
+			"context name `%s' is not 1 to 63 letters, digits, '.', '_' or '-'", name);
 	if (ctx->token)
 		return cli_error(ctx, NC_ERR_USAGE,
-				"a context keeps a token file, not a token: write the token to a "
-				"file of mode 0600 and pass --token-file FILE");
+				 "a context keeps a token file, not a token: write the token to a "
+				 "file of mode 0600 and pass --token-file FILE");
 	if (ctx->server && *ctx->server && strncmp(ctx->server, "http://", 7) != 0 &&
 	    strncmp(ctx->server, "https://", 8) != 0)
 		return cli_error(ctx, NC_ERR_USAGE,
-				"--server `%s' is not an http:// or https:// URL", ctx->server);
+				 "--server `%s' is not an http:// or https:// URL", ctx->server);
 	/* Kept absolute, so that the context works from any directory. */
 	if (ctx->token_file && *ctx->token_file && !realpath(ctx->token_file, tf))
 		return cli_error(ctx, NC_ERR_IO, "token file %s: %s; see --token-file",
-				ctx->token_file, strerror(errno));
+				 ctx->token_file, strerror(errno));
 	ret = load(ctx, &cfg, path, sizeof(path));
 	if (ret < 0)
 		goto out;
@@ -203,7 +203,7 @@ int cmd_context_set(struct cli_ctx *ctx, const struct cli_args *a)
 	ret = save(ctx, &cfg, path);
 	if (ret == 0)
 		cli_out_done(ctx, NULL, NULL, "%s context %s%s", added ? "added" : "changed", name,
-			    strcmp(cfg.current, name) == 0 ? " (current)" : "");
+			     strcmp(cfg.current, name) == 0 ? " (current)" : "");
 out:
 	cli_config_free(&cfg);
 	return ret;

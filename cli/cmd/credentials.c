@@ -64,7 +64,7 @@ static int post(struct cli_ctx *ctx, const char *serial, bool revoke, const json
 {
 	char path[256];
 	int ret = cli_path(ctx, path, sizeof(path), "/v1/%ss/%s/credentials%s", ctx->cmd->noun,
-			  serial, revoke ? "/revoke" : "");
+			   serial, revoke ? "/revoke" : "");
 
 	*reply = NULL;
 	return ret < 0 ? ret : cli_call(ctx, "POST", path, body, reply);
@@ -85,7 +85,7 @@ static int issue_one(struct cli_ctx *ctx, const char *serial, const char *dir, c
 				 json_object_get(reply, "not_after"));
 	if (ret == 0)
 		cli_out_done(ctx, done, NULL, "%s %s: certificate %s in %s", ctx->cmd->noun, serial,
-			    json_string_value(json_object_get(reply, "serial_number")), dir);
+			     json_string_value(json_object_get(reply, "serial_number")), dir);
 	json_decref(done);
 	json_decref(body);
 	json_decref(reply);
@@ -112,8 +112,7 @@ static int issue_all(struct cli_ctx *ctx, const char *dir)
 	if (ret < 0)
 		return cli_error(ctx, ret, "--out: %s", ei.msg);
 	ret = serials(ctx, &list);
-	json_array_foreach(json_object_get(list, "items"), i, item)
-	{
+	json_array_foreach(json_object_get(list, "items"), i, item) {
 		const char *serial = json_string_value(json_object_get(item, "serial"));
 		const char *status = json_string_value(json_object_get(item, "status"));
 
@@ -136,8 +135,8 @@ static int revoke_one(struct cli_ctx *ctx, const char *serial)
 
 	if (ret == 0)
 		cli_out_done(ctx, reply, NULL, "%s %s: %lld certificate(s) revoked", ctx->cmd->noun,
-			    serial,
-			    (long long)json_integer_value(json_object_get(reply, "revoked")));
+			     serial,
+			     (long long)json_integer_value(json_object_get(reply, "revoked")));
 	json_decref(reply);
 	return ret;
 }
@@ -162,8 +161,8 @@ static int credentials(struct cli_ctx *ctx, const struct cli_args *a)
 	}
 	if (!out)
 		return cli_error(ctx, NC_ERR_USAGE,
-				"--out DIR is required: where to write "
-				"ca.crt, device.crt and device.key");
+				 "--out DIR is required: where to write "
+				 "ca.crt, device.crt and device.key");
 	if (!serial) {
 		if (csr_file)
 			return cli_error(ctx, NC_ERR_USAGE, "--csr is for one SERIAL, not --all");
@@ -202,9 +201,9 @@ int cmd_agent_csr(struct cli_ctx *ctx, const struct cli_args *a)
 		return cli_error(ctx, NC_ERR_USAGE, "--serial S and --out DIR are required");
 	if (!nc_valid_serial(serial))
 		return cli_error(ctx, NC_ERR_USAGE,
-				"--serial `%s' is not a valid serial (letters, digits, '.', '_' "
-				"and '-', starting with a letter or digit)",
-				serial);
+				 "--serial `%s' is not a valid serial (letters, digits, '.', '_' "
+				 "and '-', starting with a letter or digit)",
+				 serial);
 	ret = nc_file_mkdir(out, 0700, &ei);
 	if (ret < 0)
 		return cli_error(ctx, ret, "--out: %s", ei.msg);
@@ -222,9 +221,9 @@ int cmd_agent_csr(struct cli_ctx *ctx, const struct cli_args *a)
 		done = json_pack("{s:s,s:s}", "serial", serial, "out", out);
 	if (ret == 0)
 		cli_out_done(ctx, done, NULL,
-			    "wrote %s/device.key and %s/device.csr: send the CSR to the operator "
-			    "(netctl connector credentials %s --csr %s/device.csr --out DIR)",
-			    out, out, serial, out);
+			     "wrote %s/device.key and %s/device.csr: send the CSR to the operator "
+			     "(netctl connector credentials %s --csr %s/device.csr --out DIR)",
+			     out, out, serial, out);
 out:
 	json_decref(done);
 	nc_x509_free_secret(key);

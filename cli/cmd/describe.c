@@ -30,7 +30,7 @@ static void optional(struct nc_client *c, const char *path, json_t **reply)
 }
 
 int cli_describe_fetch(struct nc_client *c, const char *serial, bool connector, json_t **out,
-		      struct nc_errinfo *ei)
+		       struct nc_errinfo *ei)
 {
 	json_t *dev = NULL, *sync = NULL, *tun = NULL, *evs = NULL;
 	char path[512];
@@ -87,12 +87,12 @@ static int describe(struct cli_ctx *ctx, const char *serial, bool connector)
 
 	if (!*serial) {
 		ret = cli_error(ctx, NC_ERR_USAGE, "the serial is empty: name a %s",
-			       connector ? "connector" : "edge");
+				connector ? "connector" : "edge");
 		goto out;
 	}
 	if (!ctx->client) {
 		ret = cli_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
-			       ctx->cmd->noun);
+				ctx->cmd->noun);
 		goto out;
 	}
 	ret = cli_describe_fetch(ctx->client, serial, connector, &view, &ei);

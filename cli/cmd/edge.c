@@ -63,8 +63,8 @@ int cmd_edge_create(struct cli_ctx *ctx, const struct cli_args *a)
 	ret = cli_call(ctx, "POST", "/v1/edges", body, &reply);
 	if (ret == 0)
 		cli_out_done(ctx, reply, NULL, "created edge %s (%s)",
-			    json_string_value(json_object_get(reply, "serial")),
-			    json_string_value(json_object_get(reply, "kind")));
+			     json_string_value(json_object_get(reply, "serial")),
+			     json_string_value(json_object_get(reply, "kind")));
 	json_decref(reply);
 	json_decref(body);
 	return ret;

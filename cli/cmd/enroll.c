@@ -10,12 +10,9 @@
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
 static const struct cli_col key_cols[] = {
-	{"ID", "id", 0, NULL},
-	{"Name", "name", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"Expires", "expires_at", NC_COL_TIME, NULL},
-	{"Revoked", "revoked", 0, NULL},
-	{"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
+	{"ID", "id", 0, NULL},		 {"Name", "name", 0, NULL},
+	{"Tenant", "tenant", 0, NULL},	 {"Expires", "expires_at", NC_COL_TIME, NULL},
+	{"Revoked", "revoked", 0, NULL}, {"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
 };
 
 int cmd_enroll_key_create(struct cli_ctx *ctx, const struct cli_args *a)
@@ -36,16 +33,16 @@ int cmd_enroll_key_create(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	/* The secret is shown this once: -q prints it alone, for scripts. */
 	cli_out_done(ctx, reply, "key",
-		    "created enrollment key %s (%s, tenant %s)\n"
-		    "key: %s\n"
-		    "It is shown only now: give it to devices (netctl agent "
-		    "--enrollment-key-file F) and keep it in a file of mode 0600.",
-		    json_string_value(json_object_get(reply, "id")),
-		    json_string_value(json_object_get(reply, "name")),
-		    json_is_string(json_object_get(reply, "tenant"))
-			    ? json_string_value(json_object_get(reply, "tenant"))
-			    : "-",
-		    json_string_value(json_object_get(reply, "key")));
+		     "created enrollment key %s (%s, tenant %s)\n"
+		     "key: %s\n"
+		     "It is shown only now: give it to devices (netctl agent "
+		     "--enrollment-key-file F) and keep it in a file of mode 0600.",
+		     json_string_value(json_object_get(reply, "id")),
+		     json_string_value(json_object_get(reply, "name")),
+		     json_is_string(json_object_get(reply, "tenant"))
+			     ? json_string_value(json_object_get(reply, "tenant"))
+			     : "-",
+		     json_string_value(json_object_get(reply, "key")));
 out:
 	json_decref(reply);
 	json_decref(body);

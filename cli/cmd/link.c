@@ -55,8 +55,8 @@ static void warn_link(struct cli_ctx *ctx, const json_t *l)
 
 	if (w && strcmp(w, "no_endpoint") == 0) {
 		cli_out_no_endpoint_text(text, sizeof(text),
-					json_string_value(json_object_get(l, "a")),
-					json_string_value(json_object_get(l, "b")));
+					 json_string_value(json_object_get(l, "a")),
+					 json_string_value(json_object_get(l, "b")));
 		cli_out_warn(ctx, "%s", text);
 	}
 }
@@ -103,35 +103,31 @@ static void pushed_clause(struct cli_ctx *ctx, const json_t *reply, const struct
 			 ctx->progname, a->pos[1], a->pos[2]);
 		return;
 	}
-	json_array_foreach(json_object_get(reply, "pushed"), i, it)
-	{
+	json_array_foreach(json_object_get(reply, "pushed"), i, it) {
 		const char *serial = json_string_value(json_object_get(it, "serial"));
 		const char *err = json_string_value(json_object_get(it, "error"));
 
 		if (err) {
 			cli_out_warn(ctx, "%s was not sent its configuration: %s",
-				    serial ? serial : "?", err);
+				     serial ? serial : "?", err);
 			continue;
 		}
 		if (len < n)
-			len += (size_t)snprintf(buf + len, n - len, "%s%s (seq %lld)",
-						sent++ ? " and " : "; pushed to ",
-						serial ? serial : "?",
-						(long long)json_integer_value(
-							json_object_get(it, "seq")));
+			len += (size_t)snprintf(
+				buf + len, n - len, "%s%s (seq %lld)",
+				sent++ ? " and " : "; pushed to ", serial ? serial : "?",
+				(long long)json_integer_value(json_object_get(it, "seq")));
 	}
 }
 
 /* The path of a link request, with ?sync=false under --no-sync. */
-static int link_path(struct cli_ctx *ctx, const struct cli_args *a, char *buf, size_t n,
-		     bool pair)
+static int link_path(struct cli_ctx *ctx, const struct cli_args *a, char *buf, size_t n, bool pair)
 {
-	int ret = pair ? cli_path(ctx, buf, n, "/v1/peerings/%s/links/%s/%s", a->pos[0],
-				 a->pos[1], a->pos[2])
+	int ret = pair ? cli_path(ctx, buf, n, "/v1/peerings/%s/links/%s/%s", a->pos[0], a->pos[1],
+				  a->pos[2])
 		       : cli_path(ctx, buf, n, "/v1/peerings/%s/links", a->pos[0]);
 
-	if (ret == 0 && cli_args_has(a, "no-sync") &&
-	    nc_client_query(buf, n, "sync", "false") < 0)
+	if (ret == 0 && cli_args_has(a, "no-sync") && nc_client_query(buf, n, "sync", "false") < 0)
 		ret = cli_error(ctx, NC_ERR_USAGE, "the link's serials are too long");
 	return ret;
 }
@@ -153,8 +149,8 @@ int cmd_link_add(struct cli_ctx *ctx, const struct cli_args *a)
 	}
 	nt = json_array_size(json_object_get(reply, "tunnel_indexes"));
 	pushed_clause(ctx, reply, a, pushed, sizeof(pushed));
-	cli_out_done(ctx, reply, NULL, "linked %s and %s in peering %s (%zu tunnel%s)%s",
-		    a->pos[1], a->pos[2], a->pos[0], nt, nt == 1 ? "" : "s", pushed);
+	cli_out_done(ctx, reply, NULL, "linked %s and %s in peering %s (%zu tunnel%s)%s", a->pos[1],
+		     a->pos[2], a->pos[0], nt, nt == 1 ? "" : "s", pushed);
 	warn_link(ctx, reply);
 out:
 	json_decref(reply);
@@ -174,7 +170,7 @@ int cmd_link_remove(struct cli_ctx *ctx, const struct cli_args *a)
 	if (ret == 0) {
 		pushed_clause(ctx, reply, a, pushed, sizeof(pushed));
 		cli_out_done(ctx, reply, NULL, "removed the link %s - %s from peering %s%s",
-			    a->pos[1], a->pos[2], a->pos[0], pushed);
+			     a->pos[1], a->pos[2], a->pos[0], pushed);
 	}
 	json_decref(reply);
 	return ret;

@@ -26,7 +26,7 @@ int cmd_member_remove(struct cli_ctx *ctx, const struct cli_args *a)
 	json_t *reply = NULL;
 	char path[512], see[128];
 	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s/members/%s", a->pos[0],
-			  a->pos[1]);
+			   a->pos[1]);
 
 	snprintf(see, sizeof(see), "peering show %s", a->pos[0]);
 	if (ret == 0)

@@ -56,8 +56,7 @@ static void add_members(struct cli_ctx *ctx, json_t *list)
 	json_t *items = json_object_get(list, "items"), *it;
 	size_t i;
 
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		struct nc_errinfo ei = {0};
 		json_t *g = NULL;
 		char path[512];
@@ -109,8 +108,7 @@ int cmd_peering_show(struct cli_ctx *ctx, const struct cli_args *a)
 		cli_out_table(ctx, links, cli_link_cols, cli_nlink_cols);
 	else
 		cli_out_text(ctx, "(none)");
-	json_array_foreach(json_object_get(g, "isolated"), i, iso)
-	{
+	json_array_foreach(json_object_get(g, "isolated"), i, iso) {
 		char text[256];
 
 		cli_out_isolated_text(text, sizeof(text), json_string_value(iso));
@@ -143,8 +141,8 @@ int cmd_peering_create(struct cli_ctx *ctx, const struct cli_args *a)
 	ret = cli_call(ctx, "POST", "/v1/peerings", body, &reply);
 	if (ret == 0)
 		cli_out_done(ctx, reply, NULL, "created peering %s (%s, %s)", a->pos[0],
-			    json_string_value(json_object_get(reply, "topology")),
-			    json_string_value(json_object_get(reply, "protocol")));
+			     json_string_value(json_object_get(reply, "topology")),
+			     json_string_value(json_object_get(reply, "protocol")));
 	json_decref(reply);
 	json_decref(body);
 	return ret;
@@ -159,13 +157,13 @@ int cmd_peering_set(struct cli_ctx *ctx, const struct cli_args *a)
 	peering_body(a, body);
 	if (cli_args_has(a, "dual-tunnel") && cli_args_has(a, "no-dual-tunnel")) {
 		ret = cli_error(ctx, NC_ERR_USAGE,
-			       "give --dual-tunnel or --no-dual-tunnel, not both");
+				"give --dual-tunnel or --no-dual-tunnel, not both");
 		goto out;
 	}
 	if (json_object_size(body) == 0) {
 		ret = cli_error(ctx, NC_ERR_USAGE,
-			       "nothing to change: give --topology, --protocol, --dual-tunnel, "
-			       "--no-dual-tunnel or --hub");
+				"nothing to change: give --topology, --protocol, --dual-tunnel, "
+				"--no-dual-tunnel or --hub");
 		goto out;
 	}
 	ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);

@@ -30,10 +30,10 @@ static int rekey(struct cli_ctx *ctx, const struct cli_args *a, const char *noun
 	ret = cli_call(ctx, "POST", path, body, &reply);
 	if (ret == 0 && accept)
 		cli_out_done(ctx, reply, NULL, "%s %s: new public key %s accepted", noun, a->pos[0],
-			    json_string_value(json_object_get(reply, "public_key")));
+			     json_string_value(json_object_get(reply, "public_key")));
 	else if (ret == 0)
 		cli_out_done(ctx, reply, NULL, "%s %s: pending public key rejected, %s kept", noun,
-			    a->pos[0], json_string_value(json_object_get(reply, "public_key")));
+			     a->pos[0], json_string_value(json_object_get(reply, "public_key")));
 	json_decref(reply);
 	json_decref(body);
 	return ret;

@@ -38,7 +38,7 @@ static int number(struct cli_ctx *ctx, const struct cli_args *a, const char *nam
 	n = strtoul(v, &end, 10);
 	if (*v < '0' || *v > '9' || *end || errno || n < min || n > max)
 		return cli_error(ctx, NC_ERR_USAGE, "--%s `%s' is not a number from %lu to %lu",
-				name, v, min, max);
+				 name, v, min, max);
 	*out = n;
 	return 0;
 }
@@ -68,8 +68,8 @@ static int limits(struct cli_ctx *ctx, const struct cli_args *a, struct nc_api_l
 int cmd_serve(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	const char *listen = cli_args_get(a, "listen"), *level = cli_args_get(a, "log-level");
-	struct nc_serve_opts o = { .announce = ctx->out };
-	struct nc_errinfo ei = { 0 };
+	struct nc_serve_opts o = {.announce = ctx->out};
+	struct nc_errinfo ei = {0};
 	enum nc_log_level lv = NC_LOG_INFO;
 	char host[256], dir[4096];
 	int ret;
@@ -81,15 +81,15 @@ int cmd_serve(struct cli_ctx *ctx, const struct cli_args *a)
 	o.host = host;
 	if (level && nc_log_parse_level(level, &lv) < 0)
 		return cli_error(ctx, NC_ERR_USAGE,
-				"--log-level `%s' is not error, warn, info or debug", level);
+				 "--log-level `%s' is not error, warn, info or debug", level);
 	if (cli_args_get(a, "event-ring")) {
 		char *end;
 		long n = strtol(cli_args_get(a, "event-ring"), &end, 10);
 
 		if (*end || n < 16 || n > 10000000)
 			return cli_error(ctx, NC_ERR_USAGE,
-					"--event-ring `%s' is not a number from 16 to 10000000",
-					cli_args_get(a, "event-ring"));
+					 "--event-ring `%s' is not a number from 16 to 10000000",
+					 cli_args_get(a, "event-ring"));
 		o.event_ring = (size_t)n;
 	}
 	if (cli_args_duration(ctx, a, "stale-delay", &o.sync.stale_delay_ms) < 0 ||

@@ -128,12 +128,9 @@ static const struct cli_col state_fields[] = {
 };
 
 static const struct cli_col confirm_fields[] = {
-	{"Seq", "seq", 0, NULL},
-	{"Status", "status", 0, NULL},
-	{"Hash", "config_hash", 0, NULL},
-	{"Applied", "applied", 0, NULL},
-	{"Failed", "failed", 0, NULL},
-	{"VPP Mode", "vpp_mode", 0, NULL},
+	{"Seq", "seq", 0, NULL},	  {"Status", "status", 0, NULL},
+	{"Hash", "config_hash", 0, NULL}, {"Applied", "applied", 0, NULL},
+	{"Failed", "failed", 0, NULL},	  {"VPP Mode", "vpp_mode", 0, NULL},
 	{"Agent", "agent", 0, NULL},
 };
 
@@ -189,8 +186,7 @@ static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 	size_t i, skipped = 0, unseen = 0;
 
 	cli_out_list(ctx, reply, sent_cols, NCOLS(sent_cols), "serial");
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		const char *st = json_string_value(json_object_get(it, "state"));
 
 		skipped += st && strcmp(st, "skipped") == 0;
@@ -199,18 +195,20 @@ static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 	if (json_array_size(items) == 0)
 		cli_out_note(ctx, "nothing to sync: no device matched");
 	else
-		cli_out_note(ctx, "%zu batch%s sent; follow them with `netctl sync status' or "
-				 "`netctl tail --type confirm', or pass --wait",
-			    json_array_size(items) - skipped,
-			    json_array_size(items) - skipped == 1 ? "" : "es");
+		cli_out_note(ctx,
+			     "%zu batch%s sent; follow them with `netctl sync status' or "
+			     "`netctl tail --type confirm', or pass --wait",
+			     json_array_size(items) - skipped,
+			     json_array_size(items) - skipped == 1 ? "" : "es");
 	if (unseen)
-		cli_out_note(ctx, "%zu of them went to %s never seen: no confirmation until %s "
-				 "and asks for its configuration",
-			    unseen, unseen == 1 ? "a device" : "devices",
-			    unseen == 1 ? "it connects" : "each connects");
+		cli_out_note(ctx,
+			     "%zu of them went to %s never seen: no confirmation until %s "
+			     "and asks for its configuration",
+			     unseen, unseen == 1 ? "a device" : "devices",
+			     unseen == 1 ? "it connects" : "each connects");
 	if (named && skipped)
 		return cli_error(ctx, NC_ERR_CONFLICT, "%zu named device%s skipped: see Error",
-				skipped, skipped == 1 ? " was" : "s were");
+				 skipped, skipped == 1 ? " was" : "s were");
 	return 0;
 }
 
@@ -250,7 +248,7 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 
 	if ((named ? 1 : 0) + all + pending != 1) {
 		ret = cli_error(ctx, NC_ERR_USAGE,
-			       "say which devices: SERIAL..., --all or --pending (one of them)");
+				"say which devices: SERIAL..., --all or --pending (one of them)");
 		goto out;
 	}
 	if (tmo && !wait) {
@@ -259,7 +257,7 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 	}
 	if (tmo && (nc_duration_parse(tmo, &timeout_ms, &ei) < 0 || timeout_ms == 0)) {
 		ret = cli_error(ctx, NC_ERR_USAGE, "--timeout: %s (e.g. 30s, 2m)",
-			       ei.msg[0] ? ei.msg : "must be more than 0");
+				ei.msg[0] ? ei.msg : "must be more than 0");
 		goto out;
 	}
 	if (named) {
@@ -370,8 +368,9 @@ int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 				"leave them out when naming devices");
 		if (state && nc_sync_state_parse(state, &want) < 0)
 			return cli_error(ctx, NC_ERR_USAGE,
-					"--state `%s' is not a sync state: synced, pending, "
-					"applying or failed", state);
+					 "--state `%s' is not a sync state: synced, pending, "
+					 "applying or failed",
+					 state);
 		ret = named_states(ctx, a, state, &list);
 	} else {
 		ret = cli_args_query(ctx, a, "/v1/sync", "state,limit,cursor", path, sizeof(path));
@@ -429,8 +428,7 @@ int cmd_sync_show(struct cli_ctx *ctx, const struct cli_args *a)
 	}
 	if (json_array_size(items) == 0)
 		cli_out_text(ctx, "%s has no sync state yet", a->pos[0]);
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		if (i > 0)
 			cli_out_text(ctx, "%s", "");
 		show_state(ctx, it);
@@ -470,7 +468,8 @@ int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	changed = json_object_get(reply, "changed");
 	if (ctx->quiet) {
-		json_array_foreach(changed, i, t) fprintf(ctx->out, "%s\n", json_string_value(t));
+		json_array_foreach(changed, i, t)
+			fprintf(ctx->out, "%s\n", json_string_value(t));
 		goto out;
 	}
 	if (ctx->output == NC_OUT_JSON) {
@@ -478,14 +477,13 @@ int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	}
 	cli_out_text(ctx, "%s (%s): %zu topic%s would change against batch %lld%s",
-		    json_string_value(json_object_get(reply, "serial")),
-		    json_string_value(json_object_get(reply, "tenant")), json_array_size(changed),
-		    json_array_size(changed) == 1 ? "" : "s",
-		    (long long)json_integer_value(json_object_get(reply, "base_seq")),
-		    json_is_true(json_object_get(reply, "base_confirmed")) ? " (confirmed)"
-									   : " (not confirmed)");
-	json_array_foreach(changed, i, t)
-	{
+		     json_string_value(json_object_get(reply, "serial")),
+		     json_string_value(json_object_get(reply, "tenant")), json_array_size(changed),
+		     json_array_size(changed) == 1 ? "" : "s",
+		     (long long)json_integer_value(json_object_get(reply, "base_seq")),
+		     json_is_true(json_object_get(reply, "base_confirmed")) ? " (confirmed)"
+									    : " (not confirmed)");
+	json_array_foreach(changed, i, t) {
 		const char *topic = json_string_value(t);
 		const json_t *tp = json_object_get(json_object_get(reply, "topics"), topic);
 		char *before = pretty(json_object_get(tp, "before"));
@@ -504,8 +502,8 @@ out:
 int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	static const struct cli_col fields[] = {
-		{"Serial", "serial", 0, NULL},	     {"Tenant", "tenant", 0, NULL},
-		{"Seq", "seq", 0, NULL},	     {"Config Hash", "config_hash", 0, NULL},
+		{"Serial", "serial", 0, NULL},	  {"Tenant", "tenant", 0, NULL},
+		{"Seq", "seq", 0, NULL},	  {"Config Hash", "config_hash", 0, NULL},
 		{"Issued", "issued_at", 0, NULL},
 	};
 	json_t *reply = NULL, *cmd;
@@ -518,8 +516,7 @@ int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
 	cli_out_object(ctx, reply, fields, NCOLS(fields), "config_hash");
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		goto out;
-	json_array_foreach(json_object_get(reply, "commands"), i, cmd)
-	{
+	json_array_foreach(json_object_get(reply, "commands"), i, cmd) {
 		char title[96], *body = pretty(json_object_get(cmd, "body"));
 
 		snprintf(title, sizeof(title), "[%zu] %s", i,

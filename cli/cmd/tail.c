@@ -56,7 +56,7 @@ static void on_status(void *arg, enum nc_sse_change what, const char *msg)
 		cli_out_info(t->ctx, "event stream back");
 	else if (what == NC_SSE_OPENED)
 		cli_out_info(t->ctx, "following the events of %s (Ctrl-C stops)",
-			    t->ctx->client->server);
+			     t->ctx->client->server);
 	t->lost = what == NC_SSE_LOST;
 }
 
@@ -87,11 +87,11 @@ int cmd_tail(struct cli_ctx *ctx, const struct cli_args *a)
 	if (types && cli_evtypes_expand(types, list, sizeof(list), bad, sizeof(bad)) < 0) {
 		known_types(known, sizeof(known));
 		return cli_error(ctx, NC_ERR_USAGE, "--type: unknown event type `%s'; known: %s",
-				bad, known);
+				 bad, known);
 	}
 	if (after && (!*after || after[strspn(after, "0123456789")]))
 		return cli_error(ctx, NC_ERR_USAGE, "--after `%s' is not an event id (a number)",
-				after);
+				 after);
 	if ((types && list[0] && nc_client_query(path, sizeof(path), "type", list) < 0) ||
 	    nc_client_query(path, sizeof(path), "device", cli_args_get(a, "device")) < 0)
 		return cli_error(ctx, NC_ERR_USAGE, "--type or --device is too long");

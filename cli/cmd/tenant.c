@@ -35,7 +35,7 @@ int cmd_tenant_create(struct cli_ctx *ctx, const struct cli_args *a)
 	ctx->client->tenant = tenant;
 	if (ret == 0)
 		cli_out_done(ctx, reply, NULL, "created tenant %s (%s)", a->pos[0],
-			    json_string_value(json_object_get(reply, "name")));
+			     json_string_value(json_object_get(reply, "name")));
 	json_decref(reply);
 	json_decref(body);
 	return ret;

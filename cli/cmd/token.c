@@ -34,15 +34,15 @@ int cmd_token_create(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	/* The secret is shown this once: -q prints it alone, for scripts. */
 	cli_out_done(ctx, reply, "token",
-		    "created token %s (%s, %s)\n"
-		    "token: %s\n"
-		    "It is shown only now: keep it in a file of mode 0600 and pass --token-file.",
-		    json_string_value(json_object_get(reply, "id")),
-		    json_string_value(json_object_get(reply, "role")),
-		    json_is_string(json_object_get(reply, "tenant"))
-			    ? json_string_value(json_object_get(reply, "tenant"))
-			    : "global",
-		    json_string_value(json_object_get(reply, "token")));
+		     "created token %s (%s, %s)\n"
+		     "token: %s\n"
+		     "It is shown only now: keep it in a file of mode 0600 and pass --token-file.",
+		     json_string_value(json_object_get(reply, "id")),
+		     json_string_value(json_object_get(reply, "role")),
+		     json_is_string(json_object_get(reply, "tenant"))
+			     ? json_string_value(json_object_get(reply, "tenant"))
+			     : "global",
+		     json_string_value(json_object_get(reply, "token")));
 out:
 	json_decref(reply);
 	json_decref(body);

@@ -79,7 +79,7 @@ void nc_agent_dev_free(struct agent_dev *d)
 
 /* Publishes payload (len bytes, freed here) as kind of d, on tenant's topic unless "". */
 int nc_agent_dev_publish(struct agent_dev *d, enum nc_msg kind, const char *tenant, char *payload,
-		   size_t len)
+			 size_t len)
 {
 	char topic[NC_PROTO_TOPIC_MAX];
 	int ret = nc_proto_topic_format(kind, d->serial, tenant, topic, sizeof(topic));

@@ -39,8 +39,8 @@ struct nc_agent_opts {
 	const char *lan_if;		 /* NULL: "lan0" */
 	const char *wan_if;		 /* NULL: "eth0" */
 	bool wg_userspace;
-	FILE *out; /* dry-run command lines; NULL: stdout */
-	int64_t apply_delay_ms;		 /* each apply takes this much longer (tests); 0: none */
+	FILE *out;		/* dry-run command lines; NULL: stdout */
+	int64_t apply_delay_ms; /* each apply takes this much longer (tests); 0: none */
 };
 
 /*
@@ -61,8 +61,8 @@ struct nc_fleet_opts {
 	double offline_rate;	  /* a device never connects */
 	double restart_stale;	  /* after an apply, a device restarts with its old seq */
 	uint64_t seed;
-	int64_t heartbeat_ms; /* 0: 30 s */
-	int64_t tunnel_ms;    /* 0: 60 s */
+	int64_t heartbeat_ms;	/* 0: 30 s */
+	int64_t tunnel_ms;	/* 0: 60 s */
 	int64_t apply_delay_ms; /* each apply takes this much longer; 0: none */
 };
 

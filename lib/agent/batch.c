@@ -100,9 +100,9 @@ static void clean_text(char *s)
 }
 
 struct outcome {
-	json_t *applied;  /* the commands applied, as received */
-	json_t *failures; /* [{"index","topic","error"}] */
-	json_t *owned;	  /* kind -> body after this batch */
+	json_t *applied;	   /* the commands applied, as received */
+	json_t *failures;	   /* [{"index","topic","error"}] */
+	json_t *owned;		   /* kind -> body after this batch */
 	const int64_t *superseded; /* borrowed: seqs skipped for this batch */
 	size_t n_superseded;
 };

@@ -138,8 +138,8 @@ static int spawn(pid_t *pid, char *const argv[], int in, int out, int err)
  * deadline (monotonic ms) passed and it was killed. Closes the fds it is done
  * with. Returns whether it was killed; *wstatus is its wait status.
  */
-static bool pump(pid_t pid, int64_t deadline, const char *input, int *in_w, int *out_r,
-		 int *err_r, struct sink *so, struct sink *se, int *wstatus)
+static bool pump(pid_t pid, int64_t deadline, const char *input, int *in_w, int *out_r, int *err_r,
+		 struct sink *so, struct sink *se, int *wstatus)
 {
 	size_t inoff = 0, inlen = input ? strlen(input) : 0;
 	bool exited = false, killed = false;

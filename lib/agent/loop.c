@@ -48,7 +48,7 @@ static void wake_locked(struct agent_loop *l, struct agent_dev *d, int64_t due)
 	if (l->stopping || (d->heap_due && d->heap_due <= due))
 		return;
 	d->heap_due = due;
-	nc_heap_push(&l->heap, &(struct agent_heap_ent){ .due = due, .dev = d });
+	nc_heap_push(&l->heap, &(struct agent_heap_ent){.due = due, .dev = d});
 	if (((const struct agent_heap_ent *)nc_heap_top(&l->heap))->dev == d)
 		pthread_cond_signal(&l->timer_cv);
 }
@@ -202,7 +202,7 @@ static void *timer_main(void *arg)
 /* --apply-delay: an apply that takes this long (ms), as a slow device's would. */
 static void delay(int64_t ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;

@@ -218,7 +218,7 @@ static char *wg_conf(const struct nc_agent_env *env, const json_t *iface)
 {
 	const json_t *port = json_object_get(iface, "listen_port");
 	const json_t *peers = json_object_get(iface, "peers"), *peer, *v;
-	struct text t = { .buf = nc_xmalloc(1024), .cap = 1024 };
+	struct text t = {.buf = nc_xmalloc(1024), .cap = 1024};
 	size_t i, k;
 
 	t.buf[0] = '\0';

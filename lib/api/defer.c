@@ -75,7 +75,7 @@ bool api_defer(struct api_defer *d, struct MHD_Connection *conn, int (*fn)(struc
 	if (!ok)
 		return false;
 	j = nc_xcalloc(1, sizeof(*j));
-	*j = (struct job){ .d = d, .conn = conn, .fn = fn, .r = r, .ret = ret, .done = done };
+	*j = (struct job){.d = d, .conn = conn, .fn = fn, .r = r, .ret = ret, .done = done};
 	MHD_suspend_connection(conn);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

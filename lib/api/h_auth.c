@@ -32,7 +32,7 @@ int h_tenant_list(struct api_req *r)
 
 int h_tenant_create(struct api_req *r)
 {
-	struct nc_tenant t = { 0 };
+	struct nc_tenant t = {0};
 	json_t *body;
 	int ret = api_body(r, &body);
 
@@ -133,7 +133,7 @@ int h_enroll_list(struct api_req *r)
 /* {"name", "tenant"?, "expires_in"?} -> the key, whose secret is shown once. */
 int h_enroll_create(struct api_req *r)
 {
-	static const char *const allowed[] = { "name", "tenant", "expires_in", NULL };
+	static const char *const allowed[] = {"name", "tenant", "expires_in", NULL};
 	char name[NC_NAME_MAX], tenant[NC_ID_MAX], secret[NC_TOKEN_MAX];
 	int64_t expires_in = 0;
 	struct nc_token t;

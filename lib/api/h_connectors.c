@@ -17,16 +17,15 @@
 static json_t *view(struct api_req *r, const struct nc_connector *c)
 {
 	json_t *o = nc_connector_to_json(c);
-	struct nc_sync s = { 0 };
-	bool configured = c->status != NC_STATUS_PENDING_APPROVAL &&
-			  c->status != NC_STATUS_DECOMMISSIONED;
+	struct nc_sync s = {0};
+	bool configured =
+		c->status != NC_STATUS_PENDING_APPROVAL && c->status != NC_STATUS_DECOMMISSIONED;
 
 	if (configured && nc_store_sync_get(r->core->store, c->serial, c->tenant, &s) == 0)
-		json_object_set_new(o, "sync",
-				    json_pack("{s:s,s:o}", "state", nc_sync_state_name(s.state),
-					      "dirty_reason",
-					      s.dirty_reason[0] ? json_string(s.dirty_reason)
-								: json_null()));
+		json_object_set_new(
+			o, "sync",
+			json_pack("{s:s,s:o}", "state", nc_sync_state_name(s.state), "dirty_reason",
+				  s.dirty_reason[0] ? json_string(s.dirty_reason) : json_null()));
 	else
 		json_object_set_new(o, "sync", json_null());
 	nc_sync_clear(&s);
@@ -35,7 +34,7 @@ static json_t *view(struct api_req *r, const struct nc_connector *c)
 
 int h_connector_list(struct api_req *r)
 {
-	struct nc_connector_filter f = { .tenant = r->tenant, .status = -1 };
+	struct nc_connector_filter f = {.tenant = r->tenant, .status = -1};
 	const char *status = api_query(r, "status"), *hub = api_query(r, "hub");
 	struct nc_connector *v = NULL;
 	struct nc_page pg;
@@ -68,7 +67,7 @@ int h_connector_list(struct api_req *r)
 
 int h_connector_get(struct api_req *r)
 {
-	struct nc_connector c = { 0 };
+	struct nc_connector c = {0};
 	int ret = nc_store_connector_get(r->core->store, r->tenant, r->params[0], &c);
 
 	if (ret < 0)
@@ -80,7 +79,7 @@ int h_connector_get(struct api_req *r)
 
 int h_connector_create(struct api_req *r)
 {
-	struct nc_connector c = { 0 };
+	struct nc_connector c = {0};
 	char tenant[NC_ID_MAX];
 	json_t *body;
 	int ret = api_body(r, &body);
@@ -108,7 +107,7 @@ int h_connector_create(struct api_req *r)
 
 int h_connector_update(struct api_req *r)
 {
-	struct nc_connector c = { 0 };
+	struct nc_connector c = {0};
 	json_t *body;
 	int ret = api_body(r, &body);
 
@@ -130,9 +129,9 @@ int h_connector_delete(struct api_req *r)
 
 static int transition(struct api_req *r, enum nc_status to)
 {
-	struct nc_connector c = { 0 };
-	int ret = nc_core_connector_transition(r->core, &r->actor, r->tenant, r->params[0], to,
-					       &c, &r->ei);
+	struct nc_connector c = {0};
+	int ret = nc_core_connector_transition(r->core, &r->actor, r->tenant, r->params[0], to, &c,
+					       &r->ei);
 
 	if (ret == 0)
 		ret = api_reply(r, MHD_HTTP_OK, view(r, &c));

@@ -11,7 +11,7 @@
 
 int h_edge_list(struct api_req *r)
 {
-	struct nc_edge_filter f = { .tenant = r->tenant, .kind = -1 };
+	struct nc_edge_filter f = {.tenant = r->tenant, .kind = -1};
 	const char *kind = api_query(r, "kind");
 	struct nc_edge *v = NULL;
 	struct nc_page pg;
@@ -41,7 +41,7 @@ int h_edge_list(struct api_req *r)
 
 int h_edge_get(struct api_req *r)
 {
-	struct nc_edge e = { 0 };
+	struct nc_edge e = {0};
 	int ret = nc_store_edge_get(r->core->store, r->tenant, r->params[0], &e);
 
 	if (ret < 0)
@@ -53,7 +53,7 @@ int h_edge_get(struct api_req *r)
 
 int h_edge_create(struct api_req *r)
 {
-	struct nc_edge e = { 0 };
+	struct nc_edge e = {0};
 	char tenant[NC_ID_MAX];
 	json_t *body;
 	int ret = api_body(r, &body);
@@ -81,7 +81,7 @@ int h_edge_create(struct api_req *r)
 
 int h_edge_update(struct api_req *r)
 {
-	struct nc_edge e = { 0 };
+	struct nc_edge e = {0};
 	json_t *body;
 	int ret = api_body(r, &body);
 

@@ -44,8 +44,8 @@ struct stream {
 	char tenant[64], types[256], device[64];
 	uint64_t after;
 	bool started;
-	bool asked;		/* the client named an id to resume after */
-	char *out;		/* rendered, not yet sent: out[off..len) */
+	bool asked; /* the client named an id to resume after */
+	char *out;  /* rendered, not yet sent: out[off..len) */
 	size_t len, off;
 };
 

@@ -47,7 +47,7 @@ static int reply_show(struct api_req *r, unsigned status, const char *tenant, co
 
 int h_peering_create(struct api_req *r)
 {
-	struct nc_peering p = { 0 };
+	struct nc_peering p = {0};
 	char tenant[NC_ID_MAX];
 	json_t *body;
 	int ret = api_body(r, &body);
@@ -65,7 +65,7 @@ int h_peering_create(struct api_req *r)
 
 int h_peering_update(struct api_req *r)
 {
-	struct nc_peering p = { 0 };
+	struct nc_peering p = {0};
 	json_t *body;
 	int ret = api_body(r, &body);
 
@@ -84,7 +84,7 @@ int h_peering_delete(struct api_req *r)
 
 int h_member_add(struct api_req *r)
 {
-	static const char *const allowed[] = { "serial", NULL };
+	static const char *const allowed[] = {"serial", NULL};
 	char serial[NC_SERIAL_MAX];
 	json_t *body;
 	int ret = api_body(r, &body);
@@ -131,8 +131,7 @@ static int sync_param(struct api_req *r, bool *push)
 	*push = !v || strcmp(v, "true") == 0;
 	if (!v || *push || strcmp(v, "false") == 0)
 		return 0;
-	return nc_fail(&r->ei, NC_ERR_INVAL, "sync", "sync must be true or false, not `%.32s'",
-		       v);
+	return nc_fail(&r->ei, NC_ERR_INVAL, "sync", "sync must be true or false, not `%.32s'", v);
 }
 
 /*
@@ -144,9 +143,9 @@ static int sync_param(struct api_req *r, bool *push)
 static void push_ends(struct api_req *r, json_t *reply, bool push, const char *tenant,
 		      const char *a, const char *b)
 {
-	const char *serials[3] = { a, b, NULL };
-	struct nc_sync_selection sel = { .tenant = tenant, .serials = serials, .state = -1 };
-	struct nc_errinfo ei = { 0 };
+	const char *serials[3] = {a, b, NULL};
+	struct nc_sync_selection sel = {.tenant = tenant, .serials = serials, .state = -1};
+	struct nc_errinfo ei = {0};
 	json_t *res = NULL, *items = NULL;
 
 	if (push && nc_sync_now(api_sync(r), &sel, &res, &ei) == 0)
@@ -154,10 +153,10 @@ static void push_ends(struct api_req *r, json_t *reply, bool push, const char *t
 	if (!items) {
 		items = json_array();
 		for (size_t i = 0; push && i < 2; i++)
-			json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "serial",
-							       serials[i], "tenant", tenant,
-							       "state", "skipped", "error",
-							       ei.msg[0] ? ei.msg : "not sent"));
+			json_array_append_new(items,
+					      json_pack("{s:s,s:s,s:s,s:s}", "serial", serials[i],
+							"tenant", tenant, "state", "skipped",
+							"error", ei.msg[0] ? ei.msg : "not sent"));
 	}
 	json_decref(res);
 	json_object_set_new(reply, "pushed", items);
@@ -166,7 +165,7 @@ static void push_ends(struct api_req *r, json_t *reply, bool push, const char *t
 
 int h_link_add(struct api_req *r)
 {
-	static const char *const allowed[] = { "a", "b", NULL };
+	static const char *const allowed[] = {"a", "b", NULL};
 	char a[NC_SERIAL_MAX], b[NC_SERIAL_MAX];
 	json_t *body, *o = NULL, *links, *l, *out, *idx;
 	char tenant[NC_ID_MAX];
@@ -192,8 +191,9 @@ int h_link_add(struct api_req *r)
 	 * with the indexes of all its tunnels (two with dual tunnel). */
 	links = json_object_get(o, "links");
 	snprintf(tenant, sizeof(tenant), "%s",
-		 json_is_string(json_object_get(o, "tenant")) ?
-			 json_string_value(json_object_get(o, "tenant")) : "");
+		 json_is_string(json_object_get(o, "tenant"))
+			 ? json_string_value(json_object_get(o, "tenant"))
+			 : "");
 	out = NULL;
 	idx = json_array();
 	json_array_foreach(links, i, l) {
@@ -219,7 +219,7 @@ int h_link_add(struct api_req *r)
 
 int h_link_remove(struct api_req *r)
 {
-	struct nc_peering p = { 0 };
+	struct nc_peering p = {0};
 	bool push = true;
 	json_t *out;
 	int ret = sync_param(r, &push);
@@ -233,8 +233,8 @@ int h_link_remove(struct api_req *r)
 		nc_fail(&r->ei, ret, NULL, "cannot read peering `%s': %s", r->params[0],
 			nc_strerror(ret));
 	if (ret == 0)
-		ret = nc_core_link_remove(r->core, &r->actor, r->tenant, r->params[0],
-					  r->params[1], r->params[2], &r->ei);
+		ret = nc_core_link_remove(r->core, &r->actor, r->tenant, r->params[0], r->params[1],
+					  r->params[2], &r->ei);
 	if (ret < 0)
 		return ret;
 	out = json_pack("{s:s,s:s,s:s}", "peering", r->params[0], "a", r->params[1], "b",

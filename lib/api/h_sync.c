@@ -28,7 +28,7 @@ static json_t *state_json(struct api_req *r, const struct nc_sync *s)
 
 int h_sync_list(struct api_req *r)
 {
-	struct nc_sync_filter f = { .tenant = r->tenant, .state = -1, .configured = true };
+	struct nc_sync_filter f = {.tenant = r->tenant, .state = -1, .configured = true};
 	const char *state = api_query(r, "state");
 	struct nc_sync *v = NULL;
 	enum nc_sync_state st;
@@ -57,7 +57,7 @@ int h_sync_list(struct api_req *r)
 
 int h_device_sync_get(struct api_req *r)
 {
-	struct nc_sync_filter f = { .tenant = r->tenant, .state = -1, .serial = r->params[0] };
+	struct nc_sync_filter f = {.tenant = r->tenant, .state = -1, .serial = r->params[0]};
 	char tenant[NC_ID_MAX];
 	enum nc_device_type type;
 	struct nc_sync *v = NULL;
@@ -115,8 +115,8 @@ static void mark_never_seen(struct api_req *r, json_t *result)
 /* Sync Now for a selection: {"devices":[...]} | {"all":true} | {"state":"pending"}. */
 int h_sync_now(struct api_req *r)
 {
-	static const char *const allowed[] = { "devices", "all", "state", NULL };
-	struct nc_sync_selection sel = { .tenant = r->tenant, .state = -1 };
+	static const char *const allowed[] = {"devices", "all", "state", NULL};
+	struct nc_sync_selection sel = {.tenant = r->tenant, .state = -1};
 	const char **serials = NULL;
 	enum nc_sync_state st;
 	json_t *body, *devs, *result = NULL;
@@ -140,7 +140,8 @@ int h_sync_now(struct api_req *r)
 	}
 	devs = json_object_get(body, "devices");
 	if (devs && !json_is_array(devs))
-		return nc_fail(&r->ei, NC_ERR_INVAL, "devices", "devices must be an array of serials");
+		return nc_fail(&r->ei, NC_ERR_INVAL, "devices",
+			       "devices must be an array of serials");
 	n = json_array_size(devs);
 	if (!sel.all && sel.state < 0 && n == 0)
 		return nc_fail(&r->ei, NC_ERR_INVAL, "devices",
@@ -151,7 +152,8 @@ int h_sync_now(struct api_req *r)
 		serials[i] = json_string_value(json_array_get(devs, i));
 		if (!serials[i]) {
 			free(serials);
-			return nc_fail(&r->ei, NC_ERR_INVAL, "devices", "devices[%zu] must be a serial", i);
+			return nc_fail(&r->ei, NC_ERR_INVAL, "devices",
+				       "devices[%zu] must be a serial", i);
 		}
 	}
 	sel.serials = n ? serials : NULL;
@@ -164,8 +166,8 @@ int h_sync_now(struct api_req *r)
 
 int h_device_sync_now(struct api_req *r)
 {
-	const char *serials[2] = { r->params[0], NULL };
-	struct nc_sync_selection sel = { .tenant = r->tenant, .state = -1, .serials = serials };
+	const char *serials[2] = {r->params[0], NULL};
+	struct nc_sync_selection sel = {.tenant = r->tenant, .state = -1, .serials = serials};
 	json_t *result = NULL;
 	int ret = nc_sync_now(api_sync(r), &sel, &result, &r->ei);
 
@@ -211,13 +213,14 @@ static int device_state(struct api_req *r, struct nc_sync *s)
 		return nc_fail(&r->ei, ret, "tenant", "device `%s' serves no tenant `%s'",
 			       r->params[0], t);
 	if (ret < 0)
-		return nc_fail(&r->ei, ret, "serial", "device `%s' has no sync state", r->params[0]);
+		return nc_fail(&r->ei, ret, "serial", "device `%s' has no sync state",
+			       r->params[0]);
 	return 0;
 }
 
 int h_device_batch(struct api_req *r)
 {
-	struct nc_sync s = { 0 };
+	struct nc_sync s = {0};
 	json_t *b;
 	int ret = device_state(r, &s);
 
@@ -247,7 +250,7 @@ static int next_commands(struct api_req *r, const char *tenant, json_t **out, js
 
 int h_device_diff(struct api_req *r)
 {
-	struct nc_sync s = { 0 };
+	struct nc_sync s = {0};
 	json_t *next = NULL, *prev = NULL, *before = json_object(), *after = json_object();
 	json_t *notes = NULL;
 	json_t *cmd, *changed = json_array(), *topics = json_object(), *res;
@@ -276,25 +279,26 @@ int h_device_diff(struct api_req *r)
 	json_object_foreach(after, k, cmd) {
 		if (!json_equal(cmd, json_object_get(before, k))) {
 			json_array_append_new(changed, json_string(k));
-			json_object_set_new(topics, k, json_pack("{s:O,s:O}", "before",
-								 json_object_get(before, k) ?
-								 json_object_get(before, k) :
-								 json_null(),
-								 "after", cmd));
+			json_object_set_new(topics, k,
+					    json_pack("{s:O,s:O}", "before",
+						      json_object_get(before, k)
+							      ? json_object_get(before, k)
+							      : json_null(),
+						      "after", cmd));
 		}
 	}
 	json_object_foreach(before, k, cmd) {
 		if (!json_object_get(after, k)) {
 			json_array_append_new(changed, json_string(k));
-			json_object_set_new(topics, k, json_pack("{s:O,s:n}", "before", cmd,
-								 "after"));
+			json_object_set_new(topics, k,
+					    json_pack("{s:O,s:n}", "before", cmd, "after"));
 		}
 	}
 	/* notes: what the next batch leaves out and why (a peer without key). */
-	res = json_pack("{s:s,s:s,s:I,s:b,s:O,s:O,s:O}", "serial", r->params[0], "tenant",
-			s.tenant, "base_seq", (json_int_t)s.seq, "base_confirmed",
-			s.seq > 0 && s.confirmed_seq == s.seq, "changed", changed, "topics",
-			topics, "notes", notes);
+	res = json_pack("{s:s,s:s,s:I,s:b,s:O,s:O,s:O}", "serial", r->params[0], "tenant", s.tenant,
+			"base_seq", (json_int_t)s.seq, "base_confirmed",
+			s.seq > 0 && s.confirmed_seq == s.seq, "changed", changed, "topics", topics,
+			"notes", notes);
 	ret = api_reply(r, MHD_HTTP_OK, res);
 out:
 	json_decref(notes);

@@ -74,18 +74,21 @@ static void metrics_sync(FILE *f, const struct nc_sync_counters *c)
 	for (int v = 0; v < NC_VERDICTS; v++)
 		fprintf(f, "netctl_sync_confirms_total{verdict=\"%s\"} %lld\n",
 			nc_verdict_name((enum nc_verdict)v), (long long)c->confirms[v]);
-	fprintf(f, "# HELP netctl_sync_proto_errors_total Device messages rejected as malformed.\n"
-		   "# TYPE netctl_sync_proto_errors_total counter\nnetctl_sync_proto_errors_total %lld\n"
-		   "# HELP netctl_sync_ignored_total Device messages ignored (unknown or out of "
-		   "service devices).\n"
-		   "# TYPE netctl_sync_ignored_total counter\nnetctl_sync_ignored_total %lld\n"
-		   "# HELP netctl_sync_apply_timeouts_total Batches re-sent after their apply "
-		   "timeout.\n"
-		   "# TYPE netctl_sync_apply_timeouts_total counter\n"
-		   "netctl_sync_apply_timeouts_total %lld\n"
-		   "# HELP netctl_sync_republished_total Batches in flight published again after a "
-		   "broker connect.\n"
-		   "# TYPE netctl_sync_republished_total counter\nnetctl_sync_republished_total %lld\n",
+	fprintf(f,
+		"# HELP netctl_sync_proto_errors_total Device messages rejected as malformed.\n"
+		"# TYPE netctl_sync_proto_errors_total counter\nnetctl_sync_proto_errors_total "
+		"%lld\n"
+		"# HELP netctl_sync_ignored_total Device messages ignored (unknown or out of "
+		"service devices).\n"
+		"# TYPE netctl_sync_ignored_total counter\nnetctl_sync_ignored_total %lld\n"
+		"# HELP netctl_sync_apply_timeouts_total Batches re-sent after their apply "
+		"timeout.\n"
+		"# TYPE netctl_sync_apply_timeouts_total counter\n"
+		"netctl_sync_apply_timeouts_total %lld\n"
+		"# HELP netctl_sync_republished_total Batches in flight published again after a "
+		"broker connect.\n"
+		"# TYPE netctl_sync_republished_total counter\nnetctl_sync_republished_total "
+		"%lld\n",
 		(long long)c->proto_errors, (long long)c->ignored, (long long)c->apply_timeouts,
 		(long long)c->republished);
 }
@@ -112,37 +115,42 @@ int h_metrics(struct api_req *r)
 	for (int i = 0; i < 4; i++)
 		fprintf(f, "netctl_devices_sync{state=\"%s\"} %zu\n",
 			nc_sync_state_name((enum nc_sync_state)i), sync[i]);
-	fprintf(f, "# HELP netctl_uptime_seconds Seconds since serve started.\n"
-		   "# TYPE netctl_uptime_seconds gauge\nnetctl_uptime_seconds %lld\n",
+	fprintf(f,
+		"# HELP netctl_uptime_seconds Seconds since serve started.\n"
+		"# TYPE netctl_uptime_seconds gauge\nnetctl_uptime_seconds %lld\n",
 		(long long)(time(NULL) - api_started_at(r)));
 	broker = nc_sync_broker_status(api_sync(r));
-	fprintf(f, "# HELP netctl_broker_connected Whether serve is connected to the MQTT broker.\n"
-		   "# TYPE netctl_broker_connected gauge\nnetctl_broker_connected %d\n",
+	fprintf(f,
+		"# HELP netctl_broker_connected Whether serve is connected to the MQTT broker.\n"
+		"# TYPE netctl_broker_connected gauge\nnetctl_broker_connected %d\n",
 		json_is_true(json_object_get(broker, "connected")));
-	fprintf(f, "# HELP netctl_mqtt_published_total Batches handed to the broker.\n"
-		   "# TYPE netctl_mqtt_published_total counter\nnetctl_mqtt_published_total %lld\n",
+	fprintf(f,
+		"# HELP netctl_mqtt_published_total Batches handed to the broker.\n"
+		"# TYPE netctl_mqtt_published_total counter\nnetctl_mqtt_published_total %lld\n",
 		(long long)json_integer_value(json_object_get(broker, "published")));
-	fprintf(f, "# HELP netctl_mqtt_received_total Device messages received.\n"
-		   "# TYPE netctl_mqtt_received_total counter\nnetctl_mqtt_received_total %lld\n",
+	fprintf(f,
+		"# HELP netctl_mqtt_received_total Device messages received.\n"
+		"# TYPE netctl_mqtt_received_total counter\nnetctl_mqtt_received_total %lld\n",
 		(long long)json_integer_value(json_object_get(broker, "received")));
 	json_decref(broker);
 	api_metrics_limits(r, f);
 	nc_sync_counters(api_sync(r), &c);
-	fprintf(f, "# HELP netctl_device_messages_refused_total Device messages that changed "
-		   "nothing, by reason.\n"
-		   "# TYPE netctl_device_messages_refused_total counter\n"
-		   "netctl_device_messages_refused_total{reason=\"rejected_seq\"} %lld\n"
-		   "netctl_device_messages_refused_total{reason=\"stale_report\"} %lld\n",
+	fprintf(f,
+		"# HELP netctl_device_messages_refused_total Device messages that changed "
+		"nothing, by reason.\n"
+		"# TYPE netctl_device_messages_refused_total counter\n"
+		"netctl_device_messages_refused_total{reason=\"rejected_seq\"} %lld\n"
+		"netctl_device_messages_refused_total{reason=\"stale_report\"} %lld\n",
 		(long long)c.rejected_seq, (long long)c.stale_reports);
-	fprintf(f, "# HELP netctl_device_keys_held_total Public key changes held for an admin.\n"
-		   "# TYPE netctl_device_keys_held_total counter\n"
-		   "netctl_device_keys_held_total %lld\n",
+	fprintf(f,
+		"# HELP netctl_device_keys_held_total Public key changes held for an admin.\n"
+		"# TYPE netctl_device_keys_held_total counter\n"
+		"netctl_device_keys_held_total %lld\n",
 		(long long)c.held_keys);
 	metrics_sync(f, &c);
 	api_metrics_requests(r, f);
 	fclose(f);
 	r->raw = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"text/plain; version=0.0.4");
+	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4");
 	return 0;
 }

@@ -29,9 +29,9 @@ struct api_req {
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *path;
-	const char *params[API_MAX_PARAMS];	/* the {…} segments, in order */
-	char param_buf[512];			/* backing store of params */
-	json_t *body;				/* parsed body; NULL when empty */
+	const char *params[API_MAX_PARAMS]; /* the {…} segments, in order */
+	char param_buf[512];		    /* backing store of params */
+	json_t *body;			    /* parsed body; NULL when empty */
 	struct nc_actor actor;
 	/* The tenant the request acts in: the token's own, or an admin's
 	 * ?tenant=; NULL for an admin acting across tenants. */
@@ -43,16 +43,16 @@ struct api_req {
 	json_t *resp;
 	struct MHD_Response *raw;
 	struct nc_errinfo ei;
-	const char *code;	/* the error code to send instead of nc_errcode()'s */
-	unsigned retry_after;	/* seconds for a Retry-After header; 0 = none */
+	const char *code;     /* the error code to send instead of nc_errcode()'s */
+	unsigned retry_after; /* seconds for a Retry-After header; 0 = none */
 };
 
 /* One row of the route table. */
 struct api_route {
 	const char *method;
-	const char *pattern;	/* "/v1/connectors/{serial}/approve" */
+	const char *pattern; /* "/v1/connectors/{serial}/approve" */
 	int (*fn)(struct api_req *r);
-	int min_role;		/* enum nc_role, or -1: no token needed */
+	int min_role; /* enum nc_role, or -1: no token needed */
 };
 
 extern const struct api_route api_routes[];

@@ -18,7 +18,7 @@
 
 /* Descriptors kept for everything but HTTP connections: the store and its
  * journal, the broker, logs, and per thread an epoll set and a wakeup fd. */
-#define FD_RESERVE 64
+#define FD_RESERVE    64
 #define FD_PER_THREAD 4
 /* The kernel refuses a soft limit above fs.nr_open (1048576 by default). */
 #define FD_CEILING 1048576
@@ -82,8 +82,8 @@ void api_limits_fit(const struct nc_api_limits *in, struct nc_api_limits *out)
 /* False when Content-Length announces more than max bytes (or is no number). */
 bool api_limits_body_ok(struct MHD_Connection *conn, size_t max)
 {
-	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	unsigned long long v;
 	char *end;
 
@@ -115,8 +115,8 @@ void api_limits_log(void *cls, const char *fmt, va_list ap)
 	if (strstr(msg, "limit") || strstr(msg, "too big") ||
 	    strstr(msg, "Application reported internal error")) {
 		was = limit_warned;
-		if (now - was < LIMIT_WARN_MS || !atomic_compare_exchange_strong(&limit_warned,
-										    &was, now)) {
+		if (now - was < LIMIT_WARN_MS ||
+		    !atomic_compare_exchange_strong(&limit_warned, &was, now)) {
 			nc_debug("http: %s", msg);
 			return;
 		}

@@ -17,10 +17,10 @@ int api_reply(struct api_req *r, unsigned status, json_t *body)
 
 int api_reply_list(struct api_req *r, json_t *items, const char *next_cursor)
 {
-	return api_reply(r, MHD_HTTP_OK,
-			 json_pack("{s:o,s:o}", "items", items, "next_cursor",
-				   next_cursor && *next_cursor ? json_string(next_cursor)
-							       : json_null()));
+	return api_reply(
+		r, MHD_HTTP_OK,
+		json_pack("{s:o,s:o}", "items", items, "next_cursor",
+			  next_cursor && *next_cursor ? json_string(next_cursor) : json_null()));
 }
 
 const char *api_query(struct api_req *r, const char *name)

@@ -88,7 +88,8 @@ static int read_auth(const char *path, char *user, size_t un, char *pass, size_t
 	if (!fgets(user, (int)un, f) || !fgets(pass, (int)pn, f))
 		ret = nc_fail(ei, NC_ERR_INVAL, "mqtt-auth-file",
 			      "`%s' must hold the username on its first line and the password "
-			      "on its second", path);
+			      "on its second",
+			      path);
 	fclose(f);
 	user[strcspn(user, "\r\n")] = '\0';
 	pass[strcspn(pass, "\r\n")] = '\0';
@@ -215,13 +216,13 @@ static void keep_event_block(struct nc_store *st, struct nc_events *ev, uint64_t
 
 int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 {
-	struct nc_api_config acfg = { .host = o->host, .port = o->port, .limits = o->limits };
+	struct nc_api_config acfg = {.host = o->host, .port = o->port, .limits = o->limits};
 	struct nc_sync_engine *engine = NULL;
-	struct nc_core core = { 0 };
+	struct nc_core core = {0};
 	struct nc_store *store = NULL;
 	struct nc_mqtt *mqtt = NULL;
 	struct nc_api *api = NULL;
-	struct timespec check = { .tv_sec = EVENT_BLOCK_CHECK_S };
+	struct timespec check = {.tv_sec = EVENT_BLOCK_CHECK_S};
 	uint64_t block = 0;
 	char path[4096];
 	sigset_t sigs;
@@ -271,8 +272,8 @@ int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 		strchr(o->host, ':') ? "[" : "", o->host, strchr(o->host, ':') ? "]" : "",
 		nc_api_port(api), o->data_dir, o->mqtt_url ? o->mqtt_url : "none");
 	if (o->announce) {
-		fprintf(o->announce, "http://%s%s%s:%u\n", strchr(o->host, ':') ? "[" : "",
-			o->host, strchr(o->host, ':') ? "]" : "", nc_api_port(api));
+		fprintf(o->announce, "http://%s%s%s:%u\n", strchr(o->host, ':') ? "[" : "", o->host,
+			strchr(o->host, ':') ? "]" : "", nc_api_port(api));
 		fflush(o->announce);
 	}
 	do {

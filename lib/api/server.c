@@ -37,8 +37,8 @@
 #define KEEPALIVE_MIN_MS 250
 
 /* Status codes counted per route for /metrics; the last bucket is "other". */
-static const unsigned counted[] = { 200, 201, 202, 204, 400, 401, 403, 404,
-				    405, 409, 413, 415, 422, 500, 503 };
+static const unsigned counted[] = {200, 201, 202, 204, 400, 401, 403, 404,
+				   405, 409, 413, 415, 422, 500, 503};
 #define NCOUNTED (sizeof(counted) / sizeof(counted[0]))
 
 struct nc_api {
@@ -47,7 +47,7 @@ struct nc_api {
 	struct nc_sync_engine *sync;
 	int64_t started_at;
 	uint16_t port;
-	struct nc_api_limits lim;	/* as fitted by api_limits_fit */
+	struct nc_api_limits lim; /* as fitted by api_limits_fit */
 	struct api_streams *streams;
 	struct api_defer *defer;
 	int64_t keepalive_ms;
@@ -60,12 +60,12 @@ struct nc_api {
 struct conn_state {
 	char *body;
 	size_t len;
-	size_t dropped;		/* body bytes past the cap, read and discarded */
+	size_t dropped; /* body bytes past the cap, read and discarded */
 	bool toobig;
 	/* The request, kept while a slow handler runs off the pool (defer.h). */
 	struct api_req *req;
 	const struct api_route *route;
-	size_t ri;		/* the route's index; api_nroutes for none */
+	size_t ri; /* the route's index; api_nroutes for none */
 	bool deferred;
 	atomic_bool done;
 	int ret;
@@ -127,13 +127,15 @@ void api_metrics_limits(struct api_req *r, FILE *f)
 		MHD_get_daemon_info(api->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	unsigned max, streams = api_streams_count(api->streams, &max);
 
-	fprintf(f, "# HELP netctl_http_connections Open HTTP connections, and the limit.\n"
-		   "# TYPE netctl_http_connections gauge\nnetctl_http_connections %u\n"
-		   "netctl_http_connections_max %u\n",
+	fprintf(f,
+		"# HELP netctl_http_connections Open HTTP connections, and the limit.\n"
+		"# TYPE netctl_http_connections gauge\nnetctl_http_connections %u\n"
+		"netctl_http_connections_max %u\n",
 		info ? info->num_connections : 0, api->lim.max_connections);
-	fprintf(f, "# HELP netctl_http_event_streams Open event streams, and the limit.\n"
-		   "# TYPE netctl_http_event_streams gauge\nnetctl_http_event_streams %u\n"
-		   "netctl_http_event_streams_max %u\n",
+	fprintf(f,
+		"# HELP netctl_http_event_streams Open event streams, and the limit.\n"
+		"# TYPE netctl_http_event_streams gauge\nnetctl_http_event_streams %u\n"
+		"netctl_http_event_streams_max %u\n",
 		streams, max);
 }
 
@@ -197,7 +199,7 @@ static json_t *error_body(const char *code, const char *msg, const char *field)
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *body,
-				  unsigned retry_after)
+				 unsigned retry_after)
 {
 	char secs[16];
 	struct MHD_Response *resp;
@@ -211,8 +213,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
 		text = nc_xrealloc(text, len + 2);
 		text[len++] = '\n';
 	}
-	resp = MHD_create_response_from_buffer(len, text ? text : "",
-					       text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_buffer(
+		len, text ? text : "", text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (body)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (status == MHD_HTTP_UNAUTHORIZED)
@@ -295,8 +297,8 @@ static int authorize(struct api_req *r, int min_role)
 /* Parses a non-empty body; 415 and 400 are reported through r->ei. */
 static int parse_body(struct api_req *r, const struct conn_state *cs, unsigned *status)
 {
-	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct =
+		MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	json_error_t jerr;
 
 	if (cs->len == 0)
@@ -383,7 +385,8 @@ static enum MHD_Result finish(struct nc_api *api, struct api_req *r, size_t ri, 
 			nc_warn("%s %s: %s", r->method, r->path,
 				r->ei.msg[0] ? r->ei.msg : nc_strerror(ret));
 		json_decref(r->resp);
-		r->resp = error_body(code, r->ei.msg[0] ? r->ei.msg : nc_strerror(ret), r->ei.field);
+		r->resp =
+			error_body(code, r->ei.msg[0] ? r->ei.msg : nc_strerror(ret), r->ei.field);
 		r->status = status;
 	}
 	count(api, ri, r->status);
@@ -407,8 +410,8 @@ static enum MHD_Result respond(struct nc_api *api, struct MHD_Connection *conn, 
 		ret = cs->ret;
 	} else {
 		r = cs->req = nc_xcalloc(1, sizeof(*r));
-		*r = (struct api_req){ .api = api, .core = api->core, .conn = conn,
-				       .method = method, .path = url };
+		*r = (struct api_req){
+			.api = api, .core = api->core, .conn = conn, .method = method, .path = url};
 		ret = prepare(api, cs, &status);
 		if (ret == 0 && api_route_slow(cs->route) &&
 		    api_defer(api->defer, conn, cs->route->fn, r, &cs->ret, &cs->done)) {
@@ -492,20 +495,19 @@ static struct MHD_Daemon *start_daemon(struct nc_api *api, const struct addrinfo
 
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	return MHD_start_daemon(flags, 0, NULL, NULL, handle, api,
-				MHD_OPTION_EXTERNAL_LOGGER, api_limits_log, NULL,
-				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-				MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-				/* One thread is libmicrohttpd's own, without a pool. */
-				MHD_OPTION_THREAD_POOL_SIZE, api->lim.threads > 1 ? api->lim.threads : 0,
-				MHD_OPTION_CONNECTION_LIMIT, api->lim.max_connections,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, api->lim.max_per_ip,
-				MHD_OPTION_CONNECTION_TIMEOUT, idle_s, MHD_OPTION_END);
+	return MHD_start_daemon(
+		flags, 0, NULL, NULL, handle, api, MHD_OPTION_EXTERNAL_LOGGER, api_limits_log, NULL,
+		MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		/* One thread is libmicrohttpd's own, without a pool. */
+		MHD_OPTION_THREAD_POOL_SIZE, api->lim.threads > 1 ? api->lim.threads : 0,
+		MHD_OPTION_CONNECTION_LIMIT, api->lim.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, api->lim.max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, idle_s, MHD_OPTION_END);
 }
 
 int nc_api_start(const struct nc_api_config *cfg, struct nc_api **out, struct nc_errinfo *ei)
 {
-	struct addrinfo hints = { .ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM };
+	struct addrinfo hints = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM};
 	struct addrinfo *ai = NULL;
 	struct nc_api *api = NULL;
 	const union MHD_DaemonInfo *info;

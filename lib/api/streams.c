@@ -30,13 +30,13 @@
 struct api_streams {
 	pthread_mutex_t lock;
 	struct nc_events *ev;
-	struct api_stream_slot *parked;	/* suspended streams, any order */
+	struct api_stream_slot *parked; /* suspended streams, any order */
 	unsigned open, max;
-	int efd;			/* wakes the waker: an event or an earlier due */
-	atomic_bool armed;		/* the waker sleeps and wants the next emit */
-	int64_t wake_at;		/* when the waker looks next; INT64_MAX: at an emit */
+	int efd;	   /* wakes the waker: an event or an earlier due */
+	atomic_bool armed; /* the waker sleeps and wants the next emit */
+	int64_t wake_at;   /* when the waker looks next; INT64_MAX: at an emit */
 	bool stopping;
-	bool running;			/* the waker thread was started */
+	bool running; /* the waker thread was started */
 	pthread_t thread;
 };
 
@@ -88,8 +88,8 @@ static int64_t wake_due(struct api_streams *ss)
 static void *waker(void *arg)
 {
 	struct api_streams *ss = arg;
-	struct pollfd pfd = { .fd = ss->efd, .events = POLLIN };
-	struct timespec pause = { .tv_nsec = COALESCE_MS * 1000000L };
+	struct pollfd pfd = {.fd = ss->efd, .events = POLLIN};
+	struct timespec pause = {.tv_nsec = COALESCE_MS * 1000000L};
 	uint64_t drain;
 	int64_t next, wait, scanned;
 

@@ -21,16 +21,16 @@ struct api_streams;
 /* One stream's place in the registry; owned by the stream, zeroed at start. */
 struct api_stream_slot {
 	struct MHD_Connection *conn;
-	uint64_t after;		/* the stream has read every event up to this id */
-	int64_t due_ms;		/* monotonic time its keepalive is due */
+	uint64_t after; /* the stream has read every event up to this id */
+	int64_t due_ms; /* monotonic time its keepalive is due */
 	bool parked;
 	struct api_stream_slot *next;
 };
 
 enum api_park {
-	API_PARKED,	/* the connection is suspended: the reader returns 0 */
-	API_RETRY,	/* a newer event arrived meanwhile: read again */
-	API_CLOSING,	/* the server is stopping: end the stream */
+	API_PARKED,  /* the connection is suspended: the reader returns 0 */
+	API_RETRY,   /* a newer event arrived meanwhile: read again */
+	API_CLOSING, /* the server is stopping: end the stream */
 };
 
 /*

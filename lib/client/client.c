@@ -179,7 +179,7 @@ static void transport_reason(CURL *h, CURLcode cc, const char *errbuf, long time
 }
 
 int nc_client_transport_error(const struct nc_client *c, void *curl, int code, const char *errbuf,
-			       long timeout_ms, struct nc_errinfo *ei)
+			      long timeout_ms, struct nc_errinfo *ei)
 {
 	char reason[CURL_ERROR_SIZE + 32];
 
@@ -247,8 +247,8 @@ int nc_client_http_error(const struct nc_client *c, long status, const json_t *r
 
 char *nc_client_url(const struct nc_client *c, const char *path)
 {
-	size_t urlsz = strlen(c->server) + strlen(path) +
-		       (c->tenant ? 3 * strlen(c->tenant) + 10 : 0) + 1;
+	size_t urlsz =
+		strlen(c->server) + strlen(path) + (c->tenant ? 3 * strlen(c->tenant) + 10 : 0) + 1;
 	char *url = nc_xmalloc(urlsz);
 
 	snprintf(url, urlsz, "%s%s", c->server, path);

@@ -45,18 +45,18 @@ typedef int (*nc_sse_cb)(void *arg, const struct nc_sse_event *ev);
  * it has data. Zero it, or use nc_sse_parser_init; nc_sse_parser_clear frees.
  */
 struct nc_sse_parser {
-	char *line;	/* the line being read (owned) */
+	char *line; /* the line being read (owned) */
 	size_t len, cap;
-	char *data;	/* data of the event being read (owned) */
+	char *data; /* data of the event being read (owned) */
 	size_t dlen, dcap;
 	bool has_data;
 	char type[64];
 	char last_id[NC_SSE_ID_MAX];
-	bool id_set;	/* the current event set the id */
-	long retry_ms;	/* the last valid retry: field, -1 when none */
-	bool cr;	/* the previous byte was CR */
-	size_t bom;	/* bytes of a leading BOM matched so far; 3 once past it */
-	unsigned long comments;	/* comment lines seen (keepalives) */
+	bool id_set;		/* the current event set the id */
+	long retry_ms;		/* the last valid retry: field, -1 when none */
+	bool cr;		/* the previous byte was CR */
+	size_t bom;		/* bytes of a leading BOM matched so far; 3 once past it */
+	unsigned long comments; /* comment lines seen (keepalives) */
 };
 
 void nc_sse_parser_init(struct nc_sse_parser *p);
@@ -79,8 +79,8 @@ enum nc_sse_state {
 
 /* What happened to the connection, for status notes (nc_sse_opts.on_status). */
 enum nc_sse_change {
-	NC_SSE_OPENED,	/* msg: NULL */
-	NC_SSE_LOST,	/* msg: why, and when it retries */
+	NC_SSE_OPENED, /* msg: NULL */
+	NC_SSE_LOST,   /* msg: why, and when it retries */
 };
 
 struct nc_sse_opts {

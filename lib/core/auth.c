@@ -40,7 +40,7 @@ static int mint(struct nc_core *c, const struct nc_actor *actor, const char *nam
 		enum nc_role role, const char *tenant, int64_t expires_in, const char *prefix,
 		struct nc_token *out, char secret[NC_TOKEN_MAX], struct nc_errinfo *ei)
 {
-	struct nc_token t = { .role = role };
+	struct nc_token t = {.role = role};
 	struct nc_tenant ten;
 	char rnd[65];
 	int ret;
@@ -146,8 +146,8 @@ static int check(struct nc_core *c, const char *bearer, const char *prefix, int6
 	return 0;
 }
 
-int nc_core_token_verify(struct nc_core *c, const char *bearer, int64_t now,
-			 struct nc_actor *actor, struct nc_errinfo *ei)
+int nc_core_token_verify(struct nc_core *c, const char *bearer, int64_t now, struct nc_actor *actor,
+			 struct nc_errinfo *ei)
 {
 	struct nc_token t;
 	int ret = check(c, bearer, "nct_", now, &t, ei);

@@ -18,7 +18,7 @@ struct nc_core;
 struct nc_actor;
 struct nc_errinfo;
 
-#define NC_TOKEN_MAX 160	/* "nct_" + id + "_" + 64 hex + NUL */
+#define NC_TOKEN_MAX 160 /* "nct_" + id + "_" + 64 hex + NUL */
 
 /* Creates tenant t (id, name). NC_ERR_EXISTS for a used id. */
 int nc_core_tenant_create(struct nc_core *c, const struct nc_actor *actor,
@@ -53,8 +53,8 @@ int nc_core_token_revoke(struct nc_core *c, const struct nc_actor *actor, const 
  * Checks a bearer token: NC_ERR_UNAUTH (with a reason in ei: malformed,
  * unknown, revoked, expired) or 0 with *actor filled. now in Unix seconds.
  */
-int nc_core_token_verify(struct nc_core *c, const char *bearer, int64_t now,
-			 struct nc_actor *actor, struct nc_errinfo *ei);
+int nc_core_token_verify(struct nc_core *c, const char *bearer, int64_t now, struct nc_actor *actor,
+			 struct nc_errinfo *ei);
 
 /*
  * On a store with no tokens, creates a global admin token named "admin"

@@ -71,7 +71,7 @@ static int check_hub(struct nc_core *c, const struct nc_connector *n, struct nc_
 {
 	enum nc_device_type type;
 	char owner[NC_ID_MAX];
-	struct nc_edge hub = { 0 };
+	struct nc_edge hub = {0};
 	int ret = nc_store_device_lookup(c->store, NULL, n->hub_edge, &type, owner);
 
 	/* An MTGE is a shared gateway: connectors of every tenant may use it.

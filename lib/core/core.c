@@ -13,7 +13,7 @@
 int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
 		       const char *reason)
 {
-	struct nc_sync s = { 0 };
+	struct nc_sync s = {0};
 	int ret = nc_store_sync_get(c->store, serial, tenant, &s);
 
 	if (ret == NC_ERR_NOTFOUND) {
@@ -74,7 +74,7 @@ static int cospokes(struct nc_core *c, const char *tenant, const char *serial,
 static int dirty_around(struct nc_core *c, const char *tenant, const char *serial,
 			const char *reason, bool spokes)
 {
-	struct nc_strlist peers = { 0 };
+	struct nc_strlist peers = {0};
 	struct nc_link *v = NULL;
 	size_t n = 0;
 	int ret = nc_store_link_list_by_device(c->store, serial, &v, &n);
@@ -113,15 +113,15 @@ void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *
 	if (!c->events)
 		return;
 	nc_events_emit(c->events, NC_EV_audit, tenant, device,
-		       json_pack("{s:s,s:s,s:s,s:s}", "action", action, "object", object,
-				 "token", actor ? actor->token_id : "", "role",
+		       json_pack("{s:s,s:s,s:s,s:s}", "action", action, "object", object, "token",
+				 actor ? actor->token_id : "", "role",
 				 actor ? nc_role_name(actor->role) : "system"));
 }
 
 int nc_core_begin(struct nc_core *c, struct nc_errinfo *ei)
 {
 	if (ei)
-		*ei = (struct nc_errinfo){ 0 };
+		*ei = (struct nc_errinfo){0};
 	return nc_store_begin(c->store);
 }
 
@@ -138,8 +138,7 @@ int nc_core_explain(struct nc_errinfo *ei, int ret, const char *verb, const char
 {
 	if (ret == 0 || (ei && ei->code == ret && ei->msg[0]))
 		return ret;
-	return nc_fail(ei, ret, NULL, "cannot %s %s `%s': %s", verb, noun, name,
-		       nc_strerror(ret));
+	return nc_fail(ei, ret, NULL, "cannot %s %s `%s': %s", verb, noun, name, nc_strerror(ret));
 }
 
 int nc_core_create_tenant(struct nc_core *c, const char *scope, char obj_tenant[NC_ID_MAX],

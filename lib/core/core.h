@@ -32,13 +32,13 @@ struct nc_pki;
 struct nc_actor {
 	char token_id[NC_ID_MAX];
 	enum nc_role role;
-	char tenant[NC_ID_MAX];		/* "" = global */
+	char tenant[NC_ID_MAX]; /* "" = global */
 };
 
 struct nc_core {
-	struct nc_store *store;		/* borrowed */
-	struct nc_events *events;	/* borrowed */
-	struct nc_pki *pki;		/* borrowed; NULL: no device credentials */
+	struct nc_store *store;	  /* borrowed */
+	struct nc_events *events; /* borrowed */
+	struct nc_pki *pki;	  /* borrowed; NULL: no device credentials */
 	/* Told of every device nc_core_mark_dirty marks, inside the caller's
 	 * transaction (the sync engine checks after it whether the device's
 	 * next batch differs at all); NULL: nobody. Must not touch the store. */

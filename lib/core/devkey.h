@@ -22,9 +22,9 @@ struct nc_core;
 struct nc_errinfo;
 
 enum nc_key_action {
-	NC_KEY_KEEP,			/* nothing to do: no key, the same key, or already held */
-	NC_KEY_SET,			/* record it (first key, or never approved) */
-	NC_KEY_HOLD,			/* hold it as the pending key for an admin */
+	NC_KEY_KEEP, /* nothing to do: no key, the same key, or already held */
+	NC_KEY_SET,  /* record it (first key, or never approved) */
+	NC_KEY_HOLD, /* hold it as the pending key for an admin */
 };
 
 /*

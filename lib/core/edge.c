@@ -24,7 +24,7 @@
 
 /* The connectors that use an edge as hub, as a delete refusal names them. */
 struct hub_users {
-	size_t n, named, others;	/* all, named (own tenant), of other tenants */
+	size_t n, named, others; /* all, named (own tenant), of other tenants */
 	const char *tenant;
 	char names[NAMED_MAX][NC_SERIAL_MAX];
 };

@@ -43,14 +43,13 @@ int nc_core_edge_delete(struct nc_core *c, const struct nc_actor *actor, const c
 			const char *serial, struct nc_errinfo *ei);
 
 /* Creates a connector in pending_approval (its status field is ignored). */
-int nc_core_connector_create(struct nc_core *c, const struct nc_actor *actor,
-			     const char *tenant, const struct nc_connector *con,
+int nc_core_connector_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			     const struct nc_connector *con, struct nc_errinfo *ei);
+int nc_core_connector_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			     const char *serial, const json_t *patch, struct nc_connector *out,
 			     struct nc_errinfo *ei);
-int nc_core_connector_update(struct nc_core *c, const struct nc_actor *actor,
-			     const char *tenant, const char *serial, const json_t *patch,
-			     struct nc_connector *out, struct nc_errinfo *ei);
-int nc_core_connector_delete(struct nc_core *c, const struct nc_actor *actor,
-			     const char *tenant, const char *serial, struct nc_errinfo *ei);
+int nc_core_connector_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+			     const char *serial, struct nc_errinfo *ei);
 
 /*
  * The lifecycle: pending_approval -> approved -> provisioned -> active <->

@@ -6,13 +6,13 @@
 #include "../store/store.h"
 #include "../util/err.h"
 
-#define BACKBONE_BASE 0x64400000u	/* 100.64.0.0/11 */
-#define PEERING_BASE 0x64600000u	/* 100.96.0.0/11 */
-#define HUB_BLOCK_BITS 14		/* /18: 16384 addresses */
-#define HUB_BLOCKS 128			/* 2^(21 - 14) */
-#define GROUP_BLOCK_BITS 10		/* /22: 1024 addresses */
-#define GROUP_BLOCKS 2048		/* 2^(21 - 10) */
-#define GROUP_MEMBERS 510		/* wg2 at 1..510, wg3 at 513..1022 */
+#define BACKBONE_BASE	 0x64400000u /* 100.64.0.0/11 */
+#define PEERING_BASE	 0x64600000u /* 100.96.0.0/11 */
+#define HUB_BLOCK_BITS	 14	     /* /18: 16384 addresses */
+#define HUB_BLOCKS	 128	     /* 2^(21 - 14) */
+#define GROUP_BLOCK_BITS 10	     /* /22: 1024 addresses */
+#define GROUP_BLOCKS	 2048	     /* 2^(21 - 10) */
+#define GROUP_MEMBERS	 510	     /* wg2 at 1..510, wg3 at 513..1022 */
 
 static void host(uint32_t a, char out[NC_CIDR_MAX])
 {
@@ -45,8 +45,8 @@ static int hub_block(struct nc_store *st, const char *tenant, const char *hub, u
 	return ret;
 }
 
-int nc_ipam_hub(struct nc_store *st, const char *tenant, const char *hub,
-		char addr[NC_CIDR_MAX], struct nc_errinfo *ei)
+int nc_ipam_hub(struct nc_store *st, const char *tenant, const char *hub, char addr[NC_CIDR_MAX],
+		struct nc_errinfo *ei)
 {
 	uint32_t base;
 	int ret = hub_block(st, tenant, hub, &base, ei);
@@ -56,8 +56,8 @@ int nc_ipam_hub(struct nc_store *st, const char *tenant, const char *hub,
 	return ret;
 }
 
-int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub,
-		     const char *serial, char addr[NC_CIDR_MAX], struct nc_errinfo *ei)
+int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub, const char *serial,
+		     char addr[NC_CIDR_MAX], struct nc_errinfo *ei)
 {
 	char pool[NC_SERIAL_MAX + 4];
 	uint32_t base, idx;
@@ -92,9 +92,8 @@ int nc_ipam_hub_release(struct nc_store *st, const char *tenant, const char *hub
 	return ret;
 }
 
-int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group,
-		    const char *serial, int tunnel_index, char addr[NC_CIDR_MAX],
-		    struct nc_errinfo *ei)
+int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group, const char *serial,
+		    int tunnel_index, char addr[NC_CIDR_MAX], struct nc_errinfo *ei)
 {
 	char pool[NC_NAME_MAX + 4];
 	uint32_t b, idx;

@@ -30,11 +30,11 @@ struct nc_store;
 struct nc_errinfo;
 
 /* The hub's own wg0 address, allocating its block on first use. */
-int nc_ipam_hub(struct nc_store *st, const char *tenant, const char *hub,
-		char addr[NC_CIDR_MAX], struct nc_errinfo *ei);
+int nc_ipam_hub(struct nc_store *st, const char *tenant, const char *hub, char addr[NC_CIDR_MAX],
+		struct nc_errinfo *ei);
 /* A connector's wg0 address in its hub's block, allocating on first use. */
-int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub,
-		     const char *serial, char addr[NC_CIDR_MAX], struct nc_errinfo *ei);
+int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub, const char *serial,
+		     char addr[NC_CIDR_MAX], struct nc_errinfo *ei);
 /* Releases a connector's backbone address (no-op when it has none). */
 int nc_ipam_backbone_release(struct nc_store *st, const char *tenant, const char *hub,
 			     const char *serial);
@@ -42,9 +42,8 @@ int nc_ipam_backbone_release(struct nc_store *st, const char *tenant, const char
 int nc_ipam_hub_release(struct nc_store *st, const char *tenant, const char *hub);
 
 /* A member's address in a group for tunnel_index 0 (wg2) or 1 (wg3). */
-int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group,
-		    const char *serial, int tunnel_index, char addr[NC_CIDR_MAX],
-		    struct nc_errinfo *ei);
+int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group, const char *serial,
+		    int tunnel_index, char addr[NC_CIDR_MAX], struct nc_errinfo *ei);
 int nc_ipam_peering_release(struct nc_store *st, const char *tenant, const char *group,
 			    const char *serial);
 /* Releases a group's block and every member address in it. */

@@ -59,9 +59,9 @@ bool nc_core_lan_overlap(const char *a, const char *b)
 /* What the walk looks for, and the first overlap it finds. */
 struct walk {
 	const struct nc_strlist *mine;
-	size_t index;				/* in mine */
-	char serial[NC_SERIAL_MAX];		/* the other device */
-	char theirs[NC_CIDR_MAX];		/* its subnet */
+	size_t index;		    /* in mine */
+	char serial[NC_SERIAL_MAX]; /* the other device */
+	char theirs[NC_CIDR_MAX];   /* its subnet */
 };
 
 static int find(void *arg, const char *serial, const struct nc_strlist *lans)
@@ -84,7 +84,7 @@ static int find(void *arg, const char *serial, const struct nc_strlist *lans)
 int nc_core_lan_check(struct nc_core *c, const char *tenant, const char *serial,
 		      const struct nc_strlist *lans, struct nc_errinfo *ei)
 {
-	struct walk w = { .mine = lans };
+	struct walk w = {.mine = lans};
 	enum nc_device_type type = NC_DEVICE_CONNECTOR;
 	char field[32];
 	int ret = lans->n ? nc_store_lan_each(c->store, tenant, serial, find, &w) : 0;

@@ -18,9 +18,9 @@
 #include "peering_impl.h"
 #include "topology.h"
 
-#define SPI_MIN 0x100u		/* 0-255 are reserved by IANA */
+#define SPI_MIN	  0x100u /* 0-255 are reserved by IANA */
 #define SPI_TRIES 64
-#define KEY_BYTES 36		/* AES-256-GCM key + 4-byte salt: rfc4106(gcm(aes)) */
+#define KEY_BYTES 36 /* AES-256-GCM key + 4-byte salt: rfc4106(gcm(aes)) */
 
 /* SPIs */
 
@@ -42,7 +42,7 @@ static bool spi_seen(const struct nc_spiset *s, uint32_t spi)
 static int spi_keep(struct nc_spiset *s, uint32_t spi)
 {
 	if (2 * (s->n + 1) > s->cap) {
-		struct nc_spiset g = { .cap = s->cap ? 2 * s->cap : 64 };
+		struct nc_spiset g = {.cap = s->cap ? 2 * s->cap : 64};
 
 		g.v = calloc(g.cap, sizeof(*g.v));
 		if (!g.v)
@@ -87,10 +87,9 @@ static int new_spi(struct nc_peering_op *op, uint32_t *out)
 /* Links */
 
 /* Stores one tunnel of link a-b (a < b), with new SAs for an IPSec group. */
-static int insert_tunnel(struct nc_peering_op *op, const char *a, const char *b,
-			 int tunnel_index)
+static int insert_tunnel(struct nc_peering_op *op, const char *a, const char *b, int tunnel_index)
 {
-	struct nc_link l = { .tunnel_index = tunnel_index, .status = NC_LINK_UNKNOWN };
+	struct nc_link l = {.tunnel_index = tunnel_index, .status = NC_LINK_UNKNOWN};
 	int ret = 0;
 
 	snprintf(l.tenant, sizeof(l.tenant), "%s", op->p.tenant);
@@ -113,8 +112,8 @@ static int insert_tunnel(struct nc_peering_op *op, const char *a, const char *b,
 	}
 	ret = nc_store_link_insert(op->c->store, &l);
 	if (ret < 0)
-		nc_fail(op->ei, ret, NULL, "cannot store link %s" NC_ARROW "%s (tunnel %d): %s",
-			a, b, tunnel_index, nc_strerror(ret));
+		nc_fail(op->ei, ret, NULL, "cannot store link %s" NC_ARROW "%s (tunnel %d): %s", a,
+			b, tunnel_index, nc_strerror(ret));
 out:
 	memset(l.key_ab, 0, sizeof(l.key_ab));
 	memset(l.key_ba, 0, sizeof(l.key_ba));
@@ -144,8 +143,8 @@ static int delete_pair(struct nc_peering_op *op, const struct nc_link *have, siz
 static int cmp_link(const void *x, const void *y)
 {
 	const struct nc_link *l = x, *r = y;
-	struct nc_topo_link tl = { l->a, l->b, l->tunnel_index };
-	struct nc_topo_link tr = { r->a, r->b, r->tunnel_index };
+	struct nc_topo_link tl = {l->a, l->b, l->tunnel_index};
+	struct nc_topo_link tr = {r->a, r->b, r->tunnel_index};
 
 	return nc_topology_cmp(&tl, &tr);
 }
@@ -188,7 +187,7 @@ static int hand_made(struct nc_peering_op *op, const struct nc_link *have, size_
 		}
 		t = nc_topology_tunnels(op->p.dual_tunnel, x->type, y->type, idx);
 		for (size_t j = 0; j < t; j++)
-			v[k++] = (struct nc_topo_link){ x->serial, y->serial, idx[j] };
+			v[k++] = (struct nc_topo_link){x->serial, y->serial, idx[j]};
 	}
 	if (ret < 0) {
 		free(v);
@@ -219,9 +218,8 @@ static int fix_pair(struct nc_peering_op *op, const char *a, const char *b,
 				continue;
 			ret = nc_store_link_insert(op->c->store, &have[i]);
 			if (ret < 0)
-				nc_fail(op->ei, ret, NULL,
-					"cannot store link %s" NC_ARROW "%s: %s", a, b,
-					nc_strerror(ret));
+				nc_fail(op->ei, ret, NULL, "cannot store link %s" NC_ARROW "%s: %s",
+					a, b, nc_strerror(ret));
 		}
 	}
 	for (int i = 0; i < 2 && ret == 0; i++) {
@@ -264,8 +262,9 @@ int nc_link_reconcile(struct nc_peering_op *op, const struct nc_member *m, size_
 	while (ret == 0 && (i < nh || j < nw)) {
 		size_t i0 = i, j0 = j;
 		unsigned want_mask = 0;
-		int d = i == nh ? 1 : j == nw ? -1 : cmp_pair(have[i].a, have[i].b, want[j].a,
-							      want[j].b);
+		int d = i == nh	  ? 1
+			: j == nw ? -1
+				  : cmp_pair(have[i].a, have[i].b, want[j].a, want[j].b);
 		const char *a = d <= 0 ? have[i].a : want[j].a;
 		const char *b = d <= 0 ? have[i].b : want[j].b;
 
@@ -307,7 +306,7 @@ static int hand_made_only(struct nc_peering_op *op)
 static int check_end(struct nc_peering_op *op, const struct nc_member *m, size_t nm,
 		     const char *serial, const char *field)
 {
-	struct nc_connector con = { 0 };
+	struct nc_connector con = {0};
 	enum nc_device_type type;
 	int ret = nc_store_device_lookup(op->c->store, op->p.tenant, serial, &type, NULL);
 
@@ -329,7 +328,8 @@ static int check_end(struct nc_peering_op *op, const struct nc_member *m, size_t
 	else if (con.status == NC_STATUS_PENDING_APPROVAL)
 		ret = nc_fail(op->ei, NC_ERR_CONFLICT, field,
 			      "%s is a member of %s but pending approval: approve it before "
-			      "linking it", serial, op->p.name);
+			      "linking it",
+			      serial, op->p.name);
 	else if (con.status == NC_STATUS_DECOMMISSIONED)
 		ret = nc_fail(op->ei, NC_ERR_CONFLICT, field,
 			      "%s is decommissioned: it cannot be linked", serial);
@@ -354,8 +354,10 @@ int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char
 	if (ret == 0)
 		ret = hand_made_only(&op);
 	if (ret == 0 && strcmp(a, b) == 0)
-		ret = nc_fail(ei, NC_ERR_INVAL, "b", "a link joins two different members, not %s "
-			      "to itself", a);
+		ret = nc_fail(ei, NC_ERR_INVAL, "b",
+			      "a link joins two different members, not %s "
+			      "to itself",
+			      a);
 	if (ret == 0)
 		ret = nc_peering_members(&op, &m, &nm);
 	if (ret == 0)
@@ -399,8 +401,7 @@ out:
 }
 
 int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const char *peering, const char *a, const char *b,
-			struct nc_errinfo *ei)
+			const char *peering, const char *a, const char *b, struct nc_errinfo *ei)
 {
 	bool swap = strcmp(a, b) > 0;
 	struct nc_peering_op op;
@@ -429,4 +430,3 @@ out:
 		nc_core_audit(c, actor, op.p.tenant, NULL, "remove", "link");
 	return ret;
 }
-

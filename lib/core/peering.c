@@ -96,7 +96,7 @@ static int cmp_member(const void *x, const void *y)
 const struct nc_member *nc_peering_member_find(const struct nc_member *m, size_t n,
 					       const char *serial)
 {
-	struct nc_member key = { 0 };
+	struct nc_member key = {0};
 
 	snprintf(key.serial, sizeof(key.serial), "%s", serial);
 	return n ? bsearch(&key, m, n, sizeof(*m), cmp_member) : NULL;
@@ -104,16 +104,16 @@ const struct nc_member *nc_peering_member_find(const struct nc_member *m, size_t
 
 /* Groups and members */
 
-int nc_peering_find(struct nc_core *c, const char *tenant, const char *name,
-		    struct nc_peering *p, struct nc_errinfo *ei)
+int nc_peering_find(struct nc_core *c, const char *tenant, const char *name, struct nc_peering *p,
+		    struct nc_errinfo *ei)
 {
 	int ret = nc_store_peering_get(c->store, tenant, name, p);
 
 	if (ret == NC_ERR_NOTFOUND)
 		nc_fail(ei, ret, NULL, "peering `%s' not found", name);
 	else if (ret == NC_ERR_CONFLICT)
-		nc_fail(ei, ret, NULL, "peering `%s' exists in several tenants: pass ?tenant=",
-			name);
+		nc_fail(ei, ret, NULL,
+			"peering `%s' exists in several tenants: pass ?tenant=", name);
 	else if (ret < 0)
 		nc_fail(ei, ret, NULL, "cannot read peering `%s': %s", name, nc_strerror(ret));
 	return ret;
@@ -151,7 +151,7 @@ static int check_hub(struct nc_peering_op *op, const char *hub)
 /* Makes serial (a device of the tenant) a member with a peering address. */
 static int join(struct nc_peering_op *op, const char *serial)
 {
-	struct nc_member m = { 0 };
+	struct nc_member m = {0};
 	char addr[NC_CIDR_MAX];
 	int ret;
 
@@ -213,8 +213,7 @@ static void reason_part(char out[NC_REASON_MAX], const char *what, const char *v
 {
 	size_t n = strlen(out);
 
-	snprintf(out + n, NC_REASON_MAX - n, "%s%s%s", strchr(out, ':') ? ", " : ": ", what,
-		 value);
+	snprintf(out + n, NC_REASON_MAX - n, "%s%s%s", strchr(out, ':') ? ", " : ": ", what, value);
 }
 
 /* The dirty reason of an update from old to p, e.g. "peering pm: protocol changed to ipsec". */
@@ -336,7 +335,7 @@ out:
 /* A decommissioned connector is gone for good: it joins nothing. */
 static int check_joinable(struct nc_peering_op *op, const char *serial, enum nc_device_type type)
 {
-	struct nc_connector con = { 0 };
+	struct nc_connector con = {0};
 	int ret = 0;
 
 	if (type != NC_DEVICE_CONNECTOR)
@@ -360,8 +359,7 @@ int nc_peering_join(struct nc_peering_op *op, const char *serial)
 	if (ret == NC_ERR_NOTFOUND)
 		nc_fail(op->ei, ret, "serial", "device `%s' not found", serial);
 	else if (ret < 0)
-		nc_fail(op->ei, ret, "serial", "cannot look up `%s': %s", serial,
-			nc_strerror(ret));
+		nc_fail(op->ei, ret, "serial", "cannot look up `%s': %s", serial, nc_strerror(ret));
 	if (ret == 0)
 		ret = check_joinable(op, serial, type);
 	if (ret == 0)
@@ -448,8 +446,8 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 	if (ret == 0) {
 		ret = nc_ipam_peering_release(c->store, op.p.tenant, op.p.name, serial);
 		if (ret < 0)
-			nc_fail(ei, ret, NULL, "cannot release the address of %s in %s: %s",
-				serial, op.p.name, nc_strerror(ret));
+			nc_fail(ei, ret, NULL, "cannot release the address of %s in %s: %s", serial,
+				op.p.name, nc_strerror(ret));
 	}
 	if (ret == 0)
 		ret = nc_peering_op_dirty(&op, serial, "left peering %s", op.p.name);
@@ -461,7 +459,8 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 						  serial);
 		/* A hub's other links are the other spokes, which reached serial through it. */
 		else if (spokes_meet(&op.p))
-			ret = nc_peering_op_dirty(&op, strcmp(l[i].a, op.p.hub) == 0 ? l[i].b : l[i].a,
+			ret = nc_peering_op_dirty(&op,
+						  strcmp(l[i].a, op.p.hub) == 0 ? l[i].b : l[i].a,
 						  "spoke %s left %s", serial, op.p.name);
 	}
 out:
@@ -480,7 +479,7 @@ out:
  */
 static int dialable(struct nc_core *c, const struct nc_member *m, bool *out)
 {
-	struct nc_connector con = { 0 };
+	struct nc_connector con = {0};
 	int ret = 0;
 
 	*out = true;

@@ -48,8 +48,7 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		     const char *peering, const char *a, const char *b, struct nc_errinfo *ei);
 int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const char *peering, const char *a, const char *b,
-			struct nc_errinfo *ei);
+			const char *peering, const char *a, const char *b, struct nc_errinfo *ei);
 
 /*
  * The group as `peering show` presents it: the peering's fields plus

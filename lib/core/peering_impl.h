@@ -36,11 +36,11 @@ struct nc_spiset {
 };
 
 struct nc_peering_op {
-	struct nc_core *c;		/* borrowed */
-	struct nc_errinfo *ei;		/* borrowed; may be NULL */
-	struct nc_peering p;		/* the group as it is being written */
+	struct nc_core *c;     /* borrowed */
+	struct nc_errinfo *ei; /* borrowed; may be NULL */
+	struct nc_peering p;   /* the group as it is being written */
 	struct nc_spiset spis;
-	struct nc_peering_dirty *dirty;	/* one entry per device; the last reason wins */
+	struct nc_peering_dirty *dirty; /* one entry per device; the last reason wins */
 	size_t n_dirty, cap_dirty;
 };
 
@@ -56,8 +56,8 @@ int nc_peering_op_dirty(struct nc_peering_op *op, const char *serial, const char
 	__attribute__((format(printf, 3, 4)));
 
 /* The group name of tenant (NULL: any tenant, if only one has that name), ei filled. */
-int nc_peering_find(struct nc_core *c, const char *tenant, const char *name,
-		    struct nc_peering *p, struct nc_errinfo *ei);
+int nc_peering_find(struct nc_core *c, const char *tenant, const char *name, struct nc_peering *p,
+		    struct nc_errinfo *ei);
 /* The members of op->p sorted by serial (heap, free()), ei filled on failure. */
 /* Makes serial (a device of the group's tenant, not decommissioned) a
  * member: address allocated, the device marked dirty. No links derived. */

@@ -47,7 +47,7 @@ enum nc_link_status nc_core_tunnel_combine(const struct nc_tunnel_state *x,
 					   const struct nc_tunnel_state *y, int64_t now,
 					   int64_t recent_s)
 {
-	const struct nc_tunnel_state *ends[2] = { x, y };
+	const struct nc_tunnel_state *ends[2] = {x, y};
 	enum nc_link_status st = NC_LINK_UNKNOWN;
 
 	for (size_t i = 0; i < 2; i++) {
@@ -89,8 +89,8 @@ static int wg_json(const struct nc_tunnel_state *x, const struct nc_tunnel_state
 	return ret;
 }
 
-int nc_core_link_tunnel_json(struct nc_core *c, const struct nc_peering *p,
-			     const struct nc_link *l, json_t *o)
+int nc_core_link_tunnel_json(struct nc_core *c, const struct nc_peering *p, const struct nc_link *l,
+			     json_t *o)
 {
 	struct nc_tunnel_state *va = NULL, *vb = NULL;
 	size_t na = 0, nb = 0;
@@ -98,8 +98,9 @@ int nc_core_link_tunnel_json(struct nc_core *c, const struct nc_peering *p,
 
 	if (p->protocol == NC_PROTO_IPSEC) {
 		if (l->status != NC_LINK_UNKNOWN &&
-		    json_object_set_new(o, "sa", json_string(l->status == NC_LINK_UP ? "established"
-										    : "down")) < 0)
+		    json_object_set_new(
+			    o, "sa",
+			    json_string(l->status == NC_LINK_UP ? "established" : "down")) < 0)
 			ret = NC_ERR_NOMEM;
 		goto out;
 	}
@@ -126,19 +127,18 @@ static json_t *row_json(const struct nc_tunnel_state *t)
 {
 	bool ipsec = t->protocol == NC_PROTO_IPSEC;
 
-	return json_pack("{s:s,s:s,s:o,s:s,s:i,s:s,s:b,s:o,s:o,s:o,s:o,s:I}", "interface",
-			 t->interface, "peer", t->peer, "peering",
-			 t->peering[0] ? json_string(t->peering) : json_null(), "protocol",
-			 nc_protocol_name(t->protocol), "tunnel_index", t->tunnel_index, "role",
-			 t->backbone ? "backbone" : "peering", "up", t->up, "sa",
-			 ipsec ? json_string(t->sa) : json_null(), "latest_handshake",
-			 count_or_null(t->latest_handshake), "rx_bytes", count_or_null(t->rx_bytes),
-			 "tx_bytes", count_or_null(t->tx_bytes), "reported_at",
-			 (json_int_t)t->reported_at);
+	return json_pack(
+		"{s:s,s:s,s:o,s:s,s:i,s:s,s:b,s:o,s:o,s:o,s:o,s:I}", "interface", t->interface,
+		"peer", t->peer, "peering", t->peering[0] ? json_string(t->peering) : json_null(),
+		"protocol", nc_protocol_name(t->protocol), "tunnel_index", t->tunnel_index, "role",
+		t->backbone ? "backbone" : "peering", "up", t->up, "sa",
+		ipsec ? json_string(t->sa) : json_null(), "latest_handshake",
+		count_or_null(t->latest_handshake), "rx_bytes", count_or_null(t->rx_bytes),
+		"tx_bytes", count_or_null(t->tx_bytes), "reported_at", (json_int_t)t->reported_at);
 }
 
-int nc_core_device_tunnels(struct nc_core *c, const char *tenant, const char *serial,
-			   json_t **out, struct nc_errinfo *ei)
+int nc_core_device_tunnels(struct nc_core *c, const char *tenant, const char *serial, json_t **out,
+			   struct nc_errinfo *ei)
 {
 	struct nc_tunnel_state *v = NULL;
 	char own[NC_ID_MAX];

@@ -46,15 +46,15 @@ enum nc_link_status nc_core_tunnel_combine(const struct nc_tunnel_state *x,
  * ends), "rx_bytes" and "tx_bytes" (as end a counts them, else end b's
  * swapped), each only when reported. 0 or a negative NC_ERR_*.
  */
-int nc_core_link_tunnel_json(struct nc_core *c, const struct nc_peering *p,
-			     const struct nc_link *l, json_t *o);
+int nc_core_link_tunnel_json(struct nc_core *c, const struct nc_peering *p, const struct nc_link *l,
+			     json_t *o);
 
 /*
  * GET /v1/devices/{serial}/tunnels: {"serial","backbone","tunnels":[...]}
  * (docs/api.md), the device looked up in tenant (NULL: any). New reference
  * in *out. NC_ERR_NOTFOUND for an unknown device, named in *ei.
  */
-int nc_core_device_tunnels(struct nc_core *c, const char *tenant, const char *serial,
-			   json_t **out, struct nc_errinfo *ei);
+int nc_core_device_tunnels(struct nc_core *c, const char *tenant, const char *serial, json_t **out,
+			   struct nc_errinfo *ei);
 
 #endif

@@ -26,10 +26,10 @@ struct nc_events {
 	pthread_cond_t cond;
 	struct slot *ring;
 	size_t cap;
-	uint64_t base;		/* the first id is base + 1 */
-	uint64_t last;		/* newest id, base when none */
+	uint64_t base; /* the first id is base + 1 */
+	uint64_t last; /* newest id, base when none */
 	bool closed;
-	void (*on_emit)(void *arg);	/* nc_events_on_emit(); NULL when none */
+	void (*on_emit)(void *arg); /* nc_events_on_emit(); NULL when none */
 	void *on_emit_arg;
 };
 
@@ -197,8 +197,7 @@ static bool passes(const struct slot *s, const struct nc_event_filter *f)
 }
 
 size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_event_filter *f,
-		      struct nc_event *out, size_t max, int timeout_ms, bool *gap,
-		      uint64_t *next)
+		      struct nc_event *out, size_t max, int timeout_ms, bool *gap, uint64_t *next)
 {
 	struct timespec dl;
 	uint64_t oldest, id;

@@ -26,9 +26,9 @@
 struct nc_events;
 
 struct nc_event_filter {
-	const char *tenant;	/* NULL = every tenant */
-	const char *types;	/* NULL = all; else comma-separated type names */
-	const char *device;	/* NULL = all devices */
+	const char *tenant; /* NULL = every tenant */
+	const char *types;  /* NULL = all; else comma-separated type names */
+	const char *device; /* NULL = all devices */
 };
 
 /* One event handed to a reader; text is heap, owned by the reader. */
@@ -91,8 +91,7 @@ uint64_t nc_events_emit(struct nc_events *ev, enum nc_event_type type, const cha
  * already dropped from the ring.
  */
 size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_event_filter *f,
-		      struct nc_event *out, size_t max, int timeout_ms, bool *gap,
-		      uint64_t *next);
+		      struct nc_event *out, size_t max, int timeout_ms, bool *gap, uint64_t *next);
 
 /*
  * Calls fn(arg) after each emit, from the emitting thread and under the

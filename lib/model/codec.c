@@ -214,10 +214,10 @@ static void edge_copy(struct nc_edge *dst, const struct nc_edge *src)
 int nc_edge_from_json(const json_t *o, struct nc_edge *out, unsigned flags, struct nc_errinfo *ei)
 {
 	static const char *const members[] = {
-		"serial",      "tenant",     "name",	  "kind",	"region",     "endpoint",
-		"lan_subnets", "public_key", "last_seen", "created_at", "updated_at",
-		"pending_key", NULL};
-	static const char *const readonly[] = {"public_key", "last_seen", "created_at",
+		"serial",     "tenant",	     "name",	   "kind",	"region",
+		"endpoint",   "lan_subnets", "public_key", "last_seen", "created_at",
+		"updated_at", "pending_key", NULL};
+	static const char *const readonly[] = {"public_key", "last_seen",   "created_at",
 					       "updated_at", "pending_key", NULL};
 	bool create = flags & NC_DECODE_CREATE;
 	struct nc_edge e = {0};
@@ -312,8 +312,7 @@ static int decode_list(const json_t *arr, const char *path, const char *const *m
 	}
 	count = json_array_size(arr);
 	items = count ? nc_xcalloc(count, size) : NULL;
-	json_array_foreach(arr, i, e)
-	{
+	json_array_foreach(arr, i, e) {
 		ret = element(e, path, i, members, epath, sizeof(epath), ei);
 		if (ret >= 0)
 			ret = one(e, items + i * size, epath, ei);
@@ -397,10 +396,9 @@ int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned f
 			   struct nc_errinfo *ei)
 {
 	static const char *const members[] = {
-		"serial",     "tenant",	    "name",	  "region",	"hub_edge",
-		"endpoint",   "lan_subnets", "nat",	  "acl",	"routes",
-		"status",     "last_seen",   "public_key", "created_at", "updated_at",
-		"pending_key", NULL};
+		"serial",      "tenant",     "name",	   "region",	  "hub_edge", "endpoint",
+		"lan_subnets", "nat",	     "acl",	   "routes",	  "status",   "last_seen",
+		"public_key",  "created_at", "updated_at", "pending_key", NULL};
 	static const char *const readonly[] = {"status",     "last_seen",  "public_key",
 					       "created_at", "updated_at", "pending_key",
 					       NULL};

@@ -55,15 +55,15 @@ void nc_sync_array_free(struct nc_sync *v, size_t n)
 }
 
 /* Enum names: each table is indexed by the enum value. */
-static const char *const role_names[] = { "viewer", "operator", "admin", "enroll" };
-static const char *const kind_names[] = { "dedicated", "mtge" };
-static const char *const status_names[] = { "pending_approval", "approved", "provisioned",
-					    "active",		"offline",  "decommissioned" };
-static const char *const topology_names[] = { "mesh", "hub_spoke", "partial_mesh" };
-static const char *const protocol_names[] = { "wireguard", "ipsec" };
-static const char *const sync_names[] = { "synced", "pending", "applying", "failed" };
-static const char *const link_names[] = { "unknown", "up", "down" };
-static const char *const devtype_names[] = { "edge", "connector" };
+static const char *const role_names[] = {"viewer", "operator", "admin", "enroll"};
+static const char *const kind_names[] = {"dedicated", "mtge"};
+static const char *const status_names[] = {"pending_approval", "approved", "provisioned",
+					   "active",	       "offline",  "decommissioned"};
+static const char *const topology_names[] = {"mesh", "hub_spoke", "partial_mesh"};
+static const char *const protocol_names[] = {"wireguard", "ipsec"};
+static const char *const sync_names[] = {"synced", "pending", "applying", "failed"};
+static const char *const link_names[] = {"unknown", "up", "down"};
+static const char *const devtype_names[] = {"edge", "connector"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -83,17 +83,17 @@ static int parse_in(const char *const *names, size_t n, const char *s, int *out)
 	return NC_ERR_INVAL;
 }
 
-#define ENUM_FUNCS(fn, type, table)                                      \
-	const char *nc_##fn##_name(type v)                                \
-	{                                                                 \
-		return name_of(table, COUNT(table), (int)v);              \
-	}                                                                 \
-	int nc_##fn##_parse(const char *s, type *out)                     \
-	{                                                                 \
-		int v, ret = parse_in(table, COUNT(table), s, &v);        \
-		if (ret == 0)                                             \
-			*out = (type)v;                                   \
-		return ret;                                               \
+#define ENUM_FUNCS(fn, type, table)                                                                \
+	const char *nc_##fn##_name(type v)                                                         \
+	{                                                                                          \
+		return name_of(table, COUNT(table), (int)v);                                       \
+	}                                                                                          \
+	int nc_##fn##_parse(const char *s, type *out)                                              \
+	{                                                                                          \
+		int v, ret = parse_in(table, COUNT(table), s, &v);                                 \
+		if (ret == 0)                                                                      \
+			*out = (type)v;                                                            \
+		return ret;                                                                        \
 	}
 
 ENUM_FUNCS(role, enum nc_role, role_names)

@@ -18,16 +18,16 @@
 
 struct nc_errinfo;
 
-#define NC_ID_MAX 64		/* tenant ids, token ids: [a-z0-9][a-z0-9-]{0,62} */
-#define NC_SERIAL_MAX 64	/* device serials: [A-Za-z0-9][A-Za-z0-9._-]{0,62} */
-#define NC_NAME_MAX 64		/* names: printable, no control characters */
-#define NC_REGION_MAX 64
-#define NC_ENDPOINT_MAX 128	/* host:port, [v6]:port */
-#define NC_CIDR_MAX 50		/* "ffff:...:ffff/128" */
-#define NC_IFNAME_MAX 16	/* IFNAMSIZ */
-#define NC_KEY_B64_MAX 45	/* base64 of 32 bytes + NUL */
-#define NC_HASH_HEX_MAX 65	/* SHA-256 hex + NUL */
-#define NC_REASON_MAX 256
+#define NC_ID_MAX	64 /* tenant ids, token ids: [a-z0-9][a-z0-9-]{0,62} */
+#define NC_SERIAL_MAX	64 /* device serials: [A-Za-z0-9][A-Za-z0-9._-]{0,62} */
+#define NC_NAME_MAX	64 /* names: printable, no control characters */
+#define NC_REGION_MAX	64
+#define NC_ENDPOINT_MAX 128 /* host:port, [v6]:port */
+#define NC_CIDR_MAX	50  /* "ffff:...:ffff/128" */
+#define NC_IFNAME_MAX	16  /* IFNAMSIZ */
+#define NC_KEY_B64_MAX	45  /* base64 of 32 bytes + NUL */
+#define NC_HASH_HEX_MAX 65  /* SHA-256 hex + NUL */
+#define NC_REASON_MAX	256
 
 /* API roles in increasing power; NC_ROLE_ENROLL marks an enrollment key (a
  * device's credential to register), which is no API role at all. */
@@ -73,24 +73,24 @@ struct nc_edge {
 	char region[NC_REGION_MAX];
 	char endpoint[NC_ENDPOINT_MAX];
 	struct nc_strlist lan_subnets;
-	char public_key[NC_KEY_B64_MAX];	/* "" until the device registers */
-	char pending_key[NC_KEY_B64_MAX];	/* a new key held for an admin, or "" */
+	char public_key[NC_KEY_B64_MAX];  /* "" until the device registers */
+	char pending_key[NC_KEY_B64_MAX]; /* a new key held for an admin, or "" */
 	int64_t last_seen;
 	int64_t created_at;
 	int64_t updated_at;
 };
 
 struct nc_acl_rule {
-	char action[8];			/* accept | drop | reject */
-	char proto[8];			/* tcp | udp | icmp | any */
+	char action[8]; /* accept | drop | reject */
+	char proto[8];	/* tcp | udp | icmp | any */
 	char src[NC_CIDR_MAX];
 	char dst[NC_CIDR_MAX];
-	int dport;			/* 0 = any; tcp and udp only */
+	int dport; /* 0 = any; tcp and udp only */
 };
 
 struct nc_route {
 	char dst[NC_CIDR_MAX];
-	char via[NC_CIDR_MAX];		/* a plain address */
+	char via[NC_CIDR_MAX]; /* a plain address */
 };
 
 struct nc_connector {
@@ -99,7 +99,7 @@ struct nc_connector {
 	char name[NC_NAME_MAX];
 	char region[NC_REGION_MAX];
 	char hub_edge[NC_SERIAL_MAX];	/* "" = standalone */
-	char endpoint[NC_ENDPOINT_MAX];	/* where link peers reach its wg2; "" = none, it dials */
+	char endpoint[NC_ENDPOINT_MAX]; /* where link peers reach its wg2; "" = none, it dials */
 	struct nc_strlist lan_subnets;
 	bool nat_enabled;
 	char wan_interface[NC_IFNAME_MAX];
@@ -109,7 +109,7 @@ struct nc_connector {
 	size_t n_routes;
 	enum nc_status status;
 	char public_key[NC_KEY_B64_MAX];
-	char pending_key[NC_KEY_B64_MAX];	/* a new key held for an admin, or "" */
+	char pending_key[NC_KEY_B64_MAX]; /* a new key held for an admin, or "" */
 	int64_t last_seen;
 	int64_t created_at;
 	int64_t updated_at;
@@ -121,7 +121,7 @@ struct nc_peering {
 	enum nc_topology topology;
 	enum nc_protocol protocol;
 	bool dual_tunnel;
-	char hub[NC_SERIAL_MAX];	/* hub_spoke only; "" otherwise */
+	char hub[NC_SERIAL_MAX]; /* hub_spoke only; "" otherwise */
 	int64_t created_at;
 	int64_t updated_at;
 };
@@ -142,10 +142,10 @@ struct nc_link {
 	char peering[NC_NAME_MAX];
 	char a[NC_SERIAL_MAX];
 	char b[NC_SERIAL_MAX];
-	int tunnel_index;		/* 0 primary (wg2), 1 secondary (wg3) */
+	int tunnel_index; /* 0 primary (wg2), 1 secondary (wg3) */
 	enum nc_link_status status;
-	uint32_t spi_ab, spi_ba;	/* IPSec only; 0 otherwise */
-	char key_ab[73], key_ba[73];	/* IPSec AEAD key+salt, hex; "" otherwise */
+	uint32_t spi_ab, spi_ba;     /* IPSec only; 0 otherwise */
+	char key_ab[73], key_ba[73]; /* IPSec AEAD key+salt, hex; "" otherwise */
 };
 
 /*
@@ -156,13 +156,13 @@ struct nc_sync {
 	char serial[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];
 	enum nc_sync_state state;
-	char dirty_reason[NC_REASON_MAX];	/* "" when clean */
-	char fail_reason[32];		/* hash_mismatch | agent_failure | timeout | drift */
-	int64_t seq;			/* last sent; 0 before the first batch */
-	char sent_hash[NC_HASH_HEX_MAX];	/* hash of the last sent batch */
+	char dirty_reason[NC_REASON_MAX]; /* "" when clean */
+	char fail_reason[32];		  /* hash_mismatch | agent_failure | timeout | drift */
+	int64_t seq;			  /* last sent; 0 before the first batch */
+	char sent_hash[NC_HASH_HEX_MAX];  /* hash of the last sent batch */
 	int64_t confirmed_seq;
-	char confirmed_hash[NC_HASH_HEX_MAX];	/* hash of the last verified apply */
-	int attempts;			/* pushes of the current seq */
+	char confirmed_hash[NC_HASH_HEX_MAX]; /* hash of the last verified apply */
+	int attempts;			      /* pushes of the current seq */
 	int64_t sent_at;
 	int64_t confirmed_at;
 	int64_t updated_at;

@@ -19,17 +19,17 @@ struct nc_edge;
 struct nc_connector;
 struct nc_peering;
 
-bool nc_valid_id(const char *s);	/* [a-z0-9][a-z0-9-]*, < NC_ID_MAX */
-bool nc_valid_serial(const char *s);	/* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_SERIAL_MAX */
-bool nc_valid_name(const char *s);	/* 1..63 bytes of UTF-8, no control characters */
-bool nc_valid_ip(const char *s);	/* a plain IPv4 or IPv6 address */
+bool nc_valid_id(const char *s);     /* [a-z0-9][a-z0-9-]*, < NC_ID_MAX */
+bool nc_valid_serial(const char *s); /* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_SERIAL_MAX */
+bool nc_valid_name(const char *s);   /* 1..63 bytes of UTF-8, no control characters */
+bool nc_valid_ip(const char *s);     /* a plain IPv4 or IPv6 address */
 /* A prefix "addr/len"; with strict, host bits must be zero (a subnet). */
 bool nc_valid_cidr(const char *s, bool strict);
 /* "host:port" or "[v6]:port"; host an address or a DNS name; port 1-65535. */
 bool nc_valid_endpoint(const char *s);
-bool nc_valid_ifname(const char *s);		/* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_IFNAME_MAX */
+bool nc_valid_ifname(const char *s);	   /* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_IFNAME_MAX */
 bool nc_valid_peering_name(const char *s); /* [A-Za-z0-9][A-Za-z0-9._-]*, < NC_NAME_MAX */
-bool nc_valid_wg_key(const char *s);	/* base64 of exactly 32 bytes (44 chars) */
+bool nc_valid_wg_key(const char *s);	   /* base64 of exactly 32 bytes (44 chars) */
 
 int nc_tenant_validate(const struct nc_tenant *t, struct nc_errinfo *ei);
 int nc_token_validate(const struct nc_token *t, struct nc_errinfo *ei);

@@ -11,8 +11,8 @@ static bool has_prefix(const char *s, const char *prefix)
 
 int nc_mqtt_url_scheme(const char *url)
 {
-	static const char *const plain[] = { "tcp://", "mqtt://" };
-	static const char *const tls[] = { "ssl://", "mqtts://" };
+	static const char *const plain[] = {"tcp://", "mqtt://"};
+	static const char *const tls[] = {"ssl://", "mqtts://"};
 
 	for (size_t i = 0; url && i < 2; i++) {
 		if (has_prefix(url, plain[i]) && url[strlen(plain[i])] != '\0')

@@ -14,8 +14,8 @@
 #include "internal.h"
 
 const char *const nc_proto_command_topics[NC_PROTO_COMMAND_TOPICS + 1] = {
-	"interface", "wireguard", "ipsec", "static", "nat_config", "acl_config", "nat44", "acl",
-	NULL,
+	"interface",  "wireguard", "ipsec", "static", "nat_config",
+	"acl_config", "nat44",	   "acl",   NULL,
 };
 
 /* The position of name in nc_proto_command_topics; -1 for none. */
@@ -93,7 +93,7 @@ out:
 
 int nc_proto_commands_check(const json_t *commands, struct nc_errinfo *ei)
 {
-	struct nc_errinfo sub = { 0 };
+	struct nc_errinfo sub = {0};
 	char f[80], *text = NULL;
 	unsigned int seen = 0;
 	const json_t *c;
@@ -184,19 +184,18 @@ static void batch_clear(void *msg)
 #define BATCH(mem) PROTO_AT(struct nc_batch, mem)
 
 static const struct proto_field batch_fields[] = {
-	{ "serial", PF_SERIAL, BATCH(serial) },
-	{ "tenant", PF_STR, BATCH(tenant), .check = batch_tenant },
-	{ "seq", PF_INT, BATCH(seq), .min = 1 },
-	{ "config_hash", PF_HASH, BATCH(config_hash) },
-	{ "issued_at", PF_STR, BATCH(issued_at) },
-	{ "commands", PF_CUSTOM, .read = batch_commands, .write = put_commands },
+	{"serial", PF_SERIAL, BATCH(serial)},
+	{"tenant", PF_STR, BATCH(tenant), .check = batch_tenant},
+	{"seq", PF_INT, BATCH(seq), .min = 1},
+	{"config_hash", PF_HASH, BATCH(config_hash)},
+	{"issued_at", PF_STR, BATCH(issued_at)},
+	{"commands", PF_CUSTOM, .read = batch_commands, .write = put_commands},
 };
 
 static const struct proto_msg batch_msg =
 	PROTO_MSG(struct nc_batch, batch_fields, batch_clear, NC_PROTO_BATCH_MAX);
 
-int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len,
-			  struct nc_errinfo *ei)
+int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len, struct nc_errinfo *ei)
 {
 	return proto_msg_encode(&batch_msg, b, out, len, ei);
 }
@@ -204,7 +203,7 @@ int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len,
 int nc_proto_batch_decode(const void *buf, size_t len, const char *topic_serial,
 			  const char *topic_tenant, struct nc_batch *out, struct nc_errinfo *ei)
 {
-	const struct proto_ctx ctx = { topic_serial, topic_tenant };
+	const struct proto_ctx ctx = {topic_serial, topic_tenant};
 
 	return proto_msg_decode(&batch_msg, buf, len, &ctx, out, ei);
 }

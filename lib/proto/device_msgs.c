@@ -14,8 +14,8 @@
 #include "../util/utf8.h"
 #include "internal.h"
 
-static const char *const status_names[] = { "success", "failure" };
-static const char *const vpp_names[] = { "none", "dpdk", "af_packet" };
+static const char *const status_names[] = {"success", "failure"};
+static const char *const vpp_names[] = {"none", "dpdk", "af_packet"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -259,19 +259,19 @@ _Static_assert(sizeof(enum nc_vpp_mode) == sizeof(int) &&
 
 /* In decode order: config_hash reads applied, status reads failed. */
 static const struct proto_field confirm_fields[] = {
-	{ "serial", PF_SERIAL, CONFIRM(serial) },
-	{ "tenant", PF_CUSTOM, CUSTOM(confirm_tenant, put_tenant) },
-	{ "seq", PF_INT, CONFIRM(seq) },
-	{ "applied", PF_INT, CONFIRM(applied) },
-	{ "failed", PF_INT, CONFIRM(failed) },
-	{ "config_hash", PF_CUSTOM, CUSTOM(confirm_hash, put_hash) },
-	{ "status", PF_ENUM, CONFIRM(status), .names = status_names, .count = COUNT(status_names),
-	  .what = "success or failure", .check = confirm_status },
-	{ "failures", PF_CUSTOM, CUSTOM(confirm_failures, put_failures) },
-	{ "vpp_mode", PF_ENUM, CONFIRM(vpp_mode), .names = vpp_names,
-	  .count = COUNT(vpp_names), .what = "dpdk, af_packet or none" },
-	{ "agent", PF_STR, CONFIRM(agent) },
-	{ "superseded", PF_CUSTOM, CUSTOM(confirm_superseded, put_superseded) },
+	{"serial", PF_SERIAL, CONFIRM(serial)},
+	{"tenant", PF_CUSTOM, CUSTOM(confirm_tenant, put_tenant)},
+	{"seq", PF_INT, CONFIRM(seq)},
+	{"applied", PF_INT, CONFIRM(applied)},
+	{"failed", PF_INT, CONFIRM(failed)},
+	{"config_hash", PF_CUSTOM, CUSTOM(confirm_hash, put_hash)},
+	{"status", PF_ENUM, CONFIRM(status), .names = status_names, .count = COUNT(status_names),
+	 .what = "success or failure", .check = confirm_status},
+	{"failures", PF_CUSTOM, CUSTOM(confirm_failures, put_failures)},
+	{"vpp_mode", PF_ENUM, CONFIRM(vpp_mode), .names = vpp_names, .count = COUNT(vpp_names),
+	 .what = "dpdk, af_packet or none"},
+	{"agent", PF_STR, CONFIRM(agent)},
+	{"superseded", PF_CUSTOM, CUSTOM(confirm_superseded, put_superseded)},
 };
 
 static const struct proto_msg confirm_msg =
@@ -284,10 +284,9 @@ int nc_proto_confirm_encode(const struct nc_confirm *c, char **out, size_t *len,
 }
 
 int nc_proto_confirm_decode(const void *buf, size_t len, const char *topic_serial,
-			    const char *topic_tenant, struct nc_confirm *out,
-			    struct nc_errinfo *ei)
+			    const char *topic_tenant, struct nc_confirm *out, struct nc_errinfo *ei)
 {
-	const struct proto_ctx ctx = { topic_serial, topic_tenant };
+	const struct proto_ctx ctx = {topic_serial, topic_tenant};
 
 	return proto_msg_decode(&confirm_msg, buf, len, &ctx, out, ei);
 }
@@ -299,10 +298,10 @@ int nc_proto_confirm_decode(const void *buf, size_t len, const char *topic_seria
 #define CONFIG_REQUEST(mem) PROTO_AT(struct nc_config_request, mem)
 
 static const struct proto_field config_request_fields[] = {
-	{ "serial", PF_SERIAL, CONFIG_REQUEST(serial) },
-	{ "seq", PF_INT, CONFIG_REQUEST(seq) },
-	{ "config_hash", PF_HASH, CONFIG_REQUEST(config_hash), .flags = PF_EMPTY_OK },
-	{ "reason", PF_STR, CONFIG_REQUEST(reason) },
+	{"serial", PF_SERIAL, CONFIG_REQUEST(serial)},
+	{"seq", PF_INT, CONFIG_REQUEST(seq)},
+	{"config_hash", PF_HASH, CONFIG_REQUEST(config_hash), .flags = PF_EMPTY_OK},
+	{"reason", PF_STR, CONFIG_REQUEST(reason)},
 };
 
 static const struct proto_msg config_request_msg =
@@ -317,7 +316,7 @@ int nc_proto_config_request_encode(const struct nc_config_request *r, char **out
 int nc_proto_config_request_decode(const void *buf, size_t len, const char *topic_serial,
 				   struct nc_config_request *out, struct nc_errinfo *ei)
 {
-	const struct proto_ctx ctx = { topic_serial, NULL };
+	const struct proto_ctx ctx = {topic_serial, NULL};
 
 	return proto_msg_decode(&config_request_msg, buf, len, &ctx, out, ei);
 }
@@ -329,13 +328,13 @@ int nc_proto_config_request_decode(const void *buf, size_t len, const char *topi
 #define HEARTBEAT(mem) PROTO_AT(struct nc_heartbeat, mem)
 
 static const struct proto_field heartbeat_fields[] = {
-	{ "serial", PF_SERIAL, HEARTBEAT(serial) },
-	{ "ts", PF_INT, HEARTBEAT(ts) },
-	{ "seq", PF_INT, HEARTBEAT(seq) },
-	{ "config_hash", PF_HASH, HEARTBEAT(config_hash), .flags = PF_EMPTY_OK },
-	{ "uptime_s", PF_INT, HEARTBEAT(uptime_s) },
-	{ "public_key", PF_WGKEY, HEARTBEAT(public_key), .flags = PF_EMPTY_OK },
-	{ "agent", PF_STR, HEARTBEAT(agent) },
+	{"serial", PF_SERIAL, HEARTBEAT(serial)},
+	{"ts", PF_INT, HEARTBEAT(ts)},
+	{"seq", PF_INT, HEARTBEAT(seq)},
+	{"config_hash", PF_HASH, HEARTBEAT(config_hash), .flags = PF_EMPTY_OK},
+	{"uptime_s", PF_INT, HEARTBEAT(uptime_s)},
+	{"public_key", PF_WGKEY, HEARTBEAT(public_key), .flags = PF_EMPTY_OK},
+	{"agent", PF_STR, HEARTBEAT(agent)},
 };
 
 static const struct proto_msg heartbeat_msg =
@@ -350,7 +349,7 @@ int nc_proto_heartbeat_encode(const struct nc_heartbeat *h, char **out, size_t *
 int nc_proto_heartbeat_decode(const void *buf, size_t len, const char *topic_serial,
 			      struct nc_heartbeat *out, struct nc_errinfo *ei)
 {
-	const struct proto_ctx ctx = { topic_serial, NULL };
+	const struct proto_ctx ctx = {topic_serial, NULL};
 
 	return proto_msg_decode(&heartbeat_msg, buf, len, &ctx, out, ei);
 }
@@ -385,12 +384,12 @@ static void put_kind(json_t *root, const void *msg, const char **bad)
 #define REGISTRATION(mem) PROTO_AT(struct nc_registration, mem)
 
 static const struct proto_field registration_fields[] = {
-	{ "serial", PF_SERIAL, REGISTRATION(serial) },
-	{ "kind", PF_CUSTOM, CUSTOM(registration_kind, put_kind) },
-	{ "public_key", PF_WGKEY, REGISTRATION(public_key) },
-	{ "hostname", PF_OPT_STR, REGISTRATION(hostname) },
-	{ "agent", PF_STR, REGISTRATION(agent) },
-	{ "enrollment_key", PF_OPT_STR, REGISTRATION(enrollment_key) },
+	{"serial", PF_SERIAL, REGISTRATION(serial)},
+	{"kind", PF_CUSTOM, CUSTOM(registration_kind, put_kind)},
+	{"public_key", PF_WGKEY, REGISTRATION(public_key)},
+	{"hostname", PF_OPT_STR, REGISTRATION(hostname)},
+	{"agent", PF_STR, REGISTRATION(agent)},
+	{"enrollment_key", PF_OPT_STR, REGISTRATION(enrollment_key)},
 };
 
 static const struct proto_msg registration_msg =
@@ -405,7 +404,7 @@ int nc_proto_registration_encode(const struct nc_registration *r, char **out, si
 int nc_proto_registration_decode(const void *buf, size_t len, const char *topic_serial,
 				 struct nc_registration *out, struct nc_errinfo *ei)
 {
-	const struct proto_ctx ctx = { topic_serial, NULL };
+	const struct proto_ctx ctx = {topic_serial, NULL};
 
 	return proto_msg_decode(&registration_msg, buf, len, &ctx, out, ei);
 }

@@ -101,7 +101,7 @@ struct proto_field {
 	size_t off;  /* of the member in the message struct */
 	size_t size; /* PF_STR, PF_OPT_STR, PF_ENUM: the buffer the string is read into */
 	unsigned flags;
-	int64_t min; /* PF_INT */
+	int64_t min;		  /* PF_INT */
 	const char *const *names; /* PF_ENUM: count names; what lists them for errors */
 	size_t count;
 	const char *what;
@@ -117,15 +117,15 @@ struct proto_field {
 };
 
 struct proto_msg {
-	size_t size;			 /* of the message struct */
+	size_t size;			  /* of the message struct */
 	const struct proto_field *fields; /* count rows */
 	size_t count;
-	void (*clear)(void *msg);	 /* releases what a decode allocated; NULL: nothing */
-	size_t limit;			 /* the largest payload, in bytes */
+	void (*clear)(void *msg); /* releases what a decode allocated; NULL: nothing */
+	size_t limit;		  /* the largest payload, in bytes */
 };
 
 /* The description of a message struct T with the rows of array fields. */
-#define PROTO_MSG(T, rows, clear_fn, max)                                                        \
+#define PROTO_MSG(T, rows, clear_fn, max)                                                          \
 	{                                                                                          \
 		.size = sizeof(T), .fields = (rows), .count = sizeof(rows) / sizeof((rows)[0]),    \
 		.clear = (clear_fn), .limit = (max)                                                \
@@ -143,8 +143,8 @@ int proto_enum(const json_t *o, const char *key, const char *const *names, size_
 
 /* Fills out (m->size bytes, zeroed first) from root (borrowed); on error out owns nothing
  * and is zeroed. */
-int proto_msg_from_json(const struct proto_msg *m, const json_t *root,
-			const struct proto_ctx *ctx, void *out, struct nc_errinfo *ei);
+int proto_msg_from_json(const struct proto_msg *m, const json_t *root, const struct proto_ctx *ctx,
+			void *out, struct nc_errinfo *ei);
 /* proto_open (at most m->limit bytes) and proto_msg_from_json. */
 int proto_msg_decode(const struct proto_msg *m, const void *buf, size_t len,
 		     const struct proto_ctx *ctx, void *out, struct nc_errinfo *ei);

@@ -50,19 +50,19 @@ struct nc_errinfo;
 #define NC_PROTO_TOPIC_MAX 160
 
 /* Buffers of string fields, NUL included. */
-#define NC_PROTO_AGENT_MAX	128	/* "netctl-agent/0.1.0" */
-#define NC_PROTO_TIME_MAX	32	/* issued_at, "2026-11-22T02:00:00Z" */
-#define NC_PROTO_HOSTNAME_MAX	256
-#define NC_PROTO_ENROLL_MAX	128
-#define NC_PROTO_SA_MAX		32	/* "established", "down", ... */
+#define NC_PROTO_AGENT_MAX    128 /* "netctl-agent/0.1.0" */
+#define NC_PROTO_TIME_MAX     32  /* issued_at, "2026-11-22T02:00:00Z" */
+#define NC_PROTO_HOSTNAME_MAX 256
+#define NC_PROTO_ENROLL_MAX   128
+#define NC_PROTO_SA_MAX	      32 /* "established", "down", ... */
 
 /* Most tunnels one tunnel-status message may report. */
 #define NC_PROTO_TUNNELS_MAX 4096
 
 /* The MQTT messages of the protocol, one per topic name. */
 enum nc_msg {
-	NC_MSG_BATCH,		/* core → device */
-	NC_MSG_CONFIRM,		/* device → core, the rest too */
+	NC_MSG_BATCH,	/* core → device */
+	NC_MSG_CONFIRM, /* device → core, the rest too */
 	NC_MSG_CONFIG_REQUEST,
 	NC_MSG_HEARTBEAT,
 	NC_MSG_TUNNEL_STATUS,
@@ -142,8 +142,8 @@ bool nc_proto_command_topic_known(const char *name);
 struct nc_batch {
 	char serial[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];
-	int64_t seq;				/* >= 1 */
-	char config_hash[NC_HASH_HEX_MAX];	/* 64 lowercase hex */
+	int64_t seq;			   /* >= 1 */
+	char config_hash[NC_HASH_HEX_MAX]; /* 64 lowercase hex */
 	char issued_at[NC_PROTO_TIME_MAX];
 	/*
 	 * Owned reference to the array of {"index","topic","body"} objects.
@@ -179,8 +179,7 @@ int nc_proto_commands_hash(const json_t *commands, char hex[65], struct nc_errin
  * hold a NUL character (only json_stringn() makes such strings), which
  * decoders refuse and this check does not see.
  */
-int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len,
-			  struct nc_errinfo *ei);
+int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len, struct nc_errinfo *ei);
 
 /*
  * Decodes a batch published on the topic of topic_serial and topic_tenant
@@ -206,12 +205,12 @@ const char *nc_proto_vpp_mode_name(enum nc_vpp_mode m);
 
 struct nc_confirm {
 	char serial[NC_SERIAL_MAX];
-	char tenant[NC_ID_MAX];			/* "" when absent and not in the topic */
-	int64_t seq;				/* >= 0 */
-	char config_hash[NC_HASH_HEX_MAX];	/* 64 hex, or "" when applied is 0 */
-	enum nc_confirm_status status;		/* success exactly when failed is 0 */
-	int64_t applied;			/* >= 0 */
-	int64_t failed;				/* >= 0 */
+	char tenant[NC_ID_MAX];		   /* "" when absent and not in the topic */
+	int64_t seq;			   /* >= 0 */
+	char config_hash[NC_HASH_HEX_MAX]; /* 64 hex, or "" when applied is 0 */
+	enum nc_confirm_status status;	   /* success exactly when failed is 0 */
+	int64_t applied;		   /* >= 0 */
+	int64_t failed;			   /* >= 0 */
 	/*
 	 * Owned reference to an array of {"index","topic","error"} objects
 	 * (index an integer >= 0, topic and error strings), possibly empty.
@@ -252,9 +251,9 @@ int nc_proto_confirm_decode(const void *buf, size_t len, const char *topic_seria
 
 struct nc_config_request {
 	char serial[NC_SERIAL_MAX];
-	int64_t seq;				/* >= 0; 0: no configuration yet */
-	char config_hash[NC_HASH_HEX_MAX];	/* 64 hex or "" (with any seq) */
-	char reason[NC_REASON_MAX];		/* "startup", ... */
+	int64_t seq;			   /* >= 0; 0: no configuration yet */
+	char config_hash[NC_HASH_HEX_MAX]; /* 64 hex or "" (with any seq) */
+	char reason[NC_REASON_MAX];	   /* "startup", ... */
 };
 
 int nc_proto_config_request_encode(const struct nc_config_request *r, char **out, size_t *len,
@@ -268,11 +267,11 @@ int nc_proto_config_request_decode(const void *buf, size_t len, const char *topi
 
 struct nc_heartbeat {
 	char serial[NC_SERIAL_MAX];
-	int64_t ts;				/* Unix seconds, >= 0 */
-	int64_t seq;				/* >= 0 */
-	char config_hash[NC_HASH_HEX_MAX];	/* 64 hex or "" */
-	int64_t uptime_s;			/* >= 0 */
-	char public_key[NC_KEY_B64_MAX];	/* a WireGuard key, or "" */
+	int64_t ts;			   /* Unix seconds, >= 0 */
+	int64_t seq;			   /* >= 0 */
+	char config_hash[NC_HASH_HEX_MAX]; /* 64 hex or "" */
+	int64_t uptime_s;		   /* >= 0 */
+	char public_key[NC_KEY_B64_MAX];   /* a WireGuard key, or "" */
 	char agent[NC_PROTO_AGENT_MAX];
 };
 
@@ -287,18 +286,18 @@ int nc_proto_heartbeat_decode(const void *buf, size_t len, const char *topic_ser
  */
 
 struct nc_tunnel_report {
-	char interface[NC_IFNAME_MAX];		/* a valid interface name */
-	char peer[NC_SERIAL_MAX];		/* the serial of the other end */
-	int tunnel_index;			/* 0 or 1 */
+	char interface[NC_IFNAME_MAX]; /* a valid interface name */
+	char peer[NC_SERIAL_MAX];      /* the serial of the other end */
+	int tunnel_index;	       /* 0 or 1 */
 	enum nc_protocol protocol;
 	/* WireGuard: "up" as reported (required). IPSec: not on the wire;
 	 * decoded as sa == "established" and never encoded. */
 	bool up;
 	/* WireGuard, optional: >= 0, or -1 when absent (not encoded). */
-	int64_t latest_handshake;		/* Unix seconds */
+	int64_t latest_handshake; /* Unix seconds */
 	int64_t rx_bytes;
 	int64_t tx_bytes;
-	char sa[NC_PROTO_SA_MAX];		/* IPSec, required, not ""; WireGuard: "" */
+	char sa[NC_PROTO_SA_MAX]; /* IPSec, required, not ""; WireGuard: "" */
 	/* The peering group of a peering tunnel (wg2, wg3, IPSec), a valid
 	 * peering name; "" when absent (backbone tunnels, older agents) and
 	 * then not encoded. */
@@ -307,8 +306,8 @@ struct nc_tunnel_report {
 
 struct nc_tunnel_status {
 	char serial[NC_SERIAL_MAX];
-	int64_t ts;				/* Unix seconds, >= 0 */
-	struct nc_tunnel_report *tunnels;	/* heap, owned; NULL when n_tunnels is 0 */
+	int64_t ts;			  /* Unix seconds, >= 0 */
+	struct nc_tunnel_report *tunnels; /* heap, owned; NULL when n_tunnels is 0 */
 	size_t n_tunnels;
 };
 
@@ -326,9 +325,9 @@ int nc_proto_tunnel_status_decode(const void *buf, size_t len, const char *topic
 
 struct nc_registration {
 	char serial[NC_SERIAL_MAX];
-	enum nc_device_type kind;		/* "connector" or "edge" */
-	char public_key[NC_KEY_B64_MAX];	/* a valid WireGuard key */
-	char hostname[NC_PROTO_HOSTNAME_MAX];	/* optional (absent or null): "" */
+	enum nc_device_type kind;	      /* "connector" or "edge" */
+	char public_key[NC_KEY_B64_MAX];      /* a valid WireGuard key */
+	char hostname[NC_PROTO_HOSTNAME_MAX]; /* optional (absent or null): "" */
 	char agent[NC_PROTO_AGENT_MAX];
 	char enrollment_key[NC_PROTO_ENROLL_MAX]; /* optional (absent or null): "" */
 };

@@ -14,27 +14,23 @@
 /* One row per enum nc_msg, in its order. */
 static const struct {
 	const char *name;
-	bool tenant;		/* the topic may end with /{tenantId} */
+	bool tenant; /* the topic may end with /{tenantId} */
 	int qos;
 	size_t limit;
 } msgs[NC_MSG_COUNT] = {
-	[NC_MSG_BATCH] = { "batch", true, 1, NC_PROTO_BATCH_MAX },
-	[NC_MSG_CONFIRM] = { "confirm", true, 1, NC_PROTO_MSG_MAX },
-	[NC_MSG_CONFIG_REQUEST] = { "config-request", true, 1, NC_PROTO_MSG_MAX },
-	[NC_MSG_HEARTBEAT] = { "heartbeat", false, 0, NC_PROTO_MSG_MAX },
-	[NC_MSG_TUNNEL_STATUS] = { "tunnel-status", false, 0, NC_PROTO_MSG_MAX },
-	[NC_MSG_REGISTER] = { "register", false, 1, NC_PROTO_MSG_MAX },
+	[NC_MSG_BATCH] = {"batch", true, 1, NC_PROTO_BATCH_MAX},
+	[NC_MSG_CONFIRM] = {"confirm", true, 1, NC_PROTO_MSG_MAX},
+	[NC_MSG_CONFIG_REQUEST] = {"config-request", true, 1, NC_PROTO_MSG_MAX},
+	[NC_MSG_HEARTBEAT] = {"heartbeat", false, 0, NC_PROTO_MSG_MAX},
+	[NC_MSG_TUNNEL_STATUS] = {"tunnel-status", false, 0, NC_PROTO_MSG_MAX},
+	[NC_MSG_REGISTER] = {"register", false, 1, NC_PROTO_MSG_MAX},
 };
 
 const char *const nc_proto_core_filters[NC_PROTO_CORE_FILTERS + 1] = {
-	PREFIX "+/confirm",
-	PREFIX "+/confirm/+",
-	PREFIX "+/config-request",
-	PREFIX "+/config-request/+",
-	PREFIX "+/heartbeat",
-	PREFIX "+/tunnel-status",
-	PREFIX "+/register",
-	NULL,
+	PREFIX "+/confirm",	   PREFIX "+/confirm/+",
+	PREFIX "+/config-request", PREFIX "+/config-request/+",
+	PREFIX "+/heartbeat",	   PREFIX "+/tunnel-status",
+	PREFIX "+/register",	   NULL,
 };
 
 static bool kind_ok(enum nc_msg kind)

@@ -81,8 +81,8 @@ static int report_from_json(const json_t *e, size_t i, struct nc_tunnel_report *
 			      nc_json_typename(e));
 		goto out;
 	}
-	ret = word_member(e, "interface", r->interface, sizeof(r->interface), path,
-			  nc_valid_ifname, "is not an interface name", ei);
+	ret = word_member(e, "interface", r->interface, sizeof(r->interface), path, nc_valid_ifname,
+			  "is not an interface name", ei);
 	if (ret < 0)
 		goto out;
 	ret = word_member(e, "peer", r->peer, sizeof(r->peer), path, nc_valid_serial,
@@ -116,8 +116,7 @@ static int report_from_json(const json_t *e, size_t i, struct nc_tunnel_report *
 			ret = 0;
 		goto out;
 	}
-	ret = word_member(e, "sa", r->sa, sizeof(r->sa), path, not_empty, "is not an SA state",
-			  ei);
+	ret = word_member(e, "sa", r->sa, sizeof(r->sa), path, not_empty, "is not an SA state", ei);
 	r->up = strcmp(r->sa, "established") == 0;
 out:
 	return ret;
@@ -201,9 +200,9 @@ static void tunnel_status_clear(void *msg)
 #define TUNNEL_STATUS(mem) PROTO_AT(struct nc_tunnel_status, mem)
 
 static const struct proto_field tunnel_status_fields[] = {
-	{ "serial", PF_SERIAL, TUNNEL_STATUS(serial) },
-	{ "ts", PF_INT, TUNNEL_STATUS(ts) },
-	{ "tunnels", PF_CUSTOM, .read = tunnels_from_json, .write = put_tunnels },
+	{"serial", PF_SERIAL, TUNNEL_STATUS(serial)},
+	{"ts", PF_INT, TUNNEL_STATUS(ts)},
+	{"tunnels", PF_CUSTOM, .read = tunnels_from_json, .write = put_tunnels},
 };
 
 static const struct proto_msg tunnel_status_msg = PROTO_MSG(
@@ -218,7 +217,7 @@ int nc_proto_tunnel_status_encode(const struct nc_tunnel_status *t, char **out, 
 int nc_proto_tunnel_status_decode(const void *buf, size_t len, const char *topic_serial,
 				  struct nc_tunnel_status *out, struct nc_errinfo *ei)
 {
-	const struct proto_ctx ctx = { topic_serial, NULL };
+	const struct proto_ctx ctx = {topic_serial, NULL};
 
 	return proto_msg_decode(&tunnel_status_msg, buf, len, &ctx, out, ei);
 }

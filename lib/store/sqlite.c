@@ -23,12 +23,12 @@
 #include "sqlite_impl.h"
 
 #define BUSY_TIMEOUT_MS 5000
-#define CACHE_INITIAL 128
+#define CACHE_INITIAL	128
 
 struct nc_sqlite_cached {
-	char *sql;		/* owned; NULL = free slot */
+	char *sql; /* owned; NULL = free slot */
 	uint64_t hash;
-	sqlite3_stmt *stmt;	/* prepared with SQLITE_PREPARE_PERSISTENT */
+	sqlite3_stmt *stmt; /* prepared with SQLITE_PREPARE_PERSISTENT */
 };
 
 /* Maps a failed SQLite call to an NC_ERR_*; failures of the store itself are logged. */
@@ -254,8 +254,8 @@ int64_t nc_sqlite_col_int(struct nc_sqlite_q *q)
 	return v;
 }
 
-int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out,
-		   size_t *n, bool *more)
+int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out, size_t *n,
+		   bool *more)
 {
 	char *v = NULL;
 	size_t count = 0, cap = 0;
@@ -353,13 +353,13 @@ static void sqlite_rollback(struct nc_store *st, int level)
 	struct nc_sqlite *s = nc_sqlite_of(st);
 
 	if (sqlite3_get_autocommit(s->db))
-		return;		/* SQLite already rolled everything back */
+		return; /* SQLite already rolled everything back */
 	if (level == 1)
 		run_sql(s, "ROLLBACK");
 	else if (run_sql(s, "ROLLBACK TO nc") == 0)
 		run_sql(s, "RELEASE nc");
 	else
-		run_sql(s, "ROLLBACK");	/* the outer levels then fail: safer than keeping it */
+		run_sql(s, "ROLLBACK"); /* the outer levels then fail: safer than keeping it */
 }
 
 static int sqlite_commit(struct nc_store *st, int level)

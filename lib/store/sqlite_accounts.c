@@ -41,12 +41,11 @@ int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t)
 int nc_sqlite_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out)
 {
 	struct nc_sqlite_q q;
-	struct nc_tenant t = { 0 };
+	struct nc_tenant t = {0};
 	bool found;
 	int ret;
 
-	nc_sqlite_q_start(nc_sqlite_of(st), "SELECT " TENANT_COLS " FROM tenants WHERE id = ?",
-			  &q);
+	nc_sqlite_q_start(nc_sqlite_of(st), "SELECT " TENANT_COLS " FROM tenants WHERE id = ?", &q);
 	nc_sqlite_q_text(&q, id);
 	found = nc_sqlite_q_step(&q) == 1;
 	if (found)
@@ -121,7 +120,7 @@ static int token_get_where(struct nc_store *st, const char *sql, const char *val
 			   struct nc_token *out)
 {
 	struct nc_sqlite_q q;
-	struct nc_token t = { 0 };
+	struct nc_token t = {0};
 	bool found;
 	int ret;
 
@@ -148,8 +147,7 @@ int nc_sqlite_token_get_by_hash(struct nc_store *st, const char *hash, struct nc
 	return token_get_where(st, "SELECT " TOKEN_COLS " FROM tokens WHERE hash = ?", hash, out);
 }
 
-int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_token **out,
-			 size_t *n)
+int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_token **out, size_t *n)
 {
 	struct nc_sqlite_q q;
 	const char *sql;

@@ -25,7 +25,8 @@ int nc_sqlite_addr_alloc(struct nc_store *st, const char *tenant, const char *po
 		goto out;
 	/* The lowest free index: lo itself, or one past a taken index. */
 	nc_sqlite_q_start(s,
-			  "SELECT COALESCE(MIN(c), -1) FROM (SELECT ?1 AS c UNION ALL SELECT idx + 1 FROM addrs"
+			  "SELECT COALESCE(MIN(c), -1) FROM (SELECT ?1 AS c UNION ALL SELECT idx + "
+			  "1 FROM addrs"
 			  " WHERE tenant = ?3 AND pool = ?4 AND idx >= ?1) AS cand"
 			  " WHERE c <= ?2 AND NOT EXISTS (SELECT 1 FROM addrs"
 			  " WHERE tenant = ?3 AND pool = ?4 AND idx = c)",

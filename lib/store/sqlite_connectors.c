@@ -19,10 +19,10 @@
 
 /* Connectors */
 
-#define CONNECTOR_COLS                                                                     \
-	"c.serial, c.tenant, c.name, c.region, c.hub_edge, c.lan_subnets, c.nat_enabled,"   \
-	" c.wan_interface, c.acl, c.routes, c.status, d.public_key, d.last_seen,"          \
-	" c.created_at, c.updated_at, c.endpoint, d.pending_key"                           \
+#define CONNECTOR_COLS                                                                             \
+	"c.serial, c.tenant, c.name, c.region, c.hub_edge, c.lan_subnets, c.nat_enabled,"          \
+	" c.wan_interface, c.acl, c.routes, c.status, d.public_key, d.last_seen,"                  \
+	" c.created_at, c.updated_at, c.endpoint, d.pending_key"                                   \
 	" FROM connectors c JOIN devices d ON d.serial = c.serial"
 
 static void read_connector(struct nc_sqlite_q *q, void *item)
@@ -89,7 +89,7 @@ static void free_connector_json(struct connector_json *j)
 int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c)
 {
 	struct nc_sqlite *s = nc_sqlite_of(st);
-	struct connector_json j = { 0 };
+	struct connector_json j = {0};
 	struct nc_sqlite_q q;
 	int64_t created = nc_sqlite_time_or_now(c->created_at);
 	int ret;
@@ -101,7 +101,7 @@ int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c
 	if (ret)
 		goto out;
 	ret = nc_sqlite_device_insert(s, c->serial, c->tenant, NC_DEVICE_CONNECTOR, c->public_key,
-			    c->last_seen);
+				      c->last_seen);
 	if (ret == 0) {
 		/* A hub that is no edge fails the foreign key: NOTFOUND. */
 		nc_sqlite_q_start(s,
@@ -134,7 +134,7 @@ out:
 
 int nc_sqlite_connector_update(struct nc_store *st, const struct nc_connector *c)
 {
-	struct connector_json j = { 0 };
+	struct connector_json j = {0};
 	struct nc_sqlite_q q;
 	int64_t changed = 0;
 	int ret;
@@ -189,7 +189,7 @@ int nc_sqlite_connector_get(struct nc_store *st, const char *tenant, const char 
 			    struct nc_connector *out)
 {
 	struct nc_sqlite_q q;
-	struct nc_connector c = { 0 };
+	struct nc_connector c = {0};
 	bool found;
 	int ret;
 
@@ -237,9 +237,9 @@ static char *like_pattern(const char *needle)
 int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filter *f,
 			     struct nc_page *pg, struct nc_connector **out, size_t *n)
 {
-	struct nc_sqlite_sql b = { 0 };
-	struct nc_sqlite_rows how = { sizeof(struct nc_connector), read_connector,
-				      clear_connector, nc_sqlite_page_rows(pg) };
+	struct nc_sqlite_sql b = {0};
+	struct nc_sqlite_rows how = {sizeof(struct nc_connector), read_connector, clear_connector,
+				     nc_sqlite_page_rows(pg)};
 	struct nc_sqlite_q q;
 	struct nc_connector *items;
 	char *pattern = NULL;
@@ -293,7 +293,7 @@ out:
 int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t counts[6])
 {
 	struct nc_sqlite_q q;
-	size_t got[NC_STATUS_DECOMMISSIONED + 1] = { 0 };
+	size_t got[NC_STATUS_DECOMMISSIONED + 1] = {0};
 	enum nc_status status;
 	char name[32];
 	int64_t count;

@@ -147,9 +147,9 @@ void nc_sqlite_col_json(struct nc_sqlite_q *q, int (*decode)(const char *, struc
 
 /* Edges */
 
-#define EDGE_COLS                                                                          \
-	"e.serial, e.tenant, e.name, e.kind, e.region, e.endpoint, e.lan_subnets,"          \
-	" d.public_key, d.last_seen, e.created_at, e.updated_at, d.pending_key"            \
+#define EDGE_COLS                                                                                  \
+	"e.serial, e.tenant, e.name, e.kind, e.region, e.endpoint, e.lan_subnets,"                 \
+	" d.public_key, d.last_seen, e.created_at, e.updated_at, d.pending_key"                    \
 	" FROM edges e JOIN devices d ON d.serial = e.serial"
 
 static void read_edge(struct nc_sqlite_q *q, void *item)
@@ -252,14 +252,13 @@ int nc_sqlite_edge_get(struct nc_store *st, const char *tenant, const char *seri
 		       struct nc_edge *out)
 {
 	struct nc_sqlite_q q;
-	struct nc_edge e = { 0 };
+	struct nc_edge e = {0};
 	bool found;
 	int ret;
 
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "SELECT " EDGE_COLS
-			  " WHERE e.serial = ?1 AND (?2 IS NULL OR e.tenant = ?2)",
-			  &q);
+	nc_sqlite_q_start(
+		nc_sqlite_of(st),
+		"SELECT " EDGE_COLS " WHERE e.serial = ?1 AND (?2 IS NULL OR e.tenant = ?2)", &q);
 	nc_sqlite_q_text(&q, serial);
 	nc_sqlite_q_text(&q, tenant);
 	found = nc_sqlite_q_step(&q) == 1;
@@ -326,9 +325,9 @@ out:
 int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
 			struct nc_edge **out, size_t *n)
 {
-	struct nc_sqlite_sql b = { 0 };
-	struct nc_sqlite_rows how = { sizeof(struct nc_edge), read_edge, clear_edge,
-				      nc_sqlite_page_rows(pg) };
+	struct nc_sqlite_sql b = {0};
+	struct nc_sqlite_rows how = {sizeof(struct nc_edge), read_edge, clear_edge,
+				     nc_sqlite_page_rows(pg)};
 	struct nc_sqlite_q q;
 	struct nc_edge *items;
 	void *v = NULL;

@@ -18,13 +18,13 @@
 struct nc_sqlite_cached;
 
 struct nc_sqlite {
-	struct nc_store base;	/* first: a struct nc_store * converts back */
+	struct nc_store base; /* first: a struct nc_store * converts back */
 	sqlite3 *db;
 	char *path;
-	struct nc_sqlite_cached *cache;	/* open addressing, keyed by SQL text */
+	struct nc_sqlite_cached *cache; /* open addressing, keyed by SQL text */
 	size_t cache_size;		/* slots, a power of two */
 	size_t cache_used;
-	bool sealing;			/* seal_key is set: secrets are sealed */
+	bool sealing; /* seal_key is set: secrets are sealed */
 	unsigned char seal_key[32];
 };
 
@@ -42,15 +42,15 @@ static inline struct nc_sqlite *nc_sqlite_of(struct nc_store *st)
 struct nc_sqlite_q {
 	struct nc_sqlite *s;
 	sqlite3_stmt *stmt;
-	int param;		/* index of the next parameter to bind */
-	int col;		/* index of the next column to read */
-	int err;		/* 0 or the first NC_ERR_* */
+	int param; /* index of the next parameter to bind */
+	int col;   /* index of the next column to read */
+	int err;   /* 0 or the first NC_ERR_* */
 };
 
 /* Borrows the statement for sql from the cache, preparing it on first use. */
 void nc_sqlite_q_start(struct nc_sqlite *s, const char *sql, struct nc_sqlite_q *q);
-void nc_sqlite_q_text(struct nc_sqlite_q *q, const char *v);	/* NULL binds NULL */
-void nc_sqlite_q_text_or_null(struct nc_sqlite_q *q, const char *v);	/* "" binds NULL */
+void nc_sqlite_q_text(struct nc_sqlite_q *q, const char *v);	     /* NULL binds NULL */
+void nc_sqlite_q_text_or_null(struct nc_sqlite_q *q, const char *v); /* "" binds NULL */
 void nc_sqlite_q_int(struct nc_sqlite_q *q, int64_t v);
 /* 1 with a row, 0 when done, a negative NC_ERR_* (then sticky). Constraint
  * failures map to NC_ERR_EXISTS (primary key, unique), NC_ERR_NOTFOUND
@@ -66,18 +66,18 @@ int nc_sqlite_q_end(struct nc_sqlite_q *q);
 /* Columns of the current row. NULL reads as "" or 0; text longer than
  * size - 1 sets NC_ERR_STORE. */
 void nc_sqlite_col_text(struct nc_sqlite_q *q, char *buf, size_t size);
-const char *nc_sqlite_col_peek(struct nc_sqlite_q *q);	/* borrowed, never NULL */
-char *nc_sqlite_col_dup(struct nc_sqlite_q *q);	/* heap, owned; NULL for NULL */
+const char *nc_sqlite_col_peek(struct nc_sqlite_q *q); /* borrowed, never NULL */
+char *nc_sqlite_col_dup(struct nc_sqlite_q *q);	       /* heap, owned; NULL for NULL */
 int64_t nc_sqlite_col_int(struct nc_sqlite_q *q);
 /* Records that the column just read held a value the schema forbids. */
 void nc_sqlite_col_bad(struct nc_sqlite_q *q, const char *column);
 
 /* How nc_sqlite_rows() turns rows into an array of elements. */
 struct nc_sqlite_rows {
-	size_t elem;				/* element size */
-	void (*read)(struct nc_sqlite_q *q, void *item);	/* reads one row into item */
-	void (*clear)(void *item);		/* frees what an item owns; NULL: nothing */
-	size_t max;				/* rows to keep; SIZE_MAX = all */
+	size_t elem;					 /* element size */
+	void (*read)(struct nc_sqlite_q *q, void *item); /* reads one row into item */
+	void (*clear)(void *item); /* frees what an item owns; NULL: nothing */
+	size_t max;		   /* rows to keep; SIZE_MAX = all */
 };
 
 /*
@@ -86,8 +86,8 @@ struct nc_sqlite_rows {
  * *more (may be NULL) tells whether a row beyond how->max exists. Ends q;
  * on failure nothing is returned and *out, *n are left alone.
  */
-int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out,
-		   size_t *n, bool *more);
+int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out, size_t *n,
+		   bool *more);
 
 /* Grows *v so that index n is usable (zeroed); elem is the element size. */
 void *nc_sqlite_grow(void *v, size_t n, size_t *cap, size_t elem);
@@ -133,8 +133,7 @@ int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n
 int nc_sqlite_token_insert(struct nc_store *st, const struct nc_token *t);
 int nc_sqlite_token_get(struct nc_store *st, const char *id, struct nc_token *out);
 int nc_sqlite_token_get_by_hash(struct nc_store *st, const char *hash, struct nc_token *out);
-int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_token **out,
-			 size_t *n);
+int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_token **out, size_t *n);
 int nc_sqlite_token_revoke(struct nc_store *st, const char *id);
 int nc_sqlite_token_count(struct nc_store *st, size_t *n);
 
@@ -172,8 +171,8 @@ int nc_sqlite_member_delete(struct nc_store *st, const char *tenant, const char 
 			    const char *serial);
 int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *peering,
 			  struct nc_member **out, size_t *n);
-int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial,
-				    struct nc_member **out, size_t *n);
+int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
+				    size_t *n);
 int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l);
 int nc_sqlite_link_delete(struct nc_store *st, const char *tenant, const char *peering,
 			  const char *a, const char *b);
@@ -207,8 +206,7 @@ int nc_sqlite_meta_put(struct nc_store *st, const char *name, int64_t value);
 
 /* Certificates and sealed secrets (sqlite_certs.c, sqlite_seal.c). */
 int nc_sqlite_cert_insert(struct nc_store *st, const struct nc_cert *c);
-int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_t when,
-				 size_t *n);
+int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_t when, size_t *n);
 int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,
 			struct nc_cert **out, size_t *n);
 int nc_sqlite_set_seal_key(struct nc_store *st, const unsigned char key[32]);
@@ -216,7 +214,7 @@ int nc_sqlite_set_seal_key(struct nc_store *st, const unsigned char key[32]);
 void nc_sqlite_q_secret(struct nc_sqlite_q *q, const char *v);
 /* Reads a column that may be sealed: opened with the store's key. */
 void nc_sqlite_col_secret(struct nc_sqlite_q *q, char *buf, size_t size);
-char *nc_sqlite_col_secret_dup(struct nc_sqlite_q *q);	/* heap; NULL for NULL */
+char *nc_sqlite_col_secret_dup(struct nc_sqlite_q *q); /* heap; NULL for NULL */
 
 int nc_sqlite_tunnel_replace(struct nc_store *st, const char *serial,
 			     const struct nc_tunnel_state *v, size_t n);

@@ -27,7 +27,7 @@ int nc_sqlite_lan_each(struct nc_store *st, const char *tenant, const char *exce
 	nc_sqlite_q_text(&q, tenant);
 	nc_sqlite_q_text(&q, except ? except : "");
 	while (ret == 0 && (row = nc_sqlite_q_step(&q)) == 1) {
-		struct nc_strlist lans = { 0 };
+		struct nc_strlist lans = {0};
 		char *serial = nc_sqlite_col_dup(&q);
 
 		ret = nc_store_strlist_from_json(nc_sqlite_col_peek(&q), &lans);

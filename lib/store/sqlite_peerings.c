@@ -16,8 +16,7 @@
 
 /* Peerings */
 
-#define PEERING_COLS                                                                       \
-	"tenant, name, topology, protocol, dual_tunnel, hub, created_at, updated_at"
+#define PEERING_COLS "tenant, name, topology, protocol, dual_tunnel, hub, created_at, updated_at"
 
 static void read_peering(struct nc_sqlite_q *q, void *item)
 {
@@ -92,7 +91,7 @@ int nc_sqlite_peering_get(struct nc_store *st, const char *tenant, const char *n
 			  struct nc_peering *out)
 {
 	struct nc_sqlite_q q;
-	struct nc_peering p = { 0 };
+	struct nc_peering p = {0};
 	bool found = false, ambiguous = false;
 	int ret;
 
@@ -156,8 +155,9 @@ int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_pe
 
 /* Members: the type comes from the device. */
 
-#define MEMBER_COLS                                                                        \
-	"m.tenant, m.peering, m.serial, d.type FROM members m JOIN devices d ON d.serial = m.serial"
+#define MEMBER_COLS                                                                                \
+	"m.tenant, m.peering, m.serial, d.type FROM members m JOIN devices d ON d.serial = "       \
+	"m.serial"
 
 static void read_member(struct nc_sqlite_q *q, void *item)
 {
@@ -229,8 +229,8 @@ int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *p
 	return ret;
 }
 
-int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial,
-				    struct nc_member **out, size_t *n)
+int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
+				    size_t *n)
 {
 	struct nc_sqlite_q q;
 	void *v = NULL;
@@ -248,8 +248,8 @@ int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial,
 
 /* Links. The IPSec keys are read and written here and nowhere logged. */
 
-#define LINK_COLS                                                                          \
-	"l.tenant, l.peering, l.a, l.b, l.tunnel_index, l.status, l.spi_ab, l.spi_ba,"      \
+#define LINK_COLS                                                                                  \
+	"l.tenant, l.peering, l.a, l.b, l.tunnel_index, l.status, l.spi_ab, l.spi_ba,"             \
 	" l.key_ab, l.key_ba"
 #define LINK_ORDER " ORDER BY l.tenant, l.peering, l.a, l.b, l.tunnel_index"
 

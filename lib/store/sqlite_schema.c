@@ -166,11 +166,10 @@ static const char schema_v1[] =
 	");";
 
 /* Version 2: named integers of the server's own (store.h: nc_store_meta_*). */
-static const char schema_v2[] =
-	"CREATE TABLE meta ("
-	"  name TEXT PRIMARY KEY,"
-	"  value INTEGER NOT NULL"
-	");";
+static const char schema_v2[] = "CREATE TABLE meta ("
+				"  name TEXT PRIMARY KEY,"
+				"  value INTEGER NOT NULL"
+				");";
 
 /* Version 3: where a connector's link peers reach it ('' when they cannot: it dials out). */
 static const char schema_v3[] =
@@ -183,16 +182,15 @@ static const char schema_v4[] =
 
 /* Version 5: the device certificates the core issued (store.h: nc_store_cert_*). The
  * sealing of secrets already in clear happens at nc_store_set_seal_key, which has the key. */
-static const char schema_v5[] =
-	"CREATE TABLE certs ("
-	"  serial_no TEXT PRIMARY KEY,"
-	"  device TEXT NOT NULL,"
-	"  tenant TEXT NOT NULL,"
-	"  not_after INTEGER NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  revoked_at INTEGER NOT NULL DEFAULT 0"
-	");"
-	"CREATE INDEX certs_device ON certs (device, serial_no);";
+static const char schema_v5[] = "CREATE TABLE certs ("
+				"  serial_no TEXT PRIMARY KEY,"
+				"  device TEXT NOT NULL,"
+				"  tenant TEXT NOT NULL,"
+				"  not_after INTEGER NOT NULL,"
+				"  created_at INTEGER NOT NULL,"
+				"  revoked_at INTEGER NOT NULL DEFAULT 0"
+				");"
+				"CREATE INDEX certs_device ON certs (device, serial_no);";
 
 /* Version 6: each end's last tunnel-status report per tunnel (store.h: nc_store_tunnel_*). */
 static const char schema_v6[] =
@@ -215,12 +213,7 @@ static const char schema_v6[] =
 
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {
-	schema_v1,
-	schema_v2,
-	schema_v3,
-	schema_v4,
-	schema_v5,
-	schema_v6,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == NC_STORE_SCHEMA_VERSION,
@@ -304,10 +297,9 @@ static int check_pragma(struct nc_sqlite *s, const char *sql, const char *want,
 	    sqlite3_step(stmt) == SQLITE_ROW)
 		got = (const char *)sqlite3_column_text(stmt, 0);
 	if (!got || strcmp(got, want) != 0) {
-		nc_err("store `%s': %s gave `%s', not `%s'", s->path, sql, got ? got : "",
-		       want);
-		ret = nc_fail(ei, NC_ERR_STORE, NULL, "store `%s': %s gave `%s', not `%s'",
-			      s->path, sql, got ? got : "", want);
+		nc_err("store `%s': %s gave `%s', not `%s'", s->path, sql, got ? got : "", want);
+		ret = nc_fail(ei, NC_ERR_STORE, NULL, "store `%s': %s gave `%s', not `%s'", s->path,
+			      sql, got ? got : "", want);
 	}
 	sqlite3_finalize(stmt);
 	return ret;

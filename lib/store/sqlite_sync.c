@@ -14,14 +14,14 @@
 #include "../util/err.h"
 #include "sqlite_impl.h"
 
-#define SYNC_COLS                                                                          \
-	"serial, tenant, state, dirty_reason, fail_reason, seq, sent_hash, confirmed_seq,"  \
-	" confirmed_hash, attempts, sent_at, confirmed_at, updated_at, last_batch,"        \
+#define SYNC_COLS                                                                                  \
+	"serial, tenant, state, dirty_reason, fail_reason, seq, sent_hash, confirmed_seq,"         \
+	" confirmed_hash, attempts, sent_at, confirmed_at, updated_at, last_batch,"                \
 	" last_confirm"
 
 /* The sync state is of a device that gets configuration (store.h). */
-#define CONFIGURED                                                                         \
-	"NOT EXISTS (SELECT 1 FROM connectors c WHERE c.serial = sync.serial"              \
+#define CONFIGURED                                                                                 \
+	"NOT EXISTS (SELECT 1 FROM connectors c WHERE c.serial = sync.serial"                      \
 	" AND c.status IN ('pending_approval', 'decommissioned'))"
 
 static void read_sync(struct nc_sqlite_q *q, void *item)
@@ -93,7 +93,7 @@ int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tena
 		       struct nc_sync *out)
 {
 	struct nc_sqlite_q q;
-	struct nc_sync s = { 0 };
+	struct nc_sync s = {0};
 	bool found;
 	int ret;
 
@@ -122,9 +122,9 @@ int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tena
 int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
 			struct nc_sync **out, size_t *n)
 {
-	struct nc_sqlite_sql b = { 0 };
-	struct nc_sqlite_rows how = { sizeof(struct nc_sync), read_sync, clear_sync,
-				      nc_sqlite_page_rows(pg) };
+	struct nc_sqlite_sql b = {0};
+	struct nc_sqlite_rows how = {sizeof(struct nc_sync), read_sync, clear_sync,
+				     nc_sqlite_page_rows(pg)};
 	struct nc_sqlite_q q;
 	struct nc_sync *items;
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
@@ -174,18 +174,18 @@ out:
 int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4])
 {
 	struct nc_sqlite_q q;
-	size_t got[NC_SYNC_FAILED + 1] = { 0 };
+	size_t got[NC_SYNC_FAILED + 1] = {0};
 	enum nc_sync_state state;
 	char name[16];
 	int64_t count;
 	int ret;
 
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  tenant ? "SELECT state, count(*) FROM sync WHERE tenant = ? AND " CONFIGURED
-				   " GROUP BY state"
-				 : "SELECT state, count(*) FROM sync WHERE " CONFIGURED
-				   " GROUP BY state",
-			  &q);
+	nc_sqlite_q_start(
+		nc_sqlite_of(st),
+		tenant ? "SELECT state, count(*) FROM sync WHERE tenant = ? AND " CONFIGURED
+			 " GROUP BY state"
+		       : "SELECT state, count(*) FROM sync WHERE " CONFIGURED " GROUP BY state",
+		&q);
 	if (tenant)
 		nc_sqlite_q_text(&q, tenant);
 	while (nc_sqlite_q_step(&q) == 1) {

@@ -10,8 +10,8 @@
 #include "../util/err.h"
 #include "sqlite_impl.h"
 
-#define TUNNEL_COLS                                                                        \
-	"serial, interface, peer, peering, protocol, tunnel_index, backbone, up, sa,"       \
+#define TUNNEL_COLS                                                                                \
+	"serial, interface, peer, peering, protocol, tunnel_index, backbone, up, sa,"              \
 	" latest_handshake, rx_bytes, tx_bytes, reported_at"
 
 static void read_tunnel(struct nc_sqlite_q *q, void *item)

@@ -306,7 +306,8 @@ int nc_store_peering_list(struct nc_store *st, const char *tenant, struct nc_pee
 
 int nc_store_member_insert(struct nc_store *st, const struct nc_member *m)
 {
-	int ret = store_enter(st, m && !blank(m->tenant) && !blank(m->peering) && !blank(m->serial));
+	int ret =
+		store_enter(st, m && !blank(m->tenant) && !blank(m->peering) && !blank(m->serial));
 
 	if (ret == 0)
 		ret = store_leave(st, st->ops->member_insert(st, m));
@@ -333,8 +334,8 @@ int nc_store_member_list(struct nc_store *st, const char *tenant, const char *pe
 	return ret;
 }
 
-int nc_store_member_list_by_device(struct nc_store *st, const char *serial,
-				   struct nc_member **out, size_t *n)
+int nc_store_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
+				   size_t *n)
 {
 	int ret = store_enter(st, serial && ARRAY_OUT(out, n));
 
@@ -346,8 +347,8 @@ int nc_store_member_list_by_device(struct nc_store *st, const char *serial,
 int nc_store_link_insert(struct nc_store *st, const struct nc_link *l)
 {
 	int ret = store_enter(st, l && !blank(l->tenant) && !blank(l->peering) && !blank(l->a) &&
-				    !blank(l->b) && strcmp(l->a, l->b) < 0 &&
-				    (l->tunnel_index == 0 || l->tunnel_index == 1));
+					  !blank(l->b) && strcmp(l->a, l->b) < 0 &&
+					  (l->tunnel_index == 0 || l->tunnel_index == 1));
 
 	if (ret == 0)
 		ret = store_leave(st, st->ops->link_insert(st, l));
@@ -389,11 +390,11 @@ int nc_store_link_set_status(struct nc_store *st, const char *tenant, const char
 			     enum nc_link_status status)
 {
 	int ret = store_enter(st, !blank(tenant) && peering && a && b && (int)status >= 0 &&
-				    status <= NC_LINK_DOWN);
+					  status <= NC_LINK_DOWN);
 
 	if (ret == 0)
-		ret = store_leave(st, st->ops->link_set_status(st, tenant, peering, a, b, tunnel_index,
-							  status));
+		ret = store_leave(st, st->ops->link_set_status(st, tenant, peering, a, b,
+							       tunnel_index, status));
 	return ret;
 }
 
@@ -467,7 +468,8 @@ int nc_store_sync_count(struct nc_store *st, const char *tenant, size_t counts[4
 int nc_store_addr_alloc(struct nc_store *st, const char *tenant, const char *pool,
 			const char *owner, uint32_t lo, uint32_t hi, uint32_t *index)
 {
-	int ret = store_enter(st, !blank(tenant) && !blank(pool) && !blank(owner) && index && lo <= hi);
+	int ret = store_enter(st,
+			      !blank(tenant) && !blank(pool) && !blank(owner) && index && lo <= hi);
 
 	if (ret == 0)
 		ret = store_leave(st, st->ops->addr_alloc(st, tenant, pool, owner, lo, hi, index));

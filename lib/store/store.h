@@ -42,8 +42,8 @@ struct nc_errinfo;
 struct nc_store;
 
 #define NC_STORE_SCHEMA_VERSION 6
-#define NC_PAGE_DEFAULT 100
-#define NC_PAGE_MAX 1000
+#define NC_PAGE_DEFAULT		100
+#define NC_PAGE_MAX		1000
 
 /* PRAGMA application_id of a netctl SQLite store: "NCTL" in ASCII. */
 #define NC_STORE_SQLITE_APP_ID 0x4e43544c
@@ -62,25 +62,25 @@ struct nc_page {
 };
 
 struct nc_edge_filter {
-	const char *tenant;		/* NULL = any */
-	int kind;			/* -1 = any, else enum nc_edge_kind */
-	const char *region;		/* NULL = any; exact */
+	const char *tenant; /* NULL = any */
+	int kind;	    /* -1 = any, else enum nc_edge_kind */
+	const char *region; /* NULL = any; exact */
 };
 
 struct nc_connector_filter {
-	const char *tenant;		/* NULL = any */
-	int status;			/* -1 = any, else enum nc_status */
-	const char *region;		/* NULL = any; exact */
-	const char *hub;		/* NULL = any; "" = standalone only */
-	const char *name_contains;	/* NULL = any; case-insensitive substring */
+	const char *tenant;	   /* NULL = any */
+	int status;		   /* -1 = any, else enum nc_status */
+	const char *region;	   /* NULL = any; exact */
+	const char *hub;	   /* NULL = any; "" = standalone only */
+	const char *name_contains; /* NULL = any; case-insensitive substring */
 };
 
 struct nc_sync_filter {
-	const char *tenant;		/* NULL = any */
-	const char *serial;		/* NULL = any; else that device's states */
-	int state;			/* -1 = any, else enum nc_sync_state */
-	bool configured;		/* only devices that get configuration: not
-					 * connectors pending approval or decommissioned */
+	const char *tenant; /* NULL = any */
+	const char *serial; /* NULL = any; else that device's states */
+	int state;	    /* -1 = any, else enum nc_sync_state */
+	bool configured;    /* only devices that get configuration: not
+			     * connectors pending approval or decommissioned */
 };
 
 /*
@@ -152,8 +152,8 @@ int nc_store_edge_list(struct nc_store *st, const struct nc_edge_filter *f, stru
 		       struct nc_edge **out, size_t *n);
 
 /* Connectors. As edges; hub_edge must name an edge (NC_ERR_NOTFOUND
- * otherwise): of the same tenant, or an MTGE of any (the core checks). update also leaves status alone: use
- * nc_store_connector_set_status. */
+ * otherwise): of the same tenant, or an MTGE of any (the core checks). update also leaves status
+ * alone: use nc_store_connector_set_status. */
 int nc_store_connector_insert(struct nc_store *st, const struct nc_connector *c);
 int nc_store_connector_update(struct nc_store *st, const struct nc_connector *c);
 int nc_store_connector_set_status(struct nc_store *st, const char *serial, enum nc_status s);
@@ -188,8 +188,8 @@ int nc_store_member_delete(struct nc_store *st, const char *tenant, const char *
 int nc_store_member_list(struct nc_store *st, const char *tenant, const char *peering,
 			 struct nc_member **out, size_t *n);
 /* The memberships of one device, in every peering of its tenant. */
-int nc_store_member_list_by_device(struct nc_store *st, const char *serial,
-				   struct nc_member **out, size_t *n);
+int nc_store_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
+				   size_t *n);
 
 /* Links. insert: a and b must be members (NC_ERR_NOTFOUND), NC_ERR_EXISTS
  * for a duplicate key; NC_ERR_INVAL unless a < b (strcmp) and tunnel_index
@@ -272,16 +272,15 @@ struct nc_cert {
 	char serial_no[48];
 	char device[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];
-	int64_t not_after;	/* Unix seconds */
-	int64_t created_at;	/* 0 on insert: now */
-	int64_t revoked_at;	/* 0: not revoked */
+	int64_t not_after;  /* Unix seconds */
+	int64_t created_at; /* 0 on insert: now */
+	int64_t revoked_at; /* 0: not revoked */
 };
 /* insert: NC_ERR_EXISTS for a used serial_no. */
 int nc_store_cert_insert(struct nc_store *st, const struct nc_cert *c);
 /* Revokes, as of when, every certificate of device not yet revoked; *n
  * (may be NULL) gets how many. */
-int nc_store_cert_revoke_device(struct nc_store *st, const char *device, int64_t when,
-				size_t *n);
+int nc_store_cert_revoke_device(struct nc_store *st, const char *device, int64_t when, size_t *n);
 /* The certificates of device (NULL: of every device), only the revoked
  * ones when revoked_only; in serial_no order. */
 int nc_store_cert_list(struct nc_store *st, const char *device, bool revoked_only,
@@ -305,19 +304,19 @@ int nc_store_set_seal_key(struct nc_store *st, const unsigned char key[32]);
  * that matched no link or several.
  */
 struct nc_tunnel_state {
-	char serial[NC_SERIAL_MAX];	/* the reporting end */
+	char serial[NC_SERIAL_MAX]; /* the reporting end */
 	char interface[16];
 	char peer[NC_SERIAL_MAX];
 	char peering[NC_NAME_MAX];
 	enum nc_protocol protocol;
 	int tunnel_index;
-	bool backbone;			/* wg0 or wg1 */
+	bool backbone; /* wg0 or wg1 */
 	bool up;
-	char sa[32];			/* IPSec: as reported; WireGuard: "" */
-	int64_t latest_handshake;	/* Unix s; -1: not reported (also rx/tx) */
+	char sa[32];		  /* IPSec: as reported; WireGuard: "" */
+	int64_t latest_handshake; /* Unix s; -1: not reported (also rx/tx) */
 	int64_t rx_bytes;
 	int64_t tx_bytes;
-	int64_t reported_at;		/* the core's clock, Unix s */
+	int64_t reported_at; /* the core's clock, Unix s */
 };
 /* replace: serial's rows become v[0..n) (all with that serial), in the
  * caller's transaction if any. NC_ERR_NOTFOUND for an unknown device. */

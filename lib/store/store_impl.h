@@ -121,11 +121,10 @@ struct nc_store_ops {
 	int (*meta_put)(struct nc_store *st, const char *name, int64_t value);
 	int (*tunnel_replace)(struct nc_store *st, const char *serial,
 			      const struct nc_tunnel_state *v, size_t n);
-	int (*tunnel_list)(struct nc_store *st, const char *serial,
-			   struct nc_tunnel_state **out, size_t *n);
+	int (*tunnel_list)(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
+			   size_t *n);
 	int (*cert_insert)(struct nc_store *st, const struct nc_cert *c);
-	int (*cert_revoke_device)(struct nc_store *st, const char *device, int64_t when,
-				  size_t *n);
+	int (*cert_revoke_device)(struct nc_store *st, const char *device, int64_t when, size_t *n);
 	int (*cert_list)(struct nc_store *st, const char *device, bool revoked_only,
 			 struct nc_cert **out, size_t *n);
 	int (*set_seal_key)(struct nc_store *st, const unsigned char key[32]);
@@ -134,8 +133,8 @@ struct nc_store_ops {
 /* The generic part of a store, first member of every backend's struct. */
 struct nc_store {
 	const struct nc_store_ops *ops;
-	pthread_mutex_t lock;	/* recursive; held from begin to commit/rollback */
-	int depth;		/* open transaction levels; guarded by lock */
+	pthread_mutex_t lock; /* recursive; held from begin to commit/rollback */
+	int depth;	      /* open transaction levels; guarded by lock */
 };
 
 /*

@@ -73,7 +73,7 @@ int nc_store_strlist_to_json(const struct nc_strlist *l, char **out)
 
 int nc_store_strlist_from_json(const char *text, struct nc_strlist *out)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *o = json_object();
 	json_t *a = load(text, &ei);
 	int ret = NC_ERR_PARSE;
@@ -101,7 +101,7 @@ int nc_store_acl_to_json(const struct nc_acl_rule *v, size_t n, char **out)
 
 int nc_store_acl_from_json(const char *text, struct nc_acl_rule **v, size_t *n)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *a = load(text, &ei);
 	int ret = a ? nc_acl_from_json(a, "acl", v, n, &ei) : NC_ERR_PARSE;
 
@@ -115,7 +115,7 @@ int nc_store_routes_to_json(const struct nc_route *v, size_t n, char **out)
 
 int nc_store_routes_from_json(const char *text, struct nc_route **v, size_t *n)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *a = load(text, &ei);
 	int ret = a ? nc_routes_from_json(a, "routes", v, n, &ei) : NC_ERR_PARSE;
 

@@ -127,7 +127,7 @@ int nc_store_commit(struct nc_store *st)
 	}
 	ret = st->ops->commit(st, st->depth);
 	st->depth--;
-	pthread_mutex_unlock(&st->lock);	/* the hold taken by nc_store_begin */
+	pthread_mutex_unlock(&st->lock); /* the hold taken by nc_store_begin */
 out:
 	pthread_mutex_unlock(&st->lock);
 	return ret;
@@ -144,7 +144,7 @@ void nc_store_rollback(struct nc_store *st)
 	}
 	st->ops->rollback(st, st->depth);
 	st->depth--;
-	pthread_mutex_unlock(&st->lock);	/* the hold taken by nc_store_begin */
+	pthread_mutex_unlock(&st->lock); /* the hold taken by nc_store_begin */
 out:
 	pthread_mutex_unlock(&st->lock);
 }

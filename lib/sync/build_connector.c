@@ -32,9 +32,10 @@ static int backbone(struct nc_build *b, const struct nc_connector *c, json_t *in
 		ret = nc_build_addr_backbone(b, c->hub_edge, c->serial, addr);
 	if (ret == 0) {
 		hub = nc_snap_edge(b->snap, c->hub_edge);
-		ret = hub ? 0 : nc_fail(b->ei, NC_ERR_NOTFOUND, "hub_edge",
-					"hub edge `%s' of connector %s not found", c->hub_edge,
-					c->serial);
+		ret = hub ? 0
+			  : nc_fail(b->ei, NC_ERR_NOTFOUND, "hub_edge",
+				    "hub edge `%s' of connector %s not found", c->hub_edge,
+				    c->serial);
 	}
 	if (ret == 0)
 		ret = nc_build_addr_hub(b, c->hub_edge, hub_addr);

@@ -129,7 +129,7 @@ static int wg_peer(struct nc_build *b, const char *ifname, int ti, const struct 
 	struct nc_build_peer p;
 	char addr[NC_CIDR_MAX], ep[NC_ENDPOINT_MAX + 8];
 	json_t *allowed = NULL, *obj = NULL;
-	const char *group = NULL;	/* the first group of the peer on this interface */
+	const char *group = NULL; /* the first group of the peer on this interface */
 	size_t on = 0;
 	int ret = 0;
 
@@ -227,8 +227,7 @@ static json_t *peer_named(json_t *peers, const char *serial)
 	size_t i;
 	json_t *p;
 
-	json_array_foreach(peers, i, p)
-	{
+	json_array_foreach(peers, i, p) {
 		if (strcmp(json_string_value(json_object_get(p, "serial")), serial) == 0)
 			return p;
 	}
@@ -278,7 +277,8 @@ static int transit_group(struct nc_build *b, struct claims *cl, const char *ifna
 	for (size_t i = 0; ret == 0 && i < b->snap->n_links; i++) {
 		const char *spoke = strcmp(l[i].a, g->hub) == 0 ? l[i].b : l[i].a;
 
-		if (strcmp(l[i].peering, g->name) != 0 || l[i].tunnel_index != ti || strcmp(spoke, b->serial) == 0 ||
+		if (strcmp(l[i].peering, g->name) != 0 || l[i].tunnel_index != ti ||
+		    strcmp(spoke, b->serial) == 0 ||
 		    (strcmp(l[i].a, g->hub) != 0 && strcmp(l[i].b, g->hub) != 0))
 			continue;
 		nc_build_peer_clear(&p);
@@ -313,8 +313,7 @@ static int transit(struct nc_build *b, const struct peering *pr, int ti, const c
 	json_t *p, *v;
 	int ret = 0;
 
-	json_array_foreach(peers, i, p)
-	{
+	json_array_foreach(peers, i, p) {
 		const char *serial = json_string_value(json_object_get(p, "serial"));
 
 		json_array_foreach(json_object_get(p, "allowed_ips"), k, v)
@@ -451,15 +450,13 @@ static int ipsec_tunnel(struct nc_build *b, const char *edge_host, const struct 
 			      theirs);
 	/* out: this device -> peer, the link's direction from this end; in: the reverse. */
 	if (ret == 0)
-		ret = nc_build_push(sas, sa_json(p->serial, "out", mine, theirs,
-						 self_a ? l->spi_ab : l->spi_ba,
-						 self_a ? l->key_ab : l->key_ba, l->tunnel_index,
-						 t->g->name));
+		ret = nc_build_push(
+			sas, sa_json(p->serial, "out", mine, theirs, self_a ? l->spi_ab : l->spi_ba,
+				     self_a ? l->key_ab : l->key_ba, l->tunnel_index, t->g->name));
 	if (ret == 0)
-		ret = nc_build_push(sas, sa_json(p->serial, "in", theirs, mine,
-						 self_a ? l->spi_ba : l->spi_ab,
-						 self_a ? l->key_ba : l->key_ab, l->tunnel_index,
-						 t->g->name));
+		ret = nc_build_push(
+			sas, sa_json(p->serial, "in", theirs, mine, self_a ? l->spi_ba : l->spi_ab,
+				     self_a ? l->key_ba : l->key_ab, l->tunnel_index, t->g->name));
 out:
 	return ret;
 }

@@ -9,7 +9,7 @@
 int sync_each(struct nc_sync_engine *e, const struct nc_sync_filter *f,
 	      void (*fn)(struct nc_sync_engine *e, struct nc_sync *s, void *arg), void *arg)
 {
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_page pg = {.limit = NC_PAGE_MAX};
 	struct nc_sync *v = NULL;
 	size_t n = 0;
 	int ret;

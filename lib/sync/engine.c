@@ -90,7 +90,7 @@ void sync_event(struct nc_sync_engine *e, enum nc_event_type type, const char *t
 void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,
 		    const char *serial, const char *tenant, int64_t seq)
 {
-	struct timer t = { .when = nc_time_mono_ms() + delay_ms, .kind = kind, .seq = seq };
+	struct timer t = {.when = nc_time_mono_ms() + delay_ms, .kind = kind, .seq = seq};
 
 	snprintf(t.serial, sizeof(t.serial), "%s", serial);
 	snprintf(t.tenant, sizeof(t.tenant), "%s", tenant);
@@ -175,7 +175,7 @@ void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out)
 
 json_t *nc_sync_broker_status(struct nc_sync_engine *e)
 {
-	struct nc_mqtt_stats s = { 0 };
+	struct nc_mqtt_stats s = {0};
 	struct nc_mqtt *m = NULL;
 
 	if (e) {
@@ -187,9 +187,9 @@ json_t *nc_sync_broker_status(struct nc_sync_engine *e)
 		return json_pack("{s:b,s:s}", "connected", 0, "reason", "no --mqtt given");
 	nc_mqtt_stats(m, &s);
 	return json_pack("{s:b,s:I,s:I,s:I,s:I,s:i}", "connected", s.connected, "reconnects",
-			 (json_int_t)s.reconnects, "published", (json_int_t)s.published,
-			 "acked", (json_int_t)s.acked, "received", (json_int_t)s.received,
-			 "inflight", (int)s.inflight);
+			 (json_int_t)s.reconnects, "published", (json_int_t)s.published, "acked",
+			 (json_int_t)s.acked, "received", (json_int_t)s.received, "inflight",
+			 (int)s.inflight);
 }
 
 static void add_pair(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
@@ -206,13 +206,13 @@ static void add_pair(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
 static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selection *sel,
 			  struct nc_strlist *out, struct nc_errinfo *ei)
 {
-	struct nc_sync_filter f = { .tenant = sel->tenant, .state = sel->state, .configured = true };
+	struct nc_sync_filter f = {.tenant = sel->tenant, .state = sel->state, .configured = true};
 	struct nc_store *st = e->core->store;
 	char pair[NC_SERIAL_MAX + NC_ID_MAX + 2];
 	int ret = 0;
 
 	for (size_t i = 0; sel->serials && sel->serials[i]; i++) {
-		struct nc_strlist tenants = { 0 };
+		struct nc_strlist tenants = {0};
 		enum nc_device_type type;
 		char tenant[NC_ID_MAX];
 
@@ -243,7 +243,7 @@ static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selecti
  */
 static json_t *prepare_one(struct nc_sync_engine *e, const char *pair, struct outgoing *o)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	const char *tab = strchr(pair, '\t');
 	char serial[NC_SERIAL_MAX];
 	int r = nc_store_begin(e->core->store);
@@ -273,7 +273,7 @@ static json_t *prepare_one(struct nc_sync_engine *e, const char *pair, struct ou
 
 static void do_now(struct nc_sync_engine *e, struct work *w)
 {
-	struct nc_strlist devs = { 0 };
+	struct nc_strlist devs = {0};
 	struct outgoing *outs = NULL;
 	json_t *items = json_array();
 	int ret = select_devices(e, w->sel, &devs, &w->ei);
@@ -281,7 +281,7 @@ static void do_now(struct nc_sync_engine *e, struct work *w)
 	outs = nc_xcalloc(CHUNK, sizeof(*outs));
 	for (size_t at = 0; ret == 0 && at < devs.n; at += CHUNK) {
 		size_t end = at + CHUNK < devs.n ? at + CHUNK : devs.n;
-		json_t *errs[CHUNK] = { 0 };
+		json_t *errs[CHUNK] = {0};
 
 		ret = nc_store_begin(e->core->store);
 		for (size_t i = at; ret == 0 && i < end; i++)
@@ -292,8 +292,8 @@ static void do_now(struct nc_sync_engine *e, struct work *w)
 			nc_store_rollback(e->core->store);
 		for (size_t i = 0; i < end - at; i++) {
 			struct outgoing *o = &outs[i];
-			json_t *item = json_pack("{s:s,s:s}", "serial", o->serial, "tenant",
-						 o->tenant);
+			json_t *item =
+				json_pack("{s:s,s:s}", "serial", o->serial, "tenant", o->tenant);
 
 			/* An operator's send: any retry backoff starts over. */
 			if (ret == 0 && !errs[i])
@@ -307,8 +307,9 @@ static void do_now(struct nc_sync_engine *e, struct work *w)
 				json_object_set_new(item, "state", json_string("applying"));
 			}
 			if (errs[i]) {
-				json_object_set_new(item, "state",
-						    json_string(o->seq > 0 ? "applying" : "skipped"));
+				json_object_set_new(
+					item, "state",
+					json_string(o->seq > 0 ? "applying" : "skipped"));
 				json_object_set_new(item, "error", errs[i]);
 			}
 			free(o->payload);
@@ -327,7 +328,7 @@ static void do_now(struct nc_sync_engine *e, struct work *w)
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei)
 {
-	struct work w = { .kind = WORK_NOW, .sel = sel };
+	struct work w = {.kind = WORK_NOW, .sel = sel};
 	int ret;
 
 	pthread_mutex_lock(&e->lock);

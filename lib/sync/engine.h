@@ -42,13 +42,13 @@ struct nc_errinfo;
 struct nc_sync_engine;
 
 struct nc_sync_opts {
-	int64_t stale_delay_ms;		/* 0: 15 s */
-	int64_t apply_timeout_ms;	/* 0: 60 s */
-	int max_attempts;		/* 0: 5 */
-	int64_t reconcile_ms;		/* 0: 5 min */
-	int64_t heartbeat_ms;		/* 0: 30 s; offline after 3 missed */
-	int64_t tunnel_interval_ms;	/* 0: 60 s; a tunnel report is recent for 3 */
-	int64_t auto_sync_ms;		/* 0: off */
+	int64_t stale_delay_ms;	    /* 0: 15 s */
+	int64_t apply_timeout_ms;   /* 0: 60 s */
+	int max_attempts;	    /* 0: 5 */
+	int64_t reconcile_ms;	    /* 0: 5 min */
+	int64_t heartbeat_ms;	    /* 0: 30 s; offline after 3 missed */
+	int64_t tunnel_interval_ms; /* 0: 60 s; a tunnel report is recent for 3 */
+	int64_t auto_sync_ms;	    /* 0: off */
 };
 
 /* Starts the engine thread. mqtt may be NULL (no broker: pushes fail). */
@@ -69,10 +69,10 @@ void nc_sync_on_connection(void *engine, bool up);
 
 /* What Sync Now acts on: a list of serials, every device, or a state. */
 struct nc_sync_selection {
-	const char *tenant;		/* scope; NULL = every tenant */
-	const char *const *serials;	/* NULL-terminated, or NULL */
+	const char *tenant;	    /* scope; NULL = every tenant */
+	const char *const *serials; /* NULL-terminated, or NULL */
 	bool all;
-	int state;			/* -1, or enum nc_sync_state */
+	int state; /* -1, or enum nc_sync_state */
 };
 
 /*
@@ -90,16 +90,16 @@ int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, j
  * kind of fault.
  */
 struct nc_sync_counters {
-	int64_t rejected_seq;		/* confirmations of a seq never sent; config
-					 * requests further ahead than a restore explains */
-	int64_t stale_reports;		/* heartbeats and tunnel statuses outside their time */
-	int64_t held_keys;		/* public key changes held for an admin */
-	int64_t confirms[NC_VERDICTS];	/* confirmations by enum nc_verdict */
-	int64_t proto_errors;		/* device messages rejected (proto_error events) */
-	int64_t ignored;		/* device messages ignored (ignored events) */
-	int64_t apply_timeouts;		/* batches re-sent after their apply timeout */
-	int64_t republished;		/* batches in flight published again after a
-					 * broker connect */
+	int64_t rejected_seq;	       /* confirmations of a seq never sent; config
+					* requests further ahead than a restore explains */
+	int64_t stale_reports;	       /* heartbeats and tunnel statuses outside their time */
+	int64_t held_keys;	       /* public key changes held for an admin */
+	int64_t confirms[NC_VERDICTS]; /* confirmations by enum nc_verdict */
+	int64_t proto_errors;	       /* device messages rejected (proto_error events) */
+	int64_t ignored;	       /* device messages ignored (ignored events) */
+	int64_t apply_timeouts;	       /* batches re-sent after their apply timeout */
+	int64_t republished;	       /* batches in flight published again after a
+					* broker connect */
 };
 
 /* Fills out; all zero for a NULL engine. Any thread. */

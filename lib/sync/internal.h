@@ -25,15 +25,15 @@ enum timer_kind { TIMER_APPLY, TIMER_STALE, TIMER_SETTLE };
 
 /* How sync_push gets the batch it publishes. */
 enum push_mode {
-	PUSH_BUILD,			/* build the latest configuration, seq + 1 */
-	PUSH_RESEND,			/* the stored batch again, as a new attempt series */
-	PUSH_RETRY,			/* the stored batch again, one more attempt */
+	PUSH_BUILD,  /* build the latest configuration, seq + 1 */
+	PUSH_RESEND, /* the stored batch again, as a new attempt series */
+	PUSH_RETRY,  /* the stored batch again, one more attempt */
 };
 
 struct timer {
-	int64_t when;			/* monotonic ms */
+	int64_t when; /* monotonic ms */
 	enum timer_kind kind;
-	int64_t seq;			/* the seq it was set for */
+	int64_t seq; /* the seq it was set for */
 	char serial[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];
 };
@@ -45,7 +45,7 @@ struct timer {
 struct seen {
 	struct seen *next;
 	char key[2 * NC_SERIAL_MAX + 8];
-	int64_t at;			/* monotonic ms */
+	int64_t at; /* monotonic ms */
 };
 
 #define SEEN_BUCKETS 4096
@@ -59,33 +59,33 @@ struct nc_sync_engine {
 	struct nc_mqtt *mqtt;
 	struct nc_sync_opts o;
 	pthread_t thread;
-	pthread_mutex_t lock;		/* guards the queue, timers, stop */
+	pthread_mutex_t lock; /* guards the queue, timers, stop */
 	pthread_cond_t cond;
 	struct work *head, *tail;
 	size_t queued;
-	struct nc_heap timers;		/* of struct timer, keyed on when */
+	struct nc_heap timers; /* of struct timer, keyed on when */
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
-	struct seen *seen[SEEN_BUCKETS];	/* engine thread only */
+	struct seen *seen[SEEN_BUCKETS]; /* engine thread only */
 	/* Written by the engine thread, read by any (nc_sync_counters). */
 	struct {
 		atomic_llong rejected_seq, stale_reports, held_keys;
 		atomic_llong confirms[NC_VERDICTS]; /* by enum nc_verdict */
 		atomic_llong proto_errors, ignored, apply_timeouts, republished;
 	} counters;
-	int64_t stale_event_at;		/* monotonic ms of the last stale_report event */
-	int64_t stale_unreported;	/* stale reports since then, not evented */
-	struct retry_table *retry;	/* retry.c; its own lock */
-	struct armed_set *armed;	/* settle.c; its own lock */
+	int64_t stale_event_at;	   /* monotonic ms of the last stale_report event */
+	int64_t stale_unreported;  /* stale reports since then, not evented */
+	struct retry_table *retry; /* retry.c; its own lock */
+	struct armed_set *armed;   /* settle.c; its own lock */
 };
 
 /* A batch ready to publish. */
 struct outgoing {
 	char topic[160];
-	char *payload;			/* heap */
+	char *payload; /* heap */
 	size_t len;
 	int64_t seq;
-	int attempts;			/* pushes of this seq, this one included */
+	int attempts; /* pushes of this seq, this one included */
 	char hash[NC_HASH_HEX_MAX];
 	char serial[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];
@@ -128,8 +128,8 @@ void sync_republish(struct nc_sync_engine *e);
 int sync_each(struct nc_sync_engine *e, const struct nc_sync_filter *f,
 	      void (*fn)(struct nc_sync_engine *e, struct nc_sync *s, void *arg), void *arg);
 /* Prepares in its own transaction and publishes; errors become events. */
-int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
-	      enum push_mode mode, const char *why);
+int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant, enum push_mode mode,
+	      const char *why);
 /* Whether serial gets configuration: an edge, or a connector from approved
  * to offline. */
 bool sync_in_service(struct nc_sync_engine *e, const char *serial);

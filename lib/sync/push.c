@@ -22,7 +22,7 @@ int sync_device_tenants(struct nc_sync_engine *e, const char *serial, struct nc_
 	struct nc_store *st = e->core->store;
 	enum nc_device_type type;
 	char tenant[NC_ID_MAX];
-	struct nc_edge edge = { 0 };
+	struct nc_edge edge = {0};
 	int ret = nc_store_device_lookup(st, NULL, serial, &type, tenant);
 
 	if (ret < 0)
@@ -40,7 +40,7 @@ int sync_device_tenants(struct nc_sync_engine *e, const char *serial, struct nc_
 /* Whether serial is an MTGE: its batches carry the tenant in the topic. */
 static bool is_mtge(struct nc_store *st, const char *serial)
 {
-	struct nc_edge edge = { 0 };
+	struct nc_edge edge = {0};
 	bool mtge = nc_store_edge_get(st, NULL, serial, &edge) == 0 && edge.kind == NC_EDGE_MTGE;
 
 	nc_edge_clear(&edge);
@@ -67,8 +67,8 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
 		 struct outgoing *o, struct nc_errinfo *ei)
 {
 	struct nc_store *st = e->core->store;
-	struct nc_batch b = { 0 };
-	struct nc_sync s = { 0 };
+	struct nc_batch b = {0};
+	struct nc_sync s = {0};
 	json_t *notes = NULL;
 	char *text = NULL;
 	size_t len;
@@ -128,7 +128,7 @@ out:
 
 bool sync_in_service(struct nc_sync_engine *e, const char *serial)
 {
-	struct nc_connector c = { 0 };
+	struct nc_connector c = {0};
 	enum nc_device_type type;
 	bool yes = false;
 
@@ -146,7 +146,7 @@ bool sync_in_service(struct nc_sync_engine *e, const char *serial)
 int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char *tenant,
 			bool retry, struct outgoing *o, struct nc_errinfo *ei)
 {
-	struct nc_sync s = { 0 };
+	struct nc_sync s = {0};
 	int ret = nc_store_sync_get(e->core->store, serial, tenant, &s);
 
 	if (ret == 0 && !s.last_batch)
@@ -189,8 +189,8 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 	sync_timer_add(e, TIMER_APPLY, e->o.apply_timeout_ms << shift, o->serial, o->tenant,
 		       o->seq);
 	sync_event(e, NC_EV_batch_sent, o->tenant, o->serial,
-		   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)o->seq, "config_hash",
-			     o->hash, "reason", why, "published", ret == 0));
+		   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)o->seq, "config_hash", o->hash,
+			     "reason", why, "published", ret == 0));
 	if (ret < 0)
 		nc_warn("sync: batch %lld of %s not published: %s", (long long)o->seq, o->serial,
 			nc_strerror(ret));
@@ -205,7 +205,7 @@ struct republish {
 static void republish_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
 {
 	struct republish *rp = arg;
-	struct outgoing o = { 0 };
+	struct outgoing o = {0};
 	int r;
 
 	if (!s->last_batch)
@@ -226,8 +226,8 @@ static void republish_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg
 
 void sync_republish(struct nc_sync_engine *e)
 {
-	struct nc_sync_filter f = { .state = NC_SYNC_APPLYING, .configured = true };
-	struct republish rp = { 0 };
+	struct nc_sync_filter f = {.state = NC_SYNC_APPLYING, .configured = true};
+	struct republish rp = {0};
 
 	pthread_mutex_lock(&e->lock);
 	rp.m = e->mqtt;
@@ -239,11 +239,11 @@ void sync_republish(struct nc_sync_engine *e)
 			rp.unsent ? " (some could not be: their apply timeout re-sends them)" : "");
 }
 
-int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant,
-	      enum push_mode mode, const char *why)
+int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant, enum push_mode mode,
+	      const char *why)
 {
-	struct nc_errinfo ei = { 0 };
-	struct outgoing o = { 0 };
+	struct nc_errinfo ei = {0};
+	struct outgoing o = {0};
 	int ret = nc_store_begin(e->core->store);
 
 	if (ret == 0) {

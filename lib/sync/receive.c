@@ -24,11 +24,11 @@
 /* What the engine needs to know of a device. */
 struct device {
 	enum nc_device_type type;
-	char tenant[NC_ID_MAX];		/* the device's own */
-	enum nc_status status;		/* connectors; edges count as active */
-	bool in_service;		/* gets configuration */
+	char tenant[NC_ID_MAX]; /* the device's own */
+	enum nc_status status;	/* connectors; edges count as active */
+	bool in_service;	/* gets configuration */
 	char public_key[NC_KEY_B64_MAX];
-	char pending_key[NC_KEY_B64_MAX];	/* held for an admin */
+	char pending_key[NC_KEY_B64_MAX]; /* held for an admin */
 };
 
 static int device_get(struct nc_sync_engine *e, const char *serial, struct device *d)
@@ -40,7 +40,7 @@ static int device_get(struct nc_sync_engine *e, const char *serial, struct devic
 	d->in_service = true;
 	d->public_key[0] = d->pending_key[0] = '\0';
 	if (ret == 0 && d->type == NC_DEVICE_CONNECTOR) {
-		struct nc_connector c = { 0 };
+		struct nc_connector c = {0};
 
 		ret = nc_store_connector_get(st, NULL, serial, &c);
 		d->status = c.status;
@@ -50,7 +50,7 @@ static int device_get(struct nc_sync_engine *e, const char *serial, struct devic
 		snprintf(d->pending_key, sizeof(d->pending_key), "%s", c.pending_key);
 		nc_connector_clear(&c);
 	} else if (ret == 0) {
-		struct nc_edge ed = { 0 };
+		struct nc_edge ed = {0};
 
 		ret = nc_store_edge_get(st, NULL, serial, &ed);
 		snprintf(d->public_key, sizeof(d->public_key), "%s", ed.public_key);
@@ -71,8 +71,8 @@ static void proto_error(struct nc_sync_engine *e, const char *serial, const char
 static void ignored(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		    const char *what, const char *why)
 {
-	sync_event(e, NC_EV_ignored, tenant, serial, json_pack("{s:s,s:s}", "message", what,
-							   "reason", why));
+	sync_event(e, NC_EV_ignored, tenant, serial,
+		   json_pack("{s:s,s:s}", "message", what, "reason", why));
 }
 
 /* Moves a connector along its lifecycle for a device event; quietly no-op
@@ -80,7 +80,7 @@ static void ignored(struct nc_sync_engine *e, const char *serial, const char *te
 static void lifecycle(struct nc_sync_engine *e, const char *serial, const struct device *d,
 		      enum nc_status to)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	if (d->type != NC_DEVICE_CONNECTOR || !nc_core_transition_ok(d->status, to))
 		return;
@@ -141,9 +141,9 @@ static void superseded(struct nc_sync_engine *e, const char *serial, const char 
 static void on_confirm(struct nc_sync_engine *e, const char *serial, const char *ttenant,
 		       const void *payload, size_t len, const char *topic)
 {
-	struct nc_errinfo ei = { 0 };
-	struct nc_confirm c = { 0 };
-	struct nc_sync s = { 0 };
+	struct nc_errinfo ei = {0};
+	struct nc_confirm c = {0};
+	struct nc_sync s = {0};
 	struct device d;
 	const char *verdict, *tenant;
 	enum nc_verdict v;
@@ -203,8 +203,8 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 		goto out;
 	if (v != NC_VERDICT_STALE)
 		sync_event(e, NC_EV_sync_state, tenant, serial,
-			   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s.state),
-				     "seq", (json_int_t)s.seq, "reason",
+			   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s.state), "seq",
+				     (json_int_t)s.seq, "reason",
 				     s.fail_reason[0] ? s.fail_reason : "confirmed"));
 	if (v == NC_VERDICT_VERIFIED)
 		sync_retry_reset(e, serial, tenant);
@@ -229,7 +229,7 @@ out:
  */
 static void answer_other_tenants(struct nc_sync_engine *e, const char *serial, const char *own)
 {
-	struct nc_sync_filter f = { .serial = serial, .state = -1 };
+	struct nc_sync_filter f = {.serial = serial, .state = -1};
 	struct nc_sync *v = NULL;
 	size_t n = 0;
 
@@ -237,8 +237,8 @@ static void answer_other_tenants(struct nc_sync_engine *e, const char *serial, c
 		return;
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(v[i].tenant, own) != 0)
-			sync_push(e, serial, v[i].tenant, v[i].last_batch ? PUSH_RESEND : PUSH_BUILD,
-				  "config request");
+			sync_push(e, serial, v[i].tenant,
+				  v[i].last_batch ? PUSH_RESEND : PUSH_BUILD, "config request");
 	}
 	nc_sync_array_free(v, n);
 }
@@ -264,9 +264,9 @@ static void reject_learn(struct nc_sync_engine *e, const char *serial, const cha
 static void on_config_request(struct nc_sync_engine *e, const char *serial, const char *ttenant,
 			      const void *payload, size_t len, const char *topic)
 {
-	struct nc_config_request r = { 0 };
-	struct nc_errinfo ei = { 0 };
-	struct nc_sync s = { 0 };
+	struct nc_config_request r = {0};
+	struct nc_errinfo ei = {0};
+	struct nc_sync s = {0};
 	struct device d;
 	const char *tenant;
 	bool ahead;
@@ -303,7 +303,8 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 	} else {
 		if (ahead) {
 			nc_info("sync: %s tenant %s: seq learnt from its config request: %lld "
-				"(was %lld)", serial, tenant, (long long)r.seq, (long long)s.seq);
+				"(was %lld)",
+				serial, tenant, (long long)r.seq, (long long)s.seq);
 			s.seq = r.seq;
 			nc_store_sync_put(e->core->store, &s);
 		}
@@ -323,8 +324,8 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 static void take_key(struct nc_sync_engine *e, const char *serial, const struct device *d,
 		     const char *key, int64_t seen, const char *via)
 {
-	enum nc_key_action act = nc_core_key_action(d->type, d->status, d->public_key,
-						    d->pending_key, key);
+	enum nc_key_action act =
+		nc_core_key_action(d->type, d->status, d->public_key, d->pending_key, key);
 	int ret = nc_store_begin(e->core->store);
 
 	if (ret < 0)
@@ -342,10 +343,11 @@ static void take_key(struct nc_sync_engine *e, const char *serial, const struct 
 		return;
 	atomic_fetch_add(&e->counters.held_keys, 1);
 	nc_warn("%s announced a new public key in its %s: held until an admin accepts it "
-		"(rekey --accept)", serial, via);
+		"(rekey --accept)",
+		serial, via);
 	sync_event(e, NC_EV_key_held, d->tenant, serial,
-		   json_pack("{s:s,s:s,s:s,s:s}", "kind", nc_device_type_name(d->type), "via",
-			     via, "public_key", d->public_key, "pending_key", key));
+		   json_pack("{s:s,s:s,s:s,s:s}", "kind", nc_device_type_name(d->type), "via", via,
+			     "public_key", d->public_key, "pending_key", key));
 }
 
 /*
@@ -370,9 +372,8 @@ static bool fresh(struct nc_sync_engine *e, const char *serial, const char *tena
 		kind, (long long)ts, (long long)(age < 0 ? -age : age),
 		age < 0 ? "in the future" : "old", (long long)e->stale_unreported);
 	sync_event(e, NC_EV_stale_report, tenant, serial,
-		   json_pack("{s:s,s:I,s:I,s:I}", "message", kind, "ts", (json_int_t)ts,
-			     "age_s", (json_int_t)age, "suppressed",
-			     (json_int_t)e->stale_unreported));
+		   json_pack("{s:s,s:I,s:I,s:I}", "message", kind, "ts", (json_int_t)ts, "age_s",
+			     (json_int_t)age, "suppressed", (json_int_t)e->stale_unreported));
 	e->stale_event_at = now;
 	e->stale_unreported = 0;
 	return false;
@@ -381,9 +382,9 @@ static bool fresh(struct nc_sync_engine *e, const char *serial, const char *tena
 static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const void *payload,
 			 size_t len, const char *topic)
 {
-	struct nc_errinfo ei = { 0 };
-	struct nc_heartbeat h = { 0 };
-	struct nc_sync s = { 0 };
+	struct nc_errinfo ei = {0};
+	struct nc_heartbeat h = {0};
+	struct nc_sync s = {0};
 	struct device d;
 	int ret = nc_proto_heartbeat_decode(payload, len, serial, &h, &ei);
 
@@ -431,8 +432,8 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 static void on_tunnel_status(struct nc_sync_engine *e, const char *serial, const void *payload,
 			     size_t len, const char *topic)
 {
-	struct nc_tunnel_status ts = { 0 };
-	struct nc_errinfo ei = { 0 };
+	struct nc_tunnel_status ts = {0};
+	struct nc_errinfo ei = {0};
 	struct device d;
 	int ret = nc_proto_tunnel_status_decode(payload, len, serial, &ts, &ei);
 
@@ -456,8 +457,8 @@ out:
  */
 static void enroll(struct nc_sync_engine *e, const struct nc_registration *r)
 {
-	struct nc_connector con = { 0 };
-	struct nc_errinfo ei = { 0 };
+	struct nc_connector con = {0};
+	struct nc_errinfo ei = {0};
 	struct nc_token key;
 	int ret;
 
@@ -478,7 +479,8 @@ static void enroll(struct nc_sync_engine *e, const struct nc_registration *r)
 	if (ret == 0)
 		ret = nc_store_device_touch(e->core->store, r->serial, r->public_key, time(NULL));
 	if (ret < 0) {
-		ignored(e, r->serial, key.tenant, "register", ei.msg[0] ? ei.msg : nc_strerror(ret));
+		ignored(e, r->serial, key.tenant, "register",
+			ei.msg[0] ? ei.msg : nc_strerror(ret));
 		return;
 	}
 	sync_event(e, NC_EV_register, key.tenant, r->serial,
@@ -491,8 +493,8 @@ static void enroll(struct nc_sync_engine *e, const struct nc_registration *r)
 static void on_register(struct nc_sync_engine *e, const char *serial, const void *payload,
 			size_t len, const char *topic)
 {
-	struct nc_registration r = { 0 };
-	struct nc_errinfo ei = { 0 };
+	struct nc_registration r = {0};
+	struct nc_errinfo ei = {0};
 	struct device d;
 	int ret = nc_proto_registration_decode(payload, len, serial, &r, &ei);
 
@@ -513,7 +515,7 @@ static void on_register(struct nc_sync_engine *e, const char *serial, const void
 void sync_receive(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len)
 {
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	enum nc_msg kind;
 
 	if (nc_proto_topic_parse(topic, &kind, serial, tenant, &ei) < 0) {

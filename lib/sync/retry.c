@@ -18,13 +18,13 @@ struct retry {
 	struct retry *next;
 	char serial[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];
-	int attempts;			/* automatic re-sends since the device last failed */
-	int64_t due;			/* monotonic ms of the next one */
-	int64_t due_unix;		/* the same, Unix seconds, for display */
+	int attempts;	  /* automatic re-sends since the device last failed */
+	int64_t due;	  /* monotonic ms of the next one */
+	int64_t due_unix; /* the same, Unix seconds, for display */
 };
 
 struct retry_table {
-	pthread_mutex_t lock;		/* the API reads while the engine writes */
+	pthread_mutex_t lock; /* the API reads while the engine writes */
 	struct retry *b[RETRY_BUCKETS];
 };
 

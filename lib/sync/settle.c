@@ -26,7 +26,7 @@
  * with the API threads that mark.
  */
 #define SETTLE_DELAY_MS 300
-#define ARMED_BUCKETS 1024
+#define ARMED_BUCKETS	1024
 
 struct armed {
 	struct armed *next;
@@ -116,7 +116,7 @@ static void disarm(struct nc_sync_engine *e, const char *serial, const char *ten
 static int next_hash(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		     char hex[NC_HASH_HEX_MAX])
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *commands = NULL, *notes = NULL;
 	int ret = nc_sync_build(e->core->store, serial, tenant, &commands, &notes, &ei);
 
@@ -131,7 +131,7 @@ static int next_hash(struct nc_sync_engine *e, const char *serial, const char *t
 void sync_settle(struct nc_sync_engine *e, const char *serial, const char *tenant)
 {
 	char hex[NC_HASH_HEX_MAX], reason[NC_REASON_MAX];
-	struct nc_sync s = { 0 };
+	struct nc_sync s = {0};
 	int ret;
 
 	disarm(e, serial, tenant);

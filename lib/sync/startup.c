@@ -48,7 +48,7 @@ static void repair_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
 
 static void repair_seqs(struct nc_sync_engine *e)
 {
-	struct nc_sync_filter f = { .state = -1 };
+	struct nc_sync_filter f = {.state = -1};
 
 	sync_each(e, &f, repair_one, NULL);
 }
@@ -62,7 +62,7 @@ static void rearm_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
 /* Re-arms apply timeouts of batches in flight when serve (re)starts. */
 static void rearm(struct nc_sync_engine *e)
 {
-	struct nc_sync_filter f = { .state = NC_SYNC_APPLYING };
+	struct nc_sync_filter f = {.state = NC_SYNC_APPLYING};
 
 	sync_each(e, &f, rearm_one, NULL);
 }

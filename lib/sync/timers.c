@@ -17,7 +17,7 @@
 void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
 {
 	char key[sizeof(((struct seen *)0)->key)];
-	struct nc_sync s = { 0 };
+	struct nc_sync s = {0};
 
 	if (t->kind == TIMER_STALE) {
 		snprintf(key, sizeof(key), "s|%s|%s", t->serial, t->tenant);
@@ -59,8 +59,8 @@ void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
 
 void sync_offline_scan(struct nc_sync_engine *e)
 {
-	struct nc_connector_filter f = { .status = NC_STATUS_ACTIVE };
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_connector_filter f = {.status = NC_STATUS_ACTIVE};
+	struct nc_page pg = {.limit = NC_PAGE_MAX};
 	struct nc_connector *v = NULL;
 	int64_t limit = time(NULL) - 3 * e->o.heartbeat_ms / 1000;
 	size_t n = 0;
@@ -69,7 +69,7 @@ void sync_offline_scan(struct nc_sync_engine *e)
 	do {
 		ret = nc_store_connector_list(e->core->store, &f, &pg, &v, &n);
 		for (size_t i = 0; ret == 0 && i < n; i++) {
-			struct nc_errinfo ei = { 0 };
+			struct nc_errinfo ei = {0};
 
 			if (v[i].last_seen >= limit)
 				continue;
@@ -137,7 +137,7 @@ static void reconcile_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg
 
 void sync_reconcile(struct nc_sync_engine *e, bool pending_too)
 {
-	struct nc_sync_filter f = { .state = -1, .configured = true };
+	struct nc_sync_filter f = {.state = -1, .configured = true};
 
 	sync_each(e, &f, reconcile_one, &pending_too);
 }

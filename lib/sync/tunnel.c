@@ -28,8 +28,8 @@
 
 /* The reporting device's links, with the protocol of each one's group. */
 struct links {
-	struct nc_link *v;		/* heap, owned */
-	enum nc_protocol *proto;	/* heap, owned; parallel to v */
+	struct nc_link *v;	 /* heap, owned */
+	enum nc_protocol *proto; /* heap, owned; parallel to v */
 	size_t n;
 };
 
@@ -41,7 +41,7 @@ static void links_free(struct links *l)
 
 static int links_load(struct nc_sync_engine *e, const char *serial, struct links *l)
 {
-	struct nc_peering p = { 0 };
+	struct nc_peering p = {0};
 	int ret = nc_store_link_list_by_device(e->core->store, serial, &l->v, &l->n);
 
 	if (ret < 0)
@@ -165,9 +165,9 @@ static int update_link(struct nc_sync_engine *e, const char *serial, struct nc_l
 	k->status = st;
 	json_array_append_new(changes,
 			      json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s}", "tenant", k->tenant,
-					"peering", k->peering, "a", k->a, "b", k->b,
-					"tunnel_index", k->tunnel_index, "protocol",
-					nc_protocol_name(p), "status", nc_link_status_name(st)));
+					"peering", k->peering, "a", k->a, "b", k->b, "tunnel_index",
+					k->tunnel_index, "protocol", nc_protocol_name(p), "status",
+					nc_link_status_name(st)));
 out:
 	free(v);
 	return ret;
@@ -246,7 +246,7 @@ void sync_tunnel_status(struct nc_sync_engine *e, const char *serial, const char
 	int *hit = calloc(n ? n : 1, sizeof(*hit));
 	json_t *changes = json_array();
 	enum nc_link_status was = NC_LINK_UNKNOWN;
-	struct links l = { 0 };
+	struct links l = {0};
 	int64_t now = time(NULL);
 	char groups[256];
 	int ret = rows && hit && changes ? links_load(e, serial, &l) : NC_ERR_NOMEM;

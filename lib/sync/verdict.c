@@ -8,8 +8,8 @@
 
 const char *nc_verdict_name(enum nc_verdict v)
 {
-	static const char *const names[] = { "verified", "hash_mismatch", "agent_failure", "stale",
-					     "future" };
+	static const char *const names[] = {"verified", "hash_mismatch", "agent_failure", "stale",
+					    "future"};
 
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
 }

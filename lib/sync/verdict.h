@@ -13,11 +13,11 @@
 struct nc_sync;
 
 enum nc_verdict {
-	NC_VERDICT_VERIFIED,		/* seq = sent, success, hash = sent */
-	NC_VERDICT_HASH_MISMATCH,	/* seq = sent, success, another hash */
-	NC_VERDICT_AGENT_FAILURE,	/* seq = sent, status failure */
-	NC_VERDICT_STALE,		/* seq < sent: re-push after the stale delay */
-	NC_VERDICT_FUTURE,		/* seq > sent (or nothing sent): rejected, no change */
+	NC_VERDICT_VERIFIED,	  /* seq = sent, success, hash = sent */
+	NC_VERDICT_HASH_MISMATCH, /* seq = sent, success, another hash */
+	NC_VERDICT_AGENT_FAILURE, /* seq = sent, status failure */
+	NC_VERDICT_STALE,	  /* seq < sent: re-push after the stale delay */
+	NC_VERDICT_FUTURE,	  /* seq > sent (or nothing sent): rejected, no change */
 };
 #define NC_VERDICTS (NC_VERDICT_FUTURE + 1)
 

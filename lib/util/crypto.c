@@ -188,8 +188,8 @@ static int gcm(bool enc, const unsigned char *key, const unsigned char *nonce,
 	if (!c || len > INT_MAX)
 		goto out;
 	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce, enc ? 1 : 0) != 1 ||
-	    EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)SEAL_AAD,
-			     (int)strlen(SEAL_AAD)) != 1 ||
+	    EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)SEAL_AAD, (int)strlen(SEAL_AAD)) !=
+		    1 ||
 	    EVP_CipherUpdate(c, out, &n, in, (int)len) != 1)
 		goto out;
 	if (!enc && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, SEAL_TAG, tag) != 1)

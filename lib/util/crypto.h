@@ -61,7 +61,7 @@ int nc_crypto_x25519_public(const char *priv_b64, char pub_b64[45]);
  * NC_ERR_INVAL when sealed is not such a value, or was not sealed with key,
  * or was altered. is_sealed: whether s has the prefix.
  */
-#define NC_CRYPTO_SEAL_KEY 32
+#define NC_CRYPTO_SEAL_KEY    32
 #define NC_CRYPTO_SEAL_PREFIX "nc-sealed-1:"
 int nc_crypto_seal(const unsigned char key[NC_CRYPTO_SEAL_KEY], const char *plain, char **out);
 int nc_crypto_open(const unsigned char key[NC_CRYPTO_SEAL_KEY], const char *sealed, char **plain);

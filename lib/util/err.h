@@ -8,24 +8,24 @@
  */
 enum nc_err {
 	NC_OK = 0,
-	NC_ERR_NOMEM = -1,	/* allocation failed */
-	NC_ERR_INVAL = -2,	/* a value is malformed or out of range */
-	NC_ERR_NOTFOUND = -3,	/* the named object does not exist */
-	NC_ERR_EXISTS = -4,	/* an object with that key already exists */
-	NC_ERR_CONFLICT = -5,	/* refused in the current state (409) */
-	NC_ERR_IO = -6,		/* a file or socket operation failed */
-	NC_ERR_STORE = -7,	/* the store failed or is unusable */
-	NC_ERR_SCHEMA = -8,	/* the store's schema is foreign or newer than ours */
-	NC_ERR_PARSE = -9,	/* bytes could not be parsed (malformed JSON, ...) */
-	NC_ERR_RANGE = -10,	/* a number outside what the contract allows */
-	NC_ERR_UNAUTH = -11,	/* no or bad credentials (401) */
-	NC_ERR_FORBIDDEN = -12,	/* authenticated but not allowed (403) */
-	NC_ERR_TOOBIG = -13,	/* a payload over its size limit */
+	NC_ERR_NOMEM = -1,	  /* allocation failed */
+	NC_ERR_INVAL = -2,	  /* a value is malformed or out of range */
+	NC_ERR_NOTFOUND = -3,	  /* the named object does not exist */
+	NC_ERR_EXISTS = -4,	  /* an object with that key already exists */
+	NC_ERR_CONFLICT = -5,	  /* refused in the current state (409) */
+	NC_ERR_IO = -6,		  /* a file or socket operation failed */
+	NC_ERR_STORE = -7,	  /* the store failed or is unusable */
+	NC_ERR_SCHEMA = -8,	  /* the store's schema is foreign or newer than ours */
+	NC_ERR_PARSE = -9,	  /* bytes could not be parsed (malformed JSON, ...) */
+	NC_ERR_RANGE = -10,	  /* a number outside what the contract allows */
+	NC_ERR_UNAUTH = -11,	  /* no or bad credentials (401) */
+	NC_ERR_FORBIDDEN = -12,	  /* authenticated but not allowed (403) */
+	NC_ERR_TOOBIG = -13,	  /* a payload over its size limit */
 	NC_ERR_UNREACHABLE = -14, /* a peer (server, broker) cannot be reached */
-	NC_ERR_USAGE = -15,	/* a command line that does not fit the command */
-	NC_ERR_TIMEOUT = -16,	/* a deadline passed */
-	NC_ERR_INTERNAL = -17,	/* a bug: an invariant did not hold */
-	NC_ERR_NEVER_SEEN = -18, /* a device never heard from cannot confirm (exit 5) */
+	NC_ERR_USAGE = -15,	  /* a command line that does not fit the command */
+	NC_ERR_TIMEOUT = -16,	  /* a deadline passed */
+	NC_ERR_INTERNAL = -17,	  /* a bug: an invariant did not hold */
+	NC_ERR_NEVER_SEEN = -18,  /* a device never heard from cannot confirm (exit 5) */
 };
 
 #define NC_ERR_COUNT 19

@@ -27,7 +27,7 @@ static void swap(struct nc_heap *h, size_t i, size_t j)
 
 void nc_heap_init(struct nc_heap *h, size_t size, size_t key_off)
 {
-	*h = (struct nc_heap){ .size = size, .key_off = key_off };
+	*h = (struct nc_heap){.size = size, .key_off = key_off};
 }
 
 void nc_heap_push(struct nc_heap *h, const void *elem)

@@ -16,8 +16,8 @@
 struct nc_heap {
 	unsigned char *v; /* n elements of size bytes, owned */
 	size_t n, cap;
-	size_t size;	 /* bytes per element */
-	size_t key_off;	 /* offset of the int64_t key in an element */
+	size_t size;	/* bytes per element */
+	size_t key_off; /* offset of the int64_t key in an element */
 };
 
 /* An empty heap of elements of size bytes whose key is the int64_t at key_off. */

@@ -106,8 +106,8 @@ int nc_json_str(const json_t *obj, const char *key, char *buf, size_t n, bool re
 	return str_common(obj, key, buf, n, required, false, path, ei);
 }
 
-int nc_json_str_or_null(const json_t *obj, const char *key, char *buf, size_t n,
-			bool required, const char *path, struct nc_errinfo *ei)
+int nc_json_str_or_null(const json_t *obj, const char *key, char *buf, size_t n, bool required,
+			const char *path, struct nc_errinfo *ei)
 {
 	return str_common(obj, key, buf, n, required, true, path, ei);
 }
@@ -125,9 +125,8 @@ int nc_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, in
 		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be an integer, not %s", f,
 			       nc_json_typename(v));
 	if (json_integer_value(v) < min || json_integer_value(v) > max)
-		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be between %lld and %lld, not %lld",
-			       f, (long long)min, (long long)max,
-			       (long long)json_integer_value(v));
+		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be between %lld and %lld, not %lld", f,
+			       (long long)min, (long long)max, (long long)json_integer_value(v));
 	*out = json_integer_value(v);
 	return 1;
 }
@@ -151,7 +150,7 @@ int nc_json_bool(const json_t *obj, const char *key, bool *out, bool required, c
 int nc_json_strlist(const json_t *obj, const char *key, size_t maxlen, struct nc_strlist *out,
 		    bool required, const char *path, struct nc_errinfo *ei)
 {
-	struct nc_strlist l = { 0 };
+	struct nc_strlist l = {0};
 	char f[128], ef[160];
 	json_t *v, *e;
 	size_t i;
@@ -174,7 +173,7 @@ int nc_json_strlist(const json_t *obj, const char *key, size_t maxlen, struct nc
 	}
 	nc_strlist_clear(out);
 	*out = l;
-	l = (struct nc_strlist){ 0 };
+	l = (struct nc_strlist){0};
 	ret = 1;
 out:
 	nc_strlist_clear(&l);

@@ -28,8 +28,8 @@ int nc_json_only(const json_t *obj, const char *const *allowed, const char *path
 int nc_json_str(const json_t *obj, const char *key, char *buf, size_t n, bool required,
 		const char *path, struct nc_errinfo *ei);
 /* As nc_json_str, but JSON null is accepted and stored as "". */
-int nc_json_str_or_null(const json_t *obj, const char *key, char *buf, size_t n,
-			bool required, const char *path, struct nc_errinfo *ei);
+int nc_json_str_or_null(const json_t *obj, const char *key, char *buf, size_t n, bool required,
+			const char *path, struct nc_errinfo *ei);
 /* An integer in [min, max]. */
 int nc_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *out,
 		bool required, const char *path, struct nc_errinfo *ei);

@@ -12,7 +12,7 @@
 static const char *log_role = "netctl";
 static enum nc_log_level log_level = NC_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 void nc_log_init(const char *role, enum nc_log_level level)
 {

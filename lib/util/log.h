@@ -18,9 +18,9 @@ int nc_log_parse_level(const char *s, enum nc_log_level *out);
 
 void nc_log(enum nc_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define nc_err(...) nc_log(NC_LOG_ERROR, __VA_ARGS__)
-#define nc_warn(...) nc_log(NC_LOG_WARN, __VA_ARGS__)
-#define nc_info(...) nc_log(NC_LOG_INFO, __VA_ARGS__)
+#define nc_err(...)   nc_log(NC_LOG_ERROR, __VA_ARGS__)
+#define nc_warn(...)  nc_log(NC_LOG_WARN, __VA_ARGS__)
+#define nc_info(...)  nc_log(NC_LOG_INFO, __VA_ARGS__)
 #define nc_debug(...) nc_log(NC_LOG_DEBUG, __VA_ARGS__)
 
 #endif

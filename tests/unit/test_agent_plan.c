@@ -102,7 +102,8 @@ static void test_plan_wireguard(void **state)
 	expect_plan(NULL, "wireguard", NULL, WG0, "ip link del dev wg0\n");
 
 	/* The generated config file carries the key and peers; it is never shown. */
-	assert_int_equal(nc_agent_plan_command(&fx_agent_env, NULL, "wireguard", b, NULL, &p, NULL), 0);
+	assert_int_equal(nc_agent_plan_command(&fx_agent_env, NULL, "wireguard", b, NULL, &p, NULL),
+			 0);
 	assert_string_equal(p.v[1].file, "/var/lib/netctl-agent/wg0.conf");
 	assert_string_equal(
 		p.v[1].file_text,
@@ -306,8 +307,9 @@ static void test_plan_nat_wan_missing(void **state)
 			       0, NULL);
 
 	(void)state;
-	assert_int_equal(nc_agent_plan_command(&fx_agent_env, &fake, "nat_config", b, NULL, &p, &ei),
-			 NC_ERR_NOTFOUND);
+	assert_int_equal(
+		nc_agent_plan_command(&fx_agent_env, &fake, "nat_config", b, NULL, &p, &ei),
+		NC_ERR_NOTFOUND);
 	assert_string_equal(ei.msg, "masquerade[0].out_interface: the NAT WAN interface `eth1' "
 				    "does not exist on this device");
 	assert_int_equal(p.n, 0);
@@ -421,9 +423,10 @@ static void test_step_format(void **state)
 
 static void test_tunnels_declared(void **state)
 {
-	json_t *owned = json_pack("{s:o, s:o}", "wireguard", fx_parse(WG0), "ipsec",
-				  fx_parse("{\"sas\":[" SA("out", "1.1.1.1", "2.2.2.2", "4097") "," SA(
-					  "in", "2.2.2.2", "1.1.1.1", "4098") "]}"));
+	json_t *owned =
+		json_pack("{s:o, s:o}", "wireguard", fx_parse(WG0), "ipsec",
+			  fx_parse("{\"sas\":[" SA("out", "1.1.1.1", "2.2.2.2", "4097") "," SA(
+				  "in", "2.2.2.2", "1.1.1.1", "4098") "]}"));
 	struct nc_tunnel_status t = {0};
 
 	assert_int_equal(nc_agent_tunnels_declared(owned, &t), 0);

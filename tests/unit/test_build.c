@@ -51,7 +51,7 @@ static int remove_one(const char *path, const struct stat *sb, int flag, struct 
 
 static void add_tenant(struct nc_store *st, const char *id)
 {
-	struct nc_tenant t = { 0 };
+	struct nc_tenant t = {0};
 
 	snprintf(t.id, sizeof(t.id), "%s", id);
 	snprintf(t.name, sizeof(t.name), "Tenant %s", id);
@@ -62,7 +62,7 @@ static int setup(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct fx *fx = calloc(1, sizeof(*fx));
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	if (!fx)
 		return -1;
@@ -131,7 +131,7 @@ static void split_into(struct nc_strlist *l, const char *csv)
 static void edge(struct fx *fx, const char *tenant, const char *serial, enum nc_edge_kind kind,
 		 int i, const char *lans, bool keyed)
 {
-	struct nc_edge e = { .kind = kind };
+	struct nc_edge e = {.kind = kind};
 
 	snprintf(e.serial, sizeof(e.serial), "%s", serial);
 	snprintf(e.tenant, sizeof(e.tenant), "%s", tenant);
@@ -149,7 +149,7 @@ static void edge(struct fx *fx, const char *tenant, const char *serial, enum nc_
 static void connector(struct fx *fx, const char *tenant, const char *serial, const char *hub,
 		      enum nc_status status, const char *lans, bool keyed)
 {
-	struct nc_connector c = { .status = NC_STATUS_PENDING_APPROVAL };
+	struct nc_connector c = {.status = NC_STATUS_PENDING_APPROVAL};
 	char addr[NC_CIDR_MAX];
 
 	snprintf(c.serial, sizeof(c.serial), "%s", serial);
@@ -170,7 +170,7 @@ static void connector(struct fx *fx, const char *tenant, const char *serial, con
 static void group(struct fx *fx, const char *name, enum nc_topology t, enum nc_protocol proto,
 		  bool dual, const char *hub)
 {
-	struct nc_peering p = { .topology = t, .protocol = proto, .dual_tunnel = dual };
+	struct nc_peering p = {.topology = t, .protocol = proto, .dual_tunnel = dual};
 
 	snprintf(p.tenant, sizeof(p.tenant), "acme");
 	snprintf(p.name, sizeof(p.name), "%s", name);
@@ -181,12 +181,12 @@ static void group(struct fx *fx, const char *name, enum nc_topology t, enum nc_p
 /* Members of acme's group, in the order given (which decides their addresses). */
 static void members(struct fx *fx, const char *name, const char *csv)
 {
-	struct nc_strlist l = { 0 };
+	struct nc_strlist l = {0};
 	char addr[NC_CIDR_MAX];
 
 	split_into(&l, csv);
 	for (size_t i = 0; i < l.n; i++) {
-		struct nc_member m = { 0 };
+		struct nc_member m = {0};
 
 		snprintf(m.tenant, sizeof(m.tenant), "acme");
 		snprintf(m.peering, sizeof(m.peering), "%s", name);
@@ -208,7 +208,7 @@ static void sa_key(char out[73], unsigned b)
 static void tunnel(struct fx *fx, const char *name, const char *a, const char *b, int ti,
 		   bool ipsec)
 {
-	struct nc_link l = { .tunnel_index = ti };
+	struct nc_link l = {.tunnel_index = ti};
 
 	snprintf(l.tenant, sizeof(l.tenant), "acme");
 	snprintf(l.peering, sizeof(l.peering), "%s", name);
@@ -226,7 +226,7 @@ static void tunnel(struct fx *fx, const char *name, const char *a, const char *b
 /* The links a mesh or hub-spoke group derives from its members (topology.h). */
 static void derive(struct fx *fx, const char *name)
 {
-	struct nc_peering p = { 0 };
+	struct nc_peering p = {0};
 	struct nc_member *m = NULL;
 	struct nc_topo_link *v = NULL;
 	size_t n = 0, nv = 0;
@@ -235,8 +235,7 @@ static void derive(struct fx *fx, const char *name)
 	assert_int_equal(nc_store_member_list(fx->st, "acme", name, &m, &n), 0);
 	assert_int_equal(nc_topology_links(p.topology, p.hub, p.dual_tunnel, m, n, &v, &nv), 0);
 	for (size_t i = 0; i < nv; i++)
-		tunnel(fx, name, v[i].a, v[i].b, v[i].tunnel_index,
-		       p.protocol == NC_PROTO_IPSEC);
+		tunnel(fx, name, v[i].a, v[i].b, v[i].tunnel_index, p.protocol == NC_PROTO_IPSEC);
 	free(v);
 	free(m);
 }
@@ -246,7 +245,7 @@ static void derive(struct fx *fx, const char *name)
 static void assert_whole_agrees(struct fx *fx, const char *serial, const char *tenant,
 				const json_t *cmds, const json_t *notes)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char own[NC_ID_MAX];
 	enum nc_device_type type;
 	struct nc_snap s;
@@ -266,7 +265,7 @@ static void assert_whole_agrees(struct fx *fx, const char *serial, const char *t
 /* Builds and return the commands (owned); *notes owned too (may be NULL: dropped). */
 static json_t *build(struct fx *fx, const char *serial, const char *tenant, json_t **notes)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *cmds = NULL, *n = NULL;
 
 	assert_int_equal(nc_store_begin(fx->st), 0);
@@ -308,8 +307,8 @@ static char *dump(const json_t *v)
 }
 
 /* got must equal the JSON text fmt, printf-formatted, written with ' for " to be readable. */
-__attribute__((format(printf, 2, 3))) static void assert_json(const json_t *got,
-							      const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void assert_json(const json_t *got, const char *fmt,
+							      ...)
 {
 	json_error_t jerr;
 	char *text = NULL, *g, *w;
@@ -422,17 +421,17 @@ static size_t count(const char *haystack, const char *needle)
 static void test_connector_bodies(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_connector c = { 0 };
+	struct nc_connector c = {0};
 	struct nc_acl_rule acl[2] = {
-		{ "drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22 },
-		{ "accept", "icmp", "10.0.0.0/8", "0.0.0.0/0", 0 },
+		{"drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22},
+		{"accept", "icmp", "10.0.0.0/8", "0.0.0.0/0", 0},
 	};
-	struct nc_route routes[1] = { { "10.99.0.0/16", "192.168.10.1" } };
+	struct nc_route routes[1] = {{"10.99.0.0/16", "192.168.10.1"}};
 	json_t *cmds, *notes;
 
 	edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 1, "10.10.0.0/16", true);
-	connector(fx, "acme", "CN-1", "EDGE-1", NC_STATUS_ACTIVE,
-		  "192.168.10.0/24,192.168.11.0/24", true);
+	connector(fx, "acme", "CN-1", "EDGE-1", NC_STATUS_ACTIVE, "192.168.10.0/24,192.168.11.0/24",
+		  true);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
 	c.nat_enabled = true;
 	snprintf(c.wan_interface, sizeof(c.wan_interface), "eth0");
@@ -475,12 +474,11 @@ static void test_connector_bodies(void **state)
 	/* Without NAT, hub or rules: authoritative empty bodies, no interfaces. */
 	connector(fx, "acme", "CN-2", NULL, NC_STATUS_APPROVED, "192.168.20.0/24", true);
 	cmds = build(fx, "CN-2", NULL, NULL);
-	assert_json(cmds,
-		    "[{'index':0,'topic':'wireguard','body':{'interfaces':[]}},"
-		    " {'index':1,'topic':'static','body':{'routes':[]}},"
-		    " {'index':2,'topic':'nat_config','body':{'masquerade':[]}},"
-		    " {'index':3,'topic':'acl_config','body':{'default':'accept',"
-		    "  'rules':[]}}]");
+	assert_json(cmds, "[{'index':0,'topic':'wireguard','body':{'interfaces':[]}},"
+			  " {'index':1,'topic':'static','body':{'routes':[]}},"
+			  " {'index':2,'topic':'nat_config','body':{'masquerade':[]}},"
+			  " {'index':3,'topic':'acl_config','body':{'default':'accept',"
+			  "  'rules':[]}}]");
 	json_decref(cmds);
 }
 
@@ -494,10 +492,9 @@ static void test_hub_edge(void **state)
 	edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 1, "10.10.0.0/16,fd00:10::/64,10.255.0.7/32",
 	     true);
 	connector(fx, "acme", "CN-1", "EDGE-1", NC_STATUS_APPROVED, "192.168.1.0/24", true);
-	connector(fx, "acme", "CN-2", "EDGE-1", NC_STATUS_OFFLINE,
-		  "192.168.2.0/24,192.168.3.0/24", true);
-	connector(fx, "acme", "CN-3", "EDGE-1", NC_STATUS_PENDING_APPROVAL, "192.168.4.0/24",
+	connector(fx, "acme", "CN-2", "EDGE-1", NC_STATUS_OFFLINE, "192.168.2.0/24,192.168.3.0/24",
 		  true);
+	connector(fx, "acme", "CN-3", "EDGE-1", NC_STATUS_PENDING_APPROVAL, "192.168.4.0/24", true);
 	connector(fx, "acme", "CN-4", "EDGE-1", NC_STATUS_ACTIVE, "192.168.5.0/24", false);
 
 	cmds = build(fx, "EDGE-1", "acme", &notes);
@@ -521,9 +518,8 @@ static void test_hub_edge(void **state)
 		    " {'index':3,'topic':'nat44','body':{'masquerade':[]}},"
 		    " {'index':4,'topic':'acl','body':{'default':'accept','rules':[]}}]",
 		    key_of("CN-1"), key_of("CN-2"));
-	assert_json(notes,
-		    "['connector CN-3 left out of wg0: it is pending_approval',"
-		    " 'connector CN-4 left out of wg0: its public key is not known yet']");
+	assert_json(notes, "['connector CN-3 left out of wg0: it is pending_approval',"
+			   " 'connector CN-4 left out of wg0: its public key is not known yet']");
 	json_decref(cmds);
 	json_decref(notes);
 
@@ -721,7 +717,7 @@ static void test_partial_mesh(void **state)
 static void test_connector_endpoint(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_connector c = { 0 };
+	struct nc_connector c = {0};
 	json_t *cmds;
 
 	connector(fx, "acme", "CN-1", NULL, NC_STATUS_ACTIVE, "192.168.1.0/24", true);
@@ -968,8 +964,8 @@ static void rehub(struct fx *fx, const char *serial, const char *hub)
 static void test_mtge(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_strlist tenants = { 0 };
-	struct nc_errinfo ei = { 0 };
+	struct nc_strlist tenants = {0};
+	struct nc_errinfo ei = {0};
 	json_t *cmds, *notes;
 	char addr[NC_CIDR_MAX], *text;
 
@@ -1012,9 +1008,8 @@ static void test_mtge(void **state)
 	assert_ifaces(cmds, "wg0 wg1 wg2");
 	assert_json(json_object_get(iface(cmds, "wg0"), "address"), "'100.64.0.1/32'");
 	assert_peers(cmds, "wg0", "CN-1 CN-2");
-	assert_json(iface(cmds, "wg1"),
-		    "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
-		    " 'allowed_ips':['192.168.1.0/24','192.168.2.0/24']}");
+	assert_json(iface(cmds, "wg1"), "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
+					" 'allowed_ips':['192.168.1.0/24','192.168.2.0/24']}");
 	assert_peers(cmds, "wg2", "EDGE-2");
 	text = dump(cmds);
 	assert_int_equal(count(text, "GX-") + count(text, "172.16."), 0);
@@ -1100,7 +1095,7 @@ static void test_missing_key(void **state)
 static void test_out_of_service(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *cmds = NULL, *notes = NULL;
 
 	edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 1, "10.1.0.0/16", true);
@@ -1144,8 +1139,8 @@ static void test_out_of_service(void **state)
 static void test_hash(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_connector c = { 0 };
-	struct nc_edge e = { 0 };
+	struct nc_connector c = {0};
+	struct nc_edge e = {0};
 	char h1[65], h2[65], cn1[65], cn2[65];
 	json_t *a, *b;
 	char *ja = NULL, *jb = NULL;

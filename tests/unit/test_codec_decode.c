@@ -40,7 +40,8 @@ static void test_create_defaults(void **state)
 	assert_string_equal(t.name, "acme");
 	json_decref(j);
 
-	j = fx_parse("{\"serial\":\"E\",\"name\":\"n\",\"kind\":\"dedicated\",\"endpoint\":\"h:1\"}");
+	j = fx_parse(
+		"{\"serial\":\"E\",\"name\":\"n\",\"kind\":\"dedicated\",\"endpoint\":\"h:1\"}");
 	assert_int_equal(nc_edge_from_json(j, &e, NC_DECODE_CREATE, &ei), 0);
 	assert_string_equal(e.tenant, "");
 	assert_string_equal(e.region, "");
@@ -61,8 +62,8 @@ static void test_create_defaults(void **state)
 	nc_connector_clear(&c);
 
 	j = fx_parse("{\"serial\":\"CN-1\",\"name\":\"b\",\"nat\":{\"enabled\":true},"
-		  "\"acl\":[{\"action\":\"drop\",\"proto\":\"any\",\"src\":\"0.0.0.0/0\","
-		  "\"dst\":\"10.0.0.0/8\"}]}");
+		     "\"acl\":[{\"action\":\"drop\",\"proto\":\"any\",\"src\":\"0.0.0.0/0\","
+		     "\"dst\":\"10.0.0.0/8\"}]}");
 	assert_int_equal(nc_connector_from_json(j, &c, NC_DECODE_CREATE, &ei), 0);
 	assert_true(c.nat_enabled);
 	assert_int_equal(c.n_acl, 1);
@@ -120,7 +121,8 @@ static void test_token_request(void **state)
 	json_decref(j);
 
 	/* A failure leaves every output as it was. */
-	j = fx_parse("{\"name\":\"other\",\"role\":\"viewer\",\"tenant\":\"t2\",\"expires_in\":-5}");
+	j = fx_parse(
+		"{\"name\":\"other\",\"role\":\"viewer\",\"tenant\":\"t2\",\"expires_in\":-5}");
 	assert_int_equal(nc_token_request_from_json(j, name, &role, tenant, &exp, &ei),
 			 NC_ERR_INVAL);
 	assert_string_equal(ei.field, "expires_in");
@@ -444,7 +446,8 @@ static void test_output_members_checked(void **state)
 	edit(j, "created_at", "\"yesterday\"");
 	assert_int_equal(nc_connector_from_json(j, &c, f, &ei), NC_ERR_INVAL);
 	assert_string_equal(ei.field, "created_at");
-	fx_assert_contains(ei.msg, "created_at must be an ISO 8601 UTC time or null, not `yesterday'");
+	fx_assert_contains(ei.msg,
+			   "created_at must be an ISO 8601 UTC time or null, not `yesterday'");
 	edit(j, "created_at", "\"2026-11-22T03:04:05.5+00:00\"");
 	edit(j, "status", "\"gone\"");
 	assert_int_equal(nc_connector_from_json(j, &c, f, &ei), NC_ERR_INVAL);

@@ -100,7 +100,7 @@ static void test_patch_connector(void **state)
 
 	/* A present list replaces the whole list. */
 	j = fx_parse("{\"acl\":[{\"action\":\"reject\",\"proto\":\"udp\",\"src\":\"10.0.0.0/8\","
-		  "\"dst\":\"0.0.0.0/0\",\"dport\":53}],\"routes\":[]}");
+		     "\"dst\":\"0.0.0.0/0\",\"dport\":53}],\"routes\":[]}");
 	assert_int_equal(nc_connector_from_json(j, &cur, NC_DECODE_PATCH, &ei), 0);
 	want.n_acl = 1;
 	want.acl[0] = (struct nc_acl_rule){"reject", "udp", "10.0.0.0/8", "0.0.0.0/0", 53};
@@ -122,7 +122,7 @@ static void test_patch_connector(void **state)
 	json_decref(j);
 
 	j = fx_parse("{\"hub_edge\":null,\"endpoint\":null,\"lan_subnets\":[\"172.16.0.0/12\"],"
-		  "\"region\":\"us\"}");
+		     "\"region\":\"us\"}");
 	assert_int_equal(nc_connector_from_json(j, &cur, NC_DECODE_PATCH, &ei), 0);
 	want.hub_edge[0] = '\0';
 	want.endpoint[0] = '\0';
@@ -145,9 +145,9 @@ static void test_patch_connector(void **state)
 	assert_string_equal(ei.msg, "status changes through approve and decommission");
 	json_decref(j);
 	j = fx_parse("{\"name\":\"new\",\"lan_subnets\":[],\"nat\":{\"enabled\":true},"
-		  "\"routes\":[{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\"}],"
-		  "\"acl\":[{\"action\":\"drop\",\"proto\":\"tcp\",\"src\":\"0.0.0.0/0\","
-		  "\"dst\":\"0.0.0.0/0\"},{\"action\":\"drop\"}]}");
+		     "\"routes\":[{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\"}],"
+		     "\"acl\":[{\"action\":\"drop\",\"proto\":\"tcp\",\"src\":\"0.0.0.0/0\","
+		     "\"dst\":\"0.0.0.0/0\"},{\"action\":\"drop\"}]}");
 	assert_int_equal(nc_connector_from_json(j, &cur, NC_DECODE_PATCH, &ei), NC_ERR_INVAL);
 	assert_string_equal(ei.field, "acl[1].proto");
 	fx_assert_connector_equal(&cur, &want);

@@ -22,8 +22,8 @@
 /* Removes the members only the server sets, as a client sending a shown object back would. */
 static void strip_readonly(json_t *o)
 {
-	static const char *const ro[] = {"status",     "public_key", "last_seen",
-					 "created_at", "updated_at", "pending_key", NULL};
+	static const char *const ro[] = {"status",     "public_key",  "last_seen", "created_at",
+					 "updated_at", "pending_key", NULL};
 
 	for (size_t i = 0; ro[i]; i++)
 		json_object_del(o, ro[i]);
@@ -170,7 +170,7 @@ static void test_list_codecs(void **state)
 
 	/* failures name the field under path and leave the lists as they were */
 	j = fx_parse("[{\"action\":\"drop\",\"proto\":\"any\",\"src\":\"::/0\",\"dst\":\"::/0\","
-		  "\"dport\":70000}]");
+		     "\"dport\":70000}]");
 	assert_int_equal(nc_acl_from_json(j, "rules", &v, &n, &ei), NC_ERR_INVAL);
 	assert_string_equal(ei.field, "rules[0].dport");
 	json_decref(j);

@@ -96,11 +96,10 @@ static void test_edge_shape(void **state)
 
 static void test_connector_shape(void **state)
 {
-	static const char *const keys[] = {"serial",	 "tenant",	"name",	     "region",
-					   "hub_edge",	 "endpoint",	"lan_subnets", "nat",
-					   "acl",	 "routes",	"status",      "last_seen",
-					   "public_key", "created_at",	"updated_at",  "pending_key",
-					   NULL};
+	static const char *const keys[] = {
+		"serial",      "tenant",     "name",	   "region",	  "hub_edge", "endpoint",
+		"lan_subnets", "nat",	     "acl",	   "routes",	  "status",   "last_seen",
+		"public_key",  "created_at", "updated_at", "pending_key", NULL};
 	static const char *const nat_keys[] = {"enabled", "wan_interface", NULL};
 	static const char *const acl_keys[] = {"action", "proto", "src", "dst", "dport", NULL};
 	static const char *const route_keys[] = {"dst", "via", NULL};
@@ -172,12 +171,12 @@ static void assert_no_secret_members(const json_t *j)
 	size_t i;
 
 	if (json_is_array(j)) {
-		json_array_foreach(j, i, v) assert_no_secret_members(v);
+		json_array_foreach(j, i, v)
+			assert_no_secret_members(v);
 	}
 	if (!json_is_object(j))
 		return;
-	json_object_foreach((json_t *)j, key, v)
-	{
+	json_object_foreach((json_t *)j, key, v) {
 		if (strstr(key, "spi") || strstr(key, "key") || strstr(key, "hash") ||
 		    strstr(key, "secret"))
 			fail_msg("member `%s' looks like a secret", key);

@@ -32,7 +32,7 @@ struct fx {
 	struct nc_store *st;
 	struct nc_events *ev;
 	struct nc_core core;
-	uint64_t seen; /* last event id read */
+	uint64_t seen;		    /* last event id read */
 	unsigned edges, connectors; /* made so far: each gets a LAN of its own */
 };
 

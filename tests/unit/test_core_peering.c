@@ -31,7 +31,7 @@
 #include "../../lib/util/log.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define ARROW "\xe2\x86\x94"
+#define ARROW	 "\xe2\x86\x94"
 
 struct fx {
 	char dir[512];
@@ -54,7 +54,7 @@ static int remove_one(const char *path, const struct stat *sb, int flag, struct 
 
 static void add_tenant(struct nc_store *st, const char *id)
 {
-	struct nc_tenant t = { 0 };
+	struct nc_tenant t = {0};
 
 	snprintf(t.id, sizeof(t.id), "%s", id);
 	snprintf(t.name, sizeof(t.name), "Tenant %s", id);
@@ -63,7 +63,7 @@ static void add_tenant(struct nc_store *st, const char *id)
 
 static void add_edge(struct nc_store *st, const char *tenant, const char *serial, int i)
 {
-	struct nc_edge e = { .kind = NC_EDGE_DEDICATED };
+	struct nc_edge e = {.kind = NC_EDGE_DEDICATED};
 
 	snprintf(e.serial, sizeof(e.serial), "%s", serial);
 	snprintf(e.tenant, sizeof(e.tenant), "%s", tenant);
@@ -75,7 +75,7 @@ static void add_edge(struct nc_store *st, const char *tenant, const char *serial
 static void add_connector(struct nc_store *st, const char *tenant, const char *serial, int i,
 			  enum nc_status status)
 {
-	struct nc_connector c = { .status = status };
+	struct nc_connector c = {.status = status};
 
 	snprintf(c.serial, sizeof(c.serial), "%s", serial);
 	snprintf(c.tenant, sizeof(c.tenant), "%s", tenant);
@@ -90,7 +90,7 @@ static int setup(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct fx *fx = calloc(1, sizeof(*fx));
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char serial[16];
 
 	if (!fx)
@@ -148,8 +148,8 @@ static void assert_contains(const char *haystack, const char *needle)
 static void create(struct fx *fx, const char *name, enum nc_topology t, enum nc_protocol proto,
 		   bool dual, const char *hub)
 {
-	struct nc_peering p = { .topology = t, .protocol = proto, .dual_tunnel = dual };
-	struct nc_errinfo ei = { 0 };
+	struct nc_peering p = {.topology = t, .protocol = proto, .dual_tunnel = dual};
+	struct nc_errinfo ei = {0};
 
 	snprintf(p.name, sizeof(p.name), "%s", name);
 	snprintf(p.hub, sizeof(p.hub), "%s", hub ? hub : "");
@@ -159,7 +159,7 @@ static void create(struct fx *fx, const char *name, enum nc_topology t, enum nc_
 
 static void add(struct fx *fx, const char *group, const char *serial)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	if (nc_core_member_add(&fx->core, &fx->actor, "acme", group, serial, &ei) != 0)
 		fail_msg("add %s to %s: %s", serial, group, ei.msg);
@@ -167,7 +167,7 @@ static void add(struct fx *fx, const char *group, const char *serial)
 
 static void link_add(struct fx *fx, const char *group, const char *a, const char *b)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	if (nc_core_link_add(&fx->core, &fx->actor, "acme", group, a, b, &ei) != 0)
 		fail_msg("link %s-%s in %s: %s", a, b, group, ei.msg);
@@ -177,7 +177,7 @@ static int update(struct fx *fx, const char *group, const char *patch, struct nc
 {
 	json_error_t jerr;
 	json_t *j = json_loads(patch, 0, &jerr);
-	struct nc_peering out = { 0 };
+	struct nc_peering out = {0};
 	int ret;
 
 	if (!j)
@@ -191,7 +191,7 @@ static int update(struct fx *fx, const char *group, const char *patch, struct nc
 
 static void must_update(struct fx *fx, const char *group, const char *patch)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	if (update(fx, group, patch, &ei) != 0)
 		fail_msg("update %s with %s: %s", group, patch, ei.msg);
@@ -252,7 +252,7 @@ static void clear_dirty(struct fx *fx)
 /* The pending devices as "SERIAL: reason" lines, in serial order. */
 static char *pending(struct fx *fx)
 {
-	struct nc_sync_filter f = { .state = NC_SYNC_PENDING };
+	struct nc_sync_filter f = {.state = NC_SYNC_PENDING};
 	struct nc_sync *v = NULL;
 	size_t n = 0, len = 0, cap;
 	char *s;
@@ -279,7 +279,7 @@ static void assert_pending(struct fx *fx, const char *want)
 
 static json_t *show(struct fx *fx, const char *group)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *o = NULL;
 
 	if (nc_core_peering_show(&fx->core, "acme", group, &o, &ei) != 0)
@@ -390,7 +390,7 @@ static char *events_after(struct fx *fx, uint64_t after)
 static void test_mesh_follows_members(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *o;
 
 	create(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
@@ -405,8 +405,9 @@ static void test_mesh_follows_members(void **state)
 			   "CN-2: joined peering m\n"
 			   "EDGE-1: link EDGE-1" ARROW "CN-2 added\n"
 			   "EDGE-2: link EDGE-2" ARROW "CN-2 added\n");
-	assert_links(fx, "m", "CN-1-CN-2/0 CN-1-EDGE-1/0 CN-1-EDGE-2/0 CN-2-EDGE-1/0 "
-			      "CN-2-EDGE-2/0 EDGE-1-EDGE-2/0");
+	assert_links(fx, "m",
+		     "CN-1-CN-2/0 CN-1-EDGE-1/0 CN-1-EDGE-2/0 CN-2-EDGE-1/0 "
+		     "CN-2-EDGE-2/0 EDGE-1-EDGE-2/0");
 	o = show(fx, "m");
 	assert_array(o, "members", "CN-1,CN-2,EDGE-1,EDGE-2");
 	assert_int_equal(json_array_size(json_object_get(o, "links")), 6);
@@ -430,7 +431,7 @@ static void test_mesh_follows_members(void **state)
 static void test_member_errors(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	create(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
 	add(fx, "m", "CN-1");
@@ -455,7 +456,7 @@ static void test_member_errors(void **state)
 static void test_hub_spoke(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *o, *patch;
 
 	create(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-3");
@@ -496,9 +497,9 @@ static void test_hub_spoke(void **state)
 	/* A spoke's new LAN reaches the other spokes through the hub, so they sync too. */
 	clear_dirty(fx);
 	patch = json_pack("{s:[s]}", "lan_subnets", "192.168.1.0/24");
-	assert_int_equal(nc_core_connector_update(&fx->core, &fx->actor, "acme", "CN-1", patch,
-						  NULL, &ei),
-			 0);
+	assert_int_equal(
+		nc_core_connector_update(&fx->core, &fx->actor, "acme", "CN-1", patch, NULL, &ei),
+		0);
 	json_decref(patch);
 	assert_pending(fx, "CN-1: LAN subnets of CN-1 changed\n"
 			   "CN-2: LAN subnets of CN-1 changed\n"
@@ -529,8 +530,8 @@ static void test_hub_spoke(void **state)
 static void test_hub_refused(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_peering p = { .topology = NC_TOPO_HUB_SPOKE };
-	struct nc_errinfo ei = { 0 };
+	struct nc_peering p = {.topology = NC_TOPO_HUB_SPOKE};
+	struct nc_errinfo ei = {0};
 	char *before = snapshot(fx), *after;
 
 	snprintf(p.name, sizeof(p.name), "hs");
@@ -562,7 +563,7 @@ static void test_hub_refused(void **state)
 static void test_partial_mesh(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	json_t *o, *links, *patch;
 
 	create(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
@@ -585,19 +586,19 @@ static void test_partial_mesh(void **state)
 	link_add(fx, "pm", "CN-3", "EDGE-2");
 	assert_links(fx, "pm", "CN-3-EDGE-1/0 CN-3-EDGE-2/0");
 
-	assert_int_equal(nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "CN-3", "EDGE-1",
-					  &ei),
-			 NC_ERR_EXISTS);
+	assert_int_equal(
+		nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "CN-3", "EDGE-1", &ei),
+		NC_ERR_EXISTS);
 	assert_contains(ei.msg, "already exists");
 	/* An unknown device is refused, naming the end. */
-	assert_int_equal(nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "NOPE", "EDGE-1",
-					  &ei),
-			 NC_ERR_NOTFOUND);
+	assert_int_equal(
+		nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "NOPE", "EDGE-1", &ei),
+		NC_ERR_NOTFOUND);
 	assert_string_equal(ei.field, "a");
 	assert_string_equal(ei.msg, "device `NOPE' not found");
-	assert_int_equal(nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "EDGE-1",
-					  &ei),
-			 NC_ERR_INVAL);
+	assert_int_equal(
+		nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "EDGE-1", &ei),
+		NC_ERR_INVAL);
 
 	o = show(fx, "pm");
 	assert_array(o, "members", "CN-3,CN-4,EDGE-1,EDGE-2");
@@ -607,15 +608,14 @@ static void test_partial_mesh(void **state)
 
 	/* Removing a link dirties exactly its two ends. */
 	clear_dirty(fx);
-	assert_int_equal(nc_core_link_remove(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "CN-3",
-					     &ei),
-			 0);
+	assert_int_equal(
+		nc_core_link_remove(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "CN-3", &ei), 0);
 	assert_pending(fx, "CN-3: link EDGE-1" ARROW "CN-3 removed\n"
 			   "EDGE-1: link EDGE-1" ARROW "CN-3 removed\n");
 	assert_links(fx, "pm", "CN-3-EDGE-2/0");
-	assert_int_equal(nc_core_link_remove(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "CN-3",
-					     &ei),
-			 NC_ERR_NOTFOUND);
+	assert_int_equal(
+		nc_core_link_remove(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "CN-3", &ei),
+		NC_ERR_NOTFOUND);
 	assert_contains(ei.msg, "no link EDGE-1" ARROW "CN-3");
 	o = show(fx, "pm");
 	assert_array(o, "isolated", "CN-4,EDGE-1");
@@ -637,17 +637,16 @@ static void test_partial_mesh(void **state)
 	links = json_object_get(o, "links");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(links, 0), "b")),
 			    "CN-4");
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(links, 0), "warning")),
-		"no_endpoint");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(links, 0), "warning")),
+			    "no_endpoint");
 	assert_true(json_is_null(json_object_get(json_array_get(links, 1), "warning")));
 	json_decref(o);
 	/* One endpoint is enough; changing it dirties the link peers only. */
 	clear_dirty(fx);
 	patch = json_pack("{s:s}", "endpoint", "198.51.100.4:51822");
-	assert_int_equal(nc_core_connector_update(&fx->core, &fx->actor, "acme", "CN-4", patch,
-						  NULL, &ei),
-			 0);
+	assert_int_equal(
+		nc_core_connector_update(&fx->core, &fx->actor, "acme", "CN-4", patch, NULL, &ei),
+		0);
 	json_decref(patch);
 	assert_pending(fx, "CN-1: endpoint of CN-4 changed\n"
 			   "EDGE-2: endpoint of CN-4 changed\n");
@@ -660,27 +659,27 @@ static void test_partial_mesh(void **state)
 static void test_links_only_by_hand_in_partial_mesh(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	create(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
 	create(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-1");
 	add(fx, "m", "EDGE-1");
 	add(fx, "m", "CN-1");
 	add(fx, "hs", "CN-1");
-	assert_int_equal(nc_core_link_add(&fx->core, &fx->actor, "acme", "m", "EDGE-1", "CN-1",
-					  &ei),
-			 NC_ERR_CONFLICT);
+	assert_int_equal(
+		nc_core_link_add(&fx->core, &fx->actor, "acme", "m", "EDGE-1", "CN-1", &ei),
+		NC_ERR_CONFLICT);
 	assert_contains(ei.msg, "links of a mesh group follow its members; links are added by "
 				"hand only in partial_mesh groups");
-	assert_int_equal(nc_core_link_remove(&fx->core, &fx->actor, "acme", "m", "EDGE-1", "CN-1",
-					     &ei),
-			 NC_ERR_CONFLICT);
-	assert_int_equal(nc_core_link_add(&fx->core, &fx->actor, "acme", "hs", "EDGE-1", "CN-1",
-					  &ei),
-			 NC_ERR_CONFLICT);
-	assert_int_equal(nc_core_link_remove(&fx->core, &fx->actor, "acme", "hs", "CN-1", "EDGE-1",
-					     &ei),
-			 NC_ERR_CONFLICT);
+	assert_int_equal(
+		nc_core_link_remove(&fx->core, &fx->actor, "acme", "m", "EDGE-1", "CN-1", &ei),
+		NC_ERR_CONFLICT);
+	assert_int_equal(
+		nc_core_link_add(&fx->core, &fx->actor, "acme", "hs", "EDGE-1", "CN-1", &ei),
+		NC_ERR_CONFLICT);
+	assert_int_equal(
+		nc_core_link_remove(&fx->core, &fx->actor, "acme", "hs", "CN-1", "EDGE-1", &ei),
+		NC_ERR_CONFLICT);
 	assert_int_equal(n_links(fx, "m"), 1);
 	assert_int_equal(n_links(fx, "hs"), 1);
 }
@@ -715,9 +714,10 @@ static void test_dual_tunnel(void **state)
 	add(fx, "mesh", "EDGE-2");
 	add(fx, "mesh", "EDGE-3");
 	add(fx, "mesh", "CN-1");
-	assert_links(fx, "mesh", "CN-1-EDGE-1/0 CN-1-EDGE-2/0 CN-1-EDGE-3/0 EDGE-1-EDGE-2/0 "
-				 "EDGE-1-EDGE-2/1 EDGE-1-EDGE-3/0 EDGE-1-EDGE-3/1 EDGE-2-EDGE-3/0 "
-				 "EDGE-2-EDGE-3/1");
+	assert_links(fx, "mesh",
+		     "CN-1-EDGE-1/0 CN-1-EDGE-2/0 CN-1-EDGE-3/0 EDGE-1-EDGE-2/0 "
+		     "EDGE-1-EDGE-2/1 EDGE-1-EDGE-3/0 EDGE-1-EDGE-3/1 EDGE-2-EDGE-3/0 "
+		     "EDGE-2-EDGE-3/1");
 	must_update(fx, "mesh", "{\"dual_tunnel\":false}");
 	assert_int_equal(n_links(fx, "mesh"), 6);
 }
@@ -727,7 +727,7 @@ static void test_dual_tunnel(void **state)
 static void test_topology_change(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_peering p;
 	json_t *o;
 
@@ -749,9 +749,8 @@ static void test_topology_change(void **state)
 	/* Back to partial mesh: the links stay, now hand-made. */
 	must_update(fx, "pm", "{\"topology\":\"partial_mesh\"}");
 	assert_int_equal(n_links(fx, "pm"), 6);
-	assert_int_equal(nc_core_link_remove(&fx->core, &fx->actor, "acme", "pm", "CN-3", "CN-4",
-					     &ei),
-			 0);
+	assert_int_equal(
+		nc_core_link_remove(&fx->core, &fx->actor, "acme", "pm", "CN-3", "CN-4", &ei), 0);
 	assert_int_equal(n_links(fx, "pm"), 5);
 	o = show(fx, "pm");
 	assert_array(o, "isolated", "");
@@ -827,7 +826,8 @@ static size_t check_sas(struct fx *fx)
 		nk++;
 	}
 	assert_int_equal(nk, n);
-	assert_int_equal(query_long(fx, "SELECT COUNT(*) - COUNT(DISTINCT k) FROM (SELECT key_ab"
+	assert_int_equal(query_long(fx,
+				    "SELECT COUNT(*) - COUNT(DISTINCT k) FROM (SELECT key_ab"
 				    " AS k FROM links WHERE k != '' UNION ALL SELECT key_ba FROM"
 				    " links WHERE key_ba != '')"),
 			 0);
@@ -858,7 +858,7 @@ static void test_ipsec(void **state)
 	/* 10 tunnels in two groups, two directions each: 20 distinct SPIs. */
 	assert_int_equal(check_sas(fx), 20);
 	assert_int_equal(query_long(fx, "SELECT COUNT(*) FROM links WHERE key_ab = key_ba"
-				    " OR spi_ab = spi_ba"),
+					" OR spi_ab = spi_ba"),
 			 0);
 
 	/* Neither show nor any event carries a key or an SPI. */
@@ -896,8 +896,8 @@ static void test_ipsec(void **state)
 	clear_dirty(fx);
 	must_update(fx, "sec", "{\"protocol\":\"wireguard\"}");
 	assert_int_equal(query_long(fx, "SELECT COUNT(*) FROM links WHERE peering = 'sec' AND"
-				    " (spi_ab != 0 OR spi_ba != 0 OR key_ab != ''"
-				    " OR key_ba != '')"),
+					" (spi_ab != 0 OR spi_ba != 0 OR key_ab != ''"
+					" OR key_ba != '')"),
 			 0);
 	assert_int_equal(query_long(fx, "SELECT COUNT(*) FROM links WHERE peering = 'sec'"), 6);
 	assert_pending(fx, "CN-1: peering sec: protocol changed to wireguard\n"
@@ -922,7 +922,7 @@ static void test_ipsec(void **state)
 static void test_failure_is_atomic(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char *before, *after, *ev;
 	uint64_t last;
 
@@ -935,9 +935,9 @@ static void test_failure_is_atomic(void **state)
 	last = nc_events_last_id(fx->core.events);
 
 	/* Refused before any write. */
-	assert_int_equal(nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "CN-404",
-					  &ei),
-			 NC_ERR_NOTFOUND);
+	assert_int_equal(
+		nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "CN-404", &ei),
+		NC_ERR_NOTFOUND);
 	assert_int_equal(update(fx, "m", "{\"topology\":\"bus\"}", &ei), NC_ERR_INVAL);
 	assert_int_equal(update(fx, "m", "{\"topology\":\"hub_spoke\",\"hub\":\"CN-1\"}", &ei),
 			 NC_ERR_INVAL);
@@ -971,7 +971,7 @@ static void test_failure_is_atomic(void **state)
 static void test_addresses(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	const char *count_pm = "SELECT COUNT(*) FROM addrs WHERE tenant = 'acme' AND pool = 'pm:g'";
 	const char *count_blocks = "SELECT COUNT(*) FROM addrs WHERE tenant = 'acme' AND"
 				   " pool = 'peering' AND owner = 'g'";
@@ -983,15 +983,14 @@ static void test_addresses(void **state)
 	add(fx, "g", "CN-2");
 	assert_int_equal(query_long(fx, count_pm), 3);
 	assert_int_equal(query_long(fx, "SELECT idx FROM addrs WHERE pool = 'pm:g' AND"
-				    " owner = 'CN-1'"),
+					" owner = 'CN-1'"),
 			 2);
-	assert_int_equal(nc_core_member_remove(&fx->core, &fx->actor, "acme", "g", "CN-1", &ei),
-			 0);
+	assert_int_equal(nc_core_member_remove(&fx->core, &fx->actor, "acme", "g", "CN-1", &ei), 0);
 	assert_int_equal(query_long(fx, count_pm), 2);
 	/* The freed index goes to the next member. */
 	add(fx, "g", "CN-3");
 	assert_int_equal(query_long(fx, "SELECT idx FROM addrs WHERE pool = 'pm:g' AND"
-				    " owner = 'CN-3'"),
+					" owner = 'CN-3'"),
 			 2);
 
 	/* Deleting a member device releases its address too. */
@@ -999,10 +998,9 @@ static void test_addresses(void **state)
 	assert_int_equal(query_long(fx, count_pm), 2);
 	add(fx, "g", "CN-1");
 	assert_int_equal(query_long(fx, "SELECT idx FROM addrs WHERE pool = 'pm:g' AND"
-				    " owner = 'CN-1'"),
+					" owner = 'CN-1'"),
 			 2);
-	assert_int_equal(nc_core_member_remove(&fx->core, &fx->actor, "acme", "g", "CN-1", &ei),
-			 0);
+	assert_int_equal(nc_core_member_remove(&fx->core, &fx->actor, "acme", "g", "CN-1", &ei), 0);
 
 	clear_dirty(fx);
 	assert_int_equal(nc_core_peering_delete(&fx->core, &fx->actor, "acme", "g", &ei), 0);
@@ -1021,8 +1019,8 @@ static void test_addresses(void **state)
 static void test_tenant_scope(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_peering p = { .topology = NC_TOPO_MESH };
-	struct nc_errinfo ei = { 0 };
+	struct nc_peering p = {.topology = NC_TOPO_MESH};
+	struct nc_errinfo ei = {0};
 	json_t *o = NULL;
 
 	create(fx, "shared", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
@@ -1064,14 +1062,14 @@ static void test_tenant_scope(void **state)
 	assert_int_equal(nc_core_member_remove(&fx->core, &fx->actor, NULL, "shared", "GX-1", &ei),
 			 0);
 	assert_int_equal(query_long(fx, "SELECT COUNT(*) FROM sync WHERE serial = 'GX-1' AND"
-				    " tenant = 'globex' AND state = 'pending'"),
+					" tenant = 'globex' AND state = 'pending'"),
 			 1);
 }
 
 static void test_audit(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	uint64_t last = nc_events_last_id(fx->core.events);
 	char *ev;
 
@@ -1079,9 +1077,8 @@ static void test_audit(void **state)
 	add(fx, "pm", "EDGE-1");
 	add(fx, "pm", "CN-1");
 	link_add(fx, "pm", "EDGE-1", "CN-1");
-	assert_int_equal(nc_core_link_remove(&fx->core, &fx->actor, "acme", "pm", "CN-1", "EDGE-1",
-					     &ei),
-			 0);
+	assert_int_equal(
+		nc_core_link_remove(&fx->core, &fx->actor, "acme", "pm", "CN-1", "EDGE-1", &ei), 0);
 	must_update(fx, "pm", "{\"topology\":\"mesh\"}");
 	assert_int_equal(nc_core_member_remove(&fx->core, &fx->actor, "acme", "pm", "CN-1", &ei),
 			 0);

@@ -21,7 +21,7 @@
 #include "../../lib/events/events.h"
 #include "../../lib/util/err.h"
 
-#define MAXEV 64
+#define MAXEV	 64
 #define BLOCK(b) ((uint64_t)(b) << NC_EVENTS_BLOCK_SHIFT)
 
 /* What one read returned. */
@@ -350,7 +350,7 @@ static void on_emit(void *arg)
 
 static void test_emit_hook(void **state)
 {
-	struct hooked h = { .ev = nc_events_new(8) };
+	struct hooked h = {.ev = nc_events_new(8)};
 
 	(void)state;
 	emit_n(h.ev, 2);

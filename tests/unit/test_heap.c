@@ -14,8 +14,8 @@ struct ent {
 
 static void test_pops_in_key_order(void **state)
 {
-	static const int64_t in[] = { 50, 10, 40, 10, -3, 99, 0, 40, 7 };
-	static const int64_t want[] = { -3, 0, 7, 10, 10, 40, 40, 50, 99 };
+	static const int64_t in[] = {50, 10, 40, 10, -3, 99, 0, 40, 7};
+	static const int64_t want[] = {-3, 0, 7, 10, 10, 40, 40, 50, 99};
 	struct nc_heap h;
 	struct ent e;
 
@@ -23,7 +23,7 @@ static void test_pops_in_key_order(void **state)
 	nc_heap_init(&h, sizeof(struct ent), offsetof(struct ent, due));
 	assert_null(nc_heap_top(&h));
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
-		nc_heap_push(&h, &(struct ent){ .tag = (int)i, .due = in[i] });
+		nc_heap_push(&h, &(struct ent){.tag = (int)i, .due = in[i]});
 	assert_int_equal(h.n, 9);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		assert_int_equal(nc_heap_top_key(&h), want[i]);
@@ -45,7 +45,7 @@ static void test_grows_past_first_block(void **state)
 	(void)state;
 	nc_heap_init(&h, sizeof(struct ent), offsetof(struct ent, due));
 	for (int i = 0; i < 1000; i++)
-		nc_heap_push(&h, &(struct ent){ .tag = i, .due = (i * 7919) % 1000 });
+		nc_heap_push(&h, &(struct ent){.tag = i, .due = (i * 7919) % 1000});
 	for (int i = 0; i < 1000; i++) {
 		assert_true(nc_heap_pop(&h, &e));
 		assert_true(e.due >= last);

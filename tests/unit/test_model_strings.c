@@ -47,7 +47,7 @@ static const char *repeat(char *buf, char c, size_t n, const char *tail)
 /* String lists: membership, equality in order, copies. */
 static void test_strlist(void **state)
 {
-	struct nc_strlist a = { 0 }, b = { 0 };
+	struct nc_strlist a = {0}, b = {0};
 
 	(void)state;
 	assert_false(nc_strlist_has(&a, "x"));
@@ -121,7 +121,7 @@ static void test_serial(void **state)
 /* A new device's serial has no '.': RabbitMQ would make it a topic level. */
 static void test_new_serial(void **state)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	(void)state;
 	assert_int_equal(nc_new_serial_validate("CN-0001_b", &ei), 0);
@@ -421,16 +421,11 @@ static void test_enum_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strlist),
-		cmocka_unit_test(test_id),
-		cmocka_unit_test(test_serial),
-		cmocka_unit_test(test_new_serial),
-		cmocka_unit_test(test_name),
-		cmocka_unit_test(test_ip),
-		cmocka_unit_test(test_cidr),
-		cmocka_unit_test(test_endpoint),
-		cmocka_unit_test(test_ifname),
-		cmocka_unit_test(test_wg_key),
+		cmocka_unit_test(test_strlist),	   cmocka_unit_test(test_id),
+		cmocka_unit_test(test_serial),	   cmocka_unit_test(test_new_serial),
+		cmocka_unit_test(test_name),	   cmocka_unit_test(test_ip),
+		cmocka_unit_test(test_cidr),	   cmocka_unit_test(test_endpoint),
+		cmocka_unit_test(test_ifname),	   cmocka_unit_test(test_wg_key),
 		cmocka_unit_test(test_enum_names),
 	};
 

@@ -30,8 +30,8 @@ static void test_color_decision(void **state)
 	assert_true(cli_out_color_wanted(true, NULL, false));
 	assert_true(cli_out_color_wanted(true, "", false)); /* empty NO_COLOR is unset */
 	assert_false(cli_out_color_wanted(true, "1", false));
-	assert_false(cli_out_color_wanted(true, "0", false));   /* any value counts */
-	assert_false(cli_out_color_wanted(true, NULL, true));   /* --no-color */
+	assert_false(cli_out_color_wanted(true, "0", false));	/* any value counts */
+	assert_false(cli_out_color_wanted(true, NULL, true));	/* --no-color */
 	assert_false(cli_out_color_wanted(false, NULL, false)); /* a pipe */
 }
 
@@ -56,7 +56,7 @@ static void test_width(void **state)
 	assert_int_equal(cli_out_width("Z\xc3\xbcrich"), 6); /* Zürich */
 	assert_int_equal(cli_out_width("\xe2\x80\xa6"), 1);  /* … */
 	assert_int_equal(cli_out_width("a\x1b[31mb"), 7);    /* ESC counts as its '?' */
-	assert_int_equal(cli_out_width("\xff\xfe"), 2);	    /* malformed bytes */
+	assert_int_equal(cli_out_width("\xff\xfe"), 2);	     /* malformed bytes */
 }
 
 static void test_truncate(void **state)
@@ -327,20 +327,20 @@ static void test_tunnel_text(void **state)
 		const char *link;
 		const char *want;
 	} cases[] = {
-		{ "{\"sa\":\"established\",\"rx_bytes\":5}", "-" },
-		{ "{\"latest_handshake\":1000,\"rx_bytes\":512,\"tx_bytes\":1536}",
-		  "handshake 10s ago, rx 512 B, tx 1.5 KiB" },
-		{ "{\"rx_bytes\":3145728}", "rx 3.0 MiB" },
-		{ "{\"status\":\"up\"}", "-" },
+		{"{\"sa\":\"established\",\"rx_bytes\":5}", "-"},
+		{"{\"latest_handshake\":1000,\"rx_bytes\":512,\"tx_bytes\":1536}",
+		 "handshake 10s ago, rx 512 B, tx 1.5 KiB"},
+		{"{\"rx_bytes\":3145728}", "rx 3.0 MiB"},
+		{"{\"status\":\"up\"}", "-"},
 	};
 	static const struct {
 		const char *link;
 		const char *want;
 	} status[] = {
-		{ "{\"status\":\"up\",\"sa\":\"established\"}", "SA: Established" },
-		{ "{\"status\":\"down\",\"sa\":\"down\"}", "SA: Down" },
-		{ "{\"status\":\"unknown\"}", "unknown" },
-		{ "{\"status\":\"up\",\"latest_handshake\":5}", "up" },
+		{"{\"status\":\"up\",\"sa\":\"established\"}", "SA: Established"},
+		{"{\"status\":\"down\",\"sa\":\"down\"}", "SA: Down"},
+		{"{\"status\":\"unknown\"}", "unknown"},
+		{"{\"status\":\"up\",\"latest_handshake\":5}", "up"},
 	};
 	char buf[128];
 
@@ -363,13 +363,12 @@ static void test_tunnel_text(void **state)
 	assert_string_equal(cli_out_state_color("SA: Established"), cli_out_state_color("up"));
 }
 
-
 static void test_precedence(void **state)
 {
 	struct cli_context lab = {.name = "lab",
-				 .server = "http://ctx:1",
-				 .token_file = "/t",
-				 .tenant = "ctx-tenant"};
+				  .server = "http://ctx:1",
+				  .token_file = "/t",
+				  .tenant = "ctx-tenant"};
 	struct cli_sources in = {.context = &lab};
 	struct cli_settings s;
 

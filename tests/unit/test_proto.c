@@ -29,9 +29,9 @@
 #define HASH "53733f54603819da766e63288ad1f366ba047e83478cda17adb2badd69f7c1a2"
 /* The hash of the commands of test_commands_hash(), and of []. */
 #define HASH_CMDS "5490fb1d52b12e38a7a2959140b6415f2a7fbd95c17d5aafc6b599cf1cd2db33"
-#define HASH2 "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945"
-#define KEY "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-#define KEY2 "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM="
+#define HASH2	  "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945"
+#define KEY	  "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+#define KEY2	  "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM="
 
 #define SERIAL "CN-0001"
 
@@ -114,7 +114,7 @@ static int decode_text(enum nc_msg kind, const char *text, const char *topic_ten
 
 static void expect_ok(enum nc_msg kind, const char *text, const char *topic_tenant)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	int ret = decode_text(kind, text, topic_tenant, &ei);
 
 	if (ret != 0)
@@ -125,12 +125,12 @@ static void expect_ok(enum nc_msg kind, const char *text, const char *topic_tena
 static void expect_refused(enum nc_msg kind, const char *text, const char *topic_tenant, int err,
 			   const char *field)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	int ret = decode_text(kind, text, topic_tenant, &ei);
 
 	if (ret != err || ei.code != err || strcmp(ei.field, field) != 0)
-		fail_msg("%s: want %d on `%s', got %d on `%s' (%s) for %s",
-			 nc_proto_msg_name(kind), err, field, ret, ei.field, ei.msg, text);
+		fail_msg("%s: want %d on `%s', got %d on `%s' (%s) for %s", nc_proto_msg_name(kind),
+			 err, field, ret, ei.field, ei.msg, text);
 	assert_true(ei.msg[0] != '\0');
 }
 
@@ -200,36 +200,36 @@ static const char example_registration[] =
 
 static void test_example_batch(void **state)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_batch b;
-	const char *topics[] = { "interface", "wireguard", "ipsec",
-				 "static",    "nat_config", "acl_config" };
+	const char *topics[] = {"interface", "wireguard",  "ipsec",
+				"static",    "nat_config", "acl_config"};
 	json_t *c;
 	size_t i;
 
-	assert_int_equal(nc_proto_batch_decode(example_batch, strlen(example_batch), SERIAL, NULL,
-					       &b, &ei),
-			 0);
+	assert_int_equal(
+		nc_proto_batch_decode(example_batch, strlen(example_batch), SERIAL, NULL, &b, &ei),
+		0);
 	assert_string_equal(b.serial, "CN-0001");
 	assert_string_equal(b.tenant, "acme");
 	assert_int_equal(b.seq, 42);
 	assert_string_equal(b.config_hash, HASH);
 	assert_string_equal(b.issued_at, "2026-11-22T02:00:00Z");
 	assert_int_equal(json_array_size(b.commands), 2);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(b.commands, 1),
-							       "topic")),
-			    "static");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(b.commands, 1), "topic")),
+		"static");
 	nc_batch_clear(&b);
 	assert_null(b.commands);
 
 	/* An MTGE's batch names the tenant in the topic too. */
-	assert_int_equal(nc_proto_batch_decode(example_batch, strlen(example_batch), SERIAL,
-					       "acme", &b, &ei),
+	assert_int_equal(nc_proto_batch_decode(example_batch, strlen(example_batch), SERIAL, "acme",
+					       &b, &ei),
 			 0);
 	nc_batch_clear(&b);
 
-	assert_int_equal(nc_proto_batch_decode(example_bodies, strlen(example_bodies), SERIAL,
-					       NULL, &b, &ei),
+	assert_int_equal(nc_proto_batch_decode(example_bodies, strlen(example_bodies), SERIAL, NULL,
+					       &b, &ei),
 			 0);
 	assert_int_equal(json_array_size(b.commands), COUNT(topics));
 	json_array_foreach(b.commands, i, c) {
@@ -240,7 +240,7 @@ static void test_example_batch(void **state)
 
 static void test_example_confirm(void **state)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_confirm c;
 	json_t *f;
 
@@ -275,10 +275,10 @@ static void test_example_confirm(void **state)
 /* The optional "superseded" member: carried both ways, checked, absent by default. */
 static void test_confirm_superseded(void **state)
 {
-	static const char *const bad[] = { "\"x\"", "[0]", "[42]", "[43]", "[\"41\"]", "{}",
-					   "[1.5]" };
-	struct nc_errinfo ei = { 0 };
-	struct nc_confirm c = { 0 }, d = { 0 };
+	static const char *const bad[] = {"\"x\"",    "[0]", "[42]", "[43]",
+					  "[\"41\"]", "{}",  "[1.5]"};
+	struct nc_errinfo ei = {0};
+	struct nc_confirm c = {0}, d = {0};
 	char buf[1024], *out = NULL;
 	size_t len = 0;
 
@@ -301,9 +301,9 @@ static void test_confirm_superseded(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(buf, sizeof(buf), "%.*s,\"superseded\":%s}",
 			 (int)strlen(example_confirm) - 1, example_confirm, bad[i]);
-		ei = (struct nc_errinfo){ 0 };
-		assert_int_not_equal(nc_proto_confirm_decode(buf, strlen(buf), SERIAL, NULL, &c, &ei),
-				     0);
+		ei = (struct nc_errinfo){0};
+		assert_int_not_equal(
+			nc_proto_confirm_decode(buf, strlen(buf), SERIAL, NULL, &c, &ei), 0);
 		assert_string_equal(ei.field, "superseded");
 		assert_int_equal(c.n_superseded, 0);
 	}
@@ -311,15 +311,15 @@ static void test_confirm_superseded(void **state)
 
 static void test_example_device_msgs(void **state)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_config_request r;
 	struct nc_heartbeat h;
 	struct nc_tunnel_status t;
 	struct nc_registration g;
 
 	assert_int_equal(nc_proto_config_request_decode(example_config_request,
-							strlen(example_config_request), SERIAL,
-							&r, &ei),
+							strlen(example_config_request), SERIAL, &r,
+							&ei),
 			 0);
 	assert_string_equal(r.serial, "CN-0001");
 	assert_int_equal(r.seq, 41);
@@ -386,7 +386,7 @@ static void test_example_device_msgs(void **state)
 /* The payload need not be NUL-terminated: only len bytes are read. */
 static void test_not_nul_terminated(void **state)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	size_t n = strlen(example_heartbeat);
 	char *buf = malloc(n + 3);
 
@@ -403,8 +403,8 @@ static void test_not_nul_terminated(void **state)
 
 static void test_batch_round_trip(void **state)
 {
-	struct nc_errinfo ei = { 0 };
-	struct nc_batch b = { 0 }, d;
+	struct nc_errinfo ei = {0};
+	struct nc_batch b = {0}, d;
 	char hex[65], *out;
 	size_t len;
 
@@ -445,8 +445,8 @@ static void test_batch_round_trip(void **state)
 
 static void test_confirm_round_trip(void **state)
 {
-	struct nc_errinfo ei = { 0 };
-	struct nc_confirm c = { 0 }, d;
+	struct nc_errinfo ei = {0};
+	struct nc_confirm c = {0}, d;
 	char *out;
 	size_t len;
 
@@ -529,8 +529,7 @@ static void assert_registration_equal(const struct nc_registration *a,
 	assert_string_equal(a->enrollment_key, b->enrollment_key);
 }
 
-static void assert_report_equal(const struct nc_tunnel_report *a,
-				const struct nc_tunnel_report *b)
+static void assert_report_equal(const struct nc_tunnel_report *a, const struct nc_tunnel_report *b)
 {
 	assert_string_equal(a->interface, b->interface);
 	assert_string_equal(a->peer, b->peer);
@@ -546,10 +545,10 @@ static void assert_report_equal(const struct nc_tunnel_report *a,
 
 static void test_device_msgs_round_trip(void **state)
 {
-	struct nc_errinfo ei = { 0 };
-	struct nc_config_request r = { 0 }, r2;
-	struct nc_heartbeat h = { 0 }, h2;
-	struct nc_registration g = { 0 }, g2;
+	struct nc_errinfo ei = {0};
+	struct nc_config_request r = {0}, r2;
+	struct nc_heartbeat h = {0}, h2;
+	struct nc_registration g = {0}, g2;
 	char *out;
 	size_t len;
 
@@ -602,13 +601,13 @@ static void test_device_msgs_round_trip(void **state)
 
 static void test_tunnel_status_round_trip(void **state)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_tunnel_report rep[3] = {
-		{ "wg2", "EDGE-1", 0, NC_PROTO_WIREGUARD, true, 1795315300, 1, 2, "", "g1" },
-		{ "wg0", "EDGE-1", 0, NC_PROTO_WIREGUARD, false, -1, -1, -1, "", "" },
-		{ "xfrm", "CN-0002", 0, NC_PROTO_IPSEC, false, -1, 5, 6, "down", "g.2_x-y" },
+		{"wg2", "EDGE-1", 0, NC_PROTO_WIREGUARD, true, 1795315300, 1, 2, "", "g1"},
+		{"wg0", "EDGE-1", 0, NC_PROTO_WIREGUARD, false, -1, -1, -1, "", ""},
+		{"xfrm", "CN-0002", 0, NC_PROTO_IPSEC, false, -1, 5, 6, "down", "g.2_x-y"},
 	};
-	struct nc_tunnel_status t = { SERIAL, 1795315354, rep, COUNT(rep) }, d;
+	struct nc_tunnel_status t = {SERIAL, 1795315354, rep, COUNT(rep)}, d;
 	char *out;
 	size_t len;
 
@@ -636,22 +635,22 @@ static void test_tunnel_status_round_trip(void **state)
 static void test_tunnel_status_peering(void **state)
 {
 	static const struct {
-		const char *value;	/* JSON text; NULL: absent */
+		const char *value; /* JSON text; NULL: absent */
 		int err;
 		const char *want;
 	} cases[] = {
-		{ NULL, 0, "" },
-		{ "\"\"", 0, "" },
-		{ "\"g1\"", 0, "g1" },
-		{ "\"a b\"", NC_ERR_INVAL, NULL },
-		{ "\"-x\"", NC_ERR_INVAL, NULL },
-		{ "7", NC_ERR_INVAL, NULL },
-		{ "null", NC_ERR_INVAL, NULL },
+		{NULL, 0, ""},
+		{"\"\"", 0, ""},
+		{"\"g1\"", 0, "g1"},
+		{"\"a b\"", NC_ERR_INVAL, NULL},
+		{"\"-x\"", NC_ERR_INVAL, NULL},
+		{"7", NC_ERR_INVAL, NULL},
+		{"null", NC_ERR_INVAL, NULL},
 	};
-	struct nc_tunnel_report rep = { "wg0", "EDGE-1", 0, NC_PROTO_WIREGUARD, true, -1, -1, -1,
-					"", "" };
-	struct nc_tunnel_status t = { SERIAL, 1795315354, &rep, 1 }, d;
-	struct nc_errinfo ei = { 0 };
+	struct nc_tunnel_report rep = {"wg0", "EDGE-1", 0, NC_PROTO_WIREGUARD, true, -1, -1,
+				       -1,    "",	""};
+	struct nc_tunnel_status t = {SERIAL, 1795315354, &rep, 1}, d;
+	struct nc_errinfo ei = {0};
 	char *out;
 	size_t len;
 
@@ -702,15 +701,14 @@ static const char *const valid[NC_MSG_COUNT] = {
 
 /* The members each message requires. */
 static const char *const required[NC_MSG_COUNT][12] = {
-	[NC_MSG_BATCH] = { "v", "serial", "tenant", "seq", "config_hash", "issued_at",
-			   "commands" },
-	[NC_MSG_CONFIRM] = { "v", "serial", "seq", "config_hash", "status", "applied", "failed",
-			     "failures", "vpp_mode", "agent" },
-	[NC_MSG_CONFIG_REQUEST] = { "v", "serial", "seq", "config_hash", "reason" },
-	[NC_MSG_HEARTBEAT] = { "v", "serial", "ts", "seq", "config_hash", "uptime_s",
-			       "public_key", "agent" },
-	[NC_MSG_TUNNEL_STATUS] = { "v", "serial", "ts", "tunnels" },
-	[NC_MSG_REGISTER] = { "v", "serial", "kind", "public_key", "agent" },
+	[NC_MSG_BATCH] = {"v", "serial", "tenant", "seq", "config_hash", "issued_at", "commands"},
+	[NC_MSG_CONFIRM] = {"v", "serial", "seq", "config_hash", "status", "applied", "failed",
+			    "failures", "vpp_mode", "agent"},
+	[NC_MSG_CONFIG_REQUEST] = {"v", "serial", "seq", "config_hash", "reason"},
+	[NC_MSG_HEARTBEAT] = {"v", "serial", "ts", "seq", "config_hash", "uptime_s", "public_key",
+			      "agent"},
+	[NC_MSG_TUNNEL_STATUS] = {"v", "serial", "ts", "tunnels"},
+	[NC_MSG_REGISTER] = {"v", "serial", "kind", "public_key", "agent"},
 };
 
 /* valid[kind] with member key set to the JSON text value, or removed when value is NULL. */
@@ -742,24 +740,27 @@ static void test_refuse_common(void **state)
 {
 	static const struct {
 		const char *key;
-		const char *value;	/* NULL: removed */
-		const char *field;	/* NULL: key */
+		const char *value; /* NULL: removed */
+		const char *field; /* NULL: key */
 	} rows[] = {
-		{ "v", "2", NULL },
-		{ "v", "0", NULL },
-		{ "v", "\"1\"", NULL },
-		{ "v", "1.0", NULL },
-		{ "v", "true", NULL },
-		{ "v", "null", NULL },
-		{ "serial", "\"CN-0002\"", NULL },	/* differs from the topic's */
-		{ "serial", "\"cn-0001\"", NULL },
-		{ "serial", "\"CN+0001\"", NULL },
-		{ "serial", "\"\"", NULL },
-		{ "serial", "7", NULL },
-		{ "serial", "\"" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-			    "\"", NULL },
+		{"v", "2", NULL},
+		{"v", "0", NULL},
+		{"v", "\"1\"", NULL},
+		{"v", "1.0", NULL},
+		{"v", "true", NULL},
+		{"v", "null", NULL},
+		{"serial", "\"CN-0002\"", NULL}, /* differs from the topic's */
+		{"serial", "\"cn-0001\"", NULL},
+		{"serial", "\"CN+0001\"", NULL},
+		{"serial", "\"\"", NULL},
+		{"serial", "7", NULL},
+		{"serial",
+		 "\""
+		 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		 "\"",
+		 NULL},
 	};
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	for (int k = 0; k < NC_MSG_COUNT; k++) {
 		char *text;
@@ -791,9 +792,24 @@ static void test_refuse_common(void **state)
 static void test_refuse_not_json(void **state)
 {
 	static const char *const texts[] = {
-		"", " ", "{", "}", "nul", "[]", "[{\"v\":1}]", "\"v\"", "1", "null",
-		"{\"v\":1} x", "{\"v\":1,\"v\":1}", "{v:1}", "{\"v\":1,}", "{\"v\":1\x01}",
-		"{\"v\":\"\\u0000\"}", "{\"v\":\"\xff\"}", "{\"v\":99999999999999999999}",
+		"",
+		" ",
+		"{",
+		"}",
+		"nul",
+		"[]",
+		"[{\"v\":1}]",
+		"\"v\"",
+		"1",
+		"null",
+		"{\"v\":1} x",
+		"{\"v\":1,\"v\":1}",
+		"{v:1}",
+		"{\"v\":1,}",
+		"{\"v\":1\x01}",
+		"{\"v\":\"\\u0000\"}",
+		"{\"v\":\"\xff\"}",
+		"{\"v\":99999999999999999999}",
 	};
 
 	for (int k = 0; k < NC_MSG_COUNT; k++) {
@@ -802,7 +818,7 @@ static void test_refuse_not_json(void **state)
 	}
 	/* A NUL byte inside the payload. */
 	for (int k = 0; k < NC_MSG_COUNT; k++) {
-		struct nc_errinfo ei = { 0 };
+		struct nc_errinfo ei = {0};
 
 		assert_int_equal(decode_any((enum nc_msg)k, "{\"v\":1}\0", 8, NULL, &ei),
 				 NC_ERR_PARSE);
@@ -815,7 +831,7 @@ static void test_refuse_oversize(void **state)
 	for (int k = 0; k < NC_MSG_COUNT; k++) {
 		size_t limit = nc_proto_msg_limit((enum nc_msg)k), n = strlen(valid[k]);
 		char *buf = malloc(limit + 1);
-		struct nc_errinfo ei = { 0 };
+		struct nc_errinfo ei = {0};
 
 		memcpy(buf, valid[k], n);
 		memset(buf + n, ' ', limit + 1 - n);
@@ -834,213 +850,327 @@ static void test_refuse_oversize(void **state)
 }
 
 #define ENV "\"v\":1,\"serial\":\"CN-0001\""
-#define BATCH_HEAD "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":\"" HASH "\"," \
-		   "\"issued_at\":\"t\","
-#define CMD(i, t) "{\"index\":" #i ",\"topic\":\"" t "\",\"body\":{}}"
+#define BATCH_HEAD                                                                                 \
+	"{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":\"" HASH "\","                     \
+	"\"issued_at\":\"t\","
+#define CMD(i, t)    "{\"index\":" #i ",\"topic\":\"" t "\",\"body\":{}}"
 #define CONFIRM_HEAD "{" ENV ",\"seq\":1,\"vpp_mode\":\"none\",\"agent\":\"a\","
 #define TUNNELS_HEAD "{" ENV ",\"ts\":1,\"tunnels\":"
-#define WG_TUNNEL(extra) "{\"interface\":\"wg0\",\"peer\":\"EDGE-1\",\"tunnel_index\":0," \
-			 "\"protocol\":\"wireguard\"" extra "}"
+#define WG_TUNNEL(extra)                                                                           \
+	"{\"interface\":\"wg0\",\"peer\":\"EDGE-1\",\"tunnel_index\":0,"                           \
+	"\"protocol\":\"wireguard\"" extra "}"
 
 static const struct refusal {
 	enum nc_msg kind;
 	const char *topic_tenant;
 	const char *text;
-	int err;		/* 0: accepted */
+	int err; /* 0: accepted */
 	const char *field;
 } refusals[] = {
 	/* Batch envelope. */
-	{ NC_MSG_BATCH, "acme", BATCH_HEAD "\"commands\":[]}", 0, "" },
-	{ NC_MSG_BATCH, "other", BATCH_HEAD "\"commands\":[]}", NC_ERR_INVAL, "tenant" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"Acme\",\"seq\":1,\"config_hash\":\"" HASH
-	  "\",\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL, "tenant" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":0,\"config_hash\":\"" HASH
-	  "\",\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL, "seq" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":1.5,\"config_hash\":\"" HASH
-	  "\",\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL, "seq" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":9007199254740992,"
-	  "\"config_hash\":\"" HASH "\",\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL,
-	  "seq" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":9007199254740991,"
-	  "\"config_hash\":\"" HASH "\",\"issued_at\":\"t\",\"commands\":[]}", 0, "" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":\"\","
-	  "\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL, "config_hash" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":"
-	  "\"53733F54603819DA766E63288AD1F366BA047E83478CDA17ADB2BADD69F7C1A2\","
-	  "\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL, "config_hash" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":"
-	  "\"53733f54603819da766e63288ad1f366ba047e83478cda17adb2badd69f7c1a\","
-	  "\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL, "config_hash" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":"
-	  "\"53733f54603819da766e63288ad1f366ba047e83478cda17adb2badd69f7c1a2a\","
-	  "\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL, "config_hash" },
-	{ NC_MSG_BATCH, NULL, "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":"
-	  "\"g3733f54603819da766e63288ad1f366ba047e83478cda17adb2badd69f7c1a2\","
-	  "\"issued_at\":\"t\",\"commands\":[]}", NC_ERR_INVAL, "config_hash" },
+	{NC_MSG_BATCH, "acme", BATCH_HEAD "\"commands\":[]}", 0, ""},
+	{NC_MSG_BATCH, "other", BATCH_HEAD "\"commands\":[]}", NC_ERR_INVAL, "tenant"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"Acme\",\"seq\":1,\"config_hash\":\"" HASH
+	 "\",\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "tenant"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":0,\"config_hash\":\"" HASH
+	 "\",\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "seq"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":1.5,\"config_hash\":\"" HASH
+	 "\",\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "seq"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":9007199254740992,"
+	 "\"config_hash\":\"" HASH "\",\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "seq"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":9007199254740991,"
+	 "\"config_hash\":\"" HASH "\",\"issued_at\":\"t\",\"commands\":[]}",
+	 0, ""},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":\"\","
+	 "\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "config_hash"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":"
+	 "\"53733F54603819DA766E63288AD1F366BA047E83478CDA17ADB2BADD69F7C1A2\","
+	 "\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "config_hash"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":"
+	 "\"53733f54603819da766e63288ad1f366ba047e83478cda17adb2badd69f7c1a\","
+	 "\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "config_hash"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":"
+	 "\"53733f54603819da766e63288ad1f366ba047e83478cda17adb2badd69f7c1a2a\","
+	 "\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "config_hash"},
+	{NC_MSG_BATCH, NULL,
+	 "{" ENV ",\"tenant\":\"acme\",\"seq\":1,\"config_hash\":"
+	 "\"g3733f54603819da766e63288ad1f366ba047e83478cda17adb2badd69f7c1a2\","
+	 "\"issued_at\":\"t\",\"commands\":[]}",
+	 NC_ERR_INVAL, "config_hash"},
 	/* Batch commands. */
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":{}}", NC_ERR_INVAL, "commands" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "wireguard") ","
-	  CMD(1, "wireguard") "]}", NC_ERR_INVAL, "commands[1].topic" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(1, "wireguard") ","
-	  CMD(0, "static") "]}", NC_ERR_INVAL, "commands[0].index" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "wireguard") ","
-	  CMD(2, "static") "]}", NC_ERR_INVAL, "commands[1].index" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(-1, "wireguard") "]}",
-	  NC_ERR_INVAL, "commands[0].index" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0.0,\"topic\":\"acl\","
-	  "\"body\":{}}]}", NC_ERR_INVAL, "commands[0].index" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "firewall") "]}", NC_ERR_INVAL,
-	  "commands[0].topic" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "Wireguard") "]}", NC_ERR_INVAL,
-	  "commands[0].topic" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "") "]}", NC_ERR_INVAL,
-	  "commands[0].topic" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":1,\"body\":{}}]}",
-	  NC_ERR_INVAL, "commands[0].topic" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"body\":{}}]}",
-	  NC_ERR_INVAL, "commands[0].topic" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"topic\":\"acl\",\"body\":{}}]}",
-	  NC_ERR_INVAL, "commands[0].index" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\"}]}",
-	  NC_ERR_INVAL, "commands[0].body" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
-	  "\"body\":[]}]}", NC_ERR_INVAL, "commands[0].body" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "acl") ",7]}", NC_ERR_INVAL,
-	  "commands[1]" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
-	  "\"body\":{\"mtu\":1.5}}]}", NC_ERR_INVAL, "commands[0].body.mtu" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
-	  "\"body\":{\"a\":[9007199254740992]}}]}", NC_ERR_INVAL, "commands[0].body.a[0]" },
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
-	  "\"body\":{\"a\":[-9007199254740991]}}]}", 0, "" },
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":{}}", NC_ERR_INVAL, "commands"},
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[" CMD(0, "wireguard") "," CMD(1, "wireguard") "]}", NC_ERR_INVAL,
+	 "commands[1].topic"},
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[" CMD(1, "wireguard") "," CMD(0, "static") "]}", NC_ERR_INVAL,
+	 "commands[0].index"},
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[" CMD(0, "wireguard") "," CMD(2, "static") "]}", NC_ERR_INVAL,
+	 "commands[1].index"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(-1, "wireguard") "]}", NC_ERR_INVAL,
+	 "commands[0].index"},
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[{\"index\":0.0,\"topic\":\"acl\","
+		    "\"body\":{}}]}",
+	 NC_ERR_INVAL, "commands[0].index"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "firewall") "]}", NC_ERR_INVAL,
+	 "commands[0].topic"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "Wireguard") "]}", NC_ERR_INVAL,
+	 "commands[0].topic"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "") "]}", NC_ERR_INVAL,
+	 "commands[0].topic"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":1,\"body\":{}}]}",
+	 NC_ERR_INVAL, "commands[0].topic"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"body\":{}}]}", NC_ERR_INVAL,
+	 "commands[0].topic"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"topic\":\"acl\",\"body\":{}}]}",
+	 NC_ERR_INVAL, "commands[0].index"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\"}]}",
+	 NC_ERR_INVAL, "commands[0].body"},
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
+		    "\"body\":[]}]}",
+	 NC_ERR_INVAL, "commands[0].body"},
+	{NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "acl") ",7]}", NC_ERR_INVAL,
+	 "commands[1]"},
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
+		    "\"body\":{\"mtu\":1.5}}]}",
+	 NC_ERR_INVAL, "commands[0].body.mtu"},
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
+		    "\"body\":{\"a\":[9007199254740992]}}]}",
+	 NC_ERR_INVAL, "commands[0].body.a[0]"},
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
+		    "\"body\":{\"a\":[-9007199254740991]}}]}",
+	 0, ""},
 	/* Unknown members of a command are kept, so they must be hashable too. */
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
-	  "\"body\":{},\"note\":2.5}]}", NC_ERR_INVAL, "commands[0].note" },
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD "\"commands\":[{\"index\":0,\"topic\":\"acl\","
+		    "\"body\":{},\"note\":2.5}]}",
+	 NC_ERR_INVAL, "commands[0].note"},
 	/* Every known topic once. */
-	{ NC_MSG_BATCH, NULL, BATCH_HEAD "\"commands\":[" CMD(0, "interface") ","
-	  CMD(1, "wireguard") "," CMD(2, "ipsec") "," CMD(3, "static") "," CMD(4, "nat_config")
-	  "," CMD(5, "acl_config") "," CMD(6, "nat44") "," CMD(7, "acl") "]}", 0, "" },
+	{NC_MSG_BATCH, NULL,
+	 BATCH_HEAD
+	 "\"commands\":[" CMD(0, "interface") "," CMD(1, "wireguard") "," CMD(2, "ipsec") "," CMD(
+		 3,
+		 "static") "," CMD(4,
+				   "nat_config") "," CMD(5,
+							 "acl_config") "," CMD(6,
+									       "nat44") "," CMD(7,
+												"ac"
+												"l") "]}",
+	 0, ""},
 
 	/* Confirmation. */
-	{ NC_MSG_CONFIRM, "acme", CONFIRM_HEAD "\"tenant\":\"other\",\"config_hash\":\"" HASH
-	  "\",\"status\":\"success\",\"applied\":1,\"failed\":0,\"failures\":[]}", NC_ERR_INVAL,
-	  "tenant" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"tenant\":\"a b\",\"config_hash\":\"" HASH
-	  "\",\"status\":\"success\",\"applied\":1,\"failed\":0,\"failures\":[]}", NC_ERR_INVAL,
-	  "tenant" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"tenant\":7,\"config_hash\":\"" HASH
-	  "\",\"status\":\"success\",\"applied\":1,\"failed\":0,\"failures\":[]}", NC_ERR_INVAL,
-	  "tenant" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"\",\"status\":\"success\","
-	  "\"applied\":1,\"failed\":0,\"failures\":[]}", NC_ERR_INVAL, "config_hash" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"\",\"status\":\"failure\","
-	  "\"applied\":0,\"failed\":2,\"failures\":[]}", 0, "" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"xyz\",\"status\":\"failure\","
-	  "\"applied\":0,\"failed\":2,\"failures\":[]}", NC_ERR_INVAL, "config_hash" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"success\","
-	  "\"applied\":1,\"failed\":1,\"failures\":[]}", NC_ERR_INVAL, "status" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
-	  "\"applied\":1,\"failed\":0,\"failures\":[]}", NC_ERR_INVAL, "status" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"ok\","
-	  "\"applied\":1,\"failed\":0,\"failures\":[]}", NC_ERR_INVAL, "status" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"success\","
-	  "\"applied\":-1,\"failed\":0,\"failures\":[]}", NC_ERR_INVAL, "applied" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
-	  "\"applied\":1,\"failed\":-1,\"failures\":[]}", NC_ERR_INVAL, "failed" },
-	{ NC_MSG_CONFIRM, NULL, "{" ENV ",\"seq\":-1,\"vpp_mode\":\"none\",\"agent\":\"a\","
-	  "\"config_hash\":\"" HASH "\",\"status\":\"success\",\"applied\":1,\"failed\":0,"
-	  "\"failures\":[]}", NC_ERR_INVAL, "seq" },
-	{ NC_MSG_CONFIRM, NULL, "{" ENV ",\"seq\":0,\"vpp_mode\":\"vpp\",\"agent\":\"a\","
-	  "\"config_hash\":\"" HASH "\",\"status\":\"success\",\"applied\":1,\"failed\":0,"
-	  "\"failures\":[]}", NC_ERR_INVAL, "vpp_mode" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
-	  "\"applied\":1,\"failed\":1,\"failures\":[{\"index\":1,\"topic\":\"acl\"}]}",
-	  NC_ERR_INVAL, "failures[0].error" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
-	  "\"applied\":1,\"failed\":1,\"failures\":[{\"index\":1,\"topic\":\"acl\","
-	  "\"error\":\"e\"},{\"index\":\"1\",\"topic\":\"acl\",\"error\":\"e\"}]}",
-	  NC_ERR_INVAL, "failures[1].index" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
-	  "\"applied\":1,\"failed\":1,\"failures\":[{\"index\":1,\"topic\":[],\"error\":\"e\"}]}",
-	  NC_ERR_INVAL, "failures[0].topic" },
-	{ NC_MSG_CONFIRM, NULL, CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
-	  "\"applied\":1,\"failed\":1,\"failures\":[\"acl\"]}", NC_ERR_INVAL, "failures[0]" },
+	{NC_MSG_CONFIRM, "acme",
+	 CONFIRM_HEAD "\"tenant\":\"other\",\"config_hash\":\"" HASH
+		      "\",\"status\":\"success\",\"applied\":1,\"failed\":0,\"failures\":[]}",
+	 NC_ERR_INVAL, "tenant"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"tenant\":\"a b\",\"config_hash\":\"" HASH
+		      "\",\"status\":\"success\",\"applied\":1,\"failed\":0,\"failures\":[]}",
+	 NC_ERR_INVAL, "tenant"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"tenant\":7,\"config_hash\":\"" HASH
+		      "\",\"status\":\"success\",\"applied\":1,\"failed\":0,\"failures\":[]}",
+	 NC_ERR_INVAL, "tenant"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"\",\"status\":\"success\","
+		      "\"applied\":1,\"failed\":0,\"failures\":[]}",
+	 NC_ERR_INVAL, "config_hash"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"\",\"status\":\"failure\","
+		      "\"applied\":0,\"failed\":2,\"failures\":[]}",
+	 0, ""},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"xyz\",\"status\":\"failure\","
+		      "\"applied\":0,\"failed\":2,\"failures\":[]}",
+	 NC_ERR_INVAL, "config_hash"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"success\","
+		      "\"applied\":1,\"failed\":1,\"failures\":[]}",
+	 NC_ERR_INVAL, "status"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
+		      "\"applied\":1,\"failed\":0,\"failures\":[]}",
+	 NC_ERR_INVAL, "status"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"ok\","
+		      "\"applied\":1,\"failed\":0,\"failures\":[]}",
+	 NC_ERR_INVAL, "status"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"success\","
+		      "\"applied\":-1,\"failed\":0,\"failures\":[]}",
+	 NC_ERR_INVAL, "applied"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
+		      "\"applied\":1,\"failed\":-1,\"failures\":[]}",
+	 NC_ERR_INVAL, "failed"},
+	{NC_MSG_CONFIRM, NULL,
+	 "{" ENV ",\"seq\":-1,\"vpp_mode\":\"none\",\"agent\":\"a\","
+	 "\"config_hash\":\"" HASH "\",\"status\":\"success\",\"applied\":1,\"failed\":0,"
+	 "\"failures\":[]}",
+	 NC_ERR_INVAL, "seq"},
+	{NC_MSG_CONFIRM, NULL,
+	 "{" ENV ",\"seq\":0,\"vpp_mode\":\"vpp\",\"agent\":\"a\","
+	 "\"config_hash\":\"" HASH "\",\"status\":\"success\",\"applied\":1,\"failed\":0,"
+	 "\"failures\":[]}",
+	 NC_ERR_INVAL, "vpp_mode"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
+		      "\"applied\":1,\"failed\":1,\"failures\":[{\"index\":1,\"topic\":\"acl\"}]}",
+	 NC_ERR_INVAL, "failures[0].error"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
+		      "\"applied\":1,\"failed\":1,\"failures\":[{\"index\":1,\"topic\":\"acl\","
+		      "\"error\":\"e\"},{\"index\":\"1\",\"topic\":\"acl\",\"error\":\"e\"}]}",
+	 NC_ERR_INVAL, "failures[1].index"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD
+	 "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
+	 "\"applied\":1,\"failed\":1,\"failures\":[{\"index\":1,\"topic\":[],\"error\":\"e\"}]}",
+	 NC_ERR_INVAL, "failures[0].topic"},
+	{NC_MSG_CONFIRM, NULL,
+	 CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\","
+		      "\"applied\":1,\"failed\":1,\"failures\":[\"acl\"]}",
+	 NC_ERR_INVAL, "failures[0]"},
 
 	/* Config request. */
-	{ NC_MSG_CONFIG_REQUEST, NULL, "{" ENV ",\"seq\":5,\"config_hash\":\"\",\"reason\":\"x\"}",
-	  0, "" },
-	{ NC_MSG_CONFIG_REQUEST, NULL, "{" ENV ",\"seq\":-1,\"config_hash\":\"\","
-	  "\"reason\":\"x\"}", NC_ERR_INVAL, "seq" },
-	{ NC_MSG_CONFIG_REQUEST, NULL, "{" ENV ",\"seq\":0,\"config_hash\":\"00\","
-	  "\"reason\":\"x\"}", NC_ERR_INVAL, "config_hash" },
-	{ NC_MSG_CONFIG_REQUEST, NULL, "{" ENV ",\"seq\":0,\"config_hash\":null,"
-	  "\"reason\":\"x\"}", NC_ERR_INVAL, "config_hash" },
+	{NC_MSG_CONFIG_REQUEST, NULL, "{" ENV ",\"seq\":5,\"config_hash\":\"\",\"reason\":\"x\"}",
+	 0, ""},
+	{NC_MSG_CONFIG_REQUEST, NULL,
+	 "{" ENV ",\"seq\":-1,\"config_hash\":\"\","
+	 "\"reason\":\"x\"}",
+	 NC_ERR_INVAL, "seq"},
+	{NC_MSG_CONFIG_REQUEST, NULL,
+	 "{" ENV ",\"seq\":0,\"config_hash\":\"00\","
+	 "\"reason\":\"x\"}",
+	 NC_ERR_INVAL, "config_hash"},
+	{NC_MSG_CONFIG_REQUEST, NULL,
+	 "{" ENV ",\"seq\":0,\"config_hash\":null,"
+	 "\"reason\":\"x\"}",
+	 NC_ERR_INVAL, "config_hash"},
 
 	/* Heartbeat. */
-	{ NC_MSG_HEARTBEAT, NULL, "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
-	  "\"uptime_s\":0,\"public_key\":\"\",\"agent\":\"\"}", 0, "" },
-	{ NC_MSG_HEARTBEAT, NULL, "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
-	  "\"uptime_s\":0,\"public_key\":\"AAAA\",\"agent\":\"a\"}", NC_ERR_INVAL, "public_key" },
-	{ NC_MSG_HEARTBEAT, NULL, "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
-	  "\"uptime_s\":0,\"public_key\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9=\","
-	  "\"agent\":\"a\"}", NC_ERR_INVAL, "public_key" },
-	{ NC_MSG_HEARTBEAT, NULL, "{" ENV ",\"ts\":-5,\"seq\":0,\"config_hash\":\"\","
-	  "\"uptime_s\":0,\"public_key\":\"\",\"agent\":\"a\"}", NC_ERR_INVAL, "ts" },
-	{ NC_MSG_HEARTBEAT, NULL, "{" ENV ",\"ts\":1e9,\"seq\":0,\"config_hash\":\"\","
-	  "\"uptime_s\":0,\"public_key\":\"\",\"agent\":\"a\"}", NC_ERR_INVAL, "ts" },
-	{ NC_MSG_HEARTBEAT, NULL, "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
-	  "\"uptime_s\":-9007199254740992,\"public_key\":\"\",\"agent\":\"a\"}", NC_ERR_INVAL,
-	  "uptime_s" },
-	{ NC_MSG_HEARTBEAT, NULL, "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
-	  "\"uptime_s\":0,\"public_key\":\"\",\"agent\":\"" "0123456789abcdef0123456789abcdef"
-	  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	  "0123456789abcdef\"}", NC_ERR_INVAL, "agent" },
+	{NC_MSG_HEARTBEAT, NULL,
+	 "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
+	 "\"uptime_s\":0,\"public_key\":\"\",\"agent\":\"\"}",
+	 0, ""},
+	{NC_MSG_HEARTBEAT, NULL,
+	 "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
+	 "\"uptime_s\":0,\"public_key\":\"AAAA\",\"agent\":\"a\"}",
+	 NC_ERR_INVAL, "public_key"},
+	{NC_MSG_HEARTBEAT, NULL,
+	 "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
+	 "\"uptime_s\":0,\"public_key\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9=\","
+	 "\"agent\":\"a\"}",
+	 NC_ERR_INVAL, "public_key"},
+	{NC_MSG_HEARTBEAT, NULL,
+	 "{" ENV ",\"ts\":-5,\"seq\":0,\"config_hash\":\"\","
+	 "\"uptime_s\":0,\"public_key\":\"\",\"agent\":\"a\"}",
+	 NC_ERR_INVAL, "ts"},
+	{NC_MSG_HEARTBEAT, NULL,
+	 "{" ENV ",\"ts\":1e9,\"seq\":0,\"config_hash\":\"\","
+	 "\"uptime_s\":0,\"public_key\":\"\",\"agent\":\"a\"}",
+	 NC_ERR_INVAL, "ts"},
+	{NC_MSG_HEARTBEAT, NULL,
+	 "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
+	 "\"uptime_s\":-9007199254740992,\"public_key\":\"\",\"agent\":\"a\"}",
+	 NC_ERR_INVAL, "uptime_s"},
+	{NC_MSG_HEARTBEAT, NULL,
+	 "{" ENV ",\"ts\":1,\"seq\":0,\"config_hash\":\"\","
+	 "\"uptime_s\":0,\"public_key\":\"\",\"agent\":\""
+	 "0123456789abcdef0123456789abcdef"
+	 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	 "0123456789abcdef\"}",
+	 NC_ERR_INVAL, "agent"},
 
 	/* Tunnel status. */
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[]}", 0, "" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":false") "]}", 0, "" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL("") "]}", NC_ERR_INVAL,
-	  "tunnels[0].up" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":1") "]}", NC_ERR_INVAL,
-	  "tunnels[0].up" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true,\"rx_bytes\":-1")
-	  "]}", NC_ERR_INVAL, "tunnels[0].rx_bytes" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true,"
-	  "\"latest_handshake\":\"now\"") "]}", NC_ERR_INVAL, "tunnels[0].latest_handshake" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true,\"tx_bytes\":0.5")
-	  "]}", NC_ERR_INVAL, "tunnels[0].tx_bytes" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[{\"interface\":\"wg0\",\"peer\":\"EDGE-1\","
-	  "\"tunnel_index\":2,\"protocol\":\"wireguard\",\"up\":true}]}", NC_ERR_INVAL,
-	  "tunnels[0].tunnel_index" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[{\"interface\":\"wg0\",\"peer\":\"EDGE-1\","
-	  "\"tunnel_index\":0,\"protocol\":\"gre\",\"up\":true}]}", NC_ERR_INVAL,
-	  "tunnels[0].protocol" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[{\"interface\":\"wg0 x\",\"peer\":\"EDGE-1\","
-	  "\"tunnel_index\":0,\"protocol\":\"wireguard\",\"up\":true}]}", NC_ERR_INVAL,
-	  "tunnels[0].interface" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[{\"interface\":\"wg0\",\"peer\":\"#\","
-	  "\"tunnel_index\":0,\"protocol\":\"wireguard\",\"up\":true}]}", NC_ERR_INVAL,
-	  "tunnels[0].peer" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[{\"interface\":\"xfrm\",\"peer\":\"CN-2\","
-	  "\"tunnel_index\":0,\"protocol\":\"ipsec\"}]}", NC_ERR_INVAL, "tunnels[0].sa" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[{\"interface\":\"xfrm\",\"peer\":\"CN-2\","
-	  "\"tunnel_index\":0,\"protocol\":\"ipsec\",\"sa\":\"\"}]}", NC_ERR_INVAL,
-	  "tunnels[0].sa" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true") ",[]]}",
-	  NC_ERR_INVAL, "tunnels[1]" },
-	{ NC_MSG_TUNNEL_STATUS, NULL, "{" ENV ",\"ts\":1.0,\"tunnels\":[]}", NC_ERR_INVAL, "ts" },
+	{NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[]}", 0, ""},
+	{NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":false") "]}", 0, ""},
+	{NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL("") "]}", NC_ERR_INVAL,
+	 "tunnels[0].up"},
+	{NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":1") "]}", NC_ERR_INVAL,
+	 "tunnels[0].up"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true,\"rx_bytes\":-1") "]}", NC_ERR_INVAL,
+	 "tunnels[0].rx_bytes"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true,"
+				    "\"latest_handshake\":\"now\"") "]}",
+	 NC_ERR_INVAL, "tunnels[0].latest_handshake"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true,\"tx_bytes\":0.5") "]}", NC_ERR_INVAL,
+	 "tunnels[0].tx_bytes"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[{\"interface\":\"wg0\",\"peer\":\"EDGE-1\","
+		      "\"tunnel_index\":2,\"protocol\":\"wireguard\",\"up\":true}]}",
+	 NC_ERR_INVAL, "tunnels[0].tunnel_index"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[{\"interface\":\"wg0\",\"peer\":\"EDGE-1\","
+		      "\"tunnel_index\":0,\"protocol\":\"gre\",\"up\":true}]}",
+	 NC_ERR_INVAL, "tunnels[0].protocol"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[{\"interface\":\"wg0 x\",\"peer\":\"EDGE-1\","
+		      "\"tunnel_index\":0,\"protocol\":\"wireguard\",\"up\":true}]}",
+	 NC_ERR_INVAL, "tunnels[0].interface"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[{\"interface\":\"wg0\",\"peer\":\"#\","
+		      "\"tunnel_index\":0,\"protocol\":\"wireguard\",\"up\":true}]}",
+	 NC_ERR_INVAL, "tunnels[0].peer"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[{\"interface\":\"xfrm\",\"peer\":\"CN-2\","
+		      "\"tunnel_index\":0,\"protocol\":\"ipsec\"}]}",
+	 NC_ERR_INVAL, "tunnels[0].sa"},
+	{NC_MSG_TUNNEL_STATUS, NULL,
+	 TUNNELS_HEAD "[{\"interface\":\"xfrm\",\"peer\":\"CN-2\","
+		      "\"tunnel_index\":0,\"protocol\":\"ipsec\",\"sa\":\"\"}]}",
+	 NC_ERR_INVAL, "tunnels[0].sa"},
+	{NC_MSG_TUNNEL_STATUS, NULL, TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true") ",[]]}",
+	 NC_ERR_INVAL, "tunnels[1]"},
+	{NC_MSG_TUNNEL_STATUS, NULL, "{" ENV ",\"ts\":1.0,\"tunnels\":[]}", NC_ERR_INVAL, "ts"},
 
 	/* Registration. */
-	{ NC_MSG_REGISTER, NULL, "{" ENV ",\"kind\":\"edge\",\"public_key\":\"" KEY "\","
-	  "\"agent\":\"a\",\"hostname\":null,\"enrollment_key\":null}", 0, "" },
-	{ NC_MSG_REGISTER, NULL, "{" ENV ",\"kind\":\"router\",\"public_key\":\"" KEY "\","
-	  "\"agent\":\"a\"}", NC_ERR_INVAL, "kind" },
-	{ NC_MSG_REGISTER, NULL, "{" ENV ",\"kind\":\"edge\",\"public_key\":\"\","
-	  "\"agent\":\"a\"}", NC_ERR_INVAL, "public_key" },
-	{ NC_MSG_REGISTER, NULL, "{" ENV ",\"kind\":\"edge\",\"public_key\":\"" KEY "\","
-	  "\"agent\":\"a\",\"hostname\":5}", NC_ERR_INVAL, "hostname" },
-	{ NC_MSG_REGISTER, NULL, "{" ENV ",\"kind\":\"edge\",\"public_key\":\"" KEY "\","
-	  "\"agent\":\"a\",\"enrollment_key\":[]}", NC_ERR_INVAL, "enrollment_key" },
+	{NC_MSG_REGISTER, NULL,
+	 "{" ENV ",\"kind\":\"edge\",\"public_key\":\"" KEY "\","
+	 "\"agent\":\"a\",\"hostname\":null,\"enrollment_key\":null}",
+	 0, ""},
+	{NC_MSG_REGISTER, NULL,
+	 "{" ENV ",\"kind\":\"router\",\"public_key\":\"" KEY "\","
+	 "\"agent\":\"a\"}",
+	 NC_ERR_INVAL, "kind"},
+	{NC_MSG_REGISTER, NULL,
+	 "{" ENV ",\"kind\":\"edge\",\"public_key\":\"\","
+	 "\"agent\":\"a\"}",
+	 NC_ERR_INVAL, "public_key"},
+	{NC_MSG_REGISTER, NULL,
+	 "{" ENV ",\"kind\":\"edge\",\"public_key\":\"" KEY "\","
+	 "\"agent\":\"a\",\"hostname\":5}",
+	 NC_ERR_INVAL, "hostname"},
+	{NC_MSG_REGISTER, NULL,
+	 "{" ENV ",\"kind\":\"edge\",\"public_key\":\"" KEY "\","
+	 "\"agent\":\"a\",\"enrollment_key\":[]}",
+	 NC_ERR_INVAL, "enrollment_key"},
 };
 
 static void test_refusal_table(void **state)
@@ -1058,7 +1188,7 @@ static void test_refusal_table(void **state)
 /* Unknown members, anywhere, are ignored (commands keep theirs, as received). */
 static void test_unknown_fields_ignored(void **state)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_batch b;
 	struct nc_tunnel_status t;
 	struct nc_confirm c;
@@ -1066,11 +1196,11 @@ static void test_unknown_fields_ignored(void **state)
 		"{\"future\":{\"x\":[1.5,null]}," ENV ",\"tenant\":\"acme\",\"seq\":1,"
 		"\"config_hash\":\"" HASH "\",\"issued_at\":\"t\",\"commands\":[{\"index\":0,"
 		"\"topic\":\"acl\",\"body\":{\"rules\":[]},\"extra\":\"kept\"}],\"z\":1e300}";
-	static const char tunnels[] =
-		TUNNELS_HEAD "[" WG_TUNNEL(",\"up\":true,\"sa\":\"ignored\",\"endpoint\":1.5") "],"
-		"\"x\":2.5}";
-	static const char confirm[] =
-		CONFIRM_HEAD "\"config_hash\":\"" HASH "\",\"status\":\"failure\",\"applied\":1,"
+	static const char tunnels[] = TUNNELS_HEAD
+		"[" WG_TUNNEL(",\"up\":true,\"sa\":\"ignored\",\"endpoint\":1.5") "],"
+										  "\"x\":2.5}";
+	static const char confirm[] = CONFIRM_HEAD
+		"\"config_hash\":\"" HASH "\",\"status\":\"failure\",\"applied\":1,"
 		"\"failed\":1,\"failures\":[{\"index\":1,\"topic\":\"acl\",\"error\":\"e\","
 		"\"detail\":0.5}],\"extra\":[]}";
 
@@ -1081,9 +1211,8 @@ static void test_unknown_fields_ignored(void **state)
 		free(text);
 	}
 	assert_int_equal(nc_proto_batch_decode(batch, strlen(batch), SERIAL, NULL, &b, &ei), 0);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(b.commands, 0),
-							       "extra")),
-			    "kept");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(b.commands, 0), "extra")), "kept");
 	nc_batch_clear(&b);
 	assert_int_equal(nc_proto_tunnel_status_decode(tunnels, strlen(tunnels), SERIAL, &t, &ei),
 			 0);
@@ -1099,13 +1228,13 @@ static void test_unknown_fields_ignored(void **state)
 /* Encoders refuse what decoders would refuse, and what does not fit. */
 static void test_encode_refusals(void **state)
 {
-	struct nc_errinfo ei = { 0 };
-	struct nc_batch b = { 0 };
-	struct nc_confirm c = { 0 };
-	struct nc_heartbeat h = { 0 };
-	struct nc_registration g = { 0 };
-	struct nc_config_request r = { 0 };
-	struct nc_tunnel_status t = { 0 };
+	struct nc_errinfo ei = {0};
+	struct nc_batch b = {0};
+	struct nc_confirm c = {0};
+	struct nc_heartbeat h = {0};
+	struct nc_registration g = {0};
+	struct nc_config_request r = {0};
+	struct nc_tunnel_status t = {0};
 	char *out = (char *)"sentinel", *big;
 	size_t len = 42;
 
@@ -1224,7 +1353,7 @@ static void test_encode_refusals(void **state)
  */
 static void test_commands_hash(void **state)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char hex[65];
 	json_t *c = parse("[{\"index\":0,\"topic\":\"wireguard\",\"body\":{\"interfaces\":[{"
 			  "\"name\":\"wg0\",\"mtu\":1420,\"description\":\"caf\\u00e9 \\u20ac\","
@@ -1263,26 +1392,47 @@ static void test_topic_parse(void **state)
 		enum nc_msg kind;
 		const char *serial, *tenant;
 	} ok[] = {
-		{ "VSR/CN-0001/batch", NC_MSG_BATCH, "CN-0001", "" },
-		{ "VSR/EDGE-1/batch/acme", NC_MSG_BATCH, "EDGE-1", "acme" },
-		{ "VSR/CN-0001/confirm", NC_MSG_CONFIRM, "CN-0001", "" },
-		{ "VSR/EDGE-1/confirm/t-2", NC_MSG_CONFIRM, "EDGE-1", "t-2" },
-		{ "VSR/CN-0001/config-request", NC_MSG_CONFIG_REQUEST, "CN-0001", "" },
-		{ "VSR/EDGE-1/config-request/acme", NC_MSG_CONFIG_REQUEST, "EDGE-1", "acme" },
-		{ "VSR/a.b_c/heartbeat", NC_MSG_HEARTBEAT, "a.b_c", "" },
-		{ "VSR/CN-0001/tunnel-status", NC_MSG_TUNNEL_STATUS, "CN-0001", "" },
-		{ "VSR/CN-0001/register", NC_MSG_REGISTER, "CN-0001", "" },
+		{"VSR/CN-0001/batch", NC_MSG_BATCH, "CN-0001", ""},
+		{"VSR/EDGE-1/batch/acme", NC_MSG_BATCH, "EDGE-1", "acme"},
+		{"VSR/CN-0001/confirm", NC_MSG_CONFIRM, "CN-0001", ""},
+		{"VSR/EDGE-1/confirm/t-2", NC_MSG_CONFIRM, "EDGE-1", "t-2"},
+		{"VSR/CN-0001/config-request", NC_MSG_CONFIG_REQUEST, "CN-0001", ""},
+		{"VSR/EDGE-1/config-request/acme", NC_MSG_CONFIG_REQUEST, "EDGE-1", "acme"},
+		{"VSR/a.b_c/heartbeat", NC_MSG_HEARTBEAT, "a.b_c", ""},
+		{"VSR/CN-0001/tunnel-status", NC_MSG_TUNNEL_STATUS, "CN-0001", ""},
+		{"VSR/CN-0001/register", NC_MSG_REGISTER, "CN-0001", ""},
 	};
 	static const char *const bad[] = {
-		"", "VSR", "VSR/", "VSR//batch", "VSR/CN-1/batch/", "VSR/CN-1/unknown",
-		"VSR/CN-1", "VSR/CN-1/", "VSR/CN+1/batch", "VSR/+/batch", "VSR/#/batch",
-		"VSR/CN#1/confirm", "VSR/CN-1/batch/+", "VSR/CN-1/batch/#", "VSR/CN-1/batch/acme/x",
-		"VSR/CN-1/batch//", "VSR/CN-1/heartbeat/acme", "VSR/CN-1/tunnel-status/acme",
-		"VSR/CN-1/register/acme", "vsr/CN-1/batch", "/VSR/CN-1/batch", "VSR/CN-1/batchx",
-		"VSR/CN-1/Batch", "VSR/CN-1/batch/Acme", "VSR/-CN/batch", "VSR/CN 1/batch",
-		"VSR/CN-1/confirm/" LONG64, "VSR/" LONG64 "/batch",
+		"",
+		"VSR",
+		"VSR/",
+		"VSR//batch",
+		"VSR/CN-1/batch/",
+		"VSR/CN-1/unknown",
+		"VSR/CN-1",
+		"VSR/CN-1/",
+		"VSR/CN+1/batch",
+		"VSR/+/batch",
+		"VSR/#/batch",
+		"VSR/CN#1/confirm",
+		"VSR/CN-1/batch/+",
+		"VSR/CN-1/batch/#",
+		"VSR/CN-1/batch/acme/x",
+		"VSR/CN-1/batch//",
+		"VSR/CN-1/heartbeat/acme",
+		"VSR/CN-1/tunnel-status/acme",
+		"VSR/CN-1/register/acme",
+		"vsr/CN-1/batch",
+		"/VSR/CN-1/batch",
+		"VSR/CN-1/batchx",
+		"VSR/CN-1/Batch",
+		"VSR/CN-1/batch/Acme",
+		"VSR/-CN/batch",
+		"VSR/CN 1/batch",
+		"VSR/CN-1/confirm/" LONG64,
+		"VSR/" LONG64 "/batch",
 	};
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX], buf[NC_PROTO_TOPIC_MAX];
 	enum nc_msg kind;
 
@@ -1304,9 +1454,8 @@ static void test_topic_parse(void **state)
 		assert_string_equal(tenant, "");
 	}
 	/* The longest valid topic fits NC_PROTO_TOPIC_MAX. */
-	assert_int_equal(nc_proto_topic_format(NC_MSG_CONFIG_REQUEST, LONG63, LONG63, buf,
-					       sizeof(buf)),
-			 0);
+	assert_int_equal(
+		nc_proto_topic_format(NC_MSG_CONFIG_REQUEST, LONG63, LONG63, buf, sizeof(buf)), 0);
 	assert_int_equal(nc_proto_topic_parse(buf, &kind, serial, tenant, &ei), 0);
 }
 
@@ -1353,7 +1502,7 @@ static void test_topic_format(void **state)
 	assert_int_equal(nc_proto_core_filter_qos(NC_PROTO_CORE_FILTERS), 1);
 
 	assert_string_equal(nc_proto_msg_name(NC_MSG_TUNNEL_STATUS), "tunnel-status");
-	assert_string_equal(nc_proto_msg_name((enum nc_msg)-1), "unknown");
+	assert_string_equal(nc_proto_msg_name((enum nc_msg) - 1), "unknown");
 	assert_int_equal(nc_proto_msg_qos(NC_MSG_HEARTBEAT), 0);
 	assert_int_equal(nc_proto_msg_qos(NC_MSG_TUNNEL_STATUS), 0);
 	assert_int_equal(nc_proto_msg_qos(NC_MSG_CONFIRM), 1);

@@ -140,8 +140,7 @@ static json_t *body(const json_t *cmds, const char *topic)
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(cmds, i, c)
-	{
+	json_array_foreach(cmds, i, c) {
 		if (strcmp(json_string_value(json_object_get(c, "topic")), topic) == 0)
 			return json_object_get(c, "body");
 	}
@@ -153,8 +152,7 @@ static json_t *iface(const json_t *cmds, const char *name)
 	json_t *f;
 	size_t i;
 
-	json_array_foreach(json_object_get(body(cmds, "wireguard"), "interfaces"), i, f)
-	{
+	json_array_foreach(json_object_get(body(cmds, "wireguard"), "interfaces"), i, f) {
 		if (strcmp(json_string_value(json_object_get(f, "name")), name) == 0)
 			return f;
 	}

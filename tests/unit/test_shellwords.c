@@ -52,8 +52,7 @@ static void test_quotes(void **state)
 	expect_words("a 'b c' d", (const char *[]){"a", "b c", "d", NULL});
 	expect_words("'it''s'", (const char *[]){"its", NULL});
 	expect_words("'a \\ \" b'", (const char *[]){"a \\ \" b", NULL});
-	expect_words("\"a \\\"q\\\" \\\\ \\$x \\n\"",
-		     (const char *[]){"a \"q\" \\ $x \\n", NULL});
+	expect_words("\"a \\\"q\\\" \\\\ \\$x \\n\"", (const char *[]){"a \"q\" \\ $x \\n", NULL});
 	expect_words("a\"b c\"'d'e", (const char *[]){"ab cde", NULL});
 	expect_words("x \"\" ''", (const char *[]){"x", "", "", NULL});
 	expect_words("--acl \"drop tcp 0.0.0.0/0 10.0.0.5/32 22\"",
@@ -192,9 +191,9 @@ static void test_many_words(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blanks),	   cmocka_unit_test(test_quotes),
-		cmocka_unit_test(test_backslashes), cmocka_unit_test(test_comments),
-		cmocka_unit_test(test_errors),	   cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_blanks),		 cmocka_unit_test(test_quotes),
+		cmocka_unit_test(test_backslashes),	 cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_errors),		 cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_quote_reads_back), cmocka_unit_test(test_many_words),
 	};
 

@@ -53,8 +53,7 @@ static int collect(void *arg, const struct nc_sse_event *ev)
 }
 
 /* Feeds text whole, or in pieces of chunk bytes (0 = whole). */
-static int feed(struct nc_sse_parser *p, const char *text, size_t len, size_t chunk,
-		struct seen *s)
+static int feed(struct nc_sse_parser *p, const char *text, size_t len, size_t chunk, struct seen *s)
 {
 	int ret = 0;
 
@@ -306,7 +305,8 @@ static void srv_start(struct srv *v, pthread_t *t)
 	assert_int_equal(pthread_create(t, NULL, serve, v), 0);
 }
 
-#define STREAM_HEAD "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+#define STREAM_HEAD                                                                                \
+	"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
 
 static void test_reader_resumes(void **state)
 {
@@ -347,10 +347,11 @@ static void test_reader_resumes(void **state)
 
 static void test_reader_refusals(void **state)
 {
-	struct srv v = {.n = 1,
-			.answers = {"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
-				    "Connection: close\r\n\r\n{\"error\":{\"code\":\"unauthorized\","
-				    "\"message\":\"the token is revoked\"}}"}};
+	struct srv v = {
+		.n = 1,
+		.answers = {"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+			    "Connection: close\r\n\r\n{\"error\":{\"code\":\"unauthorized\","
+			    "\"message\":\"the token is revoked\"}}"}};
 	struct nc_sse_opts o = {.reconnect = true};
 	struct seen seen = {0};
 	struct nc_client *c = NULL;

@@ -26,7 +26,7 @@
 
 static void add_paged_connectors(struct nc_store *st)
 {
-	struct nc_connector c = { 0 };
+	struct nc_connector c = {0};
 
 	fx_new_edge(st, "acme", "EDGE-1", NC_EDGE_DEDICATED, 0);
 	assert_int_equal(nc_store_begin(st), 0);
@@ -61,10 +61,10 @@ static size_t count_all(struct nc_store *st, const struct nc_connector_filter *f
 static void test_paging(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_connector_filter f = { .tenant = "acme", .status = -1 };
-	struct nc_page pg = { .limit = 100 };
+	struct nc_connector_filter f = {.tenant = "acme", .status = -1};
+	struct nc_page pg = {.limit = 100};
 	struct nc_connector *v = NULL;
-	size_t n = 0, total = 0, pages[4] = { 0 }, np = 0;
+	size_t n = 0, total = 0, pages[4] = {0}, np = 0;
 
 	add_paged_connectors(fx->st);
 	do {
@@ -90,12 +90,12 @@ static void test_paging(void **state)
 	assert_int_equal(pages[2], 50);
 
 	/* limit 0 is the default page; a huge one is capped, here by the data */
-	pg = (struct nc_page){ .limit = 0 };
+	pg = (struct nc_page){.limit = 0};
 	assert_int_equal(nc_store_connector_list(fx->st, NULL, &pg, &v, &n), 0);
 	assert_int_equal(n, NC_PAGE_DEFAULT);
 	assert_string_equal(pg.next_cursor, "CN-0100");
 	nc_connector_array_free(v, n);
-	pg = (struct nc_page){ .limit = 100000 };
+	pg = (struct nc_page){.limit = 100000};
 	assert_int_equal(nc_store_connector_list(fx->st, NULL, &pg, &v, &n), 0);
 	assert_int_equal(n, N_PAGED + 1);
 	assert_string_equal(pg.next_cursor, "");
@@ -105,10 +105,10 @@ static void test_paging(void **state)
 static void test_filters(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_connector_filter f = { .status = -1 };
-	struct nc_edge_filter ef = { .kind = -1 };
+	struct nc_connector_filter f = {.status = -1};
+	struct nc_edge_filter ef = {.kind = -1};
 	struct nc_edge *ev = NULL;
-	struct nc_page pg = { .limit = 7 };
+	struct nc_page pg = {.limit = 7};
 	struct nc_connector *v = NULL;
 	size_t n = 0, want;
 
@@ -130,23 +130,23 @@ static void test_filters(void **state)
 		want += i % 3 == NC_STATUS_APPROVED && i % 2 == 0;
 	assert_int_equal(count_all(fx->st, &f), want);
 
-	f = (struct nc_connector_filter){ .status = -1, .hub = "EDGE-1" };
+	f = (struct nc_connector_filter){.status = -1, .hub = "EDGE-1"};
 	assert_int_equal(count_all(fx->st, &f), N_PAGED / 5);
 	f.hub = "";
 	assert_int_equal(count_all(fx->st, &f), N_PAGED - N_PAGED / 5 + 1);
 	f.hub = NULL;
 
-	f.name_contains = "bRANCH-01";	/* Branch-0101..0199 but the HQ_ ones */
+	f.name_contains = "bRANCH-01"; /* Branch-0101..0199 but the HQ_ ones */
 	assert_int_equal(count_all(fx->st, &f), 90);
-	f.name_contains = "_";		/* a literal underscore, not LIKE's wildcard */
+	f.name_contains = "_"; /* a literal underscore, not LIKE's wildcard */
 	assert_int_equal(count_all(fx->st, &f), N_PAGED / 10);
 	f.name_contains = "%";
 	assert_int_equal(count_all(fx->st, &f), 0);
 	f.name_contains = "hq_1";
-	assert_int_equal(count_all(fx->st, &f), 11);	/* HQ_10 and HQ_100 to HQ_190 */
+	assert_int_equal(count_all(fx->st, &f), 11); /* HQ_10 and HQ_100 to HQ_190 */
 
 	/* filters and paging together */
-	f = (struct nc_connector_filter){ .tenant = "acme", .status = -1, .hub = "EDGE-1" };
+	f = (struct nc_connector_filter){.tenant = "acme", .status = -1, .hub = "EDGE-1"};
 	want = 0;
 	pg.cursor[0] = '\0';
 	do {
@@ -180,21 +180,21 @@ static void test_filters(void **state)
 static void test_filter_combinations(void **state)
 {
 	struct fx *fx = *state;
-	const char *tenants[] = { NULL, "acme" };
-	const int statuses[] = { -1, NC_STATUS_APPROVED };
-	const char *regions[] = { NULL, "eu-west" };
-	const char *hubs[] = { NULL, "", "EDGE-1" };
-	const char *names[] = { NULL, "BRANCH" };
+	const char *tenants[] = {NULL, "acme"};
+	const int statuses[] = {-1, NC_STATUS_APPROVED};
+	const char *regions[] = {NULL, "eu-west"};
+	const char *hubs[] = {NULL, "", "EDGE-1"};
+	const char *names[] = {NULL, "BRANCH"};
 	struct nc_connector_filter f;
 	size_t want;
 
 	add_paged_connectors(fx->st);
 	for (int m = 0; m < 2 * 2 * 2 * 3 * 2; m++) {
-		f = (struct nc_connector_filter){ .tenant = tenants[m % 2],
-						  .status = statuses[m / 2 % 2],
-						  .region = regions[m / 4 % 2],
-						  .hub = hubs[m / 8 % 3],
-						  .name_contains = names[m / 24 % 2] };
+		f = (struct nc_connector_filter){.tenant = tenants[m % 2],
+						 .status = statuses[m / 2 % 2],
+						 .region = regions[m / 4 % 2],
+						 .hub = hubs[m / 8 % 3],
+						 .name_contains = names[m / 24 % 2]};
 		/* globex's CN-G001: "branch CN-G001", eu-west, no hub, pending */
 		want = !f.tenant && f.status < 0 && (!f.hub || !*f.hub);
 		for (int i = 1; i <= N_PAGED; i++) {
@@ -213,7 +213,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_paging, fx_setup_store, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_filters, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_filter_combinations, fx_setup_store, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_filter_combinations, fx_setup_store,
+						fx_teardown),
 	};
 
 	nc_log_set_level(NC_LOG_WARN);

@@ -24,7 +24,7 @@
 static void new_peering(struct nc_store *st, const char *tenant, const char *name,
 			enum nc_topology topo, const char *hub, int expect)
 {
-	struct nc_peering p = { .topology = topo, .protocol = NC_PROTO_WIREGUARD };
+	struct nc_peering p = {.topology = topo, .protocol = NC_PROTO_WIREGUARD};
 
 	snprintf(p.tenant, sizeof(p.tenant), "%s", tenant);
 	snprintf(p.name, sizeof(p.name), "%s", name);
@@ -35,7 +35,7 @@ static void new_peering(struct nc_store *st, const char *tenant, const char *nam
 static void new_member(struct nc_store *st, const char *tenant, const char *peering,
 		       const char *serial, int expect)
 {
-	struct nc_member m = { 0 };
+	struct nc_member m = {0};
 
 	snprintf(m.tenant, sizeof(m.tenant), "%s", tenant);
 	snprintf(m.peering, sizeof(m.peering), "%s", peering);
@@ -46,7 +46,7 @@ static void new_member(struct nc_store *st, const char *tenant, const char *peer
 static void new_link(struct nc_store *st, const char *tenant, const char *peering, const char *a,
 		     const char *b, int tunnel, int expect)
 {
-	struct nc_link l = { .tunnel_index = tunnel };
+	struct nc_link l = {.tunnel_index = tunnel};
 
 	snprintf(l.tenant, sizeof(l.tenant), "%s", tenant);
 	snprintf(l.peering, sizeof(l.peering), "%s", peering);
@@ -58,7 +58,7 @@ static void new_link(struct nc_store *st, const char *tenant, const char *peerin
 static void test_tenants(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_tenant t = { .id = "acme", .name = "Again" };
+	struct nc_tenant t = {.id = "acme", .name = "Again"};
 	struct nc_tenant *v = NULL;
 	size_t n = 0;
 
@@ -76,23 +76,30 @@ static void test_tenants(void **state)
 static void test_tokens(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_token t = { .id = "tok-admin", .name = "bootstrap", .role = NC_ROLE_ADMIN,
-			      .hash = "aa11", .expires_at = 0 };
+	struct nc_token t = {.id = "tok-admin",
+			     .name = "bootstrap",
+			     .role = NC_ROLE_ADMIN,
+			     .hash = "aa11",
+			     .expires_at = 0};
 	struct nc_token got, *v = NULL;
 	size_t n = 0;
 
 	assert_int_equal(nc_store_token_insert(fx->st, &t), 0);
-	t = (struct nc_token){ .id = "tok-ci", .name = "ci", .role = NC_ROLE_OPERATOR,
-			       .tenant = "acme", .hash = "bb22", .expires_at = 4102444800 };
+	t = (struct nc_token){.id = "tok-ci",
+			      .name = "ci",
+			      .role = NC_ROLE_OPERATOR,
+			      .tenant = "acme",
+			      .hash = "bb22",
+			      .expires_at = 4102444800};
 	assert_int_equal(nc_store_token_insert(fx->st, &t), 0);
 	snprintf(t.id, sizeof(t.id), "tok-other");
-	assert_int_equal(nc_store_token_insert(fx->st, &t), NC_ERR_EXISTS);	/* same hash */
+	assert_int_equal(nc_store_token_insert(fx->st, &t), NC_ERR_EXISTS); /* same hash */
 	snprintf(t.hash, sizeof(t.hash), "cc33");
 	snprintf(t.tenant, sizeof(t.tenant), "nobody");
 	assert_int_equal(nc_store_token_insert(fx->st, &t), NC_ERR_NOTFOUND);
 	snprintf(t.id, sizeof(t.id), "tok-ci");
 	snprintf(t.tenant, sizeof(t.tenant), "acme");
-	assert_int_equal(nc_store_token_insert(fx->st, &t), NC_ERR_EXISTS);	/* same id */
+	assert_int_equal(nc_store_token_insert(fx->st, &t), NC_ERR_EXISTS); /* same id */
 
 	assert_int_equal(nc_store_token_get_by_hash(fx->st, "bb22", &got), 0);
 	assert_string_equal(got.id, "tok-ci");
@@ -133,7 +140,7 @@ static void test_edges(void **state)
 {
 	struct fx *fx = *state;
 	struct nc_edge e, *v = NULL;
-	struct nc_edge_filter f = { .tenant = NULL, .kind = NC_EDGE_MTGE, .region = NULL };
+	struct nc_edge_filter f = {.tenant = NULL, .kind = NC_EDGE_MTGE, .region = NULL};
 	enum nc_device_type type;
 	char owner[NC_ID_MAX];
 	size_t n = 0;
@@ -162,9 +169,13 @@ static void test_edges(void **state)
 			 NC_ERR_NOTFOUND);
 
 	/* update: every field but the identity, key and times given by the device */
-	e = (struct nc_edge){ .serial = "EDGE-1", .tenant = "acme", .name = "dc-1",
-			      .kind = NC_EDGE_MTGE, .region = "us-east",
-			      .endpoint = "192.0.2.9:51820", .updated_at = 42 };
+	e = (struct nc_edge){.serial = "EDGE-1",
+			     .tenant = "acme",
+			     .name = "dc-1",
+			     .kind = NC_EDGE_MTGE,
+			     .region = "us-east",
+			     .endpoint = "192.0.2.9:51820",
+			     .updated_at = 42};
 	assert_int_equal(nc_store_device_touch(fx->st, "EDGE-1", "PUBKEY", 1000), 0);
 	assert_int_equal(nc_store_edge_update(fx->st, &e), 0);
 	snprintf(e.tenant, sizeof(e.tenant), "globex");
@@ -217,13 +228,13 @@ static void test_connectors(void **state)
 	fx_new_edge(fx->st, "globex", "EDGE-G", NC_EDGE_MTGE, 0);
 	fx_new_connector(fx->st, "acme", "CN-0001", "EDGE-1", 0);
 	fx_new_connector(fx->st, "acme", "CN-0002", NULL, 0);
-	fx_new_connector(fx->st, "acme", "EDGE-1", NULL, NC_ERR_EXISTS);	/* an edge has it */
+	fx_new_connector(fx->st, "acme", "EDGE-1", NULL, NC_ERR_EXISTS); /* an edge has it */
 	fx_new_connector(fx->st, "globex", "CN-0001", NULL, NC_ERR_EXISTS);
 	/* The store leaves the tenant of a hub to the core: an MTGE serves several. */
 	fx_new_connector(fx->st, "acme", "CN-0009", "EDGE-G", 0);
 	assert_int_equal(nc_store_connector_delete(fx->st, "acme", "CN-0009"), 0);
 	fx_new_connector(fx->st, "acme", "CN-0003", "EDGE-404", NC_ERR_NOTFOUND);
-	fx_new_connector(fx->st, "acme", "CN-0003", "CN-0002", NC_ERR_NOTFOUND);	/* not an edge */
+	fx_new_connector(fx->st, "acme", "CN-0003", "CN-0002", NC_ERR_NOTFOUND); /* not an edge */
 	fx_new_connector(fx->st, "nobody", "CN-0003", NULL, NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_device_lookup(fx->st, NULL, "CN-0003", &type, NULL),
 			 NC_ERR_NOTFOUND);
@@ -282,9 +293,14 @@ static void test_peerings_members_links(void **state)
 	struct nc_peering p;
 	struct nc_member *m = NULL;
 	struct nc_link *l = NULL;
-	struct nc_link ipsec = { .tenant = "acme", .peering = "mesh", .a = "CN-0002",
-				 .b = "EDGE-1", .spi_ab = 0x1001, .spi_ba = 0x1002,
-				 .key_ab = "00ff", .key_ba = "ff00" };
+	struct nc_link ipsec = {.tenant = "acme",
+				.peering = "mesh",
+				.a = "CN-0002",
+				.b = "EDGE-1",
+				.spi_ab = 0x1001,
+				.spi_ba = 0x1002,
+				.key_ab = "00ff",
+				.key_ba = "ff00"};
 	size_t n = 0;
 	int used = -1;
 
@@ -304,9 +320,12 @@ static void test_peerings_members_links(void **state)
 	assert_string_equal(p.hub, "");
 	assert_int_equal(nc_store_peering_get(fx->st, NULL, "mesh", &p), NC_ERR_CONFLICT);
 	assert_int_equal(nc_store_peering_get(fx->st, "globex", "nope", &p), NC_ERR_NOTFOUND);
-	p = (struct nc_peering){ .tenant = "acme", .name = "mesh", .topology = NC_TOPO_PARTIAL_MESH,
-				 .protocol = NC_PROTO_IPSEC, .dual_tunnel = true,
-				 .hub = "EDGE-2" };
+	p = (struct nc_peering){.tenant = "acme",
+				.name = "mesh",
+				.topology = NC_TOPO_PARTIAL_MESH,
+				.protocol = NC_PROTO_IPSEC,
+				.dual_tunnel = true,
+				.hub = "EDGE-2"};
 	assert_int_equal(nc_store_peering_update(fx->st, &p), 0);
 	assert_int_equal(nc_store_peering_get(fx->st, "acme", "mesh", &p), 0);
 	assert_int_equal(p.protocol, NC_PROTO_IPSEC);
@@ -325,7 +344,7 @@ static void test_peerings_members_links(void **state)
 	new_member(fx->st, "acme", "mesh", "CN-0002", 0);
 	new_member(fx->st, "acme", "mesh", "CN-0002", NC_ERR_EXISTS);
 	new_member(fx->st, "acme", "mesh", "CN-404", NC_ERR_NOTFOUND);
-	new_member(fx->st, "acme", "mesh", "CN-G", NC_ERR_NOTFOUND);	/* other tenant's */
+	new_member(fx->st, "acme", "mesh", "CN-G", NC_ERR_NOTFOUND); /* other tenant's */
 	new_member(fx->st, "acme", "absent", "CN-0001", NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_member_list(fx->st, "acme", "mesh", &m, &n), 0);
 	assert_int_equal(n, 3);
@@ -466,7 +485,7 @@ static void test_bad_arguments(void **state)
 {
 	struct fx *fx = *state;
 	struct nc_tenant *v = NULL;
-	struct nc_member m = { .tenant = "", .peering = "p", .serial = "S" };
+	struct nc_member m = {.tenant = "", .peering = "p", .serial = "S"};
 	struct nc_page pg;
 	struct nc_connector *cv = NULL;
 	size_t n = 0;
@@ -488,8 +507,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tokens, fx_setup_store, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_edges, fx_setup_store, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_connectors, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_peerings_members_links, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_device_delete_cascades, fx_setup_store, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_peerings_members_links, fx_setup_store,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_device_delete_cascades, fx_setup_store,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, fx_setup_store, fx_teardown),
 	};
 

@@ -60,7 +60,7 @@ static char *slurp(const char *path, size_t *len)
  */
 static void assert_refused_unchanged(struct fx *fx, int err, const char *msg)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_store *st = NULL;
 	char side[700];
 	char *before, *after;
@@ -97,7 +97,7 @@ static void write_file(const char *path, const void *data, size_t len)
 static void test_open_new_store(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_tenant t;
 	struct stat sb;
 	int version = 0;
@@ -122,7 +122,7 @@ static void test_open_new_store(void **state)
 static void test_migrations_set_identity(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 
@@ -131,11 +131,13 @@ static void test_migrations_set_identity(void **state)
 	fx->st = NULL;
 	assert_int_equal(fx_raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
 	assert_int_equal(fx_raw_int(fx->path, "PRAGMA application_id"), NC_STORE_SQLITE_APP_ID);
-	assert_int_equal(fx_raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-				 " AND name IN ('tenants', 'tokens', 'devices', 'edges',"
-				 " 'connectors', 'peerings', 'members', 'links', 'sync', 'addrs',"
-				 " 'meta')"),
-			 11);
+	assert_int_equal(
+		fx_raw_int(fx->path,
+			   "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			   " AND name IN ('tenants', 'tokens', 'devices', 'edges',"
+			   " 'connectors', 'peerings', 'members', 'links', 'sync', 'addrs',"
+			   " 'meta')"),
+		11);
 
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
@@ -150,7 +152,7 @@ static void test_migrations_set_identity(void **state)
 static void test_migrate_from_v1(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_tenant t;
 	int64_t v = 0;
 	int version = 0;
@@ -159,18 +161,18 @@ static void test_migrate_from_v1(void **state)
 	fx_add_tenant(fx->st, "acme");
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	fx_raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs; DROP TABLE meta;"
-			   " ALTER TABLE connectors DROP COLUMN endpoint;"
-			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 1;");
-	assert_int_equal(fx_raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"),
-			 0);
+	fx_raw_exec(fx->path,
+		    "DROP TABLE tunnels; DROP TABLE certs; DROP TABLE meta;"
+		    " ALTER TABLE connectors DROP COLUMN endpoint;"
+		    " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 1;");
+	assert_int_equal(
+		fx_raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"), 0);
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_schema_version(fx->st, &version), 0);
 	assert_int_equal(version, NC_STORE_SCHEMA_VERSION);
 	assert_int_equal(nc_store_tenant_get(fx->st, "acme", &t), 0);
-	assert_int_equal(nc_store_meta_get(fx->st, NC_STORE_META_EVENT_BLOCK, &v),
-			 NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_meta_get(fx->st, NC_STORE_META_EVENT_BLOCK, &v), NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_meta_put(fx->st, NC_STORE_META_EVENT_BLOCK, 1), 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
@@ -184,17 +186,18 @@ static void test_migrate_from_v1(void **state)
 static void test_migrate_from_v2(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
-	struct nc_connector c = { 0 };
+	struct nc_errinfo ei = {0};
+	struct nc_connector c = {0};
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	fx_add_tenant(fx->st, "acme");
 	fx_new_connector(fx->st, "acme", "CN-1", NULL, 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	fx_raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs;"
-			   " ALTER TABLE connectors DROP COLUMN endpoint;"
-			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
+	fx_raw_exec(fx->path,
+		    "DROP TABLE tunnels; DROP TABLE certs;"
+		    " ALTER TABLE connectors DROP COLUMN endpoint;"
+		    " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
@@ -218,8 +221,8 @@ static void test_migrate_from_v3(void **state)
 	static const char k1[] = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXphYmNkZWY=";
 	static const char k2[] = "cXdlcnR5dWlvcGFzZGZnaGprbHp4Y3Zibm1xd2VydHk=";
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
-	struct nc_connector c = { 0 };
+	struct nc_errinfo ei = {0};
+	struct nc_connector c = {0};
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	fx_add_tenant(fx->st, "acme");
@@ -227,8 +230,9 @@ static void test_migrate_from_v3(void **state)
 	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k1, 0), 0);
 	nc_store_close(fx->st);
 	fx->st = NULL;
-	fx_raw_exec(fx->path, "DROP TABLE tunnels; DROP TABLE certs;"
-			   " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
+	fx_raw_exec(fx->path,
+		    "DROP TABLE tunnels; DROP TABLE certs;"
+		    " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
@@ -285,7 +289,7 @@ static void test_refuse_other_application(void **state)
 	struct fx *fx = *state;
 
 	fx_raw_exec(fx->path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
-			   "INSERT INTO notes (body) VALUES ('keep me');");
+			      "INSERT INTO notes (body) VALUES ('keep me');");
 	assert_refused_unchanged(fx, NC_ERR_SCHEMA, "belongs to another application");
 }
 
@@ -300,7 +304,7 @@ static void test_refuse_other_application_id(void **state)
 static void test_refuse_newer_schema(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char sql[64], msg[128];
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
@@ -318,7 +322,7 @@ static void test_refuse_newer_schema(void **state)
 static void test_refuse_absent_directory(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	char dir[600], path[700];
 
 	snprintf(dir, sizeof(dir), "%s/missing", fx->dir);
@@ -334,7 +338,7 @@ static void test_refuse_absent_directory(void **state)
 static void test_commit_survives_sigkill(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	struct nc_tenant t;
 	int status = 0;
 	pid_t pid;
@@ -346,7 +350,7 @@ static void test_commit_survives_sigkill(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct nc_store *st = NULL;
-		struct nc_tenant nt = { .id = "survivor", .name = "Survivor" };
+		struct nc_tenant nt = {.id = "survivor", .name = "Survivor"};
 
 		if (nc_store_open_sqlite(fx->path, &st, NULL) != 0 ||
 		    nc_store_tenant_insert(st, &nt) != 0)
@@ -365,18 +369,24 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_new_store, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_migrations_set_identity, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_migrations_set_identity, fx_setup_dir,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v2, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v3, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_text_file, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_random_bytes, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_other_application, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_random_bytes, fx_setup_dir,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_other_application, fx_setup_dir,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_other_application_id, fx_setup_dir,
 						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_newer_schema, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_absent_directory, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_commit_survives_sigkill, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_newer_schema, fx_setup_dir,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_absent_directory, fx_setup_dir,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_commit_survives_sigkill, fx_setup_dir,
+						fx_teardown),
 	};
 
 	nc_log_set_level(NC_LOG_WARN);

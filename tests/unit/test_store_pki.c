@@ -20,8 +20,8 @@
 #include "../../lib/util/err.h"
 #include "../../lib/util/log.h"
 
-#define KEY_AB "0011223344556677889900aabbccddeeff00112233445566778899aabbccdd"
-#define KEY_BA "ffeeddccbbaa99887766554433221100ffeeddccbbaa9988776655443322"
+#define KEY_AB	"0011223344556677889900aabbccddeeff00112233445566778899aabbccdd"
+#define KEY_BA	"ffeeddccbbaa99887766554433221100ffeeddccbbaa9988776655443322"
 #define KEY_NEW "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f"
 
 struct fx {
@@ -33,7 +33,7 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	nc_log_set_level(NC_LOG_ERROR);
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/netctl-store-pki-XXXXXX");
@@ -81,7 +81,7 @@ static bool file_has(const char *path, const char *text)
 
 static void reopen(struct fx *fx)
 {
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 
 	nc_store_close(fx->st);
 	fx->st = NULL;
@@ -91,20 +91,26 @@ static void reopen(struct fx *fx)
 /* A tenant, two connectors in an IPSec mesh, one link with keys, a last batch. */
 static void populate(struct nc_store *st, const char *key_ab, const char *key_ba)
 {
-	struct nc_tenant t = { .id = "acme", .name = "Acme" };
-	struct nc_peering p = { .tenant = "acme", .name = "ip", .topology = NC_TOPO_MESH,
-				.protocol = NC_PROTO_IPSEC };
-	struct nc_link l = { .tenant = "acme", .peering = "ip", .a = "CN-1", .b = "CN-2",
-			     .spi_ab = 4097, .spi_ba = 4098 };
-	struct nc_sync s = { .serial = "CN-1", .tenant = "acme", .state = NC_SYNC_APPLYING,
-			     .seq = 1 };
-	const char *serials[] = { "CN-1", "CN-2" };
+	struct nc_tenant t = {.id = "acme", .name = "Acme"};
+	struct nc_peering p = {.tenant = "acme",
+			       .name = "ip",
+			       .topology = NC_TOPO_MESH,
+			       .protocol = NC_PROTO_IPSEC};
+	struct nc_link l = {.tenant = "acme",
+			    .peering = "ip",
+			    .a = "CN-1",
+			    .b = "CN-2",
+			    .spi_ab = 4097,
+			    .spi_ba = 4098};
+	struct nc_sync s = {
+		.serial = "CN-1", .tenant = "acme", .state = NC_SYNC_APPLYING, .seq = 1};
+	const char *serials[] = {"CN-1", "CN-2"};
 
 	assert_int_equal(nc_store_tenant_insert(st, &t), 0);
 	for (size_t i = 0; i < 2; i++) {
-		struct nc_connector c = { .tenant = "acme", .name = "b",
-					  .status = NC_STATUS_APPROVED };
-		struct nc_member m = { .tenant = "acme", .peering = "ip" };
+		struct nc_connector c = {
+			.tenant = "acme", .name = "b", .status = NC_STATUS_APPROVED};
+		struct nc_member m = {.tenant = "acme", .peering = "ip"};
 
 		snprintf(c.serial, sizeof(c.serial), "%s", serials[i]);
 		assert_int_equal(nc_store_connector_insert(st, &c), 0);
@@ -125,7 +131,7 @@ static void populate(struct nc_store *st, const char *key_ab, const char *key_ba
 static void assert_keys(struct nc_store *st, const char *ab, const char *ba)
 {
 	struct nc_link *v = NULL;
-	struct nc_sync s = { 0 };
+	struct nc_sync s = {0};
 	size_t n = 0;
 
 	assert_int_equal(nc_store_link_list(st, "acme", "ip", &v, &n), 0);
@@ -142,13 +148,19 @@ static void assert_keys(struct nc_store *st, const char *ab, const char *ba)
 static void test_seal_existing(void **state)
 {
 	struct fx *fx = *state;
-	unsigned char key[32] = { 1, 2, 3 };
+	unsigned char key[32] = {1, 2, 3};
 
 	populate(fx->st, KEY_AB, KEY_BA);
 	/* A row deleted in clear leaves its bytes in a freed cell: those go too. */
 	{
-		struct nc_link l = { .tenant = "acme", .peering = "ip", .a = "CN-1", .b = "CN-2",
-				     .spi_ab = 1, .spi_ba = 2, .key_ab = KEY_NEW, .key_ba = KEY_NEW };
+		struct nc_link l = {.tenant = "acme",
+				    .peering = "ip",
+				    .a = "CN-1",
+				    .b = "CN-2",
+				    .spi_ab = 1,
+				    .spi_ba = 2,
+				    .key_ab = KEY_NEW,
+				    .key_ba = KEY_NEW};
 
 		assert_int_equal(nc_store_link_delete(fx->st, "acme", "ip", "CN-1", "CN-2"), 0);
 		reopen(fx);
@@ -184,7 +196,7 @@ static void test_seal_existing(void **state)
 static void test_seal_new(void **state)
 {
 	struct fx *fx = *state;
-	unsigned char key[32] = { 9 }, other[32] = { 8 };
+	unsigned char key[32] = {9}, other[32] = {8};
 
 	assert_int_equal(nc_store_set_seal_key(fx->st, key), 0);
 	populate(fx->st, KEY_NEW, KEY_BA);
@@ -193,7 +205,7 @@ static void test_seal_new(void **state)
 	assert_false(file_has(fx->path, KEY_NEW));
 	assert_int_equal(nc_store_set_seal_key(fx->st, other), 0);
 	{
-		struct nc_sync s = { 0 };
+		struct nc_sync s = {0};
 
 		assert_int_equal(nc_store_sync_get(fx->st, "CN-1", "acme", &s), NC_ERR_STORE);
 	}
@@ -203,8 +215,8 @@ static void test_seal_new(void **state)
 static void test_certs(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_cert c = { .serial_no = "AA01", .device = "CN-1", .tenant = "acme",
-			     .not_after = 2000000000 };
+	struct nc_cert c = {
+		.serial_no = "AA01", .device = "CN-1", .tenant = "acme", .not_after = 2000000000};
 	struct nc_cert *v = NULL;
 	size_t n = 0;
 

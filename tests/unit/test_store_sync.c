@@ -28,14 +28,21 @@
 static void test_sync_round_trip(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_sync s = { .serial = "MTGE-1", .tenant = "acme", .state = NC_SYNC_APPLYING,
-			     .dirty_reason = "wireguard peer added", .seq = 42,
-			     .sent_hash = "abc123", .confirmed_seq = 41,
-			     .confirmed_hash = "abc122", .attempts = 2, .sent_at = 1700000000,
-			     .confirmed_at = 1699999999, .updated_at = 1700000001 };
-	struct nc_sync got = { 0 };
-	struct nc_sync_filter f = { .tenant = NULL, .state = -1 };
-	struct nc_page pg = { .limit = 1 };
+	struct nc_sync s = {.serial = "MTGE-1",
+			    .tenant = "acme",
+			    .state = NC_SYNC_APPLYING,
+			    .dirty_reason = "wireguard peer added",
+			    .seq = 42,
+			    .sent_hash = "abc123",
+			    .confirmed_seq = 41,
+			    .confirmed_hash = "abc122",
+			    .attempts = 2,
+			    .sent_at = 1700000000,
+			    .confirmed_at = 1699999999,
+			    .updated_at = 1700000001};
+	struct nc_sync got = {0};
+	struct nc_sync_filter f = {.tenant = NULL, .state = -1};
+	struct nc_page pg = {.limit = 1};
 	struct nc_sync *v = NULL;
 	size_t n = 0, counts[4];
 
@@ -46,7 +53,7 @@ static void test_sync_round_trip(void **state)
 	assert_int_equal(nc_store_sync_put(fx->st, &s), 0);
 	s.last_batch = NULL;
 	s.last_confirm = NULL;
-	snprintf(s.tenant, sizeof(s.tenant), "globex");	/* the MTGE serves globex too */
+	snprintf(s.tenant, sizeof(s.tenant), "globex"); /* the MTGE serves globex too */
 	s.state = NC_SYNC_SYNCED;
 	assert_int_equal(nc_store_sync_put(fx->st, &s), 0);
 	fx_new_sync(fx->st, "CN-0001", "acme", NC_SYNC_PENDING, 0, 0);
@@ -77,8 +84,11 @@ static void test_sync_round_trip(void **state)
 	assert_int_equal(nc_store_sync_get(fx->st, "CN-0001", "globex", &got), NC_ERR_NOTFOUND);
 
 	/* put replaces the whole state */
-	s = (struct nc_sync){ .serial = "MTGE-1", .tenant = "acme", .state = NC_SYNC_FAILED,
-			      .fail_reason = "hash_mismatch", .seq = 43 };
+	s = (struct nc_sync){.serial = "MTGE-1",
+			     .tenant = "acme",
+			     .state = NC_SYNC_FAILED,
+			     .fail_reason = "hash_mismatch",
+			     .seq = 43};
 	assert_int_equal(nc_store_sync_put(fx->st, &s), 0);
 	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "acme", &got), 0);
 	assert_int_equal(got.state, NC_SYNC_FAILED);
@@ -133,7 +143,7 @@ static void test_sync_round_trip(void **state)
 	f.configured = true;
 	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
 	assert_int_equal(n, 0);
-	f = (struct nc_sync_filter){ .state = -1, .configured = true };
+	f = (struct nc_sync_filter){.state = -1, .configured = true};
 	assert_int_equal(nc_store_sync_list(fx->st, &f, NULL, &v, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].serial, "MTGE-1");
@@ -151,10 +161,10 @@ static void test_sync_round_trip(void **state)
 static void test_sync_ten_thousand(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_connector c = { .tenant = "acme", .name = "fleet", .status = NC_STATUS_ACTIVE };
-	struct nc_sync s = { .tenant = "acme", .state = NC_SYNC_APPLYING };
-	struct nc_sync_filter f = { .tenant = "acme", .state = -1 };
-	struct nc_page pg = { .limit = NC_PAGE_MAX };
+	struct nc_connector c = {.tenant = "acme", .name = "fleet", .status = NC_STATUS_ACTIVE};
+	struct nc_sync s = {.tenant = "acme", .state = NC_SYNC_APPLYING};
+	struct nc_sync_filter f = {.tenant = "acme", .state = -1};
+	struct nc_page pg = {.limit = NC_PAGE_MAX};
 	struct nc_sync *v = NULL;
 	size_t n = 0, seen = 0, counts[4];
 	char batch[64];
@@ -196,7 +206,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sync_round_trip, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_sync_ten_thousand, fx_setup_store, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_sync_ten_thousand, fx_setup_store,
+						fx_teardown),
 	};
 
 	nc_log_set_level(NC_LOG_WARN);

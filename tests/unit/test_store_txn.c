@@ -38,19 +38,17 @@ static void test_rollback_leaves_nothing(void **state)
 	fx_new_edge(fx->st, "initech", "EDGE-I", NC_EDGE_DEDICATED, 0);
 	fx_new_connector(fx->st, "initech", "CN-I", "EDGE-I", 0);
 	fx_new_sync(fx->st, "CN-I", "initech", NC_SYNC_PENDING, 0, 0);
-	fx_new_connector(fx->st, "initech", "CN-I", NULL, NC_ERR_EXISTS);	/* the failing one */
+	fx_new_connector(fx->st, "initech", "CN-I", NULL, NC_ERR_EXISTS); /* the failing one */
 	nc_store_rollback(fx->st);
 
 	assert_int_equal(nc_store_tenant_get(fx->st, "initech", &t), NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_edge_get(fx->st, NULL, "EDGE-I", &e), NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_connector_get(fx->st, NULL, "CN-I", &c), NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_device_lookup(fx->st, NULL, "CN-I", NULL, NULL),
-			 NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_device_lookup(fx->st, NULL, "CN-I", NULL, NULL), NC_ERR_NOTFOUND);
 
 	/* a failed two-row insert outside a transaction leaves no device row */
 	fx_new_connector(fx->st, "acme", "CN-X", "EDGE-404", NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_device_lookup(fx->st, NULL, "CN-X", NULL, NULL),
-			 NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_device_lookup(fx->st, NULL, "CN-X", NULL, NULL), NC_ERR_NOTFOUND);
 }
 
 static void test_nested_savepoint(void **state)
@@ -74,7 +72,7 @@ static void test_nested_savepoint(void **state)
 	assert_int_equal(nc_store_tenant_get(fx->st, "inner", &t), NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_device_lookup(fx->st, NULL, "EDGE-IN", NULL, NULL),
 			 NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_commit(fx->st), NC_ERR_INTERNAL);	/* nothing open */
+	assert_int_equal(nc_store_commit(fx->st), NC_ERR_INTERNAL); /* nothing open */
 
 	/* an outer rollback undoes committed inner levels too */
 	assert_int_equal(nc_store_begin(fx->st), 0);
@@ -96,7 +94,7 @@ struct racer {
 static void *race_insert(void *arg)
 {
 	struct racer *r = arg;
-	struct nc_tenant t = { .id = "racer", .name = "Racer" };
+	struct nc_tenant t = {.id = "racer", .name = "Racer"};
 
 	pthread_mutex_lock(&r->mu);
 	r->started = true;
@@ -113,8 +111,8 @@ static void *race_insert(void *arg)
 static void test_transaction_holds_other_threads(void **state)
 {
 	struct fx *fx = *state;
-	struct racer r = { .st = fx->st, .ret = -100 };
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	struct racer r = {.st = fx->st, .ret = -100};
+	struct timespec pause = {0, 20 * 1000 * 1000};
 	struct nc_tenant t;
 	pthread_t th;
 
@@ -127,7 +125,7 @@ static void test_transaction_holds_other_threads(void **state)
 	while (!r.started)
 		pthread_cond_wait(&r.cv, &r.mu);
 	pthread_mutex_unlock(&r.mu);
-	nanosleep(&pause, NULL);	/* give the racer a chance to barge in */
+	nanosleep(&pause, NULL); /* give the racer a chance to barge in */
 	nc_store_rollback(fx->st);
 	pthread_join(th, NULL);
 	assert_int_equal(r.ret, 0);
@@ -143,8 +141,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, fx_setup_store,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nested_savepoint, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_transaction_holds_other_threads, fx_setup_store,
-						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_holds_other_threads,
+						fx_setup_store, fx_teardown),
 	};
 
 	nc_log_set_level(NC_LOG_WARN);

@@ -26,18 +26,21 @@ static void test_lists_round_trip(void **state)
 {
 	struct fx *fx = *state;
 	struct nc_acl_rule acl[] = {
-		{ "drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22 },
-		{ "accept", "any", "10.0.0.0/8", "192.168.10.0/24", 0 },
-		{ "reject", "udp", "::/0", "2001:db8::/32", 65535 },
+		{"drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22},
+		{"accept", "any", "10.0.0.0/8", "192.168.10.0/24", 0},
+		{"reject", "udp", "::/0", "2001:db8::/32", 65535},
 	};
 	struct nc_route routes[] = {
-		{ "10.99.0.0/16", "192.168.10.1" },
-		{ "2001:db8:1::/48", "fe80::1" },
+		{"10.99.0.0/16", "192.168.10.1"},
+		{"2001:db8:1::/48", "fe80::1"},
 	};
-	struct nc_connector c = { .serial = "CN-L", .tenant = "acme", .name = "lists \"quoted\"",
-				  .nat_enabled = true, .wan_interface = "eth0" };
-	struct nc_connector got = { 0 };
-	struct nc_edge e = { .serial = "EDGE-L", .tenant = "acme", .name = "e" }, ge = { 0 };
+	struct nc_connector c = {.serial = "CN-L",
+				 .tenant = "acme",
+				 .name = "lists \"quoted\"",
+				 .nat_enabled = true,
+				 .wan_interface = "eth0"};
+	struct nc_connector got = {0};
+	struct nc_edge e = {.serial = "EDGE-L", .tenant = "acme", .name = "e"}, ge = {0};
 
 	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
 	nc_strlist_add(&c.lan_subnets, "192.168.11.0/24");
@@ -107,14 +110,19 @@ static void test_lists_stored_text(void **state)
 {
 	struct fx *fx = *state;
 	struct nc_acl_rule acl[] = {
-		{ "drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22 },
-		{ "accept", "any", "10.0.0.0/8", "192.168.10.0/24", 0 },
+		{"drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22},
+		{"accept", "any", "10.0.0.0/8", "192.168.10.0/24", 0},
 	};
-	struct nc_route routes[] = { { "10.99.0.0/16", "192.168.10.1" } };
-	struct nc_connector c = { .serial = "CN-T", .tenant = "acme", .name = "t", .acl = acl,
-				  .n_acl = 2, .routes = routes, .n_routes = 1 };
-	struct nc_connector got = { 0 };
-	struct nc_edge e = { .serial = "EDGE-T", .tenant = "acme", .name = "e" };
+	struct nc_route routes[] = {{"10.99.0.0/16", "192.168.10.1"}};
+	struct nc_connector c = {.serial = "CN-T",
+				 .tenant = "acme",
+				 .name = "t",
+				 .acl = acl,
+				 .n_acl = 2,
+				 .routes = routes,
+				 .n_routes = 1};
+	struct nc_connector got = {0};
+	struct nc_edge e = {.serial = "EDGE-T", .tenant = "acme", .name = "e"};
 	static const char *const damaged[] = {
 		"UPDATE connectors SET acl = 'not json' WHERE serial = 'CN-T'",
 		"UPDATE connectors SET acl = '{}' WHERE serial = 'CN-T'",
@@ -131,20 +139,25 @@ static void test_lists_stored_text(void **state)
 	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
 	assert_int_equal(nc_store_connector_insert(fx->st, &c), 0);
 	assert_int_equal(fx_raw_int(fx->path, "SELECT lan_subnets = '[\"192.168.10.0/24\"]'"
-				 " FROM connectors WHERE serial = 'CN-T'"), 1);
-	assert_int_equal(fx_raw_int(fx->path, "SELECT acl = '[{\"action\":\"drop\",\"proto\":\"tcp\","
-				 "\"src\":\"0.0.0.0/0\",\"dst\":\"192.168.10.5/32\",\"dport\":22},"
-				 "{\"action\":\"accept\",\"proto\":\"any\",\"src\":\"10.0.0.0/8\","
-				 "\"dst\":\"192.168.10.0/24\",\"dport\":0}]'"
-				 " FROM connectors WHERE serial = 'CN-T'"), 1);
+					      " FROM connectors WHERE serial = 'CN-T'"),
+			 1);
+	assert_int_equal(
+		fx_raw_int(fx->path,
+			   "SELECT acl = '[{\"action\":\"drop\",\"proto\":\"tcp\","
+			   "\"src\":\"0.0.0.0/0\",\"dst\":\"192.168.10.5/32\",\"dport\":22},"
+			   "{\"action\":\"accept\",\"proto\":\"any\",\"src\":\"10.0.0.0/8\","
+			   "\"dst\":\"192.168.10.0/24\",\"dport\":0}]'"
+			   " FROM connectors WHERE serial = 'CN-T'"),
+		1);
 	assert_int_equal(fx_raw_int(fx->path, "SELECT routes = '[{\"dst\":\"10.99.0.0/16\","
-				 "\"via\":\"192.168.10.1\"}]'"
-				 " FROM connectors WHERE serial = 'CN-T'"), 1);
+					      "\"via\":\"192.168.10.1\"}]'"
+					      " FROM connectors WHERE serial = 'CN-T'"),
+			 1);
 
 	/* what existing databases hold (dport always written), here spaced out, reads back */
 	fx_raw_exec(fx->path, "UPDATE connectors SET acl = '[ {\"action\": \"drop\","
-			   " \"proto\": \"udp\", \"src\": \"::/0\", \"dst\": \"fd00::/64\","
-			   " \"dport\": 0} ]', lan_subnets = '[ ]' WHERE serial = 'CN-T'");
+			      " \"proto\": \"udp\", \"src\": \"::/0\", \"dst\": \"fd00::/64\","
+			      " \"dport\": 0} ]', lan_subnets = '[ ]' WHERE serial = 'CN-T'");
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-T", &got), 0);
 	assert_int_equal(got.lan_subnets.n, 0);
 	assert_int_equal(got.n_acl, 1);
@@ -154,15 +167,17 @@ static void test_lists_stored_text(void **state)
 
 	/* the API's form without dport reads as 0 and is written back with it */
 	fx_raw_exec(fx->path, "UPDATE connectors SET acl = '[{\"action\":\"drop\","
-			   "\"proto\":\"any\",\"src\":\"::/0\",\"dst\":\"::/0\"}]'"
-			   " WHERE serial = 'CN-T'");
+			      "\"proto\":\"any\",\"src\":\"::/0\",\"dst\":\"::/0\"}]'"
+			      " WHERE serial = 'CN-T'");
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-T", &got), 0);
 	assert_int_equal(got.n_acl, 1);
 	assert_int_equal(got.acl[0].dport, 0);
 	assert_int_equal(nc_store_connector_update(fx->st, &got), 0);
-	assert_int_equal(fx_raw_int(fx->path, "SELECT acl = '[{\"action\":\"drop\",\"proto\":\"any\","
-				 "\"src\":\"::/0\",\"dst\":\"::/0\",\"dport\":0}]'"
-				 " FROM connectors WHERE serial = 'CN-T'"), 1);
+	assert_int_equal(fx_raw_int(fx->path,
+				    "SELECT acl = '[{\"action\":\"drop\",\"proto\":\"any\","
+				    "\"src\":\"::/0\",\"dst\":\"::/0\",\"dport\":0}]'"
+				    " FROM connectors WHERE serial = 'CN-T'"),
+			 1);
 	nc_connector_clear(&got);
 
 	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
@@ -178,7 +193,8 @@ static void test_lists_stored_text(void **state)
 	nc_strlist_add(&e.lan_subnets, "10.10.0.0/16");
 	assert_int_equal(nc_store_edge_insert(fx->st, &e), 0);
 	assert_int_equal(fx_raw_int(fx->path, "SELECT lan_subnets = '[\"10.10.0.0/16\"]'"
-				 " FROM edges WHERE serial = 'EDGE-T'"), 1);
+					      " FROM edges WHERE serial = 'EDGE-T'"),
+			 1);
 	nc_strlist_clear(&c.lan_subnets);
 	nc_edge_clear(&e);
 }
@@ -216,13 +232,15 @@ static void test_addr_pools(void **state)
 static void test_tunnels(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
-	struct nc_tunnel_state v[2] = {
-		{ "EDGE-1", "wg2", "EDGE-2", "g1", NC_PROTO_WIREGUARD, 0, false, true, "", 1700,
-		  10, 20, 1800 },
-		{ "EDGE-1", "xfrm", "EDGE-2", "g2", NC_PROTO_IPSEC, 0, false, false, "down", -1, -1,
-		  -1, 1800 },
-	}, *out = NULL;
+	struct nc_errinfo ei = {0};
+	struct nc_tunnel_state v[2] =
+		{
+			{"EDGE-1", "wg2", "EDGE-2", "g1", NC_PROTO_WIREGUARD, 0, false, true, "",
+			 1700, 10, 20, 1800},
+			{"EDGE-1", "xfrm", "EDGE-2", "g2", NC_PROTO_IPSEC, 0, false, false, "down",
+			 -1, -1, -1, 1800},
+		},
+			       *out = NULL;
 	size_t n = 0;
 
 	fx_new_edge(fx->st, "acme", "EDGE-1", NC_EDGE_DEDICATED, 0);
@@ -259,7 +277,7 @@ static void test_tunnels(void **state)
 static void test_meta(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_errinfo ei = { 0 };
+	struct nc_errinfo ei = {0};
 	const int64_t big = (INT64_C(1) << 52) + 7;
 	int64_t v = 99;
 
@@ -296,7 +314,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lists_round_trip, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_lists_stored_text, fx_setup_store, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_lists_stored_text, fx_setup_store,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_addr_pools, fx_setup_store, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_tunnels, fx_setup_store, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_meta, fx_setup_store, fx_teardown),

@@ -22,8 +22,8 @@
 #include "../../lib/util/err.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define E NC_DEVICE_EDGE
-#define C NC_DEVICE_CONNECTOR
+#define E	 NC_DEVICE_EDGE
+#define C	 NC_DEVICE_CONNECTOR
 
 /* Members from "SERIAL:e" / "SERIAL:c" strings. */
 static struct nc_member *members(const char *const *spec, size_t n)
@@ -95,7 +95,7 @@ static size_t count(enum nc_topology t, const char *hub, bool dual, const char *
 
 static void test_tunnels(void **state)
 {
-	int idx[2] = { -1, -1 };
+	int idx[2] = {-1, -1};
 
 	(void)state;
 	assert_int_equal(nc_topology_tunnels(false, E, E, idx), 1);
@@ -113,7 +113,7 @@ static void test_tunnels(void **state)
 
 static void test_mesh_of_four(void **state)
 {
-	static const char *const four[] = { "EDGE-2:e", "CN-1:c", "EDGE-1:e", "CN-2:c" };
+	static const char *const four[] = {"EDGE-2:e", "CN-1:c", "EDGE-1:e", "CN-2:c"};
 
 	(void)state;
 	derive(NC_TOPO_MESH, NULL, false, four, COUNT(four),
@@ -128,8 +128,8 @@ static void test_mesh_of_four(void **state)
 
 static void test_mesh_dual(void **state)
 {
-	static const char *const four[] = { "EDGE-2:e", "CN-1:c", "EDGE-1:e", "CN-2:c" };
-	static const char *const edges[] = { "E3:e", "E1:e", "E2:e" };
+	static const char *const four[] = {"EDGE-2:e", "CN-1:c", "EDGE-1:e", "CN-2:c"};
+	static const char *const edges[] = {"E3:e", "E1:e", "E2:e"};
 
 	(void)state;
 	/* 2 edges + 2 connectors: 6 links, one of them edge-edge with a secondary. */
@@ -170,7 +170,7 @@ static void test_mesh_sizes(void **state)
 
 static void test_hub_spoke(void **state)
 {
-	static const char *const five[] = { "CN-3:c", "EDGE-1:e", "A-0:e", "CN-2:c", "Z-9:c" };
+	static const char *const five[] = {"CN-3:c", "EDGE-1:e", "A-0:e", "CN-2:c", "Z-9:c"};
 
 	(void)state;
 	derive(NC_TOPO_HUB_SPOKE, "EDGE-1", false, five, COUNT(five),
@@ -192,7 +192,7 @@ static void test_hub_spoke(void **state)
 
 static void test_partial_mesh(void **state)
 {
-	static const char *const four[] = { "EDGE-2:e", "CN-1:c", "EDGE-1:e", "CN-2:c" };
+	static const char *const four[] = {"EDGE-2:e", "CN-1:c", "EDGE-1:e", "CN-2:c"};
 
 	(void)state;
 	assert_int_equal(count(NC_TOPO_PARTIAL_MESH, NULL, false, four, COUNT(four)), 0);
@@ -201,7 +201,7 @@ static void test_partial_mesh(void **state)
 
 static void test_empty_and_single(void **state)
 {
-	static const char *const one[] = { "EDGE-1:e" };
+	static const char *const one[] = {"EDGE-1:e"};
 
 	(void)state;
 	for (int t = NC_TOPO_MESH; t <= NC_TOPO_PARTIAL_MESH; t++) {
@@ -214,8 +214,8 @@ static void test_empty_and_single(void **state)
 
 static void test_order_independent(void **state)
 {
-	static const char *const a[] = { "B:e", "A:c", "D:e", "C:e" };
-	static const char *const b[] = { "C:e", "D:e", "A:c", "B:e" };
+	static const char *const a[] = {"B:e", "A:c", "D:e", "C:e"};
+	static const char *const b[] = {"C:e", "D:e", "A:c", "B:e"};
 	struct nc_member *ma = members(a, 4), *mb = members(b, 4);
 	struct nc_topo_link *va, *vb;
 	size_t na, nb;
@@ -237,15 +237,14 @@ static void test_order_independent(void **state)
 
 static void test_refused(void **state)
 {
-	static const char *const dup[] = { "EDGE-1:e", "CN-1:c", "EDGE-1:e" };
-	static const char *const two[] = { "EDGE-1:e", "CN-1:c" };
+	static const char *const dup[] = {"EDGE-1:e", "CN-1:c", "EDGE-1:e"};
+	static const char *const two[] = {"EDGE-1:e", "CN-1:c"};
 	struct nc_member *m = members(dup, 3), *t = members(two, 2);
 	struct nc_topo_link *v = (struct nc_topo_link *)1;
 	size_t n = 99;
 
 	(void)state;
-	assert_int_equal(nc_topology_links(NC_TOPO_MESH, NULL, false, m, 3, &v, &n),
-			 NC_ERR_INVAL);
+	assert_int_equal(nc_topology_links(NC_TOPO_MESH, NULL, false, m, 3, &v, &n), NC_ERR_INVAL);
 	assert_null(v);
 	assert_int_equal(n, 0);
 	/* A hub that is not a member, a connector hub, no hub at all. */
@@ -266,8 +265,8 @@ static void test_refused(void **state)
 
 static void test_cmp(void **state)
 {
-	struct nc_topo_link x = { "A", "B", 0 }, y = { "A", "B", 1 }, z = { "A", "C", 0 };
-	struct nc_topo_link w = { "B", "A", 0 };
+	struct nc_topo_link x = {"A", "B", 0}, y = {"A", "B", 1}, z = {"A", "C", 0};
+	struct nc_topo_link w = {"B", "A", 0};
 
 	(void)state;
 	assert_true(nc_topology_cmp(&x, &y) < 0);
@@ -280,16 +279,11 @@ static void test_cmp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tunnels),
-		cmocka_unit_test(test_mesh_of_four),
-		cmocka_unit_test(test_mesh_dual),
-		cmocka_unit_test(test_mesh_sizes),
-		cmocka_unit_test(test_hub_spoke),
-		cmocka_unit_test(test_partial_mesh),
-		cmocka_unit_test(test_empty_and_single),
-		cmocka_unit_test(test_order_independent),
-		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_cmp),
+		cmocka_unit_test(test_tunnels),		 cmocka_unit_test(test_mesh_of_four),
+		cmocka_unit_test(test_mesh_dual),	 cmocka_unit_test(test_mesh_sizes),
+		cmocka_unit_test(test_hub_spoke),	 cmocka_unit_test(test_partial_mesh),
+		cmocka_unit_test(test_empty_and_single), cmocka_unit_test(test_order_independent),
+		cmocka_unit_test(test_refused),		 cmocka_unit_test(test_cmp),
 	};
 
 	return cmocka_run_group_tests_name("topology", tests, NULL, NULL);

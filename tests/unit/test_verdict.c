@@ -19,7 +19,7 @@
 /* A device that was sent batch 7 with hash H1 for reason "link added". */
 static struct nc_sync sent(enum nc_sync_state st)
 {
-	struct nc_sync s = { .state = st, .seq = 7, .confirmed_seq = 6 };
+	struct nc_sync s = {.state = st, .seq = 7, .confirmed_seq = 6};
 
 	strcpy(s.sent_hash, H1);
 	strcpy(s.confirmed_hash, H2);
@@ -113,7 +113,7 @@ static void test_future(void **state)
 /* Before the first batch, not even seq 0 with the empty hash is a confirmation. */
 static void test_nothing_sent(void **state)
 {
-	struct nc_sync s = { .state = NC_SYNC_PENDING }, before = s;
+	struct nc_sync s = {.state = NC_SYNC_PENDING}, before = s;
 
 	(void)state;
 	assert_int_equal(nc_sync_confirm_apply(&s, 0, true, "", 100), NC_VERDICT_FUTURE);

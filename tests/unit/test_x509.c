@@ -43,7 +43,7 @@ static int ca_teardown(void **state)
 static void test_issue_with_key(void **state)
 {
 	struct ca *ca = *state;
-	struct nc_x509_req r = { .cn = "CN-0001", .days = 30 };
+	struct nc_x509_req r = {.cn = "CN-0001", .days = 30};
 	char serial[NC_X509_SERIAL_MAX], again[NC_X509_SERIAL_MAX], cn[64];
 	char *key = NULL, *cert = NULL;
 	int64_t not_after = 0, na2 = 0;
@@ -68,8 +68,8 @@ static void test_issue_with_key(void **state)
 static void test_issue_with_csr(void **state)
 {
 	struct ca *ca = *state;
-	struct nc_x509_req r = { .cn = "CN-0002", .days = 30 };
-	struct nc_errinfo ei = { 0 };
+	struct nc_x509_req r = {.cn = "CN-0002", .days = 30};
+	struct nc_errinfo ei = {0};
 	char serial[NC_X509_SERIAL_MAX], cn[64];
 	char *key = NULL, *csr = NULL, *cert = NULL, *other = NULL;
 
@@ -92,7 +92,8 @@ static void test_issue_with_csr(void **state)
 	assert_non_null(strstr(ei.msg, "CN-0003"));
 
 	/* Not a CSR at all. */
-	r.csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
+	r.csr_pem =
+		"-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
 	assert_int_equal(nc_x509_issue(ca->cert, ca->key, &r, &cert, serial, NULL, &ei),
 			 NC_ERR_INVAL);
 	assert_string_equal(ei.field, "csr");
@@ -118,8 +119,7 @@ static void test_issue_with_csr(void **state)
 static void test_issue_server(void **state)
 {
 	struct ca *ca = *state;
-	struct nc_x509_req r = { .cn = "127.0.0.1", .server = true, .san = "127.0.0.1",
-				 .days = 30 };
+	struct nc_x509_req r = {.cn = "127.0.0.1", .server = true, .san = "127.0.0.1", .days = 30};
 	char serial[NC_X509_SERIAL_MAX];
 	char *key = NULL, *cert = NULL;
 
@@ -135,7 +135,7 @@ static void test_issue_server(void **state)
 static void test_crl(void **state)
 {
 	struct ca *ca = *state;
-	struct nc_x509_revoked v[2] = { { "4A3B2C1D", 1700000000 }, { "7F", 1700000100 } };
+	struct nc_x509_revoked v[2] = {{"4A3B2C1D", 1700000000}, {"7F", 1700000100}};
 	char *crl = NULL;
 
 	assert_int_equal(nc_x509_crl_new(ca->cert, ca->key, NULL, 0, 1, 30, &crl), 0);
