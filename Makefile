@@ -120,6 +120,7 @@ BROKER ?= mosquitto
 check: $(DEPS_STAMP)
 	$(if $(filter rabbitmq,$(BROKER)),$(Q)./scripts/install-deps rabbitmq)
 	$(Q)$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS) $(TEST_TOOLS)
+	$(Q)$(MAKE) --no-print-directory fmt-check
 	$(Q)$(if $(FUZZ_OK),$(MAKE) --no-print-directory fuzz-build,echo "  (no libFuzzer: fuzz targets not built)")
 	$(Q)BROKER=$(BROKER) NETCTL=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/tests tests/run $(TESTS)
 
