@@ -12,11 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
@@ -24,33 +21,18 @@
 #include "../../lib/sync/snapshot.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/log.h"
+#include "fixture.h"
 
-struct fx {
-	char dir[512];
-	char path[600];
-	struct nc_store *st;
-};
-
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* acme with edge HUB, connector CN-1 (active, keyed) hubbed on it, and group g of both,
- * linked; straight through the store, so without any tunnel address. */
+/* The fixture's acme with edge HUB, connector CN-1 (active, keyed) hubbed on it, and
+ * group g of both, linked; straight through the store, so without any tunnel address. */
 static void seed(struct nc_store *st)
 {
-	struct nc_tenant t = {.id = "acme", .name = "Acme"};
 	struct nc_edge e = {.serial = "HUB", .tenant = "acme", .endpoint = "192.0.2.1:51820"};
 	struct nc_connector c = {.serial = "CN-1", .tenant = "acme", .hub_edge = "HUB"};
 	struct nc_peering p = {.tenant = "acme", .name = "g"};
 	struct nc_member m = {.tenant = "acme", .peering = "g"};
 	struct nc_link l = {.tenant = "acme", .peering = "g", .a = "CN-1", .b = "HUB"};
 
-	assert_int_equal(nc_store_tenant_insert(st, &t), 0);
 	assert_int_equal(nc_store_edge_insert(st, &e), 0);
 	assert_int_equal(nc_store_connector_insert(st, &c), 0);
 	assert_int_equal(nc_store_connector_set_status(st, "CN-1", NC_STATUS_ACTIVE), 0);
@@ -68,36 +50,12 @@ static void seed(struct nc_store *st)
 	assert_int_equal(nc_store_link_insert(st, &l), 0);
 }
 
+/* The fixture's store (tenants acme and globex), seeded. */
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-	struct fx *fx = calloc(1, sizeof(*fx));
-	struct nc_errinfo ei = {0};
-
-	if (!fx)
+	if (fx_setup_store(state) != 0)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "%s/netctl-snap-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/netctl.db", fx->dir);
-	if (nc_store_open_sqlite(fx->path, &fx->st, &ei) != 0) {
-		fprintf(stderr, "open: %s\n", ei.msg);
-		return -1;
-	}
-	seed(fx->st);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-
-	nc_store_close(fx->st);
-	nftw(fx->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(fx);
+	seed(((struct fx *)*state)->st);
 	return 0;
 }
 
@@ -180,8 +138,8 @@ static void test_whole(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_missing_until_filled, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_until_filled, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_whole, setup, fx_teardown),
 	};
 
 	nc_log_init("test", NC_LOG_ERROR);
