@@ -99,11 +99,17 @@ not_ok() {
 	return 0
 }
 
-# check DESC CMD...: ok when CMD succeeds.
+# check DESC CMD...: ok when CMD succeeds; returns CMD's failure, so that
+# `check ... || explain' can add what the reader needs to see.
 check() {
 	local desc=$1 out
 	shift
-	if out=$("$@" 2>&1); then ok "$desc"; else not_ok "$desc" "$out"; fi
+	if out=$("$@" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc" "$out"
+		return 1
+	fi
 }
 
 # run_nc ARGS...: runs netctl; sets $out (stdout), $err (stderr), $rc.
@@ -147,8 +153,14 @@ wait_until() {
 	deadline=$(($(date +%s%N) + limit * ${NC_TIME_SCALE:-1} * 1000000000))
 	until "$@" >/dev/null 2>&1; do
 		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
-		sleep 0.05
+		sleep "${NC_POLL:-0.05}"
 	done
+}
+
+# wait_gently SECONDS CMD...: wait_until for a CMD that costs the server real
+# work (a listing of a whole fleet): asks once a second, not twenty times.
+wait_gently() {
+	NC_POLL=1 wait_until "$@"
 }
 
 # wait_gone PID SECONDS: polls until the process has exited.
