@@ -239,6 +239,7 @@ static void restart(struct agent_dev *d, int64_t now)
 		s->prev_owned = NULL;
 	}
 	if (s) {
+		s->current = false;
 		s->seq = s->prev_seq;
 		snprintf(s->hash, sizeof(s->hash), "%s", s->prev_hash);
 	}

@@ -260,6 +260,23 @@ static void confirm(struct agent_dev *d, const struct agent_slot *s, const struc
 }
 
 /*
+ * A copy of the batch s runs, applied in full by this process, sent again (the
+ * core answers every config request, and an apply timeout re-sends): what it
+ * asks for is in place, so it is confirmed again without running a command.
+ * Never the first batch after a start: a restarted device rebuilds its state.
+ */
+static void reconfirm(struct agent_dev *d, const struct agent_slot *s, const struct nc_batch *b)
+{
+	struct outcome o = {.applied = b->commands, .failures = json_array()};
+
+	dev_log(d, "%s" SLOT_FMT ": batch %lld: applied already, confirmed again", d->serial,
+		SLOT_ARGS(s), (long long)b->seq);
+	atomic_fetch_add(&d->loop->stats.repeats, 1);
+	confirm(d, s, b, &o);
+	json_decref(o.failures);
+}
+
+/*
  * The slot of a batch's tenant ("" : d->self), added on a tenant's first
  * batch, with its directory in the state dir made then (NULL: none, or not
  * made). NULL slot: d has NC_AGENT_TENANTS_MAX tenants already.
@@ -311,6 +328,7 @@ static void record(struct agent_dev *d, struct agent_slot *s, struct outcome *o,
 	s->applied = dir ? json_incref(o->applied) : NULL;
 	s->seq = seq;
 	snprintf(s->hash, sizeof(s->hash), "%s", hash);
+	s->current = true;
 	d->last = s;
 	if (dir && nc_agent_state_save(dir, d->serial, s, &ei) < 0)
 		nc_err("%s" SLOT_FMT ": %s: after a restart it will report the seq before this "
@@ -358,6 +376,12 @@ void nc_agent_dev_batch(struct agent_dev *d, const char *topic, const void *payl
 	 * batch, of any tenant, arrives: that request is how an MTGE is found out. */
 	if (s != &d->self && d->self.seq == 0)
 		d->self.waiting = false;
+	/* The hash of what arrived, not the one it declares. */
+	if (s->current && b.seq == s->seq && nc_proto_commands_hash(b.commands, hash, &ei) == 0 &&
+	    strcmp(hash, s->hash) == 0) {
+		reconfirm(d, s, &b);
+		goto out;
+	}
 	apply_all(d, s, dir, &b, lenient, &o);
 	if (nc_proto_commands_hash(o.applied, hash, &ei) < 0) {
 		nc_err("%s" SLOT_FMT ": cannot hash the applied commands: %s", d->serial,

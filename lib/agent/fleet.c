@@ -285,11 +285,11 @@ int nc_fleet_run(const struct nc_fleet_opts *o, struct nc_errinfo *ei)
 	nc_info("%s: stopping", strsignal(sig));
 	nc_agent_loop_stop(l);
 	nc_info("fleet: %lu batches applied, %lu ignored, %lu confirmations sent, %lu dropped, "
-		"%lu commands failed, %lu restarts, %lu config requests",
+		"%lu commands failed, %lu restarts, %lu config requests, %lu repeats confirmed",
 		atomic_load(&l->stats.batches), atomic_load(&l->stats.ignored),
 		atomic_load(&l->stats.confirms), atomic_load(&l->stats.dropped),
 		atomic_load(&l->stats.failed_cmds), atomic_load(&l->stats.restarts),
-		atomic_load(&l->stats.requests));
+		atomic_load(&l->stats.requests), atomic_load(&l->stats.repeats));
 	ret = 0;
 out:
 	if (l->devs) {

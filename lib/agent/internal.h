@@ -79,6 +79,7 @@ struct agent_slot {
 	char prev_hash[NC_HASH_HEX_MAX];
 	json_t *prev_owned;
 
+	bool current;	      /* seq/hash were applied by this process, since it started */
 	bool waiting;	      /* asks for config until a batch of this source arrives */
 	unsigned requests;    /* config requests since it started waiting */
 	int64_t next_request; /* monotonic ms */
@@ -153,7 +154,7 @@ struct agent_heap_ent {
 
 /* Counters for the summary, updated with atomics. */
 struct agent_stats {
-	atomic_ulong batches, ignored, confirms, dropped, failed_cmds, restarts, requests;
+	atomic_ulong batches, ignored, confirms, dropped, failed_cmds, restarts, requests, repeats;
 };
 
 struct agent_loop {
