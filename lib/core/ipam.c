@@ -34,6 +34,24 @@ static int alloc(struct nc_store *st, const char *tenant, const char *pool, cons
 	return 0;
 }
 
+/*
+ * Releases serial's address in the pool "<prefix>:<owner>" (every address
+ * of the pool when serial is NULL); with parent, then the block owner holds
+ * in the pool parent too.
+ */
+static int release(struct nc_store *st, const char *tenant, const char *prefix, const char *owner,
+		   const char *serial, const char *parent)
+{
+	char pool[NC_NAME_MAX + NC_SERIAL_MAX + 4];
+	int ret;
+
+	snprintf(pool, sizeof(pool), "%s:%s", prefix, owner);
+	ret = nc_store_addr_release(st, tenant, pool, serial);
+	if (ret == 0 && parent)
+		ret = nc_store_addr_release(st, tenant, parent, owner);
+	return ret;
+}
+
 static int hub_block(struct nc_store *st, const char *tenant, const char *hub, uint32_t *base,
 		     struct nc_errinfo *ei)
 {
@@ -74,22 +92,12 @@ int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub, c
 int nc_ipam_backbone_release(struct nc_store *st, const char *tenant, const char *hub,
 			     const char *serial)
 {
-	char pool[NC_SERIAL_MAX + 4];
-
-	snprintf(pool, sizeof(pool), "bb:%s", hub);
-	return nc_store_addr_release(st, tenant, pool, serial);
+	return release(st, tenant, "bb", hub, serial, NULL);
 }
 
 int nc_ipam_hub_release(struct nc_store *st, const char *tenant, const char *hub)
 {
-	char pool[NC_SERIAL_MAX + 4];
-	int ret;
-
-	snprintf(pool, sizeof(pool), "bb:%s", hub);
-	ret = nc_store_addr_release(st, tenant, pool, NULL);
-	if (ret == 0)
-		ret = nc_store_addr_release(st, tenant, "hub", hub);
-	return ret;
+	return release(st, tenant, "bb", hub, NULL, "hub");
 }
 
 int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group, const char *serial,
@@ -110,22 +118,12 @@ int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group, 
 int nc_ipam_peering_release(struct nc_store *st, const char *tenant, const char *group,
 			    const char *serial)
 {
-	char pool[NC_NAME_MAX + 4];
-
-	snprintf(pool, sizeof(pool), "pm:%s", group);
-	return nc_store_addr_release(st, tenant, pool, serial);
+	return release(st, tenant, "pm", group, serial, NULL);
 }
 
 int nc_ipam_group_release(struct nc_store *st, const char *tenant, const char *group)
 {
-	char pool[NC_NAME_MAX + 4];
-	int ret;
-
-	snprintf(pool, sizeof(pool), "pm:%s", group);
-	ret = nc_store_addr_release(st, tenant, pool, NULL);
-	if (ret == 0)
-		ret = nc_store_addr_release(st, tenant, "peering", group);
-	return ret;
+	return release(st, tenant, "pm", group, NULL, "peering");
 }
 
 void nc_ipam_hub_text(uint32_t block, char addr[NC_CIDR_MAX])
