@@ -325,7 +325,7 @@ int nc_core_peering_delete(struct nc_core *c, const struct nc_actor *actor, cons
 		ret = nc_peering_op_dirty(&op, m[i].serial, "peering %s deleted", op.p.name);
 	if (ret < 0)
 		goto out;
-	ret = nc_ipam_group_release(c->store, op.p.tenant, op.p.name);
+	ret = nc_ipam_release(c->store, op.p.tenant, NC_IPAM_PEERING, op.p.name, NULL);
 	if (ret == 0)
 		ret = nc_store_peering_delete(c->store, op.p.tenant, op.p.name);
 	if (ret < 0)
@@ -437,7 +437,7 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 		nc_fail(ei, ret, NULL, "cannot remove %s from %s: %s", serial, op.p.name,
 			nc_strerror(ret));
 	if (ret == 0) {
-		ret = nc_ipam_peering_release(c->store, op.p.tenant, op.p.name, serial);
+		ret = nc_ipam_release(c->store, op.p.tenant, NC_IPAM_PEERING, op.p.name, serial);
 		if (ret < 0)
 			nc_fail(ei, ret, NULL, "cannot release the address of %s in %s: %s", serial,
 				op.p.name, nc_strerror(ret));
