@@ -132,10 +132,8 @@ int h_enroll_create(struct api_req *r)
 	int64_t expires_in = 0;
 	struct nc_token t;
 	json_t *body, *out;
-	int ret = api_body(r, &body);
+	int ret = api_body_only(r, allowed, &body);
 
-	if (ret == 0)
-		ret = nc_json_only(body, allowed, NULL, &r->ei);
 	if (ret == 0)
 		ret = nc_json_str(body, "name", name, sizeof(name), true, NULL, &r->ei);
 	if (ret >= 0)

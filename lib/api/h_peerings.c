@@ -84,10 +84,8 @@ int h_member_add(struct api_req *r)
 	static const char *const allowed[] = {"serial", NULL};
 	char serial[NC_SERIAL_MAX];
 	json_t *body;
-	int ret = api_body(r, &body);
+	int ret = api_body_only(r, allowed, &body);
 
-	if (ret == 0)
-		ret = nc_json_only(body, allowed, NULL, &r->ei);
 	if (ret == 0)
 		ret = nc_json_str(body, "serial", serial, sizeof(serial), true, NULL, &r->ei);
 	if (ret >= 0)

@@ -13,10 +13,8 @@ static int accept_of(struct api_req *r, bool *accept)
 {
 	static const char *const members[] = {"accept", NULL};
 	json_t *body = NULL;
-	int ret = api_body(r, &body);
+	int ret = api_body_only(r, members, &body);
 
-	if (ret == 0)
-		ret = nc_json_only(body, members, NULL, &r->ei);
 	if (ret == 0)
 		ret = nc_json_bool(body, "accept", accept, true, NULL, &r->ei);
 	return ret < 0 ? ret : 0;

@@ -76,6 +76,8 @@ int api_page(struct api_req *r, struct nc_page *pg);
 
 /* The body, which must be a JSON object: NC_ERR_PARSE when absent. */
 int api_body(struct api_req *r, json_t **out);
+/* api_body, then NC_ERR_INVAL naming a member not in allowed (NULL-terminated). */
+int api_body_only(struct api_req *r, const char *const *allowed, json_t **out);
 
 /* For creations: the tenant the new object goes to. Non-admins get their
  * own; an admin's ?tenant= wins; else the body's "tenant" member is
