@@ -50,22 +50,34 @@ int h_tenant_create(struct api_req *r)
 	return api_reply(r, MHD_HTTP_CREATED, nc_tenant_to_json(&t));
 }
 
-int h_token_list(struct api_req *r)
+/* Lists the tokens of the caller's tenant (all with an admin acting across
+ * tenants): the enrollment keys, without their role, or all other tokens. */
+static int list_tokens(struct api_req *r, bool enroll)
 {
 	struct nc_token *v = NULL;
 	size_t n = 0;
-	json_t *items;
+	json_t *items, *o;
 	int ret = nc_store_token_list(r->core->store, r->tenant, &v, &n);
 
 	if (ret < 0)
-		return nc_fail(&r->ei, ret, NULL, "cannot list tokens");
+		return nc_fail(&r->ei, ret, NULL, "cannot list %s",
+			       enroll ? "enrollment keys" : "tokens");
 	items = json_array();
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].role != NC_ROLE_ENROLL)
-			json_array_append_new(items, nc_token_to_json(&v[i]));
+		if ((v[i].role == NC_ROLE_ENROLL) != enroll)
+			continue;
+		o = nc_token_to_json(&v[i]);
+		if (enroll)
+			json_object_del(o, "role");
+		json_array_append_new(items, o);
 	}
 	free(v);
 	return api_reply_list(r, items, NULL);
+}
+
+int h_token_list(struct api_req *r)
+{
+	return list_tokens(r, false);
 }
 
 int h_token_create(struct api_req *r)
@@ -109,25 +121,7 @@ int h_token_revoke(struct api_req *r)
 
 int h_enroll_list(struct api_req *r)
 {
-	struct nc_token *v = NULL;
-	size_t n = 0;
-	json_t *items;
-	int ret = nc_store_token_list(r->core->store, r->tenant, &v, &n);
-
-	if (ret < 0)
-		return nc_fail(&r->ei, ret, NULL, "cannot list enrollment keys");
-	items = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *k;
-
-		if (v[i].role != NC_ROLE_ENROLL)
-			continue;
-		k = nc_token_to_json(&v[i]);
-		json_object_del(k, "role");
-		json_array_append_new(items, k);
-	}
-	free(v);
-	return api_reply_list(r, items, NULL);
+	return list_tokens(r, true);
 }
 
 /* {"name", "tenant"?, "expires_in"?} -> the key, whose secret is shown once. */
@@ -138,10 +132,8 @@ int h_enroll_create(struct api_req *r)
 	int64_t expires_in = 0;
 	struct nc_token t;
 	json_t *body, *out;
-	int ret = api_body(r, &body);
+	int ret = api_body_only(r, allowed, &body);
 
-	if (ret == 0)
-		ret = nc_json_only(body, allowed, NULL, &r->ei);
 	if (ret == 0)
 		ret = nc_json_str(body, "name", name, sizeof(name), true, NULL, &r->ei);
 	if (ret >= 0)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* /v1/connectors, with approve and decommission. */
+/* GET /v1/connectors, approve and decommission; the rest is in h_devices.c. */
 #include <microhttpd.h>
 #include <string.h>
 
@@ -9,12 +9,7 @@
 #include "handlers.h"
 #include "internal.h"
 
-/*
- * A connector as the API shows it: its fields plus "sync": {state,
- * dirty_reason}, null while it gets no configuration (pending approval,
- * decommissioned: as GET /v1/sync leaves it out).
- */
-static json_t *view(struct api_req *r, const struct nc_connector *c)
+json_t *api_connector_json(struct api_req *r, const struct nc_connector *c)
 {
 	json_t *o = nc_connector_to_json(c);
 	struct nc_sync s = {0};
@@ -60,91 +55,18 @@ int h_connector_list(struct api_req *r)
 		return nc_fail(&r->ei, ret, NULL, "cannot list connectors");
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, view(r, &v[i]));
+		json_array_append_new(items, api_connector_json(r, &v[i]));
 	nc_connector_array_free(v, n);
 	return api_reply_list(r, items, pg.next_cursor);
 }
 
-int h_connector_get(struct api_req *r)
+/* Approve or decommission: the status comes from the route (r->arg). */
+int h_connector_transition(struct api_req *r)
 {
-	struct nc_connector c = {0};
-	int ret = nc_store_connector_get(r->core->store, r->tenant, r->params[0], &c);
+	int ret = nc_core_connector_transition(r->core, &r->actor, r->tenant, r->params[0],
+					       (enum nc_status)r->arg, NULL, &r->ei);
 
-	if (ret < 0)
-		return nc_fail(&r->ei, ret, "serial", "connector `%s' not found", r->params[0]);
-	ret = api_reply(r, MHD_HTTP_OK, view(r, &c));
-	nc_connector_clear(&c);
-	return ret;
-}
-
-int h_connector_create(struct api_req *r)
-{
-	struct nc_connector c = {0};
-	char tenant[NC_ID_MAX];
-	json_t *body;
-	int ret = api_body(r, &body);
-
-	if (ret == 0)
-		ret = nc_connector_from_json(body, &c, NC_DECODE_CREATE, &r->ei);
-	if (ret == 0)
-		ret = api_create_tenant(r, body, tenant);
-	if (ret == 0) {
-		snprintf(c.tenant, sizeof(c.tenant), "%s", tenant);
-		ret = nc_core_connector_create(r->core, &r->actor, r->tenant, &c, &r->ei);
-	}
-	if (ret == 0) {
-		char serial[NC_SERIAL_MAX];
-
-		snprintf(serial, sizeof(serial), "%s", c.serial);
-		nc_connector_clear(&c);
-		ret = nc_store_connector_get(r->core->store, tenant, serial, &c);
-	}
-	if (ret == 0)
-		ret = api_reply(r, MHD_HTTP_CREATED, view(r, &c));
-	nc_connector_clear(&c);
-	return ret;
-}
-
-int h_connector_update(struct api_req *r)
-{
-	struct nc_connector c = {0};
-	json_t *body;
-	int ret = api_body(r, &body);
-
-	if (ret == 0)
-		ret = nc_core_connector_update(r->core, &r->actor, r->tenant, r->params[0], body,
-					       &c, &r->ei);
-	if (ret == 0)
-		ret = api_reply(r, MHD_HTTP_OK, view(r, &c));
-	nc_connector_clear(&c);
-	return ret;
-}
-
-int h_connector_delete(struct api_req *r)
-{
-	int ret = nc_core_connector_delete(r->core, &r->actor, r->tenant, r->params[0], &r->ei);
-
-	return ret < 0 ? ret : api_reply(r, MHD_HTTP_NO_CONTENT, NULL);
-}
-
-static int transition(struct api_req *r, enum nc_status to)
-{
-	struct nc_connector c = {0};
-	int ret = nc_core_connector_transition(r->core, &r->actor, r->tenant, r->params[0], to, &c,
-					       &r->ei);
-
-	if (ret == 0)
-		ret = api_reply(r, MHD_HTTP_OK, view(r, &c));
-	nc_connector_clear(&c);
-	return ret;
-}
-
-int h_connector_approve(struct api_req *r)
-{
-	return transition(r, NC_STATUS_APPROVED);
-}
-
-int h_connector_decommission(struct api_req *r)
-{
-	return transition(r, NC_STATUS_DECOMMISSIONED);
+	return ret < 0 ? ret
+		       : api_reply_device(r, MHD_HTTP_OK, NC_DEVICE_CONNECTOR, r->tenant,
+					  r->params[0]);
 }

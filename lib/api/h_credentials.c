@@ -17,8 +17,9 @@
 /* The maximum length of a CSR in PEM: a P-256 or RSA-4096 request fits. */
 #define CSR_MAX 16384
 
-static int issue_one(struct api_req *r, enum nc_device_type type)
+int h_device_credentials(struct api_req *r)
 {
+	enum nc_device_type type = (enum nc_device_type)r->arg;
 	struct nc_credentials cr = {0};
 	const char *csr = NULL;
 	char na[NC_TIME_ISO_BUFSZ];
@@ -49,8 +50,9 @@ static int issue_one(struct api_req *r, enum nc_device_type type)
 	return api_reply(r, MHD_HTTP_CREATED, o);
 }
 
-static int revoke_all(struct api_req *r, enum nc_device_type type)
+int h_device_credentials_revoke(struct api_req *r)
 {
+	enum nc_device_type type = (enum nc_device_type)r->arg;
 	size_t n = 0;
 	int ret = nc_core_credentials_revoke(r->core, &r->actor, r->tenant, type, r->params[0], &n,
 					     &r->ei);
@@ -59,24 +61,4 @@ static int revoke_all(struct api_req *r, enum nc_device_type type)
 		return ret;
 	return api_reply(r, MHD_HTTP_OK,
 			 json_pack("{s:s,s:I}", "serial", r->params[0], "revoked", (json_int_t)n));
-}
-
-int h_connector_credentials(struct api_req *r)
-{
-	return issue_one(r, NC_DEVICE_CONNECTOR);
-}
-
-int h_connector_credentials_revoke(struct api_req *r)
-{
-	return revoke_all(r, NC_DEVICE_CONNECTOR);
-}
-
-int h_edge_credentials(struct api_req *r)
-{
-	return issue_one(r, NC_DEVICE_EDGE);
-}
-
-int h_edge_credentials_revoke(struct api_req *r)
-{
-	return revoke_all(r, NC_DEVICE_EDGE);
 }

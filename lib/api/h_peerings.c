@@ -48,19 +48,16 @@ static int reply_show(struct api_req *r, unsigned status, const char *tenant, co
 int h_peering_create(struct api_req *r)
 {
 	struct nc_peering p = {0};
-	char tenant[NC_ID_MAX];
 	json_t *body;
 	int ret = api_body(r, &body);
 
 	if (ret == 0)
 		ret = nc_peering_from_json(body, &p, NC_DECODE_CREATE, &r->ei);
 	if (ret == 0)
-		ret = api_create_tenant(r, body, tenant);
-	if (ret == 0) {
-		snprintf(p.tenant, sizeof(p.tenant), "%s", tenant);
+		ret = api_create_tenant(r, body, p.tenant);
+	if (ret == 0)
 		ret = nc_core_peering_create(r->core, &r->actor, r->tenant, &p, &r->ei);
-	}
-	return ret < 0 ? ret : reply_show(r, MHD_HTTP_CREATED, tenant, p.name);
+	return ret < 0 ? ret : reply_show(r, MHD_HTTP_CREATED, p.tenant, p.name);
 }
 
 int h_peering_update(struct api_req *r)
@@ -87,10 +84,8 @@ int h_member_add(struct api_req *r)
 	static const char *const allowed[] = {"serial", NULL};
 	char serial[NC_SERIAL_MAX];
 	json_t *body;
-	int ret = api_body(r, &body);
+	int ret = api_body_only(r, allowed, &body);
 
-	if (ret == 0)
-		ret = nc_json_only(body, allowed, NULL, &r->ei);
 	if (ret == 0)
 		ret = nc_json_str(body, "serial", serial, sizeof(serial), true, NULL, &r->ei);
 	if (ret >= 0)

@@ -122,10 +122,8 @@ int h_sync_now(struct api_req *r)
 	json_t *body, *devs, *result = NULL;
 	char state[16] = "";
 	size_t i, n = 0;
-	int ret = api_body(r, &body);
+	int ret = api_body_only(r, allowed, &body);
 
-	if (ret == 0)
-		ret = nc_json_only(body, allowed, NULL, &r->ei);
 	if (ret == 0)
 		ret = nc_json_bool(body, "all", &sel.all, false, NULL, &r->ei);
 	if (ret >= 0)

@@ -30,6 +30,7 @@ struct api_req {
 	const char *method;
 	const char *path;
 	const char *params[API_MAX_PARAMS]; /* the {…} segments, in order */
+	int arg;			    /* the route's arg (struct api_route) */
 	char param_buf[512];		    /* backing store of params */
 	json_t *body;			    /* parsed body; NULL when empty */
 	struct nc_actor actor;
@@ -53,6 +54,7 @@ struct api_route {
 	const char *pattern; /* "/v1/connectors/{serial}/approve" */
 	int (*fn)(struct api_req *r);
 	int min_role; /* enum nc_role, or -1: no token needed */
+	int arg;      /* given to fn in api_req.arg: a device type, a status */
 };
 
 extern const struct api_route api_routes[];
@@ -74,11 +76,27 @@ int api_page(struct api_req *r, struct nc_page *pg);
 
 /* The body, which must be a JSON object: NC_ERR_PARSE when absent. */
 int api_body(struct api_req *r, json_t **out);
+/* api_body, then NC_ERR_INVAL naming a member not in allowed (NULL-terminated). */
+int api_body_only(struct api_req *r, const char *const *allowed, json_t **out);
 
 /* For creations: the tenant the new object goes to. Non-admins get their
  * own; an admin's ?tenant= wins; else the body's "tenant" member is
  * required. Writes into buf (NC_ID_MAX). */
 int api_create_tenant(struct api_req *r, const json_t *body, char *buf);
+
+/*
+ * Replies status with the edge or connector serial of tenant as the API
+ * shows it; NC_ERR_NOTFOUND (with ei naming it) when tenant has none.
+ */
+int api_reply_device(struct api_req *r, unsigned status, enum nc_device_type type,
+		     const char *tenant, const char *serial);
+/*
+ * A connector as the API shows it (new reference): its fields plus "sync":
+ * {state, dirty_reason}, null while it gets no configuration (pending
+ * approval, decommissioned: as GET /v1/sync leaves it out).
+ */
+struct nc_connector;
+json_t *api_connector_json(struct api_req *r, const struct nc_connector *c);
 
 /* The event ring, the sync engine and the start time of the server. */
 struct api_streams;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../store/store.h"
+#include "../util/json.h"
 #include "internal.h"
 
 int api_reply(struct api_req *r, unsigned status, json_t *body)
@@ -59,6 +60,15 @@ int api_body(struct api_req *r, json_t **out)
 		return nc_fail(&r->ei, NC_ERR_PARSE, NULL, "the body must be a JSON object");
 	*out = r->body;
 	return 0;
+}
+
+int api_body_only(struct api_req *r, const char *const *allowed, json_t **out)
+{
+	int ret = api_body(r, out);
+
+	if (ret == 0)
+		ret = nc_json_only(*out, allowed, NULL, &r->ei);
+	return ret;
 }
 
 int api_create_tenant(struct api_req *r, const json_t *body, char *buf)

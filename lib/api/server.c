@@ -333,6 +333,7 @@ static int prepare(struct nc_api *api, struct conn_state *cs, unsigned *status)
 		    (strcmp(r->method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0)) {
 			cs->route = &api_routes[i];
 			cs->ri = i;
+			r->arg = api_routes[i].arg;
 			break;
 		}
 	}

@@ -17,7 +17,6 @@
 #include "../model/validate.h"
 #include "../store/store.h"
 #include "../util/err.h"
-#include "../util/xmalloc.h"
 #include "core.h"
 #include "credentials.h"
 #include "ipam.h"
@@ -114,29 +113,6 @@ static int reload(struct nc_core *c, struct nc_connector *con)
 	return nc_store_connector_get(c->store, NULL, serial, con);
 }
 
-static void *dup_mem(const void *p, size_t n, size_t size)
-{
-	void *q = NULL;
-
-	if (p && n > 0) {
-		q = nc_xmalloc(n * size);
-		memcpy(q, p, n * size);
-	}
-	return q;
-}
-
-/* A deep copy of src into dst (whose previous contents are not freed). */
-static void connector_dup(struct nc_connector *dst, const struct nc_connector *src)
-{
-	*dst = *src;
-	dst->lan_subnets = (struct nc_strlist){0};
-	nc_strlist_copy(&dst->lan_subnets, &src->lan_subnets);
-	dst->acl = dup_mem(src->acl, src->n_acl, sizeof(*src->acl));
-	dst->n_acl = dst->acl ? src->n_acl : 0;
-	dst->routes = dup_mem(src->routes, src->n_routes, sizeof(*src->routes));
-	dst->n_routes = dst->routes ? src->n_routes : 0;
-}
-
 static bool acl_equal(const struct nc_connector *a, const struct nc_connector *b)
 {
 	bool eq = a->n_acl == b->n_acl;
@@ -176,7 +152,7 @@ static int drop_backbone(struct nc_core *c, const struct nc_connector *n)
 {
 	if (!n->hub_edge[0])
 		return 0;
-	return nc_ipam_backbone_release(c->store, n->tenant, n->hub_edge, n->serial);
+	return nc_ipam_release(c->store, n->tenant, NC_IPAM_BACKBONE, n->hub_edge, n->serial);
 }
 
 /* Dirties the hub (if any) and the link peers of an in-service connector. */
@@ -192,18 +168,39 @@ static int dirty_around(struct nc_core *c, const struct nc_connector *n, const c
 	return ret;
 }
 
+/*
+ * Takes con out of every configuration, for a delete or a decommission:
+ * dirties its hub and link peers with the reasons while it was in service,
+ * drops its backbone address and revokes its certificates (they stop
+ * working at the broker's next reload of the CRL). ei may be NULL.
+ */
+static int retire(struct nc_core *c, const struct nc_connector *con, const char *hub_reason,
+		  const char *peer_reason, struct nc_errinfo *ei)
+{
+	int ret = 0;
+
+	if (in_service(con->status))
+		ret = dirty_around(c, con, hub_reason, peer_reason);
+	if (ret == 0)
+		ret = drop_backbone(c, con);
+	if (ret == 0)
+		ret = nc_core_pki_revoke_device(c, con->serial, NULL, ei);
+	return ret;
+}
+
 /* Public */
 
-static int create_tx(struct nc_core *c, const char *tenant, struct nc_connector *n,
+static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
 		     struct nc_errinfo *ei)
 {
+	struct nc_connector *n = obj;
 	char reason[NC_REASON_MAX];
 	int ret;
 
 	n->status = NC_STATUS_PENDING_APPROVAL;
 	n->created_at = 0;
 	n->updated_at = 0;
-	ret = nc_core_create_tenant(c, tenant, n->tenant, "connector", n->serial, ei);
+	ret = nc_core_create_tenant(c, w->scope, n->tenant, "connector", n->serial, ei);
 	if (ret == 0)
 		ret = nc_connector_validate(n, ei);
 	if (ret == 0)
@@ -231,13 +228,9 @@ int nc_core_connector_create(struct nc_core *c, const struct nc_actor *actor, co
 {
 	/* Shallow: the lists stay con's, and n is never cleared. */
 	struct nc_connector n = *con;
-	int ret = nc_core_begin(c, ei);
+	struct nc_core_write w = {"create", "connector", NULL, n.tenant, n.serial, tenant, NULL};
 
-	if (ret == 0)
-		ret = nc_core_end(c, create_tx(c, tenant, &n, ei));
-	if (ret == 0)
-		nc_core_audit(c, actor, n.tenant, n.serial, "create", "connector");
-	return nc_core_explain(ei, ret, "create", "connector", con->serial);
+	return nc_core_write(c, actor, &w, create_tx, &n, ei);
 }
 
 /* "hub changed from A to B" (from A omitted when there was none). */
@@ -304,18 +297,20 @@ static int move_backbone(struct nc_core *c, const struct nc_connector *old,
 	return ret;
 }
 
-/* res receives the updated connector; the caller clears it on every path. */
-static int update_tx(struct nc_core *c, const char *tenant, const char *serial, const json_t *patch,
-		     struct nc_connector *res, struct nc_errinfo *ei)
+/* obj receives the updated connector; the caller clears it on every path. */
+static int update_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
+		     struct nc_errinfo *ei)
 {
-	struct nc_connector old = {0};
+	struct nc_connector old = {0}, *res = obj;
 	bool moved;
-	int ret = get_connector(c, tenant, serial, &old, ei);
+	int ret = get_connector(c, w->scope, w->name, &old, ei);
 
+	/* res: a second copy of the stored connector, for the patch to change. */
+	if (ret == 0)
+		ret = get_connector(c, w->scope, w->name, res, ei);
 	if (ret < 0)
 		goto out;
-	connector_dup(res, &old);
-	ret = nc_connector_from_json(patch, res, NC_DECODE_PATCH, ei);
+	ret = nc_connector_from_json(w->patch, res, NC_DECODE_PATCH, ei);
 	if (ret == 0)
 		ret = nc_connector_validate(res, ei);
 	if (ret == 0 && res->status != NC_STATUS_DECOMMISSIONED &&
@@ -343,59 +338,46 @@ int nc_core_connector_update(struct nc_core *c, const struct nc_actor *actor, co
 			     const char *serial, const json_t *patch, struct nc_connector *out,
 			     struct nc_errinfo *ei)
 {
-	struct nc_connector res = {0};
-	int ret = nc_core_begin(c, ei);
+	struct nc_connector n = {0};
+	struct nc_core_write w = {"update", "connector", serial, n.tenant, n.serial, tenant, patch};
+	int ret = nc_core_write(c, actor, &w, update_tx, &n, ei);
 
-	if (ret == 0)
-		ret = nc_core_end(c, update_tx(c, tenant, serial, patch, &res, ei));
-	if (ret == 0)
-		nc_core_audit(c, actor, res.tenant, res.serial, "update", "connector");
 	if (ret == 0 && out)
-		*out = res;
+		*out = n;
 	else
-		nc_connector_clear(&res);
-	return nc_core_explain(ei, ret, "update", "connector", serial);
+		nc_connector_clear(&n);
+	return ret;
 }
 
-/* owner receives the connector's tenant. */
-static int delete_tx(struct nc_core *c, const char *tenant, const char *serial,
-		     char owner[NC_ID_MAX], struct nc_errinfo *ei)
+/* obj receives the connector as it was; the caller clears it. */
+static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
+		     struct nc_errinfo *ei)
 {
-	struct nc_connector old = {0};
+	const struct nc_connector *old = obj;
 	char hub[NC_REASON_MAX], peer[NC_REASON_MAX];
-	int ret = get_connector(c, tenant, serial, &old, ei);
+	int ret = get_connector(c, w->scope, w->name, obj, ei);
 
 	if (ret < 0)
-		goto out;
-	memcpy(owner, old.tenant, NC_ID_MAX);
-	snprintf(hub, sizeof(hub), "connector %s deleted", old.serial);
-	snprintf(peer, sizeof(peer), "peer %s deleted", old.serial);
-	if (in_service(old.status))
-		ret = dirty_around(c, &old, hub, peer);
+		return ret;
+	snprintf(hub, sizeof(hub), "connector %s deleted", old->serial);
+	snprintf(peer, sizeof(peer), "peer %s deleted", old->serial);
+	ret = retire(c, old, hub, peer, ei);
 	if (ret == 0)
-		ret = drop_backbone(c, &old);
+		ret = nc_core_release_memberships(c, old->serial);
 	if (ret == 0)
-		ret = nc_core_release_memberships(c, old.serial);
-	if (ret == 0)
-		ret = nc_core_pki_revoke_device(c, old.serial, NULL, ei);
-	if (ret == 0)
-		ret = nc_store_connector_delete(c->store, old.tenant, old.serial);
-out:
-	nc_connector_clear(&old);
+		ret = nc_store_connector_delete(c->store, old->tenant, old->serial);
 	return ret;
 }
 
 int nc_core_connector_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 			     const char *serial, struct nc_errinfo *ei)
 {
-	char owner[NC_ID_MAX] = "";
-	int ret = nc_core_begin(c, ei);
+	struct nc_connector old = {0};
+	struct nc_core_write w = {"delete", "connector", serial, old.tenant, serial, tenant, NULL};
+	int ret = nc_core_write(c, actor, &w, delete_tx, &old, ei);
 
-	if (ret == 0)
-		ret = nc_core_end(c, delete_tx(c, tenant, serial, owner, ei));
-	if (ret == 0)
-		nc_core_audit(c, actor, owner, serial, "delete", "connector");
-	return nc_core_explain(ei, ret, "delete", "connector", serial);
+	nc_connector_clear(&old);
+	return ret;
 }
 
 /* Lifecycle */
@@ -444,17 +426,9 @@ static int approve(struct nc_core *c, const struct nc_connector *con, struct nc_
 static int decommission(struct nc_core *c, const struct nc_connector *con)
 {
 	char reason[NC_REASON_MAX];
-	int ret = 0;
 
 	snprintf(reason, sizeof(reason), "connector %s decommissioned", con->serial);
-	if (in_service(con->status))
-		ret = dirty_around(c, con, reason, reason);
-	if (ret == 0)
-		ret = drop_backbone(c, con);
-	/* Its certificates stop working at the broker's next reload of the CRL. */
-	if (ret == 0)
-		ret = nc_core_pki_revoke_device(c, con->serial, NULL, NULL);
-	return ret;
+	return retire(c, con, reason, reason, NULL);
 }
 
 static int transition_tx(struct nc_core *c, const char *tenant, const char *serial,

@@ -141,6 +141,20 @@ int nc_core_explain(struct nc_errinfo *ei, int ret, const char *verb, const char
 	return nc_fail(ei, ret, NULL, "cannot %s %s `%s': %s", verb, noun, name, nc_strerror(ret));
 }
 
+int nc_core_write(struct nc_core *c, const struct nc_actor *actor, const struct nc_core_write *w,
+		  int (*body)(struct nc_core *c, const struct nc_core_write *w, void *obj,
+			      struct nc_errinfo *ei),
+		  void *obj, struct nc_errinfo *ei)
+{
+	int ret = nc_core_begin(c, ei);
+
+	if (ret == 0)
+		ret = nc_core_end(c, body(c, w, obj, ei));
+	if (ret == 0)
+		nc_core_audit(c, actor, w->tenant, w->device, w->verb, w->noun);
+	return nc_core_explain(ei, ret, w->verb, w->noun, w->name ? w->name : w->device);
+}
+
 int nc_core_create_tenant(struct nc_core *c, const char *scope, char obj_tenant[NC_ID_MAX],
 			  const char *noun, const char *name, struct nc_errinfo *ei)
 {
@@ -176,7 +190,7 @@ int nc_core_release_memberships(struct nc_core *c, const char *serial)
 	int ret = nc_store_member_list_by_device(c->store, serial, &m, &n);
 
 	for (size_t i = 0; ret == 0 && i < n; i++)
-		ret = nc_ipam_peering_release(c->store, m[i].tenant, m[i].peering, serial);
+		ret = nc_ipam_release(c->store, m[i].tenant, NC_IPAM_PEERING, m[i].peering, serial);
 	free(m);
 	return ret;
 }

@@ -18,6 +18,7 @@
  *   NC_ERR_FORBIDDEN role too low (403)          NC_ERR_STORE     500
  */
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -76,6 +77,33 @@ int nc_core_begin(struct nc_core *c, struct nc_errinfo *ei);
 int nc_core_end(struct nc_core *c, int ret);
 int nc_core_explain(struct nc_errinfo *ei, int ret, const char *verb, const char *noun,
 		    const char *name);
+
+/*
+ * A public write of one object, as nc_core_write() runs it: verb ("update")
+ * and noun ("edge") word its audit event and an unexplained failure of name
+ * (as nc_core_explain does), name being the object as the caller named it
+ * (NULL: device, for a creation).
+ * The audit event is in tenant, for device (may be NULL), both read after
+ * the body ran, which may fill them in. scope is the caller's tenant and
+ * patch the change an update applies (else NULL).
+ */
+struct nc_core_write {
+	const char *verb, *noun, *name;
+	const char *tenant, *device; /* borrowed */
+	const char *scope;
+	const json_t *patch;
+};
+
+/*
+ * Runs body(c, w, obj, ei) in one transaction (nc_core_begin, nc_core_end);
+ * obj is the caller's object (borrowed), which the body reads or fills.
+ * After a commit emits the audit event of actor that w names. Returns the
+ * outcome, explained in ei.
+ */
+int nc_core_write(struct nc_core *c, const struct nc_actor *actor, const struct nc_core_write *w,
+		  int (*body)(struct nc_core *c, const struct nc_core_write *w, void *obj,
+			      struct nc_errinfo *ei),
+		  void *obj, struct nc_errinfo *ei);
 
 /*
  * The tenant an object is created in, into obj_tenant: the caller's scope

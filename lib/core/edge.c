@@ -100,15 +100,16 @@ static int refuse_shared(struct nc_core *c, const struct nc_edge *e, struct nc_e
 
 /* Public */
 
-static int create_tx(struct nc_core *c, const char *tenant, struct nc_edge *e,
+static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
 		     struct nc_errinfo *ei)
 {
+	struct nc_edge *e = obj;
 	char reason[NC_REASON_MAX];
 	int ret;
 
 	e->created_at = 0;
 	e->updated_at = 0;
-	ret = nc_core_create_tenant(c, tenant, e->tenant, "edge", e->serial, ei);
+	ret = nc_core_create_tenant(c, w->scope, e->tenant, "edge", e->serial, ei);
 	if (ret == 0)
 		ret = nc_edge_validate(e, ei);
 	if (ret == 0)
@@ -132,13 +133,9 @@ int nc_core_edge_create(struct nc_core *c, const struct nc_actor *actor, const c
 {
 	/* Shallow: the list stays e's, and n is never cleared. */
 	struct nc_edge n = *e;
-	int ret = nc_core_begin(c, ei);
+	struct nc_core_write w = {"create", "edge", NULL, n.tenant, n.serial, tenant, NULL};
 
-	if (ret == 0)
-		ret = nc_core_end(c, create_tx(c, tenant, &n, ei));
-	if (ret == 0)
-		nc_core_audit(c, actor, n.tenant, n.serial, "create", "edge");
-	return nc_core_explain(ei, ret, "create", "edge", e->serial);
+	return nc_core_write(c, actor, &w, create_tx, &n, ei);
 }
 
 /* Only the endpoint and the LAN are part of other devices' config; the kind
@@ -173,19 +170,19 @@ out:
 	return ret;
 }
 
-/* res receives the updated edge; the caller clears it on every path. */
-static int update_tx(struct nc_core *c, const char *tenant, const char *serial, const json_t *patch,
-		     struct nc_edge *res, struct nc_errinfo *ei)
+/* obj receives the updated edge; the caller clears it on every path. */
+static int update_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
+		     struct nc_errinfo *ei)
 {
-	struct nc_edge old = {0};
-	int ret = get_edge(c, tenant, serial, &old, ei);
+	struct nc_edge old = {0}, *res = obj;
+	int ret = get_edge(c, w->scope, w->name, &old, ei);
 
+	/* res: a second copy of the stored edge, for the patch to change. */
+	if (ret == 0)
+		ret = get_edge(c, w->scope, w->name, res, ei);
 	if (ret < 0)
 		goto out;
-	*res = old;
-	res->lan_subnets = (struct nc_strlist){0};
-	nc_strlist_copy(&res->lan_subnets, &old.lan_subnets);
-	ret = nc_edge_from_json(patch, res, NC_DECODE_PATCH, ei);
+	ret = nc_edge_from_json(w->patch, res, NC_DECODE_PATCH, ei);
 	if (ret == 0)
 		ret = nc_edge_validate(res, ei);
 	if (ret == 0 && !nc_strlist_equal(&old.lan_subnets, &res->lan_subnets))
@@ -211,18 +208,15 @@ int nc_core_edge_update(struct nc_core *c, const struct nc_actor *actor, const c
 			const char *serial, const json_t *patch, struct nc_edge *out,
 			struct nc_errinfo *ei)
 {
-	struct nc_edge res = {0};
-	int ret = nc_core_begin(c, ei);
+	struct nc_edge n = {0};
+	struct nc_core_write w = {"update", "edge", serial, n.tenant, n.serial, tenant, patch};
+	int ret = nc_core_write(c, actor, &w, update_tx, &n, ei);
 
-	if (ret == 0)
-		ret = nc_core_end(c, update_tx(c, tenant, serial, patch, &res, ei));
-	if (ret == 0)
-		nc_core_audit(c, actor, res.tenant, res.serial, "update", "edge");
 	if (ret == 0 && out)
-		*out = res;
+		*out = n;
 	else
-		nc_edge_clear(&res);
-	return nc_core_explain(ei, ret, "update", "edge", serial);
+		nc_edge_clear(&n);
+	return ret;
 }
 
 /* CONFLICT while connectors use the edge as their hub, naming a few. */
@@ -268,50 +262,45 @@ static int refuse_hub_of_peering(struct nc_core *c, const struct nc_edge *e, str
 	return ret;
 }
 
-/* owner receives the edge's tenant. */
-static int delete_tx(struct nc_core *c, const char *tenant, const char *serial,
-		     char owner[NC_ID_MAX], struct nc_errinfo *ei)
+/* obj receives the edge as it was; the caller clears it. */
+static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
+		     struct nc_errinfo *ei)
 {
-	struct nc_edge e = {0};
+	const struct nc_edge *e = obj;
 	char reason[NC_REASON_MAX];
-	int ret = get_edge(c, tenant, serial, &e, ei);
+	int ret = get_edge(c, w->scope, w->name, obj, ei);
 
 	if (ret < 0)
-		goto out;
-	memcpy(owner, e.tenant, NC_ID_MAX);
-	ret = refuse_hub_of_connectors(c, &e, ei);
+		return ret;
+	ret = refuse_hub_of_connectors(c, e, ei);
 	if (ret == 0)
-		ret = refuse_hub_of_peering(c, &e, ei);
-	snprintf(reason, sizeof(reason), "peer %s deleted", e.serial);
+		ret = refuse_hub_of_peering(c, e, ei);
+	snprintf(reason, sizeof(reason), "peer %s deleted", e->serial);
 	if (ret == 0)
-		ret = nc_core_dirty_peers(c, e.tenant, e.serial, reason);
+		ret = nc_core_dirty_peers(c, e->tenant, e->serial, reason);
 	if (ret == 0)
-		ret = nc_ipam_hub_release(c->store, e.tenant, e.serial);
+		ret = nc_ipam_release(c->store, e->tenant, NC_IPAM_BACKBONE, e->serial, NULL);
 	if (ret == 0)
-		ret = nc_core_release_memberships(c, e.serial);
+		ret = nc_core_release_memberships(c, e->serial);
 	if (ret == 0)
-		ret = nc_core_pki_revoke_device(c, e.serial, NULL, ei);
+		ret = nc_core_pki_revoke_device(c, e->serial, NULL, ei);
 	if (ret == 0)
-		ret = nc_store_edge_delete(c->store, e.tenant, e.serial);
+		ret = nc_store_edge_delete(c->store, e->tenant, e->serial);
 	if (ret == NC_ERR_CONFLICT && !(ei && ei->code == ret))
 		ret = nc_fail(ei, ret, NULL,
 			      "edge `%s' is still a hub: move its connectors and peerings to "
 			      "another hub first",
-			      e.serial);
-out:
-	nc_edge_clear(&e);
+			      e->serial);
 	return ret;
 }
 
 int nc_core_edge_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 			const char *serial, struct nc_errinfo *ei)
 {
-	char owner[NC_ID_MAX] = "";
-	int ret = nc_core_begin(c, ei);
+	struct nc_edge old = {0};
+	struct nc_core_write w = {"delete", "edge", serial, old.tenant, serial, tenant, NULL};
+	int ret = nc_core_write(c, actor, &w, delete_tx, &old, ei);
 
-	if (ret == 0)
-		ret = nc_core_end(c, delete_tx(c, tenant, serial, owner, ei));
-	if (ret == 0)
-		nc_core_audit(c, actor, owner, serial, "delete", "edge");
-	return nc_core_explain(ei, ret, "delete", "edge", serial);
+	nc_edge_clear(&old);
+	return ret;
 }

@@ -14,6 +14,9 @@
 #define GROUP_BLOCKS	 2048	     /* 2^(21 - 10) */
 #define GROUP_MEMBERS	 510	     /* wg2 at 1..510, wg3 at 513..1022 */
 
+/* A pool name: "pm:" and a group name, or "bb:" and a hub's serial. */
+#define POOL_MAX (NC_NAME_MAX + 4)
+
 static void host(uint32_t a, char out[NC_CIDR_MAX])
 {
 	snprintf(out, NC_CIDR_MAX, "%u.%u.%u.%u/32", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
@@ -34,11 +37,39 @@ static int alloc(struct nc_store *st, const char *tenant, const char *pool, cons
 	return 0;
 }
 
+/* Per space: the prefix of its per-owner pools, and the pool of its blocks. */
+static const struct {
+	const char *prefix, *blocks;
+} spaces[] = {
+	[NC_IPAM_BACKBONE] = {"bb", "hub"},
+	[NC_IPAM_PEERING] = {"pm", "peering"},
+};
+
+/* The pool of the addresses in owner's block: "bb:<hub>" or "pm:<group>". */
+static void pool_of(enum nc_ipam_space space, const char *owner, char pool[POOL_MAX])
+{
+	snprintf(pool, POOL_MAX, "%s:%s", spaces[space].prefix, owner);
+}
+
+int nc_ipam_release(struct nc_store *st, const char *tenant, enum nc_ipam_space space,
+		    const char *owner, const char *serial)
+{
+	char pool[POOL_MAX];
+	int ret;
+
+	pool_of(space, owner, pool);
+	ret = nc_store_addr_release(st, tenant, pool, serial);
+	if (ret == 0 && !serial)
+		ret = nc_store_addr_release(st, tenant, spaces[space].blocks, owner);
+	return ret;
+}
+
 static int hub_block(struct nc_store *st, const char *tenant, const char *hub, uint32_t *base,
 		     struct nc_errinfo *ei)
 {
 	uint32_t b;
-	int ret = alloc(st, tenant, "hub", hub, 0, HUB_BLOCKS - 1, &b, ei);
+	int ret =
+		alloc(st, tenant, spaces[NC_IPAM_BACKBONE].blocks, hub, 0, HUB_BLOCKS - 1, &b, ei);
 
 	if (ret == 0)
 		*base = BACKBONE_BASE + (b << HUB_BLOCK_BITS);
@@ -59,11 +90,11 @@ int nc_ipam_hub(struct nc_store *st, const char *tenant, const char *hub, char a
 int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub, const char *serial,
 		     char addr[NC_CIDR_MAX], struct nc_errinfo *ei)
 {
-	char pool[NC_SERIAL_MAX + 4];
+	char pool[POOL_MAX];
 	uint32_t base, idx;
 	int ret = hub_block(st, tenant, hub, &base, ei);
 
-	snprintf(pool, sizeof(pool), "bb:%s", hub);
+	pool_of(NC_IPAM_BACKBONE, hub, pool);
 	if (ret == 0)
 		ret = alloc(st, tenant, pool, serial, 2, (1u << HUB_BLOCK_BITS) - 2, &idx, ei);
 	if (ret == 0)
@@ -71,60 +102,19 @@ int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub, c
 	return ret;
 }
 
-int nc_ipam_backbone_release(struct nc_store *st, const char *tenant, const char *hub,
-			     const char *serial)
-{
-	char pool[NC_SERIAL_MAX + 4];
-
-	snprintf(pool, sizeof(pool), "bb:%s", hub);
-	return nc_store_addr_release(st, tenant, pool, serial);
-}
-
-int nc_ipam_hub_release(struct nc_store *st, const char *tenant, const char *hub)
-{
-	char pool[NC_SERIAL_MAX + 4];
-	int ret;
-
-	snprintf(pool, sizeof(pool), "bb:%s", hub);
-	ret = nc_store_addr_release(st, tenant, pool, NULL);
-	if (ret == 0)
-		ret = nc_store_addr_release(st, tenant, "hub", hub);
-	return ret;
-}
-
 int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group, const char *serial,
 		    int tunnel_index, char addr[NC_CIDR_MAX], struct nc_errinfo *ei)
 {
-	char pool[NC_NAME_MAX + 4];
+	char pool[POOL_MAX];
 	uint32_t b, idx;
-	int ret = alloc(st, tenant, "peering", group, 0, GROUP_BLOCKS - 1, &b, ei);
+	int ret = alloc(st, tenant, spaces[NC_IPAM_PEERING].blocks, group, 0, GROUP_BLOCKS - 1, &b,
+			ei);
 
-	snprintf(pool, sizeof(pool), "pm:%s", group);
+	pool_of(NC_IPAM_PEERING, group, pool);
 	if (ret == 0)
 		ret = alloc(st, tenant, pool, serial, 1, GROUP_MEMBERS, &idx, ei);
 	if (ret == 0)
 		host(PEERING_BASE + (b << GROUP_BLOCK_BITS) + (tunnel_index ? 512 : 0) + idx, addr);
-	return ret;
-}
-
-int nc_ipam_peering_release(struct nc_store *st, const char *tenant, const char *group,
-			    const char *serial)
-{
-	char pool[NC_NAME_MAX + 4];
-
-	snprintf(pool, sizeof(pool), "pm:%s", group);
-	return nc_store_addr_release(st, tenant, pool, serial);
-}
-
-int nc_ipam_group_release(struct nc_store *st, const char *tenant, const char *group)
-{
-	char pool[NC_NAME_MAX + 4];
-	int ret;
-
-	snprintf(pool, sizeof(pool), "pm:%s", group);
-	ret = nc_store_addr_release(st, tenant, pool, NULL);
-	if (ret == 0)
-		ret = nc_store_addr_release(st, tenant, "peering", group);
 	return ret;
 }
 

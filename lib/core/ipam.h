@@ -35,19 +35,20 @@ int nc_ipam_hub(struct nc_store *st, const char *tenant, const char *hub, char a
 /* A connector's wg0 address in its hub's block, allocating on first use. */
 int nc_ipam_backbone(struct nc_store *st, const char *tenant, const char *hub, const char *serial,
 		     char addr[NC_CIDR_MAX], struct nc_errinfo *ei);
-/* Releases a connector's backbone address (no-op when it has none). */
-int nc_ipam_backbone_release(struct nc_store *st, const char *tenant, const char *hub,
-			     const char *serial);
-/* Releases a hub's block and every address in it. */
-int nc_ipam_hub_release(struct nc_store *st, const char *tenant, const char *hub);
 
 /* A member's address in a group for tunnel_index 0 (wg2) or 1 (wg3). */
 int nc_ipam_peering(struct nc_store *st, const char *tenant, const char *group, const char *serial,
 		    int tunnel_index, char addr[NC_CIDR_MAX], struct nc_errinfo *ei);
-int nc_ipam_peering_release(struct nc_store *st, const char *tenant, const char *group,
-			    const char *serial);
-/* Releases a group's block and every member address in it. */
-int nc_ipam_group_release(struct nc_store *st, const char *tenant, const char *group);
+
+/* The two spaces: backbone blocks are a hub's, peering blocks a group's. */
+enum nc_ipam_space { NC_IPAM_BACKBONE, NC_IPAM_PEERING };
+/*
+ * Releases the address of serial (a connector of hub owner, a member of
+ * group owner; no-op when it has none), or with serial NULL owner's block
+ * and every address in it.
+ */
+int nc_ipam_release(struct nc_store *st, const char *tenant, enum nc_ipam_space space,
+		    const char *owner, const char *serial);
 
 /*
  * The address text of an allocation already made, without the store (for a

@@ -346,13 +346,11 @@ int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char
 	size_t nm = 0, nl = 0, t;
 	int idx[2];
 	struct nc_peering_op op;
-	int ret = nc_peering_op_begin(&op, c, ei);
+	int ret = nc_peering_op_open(&op, c, tenant, peering, ei);
 
 	if (ret < 0)
 		return ret;
-	ret = nc_peering_find(c, tenant, peering, &op.p, ei);
-	if (ret == 0)
-		ret = hand_made_only(&op);
+	ret = hand_made_only(&op);
 	if (ret == 0 && strcmp(a, b) == 0)
 		ret = nc_fail(ei, NC_ERR_INVAL, "b",
 			      "a link joins two different members, not %s "
@@ -394,10 +392,7 @@ int nc_core_link_add(struct nc_core *c, const struct nc_actor *actor, const char
 out:
 	free(l);
 	free(m);
-	ret = nc_peering_op_finish(&op, ret);
-	if (ret == 0)
-		nc_core_audit(c, actor, op.p.tenant, NULL, "add", "link");
-	return ret;
+	return nc_peering_op_finish(&op, ret, actor, NULL, "add", "link");
 }
 
 int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
@@ -405,13 +400,11 @@ int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const c
 {
 	bool swap = strcmp(a, b) > 0;
 	struct nc_peering_op op;
-	int ret = nc_peering_op_begin(&op, c, ei);
+	int ret = nc_peering_op_open(&op, c, tenant, peering, ei);
 
 	if (ret < 0)
 		return ret;
-	ret = nc_peering_find(c, tenant, peering, &op.p, ei);
-	if (ret == 0)
-		ret = hand_made_only(&op);
+	ret = hand_made_only(&op);
 	if (ret < 0)
 		goto out;
 	ret = nc_store_link_delete(c->store, op.p.tenant, op.p.name, swap ? b : a, swap ? a : b);
@@ -425,8 +418,5 @@ int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const c
 	if (ret == 0)
 		ret = nc_peering_op_dirty(&op, b, "link %s" NC_ARROW "%s removed", a, b);
 out:
-	ret = nc_peering_op_finish(&op, ret);
-	if (ret == 0)
-		nc_core_audit(c, actor, op.p.tenant, NULL, "remove", "link");
-	return ret;
+	return nc_peering_op_finish(&op, ret, actor, NULL, "remove", "link");
 }

@@ -37,7 +37,21 @@ int nc_peering_op_begin(struct nc_peering_op *op, struct nc_core *c, struct nc_e
 	return ret;
 }
 
-int nc_peering_op_finish(struct nc_peering_op *op, int ret)
+int nc_peering_op_open(struct nc_peering_op *op, struct nc_core *c, const char *tenant,
+		       const char *name, struct nc_errinfo *ei)
+{
+	int ret = nc_peering_op_begin(op, c, ei);
+
+	if (ret < 0)
+		return ret;
+	ret = nc_peering_find(c, tenant, name, &op->p, ei);
+	if (ret < 0)
+		nc_peering_op_finish(op, ret, NULL, NULL, NULL, NULL);
+	return ret;
+}
+
+int nc_peering_op_finish(struct nc_peering_op *op, int ret, const struct nc_actor *actor,
+			 const char *device, const char *action, const char *object)
 {
 	for (size_t i = 0; ret == 0 && i < op->n_dirty; i++) {
 		ret = nc_core_mark_dirty(op->c, op->dirty[i].serial, op->p.tenant,
@@ -57,6 +71,8 @@ int nc_peering_op_finish(struct nc_peering_op *op, int ret)
 	free(op->dirty);
 	op->spis.v = NULL;
 	op->dirty = NULL;
+	if (ret == 0 && action)
+		nc_core_audit(op->c, actor, op->p.tenant, device, action, object);
 	return ret;
 }
 
@@ -202,10 +218,7 @@ int nc_core_peering_create(struct nc_core *c, const struct nc_actor *actor, cons
 	if (ret == 0 && op.p.hub[0])
 		ret = join(&op, op.p.hub);
 out:
-	ret = nc_peering_op_finish(&op, ret);
-	if (ret == 0)
-		nc_core_audit(c, actor, op.p.tenant, NULL, "create", "peering");
-	return ret;
+	return nc_peering_op_finish(&op, ret, actor, NULL, "create", "peering");
 }
 
 /* Appends ": what" to the reason in out, or ", what" after the first. */
@@ -246,14 +259,11 @@ int nc_core_peering_update(struct nc_core *c, const struct nc_actor *actor, cons
 	size_t nm = 0;
 	bool changed = false, regen = false;
 	struct nc_peering_op op;
-	int ret = nc_peering_op_begin(&op, c, ei);
+	int ret = nc_peering_op_open(&op, c, tenant, name, ei);
 
 	if (ret < 0)
 		return ret;
-	ret = nc_peering_find(c, tenant, name, &old, ei);
-	if (ret < 0)
-		goto out;
-	op.p = old;
+	old = op.p;
 	ret = nc_peering_from_json(patch, &op.p, NC_DECODE_PATCH, ei);
 	if (ret < 0)
 		goto out;
@@ -294,9 +304,7 @@ int nc_core_peering_update(struct nc_core *c, const struct nc_actor *actor, cons
 		ret = nc_peering_op_dirty(&op, m[i].serial, "%s", reason);
 out:
 	free(m);
-	ret = nc_peering_op_finish(&op, ret);
-	if (ret == 0 && changed)
-		nc_core_audit(c, actor, op.p.tenant, NULL, "update", "peering");
+	ret = nc_peering_op_finish(&op, ret, actor, NULL, changed ? "update" : NULL, "peering");
 	if (ret == 0 && out)
 		*out = op.p;
 	return ret;
@@ -308,28 +316,23 @@ int nc_core_peering_delete(struct nc_core *c, const struct nc_actor *actor, cons
 	struct nc_member *m = NULL;
 	size_t nm = 0;
 	struct nc_peering_op op;
-	int ret = nc_peering_op_begin(&op, c, ei);
+	int ret = nc_peering_op_open(&op, c, tenant, name, ei);
 
 	if (ret < 0)
 		return ret;
-	ret = nc_peering_find(c, tenant, name, &op.p, ei);
-	if (ret == 0)
-		ret = nc_peering_members(&op, &m, &nm);
+	ret = nc_peering_members(&op, &m, &nm);
 	for (size_t i = 0; i < nm && ret == 0; i++)
 		ret = nc_peering_op_dirty(&op, m[i].serial, "peering %s deleted", op.p.name);
 	if (ret < 0)
 		goto out;
-	ret = nc_ipam_group_release(c->store, op.p.tenant, op.p.name);
+	ret = nc_ipam_release(c->store, op.p.tenant, NC_IPAM_PEERING, op.p.name, NULL);
 	if (ret == 0)
 		ret = nc_store_peering_delete(c->store, op.p.tenant, op.p.name);
 	if (ret < 0)
 		nc_fail(ei, ret, NULL, "cannot delete peering `%s': %s", name, nc_strerror(ret));
 out:
 	free(m);
-	ret = nc_peering_op_finish(&op, ret);
-	if (ret == 0)
-		nc_core_audit(c, actor, op.p.tenant, NULL, "delete", "peering");
-	return ret;
+	return nc_peering_op_finish(&op, ret, actor, NULL, "delete", "peering");
 }
 
 /* A decommissioned connector is gone for good: it joins nothing. */
@@ -380,13 +383,10 @@ int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const ch
 	struct nc_topo_link *added = NULL;
 	size_t nm = 0, na = 0;
 	struct nc_peering_op op;
-	int ret = nc_peering_op_begin(&op, c, ei);
+	int ret = nc_peering_op_open(&op, c, tenant, peering, ei);
 
 	if (ret < 0)
 		return ret;
-	ret = nc_peering_find(c, tenant, peering, &op.p, ei);
-	if (ret < 0)
-		goto out;
 	ret = nc_peering_join(&op, serial);
 	if (ret == 0)
 		ret = nc_peering_members(&op, &m, &nm);
@@ -403,13 +403,9 @@ int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const ch
 			ret = nc_peering_op_dirty(&op, m[i].serial, "spoke %s joined %s", serial,
 						  op.p.name);
 	}
-out:
 	free(added);
 	free(m);
-	ret = nc_peering_op_finish(&op, ret);
-	if (ret == 0)
-		nc_core_audit(c, actor, op.p.tenant, serial, "add", "member");
-	return ret;
+	return nc_peering_op_finish(&op, ret, actor, serial, "add", "member");
 }
 
 int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
@@ -418,13 +414,10 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 	struct nc_link *l = NULL;
 	size_t nl = 0;
 	struct nc_peering_op op;
-	int ret = nc_peering_op_begin(&op, c, ei);
+	int ret = nc_peering_op_open(&op, c, tenant, peering, ei);
 
 	if (ret < 0)
 		return ret;
-	ret = nc_peering_find(c, tenant, peering, &op.p, ei);
-	if (ret < 0)
-		goto out;
 	if (op.p.topology == NC_TOPO_HUB_SPOKE && strcmp(op.p.hub, serial) == 0) {
 		ret = nc_fail(ei, NC_ERR_CONFLICT, "serial",
 			      "%s is the hub of %s: change the hub first", serial, op.p.name);
@@ -444,7 +437,7 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 		nc_fail(ei, ret, NULL, "cannot remove %s from %s: %s", serial, op.p.name,
 			nc_strerror(ret));
 	if (ret == 0) {
-		ret = nc_ipam_peering_release(c->store, op.p.tenant, op.p.name, serial);
+		ret = nc_ipam_release(c->store, op.p.tenant, NC_IPAM_PEERING, op.p.name, serial);
 		if (ret < 0)
 			nc_fail(ei, ret, NULL, "cannot release the address of %s in %s: %s", serial,
 				op.p.name, nc_strerror(ret));
@@ -465,10 +458,7 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 	}
 out:
 	free(l);
-	ret = nc_peering_op_finish(&op, ret);
-	if (ret == 0)
-		nc_core_audit(c, actor, op.p.tenant, serial, "remove", "member");
-	return ret;
+	return nc_peering_op_finish(&op, ret, actor, serial, "remove", "member");
 }
 
 /* Show */

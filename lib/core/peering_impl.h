@@ -18,6 +18,7 @@
 
 #include "../model/model.h"
 
+struct nc_actor;
 struct nc_core;
 struct nc_errinfo;
 struct nc_topo_link;
@@ -46,11 +47,18 @@ struct nc_peering_op {
 
 /* Zeroes op and opens a transaction; on failure nothing is to be finished. */
 int nc_peering_op_begin(struct nc_peering_op *op, struct nc_core *c, struct nc_errinfo *ei);
+/* nc_peering_op_begin, then op->p = the group name of tenant (nc_peering_find);
+ * on failure the transaction is rolled back and nothing is to be finished. */
+int nc_peering_op_open(struct nc_peering_op *op, struct nc_core *c, const char *tenant,
+		       const char *name, struct nc_errinfo *ei);
 /*
- * Ends op: with ret 0, dirties the recorded devices in op->p.tenant and
- * commits; otherwise rolls back. Frees op's memory; returns the outcome.
+ * Ends op: with ret 0, dirties the recorded devices in op->p.tenant, commits
+ * and emits the audit event of actor's action on object (device may be NULL;
+ * no event when action is NULL); otherwise rolls back. Frees op's memory;
+ * returns the outcome.
  */
-int nc_peering_op_finish(struct nc_peering_op *op, int ret);
+int nc_peering_op_finish(struct nc_peering_op *op, int ret, const struct nc_actor *actor,
+			 const char *device, const char *action, const char *object);
 /* Records serial to be dirtied with a printf reason (replacing an earlier one). */
 int nc_peering_op_dirty(struct nc_peering_op *op, const char *serial, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
