@@ -316,21 +316,6 @@ int64_t nc_sqlite_time_or_now(int64_t v)
 	return v ? v : (int64_t)time(NULL);
 }
 
-void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment)
-{
-	size_t len = strlen(fragment);
-
-	if (b->err)
-		return;
-	if (b->len + len >= sizeof(b->text)) {
-		nc_err("store: a query outgrew its buffer");
-		b->err = NC_ERR_INTERNAL;
-		return;
-	}
-	memcpy(b->text + b->len, fragment, len + 1);
-	b->len += len;
-}
-
 /* Transactions: level 1 is BEGIN IMMEDIATE (takes the write lock at once, so
  * a later statement never fails with SQLITE_BUSY halfway), deeper levels are
  * savepoints, all named nc: RELEASE and ROLLBACK TO act on the innermost. */

@@ -9,6 +9,7 @@
  */
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +79,8 @@ struct nc_sqlite_rows {
 	void (*read)(struct nc_sqlite_q *q, void *item); /* reads one row into item */
 	void (*clear)(void *item); /* frees what an item owns; NULL: nothing */
 	size_t max;		   /* rows to keep; SIZE_MAX = all */
+	/* For nc_sqlite_page(): writes the page cursor of item into buf. */
+	void (*cursor)(const void *item, char *buf, size_t size);
 };
 
 /*
@@ -98,13 +101,64 @@ int64_t nc_sqlite_page_sql_limit(const struct nc_page *pg);
 /* Now, in Unix seconds; v when v is not 0. */
 int64_t nc_sqlite_time_or_now(int64_t v);
 
-/* A SQL text built from fragments for the list filters. */
+/*
+ * A statement in one call (sqlite_query.c). fmt lists the parameters to
+ * bind, one letter each, in order:
+ *   t  const char *  text; NULL binds NULL
+ *   n  const char *  text; "" and NULL bind NULL
+ *   k  const char *  a secret, sealed as by nc_sqlite_q_secret()
+ *   i  int           (int, bool and enum values)
+ *   u  unsigned int  (uint32_t values)
+ *   I  int64_t
+ */
+void nc_sqlite_q_bind(struct nc_sqlite_q *q, const char *fmt, ...);
+/* Runs sql, which returns no rows; *changes (may be NULL) as nc_sqlite_q_run(). */
+int nc_sqlite_exec(struct nc_sqlite *s, const char *sql, int64_t *changes, const char *fmt, ...);
+/* As nc_sqlite_exec(), but NC_ERR_NOTFOUND when the statement changed no row. */
+int nc_sqlite_vexec(struct nc_sqlite *s, const char *sql, int64_t *changes, const char *fmt,
+		    va_list ap);
+int nc_sqlite_exec_one(struct nc_sqlite *s, const char *sql, const char *fmt, ...);
+/* The first column of sql's first row: 1 with *v set, 0 without a row (*v
+ * left alone), or a negative NC_ERR_*. */
+int nc_sqlite_scalar(struct nc_sqlite *s, const char *sql, int64_t *v, const char *fmt, ...);
+/* Every row of sql, as nc_sqlite_rows() without *more. */
+int nc_sqlite_select(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
+		     void **out, size_t *n, const char *fmt, ...);
+/* The first row of sql into *item (how->elem bytes, then owned by the caller):
+ * NC_ERR_NOTFOUND without one; *more (may be NULL) tells whether there is a
+ * second. item is left alone on failure. */
+int nc_sqlite_get(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
+		  void *item, bool *more, const char *fmt, ...);
+/* Steps q, whose rows are (name, count), to counts[index(name)] for the n
+ * (at most 8) names; a name index() does not know (-1) is a bad value of
+ * column. Ends q; counts is written on success only. */
+int nc_sqlite_count_by(struct nc_sqlite_q *q, int (*index)(const char *name), size_t *counts,
+		       size_t n, const char *column);
+
+/* A SQL text built from fragments for the list filters, with the
+ * parameters they bind (text borrowed until the query runs). */
+struct nc_sqlite_arg {
+	char type; /* a letter of nc_sqlite_q_bind() */
+	const char *text;
+	int64_t i;
+};
 struct nc_sqlite_sql {
 	char text[1024];
 	size_t len;
 	int err;
+	struct nc_sqlite_arg args[8];
+	size_t n_args;
 };
 void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment);
+/* Appends fragment, which has one text parameter: v. */
+void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const char *v);
+/*
+ * Runs b with " LIMIT ?" appended for one page of pg (every row when pg is
+ * NULL), as nc_sqlite_rows(); when there are more rows, how->cursor gives
+ * pg->next_cursor from the last row kept.
+ */
+int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc_sqlite_rows *how,
+		   struct nc_page *pg, void **out, size_t *n);
 
 /* Schema checks and migrations at open (sqlite_schema.c). */
 int nc_sqlite_check_identity(struct nc_sqlite *s, struct nc_errinfo *ei);
@@ -113,8 +167,17 @@ int nc_sqlite_schema_version(struct nc_store *st, int *out);
 
 /* Shared by sqlite_devices.c and sqlite_connectors.c. */
 /* The devices row of a new edge or connector. */
-int nc_sqlite_device_insert(struct nc_sqlite *s, const char *serial, const char *tenant,
-			    enum nc_device_type type, const char *public_key, int64_t last_seen);
+struct nc_sqlite_device {
+	const char *serial;
+	const char *tenant;
+	enum nc_device_type type;
+	const char *public_key;
+	int64_t last_seen;
+};
+/* Inserts d, then runs sql (the edges or connectors row) with the
+ * parameters of fmt, in one transaction. */
+int nc_sqlite_device_insert(struct nc_store *st, const struct nc_sqlite_device *d, const char *sql,
+			    const char *fmt, ...);
 /* Deletes the device of that type (and, by cascade, everything hanging off it). */
 int nc_sqlite_device_delete(struct nc_sqlite *s, const char *tenant, const char *serial,
 			    enum nc_device_type type);
