@@ -188,100 +188,15 @@ int nc_sqlite_finish(struct nc_store *st, int ret);
 void nc_sqlite_col_json(struct nc_sqlite_q *q, int (*decode)(const char *, struct nc_strlist *),
 			struct nc_strlist *dst);
 
-/* Objects (sqlite_accounts.c, sqlite_devices.c, sqlite_connectors.c, sqlite_peerings.c,
- * sqlite_sync.c, sqlite_addr.c, sqlite_meta.c). */
-int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t);
-int nc_sqlite_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out);
-int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n);
-int nc_sqlite_token_insert(struct nc_store *st, const struct nc_token *t);
-int nc_sqlite_token_get(struct nc_store *st, const char *id, struct nc_token *out);
-int nc_sqlite_token_get_by_hash(struct nc_store *st, const char *hash, struct nc_token *out);
-int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_token **out, size_t *n);
-int nc_sqlite_token_revoke(struct nc_store *st, const char *id);
-int nc_sqlite_token_count(struct nc_store *st, size_t *n);
+/* The operations (store_ops.def), in sqlite_<objects>.c: nc_sqlite_<name>. */
+#define NC_STORE_OP(name, params, args, check) int nc_sqlite_##name params;
+#include "store_ops.def"
 
-int nc_sqlite_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
-			    enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
-int nc_sqlite_device_hold_key(struct nc_store *st, const char *serial, const char *key);
-int nc_sqlite_device_touch(struct nc_store *st, const char *serial, const char *public_key,
-			   int64_t last_seen);
-int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e);
-int nc_sqlite_edge_update(struct nc_store *st, const struct nc_edge *e);
-int nc_sqlite_edge_get(struct nc_store *st, const char *tenant, const char *serial,
-		       struct nc_edge *out);
-int nc_sqlite_edge_delete(struct nc_store *st, const char *tenant, const char *serial);
-int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
-			struct nc_edge **out, size_t *n);
-int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c);
-int nc_sqlite_connector_update(struct nc_store *st, const struct nc_connector *c);
-int nc_sqlite_connector_set_status(struct nc_store *st, const char *serial, enum nc_status s);
-int nc_sqlite_connector_get(struct nc_store *st, const char *tenant, const char *serial,
-			    struct nc_connector *out);
-int nc_sqlite_connector_delete(struct nc_store *st, const char *tenant, const char *serial);
-int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filter *f,
-			     struct nc_page *pg, struct nc_connector **out, size_t *n);
-int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t counts[6]);
-
-int nc_sqlite_peering_insert(struct nc_store *st, const struct nc_peering *p);
-int nc_sqlite_peering_update(struct nc_store *st, const struct nc_peering *p);
-int nc_sqlite_peering_get(struct nc_store *st, const char *tenant, const char *name,
-			  struct nc_peering *out);
-int nc_sqlite_peering_delete(struct nc_store *st, const char *tenant, const char *name);
-int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_peering **out,
-			   size_t *n);
-int nc_sqlite_member_insert(struct nc_store *st, const struct nc_member *m);
-int nc_sqlite_member_delete(struct nc_store *st, const char *tenant, const char *peering,
-			    const char *serial);
-int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *peering,
-			  struct nc_member **out, size_t *n);
-int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
-				    size_t *n);
-int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l);
-int nc_sqlite_link_delete(struct nc_store *st, const char *tenant, const char *peering,
-			  const char *a, const char *b);
-int nc_sqlite_link_list(struct nc_store *st, const char *tenant, const char *peering,
-			struct nc_link **out, size_t *n);
-int nc_sqlite_link_list_by_device(struct nc_store *st, const char *serial, struct nc_link **out,
-				  size_t *n);
-int nc_sqlite_link_set_status(struct nc_store *st, const char *tenant, const char *peering,
-			      const char *a, const char *b, int tunnel_index,
-			      enum nc_link_status status);
-int nc_sqlite_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
-int nc_sqlite_device_seen(struct nc_store *st, const char *serial, bool *seen);
-int nc_sqlite_lan_each(struct nc_store *st, const char *tenant, const char *except,
-		       int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
-		       void *arg);
-
-int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s);
-int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tenant,
-		       struct nc_sync *out);
-int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
-			struct nc_sync **out, size_t *n);
-int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4]);
-
-int nc_sqlite_addr_alloc(struct nc_store *st, const char *tenant, const char *pool,
-			 const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
-int nc_sqlite_addr_release(struct nc_store *st, const char *tenant, const char *pool,
-			   const char *owner);
-
-int nc_sqlite_meta_get(struct nc_store *st, const char *name, int64_t *value);
-int nc_sqlite_meta_put(struct nc_store *st, const char *name, int64_t value);
-
-/* Certificates and sealed secrets (sqlite_certs.c, sqlite_seal.c). */
-int nc_sqlite_cert_insert(struct nc_store *st, const struct nc_cert *c);
-int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_t when, size_t *n);
-int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,
-			struct nc_cert **out, size_t *n);
-int nc_sqlite_set_seal_key(struct nc_store *st, const unsigned char key[32]);
+/* Sealed secrets (sqlite_seal.c). */
 /* Binds v sealed with the store's key (as it is while there is none). */
 void nc_sqlite_q_secret(struct nc_sqlite_q *q, const char *v);
 /* Reads a column that may be sealed: opened with the store's key. */
 void nc_sqlite_col_secret(struct nc_sqlite_q *q, char *buf, size_t size);
 char *nc_sqlite_col_secret_dup(struct nc_sqlite_q *q); /* heap; NULL for NULL */
-
-int nc_sqlite_tunnel_replace(struct nc_store *st, const char *serial,
-			     const struct nc_tunnel_state *v, size_t n);
-int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
-			  size_t *n);
 
 #endif
