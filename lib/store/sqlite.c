@@ -254,8 +254,8 @@ int64_t nc_sqlite_col_int(struct nc_sqlite_q *q)
 	return v;
 }
 
-int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out, size_t *n,
-		   bool *more)
+int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, size_t max, void **out,
+		   size_t *n, bool *more)
 {
 	char *v = NULL;
 	size_t count = 0, cap = 0;
@@ -263,7 +263,7 @@ int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void
 	int ret;
 
 	while (nc_sqlite_q_step(q) == 1) {
-		if (count == how->max) {
+		if (count == max) {
 			beyond = true;
 			break;
 		}

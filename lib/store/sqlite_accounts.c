@@ -23,7 +23,6 @@ static void read_tenant(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows tenant_rows = {
 	.elem = sizeof(struct nc_tenant),
 	.read = read_tenant,
-	.max = SIZE_MAX,
 };
 
 int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t)
@@ -74,7 +73,6 @@ static void read_token(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows token_rows = {
 	.elem = sizeof(struct nc_token),
 	.read = read_token,
-	.max = SIZE_MAX,
 };
 
 int nc_sqlite_token_insert(struct nc_store *st, const struct nc_token *t)

@@ -42,7 +42,6 @@ static void read_cert(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows cert_rows = {
 	.elem = sizeof(struct nc_cert),
 	.read = read_cert,
-	.max = SIZE_MAX,
 };
 
 int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,

@@ -70,7 +70,6 @@ static const struct nc_sqlite_rows connector_rows = {
 	.elem = sizeof(struct nc_connector),
 	.read = read_connector,
 	.clear = clear_connector,
-	.max = SIZE_MAX,
 	.cursor = connector_cursor,
 };
 
@@ -215,6 +214,9 @@ int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filt
 	free(pattern);
 	return ret;
 }
+
+_Static_assert(NC_STATUS_DECOMMISSIONED + 1 <= NC_SQLITE_COUNTS_MAX,
+	       "nc_sqlite_count_by counts them");
 
 /* The index of a status name, -1 for none. */
 static int status_index(const char *name)

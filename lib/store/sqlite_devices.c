@@ -38,7 +38,6 @@ static void read_device(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows device_rows = {
 	.elem = sizeof(struct device_row),
 	.read = read_device,
-	.max = SIZE_MAX,
 };
 
 int nc_sqlite_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
@@ -170,7 +169,6 @@ static const struct nc_sqlite_rows edge_rows = {
 	.elem = sizeof(struct nc_edge),
 	.read = read_edge,
 	.clear = clear_edge,
-	.max = SIZE_MAX,
 	.cursor = edge_cursor,
 };
 

@@ -73,24 +73,23 @@ int64_t nc_sqlite_col_int(struct nc_sqlite_q *q);
 /* Records that the column just read held a value the schema forbids. */
 void nc_sqlite_col_bad(struct nc_sqlite_q *q, const char *column);
 
-/* How nc_sqlite_rows() turns rows into an array of elements. */
+/* What a row is: how nc_sqlite_rows() turns rows into an array of elements. */
 struct nc_sqlite_rows {
 	size_t elem;					 /* element size */
 	void (*read)(struct nc_sqlite_q *q, void *item); /* reads one row into item */
 	void (*clear)(void *item); /* frees what an item owns; NULL: nothing */
-	size_t max;		   /* rows to keep; SIZE_MAX = all */
 	/* For nc_sqlite_page(): writes the page cursor of item into buf. */
 	void (*cursor)(const void *item, char *buf, size_t size);
 };
 
 /*
- * Steps q to its end, or until one row beyond how->max, reading each kept
- * row into a heap array (*out, owned by the caller; NULL when *n is 0).
- * *more (may be NULL) tells whether a row beyond how->max exists. Ends q;
+ * Steps q to its end, or until one row beyond max (SIZE_MAX: all), reading
+ * each kept row into a heap array (*out, owned by the caller; NULL when *n
+ * is 0). *more (may be NULL) tells whether a row beyond max exists. Ends q;
  * on failure nothing is returned and *out, *n are left alone.
  */
-int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out, size_t *n,
-		   bool *more);
+int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, size_t max, void **out,
+		   size_t *n, bool *more);
 
 /* Grows *v so that index n is usable (zeroed); elem is the element size. */
 void *nc_sqlite_grow(void *v, size_t n, size_t *cap, size_t elem);
@@ -130,8 +129,9 @@ int nc_sqlite_select(struct nc_sqlite *s, const char *sql, const struct nc_sqlit
 int nc_sqlite_get(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
 		  void *item, bool *more, const char *fmt, ...);
 /* Steps q, whose rows are (name, count), to counts[index(name)] for the n
- * (at most 8) names; a name index() does not know (-1) is a bad value of
- * column. Ends q; counts is written on success only. */
+ * (at most NC_SQLITE_COUNTS_MAX) names; a name index() does not know (-1)
+ * is a bad value of column. Ends q; counts is written on success only. */
+#define NC_SQLITE_COUNTS_MAX 8
 int nc_sqlite_count_by(struct nc_sqlite_q *q, int (*index)(const char *name), size_t *counts,
 		       size_t n, const char *column);
 

@@ -40,7 +40,6 @@ static void read_peering(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows peering_rows = {
 	.elem = sizeof(struct nc_peering),
 	.read = read_peering,
-	.max = SIZE_MAX,
 };
 
 int nc_sqlite_peering_insert(struct nc_store *st, const struct nc_peering *p)
@@ -128,7 +127,6 @@ static void read_member(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows member_rows = {
 	.elem = sizeof(struct nc_member),
 	.read = read_member,
-	.max = SIZE_MAX,
 };
 
 int nc_sqlite_member_insert(struct nc_store *st, const struct nc_member *m)
@@ -205,7 +203,6 @@ static void read_link(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows link_rows = {
 	.elem = sizeof(struct nc_link),
 	.read = read_link,
-	.max = SIZE_MAX,
 };
 
 int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l)

@@ -143,25 +143,23 @@ int nc_sqlite_select(struct nc_sqlite *s, const char *sql, const struct nc_sqlit
 	va_start(ap, fmt);
 	vbind(&q, fmt, ap);
 	va_end(ap);
-	return nc_sqlite_rows(&q, how, out, n, NULL);
+	return nc_sqlite_rows(&q, how, SIZE_MAX, out, n, NULL);
 }
 
 int nc_sqlite_get(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
 		  void *item, bool *more, const char *fmt, ...)
 {
-	struct nc_sqlite_rows one = *how;
 	struct nc_sqlite_q q;
 	va_list ap;
 	void *v = NULL;
 	size_t n = 0;
 	int ret;
 
-	one.max = 1;
 	nc_sqlite_q_start(s, sql, &q);
 	va_start(ap, fmt);
 	vbind(&q, fmt, ap);
 	va_end(ap);
-	ret = nc_sqlite_rows(&q, &one, &v, &n, more);
+	ret = nc_sqlite_rows(&q, how, 1, &v, &n, more);
 	if (ret == 0 && n == 0)
 		ret = NC_ERR_NOTFOUND;
 	if (ret == 0)
@@ -213,12 +211,10 @@ void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const cha
 int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc_sqlite_rows *how,
 		   struct nc_page *pg, void **out, size_t *n)
 {
-	struct nc_sqlite_rows page = *how;
 	struct nc_sqlite_q q;
 	bool more = false;
 	int ret;
 
-	page.max = nc_sqlite_page_rows(pg);
 	sql_param(b, " LIMIT ?", 'I', NULL, nc_sqlite_page_sql_limit(pg));
 	ret = b->err;
 	if (ret)
@@ -227,7 +223,7 @@ int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc
 	for (size_t i = 0; i < b->n_args; i++)
 		bind_one(&q, b->args[i].type, b->args[i].text, b->args[i].i);
 	bound_all(&q);
-	ret = nc_sqlite_rows(&q, &page, out, n, &more);
+	ret = nc_sqlite_rows(&q, how, nc_sqlite_page_rows(pg), out, n, &more);
 	if (ret == 0 && more)
 		how->cursor((const char *)*out + (*n - 1) * how->elem, pg->next_cursor,
 			    sizeof(pg->next_cursor));
@@ -235,16 +231,15 @@ out:
 	return ret;
 }
 
-/* A count per name, the rows of q being (name, count). */
 int nc_sqlite_count_by(struct nc_sqlite_q *q, int (*index)(const char *name), size_t *counts,
 		       size_t n, const char *column)
 {
-	size_t got[8] = {0};
+	size_t got[NC_SQLITE_COUNTS_MAX] = {0};
 	char name[32];
 	int64_t count;
 	int i, ret;
 
-	while (n <= sizeof(got) / sizeof(got[0]) && nc_sqlite_q_step(q) == 1) {
+	while (nc_sqlite_q_step(q) == 1) {
 		nc_sqlite_col_text(q, name, sizeof(name));
 		count = nc_sqlite_col_int(q);
 		i = index(name);
@@ -254,8 +249,6 @@ int nc_sqlite_count_by(struct nc_sqlite_q *q, int (*index)(const char *name), si
 			got[i] = (size_t)count;
 	}
 	ret = nc_sqlite_q_end(q);
-	if (ret == 0 && n > sizeof(got) / sizeof(got[0]))
-		ret = NC_ERR_INTERNAL;
 	if (ret == 0)
 		memcpy(counts, got, n * sizeof(got[0]));
 	return ret;

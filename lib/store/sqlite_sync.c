@@ -64,7 +64,6 @@ static const struct nc_sqlite_rows sync_rows = {
 	.elem = sizeof(struct nc_sync),
 	.read = read_sync,
 	.clear = clear_sync,
-	.max = SIZE_MAX,
 	.cursor = sync_cursor,
 };
 
@@ -132,6 +131,8 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 out:
 	return ret;
 }
+
+_Static_assert(NC_SYNC_FAILED + 1 <= NC_SQLITE_COUNTS_MAX, "nc_sqlite_count_by counts them");
 
 /* The index of a sync state name, -1 for none. */
 static int state_index(const char *name)

@@ -39,7 +39,6 @@ static void read_tunnel(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows tunnel_rows = {
 	.elem = sizeof(struct nc_tunnel_state),
 	.read = read_tunnel,
-	.max = SIZE_MAX,
 };
 
 /* One row, upserted: a report may name the same key twice (the last wins). */
