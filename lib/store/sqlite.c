@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -254,6 +255,19 @@ int64_t nc_sqlite_col_int(struct nc_sqlite_q *q)
 	return v;
 }
 
+/* q->key: the first cols columns of the current row, joined by ':'. */
+static void row_key(struct nc_sqlite_q *q, int cols)
+{
+	size_t len = 0;
+	const char *v;
+
+	for (int i = 0; i < cols && !q->err && len < sizeof(q->key); i++) {
+		v = (const char *)sqlite3_column_text(q->stmt, i);
+		len += (size_t)snprintf(q->key + len, sizeof(q->key) - len, "%s%s", i ? ":" : "",
+					v ? v : "");
+	}
+}
+
 int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, size_t max, void **out,
 		   size_t *n, bool *more)
 {
@@ -269,6 +283,7 @@ int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, size
 		}
 		v = nc_sqlite_grow(v, count, &cap, how->elem);
 		how->read(q, v + count * how->elem);
+		row_key(q, how->key_cols);
 		count++;
 	}
 	ret = nc_sqlite_q_end(q);

@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,16 +60,11 @@ static void clear_connector(void *item)
 	nc_connector_clear(item);
 }
 
-static void connector_cursor(const void *item, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s", ((const struct nc_connector *)item)->serial);
-}
-
 static const struct nc_sqlite_rows connector_rows = {
 	.elem = sizeof(struct nc_connector),
 	.read = read_connector,
 	.clear = clear_connector,
-	.cursor = connector_cursor,
+	.key_cols = 1,
 };
 
 /* The JSON texts of a connector's list fields, heap. */

@@ -11,7 +11,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,16 +159,11 @@ static void clear_edge(void *item)
 	nc_edge_clear(item);
 }
 
-static void edge_cursor(const void *item, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s", ((const struct nc_edge *)item)->serial);
-}
-
 static const struct nc_sqlite_rows edge_rows = {
 	.elem = sizeof(struct nc_edge),
 	.read = read_edge,
 	.clear = clear_edge,
-	.cursor = edge_cursor,
+	.key_cols = 1,
 };
 
 int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e)

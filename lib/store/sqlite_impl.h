@@ -43,9 +43,10 @@ static inline struct nc_sqlite *nc_sqlite_of(struct nc_store *st)
 struct nc_sqlite_q {
 	struct nc_sqlite *s;
 	sqlite3_stmt *stmt;
-	int param; /* index of the next parameter to bind */
-	int col;   /* index of the next column to read */
-	int err;   /* 0 or the first NC_ERR_* */
+	int param;     /* index of the next parameter to bind */
+	int col;       /* index of the next column to read */
+	int err;       /* 0 or the first NC_ERR_* */
+	char key[160]; /* nc_sqlite_rows(): the key of the last row read */
 };
 
 /* Borrows the statement for sql from the cache, preparing it on first use. */
@@ -78,14 +79,16 @@ struct nc_sqlite_rows {
 	size_t elem;					 /* element size */
 	void (*read)(struct nc_sqlite_q *q, void *item); /* reads one row into item */
 	void (*clear)(void *item); /* frees what an item owns; NULL: nothing */
-	/* For nc_sqlite_page(): writes the page cursor of item into buf. */
-	void (*cursor)(const void *item, char *buf, size_t size);
+	/* For nc_sqlite_page(): the first key_cols columns are the row's key,
+	 * and joined by ':' its page cursor (store.h). */
+	int key_cols;
 };
 
 /*
  * Steps q to its end, or until one row beyond max (SIZE_MAX: all), reading
  * each kept row into a heap array (*out, owned by the caller; NULL when *n
- * is 0). *more (may be NULL) tells whether a row beyond max exists. Ends q;
+ * is 0), and the key (how->key_cols) of the last one into q->key. *more
+ * (may be NULL) tells whether a row beyond max exists. Ends q;
  * on failure nothing is returned and *out, *n are left alone.
  */
 int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, size_t max, void **out,
@@ -154,8 +157,8 @@ void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment);
 void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const char *v);
 /*
  * Runs b with " LIMIT ?" appended for one page of pg (every row when pg is
- * NULL), as nc_sqlite_rows(); when there are more rows, how->cursor gives
- * pg->next_cursor from the last row kept.
+ * NULL), as nc_sqlite_rows(); when there are more rows, pg->next_cursor is
+ * the key of the last row kept (how->key_cols).
  */
 int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc_sqlite_rows *how,
 		   struct nc_page *pg, void **out, size_t *n);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,8 +226,7 @@ int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc
 	bound_all(&q);
 	ret = nc_sqlite_rows(&q, how, nc_sqlite_page_rows(pg), out, n, &more);
 	if (ret == 0 && more)
-		how->cursor((const char *)*out + (*n - 1) * how->elem, pg->next_cursor,
-			    sizeof(pg->next_cursor));
+		snprintf(pg->next_cursor, sizeof(pg->next_cursor), "%s", q.key);
 out:
 	return ret;
 }

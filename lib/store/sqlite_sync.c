@@ -8,7 +8,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "../util/err.h"
@@ -53,18 +52,11 @@ static void clear_sync(void *item)
 	nc_sync_clear(item);
 }
 
-static void sync_cursor(const void *item, char *buf, size_t size)
-{
-	const struct nc_sync *s = item;
-
-	snprintf(buf, size, "%s:%s", s->serial, s->tenant);
-}
-
 static const struct nc_sqlite_rows sync_rows = {
 	.elem = sizeof(struct nc_sync),
 	.read = read_sync,
 	.clear = clear_sync,
-	.cursor = sync_cursor,
+	.key_cols = 2,
 };
 
 /* Standard upsert (SQLite 3.24+, PostgreSQL 9.5+), not INSERT OR REPLACE:
