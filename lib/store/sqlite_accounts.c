@@ -56,12 +56,10 @@ int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n
 static void read_token(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_token *t = item;
-	char role[16];
 
 	nc_sqlite_col_text(q, t->id, sizeof(t->id));
 	nc_sqlite_col_text(q, t->name, sizeof(t->name));
-	nc_sqlite_col_text(q, role, sizeof(role));
-	if (nc_role_parse(role, &t->role) != 0)
+	if (nc_role_parse(nc_sqlite_col_peek(q), &t->role) != 0)
 		nc_sqlite_col_bad(q, "tokens.role");
 	nc_sqlite_col_text(q, t->tenant, sizeof(t->tenant));
 	nc_sqlite_col_text(q, t->hash, sizeof(t->hash));

@@ -28,7 +28,6 @@ static void read_connector(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_connector *c = item;
 	const char *text;
-	char status[32];
 
 	nc_sqlite_col_text(q, c->serial, sizeof(c->serial));
 	nc_sqlite_col_text(q, c->tenant, sizeof(c->tenant));
@@ -44,8 +43,7 @@ static void read_connector(struct nc_sqlite_q *q, void *item)
 	text = nc_sqlite_col_peek(q);
 	if (!q->err && nc_store_routes_from_json(text, &c->routes, &c->n_routes) != 0)
 		q->err = NC_ERR_STORE;
-	nc_sqlite_col_text(q, status, sizeof(status));
-	if (nc_status_parse(status, &c->status) != 0)
+	if (nc_status_parse(nc_sqlite_col_peek(q), &c->status) != 0)
 		nc_sqlite_col_bad(q, "connectors.status");
 	nc_sqlite_col_text(q, c->public_key, sizeof(c->public_key));
 	c->last_seen = nc_sqlite_col_int(q);

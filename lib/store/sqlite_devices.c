@@ -26,10 +26,8 @@ struct device_row {
 static void read_device(struct nc_sqlite_q *q, void *item)
 {
 	struct device_row *d = item;
-	char kind[16];
 
-	nc_sqlite_col_text(q, kind, sizeof(kind));
-	if (nc_device_type_parse(kind, &d->type) != 0)
+	if (nc_device_type_parse(nc_sqlite_col_peek(q), &d->type) != 0)
 		nc_sqlite_col_bad(q, "devices.type");
 	nc_sqlite_col_text(q, d->tenant, sizeof(d->tenant));
 }
@@ -136,13 +134,11 @@ void nc_sqlite_col_json(struct nc_sqlite_q *q, int (*decode)(const char *, struc
 static void read_edge(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_edge *e = item;
-	char kind[16];
 
 	nc_sqlite_col_text(q, e->serial, sizeof(e->serial));
 	nc_sqlite_col_text(q, e->tenant, sizeof(e->tenant));
 	nc_sqlite_col_text(q, e->name, sizeof(e->name));
-	nc_sqlite_col_text(q, kind, sizeof(kind));
-	if (nc_edge_kind_parse(kind, &e->kind) != 0)
+	if (nc_edge_kind_parse(nc_sqlite_col_peek(q), &e->kind) != 0)
 		nc_sqlite_col_bad(q, "edges.kind");
 	nc_sqlite_col_text(q, e->region, sizeof(e->region));
 	nc_sqlite_col_text(q, e->endpoint, sizeof(e->endpoint));

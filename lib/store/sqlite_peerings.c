@@ -21,15 +21,12 @@
 static void read_peering(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_peering *p = item;
-	char word[32];
 
 	nc_sqlite_col_text(q, p->tenant, sizeof(p->tenant));
 	nc_sqlite_col_text(q, p->name, sizeof(p->name));
-	nc_sqlite_col_text(q, word, sizeof(word));
-	if (nc_topology_parse(word, &p->topology) != 0)
+	if (nc_topology_parse(nc_sqlite_col_peek(q), &p->topology) != 0)
 		nc_sqlite_col_bad(q, "peerings.topology");
-	nc_sqlite_col_text(q, word, sizeof(word));
-	if (nc_protocol_parse(word, &p->protocol) != 0)
+	if (nc_protocol_parse(nc_sqlite_col_peek(q), &p->protocol) != 0)
 		nc_sqlite_col_bad(q, "peerings.protocol");
 	p->dual_tunnel = nc_sqlite_col_int(q) != 0;
 	nc_sqlite_col_text(q, p->hub, sizeof(p->hub));
@@ -114,13 +111,11 @@ int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_pe
 static void read_member(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_member *m = item;
-	char type[16];
 
 	nc_sqlite_col_text(q, m->tenant, sizeof(m->tenant));
 	nc_sqlite_col_text(q, m->peering, sizeof(m->peering));
 	nc_sqlite_col_text(q, m->serial, sizeof(m->serial));
-	nc_sqlite_col_text(q, type, sizeof(type));
-	if (nc_device_type_parse(type, &m->type) != 0)
+	if (nc_device_type_parse(nc_sqlite_col_peek(q), &m->type) != 0)
 		nc_sqlite_col_bad(q, "devices.type");
 }
 
@@ -184,15 +179,13 @@ int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, str
 static void read_link(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_link *l = item;
-	char status[16];
 
 	nc_sqlite_col_text(q, l->tenant, sizeof(l->tenant));
 	nc_sqlite_col_text(q, l->peering, sizeof(l->peering));
 	nc_sqlite_col_text(q, l->a, sizeof(l->a));
 	nc_sqlite_col_text(q, l->b, sizeof(l->b));
 	l->tunnel_index = (int)nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, status, sizeof(status));
-	if (nc_link_status_parse(status, &l->status) != 0)
+	if (nc_link_status_parse(nc_sqlite_col_peek(q), &l->status) != 0)
 		nc_sqlite_col_bad(q, "links.status");
 	l->spi_ab = (uint32_t)nc_sqlite_col_int(q);
 	l->spi_ba = (uint32_t)nc_sqlite_col_int(q);

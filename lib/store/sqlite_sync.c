@@ -26,12 +26,10 @@
 static void read_sync(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_sync *s = item;
-	char state[16];
 
 	nc_sqlite_col_text(q, s->serial, sizeof(s->serial));
 	nc_sqlite_col_text(q, s->tenant, sizeof(s->tenant));
-	nc_sqlite_col_text(q, state, sizeof(state));
-	if (nc_sync_state_parse(state, &s->state) != 0)
+	if (nc_sync_state_parse(nc_sqlite_col_peek(q), &s->state) != 0)
 		nc_sqlite_col_bad(q, "sync.state");
 	nc_sqlite_col_text(q, s->dirty_reason, sizeof(s->dirty_reason));
 	nc_sqlite_col_text(q, s->fail_reason, sizeof(s->fail_reason));

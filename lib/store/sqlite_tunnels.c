@@ -17,14 +17,12 @@
 static void read_tunnel(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_tunnel_state *t = item;
-	char proto[16];
 
 	nc_sqlite_col_text(q, t->serial, sizeof(t->serial));
 	nc_sqlite_col_text(q, t->interface, sizeof(t->interface));
 	nc_sqlite_col_text(q, t->peer, sizeof(t->peer));
 	nc_sqlite_col_text(q, t->peering, sizeof(t->peering));
-	nc_sqlite_col_text(q, proto, sizeof(proto));
-	if (nc_protocol_parse(proto, &t->protocol) != 0)
+	if (nc_protocol_parse(nc_sqlite_col_peek(q), &t->protocol) != 0)
 		nc_sqlite_col_bad(q, "tunnels.protocol");
 	t->tunnel_index = (int)nc_sqlite_col_int(q);
 	t->backbone = nc_sqlite_col_int(q) != 0;
