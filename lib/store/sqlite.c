@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -254,8 +255,21 @@ int64_t nc_sqlite_col_int(struct nc_sqlite_q *q)
 	return v;
 }
 
-int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out, size_t *n,
-		   bool *more)
+/* q->key: the first cols columns of the current row, joined by ':'. */
+static void row_key(struct nc_sqlite_q *q, int cols)
+{
+	size_t len = 0;
+	const char *v;
+
+	for (int i = 0; i < cols && !q->err && len < sizeof(q->key); i++) {
+		v = (const char *)sqlite3_column_text(q->stmt, i);
+		len += (size_t)snprintf(q->key + len, sizeof(q->key) - len, "%s%s", i ? ":" : "",
+					v ? v : "");
+	}
+}
+
+int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, size_t max, void **out,
+		   size_t *n, bool *more)
 {
 	char *v = NULL;
 	size_t count = 0, cap = 0;
@@ -263,12 +277,13 @@ int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void
 	int ret;
 
 	while (nc_sqlite_q_step(q) == 1) {
-		if (count == how->max) {
+		if (count == max) {
 			beyond = true;
 			break;
 		}
 		v = nc_sqlite_grow(v, count, &cap, how->elem);
 		how->read(q, v + count * how->elem);
+		row_key(q, how->key_cols);
 		count++;
 	}
 	ret = nc_sqlite_q_end(q);
@@ -314,21 +329,6 @@ int64_t nc_sqlite_page_sql_limit(const struct nc_page *pg)
 int64_t nc_sqlite_time_or_now(int64_t v)
 {
 	return v ? v : (int64_t)time(NULL);
-}
-
-void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment)
-{
-	size_t len = strlen(fragment);
-
-	if (b->err)
-		return;
-	if (b->len + len >= sizeof(b->text)) {
-		nc_err("store: a query outgrew its buffer");
-		b->err = NC_ERR_INTERNAL;
-		return;
-	}
-	memcpy(b->text + b->len, fragment, len + 1);
-	b->len += len;
 }
 
 /* Transactions: level 1 is BEGIN IMMEDIATE (takes the write lock at once, so
@@ -401,61 +401,8 @@ static const struct nc_store_ops sqlite_ops = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
-	.tenant_insert = nc_sqlite_tenant_insert,
-	.tenant_get = nc_sqlite_tenant_get,
-	.tenant_list = nc_sqlite_tenant_list,
-	.token_insert = nc_sqlite_token_insert,
-	.token_get = nc_sqlite_token_get,
-	.token_get_by_hash = nc_sqlite_token_get_by_hash,
-	.token_list = nc_sqlite_token_list,
-	.token_revoke = nc_sqlite_token_revoke,
-	.token_count = nc_sqlite_token_count,
-	.device_lookup = nc_sqlite_device_lookup,
-	.device_touch = nc_sqlite_device_touch,
-	.device_hold_key = nc_sqlite_device_hold_key,
-	.edge_insert = nc_sqlite_edge_insert,
-	.edge_update = nc_sqlite_edge_update,
-	.edge_get = nc_sqlite_edge_get,
-	.edge_delete = nc_sqlite_edge_delete,
-	.edge_list = nc_sqlite_edge_list,
-	.connector_insert = nc_sqlite_connector_insert,
-	.connector_update = nc_sqlite_connector_update,
-	.connector_set_status = nc_sqlite_connector_set_status,
-	.connector_get = nc_sqlite_connector_get,
-	.connector_delete = nc_sqlite_connector_delete,
-	.connector_list = nc_sqlite_connector_list,
-	.connector_count = nc_sqlite_connector_count,
-	.peering_insert = nc_sqlite_peering_insert,
-	.peering_update = nc_sqlite_peering_update,
-	.peering_get = nc_sqlite_peering_get,
-	.peering_delete = nc_sqlite_peering_delete,
-	.peering_list = nc_sqlite_peering_list,
-	.member_insert = nc_sqlite_member_insert,
-	.member_delete = nc_sqlite_member_delete,
-	.member_list = nc_sqlite_member_list,
-	.member_list_by_device = nc_sqlite_member_list_by_device,
-	.link_insert = nc_sqlite_link_insert,
-	.link_delete = nc_sqlite_link_delete,
-	.link_list = nc_sqlite_link_list,
-	.link_list_by_device = nc_sqlite_link_list_by_device,
-	.link_set_status = nc_sqlite_link_set_status,
-	.spi_used = nc_sqlite_spi_used,
-	.lan_each = nc_sqlite_lan_each,
-	.device_seen = nc_sqlite_device_seen,
-	.addr_alloc = nc_sqlite_addr_alloc,
-	.addr_release = nc_sqlite_addr_release,
-	.sync_put = nc_sqlite_sync_put,
-	.sync_get = nc_sqlite_sync_get,
-	.sync_list = nc_sqlite_sync_list,
-	.sync_count = nc_sqlite_sync_count,
-	.meta_get = nc_sqlite_meta_get,
-	.meta_put = nc_sqlite_meta_put,
-	.tunnel_replace = nc_sqlite_tunnel_replace,
-	.tunnel_list = nc_sqlite_tunnel_list,
-	.cert_insert = nc_sqlite_cert_insert,
-	.cert_revoke_device = nc_sqlite_cert_revoke_device,
-	.cert_list = nc_sqlite_cert_list,
-	.set_seal_key = nc_sqlite_set_seal_key,
+#define NC_STORE_OP(name, params, args, check) .name = nc_sqlite_##name,
+#include "store_ops.def"
 };
 
 /* The directory part of path, heap. */

@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +28,6 @@ static void read_connector(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_connector *c = item;
 	const char *text;
-	char status[32];
 
 	nc_sqlite_col_text(q, c->serial, sizeof(c->serial));
 	nc_sqlite_col_text(q, c->tenant, sizeof(c->tenant));
@@ -45,8 +43,7 @@ static void read_connector(struct nc_sqlite_q *q, void *item)
 	text = nc_sqlite_col_peek(q);
 	if (!q->err && nc_store_routes_from_json(text, &c->routes, &c->n_routes) != 0)
 		q->err = NC_ERR_STORE;
-	nc_sqlite_col_text(q, status, sizeof(status));
-	if (nc_status_parse(status, &c->status) != 0)
+	if (nc_status_parse(nc_sqlite_col_peek(q), &c->status) != 0)
 		nc_sqlite_col_bad(q, "connectors.status");
 	nc_sqlite_col_text(q, c->public_key, sizeof(c->public_key));
 	c->last_seen = nc_sqlite_col_int(q);
@@ -60,6 +57,13 @@ static void clear_connector(void *item)
 {
 	nc_connector_clear(item);
 }
+
+static const struct nc_sqlite_rows connector_rows = {
+	.elem = sizeof(struct nc_connector),
+	.read = read_connector,
+	.clear = clear_connector,
+	.key_cols = 1,
+};
 
 /* The JSON texts of a connector's list fields, heap. */
 struct connector_json {
@@ -86,48 +90,27 @@ static void free_connector_json(struct connector_json *j)
 	free(j->routes);
 }
 
+/* A hub that is no edge fails the foreign key: NOTFOUND. */
 int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c)
 {
-	struct nc_sqlite *s = nc_sqlite_of(st);
+	struct nc_sqlite_device d = {c->serial, c->tenant, NC_DEVICE_CONNECTOR, c->public_key,
+				     c->last_seen};
 	struct connector_json j = {0};
-	struct nc_sqlite_q q;
 	int64_t created = nc_sqlite_time_or_now(c->created_at);
 	int ret;
 
 	ret = encode_connector(c, &j);
-	if (ret)
-		goto out;
-	ret = nc_store_begin(st);
-	if (ret)
-		goto out;
-	ret = nc_sqlite_device_insert(s, c->serial, c->tenant, NC_DEVICE_CONNECTOR, c->public_key,
-				      c->last_seen);
-	if (ret == 0) {
-		/* A hub that is no edge fails the foreign key: NOTFOUND. */
-		nc_sqlite_q_start(s,
-				  "INSERT INTO connectors (serial, tenant, name, region, hub_edge,"
-				  " lan_subnets, nat_enabled, wan_interface, acl, routes, status,"
-				  " created_at, updated_at, endpoint)"
-				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				  &q);
-		nc_sqlite_q_text(&q, c->serial);
-		nc_sqlite_q_text(&q, c->tenant);
-		nc_sqlite_q_text(&q, c->name);
-		nc_sqlite_q_text(&q, c->region);
-		nc_sqlite_q_text_or_null(&q, c->hub_edge);
-		nc_sqlite_q_text(&q, j.subnets);
-		nc_sqlite_q_int(&q, c->nat_enabled);
-		nc_sqlite_q_text(&q, c->wan_interface);
-		nc_sqlite_q_text(&q, j.acl);
-		nc_sqlite_q_text(&q, j.routes);
-		nc_sqlite_q_text(&q, nc_status_name(c->status));
-		nc_sqlite_q_int(&q, created);
-		nc_sqlite_q_int(&q, c->updated_at ? c->updated_at : created);
-		nc_sqlite_q_text(&q, c->endpoint);
-		ret = nc_sqlite_q_run(&q, NULL);
-	}
-	ret = nc_sqlite_finish(st, ret);
-out:
+	if (ret == 0)
+		ret = nc_sqlite_device_insert(
+			st, &d,
+			"INSERT INTO connectors (serial, tenant, name, region, hub_edge,"
+			" lan_subnets, nat_enabled, wan_interface, acl, routes, status,"
+			" created_at, updated_at, endpoint)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"ttttntittttIIt", c->serial, c->tenant, c->name, c->region, c->hub_edge,
+			j.subnets, (int)c->nat_enabled, c->wan_interface, j.acl, j.routes,
+			nc_status_name(c->status), created, c->updated_at ? c->updated_at : created,
+			c->endpoint);
 	free_connector_json(&j);
 	return ret;
 }
@@ -135,81 +118,38 @@ out:
 int nc_sqlite_connector_update(struct nc_store *st, const struct nc_connector *c)
 {
 	struct connector_json j = {0};
-	struct nc_sqlite_q q;
-	int64_t changed = 0;
 	int ret;
 
 	ret = encode_connector(c, &j);
-	if (ret)
-		goto out;
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "UPDATE connectors SET name = ?, region = ?, hub_edge = ?,"
-			  " lan_subnets = ?, nat_enabled = ?, wan_interface = ?, acl = ?,"
-			  " routes = ?, endpoint = ?, updated_at = ?"
-			  " WHERE serial = ? AND (?12 IS NULL OR tenant = ?12)",
-			  &q);
-	nc_sqlite_q_text(&q, c->name);
-	nc_sqlite_q_text(&q, c->region);
-	nc_sqlite_q_text_or_null(&q, c->hub_edge);
-	nc_sqlite_q_text(&q, j.subnets);
-	nc_sqlite_q_int(&q, c->nat_enabled);
-	nc_sqlite_q_text(&q, c->wan_interface);
-	nc_sqlite_q_text(&q, j.acl);
-	nc_sqlite_q_text(&q, j.routes);
-	nc_sqlite_q_text(&q, c->endpoint);
-	nc_sqlite_q_int(&q, nc_sqlite_time_or_now(c->updated_at));
-	nc_sqlite_q_text(&q, c->serial);
-	nc_sqlite_q_text_or_null(&q, c->tenant);
-	ret = nc_sqlite_q_run(&q, &changed);
-	if (ret == 0 && changed == 0)
-		ret = NC_ERR_NOTFOUND;
-out:
+	if (ret == 0)
+		ret = nc_sqlite_exec_one(
+			nc_sqlite_of(st),
+			"UPDATE connectors SET name = ?, region = ?, hub_edge = ?,"
+			" lan_subnets = ?, nat_enabled = ?, wan_interface = ?, acl = ?,"
+			" routes = ?, endpoint = ?, updated_at = ?"
+			" WHERE serial = ? AND (?12 IS NULL OR tenant = ?12)",
+			"ttntittttItn", c->name, c->region, c->hub_edge, j.subnets,
+			(int)c->nat_enabled, c->wan_interface, j.acl, j.routes, c->endpoint,
+			nc_sqlite_time_or_now(c->updated_at), c->serial, c->tenant);
 	free_connector_json(&j);
 	return ret;
 }
 
 int nc_sqlite_connector_set_status(struct nc_store *st, const char *serial, enum nc_status s)
 {
-	struct nc_sqlite_q q;
-	int64_t changed = 0;
-	int ret;
-
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "UPDATE connectors SET status = ?, updated_at = ? WHERE serial = ?", &q);
-	nc_sqlite_q_text(&q, nc_status_name(s));
-	nc_sqlite_q_int(&q, nc_sqlite_time_or_now(0));
-	nc_sqlite_q_text(&q, serial);
-	ret = nc_sqlite_q_run(&q, &changed);
-	if (ret == 0 && changed == 0)
-		ret = NC_ERR_NOTFOUND;
-	return ret;
+	return nc_sqlite_exec_one(
+		nc_sqlite_of(st),
+		"UPDATE connectors SET status = ?, updated_at = ? WHERE serial = ?", "tIt",
+		nc_status_name(s), nc_sqlite_time_or_now(0), serial);
 }
 
 int nc_sqlite_connector_get(struct nc_store *st, const char *tenant, const char *serial,
 			    struct nc_connector *out)
 {
-	struct nc_sqlite_q q;
-	struct nc_connector c = {0};
-	bool found;
-	int ret;
-
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "SELECT " CONNECTOR_COLS
-			  " WHERE c.serial = ?1 AND (?2 IS NULL OR c.tenant = ?2)",
-			  &q);
-	nc_sqlite_q_text(&q, serial);
-	nc_sqlite_q_text(&q, tenant);
-	found = nc_sqlite_q_step(&q) == 1;
-	if (found)
-		read_connector(&q, &c);
-	ret = nc_sqlite_q_end(&q);
-	if (ret == 0 && !found)
-		ret = NC_ERR_NOTFOUND;
-	if (ret == 0)
-		*out = c;
-	else
-		nc_connector_clear(&c);
-	return ret;
+	return nc_sqlite_get(nc_sqlite_of(st),
+			     "SELECT " CONNECTOR_COLS
+			     " WHERE c.serial = ?1 AND (?2 IS NULL OR c.tenant = ?2)",
+			     &connector_rows, out, NULL, "tt", serial, tenant);
 }
 
 int nc_sqlite_connector_delete(struct nc_store *st, const char *tenant, const char *serial)
@@ -238,84 +178,55 @@ int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filt
 			     struct nc_page *pg, struct nc_connector **out, size_t *n)
 {
 	struct nc_sqlite_sql b = {0};
-	struct nc_sqlite_rows how = {sizeof(struct nc_connector), read_connector, clear_connector,
-				     nc_sqlite_page_rows(pg)};
-	struct nc_sqlite_q q;
-	struct nc_connector *items;
 	char *pattern = NULL;
 	void *v = NULL;
-	bool more = false;
 	int ret;
 
-	nc_sqlite_sql_add(&b, "SELECT " CONNECTOR_COLS " WHERE c.serial > ?");
+	nc_sqlite_sql_text(&b, "SELECT " CONNECTOR_COLS " WHERE c.serial > ?",
+			   pg ? pg->cursor : "");
 	if (f && f->tenant)
-		nc_sqlite_sql_add(&b, " AND c.tenant = ?");
+		nc_sqlite_sql_text(&b, " AND c.tenant = ?", f->tenant);
 	if (f && f->status >= 0)
-		nc_sqlite_sql_add(&b, " AND c.status = ?");
+		nc_sqlite_sql_text(&b, " AND c.status = ?",
+				   nc_status_name((enum nc_status)f->status));
 	if (f && f->region)
-		nc_sqlite_sql_add(&b, " AND c.region = ?");
-	if (f && f->hub)
-		nc_sqlite_sql_add(&b, *f->hub ? " AND c.hub_edge = ?" : " AND c.hub_edge IS NULL");
-	if (f && f->name_contains)
-		nc_sqlite_sql_add(&b, " AND lower(c.name) LIKE ? ESCAPE '\\'");
-	nc_sqlite_sql_add(&b, " ORDER BY c.serial LIMIT ?");
-	ret = b.err;
-	if (ret)
-		goto out;
-
-	nc_sqlite_q_start(nc_sqlite_of(st), b.text, &q);
-	nc_sqlite_q_text(&q, pg ? pg->cursor : "");
-	if (f && f->tenant)
-		nc_sqlite_q_text(&q, f->tenant);
-	if (f && f->status >= 0)
-		nc_sqlite_q_text(&q, nc_status_name((enum nc_status)f->status));
-	if (f && f->region)
-		nc_sqlite_q_text(&q, f->region);
+		nc_sqlite_sql_text(&b, " AND c.region = ?", f->region);
 	if (f && f->hub && *f->hub)
-		nc_sqlite_q_text(&q, f->hub);
+		nc_sqlite_sql_text(&b, " AND c.hub_edge = ?", f->hub);
+	else if (f && f->hub)
+		nc_sqlite_sql_add(&b, " AND c.hub_edge IS NULL");
 	if (f && f->name_contains) {
 		pattern = like_pattern(f->name_contains);
-		nc_sqlite_q_text(&q, pattern);
+		nc_sqlite_sql_text(&b, " AND lower(c.name) LIKE ? ESCAPE '\\'", pattern);
 	}
-	nc_sqlite_q_int(&q, nc_sqlite_page_sql_limit(pg));
-	ret = nc_sqlite_rows(&q, &how, &v, n, &more);
-	if (ret)
-		goto out;
-	items = v;
-	if (more)
-		snprintf(pg->next_cursor, sizeof(pg->next_cursor), "%s", items[*n - 1].serial);
-	*out = items;
-out:
+	nc_sqlite_sql_add(&b, " ORDER BY c.serial");
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &connector_rows, pg, &v, n);
+	if (ret == 0)
+		*out = v;
 	free(pattern);
 	return ret;
+}
+
+_Static_assert(NC_STATUS_DECOMMISSIONED + 1 <= NC_SQLITE_COUNTS_MAX,
+	       "nc_sqlite_count_by counts them");
+
+/* The index of a status name, -1 for none. */
+static int status_index(const char *name)
+{
+	enum nc_status s;
+
+	return nc_status_parse(name, &s) == 0 ? (int)s : -1;
 }
 
 int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t counts[6])
 {
 	struct nc_sqlite_q q;
-	size_t got[NC_STATUS_DECOMMISSIONED + 1] = {0};
-	enum nc_status status;
-	char name[32];
-	int64_t count;
-	int ret;
 
 	nc_sqlite_q_start(nc_sqlite_of(st),
-			  tenant ? "SELECT status, count(*) FROM connectors WHERE tenant = ?"
-				   " GROUP BY status"
-				 : "SELECT status, count(*) FROM connectors GROUP BY status",
+			  "SELECT status, count(*) FROM connectors WHERE ?1 IS NULL OR tenant = ?1"
+			  " GROUP BY status",
 			  &q);
-	if (tenant)
-		nc_sqlite_q_text(&q, tenant);
-	while (nc_sqlite_q_step(&q) == 1) {
-		nc_sqlite_col_text(&q, name, sizeof(name));
-		count = nc_sqlite_col_int(&q);
-		if (nc_status_parse(name, &status) != 0)
-			nc_sqlite_col_bad(&q, "connectors.status");
-		else
-			got[status] = (size_t)count;
-	}
-	ret = nc_sqlite_q_end(&q);
-	if (ret == 0)
-		memcpy(counts, got, sizeof(got));
-	return ret;
+	nc_sqlite_q_bind(&q, "t", tenant);
+	return nc_sqlite_count_by(&q, status_index, counts, NC_STATUS_DECOMMISSIONED + 1,
+				  "connectors.status");
 }

@@ -9,6 +9,7 @@
  */
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,9 +43,10 @@ static inline struct nc_sqlite *nc_sqlite_of(struct nc_store *st)
 struct nc_sqlite_q {
 	struct nc_sqlite *s;
 	sqlite3_stmt *stmt;
-	int param; /* index of the next parameter to bind */
-	int col;   /* index of the next column to read */
-	int err;   /* 0 or the first NC_ERR_* */
+	int param;     /* index of the next parameter to bind */
+	int col;       /* index of the next column to read */
+	int err;       /* 0 or the first NC_ERR_* */
+	char key[160]; /* nc_sqlite_rows(): the key of the last row read */
 };
 
 /* Borrows the statement for sql from the cache, preparing it on first use. */
@@ -72,22 +74,25 @@ int64_t nc_sqlite_col_int(struct nc_sqlite_q *q);
 /* Records that the column just read held a value the schema forbids. */
 void nc_sqlite_col_bad(struct nc_sqlite_q *q, const char *column);
 
-/* How nc_sqlite_rows() turns rows into an array of elements. */
+/* What a row is: how nc_sqlite_rows() turns rows into an array of elements. */
 struct nc_sqlite_rows {
 	size_t elem;					 /* element size */
 	void (*read)(struct nc_sqlite_q *q, void *item); /* reads one row into item */
 	void (*clear)(void *item); /* frees what an item owns; NULL: nothing */
-	size_t max;		   /* rows to keep; SIZE_MAX = all */
+	/* For nc_sqlite_page(): the first key_cols columns are the row's key,
+	 * and joined by ':' its page cursor (store.h). */
+	int key_cols;
 };
 
 /*
- * Steps q to its end, or until one row beyond how->max, reading each kept
- * row into a heap array (*out, owned by the caller; NULL when *n is 0).
- * *more (may be NULL) tells whether a row beyond how->max exists. Ends q;
+ * Steps q to its end, or until one row beyond max (SIZE_MAX: all), reading
+ * each kept row into a heap array (*out, owned by the caller; NULL when *n
+ * is 0), and the key (how->key_cols) of the last one into q->key. *more
+ * (may be NULL) tells whether a row beyond max exists. Ends q;
  * on failure nothing is returned and *out, *n are left alone.
  */
-int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void **out, size_t *n,
-		   bool *more);
+int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, size_t max, void **out,
+		   size_t *n, bool *more);
 
 /* Grows *v so that index n is usable (zeroed); elem is the element size. */
 void *nc_sqlite_grow(void *v, size_t n, size_t *cap, size_t elem);
@@ -98,13 +103,65 @@ int64_t nc_sqlite_page_sql_limit(const struct nc_page *pg);
 /* Now, in Unix seconds; v when v is not 0. */
 int64_t nc_sqlite_time_or_now(int64_t v);
 
-/* A SQL text built from fragments for the list filters. */
+/*
+ * A statement in one call (sqlite_query.c). fmt lists the parameters to
+ * bind, one letter each, in order:
+ *   t  const char *  text; NULL binds NULL
+ *   n  const char *  text; "" and NULL bind NULL
+ *   k  const char *  a secret, sealed as by nc_sqlite_q_secret()
+ *   i  int           (int, bool and enum values)
+ *   u  unsigned int  (uint32_t values)
+ *   I  int64_t
+ */
+void nc_sqlite_q_bind(struct nc_sqlite_q *q, const char *fmt, ...);
+/* Runs sql, which returns no rows; *changes (may be NULL) as nc_sqlite_q_run(). */
+int nc_sqlite_exec(struct nc_sqlite *s, const char *sql, int64_t *changes, const char *fmt, ...);
+/* As nc_sqlite_exec(), but NC_ERR_NOTFOUND when the statement changed no row. */
+int nc_sqlite_vexec(struct nc_sqlite *s, const char *sql, int64_t *changes, const char *fmt,
+		    va_list ap);
+int nc_sqlite_exec_one(struct nc_sqlite *s, const char *sql, const char *fmt, ...);
+/* The first column of sql's first row: 1 with *v set, 0 without a row (*v
+ * left alone), or a negative NC_ERR_*. */
+int nc_sqlite_scalar(struct nc_sqlite *s, const char *sql, int64_t *v, const char *fmt, ...);
+/* Every row of sql, as nc_sqlite_rows() without *more. */
+int nc_sqlite_select(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
+		     void **out, size_t *n, const char *fmt, ...);
+/* The first row of sql into *item (how->elem bytes, then owned by the caller):
+ * NC_ERR_NOTFOUND without one; *more (may be NULL) tells whether there is a
+ * second. item is left alone on failure. */
+int nc_sqlite_get(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
+		  void *item, bool *more, const char *fmt, ...);
+/* Steps q, whose rows are (name, count), to counts[index(name)] for the n
+ * (at most NC_SQLITE_COUNTS_MAX) names; a name index() does not know (-1)
+ * is a bad value of column. Ends q; counts is written on success only. */
+#define NC_SQLITE_COUNTS_MAX 8
+int nc_sqlite_count_by(struct nc_sqlite_q *q, int (*index)(const char *name), size_t *counts,
+		       size_t n, const char *column);
+
+/* A SQL text built from fragments for the list filters, with the
+ * parameters they bind (text borrowed until the query runs). */
+struct nc_sqlite_arg {
+	char type; /* a letter of nc_sqlite_q_bind() */
+	const char *text;
+	int64_t i;
+};
 struct nc_sqlite_sql {
 	char text[1024];
 	size_t len;
 	int err;
+	struct nc_sqlite_arg args[8];
+	size_t n_args;
 };
 void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment);
+/* Appends fragment, which has one text parameter: v. */
+void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const char *v);
+/*
+ * Runs b with " LIMIT ?" appended for one page of pg (every row when pg is
+ * NULL), as nc_sqlite_rows(); when there are more rows, pg->next_cursor is
+ * the key of the last row kept (how->key_cols).
+ */
+int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc_sqlite_rows *how,
+		   struct nc_page *pg, void **out, size_t *n);
 
 /* Schema checks and migrations at open (sqlite_schema.c). */
 int nc_sqlite_check_identity(struct nc_sqlite *s, struct nc_errinfo *ei);
@@ -113,8 +170,17 @@ int nc_sqlite_schema_version(struct nc_store *st, int *out);
 
 /* Shared by sqlite_devices.c and sqlite_connectors.c. */
 /* The devices row of a new edge or connector. */
-int nc_sqlite_device_insert(struct nc_sqlite *s, const char *serial, const char *tenant,
-			    enum nc_device_type type, const char *public_key, int64_t last_seen);
+struct nc_sqlite_device {
+	const char *serial;
+	const char *tenant;
+	enum nc_device_type type;
+	const char *public_key;
+	int64_t last_seen;
+};
+/* Inserts d, then runs sql (the edges or connectors row) with the
+ * parameters of fmt, in one transaction. */
+int nc_sqlite_device_insert(struct nc_store *st, const struct nc_sqlite_device *d, const char *sql,
+			    const char *fmt, ...);
 /* Deletes the device of that type (and, by cascade, everything hanging off it). */
 int nc_sqlite_device_delete(struct nc_sqlite *s, const char *tenant, const char *serial,
 			    enum nc_device_type type);
@@ -125,100 +191,15 @@ int nc_sqlite_finish(struct nc_store *st, int ret);
 void nc_sqlite_col_json(struct nc_sqlite_q *q, int (*decode)(const char *, struct nc_strlist *),
 			struct nc_strlist *dst);
 
-/* Objects (sqlite_accounts.c, sqlite_devices.c, sqlite_connectors.c, sqlite_peerings.c,
- * sqlite_sync.c, sqlite_addr.c, sqlite_meta.c). */
-int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t);
-int nc_sqlite_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out);
-int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n);
-int nc_sqlite_token_insert(struct nc_store *st, const struct nc_token *t);
-int nc_sqlite_token_get(struct nc_store *st, const char *id, struct nc_token *out);
-int nc_sqlite_token_get_by_hash(struct nc_store *st, const char *hash, struct nc_token *out);
-int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_token **out, size_t *n);
-int nc_sqlite_token_revoke(struct nc_store *st, const char *id);
-int nc_sqlite_token_count(struct nc_store *st, size_t *n);
+/* The operations (store_ops.def), in sqlite_<objects>.c: nc_sqlite_<name>. */
+#define NC_STORE_OP(name, params, args, check) int nc_sqlite_##name params;
+#include "store_ops.def"
 
-int nc_sqlite_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
-			    enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
-int nc_sqlite_device_hold_key(struct nc_store *st, const char *serial, const char *key);
-int nc_sqlite_device_touch(struct nc_store *st, const char *serial, const char *public_key,
-			   int64_t last_seen);
-int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e);
-int nc_sqlite_edge_update(struct nc_store *st, const struct nc_edge *e);
-int nc_sqlite_edge_get(struct nc_store *st, const char *tenant, const char *serial,
-		       struct nc_edge *out);
-int nc_sqlite_edge_delete(struct nc_store *st, const char *tenant, const char *serial);
-int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
-			struct nc_edge **out, size_t *n);
-int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c);
-int nc_sqlite_connector_update(struct nc_store *st, const struct nc_connector *c);
-int nc_sqlite_connector_set_status(struct nc_store *st, const char *serial, enum nc_status s);
-int nc_sqlite_connector_get(struct nc_store *st, const char *tenant, const char *serial,
-			    struct nc_connector *out);
-int nc_sqlite_connector_delete(struct nc_store *st, const char *tenant, const char *serial);
-int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filter *f,
-			     struct nc_page *pg, struct nc_connector **out, size_t *n);
-int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t counts[6]);
-
-int nc_sqlite_peering_insert(struct nc_store *st, const struct nc_peering *p);
-int nc_sqlite_peering_update(struct nc_store *st, const struct nc_peering *p);
-int nc_sqlite_peering_get(struct nc_store *st, const char *tenant, const char *name,
-			  struct nc_peering *out);
-int nc_sqlite_peering_delete(struct nc_store *st, const char *tenant, const char *name);
-int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_peering **out,
-			   size_t *n);
-int nc_sqlite_member_insert(struct nc_store *st, const struct nc_member *m);
-int nc_sqlite_member_delete(struct nc_store *st, const char *tenant, const char *peering,
-			    const char *serial);
-int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *peering,
-			  struct nc_member **out, size_t *n);
-int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
-				    size_t *n);
-int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l);
-int nc_sqlite_link_delete(struct nc_store *st, const char *tenant, const char *peering,
-			  const char *a, const char *b);
-int nc_sqlite_link_list(struct nc_store *st, const char *tenant, const char *peering,
-			struct nc_link **out, size_t *n);
-int nc_sqlite_link_list_by_device(struct nc_store *st, const char *serial, struct nc_link **out,
-				  size_t *n);
-int nc_sqlite_link_set_status(struct nc_store *st, const char *tenant, const char *peering,
-			      const char *a, const char *b, int tunnel_index,
-			      enum nc_link_status status);
-int nc_sqlite_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
-int nc_sqlite_device_seen(struct nc_store *st, const char *serial, bool *seen);
-int nc_sqlite_lan_each(struct nc_store *st, const char *tenant, const char *except,
-		       int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
-		       void *arg);
-
-int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s);
-int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tenant,
-		       struct nc_sync *out);
-int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
-			struct nc_sync **out, size_t *n);
-int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4]);
-
-int nc_sqlite_addr_alloc(struct nc_store *st, const char *tenant, const char *pool,
-			 const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
-int nc_sqlite_addr_release(struct nc_store *st, const char *tenant, const char *pool,
-			   const char *owner);
-
-int nc_sqlite_meta_get(struct nc_store *st, const char *name, int64_t *value);
-int nc_sqlite_meta_put(struct nc_store *st, const char *name, int64_t value);
-
-/* Certificates and sealed secrets (sqlite_certs.c, sqlite_seal.c). */
-int nc_sqlite_cert_insert(struct nc_store *st, const struct nc_cert *c);
-int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_t when, size_t *n);
-int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,
-			struct nc_cert **out, size_t *n);
-int nc_sqlite_set_seal_key(struct nc_store *st, const unsigned char key[32]);
+/* Sealed secrets (sqlite_seal.c). */
 /* Binds v sealed with the store's key (as it is while there is none). */
 void nc_sqlite_q_secret(struct nc_sqlite_q *q, const char *v);
 /* Reads a column that may be sealed: opened with the store's key. */
 void nc_sqlite_col_secret(struct nc_sqlite_q *q, char *buf, size_t size);
 char *nc_sqlite_col_secret_dup(struct nc_sqlite_q *q); /* heap; NULL for NULL */
-
-int nc_sqlite_tunnel_replace(struct nc_store *st, const char *serial,
-			     const struct nc_tunnel_state *v, size_t n);
-int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
-			  size_t *n);
 
 #endif

@@ -24,8 +24,7 @@ int nc_sqlite_lan_each(struct nc_store *st, const char *tenant, const char *exce
 			  " WHERE tenant = ?1 AND serial != ?2 AND lan_subnets != '[]'"
 			  " AND status != 'decommissioned'",
 			  &q);
-	nc_sqlite_q_text(&q, tenant);
-	nc_sqlite_q_text(&q, except ? except : "");
+	nc_sqlite_q_bind(&q, "tt", tenant, except ? except : "");
 	while (ret == 0 && (row = nc_sqlite_q_step(&q)) == 1) {
 		struct nc_strlist lans = {0};
 		char *serial = nc_sqlite_col_dup(&q);

@@ -371,15 +371,10 @@ out:
 
 int nc_sqlite_schema_version(struct nc_store *st, int *out)
 {
-	struct nc_sqlite_q q;
 	int64_t v = 0;
-	int ret;
+	int ret = nc_sqlite_scalar(nc_sqlite_of(st), "PRAGMA user_version", &v, "");
 
-	nc_sqlite_q_start(nc_sqlite_of(st), "PRAGMA user_version", &q);
-	if (nc_sqlite_q_step(&q) == 1)
-		v = nc_sqlite_col_int(&q);
-	ret = nc_sqlite_q_end(&q);
-	if (ret == 0)
+	if (ret >= 0)
 		*out = (int)v;
-	return ret;
+	return ret < 0 ? ret : 0;
 }

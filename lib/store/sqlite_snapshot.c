@@ -18,9 +18,7 @@ static int addr_list(struct nc_store *st, const char *tenant, const char *pool,
 		"SELECT pool, owner, idx FROM addrs WHERE tenant = ? AND (? IS NULL OR pool = ?)"
 		" ORDER BY pool, owner",
 		&q);
-	nc_sqlite_q_text(&q, tenant);
-	nc_sqlite_q_text(&q, pool);
-	nc_sqlite_q_text(&q, pool);
+	nc_sqlite_q_bind(&q, "ttt", tenant, pool, pool);
 	while ((row = nc_sqlite_q_step(&q)) == 1) {
 		struct nc_addr_row *r;
 

@@ -8,7 +8,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "../util/err.h"
@@ -27,12 +26,10 @@
 static void read_sync(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_sync *s = item;
-	char state[16];
 
 	nc_sqlite_col_text(q, s->serial, sizeof(s->serial));
 	nc_sqlite_col_text(q, s->tenant, sizeof(s->tenant));
-	nc_sqlite_col_text(q, state, sizeof(state));
-	if (nc_sync_state_parse(state, &s->state) != 0)
+	if (nc_sync_state_parse(nc_sqlite_col_peek(q), &s->state) != 0)
 		nc_sqlite_col_bad(q, "sync.state");
 	nc_sqlite_col_text(q, s->dirty_reason, sizeof(s->dirty_reason));
 	nc_sqlite_col_text(q, s->fail_reason, sizeof(s->fail_reason));
@@ -53,68 +50,43 @@ static void clear_sync(void *item)
 	nc_sync_clear(item);
 }
 
+static const struct nc_sqlite_rows sync_rows = {
+	.elem = sizeof(struct nc_sync),
+	.read = read_sync,
+	.clear = clear_sync,
+	.key_cols = 2,
+};
+
 /* Standard upsert (SQLite 3.24+, PostgreSQL 9.5+), not INSERT OR REPLACE:
  * the row is updated in place, never deleted and inserted again. */
 int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s)
 {
-	struct nc_sqlite_q q;
-
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "INSERT INTO sync (" SYNC_COLS ")"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			  " ON CONFLICT (serial, tenant) DO UPDATE SET state = excluded.state,"
-			  " dirty_reason = excluded.dirty_reason,"
-			  " fail_reason = excluded.fail_reason, seq = excluded.seq,"
-			  " sent_hash = excluded.sent_hash, confirmed_seq = excluded.confirmed_seq,"
-			  " confirmed_hash = excluded.confirmed_hash, attempts = excluded.attempts,"
-			  " sent_at = excluded.sent_at, confirmed_at = excluded.confirmed_at,"
-			  " updated_at = excluded.updated_at, last_batch = excluded.last_batch,"
-			  " last_confirm = excluded.last_confirm",
-			  &q);
-	nc_sqlite_q_text(&q, s->serial);
-	nc_sqlite_q_text(&q, s->tenant);
-	nc_sqlite_q_text(&q, nc_sync_state_name(s->state));
-	nc_sqlite_q_text(&q, s->dirty_reason);
-	nc_sqlite_q_text(&q, s->fail_reason);
-	nc_sqlite_q_int(&q, s->seq);
-	nc_sqlite_q_text(&q, s->sent_hash);
-	nc_sqlite_q_int(&q, s->confirmed_seq);
-	nc_sqlite_q_text(&q, s->confirmed_hash);
-	nc_sqlite_q_int(&q, s->attempts);
-	nc_sqlite_q_int(&q, s->sent_at);
-	nc_sqlite_q_int(&q, s->confirmed_at);
-	nc_sqlite_q_int(&q, nc_sqlite_time_or_now(s->updated_at));
-	nc_sqlite_q_secret(&q, s->last_batch);
-	nc_sqlite_q_text(&q, s->last_confirm);
-	return nc_sqlite_q_run(&q, NULL);
+	return nc_sqlite_exec(
+		nc_sqlite_of(st),
+		"INSERT INTO sync (" SYNC_COLS ")"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (serial, tenant) DO UPDATE SET state = excluded.state,"
+		" dirty_reason = excluded.dirty_reason,"
+		" fail_reason = excluded.fail_reason, seq = excluded.seq,"
+		" sent_hash = excluded.sent_hash, confirmed_seq = excluded.confirmed_seq,"
+		" confirmed_hash = excluded.confirmed_hash, attempts = excluded.attempts,"
+		" sent_at = excluded.sent_at, confirmed_at = excluded.confirmed_at,"
+		" updated_at = excluded.updated_at, last_batch = excluded.last_batch,"
+		" last_confirm = excluded.last_confirm",
+		NULL, "tttttItItiIIIkt", s->serial, s->tenant, nc_sync_state_name(s->state),
+		s->dirty_reason, s->fail_reason, s->seq, s->sent_hash, s->confirmed_seq,
+		s->confirmed_hash, s->attempts, s->sent_at, s->confirmed_at,
+		nc_sqlite_time_or_now(s->updated_at), s->last_batch, s->last_confirm);
 }
 
 int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tenant,
 		       struct nc_sync *out)
 {
-	struct nc_sqlite_q q;
-	struct nc_sync s = {0};
-	bool found;
-	int ret;
-
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "SELECT " SYNC_COLS " FROM sync"
-			  " WHERE serial = ?1 AND (?2 IS NULL OR tenant = ?2)"
-			  " ORDER BY tenant LIMIT 1",
-			  &q);
-	nc_sqlite_q_text(&q, serial);
-	nc_sqlite_q_text(&q, tenant);
-	found = nc_sqlite_q_step(&q) == 1;
-	if (found)
-		read_sync(&q, &s);
-	ret = nc_sqlite_q_end(&q);
-	if (ret == 0 && !found)
-		ret = NC_ERR_NOTFOUND;
-	if (ret == 0)
-		*out = s;
-	else
-		nc_sync_clear(&s);
-	return ret;
+	return nc_sqlite_get(nc_sqlite_of(st),
+			     "SELECT " SYNC_COLS " FROM sync"
+			     " WHERE serial = ?1 AND (?2 IS NULL OR tenant = ?2)"
+			     " ORDER BY tenant LIMIT 1",
+			     &sync_rows, out, NULL, "tt", serial, tenant);
 }
 
 /* Keyset paging over (serial, tenant) with a row-value comparison, which
@@ -123,81 +95,51 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 			struct nc_sync **out, size_t *n)
 {
 	struct nc_sqlite_sql b = {0};
-	struct nc_sqlite_rows how = {sizeof(struct nc_sync), read_sync, clear_sync,
-				     nc_sqlite_page_rows(pg)};
-	struct nc_sqlite_q q;
-	struct nc_sync *items;
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
 	void *v = NULL;
-	bool more = false;
 	int ret;
 
 	ret = nc_store_sync_cursor_split(pg ? pg->cursor : "", serial, tenant);
 	if (ret)
 		goto out;
-	nc_sqlite_sql_add(&b, "SELECT " SYNC_COLS " FROM sync WHERE (serial, tenant) > (?, ?)");
+	nc_sqlite_sql_text(&b, "SELECT " SYNC_COLS " FROM sync WHERE (serial, tenant) > (?",
+			   serial);
+	nc_sqlite_sql_text(&b, ", ?)", tenant);
 	if (f && f->tenant)
-		nc_sqlite_sql_add(&b, " AND tenant = ?");
+		nc_sqlite_sql_text(&b, " AND tenant = ?", f->tenant);
 	if (f && f->state >= 0)
-		nc_sqlite_sql_add(&b, " AND state = ?");
+		nc_sqlite_sql_text(&b, " AND state = ?",
+				   nc_sync_state_name((enum nc_sync_state)f->state));
 	if (f && f->serial)
-		nc_sqlite_sql_add(&b, " AND serial = ?");
+		nc_sqlite_sql_text(&b, " AND serial = ?", f->serial);
 	if (f && f->configured)
 		nc_sqlite_sql_add(&b, " AND " CONFIGURED);
-	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant LIMIT ?");
-	ret = b.err;
-	if (ret)
-		goto out;
-
-	nc_sqlite_q_start(nc_sqlite_of(st), b.text, &q);
-	nc_sqlite_q_text(&q, serial);
-	nc_sqlite_q_text(&q, tenant);
-	if (f && f->tenant)
-		nc_sqlite_q_text(&q, f->tenant);
-	if (f && f->state >= 0)
-		nc_sqlite_q_text(&q, nc_sync_state_name((enum nc_sync_state)f->state));
-	if (f && f->serial)
-		nc_sqlite_q_text(&q, f->serial);
-	nc_sqlite_q_int(&q, nc_sqlite_page_sql_limit(pg));
-	ret = nc_sqlite_rows(&q, &how, &v, n, &more);
-	if (ret)
-		goto out;
-	items = v;
-	if (more)
-		snprintf(pg->next_cursor, sizeof(pg->next_cursor), "%s:%s", items[*n - 1].serial,
-			 items[*n - 1].tenant);
-	*out = items;
+	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant");
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &sync_rows, pg, &v, n);
+	if (ret == 0)
+		*out = v;
 out:
 	return ret;
+}
+
+_Static_assert(NC_SYNC_FAILED + 1 <= NC_SQLITE_COUNTS_MAX, "nc_sqlite_count_by counts them");
+
+/* The index of a sync state name, -1 for none. */
+static int state_index(const char *name)
+{
+	enum nc_sync_state s;
+
+	return nc_sync_state_parse(name, &s) == 0 ? (int)s : -1;
 }
 
 int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4])
 {
 	struct nc_sqlite_q q;
-	size_t got[NC_SYNC_FAILED + 1] = {0};
-	enum nc_sync_state state;
-	char name[16];
-	int64_t count;
-	int ret;
 
-	nc_sqlite_q_start(
-		nc_sqlite_of(st),
-		tenant ? "SELECT state, count(*) FROM sync WHERE tenant = ? AND " CONFIGURED
-			 " GROUP BY state"
-		       : "SELECT state, count(*) FROM sync WHERE " CONFIGURED " GROUP BY state",
-		&q);
-	if (tenant)
-		nc_sqlite_q_text(&q, tenant);
-	while (nc_sqlite_q_step(&q) == 1) {
-		nc_sqlite_col_text(&q, name, sizeof(name));
-		count = nc_sqlite_col_int(&q);
-		if (nc_sync_state_parse(name, &state) != 0)
-			nc_sqlite_col_bad(&q, "sync.state");
-		else
-			got[state] = (size_t)count;
-	}
-	ret = nc_sqlite_q_end(&q);
-	if (ret == 0)
-		memcpy(counts, got, sizeof(got));
-	return ret;
+	nc_sqlite_q_start(nc_sqlite_of(st),
+			  "SELECT state, count(*) FROM sync WHERE (?1 IS NULL OR tenant = ?1)"
+			  " AND " CONFIGURED " GROUP BY state",
+			  &q);
+	nc_sqlite_q_bind(&q, "t", tenant);
+	return nc_sqlite_count_by(&q, state_index, counts, NC_SYNC_FAILED + 1, "sync.state");
 }

@@ -17,14 +17,12 @@
 static void read_tunnel(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_tunnel_state *t = item;
-	char proto[16];
 
 	nc_sqlite_col_text(q, t->serial, sizeof(t->serial));
 	nc_sqlite_col_text(q, t->interface, sizeof(t->interface));
 	nc_sqlite_col_text(q, t->peer, sizeof(t->peer));
 	nc_sqlite_col_text(q, t->peering, sizeof(t->peering));
-	nc_sqlite_col_text(q, proto, sizeof(proto));
-	if (nc_protocol_parse(proto, &t->protocol) != 0)
+	if (nc_protocol_parse(nc_sqlite_col_peek(q), &t->protocol) != 0)
 		nc_sqlite_col_bad(q, "tunnels.protocol");
 	t->tunnel_index = (int)nc_sqlite_col_int(q);
 	t->backbone = nc_sqlite_col_int(q) != 0;
@@ -39,56 +37,38 @@ static void read_tunnel(struct nc_sqlite_q *q, void *item)
 static const struct nc_sqlite_rows tunnel_rows = {
 	.elem = sizeof(struct nc_tunnel_state),
 	.read = read_tunnel,
-	.max = SIZE_MAX,
 };
 
 /* One row, upserted: a report may name the same key twice (the last wins). */
 static int put_one(struct nc_store *st, const struct nc_tunnel_state *t)
 {
-	struct nc_sqlite_q q;
-
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "INSERT INTO tunnels (" TUNNEL_COLS ")"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			  " ON CONFLICT (serial, interface, peer, peering, protocol, tunnel_index)"
-			  " DO UPDATE SET backbone = excluded.backbone, up = excluded.up,"
-			  " sa = excluded.sa, latest_handshake = excluded.latest_handshake,"
-			  " rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,"
-			  " reported_at = excluded.reported_at",
-			  &q);
-	nc_sqlite_q_text(&q, t->serial);
-	nc_sqlite_q_text(&q, t->interface);
-	nc_sqlite_q_text(&q, t->peer);
-	nc_sqlite_q_text(&q, t->peering);
-	nc_sqlite_q_text(&q, nc_protocol_name(t->protocol));
-	nc_sqlite_q_int(&q, t->tunnel_index);
-	nc_sqlite_q_int(&q, t->backbone);
-	nc_sqlite_q_int(&q, t->up);
-	nc_sqlite_q_text(&q, t->sa);
-	nc_sqlite_q_int(&q, t->latest_handshake);
-	nc_sqlite_q_int(&q, t->rx_bytes);
-	nc_sqlite_q_int(&q, t->tx_bytes);
-	nc_sqlite_q_int(&q, nc_sqlite_time_or_now(t->reported_at));
-	return nc_sqlite_q_run(&q, NULL);
+	return nc_sqlite_exec(
+		nc_sqlite_of(st),
+		"INSERT INTO tunnels (" TUNNEL_COLS ")"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (serial, interface, peer, peering, protocol, tunnel_index)"
+		" DO UPDATE SET backbone = excluded.backbone, up = excluded.up,"
+		" sa = excluded.sa, latest_handshake = excluded.latest_handshake,"
+		" rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,"
+		" reported_at = excluded.reported_at",
+		NULL, "tttttiiitIIII", t->serial, t->interface, t->peer, t->peering,
+		nc_protocol_name(t->protocol), t->tunnel_index, (int)t->backbone, (int)t->up, t->sa,
+		t->latest_handshake, t->rx_bytes, t->tx_bytes,
+		nc_sqlite_time_or_now(t->reported_at));
 }
 
 int nc_sqlite_tunnel_replace(struct nc_store *st, const char *serial,
 			     const struct nc_tunnel_state *v, size_t n)
 {
-	struct nc_sqlite_q q;
 	int ret = nc_store_begin(st);
 
 	if (ret < 0)
 		goto out;
-	nc_sqlite_q_start(nc_sqlite_of(st), "DELETE FROM tunnels WHERE serial = ?", &q);
-	nc_sqlite_q_text(&q, serial);
-	ret = nc_sqlite_q_run(&q, NULL);
+	ret = nc_sqlite_exec(nc_sqlite_of(st), "DELETE FROM tunnels WHERE serial = ?", NULL, "t",
+			     serial);
 	for (size_t i = 0; ret == 0 && i < n; i++)
 		ret = put_one(st, &v[i]);
-	if (ret == 0)
-		ret = nc_store_commit(st);
-	else
-		nc_store_rollback(st);
+	ret = nc_sqlite_finish(st, ret);
 out:
 	return ret;
 }
@@ -96,16 +76,12 @@ out:
 int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
 			  size_t *n)
 {
-	struct nc_sqlite_q q;
 	void *v = NULL;
-	int ret;
+	int ret = nc_sqlite_select(nc_sqlite_of(st),
+				   "SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? ORDER BY"
+				   " serial, interface, peer, peering, protocol, tunnel_index",
+				   &tunnel_rows, &v, n, "t", serial);
 
-	nc_sqlite_q_start(nc_sqlite_of(st),
-			  "SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ?"
-			  " ORDER BY serial, interface, peer, peering, protocol, tunnel_index",
-			  &q);
-	nc_sqlite_q_text(&q, serial);
-	ret = nc_sqlite_rows(&q, &tunnel_rows, &v, n, NULL);
 	if (ret == 0)
 		*out = v;
 	return ret;

@@ -11,8 +11,8 @@
  * nc_store_begin/commit/rollback on its own store for multi-row changes
  * (the lock is recursive).
  *
- * Each operation has the signature and the contract of the nc_store_*
- * function of the same name, except:
+ * Each operation of store_ops.def has the signature and the contract of the
+ * nc_store_* function of the same name; besides them:
  *   begin(st, level)     opens level `level` (1 = outermost transaction,
  *                        more = a savepoint inside it);
  *   commit(st, level)    commits level `level`; on failure it rolls that
@@ -39,95 +39,8 @@ struct nc_store_ops {
 	int (*commit)(struct nc_store *st, int level);
 	void (*rollback)(struct nc_store *st, int level);
 
-	int (*tenant_insert)(struct nc_store *st, const struct nc_tenant *t);
-	int (*tenant_get)(struct nc_store *st, const char *id, struct nc_tenant *out);
-	int (*tenant_list)(struct nc_store *st, struct nc_tenant **out, size_t *n);
-
-	int (*token_insert)(struct nc_store *st, const struct nc_token *t);
-	int (*token_get)(struct nc_store *st, const char *id, struct nc_token *out);
-	int (*token_get_by_hash)(struct nc_store *st, const char *hash, struct nc_token *out);
-	int (*token_list)(struct nc_store *st, const char *tenant, struct nc_token **out,
-			  size_t *n);
-	int (*token_revoke)(struct nc_store *st, const char *id);
-	int (*token_count)(struct nc_store *st, size_t *n);
-
-	int (*device_lookup)(struct nc_store *st, const char *tenant, const char *serial,
-			     enum nc_device_type *type, char tenant_out[NC_ID_MAX]);
-	int (*device_touch)(struct nc_store *st, const char *serial, const char *public_key,
-			    int64_t last_seen);
-	int (*device_hold_key)(struct nc_store *st, const char *serial, const char *key);
-
-	int (*edge_insert)(struct nc_store *st, const struct nc_edge *e);
-	int (*edge_update)(struct nc_store *st, const struct nc_edge *e);
-	int (*edge_get)(struct nc_store *st, const char *tenant, const char *serial,
-			struct nc_edge *out);
-	int (*edge_delete)(struct nc_store *st, const char *tenant, const char *serial);
-	int (*edge_list)(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
-			 struct nc_edge **out, size_t *n);
-
-	int (*connector_insert)(struct nc_store *st, const struct nc_connector *c);
-	int (*connector_update)(struct nc_store *st, const struct nc_connector *c);
-	int (*connector_set_status)(struct nc_store *st, const char *serial, enum nc_status s);
-	int (*connector_get)(struct nc_store *st, const char *tenant, const char *serial,
-			     struct nc_connector *out);
-	int (*connector_delete)(struct nc_store *st, const char *tenant, const char *serial);
-	int (*connector_list)(struct nc_store *st, const struct nc_connector_filter *f,
-			      struct nc_page *pg, struct nc_connector **out, size_t *n);
-	int (*connector_count)(struct nc_store *st, const char *tenant, size_t counts[6]);
-
-	int (*peering_insert)(struct nc_store *st, const struct nc_peering *p);
-	int (*peering_update)(struct nc_store *st, const struct nc_peering *p);
-	int (*peering_get)(struct nc_store *st, const char *tenant, const char *name,
-			   struct nc_peering *out);
-	int (*peering_delete)(struct nc_store *st, const char *tenant, const char *name);
-	int (*peering_list)(struct nc_store *st, const char *tenant, struct nc_peering **out,
-			    size_t *n);
-
-	int (*member_insert)(struct nc_store *st, const struct nc_member *m);
-	int (*member_delete)(struct nc_store *st, const char *tenant, const char *peering,
-			     const char *serial);
-	int (*member_list)(struct nc_store *st, const char *tenant, const char *peering,
-			   struct nc_member **out, size_t *n);
-	int (*member_list_by_device)(struct nc_store *st, const char *serial,
-				     struct nc_member **out, size_t *n);
-
-	int (*link_insert)(struct nc_store *st, const struct nc_link *l);
-	int (*link_delete)(struct nc_store *st, const char *tenant, const char *peering,
-			   const char *a, const char *b);
-	int (*link_list)(struct nc_store *st, const char *tenant, const char *peering,
-			 struct nc_link **out, size_t *n);
-	int (*link_list_by_device)(struct nc_store *st, const char *serial, struct nc_link **out,
-				   size_t *n);
-	int (*link_set_status)(struct nc_store *st, const char *tenant, const char *peering,
-			       const char *a, const char *b, int tunnel_index,
-			       enum nc_link_status status);
-	int (*spi_used)(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
-	int (*device_seen)(struct nc_store *st, const char *serial, bool *seen);
-	int (*lan_each)(struct nc_store *st, const char *tenant, const char *except,
-			int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
-			void *arg);
-
-	int (*sync_put)(struct nc_store *st, const struct nc_sync *s);
-	int (*sync_get)(struct nc_store *st, const char *serial, const char *tenant,
-			struct nc_sync *out);
-	int (*sync_list)(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
-			 struct nc_sync **out, size_t *n);
-	int (*sync_count)(struct nc_store *st, const char *tenant, size_t counts[4]);
-	int (*addr_alloc)(struct nc_store *st, const char *tenant, const char *pool,
-			  const char *owner, uint32_t lo, uint32_t hi, uint32_t *index);
-	int (*addr_release)(struct nc_store *st, const char *tenant, const char *pool,
-			    const char *owner);
-	int (*meta_get)(struct nc_store *st, const char *name, int64_t *value);
-	int (*meta_put)(struct nc_store *st, const char *name, int64_t value);
-	int (*tunnel_replace)(struct nc_store *st, const char *serial,
-			      const struct nc_tunnel_state *v, size_t n);
-	int (*tunnel_list)(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
-			   size_t *n);
-	int (*cert_insert)(struct nc_store *st, const struct nc_cert *c);
-	int (*cert_revoke_device)(struct nc_store *st, const char *device, int64_t when, size_t *n);
-	int (*cert_list)(struct nc_store *st, const char *device, bool revoked_only,
-			 struct nc_cert **out, size_t *n);
-	int (*set_seal_key)(struct nc_store *st, const unsigned char key[32]);
+#define NC_STORE_OP(name, params, args, check) int(*name) params;
+#include "store_ops.def"
 };
 
 /* The generic part of a store, first member of every backend's struct. */

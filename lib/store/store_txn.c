@@ -7,6 +7,7 @@
 #include "store.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "../util/err.h"
@@ -110,22 +111,24 @@ int nc_store_begin(struct nc_store *st)
 }
 
 /*
- * Taking the lock first means that when depth > 0 this thread is the one
- * that began the transaction: any other would wait here until it is over.
+ * Ends the innermost level: commits it, or rolls it back. Taking the lock
+ * first means that when depth > 0 this thread is the one that began the
+ * transaction: any other would wait here until it is over.
  */
-int nc_store_commit(struct nc_store *st)
+static int txn_end(struct nc_store *st, bool commit)
 {
-	int ret;
+	int ret = 0;
 
-	if (!st)
-		return NC_ERR_INVAL;
 	pthread_mutex_lock(&st->lock);
 	if (st->depth == 0) {
-		nc_err("store: commit without a transaction");
+		nc_err("store: %s without a transaction", commit ? "commit" : "rollback");
 		ret = NC_ERR_INTERNAL;
 		goto out;
 	}
-	ret = st->ops->commit(st, st->depth);
+	if (commit)
+		ret = st->ops->commit(st, st->depth);
+	else
+		st->ops->rollback(st, st->depth);
 	st->depth--;
 	pthread_mutex_unlock(&st->lock); /* the hold taken by nc_store_begin */
 out:
@@ -133,18 +136,13 @@ out:
 	return ret;
 }
 
+int nc_store_commit(struct nc_store *st)
+{
+	return st ? txn_end(st, true) : NC_ERR_INVAL;
+}
+
 void nc_store_rollback(struct nc_store *st)
 {
-	if (!st)
-		return;
-	pthread_mutex_lock(&st->lock);
-	if (st->depth == 0) {
-		nc_err("store: rollback without a transaction");
-		goto out;
-	}
-	st->ops->rollback(st, st->depth);
-	st->depth--;
-	pthread_mutex_unlock(&st->lock); /* the hold taken by nc_store_begin */
-out:
-	pthread_mutex_unlock(&st->lock);
+	if (st)
+		txn_end(st, false);
 }
