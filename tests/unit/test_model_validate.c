@@ -105,6 +105,36 @@ static void good_connector(struct nc_connector *c)
 	strcpy(c->public_key, FX_WG_KEY);
 }
 
+/* e back to good_edge()'s, its lists freed first. */
+static void edge_reset(struct nc_edge *e)
+{
+	nc_edge_clear(e);
+	good_edge(e);
+}
+
+/* e must be refused as assert_refused() says; then it is reset. */
+static void edge_refused(struct nc_edge *e, struct nc_errinfo *ei, const char *field,
+			 const char *value)
+{
+	assert_refused(nc_edge_validate(e, ei), ei, field, value);
+	edge_reset(e);
+}
+
+/* c back to good_connector()'s, its lists freed first. */
+static void connector_reset(struct nc_connector *c)
+{
+	nc_connector_clear(c);
+	good_connector(c);
+}
+
+/* c must be refused as assert_refused() says; then it is reset. */
+static void connector_refused(struct nc_connector *c, struct nc_errinfo *ei, const char *field,
+			      const char *value)
+{
+	assert_refused(nc_connector_validate(c, ei), ei, field, value);
+	connector_reset(c);
+}
+
 static void good_peering(struct nc_peering *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -193,66 +223,49 @@ static void test_edge_validate(void **state)
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
 	nc_strlist_clear(&e.lan_subnets); /* no subnets at all is fine */
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
-	nc_edge_clear(&e);
+	edge_reset(&e);
 
-	good_edge(&e);
 	strcpy(e.serial, "EDGE 1");
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "serial", "EDGE 1");
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "serial", "EDGE 1");
 
-	good_edge(&e);
 	e.tenant[0] = '\0';
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "tenant", NULL);
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "tenant", NULL);
 
-	good_edge(&e);
 	strcpy(e.name, "dc\t1");
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "name", "dc\\x091");
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "name", "dc\\x091");
 
-	good_edge(&e);
 	e.kind = (enum nc_edge_kind)2;
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "kind", NULL);
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "kind", NULL);
 
-	good_edge(&e);
 	strcpy(e.region, "eu\nwest");
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "region", "eu\\x0awest");
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "region", "eu\\x0awest");
 
-	good_edge(&e);
 	e.endpoint[0] = '\0';
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "endpoint", NULL);
 	fx_assert_contains(ei.msg, "required");
 	strcpy(e.endpoint, "192.0.2.1:0");
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "endpoint", "192.0.2.1:0");
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "endpoint", "192.0.2.1:0");
 
-	good_edge(&e);
 	nc_strlist_add(&e.lan_subnets, "10.0.0.0/33");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[2]", "10.0.0.0/33");
 	assert_string_equal(ei.msg, "lan_subnets[2]: `10.0.0.0/33' is not an IPv4 or IPv6 prefix");
-	nc_edge_clear(&e);
+	edge_reset(&e);
 
-	good_edge(&e);
 	free(e.lan_subnets.v[0]);
 	e.lan_subnets.v[0] = nc_xstrdup("10.10.0.1/16");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[0]", "10.10.0.1/16");
 	fx_assert_contains(ei.msg, "`10.10.0.0/16'"); /* the subnet probably meant */
-	nc_edge_clear(&e);
+	edge_reset(&e);
 
-	good_edge(&e);
 	nc_strlist_add(&e.lan_subnets, "fd00:10:0::/64"); /* the same as [1], spelt longer */
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[2]", "fd00:10:0::/64");
 	fx_assert_contains(ei.msg, "lan_subnets[1]");
-	nc_edge_clear(&e);
+	edge_reset(&e);
 
-	good_edge(&e);
 	nc_strlist_add(&e.lan_subnets, "10.10.0.0/17"); /* overlapping is not a duplicate */
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
-	nc_edge_clear(&e);
+	edge_reset(&e);
 
-	good_edge(&e);
 	strcpy(e.public_key, "not a key");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "public_key", "not a key");
 	nc_edge_clear(&e);
@@ -278,49 +291,36 @@ static void test_connector_validate(void **state)
 
 	good_connector(&c);
 	strcpy(c.serial, "-CN");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "serial", "-CN");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "serial", "-CN");
 
-	good_connector(&c);
 	strcpy(c.tenant, "a.b");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "tenant", "a.b");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "tenant", "a.b");
 
-	good_connector(&c);
 	c.name[0] = '\0';
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "name", NULL);
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "name", NULL);
 
 	/* An endpoint is optional, and validated as an edge's. */
-	good_connector(&c);
 	strcpy(c.endpoint, "[2001:db8::7]:51822");
 	assert_int_equal(nc_connector_validate(&c, &ei), 0);
 	strcpy(c.endpoint, "198.51.100.7");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "endpoint", "198.51.100.7");
 	strcpy(c.endpoint, "198.51.100.7:0");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "endpoint", "198.51.100.7:0");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "endpoint", "198.51.100.7:0");
 
-	good_connector(&c);
 	strcpy(c.hub_edge, "EDGE/1");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "hub_edge", "EDGE/1");
 	strcpy(c.hub_edge, c.serial);
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "hub_edge", "CN-0001");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "hub_edge", "CN-0001");
 
-	good_connector(&c);
 	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "lan_subnets[2]", "192.168.10.0/24");
 	fx_assert_contains(ei.msg, "lan_subnets[0]");
-	nc_connector_clear(&c);
+	connector_reset(&c);
 
-	good_connector(&c);
 	free(c.lan_subnets.v[1]);
 	c.lan_subnets.v[1] = NULL;
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "lan_subnets[1]", NULL);
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "lan_subnets[1]", NULL);
 
-	good_connector(&c);
 	c.wan_interface[0] = '\0';
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "nat.wan_interface", NULL);
 	strcpy(c.wan_interface, "eth 0");
@@ -339,28 +339,21 @@ static void test_connector_validate_rules(void **state)
 	(void)state;
 	good_connector(&c);
 	strcpy(c.acl[1].action, "allow");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[1].action", "allow");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "acl[1].action", "allow");
 
-	good_connector(&c);
 	strcpy(c.acl[0].proto, "sctp");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].proto", "sctp");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "acl[0].proto", "sctp");
 
-	good_connector(&c);
 	strcpy(c.acl[0].src, "0.0.0.0/33");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].src", "0.0.0.0/33");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "acl[0].src", "0.0.0.0/33");
 
-	good_connector(&c);
 	c.acl[0].dst[0] = '\0';
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].dst", NULL);
 	strcpy(c.acl[0].dst, "fd00::/8");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].dst", "fd00::/8");
 	fx_assert_contains(ei.msg, "`0.0.0.0/0'");
-	nc_connector_clear(&c);
+	connector_reset(&c);
 
-	good_connector(&c);
 	c.acl[0].dport = 65536;
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].dport", NULL);
 	fx_assert_contains(ei.msg, "65536");
@@ -372,15 +365,11 @@ static void test_connector_validate_rules(void **state)
 	c.acl[1].dport = 53; /* icmp has no ports */
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[1].dport", "icmp");
 	strcpy(c.acl[1].proto, "any");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[1].dport", "any");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "acl[1].dport", "any");
 
-	good_connector(&c);
 	strcpy(c.routes[2].dst, "10.99.0.1/16");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "routes[2].dst", "10.99.0.1/16");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "routes[2].dst", "10.99.0.1/16");
 
-	good_connector(&c);
 	strcpy(c.routes[2].via, "192.168.10.0/24");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "routes[2].via", "192.168.10.0/24");
 	c.routes[2].via[0] = '\0';
@@ -388,14 +377,11 @@ static void test_connector_validate_rules(void **state)
 	strcpy(c.routes[2].via, "fd00::1");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "routes[2].via", "fd00::1");
 	fx_assert_contains(ei.msg, "`0.0.0.0/0'");
-	nc_connector_clear(&c);
+	connector_reset(&c);
 
-	good_connector(&c);
 	c.status = (enum nc_status)6;
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "status", NULL);
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "status", NULL);
 
-	good_connector(&c);
 	strcpy(c.public_key, "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBml=");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "public_key",
 		       "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBml=");
@@ -507,9 +493,8 @@ static void test_quote_escapes(void **state)
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "serial", NULL);
 	fx_assert_contains(ei.msg, "longer than 63 bytes");
 	fx_assert_contains(ei.msg, "SSS...'");
-	nc_edge_clear(&e);
+	edge_reset(&e);
 
-	good_edge(&e);
 	memset(e.endpoint, 'h', sizeof(e.endpoint) - 1);
 	e.endpoint[sizeof(e.endpoint) - 1] = '\0';
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "endpoint", NULL);
