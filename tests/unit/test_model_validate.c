@@ -57,9 +57,10 @@ static void good_token(struct nc_token *t)
 	t->expires_at = 1900000000;
 }
 
+/* e zeroed, or holding what these functions put there. */
 static void good_edge(struct nc_edge *e)
 {
-	memset(e, 0, sizeof(*e));
+	nc_edge_clear(e);
 	strcpy(e->serial, "EDGE-1");
 	strcpy(e->tenant, "acme");
 	strcpy(e->name, "dc-1");
@@ -70,9 +71,18 @@ static void good_edge(struct nc_edge *e)
 	nc_strlist_add(&e->lan_subnets, "fd00:10::/64");
 }
 
+/* e must be refused as assert_refused() says; then it is good again. */
+static void edge_refused(struct nc_edge *e, struct nc_errinfo *ei, const char *field,
+			 const char *value)
+{
+	assert_refused(nc_edge_validate(e, ei), ei, field, value);
+	good_edge(e);
+}
+
+/* c zeroed, or holding what these functions put there. */
 static void good_connector(struct nc_connector *c)
 {
-	memset(c, 0, sizeof(*c));
+	nc_connector_clear(c);
 	strcpy(c->serial, "CN-0001");
 	strcpy(c->tenant, "acme");
 	strcpy(c->name, "branch-1");
@@ -105,34 +115,12 @@ static void good_connector(struct nc_connector *c)
 	strcpy(c->public_key, FX_WG_KEY);
 }
 
-/* e back to good_edge()'s, its lists freed first. */
-static void edge_reset(struct nc_edge *e)
-{
-	nc_edge_clear(e);
-	good_edge(e);
-}
-
-/* e must be refused as assert_refused() says; then it is reset. */
-static void edge_refused(struct nc_edge *e, struct nc_errinfo *ei, const char *field,
-			 const char *value)
-{
-	assert_refused(nc_edge_validate(e, ei), ei, field, value);
-	edge_reset(e);
-}
-
-/* c back to good_connector()'s, its lists freed first. */
-static void connector_reset(struct nc_connector *c)
-{
-	nc_connector_clear(c);
-	good_connector(c);
-}
-
-/* c must be refused as assert_refused() says; then it is reset. */
+/* c must be refused as assert_refused() says; then it is good again. */
 static void connector_refused(struct nc_connector *c, struct nc_errinfo *ei, const char *field,
 			      const char *value)
 {
 	assert_refused(nc_connector_validate(c, ei), ei, field, value);
-	connector_reset(c);
+	good_connector(c);
 }
 
 static void good_peering(struct nc_peering *p)
@@ -210,7 +198,7 @@ static void test_token_validate(void **state)
 
 static void test_edge_validate(void **state)
 {
-	struct nc_edge e;
+	struct nc_edge e = {0};
 	struct nc_errinfo ei;
 
 	(void)state;
@@ -223,7 +211,7 @@ static void test_edge_validate(void **state)
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
 	nc_strlist_clear(&e.lan_subnets); /* no subnets at all is fine */
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
-	edge_reset(&e);
+	good_edge(&e);
 
 	strcpy(e.serial, "EDGE 1");
 	edge_refused(&e, &ei, "serial", "EDGE 1");
@@ -249,22 +237,22 @@ static void test_edge_validate(void **state)
 	nc_strlist_add(&e.lan_subnets, "10.0.0.0/33");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[2]", "10.0.0.0/33");
 	assert_string_equal(ei.msg, "lan_subnets[2]: `10.0.0.0/33' is not an IPv4 or IPv6 prefix");
-	edge_reset(&e);
+	good_edge(&e);
 
 	free(e.lan_subnets.v[0]);
 	e.lan_subnets.v[0] = nc_xstrdup("10.10.0.1/16");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[0]", "10.10.0.1/16");
 	fx_assert_contains(ei.msg, "`10.10.0.0/16'"); /* the subnet probably meant */
-	edge_reset(&e);
+	good_edge(&e);
 
 	nc_strlist_add(&e.lan_subnets, "fd00:10:0::/64"); /* the same as [1], spelt longer */
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[2]", "fd00:10:0::/64");
 	fx_assert_contains(ei.msg, "lan_subnets[1]");
-	edge_reset(&e);
+	good_edge(&e);
 
 	nc_strlist_add(&e.lan_subnets, "10.10.0.0/17"); /* overlapping is not a duplicate */
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
-	edge_reset(&e);
+	good_edge(&e);
 
 	strcpy(e.public_key, "not a key");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "public_key", "not a key");
@@ -273,7 +261,7 @@ static void test_edge_validate(void **state)
 
 static void test_connector_validate(void **state)
 {
-	struct nc_connector c;
+	struct nc_connector c = {0};
 	struct nc_errinfo ei;
 
 	(void)state;
@@ -315,7 +303,7 @@ static void test_connector_validate(void **state)
 	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "lan_subnets[2]", "192.168.10.0/24");
 	fx_assert_contains(ei.msg, "lan_subnets[0]");
-	connector_reset(&c);
+	good_connector(&c);
 
 	free(c.lan_subnets.v[1]);
 	c.lan_subnets.v[1] = NULL;
@@ -333,7 +321,7 @@ static void test_connector_validate(void **state)
 /* A connector's ACL rules, routes, status and key. */
 static void test_connector_validate_rules(void **state)
 {
-	struct nc_connector c;
+	struct nc_connector c = {0};
 	struct nc_errinfo ei;
 
 	(void)state;
@@ -352,7 +340,7 @@ static void test_connector_validate_rules(void **state)
 	strcpy(c.acl[0].dst, "fd00::/8");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].dst", "fd00::/8");
 	fx_assert_contains(ei.msg, "`0.0.0.0/0'");
-	connector_reset(&c);
+	good_connector(&c);
 
 	c.acl[0].dport = 65536;
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].dport", NULL);
@@ -377,7 +365,7 @@ static void test_connector_validate_rules(void **state)
 	strcpy(c.routes[2].via, "fd00::1");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "routes[2].via", "fd00::1");
 	fx_assert_contains(ei.msg, "`0.0.0.0/0'");
-	connector_reset(&c);
+	good_connector(&c);
 
 	c.status = (enum nc_status)6;
 	connector_refused(&c, &ei, "status", NULL);
@@ -459,7 +447,7 @@ static void assert_no_controls(const char *s)
 static void test_quote_escapes(void **state)
 {
 	struct nc_tenant t;
-	struct nc_edge e;
+	struct nc_edge e = {0};
 	struct nc_errinfo ei;
 
 	(void)state;
@@ -493,7 +481,7 @@ static void test_quote_escapes(void **state)
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "serial", NULL);
 	fx_assert_contains(ei.msg, "longer than 63 bytes");
 	fx_assert_contains(ei.msg, "SSS...'");
-	edge_reset(&e);
+	good_edge(&e);
 
 	memset(e.endpoint, 'h', sizeof(e.endpoint) - 1);
 	e.endpoint[sizeof(e.endpoint) - 1] = '\0';
