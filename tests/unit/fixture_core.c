@@ -475,6 +475,12 @@ void fxi_assert_no_events(struct fx_core *fx)
 	free(text);
 }
 
+void fxi_assert_untouched(struct fx_core *fx)
+{
+	fxi_assert_pending(fx, "");
+	fxi_assert_no_events(fx);
+}
+
 /* The backbone index a new owner would get in hub's block: shows which are taken. */
 uint32_t fxi_next_free(struct fx_core *fx, const char *hub)
 {

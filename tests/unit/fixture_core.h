@@ -94,6 +94,8 @@ char *fxi_events_since(struct fx_core *fx);
 /* Those events must contain want1 and want2 (NULL: only want1); or be none. */
 void fxi_assert_events(struct fx_core *fx, const char *want1, const char *want2);
 void fxi_assert_no_events(struct fx_core *fx);
+/* No device pending and no event since the last look: nothing was written. */
+void fxi_assert_untouched(struct fx_core *fx);
 /* The backbone index a new owner would get in hub's block: shows which are taken. */
 uint32_t fxi_next_free(struct fx_core *fx, const char *hub);
 /* Core updates with the JSON text json, as fxi_admin; the core's result, errors in ei. */
