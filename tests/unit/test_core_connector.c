@@ -139,15 +139,21 @@ static void test_connector_update_refused(void **state)
 	fxi_assert_untouched(fx);
 }
 
+/* fxi_connector_world() with CN-1 put back to pending approval (straight in the store). */
+static void pending_world(struct fx_core *fx)
+{
+	fxi_connector_world(fx);
+	assert_int_equal(nc_store_connector_set_status(fx->st, "CN-1", NC_STATUS_PENDING_APPROVAL),
+			 0);
+}
+
 /* A pending connector is no one's peer: its changes dirty only itself. */
 static void test_pending_connector_dirties_itself(void **state)
 {
 	struct fx_core *fx = *state;
 	struct nc_errinfo ei = {0};
 
-	fxi_connector_world(fx);
-	assert_int_equal(nc_store_connector_set_status(fx->st, "CN-1", NC_STATUS_PENDING_APPROVAL),
-			 0);
+	pending_world(fx);
 	assert_int_equal(fxi_patch_connector(fx, NULL, "CN-1", "{\"lan_subnets\":[]}", &ei), 0);
 	fxi_assert_pending(fx, "CN-1=LAN subnets of CN-1 changed;");
 	fxc_clean(fx);
@@ -199,9 +205,7 @@ static void test_lifecycle(void **state)
 	struct fx_core *fx = *state;
 	struct nc_errinfo ei = {0};
 
-	fxi_connector_world(fx);
-	assert_int_equal(nc_store_connector_set_status(fx->st, "CN-1", NC_STATUS_PENDING_APPROVAL),
-			 0);
+	pending_world(fx);
 	assert_int_equal(fxi_move(fx, "CN-1", NC_STATUS_APPROVED, &ei), 0);
 	/* Approval makes it a peer: its hub and its link peers change too. */
 	fxi_assert_pending(fx, "CN-1=connector CN-1 approved;CN-2=connector CN-1 approved;"
