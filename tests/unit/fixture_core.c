@@ -234,6 +234,22 @@ void fxp_assert_pending(struct fx_core *fx, const char *want)
 	free(got);
 }
 
+void fxp_assert_pending_all(struct fx_core *fx, const char *reason, ...)
+{
+	char want[2048] = "";
+	size_t len = 0;
+	const char *serial;
+	va_list ap;
+
+	va_start(ap, reason);
+	while ((serial = va_arg(ap, const char *)) != NULL) {
+		len += (size_t)snprintf(want + len, sizeof(want) - len, "%s: %s\n", serial, reason);
+		assert_true(len < sizeof(want));
+	}
+	va_end(ap);
+	fxp_assert_pending(fx, want);
+}
+
 json_t *fxp_show(struct fx_core *fx, const char *group)
 {
 	struct nc_errinfo ei = {0};

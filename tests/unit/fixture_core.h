@@ -40,6 +40,9 @@ int fxc_setup(void **state);
 int fxp_setup(void **state);
 /* Frees the ring and the core, then as fx_teardown. */
 int fxc_teardown(void **state);
+/* A cmocka test f on a fresh core, or on the peering setup. */
+#define FXC_TEST(f) cmocka_unit_test_setup_teardown(f, fxc_setup, fxc_teardown)
+#define FXP_TEST(f) cmocka_unit_test_setup_teardown(f, fxp_setup, fxc_teardown)
 
 /* Marks every device synced without a reason, and forgets the events so far. */
 void fxc_clean(struct fx_core *fx);
@@ -60,6 +63,8 @@ void fxp_assert_links(struct fx_core *fx, const char *group, const char *want);
 size_t fxp_n_links(struct fx_core *fx, const char *group);
 /* The pending devices as "SERIAL: reason\n" lines, in serial order, must be want. */
 void fxp_assert_pending(struct fx_core *fx, const char *want);
+/* The same when every pending device has one reason: the serials, in serial order, then NULL. */
+void fxp_assert_pending_all(struct fx_core *fx, const char *reason, ...);
 /* nc_core_peering_show of the group: a new reference. */
 json_t *fxp_show(struct fx_core *fx, const char *group);
 /* The JSON array of strings o[key] as "A,B,C" must be want. */

@@ -259,16 +259,13 @@ static void test_decommission_pending(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_connector_update_dirty, fxc_setup,
-						fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_connector_hub_change, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_connector_update_refused, fxc_setup,
-						fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_pending_connector_dirties_itself, fxc_setup,
-						fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_transition_table, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_lifecycle, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_decommission_pending, fxc_setup, fxc_teardown),
+		FXC_TEST(test_connector_update_dirty),
+		FXC_TEST(test_connector_hub_change),
+		FXC_TEST(test_connector_update_refused),
+		FXC_TEST(test_pending_connector_dirties_itself),
+		FXC_TEST(test_transition_table),
+		FXC_TEST(test_lifecycle),
+		FXC_TEST(test_decommission_pending),
 	};
 
 	nc_log_set_level(NC_LOG_WARN);

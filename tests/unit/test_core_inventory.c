@@ -291,14 +291,10 @@ static void test_lan_overlap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_edge_create, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_connector_create, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_failure_rolls_back, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_connector_delete, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_edge_update_dirty, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_edge_update_pages, fxc_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_edge_delete, fxc_setup, fxc_teardown),
-		cmocka_unit_test(test_lan_overlap),
+		FXC_TEST(test_edge_create),	   FXC_TEST(test_connector_create),
+		FXC_TEST(test_failure_rolls_back), FXC_TEST(test_connector_delete),
+		FXC_TEST(test_edge_update_dirty),  FXC_TEST(test_edge_update_pages),
+		FXC_TEST(test_edge_delete),	   cmocka_unit_test(test_lan_overlap),
 	};
 
 	nc_log_set_level(NC_LOG_WARN);

@@ -71,6 +71,34 @@ static void test_mesh_follows_members(void **state)
 	fx_assert_contains(ei.msg, "CN-2 is not a member of m");
 }
 
+/* Marks every device clean, then patches connector serial of acme as fx->actor with patch
+ * (a new reference, which this steals); fails the test unless the patch is taken. */
+static void clean_patch(struct fx_core *fx, const char *serial, json_t *patch)
+{
+	struct nc_errinfo ei = {0};
+
+	fxc_clean(fx);
+	if (nc_core_connector_update(&fx->core, &fx->actor, "acme", serial, patch, NULL, &ei) != 0)
+		fail_msg("patch of %s: %s", serial, ei.msg);
+	json_decref(patch);
+}
+
+/* Members refused: the group, the serial, the error, and what ei then holds. */
+static const struct member_case {
+	const char *group, *serial;
+	int err;
+	const char *field; /* ei.field, or NULL: not checked */
+	const char *msg;   /* ei.msg exactly, or NULL */
+	const char *has;   /* in ei.msg, or NULL */
+} member_errors[] = {
+	{"m", "CN-1", NC_ERR_EXISTS, NULL, "CN-1 is already a member of m", NULL},
+	{"m", "NOPE", NC_ERR_NOTFOUND, "serial", NULL, NULL},
+	/* A device of another tenant is not found either. */
+	{"m", "GX-1", NC_ERR_NOTFOUND, "serial", NULL, NULL},
+	{"m", "CN-DEAD", NC_ERR_CONFLICT, NULL, NULL, "decommissioned"},
+	{"nope", "CN-2", NC_ERR_NOTFOUND, NULL, NULL, "peering `nope' not found"},
+};
+
 static void test_member_errors(void **state)
 {
 	struct fx_core *fx = *state;
@@ -78,29 +106,26 @@ static void test_member_errors(void **state)
 
 	fxp_create(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
 	fxp_add(fx, "m", "CN-1");
-	assert_int_equal(nc_core_member_add(&fx->core, &fx->actor, "acme", "m", "CN-1", &ei),
-			 NC_ERR_EXISTS);
-	assert_string_equal(ei.msg, "CN-1 is already a member of m");
-	assert_int_equal(nc_core_member_add(&fx->core, &fx->actor, "acme", "m", "NOPE", &ei),
-			 NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "serial");
-	/* A device of another tenant is not found either. */
-	assert_int_equal(nc_core_member_add(&fx->core, &fx->actor, "acme", "m", "GX-1", &ei),
-			 NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "serial");
-	assert_int_equal(nc_core_member_add(&fx->core, &fx->actor, "acme", "m", "CN-DEAD", &ei),
-			 NC_ERR_CONFLICT);
-	fx_assert_contains(ei.msg, "decommissioned");
-	assert_int_equal(nc_core_member_add(&fx->core, &fx->actor, "acme", "nope", "CN-2", &ei),
-			 NC_ERR_NOTFOUND);
-	fx_assert_contains(ei.msg, "peering `nope' not found");
+	for (size_t i = 0; i < COUNT(member_errors); i++) {
+		const struct member_case *c = &member_errors[i];
+
+		assert_int_equal(
+			nc_core_member_add(&fx->core, &fx->actor, "acme", c->group, c->serial, &ei),
+			c->err);
+		if (c->field)
+			assert_string_equal(ei.field, c->field);
+		if (c->msg)
+			assert_string_equal(ei.msg, c->msg);
+		if (c->has)
+			fx_assert_contains(ei.msg, c->has);
+	}
 }
 
 static void test_hub_spoke(void **state)
 {
 	struct fx_core *fx = *state;
 	struct nc_errinfo ei = {0};
-	json_t *o, *patch;
+	json_t *o;
 
 	fxp_create(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-3");
 	/* The hub is a member from creation on. */
@@ -138,25 +163,16 @@ static void test_hub_spoke(void **state)
 			       "EDGE-1: spoke CN-3 left hs\n"
 			       "EDGE-3: link EDGE-3" ARROW "CN-3 removed\n");
 	/* A spoke's new LAN reaches the other spokes through the hub, so they sync too. */
-	fxc_clean(fx);
-	patch = json_pack("{s:[s]}", "lan_subnets", "192.168.1.0/24");
-	assert_int_equal(
-		nc_core_connector_update(&fx->core, &fx->actor, "acme", "CN-1", patch, NULL, &ei),
-		0);
-	json_decref(patch);
-	fxp_assert_pending(fx, "CN-1: LAN subnets of CN-1 changed\n"
-			       "CN-2: LAN subnets of CN-1 changed\n"
-			       "EDGE-1: LAN subnets of CN-1 changed\n"
-			       "EDGE-3: LAN subnets of CN-1 changed\n");
+	clean_patch(fx, "CN-1", json_pack("{s:[s]}", "lan_subnets", "192.168.1.0/24"));
+	fxp_assert_pending_all(fx, "LAN subnets of CN-1 changed", "CN-1", "CN-2", "EDGE-1",
+			       "EDGE-3", NULL);
 
 	/* A new hub re-derives every link and dirties every member. */
 	fxc_clean(fx);
 	fxp_must_update(fx, "hs", "{\"hub\":\"EDGE-1\"}");
 	fxp_assert_links(fx, "hs", "CN-1-EDGE-1/0 CN-2-EDGE-1/0 EDGE-1-EDGE-3/0");
-	fxp_assert_pending(fx, "CN-1: peering hs: hub changed to EDGE-1\n"
-			       "CN-2: peering hs: hub changed to EDGE-1\n"
-			       "EDGE-1: peering hs: hub changed to EDGE-1\n"
-			       "EDGE-3: peering hs: hub changed to EDGE-1\n");
+	fxp_assert_pending_all(fx, "peering hs: hub changed to EDGE-1", "CN-1", "CN-2", "EDGE-1",
+			       "EDGE-3", NULL);
 	/* A hub that was not a member becomes one. */
 	fxp_must_update(fx, "hs", "{\"hub\":\"EDGE-2\"}");
 	fxp_assert_links(fx, "hs", "CN-1-EDGE-2/0 CN-2-EDGE-2/0 EDGE-1-EDGE-2/0 EDGE-2-EDGE-3/0");
@@ -207,7 +223,7 @@ static void test_partial_mesh(void **state)
 {
 	struct fx_core *fx = *state;
 	struct nc_errinfo ei = {0};
-	json_t *o, *links, *patch;
+	json_t *o, *links;
 
 	fxp_create(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
 	fxp_add(fx, "pm", "EDGE-1");
@@ -285,12 +301,7 @@ static void test_partial_mesh(void **state)
 	assert_true(json_is_null(json_object_get(json_array_get(links, 1), "warning")));
 	json_decref(o);
 	/* One endpoint is enough; changing it dirties the link peers only. */
-	fxc_clean(fx);
-	patch = json_pack("{s:s}", "endpoint", "198.51.100.4:51822");
-	assert_int_equal(
-		nc_core_connector_update(&fx->core, &fx->actor, "acme", "CN-4", patch, NULL, &ei),
-		0);
-	json_decref(patch);
+	clean_patch(fx, "CN-4", json_pack("{s:s}", "endpoint", "198.51.100.4:51822"));
 	fxp_assert_pending(fx, "CN-1: endpoint of CN-4 changed\n"
 			       "EDGE-2: endpoint of CN-4 changed\n");
 	o = fxp_show(fx, "pm");
@@ -345,9 +356,8 @@ static void test_dual_tunnel(void **state)
 	fxc_clean(fx);
 	fxp_must_update(fx, "dual", "{\"dual_tunnel\":false}");
 	fxp_assert_links(fx, "dual", "CN-1-EDGE-1/0 EDGE-1-EDGE-2/0");
-	fxp_assert_pending(fx, "CN-1: peering dual: dual tunnel off\n"
-			       "EDGE-1: peering dual: dual tunnel off\n"
-			       "EDGE-2: peering dual: dual tunnel off\n");
+	fxp_assert_pending_all(fx, "peering dual: dual tunnel off", "CN-1", "EDGE-1", "EDGE-2",
+			       NULL);
 	fxp_must_update(fx, "dual", "{\"dual_tunnel\":true}");
 	fxp_assert_links(fx, "dual", "CN-1-EDGE-1/0 EDGE-1-EDGE-2/0 EDGE-1-EDGE-2/1");
 
@@ -384,10 +394,8 @@ static void test_topology_change(void **state)
 	fxc_clean(fx);
 	fxp_must_update(fx, "pm", "{\"topology\":\"mesh\"}");
 	assert_int_equal(fxp_n_links(fx, "pm"), 6);
-	fxp_assert_pending(fx, "CN-3: peering pm: topology changed to mesh\n"
-			       "CN-4: peering pm: topology changed to mesh\n"
-			       "EDGE-1: peering pm: topology changed to mesh\n"
-			       "EDGE-2: peering pm: topology changed to mesh\n");
+	fxp_assert_pending_all(fx, "peering pm: topology changed to mesh", "CN-3", "CN-4", "EDGE-1",
+			       "EDGE-2", NULL);
 
 	/* Back to partial mesh: the links stay, now hand-made. */
 	fxp_must_update(fx, "pm", "{\"topology\":\"partial_mesh\"}");
@@ -430,15 +438,14 @@ static void test_topology_change(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_mesh_follows_members, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_member_errors, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_hub_spoke, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_hub_refused, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_partial_mesh, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_links_only_by_hand_in_partial_mesh, fxp_setup,
-						fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_dual_tunnel, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_topology_change, fxp_setup, fxc_teardown),
+		FXP_TEST(test_mesh_follows_members),
+		FXP_TEST(test_member_errors),
+		FXP_TEST(test_hub_spoke),
+		FXP_TEST(test_hub_refused),
+		FXP_TEST(test_partial_mesh),
+		FXP_TEST(test_links_only_by_hand_in_partial_mesh),
+		FXP_TEST(test_dual_tunnel),
+		FXP_TEST(test_topology_change),
 	};
 
 	/* Errors only: the injected store failures are logged as such. */

@@ -144,10 +144,8 @@ static void test_ipsec(void **state)
 					    " OR key_ba != '')"),
 			 0);
 	assert_int_equal(fxp_query_long(fx, "SELECT COUNT(*) FROM links WHERE peering = 'sec'"), 6);
-	fxp_assert_pending(fx, "CN-1: peering sec: protocol changed to wireguard\n"
-			       "EDGE-1: peering sec: protocol changed to wireguard\n"
-			       "EDGE-2: peering sec: protocol changed to wireguard\n"
-			       "EDGE-3: peering sec: protocol changed to wireguard\n");
+	fxp_assert_pending_all(fx, "peering sec: protocol changed to wireguard", "CN-1", "EDGE-1",
+			       "EDGE-2", "EDGE-3", NULL);
 	fxp_must_update(fx, "sec", "{\"protocol\":\"ipsec\",\"dual_tunnel\":true}");
 	assert_int_equal(fxp_query_long(fx, "SELECT COUNT(*) FROM links WHERE peering = 'sec'"), 9);
 	assert_int_equal(check_sas(fx), 20);
@@ -343,11 +341,9 @@ static void test_audit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ipsec, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_failure_is_atomic, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_addresses, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_tenant_scope, fxp_setup, fxc_teardown),
-		cmocka_unit_test_setup_teardown(test_audit, fxp_setup, fxc_teardown),
+		FXP_TEST(test_ipsec),	  FXP_TEST(test_failure_is_atomic),
+		FXP_TEST(test_addresses), FXP_TEST(test_tenant_scope),
+		FXP_TEST(test_audit),
 	};
 
 	/* Errors only: the injected store failures are logged as such. */
