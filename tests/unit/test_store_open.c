@@ -108,6 +108,16 @@ static void assert_current_schema(struct fx *fx)
 	assert_int_equal(fx_raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
 }
 
+/* Opens the store of fx, with tenant acme and its connector CN-1 in it. */
+static void open_with_cn1(struct fx *fx)
+{
+	struct nc_errinfo ei = {0};
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	fx_add_tenant(fx->st, "acme");
+	fx_new_connector(fx->st, "acme", "CN-1", NULL, 0);
+}
+
 /* Closes the store and runs sql on its file: an older schema, made by hand. */
 static void downgrade(struct fx *fx, const char *sql)
 {
@@ -202,9 +212,7 @@ static void test_migrate_from_v2(void **state)
 	struct nc_errinfo ei = {0};
 	struct nc_connector c = {0};
 
-	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
-	fx_add_tenant(fx->st, "acme");
-	fx_new_connector(fx->st, "acme", "CN-1", NULL, 0);
+	open_with_cn1(fx);
 	downgrade(fx, "DROP TABLE tunnels; DROP TABLE certs;"
 		      " ALTER TABLE connectors DROP COLUMN endpoint;"
 		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
@@ -232,9 +240,7 @@ static void test_migrate_from_v3(void **state)
 	struct nc_errinfo ei = {0};
 	struct nc_connector c = {0};
 
-	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
-	fx_add_tenant(fx->st, "acme");
-	fx_new_connector(fx->st, "acme", "CN-1", NULL, 0);
+	open_with_cn1(fx);
 	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k1, 0), 0);
 	downgrade(fx, "DROP TABLE tunnels; DROP TABLE certs;"
 		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
