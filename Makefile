@@ -84,9 +84,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -c -o $@ $<
 
-# Every unit test program links the shared fixture (tests/unit/fixture.[ch])
+# Every unit test program links the shared fixtures (tests/unit/fixture*.[ch])
 # and the CLI library, then the core library.
-UNIT_FIXTURE := $(BUILD)/tests/unit/fixture.o
+UNIT_FIXTURE := $(BUILD)/tests/unit/fixture.o $(BUILD)/tests/unit/fixture_core.o
 .SECONDARY: $(UNIT_FIXTURE)
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(CLILIB) $(BUILD)/libnetctl.a
@@ -139,10 +139,11 @@ bench: $(DEPS_STAMP)
 
 # The floor links paho exactly as netctl does (PAHO_LIBS: static, TCP_NODELAY
 # through nodelay.o from libnetctl.a).
-$(BUILD)/bench/mqtt_floor: bench/mqtt_floor.c $(BUILD)/libnetctl.a
+$(BUILD)/bench/mqtt_floor: bench/mqtt_floor.c bench/floor_mqtt.c bench/floor.h $(BUILD)/libnetctl.a
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $< $(BUILD)/libnetctl.a $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libnetctl.a \
+		$(LDLIBS_ALL)
 
 # chaos: kill -9 of serve and of the broker, lost, failed, duplicated, forged
 # messages, round after round, against a fleet (tests/chaos/run,

@@ -208,26 +208,25 @@ events() {
 	nsx "$NS_CORE" curl -s -N -m 1 -H "Authorization: Bearer $NETCTL_TOKEN" \
 		"$SERVER/v1/events?after=0&type=$1&device=$2" | sed -n 's/^data: //p'
 }
-# tunnel_up DEVICE IF PEER: DEVICE's latest tunnel status says IF to PEER is up.
-tunnel_up() {
+# latest_is DEVICE IF PEER FILTER: DEVICE's latest tunnel status passes the
+# jq FILTER, given $i (IF) and $p (PEER); otherwise says what it was.
+latest_is() {
 	local last
 	last=$(events tunnel_status "$1" | tail -n1)
-	jq -e --arg i "$2" --arg p "$3" \
-		'[.tunnels[] | select(.interface == $i and .peer == $p and .up)] | length > 0' \
-		<<<"$last" >/dev/null 2>&1 && return 0
+	jq -e --arg i "$2" --arg p "$3" "$4" <<<"$last" >/dev/null 2>&1 && return 0
 	echo "latest tunnel status of $1: $last"
 	return 1
+}
+# tunnel_up DEVICE IF PEER: DEVICE's latest tunnel status says IF to PEER is up.
+tunnel_up() {
+	latest_is "$1" "$2" "$3" \
+		'[.tunnels[] | select(.interface == $i and .peer == $p and .up)] | length > 0'
 }
 # no_tunnel DEVICE PEER [IF]: DEVICE's latest tunnel status names no tunnel to
 # PEER (on IF).
 no_tunnel() {
-	local last
-	last=$(events tunnel_status "$1" | tail -n1)
-	jq -e --arg p "$2" --arg i "${3:-}" \
-		'[.tunnels[] | select(.peer == $p and ($i == "" or .interface == $i))] | length == 0' \
-		<<<"$last" >/dev/null 2>&1 && return 0
-	echo "latest tunnel status of $1: $last"
-	return 1
+	latest_is "$1" "${3:-}" "$2" \
+		'[.tunnels[] | select(.peer == $p and ($i == "" or .interface == $i))] | length == 0'
 }
 # tunnels_of SERIAL: GET /v1/devices/SERIAL/tunnels.
 tunnels_of() {

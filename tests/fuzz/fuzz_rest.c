@@ -39,136 +39,134 @@ static json_t *load(const char *text)
 	return v;
 }
 
-static void edge(const json_t *body)
-{
-	struct nc_edge e = {0}, cur = {0}, e2 = {0};
-	struct nc_errinfo ei = {0};
-	json_t *j, *before, *after, *seed;
+/* The resources with a codec and a validator, one row each in resources. */
+union resource_obj {
+	struct nc_tenant t;
+	struct nc_edge e;
+	struct nc_connector c;
+	struct nc_peering p;
+};
 
-	if (nc_edge_from_json(body, &e, NC_DECODE_CREATE, &ei) == 0) {
-		nc_edge_validate(&e, &ei);
-		j = nc_edge_to_json(&e);
+struct resource {
+	int (*from_json)(const json_t *o, union resource_obj *out, unsigned flags,
+			 struct nc_errinfo *ei);
+	json_t *(*to_json)(const union resource_obj *r);
+	int (*validate)(const union resource_obj *r, struct nc_errinfo *ei);
+	/* Frees the lists a decoded object owns (NULL: none). */
+	void (*clear)(union resource_obj *r);
+	/* A body that creates one, which a patch then changes (NULL: no patch). */
+	const char *seed;
+};
+
+/* nc_T_from_json, nc_T_to_json and nc_T_validate on member m of the union. */
+#define RESOURCE_CODEC(T, m)                                                                       \
+	static int T##_from_json(const json_t *o, union resource_obj *out, unsigned flags,         \
+				 struct nc_errinfo *ei)                                            \
+	{                                                                                          \
+		return nc_##T##_from_json(o, &out->m, flags, ei);                                  \
+	}                                                                                          \
+	static json_t *T##_to_json(const union resource_obj *r)                                    \
+	{                                                                                          \
+		return nc_##T##_to_json(&r->m);                                                    \
+	}                                                                                          \
+	static int T##_validate(const union resource_obj *r, struct nc_errinfo *ei)                \
+	{                                                                                          \
+		return nc_##T##_validate(&r->m, ei);                                               \
+	}
+RESOURCE_CODEC(tenant, t)
+RESOURCE_CODEC(edge, e)
+RESOURCE_CODEC(connector, c)
+RESOURCE_CODEC(peering, p)
+
+static void edge_clear(union resource_obj *r)
+{
+	nc_edge_clear(&r->e);
+}
+
+static void connector_clear(union resource_obj *r)
+{
+	nc_connector_clear(&r->c);
+}
+
+static const struct resource resources[] = {
+	{tenant_from_json, tenant_to_json, tenant_validate, NULL, NULL},
+	{edge_from_json, edge_to_json, edge_validate, edge_clear,
+	 "{\"serial\":\"E-1\",\"name\":\"e\",\"kind\":\"dedicated\","
+	 "\"endpoint\":\"192.0.2.1:51820\",\"lan_subnets\":[\"192.0.2.0/26\"]}"},
+	{connector_from_json, connector_to_json, connector_validate, connector_clear,
+	 "{\"serial\":\"C-1\",\"name\":\"c\",\"hub_edge\":\"E-1\","
+	 "\"lan_subnets\":[\"192.0.2.64/26\"],\"nat\":{\"enabled\":true,"
+	 "\"wan_interface\":\"eth0\"},\"acl\":[{\"action\":\"accept\",\"proto\":\"tcp\","
+	 "\"src\":\"0.0.0.0/0\",\"dst\":\"192.0.2.64/26\",\"dport\":22}],"
+	 "\"routes\":[{\"dst\":\"198.18.0.0/24\",\"via\":\"192.0.2.65\"}]}"},
+	{peering_from_json, peering_to_json, peering_validate, NULL,
+	 "{\"name\":\"hs\",\"topology\":\"hub_spoke\",\"hub\":\"E-1\"}"},
+};
+
+static void clear(const struct resource *r, union resource_obj *o)
+{
+	if (r->clear)
+		r->clear(o);
+}
+
+/* body as a create: what decodes validates, encodes, and its encoding decodes (as a
+ * response) to the same encoding. */
+static void create(const struct resource *r, const json_t *body)
+{
+	union resource_obj o, o2;
+	struct nc_errinfo ei = {0};
+	json_t *j, *after;
+
+	memset(&o, 0, sizeof(o));
+	memset(&o2, 0, sizeof(o2));
+	if (r->from_json(body, &o, NC_DECODE_CREATE, &ei) == 0) {
+		r->validate(&o, &ei);
+		j = r->to_json(&o);
 		check(j != NULL);
-		check(nc_edge_from_json(j, &e2, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei) == 0);
-		after = nc_edge_to_json(&e2);
+		check(r->from_json(j, &o2, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei) == 0);
+		after = r->to_json(&o2);
 		check(json_equal(j, after));
 		json_decref(after);
 		json_decref(j);
-		nc_edge_clear(&e2);
+		clear(r, &o2);
 	}
-	nc_edge_clear(&e);
-	seed = load("{\"serial\":\"E-1\",\"name\":\"e\",\"kind\":\"dedicated\","
-		    "\"endpoint\":\"192.0.2.1:51820\",\"lan_subnets\":[\"192.0.2.0/26\"]}");
-	check(nc_edge_from_json(seed, &cur, NC_DECODE_CREATE, &ei) == 0);
-	before = nc_edge_to_json(&cur);
-	if (nc_edge_from_json(body, &cur, NC_DECODE_PATCH, &ei) == 0) {
-		nc_edge_validate(&cur, &ei);
-		j = nc_edge_to_json(&cur);
+	clear(r, &o);
+}
+
+/* body as a patch of the seed: what applies validates and encodes; a refused patch
+ * leaves the object as it was. */
+static void patch(const struct resource *r, const json_t *body)
+{
+	union resource_obj cur;
+	struct nc_errinfo ei = {0};
+	json_t *j, *before, *after, *seed;
+
+	memset(&cur, 0, sizeof(cur));
+	seed = load(r->seed);
+	check(r->from_json(seed, &cur, NC_DECODE_CREATE, &ei) == 0);
+	before = r->to_json(&cur);
+	if (r->from_json(body, &cur, NC_DECODE_PATCH, &ei) == 0) {
+		r->validate(&cur, &ei);
+		j = r->to_json(&cur);
 		check(j != NULL);
 		json_decref(j);
 	} else {
-		after = nc_edge_to_json(&cur);
+		after = r->to_json(&cur);
 		check(json_equal(before, after));
 		json_decref(after);
 	}
 	json_decref(before);
 	json_decref(seed);
-	nc_edge_clear(&cur);
+	clear(r, &cur);
 }
 
-static void connector(const json_t *body)
+static void token_request(const json_t *body)
 {
-	struct nc_connector c = {0}, cur = {0}, c2 = {0};
-	struct nc_errinfo ei = {0};
-	json_t *j, *before, *after, *seed;
-
-	if (nc_connector_from_json(body, &c, NC_DECODE_CREATE, &ei) == 0) {
-		nc_connector_validate(&c, &ei);
-		j = nc_connector_to_json(&c);
-		check(j != NULL);
-		check(nc_connector_from_json(j, &c2, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei) ==
-		      0);
-		after = nc_connector_to_json(&c2);
-		check(json_equal(j, after));
-		json_decref(after);
-		json_decref(j);
-		nc_connector_clear(&c2);
-	}
-	nc_connector_clear(&c);
-	seed = load("{\"serial\":\"C-1\",\"name\":\"c\",\"hub_edge\":\"E-1\","
-		    "\"lan_subnets\":[\"192.0.2.64/26\"],\"nat\":{\"enabled\":true,"
-		    "\"wan_interface\":\"eth0\"},\"acl\":[{\"action\":\"accept\",\"proto\":\"tcp\","
-		    "\"src\":\"0.0.0.0/0\",\"dst\":\"192.0.2.64/26\",\"dport\":22}],"
-		    "\"routes\":[{\"dst\":\"198.18.0.0/24\",\"via\":\"192.0.2.65\"}]}");
-	check(nc_connector_from_json(seed, &cur, NC_DECODE_CREATE, &ei) == 0);
-	before = nc_connector_to_json(&cur);
-	if (nc_connector_from_json(body, &cur, NC_DECODE_PATCH, &ei) == 0) {
-		nc_connector_validate(&cur, &ei);
-		j = nc_connector_to_json(&cur);
-		check(j != NULL);
-		json_decref(j);
-	} else {
-		after = nc_connector_to_json(&cur);
-		check(json_equal(before, after));
-		json_decref(after);
-	}
-	json_decref(before);
-	json_decref(seed);
-	nc_connector_clear(&cur);
-}
-
-static void peering(const json_t *body)
-{
-	struct nc_peering p = {0}, cur = {0}, p2 = {0};
-	struct nc_errinfo ei = {0};
-	json_t *j, *before, *after, *seed;
-
-	if (nc_peering_from_json(body, &p, NC_DECODE_CREATE, &ei) == 0) {
-		nc_peering_validate(&p, &ei);
-		j = nc_peering_to_json(&p);
-		check(j != NULL);
-		check(nc_peering_from_json(j, &p2, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei) == 0);
-		after = nc_peering_to_json(&p2);
-		check(json_equal(j, after));
-		json_decref(after);
-		json_decref(j);
-	}
-	seed = load("{\"name\":\"hs\",\"topology\":\"hub_spoke\",\"hub\":\"E-1\"}");
-	check(nc_peering_from_json(seed, &cur, NC_DECODE_CREATE, &ei) == 0);
-	before = nc_peering_to_json(&cur);
-	if (nc_peering_from_json(body, &cur, NC_DECODE_PATCH, &ei) == 0) {
-		nc_peering_validate(&cur, &ei);
-		j = nc_peering_to_json(&cur);
-		check(j != NULL);
-		json_decref(j);
-	} else {
-		after = nc_peering_to_json(&cur);
-		check(json_equal(before, after));
-		json_decref(after);
-	}
-	json_decref(before);
-	json_decref(seed);
-}
-
-static void tenant_token(const json_t *body)
-{
-	struct nc_tenant t = {0}, t2 = {0};
 	struct nc_errinfo ei = {0};
 	char name[NC_NAME_MAX], tenant[NC_ID_MAX];
 	enum nc_role role;
 	int64_t expires_in;
-	json_t *j, *after;
 
-	if (nc_tenant_from_json(body, &t, NC_DECODE_CREATE, &ei) == 0) {
-		nc_tenant_validate(&t, &ei);
-		j = nc_tenant_to_json(&t);
-		check(j != NULL);
-		check(nc_tenant_from_json(j, &t2, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei) == 0);
-		after = nc_tenant_to_json(&t2);
-		check(json_equal(j, after));
-		json_decref(after);
-		json_decref(j);
-	}
 	if (nc_token_request_from_json(body, name, &role, tenant, &expires_in, &ei) == 0)
 		check(expires_in >= 0 && expires_in <= NC_TOKEN_EXPIRES_MAX &&
 		      strlen(name) < sizeof(name) && strlen(tenant) < sizeof(tenant));
@@ -245,10 +243,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!body)
 		return 0;
-	edge(body);
-	connector(body);
-	peering(body);
-	tenant_token(body);
+	for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++) {
+		create(&resources[i], body);
+		if (resources[i].seed)
+			patch(&resources[i], body);
+	}
+	token_request(body);
 	lists(body);
 	small_bodies(body);
 	json_decref(body);

@@ -9,10 +9,7 @@
 # forged payloads ignored, and a broker restart survived.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --stale-delay 1s --apply-timeout 3s \
-	--heartbeat 1s --tunnel-interval 1s
-TOKEN=$(cat "$T/data/admin.token")
+start_core --stale-delay 1s --apply-timeout 3s --heartbeat 1s --tunnel-interval 1s
 q='?tenant=acme'
 key() { wg genkey | wg pubkey; }
 K_E1=$(key); K_C1=$(key); K_C2=$(key)

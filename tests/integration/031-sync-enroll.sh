@@ -6,9 +6,7 @@
 # event; an enrollment key is never an API token; registration never approves.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL"
-TOKEN=$(cat "$T/data/admin.token")
+start_core
 api POST /v1/tenants '{"id":"acme"}'
 wait_until 10 bash -c "curl -fsS '$SERVER/healthz' | jq -e .broker.connected"
 

@@ -54,19 +54,18 @@ check "nor on the command line" bash -c "! grep -q s3cret /proc/$SERVE_PID/cmdli
 
 printf 'core\nwrong-pass\n' >"$T/auth-bad"
 chmod 600 "$T/auth-bad"
-start_serve "$T/data2" --mqtt "mqtts://127.0.0.1:$PORT" --mqtt-cafile "$T/ca.pem" \
-	--mqtt-auth-file "$T/auth-bad"
-check "a wrong password: the log says the broker refused" \
-	wait_until 10 grep -qi "not authori\|bad user name or password" "$SERVE_LOG"
-check "and healthz says disconnected" \
-	bash -c "curl -fsS '$SERVER/healthz' | jq -e '.broker.connected == false' >/dev/null"
-
-start_serve "$T/data3" --mqtt "mqtts://127.0.0.1:$PORT" --mqtt-cafile "$T/other.pem" \
-	--mqtt-auth-file "$T/auth"
-check "a CA that did not sign the broker: the log names the TLS check" \
-	wait_until 10 grep -qi "certificate verify failed" "$SERVE_LOG"
-check "and healthz says disconnected" \
-	bash -c "curl -fsS '$SERVER/healthz' | jq -e '.broker.connected == false' >/dev/null"
+# refused DESC DATA CAFILE AUTHFILE LOG-REGEX: serve with that CA and auth file
+# stays disconnected, its log matching LOG-REGEX (grep -i).
+refused() {
+	start_serve "$2" --mqtt "mqtts://127.0.0.1:$PORT" --mqtt-cafile "$3" --mqtt-auth-file "$4"
+	check "$1" wait_until 10 grep -qi "$5" "$SERVE_LOG"
+	check "and healthz says disconnected" \
+		bash -c "curl -fsS '$SERVER/healthz' | jq -e '.broker.connected == false' >/dev/null"
+}
+refused "a wrong password: the log says the broker refused" "$T/data2" "$T/ca.pem" \
+	"$T/auth-bad" "not authori\|bad user name or password"
+refused "a CA that did not sign the broker: the log names the TLS check" "$T/data3" \
+	"$T/other.pem" "$T/auth" "certificate verify failed"
 
 run_nc serve --listen 127.0.0.1:0 --data-dir "$T/data4" --mqtt "mqtt://127.0.0.1:$PORT" \
 	--mqtt-auth-file "$T/missing"

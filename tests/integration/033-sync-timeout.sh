@@ -5,9 +5,7 @@
 # failed with reason timeout. A late confirmation of that seq still counts.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 200ms
-TOKEN=$(cat "$T/data/admin.token")
+start_core --apply-timeout 200ms
 q='?tenant=acme'
 pub() { mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "$1" -m "$2"; }
 api POST /v1/tenants '{"id":"acme"}'

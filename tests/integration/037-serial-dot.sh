@@ -9,10 +9,7 @@
 # on a broker that leaves '.' alone, still reaches the core.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL"
-TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_SERVER=$SERVER NETCTL_TOKEN=$TOKEN
+start_core
 q='?tenant=acme'
 api POST /v1/tenants '{"id":"acme"}'
 connected() { curl -fsS "$SERVER/healthz" | jq -e '.broker.connected' >/dev/null; }

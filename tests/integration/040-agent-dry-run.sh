@@ -7,10 +7,7 @@
 # confirmation and run nothing; the private key never leaves its file.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --stale-delay 1s --apply-timeout 3s \
-	--heartbeat 1s --tunnel-interval 1s
-TOKEN=$(cat "$T/data/admin.token")
+start_core --stale-delay 1s --apply-timeout 3s --heartbeat 1s --tunnel-interval 1s
 q='?tenant=acme'
 key() { wg genkey | wg pubkey; }
 pub() { mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "$1" -m "$2"; }

@@ -9,22 +9,13 @@
 . "$(dirname "$0")/lib.sh"
 
 N=${FLEET_N:-1000}
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 2s --reconcile 2s --stale-delay 1s \
+start_core --apply-timeout 2s --reconcile 2s --stale-delay 1s \
 	--heartbeat 10s --tunnel-interval 30s --event-ring 200000
-TOKEN=$(cat "$T/data/admin.token")
 q='?tenant=acme'
 api POST /v1/tenants '{"id":"acme"}'
 
 # fleet NAME ARGS...: a fleet of $N devices, P0001..., logging to $T/NAME.log.
-fleet() {
-	local name=$1
-	shift
-	spawn "$name" "$NETCTL" agent --mqtt "$BROKER_URL" --fleet "$N" --serial-prefix P \
-		--heartbeat 10s --tunnel-interval 30s "$@"
-	FLEET_PID=$pid
-	FLEET_LOG=$T/$name.log
-}
+fleet() { spawn_fleet "$1" "$N" P --heartbeat 10s --tunnel-interval 30s "${@:2}"; }
 # curl_all FILE: runs the requests of a curl config file, 4 at a time on kept-alive
 # connections; prints the HTTP status of each.
 curl_all() {

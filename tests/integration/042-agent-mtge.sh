@@ -12,10 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 M=MTGE0001
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --stale-delay 1s --apply-timeout 3s \
-	--heartbeat 1s --tunnel-interval 1s
-TOKEN=$(cat "$T/data/admin.token")
+start_core --stale-delay 1s --apply-timeout 3s --heartbeat 1s --tunnel-interval 1s
 key() { wg genkey | wg pubkey; }
 pub() { mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "$1" -m "$2"; }
 hb() { pub "VSR/$1/heartbeat" "{\"v\":1,\"serial\":\"$1\",\"ts\":$(date +%s),\"seq\":0,\"config_hash\":\"\",\"uptime_s\":5,\"public_key\":\"$2\",\"agent\":\"test\"}"; }
@@ -148,12 +145,7 @@ check "and no request without a seq on its own topic (it knows its tenants)" \
 stop "$AGENT_PID"
 
 # --- A fleet playing the MTGE.
-fleet() {
-	spawn "$1" "$NETCTL" agent --mqtt "$BROKER_URL" --fleet 1 --serial-prefix MTGE \
-		--heartbeat 1s --tunnel-interval 1s "${@:2}"
-	FLEET_PID=$pid
-	FLEET_LOG=$T/$1.log
-}
+fleet() { spawn_fleet "$1" 1 MTGE --heartbeat 1s --tunnel-interval 1s "${@:2}"; }
 fleet fleet1 --seed 1
 check "the fleet connects" wait_until 10 grep -q 'connected to the broker' "$FLEET_LOG"
 sync_now

@@ -14,19 +14,9 @@
 CORE_PKI=$T/data/pki
 start_secure_broker "$T/data" || exit 1
 start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s --stale-delay 30s
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
-unset NETCTL_TENANT NO_COLOR
+use_serve
 
-# matches DESC TEXT REGEX: ok when a line of TEXT matches the extended REGEX.
-matches() {
-	if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else not_ok "$1" "wanted /$3/ in: $2"; fi
-}
-
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+new_tenant acme
 run_nc edge create --serial EDGE-1 --name dc1 --kind dedicated --endpoint 192.0.2.1:51820 \
 	--lan 10.10.0.0/16
 for i in 1 2 3 4; do

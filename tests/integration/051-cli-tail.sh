@@ -9,23 +9,12 @@
 . "$(dirname "$0")/devices.sh"
 
 start_broker || exit 1
-PORT=$(free_port)
-# serve on a port of our own, so that a restart keeps the address.
-start_fixed_serve() {
-	spawn "serve$1" "$NETCTL" serve --listen "127.0.0.1:$PORT" --data-dir "$T/data" \
-		--mqtt "$BROKER_URL"
-	SERVE_PID=$pid
-	wait_until 10 curl -fsS "http://127.0.0.1:$PORT/healthz"
-}
+# serve on a port of its own, so that a restart keeps the address.
 start_fixed_serve 1
-export NETCTL_SERVER=http://127.0.0.1:$PORT XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-unset NETCTL_TENANT NO_COLOR
+use_serve "http://127.0.0.1:$PORT"
 start_devices
 
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+new_tenant acme
 run_nc edge create --serial EDGE-1 --name dc1 --kind dedicated --endpoint 192.0.2.1:51820
 for i in 1 2; do
 	run_nc connector create --serial "CN-$i" --name "b$i" --hub EDGE-1

@@ -7,12 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 start_serve "$T/data"
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-unset NETCTL_TENANT NO_COLOR
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+use_serve
+new_tenant acme
 
 # --- Comments, blank lines, quotes, continuations, global options per line.
 cat >"$T/setup.txt" <<'EOF'

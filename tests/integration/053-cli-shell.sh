@@ -15,12 +15,9 @@ SOCK=$T/tmux.sock
 trap 'tmux -S "$SOCK" kill-server 2>/dev/null; nc_cleanup' EXIT
 
 start_serve "$T/data"
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config XDG_STATE_HOME=$T/state
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-unset NO_COLOR
-NETCTL_TENANT= run_nc tenant create acme
-export NETCTL_TENANT=acme
+use_serve
+export XDG_STATE_HOME=$T/state
+new_tenant acme
 run_nc edge create --serial EDGE-1 --name dc1 --kind dedicated --endpoint 192.0.2.1:51820
 run_nc connector create --serial CN-1 --name b1 --hub EDGE-1
 run_nc peering create pm --topology partial_mesh

@@ -24,12 +24,8 @@ expect_rc "completion of another shell exits 2" 2 completion fish
 contains "it names the shells there are" "$err" "bash or zsh"
 
 start_serve "$T/data"
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-unset NETCTL_TENANT
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+use_serve
+new_tenant acme
 run_nc edge create --serial EDGE-1 --name dc1 --kind dedicated --endpoint 192.0.2.1:51820
 run_nc connector create --serial CN-1 --name b1 --hub EDGE-1
 run_nc connector create --serial CN-2 --name b2 --hub EDGE-1

@@ -6,19 +6,14 @@
 . "$(dirname "$0")/lib.sh"
 
 start_serve "$T/data"
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
-unset NETCTL_TENANT NO_COLOR
+use_serve
 api GET /v1/enrollment-keys
 if [ "$status" = 404 ]; then
 	ok "# SKIP the server has no /v1/enrollment-keys yet"
 	done_testing
 	exit
 fi
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+new_tenant acme
 
 expect_rc "enroll-key create" 0 enroll-key create --name branches --expires 24h
 contains "it says what it did" "$out" "created enrollment key"

@@ -28,15 +28,7 @@ expect_rc "$N connectors created and approved" 0 batch -f "$T/setup.batch"
 expect_rc "credentials --all" 0 connector credentials --all --out "$T/creds" --tenant acme
 check "one folder per device" test "$(find "$T/creds" -name device.crt | wc -l)" -eq "$N"
 
-fleet() { # NAME ARGS...
-	local name=$1
-	shift
-	spawn "$name" "$NETCTL" agent --mqtt "$BROKER_URL" --fleet "$N" --serial-prefix P \
-		--heartbeat 10s --tunnel-interval 30s "$@"
-	FLEET_PID=$pid
-	FLEET_LOG=$T/$name.log
-}
-fleet fleet1 --credentials-dir "$T/creds"
+spawn_fleet fleet1 "$N" P --heartbeat 10s --tunnel-interval 30s --credentials-dir "$T/creds"
 check "the fleet opens one connection per device" \
 	wait_until 60 grep -q "all $N connections up" "$FLEET_LOG"
 check "each with its own certificate (the broker's usernames are the serials)" \

@@ -10,13 +10,7 @@
 # JSON), WireGuard links their last handshake and bytes (-o wide).
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL"
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
-unset NETCTL_TENANT NO_COLOR
+start_core
 q='?tenant=acme'
 wait_until 10 bash -c "curl -fsS '$SERVER/healthz' | jq -e .broker.connected"
 
@@ -46,8 +40,7 @@ events() { curl -s -m 1 -H "Authorization: Bearer $TOKEN" "$SERVER/v1/events?aft
 has_event() { events "$1" | grep -q -- "$2"; }
 count_events() { events "$1" | grep -c '^data:'; }
 
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+new_tenant acme
 for i in 1 2; do
 	run_nc edge create --serial "EDGE-$i" --name "dc$i" --kind dedicated \
 		--endpoint "192.0.2.$i:51820" --lan "10.$i.0.0/16"

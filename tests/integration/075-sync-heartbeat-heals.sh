@@ -7,9 +7,7 @@
 # simulated device that drops every confirmation is synced by its heartbeats.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 10m
-TOKEN=$(cat "$T/data/admin.token")
+start_core --apply-timeout 10m
 q='?tenant=acme'
 KEY=$(head -c 32 /dev/zero | base64)
 pub() { mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "$1" -m "$2"; }

@@ -8,12 +8,7 @@
 # backoff over.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --reconcile 500ms --auto-sync 200ms
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
+start_core --reconcile 500ms --auto-sync 200ms
 q='?tenant=acme'
 field() { api GET "/v1/devices/$1/sync$q"; jq -r "$2" <<<"$body"; }
 attempts_at_least() { test "$(field F0001 '.retry.attempts // 0')" -ge "$1"; }

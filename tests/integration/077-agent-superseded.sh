@@ -7,12 +7,7 @@
 # agent) still counts, and a malformed member is refused naming it.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 1m
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
+start_core --apply-timeout 1m
 q='?tenant=acme'
 pub() { mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "$1" -m "$2"; }
 field() { api GET "/v1/devices/$1/sync$q"; jq -r "$2" <<<"$body"; }

@@ -7,12 +7,7 @@
 # device to synced with no batch sent.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL"
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
+start_core
 q='?tenant=acme'
 field() { api GET "/v1/devices/$1/sync$q"; jq -r "$2" <<<"$body"; }
 state_is() { test "$(field "$1" .state)" = "$2"; }

@@ -6,13 +6,8 @@
 # are pending, and the next Sync Now sends it.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s --stale-delay 30s
-TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_SERVER=$SERVER NETCTL_TOKEN=$TOKEN
-unset NO_COLOR
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+start_core --apply-timeout 30s --stale-delay 30s
+new_tenant acme
 # The fleet plays P0001 (the edge) and P0002, P0003 (connectors).
 run_nc edge create --serial P0001 --name dc1 --kind dedicated --endpoint 192.0.2.1:51820 \
 	--lan 10.10.0.0/16

@@ -6,13 +6,8 @@
 # a device failed as well). Once the device connects it is synced like any.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s --stale-delay 30s
-TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_SERVER=$SERVER NETCTL_TOKEN=$TOKEN
-unset NO_COLOR
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+start_core --apply-timeout 30s --stale-delay 30s
+new_tenant acme
 # P0001 and P0002 are played by a fleet; P0003 has never connected.
 for i in 1 2 3; do
 	run_nc connector create --serial "P000$i" --name "b$i" --lan "192.168.$i.0/24"

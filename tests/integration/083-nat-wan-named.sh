@@ -8,13 +8,8 @@
 # tests/unit/test_agent.c.)
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s --stale-delay 30s
-TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_SERVER=$SERVER NETCTL_TOKEN=$TOKEN
-unset NO_COLOR
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+start_core --apply-timeout 30s --stale-delay 30s
+new_tenant acme
 run_nc connector create --serial P0001 --name b1 --lan 192.168.1.0/24
 run_nc connector approve P0001
 spawn fleet "$NETCTL" agent --mqtt "$BROKER_URL" --fleet 1 --serial-prefix P --heartbeat 10s

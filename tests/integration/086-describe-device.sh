@@ -10,14 +10,7 @@
 # device, while a plain client still gets the stream.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --heartbeat 1s --tunnel-interval 1s \
-	--stale-delay 1s
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
-unset NETCTL_TENANT NO_COLOR
+start_core --heartbeat 1s --tunnel-interval 1s --stale-delay 1s
 
 # lacks DESC TEXT NEEDLE: ok when TEXT does not hold NEEDLE.
 lacks() {
@@ -26,13 +19,8 @@ lacks() {
 	*) ok "$1" ;;
 	esac
 }
-# matches DESC TEXT REGEX: ok when a line of TEXT matches the extended REGEX.
-matches() {
-	if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else not_ok "$1" "wanted /$3/ in: $2"; fi
-}
 
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+new_tenant acme
 run_nc edge create --serial HUB0001 --name dc1 --kind dedicated --endpoint 192.0.2.1:51820 \
 	--lan 10.10.0.0/16
 run_nc connector create --serial CN0001 --name branch-1 --region eu-west --hub HUB0001 \

@@ -6,16 +6,9 @@
 # `edge list' has a Last Seen column that a heartbeat fills.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --heartbeat 1s
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
-unset NETCTL_TENANT NO_COLOR
+start_core --heartbeat 1s
 
-run_nc tenant create acme
-export NETCTL_TENANT=acme
+new_tenant acme
 for i in 1 2 3; do
 	run_nc connector create --serial "CN-$i" --name "b$i" --lan "192.168.$i.0/24"
 done

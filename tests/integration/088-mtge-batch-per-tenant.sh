@@ -8,13 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 M=MTGE0001
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL"
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
-unset NETCTL_TENANT NO_COLOR
+start_core
 
 spawn wire mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -v -t "VSR/$M/batch/+" \
 	-t VSR/PROBE/batch

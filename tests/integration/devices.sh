@@ -14,6 +14,29 @@
 # connection with its own certificate, as the ACL requires; CORE_PKI (the
 # data dir's pki) publishes the probes.
 
+# _devices_answer: $T/dev/answer.sh, which both device loops source: answer
+# SERIAL TOPIC PAYLOAD MOSQUITTO-OPTS... confirms the batch PAYLOAD received
+# on TOPIC (the batch's own hash; a zero one when SERIAL is in $dir/bad;
+# nothing when it is in $dir/silent or PAYLOAD has no seq) and logs it.
+_devices_answer() {
+	cat >"$T/dev/answer.sh" <<'ANSWER'
+answer() {
+	local serial=$1 topic=$2 payload=$3 suffix seq hash n
+	shift 3
+	suffix=${topic#"VSR/$serial/batch"}
+	grep -qx "$serial" "$dir/silent" && return
+	seq=$(jq -r '.seq // empty' <<<"$payload" 2>/dev/null)
+	[ -n "$seq" ] || return
+	hash=$(jq -r .config_hash <<<"$payload")
+	n=$(jq '.commands | length' <<<"$payload")
+	grep -qx "$serial" "$dir/bad" && hash=$(printf '%064d' 0)
+	mosquitto_pub "$@" -q 1 -t "VSR/$serial/confirm$suffix" -m \
+		"{\"v\":1,\"serial\":\"$serial\",\"seq\":$seq,\"config_hash\":\"$hash\",\"status\":\"success\",\"applied\":$n,\"failed\":0,\"failures\":[],\"vpp_mode\":\"none\",\"agent\":\"test\"}"
+	echo "$serial $seq" >>"$dir/answered"
+}
+ANSWER
+}
+
 start_devices() {
 	[ -n "${DEVICES_CREDS:-}" ] && {
 		start_secure_devices
@@ -22,8 +45,10 @@ start_devices() {
 	mkdir -p "$T/dev"
 	: >"$T/dev/bad"
 	: >"$T/dev/silent"
+	_devices_answer
 	cat >"$T/dev/loop.sh" <<'LOOP'
 port=$1 dir=$2
+. "$dir/answer.sh"
 exec 3< <(exec mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -v -t 'VSR/+/batch' -t 'VSR/+/batch/+')
 sub=$!
 trap 'kill "$sub" 2>/dev/null; exit 0' TERM INT EXIT
@@ -31,16 +56,7 @@ while read -r topic payload <&3; do
 	echo "$topic" >>"$dir/seen"
 	serial=${topic#VSR/}
 	serial=${serial%%/*}
-	suffix=${topic#"VSR/$serial/batch"}
-	grep -qx "$serial" "$dir/silent" && continue
-	seq=$(jq -r '.seq // empty' <<<"$payload" 2>/dev/null)
-	[ -n "$seq" ] || continue
-	hash=$(jq -r .config_hash <<<"$payload")
-	n=$(jq '.commands | length' <<<"$payload")
-	grep -qx "$serial" "$dir/bad" && hash=$(printf '%064d' 0)
-	mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -t "VSR/$serial/confirm$suffix" -m \
-		"{\"v\":1,\"serial\":\"$serial\",\"seq\":$seq,\"config_hash\":\"$hash\",\"status\":\"success\",\"applied\":$n,\"failed\":0,\"failures\":[],\"vpp_mode\":\"none\",\"agent\":\"test\"}"
-	echo "$serial $seq" >>"$dir/answered"
+	answer "$serial" "$topic" "$payload" -h 127.0.0.1 -p "$port"
 done
 LOOP
 	spawn devices bash "$T/dev/loop.sh" "$BROKER_PORT" "$T/dev"
@@ -60,8 +76,10 @@ start_secure_devices() {
 	mkdir -p "$T/dev"
 	: >"$T/dev/bad"
 	: >"$T/dev/silent"
+	_devices_answer
 	cat >"$T/dev/loop1.sh" <<'LOOP'
 port=$1 dir=$2 creds=$3 serial=$4
+. "$dir/answer.sh"
 tls=(-h 127.0.0.1 -p "$port" --cafile "$creds/ca.crt" --cert "$creds/device.crt"
 	--key "$creds/device.key")
 exec 3< <(exec mosquitto_sub "${tls[@]}" -q 1 -v -t "VSR/$serial/batch" -t "VSR/$serial/batch/+")
@@ -75,16 +93,7 @@ mosquitto_pub "${tls[@]}" -q 1 -t "VSR/$serial/heartbeat" -m \
 while read -r topic payload <&3; do
 	echo "$topic" >>"$dir/seen"
 	[ "$payload" = probe ] && echo "$serial" >>"$dir/live" && continue
-	suffix=${topic#"VSR/$serial/batch"}
-	grep -qx "$serial" "$dir/silent" && continue
-	seq=$(jq -r '.seq // empty' <<<"$payload" 2>/dev/null)
-	[ -n "$seq" ] || continue
-	hash=$(jq -r .config_hash <<<"$payload")
-	n=$(jq '.commands | length' <<<"$payload")
-	grep -qx "$serial" "$dir/bad" && hash=$(printf '%064d' 0)
-	mosquitto_pub "${tls[@]}" -q 1 -t "VSR/$serial/confirm$suffix" -m \
-		"{\"v\":1,\"serial\":\"$serial\",\"seq\":$seq,\"config_hash\":\"$hash\",\"status\":\"success\",\"applied\":$n,\"failed\":0,\"failures\":[],\"vpp_mode\":\"none\",\"agent\":\"test\"}"
-	echo "$serial $seq" >>"$dir/answered"
+	answer "$serial" "$topic" "$payload" "${tls[@]}"
 done
 LOOP
 	for d in "$DEVICES_CREDS"/*/; do

@@ -413,3 +413,57 @@ device_tls() {
 			--cert "$1/device.crt" --key "$1/device.key"
 	fi
 }
+
+# use_serve [URL]: points the CLI at the serve on $T/data (at URL, or
+# $SERVER): sets TOKEN to its admin token, exports NETCTL_SERVER,
+# NETCTL_TOKEN and XDG_CONFIG_HOME ($T/config), unsets NETCTL_TENANT and
+# NO_COLOR.
+use_serve() {
+	TOKEN=$(cat "$T/data/admin.token")
+	export NETCTL_SERVER=${1:-$SERVER} NETCTL_TOKEN=$TOKEN XDG_CONFIG_HOME=$T/config
+	unset NETCTL_TENANT NO_COLOR
+}
+
+# start_core [SERVE-ARGS...]: start_broker, then start_serve on $T/data with
+# --mqtt $BROKER_URL and SERVE-ARGS, then use_serve; the test exits when the
+# broker does not start.
+start_core() {
+	start_broker || exit 1
+	start_serve "$T/data" --mqtt "$BROKER_URL" "$@"
+	use_serve
+}
+
+# start_fixed_serve N: serve number N on $T/data with the broker, listening
+# on $PORT (a free port chosen by the first call), so that a restart keeps
+# the address. Sets $PORT and $SERVE_PID; returns once /healthz answers.
+start_fixed_serve() {
+	[ -n "${NC_FIXED_PORT:-}" ] || NC_FIXED_PORT=$(free_port)
+	PORT=$NC_FIXED_PORT
+	spawn "serve$1" "$NETCTL" serve --listen "127.0.0.1:$PORT" --data-dir "$T/data" \
+		--mqtt "$BROKER_URL"
+	SERVE_PID=$pid
+	wait_until 10 curl -fsS "http://127.0.0.1:$PORT/healthz"
+}
+
+# new_tenant ID: `netctl tenant create ID', then NETCTL_TENANT=ID for the
+# commands that follow.
+new_tenant() {
+	NETCTL_TENANT= run_nc tenant create "$1"
+	export NETCTL_TENANT=$1
+}
+
+# matches DESC TEXT REGEX: ok when a line of TEXT matches the extended REGEX.
+matches() {
+	if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else not_ok "$1" "wanted /$3/ in: $2"; fi
+}
+
+# spawn_fleet NAME N PREFIX [AGENT-ARGS...]: `netctl agent --fleet N
+# --serial-prefix PREFIX AGENT-ARGS' on the broker, logging to $T/NAME.log.
+# Sets $FLEET_PID and $FLEET_LOG.
+spawn_fleet() {
+	local name=$1 n=$2 prefix=$3
+	shift 3
+	spawn "$name" "$NETCTL" agent --mqtt "$BROKER_URL" --fleet "$n" --serial-prefix "$prefix" "$@"
+	FLEET_PID=$pid
+	FLEET_LOG=$T/$name.log
+}

@@ -13,15 +13,8 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/tmux.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --heartbeat 1s
-export NETCTL_SERVER=$SERVER XDG_CONFIG_HOME=$T/config
-NETCTL_TOKEN=$(cat "$T/data/admin.token")
-export NETCTL_TOKEN
-TOKEN=$NETCTL_TOKEN
-unset NO_COLOR
-NETCTL_TENANT= run_nc tenant create acme
-export NETCTL_TENANT=acme
+start_core --heartbeat 1s
+new_tenant acme
 run_nc edge create --serial EDGE-1 --name dc1 --kind dedicated --endpoint 192.0.2.1:51820
 for i in 1 2 3 4; do
 	run_nc connector create --serial "CN-000$i" --name "branch-$i" --region eu-west \

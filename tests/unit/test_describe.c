@@ -22,7 +22,8 @@
 #include "../../cli/evline.h"
 #include "../../cli/output.h"
 
-#define NOW 1795315400
+#define NOW	 1795315400
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The lines of a view, joined with '\n', each "part|word|text". */
 struct text {
@@ -107,6 +108,13 @@ static void has(const struct text *t, const char *line)
 		fail_msg("wanted `%s' in:\n%s", line, t->buf);
 }
 
+/* Every line of want[0..n) is in t. */
+static void has_all(const struct text *t, const char *const *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		has(t, want[i]);
+}
+
 static void test_view_json(void **state)
 {
 	json_t *dev = load(J_CONN), *s = load(J_SYNC), *tun = load(J_TUNNELS);
@@ -149,49 +157,51 @@ static void test_lines(void **state)
 	(void)state;
 	assert_int_equal(cli_describe_view(dev, s, tun, ev, &view), 0);
 	render(view, &t);
-	has(&t, "0||Serial:          CN0001\n");
-	has(&t, "0|active|Status:          active\n");
-	has(&t, "0||Hub Edge:        EDGE-1\n");
-	has(&t, "0||NAT:             on (wan eth0)\n");
-	has(&t, "0||Last Seen:       10s ago\n");
-	has(&t, "1||Sync:\n");
-	has(&t, "1|failed|  State:         failed\n");
-	has(&t, "1||  Dirty Reason:  link added\n");
-	has(&t, "1||  Fail Reason:   agent_failure\n");
-	has(&t, "1||  Sent:          seq 42, hash 01234567, 40s ago\n");
-	has(&t, "1||  Confirmed:     seq 41, hash fedcba98, 1m ago\n");
-	has(&t, "1|failure|  Last Confirm:  seq 42, failure, hash 99887766, 3 applied, 1 failed\n");
-	has(&t, "1|failed|    #2 nat_config: no such device eth1?[2J\n"); /* no ESC */
-	has(&t, "1|up|Backbone:        up\n");
-	/* the tunnel table: a header and one row per tunnel, columns aligned */
-	has(&t,
-	    "1||  INTERFACE  PEER    GROUP  PROTOCOL   INDEX  STATE            HANDSHAKE  RX       "
-	    "TX\n");
-	has(&t, "1|up|  wg0        EDGE-1  -      wireguard  0      up               12s ago    "
-		"1.5 KiB  "
-		"3.0 GiB\n");
-	has(&t, "1|down|  wg2        CN0002  g1     wireguard  0      down             -          "
-		"-        "
-		"-\n");
-	has(&t, "1|up|  xfrm       CN0002  g2     ipsec      0      SA: Established  -          -  "
-		"      "
-		"-\n");
-	has(&t, "1|down|  xfrm       CN0003  g2     ipsec      0      SA: Down         -          "
-		"-        "
-		"-\n");
-	has(&t, "1||Events:\n");
-	has(&t, "CN0001");
-	has(&t, "link added");
+	static const char *const conn_lines[] = {
+		"0||Serial:          CN0001\n",
+		"0|active|Status:          active\n",
+		"0||Hub Edge:        EDGE-1\n",
+		"0||NAT:             on (wan eth0)\n",
+		"0||Last Seen:       10s ago\n",
+		"1||Sync:\n",
+		"1|failed|  State:         failed\n",
+		"1||  Dirty Reason:  link added\n",
+		"1||  Fail Reason:   agent_failure\n",
+		"1||  Sent:          seq 42, hash 01234567, 40s ago\n",
+		"1||  Confirmed:     seq 41, hash fedcba98, 1m ago\n",
+		"1|failure|  Last Confirm:  seq 42, failure, hash 99887766, 3 applied, 1 failed\n",
+		"1|failed|    #2 nat_config: no such device eth1?[2J\n", /* no ESC */
+		"1|up|Backbone:        up\n",
+		/* the tunnel table: a header and one row per tunnel, columns aligned */
+		"1||  INTERFACE  PEER    GROUP  PROTOCOL   INDEX  STATE            HANDSHAKE  RX   "
+		"    "
+		"TX\n",
+		"1|up|  wg0        EDGE-1  -      wireguard  0      up               12s ago    "
+		"1.5 KiB  3.0 GiB\n",
+		"1|down|  wg2        CN0002  g1     wireguard  0      down             -          "
+		"-        -\n",
+		"1|up|  xfrm       CN0002  g2     ipsec      0      SA: Established  -          "
+		"-        -\n",
+		"1|down|  xfrm       CN0003  g2     ipsec      0      SA: Down         -          "
+		"-        -\n",
+		"1||Events:\n",
+		"CN0001",
+		"link added",
+	};
+	has_all(&t, conn_lines, COUNT(conn_lines));
 	assert_true(t.split > 5);
 	json_decref(view);
 
 	/* Nothing known beyond the device. */
 	assert_int_equal(cli_describe_view(dev, NULL, NULL, NULL, &view), 0);
 	render(view, &t);
-	has(&t, "1||Sync:            unknown\n");
-	has(&t, "1||Backbone:        unknown\n");
-	has(&t, "1||Tunnels:         unknown (the core reports none)\n");
-	has(&t, "1||Events:          unknown (they could not be read)\n");
+	static const char *const unknown_lines[] = {
+		"1||Sync:            unknown\n",
+		"1||Backbone:        unknown\n",
+		"1||Tunnels:         unknown (the core reports none)\n",
+		"1||Events:          unknown (they could not be read)\n",
+	};
+	has_all(&t, unknown_lines, COUNT(unknown_lines));
 	json_decref(view);
 	json_decref(dev);
 	json_decref(s);
@@ -216,16 +226,14 @@ static void test_edge_and_empty(void **state)
 	(void)state;
 	assert_int_equal(cli_describe_view(edge, sync, tun, ev, &view), 0);
 	render(view, &t);
-	has(&t, "0||Kind:            mtge\n");
-	has(&t, "0||Last Seen:       never\n");
-	has(&t, "1||Sync (tenant alpha):\n");
-	has(&t, "1||Sync (tenant beta):\n");
-	has(&t, "1||  Sent:          nothing yet\n");
-	has(&t, "1||  Confirmed:     never\n");
-	has(&t, "1||  Last Confirm:  none yet\n");
-	has(&t, "1|unknown|Backbone:        unknown\n");
-	has(&t, "1||Tunnels:         none reported\n");
-	has(&t, "1||Events:          none recent\n");
+	static const char *const mtge_lines[] = {
+		"0||Kind:            mtge\n",	       "0||Last Seen:       never\n",
+		"1||Sync (tenant alpha):\n",	       "1||Sync (tenant beta):\n",
+		"1||  Sent:          nothing yet\n",   "1||  Confirmed:     never\n",
+		"1||  Last Confirm:  none yet\n",      "1|unknown|Backbone:        unknown\n",
+		"1||Tunnels:         none reported\n", "1||Events:          none recent\n",
+	};
+	has_all(&t, mtge_lines, COUNT(mtge_lines));
 	assert_null(strstr(t.buf, "Hub Edge"));
 	assert_int_equal(cli_describe_lines(json_null(), NOW, collect, &t), NC_ERR_INVAL);
 	json_decref(view);

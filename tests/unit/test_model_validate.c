@@ -57,9 +57,10 @@ static void good_token(struct nc_token *t)
 	t->expires_at = 1900000000;
 }
 
+/* e zeroed, or holding what these functions put there. */
 static void good_edge(struct nc_edge *e)
 {
-	memset(e, 0, sizeof(*e));
+	nc_edge_clear(e);
 	strcpy(e->serial, "EDGE-1");
 	strcpy(e->tenant, "acme");
 	strcpy(e->name, "dc-1");
@@ -70,9 +71,18 @@ static void good_edge(struct nc_edge *e)
 	nc_strlist_add(&e->lan_subnets, "fd00:10::/64");
 }
 
+/* e must be refused as assert_refused() says; then it is good again. */
+static void edge_refused(struct nc_edge *e, struct nc_errinfo *ei, const char *field,
+			 const char *value)
+{
+	assert_refused(nc_edge_validate(e, ei), ei, field, value);
+	good_edge(e);
+}
+
+/* c zeroed, or holding what these functions put there. */
 static void good_connector(struct nc_connector *c)
 {
-	memset(c, 0, sizeof(*c));
+	nc_connector_clear(c);
 	strcpy(c->serial, "CN-0001");
 	strcpy(c->tenant, "acme");
 	strcpy(c->name, "branch-1");
@@ -103,6 +113,14 @@ static void good_connector(struct nc_connector *c)
 	strcpy(c->routes[2].via, "192.168.10.254");
 	c->status = NC_STATUS_ACTIVE;
 	strcpy(c->public_key, FX_WG_KEY);
+}
+
+/* c must be refused as assert_refused() says; then it is good again. */
+static void connector_refused(struct nc_connector *c, struct nc_errinfo *ei, const char *field,
+			      const char *value)
+{
+	assert_refused(nc_connector_validate(c, ei), ei, field, value);
+	good_connector(c);
 }
 
 static void good_peering(struct nc_peering *p)
@@ -180,7 +198,7 @@ static void test_token_validate(void **state)
 
 static void test_edge_validate(void **state)
 {
-	struct nc_edge e;
+	struct nc_edge e = {0};
 	struct nc_errinfo ei;
 
 	(void)state;
@@ -193,66 +211,49 @@ static void test_edge_validate(void **state)
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
 	nc_strlist_clear(&e.lan_subnets); /* no subnets at all is fine */
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
-	nc_edge_clear(&e);
-
 	good_edge(&e);
+
 	strcpy(e.serial, "EDGE 1");
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "serial", "EDGE 1");
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "serial", "EDGE 1");
 
-	good_edge(&e);
 	e.tenant[0] = '\0';
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "tenant", NULL);
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "tenant", NULL);
 
-	good_edge(&e);
 	strcpy(e.name, "dc\t1");
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "name", "dc\\x091");
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "name", "dc\\x091");
 
-	good_edge(&e);
 	e.kind = (enum nc_edge_kind)2;
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "kind", NULL);
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "kind", NULL);
 
-	good_edge(&e);
 	strcpy(e.region, "eu\nwest");
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "region", "eu\\x0awest");
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "region", "eu\\x0awest");
 
-	good_edge(&e);
 	e.endpoint[0] = '\0';
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "endpoint", NULL);
 	fx_assert_contains(ei.msg, "required");
 	strcpy(e.endpoint, "192.0.2.1:0");
-	assert_refused(nc_edge_validate(&e, &ei), &ei, "endpoint", "192.0.2.1:0");
-	nc_edge_clear(&e);
+	edge_refused(&e, &ei, "endpoint", "192.0.2.1:0");
 
-	good_edge(&e);
 	nc_strlist_add(&e.lan_subnets, "10.0.0.0/33");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[2]", "10.0.0.0/33");
 	assert_string_equal(ei.msg, "lan_subnets[2]: `10.0.0.0/33' is not an IPv4 or IPv6 prefix");
-	nc_edge_clear(&e);
-
 	good_edge(&e);
+
 	free(e.lan_subnets.v[0]);
 	e.lan_subnets.v[0] = nc_xstrdup("10.10.0.1/16");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[0]", "10.10.0.1/16");
 	fx_assert_contains(ei.msg, "`10.10.0.0/16'"); /* the subnet probably meant */
-	nc_edge_clear(&e);
-
 	good_edge(&e);
+
 	nc_strlist_add(&e.lan_subnets, "fd00:10:0::/64"); /* the same as [1], spelt longer */
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "lan_subnets[2]", "fd00:10:0::/64");
 	fx_assert_contains(ei.msg, "lan_subnets[1]");
-	nc_edge_clear(&e);
-
 	good_edge(&e);
+
 	nc_strlist_add(&e.lan_subnets, "10.10.0.0/17"); /* overlapping is not a duplicate */
 	assert_int_equal(nc_edge_validate(&e, &ei), 0);
-	nc_edge_clear(&e);
-
 	good_edge(&e);
+
 	strcpy(e.public_key, "not a key");
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "public_key", "not a key");
 	nc_edge_clear(&e);
@@ -260,7 +261,7 @@ static void test_edge_validate(void **state)
 
 static void test_connector_validate(void **state)
 {
-	struct nc_connector c;
+	struct nc_connector c = {0};
 	struct nc_errinfo ei;
 
 	(void)state;
@@ -278,49 +279,36 @@ static void test_connector_validate(void **state)
 
 	good_connector(&c);
 	strcpy(c.serial, "-CN");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "serial", "-CN");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "serial", "-CN");
 
-	good_connector(&c);
 	strcpy(c.tenant, "a.b");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "tenant", "a.b");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "tenant", "a.b");
 
-	good_connector(&c);
 	c.name[0] = '\0';
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "name", NULL);
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "name", NULL);
 
 	/* An endpoint is optional, and validated as an edge's. */
-	good_connector(&c);
 	strcpy(c.endpoint, "[2001:db8::7]:51822");
 	assert_int_equal(nc_connector_validate(&c, &ei), 0);
 	strcpy(c.endpoint, "198.51.100.7");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "endpoint", "198.51.100.7");
 	strcpy(c.endpoint, "198.51.100.7:0");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "endpoint", "198.51.100.7:0");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "endpoint", "198.51.100.7:0");
 
-	good_connector(&c);
 	strcpy(c.hub_edge, "EDGE/1");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "hub_edge", "EDGE/1");
 	strcpy(c.hub_edge, c.serial);
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "hub_edge", "CN-0001");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "hub_edge", "CN-0001");
 
-	good_connector(&c);
 	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "lan_subnets[2]", "192.168.10.0/24");
 	fx_assert_contains(ei.msg, "lan_subnets[0]");
-	nc_connector_clear(&c);
-
 	good_connector(&c);
+
 	free(c.lan_subnets.v[1]);
 	c.lan_subnets.v[1] = NULL;
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "lan_subnets[1]", NULL);
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "lan_subnets[1]", NULL);
 
-	good_connector(&c);
 	c.wan_interface[0] = '\0';
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "nat.wan_interface", NULL);
 	strcpy(c.wan_interface, "eth 0");
@@ -333,34 +321,27 @@ static void test_connector_validate(void **state)
 /* A connector's ACL rules, routes, status and key. */
 static void test_connector_validate_rules(void **state)
 {
-	struct nc_connector c;
+	struct nc_connector c = {0};
 	struct nc_errinfo ei;
 
 	(void)state;
 	good_connector(&c);
 	strcpy(c.acl[1].action, "allow");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[1].action", "allow");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "acl[1].action", "allow");
 
-	good_connector(&c);
 	strcpy(c.acl[0].proto, "sctp");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].proto", "sctp");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "acl[0].proto", "sctp");
 
-	good_connector(&c);
 	strcpy(c.acl[0].src, "0.0.0.0/33");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].src", "0.0.0.0/33");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "acl[0].src", "0.0.0.0/33");
 
-	good_connector(&c);
 	c.acl[0].dst[0] = '\0';
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].dst", NULL);
 	strcpy(c.acl[0].dst, "fd00::/8");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].dst", "fd00::/8");
 	fx_assert_contains(ei.msg, "`0.0.0.0/0'");
-	nc_connector_clear(&c);
-
 	good_connector(&c);
+
 	c.acl[0].dport = 65536;
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[0].dport", NULL);
 	fx_assert_contains(ei.msg, "65536");
@@ -372,15 +353,11 @@ static void test_connector_validate_rules(void **state)
 	c.acl[1].dport = 53; /* icmp has no ports */
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[1].dport", "icmp");
 	strcpy(c.acl[1].proto, "any");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "acl[1].dport", "any");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "acl[1].dport", "any");
 
-	good_connector(&c);
 	strcpy(c.routes[2].dst, "10.99.0.1/16");
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "routes[2].dst", "10.99.0.1/16");
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "routes[2].dst", "10.99.0.1/16");
 
-	good_connector(&c);
 	strcpy(c.routes[2].via, "192.168.10.0/24");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "routes[2].via", "192.168.10.0/24");
 	c.routes[2].via[0] = '\0';
@@ -388,14 +365,11 @@ static void test_connector_validate_rules(void **state)
 	strcpy(c.routes[2].via, "fd00::1");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "routes[2].via", "fd00::1");
 	fx_assert_contains(ei.msg, "`0.0.0.0/0'");
-	nc_connector_clear(&c);
-
 	good_connector(&c);
+
 	c.status = (enum nc_status)6;
-	assert_refused(nc_connector_validate(&c, &ei), &ei, "status", NULL);
-	nc_connector_clear(&c);
+	connector_refused(&c, &ei, "status", NULL);
 
-	good_connector(&c);
 	strcpy(c.public_key, "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBml=");
 	assert_refused(nc_connector_validate(&c, &ei), &ei, "public_key",
 		       "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBml=");
@@ -473,7 +447,7 @@ static void assert_no_controls(const char *s)
 static void test_quote_escapes(void **state)
 {
 	struct nc_tenant t;
-	struct nc_edge e;
+	struct nc_edge e = {0};
 	struct nc_errinfo ei;
 
 	(void)state;
@@ -507,9 +481,8 @@ static void test_quote_escapes(void **state)
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "serial", NULL);
 	fx_assert_contains(ei.msg, "longer than 63 bytes");
 	fx_assert_contains(ei.msg, "SSS...'");
-	nc_edge_clear(&e);
-
 	good_edge(&e);
+
 	memset(e.endpoint, 'h', sizeof(e.endpoint) - 1);
 	e.endpoint[sizeof(e.endpoint) - 1] = '\0';
 	assert_refused(nc_edge_validate(&e, &ei), &ei, "endpoint", NULL);

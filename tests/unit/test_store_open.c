@@ -94,6 +94,37 @@ static void write_file(const char *path, const void *data, size_t len)
 
 /* Opening, identity, refusals */
 
+/* Closes the store of fx, leaving its file to look at. */
+static void close_store(struct fx *fx)
+{
+	nc_store_close(fx->st);
+	fx->st = NULL;
+}
+
+/* Closes the store, whose file must then be at the current schema version. */
+static void assert_current_schema(struct fx *fx)
+{
+	close_store(fx);
+	assert_int_equal(fx_raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
+}
+
+/* Opens the store of fx, with tenant acme and its connector CN-1 in it. */
+static void open_with_cn1(struct fx *fx)
+{
+	struct nc_errinfo ei = {0};
+
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	fx_add_tenant(fx->st, "acme");
+	fx_new_connector(fx->st, "acme", "CN-1", NULL, 0);
+}
+
+/* Closes the store and runs sql on its file: an older schema, made by hand. */
+static void downgrade(struct fx *fx, const char *sql)
+{
+	close_store(fx);
+	fx_raw_exec(fx->path, sql);
+}
+
 static void test_open_new_store(void **state)
 {
 	struct fx *fx = *state;
@@ -108,8 +139,7 @@ static void test_open_new_store(void **state)
 	assert_int_equal(stat(fx->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0600);
 	fx_add_tenant(fx->st, "acme");
-	nc_store_close(fx->st);
-	fx->st = NULL;
+	close_store(fx);
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_tenant_get(fx->st, "acme", &t), 0);
@@ -127,9 +157,7 @@ static void test_migrations_set_identity(void **state)
 	sqlite3_stmt *stmt = NULL;
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
-	nc_store_close(fx->st);
-	fx->st = NULL;
-	assert_int_equal(fx_raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
+	assert_current_schema(fx);
 	assert_int_equal(fx_raw_int(fx->path, "PRAGMA application_id"), NC_STORE_SQLITE_APP_ID);
 	assert_int_equal(
 		fx_raw_int(fx->path,
@@ -159,12 +187,9 @@ static void test_migrate_from_v1(void **state)
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	fx_add_tenant(fx->st, "acme");
-	nc_store_close(fx->st);
-	fx->st = NULL;
-	fx_raw_exec(fx->path,
-		    "DROP TABLE tunnels; DROP TABLE certs; DROP TABLE meta;"
-		    " ALTER TABLE connectors DROP COLUMN endpoint;"
-		    " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 1;");
+	downgrade(fx, "DROP TABLE tunnels; DROP TABLE certs; DROP TABLE meta;"
+		      " ALTER TABLE connectors DROP COLUMN endpoint;"
+		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 1;");
 	assert_int_equal(
 		fx_raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"), 0);
 
@@ -174,9 +199,7 @@ static void test_migrate_from_v1(void **state)
 	assert_int_equal(nc_store_tenant_get(fx->st, "acme", &t), 0);
 	assert_int_equal(nc_store_meta_get(fx->st, NC_STORE_META_EVENT_BLOCK, &v), NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_meta_put(fx->st, NC_STORE_META_EVENT_BLOCK, 1), 0);
-	nc_store_close(fx->st);
-	fx->st = NULL;
-	assert_int_equal(fx_raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
+	assert_current_schema(fx);
 	assert_int_equal(fx_raw_int(fx->path, "SELECT value FROM meta WHERE name = 'event_block'"),
 			 1);
 }
@@ -189,15 +212,10 @@ static void test_migrate_from_v2(void **state)
 	struct nc_errinfo ei = {0};
 	struct nc_connector c = {0};
 
-	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
-	fx_add_tenant(fx->st, "acme");
-	fx_new_connector(fx->st, "acme", "CN-1", NULL, 0);
-	nc_store_close(fx->st);
-	fx->st = NULL;
-	fx_raw_exec(fx->path,
-		    "DROP TABLE tunnels; DROP TABLE certs;"
-		    " ALTER TABLE connectors DROP COLUMN endpoint;"
-		    " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
+	open_with_cn1(fx);
+	downgrade(fx, "DROP TABLE tunnels; DROP TABLE certs;"
+		      " ALTER TABLE connectors DROP COLUMN endpoint;"
+		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
@@ -209,9 +227,7 @@ static void test_migrate_from_v2(void **state)
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
 	assert_string_equal(c.endpoint, "198.51.100.7:51822");
 	nc_connector_clear(&c);
-	nc_store_close(fx->st);
-	fx->st = NULL;
-	assert_int_equal(fx_raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
+	assert_current_schema(fx);
 }
 
 /* A store of schema version 3 (no held keys) keeps its devices' keys; a key
@@ -224,15 +240,10 @@ static void test_migrate_from_v3(void **state)
 	struct nc_errinfo ei = {0};
 	struct nc_connector c = {0};
 
-	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
-	fx_add_tenant(fx->st, "acme");
-	fx_new_connector(fx->st, "acme", "CN-1", NULL, 0);
+	open_with_cn1(fx);
 	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k1, 0), 0);
-	nc_store_close(fx->st);
-	fx->st = NULL;
-	fx_raw_exec(fx->path,
-		    "DROP TABLE tunnels; DROP TABLE certs;"
-		    " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
+	downgrade(fx, "DROP TABLE tunnels; DROP TABLE certs;"
+		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
@@ -255,9 +266,7 @@ static void test_migrate_from_v3(void **state)
 	assert_string_equal(c.public_key, k2);
 	assert_string_equal(c.pending_key, "");
 	nc_connector_clear(&c);
-	nc_store_close(fx->st);
-	fx->st = NULL;
-	assert_int_equal(fx_raw_int(fx->path, "PRAGMA user_version"), NC_STORE_SCHEMA_VERSION);
+	assert_current_schema(fx);
 }
 
 static void test_refuse_text_file(void **state)
@@ -309,8 +318,7 @@ static void test_refuse_newer_schema(void **state)
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	fx_add_tenant(fx->st, "acme");
-	nc_store_close(fx->st);
-	fx->st = NULL;
+	close_store(fx);
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", NC_STORE_SCHEMA_VERSION + 1);
 	fx_raw_exec(fx->path, sql);
 	snprintf(msg, sizeof(msg),
@@ -344,8 +352,7 @@ static void test_commit_survives_sigkill(void **state)
 	pid_t pid;
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
-	nc_store_close(fx->st);
-	fx->st = NULL;
+	close_store(fx);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
