@@ -7,9 +7,7 @@
 # but another hash is applied.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
-start_serve "$T/data" --mqtt "$BROKER_URL" --heartbeat 1s
-TOKEN=$(cat "$T/data/admin.token")
+start_core --heartbeat 1s
 q='?tenant=acme'
 api POST /v1/tenants '{"id":"acme"}'
 api POST "/v1/edges$q" '{"serial":"EDGE-1","name":"hub","kind":"dedicated","endpoint":"192.0.2.1:51820","lan_subnets":["10.10.0.0/16"]}'
