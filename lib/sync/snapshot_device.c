@@ -57,30 +57,16 @@ out:
 }
 
 /* The tenant's connectors hubbed on edge hub, a page at a time. */
+static int take_new(struct nc_connector *c, void *snap)
+{
+	return nc_snap_connector(snap, c->serial) ? 0 : nc_snap_take_connector(snap, c);
+}
+
 static int add_hubbed(struct nc_store *st, struct nc_snap *s, const char *hub)
 {
 	struct nc_connector_filter f = {.tenant = s->tenant, .status = -1, .hub = hub};
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v;
-	size_t n;
-	int ret;
 
-	do {
-		v = NULL;
-		n = 0;
-		ret = nc_store_connector_list(st, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			if (nc_snap_connector(s, v[i].serial))
-				continue;
-			s->connectors =
-				nc_xrealloc(s->connectors, (s->n_connectors + 1) * sizeof(*v));
-			s->connectors[s->n_connectors++] = v[i];
-			memset(&v[i], 0, sizeof(v[i]));
-		}
-		nc_connector_array_free(v, n);
-		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
+	return nc_snap_each_connector(st, &f, take_new, s);
 }
 
 /* Group g of the tenant with its members, links and their ends, and its pool "pm:<g>". */
