@@ -307,19 +307,7 @@ static const struct proto_field config_request_fields[] = {
 static const struct proto_msg config_request_msg =
 	PROTO_MSG(struct nc_config_request, config_request_fields, NULL, NC_PROTO_MSG_MAX);
 
-int nc_proto_config_request_encode(const struct nc_config_request *r, char **out, size_t *len,
-				   struct nc_errinfo *ei)
-{
-	return proto_msg_encode(&config_request_msg, r, out, len, ei);
-}
-
-int nc_proto_config_request_decode(const void *buf, size_t len, const char *topic_serial,
-				   struct nc_config_request *out, struct nc_errinfo *ei)
-{
-	const struct proto_ctx ctx = {topic_serial, NULL};
-
-	return proto_msg_decode(&config_request_msg, buf, len, &ctx, out, ei);
-}
+PROTO_CODEC(config_request, struct nc_config_request, config_request_msg)
 
 /*
  * Heartbeat
@@ -340,19 +328,7 @@ static const struct proto_field heartbeat_fields[] = {
 static const struct proto_msg heartbeat_msg =
 	PROTO_MSG(struct nc_heartbeat, heartbeat_fields, NULL, NC_PROTO_MSG_MAX);
 
-int nc_proto_heartbeat_encode(const struct nc_heartbeat *h, char **out, size_t *len,
-			      struct nc_errinfo *ei)
-{
-	return proto_msg_encode(&heartbeat_msg, h, out, len, ei);
-}
-
-int nc_proto_heartbeat_decode(const void *buf, size_t len, const char *topic_serial,
-			      struct nc_heartbeat *out, struct nc_errinfo *ei)
-{
-	const struct proto_ctx ctx = {topic_serial, NULL};
-
-	return proto_msg_decode(&heartbeat_msg, buf, len, &ctx, out, ei);
-}
+PROTO_CODEC(heartbeat, struct nc_heartbeat, heartbeat_msg)
 
 /*
  * Registration
@@ -395,16 +371,4 @@ static const struct proto_field registration_fields[] = {
 static const struct proto_msg registration_msg =
 	PROTO_MSG(struct nc_registration, registration_fields, NULL, NC_PROTO_MSG_MAX);
 
-int nc_proto_registration_encode(const struct nc_registration *r, char **out, size_t *len,
-				 struct nc_errinfo *ei)
-{
-	return proto_msg_encode(&registration_msg, r, out, len, ei);
-}
-
-int nc_proto_registration_decode(const void *buf, size_t len, const char *topic_serial,
-				 struct nc_registration *out, struct nc_errinfo *ei)
-{
-	const struct proto_ctx ctx = {topic_serial, NULL};
-
-	return proto_msg_decode(&registration_msg, buf, len, &ctx, out, ei);
-}
+PROTO_CODEC(registration, struct nc_registration, registration_msg)

@@ -153,4 +153,18 @@ int proto_msg_decode(const struct proto_msg *m, const void *buf, size_t len,
 int proto_msg_encode(const struct proto_msg *m, const void *msg, char **out, size_t *len,
 		     struct nc_errinfo *ei);
 
+/* Defines the pair NC_PROTO_CODEC(name, T) declares (proto.h), of the description msg. */
+#define PROTO_CODEC(name, T, msg)                                                                  \
+	int nc_proto_##name##_encode(const T *m, char **out, size_t *len, struct nc_errinfo *ei)   \
+	{                                                                                          \
+		return proto_msg_encode(&(msg), m, out, len, ei);                                  \
+	}                                                                                          \
+	int nc_proto_##name##_decode(const void *buf, size_t len, const char *topic_serial,        \
+				     T *out, struct nc_errinfo *ei)                                \
+	{                                                                                          \
+		const struct proto_ctx ctx = {topic_serial, NULL};                                 \
+                                                                                                   \
+		return proto_msg_decode(&(msg), buf, len, &ctx, out, ei);                          \
+	}
+
 #endif

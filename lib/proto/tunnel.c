@@ -208,16 +208,4 @@ static const struct proto_field tunnel_status_fields[] = {
 static const struct proto_msg tunnel_status_msg = PROTO_MSG(
 	struct nc_tunnel_status, tunnel_status_fields, tunnel_status_clear, NC_PROTO_MSG_MAX);
 
-int nc_proto_tunnel_status_encode(const struct nc_tunnel_status *t, char **out, size_t *len,
-				  struct nc_errinfo *ei)
-{
-	return proto_msg_encode(&tunnel_status_msg, t, out, len, ei);
-}
-
-int nc_proto_tunnel_status_decode(const void *buf, size_t len, const char *topic_serial,
-				  struct nc_tunnel_status *out, struct nc_errinfo *ei)
-{
-	const struct proto_ctx ctx = {topic_serial, NULL};
-
-	return proto_msg_decode(&tunnel_status_msg, buf, len, &ctx, out, ei);
-}
+PROTO_CODEC(tunnel_status, struct nc_tunnel_status, tunnel_status_msg)
