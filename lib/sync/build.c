@@ -72,6 +72,17 @@ int nc_build_command(struct nc_build *b, const char *topic, json_t *body)
 	return nc_build_push(b->commands, cmd);
 }
 
+int nc_build_tunnel_commands(struct nc_build *b, json_t *interfaces, json_t **ipsec)
+{
+	int ret = nc_build_command(b, "wireguard", json_pack("{s:O}", "interfaces", interfaces));
+
+	if (ret == 0 && *ipsec) {
+		ret = nc_build_command(b, "ipsec", *ipsec);
+		*ipsec = NULL;
+	}
+	return ret;
+}
+
 /* Routes */
 
 int nc_build_route(struct nc_build *b, const char *dst, const char *dev, const char *via,
