@@ -66,32 +66,24 @@ static int text_member(const json_t *e, const char *key, const char *path, json_
 static int failures_from_json(const json_t *root, json_t **out, struct nc_errinfo *ei)
 {
 	const char *bad = NULL;
-	json_t *list = json_object_get(root, "failures"), *copy = NULL, *e, *topic, *error;
+	const json_t *list, *e;
+	json_t *copy = NULL, *topic, *error;
 	char path[40];
 	int64_t idx;
 	size_t i;
 	int ret = 0;
 
-	if (!list) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "failures", "failures is required");
+	ret = proto_array(root, "failures", &list, ei);
+	if (ret < 0)
 		goto out;
-	}
-	if (!json_is_array(list)) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "failures", "failures must be an array, not %s",
-			      nc_json_typename(list));
-		goto out;
-	}
 	copy = json_array();
 	json_array_foreach(list, i, e) {
 		json_t *entry;
 
 		topic = error = NULL;
-		snprintf(path, sizeof(path), "failures[%zu]", i);
-		if (!json_is_object(e)) {
-			ret = nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
-				      nc_json_typename(e));
+		ret = proto_element(e, "failures", i, path, sizeof(path), ei);
+		if (ret < 0)
 			goto out;
-		}
 		ret = proto_int(e, "index", 0, &idx, path, ei);
 		if (ret < 0)
 			goto out;

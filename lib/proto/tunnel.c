@@ -75,12 +75,9 @@ static int report_from_json(const json_t *e, size_t i, struct nc_tunnel_report *
 	int64_t tunnel_index = 0;
 	int ret = 0;
 
-	snprintf(path, sizeof(path), "tunnels[%zu]", i);
-	if (!json_is_object(e)) {
-		ret = nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
-			      nc_json_typename(e));
+	ret = proto_element(e, "tunnels", i, path, sizeof(path), ei);
+	if (ret < 0)
 		goto out;
-	}
 	ret = word_member(e, "interface", r->interface, sizeof(r->interface), path, nc_valid_ifname,
 			  "is not an interface name", ei);
 	if (ret < 0)
@@ -131,16 +128,9 @@ static int tunnels_from_json(const json_t *root, const struct proto_ctx *ctx, vo
 	size_t i;
 	int ret = 0;
 
-	list = json_object_get(root, "tunnels");
-	if (!list) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels is required");
+	ret = proto_array(root, "tunnels", &list, ei);
+	if (ret < 0)
 		goto out;
-	}
-	if (!json_is_array(list)) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels must be an array, not %s",
-			      nc_json_typename(list));
-		goto out;
-	}
 	if (json_array_size(list) > NC_PROTO_TUNNELS_MAX) {
 		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels has %zu entries, more than %d",
 			      json_array_size(list), NC_PROTO_TUNNELS_MAX);
