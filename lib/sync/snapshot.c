@@ -117,18 +117,12 @@ static int load_groups(struct nc_store *st, struct nc_snap *s)
 	return ret;
 }
 
-static int load(struct nc_store *st, struct nc_snap *s)
+static int load(struct nc_store *st, struct nc_snap *s, void *unused)
 {
 	struct nc_edge_filter own = {.tenant = s->tenant, .kind = -1};
 	struct nc_edge_filter mtge = {.tenant = NULL, .kind = NC_EDGE_MTGE};
-	struct nc_tenant t;
-	int ret = nc_store_tenant_get(st, s->tenant, &t);
+	int ret = load_edges(st, &own, false, s);
 
-	if (ret == NC_ERR_NOTFOUND)
-		return 0;
-	s->tenant_found = ret == 0;
-	if (ret == 0)
-		ret = load_edges(st, &own, false, s);
 	if (ret == 0)
 		ret = load_edges(st, &mtge, true, s);
 	if (ret == 0 && s->n_edges > 1)
@@ -142,8 +136,10 @@ static int load(struct nc_store *st, struct nc_snap *s)
 	return ret;
 }
 
-int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out)
+int nc_snap_load_with(struct nc_store *st, const char *tenant, struct nc_snap *out,
+		      int (*fill)(struct nc_store *st, struct nc_snap *s, void *arg), void *arg)
 {
+	struct nc_tenant t;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -153,12 +149,22 @@ int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out)
 	ret = nc_store_begin(st);
 	if (ret < 0)
 		return ret;
-	ret = load(st, out);
+	ret = nc_store_tenant_get(st, out->tenant, &t);
+	out->tenant_found = ret == 0;
+	if (ret == 0)
+		ret = fill(st, out, arg);
+	else if (ret == NC_ERR_NOTFOUND)
+		ret = 0;
 	/* Nothing was written: ending the read either way is the same. */
 	nc_store_rollback(st);
 	if (ret < 0)
 		nc_snap_clear(out);
 	return ret;
+}
+
+int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out)
+{
+	return nc_snap_load_with(st, tenant, out, load, NULL);
 }
 
 void nc_snap_clear(struct nc_snap *s)

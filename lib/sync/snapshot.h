@@ -52,6 +52,14 @@ struct nc_snap {
 int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out);
 
 /*
+ * What nc_snap_load and nc_snap_load_device share: *out zeroed for tenant,
+ * one read transaction, the tenant looked up (absent: 0, fill not called),
+ * and fill(st, out, arg) inside it. Errors as nc_snap_load, and fill's.
+ */
+int nc_snap_load_with(struct nc_store *st, const char *tenant, struct nc_snap *out,
+		      int (*fill)(struct nc_store *st, struct nc_snap *s, void *arg), void *arg);
+
+/*
  * As nc_snap_load, but only the part of the tenant's snapshot that the
  * batch of device serial reads (the device, its hub or the connectors
  * hubbed on it, its groups with their members, links and the devices at

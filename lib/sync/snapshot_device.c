@@ -127,19 +127,14 @@ static int add_groups(struct nc_store *st, struct nc_snap *s, const char *serial
 	return ret;
 }
 
-static int load_device(struct nc_store *st, struct nc_snap *s, const char *serial)
+static int load_device(struct nc_store *st, struct nc_snap *s, void *device)
 {
+	const char *serial = device;
 	const struct nc_connector *c;
 	const struct nc_edge *e;
 	char pool[NC_SERIAL_MAX + 4], hub[NC_SERIAL_MAX] = "";
-	struct nc_tenant t;
-	int ret = nc_store_tenant_get(st, s->tenant, &t);
+	int ret = add_device(st, s, serial);
 
-	if (ret == NC_ERR_NOTFOUND)
-		return 0;
-	s->tenant_found = ret == 0;
-	if (ret == 0)
-		ret = add_device(st, s, serial);
 	e = ret == 0 ? nc_snap_edge(s, serial) : NULL;
 	c = ret == 0 ? nc_snap_connector(s, serial) : NULL;
 	if (e)
@@ -167,19 +162,11 @@ static int load_device(struct nc_store *st, struct nc_snap *s, const char *seria
 int nc_snap_load_device(struct nc_store *st, const char *tenant, const char *serial,
 			struct nc_snap *out)
 {
-	int ret;
+	int ret = NC_ERR_INVAL;
 
-	memset(out, 0, sizeof(*out));
-	if (!st || !tenant || !serial || strlen(tenant) >= sizeof(out->tenant))
-		return NC_ERR_INVAL;
-	snprintf(out->tenant, sizeof(out->tenant), "%s", tenant);
-	ret = nc_store_begin(st);
-	if (ret < 0)
-		return ret;
-	ret = load_device(st, out, serial);
-	/* Nothing was written: ending the read either way is the same. */
-	nc_store_rollback(st);
-	if (ret < 0)
-		nc_snap_clear(out);
+	if (serial)
+		ret = nc_snap_load_with(st, tenant, out, load_device, (void *)serial);
+	else
+		memset(out, 0, sizeof(*out));
 	return ret;
 }
