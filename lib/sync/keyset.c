@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The set of (serial, tenant) keys behind its own lock that retry.c and settle.c keep. */
+/* The sets of keys behind their own lock that retry.c, settle.c and the engine keep. */
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +11,7 @@
 
 struct entry {
 	struct entry *next;
-	char serial[NC_SERIAL_MAX];
-	char tenant[NC_ID_MAX];
+	char key[SYNC_KEY_MAX];
 	alignas(max_align_t) unsigned char val[]; /* the set's val_size bytes */
 };
 
@@ -59,40 +58,36 @@ void sync_keyset_unlock(struct sync_keyset *k)
 	pthread_mutex_unlock(&k->lock);
 }
 
-static unsigned key_hash(const char *serial, const char *tenant)
+const char *sync_key(char buf[SYNC_KEY_MAX], const char *serial, const char *tenant)
 {
-	unsigned h = 5381;
-
-	for (const char *c = serial; *c; c++)
-		h = h * 33 + (unsigned char)*c;
-	h = h * 33 + '|';
-	for (const char *c = tenant; *c; c++)
-		h = h * 33 + (unsigned char)*c;
-	return h;
+	snprintf(buf, SYNC_KEY_MAX, "%s|%s", serial, tenant);
+	return buf;
 }
 
-/* The chain pointer where (serial, tenant) is or would go; lock held. */
-static struct entry **find(struct sync_keyset *k, const char *serial, const char *tenant)
+/* The chain pointer where key is or would go; lock held. */
+static struct entry **find(struct sync_keyset *k, const char *key)
 {
-	struct entry **p = &k->b[key_hash(serial, tenant) % KEYSET_BUCKETS];
+	unsigned h = 5381;
+	struct entry **p;
 
-	while (*p && (strcmp((*p)->serial, serial) != 0 || strcmp((*p)->tenant, tenant) != 0))
+	for (const char *c = key; *c; c++)
+		h = h * 33 + (unsigned char)*c;
+	p = &k->b[h % KEYSET_BUCKETS];
+	while (*p && strcmp((*p)->key, key) != 0)
 		p = &(*p)->next;
 	return p;
 }
 
-void *sync_keyset_get(struct sync_keyset *k, const char *serial, const char *tenant, bool add,
-		      bool *added)
+void *sync_keyset_get(struct sync_keyset *k, const char *key, bool add, bool *added)
 {
-	struct entry **p = find(k, serial, tenant), *x = *p;
+	struct entry **p = find(k, key), *x = *p;
 
 	if (added)
 		*added = false;
 	if (!x && add) {
 		x = calloc(1, sizeof(*x) + k->val_size);
 		if (x) {
-			snprintf(x->serial, sizeof(x->serial), "%s", serial);
-			snprintf(x->tenant, sizeof(x->tenant), "%s", tenant);
+			snprintf(x->key, sizeof(x->key), "%s", key);
 			*p = x;
 			if (added)
 				*added = true;
@@ -101,9 +96,9 @@ void *sync_keyset_get(struct sync_keyset *k, const char *serial, const char *ten
 	return x ? x->val : NULL;
 }
 
-bool sync_keyset_del(struct sync_keyset *k, const char *serial, const char *tenant)
+bool sync_keyset_del(struct sync_keyset *k, const char *key)
 {
-	struct entry **p = find(k, serial, tenant), *x = *p;
+	struct entry **p = find(k, key), *x = *p;
 
 	if (x) {
 		*p = x->next;

@@ -49,13 +49,14 @@ void sync_retry_free(struct nc_sync_engine *e)
 bool sync_retry_due(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		    int64_t slack_ms)
 {
+	char key[SYNC_KEY_MAX];
 	struct retry *r;
 	bool due = true;
 
 	if (!e->retry)
 		return true;
 	sync_keyset_lock(e->retry);
-	r = sync_keyset_get(e->retry, serial, tenant, false, NULL);
+	r = sync_keyset_get(e->retry, sync_key(key, serial, tenant), false, NULL);
 	if (r && nc_time_mono_ms() + slack_ms < r->due)
 		due = false;
 	sync_keyset_unlock(e->retry);
@@ -64,13 +65,14 @@ bool sync_retry_due(struct nc_sync_engine *e, const char *serial, const char *te
 
 void sync_retry_count(struct nc_sync_engine *e, const char *serial, const char *tenant)
 {
+	char key[SYNC_KEY_MAX];
 	struct retry *r;
 	int64_t wait;
 
 	if (!e->retry)
 		return;
 	sync_keyset_lock(e->retry);
-	r = sync_keyset_get(e->retry, serial, tenant, true, NULL);
+	r = sync_keyset_get(e->retry, sync_key(key, serial, tenant), true, NULL);
 	if (r) {
 		if (r->attempts < 1000000)
 			r->attempts++;
@@ -83,24 +85,26 @@ void sync_retry_count(struct nc_sync_engine *e, const char *serial, const char *
 
 void sync_retry_reset(struct nc_sync_engine *e, const char *serial, const char *tenant)
 {
+	char key[SYNC_KEY_MAX];
+
 	if (!e->retry)
 		return;
 	sync_keyset_lock(e->retry);
-	sync_keyset_del(e->retry, serial, tenant);
+	sync_keyset_del(e->retry, sync_key(key, serial, tenant));
 	sync_keyset_unlock(e->retry);
 }
 
 json_t *nc_sync_retry_json(struct nc_sync_engine *e, const char *serial, const char *tenant,
 			   bool failed)
 {
-	char at[NC_TIME_ISO_BUFSZ];
+	char at[NC_TIME_ISO_BUFSZ], key[SYNC_KEY_MAX];
 	struct retry *r;
 	json_t *o = NULL;
 
 	if (!e || !e->retry)
 		return json_null();
 	sync_keyset_lock(e->retry);
-	r = sync_keyset_get(e->retry, serial, tenant, false, NULL);
+	r = sync_keyset_get(e->retry, sync_key(key, serial, tenant), false, NULL);
 	if (r) {
 		nc_time_iso(r->due_unix, at);
 		o = json_pack("{s:i,s:s,s:I}", "attempts", r->attempts, "next_at", at, "cap_s",

@@ -41,12 +41,13 @@ void sync_settle_free(struct nc_sync_engine *e)
 void sync_on_dirty(void *engine, const char *serial, const char *tenant)
 {
 	struct nc_sync_engine *e = engine;
+	char key[SYNC_KEY_MAX];
 	bool added = false;
 
 	if (!e->armed)
 		return;
 	sync_keyset_lock(e->armed);
-	sync_keyset_get(e->armed, serial, tenant, true, &added);
+	sync_keyset_get(e->armed, sync_key(key, serial, tenant), true, &added);
 	sync_keyset_unlock(e->armed);
 	if (added)
 		sync_timer_add(e, TIMER_SETTLE, SETTLE_DELAY_MS, serial, tenant, 0);
@@ -55,10 +56,12 @@ void sync_on_dirty(void *engine, const char *serial, const char *tenant)
 /* Forgets that a check of (serial, tenant) is armed: a mark from now on arms another. */
 static void disarm(struct nc_sync_engine *e, const char *serial, const char *tenant)
 {
+	char key[SYNC_KEY_MAX];
+
 	if (!e->armed)
 		return;
 	sync_keyset_lock(e->armed);
-	sync_keyset_del(e->armed, serial, tenant);
+	sync_keyset_del(e->armed, sync_key(key, serial, tenant));
 	sync_keyset_unlock(e->armed);
 }
 
