@@ -55,11 +55,7 @@ struct seen *sync_seen(struct nc_sync_engine *e, const char *key, bool create)
 
 void sync_forget(struct nc_sync_engine *e, const char *key)
 {
-	if (!e->seen)
-		return;
-	sync_keyset_lock(e->seen);
 	sync_keyset_del(e->seen, key);
-	sync_keyset_unlock(e->seen);
 }
 
 void sync_event(struct nc_sync_engine *e, enum nc_event_type type, const char *tenant,

@@ -181,11 +181,12 @@ void sync_settle_free(struct nc_sync_engine *e);
 /*
  * A set of string keys (shorter than SYNC_KEY_MAX), each with val_size
  * zeroed bytes of value, behind its own lock (keyset.c), any thread. new:
- * NULL without memory; free accepts NULL. get and del with the lock held:
- * get returns key's value (valid until it is deleted), NULL when absent, or
- * with add a new zeroed one (NULL without memory; *added, if not NULL, says
- * whether it was added); del returns whether key was there. sync_key
- * writes the key of (serial, tenant) into buf and returns buf.
+ * NULL without memory; free accepts NULL. get, with the lock held, returns
+ * key's value (valid until it is deleted), NULL when absent, or with add a
+ * new zeroed one (NULL without memory; *added, if not NULL, says whether it
+ * was added). del takes the lock itself (k NULL: nothing) and returns
+ * whether key was there. sync_key writes the key of (serial, tenant) into
+ * buf and returns buf.
  */
 struct sync_keyset *sync_keyset_new(size_t val_size);
 void sync_keyset_free(struct sync_keyset *k);

@@ -98,11 +98,16 @@ void *sync_keyset_get(struct sync_keyset *k, const char *key, bool add, bool *ad
 
 bool sync_keyset_del(struct sync_keyset *k, const char *key)
 {
-	struct entry **p = find(k, key), *x = *p;
+	struct entry **p, *x = NULL;
 
-	if (x) {
+	if (!k)
+		return false;
+	pthread_mutex_lock(&k->lock);
+	p = find(k, key);
+	x = *p;
+	if (x)
 		*p = x->next;
-		free(x);
-	}
+	pthread_mutex_unlock(&k->lock);
+	free(x);
 	return x != NULL;
 }

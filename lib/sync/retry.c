@@ -87,11 +87,7 @@ void sync_retry_reset(struct nc_sync_engine *e, const char *serial, const char *
 {
 	char key[SYNC_KEY_MAX];
 
-	if (!e->retry)
-		return;
-	sync_keyset_lock(e->retry);
 	sync_keyset_del(e->retry, sync_key(key, serial, tenant));
-	sync_keyset_unlock(e->retry);
 }
 
 json_t *nc_sync_retry_json(struct nc_sync_engine *e, const char *serial, const char *tenant,

@@ -58,11 +58,7 @@ static void disarm(struct nc_sync_engine *e, const char *serial, const char *ten
 {
 	char key[SYNC_KEY_MAX];
 
-	if (!e->armed)
-		return;
-	sync_keyset_lock(e->armed);
 	sync_keyset_del(e->armed, sync_key(key, serial, tenant));
-	sync_keyset_unlock(e->armed);
 }
 
 /* The hash of the batch (serial, tenant) would get now into hex; "" when it
