@@ -205,40 +205,60 @@ static int check_ifname(const struct nc_agent_env *env, const char *path, const 
 		   env->wan_if ? env->wan_if : "-");
 }
 
-/* What a string member must be: valid() says whether it is, what names it in the error. */
-struct kind {
-	bool (*valid)(const char *s);
-	const char *what;
-};
-
-static bool valid_prefix(const char *s)
-{
-	return nc_valid_cidr(s, false);
-}
-
-static const struct kind CIDR = {valid_prefix, "an IPv4 or IPv6 prefix"};
-static const struct kind IP = {nc_valid_ip, "an IPv4 or IPv6 address"};
-static const struct kind SERIAL = {nc_valid_serial, "a valid serial"};
-static const struct kind WG_KEY = {nc_valid_wg_key, "a WireGuard key (base64 of 32 bytes)"};
-static const struct kind ENDPOINT = {nc_valid_endpoint, "HOST:PORT"};
-
-/* 0 when s (at path) is of kind k, else NC_ERR_INVAL naming it. */
-static int check(const struct kind *k, const char *path, const char *s, struct nc_errinfo *ei)
+static int check_cidr(const char *path, const char *s, struct nc_errinfo *ei)
 {
 	char q[NC_QUOTE_BUF];
 
-	if (k->valid(s))
+	if (nc_valid_cidr(s, false))
 		return 0;
-	return bad(ei, path, "`%s' is not %s", nc_quote(q, s, SIZE_MAX), k->what);
+	return bad(ei, path, "`%s' is not an IPv4 or IPv6 prefix", nc_quote(q, s, SIZE_MAX));
 }
 
-/* A string member that, when present, is of kind k; returns as str_member. */
+static int check_ip(const char *path, const char *s, struct nc_errinfo *ei)
+{
+	char q[NC_QUOTE_BUF];
+
+	if (nc_valid_ip(s))
+		return 0;
+	return bad(ei, path, "`%s' is not an IPv4 or IPv6 address", nc_quote(q, s, SIZE_MAX));
+}
+
+static int check_serial(const char *path, const char *s, struct nc_errinfo *ei)
+{
+	char q[NC_QUOTE_BUF];
+
+	if (nc_valid_serial(s))
+		return 0;
+	return bad(ei, path, "`%s' is not a valid serial", nc_quote(q, s, SIZE_MAX));
+}
+
+static int check_wg_key(const char *path, const char *s, struct nc_errinfo *ei)
+{
+	char q[NC_QUOTE_BUF];
+
+	if (nc_valid_wg_key(s))
+		return 0;
+	return bad(ei, path, "`%s' is not a WireGuard key (base64 of 32 bytes)",
+		   nc_quote(q, s, SIZE_MAX));
+}
+
+static int check_endpoint(const char *path, const char *s, struct nc_errinfo *ei)
+{
+	char q[NC_QUOTE_BUF];
+
+	if (nc_valid_endpoint(s))
+		return 0;
+	return bad(ei, path, "`%s' is not HOST:PORT", nc_quote(q, s, SIZE_MAX));
+}
+
+/* A string member that, when present, check() accepts; returns as str_member. */
 static int checked_member(const json_t *o, const char *path, const char *key, bool required,
-			  const struct kind *k, const char **out, char *sub, struct nc_errinfo *ei)
+			  int (*check)(const char *path, const char *s, struct nc_errinfo *ei),
+			  const char **out, char *sub, struct nc_errinfo *ei)
 {
 	int ret = str_member(o, path, key, required, out, sub, ei);
 
-	int bad_ret = ret > 0 ? check(k, sub, *out, ei) : 0;
+	int bad_ret = ret > 0 ? check(sub, *out, ei) : 0;
 
 	return bad_ret < 0 ? bad_ret : ret;
 }
@@ -248,15 +268,16 @@ static bool is_v6(const char *s)
 	return strchr(s, ':') != NULL;
 }
 
-/* The required members src and dst, each of kind k, of one address family. */
-static int src_dst(const json_t *o, const char *path, const struct kind *k, char *sub,
+/* The required members src and dst, each accepted by check(), of one address family. */
+static int src_dst(const json_t *o, const char *path,
+		   int (*check)(const char *path, const char *s, struct nc_errinfo *ei), char *sub,
 		   struct nc_errinfo *ei)
 {
 	const char *src = NULL, *dst = NULL;
-	int ret = checked_member(o, path, "src", true, k, &src, sub, ei);
+	int ret = checked_member(o, path, "src", true, check, &src, sub, ei);
 
 	if (ret >= 0)
-		ret = checked_member(o, path, "dst", true, k, &dst, sub, ei);
+		ret = checked_member(o, path, "dst", true, check, &dst, sub, ei);
 	if (ret >= 0 && is_v6(src) != is_v6(dst))
 		ret = bad(ei, path, "src and dst are of different address families");
 	return ret;
@@ -277,7 +298,7 @@ static int cidr_list(const json_t *o, const char *path, const char *key, bool re
 		elem(e, sub, i);
 		if (!json_is_string(v))
 			return bad(ei, e, "must be a string, not %s", nc_json_typename(v));
-		ret = check(&CIDR, e, json_string_value(v), ei);
+		ret = check_cidr(e, json_string_value(v), ei);
 		if (ret < 0)
 			return ret;
 	}
@@ -313,12 +334,12 @@ static int wg_peer(const struct nc_agent_env *env, const json_t *p, const char *
 {
 	char sub[PATH_MAX_LEN];
 	const char *s;
-	int ret = checked_member(p, path, "serial", true, &SERIAL, &s, sub, ei);
+	int ret = checked_member(p, path, "serial", true, check_serial, &s, sub, ei);
 
 	if (ret >= 0)
-		ret = checked_member(p, path, "public_key", true, &WG_KEY, &s, sub, ei);
+		ret = checked_member(p, path, "public_key", true, check_wg_key, &s, sub, ei);
 	if (ret >= 0)
-		ret = checked_member(p, path, "endpoint", false, &ENDPOINT, &s, sub, ei);
+		ret = checked_member(p, path, "endpoint", false, check_endpoint, &s, sub, ei);
 	if (ret >= 0)
 		ret = cidr_list(p, path, "allowed_ips", true, ei);
 	if (ret >= 0)
@@ -341,7 +362,7 @@ static int wg_iface(const struct nc_agent_env *env, const json_t *w, const char 
 	if (ret >= 0)
 		ret = str_member(w, path, "role", false, &s, sub, ei);
 	if (ret >= 0)
-		ret = checked_member(w, path, "address", false, &CIDR, &s, sub, ei);
+		ret = checked_member(w, path, "address", false, check_cidr, &s, sub, ei);
 	if (ret >= 0)
 		ret = cidr_list(w, path, "addresses", false, ei);
 	if (ret >= 0)
@@ -385,14 +406,14 @@ static int route(const struct nc_agent_env *env, const json_t *r, const char *pa
 {
 	char sub[PATH_MAX_LEN];
 	const char *dst = NULL, *dev = NULL, *via = NULL;
-	int ret = checked_member(r, path, "dst", true, &CIDR, &dst, sub, ei);
+	int ret = checked_member(r, path, "dst", true, check_cidr, &dst, sub, ei);
 
 	if (ret >= 0)
 		ret = str_member(r, path, "dev", false, &dev, sub, ei);
 	if (ret > 0)
 		ret = check_ifname(env, sub, dev, IF_ANY, ei);
 	if (ret >= 0)
-		ret = checked_member(r, path, "via", false, &IP, &via, sub, ei);
+		ret = checked_member(r, path, "via", false, check_ip, &via, sub, ei);
 	if (ret >= 0 && !dev && !via)
 		ret = bad(ei, path, "a route needs dev or via");
 	if (ret >= 0 && via && is_v6(via) != is_v6(dst))
@@ -407,7 +428,7 @@ static int masquerade(const struct nc_agent_env *env, const json_t *m, const cha
 {
 	char sub[PATH_MAX_LEN];
 	const char *s;
-	int ret = checked_member(m, path, "source", true, &CIDR, &s, sub, ei);
+	int ret = checked_member(m, path, "source", true, check_cidr, &s, sub, ei);
 
 	if (ret >= 0)
 		ret = str_member(m, path, "out_interface", true, &s, sub, ei);
@@ -453,7 +474,7 @@ static int acl_rule(const struct nc_agent_env *env, const json_t *r, const char 
 	if (ret >= 0)
 		ret = word_member(r, path, "proto", true, protos, &proto, sub, ei);
 	if (ret >= 0)
-		ret = src_dst(r, path, &CIDR, sub, ei);
+		ret = src_dst(r, path, check_cidr, sub, ei);
 	if (ret >= 0)
 		ret = int_member(r, path, "dport", false, 0, 65535, sub, ei);
 	if (ret > 0 && json_integer_value(json_object_get(r, "dport")) != 0 &&
@@ -487,12 +508,12 @@ static int sa(const struct nc_agent_env *env, const json_t *s, const char *path,
 	char sub[PATH_MAX_LEN];
 	const char *v;
 	size_t len;
-	int ret = checked_member(s, path, "peer", true, &SERIAL, &v, sub, ei);
+	int ret = checked_member(s, path, "peer", true, check_serial, &v, sub, ei);
 
 	if (ret >= 0)
 		ret = word_member(s, path, "direction", true, dirs, &v, sub, ei);
 	if (ret >= 0)
-		ret = src_dst(s, path, &IP, sub, ei);
+		ret = src_dst(s, path, check_ip, sub, ei);
 	/* SPIs 1-255 are reserved (RFC 4303). */
 	if (ret >= 0)
 		ret = int_member(s, path, "spi", true, 256, 4294967295LL, sub, ei);
