@@ -223,64 +223,9 @@ static int check_ip(const char *path, const char *s, struct nc_errinfo *ei)
 	return bad(ei, path, "`%s' is not an IPv4 or IPv6 address", nc_quote(q, s, SIZE_MAX));
 }
 
-static int check_serial(const char *path, const char *s, struct nc_errinfo *ei)
-{
-	char q[NC_QUOTE_BUF];
-
-	if (nc_valid_serial(s))
-		return 0;
-	return bad(ei, path, "`%s' is not a valid serial", nc_quote(q, s, SIZE_MAX));
-}
-
-static int check_wg_key(const char *path, const char *s, struct nc_errinfo *ei)
-{
-	char q[NC_QUOTE_BUF];
-
-	if (nc_valid_wg_key(s))
-		return 0;
-	return bad(ei, path, "`%s' is not a WireGuard key (base64 of 32 bytes)",
-		   nc_quote(q, s, SIZE_MAX));
-}
-
-static int check_endpoint(const char *path, const char *s, struct nc_errinfo *ei)
-{
-	char q[NC_QUOTE_BUF];
-
-	if (nc_valid_endpoint(s))
-		return 0;
-	return bad(ei, path, "`%s' is not HOST:PORT", nc_quote(q, s, SIZE_MAX));
-}
-
-/* A string member that, when present, check() accepts; returns as str_member. */
-static int checked_member(const json_t *o, const char *path, const char *key, bool required,
-			  int (*check)(const char *path, const char *s, struct nc_errinfo *ei),
-			  const char **out, char *sub, struct nc_errinfo *ei)
-{
-	int ret = str_member(o, path, key, required, out, sub, ei);
-
-	int bad_ret = ret > 0 ? check(sub, *out, ei) : 0;
-
-	return bad_ret < 0 ? bad_ret : ret;
-}
-
 static bool is_v6(const char *s)
 {
 	return strchr(s, ':') != NULL;
-}
-
-/* The required members src and dst, each accepted by check(), of one address family. */
-static int src_dst(const json_t *o, const char *path,
-		   int (*check)(const char *path, const char *s, struct nc_errinfo *ei), char *sub,
-		   struct nc_errinfo *ei)
-{
-	const char *src = NULL, *dst = NULL;
-	int ret = checked_member(o, path, "src", true, check, &src, sub, ei);
-
-	if (ret >= 0)
-		ret = checked_member(o, path, "dst", true, check, &dst, sub, ei);
-	if (ret >= 0 && is_v6(src) != is_v6(dst))
-		ret = bad(ei, path, "src and dst are of different address families");
-	return ret;
 }
 
 /* A member holding an array of CIDRs. */
@@ -332,14 +277,22 @@ each(const struct nc_agent_env *env, const json_t *body, const char *path, const
 static int wg_peer(const struct nc_agent_env *env, const json_t *p, const char *path,
 		   struct nc_errinfo *ei)
 {
-	char sub[PATH_MAX_LEN];
+	char sub[PATH_MAX_LEN], q[NC_QUOTE_BUF];
 	const char *s;
-	int ret = checked_member(p, path, "serial", true, check_serial, &s, sub, ei);
+	int ret;
 
+	ret = str_member(p, path, "serial", true, &s, sub, ei);
+	if (ret > 0 && !nc_valid_serial(s))
+		ret = bad(ei, sub, "`%s' is not a valid serial", nc_quote(q, s, SIZE_MAX));
 	if (ret >= 0)
-		ret = checked_member(p, path, "public_key", true, check_wg_key, &s, sub, ei);
+		ret = str_member(p, path, "public_key", true, &s, sub, ei);
+	if (ret > 0 && !nc_valid_wg_key(s))
+		ret = bad(ei, sub, "`%s' is not a WireGuard key (base64 of 32 bytes)",
+			  nc_quote(q, s, SIZE_MAX));
 	if (ret >= 0)
-		ret = checked_member(p, path, "endpoint", false, check_endpoint, &s, sub, ei);
+		ret = str_member(p, path, "endpoint", false, &s, sub, ei);
+	if (ret > 0 && !nc_valid_endpoint(s))
+		ret = bad(ei, sub, "`%s' is not HOST:PORT", nc_quote(q, s, SIZE_MAX));
 	if (ret >= 0)
 		ret = cidr_list(p, path, "allowed_ips", true, ei);
 	if (ret >= 0)
@@ -362,7 +315,9 @@ static int wg_iface(const struct nc_agent_env *env, const json_t *w, const char 
 	if (ret >= 0)
 		ret = str_member(w, path, "role", false, &s, sub, ei);
 	if (ret >= 0)
-		ret = checked_member(w, path, "address", false, check_cidr, &s, sub, ei);
+		ret = str_member(w, path, "address", false, &s, sub, ei);
+	if (ret > 0)
+		ret = check_cidr(sub, s, ei);
 	if (ret >= 0)
 		ret = cidr_list(w, path, "addresses", false, ei);
 	if (ret >= 0)
@@ -406,14 +361,18 @@ static int route(const struct nc_agent_env *env, const json_t *r, const char *pa
 {
 	char sub[PATH_MAX_LEN];
 	const char *dst = NULL, *dev = NULL, *via = NULL;
-	int ret = checked_member(r, path, "dst", true, check_cidr, &dst, sub, ei);
+	int ret = str_member(r, path, "dst", true, &dst, sub, ei);
 
+	if (ret > 0)
+		ret = check_cidr(sub, dst, ei);
 	if (ret >= 0)
 		ret = str_member(r, path, "dev", false, &dev, sub, ei);
 	if (ret > 0)
 		ret = check_ifname(env, sub, dev, IF_ANY, ei);
 	if (ret >= 0)
-		ret = checked_member(r, path, "via", false, check_ip, &via, sub, ei);
+		ret = str_member(r, path, "via", false, &via, sub, ei);
+	if (ret > 0)
+		ret = check_ip(sub, via, ei);
 	if (ret >= 0 && !dev && !via)
 		ret = bad(ei, path, "a route needs dev or via");
 	if (ret >= 0 && via && is_v6(via) != is_v6(dst))
@@ -428,8 +387,10 @@ static int masquerade(const struct nc_agent_env *env, const json_t *m, const cha
 {
 	char sub[PATH_MAX_LEN];
 	const char *s;
-	int ret = checked_member(m, path, "source", true, check_cidr, &s, sub, ei);
+	int ret = str_member(m, path, "source", true, &s, sub, ei);
 
+	if (ret > 0)
+		ret = check_cidr(sub, s, ei);
 	if (ret >= 0)
 		ret = str_member(m, path, "out_interface", true, &s, sub, ei);
 	if (ret > 0)
@@ -451,30 +412,31 @@ static int one_of(const char *path, const char *s, const char *const *words, str
 	return bad(ei, path, "`%s' is not one of %s", nc_quote(q, s, SIZE_MAX), list);
 }
 
-/* A string member that, when present, is one of the NULL-terminated words; as str_member. */
-static int word_member(const json_t *o, const char *path, const char *key, bool required,
-		       const char *const *words, const char **out, char *sub, struct nc_errinfo *ei)
-{
-	int ret = str_member(o, path, key, required, out, sub, ei);
-
-	int bad_ret = ret > 0 ? one_of(sub, *out, words, ei) : 0;
-
-	return bad_ret < 0 ? bad_ret : ret;
-}
-
 static int acl_rule(const struct nc_agent_env *env, const json_t *r, const char *path,
 		    struct nc_errinfo *ei)
 {
 	static const char *const actions[] = {"accept", "drop", "reject", NULL};
 	static const char *const protos[] = {"tcp", "udp", "icmp", "any", NULL};
 	char sub[PATH_MAX_LEN];
-	const char *action, *proto = NULL;
-	int ret = word_member(r, path, "action", true, actions, &action, sub, ei);
+	const char *action, *proto = NULL, *src = NULL, *dst = NULL;
+	int ret = str_member(r, path, "action", true, &action, sub, ei);
 
+	if (ret > 0)
+		ret = one_of(sub, action, actions, ei);
 	if (ret >= 0)
-		ret = word_member(r, path, "proto", true, protos, &proto, sub, ei);
+		ret = str_member(r, path, "proto", true, &proto, sub, ei);
+	if (ret > 0)
+		ret = one_of(sub, proto, protos, ei);
 	if (ret >= 0)
-		ret = src_dst(r, path, check_cidr, sub, ei);
+		ret = str_member(r, path, "src", true, &src, sub, ei);
+	if (ret > 0)
+		ret = check_cidr(sub, src, ei);
+	if (ret >= 0)
+		ret = str_member(r, path, "dst", true, &dst, sub, ei);
+	if (ret > 0)
+		ret = check_cidr(sub, dst, ei);
+	if (ret >= 0 && is_v6(src) != is_v6(dst))
+		ret = bad(ei, path, "src and dst are of different address families");
 	if (ret >= 0)
 		ret = int_member(r, path, "dport", false, 0, 65535, sub, ei);
 	if (ret > 0 && json_integer_value(json_object_get(r, "dport")) != 0 &&
@@ -488,8 +450,10 @@ static int acl(const struct nc_agent_env *env, const json_t *body, struct nc_err
 	static const char *const defaults[] = {"accept", "drop", "reject", NULL};
 	char sub[PATH_MAX_LEN];
 	const char *def;
-	int ret = word_member(body, "", "default", false, defaults, &def, sub, ei);
+	int ret = str_member(body, "", "default", false, &def, sub, ei);
 
+	if (ret > 0)
+		ret = one_of(sub, def, defaults, ei);
 	if (ret >= 0)
 		ret = each(env, body, "", "rules", acl_rule, ei);
 	return ret < 0 ? ret : 0;
@@ -505,20 +469,34 @@ static int sa(const struct nc_agent_env *env, const json_t *s, const char *path,
 {
 	static const char *const dirs[] = {"in", "out", NULL};
 	static const char *const aeads[] = {"rfc4106(gcm(aes))", NULL};
-	char sub[PATH_MAX_LEN];
-	const char *v;
+	char sub[PATH_MAX_LEN], q[NC_QUOTE_BUF];
+	const char *v, *src = NULL, *dst = NULL;
 	size_t len;
-	int ret = checked_member(s, path, "peer", true, check_serial, &v, sub, ei);
+	int ret = str_member(s, path, "peer", true, &v, sub, ei);
 
+	if (ret > 0 && !nc_valid_serial(v))
+		ret = bad(ei, sub, "`%s' is not a valid serial", nc_quote(q, v, SIZE_MAX));
 	if (ret >= 0)
-		ret = word_member(s, path, "direction", true, dirs, &v, sub, ei);
+		ret = str_member(s, path, "direction", true, &v, sub, ei);
+	if (ret > 0)
+		ret = one_of(sub, v, dirs, ei);
 	if (ret >= 0)
-		ret = src_dst(s, path, check_ip, sub, ei);
+		ret = str_member(s, path, "src", true, &src, sub, ei);
+	if (ret > 0)
+		ret = check_ip(sub, src, ei);
+	if (ret >= 0)
+		ret = str_member(s, path, "dst", true, &dst, sub, ei);
+	if (ret > 0)
+		ret = check_ip(sub, dst, ei);
+	if (ret >= 0 && is_v6(src) != is_v6(dst))
+		ret = bad(ei, path, "src and dst are of different address families");
 	/* SPIs 1-255 are reserved (RFC 4303). */
 	if (ret >= 0)
 		ret = int_member(s, path, "spi", true, 256, 4294967295LL, sub, ei);
 	if (ret >= 0)
-		ret = word_member(s, path, "aead", true, aeads, &v, sub, ei);
+		ret = str_member(s, path, "aead", true, &v, sub, ei);
+	if (ret > 0)
+		ret = one_of(sub, v, aeads, ei);
 	if (ret >= 0)
 		ret = str_member(s, path, "key", true, &v, sub, ei);
 	/* AES-128, -192 or -256 and a 4-byte salt, in hex. The key is a secret: never quoted. */
