@@ -241,8 +241,6 @@ static int setup(struct agent_loop *l, const struct nc_fleet_opts *o, struct nc_
 int nc_fleet_run(const struct nc_fleet_opts *o, struct nc_errinfo *ei)
 {
 	struct agent_loop *l = nc_xcalloc(1, sizeof(*l));
-	char user[256] = "", pass[256] = "";
-	struct nc_mqtt_opts mo;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t sigs;
 	int ret, sig;
@@ -275,10 +273,7 @@ int nc_fleet_run(const struct nc_fleet_opts *o, struct nc_errinfo *ei)
 	raise_fd_limit(o->broker.credentials_dir ? o->n + 64 : 64);
 	ret = setup(l, o, ei);
 	if (ret == 0)
-		ret = nc_agent_broker_opts(&o->broker, &mo, user, pass, sizeof(user), ei);
-	if (ret == 0)
-		ret = nc_agent_loop_start(l, &mo, ei);
-	explicit_bzero(pass, sizeof(pass));
+		ret = nc_agent_loop_connect(l, &o->broker, ei);
 	if (ret < 0)
 		goto out;
 	sigwait(&sigs, &sig);

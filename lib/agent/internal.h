@@ -316,10 +316,10 @@ struct nc_agent_broker;
 
 /* Blocks SIGTERM and SIGINT (into sigs, for sigwait) and ignores SIGPIPE; before threads. */
 void nc_agent_block_signals(sigset_t *sigs);
-/* mo from b, its TLS files checked (nc_mqtt_identity_check) for a TLS URL; with an auth
- * file, user and pass (n bytes each) hold its two lines. */
-int nc_agent_broker_opts(const struct nc_agent_broker *b, struct nc_mqtt_opts *mo, char *user,
-			 char *pass, size_t n, struct nc_errinfo *ei);
+/* nc_agent_loop_start(l) on broker b, its TLS files checked (nc_mqtt_identity_check) for a
+ * TLS URL and its auth file, if any, read (the password wiped once the clients hold it). */
+int nc_agent_loop_connect(struct agent_loop *l, const struct nc_agent_broker *b,
+			  struct nc_errinfo *ei);
 
 /*
  * exec.c: running one command line

@@ -73,43 +73,69 @@ static void chain_state(const struct nc_agent_probe *probe, const char *tool, co
 }
 
 /*
+ * A chain of ours: name in table, jumped to from `from' with jump_op (-A:
+ * last, -I: first). needed: whether a body (NULL: none) needs it in a
+ * family; fill: its rules under body.
+ */
+struct chain {
+	const char *table, *name, *from, *jump_op;
+	bool (*needed)(const json_t *body, bool v6);
+	void (*fill)(struct nc_agent_plan *p, const char *tool, const json_t *body, bool v6);
+};
+
+/* Plans chain c in both families: rebuilt where body needs it, else dropped if present. */
+static void chain_plan(const struct chain *c, const struct nc_agent_probe *probe,
+		       const json_t *body, const json_t *old, struct nc_agent_plan *p)
+{
+	for (int v6 = 0; v6 <= 1; v6++) {
+		const char *tool = tool_of(v6);
+		bool have, jump;
+
+		chain_state(probe, tool, c->table, c->name, c->from, c->needed(old, v6), &have,
+			    &jump);
+		if (!c->needed(body, v6)) {
+			if (have)
+				chain_drop(p, tool, c->table, c->name, c->from, jump);
+			continue;
+		}
+		chain_open(p, tool, c->table, c->name, have);
+		c->fill(p, tool, body, v6);
+		if (!jump)
+			ADD(p, 0, tool, "-w", "-t", c->table, c->jump_op, c->from, "-j", c->name);
+	}
+}
+
+/*
  * NAT: NETCTL-NAT in the nat table, jumped to from the end of POSTROUTING.
  */
 
-static void nat_family(const struct nc_agent_probe *probe, const json_t *body, const json_t *old,
-		       bool v6, struct nc_agent_plan *p)
+static bool nat_needed(const json_t *body, bool v6)
 {
-	const char *tool = tool_of(v6), *chain = NC_AGENT_NAT_CHAIN;
-	size_t n = count_family(body, "masquerade", "source", v6);
-	bool have, jump;
+	return count_family(body, "masquerade", "source", v6) > 0;
+}
+
+static void nat_fill(struct nc_agent_plan *p, const char *tool, const json_t *body, bool v6)
+{
 	const json_t *m;
 	size_t i;
 
-	chain_state(probe, tool, "nat", chain, "POSTROUTING",
-		    count_family(old, "masquerade", "source", v6) > 0, &have, &jump);
-	if (n == 0) {
-		if (have)
-			chain_drop(p, tool, "nat", chain, "POSTROUTING", jump);
-		return;
-	}
-	chain_open(p, tool, "nat", chain, have);
 	json_array_foreach(json_object_get(body, "masquerade"), i, m) {
 		const char *src = json_string_value(json_object_get(m, "source"));
 
 		if (is_v6(src) != v6)
 			continue;
-		ADD(p, 0, tool, "-w", "-t", "nat", "-A", chain, "-s", src, "-o",
+		ADD(p, 0, tool, "-w", "-t", "nat", "-A", NC_AGENT_NAT_CHAIN, "-s", src, "-o",
 		    json_string_value(json_object_get(m, "out_interface")), "-j", "MASQUERADE");
 	}
-	if (!jump)
-		ADD(p, 0, tool, "-w", "-t", "nat", "-A", "POSTROUTING", "-j", chain);
 }
 
 int nc_agent_plan_nat(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
 		      const json_t *body, const json_t *old, struct nc_agent_plan *out)
 {
-	nat_family(probe, body, old, false, out);
-	nat_family(probe, body, old, true, out);
+	static const struct chain nat = {"nat", NC_AGENT_NAT_CHAIN, "POSTROUTING",
+					 "-A",	nat_needed,	    nat_fill};
+
+	chain_plan(&nat, probe, body, old, out);
 	return 0;
 }
 
@@ -170,37 +196,27 @@ static void acl_rule(struct nc_agent_plan *p, const char *tool, const json_t *r,
 	nc_agent_plan_add(p, 0, v);
 }
 
-static void acl_family(const struct nc_agent_probe *probe, const json_t *body, const json_t *old,
-		       bool v6, struct nc_agent_plan *p)
+static void acl_fill(struct nc_agent_plan *p, const char *tool, const json_t *body, bool v6)
 {
-	const char *tool = tool_of(v6), *chain = NC_AGENT_ACL_CHAIN;
 	const json_t *r;
-	bool have, jump;
 	size_t i;
 
-	chain_state(probe, tool, "filter", chain, "FORWARD", acl_needed(old, v6), &have, &jump);
-	if (!acl_needed(body, v6)) {
-		if (have)
-			chain_drop(p, tool, "filter", chain, "FORWARD", jump);
-		return;
-	}
-	chain_open(p, tool, "filter", chain, have);
 	json_array_foreach(json_object_get(body, "rules"), i, r) {
 		if (is_v6(json_string_value(json_object_get(r, "src"))) == v6)
 			acl_rule(p, tool, r, v6);
 	}
 	if (strcmp(default_of(body), "accept") != 0)
-		ADD(p, 0, tool, "-w", "-t", "filter", "-A", chain, "-j",
+		ADD(p, 0, tool, "-w", "-t", "filter", "-A", NC_AGENT_ACL_CHAIN, "-j",
 		    target_of(default_of(body)));
-	if (!jump)
-		ADD(p, 0, tool, "-w", "-t", "filter", "-I", "FORWARD", "-j", chain);
 }
 
 int nc_agent_plan_acl(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
 		      const json_t *body, const json_t *old, struct nc_agent_plan *out)
 {
-	acl_family(probe, body, old, false, out);
-	acl_family(probe, body, old, true, out);
+	static const struct chain acl = {"filter", NC_AGENT_ACL_CHAIN, "FORWARD",
+					 "-I",	   acl_needed,	       acl_fill};
+
+	chain_plan(&acl, probe, body, old, out);
 	return 0;
 }
 

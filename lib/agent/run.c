@@ -46,8 +46,9 @@ static int read_line(const char *path, char *buf, size_t n, const char *what, st
 	return ret;
 }
 
-int nc_agent_broker_opts(const struct nc_agent_broker *b, struct nc_mqtt_opts *mo, char *user,
-			 char *pass, size_t n, struct nc_errinfo *ei)
+/* mo from b; with an auth file, user and pass (n bytes each) hold its two lines. */
+static int broker_opts(const struct nc_agent_broker *b, struct nc_mqtt_opts *mo, char *user,
+		       char *pass, size_t n, struct nc_errinfo *ei)
 {
 	FILE *f;
 	int ret = 0;
@@ -111,14 +112,26 @@ static struct agent_dev *one_device(struct agent_loop *l, const struct nc_agent_
 	return d;
 }
 
+int nc_agent_loop_connect(struct agent_loop *l, const struct nc_agent_broker *b,
+			  struct nc_errinfo *ei)
+{
+	char user[256] = "", pass[256] = "";
+	struct nc_mqtt_opts mo;
+	int ret = broker_opts(b, &mo, user, pass, sizeof(user), ei);
+
+	if (ret == 0)
+		ret = nc_agent_loop_start(l, &mo, ei);
+	explicit_bzero(pass, sizeof(pass));
+	return ret;
+}
+
 int nc_agent_run(const struct nc_agent_opts *o, struct nc_errinfo *ei)
 {
 	struct agent_loop *l = nc_xcalloc(1, sizeof(*l));
 	struct agent_dev *d;
-	struct nc_mqtt_opts mo;
 	struct nc_agent_env env = {0};
 	char priv[NC_KEY_B64_MAX], pub[NC_KEY_B64_MAX], enroll[NC_PROTO_ENROLL_MAX] = "";
-	char host[256] = "", user[256] = "", pass[256] = "";
+	char host[256] = "";
 	sigset_t sigs;
 	bool created;
 	int ret, sig;
@@ -165,10 +178,7 @@ int nc_agent_run(const struct nc_agent_opts *o, struct nc_errinfo *ei)
 
 	d = one_device(l, o, &env, priv, pub);
 
-	ret = nc_agent_broker_opts(&o->broker, &mo, user, pass, sizeof(user), ei);
-	if (ret == 0)
-		ret = nc_agent_loop_start(l, &mo, ei);
-	explicit_bzero(pass, sizeof(pass));
+	ret = nc_agent_loop_connect(l, &o->broker, ei);
 	if (ret < 0)
 		goto out;
 	nc_info("agent %s: applier %s, state in %s, running seq %lld", o->serial,

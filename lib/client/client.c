@@ -31,14 +31,7 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 		b->overflow = true;
 		return 0;
 	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->data = nc_xrealloc(b->data, cap);
-		b->cap = cap;
-	}
+	b->data = nc_xgrow(b->data, &b->cap, b->len + n + 1, 4096);
 	memcpy(b->data + b->len, ptr, n);
 	b->len += n;
 	b->data[b->len] = '\0';

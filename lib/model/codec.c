@@ -127,6 +127,39 @@ static int get_time(const json_t *o, const char *key, int64_t *out, struct nc_er
 	return 1;
 }
 
+/* The read-only members of a device's output: its keys, null or a string, and its times. */
+static int get_device_output(const json_t *o, char public_key[NC_KEY_B64_MAX],
+			     char pending_key[NC_KEY_B64_MAX], int64_t *last_seen,
+			     int64_t *created_at, int64_t *updated_at, struct nc_errinfo *ei)
+{
+	int ret = nc_json_str_or_null(o, "public_key", public_key, NC_KEY_B64_MAX, false, NULL, ei);
+
+	if (ret >= 0)
+		ret = nc_json_str_or_null(o, "pending_key", pending_key, NC_KEY_B64_MAX, false,
+					  NULL, ei);
+	if (ret >= 0)
+		ret = get_time(o, "last_seen", last_seen, ei);
+	if (ret >= 0)
+		ret = get_time(o, "created_at", created_at, ei);
+	if (ret >= 0)
+		ret = get_time(o, "updated_at", updated_at, ei);
+	return ret;
+}
+
+/* The members that name a device: serial and tenant identify it (ident()); name is required
+ * on a create. */
+static int get_device_head(const json_t *o, char serial[NC_SERIAL_MAX], char tenant[NC_ID_MAX],
+			   char name[NC_NAME_MAX], unsigned flags, struct nc_errinfo *ei)
+{
+	int ret = ident(o, "serial", serial, NC_SERIAL_MAX, true, flags, ei);
+
+	if (ret >= 0)
+		ret = ident(o, "tenant", tenant, NC_ID_MAX, false, flags, ei);
+	if (ret >= 0)
+		ret = nc_json_str(o, "name", name, NC_NAME_MAX, flags & NC_DECODE_CREATE, NULL, ei);
+	return ret;
+}
+
 /* Element i of an array of objects, checked against its members; path receives "key[i]". */
 static int element(const json_t *e, const char *key, size_t i, const char *const *members,
 		   char *path, size_t n, struct nc_errinfo *ei)
@@ -226,11 +259,7 @@ int nc_edge_from_json(const json_t *o, struct nc_edge *out, unsigned flags, stru
 	if (ret < 0)
 		return ret;
 	edge_copy(&e, out);
-	ret = ident(o, "serial", e.serial, sizeof(e.serial), true, flags, ei);
-	if (ret >= 0)
-		ret = ident(o, "tenant", e.tenant, sizeof(e.tenant), false, flags, ei);
-	if (ret >= 0)
-		ret = nc_json_str(o, "name", e.name, sizeof(e.name), create, NULL, ei);
+	ret = get_device_head(o, e.serial, e.tenant, e.name, flags, ei);
 	if (ret >= 0)
 		ret = get_kind(o, "kind", create, &e.kind, ei);
 	if (ret >= 0)
@@ -240,19 +269,9 @@ int nc_edge_from_json(const json_t *o, struct nc_edge *out, unsigned flags, stru
 	if (ret >= 0)
 		ret = nc_json_strlist(o, "lan_subnets", NC_CIDR_MAX, &e.lan_subnets, false, NULL,
 				      ei);
-	if (ret >= 0 && (flags & NC_DECODE_OUTPUT)) {
-		ret = nc_json_str_or_null(o, "public_key", e.public_key, sizeof(e.public_key),
-					  false, NULL, ei);
-		if (ret >= 0)
-			ret = nc_json_str_or_null(o, "pending_key", e.pending_key,
-						  sizeof(e.pending_key), false, NULL, ei);
-		if (ret >= 0)
-			ret = get_time(o, "last_seen", &e.last_seen, ei);
-		if (ret >= 0)
-			ret = get_time(o, "created_at", &e.created_at, ei);
-		if (ret >= 0)
-			ret = get_time(o, "updated_at", &e.updated_at, ei);
-	}
+	if (ret >= 0 && (flags & NC_DECODE_OUTPUT))
+		ret = get_device_output(o, e.public_key, e.pending_key, &e.last_seen, &e.created_at,
+					&e.updated_at, ei);
 	if (ret < 0)
 		goto out;
 	nc_edge_clear(out);
@@ -409,11 +428,7 @@ int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned f
 	if (ret < 0)
 		return ret;
 	connector_copy(&c, out);
-	ret = ident(o, "serial", c.serial, sizeof(c.serial), true, flags, ei);
-	if (ret >= 0)
-		ret = ident(o, "tenant", c.tenant, sizeof(c.tenant), false, flags, ei);
-	if (ret >= 0)
-		ret = nc_json_str(o, "name", c.name, sizeof(c.name), create, NULL, ei);
+	ret = get_device_head(o, c.serial, c.tenant, c.name, flags, ei);
 	if (ret >= 0)
 		ret = nc_json_str(o, "region", c.region, sizeof(c.region), false, NULL, ei);
 	if (ret >= 0)
@@ -436,17 +451,8 @@ int nc_connector_from_json(const json_t *o, struct nc_connector *out, unsigned f
 	if (ret >= 0 && (flags & NC_DECODE_OUTPUT)) {
 		ret = get_status(o, "status", false, &c.status, ei);
 		if (ret >= 0)
-			ret = nc_json_str_or_null(o, "public_key", c.public_key,
-						  sizeof(c.public_key), false, NULL, ei);
-		if (ret >= 0)
-			ret = nc_json_str_or_null(o, "pending_key", c.pending_key,
-						  sizeof(c.pending_key), false, NULL, ei);
-		if (ret >= 0)
-			ret = get_time(o, "last_seen", &c.last_seen, ei);
-		if (ret >= 0)
-			ret = get_time(o, "created_at", &c.created_at, ei);
-		if (ret >= 0)
-			ret = get_time(o, "updated_at", &c.updated_at, ei);
+			ret = get_device_output(o, c.public_key, c.pending_key, &c.last_seen,
+						&c.created_at, &c.updated_at, ei);
 	}
 	if (ret < 0)
 		goto out;

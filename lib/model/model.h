@@ -178,23 +178,19 @@ void nc_edge_array_free(struct nc_edge *v, size_t n);
 void nc_connector_array_free(struct nc_connector *v, size_t n);
 void nc_sync_array_free(struct nc_sync *v, size_t n);
 
-/* Enum <-> wire string. *_name never returns NULL; *_parse returns
- * NC_ERR_INVAL for a string that names no value. */
-const char *nc_role_name(enum nc_role r);
-int nc_role_parse(const char *s, enum nc_role *out);
-const char *nc_edge_kind_name(enum nc_edge_kind k);
-int nc_edge_kind_parse(const char *s, enum nc_edge_kind *out);
-const char *nc_status_name(enum nc_status s);
-int nc_status_parse(const char *s, enum nc_status *out);
-const char *nc_topology_name(enum nc_topology t);
-int nc_topology_parse(const char *s, enum nc_topology *out);
-const char *nc_protocol_name(enum nc_protocol p);
-int nc_protocol_parse(const char *s, enum nc_protocol *out);
-const char *nc_sync_state_name(enum nc_sync_state s);
-int nc_sync_state_parse(const char *s, enum nc_sync_state *out);
-const char *nc_link_status_name(enum nc_link_status s);
-int nc_link_status_parse(const char *s, enum nc_link_status *out);
-const char *nc_device_type_name(enum nc_device_type t);
-int nc_device_type_parse(const char *s, enum nc_device_type *out);
+/* Enum <-> wire string: nc_<fn>_name never returns NULL; nc_<fn>_parse
+ * returns NC_ERR_INVAL for a string that names no value. */
+#define NC_ENUM_NAMES(fn, type)                                                                    \
+	const char *nc_##fn##_name(type v);                                                        \
+	int nc_##fn##_parse(const char *s, type *out)
+
+NC_ENUM_NAMES(role, enum nc_role);
+NC_ENUM_NAMES(edge_kind, enum nc_edge_kind);
+NC_ENUM_NAMES(status, enum nc_status);
+NC_ENUM_NAMES(topology, enum nc_topology);
+NC_ENUM_NAMES(protocol, enum nc_protocol);
+NC_ENUM_NAMES(sync_state, enum nc_sync_state);
+NC_ENUM_NAMES(link_status, enum nc_link_status);
+NC_ENUM_NAMES(device_type, enum nc_device_type);
 
 #endif

@@ -222,6 +222,18 @@ static int check_device(struct nc_errinfo *ei, const char *serial, const char *t
 	return check(ei, "region", region, NC_REGION_MAX, OPTIONAL, nc_valid_region, REGION_WHAT);
 }
 
+/* Where a device is reached: its endpoint (NC_ENDPOINT_MAX bytes) and its LANs. */
+static int check_reach(struct nc_errinfo *ei, const char *endpoint, enum need need,
+		       const struct nc_strlist *lans)
+{
+	int ret = check(ei, "endpoint", endpoint, NC_ENDPOINT_MAX, need, nc_valid_endpoint,
+			ENDPOINT_WHAT);
+
+	if (ret == 0)
+		ret = check_subnets(ei, "lan_subnets", lans);
+	return ret;
+}
+
 int nc_edge_validate(const struct nc_edge *e, struct nc_errinfo *ei)
 {
 	int ret;
@@ -232,11 +244,7 @@ int nc_edge_validate(const struct nc_edge *e, struct nc_errinfo *ei)
 	if ((unsigned int)e->kind > NC_EDGE_MTGE)
 		return nc_fail(ei, NC_ERR_INVAL, "kind", "kind: %d is not dedicated or mtge",
 			       (int)e->kind);
-	ret = check(ei, "endpoint", e->endpoint, sizeof(e->endpoint), REQUIRED, nc_valid_endpoint,
-		    ENDPOINT_WHAT);
-	if (ret < 0)
-		return ret;
-	ret = check_subnets(ei, "lan_subnets", &e->lan_subnets);
+	ret = check_reach(ei, e->endpoint, REQUIRED, &e->lan_subnets);
 	if (ret < 0)
 		return ret;
 	return check_public_key(ei, e->public_key, sizeof(e->public_key));
@@ -323,11 +331,7 @@ int nc_connector_validate(const struct nc_connector *c, struct nc_errinfo *ei)
 		return nc_fail(ei, NC_ERR_INVAL, "hub_edge",
 			       "hub_edge: `%s' is the connector itself",
 			       nc_quote(q, c->hub_edge, sizeof(c->hub_edge)));
-	ret = check(ei, "endpoint", c->endpoint, sizeof(c->endpoint), OPTIONAL, nc_valid_endpoint,
-		    ENDPOINT_WHAT);
-	if (ret < 0)
-		return ret;
-	ret = check_subnets(ei, "lan_subnets", &c->lan_subnets);
+	ret = check_reach(ei, c->endpoint, OPTIONAL, &c->lan_subnets);
 	if (ret < 0)
 		return ret;
 	ret = check(ei, "nat.wan_interface", c->wan_interface, sizeof(c->wan_interface),

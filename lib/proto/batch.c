@@ -49,12 +49,9 @@ static int check_command(const json_t *c, size_t i, unsigned int *seen, struct n
 	int64_t idx = 0;
 	int k, ret = 0;
 
-	snprintf(path, sizeof(path), "commands[%zu]", i);
-	if (!json_is_object(c)) {
-		ret = nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
-			      nc_json_typename(c));
+	ret = proto_element(c, "commands", i, path, sizeof(path), ei);
+	if (ret < 0)
 		goto out;
-	}
 	ret = proto_int(c, "index", 0, &idx, path, ei);
 	if (ret < 0)
 		goto out;

@@ -117,6 +117,30 @@ bool proto_is_hex64(const char *s)
 	return s[64] == '\0';
 }
 
+int proto_array(const json_t *o, const char *key, const json_t **out, struct nc_errinfo *ei)
+{
+	const json_t *v = json_object_get(o, key);
+	int ret = 0;
+
+	if (!v)
+		ret = nc_fail(ei, NC_ERR_INVAL, key, "%s is required", key);
+	else if (!json_is_array(v))
+		ret = nc_fail(ei, NC_ERR_INVAL, key, "%s must be an array, not %s", key,
+			      nc_json_typename(v));
+	*out = v;
+	return ret;
+}
+
+int proto_element(const json_t *e, const char *key, size_t i, char *path, size_t n,
+		  struct nc_errinfo *ei)
+{
+	snprintf(path, n, "%s[%zu]", key, i);
+	if (json_is_object(e))
+		return 0;
+	return nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
+		       nc_json_typename(e));
+}
+
 int proto_hash(const json_t *o, const char *key, bool empty_ok, char out[NC_HASH_HEX_MAX],
 	       struct nc_errinfo *ei)
 {

@@ -66,32 +66,24 @@ static int text_member(const json_t *e, const char *key, const char *path, json_
 static int failures_from_json(const json_t *root, json_t **out, struct nc_errinfo *ei)
 {
 	const char *bad = NULL;
-	json_t *list = json_object_get(root, "failures"), *copy = NULL, *e, *topic, *error;
+	const json_t *list, *e;
+	json_t *copy = NULL, *topic, *error;
 	char path[40];
 	int64_t idx;
 	size_t i;
 	int ret = 0;
 
-	if (!list) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "failures", "failures is required");
+	ret = proto_array(root, "failures", &list, ei);
+	if (ret < 0)
 		goto out;
-	}
-	if (!json_is_array(list)) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "failures", "failures must be an array, not %s",
-			      nc_json_typename(list));
-		goto out;
-	}
 	copy = json_array();
 	json_array_foreach(list, i, e) {
 		json_t *entry;
 
 		topic = error = NULL;
-		snprintf(path, sizeof(path), "failures[%zu]", i);
-		if (!json_is_object(e)) {
-			ret = nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
-				      nc_json_typename(e));
+		ret = proto_element(e, "failures", i, path, sizeof(path), ei);
+		if (ret < 0)
 			goto out;
-		}
 		ret = proto_int(e, "index", 0, &idx, path, ei);
 		if (ret < 0)
 			goto out;
@@ -307,19 +299,7 @@ static const struct proto_field config_request_fields[] = {
 static const struct proto_msg config_request_msg =
 	PROTO_MSG(struct nc_config_request, config_request_fields, NULL, NC_PROTO_MSG_MAX);
 
-int nc_proto_config_request_encode(const struct nc_config_request *r, char **out, size_t *len,
-				   struct nc_errinfo *ei)
-{
-	return proto_msg_encode(&config_request_msg, r, out, len, ei);
-}
-
-int nc_proto_config_request_decode(const void *buf, size_t len, const char *topic_serial,
-				   struct nc_config_request *out, struct nc_errinfo *ei)
-{
-	const struct proto_ctx ctx = {topic_serial, NULL};
-
-	return proto_msg_decode(&config_request_msg, buf, len, &ctx, out, ei);
-}
+PROTO_CODEC(config_request, struct nc_config_request, config_request_msg)
 
 /*
  * Heartbeat
@@ -340,19 +320,7 @@ static const struct proto_field heartbeat_fields[] = {
 static const struct proto_msg heartbeat_msg =
 	PROTO_MSG(struct nc_heartbeat, heartbeat_fields, NULL, NC_PROTO_MSG_MAX);
 
-int nc_proto_heartbeat_encode(const struct nc_heartbeat *h, char **out, size_t *len,
-			      struct nc_errinfo *ei)
-{
-	return proto_msg_encode(&heartbeat_msg, h, out, len, ei);
-}
-
-int nc_proto_heartbeat_decode(const void *buf, size_t len, const char *topic_serial,
-			      struct nc_heartbeat *out, struct nc_errinfo *ei)
-{
-	const struct proto_ctx ctx = {topic_serial, NULL};
-
-	return proto_msg_decode(&heartbeat_msg, buf, len, &ctx, out, ei);
-}
+PROTO_CODEC(heartbeat, struct nc_heartbeat, heartbeat_msg)
 
 /*
  * Registration
@@ -395,16 +363,4 @@ static const struct proto_field registration_fields[] = {
 static const struct proto_msg registration_msg =
 	PROTO_MSG(struct nc_registration, registration_fields, NULL, NC_PROTO_MSG_MAX);
 
-int nc_proto_registration_encode(const struct nc_registration *r, char **out, size_t *len,
-				 struct nc_errinfo *ei)
-{
-	return proto_msg_encode(&registration_msg, r, out, len, ei);
-}
-
-int nc_proto_registration_decode(const void *buf, size_t len, const char *topic_serial,
-				 struct nc_registration *out, struct nc_errinfo *ei)
-{
-	const struct proto_ctx ctx = {topic_serial, NULL};
-
-	return proto_msg_decode(&registration_msg, buf, len, &ctx, out, ei);
-}
+PROTO_CODEC(registration, struct nc_registration, registration_msg)

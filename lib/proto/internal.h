@@ -42,6 +42,11 @@ int proto_hash(const json_t *o, const char *key, bool empty_ok, char out[NC_HASH
 	       struct nc_errinfo *ei);
 /* "agent": a string of at most NC_PROTO_AGENT_MAX - 1 bytes. */
 int proto_agent(const json_t *o, char *out, struct nc_errinfo *ei);
+/* The required array member key of o into *out (borrowed; NULL when absent). */
+int proto_array(const json_t *o, const char *key, const json_t **out, struct nc_errinfo *ei);
+/* Element i of array key, e, must be an object; path receives "key[i]" (n bytes). */
+int proto_element(const json_t *e, const char *key, size_t i, char *path, size_t n,
+		  struct nc_errinfo *ei);
 /* Whether s is 64 lowercase hex digits. */
 bool proto_is_hex64(const char *s);
 
@@ -152,5 +157,19 @@ int proto_msg_decode(const struct proto_msg *m, const void *buf, size_t len,
  * own decoder would refuse and payloads over m->limit bytes. */
 int proto_msg_encode(const struct proto_msg *m, const void *msg, char **out, size_t *len,
 		     struct nc_errinfo *ei);
+
+/* Defines the pair NC_PROTO_CODEC(name, T) declares (proto.h), of the description msg. */
+#define PROTO_CODEC(name, T, msg)                                                                  \
+	int nc_proto_##name##_encode(const T *m, char **out, size_t *len, struct nc_errinfo *ei)   \
+	{                                                                                          \
+		return proto_msg_encode(&(msg), m, out, len, ei);                                  \
+	}                                                                                          \
+	int nc_proto_##name##_decode(const void *buf, size_t len, const char *topic_serial,        \
+				     T *out, struct nc_errinfo *ei)                                \
+	{                                                                                          \
+		const struct proto_ctx ctx = {topic_serial, NULL};                                 \
+                                                                                                   \
+		return proto_msg_decode(&(msg), buf, len, &ctx, out, ei);                          \
+	}
 
 #endif

@@ -39,6 +39,16 @@
 
 struct nc_errinfo;
 
+/*
+ * The encoder and decoder of a message type T whose topic names only the
+ * device, as described above: nc_proto_<name>_encode and _decode.
+ */
+#define NC_PROTO_CODEC(name, T)                                                                    \
+	int nc_proto_##name##_encode(const T *msg, char **out, size_t *len,                        \
+				     struct nc_errinfo *ei);                                       \
+	int nc_proto_##name##_decode(const void *buf, size_t len, const char *topic_serial,        \
+				     T *out, struct nc_errinfo *ei)
+
 /* Size limits of payloads, in bytes: a batch; every device → core message. */
 #define NC_PROTO_BATCH_MAX (1024 * 1024)
 #define NC_PROTO_MSG_MAX   (64 * 1024)
@@ -256,10 +266,7 @@ struct nc_config_request {
 	char reason[NC_REASON_MAX];	   /* "startup", ... */
 };
 
-int nc_proto_config_request_encode(const struct nc_config_request *r, char **out, size_t *len,
-				   struct nc_errinfo *ei);
-int nc_proto_config_request_decode(const void *buf, size_t len, const char *topic_serial,
-				   struct nc_config_request *out, struct nc_errinfo *ei);
+NC_PROTO_CODEC(config_request, struct nc_config_request);
 
 /*
  * Heartbeat (device → core, every 30 s)
@@ -275,10 +282,7 @@ struct nc_heartbeat {
 	char agent[NC_PROTO_AGENT_MAX];
 };
 
-int nc_proto_heartbeat_encode(const struct nc_heartbeat *h, char **out, size_t *len,
-			      struct nc_errinfo *ei);
-int nc_proto_heartbeat_decode(const void *buf, size_t len, const char *topic_serial,
-			      struct nc_heartbeat *out, struct nc_errinfo *ei);
+NC_PROTO_CODEC(heartbeat, struct nc_heartbeat);
 
 /*
  * Tunnel status (device → core, every 60 s). Decoded into a heap array of
@@ -314,10 +318,7 @@ struct nc_tunnel_status {
 /* Frees t->tunnels and zeroes t; a zeroed t is fine. */
 void nc_tunnel_status_clear(struct nc_tunnel_status *t);
 
-int nc_proto_tunnel_status_encode(const struct nc_tunnel_status *t, char **out, size_t *len,
-				  struct nc_errinfo *ei);
-int nc_proto_tunnel_status_decode(const void *buf, size_t len, const char *topic_serial,
-				  struct nc_tunnel_status *out, struct nc_errinfo *ei);
+NC_PROTO_CODEC(tunnel_status, struct nc_tunnel_status);
 
 /*
  * Registration (device → core)
@@ -332,9 +333,6 @@ struct nc_registration {
 	char enrollment_key[NC_PROTO_ENROLL_MAX]; /* optional (absent or null): "" */
 };
 
-int nc_proto_registration_encode(const struct nc_registration *r, char **out, size_t *len,
-				 struct nc_errinfo *ei);
-int nc_proto_registration_decode(const void *buf, size_t len, const char *topic_serial,
-				 struct nc_registration *out, struct nc_errinfo *ei);
+NC_PROTO_CODEC(registration, struct nc_registration);
 
 #endif

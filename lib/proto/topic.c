@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "proto.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,11 +127,27 @@ out:
 	return ret;
 }
 
+/* printf into buf (n bytes): 0, or NC_ERR_TOOBIG with buf "" when it does not fit. */
+__attribute__((format(printf, 3, 4))) static int format(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	if (len >= 0 && (size_t)len < n)
+		return 0;
+	if (n > 0)
+		buf[0] = '\0';
+	return NC_ERR_TOOBIG;
+}
+
 int nc_proto_topic_format(enum nc_msg kind, const char *serial, const char *tenant, char *buf,
 			  size_t n)
 {
 	bool with_tenant = tenant && tenant[0];
-	int len, ret = 0;
+	int ret = 0;
 
 	if (n > 0)
 		buf[0] = '\0';
@@ -140,21 +157,16 @@ int nc_proto_topic_format(enum nc_msg kind, const char *serial, const char *tena
 		goto out;
 	}
 	if (with_tenant)
-		len = snprintf(buf, n, PREFIX "%s/%s/%s", serial, msgs[kind].name, tenant);
+		ret = format(buf, n, PREFIX "%s/%s/%s", serial, msgs[kind].name, tenant);
 	else
-		len = snprintf(buf, n, PREFIX "%s/%s", serial, msgs[kind].name);
-	if (len < 0 || (size_t)len >= n) {
-		ret = NC_ERR_TOOBIG;
-		if (n > 0)
-			buf[0] = '\0';
-	}
+		ret = format(buf, n, PREFIX "%s/%s", serial, msgs[kind].name);
 out:
 	return ret;
 }
 
 int nc_proto_device_filter(const char *serial, char *buf, size_t n)
 {
-	int len, ret = 0;
+	int ret = 0;
 
 	if (n > 0)
 		buf[0] = '\0';
@@ -162,12 +174,7 @@ int nc_proto_device_filter(const char *serial, char *buf, size_t n)
 		ret = NC_ERR_INVAL;
 		goto out;
 	}
-	len = snprintf(buf, n, PREFIX "%s/%s/#", serial, msgs[NC_MSG_BATCH].name);
-	if (len < 0 || (size_t)len >= n) {
-		ret = NC_ERR_TOOBIG;
-		if (n > 0)
-			buf[0] = '\0';
-	}
+	ret = format(buf, n, PREFIX "%s/%s/#", serial, msgs[NC_MSG_BATCH].name);
 out:
 	return ret;
 }

@@ -75,12 +75,9 @@ static int report_from_json(const json_t *e, size_t i, struct nc_tunnel_report *
 	int64_t tunnel_index = 0;
 	int ret = 0;
 
-	snprintf(path, sizeof(path), "tunnels[%zu]", i);
-	if (!json_is_object(e)) {
-		ret = nc_fail(ei, NC_ERR_INVAL, path, "%s must be an object, not %s", path,
-			      nc_json_typename(e));
+	ret = proto_element(e, "tunnels", i, path, sizeof(path), ei);
+	if (ret < 0)
 		goto out;
-	}
 	ret = word_member(e, "interface", r->interface, sizeof(r->interface), path, nc_valid_ifname,
 			  "is not an interface name", ei);
 	if (ret < 0)
@@ -131,16 +128,9 @@ static int tunnels_from_json(const json_t *root, const struct proto_ctx *ctx, vo
 	size_t i;
 	int ret = 0;
 
-	list = json_object_get(root, "tunnels");
-	if (!list) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels is required");
+	ret = proto_array(root, "tunnels", &list, ei);
+	if (ret < 0)
 		goto out;
-	}
-	if (!json_is_array(list)) {
-		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels must be an array, not %s",
-			      nc_json_typename(list));
-		goto out;
-	}
 	if (json_array_size(list) > NC_PROTO_TUNNELS_MAX) {
 		ret = nc_fail(ei, NC_ERR_INVAL, "tunnels", "tunnels has %zu entries, more than %d",
 			      json_array_size(list), NC_PROTO_TUNNELS_MAX);
@@ -208,16 +198,4 @@ static const struct proto_field tunnel_status_fields[] = {
 static const struct proto_msg tunnel_status_msg = PROTO_MSG(
 	struct nc_tunnel_status, tunnel_status_fields, tunnel_status_clear, NC_PROTO_MSG_MAX);
 
-int nc_proto_tunnel_status_encode(const struct nc_tunnel_status *t, char **out, size_t *len,
-				  struct nc_errinfo *ei)
-{
-	return proto_msg_encode(&tunnel_status_msg, t, out, len, ei);
-}
-
-int nc_proto_tunnel_status_decode(const void *buf, size_t len, const char *topic_serial,
-				  struct nc_tunnel_status *out, struct nc_errinfo *ei)
-{
-	const struct proto_ctx ctx = {topic_serial, NULL};
-
-	return proto_msg_decode(&tunnel_status_msg, buf, len, &ctx, out, ei);
-}
+PROTO_CODEC(tunnel_status, struct nc_tunnel_status, tunnel_status_msg)

@@ -72,6 +72,17 @@ int nc_build_command(struct nc_build *b, const char *topic, json_t *body)
 	return nc_build_push(b->commands, cmd);
 }
 
+int nc_build_tunnel_commands(struct nc_build *b, json_t *interfaces, json_t **ipsec)
+{
+	int ret = nc_build_command(b, "wireguard", json_pack("{s:O}", "interfaces", interfaces));
+
+	if (ret == 0 && *ipsec) {
+		ret = nc_build_command(b, "ipsec", *ipsec);
+		*ipsec = NULL;
+	}
+	return ret;
+}
+
 /* Routes */
 
 int nc_build_route(struct nc_build *b, const char *dst, const char *dev, const char *via,
@@ -350,27 +361,20 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*l, *r);
 }
 
+/* Adds c's tenant to out (a struct nc_strlist) when c is in service and it is not there yet. */
+static int add_tenant(struct nc_connector *c, void *out)
+{
+	if (nc_build_in_service(c->status) && !nc_strlist_has(out, c->tenant))
+		nc_strlist_add(out, c->tenant);
+	return 0;
+}
+
 /* Adds to out the tenants of the in-service connectors hubbed on hub, a page at a time. */
 static int hubbed_tenants(struct nc_store *st, const char *hub, struct nc_strlist *out)
 {
 	struct nc_connector_filter f = {.tenant = NULL, .status = -1, .hub = hub};
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v;
-	size_t n;
-	int ret;
 
-	do {
-		v = NULL;
-		n = 0;
-		ret = nc_store_connector_list(st, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			if (nc_build_in_service(v[i].status) && !nc_strlist_has(out, v[i].tenant))
-				nc_strlist_add(out, v[i].tenant);
-		}
-		nc_connector_array_free(v, n);
-		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
+	return nc_snap_each_connector(st, &f, add_tenant, out);
 }
 
 int nc_sync_mtge_tenants(struct nc_store *st, const char *serial, struct nc_strlist *out)

@@ -154,12 +154,7 @@ int nc_build_connector(struct nc_build *b)
 	if (ret == 0)
 		ret = nc_build_peering(b, NULL, interfaces, &ipsec);
 	if (ret == 0)
-		ret = nc_build_command(b, "wireguard",
-				       json_pack("{s:O}", "interfaces", interfaces));
-	if (ret == 0 && ipsec) {
-		ret = nc_build_command(b, "ipsec", ipsec);
-		ipsec = NULL;
-	}
+		ret = nc_build_tunnel_commands(b, interfaces, &ipsec);
 	for (size_t i = 0; ret == 0 && i < c->n_routes; i++)
 		ret = nc_build_route(b, c->routes[i].dst, NULL, c->routes[i].via,
 				     NC_BUILD_METRIC_USER);

@@ -256,12 +256,7 @@ int nc_build_edge(struct nc_build *b)
 		ret = nc_build_peering(b, host, interfaces, &ipsec);
 	}
 	if (ret == 0)
-		ret = nc_build_command(b, "wireguard",
-				       json_pack("{s:O}", "interfaces", interfaces));
-	if (ret == 0 && ipsec) {
-		ret = nc_build_command(b, "ipsec", ipsec);
-		ipsec = NULL;
-	}
+		ret = nc_build_tunnel_commands(b, interfaces, &ipsec);
 	if (ret == 0)
 		ret = nc_build_static_body(b, &body);
 	if (ret == 0)

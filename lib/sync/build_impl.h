@@ -79,6 +79,13 @@ int nc_build_note(struct nc_build *b, const char *fmt, ...) __attribute__((forma
 /* Appends {"index":n,"topic":topic,"body":body} to b->commands; steals body. */
 int nc_build_command(struct nc_build *b, const char *topic, json_t *body);
 
+/*
+ * Appends the "wireguard" command of interfaces (borrowed) and then, when
+ * *ipsec is not NULL, the "ipsec" command of *ipsec, which it steals
+ * (*ipsec set to NULL) once the first command is in.
+ */
+int nc_build_tunnel_commands(struct nc_build *b, json_t *interfaces, json_t **ipsec);
+
 /* Records a static route (dev or via, the other NULL). */
 int nc_build_route(struct nc_build *b, const char *dst, const char *dev, const char *via,
 		   int metric);

@@ -38,43 +38,24 @@ struct work {
 	bool done;
 };
 
-static struct seen **seen_slot(struct nc_sync_engine *e, const char *key)
-{
-	uint32_t h = 2166136261u;
-
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return &e->seen[h % SEEN_BUCKETS];
-}
-
 struct seen *sync_seen(struct nc_sync_engine *e, const char *key, bool create)
 {
-	struct seen **slot = seen_slot(e, key), *t;
+	struct seen *t = NULL;
+	bool added = false;
 
-	for (t = *slot; t && strcmp(t->key, key) != 0; t = t->next)
-		;
-	if (!t && create) {
-		t = calloc(1, sizeof(*t));
-		if (!t)
-			return NULL;
+	if (!e->seen)
+		return NULL;
+	sync_keyset_lock(e->seen);
+	t = sync_keyset_get(e->seen, key, create, &added);
+	if (added)
 		snprintf(t->key, sizeof(t->key), "%s", key);
-		t->next = *slot;
-		*slot = t;
-	}
+	sync_keyset_unlock(e->seen);
 	return t;
 }
 
 void sync_forget(struct nc_sync_engine *e, const char *key)
 {
-	struct seen **p = seen_slot(e, key), *t;
-
-	while (*p && strcmp((*p)->key, key) != 0)
-		p = &(*p)->next;
-	t = *p;
-	if (t) {
-		*p = t->next;
-		free(t);
-	}
+	sync_keyset_del(e->seen, key);
 }
 
 void sync_event(struct nc_sync_engine *e, enum nc_event_type type, const char *tenant,
@@ -462,8 +443,10 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	nc_heap_init(&e->timers, sizeof(struct timer), offsetof(struct timer, when));
 	sync_retry_init(e);
 	sync_settle_init(e);
+	e->seen = sync_keyset_new(sizeof(struct seen));
 	sync_startup(e);
 	if (pthread_create(&e->thread, NULL, run, e) != 0) {
+		sync_keyset_free(e->seen);
 		sync_settle_free(e);
 		sync_retry_free(e);
 		pthread_cond_destroy(&e->cond);
@@ -524,14 +507,7 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 			free(w);
 		}
 	}
-	for (size_t i = 0; i < SEEN_BUCKETS; i++) {
-		while (e->seen[i]) {
-			struct seen *t = e->seen[i];
-
-			e->seen[i] = t->next;
-			free(t);
-		}
-	}
+	sync_keyset_free(e->seen);
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
 	nc_heap_clear(&e->timers);

@@ -38,21 +38,19 @@ struct timer {
 	char tenant[NC_ID_MAX];
 };
 
+/* The longest key of a struct sync_keyset, its NUL included. */
+#define SYNC_KEY_MAX (2 * NC_SERIAL_MAX + 8)
+
 /*
  * What the engine remembers between messages, by key: the devices with a
- * stale re-push already scheduled ("s|serial|tenant"). Engine thread only.
+ * stale re-push already scheduled ("s|serial|tenant").
  */
 struct seen {
-	struct seen *next;
-	char key[2 * NC_SERIAL_MAX + 8];
-	int64_t at; /* monotonic ms */
+	char key[SYNC_KEY_MAX];
 };
 
-#define SEEN_BUCKETS 4096
-
 struct work;
-struct retry_table;
-struct armed_set;
+struct sync_keyset;
 
 struct nc_sync_engine {
 	struct nc_core *core;
@@ -66,7 +64,7 @@ struct nc_sync_engine {
 	struct nc_heap timers; /* of struct timer, keyed on when */
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
-	struct seen *seen[SEEN_BUCKETS]; /* engine thread only */
+	struct sync_keyset *seen; /* of struct seen, engine.c */
 	/* Written by the engine thread, read by any (nc_sync_counters). */
 	struct {
 		atomic_llong rejected_seq, stale_reports, held_keys;
@@ -75,8 +73,8 @@ struct nc_sync_engine {
 	} counters;
 	int64_t stale_event_at;	   /* monotonic ms of the last stale_report event */
 	int64_t stale_unreported;  /* stale reports since then, not evented */
-	struct retry_table *retry; /* retry.c; its own lock */
-	struct armed_set *armed;   /* settle.c; its own lock */
+	struct sync_keyset *retry; /* retry.c */
+	struct sync_keyset *armed; /* settle.c */
 };
 
 /* A batch ready to publish. */
@@ -155,8 +153,6 @@ bool sync_retry_due(struct nc_sync_engine *e, const char *serial, const char *te
 		    int64_t slack_ms);
 void sync_retry_count(struct nc_sync_engine *e, const char *serial, const char *tenant);
 void sync_retry_reset(struct nc_sync_engine *e, const char *serial, const char *tenant);
-/* A hash of (serial, tenant) for the tables of retry.c and settle.c. */
-unsigned sync_key_hash(const char *serial, const char *tenant);
 /* The longest wait between two retries: an hour, or one reconcile period if longer. */
 int64_t sync_retry_cap_ms(const struct nc_sync_engine *e);
 
@@ -181,6 +177,24 @@ void sync_on_dirty(void *engine, const char *serial, const char *tenant);
 /* The set of devices with a check armed, its own lock. */
 void sync_settle_init(struct nc_sync_engine *e);
 void sync_settle_free(struct nc_sync_engine *e);
+
+/*
+ * A set of string keys (shorter than SYNC_KEY_MAX), each with val_size
+ * zeroed bytes of value, behind its own lock (keyset.c), any thread. new:
+ * NULL without memory; free accepts NULL. get, with the lock held, returns
+ * key's value (valid until it is deleted), NULL when absent, or with add a
+ * new zeroed one (NULL without memory; *added, if not NULL, says whether it
+ * was added). del takes the lock itself (k NULL: nothing) and returns
+ * whether key was there. sync_key writes the key of (serial, tenant) into
+ * buf and returns buf.
+ */
+struct sync_keyset *sync_keyset_new(size_t val_size);
+void sync_keyset_free(struct sync_keyset *k);
+void sync_keyset_lock(struct sync_keyset *k);
+void sync_keyset_unlock(struct sync_keyset *k);
+void *sync_keyset_get(struct sync_keyset *k, const char *key, bool add, bool *added);
+bool sync_keyset_del(struct sync_keyset *k, const char *key);
+const char *sync_key(char buf[SYNC_KEY_MAX], const char *serial, const char *tenant);
 
 /* Device messages (receive.c). */
 void sync_receive(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len);

@@ -26,89 +26,39 @@
  * with the API threads that mark.
  */
 #define SETTLE_DELAY_MS 300
-#define ARMED_BUCKETS	1024
-
-struct armed {
-	struct armed *next;
-	char serial[NC_SERIAL_MAX];
-	char tenant[NC_ID_MAX];
-};
-
-struct armed_set {
-	pthread_mutex_t lock;
-	struct armed *b[ARMED_BUCKETS];
-};
 
 void sync_settle_init(struct nc_sync_engine *e)
 {
-	e->armed = calloc(1, sizeof(*e->armed));
-	if (e->armed)
-		pthread_mutex_init(&e->armed->lock, NULL);
+	e->armed = sync_keyset_new(0);
 }
 
 void sync_settle_free(struct nc_sync_engine *e)
 {
-	if (!e->armed)
-		return;
-	for (size_t i = 0; i < ARMED_BUCKETS; i++) {
-		while (e->armed->b[i]) {
-			struct armed *a = e->armed->b[i];
-
-			e->armed->b[i] = a->next;
-			free(a);
-		}
-	}
-	pthread_mutex_destroy(&e->armed->lock);
-	free(e->armed);
+	sync_keyset_free(e->armed);
 	e->armed = NULL;
-}
-
-/* The chain pointer where (serial, tenant) is or would go; lock held. */
-static struct armed **armed_find(struct armed_set *set, const char *serial, const char *tenant)
-{
-	struct armed **p = &set->b[sync_key_hash(serial, tenant) % ARMED_BUCKETS];
-
-	while (*p && (strcmp((*p)->serial, serial) != 0 || strcmp((*p)->tenant, tenant) != 0))
-		p = &(*p)->next;
-	return p;
 }
 
 void sync_on_dirty(void *engine, const char *serial, const char *tenant)
 {
 	struct nc_sync_engine *e = engine;
-	struct armed **p, *a = NULL;
+	char key[SYNC_KEY_MAX];
+	bool added = false;
 
 	if (!e->armed)
 		return;
-	pthread_mutex_lock(&e->armed->lock);
-	p = armed_find(e->armed, serial, tenant);
-	if (!*p) {
-		a = calloc(1, sizeof(*a));
-		if (a) {
-			snprintf(a->serial, sizeof(a->serial), "%s", serial);
-			snprintf(a->tenant, sizeof(a->tenant), "%s", tenant);
-			*p = a;
-		}
-	}
-	pthread_mutex_unlock(&e->armed->lock);
-	if (a)
+	sync_keyset_lock(e->armed);
+	sync_keyset_get(e->armed, sync_key(key, serial, tenant), true, &added);
+	sync_keyset_unlock(e->armed);
+	if (added)
 		sync_timer_add(e, TIMER_SETTLE, SETTLE_DELAY_MS, serial, tenant, 0);
 }
 
 /* Forgets that a check of (serial, tenant) is armed: a mark from now on arms another. */
 static void disarm(struct nc_sync_engine *e, const char *serial, const char *tenant)
 {
-	struct armed **p, *a;
+	char key[SYNC_KEY_MAX];
 
-	if (!e->armed)
-		return;
-	pthread_mutex_lock(&e->armed->lock);
-	p = armed_find(e->armed, serial, tenant);
-	a = *p;
-	if (a)
-		*p = a->next;
-	pthread_mutex_unlock(&e->armed->lock);
-	free(a);
+	sync_keyset_del(e->armed, sync_key(key, serial, tenant));
 }
 
 /* The hash of the batch (serial, tenant) would get now into hex; "" when it

@@ -43,9 +43,9 @@ static int load_edges(struct nc_store *st, const struct nc_edge_filter *f, bool 
 	return ret;
 }
 
-static int load_connectors(struct nc_store *st, struct nc_snap *s)
+int nc_snap_each_connector(struct nc_store *st, const struct nc_connector_filter *f,
+			   int (*fn)(struct nc_connector *c, void *arg), void *arg)
 {
-	struct nc_connector_filter f = {.tenant = s->tenant, .status = -1};
 	struct nc_page pg = {.limit = NC_PAGE_MAX};
 	struct nc_connector *v;
 	size_t n;
@@ -54,19 +54,33 @@ static int load_connectors(struct nc_store *st, struct nc_snap *s)
 	do {
 		v = NULL;
 		n = 0;
-		ret = nc_store_connector_list(st, &f, &pg, &v, &n);
-		if (ret == 0 && n > 0) {
-			s->connectors = nc_xrealloc(s->connectors,
-						    (s->n_connectors + n) * sizeof(*s->connectors));
-			memcpy(s->connectors + s->n_connectors, v, n * sizeof(*v));
-			s->n_connectors += n;
-			free(v);
-		} else {
-			nc_connector_array_free(v, n);
-		}
+		ret = nc_store_connector_list(st, f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++)
+			ret = fn(&v[i], arg);
+		nc_connector_array_free(v, n);
 		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
 	} while (ret == 0 && pg.cursor[0]);
 	return ret;
+}
+
+int nc_snap_take_connector(struct nc_snap *s, struct nc_connector *c)
+{
+	s->connectors = nc_xrealloc(s->connectors, (s->n_connectors + 1) * sizeof(*c));
+	s->connectors[s->n_connectors++] = *c;
+	memset(c, 0, sizeof(*c));
+	return 0;
+}
+
+static int take(struct nc_connector *c, void *snap)
+{
+	return nc_snap_take_connector(snap, c);
+}
+
+static int load_connectors(struct nc_store *st, struct nc_snap *s)
+{
+	struct nc_connector_filter f = {.tenant = s->tenant, .status = -1};
+
+	return nc_snap_each_connector(st, &f, take, s);
 }
 
 /* The members and links of every group, appended group by group (groups by name). */
@@ -103,18 +117,12 @@ static int load_groups(struct nc_store *st, struct nc_snap *s)
 	return ret;
 }
 
-static int load(struct nc_store *st, struct nc_snap *s)
+static int load(struct nc_store *st, struct nc_snap *s, void *unused)
 {
 	struct nc_edge_filter own = {.tenant = s->tenant, .kind = -1};
 	struct nc_edge_filter mtge = {.tenant = NULL, .kind = NC_EDGE_MTGE};
-	struct nc_tenant t;
-	int ret = nc_store_tenant_get(st, s->tenant, &t);
+	int ret = load_edges(st, &own, false, s);
 
-	if (ret == NC_ERR_NOTFOUND)
-		return 0;
-	s->tenant_found = ret == 0;
-	if (ret == 0)
-		ret = load_edges(st, &own, false, s);
 	if (ret == 0)
 		ret = load_edges(st, &mtge, true, s);
 	if (ret == 0 && s->n_edges > 1)
@@ -128,8 +136,10 @@ static int load(struct nc_store *st, struct nc_snap *s)
 	return ret;
 }
 
-int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out)
+int nc_snap_load_with(struct nc_store *st, const char *tenant, struct nc_snap *out,
+		      int (*fill)(struct nc_store *st, struct nc_snap *s, void *arg), void *arg)
 {
+	struct nc_tenant t;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -139,12 +149,22 @@ int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out)
 	ret = nc_store_begin(st);
 	if (ret < 0)
 		return ret;
-	ret = load(st, out);
+	ret = nc_store_tenant_get(st, out->tenant, &t);
+	out->tenant_found = ret == 0;
+	if (ret == 0)
+		ret = fill(st, out, arg);
+	else if (ret == NC_ERR_NOTFOUND)
+		ret = 0;
 	/* Nothing was written: ending the read either way is the same. */
 	nc_store_rollback(st);
 	if (ret < 0)
 		nc_snap_clear(out);
 	return ret;
+}
+
+int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out)
+{
+	return nc_snap_load_with(st, tenant, out, load, NULL);
 }
 
 void nc_snap_clear(struct nc_snap *s)
@@ -212,16 +232,25 @@ int nc_snap_addr_hub(const struct nc_snap *s, const char *hub, char addr[NC_CIDR
 	return ret;
 }
 
+/* The block key holds in pool block_pool, and the index serial holds in pool "<prefix>:<key>". */
+static int block_idx(const struct nc_snap *s, const char *block_pool, const char *prefix,
+		     const char *key, const char *serial, uint32_t *block, uint32_t *idx)
+{
+	char pool[NC_NAME_MAX + NC_SERIAL_MAX + 4];
+	int ret = addr_idx(s, block_pool, key, block);
+
+	snprintf(pool, sizeof(pool), "%s:%s", prefix, key);
+	if (ret == 0)
+		ret = addr_idx(s, pool, serial, idx);
+	return ret;
+}
+
 int nc_snap_addr_backbone(const struct nc_snap *s, const char *hub, const char *serial,
 			  char addr[NC_CIDR_MAX])
 {
-	char pool[NC_SERIAL_MAX + 4];
 	uint32_t block, idx;
-	int ret = addr_idx(s, "hub", hub, &block);
+	int ret = block_idx(s, "hub", "bb", hub, serial, &block, &idx);
 
-	snprintf(pool, sizeof(pool), "bb:%s", hub);
-	if (ret == 0)
-		ret = addr_idx(s, pool, serial, &idx);
 	if (ret == 0)
 		nc_ipam_backbone_text(block, idx, addr);
 	return ret;
@@ -230,13 +259,9 @@ int nc_snap_addr_backbone(const struct nc_snap *s, const char *hub, const char *
 int nc_snap_addr_peering(const struct nc_snap *s, const char *group, const char *serial,
 			 int tunnel_index, char addr[NC_CIDR_MAX])
 {
-	char pool[NC_NAME_MAX + 4];
 	uint32_t block, idx;
-	int ret = addr_idx(s, "peering", group, &block);
+	int ret = block_idx(s, "peering", "pm", group, serial, &block, &idx);
 
-	snprintf(pool, sizeof(pool), "pm:%s", group);
-	if (ret == 0)
-		ret = addr_idx(s, pool, serial, &idx);
 	if (ret == 0)
 		nc_ipam_peering_text(block, idx, tunnel_index, addr);
 	return ret;

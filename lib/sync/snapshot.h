@@ -24,6 +24,7 @@
 #include "../store/store_snapshot.h"
 
 struct nc_store;
+struct nc_connector_filter;
 
 struct nc_snap {
 	char tenant[NC_ID_MAX];
@@ -51,6 +52,14 @@ struct nc_snap {
 int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out);
 
 /*
+ * What nc_snap_load and nc_snap_load_device share: *out zeroed for tenant,
+ * one read transaction, the tenant looked up (absent: 0, fill not called),
+ * and fill(st, out, arg) inside it. Errors as nc_snap_load, and fill's.
+ */
+int nc_snap_load_with(struct nc_store *st, const char *tenant, struct nc_snap *out,
+		      int (*fill)(struct nc_store *st, struct nc_snap *s, void *arg), void *arg);
+
+/*
  * As nc_snap_load, but only the part of the tenant's snapshot that the
  * batch of device serial reads (the device, its hub or the connectors
  * hubbed on it, its groups with their members, links and the devices at
@@ -60,6 +69,17 @@ int nc_snap_load(struct nc_store *st, const char *tenant, struct nc_snap *out);
  */
 int nc_snap_load_device(struct nc_store *st, const char *tenant, const char *serial,
 			struct nc_snap *out);
+
+/*
+ * Calls fn on every connector f selects, a page at a time, until fn fails
+ * (its error is returned). c is lent for the call: fn may move its
+ * contents out, leaving it zeroed. Returns 0 or the first error.
+ */
+int nc_snap_each_connector(struct nc_store *st, const struct nc_connector_filter *f,
+			   int (*fn)(struct nc_connector *c, void *arg), void *arg);
+
+/* Moves c to the end of s->connectors, leaving c zeroed. Returns 0. */
+int nc_snap_take_connector(struct nc_snap *s, struct nc_connector *c);
 
 /* Frees what s holds, wiping the SA keys, and leaves it zeroed. */
 void nc_snap_clear(struct nc_snap *s);

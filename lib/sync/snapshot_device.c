@@ -57,30 +57,16 @@ out:
 }
 
 /* The tenant's connectors hubbed on edge hub, a page at a time. */
+static int take_new(struct nc_connector *c, void *snap)
+{
+	return nc_snap_connector(snap, c->serial) ? 0 : nc_snap_take_connector(snap, c);
+}
+
 static int add_hubbed(struct nc_store *st, struct nc_snap *s, const char *hub)
 {
 	struct nc_connector_filter f = {.tenant = s->tenant, .status = -1, .hub = hub};
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v;
-	size_t n;
-	int ret;
 
-	do {
-		v = NULL;
-		n = 0;
-		ret = nc_store_connector_list(st, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			if (nc_snap_connector(s, v[i].serial))
-				continue;
-			s->connectors =
-				nc_xrealloc(s->connectors, (s->n_connectors + 1) * sizeof(*v));
-			s->connectors[s->n_connectors++] = v[i];
-			memset(&v[i], 0, sizeof(v[i]));
-		}
-		nc_connector_array_free(v, n);
-		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
+	return nc_snap_each_connector(st, &f, take_new, s);
 }
 
 /* Group g of the tenant with its members, links and their ends, and its pool "pm:<g>". */
@@ -141,19 +127,14 @@ static int add_groups(struct nc_store *st, struct nc_snap *s, const char *serial
 	return ret;
 }
 
-static int load_device(struct nc_store *st, struct nc_snap *s, const char *serial)
+static int load_device(struct nc_store *st, struct nc_snap *s, void *device)
 {
+	const char *serial = device;
 	const struct nc_connector *c;
 	const struct nc_edge *e;
 	char pool[NC_SERIAL_MAX + 4], hub[NC_SERIAL_MAX] = "";
-	struct nc_tenant t;
-	int ret = nc_store_tenant_get(st, s->tenant, &t);
+	int ret = add_device(st, s, serial);
 
-	if (ret == NC_ERR_NOTFOUND)
-		return 0;
-	s->tenant_found = ret == 0;
-	if (ret == 0)
-		ret = add_device(st, s, serial);
 	e = ret == 0 ? nc_snap_edge(s, serial) : NULL;
 	c = ret == 0 ? nc_snap_connector(s, serial) : NULL;
 	if (e)
@@ -181,19 +162,11 @@ static int load_device(struct nc_store *st, struct nc_snap *s, const char *seria
 int nc_snap_load_device(struct nc_store *st, const char *tenant, const char *serial,
 			struct nc_snap *out)
 {
-	int ret;
+	int ret = NC_ERR_INVAL;
 
-	memset(out, 0, sizeof(*out));
-	if (!st || !tenant || !serial || strlen(tenant) >= sizeof(out->tenant))
-		return NC_ERR_INVAL;
-	snprintf(out->tenant, sizeof(out->tenant), "%s", tenant);
-	ret = nc_store_begin(st);
-	if (ret < 0)
-		return ret;
-	ret = load_device(st, out, serial);
-	/* Nothing was written: ending the read either way is the same. */
-	nc_store_rollback(st);
-	if (ret < 0)
-		nc_snap_clear(out);
+	if (serial)
+		ret = nc_snap_load_with(st, tenant, out, load_device, (void *)serial);
+	else
+		memset(out, 0, sizeof(*out));
 	return ret;
 }

@@ -39,14 +39,7 @@ static int encode_value(struct enc *e, const json_t *v, int depth);
 
 static void buf_add(struct buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = nc_xrealloc(b->p, cap);
-		b->cap = cap;
-	}
+	b->p = nc_xgrow(b->p, &b->cap, b->len + n + 1, 256);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';

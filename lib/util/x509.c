@@ -48,31 +48,23 @@ static char *bio_string(BIO *b)
 	return s;
 }
 
-static EVP_PKEY *read_key(const char *pem)
+enum pem_kind { PEM_IN_KEY, PEM_IN_CERT, PEM_IN_CSR };
+
+/* The private key (EVP_PKEY), certificate (X509) or CSR (X509_REQ) that the NUL-terminated
+ * pem holds, or NULL; the caller frees it with the type's free. */
+static void *read_pem(const char *pem, enum pem_kind kind)
 {
 	BIO *b = BIO_new_mem_buf(pem, -1);
-	EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+	void *obj = NULL;
 
+	if (b && kind == PEM_IN_KEY)
+		obj = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	else if (b && kind == PEM_IN_CERT)
+		obj = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	else if (b)
+		obj = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL);
 	BIO_free(b);
-	return k;
-}
-
-static X509 *read_cert(const char *pem)
-{
-	BIO *b = BIO_new_mem_buf(pem, -1);
-	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
-
-	BIO_free(b);
-	return x;
-}
-
-static X509_REQ *read_csr(const char *pem)
-{
-	BIO *b = BIO_new_mem_buf(pem, -1);
-	X509_REQ *r = b ? PEM_read_bio_X509_REQ(b, NULL, NULL, NULL) : NULL;
-
-	BIO_free(b);
-	return r;
+	return obj;
 }
 
 /* The PEM of a private key (PKCS#8), a certificate, a CSR or a CRL: exactly one non-NULL. */
@@ -266,10 +258,10 @@ static int subject_key(const struct nc_x509_req *r, EVP_PKEY **pub, struct nc_er
 
 	*pub = NULL;
 	if (r->key_pem) {
-		*pub = read_key(r->key_pem);
+		*pub = read_pem(r->key_pem, PEM_IN_KEY);
 		return *pub ? 0 : nc_fail(ei, NC_ERR_INVAL, "key", "the private key is not PEM");
 	}
-	req = read_csr(r->csr_pem);
+	req = read_pem(r->csr_pem, PEM_IN_CSR);
 	if (!req) {
 		ret = nc_fail(ei, NC_ERR_INVAL, "csr", "the CSR is not a PEM certificate request");
 		goto out;
@@ -332,8 +324,8 @@ int nc_x509_issue(const char *ca_cert_pem, const char *ca_key_pem, const struct 
 		  char **cert_pem, char serial[NC_X509_SERIAL_MAX], int64_t *not_after,
 		  struct nc_errinfo *ei)
 {
-	X509 *ca = read_cert(ca_cert_pem), *x = X509_new();
-	EVP_PKEY *cak = read_key(ca_key_pem), *pub = NULL;
+	X509 *ca = read_pem(ca_cert_pem, PEM_IN_CERT), *x = X509_new();
+	EVP_PKEY *cak = read_pem(ca_key_pem, PEM_IN_KEY), *pub = NULL;
 	int ret = NC_ERR_INTERNAL;
 
 	*cert_pem = NULL;
@@ -373,7 +365,7 @@ out:
 
 int nc_x509_csr_new(const char *key_pem, const char *cn, char **csr_pem)
 {
-	EVP_PKEY *k = read_key(key_pem);
+	EVP_PKEY *k = read_pem(key_pem, PEM_IN_KEY);
 	X509_REQ *r = X509_REQ_new();
 	X509_NAME *n = name_cn(cn);
 	int ret = NC_ERR_INVAL;
@@ -450,8 +442,8 @@ int nc_x509_crl_new(const char *ca_cert_pem, const char *ca_key_pem,
 		    const struct nc_x509_revoked *v, size_t n, int64_t number, int days,
 		    char **crl_pem)
 {
-	X509 *ca = read_cert(ca_cert_pem);
-	EVP_PKEY *cak = read_key(ca_key_pem);
+	X509 *ca = read_pem(ca_cert_pem, PEM_IN_CERT);
+	EVP_PKEY *cak = read_pem(ca_key_pem, PEM_IN_KEY);
 	X509_CRL *crl = X509_CRL_new();
 	ASN1_TIME *now = X509_gmtime_adj(NULL, 0), *next = X509_time_adj_ex(NULL, days, 0, NULL);
 	int ret = NC_ERR_INTERNAL;
@@ -489,7 +481,7 @@ out:
 int nc_x509_cert_info(const char *cert_pem, char *cn, size_t n, char serial[NC_X509_SERIAL_MAX],
 		      int64_t *not_after)
 {
-	X509 *x = read_cert(cert_pem);
+	X509 *x = read_pem(cert_pem, PEM_IN_CERT);
 	BIGNUM *bn = NULL;
 	char *hex = NULL;
 	int ret = NC_ERR_INVAL;
@@ -517,7 +509,7 @@ out:
 
 int nc_x509_verify(const char *ca_cert_pem, const char *cert_pem)
 {
-	X509 *ca = read_cert(ca_cert_pem), *x = read_cert(cert_pem);
+	X509 *ca = read_pem(ca_cert_pem, PEM_IN_CERT), *x = read_pem(cert_pem, PEM_IN_CERT);
 	X509_STORE *st = X509_STORE_new();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	int ret = NC_ERR_INVAL;
@@ -536,8 +528,8 @@ out:
 
 int nc_x509_key_matches(const char *cert_pem, const char *key_pem)
 {
-	X509 *x = read_cert(cert_pem);
-	EVP_PKEY *k = read_key(key_pem);
+	X509 *x = read_pem(cert_pem, PEM_IN_CERT);
+	EVP_PKEY *k = read_pem(key_pem, PEM_IN_KEY);
 	int ret = NC_ERR_INVAL;
 
 	if (x && k && X509_check_private_key(x, k) == 1)

@@ -39,6 +39,18 @@ void *nc_xrealloc(void *p, size_t n)
 	return q;
 }
 
+void *nc_xgrow(void *p, size_t *cap, size_t need, size_t first)
+{
+	size_t c = *cap ? *cap : first;
+
+	if (need <= *cap)
+		return p;
+	while (c < need)
+		c *= 2;
+	*cap = c;
+	return nc_xrealloc(p, c);
+}
+
 char *nc_xstrdup(const char *s)
 {
 	return s ? nc_xstrndup(s, strlen(s)) : NULL;

@@ -11,6 +11,12 @@
 void *nc_xmalloc(size_t n);
 void *nc_xcalloc(size_t nmemb, size_t size);
 void *nc_xrealloc(void *p, size_t n);
+/*
+ * p (heap or NULL, *cap bytes) with room for at least need bytes: *cap
+ * grows by doubling, from first when it is 0, and the block moves as
+ * nc_xrealloc moves it. Returns the block.
+ */
+void *nc_xgrow(void *p, size_t *cap, size_t need, size_t first);
 /* Copies of s (NULL gives NULL) and of at most n bytes of s. */
 char *nc_xstrdup(const char *s);
 char *nc_xstrndup(const char *s, size_t n);
