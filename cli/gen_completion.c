@@ -185,13 +185,17 @@ static void verbs_fn(FILE *f, bool zsh)
 	fputs(zsh ? "\t(*) _nv=() ;;\n\tesac\n}\n\n" : "\t*) REPLY= ;;\n\tesac\n}\n\n", f);
 }
 
-static const char bash_code[] =
+/*
+ * The helpers both scripts share, as put_code writes them: "$=NAME" is
+ * the words of variable NAME, "@ARGV0@" the word that ran netctl.
+ */
+static const char shared_code[] =
 	"# _netctl_resolve WORD CANDIDATE...: exact, alias, then unique prefix, into REPLY.\n"
 	"_netctl_resolve() {\n"
 	"\tlocal w=$1 c a hit= n=0\n"
 	"\tshift\n"
 	"\tfor c in \"$@\"; do [[ $c == \"$w\" ]] && { REPLY=$c; return 0; }; done\n"
-	"\tfor a in $_netctl_aliases; do\n"
+	"\tfor a in $=_netctl_aliases; do\n"
 	"\t\t[[ ${a%%:*} == \"$w\" ]] || continue\n"
 	"\t\tfor c in \"$@\"; do [[ $c == \"${a#*:}\" ]] && { REPLY=$c; return 0; }; done\n"
 	"\tdone\n"
@@ -202,15 +206,17 @@ static const char bash_code[] =
 	"# _netctl_optdesc OPTION: the value descriptor of OPTION into REPLY; fails for a flag.\n"
 	"_netctl_optdesc() {\n"
 	"\tlocal e\n"
-	"\tfor e in $opts $_netctl_globals; do\n"
+	"\tfor e in $=opts $=_netctl_globals; do\n"
 	"\t\t[[ $e == \"$1=\"* ]] && { REPLY=${e#*=}; return 0; }\n"
 	"\tdone\n"
 	"\treturn 1\n"
 	"}\n\n"
 	"# _netctl_run ARGS...: netctl itself, quietly, with the line's connection options.\n"
 	"_netctl_run() {\n"
-	"\t\"${COMP_WORDS[0]}\" \"${conn[@]}\" -q \"$@\" 2>/dev/null </dev/null\n"
-	"}\n\n"
+	"\t\"@ARGV0@\" \"${conn[@]}\" -q \"$@\" 2>/dev/null </dev/null\n"
+	"}\n\n";
+
+static const char bash_code[] =
 	"# _netctl_values DESCRIPTOR: COMPREPLY for a value (%kind live values, @fixed,words).\n"
 	"_netctl_values() {\n"
 	"\tlocal d=$1 kind= words= pre= w\n"
@@ -298,31 +304,6 @@ static const char bash_code[] =
 	"complete -F _netctl netctl\n";
 
 static const char zsh_code[] =
-	"# _netctl_resolve WORD CANDIDATE...: exact, alias, then unique prefix, into REPLY.\n"
-	"_netctl_resolve() {\n"
-	"\tlocal w=$1 c a hit= n=0\n"
-	"\tshift\n"
-	"\tfor c in \"$@\"; do [[ $c == \"$w\" ]] && { REPLY=$c; return 0; }; done\n"
-	"\tfor a in ${=_netctl_aliases}; do\n"
-	"\t\t[[ ${a%%:*} == \"$w\" ]] || continue\n"
-	"\t\tfor c in \"$@\"; do [[ $c == \"${a#*:}\" ]] && { REPLY=$c; return 0; }; done\n"
-	"\tdone\n"
-	"\tfor c in \"$@\"; do [[ $c == \"$w\"* ]] && { hit=$c; n=$((n + 1)); }; done\n"
-	"\t[[ $n == 1 ]] && { REPLY=$hit; return 0; }\n"
-	"\treturn 1\n"
-	"}\n\n"
-	"# _netctl_optdesc OPTION: the value descriptor of OPTION into REPLY; fails for a flag.\n"
-	"_netctl_optdesc() {\n"
-	"\tlocal e\n"
-	"\tfor e in ${=opts} ${=_netctl_globals}; do\n"
-	"\t\t[[ $e == \"$1=\"* ]] && { REPLY=${e#*=}; return 0; }\n"
-	"\tdone\n"
-	"\treturn 1\n"
-	"}\n\n"
-	"# _netctl_run ARGS...: netctl itself, quietly, with the line's connection options.\n"
-	"_netctl_run() {\n"
-	"\t\"${words[1]}\" \"${conn[@]}\" -q \"$@\" 2>/dev/null </dev/null\n"
-	"}\n\n"
 	"# _netctl_values DESCRIPTOR: offers a value (%kind live values, @fixed,words).\n"
 	"_netctl_values() {\n"
 	"\tlocal d=$1 kind=\n"
@@ -408,6 +389,28 @@ static const char zsh_code[] =
 	"\tcompdef _netctl netctl\n"
 	"fi\n";
 
+/* Writes code for bash or zsh, spelling shared_code's "$=NAME" and "@ARGV0@" as
+ * the shell does: "$NAME" and "${COMP_WORDS[0]}" in bash, "${=NAME}" and
+ * "${words[1]}" in zsh (which splits a variable into words only when told). */
+static void put_code(FILE *f, const char *code, bool zsh)
+{
+	const char *p = code;
+
+	while (*p) {
+		if (strncmp(p, "$=", 2) == 0) {
+			size_t len = strspn(p + 2, "_abcdefghijklmnopqrstuvwxyz");
+
+			fprintf(f, zsh ? "${=%.*s}" : "$%.*s", (int)len, p + 2);
+			p += 2 + len;
+		} else if (strncmp(p, "@ARGV0@", 7) == 0) {
+			fputs(zsh ? "${words[1]}" : "${COMP_WORDS[0]}", f);
+			p += 7;
+		} else {
+			fputc(*p++, f);
+		}
+	}
+}
+
 static void header(FILE *f, const char *what)
 {
 	fprintf(f,
@@ -424,6 +427,7 @@ void cli_gen_bash(FILE *f)
 	data(f);
 	verbs_fn(f, false);
 	spec_fn(f, false);
+	put_code(f, shared_code, false);
 	fputs(bash_code, f);
 }
 
@@ -444,5 +448,6 @@ void cli_gen_zsh(FILE *f)
 	fputs(")\n\n", f);
 	verbs_fn(f, true);
 	spec_fn(f, true);
+	put_code(f, shared_code, true);
 	fputs(zsh_code, f);
 }
