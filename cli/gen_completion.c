@@ -85,23 +85,28 @@ static void args_desc(const struct cli_cmd *c, char *buf, size_t n)
 	}
 }
 
+/* Appends word a (or "a:b" when b is set) to the space-separated list in
+ * buf[n], *len long; *len counts what did not fit too. */
+static void add_word(char *buf, size_t n, size_t *len, const char *a, const char *b)
+{
+	*len += (size_t)snprintf(buf + *len, *len < n ? n - *len : 0, "%s%s%s%s", *len ? " " : "",
+				 a, b ? ":" : "", b ? b : "");
+}
+
 /* The data both scripts share, as shell assignments. */
 static void data(FILE *f)
 {
-	char buf[4096];
+	char buf[4096] = "";
 	size_t len = 0;
 
 	for (size_t i = 0; i < cli_nnouns; i++)
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0,
-					"%s%s", i ? " " : "", cli_nouns[i].name);
+		add_word(buf, sizeof(buf), &len, cli_nouns[i].name, NULL);
 	fputs("_netctl_nouns_list=", f);
 	sq(f, buf);
 	len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < cli_naliases; i++)
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0,
-					"%s%s:%s", i ? " " : "", cli_aliases[i].alias,
-					cli_aliases[i].word);
+		add_word(buf, sizeof(buf), &len, cli_aliases[i].alias, cli_aliases[i].word);
 	fputs("\n_netctl_aliases=", f);
 	sq(f, buf);
 	opts_desc(NULL, cli_global_opts, buf, sizeof(buf));
@@ -110,11 +115,9 @@ static void data(FILE *f)
 	len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < nc_nevent_aliases; i++)
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0,
-					"%s%s", len ? " " : "", nc_event_aliases[i].alias);
+		add_word(buf, sizeof(buf), &len, nc_event_aliases[i].alias, NULL);
 	for (size_t i = 0; i < nc_nevent_types; i++)
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, " %s",
-					nc_event_types[i]);
+		add_word(buf, sizeof(buf), &len, nc_event_types[i], NULL);
 	fputs("\n_netctl_evtypes=", f);
 	sq(f, buf);
 	fputs("\n\n", f);
