@@ -121,22 +121,22 @@ static void test_cells(void **state)
 			       "\"last_seen\":\"2026-11-22T10:00:00Z\","
 			       "\"public_key\":\"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq=\"}",
 			       0, NULL);
+	/* Each column (header unused) and the cell it makes of o. */
 	static const struct {
-		const char *key;
-		unsigned flags;
+		struct cli_col col;
 		const char *want;
 	} cases[] = {
-		{"name", 0, "b1"},
-		{"region", 0, "-"},
-		{"hub_edge", 0, "-"},
-		{"missing", 0, "-"},
-		{"lan_subnets", 0, "10.0.0.0/8, 10.1.0.0/16"},
-		{"dual", 0, "yes"},
-		{"n", 0, "3"},
-		{"sync.state", 0, "pending"},
-		{"last_seen", NC_COL_TIME, "12s ago"},
-		{"hub_edge", NC_COL_TIME, "never"},
-		{"public_key", NC_COL_SHORT, "ABCDEFGH\xe2\x80\xa6"},
+		{{"X", "name", 0, NULL}, "b1"},
+		{{"X", "region", 0, NULL}, "-"},
+		{{"X", "hub_edge", 0, NULL}, "-"},
+		{{"X", "missing", 0, NULL}, "-"},
+		{{"X", "lan_subnets", 0, NULL}, "10.0.0.0/8, 10.1.0.0/16"},
+		{{"X", "dual", 0, NULL}, "yes"},
+		{{"X", "n", 0, NULL}, "3"},
+		{{"X", "sync.state", 0, NULL}, "pending"},
+		{{"X", "last_seen", NC_COL_TIME, NULL}, "12s ago"},
+		{{"X", "hub_edge", NC_COL_TIME, NULL}, "never"},
+		{{"X", "public_key", NC_COL_SHORT, NULL}, "ABCDEFGH\xe2\x80\xa6"},
 	};
 	int64_t now;
 	char buf[128];
@@ -144,12 +144,12 @@ static void test_cells(void **state)
 	assert_non_null(o);
 	assert_int_equal(nc_time_parse_iso("2026-11-22T10:00:12Z", &now), 0);
 	for (size_t i = 0; i < COUNT(cases); i++) {
-		struct cli_col c = {"X", cases[i].key, cases[i].flags, NULL};
+		const struct cli_col *c = &cases[i].col;
 
-		cli_out_cell(o, &c, now, buf, sizeof(buf));
+		cli_out_cell(o, c, now, buf, sizeof(buf));
 		if (strcmp(buf, cases[i].want) != 0)
-			fail_msg("%s (flags %u): got `%s', wanted `%s'", cases[i].key,
-				 cases[i].flags, buf, cases[i].want);
+			fail_msg("%s (flags %u): got `%s', wanted `%s'", c->key, c->flags, buf,
+				 cases[i].want);
 	}
 	json_decref(o);
 }
