@@ -15,11 +15,13 @@
 #include <string.h>
 
 #include "../../lib/util/err.h"
+#include "../../cli/argwalk.h"
 #include "../../cli/cmd.h"
 #include "../../cli/cmdinfo.h"
 #include "../../cli/complete.h"
 #include "../../cli/evline.h"
 #include "../../cli/output.h"
+#include "../../cli/shellwords.h"
 #include "../../cli/syncwait.h"
 #include "../../cli/textdiff.h"
 
@@ -62,6 +64,58 @@ static void test_options_spec(void **state)
 	assert_false(cli_opt_next(&p, &o));
 	assert_true(cli_opt_find(cli_global_opts, NULL, 'q', &o));
 	assert_string_equal(o.name, "quiet");
+}
+
+/* The walk of line against noun verb's row, one token a step: "p:WORD" a
+ * positional, "o:NAME[=VAL]" an option ("g:" a global one), "eN:WORD" an
+ * option in error N (enum cli_argerr). */
+static void walk(const char *noun, const char *verb, const char *line, char *out, size_t n)
+{
+	struct cli_words w = {0};
+	struct cli_argwalk aw;
+	struct cli_argword a;
+	size_t len = 0;
+
+	assert_int_equal(cli_words_split(line, strlen(line), 0, &w, NULL), 0);
+	cli_argwalk_init(&aw, noun ? cli_cmd_lookup(noun, verb) : NULL, w.n, w.v);
+	out[0] = '\0';
+	while (cli_argwalk_next(&aw, &a) && len < n) {
+		if (!a.option)
+			len += snprintf(out + len, n - len, " p:%s", a.arg);
+		else if (a.err)
+			len += snprintf(out + len, n - len, " e%d:%s", (int)a.err, a.arg);
+		else
+			len += snprintf(out + len, n - len, " %c:%s%s%s", a.global ? 'g' : 'o',
+					a.name, a.val ? "=" : "", a.val ? a.val : "");
+	}
+	cli_words_free(&w);
+}
+
+/* One reading of argv for the dispatcher and completion alike. */
+static void test_argwalk(void **state)
+{
+	static const struct {
+		const char *noun, *verb, *line, *want;
+	} cases[] = {
+		{NULL, NULL, "-q --output json edge list", " g:quiet g:output=json p:edge p:list"},
+		{NULL, NULL, "--kind dedicated", " e1:--kind p:dedicated"},
+		{"edge", "list", "--kind dedicated --all -ojson",
+		 " o:kind=dedicated o:all e1:-ojson"},
+		{"edge", "list", "--kind=mtge -o wide --all=1",
+		 " o:kind=mtge g:output=wide e2:--all=1"},
+		{"edge", "list", "-q=1 --limit", " e2:-q=1 e3:--limit"},
+		{"edge", "list", "--limit -- x", " o:limit=-- p:x"},
+		{"edge", "list", "a -- --all -- -", " p:a p:--all p:-- p:-"},
+		{"batch", NULL, "-f x --continue", " o:file=x o:continue"},
+	};
+	char got[256];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		walk(cases[i].noun, cases[i].verb, cases[i].line, got, sizeof(got));
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("`%s': got `%s', wanted `%s'", cases[i].line, got, cases[i].want);
+	}
 }
 
 static void expect_arg(const char *noun, const char *verb, int i, enum cli_valkind kind,
@@ -501,11 +555,12 @@ static void test_textdiff(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_word_match),	 cmocka_unit_test(test_options_spec),
-		cmocka_unit_test(test_argument_kinds),	 cmocka_unit_test(test_option_kinds),
-		cmocka_unit_test(test_complete),	 cmocka_unit_test(test_evline),
-		cmocka_unit_test(test_evtypes),		 cmocka_unit_test(test_tracker),
-		cmocka_unit_test(test_tracker_deadline), cmocka_unit_test(test_textdiff),
+		cmocka_unit_test(test_word_match),   cmocka_unit_test(test_options_spec),
+		cmocka_unit_test(test_argwalk),	     cmocka_unit_test(test_argument_kinds),
+		cmocka_unit_test(test_option_kinds), cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_evline),	     cmocka_unit_test(test_evtypes),
+		cmocka_unit_test(test_tracker),	     cmocka_unit_test(test_tracker_deadline),
+		cmocka_unit_test(test_textdiff),
 	};
 
 	return cmocka_run_group_tests_name("complete", tests, NULL, NULL);
