@@ -101,90 +101,119 @@ static struct cli_ctx line_ctx(const struct cli_ctx *base, const char *where)
 	return lc;
 }
 
-int cli_batch_run(struct cli_ctx *ctx, const char *data, size_t len, unsigned flags)
-{
-	size_t n = 0, bad = 0, total = 0, ran = 0, failed = 0;
-	struct bline *lines = split_lines(data, len, &n);
-	bool *ok = nc_xcalloc(n + 1, sizeof(bool));
-	int ret = 0, first_line = 0;
+/* A batch in progress: its lines and what became of them. */
+struct run {
+	struct bline *lines; /* n of them, owned */
+	size_t n;
+	bool *ok;			/* ok[i]: line i is a valid command */
+	size_t bad, total, ran, failed; /* lines not valid; commands; run; failed */
+	int first_line;			/* the line of the first failure */
+};
 
-	/* First pass: every line must be a command that fits its usage. */
-	for (size_t i = 0; i < n; i++) {
+/* First pass: every line must be a command that fits its usage. */
+static void check_lines(struct cli_ctx *ctx, struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
 		struct cli_words w = {0};
 		char where[32];
 
-		snprintf(where, sizeof(where), "line %d", lines[i].lineno);
-		if (words_of(ctx, &lines[i], &w) < 0) {
-			bad++;
-			total++;
+		snprintf(where, sizeof(where), "line %d", r->lines[i].lineno);
+		if (words_of(ctx, &r->lines[i], &w) < 0) {
+			r->bad++;
+			r->total++;
 		} else if (w.n > 0) {
 			struct cli_ctx lc = line_ctx(ctx, where);
 
-			total++;
-			ok[i] = cli_dispatch_check(&lc, w.n, w.v) == 0;
-			bad += !ok[i];
+			r->total++;
+			r->ok[i] = cli_dispatch_check(&lc, w.n, w.v) == 0;
+			r->bad += !r->ok[i];
 		}
 		cli_words_free(&w);
 	}
-	if (flags & NC_BATCH_DRYRUN) {
-		if (bad)
-			ret = cli_error(ctx, NC_ERR_USAGE, "%zu of %zu command%s not valid", bad,
-					total, bad == 1 ? " is" : "s are");
-		else
-			cli_out_text(ctx, "%zu command%s checked: all valid, none run", total,
-				     total == 1 ? "" : "s");
-		goto out;
-	}
-	if (bad && !(flags & NC_BATCH_CONTINUE)) {
-		ret = cli_error(ctx, NC_ERR_USAGE,
-				"nothing was run: %zu line%s not valid (fix %s, or pass --continue "
-				"to skip %s)",
-				bad, bad == 1 ? " is" : "s are", bad == 1 ? "it" : "them",
-				bad == 1 ? "it" : "them");
-		goto out;
-	}
-	/* Second pass: run them. */
-	cli_interrupt_catch();
-	for (size_t i = 0; i < n && !cli_interrupted(); i++) {
+}
+
+/* Second pass: runs the valid lines until an interrupt, or the first failure
+ * unless NC_BATCH_CONTINUE. Returns the first failure's error, or 0. */
+static int run_lines(struct cli_ctx *ctx, struct run *r, unsigned flags)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < r->n && !cli_interrupted(); i++) {
 		struct cli_words w = {0};
 		char where[32];
-		int r;
+		int rc;
 
-		if (!ok[i])
+		if (!r->ok[i])
 			continue;
-		snprintf(where, sizeof(where), "line %d", lines[i].lineno);
-		if (words_of(ctx, &lines[i], &w) == 0 && w.n > 0) {
+		snprintf(where, sizeof(where), "line %d", r->lines[i].lineno);
+		if (words_of(ctx, &r->lines[i], &w) == 0 && w.n > 0) {
 			struct cli_ctx lc = line_ctx(ctx, where);
 
-			ran++;
-			r = cli_dispatch(&lc, w.n, w.v);
+			r->ran++;
+			rc = cli_dispatch(&lc, w.n, w.v);
 			fflush(lc.out);
-			if (r < 0 && failed++ == 0) {
-				ret = r;
-				first_line = lines[i].lineno;
+			if (rc < 0 && r->failed++ == 0) {
+				ret = rc;
+				r->first_line = r->lines[i].lineno;
 			}
 		}
 		cli_words_free(&w);
 		if (ret < 0 && !(flags & NC_BATCH_CONTINUE))
 			break;
 	}
+	return ret;
+}
+
+/* Says how the run ended; returns its result from ret, run_lines's. */
+static int report(struct cli_ctx *ctx, const struct run *r, unsigned flags, int ret)
+{
 	if (cli_interrupted() && ret == 0)
-		ret = cli_error(ctx, NC_ERR_CONFLICT, "interrupted: %zu of %zu commands ran", ran,
-				total);
+		ret = cli_error(ctx, NC_ERR_CONFLICT, "interrupted: %zu of %zu commands ran",
+				r->ran, r->total);
 	else if (ret < 0 && !(flags & NC_BATCH_CONTINUE))
-		cli_error(ctx, ret, "batch stopped at line %d: %zu of %zu commands ran", first_line,
-			  ran, total);
-	else if (failed)
-		cli_error(ctx, ret, "%zu of %zu commands failed, the first at line %d", failed, ran,
-			  first_line);
-	else if (bad)
-		ret = cli_error(ctx, NC_ERR_USAGE, "%zu line%s skipped as not valid", bad,
-				bad == 1 ? " was" : "s were");
+		cli_error(ctx, ret, "batch stopped at line %d: %zu of %zu commands ran",
+			  r->first_line, r->ran, r->total);
+	else if (r->failed)
+		cli_error(ctx, ret, "%zu of %zu commands failed, the first at line %d", r->failed,
+			  r->ran, r->first_line);
+	else if (r->bad)
+		ret = cli_error(ctx, NC_ERR_USAGE, "%zu line%s skipped as not valid", r->bad,
+				r->bad == 1 ? " was" : "s were");
+	return ret;
+}
+
+int cli_batch_run(struct cli_ctx *ctx, const char *data, size_t len, unsigned flags)
+{
+	struct run r = {0};
+	int ret = 0;
+
+	r.lines = split_lines(data, len, &r.n);
+	r.ok = nc_xcalloc(r.n + 1, sizeof(bool));
+	check_lines(ctx, &r);
+	if (flags & NC_BATCH_DRYRUN) {
+		if (r.bad)
+			ret = cli_error(ctx, NC_ERR_USAGE, "%zu of %zu command%s not valid", r.bad,
+					r.total, r.bad == 1 ? " is" : "s are");
+		else
+			cli_out_text(ctx, "%zu command%s checked: all valid, none run", r.total,
+				     r.total == 1 ? "" : "s");
+		goto out;
+	}
+	if (r.bad && !(flags & NC_BATCH_CONTINUE)) {
+		ret = cli_error(ctx, NC_ERR_USAGE,
+				"nothing was run: %zu line%s not valid (fix %s, or pass --continue "
+				"to skip %s)",
+				r.bad, r.bad == 1 ? " is" : "s are", r.bad == 1 ? "it" : "them",
+				r.bad == 1 ? "it" : "them");
+		goto out;
+	}
+	cli_interrupt_catch();
+	ret = report(ctx, &r, flags, run_lines(ctx, &r, flags));
 	cli_interrupt_release();
 out:
-	for (size_t i = 0; i < n; i++)
-		free(lines[i].text);
-	free(lines);
-	free(ok);
+	for (size_t i = 0; i < r.n; i++)
+		free(r.lines[i].text);
+	free(r.lines);
+	free(r.ok);
 	return ret;
 }

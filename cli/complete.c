@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../lib/util/xmalloc.h"
+#include "argwalk.h"
 #include "cmd.h"
 
 void cli_cands_add(struct cli_cands *c, const char *word, const char *help)
@@ -135,129 +136,153 @@ static void options(const struct cli_cmd *c, const char *spec, const char *help,
 	}
 }
 
-void cli_complete(char *const *words, int n, const char *partial, cli_values_fn fn, void *arg,
-		  struct cli_cands *out)
+/* Where the words before the cursor leave it, as the dispatcher reads them. */
+struct spot {
+	const char *noun;	   /* the command word, once known */
+	const struct cli_cmd *cmd; /* the command, once known */
+	const char *prev_pos;	   /* the last positional argument of cmd, or NULL */
+	int npos;		   /* how many positionals cmd has so far */
+	bool only_pos;		   /* a "--" has passed */
+	bool pending;		   /* the cursor is at the value of option opt */
+	struct cli_argword opt;
+};
+
+/* Takes positional word w: the noun, the verb, or an argument of the command.
+ * False when w names no command (unknown or ambiguous). */
+static bool take_word(struct spot *s, const char *w)
 {
-	const char *noun = NULL, *names[128], *verbs[64], *pending = NULL, *prev_pos = NULL;
-	const struct cli_cmd *cmd = NULL;
-	size_t nn = cli_noun_names(names, 128);
+	const char *names[128], *verbs[64];
+	size_t nn, nv;
+	int k;
+
+	if (!s->noun) {
+		nn = cli_noun_names(names, 128);
+		k = cli_word_match(w, names, nn);
+		if (k < 0)
+			return false;
+		s->noun = names[k];
+		if (cli_cmd_verbs(s->noun, verbs, 64) == 0)
+			s->cmd = cli_cmd_lookup(s->noun, NULL);
+	} else if (!s->cmd) {
+		nv = cli_cmd_verbs(s->noun, verbs, 64);
+		k = cli_word_match(w, verbs, nv);
+		if (k < 0)
+			return false;
+		s->cmd = cli_cmd_lookup(s->noun, verbs[k]);
+	} else {
+		s->prev_pos = w;
+		s->npos++;
+	}
+	return true;
+}
+
+/*
+ * Walks words[0..n) with the dispatcher's argv walker, the options of the
+ * command counting once the words name it. Options in error are passed
+ * over, but one that misses its value leaves the cursor at that value.
+ * False when a word names no command.
+ */
+static bool locate(char *const *words, int n, struct spot *s)
+{
+	struct cli_argwalk w;
+	struct cli_argword word;
+
+	memset(s, 0, sizeof(*s));
+	cli_argwalk_init(&w, NULL, n, words);
+	while (cli_argwalk_next(&w, &word)) {
+		if (word.option && word.err == CLI_ARG_MISSING) {
+			s->pending = true;
+			s->opt = word;
+		} else if (!word.option) {
+			if (!take_word(s, word.arg))
+				return false;
+			w.cmd = s->cmd;
+		}
+	}
+	s->only_pos = w.only_pos;
+	return true;
+}
+
+/* The values of the option the cursor is at, the last item of a comma list
+ * (--type a,b) when the option takes event types. */
+static void complete_optval(const struct spot *s, const char *partial, cli_values_fn fn, void *arg,
+			    struct cli_cands *out)
+{
+	const char *comma;
 	struct cli_valspec v;
-	bool only_pos = false;
-	char prefix[256] = "";
-	int npos = 0;
+	char prefix[256];
 
-	for (int i = 0; i < n; i++) {
-		const char *w = words[i];
-		struct cli_opt o;
-		int k;
-
-		if (pending) {
-			pending = NULL;
-			continue;
-		}
-		if (!only_pos && strcmp(w, "--") == 0) {
-			only_pos = true;
-			continue;
-		}
-		if (!only_pos && w[0] == '-' && w[1]) {
-			bool lng = w[1] == '-';
-			char name[40];
-
-			snprintf(name, sizeof(name), "%s", w + (lng ? 2 : 1));
-			name[strcspn(name, "=")] = '\0';
-			if (!lng && name[1])
-				continue; /* -ojson: the value is attached */
-			if (((cmd && cli_opt_find(cmd->options, lng ? name : NULL,
-						  lng ? 0 : name[0], &o)) ||
-			     cli_opt_find(cli_global_opts, lng ? name : NULL, lng ? 0 : name[0],
-					  &o)) &&
-			    o.takes && !strchr(w, '='))
-				pending = w;
-			continue;
-		}
-		if (!noun) {
-			k = cli_word_match(w, names, nn);
-			if (k < 0)
-				return;
-			noun = names[k];
-			if (cli_cmd_verbs(noun, verbs, 64) == 0)
-				cmd = cli_cmd_lookup(noun, NULL);
-		} else if (!cmd) {
-			size_t nv = cli_cmd_verbs(noun, verbs, 64);
-
-			k = cli_word_match(w, verbs, nv);
-			if (k < 0)
-				return;
-			cmd = cli_cmd_lookup(noun, verbs[k]);
-		} else {
-			prev_pos = w;
-			npos++;
-		}
-	}
-	out->cmd = cmd;
-	if (pending) {
-		char name[40];
-		const char *comma;
-
-		snprintf(name, sizeof(name), "%s", pending + (pending[1] == '-' ? 2 : 1));
-		if (pending[1] != '-') {
-			struct cli_opt o;
-
-			if ((cmd && cli_opt_find(cmd->options, NULL, name[0], &o)) ||
-			    cli_opt_find(cli_global_opts, NULL, name[0], &o))
-				snprintf(name, sizeof(name), "%s", o.name);
-		}
-		if (!cli_cmd_optval(cmd, name, &v))
-			return;
-		snprintf(out->expect, sizeof(out->expect), "%s", v.placeholder);
-		values(&v, NULL, fn, arg, out);
-		/* A comma list (--type a,b): complete its last item. */
-		comma = v.kind == NC_VAL_EVTYPE ? strrchr(partial, ',') : NULL;
-		if (comma) {
-			snprintf(prefix, sizeof(prefix), "%.*s", (int)(comma - partial + 1),
-				 partial);
-			filter(out, comma + 1);
-			for (size_t i = 0; i < out->n; i++) {
-				char *w = nc_xasprintf("%s%s", prefix, out->v[i].word);
-
-				free(out->v[i].word);
-				out->v[i].word = w;
-			}
-		} else {
-			filter(out, partial);
-		}
-		qsort(out->v, out->n, sizeof(*out->v), by_word);
-		return;
-	}
-	if (!only_pos && partial[0] == '-') {
-		snprintf(out->expect, sizeof(out->expect), "option");
-		if (cmd)
-			options(cmd, cmd->options, NULL, out);
-		options(NULL, cli_global_opts, "global option", out);
-		filter(out, partial);
-		return;
-	}
-	if (!noun) {
-		snprintf(out->expect, sizeof(out->expect), "command");
-		values(&(struct cli_valspec){.kind = NC_VAL_COMMAND}, NULL, NULL, NULL, out);
-		filter(out, partial);
-		return;
-	}
-	if (!cmd) {
-		size_t nv = cli_cmd_verbs(noun, verbs, 64);
-
-		snprintf(out->expect, sizeof(out->expect), "verb");
-		for (size_t i = 0; i < nv; i++)
-			cli_cands_add(out, verbs[i], cli_cmd_lookup(noun, verbs[i])->summary);
-		filter(out, partial);
-		return;
-	}
-	out->runnable = !partial[0] && npos >= cmd->min;
-	if (!cli_cmd_arg(cmd, npos, &v))
+	if (!cli_cmd_optval(s->cmd, s->opt.name, &v))
 		return;
 	snprintf(out->expect, sizeof(out->expect), "%s", v.placeholder);
-	values(&v, prev_pos, fn, arg, out);
+	values(&v, NULL, fn, arg, out);
+	comma = v.kind == NC_VAL_EVTYPE ? strrchr(partial, ',') : NULL;
+	if (comma) {
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(comma - partial + 1), partial);
+		filter(out, comma + 1);
+		for (size_t i = 0; i < out->n; i++) {
+			char *w = nc_xasprintf("%s%s", prefix, out->v[i].word);
+
+			free(out->v[i].word);
+			out->v[i].word = w;
+		}
+	} else {
+		filter(out, partial);
+	}
+	qsort(out->v, out->n, sizeof(*out->v), by_word);
+}
+
+/* The verbs of noun. */
+static void complete_verb(const char *noun, const char *partial, struct cli_cands *out)
+{
+	const char *verbs[64];
+	size_t nv = cli_cmd_verbs(noun, verbs, 64);
+
+	snprintf(out->expect, sizeof(out->expect), "verb");
+	for (size_t i = 0; i < nv; i++)
+		cli_cands_add(out, verbs[i], cli_cmd_lookup(noun, verbs[i])->summary);
+	filter(out, partial);
+}
+
+/* The next positional argument of cmd. */
+static void complete_arg(const struct spot *s, const char *partial, cli_values_fn fn, void *arg,
+			 struct cli_cands *out)
+{
+	struct cli_valspec v;
+
+	out->runnable = !partial[0] && s->npos >= s->cmd->min;
+	if (!cli_cmd_arg(s->cmd, s->npos, &v))
+		return;
+	snprintf(out->expect, sizeof(out->expect), "%s", v.placeholder);
+	values(&v, s->prev_pos, fn, arg, out);
 	filter(out, partial);
 	if (v.kind != NC_VAL_COMMAND && v.kind != NC_VAL_VERB)
 		qsort(out->v, out->n, sizeof(*out->v), by_word);
+}
+
+void cli_complete(char *const *words, int n, const char *partial, cli_values_fn fn, void *arg,
+		  struct cli_cands *out)
+{
+	struct spot s;
+
+	if (!locate(words, n, &s))
+		return;
+	out->cmd = s.cmd;
+	if (s.pending) {
+		complete_optval(&s, partial, fn, arg, out);
+	} else if (!s.only_pos && partial[0] == '-') {
+		snprintf(out->expect, sizeof(out->expect), "option");
+		if (s.cmd)
+			options(s.cmd, s.cmd->options, NULL, out);
+		options(NULL, cli_global_opts, "global option", out);
+		filter(out, partial);
+	} else if (!s.noun) {
+		snprintf(out->expect, sizeof(out->expect), "command");
+		values(&(struct cli_valspec){.kind = NC_VAL_COMMAND}, NULL, NULL, NULL, out);
+		filter(out, partial);
+	} else if (!s.cmd) {
+		complete_verb(s.noun, partial, out);
+	} else {
+		complete_arg(&s, partial, fn, arg, out);
+	}
 }

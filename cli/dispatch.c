@@ -10,36 +10,11 @@
 
 #include "../lib/client/client.h"
 #include "../lib/util/err.h"
+#include "argwalk.h"
 #include "cmd.h"
 #include "cmdinfo.h"
 #include "help.h"
 #include "request.h"
-
-/*
- * Looks arg (without dashes; "name" or "name=value", or one letter for a
- * short option) up in spec with cli_opt_find. True and the canonical long
- * name; *takes says whether it takes a value.
- */
-static bool opt_lookup(const char *spec, const char *arg, bool shortopt, char *name, size_t nsz,
-		       bool *takes)
-{
-	size_t al = strcspn(arg, "=");
-	char want[sizeof(((struct cli_opt *)0)->name)];
-	struct cli_opt o;
-	bool found;
-
-	if (shortopt) {
-		found = al == 1 && cli_opt_find(spec, NULL, arg[0], &o);
-	} else {
-		snprintf(want, sizeof(want), "%.*s", (int)al, arg);
-		found = al < sizeof(want) && cli_opt_find(spec, want, 0, &o);
-	}
-	if (found) {
-		snprintf(name, nsz, "%s", o.name);
-		*takes = o.takes;
-	}
-	return found;
-}
 
 /* Applies a global option; 0, or NC_ERR_USAGE after reporting. */
 static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
@@ -74,77 +49,70 @@ static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
 	return 0;
 }
 
+/* Reports what is wrong with option word o of cmd's line; returns NC_ERR_USAGE. */
+static int opt_error(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_argword *o)
+{
+	if (o->err == CLI_ARG_UNKNOWN && cmd)
+		return cli_error(
+			ctx, NC_ERR_USAGE, "unknown option `%s' for `%s%s%s'; see `%s help %s%s%s'",
+			o->arg, cmd->noun, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "",
+			ctx->progname, cmd->noun, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
+	if (o->err == CLI_ARG_UNKNOWN)
+		return cli_error(ctx, NC_ERR_USAGE, "unknown option `%s'; see `%s help'", o->arg,
+				 ctx->progname);
+	if (o->err == CLI_ARG_NOVALUE && o->arg[1] == '-')
+		return cli_error(ctx, NC_ERR_USAGE, "option `--%s' takes no value", o->name);
+	if (o->err == CLI_ARG_NOVALUE)
+		return cli_error(ctx, NC_ERR_USAGE, "unknown option `%s'", o->arg);
+	return cli_error(ctx, NC_ERR_USAGE, "option `%s' needs a value", o->arg);
+}
+
+/* Records option o (read without error): -h/--help sets *help, a global
+ * option goes to ctx, the command's to a. 0, or NC_ERR_USAGE after reporting. */
+static int take_opt(struct cli_ctx *ctx, const struct cli_argword *o, struct cli_args *a,
+		    bool *help)
+{
+	if (strcmp(o->name, "help") == 0) {
+		*help = true;
+		return 0;
+	}
+	if (o->global)
+		return set_global(ctx, o->name, o->val) < 0 ? NC_ERR_USAGE : 0;
+	if (a->nopt >= NC_MAX_OPTS)
+		return cli_error(ctx, NC_ERR_USAGE, "too many options");
+	snprintf(a->opt_name[a->nopt], sizeof(a->opt_name[0]), "%s", o->name);
+	a->opt_val[a->nopt++] = o->val;
+	return 0;
+}
+
 /*
  * Parses options and positionals in argv[0..argc) for cmd (NULL: globals
- * only, stopping at the first word). Returns the number of argv entries
- * consumed, or NC_ERR_USAGE after reporting. *help is set by -h/--help.
+ * only, stopping at the first word) with the argv walker. Returns the number
+ * of argv entries consumed, or NC_ERR_USAGE after reporting. *help is set
+ * by -h/--help.
  */
 static int parse_opts(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, char **argv,
 		      struct cli_args *a, bool *help)
 {
-	bool only_pos = false;
-	int i;
+	struct cli_argwalk w;
+	struct cli_argword word;
 
-	for (i = 0; i < argc; i++) {
-		const char *arg = argv[i], *val = NULL, *body;
-		char name[sizeof(a->opt_name[0])];
-		bool takes, shortopt, global;
-
-		if (only_pos || arg[0] != '-' || arg[1] == '\0') {
-			if (!cmd)
-				break;
-			if (a->npos >= NC_MAX_POS)
-				return cli_error(ctx, NC_ERR_USAGE, "too many arguments");
-			a->pos[a->npos++] = arg;
-			continue;
-		}
-		if (strcmp(arg, "--") == 0) {
-			only_pos = true;
-			continue;
-		}
-		shortopt = arg[1] != '-';
-		body = arg + (shortopt ? 1 : 2);
-		global = opt_lookup(cli_global_opts, body, shortopt, name, sizeof(name), &takes);
-		if (!global && !(cmd && opt_lookup(cmd->options, body, shortopt, name, sizeof(name),
-						   &takes))) {
-			if (cmd)
-				return cli_error(
-					ctx, NC_ERR_USAGE,
-					"unknown option `%s' for `%s%s%s'; see `%s help %s%s%s'",
-					arg, cmd->noun, cmd->verb ? " " : "",
-					cmd->verb ? cmd->verb : "", ctx->progname, cmd->noun,
-					cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
-			return cli_error(ctx, NC_ERR_USAGE, "unknown option `%s'; see `%s help'",
-					 arg, ctx->progname);
-		}
-		if (!shortopt && strchr(body, '=')) {
-			if (!takes)
-				return cli_error(ctx, NC_ERR_USAGE, "option `--%s' takes no value",
-						 name);
-			val = strchr(body, '=') + 1;
-		} else if (shortopt && body[1] != '\0') {
-			if (!takes)
-				return cli_error(ctx, NC_ERR_USAGE, "unknown option `%s'", arg);
-			val = body + 1;
-		} else if (takes) {
-			if (i + 1 >= argc)
-				return cli_error(ctx, NC_ERR_USAGE, "option `%s' needs a value",
-						 arg);
-			val = argv[++i];
-		}
-		if (strcmp(name, "help") == 0) {
-			*help = true;
-		} else if (global) {
-			if (set_global(ctx, name, val) < 0)
+	cli_argwalk_init(&w, cmd, argc, argv);
+	while (cli_argwalk_next(&w, &word)) {
+		if (word.option && word.err != CLI_ARG_OK)
+			return opt_error(ctx, cmd, &word);
+		if (word.option) {
+			if (take_opt(ctx, &word, a, help) < 0)
 				return NC_ERR_USAGE;
-		} else {
-			if (a->nopt >= NC_MAX_OPTS)
-				return cli_error(ctx, NC_ERR_USAGE, "too many options");
-			snprintf(a->opt_name[a->nopt], sizeof(a->opt_name[0]), "%s", name);
-			a->opt_val[a->nopt++] = val;
+			continue;
 		}
+		if (!cmd)
+			return word.index;
+		if (a->npos >= NC_MAX_POS)
+			return cli_error(ctx, NC_ERR_USAGE, "too many arguments");
+		a->pos[a->npos++] = word.arg;
 	}
-	return i;
+	return argc;
 }
 
 /* Runs cmd, with a client for the duration when it talks to the server. */

@@ -85,23 +85,28 @@ static void args_desc(const struct cli_cmd *c, char *buf, size_t n)
 	}
 }
 
+/* Appends word a (or "a:b" when b is set) to the space-separated list in
+ * buf[n], *len long; *len counts what did not fit too. */
+static void add_word(char *buf, size_t n, size_t *len, const char *a, const char *b)
+{
+	*len += (size_t)snprintf(buf + *len, *len < n ? n - *len : 0, "%s%s%s%s", *len ? " " : "",
+				 a, b ? ":" : "", b ? b : "");
+}
+
 /* The data both scripts share, as shell assignments. */
 static void data(FILE *f)
 {
-	char buf[4096];
+	char buf[4096] = "";
 	size_t len = 0;
 
 	for (size_t i = 0; i < cli_nnouns; i++)
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0,
-					"%s%s", i ? " " : "", cli_nouns[i].name);
+		add_word(buf, sizeof(buf), &len, cli_nouns[i].name, NULL);
 	fputs("_netctl_nouns_list=", f);
 	sq(f, buf);
 	len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < cli_naliases; i++)
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0,
-					"%s%s:%s", i ? " " : "", cli_aliases[i].alias,
-					cli_aliases[i].word);
+		add_word(buf, sizeof(buf), &len, cli_aliases[i].alias, cli_aliases[i].word);
 	fputs("\n_netctl_aliases=", f);
 	sq(f, buf);
 	opts_desc(NULL, cli_global_opts, buf, sizeof(buf));
@@ -110,11 +115,9 @@ static void data(FILE *f)
 	len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < nc_nevent_aliases; i++)
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0,
-					"%s%s", len ? " " : "", nc_event_aliases[i].alias);
+		add_word(buf, sizeof(buf), &len, nc_event_aliases[i].alias, NULL);
 	for (size_t i = 0; i < nc_nevent_types; i++)
-		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, " %s",
-					nc_event_types[i]);
+		add_word(buf, sizeof(buf), &len, nc_event_types[i], NULL);
 	fputs("\n_netctl_evtypes=", f);
 	sq(f, buf);
 	fputs("\n\n", f);
@@ -185,13 +188,17 @@ static void verbs_fn(FILE *f, bool zsh)
 	fputs(zsh ? "\t(*) _nv=() ;;\n\tesac\n}\n\n" : "\t*) REPLY= ;;\n\tesac\n}\n\n", f);
 }
 
-static const char bash_code[] =
+/*
+ * The helpers both scripts share, as put_code writes them: "$=NAME" is
+ * the words of variable NAME, "@ARGV0@" the word that ran netctl.
+ */
+static const char shared_code[] =
 	"# _netctl_resolve WORD CANDIDATE...: exact, alias, then unique prefix, into REPLY.\n"
 	"_netctl_resolve() {\n"
 	"\tlocal w=$1 c a hit= n=0\n"
 	"\tshift\n"
 	"\tfor c in \"$@\"; do [[ $c == \"$w\" ]] && { REPLY=$c; return 0; }; done\n"
-	"\tfor a in $_netctl_aliases; do\n"
+	"\tfor a in $=_netctl_aliases; do\n"
 	"\t\t[[ ${a%%:*} == \"$w\" ]] || continue\n"
 	"\t\tfor c in \"$@\"; do [[ $c == \"${a#*:}\" ]] && { REPLY=$c; return 0; }; done\n"
 	"\tdone\n"
@@ -202,15 +209,17 @@ static const char bash_code[] =
 	"# _netctl_optdesc OPTION: the value descriptor of OPTION into REPLY; fails for a flag.\n"
 	"_netctl_optdesc() {\n"
 	"\tlocal e\n"
-	"\tfor e in $opts $_netctl_globals; do\n"
+	"\tfor e in $=opts $=_netctl_globals; do\n"
 	"\t\t[[ $e == \"$1=\"* ]] && { REPLY=${e#*=}; return 0; }\n"
 	"\tdone\n"
 	"\treturn 1\n"
 	"}\n\n"
 	"# _netctl_run ARGS...: netctl itself, quietly, with the line's connection options.\n"
 	"_netctl_run() {\n"
-	"\t\"${COMP_WORDS[0]}\" \"${conn[@]}\" -q \"$@\" 2>/dev/null </dev/null\n"
-	"}\n\n"
+	"\t\"@ARGV0@\" \"${conn[@]}\" -q \"$@\" 2>/dev/null </dev/null\n"
+	"}\n\n";
+
+static const char bash_code[] =
 	"# _netctl_values DESCRIPTOR: COMPREPLY for a value (%kind live values, @fixed,words).\n"
 	"_netctl_values() {\n"
 	"\tlocal d=$1 kind= words= pre= w\n"
@@ -298,31 +307,6 @@ static const char bash_code[] =
 	"complete -F _netctl netctl\n";
 
 static const char zsh_code[] =
-	"# _netctl_resolve WORD CANDIDATE...: exact, alias, then unique prefix, into REPLY.\n"
-	"_netctl_resolve() {\n"
-	"\tlocal w=$1 c a hit= n=0\n"
-	"\tshift\n"
-	"\tfor c in \"$@\"; do [[ $c == \"$w\" ]] && { REPLY=$c; return 0; }; done\n"
-	"\tfor a in ${=_netctl_aliases}; do\n"
-	"\t\t[[ ${a%%:*} == \"$w\" ]] || continue\n"
-	"\t\tfor c in \"$@\"; do [[ $c == \"${a#*:}\" ]] && { REPLY=$c; return 0; }; done\n"
-	"\tdone\n"
-	"\tfor c in \"$@\"; do [[ $c == \"$w\"* ]] && { hit=$c; n=$((n + 1)); }; done\n"
-	"\t[[ $n == 1 ]] && { REPLY=$hit; return 0; }\n"
-	"\treturn 1\n"
-	"}\n\n"
-	"# _netctl_optdesc OPTION: the value descriptor of OPTION into REPLY; fails for a flag.\n"
-	"_netctl_optdesc() {\n"
-	"\tlocal e\n"
-	"\tfor e in ${=opts} ${=_netctl_globals}; do\n"
-	"\t\t[[ $e == \"$1=\"* ]] && { REPLY=${e#*=}; return 0; }\n"
-	"\tdone\n"
-	"\treturn 1\n"
-	"}\n\n"
-	"# _netctl_run ARGS...: netctl itself, quietly, with the line's connection options.\n"
-	"_netctl_run() {\n"
-	"\t\"${words[1]}\" \"${conn[@]}\" -q \"$@\" 2>/dev/null </dev/null\n"
-	"}\n\n"
 	"# _netctl_values DESCRIPTOR: offers a value (%kind live values, @fixed,words).\n"
 	"_netctl_values() {\n"
 	"\tlocal d=$1 kind=\n"
@@ -408,6 +392,28 @@ static const char zsh_code[] =
 	"\tcompdef _netctl netctl\n"
 	"fi\n";
 
+/* Writes code for bash or zsh, spelling shared_code's "$=NAME" and "@ARGV0@" as
+ * the shell does: "$NAME" and "${COMP_WORDS[0]}" in bash, "${=NAME}" and
+ * "${words[1]}" in zsh (which splits a variable into words only when told). */
+static void put_code(FILE *f, const char *code, bool zsh)
+{
+	const char *p = code;
+
+	while (*p) {
+		if (strncmp(p, "$=", 2) == 0) {
+			size_t len = strspn(p + 2, "_abcdefghijklmnopqrstuvwxyz");
+
+			fprintf(f, zsh ? "${=%.*s}" : "$%.*s", (int)len, p + 2);
+			p += 2 + len;
+		} else if (strncmp(p, "@ARGV0@", 7) == 0) {
+			fputs(zsh ? "${words[1]}" : "${COMP_WORDS[0]}", f);
+			p += 7;
+		} else {
+			fputc(*p++, f);
+		}
+	}
+}
+
 static void header(FILE *f, const char *what)
 {
 	fprintf(f,
@@ -424,6 +430,7 @@ void cli_gen_bash(FILE *f)
 	data(f);
 	verbs_fn(f, false);
 	spec_fn(f, false);
+	put_code(f, shared_code, false);
 	fputs(bash_code, f);
 }
 
@@ -444,5 +451,6 @@ void cli_gen_zsh(FILE *f)
 	fputs(")\n\n", f);
 	verbs_fn(f, true);
 	spec_fn(f, true);
+	put_code(f, shared_code, true);
 	fputs(zsh_code, f);
 }

@@ -39,13 +39,88 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* A split in progress: the line, where it is, and the word being read. */
+struct split {
+	const char *line;
+	size_t len, i;
+	struct cli_words *w;
+	struct buf b;  /* the word being read */
+	size_t cap;    /* of w->v */
+	char quote;    /* the quote open at i, or 0 */
+	size_t qstart; /* where it opened */
+	bool inword;
+};
+
+/* Reads the character at s->i inside quotes (a backslash escape counts as one). */
+static void quoted(struct split *s)
+{
+	const char *line = s->line;
+	size_t i = s->i;
+
+	if (line[i] == s->quote) {
+		s->quote = 0;
+	} else if (s->quote == '"' && line[i] == '\\' && i + 1 < s->len &&
+		   strchr("\"\\$`\n", line[i + 1])) {
+		if (line[i + 1] != '\n')
+			put(&s->b, line[i + 1]);
+		i++;
+	} else {
+		put(&s->b, line[i]);
+	}
+	s->i = i + 1;
+}
+
+/*
+ * Reads the character at s->i outside quotes (with what a backslash escapes).
+ * 0, 1 at a comment (the line ends there), or NC_ERR_PARSE for a backslash
+ * ending the line (unless partial).
+ */
+static int unquoted(struct split *s, bool partial, struct nc_errinfo *ei)
+{
+	const char *line = s->line;
+	size_t i = s->i;
+	char c = line[i];
+
+	if (blank(c)) {
+		if (s->inword)
+			add_word(s->w, &s->b, &s->cap);
+		s->inword = false;
+		s->i = i + 1;
+		return 0;
+	}
+	if (c == '\\' && i + 1 < s->len && line[i + 1] == '\n') {
+		/* A line continuation is nothing, not even the start of a word. */
+		s->i = i + 2;
+		return 0;
+	}
+	if (c == '#' && !s->inword)
+		return 1;
+	if (!s->inword) {
+		s->inword = true;
+		s->w->start = i;
+	}
+	if (c == '\'' || c == '"') {
+		s->quote = c;
+		s->qstart = i;
+	} else if (c == '\\') {
+		if (i + 1 < s->len)
+			put(&s->b, line[i + 1]);
+		else if (!partial)
+			return nc_fail(ei, NC_ERR_PARSE, NULL,
+				       "column %zu: a backslash ends the line", i + 1);
+		i++;
+	} else {
+		put(&s->b, c);
+	}
+	s->i = i + 1;
+	return 0;
+}
+
 int cli_words_split(const char *line, size_t len, unsigned flags, struct cli_words *w,
 		    struct nc_errinfo *ei)
 {
-	bool partial = flags & NC_WORDS_PARTIAL, inword = false;
-	struct buf b = {0};
-	size_t cap = 0, i = 0, qstart = 0;
-	char quote = 0;
+	bool partial = flags & NC_WORDS_PARTIAL;
+	struct split s = {.line = line, .len = len, .w = w};
 	int ret = 0;
 
 	w->v = nc_xcalloc(1, sizeof(char *));
@@ -53,83 +128,28 @@ int cli_words_split(const char *line, size_t len, unsigned flags, struct cli_wor
 	w->open = false;
 	w->quote = 0;
 	w->start = len;
-	while (i < len) {
-		char c = line[i];
-
-		if (c == '\0') {
-			ret = nc_fail(ei, NC_ERR_PARSE, NULL, "column %zu: a NUL byte", i + 1);
-			goto out;
-		}
-		if (quote == '\'') {
-			if (c == '\'')
-				quote = 0;
-			else
-				put(&b, c);
-			i++;
-			continue;
-		}
-		if (quote == '"') {
-			if (c == '"') {
-				quote = 0;
-			} else if (c == '\\' && i + 1 < len && strchr("\"\\$`\n", line[i + 1])) {
-				if (line[i + 1] != '\n')
-					put(&b, line[i + 1]);
-				i++;
-			} else {
-				put(&b, c);
-			}
-			i++;
-			continue;
-		}
-		if (blank(c)) {
-			if (inword)
-				add_word(w, &b, &cap);
-			inword = false;
-			i++;
-			continue;
-		}
-		if (c == '\\' && i + 1 < len && line[i + 1] == '\n') {
-			/* A line continuation is nothing, not even the start of a word. */
-			i += 2;
-			continue;
-		}
-		if (c == '#' && !inword)
-			break;
-		if (!inword) {
-			inword = true;
-			w->start = i;
-		}
-		if (c == '\'' || c == '"') {
-			quote = c;
-			qstart = i;
-		} else if (c == '\\') {
-			if (i + 1 >= len) {
-				if (!partial) {
-					ret = nc_fail(ei, NC_ERR_PARSE, NULL,
-						      "column %zu: a backslash ends the line",
-						      i + 1);
-					goto out;
-				}
-			} else {
-				put(&b, line[i + 1]);
-			}
-			i++;
-		} else {
-			put(&b, c);
-		}
-		i++;
+	while (ret == 0 && s.i < len) {
+		if (line[s.i] == '\0')
+			ret = nc_fail(ei, NC_ERR_PARSE, NULL, "column %zu: a NUL byte", s.i + 1);
+		else if (s.quote)
+			quoted(&s);
+		else
+			ret = unquoted(&s, partial, ei);
 	}
-	if (quote && !partial) {
+	if (ret < 0)
+		goto out;
+	ret = 0;
+	if (s.quote && !partial) {
 		ret = nc_fail(ei, NC_ERR_PARSE, NULL, "column %zu: the %s quote is not closed",
-			      qstart + 1, quote == '"' ? "double" : "single");
+			      s.qstart + 1, s.quote == '"' ? "double" : "single");
 		goto out;
 	}
-	w->quote = quote;
-	w->open = inword;
-	if (inword)
-		add_word(w, &b, &cap);
+	w->quote = s.quote;
+	w->open = s.inword;
+	if (s.inword)
+		add_word(w, &s.b, &s.cap);
 out:
-	free(b.s);
+	free(s.b.s);
 	return ret;
 }
 

@@ -214,19 +214,64 @@ static void keep_event_block(struct nc_store *st, struct nc_events *ev, uint64_t
 		       nc_strerror(ret));
 }
 
+/*
+ * Opens what the core runs on, into *core: the data directory, the store,
+ * the PKI, the event ring after this start's block of ids (*block) and the
+ * first admin token. On failure what was opened stays in *core for the
+ * caller to close.
+ */
+static int open_core(const struct nc_serve_opts *o, struct nc_core *core, uint64_t *block,
+		     struct nc_errinfo *ei)
+{
+	char path[4096];
+	int ret, created;
+
+	ret = prepare_dir(o->data_dir, ei);
+	if (ret < 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/netctl.db", o->data_dir);
+	ret = nc_store_open_sqlite(path, &core->store, ei);
+	if (ret < 0)
+		goto out;
+	ret = start_pki(o->data_dir, core, ei);
+	if (ret == 0)
+		ret = take_event_block(core->store, block, ei);
+	if (ret < 0)
+		goto out;
+	core->events = nc_events_new_after(o->event_ring ? o->event_ring : 65536,
+					   *block << NC_EVENTS_BLOCK_SHIFT);
+	snprintf(path, sizeof(path), "%s/admin.token", o->data_dir);
+	ret = nc_core_token_bootstrap(core, path, &created, ei);
+	if (ret == 0 && created)
+		nc_info("first start: wrote an admin token to %s (mode 0600)", path);
+out:
+	return ret;
+}
+
+/* Says where the API listens: in the log, and on o->announce when set. */
+static void announce(const struct nc_serve_opts *o, struct nc_api *api)
+{
+	const char *open = strchr(o->host, ':') ? "[" : "", *close = *open ? "]" : "";
+
+	nc_info("listening on http://%s%s%s:%u, data in %s, broker %s", open, o->host, close,
+		nc_api_port(api), o->data_dir, o->mqtt_url ? o->mqtt_url : "none");
+	if (o->announce) {
+		fprintf(o->announce, "http://%s%s%s:%u\n", open, o->host, close, nc_api_port(api));
+		fflush(o->announce);
+	}
+}
+
 int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 {
 	struct nc_api_config acfg = {.host = o->host, .port = o->port, .limits = o->limits};
 	struct nc_sync_engine *engine = NULL;
 	struct nc_core core = {0};
-	struct nc_store *store = NULL;
 	struct nc_mqtt *mqtt = NULL;
 	struct nc_api *api = NULL;
 	struct timespec check = {.tv_sec = EVENT_BLOCK_CHECK_S};
 	uint64_t block = 0;
-	char path[4096];
 	sigset_t sigs;
-	int ret, sig, created;
+	int ret, sig;
 
 	/* Block the stop signals before any thread starts, so every thread
 	 * inherits the mask and only sigwait below sees them. */
@@ -236,28 +281,9 @@ int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	ret = prepare_dir(o->data_dir, ei);
-	if (ret < 0)
-		goto out;
-	snprintf(path, sizeof(path), "%s/netctl.db", o->data_dir);
-	ret = nc_store_open_sqlite(path, &store, ei);
-	if (ret < 0)
-		goto out;
-	core.store = store;
-	ret = start_pki(o->data_dir, &core, ei);
+	ret = open_core(o, &core, &block, ei);
 	if (ret == 0)
-		ret = take_event_block(store, &block, ei);
-	if (ret < 0)
-		goto out;
-	core.events = nc_events_new_after(o->event_ring ? o->event_ring : 65536,
-					  block << NC_EVENTS_BLOCK_SHIFT);
-	snprintf(path, sizeof(path), "%s/admin.token", o->data_dir);
-	ret = nc_core_token_bootstrap(&core, path, &created, ei);
-	if (ret < 0)
-		goto out;
-	if (created)
-		nc_info("first start: wrote an admin token to %s (mode 0600)", path);
-	ret = nc_sync_engine_new(&core, NULL, &o->sync, &engine, ei);
+		ret = nc_sync_engine_new(&core, NULL, &o->sync, &engine, ei);
 	if (ret == 0 && o->mqtt_url)
 		ret = start_mqtt(o, engine, &mqtt, ei);
 	if (ret < 0)
@@ -268,18 +294,11 @@ int nc_serve_run(const struct nc_serve_opts *o, struct nc_errinfo *ei)
 	ret = nc_api_start(&acfg, &api, ei);
 	if (ret < 0)
 		goto out;
-	nc_info("listening on http://%s%s%s:%u, data in %s, broker %s",
-		strchr(o->host, ':') ? "[" : "", o->host, strchr(o->host, ':') ? "]" : "",
-		nc_api_port(api), o->data_dir, o->mqtt_url ? o->mqtt_url : "none");
-	if (o->announce) {
-		fprintf(o->announce, "http://%s%s%s:%u\n", strchr(o->host, ':') ? "[" : "", o->host,
-			strchr(o->host, ':') ? "]" : "", nc_api_port(api));
-		fflush(o->announce);
-	}
+	announce(o, api);
 	do {
 		sig = sigtimedwait(&sigs, NULL, &check);
 		if (sig < 0)
-			keep_event_block(store, core.events, &block);
+			keep_event_block(core.store, core.events, &block);
 	} while (sig < 0);
 	nc_info("%s: stopping", strsignal(sig));
 	ret = 0;
@@ -291,7 +310,7 @@ out:
 	nc_mqtt_free(mqtt);
 	nc_sync_engine_free(engine);
 	nc_events_free(core.events);
-	nc_store_close(store);
+	nc_store_close(core.store);
 	nc_pki_free(core.pki);
 	return ret;
 }

@@ -75,6 +75,26 @@ static void ignored(struct nc_sync_engine *e, const char *serial, const char *te
 		   json_pack("{s:s,s:s}", "message", what, "reason", why));
 }
 
+/*
+ * The first step of every message but a registration: a payload that did
+ * not decode (ret, ei from the decoder) is a proto_error, a message from a
+ * device this core does not know is ignored (what names the message). True
+ * and *d when the message goes on.
+ */
+static bool from_known(struct nc_sync_engine *e, const char *serial, const char *topic, int ret,
+		       const struct nc_errinfo *ei, const char *what, struct device *d)
+{
+	if (ret < 0) {
+		proto_error(e, serial, topic, ei->msg);
+		return false;
+	}
+	if (device_get(e, serial, d) < 0) {
+		ignored(e, serial, NULL, what, "unknown device");
+		return false;
+	}
+	return true;
+}
+
 /* Moves a connector along its lifecycle for a device event; quietly no-op
  * when the move is not allowed from where it is. */
 static void lifecycle(struct nc_sync_engine *e, const char *serial, const struct device *d,
@@ -138,6 +158,28 @@ static void superseded(struct nc_sync_engine *e, const char *serial, const char 
 		   json_pack("{s:I,s:o}", "seq", (json_int_t)c->seq, "superseded", seqs));
 }
 
+/* What follows a confirmation c, with verdict v, stored as s. */
+static void confirmed(struct nc_sync_engine *e, const char *serial, const char *tenant,
+		      const struct device *d, const struct nc_confirm *c, const struct nc_sync *s,
+		      enum nc_verdict v)
+{
+	if (v != NC_VERDICT_STALE)
+		sync_event(e, NC_EV_sync_state, tenant, serial,
+			   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s->state), "seq",
+				     (json_int_t)s->seq, "reason",
+				     s->fail_reason[0] ? s->fail_reason : "confirmed"));
+	if (v == NC_VERDICT_VERIFIED)
+		sync_retry_reset(e, serial, tenant);
+	/* Re-dirtied in flight: pending only if its next batch differs. */
+	if (v == NC_VERDICT_VERIFIED && s->state == NC_SYNC_PENDING)
+		sync_settle(e, serial, tenant);
+	superseded(e, serial, tenant, c);
+	if (v == NC_VERDICT_VERIFIED && d->status == NC_STATUS_APPROVED)
+		lifecycle(e, serial, d, NC_STATUS_PROVISIONED);
+	else if (v == NC_VERDICT_STALE)
+		stale_later(e, serial, tenant, s->seq);
+}
+
 static void on_confirm(struct nc_sync_engine *e, const char *serial, const char *ttenant,
 		       const void *payload, size_t len, const char *topic)
 {
@@ -150,14 +192,8 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 	char *text = NULL;
 	int ret = nc_proto_confirm_decode(payload, len, serial, ttenant, &c, &ei);
 
-	if (ret < 0) {
-		proto_error(e, serial, topic, ei.msg);
+	if (!from_known(e, serial, topic, ret, &ei, "confirm", &d))
 		goto out;
-	}
-	if (device_get(e, serial, &d) < 0) {
-		ignored(e, serial, NULL, "confirm", "unknown device");
-		goto out;
-	}
 	/* An MTGE's tenant comes from the topic, or else from the payload. */
 	tenant = tenant_of(&d, ttenant && *ttenant ? ttenant : c.tenant);
 	if (!d.in_service) {
@@ -199,23 +235,8 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 			     c.failures ? c.failures : json_array(), "expected_seq",
 			     (json_int_t)s.seq, "status", nc_proto_confirm_status_name(c.status),
 			     "state", nc_sync_state_name(s.state)));
-	if (ret < 0)
-		goto out;
-	if (v != NC_VERDICT_STALE)
-		sync_event(e, NC_EV_sync_state, tenant, serial,
-			   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s.state), "seq",
-				     (json_int_t)s.seq, "reason",
-				     s.fail_reason[0] ? s.fail_reason : "confirmed"));
-	if (v == NC_VERDICT_VERIFIED)
-		sync_retry_reset(e, serial, tenant);
-	/* Re-dirtied in flight: pending only if its next batch differs. */
-	if (v == NC_VERDICT_VERIFIED && s.state == NC_SYNC_PENDING)
-		sync_settle(e, serial, tenant);
-	superseded(e, serial, tenant, &c);
-	if (v == NC_VERDICT_VERIFIED && d.status == NC_STATUS_APPROVED)
-		lifecycle(e, serial, &d, NC_STATUS_PROVISIONED);
-	else if (v == NC_VERDICT_STALE)
-		stale_later(e, serial, tenant, s.seq);
+	if (ret == 0)
+		confirmed(e, serial, tenant, &d, &c, &s, v);
 out:
 	free(text);
 	nc_confirm_clear(&c);
@@ -272,14 +293,8 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 	bool ahead;
 	int ret = nc_proto_config_request_decode(payload, len, serial, &r, &ei);
 
-	if (ret < 0) {
-		proto_error(e, serial, topic, ei.msg);
+	if (!from_known(e, serial, topic, ret, &ei, "config-request", &d))
 		return;
-	}
-	if (device_get(e, serial, &d) < 0) {
-		ignored(e, serial, NULL, "config-request", "unknown device");
-		return;
-	}
 	tenant = tenant_of(&d, ttenant);
 	sync_event(e, NC_EV_config_request, tenant, serial,
 		   json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)r.seq, "config_hash",
@@ -388,14 +403,8 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	struct device d;
 	int ret = nc_proto_heartbeat_decode(payload, len, serial, &h, &ei);
 
-	if (ret < 0) {
-		proto_error(e, serial, topic, ei.msg);
+	if (!from_known(e, serial, topic, ret, &ei, "heartbeat", &d))
 		return;
-	}
-	if (device_get(e, serial, &d) < 0) {
-		ignored(e, serial, NULL, "heartbeat", "unknown device");
-		return;
-	}
 	if (!fresh(e, serial, d.tenant, "heartbeat", h.ts, e->o.heartbeat_ms))
 		return;
 	take_key(e, serial, &d, h.public_key, time(NULL), "heartbeat");
@@ -437,14 +446,8 @@ static void on_tunnel_status(struct nc_sync_engine *e, const char *serial, const
 	struct device d;
 	int ret = nc_proto_tunnel_status_decode(payload, len, serial, &ts, &ei);
 
-	if (ret < 0) {
-		proto_error(e, serial, topic, ei.msg);
-		return;
-	}
-	if (device_get(e, serial, &d) < 0) {
-		ignored(e, serial, NULL, "tunnel-status", "unknown device");
+	if (!from_known(e, serial, topic, ret, &ei, "tunnel-status", &d))
 		goto out;
-	}
 	if (fresh(e, serial, d.tenant, "tunnel-status", ts.ts, e->o.tunnel_interval_ms))
 		sync_tunnel_status(e, serial, d.tenant, &ts);
 out:

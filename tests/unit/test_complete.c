@@ -15,11 +15,13 @@
 #include <string.h>
 
 #include "../../lib/util/err.h"
+#include "../../cli/argwalk.h"
 #include "../../cli/cmd.h"
 #include "../../cli/cmdinfo.h"
 #include "../../cli/complete.h"
 #include "../../cli/evline.h"
 #include "../../cli/output.h"
+#include "../../cli/shellwords.h"
 #include "../../cli/syncwait.h"
 #include "../../cli/textdiff.h"
 
@@ -62,6 +64,58 @@ static void test_options_spec(void **state)
 	assert_false(cli_opt_next(&p, &o));
 	assert_true(cli_opt_find(cli_global_opts, NULL, 'q', &o));
 	assert_string_equal(o.name, "quiet");
+}
+
+/* The walk of line against noun verb's row, one token a step: "p:WORD" a
+ * positional, "o:NAME[=VAL]" an option ("g:" a global one), "eN:WORD" an
+ * option in error N (enum cli_argerr). */
+static void walk(const char *noun, const char *verb, const char *line, char *out, size_t n)
+{
+	struct cli_words w = {0};
+	struct cli_argwalk aw;
+	struct cli_argword a;
+	size_t len = 0;
+
+	assert_int_equal(cli_words_split(line, strlen(line), 0, &w, NULL), 0);
+	cli_argwalk_init(&aw, noun ? cli_cmd_lookup(noun, verb) : NULL, w.n, w.v);
+	out[0] = '\0';
+	while (cli_argwalk_next(&aw, &a) && len < n) {
+		if (!a.option)
+			len += snprintf(out + len, n - len, " p:%s", a.arg);
+		else if (a.err)
+			len += snprintf(out + len, n - len, " e%d:%s", (int)a.err, a.arg);
+		else
+			len += snprintf(out + len, n - len, " %c:%s%s%s", a.global ? 'g' : 'o',
+					a.name, a.val ? "=" : "", a.val ? a.val : "");
+	}
+	cli_words_free(&w);
+}
+
+/* One reading of argv for the dispatcher and completion alike. */
+static void test_argwalk(void **state)
+{
+	static const struct {
+		const char *noun, *verb, *line, *want;
+	} cases[] = {
+		{NULL, NULL, "-q --output json edge list", " g:quiet g:output=json p:edge p:list"},
+		{NULL, NULL, "--kind dedicated", " e1:--kind p:dedicated"},
+		{"edge", "list", "--kind dedicated --all -ojson",
+		 " o:kind=dedicated o:all e1:-ojson"},
+		{"edge", "list", "--kind=mtge -o wide --all=1",
+		 " o:kind=mtge g:output=wide e2:--all=1"},
+		{"edge", "list", "-q=1 --limit", " e2:-q=1 e3:--limit"},
+		{"edge", "list", "--limit -- x", " o:limit=-- p:x"},
+		{"edge", "list", "a -- --all -- -", " p:a p:--all p:-- p:-"},
+		{"batch", NULL, "-f x --continue", " o:file=x o:continue"},
+	};
+	char got[256];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		walk(cases[i].noun, cases[i].verb, cases[i].line, got, sizeof(got));
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("`%s': got `%s', wanted `%s'", cases[i].line, got, cases[i].want);
+	}
 }
 
 static void expect_arg(const char *noun, const char *verb, int i, enum cli_valkind kind,
@@ -234,83 +288,84 @@ static void test_complete(void **state)
 	free(got);
 }
 
+/* An event and the pieces its line for tail must hold. */
+static const struct {
+	const char *json;
+	const char *want[4];
+} evline_cases[] = {
+	{"{\"id\":9,\"ts\":\"2026-11-22T10:00:05.123Z\",\"type\":\"confirm\",\"tenant\":"
+	 "\"acme\","
+	 "\"device\":\"CN-1\",\"seq\":42,\"config_hash\":\"1a2b3c4d5e\",\"expected_hash\":"
+	 "\"1a2b3c4d5e\",\"verdict\":\"verified\",\"applied\":4,\"failed\":0,\"failures\":["
+	 "],"
+	 "\"status\":\"success\",\"state\":\"synced\"}",
+	 {"10:00:05  CN-1", "seq 42 \xe2\x9c\x93 verified", "hash 1a2b3c4d  success",
+	  "applied 4 failed 0  \xe2\x86\x92 synced"}},
+	{"{\"ts\":\"2026-11-22T10:00:05Z\",\"type\":\"confirm\",\"device\":\"CN-2\","
+	 "\"seq\":3,"
+	 "\"config_hash\":\"0000000000\",\"expected_hash\":\"9f8e7d6c55\",\"verdict\":"
+	 "\"hash_mismatch\",\"applied\":4,\"failed\":0,\"status\":\"success\",\"state\":"
+	 "\"failed\"}",
+	 {"\xe2\x9c\x97 hash_mismatch", "(expected 9f8e7d6c)", "\xe2\x86\x92 failed", NULL}},
+	{"{\"ts\":\"2026-11-22T10:00:05Z\",\"type\":\"tunnel_status\",\"device\":\"CN-1\","
+	 "\"tunnels\":[{\"interface\":\"wg0\",\"peer\":\"EDGE-1\",\"up\":true},"
+	 "{\"interface\":\"wg2\",\"peer\":\"CN-2\",\"up\":false}]}",
+	 {"wg0\xe2\x86\x92"
+	  "EDGE-1 up, wg2\xe2\x86\x92"
+	  "CN-2 down",
+	  NULL}},
+	/* A hub: counted, only the down ones listed, at most four. */
+	{"{\"type\":\"tunnel_status\",\"device\":\"EDGE-1\",\"tunnels\":["
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-1\",\"up\":true},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-2\",\"up\":false},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-3\",\"up\":true},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-4\",\"up\":false},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-5\",\"up\":false},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-6\",\"up\":false},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-7\",\"up\":false}]}",
+	 {"7 tunnels: 2 up, 5 down (wg0\xe2\x86\x92"
+	  "CN-2 down, wg0\xe2\x86\x92"
+	  "CN-4 down",
+	  "CN-6 down, 1 more)", NULL}},
+	{"{\"type\":\"tunnel_status\",\"device\":\"EDGE-1\",\"tunnels\":["
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-1\",\"up\":true},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-2\",\"up\":true},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-3\",\"up\":true},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-4\",\"up\":true},"
+	 "{\"interface\":\"wg0\",\"peer\":\"CN-5\",\"up\":true}]}",
+	 {"5 tunnels: 5 up, 0 down", NULL}},
+	{"{\"type\":\"lifecycle\",\"device\":\"CN-1\",\"from\":\"approved\",\"to\":"
+	 "\"provisioned\"}",
+	 {"--:--:--  CN-1", "approved \xe2\x86\x92 provisioned", NULL}},
+	{"{\"type\":\"dirty\",\"device\":\"CN-1\",\"reason\":\"connector CN-1 approved\","
+	 "\"state\":\"pending\"}",
+	 {"pending: connector CN-1 approved", NULL}},
+	{"{\"type\":\"sync_state\",\"device\":\"CN-1\",\"state\":\"failed\",\"seq\":4,"
+	 "\"reason\":\"timeout\"}",
+	 {"failed seq 4 (timeout)", NULL}},
+	{"{\"type\":\"link\",\"device\":\"CN-1\",\"peering\":\"pm\",\"a\":\"EDGE-1\",\"b\":"
+	 "\"CN-1\",\"tunnel_index\":0,\"status\":\"up\"}",
+	 {"pm EDGE-1\xe2\x86\x94"
+	  "CN-1 tunnel 0 up",
+	  NULL}},
+	{"{\"type\":\"gap\",\"after\":1,\"message\":\"some events are no longer kept\"}",
+	 {"-             gap", "events after 1 were missed", "`sync status'", NULL}},
+	{"{\"type\":\"brand_new\",\"x\":1,\"device\":\"D\"}", {"brand_new", "{\"x\":1}", NULL}},
+};
+
 static void test_evline(void **state)
 {
-	static const struct {
-		const char *json;
-		const char *want[4];
-	} cases[] = {
-		{"{\"id\":9,\"ts\":\"2026-11-22T10:00:05.123Z\",\"type\":\"confirm\",\"tenant\":"
-		 "\"acme\","
-		 "\"device\":\"CN-1\",\"seq\":42,\"config_hash\":\"1a2b3c4d5e\",\"expected_hash\":"
-		 "\"1a2b3c4d5e\",\"verdict\":\"verified\",\"applied\":4,\"failed\":0,\"failures\":["
-		 "],"
-		 "\"status\":\"success\",\"state\":\"synced\"}",
-		 {"10:00:05  CN-1", "seq 42 \xe2\x9c\x93 verified", "hash 1a2b3c4d  success",
-		  "applied 4 failed 0  \xe2\x86\x92 synced"}},
-		{"{\"ts\":\"2026-11-22T10:00:05Z\",\"type\":\"confirm\",\"device\":\"CN-2\","
-		 "\"seq\":3,"
-		 "\"config_hash\":\"0000000000\",\"expected_hash\":\"9f8e7d6c55\",\"verdict\":"
-		 "\"hash_mismatch\",\"applied\":4,\"failed\":0,\"status\":\"success\",\"state\":"
-		 "\"failed\"}",
-		 {"\xe2\x9c\x97 hash_mismatch", "(expected 9f8e7d6c)", "\xe2\x86\x92 failed",
-		  NULL}},
-		{"{\"ts\":\"2026-11-22T10:00:05Z\",\"type\":\"tunnel_status\",\"device\":\"CN-1\","
-		 "\"tunnels\":[{\"interface\":\"wg0\",\"peer\":\"EDGE-1\",\"up\":true},"
-		 "{\"interface\":\"wg2\",\"peer\":\"CN-2\",\"up\":false}]}",
-		 {"wg0\xe2\x86\x92"
-		  "EDGE-1 up, wg2\xe2\x86\x92"
-		  "CN-2 down",
-		  NULL}},
-		/* A hub: counted, only the down ones listed, at most four. */
-		{"{\"type\":\"tunnel_status\",\"device\":\"EDGE-1\",\"tunnels\":["
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-1\",\"up\":true},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-2\",\"up\":false},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-3\",\"up\":true},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-4\",\"up\":false},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-5\",\"up\":false},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-6\",\"up\":false},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-7\",\"up\":false}]}",
-		 {"7 tunnels: 2 up, 5 down (wg0\xe2\x86\x92"
-		  "CN-2 down, wg0\xe2\x86\x92"
-		  "CN-4 down",
-		  "CN-6 down, 1 more)", NULL}},
-		{"{\"type\":\"tunnel_status\",\"device\":\"EDGE-1\",\"tunnels\":["
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-1\",\"up\":true},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-2\",\"up\":true},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-3\",\"up\":true},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-4\",\"up\":true},"
-		 "{\"interface\":\"wg0\",\"peer\":\"CN-5\",\"up\":true}]}",
-		 {"5 tunnels: 5 up, 0 down", NULL}},
-		{"{\"type\":\"lifecycle\",\"device\":\"CN-1\",\"from\":\"approved\",\"to\":"
-		 "\"provisioned\"}",
-		 {"--:--:--  CN-1", "approved \xe2\x86\x92 provisioned", NULL}},
-		{"{\"type\":\"dirty\",\"device\":\"CN-1\",\"reason\":\"connector CN-1 approved\","
-		 "\"state\":\"pending\"}",
-		 {"pending: connector CN-1 approved", NULL}},
-		{"{\"type\":\"sync_state\",\"device\":\"CN-1\",\"state\":\"failed\",\"seq\":4,"
-		 "\"reason\":\"timeout\"}",
-		 {"failed seq 4 (timeout)", NULL}},
-		{"{\"type\":\"link\",\"device\":\"CN-1\",\"peering\":\"pm\",\"a\":\"EDGE-1\",\"b\":"
-		 "\"CN-1\",\"tunnel_index\":0,\"status\":\"up\"}",
-		 {"pm EDGE-1\xe2\x86\x94"
-		  "CN-1 tunnel 0 up",
-		  NULL}},
-		{"{\"type\":\"gap\",\"after\":1,\"message\":\"some events are no longer kept\"}",
-		 {"-             gap", "events after 1 were missed", "`sync status'", NULL}},
-		{"{\"type\":\"brand_new\",\"x\":1,\"device\":\"D\"}",
-		 {"brand_new", "{\"x\":1}", NULL}},
-	};
 	char line[1024];
 
-	for (size_t i = 0; i < COUNT(cases); i++) {
-		json_t *ev = json_loads(cases[i].json, 0, NULL);
+	for (size_t i = 0; i < COUNT(evline_cases); i++) {
+		json_t *ev = json_loads(evline_cases[i].json, 0, NULL);
 
 		assert_non_null(ev);
 		cli_evline(ev, false, line, sizeof(line));
-		for (size_t k = 0; k < 4 && cases[i].want[k]; k++) {
-			if (!strstr(line, cases[i].want[k]))
-				fail_msg("case %zu: `%s' lacks `%s'", i, line, cases[i].want[k]);
+		for (size_t k = 0; k < 4 && evline_cases[i].want[k]; k++) {
+			if (!strstr(line, evline_cases[i].want[k]))
+				fail_msg("case %zu: `%s' lacks `%s'", i, line,
+					 evline_cases[i].want[k]);
 		}
 		assert_null(strchr(line, '\033'));
 		cli_evline(ev, true, line, sizeof(line));
@@ -320,7 +375,7 @@ static void test_evline(void **state)
 	}
 	/* A tiny buffer is cut, never overrun. */
 	{
-		json_t *ev = json_loads(cases[0].json, 0, NULL);
+		json_t *ev = json_loads(evline_cases[0].json, 0, NULL);
 
 		cli_evline(ev, true, line, 12);
 		assert_true(strlen(line) < 12);
@@ -364,15 +419,20 @@ static bool ev(struct cli_wait *w, const char *text, int64_t now)
 	return changed;
 }
 
+/* What a Sync Now answered: four batches applying (an MTGE with two tenants), one skipped. */
+static json_t *tracker_items(void)
+{
+	return j("[{\"serial\":\"CN-2\",\"tenant\":\"acme\",\"seq\":5,\"state\":\"applying\"},"
+		 "{\"serial\":\"CN-1\",\"tenant\":\"acme\",\"seq\":3,\"state\":\"applying\"},"
+		 "{\"serial\":\"CN-3\",\"tenant\":\"acme\",\"state\":\"skipped\","
+		 "\"error\":\"not approved\"},"
+		 "{\"serial\":\"MTGE-1\",\"tenant\":\"globex\",\"seq\":8,\"state\":\"applying\"},"
+		 "{\"serial\":\"MTGE-1\",\"tenant\":\"acme\",\"seq\":7,\"state\":\"applying\"}]");
+}
+
 static void test_tracker(void **state)
 {
-	json_t *items =
-		j("[{\"serial\":\"CN-2\",\"tenant\":\"acme\",\"seq\":5,\"state\":\"applying\"},"
-		  "{\"serial\":\"CN-1\",\"tenant\":\"acme\",\"seq\":3,\"state\":\"applying\"},"
-		  "{\"serial\":\"CN-3\",\"tenant\":\"acme\",\"state\":\"skipped\","
-		  "\"error\":\"not approved\"},"
-		  "{\"serial\":\"MTGE-1\",\"tenant\":\"globex\",\"seq\":8,\"state\":\"applying\"},"
-		  "{\"serial\":\"MTGE-1\",\"tenant\":\"acme\",\"seq\":7,\"state\":\"applying\"}]");
+	json_t *items = tracker_items();
 	struct cli_wait w;
 	json_t *st, *out;
 
@@ -444,8 +504,15 @@ static void test_tracker(void **state)
 	assert_string_equal(cli_outcome_name(NC_WAIT_TIMEDOUT), "timed out");
 	json_decref(out);
 	cli_wait_free(&w);
+	json_decref(items);
+}
 
-	/* The deadline: what is still applying is timed out. */
+/* The deadline: what is still applying is timed out. */
+static void test_tracker_deadline(void **state)
+{
+	json_t *items = tracker_items();
+	struct cli_wait w;
+
 	cli_wait_init(&w, items, 0);
 	cli_wait_expire(&w, "no confirmation before the deadline", 30000);
 	assert_int_equal(w.count[NC_WAIT_TIMEDOUT], 4);
@@ -488,10 +555,11 @@ static void test_textdiff(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_word_match),     cmocka_unit_test(test_options_spec),
-		cmocka_unit_test(test_argument_kinds), cmocka_unit_test(test_option_kinds),
-		cmocka_unit_test(test_complete),       cmocka_unit_test(test_evline),
-		cmocka_unit_test(test_evtypes),	       cmocka_unit_test(test_tracker),
+		cmocka_unit_test(test_word_match),   cmocka_unit_test(test_options_spec),
+		cmocka_unit_test(test_argwalk),	     cmocka_unit_test(test_argument_kinds),
+		cmocka_unit_test(test_option_kinds), cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_evline),	     cmocka_unit_test(test_evtypes),
+		cmocka_unit_test(test_tracker),	     cmocka_unit_test(test_tracker_deadline),
 		cmocka_unit_test(test_textdiff),
 	};
 

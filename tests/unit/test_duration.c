@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../../lib/util/duration.h"
@@ -48,59 +49,61 @@ static void test_parse_accepts(void **state)
 	}
 }
 
+/* A refusal names the input, then what is wrong with it. */
 static void test_parse_refuses(void **state)
 {
+#define USE   " (use ms, s, m or h)"
+#define ORDER "units must go from largest to smallest (h, m, s, ms), each at most once"
 	static const struct {
 		const char *in;
 		int err;
-		const char *msg;
+		const char *why; /* the message after "`in': " (the empty input is not quoted) */
 	} bad[] = {
 		{"", NC_ERR_INVAL, "empty duration (use e.g. 500ms, 30s, 5m or 1h30m)"},
-		{"30", NC_ERR_INVAL, "`30': missing unit (use ms, s, m or h)"},
-		{"1m30", NC_ERR_INVAL, "`1m30': missing unit (use ms, s, m or h)"},
-		{"5x", NC_ERR_INVAL, "`5x': unknown unit `x' (use ms, s, m or h)"},
-		{"5sec", NC_ERR_INVAL, "`5sec': unknown unit `sec' (use ms, s, m or h)"},
-		{"5d", NC_ERR_INVAL, "`5d': unknown unit `d' (use ms, s, m or h)"},
-		{"5S", NC_ERR_INVAL, "`5S': unknown unit `S' (use ms, s, m or h)"},
-		{"1hm", NC_ERR_INVAL, "`1hm': unknown unit `hm' (use ms, s, m or h)"},
-		{"-5s", NC_ERR_INVAL, "`-5s': signs are not allowed"},
-		{"+5s", NC_ERR_INVAL, "`+5s': signs are not allowed"},
-		{"1m-5s", NC_ERR_INVAL, "`1m-5s': signs are not allowed"},
-		{" 5s", NC_ERR_INVAL, "` 5s': spaces are not allowed"},
-		{"5s ", NC_ERR_INVAL, "`5s ': spaces are not allowed"},
-		{"5 s", NC_ERR_INVAL, "`5 s': spaces are not allowed"},
-		{"1m\t30s", NC_ERR_INVAL, "`1m\t30s': spaces are not allowed"},
+		{"30", NC_ERR_INVAL, "missing unit" USE},
+		{"1m30", NC_ERR_INVAL, "missing unit" USE},
+		{"5x", NC_ERR_INVAL, "unknown unit `x'" USE},
+		{"5sec", NC_ERR_INVAL, "unknown unit `sec'" USE},
+		{"5d", NC_ERR_INVAL, "unknown unit `d'" USE},
+		{"5S", NC_ERR_INVAL, "unknown unit `S'" USE},
+		{"1hm", NC_ERR_INVAL, "unknown unit `hm'" USE},
+		{"-5s", NC_ERR_INVAL, "signs are not allowed"},
+		{"+5s", NC_ERR_INVAL, "signs are not allowed"},
+		{"1m-5s", NC_ERR_INVAL, "signs are not allowed"},
+		{" 5s", NC_ERR_INVAL, "spaces are not allowed"},
+		{"5s ", NC_ERR_INVAL, "spaces are not allowed"},
+		{"5 s", NC_ERR_INVAL, "spaces are not allowed"},
+		{"1m\t30s", NC_ERR_INVAL, "spaces are not allowed"},
 		{"1.5s", NC_ERR_INVAL,
-		 "`1.5s': fractions are not allowed (use a smaller unit, e.g. 1500ms)"},
-		{"s", NC_ERR_INVAL, "`s': missing number before `s'"},
-		{"ms", NC_ERR_INVAL, "`ms': missing number before `m'"},
-		{"5s_", NC_ERR_INVAL, "`5s_': unexpected character `_'"},
-		{"5\xc2\xb5s", NC_ERR_INVAL, "`5\xc2\xb5s': unexpected byte 0xc2"},
-		{"1m1m", NC_ERR_INVAL,
-		 "`1m1m': units must go from largest to smallest (h, m, s, ms), each at most once"},
-		{"30s1m", NC_ERR_INVAL,
-		 "`30s1m': units must go from largest to smallest (h, m, s, ms), each at most "
-		 "once"},
-		{"1ms1s", NC_ERR_INVAL,
-		 "`1ms1s': units must go from largest to smallest (h, m, s, ms), each at most "
-		 "once"},
-		{"9223372036854775808ms", NC_ERR_RANGE,
-		 "`9223372036854775808ms': number too large"},
-		{"99999999999999999999s", NC_ERR_RANGE,
-		 "`99999999999999999999s': number too large"},
-		{"9223372036854775807s", NC_ERR_RANGE, "`9223372036854775807s': duration too long"},
-		{"2562047788015h12m55s808ms", NC_ERR_RANGE,
-		 "`2562047788015h12m55s808ms': duration too long"},
-		{"2562047788016h", NC_ERR_RANGE, "`2562047788016h': duration too long"},
+		 "fractions are not allowed (use a smaller unit, e.g. 1500ms)"},
+		{"s", NC_ERR_INVAL, "missing number before `s'"},
+		{"ms", NC_ERR_INVAL, "missing number before `m'"},
+		{"5s_", NC_ERR_INVAL, "unexpected character `_'"},
+		{"5\xc2\xb5s", NC_ERR_INVAL, "unexpected byte 0xc2"},
+		{"1m1m", NC_ERR_INVAL, ORDER},
+		{"30s1m", NC_ERR_INVAL, ORDER},
+		{"1ms1s", NC_ERR_INVAL, ORDER},
+		{"9223372036854775808ms", NC_ERR_RANGE, "number too large"},
+		{"99999999999999999999s", NC_ERR_RANGE, "number too large"},
+		{"9223372036854775807s", NC_ERR_RANGE, "duration too long"},
+		{"2562047788015h12m55s808ms", NC_ERR_RANGE, "duration too long"},
+		{"2562047788016h", NC_ERR_RANGE, "duration too long"},
 	};
+#undef USE
+#undef ORDER
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct nc_errinfo ei = {0};
 		int64_t ms = 12345;
+		char want[256];
 
+		if (bad[i].in[0])
+			snprintf(want, sizeof(want), "`%s': %s", bad[i].in, bad[i].why);
+		else
+			snprintf(want, sizeof(want), "%s", bad[i].why);
 		assert_int_equal(nc_duration_parse(bad[i].in, &ms, &ei), bad[i].err);
 		assert_int_equal(ei.code, bad[i].err);
-		assert_string_equal(ei.msg, bad[i].msg);
+		assert_string_equal(ei.msg, want);
 		assert_int_equal(ms, 12345);
 	}
 }

@@ -121,46 +121,36 @@ static void test_cells(void **state)
 			       "\"last_seen\":\"2026-11-22T10:00:00Z\","
 			       "\"public_key\":\"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq=\"}",
 			       0, NULL);
-	struct cli_col c = {"X", "name", 0, NULL};
+	/* Each column (header unused) and the cell it makes of o. */
+	static const struct {
+		struct cli_col col;
+		const char *want;
+	} cases[] = {
+		{{"X", "name", 0, NULL}, "b1"},
+		{{"X", "region", 0, NULL}, "-"},
+		{{"X", "hub_edge", 0, NULL}, "-"},
+		{{"X", "missing", 0, NULL}, "-"},
+		{{"X", "lan_subnets", 0, NULL}, "10.0.0.0/8, 10.1.0.0/16"},
+		{{"X", "dual", 0, NULL}, "yes"},
+		{{"X", "n", 0, NULL}, "3"},
+		{{"X", "sync.state", 0, NULL}, "pending"},
+		{{"X", "last_seen", NC_COL_TIME, NULL}, "12s ago"},
+		{{"X", "hub_edge", NC_COL_TIME, NULL}, "never"},
+		{{"X", "public_key", NC_COL_SHORT, NULL}, "ABCDEFGH\xe2\x80\xa6"},
+	};
 	int64_t now;
 	char buf[128];
 
 	assert_non_null(o);
 	assert_int_equal(nc_time_parse_iso("2026-11-22T10:00:12Z", &now), 0);
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "b1");
-	c.key = "region";
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "-");
-	c.key = "hub_edge";
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "-");
-	c.key = "missing";
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "-");
-	c.key = "lan_subnets";
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "10.0.0.0/8, 10.1.0.0/16");
-	c.key = "dual";
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "yes");
-	c.key = "n";
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "3");
-	c.key = "sync.state";
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "pending");
-	c.key = "last_seen";
-	c.flags = NC_COL_TIME;
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "12s ago");
-	c.key = "hub_edge";
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "never");
-	c.key = "public_key";
-	c.flags = NC_COL_SHORT;
-	cli_out_cell(o, &c, now, buf, sizeof(buf));
-	assert_string_equal(buf, "ABCDEFGH\xe2\x80\xa6");
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		const struct cli_col *c = &cases[i].col;
+
+		cli_out_cell(o, c, now, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("%s (flags %u): got `%s', wanted `%s'", c->key, c->flags, buf,
+				 cases[i].want);
+	}
 	json_decref(o);
 }
 
@@ -320,23 +310,22 @@ static void test_config_errors(void **state)
 	}
 }
 
+/* A link's JSON and the text it is worded as. */
+struct link_case {
+	const char *link, *want;
+};
+
 /* A link worded once: SA for IPSec in its status, handshake age and bytes for WireGuard. */
 static void test_tunnel_text(void **state)
 {
-	static const struct {
-		const char *link;
-		const char *want;
-	} cases[] = {
+	static const struct link_case cases[] = {
 		{"{\"sa\":\"established\",\"rx_bytes\":5}", "-"},
 		{"{\"latest_handshake\":1000,\"rx_bytes\":512,\"tx_bytes\":1536}",
 		 "handshake 10s ago, rx 512 B, tx 1.5 KiB"},
 		{"{\"rx_bytes\":3145728}", "rx 3.0 MiB"},
 		{"{\"status\":\"up\"}", "-"},
 	};
-	static const struct {
-		const char *link;
-		const char *want;
-	} status[] = {
+	static const struct link_case status[] = {
 		{"{\"status\":\"up\",\"sa\":\"established\"}", "SA: Established"},
 		{"{\"status\":\"down\",\"sa\":\"down\"}", "SA: Down"},
 		{"{\"status\":\"unknown\"}", "unknown"},
@@ -363,52 +352,63 @@ static void test_tunnel_text(void **state)
 	assert_string_equal(cli_out_state_color("SA: Established"), cli_out_state_color("up"));
 }
 
+/* Whether two borrowed strings, either maybe NULL, say the same. */
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Each setting from the flag, else the environment, else the context, else
+ * the default; the token and its file go together. */
 static void test_precedence(void **state)
 {
-	struct cli_context lab = {.name = "lab",
-				  .server = "http://ctx:1",
-				  .token_file = "/t",
-				  .tenant = "ctx-tenant"};
-	struct cli_sources in = {.context = &lab};
-	struct cli_settings s;
+	static const struct cli_context lab = {.name = "lab",
+					       .server = "http://ctx:1",
+					       .token_file = "/t",
+					       .tenant = "ctx-tenant"};
+	static const struct {
+		struct cli_sources in;
+		struct cli_settings want;
+	} cases[] = {
+		{{.context = &lab},
+		 {"http://ctx:1", NULL, "/t", "ctx-tenant", NC_SRC_CONTEXT, NC_SRC_CONTEXT,
+		  NC_SRC_CONTEXT, "lab"}},
+		{{.env_server = "http://env:2",
+		  .env_token = "envtok",
+		  .env_tenant = "env-tenant",
+		  .context = &lab},
+		 {"http://env:2", "envtok", NULL, "env-tenant", NC_SRC_ENV, NC_SRC_ENV, NC_SRC_ENV,
+		  "lab"}},
+		{{.flag_server = "http://flag:3",
+		  .flag_token_file = "/flag",
+		  .flag_tenant = "flag-tenant",
+		  .env_server = "http://env:2",
+		  .env_token = "envtok",
+		  .env_tenant = "env-tenant",
+		  .context = &lab},
+		 {"http://flag:3", NULL, "/flag", "flag-tenant", NC_SRC_FLAG, NC_SRC_FLAG,
+		  NC_SRC_FLAG, "lab"}},
+		/* set but empty counts as unset */
+		{{.env_server = ""},
+		 {NC_DEFAULT_SERVER, NULL, NULL, NULL, NC_SRC_DEFAULT, NC_SRC_NONE, NC_SRC_NONE,
+		  NULL}},
+	};
 
-	cli_settings_pick(&in, &s);
-	assert_string_equal(s.server, "http://ctx:1");
-	assert_int_equal(s.server_src, NC_SRC_CONTEXT);
-	assert_string_equal(s.token_file, "/t");
-	assert_null(s.token);
-	assert_string_equal(s.tenant, "ctx-tenant");
-	assert_string_equal(s.context, "lab");
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		const struct cli_settings *w = &cases[i].want;
+		struct cli_settings s;
 
-	in.env_server = "http://env:2";
-	in.env_token = "envtok";
-	in.env_tenant = "env-tenant";
-	cli_settings_pick(&in, &s);
-	assert_string_equal(s.server, "http://env:2");
-	assert_int_equal(s.server_src, NC_SRC_ENV);
-	assert_string_equal(s.token, "envtok");
-	assert_null(s.token_file);
-	assert_string_equal(s.tenant, "env-tenant");
-
-	in.flag_server = "http://flag:3";
-	in.flag_token_file = "/flag";
-	in.flag_tenant = "flag-tenant";
-	cli_settings_pick(&in, &s);
-	assert_string_equal(s.server, "http://flag:3");
-	assert_int_equal(s.server_src, NC_SRC_FLAG);
-	assert_string_equal(s.token_file, "/flag");
-	assert_null(s.token);
-	assert_int_equal(s.token_src, NC_SRC_FLAG);
-	assert_string_equal(s.tenant, "flag-tenant");
-
-	memset(&in, 0, sizeof(in));
-	in.env_server = ""; /* set but empty counts as unset */
-	cli_settings_pick(&in, &s);
-	assert_string_equal(s.server, NC_DEFAULT_SERVER);
-	assert_int_equal(s.server_src, NC_SRC_DEFAULT);
-	assert_int_equal(s.token_src, NC_SRC_NONE);
-	assert_null(s.tenant);
-	assert_null(s.context);
+		cli_settings_pick(&cases[i].in, &s);
+		if (!same_str(s.server, w->server) || !same_str(s.token, w->token) ||
+		    !same_str(s.token_file, w->token_file) || !same_str(s.tenant, w->tenant) ||
+		    !same_str(s.context, w->context) || s.server_src != w->server_src ||
+		    s.token_src != w->token_src || s.tenant_src != w->tenant_src)
+			fail_msg("case %zu: got server %s (%d), token %s, token file %s (%d), "
+				 "tenant %s (%d), context %s",
+				 i, s.server, s.server_src, s.token, s.token_file, s.token_src,
+				 s.tenant, s.tenant_src, s.context);
+	}
 }
 
 static void test_token_file(void **state)
