@@ -84,9 +84,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) -c -o $@ $<
 
-# Every unit test program links the shared fixture (tests/unit/fixture.[ch])
+# Every unit test program links the shared fixtures (tests/unit/fixture*.[ch])
 # and the CLI library, then the core library.
-UNIT_FIXTURE := $(BUILD)/tests/unit/fixture.o
+UNIT_FIXTURE := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(wildcard tests/unit/fixture*.c))
 .SECONDARY: $(UNIT_FIXTURE)
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(CLILIB) $(BUILD)/libnetctl.a

@@ -20,6 +20,8 @@
 #include "../../lib/sync/snapshot.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/xmalloc.h"
+#include "fixture.h"
+#include "fixture_sync.h"
 
 #define KEY(c) c "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
@@ -122,6 +124,26 @@ static struct nc_link *link_(struct nc_snap *s, const char *g, const char *a, co
 	return l;
 }
 
+/* Edges E1 to En of acme at 192.0.2.1 to .n, with LANs lans[0] to lans[n - 1] (lans NULL or
+ * "": none), the members 1 to n of group g (the peering pool's block 0). */
+static void edges_in_group(struct nc_snap *s, const char *g, enum nc_topology topo,
+			   enum nc_protocol proto, size_t n, const char *const *lans)
+{
+	char serial[8], host[16];
+
+	for (size_t i = 1; i <= n; i++) {
+		snprintf(serial, sizeof(serial), "E%zu", i);
+		snprintf(host, sizeof(host), "192.0.2.%zu", i);
+		edge(s, "acme", serial, host, lans ? lans[i - 1] : "", NC_EDGE_DEDICATED);
+	}
+	group(s, g, topo, proto, "");
+	addr(s, "peering", g, 0);
+	for (size_t i = 1; i <= n; i++) {
+		snprintf(serial, sizeof(serial), "E%zu", i);
+		member(s, g, serial, (uint32_t)i);
+	}
+}
+
 /* Rendering and looking at a batch */
 
 static json_t *render(const struct nc_snap *s, const char *serial)
@@ -135,90 +157,43 @@ static json_t *render(const struct nc_snap *s, const char *serial)
 	return cmds;
 }
 
-static json_t *body(const json_t *cmds, const char *topic)
-{
-	size_t i;
-	json_t *c;
-
-	json_array_foreach(cmds, i, c) {
-		if (strcmp(json_string_value(json_object_get(c, "topic")), topic) == 0)
-			return json_object_get(c, "body");
-	}
-	return NULL;
-}
-
-static json_t *iface(const json_t *cmds, const char *name)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(body(cmds, "wireguard"), "interfaces"), i, f) {
-		if (strcmp(json_string_value(json_object_get(f, "name")), name) == 0)
-			return f;
-	}
-	return NULL;
-}
-
-/* got equals want, JSON with ' for ". */
-static void assert_json(const json_t *got, const char *want_text)
-{
-	char *text = strdup(want_text), *g, *w;
-	json_t *want;
-
-	for (char *q = strchr(text, '\''); q; q = strchr(q + 1, '\''))
-		*q = '"';
-	want = json_loads(text, JSON_DECODE_ANY, NULL);
-	assert_non_null(want);
-	if (!got || !json_equal(got, want)) {
-		g = got ? json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-		w = json_dumps(want, JSON_COMPACT | JSON_SORT_KEYS);
-		fail_msg("JSON differs\n got: %s\nwant: %s", g ? g : "(null)", w);
-	}
-	json_decref(want);
-	free(text);
-}
-
 /* The tests */
 
 /* Three edges in a WireGuard mesh: each has the other two on wg2, their LANs routed there. */
 static void test_mesh(void **state)
 {
+	static const char *const lans[] = {"10.1.0.0/16", "10.2.0.0/16", ""};
 	struct nc_snap s;
 	json_t *cmds;
 
 	(void)state;
 	snap_init(&s, "acme");
-	edge(&s, "acme", "E1", "192.0.2.1", "10.1.0.0/16", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E2", "192.0.2.2", "10.2.0.0/16", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E3", "192.0.2.3", "", NC_EDGE_DEDICATED);
-	group(&s, "mesh", NC_TOPO_MESH, NC_PROTO_WIREGUARD, "");
-	addr(&s, "peering", "mesh", 0);
-	member(&s, "mesh", "E1", 1);
-	member(&s, "mesh", "E2", 2);
-	member(&s, "mesh", "E3", 3);
+	edges_in_group(&s, "mesh", NC_TOPO_MESH, NC_PROTO_WIREGUARD, 3, lans);
 	link_(&s, "mesh", "E1", "E2");
 	link_(&s, "mesh", "E1", "E3");
 	link_(&s, "mesh", "E2", "E3");
 	cmds = render(&s, "E3");
-	assert_json(iface(cmds, "wg2"),
-		    "{'name':'wg2','role':'peering','address':'100.96.0.3/32','listen_port':51822,"
-		    "'mtu':1420,'peers':["
-		    "{'serial':'E1','public_key':'" KEY(
-			    "E") "','allowed_ips':['100.96.0.1/32',"
-				 "'10.1.0.0/"
-				 "16'],'persistent_keepalive':25,'tunnel_index':0,'peering':'mesh',"
-				 "'endpoint':'192.0.2.1:51822'},"
-				 "{'serial':'E2','public_key':'" KEY(
-					 "E") "','allowed_ips':['100.96.0.2/32',"
-					      "'10.2.0.0/"
-					      "16'],'persistent_keepalive':25,'tunnel_index':0,'"
-					      "peering':'mesh',"
-					      "'endpoint':'192.0.2.2:51822'}]}");
-	assert_json(body(cmds, "static"),
-		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
-		    "{'dst':'10.2.0.0/16','dev':'wg2','metric':100}]}");
-	assert_json(body(cmds, "interface"), "{'interfaces':[{'name':'lan0','addresses':[]}]}");
-	assert_null(body(cmds, "ipsec"));
+	fx_assert_json(
+		fx_cmd_iface(cmds, "wg2"),
+		"{'name':'wg2','role':'peering','address':'100.96.0.3/32','listen_port':51822,"
+		"'mtu':1420,'peers':["
+		"{'serial':'E1','public_key':'" KEY(
+			"E") "','allowed_ips':['100.96.0.1/32',"
+			     "'10.1.0.0/"
+			     "16'],'persistent_keepalive':25,'tunnel_index':0,'peering':'mesh',"
+			     "'endpoint':'192.0.2.1:51822'},"
+			     "{'serial':'E2','public_key':'" KEY(
+				     "E") "','allowed_ips':['100.96.0.2/32',"
+					  "'10.2.0.0/"
+					  "16'],'persistent_keepalive':25,'tunnel_index':0,'"
+					  "peering':'mesh',"
+					  "'endpoint':'192.0.2.2:51822'}]}");
+	fx_assert_json(fx_cmd_body(cmds, "static"),
+		       "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
+		       "{'dst':'10.2.0.0/16','dev':'wg2','metric':100}]}");
+	fx_assert_json(fx_cmd_body(cmds, "interface"),
+		       "{'interfaces':[{'name':'lan0','addresses':[]}]}");
+	assert_null(fx_cmd_body(cmds, "ipsec"));
 	json_decref(cmds);
 	nc_snap_clear(&s);
 }
@@ -242,15 +217,14 @@ static void test_hub_spoke(void **state)
 	link_(&s, "star", "H", "S1");
 	link_(&s, "star", "H", "S2");
 	cmds = render(&s, "S1");
-	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
-				    "allowed_ips"),
-		    "['100.96.4.1/32','10.10.0.0/16','100.96.4.3/32','10.12.0.0/16']");
-	assert_json(body(cmds, "static"),
-		    "{'routes':[{'dst':'10.10.0.0/16','dev':'wg2','metric':100},"
-		    "{'dst':'10.12.0.0/16','dev':'wg2','metric':100}]}");
+	fx_assert_json(fx_peer_get(cmds, "wg2", 0, "allowed_ips"),
+		       "['100.96.4.1/32','10.10.0.0/16','100.96.4.3/32','10.12.0.0/16']");
+	fx_assert_json(fx_cmd_body(cmds, "static"),
+		       "{'routes':[{'dst':'10.10.0.0/16','dev':'wg2','metric':100},"
+		       "{'dst':'10.12.0.0/16','dev':'wg2','metric':100}]}");
 	json_decref(cmds);
 	cmds = render(&s, "H");
-	assert_int_equal(json_array_size(json_object_get(iface(cmds, "wg2"), "peers")), 2);
+	assert_int_equal(json_array_size(json_object_get(fx_cmd_iface(cmds, "wg2"), "peers")), 2);
 	json_decref(cmds);
 	nc_snap_clear(&s);
 }
@@ -263,22 +237,13 @@ static void test_partial_mesh(void **state)
 
 	(void)state;
 	snap_init(&s, "acme");
-	edge(&s, "acme", "E1", "192.0.2.1", "", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E2", "192.0.2.2", "", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E3", "192.0.2.3", "", NC_EDGE_DEDICATED);
-	group(&s, "part", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, "");
-	addr(&s, "peering", "part", 0);
-	member(&s, "part", "E1", 1);
-	member(&s, "part", "E2", 2);
-	member(&s, "part", "E3", 3);
+	edges_in_group(&s, "part", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, 3, NULL);
 	link_(&s, "part", "E1", "E2");
 	cmds = render(&s, "E3");
-	assert_json(json_object_get(iface(cmds, "wg2"), "peers"), "[]");
+	fx_assert_json(json_object_get(fx_cmd_iface(cmds, "wg2"), "peers"), "[]");
 	json_decref(cmds);
 	cmds = render(&s, "E1");
-	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
-				    "serial"),
-		    "'E2'");
+	fx_assert_json(fx_peer_get(cmds, "wg2", 0, "serial"), "'E2'");
 	json_decref(cmds);
 	nc_snap_clear(&s);
 }
@@ -292,28 +257,23 @@ static void test_ipsec(void **state)
 
 	(void)state;
 	snap_init(&s, "acme");
-	edge(&s, "acme", "E1", "192.0.2.1", "", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E2", "192.0.2.2", "", NC_EDGE_DEDICATED);
-	group(&s, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, "");
-	addr(&s, "peering", "sec", 0);
-	member(&s, "sec", "E1", 1);
-	member(&s, "sec", "E2", 2);
+	edges_in_group(&s, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, 2, NULL);
 	l = link_(&s, "sec", "E1", "E2");
 	l->spi_ab = 0x1001;
 	l->spi_ba = 0x2002;
 	memset(l->key_ab, 'a', 72);
 	memset(l->key_ba, 'b', 72);
 	cmds = render(&s, "E2");
-	assert_null(iface(cmds, "wg2"));
-	assert_json(body(cmds, "ipsec"),
-		    "{'sas':[{'peer':'E1','direction':'out','src':'192.0.2.2','dst':'192.0.2.1',"
-		    "'spi':8194,'aead':'rfc4106(gcm(aes))','key':'"
-		    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',"
-		    "'icv_bits':128,'tunnel_index':0,'peering':'sec'},"
-		    "{'peer':'E1','direction':'in','src':'192.0.2.1','dst':'192.0.2.2',"
-		    "'spi':4097,'aead':'rfc4106(gcm(aes))','key':'"
-		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"
-		    "'icv_bits':128,'tunnel_index':0,'peering':'sec'}]}");
+	assert_null(fx_cmd_iface(cmds, "wg2"));
+	fx_assert_json(fx_cmd_body(cmds, "ipsec"),
+		       "{'sas':[{'peer':'E1','direction':'out','src':'192.0.2.2','dst':'192.0.2.1',"
+		       "'spi':8194,'aead':'rfc4106(gcm(aes))','key':'"
+		       "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',"
+		       "'icv_bits':128,'tunnel_index':0,'peering':'sec'},"
+		       "{'peer':'E1','direction':'in','src':'192.0.2.1','dst':'192.0.2.2',"
+		       "'spi':4097,'aead':'rfc4106(gcm(aes))','key':'"
+		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"
+		       "'icv_bits':128,'tunnel_index':0,'peering':'sec'}]}");
 	json_decref(cmds);
 	nc_snap_clear(&s);
 }
@@ -331,21 +291,20 @@ static void test_mtge(void **state)
 	addr(&s, "hub", "MTGE-1", 0);
 	addr(&s, "bb:MTGE-1", "GX-1", 2);
 	cmds = render(&s, "MTGE-1");
-	assert_json(body(cmds, "interface"), "{'interfaces':[]}");
-	assert_json(
-		iface(cmds, "wg0"),
+	fx_assert_json(fx_cmd_body(cmds, "interface"), "{'interfaces':[]}");
+	fx_assert_json(
+		fx_cmd_iface(cmds, "wg0"),
 		"{'name':'wg0','role':'backbone','address':'100.64.0.1/32','listen_port':51820,"
 		"'mtu':1420,'peers':[{'serial':'GX-1','public_key':'" KEY(
 			"C") "',"
 			     "'allowed_ips':['100.64.0.2/32','172.16.1.0/24'],'tunnel_index':0}]}");
-	assert_json(iface(cmds, "wg1"), "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
-					"'allowed_ips':['172.16.1.0/24']}");
+	fx_assert_json(fx_cmd_iface(cmds, "wg1"),
+		       "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
+		       "'allowed_ips':['172.16.1.0/24']}");
 	json_decref(cmds);
 	cmds = render(&s, "GX-1");
-	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg0"), "peers"), 0),
-				    "allowed_ips"),
-		    "['100.64.0.1/32']");
-	assert_json(json_object_get(iface(cmds, "wg0"), "address"), "'100.64.0.2/32'");
+	fx_assert_json(fx_peer_get(cmds, "wg0", 0, "allowed_ips"), "['100.64.0.1/32']");
+	fx_assert_json(json_object_get(fx_cmd_iface(cmds, "wg0"), "address"), "'100.64.0.2/32'");
 	json_decref(cmds);
 	nc_snap_clear(&s);
 }
