@@ -18,52 +18,7 @@
 #include "../../lib/model/model.h"
 #include "../../lib/util/err.h"
 #include "fixture.h"
-
-/* The objects a patch applies to. */
-enum obj { EDGE, CONNECTOR, TENANT, PEERING };
-
-/* Decodes the JSON text as a patch onto cur, an object of kind k; the decoder's return. */
-static int patch(enum obj k, void *cur, const char *text, struct nc_errinfo *ei)
-{
-	json_t *j = fx_parse(text);
-	int ret = NC_ERR_INTERNAL;
-
-	switch (k) {
-	case EDGE:
-		ret = nc_edge_from_json(j, cur, NC_DECODE_PATCH, ei);
-		break;
-	case CONNECTOR:
-		ret = nc_connector_from_json(j, cur, NC_DECODE_PATCH, ei);
-		break;
-	case TENANT:
-		ret = nc_tenant_from_json(j, cur, NC_DECODE_PATCH, ei);
-		break;
-	case PEERING:
-		ret = nc_peering_from_json(j, cur, NC_DECODE_PATCH, ei);
-		break;
-	}
-	json_decref(j);
-	return ret;
-}
-
-/* Fails unless a and b, objects of kind k, are equal member by member. */
-static void assert_same(enum obj k, const void *a, const void *b)
-{
-	switch (k) {
-	case EDGE:
-		fx_assert_edge_equal(a, b);
-		break;
-	case CONNECTOR:
-		fx_assert_connector_equal(a, b);
-		break;
-	case TENANT:
-		fx_assert_tenant_equal(a, b);
-		break;
-	case PEERING:
-		fx_assert_peering_equal(a, b);
-		break;
-	}
-}
+#include "fixture_codec.h"
 
 /* A patch refused with NC_ERR_INVAL naming field with message msg (NULL: either unchecked). */
 struct refusal {
@@ -73,12 +28,12 @@ struct refusal {
 };
 
 /* Every patch of rows is refused as it says, and cur, an object of kind k, stays want. */
-static void assert_refused(enum obj k, void *cur, const void *want, const struct refusal *rows,
+static void assert_refused(enum fx_obj k, void *cur, const void *want, const struct refusal *rows,
 			   size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct nc_errinfo ei = {0};
-		int ret = patch(k, cur, rows[i].text, &ei);
+		int ret = fx_patch(k, cur, rows[i].text, &ei);
 
 		if (ret != NC_ERR_INVAL)
 			fail_msg("patch %s: %d, not refused", rows[i].text, ret);
@@ -86,7 +41,7 @@ static void assert_refused(enum obj k, void *cur, const void *want, const struct
 			assert_string_equal(ei.field, rows[i].field);
 		if (rows[i].msg)
 			assert_string_equal(ei.msg, rows[i].msg);
-		assert_same(k, cur, want);
+		fx_assert_obj_equal(k, cur, want);
 	}
 }
 
@@ -109,31 +64,32 @@ static void test_patch_edge(void **state)
 	fx_edge_fixture(&cur);
 	fx_edge_fixture(&want);
 
-	assert_int_equal(patch(EDGE, &cur, "{}", &ei), 0);
+	assert_int_equal(fx_patch(FX_EDGE, &cur, "{}", &ei), 0);
 	fx_assert_edge_equal(&cur, &want);
 
-	assert_int_equal(patch(EDGE, &cur,
-			       "{\"name\":\"dc-2\",\"serial\":\"EDGE-1\",\"tenant\":\"acme\"}",
-			       &ei),
+	assert_int_equal(fx_patch(FX_EDGE, &cur,
+				  "{\"name\":\"dc-2\",\"serial\":\"EDGE-1\",\"tenant\":\"acme\"}",
+				  &ei),
 			 0);
 	snprintf(want.name, sizeof(want.name), "dc-2");
 	fx_assert_edge_equal(&cur, &want);
 
-	assert_int_equal(patch(EDGE, &cur,
-			       "{\"lan_subnets\":[\"10.1.0.0/16\"],\"kind\":\"dedicated\"}", &ei),
+	assert_int_equal(fx_patch(FX_EDGE, &cur,
+				  "{\"lan_subnets\":[\"10.1.0.0/16\"],\"kind\":\"dedicated\"}",
+				  &ei),
 			 0);
 	fx_strlist_set(&want.lan_subnets, "10.1.0.0/16", NULL);
 	want.kind = NC_EDGE_DEDICATED;
 	fx_assert_edge_equal(&cur, &want);
 
-	assert_int_equal(patch(EDGE, &cur, "{\"lan_subnets\":[]}", &ei), 0);
+	assert_int_equal(fx_patch(FX_EDGE, &cur, "{\"lan_subnets\":[]}", &ei), 0);
 	fx_strlist_set(&want.lan_subnets, NULL, NULL);
 	fx_assert_edge_equal(&cur, &want);
 
 	/* Refused: cur is untouched. */
 	fx_strlist_set(&cur.lan_subnets, "10.2.0.0/16", "10.3.0.0/16");
 	fx_strlist_set(&want.lan_subnets, "10.2.0.0/16", "10.3.0.0/16");
-	assert_refused(EDGE, &cur, &want, refused, COUNT(refused));
+	assert_refused(FX_EDGE, &cur, &want, refused, COUNT(refused));
 
 	nc_edge_clear(&cur);
 	nc_edge_clear(&want);
@@ -162,11 +118,12 @@ static void test_patch_connector(void **state)
 	fx_connector_fixture(&want);
 
 	/* A present list replaces the whole list. */
-	assert_int_equal(patch(CONNECTOR, &cur,
-			       "{\"acl\":[{\"action\":\"reject\",\"proto\":\"udp\",\"src\":"
-			       "\"10.0.0.0/8\",\"dst\":\"0.0.0.0/0\",\"dport\":53}],\"routes\":[]}",
-			       &ei),
-			 0);
+	assert_int_equal(
+		fx_patch(FX_CONNECTOR, &cur,
+			 "{\"acl\":[{\"action\":\"reject\",\"proto\":\"udp\",\"src\":"
+			 "\"10.0.0.0/8\",\"dst\":\"0.0.0.0/0\",\"dport\":53}],\"routes\":[]}",
+			 &ei),
+		0);
 	want.n_acl = 1;
 	want.acl[0] = (struct nc_acl_rule){"reject", "udp", "10.0.0.0/8", "0.0.0.0/0", 53};
 	want.n_routes = 0;
@@ -174,17 +131,18 @@ static void test_patch_connector(void **state)
 	assert_null(cur.routes);
 
 	/* nat merges: an absent member keeps its value. */
-	assert_int_equal(patch(CONNECTOR, &cur, "{\"nat\":{\"wan_interface\":\"eth1\"}}", &ei), 0);
+	assert_int_equal(
+		fx_patch(FX_CONNECTOR, &cur, "{\"nat\":{\"wan_interface\":\"eth1\"}}", &ei), 0);
 	snprintf(want.wan_interface, sizeof(want.wan_interface), "eth1");
 	fx_assert_connector_equal(&cur, &want);
-	assert_int_equal(patch(CONNECTOR, &cur, "{\"nat\":{\"enabled\":false}}", &ei), 0);
+	assert_int_equal(fx_patch(FX_CONNECTOR, &cur, "{\"nat\":{\"enabled\":false}}", &ei), 0);
 	want.nat_enabled = false;
 	fx_assert_connector_equal(&cur, &want);
 
-	assert_int_equal(patch(CONNECTOR, &cur,
-			       "{\"hub_edge\":null,\"endpoint\":null,\"lan_subnets\":"
-			       "[\"172.16.0.0/12\"],\"region\":\"us\"}",
-			       &ei),
+	assert_int_equal(fx_patch(FX_CONNECTOR, &cur,
+				  "{\"hub_edge\":null,\"endpoint\":null,\"lan_subnets\":"
+				  "[\"172.16.0.0/12\"],\"region\":\"us\"}",
+				  &ei),
 			 0);
 	want.hub_edge[0] = '\0';
 	want.endpoint[0] = '\0';
@@ -193,7 +151,7 @@ static void test_patch_connector(void **state)
 	fx_assert_connector_equal(&cur, &want);
 
 	/* Refused, cur untouched. */
-	assert_refused(CONNECTOR, &cur, &want, refused, COUNT(refused));
+	assert_refused(FX_CONNECTOR, &cur, &want, refused, COUNT(refused));
 
 	nc_connector_clear(&cur);
 	nc_connector_clear(&want);
@@ -217,29 +175,30 @@ static void test_patch_tenant_peering(void **state)
 
 	fx_tenant_fixture(&t);
 	fx_tenant_fixture(&tw);
-	assert_int_equal(patch(TENANT, &t, "{\"id\":\"acme\",\"name\":\"Acme Inc\"}", &ei), 0);
+	assert_int_equal(fx_patch(FX_TENANT, &t, "{\"id\":\"acme\",\"name\":\"Acme Inc\"}", &ei),
+			 0);
 	snprintf(tw.name, sizeof(tw.name), "Acme Inc");
 	fx_assert_tenant_equal(&t, &tw);
-	assert_refused(TENANT, &t, &tw, tenant_refused, COUNT(tenant_refused));
+	assert_refused(FX_TENANT, &t, &tw, tenant_refused, COUNT(tenant_refused));
 	/* No default name on a patch. */
-	assert_int_equal(patch(TENANT, &t, "{}", &ei), 0);
+	assert_int_equal(fx_patch(FX_TENANT, &t, "{}", &ei), 0);
 	fx_assert_tenant_equal(&t, &tw);
 
 	fx_peering_fixture(&p);
 	fx_peering_fixture(&pw);
-	assert_int_equal(patch(PEERING, &p,
-			       "{\"protocol\":\"wireguard\",\"dual_tunnel\":false,\"name\":"
-			       "\"branches\"}",
-			       &ei),
+	assert_int_equal(fx_patch(FX_PEERING, &p,
+				  "{\"protocol\":\"wireguard\",\"dual_tunnel\":false,\"name\":"
+				  "\"branches\"}",
+				  &ei),
 			 0);
 	pw.protocol = NC_PROTO_WIREGUARD;
 	pw.dual_tunnel = false;
 	fx_assert_peering_equal(&p, &pw);
-	assert_int_equal(patch(PEERING, &p, "{\"topology\":\"mesh\",\"hub\":null}", &ei), 0);
+	assert_int_equal(fx_patch(FX_PEERING, &p, "{\"topology\":\"mesh\",\"hub\":null}", &ei), 0);
 	pw.topology = NC_TOPO_MESH;
 	pw.hub[0] = '\0';
 	fx_assert_peering_equal(&p, &pw);
-	assert_refused(PEERING, &p, &pw, peering_refused, COUNT(peering_refused));
+	assert_refused(FX_PEERING, &p, &pw, peering_refused, COUNT(peering_refused));
 }
 
 int main(void)
