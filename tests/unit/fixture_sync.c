@@ -185,14 +185,32 @@ void fx_sync_derive(struct fx *fx, const char *name)
 	free(m);
 }
 
+void fx_sync_derived(struct fx *fx, const char *name, enum nc_topology t, enum nc_protocol proto,
+		     bool dual, const char *hub, const char *csv)
+{
+	fx_sync_group(fx, name, t, proto, dual, hub);
+	fx_sync_members(fx, name, csv);
+	fx_sync_derive(fx, name);
+}
+
 void fx_sync_mesh3(struct fx *fx, const char *name, bool dual)
 {
 	fx_sync_edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 1, "10.1.0.0/16", true);
 	fx_sync_edge(fx, "acme", "EDGE-2", NC_EDGE_DEDICATED, 2, "10.2.0.0/16", true);
 	fx_sync_connector(fx, "acme", "CN-1", NULL, NC_STATUS_ACTIVE, "192.168.1.0/24", true);
-	fx_sync_group(fx, name, NC_TOPO_MESH, NC_PROTO_WIREGUARD, dual, NULL);
-	fx_sync_members(fx, name, "EDGE-1,EDGE-2,CN-1");
-	fx_sync_derive(fx, name);
+	fx_sync_derived(fx, name, NC_TOPO_MESH, NC_PROTO_WIREGUARD, dual, NULL,
+			"EDGE-1,EDGE-2,CN-1");
+}
+
+void fx_sync_assert_routes(struct fx *fx, const char *serial, const char *body, const char *notes)
+{
+	json_t *cmds, *n;
+
+	cmds = fx_sync_build(fx, serial, NULL, &n);
+	fx_assert_json(fx_cmd_body(cmds, "static"), "%s", body);
+	fx_assert_json(n, "%s", notes);
+	json_decref(cmds);
+	json_decref(n);
 }
 
 /* The batch rendered from the tenant's whole snapshot is the one nc_sync_build made from the

@@ -43,6 +43,9 @@ void fx_sync_tunnel(struct fx *fx, const char *name, const char *a, const char *
 		    bool ipsec);
 /* The links a mesh or hub-spoke group derives from its members (topology.h). */
 void fx_sync_derive(struct fx *fx, const char *name);
+/* fx_sync_group with the comma-separated members csv, linked as its topology derives. */
+void fx_sync_derived(struct fx *fx, const char *name, enum nc_topology t, enum nc_protocol proto,
+		     bool dual, const char *hub, const char *csv);
 /* Acme's EDGE-1 and EDGE-2 (keyed, LANs 10.1.0.0/16 and 10.2.0.0/16) and connector CN-1
  * (active, keyed, standalone, LAN 192.168.1.0/24), the three a mesh group name, linked. */
 void fx_sync_mesh3(struct fx *fx, const char *name, bool dual);
@@ -51,6 +54,9 @@ void fx_sync_mesh3(struct fx *fx, const char *name, bool dual);
  * rendered from the tenant's whole snapshot; new reference. *notes gets the notes (new
  * reference) unless notes is NULL. */
 json_t *fx_sync_build(struct fx *fx, const char *serial, const char *tenant, json_t **notes);
+/* Fails unless serial's batch (its own tenant) has the static body and the notes of the JSON
+ * texts body and notes (written with ' for "). */
+void fx_sync_assert_routes(struct fx *fx, const char *serial, const char *body, const char *notes);
 /* The hex SHA-256 of the JCS of that batch. */
 void fx_sync_hash(struct fx *fx, const char *serial, const char *tenant, char hex[65]);
 

@@ -178,9 +178,7 @@ static void test_mtge(void **state)
 	rehub(fx, "IN-1", "MTGE-1");
 	assert_int_equal(nc_ipam_backbone(fx->st, "globex", "MTGE-1", "GX-1", addr, NULL), 0);
 	assert_string_equal(addr, "100.64.0.2/32");
-	fx_sync_group(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
-	fx_sync_members(fx, "m", "MTGE-1,EDGE-2");
-	fx_sync_derive(fx, "m");
+	fx_sync_derived(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL, "MTGE-1,EDGE-2");
 
 	/* initech has only a pending connector there: no batch. */
 	assert_int_equal(nc_sync_mtge_tenants(fx->st, "MTGE-1", &tenants), 0);

@@ -75,9 +75,8 @@ static void test_hub_spoke(void **state)
 	fx_sync_connector(fx, "acme", "CN-1", NULL, NC_STATUS_ACTIVE, "192.168.1.0/24", true);
 	fx_sync_connector(fx, "acme", "CN-2", NULL, NC_STATUS_PROVISIONED, "192.168.2.0/24", true);
 	fx_sync_connector(fx, "acme", "CN-3", NULL, NC_STATUS_ACTIVE, "192.168.3.0/24", false);
-	fx_sync_group(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-1");
-	fx_sync_members(fx, "hs", "EDGE-1,CN-1,CN-2,CN-3");
-	fx_sync_derive(fx, "hs");
+	fx_sync_derived(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-1",
+			"EDGE-1,CN-1,CN-2,CN-3");
 
 	cmds = fx_sync_build(fx, "CN-1", NULL, &notes);
 	fx_assert_ifaces(cmds, "wg2");
@@ -131,32 +130,24 @@ static void test_hub_spoke(void **state)
 static void test_transit_after_backbone(void **state)
 {
 	struct fx *fx = *state;
-	json_t *cmds, *notes;
 
 	fx_sync_edge(fx, "acme", "EDGE-H", NC_EDGE_DEDICATED, 1, "10.9.0.0/16", true);
 	fx_sync_edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 2, "10.1.0.0/16", true);
 	fx_sync_connector(fx, "acme", "CN-1", "EDGE-1", NC_STATUS_ACTIVE, "192.168.1.0/24", true);
-	fx_sync_group(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-H");
-	fx_sync_members(fx, "hs", "EDGE-H,EDGE-1,CN-1");
-	fx_sync_derive(fx, "hs");
+	fx_sync_derived(fx, "hs", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, false, "EDGE-H",
+			"EDGE-H,EDGE-1,CN-1");
 
-	cmds = fx_sync_build(fx, "EDGE-1", NULL, &notes);
-	fx_assert_json(fx_cmd_body(cmds, "static"),
-		       "{'routes':[{'dst':'10.9.0.0/16','dev':'wg2','metric':100},"
-		       " {'dst':'192.168.1.0/24','dev':'wg0','metric':100}]}");
-	fx_assert_json(notes,
-		       "['route to 192.168.1.0/24 through wg2 left out: it is already routed "
-		       "through wg0 at metric 100']");
-	json_decref(cmds);
-	json_decref(notes);
-	cmds = fx_sync_build(fx, "CN-1", NULL, &notes);
-	fx_assert_json(fx_cmd_body(cmds, "static"),
-		       "{'routes':[{'dst':'10.1.0.0/16','dev':'wg0','metric':100},"
-		       " {'dst':'10.9.0.0/16','dev':'wg2','metric':100}]}");
-	fx_assert_json(notes, "['route to 10.1.0.0/16 through wg2 left out: it is already routed "
+	fx_sync_assert_routes(
+		fx, "EDGE-1",
+		"{'routes':[{'dst':'10.9.0.0/16','dev':'wg2','metric':100},"
+		" {'dst':'192.168.1.0/24','dev':'wg0','metric':100}]}",
+		"['route to 192.168.1.0/24 through wg2 left out: it is already routed "
+		"through wg0 at metric 100']");
+	fx_sync_assert_routes(fx, "CN-1",
+			      "{'routes':[{'dst':'10.1.0.0/16','dev':'wg0','metric':100},"
+			      " {'dst':'10.9.0.0/16','dev':'wg2','metric':100}]}",
+			      "['route to 10.1.0.0/16 through wg2 left out: it is already routed "
 			      "through wg0 at metric 100']");
-	json_decref(cmds);
-	json_decref(notes);
 }
 
 /* A connector with an endpoint is dialled there by its link peers; one without is not. */

@@ -43,9 +43,7 @@ static void test_ipsec(void **state)
 	fx_sync_connector(fx, "acme", "CN-2", NULL, NC_STATUS_ACTIVE, "192.168.2.0/24", true);
 	fx_sync_connector(fx, "acme", "CN-P", NULL, NC_STATUS_PENDING_APPROVAL, "192.168.8.0/24",
 			  true);
-	fx_sync_group(fx, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, false, NULL);
-	fx_sync_members(fx, "sec", "EDGE-1,CN-1,CN-P");
-	fx_sync_derive(fx, "sec");
+	fx_sync_derived(fx, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, false, NULL, "EDGE-1,CN-1,CN-P");
 	/* By (a, b): CN-1-CN-P, CN-1-EDGE-1, CN-P-EDGE-1; only the second is in service. */
 	assert_int_equal(nc_store_link_list(fx->st, "acme", "sec", &l, &n), 0);
 	assert_int_equal(n, 3);
@@ -118,9 +116,7 @@ static void test_ipsec_dual(void **state)
 
 	fx_sync_edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 1, "10.1.0.0/16", true);
 	fx_sync_edge(fx, "acme", "EDGE-2", NC_EDGE_DEDICATED, 2, "10.2.0.0/16", true);
-	fx_sync_group(fx, "sec2", NC_TOPO_MESH, NC_PROTO_IPSEC, true, NULL);
-	fx_sync_members(fx, "sec2", "EDGE-1,EDGE-2");
-	fx_sync_derive(fx, "sec2");
+	fx_sync_derived(fx, "sec2", NC_TOPO_MESH, NC_PROTO_IPSEC, true, NULL, "EDGE-1,EDGE-2");
 
 	/* SPIs 0x1001/0x1002 for tunnel 0 (EDGE-1 -> EDGE-2, back), 0x1003/0x1004 for 1. */
 	cmds = fx_sync_build(fx, "EDGE-2", NULL, NULL);

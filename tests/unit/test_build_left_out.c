@@ -31,9 +31,8 @@ static void test_missing_key(void **state)
 	fx_sync_edge(fx, "acme", "EDGE-1", NC_EDGE_DEDICATED, 1, "10.1.0.0/16", true);
 	fx_sync_edge(fx, "acme", "EDGE-2", NC_EDGE_DEDICATED, 2, "10.2.0.0/16", false);
 	fx_sync_connector(fx, "acme", "CN-1", "EDGE-2", NC_STATUS_ACTIVE, "192.168.1.0/24", true);
-	fx_sync_group(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
-	fx_sync_members(fx, "m", "EDGE-1,EDGE-2,CN-1");
-	fx_sync_derive(fx, "m");
+	fx_sync_derived(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL,
+			"EDGE-1,EDGE-2,CN-1");
 
 	cmds = fx_sync_build(fx, "CN-1", NULL, &notes);
 	fx_assert_ifaces(cmds, "wg0 wg2");
@@ -66,9 +65,8 @@ static void test_out_of_service(void **state)
 			  "192.168.8.0/24", true);
 	fx_sync_connector(fx, "acme", "CN-D", NULL, NC_STATUS_DECOMMISSIONED, "192.168.9.0/24",
 			  true);
-	fx_sync_group(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
-	fx_sync_members(fx, "m", "EDGE-1,CN-1,CN-P,CN-D");
-	fx_sync_derive(fx, "m");
+	fx_sync_derived(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL,
+			"EDGE-1,CN-1,CN-P,CN-D");
 
 	assert_int_equal(nc_sync_build(fx->st, "CN-P", NULL, &cmds, &notes, &ei), NC_ERR_CONFLICT);
 	assert_string_equal(ei.msg,
