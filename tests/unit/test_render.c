@@ -144,6 +144,25 @@ static void edges_in_group(struct nc_snap *s, const char *g, enum nc_topology to
 	}
 }
 
+/* cmocka setup: an empty snapshot of acme, cleared by teardown. */
+static int setup(void **state)
+{
+	struct nc_snap *s = malloc(sizeof(*s));
+
+	if (!s)
+		return -1;
+	snap_init(s, "acme");
+	*state = s;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	nc_snap_clear(*state);
+	free(*state);
+	return 0;
+}
+
 /* Rendering and looking at a batch */
 
 static json_t *render(const struct nc_snap *s, const char *serial)
@@ -163,16 +182,14 @@ static json_t *render(const struct nc_snap *s, const char *serial)
 static void test_mesh(void **state)
 {
 	static const char *const lans[] = {"10.1.0.0/16", "10.2.0.0/16", ""};
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "acme");
-	edges_in_group(&s, "mesh", NC_TOPO_MESH, NC_PROTO_WIREGUARD, 3, lans);
-	link_(&s, "mesh", "E1", "E2");
-	link_(&s, "mesh", "E1", "E3");
-	link_(&s, "mesh", "E2", "E3");
-	cmds = render(&s, "E3");
+	edges_in_group(s, "mesh", NC_TOPO_MESH, NC_PROTO_WIREGUARD, 3, lans);
+	link_(s, "mesh", "E1", "E2");
+	link_(s, "mesh", "E1", "E3");
+	link_(s, "mesh", "E2", "E3");
+	cmds = render(s, "E3");
 	fx_assert_json(
 		fx_cmd_iface(cmds, "wg2"),
 		"{'name':'wg2','role':'peering','address':'100.96.0.3/32','listen_port':51822,"
@@ -195,75 +212,66 @@ static void test_mesh(void **state)
 		       "{'interfaces':[{'name':'lan0','addresses':[]}]}");
 	assert_null(fx_cmd_body(cmds, "ipsec"));
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* Hub and spoke: a spoke reaches the other spoke through the hub's peer. */
 static void test_hub_spoke(void **state)
 {
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "acme");
-	edge(&s, "acme", "H", "192.0.2.10", "10.10.0.0/16", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "S1", "192.0.2.11", "10.11.0.0/16", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "S2", "192.0.2.12", "10.12.0.0/16", NC_EDGE_DEDICATED);
-	group(&s, "star", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, "H");
-	addr(&s, "peering", "star", 1);
-	member(&s, "star", "H", 1);
-	member(&s, "star", "S1", 2);
-	member(&s, "star", "S2", 3);
-	link_(&s, "star", "H", "S1");
-	link_(&s, "star", "H", "S2");
-	cmds = render(&s, "S1");
+	edge(s, "acme", "H", "192.0.2.10", "10.10.0.0/16", NC_EDGE_DEDICATED);
+	edge(s, "acme", "S1", "192.0.2.11", "10.11.0.0/16", NC_EDGE_DEDICATED);
+	edge(s, "acme", "S2", "192.0.2.12", "10.12.0.0/16", NC_EDGE_DEDICATED);
+	group(s, "star", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, "H");
+	addr(s, "peering", "star", 1);
+	member(s, "star", "H", 1);
+	member(s, "star", "S1", 2);
+	member(s, "star", "S2", 3);
+	link_(s, "star", "H", "S1");
+	link_(s, "star", "H", "S2");
+	cmds = render(s, "S1");
 	fx_assert_json(fx_peer_get(cmds, "wg2", 0, "allowed_ips"),
 		       "['100.96.4.1/32','10.10.0.0/16','100.96.4.3/32','10.12.0.0/16']");
 	fx_assert_json(fx_cmd_body(cmds, "static"),
 		       "{'routes':[{'dst':'10.10.0.0/16','dev':'wg2','metric':100},"
 		       "{'dst':'10.12.0.0/16','dev':'wg2','metric':100}]}");
 	json_decref(cmds);
-	cmds = render(&s, "H");
+	cmds = render(s, "H");
 	assert_int_equal(json_array_size(json_object_get(fx_cmd_iface(cmds, "wg2"), "peers")), 2);
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* Partial mesh: a member without links keeps its wg2, with no peers. */
 static void test_partial_mesh(void **state)
 {
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "acme");
-	edges_in_group(&s, "part", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, 3, NULL);
-	link_(&s, "part", "E1", "E2");
-	cmds = render(&s, "E3");
+	edges_in_group(s, "part", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, 3, NULL);
+	link_(s, "part", "E1", "E2");
+	cmds = render(s, "E3");
 	fx_assert_json(json_object_get(fx_cmd_iface(cmds, "wg2"), "peers"), "[]");
 	json_decref(cmds);
-	cmds = render(&s, "E1");
+	cmds = render(s, "E1");
 	fx_assert_json(fx_peer_get(cmds, "wg2", 0, "serial"), "'E2'");
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* IPSec: an out and an in SA per link tunnel, the link's keys in them; no wg2. */
 static void test_ipsec(void **state)
 {
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	struct nc_link *l;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "acme");
-	edges_in_group(&s, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, 2, NULL);
-	l = link_(&s, "sec", "E1", "E2");
+	edges_in_group(s, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, 2, NULL);
+	l = link_(s, "sec", "E1", "E2");
 	l->spi_ab = 0x1001;
 	l->spi_ba = 0x2002;
 	memset(l->key_ab, 'a', 72);
 	memset(l->key_ba, 'b', 72);
-	cmds = render(&s, "E2");
+	cmds = render(s, "E2");
 	assert_null(fx_cmd_iface(cmds, "wg2"));
 	fx_assert_json(fx_cmd_body(cmds, "ipsec"),
 		       "{'sas':[{'peer':'E1','direction':'out','src':'192.0.2.2','dst':'192.0.2.1',"
@@ -275,22 +283,20 @@ static void test_ipsec(void **state)
 		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"
 		       "'icv_bits':128,'tunnel_index':0,'peering':'sec'}]}");
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* An MTGE of acme serving globex's connector: wg0 and wg1 in globex's batch, no LAN of acme. */
 static void test_mtge(void **state)
 {
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "globex");
-	edge(&s, "acme", "MTGE-1", "192.0.2.50", "10.50.0.0/16", NC_EDGE_MTGE);
-	connector(&s, "GX-1", "MTGE-1", "172.16.1.0/24");
-	addr(&s, "hub", "MTGE-1", 0);
-	addr(&s, "bb:MTGE-1", "GX-1", 2);
-	cmds = render(&s, "MTGE-1");
+	snap_init(s, "globex");
+	edge(s, "acme", "MTGE-1", "192.0.2.50", "10.50.0.0/16", NC_EDGE_MTGE);
+	connector(s, "GX-1", "MTGE-1", "172.16.1.0/24");
+	addr(s, "hub", "MTGE-1", 0);
+	addr(s, "bb:MTGE-1", "GX-1", 2);
+	cmds = render(s, "MTGE-1");
 	fx_assert_json(fx_cmd_body(cmds, "interface"), "{'interfaces':[]}");
 	fx_assert_json(
 		fx_cmd_iface(cmds, "wg0"),
@@ -302,11 +308,10 @@ static void test_mtge(void **state)
 		       "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
 		       "'allowed_ips':['172.16.1.0/24']}");
 	json_decref(cmds);
-	cmds = render(&s, "GX-1");
+	cmds = render(s, "GX-1");
 	fx_assert_json(fx_peer_get(cmds, "wg0", 0, "allowed_ips"), "['100.64.0.1/32']");
 	fx_assert_json(json_object_get(fx_cmd_iface(cmds, "wg0"), "address"), "'100.64.0.2/32'");
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* Addresses the snapshot lacks are listed in order of first use, never made up. */
@@ -315,14 +320,13 @@ static void test_missing_addresses(void **state)
 	struct nc_render_need *needs = NULL;
 	struct nc_errinfo ei = {0};
 	json_t *cmds = NULL, *notes = NULL;
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	size_t n = 0;
 
-	(void)state;
-	snap_init(&s, "globex");
-	edge(&s, "globex", "H", "192.0.2.50", "", NC_EDGE_DEDICATED);
-	connector(&s, "CN-1", "H", "172.16.1.0/24");
-	assert_int_equal(nc_sync_render(&s, "H", &cmds, &notes, &needs, &n, &ei), 0);
+	snap_init(s, "globex");
+	edge(s, "globex", "H", "192.0.2.50", "", NC_EDGE_DEDICATED);
+	connector(s, "CN-1", "H", "172.16.1.0/24");
+	assert_int_equal(nc_sync_render(s, "H", &cmds, &notes, &needs, &n, &ei), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(needs[0].kind, NC_NEED_BACKBONE);
 	assert_string_equal(needs[0].pool, "H");
@@ -331,11 +335,10 @@ static void test_missing_addresses(void **state)
 	free(needs);
 	json_decref(cmds);
 	json_decref(notes);
-	assert_int_equal(nc_sync_render(&s, "H", &cmds, &notes, NULL, NULL, &ei), NC_ERR_INTERNAL);
+	assert_int_equal(nc_sync_render(s, "H", &cmds, &notes, NULL, NULL, &ei), NC_ERR_INTERNAL);
 	assert_null(cmds);
 	assert_null(notes);
 	assert_non_null(strstr(ei.msg, "lacks 2 tunnel address"));
-	nc_snap_clear(&s);
 }
 
 /* A device the snapshot does not hold; a connector that gets no configuration. */
@@ -343,28 +346,26 @@ static void test_refusals(void **state)
 {
 	struct nc_errinfo ei = {0};
 	json_t *cmds = NULL, *notes = NULL;
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 
-	(void)state;
-	snap_init(&s, "acme");
-	connector(&s, "CN-P", "", "172.16.9.0/24");
-	s.connectors[0].status = NC_STATUS_PENDING_APPROVAL;
-	assert_int_equal(nc_sync_render(&s, "NOPE", &cmds, &notes, NULL, NULL, &ei),
+	connector(s, "CN-P", "", "172.16.9.0/24");
+	s->connectors[0].status = NC_STATUS_PENDING_APPROVAL;
+	assert_int_equal(nc_sync_render(s, "NOPE", &cmds, &notes, NULL, NULL, &ei),
 			 NC_ERR_NOTFOUND);
 	assert_non_null(strstr(ei.msg, "not found in tenant `acme'"));
-	assert_int_equal(nc_sync_render(&s, "CN-P", &cmds, &notes, NULL, NULL, &ei),
+	assert_int_equal(nc_sync_render(s, "CN-P", &cmds, &notes, NULL, NULL, &ei),
 			 NC_ERR_CONFLICT);
 	assert_null(cmds);
-	nc_snap_clear(&s);
 }
+
+#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mesh),	     cmocka_unit_test(test_hub_spoke),
-		cmocka_unit_test(test_partial_mesh), cmocka_unit_test(test_ipsec),
-		cmocka_unit_test(test_mtge),	     cmocka_unit_test(test_missing_addresses),
-		cmocka_unit_test(test_refusals),
+		TEST(test_mesh),     TEST(test_hub_spoke), TEST(test_partial_mesh),
+		TEST(test_ipsec),    TEST(test_mtge),	   TEST(test_missing_addresses),
+		TEST(test_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
