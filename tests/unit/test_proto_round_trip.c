@@ -120,50 +120,56 @@ static void test_confirm_round_trip(void **state)
 	free(out);
 }
 
-/* Field by field: structs may hold padding. */
-static void assert_request_equal(const struct nc_config_request *a,
-				 const struct nc_config_request *b)
-{
-	assert_string_equal(a->serial, b->serial);
-	assert_int_equal(a->seq, b->seq);
-	assert_string_equal(a->config_hash, b->config_hash);
-	assert_string_equal(a->reason, b->reason);
-}
+/* A member of a message struct, compared on its own: structs may hold padding. Strings are
+ * compared up to their NUL, other members byte for byte. */
+struct member {
+	const char *name;
+	size_t off, size;
+	bool str;
+};
 
-static void assert_heartbeat_equal(const struct nc_heartbeat *a, const struct nc_heartbeat *b)
-{
-	assert_string_equal(a->serial, b->serial);
-	assert_int_equal(a->ts, b->ts);
-	assert_int_equal(a->seq, b->seq);
-	assert_string_equal(a->config_hash, b->config_hash);
-	assert_int_equal(a->uptime_s, b->uptime_s);
-	assert_string_equal(a->public_key, b->public_key);
-	assert_string_equal(a->agent, b->agent);
-}
+/* clang-format off */
+#define STR(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), true}
+#define NUM(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), false}
+/* clang-format on */
 
-static void assert_registration_equal(const struct nc_registration *a,
-				      const struct nc_registration *b)
-{
-	assert_string_equal(a->serial, b->serial);
-	assert_int_equal(a->kind, b->kind);
-	assert_string_equal(a->public_key, b->public_key);
-	assert_string_equal(a->hostname, b->hostname);
-	assert_string_equal(a->agent, b->agent);
-	assert_string_equal(a->enrollment_key, b->enrollment_key);
-}
+static const struct member request_members[] = {
+	STR(struct nc_config_request, serial),
+	NUM(struct nc_config_request, seq),
+	STR(struct nc_config_request, config_hash),
+	STR(struct nc_config_request, reason),
+};
 
-static void assert_report_equal(const struct nc_tunnel_report *a, const struct nc_tunnel_report *b)
+static const struct member heartbeat_members[] = {
+	STR(struct nc_heartbeat, serial),   NUM(struct nc_heartbeat, ts),
+	NUM(struct nc_heartbeat, seq),	    STR(struct nc_heartbeat, config_hash),
+	NUM(struct nc_heartbeat, uptime_s), STR(struct nc_heartbeat, public_key),
+	STR(struct nc_heartbeat, agent),
+};
+
+static const struct member registration_members[] = {
+	STR(struct nc_registration, serial), STR(struct nc_registration, public_key),
+	NUM(struct nc_registration, kind),   STR(struct nc_registration, hostname),
+	STR(struct nc_registration, agent),  STR(struct nc_registration, enrollment_key),
+};
+
+static const struct member report_members[] = {
+	STR(struct nc_tunnel_report, interface),    STR(struct nc_tunnel_report, peer),
+	NUM(struct nc_tunnel_report, tunnel_index), NUM(struct nc_tunnel_report, protocol),
+	NUM(struct nc_tunnel_report, up),	    NUM(struct nc_tunnel_report, latest_handshake),
+	NUM(struct nc_tunnel_report, rx_bytes),	    NUM(struct nc_tunnel_report, tx_bytes),
+	STR(struct nc_tunnel_report, sa),	    STR(struct nc_tunnel_report, peering),
+};
+
+/* Fails unless a and b, structs of the n members m, are equal member by member. */
+static void assert_members_equal(const void *a, const void *b, const struct member *m, size_t n)
 {
-	assert_string_equal(a->interface, b->interface);
-	assert_string_equal(a->peer, b->peer);
-	assert_int_equal(a->tunnel_index, b->tunnel_index);
-	assert_int_equal(a->protocol, b->protocol);
-	assert_int_equal(a->up, b->up);
-	assert_int_equal(a->latest_handshake, b->latest_handshake);
-	assert_int_equal(a->rx_bytes, b->rx_bytes);
-	assert_int_equal(a->tx_bytes, b->tx_bytes);
-	assert_string_equal(a->sa, b->sa);
-	assert_string_equal(a->peering, b->peering);
+	for (size_t i = 0; i < n; i++) {
+		const char *x = (const char *)a + m[i].off, *y = (const char *)b + m[i].off;
+
+		if (m[i].str ? strcmp(x, y) != 0 : memcmp(x, y, m[i].size) != 0)
+			fail_msg("member %s differs", m[i].name);
+	}
 }
 
 static void test_device_msgs_round_trip(void **state)
@@ -179,13 +185,13 @@ static void test_device_msgs_round_trip(void **state)
 	snprintf(r.reason, sizeof(r.reason), "startup");
 	assert_int_equal(nc_proto_config_request_encode(&r, &out, &len, &ei), 0);
 	assert_int_equal(nc_proto_config_request_decode(out, len, "e.dge_1", &r2, &ei), 0);
-	assert_request_equal(&r, &r2);
+	assert_members_equal(&r, &r2, request_members, COUNT(request_members));
 	free(out);
 	r.seq = NC_PROTO_INT_MAX;
 	snprintf(r.config_hash, sizeof(r.config_hash), FX_HASH);
 	assert_int_equal(nc_proto_config_request_encode(&r, &out, &len, &ei), 0);
 	assert_int_equal(nc_proto_config_request_decode(out, len, "e.dge_1", &r2, &ei), 0);
-	assert_request_equal(&r, &r2);
+	assert_members_equal(&r, &r2, request_members, COUNT(request_members));
 	free(out);
 
 	snprintf(h.serial, sizeof(h.serial), FX_SERIAL);
@@ -196,12 +202,12 @@ static void test_device_msgs_round_trip(void **state)
 	snprintf(h.agent, sizeof(h.agent), "netctl-agent/0.1.0");
 	assert_int_equal(nc_proto_heartbeat_encode(&h, &out, &len, &ei), 0);
 	assert_int_equal(nc_proto_heartbeat_decode(out, len, FX_SERIAL, &h2, &ei), 0);
-	assert_heartbeat_equal(&h, &h2);
+	assert_members_equal(&h, &h2, heartbeat_members, COUNT(heartbeat_members));
 	free(out);
 	snprintf(h.public_key, sizeof(h.public_key), FX_KEY2);
 	assert_int_equal(nc_proto_heartbeat_encode(&h, &out, &len, &ei), 0);
 	assert_int_equal(nc_proto_heartbeat_decode(out, len, FX_SERIAL, &h2, &ei), 0);
-	assert_heartbeat_equal(&h, &h2);
+	assert_members_equal(&h, &h2, heartbeat_members, COUNT(heartbeat_members));
 	free(out);
 
 	snprintf(g.serial, sizeof(g.serial), "EDGE-1");
@@ -212,13 +218,13 @@ static void test_device_msgs_round_trip(void **state)
 	assert_null(strstr(out, "hostname"));
 	assert_null(strstr(out, "enrollment_key"));
 	assert_int_equal(nc_proto_registration_decode(out, len, "EDGE-1", &g2, &ei), 0);
-	assert_registration_equal(&g, &g2);
+	assert_members_equal(&g, &g2, registration_members, COUNT(registration_members));
 	free(out);
 	snprintf(g.hostname, sizeof(g.hostname), "dc-1.example.net");
 	snprintf(g.enrollment_key, sizeof(g.enrollment_key), "ek-1");
 	assert_int_equal(nc_proto_registration_encode(&g, &out, &len, &ei), 0);
 	assert_int_equal(nc_proto_registration_decode(out, len, "EDGE-1", &g2, &ei), 0);
-	assert_registration_equal(&g, &g2);
+	assert_members_equal(&g, &g2, registration_members, COUNT(registration_members));
 	free(out);
 }
 
@@ -240,7 +246,7 @@ static void test_tunnel_status_round_trip(void **state)
 	assert_int_equal(d.ts, t.ts);
 	assert_int_equal(d.n_tunnels, COUNT(rep));
 	for (size_t i = 0; i < COUNT(rep); i++)
-		assert_report_equal(&d.tunnels[i], &rep[i]);
+		assert_members_equal(&d.tunnels[i], &rep[i], report_members, COUNT(report_members));
 	free(out);
 	nc_tunnel_status_clear(&d);
 
