@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 struct nc_mqtt;
+struct nc_mqtt_opts;
 
 #define FX_WAIT_MS 10000 /* the deadline of every poll */
 
@@ -54,9 +55,11 @@ struct fx_mqtt {
 	struct fx_inbox in, in2;
 };
 
-/* main()'s start: logs, no proxy, finds mosquitto. False, after saying that all - alone of all
- * tests are skipped, when it is not installed: then run only the alone tests. */
-bool fx_mqtt_init(size_t all, size_t alone);
+/* main() of an MQTT test program: logs, no proxy, then runs the n tests as group name when
+ * mosquitto is installed; when it is not, says how many are skipped and runs the n_alone
+ * tests that need no broker (none: NULL, 0). cmocka's result. */
+int fx_mqtt_run(const char *name, const struct CMUnitTest *tests, size_t n,
+		const struct CMUnitTest *alone, size_t n_alone);
 /* cmocka setup: a directory and, when mosquitto is installed, a broker listening in it
  * (-1 when it cannot start); teardown frees the clients, stops the broker, removes it all. */
 int fx_mqtt_setup(void **state);
@@ -87,6 +90,9 @@ bool fx_wait_field(struct fx_inbox *in, const unsigned *field, unsigned want, in
 
 /* The broker's URL, tcp://127.0.0.1:PORT, into url. */
 void fx_url_of(const struct fx_mqtt *fx, char *url, size_t n);
+/* *o: a clean session to fx's broker (its URL written into url, n bytes) reporting into in. */
+void fx_mqtt_opts(struct fx_mqtt *fx, struct fx_inbox *in, char *url, size_t n,
+		  struct nc_mqtt_opts *o);
 /* A clean-session client of fx's broker reporting into in, connected; the caller frees it. */
 struct nc_mqtt *fx_client(struct fx_mqtt *fx, struct fx_inbox *in, unsigned max_inflight);
 /* Polls until m's connected state is up; until acked >= acked and inflight == inflight. */

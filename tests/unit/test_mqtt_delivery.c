@@ -187,7 +187,5 @@ int main(void)
 		TEST(test_invalid_arguments),
 	};
 
-	if (fx_mqtt_init(COUNT(tests), COUNT(alone)))
-		return cmocka_run_group_tests_name("mqtt_delivery", tests, NULL, NULL);
-	return cmocka_run_group_tests_name("mqtt_delivery", alone, NULL, NULL);
+	return fx_mqtt_run("mqtt_delivery", tests, COUNT(tests), alone, COUNT(alone));
 }

@@ -96,12 +96,7 @@ static void test_broker_starts_later(void **state)
 	char url[64];
 
 	fx_broker_stop(&fx->b, SIGTERM);
-	fx_url_of(fx, url, sizeof(url));
-	o.url = url;
-	o.clean_session = true;
-	o.on_message = fx_mqtt_on_message;
-	o.on_connection = fx_mqtt_on_connection;
-	o.arg = &fx->in;
+	fx_mqtt_opts(fx, &fx->in, url, sizeof(url), &o);
 	assert_int_equal(nc_mqtt_new(&o, &fx->m, &ei), 0);
 	assert_int_equal(nc_mqtt_subscribe(fx->m, "late/#", 1), 0);
 	assert_int_equal(nc_mqtt_wait_connected(fx->m, 300), NC_ERR_TIMEOUT);
@@ -118,13 +113,9 @@ static void test_persistent_session(void **state)
 	unsigned seen;
 	char url[64];
 
-	fx_url_of(fx, url, sizeof(url));
-	o.url = url;
+	fx_mqtt_opts(fx, &fx->in, url, sizeof(url), &o);
 	o.client_id = "netctl-core-test";
 	o.clean_session = false;
-	o.on_message = fx_mqtt_on_message;
-	o.on_connection = fx_mqtt_on_connection;
-	o.arg = &fx->in;
 	assert_int_equal(nc_mqtt_new(&o, &fx->m, &ei), 0);
 	assert_int_equal(nc_mqtt_subscribe(fx->m, "VSR/+/confirm", 1), 0);
 	assert_int_equal(nc_mqtt_wait_connected(fx->m, FX_WAIT_MS), 0);
@@ -165,7 +156,5 @@ int main(void)
 		TEST(test_unreachable_without_broker),
 	};
 
-	if (fx_mqtt_init(COUNT(tests), COUNT(alone)))
-		return cmocka_run_group_tests_name("mqtt_reconnect", tests, NULL, NULL);
-	return cmocka_run_group_tests_name("mqtt_reconnect", alone, NULL, NULL);
+	return fx_mqtt_run("mqtt_reconnect", tests, COUNT(tests), alone, COUNT(alone));
 }

@@ -172,7 +172,5 @@ int main(void)
 		TEST(test_persistent_window_after_restart),
 	};
 
-	if (!fx_mqtt_init(COUNT(tests), 0))
-		return 0;
-	return cmocka_run_group_tests_name("mqtt_window", tests, NULL, NULL);
+	return fx_mqtt_run("mqtt_window", tests, COUNT(tests), NULL, 0);
 }
