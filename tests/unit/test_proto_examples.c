@@ -51,6 +51,16 @@ static const char example_bodies[] =
 static const char example_config_request_empty[] =
 	"{\"v\":1,\"serial\":\"CN-0001\",\"seq\":0,\"config_hash\":\"\",\"reason\":\"startup\"}";
 
+/* The head the batch and confirmation examples share: CN-0001 of acme, seq 42, FX_HASH. */
+static void assert_example_head(const char *serial, const char *tenant, int64_t seq,
+				const char *hash)
+{
+	assert_string_equal(serial, "CN-0001");
+	assert_string_equal(tenant, "acme");
+	assert_int_equal(seq, 42);
+	assert_string_equal(hash, FX_HASH);
+}
+
 static void test_example_batch(void **state)
 {
 	struct nc_errinfo ei = {0};
@@ -63,10 +73,7 @@ static void test_example_batch(void **state)
 	assert_int_equal(nc_proto_batch_decode(fx_example_batch, strlen(fx_example_batch),
 					       FX_SERIAL, NULL, &b, &ei),
 			 0);
-	assert_string_equal(b.serial, "CN-0001");
-	assert_string_equal(b.tenant, "acme");
-	assert_int_equal(b.seq, 42);
-	assert_string_equal(b.config_hash, FX_HASH);
+	assert_example_head(b.serial, b.tenant, b.seq, b.config_hash);
 	assert_string_equal(b.issued_at, "2026-11-22T02:00:00Z");
 	assert_int_equal(json_array_size(b.commands), 2);
 	assert_string_equal(
@@ -100,10 +107,7 @@ static void test_example_confirm(void **state)
 	assert_int_equal(nc_proto_confirm_decode(fx_example_confirm, strlen(fx_example_confirm),
 						 FX_SERIAL, NULL, &c, &ei),
 			 0);
-	assert_string_equal(c.serial, "CN-0001");
-	assert_string_equal(c.tenant, "acme");
-	assert_int_equal(c.seq, 42);
-	assert_string_equal(c.config_hash, FX_HASH);
+	assert_example_head(c.serial, c.tenant, c.seq, c.config_hash);
 	assert_int_equal(c.status, NC_CONFIRM_SUCCESS);
 	assert_int_equal(c.applied, 4);
 	assert_int_equal(c.failed, 0);
