@@ -22,6 +22,18 @@
 #include "fixture.h"
 #include "fixture_sync.h"
 
+/* EDGE-1's wg2 in fx_sync_mesh3's group, as JSON with ' for ": CN-1 (without endpoint) and
+ * EDGE-2 its peers. printf arguments: CN-1's key, the group, EDGE-2's key, the group. */
+#define EDGE1_WG2                                                                                  \
+	"{'name':'wg2','role':'peering','address':'100.96.0.1/32',"                                \
+	" 'listen_port':51822,'mtu':1420,'peers':["                                                \
+	" {'serial':'CN-1','public_key':'%s',"                                                     \
+	"  'allowed_ips':['100.96.0.3/32','192.168.1.0/24'],"                                      \
+	"  'persistent_keepalive':25,'peering':'%s','tunnel_index':0},"                            \
+	" {'serial':'EDGE-2','public_key':'%s','endpoint':'192.0.2.2:51822',"                      \
+	"  'allowed_ips':['100.96.0.2/32','10.2.0.0/16'],"                                         \
+	"  'persistent_keepalive':25,'peering':'%s','tunnel_index':0}]}"
+
 /* Mesh: every member peers with every other one on wg2; edges have endpoints. */
 static void test_mesh(void **state)
 {
@@ -49,16 +61,8 @@ static void test_mesh(void **state)
 	/* From an edge: the connector has no endpoint, so the member is left out. */
 	cmds = fx_sync_build(fx, "EDGE-1", NULL, NULL);
 	fx_assert_ifaces(cmds, "wg2");
-	fx_assert_json(fx_cmd_iface(cmds, "wg2"),
-		       "{'name':'wg2','role':'peering','address':'100.96.0.1/32',"
-		       " 'listen_port':51822,'mtu':1420,'peers':["
-		       " {'serial':'CN-1','public_key':'%s',"
-		       "  'allowed_ips':['100.96.0.3/32','192.168.1.0/24'],"
-		       "  'persistent_keepalive':25,'peering':'m','tunnel_index':0},"
-		       " {'serial':'EDGE-2','public_key':'%s','endpoint':'192.0.2.2:51822',"
-		       "  'allowed_ips':['100.96.0.2/32','10.2.0.0/16'],"
-		       "  'persistent_keepalive':25,'peering':'m','tunnel_index':0}]}",
-		       fx_key_of("CN-1"), fx_key_of("EDGE-2"));
+	fx_assert_json(fx_cmd_iface(cmds, "wg2"), EDGE1_WG2, fx_key_of("CN-1"), "m",
+		       fx_key_of("EDGE-2"), "m");
 	json_decref(cmds);
 }
 
@@ -225,21 +229,13 @@ static void test_dual_tunnel(void **state)
 
 	cmds = fx_sync_build(fx, "EDGE-1", NULL, NULL);
 	fx_assert_json(fx_cmd_body(cmds, "wireguard"),
-		       "{'interfaces':["
-		       "{'name':'wg2','role':'peering','address':'100.96.0.1/32',"
-		       " 'listen_port':51822,'mtu':1420,'peers':["
-		       " {'serial':'CN-1','public_key':'%s',"
-		       "  'allowed_ips':['100.96.0.3/32','192.168.1.0/24'],"
-		       "  'persistent_keepalive':25,'peering':'d','tunnel_index':0},"
-		       " {'serial':'EDGE-2','public_key':'%s','endpoint':'192.0.2.2:51822',"
-		       "  'allowed_ips':['100.96.0.2/32','10.2.0.0/16'],"
-		       "  'persistent_keepalive':25,'peering':'d','tunnel_index':0}]},"
+		       "{'interfaces':[" EDGE1_WG2 ","
 		       "{'name':'wg3','role':'peering','address':'100.96.2.1/32',"
 		       " 'listen_port':51823,'mtu':1420,'peers':["
 		       " {'serial':'EDGE-2','public_key':'%s','endpoint':'192.0.2.2:51823',"
 		       "  'allowed_ips':['100.96.2.2/32','10.2.0.0/16'],"
 		       "  'persistent_keepalive':25,'peering':'d','tunnel_index':1}]}]}",
-		       fx_key_of("CN-1"), fx_key_of("EDGE-2"), fx_key_of("EDGE-2"));
+		       fx_key_of("CN-1"), "d", fx_key_of("EDGE-2"), "d", fx_key_of("EDGE-2"));
 	fx_assert_json(fx_cmd_body(cmds, "static"),
 		       "{'routes':[{'dst':'10.2.0.0/16','dev':'wg2','metric':100},"
 		       " {'dst':'10.2.0.0/16','dev':'wg3','metric':200},"
