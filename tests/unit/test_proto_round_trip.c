@@ -23,6 +23,44 @@
 
 /* Round trips. */
 
+/* A member of a message struct, compared on its own: structs may hold padding. Strings are
+ * compared up to their NUL, other members byte for byte. */
+struct member {
+	const char *name;
+	size_t off, size;
+	bool str;
+};
+
+/* clang-format off */
+#define STR(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), true}
+#define NUM(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), false}
+/* clang-format on */
+
+/* Fails unless a and b, structs of the n members m, are equal member by member. */
+static void assert_members_equal(const void *a, const void *b, const struct member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *x = (const char *)a + m[i].off, *y = (const char *)b + m[i].off;
+
+		if (m[i].str ? strcmp(x, y) != 0 : memcmp(x, y, m[i].size) != 0)
+			fail_msg("member %s differs", m[i].name);
+	}
+}
+
+static const struct member batch_members[] = {
+	STR(struct nc_batch, serial),	 STR(struct nc_batch, tenant),
+	NUM(struct nc_batch, seq),	 STR(struct nc_batch, config_hash),
+	STR(struct nc_batch, issued_at),
+};
+
+static const struct member confirm_members[] = {
+	STR(struct nc_confirm, serial), STR(struct nc_confirm, tenant),
+	NUM(struct nc_confirm, seq),	STR(struct nc_confirm, config_hash),
+	NUM(struct nc_confirm, status), NUM(struct nc_confirm, applied),
+	NUM(struct nc_confirm, failed), NUM(struct nc_confirm, vpp_mode),
+	STR(struct nc_confirm, agent),
+};
+
 static void test_batch_round_trip(void **state)
 {
 	struct nc_errinfo ei = {0};
@@ -41,11 +79,7 @@ static void test_batch_round_trip(void **state)
 	assert_int_equal(len, strlen(out));
 	assert_null(strchr(out, ' '));
 	assert_int_equal(nc_proto_batch_decode(out, len, "EDGE-1", "acme", &d, &ei), 0);
-	assert_string_equal(d.serial, b.serial);
-	assert_string_equal(d.tenant, b.tenant);
-	assert_int_equal(d.seq, b.seq);
-	assert_string_equal(d.config_hash, b.config_hash);
-	assert_string_equal(d.issued_at, b.issued_at);
+	assert_members_equal(&d, &b, batch_members, COUNT(batch_members));
 	assert_true(json_equal(d.commands, b.commands));
 	assert_int_equal(nc_proto_commands_hash(d.commands, hex, &ei), 0);
 	assert_string_equal(hex, b.config_hash);
@@ -85,16 +119,8 @@ static void test_confirm_round_trip(void **state)
 	snprintf(c.agent, sizeof(c.agent), "netctl-agent/0.1.0");
 	assert_int_equal(nc_proto_confirm_encode(&c, &out, &len, &ei), 0);
 	assert_int_equal(nc_proto_confirm_decode(out, len, "EDGE-1", "acme", &d, &ei), 0);
-	assert_string_equal(d.serial, c.serial);
-	assert_string_equal(d.tenant, c.tenant);
-	assert_int_equal(d.seq, c.seq);
-	assert_string_equal(d.config_hash, c.config_hash);
-	assert_int_equal(d.status, c.status);
-	assert_int_equal(d.applied, c.applied);
-	assert_int_equal(d.failed, c.failed);
+	assert_members_equal(&d, &c, confirm_members, COUNT(confirm_members));
 	assert_true(json_equal(d.failures, c.failures));
-	assert_int_equal(d.vpp_mode, c.vpp_mode);
-	assert_string_equal(d.agent, c.agent);
 	free(out);
 	nc_confirm_clear(&d);
 	nc_confirm_clear(&c);
@@ -119,19 +145,6 @@ static void test_confirm_round_trip(void **state)
 	nc_confirm_clear(&d);
 	free(out);
 }
-
-/* A member of a message struct, compared on its own: structs may hold padding. Strings are
- * compared up to their NUL, other members byte for byte. */
-struct member {
-	const char *name;
-	size_t off, size;
-	bool str;
-};
-
-/* clang-format off */
-#define STR(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), true}
-#define NUM(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), false}
-/* clang-format on */
 
 static const struct member request_members[] = {
 	STR(struct nc_config_request, serial),
@@ -160,17 +173,6 @@ static const struct member report_members[] = {
 	NUM(struct nc_tunnel_report, rx_bytes),	    NUM(struct nc_tunnel_report, tx_bytes),
 	STR(struct nc_tunnel_report, sa),	    STR(struct nc_tunnel_report, peering),
 };
-
-/* Fails unless a and b, structs of the n members m, are equal member by member. */
-static void assert_members_equal(const void *a, const void *b, const struct member *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *x = (const char *)a + m[i].off, *y = (const char *)b + m[i].off;
-
-		if (m[i].str ? strcmp(x, y) != 0 : memcmp(x, y, m[i].size) != 0)
-			fail_msg("member %s differs", m[i].name);
-	}
-}
 
 static void test_device_msgs_round_trip(void **state)
 {

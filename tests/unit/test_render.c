@@ -27,6 +27,11 @@
 
 /* Building a snapshot */
 
+/* A new zeroed element at the end of the array arr of n elements, both updated. */
+#define APPEND(arr, n)                                                                             \
+	((arr) = nc_xrealloc((arr), ((n) + 1) * sizeof(*(arr))),                                   \
+	 memset(&(arr)[(n)++], 0, sizeof(*(arr))))
+
 static void snap_init(struct nc_snap *s, const char *tenant)
 {
 	memset(s, 0, sizeof(*s));
@@ -45,8 +50,7 @@ static void edge(struct nc_snap *s, const char *tenant, const char *serial, cons
 {
 	struct nc_edge *e;
 
-	s->edges = nc_xrealloc(s->edges, (s->n_edges + 1) * sizeof(*s->edges));
-	e = memset(&s->edges[s->n_edges++], 0, sizeof(*e));
+	e = APPEND(s->edges, s->n_edges);
 	snprintf(e->serial, sizeof(e->serial), "%s", serial);
 	snprintf(e->tenant, sizeof(e->tenant), "%s", tenant);
 	snprintf(e->endpoint, sizeof(e->endpoint), "%s:51820", host);
@@ -61,8 +65,7 @@ static void connector(struct nc_snap *s, const char *serial, const char *hub, co
 {
 	struct nc_connector *c;
 
-	s->connectors = nc_xrealloc(s->connectors, (s->n_connectors + 1) * sizeof(*c));
-	c = memset(&s->connectors[s->n_connectors++], 0, sizeof(*c));
+	c = APPEND(s->connectors, s->n_connectors);
 	snprintf(c->serial, sizeof(c->serial), "%s", serial);
 	snprintf(c->tenant, sizeof(c->tenant), "%s", s->tenant);
 	snprintf(c->hub_edge, sizeof(c->hub_edge), "%s", hub);
@@ -76,8 +79,7 @@ static void group(struct nc_snap *s, const char *name, enum nc_topology topo,
 {
 	struct nc_peering *p;
 
-	s->peerings = nc_xrealloc(s->peerings, (s->n_peerings + 1) * sizeof(*p));
-	p = memset(&s->peerings[s->n_peerings++], 0, sizeof(*p));
+	p = APPEND(s->peerings, s->n_peerings);
 	snprintf(p->tenant, sizeof(p->tenant), "%s", s->tenant);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	snprintf(p->hub, sizeof(p->hub), "%s", hub);
@@ -89,8 +91,7 @@ static void addr(struct nc_snap *s, const char *pool, const char *owner, uint32_
 {
 	struct nc_addr_row *r;
 
-	s->addrs = nc_xrealloc(s->addrs, (s->n_addrs + 1) * sizeof(*r));
-	r = memset(&s->addrs[s->n_addrs++], 0, sizeof(*r));
+	r = APPEND(s->addrs, s->n_addrs);
 	snprintf(r->pool, sizeof(r->pool), "%s", pool);
 	snprintf(r->owner, sizeof(r->owner), "%s", owner);
 	r->idx = idx;
@@ -102,8 +103,7 @@ static void member(struct nc_snap *s, const char *g, const char *serial, uint32_
 	struct nc_member *m;
 	char pool[NC_NAME_MAX + 4];
 
-	s->members = nc_xrealloc(s->members, (s->n_members + 1) * sizeof(*m));
-	m = memset(&s->members[s->n_members++], 0, sizeof(*m));
+	m = APPEND(s->members, s->n_members);
 	snprintf(m->tenant, sizeof(m->tenant), "%s", s->tenant);
 	snprintf(m->peering, sizeof(m->peering), "%s", g);
 	snprintf(m->serial, sizeof(m->serial), "%s", serial);
@@ -115,8 +115,7 @@ static struct nc_link *link_(struct nc_snap *s, const char *g, const char *a, co
 {
 	struct nc_link *l;
 
-	s->links = nc_xrealloc(s->links, (s->n_links + 1) * sizeof(*l));
-	l = memset(&s->links[s->n_links++], 0, sizeof(*l));
+	l = APPEND(s->links, s->n_links);
 	snprintf(l->tenant, sizeof(l->tenant), "%s", s->tenant);
 	snprintf(l->peering, sizeof(l->peering), "%s", g);
 	snprintf(l->a, sizeof(l->a), "%s", a);
