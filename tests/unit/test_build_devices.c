@@ -256,14 +256,14 @@ static void test_mtge(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
 
+static const struct CMUnitTest tests[] = {
+	TEST(test_connector_bodies),
+	TEST(test_hub_edge),
+	TEST(test_mtge),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		TEST(test_connector_bodies),
-		TEST(test_hub_edge),
-		TEST(test_mtge),
-	};
-
 	nc_log_init("test", NC_LOG_ERROR);
 	return cmocka_run_group_tests_name("build_devices", tests, NULL, NULL);
 }

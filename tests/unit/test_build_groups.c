@@ -290,18 +290,18 @@ static void test_two_groups(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
 
+static const struct CMUnitTest tests[] = {
+	TEST(test_mesh),
+	TEST(test_hub_spoke),
+	TEST(test_transit_after_backbone),
+	TEST(test_connector_endpoint),
+	TEST(test_partial_mesh),
+	TEST(test_dual_tunnel),
+	TEST(test_two_groups),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		TEST(test_mesh),
-		TEST(test_hub_spoke),
-		TEST(test_transit_after_backbone),
-		TEST(test_connector_endpoint),
-		TEST(test_partial_mesh),
-		TEST(test_dual_tunnel),
-		TEST(test_two_groups),
-	};
-
 	nc_log_init("test", NC_LOG_ERROR);
 	return cmocka_run_group_tests_name("build_groups", tests, NULL, NULL);
 }

@@ -114,12 +114,12 @@ static void test_hash(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
 
+static const struct CMUnitTest tests[] = {
+	TEST(test_hash),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		TEST(test_hash),
-	};
-
 	nc_log_init("test", NC_LOG_ERROR);
 	return cmocka_run_group_tests_name("build_hash", tests, NULL, NULL);
 }

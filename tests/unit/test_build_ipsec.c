@@ -140,13 +140,13 @@ static void test_ipsec_dual(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
 
+static const struct CMUnitTest tests[] = {
+	TEST(test_ipsec),
+	TEST(test_ipsec_dual),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		TEST(test_ipsec),
-		TEST(test_ipsec_dual),
-	};
-
 	nc_log_init("test", NC_LOG_ERROR);
 	return cmocka_run_group_tests_name("build_ipsec", tests, NULL, NULL);
 }

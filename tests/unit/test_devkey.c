@@ -55,14 +55,14 @@ static void test_held(void **state)
 	assert_int_equal(nc_core_key_action(NC_DEVICE_EDGE, 0, K1, "", K2), NC_KEY_HOLD);
 }
 
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_first_key),
+	cmocka_unit_test(test_nothing_new),
+	cmocka_unit_test(test_never_approved_changes_freely),
+	cmocka_unit_test(test_held),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_key),
-		cmocka_unit_test(test_nothing_new),
-		cmocka_unit_test(test_never_approved_changes_freely),
-		cmocka_unit_test(test_held),
-	};
-
 	return cmocka_run_group_tests_name("devkey", tests, NULL, NULL);
 }

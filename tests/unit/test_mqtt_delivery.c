@@ -173,19 +173,17 @@ static void test_invalid_arguments(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, fx_mqtt_setup, fx_mqtt_teardown)
 
+static const struct CMUnitTest tests[] = {
+	TEST(test_connect),	    TEST(test_qos1_exact_payload), TEST(test_publish_from_callback),
+	TEST(test_latency_nodelay), TEST(test_invalid_arguments),
+};
+
+/* What runs without a broker. */
+static const struct CMUnitTest alone[] = {
+	TEST(test_invalid_arguments),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		TEST(test_connect),
-		TEST(test_qos1_exact_payload),
-		TEST(test_publish_from_callback),
-		TEST(test_latency_nodelay),
-		TEST(test_invalid_arguments),
-	};
-	/* What runs without a broker. */
-	const struct CMUnitTest alone[] = {
-		TEST(test_invalid_arguments),
-	};
-
 	return fx_mqtt_run("mqtt_delivery", tests, COUNT(tests), alone, COUNT(alone));
 }

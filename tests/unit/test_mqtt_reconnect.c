@@ -142,19 +142,20 @@ static void test_persistent_session(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, fx_mqtt_setup, fx_mqtt_teardown)
 
+static const struct CMUnitTest tests[] = {
+	TEST(test_unreachable_without_broker),
+	TEST(test_unreachable_after_broker_dies),
+	TEST(test_reconnect_restores_subscriptions),
+	TEST(test_broker_starts_later),
+	TEST(test_persistent_session),
+};
+
+/* What runs without a broker. */
+static const struct CMUnitTest alone[] = {
+	TEST(test_unreachable_without_broker),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		TEST(test_unreachable_without_broker),
-		TEST(test_unreachable_after_broker_dies),
-		TEST(test_reconnect_restores_subscriptions),
-		TEST(test_broker_starts_later),
-		TEST(test_persistent_session),
-	};
-	/* What runs without a broker. */
-	const struct CMUnitTest alone[] = {
-		TEST(test_unreachable_without_broker),
-	};
-
 	return fx_mqtt_run("mqtt_reconnect", tests, COUNT(tests), alone, COUNT(alone));
 }

@@ -164,13 +164,13 @@ static void test_persistent_window_after_restart(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, fx_mqtt_setup, fx_mqtt_teardown)
 
+static const struct CMUnitTest tests[] = {
+	TEST(test_window),
+	TEST(test_window_full_and_lost),
+	TEST(test_persistent_window_after_restart),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		TEST(test_window),
-		TEST(test_window_full_and_lost),
-		TEST(test_persistent_window_after_restart),
-	};
-
 	return fx_mqtt_run("mqtt_window", tests, COUNT(tests), NULL, 0);
 }
