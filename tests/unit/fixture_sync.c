@@ -25,12 +25,14 @@
 #include "../../lib/sync/snapshot.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/jcs.h"
+#include "../../lib/util/log.h"
 
 /* The SPI the next IPSec tunnel takes; fx_sync_setup starts it over at 0x1001. */
 static uint32_t next_spi;
 
 int fx_sync_setup(void **state)
 {
+	nc_log_init("test", NC_LOG_ERROR);
 	if (fx_setup_store(state) != 0)
 		return -1;
 	fx_add_tenant(((struct fx *)*state)->st, "initech");

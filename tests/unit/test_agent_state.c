@@ -187,13 +187,6 @@ static void test_state_files(void **state)
 	nc_agent_dev_free(&d);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_exec),
+FX_MAIN("agent_state", cmocka_unit_test(test_exec),
 	cmocka_unit_test_setup_teardown(test_state_files, fx_setup_dir, fx_teardown),
-	cmocka_unit_test_setup_teardown(test_state_tenants, fx_setup_dir, fx_teardown),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("agent_state", tests, NULL, NULL);
-}
+	cmocka_unit_test_setup_teardown(test_state_tenants, fx_setup_dir, fx_teardown))

@@ -254,16 +254,5 @@ static void test_mtge(void **state)
 	nc_strlist_clear(&tenants);
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
-
-static const struct CMUnitTest tests[] = {
-	TEST(test_connector_bodies),
-	TEST(test_hub_edge),
-	TEST(test_mtge),
-};
-
-int main(void)
-{
-	nc_log_init("test", NC_LOG_ERROR);
-	return cmocka_run_group_tests_name("build_devices", tests, NULL, NULL);
-}
+FX_MAIN("build_devices", FX_SYNC_TEST(test_connector_bodies), FX_SYNC_TEST(test_hub_edge),
+	FX_SYNC_TEST(test_mtge))

@@ -288,20 +288,7 @@ static void test_two_groups(void **state)
 	json_decref(cmds);
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
-
-static const struct CMUnitTest tests[] = {
-	TEST(test_mesh),
-	TEST(test_hub_spoke),
-	TEST(test_transit_after_backbone),
-	TEST(test_connector_endpoint),
-	TEST(test_partial_mesh),
-	TEST(test_dual_tunnel),
-	TEST(test_two_groups),
-};
-
-int main(void)
-{
-	nc_log_init("test", NC_LOG_ERROR);
-	return cmocka_run_group_tests_name("build_groups", tests, NULL, NULL);
-}
+FX_MAIN("build_groups", FX_SYNC_TEST(test_mesh), FX_SYNC_TEST(test_hub_spoke),
+	FX_SYNC_TEST(test_transit_after_backbone), FX_SYNC_TEST(test_connector_endpoint),
+	FX_SYNC_TEST(test_partial_mesh), FX_SYNC_TEST(test_dual_tunnel),
+	FX_SYNC_TEST(test_two_groups))

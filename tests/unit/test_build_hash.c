@@ -112,14 +112,4 @@ static void test_hash(void **state)
 	assert_hash(fx, "EDGE-1", h1, false);
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
-
-static const struct CMUnitTest tests[] = {
-	TEST(test_hash),
-};
-
-int main(void)
-{
-	nc_log_init("test", NC_LOG_ERROR);
-	return cmocka_run_group_tests_name("build_hash", tests, NULL, NULL);
-}
+FX_MAIN("build_hash", FX_SYNC_TEST(test_hash))

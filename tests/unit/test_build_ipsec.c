@@ -138,15 +138,4 @@ static void test_ipsec_dual(void **state)
 	json_decref(cmds);
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
-
-static const struct CMUnitTest tests[] = {
-	TEST(test_ipsec),
-	TEST(test_ipsec_dual),
-};
-
-int main(void)
-{
-	nc_log_init("test", NC_LOG_ERROR);
-	return cmocka_run_group_tests_name("build_ipsec", tests, NULL, NULL);
-}
+FX_MAIN("build_ipsec", FX_SYNC_TEST(test_ipsec), FX_SYNC_TEST(test_ipsec_dual))

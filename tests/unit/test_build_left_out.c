@@ -97,15 +97,4 @@ static void test_out_of_service(void **state)
 	json_decref(notes);
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, fx_sync_setup, fx_teardown)
-
-static const struct CMUnitTest tests[] = {
-	TEST(test_missing_key),
-	TEST(test_out_of_service),
-};
-
-int main(void)
-{
-	nc_log_init("test", NC_LOG_ERROR);
-	return cmocka_run_group_tests_name("build_left_out", tests, NULL, NULL);
-}
+FX_MAIN("build_left_out", FX_SYNC_TEST(test_missing_key), FX_SYNC_TEST(test_out_of_service))

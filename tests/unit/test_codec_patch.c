@@ -201,13 +201,5 @@ static void test_patch_tenant_peering(void **state)
 	assert_refused(FX_PEERING, &p, &pw, peering_refused, COUNT(peering_refused));
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_patch_edge),
-	cmocka_unit_test(test_patch_connector),
-	cmocka_unit_test(test_patch_tenant_peering),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("codec_patch", tests, NULL, NULL);
-}
+FX_MAIN("codec_patch", cmocka_unit_test(test_patch_edge), cmocka_unit_test(test_patch_connector),
+	cmocka_unit_test(test_patch_tenant_peering))

@@ -180,13 +180,6 @@ static void test_list_codecs(void **state)
 	free(r);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_tenant_round_trip),    cmocka_unit_test(test_edge_round_trip),
-	cmocka_unit_test(test_connector_round_trip), cmocka_unit_test(test_peering_round_trip),
-	cmocka_unit_test(test_list_codecs),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("codec_round_trip", tests, NULL, NULL);
-}
+FX_MAIN("codec_round_trip", cmocka_unit_test(test_tenant_round_trip),
+	cmocka_unit_test(test_edge_round_trip), cmocka_unit_test(test_connector_round_trip),
+	cmocka_unit_test(test_peering_round_trip), cmocka_unit_test(test_list_codecs))

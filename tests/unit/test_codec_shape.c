@@ -349,15 +349,8 @@ static void test_to_json_bad_strings(void **state)
 	json_decref(j);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_tenant_shape),	    cmocka_unit_test(test_edge_shape),
-	cmocka_unit_test(test_connector_shape),	    cmocka_unit_test(test_peering_shape),
-	cmocka_unit_test(test_member_shape),	    cmocka_unit_test(test_link_has_no_secrets),
-	cmocka_unit_test(test_token_has_no_hash),   cmocka_unit_test(test_sync_shape),
-	cmocka_unit_test(test_to_json_bad_strings),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("codec_shape", tests, NULL, NULL);
-}
+FX_MAIN("codec_shape", cmocka_unit_test(test_tenant_shape), cmocka_unit_test(test_edge_shape),
+	cmocka_unit_test(test_connector_shape), cmocka_unit_test(test_peering_shape),
+	cmocka_unit_test(test_member_shape), cmocka_unit_test(test_link_has_no_secrets),
+	cmocka_unit_test(test_token_has_no_hash), cmocka_unit_test(test_sync_shape),
+	cmocka_unit_test(test_to_json_bad_strings))

@@ -257,13 +257,6 @@ static void test_not_nul_terminated(void **state)
 	free(buf);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_example_batch),	   cmocka_unit_test(test_example_confirm),
-	cmocka_unit_test(test_confirm_superseded), cmocka_unit_test(test_example_device_msgs),
-	cmocka_unit_test(test_not_nul_terminated),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("proto_examples", tests, NULL, NULL);
-}
+FX_MAIN("proto_examples", cmocka_unit_test(test_example_batch),
+	cmocka_unit_test(test_example_confirm), cmocka_unit_test(test_confirm_superseded),
+	cmocka_unit_test(test_example_device_msgs), cmocka_unit_test(test_not_nul_terminated))

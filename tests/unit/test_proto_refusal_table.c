@@ -400,12 +400,5 @@ static void test_unknown_fields_ignored(void **state)
 	nc_confirm_clear(&c);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_refusal_table),
-	cmocka_unit_test(test_unknown_fields_ignored),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("proto_refusal_table", tests, NULL, NULL);
-}
+FX_MAIN("proto_refusal_table", cmocka_unit_test(test_refusal_table),
+	cmocka_unit_test(test_unknown_fields_ignored))

@@ -276,14 +276,6 @@ static void test_encode_refusals(void **state)
 	nc_tunnel_status_clear(&t);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_refuse_common),
-	cmocka_unit_test(test_refuse_not_json),
-	cmocka_unit_test(test_refuse_oversize),
-	cmocka_unit_test(test_encode_refusals),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("proto_refuse", tests, NULL, NULL);
-}
+FX_MAIN("proto_refuse", cmocka_unit_test(test_refuse_common),
+	cmocka_unit_test(test_refuse_not_json), cmocka_unit_test(test_refuse_oversize),
+	cmocka_unit_test(test_encode_refusals))

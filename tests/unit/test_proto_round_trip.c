@@ -318,15 +318,7 @@ static void test_tunnel_status_peering(void **state)
 	assert_null(out);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_batch_round_trip),
-	cmocka_unit_test(test_confirm_round_trip),
-	cmocka_unit_test(test_device_msgs_round_trip),
+FX_MAIN("proto_round_trip", cmocka_unit_test(test_batch_round_trip),
+	cmocka_unit_test(test_confirm_round_trip), cmocka_unit_test(test_device_msgs_round_trip),
 	cmocka_unit_test(test_tunnel_status_round_trip),
-	cmocka_unit_test(test_tunnel_status_peering),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("proto_round_trip", tests, NULL, NULL);
-}
+	cmocka_unit_test(test_tunnel_status_peering))

@@ -191,13 +191,5 @@ static void test_topic_format(void **state)
 	assert_int_equal(nc_proto_msg_qos(NC_MSG_REGISTER), 1);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_commands_hash),
-	cmocka_unit_test(test_topic_parse),
-	cmocka_unit_test(test_topic_format),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("proto_topics", tests, NULL, NULL);
-}
+FX_MAIN("proto_topics", cmocka_unit_test(test_commands_hash), cmocka_unit_test(test_topic_parse),
+	cmocka_unit_test(test_topic_format))

@@ -359,12 +359,5 @@ static void test_refusals(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
-static const struct CMUnitTest tests[] = {
-	TEST(test_mesh), TEST(test_hub_spoke),	       TEST(test_partial_mesh), TEST(test_ipsec),
-	TEST(test_mtge), TEST(test_missing_addresses), TEST(test_refusals),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+FX_MAIN("render", TEST(test_mesh), TEST(test_hub_spoke), TEST(test_partial_mesh), TEST(test_ipsec),
+	TEST(test_mtge), TEST(test_missing_addresses), TEST(test_refusals))

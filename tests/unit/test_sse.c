@@ -22,6 +22,7 @@
 #include "../../lib/client/client.h"
 #include "../../lib/client/sse.h"
 #include "../../lib/util/err.h"
+#include "fixture.h"
 
 #define MAXEV 16
 
@@ -412,20 +413,11 @@ static void test_reader_refusals(void **state)
 	nc_sse_free(NULL);
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_server_stream),
-	cmocka_unit_test(test_line_endings),
+FX_MAIN("sse", cmocka_unit_test(test_server_stream), cmocka_unit_test(test_line_endings),
 	cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_no_dispatch_without_blank_line, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_id_rules, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_callback_stops, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_too_long, setup, teardown),
-	cmocka_unit_test(test_reader_resumes),
-	cmocka_unit_test(test_reader_refusals),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("sse", tests, NULL, NULL);
-}
+	cmocka_unit_test(test_reader_resumes), cmocka_unit_test(test_reader_refusals))

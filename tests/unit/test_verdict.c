@@ -13,6 +13,7 @@
 #include "../../lib/model/model.h"
 #include "../../lib/sync/engine.h"
 #include "../../lib/sync/verdict.h"
+#include "fixture.h"
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "2222222222222222222222222222222222222222222222222222222222222222"
@@ -287,25 +288,11 @@ static void test_names(void **state)
 	assert_string_equal(nc_verdict_name((enum nc_verdict)99), "unknown");
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_verified),
-	cmocka_unit_test(test_verified_after_failure),
-	cmocka_unit_test(test_verified_but_dirty_again),
-	cmocka_unit_test(test_hash_mismatch),
-	cmocka_unit_test(test_agent_failure),
-	cmocka_unit_test(test_stale),
-	cmocka_unit_test(test_future),
-	cmocka_unit_test(test_nothing_sent),
-	cmocka_unit_test(test_learnable),
-	cmocka_unit_test(test_repair),
-	cmocka_unit_test(test_report_fresh),
-	cmocka_unit_test(test_heartbeat_settles),
-	cmocka_unit_test(test_pending_unchanged),
-	cmocka_unit_test(test_retry_wait),
-	cmocka_unit_test(test_names),
-};
-
-int main(void)
-{
-	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
-}
+FX_MAIN("verdict", cmocka_unit_test(test_verified), cmocka_unit_test(test_verified_after_failure),
+	cmocka_unit_test(test_verified_but_dirty_again), cmocka_unit_test(test_hash_mismatch),
+	cmocka_unit_test(test_agent_failure), cmocka_unit_test(test_stale),
+	cmocka_unit_test(test_future), cmocka_unit_test(test_nothing_sent),
+	cmocka_unit_test(test_learnable), cmocka_unit_test(test_repair),
+	cmocka_unit_test(test_report_fresh), cmocka_unit_test(test_heartbeat_settles),
+	cmocka_unit_test(test_pending_unchanged), cmocka_unit_test(test_retry_wait),
+	cmocka_unit_test(test_names))
