@@ -348,6 +348,12 @@ json_t *fx_peer_get(const json_t *cmds, const char *name, size_t i, const char *
 		json_array_get(json_object_get(fx_cmd_iface(cmds, name), "peers"), i), key);
 }
 
+void fx_assert_peer_routes(const json_t *cmds, size_t i, const char *ips, const char *body)
+{
+	fx_assert_json(fx_peer_get(cmds, "wg2", i, "allowed_ips"), "%s", ips);
+	fx_assert_json(fx_cmd_body(cmds, "static"), "%s", body);
+}
+
 /* The interface names of the wireguard body, space-separated. */
 void fx_assert_ifaces(const json_t *cmds, const char *want)
 {

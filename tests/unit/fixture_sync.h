@@ -80,6 +80,8 @@ void fx_assert_ifaces(const json_t *cmds, const char *want);
 void fx_assert_peers(const json_t *cmds, const char *name, const char *want);
 /* Member key of peer i of interface name (borrowed), NULL when absent. */
 json_t *fx_peer_get(const json_t *cmds, const char *name, size_t i, const char *key);
+/* Fails unless peer i of wg2 allows ips and the static body is body (JSON texts, ' for "). */
+void fx_assert_peer_routes(const json_t *cmds, size_t i, const char *ips, const char *body);
 /* How many times needle occurs in haystack. */
 size_t fx_count(const char *haystack, const char *needle);
 

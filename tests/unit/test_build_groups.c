@@ -86,11 +86,10 @@ static void test_hub_spoke(void **state)
 	fx_assert_ifaces(cmds, "wg2");
 	fx_assert_peers(cmds, "wg2", "EDGE-1");
 	/* CN-3 has no key yet: the hub leaves it out, so its spokes do too. */
-	fx_assert_json(fx_peer_get(cmds, "wg2", 0, "allowed_ips"),
-		       "['100.96.0.1/32','10.1.0.0/16','100.96.0.3/32','192.168.2.0/24']");
-	fx_assert_json(fx_cmd_body(cmds, "static"),
-		       "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
-		       " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
+	fx_assert_peer_routes(cmds, 0,
+			      "['100.96.0.1/32','10.1.0.0/16','100.96.0.3/32','192.168.2.0/24']",
+			      "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
+			      " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
 	fx_assert_json(notes, "[]");
 	json_decref(cmds);
 	json_decref(notes);
@@ -102,11 +101,9 @@ static void test_hub_spoke(void **state)
 	json_decref(cmds);
 	cmds = fx_sync_build(fx, "EDGE-1", NULL, NULL);
 	fx_assert_peers(cmds, "wg2", "CN-1 CN-2");
-	fx_assert_json(fx_peer_get(cmds, "wg2", 0, "allowed_ips"),
-		       "['100.96.0.2/32','192.168.1.0/24']");
-	fx_assert_json(fx_cmd_body(cmds, "static"),
-		       "{'routes':[{'dst':'192.168.1.0/24','dev':'wg2','metric':100},"
-		       " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
+	fx_assert_peer_routes(cmds, 0, "['100.96.0.2/32','192.168.1.0/24']",
+			      "{'routes':[{'dst':'192.168.1.0/24','dev':'wg2','metric':100},"
+			      " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
 	json_decref(cmds);
 
 	/* A direct link between two spokes: its prefixes stay with the direct peer. */
@@ -115,11 +112,9 @@ static void test_hub_spoke(void **state)
 	fx_sync_tunnel(fx, "pm", "CN-1", "CN-2", 0, false);
 	cmds = fx_sync_build(fx, "CN-1", NULL, &notes);
 	fx_assert_peers(cmds, "wg2", "CN-2 EDGE-1");
-	fx_assert_json(fx_peer_get(cmds, "wg2", 1, "allowed_ips"),
-		       "['100.96.0.1/32','10.1.0.0/16','100.96.0.3/32']");
-	fx_assert_json(fx_cmd_body(cmds, "static"),
-		       "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
-		       " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
+	fx_assert_peer_routes(cmds, 1, "['100.96.0.1/32','10.1.0.0/16','100.96.0.3/32']",
+			      "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
+			      " {'dst':'192.168.2.0/24','dev':'wg2','metric':100}]}");
 	fx_assert_json(notes, "['192.168.2.0/24 of spoke CN-2 left out of hub EDGE-1 on wg2 (group "
 			      "hs): peer CN-2 has it already']");
 	json_decref(cmds);

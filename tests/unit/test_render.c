@@ -230,11 +230,10 @@ static void test_hub_spoke(void **state)
 	link_(s, "star", "H", "S1");
 	link_(s, "star", "H", "S2");
 	cmds = render(s, "S1");
-	fx_assert_json(fx_peer_get(cmds, "wg2", 0, "allowed_ips"),
-		       "['100.96.4.1/32','10.10.0.0/16','100.96.4.3/32','10.12.0.0/16']");
-	fx_assert_json(fx_cmd_body(cmds, "static"),
-		       "{'routes':[{'dst':'10.10.0.0/16','dev':'wg2','metric':100},"
-		       "{'dst':'10.12.0.0/16','dev':'wg2','metric':100}]}");
+	fx_assert_peer_routes(cmds, 0,
+			      "['100.96.4.1/32','10.10.0.0/16','100.96.4.3/32','10.12.0.0/16']",
+			      "{'routes':[{'dst':'10.10.0.0/16','dev':'wg2','metric':100},"
+			      "{'dst':'10.12.0.0/16','dev':'wg2','metric':100}]}");
 	json_decref(cmds);
 	cmds = render(s, "H");
 	assert_int_equal(json_array_size(json_object_get(fx_cmd_iface(cmds, "wg2"), "peers")), 2);
