@@ -86,7 +86,7 @@ $(BUILD)/%.o: %.c
 
 # Every unit test program links the shared fixtures (tests/unit/fixture*.[ch])
 # and the CLI library, then the core library.
-UNIT_FIXTURE := $(BUILD)/tests/unit/fixture.o $(BUILD)/tests/unit/fixture_core.o
+UNIT_FIXTURE := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(sort $(wildcard tests/unit/fixture*.c)))
 .SECONDARY: $(UNIT_FIXTURE)
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(CLILIB) $(BUILD)/libnetctl.a

@@ -88,4 +88,13 @@ json_t *fx_parse(const char *text);
 /* Fails the test unless needle occurs in haystack. */
 void fx_assert_contains(const char *haystack, const char *needle);
 
+/* The main() of a test program: runs the cases given (cmocka_unit_test(...) and the like) as
+ * the group name; cmocka's result. */
+#define FX_MAIN(name, ...)                                                                         \
+	static const struct CMUnitTest fx_cases[] = {__VA_ARGS__};                                 \
+	int main(void)                                                                             \
+	{                                                                                          \
+		return cmocka_run_group_tests_name(name, fx_cases, NULL, NULL);                    \
+	}
+
 #endif

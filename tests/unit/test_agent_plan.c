@@ -470,25 +470,11 @@ static void test_tunnels_declared_peering(void **state)
 	json_decref(owned);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plan_wireguard),
-		cmocka_unit_test(test_plan_userspace),
-		cmocka_unit_test(test_plan_static),
-		cmocka_unit_test(test_plan_nat),
-		cmocka_unit_test(test_plan_acl),
-		cmocka_unit_test(test_plan_ipsec),
-		cmocka_unit_test(test_plan_interface),
-		cmocka_unit_test(test_plan_linux_probe),
-		cmocka_unit_test(test_plan_nat_wan_missing),
-		cmocka_unit_test(test_plan_netns),
-		cmocka_unit_test(test_plan_netns_probe),
-		cmocka_unit_test(test_dryrun_applier),
-		cmocka_unit_test(test_step_format),
-		cmocka_unit_test(test_tunnels_declared),
-		cmocka_unit_test(test_tunnels_declared_peering),
-	};
-
-	return cmocka_run_group_tests_name("agent_plan", tests, NULL, NULL);
-}
+FX_MAIN("agent_plan", cmocka_unit_test(test_plan_wireguard), cmocka_unit_test(test_plan_userspace),
+	cmocka_unit_test(test_plan_static), cmocka_unit_test(test_plan_nat),
+	cmocka_unit_test(test_plan_acl), cmocka_unit_test(test_plan_ipsec),
+	cmocka_unit_test(test_plan_interface), cmocka_unit_test(test_plan_linux_probe),
+	cmocka_unit_test(test_plan_nat_wan_missing), cmocka_unit_test(test_plan_netns),
+	cmocka_unit_test(test_plan_netns_probe), cmocka_unit_test(test_dryrun_applier),
+	cmocka_unit_test(test_step_format), cmocka_unit_test(test_tunnels_declared),
+	cmocka_unit_test(test_tunnels_declared_peering))

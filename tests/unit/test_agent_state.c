@@ -62,16 +62,26 @@ static void put_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* Fails unless the state file dir/rel was refused: moved aside to rel.bad. */
+static void assert_moved_aside(const char *dir, const char *rel)
+{
+	char path[1200];
+
+	snprintf(path, sizeof(path), "%s/%s.bad", dir, rel);
+	if (access(path, F_OK) != 0)
+		fail_msg("%s was not moved aside", rel);
+}
+
 /* An MTGE's tenants: a state file each under tenants/, found again at start. */
 static void test_state_tenants(void **state)
 {
-	char dir[] = "/tmp/netctl-agent-test.XXXXXX", path[256], *tdir;
+	const char *dir = ((struct fx *)*state)->dir;
+	char path[1200], *tdir;
 	struct agent_loop l = {0};
 	struct agent_dev d = {0}, e = {0};
 	struct nc_errinfo ei = {0};
 	struct agent_slot *a, *g;
 
-	assert_non_null(mkdtemp(dir));
 	nc_agent_dev_init(&d, &l, 0, "MTGE-1");
 	a = nc_agent_dev_tenant_add(&d, "acme");
 	g = nc_agent_dev_tenant_add(&d, "globex");
@@ -125,25 +135,21 @@ static void test_state_tenants(void **state)
 	nc_agent_dev_init(&e, &l, 0, "MTGE-1");
 	assert_int_equal(nc_agent_state_tenants(dir, &fx_agent_env, &e), 2);
 	assert_int_equal(e.tenants[1]->seq, 0);
-	snprintf(path, sizeof(path), "%s/tenants/globex/config.json.bad", dir);
-	assert_int_equal(access(path, F_OK), 0);
+	assert_moved_aside(dir, "tenants/globex/config.json");
 	nc_agent_dev_free(&e);
 	nc_agent_dev_free(&d);
-
-	snprintf(path, sizeof(path), "rm -rf %s", dir);
-	assert_int_equal(system(path), 0);
 }
 
 static void test_state_files(void **state)
 {
-	char dir[] = "/tmp/netctl-agent-test.XXXXXX", path[256], priv[45], pub[45], pub2[45];
+	const char *dir = ((struct fx *)*state)->dir;
+	char path[1200], priv[45], pub[45], pub2[45];
 	struct agent_loop l = {0};
 	struct agent_dev d = {0}, e = {0};
 	struct nc_errinfo ei = {0};
 	struct stat st;
 	bool created;
 
-	assert_non_null(mkdtemp(dir));
 	assert_int_equal(nc_agent_keys_load(dir, priv, pub, &created, &ei), 0);
 	assert_true(created);
 	snprintf(path, sizeof(path), "%s/private.key", dir);
@@ -176,22 +182,11 @@ static void test_state_files(void **state)
 	nc_agent_dev_init(&e, &l, 0, "CN-1");
 	assert_int_equal(nc_agent_state_load(dir, &fx_agent_env, "CN-1", &e.self), 0);
 	assert_int_equal(e.self.seq, 0);
-	snprintf(path, sizeof(path), "%s/config.json.bad", dir);
-	assert_int_equal(access(path, F_OK), 0);
+	assert_moved_aside(dir, "config.json");
 	nc_agent_dev_free(&e);
 	nc_agent_dev_free(&d);
-
-	snprintf(path, sizeof(path), "rm -rf %s", dir);
-	assert_int_equal(system(path), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exec),
-		cmocka_unit_test(test_state_files),
-		cmocka_unit_test(test_state_tenants),
-	};
-
-	return cmocka_run_group_tests_name("agent_state", tests, NULL, NULL);
-}
+FX_MAIN("agent_state", cmocka_unit_test(test_exec),
+	cmocka_unit_test_setup_teardown(test_state_files, fx_setup_dir, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_state_tenants, fx_setup_dir, fx_teardown))

@@ -204,14 +204,5 @@ static void test_validate_refuses_types(void **state)
 	assert_string_equal(nc_agent_kind_topic("nat"), "nat_config");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_x25519),
-		cmocka_unit_test(test_validate_accepts),
-		cmocka_unit_test(test_validate_refuses),
-		cmocka_unit_test(test_validate_refuses_types),
-	};
-
-	return cmocka_run_group_tests_name("agent_validate", tests, NULL, NULL);
-}
+FX_MAIN("agent_validate", cmocka_unit_test(test_x25519), cmocka_unit_test(test_validate_accepts),
+	cmocka_unit_test(test_validate_refuses), cmocka_unit_test(test_validate_refuses_types))

@@ -486,18 +486,8 @@ static void test_create_failure_leaves_out(void **state)
 	json_decref(j);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_create_defaults),
-		cmocka_unit_test(test_token_request),
-		cmocka_unit_test(test_base_bodies_decode),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_not_an_object),
-		cmocka_unit_test(test_bad_flags),
-		cmocka_unit_test(test_output_members_checked),
-		cmocka_unit_test(test_create_failure_leaves_out),
-	};
-
-	return cmocka_run_group_tests_name("codec_decode", tests, NULL, NULL);
-}
+FX_MAIN("codec_decode", cmocka_unit_test(test_create_defaults),
+	cmocka_unit_test(test_token_request), cmocka_unit_test(test_base_bodies_decode),
+	cmocka_unit_test(test_refusals), cmocka_unit_test(test_not_an_object),
+	cmocka_unit_test(test_bad_flags), cmocka_unit_test(test_output_members_checked),
+	cmocka_unit_test(test_create_failure_leaves_out))

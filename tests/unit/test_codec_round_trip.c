@@ -18,6 +18,7 @@
 #include "../../lib/model/model.h"
 #include "../../lib/util/err.h"
 #include "fixture.h"
+#include "fixture_codec.h"
 
 /* Removes the members only the server sets, as a client sending a shown object back would. */
 static void strip_readonly(json_t *o)
@@ -31,40 +32,42 @@ static void strip_readonly(json_t *o)
 
 /* Round trips. */
 
+/* obj, an object of kind k, to JSON and back: as shown, every member, into *back, which must
+ * equal obj; and as a client would send it back (read-only members removed), into *back2
+ * (NULL: not tried). back and back2 are zeroed objects the caller clears. */
+static void round_trip(enum fx_obj k, const void *obj, void *back, void *back2)
+{
+	struct nc_errinfo ei = {0};
+	json_t *j = fx_to_json(k, obj);
+
+	assert_non_null(j);
+	assert_int_equal(fx_from_json(k, j, back, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei), 0);
+	fx_assert_obj_equal(k, obj, back);
+	strip_readonly(j);
+	if (back2)
+		assert_int_equal(fx_from_json(k, j, back2, NC_DECODE_CREATE, &ei), 0);
+	json_decref(j);
+}
+
 static void test_tenant_round_trip(void **state)
 {
 	struct nc_tenant t, back = {0}, back2 = {0};
-	struct nc_errinfo ei = {0};
-	json_t *j;
 
 	fx_tenant_fixture(&t);
-	j = nc_tenant_to_json(&t);
-	assert_int_equal(nc_tenant_from_json(j, &back, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei),
-			 0);
-	fx_assert_tenant_equal(&t, &back);
-	strip_readonly(j);
-	assert_int_equal(nc_tenant_from_json(j, &back2, NC_DECODE_CREATE, &ei), 0);
+	round_trip(FX_TENANT, &t, &back, &back2);
 	t.created_at = 0;
 	fx_assert_tenant_equal(&t, &back2);
-	json_decref(j);
 }
 
 static void test_edge_round_trip(void **state)
 {
 	struct nc_edge e, back = {0}, back2 = {0};
-	struct nc_errinfo ei = {0};
-	json_t *j;
 
 	fx_edge_fixture(&e);
-	j = nc_edge_to_json(&e);
-	assert_int_equal(nc_edge_from_json(j, &back, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei), 0);
-	fx_assert_edge_equal(&e, &back);
-	strip_readonly(j);
-	assert_int_equal(nc_edge_from_json(j, &back2, NC_DECODE_CREATE, &ei), 0);
+	round_trip(FX_EDGE, &e, &back, &back2);
 	e.public_key[0] = e.pending_key[0] = '\0';
 	e.last_seen = e.created_at = e.updated_at = 0;
 	fx_assert_edge_equal(&e, &back2);
-	json_decref(j);
 	nc_edge_clear(&e);
 	nc_edge_clear(&back);
 	nc_edge_clear(&back2);
@@ -73,31 +76,19 @@ static void test_edge_round_trip(void **state)
 static void test_connector_round_trip(void **state)
 {
 	struct nc_connector c, back = {0}, back2 = {0};
-	struct nc_errinfo ei = {0};
-	json_t *j;
 
 	fx_connector_fixture(&c);
-	j = nc_connector_to_json(&c);
-	assert_int_equal(nc_connector_from_json(j, &back, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei),
-			 0);
-	fx_assert_connector_equal(&c, &back);
-	strip_readonly(j);
-	assert_int_equal(nc_connector_from_json(j, &back2, NC_DECODE_CREATE, &ei), 0);
+	round_trip(FX_CONNECTOR, &c, &back, &back2);
 	c.status = 0;
 	c.public_key[0] = c.pending_key[0] = '\0';
 	c.last_seen = c.created_at = c.updated_at = 0;
 	fx_assert_connector_equal(&c, &back2);
-	json_decref(j);
 
 	/* Empty lists and no hub survive too. */
 	nc_connector_clear(&back);
 	nc_connector_clear(&c);
 	c = (struct nc_connector){.serial = "CN-2", .tenant = "acme", .name = "n"};
-	j = nc_connector_to_json(&c);
-	assert_int_equal(nc_connector_from_json(j, &back, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei),
-			 0);
-	fx_assert_connector_equal(&c, &back);
-	json_decref(j);
+	round_trip(FX_CONNECTOR, &c, &back, NULL);
 	nc_connector_clear(&back);
 	nc_connector_clear(&back2);
 }
@@ -105,19 +96,11 @@ static void test_connector_round_trip(void **state)
 static void test_peering_round_trip(void **state)
 {
 	struct nc_peering p, back = {0}, back2 = {0};
-	struct nc_errinfo ei = {0};
-	json_t *j;
 
 	fx_peering_fixture(&p);
-	j = nc_peering_to_json(&p);
-	assert_int_equal(nc_peering_from_json(j, &back, NC_DECODE_CREATE | NC_DECODE_OUTPUT, &ei),
-			 0);
-	fx_assert_peering_equal(&p, &back);
-	strip_readonly(j);
-	assert_int_equal(nc_peering_from_json(j, &back2, NC_DECODE_CREATE, &ei), 0);
+	round_trip(FX_PEERING, &p, &back, &back2);
 	p.created_at = p.updated_at = 0;
 	fx_assert_peering_equal(&p, &back2);
-	json_decref(j);
 }
 
 /*
@@ -197,15 +180,6 @@ static void test_list_codecs(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tenant_round_trip),
-		cmocka_unit_test(test_edge_round_trip),
-		cmocka_unit_test(test_connector_round_trip),
-		cmocka_unit_test(test_peering_round_trip),
-		cmocka_unit_test(test_list_codecs),
-	};
-
-	return cmocka_run_group_tests_name("codec_round_trip", tests, NULL, NULL);
-}
+FX_MAIN("codec_round_trip", cmocka_unit_test(test_tenant_round_trip),
+	cmocka_unit_test(test_edge_round_trip), cmocka_unit_test(test_connector_round_trip),
+	cmocka_unit_test(test_peering_round_trip), cmocka_unit_test(test_list_codecs))

@@ -18,6 +18,7 @@
 #include "../../lib/model/model.h"
 #include "../../lib/util/err.h"
 #include "fixture.h"
+#include "fixture_codec.h"
 
 /* o has exactly the members keys (NULL-terminated). */
 static void assert_keys(const json_t *o, const char *const *keys)
@@ -46,6 +47,15 @@ static void assert_member_str(const json_t *o, const char *key, const char *want
 	assert_string_equal(json_string_value(v), want);
 }
 
+/* obj, an object of kind k, as JSON (a new reference); fails unless its members are keys. */
+static json_t *shape_of(enum fx_obj k, const void *obj, const char *const *keys)
+{
+	json_t *j = fx_to_json(k, obj);
+
+	assert_keys(j, keys);
+	return j;
+}
+
 /* Shapes: the member names are the contract. */
 
 static void test_tenant_shape(void **state)
@@ -55,8 +65,7 @@ static void test_tenant_shape(void **state)
 	json_t *j;
 
 	fx_tenant_fixture(&t);
-	j = nc_tenant_to_json(&t);
-	assert_keys(j, keys);
+	j = shape_of(FX_TENANT, &t, keys);
 	assert_member_str(j, "created_at", "2026-11-22T03:04:05Z");
 	json_decref(j);
 	t.created_at = 0;
@@ -75,8 +84,7 @@ static void test_edge_shape(void **state)
 	json_t *j;
 
 	fx_edge_fixture(&e);
-	j = nc_edge_to_json(&e);
-	assert_keys(j, keys);
+	j = shape_of(FX_EDGE, &e, keys);
 	assert_member_str(j, "kind", "mtge");
 	assert_int_equal(json_array_size(json_object_get(j, "lan_subnets")), 2);
 	json_decref(j);
@@ -84,8 +92,7 @@ static void test_edge_shape(void **state)
 	e.public_key[0] = '\0';
 	e.last_seen = 0;
 	nc_strlist_clear(&e.lan_subnets);
-	j = nc_edge_to_json(&e);
-	assert_keys(j, keys);
+	j = shape_of(FX_EDGE, &e, keys);
 	assert_member_str(j, "public_key", NULL);
 	assert_member_str(j, "last_seen", NULL);
 	assert_true(json_is_array(json_object_get(j, "lan_subnets")));
@@ -107,8 +114,7 @@ static void test_connector_shape(void **state)
 	json_t *j, *acl;
 
 	fx_connector_fixture(&c);
-	j = nc_connector_to_json(&c);
-	assert_keys(j, keys);
+	j = shape_of(FX_CONNECTOR, &c, keys);
 	assert_keys(json_object_get(j, "nat"), nat_keys);
 	assert_true(json_is_true(json_object_get(json_object_get(j, "nat"), "enabled")));
 	acl = json_object_get(j, "acl");
@@ -139,8 +145,7 @@ static void test_peering_shape(void **state)
 	json_t *j;
 
 	fx_peering_fixture(&p);
-	j = nc_peering_to_json(&p);
-	assert_keys(j, keys);
+	j = shape_of(FX_PEERING, &p, keys);
 	assert_member_str(j, "topology", "hub_spoke");
 	assert_member_str(j, "protocol", "ipsec");
 	assert_true(json_is_true(json_object_get(j, "dual_tunnel")));
@@ -344,19 +349,8 @@ static void test_to_json_bad_strings(void **state)
 	json_decref(j);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tenant_shape),
-		cmocka_unit_test(test_edge_shape),
-		cmocka_unit_test(test_connector_shape),
-		cmocka_unit_test(test_peering_shape),
-		cmocka_unit_test(test_member_shape),
-		cmocka_unit_test(test_link_has_no_secrets),
-		cmocka_unit_test(test_token_has_no_hash),
-		cmocka_unit_test(test_sync_shape),
-		cmocka_unit_test(test_to_json_bad_strings),
-	};
-
-	return cmocka_run_group_tests_name("codec_shape", tests, NULL, NULL);
-}
+FX_MAIN("codec_shape", cmocka_unit_test(test_tenant_shape), cmocka_unit_test(test_edge_shape),
+	cmocka_unit_test(test_connector_shape), cmocka_unit_test(test_peering_shape),
+	cmocka_unit_test(test_member_shape), cmocka_unit_test(test_link_has_no_secrets),
+	cmocka_unit_test(test_token_has_no_hash), cmocka_unit_test(test_sync_shape),
+	cmocka_unit_test(test_to_json_bad_strings))

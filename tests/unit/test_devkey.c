@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "../../lib/core/devkey.h"
+#include "fixture.h"
 
 #define K1 "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXphYmNkZWY="
 #define K2 "cXdlcnR5dWlvcGFzZGZnaGprbHp4Y3Zibm1xd2VydHk="
@@ -55,14 +56,5 @@ static void test_held(void **state)
 	assert_int_equal(nc_core_key_action(NC_DEVICE_EDGE, 0, K1, "", K2), NC_KEY_HOLD);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_key),
-		cmocka_unit_test(test_nothing_new),
-		cmocka_unit_test(test_never_approved_changes_freely),
-		cmocka_unit_test(test_held),
-	};
-
-	return cmocka_run_group_tests_name("devkey", tests, NULL, NULL);
-}
+FX_MAIN("devkey", cmocka_unit_test(test_first_key), cmocka_unit_test(test_nothing_new),
+	cmocka_unit_test(test_never_approved_changes_freely), cmocka_unit_test(test_held))

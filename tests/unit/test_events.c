@@ -20,6 +20,7 @@
 
 #include "../../lib/events/events.h"
 #include "../../lib/util/err.h"
+#include "fixture.h"
 
 #define MAXEV	 64
 #define BLOCK(b) ((uint64_t)(b) << NC_EVENTS_BLOCK_SHIFT)
@@ -63,6 +64,47 @@ static void assert_ids(const struct got *g, uint64_t first, uint64_t last)
 		assert_int_equal((uint64_t)json_integer_value(json_object_get(o, "id")), first + i);
 		json_decref(o);
 	}
+}
+
+/* A read resuming after an id, the gap it must report and the ids first..last it must get. */
+struct resume {
+	uint64_t after;
+	bool gap;
+	uint64_t first, last;
+};
+
+/* Every read of rows, without waiting, gets what the row says. */
+static void assert_reads(struct nc_events *ev, const struct resume *rows, size_t n)
+{
+	struct got g;
+
+	for (size_t i = 0; i < n; i++) {
+		read_all(ev, rows[i].after, NULL, 0, &g);
+		if (g.gap != rows[i].gap)
+			fail_msg("read after %llu: gap %d, want %d",
+				 (unsigned long long)rows[i].after, g.gap, rows[i].gap);
+		assert_ids(&g, rows[i].first, rows[i].last);
+		got_clear(&g);
+	}
+}
+
+/* In a ring after BLOCK(2) holding three events, a read after each of afters reports a gap and
+ * gets all three. */
+static void assert_gaps_to_all(const uint64_t *afters, size_t n)
+{
+	uint64_t base = BLOCK(2);
+	struct nc_events *ev = nc_events_new_after(8, base);
+	struct got g;
+
+	emit_n(ev, 3);
+	for (size_t i = 0; i < n; i++) {
+		read_all(ev, afters[i], NULL, 0, &g);
+		if (!g.gap)
+			fail_msg("read after %llu: no gap", (unsigned long long)afters[i]);
+		assert_ids(&g, base + 1, base + 3);
+		got_clear(&g);
+	}
+	nc_events_free(ev);
 }
 
 static void test_ids_from_one(void **state)
@@ -118,81 +160,40 @@ static void test_ids_from_base(void **state)
 
 static void test_previous_run_is_a_gap(void **state)
 {
-	uint64_t base = BLOCK(2);
-	struct nc_events *ev = nc_events_new_after(8, base);
-	struct got g;
+	/* An id of the run before, whether small or just below the base; an id from before ids
+	 * had blocks. */
+	const uint64_t afters[] = {BLOCK(1) + 500, BLOCK(2) - 1, 500};
 
 	(void)state;
-	emit_n(ev, 3);
-	/* An id of the run before, whether small or just below the base. */
-	read_all(ev, BLOCK(1) + 500, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 1, base + 3);
-	got_clear(&g);
-	read_all(ev, base - 1, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 1, base + 3);
-	got_clear(&g);
-	/* An id from before ids had blocks. */
-	read_all(ev, 500, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 1, base + 3);
-	got_clear(&g);
-	nc_events_free(ev);
+	assert_gaps_to_all(afters, COUNT(afters));
 }
 
 static void test_beyond_newest_is_a_gap(void **state)
 {
-	uint64_t base = BLOCK(2);
-	struct nc_events *ev = nc_events_new_after(8, base);
-	struct got g;
+	/* Never issued here: a later block (a store restored from a backup, another server) or
+	 * this block's future. */
+	const uint64_t afters[] = {BLOCK(5) + 1, BLOCK(2) + 4, UINT64_MAX};
 
 	(void)state;
-	emit_n(ev, 3);
-	/* Never issued here: a later block (a store restored from a backup,
-	 * another server) or this block's future. */
-	read_all(ev, BLOCK(5) + 1, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 1, base + 3);
-	got_clear(&g);
-	read_all(ev, base + 4, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 1, base + 3);
-	got_clear(&g);
-	read_all(ev, UINT64_MAX, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 1, base + 3);
-	got_clear(&g);
-	nc_events_free(ev);
+	assert_gaps_to_all(afters, COUNT(afters));
 }
 
 static void test_left_the_ring(void **state)
 {
 	uint64_t base = BLOCK(7);
 	struct nc_events *ev = nc_events_new_after(4, base);
-	struct got g;
+	/* Kept: base+7 .. base+10. 0 asks for the whole run, of which the start was dropped; an
+	 * earlier run's id gets the oldest kept. */
+	const struct resume rows[] = {
+		{base + 2, true, base + 7, base + 10},
+		{base + 6, false, base + 7, base + 10},
+		{0, true, base + 7, base + 10},
+		{base - 9, true, base + 7, base + 10},
+	};
 
 	(void)state;
 	emit_n(ev, 10);
-	/* Kept: base+7 .. base+10. */
-	read_all(ev, base + 2, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 7, base + 10);
-	got_clear(&g);
-	read_all(ev, base + 6, NULL, 0, &g);
-	assert_false(g.gap);
-	assert_ids(&g, base + 7, base + 10);
-	got_clear(&g);
-	/* 0 asks for the whole run, of which the start was dropped. */
-	read_all(ev, 0, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 7, base + 10);
-	got_clear(&g);
-	/* An earlier run's id: the oldest kept. */
-	read_all(ev, base - 9, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, base + 7, base + 10);
-	got_clear(&g);
+	assert_reads(ev, rows, COUNT(rows));
 	nc_events_free(ev);
 }
 
@@ -230,19 +231,15 @@ static void test_across_a_block_boundary(void **state)
 {
 	uint64_t base = BLOCK(1) - 3;
 	struct nc_events *ev = nc_events_new_after(4, base);
-	struct got g;
+	const struct resume rows[] = {
+		{BLOCK(1) - 1, true, BLOCK(1) + 1, BLOCK(1) + 4},
+		{BLOCK(1) + 2, false, BLOCK(1) + 3, BLOCK(1) + 4},
+	};
 
 	(void)state;
 	emit_n(ev, 7);
 	assert_int_equal(nc_events_last_id(ev), BLOCK(1) + 4);
-	read_all(ev, BLOCK(1) - 1, NULL, 0, &g);
-	assert_true(g.gap);
-	assert_ids(&g, BLOCK(1) + 1, BLOCK(1) + 4);
-	got_clear(&g);
-	read_all(ev, BLOCK(1) + 2, NULL, 0, &g);
-	assert_false(g.gap);
-	assert_ids(&g, BLOCK(1) + 3, BLOCK(1) + 4);
-	got_clear(&g);
+	assert_reads(ev, rows, COUNT(rows));
 	nc_events_free(ev);
 }
 
@@ -425,24 +422,10 @@ static void test_types_from_the_one_list(void **state)
 	nc_events_free(ev);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ids_from_one),
-		cmocka_unit_test(test_ids_from_base),
-		cmocka_unit_test(test_previous_run_is_a_gap),
-		cmocka_unit_test(test_beyond_newest_is_a_gap),
-		cmocka_unit_test(test_left_the_ring),
-		cmocka_unit_test(test_previous_run_before_any_event),
-		cmocka_unit_test(test_across_a_block_boundary),
-		cmocka_unit_test(test_filters_move_next),
-		cmocka_unit_test(test_recent),
-		cmocka_unit_test(test_waiting_reader),
-		cmocka_unit_test(test_emit_hook),
-		cmocka_unit_test(test_block_next),
-		cmocka_unit_test(test_block_needed),
-		cmocka_unit_test(test_types_from_the_one_list),
-	};
-
-	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
-}
+FX_MAIN("events", cmocka_unit_test(test_ids_from_one), cmocka_unit_test(test_ids_from_base),
+	cmocka_unit_test(test_previous_run_is_a_gap), cmocka_unit_test(test_beyond_newest_is_a_gap),
+	cmocka_unit_test(test_left_the_ring), cmocka_unit_test(test_previous_run_before_any_event),
+	cmocka_unit_test(test_across_a_block_boundary), cmocka_unit_test(test_filters_move_next),
+	cmocka_unit_test(test_recent), cmocka_unit_test(test_waiting_reader),
+	cmocka_unit_test(test_emit_hook), cmocka_unit_test(test_block_next),
+	cmocka_unit_test(test_block_needed), cmocka_unit_test(test_types_from_the_one_list))

@@ -20,10 +20,17 @@
 #include "../../lib/sync/snapshot.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/xmalloc.h"
+#include "fixture.h"
+#include "fixture_sync.h"
 
 #define KEY(c) c "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 /* Building a snapshot */
+
+/* A new zeroed element at the end of the array arr of n elements, both updated. */
+#define APPEND(arr, n)                                                                             \
+	((arr) = nc_xrealloc((arr), ((n) + 1) * sizeof(*(arr))),                                   \
+	 memset(&(arr)[(n)++], 0, sizeof(*(arr))))
 
 static void snap_init(struct nc_snap *s, const char *tenant)
 {
@@ -43,8 +50,7 @@ static void edge(struct nc_snap *s, const char *tenant, const char *serial, cons
 {
 	struct nc_edge *e;
 
-	s->edges = nc_xrealloc(s->edges, (s->n_edges + 1) * sizeof(*s->edges));
-	e = memset(&s->edges[s->n_edges++], 0, sizeof(*e));
+	e = APPEND(s->edges, s->n_edges);
 	snprintf(e->serial, sizeof(e->serial), "%s", serial);
 	snprintf(e->tenant, sizeof(e->tenant), "%s", tenant);
 	snprintf(e->endpoint, sizeof(e->endpoint), "%s:51820", host);
@@ -59,8 +65,7 @@ static void connector(struct nc_snap *s, const char *serial, const char *hub, co
 {
 	struct nc_connector *c;
 
-	s->connectors = nc_xrealloc(s->connectors, (s->n_connectors + 1) * sizeof(*c));
-	c = memset(&s->connectors[s->n_connectors++], 0, sizeof(*c));
+	c = APPEND(s->connectors, s->n_connectors);
 	snprintf(c->serial, sizeof(c->serial), "%s", serial);
 	snprintf(c->tenant, sizeof(c->tenant), "%s", s->tenant);
 	snprintf(c->hub_edge, sizeof(c->hub_edge), "%s", hub);
@@ -74,8 +79,7 @@ static void group(struct nc_snap *s, const char *name, enum nc_topology topo,
 {
 	struct nc_peering *p;
 
-	s->peerings = nc_xrealloc(s->peerings, (s->n_peerings + 1) * sizeof(*p));
-	p = memset(&s->peerings[s->n_peerings++], 0, sizeof(*p));
+	p = APPEND(s->peerings, s->n_peerings);
 	snprintf(p->tenant, sizeof(p->tenant), "%s", s->tenant);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	snprintf(p->hub, sizeof(p->hub), "%s", hub);
@@ -87,8 +91,7 @@ static void addr(struct nc_snap *s, const char *pool, const char *owner, uint32_
 {
 	struct nc_addr_row *r;
 
-	s->addrs = nc_xrealloc(s->addrs, (s->n_addrs + 1) * sizeof(*r));
-	r = memset(&s->addrs[s->n_addrs++], 0, sizeof(*r));
+	r = APPEND(s->addrs, s->n_addrs);
 	snprintf(r->pool, sizeof(r->pool), "%s", pool);
 	snprintf(r->owner, sizeof(r->owner), "%s", owner);
 	r->idx = idx;
@@ -100,8 +103,7 @@ static void member(struct nc_snap *s, const char *g, const char *serial, uint32_
 	struct nc_member *m;
 	char pool[NC_NAME_MAX + 4];
 
-	s->members = nc_xrealloc(s->members, (s->n_members + 1) * sizeof(*m));
-	m = memset(&s->members[s->n_members++], 0, sizeof(*m));
+	m = APPEND(s->members, s->n_members);
 	snprintf(m->tenant, sizeof(m->tenant), "%s", s->tenant);
 	snprintf(m->peering, sizeof(m->peering), "%s", g);
 	snprintf(m->serial, sizeof(m->serial), "%s", serial);
@@ -113,13 +115,51 @@ static struct nc_link *link_(struct nc_snap *s, const char *g, const char *a, co
 {
 	struct nc_link *l;
 
-	s->links = nc_xrealloc(s->links, (s->n_links + 1) * sizeof(*l));
-	l = memset(&s->links[s->n_links++], 0, sizeof(*l));
+	l = APPEND(s->links, s->n_links);
 	snprintf(l->tenant, sizeof(l->tenant), "%s", s->tenant);
 	snprintf(l->peering, sizeof(l->peering), "%s", g);
 	snprintf(l->a, sizeof(l->a), "%s", a);
 	snprintf(l->b, sizeof(l->b), "%s", b);
 	return l;
+}
+
+/* Edges E1 to En of acme at 192.0.2.1 to .n, with LANs lans[0] to lans[n - 1] (lans NULL or
+ * "": none), the members 1 to n of group g (the peering pool's block 0). */
+static void edges_in_group(struct nc_snap *s, const char *g, enum nc_topology topo,
+			   enum nc_protocol proto, size_t n, const char *const *lans)
+{
+	char serial[8], host[16];
+
+	for (size_t i = 1; i <= n; i++) {
+		snprintf(serial, sizeof(serial), "E%zu", i);
+		snprintf(host, sizeof(host), "192.0.2.%zu", i);
+		edge(s, "acme", serial, host, lans ? lans[i - 1] : "", NC_EDGE_DEDICATED);
+	}
+	group(s, g, topo, proto, "");
+	addr(s, "peering", g, 0);
+	for (size_t i = 1; i <= n; i++) {
+		snprintf(serial, sizeof(serial), "E%zu", i);
+		member(s, g, serial, (uint32_t)i);
+	}
+}
+
+/* cmocka setup: an empty snapshot of acme, cleared by teardown. */
+static int setup(void **state)
+{
+	struct nc_snap *s = malloc(sizeof(*s));
+
+	if (!s)
+		return -1;
+	snap_init(s, "acme");
+	*state = s;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	nc_snap_clear(*state);
+	free(*state);
+	return 0;
 }
 
 /* Rendering and looking at a batch */
@@ -135,219 +175,141 @@ static json_t *render(const struct nc_snap *s, const char *serial)
 	return cmds;
 }
 
-static json_t *body(const json_t *cmds, const char *topic)
-{
-	size_t i;
-	json_t *c;
-
-	json_array_foreach(cmds, i, c) {
-		if (strcmp(json_string_value(json_object_get(c, "topic")), topic) == 0)
-			return json_object_get(c, "body");
-	}
-	return NULL;
-}
-
-static json_t *iface(const json_t *cmds, const char *name)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(body(cmds, "wireguard"), "interfaces"), i, f) {
-		if (strcmp(json_string_value(json_object_get(f, "name")), name) == 0)
-			return f;
-	}
-	return NULL;
-}
-
-/* got equals want, JSON with ' for ". */
-static void assert_json(const json_t *got, const char *want_text)
-{
-	char *text = strdup(want_text), *g, *w;
-	json_t *want;
-
-	for (char *q = strchr(text, '\''); q; q = strchr(q + 1, '\''))
-		*q = '"';
-	want = json_loads(text, JSON_DECODE_ANY, NULL);
-	assert_non_null(want);
-	if (!got || !json_equal(got, want)) {
-		g = got ? json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-		w = json_dumps(want, JSON_COMPACT | JSON_SORT_KEYS);
-		fail_msg("JSON differs\n got: %s\nwant: %s", g ? g : "(null)", w);
-	}
-	json_decref(want);
-	free(text);
-}
-
 /* The tests */
 
 /* Three edges in a WireGuard mesh: each has the other two on wg2, their LANs routed there. */
 static void test_mesh(void **state)
 {
-	struct nc_snap s;
+	static const char *const lans[] = {"10.1.0.0/16", "10.2.0.0/16", ""};
+	struct nc_snap *s = *state;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "acme");
-	edge(&s, "acme", "E1", "192.0.2.1", "10.1.0.0/16", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E2", "192.0.2.2", "10.2.0.0/16", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E3", "192.0.2.3", "", NC_EDGE_DEDICATED);
-	group(&s, "mesh", NC_TOPO_MESH, NC_PROTO_WIREGUARD, "");
-	addr(&s, "peering", "mesh", 0);
-	member(&s, "mesh", "E1", 1);
-	member(&s, "mesh", "E2", 2);
-	member(&s, "mesh", "E3", 3);
-	link_(&s, "mesh", "E1", "E2");
-	link_(&s, "mesh", "E1", "E3");
-	link_(&s, "mesh", "E2", "E3");
-	cmds = render(&s, "E3");
-	assert_json(iface(cmds, "wg2"),
-		    "{'name':'wg2','role':'peering','address':'100.96.0.3/32','listen_port':51822,"
-		    "'mtu':1420,'peers':["
-		    "{'serial':'E1','public_key':'" KEY(
-			    "E") "','allowed_ips':['100.96.0.1/32',"
-				 "'10.1.0.0/"
-				 "16'],'persistent_keepalive':25,'tunnel_index':0,'peering':'mesh',"
-				 "'endpoint':'192.0.2.1:51822'},"
-				 "{'serial':'E2','public_key':'" KEY(
-					 "E") "','allowed_ips':['100.96.0.2/32',"
-					      "'10.2.0.0/"
-					      "16'],'persistent_keepalive':25,'tunnel_index':0,'"
-					      "peering':'mesh',"
-					      "'endpoint':'192.0.2.2:51822'}]}");
-	assert_json(body(cmds, "static"),
-		    "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
-		    "{'dst':'10.2.0.0/16','dev':'wg2','metric':100}]}");
-	assert_json(body(cmds, "interface"), "{'interfaces':[{'name':'lan0','addresses':[]}]}");
-	assert_null(body(cmds, "ipsec"));
+	edges_in_group(s, "mesh", NC_TOPO_MESH, NC_PROTO_WIREGUARD, 3, lans);
+	link_(s, "mesh", "E1", "E2");
+	link_(s, "mesh", "E1", "E3");
+	link_(s, "mesh", "E2", "E3");
+	cmds = render(s, "E3");
+	fx_assert_json(
+		fx_cmd_iface(cmds, "wg2"),
+		"{'name':'wg2','role':'peering','address':'100.96.0.3/32','listen_port':51822,"
+		"'mtu':1420,'peers':["
+		"{'serial':'E1','public_key':'" KEY(
+			"E") "','allowed_ips':['100.96.0.1/32',"
+			     "'10.1.0.0/"
+			     "16'],'persistent_keepalive':25,'tunnel_index':0,'peering':'mesh',"
+			     "'endpoint':'192.0.2.1:51822'},"
+			     "{'serial':'E2','public_key':'" KEY(
+				     "E") "','allowed_ips':['100.96.0.2/32',"
+					  "'10.2.0.0/"
+					  "16'],'persistent_keepalive':25,'tunnel_index':0,'"
+					  "peering':'mesh',"
+					  "'endpoint':'192.0.2.2:51822'}]}");
+	fx_assert_json(fx_cmd_body(cmds, "static"),
+		       "{'routes':[{'dst':'10.1.0.0/16','dev':'wg2','metric':100},"
+		       "{'dst':'10.2.0.0/16','dev':'wg2','metric':100}]}");
+	fx_assert_json(fx_cmd_body(cmds, "interface"),
+		       "{'interfaces':[{'name':'lan0','addresses':[]}]}");
+	assert_null(fx_cmd_body(cmds, "ipsec"));
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* Hub and spoke: a spoke reaches the other spoke through the hub's peer. */
 static void test_hub_spoke(void **state)
 {
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "acme");
-	edge(&s, "acme", "H", "192.0.2.10", "10.10.0.0/16", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "S1", "192.0.2.11", "10.11.0.0/16", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "S2", "192.0.2.12", "10.12.0.0/16", NC_EDGE_DEDICATED);
-	group(&s, "star", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, "H");
-	addr(&s, "peering", "star", 1);
-	member(&s, "star", "H", 1);
-	member(&s, "star", "S1", 2);
-	member(&s, "star", "S2", 3);
-	link_(&s, "star", "H", "S1");
-	link_(&s, "star", "H", "S2");
-	cmds = render(&s, "S1");
-	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
-				    "allowed_ips"),
-		    "['100.96.4.1/32','10.10.0.0/16','100.96.4.3/32','10.12.0.0/16']");
-	assert_json(body(cmds, "static"),
-		    "{'routes':[{'dst':'10.10.0.0/16','dev':'wg2','metric':100},"
-		    "{'dst':'10.12.0.0/16','dev':'wg2','metric':100}]}");
+	edge(s, "acme", "H", "192.0.2.10", "10.10.0.0/16", NC_EDGE_DEDICATED);
+	edge(s, "acme", "S1", "192.0.2.11", "10.11.0.0/16", NC_EDGE_DEDICATED);
+	edge(s, "acme", "S2", "192.0.2.12", "10.12.0.0/16", NC_EDGE_DEDICATED);
+	group(s, "star", NC_TOPO_HUB_SPOKE, NC_PROTO_WIREGUARD, "H");
+	addr(s, "peering", "star", 1);
+	member(s, "star", "H", 1);
+	member(s, "star", "S1", 2);
+	member(s, "star", "S2", 3);
+	link_(s, "star", "H", "S1");
+	link_(s, "star", "H", "S2");
+	cmds = render(s, "S1");
+	fx_assert_peer_routes(cmds, 0,
+			      "['100.96.4.1/32','10.10.0.0/16','100.96.4.3/32','10.12.0.0/16']",
+			      "{'routes':[{'dst':'10.10.0.0/16','dev':'wg2','metric':100},"
+			      "{'dst':'10.12.0.0/16','dev':'wg2','metric':100}]}");
 	json_decref(cmds);
-	cmds = render(&s, "H");
-	assert_int_equal(json_array_size(json_object_get(iface(cmds, "wg2"), "peers")), 2);
+	cmds = render(s, "H");
+	assert_int_equal(json_array_size(json_object_get(fx_cmd_iface(cmds, "wg2"), "peers")), 2);
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* Partial mesh: a member without links keeps its wg2, with no peers. */
 static void test_partial_mesh(void **state)
 {
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "acme");
-	edge(&s, "acme", "E1", "192.0.2.1", "", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E2", "192.0.2.2", "", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E3", "192.0.2.3", "", NC_EDGE_DEDICATED);
-	group(&s, "part", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, "");
-	addr(&s, "peering", "part", 0);
-	member(&s, "part", "E1", 1);
-	member(&s, "part", "E2", 2);
-	member(&s, "part", "E3", 3);
-	link_(&s, "part", "E1", "E2");
-	cmds = render(&s, "E3");
-	assert_json(json_object_get(iface(cmds, "wg2"), "peers"), "[]");
+	edges_in_group(s, "part", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, 3, NULL);
+	link_(s, "part", "E1", "E2");
+	cmds = render(s, "E3");
+	fx_assert_json(json_object_get(fx_cmd_iface(cmds, "wg2"), "peers"), "[]");
 	json_decref(cmds);
-	cmds = render(&s, "E1");
-	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg2"), "peers"), 0),
-				    "serial"),
-		    "'E2'");
+	cmds = render(s, "E1");
+	fx_assert_json(fx_peer_get(cmds, "wg2", 0, "serial"), "'E2'");
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* IPSec: an out and an in SA per link tunnel, the link's keys in them; no wg2. */
 static void test_ipsec(void **state)
 {
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	struct nc_link *l;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "acme");
-	edge(&s, "acme", "E1", "192.0.2.1", "", NC_EDGE_DEDICATED);
-	edge(&s, "acme", "E2", "192.0.2.2", "", NC_EDGE_DEDICATED);
-	group(&s, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, "");
-	addr(&s, "peering", "sec", 0);
-	member(&s, "sec", "E1", 1);
-	member(&s, "sec", "E2", 2);
-	l = link_(&s, "sec", "E1", "E2");
+	edges_in_group(s, "sec", NC_TOPO_MESH, NC_PROTO_IPSEC, 2, NULL);
+	l = link_(s, "sec", "E1", "E2");
 	l->spi_ab = 0x1001;
 	l->spi_ba = 0x2002;
 	memset(l->key_ab, 'a', 72);
 	memset(l->key_ba, 'b', 72);
-	cmds = render(&s, "E2");
-	assert_null(iface(cmds, "wg2"));
-	assert_json(body(cmds, "ipsec"),
-		    "{'sas':[{'peer':'E1','direction':'out','src':'192.0.2.2','dst':'192.0.2.1',"
-		    "'spi':8194,'aead':'rfc4106(gcm(aes))','key':'"
-		    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',"
-		    "'icv_bits':128,'tunnel_index':0,'peering':'sec'},"
-		    "{'peer':'E1','direction':'in','src':'192.0.2.1','dst':'192.0.2.2',"
-		    "'spi':4097,'aead':'rfc4106(gcm(aes))','key':'"
-		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"
-		    "'icv_bits':128,'tunnel_index':0,'peering':'sec'}]}");
+	cmds = render(s, "E2");
+	assert_null(fx_cmd_iface(cmds, "wg2"));
+	fx_assert_json(fx_cmd_body(cmds, "ipsec"),
+		       "{'sas':[{'peer':'E1','direction':'out','src':'192.0.2.2','dst':'192.0.2.1',"
+		       "'spi':8194,'aead':'rfc4106(gcm(aes))','key':'"
+		       "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',"
+		       "'icv_bits':128,'tunnel_index':0,'peering':'sec'},"
+		       "{'peer':'E1','direction':'in','src':'192.0.2.1','dst':'192.0.2.2',"
+		       "'spi':4097,'aead':'rfc4106(gcm(aes))','key':'"
+		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"
+		       "'icv_bits':128,'tunnel_index':0,'peering':'sec'}]}");
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* An MTGE of acme serving globex's connector: wg0 and wg1 in globex's batch, no LAN of acme. */
 static void test_mtge(void **state)
 {
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	json_t *cmds;
 
-	(void)state;
-	snap_init(&s, "globex");
-	edge(&s, "acme", "MTGE-1", "192.0.2.50", "10.50.0.0/16", NC_EDGE_MTGE);
-	connector(&s, "GX-1", "MTGE-1", "172.16.1.0/24");
-	addr(&s, "hub", "MTGE-1", 0);
-	addr(&s, "bb:MTGE-1", "GX-1", 2);
-	cmds = render(&s, "MTGE-1");
-	assert_json(body(cmds, "interface"), "{'interfaces':[]}");
-	assert_json(
-		iface(cmds, "wg0"),
+	snap_init(s, "globex");
+	edge(s, "acme", "MTGE-1", "192.0.2.50", "10.50.0.0/16", NC_EDGE_MTGE);
+	connector(s, "GX-1", "MTGE-1", "172.16.1.0/24");
+	addr(s, "hub", "MTGE-1", 0);
+	addr(s, "bb:MTGE-1", "GX-1", 2);
+	cmds = render(s, "MTGE-1");
+	fx_assert_json(fx_cmd_body(cmds, "interface"), "{'interfaces':[]}");
+	fx_assert_json(
+		fx_cmd_iface(cmds, "wg0"),
 		"{'name':'wg0','role':'backbone','address':'100.64.0.1/32','listen_port':51820,"
 		"'mtu':1420,'peers':[{'serial':'GX-1','public_key':'" KEY(
 			"C") "',"
 			     "'allowed_ips':['100.64.0.2/32','172.16.1.0/24'],'tunnel_index':0}]}");
-	assert_json(iface(cmds, "wg1"), "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
-					"'allowed_ips':['172.16.1.0/24']}");
+	fx_assert_json(fx_cmd_iface(cmds, "wg1"),
+		       "{'name':'wg1','role':'app_vpn','address':'100.64.0.1/32',"
+		       "'allowed_ips':['172.16.1.0/24']}");
 	json_decref(cmds);
-	cmds = render(&s, "GX-1");
-	assert_json(json_object_get(json_array_get(json_object_get(iface(cmds, "wg0"), "peers"), 0),
-				    "allowed_ips"),
-		    "['100.64.0.1/32']");
-	assert_json(json_object_get(iface(cmds, "wg0"), "address"), "'100.64.0.2/32'");
+	cmds = render(s, "GX-1");
+	fx_assert_json(fx_peer_get(cmds, "wg0", 0, "allowed_ips"), "['100.64.0.1/32']");
+	fx_assert_json(json_object_get(fx_cmd_iface(cmds, "wg0"), "address"), "'100.64.0.2/32'");
 	json_decref(cmds);
-	nc_snap_clear(&s);
 }
 
 /* Addresses the snapshot lacks are listed in order of first use, never made up. */
@@ -356,14 +318,13 @@ static void test_missing_addresses(void **state)
 	struct nc_render_need *needs = NULL;
 	struct nc_errinfo ei = {0};
 	json_t *cmds = NULL, *notes = NULL;
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 	size_t n = 0;
 
-	(void)state;
-	snap_init(&s, "globex");
-	edge(&s, "globex", "H", "192.0.2.50", "", NC_EDGE_DEDICATED);
-	connector(&s, "CN-1", "H", "172.16.1.0/24");
-	assert_int_equal(nc_sync_render(&s, "H", &cmds, &notes, &needs, &n, &ei), 0);
+	snap_init(s, "globex");
+	edge(s, "globex", "H", "192.0.2.50", "", NC_EDGE_DEDICATED);
+	connector(s, "CN-1", "H", "172.16.1.0/24");
+	assert_int_equal(nc_sync_render(s, "H", &cmds, &notes, &needs, &n, &ei), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(needs[0].kind, NC_NEED_BACKBONE);
 	assert_string_equal(needs[0].pool, "H");
@@ -372,11 +333,10 @@ static void test_missing_addresses(void **state)
 	free(needs);
 	json_decref(cmds);
 	json_decref(notes);
-	assert_int_equal(nc_sync_render(&s, "H", &cmds, &notes, NULL, NULL, &ei), NC_ERR_INTERNAL);
+	assert_int_equal(nc_sync_render(s, "H", &cmds, &notes, NULL, NULL, &ei), NC_ERR_INTERNAL);
 	assert_null(cmds);
 	assert_null(notes);
 	assert_non_null(strstr(ei.msg, "lacks 2 tunnel address"));
-	nc_snap_clear(&s);
 }
 
 /* A device the snapshot does not hold; a connector that gets no configuration. */
@@ -384,29 +344,19 @@ static void test_refusals(void **state)
 {
 	struct nc_errinfo ei = {0};
 	json_t *cmds = NULL, *notes = NULL;
-	struct nc_snap s;
+	struct nc_snap *s = *state;
 
-	(void)state;
-	snap_init(&s, "acme");
-	connector(&s, "CN-P", "", "172.16.9.0/24");
-	s.connectors[0].status = NC_STATUS_PENDING_APPROVAL;
-	assert_int_equal(nc_sync_render(&s, "NOPE", &cmds, &notes, NULL, NULL, &ei),
+	connector(s, "CN-P", "", "172.16.9.0/24");
+	s->connectors[0].status = NC_STATUS_PENDING_APPROVAL;
+	assert_int_equal(nc_sync_render(s, "NOPE", &cmds, &notes, NULL, NULL, &ei),
 			 NC_ERR_NOTFOUND);
 	assert_non_null(strstr(ei.msg, "not found in tenant `acme'"));
-	assert_int_equal(nc_sync_render(&s, "CN-P", &cmds, &notes, NULL, NULL, &ei),
+	assert_int_equal(nc_sync_render(s, "CN-P", &cmds, &notes, NULL, NULL, &ei),
 			 NC_ERR_CONFLICT);
 	assert_null(cmds);
-	nc_snap_clear(&s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mesh),	     cmocka_unit_test(test_hub_spoke),
-		cmocka_unit_test(test_partial_mesh), cmocka_unit_test(test_ipsec),
-		cmocka_unit_test(test_mtge),	     cmocka_unit_test(test_missing_addresses),
-		cmocka_unit_test(test_refusals),
-	};
+#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+FX_MAIN("render", TEST(test_mesh), TEST(test_hub_spoke), TEST(test_partial_mesh), TEST(test_ipsec),
+	TEST(test_mtge), TEST(test_missing_addresses), TEST(test_refusals))

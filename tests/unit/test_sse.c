@@ -22,6 +22,7 @@
 #include "../../lib/client/client.h"
 #include "../../lib/client/sse.h"
 #include "../../lib/util/err.h"
+#include "fixture.h"
 
 #define MAXEV 16
 
@@ -63,6 +64,33 @@ static int feed(struct nc_sse_parser *p, const char *text, size_t len, size_t ch
 		ret = nc_sse_parser_feed(p, text + off, len - off < chunk ? len - off : chunk,
 					 collect, s);
 	return ret;
+}
+
+/* A parser and what it delivered, for the tests that feed one parser. */
+struct one {
+	struct nc_sse_parser p;
+	struct seen s;
+};
+
+/* cmocka setup: a fresh parser, nothing seen; teardown clears it. */
+static int setup(void **state)
+{
+	struct one *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -1;
+	nc_sse_parser_init(&o->p);
+	*state = o;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct one *o = *state;
+
+	nc_sse_parser_clear(&o->p);
+	free(o);
+	return 0;
 }
 
 static void test_server_stream(void **state)
@@ -121,139 +149,134 @@ static void test_line_endings(void **state)
 
 static void test_fields(void **state)
 {
+	struct one *o = *state;
+	struct nc_sse_parser *p = &o->p;
+	struct seen *s = &o->s;
 	static const char text[] = "event: gap\ndata:x\ndata:  two spaces\nfoo: ignored\n\n"
 				   "data\n\n"
 				   "id: 3\n\n"
 				   "data: after an empty event\n\n"
 				   "retry: soon\nretry: 15x\ndata: r\n\n";
-	struct nc_sse_parser p;
-	struct seen s = {0};
 
-	nc_sse_parser_init(&p);
-	assert_int_equal(feed(&p, text, strlen(text), 0, &s), 0);
-	assert_int_equal(s.n, 4);
-	assert_string_equal(s.type[0], "gap");
+	assert_int_equal(feed(p, text, strlen(text), 0, s), 0);
+	assert_int_equal(s->n, 4);
+	assert_string_equal(s->type[0], "gap");
 	/* Only the first space after the colon is dropped. */
-	assert_string_equal(s.data[0], "x\n two spaces");
+	assert_string_equal(s->data[0], "x\n two spaces");
 	/* "data" alone is an empty data line: an event with empty data. */
-	assert_string_equal(s.data[1], "");
-	assert_string_equal(s.type[1], "message");
+	assert_string_equal(s->data[1], "");
+	assert_string_equal(s->type[1], "message");
 	/* An id in a block without data is kept for the next event. */
-	assert_string_equal(s.id[2], "3");
-	assert_false(s.has_id[2]);
-	assert_string_equal(s.data[2], "after an empty event");
+	assert_string_equal(s->id[2], "3");
+	assert_false(s->has_id[2]);
+	assert_string_equal(s->data[2], "after an empty event");
 	/* retry values that are not digits are ignored. */
-	assert_int_equal(p.retry_ms, -1);
-	nc_sse_parser_clear(&p);
+	assert_int_equal(p->retry_ms, -1);
 }
 
 static void test_no_dispatch_without_blank_line(void **state)
 {
-	struct nc_sse_parser p;
-	struct seen s = {0};
+	struct one *o = *state;
+	struct nc_sse_parser *p = &o->p;
+	struct seen *s = &o->s;
 
-	nc_sse_parser_init(&p);
-	assert_int_equal(feed(&p, "id: 1\ndata: half", 16, 0, &s), 0);
-	assert_int_equal(s.n, 0);
-	assert_int_equal(feed(&p, "\n", 1, 0, &s), 0);
-	assert_int_equal(s.n, 0);
-	assert_int_equal(feed(&p, "\n", 1, 0, &s), 0);
-	assert_int_equal(s.n, 1);
-	assert_string_equal(s.data[0], "half");
-	nc_sse_parser_clear(&p);
+	assert_int_equal(feed(p, "id: 1\ndata: half", 16, 0, s), 0);
+	assert_int_equal(s->n, 0);
+	assert_int_equal(feed(p, "\n", 1, 0, s), 0);
+	assert_int_equal(s->n, 0);
+	assert_int_equal(feed(p, "\n", 1, 0, s), 0);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->data[0], "half");
 }
 
 static void test_bom(void **state)
 {
+	struct one *o = *state;
+	struct nc_sse_parser *p = &o->p;
+	struct seen *s = &o->s;
 	static const char with_bom[] = "\xef\xbb\xbf"
 				       "data: a\n\n";
 	static const char half_bom[] = "\xef\xbb"
 				       "data: b\n\n";
-	struct nc_sse_parser p;
-	struct seen s = {0};
 
-	nc_sse_parser_init(&p);
-	assert_int_equal(feed(&p, with_bom, strlen(with_bom), 1, &s), 0);
-	assert_int_equal(s.n, 1);
-	assert_string_equal(s.data[0], "a");
+	assert_int_equal(feed(p, with_bom, strlen(with_bom), 1, s), 0);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->data[0], "a");
 	/* A BOM later in the stream is text. */
-	assert_int_equal(feed(&p, with_bom, strlen(with_bom), 0, &s), 0);
-	assert_int_equal(s.n, 1);
-	nc_sse_parser_clear(&p);
+	assert_int_equal(feed(p, with_bom, strlen(with_bom), 0, s), 0);
+	assert_int_equal(s->n, 1);
+	nc_sse_parser_clear(p);
 
 	/* Two bytes of a BOM and then not: they belong to the line, whose
 	 * field is then unknown. */
-	memset(&s, 0, sizeof(s));
-	nc_sse_parser_init(&p);
-	assert_int_equal(feed(&p, half_bom, strlen(half_bom), 0, &s), 0);
-	assert_int_equal(s.n, 0);
-	nc_sse_parser_clear(&p);
+	memset(s, 0, sizeof(*s));
+	nc_sse_parser_init(p);
+	assert_int_equal(feed(p, half_bom, strlen(half_bom), 0, s), 0);
+	assert_int_equal(s->n, 0);
 }
 
 static void test_id_rules(void **state)
 {
+	struct one *o = *state;
+	struct nc_sse_parser *p = &o->p;
+	struct seen *s = &o->s;
 	static const char nul_id[] = "id: 9\n\nid: 1\0002\ndata: x\n\n";
 	char longid[NC_SSE_ID_MAX + 16];
-	struct nc_sse_parser p;
-	struct seen s = {0};
 
-	nc_sse_parser_init(&p);
 	/* An id holding NUL is ignored: the last id stays 9. */
-	assert_int_equal(feed(&p, nul_id, sizeof(nul_id) - 1, 0, &s), 0);
-	assert_int_equal(s.n, 1);
-	assert_string_equal(s.id[0], "9");
+	assert_int_equal(feed(p, nul_id, sizeof(nul_id) - 1, 0, s), 0);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->id[0], "9");
 	/* An id too long to send back is ignored as well. */
 	snprintf(longid, sizeof(longid), "id: %0*d\n", NC_SSE_ID_MAX, 1);
-	assert_int_equal(feed(&p, longid, strlen(longid), 0, &s), 0);
-	assert_int_equal(feed(&p, "data: y\n\n", 9, 0, &s), 0);
-	assert_string_equal(s.id[1], "9");
+	assert_int_equal(feed(p, longid, strlen(longid), 0, s), 0);
+	assert_int_equal(feed(p, "data: y\n\n", 9, 0, s), 0);
+	assert_string_equal(s->id[1], "9");
 	/* An empty id resets it. */
-	assert_int_equal(feed(&p, "id\ndata: z\n\n", 12, 0, &s), 0);
-	assert_string_equal(s.id[2], "");
-	assert_true(s.has_id[2]);
-	nc_sse_parser_clear(&p);
+	assert_int_equal(feed(p, "id\ndata: z\n\n", 12, 0, s), 0);
+	assert_string_equal(s->id[2], "");
+	assert_true(s->has_id[2]);
 }
 
 static void test_callback_stops(void **state)
 {
+	struct one *o = *state;
+	struct nc_sse_parser *p = &o->p;
+	struct seen *s = &o->s;
 	static const char text[] = "data: 1\n\ndata: 2\n\ndata: 3\n\n";
-	struct nc_sse_parser p;
-	struct seen s = {.stop_at = 2};
 
-	nc_sse_parser_init(&p);
-	assert_int_equal(feed(&p, text, strlen(text), 0, &s), NC_ERR_INTERNAL);
-	assert_int_equal(s.n, 2);
-	nc_sse_parser_clear(&p);
+	s->stop_at = 2;
+	assert_int_equal(feed(p, text, strlen(text), 0, s), NC_ERR_INTERNAL);
+	assert_int_equal(s->n, 2);
 }
 
 static void test_too_long(void **state)
 {
+	struct one *o = *state;
+	struct nc_sse_parser *p = &o->p;
+	struct seen *s = &o->s;
 	size_t n = NC_SSE_LINE_MAX + 16;
 	char *big = malloc(n);
-	struct nc_sse_parser p;
-	struct seen s = {0};
 	size_t lines = 0;
 	int ret = 0;
 
 	assert_non_null(big);
 	memcpy(big, "data: ", 6);
 	memset(big + 6, 'x', n - 6);
-	nc_sse_parser_init(&p);
-	assert_int_equal(feed(&p, big, n, 4096, &s), NC_ERR_TOOBIG);
-	assert_int_equal(s.n, 0);
-	nc_sse_parser_clear(&p);
+	assert_int_equal(feed(p, big, n, 4096, s), NC_ERR_TOOBIG);
+	assert_int_equal(s->n, 0);
+	nc_sse_parser_clear(p);
 	/* Data over the cap through many lines is refused too. */
-	nc_sse_parser_init(&p);
+	nc_sse_parser_init(p);
 	memset(big, 'y', 4096);
 	memcpy(big, "data: ", 6);
 	big[4095] = '\n';
 	while (ret == 0 && lines < 2 * n / 4096) {
-		ret = feed(&p, big, 4096, 0, &s);
+		ret = feed(p, big, 4096, 0, s);
 		lines++;
 	}
 	assert_int_equal(ret, NC_ERR_TOOBIG);
 	assert_true(lines > NC_SSE_LINE_MAX / 4096);
-	nc_sse_parser_clear(&p);
 	nc_sse_parser_clear(NULL);
 	free(big);
 }
@@ -390,20 +413,11 @@ static void test_reader_refusals(void **state)
 	nc_sse_free(NULL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_server_stream),
-		cmocka_unit_test(test_line_endings),
-		cmocka_unit_test(test_fields),
-		cmocka_unit_test(test_no_dispatch_without_blank_line),
-		cmocka_unit_test(test_bom),
-		cmocka_unit_test(test_id_rules),
-		cmocka_unit_test(test_callback_stops),
-		cmocka_unit_test(test_too_long),
-		cmocka_unit_test(test_reader_resumes),
-		cmocka_unit_test(test_reader_refusals),
-	};
-
-	return cmocka_run_group_tests_name("sse", tests, NULL, NULL);
-}
+FX_MAIN("sse", cmocka_unit_test(test_server_stream), cmocka_unit_test(test_line_endings),
+	cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_no_dispatch_without_blank_line, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_id_rules, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_callback_stops, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_too_long, setup, teardown),
+	cmocka_unit_test(test_reader_resumes), cmocka_unit_test(test_reader_refusals))

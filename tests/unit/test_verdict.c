@@ -6,12 +6,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../../lib/model/model.h"
 #include "../../lib/sync/engine.h"
 #include "../../lib/sync/verdict.h"
+#include "fixture.h"
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "2222222222222222222222222222222222222222222222222222222222222222"
@@ -27,16 +29,35 @@ static struct nc_sync sent(enum nc_sync_state st)
 	return s;
 }
 
+/* What a confirmation must give: the verdict, and the record after it. */
+struct after {
+	enum nc_verdict verdict;
+	enum nc_sync_state state;
+	const char *dirty_reason;
+	const char *fail_reason;
+	int64_t confirmed_seq;
+	const char *confirmed_hash;
+};
+
+/* Applies the confirmation (seq, ok, hash) at time 100 to s; fails unless it gives want. */
+static void assert_confirm(struct nc_sync *s, int64_t seq, bool ok, const char *hash,
+			   const struct after *want)
+{
+	assert_int_equal(nc_sync_confirm_apply(s, seq, ok, hash, 100), want->verdict);
+	assert_int_equal(s->state, want->state);
+	assert_string_equal(s->dirty_reason, want->dirty_reason);
+	assert_string_equal(s->fail_reason, want->fail_reason);
+	assert_int_equal(s->confirmed_seq, want->confirmed_seq);
+	assert_string_equal(s->confirmed_hash, want->confirmed_hash);
+}
+
 static void test_verified(void **state)
 {
 	struct nc_sync s = sent(NC_SYNC_APPLYING);
 
 	(void)state;
-	assert_int_equal(nc_sync_confirm_apply(&s, 7, true, H1, 100), NC_VERDICT_VERIFIED);
-	assert_int_equal(s.state, NC_SYNC_SYNCED);
-	assert_string_equal(s.dirty_reason, "");
-	assert_int_equal(s.confirmed_seq, 7);
-	assert_string_equal(s.confirmed_hash, H1);
+	assert_confirm(&s, 7, true, H1,
+		       &(struct after){NC_VERDICT_VERIFIED, NC_SYNC_SYNCED, "", "", 7, H1});
 	assert_int_equal(s.confirmed_at, 100);
 }
 
@@ -46,9 +67,8 @@ static void test_verified_after_failure(void **state)
 
 	(void)state;
 	strcpy(s.fail_reason, "timeout");
-	assert_int_equal(nc_sync_confirm_apply(&s, 7, true, H1, 100), NC_VERDICT_VERIFIED);
-	assert_int_equal(s.state, NC_SYNC_SYNCED);
-	assert_string_equal(s.fail_reason, "");
+	assert_confirm(&s, 7, true, H1,
+		       &(struct after){NC_VERDICT_VERIFIED, NC_SYNC_SYNCED, "", "", 7, H1});
 }
 
 /* Marked dirty again while the batch was in flight: the change still waits. */
@@ -58,10 +78,9 @@ static void test_verified_but_dirty_again(void **state)
 
 	(void)state;
 	strcpy(s.dirty_reason, "hub changed to EDGE-3");
-	assert_int_equal(nc_sync_confirm_apply(&s, 7, true, H1, 100), NC_VERDICT_VERIFIED);
-	assert_int_equal(s.state, NC_SYNC_PENDING);
-	assert_string_equal(s.dirty_reason, "hub changed to EDGE-3");
-	assert_int_equal(s.confirmed_seq, 7);
+	assert_confirm(&s, 7, true, H1,
+		       &(struct after){NC_VERDICT_VERIFIED, NC_SYNC_PENDING,
+				       "hub changed to EDGE-3", "", 7, H1});
 }
 
 static void test_hash_mismatch(void **state)
@@ -69,11 +88,9 @@ static void test_hash_mismatch(void **state)
 	struct nc_sync s = sent(NC_SYNC_APPLYING);
 
 	(void)state;
-	assert_int_equal(nc_sync_confirm_apply(&s, 7, true, H2, 100), NC_VERDICT_HASH_MISMATCH);
-	assert_int_equal(s.state, NC_SYNC_FAILED);
-	assert_string_equal(s.fail_reason, "hash_mismatch");
-	assert_int_equal(s.confirmed_seq, 6);
-	assert_string_equal(s.confirmed_hash, H2);
+	assert_confirm(&s, 7, true, H2,
+		       &(struct after){NC_VERDICT_HASH_MISMATCH, NC_SYNC_FAILED, "link added",
+				       "hash_mismatch", 6, H2});
 }
 
 static void test_agent_failure(void **state)
@@ -82,42 +99,47 @@ static void test_agent_failure(void **state)
 
 	(void)state;
 	/* Even with the right hash, a failure status is a failure. */
-	assert_int_equal(nc_sync_confirm_apply(&s, 7, false, H1, 100), NC_VERDICT_AGENT_FAILURE);
-	assert_int_equal(s.state, NC_SYNC_FAILED);
-	assert_string_equal(s.fail_reason, "agent_failure");
-	assert_string_equal(s.dirty_reason, "link added");
+	assert_confirm(&s, 7, false, H1,
+		       &(struct after){NC_VERDICT_AGENT_FAILURE, NC_SYNC_FAILED, "link added",
+				       "agent_failure", 6, H2});
+}
+
+/* A confirmation of seq with hash (status success) that the core does not believe: it gives
+ * verdict and leaves s as it was. */
+static void assert_ignored(struct nc_sync *s, int64_t seq, const char *hash,
+			   enum nc_verdict verdict)
+{
+	struct nc_sync before = *s;
+
+	assert_int_equal(nc_sync_confirm_apply(s, seq, true, hash, 100), verdict);
+	assert_memory_equal(s, &before, sizeof(*s));
 }
 
 static void test_stale(void **state)
 {
-	struct nc_sync s = sent(NC_SYNC_APPLYING), before = s;
+	struct nc_sync s = sent(NC_SYNC_APPLYING);
 
 	(void)state;
-	assert_int_equal(nc_sync_confirm_apply(&s, 3, true, H1, 100), NC_VERDICT_STALE);
-	assert_memory_equal(&s, &before, sizeof(s));
+	assert_ignored(&s, 3, H1, NC_VERDICT_STALE);
 }
 
 /* A seq the core never sent is not believed: nothing changes. */
 static void test_future(void **state)
 {
-	struct nc_sync s = sent(NC_SYNC_APPLYING), before = s;
+	struct nc_sync s = sent(NC_SYNC_APPLYING);
 
 	(void)state;
-	assert_int_equal(nc_sync_confirm_apply(&s, 42, true, H1, 100), NC_VERDICT_FUTURE);
-	assert_memory_equal(&s, &before, sizeof(s));
-	assert_int_equal(nc_sync_confirm_apply(&s, 9007199254740991LL, true, H1, 100),
-			 NC_VERDICT_FUTURE);
-	assert_memory_equal(&s, &before, sizeof(s));
+	assert_ignored(&s, 42, H1, NC_VERDICT_FUTURE);
+	assert_ignored(&s, 9007199254740991LL, H1, NC_VERDICT_FUTURE);
 }
 
 /* Before the first batch, not even seq 0 with the empty hash is a confirmation. */
 static void test_nothing_sent(void **state)
 {
-	struct nc_sync s = {.state = NC_SYNC_PENDING}, before = s;
+	struct nc_sync s = {.state = NC_SYNC_PENDING};
 
 	(void)state;
-	assert_int_equal(nc_sync_confirm_apply(&s, 0, true, "", 100), NC_VERDICT_FUTURE);
-	assert_memory_equal(&s, &before, sizeof(s));
+	assert_ignored(&s, 0, "", NC_VERDICT_FUTURE);
 }
 
 static void test_learnable(void **state)
@@ -266,25 +288,11 @@ static void test_names(void **state)
 	assert_string_equal(nc_verdict_name((enum nc_verdict)99), "unknown");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_verified),
-		cmocka_unit_test(test_verified_after_failure),
-		cmocka_unit_test(test_verified_but_dirty_again),
-		cmocka_unit_test(test_hash_mismatch),
-		cmocka_unit_test(test_agent_failure),
-		cmocka_unit_test(test_stale),
-		cmocka_unit_test(test_future),
-		cmocka_unit_test(test_nothing_sent),
-		cmocka_unit_test(test_learnable),
-		cmocka_unit_test(test_repair),
-		cmocka_unit_test(test_report_fresh),
-		cmocka_unit_test(test_heartbeat_settles),
-		cmocka_unit_test(test_pending_unchanged),
-		cmocka_unit_test(test_retry_wait),
-		cmocka_unit_test(test_names),
-	};
-
-	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
-}
+FX_MAIN("verdict", cmocka_unit_test(test_verified), cmocka_unit_test(test_verified_after_failure),
+	cmocka_unit_test(test_verified_but_dirty_again), cmocka_unit_test(test_hash_mismatch),
+	cmocka_unit_test(test_agent_failure), cmocka_unit_test(test_stale),
+	cmocka_unit_test(test_future), cmocka_unit_test(test_nothing_sent),
+	cmocka_unit_test(test_learnable), cmocka_unit_test(test_repair),
+	cmocka_unit_test(test_report_fresh), cmocka_unit_test(test_heartbeat_settles),
+	cmocka_unit_test(test_pending_unchanged), cmocka_unit_test(test_retry_wait),
+	cmocka_unit_test(test_names))
