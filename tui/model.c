@@ -443,6 +443,9 @@ const struct tui_event *tui_model_event(const struct tui_model *m, size_t i)
 	return &m->events[(m->ev_head + i) % TUI_EVENTS_MAX];
 }
 
+static void vstatus(struct tui_model *m, bool err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 /* Sets the status line from fmt and ap (lock held). */
 static void vstatus(struct tui_model *m, bool err, const char *fmt, va_list ap)
 {
