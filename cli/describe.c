@@ -71,38 +71,32 @@ static void fmt_routes(const json_t *v, char *buf, size_t n)
 	}
 }
 
-static const struct cli_col conn_fields[] = {
-	{"Serial", "serial", 0, NULL},
-	{"Name", "name", 0, NULL},
-	{"Status", "status", NC_COL_STATE, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"Region", "region", 0, NULL},
-	{"Hub Edge", "hub_edge", 0, NULL},
-	{"Endpoint", "endpoint", 0, NULL},
-	{"LAN", "lan_subnets", 0, NULL},
-	{"NAT", "nat", 0, fmt_nat},
-	{"ACL", "acl", 0, fmt_acl},
-	{"Routes", "routes", 0, fmt_routes},
-	{"Public Key", "public_key", 0, NULL},
-	{"Pending Key", "pending_key", 0, NULL},
-	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
-	{"Created", "created_at", NC_COL_TIME, NULL},
-	{"Updated", "updated_at", NC_COL_TIME, NULL},
-};
+/* Which devices show a field: connectors, edges or both. */
+#define CONN 0x1
+#define EDGE 0x2
 
-static const struct cli_col edge_fields[] = {
-	{"Serial", "serial", 0, NULL},
-	{"Name", "name", 0, NULL},
-	{"Kind", "kind", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"Region", "region", 0, NULL},
-	{"Endpoint", "endpoint", 0, NULL},
-	{"LAN", "lan_subnets", 0, NULL},
-	{"Public Key", "public_key", 0, NULL},
-	{"Pending Key", "pending_key", 0, NULL},
-	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
-	{"Created", "created_at", NC_COL_TIME, NULL},
-	{"Updated", "updated_at", NC_COL_TIME, NULL},
+/* The fields of a device, in the order shown; kinds: CONN, EDGE or both. */
+static const struct {
+	unsigned kinds;
+	struct cli_col col;
+} dev_fields[] = {
+	{CONN | EDGE, {"Serial", "serial", 0, NULL}},
+	{CONN | EDGE, {"Name", "name", 0, NULL}},
+	{CONN, {"Status", "status", NC_COL_STATE, NULL}},
+	{EDGE, {"Kind", "kind", 0, NULL}},
+	{CONN | EDGE, {"Tenant", "tenant", 0, NULL}},
+	{CONN | EDGE, {"Region", "region", 0, NULL}},
+	{CONN, {"Hub Edge", "hub_edge", 0, NULL}},
+	{CONN | EDGE, {"Endpoint", "endpoint", 0, NULL}},
+	{CONN | EDGE, {"LAN", "lan_subnets", 0, NULL}},
+	{CONN, {"NAT", "nat", 0, fmt_nat}},
+	{CONN, {"ACL", "acl", 0, fmt_acl}},
+	{CONN, {"Routes", "routes", 0, fmt_routes}},
+	{CONN | EDGE, {"Public Key", "public_key", 0, NULL}},
+	{CONN | EDGE, {"Pending Key", "pending_key", 0, NULL}},
+	{CONN | EDGE, {"Last Seen", "last_seen", NC_COL_TIME, NULL}},
+	{CONN | EDGE, {"Created", "created_at", NC_COL_TIME, NULL}},
+	{CONN | EDGE, {"Updated", "updated_at", NC_COL_TIME, NULL}},
 };
 
 static const struct cli_col sync_fields[] = {
@@ -136,15 +130,14 @@ static void say(struct out *o, const char *word, const char *fmt, ...)
 	o->fn(o->arg, o->part, word ? word : "", clean);
 }
 
-static void fields(struct out *o, const json_t *obj, const struct cli_col *cols, size_t n)
+/* One "Label:  value" line. */
+static void field(struct out *o, const json_t *obj, const struct cli_col *col)
 {
-	for (size_t i = 0; i < n; i++) {
-		char cell[LINE_MAX - LABEL_W - 2], label[LABEL_W + 2];
+	char cell[LINE_MAX - LABEL_W - 2], label[LABEL_W + 2];
 
-		cli_out_cell(obj, &cols[i], o->now, cell, sizeof(cell));
-		snprintf(label, sizeof(label), "%s:", cols[i].header);
-		say(o, (cols[i].flags & NC_COL_STATE) ? cell : "", "%-*s %s", LABEL_W, label, cell);
-	}
+	cli_out_cell(obj, col, o->now, cell, sizeof(cell));
+	snprintf(label, sizeof(label), "%s:", col->header);
+	say(o, (col->flags & NC_COL_STATE) ? cell : "", "%-*s %s", LABEL_W, label, cell);
 }
 
 /* A hash as its first 8 characters, or "-". */
@@ -212,7 +205,8 @@ static void state_lines(struct out *o, const json_t *s, bool mtge)
 		say(o, "", "Sync (tenant %s):", tenant ? tenant : "?");
 	else
 		say(o, "", "Sync:");
-	fields(o, s, sync_fields, NCOLS(sync_fields));
+	for (size_t i = 0; i < NCOLS(sync_fields); i++)
+		field(o, s, &sync_fields[i]);
 	if (json_integer_value(json_object_get(s, "seq")) > 0)
 		seq_line(o, "  Sent", s, "seq", "config_hash", "sent_at");
 	else
@@ -275,6 +269,22 @@ static void tunnel_row(struct out *o, const char *word, char cells[TUN_COLS][CEL
 	say(o, word, "%s", text);
 }
 
+/*
+ * The heading of a list of the view: "Label:" alone before its lines
+ * (true), or "Label:  unknown" when list is not an array and "Label:  none"
+ * when it is empty (false: nothing follows).
+ */
+static bool list_heading(struct out *o, const json_t *list, const char *label, const char *unknown,
+			 const char *none)
+{
+	if (json_array_size(list) > 0) {
+		say(o, "", "%s", label);
+		return true;
+	}
+	say(o, "", "%-*s %s", LABEL_W, label, json_is_array(list) ? none : unknown);
+	return false;
+}
+
 /* The backbone state and the table of tunnels. */
 static void tunnel_table(struct out *o, const json_t *view)
 {
@@ -289,15 +299,8 @@ static void tunnel_table(struct out *o, const json_t *view)
 
 	say(o, backbone ? backbone : "", "%-*s %s", LABEL_W,
 	    "Backbone:", backbone ? backbone : "unknown");
-	if (!json_is_array(list)) {
-		say(o, "", "%-*s %s", LABEL_W, "Tunnels:", "unknown (the core reports none)");
+	if (!list_heading(o, list, "Tunnels:", "unknown (the core reports none)", "none reported"))
 		return;
-	}
-	if (json_array_size(list) == 0) {
-		say(o, "", "%-*s %s", LABEL_W, "Tunnels:", "none reported");
-		return;
-	}
-	say(o, "", "Tunnels:");
 	for (size_t c = 0; c < TUN_COLS; c++)
 		snprintf(cells[0][c], CELL_W, "%s", head[c]);
 	words[0] = "";
@@ -324,15 +327,8 @@ static void event_lines(struct out *o, const json_t *view)
 	char line[LINE_MAX];
 	size_t i;
 
-	if (!json_is_array(list)) {
-		say(o, "", "%-*s %s", LABEL_W, "Events:", "unknown (they could not be read)");
+	if (!list_heading(o, list, "Events:", "unknown (they could not be read)", "none recent"))
 		return;
-	}
-	if (json_array_size(list) == 0) {
-		say(o, "", "%-*s %s", LABEL_W, "Events:", "none recent");
-		return;
-	}
-	say(o, "", "Events:");
 	json_array_foreach(list, i, ev) {
 		cli_evline(ev, false, line, sizeof(line));
 		say(o, "", "  %s", line);
@@ -349,10 +345,9 @@ int cli_describe_lines(const json_t *view, int64_t now, cli_describe_line_fn lin
 	if (!json_is_object(view))
 		return NC_ERR_INVAL;
 	/* Edges have a kind; connectors have none. */
-	if (kind)
-		fields(&o, view, edge_fields, NCOLS(edge_fields));
-	else
-		fields(&o, view, conn_fields, NCOLS(conn_fields));
+	for (i = 0; i < NCOLS(dev_fields); i++)
+		if (dev_fields[i].kinds & (kind ? EDGE : CONN))
+			field(&o, view, &dev_fields[i].col);
 	o.part = 1;
 	if (json_array_size(states) == 0)
 		say(&o, "", "%-*s %s", LABEL_W, "Sync:",

@@ -31,15 +31,31 @@ static void say(struct tui *t, bool err, const char *fmt, ...)
 
 static void say(struct tui *t, bool err, const char *fmt, ...)
 {
-	char msg[TUI_TEXT];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	tui_model_vsay(t->m, err, fmt, ap);
 	va_end(ap);
-	pthread_mutex_lock(&t->m->lock);
-	tui_model_status(t->m, err, "%s", msg);
-	pthread_mutex_unlock(&t->m->lock);
+}
+
+static unsigned post(struct tui *t, enum tui_job_kind kind, const char *serial, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
+
+/* Hands a job of kind (for serial, when not NULL) to the network thread and
+ * says on the status line what is under way. */
+static unsigned post(struct tui *t, enum tui_job_kind kind, const char *serial, const char *fmt,
+		     ...)
+{
+	struct tui_job j = {.kind = kind};
+	va_list ap;
+
+	if (serial)
+		snprintf(j.serial, sizeof(j.serial), "%s", serial);
+	va_start(ap, fmt);
+	tui_model_vsay(t->m, false, fmt, ap);
+	va_end(ap);
+	tui_net_post(t->net, &j);
+	return TUI_R_REDRAW;
 }
 
 /* The selected row of the current panel, built now; false when there is none. */
@@ -177,26 +193,18 @@ static unsigned act_clear(struct tui *t, int key)
 
 static unsigned act_sync(struct tui *t, int key)
 {
-	struct tui_job j = {.kind = TUI_JOB_SYNC};
 	struct tui_row r;
 
 	if (t->panel > TUI_EDGES || !selected(t, &r) || !r.serial[0]) {
 		say(t, true, "s sends Sync Now to a device: select a connector (1) or an edge (2)");
 		return TUI_R_REDRAW;
 	}
-	snprintf(j.serial, sizeof(j.serial), "%s", r.serial);
-	say(t, false, "sending Sync Now to %s...", r.serial);
-	tui_net_post(t->net, &j);
-	return TUI_R_REDRAW;
+	return post(t, TUI_JOB_SYNC, r.serial, "sending Sync Now to %s...", r.serial);
 }
 
 static unsigned act_sync_pending(struct tui *t, int key)
 {
-	struct tui_job j = {.kind = TUI_JOB_SYNC_PENDING};
-
-	say(t, false, "sending Sync Now to every pending device...");
-	tui_net_post(t->net, &j);
-	return TUI_R_REDRAW;
+	return post(t, TUI_JOB_SYNC_PENDING, NULL, "sending Sync Now to every pending device...");
 }
 
 static unsigned act_approve(struct tui *t, int key)
@@ -222,11 +230,7 @@ static unsigned act_approve(struct tui *t, int key)
 
 static unsigned act_refresh(struct tui *t, int key)
 {
-	struct tui_job j = {.kind = TUI_JOB_REFRESH};
-
-	say(t, false, "refreshing...");
-	tui_net_post(t->net, &j);
-	return TUI_R_REDRAW;
+	return post(t, TUI_JOB_REFRESH, NULL, "refreshing...");
 }
 
 static unsigned act_help(struct tui *t, int key)

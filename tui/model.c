@@ -3,6 +3,7 @@
 #include "model.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "../lib/util/timefmt.h"
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
+
+#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
 /* obj[key] as a string into buf[n], cut on a character boundary; "" when absent. */
 static void copy(char *buf, size_t n, const json_t *obj, const char *key)
@@ -89,56 +92,96 @@ void tui_model_clear(struct tui_model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* A string member of a parsed device: size bytes at off, from the member
+ * key of the item, or of its member object sub when sub is set. */
+struct field {
+	size_t off, size;
+	const char *sub, *key;
+};
+
+#define FIELD(T, m, sub, key)                                                                      \
+	{                                                                                          \
+		offsetof(T, m), sizeof(((T *)0)->m), sub, key                                      \
+	}
+
+/* A kind of device: its fields (the serial first), where last_seen goes, its order. */
+struct kind {
+	size_t size;
+	const struct field *fields;
+	size_t nfields;
+	size_t seen_off;
+	int (*cmp)(const void *, const void *);
+};
+
+/* What every device has, the serial first, in struct T. */
+#define DEVICE_FIELDS(T)                                                                           \
+	FIELD(T, serial, NULL, "serial"), FIELD(T, tenant, NULL, "tenant"),                        \
+		FIELD(T, name, NULL, "name"), FIELD(T, region, NULL, "region")
+
+static const struct field conn_fields[] = {
+	DEVICE_FIELDS(struct tui_conn),
+	FIELD(struct tui_conn, hub, NULL, "hub_edge"),
+	FIELD(struct tui_conn, status, NULL, "status"),
+	FIELD(struct tui_conn, sync, "sync", "state"),
+	FIELD(struct tui_conn, dirty, "sync", "dirty_reason"),
+};
+
+static const struct field edge_fields[] = {
+	DEVICE_FIELDS(struct tui_edge),
+	FIELD(struct tui_edge, kind, NULL, "kind"),
+	FIELD(struct tui_edge, endpoint, NULL, "endpoint"),
+};
+
+static const struct kind conn_kind = {sizeof(struct tui_conn), conn_fields, NCOLS(conn_fields),
+				      offsetof(struct tui_conn, last_seen), by_conn};
+static const struct kind edge_kind = {sizeof(struct tui_edge), edge_fields, NCOLS(edge_fields),
+				      offsetof(struct tui_edge, last_seen), by_edge};
+
+/*
+ * items as a new array of devices of kind k (one spare element zeroed),
+ * sorted; items without a serial are left out. *n: how many.
+ */
+static void *parse_devices(const json_t *items, const struct kind *k, size_t *n)
+{
+	char *v = nc_xcalloc(json_array_size(items) + 1, k->size);
+	const json_t *it;
+	size_t i;
+
+	*n = 0;
+	json_array_foreach(items, i, it) {
+		char *d = v + *n * k->size;
+		int64_t seen = when(it, "last_seen");
+
+		for (size_t f = 0; f < k->nfields; f++) {
+			const struct field *fd = &k->fields[f];
+
+			copy(d + fd->off, fd->size, fd->sub ? json_object_get(it, fd->sub) : it,
+			     fd->key);
+		}
+		if (!d[k->fields[0].off]) {
+			memset(d, 0, k->size);
+			continue;
+		}
+		memcpy(d + k->seen_off, &seen, sizeof(seen));
+		(*n)++;
+	}
+	qsort(v, *n, k->size, k->cmp);
+	return v;
+}
+
 size_t tui_conns_parse(const json_t *items, struct tui_conn **out)
 {
-	struct tui_conn *v = nc_xcalloc(json_array_size(items) + 1, sizeof(*v));
-	const json_t *it;
-	size_t i, n = 0;
+	size_t n;
 
-	json_array_foreach(items, i, it) {
-		struct tui_conn *c = &v[n];
-		const json_t *sync = json_object_get(it, "sync");
-
-		copy(c->serial, sizeof(c->serial), it, "serial");
-		if (!c->serial[0])
-			continue;
-		copy(c->tenant, sizeof(c->tenant), it, "tenant");
-		copy(c->name, sizeof(c->name), it, "name");
-		copy(c->region, sizeof(c->region), it, "region");
-		copy(c->hub, sizeof(c->hub), it, "hub_edge");
-		copy(c->status, sizeof(c->status), it, "status");
-		copy(c->sync, sizeof(c->sync), sync, "state");
-		copy(c->dirty, sizeof(c->dirty), sync, "dirty_reason");
-		c->last_seen = when(it, "last_seen");
-		n++;
-	}
-	qsort(v, n, sizeof(*v), by_conn);
-	*out = v;
+	*out = parse_devices(items, &conn_kind, &n);
 	return n;
 }
 
 size_t tui_edges_parse(const json_t *items, struct tui_edge **out)
 {
-	struct tui_edge *v = nc_xcalloc(json_array_size(items) + 1, sizeof(*v));
-	const json_t *it;
-	size_t i, n = 0;
+	size_t n;
 
-	json_array_foreach(items, i, it) {
-		struct tui_edge *e = &v[n];
-
-		copy(e->serial, sizeof(e->serial), it, "serial");
-		if (!e->serial[0])
-			continue;
-		copy(e->tenant, sizeof(e->tenant), it, "tenant");
-		copy(e->name, sizeof(e->name), it, "name");
-		copy(e->region, sizeof(e->region), it, "region");
-		copy(e->kind, sizeof(e->kind), it, "kind");
-		copy(e->endpoint, sizeof(e->endpoint), it, "endpoint");
-		e->last_seen = when(it, "last_seen");
-		n++;
-	}
-	qsort(v, n, sizeof(*v), by_edge);
-	*out = v;
+	*out = parse_devices(items, &edge_kind, &n);
 	return n;
 }
 
@@ -400,16 +443,32 @@ const struct tui_event *tui_model_event(const struct tui_model *m, size_t i)
 	return &m->events[(m->ev_head + i) % TUI_EVENTS_MAX];
 }
 
+static void vstatus(struct tui_model *m, bool err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+/* Sets the status line from fmt and ap (lock held). */
+static void vstatus(struct tui_model *m, bool err, const char *fmt, va_list ap)
+{
+	vsnprintf(m->status, sizeof(m->status), fmt, ap);
+	m->status_err = err;
+	m->status_seq++;
+	m->version++;
+}
+
 void tui_model_status(struct tui_model *m, bool err, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(m->status, sizeof(m->status), fmt, ap);
+	vstatus(m, err, fmt, ap);
 	va_end(ap);
-	m->status_err = err;
-	m->status_seq++;
-	m->version++;
+}
+
+void tui_model_vsay(struct tui_model *m, bool err, const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&m->lock);
+	vstatus(m, err, fmt, ap);
+	pthread_mutex_unlock(&m->lock);
 }
 
 /* Link k's status and tunnel as `link list' words them (cli_out_link_status_text into st[sn],

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -168,6 +169,10 @@ struct tui_edge *tui_model_edge(struct tui_model *m, const char *serial);
 /* Sets the status line (lock held); err marks a failure. */
 void tui_model_status(struct tui_model *m, bool err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* As tui_model_status, but takes the lock itself: for the keyboard and the
+ * network threads. */
+void tui_model_vsay(struct tui_model *m, bool err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Link k's status and tunnel as `link list' words them: cli_out_link_status_text
  * ("SA: Established" for IPSec) into st[sn], cli_out_tunnel_text into buf[n]. */

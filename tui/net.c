@@ -59,15 +59,11 @@ void tui_net_soon(int64_t *at, int64_t t)
 
 void tui_net_status(struct tui_net *n, bool err, const char *fmt, ...)
 {
-	char msg[TUI_TEXT];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	tui_model_vsay(n->m, err, fmt, ap);
 	va_end(ap);
-	pthread_mutex_lock(&n->m->lock);
-	tui_model_status(n->m, err, "%s", msg);
-	pthread_mutex_unlock(&n->m->lock);
 	wake(n);
 }
 

@@ -16,22 +16,35 @@
 #include "../lib/util/timefmt.h"
 #include "tui.h"
 
+/*
+ * POST /v1/COLL/SERIAL/ACTION, without a body; "ACTION SERIAL" into
+ * what[wn], the name of the action on the status line, where a failure is
+ * reported. *reply is owned by the caller.
+ */
+static int post(struct tui_net *n, const char *coll, const char *serial, const char *action,
+		char *what, size_t wn, json_t **reply)
+{
+	struct nc_errinfo ei = {0};
+	char path[256];
+	int ret = nc_client_pathf(path, sizeof(path), "/v1/%s/%s/%s", coll, serial, action);
+
+	snprintf(what, wn, "%s %s", action, serial);
+	if (ret == 0)
+		ret = nc_client_request(n->c, "POST", path, NULL, NULL, reply, &ei);
+	if (ret < 0)
+		tui_net_failed(n, what, ret, &ei);
+	return ret;
+}
+
 /* Sync Now for one device: the outcome of each item of the 202 reply. */
 void tui_net_sync_one(struct tui_net *n, const char *serial)
 {
 	json_t *reply = NULL, *it;
-	struct nc_errinfo ei = {0};
-	char path[256], what[128];
+	char what[128];
 	size_t i;
-	int ret = nc_client_pathf(path, sizeof(path), "/v1/devices/%s/sync", serial);
 
-	snprintf(what, sizeof(what), "sync %s", serial);
-	if (ret == 0)
-		ret = nc_client_request(n->c, "POST", path, NULL, NULL, &reply, &ei);
-	if (ret < 0) {
-		tui_net_failed(n, what, ret, &ei);
+	if (post(n, "devices", serial, "sync", what, sizeof(what), &reply) < 0)
 		goto out;
-	}
 	json_array_foreach(json_object_get(reply, "items"), i, it) {
 		const char *state = json_string_value(json_object_get(it, "state"));
 		const char *err = json_string_value(json_object_get(it, "error"));
@@ -83,19 +96,12 @@ out:
 void tui_net_approve(struct tui_net *n, const char *serial)
 {
 	json_t *reply = NULL, *one = NULL;
-	struct nc_errinfo ei = {0};
 	struct tui_conn *cv = NULL, *c;
-	char path[256], what[128];
+	char what[128];
 	size_t k = 0;
-	int ret = nc_client_pathf(path, sizeof(path), "/v1/connectors/%s/approve", serial);
 
-	snprintf(what, sizeof(what), "approve %s", serial);
-	if (ret == 0)
-		ret = nc_client_request(n->c, "POST", path, NULL, NULL, &reply, &ei);
-	if (ret < 0) {
-		tui_net_failed(n, what, ret, &ei);
+	if (post(n, "connectors", serial, "approve", what, sizeof(what), &reply) < 0)
 		goto out;
-	}
 	/* The reply is the connector: its row changes now, even without events. */
 	one = json_pack("[O]", reply);
 	if (one)

@@ -106,12 +106,18 @@ static void ago(struct tui_row *r, size_t i, int64_t then, int64_t now)
 	cell(r, i, NULL, buf);
 }
 
+/* The start of a device's row: keyed by its serial, then Name and Serial. */
+static void device_row(struct tui_row *r, const char *serial, const char *name)
+{
+	snprintf(r->key, sizeof(r->key), "%s", serial);
+	snprintf(r->serial, sizeof(r->serial), "%s", serial);
+	cell(r, 0, NULL, name);
+	cell(r, 1, NULL, serial);
+}
+
 static void conn_row(const struct tui_conn *c, int64_t now, struct tui_row *r)
 {
-	snprintf(r->key, sizeof(r->key), "%s", c->serial);
-	snprintf(r->serial, sizeof(r->serial), "%s", c->serial);
-	cell(r, 0, NULL, c->name);
-	cell(r, 1, NULL, c->serial);
+	device_row(r, c->serial, c->name);
 	cell(r, 2, NULL, c->region);
 	cell(r, 3, NULL, c->hub);
 	cell(r, 4, c->status, c->status);
@@ -122,10 +128,7 @@ static void conn_row(const struct tui_conn *c, int64_t now, struct tui_row *r)
 
 static void edge_row(const struct tui_edge *e, int64_t now, struct tui_row *r)
 {
-	snprintf(r->key, sizeof(r->key), "%s", e->serial);
-	snprintf(r->serial, sizeof(r->serial), "%s", e->serial);
-	cell(r, 0, NULL, e->name);
-	cell(r, 1, NULL, e->serial);
+	device_row(r, e->serial, e->name);
 	cell(r, 2, NULL, e->kind);
 	cell(r, 3, NULL, e->region);
 	cell(r, 4, NULL, e->endpoint);

@@ -13,6 +13,7 @@
 #include "../../lib/util/xmalloc.h"
 #include "../output.h"
 #include "../request.h"
+#include "common.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
@@ -49,23 +50,8 @@ static const struct cli_col sync_cols[] = {
 
 int cmd_connector_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *list = NULL;
-	const char *next;
-	char path[1024];
-	int ret = cli_args_query(ctx, a, "/v1/connectors", "status,region,hub,name,limit,cursor",
-				 path, sizeof(path));
-
-	if (ret == 0)
-		ret = cli_call_list(ctx, path, cli_args_has(a, "all"), &list);
-	if (ret < 0)
-		goto out;
-	cli_out_list(ctx, list, conn_cols, NCOLS(conn_cols), "serial");
-	next = json_string_value(json_object_get(list, "next_cursor"));
-	if (next)
-		cli_out_note(ctx, "more connectors follow: pass --all, or --cursor %s", next);
-out:
-	json_decref(list);
-	return ret;
+	return cmd_list_paged(ctx, a, "/v1/connectors", "status,region,hub,name,limit,cursor",
+			      conn_cols, NCOLS(conn_cols), "serial", "connectors");
 }
 
 /* Runs method on /v1/connectors/SERIAL[suffix] with body; *reply owned by the caller. */
@@ -81,18 +67,28 @@ static int one(struct cli_ctx *ctx, const char *method, const char *serial, cons
 	return ret;
 }
 
+/* Splits s (changed) at blanks into w[max]; returns how many words, or max + 1
+ * when there are more. */
+static int split(char *s, char **w, int max)
+{
+	char *save = NULL;
+	int n = 0;
+
+	for (char *t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return max + 1;
+		w[n++] = t;
+	}
+	return n;
+}
+
 /* "ACTION PROTO SRC DST [PORT]" as a rule object, or NULL when it has not that shape. */
 static json_t *parse_acl(const char *s)
 {
-	char *copy = nc_xstrdup(s), *save = NULL, *w[6];
+	char *copy = nc_xstrdup(s), *w[5];
 	json_t *rule = NULL;
-	int n = 0;
+	int n = split(copy, w, 5);
 
-	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (n == 6)
-			goto out;
-		w[n++] = t;
-	}
 	if (n < 4 || n > 5)
 		goto out;
 	rule = json_pack("{s:s,s:s,s:s,s:s}", "action", w[0], "proto", w[1], "src", w[2], "dst",
@@ -117,20 +113,14 @@ out:
 /* "DST via GATEWAY" (or "DST GATEWAY") as a route object, or NULL. */
 static json_t *parse_route(const char *s)
 {
-	char *copy = nc_xstrdup(s), *save = NULL, *w[4];
+	char *copy = nc_xstrdup(s), *w[3];
 	json_t *route = NULL;
-	int n = 0;
+	int n = split(copy, w, 3);
 
-	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (n == 4)
-			goto out;
-		w[n++] = t;
-	}
 	if (n == 3 && strcmp(w[1], "via") == 0)
 		route = json_pack("{s:s,s:s}", "dst", w[0], "via", w[2]);
 	else if (n == 2)
 		route = json_pack("{s:s,s:s}", "dst", w[0], "via", w[1]);
-out:
 	free(copy);
 	return route;
 }
@@ -162,7 +152,7 @@ static int rules(struct cli_ctx *ctx, const struct cli_args *a, const char *opt,
 }
 
 /* The members a connector's options give, into body; NC_ERR_USAGE reported. */
-static int conn_body(struct cli_ctx *ctx, const struct cli_args *a, json_t *body)
+static int conn_members(struct cli_ctx *ctx, const struct cli_args *a, json_t *body)
 {
 	const char *wan = cli_args_get(a, "nat-wan");
 	json_t *lan = cli_args_list(a, "lan");
@@ -188,39 +178,42 @@ static int conn_body(struct cli_ctx *ctx, const struct cli_args *a, json_t *body
 	return ret;
 }
 
+/* The members a connector's options give as a new object (*body), or
+ * NC_ERR_USAGE reported (*body NULL). */
+static int conn_body(struct cli_ctx *ctx, const struct cli_args *a, json_t **body)
+{
+	int ret;
+
+	*body = json_object();
+	ret = conn_members(ctx, a, *body);
+	if (ret < 0) {
+		json_decref(*body);
+		*body = NULL;
+	}
+	return ret;
+}
+
 int cmd_connector_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *body = json_object(), *reply = NULL;
-	int ret = conn_body(ctx, a, body);
+	static const char *const shown[] = {"serial", "status", NULL};
+	json_t *body;
+	int ret = conn_body(ctx, a, &body);
 
-	if (ret == 0)
-		ret = cli_call(ctx, "POST", "/v1/connectors", body, &reply);
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "created connector %s (%s)",
-			     json_string_value(json_object_get(reply, "serial")),
-			     json_string_value(json_object_get(reply, "status")));
-	json_decref(reply);
-	json_decref(body);
-	return ret;
+	if (ret < 0)
+		return ret;
+	return cmd_create(ctx, "/v1/connectors", body, "connector", shown);
 }
 
 int cmd_connector_set(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *body = json_object(), *reply = NULL;
-	int ret = conn_body(ctx, a, body);
+	json_t *body;
+	int ret = conn_body(ctx, a, &body);
 
-	if (ret == 0 && json_object_size(body) == 0)
-		ret = cli_error(
-			ctx, NC_ERR_USAGE,
-			"nothing to change: give --name, --region, --hub, --endpoint, --lan, "
-			"--nat-wan, --acl or --route");
-	if (ret == 0)
-		ret = one(ctx, "PATCH", a->pos[0], "", body, &reply);
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "changed connector %s", a->pos[0]);
-	json_decref(reply);
-	json_decref(body);
-	return ret;
+	if (ret < 0)
+		return ret;
+	return cmd_change(
+		ctx, "connectors", a->pos[0], body, "connector",
+		"--name, --region, --hub, --endpoint, --lan, --nat-wan, --acl or --route");
 }
 
 /* approve and decommission: a lifecycle move, reported with the new status. */
@@ -251,13 +244,7 @@ int cmd_connector_decommission(struct cli_ctx *ctx, const struct cli_args *a)
 
 int cmd_connector_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *reply = NULL;
-	int ret = one(ctx, "DELETE", a->pos[0], "", NULL, &reply);
-
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "deleted connector %s", a->pos[0]);
-	json_decref(reply);
-	return ret;
+	return cmd_delete(ctx, "connectors", a->pos[0], "deleted connector");
 }
 
 int cmd_connector_stats(struct cli_ctx *ctx, const struct cli_args *a)

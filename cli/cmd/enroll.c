@@ -6,6 +6,7 @@
 #include "../../lib/util/err.h"
 #include "../output.h"
 #include "../request.h"
+#include "common.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
@@ -15,38 +16,23 @@ static const struct cli_col key_cols[] = {
 	{"Revoked", "revoked", 0, NULL}, {"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
 };
 
+static const struct cmd_secret key_secret = {
+	.path = "/v1/enrollment-keys",
+	.line = {.noun = "enrollment key", .detail = "name", .tenant = "tenant ", .no_tenant = "-"},
+	.key = "key",
+	.advice = "give it to devices (netctl agent --enrollment-key-file F) and keep it in a "
+		  "file of mode 0600.",
+};
+
 int cmd_enroll_key_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *body = json_object(), *reply = NULL;
-	int ret = 0;
+	json_t *body;
 
-	if (!cli_args_get(a, "name")) {
-		ret = cli_error(ctx, NC_ERR_USAGE, "give the key a name: --name NAME");
-		goto out;
-	}
+	if (!cli_args_get(a, "name"))
+		return cli_error(ctx, NC_ERR_USAGE, "give the key a name: --name NAME");
+	body = json_object();
 	cli_args_put(a, "name", body, "name");
-	ret = cli_args_expires(ctx, a, body);
-	if (ret < 0)
-		goto out;
-	ret = cli_call(ctx, "POST", "/v1/enrollment-keys", body, &reply);
-	if (ret < 0)
-		goto out;
-	/* The secret is shown this once: -q prints it alone, for scripts. */
-	cli_out_done(ctx, reply, "key",
-		     "created enrollment key %s (%s, tenant %s)\n"
-		     "key: %s\n"
-		     "It is shown only now: give it to devices (netctl agent "
-		     "--enrollment-key-file F) and keep it in a file of mode 0600.",
-		     json_string_value(json_object_get(reply, "id")),
-		     json_string_value(json_object_get(reply, "name")),
-		     json_is_string(json_object_get(reply, "tenant"))
-			     ? json_string_value(json_object_get(reply, "tenant"))
-			     : "-",
-		     json_string_value(json_object_get(reply, "key")));
-out:
-	json_decref(reply);
-	json_decref(body);
-	return ret;
+	return cmd_secret_create(ctx, a, &key_secret, body);
 }
 
 int cmd_enroll_key_list(struct cli_ctx *ctx, const struct cli_args *a)
@@ -56,8 +42,5 @@ int cmd_enroll_key_list(struct cli_ctx *ctx, const struct cli_args *a)
 
 int cmd_enroll_key_revoke(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	char path[256];
-	int ret = cli_path(ctx, path, sizeof(path), "/v1/enrollment-keys/%s", a->pos[0]);
-
-	return ret < 0 ? ret : cli_delete(ctx, path, "revoked enrollment key", a->pos[0]);
+	return cmd_delete(ctx, "enrollment-keys", a->pos[0], "revoked enrollment key");
 }

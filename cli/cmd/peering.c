@@ -10,6 +10,7 @@
 #include "../../lib/util/err.h"
 #include "../output.h"
 #include "../request.h"
+#include "common.h"
 #include "link.h"
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
@@ -134,53 +135,27 @@ static void peering_body(const struct cli_args *a, json_t *body)
 
 int cmd_peering_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *body = json_pack("{s:s}", "name", a->pos[0]), *reply = NULL;
-	int ret;
+	static const char *const shown[] = {"name", "topology", "protocol", NULL};
+	json_t *body = json_pack("{s:s}", "name", a->pos[0]);
 
 	peering_body(a, body);
-	ret = cli_call(ctx, "POST", "/v1/peerings", body, &reply);
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "created peering %s (%s, %s)", a->pos[0],
-			     json_string_value(json_object_get(reply, "topology")),
-			     json_string_value(json_object_get(reply, "protocol")));
-	json_decref(reply);
-	json_decref(body);
-	return ret;
+	return cmd_create(ctx, "/v1/peerings", body, "peering", shown);
 }
 
 int cmd_peering_set(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *body = json_object(), *reply = NULL;
-	char path[256];
-	int ret;
+	json_t *body;
 
+	if (cli_args_has(a, "dual-tunnel") && cli_args_has(a, "no-dual-tunnel"))
+		return cli_error(ctx, NC_ERR_USAGE,
+				 "give --dual-tunnel or --no-dual-tunnel, not both");
+	body = json_object();
 	peering_body(a, body);
-	if (cli_args_has(a, "dual-tunnel") && cli_args_has(a, "no-dual-tunnel")) {
-		ret = cli_error(ctx, NC_ERR_USAGE,
-				"give --dual-tunnel or --no-dual-tunnel, not both");
-		goto out;
-	}
-	if (json_object_size(body) == 0) {
-		ret = cli_error(ctx, NC_ERR_USAGE,
-				"nothing to change: give --topology, --protocol, --dual-tunnel, "
-				"--no-dual-tunnel or --hub");
-		goto out;
-	}
-	ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
-	if (ret == 0)
-		ret = cli_call(ctx, "PATCH", path, body, &reply);
-	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "changed peering %s", a->pos[0]);
-out:
-	json_decref(reply);
-	json_decref(body);
-	return ret;
+	return cmd_change(ctx, "peerings", a->pos[0], body, "peering",
+			  "--topology, --protocol, --dual-tunnel, --no-dual-tunnel or --hub");
 }
 
 int cmd_peering_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	char path[256];
-	int ret = cli_path(ctx, path, sizeof(path), "/v1/peerings/%s", a->pos[0]);
-
-	return ret < 0 ? ret : cli_delete(ctx, path, "deleted peering", a->pos[0]);
+	return cmd_delete(ctx, "peerings", a->pos[0], "deleted peering");
 }

@@ -18,6 +18,7 @@
 #include "../request.h"
 #include "../syncwait.h"
 #include "../textdiff.h"
+#include "common.h"
 
 #define NCOLS(c)	   (sizeof(c) / sizeof((c)[0]))
 #define DEFAULT_TIMEOUT_MS 60000
@@ -356,34 +357,23 @@ int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 	enum nc_sync_state want;
 	const char *state = cli_args_get(a, "state");
 	json_t *list = NULL;
-	const char *next;
-	char path[1024];
-	int ret = 0;
+	int ret;
 
-	if (a->npos > 0) {
-		if (cli_args_get(a, "limit") || cli_args_get(a, "cursor") || cli_args_has(a, "all"))
-			return cli_error(
-				ctx, NC_ERR_USAGE,
-				"--limit, --cursor and --all page the list of every device: "
-				"leave them out when naming devices");
-		if (state && nc_sync_state_parse(state, &want) < 0)
-			return cli_error(ctx, NC_ERR_USAGE,
-					 "--state `%s' is not a sync state: synced, pending, "
-					 "applying or failed",
-					 state);
-		ret = named_states(ctx, a, state, &list);
-	} else {
-		ret = cli_args_query(ctx, a, "/v1/sync", "state,limit,cursor", path, sizeof(path));
-		if (ret == 0)
-			ret = cli_call_list(ctx, path, cli_args_has(a, "all"), &list);
-	}
-	if (ret < 0)
-		goto out;
-	cli_out_list(ctx, list, state_cols, NCOLS(state_cols), "serial state");
-	next = json_string_value(json_object_get(list, "next_cursor"));
-	if (next)
-		cli_out_note(ctx, "more devices follow: pass --all, or --cursor %s", next);
-out:
+	if (a->npos == 0)
+		return cmd_list_paged(ctx, a, "/v1/sync", "state,limit,cursor", state_cols,
+				      NCOLS(state_cols), "serial state", "devices");
+	if (cli_args_get(a, "limit") || cli_args_get(a, "cursor") || cli_args_has(a, "all"))
+		return cli_error(ctx, NC_ERR_USAGE,
+				 "--limit, --cursor and --all page the list of every device: "
+				 "leave them out when naming devices");
+	if (state && nc_sync_state_parse(state, &want) < 0)
+		return cli_error(ctx, NC_ERR_USAGE,
+				 "--state `%s' is not a sync state: synced, pending, applying or "
+				 "failed",
+				 state);
+	ret = named_states(ctx, a, state, &list);
+	if (ret == 0)
+		cli_out_list(ctx, list, state_cols, NCOLS(state_cols), "serial state");
 	json_decref(list);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include "../../lib/util/err.h"
 #include "../output.h"
 #include "../request.h"
+#include "common.h"
 
 static const struct cli_col token_cols[] = {
 	{"ID", "id", 0, NULL},
@@ -19,34 +20,20 @@ static const struct cli_col token_cols[] = {
 
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
+static const struct cmd_secret token_secret = {
+	.path = "/v1/tokens",
+	.line = {.noun = "token", .detail = "role", .tenant = "", .no_tenant = "global"},
+	.key = "token",
+	.advice = "keep it in a file of mode 0600 and pass --token-file.",
+};
+
 int cmd_token_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	json_t *body = json_object(), *reply = NULL;
-	int ret;
+	json_t *body = json_object();
 
 	cli_args_put(a, "name", body, "name");
 	cli_args_put(a, "role", body, "role");
-	ret = cli_args_expires(ctx, a, body);
-	if (ret < 0)
-		goto out;
-	ret = cli_call(ctx, "POST", "/v1/tokens", body, &reply);
-	if (ret < 0)
-		goto out;
-	/* The secret is shown this once: -q prints it alone, for scripts. */
-	cli_out_done(ctx, reply, "token",
-		     "created token %s (%s, %s)\n"
-		     "token: %s\n"
-		     "It is shown only now: keep it in a file of mode 0600 and pass --token-file.",
-		     json_string_value(json_object_get(reply, "id")),
-		     json_string_value(json_object_get(reply, "role")),
-		     json_is_string(json_object_get(reply, "tenant"))
-			     ? json_string_value(json_object_get(reply, "tenant"))
-			     : "global",
-		     json_string_value(json_object_get(reply, "token")));
-out:
-	json_decref(reply);
-	json_decref(body);
-	return ret;
+	return cmd_secret_create(ctx, a, &token_secret, body);
 }
 
 int cmd_token_list(struct cli_ctx *ctx, const struct cli_args *a)
@@ -56,8 +43,5 @@ int cmd_token_list(struct cli_ctx *ctx, const struct cli_args *a)
 
 int cmd_token_revoke(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	char path[256];
-	int ret = cli_path(ctx, path, sizeof(path), "/v1/tokens/%s", a->pos[0]);
-
-	return ret < 0 ? ret : cli_delete(ctx, path, "revoked token", a->pos[0]);
+	return cmd_delete(ctx, "tokens", a->pos[0], "revoked token");
 }
