@@ -18,6 +18,7 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
+#include "../../lib/util/log.h"
 
 static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -88,6 +89,20 @@ int fx_teardown(void **state)
 	nc_store_close(fx->st);
 	fx_rmtree(fx->dir);
 	free(fx);
+	return 0;
+}
+
+int fx_log_warnings(void **state)
+{
+	(void)state;
+	nc_log_set_level(NC_LOG_WARN);
+	return 0;
+}
+
+int fx_log_errors(void **state)
+{
+	(void)state;
+	nc_log_init("test", NC_LOG_ERROR);
 	return 0;
 }
 

@@ -88,13 +88,23 @@ json_t *fx_parse(const char *text);
 /* Fails the test unless needle occurs in haystack. */
 void fx_assert_contains(const char *haystack, const char *needle);
 
+/* cmocka group setups that quiet the log for a whole program: warnings and errors; errors
+ * only, as role "test" (for programs whose injected failures are logged as errors). 0. */
+int fx_log_warnings(void **state);
+int fx_log_errors(void **state);
+
+/* A case run with a fresh directory, or with a store open in it (see fx_setup_*). */
+#define FX_DIR_TEST(f)	 cmocka_unit_test_setup_teardown(f, fx_setup_dir, fx_teardown)
+#define FX_STORE_TEST(f) cmocka_unit_test_setup_teardown(f, fx_setup_store, fx_teardown)
+
 /* The main() of a test program: runs the cases given (cmocka_unit_test(...) and the like) as
- * the group name; cmocka's result. */
-#define FX_MAIN(name, ...)                                                                         \
+ * the group name, around the group setup and teardown given (NULL: none); cmocka's result. */
+#define FX_MAIN_GROUP(name, setup, teardown, ...)                                                  \
 	static const struct CMUnitTest fx_cases[] = {__VA_ARGS__};                                 \
 	int main(void)                                                                             \
 	{                                                                                          \
-		return cmocka_run_group_tests_name(name, fx_cases, NULL, NULL);                    \
+		return cmocka_run_group_tests_name(name, fx_cases, setup, teardown);               \
 	}
+#define FX_MAIN(name, ...) FX_MAIN_GROUP(name, NULL, NULL, __VA_ARGS__)
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,24 +440,10 @@ static void test_token_file(void **state)
 	assert_non_null(strstr(ei.msg, path));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_color_decision),
-		cmocka_unit_test(test_state_colors),
-		cmocka_unit_test(test_width),
-		cmocka_unit_test(test_truncate),
-		cmocka_unit_test(test_fit),
-		cmocka_unit_test(test_cells),
-		cmocka_unit_test(test_table_pipe),
-		cmocka_unit_test(test_table_tty),
-		cmocka_unit_test(test_list_json_and_quiet),
-		cmocka_unit_test(test_config_parse),
-		cmocka_unit_test(test_config_errors),
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_token_file),
-		cmocka_unit_test(test_tunnel_text),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+FX_MAIN("output", cmocka_unit_test(test_color_decision), cmocka_unit_test(test_state_colors),
+	cmocka_unit_test(test_width), cmocka_unit_test(test_truncate), cmocka_unit_test(test_fit),
+	cmocka_unit_test(test_cells), cmocka_unit_test(test_table_pipe),
+	cmocka_unit_test(test_table_tty), cmocka_unit_test(test_list_json_and_quiet),
+	cmocka_unit_test(test_config_parse), cmocka_unit_test(test_config_errors),
+	cmocka_unit_test(test_precedence), cmocka_unit_test(test_token_file),
+	cmocka_unit_test(test_tunnel_text))

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -404,22 +406,10 @@ static void test_json_strlist_names_element(void **state)
 	json_decref(o);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_next_decodes),
-		cmocka_unit_test(test_next_refuses),
-		cmocka_unit_test(test_control_set),
-		cmocka_unit_test(test_trim_every_cut),
-		cmocka_unit_test(test_trim_edges),
-		cmocka_unit_test(test_quote_outputs),
-		cmocka_unit_test(test_quote_cuts),
-		cmocka_unit_test(test_quote_any_bytes),
-		cmocka_unit_test(test_fail_cut_keeps_utf8),
-		cmocka_unit_test(test_json_typename),
-		cmocka_unit_test(test_json_only_quotes_name),
-		cmocka_unit_test(test_json_strlist_names_element),
-	};
-
-	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
-}
+FX_MAIN("utf8", cmocka_unit_test(test_next_decodes), cmocka_unit_test(test_next_refuses),
+	cmocka_unit_test(test_control_set), cmocka_unit_test(test_trim_every_cut),
+	cmocka_unit_test(test_trim_edges), cmocka_unit_test(test_quote_outputs),
+	cmocka_unit_test(test_quote_cuts), cmocka_unit_test(test_quote_any_bytes),
+	cmocka_unit_test(test_fail_cut_keeps_utf8), cmocka_unit_test(test_json_typename),
+	cmocka_unit_test(test_json_only_quotes_name),
+	cmocka_unit_test(test_json_strlist_names_element))
