@@ -73,6 +73,20 @@ void fx_tenant_fixture(struct nc_tenant *t);
 void fx_edge_fixture(struct nc_edge *e);
 void fx_connector_fixture(struct nc_connector *c);
 void fx_peering_fixture(struct nc_peering *p);
+/* A member of a struct, compared on its own (structs may hold padding): strings up to their NUL,
+ * other members byte for byte. FX_STR and FX_NUM name member m of struct type T. */
+struct fx_member {
+	const char *name;
+	size_t off, size;
+	bool str;
+};
+/* clang-format off */
+#define FX_STR(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), true}
+#define FX_NUM(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), false}
+/* clang-format on */
+/* Fails the test unless a and b, structs of the n members m, are equal member by member. */
+void fx_assert_members_equal(const void *a, const void *b, const struct fx_member *m, size_t n);
+
 /* Fail the test unless a and b are equal member by member. */
 void fx_assert_strlist_equal(const struct nc_strlist *a, const struct nc_strlist *b);
 void fx_assert_tenant_equal(const struct nc_tenant *a, const struct nc_tenant *b);
@@ -87,6 +101,12 @@ extern const struct nc_agent_env fx_agent_env;
 json_t *fx_parse(const char *text);
 /* Fails the test unless needle occurs in haystack. */
 void fx_assert_contains(const char *haystack, const char *needle);
+
+/* A row of a table of cases over text: what goes in, and what must come out of it (or what
+ * the error about it must say). */
+struct fx_text_case {
+	const char *in, *want;
+};
 
 /* cmocka group setups that quiet the log for a whole program: warnings and errors; errors
  * only, as role "test" (for programs whose injected failures are logged as errors). 0. */

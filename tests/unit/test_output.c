@@ -280,9 +280,7 @@ static void test_config_parse(void **state)
 
 static void test_config_errors(void **state)
 {
-	static const struct {
-		const char *text, *msg;
-	} c[] = {
+	static const struct fx_text_case c[] = {
 		{"[context a]\nsever = x\n", "line 2: unknown key `sever' in [context a]"},
 		{"server = x\n", "line 1: unknown key `server' before the first [context NAME]"},
 		{"[profile a]\n", "line 1: unknown section `[profile a]'"},
@@ -297,10 +295,10 @@ static void test_config_errors(void **state)
 		struct cli_config cfg = {0};
 		struct nc_errinfo ei = {0};
 
-		assert_int_equal(cli_config_parse(c[i].text, strlen(c[i].text), &cfg, &ei),
+		assert_int_equal(cli_config_parse(c[i].in, strlen(c[i].in), &cfg, &ei),
 				 NC_ERR_PARSE);
-		if (!strstr(ei.msg, c[i].msg))
-			fail_msg("`%s': got `%s', wanted `%s'", c[i].text, ei.msg, c[i].msg);
+		if (!strstr(ei.msg, c[i].want))
+			fail_msg("`%s': got `%s', wanted `%s'", c[i].in, ei.msg, c[i].want);
 		cli_config_free(&cfg);
 	}
 	{

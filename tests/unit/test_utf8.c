@@ -215,9 +215,7 @@ static void test_trim_edges(void **state)
 
 static void test_quote_outputs(void **state)
 {
-	static const struct {
-		const char *in, *want;
-	} c[] = {
+	static const struct fx_text_case c[] = {
 		{"", ""},
 		{"plain value", "plain value"},
 		{"a`b'c\"d", "a`b'c\"d"},
@@ -346,9 +344,7 @@ static void test_fail_cut_keeps_utf8(void **state)
 
 static void test_json_typename(void **state)
 {
-	static const struct {
-		const char *text, *want;
-	} c[] = {
+	static const struct fx_text_case c[] = {
 		{"{}", "an object"},
 		{"[]", "an array"},
 		{"\"s\"", "a string"},
@@ -361,7 +357,7 @@ static void test_json_typename(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < COUNT(c); i++) {
-		json_t *v = json_loads(c[i].text, JSON_DECODE_ANY, NULL);
+		json_t *v = json_loads(c[i].in, JSON_DECODE_ANY, NULL);
 
 		assert_non_null(v);
 		assert_string_equal(nc_json_typename(v), c[i].want);
