@@ -282,9 +282,9 @@ void fx_assert_members_equal(const void *a, const void *b, const struct fx_membe
 }
 
 static const struct fx_member tenant_members[] = {
-	FX_STR(struct nc_tenant, id),
-	FX_STR(struct nc_tenant, name),
-	FX_NUM(struct nc_tenant, created_at),
+	FX_STR(nc_tenant, id),
+	FX_STR(nc_tenant, name),
+	FX_NUM(nc_tenant, created_at),
 };
 
 void fx_assert_tenant_equal(const struct nc_tenant *a, const struct nc_tenant *b)
@@ -293,12 +293,10 @@ void fx_assert_tenant_equal(const struct nc_tenant *a, const struct nc_tenant *b
 }
 
 static const struct fx_member edge_members[] = {
-	FX_STR(struct nc_edge, serial),	    FX_STR(struct nc_edge, tenant),
-	FX_STR(struct nc_edge, name),	    FX_NUM(struct nc_edge, kind),
-	FX_STR(struct nc_edge, region),	    FX_STR(struct nc_edge, endpoint),
-	FX_STR(struct nc_edge, public_key), FX_STR(struct nc_edge, pending_key),
-	FX_NUM(struct nc_edge, last_seen),  FX_NUM(struct nc_edge, created_at),
-	FX_NUM(struct nc_edge, updated_at),
+	FX_STR(nc_edge, serial),     FX_STR(nc_edge, tenant),	   FX_STR(nc_edge, name),
+	FX_NUM(nc_edge, kind),	     FX_STR(nc_edge, region),	   FX_STR(nc_edge, endpoint),
+	FX_STR(nc_edge, public_key), FX_STR(nc_edge, pending_key), FX_NUM(nc_edge, last_seen),
+	FX_NUM(nc_edge, created_at), FX_NUM(nc_edge, updated_at),
 };
 
 void fx_assert_edge_equal(const struct nc_edge *a, const struct nc_edge *b)
@@ -309,25 +307,24 @@ void fx_assert_edge_equal(const struct nc_edge *a, const struct nc_edge *b)
 
 /* The members of a connector other than its lists. */
 static const struct fx_member connector_members[] = {
-	FX_STR(struct nc_connector, serial),	  FX_STR(struct nc_connector, tenant),
-	FX_STR(struct nc_connector, name),	  FX_STR(struct nc_connector, region),
-	FX_STR(struct nc_connector, hub_edge),	  FX_STR(struct nc_connector, endpoint),
-	FX_NUM(struct nc_connector, nat_enabled), FX_STR(struct nc_connector, wan_interface),
-	FX_NUM(struct nc_connector, n_acl),	  FX_NUM(struct nc_connector, n_routes),
-	FX_NUM(struct nc_connector, status),	  FX_STR(struct nc_connector, public_key),
-	FX_STR(struct nc_connector, pending_key), FX_NUM(struct nc_connector, last_seen),
-	FX_NUM(struct nc_connector, created_at),  FX_NUM(struct nc_connector, updated_at),
+	FX_STR(nc_connector, serial),	   FX_STR(nc_connector, tenant),
+	FX_STR(nc_connector, name),	   FX_STR(nc_connector, region),
+	FX_STR(nc_connector, hub_edge),	   FX_STR(nc_connector, endpoint),
+	FX_NUM(nc_connector, nat_enabled), FX_STR(nc_connector, wan_interface),
+	FX_NUM(nc_connector, n_acl),	   FX_NUM(nc_connector, n_routes),
+	FX_NUM(nc_connector, status),	   FX_STR(nc_connector, public_key),
+	FX_STR(nc_connector, pending_key), FX_NUM(nc_connector, last_seen),
+	FX_NUM(nc_connector, created_at),  FX_NUM(nc_connector, updated_at),
 };
 
 static const struct fx_member acl_members[] = {
-	FX_STR(struct nc_acl_rule, action), FX_STR(struct nc_acl_rule, proto),
-	FX_STR(struct nc_acl_rule, src),    FX_STR(struct nc_acl_rule, dst),
-	FX_NUM(struct nc_acl_rule, dport),
+	FX_STR(nc_acl_rule, action), FX_STR(nc_acl_rule, proto), FX_STR(nc_acl_rule, src),
+	FX_STR(nc_acl_rule, dst),    FX_NUM(nc_acl_rule, dport),
 };
 
 static const struct fx_member route_members[] = {
-	FX_STR(struct nc_route, dst),
-	FX_STR(struct nc_route, via),
+	FX_STR(nc_route, dst),
+	FX_STR(nc_route, via),
 };
 
 void fx_assert_connector_equal(const struct nc_connector *a, const struct nc_connector *b)
@@ -342,10 +339,10 @@ void fx_assert_connector_equal(const struct nc_connector *a, const struct nc_con
 }
 
 static const struct fx_member peering_members[] = {
-	FX_STR(struct nc_peering, tenant),	FX_STR(struct nc_peering, name),
-	FX_NUM(struct nc_peering, topology),	FX_NUM(struct nc_peering, protocol),
-	FX_NUM(struct nc_peering, dual_tunnel), FX_STR(struct nc_peering, hub),
-	FX_NUM(struct nc_peering, created_at),	FX_NUM(struct nc_peering, updated_at),
+	FX_STR(nc_peering, tenant),	 FX_STR(nc_peering, name),
+	FX_NUM(nc_peering, topology),	 FX_NUM(nc_peering, protocol),
+	FX_NUM(nc_peering, dual_tunnel), FX_STR(nc_peering, hub),
+	FX_NUM(nc_peering, created_at),	 FX_NUM(nc_peering, updated_at),
 };
 
 void fx_assert_peering_equal(const struct nc_peering *a, const struct nc_peering *b)

@@ -74,15 +74,15 @@ void fx_edge_fixture(struct nc_edge *e);
 void fx_connector_fixture(struct nc_connector *c);
 void fx_peering_fixture(struct nc_peering *p);
 /* A member of a struct, compared on its own (structs may hold padding): strings up to their NUL,
- * other members byte for byte. FX_STR and FX_NUM name member m of struct type T. */
+ * other members byte for byte. FX_STR and FX_NUM name member m of struct S. */
 struct fx_member {
 	const char *name;
 	size_t off, size;
 	bool str;
 };
 /* clang-format off */
-#define FX_STR(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), true}
-#define FX_NUM(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), false}
+#define FX_STR(S, m) {#m, offsetof(struct S, m), sizeof(((struct S *)0)->m), true}
+#define FX_NUM(S, m) {#m, offsetof(struct S, m), sizeof(((struct S *)0)->m), false}
 /* clang-format on */
 /* Fails the test unless a and b, structs of the n members m, are equal member by member. */
 void fx_assert_members_equal(const void *a, const void *b, const struct fx_member *m, size_t n);

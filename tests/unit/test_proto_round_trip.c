@@ -24,17 +24,14 @@
 /* Round trips. */
 
 static const struct fx_member batch_members[] = {
-	FX_STR(struct nc_batch, serial),    FX_STR(struct nc_batch, tenant),
-	FX_NUM(struct nc_batch, seq),	    FX_STR(struct nc_batch, config_hash),
-	FX_STR(struct nc_batch, issued_at),
+	FX_STR(nc_batch, serial),      FX_STR(nc_batch, tenant),    FX_NUM(nc_batch, seq),
+	FX_STR(nc_batch, config_hash), FX_STR(nc_batch, issued_at),
 };
 
 static const struct fx_member confirm_members[] = {
-	FX_STR(struct nc_confirm, serial), FX_STR(struct nc_confirm, tenant),
-	FX_NUM(struct nc_confirm, seq),	   FX_STR(struct nc_confirm, config_hash),
-	FX_NUM(struct nc_confirm, status), FX_NUM(struct nc_confirm, applied),
-	FX_NUM(struct nc_confirm, failed), FX_NUM(struct nc_confirm, vpp_mode),
-	FX_STR(struct nc_confirm, agent),
+	FX_STR(nc_confirm, serial),	 FX_STR(nc_confirm, tenant),   FX_NUM(nc_confirm, seq),
+	FX_STR(nc_confirm, config_hash), FX_NUM(nc_confirm, status),   FX_NUM(nc_confirm, applied),
+	FX_NUM(nc_confirm, failed),	 FX_NUM(nc_confirm, vpp_mode), FX_STR(nc_confirm, agent),
 };
 
 static void test_batch_round_trip(void **state)
@@ -123,36 +120,31 @@ static void test_confirm_round_trip(void **state)
 }
 
 static const struct fx_member request_members[] = {
-	FX_STR(struct nc_config_request, serial),
-	FX_NUM(struct nc_config_request, seq),
-	FX_STR(struct nc_config_request, config_hash),
-	FX_STR(struct nc_config_request, reason),
+	FX_STR(nc_config_request, serial),
+	FX_NUM(nc_config_request, seq),
+	FX_STR(nc_config_request, config_hash),
+	FX_STR(nc_config_request, reason),
 };
 
 static const struct fx_member heartbeat_members[] = {
-	FX_STR(struct nc_heartbeat, serial),   FX_NUM(struct nc_heartbeat, ts),
-	FX_NUM(struct nc_heartbeat, seq),      FX_STR(struct nc_heartbeat, config_hash),
-	FX_NUM(struct nc_heartbeat, uptime_s), FX_STR(struct nc_heartbeat, public_key),
-	FX_STR(struct nc_heartbeat, agent),
+	FX_STR(nc_heartbeat, serial),	FX_NUM(nc_heartbeat, ts),
+	FX_NUM(nc_heartbeat, seq),	FX_STR(nc_heartbeat, config_hash),
+	FX_NUM(nc_heartbeat, uptime_s), FX_STR(nc_heartbeat, public_key),
+	FX_STR(nc_heartbeat, agent),
 };
 
 static const struct fx_member registration_members[] = {
-	FX_STR(struct nc_registration, serial), FX_STR(struct nc_registration, public_key),
-	FX_NUM(struct nc_registration, kind),	FX_STR(struct nc_registration, hostname),
-	FX_STR(struct nc_registration, agent),	FX_STR(struct nc_registration, enrollment_key),
+	FX_STR(nc_registration, serial), FX_STR(nc_registration, public_key),
+	FX_NUM(nc_registration, kind),	 FX_STR(nc_registration, hostname),
+	FX_STR(nc_registration, agent),	 FX_STR(nc_registration, enrollment_key),
 };
 
 static const struct fx_member report_members[] = {
-	FX_STR(struct nc_tunnel_report, interface),
-	FX_STR(struct nc_tunnel_report, peer),
-	FX_NUM(struct nc_tunnel_report, tunnel_index),
-	FX_NUM(struct nc_tunnel_report, protocol),
-	FX_NUM(struct nc_tunnel_report, up),
-	FX_NUM(struct nc_tunnel_report, latest_handshake),
-	FX_NUM(struct nc_tunnel_report, rx_bytes),
-	FX_NUM(struct nc_tunnel_report, tx_bytes),
-	FX_STR(struct nc_tunnel_report, sa),
-	FX_STR(struct nc_tunnel_report, peering),
+	FX_STR(nc_tunnel_report, interface),	FX_STR(nc_tunnel_report, peer),
+	FX_NUM(nc_tunnel_report, tunnel_index), FX_NUM(nc_tunnel_report, protocol),
+	FX_NUM(nc_tunnel_report, up),		FX_NUM(nc_tunnel_report, latest_handshake),
+	FX_NUM(nc_tunnel_report, rx_bytes),	FX_NUM(nc_tunnel_report, tx_bytes),
+	FX_STR(nc_tunnel_report, sa),		FX_STR(nc_tunnel_report, peering),
 };
 
 static void test_device_msgs_round_trip(void **state)
