@@ -6,10 +6,8 @@
 # redacts it; a restart reads the sealed keys back and sends the same ones.
 . "$(dirname "$0")/lib.sh"
 
-start_broker || exit 1
+start_core
 D=$T/data
-start_serve "$D" --mqtt "$BROKER_URL"
-TOKEN=$(cat "$D/admin.token")
 q='?tenant=acme'
 
 spawn batches mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -v -t 'VSR/+/batch'

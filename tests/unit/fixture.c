@@ -18,6 +18,7 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
+#include "../../lib/util/log.h"
 
 static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -88,6 +89,20 @@ int fx_teardown(void **state)
 	nc_store_close(fx->st);
 	fx_rmtree(fx->dir);
 	free(fx);
+	return 0;
+}
+
+int fx_log_warnings(void **state)
+{
+	(void)state;
+	nc_log_set_level(NC_LOG_WARN);
+	return 0;
+}
+
+int fx_log_errors(void **state)
+{
+	(void)state;
+	nc_log_init("test", NC_LOG_ERROR);
 	return 0;
 }
 
@@ -254,71 +269,85 @@ void fx_peering_fixture(struct nc_peering *p)
 	};
 }
 
+void fx_assert_members_equal(const void *a, const void *b, const struct fx_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *x = (const char *)a + m[i].off, *y = (const char *)b + m[i].off;
+
+		if (m[i].str && strcmp(x, y) != 0)
+			fail_msg("member %s differs: `%s' and `%s'", m[i].name, x, y);
+		if (!m[i].str && memcmp(x, y, m[i].size) != 0)
+			fail_msg("member %s differs", m[i].name);
+	}
+}
+
+static const struct fx_member tenant_members[] = {
+	FX_STR(nc_tenant, id),
+	FX_STR(nc_tenant, name),
+	FX_NUM(nc_tenant, created_at),
+};
+
 void fx_assert_tenant_equal(const struct nc_tenant *a, const struct nc_tenant *b)
 {
-	assert_string_equal(a->id, b->id);
-	assert_string_equal(a->name, b->name);
-	assert_int_equal(a->created_at, b->created_at);
+	fx_assert_members_equal(a, b, tenant_members, COUNT(tenant_members));
 }
+
+static const struct fx_member edge_members[] = {
+	FX_STR(nc_edge, serial),     FX_STR(nc_edge, tenant),	   FX_STR(nc_edge, name),
+	FX_NUM(nc_edge, kind),	     FX_STR(nc_edge, region),	   FX_STR(nc_edge, endpoint),
+	FX_STR(nc_edge, public_key), FX_STR(nc_edge, pending_key), FX_NUM(nc_edge, last_seen),
+	FX_NUM(nc_edge, created_at), FX_NUM(nc_edge, updated_at),
+};
 
 void fx_assert_edge_equal(const struct nc_edge *a, const struct nc_edge *b)
 {
-	assert_string_equal(a->serial, b->serial);
-	assert_string_equal(a->tenant, b->tenant);
-	assert_string_equal(a->name, b->name);
-	assert_int_equal(a->kind, b->kind);
-	assert_string_equal(a->region, b->region);
-	assert_string_equal(a->endpoint, b->endpoint);
+	fx_assert_members_equal(a, b, edge_members, COUNT(edge_members));
 	fx_assert_strlist_equal(&a->lan_subnets, &b->lan_subnets);
-	assert_string_equal(a->public_key, b->public_key);
-	assert_string_equal(a->pending_key, b->pending_key);
-	assert_int_equal(a->last_seen, b->last_seen);
-	assert_int_equal(a->created_at, b->created_at);
-	assert_int_equal(a->updated_at, b->updated_at);
 }
+
+/* The members of a connector other than its lists. */
+static const struct fx_member connector_members[] = {
+	FX_STR(nc_connector, serial),	   FX_STR(nc_connector, tenant),
+	FX_STR(nc_connector, name),	   FX_STR(nc_connector, region),
+	FX_STR(nc_connector, hub_edge),	   FX_STR(nc_connector, endpoint),
+	FX_NUM(nc_connector, nat_enabled), FX_STR(nc_connector, wan_interface),
+	FX_NUM(nc_connector, n_acl),	   FX_NUM(nc_connector, n_routes),
+	FX_NUM(nc_connector, status),	   FX_STR(nc_connector, public_key),
+	FX_STR(nc_connector, pending_key), FX_NUM(nc_connector, last_seen),
+	FX_NUM(nc_connector, created_at),  FX_NUM(nc_connector, updated_at),
+};
+
+static const struct fx_member acl_members[] = {
+	FX_STR(nc_acl_rule, action), FX_STR(nc_acl_rule, proto), FX_STR(nc_acl_rule, src),
+	FX_STR(nc_acl_rule, dst),    FX_NUM(nc_acl_rule, dport),
+};
+
+static const struct fx_member route_members[] = {
+	FX_STR(nc_route, dst),
+	FX_STR(nc_route, via),
+};
 
 void fx_assert_connector_equal(const struct nc_connector *a, const struct nc_connector *b)
 {
-	assert_string_equal(a->serial, b->serial);
-	assert_string_equal(a->tenant, b->tenant);
-	assert_string_equal(a->name, b->name);
-	assert_string_equal(a->region, b->region);
-	assert_string_equal(a->hub_edge, b->hub_edge);
-	assert_string_equal(a->endpoint, b->endpoint);
+	fx_assert_members_equal(a, b, connector_members, COUNT(connector_members));
 	fx_assert_strlist_equal(&a->lan_subnets, &b->lan_subnets);
-	assert_int_equal(a->nat_enabled, b->nat_enabled);
-	assert_string_equal(a->wan_interface, b->wan_interface);
-	assert_int_equal(a->n_acl, b->n_acl);
-	for (size_t i = 0; i < a->n_acl; i++) {
-		assert_string_equal(a->acl[i].action, b->acl[i].action);
-		assert_string_equal(a->acl[i].proto, b->acl[i].proto);
-		assert_string_equal(a->acl[i].src, b->acl[i].src);
-		assert_string_equal(a->acl[i].dst, b->acl[i].dst);
-		assert_int_equal(a->acl[i].dport, b->acl[i].dport);
-	}
-	assert_int_equal(a->n_routes, b->n_routes);
-	for (size_t i = 0; i < a->n_routes; i++) {
-		assert_string_equal(a->routes[i].dst, b->routes[i].dst);
-		assert_string_equal(a->routes[i].via, b->routes[i].via);
-	}
-	assert_int_equal(a->status, b->status);
-	assert_string_equal(a->public_key, b->public_key);
-	assert_string_equal(a->pending_key, b->pending_key);
-	assert_int_equal(a->last_seen, b->last_seen);
-	assert_int_equal(a->created_at, b->created_at);
-	assert_int_equal(a->updated_at, b->updated_at);
+	for (size_t i = 0; i < a->n_acl; i++)
+		fx_assert_members_equal(&a->acl[i], &b->acl[i], acl_members, COUNT(acl_members));
+	for (size_t i = 0; i < a->n_routes; i++)
+		fx_assert_members_equal(&a->routes[i], &b->routes[i], route_members,
+					COUNT(route_members));
 }
+
+static const struct fx_member peering_members[] = {
+	FX_STR(nc_peering, tenant),	 FX_STR(nc_peering, name),
+	FX_NUM(nc_peering, topology),	 FX_NUM(nc_peering, protocol),
+	FX_NUM(nc_peering, dual_tunnel), FX_STR(nc_peering, hub),
+	FX_NUM(nc_peering, created_at),	 FX_NUM(nc_peering, updated_at),
+};
 
 void fx_assert_peering_equal(const struct nc_peering *a, const struct nc_peering *b)
 {
-	assert_string_equal(a->tenant, b->tenant);
-	assert_string_equal(a->name, b->name);
-	assert_int_equal(a->topology, b->topology);
-	assert_int_equal(a->protocol, b->protocol);
-	assert_int_equal(a->dual_tunnel, b->dual_tunnel);
-	assert_string_equal(a->hub, b->hub);
-	assert_int_equal(a->created_at, b->created_at);
-	assert_int_equal(a->updated_at, b->updated_at);
+	fx_assert_members_equal(a, b, peering_members, COUNT(peering_members));
 }
 
 const struct nc_agent_env fx_agent_env = {

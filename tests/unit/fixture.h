@@ -73,6 +73,20 @@ void fx_tenant_fixture(struct nc_tenant *t);
 void fx_edge_fixture(struct nc_edge *e);
 void fx_connector_fixture(struct nc_connector *c);
 void fx_peering_fixture(struct nc_peering *p);
+/* A member of a struct, compared on its own (structs may hold padding): strings up to their NUL,
+ * other members byte for byte. FX_STR and FX_NUM name member m of struct S. */
+struct fx_member {
+	const char *name;
+	size_t off, size;
+	bool str;
+};
+/* clang-format off */
+#define FX_STR(S, m) {#m, offsetof(struct S, m), sizeof(((struct S *)0)->m), true}
+#define FX_NUM(S, m) {#m, offsetof(struct S, m), sizeof(((struct S *)0)->m), false}
+/* clang-format on */
+/* Fails the test unless a and b, structs of the n members m, are equal member by member. */
+void fx_assert_members_equal(const void *a, const void *b, const struct fx_member *m, size_t n);
+
 /* Fail the test unless a and b are equal member by member. */
 void fx_assert_strlist_equal(const struct nc_strlist *a, const struct nc_strlist *b);
 void fx_assert_tenant_equal(const struct nc_tenant *a, const struct nc_tenant *b);
@@ -88,13 +102,29 @@ json_t *fx_parse(const char *text);
 /* Fails the test unless needle occurs in haystack. */
 void fx_assert_contains(const char *haystack, const char *needle);
 
+/* A row of a table of cases over text: what goes in, and what must come out of it (or what
+ * the error about it must say). */
+struct fx_text_case {
+	const char *in, *want;
+};
+
+/* cmocka group setups that quiet the log for a whole program: warnings and errors; errors
+ * only, as role "test" (for programs whose injected failures are logged as errors). 0. */
+int fx_log_warnings(void **state);
+int fx_log_errors(void **state);
+
+/* A case run with a fresh directory, or with a store open in it (see fx_setup_*). */
+#define FX_DIR_TEST(f)	 cmocka_unit_test_setup_teardown(f, fx_setup_dir, fx_teardown)
+#define FX_STORE_TEST(f) cmocka_unit_test_setup_teardown(f, fx_setup_store, fx_teardown)
+
 /* The main() of a test program: runs the cases given (cmocka_unit_test(...) and the like) as
- * the group name; cmocka's result. */
-#define FX_MAIN(name, ...)                                                                         \
+ * the group name, around the group setup and teardown given (NULL: none); cmocka's result. */
+#define FX_MAIN_GROUP(name, setup, teardown, ...)                                                  \
 	static const struct CMUnitTest fx_cases[] = {__VA_ARGS__};                                 \
 	int main(void)                                                                             \
 	{                                                                                          \
-		return cmocka_run_group_tests_name(name, fx_cases, NULL, NULL);                    \
+		return cmocka_run_group_tests_name(name, fx_cases, setup, teardown);               \
 	}
+#define FX_MAIN(name, ...) FX_MAIN_GROUP(name, NULL, NULL, __VA_ARGS__)
 
 #endif

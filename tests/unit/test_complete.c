@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -552,16 +554,9 @@ static void test_textdiff(void **state)
 	assert_string_equal(d.text, " {|-  \"a\": 1,|   \"b\": 2| }|");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_word_match),   cmocka_unit_test(test_options_spec),
-		cmocka_unit_test(test_argwalk),	     cmocka_unit_test(test_argument_kinds),
-		cmocka_unit_test(test_option_kinds), cmocka_unit_test(test_complete),
-		cmocka_unit_test(test_evline),	     cmocka_unit_test(test_evtypes),
-		cmocka_unit_test(test_tracker),	     cmocka_unit_test(test_tracker_deadline),
-		cmocka_unit_test(test_textdiff),
-	};
-
-	return cmocka_run_group_tests_name("complete", tests, NULL, NULL);
-}
+FX_MAIN("complete", cmocka_unit_test(test_word_match), cmocka_unit_test(test_options_spec),
+	cmocka_unit_test(test_argwalk), cmocka_unit_test(test_argument_kinds),
+	cmocka_unit_test(test_option_kinds), cmocka_unit_test(test_complete),
+	cmocka_unit_test(test_evline), cmocka_unit_test(test_evtypes),
+	cmocka_unit_test(test_tracker), cmocka_unit_test(test_tracker_deadline),
+	cmocka_unit_test(test_textdiff))

@@ -23,7 +23,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 #include "fixture_core.h"
 
@@ -256,18 +255,7 @@ static void test_decommission_pending(void **state)
 	assert_int_equal(fxi_next_free(fx, "EDGE-1"), 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		FXC_TEST(test_connector_update_dirty),
-		FXC_TEST(test_connector_hub_change),
-		FXC_TEST(test_connector_update_refused),
-		FXC_TEST(test_pending_connector_dirties_itself),
-		FXC_TEST(test_transition_table),
-		FXC_TEST(test_lifecycle),
-		FXC_TEST(test_decommission_pending),
-	};
-
-	nc_log_set_level(NC_LOG_WARN);
-	return cmocka_run_group_tests_name("core_connector", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("core_connector", fx_log_warnings, NULL, FXC_TEST(test_connector_update_dirty),
+	      FXC_TEST(test_connector_hub_change), FXC_TEST(test_connector_update_refused),
+	      FXC_TEST(test_pending_connector_dirties_itself), FXC_TEST(test_transition_table),
+	      FXC_TEST(test_lifecycle), FXC_TEST(test_decommission_pending))

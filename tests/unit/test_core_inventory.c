@@ -24,7 +24,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 #include "fixture_core.h"
 
@@ -288,15 +287,8 @@ static void test_lan_overlap(void **state)
 	assert_false(nc_core_lan_overlap("bogus", "10.0.0.0/8"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		FXC_TEST(test_edge_create),	   FXC_TEST(test_connector_create),
-		FXC_TEST(test_failure_rolls_back), FXC_TEST(test_connector_delete),
-		FXC_TEST(test_edge_update_dirty),  FXC_TEST(test_edge_update_pages),
-		FXC_TEST(test_edge_delete),	   cmocka_unit_test(test_lan_overlap),
-	};
-
-	nc_log_set_level(NC_LOG_WARN);
-	return cmocka_run_group_tests_name("core_inventory", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("core_inventory", fx_log_warnings, NULL, FXC_TEST(test_edge_create),
+	      FXC_TEST(test_connector_create), FXC_TEST(test_failure_rolls_back),
+	      FXC_TEST(test_connector_delete), FXC_TEST(test_edge_update_dirty),
+	      FXC_TEST(test_edge_update_pages), FXC_TEST(test_edge_delete),
+	      cmocka_unit_test(test_lan_overlap))

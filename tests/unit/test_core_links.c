@@ -24,7 +24,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 #include "fixture_core.h"
 
@@ -435,20 +434,7 @@ static void test_topology_change(void **state)
 
 /* IPSec. */
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		FXP_TEST(test_mesh_follows_members),
-		FXP_TEST(test_member_errors),
-		FXP_TEST(test_hub_spoke),
-		FXP_TEST(test_hub_refused),
-		FXP_TEST(test_partial_mesh),
-		FXP_TEST(test_links_only_by_hand_in_partial_mesh),
-		FXP_TEST(test_dual_tunnel),
-		FXP_TEST(test_topology_change),
-	};
-
-	/* Errors only: the injected store failures are logged as such. */
-	nc_log_init("test", NC_LOG_ERROR);
-	return cmocka_run_group_tests_name("core_links", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("core_links", fx_log_errors, NULL, FXP_TEST(test_mesh_follows_members),
+	      FXP_TEST(test_member_errors), FXP_TEST(test_hub_spoke), FXP_TEST(test_hub_refused),
+	      FXP_TEST(test_partial_mesh), FXP_TEST(test_links_only_by_hand_in_partial_mesh),
+	      FXP_TEST(test_dual_tunnel), FXP_TEST(test_topology_change))

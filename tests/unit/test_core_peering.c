@@ -24,7 +24,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 #include "fixture_core.h"
 
@@ -338,15 +337,6 @@ static void test_audit(void **state)
 	fx_assert_contains(ev, "\"token\":\"tok1\"");
 	free(ev);
 }
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		FXP_TEST(test_ipsec),	  FXP_TEST(test_failure_is_atomic),
-		FXP_TEST(test_addresses), FXP_TEST(test_tenant_scope),
-		FXP_TEST(test_audit),
-	};
-
-	/* Errors only: the injected store failures are logged as such. */
-	nc_log_init("test", NC_LOG_ERROR);
-	return cmocka_run_group_tests_name("core_peering", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("core_peering", fx_log_errors, NULL, FXP_TEST(test_ipsec),
+	      FXP_TEST(test_failure_is_atomic), FXP_TEST(test_addresses),
+	      FXP_TEST(test_tenant_scope), FXP_TEST(test_audit))

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <string.h>
 
 #include "../../lib/util/crypto.h"
@@ -117,13 +119,6 @@ static void test_random_hex(void **state)
 	assert_int_equal(nc_crypto_random_hex(SIZE_MAX, small, sizeof(small)), NC_ERR_INVAL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_sha256_binary),
-		cmocka_unit_test(test_equal),	       cmocka_unit_test(test_random),
-		cmocka_unit_test(test_hex_encode),     cmocka_unit_test(test_random_hex),
-	};
-
-	return cmocka_run_group_tests_name("crypto", tests, NULL, NULL);
-}
+FX_MAIN("crypto", cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_sha256_binary),
+	cmocka_unit_test(test_equal), cmocka_unit_test(test_random),
+	cmocka_unit_test(test_hex_encode), cmocka_unit_test(test_random_hex))

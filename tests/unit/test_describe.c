@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,14 +264,5 @@ static void test_bytes(void **state)
 	assert_string_equal(buf, "5000.0 TiB");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_view_json),
-		cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_edge_and_empty),
-		cmocka_unit_test(test_bytes),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+FX_MAIN("describe", cmocka_unit_test(test_view_json), cmocka_unit_test(test_lines),
+	cmocka_unit_test(test_edge_and_empty), cmocka_unit_test(test_bytes))

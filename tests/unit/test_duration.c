@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -179,16 +181,6 @@ static void test_round_trip(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_accepts),
-		cmocka_unit_test(test_parse_refuses),
-		cmocka_unit_test(test_parse_null_and_no_errinfo),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_format_truncates),
-		cmocka_unit_test(test_round_trip),
-	};
-
-	return cmocka_run_group_tests_name("duration", tests, NULL, NULL);
-}
+FX_MAIN("duration", cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_parse_refuses),
+	cmocka_unit_test(test_parse_null_and_no_errinfo), cmocka_unit_test(test_format),
+	cmocka_unit_test(test_format_truncates), cmocka_unit_test(test_round_trip))

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "../../lib/util/heap.h"
 
 struct ent {
@@ -55,12 +57,5 @@ static void test_grows_past_first_block(void **state)
 	nc_heap_clear(&h);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pops_in_key_order),
-		cmocka_unit_test(test_grows_past_first_block),
-	};
-
-	return cmocka_run_group_tests_name("heap", tests, NULL, NULL);
-}
+FX_MAIN("heap", cmocka_unit_test(test_pops_in_key_order),
+	cmocka_unit_test(test_grows_past_first_block))

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,23 +326,12 @@ static void test_null_value(void **state)
 	assert_int_equal(len, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc_sorting_example),
-		cmocka_unit_test(test_rfc_string_and_literals),
-		cmocka_unit_test(test_surrogates_sort_before_private_use),
-		cmocka_unit_test(test_non_ascii_keys_and_prefixes),
-		cmocka_unit_test(test_control_characters),
-		cmocka_unit_test(test_embedded_nul),
-		cmocka_unit_test(test_empty_containers_and_whitespace),
-		cmocka_unit_test(test_integer_limits),
-		cmocka_unit_test(test_real_refused_with_path),
-		cmocka_unit_test(test_deep_nesting_refused),
-		cmocka_unit_test(test_invalid_utf8_refused),
-		cmocka_unit_test(test_known_hash),
-		cmocka_unit_test(test_null_value),
-	};
-
-	return cmocka_run_group_tests_name("jcs", tests, NULL, NULL);
-}
+FX_MAIN("jcs", cmocka_unit_test(test_rfc_sorting_example),
+	cmocka_unit_test(test_rfc_string_and_literals),
+	cmocka_unit_test(test_surrogates_sort_before_private_use),
+	cmocka_unit_test(test_non_ascii_keys_and_prefixes),
+	cmocka_unit_test(test_control_characters), cmocka_unit_test(test_embedded_nul),
+	cmocka_unit_test(test_empty_containers_and_whitespace),
+	cmocka_unit_test(test_integer_limits), cmocka_unit_test(test_real_refused_with_path),
+	cmocka_unit_test(test_deep_nesting_refused), cmocka_unit_test(test_invalid_utf8_refused),
+	cmocka_unit_test(test_known_hash), cmocka_unit_test(test_null_value))

@@ -414,16 +414,8 @@ static void test_enum_names(void **state)
 	assert_string_equal(nc_status_name((enum nc_status) - 1), "unknown");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strlist),	   cmocka_unit_test(test_id),
-		cmocka_unit_test(test_serial),	   cmocka_unit_test(test_new_serial),
-		cmocka_unit_test(test_name),	   cmocka_unit_test(test_ip),
-		cmocka_unit_test(test_cidr),	   cmocka_unit_test(test_endpoint),
-		cmocka_unit_test(test_ifname),	   cmocka_unit_test(test_wg_key),
-		cmocka_unit_test(test_enum_names),
-	};
-
-	return cmocka_run_group_tests_name("model_strings", tests, NULL, NULL);
-}
+FX_MAIN("model_strings", cmocka_unit_test(test_strlist), cmocka_unit_test(test_id),
+	cmocka_unit_test(test_serial), cmocka_unit_test(test_new_serial),
+	cmocka_unit_test(test_name), cmocka_unit_test(test_ip), cmocka_unit_test(test_cidr),
+	cmocka_unit_test(test_endpoint), cmocka_unit_test(test_ifname),
+	cmocka_unit_test(test_wg_key), cmocka_unit_test(test_enum_names))

@@ -490,17 +490,7 @@ static void test_quote_escapes(void **state)
 	nc_edge_clear(&e);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tenant_validate),
-		cmocka_unit_test(test_token_validate),
-		cmocka_unit_test(test_edge_validate),
-		cmocka_unit_test(test_connector_validate),
-		cmocka_unit_test(test_connector_validate_rules),
-		cmocka_unit_test(test_peering_validate),
-		cmocka_unit_test(test_quote_escapes),
-	};
-
-	return cmocka_run_group_tests_name("model_validate", tests, NULL, NULL);
-}
+FX_MAIN("model_validate", cmocka_unit_test(test_tenant_validate),
+	cmocka_unit_test(test_token_validate), cmocka_unit_test(test_edge_validate),
+	cmocka_unit_test(test_connector_validate), cmocka_unit_test(test_connector_validate_rules),
+	cmocka_unit_test(test_peering_validate), cmocka_unit_test(test_quote_escapes))

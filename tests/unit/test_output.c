@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,9 +280,7 @@ static void test_config_parse(void **state)
 
 static void test_config_errors(void **state)
 {
-	static const struct {
-		const char *text, *msg;
-	} c[] = {
+	static const struct fx_text_case c[] = {
 		{"[context a]\nsever = x\n", "line 2: unknown key `sever' in [context a]"},
 		{"server = x\n", "line 1: unknown key `server' before the first [context NAME]"},
 		{"[profile a]\n", "line 1: unknown section `[profile a]'"},
@@ -295,10 +295,10 @@ static void test_config_errors(void **state)
 		struct cli_config cfg = {0};
 		struct nc_errinfo ei = {0};
 
-		assert_int_equal(cli_config_parse(c[i].text, strlen(c[i].text), &cfg, &ei),
+		assert_int_equal(cli_config_parse(c[i].in, strlen(c[i].in), &cfg, &ei),
 				 NC_ERR_PARSE);
-		if (!strstr(ei.msg, c[i].msg))
-			fail_msg("`%s': got `%s', wanted `%s'", c[i].text, ei.msg, c[i].msg);
+		if (!strstr(ei.msg, c[i].want))
+			fail_msg("`%s': got `%s', wanted `%s'", c[i].in, ei.msg, c[i].want);
 		cli_config_free(&cfg);
 	}
 	{
@@ -438,24 +438,10 @@ static void test_token_file(void **state)
 	assert_non_null(strstr(ei.msg, path));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_color_decision),
-		cmocka_unit_test(test_state_colors),
-		cmocka_unit_test(test_width),
-		cmocka_unit_test(test_truncate),
-		cmocka_unit_test(test_fit),
-		cmocka_unit_test(test_cells),
-		cmocka_unit_test(test_table_pipe),
-		cmocka_unit_test(test_table_tty),
-		cmocka_unit_test(test_list_json_and_quiet),
-		cmocka_unit_test(test_config_parse),
-		cmocka_unit_test(test_config_errors),
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_token_file),
-		cmocka_unit_test(test_tunnel_text),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+FX_MAIN("output", cmocka_unit_test(test_color_decision), cmocka_unit_test(test_state_colors),
+	cmocka_unit_test(test_width), cmocka_unit_test(test_truncate), cmocka_unit_test(test_fit),
+	cmocka_unit_test(test_cells), cmocka_unit_test(test_table_pipe),
+	cmocka_unit_test(test_table_tty), cmocka_unit_test(test_list_json_and_quiet),
+	cmocka_unit_test(test_config_parse), cmocka_unit_test(test_config_errors),
+	cmocka_unit_test(test_precedence), cmocka_unit_test(test_token_file),
+	cmocka_unit_test(test_tunnel_text))

@@ -23,42 +23,15 @@
 
 /* Round trips. */
 
-/* A member of a message struct, compared on its own: structs may hold padding. Strings are
- * compared up to their NUL, other members byte for byte. */
-struct member {
-	const char *name;
-	size_t off, size;
-	bool str;
+static const struct fx_member batch_members[] = {
+	FX_STR(nc_batch, serial),      FX_STR(nc_batch, tenant),    FX_NUM(nc_batch, seq),
+	FX_STR(nc_batch, config_hash), FX_STR(nc_batch, issued_at),
 };
 
-/* clang-format off */
-#define STR(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), true}
-#define NUM(T, m) {#m, offsetof(T, m), sizeof(((T *)0)->m), false}
-/* clang-format on */
-
-/* Fails unless a and b, structs of the n members m, are equal member by member. */
-static void assert_members_equal(const void *a, const void *b, const struct member *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *x = (const char *)a + m[i].off, *y = (const char *)b + m[i].off;
-
-		if (m[i].str ? strcmp(x, y) != 0 : memcmp(x, y, m[i].size) != 0)
-			fail_msg("member %s differs", m[i].name);
-	}
-}
-
-static const struct member batch_members[] = {
-	STR(struct nc_batch, serial),	 STR(struct nc_batch, tenant),
-	NUM(struct nc_batch, seq),	 STR(struct nc_batch, config_hash),
-	STR(struct nc_batch, issued_at),
-};
-
-static const struct member confirm_members[] = {
-	STR(struct nc_confirm, serial), STR(struct nc_confirm, tenant),
-	NUM(struct nc_confirm, seq),	STR(struct nc_confirm, config_hash),
-	NUM(struct nc_confirm, status), NUM(struct nc_confirm, applied),
-	NUM(struct nc_confirm, failed), NUM(struct nc_confirm, vpp_mode),
-	STR(struct nc_confirm, agent),
+static const struct fx_member confirm_members[] = {
+	FX_STR(nc_confirm, serial),	 FX_STR(nc_confirm, tenant),   FX_NUM(nc_confirm, seq),
+	FX_STR(nc_confirm, config_hash), FX_NUM(nc_confirm, status),   FX_NUM(nc_confirm, applied),
+	FX_NUM(nc_confirm, failed),	 FX_NUM(nc_confirm, vpp_mode), FX_STR(nc_confirm, agent),
 };
 
 static void test_batch_round_trip(void **state)
@@ -79,7 +52,7 @@ static void test_batch_round_trip(void **state)
 	assert_int_equal(len, strlen(out));
 	assert_null(strchr(out, ' '));
 	assert_int_equal(nc_proto_batch_decode(out, len, "EDGE-1", "acme", &d, &ei), 0);
-	assert_members_equal(&d, &b, batch_members, COUNT(batch_members));
+	fx_assert_members_equal(&d, &b, batch_members, COUNT(batch_members));
 	assert_true(json_equal(d.commands, b.commands));
 	assert_int_equal(nc_proto_commands_hash(d.commands, hex, &ei), 0);
 	assert_string_equal(hex, b.config_hash);
@@ -119,7 +92,7 @@ static void test_confirm_round_trip(void **state)
 	snprintf(c.agent, sizeof(c.agent), "netctl-agent/0.1.0");
 	assert_int_equal(nc_proto_confirm_encode(&c, &out, &len, &ei), 0);
 	assert_int_equal(nc_proto_confirm_decode(out, len, "EDGE-1", "acme", &d, &ei), 0);
-	assert_members_equal(&d, &c, confirm_members, COUNT(confirm_members));
+	fx_assert_members_equal(&d, &c, confirm_members, COUNT(confirm_members));
 	assert_true(json_equal(d.failures, c.failures));
 	free(out);
 	nc_confirm_clear(&d);
@@ -146,55 +119,68 @@ static void test_confirm_round_trip(void **state)
 	free(out);
 }
 
-static const struct member request_members[] = {
-	STR(struct nc_config_request, serial),
-	NUM(struct nc_config_request, seq),
-	STR(struct nc_config_request, config_hash),
-	STR(struct nc_config_request, reason),
+static const struct fx_member request_members[] = {
+	FX_STR(nc_config_request, serial),
+	FX_NUM(nc_config_request, seq),
+	FX_STR(nc_config_request, config_hash),
+	FX_STR(nc_config_request, reason),
 };
 
-static const struct member heartbeat_members[] = {
-	STR(struct nc_heartbeat, serial),   NUM(struct nc_heartbeat, ts),
-	NUM(struct nc_heartbeat, seq),	    STR(struct nc_heartbeat, config_hash),
-	NUM(struct nc_heartbeat, uptime_s), STR(struct nc_heartbeat, public_key),
-	STR(struct nc_heartbeat, agent),
+static const struct fx_member heartbeat_members[] = {
+	FX_STR(nc_heartbeat, serial),	FX_NUM(nc_heartbeat, ts),
+	FX_NUM(nc_heartbeat, seq),	FX_STR(nc_heartbeat, config_hash),
+	FX_NUM(nc_heartbeat, uptime_s), FX_STR(nc_heartbeat, public_key),
+	FX_STR(nc_heartbeat, agent),
 };
 
-static const struct member registration_members[] = {
-	STR(struct nc_registration, serial), STR(struct nc_registration, public_key),
-	NUM(struct nc_registration, kind),   STR(struct nc_registration, hostname),
-	STR(struct nc_registration, agent),  STR(struct nc_registration, enrollment_key),
+static const struct fx_member registration_members[] = {
+	FX_STR(nc_registration, serial), FX_STR(nc_registration, public_key),
+	FX_NUM(nc_registration, kind),	 FX_STR(nc_registration, hostname),
+	FX_STR(nc_registration, agent),	 FX_STR(nc_registration, enrollment_key),
 };
 
-static const struct member report_members[] = {
-	STR(struct nc_tunnel_report, interface),    STR(struct nc_tunnel_report, peer),
-	NUM(struct nc_tunnel_report, tunnel_index), NUM(struct nc_tunnel_report, protocol),
-	NUM(struct nc_tunnel_report, up),	    NUM(struct nc_tunnel_report, latest_handshake),
-	NUM(struct nc_tunnel_report, rx_bytes),	    NUM(struct nc_tunnel_report, tx_bytes),
-	STR(struct nc_tunnel_report, sa),	    STR(struct nc_tunnel_report, peering),
+static const struct fx_member report_members[] = {
+	FX_STR(nc_tunnel_report, interface),	FX_STR(nc_tunnel_report, peer),
+	FX_NUM(nc_tunnel_report, tunnel_index), FX_NUM(nc_tunnel_report, protocol),
+	FX_NUM(nc_tunnel_report, up),		FX_NUM(nc_tunnel_report, latest_handshake),
+	FX_NUM(nc_tunnel_report, rx_bytes),	FX_NUM(nc_tunnel_report, tx_bytes),
+	FX_STR(nc_tunnel_report, sa),		FX_STR(nc_tunnel_report, peering),
 };
+
+/* T_round_trip(m): message m (a struct nc_T of members M) through nc_proto_T_encode and
+ * nc_proto_T_decode from its serial's topic; fails unless it comes back member by member. */
+#define DEVICE_ROUND_TRIP(T, M)                                                                    \
+	static void T##_round_trip(const struct nc_##T *m)                                         \
+	{                                                                                          \
+		struct nc_errinfo ei = {0};                                                        \
+		struct nc_##T m2;                                                                  \
+		char *out;                                                                         \
+		size_t len;                                                                        \
+                                                                                                   \
+		assert_int_equal(nc_proto_##T##_encode(m, &out, &len, &ei), 0);                    \
+		assert_int_equal(nc_proto_##T##_decode(out, len, m->serial, &m2, &ei), 0);         \
+		fx_assert_members_equal(m, &m2, M, COUNT(M));                                      \
+		free(out);                                                                         \
+	}
+DEVICE_ROUND_TRIP(config_request, request_members)
+DEVICE_ROUND_TRIP(heartbeat, heartbeat_members)
+DEVICE_ROUND_TRIP(registration, registration_members)
 
 static void test_device_msgs_round_trip(void **state)
 {
 	struct nc_errinfo ei = {0};
-	struct nc_config_request r = {0}, r2;
-	struct nc_heartbeat h = {0}, h2;
-	struct nc_registration g = {0}, g2;
+	struct nc_config_request r = {0};
+	struct nc_heartbeat h = {0};
+	struct nc_registration g = {0};
 	char *out;
 	size_t len;
 
 	snprintf(r.serial, sizeof(r.serial), "e.dge_1");
 	snprintf(r.reason, sizeof(r.reason), "startup");
-	assert_int_equal(nc_proto_config_request_encode(&r, &out, &len, &ei), 0);
-	assert_int_equal(nc_proto_config_request_decode(out, len, "e.dge_1", &r2, &ei), 0);
-	assert_members_equal(&r, &r2, request_members, COUNT(request_members));
-	free(out);
+	config_request_round_trip(&r);
 	r.seq = NC_PROTO_INT_MAX;
 	snprintf(r.config_hash, sizeof(r.config_hash), FX_HASH);
-	assert_int_equal(nc_proto_config_request_encode(&r, &out, &len, &ei), 0);
-	assert_int_equal(nc_proto_config_request_decode(out, len, "e.dge_1", &r2, &ei), 0);
-	assert_members_equal(&r, &r2, request_members, COUNT(request_members));
-	free(out);
+	config_request_round_trip(&r);
 
 	snprintf(h.serial, sizeof(h.serial), FX_SERIAL);
 	h.ts = 1795315354;
@@ -202,32 +188,23 @@ static void test_device_msgs_round_trip(void **state)
 	snprintf(h.config_hash, sizeof(h.config_hash), FX_HASH2);
 	h.uptime_s = 12;
 	snprintf(h.agent, sizeof(h.agent), "netctl-agent/0.1.0");
-	assert_int_equal(nc_proto_heartbeat_encode(&h, &out, &len, &ei), 0);
-	assert_int_equal(nc_proto_heartbeat_decode(out, len, FX_SERIAL, &h2, &ei), 0);
-	assert_members_equal(&h, &h2, heartbeat_members, COUNT(heartbeat_members));
-	free(out);
+	heartbeat_round_trip(&h);
 	snprintf(h.public_key, sizeof(h.public_key), FX_KEY2);
-	assert_int_equal(nc_proto_heartbeat_encode(&h, &out, &len, &ei), 0);
-	assert_int_equal(nc_proto_heartbeat_decode(out, len, FX_SERIAL, &h2, &ei), 0);
-	assert_members_equal(&h, &h2, heartbeat_members, COUNT(heartbeat_members));
-	free(out);
+	heartbeat_round_trip(&h);
 
 	snprintf(g.serial, sizeof(g.serial), "EDGE-1");
 	g.kind = NC_DEVICE_EDGE;
 	snprintf(g.public_key, sizeof(g.public_key), FX_KEY);
 	snprintf(g.agent, sizeof(g.agent), "netctl-agent/0.1.0");
+	/* Without a hostname and an enrollment key, neither member is sent. */
 	assert_int_equal(nc_proto_registration_encode(&g, &out, &len, &ei), 0);
 	assert_null(strstr(out, "hostname"));
 	assert_null(strstr(out, "enrollment_key"));
-	assert_int_equal(nc_proto_registration_decode(out, len, "EDGE-1", &g2, &ei), 0);
-	assert_members_equal(&g, &g2, registration_members, COUNT(registration_members));
 	free(out);
+	registration_round_trip(&g);
 	snprintf(g.hostname, sizeof(g.hostname), "dc-1.example.net");
 	snprintf(g.enrollment_key, sizeof(g.enrollment_key), "ek-1");
-	assert_int_equal(nc_proto_registration_encode(&g, &out, &len, &ei), 0);
-	assert_int_equal(nc_proto_registration_decode(out, len, "EDGE-1", &g2, &ei), 0);
-	assert_members_equal(&g, &g2, registration_members, COUNT(registration_members));
-	free(out);
+	registration_round_trip(&g);
 }
 
 static void test_tunnel_status_round_trip(void **state)
@@ -248,7 +225,8 @@ static void test_tunnel_status_round_trip(void **state)
 	assert_int_equal(d.ts, t.ts);
 	assert_int_equal(d.n_tunnels, COUNT(rep));
 	for (size_t i = 0; i < COUNT(rep); i++)
-		assert_members_equal(&d.tunnels[i], &rep[i], report_members, COUNT(report_members));
+		fx_assert_members_equal(&d.tunnels[i], &rep[i], report_members,
+					COUNT(report_members));
 	free(out);
 	nc_tunnel_status_clear(&d);
 

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,14 +190,7 @@ static void test_many_words(void **state)
 	free(line);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blanks),		 cmocka_unit_test(test_quotes),
-		cmocka_unit_test(test_backslashes),	 cmocka_unit_test(test_comments),
-		cmocka_unit_test(test_errors),		 cmocka_unit_test(test_partial),
-		cmocka_unit_test(test_quote_reads_back), cmocka_unit_test(test_many_words),
-	};
-
-	return cmocka_run_group_tests_name("shellwords", tests, NULL, NULL);
-}
+FX_MAIN("shellwords", cmocka_unit_test(test_blanks), cmocka_unit_test(test_quotes),
+	cmocka_unit_test(test_backslashes), cmocka_unit_test(test_comments),
+	cmocka_unit_test(test_errors), cmocka_unit_test(test_partial),
+	cmocka_unit_test(test_quote_reads_back), cmocka_unit_test(test_many_words))

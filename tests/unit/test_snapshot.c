@@ -20,7 +20,6 @@
 #include "../../lib/sync/build.h"
 #include "../../lib/sync/snapshot.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 
 /* The fixture's acme with edge HUB, connector CN-1 (active, keyed) hubbed on it, and
@@ -135,13 +134,6 @@ static void test_whole(void **state)
 	nc_snap_clear(&s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_missing_until_filled, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_whole, setup, fx_teardown),
-	};
-
-	nc_log_init("test", NC_LOG_ERROR);
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+FX_MAIN_GROUP("snapshot", fx_log_errors, NULL,
+	      cmocka_unit_test_setup_teardown(test_missing_until_filled, setup, fx_teardown),
+	      cmocka_unit_test_setup_teardown(test_whole, setup, fx_teardown))

@@ -17,7 +17,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 
 /* Paging and filters */
@@ -208,15 +207,5 @@ static void test_filter_combinations(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_paging, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_filters, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_filter_combinations, fx_setup_store,
-						fx_teardown),
-	};
-
-	nc_log_set_level(NC_LOG_WARN);
-	return cmocka_run_group_tests_name("store_list", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("store_list", fx_log_warnings, NULL, FX_STORE_TEST(test_paging),
+	      FX_STORE_TEST(test_filters), FX_STORE_TEST(test_filter_combinations))

@@ -18,7 +18,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 
 static void new_peering(struct nc_store *st, const char *tenant, const char *name,
@@ -500,20 +499,7 @@ static void test_bad_arguments(void **state)
 	nc_store_close(NULL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_tenants, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_tokens, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_edges, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_connectors, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_peerings_members_links, fx_setup_store,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_device_delete_cascades, fx_setup_store,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_arguments, fx_setup_store, fx_teardown),
-	};
-
-	nc_log_set_level(NC_LOG_WARN);
-	return cmocka_run_group_tests_name("store_objects", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("store_objects", fx_log_warnings, NULL, FX_STORE_TEST(test_tenants),
+	      FX_STORE_TEST(test_tokens), FX_STORE_TEST(test_edges), FX_STORE_TEST(test_connectors),
+	      FX_STORE_TEST(test_peerings_members_links),
+	      FX_STORE_TEST(test_device_delete_cascades), FX_STORE_TEST(test_bad_arguments))

@@ -24,7 +24,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 
 static bool exists(const char *path)
@@ -372,30 +371,10 @@ static void test_commit_survives_sigkill(void **state)
 	assert_int_equal(nc_store_tenant_get(fx->st, "survivor", &t), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_new_store, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_migrations_set_identity, fx_setup_dir,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_from_v1, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_from_v2, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_from_v3, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_text_file, fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_random_bytes, fx_setup_dir,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_other_application, fx_setup_dir,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_other_application_id, fx_setup_dir,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_newer_schema, fx_setup_dir,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_absent_directory, fx_setup_dir,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_commit_survives_sigkill, fx_setup_dir,
-						fx_teardown),
-	};
-
-	nc_log_set_level(NC_LOG_WARN);
-	return cmocka_run_group_tests_name("store_open", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("store_open", fx_log_warnings, NULL, FX_DIR_TEST(test_open_new_store),
+	      FX_DIR_TEST(test_migrations_set_identity), FX_DIR_TEST(test_migrate_from_v1),
+	      FX_DIR_TEST(test_migrate_from_v2), FX_DIR_TEST(test_migrate_from_v3),
+	      FX_DIR_TEST(test_refuse_text_file), FX_DIR_TEST(test_refuse_random_bytes),
+	      FX_DIR_TEST(test_refuse_other_application),
+	      FX_DIR_TEST(test_refuse_other_application_id), FX_DIR_TEST(test_refuse_newer_schema),
+	      FX_DIR_TEST(test_refuse_absent_directory), FX_DIR_TEST(test_commit_survives_sigkill))

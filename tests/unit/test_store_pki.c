@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,46 +20,10 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 
 #define KEY_AB	"0011223344556677889900aabbccddeeff00112233445566778899aabbccdd"
 #define KEY_BA	"ffeeddccbbaa99887766554433221100ffeeddccbbaa9988776655443322"
 #define KEY_NEW "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f"
-
-struct fx {
-	char dir[512];
-	char path[600];
-	struct nc_store *st;
-};
-
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-	struct nc_errinfo ei = {0};
-
-	nc_log_set_level(NC_LOG_ERROR);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/netctl-store-pki-XXXXXX");
-	if (!mkdtemp(fx->dir))
-		return -1;
-	snprintf(fx->path, sizeof(fx->path), "%s/netctl.db", fx->dir);
-	if (nc_store_open_sqlite(fx->path, &fx->st, &ei) != 0)
-		return -1;
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	char cmd[700];
-
-	nc_store_close(fx->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(fx);
-	return 0;
-}
 
 /* Whether the database file holds text anywhere (after a close: WAL checkpointed). */
 static bool file_has(const char *path, const char *text)
@@ -88,10 +54,9 @@ static void reopen(struct fx *fx)
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 }
 
-/* A tenant, two connectors in an IPSec mesh, one link with keys, a last batch. */
+/* In tenant acme: two connectors in an IPSec mesh, one link with keys, a last batch. */
 static void populate(struct nc_store *st, const char *key_ab, const char *key_ba)
 {
-	struct nc_tenant t = {.id = "acme", .name = "Acme"};
 	struct nc_peering p = {.tenant = "acme",
 			       .name = "ip",
 			       .topology = NC_TOPO_MESH,
@@ -106,7 +71,6 @@ static void populate(struct nc_store *st, const char *key_ab, const char *key_ba
 		.serial = "CN-1", .tenant = "acme", .state = NC_SYNC_APPLYING, .seq = 1};
 	const char *serials[] = {"CN-1", "CN-2"};
 
-	assert_int_equal(nc_store_tenant_insert(st, &t), 0);
 	for (size_t i = 0; i < 2; i++) {
 		struct nc_connector c = {
 			.tenant = "acme", .name = "b", .status = NC_STATUS_APPROVED};
@@ -246,13 +210,5 @@ static void test_certs(void **state)
 	assert_int_equal(nc_store_cert_revoke_device(fx->st, "", 1, &n), NC_ERR_INVAL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_seal_existing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_seal_new, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_certs, setup, teardown),
-	};
-
-	return cmocka_run_group_tests_name("store_pki", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("store_pki", fx_log_errors, NULL, FX_STORE_TEST(test_seal_existing),
+	      FX_STORE_TEST(test_seal_new), FX_STORE_TEST(test_certs))

@@ -18,7 +18,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 
 /* Sync states */
@@ -202,14 +201,5 @@ static void test_sync_ten_thousand(void **state)
 	assert_int_equal(seen, N_FLEET);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sync_round_trip, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_sync_ten_thousand, fx_setup_store,
-						fx_teardown),
-	};
-
-	nc_log_set_level(NC_LOG_WARN);
-	return cmocka_run_group_tests_name("store_sync", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("store_sync", fx_log_warnings, NULL, FX_STORE_TEST(test_sync_round_trip),
+	      FX_STORE_TEST(test_sync_ten_thousand))

@@ -21,7 +21,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 
 /* Transactions */
@@ -135,16 +134,6 @@ static void test_transaction_holds_other_threads(void **state)
 	pthread_mutex_destroy(&r.mu);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, fx_setup_store,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_nested_savepoint, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_transaction_holds_other_threads,
-						fx_setup_store, fx_teardown),
-	};
-
-	nc_log_set_level(NC_LOG_WARN);
-	return cmocka_run_group_tests_name("store_txn", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("store_txn", fx_log_warnings, NULL, FX_STORE_TEST(test_rollback_leaves_nothing),
+	      FX_STORE_TEST(test_nested_savepoint),
+	      FX_STORE_TEST(test_transaction_holds_other_threads))

@@ -18,7 +18,6 @@
 #include "../../lib/model/model.h"
 #include "../../lib/store/store.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/log.h"
 #include "fixture.h"
 
 /* Lists stored as JSON come back exactly. */
@@ -310,17 +309,6 @@ static void test_meta(void **state)
 	assert_int_equal(nc_store_meta_put(NULL, "event_block", 1), NC_ERR_INVAL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lists_round_trip, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_lists_stored_text, fx_setup_store,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_addr_pools, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_tunnels, fx_setup_store, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_meta, fx_setup_store, fx_teardown),
-	};
-
-	nc_log_set_level(NC_LOG_WARN);
-	return cmocka_run_group_tests_name("store_values", tests, NULL, NULL);
-}
+FX_MAIN_GROUP("store_values", fx_log_warnings, NULL, FX_STORE_TEST(test_lists_round_trip),
+	      FX_STORE_TEST(test_lists_stored_text), FX_STORE_TEST(test_addr_pools),
+	      FX_STORE_TEST(test_tunnels), FX_STORE_TEST(test_meta))

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -205,14 +207,7 @@ static void test_clocks(void **state)
 	assert_true(m2 >= m1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_iso_known),      cmocka_unit_test(test_iso_clamps),
-		cmocka_unit_test(test_iso_round_trip), cmocka_unit_test(test_parse_accepts),
-		cmocka_unit_test(test_parse_refuses),  cmocka_unit_test(test_ago),
-		cmocka_unit_test(test_clocks),
-	};
-
-	return cmocka_run_group_tests_name("timefmt", tests, NULL, NULL);
-}
+FX_MAIN("timefmt", cmocka_unit_test(test_iso_known), cmocka_unit_test(test_iso_clamps),
+	cmocka_unit_test(test_iso_round_trip), cmocka_unit_test(test_parse_accepts),
+	cmocka_unit_test(test_parse_refuses), cmocka_unit_test(test_ago),
+	cmocka_unit_test(test_clocks))

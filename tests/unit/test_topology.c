@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,15 +278,8 @@ static void test_cmp(void **state)
 	assert_int_equal(nc_topology_cmp(&x, &x), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tunnels),		 cmocka_unit_test(test_mesh_of_four),
-		cmocka_unit_test(test_mesh_dual),	 cmocka_unit_test(test_mesh_sizes),
-		cmocka_unit_test(test_hub_spoke),	 cmocka_unit_test(test_partial_mesh),
-		cmocka_unit_test(test_empty_and_single), cmocka_unit_test(test_order_independent),
-		cmocka_unit_test(test_refused),		 cmocka_unit_test(test_cmp),
-	};
-
-	return cmocka_run_group_tests_name("topology", tests, NULL, NULL);
-}
+FX_MAIN("topology", cmocka_unit_test(test_tunnels), cmocka_unit_test(test_mesh_of_four),
+	cmocka_unit_test(test_mesh_dual), cmocka_unit_test(test_mesh_sizes),
+	cmocka_unit_test(test_hub_spoke), cmocka_unit_test(test_partial_mesh),
+	cmocka_unit_test(test_empty_and_single), cmocka_unit_test(test_order_independent),
+	cmocka_unit_test(test_refused), cmocka_unit_test(test_cmp))

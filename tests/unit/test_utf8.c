@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -213,9 +215,7 @@ static void test_trim_edges(void **state)
 
 static void test_quote_outputs(void **state)
 {
-	static const struct {
-		const char *in, *want;
-	} c[] = {
+	static const struct fx_text_case c[] = {
 		{"", ""},
 		{"plain value", "plain value"},
 		{"a`b'c\"d", "a`b'c\"d"},
@@ -344,9 +344,7 @@ static void test_fail_cut_keeps_utf8(void **state)
 
 static void test_json_typename(void **state)
 {
-	static const struct {
-		const char *text, *want;
-	} c[] = {
+	static const struct fx_text_case c[] = {
 		{"{}", "an object"},
 		{"[]", "an array"},
 		{"\"s\"", "a string"},
@@ -359,7 +357,7 @@ static void test_json_typename(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < COUNT(c); i++) {
-		json_t *v = json_loads(c[i].text, JSON_DECODE_ANY, NULL);
+		json_t *v = json_loads(c[i].in, JSON_DECODE_ANY, NULL);
 
 		assert_non_null(v);
 		assert_string_equal(nc_json_typename(v), c[i].want);
@@ -404,22 +402,10 @@ static void test_json_strlist_names_element(void **state)
 	json_decref(o);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_next_decodes),
-		cmocka_unit_test(test_next_refuses),
-		cmocka_unit_test(test_control_set),
-		cmocka_unit_test(test_trim_every_cut),
-		cmocka_unit_test(test_trim_edges),
-		cmocka_unit_test(test_quote_outputs),
-		cmocka_unit_test(test_quote_cuts),
-		cmocka_unit_test(test_quote_any_bytes),
-		cmocka_unit_test(test_fail_cut_keeps_utf8),
-		cmocka_unit_test(test_json_typename),
-		cmocka_unit_test(test_json_only_quotes_name),
-		cmocka_unit_test(test_json_strlist_names_element),
-	};
-
-	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
-}
+FX_MAIN("utf8", cmocka_unit_test(test_next_decodes), cmocka_unit_test(test_next_refuses),
+	cmocka_unit_test(test_control_set), cmocka_unit_test(test_trim_every_cut),
+	cmocka_unit_test(test_trim_edges), cmocka_unit_test(test_quote_outputs),
+	cmocka_unit_test(test_quote_cuts), cmocka_unit_test(test_quote_any_bytes),
+	cmocka_unit_test(test_fail_cut_keeps_utf8), cmocka_unit_test(test_json_typename),
+	cmocka_unit_test(test_json_only_quotes_name),
+	cmocka_unit_test(test_json_strlist_names_element))

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,13 +183,6 @@ static void test_seal(void **state)
 	free(a);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_issue_with_key), cmocka_unit_test(test_issue_with_csr),
-		cmocka_unit_test(test_issue_server),   cmocka_unit_test(test_crl),
-		cmocka_unit_test(test_seal),
-	};
-
-	return cmocka_run_group_tests_name("x509", tests, ca_setup, ca_teardown);
-}
+FX_MAIN_GROUP("x509", ca_setup, ca_teardown, cmocka_unit_test(test_issue_with_key),
+	      cmocka_unit_test(test_issue_with_csr), cmocka_unit_test(test_issue_server),
+	      cmocka_unit_test(test_crl), cmocka_unit_test(test_seal))
