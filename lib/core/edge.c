@@ -128,16 +128,6 @@ static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	return ret;
 }
 
-int nc_core_edge_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const struct nc_edge *e, struct nc_errinfo *ei)
-{
-	/* Shallow: the list stays e's, and n is never cleared. */
-	struct nc_edge n = *e;
-	struct nc_core_write w = {"create", "edge", NULL, n.tenant, n.serial, tenant, NULL};
-
-	return nc_core_write(c, actor, &w, create_tx, &n, ei);
-}
-
 /* Only the endpoint and the LAN are part of other devices' config; the kind
  * is part of the edge's own. */
 static int dirty_changes(struct nc_core *c, const struct nc_edge *old, const struct nc_edge *cur)
@@ -201,21 +191,6 @@ static int update_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	}
 out:
 	nc_edge_clear(&old);
-	return ret;
-}
-
-int nc_core_edge_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const char *serial, const json_t *patch, struct nc_edge *out,
-			struct nc_errinfo *ei)
-{
-	struct nc_edge n = {0};
-	struct nc_core_write w = {"update", "edge", serial, n.tenant, n.serial, tenant, patch};
-	int ret = nc_core_write(c, actor, &w, update_tx, &n, ei);
-
-	if (ret == 0 && out)
-		*out = n;
-	else
-		nc_edge_clear(&n);
 	return ret;
 }
 
@@ -294,13 +269,4 @@ static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	return ret;
 }
 
-int nc_core_edge_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const char *serial, struct nc_errinfo *ei)
-{
-	struct nc_edge old = {0};
-	struct nc_core_write w = {"delete", "edge", serial, old.tenant, serial, tenant, NULL};
-	int ret = nc_core_write(c, actor, &w, delete_tx, &old, ei);
-
-	nc_edge_clear(&old);
-	return ret;
-}
+NC_CORE_DEVICE_WRITES(edge)
