@@ -63,6 +63,12 @@ int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant
  */
 int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *serial,
 			const char *reason);
+/*
+ * Marks dirty, with reason, the connectors of any tenant hubbed on edge
+ * that are its peers (approved up to offline): their wg0 peer is the edge.
+ * Call inside the caller's transaction.
+ */
+int nc_core_dirty_hubbed(struct nc_core *c, const char *edge, const char *reason);
 /* The same for the devices that share a link with serial only. */
 int nc_core_dirty_linked(struct nc_core *c, const char *tenant, const char *serial,
 			 const char *reason);

@@ -64,3 +64,23 @@ static bool all_of(const char *serial, const struct nc_tunnel_state *v, size_t n
 		return ret;                                                                        \
 	}
 #include "store_ops.def"
+
+int nc_store_connector_each(struct nc_store *st, const struct nc_connector_filter *f,
+			    int (*fn)(struct nc_connector *c, void *arg), void *arg)
+{
+	struct nc_page pg = {.limit = NC_PAGE_MAX};
+	struct nc_connector *v;
+	size_t n;
+	int ret;
+
+	do {
+		v = NULL;
+		n = 0;
+		ret = nc_store_connector_list(st, f, &pg, &v, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++)
+			ret = fn(&v[i], arg);
+		nc_connector_array_free(v, n);
+		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
+	} while (ret == 0 && pg.cursor[0]);
+	return ret;
+}

@@ -163,6 +163,14 @@ int nc_store_connector_get(struct nc_store *st, const char *tenant, const char *
 int nc_store_connector_delete(struct nc_store *st, const char *tenant, const char *serial);
 int nc_store_connector_list(struct nc_store *st, const struct nc_connector_filter *f,
 			    struct nc_page *pg, struct nc_connector **out, size_t *n);
+/*
+ * Calls fn on every connector f selects, a page at a time (the lock is
+ * taken per page, not held while fn runs), until fn fails: returns 0, fn's
+ * error or the store's. c is lent for the call: fn may move its contents
+ * out, leaving it zeroed.
+ */
+int nc_store_connector_each(struct nc_store *st, const struct nc_connector_filter *f,
+			    int (*fn)(struct nc_connector *c, void *arg), void *arg);
 /* counts[s] = number of connectors in status s (array of 6). */
 int nc_store_connector_count(struct nc_store *st, const char *tenant, size_t counts[6]);
 

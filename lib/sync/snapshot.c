@@ -43,26 +43,6 @@ static int load_edges(struct nc_store *st, const struct nc_edge_filter *f, bool 
 	return ret;
 }
 
-int nc_snap_each_connector(struct nc_store *st, const struct nc_connector_filter *f,
-			   int (*fn)(struct nc_connector *c, void *arg), void *arg)
-{
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v;
-	size_t n;
-	int ret;
-
-	do {
-		v = NULL;
-		n = 0;
-		ret = nc_store_connector_list(st, f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++)
-			ret = fn(&v[i], arg);
-		nc_connector_array_free(v, n);
-		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
-}
-
 int nc_snap_take_connector(struct nc_snap *s, struct nc_connector *c)
 {
 	s->connectors = nc_xrealloc(s->connectors, (s->n_connectors + 1) * sizeof(*c));
@@ -80,7 +60,7 @@ static int load_connectors(struct nc_store *st, struct nc_snap *s)
 {
 	struct nc_connector_filter f = {.tenant = s->tenant, .status = -1};
 
-	return nc_snap_each_connector(st, &f, take, s);
+	return nc_store_connector_each(st, &f, take, s);
 }
 
 /* The members and links of every group, appended group by group (groups by name). */
