@@ -179,7 +179,6 @@ int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filt
 {
 	struct nc_sqlite_sql b = {0};
 	char *pattern = NULL;
-	void *v = NULL;
 	int ret;
 
 	nc_sqlite_sql_text(&b, "SELECT " CONNECTOR_COLS " WHERE c.serial > ?",
@@ -200,9 +199,7 @@ int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filt
 		nc_sqlite_sql_text(&b, " AND lower(c.name) LIKE ? ESCAPE '\\'", pattern);
 	}
 	nc_sqlite_sql_add(&b, " ORDER BY c.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &connector_rows, pg, &v, n);
-	if (ret == 0)
-		*out = v;
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &connector_rows, pg, out, n);
 	free(pattern);
 	return ret;
 }

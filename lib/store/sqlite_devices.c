@@ -242,7 +242,6 @@ int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, str
 			struct nc_edge **out, size_t *n)
 {
 	struct nc_sqlite_sql b = {0};
-	void *v = NULL;
 	int ret;
 
 	nc_sqlite_sql_text(&b, "SELECT " EDGE_COLS " WHERE e.serial > ?", pg ? pg->cursor : "");
@@ -254,8 +253,6 @@ int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, str
 	if (f && f->region)
 		nc_sqlite_sql_text(&b, " AND e.region = ?", f->region);
 	nc_sqlite_sql_add(&b, " ORDER BY e.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &edge_rows, pg, &v, n);
-	if (ret == 0)
-		*out = v;
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &edge_rows, pg, out, n);
 	return ret;
 }

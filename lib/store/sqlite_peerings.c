@@ -91,15 +91,10 @@ int nc_sqlite_peering_delete(struct nc_store *st, const char *tenant, const char
 int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_peering **out,
 			   size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " PEERING_COLS " FROM peerings"
-				   " WHERE ?1 IS NULL OR tenant = ?1 ORDER BY tenant, name",
-				   &peering_rows, &v, n, "t", tenant);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " PEERING_COLS " FROM peerings"
+				" WHERE ?1 IS NULL OR tenant = ?1 ORDER BY tenant, name",
+				&peering_rows, out, n, "t", tenant);
 }
 
 /* Members: the type comes from the device. */
@@ -143,30 +138,20 @@ int nc_sqlite_member_delete(struct nc_store *st, const char *tenant, const char 
 int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *peering,
 			  struct nc_member **out, size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " MEMBER_COLS
-				   " WHERE m.peering = ?1 AND (?2 IS NULL OR m.tenant = ?2)"
-				   " ORDER BY m.tenant, m.serial",
-				   &member_rows, &v, n, "tt", peering, tenant);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " MEMBER_COLS
+				" WHERE m.peering = ?1 AND (?2 IS NULL OR m.tenant = ?2)"
+				" ORDER BY m.tenant, m.serial",
+				&member_rows, out, n, "tt", peering, tenant);
 }
 
 int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
 				    size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " MEMBER_COLS
-				   " WHERE m.serial = ? ORDER BY m.tenant, m.peering",
-				   &member_rows, &v, n, "t", serial);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " MEMBER_COLS
+				" WHERE m.serial = ? ORDER BY m.tenant, m.peering",
+				&member_rows, out, n, "t", serial);
 }
 
 /* Links. The IPSec keys are read and written here and nowhere logged. */
@@ -220,33 +205,23 @@ int nc_sqlite_link_delete(struct nc_store *st, const char *tenant, const char *p
 int nc_sqlite_link_list(struct nc_store *st, const char *tenant, const char *peering,
 			struct nc_link **out, size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(
+	return nc_sqlite_select(
 		nc_sqlite_of(st),
 		"SELECT " LINK_COLS " FROM links l"
 		" WHERE l.peering = ?1 AND (?2 IS NULL OR l.tenant = ?2)" LINK_ORDER,
-		&link_rows, &v, n, "tt", peering, tenant);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+		&link_rows, out, n, "tt", peering, tenant);
 }
 
 /* Through the device's memberships, so that the primary keys find the links. */
 int nc_sqlite_link_list_by_device(struct nc_store *st, const char *serial, struct nc_link **out,
 				  size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " LINK_COLS " FROM members m JOIN links l"
-				   " ON l.tenant = m.tenant AND l.peering = m.peering"
-				   " AND (l.a = m.serial OR l.b = m.serial)"
-				   " WHERE m.serial = ?" LINK_ORDER,
-				   &link_rows, &v, n, "t", serial);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " LINK_COLS " FROM members m JOIN links l"
+				" ON l.tenant = m.tenant AND l.peering = m.peering"
+				" AND (l.a = m.serial OR l.b = m.serial)"
+				" WHERE m.serial = ?" LINK_ORDER,
+				&link_rows, out, n, "t", serial);
 }
 
 int nc_sqlite_link_set_status(struct nc_store *st, const char *tenant, const char *peering,

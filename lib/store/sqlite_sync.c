@@ -96,7 +96,6 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 {
 	struct nc_sqlite_sql b = {0};
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
-	void *v = NULL;
 	int ret;
 
 	ret = nc_store_sync_cursor_split(pg ? pg->cursor : "", serial, tenant);
@@ -115,9 +114,7 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 	if (f && f->configured)
 		nc_sqlite_sql_add(&b, " AND " CONFIGURED);
 	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &sync_rows, pg, &v, n);
-	if (ret == 0)
-		*out = v;
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &sync_rows, pg, out, n);
 out:
 	return ret;
 }

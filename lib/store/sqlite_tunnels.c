@@ -76,13 +76,8 @@ out:
 int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
 			  size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? ORDER BY"
-				   " serial, interface, peer, peering, protocol, tunnel_index",
-				   &tunnel_rows, &v, n, "t", serial);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? ORDER BY"
+				" serial, interface, peer, peering, protocol, tunnel_index",
+				&tunnel_rows, out, n, "t", serial);
 }
