@@ -207,14 +207,6 @@ int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filt
 _Static_assert(NC_STATUS_DECOMMISSIONED + 1 <= NC_SQLITE_COUNTS_MAX,
 	       "nc_sqlite_count_by counts them");
 
-/* The index of a status name, -1 for none. */
-static int status_index(const char *name)
-{
-	enum nc_status s;
-
-	return nc_status_parse(name, &s) == 0 ? (int)s : -1;
-}
-
 int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t counts[6])
 {
 	struct nc_sqlite_q q;
@@ -224,6 +216,6 @@ int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t co
 			  " GROUP BY status",
 			  &q);
 	nc_sqlite_q_bind(&q, "t", tenant);
-	return nc_sqlite_count_by(&q, status_index, counts, NC_STATUS_DECOMMISSIONED + 1,
+	return nc_sqlite_count_by(&q, nc_status_index, counts, NC_STATUS_DECOMMISSIONED + 1,
 				  "connectors.status");
 }

@@ -121,14 +121,6 @@ out:
 
 _Static_assert(NC_SYNC_FAILED + 1 <= NC_SQLITE_COUNTS_MAX, "nc_sqlite_count_by counts them");
 
-/* The index of a sync state name, -1 for none. */
-static int state_index(const char *name)
-{
-	enum nc_sync_state s;
-
-	return nc_sync_state_parse(name, &s) == 0 ? (int)s : -1;
-}
-
 int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4])
 {
 	struct nc_sqlite_q q;
@@ -138,5 +130,6 @@ int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[
 			  " AND " CONFIGURED " GROUP BY state",
 			  &q);
 	nc_sqlite_q_bind(&q, "t", tenant);
-	return nc_sqlite_count_by(&q, state_index, counts, NC_SYNC_FAILED + 1, "sync.state");
+	return nc_sqlite_count_by(&q, nc_sync_state_index, counts, NC_SYNC_FAILED + 1,
+				  "sync.state");
 }
