@@ -53,8 +53,7 @@ static void read_token(struct nc_sqlite_q *q, void *item)
 
 	nc_sqlite_col_text(q, t->id, sizeof(t->id));
 	nc_sqlite_col_text(q, t->name, sizeof(t->name));
-	if (nc_role_parse(nc_sqlite_col_peek(q), &t->role) != 0)
-		nc_sqlite_col_bad(q, "tokens.role");
+	t->role = nc_sqlite_col_enum(q, nc_role_index, "tokens.role");
 	nc_sqlite_col_text(q, t->tenant, sizeof(t->tenant));
 	nc_sqlite_col_text(q, t->hash, sizeof(t->hash));
 	t->created_at = nc_sqlite_col_int(q);

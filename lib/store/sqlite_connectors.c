@@ -43,8 +43,7 @@ static void read_connector(struct nc_sqlite_q *q, void *item)
 	text = nc_sqlite_col_peek(q);
 	if (!q->err && nc_store_routes_from_json(text, &c->routes, &c->n_routes) != 0)
 		q->err = NC_ERR_STORE;
-	if (nc_status_parse(nc_sqlite_col_peek(q), &c->status) != 0)
-		nc_sqlite_col_bad(q, "connectors.status");
+	c->status = nc_sqlite_col_enum(q, nc_status_index, "connectors.status");
 	nc_sqlite_col_text(q, c->public_key, sizeof(c->public_key));
 	c->last_seen = nc_sqlite_col_int(q);
 	c->created_at = nc_sqlite_col_int(q);

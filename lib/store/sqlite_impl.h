@@ -73,6 +73,9 @@ char *nc_sqlite_col_dup(struct nc_sqlite_q *q);	       /* heap, owned; NULL for 
 int64_t nc_sqlite_col_int(struct nc_sqlite_q *q);
 /* Records that the column just read held a value the schema forbids. */
 void nc_sqlite_col_bad(struct nc_sqlite_q *q, const char *column);
+/* An enum column, by index (an nc_<enum>_index of model.h); a name of no
+ * value is a bad value of column (then 0). */
+int nc_sqlite_col_enum(struct nc_sqlite_q *q, int (*index)(const char *name), const char *column);
 
 /* What a row is: how nc_sqlite_rows() turns rows into an array of elements. */
 struct nc_sqlite_rows {

@@ -24,10 +24,8 @@ static void read_peering(struct nc_sqlite_q *q, void *item)
 
 	nc_sqlite_col_text(q, p->tenant, sizeof(p->tenant));
 	nc_sqlite_col_text(q, p->name, sizeof(p->name));
-	if (nc_topology_parse(nc_sqlite_col_peek(q), &p->topology) != 0)
-		nc_sqlite_col_bad(q, "peerings.topology");
-	if (nc_protocol_parse(nc_sqlite_col_peek(q), &p->protocol) != 0)
-		nc_sqlite_col_bad(q, "peerings.protocol");
+	p->topology = nc_sqlite_col_enum(q, nc_topology_index, "peerings.topology");
+	p->protocol = nc_sqlite_col_enum(q, nc_protocol_index, "peerings.protocol");
 	p->dual_tunnel = nc_sqlite_col_int(q) != 0;
 	nc_sqlite_col_text(q, p->hub, sizeof(p->hub));
 	p->created_at = nc_sqlite_col_int(q);
@@ -110,8 +108,7 @@ static void read_member(struct nc_sqlite_q *q, void *item)
 	nc_sqlite_col_text(q, m->tenant, sizeof(m->tenant));
 	nc_sqlite_col_text(q, m->peering, sizeof(m->peering));
 	nc_sqlite_col_text(q, m->serial, sizeof(m->serial));
-	if (nc_device_type_parse(nc_sqlite_col_peek(q), &m->type) != 0)
-		nc_sqlite_col_bad(q, "devices.type");
+	m->type = nc_sqlite_col_enum(q, nc_device_type_index, "devices.type");
 }
 
 static const struct nc_sqlite_rows member_rows = {
@@ -170,8 +167,7 @@ static void read_link(struct nc_sqlite_q *q, void *item)
 	nc_sqlite_col_text(q, l->a, sizeof(l->a));
 	nc_sqlite_col_text(q, l->b, sizeof(l->b));
 	l->tunnel_index = (int)nc_sqlite_col_int(q);
-	if (nc_link_status_parse(nc_sqlite_col_peek(q), &l->status) != 0)
-		nc_sqlite_col_bad(q, "links.status");
+	l->status = nc_sqlite_col_enum(q, nc_link_status_index, "links.status");
 	l->spi_ab = (uint32_t)nc_sqlite_col_int(q);
 	l->spi_ba = (uint32_t)nc_sqlite_col_int(q);
 	nc_sqlite_col_secret(q, l->key_ab, sizeof(l->key_ab));

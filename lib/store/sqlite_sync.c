@@ -29,8 +29,7 @@ static void read_sync(struct nc_sqlite_q *q, void *item)
 
 	nc_sqlite_col_text(q, s->serial, sizeof(s->serial));
 	nc_sqlite_col_text(q, s->tenant, sizeof(s->tenant));
-	if (nc_sync_state_parse(nc_sqlite_col_peek(q), &s->state) != 0)
-		nc_sqlite_col_bad(q, "sync.state");
+	s->state = nc_sqlite_col_enum(q, nc_sync_state_index, "sync.state");
 	nc_sqlite_col_text(q, s->dirty_reason, sizeof(s->dirty_reason));
 	nc_sqlite_col_text(q, s->fail_reason, sizeof(s->fail_reason));
 	s->seq = nc_sqlite_col_int(q);

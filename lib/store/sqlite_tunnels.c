@@ -22,8 +22,7 @@ static void read_tunnel(struct nc_sqlite_q *q, void *item)
 	nc_sqlite_col_text(q, t->interface, sizeof(t->interface));
 	nc_sqlite_col_text(q, t->peer, sizeof(t->peer));
 	nc_sqlite_col_text(q, t->peering, sizeof(t->peering));
-	if (nc_protocol_parse(nc_sqlite_col_peek(q), &t->protocol) != 0)
-		nc_sqlite_col_bad(q, "tunnels.protocol");
+	t->protocol = nc_sqlite_col_enum(q, nc_protocol_index, "tunnels.protocol");
 	t->tunnel_index = (int)nc_sqlite_col_int(q);
 	t->backbone = nc_sqlite_col_int(q) != 0;
 	t->up = nc_sqlite_col_int(q) != 0;
