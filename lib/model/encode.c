@@ -181,21 +181,6 @@ static json_t *sync_confirm(const void *obj);
 /* The n elements of array v as objects of table name_fields[]. */
 #define ENCODE_LIST(v, n, name) encode_list(v, n, sizeof(*(v)), name##_fields, COUNT(name##_fields))
 
-json_t *nc_tenant_to_json(const struct nc_tenant *t)
-{
-	return ENCODE(t, tenant);
-}
-
-json_t *nc_token_to_json(const struct nc_token *t)
-{
-	return ENCODE(t, token);
-}
-
-json_t *nc_edge_to_json(const struct nc_edge *e)
-{
-	return ENCODE(e, edge);
-}
-
 json_t *nc_acl_to_json(const struct nc_acl_rule *v, size_t n)
 {
 	return ENCODE_LIST(v, n, acl_rule);
@@ -225,26 +210,6 @@ static json_t *connector_routes(const void *obj)
 	return nc_routes_to_json(c->routes, c->n_routes);
 }
 
-json_t *nc_connector_to_json(const struct nc_connector *c)
-{
-	return ENCODE(c, connector);
-}
-
-json_t *nc_peering_to_json(const struct nc_peering *p)
-{
-	return ENCODE(p, peering);
-}
-
-json_t *nc_member_to_json(const struct nc_member *m)
-{
-	return ENCODE(m, member);
-}
-
-json_t *nc_link_to_json(const struct nc_link *l)
-{
-	return ENCODE(l, link);
-}
-
 /* The stored confirmation as JSON, null when there is none. */
 static json_t *sync_confirm(const void *obj)
 {
@@ -256,7 +221,17 @@ static json_t *sync_confirm(const void *obj)
 	return confirm ? confirm : json_null();
 }
 
-json_t *nc_sync_to_json(const struct nc_sync *s)
-{
-	return ENCODE(s, sync);
-}
+/* nc_<name>_to_json() of codec.h, for an object of table name_fields[]. */
+#define TO_JSON(name)                                                                              \
+	json_t *nc_##name##_to_json(const struct nc_##name *v)                                     \
+	{                                                                                          \
+		return ENCODE(v, name);                                                            \
+	}
+TO_JSON(tenant)
+TO_JSON(token)
+TO_JSON(edge)
+TO_JSON(connector)
+TO_JSON(peering)
+TO_JSON(member)
+TO_JSON(link)
+TO_JSON(sync)
