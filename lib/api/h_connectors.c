@@ -33,20 +33,16 @@ int h_connector_list(struct api_req *r)
 	const char *status = api_query(r, "status"), *hub = api_query(r, "hub");
 	struct nc_connector *v = NULL;
 	struct nc_page pg;
-	enum nc_status st;
 	size_t n = 0;
 	json_t *items;
 	int ret = api_page(r, &pg);
 
+	if (ret == 0)
+		ret = api_enum(r, "status", status, nc_status_index, &f.status,
+			       "status must be one of pending_approval, approved, "
+			       "provisioned, active, offline, decommissioned");
 	if (ret < 0)
 		return ret;
-	if (status) {
-		if (nc_status_parse(status, &st) < 0)
-			return nc_fail(&r->ei, NC_ERR_INVAL, "status",
-				       "status must be one of pending_approval, approved, "
-				       "provisioned, active, offline, decommissioned");
-		f.status = (int)st;
-	}
 	f.region = api_query(r, "region");
 	f.hub = hub && (strcmp(hub, "none") == 0 || strcmp(hub, "null") == 0) ? "" : hub;
 	f.name_contains = api_query(r, "name");

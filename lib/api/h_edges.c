@@ -12,22 +12,17 @@
 int h_edge_list(struct api_req *r)
 {
 	struct nc_edge_filter f = {.tenant = r->tenant, .kind = -1};
-	const char *kind = api_query(r, "kind");
 	struct nc_edge *v = NULL;
 	struct nc_page pg;
-	enum nc_edge_kind k;
 	size_t n = 0;
 	json_t *items;
 	int ret = api_page(r, &pg);
 
+	if (ret == 0)
+		ret = api_enum(r, "kind", api_query(r, "kind"), nc_edge_kind_index, &f.kind,
+			       "kind must be dedicated or mtge");
 	if (ret < 0)
 		return ret;
-	if (kind) {
-		if (nc_edge_kind_parse(kind, &k) < 0)
-			return nc_fail(&r->ei, NC_ERR_INVAL, "kind",
-				       "kind must be dedicated or mtge");
-		f.kind = (int)k;
-	}
 	f.region = api_query(r, "region");
 	ret = nc_store_edge_list(r->core->store, &f, &pg, &v, &n);
 	if (ret < 0)

@@ -14,6 +14,8 @@
 #include "handlers.h"
 #include "internal.h"
 
+#define STATE_MUST "state must be synced, pending, applying or failed"
+
 /* nc_sync_to_json with the device's retry state ("retry", engine.h). */
 static json_t *state_json(struct api_req *r, const struct nc_sync *s)
 {
@@ -29,22 +31,17 @@ static json_t *state_json(struct api_req *r, const struct nc_sync *s)
 int h_sync_list(struct api_req *r)
 {
 	struct nc_sync_filter f = {.tenant = r->tenant, .state = -1, .configured = true};
-	const char *state = api_query(r, "state");
 	struct nc_sync *v = NULL;
-	enum nc_sync_state st;
 	struct nc_page pg;
 	size_t n = 0;
 	json_t *items;
 	int ret = api_page(r, &pg);
 
+	if (ret == 0)
+		ret = api_enum(r, "state", api_query(r, "state"), nc_sync_state_index, &f.state,
+			       STATE_MUST);
 	if (ret < 0)
 		return ret;
-	if (state) {
-		if (nc_sync_state_parse(state, &st) < 0)
-			return nc_fail(&r->ei, NC_ERR_INVAL, "state",
-				       "state must be synced, pending, applying or failed");
-		f.state = (int)st;
-	}
 	ret = nc_store_sync_list(r->core->store, &f, &pg, &v, &n);
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, NULL, "cannot list sync states");
@@ -118,7 +115,6 @@ int h_sync_now(struct api_req *r)
 	static const char *const allowed[] = {"devices", "all", "state", NULL};
 	struct nc_sync_selection sel = {.tenant = r->tenant, .state = -1};
 	const char **serials = NULL;
-	enum nc_sync_state st;
 	json_t *body, *devs, *result = NULL;
 	char state[16] = "";
 	size_t i, n = 0;
@@ -128,14 +124,11 @@ int h_sync_now(struct api_req *r)
 		ret = nc_json_bool(body, "all", &sel.all, false, NULL, &r->ei);
 	if (ret >= 0)
 		ret = nc_json_str(body, "state", state, sizeof(state), false, NULL, &r->ei);
+	if (ret >= 0)
+		ret = api_enum(r, "state", state[0] ? state : NULL, nc_sync_state_index, &sel.state,
+			       STATE_MUST);
 	if (ret < 0)
 		return ret;
-	if (state[0]) {
-		if (nc_sync_state_parse(state, &st) < 0)
-			return nc_fail(&r->ei, NC_ERR_INVAL, "state",
-				       "state must be synced, pending, applying or failed");
-		sel.state = (int)st;
-	}
 	devs = json_object_get(body, "devices");
 	if (devs && !json_is_array(devs))
 		return nc_fail(&r->ei, NC_ERR_INVAL, "devices",

@@ -70,6 +70,13 @@ int api_reply_list(struct api_req *r, json_t *items, const char *next_cursor);
 
 /* A query parameter (decoded) or NULL. */
 const char *api_query(struct api_req *r, const char *name);
+/*
+ * An enum's value named by s, a filter (NULL: none, *out left alone), as
+ * index (an nc_<enum>_index of model.h) reads it: NC_ERR_INVAL in r->ei,
+ * naming field and saying must, for a name of no value.
+ */
+int api_enum(struct api_req *r, const char *field, const char *s, int (*index)(const char *s),
+	     int *out, const char *must);
 /* Paging from ?limit= and ?cursor=; NC_ERR_INVAL (with ei) for bad values. */
 struct nc_page;
 int api_page(struct api_req *r, struct nc_page *pg);

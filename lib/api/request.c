@@ -91,3 +91,15 @@ int api_create_tenant(struct api_req *r, const json_t *body, char *buf)
 	snprintf(buf, NC_ID_MAX, "%s", t);
 	return 0;
 }
+
+int api_enum(struct api_req *r, const char *field, const char *s, int (*index)(const char *s),
+	     int *out, const char *must)
+{
+	int v = s ? index(s) : 0;
+
+	if (v < 0)
+		return nc_fail(&r->ei, NC_ERR_INVAL, field, "%s", must);
+	if (s)
+		*out = v;
+	return 0;
+}

@@ -223,16 +223,6 @@ static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	return ret;
 }
 
-int nc_core_connector_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			     const struct nc_connector *con, struct nc_errinfo *ei)
-{
-	/* Shallow: the lists stay con's, and n is never cleared. */
-	struct nc_connector n = *con;
-	struct nc_core_write w = {"create", "connector", NULL, n.tenant, n.serial, tenant, NULL};
-
-	return nc_core_write(c, actor, &w, create_tx, &n, ei);
-}
-
 /* "hub changed from A to B" (from A omitted when there was none). */
 static void hub_clause(char *buf, size_t cap, const char *who, const struct nc_connector *old,
 		       const struct nc_connector *cur)
@@ -334,21 +324,6 @@ out:
 	return ret;
 }
 
-int nc_core_connector_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			     const char *serial, const json_t *patch, struct nc_connector *out,
-			     struct nc_errinfo *ei)
-{
-	struct nc_connector n = {0};
-	struct nc_core_write w = {"update", "connector", serial, n.tenant, n.serial, tenant, patch};
-	int ret = nc_core_write(c, actor, &w, update_tx, &n, ei);
-
-	if (ret == 0 && out)
-		*out = n;
-	else
-		nc_connector_clear(&n);
-	return ret;
-}
-
 /* obj receives the connector as it was; the caller clears it. */
 static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
 		     struct nc_errinfo *ei)
@@ -369,16 +344,7 @@ static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	return ret;
 }
 
-int nc_core_connector_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			     const char *serial, struct nc_errinfo *ei)
-{
-	struct nc_connector old = {0};
-	struct nc_core_write w = {"delete", "connector", serial, old.tenant, serial, tenant, NULL};
-	int ret = nc_core_write(c, actor, &w, delete_tx, &old, ei);
-
-	nc_connector_clear(&old);
-	return ret;
-}
+NC_CORE_DEVICE_WRITES(connector)
 
 /* Lifecycle */
 

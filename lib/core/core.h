@@ -63,6 +63,12 @@ int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant
  */
 int nc_core_dirty_peers(struct nc_core *c, const char *tenant, const char *serial,
 			const char *reason);
+/*
+ * Marks dirty, with reason, the connectors of any tenant hubbed on edge
+ * that are its peers (approved up to offline): their wg0 peer is the edge.
+ * Call inside the caller's transaction.
+ */
+int nc_core_dirty_hubbed(struct nc_core *c, const char *edge, const char *reason);
 /* The same for the devices that share a link with serial only. */
 int nc_core_dirty_linked(struct nc_core *c, const char *tenant, const char *serial,
 			 const char *reason);
@@ -104,6 +110,69 @@ int nc_core_write(struct nc_core *c, const struct nc_actor *actor, const struct 
 		  int (*body)(struct nc_core *c, const struct nc_core_write *w, void *obj,
 			      struct nc_errinfo *ei),
 		  void *obj, struct nc_errinfo *ei);
+
+/*
+ * Declares the writes of a kind of object, struct nc_<noun>, named in the
+ * caller's scope by key: create (the object as given), update (patch
+ * applied to the object named key; *out, which may be NULL, receives the
+ * result) and delete.
+ */
+#define NC_CORE_WRITES_DECLARE(noun)                                                               \
+	int nc_core_##noun##_create(struct nc_core *c, const struct nc_actor *actor,               \
+				    const char *tenant, const struct nc_##noun *v,                 \
+				    struct nc_errinfo *ei);                                        \
+	int nc_core_##noun##_update(struct nc_core *c, const struct nc_actor *actor,               \
+				    const char *tenant, const char *key, const json_t *patch,      \
+				    struct nc_##noun *out, struct nc_errinfo *ei);                 \
+	int nc_core_##noun##_delete(struct nc_core *c, const struct nc_actor *actor,               \
+				    const char *tenant, const char *key, struct nc_errinfo *ei)
+
+/*
+ * Defines the writes NC_CORE_WRITES_DECLARE(noun) declares for a device
+ * (key: its serial) as nc_core_write() runs of the file's static bodies:
+ * create_tx gets a shallow copy of the caller's object (its lists stay the
+ * caller's, and it is never cleared), update_tx an empty object it fills
+ * with the result, delete_tx an empty one it fills with the device as it
+ * was. nc_<noun>_clear() clears what they filled.
+ */
+#define NC_CORE_DEVICE_WRITES(noun)                                                                \
+	int nc_core_##noun##_create(struct nc_core *c, const struct nc_actor *actor,               \
+				    const char *tenant, const struct nc_##noun *v,                 \
+				    struct nc_errinfo *ei)                                         \
+	{                                                                                          \
+		struct nc_##noun n = *v;                                                           \
+		struct nc_core_write w = {                                                         \
+			"create", #noun, NULL, n.tenant, n.serial, tenant, NULL};                  \
+                                                                                                   \
+		return nc_core_write(c, actor, &w, create_tx, &n, ei);                             \
+	}                                                                                          \
+                                                                                                   \
+	int nc_core_##noun##_update(struct nc_core *c, const struct nc_actor *actor,               \
+				    const char *tenant, const char *key, const json_t *patch,      \
+				    struct nc_##noun *out, struct nc_errinfo *ei)                  \
+	{                                                                                          \
+		struct nc_##noun n = {0};                                                          \
+		struct nc_core_write w = {                                                         \
+			"update", #noun, key, n.tenant, n.serial, tenant, patch};                  \
+		int ret = nc_core_write(c, actor, &w, update_tx, &n, ei);                          \
+                                                                                                   \
+		if (ret == 0 && out)                                                               \
+			*out = n;                                                                  \
+		else                                                                               \
+			nc_##noun##_clear(&n);                                                     \
+		return ret;                                                                        \
+	}                                                                                          \
+                                                                                                   \
+	int nc_core_##noun##_delete(struct nc_core *c, const struct nc_actor *actor,               \
+				    const char *tenant, const char *key, struct nc_errinfo *ei)    \
+	{                                                                                          \
+		struct nc_##noun old = {0};                                                        \
+		struct nc_core_write w = {"delete", #noun, key, old.tenant, key, tenant, NULL};    \
+		int ret = nc_core_write(c, actor, &w, delete_tx, &old, ei);                        \
+                                                                                                   \
+		nc_##noun##_clear(&old);                                                           \
+		return ret;                                                                        \
+	}
 
 /*
  * The tenant an object is created in, into obj_tenant: the caller's scope

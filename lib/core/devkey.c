@@ -20,30 +20,6 @@ enum nc_key_action nc_core_key_action(enum nc_device_type type, enum nc_status s
 	return strcmp(key, pending) == 0 ? NC_KEY_KEEP : NC_KEY_HOLD;
 }
 
-/* Marks dirty the in-service connectors, of any tenant, hubbed on edge:
- * their wg0 peer carries its key. */
-static int dirty_hubbed(struct nc_core *c, const char *edge, const char *reason)
-{
-	struct nc_connector_filter f = {.status = -1, .hub = edge};
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v = NULL;
-	size_t n = 0;
-	int ret;
-
-	do {
-		ret = nc_store_connector_list(c->store, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			if (v[i].status != NC_STATUS_PENDING_APPROVAL &&
-			    v[i].status != NC_STATUS_DECOMMISSIONED)
-				ret = nc_core_mark_dirty(c, v[i].serial, v[i].tenant, reason);
-		}
-		nc_connector_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
-}
-
 int nc_core_key_changed(struct nc_core *c, const char *serial)
 {
 	struct nc_connector con = {0};
@@ -60,7 +36,7 @@ int nc_core_key_changed(struct nc_core *c, const char *serial)
 		    con.status != NC_STATUS_DECOMMISSIONED)
 			ret = nc_core_mark_dirty(c, con.hub_edge, con.tenant, reason);
 	} else if (ret == 0) {
-		ret = dirty_hubbed(c, serial, reason);
+		ret = nc_core_dirty_hubbed(c, serial, reason);
 	}
 	nc_connector_clear(&con);
 	return ret;

@@ -39,40 +39,41 @@ static int get_edge(struct nc_core *c, const char *tenant, const char *serial, s
 	return ret;
 }
 
-/* Calls fn on every connector of tenant hubbed on hub, a page at a time, until fn fails. */
+/* Calls fn on every connector hubbed on hub, of any tenant, until fn fails. */
 static int each_hubbed(struct nc_core *c, const char *hub,
-		       int (*fn)(struct nc_core *, const struct nc_connector *, void *), void *arg)
+		       int (*fn)(struct nc_connector *con, void *arg), void *arg)
 {
 	/* Every tenant: an MTGE is the hub of connectors of several. */
 	struct nc_connector_filter f = {.status = -1, .hub = hub};
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v;
-	size_t n;
-	int ret;
 
-	do {
-		v = NULL;
-		n = 0;
-		ret = nc_store_connector_list(c->store, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++)
-			ret = fn(c, &v[i], arg);
-		nc_connector_array_free(v, n);
-		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
+	return nc_store_connector_each(c->store, &f, fn, arg);
 }
 
+struct dirty_arg {
+	struct nc_core *c;
+	const char *reason;
+};
+
 /* each_hubbed: dirties a connector that is its hub's peer (approved up to offline). */
-static int dirty_hubbed(struct nc_core *c, const struct nc_connector *con, void *reason)
+static int dirty_hubbed(struct nc_connector *con, void *arg)
 {
+	const struct dirty_arg *d = arg;
+
 	if (con->status == NC_STATUS_PENDING_APPROVAL || con->status == NC_STATUS_DECOMMISSIONED)
 		return 0;
-	return nc_core_mark_dirty(c, con->serial, con->tenant, reason);
+	return nc_core_mark_dirty(d->c, con->serial, con->tenant, d->reason);
+}
+
+int nc_core_dirty_hubbed(struct nc_core *c, const char *edge, const char *reason)
+{
+	struct dirty_arg d = {c, reason};
+
+	return each_hubbed(c, edge, dirty_hubbed, &d);
 }
 
 /* each_hubbed: counts connectors into a struct hub_users; names only those
  * of the edge's own tenant. */
-static int count_hubbed(struct nc_core *c, const struct nc_connector *con, void *arg)
+static int count_hubbed(struct nc_connector *con, void *arg)
 {
 	struct hub_users *u = arg;
 
@@ -128,16 +129,6 @@ static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	return ret;
 }
 
-int nc_core_edge_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const struct nc_edge *e, struct nc_errinfo *ei)
-{
-	/* Shallow: the list stays e's, and n is never cleared. */
-	struct nc_edge n = *e;
-	struct nc_core_write w = {"create", "edge", NULL, n.tenant, n.serial, tenant, NULL};
-
-	return nc_core_write(c, actor, &w, create_tx, &n, ei);
-}
-
 /* Only the endpoint and the LAN are part of other devices' config; the kind
  * is part of the edge's own. */
 static int dirty_changes(struct nc_core *c, const struct nc_edge *old, const struct nc_edge *cur)
@@ -163,7 +154,7 @@ static int dirty_changes(struct nc_core *c, const struct nc_edge *old, const str
 		 cur->serial);
 	ret = nc_core_mark_dirty(c, cur->serial, cur->tenant, reason);
 	if (ret == 0)
-		ret = each_hubbed(c, cur->serial, dirty_hubbed, reason);
+		ret = nc_core_dirty_hubbed(c, cur->serial, reason);
 	if (ret == 0)
 		ret = nc_core_dirty_peers(c, cur->tenant, cur->serial, reason);
 out:
@@ -201,21 +192,6 @@ static int update_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	}
 out:
 	nc_edge_clear(&old);
-	return ret;
-}
-
-int nc_core_edge_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const char *serial, const json_t *patch, struct nc_edge *out,
-			struct nc_errinfo *ei)
-{
-	struct nc_edge n = {0};
-	struct nc_core_write w = {"update", "edge", serial, n.tenant, n.serial, tenant, patch};
-	int ret = nc_core_write(c, actor, &w, update_tx, &n, ei);
-
-	if (ret == 0 && out)
-		*out = n;
-	else
-		nc_edge_clear(&n);
 	return ret;
 }
 
@@ -294,13 +270,4 @@ static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	return ret;
 }
 
-int nc_core_edge_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const char *serial, struct nc_errinfo *ei)
-{
-	struct nc_edge old = {0};
-	struct nc_core_write w = {"delete", "edge", serial, old.tenant, serial, tenant, NULL};
-	int ret = nc_core_write(c, actor, &w, delete_tx, &old, ei);
-
-	nc_edge_clear(&old);
-	return ret;
-}
+NC_CORE_DEVICE_WRITES(edge)

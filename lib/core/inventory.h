@@ -27,29 +27,22 @@
 #include <jansson.h>
 
 #include "../model/model.h"
+#include "core.h"
 
 struct nc_core;
 struct nc_actor;
 struct nc_errinfo;
 
-int nc_core_edge_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const struct nc_edge *e, struct nc_errinfo *ei);
-/* Applies patch to the edge; *out (may be NULL) receives the result. */
-int nc_core_edge_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const char *serial, const json_t *patch, struct nc_edge *out,
-			struct nc_errinfo *ei);
-/* NC_ERR_CONFLICT while connectors or a hub_spoke peering use it as hub. */
-int nc_core_edge_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			const char *serial, struct nc_errinfo *ei);
-
-/* Creates a connector in pending_approval (its status field is ignored). */
-int nc_core_connector_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			     const struct nc_connector *con, struct nc_errinfo *ei);
-int nc_core_connector_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			     const char *serial, const json_t *patch, struct nc_connector *out,
-			     struct nc_errinfo *ei);
-int nc_core_connector_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			     const char *serial, struct nc_errinfo *ei);
+/*
+ * nc_core_edge_create, _update and _delete (key: the serial). Delete is
+ * NC_ERR_CONFLICT while connectors or a hub_spoke peering use it as hub.
+ */
+NC_CORE_WRITES_DECLARE(edge);
+/*
+ * nc_core_connector_create, _update and _delete (key: the serial). Create
+ * makes a connector in pending_approval (its status field is ignored).
+ */
+NC_CORE_WRITES_DECLARE(connector);
 
 /*
  * The lifecycle: pending_approval -> approved -> provisioned -> active <->

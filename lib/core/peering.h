@@ -23,18 +23,14 @@
 #include <jansson.h>
 
 #include "../model/model.h"
+#include "core.h"
 
 struct nc_core;
 struct nc_actor;
 struct nc_errinfo;
 
-int nc_core_peering_create(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			   const struct nc_peering *p, struct nc_errinfo *ei);
-int nc_core_peering_update(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			   const char *name, const json_t *patch, struct nc_peering *out,
-			   struct nc_errinfo *ei);
-int nc_core_peering_delete(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
-			   const char *name, struct nc_errinfo *ei);
+/* nc_core_peering_create, _update and _delete (key: the group's name). */
+NC_CORE_WRITES_DECLARE(peering);
 
 int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		       const char *peering, const char *serial, struct nc_errinfo *ei);

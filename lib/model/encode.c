@@ -12,10 +12,11 @@
 #include "model.h"
 
 /*
- * Output. Every object is a table of fields, in output order, that one
- * walker turns into JSON. Every value helper returns a new reference, NULL
- * when jansson cannot build it; put() steals it and records the failure,
- * and finish() turns a failed object into NULL, so nothing leaks on the way.
+ * Output. Every object is a table of fields (encode.def), in output order,
+ * that one walker turns into JSON. Every value helper returns a new
+ * reference, NULL when jansson cannot build it; put() steals it and records
+ * the failure, and finish() turns a failed object into NULL, so nothing
+ * leaks on the way.
  */
 
 /* A fixed buffer as a JSON string; tolerates a buffer missing its NUL. */
@@ -160,94 +161,39 @@ static json_t *encode_list(const void *v, size_t n, size_t size, const struct fi
 	return finish(a, bad);
 }
 
-#define TENANT(m) AT(struct nc_tenant, m)
+static json_t *connector_nat(const void *obj);
+static json_t *connector_acl(const void *obj);
+static json_t *connector_routes(const void *obj);
+static json_t *sync_confirm(const void *obj);
 
-json_t *nc_tenant_to_json(const struct nc_tenant *t)
-{
-	static const struct field fields[] = {
-		{"id", F_STR, TENANT(id)},
-		{"name", F_STR, TENANT(name)},
-		{"created_at", F_TIME, TENANT(created_at)},
-	};
+/* clang-format off */
+#define OBJECT(name)              static const struct field name##_fields[] = {
+#define FIELD(T, kind, m)         {#m, F_##kind, AT(struct nc_##T, m)},
+#define FIELD_AS(T, key, kind, m) {key, F_##kind, AT(struct nc_##T, m)},
+#define ENUM(T, m, namer)         {#m, F_ENUM, AT(struct nc_##T, m), .name = namer##_int},
+#define CUSTOM(key, fn)           {key, F_CUSTOM, .value = fn},
+#define END                       };
+/* clang-format on */
+#include "encode.def"
 
-	return encode(t, fields, COUNT(fields));
-}
-
-#define TOKEN(m) AT(struct nc_token, m)
-
-json_t *nc_token_to_json(const struct nc_token *t)
-{
-	/* Never t->hash. */
-	static const struct field fields[] = {
-		{"id", F_STR, TOKEN(id)},
-		{"name", F_STR, TOKEN(name)},
-		{"role", F_ENUM, TOKEN(role), .name = nc_role_name_int},
-		{"tenant", F_STR_NULL, TOKEN(tenant)},
-		{"created_at", F_TIME, TOKEN(created_at)},
-		{"expires_at", F_TIME, TOKEN(expires_at)},
-		{"revoked", F_BOOL, TOKEN(revoked)},
-	};
-
-	return encode(t, fields, COUNT(fields));
-}
-
-#define EDGE(m) AT(struct nc_edge, m)
-
-json_t *nc_edge_to_json(const struct nc_edge *e)
-{
-	static const struct field fields[] = {
-		{"serial", F_STR, EDGE(serial)},
-		{"tenant", F_STR, EDGE(tenant)},
-		{"name", F_STR, EDGE(name)},
-		{"kind", F_ENUM, EDGE(kind), .name = nc_edge_kind_name_int},
-		{"region", F_STR, EDGE(region)},
-		{"endpoint", F_STR, EDGE(endpoint)},
-		{"lan_subnets", F_STRLIST, EDGE(lan_subnets)},
-		{"public_key", F_STR_NULL, EDGE(public_key)},
-		{"pending_key", F_STR_NULL, EDGE(pending_key)},
-		{"last_seen", F_TIME, EDGE(last_seen)},
-		{"created_at", F_TIME, EDGE(created_at)},
-		{"updated_at", F_TIME, EDGE(updated_at)},
-	};
-
-	return encode(e, fields, COUNT(fields));
-}
-
-#define ACL(m) AT(struct nc_acl_rule, m)
+/* obj as the object of table name_fields[]. */
+#define ENCODE(obj, name) encode(obj, name##_fields, COUNT(name##_fields))
+/* The n elements of array v as objects of table name_fields[]. */
+#define ENCODE_LIST(v, n, name) encode_list(v, n, sizeof(*(v)), name##_fields, COUNT(name##_fields))
 
 json_t *nc_acl_to_json(const struct nc_acl_rule *v, size_t n)
 {
-	static const struct field fields[] = {
-		{"action", F_STR, ACL(action)}, {"proto", F_STR, ACL(proto)},
-		{"src", F_STR, ACL(src)},	{"dst", F_STR, ACL(dst)},
-		{"dport", F_INT, ACL(dport)},
-	};
-
-	return encode_list(v, n, sizeof(*v), fields, COUNT(fields));
+	return ENCODE_LIST(v, n, acl_rule);
 }
-
-#define ROUTE(m) AT(struct nc_route, m)
 
 json_t *nc_routes_to_json(const struct nc_route *v, size_t n)
 {
-	static const struct field fields[] = {
-		{"dst", F_STR, ROUTE(dst)},
-		{"via", F_STR, ROUTE(via)},
-	};
-
-	return encode_list(v, n, sizeof(*v), fields, COUNT(fields));
+	return ENCODE_LIST(v, n, route);
 }
-
-#define CONNECTOR(m) AT(struct nc_connector, m)
 
 static json_t *connector_nat(const void *obj)
 {
-	static const struct field fields[] = {
-		{"enabled", F_BOOL, CONNECTOR(nat_enabled)},
-		{"wan_interface", F_STR, CONNECTOR(wan_interface)},
-	};
-
-	return encode(obj, fields, COUNT(fields));
+	return ENCODE(obj, connector_nat);
 }
 
 static json_t *connector_acl(const void *obj)
@@ -264,78 +210,6 @@ static json_t *connector_routes(const void *obj)
 	return nc_routes_to_json(c->routes, c->n_routes);
 }
 
-json_t *nc_connector_to_json(const struct nc_connector *c)
-{
-	static const struct field fields[] = {
-		{"serial", F_STR, CONNECTOR(serial)},
-		{"tenant", F_STR, CONNECTOR(tenant)},
-		{"name", F_STR, CONNECTOR(name)},
-		{"region", F_STR, CONNECTOR(region)},
-		{"hub_edge", F_STR_NULL, CONNECTOR(hub_edge)},
-		{"endpoint", F_STR_NULL, CONNECTOR(endpoint)},
-		{"lan_subnets", F_STRLIST, CONNECTOR(lan_subnets)},
-		{"nat", F_CUSTOM, .value = connector_nat},
-		{"acl", F_CUSTOM, .value = connector_acl},
-		{"routes", F_CUSTOM, .value = connector_routes},
-		{"status", F_ENUM, CONNECTOR(status), .name = nc_status_name_int},
-		{"last_seen", F_TIME, CONNECTOR(last_seen)},
-		{"public_key", F_STR_NULL, CONNECTOR(public_key)},
-		{"pending_key", F_STR_NULL, CONNECTOR(pending_key)},
-		{"created_at", F_TIME, CONNECTOR(created_at)},
-		{"updated_at", F_TIME, CONNECTOR(updated_at)},
-	};
-
-	return encode(c, fields, COUNT(fields));
-}
-
-#define PEERING(m) AT(struct nc_peering, m)
-
-json_t *nc_peering_to_json(const struct nc_peering *p)
-{
-	static const struct field fields[] = {
-		{"tenant", F_STR, PEERING(tenant)},
-		{"name", F_STR, PEERING(name)},
-		{"topology", F_ENUM, PEERING(topology), .name = nc_topology_name_int},
-		{"protocol", F_ENUM, PEERING(protocol), .name = nc_protocol_name_int},
-		{"dual_tunnel", F_BOOL, PEERING(dual_tunnel)},
-		{"hub", F_STR_NULL, PEERING(hub)},
-		{"created_at", F_TIME, PEERING(created_at)},
-		{"updated_at", F_TIME, PEERING(updated_at)},
-	};
-
-	return encode(p, fields, COUNT(fields));
-}
-
-#define MEMBER(m) AT(struct nc_member, m)
-
-json_t *nc_member_to_json(const struct nc_member *m)
-{
-	static const struct field fields[] = {
-		{"serial", F_STR, MEMBER(serial)},
-		{"type", F_ENUM, MEMBER(type), .name = nc_device_type_name_int},
-	};
-
-	return encode(m, fields, COUNT(fields));
-}
-
-#define LINK(m) AT(struct nc_link, m)
-
-json_t *nc_link_to_json(const struct nc_link *l)
-{
-	/* spi_ab, spi_ba, key_ab and key_ba are secrets: never here. */
-	static const struct field fields[] = {
-		{"peering", F_STR, LINK(peering)},
-		{"a", F_STR, LINK(a)},
-		{"b", F_STR, LINK(b)},
-		{"tunnel_index", F_INT, LINK(tunnel_index)},
-		{"status", F_ENUM, LINK(status), .name = nc_link_status_name_int},
-	};
-
-	return encode(l, fields, COUNT(fields));
-}
-
-#define SYNC(m) AT(struct nc_sync, m)
-
 /* The stored confirmation as JSON, null when there is none. */
 static json_t *sync_confirm(const void *obj)
 {
@@ -347,25 +221,17 @@ static json_t *sync_confirm(const void *obj)
 	return confirm ? confirm : json_null();
 }
 
-json_t *nc_sync_to_json(const struct nc_sync *s)
-{
-	/* Never s->last_batch: the API serves it on its own, redacted. */
-	static const struct field fields[] = {
-		{"serial", F_STR, SYNC(serial)},
-		{"tenant", F_STR, SYNC(tenant)},
-		{"state", F_ENUM, SYNC(state), .name = nc_sync_state_name_int},
-		{"dirty_reason", F_STR_NULL, SYNC(dirty_reason)},
-		{"fail_reason", F_STR_NULL, SYNC(fail_reason)},
-		{"seq", F_I64, SYNC(seq)},
-		{"config_hash", F_STR_NULL, SYNC(sent_hash)},
-		{"confirmed_seq", F_I64, SYNC(confirmed_seq)},
-		{"confirmed_hash", F_STR_NULL, SYNC(confirmed_hash)},
-		{"attempts", F_INT, SYNC(attempts)},
-		{"sent_at", F_TIME, SYNC(sent_at)},
-		{"confirmed_at", F_TIME, SYNC(confirmed_at)},
-		{"updated_at", F_TIME, SYNC(updated_at)},
-		{"last_confirm", F_CUSTOM, .value = sync_confirm},
-	};
-
-	return encode(s, fields, COUNT(fields));
-}
+/* nc_<name>_to_json() of codec.h, for an object of table name_fields[]. */
+#define TO_JSON(name)                                                                              \
+	json_t *nc_##name##_to_json(const struct nc_##name *v)                                     \
+	{                                                                                          \
+		return ENCODE(v, name);                                                            \
+	}
+TO_JSON(tenant)
+TO_JSON(token)
+TO_JSON(edge)
+TO_JSON(connector)
+TO_JSON(peering)
+TO_JSON(member)
+TO_JSON(link)
+TO_JSON(sync)

@@ -94,6 +94,11 @@ static int parse_in(const char *const *names, size_t n, const char *s, int *out)
 		if (ret == 0)                                                                      \
 			*out = (type)v;                                                            \
 		return ret;                                                                        \
+	}                                                                                          \
+	int nc_##fn##_index(const char *s)                                                         \
+	{                                                                                          \
+		int v;                                                                             \
+		return parse_in(table, COUNT(table), s, &v) == 0 ? v : -1;                         \
 	}
 
 ENUM_FUNCS(role, enum nc_role, role_names)

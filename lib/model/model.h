@@ -179,10 +179,12 @@ void nc_connector_array_free(struct nc_connector *v, size_t n);
 void nc_sync_array_free(struct nc_sync *v, size_t n);
 
 /* Enum <-> wire string: nc_<fn>_name never returns NULL; nc_<fn>_parse
- * returns NC_ERR_INVAL for a string that names no value. */
+ * returns NC_ERR_INVAL for a string that names no value; nc_<fn>_index
+ * returns the value s names as an int, -1 for none. */
 #define NC_ENUM_NAMES(fn, type)                                                                    \
 	const char *nc_##fn##_name(type v);                                                        \
-	int nc_##fn##_parse(const char *s, type *out)
+	int nc_##fn##_parse(const char *s, type *out);                                             \
+	int nc_##fn##_index(const char *s)
 
 NC_ENUM_NAMES(role, enum nc_role);
 NC_ENUM_NAMES(edge_kind, enum nc_edge_kind);

@@ -214,6 +214,17 @@ void nc_sqlite_col_bad(struct nc_sqlite_q *q, const char *column)
 	q->err = NC_ERR_STORE;
 }
 
+int nc_sqlite_col_enum(struct nc_sqlite_q *q, int (*index)(const char *name), const char *column)
+{
+	int v = index(nc_sqlite_col_peek(q));
+
+	if (v < 0) {
+		nc_sqlite_col_bad(q, column);
+		v = 0;
+	}
+	return v;
+}
+
 void nc_sqlite_col_text(struct nc_sqlite_q *q, char *buf, size_t size)
 {
 	const char *v = nc_sqlite_col_peek(q);

@@ -40,14 +40,8 @@ int nc_sqlite_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *
 
 int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " TENANT_COLS " FROM tenants ORDER BY id", &tenant_rows,
-				   &v, n, "");
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st), "SELECT " TENANT_COLS " FROM tenants ORDER BY id",
+				&tenant_rows, out, n, "");
 }
 
 /* tenant NULL in the table is the global "" of the struct. */
@@ -59,8 +53,7 @@ static void read_token(struct nc_sqlite_q *q, void *item)
 
 	nc_sqlite_col_text(q, t->id, sizeof(t->id));
 	nc_sqlite_col_text(q, t->name, sizeof(t->name));
-	if (nc_role_parse(nc_sqlite_col_peek(q), &t->role) != 0)
-		nc_sqlite_col_bad(q, "tokens.role");
+	t->role = nc_sqlite_col_enum(q, nc_role_index, "tokens.role");
 	nc_sqlite_col_text(q, t->tenant, sizeof(t->tenant));
 	nc_sqlite_col_text(q, t->hash, sizeof(t->hash));
 	t->created_at = nc_sqlite_col_int(q);
@@ -97,15 +90,10 @@ int nc_sqlite_token_get_by_hash(struct nc_store *st, const char *hash, struct nc
 /* tenant NULL: every token; "": the global ones (NULL in the table). */
 int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_token **out, size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " TOKEN_COLS " FROM tokens WHERE ?1 IS NULL"
-				   " OR (?1 = '' AND tenant IS NULL) OR tenant = ?1 ORDER BY id",
-				   &token_rows, &v, n, "t", tenant);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " TOKEN_COLS " FROM tokens WHERE ?1 IS NULL"
+				" OR (?1 = '' AND tenant IS NULL) OR tenant = ?1 ORDER BY id",
+				&token_rows, out, n, "t", tenant);
 }
 
 int nc_sqlite_token_revoke(struct nc_store *st, const char *id)

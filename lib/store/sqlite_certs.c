@@ -47,14 +47,8 @@ static const struct nc_sqlite_rows cert_rows = {
 int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,
 			struct nc_cert **out, size_t *n)
 {
-	void *v = NULL;
-	int ret =
-		nc_sqlite_select(nc_sqlite_of(st),
-				 "SELECT " CERT_COLS " FROM certs WHERE (?1 IS NULL OR device = ?1)"
-				 " AND (?2 = 0 OR revoked_at > 0) ORDER BY serial_no",
-				 &cert_rows, &v, n, "ti", device, (int)revoked_only);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " CERT_COLS " FROM certs WHERE (?1 IS NULL OR device = ?1)"
+				" AND (?2 = 0 OR revoked_at > 0) ORDER BY serial_no",
+				&cert_rows, out, n, "ti", device, (int)revoked_only);
 }

@@ -43,8 +43,7 @@ static void read_connector(struct nc_sqlite_q *q, void *item)
 	text = nc_sqlite_col_peek(q);
 	if (!q->err && nc_store_routes_from_json(text, &c->routes, &c->n_routes) != 0)
 		q->err = NC_ERR_STORE;
-	if (nc_status_parse(nc_sqlite_col_peek(q), &c->status) != 0)
-		nc_sqlite_col_bad(q, "connectors.status");
+	c->status = nc_sqlite_col_enum(q, nc_status_index, "connectors.status");
 	nc_sqlite_col_text(q, c->public_key, sizeof(c->public_key));
 	c->last_seen = nc_sqlite_col_int(q);
 	c->created_at = nc_sqlite_col_int(q);
@@ -179,7 +178,6 @@ int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filt
 {
 	struct nc_sqlite_sql b = {0};
 	char *pattern = NULL;
-	void *v = NULL;
 	int ret;
 
 	nc_sqlite_sql_text(&b, "SELECT " CONNECTOR_COLS " WHERE c.serial > ?",
@@ -200,23 +198,13 @@ int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filt
 		nc_sqlite_sql_text(&b, " AND lower(c.name) LIKE ? ESCAPE '\\'", pattern);
 	}
 	nc_sqlite_sql_add(&b, " ORDER BY c.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &connector_rows, pg, &v, n);
-	if (ret == 0)
-		*out = v;
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &connector_rows, pg, out, n);
 	free(pattern);
 	return ret;
 }
 
 _Static_assert(NC_STATUS_DECOMMISSIONED + 1 <= NC_SQLITE_COUNTS_MAX,
 	       "nc_sqlite_count_by counts them");
-
-/* The index of a status name, -1 for none. */
-static int status_index(const char *name)
-{
-	enum nc_status s;
-
-	return nc_status_parse(name, &s) == 0 ? (int)s : -1;
-}
 
 int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t counts[6])
 {
@@ -227,6 +215,6 @@ int nc_sqlite_connector_count(struct nc_store *st, const char *tenant, size_t co
 			  " GROUP BY status",
 			  &q);
 	nc_sqlite_q_bind(&q, "t", tenant);
-	return nc_sqlite_count_by(&q, status_index, counts, NC_STATUS_DECOMMISSIONED + 1,
+	return nc_sqlite_count_by(&q, nc_status_index, counts, NC_STATUS_DECOMMISSIONED + 1,
 				  "connectors.status");
 }

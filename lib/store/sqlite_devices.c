@@ -27,8 +27,7 @@ static void read_device(struct nc_sqlite_q *q, void *item)
 {
 	struct device_row *d = item;
 
-	if (nc_device_type_parse(nc_sqlite_col_peek(q), &d->type) != 0)
-		nc_sqlite_col_bad(q, "devices.type");
+	d->type = nc_sqlite_col_enum(q, nc_device_type_index, "devices.type");
 	nc_sqlite_col_text(q, d->tenant, sizeof(d->tenant));
 }
 
@@ -138,8 +137,7 @@ static void read_edge(struct nc_sqlite_q *q, void *item)
 	nc_sqlite_col_text(q, e->serial, sizeof(e->serial));
 	nc_sqlite_col_text(q, e->tenant, sizeof(e->tenant));
 	nc_sqlite_col_text(q, e->name, sizeof(e->name));
-	if (nc_edge_kind_parse(nc_sqlite_col_peek(q), &e->kind) != 0)
-		nc_sqlite_col_bad(q, "edges.kind");
+	e->kind = nc_sqlite_col_enum(q, nc_edge_kind_index, "edges.kind");
 	nc_sqlite_col_text(q, e->region, sizeof(e->region));
 	nc_sqlite_col_text(q, e->endpoint, sizeof(e->endpoint));
 	nc_sqlite_col_json(q, nc_store_strlist_from_json, &e->lan_subnets);
@@ -242,7 +240,6 @@ int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, str
 			struct nc_edge **out, size_t *n)
 {
 	struct nc_sqlite_sql b = {0};
-	void *v = NULL;
 	int ret;
 
 	nc_sqlite_sql_text(&b, "SELECT " EDGE_COLS " WHERE e.serial > ?", pg ? pg->cursor : "");
@@ -254,8 +251,6 @@ int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, str
 	if (f && f->region)
 		nc_sqlite_sql_text(&b, " AND e.region = ?", f->region);
 	nc_sqlite_sql_add(&b, " ORDER BY e.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &edge_rows, pg, &v, n);
-	if (ret == 0)
-		*out = v;
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &edge_rows, pg, out, n);
 	return ret;
 }

@@ -73,6 +73,9 @@ char *nc_sqlite_col_dup(struct nc_sqlite_q *q);	       /* heap, owned; NULL for 
 int64_t nc_sqlite_col_int(struct nc_sqlite_q *q);
 /* Records that the column just read held a value the schema forbids. */
 void nc_sqlite_col_bad(struct nc_sqlite_q *q, const char *column);
+/* An enum column, by index (an nc_<enum>_index of model.h); a name of no
+ * value is a bad value of column (then 0). */
+int nc_sqlite_col_enum(struct nc_sqlite_q *q, int (*index)(const char *name), const char *column);
 
 /* What a row is: how nc_sqlite_rows() turns rows into an array of elements. */
 struct nc_sqlite_rows {
@@ -123,9 +126,13 @@ int nc_sqlite_exec_one(struct nc_sqlite *s, const char *sql, const char *fmt, ..
 /* The first column of sql's first row: 1 with *v set, 0 without a row (*v
  * left alone), or a negative NC_ERR_*. */
 int nc_sqlite_scalar(struct nc_sqlite *s, const char *sql, int64_t *v, const char *fmt, ...);
-/* Every row of sql, as nc_sqlite_rows() without *more. */
+/*
+ * Every row of sql, as nc_sqlite_rows() without *more. out is the address
+ * of the caller's array pointer (a T ** for how's elements of type T), set
+ * on success only.
+ */
 int nc_sqlite_select(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
-		     void **out, size_t *n, const char *fmt, ...);
+		     void *out, size_t *n, const char *fmt, ...);
 /* The first row of sql into *item (how->elem bytes, then owned by the caller):
  * NC_ERR_NOTFOUND without one; *more (may be NULL) tells whether there is a
  * second. item is left alone on failure. */
@@ -157,11 +164,12 @@ void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment);
 void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const char *v);
 /*
  * Runs b with " LIMIT ?" appended for one page of pg (every row when pg is
- * NULL), as nc_sqlite_rows(); when there are more rows, pg->next_cursor is
- * the key of the last row kept (how->key_cols).
+ * NULL), as nc_sqlite_rows() with out as nc_sqlite_select() takes it;
+ * when there are more rows, pg->next_cursor is the key of the last row kept
+ * (how->key_cols).
  */
 int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc_sqlite_rows *how,
-		   struct nc_page *pg, void **out, size_t *n);
+		   struct nc_page *pg, void *out, size_t *n);
 
 /* Schema checks and migrations at open (sqlite_schema.c). */
 int nc_sqlite_check_identity(struct nc_sqlite *s, struct nc_errinfo *ei);

@@ -24,10 +24,8 @@ static void read_peering(struct nc_sqlite_q *q, void *item)
 
 	nc_sqlite_col_text(q, p->tenant, sizeof(p->tenant));
 	nc_sqlite_col_text(q, p->name, sizeof(p->name));
-	if (nc_topology_parse(nc_sqlite_col_peek(q), &p->topology) != 0)
-		nc_sqlite_col_bad(q, "peerings.topology");
-	if (nc_protocol_parse(nc_sqlite_col_peek(q), &p->protocol) != 0)
-		nc_sqlite_col_bad(q, "peerings.protocol");
+	p->topology = nc_sqlite_col_enum(q, nc_topology_index, "peerings.topology");
+	p->protocol = nc_sqlite_col_enum(q, nc_protocol_index, "peerings.protocol");
 	p->dual_tunnel = nc_sqlite_col_int(q) != 0;
 	nc_sqlite_col_text(q, p->hub, sizeof(p->hub));
 	p->created_at = nc_sqlite_col_int(q);
@@ -91,15 +89,10 @@ int nc_sqlite_peering_delete(struct nc_store *st, const char *tenant, const char
 int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_peering **out,
 			   size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " PEERING_COLS " FROM peerings"
-				   " WHERE ?1 IS NULL OR tenant = ?1 ORDER BY tenant, name",
-				   &peering_rows, &v, n, "t", tenant);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " PEERING_COLS " FROM peerings"
+				" WHERE ?1 IS NULL OR tenant = ?1 ORDER BY tenant, name",
+				&peering_rows, out, n, "t", tenant);
 }
 
 /* Members: the type comes from the device. */
@@ -115,8 +108,7 @@ static void read_member(struct nc_sqlite_q *q, void *item)
 	nc_sqlite_col_text(q, m->tenant, sizeof(m->tenant));
 	nc_sqlite_col_text(q, m->peering, sizeof(m->peering));
 	nc_sqlite_col_text(q, m->serial, sizeof(m->serial));
-	if (nc_device_type_parse(nc_sqlite_col_peek(q), &m->type) != 0)
-		nc_sqlite_col_bad(q, "devices.type");
+	m->type = nc_sqlite_col_enum(q, nc_device_type_index, "devices.type");
 }
 
 static const struct nc_sqlite_rows member_rows = {
@@ -143,30 +135,20 @@ int nc_sqlite_member_delete(struct nc_store *st, const char *tenant, const char 
 int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *peering,
 			  struct nc_member **out, size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " MEMBER_COLS
-				   " WHERE m.peering = ?1 AND (?2 IS NULL OR m.tenant = ?2)"
-				   " ORDER BY m.tenant, m.serial",
-				   &member_rows, &v, n, "tt", peering, tenant);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " MEMBER_COLS
+				" WHERE m.peering = ?1 AND (?2 IS NULL OR m.tenant = ?2)"
+				" ORDER BY m.tenant, m.serial",
+				&member_rows, out, n, "tt", peering, tenant);
 }
 
 int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
 				    size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " MEMBER_COLS
-				   " WHERE m.serial = ? ORDER BY m.tenant, m.peering",
-				   &member_rows, &v, n, "t", serial);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " MEMBER_COLS
+				" WHERE m.serial = ? ORDER BY m.tenant, m.peering",
+				&member_rows, out, n, "t", serial);
 }
 
 /* Links. The IPSec keys are read and written here and nowhere logged. */
@@ -185,8 +167,7 @@ static void read_link(struct nc_sqlite_q *q, void *item)
 	nc_sqlite_col_text(q, l->a, sizeof(l->a));
 	nc_sqlite_col_text(q, l->b, sizeof(l->b));
 	l->tunnel_index = (int)nc_sqlite_col_int(q);
-	if (nc_link_status_parse(nc_sqlite_col_peek(q), &l->status) != 0)
-		nc_sqlite_col_bad(q, "links.status");
+	l->status = nc_sqlite_col_enum(q, nc_link_status_index, "links.status");
 	l->spi_ab = (uint32_t)nc_sqlite_col_int(q);
 	l->spi_ba = (uint32_t)nc_sqlite_col_int(q);
 	nc_sqlite_col_secret(q, l->key_ab, sizeof(l->key_ab));
@@ -220,33 +201,23 @@ int nc_sqlite_link_delete(struct nc_store *st, const char *tenant, const char *p
 int nc_sqlite_link_list(struct nc_store *st, const char *tenant, const char *peering,
 			struct nc_link **out, size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(
+	return nc_sqlite_select(
 		nc_sqlite_of(st),
 		"SELECT " LINK_COLS " FROM links l"
 		" WHERE l.peering = ?1 AND (?2 IS NULL OR l.tenant = ?2)" LINK_ORDER,
-		&link_rows, &v, n, "tt", peering, tenant);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+		&link_rows, out, n, "tt", peering, tenant);
 }
 
 /* Through the device's memberships, so that the primary keys find the links. */
 int nc_sqlite_link_list_by_device(struct nc_store *st, const char *serial, struct nc_link **out,
 				  size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " LINK_COLS " FROM members m JOIN links l"
-				   " ON l.tenant = m.tenant AND l.peering = m.peering"
-				   " AND (l.a = m.serial OR l.b = m.serial)"
-				   " WHERE m.serial = ?" LINK_ORDER,
-				   &link_rows, &v, n, "t", serial);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " LINK_COLS " FROM members m JOIN links l"
+				" ON l.tenant = m.tenant AND l.peering = m.peering"
+				" AND (l.a = m.serial OR l.b = m.serial)"
+				" WHERE m.serial = ?" LINK_ORDER,
+				&link_rows, out, n, "t", serial);
 }
 
 int nc_sqlite_link_set_status(struct nc_store *st, const char *tenant, const char *peering,

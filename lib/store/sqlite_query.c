@@ -135,16 +135,21 @@ int nc_sqlite_scalar(struct nc_sqlite *s, const char *sql, int64_t *v, const cha
 }
 
 int nc_sqlite_select(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
-		     void **out, size_t *n, const char *fmt, ...)
+		     void *out, size_t *n, const char *fmt, ...)
 {
 	struct nc_sqlite_q q;
 	va_list ap;
+	void *v = NULL;
+	int ret;
 
 	nc_sqlite_q_start(s, sql, &q);
 	va_start(ap, fmt);
 	vbind(&q, fmt, ap);
 	va_end(ap);
-	return nc_sqlite_rows(&q, how, SIZE_MAX, out, n, NULL);
+	ret = nc_sqlite_rows(&q, how, SIZE_MAX, &v, n, NULL);
+	if (ret == 0)
+		memcpy(out, &v, sizeof(v)); /* out is a T **: the same representation */
+	return ret;
 }
 
 int nc_sqlite_get(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_rows *how,
@@ -210,10 +215,11 @@ void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const cha
 }
 
 int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc_sqlite_rows *how,
-		   struct nc_page *pg, void **out, size_t *n)
+		   struct nc_page *pg, void *out, size_t *n)
 {
 	struct nc_sqlite_q q;
 	bool more = false;
+	void *v = NULL;
 	int ret;
 
 	sql_param(b, " LIMIT ?", 'I', NULL, nc_sqlite_page_sql_limit(pg));
@@ -224,7 +230,9 @@ int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc
 	for (size_t i = 0; i < b->n_args; i++)
 		bind_one(&q, b->args[i].type, b->args[i].text, b->args[i].i);
 	bound_all(&q);
-	ret = nc_sqlite_rows(&q, how, nc_sqlite_page_rows(pg), out, n, &more);
+	ret = nc_sqlite_rows(&q, how, nc_sqlite_page_rows(pg), &v, n, &more);
+	if (ret == 0)
+		memcpy(out, &v, sizeof(v)); /* as in nc_sqlite_select() */
 	if (ret == 0 && more)
 		snprintf(pg->next_cursor, sizeof(pg->next_cursor), "%s", q.key);
 out:

@@ -29,8 +29,7 @@ static void read_sync(struct nc_sqlite_q *q, void *item)
 
 	nc_sqlite_col_text(q, s->serial, sizeof(s->serial));
 	nc_sqlite_col_text(q, s->tenant, sizeof(s->tenant));
-	if (nc_sync_state_parse(nc_sqlite_col_peek(q), &s->state) != 0)
-		nc_sqlite_col_bad(q, "sync.state");
+	s->state = nc_sqlite_col_enum(q, nc_sync_state_index, "sync.state");
 	nc_sqlite_col_text(q, s->dirty_reason, sizeof(s->dirty_reason));
 	nc_sqlite_col_text(q, s->fail_reason, sizeof(s->fail_reason));
 	s->seq = nc_sqlite_col_int(q);
@@ -96,7 +95,6 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 {
 	struct nc_sqlite_sql b = {0};
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
-	void *v = NULL;
 	int ret;
 
 	ret = nc_store_sync_cursor_split(pg ? pg->cursor : "", serial, tenant);
@@ -115,22 +113,12 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 	if (f && f->configured)
 		nc_sqlite_sql_add(&b, " AND " CONFIGURED);
 	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &sync_rows, pg, &v, n);
-	if (ret == 0)
-		*out = v;
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &sync_rows, pg, out, n);
 out:
 	return ret;
 }
 
 _Static_assert(NC_SYNC_FAILED + 1 <= NC_SQLITE_COUNTS_MAX, "nc_sqlite_count_by counts them");
-
-/* The index of a sync state name, -1 for none. */
-static int state_index(const char *name)
-{
-	enum nc_sync_state s;
-
-	return nc_sync_state_parse(name, &s) == 0 ? (int)s : -1;
-}
 
 int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4])
 {
@@ -141,5 +129,6 @@ int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[
 			  " AND " CONFIGURED " GROUP BY state",
 			  &q);
 	nc_sqlite_q_bind(&q, "t", tenant);
-	return nc_sqlite_count_by(&q, state_index, counts, NC_SYNC_FAILED + 1, "sync.state");
+	return nc_sqlite_count_by(&q, nc_sync_state_index, counts, NC_SYNC_FAILED + 1,
+				  "sync.state");
 }

@@ -22,8 +22,7 @@ static void read_tunnel(struct nc_sqlite_q *q, void *item)
 	nc_sqlite_col_text(q, t->interface, sizeof(t->interface));
 	nc_sqlite_col_text(q, t->peer, sizeof(t->peer));
 	nc_sqlite_col_text(q, t->peering, sizeof(t->peering));
-	if (nc_protocol_parse(nc_sqlite_col_peek(q), &t->protocol) != 0)
-		nc_sqlite_col_bad(q, "tunnels.protocol");
+	t->protocol = nc_sqlite_col_enum(q, nc_protocol_index, "tunnels.protocol");
 	t->tunnel_index = (int)nc_sqlite_col_int(q);
 	t->backbone = nc_sqlite_col_int(q) != 0;
 	t->up = nc_sqlite_col_int(q) != 0;
@@ -76,13 +75,8 @@ out:
 int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
 			  size_t *n)
 {
-	void *v = NULL;
-	int ret = nc_sqlite_select(nc_sqlite_of(st),
-				   "SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? ORDER BY"
-				   " serial, interface, peer, peering, protocol, tunnel_index",
-				   &tunnel_rows, &v, n, "t", serial);
-
-	if (ret == 0)
-		*out = v;
-	return ret;
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? ORDER BY"
+				" serial, interface, peer, peering, protocol, tunnel_index",
+				&tunnel_rows, out, n, "t", serial);
 }

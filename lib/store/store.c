@@ -64,3 +64,28 @@ static bool all_of(const char *serial, const struct nc_tunnel_state *v, size_t n
 		return ret;                                                                        \
 	}
 #include "store_ops.def"
+
+/* nc_store_<noun>_each (store.h): nc_store_<noun>_list a page at a time. */
+#define NC_STORE_EACH(noun)                                                                        \
+	int nc_store_##noun##_each(struct nc_store *st, const struct nc_##noun##_filter *f,        \
+				   int (*fn)(struct nc_##noun * v, void *arg), void *arg)          \
+	{                                                                                          \
+		struct nc_page pg = {.limit = NC_PAGE_MAX};                                        \
+		struct nc_##noun *v;                                                               \
+		size_t n;                                                                          \
+		int ret;                                                                           \
+                                                                                                   \
+		do {                                                                               \
+			v = NULL;                                                                  \
+			n = 0;                                                                     \
+			ret = nc_store_##noun##_list(st, f, &pg, &v, &n);                          \
+			for (size_t i = 0; ret == 0 && i < n; i++)                                 \
+				ret = fn(&v[i], arg);                                              \
+			nc_##noun##_array_free(v, n);                                              \
+			memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));                      \
+		} while (ret == 0 && pg.cursor[0]);                                                \
+		return ret;                                                                        \
+	}
+NC_STORE_EACH(edge)
+NC_STORE_EACH(connector)
+NC_STORE_EACH(sync)

@@ -234,6 +234,19 @@ int nc_store_sync_get(struct nc_store *st, const char *serial, const char *tenan
 		      struct nc_sync *out);
 int nc_store_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
 		       struct nc_sync **out, size_t *n);
+
+/*
+ * Edges, connectors and sync states: fn on every one f selects, listed a
+ * page at a time (the lock is taken per page, not held while fn runs),
+ * until fn fails: returns 0, fn's error or the store's. v is lent for the
+ * call: fn may move its contents out, leaving it zeroed.
+ */
+int nc_store_edge_each(struct nc_store *st, const struct nc_edge_filter *f,
+		       int (*fn)(struct nc_edge *v, void *arg), void *arg);
+int nc_store_connector_each(struct nc_store *st, const struct nc_connector_filter *f,
+			    int (*fn)(struct nc_connector *v, void *arg), void *arg);
+int nc_store_sync_each(struct nc_store *st, const struct nc_sync_filter *f,
+		       int (*fn)(struct nc_sync *v, void *arg), void *arg);
 /* counts[s] = number of device sync states in state s (array of 4), of the
  * devices that get configuration (as nc_sync_filter.configured). */
 int nc_store_sync_count(struct nc_store *st, const char *tenant, size_t counts[4]);

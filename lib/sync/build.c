@@ -374,7 +374,7 @@ static int hubbed_tenants(struct nc_store *st, const char *hub, struct nc_strlis
 {
 	struct nc_connector_filter f = {.tenant = NULL, .status = -1, .hub = hub};
 
-	return nc_snap_each_connector(st, &f, add_tenant, out);
+	return nc_store_connector_each(st, &f, add_tenant, out);
 }
 
 int nc_sync_mtge_tenants(struct nc_store *st, const char *serial, struct nc_strlist *out)

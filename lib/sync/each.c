@@ -1,27 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* The one walk over the store's sync states, page by page. */
-#include <stdio.h>
-
+/* The engine's walk over the store's sync states (nc_store_sync_each). */
 #include "../core/core.h"
 #include "../store/store.h"
 #include "internal.h"
 
+struct each {
+	struct nc_sync_engine *e;
+	void (*fn)(struct nc_sync_engine *e, struct nc_sync *s, void *arg);
+	void *arg;
+};
+
+static int each_one(struct nc_sync *s, void *arg)
+{
+	const struct each *w = arg;
+
+	w->fn(w->e, s, w->arg);
+	return 0;
+}
+
 int sync_each(struct nc_sync_engine *e, const struct nc_sync_filter *f,
 	      void (*fn)(struct nc_sync_engine *e, struct nc_sync *s, void *arg), void *arg)
 {
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_sync *v = NULL;
-	size_t n = 0;
-	int ret;
+	struct each w = {e, fn, arg};
 
-	do {
-		ret = nc_store_sync_list(e->core->store, f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++)
-			fn(e, &v[i], arg);
-		nc_sync_array_free(v, n);
-		v = NULL;
-		n = 0;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
+	return nc_store_sync_each(e->core->store, f, each_one, &w);
 }

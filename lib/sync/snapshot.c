@@ -17,50 +17,23 @@ static int cmp_edge(const void *x, const void *y)
 	return strcmp(((const struct nc_edge *)x)->serial, ((const struct nc_edge *)y)->serial);
 }
 
-/* Appends the edges f selects to s->edges, a page at a time; other_only: of another tenant. */
-static int load_edges(struct nc_store *st, const struct nc_edge_filter *f, bool other_only,
-		      struct nc_snap *s)
+/* nc_store_edge_each: moves e to the end of snapshot arg's edges. */
+static int take_edge(struct nc_edge *e, void *arg)
 {
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_edge *v;
-	size_t n;
-	int ret;
+	struct nc_snap *s = arg;
 
-	do {
-		v = NULL;
-		n = 0;
-		ret = nc_store_edge_list(st, f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			if (other_only && strcmp(v[i].tenant, s->tenant) == 0)
-				continue;
-			s->edges = nc_xrealloc(s->edges, (s->n_edges + 1) * sizeof(*s->edges));
-			s->edges[s->n_edges++] = v[i];
-			memset(&v[i], 0, sizeof(v[i]));
-		}
-		nc_edge_array_free(v, n);
-		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
+	s->edges = nc_xrealloc(s->edges, (s->n_edges + 1) * sizeof(*s->edges));
+	s->edges[s->n_edges++] = *e;
+	memset(e, 0, sizeof(*e));
+	return 0;
 }
 
-int nc_snap_each_connector(struct nc_store *st, const struct nc_connector_filter *f,
-			   int (*fn)(struct nc_connector *c, void *arg), void *arg)
+/* As take_edge(), for an edge of another tenant than the snapshot's only. */
+static int take_other_edge(struct nc_edge *e, void *arg)
 {
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v;
-	size_t n;
-	int ret;
+	const struct nc_snap *s = arg;
 
-	do {
-		v = NULL;
-		n = 0;
-		ret = nc_store_connector_list(st, f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++)
-			ret = fn(&v[i], arg);
-		nc_connector_array_free(v, n);
-		memcpy(pg.cursor, pg.next_cursor, sizeof(pg.cursor));
-	} while (ret == 0 && pg.cursor[0]);
-	return ret;
+	return strcmp(e->tenant, s->tenant) == 0 ? 0 : take_edge(e, arg);
 }
 
 int nc_snap_take_connector(struct nc_snap *s, struct nc_connector *c)
@@ -80,7 +53,7 @@ static int load_connectors(struct nc_store *st, struct nc_snap *s)
 {
 	struct nc_connector_filter f = {.tenant = s->tenant, .status = -1};
 
-	return nc_snap_each_connector(st, &f, take, s);
+	return nc_store_connector_each(st, &f, take, s);
 }
 
 /* The members and links of every group, appended group by group (groups by name). */
@@ -121,10 +94,10 @@ static int load(struct nc_store *st, struct nc_snap *s, void *unused)
 {
 	struct nc_edge_filter own = {.tenant = s->tenant, .kind = -1};
 	struct nc_edge_filter mtge = {.tenant = NULL, .kind = NC_EDGE_MTGE};
-	int ret = load_edges(st, &own, false, s);
+	int ret = nc_store_edge_each(st, &own, take_edge, s);
 
 	if (ret == 0)
-		ret = load_edges(st, &mtge, true, s);
+		ret = nc_store_edge_each(st, &mtge, take_other_edge, s);
 	if (ret == 0 && s->n_edges > 1)
 		qsort(s->edges, s->n_edges, sizeof(*s->edges), cmp_edge);
 	if (ret == 0)

@@ -70,14 +70,6 @@ int nc_snap_load_with(struct nc_store *st, const char *tenant, struct nc_snap *o
 int nc_snap_load_device(struct nc_store *st, const char *tenant, const char *serial,
 			struct nc_snap *out);
 
-/*
- * Calls fn on every connector f selects, a page at a time, until fn fails
- * (its error is returned). c is lent for the call: fn may move its
- * contents out, leaving it zeroed. Returns 0 or the first error.
- */
-int nc_snap_each_connector(struct nc_store *st, const struct nc_connector_filter *f,
-			   int (*fn)(struct nc_connector *c, void *arg), void *arg);
-
 /* Moves c to the end of s->connectors, leaving c zeroed. Returns 0. */
 int nc_snap_take_connector(struct nc_snap *s, struct nc_connector *c);
 

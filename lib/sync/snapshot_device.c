@@ -66,7 +66,7 @@ static int add_hubbed(struct nc_store *st, struct nc_snap *s, const char *hub)
 {
 	struct nc_connector_filter f = {.tenant = s->tenant, .status = -1, .hub = hub};
 
-	return nc_snap_each_connector(st, &f, take_new, s);
+	return nc_store_connector_each(st, &f, take_new, s);
 }
 
 /* Group g of the tenant with its members, links and their ends, and its pool "pm:<g>". */

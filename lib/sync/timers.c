@@ -57,30 +57,30 @@ void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
 	nc_sync_clear(&s);
 }
 
+struct offline_scan {
+	struct nc_sync_engine *e;
+	int64_t limit; /* Unix seconds: not heard from since is offline */
+};
+
+/* nc_store_connector_each: moves an active connector not heard from to offline. */
+static int offline_one(struct nc_connector *con, void *arg)
+{
+	const struct offline_scan *o = arg;
+	struct nc_errinfo ei = {0};
+
+	if (con->last_seen < o->limit &&
+	    nc_core_connector_transition(o->e->core, NULL, NULL, con->serial, NC_STATUS_OFFLINE,
+					 NULL, &ei) < 0)
+		nc_warn("sync: %s: %s", con->serial, ei.msg);
+	return 0;
+}
+
 void sync_offline_scan(struct nc_sync_engine *e)
 {
 	struct nc_connector_filter f = {.status = NC_STATUS_ACTIVE};
-	struct nc_page pg = {.limit = NC_PAGE_MAX};
-	struct nc_connector *v = NULL;
-	int64_t limit = time(NULL) - 3 * e->o.heartbeat_ms / 1000;
-	size_t n = 0;
-	int ret;
+	struct offline_scan o = {e, time(NULL) - 3 * e->o.heartbeat_ms / 1000};
 
-	do {
-		ret = nc_store_connector_list(e->core->store, &f, &pg, &v, &n);
-		for (size_t i = 0; ret == 0 && i < n; i++) {
-			struct nc_errinfo ei = {0};
-
-			if (v[i].last_seen >= limit)
-				continue;
-			if (nc_core_connector_transition(e->core, NULL, NULL, v[i].serial,
-							 NC_STATUS_OFFLINE, NULL, &ei) < 0)
-				nc_warn("sync: %s: %s", v[i].serial, ei.msg);
-		}
-		nc_connector_array_free(v, n);
-		v = NULL;
-		snprintf(pg.cursor, sizeof(pg.cursor), "%s", pg.next_cursor);
-	} while (ret == 0 && pg.cursor[0]);
+	nc_store_connector_each(e->core->store, &f, offline_one, &o);
 }
 
 /*
