@@ -286,28 +286,20 @@ static void test_connectors(void **state)
 	assert_int_equal(nc_store_edge_delete(fx->st, "acme", "EDGE-1"), 0);
 }
 
-static void test_peerings_members_links(void **state)
+/* Two edges and two connectors in acme, one connector in globex: the devices the steps use. */
+static void peerings_devices(struct fx *fx)
 {
-	struct fx *fx = *state;
-	struct nc_peering p;
-	struct nc_member *m = NULL;
-	struct nc_link *l = NULL;
-	struct nc_link ipsec = {.tenant = "acme",
-				.peering = "mesh",
-				.a = "CN-0002",
-				.b = "EDGE-1",
-				.spi_ab = 0x1001,
-				.spi_ba = 0x1002,
-				.key_ab = "00ff",
-				.key_ba = "ff00"};
-	size_t n = 0;
-	int used = -1;
-
 	fx_new_edge(fx->st, "acme", "EDGE-1", NC_EDGE_DEDICATED, 0);
 	fx_new_edge(fx->st, "acme", "EDGE-2", NC_EDGE_DEDICATED, 0);
 	fx_new_connector(fx->st, "acme", "CN-0001", NULL, 0);
 	fx_new_connector(fx->st, "acme", "CN-0002", NULL, 0);
 	fx_new_connector(fx->st, "globex", "CN-G", NULL, 0);
+}
+
+/* Peering "mesh" in acme (partial mesh, then updated to IPSec with hub EDGE-2) and in globex. */
+static void peerings_crud(struct fx *fx)
+{
+	struct nc_peering p;
 
 	new_peering(fx->st, "acme", "mesh", NC_TOPO_PARTIAL_MESH, NULL, 0);
 	new_peering(fx->st, "acme", "mesh", NC_TOPO_MESH, NULL, NC_ERR_EXISTS);
@@ -337,6 +329,13 @@ static void test_peerings_members_links(void **state)
 	snprintf(p.name, sizeof(p.name), "absent");
 	assert_int_equal(nc_store_peering_update(fx->st, &p), NC_ERR_NOTFOUND);
 	assert_int_equal(nc_store_peering_delete(fx->st, NULL, "mesh"), NC_ERR_INVAL);
+}
+
+/* Members of acme's "mesh": EDGE-1, CN-0001, CN-0002; unknown devices and peerings refused. */
+static void members_add_list(struct fx *fx)
+{
+	struct nc_member *m = NULL;
+	size_t n = 0;
 
 	new_member(fx->st, "acme", "mesh", "EDGE-1", 0);
 	new_member(fx->st, "acme", "mesh", "CN-0001", 0);
@@ -354,6 +353,22 @@ static void test_peerings_members_links(void **state)
 	free(m);
 	assert_int_equal(nc_store_member_list(fx->st, "acme", "absent", &m, &n), 0);
 	assert_int_equal(n, 0);
+}
+
+/* Links of acme's "mesh": CN-0001<->EDGE-1 and two IPSec tunnels CN-0002<->EDGE-1. */
+static void links_add_list(struct fx *fx)
+{
+	struct nc_member *m = NULL;
+	struct nc_link *l = NULL;
+	struct nc_link ipsec = {.tenant = "acme",
+				.peering = "mesh",
+				.a = "CN-0002",
+				.b = "EDGE-1",
+				.spi_ab = 0x1001,
+				.spi_ba = 0x1002,
+				.key_ab = "00ff",
+				.key_ba = "ff00"};
+	size_t n = 0;
 
 	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-1", 0, 0);
 	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-1", 0, NC_ERR_EXISTS);
@@ -387,6 +402,12 @@ static void test_peerings_members_links(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(m[0].peering, "mesh");
 	free(m);
+}
+
+/* A link's status is set per tunnel; an SPI is used within its tenant (or any, for NULL). */
+static void links_status_spi(struct fx *fx)
+{
+	int used = -1;
 
 	assert_int_equal(nc_store_link_set_status(fx->st, "acme", "mesh", "CN-0002", "EDGE-1", 1,
 						  NC_LINK_UP),
@@ -402,6 +423,15 @@ static void test_peerings_members_links(void **state)
 	assert_int_equal(used, 1);
 	assert_int_equal(nc_store_spi_used(fx->st, NULL, 0x3003, &used), 0);
 	assert_int_equal(used, 0);
+}
+
+/* Deleting a link, a member or the peering takes what depends on it along. */
+static void peerings_delete_cascades(struct fx *fx)
+{
+	struct nc_peering p;
+	struct nc_member *m = NULL;
+	struct nc_link *l = NULL;
+	size_t n = 0;
 
 	/* removing a link removes both tunnels */
 	assert_int_equal(nc_store_link_delete(fx->st, "acme", "mesh", "CN-0002", "EDGE-1"), 0);
@@ -428,6 +458,18 @@ static void test_peerings_members_links(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(nc_store_peering_get(fx->st, NULL, "mesh", &p), 0);
 	assert_string_equal(p.tenant, "globex");
+}
+
+static void test_peerings_members_links(void **state)
+{
+	struct fx *fx = *state;
+
+	peerings_devices(fx);
+	peerings_crud(fx);
+	members_add_list(fx);
+	links_add_list(fx);
+	links_status_spi(fx);
+	peerings_delete_cascades(fx);
 }
 
 /* Deleting a device takes its memberships, links and sync state with it. */
