@@ -218,25 +218,6 @@ static void test_hub_refused(void **state)
 
 /* Partial mesh: links by hand. */
 
-/* Members EDGE-1, EDGE-2, CN-3, CN-4 of "pm": no link derived, all isolated. */
-static void pm_members(struct fx_core *fx)
-{
-	json_t *o;
-
-	fxp_create(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
-	fxp_add(fx, "pm", "EDGE-1");
-	fxp_add(fx, "pm", "EDGE-2");
-	fxp_add(fx, "pm", "CN-3");
-	fxc_clean(fx);
-	fxp_add(fx, "pm", "CN-4");
-	/* No links derived: only the new member is dirtied. */
-	fxp_assert_pending(fx, "CN-4: joined peering pm\n");
-	assert_int_equal(fxp_n_links(fx, "pm"), 0);
-	o = fxp_show(fx, "pm");
-	fxp_assert_array(o, "isolated", "CN-3,CN-4,EDGE-1,EDGE-2");
-	json_decref(o);
-}
-
 /* Links EDGE-1-CN-3 and CN-3-EDGE-2 added by hand; a duplicate, an unknown end and a loop
  * refused. */
 static void pm_links_add(struct fx_core *fx)
@@ -330,8 +311,21 @@ static void pm_no_endpoint(struct fx_core *fx)
 static void test_partial_mesh(void **state)
 {
 	struct fx_core *fx = *state;
+	json_t *o;
 
-	pm_members(fx);
+	fxp_create(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
+	fxp_add(fx, "pm", "EDGE-1");
+	fxp_add(fx, "pm", "EDGE-2");
+	fxp_add(fx, "pm", "CN-3");
+	fxc_clean(fx);
+	fxp_add(fx, "pm", "CN-4");
+	/* No links derived: only the new member is dirtied. */
+	fxp_assert_pending(fx, "CN-4: joined peering pm\n");
+	assert_int_equal(fxp_n_links(fx, "pm"), 0);
+	o = fxp_show(fx, "pm");
+	fxp_assert_array(o, "isolated", "CN-3,CN-4,EDGE-1,EDGE-2");
+	json_decref(o);
+
 	pm_links_add(fx);
 	pm_links_remove(fx);
 	pm_no_endpoint(fx);

@@ -286,14 +286,85 @@ static void test_connectors(void **state)
 	assert_int_equal(nc_store_edge_delete(fx->st, "acme", "EDGE-1"), 0);
 }
 
-/* Two edges and two connectors in acme, one connector in globex: the devices the steps use. */
-static void peerings_devices(struct fx *fx)
+/* Steps of test_peerings_members_links, in the order it takes them (defined after it). */
+static void peerings_crud(struct fx *fx);
+static void members_add_list(struct fx *fx);
+static void peerings_delete_cascades(struct fx *fx);
+
+/* Peerings with their members and links: CRUD, refusals, and what a delete takes along. */
+static void test_peerings_members_links(void **state)
 {
+	struct fx *fx = *state;
+	struct nc_member *m = NULL;
+	struct nc_link *l = NULL;
+	struct nc_link ipsec = {.tenant = "acme",
+				.peering = "mesh",
+				.a = "CN-0002",
+				.b = "EDGE-1",
+				.spi_ab = 0x1001,
+				.spi_ba = 0x1002,
+				.key_ab = "00ff",
+				.key_ba = "ff00"};
+	size_t n = 0;
+	int used = -1;
+
 	fx_new_edge(fx->st, "acme", "EDGE-1", NC_EDGE_DEDICATED, 0);
 	fx_new_edge(fx->st, "acme", "EDGE-2", NC_EDGE_DEDICATED, 0);
 	fx_new_connector(fx->st, "acme", "CN-0001", NULL, 0);
 	fx_new_connector(fx->st, "acme", "CN-0002", NULL, 0);
 	fx_new_connector(fx->st, "globex", "CN-G", NULL, 0);
+
+	peerings_crud(fx);
+	members_add_list(fx);
+
+	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-1", 0, 0);
+	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-1", 0, NC_ERR_EXISTS);
+	new_link(fx->st, "acme", "mesh", "EDGE-1", "CN-0001", 0, NC_ERR_INVAL);
+	new_link(fx->st, "acme", "mesh", "EDGE-1", "EDGE-1", 0, NC_ERR_INVAL);
+	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-2", 0, NC_ERR_NOTFOUND);
+	new_link(fx->st, "acme", "mesh", "CN-0001", "CN-0002", 2, NC_ERR_INVAL);
+	assert_int_equal(nc_store_link_insert(fx->st, &ipsec), 0);
+	ipsec.tunnel_index = 1;
+	ipsec.spi_ab = 0x2001;
+	ipsec.spi_ba = 0x2002;
+	assert_int_equal(nc_store_link_insert(fx->st, &ipsec), 0);
+
+	assert_int_equal(nc_store_link_list(fx->st, "acme", "mesh", &l, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(l[0].a, "CN-0001");
+	assert_string_equal(l[1].a, "CN-0002");
+	assert_int_equal(l[1].tunnel_index, 0);
+	assert_int_equal(l[1].spi_ab, 0x1001);
+	assert_string_equal(l[1].key_ba, "ff00");
+	assert_int_equal(l[2].tunnel_index, 1);
+	assert_int_equal(l[2].status, NC_LINK_UNKNOWN);
+	free(l);
+	assert_int_equal(nc_store_link_list_by_device(fx->st, "EDGE-1", &l, &n), 0);
+	assert_int_equal(n, 3);
+	free(l);
+	assert_int_equal(nc_store_link_list_by_device(fx->st, "CN-0001", &l, &n), 0);
+	assert_int_equal(n, 1);
+	free(l);
+	assert_int_equal(nc_store_member_list_by_device(fx->st, "EDGE-1", &m, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0].peering, "mesh");
+	free(m);
+
+	assert_int_equal(nc_store_link_set_status(fx->st, "acme", "mesh", "CN-0002", "EDGE-1", 1,
+						  NC_LINK_UP),
+			 0);
+	assert_int_equal(nc_store_link_set_status(fx->st, "acme", "mesh", "CN-0002", "EDGE-2", 1,
+						  NC_LINK_UP),
+			 NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_spi_used(fx->st, "acme", 0x2002, &used), 0);
+	assert_int_equal(used, 1);
+	assert_int_equal(nc_store_spi_used(fx->st, "globex", 0x2002, &used), 0);
+	assert_int_equal(used, 0);
+	assert_int_equal(nc_store_spi_used(fx->st, NULL, 0x1001, &used), 0);
+	assert_int_equal(used, 1);
+	assert_int_equal(nc_store_spi_used(fx->st, NULL, 0x3003, &used), 0);
+	assert_int_equal(used, 0);
+	peerings_delete_cascades(fx);
 }
 
 /* Peering "mesh" in acme (partial mesh, then updated to IPSec with hub EDGE-2) and in globex. */
@@ -355,76 +426,6 @@ static void members_add_list(struct fx *fx)
 	assert_int_equal(n, 0);
 }
 
-/* Links of acme's "mesh": CN-0001<->EDGE-1 and two IPSec tunnels CN-0002<->EDGE-1. */
-static void links_add_list(struct fx *fx)
-{
-	struct nc_member *m = NULL;
-	struct nc_link *l = NULL;
-	struct nc_link ipsec = {.tenant = "acme",
-				.peering = "mesh",
-				.a = "CN-0002",
-				.b = "EDGE-1",
-				.spi_ab = 0x1001,
-				.spi_ba = 0x1002,
-				.key_ab = "00ff",
-				.key_ba = "ff00"};
-	size_t n = 0;
-
-	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-1", 0, 0);
-	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-1", 0, NC_ERR_EXISTS);
-	new_link(fx->st, "acme", "mesh", "EDGE-1", "CN-0001", 0, NC_ERR_INVAL);
-	new_link(fx->st, "acme", "mesh", "EDGE-1", "EDGE-1", 0, NC_ERR_INVAL);
-	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-2", 0, NC_ERR_NOTFOUND);
-	new_link(fx->st, "acme", "mesh", "CN-0001", "CN-0002", 2, NC_ERR_INVAL);
-	assert_int_equal(nc_store_link_insert(fx->st, &ipsec), 0);
-	ipsec.tunnel_index = 1;
-	ipsec.spi_ab = 0x2001;
-	ipsec.spi_ba = 0x2002;
-	assert_int_equal(nc_store_link_insert(fx->st, &ipsec), 0);
-
-	assert_int_equal(nc_store_link_list(fx->st, "acme", "mesh", &l, &n), 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(l[0].a, "CN-0001");
-	assert_string_equal(l[1].a, "CN-0002");
-	assert_int_equal(l[1].tunnel_index, 0);
-	assert_int_equal(l[1].spi_ab, 0x1001);
-	assert_string_equal(l[1].key_ba, "ff00");
-	assert_int_equal(l[2].tunnel_index, 1);
-	assert_int_equal(l[2].status, NC_LINK_UNKNOWN);
-	free(l);
-	assert_int_equal(nc_store_link_list_by_device(fx->st, "EDGE-1", &l, &n), 0);
-	assert_int_equal(n, 3);
-	free(l);
-	assert_int_equal(nc_store_link_list_by_device(fx->st, "CN-0001", &l, &n), 0);
-	assert_int_equal(n, 1);
-	free(l);
-	assert_int_equal(nc_store_member_list_by_device(fx->st, "EDGE-1", &m, &n), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(m[0].peering, "mesh");
-	free(m);
-}
-
-/* A link's status is set per tunnel; an SPI is used within its tenant (or any, for NULL). */
-static void links_status_spi(struct fx *fx)
-{
-	int used = -1;
-
-	assert_int_equal(nc_store_link_set_status(fx->st, "acme", "mesh", "CN-0002", "EDGE-1", 1,
-						  NC_LINK_UP),
-			 0);
-	assert_int_equal(nc_store_link_set_status(fx->st, "acme", "mesh", "CN-0002", "EDGE-2", 1,
-						  NC_LINK_UP),
-			 NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_spi_used(fx->st, "acme", 0x2002, &used), 0);
-	assert_int_equal(used, 1);
-	assert_int_equal(nc_store_spi_used(fx->st, "globex", 0x2002, &used), 0);
-	assert_int_equal(used, 0);
-	assert_int_equal(nc_store_spi_used(fx->st, NULL, 0x1001, &used), 0);
-	assert_int_equal(used, 1);
-	assert_int_equal(nc_store_spi_used(fx->st, NULL, 0x3003, &used), 0);
-	assert_int_equal(used, 0);
-}
-
 /* Deleting a link, a member or the peering takes what depends on it along. */
 static void peerings_delete_cascades(struct fx *fx)
 {
@@ -458,18 +459,6 @@ static void peerings_delete_cascades(struct fx *fx)
 	assert_int_equal(n, 0);
 	assert_int_equal(nc_store_peering_get(fx->st, NULL, "mesh", &p), 0);
 	assert_string_equal(p.tenant, "globex");
-}
-
-static void test_peerings_members_links(void **state)
-{
-	struct fx *fx = *state;
-
-	peerings_devices(fx);
-	peerings_crud(fx);
-	members_add_list(fx);
-	links_add_list(fx);
-	links_status_spi(fx);
-	peerings_delete_cascades(fx);
 }
 
 /* Deleting a device takes its memberships, links and sync state with it. */
