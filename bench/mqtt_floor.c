@@ -247,6 +247,58 @@ static void release(struct floor *f)
 	free(f->confirm);
 }
 
+/* Connects the core, waits for the devices (ready_fd: the read end of their readiness pipe)
+ * and runs the warm-up and the rounds of at most timeout_s seconds each, printing the header
+ * and each round; 0, or -1 with f->failure set. */
+static int measure(struct floor *f, int ready_fd, unsigned long rounds, unsigned long timeout_s)
+{
+	double secs;
+
+	if (!floor_connect_all(f, &f->core, 1))
+		return -1;
+	if (!devices_ready(ready_fd)) {
+		floor_fail(f, "the devices did not connect and subscribe within %d s", CONNECT_S);
+		return -1;
+	}
+	printf("floor n %zu connections 1+%u window %u batch %zu confirm %zu\n", f->n, f->nconns,
+	       f->window, f->batch_len, f->confirm_len);
+	for (unsigned long r = 0; r <= rounds; r++) {
+		if (floor_round(f, (double)timeout_s, &secs) < 0)
+			return -1;
+		printf("round %lu %.3f\n", r, secs);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* Stops the core, closes *stop_fd (the devices' EOF: they disconnect and exit; set to -1),
+ * joins the reaper thread, then prints the peak RSS of both processes, or the failure on
+ * stderr; measured is measure()'s result. The exit status: 0, or 1 when either side failed. */
+static int finish(struct floor *f, struct reaper *rp, pthread_t reaper, int *stop_fd, int measured)
+{
+	struct rusage ru;
+	int ret = measured == 0 ? 0 : 1;
+
+	floor_conn_stop(&f->core);
+	pthread_mutex_lock(&f->lock);
+	rp->stopping = true;
+	pthread_mutex_unlock(&f->lock);
+	close(*stop_fd);
+	*stop_fd = -1;
+	pthread_join(reaper, NULL);
+	if (ret == 0 && !(WIFEXITED(rp->status) && WEXITSTATUS(rp->status) == 0)) {
+		ret = 1;
+		floor_fail(f, "the devices' process failed");
+	}
+	if (ret == 0) {
+		getrusage(RUSAGE_SELF, &ru);
+		printf("rss_kb %ld %ld\n", ru.ru_maxrss, rp->ru.ru_maxrss);
+	} else if (f->failure[0]) {
+		fprintf(stderr, "mqtt_floor: %s\n", f->failure);
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct floor f = {.nconns = DEFAULT_CONNS,
@@ -257,8 +309,6 @@ int main(int argc, char **argv)
 	unsigned long rounds = 3, timeout_s = 30;
 	int ready[2] = {-1, -1}, stop[2] = {-1, -1};
 	pthread_t reaper;
-	struct rusage ru;
-	double secs;
 	int ret;
 
 	pthread_mutex_init(&f.lock, NULL);
@@ -292,39 +342,7 @@ int main(int argc, char **argv)
 	ready[1] = stop[0] = -1;
 	pthread_create(&reaper, NULL, reap, &rp);
 
-	if (!floor_connect_all(&f, &f.core, 1))
-		goto stop;
-	if (!devices_ready(ready[0])) {
-		floor_fail(&f, "the devices did not connect and subscribe within %d s", CONNECT_S);
-		goto stop;
-	}
-	printf("floor n %zu connections 1+%u window %u batch %zu confirm %zu\n", f.n, f.nconns,
-	       f.window, f.batch_len, f.confirm_len);
-	for (unsigned long r = 0; r <= rounds; r++) {
-		if (floor_round(&f, (double)timeout_s, &secs) < 0)
-			goto stop;
-		printf("round %lu %.3f\n", r, secs);
-		fflush(stdout);
-	}
-	ret = 0;
-stop:
-	floor_conn_stop(&f.core);
-	pthread_mutex_lock(&f.lock);
-	rp.stopping = true;
-	pthread_mutex_unlock(&f.lock);
-	close(stop[1]); /* EOF: the devices disconnect and exit */
-	stop[1] = -1;
-	pthread_join(reaper, NULL);
-	if (ret == 0 && !(WIFEXITED(rp.status) && WEXITSTATUS(rp.status) == 0)) {
-		ret = 1;
-		floor_fail(&f, "the devices' process failed");
-	}
-	if (ret == 0) {
-		getrusage(RUSAGE_SELF, &ru);
-		printf("rss_kb %ld %ld\n", ru.ru_maxrss, rp.ru.ru_maxrss);
-	} else if (f.failure[0]) {
-		fprintf(stderr, "mqtt_floor: %s\n", f.failure);
-	}
+	ret = finish(&f, &rp, reaper, &stop[1], measure(&f, ready[0], rounds, timeout_s));
 	goto out;
 nomem:
 	fprintf(stderr, "mqtt_floor: out of memory\n");

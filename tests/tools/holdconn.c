@@ -148,18 +148,62 @@ static void report(const struct counts *n)
 	fflush(stdout);
 }
 
+/* The soft limit on open files raised to the hard one, for COUNT connections. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Holds the count connections of cs (fd -1: none) until a signal or the time end (ms of
+ * now_ms()), reading what arrives and reporting changed counts n at most every 100 ms; pfd
+ * has room for count entries. */
+static void hold(struct conn *cs, struct pollfd *pfd, long count, const char *want,
+		 struct counts *n, long long end)
+{
+	struct counts shown = { -1, -1, -1, -1 };
+	long long last_report = 0;
+
+	while (!stop && now_ms() < end) {
+		int m = 0, k;
+
+		for (long i = 0; i < count; i++) {
+			if (cs[i].fd < 0)
+				continue;
+			pfd[m].fd = cs[i].fd;
+			pfd[m].events = POLLIN;
+			m++;
+		}
+		k = poll(pfd, (nfds_t)m, 100);
+		for (long i = 0, j = 0; k > 0 && i < count && j < m; i++) {
+			if (cs[i].fd < 0 || cs[i].fd != pfd[j].fd)
+				continue;
+			if (pfd[j++].revents)
+				drain(&cs[i], want, n);
+		}
+		if (memcmp(n, &shown, sizeof(*n)) != 0 && now_ms() - last_report >= 100) {
+			report(n);
+			shown = *n;
+			last_report = now_ms();
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *want = NULL, *reqfile = NULL, *first = "127.0.1.1";
 	long port = 0, count = 0, addrs = 1, secs = 60;
-	struct counts n = { 0 }, shown = { -1, -1, -1, -1 };
+	struct counts n = { 0 };
 	struct in_addr base, src;
-	struct rlimit rl;
 	struct pollfd *pfd;
 	struct conn *cs;
 	char *req = NULL;
 	size_t reqlen = 0;
-	long long end, last_report = 0;
+	long long end;
 	int opt;
 
 	while ((opt = getopt(argc, argv, "p:n:b:a:f:w:t:")) != -1) {
@@ -180,10 +224,7 @@ int main(int argc, char **argv)
 		usage();
 	if (reqfile)
 		reqlen = slurp(reqfile, &req);
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	raise_nofile();
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -203,29 +244,7 @@ int main(int argc, char **argv)
 		if (req && send(cs[i].fd, req, reqlen, MSG_NOSIGNAL) != (ssize_t)reqlen)
 			drain(&cs[i], want, &n);
 	}
-	while (!stop && now_ms() < end) {
-		int m = 0, k;
-
-		for (long i = 0; i < count; i++) {
-			if (cs[i].fd < 0)
-				continue;
-			pfd[m].fd = cs[i].fd;
-			pfd[m].events = POLLIN;
-			m++;
-		}
-		k = poll(pfd, (nfds_t)m, 100);
-		for (long i = 0, j = 0; k > 0 && i < count && j < m; i++) {
-			if (cs[i].fd < 0 || cs[i].fd != pfd[j].fd)
-				continue;
-			if (pfd[j++].revents)
-				drain(&cs[i], want, &n);
-		}
-		if (memcmp(&n, &shown, sizeof(n)) != 0 && now_ms() - last_report >= 100) {
-			report(&n);
-			shown = n;
-			last_report = now_ms();
-		}
-	}
+	hold(cs, pfd, count, want, &n, end);
 	report(&n);
 	for (long i = 0; i < count; i++)
 		if (cs[i].fd >= 0)

@@ -154,14 +154,12 @@ static void rehub(struct fx *fx, const char *serial, const char *hub)
 	fx_raw_exec(fx->path, sql);
 }
 
-/* An MTGE serving two tenants: a batch each, with only that tenant's connectors. */
-static void test_mtge(void **state)
+/* An MTGE serving two tenants: MTGE-1 and EDGE-2 in acme's mesh "m" with acme's CN-1 and CN-2
+ * hubbed on MTGE-1; globex's GX-1 (active) and GX-2 (pending), initech's IN-1 (pending) moved
+ * onto MTGE-1. */
+static void mtge_setup(struct fx *fx)
 {
-	struct fx *fx = *state;
-	struct nc_strlist tenants = {0};
-	struct nc_errinfo ei = {0};
-	json_t *cmds, *notes;
-	char addr[NC_CIDR_MAX], *text;
+	char addr[NC_CIDR_MAX];
 
 	fx_sync_edge(fx, "acme", "MTGE-1", NC_EDGE_MTGE, 1, "10.50.0.0/16", true);
 	fx_sync_edge(fx, "acme", "EDGE-2", NC_EDGE_DEDICATED, 2, "10.2.0.0/16", true);
@@ -179,7 +177,15 @@ static void test_mtge(void **state)
 	assert_int_equal(nc_ipam_backbone(fx->st, "globex", "MTGE-1", "GX-1", addr, NULL), 0);
 	assert_string_equal(addr, "100.64.0.2/32");
 	fx_sync_derived(fx, "m", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL, "MTGE-1,EDGE-2");
+}
 
+/* The tenants an MTGE serves; an edge or a connector serves its own. */
+static void test_mtge_tenants(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_strlist tenants = {0};
+
+	mtge_setup(fx);
 	/* initech has only a pending connector there: no batch. */
 	assert_int_equal(nc_sync_mtge_tenants(fx->st, "MTGE-1", &tenants), 0);
 	assert_int_equal(tenants.n, 2);
@@ -193,7 +199,17 @@ static void test_mtge(void **state)
 	assert_string_equal(tenants.v[0], "globex");
 	assert_int_equal(nc_sync_mtge_tenants(fx->st, "NOPE", &tenants), NC_ERR_NOTFOUND);
 	assert_int_equal(tenants.n, 0);
+	nc_strlist_clear(&tenants);
+}
 
+/* A batch for each tenant of an MTGE, with only that tenant's connectors. */
+static void test_mtge_acme(void **state)
+{
+	struct fx *fx = *state;
+	json_t *cmds;
+	char *text;
+
+	mtge_setup(fx);
 	/* acme: its LAN, its connectors, the App VPN with their LANs once, its peering. */
 	cmds = fx_sync_build(fx, "MTGE-1", "acme", NULL);
 	fx_assert_topics(cmds, "interface wireguard static nat44 acl");
@@ -210,7 +226,15 @@ static void test_mtge(void **state)
 	assert_int_equal(fx_count(text, "GX-") + fx_count(text, "172.16."), 0);
 	free(text);
 	json_decref(cmds);
+}
 
+static void test_mtge_globex(void **state)
+{
+	struct fx *fx = *state;
+	json_t *cmds, *notes;
+	char *text;
+
+	mtge_setup(fx);
 	/* globex: only GX-1; no LAN, no peering of acme. */
 	cmds = fx_sync_build(fx, "MTGE-1", "globex", &notes);
 	fx_assert_topics(cmds, "interface wireguard static nat44 acl");
@@ -239,7 +263,16 @@ static void test_mtge(void **state)
 	fx_assert_json(fx_peer_get(cmds, "wg0", 0, "allowed_ips"), "['100.64.0.1/32']");
 	fx_assert_json(fx_cmd_body(cmds, "static"), "{'routes':[]}");
 	json_decref(cmds);
+}
 
+/* Building for a tenant an MTGE does not serve is refused, nothing returned. */
+static void test_mtge_refused(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_errinfo ei = {0};
+	json_t *cmds, *notes;
+
+	mtge_setup(fx);
 	/* A tenant that does not exist; a dedicated edge of another tenant. */
 	cmds = notes = NULL;
 	assert_int_equal(nc_sync_build(fx->st, "MTGE-1", "nope", &cmds, &notes, &ei),
@@ -251,8 +284,8 @@ static void test_mtge(void **state)
 			 NC_ERR_NOTFOUND);
 	assert_int_equal(nc_sync_build(fx->st, "CN-1", "globex", &cmds, &notes, &ei),
 			 NC_ERR_NOTFOUND);
-	nc_strlist_clear(&tenants);
 }
 
 FX_MAIN("build_devices", FX_SYNC_TEST(test_connector_bodies), FX_SYNC_TEST(test_hub_edge),
-	FX_SYNC_TEST(test_mtge))
+	FX_SYNC_TEST(test_mtge_tenants), FX_SYNC_TEST(test_mtge_acme),
+	FX_SYNC_TEST(test_mtge_globex), FX_SYNC_TEST(test_mtge_refused))

@@ -218,24 +218,12 @@ static void test_hub_refused(void **state)
 
 /* Partial mesh: links by hand. */
 
-static void test_partial_mesh(void **state)
+/* Links EDGE-1-CN-3 and CN-3-EDGE-2 added by hand; a duplicate, an unknown end and a loop
+ * refused. */
+static void pm_links_add(struct fx_core *fx)
 {
-	struct fx_core *fx = *state;
 	struct nc_errinfo ei = {0};
-	json_t *o, *links;
-
-	fxp_create(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
-	fxp_add(fx, "pm", "EDGE-1");
-	fxp_add(fx, "pm", "EDGE-2");
-	fxp_add(fx, "pm", "CN-3");
-	fxc_clean(fx);
-	fxp_add(fx, "pm", "CN-4");
-	/* No links derived: only the new member is dirtied. */
-	fxp_assert_pending(fx, "CN-4: joined peering pm\n");
-	assert_int_equal(fxp_n_links(fx, "pm"), 0);
-	o = fxp_show(fx, "pm");
-	fxp_assert_array(o, "isolated", "CN-3,CN-4,EDGE-1,EDGE-2");
-	json_decref(o);
+	json_t *o;
 
 	fxc_clean(fx);
 	fxp_link_add(fx, "pm", "EDGE-1", "CN-3");
@@ -263,6 +251,12 @@ static void test_partial_mesh(void **state)
 	assert_int_equal(json_array_size(json_object_get(o, "links")), 2);
 	fxp_assert_array(o, "isolated", "CN-4");
 	json_decref(o);
+}
+
+static void pm_links_remove(struct fx_core *fx)
+{
+	struct nc_errinfo ei = {0};
+	json_t *o;
 
 	/* Removing a link dirties exactly its two ends. */
 	fxc_clean(fx);
@@ -286,6 +280,11 @@ static void test_partial_mesh(void **state)
 	fxp_assert_pending(fx, "CN-3: left peering pm\n"
 			       "EDGE-2: link EDGE-2" ARROW "CN-3 removed\n");
 	assert_int_equal(fxp_n_links(fx, "pm"), 0);
+}
+
+static void pm_no_endpoint(struct fx_core *fx)
+{
+	json_t *o, *links;
 
 	/* Two connectors without an endpoint: neither can dial, the link says so. */
 	fxp_add(fx, "pm", "CN-1");
@@ -307,6 +306,29 @@ static void test_partial_mesh(void **state)
 	links = json_object_get(o, "links");
 	assert_true(json_is_null(json_object_get(json_array_get(links, 0), "warning")));
 	json_decref(o);
+}
+
+static void test_partial_mesh(void **state)
+{
+	struct fx_core *fx = *state;
+	json_t *o;
+
+	fxp_create(fx, "pm", NC_TOPO_PARTIAL_MESH, NC_PROTO_WIREGUARD, false, NULL);
+	fxp_add(fx, "pm", "EDGE-1");
+	fxp_add(fx, "pm", "EDGE-2");
+	fxp_add(fx, "pm", "CN-3");
+	fxc_clean(fx);
+	fxp_add(fx, "pm", "CN-4");
+	/* No links derived: only the new member is dirtied. */
+	fxp_assert_pending(fx, "CN-4: joined peering pm\n");
+	assert_int_equal(fxp_n_links(fx, "pm"), 0);
+	o = fxp_show(fx, "pm");
+	fxp_assert_array(o, "isolated", "CN-3,CN-4,EDGE-1,EDGE-2");
+	json_decref(o);
+
+	pm_links_add(fx);
+	pm_links_remove(fx);
+	pm_no_endpoint(fx);
 }
 
 static void test_links_only_by_hand_in_partial_mesh(void **state)

@@ -160,16 +160,11 @@ static void test_refuse_oversize(void **state)
 	assert_int_equal(nc_proto_msg_limit(NC_MSG_CONFIRM), 64 * 1024);
 }
 
-/* Encoders refuse what decoders would refuse, and what does not fit. */
-static void test_encode_refusals(void **state)
+/* Encoders refuse what decoders would refuse, and what does not fit: a batch. */
+static void test_encode_refuse_batch(void **state)
 {
 	struct nc_errinfo ei = {0};
 	struct nc_batch b = {0};
-	struct nc_confirm c = {0};
-	struct nc_heartbeat h = {0};
-	struct nc_registration g = {0};
-	struct nc_config_request r = {0};
-	struct nc_tunnel_status t = {0};
 	char *out = (char *)"sentinel", *big;
 	size_t len = 42;
 
@@ -211,6 +206,15 @@ static void test_encode_refusals(void **state)
 	assert_null(out);
 	assert_int_equal(len, 0);
 	nc_batch_clear(&b);
+}
+
+/* A confirm: missing hash, failure status without failures, bad vpp_mode, over its limit. */
+static void test_encode_refuse_confirm(void **state)
+{
+	struct nc_errinfo ei = {0};
+	struct nc_confirm c = {0};
+	char *out = (char *)"sentinel";
+	size_t len = 42;
 
 	snprintf(c.serial, sizeof(c.serial), FX_SERIAL);
 	c.applied = 1;
@@ -237,6 +241,17 @@ static void test_encode_refusals(void **state)
 	assert_int_equal(nc_proto_confirm_encode(&c, &out, &len, &ei), NC_ERR_TOOBIG);
 	assert_null(out);
 	nc_confirm_clear(&c);
+}
+
+/* A heartbeat, a registration and a config request with a field out of its domain. */
+static void test_encode_refuse_small(void **state)
+{
+	struct nc_errinfo ei = {0};
+	struct nc_heartbeat h = {0};
+	struct nc_registration g = {0};
+	struct nc_config_request r = {0};
+	char *out = (char *)"sentinel";
+	size_t len = 42;
 
 	snprintf(h.serial, sizeof(h.serial), FX_SERIAL);
 	snprintf(h.public_key, sizeof(h.public_key), "nope");
@@ -256,6 +271,15 @@ static void test_encode_refusals(void **state)
 	snprintf(r.serial, sizeof(r.serial), "bad serial");
 	assert_int_equal(nc_proto_config_request_encode(&r, &out, &len, &ei), NC_ERR_INVAL);
 	assert_string_equal(ei.field, "serial");
+}
+
+/* A tunnel status: too many tunnels, an IPSec tunnel without its SA, over its limit. */
+static void test_encode_refuse_tunnel_status(void **state)
+{
+	struct nc_errinfo ei = {0};
+	struct nc_tunnel_status t = {0};
+	char *out = (char *)"sentinel";
+	size_t len = 42;
 
 	snprintf(t.serial, sizeof(t.serial), FX_SERIAL);
 	t.n_tunnels = NC_PROTO_TUNNELS_MAX + 1;
@@ -278,4 +302,6 @@ static void test_encode_refusals(void **state)
 
 FX_MAIN("proto_refuse", cmocka_unit_test(test_refuse_common),
 	cmocka_unit_test(test_refuse_not_json), cmocka_unit_test(test_refuse_oversize),
-	cmocka_unit_test(test_encode_refusals))
+	cmocka_unit_test(test_encode_refuse_batch), cmocka_unit_test(test_encode_refuse_confirm),
+	cmocka_unit_test(test_encode_refuse_small),
+	cmocka_unit_test(test_encode_refuse_tunnel_status))

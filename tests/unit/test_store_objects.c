@@ -286,10 +286,15 @@ static void test_connectors(void **state)
 	assert_int_equal(nc_store_edge_delete(fx->st, "acme", "EDGE-1"), 0);
 }
 
+/* Steps of test_peerings_members_links, in the order it takes them (defined after it). */
+static void peerings_crud(struct fx *fx);
+static void members_add_list(struct fx *fx);
+static void peerings_delete_cascades(struct fx *fx);
+
+/* Peerings with their members and links: CRUD, refusals, and what a delete takes along. */
 static void test_peerings_members_links(void **state)
 {
 	struct fx *fx = *state;
-	struct nc_peering p;
 	struct nc_member *m = NULL;
 	struct nc_link *l = NULL;
 	struct nc_link ipsec = {.tenant = "acme",
@@ -309,51 +314,8 @@ static void test_peerings_members_links(void **state)
 	fx_new_connector(fx->st, "acme", "CN-0002", NULL, 0);
 	fx_new_connector(fx->st, "globex", "CN-G", NULL, 0);
 
-	new_peering(fx->st, "acme", "mesh", NC_TOPO_PARTIAL_MESH, NULL, 0);
-	new_peering(fx->st, "acme", "mesh", NC_TOPO_MESH, NULL, NC_ERR_EXISTS);
-	new_peering(fx->st, "globex", "mesh", NC_TOPO_MESH, NULL, 0);
-	new_peering(fx->st, "acme", "spokes", NC_TOPO_HUB_SPOKE, "CN-0001", NC_ERR_NOTFOUND);
-	new_peering(fx->st, "nobody", "x", NC_TOPO_MESH, NULL, NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_peering_get(fx->st, "acme", "mesh", &p), 0);
-	assert_int_equal(p.topology, NC_TOPO_PARTIAL_MESH);
-	assert_string_equal(p.hub, "");
-	assert_int_equal(nc_store_peering_get(fx->st, NULL, "mesh", &p), NC_ERR_CONFLICT);
-	assert_int_equal(nc_store_peering_get(fx->st, "globex", "nope", &p), NC_ERR_NOTFOUND);
-	p = (struct nc_peering){.tenant = "acme",
-				.name = "mesh",
-				.topology = NC_TOPO_PARTIAL_MESH,
-				.protocol = NC_PROTO_IPSEC,
-				.dual_tunnel = true,
-				.hub = "EDGE-2"};
-	assert_int_equal(nc_store_peering_update(fx->st, &p), 0);
-	assert_int_equal(nc_store_peering_get(fx->st, "acme", "mesh", &p), 0);
-	assert_int_equal(p.protocol, NC_PROTO_IPSEC);
-	assert_true(p.dual_tunnel);
-	assert_string_equal(p.hub, "EDGE-2");
-	snprintf(p.hub, sizeof(p.hub), "EDGE-404");
-	assert_int_equal(nc_store_peering_update(fx->st, &p), NC_ERR_NOTFOUND);
-	snprintf(p.tenant, sizeof(p.tenant), "globex");
-	p.hub[0] = '\0';
-	snprintf(p.name, sizeof(p.name), "absent");
-	assert_int_equal(nc_store_peering_update(fx->st, &p), NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_peering_delete(fx->st, NULL, "mesh"), NC_ERR_INVAL);
-
-	new_member(fx->st, "acme", "mesh", "EDGE-1", 0);
-	new_member(fx->st, "acme", "mesh", "CN-0001", 0);
-	new_member(fx->st, "acme", "mesh", "CN-0002", 0);
-	new_member(fx->st, "acme", "mesh", "CN-0002", NC_ERR_EXISTS);
-	new_member(fx->st, "acme", "mesh", "CN-404", NC_ERR_NOTFOUND);
-	new_member(fx->st, "acme", "mesh", "CN-G", NC_ERR_NOTFOUND); /* other tenant's */
-	new_member(fx->st, "acme", "absent", "CN-0001", NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_member_list(fx->st, "acme", "mesh", &m, &n), 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(m[0].serial, "CN-0001");
-	assert_int_equal(m[0].type, NC_DEVICE_CONNECTOR);
-	assert_string_equal(m[2].serial, "EDGE-1");
-	assert_int_equal(m[2].type, NC_DEVICE_EDGE);
-	free(m);
-	assert_int_equal(nc_store_member_list(fx->st, "acme", "absent", &m, &n), 0);
-	assert_int_equal(n, 0);
+	peerings_crud(fx);
+	members_add_list(fx);
 
 	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-1", 0, 0);
 	new_link(fx->st, "acme", "mesh", "CN-0001", "EDGE-1", 0, NC_ERR_EXISTS);
@@ -402,6 +364,75 @@ static void test_peerings_members_links(void **state)
 	assert_int_equal(used, 1);
 	assert_int_equal(nc_store_spi_used(fx->st, NULL, 0x3003, &used), 0);
 	assert_int_equal(used, 0);
+	peerings_delete_cascades(fx);
+}
+
+/* Peering "mesh" in acme (partial mesh, then updated to IPSec with hub EDGE-2) and in globex. */
+static void peerings_crud(struct fx *fx)
+{
+	struct nc_peering p;
+
+	new_peering(fx->st, "acme", "mesh", NC_TOPO_PARTIAL_MESH, NULL, 0);
+	new_peering(fx->st, "acme", "mesh", NC_TOPO_MESH, NULL, NC_ERR_EXISTS);
+	new_peering(fx->st, "globex", "mesh", NC_TOPO_MESH, NULL, 0);
+	new_peering(fx->st, "acme", "spokes", NC_TOPO_HUB_SPOKE, "CN-0001", NC_ERR_NOTFOUND);
+	new_peering(fx->st, "nobody", "x", NC_TOPO_MESH, NULL, NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_peering_get(fx->st, "acme", "mesh", &p), 0);
+	assert_int_equal(p.topology, NC_TOPO_PARTIAL_MESH);
+	assert_string_equal(p.hub, "");
+	assert_int_equal(nc_store_peering_get(fx->st, NULL, "mesh", &p), NC_ERR_CONFLICT);
+	assert_int_equal(nc_store_peering_get(fx->st, "globex", "nope", &p), NC_ERR_NOTFOUND);
+	p = (struct nc_peering){.tenant = "acme",
+				.name = "mesh",
+				.topology = NC_TOPO_PARTIAL_MESH,
+				.protocol = NC_PROTO_IPSEC,
+				.dual_tunnel = true,
+				.hub = "EDGE-2"};
+	assert_int_equal(nc_store_peering_update(fx->st, &p), 0);
+	assert_int_equal(nc_store_peering_get(fx->st, "acme", "mesh", &p), 0);
+	assert_int_equal(p.protocol, NC_PROTO_IPSEC);
+	assert_true(p.dual_tunnel);
+	assert_string_equal(p.hub, "EDGE-2");
+	snprintf(p.hub, sizeof(p.hub), "EDGE-404");
+	assert_int_equal(nc_store_peering_update(fx->st, &p), NC_ERR_NOTFOUND);
+	snprintf(p.tenant, sizeof(p.tenant), "globex");
+	p.hub[0] = '\0';
+	snprintf(p.name, sizeof(p.name), "absent");
+	assert_int_equal(nc_store_peering_update(fx->st, &p), NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_peering_delete(fx->st, NULL, "mesh"), NC_ERR_INVAL);
+}
+
+/* Members of acme's "mesh": EDGE-1, CN-0001, CN-0002; unknown devices and peerings refused. */
+static void members_add_list(struct fx *fx)
+{
+	struct nc_member *m = NULL;
+	size_t n = 0;
+
+	new_member(fx->st, "acme", "mesh", "EDGE-1", 0);
+	new_member(fx->st, "acme", "mesh", "CN-0001", 0);
+	new_member(fx->st, "acme", "mesh", "CN-0002", 0);
+	new_member(fx->st, "acme", "mesh", "CN-0002", NC_ERR_EXISTS);
+	new_member(fx->st, "acme", "mesh", "CN-404", NC_ERR_NOTFOUND);
+	new_member(fx->st, "acme", "mesh", "CN-G", NC_ERR_NOTFOUND); /* other tenant's */
+	new_member(fx->st, "acme", "absent", "CN-0001", NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_member_list(fx->st, "acme", "mesh", &m, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[0].serial, "CN-0001");
+	assert_int_equal(m[0].type, NC_DEVICE_CONNECTOR);
+	assert_string_equal(m[2].serial, "EDGE-1");
+	assert_int_equal(m[2].type, NC_DEVICE_EDGE);
+	free(m);
+	assert_int_equal(nc_store_member_list(fx->st, "acme", "absent", &m, &n), 0);
+	assert_int_equal(n, 0);
+}
+
+/* Deleting a link, a member or the peering takes what depends on it along. */
+static void peerings_delete_cascades(struct fx *fx)
+{
+	struct nc_peering p;
+	struct nc_member *m = NULL;
+	struct nc_link *l = NULL;
+	size_t n = 0;
 
 	/* removing a link removes both tunnels */
 	assert_int_equal(nc_store_link_delete(fx->st, "acme", "mesh", "CN-0002", "EDGE-1"), 0);

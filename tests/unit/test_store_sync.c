@@ -24,9 +24,10 @@
 
 #define BATCH "{\"v\":1,\"commands\":[{\"index\":0,\"topic\":\"wireguard\",\"body\":{}}]}"
 
-static void test_sync_round_trip(void **state)
+/* MTGE-1 synced for acme (every field, batch and confirm) and globex, CN-0001 pending for acme;
+ * unknown devices and tenants refused; get returns every field back. */
+static void sync_put_get(struct fx *fx)
 {
-	struct fx *fx = *state;
 	struct nc_sync s = {.serial = "MTGE-1",
 			    .tenant = "acme",
 			    .state = NC_SYNC_APPLYING,
@@ -40,10 +41,6 @@ static void test_sync_round_trip(void **state)
 			    .confirmed_at = 1699999999,
 			    .updated_at = 1700000001};
 	struct nc_sync got = {0};
-	struct nc_sync_filter f = {.tenant = NULL, .state = -1};
-	struct nc_page pg = {.limit = 1};
-	struct nc_sync *v = NULL;
-	size_t n = 0, counts[4];
 
 	fx_new_edge(fx->st, "acme", "MTGE-1", NC_EDGE_MTGE, 0);
 	fx_new_connector(fx->st, "acme", "CN-0001", NULL, 0);
@@ -81,6 +78,13 @@ static void test_sync_round_trip(void **state)
 	assert_string_equal(got.tenant, "acme");
 	nc_sync_clear(&got);
 	assert_int_equal(nc_store_sync_get(fx->st, "CN-0001", "globex", &got), NC_ERR_NOTFOUND);
+}
+
+/* put replaces the whole state. */
+static void sync_put_replaces(struct fx *fx)
+{
+	struct nc_sync got = {0};
+	struct nc_sync s;
 
 	/* put replaces the whole state */
 	s = (struct nc_sync){.serial = "MTGE-1",
@@ -97,6 +101,11 @@ static void test_sync_round_trip(void **state)
 	assert_null(got.last_batch);
 	assert_true(got.updated_at > 0);
 	nc_sync_clear(&got);
+}
+
+static void sync_counts(struct fx *fx)
+{
+	size_t counts[4];
 
 	/* Counts leave out CN-0001: pending approval, it gets no configuration. */
 	assert_int_equal(nc_store_sync_count(fx->st, NULL, counts), 0);
@@ -110,6 +119,16 @@ static void test_sync_round_trip(void **state)
 	assert_int_equal(nc_store_sync_count(fx->st, "globex", counts), 0);
 	assert_int_equal(counts[NC_SYNC_SYNCED], 1);
 	assert_int_equal(counts[NC_SYNC_FAILED], 0);
+}
+
+/* Lists CN-0001 pending for acme, MTGE-1 for acme and globex; the CN-0001 state is kept as
+ * unconfigured once decommissioned. */
+static void sync_list(struct fx *fx)
+{
+	struct nc_sync_filter f = {.tenant = NULL, .state = -1};
+	struct nc_page pg = {.limit = 1};
+	struct nc_sync *v = NULL;
+	size_t n = 0, counts[4];
 
 	/* keyset paging over (serial, tenant): "CN-0001:acme", "MTGE-1:acme", "MTGE-1:globex" */
 	assert_int_equal(nc_store_sync_list(fx->st, &f, &pg, &v, &n), 0);
@@ -153,6 +172,16 @@ static void test_sync_round_trip(void **state)
 	nc_sync_array_free(v, n);
 	assert_int_equal(nc_store_sync_count(fx->st, NULL, counts), 0);
 	assert_int_equal(counts[NC_SYNC_PENDING], 0);
+}
+
+static void test_sync_round_trip(void **state)
+{
+	struct fx *fx = *state;
+
+	sync_put_get(fx);
+	sync_put_replaces(fx);
+	sync_counts(fx);
+	sync_list(fx);
 }
 
 #define N_FLEET 10000

@@ -102,41 +102,10 @@ static void test_lists_round_trip(void **state)
 	nc_edge_clear(&e);
 }
 
-/* The list columns hold the text the store has always written, and read back that, a rule
- * without dport (as the API takes it) as dport 0; a list that does not decode is a store error
- * and leaves nothing behind. */
-static void test_lists_stored_text(void **state)
+/* CN-T as inserted by test_lists_stored_text: its lists in the text the store has always
+ * written. */
+static void lists_written_text(struct fx *fx)
 {
-	struct fx *fx = *state;
-	struct nc_acl_rule acl[] = {
-		{"drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22},
-		{"accept", "any", "10.0.0.0/8", "192.168.10.0/24", 0},
-	};
-	struct nc_route routes[] = {{"10.99.0.0/16", "192.168.10.1"}};
-	struct nc_connector c = {.serial = "CN-T",
-				 .tenant = "acme",
-				 .name = "t",
-				 .acl = acl,
-				 .n_acl = 2,
-				 .routes = routes,
-				 .n_routes = 1};
-	struct nc_connector got = {0};
-	struct nc_edge e = {.serial = "EDGE-T", .tenant = "acme", .name = "e"};
-	static const char *const damaged[] = {
-		"UPDATE connectors SET acl = 'not json' WHERE serial = 'CN-T'",
-		"UPDATE connectors SET acl = '{}' WHERE serial = 'CN-T'",
-		"UPDATE connectors SET acl = '[{\"action\":\"drop\"}]' WHERE serial = 'CN-T'",
-		"UPDATE connectors SET acl = '[{\"action\":\"drop\",\"proto\":\"any\","
-		"\"src\":\"::/0\",\"dst\":\"::/0\",\"dport\":65536}]' WHERE serial = 'CN-T'",
-		"UPDATE connectors SET routes = '[{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\","
-		"\"metric\":1}]' WHERE serial = 'CN-T'",
-		"UPDATE connectors SET routes = '' WHERE serial = 'CN-T'",
-		"UPDATE connectors SET lan_subnets = '[1]' WHERE serial = 'CN-T'",
-		"UPDATE connectors SET lan_subnets = '[\"a\",\"a\"' WHERE serial = 'CN-T'",
-	};
-
-	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
-	assert_int_equal(nc_store_connector_insert(fx->st, &c), 0);
 	assert_int_equal(fx_raw_int(fx->path, "SELECT lan_subnets = '[\"192.168.10.0/24\"]'"
 					      " FROM connectors WHERE serial = 'CN-T'"),
 			 1);
@@ -152,6 +121,12 @@ static void test_lists_stored_text(void **state)
 					      "\"via\":\"192.168.10.1\"}]'"
 					      " FROM connectors WHERE serial = 'CN-T'"),
 			 1);
+}
+
+/* What existing databases hold, and the API's form without dport, read back. */
+static void lists_read_back(struct fx *fx)
+{
+	struct nc_connector got = {0};
 
 	/* what existing databases hold (dport always written), here spaced out, reads back */
 	fx_raw_exec(fx->path, "UPDATE connectors SET acl = '[ {\"action\": \"drop\","
@@ -178,9 +153,28 @@ static void test_lists_stored_text(void **state)
 				    " FROM connectors WHERE serial = 'CN-T'"),
 			 1);
 	nc_connector_clear(&got);
+}
+
+/* A list that does not decode is a store error and leaves nothing behind; c is CN-T as it
+ * should be, written back before each damage. */
+static void lists_damaged(struct fx *fx, struct nc_connector *c)
+{
+	struct nc_connector got = {0};
+	static const char *const damaged[] = {
+		"UPDATE connectors SET acl = 'not json' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET acl = '{}' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET acl = '[{\"action\":\"drop\"}]' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET acl = '[{\"action\":\"drop\",\"proto\":\"any\","
+		"\"src\":\"::/0\",\"dst\":\"::/0\",\"dport\":65536}]' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET routes = '[{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\","
+		"\"metric\":1}]' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET routes = '' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET lan_subnets = '[1]' WHERE serial = 'CN-T'",
+		"UPDATE connectors SET lan_subnets = '[\"a\",\"a\"' WHERE serial = 'CN-T'",
+	};
 
 	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
-		assert_int_equal(nc_store_connector_update(fx->st, &c), 0);
+		assert_int_equal(nc_store_connector_update(fx->st, c), 0);
 		fx_raw_exec(fx->path, damaged[i]);
 		if (nc_store_connector_get(fx->st, "acme", "CN-T", &got) != NC_ERR_STORE)
 			fail_msg("`%s' was read", damaged[i]);
@@ -188,6 +182,33 @@ static void test_lists_stored_text(void **state)
 		assert_null(got.routes);
 		assert_int_equal(got.lan_subnets.n, 0);
 	}
+}
+
+/* The list columns hold the text the store has always written, and read back that, a rule
+ * without dport (as the API takes it) as dport 0; a list that does not decode is a store error
+ * and leaves nothing behind. */
+static void test_lists_stored_text(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_acl_rule acl[] = {
+		{"drop", "tcp", "0.0.0.0/0", "192.168.10.5/32", 22},
+		{"accept", "any", "10.0.0.0/8", "192.168.10.0/24", 0},
+	};
+	struct nc_route routes[] = {{"10.99.0.0/16", "192.168.10.1"}};
+	struct nc_connector c = {.serial = "CN-T",
+				 .tenant = "acme",
+				 .name = "t",
+				 .acl = acl,
+				 .n_acl = 2,
+				 .routes = routes,
+				 .n_routes = 1};
+	struct nc_edge e = {.serial = "EDGE-T", .tenant = "acme", .name = "e"};
+
+	nc_strlist_add(&c.lan_subnets, "192.168.10.0/24");
+	assert_int_equal(nc_store_connector_insert(fx->st, &c), 0);
+	lists_written_text(fx);
+	lists_read_back(fx);
+	lists_damaged(fx, &c);
 
 	nc_strlist_add(&e.lan_subnets, "10.10.0.0/16");
 	assert_int_equal(nc_store_edge_insert(fx->st, &e), 0);
