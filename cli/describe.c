@@ -12,8 +12,8 @@
 #include "../lib/util/timefmt.h"
 #include "evline.h"
 #include "output.h"
+#include "../lib/util/count.h"
 
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 #define LABEL_W	 16  /* columns of "Label:" before the value */
 #define LINE_MAX 512 /* bytes of one line */
 #define TUN_COLS 9
@@ -205,7 +205,7 @@ static void state_lines(struct out *o, const json_t *s, bool mtge)
 		say(o, "", "Sync (tenant %s):", tenant ? tenant : "?");
 	else
 		say(o, "", "Sync:");
-	for (size_t i = 0; i < NCOLS(sync_fields); i++)
+	for (size_t i = 0; i < NC_COUNT(sync_fields); i++)
 		field(o, s, &sync_fields[i]);
 	if (json_integer_value(json_object_get(s, "seq")) > 0)
 		seq_line(o, "  Sent", s, "seq", "config_hash", "sent_at");
@@ -345,7 +345,7 @@ int cli_describe_lines(const json_t *view, int64_t now, cli_describe_line_fn lin
 	if (!json_is_object(view))
 		return NC_ERR_INVAL;
 	/* Edges have a kind; connectors have none. */
-	for (i = 0; i < NCOLS(dev_fields); i++)
+	for (i = 0; i < NC_COUNT(dev_fields); i++)
 		if (dev_fields[i].kinds & (kind ? EDGE : CONN))
 			field(&o, view, &dev_fields[i].col);
 	o.part = 1;

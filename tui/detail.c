@@ -14,9 +14,9 @@
 #include "../cli/describe.h"
 #include "../cli/output.h"
 #include "../lib/util/xmalloc.h"
+#include "../lib/util/count.h"
 
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
-#define LABEL_W	 16
+#define LABEL_W 16
 
 struct lines {
 	struct tui_line *v;

@@ -14,8 +14,7 @@
 #include "../lib/util/timefmt.h"
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
-
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#include "../lib/util/count.h"
 
 /* obj[key] as a string into buf[n], cut on a character boundary; "" when absent. */
 static void copy(char *buf, size_t n, const json_t *obj, const char *key)
@@ -132,9 +131,9 @@ static const struct field edge_fields[] = {
 	FIELD(struct tui_edge, endpoint, NULL, "endpoint"),
 };
 
-static const struct kind conn_kind = {sizeof(struct tui_conn), conn_fields, NCOLS(conn_fields),
+static const struct kind conn_kind = {sizeof(struct tui_conn), conn_fields, NC_COUNT(conn_fields),
 				      offsetof(struct tui_conn, last_seen), by_conn};
-static const struct kind edge_kind = {sizeof(struct tui_edge), edge_fields, NCOLS(edge_fields),
+static const struct kind edge_kind = {sizeof(struct tui_edge), edge_fields, NC_COUNT(edge_fields),
 				      offsetof(struct tui_edge, last_seen), by_edge};
 
 /*

@@ -12,8 +12,7 @@
 #include "../lib/util/timefmt.h"
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
-
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#include "../lib/util/count.h"
 
 /* Columns of the seeds (Name ... Last Seen), then the sync state. */
 static const struct tui_col conn_cols[] = {
@@ -40,16 +39,16 @@ const struct tui_col *tui_rows_cols(enum tui_panel p, size_t *n)
 {
 	switch (p) {
 	case TUI_CONNECTORS:
-		*n = NCOLS(conn_cols);
+		*n = NC_COUNT(conn_cols);
 		return conn_cols;
 	case TUI_EDGES:
-		*n = NCOLS(edge_cols);
+		*n = NC_COUNT(edge_cols);
 		return edge_cols;
 	case TUI_PEERINGS:
-		*n = NCOLS(link_cols);
+		*n = NC_COUNT(link_cols);
 		return link_cols;
 	default:
-		*n = NCOLS(event_cols);
+		*n = NC_COUNT(event_cols);
 		return event_cols;
 	}
 }

@@ -14,8 +14,7 @@
 #include "../output.h"
 #include "../request.h"
 #include "common.h"
-
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#include "../../lib/util/count.h"
 
 static const struct cli_col conn_cols[] = {
 	{"Name", "name", 0, NULL},
@@ -51,7 +50,7 @@ static const struct cli_col sync_cols[] = {
 int cmd_connector_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	return cmd_list_paged(ctx, a, "/v1/connectors", "status,region,hub,name,limit,cursor",
-			      conn_cols, NCOLS(conn_cols), "serial", "connectors");
+			      conn_cols, NC_COUNT(conn_cols), "serial", "connectors");
 }
 
 /* Runs method on /v1/connectors/SERIAL[suffix] with body; *reply owned by the caller. */
@@ -261,9 +260,9 @@ int cmd_connector_stats(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	}
 	rows = json_pack("[O]", reply);
-	cli_out_table(ctx, rows, card_cols, NCOLS(card_cols));
+	cli_out_table(ctx, rows, card_cols, NC_COUNT(card_cols));
 	cli_out_heading(ctx, "Sync");
-	cli_out_table(ctx, rows, sync_cols, NCOLS(sync_cols));
+	cli_out_table(ctx, rows, sync_cols, NC_COUNT(sync_cols));
 out:
 	json_decref(rows);
 	json_decref(reply);

@@ -13,8 +13,7 @@
 #include "../../lib/util/err.h"
 #include "../config.h"
 #include "../output.h"
-
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#include "../../lib/util/count.h"
 
 static void fmt_current(const json_t *v, char *buf, size_t n)
 {
@@ -82,7 +81,7 @@ int cmd_context_list(struct cli_ctx *ctx, const struct cli_args *a)
 						       strcmp(c->name, cfg.current) == 0));
 	}
 	list = json_pack("{s:O,s:n}", "items", items, "next_cursor");
-	cli_out_list(ctx, list, context_cols, NCOLS(context_cols), "name");
+	cli_out_list(ctx, list, context_cols, NC_COUNT(context_cols), "name");
 	if (cfg.n == 0)
 		cli_out_note(ctx,
 			     "no contexts in %s: add one with `%s context set NAME --server URL'",
@@ -114,7 +113,7 @@ int cmd_context_show(struct cli_ctx *ctx, const struct cli_args *a)
 		      cli_source_name(s.server_src), "token_file", str_or_null(s.token_file),
 		      "token_source", cli_source_name(s.token_src), "tenant", str_or_null(s.tenant),
 		      "tenant_source", cli_source_name(s.tenant_src));
-	cli_out_object(ctx, o, settings_fields, NCOLS(settings_fields), "context");
+	cli_out_object(ctx, o, settings_fields, NC_COUNT(settings_fields), "context");
 out:
 	json_decref(o);
 	cli_config_free(&cfg);

@@ -6,8 +6,7 @@
 #include "../output.h"
 #include "../request.h"
 #include "common.h"
-
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#include "../../lib/util/count.h"
 
 static const struct cli_col edge_cols[] = {
 	{"Name", "name", 0, NULL},
@@ -23,7 +22,7 @@ static const struct cli_col edge_cols[] = {
 int cmd_edge_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	return cmd_list_paged(ctx, a, "/v1/edges", "kind,region,limit,cursor", edge_cols,
-			      NCOLS(edge_cols), "serial", "edges");
+			      NC_COUNT(edge_cols), "serial", "edges");
 }
 
 /* The members an edge's options give, as a new object. */

@@ -7,8 +7,7 @@
 #include "../output.h"
 #include "../request.h"
 #include "common.h"
-
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#include "../../lib/util/count.h"
 
 static const struct cli_col key_cols[] = {
 	{"ID", "id", 0, NULL},		 {"Name", "name", 0, NULL},
@@ -37,7 +36,7 @@ int cmd_enroll_key_create(struct cli_ctx *ctx, const struct cli_args *a)
 
 int cmd_enroll_key_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	return cli_list(ctx, "/v1/enrollment-keys", key_cols, NCOLS(key_cols), "id");
+	return cli_list(ctx, "/v1/enrollment-keys", key_cols, NC_COUNT(key_cols), "id");
 }
 
 int cmd_enroll_key_revoke(struct cli_ctx *ctx, const struct cli_args *a)

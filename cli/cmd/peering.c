@@ -12,8 +12,7 @@
 #include "../request.h"
 #include "common.h"
 #include "link.h"
-
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#include "../../lib/util/count.h"
 
 /* The number of members, from a "members" array. */
 static void fmt_count(const json_t *v, char *buf, size_t n)
@@ -85,7 +84,7 @@ int cmd_peering_list(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	if (ctx->output != NC_OUT_JSON && !ctx->quiet)
 		add_members(ctx, list);
-	cli_out_list(ctx, list, peering_cols, NCOLS(peering_cols), "name");
+	cli_out_list(ctx, list, peering_cols, NC_COUNT(peering_cols), "name");
 out:
 	json_decref(list);
 	return ret;
@@ -102,7 +101,7 @@ int cmd_peering_show(struct cli_ctx *ctx, const struct cli_args *a)
 		ret = cli_call(ctx, "GET", path, NULL, &g);
 	if (ret < 0)
 		goto out;
-	cli_out_object(ctx, g, peering_fields, NCOLS(peering_fields), "name");
+	cli_out_object(ctx, g, peering_fields, NC_COUNT(peering_fields), "name");
 	links = json_object_get(g, "links");
 	cli_out_heading(ctx, "Links");
 	if (json_array_size(links) > 0)

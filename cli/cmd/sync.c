@@ -19,8 +19,8 @@
 #include "../syncwait.h"
 #include "../textdiff.h"
 #include "common.h"
+#include "../../lib/util/count.h"
 
-#define NCOLS(c)	   (sizeof(c) / sizeof((c)[0]))
 #define DEFAULT_TIMEOUT_MS 60000
 #define RESET		   "\033[0m"
 #define NAMES_LISTED	   8 /* devices named in the failure message */
@@ -186,7 +186,7 @@ static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 	const json_t *items = json_object_get(reply, "items"), *it;
 	size_t i, skipped = 0, unseen = 0;
 
-	cli_out_list(ctx, reply, sent_cols, NCOLS(sent_cols), "serial");
+	cli_out_list(ctx, reply, sent_cols, NC_COUNT(sent_cols), "serial");
 	json_array_foreach(items, i, it) {
 		const char *st = json_string_value(json_object_get(it, "state"));
 
@@ -284,7 +284,7 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 	if (ret < 0)
 		goto out;
 	out = cli_wait_json(&w);
-	cli_out_list(ctx, out, outcome_cols, NCOLS(outcome_cols), "serial outcome");
+	cli_out_list(ctx, out, outcome_cols, NC_COUNT(outcome_cols), "serial outcome");
 	if (w.n == 0)
 		cli_out_note(ctx, "nothing to sync: no device matched");
 	else
@@ -361,7 +361,7 @@ int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 
 	if (a->npos == 0)
 		return cmd_list_paged(ctx, a, "/v1/sync", "state,limit,cursor", state_cols,
-				      NCOLS(state_cols), "serial state", "devices");
+				      NC_COUNT(state_cols), "serial state", "devices");
 	if (cli_args_get(a, "limit") || cli_args_get(a, "cursor") || cli_args_has(a, "all"))
 		return cli_error(ctx, NC_ERR_USAGE,
 				 "--limit, --cursor and --all page the list of every device: "
@@ -373,7 +373,7 @@ int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 				 state);
 	ret = named_states(ctx, a, state, &list);
 	if (ret == 0)
-		cli_out_list(ctx, list, state_cols, NCOLS(state_cols), "serial state");
+		cli_out_list(ctx, list, state_cols, NC_COUNT(state_cols), "serial state");
 	json_decref(list);
 	return ret;
 }
@@ -383,7 +383,7 @@ static void show_state(struct cli_ctx *ctx, const json_t *st)
 	const json_t *lc = json_object_get(st, "last_confirm");
 	const json_t *fails = json_object_get(lc, "failures");
 
-	cli_out_object(ctx, st, state_fields, NCOLS(state_fields), "serial state");
+	cli_out_object(ctx, st, state_fields, NC_COUNT(state_fields), "serial state");
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		return;
 	cli_out_heading(ctx, "Last confirmation");
@@ -391,10 +391,10 @@ static void show_state(struct cli_ctx *ctx, const json_t *st)
 		cli_out_text(ctx, "none yet");
 		return;
 	}
-	cli_out_object(ctx, lc, confirm_fields, NCOLS(confirm_fields), NULL);
+	cli_out_object(ctx, lc, confirm_fields, NC_COUNT(confirm_fields), NULL);
 	if (json_array_size(fails) > 0) {
 		cli_out_heading(ctx, "Failures");
-		cli_out_table(ctx, fails, failure_cols, NCOLS(failure_cols));
+		cli_out_table(ctx, fails, failure_cols, NC_COUNT(failure_cols));
 	}
 }
 
@@ -503,7 +503,7 @@ int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
 	if (ret < 0)
 		goto out;
 	/* -o json: the batch as the server gives it (secrets already redacted). */
-	cli_out_object(ctx, reply, fields, NCOLS(fields), "config_hash");
+	cli_out_object(ctx, reply, fields, NC_COUNT(fields), "config_hash");
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		goto out;
 	json_array_foreach(json_object_get(reply, "commands"), i, cmd) {

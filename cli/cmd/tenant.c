@@ -7,6 +7,7 @@
 #include "../../lib/client/client.h"
 #include "../output.h"
 #include "../request.h"
+#include "../../lib/util/count.h"
 
 static const struct cli_col tenant_cols[] = {
 	{"ID", "id", 0, NULL},
@@ -14,11 +15,9 @@ static const struct cli_col tenant_cols[] = {
 	{"Created", "created_at", NC_COL_TIME, NULL},
 };
 
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
-
 int cmd_tenant_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	return cli_list(ctx, "/v1/tenants", tenant_cols, NCOLS(tenant_cols), "id");
+	return cli_list(ctx, "/v1/tenants", tenant_cols, NC_COUNT(tenant_cols), "id");
 }
 
 int cmd_tenant_create(struct cli_ctx *ctx, const struct cli_args *a)

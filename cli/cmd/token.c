@@ -7,6 +7,7 @@
 #include "../output.h"
 #include "../request.h"
 #include "common.h"
+#include "../../lib/util/count.h"
 
 static const struct cli_col token_cols[] = {
 	{"ID", "id", 0, NULL},
@@ -17,8 +18,6 @@ static const struct cli_col token_cols[] = {
 	{"Revoked", "revoked", 0, NULL},
 	{"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
 };
-
-#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 
 static const struct cmd_secret token_secret = {
 	.path = "/v1/tokens",
@@ -38,7 +37,7 @@ int cmd_token_create(struct cli_ctx *ctx, const struct cli_args *a)
 
 int cmd_token_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	return cli_list(ctx, "/v1/tokens", token_cols, NCOLS(token_cols), "id");
+	return cli_list(ctx, "/v1/tokens", token_cols, NC_COUNT(token_cols), "id");
 }
 
 int cmd_token_revoke(struct cli_ctx *ctx, const struct cli_args *a)

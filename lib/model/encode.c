@@ -84,8 +84,7 @@ struct field {
 	json_t *(*value)(const void *obj); /* a new reference */
 };
 
-#define AT(T, m)    .off = offsetof(T, m), .cap = sizeof(((T *)0)->m)
-#define COUNT(rows) (sizeof(rows) / sizeof((rows)[0]))
+#define AT(T, m) .off = offsetof(T, m), .cap = sizeof(((T *)0)->m)
 
 /* The enums' names for F_ENUM rows, which store an int. */
 #define NAMER(fn, T)                                                                               \
@@ -175,11 +174,13 @@ static json_t *sync_confirm(const void *obj);
 #define END                       };
 /* clang-format on */
 #include "encode.def"
+#include "../util/count.h"
 
 /* obj as the object of table name_fields[]. */
-#define ENCODE(obj, name) encode(obj, name##_fields, COUNT(name##_fields))
+#define ENCODE(obj, name) encode(obj, name##_fields, NC_COUNT(name##_fields))
 /* The n elements of array v as objects of table name_fields[]. */
-#define ENCODE_LIST(v, n, name) encode_list(v, n, sizeof(*(v)), name##_fields, COUNT(name##_fields))
+#define ENCODE_LIST(v, n, name)                                                                    \
+	encode_list(v, n, sizeof(*(v)), name##_fields, NC_COUNT(name##_fields))
 
 json_t *nc_acl_to_json(const struct nc_acl_rule *v, size_t n)
 {

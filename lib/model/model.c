@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/err.h"
+#include "../util/count.h"
 
 void nc_edge_clear(struct nc_edge *e)
 {
@@ -65,8 +66,6 @@ static const char *const sync_names[] = {"synced", "pending", "applying", "faile
 static const char *const link_names[] = {"unknown", "up", "down"};
 static const char *const devtype_names[] = {"edge", "connector"};
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char *name_of(const char *const *names, size_t n, int v)
 {
 	return v >= 0 && (size_t)v < n ? names[v] : "unknown";
@@ -86,11 +85,11 @@ static int parse_in(const char *const *names, size_t n, const char *s, int *out)
 #define ENUM_FUNCS(fn, type, table)                                                                \
 	const char *nc_##fn##_name(type v)                                                         \
 	{                                                                                          \
-		return name_of(table, COUNT(table), (int)v);                                       \
+		return name_of(table, NC_COUNT(table), (int)v);                                    \
 	}                                                                                          \
 	int nc_##fn##_parse(const char *s, type *out)                                              \
 	{                                                                                          \
-		int v, ret = parse_in(table, COUNT(table), s, &v);                                 \
+		int v, ret = parse_in(table, NC_COUNT(table), s, &v);                              \
 		if (ret == 0)                                                                      \
 			*out = (type)v;                                                            \
 		return ret;                                                                        \
@@ -98,7 +97,7 @@ static int parse_in(const char *const *names, size_t n, const char *s, int *out)
 	int nc_##fn##_index(const char *s)                                                         \
 	{                                                                                          \
 		int v;                                                                             \
-		return parse_in(table, COUNT(table), s, &v) == 0 ? v : -1;                         \
+		return parse_in(table, NC_COUNT(table), s, &v) == 0 ? v : -1;                      \
 	}
 
 ENUM_FUNCS(role, enum nc_role, role_names)

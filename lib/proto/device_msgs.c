@@ -13,20 +13,19 @@
 #include "../util/json.h"
 #include "../util/utf8.h"
 #include "internal.h"
+#include "../util/count.h"
 
 static const char *const status_names[] = {"success", "failure"};
 static const char *const vpp_names[] = {"none", "dpdk", "af_packet"};
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 const char *nc_proto_confirm_status_name(enum nc_confirm_status s)
 {
-	return (unsigned int)s < COUNT(status_names) ? status_names[s] : "unknown";
+	return (unsigned int)s < NC_COUNT(status_names) ? status_names[s] : "unknown";
 }
 
 const char *nc_proto_vpp_mode_name(enum nc_vpp_mode m)
 {
-	return (unsigned int)m < COUNT(vpp_names) ? vpp_names[m] : "unknown";
+	return (unsigned int)m < NC_COUNT(vpp_names) ? vpp_names[m] : "unknown";
 }
 
 /*
@@ -257,10 +256,10 @@ static const struct proto_field confirm_fields[] = {
 	{"applied", PF_INT, CONFIRM(applied)},
 	{"failed", PF_INT, CONFIRM(failed)},
 	{"config_hash", PF_CUSTOM, CUSTOM(confirm_hash, put_hash)},
-	{"status", PF_ENUM, CONFIRM(status), .names = status_names, .count = COUNT(status_names),
+	{"status", PF_ENUM, CONFIRM(status), .names = status_names, .count = NC_COUNT(status_names),
 	 .what = "success or failure", .check = confirm_status},
 	{"failures", PF_CUSTOM, CUSTOM(confirm_failures, put_failures)},
-	{"vpp_mode", PF_ENUM, CONFIRM(vpp_mode), .names = vpp_names, .count = COUNT(vpp_names),
+	{"vpp_mode", PF_ENUM, CONFIRM(vpp_mode), .names = vpp_names, .count = NC_COUNT(vpp_names),
 	 .what = "dpdk, af_packet or none"},
 	{"agent", PF_STR, CONFIRM(agent)},
 	{"superseded", PF_CUSTOM, CUSTOM(confirm_superseded, put_superseded)},

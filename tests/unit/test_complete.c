@@ -27,8 +27,6 @@
 #include "../../cli/syncwait.h"
 #include "../../cli/textdiff.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static void test_word_match(void **state)
 {
 	const char *names[128], *verbs[64];

@@ -24,8 +24,7 @@
 #include "../../cli/evline.h"
 #include "../../cli/output.h"
 
-#define NOW	 1795315400
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define NOW 1795315400
 
 /* The lines of a view, joined with '\n', each "part|word|text". */
 struct text {

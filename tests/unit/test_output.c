@@ -25,8 +25,6 @@
 #include "../../cli/config.h"
 #include "../../cli/output.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static void test_color_decision(void **state)
 {
 	assert_true(cli_out_color_wanted(true, NULL, false));

@@ -19,8 +19,6 @@
 #include "../../lib/util/err.h"
 #include "../../cli/shellwords.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* Splits s and checks the words against want (NULL-terminated). */
 static void expect_words(const char *s, const char *const *want)
 {

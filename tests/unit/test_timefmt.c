@@ -19,8 +19,6 @@
 #include "../../lib/util/err.h"
 #include "../../lib/util/timefmt.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static const int64_t YEAR0 = -62167219200;    /* 0000-01-01T00:00:00Z */
 static const int64_t YEAR9999 = 253402300799; /* 9999-12-31T23:59:59Z */
 

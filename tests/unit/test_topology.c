@@ -23,9 +23,8 @@
 #include "../../lib/model/model.h"
 #include "../../lib/util/err.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define E	 NC_DEVICE_EDGE
-#define C	 NC_DEVICE_CONNECTOR
+#define E NC_DEVICE_EDGE
+#define C NC_DEVICE_CONNECTOR
 
 /* Members from "SERIAL:e" / "SERIAL:c" strings. */
 static struct nc_member *members(const char *const *spec, size_t n)

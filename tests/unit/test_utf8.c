@@ -23,8 +23,6 @@
 #include "../../lib/util/json.h"
 #include "../../lib/util/utf8.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* True when s[0..n) is well-formed UTF-8 throughout. */
 static bool well_formed(const char *s, size_t n)
 {
