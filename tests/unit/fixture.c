@@ -106,6 +106,30 @@ int fx_log_errors(void **state)
 	return 0;
 }
 
+/* The names fx_cases_fill gave its cases: one copy of its list, cut at the commas. */
+static char *case_names;
+
+void fx_cases_fill(struct CMUnitTest *cases, const CMUnitTestFunction *f, size_t n,
+		   const char *names, CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+	char *name, *next;
+
+	free(case_names);
+	case_names = strdup(names);
+	assert_non_null(case_names);
+	next = case_names;
+	for (size_t i = 0; i < n; i++) {
+		name = next + strspn(next, " \t\n");
+		next = name + strcspn(name, ",");
+		if (*next != '\0')
+			*next++ = '\0';
+		cases[i] = (struct CMUnitTest){.name = name,
+					       .test_func = f[i],
+					       .setup_func = setup,
+					       .teardown_func = teardown};
+	}
+}
+
 json_t *fx_parse(const char *text)
 {
 	json_error_t err;

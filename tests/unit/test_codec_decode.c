@@ -486,8 +486,6 @@ static void test_create_failure_leaves_out(void **state)
 	json_decref(j);
 }
 
-FX_MAIN("codec_decode", cmocka_unit_test(test_create_defaults),
-	cmocka_unit_test(test_token_request), cmocka_unit_test(test_base_bodies_decode),
-	cmocka_unit_test(test_refusals), cmocka_unit_test(test_not_an_object),
-	cmocka_unit_test(test_bad_flags), cmocka_unit_test(test_output_members_checked),
-	cmocka_unit_test(test_create_failure_leaves_out))
+FX_MAIN("codec_decode", test_create_defaults, test_token_request, test_base_bodies_decode,
+	test_refusals, test_not_an_object, test_bad_flags, test_output_members_checked,
+	test_create_failure_leaves_out)

@@ -180,6 +180,5 @@ static void test_list_codecs(void **state)
 	free(r);
 }
 
-FX_MAIN("codec_round_trip", cmocka_unit_test(test_tenant_round_trip),
-	cmocka_unit_test(test_edge_round_trip), cmocka_unit_test(test_connector_round_trip),
-	cmocka_unit_test(test_peering_round_trip), cmocka_unit_test(test_list_codecs))
+FX_MAIN("codec_round_trip", test_tenant_round_trip, test_edge_round_trip, test_connector_round_trip,
+	test_peering_round_trip, test_list_codecs)

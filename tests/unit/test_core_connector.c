@@ -255,7 +255,7 @@ static void test_decommission_pending(void **state)
 	assert_int_equal(fxi_next_free(fx, "EDGE-1"), 2);
 }
 
-FX_MAIN_GROUP("core_connector", fx_log_warnings, NULL, FXC_TEST(test_connector_update_dirty),
-	      FXC_TEST(test_connector_hub_change), FXC_TEST(test_connector_update_refused),
-	      FXC_TEST(test_pending_connector_dirties_itself), FXC_TEST(test_transition_table),
-	      FXC_TEST(test_lifecycle), FXC_TEST(test_decommission_pending))
+FX_MAIN_EACH("core_connector", fx_log_warnings, NULL, fxc_setup, fxc_teardown,
+	     test_connector_update_dirty, test_connector_hub_change, test_connector_update_refused,
+	     test_pending_connector_dirties_itself, test_transition_table, test_lifecycle,
+	     test_decommission_pending)

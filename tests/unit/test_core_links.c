@@ -456,7 +456,6 @@ static void test_topology_change(void **state)
 
 /* IPSec. */
 
-FX_MAIN_GROUP("core_links", fx_log_errors, NULL, FXP_TEST(test_mesh_follows_members),
-	      FXP_TEST(test_member_errors), FXP_TEST(test_hub_spoke), FXP_TEST(test_hub_refused),
-	      FXP_TEST(test_partial_mesh), FXP_TEST(test_links_only_by_hand_in_partial_mesh),
-	      FXP_TEST(test_dual_tunnel), FXP_TEST(test_topology_change))
+FX_MAIN_EACH("core_links", fx_log_errors, NULL, fxp_setup, fxc_teardown, test_mesh_follows_members,
+	     test_member_errors, test_hub_spoke, test_hub_refused, test_partial_mesh,
+	     test_links_only_by_hand_in_partial_mesh, test_dual_tunnel, test_topology_change)

@@ -337,6 +337,5 @@ static void test_audit(void **state)
 	fx_assert_contains(ev, "\"token\":\"tok1\"");
 	free(ev);
 }
-FX_MAIN_GROUP("core_peering", fx_log_errors, NULL, FXP_TEST(test_ipsec),
-	      FXP_TEST(test_failure_is_atomic), FXP_TEST(test_addresses),
-	      FXP_TEST(test_tenant_scope), FXP_TEST(test_audit))
+FX_MAIN_EACH("core_peering", fx_log_errors, NULL, fxp_setup, fxc_teardown, test_ipsec,
+	     test_failure_is_atomic, test_addresses, test_tenant_scope, test_audit)

@@ -181,6 +181,5 @@ static void test_round_trip(void **state)
 	}
 }
 
-FX_MAIN("duration", cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_parse_refuses),
-	cmocka_unit_test(test_parse_null_and_no_errinfo), cmocka_unit_test(test_format),
-	cmocka_unit_test(test_format_truncates), cmocka_unit_test(test_round_trip))
+FX_MAIN("duration", test_parse_accepts, test_parse_refuses, test_parse_null_and_no_errinfo,
+	test_format, test_format_truncates, test_round_trip)

@@ -414,8 +414,5 @@ static void test_enum_names(void **state)
 	assert_string_equal(nc_status_name((enum nc_status) - 1), "unknown");
 }
 
-FX_MAIN("model_strings", cmocka_unit_test(test_strlist), cmocka_unit_test(test_id),
-	cmocka_unit_test(test_serial), cmocka_unit_test(test_new_serial),
-	cmocka_unit_test(test_name), cmocka_unit_test(test_ip), cmocka_unit_test(test_cidr),
-	cmocka_unit_test(test_endpoint), cmocka_unit_test(test_ifname),
-	cmocka_unit_test(test_wg_key), cmocka_unit_test(test_enum_names))
+FX_MAIN("model_strings", test_strlist, test_id, test_serial, test_new_serial, test_name, test_ip,
+	test_cidr, test_endpoint, test_ifname, test_wg_key, test_enum_names)

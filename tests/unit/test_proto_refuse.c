@@ -300,8 +300,6 @@ static void test_encode_refuse_tunnel_status(void **state)
 	nc_tunnel_status_clear(&t);
 }
 
-FX_MAIN("proto_refuse", cmocka_unit_test(test_refuse_common),
-	cmocka_unit_test(test_refuse_not_json), cmocka_unit_test(test_refuse_oversize),
-	cmocka_unit_test(test_encode_refuse_batch), cmocka_unit_test(test_encode_refuse_confirm),
-	cmocka_unit_test(test_encode_refuse_small),
-	cmocka_unit_test(test_encode_refuse_tunnel_status))
+FX_MAIN("proto_refuse", test_refuse_common, test_refuse_not_json, test_refuse_oversize,
+	test_encode_refuse_batch, test_encode_refuse_confirm, test_encode_refuse_small,
+	test_encode_refuse_tunnel_status)

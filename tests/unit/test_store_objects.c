@@ -530,7 +530,6 @@ static void test_bad_arguments(void **state)
 	nc_store_close(NULL);
 }
 
-FX_MAIN_GROUP("store_objects", fx_log_warnings, NULL, FX_STORE_TEST(test_tenants),
-	      FX_STORE_TEST(test_tokens), FX_STORE_TEST(test_edges), FX_STORE_TEST(test_connectors),
-	      FX_STORE_TEST(test_peerings_members_links),
-	      FX_STORE_TEST(test_device_delete_cascades), FX_STORE_TEST(test_bad_arguments))
+FX_MAIN_EACH("store_objects", fx_log_warnings, NULL, fx_setup_store, fx_teardown, test_tenants,
+	     test_tokens, test_edges, test_connectors, test_peerings_members_links,
+	     test_device_delete_cascades, test_bad_arguments)

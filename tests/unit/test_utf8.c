@@ -400,10 +400,7 @@ static void test_json_strlist_names_element(void **state)
 	json_decref(o);
 }
 
-FX_MAIN("utf8", cmocka_unit_test(test_next_decodes), cmocka_unit_test(test_next_refuses),
-	cmocka_unit_test(test_control_set), cmocka_unit_test(test_trim_every_cut),
-	cmocka_unit_test(test_trim_edges), cmocka_unit_test(test_quote_outputs),
-	cmocka_unit_test(test_quote_cuts), cmocka_unit_test(test_quote_any_bytes),
-	cmocka_unit_test(test_fail_cut_keeps_utf8), cmocka_unit_test(test_json_typename),
-	cmocka_unit_test(test_json_only_quotes_name),
-	cmocka_unit_test(test_json_strlist_names_element))
+FX_MAIN("utf8", test_next_decodes, test_next_refuses, test_control_set, test_trim_every_cut,
+	test_trim_edges, test_quote_outputs, test_quote_cuts, test_quote_any_bytes,
+	test_fail_cut_keeps_utf8, test_json_typename, test_json_only_quotes_name,
+	test_json_strlist_names_element)

@@ -288,11 +288,7 @@ static void test_names(void **state)
 	assert_string_equal(nc_verdict_name((enum nc_verdict)99), "unknown");
 }
 
-FX_MAIN("verdict", cmocka_unit_test(test_verified), cmocka_unit_test(test_verified_after_failure),
-	cmocka_unit_test(test_verified_but_dirty_again), cmocka_unit_test(test_hash_mismatch),
-	cmocka_unit_test(test_agent_failure), cmocka_unit_test(test_stale),
-	cmocka_unit_test(test_future), cmocka_unit_test(test_nothing_sent),
-	cmocka_unit_test(test_learnable), cmocka_unit_test(test_repair),
-	cmocka_unit_test(test_report_fresh), cmocka_unit_test(test_heartbeat_settles),
-	cmocka_unit_test(test_pending_unchanged), cmocka_unit_test(test_retry_wait),
-	cmocka_unit_test(test_names))
+FX_MAIN("verdict", test_verified, test_verified_after_failure, test_verified_but_dirty_again,
+	test_hash_mismatch, test_agent_failure, test_stale, test_future, test_nothing_sent,
+	test_learnable, test_repair, test_report_fresh, test_heartbeat_settles,
+	test_pending_unchanged, test_retry_wait, test_names)

@@ -183,6 +183,5 @@ static void test_seal(void **state)
 	free(a);
 }
 
-FX_MAIN_GROUP("x509", ca_setup, ca_teardown, cmocka_unit_test(test_issue_with_key),
-	      cmocka_unit_test(test_issue_with_csr), cmocka_unit_test(test_issue_server),
-	      cmocka_unit_test(test_crl), cmocka_unit_test(test_seal))
+FX_MAIN_EACH("x509", ca_setup, ca_teardown, NULL, NULL, test_issue_with_key, test_issue_with_csr,
+	     test_issue_server, test_crl, test_seal)
