@@ -146,6 +146,14 @@ void fx_assert_contains(const char *haystack, const char *needle)
 		fail_msg("`%s' does not contain `%s'", haystack, needle);
 }
 
+void fx_assert_refused(int ret, int want, const struct nc_errinfo *ei, const char *field)
+{
+	if (ret != want)
+		fail_msg("refusing %s: returned %d, wanted %d", field, ret, want);
+	if (strcmp(ei->field, field) != 0)
+		fail_msg("refused on `%s', wanted on `%s' (%s)", ei->field, field, ei->msg);
+}
+
 void fx_raw_exec(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;

@@ -18,6 +18,7 @@
 #include "../../lib/model/model.h"
 
 struct nc_agent_env;
+struct nc_errinfo;
 struct nc_store;
 
 /* Elements of an array. */
@@ -101,6 +102,8 @@ extern const struct nc_agent_env fx_agent_env;
 json_t *fx_parse(const char *text);
 /* Fails the test unless needle occurs in haystack. */
 void fx_assert_contains(const char *haystack, const char *needle);
+/* Fails the test unless ret, what a call returned, is the error want and ei names field. */
+void fx_assert_refused(int ret, int want, const struct nc_errinfo *ei, const char *field);
 
 /* A row of a table of cases over text: what goes in, and what must come out of it (or what
  * the error about it must say). */

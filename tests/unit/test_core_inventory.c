@@ -43,23 +43,22 @@ static void test_edge_create(void **state)
 	assert_int_equal(nc_store_edge_get(fx->st, "globex", "EDGE-G", &e), 0);
 	nc_edge_clear(&e);
 
-	assert_int_equal(fxi_add_edge_in(fx, NULL, "", "EDGE-2", &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "tenant");
+	fx_assert_refused(fxi_add_edge_in(fx, NULL, "", "EDGE-2", &ei), NC_ERR_INVAL, &ei,
+			  "tenant");
 	assert_int_equal(fxi_add_edge_in(fx, NULL, "nope", "EDGE-2", &ei), NC_ERR_NOTFOUND);
 	assert_string_equal(ei.msg, "tenant `nope' not found");
 	assert_int_equal(fxi_add_edge_in(fx, "acme", "globex", "EDGE-2", &ei), NC_ERR_NOTFOUND);
 	assert_string_equal(ei.msg, "tenant `globex' not found");
-	assert_int_equal(fxi_add_edge_in(fx, "globex", "globex", "EDGE-1", &ei), NC_ERR_EXISTS);
-	assert_string_equal(ei.field, "serial");
+	fx_assert_refused(fxi_add_edge_in(fx, "globex", "globex", "EDGE-1", &ei), NC_ERR_EXISTS,
+			  &ei, "serial");
 	assert_string_equal(ei.msg,
 			    "serial `EDGE-1' is already used by an edge of this or another tenant");
-	assert_int_equal(fxi_add_edge_in(fx, NULL, "acme", "bad serial", &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "serial");
+	fx_assert_refused(fxi_add_edge_in(fx, NULL, "acme", "bad serial", &ei), NC_ERR_INVAL, &ei,
+			  "serial");
 	fxc_clean(fx);
 	assert_int_equal(fxi_add_edge_in(fx, NULL, "acme", "EDGE-2", &ei), 0);
-	assert_int_equal(fxi_patch_edge(fx, "EDGE-2", "{\"endpoint\":\"192.0.2.9\"}", &ei),
-			 NC_ERR_INVAL);
-	assert_string_equal(ei.field, "endpoint");
+	fx_assert_refused(fxi_patch_edge(fx, "EDGE-2", "{\"endpoint\":\"192.0.2.9\"}", &ei),
+			  NC_ERR_INVAL, &ei, "endpoint");
 	assert_int_equal(nc_store_edge_get(fx->st, NULL, "EDGE-2", &e), 0);
 	assert_string_equal(e.endpoint, "192.0.2.1:51820");
 	nc_edge_clear(&e);
@@ -93,21 +92,19 @@ static void test_connector_create(void **state)
 			 NC_ERR_EXISTS);
 	assert_string_equal(
 		ei.msg, "serial `CN-1' is already used by a connector of this or another tenant");
-	assert_int_equal(fxi_add_connector_in(fx, NULL, "acme", "CN-2", "EDGE-G", &ei),
-			 NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "hub_edge");
+	fx_assert_refused(fxi_add_connector_in(fx, NULL, "acme", "CN-2", "EDGE-G", &ei),
+			  NC_ERR_NOTFOUND, &ei, "hub_edge");
 	assert_string_equal(ei.msg, "hub edge `EDGE-G' not found");
-	assert_int_equal(fxi_add_connector_in(fx, NULL, "acme", "CN-2", "EDGE-9", &ei),
-			 NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "hub_edge");
-	assert_int_equal(fxi_add_connector_in(fx, NULL, "acme", "CN-2", "CN-1", &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "hub_edge");
+	fx_assert_refused(fxi_add_connector_in(fx, NULL, "acme", "CN-2", "EDGE-9", &ei),
+			  NC_ERR_NOTFOUND, &ei, "hub_edge");
+	fx_assert_refused(fxi_add_connector_in(fx, NULL, "acme", "CN-2", "CN-1", &ei), NC_ERR_INVAL,
+			  &ei, "hub_edge");
 	fx_assert_contains(ei.msg, "a connector cannot be a hub");
 	assert_int_equal(fxi_add_connector_in(fx, "globex", "acme", "CN-2", NULL, &ei),
 			 NC_ERR_NOTFOUND);
 	assert_string_equal(ei.msg, "tenant `acme' not found");
-	assert_int_equal(fxi_add_connector_in(fx, NULL, "", "CN-2", NULL, &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "tenant");
+	fx_assert_refused(fxi_add_connector_in(fx, NULL, "", "CN-2", NULL, &ei), NC_ERR_INVAL, &ei,
+			  "tenant");
 	assert_int_equal(nc_store_connector_get(fx->st, NULL, "CN-2", &c), NC_ERR_NOTFOUND);
 	fxi_assert_untouched(fx);
 }

@@ -96,9 +96,8 @@ static void test_issue_with_csr(void **state)
 	/* Not a CSR at all. */
 	r.csr_pem =
 		"-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
-	assert_int_equal(nc_x509_issue(ca->cert, ca->key, &r, &cert, serial, NULL, &ei),
-			 NC_ERR_INVAL);
-	assert_string_equal(ei.field, "csr");
+	fx_assert_refused(nc_x509_issue(ca->cert, ca->key, &r, &cert, serial, NULL, &ei),
+			  NC_ERR_INVAL, &ei, "csr");
 
 	/* A certificate from another CA does not verify against ours. */
 	{
