@@ -157,32 +157,17 @@ static void test_control_set(void **state)
  * back to the last character boundary at or before the cut. */
 static void test_trim_every_cut(void **state)
 {
-	static const char *const pieces[] = {
-		"a",
-		"\xc3\xa9",
-		"\xc3\xa9",
-		"\xe2\x82\xac",
-		"\xe2\x82\xac",
-		"\xf0\x9f\x98\x80",
-		"\xf0\x9f\x98\x80",
-		"a",
-		"\xe2\x82\xac",
-		"a",
-		"\xf0\x9f\x98\x80",
-		"\xc3\xa9",
-		"\xf0\x9f\x98\x80",
-		"\xe2\x82\xac",
-		"\xc3\xa9",
-		"a",
-		"a",
-	};
+	/* A character of each length in bytes: a, e acute, the euro sign, a grinning face. */
+	static const char *const ch[] = {"", "a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+	/* The string: characters of these lengths, in this order. */
+	static const int pieces[] = {1, 2, 2, 3, 3, 4, 4, 1, 3, 1, 4, 2, 4, 3, 2, 1, 1};
 	char s[64] = "";
 	size_t bound[COUNT(pieces) + 1], nb = 0;
 
 	(void)state;
 	bound[nb++] = 0;
 	for (size_t i = 0; i < COUNT(pieces); i++) {
-		strcat(s, pieces[i]);
+		strcat(s, ch[pieces[i]]);
 		bound[nb++] = strlen(s);
 	}
 	for (size_t cut = 0; cut <= strlen(s); cut++) {
