@@ -268,30 +268,29 @@ static void test_edge_delete(void **state)
 /* Which prefixes share an address: equal, nested either way, IPv4 and IPv6. */
 static void test_lan_overlap(void **state)
 {
-	static const struct {
-		const char *a, *b;
-		bool overlap;
-	} c[] = {
-		{"192.168.1.0/24", "192.168.1.0/24", true},
-		{"192.168.0.0/16", "192.168.1.0/24", true},
-		{"192.168.1.128/25", "192.168.1.0/24", true},
-		{"10.0.0.0/8", "10.255.255.255/32", true},
-		{"0.0.0.0/0", "172.16.0.0/12", true},
-		{"192.168.1.0/24", "192.168.2.0/24", false},
-		{"192.168.1.0/25", "192.168.1.128/25", false},
-		{"10.1.0.0/16", "10.10.0.0/16", false},
-		{"fd00:20::/48", "fd00:20:0:1::/64", true},
-		{"fd00:20::/48", "fd00:21::/48", false},
-		{"10.0.0.0/8", "::/0", false},
-		{"10.0.0.0/33", "10.0.0.0/8", false},
-		{"bogus", "10.0.0.0/8", false},
+	/* Pairs of prefixes that share an address, and pairs that do not. */
+	static const char *const overlap[][2] = {
+		{"192.168.1.0/24", "192.168.1.0/24"},	{"192.168.0.0/16", "192.168.1.0/24"},
+		{"192.168.1.128/25", "192.168.1.0/24"}, {"10.0.0.0/8", "10.255.255.255/32"},
+		{"0.0.0.0/0", "172.16.0.0/12"},		{"fd00:20::/48", "fd00:20:0:1::/64"},
+	};
+	static const char *const apart[][2] = {
+		{"192.168.1.0/24", "192.168.2.0/24"},
+		{"192.168.1.0/25", "192.168.1.128/25"},
+		{"10.1.0.0/16", "10.10.0.0/16"},
+		{"fd00:20::/48", "fd00:21::/48"},
+		{"10.0.0.0/8", "::/0"},
+		{"10.0.0.0/33", "10.0.0.0/8"},
+		{"bogus", "10.0.0.0/8"},
 	};
 
 	(void)state;
-	for (size_t i = 0; i < COUNT(c); i++)
-		if (nc_core_lan_overlap(c[i].a, c[i].b) != c[i].overlap)
-			fail_msg("%s and %s: overlap should be %s", c[i].a, c[i].b,
-				 c[i].overlap ? "true" : "false");
+	for (size_t i = 0; i < COUNT(overlap); i++)
+		if (!nc_core_lan_overlap(overlap[i][0], overlap[i][1]))
+			fail_msg("%s and %s should overlap", overlap[i][0], overlap[i][1]);
+	for (size_t i = 0; i < COUNT(apart); i++)
+		if (nc_core_lan_overlap(apart[i][0], apart[i][1]))
+			fail_msg("%s and %s should not overlap", apart[i][0], apart[i][1]);
 }
 
 FX_MAIN_GROUP("core_inventory", fx_log_warnings, NULL, FXC_TEST(test_edge_create),
