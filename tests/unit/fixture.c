@@ -106,6 +106,30 @@ int fx_log_errors(void **state)
 	return 0;
 }
 
+/* The names fx_cases_fill gave its cases: one copy of its list, cut at the commas. */
+static char *case_names;
+
+void fx_cases_fill(struct CMUnitTest *cases, const CMUnitTestFunction *f, size_t n,
+		   const char *names, CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+	char *name, *next;
+
+	free(case_names);
+	case_names = strdup(names);
+	assert_non_null(case_names);
+	next = case_names;
+	for (size_t i = 0; i < n; i++) {
+		name = next + strspn(next, " \t\n");
+		next = name + strcspn(name, ",");
+		if (*next != '\0')
+			*next++ = '\0';
+		cases[i] = (struct CMUnitTest){.name = name,
+					       .test_func = f[i],
+					       .setup_func = setup,
+					       .teardown_func = teardown};
+	}
+}
+
 json_t *fx_parse(const char *text)
 {
 	json_error_t err;
@@ -120,6 +144,14 @@ void fx_assert_contains(const char *haystack, const char *needle)
 {
 	if (!strstr(haystack, needle))
 		fail_msg("`%s' does not contain `%s'", haystack, needle);
+}
+
+void fx_assert_refused(int ret, int want, const struct nc_errinfo *ei, const char *field)
+{
+	if (ret != want)
+		fail_msg("refusing %s: returned %d, wanted %d", field, ret, want);
+	if (strcmp(ei->field, field) != 0)
+		fail_msg("refused on `%s', wanted on `%s' (%s)", ei->field, field, ei->msg);
 }
 
 void fx_raw_exec(const char *path, const char *sql)

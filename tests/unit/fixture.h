@@ -18,6 +18,7 @@
 #include "../../lib/model/model.h"
 
 struct nc_agent_env;
+struct nc_errinfo;
 struct nc_store;
 
 /* Elements of an array. */
@@ -101,6 +102,8 @@ extern const struct nc_agent_env fx_agent_env;
 json_t *fx_parse(const char *text);
 /* Fails the test unless needle occurs in haystack. */
 void fx_assert_contains(const char *haystack, const char *needle);
+/* Fails the test unless ret, what a call returned, is the error want and ei names field. */
+void fx_assert_refused(int ret, int want, const struct nc_errinfo *ei, const char *field);
 
 /* A row of a table of cases over text: what goes in, and what must come out of it (or what
  * the error about it must say). */
@@ -113,9 +116,8 @@ struct fx_text_case {
 int fx_log_warnings(void **state);
 int fx_log_errors(void **state);
 
-/* A case run with a fresh directory, or with a store open in it (see fx_setup_*). */
-#define FX_DIR_TEST(f)	 cmocka_unit_test_setup_teardown(f, fx_setup_dir, fx_teardown)
-#define FX_STORE_TEST(f) cmocka_unit_test_setup_teardown(f, fx_setup_store, fx_teardown)
+/* A case run with a fresh directory (see fx_setup_dir). */
+#define FX_DIR_TEST(f) cmocka_unit_test_setup_teardown(f, fx_setup_dir, fx_teardown)
 
 /* The main() of a test program: runs the cases given (cmocka_unit_test(...) and the like) as
  * the group name, around the group setup and teardown given (NULL: none); cmocka's result. */
@@ -125,6 +127,24 @@ int fx_log_errors(void **state);
 	{                                                                                          \
 		return cmocka_run_group_tests_name(name, fx_cases, setup, teardown);               \
 	}
-#define FX_MAIN(name, ...) FX_MAIN_GROUP(name, NULL, NULL, __VA_ARGS__)
+
+/* The main() of a test program whose cases are the test functions named (plain names, as
+ * `test_a, test_b'), each run around setup and teardown, the whole as the group name around
+ * group_setup and group_teardown (NULL: none); cmocka's result. FX_MAIN: no setups at all. */
+#define FX_MAIN_EACH(name, group_setup, group_teardown, setup, teardown, ...)                      \
+	static const CMUnitTestFunction fx_tests[] = {__VA_ARGS__};                                \
+	int main(void)                                                                             \
+	{                                                                                          \
+		struct CMUnitTest cases[COUNT(fx_tests)];                                          \
+                                                                                                   \
+		fx_cases_fill(cases, fx_tests, COUNT(fx_tests), #__VA_ARGS__, setup, teardown);    \
+		return cmocka_run_group_tests_name(name, cases, group_setup, group_teardown);      \
+	}
+#define FX_MAIN(name, ...) FX_MAIN_EACH(name, NULL, NULL, NULL, NULL, __VA_ARGS__)
+
+/* Fills cases[0..n-1] with the tests f around setup and teardown (NULL: none), named by names:
+ * their n names as written, separated by commas. The names are kept until the program ends. */
+void fx_cases_fill(struct CMUnitTest *cases, const CMUnitTestFunction *f, size_t n,
+		   const char *names, CMFixtureFunction setup, CMFixtureFunction teardown);
 
 #endif

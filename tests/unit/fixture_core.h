@@ -40,9 +40,8 @@ int fxc_setup(void **state);
 int fxp_setup(void **state);
 /* Frees the ring and the core, then as fx_teardown. */
 int fxc_teardown(void **state);
-/* A cmocka test f on a fresh core, or on the peering setup. */
+/* A cmocka test f on a fresh core. */
 #define FXC_TEST(f) cmocka_unit_test_setup_teardown(f, fxc_setup, fxc_teardown)
-#define FXP_TEST(f) cmocka_unit_test_setup_teardown(f, fxp_setup, fxc_teardown)
 
 /* Marks every device synced without a reason, and forgets the events so far. */
 void fxc_clean(struct fx_core *fx);

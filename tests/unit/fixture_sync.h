@@ -20,8 +20,6 @@ struct fx;
 /* cmocka setup: fx_setup_store's store with a third tenant, initech; SPIs start at 0x1001;
  * the library logs errors only. */
 int fx_sync_setup(void **state);
-/* A cmocka case of test on that store, torn down by fx_teardown. */
-#define FX_SYNC_TEST(test) cmocka_unit_test_setup_teardown(test, fx_sync_setup, fx_teardown)
 
 /* A WireGuard public key for serial (43 base64 characters and '='); a static buffer, one of
  * eight used in turn. */

@@ -470,11 +470,7 @@ static void test_tunnels_declared_peering(void **state)
 	json_decref(owned);
 }
 
-FX_MAIN("agent_plan", cmocka_unit_test(test_plan_wireguard), cmocka_unit_test(test_plan_userspace),
-	cmocka_unit_test(test_plan_static), cmocka_unit_test(test_plan_nat),
-	cmocka_unit_test(test_plan_acl), cmocka_unit_test(test_plan_ipsec),
-	cmocka_unit_test(test_plan_interface), cmocka_unit_test(test_plan_linux_probe),
-	cmocka_unit_test(test_plan_nat_wan_missing), cmocka_unit_test(test_plan_netns),
-	cmocka_unit_test(test_plan_netns_probe), cmocka_unit_test(test_dryrun_applier),
-	cmocka_unit_test(test_step_format), cmocka_unit_test(test_tunnels_declared),
-	cmocka_unit_test(test_tunnels_declared_peering))
+FX_MAIN("agent_plan", test_plan_wireguard, test_plan_userspace, test_plan_static, test_plan_nat,
+	test_plan_acl, test_plan_ipsec, test_plan_interface, test_plan_linux_probe,
+	test_plan_nat_wan_missing, test_plan_netns, test_plan_netns_probe, test_dryrun_applier,
+	test_step_format, test_tunnels_declared, test_tunnels_declared_peering)

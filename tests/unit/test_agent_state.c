@@ -187,6 +187,5 @@ static void test_state_files(void **state)
 	nc_agent_dev_free(&d);
 }
 
-FX_MAIN("agent_state", cmocka_unit_test(test_exec),
-	cmocka_unit_test_setup_teardown(test_state_files, fx_setup_dir, fx_teardown),
-	cmocka_unit_test_setup_teardown(test_state_tenants, fx_setup_dir, fx_teardown))
+FX_MAIN_GROUP("agent_state", NULL, NULL, cmocka_unit_test(test_exec), FX_DIR_TEST(test_state_files),
+	      FX_DIR_TEST(test_state_tenants))

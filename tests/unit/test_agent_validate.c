@@ -204,5 +204,5 @@ static void test_validate_refuses_types(void **state)
 	assert_string_equal(nc_agent_kind_topic("nat"), "nat_config");
 }
 
-FX_MAIN("agent_validate", cmocka_unit_test(test_x25519), cmocka_unit_test(test_validate_accepts),
-	cmocka_unit_test(test_validate_refuses), cmocka_unit_test(test_validate_refuses_types))
+FX_MAIN("agent_validate", test_x25519, test_validate_accepts, test_validate_refuses,
+	test_validate_refuses_types)

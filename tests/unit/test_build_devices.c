@@ -286,6 +286,5 @@ static void test_mtge_refused(void **state)
 			 NC_ERR_NOTFOUND);
 }
 
-FX_MAIN("build_devices", FX_SYNC_TEST(test_connector_bodies), FX_SYNC_TEST(test_hub_edge),
-	FX_SYNC_TEST(test_mtge_tenants), FX_SYNC_TEST(test_mtge_acme),
-	FX_SYNC_TEST(test_mtge_globex), FX_SYNC_TEST(test_mtge_refused))
+FX_MAIN_EACH("build_devices", NULL, NULL, fx_sync_setup, fx_teardown, test_connector_bodies,
+	     test_hub_edge, test_mtge_tenants, test_mtge_acme, test_mtge_globex, test_mtge_refused)

@@ -283,7 +283,6 @@ static void test_two_groups(void **state)
 	json_decref(cmds);
 }
 
-FX_MAIN("build_groups", FX_SYNC_TEST(test_mesh), FX_SYNC_TEST(test_hub_spoke),
-	FX_SYNC_TEST(test_transit_after_backbone), FX_SYNC_TEST(test_connector_endpoint),
-	FX_SYNC_TEST(test_partial_mesh), FX_SYNC_TEST(test_dual_tunnel),
-	FX_SYNC_TEST(test_two_groups))
+FX_MAIN_EACH("build_groups", NULL, NULL, fx_sync_setup, fx_teardown, test_mesh, test_hub_spoke,
+	     test_transit_after_backbone, test_connector_endpoint, test_partial_mesh,
+	     test_dual_tunnel, test_two_groups)

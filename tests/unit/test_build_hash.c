@@ -112,4 +112,4 @@ static void test_hash(void **state)
 	assert_hash(fx, "EDGE-1", h1, false);
 }
 
-FX_MAIN("build_hash", FX_SYNC_TEST(test_hash))
+FX_MAIN_EACH("build_hash", NULL, NULL, fx_sync_setup, fx_teardown, test_hash)

@@ -138,4 +138,4 @@ static void test_ipsec_dual(void **state)
 	json_decref(cmds);
 }
 
-FX_MAIN("build_ipsec", FX_SYNC_TEST(test_ipsec), FX_SYNC_TEST(test_ipsec_dual))
+FX_MAIN_EACH("build_ipsec", NULL, NULL, fx_sync_setup, fx_teardown, test_ipsec, test_ipsec_dual)

@@ -97,4 +97,5 @@ static void test_out_of_service(void **state)
 	json_decref(notes);
 }
 
-FX_MAIN("build_left_out", FX_SYNC_TEST(test_missing_key), FX_SYNC_TEST(test_out_of_service))
+FX_MAIN_EACH("build_left_out", NULL, NULL, fx_sync_setup, fx_teardown, test_missing_key,
+	     test_out_of_service)

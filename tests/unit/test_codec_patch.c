@@ -201,5 +201,4 @@ static void test_patch_tenant_peering(void **state)
 	assert_refused(FX_PEERING, &p, &pw, peering_refused, COUNT(peering_refused));
 }
 
-FX_MAIN("codec_patch", cmocka_unit_test(test_patch_edge), cmocka_unit_test(test_patch_connector),
-	cmocka_unit_test(test_patch_tenant_peering))
+FX_MAIN("codec_patch", test_patch_edge, test_patch_connector, test_patch_tenant_peering)

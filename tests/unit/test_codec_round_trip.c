@@ -154,17 +154,17 @@ static void test_list_codecs(void **state)
 	/* failures name the field under path and leave the lists as they were */
 	j = fx_parse("[{\"action\":\"drop\",\"proto\":\"any\",\"src\":\"::/0\",\"dst\":\"::/0\","
 		     "\"dport\":70000}]");
-	assert_int_equal(nc_acl_from_json(j, "rules", &v, &n, &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "rules[0].dport");
+	fx_assert_refused(nc_acl_from_json(j, "rules", &v, &n, &ei), NC_ERR_INVAL, &ei,
+			  "rules[0].dport");
 	json_decref(j);
 	j = fx_parse("{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\"}");
-	assert_int_equal(nc_routes_from_json(j, "routes", &r, &nr, &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "routes");
+	fx_assert_refused(nc_routes_from_json(j, "routes", &r, &nr, &ei), NC_ERR_INVAL, &ei,
+			  "routes");
 	assert_string_equal(ei.msg, "routes must be an array of objects, not an object");
 	json_decref(j);
 	j = fx_parse("[{\"dst\":\"10.0.0.0/8\",\"via\":\"10.0.0.1\",\"metric\":1}]");
-	assert_int_equal(nc_routes_from_json(j, "routes", &r, &nr, &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "routes[0].metric");
+	fx_assert_refused(nc_routes_from_json(j, "routes", &r, &nr, &ei), NC_ERR_INVAL, &ei,
+			  "routes[0].metric");
 	json_decref(j);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].src, "::/0");
@@ -180,6 +180,5 @@ static void test_list_codecs(void **state)
 	free(r);
 }
 
-FX_MAIN("codec_round_trip", cmocka_unit_test(test_tenant_round_trip),
-	cmocka_unit_test(test_edge_round_trip), cmocka_unit_test(test_connector_round_trip),
-	cmocka_unit_test(test_peering_round_trip), cmocka_unit_test(test_list_codecs))
+FX_MAIN("codec_round_trip", test_tenant_round_trip, test_edge_round_trip, test_connector_round_trip,
+	test_peering_round_trip, test_list_codecs)

@@ -349,8 +349,6 @@ static void test_to_json_bad_strings(void **state)
 	json_decref(j);
 }
 
-FX_MAIN("codec_shape", cmocka_unit_test(test_tenant_shape), cmocka_unit_test(test_edge_shape),
-	cmocka_unit_test(test_connector_shape), cmocka_unit_test(test_peering_shape),
-	cmocka_unit_test(test_member_shape), cmocka_unit_test(test_link_has_no_secrets),
-	cmocka_unit_test(test_token_has_no_hash), cmocka_unit_test(test_sync_shape),
-	cmocka_unit_test(test_to_json_bad_strings))
+FX_MAIN("codec_shape", test_tenant_shape, test_edge_shape, test_connector_shape, test_peering_shape,
+	test_member_shape, test_link_has_no_secrets, test_token_has_no_hash, test_sync_shape,
+	test_to_json_bad_strings)

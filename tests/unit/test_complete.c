@@ -552,9 +552,6 @@ static void test_textdiff(void **state)
 	assert_string_equal(d.text, " {|-  \"a\": 1,|   \"b\": 2| }|");
 }
 
-FX_MAIN("complete", cmocka_unit_test(test_word_match), cmocka_unit_test(test_options_spec),
-	cmocka_unit_test(test_argwalk), cmocka_unit_test(test_argument_kinds),
-	cmocka_unit_test(test_option_kinds), cmocka_unit_test(test_complete),
-	cmocka_unit_test(test_evline), cmocka_unit_test(test_evtypes),
-	cmocka_unit_test(test_tracker), cmocka_unit_test(test_tracker_deadline),
-	cmocka_unit_test(test_textdiff))
+FX_MAIN("complete", test_word_match, test_options_spec, test_argwalk, test_argument_kinds,
+	test_option_kinds, test_complete, test_evline, test_evtypes, test_tracker,
+	test_tracker_deadline, test_textdiff)

@@ -111,14 +111,12 @@ static void test_connector_update_refused(void **state)
 	fxi_connector_world(fx);
 	assert_int_equal(fxi_add_edge_in(fx, NULL, "globex", "EDGE-G", &ei), 0);
 	fxc_clean(fx);
-	assert_int_equal(fxi_patch_connector(fx, NULL, "CN-1",
-					     "{\"name\":\"x\",\"lan_subnets\":[\"10.0.0.0/33\"]}",
-					     &ei),
-			 NC_ERR_INVAL);
-	assert_string_equal(ei.field, "lan_subnets[0]");
-	assert_int_equal(fxi_patch_connector(fx, NULL, "CN-1", "{\"hub_edge\":\"EDGE-G\"}", &ei),
-			 NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "hub_edge");
+	fx_assert_refused(fxi_patch_connector(fx, NULL, "CN-1",
+					      "{\"name\":\"x\",\"lan_subnets\":[\"10.0.0.0/33\"]}",
+					      &ei),
+			  NC_ERR_INVAL, &ei, "lan_subnets[0]");
+	fx_assert_refused(fxi_patch_connector(fx, NULL, "CN-1", "{\"hub_edge\":\"EDGE-G\"}", &ei),
+			  NC_ERR_NOTFOUND, &ei, "hub_edge");
 	assert_int_equal(fxi_patch_connector(fx, NULL, "CN-1", "{\"hub_edge\":\"CN-2\"}", &ei),
 			 NC_ERR_INVAL);
 	fx_assert_contains(ei.msg, "a connector cannot be a hub");
@@ -255,7 +253,7 @@ static void test_decommission_pending(void **state)
 	assert_int_equal(fxi_next_free(fx, "EDGE-1"), 2);
 }
 
-FX_MAIN_GROUP("core_connector", fx_log_warnings, NULL, FXC_TEST(test_connector_update_dirty),
-	      FXC_TEST(test_connector_hub_change), FXC_TEST(test_connector_update_refused),
-	      FXC_TEST(test_pending_connector_dirties_itself), FXC_TEST(test_transition_table),
-	      FXC_TEST(test_lifecycle), FXC_TEST(test_decommission_pending))
+FX_MAIN_EACH("core_connector", fx_log_warnings, NULL, fxc_setup, fxc_teardown,
+	     test_connector_update_dirty, test_connector_hub_change, test_connector_update_refused,
+	     test_pending_connector_dirties_itself, test_transition_table, test_lifecycle,
+	     test_decommission_pending)

@@ -64,9 +64,8 @@ static void test_mesh_follows_members(void **state)
 			       "CN-2: left peering m\n"
 			       "EDGE-1: link EDGE-1" ARROW "CN-2 removed\n"
 			       "EDGE-2: link EDGE-2" ARROW "CN-2 removed\n");
-	assert_int_equal(nc_core_member_remove(&fx->core, &fx->actor, "acme", "m", "CN-2", &ei),
-			 NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "serial");
+	fx_assert_refused(nc_core_member_remove(&fx->core, &fx->actor, "acme", "m", "CN-2", &ei),
+			  NC_ERR_NOTFOUND, &ei, "serial");
 	fx_assert_contains(ei.msg, "CN-2 is not a member of m");
 }
 
@@ -175,13 +174,12 @@ static void test_hub_spoke(void **state)
 	/* A hub that was not a member becomes one. */
 	fxp_must_update(fx, "hs", "{\"hub\":\"EDGE-2\"}");
 	fxp_assert_links(fx, "hs", "CN-1-EDGE-2/0 CN-2-EDGE-2/0 EDGE-1-EDGE-2/0 EDGE-2-EDGE-3/0");
-	assert_int_equal(fxp_update(fx, "hs", "{\"hub\":\"CN-1\"}", &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "hub");
+	fx_assert_refused(fxp_update(fx, "hs", "{\"hub\":\"CN-1\"}", &ei), NC_ERR_INVAL, &ei,
+			  "hub");
 	fx_assert_contains(ei.msg, "a connector cannot be the hub");
-	assert_int_equal(fxp_update(fx, "hs", "{\"hub\":\"NOPE\"}", &ei), NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "hub");
-	assert_int_equal(fxp_update(fx, "hs", "{\"hub\":null}", &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "hub");
+	fx_assert_refused(fxp_update(fx, "hs", "{\"hub\":\"NOPE\"}", &ei), NC_ERR_NOTFOUND, &ei,
+			  "hub");
+	fx_assert_refused(fxp_update(fx, "hs", "{\"hub\":null}", &ei), NC_ERR_INVAL, &ei, "hub");
 	fxp_assert_links(fx, "hs", "CN-1-EDGE-2/0 CN-2-EDGE-2/0 EDGE-1-EDGE-2/0 EDGE-2-EDGE-3/0");
 }
 
@@ -194,22 +192,19 @@ static void test_hub_refused(void **state)
 
 	snprintf(p.name, sizeof(p.name), "hs");
 	snprintf(p.hub, sizeof(p.hub), "CN-1");
-	assert_int_equal(nc_core_peering_create(&fx->core, &fx->actor, "acme", &p, &ei),
-			 NC_ERR_INVAL);
-	assert_string_equal(ei.field, "hub");
+	fx_assert_refused(nc_core_peering_create(&fx->core, &fx->actor, "acme", &p, &ei),
+			  NC_ERR_INVAL, &ei, "hub");
 	fx_assert_contains(ei.msg, "a connector cannot be the hub");
 	snprintf(p.hub, sizeof(p.hub), "EDGE-9");
-	assert_int_equal(nc_core_peering_create(&fx->core, &fx->actor, "acme", &p, &ei),
-			 NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "hub");
+	fx_assert_refused(nc_core_peering_create(&fx->core, &fx->actor, "acme", &p, &ei),
+			  NC_ERR_NOTFOUND, &ei, "hub");
 	/* Another tenant's edge is not found. */
 	snprintf(p.hub, sizeof(p.hub), "GX-1");
 	assert_int_equal(nc_core_peering_create(&fx->core, &fx->actor, "acme", &p, &ei),
 			 NC_ERR_NOTFOUND);
 	p.hub[0] = '\0';
-	assert_int_equal(nc_core_peering_create(&fx->core, &fx->actor, "acme", &p, &ei),
-			 NC_ERR_INVAL);
-	assert_string_equal(ei.field, "hub");
+	fx_assert_refused(nc_core_peering_create(&fx->core, &fx->actor, "acme", &p, &ei),
+			  NC_ERR_INVAL, &ei, "hub");
 	after = fxp_snapshot(fx);
 	assert_string_equal(before, after);
 	free(before);
@@ -237,10 +232,9 @@ static void pm_links_add(struct fx_core *fx)
 		NC_ERR_EXISTS);
 	fx_assert_contains(ei.msg, "already exists");
 	/* An unknown device is refused, naming the end. */
-	assert_int_equal(
+	fx_assert_refused(
 		nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "NOPE", "EDGE-1", &ei),
-		NC_ERR_NOTFOUND);
-	assert_string_equal(ei.field, "a");
+		NC_ERR_NOTFOUND, &ei, "a");
 	assert_string_equal(ei.msg, "device `NOPE' not found");
 	assert_int_equal(
 		nc_core_link_add(&fx->core, &fx->actor, "acme", "pm", "EDGE-1", "EDGE-1", &ei),
@@ -429,8 +423,8 @@ static void test_topology_change(void **state)
 	json_decref(o);
 
 	/* To hub-spoke: a hub is needed, and links between spokes go. */
-	assert_int_equal(fxp_update(fx, "pm", "{\"topology\":\"hub_spoke\"}", &ei), NC_ERR_INVAL);
-	assert_string_equal(ei.field, "hub");
+	fx_assert_refused(fxp_update(fx, "pm", "{\"topology\":\"hub_spoke\"}", &ei), NC_ERR_INVAL,
+			  &ei, "hub");
 	fxp_must_update(fx, "pm", "{\"topology\":\"hub_spoke\",\"hub\":\"EDGE-2\"}");
 	fxp_assert_links(fx, "pm", "CN-3-EDGE-2/0 CN-4-EDGE-2/0 EDGE-1-EDGE-2/0");
 	assert_int_equal(nc_store_peering_get(fx->st, "acme", "pm", &p), 0);
@@ -456,7 +450,6 @@ static void test_topology_change(void **state)
 
 /* IPSec. */
 
-FX_MAIN_GROUP("core_links", fx_log_errors, NULL, FXP_TEST(test_mesh_follows_members),
-	      FXP_TEST(test_member_errors), FXP_TEST(test_hub_spoke), FXP_TEST(test_hub_refused),
-	      FXP_TEST(test_partial_mesh), FXP_TEST(test_links_only_by_hand_in_partial_mesh),
-	      FXP_TEST(test_dual_tunnel), FXP_TEST(test_topology_change))
+FX_MAIN_EACH("core_links", fx_log_errors, NULL, fxp_setup, fxc_teardown, test_mesh_follows_members,
+	     test_member_errors, test_hub_spoke, test_hub_refused, test_partial_mesh,
+	     test_links_only_by_hand_in_partial_mesh, test_dual_tunnel, test_topology_change)

@@ -268,14 +268,12 @@ static void test_tenant_scope(void **state)
 	fxp_create(fx, "shared", NC_TOPO_MESH, NC_PROTO_WIREGUARD, false, NULL);
 	snprintf(p.name, sizeof(p.name), "shared");
 	/* Admin without a tenant: the object names it. */
-	assert_int_equal(nc_core_peering_create(&fx->core, &fx->actor, NULL, &p, &ei),
-			 NC_ERR_INVAL);
-	assert_string_equal(ei.field, "tenant");
+	fx_assert_refused(nc_core_peering_create(&fx->core, &fx->actor, NULL, &p, &ei),
+			  NC_ERR_INVAL, &ei, "tenant");
 	snprintf(p.tenant, sizeof(p.tenant), "globex");
 	assert_int_equal(nc_core_peering_create(&fx->core, &fx->actor, NULL, &p, &ei), 0);
-	assert_int_equal(nc_core_peering_create(&fx->core, &fx->actor, NULL, &p, &ei),
-			 NC_ERR_EXISTS);
-	assert_string_equal(ei.field, "name");
+	fx_assert_refused(nc_core_peering_create(&fx->core, &fx->actor, NULL, &p, &ei),
+			  NC_ERR_EXISTS, &ei, "name");
 	/* Acting in acme with an object of globex. */
 	assert_int_equal(nc_core_peering_create(&fx->core, &fx->actor, "acme", &p, &ei),
 			 NC_ERR_NOTFOUND);
@@ -337,6 +335,5 @@ static void test_audit(void **state)
 	fx_assert_contains(ev, "\"token\":\"tok1\"");
 	free(ev);
 }
-FX_MAIN_GROUP("core_peering", fx_log_errors, NULL, FXP_TEST(test_ipsec),
-	      FXP_TEST(test_failure_is_atomic), FXP_TEST(test_addresses),
-	      FXP_TEST(test_tenant_scope), FXP_TEST(test_audit))
+FX_MAIN_EACH("core_peering", fx_log_errors, NULL, fxp_setup, fxc_teardown, test_ipsec,
+	     test_failure_is_atomic, test_addresses, test_tenant_scope, test_audit)

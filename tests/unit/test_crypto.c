@@ -119,6 +119,5 @@ static void test_random_hex(void **state)
 	assert_int_equal(nc_crypto_random_hex(SIZE_MAX, small, sizeof(small)), NC_ERR_INVAL);
 }
 
-FX_MAIN("crypto", cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_sha256_binary),
-	cmocka_unit_test(test_equal), cmocka_unit_test(test_random),
-	cmocka_unit_test(test_hex_encode), cmocka_unit_test(test_random_hex))
+FX_MAIN("crypto", test_sha256_vectors, test_sha256_binary, test_equal, test_random, test_hex_encode,
+	test_random_hex)

@@ -263,5 +263,4 @@ static void test_bytes(void **state)
 	assert_string_equal(buf, "5000.0 TiB");
 }
 
-FX_MAIN("describe", cmocka_unit_test(test_view_json), cmocka_unit_test(test_lines),
-	cmocka_unit_test(test_edge_and_empty), cmocka_unit_test(test_bytes))
+FX_MAIN("describe", test_view_json, test_lines, test_edge_and_empty, test_bytes)

@@ -56,5 +56,4 @@ static void test_held(void **state)
 	assert_int_equal(nc_core_key_action(NC_DEVICE_EDGE, 0, K1, "", K2), NC_KEY_HOLD);
 }
 
-FX_MAIN("devkey", cmocka_unit_test(test_first_key), cmocka_unit_test(test_nothing_new),
-	cmocka_unit_test(test_never_approved_changes_freely), cmocka_unit_test(test_held))
+FX_MAIN("devkey", test_first_key, test_nothing_new, test_never_approved_changes_freely, test_held)

@@ -13,12 +13,15 @@
 #include "../../lib/util/duration.h"
 #include "../../lib/util/err.h"
 
+/* A duration as text, and the milliseconds it parses to. */
+struct dur {
+	const char *text;
+	int64_t ms;
+};
+
 static void test_parse_accepts(void **state)
 {
-	static const struct {
-		const char *in;
-		int64_t ms;
-	} ok[] = {
+	static const struct dur ok[] = {
 		{"0s", 0},
 		{"0ms", 0},
 		{"0h", 0},
@@ -40,13 +43,13 @@ static void test_parse_accepts(void **state)
 		{"2562047788015h12m55s807ms", INT64_MAX},
 	};
 
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+	for (size_t i = 0; i < COUNT(ok); i++) {
 		struct nc_errinfo ei = {0};
 		int64_t ms = -1;
-		int ret = nc_duration_parse(ok[i].in, &ms, &ei);
+		int ret = nc_duration_parse(ok[i].text, &ms, &ei);
 
 		if (ret)
-			fail_msg("%s: %s", ok[i].in, ei.msg);
+			fail_msg("%s: %s", ok[i].text, ei.msg);
 		assert_int_equal(ms, ok[i].ms);
 	}
 }
@@ -94,7 +97,7 @@ static void test_parse_refuses(void **state)
 #undef USE
 #undef ORDER
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < COUNT(bad); i++) {
 		struct nc_errinfo ei = {0};
 		int64_t ms = 12345;
 		char want[256];
@@ -145,7 +148,7 @@ static void test_format(void **state)
 	};
 	char buf[NC_DURATION_BUFSZ];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < COUNT(cases); i++) {
 		nc_duration_format(cases[i].ms, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].out);
 	}
@@ -181,6 +184,5 @@ static void test_round_trip(void **state)
 	}
 }
 
-FX_MAIN("duration", cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_parse_refuses),
-	cmocka_unit_test(test_parse_null_and_no_errinfo), cmocka_unit_test(test_format),
-	cmocka_unit_test(test_format_truncates), cmocka_unit_test(test_round_trip))
+FX_MAIN("duration", test_parse_accepts, test_parse_refuses, test_parse_null_and_no_errinfo,
+	test_format, test_format_truncates, test_round_trip)

@@ -422,10 +422,7 @@ static void test_types_from_the_one_list(void **state)
 	nc_events_free(ev);
 }
 
-FX_MAIN("events", cmocka_unit_test(test_ids_from_one), cmocka_unit_test(test_ids_from_base),
-	cmocka_unit_test(test_previous_run_is_a_gap), cmocka_unit_test(test_beyond_newest_is_a_gap),
-	cmocka_unit_test(test_left_the_ring), cmocka_unit_test(test_previous_run_before_any_event),
-	cmocka_unit_test(test_across_a_block_boundary), cmocka_unit_test(test_filters_move_next),
-	cmocka_unit_test(test_recent), cmocka_unit_test(test_waiting_reader),
-	cmocka_unit_test(test_emit_hook), cmocka_unit_test(test_block_next),
-	cmocka_unit_test(test_block_needed), cmocka_unit_test(test_types_from_the_one_list))
+FX_MAIN("events", test_ids_from_one, test_ids_from_base, test_previous_run_is_a_gap,
+	test_beyond_newest_is_a_gap, test_left_the_ring, test_previous_run_before_any_event,
+	test_across_a_block_boundary, test_filters_move_next, test_recent, test_waiting_reader,
+	test_emit_hook, test_block_next, test_block_needed, test_types_from_the_one_list)

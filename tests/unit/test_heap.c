@@ -57,5 +57,4 @@ static void test_grows_past_first_block(void **state)
 	nc_heap_clear(&h);
 }
 
-FX_MAIN("heap", cmocka_unit_test(test_pops_in_key_order),
-	cmocka_unit_test(test_grows_past_first_block))
+FX_MAIN("heap", test_pops_in_key_order, test_grows_past_first_block)

@@ -326,12 +326,8 @@ static void test_null_value(void **state)
 	assert_int_equal(len, 0);
 }
 
-FX_MAIN("jcs", cmocka_unit_test(test_rfc_sorting_example),
-	cmocka_unit_test(test_rfc_string_and_literals),
-	cmocka_unit_test(test_surrogates_sort_before_private_use),
-	cmocka_unit_test(test_non_ascii_keys_and_prefixes),
-	cmocka_unit_test(test_control_characters), cmocka_unit_test(test_embedded_nul),
-	cmocka_unit_test(test_empty_containers_and_whitespace),
-	cmocka_unit_test(test_integer_limits), cmocka_unit_test(test_real_refused_with_path),
-	cmocka_unit_test(test_deep_nesting_refused), cmocka_unit_test(test_invalid_utf8_refused),
-	cmocka_unit_test(test_known_hash), cmocka_unit_test(test_null_value))
+FX_MAIN("jcs", test_rfc_sorting_example, test_rfc_string_and_literals,
+	test_surrogates_sort_before_private_use, test_non_ascii_keys_and_prefixes,
+	test_control_characters, test_embedded_nul, test_empty_containers_and_whitespace,
+	test_integer_limits, test_real_refused_with_path, test_deep_nesting_refused,
+	test_invalid_utf8_refused, test_known_hash, test_null_value)

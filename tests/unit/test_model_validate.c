@@ -490,7 +490,6 @@ static void test_quote_escapes(void **state)
 	nc_edge_clear(&e);
 }
 
-FX_MAIN("model_validate", cmocka_unit_test(test_tenant_validate),
-	cmocka_unit_test(test_token_validate), cmocka_unit_test(test_edge_validate),
-	cmocka_unit_test(test_connector_validate), cmocka_unit_test(test_connector_validate_rules),
-	cmocka_unit_test(test_peering_validate), cmocka_unit_test(test_quote_escapes))
+FX_MAIN("model_validate", test_tenant_validate, test_token_validate, test_edge_validate,
+	test_connector_validate, test_connector_validate_rules, test_peering_validate,
+	test_quote_escapes)

@@ -436,10 +436,6 @@ static void test_token_file(void **state)
 	assert_non_null(strstr(ei.msg, path));
 }
 
-FX_MAIN("output", cmocka_unit_test(test_color_decision), cmocka_unit_test(test_state_colors),
-	cmocka_unit_test(test_width), cmocka_unit_test(test_truncate), cmocka_unit_test(test_fit),
-	cmocka_unit_test(test_cells), cmocka_unit_test(test_table_pipe),
-	cmocka_unit_test(test_table_tty), cmocka_unit_test(test_list_json_and_quiet),
-	cmocka_unit_test(test_config_parse), cmocka_unit_test(test_config_errors),
-	cmocka_unit_test(test_precedence), cmocka_unit_test(test_token_file),
-	cmocka_unit_test(test_tunnel_text))
+FX_MAIN("output", test_color_decision, test_state_colors, test_width, test_truncate, test_fit,
+	test_cells, test_table_pipe, test_table_tty, test_list_json_and_quiet, test_config_parse,
+	test_config_errors, test_precedence, test_token_file, test_tunnel_text)

@@ -257,6 +257,5 @@ static void test_not_nul_terminated(void **state)
 	free(buf);
 }
 
-FX_MAIN("proto_examples", cmocka_unit_test(test_example_batch),
-	cmocka_unit_test(test_example_confirm), cmocka_unit_test(test_confirm_superseded),
-	cmocka_unit_test(test_example_device_msgs), cmocka_unit_test(test_not_nul_terminated))
+FX_MAIN("proto_examples", test_example_batch, test_example_confirm, test_confirm_superseded,
+	test_example_device_msgs, test_not_nul_terminated)

@@ -400,5 +400,4 @@ static void test_unknown_fields_ignored(void **state)
 	nc_confirm_clear(&c);
 }
 
-FX_MAIN("proto_refusal_table", cmocka_unit_test(test_refusal_table),
-	cmocka_unit_test(test_unknown_fields_ignored))
+FX_MAIN("proto_refusal_table", test_refusal_table, test_unknown_fields_ignored)

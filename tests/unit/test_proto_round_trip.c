@@ -296,7 +296,5 @@ static void test_tunnel_status_peering(void **state)
 	assert_null(out);
 }
 
-FX_MAIN("proto_round_trip", cmocka_unit_test(test_batch_round_trip),
-	cmocka_unit_test(test_confirm_round_trip), cmocka_unit_test(test_device_msgs_round_trip),
-	cmocka_unit_test(test_tunnel_status_round_trip),
-	cmocka_unit_test(test_tunnel_status_peering))
+FX_MAIN("proto_round_trip", test_batch_round_trip, test_confirm_round_trip,
+	test_device_msgs_round_trip, test_tunnel_status_round_trip, test_tunnel_status_peering)

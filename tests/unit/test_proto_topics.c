@@ -191,5 +191,4 @@ static void test_topic_format(void **state)
 	assert_int_equal(nc_proto_msg_qos(NC_MSG_REGISTER), 1);
 }
 
-FX_MAIN("proto_topics", cmocka_unit_test(test_commands_hash), cmocka_unit_test(test_topic_parse),
-	cmocka_unit_test(test_topic_format))
+FX_MAIN("proto_topics", test_commands_hash, test_topic_parse, test_topic_format)

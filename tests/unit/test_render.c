@@ -356,7 +356,5 @@ static void test_refusals(void **state)
 	assert_null(cmds);
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-
-FX_MAIN("render", TEST(test_mesh), TEST(test_hub_spoke), TEST(test_partial_mesh), TEST(test_ipsec),
-	TEST(test_mtge), TEST(test_missing_addresses), TEST(test_refusals))
+FX_MAIN_EACH("render", NULL, NULL, setup, teardown, test_mesh, test_hub_spoke, test_partial_mesh,
+	     test_ipsec, test_mtge, test_missing_addresses, test_refusals)

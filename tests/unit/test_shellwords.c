@@ -188,7 +188,5 @@ static void test_many_words(void **state)
 	free(line);
 }
 
-FX_MAIN("shellwords", cmocka_unit_test(test_blanks), cmocka_unit_test(test_quotes),
-	cmocka_unit_test(test_backslashes), cmocka_unit_test(test_comments),
-	cmocka_unit_test(test_errors), cmocka_unit_test(test_partial),
-	cmocka_unit_test(test_quote_reads_back), cmocka_unit_test(test_many_words))
+FX_MAIN("shellwords", test_blanks, test_quotes, test_backslashes, test_comments, test_errors,
+	test_partial, test_quote_reads_back, test_many_words)

@@ -134,6 +134,5 @@ static void test_whole(void **state)
 	nc_snap_clear(&s);
 }
 
-FX_MAIN_GROUP("snapshot", fx_log_errors, NULL,
-	      cmocka_unit_test_setup_teardown(test_missing_until_filled, setup, fx_teardown),
-	      cmocka_unit_test_setup_teardown(test_whole, setup, fx_teardown))
+FX_MAIN_EACH("snapshot", fx_log_errors, NULL, setup, fx_teardown, test_missing_until_filled,
+	     test_whole)

@@ -413,11 +413,12 @@ static void test_reader_refusals(void **state)
 	nc_sse_free(NULL);
 }
 
-FX_MAIN("sse", cmocka_unit_test(test_server_stream), cmocka_unit_test(test_line_endings),
-	cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_no_dispatch_without_blank_line, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_id_rules, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_callback_stops, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_too_long, setup, teardown),
-	cmocka_unit_test(test_reader_resumes), cmocka_unit_test(test_reader_refusals))
+FX_MAIN_GROUP("sse", NULL, NULL, cmocka_unit_test(test_server_stream),
+	      cmocka_unit_test(test_line_endings),
+	      cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
+	      cmocka_unit_test_setup_teardown(test_no_dispatch_without_blank_line, setup, teardown),
+	      cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
+	      cmocka_unit_test_setup_teardown(test_id_rules, setup, teardown),
+	      cmocka_unit_test_setup_teardown(test_callback_stops, setup, teardown),
+	      cmocka_unit_test_setup_teardown(test_too_long, setup, teardown),
+	      cmocka_unit_test(test_reader_resumes), cmocka_unit_test(test_reader_refusals))

@@ -207,5 +207,5 @@ static void test_filter_combinations(void **state)
 	}
 }
 
-FX_MAIN_GROUP("store_list", fx_log_warnings, NULL, FX_STORE_TEST(test_paging),
-	      FX_STORE_TEST(test_filters), FX_STORE_TEST(test_filter_combinations))
+FX_MAIN_EACH("store_list", fx_log_warnings, NULL, fx_setup_store, fx_teardown, test_paging,
+	     test_filters, test_filter_combinations)

@@ -54,6 +54,32 @@ static void new_link(struct nc_store *st, const char *tenant, const char *peerin
 	assert_int_equal(nc_store_link_insert(st, &l), expect);
 }
 
+/* How many links peering of tenant has (tenant, peering) or serial is in (tenant NULL);
+ * how many peerings serial is a member of. Each asserts its list succeeds. */
+static size_t count_links(struct nc_store *st, const char *tenant, const char *peering,
+			  const char *serial)
+{
+	struct nc_link *l = NULL;
+	size_t n = 0;
+
+	if (tenant)
+		assert_int_equal(nc_store_link_list(st, tenant, peering, &l, &n), 0);
+	else
+		assert_int_equal(nc_store_link_list_by_device(st, serial, &l, &n), 0);
+	free(l);
+	return n;
+}
+
+static size_t count_memberships(struct nc_store *st, const char *serial)
+{
+	struct nc_member *m = NULL;
+	size_t n = 0;
+
+	assert_int_equal(nc_store_member_list_by_device(st, serial, &m, &n), 0);
+	free(m);
+	return n;
+}
+
 static void test_tenants(void **state)
 {
 	struct fx *fx = *state;
@@ -339,12 +365,8 @@ static void test_peerings_members_links(void **state)
 	assert_int_equal(l[2].tunnel_index, 1);
 	assert_int_equal(l[2].status, NC_LINK_UNKNOWN);
 	free(l);
-	assert_int_equal(nc_store_link_list_by_device(fx->st, "EDGE-1", &l, &n), 0);
-	assert_int_equal(n, 3);
-	free(l);
-	assert_int_equal(nc_store_link_list_by_device(fx->st, "CN-0001", &l, &n), 0);
-	assert_int_equal(n, 1);
-	free(l);
+	assert_int_equal(count_links(fx->st, NULL, NULL, "EDGE-1"), 3);
+	assert_int_equal(count_links(fx->st, NULL, NULL, "CN-0001"), 1);
 	assert_int_equal(nc_store_member_list_by_device(fx->st, "EDGE-1", &m, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(m[0].peering, "mesh");
@@ -430,33 +452,25 @@ static void members_add_list(struct fx *fx)
 static void peerings_delete_cascades(struct fx *fx)
 {
 	struct nc_peering p;
-	struct nc_member *m = NULL;
-	struct nc_link *l = NULL;
-	size_t n = 0;
 
 	/* removing a link removes both tunnels */
 	assert_int_equal(nc_store_link_delete(fx->st, "acme", "mesh", "CN-0002", "EDGE-1"), 0);
 	assert_int_equal(nc_store_link_delete(fx->st, "acme", "mesh", "CN-0002", "EDGE-1"),
 			 NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_link_list(fx->st, "acme", "mesh", &l, &n), 0);
-	assert_int_equal(n, 1);
-	free(l);
+	assert_int_equal(count_links(fx->st, "acme", "mesh", NULL), 1);
 
 	/* deleting a member removes its links */
 	assert_int_equal(nc_store_member_delete(fx->st, "acme", "mesh", "EDGE-1"), 0);
 	assert_int_equal(nc_store_member_delete(fx->st, "acme", "mesh", "EDGE-1"), NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_link_list(fx->st, "acme", "mesh", &l, &n), 0);
-	assert_int_equal(n, 0);
+	assert_int_equal(count_links(fx->st, "acme", "mesh", NULL), 0);
 
 	/* deleting the peering removes members and links */
 	new_member(fx->st, "acme", "mesh", "EDGE-1", 0);
 	new_link(fx->st, "acme", "mesh", "CN-0001", "CN-0002", 0, 0);
 	assert_int_equal(nc_store_peering_delete(fx->st, "acme", "mesh"), 0);
 	assert_int_equal(nc_store_peering_delete(fx->st, "acme", "mesh"), NC_ERR_NOTFOUND);
-	assert_int_equal(nc_store_member_list_by_device(fx->st, "CN-0001", &m, &n), 0);
-	assert_int_equal(n, 0);
-	assert_int_equal(nc_store_link_list_by_device(fx->st, "CN-0001", &l, &n), 0);
-	assert_int_equal(n, 0);
+	assert_int_equal(count_memberships(fx->st, "CN-0001"), 0);
+	assert_int_equal(count_links(fx->st, NULL, NULL, "CN-0001"), 0);
 	assert_int_equal(nc_store_peering_get(fx->st, NULL, "mesh", &p), 0);
 	assert_string_equal(p.tenant, "globex");
 }
@@ -490,19 +504,16 @@ static void test_device_delete_cascades(void **state)
 	fx_new_sync(fx->st, "EDGE-1", "globex", NC_SYNC_SYNCED, 3, 0);
 
 	assert_int_equal(nc_store_connector_delete(fx->st, "acme", "CN-0001"), 0);
-	assert_int_equal(nc_store_member_list_by_device(fx->st, "CN-0001", &m, &n), 0);
-	assert_int_equal(n, 0);
+	assert_int_equal(count_memberships(fx->st, "CN-0001"), 0);
 	assert_int_equal(nc_store_link_list(fx->st, "acme", "p1", &l, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(l[0].a, "EDGE-1");
 	free(l);
-	assert_int_equal(nc_store_link_list(fx->st, "acme", "p2", &l, &n), 0);
-	assert_int_equal(n, 0);
+	assert_int_equal(count_links(fx->st, "acme", "p2", NULL), 0);
 	assert_int_equal(nc_store_sync_get(fx->st, "CN-0001", "acme", &s), NC_ERR_NOTFOUND);
 
 	assert_int_equal(nc_store_edge_delete(fx->st, "acme", "EDGE-1"), 0);
-	assert_int_equal(nc_store_link_list(fx->st, "acme", "p1", &l, &n), 0);
-	assert_int_equal(n, 0);
+	assert_int_equal(count_links(fx->st, "acme", "p1", NULL), 0);
 	assert_int_equal(nc_store_member_list(fx->st, "acme", "p1", &m, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(m[0].serial, "EDGE-2");
@@ -530,7 +541,6 @@ static void test_bad_arguments(void **state)
 	nc_store_close(NULL);
 }
 
-FX_MAIN_GROUP("store_objects", fx_log_warnings, NULL, FX_STORE_TEST(test_tenants),
-	      FX_STORE_TEST(test_tokens), FX_STORE_TEST(test_edges), FX_STORE_TEST(test_connectors),
-	      FX_STORE_TEST(test_peerings_members_links),
-	      FX_STORE_TEST(test_device_delete_cascades), FX_STORE_TEST(test_bad_arguments))
+FX_MAIN_EACH("store_objects", fx_log_warnings, NULL, fx_setup_store, fx_teardown, test_tenants,
+	     test_tokens, test_edges, test_connectors, test_peerings_members_links,
+	     test_device_delete_cascades, test_bad_arguments)

@@ -371,10 +371,8 @@ static void test_commit_survives_sigkill(void **state)
 	assert_int_equal(nc_store_tenant_get(fx->st, "survivor", &t), 0);
 }
 
-FX_MAIN_GROUP("store_open", fx_log_warnings, NULL, FX_DIR_TEST(test_open_new_store),
-	      FX_DIR_TEST(test_migrations_set_identity), FX_DIR_TEST(test_migrate_from_v1),
-	      FX_DIR_TEST(test_migrate_from_v2), FX_DIR_TEST(test_migrate_from_v3),
-	      FX_DIR_TEST(test_refuse_text_file), FX_DIR_TEST(test_refuse_random_bytes),
-	      FX_DIR_TEST(test_refuse_other_application),
-	      FX_DIR_TEST(test_refuse_other_application_id), FX_DIR_TEST(test_refuse_newer_schema),
-	      FX_DIR_TEST(test_refuse_absent_directory), FX_DIR_TEST(test_commit_survives_sigkill))
+FX_MAIN_EACH("store_open", fx_log_warnings, NULL, fx_setup_dir, fx_teardown, test_open_new_store,
+	     test_migrations_set_identity, test_migrate_from_v1, test_migrate_from_v2,
+	     test_migrate_from_v3, test_refuse_text_file, test_refuse_random_bytes,
+	     test_refuse_other_application, test_refuse_other_application_id,
+	     test_refuse_newer_schema, test_refuse_absent_directory, test_commit_survives_sigkill)

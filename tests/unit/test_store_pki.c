@@ -210,5 +210,5 @@ static void test_certs(void **state)
 	assert_int_equal(nc_store_cert_revoke_device(fx->st, "", 1, &n), NC_ERR_INVAL);
 }
 
-FX_MAIN_GROUP("store_pki", fx_log_errors, NULL, FX_STORE_TEST(test_seal_existing),
-	      FX_STORE_TEST(test_seal_new), FX_STORE_TEST(test_certs))
+FX_MAIN_EACH("store_pki", fx_log_errors, NULL, fx_setup_store, fx_teardown, test_seal_existing,
+	     test_seal_new, test_certs)

@@ -230,5 +230,5 @@ static void test_sync_ten_thousand(void **state)
 	assert_int_equal(seen, N_FLEET);
 }
 
-FX_MAIN_GROUP("store_sync", fx_log_warnings, NULL, FX_STORE_TEST(test_sync_round_trip),
-	      FX_STORE_TEST(test_sync_ten_thousand))
+FX_MAIN_EACH("store_sync", fx_log_warnings, NULL, fx_setup_store, fx_teardown, test_sync_round_trip,
+	     test_sync_ten_thousand)

@@ -134,6 +134,6 @@ static void test_transaction_holds_other_threads(void **state)
 	pthread_mutex_destroy(&r.mu);
 }
 
-FX_MAIN_GROUP("store_txn", fx_log_warnings, NULL, FX_STORE_TEST(test_rollback_leaves_nothing),
-	      FX_STORE_TEST(test_nested_savepoint),
-	      FX_STORE_TEST(test_transaction_holds_other_threads))
+FX_MAIN_EACH("store_txn", fx_log_warnings, NULL, fx_setup_store, fx_teardown,
+	     test_rollback_leaves_nothing, test_nested_savepoint,
+	     test_transaction_holds_other_threads)

@@ -330,6 +330,6 @@ static void test_meta(void **state)
 	assert_int_equal(nc_store_meta_put(NULL, "event_block", 1), NC_ERR_INVAL);
 }
 
-FX_MAIN_GROUP("store_values", fx_log_warnings, NULL, FX_STORE_TEST(test_lists_round_trip),
-	      FX_STORE_TEST(test_lists_stored_text), FX_STORE_TEST(test_addr_pools),
-	      FX_STORE_TEST(test_tunnels), FX_STORE_TEST(test_meta))
+FX_MAIN_EACH("store_values", fx_log_warnings, NULL, fx_setup_store, fx_teardown,
+	     test_lists_round_trip, test_lists_stored_text, test_addr_pools, test_tunnels,
+	     test_meta)

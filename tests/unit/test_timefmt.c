@@ -205,7 +205,5 @@ static void test_clocks(void **state)
 	assert_true(m2 >= m1);
 }
 
-FX_MAIN("timefmt", cmocka_unit_test(test_iso_known), cmocka_unit_test(test_iso_clamps),
-	cmocka_unit_test(test_iso_round_trip), cmocka_unit_test(test_parse_accepts),
-	cmocka_unit_test(test_parse_refuses), cmocka_unit_test(test_ago),
-	cmocka_unit_test(test_clocks))
+FX_MAIN("timefmt", test_iso_known, test_iso_clamps, test_iso_round_trip, test_parse_accepts,
+	test_parse_refuses, test_ago, test_clocks)

@@ -277,8 +277,6 @@ static void test_cmp(void **state)
 	assert_int_equal(nc_topology_cmp(&x, &x), 0);
 }
 
-FX_MAIN("topology", cmocka_unit_test(test_tunnels), cmocka_unit_test(test_mesh_of_four),
-	cmocka_unit_test(test_mesh_dual), cmocka_unit_test(test_mesh_sizes),
-	cmocka_unit_test(test_hub_spoke), cmocka_unit_test(test_partial_mesh),
-	cmocka_unit_test(test_empty_and_single), cmocka_unit_test(test_order_independent),
-	cmocka_unit_test(test_refused), cmocka_unit_test(test_cmp))
+FX_MAIN("topology", test_tunnels, test_mesh_of_four, test_mesh_dual, test_mesh_sizes,
+	test_hub_spoke, test_partial_mesh, test_empty_and_single, test_order_independent,
+	test_refused, test_cmp)

@@ -61,47 +61,64 @@ static void test_verified(void **state)
 	assert_int_equal(s.confirmed_at, 100);
 }
 
-static void test_verified_after_failure(void **state)
+/* A confirmation the core believes, of a device sent(before) whose fail and dirty reasons are
+ * then set to the ones given ("": as sent() left them): the verdict and the record after it. */
+struct confirm_row {
+	const char *what;
+	enum nc_sync_state before;
+	const char *fail_reason, *dirty_reason;
+	bool ok;
+	const char *hash;
+	struct after want;
+};
+
+static void test_confirm_rows(void **state)
 {
-	struct nc_sync s = sent(NC_SYNC_FAILED);
+	static const struct confirm_row rows[] = {
+		{"verified after a failure",
+		 NC_SYNC_FAILED,
+		 "timeout",
+		 "",
+		 true,
+		 H1,
+		 {NC_VERDICT_VERIFIED, NC_SYNC_SYNCED, "", "", 7, H1}},
+		/* Marked dirty again while the batch was in flight: the change still waits. */
+		{"verified but dirty again",
+		 NC_SYNC_PENDING,
+		 "",
+		 "hub changed to EDGE-3",
+		 true,
+		 H1,
+		 {NC_VERDICT_VERIFIED, NC_SYNC_PENDING, "hub changed to EDGE-3", "", 7, H1}},
+		{"hash mismatch",
+		 NC_SYNC_APPLYING,
+		 "",
+		 "",
+		 true,
+		 H2,
+		 {NC_VERDICT_HASH_MISMATCH, NC_SYNC_FAILED, "link added", "hash_mismatch", 6, H2}},
+		/* Even with the right hash, a failure status is a failure. */
+		{"agent failure",
+		 NC_SYNC_APPLYING,
+		 "",
+		 "",
+		 false,
+		 H1,
+		 {NC_VERDICT_AGENT_FAILURE, NC_SYNC_FAILED, "link added", "agent_failure", 6, H2}},
+	};
 
 	(void)state;
-	strcpy(s.fail_reason, "timeout");
-	assert_confirm(&s, 7, true, H1,
-		       &(struct after){NC_VERDICT_VERIFIED, NC_SYNC_SYNCED, "", "", 7, H1});
-}
+	for (size_t i = 0; i < COUNT(rows); i++) {
+		const struct confirm_row *r = &rows[i];
+		struct nc_sync s = sent(r->before);
 
-/* Marked dirty again while the batch was in flight: the change still waits. */
-static void test_verified_but_dirty_again(void **state)
-{
-	struct nc_sync s = sent(NC_SYNC_PENDING);
-
-	(void)state;
-	strcpy(s.dirty_reason, "hub changed to EDGE-3");
-	assert_confirm(&s, 7, true, H1,
-		       &(struct after){NC_VERDICT_VERIFIED, NC_SYNC_PENDING,
-				       "hub changed to EDGE-3", "", 7, H1});
-}
-
-static void test_hash_mismatch(void **state)
-{
-	struct nc_sync s = sent(NC_SYNC_APPLYING);
-
-	(void)state;
-	assert_confirm(&s, 7, true, H2,
-		       &(struct after){NC_VERDICT_HASH_MISMATCH, NC_SYNC_FAILED, "link added",
-				       "hash_mismatch", 6, H2});
-}
-
-static void test_agent_failure(void **state)
-{
-	struct nc_sync s = sent(NC_SYNC_APPLYING);
-
-	(void)state;
-	/* Even with the right hash, a failure status is a failure. */
-	assert_confirm(&s, 7, false, H1,
-		       &(struct after){NC_VERDICT_AGENT_FAILURE, NC_SYNC_FAILED, "link added",
-				       "agent_failure", 6, H2});
+		print_message("%s\n", r->what);
+		if (r->fail_reason[0])
+			strcpy(s.fail_reason, r->fail_reason);
+		if (r->dirty_reason[0])
+			strcpy(s.dirty_reason, r->dirty_reason);
+		assert_confirm(&s, 7, r->ok, r->hash, &r->want);
+	}
 }
 
 /* A confirmation of seq with hash (status success) that the core does not believe: it gives
@@ -288,11 +305,6 @@ static void test_names(void **state)
 	assert_string_equal(nc_verdict_name((enum nc_verdict)99), "unknown");
 }
 
-FX_MAIN("verdict", cmocka_unit_test(test_verified), cmocka_unit_test(test_verified_after_failure),
-	cmocka_unit_test(test_verified_but_dirty_again), cmocka_unit_test(test_hash_mismatch),
-	cmocka_unit_test(test_agent_failure), cmocka_unit_test(test_stale),
-	cmocka_unit_test(test_future), cmocka_unit_test(test_nothing_sent),
-	cmocka_unit_test(test_learnable), cmocka_unit_test(test_repair),
-	cmocka_unit_test(test_report_fresh), cmocka_unit_test(test_heartbeat_settles),
-	cmocka_unit_test(test_pending_unchanged), cmocka_unit_test(test_retry_wait),
-	cmocka_unit_test(test_names))
+FX_MAIN("verdict", test_verified, test_confirm_rows, test_stale, test_future, test_nothing_sent,
+	test_learnable, test_repair, test_report_fresh, test_heartbeat_settles,
+	test_pending_unchanged, test_retry_wait, test_names)

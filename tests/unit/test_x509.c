@@ -96,9 +96,8 @@ static void test_issue_with_csr(void **state)
 	/* Not a CSR at all. */
 	r.csr_pem =
 		"-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
-	assert_int_equal(nc_x509_issue(ca->cert, ca->key, &r, &cert, serial, NULL, &ei),
-			 NC_ERR_INVAL);
-	assert_string_equal(ei.field, "csr");
+	fx_assert_refused(nc_x509_issue(ca->cert, ca->key, &r, &cert, serial, NULL, &ei),
+			  NC_ERR_INVAL, &ei, "csr");
 
 	/* A certificate from another CA does not verify against ours. */
 	{
@@ -183,6 +182,5 @@ static void test_seal(void **state)
 	free(a);
 }
 
-FX_MAIN_GROUP("x509", ca_setup, ca_teardown, cmocka_unit_test(test_issue_with_key),
-	      cmocka_unit_test(test_issue_with_csr), cmocka_unit_test(test_issue_server),
-	      cmocka_unit_test(test_crl), cmocka_unit_test(test_seal))
+FX_MAIN_EACH("x509", ca_setup, ca_teardown, NULL, NULL, test_issue_with_key, test_issue_with_csr,
+	     test_issue_server, test_crl, test_seal)
