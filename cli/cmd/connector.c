@@ -154,16 +154,12 @@ static int rules(struct cli_ctx *ctx, const struct cli_args *a, const char *opt,
 static int conn_members(struct cli_ctx *ctx, const struct cli_args *a, json_t *body)
 {
 	const char *wan = cli_args_get(a, "nat-wan");
-	json_t *lan = cli_args_list(a, "lan");
 	int ret;
 
-	cli_args_put(a, "serial", body, "serial");
-	cli_args_put(a, "name", body, "name");
-	cli_args_put(a, "region", body, "region");
+	cli_args_put_each(a, "serial,name,region", body);
 	cli_args_put_or_none(a, "hub", body, "hub_edge");
 	cli_args_put_or_none(a, "endpoint", body, "endpoint");
-	if (lan)
-		json_object_set_new(body, "lan_subnets", lan);
+	cli_args_put_list(a, "lan", body, "lan_subnets");
 	if (wan && (strcmp(wan, "none") == 0 || strcmp(wan, "off") == 0))
 		json_object_set_new(body, "nat", json_pack("{s:b}", "enabled", 0));
 	else if (wan)

@@ -28,15 +28,10 @@ int cmd_edge_list(struct cli_ctx *ctx, const struct cli_args *a)
 /* The members an edge's options give, as a new object. */
 static json_t *edge_body(const struct cli_args *a)
 {
-	json_t *lan = cli_args_list(a, "lan"), *body = json_object();
+	json_t *body = json_object();
 
-	cli_args_put(a, "serial", body, "serial");
-	cli_args_put(a, "name", body, "name");
-	cli_args_put(a, "kind", body, "kind");
-	cli_args_put(a, "region", body, "region");
-	cli_args_put(a, "endpoint", body, "endpoint");
-	if (lan)
-		json_object_set_new(body, "lan_subnets", lan);
+	cli_args_put_each(a, "serial,name,kind,region,endpoint", body);
+	cli_args_put_list(a, "lan", body, "lan_subnets");
 	return body;
 }
 

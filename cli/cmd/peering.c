@@ -123,8 +123,7 @@ out:
 /* The members a group's options give, into body. */
 static void peering_body(const struct cli_args *a, json_t *body)
 {
-	cli_args_put(a, "topology", body, "topology");
-	cli_args_put(a, "protocol", body, "protocol");
+	cli_args_put_each(a, "topology,protocol", body);
 	if (cli_args_has(a, "dual-tunnel"))
 		json_object_set_new(body, "dual_tunnel", json_true());
 	if (cli_args_has(a, "no-dual-tunnel"))

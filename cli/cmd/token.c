@@ -30,8 +30,7 @@ int cmd_token_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object();
 
-	cli_args_put(a, "name", body, "name");
-	cli_args_put(a, "role", body, "role");
+	cli_args_put_each(a, "name,role", body);
 	return cmd_secret_create(ctx, a, &token_secret, body);
 }
 
