@@ -120,28 +120,60 @@ out:
 	return ret;
 }
 
-int cmd_context_use(struct cli_ctx *ctx, const struct cli_args *a)
+/*
+ * The context name of cfg (loaded from path) into *c, or NC_ERR_NOTFOUND
+ * reported: with how to add it when add is set (the name may be meant as a
+ * new one).
+ */
+static int find(struct cli_ctx *ctx, struct cli_config *cfg, const char *path, const char *name,
+		bool add, struct cli_context **c)
+{
+	*c = cli_config_find(cfg, name);
+	if (*c)
+		return 0;
+	if (add)
+		return cli_error(ctx, NC_ERR_NOTFOUND,
+				 "no context `%s' in %s; see `%s context list', or add it with `%s "
+				 "context set %s --server URL'",
+				 name, path, ctx->progname, ctx->progname, name);
+	return cli_error(ctx, NC_ERR_NOTFOUND, "no context `%s' in %s; see `%s context list'", name,
+			 path, ctx->progname);
+}
+
+/*
+ * Loads the config file, finds the context name (see find), changes it,
+ * saves the file and says "DONE NAME" ("switched to context dev"); each
+ * failure reported.
+ */
+static int edit(struct cli_ctx *ctx, const char *name, bool add,
+		void (*change)(struct cli_config *cfg, struct cli_context *c), const char *done)
 {
 	struct cli_config cfg = {0};
+	struct cli_context *c;
 	char path[4096];
 	int ret = load(ctx, &cfg, path, sizeof(path));
 
+	if (ret == 0)
+		ret = find(ctx, &cfg, path, name, add, &c);
 	if (ret < 0)
 		goto out;
-	if (!cli_config_find(&cfg, a->pos[0])) {
-		ret = cli_error(ctx, NC_ERR_NOTFOUND,
-				"no context `%s' in %s; see `%s context list', or add it with `%s "
-				"context set %s --server URL'",
-				a->pos[0], path, ctx->progname, ctx->progname, a->pos[0]);
-		goto out;
-	}
-	snprintf(cfg.current, sizeof(cfg.current), "%s", a->pos[0]);
+	change(&cfg, c);
 	ret = save(ctx, &cfg, path);
 	if (ret == 0)
-		cli_out_done(ctx, NULL, NULL, "switched to context %s", a->pos[0]);
+		cli_out_done(ctx, NULL, NULL, "%s %s", done, name);
 out:
 	cli_config_free(&cfg);
 	return ret;
+}
+
+static void make_current(struct cli_config *cfg, struct cli_context *c)
+{
+	snprintf(cfg->current, sizeof(cfg->current), "%s", c->name);
+}
+
+int cmd_context_use(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	return edit(ctx, a->pos[0], true, make_current, "switched to context");
 }
 
 /* Copies a setting given on the command line into dst[n]; "" clears it. */
@@ -208,30 +240,16 @@ out:
 	return ret;
 }
 
+/* Removes c from cfg; the current context no more when it was c. */
+static void remove_one(struct cli_config *cfg, struct cli_context *c)
+{
+	if (strcmp(cfg->current, c->name) == 0)
+		cfg->current[0] = '\0';
+	memmove(c, c + 1, (size_t)(cfg->ctxs + cfg->n - (c + 1)) * sizeof(*c));
+	cfg->n--;
+}
+
 int cmd_context_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	struct cli_config cfg = {0};
-	struct cli_context *c;
-	char path[4096];
-	int ret = load(ctx, &cfg, path, sizeof(path));
-
-	if (ret < 0)
-		goto out;
-	c = cli_config_find(&cfg, a->pos[0]);
-	if (!c) {
-		ret = cli_error(ctx, NC_ERR_NOTFOUND,
-				"no context `%s' in %s; see `%s context list'", a->pos[0], path,
-				ctx->progname);
-		goto out;
-	}
-	memmove(c, c + 1, (size_t)(cfg.ctxs + cfg.n - (c + 1)) * sizeof(*c));
-	cfg.n--;
-	if (strcmp(cfg.current, a->pos[0]) == 0)
-		cfg.current[0] = '\0';
-	ret = save(ctx, &cfg, path);
-	if (ret == 0)
-		cli_out_done(ctx, NULL, NULL, "deleted context %s", a->pos[0]);
-out:
-	cli_config_free(&cfg);
-	return ret;
+	return edit(ctx, a->pos[0], false, remove_one, "deleted context");
 }
