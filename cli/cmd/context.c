@@ -13,25 +13,7 @@
 #include "../../lib/util/err.h"
 #include "../config.h"
 #include "../output.h"
-#include "../../lib/util/count.h"
-
-static void fmt_current(const json_t *v, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", json_is_true(v) ? "*" : "");
-}
-
-static const struct cli_col context_cols[] = {
-	{"Current", "current", 0, fmt_current}, {"Name", "name", 0, NULL},
-	{"Server", "server", 0, NULL},		{"Tenant", "tenant", 0, NULL},
-	{"Token File", "token_file", 0, NULL},
-};
-
-static const struct cli_col settings_fields[] = {
-	{"Config", "config", 0, NULL},	       {"Context", "context", 0, NULL},
-	{"Server", "server", 0, NULL},	       {"Server From", "server_source", 0, NULL},
-	{"Token File", "token_file", 0, NULL}, {"Token From", "token_source", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},	       {"Tenant From", "tenant_source", 0, NULL},
-};
+#include "views.h"
 
 /* Loads the config file into *cfg and its path into path[n]; reported. */
 static int load(struct cli_ctx *ctx, struct cli_config *cfg, char *path, size_t n)
@@ -81,7 +63,7 @@ int cmd_context_list(struct cli_ctx *ctx, const struct cli_args *a)
 						       strcmp(c->name, cfg.current) == 0));
 	}
 	list = json_pack("{s:O,s:n}", "items", items, "next_cursor");
-	cli_out_list(ctx, list, context_cols, NC_COUNT(context_cols), "name");
+	cli_out_list(ctx, list, CLI_VIEW(context_list), "name");
 	if (cfg.n == 0)
 		cli_out_note(ctx,
 			     "no contexts in %s: add one with `%s context set NAME --server URL'",
@@ -113,7 +95,7 @@ int cmd_context_show(struct cli_ctx *ctx, const struct cli_args *a)
 		      cli_source_name(s.server_src), "token_file", str_or_null(s.token_file),
 		      "token_source", cli_source_name(s.token_src), "tenant", str_or_null(s.tenant),
 		      "tenant_source", cli_source_name(s.tenant_src));
-	cli_out_object(ctx, o, settings_fields, NC_COUNT(settings_fields), "context");
+	cli_out_object(ctx, o, CLI_VIEW(context_show), "context");
 out:
 	json_decref(o);
 	cli_config_free(&cfg);
