@@ -281,34 +281,28 @@ static void show_state(struct cli_ctx *ctx, const json_t *st)
 	}
 }
 
-int cmd_sync_show(struct cli_ctx *ctx, const struct cli_args *a)
+/* What sync show prints of GET /v1/devices/SERIAL/sync. */
+static void print_show(struct cli_ctx *ctx, const json_t *reply, const char *serial)
 {
-	json_t *reply = NULL, *items, *it;
+	const json_t *items = json_object_get(reply, "items"), *it;
 	size_t i;
-	int ret = device_get(ctx, a->pos[0], "sync", &reply);
 
-	if (ret < 0)
-		goto out;
-	items = json_object_get(reply, "items");
 	if (!items) {
 		show_state(ctx, reply);
-		goto out;
+		return;
 	}
 	/* An MTGE has one state per tenant it serves. */
 	if (ctx->output == NC_OUT_JSON && !ctx->quiet) {
 		cli_out_json(ctx, reply);
-		goto out;
+		return;
 	}
 	if (json_array_size(items) == 0)
-		cli_out_text(ctx, "%s has no sync state yet", a->pos[0]);
+		cli_out_text(ctx, "%s has no sync state yet", serial);
 	json_array_foreach(items, i, it) {
 		if (i > 0)
 			cli_out_text(ctx, "%s", "");
 		show_state(ctx, it);
 	}
-out:
-	json_decref(reply);
-	return ret;
 }
 
 /* Prints one diff line, coloured on a terminal. */
@@ -331,23 +325,20 @@ static char *pretty(const json_t *v)
 	return s ? s : nc_xstrdup("");
 }
 
-int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
+/* What sync diff prints of GET /v1/devices/SERIAL/diff. */
+static void print_diff(struct cli_ctx *ctx, const json_t *reply, const char *serial)
 {
-	json_t *reply = NULL, *changed, *t;
+	const json_t *changed = json_object_get(reply, "changed"), *t;
 	size_t i;
-	int ret = device_get(ctx, a->pos[0], "diff", &reply);
 
-	if (ret < 0)
-		goto out;
-	changed = json_object_get(reply, "changed");
 	if (ctx->quiet) {
 		json_array_foreach(changed, i, t)
 			fprintf(ctx->out, "%s\n", json_string_value(t));
-		goto out;
+		return;
 	}
 	if (ctx->output == NC_OUT_JSON) {
 		cli_out_json(ctx, reply);
-		goto out;
+		return;
 	}
 	cli_out_text(ctx, "%s (%s): %zu topic%s would change against batch %lld%s",
 		     json_string_value(json_object_get(reply, "serial")),
@@ -367,23 +358,18 @@ int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
 		free(before);
 		free(after);
 	}
-out:
-	json_decref(reply);
-	return ret;
 }
 
-int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
+/* What sync batch prints of GET /v1/devices/SERIAL/batch. */
+static void print_batch(struct cli_ctx *ctx, const json_t *reply, const char *serial)
 {
-	json_t *reply = NULL, *cmd;
+	const json_t *cmd;
 	size_t i;
-	int ret = device_get(ctx, a->pos[0], "batch", &reply);
 
-	if (ret < 0)
-		goto out;
 	/* -o json: the batch as the server gives it (secrets already redacted). */
 	cli_out_object(ctx, reply, CLI_VIEW(sync_batch), "config_hash");
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
-		goto out;
+		return;
 	json_array_foreach(json_object_get(reply, "commands"), i, cmd) {
 		char title[96], *body = pretty(json_object_get(cmd, "body"));
 
@@ -393,7 +379,32 @@ int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
 		cli_out_text(ctx, "%s", body);
 		free(body);
 	}
-out:
+}
+
+/* GET /v1/devices/SERIAL/what for the first argument, printed by print. */
+static int device_show(struct cli_ctx *ctx, const struct cli_args *a, const char *what,
+		       void (*print)(struct cli_ctx *ctx, const json_t *reply, const char *serial))
+{
+	json_t *reply;
+	int ret = device_get(ctx, a->pos[0], what, &reply);
+
+	if (ret == 0)
+		print(ctx, reply, a->pos[0]);
 	json_decref(reply);
 	return ret;
+}
+
+int cmd_sync_show(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	return device_show(ctx, a, "sync", print_show);
+}
+
+int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	return device_show(ctx, a, "diff", print_diff);
+}
+
+int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	return device_show(ctx, a, "batch", print_batch);
 }
