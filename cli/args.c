@@ -59,7 +59,9 @@ void cli_args_put_or_none(const struct cli_args *a, const char *opt, json_t *bod
 				    strcmp(v, "none") == 0 ? json_null() : json_string(v));
 }
 
-json_t *cli_args_list(const struct cli_args *a, const char *opt)
+/* The values of a repeatable option as a new JSON array of strings (a lone
+ * "none" gives []), or NULL when the option was not given. */
+static json_t *list(const struct cli_args *a, const char *opt)
 {
 	const char *vals[NC_MAX_OPTS];
 	int n = cli_args_getall(a, opt, vals, NC_MAX_OPTS);
@@ -75,19 +77,43 @@ json_t *cli_args_list(const struct cli_args *a, const char *opt)
 	return arr;
 }
 
+void cli_args_put_list(const struct cli_args *a, const char *opt, json_t *body, const char *key)
+{
+	json_t *arr = list(a, opt);
+
+	if (arr)
+		json_object_set_new(body, key, arr);
+}
+
+/* The next name of the comma-separated *opts into name[n], *opts moved past
+ * it; false at the end. */
+static bool next_opt(const char **opts, char *name, size_t n)
+{
+	size_t len = strcspn(*opts, ",");
+
+	if (**opts == '\0')
+		return false;
+	snprintf(name, n, "%.*s", (int)len, *opts);
+	*opts += len + ((*opts)[len] == ',');
+	return true;
+}
+
+void cli_args_put_each(const struct cli_args *a, const char *opts, json_t *body)
+{
+	char name[32];
+
+	while (next_opt(&opts, name, sizeof(name)))
+		cli_args_put(a, name, body, name);
+}
+
 int cli_args_query(struct cli_ctx *ctx, const struct cli_args *a, const char *base,
 		   const char *opts, char *buf, size_t n)
 {
 	int ret = snprintf(buf, n, "%s", base) >= (int)n ? NC_ERR_RANGE : 0;
+	char name[32];
 
-	while (ret == 0 && *opts) {
-		char name[32];
-		size_t len = strcspn(opts, ",");
-
-		snprintf(name, sizeof(name), "%.*s", (int)len, opts);
+	while (ret == 0 && next_opt(&opts, name, sizeof(name)))
 		ret = nc_client_query(buf, n, name, cli_args_get(a, name));
-		opts += len + (opts[len] == ',');
-	}
 	if (ret < 0)
 		return cli_error(ctx, NC_ERR_USAGE, "the filters are too long for a request path");
 	return 0;

@@ -134,9 +134,12 @@ void cli_args_put(const struct cli_args *a, const char *opt, json_t *body, const
 /* As cli_args_put, but the value "none" sets body[key] to null: the field is
  * cleared (--hub none, --endpoint none). */
 void cli_args_put_or_none(const struct cli_args *a, const char *opt, json_t *body, const char *key);
-/* The values of a repeatable option as a new JSON array of strings (a lone
- * "none" gives []), or NULL when the option was not given. */
-json_t *cli_args_list(const struct cli_args *a, const char *opt);
+/* Sets body[key] to the values of the repeatable option opt as a JSON array
+ * of strings when it was given; a lone "none" gives [] (the list cleared). */
+void cli_args_put_list(const struct cli_args *a, const char *opt, json_t *body, const char *key);
+/* cli_args_put for each option of the comma-separated opts, into the member
+ * of the option's name ("serial,name,kind"). */
+void cli_args_put_each(const struct cli_args *a, const char *opts, json_t *body);
 
 /* The duration option name (see nc_duration_parse: "30s", "5m"), more than
  * 0, into *ms in milliseconds when given; *ms is untouched when absent.

@@ -14,43 +14,12 @@
 #include "../output.h"
 #include "../request.h"
 #include "common.h"
-#include "../../lib/util/count.h"
-
-static const struct cli_col conn_cols[] = {
-	{"Name", "name", 0, NULL},
-	{"Serial", "serial", 0, NULL},
-	{"Region", "region", 0, NULL},
-	{"Hub Edge", "hub_edge", 0, NULL},
-	{"Status", "status", NC_COL_STATE, NULL},
-	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
-	{"Endpoint", "endpoint", NC_COL_WIDE, NULL},
-	{"LAN", "lan_subnets", NC_COL_WIDE, NULL},
-	{"Sync", "sync.state", NC_COL_STATE | NC_COL_WIDE, NULL},
-	{"Dirty Reason", "sync.dirty_reason", NC_COL_WIDE, NULL},
-	{"Public Key", "public_key", NC_COL_SHORT | NC_COL_WIDE, NULL},
-};
-
-static const struct cli_col card_cols[] = {
-	{"Total Connectors", "connectors.total", NC_COL_NUM, NULL},
-	{"Online", "connectors.online", NC_COL_NUM, NULL},
-	{"Offline", "connectors.offline", NC_COL_NUM, NULL},
-	{"Pending", "connectors.pending", NC_COL_NUM, NULL},
-	{"Approved", "connectors.approved", NC_COL_NUM | NC_COL_WIDE, NULL},
-	{"Provisioned", "connectors.provisioned", NC_COL_NUM | NC_COL_WIDE, NULL},
-	{"Decommissioned", "connectors.decommissioned", NC_COL_NUM | NC_COL_WIDE, NULL},
-};
-
-static const struct cli_col sync_cols[] = {
-	{"Synced", "sync.synced", NC_COL_NUM, NULL},
-	{"Pending", "sync.pending", NC_COL_NUM, NULL},
-	{"Applying", "sync.applying", NC_COL_NUM, NULL},
-	{"Failed", "sync.failed", NC_COL_NUM, NULL},
-};
+#include "views.h"
 
 int cmd_connector_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	return cmd_list_paged(ctx, a, "/v1/connectors", "status,region,hub,name,limit,cursor",
-			      conn_cols, NC_COUNT(conn_cols), "serial", "connectors");
+			      CLI_VIEW(connector_list), "serial", "connectors");
 }
 
 /* Runs method on /v1/connectors/SERIAL[suffix] with body; *reply owned by the caller. */
@@ -154,16 +123,12 @@ static int rules(struct cli_ctx *ctx, const struct cli_args *a, const char *opt,
 static int conn_members(struct cli_ctx *ctx, const struct cli_args *a, json_t *body)
 {
 	const char *wan = cli_args_get(a, "nat-wan");
-	json_t *lan = cli_args_list(a, "lan");
 	int ret;
 
-	cli_args_put(a, "serial", body, "serial");
-	cli_args_put(a, "name", body, "name");
-	cli_args_put(a, "region", body, "region");
+	cli_args_put_each(a, "serial,name,region", body);
 	cli_args_put_or_none(a, "hub", body, "hub_edge");
 	cli_args_put_or_none(a, "endpoint", body, "endpoint");
-	if (lan)
-		json_object_set_new(body, "lan_subnets", lan);
+	cli_args_put_list(a, "lan", body, "lan_subnets");
 	if (wan && (strcmp(wan, "none") == 0 || strcmp(wan, "off") == 0))
 		json_object_set_new(body, "nat", json_pack("{s:b}", "enabled", 0));
 	else if (wan)
@@ -260,9 +225,9 @@ int cmd_connector_stats(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	}
 	rows = json_pack("[O]", reply);
-	cli_out_table(ctx, rows, card_cols, NC_COUNT(card_cols));
+	cli_out_table(ctx, rows, CLI_VIEW(connector_stats));
 	cli_out_heading(ctx, "Sync");
-	cli_out_table(ctx, rows, sync_cols, NC_COUNT(sync_cols));
+	cli_out_table(ctx, rows, CLI_VIEW(connector_stats_sync));
 out:
 	json_decref(rows);
 	json_decref(reply);

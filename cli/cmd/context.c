@@ -13,25 +13,7 @@
 #include "../../lib/util/err.h"
 #include "../config.h"
 #include "../output.h"
-#include "../../lib/util/count.h"
-
-static void fmt_current(const json_t *v, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", json_is_true(v) ? "*" : "");
-}
-
-static const struct cli_col context_cols[] = {
-	{"Current", "current", 0, fmt_current}, {"Name", "name", 0, NULL},
-	{"Server", "server", 0, NULL},		{"Tenant", "tenant", 0, NULL},
-	{"Token File", "token_file", 0, NULL},
-};
-
-static const struct cli_col settings_fields[] = {
-	{"Config", "config", 0, NULL},	       {"Context", "context", 0, NULL},
-	{"Server", "server", 0, NULL},	       {"Server From", "server_source", 0, NULL},
-	{"Token File", "token_file", 0, NULL}, {"Token From", "token_source", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},	       {"Tenant From", "tenant_source", 0, NULL},
-};
+#include "views.h"
 
 /* Loads the config file into *cfg and its path into path[n]; reported. */
 static int load(struct cli_ctx *ctx, struct cli_config *cfg, char *path, size_t n)
@@ -81,7 +63,7 @@ int cmd_context_list(struct cli_ctx *ctx, const struct cli_args *a)
 						       strcmp(c->name, cfg.current) == 0));
 	}
 	list = json_pack("{s:O,s:n}", "items", items, "next_cursor");
-	cli_out_list(ctx, list, context_cols, NC_COUNT(context_cols), "name");
+	cli_out_list(ctx, list, CLI_VIEW(context_list), "name");
 	if (cfg.n == 0)
 		cli_out_note(ctx,
 			     "no contexts in %s: add one with `%s context set NAME --server URL'",
@@ -113,35 +95,67 @@ int cmd_context_show(struct cli_ctx *ctx, const struct cli_args *a)
 		      cli_source_name(s.server_src), "token_file", str_or_null(s.token_file),
 		      "token_source", cli_source_name(s.token_src), "tenant", str_or_null(s.tenant),
 		      "tenant_source", cli_source_name(s.tenant_src));
-	cli_out_object(ctx, o, settings_fields, NC_COUNT(settings_fields), "context");
+	cli_out_object(ctx, o, CLI_VIEW(context_show), "context");
 out:
 	json_decref(o);
 	cli_config_free(&cfg);
 	return ret;
 }
 
-int cmd_context_use(struct cli_ctx *ctx, const struct cli_args *a)
+/*
+ * The context name of cfg (loaded from path) into *c, or NC_ERR_NOTFOUND
+ * reported: with how to add it when add is set (the name may be meant as a
+ * new one).
+ */
+static int find(struct cli_ctx *ctx, struct cli_config *cfg, const char *path, const char *name,
+		bool add, struct cli_context **c)
+{
+	*c = cli_config_find(cfg, name);
+	if (*c)
+		return 0;
+	if (add)
+		return cli_error(ctx, NC_ERR_NOTFOUND,
+				 "no context `%s' in %s; see `%s context list', or add it with `%s "
+				 "context set %s --server URL'",
+				 name, path, ctx->progname, ctx->progname, name);
+	return cli_error(ctx, NC_ERR_NOTFOUND, "no context `%s' in %s; see `%s context list'", name,
+			 path, ctx->progname);
+}
+
+/*
+ * Loads the config file, finds the context name (see find), changes it,
+ * saves the file and says "DONE NAME" ("switched to context dev"); each
+ * failure reported.
+ */
+static int edit(struct cli_ctx *ctx, const char *name, bool add,
+		void (*change)(struct cli_config *cfg, struct cli_context *c), const char *done)
 {
 	struct cli_config cfg = {0};
+	struct cli_context *c;
 	char path[4096];
 	int ret = load(ctx, &cfg, path, sizeof(path));
 
+	if (ret == 0)
+		ret = find(ctx, &cfg, path, name, add, &c);
 	if (ret < 0)
 		goto out;
-	if (!cli_config_find(&cfg, a->pos[0])) {
-		ret = cli_error(ctx, NC_ERR_NOTFOUND,
-				"no context `%s' in %s; see `%s context list', or add it with `%s "
-				"context set %s --server URL'",
-				a->pos[0], path, ctx->progname, ctx->progname, a->pos[0]);
-		goto out;
-	}
-	snprintf(cfg.current, sizeof(cfg.current), "%s", a->pos[0]);
+	change(&cfg, c);
 	ret = save(ctx, &cfg, path);
 	if (ret == 0)
-		cli_out_done(ctx, NULL, NULL, "switched to context %s", a->pos[0]);
+		cli_out_done(ctx, NULL, NULL, "%s %s", done, name);
 out:
 	cli_config_free(&cfg);
 	return ret;
+}
+
+static void make_current(struct cli_config *cfg, struct cli_context *c)
+{
+	snprintf(cfg->current, sizeof(cfg->current), "%s", c->name);
+}
+
+int cmd_context_use(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	return edit(ctx, a->pos[0], true, make_current, "switched to context");
 }
 
 /* Copies a setting given on the command line into dst[n]; "" clears it. */
@@ -208,30 +222,16 @@ out:
 	return ret;
 }
 
+/* Removes c from cfg; the current context no more when it was c. */
+static void remove_one(struct cli_config *cfg, struct cli_context *c)
+{
+	if (strcmp(cfg->current, c->name) == 0)
+		cfg->current[0] = '\0';
+	memmove(c, c + 1, (size_t)(cfg->ctxs + cfg->n - (c + 1)) * sizeof(*c));
+	cfg->n--;
+}
+
 int cmd_context_delete(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	struct cli_config cfg = {0};
-	struct cli_context *c;
-	char path[4096];
-	int ret = load(ctx, &cfg, path, sizeof(path));
-
-	if (ret < 0)
-		goto out;
-	c = cli_config_find(&cfg, a->pos[0]);
-	if (!c) {
-		ret = cli_error(ctx, NC_ERR_NOTFOUND,
-				"no context `%s' in %s; see `%s context list'", a->pos[0], path,
-				ctx->progname);
-		goto out;
-	}
-	memmove(c, c + 1, (size_t)(cfg.ctxs + cfg.n - (c + 1)) * sizeof(*c));
-	cfg.n--;
-	if (strcmp(cfg.current, a->pos[0]) == 0)
-		cfg.current[0] = '\0';
-	ret = save(ctx, &cfg, path);
-	if (ret == 0)
-		cli_out_done(ctx, NULL, NULL, "deleted context %s", a->pos[0]);
-out:
-	cli_config_free(&cfg);
-	return ret;
+	return edit(ctx, a->pos[0], false, remove_one, "deleted context");
 }

@@ -6,37 +6,21 @@
 #include "../output.h"
 #include "../request.h"
 #include "common.h"
-#include "../../lib/util/count.h"
-
-static const struct cli_col edge_cols[] = {
-	{"Name", "name", 0, NULL},
-	{"Serial", "serial", 0, NULL},
-	{"Kind", "kind", 0, NULL},
-	{"Region", "region", 0, NULL},
-	{"Endpoint", "endpoint", 0, NULL},
-	{"Last Seen", "last_seen", NC_COL_TIME, NULL},
-	{"LAN", "lan_subnets", NC_COL_WIDE, NULL},
-	{"Public Key", "public_key", NC_COL_WIDE | NC_COL_SHORT, NULL},
-};
+#include "views.h"
 
 int cmd_edge_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	return cmd_list_paged(ctx, a, "/v1/edges", "kind,region,limit,cursor", edge_cols,
-			      NC_COUNT(edge_cols), "serial", "edges");
+	return cmd_list_paged(ctx, a, "/v1/edges", "kind,region,limit,cursor", CLI_VIEW(edge_list),
+			      "serial", "edges");
 }
 
 /* The members an edge's options give, as a new object. */
 static json_t *edge_body(const struct cli_args *a)
 {
-	json_t *lan = cli_args_list(a, "lan"), *body = json_object();
+	json_t *body = json_object();
 
-	cli_args_put(a, "serial", body, "serial");
-	cli_args_put(a, "name", body, "name");
-	cli_args_put(a, "kind", body, "kind");
-	cli_args_put(a, "region", body, "region");
-	cli_args_put(a, "endpoint", body, "endpoint");
-	if (lan)
-		json_object_set_new(body, "lan_subnets", lan);
+	cli_args_put_each(a, "serial,name,kind,region,endpoint", body);
+	cli_args_put_list(a, "lan", body, "lan_subnets");
 	return body;
 }
 

@@ -7,13 +7,7 @@
 #include "../output.h"
 #include "../request.h"
 #include "common.h"
-#include "../../lib/util/count.h"
-
-static const struct cli_col key_cols[] = {
-	{"ID", "id", 0, NULL},		 {"Name", "name", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},	 {"Expires", "expires_at", NC_COL_TIME, NULL},
-	{"Revoked", "revoked", 0, NULL}, {"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
-};
+#include "views.h"
 
 static const struct cmd_secret key_secret = {
 	.path = "/v1/enrollment-keys",
@@ -36,7 +30,7 @@ int cmd_enroll_key_create(struct cli_ctx *ctx, const struct cli_args *a)
 
 int cmd_enroll_key_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	return cli_list(ctx, "/v1/enrollment-keys", key_cols, NC_COUNT(key_cols), "id");
+	return cli_list(ctx, "/v1/enrollment-keys", CLI_VIEW(enroll_key_list), "id");
 }
 
 int cmd_enroll_key_revoke(struct cli_ctx *ctx, const struct cli_args *a)

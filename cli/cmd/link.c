@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * link list|add|remove, the links of a partial mesh: parse the arguments,
- * call the API, print; the link columns and warnings peering show uses too.
+ * call the API, print; the link warnings peering show uses too.
  */
 #include "link.h"
 
@@ -9,43 +9,10 @@
 
 #include "../../lib/client/client.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/timefmt.h"
 #include "../cmd.h"
 #include "../output.h"
 #include "../request.h"
-
-/* Tunnel index 0 is the primary tunnel (wg2), 1 the secondary (wg3). */
-static void fmt_tunnel(const json_t *v, char *buf, size_t n)
-{
-	json_int_t i = json_integer_value(v);
-
-	if (!json_is_integer(v))
-		snprintf(buf, n, "-");
-	else
-		snprintf(buf, n, "%lld (%s)", (long long)i, i == 0 ? "primary" : "secondary");
-}
-
-/* The link's status, "SA: ..." for IPSec (v: the whole link object). */
-static void fmt_link_status(const json_t *v, char *buf, size_t n)
-{
-	cli_out_link_status_text(v, buf, n);
-}
-
-/* The link's WireGuard handshake and bytes as its ends reported them (v: the link). */
-static void fmt_reported(const json_t *v, char *buf, size_t n)
-{
-	cli_out_tunnel_text(v, nc_time_now(), buf, n);
-}
-
-const struct cli_col cli_link_cols[] = {
-	{"Edge A", "a", 0, NULL},
-	{"Edge B", "b", 0, NULL},
-	{"Status", "", NC_COL_STATE, fmt_link_status},
-	{"Tunnel Index", "tunnel_index", 0, fmt_tunnel},
-	{"Handshake", "", NC_COL_WIDE, fmt_reported},
-	{"Peering", "peering", NC_COL_WIDE, NULL},
-};
-const size_t cli_nlink_cols = sizeof(cli_link_cols) / sizeof(cli_link_cols[0]);
+#include "views.h"
 
 /* The server's warning on link object l, as a line of its own. */
 static void warn_link(struct cli_ctx *ctx, const json_t *l)
@@ -79,7 +46,7 @@ int cmd_link_list(struct cli_ctx *ctx, const struct cli_args *a)
 	if (ret == 0)
 		ret = cli_call_list(ctx, path, false, &list);
 	if (ret == 0)
-		cli_out_list(ctx, list, cli_link_cols, cli_nlink_cols, "a b");
+		cli_out_list(ctx, list, CLI_VIEW(link_list), "a b");
 	if (ret == 0)
 		cli_link_warn(ctx, json_object_get(list, "items"));
 	json_decref(list);

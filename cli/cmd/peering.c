@@ -12,39 +12,7 @@
 #include "../request.h"
 #include "common.h"
 #include "link.h"
-#include "../../lib/util/count.h"
-
-/* The number of members, from a "members" array. */
-static void fmt_count(const json_t *v, char *buf, size_t n)
-{
-	if (json_is_array(v))
-		snprintf(buf, n, "%zu", json_array_size(v));
-	else
-		snprintf(buf, n, "?");
-}
-
-static const struct cli_col peering_cols[] = {
-	{"Name", "name", 0, NULL},
-	{"Topology", "topology", 0, NULL},
-	{"Protocol", "protocol", 0, NULL},
-	{"Dual", "dual_tunnel", 0, NULL},
-	{"Hub", "hub", 0, NULL},
-	{"Members", "members", NC_COL_NUM, fmt_count},
-	{"Tenant", "tenant", NC_COL_WIDE, NULL},
-	{"Created", "created_at", NC_COL_WIDE | NC_COL_TIME, NULL},
-};
-
-static const struct cli_col peering_fields[] = {
-	{"Name", "name", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"Topology", "topology", 0, NULL},
-	{"Protocol", "protocol", 0, NULL},
-	{"Dual Tunnel", "dual_tunnel", 0, NULL},
-	{"Hub", "hub", 0, NULL},
-	{"Members", "members", 0, NULL},
-	{"Created", "created_at", NC_COL_TIME, NULL},
-	{"Updated", "updated_at", NC_COL_TIME, NULL},
-};
+#include "views.h"
 
 /*
  * The list of groups has no members: for the Members column each group is
@@ -84,7 +52,7 @@ int cmd_peering_list(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	if (ctx->output != NC_OUT_JSON && !ctx->quiet)
 		add_members(ctx, list);
-	cli_out_list(ctx, list, peering_cols, NC_COUNT(peering_cols), "name");
+	cli_out_list(ctx, list, CLI_VIEW(peering_list), "name");
 out:
 	json_decref(list);
 	return ret;
@@ -101,11 +69,11 @@ int cmd_peering_show(struct cli_ctx *ctx, const struct cli_args *a)
 		ret = cli_call(ctx, "GET", path, NULL, &g);
 	if (ret < 0)
 		goto out;
-	cli_out_object(ctx, g, peering_fields, NC_COUNT(peering_fields), "name");
+	cli_out_object(ctx, g, CLI_VIEW(peering_show), "name");
 	links = json_object_get(g, "links");
 	cli_out_heading(ctx, "Links");
 	if (json_array_size(links) > 0)
-		cli_out_table(ctx, links, cli_link_cols, cli_nlink_cols);
+		cli_out_table(ctx, links, CLI_VIEW(link_list));
 	else
 		cli_out_text(ctx, "(none)");
 	json_array_foreach(json_object_get(g, "isolated"), i, iso) {
@@ -123,8 +91,7 @@ out:
 /* The members a group's options give, into body. */
 static void peering_body(const struct cli_args *a, json_t *body)
 {
-	cli_args_put(a, "topology", body, "topology");
-	cli_args_put(a, "protocol", body, "protocol");
+	cli_args_put_each(a, "topology,protocol", body);
 	if (cli_args_has(a, "dual-tunnel"))
 		json_object_set_new(body, "dual_tunnel", json_true());
 	if (cli_args_has(a, "no-dual-tunnel"))

@@ -12,134 +12,17 @@
 #include "../../lib/model/model.h"
 #include "../../lib/util/duration.h"
 #include "../../lib/util/err.h"
-#include "../../lib/util/timefmt.h"
 #include "../../lib/util/xmalloc.h"
 #include "../output.h"
 #include "../request.h"
 #include "../syncwait.h"
 #include "../textdiff.h"
 #include "common.h"
-#include "../../lib/util/count.h"
+#include "views.h"
 
 #define DEFAULT_TIMEOUT_MS 60000
 #define RESET		   "\033[0m"
 #define NAMES_LISTED	   8 /* devices named in the failure message */
-
-/* Why a device is not synced: its fail reason, or its dirty reason. */
-static void fmt_reason(const json_t *st, char *buf, size_t n)
-{
-	const char *state = json_string_value(json_object_get(st, "state"));
-	const char *fail = json_string_value(json_object_get(st, "fail_reason"));
-	const char *dirty = json_string_value(json_object_get(st, "dirty_reason"));
-
-	if (state && strcmp(state, "failed") == 0 && fail)
-		snprintf(buf, n, "%s", fail);
-	else if (dirty)
-		snprintf(buf, n, "%s", dirty);
-	else
-		snprintf(buf, n, "-");
-}
-
-/* Milliseconds as "850ms" or "1.2s"; null as "-". */
-static void fmt_elapsed(const json_t *v, char *buf, size_t n)
-{
-	json_int_t ms = json_integer_value(v);
-
-	if (!json_is_integer(v))
-		snprintf(buf, n, "-");
-	else if (ms < 1000)
-		snprintf(buf, n, "%lldms", (long long)ms);
-	else
-		snprintf(buf, n, "%lld.%llds", (long long)(ms / 1000),
-			 (long long)(ms % 1000 / 100));
-}
-
-/* A failing device's retries (GET .../sync "retry"): "3 so far, next in 40s,
- * at most every 1h"; null as "-". */
-static void fmt_retry(const json_t *v, char *buf, size_t n)
-{
-	const char *at = json_string_value(json_object_get(v, "next_at"));
-	char next[32] = "at the next reconcile", cap[NC_DURATION_BUFSZ];
-	int64_t t;
-
-	if (!json_is_object(v)) {
-		snprintf(buf, n, "-");
-		return;
-	}
-	if (at && nc_time_parse_iso(at, &t) == 0 && t <= nc_time_now()) {
-		snprintf(next, sizeof(next), "due now");
-	} else if (at && nc_time_parse_iso(at, &t) == 0) {
-		nc_time_ago(t, nc_time_now(), next + 5, sizeof(next) - 5);
-		memcpy(next, "next ", 5);
-	}
-	nc_duration_format(json_integer_value(json_object_get(v, "cap_s")) * 1000, cap,
-			   sizeof(cap));
-	snprintf(buf, n, "%lld so far, %s, at most every %s",
-		 (long long)json_integer_value(json_object_get(v, "attempts")), next, cap);
-}
-
-static const struct cli_col sent_cols[] = {
-	{"Serial", "serial", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"State", "state", NC_COL_STATE, NULL},
-	{"Seq", "seq", NC_COL_NUM, NULL},
-	{"Hash", "config_hash", NC_COL_SHORT, NULL},
-	{"Error", "error", 0, NULL},
-};
-
-static const struct cli_col outcome_cols[] = {
-	{"Serial", "serial", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"Outcome", "outcome", NC_COL_STATE, NULL},
-	{"Seq", "seq", NC_COL_NUM, NULL},
-	{"Hash", "config_hash", NC_COL_SHORT, NULL},
-	{"Time", "elapsed_ms", NC_COL_NUM, fmt_elapsed},
-	{"Reason", "reason", 0, NULL},
-};
-
-static const struct cli_col state_cols[] = {
-	{"Serial", "serial", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"State", "state", NC_COL_STATE, NULL},
-	{"Seq", "seq", NC_COL_NUM, NULL},
-	{"Hash", "config_hash", NC_COL_SHORT, NULL},
-	{"Reason", "", 0, fmt_reason},
-	{"Updated", "updated_at", NC_COL_TIME, NULL},
-	{"Confirmed Seq", "confirmed_seq", NC_COL_NUM | NC_COL_WIDE, NULL},
-	{"Attempts", "attempts", NC_COL_NUM | NC_COL_WIDE, NULL},
-	{"Sent", "sent_at", NC_COL_TIME | NC_COL_WIDE, NULL},
-	{"Confirmed", "confirmed_at", NC_COL_TIME | NC_COL_WIDE, NULL},
-};
-
-static const struct cli_col state_fields[] = {
-	{"Serial", "serial", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"State", "state", NC_COL_STATE, NULL},
-	{"Dirty Reason", "dirty_reason", 0, NULL},
-	{"Fail Reason", "fail_reason", 0, NULL},
-	{"Seq", "seq", 0, NULL},
-	{"Config Hash", "config_hash", 0, NULL},
-	{"Confirmed Seq", "confirmed_seq", 0, NULL},
-	{"Confirmed Hash", "confirmed_hash", 0, NULL},
-	{"Attempts", "attempts", 0, NULL},
-	{"Retry", "retry", 0, fmt_retry},
-	{"Sent", "sent_at", NC_COL_TIME, NULL},
-	{"Confirmed", "confirmed_at", NC_COL_TIME, NULL},
-	{"Updated", "updated_at", NC_COL_TIME, NULL},
-};
-
-static const struct cli_col confirm_fields[] = {
-	{"Seq", "seq", 0, NULL},	  {"Status", "status", 0, NULL},
-	{"Hash", "config_hash", 0, NULL}, {"Applied", "applied", 0, NULL},
-	{"Failed", "failed", 0, NULL},	  {"VPP Mode", "vpp_mode", 0, NULL},
-	{"Agent", "agent", 0, NULL},
-};
-
-static const struct cli_col failure_cols[] = {
-	{"Index", "index", NC_COL_NUM, NULL},
-	{"Topic", "topic", 0, NULL},
-	{"Error", "error", 0, NULL},
-};
 
 /*
  * The failure message naming the devices that are not synced; 0 when all
@@ -186,7 +69,7 @@ static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 	const json_t *items = json_object_get(reply, "items"), *it;
 	size_t i, skipped = 0, unseen = 0;
 
-	cli_out_list(ctx, reply, sent_cols, NC_COUNT(sent_cols), "serial");
+	cli_out_list(ctx, reply, CLI_VIEW(sync_sent), "serial");
 	json_array_foreach(items, i, it) {
 		const char *st = json_string_value(json_object_get(it, "state"));
 
@@ -284,7 +167,7 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 	if (ret < 0)
 		goto out;
 	out = cli_wait_json(&w);
-	cli_out_list(ctx, out, outcome_cols, NC_COUNT(outcome_cols), "serial outcome");
+	cli_out_list(ctx, out, CLI_VIEW(sync_outcome), "serial outcome");
 	if (w.n == 0)
 		cli_out_note(ctx, "nothing to sync: no device matched");
 	else
@@ -360,8 +243,8 @@ int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 	int ret;
 
 	if (a->npos == 0)
-		return cmd_list_paged(ctx, a, "/v1/sync", "state,limit,cursor", state_cols,
-				      NC_COUNT(state_cols), "serial state", "devices");
+		return cmd_list_paged(ctx, a, "/v1/sync", "state,limit,cursor",
+				      CLI_VIEW(sync_status), "serial state", "devices");
 	if (cli_args_get(a, "limit") || cli_args_get(a, "cursor") || cli_args_has(a, "all"))
 		return cli_error(ctx, NC_ERR_USAGE,
 				 "--limit, --cursor and --all page the list of every device: "
@@ -373,7 +256,7 @@ int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 				 state);
 	ret = named_states(ctx, a, state, &list);
 	if (ret == 0)
-		cli_out_list(ctx, list, state_cols, NC_COUNT(state_cols), "serial state");
+		cli_out_list(ctx, list, CLI_VIEW(sync_status), "serial state");
 	json_decref(list);
 	return ret;
 }
@@ -383,7 +266,7 @@ static void show_state(struct cli_ctx *ctx, const json_t *st)
 	const json_t *lc = json_object_get(st, "last_confirm");
 	const json_t *fails = json_object_get(lc, "failures");
 
-	cli_out_object(ctx, st, state_fields, NC_COUNT(state_fields), "serial state");
+	cli_out_object(ctx, st, CLI_VIEW(sync_show), "serial state");
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
 		return;
 	cli_out_heading(ctx, "Last confirmation");
@@ -391,41 +274,35 @@ static void show_state(struct cli_ctx *ctx, const json_t *st)
 		cli_out_text(ctx, "none yet");
 		return;
 	}
-	cli_out_object(ctx, lc, confirm_fields, NC_COUNT(confirm_fields), NULL);
+	cli_out_object(ctx, lc, CLI_VIEW(sync_show_confirm), NULL);
 	if (json_array_size(fails) > 0) {
 		cli_out_heading(ctx, "Failures");
-		cli_out_table(ctx, fails, failure_cols, NC_COUNT(failure_cols));
+		cli_out_table(ctx, fails, CLI_VIEW(sync_show_failures));
 	}
 }
 
-int cmd_sync_show(struct cli_ctx *ctx, const struct cli_args *a)
+/* What sync show prints of GET /v1/devices/SERIAL/sync. */
+static void print_show(struct cli_ctx *ctx, const json_t *reply, const char *serial)
 {
-	json_t *reply = NULL, *items, *it;
+	const json_t *items = json_object_get(reply, "items"), *it;
 	size_t i;
-	int ret = device_get(ctx, a->pos[0], "sync", &reply);
 
-	if (ret < 0)
-		goto out;
-	items = json_object_get(reply, "items");
 	if (!items) {
 		show_state(ctx, reply);
-		goto out;
+		return;
 	}
 	/* An MTGE has one state per tenant it serves. */
 	if (ctx->output == NC_OUT_JSON && !ctx->quiet) {
 		cli_out_json(ctx, reply);
-		goto out;
+		return;
 	}
 	if (json_array_size(items) == 0)
-		cli_out_text(ctx, "%s has no sync state yet", a->pos[0]);
+		cli_out_text(ctx, "%s has no sync state yet", serial);
 	json_array_foreach(items, i, it) {
 		if (i > 0)
 			cli_out_text(ctx, "%s", "");
 		show_state(ctx, it);
 	}
-out:
-	json_decref(reply);
-	return ret;
 }
 
 /* Prints one diff line, coloured on a terminal. */
@@ -448,23 +325,20 @@ static char *pretty(const json_t *v)
 	return s ? s : nc_xstrdup("");
 }
 
-int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
+/* What sync diff prints of GET /v1/devices/SERIAL/diff. */
+static void print_diff(struct cli_ctx *ctx, const json_t *reply, const char *serial)
 {
-	json_t *reply = NULL, *changed, *t;
+	const json_t *changed = json_object_get(reply, "changed"), *t;
 	size_t i;
-	int ret = device_get(ctx, a->pos[0], "diff", &reply);
 
-	if (ret < 0)
-		goto out;
-	changed = json_object_get(reply, "changed");
 	if (ctx->quiet) {
 		json_array_foreach(changed, i, t)
 			fprintf(ctx->out, "%s\n", json_string_value(t));
-		goto out;
+		return;
 	}
 	if (ctx->output == NC_OUT_JSON) {
 		cli_out_json(ctx, reply);
-		goto out;
+		return;
 	}
 	cli_out_text(ctx, "%s (%s): %zu topic%s would change against batch %lld%s",
 		     json_string_value(json_object_get(reply, "serial")),
@@ -484,28 +358,18 @@ int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
 		free(before);
 		free(after);
 	}
-out:
-	json_decref(reply);
-	return ret;
 }
 
-int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
+/* What sync batch prints of GET /v1/devices/SERIAL/batch. */
+static void print_batch(struct cli_ctx *ctx, const json_t *reply, const char *serial)
 {
-	static const struct cli_col fields[] = {
-		{"Serial", "serial", 0, NULL},	  {"Tenant", "tenant", 0, NULL},
-		{"Seq", "seq", 0, NULL},	  {"Config Hash", "config_hash", 0, NULL},
-		{"Issued", "issued_at", 0, NULL},
-	};
-	json_t *reply = NULL, *cmd;
+	const json_t *cmd;
 	size_t i;
-	int ret = device_get(ctx, a->pos[0], "batch", &reply);
 
-	if (ret < 0)
-		goto out;
 	/* -o json: the batch as the server gives it (secrets already redacted). */
-	cli_out_object(ctx, reply, fields, NC_COUNT(fields), "config_hash");
+	cli_out_object(ctx, reply, CLI_VIEW(sync_batch), "config_hash");
 	if (ctx->quiet || ctx->output == NC_OUT_JSON)
-		goto out;
+		return;
 	json_array_foreach(json_object_get(reply, "commands"), i, cmd) {
 		char title[96], *body = pretty(json_object_get(cmd, "body"));
 
@@ -515,7 +379,32 @@ int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
 		cli_out_text(ctx, "%s", body);
 		free(body);
 	}
-out:
+}
+
+/* GET /v1/devices/SERIAL/what for the first argument, printed by print. */
+static int device_show(struct cli_ctx *ctx, const struct cli_args *a, const char *what,
+		       void (*print)(struct cli_ctx *ctx, const json_t *reply, const char *serial))
+{
+	json_t *reply;
+	int ret = device_get(ctx, a->pos[0], what, &reply);
+
+	if (ret == 0)
+		print(ctx, reply, a->pos[0]);
 	json_decref(reply);
 	return ret;
+}
+
+int cmd_sync_show(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	return device_show(ctx, a, "sync", print_show);
+}
+
+int cmd_sync_diff(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	return device_show(ctx, a, "diff", print_diff);
+}
+
+int cmd_sync_batch(struct cli_ctx *ctx, const struct cli_args *a)
+{
+	return device_show(ctx, a, "batch", print_batch);
 }

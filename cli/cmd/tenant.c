@@ -7,17 +7,11 @@
 #include "../../lib/client/client.h"
 #include "../output.h"
 #include "../request.h"
-#include "../../lib/util/count.h"
-
-static const struct cli_col tenant_cols[] = {
-	{"ID", "id", 0, NULL},
-	{"Name", "name", 0, NULL},
-	{"Created", "created_at", NC_COL_TIME, NULL},
-};
+#include "views.h"
 
 int cmd_tenant_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	return cli_list(ctx, "/v1/tenants", tenant_cols, NC_COUNT(tenant_cols), "id");
+	return cli_list(ctx, "/v1/tenants", CLI_VIEW(tenant_list), "id");
 }
 
 int cmd_tenant_create(struct cli_ctx *ctx, const struct cli_args *a)

@@ -7,17 +7,7 @@
 #include "../output.h"
 #include "../request.h"
 #include "common.h"
-#include "../../lib/util/count.h"
-
-static const struct cli_col token_cols[] = {
-	{"ID", "id", 0, NULL},
-	{"Name", "name", 0, NULL},
-	{"Role", "role", 0, NULL},
-	{"Tenant", "tenant", 0, NULL},
-	{"Expires", "expires_at", NC_COL_TIME, NULL},
-	{"Revoked", "revoked", 0, NULL},
-	{"Created", "created_at", NC_COL_TIME | NC_COL_WIDE, NULL},
-};
+#include "views.h"
 
 static const struct cmd_secret token_secret = {
 	.path = "/v1/tokens",
@@ -30,14 +20,13 @@ int cmd_token_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body = json_object();
 
-	cli_args_put(a, "name", body, "name");
-	cli_args_put(a, "role", body, "role");
+	cli_args_put_each(a, "name,role", body);
 	return cmd_secret_create(ctx, a, &token_secret, body);
 }
 
 int cmd_token_list(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	return cli_list(ctx, "/v1/tokens", token_cols, NC_COUNT(token_cols), "id");
+	return cli_list(ctx, "/v1/tokens", CLI_VIEW(token_list), "id");
 }
 
 int cmd_token_revoke(struct cli_ctx *ctx, const struct cli_args *a)
