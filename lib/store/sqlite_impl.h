@@ -27,7 +27,11 @@ struct nc_sqlite {
 	size_t cache_used;
 	bool sealing; /* seal_key is set: secrets are sealed */
 	unsigned char seal_key[32];
+	struct nc_sqlite_addr_hint *addr_hints; /* sqlite_addr.c */
 };
+
+/* Forgets what sqlite_addr.c knows of its pools: on rollback and close. */
+void nc_sqlite_addr_hints_clear(struct nc_sqlite *s);
 
 static inline struct nc_sqlite *nc_sqlite_of(struct nc_store *st)
 {
