@@ -38,6 +38,7 @@ struct work {
 	char *topic;
 	void *payload;
 	size_t len;
+	int64_t received; /* wall-clock seconds it was queued */
 	/* WORK_NOW: the caller waits on done */
 	const struct nc_sync_selection *sel;
 	json_t *result;
@@ -168,6 +169,7 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	w->payload = nc_xmalloc(len ? len : 1);
 	memcpy(w->payload, payload, len);
 	w->len = len;
+	w->received = time(NULL);
 	enqueue(e, &e->msgs, w);
 	pthread_mutex_unlock(&e->lock);
 }
@@ -440,6 +442,7 @@ static void run_messages(struct nc_sync_engine *e)
 		pthread_mutex_unlock(&e->lock);
 		if (!w)
 			break;
+		e->received = w->received;
 		sync_receive(e, w->topic, w->payload, w->len);
 		work_free(w);
 	} while (++n < GROUP_MAX && nc_time_mono_ms() < until);

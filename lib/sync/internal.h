@@ -85,6 +85,7 @@ struct nc_sync_engine {
 	int64_t drop_logged_at; /* monotonic ms of the last line about drops */
 	int64_t drops_unlogged; /* drops since that line */
 	struct sync_group group;
+	int64_t received;      /* wall seconds the message being applied was received */
 	struct nc_heap timers; /* of struct timer, keyed on when */
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;

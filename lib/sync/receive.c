@@ -283,12 +283,13 @@ static void reject_learn(struct nc_sync_engine *e, const char *serial, const cha
 }
 
 /*
- * Whether s's batch is on its way: in flight and sent within COALESCE_MS
- * (at most half the apply timeout). A config request then gets that batch
- * rather than another copy of it: devices that start together and ask
- * again before it arrives (the queue was long) cost one batch each. A
- * device that really lost it asks again later (PROTOCOL.md: 1 s, 2 s, 4 s
- * ...) and gets it then, or at the apply timeout.
+ * Whether s's batch is on its way to the device whose config request is
+ * being applied: in flight, and sent less than COALESCE_MS (at most half
+ * the apply timeout) before the request was received. The request then
+ * gets that batch rather than another copy: devices that start together
+ * and ask again before it arrives (the queue was long) cost one batch
+ * each. A device that really lost it asks again later (PROTOCOL.md: 1 s,
+ * 2 s, 4 s ...) and gets it then, or at the apply timeout.
  */
 #define COALESCE_MS 5000
 static bool in_flight(const struct nc_sync_engine *e, const struct nc_sync *s)
@@ -296,7 +297,7 @@ static bool in_flight(const struct nc_sync_engine *e, const struct nc_sync *s)
 	int64_t window =
 		e->o.apply_timeout_ms / 2 < COALESCE_MS ? e->o.apply_timeout_ms / 2 : COALESCE_MS;
 
-	return s->state == NC_SYNC_APPLYING && (time(NULL) - s->sent_at) * 1000 < window;
+	return s->state == NC_SYNC_APPLYING && (e->received - s->sent_at) * 1000 < window;
 }
 
 static void on_config_request(struct nc_sync_engine *e, const char *serial, const char *ttenant,
