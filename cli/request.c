@@ -6,6 +6,7 @@
 #include "request.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/client/client.h"
@@ -54,6 +55,26 @@ static void field_option(const struct cli_cmd *cmd, const char *field, char *buf
 	buf[0] = '\0';
 	if (base[0] && cmd && cli_opt_find(cmd->options, base, 0, &o))
 		snprintf(buf, n, " (see --%s)", base);
+}
+
+/* NETCTL_TIMEOUT, when set: how long one request may take (a duration,
+ * "0s" for no limit) instead of NC_CLIENT_TIMEOUT_MS. */
+static int request_timeout(struct cli_ctx *ctx, struct nc_client *c)
+{
+	const char *v = getenv("NETCTL_TIMEOUT");
+	struct nc_errinfo ei = {0};
+	int64_t ms = 0;
+
+	if (!v || !*v)
+		return 0;
+	if (nc_duration_parse(v, &ms, &ei) < 0 || ms > 24 * 3600 * 1000LL)
+		return cli_error(
+			ctx, NC_ERR_USAGE,
+			"NETCTL_TIMEOUT `%s' is not a duration up to 24h (e.g. 30s, 2m, 0s "
+			"for no limit)",
+			v);
+	c->timeout_ms = (long)ms;
+	return 0;
 }
 
 /* Reports a failed request with the way out where the server's message is about the API. */
@@ -166,6 +187,8 @@ int cli_connect(struct cli_ctx *ctx)
 	if (ret < 0)
 		ret = cli_error(ctx, NC_ERR_USAGE, "%s (from the %s)", ei.msg,
 				cli_source_name(s.server_src));
+	else
+		ret = request_timeout(ctx, ctx->client);
 out:
 	explicit_bzero(token, sizeof(token));
 	cli_config_free(&cfg);

@@ -65,6 +65,16 @@ static int limits(struct cli_ctx *ctx, const struct cli_args *a, struct nc_api_l
 	return 0;
 }
 
+/* --queue-max: device messages that may wait for the sync engine. */
+static int queue_max(struct cli_ctx *ctx, const struct cli_args *a, struct nc_sync_opts *o)
+{
+	unsigned long n = 0;
+	int ret = number(ctx, a, "queue-max", 1, 100000000, &n);
+
+	o->queue_max = (int64_t)n;
+	return ret;
+}
+
 int cmd_serve(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	const char *listen = cli_args_get(a, "listen"), *level = cli_args_get(a, "log-level");
@@ -98,7 +108,7 @@ int cmd_serve(struct cli_ctx *ctx, const struct cli_args *a)
 	    cli_args_duration(ctx, a, "auto-sync", &o.sync.auto_sync_ms) < 0 ||
 	    cli_args_duration(ctx, a, "heartbeat", &o.sync.heartbeat_ms) < 0 ||
 	    cli_args_duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0 ||
-	    limits(ctx, a, &o.limits) < 0)
+	    limits(ctx, a, &o.limits) < 0 || queue_max(ctx, a, &o.sync) < 0)
 		return NC_ERR_USAGE;
 	o.mqtt_url = cli_args_get(a, "mqtt");
 	o.mqtt_cafile = cli_args_get(a, "mqtt-cafile");

@@ -32,9 +32,10 @@ static json_t *refused(struct api_req *r)
 	struct nc_sync_counters c;
 
 	nc_sync_counters(api_sync(r), &c);
-	return json_pack("{s:I,s:I,s:I}", "rejected_seq", (json_int_t)c.rejected_seq,
+	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "rejected_seq", (json_int_t)c.rejected_seq,
 			 "stale_reports", (json_int_t)c.stale_reports, "held_keys",
-			 (json_int_t)c.held_keys);
+			 (json_int_t)c.held_keys, "queued", (json_int_t)c.queued, "dropped",
+			 (json_int_t)c.dropped);
 }
 
 int h_stats(struct api_req *r)
@@ -91,6 +92,28 @@ static void metrics_sync(FILE *f, const struct nc_sync_counters *c)
 		"%lld\n",
 		(long long)c->proto_errors, (long long)c->ignored, (long long)c->apply_timeouts,
 		(long long)c->republished);
+	fprintf(f,
+		"# HELP netctl_sync_queue_depth Device messages waiting for the engine.\n"
+		"# TYPE netctl_sync_queue_depth gauge\nnetctl_sync_queue_depth %lld\n"
+		"# HELP netctl_sync_queue_max Device messages that may wait; more are dropped.\n"
+		"# TYPE netctl_sync_queue_max gauge\nnetctl_sync_queue_max %lld\n"
+		"# HELP netctl_sync_dropped_total Device messages dropped: the queue was full.\n"
+		"# TYPE netctl_sync_dropped_total counter\nnetctl_sync_dropped_total %lld\n"
+		"# HELP netctl_sync_groups_total Store transactions of device messages.\n"
+		"# TYPE netctl_sync_groups_total counter\nnetctl_sync_groups_total %lld\n"
+		"# HELP netctl_sync_grouped_total Device messages applied in those transactions.\n"
+		"# TYPE netctl_sync_grouped_total counter\nnetctl_sync_grouped_total %lld\n"
+		"# HELP netctl_sync_group_failures_total Transactions of device messages whose "
+		"commit failed.\n"
+		"# TYPE netctl_sync_group_failures_total counter\n"
+		"netctl_sync_group_failures_total %lld\n"
+		"# HELP netctl_sync_requests_coalesced_total Config requests answered by the batch "
+		"already in flight.\n"
+		"# TYPE netctl_sync_requests_coalesced_total counter\n"
+		"netctl_sync_requests_coalesced_total %lld\n",
+		(long long)c->queued, (long long)c->queue_max, (long long)c->dropped,
+		(long long)c->groups, (long long)c->grouped, (long long)c->group_failures,
+		(long long)c->coalesced);
 }
 
 int h_metrics(struct api_req *r)

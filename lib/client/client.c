@@ -175,7 +175,15 @@ int nc_client_transport_error(const struct nc_client *c, void *curl, int code, c
 			      long timeout_ms, struct nc_errinfo *ei)
 {
 	char reason[CURL_ERROR_SIZE + 32];
+	curl_off_t connected = 0;
 
+	/* Connected, then no answer in time: the server may still be at it. */
+	curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected);
+	if ((CURLcode)code == CURLE_OPERATION_TIMEDOUT && connected > 0 && timeout_ms > 0)
+		return nc_fail(ei, NC_ERR_UNREACHABLE, NULL,
+			       "timed out: %s accepted the request but did not answer within "
+			       "%lds; it may still carry it out (NETCTL_TIMEOUT sets the limit)",
+			       c->server, (timeout_ms + 999) / 1000);
 	transport_reason(curl, (CURLcode)code, errbuf ? errbuf : "", timeout_ms, reason,
 			 sizeof(reason));
 	return nc_fail(ei, NC_ERR_UNREACHABLE, NULL,

@@ -163,7 +163,7 @@ bool nc_prefix_parse(const char *s, struct nc_prefix *p)
 	return true;
 }
 
-static size_t addr_bytes(const struct nc_prefix *p)
+size_t nc_prefix_bytes(const struct nc_prefix *p)
 {
 	return p->family == AF_INET ? 4 : 16;
 }
@@ -173,7 +173,7 @@ bool nc_prefix_clear_host_bits(struct nc_prefix *p)
 {
 	bool set = false;
 
-	for (size_t i = 0; i < addr_bytes(p); i++) {
+	for (size_t i = 0; i < nc_prefix_bytes(p); i++) {
 		unsigned int keep = p->len > i * 8 ? p->len - (unsigned int)i * 8 : 0;
 		unsigned char mask = keep >= 8 ? 0xff : (unsigned char)(0xff << (8 - keep));
 
@@ -182,6 +182,16 @@ bool nc_prefix_clear_host_bits(struct nc_prefix *p)
 		p->addr[i] &= mask;
 	}
 	return set;
+}
+
+void nc_prefix_set_host_bits(struct nc_prefix *p)
+{
+	for (size_t i = 0; i < nc_prefix_bytes(p); i++) {
+		unsigned int keep = p->len > i * 8 ? p->len - (unsigned int)i * 8 : 0;
+
+		if (keep < 8)
+			p->addr[i] |= (unsigned char)(0xff >> keep);
+	}
 }
 
 bool nc_valid_ip(const char *s)

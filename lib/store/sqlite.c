@@ -363,6 +363,7 @@ static void sqlite_rollback(struct nc_store *st, int level)
 {
 	struct nc_sqlite *s = nc_sqlite_of(st);
 
+	nc_sqlite_addr_hints_clear(s); /* they may count what is undone now */
 	if (sqlite3_get_autocommit(s->db))
 		return; /* SQLite already rolled everything back */
 	if (level == 1)
@@ -380,6 +381,7 @@ static int sqlite_commit(struct nc_store *st, int level)
 
 	if (sqlite3_get_autocommit(s->db)) {
 		nc_err("store `%s': commit of a transaction that SQLite rolled back", s->path);
+		nc_sqlite_addr_hints_clear(s);
 		goto out;
 	}
 	ret = run_sql(s, level == 1 ? "COMMIT" : "RELEASE nc");
@@ -398,6 +400,7 @@ static void sqlite_close(struct nc_store *st)
 		free(s->cache[i].sql);
 	}
 	free(s->cache);
+	nc_sqlite_addr_hints_clear(s);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		nc_err("store `%s': close: %s", s->path, sqlite3_errmsg(s->db));
 	nc_store_base_fini(&s->base);

@@ -110,6 +110,8 @@ int nc_sqlite_connector_insert(struct nc_store *st, const struct nc_connector *c
 			j.subnets, (int)c->nat_enabled, c->wan_interface, j.acl, j.routes,
 			nc_status_name(c->status), created, c->updated_at ? c->updated_at : created,
 			c->endpoint);
+	if (ret == 0)
+		ret = nc_sqlite_lans_put(nc_sqlite_of(st), c->serial, &c->lan_subnets);
 	free_connector_json(&j);
 	return ret;
 }
@@ -130,6 +132,8 @@ int nc_sqlite_connector_update(struct nc_store *st, const struct nc_connector *c
 			"ttntittttItn", c->name, c->region, c->hub_edge, j.subnets,
 			(int)c->nat_enabled, c->wan_interface, j.acl, j.routes, c->endpoint,
 			nc_sqlite_time_or_now(c->updated_at), c->serial, c->tenant);
+	if (ret == 0)
+		ret = nc_sqlite_lans_put(nc_sqlite_of(st), c->serial, &c->lan_subnets);
 	free_connector_json(&j);
 	return ret;
 }

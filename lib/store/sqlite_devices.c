@@ -177,6 +177,8 @@ int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e)
 			"tttttttII", e->serial, e->tenant, e->name, nc_edge_kind_name(e->kind),
 			e->region, e->endpoint, subnets, created,
 			e->updated_at ? e->updated_at : created);
+	if (ret == 0)
+		ret = nc_sqlite_lans_put(nc_sqlite_of(st), e->serial, &e->lan_subnets);
 	free(subnets);
 	return ret;
 }
@@ -195,6 +197,8 @@ int nc_sqlite_edge_update(struct nc_store *st, const struct nc_edge *e)
 			" WHERE serial = ? AND (?8 IS NULL OR tenant = ?8)",
 			"tttttItn", e->name, nc_edge_kind_name(e->kind), e->region, e->endpoint,
 			subnets, nc_sqlite_time_or_now(e->updated_at), e->serial, e->tenant);
+	if (ret == 0)
+		ret = nc_sqlite_lans_put(nc_sqlite_of(st), e->serial, &e->lan_subnets);
 	free(subnets);
 	return ret;
 }

@@ -27,7 +27,16 @@ struct nc_sqlite {
 	size_t cache_used;
 	bool sealing; /* seal_key is set: secrets are sealed */
 	unsigned char seal_key[32];
+	struct nc_sqlite_addr_hint *addr_hints; /* sqlite_addr.c */
 };
+
+/* Makes the `lans' rows of device serial those of lans (sqlite_lan.c);
+ * every write of a device's lan_subnets calls it, in its transaction.
+ * fill: for every device, once, when the table is new. */
+int nc_sqlite_lans_put(struct nc_sqlite *s, const char *serial, const struct nc_strlist *lans);
+int nc_sqlite_lans_fill(struct nc_sqlite *s);
+/* Forgets what sqlite_addr.c knows of its pools: on rollback and close. */
+void nc_sqlite_addr_hints_clear(struct nc_sqlite *s);
 
 static inline struct nc_sqlite *nc_sqlite_of(struct nc_store *st)
 {

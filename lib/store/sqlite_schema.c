@@ -211,9 +211,24 @@ static const char schema_v6[] =
 	"  PRIMARY KEY (serial, interface, peer, peering, protocol, tunnel_index)"
 	");";
 
+/* Version 7: every LAN subnet of a device as a row, for the overlap check
+ * (sqlite_lan.c); filled from lan_subnets by the migration. */
+static const char schema_v7[] =
+	"CREATE TABLE lans ("
+	"  tenant TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  cidr TEXT NOT NULL,"
+	"  family INTEGER NOT NULL CHECK (family IN (4, 6)),"
+	"  net TEXT NOT NULL," /* the network address, 8 or 32 hex digits */
+	"  len INTEGER NOT NULL,"
+	"  PRIMARY KEY (tenant, serial, cidr),"
+	"  FOREIGN KEY (serial, tenant) REFERENCES devices (serial, tenant) ON DELETE CASCADE"
+	");"
+	"CREATE INDEX lans_net ON lans (tenant, family, net, len);";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == NC_STORE_SCHEMA_VERSION,
@@ -353,6 +368,12 @@ int nc_sqlite_migrate(struct nc_sqlite *s, struct nc_errinfo *ei)
 		if (ret)
 			goto out;
 		nc_info("store `%s': schema version %lld", s->path, (long long)v + 1);
+	}
+	if (version > 0 && version < 7 && nc_sqlite_lans_fill(s) < 0) {
+		ret = nc_fail(ei, NC_ERR_STORE, NULL,
+			      "store `%s': cannot index the LAN subnets: %s", s->path,
+			      sqlite3_errmsg(s->db));
+		goto out;
 	}
 	if (app_id != NC_STORE_SQLITE_APP_ID) {
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", NC_STORE_SQLITE_APP_ID);

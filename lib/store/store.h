@@ -41,7 +41,7 @@
 struct nc_errinfo;
 struct nc_store;
 
-#define NC_STORE_SCHEMA_VERSION 6
+#define NC_STORE_SCHEMA_VERSION 7
 #define NC_PAGE_DEFAULT		100
 #define NC_PAGE_MAX		1000
 
@@ -210,20 +210,20 @@ int nc_store_link_set_status(struct nc_store *st, const char *tenant, const char
 int nc_store_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int *used);
 
 /*
- * Calls fn with the serial and LAN subnets (both borrowed for the call) of
- * every device of tenant that has some, but `except` (may be NULL) and
- * decommissioned connectors, until fn returns non-zero; returns that value,
- * or 0, or a store error.
- */
-/*
  * *seen is true when the device was ever heard from: it has a last-seen
  * time or a public key (a heartbeat or a registration gave them) or a
  * confirmation for any tenant. NC_ERR_NOTFOUND for an unknown serial.
  */
 int nc_store_device_seen(struct nc_store *st, const char *serial, bool *seen);
-int nc_store_lan_each(struct nc_store *st, const char *tenant, const char *except,
-		      int (*fn)(void *arg, const char *serial, const struct nc_strlist *lans),
-		      void *arg);
+/*
+ * A LAN subnet of another device of tenant (not `except', which may be
+ * NULL, nor a decommissioned connector) that overlaps one of mine: 1 with
+ * *index (in mine), its serial and its subnet set; 0 when none does; or a
+ * store error. Reads the overlapping subnets and the index, not the tenant.
+ */
+int nc_store_lan_find(struct nc_store *st, const char *tenant, const char *except,
+		      const struct nc_strlist *mine, size_t *index, char serial[NC_SERIAL_MAX],
+		      char theirs[NC_CIDR_MAX]);
 
 /* Sync state, keyed by (serial, tenant); tenant is the device's, or for an
  * MTGE the tenant served. put inserts or replaces all of it (NC_ERR_NOTFOUND

@@ -17,9 +17,17 @@
 #include "../util/xmalloc.h"
 #include "internal.h"
 
-/* Messages beyond this many waiting are dropped (and counted as events):
- * a flood must not eat the core's memory. Devices retry. */
-#define QUEUE_MAX 200000
+/* Device messages beyond this many waiting are dropped (counted, and
+ * logged at most once in DROP_LOG_MS): a flood must not eat the core's
+ * memory. Devices repeat what matters. */
+#define QUEUE_MAX   200000
+#define DROP_LOG_MS 10000
+
+/* A group (group.c) holds at most this many messages and this much time
+ * of work, so operator requests and API writes never wait long for the
+ * store. */
+#define GROUP_MAX 1024
+#define GROUP_MS  25
 
 enum work_kind { WORK_MESSAGE, WORK_NOW, WORK_CONNECTED };
 
@@ -30,6 +38,7 @@ struct work {
 	char *topic;
 	void *payload;
 	size_t len;
+	int64_t received; /* wall-clock seconds it was queued */
 	/* WORK_NOW: the caller waits on done */
 	const struct nc_sync_selection *sel;
 	json_t *result;
@@ -61,6 +70,8 @@ void sync_forget(struct nc_sync_engine *e, const char *key)
 void sync_event(struct nc_sync_engine *e, enum nc_event_type type, const char *tenant,
 		const char *serial, json_t *fields)
 {
+	if (sync_group_defer_event(e, type, tenant, serial, fields))
+		return;
 	sync_count(e, type, fields);
 	if (e->core->events)
 		nc_events_emit(e->core->events, type, tenant, serial, fields);
@@ -81,27 +92,75 @@ void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t dela
 	pthread_mutex_unlock(&e->lock);
 }
 
-static void enqueue(struct nc_sync_engine *e, struct work *w)
+/* Appends w to q and wakes the engine; the caller holds e->lock. */
+static void enqueue(struct nc_sync_engine *e, struct work_queue *q, struct work *w)
 {
 	w->next = NULL;
-	if (e->tail)
-		e->tail->next = w;
+	if (q->tail)
+		q->tail->next = w;
 	else
-		e->head = w;
-	e->tail = w;
-	e->queued++;
+		q->head = w;
+	q->tail = w;
+	q->n++;
 	pthread_cond_signal(&e->cond);
+}
+
+/* The first work of q, taken off it (NULL: empty); the caller holds e->lock. */
+static struct work *dequeue(struct work_queue *q)
+{
+	struct work *w = q->head;
+
+	if (!w)
+		return NULL;
+	q->head = w->next;
+	if (!q->head)
+		q->tail = NULL;
+	q->n--;
+	return w;
+}
+
+static void work_free(struct work *w)
+{
+	free(w->topic);
+	free(w->payload);
+	free(w);
+}
+
+/* Counts a dropped message; true when a line about drops is due (the
+ * caller holds e->lock and logs *n after letting it go). */
+static bool dropped(struct nc_sync_engine *e, int64_t *n)
+{
+	int64_t now = nc_time_mono_ms();
+
+	atomic_fetch_add(&e->counters.dropped, 1);
+	e->drops_unlogged++;
+	if (e->drop_logged_at && now - e->drop_logged_at < DROP_LOG_MS)
+		return false;
+	*n = e->drops_unlogged;
+	e->drops_unlogged = 0;
+	e->drop_logged_at = now;
+	return true;
 }
 
 void nc_sync_on_message(void *engine, const char *topic, const void *payload, size_t len)
 {
 	struct nc_sync_engine *e = engine;
 	struct work *w;
+	int64_t n = 0;
 
 	pthread_mutex_lock(&e->lock);
-	if (e->queued >= QUEUE_MAX || e->stop) {
+	if (e->stop) {
 		pthread_mutex_unlock(&e->lock);
-		nc_warn("sync: queue full, dropped a message on %s", topic);
+		return;
+	}
+	if (e->msgs.n >= e->queue_max) {
+		bool say = dropped(e, &n);
+
+		pthread_mutex_unlock(&e->lock);
+		if (say)
+			nc_warn("sync: %zu device messages waiting: dropped %lld (the last on %s); "
+				"netctl_sync_dropped_total counts them all",
+				e->queue_max, (long long)n, topic);
 		return;
 	}
 	w = nc_xcalloc(1, sizeof(*w));
@@ -110,7 +169,8 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	w->payload = nc_xmalloc(len ? len : 1);
 	memcpy(w->payload, payload, len);
 	w->len = len;
-	enqueue(e, w);
+	w->received = time(NULL);
+	enqueue(e, &e->msgs, w);
 	pthread_mutex_unlock(&e->lock);
 }
 
@@ -124,7 +184,7 @@ static void queue_republish(struct nc_sync_engine *e)
 	if (e->stop)
 		free(w);
 	else
-		enqueue(e, w);
+		enqueue(e, &e->ops, w);
 	pthread_mutex_unlock(&e->lock);
 }
 
@@ -152,6 +212,15 @@ void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out)
 	out->ignored = atomic_load(&e->counters.ignored);
 	out->apply_timeouts = atomic_load(&e->counters.apply_timeouts);
 	out->republished = atomic_load(&e->counters.republished);
+	out->dropped = atomic_load(&e->counters.dropped);
+	out->groups = atomic_load(&e->counters.groups);
+	out->grouped = atomic_load(&e->counters.grouped);
+	out->group_failures = atomic_load(&e->counters.group_failures);
+	out->coalesced = atomic_load(&e->counters.coalesced);
+	pthread_mutex_lock(&e->lock);
+	out->queued = (int64_t)e->msgs.n;
+	out->queue_max = (int64_t)e->queue_max;
+	pthread_mutex_unlock(&e->lock);
 }
 
 json_t *nc_sync_broker_status(struct nc_sync_engine *e)
@@ -317,7 +386,7 @@ int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, j
 		pthread_mutex_unlock(&e->lock);
 		return nc_fail(ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
 	}
-	enqueue(e, &w);
+	enqueue(e, &e->ops, &w);
 	while (!w.done)
 		pthread_cond_wait(&e->cond, &e->lock);
 	pthread_mutex_unlock(&e->lock);
@@ -355,6 +424,47 @@ static int64_t periodic(struct nc_sync_engine *e, int64_t now)
 	return next;
 }
 
+/*
+ * Applies the device messages waiting as one group (group.c): at most
+ * GROUP_MAX of them and GROUP_MS of work, and none once operator work is
+ * waiting. Called and returns without e->lock.
+ */
+static void run_messages(struct nc_sync_engine *e)
+{
+	int64_t until = nc_time_mono_ms() + GROUP_MS;
+	struct work *w = NULL;
+	size_t n = 0;
+
+	sync_group_open(e);
+	do {
+		pthread_mutex_lock(&e->lock);
+		w = e->ops.head || e->stop ? NULL : dequeue(&e->msgs);
+		pthread_mutex_unlock(&e->lock);
+		if (!w)
+			break;
+		e->received = w->received;
+		sync_receive(e, w->topic, w->payload, w->len);
+		work_free(w);
+	} while (++n < GROUP_MAX && nc_time_mono_ms() < until);
+	sync_group_close(e, n);
+}
+
+/* Runs one operator work w; called and returns with e->lock held. */
+static void run_op(struct nc_sync_engine *e, struct work *w)
+{
+	pthread_mutex_unlock(&e->lock);
+	if (w->kind == WORK_CONNECTED) {
+		sync_republish(e);
+		work_free(w);
+		pthread_mutex_lock(&e->lock);
+		return;
+	}
+	do_now(e, w);
+	pthread_mutex_lock(&e->lock);
+	w->done = true;
+	pthread_cond_broadcast(&e->cond);
+}
+
 static void *run(void *arg)
 {
 	struct nc_sync_engine *e = arg;
@@ -364,29 +474,14 @@ static void *run(void *arg)
 		int64_t now = nc_time_mono_ms(), next;
 		struct timespec ts;
 
-		if (e->head) {
-			struct work *w = e->head;
-
-			e->head = w->next;
-			if (!e->head)
-				e->tail = NULL;
-			e->queued--;
+		if (e->ops.head) {
+			run_op(e, dequeue(&e->ops));
+			continue;
+		}
+		if (e->msgs.head) {
 			pthread_mutex_unlock(&e->lock);
-			if (w->kind == WORK_MESSAGE || w->kind == WORK_CONNECTED) {
-				if (w->kind == WORK_MESSAGE)
-					sync_receive(e, w->topic, w->payload, w->len);
-				else
-					sync_republish(e);
-				free(w->topic);
-				free(w->payload);
-				free(w);
-				pthread_mutex_lock(&e->lock);
-			} else {
-				do_now(e, w);
-				pthread_mutex_lock(&e->lock);
-				w->done = true;
-				pthread_cond_broadcast(&e->cond);
-			}
+			run_messages(e);
+			pthread_mutex_lock(&e->lock);
 			continue;
 		}
 		if (e->timers.n && nc_heap_top_key(&e->timers) <= now) {
@@ -401,7 +496,7 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&e->lock);
 		next = periodic(e, now);
 		pthread_mutex_lock(&e->lock);
-		if (e->head || e->stop)
+		if (e->ops.head || e->msgs.head || e->stop)
 			continue;
 		if (e->timers.n && nc_heap_top_key(&e->timers) < next)
 			next = nc_heap_top_key(&e->timers);
@@ -409,7 +504,7 @@ static void *run(void *arg)
 		pthread_cond_timedwait(&e->cond, &e->lock, &ts);
 	}
 	/* Wake Sync Now callers whose work will not run. */
-	for (struct work *w = e->head; w; w = w->next) {
+	for (struct work *w = e->ops.head; w; w = w->next) {
 		if (w->kind == WORK_NOW) {
 			w->ret = nc_fail(&w->ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
 			w->done = true;
@@ -435,6 +530,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	e->o.reconcile_ms = o->reconcile_ms ? o->reconcile_ms : 300000;
 	e->o.heartbeat_ms = o->heartbeat_ms ? o->heartbeat_ms : 30000;
 	e->o.tunnel_interval_ms = o->tunnel_interval_ms ? o->tunnel_interval_ms : 60000;
+	e->queue_max = o->queue_max ? (size_t)o->queue_max : QUEUE_MAX;
 	e->next_offline = now + e->o.heartbeat_ms;
 	e->next_reconcile = now + e->o.reconcile_ms;
 	e->next_auto = now + e->o.auto_sync_ms;
@@ -497,15 +593,12 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 	e->core->on_dirty = NULL;
 	sync_settle_free(e);
 	sync_retry_free(e);
-	while (e->head) {
-		struct work *w = e->head;
-
-		e->head = w->next;
-		if (w->kind != WORK_NOW) {
-			free(w->topic);
-			free(w->payload);
-			free(w);
-		}
+	sync_group_free(e);
+	for (struct work *w; (w = dequeue(&e->msgs)) != NULL;)
+		work_free(w);
+	for (struct work *w; (w = dequeue(&e->ops)) != NULL;) {
+		if (w->kind != WORK_NOW) /* a Sync Now's work is its caller's */
+			work_free(w);
 	}
 	sync_keyset_free(e->seen);
 	pthread_cond_destroy(&e->cond);

@@ -49,6 +49,7 @@ struct nc_sync_opts {
 	int64_t heartbeat_ms;	    /* 0: 30 s; offline after 3 missed */
 	int64_t tunnel_interval_ms; /* 0: 60 s; a tunnel report is recent for 3 */
 	int64_t auto_sync_ms;	    /* 0: off */
+	int64_t queue_max;	    /* device messages waiting at most; 0: 200,000 */
 };
 
 /* Starts the engine thread. mqtt may be NULL (no broker: pushes fail). */
@@ -100,6 +101,13 @@ struct nc_sync_counters {
 	int64_t apply_timeouts;	       /* batches re-sent after their apply timeout */
 	int64_t republished;	       /* batches in flight published again after a
 					* broker connect */
+	int64_t dropped;	       /* device messages dropped: the queue was full */
+	int64_t queued, queue_max;     /* device messages waiting now; the most that may */
+	int64_t groups, grouped;       /* store transactions of device messages; the
+					* messages they held */
+	int64_t group_failures;	       /* groups whose commit failed */
+	int64_t coalesced;	       /* config requests answered by the batch already
+					* in flight */
 };
 
 /* Fills out; all zero for a NULL engine. Any thread. */

@@ -52,15 +52,40 @@ struct seen {
 struct work;
 struct sync_keyset;
 
+/* A FIFO of struct work (engine.c), under the engine's lock. */
+struct work_queue {
+	struct work *head, *tail;
+	size_t n;
+};
+
+/*
+ * The group in progress (group.c), engine thread only: device messages
+ * applied in one store transaction. What they publish and the events they
+ * emit wait in `later', in order, until the transaction is committed, so
+ * nothing is published or announced that a power cut could take back.
+ */
+struct sync_later;
+struct sync_group {
+	bool open; /* inside the group's transaction */
+	bool txn;  /* the transaction began (else each message commits alone) */
+	struct sync_later *later;
+	size_t n, cap;
+};
+
 struct nc_sync_engine {
 	struct nc_core *core;
 	struct nc_mqtt *mqtt;
 	struct nc_sync_opts o;
 	pthread_t thread;
-	pthread_mutex_t lock; /* guards the queue, timers, stop */
+	pthread_mutex_t lock; /* guards the queues, timers, stop, drop_* */
 	pthread_cond_t cond;
-	struct work *head, *tail;
-	size_t queued;
+	struct work_queue ops;	/* operator work (Sync Now, republish): first */
+	struct work_queue msgs; /* device messages, applied in groups */
+	size_t queue_max;	/* device messages waiting at most; more are dropped */
+	int64_t drop_logged_at; /* monotonic ms of the last line about drops */
+	int64_t drops_unlogged; /* drops since that line */
+	struct sync_group group;
+	int64_t received;      /* wall seconds the message being applied was received */
 	struct nc_heap timers; /* of struct timer, keyed on when */
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
@@ -70,6 +95,7 @@ struct nc_sync_engine {
 		atomic_llong rejected_seq, stale_reports, held_keys;
 		atomic_llong confirms[NC_VERDICTS]; /* by enum nc_verdict */
 		atomic_llong proto_errors, ignored, apply_timeouts, republished;
+		atomic_llong dropped, groups, grouped, group_failures, coalesced;
 	} counters;
 	int64_t stale_event_at;	   /* monotonic ms of the last stale_report event */
 	int64_t stale_unreported;  /* stale reports since then, not evented */
@@ -107,7 +133,8 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
 int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char *tenant,
 			bool retry, struct outgoing *o, struct nc_errinfo *ei);
 /* Publishes o, arms its apply timeout (apply_timeout, doubled for each
- * earlier attempt), emits batch_sent; frees o's payload. */
+ * earlier attempt), emits batch_sent; frees o's payload. Inside a group
+ * all of that happens when the group is committed, and it returns 0. */
 int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why);
 /*
  * Publishes again, as stored, every batch in flight (state applying) of a
@@ -195,6 +222,24 @@ void sync_keyset_unlock(struct sync_keyset *k);
 void *sync_keyset_get(struct sync_keyset *k, const char *key, bool add, bool *added);
 bool sync_keyset_del(struct sync_keyset *k, const char *key);
 const char *sync_key(char buf[SYNC_KEY_MAX], const char *serial, const char *tenant);
+
+/*
+ * Group commit (group.c), engine thread. open begins the store transaction
+ * the next messages run in; close commits it and then publishes and emits
+ * what they deferred, or, when the commit fails, drops it (devices repeat
+ * what was lost: config requests, heartbeats, and confirmations through
+ * the apply timeout). n: the messages the group held.
+ * defer_event/defer_publish: whether the call was taken into the open
+ * group (false off the engine thread or outside a group); they take
+ * fields / o's payload.
+ */
+void sync_group_open(struct nc_sync_engine *e);
+void sync_group_close(struct nc_sync_engine *e, size_t n);
+/* Drops what a group left (engine stopped) and its memory. */
+void sync_group_free(struct nc_sync_engine *e);
+bool sync_group_defer_event(struct nc_sync_engine *e, enum nc_event_type type, const char *tenant,
+			    const char *serial, json_t *fields);
+bool sync_group_defer_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why);
 
 /* Device messages (receive.c). */
 void sync_receive(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len);

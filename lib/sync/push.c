@@ -176,6 +176,9 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 	struct nc_mqtt *m;
 	int ret = NC_ERR_UNREACHABLE, shift;
 
+	/* In a group, it goes out when the group is committed. */
+	if (sync_group_defer_publish(e, o, why))
+		return 0;
 	pthread_mutex_lock(&e->lock);
 	m = e->mqtt;
 	pthread_mutex_unlock(&e->lock);

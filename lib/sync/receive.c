@@ -282,6 +282,24 @@ static void reject_learn(struct nc_sync_engine *e, const char *serial, const cha
 			     (json_int_t)sent));
 }
 
+/*
+ * Whether s's batch is on its way to the device whose config request is
+ * being applied: in flight, and sent less than COALESCE_MS (at most half
+ * the apply timeout) before the request was received. The request then
+ * gets that batch rather than another copy: devices that start together
+ * and ask again before it arrives (the queue was long) cost one batch
+ * each. A device that really lost it asks again later (PROTOCOL.md: 1 s,
+ * 2 s, 4 s ...) and gets it then, or at the apply timeout.
+ */
+#define COALESCE_MS 5000
+static bool in_flight(const struct nc_sync_engine *e, const struct nc_sync *s)
+{
+	int64_t window =
+		e->o.apply_timeout_ms / 2 < COALESCE_MS ? e->o.apply_timeout_ms / 2 : COALESCE_MS;
+
+	return s->state == NC_SYNC_APPLYING && (e->received - s->sent_at) * 1000 < window;
+}
+
 static void on_config_request(struct nc_sync_engine *e, const char *serial, const char *ttenant,
 			      const void *payload, size_t len, const char *topic)
 {
@@ -314,7 +332,10 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 	/* The latest batch: the stored one (pending changes wait for Sync Now);
 	 * a new one when none exists or the device is ahead of the core. */
 	if (ret == 0 && s.last_batch && !ahead) {
-		sync_push(e, serial, tenant, PUSH_RESEND, "config request");
+		if (in_flight(e, &s))
+			atomic_fetch_add(&e->counters.coalesced, 1);
+		else
+			sync_push(e, serial, tenant, PUSH_RESEND, "config request");
 	} else {
 		if (ahead) {
 			nc_info("sync: %s tenant %s: seq learnt from its config request: %lld "

@@ -186,7 +186,7 @@ static void test_migrate_from_v1(void **state)
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	fx_add_tenant(fx->st, "acme");
-	downgrade(fx, "DROP TABLE tunnels; DROP TABLE certs; DROP TABLE meta;"
+	downgrade(fx, "DROP TABLE lans; DROP TABLE tunnels; DROP TABLE certs; DROP TABLE meta;"
 		      " ALTER TABLE connectors DROP COLUMN endpoint;"
 		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 1;");
 	assert_int_equal(
@@ -212,7 +212,7 @@ static void test_migrate_from_v2(void **state)
 	struct nc_connector c = {0};
 
 	open_with_cn1(fx);
-	downgrade(fx, "DROP TABLE tunnels; DROP TABLE certs;"
+	downgrade(fx, "DROP TABLE lans; DROP TABLE tunnels; DROP TABLE certs;"
 		      " ALTER TABLE connectors DROP COLUMN endpoint;"
 		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
 
@@ -241,7 +241,7 @@ static void test_migrate_from_v3(void **state)
 
 	open_with_cn1(fx);
 	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k1, 0), 0);
-	downgrade(fx, "DROP TABLE tunnels; DROP TABLE certs;"
+	downgrade(fx, "DROP TABLE lans; DROP TABLE tunnels; DROP TABLE certs;"
 		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
@@ -265,6 +265,32 @@ static void test_migrate_from_v3(void **state)
 	assert_string_equal(c.public_key, k2);
 	assert_string_equal(c.pending_key, "");
 	nc_connector_clear(&c);
+	assert_current_schema(fx);
+}
+
+/* A store of version 6 gets its LAN subnets indexed on open: the overlap
+ * check sees the subnets written before. */
+static void test_migrate_from_v6(void **state)
+{
+	struct nc_strlist mine = {0};
+	struct fx *fx = *state;
+	struct nc_errinfo ei = {0};
+	char serial[NC_SERIAL_MAX], theirs[NC_CIDR_MAX];
+	size_t i = 9;
+
+	open_with_cn1(fx);
+	downgrade(fx, "DROP TABLE lans; PRAGMA user_version = 6; UPDATE connectors"
+		      " SET lan_subnets = '[\"192.168.1.0/24\"]' WHERE serial = 'CN-1';");
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	assert_int_equal(fx_raw_int(fx->path, "SELECT count(*) FROM lans WHERE serial = 'CN-1'"),
+			 1);
+	nc_strlist_add(&mine, "172.16.0.0/12");
+	nc_strlist_add(&mine, "192.168.0.0/16");
+	assert_int_equal(nc_store_lan_find(fx->st, "acme", "CN-2", &mine, &i, serial, theirs), 1);
+	assert_int_equal(i, 1);
+	assert_string_equal(serial, "CN-1");
+	assert_int_equal(nc_store_lan_find(fx->st, "acme", "CN-1", &mine, &i, serial, theirs), 0);
+	nc_strlist_clear(&mine);
 	assert_current_schema(fx);
 }
 
@@ -373,6 +399,7 @@ static void test_commit_survives_sigkill(void **state)
 
 FX_MAIN_EACH("store_open", fx_log_warnings, NULL, fx_setup_dir, fx_teardown, test_open_new_store,
 	     test_migrations_set_identity, test_migrate_from_v1, test_migrate_from_v2,
-	     test_migrate_from_v3, test_refuse_text_file, test_refuse_random_bytes,
-	     test_refuse_other_application, test_refuse_other_application_id,
-	     test_refuse_newer_schema, test_refuse_absent_directory, test_commit_survives_sigkill)
+	     test_migrate_from_v3, test_migrate_from_v6, test_refuse_text_file,
+	     test_refuse_random_bytes, test_refuse_other_application,
+	     test_refuse_other_application_id, test_refuse_newer_schema,
+	     test_refuse_absent_directory, test_commit_survives_sigkill)
