@@ -11,19 +11,14 @@
 
 #define TENANT_COLS "id, name, created_at"
 
-static void read_tenant(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_tenant *t = item;
-
-	nc_sqlite_col_text(q, t->id, sizeof(t->id));
-	nc_sqlite_col_text(q, t->name, sizeof(t->name));
-	t->created_at = nc_sqlite_col_int(q);
-}
-
-static const struct nc_sqlite_rows tenant_rows = {
-	.elem = sizeof(struct nc_tenant),
-	.read = read_tenant,
+static const struct nc_sqlite_col tenant_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_tenant, id),
+	NC_SQLITE_COL(TEXT, struct nc_tenant, name),
+	NC_SQLITE_COL(INT, struct nc_tenant, created_at),
 };
+
+static const struct nc_sqlite_rows tenant_rows =
+	NC_SQLITE_ROWS(struct nc_tenant, tenant_cols, NULL, 0);
 
 int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t)
 {
@@ -47,24 +42,19 @@ int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n
 /* tenant NULL in the table is the global "" of the struct. */
 #define TOKEN_COLS "id, name, role, tenant, hash, created_at, expires_at, revoked"
 
-static void read_token(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_token *t = item;
-
-	nc_sqlite_col_text(q, t->id, sizeof(t->id));
-	nc_sqlite_col_text(q, t->name, sizeof(t->name));
-	t->role = nc_sqlite_col_enum(q, nc_role_index, "tokens.role");
-	nc_sqlite_col_text(q, t->tenant, sizeof(t->tenant));
-	nc_sqlite_col_text(q, t->hash, sizeof(t->hash));
-	t->created_at = nc_sqlite_col_int(q);
-	t->expires_at = nc_sqlite_col_int(q);
-	t->revoked = nc_sqlite_col_int(q) != 0;
-}
-
-static const struct nc_sqlite_rows token_rows = {
-	.elem = sizeof(struct nc_token),
-	.read = read_token,
+static const struct nc_sqlite_col token_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_token, id),
+	NC_SQLITE_COL(TEXT, struct nc_token, name),
+	NC_SQLITE_COL_ENUM(struct nc_token, role, nc_role_index, "tokens.role"),
+	NC_SQLITE_COL(TEXT, struct nc_token, tenant),
+	NC_SQLITE_COL(TEXT, struct nc_token, hash),
+	NC_SQLITE_COL(INT, struct nc_token, created_at),
+	NC_SQLITE_COL(INT, struct nc_token, expires_at),
+	NC_SQLITE_COL(BOOL, struct nc_token, revoked),
 };
+
+static const struct nc_sqlite_rows token_rows =
+	NC_SQLITE_ROWS(struct nc_token, token_cols, NULL, 0);
 
 int nc_sqlite_token_insert(struct nc_store *st, const struct nc_token *t)
 {

@@ -27,22 +27,16 @@ int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_
 	return ret;
 }
 
-static void read_cert(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_cert *c = item;
-
-	nc_sqlite_col_text(q, c->serial_no, sizeof(c->serial_no));
-	nc_sqlite_col_text(q, c->device, sizeof(c->device));
-	nc_sqlite_col_text(q, c->tenant, sizeof(c->tenant));
-	c->not_after = nc_sqlite_col_int(q);
-	c->created_at = nc_sqlite_col_int(q);
-	c->revoked_at = nc_sqlite_col_int(q);
-}
-
-static const struct nc_sqlite_rows cert_rows = {
-	.elem = sizeof(struct nc_cert),
-	.read = read_cert,
+static const struct nc_sqlite_col cert_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_cert, serial_no),
+	NC_SQLITE_COL(TEXT, struct nc_cert, device),
+	NC_SQLITE_COL(TEXT, struct nc_cert, tenant),
+	NC_SQLITE_COL(INT, struct nc_cert, not_after),
+	NC_SQLITE_COL(INT, struct nc_cert, created_at),
+	NC_SQLITE_COL(INT, struct nc_cert, revoked_at),
 };
+
+static const struct nc_sqlite_rows cert_rows = NC_SQLITE_ROWS(struct nc_cert, cert_cols, NULL, 0);
 
 int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,
 			struct nc_cert **out, size_t *n)

@@ -24,45 +24,52 @@
 	" c.created_at, c.updated_at, c.endpoint, d.pending_key"                                   \
 	" FROM connectors c JOIN devices d ON d.serial = c.serial"
 
-static void read_connector(struct nc_sqlite_q *q, void *item)
+/* The acl and routes columns: JSON lists of their own shapes. */
+static void read_acl(struct nc_sqlite_q *q, void *item)
 {
 	struct nc_connector *c = item;
-	const char *text;
+	const char *text = nc_sqlite_col_peek(q);
 
-	nc_sqlite_col_text(q, c->serial, sizeof(c->serial));
-	nc_sqlite_col_text(q, c->tenant, sizeof(c->tenant));
-	nc_sqlite_col_text(q, c->name, sizeof(c->name));
-	nc_sqlite_col_text(q, c->region, sizeof(c->region));
-	nc_sqlite_col_text(q, c->hub_edge, sizeof(c->hub_edge));
-	nc_sqlite_col_json(q, nc_store_strlist_from_json, &c->lan_subnets);
-	c->nat_enabled = nc_sqlite_col_int(q) != 0;
-	nc_sqlite_col_text(q, c->wan_interface, sizeof(c->wan_interface));
-	text = nc_sqlite_col_peek(q);
 	if (!q->err && nc_store_acl_from_json(text, &c->acl, &c->n_acl) != 0)
 		q->err = NC_ERR_STORE;
-	text = nc_sqlite_col_peek(q);
+}
+
+static void read_routes(struct nc_sqlite_q *q, void *item)
+{
+	struct nc_connector *c = item;
+	const char *text = nc_sqlite_col_peek(q);
+
 	if (!q->err && nc_store_routes_from_json(text, &c->routes, &c->n_routes) != 0)
 		q->err = NC_ERR_STORE;
-	c->status = nc_sqlite_col_enum(q, nc_status_index, "connectors.status");
-	nc_sqlite_col_text(q, c->public_key, sizeof(c->public_key));
-	c->last_seen = nc_sqlite_col_int(q);
-	c->created_at = nc_sqlite_col_int(q);
-	c->updated_at = nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, c->endpoint, sizeof(c->endpoint));
-	nc_sqlite_col_text(q, c->pending_key, sizeof(c->pending_key));
 }
+
+static const struct nc_sqlite_col connector_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_connector, serial),
+	NC_SQLITE_COL(TEXT, struct nc_connector, tenant),
+	NC_SQLITE_COL(TEXT, struct nc_connector, name),
+	NC_SQLITE_COL(TEXT, struct nc_connector, region),
+	NC_SQLITE_COL(TEXT, struct nc_connector, hub_edge),
+	NC_SQLITE_COL(STRLIST, struct nc_connector, lan_subnets),
+	NC_SQLITE_COL(BOOL, struct nc_connector, nat_enabled),
+	NC_SQLITE_COL(TEXT, struct nc_connector, wan_interface),
+	NC_SQLITE_COL_READ(read_acl),
+	NC_SQLITE_COL_READ(read_routes),
+	NC_SQLITE_COL_ENUM(struct nc_connector, status, nc_status_index, "connectors.status"),
+	NC_SQLITE_COL(TEXT, struct nc_connector, public_key),
+	NC_SQLITE_COL(INT, struct nc_connector, last_seen),
+	NC_SQLITE_COL(INT, struct nc_connector, created_at),
+	NC_SQLITE_COL(INT, struct nc_connector, updated_at),
+	NC_SQLITE_COL(TEXT, struct nc_connector, endpoint),
+	NC_SQLITE_COL(TEXT, struct nc_connector, pending_key),
+};
 
 static void clear_connector(void *item)
 {
 	nc_connector_clear(item);
 }
 
-static const struct nc_sqlite_rows connector_rows = {
-	.elem = sizeof(struct nc_connector),
-	.read = read_connector,
-	.clear = clear_connector,
-	.key_cols = 1,
-};
+static const struct nc_sqlite_rows connector_rows =
+	NC_SQLITE_ROWS(struct nc_connector, connector_cols, clear_connector, 1);
 
 /* The JSON texts of a connector's list fields, heap. */
 struct connector_json {

@@ -23,18 +23,13 @@ struct device_row {
 	char tenant[NC_ID_MAX];
 };
 
-static void read_device(struct nc_sqlite_q *q, void *item)
-{
-	struct device_row *d = item;
-
-	d->type = nc_sqlite_col_enum(q, nc_device_type_index, "devices.type");
-	nc_sqlite_col_text(q, d->tenant, sizeof(d->tenant));
-}
-
-static const struct nc_sqlite_rows device_rows = {
-	.elem = sizeof(struct device_row),
-	.read = read_device,
+static const struct nc_sqlite_col device_cols[] = {
+	NC_SQLITE_COL_ENUM(struct device_row, type, nc_device_type_index, "devices.type"),
+	NC_SQLITE_COL(TEXT, struct device_row, tenant),
 };
+
+static const struct nc_sqlite_rows device_rows =
+	NC_SQLITE_ROWS(struct device_row, device_cols, NULL, 0);
 
 int nc_sqlite_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
 			    enum nc_device_type *type, char tenant_out[NC_ID_MAX])
@@ -130,35 +125,28 @@ void nc_sqlite_col_json(struct nc_sqlite_q *q, int (*decode)(const char *, struc
 	" d.public_key, d.last_seen, e.created_at, e.updated_at, d.pending_key"                    \
 	" FROM edges e JOIN devices d ON d.serial = e.serial"
 
-static void read_edge(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_edge *e = item;
-
-	nc_sqlite_col_text(q, e->serial, sizeof(e->serial));
-	nc_sqlite_col_text(q, e->tenant, sizeof(e->tenant));
-	nc_sqlite_col_text(q, e->name, sizeof(e->name));
-	e->kind = nc_sqlite_col_enum(q, nc_edge_kind_index, "edges.kind");
-	nc_sqlite_col_text(q, e->region, sizeof(e->region));
-	nc_sqlite_col_text(q, e->endpoint, sizeof(e->endpoint));
-	nc_sqlite_col_json(q, nc_store_strlist_from_json, &e->lan_subnets);
-	nc_sqlite_col_text(q, e->public_key, sizeof(e->public_key));
-	e->last_seen = nc_sqlite_col_int(q);
-	e->created_at = nc_sqlite_col_int(q);
-	e->updated_at = nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, e->pending_key, sizeof(e->pending_key));
-}
+static const struct nc_sqlite_col edge_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_edge, serial),
+	NC_SQLITE_COL(TEXT, struct nc_edge, tenant),
+	NC_SQLITE_COL(TEXT, struct nc_edge, name),
+	NC_SQLITE_COL_ENUM(struct nc_edge, kind, nc_edge_kind_index, "edges.kind"),
+	NC_SQLITE_COL(TEXT, struct nc_edge, region),
+	NC_SQLITE_COL(TEXT, struct nc_edge, endpoint),
+	NC_SQLITE_COL(STRLIST, struct nc_edge, lan_subnets),
+	NC_SQLITE_COL(TEXT, struct nc_edge, public_key),
+	NC_SQLITE_COL(INT, struct nc_edge, last_seen),
+	NC_SQLITE_COL(INT, struct nc_edge, created_at),
+	NC_SQLITE_COL(INT, struct nc_edge, updated_at),
+	NC_SQLITE_COL(TEXT, struct nc_edge, pending_key),
+};
 
 static void clear_edge(void *item)
 {
 	nc_edge_clear(item);
 }
 
-static const struct nc_sqlite_rows edge_rows = {
-	.elem = sizeof(struct nc_edge),
-	.read = read_edge,
-	.clear = clear_edge,
-	.key_cols = 1,
-};
+static const struct nc_sqlite_rows edge_rows =
+	NC_SQLITE_ROWS(struct nc_edge, edge_cols, clear_edge, 1);
 
 int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e)
 {

@@ -18,24 +18,19 @@
 
 #define PEERING_COLS "tenant, name, topology, protocol, dual_tunnel, hub, created_at, updated_at"
 
-static void read_peering(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_peering *p = item;
-
-	nc_sqlite_col_text(q, p->tenant, sizeof(p->tenant));
-	nc_sqlite_col_text(q, p->name, sizeof(p->name));
-	p->topology = nc_sqlite_col_enum(q, nc_topology_index, "peerings.topology");
-	p->protocol = nc_sqlite_col_enum(q, nc_protocol_index, "peerings.protocol");
-	p->dual_tunnel = nc_sqlite_col_int(q) != 0;
-	nc_sqlite_col_text(q, p->hub, sizeof(p->hub));
-	p->created_at = nc_sqlite_col_int(q);
-	p->updated_at = nc_sqlite_col_int(q);
-}
-
-static const struct nc_sqlite_rows peering_rows = {
-	.elem = sizeof(struct nc_peering),
-	.read = read_peering,
+static const struct nc_sqlite_col peering_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_peering, tenant),
+	NC_SQLITE_COL(TEXT, struct nc_peering, name),
+	NC_SQLITE_COL_ENUM(struct nc_peering, topology, nc_topology_index, "peerings.topology"),
+	NC_SQLITE_COL_ENUM(struct nc_peering, protocol, nc_protocol_index, "peerings.protocol"),
+	NC_SQLITE_COL(BOOL, struct nc_peering, dual_tunnel),
+	NC_SQLITE_COL(TEXT, struct nc_peering, hub),
+	NC_SQLITE_COL(INT, struct nc_peering, created_at),
+	NC_SQLITE_COL(INT, struct nc_peering, updated_at),
 };
+
+static const struct nc_sqlite_rows peering_rows =
+	NC_SQLITE_ROWS(struct nc_peering, peering_cols, NULL, 0);
 
 int nc_sqlite_peering_insert(struct nc_store *st, const struct nc_peering *p)
 {
@@ -101,20 +96,15 @@ int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_pe
 	"m.tenant, m.peering, m.serial, d.type FROM members m JOIN devices d ON d.serial = "       \
 	"m.serial"
 
-static void read_member(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_member *m = item;
-
-	nc_sqlite_col_text(q, m->tenant, sizeof(m->tenant));
-	nc_sqlite_col_text(q, m->peering, sizeof(m->peering));
-	nc_sqlite_col_text(q, m->serial, sizeof(m->serial));
-	m->type = nc_sqlite_col_enum(q, nc_device_type_index, "devices.type");
-}
-
-static const struct nc_sqlite_rows member_rows = {
-	.elem = sizeof(struct nc_member),
-	.read = read_member,
+static const struct nc_sqlite_col member_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_member, tenant),
+	NC_SQLITE_COL(TEXT, struct nc_member, peering),
+	NC_SQLITE_COL(TEXT, struct nc_member, serial),
+	NC_SQLITE_COL_ENUM(struct nc_member, type, nc_device_type_index, "devices.type"),
 };
+
+static const struct nc_sqlite_rows member_rows =
+	NC_SQLITE_ROWS(struct nc_member, member_cols, NULL, 0);
 
 int nc_sqlite_member_insert(struct nc_store *st, const struct nc_member *m)
 {
@@ -158,26 +148,20 @@ int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, str
 	" l.key_ab, l.key_ba"
 #define LINK_ORDER " ORDER BY l.tenant, l.peering, l.a, l.b, l.tunnel_index"
 
-static void read_link(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_link *l = item;
-
-	nc_sqlite_col_text(q, l->tenant, sizeof(l->tenant));
-	nc_sqlite_col_text(q, l->peering, sizeof(l->peering));
-	nc_sqlite_col_text(q, l->a, sizeof(l->a));
-	nc_sqlite_col_text(q, l->b, sizeof(l->b));
-	l->tunnel_index = (int)nc_sqlite_col_int(q);
-	l->status = nc_sqlite_col_enum(q, nc_link_status_index, "links.status");
-	l->spi_ab = (uint32_t)nc_sqlite_col_int(q);
-	l->spi_ba = (uint32_t)nc_sqlite_col_int(q);
-	nc_sqlite_col_secret(q, l->key_ab, sizeof(l->key_ab));
-	nc_sqlite_col_secret(q, l->key_ba, sizeof(l->key_ba));
-}
-
-static const struct nc_sqlite_rows link_rows = {
-	.elem = sizeof(struct nc_link),
-	.read = read_link,
+static const struct nc_sqlite_col link_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_link, tenant),
+	NC_SQLITE_COL(TEXT, struct nc_link, peering),
+	NC_SQLITE_COL(TEXT, struct nc_link, a),
+	NC_SQLITE_COL(TEXT, struct nc_link, b),
+	NC_SQLITE_COL(INT, struct nc_link, tunnel_index),
+	NC_SQLITE_COL_ENUM(struct nc_link, status, nc_link_status_index, "links.status"),
+	NC_SQLITE_COL(INT, struct nc_link, spi_ab),
+	NC_SQLITE_COL(INT, struct nc_link, spi_ba),
+	NC_SQLITE_COL(SECRET, struct nc_link, key_ab),
+	NC_SQLITE_COL(SECRET, struct nc_link, key_ba),
 };
+
+static const struct nc_sqlite_rows link_rows = NC_SQLITE_ROWS(struct nc_link, link_cols, NULL, 0);
 
 int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l)
 {

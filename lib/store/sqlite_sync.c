@@ -23,38 +23,31 @@
 	"NOT EXISTS (SELECT 1 FROM connectors c WHERE c.serial = sync.serial"                      \
 	" AND c.status IN ('pending_approval', 'decommissioned'))"
 
-static void read_sync(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_sync *s = item;
-
-	nc_sqlite_col_text(q, s->serial, sizeof(s->serial));
-	nc_sqlite_col_text(q, s->tenant, sizeof(s->tenant));
-	s->state = nc_sqlite_col_enum(q, nc_sync_state_index, "sync.state");
-	nc_sqlite_col_text(q, s->dirty_reason, sizeof(s->dirty_reason));
-	nc_sqlite_col_text(q, s->fail_reason, sizeof(s->fail_reason));
-	s->seq = nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, s->sent_hash, sizeof(s->sent_hash));
-	s->confirmed_seq = nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, s->confirmed_hash, sizeof(s->confirmed_hash));
-	s->attempts = (int)nc_sqlite_col_int(q);
-	s->sent_at = nc_sqlite_col_int(q);
-	s->confirmed_at = nc_sqlite_col_int(q);
-	s->updated_at = nc_sqlite_col_int(q);
-	s->last_batch = nc_sqlite_col_secret_dup(q);
-	s->last_confirm = nc_sqlite_col_dup(q);
-}
+static const struct nc_sqlite_col sync_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_sync, serial),
+	NC_SQLITE_COL(TEXT, struct nc_sync, tenant),
+	NC_SQLITE_COL_ENUM(struct nc_sync, state, nc_sync_state_index, "sync.state"),
+	NC_SQLITE_COL(TEXT, struct nc_sync, dirty_reason),
+	NC_SQLITE_COL(TEXT, struct nc_sync, fail_reason),
+	NC_SQLITE_COL(INT, struct nc_sync, seq),
+	NC_SQLITE_COL(TEXT, struct nc_sync, sent_hash),
+	NC_SQLITE_COL(INT, struct nc_sync, confirmed_seq),
+	NC_SQLITE_COL(TEXT, struct nc_sync, confirmed_hash),
+	NC_SQLITE_COL(INT, struct nc_sync, attempts),
+	NC_SQLITE_COL(INT, struct nc_sync, sent_at),
+	NC_SQLITE_COL(INT, struct nc_sync, confirmed_at),
+	NC_SQLITE_COL(INT, struct nc_sync, updated_at),
+	NC_SQLITE_COL(SECRET_DUP, struct nc_sync, last_batch),
+	NC_SQLITE_COL(DUP, struct nc_sync, last_confirm),
+};
 
 static void clear_sync(void *item)
 {
 	nc_sync_clear(item);
 }
 
-static const struct nc_sqlite_rows sync_rows = {
-	.elem = sizeof(struct nc_sync),
-	.read = read_sync,
-	.clear = clear_sync,
-	.key_cols = 2,
-};
+static const struct nc_sqlite_rows sync_rows =
+	NC_SQLITE_ROWS(struct nc_sync, sync_cols, clear_sync, 2);
 
 /* Standard upsert (SQLite 3.24+, PostgreSQL 9.5+), not INSERT OR REPLACE:
  * the row is updated in place, never deleted and inserted again. */

@@ -14,29 +14,24 @@
 	"serial, interface, peer, peering, protocol, tunnel_index, backbone, up, sa,"              \
 	" latest_handshake, rx_bytes, tx_bytes, reported_at"
 
-static void read_tunnel(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_tunnel_state *t = item;
-
-	nc_sqlite_col_text(q, t->serial, sizeof(t->serial));
-	nc_sqlite_col_text(q, t->interface, sizeof(t->interface));
-	nc_sqlite_col_text(q, t->peer, sizeof(t->peer));
-	nc_sqlite_col_text(q, t->peering, sizeof(t->peering));
-	t->protocol = nc_sqlite_col_enum(q, nc_protocol_index, "tunnels.protocol");
-	t->tunnel_index = (int)nc_sqlite_col_int(q);
-	t->backbone = nc_sqlite_col_int(q) != 0;
-	t->up = nc_sqlite_col_int(q) != 0;
-	nc_sqlite_col_text(q, t->sa, sizeof(t->sa));
-	t->latest_handshake = nc_sqlite_col_int(q);
-	t->rx_bytes = nc_sqlite_col_int(q);
-	t->tx_bytes = nc_sqlite_col_int(q);
-	t->reported_at = nc_sqlite_col_int(q);
-}
-
-static const struct nc_sqlite_rows tunnel_rows = {
-	.elem = sizeof(struct nc_tunnel_state),
-	.read = read_tunnel,
+static const struct nc_sqlite_col tunnel_cols[] = {
+	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, serial),
+	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, interface),
+	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, peer),
+	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, peering),
+	NC_SQLITE_COL_ENUM(struct nc_tunnel_state, protocol, nc_protocol_index, "tunnels.protocol"),
+	NC_SQLITE_COL(INT, struct nc_tunnel_state, tunnel_index),
+	NC_SQLITE_COL(BOOL, struct nc_tunnel_state, backbone),
+	NC_SQLITE_COL(BOOL, struct nc_tunnel_state, up),
+	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, sa),
+	NC_SQLITE_COL(INT, struct nc_tunnel_state, latest_handshake),
+	NC_SQLITE_COL(INT, struct nc_tunnel_state, rx_bytes),
+	NC_SQLITE_COL(INT, struct nc_tunnel_state, tx_bytes),
+	NC_SQLITE_COL(INT, struct nc_tunnel_state, reported_at),
 };
+
+static const struct nc_sqlite_rows tunnel_rows =
+	NC_SQLITE_ROWS(struct nc_tunnel_state, tunnel_cols, NULL, 0);
 
 /* One row, upserted: a report may name the same key twice (the last wins). */
 static int put_one(struct nc_store *st, const struct nc_tunnel_state *t)
