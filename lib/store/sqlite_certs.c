@@ -27,22 +27,11 @@ int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_
 	return ret;
 }
 
-static const struct nc_sqlite_col cert_cols[] = {
-	NC_SQLITE_COL(TEXT, struct nc_cert, serial_no),
-	NC_SQLITE_COL(TEXT, struct nc_cert, device),
-	NC_SQLITE_COL(TEXT, struct nc_cert, tenant),
-	NC_SQLITE_COL(INT, struct nc_cert, not_after),
-	NC_SQLITE_COL(INT, struct nc_cert, created_at),
-	NC_SQLITE_COL(INT, struct nc_cert, revoked_at),
-};
-
-static const struct nc_sqlite_rows cert_rows = NC_SQLITE_ROWS(struct nc_cert, cert_cols, NULL, 0);
-
 int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,
 			struct nc_cert **out, size_t *n)
 {
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " CERT_COLS " FROM certs WHERE (?1 IS NULL OR device = ?1)"
 				" AND (?2 = 0 OR revoked_at > 0) ORDER BY serial_no",
-				&cert_rows, out, n, "ti", device, (int)revoked_only);
+				&nc_sqlite_cert_rows, out, n, "ti", device, (int)revoked_only);
 }

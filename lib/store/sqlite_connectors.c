@@ -24,53 +24,6 @@
 	" c.created_at, c.updated_at, c.endpoint, d.pending_key"                                   \
 	" FROM connectors c JOIN devices d ON d.serial = c.serial"
 
-/* The acl and routes columns: JSON lists of their own shapes. */
-static void read_acl(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_connector *c = item;
-	const char *text = nc_sqlite_col_peek(q);
-
-	if (!q->err && nc_store_acl_from_json(text, &c->acl, &c->n_acl) != 0)
-		q->err = NC_ERR_STORE;
-}
-
-static void read_routes(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_connector *c = item;
-	const char *text = nc_sqlite_col_peek(q);
-
-	if (!q->err && nc_store_routes_from_json(text, &c->routes, &c->n_routes) != 0)
-		q->err = NC_ERR_STORE;
-}
-
-static const struct nc_sqlite_col connector_cols[] = {
-	NC_SQLITE_COL(TEXT, struct nc_connector, serial),
-	NC_SQLITE_COL(TEXT, struct nc_connector, tenant),
-	NC_SQLITE_COL(TEXT, struct nc_connector, name),
-	NC_SQLITE_COL(TEXT, struct nc_connector, region),
-	NC_SQLITE_COL(TEXT, struct nc_connector, hub_edge),
-	NC_SQLITE_COL(STRLIST, struct nc_connector, lan_subnets),
-	NC_SQLITE_COL(BOOL, struct nc_connector, nat_enabled),
-	NC_SQLITE_COL(TEXT, struct nc_connector, wan_interface),
-	NC_SQLITE_COL_READ(read_acl),
-	NC_SQLITE_COL_READ(read_routes),
-	NC_SQLITE_COL_ENUM(struct nc_connector, status, nc_status_index, "connectors.status"),
-	NC_SQLITE_COL(TEXT, struct nc_connector, public_key),
-	NC_SQLITE_COL(INT, struct nc_connector, last_seen),
-	NC_SQLITE_COL(INT, struct nc_connector, created_at),
-	NC_SQLITE_COL(INT, struct nc_connector, updated_at),
-	NC_SQLITE_COL(TEXT, struct nc_connector, endpoint),
-	NC_SQLITE_COL(TEXT, struct nc_connector, pending_key),
-};
-
-static void clear_connector(void *item)
-{
-	nc_connector_clear(item);
-}
-
-static const struct nc_sqlite_rows connector_rows =
-	NC_SQLITE_ROWS(struct nc_connector, connector_cols, clear_connector, 1);
-
 /* The JSON texts of a connector's list fields, heap. */
 struct connector_json {
 	char *subnets;
@@ -155,7 +108,7 @@ int nc_sqlite_connector_get(struct nc_store *st, const char *tenant, const char 
 	return nc_sqlite_get(nc_sqlite_of(st),
 			     "SELECT " CONNECTOR_COLS
 			     " WHERE c.serial = ?1 AND (?2 IS NULL OR c.tenant = ?2)",
-			     &connector_rows, out, NULL, "tt", serial, tenant);
+			     &nc_sqlite_connector_rows, out, NULL, "tt", serial, tenant);
 }
 
 int nc_sqlite_connector_delete(struct nc_store *st, const char *tenant, const char *serial)
@@ -205,7 +158,7 @@ int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filt
 		nc_sqlite_sql_text(&b, " AND lower(c.name) LIKE ? ESCAPE '\\'", pattern);
 	}
 	nc_sqlite_sql_add(&b, " ORDER BY c.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &connector_rows, pg, out, n);
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_connector_rows, pg, out, n);
 	free(pattern);
 	return ret;
 }

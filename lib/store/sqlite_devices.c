@@ -125,29 +125,6 @@ void nc_sqlite_col_json(struct nc_sqlite_q *q, int (*decode)(const char *, struc
 	" d.public_key, d.last_seen, e.created_at, e.updated_at, d.pending_key"                    \
 	" FROM edges e JOIN devices d ON d.serial = e.serial"
 
-static const struct nc_sqlite_col edge_cols[] = {
-	NC_SQLITE_COL(TEXT, struct nc_edge, serial),
-	NC_SQLITE_COL(TEXT, struct nc_edge, tenant),
-	NC_SQLITE_COL(TEXT, struct nc_edge, name),
-	NC_SQLITE_COL_ENUM(struct nc_edge, kind, nc_edge_kind_index, "edges.kind"),
-	NC_SQLITE_COL(TEXT, struct nc_edge, region),
-	NC_SQLITE_COL(TEXT, struct nc_edge, endpoint),
-	NC_SQLITE_COL(STRLIST, struct nc_edge, lan_subnets),
-	NC_SQLITE_COL(TEXT, struct nc_edge, public_key),
-	NC_SQLITE_COL(INT, struct nc_edge, last_seen),
-	NC_SQLITE_COL(INT, struct nc_edge, created_at),
-	NC_SQLITE_COL(INT, struct nc_edge, updated_at),
-	NC_SQLITE_COL(TEXT, struct nc_edge, pending_key),
-};
-
-static void clear_edge(void *item)
-{
-	nc_edge_clear(item);
-}
-
-static const struct nc_sqlite_rows edge_rows =
-	NC_SQLITE_ROWS(struct nc_edge, edge_cols, clear_edge, 1);
-
 int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e)
 {
 	struct nc_sqlite_device d = {e->serial, e->tenant, NC_DEVICE_EDGE, e->public_key,
@@ -193,7 +170,7 @@ int nc_sqlite_edge_get(struct nc_store *st, const char *tenant, const char *seri
 	return nc_sqlite_get(nc_sqlite_of(st),
 			     "SELECT " EDGE_COLS
 			     " WHERE e.serial = ?1 AND (?2 IS NULL OR e.tenant = ?2)",
-			     &edge_rows, out, NULL, "tt", serial, tenant);
+			     &nc_sqlite_edge_rows, out, NULL, "tt", serial, tenant);
 }
 
 /* 1 when the edge exists (in tenant unless NULL) and is no hub, 2 when it is
@@ -239,6 +216,6 @@ int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, str
 	if (f && f->region)
 		nc_sqlite_sql_text(&b, " AND e.region = ?", f->region);
 	nc_sqlite_sql_add(&b, " ORDER BY e.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &edge_rows, pg, out, n);
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_edge_rows, pg, out, n);
 	return ret;
 }

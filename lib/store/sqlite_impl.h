@@ -136,6 +136,14 @@ struct nc_sqlite_rows {
 		.key_cols = key_cols_                                                              \
 	}
 
+/* The rows of sqlite_rows.def, defined in sqlite_rows.c: nc_sqlite_<name>_rows. */
+#define ROW(name, T, clear, key_cols) extern const struct nc_sqlite_rows nc_sqlite_##name##_rows;
+#define COL(T, kind, member)
+#define ENUM(T, member, index, column)
+#define READ(fn)
+#define END
+#include "sqlite_rows.def"
+
 /* Reads the current row of q into item as how describes it. */
 void nc_sqlite_read_row(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void *item);
 

@@ -18,20 +18,6 @@
 
 #define PEERING_COLS "tenant, name, topology, protocol, dual_tunnel, hub, created_at, updated_at"
 
-static const struct nc_sqlite_col peering_cols[] = {
-	NC_SQLITE_COL(TEXT, struct nc_peering, tenant),
-	NC_SQLITE_COL(TEXT, struct nc_peering, name),
-	NC_SQLITE_COL_ENUM(struct nc_peering, topology, nc_topology_index, "peerings.topology"),
-	NC_SQLITE_COL_ENUM(struct nc_peering, protocol, nc_protocol_index, "peerings.protocol"),
-	NC_SQLITE_COL(BOOL, struct nc_peering, dual_tunnel),
-	NC_SQLITE_COL(TEXT, struct nc_peering, hub),
-	NC_SQLITE_COL(INT, struct nc_peering, created_at),
-	NC_SQLITE_COL(INT, struct nc_peering, updated_at),
-};
-
-static const struct nc_sqlite_rows peering_rows =
-	NC_SQLITE_ROWS(struct nc_peering, peering_cols, NULL, 0);
-
 int nc_sqlite_peering_insert(struct nc_store *st, const struct nc_peering *p)
 {
 	int64_t created = nc_sqlite_time_or_now(p->created_at);
@@ -65,7 +51,7 @@ int nc_sqlite_peering_get(struct nc_store *st, const char *tenant, const char *n
 				"SELECT " PEERING_COLS " FROM peerings"
 				" WHERE name = ?1 AND (?2 IS NULL OR tenant = ?2)"
 				" ORDER BY tenant LIMIT 2",
-				&peering_rows, &p, &ambiguous, "tt", name, tenant);
+				&nc_sqlite_peering_rows, &p, &ambiguous, "tt", name, tenant);
 
 	if (ret == 0 && ambiguous)
 		ret = NC_ERR_CONFLICT;
@@ -87,7 +73,7 @@ int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_pe
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " PEERING_COLS " FROM peerings"
 				" WHERE ?1 IS NULL OR tenant = ?1 ORDER BY tenant, name",
-				&peering_rows, out, n, "t", tenant);
+				&nc_sqlite_peering_rows, out, n, "t", tenant);
 }
 
 /* Members: the type comes from the device. */
@@ -95,16 +81,6 @@ int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_pe
 #define MEMBER_COLS                                                                                \
 	"m.tenant, m.peering, m.serial, d.type FROM members m JOIN devices d ON d.serial = "       \
 	"m.serial"
-
-static const struct nc_sqlite_col member_cols[] = {
-	NC_SQLITE_COL(TEXT, struct nc_member, tenant),
-	NC_SQLITE_COL(TEXT, struct nc_member, peering),
-	NC_SQLITE_COL(TEXT, struct nc_member, serial),
-	NC_SQLITE_COL_ENUM(struct nc_member, type, nc_device_type_index, "devices.type"),
-};
-
-static const struct nc_sqlite_rows member_rows =
-	NC_SQLITE_ROWS(struct nc_member, member_cols, NULL, 0);
 
 int nc_sqlite_member_insert(struct nc_store *st, const struct nc_member *m)
 {
@@ -129,7 +105,7 @@ int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *p
 				"SELECT " MEMBER_COLS
 				" WHERE m.peering = ?1 AND (?2 IS NULL OR m.tenant = ?2)"
 				" ORDER BY m.tenant, m.serial",
-				&member_rows, out, n, "tt", peering, tenant);
+				&nc_sqlite_member_rows, out, n, "tt", peering, tenant);
 }
 
 int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
@@ -138,7 +114,7 @@ int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, str
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " MEMBER_COLS
 				" WHERE m.serial = ? ORDER BY m.tenant, m.peering",
-				&member_rows, out, n, "t", serial);
+				&nc_sqlite_member_rows, out, n, "t", serial);
 }
 
 /* Links. The IPSec keys are read and written here and nowhere logged. */
@@ -147,21 +123,6 @@ int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, str
 	"l.tenant, l.peering, l.a, l.b, l.tunnel_index, l.status, l.spi_ab, l.spi_ba,"             \
 	" l.key_ab, l.key_ba"
 #define LINK_ORDER " ORDER BY l.tenant, l.peering, l.a, l.b, l.tunnel_index"
-
-static const struct nc_sqlite_col link_cols[] = {
-	NC_SQLITE_COL(TEXT, struct nc_link, tenant),
-	NC_SQLITE_COL(TEXT, struct nc_link, peering),
-	NC_SQLITE_COL(TEXT, struct nc_link, a),
-	NC_SQLITE_COL(TEXT, struct nc_link, b),
-	NC_SQLITE_COL(INT, struct nc_link, tunnel_index),
-	NC_SQLITE_COL_ENUM(struct nc_link, status, nc_link_status_index, "links.status"),
-	NC_SQLITE_COL(INT, struct nc_link, spi_ab),
-	NC_SQLITE_COL(INT, struct nc_link, spi_ba),
-	NC_SQLITE_COL(SECRET, struct nc_link, key_ab),
-	NC_SQLITE_COL(SECRET, struct nc_link, key_ba),
-};
-
-static const struct nc_sqlite_rows link_rows = NC_SQLITE_ROWS(struct nc_link, link_cols, NULL, 0);
 
 int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l)
 {
@@ -189,7 +150,7 @@ int nc_sqlite_link_list(struct nc_store *st, const char *tenant, const char *pee
 		nc_sqlite_of(st),
 		"SELECT " LINK_COLS " FROM links l"
 		" WHERE l.peering = ?1 AND (?2 IS NULL OR l.tenant = ?2)" LINK_ORDER,
-		&link_rows, out, n, "tt", peering, tenant);
+		&nc_sqlite_link_rows, out, n, "tt", peering, tenant);
 }
 
 /* Through the device's memberships, so that the primary keys find the links. */
@@ -201,7 +162,7 @@ int nc_sqlite_link_list_by_device(struct nc_store *st, const char *serial, struc
 				" ON l.tenant = m.tenant AND l.peering = m.peering"
 				" AND (l.a = m.serial OR l.b = m.serial)"
 				" WHERE m.serial = ?" LINK_ORDER,
-				&link_rows, out, n, "t", serial);
+				&nc_sqlite_link_rows, out, n, "t", serial);
 }
 
 int nc_sqlite_link_set_status(struct nc_store *st, const char *tenant, const char *peering,

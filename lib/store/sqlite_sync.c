@@ -23,32 +23,6 @@
 	"NOT EXISTS (SELECT 1 FROM connectors c WHERE c.serial = sync.serial"                      \
 	" AND c.status IN ('pending_approval', 'decommissioned'))"
 
-static const struct nc_sqlite_col sync_cols[] = {
-	NC_SQLITE_COL(TEXT, struct nc_sync, serial),
-	NC_SQLITE_COL(TEXT, struct nc_sync, tenant),
-	NC_SQLITE_COL_ENUM(struct nc_sync, state, nc_sync_state_index, "sync.state"),
-	NC_SQLITE_COL(TEXT, struct nc_sync, dirty_reason),
-	NC_SQLITE_COL(TEXT, struct nc_sync, fail_reason),
-	NC_SQLITE_COL(INT, struct nc_sync, seq),
-	NC_SQLITE_COL(TEXT, struct nc_sync, sent_hash),
-	NC_SQLITE_COL(INT, struct nc_sync, confirmed_seq),
-	NC_SQLITE_COL(TEXT, struct nc_sync, confirmed_hash),
-	NC_SQLITE_COL(INT, struct nc_sync, attempts),
-	NC_SQLITE_COL(INT, struct nc_sync, sent_at),
-	NC_SQLITE_COL(INT, struct nc_sync, confirmed_at),
-	NC_SQLITE_COL(INT, struct nc_sync, updated_at),
-	NC_SQLITE_COL(SECRET_DUP, struct nc_sync, last_batch),
-	NC_SQLITE_COL(DUP, struct nc_sync, last_confirm),
-};
-
-static void clear_sync(void *item)
-{
-	nc_sync_clear(item);
-}
-
-static const struct nc_sqlite_rows sync_rows =
-	NC_SQLITE_ROWS(struct nc_sync, sync_cols, clear_sync, 2);
-
 /* Standard upsert (SQLite 3.24+, PostgreSQL 9.5+), not INSERT OR REPLACE:
  * the row is updated in place, never deleted and inserted again. */
 int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s)
@@ -78,7 +52,7 @@ int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tena
 			     "SELECT " SYNC_COLS " FROM sync"
 			     " WHERE serial = ?1 AND (?2 IS NULL OR tenant = ?2)"
 			     " ORDER BY tenant LIMIT 1",
-			     &sync_rows, out, NULL, "tt", serial, tenant);
+			     &nc_sqlite_sync_rows, out, NULL, "tt", serial, tenant);
 }
 
 /* Keyset paging over (serial, tenant) with a row-value comparison, which
@@ -106,7 +80,7 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 	if (f && f->configured)
 		nc_sqlite_sql_add(&b, " AND " CONFIGURED);
 	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &sync_rows, pg, out, n);
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_sync_rows, pg, out, n);
 out:
 	return ret;
 }

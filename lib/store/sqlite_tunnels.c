@@ -14,25 +14,6 @@
 	"serial, interface, peer, peering, protocol, tunnel_index, backbone, up, sa,"              \
 	" latest_handshake, rx_bytes, tx_bytes, reported_at"
 
-static const struct nc_sqlite_col tunnel_cols[] = {
-	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, serial),
-	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, interface),
-	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, peer),
-	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, peering),
-	NC_SQLITE_COL_ENUM(struct nc_tunnel_state, protocol, nc_protocol_index, "tunnels.protocol"),
-	NC_SQLITE_COL(INT, struct nc_tunnel_state, tunnel_index),
-	NC_SQLITE_COL(BOOL, struct nc_tunnel_state, backbone),
-	NC_SQLITE_COL(BOOL, struct nc_tunnel_state, up),
-	NC_SQLITE_COL(TEXT, struct nc_tunnel_state, sa),
-	NC_SQLITE_COL(INT, struct nc_tunnel_state, latest_handshake),
-	NC_SQLITE_COL(INT, struct nc_tunnel_state, rx_bytes),
-	NC_SQLITE_COL(INT, struct nc_tunnel_state, tx_bytes),
-	NC_SQLITE_COL(INT, struct nc_tunnel_state, reported_at),
-};
-
-static const struct nc_sqlite_rows tunnel_rows =
-	NC_SQLITE_ROWS(struct nc_tunnel_state, tunnel_cols, NULL, 0);
-
 /* One row, upserted: a report may name the same key twice (the last wins). */
 static int put_one(struct nc_store *st, const struct nc_tunnel_state *t)
 {
@@ -73,5 +54,5 @@ int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tun
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? ORDER BY"
 				" serial, interface, peer, peering, protocol, tunnel_index",
-				&tunnel_rows, out, n, "t", serial);
+				&nc_sqlite_tunnel_rows, out, n, "t", serial);
 }
