@@ -136,24 +136,24 @@ static char *like_pattern(const char *needle)
 int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filter *f,
 			     struct nc_page *pg, struct nc_connector **out, size_t *n)
 {
+	static const struct nc_connector_filter all = {.status = -1};
 	struct nc_sqlite_sql b = {0};
 	char *pattern = NULL;
 	int ret;
 
+	if (!f)
+		f = &all;
 	nc_sqlite_sql_text(&b, "SELECT " CONNECTOR_COLS " WHERE c.serial > ?",
 			   pg ? pg->cursor : "");
-	if (f && f->tenant)
-		nc_sqlite_sql_text(&b, " AND c.tenant = ?", f->tenant);
-	if (f && f->status >= 0)
-		nc_sqlite_sql_text(&b, " AND c.status = ?",
-				   nc_status_name((enum nc_status)f->status));
-	if (f && f->region)
-		nc_sqlite_sql_text(&b, " AND c.region = ?", f->region);
-	if (f && f->hub && *f->hub)
-		nc_sqlite_sql_text(&b, " AND c.hub_edge = ?", f->hub);
-	else if (f && f->hub)
+	nc_sqlite_sql_filter(&b, " AND c.tenant = ?", f->tenant);
+	nc_sqlite_sql_filter(&b, " AND c.status = ?",
+			     f->status >= 0 ? nc_status_name((enum nc_status)f->status) : NULL);
+	nc_sqlite_sql_filter(&b, " AND c.region = ?", f->region);
+	/* hub "": connectors without a hub. */
+	nc_sqlite_sql_filter(&b, " AND c.hub_edge = ?", f->hub && *f->hub ? f->hub : NULL);
+	if (f->hub && !*f->hub)
 		nc_sqlite_sql_add(&b, " AND c.hub_edge IS NULL");
-	if (f && f->name_contains) {
+	if (f->name_contains) {
 		pattern = like_pattern(f->name_contains);
 		nc_sqlite_sql_text(&b, " AND lower(c.name) LIKE ? ESCAPE '\\'", pattern);
 	}

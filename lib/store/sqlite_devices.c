@@ -204,18 +204,16 @@ out:
 int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
 			struct nc_edge **out, size_t *n)
 {
+	static const struct nc_edge_filter all = {.kind = -1};
 	struct nc_sqlite_sql b = {0};
-	int ret;
 
+	if (!f)
+		f = &all;
 	nc_sqlite_sql_text(&b, "SELECT " EDGE_COLS " WHERE e.serial > ?", pg ? pg->cursor : "");
-	if (f && f->tenant)
-		nc_sqlite_sql_text(&b, " AND e.tenant = ?", f->tenant);
-	if (f && f->kind >= 0)
-		nc_sqlite_sql_text(&b, " AND e.kind = ?",
-				   nc_edge_kind_name((enum nc_edge_kind)f->kind));
-	if (f && f->region)
-		nc_sqlite_sql_text(&b, " AND e.region = ?", f->region);
+	nc_sqlite_sql_filter(&b, " AND e.tenant = ?", f->tenant);
+	nc_sqlite_sql_filter(&b, " AND e.kind = ?",
+			     f->kind >= 0 ? nc_edge_kind_name((enum nc_edge_kind)f->kind) : NULL);
+	nc_sqlite_sql_filter(&b, " AND e.region = ?", f->region);
 	nc_sqlite_sql_add(&b, " ORDER BY e.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_edge_rows, pg, out, n);
-	return ret;
+	return nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_edge_rows, pg, out, n);
 }

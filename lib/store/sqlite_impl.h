@@ -222,6 +222,8 @@ struct nc_sqlite_sql {
 void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment);
 /* Appends fragment, which has one text parameter: v. */
 void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const char *v);
+/* A list filter: as nc_sqlite_sql_text() when v is not NULL, nothing when it is. */
+void nc_sqlite_sql_filter(struct nc_sqlite_sql *b, const char *fragment, const char *v);
 /*
  * Runs b with " LIMIT ?" appended for one page of pg (every row when pg is
  * NULL), as nc_sqlite_rows() with out as nc_sqlite_select() takes it;

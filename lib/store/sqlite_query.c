@@ -270,6 +270,12 @@ void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const cha
 	sql_param(b, fragment, 't', v, 0);
 }
 
+void nc_sqlite_sql_filter(struct nc_sqlite_sql *b, const char *fragment, const char *v)
+{
+	if (v)
+		sql_param(b, fragment, 't', v, 0);
+}
+
 int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc_sqlite_rows *how,
 		   struct nc_page *pg, void *out, size_t *n)
 {

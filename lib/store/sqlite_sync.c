@@ -60,24 +60,25 @@ int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tena
 int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
 			struct nc_sync **out, size_t *n)
 {
+	static const struct nc_sync_filter all = {.state = -1};
 	struct nc_sqlite_sql b = {0};
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
 	int ret;
 
+	if (!f)
+		f = &all;
 	ret = nc_store_sync_cursor_split(pg ? pg->cursor : "", serial, tenant);
 	if (ret)
 		goto out;
 	nc_sqlite_sql_text(&b, "SELECT " SYNC_COLS " FROM sync WHERE (serial, tenant) > (?",
 			   serial);
 	nc_sqlite_sql_text(&b, ", ?)", tenant);
-	if (f && f->tenant)
-		nc_sqlite_sql_text(&b, " AND tenant = ?", f->tenant);
-	if (f && f->state >= 0)
-		nc_sqlite_sql_text(&b, " AND state = ?",
-				   nc_sync_state_name((enum nc_sync_state)f->state));
-	if (f && f->serial)
-		nc_sqlite_sql_text(&b, " AND serial = ?", f->serial);
-	if (f && f->configured)
+	nc_sqlite_sql_filter(&b, " AND tenant = ?", f->tenant);
+	nc_sqlite_sql_filter(&b, " AND state = ?",
+			     f->state >= 0 ? nc_sync_state_name((enum nc_sync_state)f->state)
+					   : NULL);
+	nc_sqlite_sql_filter(&b, " AND serial = ?", f->serial);
+	if (f->configured)
 		nc_sqlite_sql_add(&b, " AND " CONFIGURED);
 	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant");
 	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_sync_rows, pg, out, n);
