@@ -48,6 +48,16 @@ out:
 	return ret;
 }
 
+int nc_sqlite_tunnel_list_to(struct nc_store *st, const char *serial, const char *peer,
+			     struct nc_tunnel_state **out, size_t *n)
+{
+	return nc_sqlite_select(
+		nc_sqlite_of(st),
+		"SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? AND peer = ?"
+		" ORDER BY serial, interface, peer, peering, protocol, tunnel_index",
+		&nc_sqlite_tunnel_rows, out, n, "tt", serial, peer);
+}
+
 int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
 			  size_t *n)
 {
