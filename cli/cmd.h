@@ -24,7 +24,6 @@ struct nc_errinfo;
 #define NC_CMDF_WRITE 0x04 /* changes state on the server */
 #define NC_CMDF_ADMIN 0x08 /* needs an admin token */
 
-#define NC_MAX_POS  64
 #define NC_MAX_OPTS 64
 
 enum cli_output { NC_OUT_TABLE, NC_OUT_WIDE, NC_OUT_JSON };
@@ -32,9 +31,10 @@ enum cli_output { NC_OUT_TABLE, NC_OUT_WIDE, NC_OUT_JSON };
 /* Where commands come from: the command line, the shell, or a batch file. */
 enum cli_mode { NC_MODE_CLI, NC_MODE_SHELL, NC_MODE_BATCH };
 
-/* Arguments of one command after option parsing; strings borrowed from argv. */
+/* Arguments of one command after option parsing; strings borrowed from argv,
+ * pos (room for every word of argv) owned by the dispatcher. */
 struct cli_args {
-	const char *pos[NC_MAX_POS];
+	const char **pos;
 	int npos;
 	char opt_name[NC_MAX_OPTS][32];	  /* long name, without "--" */
 	const char *opt_val[NC_MAX_OPTS]; /* NULL for a flag */

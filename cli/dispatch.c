@@ -10,6 +10,7 @@
 
 #include "../lib/client/client.h"
 #include "../lib/util/err.h"
+#include "../lib/util/xmalloc.h"
 #include "argwalk.h"
 #include "cmd.h"
 #include "cmdinfo.h"
@@ -108,8 +109,6 @@ static int parse_opts(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, 
 		}
 		if (!cmd)
 			return word.index;
-		if (a->npos >= NC_MAX_POS)
-			return cli_error(ctx, NC_ERR_USAGE, "too many arguments");
 		a->pos[a->npos++] = word.arg;
 	}
 	return argc;
@@ -218,30 +217,40 @@ static int prepare(struct cli_ctx *ctx, int argc, char **argv, const struct cli_
 int cli_dispatch_check(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_cmd *cmd = NULL;
-	struct cli_args a = {0};
+	struct cli_args a = {.pos = nc_xcalloc((size_t)argc + 1, sizeof(*a.pos))};
 	bool bare;
 	int ret = prepare(ctx, argc, argv, &cmd, &a, &bare, true);
 
+	free(a.pos);
 	return ret < 0 ? ret : 0;
 }
 
-int cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
+/* Runs what argv asks for, once prepared into a. */
+static int dispatch(struct cli_ctx *ctx, int argc, char **argv, struct cli_args *a)
 {
 	const struct cli_cmd *cmd = NULL;
-	struct cli_args a = {0};
 	bool bare;
-	int ret = prepare(ctx, argc, argv, &cmd, &a, &bare, false);
+	int ret = prepare(ctx, argc, argv, &cmd, a, &bare, false);
 
 	if (ret < 0)
 		return ret;
 	if (ret == 0 && bare && ctx->mode == NC_MODE_CLI) {
 		/* A bare netctl: the shell on a terminal, else the usage. */
 		if (ctx->interactive)
-			return run(ctx, cli_cmd_lookup("shell", NULL), &a);
+			return run(ctx, cli_cmd_lookup("shell", NULL), a);
 		cli_help_all(ctx, ctx->err);
 		return NC_ERR_USAGE;
 	}
 	if (ret == 0)
 		return 0;
-	return run(ctx, cmd, &a);
+	return run(ctx, cmd, a);
+}
+
+int cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_args a = {.pos = nc_xcalloc((size_t)argc + 1, sizeof(*a.pos))};
+	int ret = dispatch(ctx, argc, argv, &a);
+
+	free(a.pos);
+	return ret;
 }

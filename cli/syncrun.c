@@ -100,7 +100,10 @@ static void progress(struct cli_ctx *ctx, const struct cli_wait *w)
  * delivers every event after this point). */
 static int open_stream(struct run *r, const char *device, struct nc_sse **s)
 {
-	struct nc_sse_opts o = {.reconnect = true, .on_status = on_status, .status_arg = r};
+	struct nc_sse_opts o = {.reconnect = true,
+				.on_status = on_status,
+				.status_arg = r,
+				.return_on_event = true};
 	struct nc_errinfo ei = {0};
 	char path[512] = "/v1/events?type=confirm,sync_state,batch_sent";
 	int64_t until = nc_time_mono_ms() + OPEN_WAIT_MS;

@@ -153,10 +153,9 @@ int nc_agent_plan_command(const struct nc_agent_env *env, const struct nc_agent_
 			  struct nc_agent_plan *out, struct nc_errinfo *ei);
 
 /* Internal to plan*.c: one planner per kind, same contract as nc_agent_plan_command. */
-int nc_agent_plan_nat(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
-		      const json_t *body, const json_t *old, struct nc_agent_plan *out);
-int nc_agent_plan_acl(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
-		      const json_t *body, const json_t *old, struct nc_agent_plan *out);
+/* Plans the firewall chain of command kind ("nat", "acl"): false for another kind. */
+bool nc_agent_plan_chain(const struct nc_agent_probe *probe, const char *kind, const json_t *body,
+			 const json_t *old, struct nc_agent_plan *out);
 int nc_agent_plan_ipsec(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
 			const json_t *body, const json_t *old, struct nc_agent_plan *out);
 /* Appends a step; args is a NULL-terminated list copied into it. */

@@ -27,6 +27,7 @@
 
 #include "../model/model.h"
 #include "../proto/proto.h" /* enum nc_msg */
+#include "../util/fifo.h"
 #include "../util/heap.h"
 #include "apply.h"
 
@@ -140,7 +141,8 @@ struct agent_conn {
 
 /* A received batch waiting for a worker. */
 struct agent_msg {
-	struct agent_msg *next;
+	struct nc_fifo_link link; /* in the loop's queue */
+	struct agent_msg *next;	  /* in its device's held list */
 	struct agent_dev *dev;
 	size_t len;
 	char *topic;
@@ -168,9 +170,8 @@ struct agent_loop {
 
 	pthread_mutex_t lock;
 	pthread_cond_t work_cv, timer_cv;
-	struct agent_msg *qhead, *qtail;
-	size_t qlen;
-	struct nc_heap heap; /* of struct agent_heap_ent, keyed on due */
+	struct nc_fifo queue; /* of struct agent_msg, for the workers */
+	struct nc_heap heap;  /* of struct agent_heap_ent, keyed on due */
 	bool stopping;
 	atomic_uint conns_up_once; /* connections that came up at least once */
 	size_t nlive;		   /* connections started by nc_agent_loop_start */

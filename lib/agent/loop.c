@@ -99,15 +99,10 @@ static void on_message(void *arg, const char *topic, const void *payload, size_t
 	m->topic = nc_xstrdup(topic);
 	memcpy(m->payload, payload, len);
 	pthread_mutex_lock(&l->lock);
-	waiting = l->qlen;
+	waiting = l->queue.n;
 	stopping = l->stopping;
-	if (!stopping && l->qlen < QUEUE_MAX) {
-		if (l->qtail)
-			l->qtail->next = m;
-		else
-			l->qhead = m;
-		l->qtail = m;
-		l->qlen++;
+	if (!stopping && l->queue.n < QUEUE_MAX) {
+		nc_fifo_push(&l->queue, &m->link);
 		pthread_cond_signal(&l->work_cv);
 		m = NULL;
 	}
@@ -296,15 +291,11 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&l->lock);
 	for (;;) {
-		while (!l->stopping && !l->qhead)
+		while (!l->stopping && !l->queue.head)
 			pthread_cond_wait(&l->work_cv, &l->lock);
 		if (l->stopping)
 			break;
-		m = l->qhead;
-		l->qhead = m->next;
-		if (!l->qhead)
-			l->qtail = NULL;
-		l->qlen--;
+		m = NC_FIFO_ENTRY(nc_fifo_pop(&l->queue), struct agent_msg, link);
 		d = m->dev;
 		m->next = NULL;
 		if (d->busy) {
@@ -430,17 +421,19 @@ void nc_agent_loop_stop(struct agent_loop *l)
 		nc_mqtt_free(l->conns[k].mqtt);
 		l->conns[k].mqtt = NULL;
 	}
-	for (size_t i = 0; l->devs && i <= l->n; i++) {
-		for (m = i < l->n ? l->devs[i].held : l->qhead; m; m = next) {
+	for (size_t i = 0; l->devs && i < l->n; i++) {
+		for (m = l->devs[i].held; m; m = next) {
 			next = m->next;
 			free(m->topic);
 			free(m);
 		}
-		if (i < l->n)
-			l->devs[i].held = NULL;
+		l->devs[i].held = NULL;
 	}
-	l->qhead = l->qtail = NULL;
-	l->qlen = 0;
+	for (struct nc_fifo_link *q; (q = nc_fifo_pop(&l->queue)) != NULL;) {
+		m = NC_FIFO_ENTRY(q, struct agent_msg, link);
+		free(m->topic);
+		free(m);
+	}
 }
 
 void nc_agent_loop_free(struct agent_loop *l)

@@ -395,10 +395,8 @@ static int plan_kind(const struct nc_agent_env *env, const struct nc_agent_probe
 		return plan_static(body, old, out);
 	if (strcmp(kind, "interface") == 0)
 		return plan_interface(body, old, out);
-	if (strcmp(kind, "nat") == 0)
-		return nc_agent_plan_nat(env, probe, body, old, out);
-	if (strcmp(kind, "acl") == 0)
-		return nc_agent_plan_acl(env, probe, body, old, out);
+	if (nc_agent_plan_chain(probe, kind, body, old, out))
+		return 0;
 	return nc_agent_plan_ipsec(env, probe, body, old, out);
 }
 

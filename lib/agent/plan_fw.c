@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/count.h"
 #include "../util/xmalloc.h"
 
 #define ADD(p, flags, ...) nc_agent_plan_add((p), (flags), (const char *const[]){__VA_ARGS__, NULL})
@@ -129,16 +130,6 @@ static void nat_fill(struct nc_agent_plan *p, const char *tool, const json_t *bo
 	}
 }
 
-int nc_agent_plan_nat(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
-		      const json_t *body, const json_t *old, struct nc_agent_plan *out)
-{
-	static const struct chain nat = {"nat", NC_AGENT_NAT_CHAIN, "POSTROUTING",
-					 "-A",	nat_needed,	    nat_fill};
-
-	chain_plan(&nat, probe, body, old, out);
-	return 0;
-}
-
 /*
  * ACL: NETCTL-ACL in the filter table, jumped to from the top of FORWARD;
  * the rules in order, then the default unless it is accept.
@@ -210,14 +201,25 @@ static void acl_fill(struct nc_agent_plan *p, const char *tool, const json_t *bo
 		    target_of(default_of(body)));
 }
 
-int nc_agent_plan_acl(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
-		      const json_t *body, const json_t *old, struct nc_agent_plan *out)
-{
-	static const struct chain acl = {"filter", NC_AGENT_ACL_CHAIN, "FORWARD",
-					 "-I",	   acl_needed,	       acl_fill};
+/* The chains, by the command kind that describes them. */
+static const struct {
+	const char *kind;
+	struct chain chain;
+} chains[] = {
+	{"nat", {"nat", NC_AGENT_NAT_CHAIN, "POSTROUTING", "-A", nat_needed, nat_fill}},
+	{"acl", {"filter", NC_AGENT_ACL_CHAIN, "FORWARD", "-I", acl_needed, acl_fill}},
+};
 
-	chain_plan(&acl, probe, body, old, out);
-	return 0;
+bool nc_agent_plan_chain(const struct nc_agent_probe *probe, const char *kind, const json_t *body,
+			 const json_t *old, struct nc_agent_plan *out)
+{
+	for (size_t i = 0; i < NC_COUNT(chains); i++) {
+		if (strcmp(chains[i].kind, kind) == 0) {
+			chain_plan(&chains[i].chain, probe, body, old, out);
+			return true;
+		}
+	}
+	return false;
 }
 
 /*

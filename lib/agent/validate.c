@@ -412,31 +412,49 @@ static int one_of(const char *path, const char *s, const char *const *words, str
 	return bad(ei, path, "`%s' is not one of %s", nc_quote(q, s, SIZE_MAX), list);
 }
 
+/* String member key of o, as str_member, and then one of words when present. */
+static int word_member(const json_t *o, const char *path, const char *key, bool required,
+		       const char *const *words, const char **out, char *sub, struct nc_errinfo *ei)
+{
+	int ret = str_member(o, path, key, required, out, sub, ei);
+
+	if (ret > 0)
+		ret = one_of(sub, *out, words, ei);
+	return ret;
+}
+
+/* The required members src and dst of o, each passing check, of one address family. */
+static int src_dst(const json_t *o, const char *path,
+		   int (*check)(const char *path, const char *s, struct nc_errinfo *ei), char *sub,
+		   struct nc_errinfo *ei)
+{
+	const char *src = NULL, *dst = NULL;
+	int ret = str_member(o, path, "src", true, &src, sub, ei);
+
+	if (ret > 0)
+		ret = check(sub, src, ei);
+	if (ret >= 0)
+		ret = str_member(o, path, "dst", true, &dst, sub, ei);
+	if (ret > 0)
+		ret = check(sub, dst, ei);
+	if (ret >= 0 && is_v6(src) != is_v6(dst))
+		ret = bad(ei, path, "src and dst are of different address families");
+	return ret;
+}
+
 static int acl_rule(const struct nc_agent_env *env, const json_t *r, const char *path,
 		    struct nc_errinfo *ei)
 {
 	static const char *const actions[] = {"accept", "drop", "reject", NULL};
 	static const char *const protos[] = {"tcp", "udp", "icmp", "any", NULL};
 	char sub[PATH_MAX_LEN];
-	const char *action, *proto = NULL, *src = NULL, *dst = NULL;
-	int ret = str_member(r, path, "action", true, &action, sub, ei);
+	const char *action, *proto = NULL;
+	int ret = word_member(r, path, "action", true, actions, &action, sub, ei);
 
-	if (ret > 0)
-		ret = one_of(sub, action, actions, ei);
 	if (ret >= 0)
-		ret = str_member(r, path, "proto", true, &proto, sub, ei);
-	if (ret > 0)
-		ret = one_of(sub, proto, protos, ei);
+		ret = word_member(r, path, "proto", true, protos, &proto, sub, ei);
 	if (ret >= 0)
-		ret = str_member(r, path, "src", true, &src, sub, ei);
-	if (ret > 0)
-		ret = check_cidr(sub, src, ei);
-	if (ret >= 0)
-		ret = str_member(r, path, "dst", true, &dst, sub, ei);
-	if (ret > 0)
-		ret = check_cidr(sub, dst, ei);
-	if (ret >= 0 && is_v6(src) != is_v6(dst))
-		ret = bad(ei, path, "src and dst are of different address families");
+		ret = src_dst(r, path, check_cidr, sub, ei);
 	if (ret >= 0)
 		ret = int_member(r, path, "dport", false, 0, 65535, sub, ei);
 	if (ret > 0 && json_integer_value(json_object_get(r, "dport")) != 0 &&
@@ -450,10 +468,8 @@ static int acl(const struct nc_agent_env *env, const json_t *body, struct nc_err
 	static const char *const defaults[] = {"accept", "drop", "reject", NULL};
 	char sub[PATH_MAX_LEN];
 	const char *def;
-	int ret = str_member(body, "", "default", false, &def, sub, ei);
+	int ret = word_member(body, "", "default", false, defaults, &def, sub, ei);
 
-	if (ret > 0)
-		ret = one_of(sub, def, defaults, ei);
 	if (ret >= 0)
 		ret = each(env, body, "", "rules", acl_rule, ei);
 	return ret < 0 ? ret : 0;
@@ -470,33 +486,21 @@ static int sa(const struct nc_agent_env *env, const json_t *s, const char *path,
 	static const char *const dirs[] = {"in", "out", NULL};
 	static const char *const aeads[] = {"rfc4106(gcm(aes))", NULL};
 	char sub[PATH_MAX_LEN], q[NC_QUOTE_BUF];
-	const char *v, *src = NULL, *dst = NULL;
+	const char *v;
 	size_t len;
 	int ret = str_member(s, path, "peer", true, &v, sub, ei);
 
 	if (ret > 0 && !nc_valid_serial(v))
 		ret = bad(ei, sub, "`%s' is not a valid serial", nc_quote(q, v, SIZE_MAX));
 	if (ret >= 0)
-		ret = str_member(s, path, "direction", true, &v, sub, ei);
-	if (ret > 0)
-		ret = one_of(sub, v, dirs, ei);
+		ret = word_member(s, path, "direction", true, dirs, &v, sub, ei);
 	if (ret >= 0)
-		ret = str_member(s, path, "src", true, &src, sub, ei);
-	if (ret > 0)
-		ret = check_ip(sub, src, ei);
-	if (ret >= 0)
-		ret = str_member(s, path, "dst", true, &dst, sub, ei);
-	if (ret > 0)
-		ret = check_ip(sub, dst, ei);
-	if (ret >= 0 && is_v6(src) != is_v6(dst))
-		ret = bad(ei, path, "src and dst are of different address families");
+		ret = src_dst(s, path, check_ip, sub, ei);
 	/* SPIs 1-255 are reserved (RFC 4303). */
 	if (ret >= 0)
 		ret = int_member(s, path, "spi", true, 256, 4294967295LL, sub, ei);
 	if (ret >= 0)
-		ret = str_member(s, path, "aead", true, &v, sub, ei);
-	if (ret > 0)
-		ret = one_of(sub, v, aeads, ei);
+		ret = word_member(s, path, "aead", true, aeads, &v, sub, ei);
 	if (ret >= 0)
 		ret = str_member(s, path, "key", true, &v, sub, ei);
 	/* AES-128, -192 or -256 and a 4-byte salt, in hex. The key is a secret: never quoted. */

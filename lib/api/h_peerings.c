@@ -79,19 +79,49 @@ int h_peering_delete(struct api_req *r)
 	return ret < 0 ? ret : api_reply(r, MHD_HTTP_NO_CONTENT, NULL);
 }
 
+/*
+ * The query member name as a boolean: true or 1, false or 0; absent, dflt.
+ * Checked before anything is written: NC_ERR_INVAL for another value.
+ */
+static int bool_param(struct api_req *r, const char *name, bool dflt, bool *out)
+{
+	const char *v = api_query(r, name);
+
+	*out = dflt;
+	if (!v)
+		return 0;
+	if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+		*out = true;
+	else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+		*out = false;
+	else
+		return nc_fail(&r->ei, NC_ERR_INVAL, name, "%s must be true or false, not `%.32s'",
+			       name, v);
+	return 0;
+}
+
+/* The new member and its links; with ?full=1 the whole group, as GET shows it. */
 int h_member_add(struct api_req *r)
 {
 	static const char *const allowed[] = {"serial", NULL};
 	char serial[NC_SERIAL_MAX];
-	json_t *body;
-	int ret = api_body_only(r, allowed, &body);
+	json_t *body, *o = NULL;
+	bool full = false;
+	int ret = bool_param(r, "full", false, &full);
 
+	if (ret == 0)
+		ret = api_body_only(r, allowed, &body);
 	if (ret == 0)
 		ret = nc_json_str(body, "serial", serial, sizeof(serial), true, NULL, &r->ei);
 	if (ret >= 0)
 		ret = nc_core_member_add(r->core, &r->actor, r->tenant, r->params[0], serial,
 					 &r->ei);
-	return ret < 0 ? ret : reply_show(r, MHD_HTTP_CREATED, r->tenant, r->params[0]);
+	if (ret < 0)
+		return ret;
+	if (full)
+		return reply_show(r, MHD_HTTP_CREATED, r->tenant, r->params[0]);
+	ret = nc_core_member_show(r->core, r->tenant, r->params[0], serial, &o, &r->ei);
+	return ret < 0 ? ret : api_reply(r, MHD_HTTP_CREATED, o);
 }
 
 int h_member_remove(struct api_req *r)
@@ -112,21 +142,6 @@ int h_link_list(struct api_req *r)
 	links = json_incref(json_object_get(o, "links"));
 	json_decref(o);
 	return api_reply_list(r, links, NULL);
-}
-
-/*
- * ?sync=false defers the push of a link change to the next Sync Now; absent
- * or "true", both ends are sent their configuration at once. Checked before
- * anything is written: NC_ERR_INVAL for another value.
- */
-static int sync_param(struct api_req *r, bool *push)
-{
-	const char *v = api_query(r, "sync");
-
-	*push = !v || strcmp(v, "true") == 0;
-	if (!v || *push || strcmp(v, "false") == 0)
-		return 0;
-	return nc_fail(&r->ei, NC_ERR_INVAL, "sync", "sync must be true or false, not `%.32s'", v);
 }
 
 /*
@@ -169,7 +184,7 @@ int h_link_add(struct api_req *r)
 	int ret = api_body(r, &body);
 
 	if (ret == 0)
-		ret = sync_param(r, &push);
+		ret = bool_param(r, "sync", true, &push);
 	if (ret == 0)
 		ret = nc_json_only(body, allowed, NULL, &r->ei);
 	if (ret == 0)
@@ -217,7 +232,7 @@ int h_link_remove(struct api_req *r)
 	struct nc_peering p = {0};
 	bool push = true;
 	json_t *out;
-	int ret = sync_param(r, &push);
+	int ret = bool_param(r, "sync", true, &push);
 
 	if (ret == 0)
 		ret = nc_store_peering_get(r->core->store, r->tenant, r->params[0], &p);

@@ -45,12 +45,22 @@ struct nc_sse {
 	int cb_ret; /* what stopped the transfer from within on_write */
 	nc_sse_cb cb;
 	void *arg;
+	unsigned delivered; /* events handed to cb in this nc_sse_poll */
 };
 
 static void status_note(struct nc_sse *s, enum nc_sse_change what, const char *msg)
 {
 	if (s->o.on_status)
 		s->o.on_status(s->o.status_arg, what, msg);
+}
+
+/* The parser's callback: counts the event and hands it on. */
+static int deliver(void *arg, const struct nc_sse_event *ev)
+{
+	struct nc_sse *s = arg;
+
+	s->delivered++;
+	return s->cb(s->arg, ev);
 }
 
 /* libcurl write callback: the stream's bytes go to the parser once the answer is 200. */
@@ -78,7 +88,7 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 		s->delay_ms = s->o.reconnect_ms;
 		status_note(s, NC_SSE_OPENED, NULL);
 	}
-	ret = nc_sse_parser_feed(&s->p, ptr, n, s->cb, s->arg);
+	ret = nc_sse_parser_feed(&s->p, ptr, n, deliver, s);
 	if (ret < 0) {
 		s->cb_ret = ret;
 		return 0;
@@ -236,10 +246,12 @@ int nc_sse_open(struct nc_client *c, const char *path, const char *last_id,
 int nc_sse_poll(struct nc_sse *s, int timeout_ms, nc_sse_cb cb, void *arg, struct nc_errinfo *ei)
 {
 	int64_t deadline = nc_time_mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	unsigned opens = s->opens;
 	int ret = 0;
 
 	s->cb = cb;
 	s->arg = arg;
+	s->delivered = 0;
 	for (;;) {
 		int64_t now = nc_time_mono_ms();
 		int running = 0, left = 0;
@@ -280,7 +292,8 @@ int nc_sse_poll(struct nc_sse *s, int timeout_ms, nc_sse_cb cb, void *arg, struc
 			schedule(s, why);
 			continue;
 		}
-		if (now >= deadline)
+		if (now >= deadline ||
+		    (s->o.return_on_event && (s->delivered || s->opens != opens)))
 			break;
 		curl_multi_poll(s->multi, NULL, 0,
 				(int)(deadline - now < SLICE_MS ? deadline - now : SLICE_MS), NULL);

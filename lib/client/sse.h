@@ -97,6 +97,10 @@ struct nc_sse_opts {
 	/* Called on changes, from within nc_sse_poll; may be NULL. */
 	void (*on_status)(void *arg, enum nc_sse_change what, const char *msg);
 	void *status_arg;
+	/* nc_sse_poll returns as soon as the stream opened or events were
+	 * delivered, not at its timeout: for a caller that waits for an
+	 * outcome the events decide. */
+	bool return_on_event;
 };
 
 struct nc_sse;
@@ -112,7 +116,9 @@ int nc_sse_open(struct nc_client *c, const char *path, const char *last_id,
 
 /*
  * Runs the stream for at most timeout_ms, calling cb for each event, and
- * returns early when a signal interrupts the wait. Returns 0, or:
+ * returns early when a signal interrupts the wait (or, with
+ * o->return_on_event, once the stream opened or events were delivered).
+ * Returns 0, or:
  *   NC_ERR_UNREACHABLE  the server could not be reached before the stream
  *                       first opened (or at all, without o->reconnect)
  *   NC_ERR_UNAUTH, NC_ERR_FORBIDDEN, NC_ERR_NOTFOUND, NC_ERR_INVAL

@@ -190,36 +190,30 @@ static int retire(struct nc_core *c, const struct nc_connector *con, const char 
 
 /* Public */
 
+static int valid(const void *obj, struct nc_errinfo *ei)
+{
+	return nc_connector_validate(obj, ei);
+}
+
 static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
 		     struct nc_errinfo *ei)
 {
 	struct nc_connector *n = obj;
-	char reason[NC_REASON_MAX];
 	int ret;
 
 	n->status = NC_STATUS_PENDING_APPROVAL;
 	n->created_at = 0;
 	n->updated_at = 0;
-	ret = nc_core_create_tenant(c, w->scope, n->tenant, "connector", n->serial, ei);
-	if (ret == 0)
-		ret = nc_connector_validate(n, ei);
-	if (ret == 0)
-		ret = nc_new_serial_validate(n->serial, ei);
-	if (ret == 0)
-		ret = nc_core_lan_check(c, n->tenant, n->serial, &n->lan_subnets, ei);
+	ret = nc_core_device_admit(c, w, n->tenant, n->serial, &n->lan_subnets, valid, n, ei);
 	if (ret == 0 && n->hub_edge[0])
 		ret = check_hub(c, n, ei);
-	if (ret == 0) {
-		ret = nc_store_connector_insert(c->store, n);
-		if (ret == NC_ERR_EXISTS)
-			ret = nc_core_serial_taken(c, n->serial, ei);
-	}
+	if (ret == 0)
+		ret = nc_core_device_inserted(c, nc_store_connector_insert(c->store, n), n->serial,
+					      ei);
 	if (ret == 0 && n->hub_edge[0])
 		ret = take_backbone(c, n, ei);
-	if (ret == 0) {
-		snprintf(reason, sizeof(reason), "connector %s created", n->serial);
-		ret = nc_core_mark_dirty(c, n->serial, n->tenant, reason);
-	}
+	if (ret == 0)
+		ret = nc_core_device_created(c, w, n->serial, n->tenant);
 	return ret;
 }
 

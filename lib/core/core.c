@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #include "core.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../events/events.h"
+#include "../model/validate.h"
 #include "../store/store.h"
 #include "../util/err.h"
 #include "ipam.h"
+#include "lan.h"
 
 int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
 		       const char *reason)
@@ -181,6 +184,38 @@ int nc_core_serial_taken(struct nc_core *c, const char *serial, struct nc_errinf
 		what = type == NC_DEVICE_EDGE ? "an edge" : "a connector";
 	return nc_fail(ei, NC_ERR_EXISTS, "serial",
 		       "serial `%s' is already used by %s of this or another tenant", serial, what);
+}
+
+int nc_core_device_admit(struct nc_core *c, const struct nc_core_write *w, char tenant[NC_ID_MAX],
+			 const char *serial, const struct nc_strlist *lans,
+			 int (*valid)(const void *obj, struct nc_errinfo *ei), const void *obj,
+			 struct nc_errinfo *ei)
+{
+	int ret = nc_core_create_tenant(c, w->scope, tenant, w->noun, serial, ei);
+
+	if (ret == 0)
+		ret = valid(obj, ei);
+	if (ret == 0)
+		ret = nc_new_serial_validate(serial, ei);
+	if (ret == 0)
+		ret = nc_core_lan_check(c, tenant, serial, lans, ei);
+	return ret;
+}
+
+int nc_core_device_inserted(struct nc_core *c, int ret, const char *serial, struct nc_errinfo *ei)
+{
+	if (ret == NC_ERR_EXISTS)
+		ret = nc_core_serial_taken(c, serial, ei);
+	return ret;
+}
+
+int nc_core_device_created(struct nc_core *c, const struct nc_core_write *w, const char *serial,
+			   const char *tenant)
+{
+	char reason[NC_REASON_MAX];
+
+	snprintf(reason, sizeof(reason), "%s %s created", w->noun, serial);
+	return nc_core_mark_dirty(c, serial, tenant, reason);
 }
 
 int nc_core_release_memberships(struct nc_core *c, const char *serial)

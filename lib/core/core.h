@@ -28,6 +28,7 @@ struct nc_errinfo;
 struct nc_store;
 struct nc_events;
 struct nc_pki;
+struct nc_strlist;
 
 /* Who acts: the token's id (for the audit trail), role and tenant. */
 struct nc_actor {
@@ -189,6 +190,23 @@ int nc_core_release_memberships(struct nc_core *c, const char *serial);
 /* NC_ERR_EXISTS for serial, naming the kind of device that holds it but
  * never its tenant. */
 int nc_core_serial_taken(struct nc_core *c, const char *serial, struct nc_errinfo *ei);
+
+/*
+ * The first checks of a new device, in order: its tenant (as by
+ * nc_core_create_tenant() for w's scope and noun), valid(obj), a serial that
+ * is valid and free of deletions' leftovers, and LAN subnets free in the
+ * tenant (lan.h). Returns 0 or the first failure, explained in ei.
+ */
+int nc_core_device_admit(struct nc_core *c, const struct nc_core_write *w, char tenant[NC_ID_MAX],
+			 const char *serial, const struct nc_strlist *lans,
+			 int (*valid)(const void *obj, struct nc_errinfo *ei), const void *obj,
+			 struct nc_errinfo *ei);
+/* The outcome of a new device's insert, ret: NC_ERR_EXISTS becomes
+ * nc_core_serial_taken()'s error, anything else is returned as it is. */
+int nc_core_device_inserted(struct nc_core *c, int ret, const char *serial, struct nc_errinfo *ei);
+/* Marks the new device's batch dirty: "<w's noun> <serial> created". */
+int nc_core_device_created(struct nc_core *c, const struct nc_core_write *w, const char *serial,
+			   const char *tenant);
 
 /* Emits an `audit` event for a write by actor. */
 void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *tenant,

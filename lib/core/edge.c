@@ -101,31 +101,24 @@ static int refuse_shared(struct nc_core *c, const struct nc_edge *e, struct nc_e
 
 /* Public */
 
+static int valid(const void *obj, struct nc_errinfo *ei)
+{
+	return nc_edge_validate(obj, ei);
+}
+
 static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj,
 		     struct nc_errinfo *ei)
 {
 	struct nc_edge *e = obj;
-	char reason[NC_REASON_MAX];
 	int ret;
 
 	e->created_at = 0;
 	e->updated_at = 0;
-	ret = nc_core_create_tenant(c, w->scope, e->tenant, "edge", e->serial, ei);
+	ret = nc_core_device_admit(c, w, e->tenant, e->serial, &e->lan_subnets, valid, e, ei);
 	if (ret == 0)
-		ret = nc_edge_validate(e, ei);
+		ret = nc_core_device_inserted(c, nc_store_edge_insert(c->store, e), e->serial, ei);
 	if (ret == 0)
-		ret = nc_new_serial_validate(e->serial, ei);
-	if (ret == 0)
-		ret = nc_core_lan_check(c, e->tenant, e->serial, &e->lan_subnets, ei);
-	if (ret == 0) {
-		ret = nc_store_edge_insert(c->store, e);
-		if (ret == NC_ERR_EXISTS)
-			ret = nc_core_serial_taken(c, e->serial, ei);
-	}
-	if (ret == 0) {
-		snprintf(reason, sizeof(reason), "edge %s created", e->serial);
-		ret = nc_core_mark_dirty(c, e->serial, e->tenant, reason);
-	}
+		ret = nc_core_device_created(c, w, e->serial, e->tenant);
 	return ret;
 }
 

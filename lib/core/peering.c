@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Peering groups and their members, and the group as `peering show`
- * presents it. Links and their SAs are in link.c; peering_impl.h has the
+ * Peering groups and their members. How they are shown is in
+ * peering_show.c, links and their SAs in link.c; peering_impl.h has the
  * operation both run through.
  */
 #include "peering.h"
@@ -102,7 +102,7 @@ int nc_peering_op_dirty(struct nc_peering_op *op, const char *serial, const char
 	return 0;
 }
 
-static int cmp_member(const void *x, const void *y)
+int nc_peering_member_cmp(const void *x, const void *y)
 {
 	const struct nc_member *l = x, *r = y;
 
@@ -115,7 +115,7 @@ const struct nc_member *nc_peering_member_find(const struct nc_member *m, size_t
 	struct nc_member key = {0};
 
 	snprintf(key.serial, sizeof(key.serial), "%s", serial);
-	return n ? bsearch(&key, m, n, sizeof(*m), cmp_member) : NULL;
+	return n ? bsearch(&key, m, n, sizeof(*m), nc_peering_member_cmp) : NULL;
 }
 
 /* Groups and members */
@@ -143,7 +143,7 @@ int nc_peering_members(struct nc_peering_op *op, struct nc_member **m, size_t *n
 		nc_fail(op->ei, ret, NULL, "cannot list the members of %s: %s", op->p.name,
 			nc_strerror(ret));
 	else if (*n > 1)
-		qsort(*m, *n, sizeof(**m), cmp_member);
+		qsort(*m, *n, sizeof(**m), nc_peering_member_cmp);
 	return ret;
 }
 
@@ -459,119 +459,4 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 out:
 	free(l);
 	return nc_peering_op_finish(&op, ret, actor, serial, "remove", "member");
-}
-
-/* Show */
-
-/*
- * Whether member m can be dialled: an edge has an endpoint, a connector when it was given one.
- * Neither end of a WireGuard link being dialable, no handshake can start.
- */
-static int dialable(struct nc_core *c, const struct nc_member *m, bool *out)
-{
-	struct nc_connector con = {0};
-	int ret = 0;
-
-	*out = true;
-	if (m->type == NC_DEVICE_CONNECTOR) {
-		ret = nc_store_connector_get(c->store, m->tenant, m->serial, &con);
-		*out = con.endpoint[0] != '\0';
-	}
-	nc_connector_clear(&con);
-	return ret;
-}
-
-/* The link as JSON with its "warning": "no_endpoint" when neither end can be dialled, else
- * null; NULL when out of memory. */
-static json_t *link_json(const struct nc_peering *p, const struct nc_link *l, const bool *x,
-			 const bool *y)
-{
-	json_t *o = nc_link_to_json(l);
-	bool stuck = p->protocol == NC_PROTO_WIREGUARD && x && y && !*x && !*y;
-
-	if (o && json_object_set_new(o, "warning",
-				     stuck ? json_string("no_endpoint") : json_null()) < 0) {
-		json_decref(o);
-		o = NULL;
-	}
-	return o;
-}
-
-int nc_core_peering_show(struct nc_core *c, const char *tenant, const char *name, json_t **out,
-			 struct nc_errinfo *ei)
-{
-	struct nc_peering p;
-	struct nc_member *m = NULL;
-	struct nc_link *l = NULL;
-	bool *linked = NULL, *dial = NULL;
-	size_t nm = 0, nl = 0;
-	json_t *o = NULL, *members, *links, *isolated;
-	int ret = nc_peering_find(c, tenant, name, &p, ei);
-
-	if (ret == 0)
-		ret = nc_store_member_list(c->store, p.tenant, p.name, &m, &nm);
-	if (ret == 0)
-		ret = nc_store_link_list(c->store, p.tenant, p.name, &l, &nl);
-	if (ret < 0) {
-		if (ret != NC_ERR_NOTFOUND && ret != NC_ERR_CONFLICT)
-			nc_fail(ei, ret, NULL, "cannot read peering `%s': %s", name,
-				nc_strerror(ret));
-		goto out;
-	}
-	if (nm > 1)
-		qsort(m, nm, sizeof(*m), cmp_member);
-	linked = calloc(nm ? nm : 1, sizeof(*linked));
-	dial = calloc(nm ? nm : 1, sizeof(*dial));
-	for (size_t i = 0; ret == 0 && dial && i < nm; i++)
-		ret = dialable(c, &m[i], &dial[i]);
-	if (ret < 0) {
-		nc_fail(ei, ret, NULL, "cannot read the members of `%s': %s", name,
-			nc_strerror(ret));
-		goto out;
-	}
-	o = nc_peering_to_json(&p);
-	/* set_new steals the arrays (or frees them on failure); o then owns them. */
-	if (!linked || !dial || !o || json_object_set_new(o, "members", json_array()) < 0 ||
-	    json_object_set_new(o, "links", json_array()) < 0 ||
-	    json_object_set_new(o, "isolated", json_array()) < 0) {
-		ret = nc_fail(ei, NC_ERR_NOMEM, NULL, "out of memory");
-		goto out;
-	}
-	members = json_object_get(o, "members");
-	links = json_object_get(o, "links");
-	isolated = json_object_get(o, "isolated");
-	for (size_t i = 0; i < nl; i++) {
-		const struct nc_member *x = nc_peering_member_find(m, nm, l[i].a);
-		const struct nc_member *y = nc_peering_member_find(m, nm, l[i].b);
-
-		if (x)
-			linked[x - m] = true;
-		if (y)
-			linked[y - m] = true;
-		if (json_array_append_new(links, link_json(&p, &l[i], x ? &dial[x - m] : NULL,
-							   y ? &dial[y - m] : NULL)) < 0)
-			ret = NC_ERR_NOMEM;
-		else if (nc_core_link_tunnel_json(c, &p, &l[i], json_array_get(links, i)) < 0)
-			ret = NC_ERR_NOMEM;
-	}
-	for (size_t i = 0; i < nm; i++) {
-		if (json_array_append_new(members, json_string(m[i].serial)) < 0)
-			ret = NC_ERR_NOMEM;
-		if (p.topology == NC_TOPO_PARTIAL_MESH && !linked[i] &&
-		    json_array_append_new(isolated, json_string(m[i].serial)) < 0)
-			ret = NC_ERR_NOMEM;
-	}
-	if (ret < 0)
-		nc_fail(ei, ret, NULL, "out of memory");
-out:
-	if (ret == 0) {
-		*out = o;
-		o = NULL;
-	}
-	json_decref(o);
-	free(dial);
-	free(linked);
-	free(l);
-	free(m);
-	return ret;
 }

@@ -56,5 +56,12 @@ int nc_core_link_remove(struct nc_core *c, const struct nc_actor *actor, const c
  */
 int nc_core_peering_show(struct nc_core *c, const char *tenant, const char *name, json_t **out,
 			 struct nc_errinfo *ei);
+/*
+ * Member serial's part of group name, as POST .../members answers it: a new
+ * {"peering","serial","links":[its links in the group, as peering_show]}.
+ * NC_ERR_NOTFOUND for an unknown group.
+ */
+int nc_core_member_show(struct nc_core *c, const char *tenant, const char *name, const char *serial,
+			json_t **out, struct nc_errinfo *ei);
 
 #endif

@@ -71,6 +71,8 @@ int nc_peering_find(struct nc_core *c, const char *tenant, const char *name, str
  * member: address allocated, the device marked dirty. No links derived. */
 int nc_peering_join(struct nc_peering_op *op, const char *serial);
 int nc_peering_members(struct nc_peering_op *op, struct nc_member **m, size_t *n);
+/* qsort/bsearch order of members: by serial. */
+int nc_peering_member_cmp(const void *x, const void *y);
 /* The member with serial in m[0..n) sorted by serial, or NULL. */
 const struct nc_member *nc_peering_member_find(const struct nc_member *m, size_t n,
 					       const char *serial);

@@ -56,6 +56,23 @@ struct nc_events *nc_events_new_after(size_t capacity, uint64_t base)
 	return ev;
 }
 
+/* The state the getters report, read together under the lock. */
+struct status {
+	bool closed;
+	uint64_t last;
+};
+
+static struct status status_of(struct nc_events *ev)
+{
+	struct status st;
+
+	pthread_mutex_lock(&ev->lock);
+	st.closed = ev->closed;
+	st.last = ev->last;
+	pthread_mutex_unlock(&ev->lock);
+	return st;
+}
+
 void nc_events_close(struct nc_events *ev)
 {
 	pthread_mutex_lock(&ev->lock);
@@ -66,12 +83,7 @@ void nc_events_close(struct nc_events *ev)
 
 bool nc_events_closed(struct nc_events *ev)
 {
-	bool closed;
-
-	pthread_mutex_lock(&ev->lock);
-	closed = ev->closed;
-	pthread_mutex_unlock(&ev->lock);
-	return closed;
+	return status_of(ev).closed;
 }
 
 void nc_events_free(struct nc_events *ev)
@@ -273,12 +285,7 @@ void nc_events_on_emit(struct nc_events *ev, void (*fn)(void *arg), void *arg)
 
 uint64_t nc_events_last_id(struct nc_events *ev)
 {
-	uint64_t id;
-
-	pthread_mutex_lock(&ev->lock);
-	id = ev->last;
-	pthread_mutex_unlock(&ev->lock);
-	return id;
+	return status_of(ev).last;
 }
 
 uint64_t nc_events_block_next(uint64_t recorded)

@@ -49,10 +49,7 @@ static int check_command(const json_t *c, size_t i, unsigned int *seen, struct n
 	int64_t idx = 0;
 	int k, ret = 0;
 
-	ret = proto_element(c, "commands", i, path, sizeof(path), ei);
-	if (ret < 0)
-		goto out;
-	ret = proto_int(c, "index", 0, &idx, path, ei);
+	ret = proto_indexed(c, "commands", i, path, sizeof(path), &idx, ei);
 	if (ret < 0)
 		goto out;
 	snprintf(f, sizeof(f), "%s.index", path);

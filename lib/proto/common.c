@@ -141,21 +141,40 @@ int proto_element(const json_t *e, const char *key, size_t i, char *path, size_t
 		       nc_json_typename(e));
 }
 
-int proto_hash(const json_t *o, const char *key, bool empty_ok, char out[NC_HASH_HEX_MAX],
-	       struct nc_errinfo *ei)
+int proto_indexed(const json_t *e, const char *key, size_t i, char *path, size_t n, int64_t *idx,
+		  struct nc_errinfo *ei)
+{
+	int ret = proto_element(e, key, i, path, n, ei);
+
+	if (ret == 0)
+		ret = proto_int(e, "index", 0, idx, path, ei);
+	return ret;
+}
+
+int proto_checked_str(const json_t *o, const char *key, bool empty_ok, bool (*valid)(const char *),
+		      const char *what, char *out, size_t n, struct nc_errinfo *ei)
 {
 	char q[NC_QUOTE_BUF];
-	int ret = proto_str(o, key, out, NC_HASH_HEX_MAX, NULL, ei);
+	int ret = proto_str(o, key, out, n, NULL, ei);
 
 	if (ret < 0)
 		goto out;
-	if (!(empty_ok && !out[0]) && !proto_is_hex64(out))
-		ret = nc_fail(ei, NC_ERR_INVAL, key, "%s: `%s' is not 64 lowercase hex digits%s",
-			      key, nc_quote(q, out, NC_HASH_HEX_MAX), empty_ok ? " or empty" : "");
+	if (!(empty_ok && !out[0]) && !valid(out))
+		ret = nc_fail(ei, NC_ERR_INVAL, key, "%s: `%s' is not %s", key, nc_quote(q, out, n),
+			      what);
 out:
 	if (ret < 0)
 		out[0] = '\0';
 	return ret;
+}
+
+int proto_hash(const json_t *o, const char *key, bool empty_ok, char out[NC_HASH_HEX_MAX],
+	       struct nc_errinfo *ei)
+{
+	return proto_checked_str(o, key, empty_ok, proto_is_hex64,
+				 empty_ok ? "64 lowercase hex digits or empty"
+					  : "64 lowercase hex digits",
+				 out, NC_HASH_HEX_MAX, ei);
 }
 
 int proto_agent(const json_t *o, char *out, struct nc_errinfo *ei)

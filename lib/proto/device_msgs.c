@@ -80,10 +80,7 @@ static int failures_from_json(const json_t *root, json_t **out, struct nc_errinf
 		json_t *entry;
 
 		topic = error = NULL;
-		ret = proto_element(e, "failures", i, path, sizeof(path), ei);
-		if (ret < 0)
-			goto out;
-		ret = proto_int(e, "index", 0, &idx, path, ei);
+		ret = proto_indexed(e, "failures", i, path, sizeof(path), &idx, ei);
 		if (ret < 0)
 			goto out;
 		ret = text_member(e, "topic", path, &topic, ei);

@@ -33,23 +33,6 @@ out:
 	return ret;
 }
 
-/* The member key of o: "" (with empty_ok) or a WireGuard public key, into out (n bytes). */
-static int wg_key(const json_t *o, const char *key, bool empty_ok, char *out, size_t n,
-		  struct nc_errinfo *ei)
-{
-	char q[NC_QUOTE_BUF];
-	int ret = proto_str(o, key, out, n, NULL, ei);
-
-	if (ret < 0)
-		goto out;
-	if (!(empty_ok && !out[0]) && !nc_valid_wg_key(out))
-		ret = nc_fail(ei, NC_ERR_INVAL, key,
-			      "%s: `%s' is not a WireGuard key (base64 of 32 bytes)", key,
-			      nc_quote(q, out, n));
-out:
-	return ret;
-}
-
 static int read_field(const struct proto_field *f, const json_t *root, const struct proto_ctx *ctx,
 		      void *msg, struct nc_errinfo *ei)
 {
@@ -74,7 +57,8 @@ static int read_field(const struct proto_field *f, const json_t *root, const str
 		ret = proto_hash(root, f->key, empty_ok, p, ei);
 		break;
 	case PF_WGKEY:
-		ret = wg_key(root, f->key, empty_ok, p, f->size, ei);
+		ret = proto_checked_str(root, f->key, empty_ok, nc_valid_wg_key,
+					"a WireGuard key (base64 of 32 bytes)", p, f->size, ei);
 		break;
 	case PF_ENUM:
 		ret = proto_enum(root, f->key, f->names, f->count, f->what, &v, ei);

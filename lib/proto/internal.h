@@ -37,6 +37,10 @@ int proto_int(const json_t *o, const char *key, int64_t min, int64_t *out, const
 /* An optional integer member in [0, NC_PROTO_INT_MAX]; *out is -1 when it is absent. */
 int proto_opt_int(const json_t *o, const char *key, int64_t *out, const char *path,
 		  struct nc_errinfo *ei);
+/* A string member of at most n - 1 bytes that valid() accepts, or also ""
+ * when empty_ok; else the error says it is not what. out is "" on failure. */
+int proto_checked_str(const json_t *o, const char *key, bool empty_ok, bool (*valid)(const char *),
+		      const char *what, char *out, size_t n, struct nc_errinfo *ei);
 /* A hash member: 64 lowercase hex digits, or also "" when empty_ok. */
 int proto_hash(const json_t *o, const char *key, bool empty_ok, char out[NC_HASH_HEX_MAX],
 	       struct nc_errinfo *ei);
@@ -46,6 +50,9 @@ int proto_agent(const json_t *o, char *out, struct nc_errinfo *ei);
 int proto_array(const json_t *o, const char *key, const json_t **out, struct nc_errinfo *ei);
 /* Element i of array key, e, must be an object; path receives "key[i]" (n bytes). */
 int proto_element(const json_t *e, const char *key, size_t i, char *path, size_t n,
+		  struct nc_errinfo *ei);
+/* As proto_element(), then the element's required "index" member (>= 0) into *idx. */
+int proto_indexed(const json_t *e, const char *key, size_t i, char *path, size_t n, int64_t *idx,
 		  struct nc_errinfo *ei);
 /* Whether s is 64 lowercase hex digits. */
 bool proto_is_hex64(const char *s);

@@ -293,7 +293,7 @@ int nc_sqlite_rows(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, size
 			break;
 		}
 		v = nc_sqlite_grow(v, count, &cap, how->elem);
-		how->read(q, v + count * how->elem);
+		nc_sqlite_read_row(q, how, v + count * how->elem);
 		row_key(q, how->key_cols);
 		count++;
 	}

@@ -11,20 +11,6 @@
 
 #define TENANT_COLS "id, name, created_at"
 
-static void read_tenant(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_tenant *t = item;
-
-	nc_sqlite_col_text(q, t->id, sizeof(t->id));
-	nc_sqlite_col_text(q, t->name, sizeof(t->name));
-	t->created_at = nc_sqlite_col_int(q);
-}
-
-static const struct nc_sqlite_rows tenant_rows = {
-	.elem = sizeof(struct nc_tenant),
-	.read = read_tenant,
-};
-
 int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t)
 {
 	return nc_sqlite_exec(nc_sqlite_of(st),
@@ -35,36 +21,17 @@ int nc_sqlite_tenant_insert(struct nc_store *st, const struct nc_tenant *t)
 int nc_sqlite_tenant_get(struct nc_store *st, const char *id, struct nc_tenant *out)
 {
 	return nc_sqlite_get(nc_sqlite_of(st), "SELECT " TENANT_COLS " FROM tenants WHERE id = ?",
-			     &tenant_rows, out, NULL, "t", id);
+			     &nc_sqlite_tenant_rows, out, NULL, "t", id);
 }
 
 int nc_sqlite_tenant_list(struct nc_store *st, struct nc_tenant **out, size_t *n)
 {
 	return nc_sqlite_select(nc_sqlite_of(st), "SELECT " TENANT_COLS " FROM tenants ORDER BY id",
-				&tenant_rows, out, n, "");
+				&nc_sqlite_tenant_rows, out, n, "");
 }
 
 /* tenant NULL in the table is the global "" of the struct. */
 #define TOKEN_COLS "id, name, role, tenant, hash, created_at, expires_at, revoked"
-
-static void read_token(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_token *t = item;
-
-	nc_sqlite_col_text(q, t->id, sizeof(t->id));
-	nc_sqlite_col_text(q, t->name, sizeof(t->name));
-	t->role = nc_sqlite_col_enum(q, nc_role_index, "tokens.role");
-	nc_sqlite_col_text(q, t->tenant, sizeof(t->tenant));
-	nc_sqlite_col_text(q, t->hash, sizeof(t->hash));
-	t->created_at = nc_sqlite_col_int(q);
-	t->expires_at = nc_sqlite_col_int(q);
-	t->revoked = nc_sqlite_col_int(q) != 0;
-}
-
-static const struct nc_sqlite_rows token_rows = {
-	.elem = sizeof(struct nc_token),
-	.read = read_token,
-};
 
 int nc_sqlite_token_insert(struct nc_store *st, const struct nc_token *t)
 {
@@ -78,13 +45,13 @@ int nc_sqlite_token_insert(struct nc_store *st, const struct nc_token *t)
 int nc_sqlite_token_get(struct nc_store *st, const char *id, struct nc_token *out)
 {
 	return nc_sqlite_get(nc_sqlite_of(st), "SELECT " TOKEN_COLS " FROM tokens WHERE id = ?",
-			     &token_rows, out, NULL, "t", id);
+			     &nc_sqlite_token_rows, out, NULL, "t", id);
 }
 
 int nc_sqlite_token_get_by_hash(struct nc_store *st, const char *hash, struct nc_token *out)
 {
 	return nc_sqlite_get(nc_sqlite_of(st), "SELECT " TOKEN_COLS " FROM tokens WHERE hash = ?",
-			     &token_rows, out, NULL, "t", hash);
+			     &nc_sqlite_token_rows, out, NULL, "t", hash);
 }
 
 /* tenant NULL: every token; "": the global ones (NULL in the table). */
@@ -93,7 +60,7 @@ int nc_sqlite_token_list(struct nc_store *st, const char *tenant, struct nc_toke
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " TOKEN_COLS " FROM tokens WHERE ?1 IS NULL"
 				" OR (?1 = '' AND tenant IS NULL) OR tenant = ?1 ORDER BY id",
-				&token_rows, out, n, "t", tenant);
+				&nc_sqlite_token_rows, out, n, "t", tenant);
 }
 
 int nc_sqlite_token_revoke(struct nc_store *st, const char *id)

@@ -27,28 +27,11 @@ int nc_sqlite_cert_revoke_device(struct nc_store *st, const char *device, int64_
 	return ret;
 }
 
-static void read_cert(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_cert *c = item;
-
-	nc_sqlite_col_text(q, c->serial_no, sizeof(c->serial_no));
-	nc_sqlite_col_text(q, c->device, sizeof(c->device));
-	nc_sqlite_col_text(q, c->tenant, sizeof(c->tenant));
-	c->not_after = nc_sqlite_col_int(q);
-	c->created_at = nc_sqlite_col_int(q);
-	c->revoked_at = nc_sqlite_col_int(q);
-}
-
-static const struct nc_sqlite_rows cert_rows = {
-	.elem = sizeof(struct nc_cert),
-	.read = read_cert,
-};
-
 int nc_sqlite_cert_list(struct nc_store *st, const char *device, bool revoked_only,
 			struct nc_cert **out, size_t *n)
 {
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " CERT_COLS " FROM certs WHERE (?1 IS NULL OR device = ?1)"
 				" AND (?2 = 0 OR revoked_at > 0) ORDER BY serial_no",
-				&cert_rows, out, n, "ti", device, (int)revoked_only);
+				&nc_sqlite_cert_rows, out, n, "ti", device, (int)revoked_only);
 }

@@ -24,46 +24,6 @@
 	" c.created_at, c.updated_at, c.endpoint, d.pending_key"                                   \
 	" FROM connectors c JOIN devices d ON d.serial = c.serial"
 
-static void read_connector(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_connector *c = item;
-	const char *text;
-
-	nc_sqlite_col_text(q, c->serial, sizeof(c->serial));
-	nc_sqlite_col_text(q, c->tenant, sizeof(c->tenant));
-	nc_sqlite_col_text(q, c->name, sizeof(c->name));
-	nc_sqlite_col_text(q, c->region, sizeof(c->region));
-	nc_sqlite_col_text(q, c->hub_edge, sizeof(c->hub_edge));
-	nc_sqlite_col_json(q, nc_store_strlist_from_json, &c->lan_subnets);
-	c->nat_enabled = nc_sqlite_col_int(q) != 0;
-	nc_sqlite_col_text(q, c->wan_interface, sizeof(c->wan_interface));
-	text = nc_sqlite_col_peek(q);
-	if (!q->err && nc_store_acl_from_json(text, &c->acl, &c->n_acl) != 0)
-		q->err = NC_ERR_STORE;
-	text = nc_sqlite_col_peek(q);
-	if (!q->err && nc_store_routes_from_json(text, &c->routes, &c->n_routes) != 0)
-		q->err = NC_ERR_STORE;
-	c->status = nc_sqlite_col_enum(q, nc_status_index, "connectors.status");
-	nc_sqlite_col_text(q, c->public_key, sizeof(c->public_key));
-	c->last_seen = nc_sqlite_col_int(q);
-	c->created_at = nc_sqlite_col_int(q);
-	c->updated_at = nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, c->endpoint, sizeof(c->endpoint));
-	nc_sqlite_col_text(q, c->pending_key, sizeof(c->pending_key));
-}
-
-static void clear_connector(void *item)
-{
-	nc_connector_clear(item);
-}
-
-static const struct nc_sqlite_rows connector_rows = {
-	.elem = sizeof(struct nc_connector),
-	.read = read_connector,
-	.clear = clear_connector,
-	.key_cols = 1,
-};
-
 /* The JSON texts of a connector's list fields, heap. */
 struct connector_json {
 	char *subnets;
@@ -152,7 +112,7 @@ int nc_sqlite_connector_get(struct nc_store *st, const char *tenant, const char 
 	return nc_sqlite_get(nc_sqlite_of(st),
 			     "SELECT " CONNECTOR_COLS
 			     " WHERE c.serial = ?1 AND (?2 IS NULL OR c.tenant = ?2)",
-			     &connector_rows, out, NULL, "tt", serial, tenant);
+			     &nc_sqlite_connector_rows, out, NULL, "tt", serial, tenant);
 }
 
 int nc_sqlite_connector_delete(struct nc_store *st, const char *tenant, const char *serial)
@@ -180,29 +140,29 @@ static char *like_pattern(const char *needle)
 int nc_sqlite_connector_list(struct nc_store *st, const struct nc_connector_filter *f,
 			     struct nc_page *pg, struct nc_connector **out, size_t *n)
 {
+	static const struct nc_connector_filter all = {.status = -1};
 	struct nc_sqlite_sql b = {0};
 	char *pattern = NULL;
 	int ret;
 
+	if (!f)
+		f = &all;
 	nc_sqlite_sql_text(&b, "SELECT " CONNECTOR_COLS " WHERE c.serial > ?",
 			   pg ? pg->cursor : "");
-	if (f && f->tenant)
-		nc_sqlite_sql_text(&b, " AND c.tenant = ?", f->tenant);
-	if (f && f->status >= 0)
-		nc_sqlite_sql_text(&b, " AND c.status = ?",
-				   nc_status_name((enum nc_status)f->status));
-	if (f && f->region)
-		nc_sqlite_sql_text(&b, " AND c.region = ?", f->region);
-	if (f && f->hub && *f->hub)
-		nc_sqlite_sql_text(&b, " AND c.hub_edge = ?", f->hub);
-	else if (f && f->hub)
+	nc_sqlite_sql_filter(&b, " AND c.tenant = ?", f->tenant);
+	nc_sqlite_sql_filter(&b, " AND c.status = ?",
+			     f->status >= 0 ? nc_status_name((enum nc_status)f->status) : NULL);
+	nc_sqlite_sql_filter(&b, " AND c.region = ?", f->region);
+	/* hub "": connectors without a hub. */
+	nc_sqlite_sql_filter(&b, " AND c.hub_edge = ?", f->hub && *f->hub ? f->hub : NULL);
+	if (f->hub && !*f->hub)
 		nc_sqlite_sql_add(&b, " AND c.hub_edge IS NULL");
-	if (f && f->name_contains) {
+	if (f->name_contains) {
 		pattern = like_pattern(f->name_contains);
 		nc_sqlite_sql_text(&b, " AND lower(c.name) LIKE ? ESCAPE '\\'", pattern);
 	}
 	nc_sqlite_sql_add(&b, " ORDER BY c.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &connector_rows, pg, out, n);
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_connector_rows, pg, out, n);
 	free(pattern);
 	return ret;
 }

@@ -23,18 +23,13 @@ struct device_row {
 	char tenant[NC_ID_MAX];
 };
 
-static void read_device(struct nc_sqlite_q *q, void *item)
-{
-	struct device_row *d = item;
-
-	d->type = nc_sqlite_col_enum(q, nc_device_type_index, "devices.type");
-	nc_sqlite_col_text(q, d->tenant, sizeof(d->tenant));
-}
-
-static const struct nc_sqlite_rows device_rows = {
-	.elem = sizeof(struct device_row),
-	.read = read_device,
+static const struct nc_sqlite_col device_cols[] = {
+	NC_SQLITE_COL_ENUM(struct device_row, type, nc_device_type_index, "devices.type"),
+	NC_SQLITE_COL(TEXT, struct device_row, tenant),
 };
+
+static const struct nc_sqlite_rows device_rows =
+	NC_SQLITE_ROWS(struct device_row, device_cols, NULL, 0);
 
 int nc_sqlite_device_lookup(struct nc_store *st, const char *tenant, const char *serial,
 			    enum nc_device_type *type, char tenant_out[NC_ID_MAX])
@@ -130,36 +125,6 @@ void nc_sqlite_col_json(struct nc_sqlite_q *q, int (*decode)(const char *, struc
 	" d.public_key, d.last_seen, e.created_at, e.updated_at, d.pending_key"                    \
 	" FROM edges e JOIN devices d ON d.serial = e.serial"
 
-static void read_edge(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_edge *e = item;
-
-	nc_sqlite_col_text(q, e->serial, sizeof(e->serial));
-	nc_sqlite_col_text(q, e->tenant, sizeof(e->tenant));
-	nc_sqlite_col_text(q, e->name, sizeof(e->name));
-	e->kind = nc_sqlite_col_enum(q, nc_edge_kind_index, "edges.kind");
-	nc_sqlite_col_text(q, e->region, sizeof(e->region));
-	nc_sqlite_col_text(q, e->endpoint, sizeof(e->endpoint));
-	nc_sqlite_col_json(q, nc_store_strlist_from_json, &e->lan_subnets);
-	nc_sqlite_col_text(q, e->public_key, sizeof(e->public_key));
-	e->last_seen = nc_sqlite_col_int(q);
-	e->created_at = nc_sqlite_col_int(q);
-	e->updated_at = nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, e->pending_key, sizeof(e->pending_key));
-}
-
-static void clear_edge(void *item)
-{
-	nc_edge_clear(item);
-}
-
-static const struct nc_sqlite_rows edge_rows = {
-	.elem = sizeof(struct nc_edge),
-	.read = read_edge,
-	.clear = clear_edge,
-	.key_cols = 1,
-};
-
 int nc_sqlite_edge_insert(struct nc_store *st, const struct nc_edge *e)
 {
 	struct nc_sqlite_device d = {e->serial, e->tenant, NC_DEVICE_EDGE, e->public_key,
@@ -209,7 +174,7 @@ int nc_sqlite_edge_get(struct nc_store *st, const char *tenant, const char *seri
 	return nc_sqlite_get(nc_sqlite_of(st),
 			     "SELECT " EDGE_COLS
 			     " WHERE e.serial = ?1 AND (?2 IS NULL OR e.tenant = ?2)",
-			     &edge_rows, out, NULL, "tt", serial, tenant);
+			     &nc_sqlite_edge_rows, out, NULL, "tt", serial, tenant);
 }
 
 /* 1 when the edge exists (in tenant unless NULL) and is no hub, 2 when it is
@@ -243,18 +208,16 @@ out:
 int nc_sqlite_edge_list(struct nc_store *st, const struct nc_edge_filter *f, struct nc_page *pg,
 			struct nc_edge **out, size_t *n)
 {
+	static const struct nc_edge_filter all = {.kind = -1};
 	struct nc_sqlite_sql b = {0};
-	int ret;
 
+	if (!f)
+		f = &all;
 	nc_sqlite_sql_text(&b, "SELECT " EDGE_COLS " WHERE e.serial > ?", pg ? pg->cursor : "");
-	if (f && f->tenant)
-		nc_sqlite_sql_text(&b, " AND e.tenant = ?", f->tenant);
-	if (f && f->kind >= 0)
-		nc_sqlite_sql_text(&b, " AND e.kind = ?",
-				   nc_edge_kind_name((enum nc_edge_kind)f->kind));
-	if (f && f->region)
-		nc_sqlite_sql_text(&b, " AND e.region = ?", f->region);
+	nc_sqlite_sql_filter(&b, " AND e.tenant = ?", f->tenant);
+	nc_sqlite_sql_filter(&b, " AND e.kind = ?",
+			     f->kind >= 0 ? nc_edge_kind_name((enum nc_edge_kind)f->kind) : NULL);
+	nc_sqlite_sql_filter(&b, " AND e.region = ?", f->region);
 	nc_sqlite_sql_add(&b, " ORDER BY e.serial");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &edge_rows, pg, out, n);
-	return ret;
+	return nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_edge_rows, pg, out, n);
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/count.h"
 #include "store_impl.h"
 
 struct nc_sqlite_cached;
@@ -86,15 +87,74 @@ void nc_sqlite_col_bad(struct nc_sqlite_q *q, const char *column);
  * value is a bad value of column (then 0). */
 int nc_sqlite_col_enum(struct nc_sqlite_q *q, int (*index)(const char *name), const char *column);
 
+/* How one column is read into a member of an element (struct nc_sqlite_col). */
+enum nc_sqlite_kind {
+	NC_SQLITE_TEXT,	      /* char[size]; longer text is a bad value */
+	NC_SQLITE_SECRET,     /* char[size], opened as by nc_sqlite_col_secret() */
+	NC_SQLITE_DUP,	      /* char *, heap, owned by the element; NULL for NULL */
+	NC_SQLITE_SECRET_DUP, /* char *, heap, opened; NULL for NULL */
+	NC_SQLITE_INT,	      /* an integer of size 8 or 4 bytes (int, uint32_t, int64_t) */
+	NC_SQLITE_BOOL,	      /* bool: the column is not 0 */
+	NC_SQLITE_ENUM,	      /* an enum (int-sized), by index(); name in errors: column */
+	NC_SQLITE_STRLIST,    /* struct nc_strlist, from a JSON list */
+	NC_SQLITE_READ,	      /* read() reads the column into the element itself */
+};
+
+/* One column of a row, in the order of the SELECT: its kind and member. */
+struct nc_sqlite_col {
+	enum nc_sqlite_kind kind;
+	size_t off;					 /* of the member in the element */
+	size_t size;					 /* of the member */
+	int (*index)(const char *name);			 /* NC_SQLITE_ENUM */
+	const char *column;				 /* NC_SQLITE_ENUM */
+	void (*read)(struct nc_sqlite_q *q, void *item); /* NC_SQLITE_READ: item, not the member */
+};
+
+/* Member m of struct T read as NC_SQLITE_<k>; an enum with its index and column name. */
+#define NC_SQLITE_COL(k, T, m)                                                                     \
+	{                                                                                          \
+		.kind = NC_SQLITE_##k, .off = offsetof(T, m), .size = sizeof(((T *)0)->m)          \
+	}
+#define NC_SQLITE_COL_ENUM(T, m, index_, column_)                                                  \
+	{                                                                                          \
+		.kind = NC_SQLITE_ENUM, .off = offsetof(T, m), .size = sizeof(((T *)0)->m),        \
+		.index = index_, .column = column_                                                 \
+	}
+#define NC_SQLITE_COL_READ(fn)                                                                     \
+	{                                                                                          \
+		.kind = NC_SQLITE_READ, .read = fn                                                 \
+	}
+
 /* What a row is: how nc_sqlite_rows() turns rows into an array of elements. */
 struct nc_sqlite_rows {
 	size_t elem;					 /* element size */
+	const struct nc_sqlite_col *cols;		 /* the row's columns, in order */
+	size_t n_cols;					 /* 0: read() reads the row instead */
 	void (*read)(struct nc_sqlite_q *q, void *item); /* reads one row into item */
 	void (*clear)(void *item); /* frees what an item owns; NULL: nothing */
 	/* For nc_sqlite_page(): the first key_cols columns are the row's key,
 	 * and joined by ':' its page cursor (store.h). */
 	int key_cols;
 };
+
+/* A row descriptor of elements of type T read by the table cols; clear
+ * (may be NULL) frees what an element owns, key_cols as above. */
+#define NC_SQLITE_ROWS(T, cols_, clear_, key_cols_)                                                \
+	{                                                                                          \
+		.elem = sizeof(T), .cols = cols_, .n_cols = NC_COUNT(cols_), .clear = clear_,      \
+		.key_cols = key_cols_                                                              \
+	}
+
+/* The rows of sqlite_rows.def, defined in sqlite_rows.c: nc_sqlite_<name>_rows. */
+#define ROW(name, T, clear, key_cols) extern const struct nc_sqlite_rows nc_sqlite_##name##_rows;
+#define COL(T, kind, member)
+#define ENUM(T, member, index, column)
+#define READ(fn)
+#define END
+#include "sqlite_rows.def"
+
+/* Reads the current row of q into item as how describes it. */
+void nc_sqlite_read_row(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void *item);
 
 /*
  * Steps q to its end, or until one row beyond max (SIZE_MAX: all), reading
@@ -171,6 +231,8 @@ struct nc_sqlite_sql {
 void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment);
 /* Appends fragment, which has one text parameter: v. */
 void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const char *v);
+/* A list filter: as nc_sqlite_sql_text() when v is not NULL, nothing when it is. */
+void nc_sqlite_sql_filter(struct nc_sqlite_sql *b, const char *fragment, const char *v);
 /*
  * Runs b with " LIMIT ?" appended for one page of pg (every row when pg is
  * NULL), as nc_sqlite_rows() with out as nc_sqlite_select() takes it;

@@ -18,25 +18,6 @@
 
 #define PEERING_COLS "tenant, name, topology, protocol, dual_tunnel, hub, created_at, updated_at"
 
-static void read_peering(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_peering *p = item;
-
-	nc_sqlite_col_text(q, p->tenant, sizeof(p->tenant));
-	nc_sqlite_col_text(q, p->name, sizeof(p->name));
-	p->topology = nc_sqlite_col_enum(q, nc_topology_index, "peerings.topology");
-	p->protocol = nc_sqlite_col_enum(q, nc_protocol_index, "peerings.protocol");
-	p->dual_tunnel = nc_sqlite_col_int(q) != 0;
-	nc_sqlite_col_text(q, p->hub, sizeof(p->hub));
-	p->created_at = nc_sqlite_col_int(q);
-	p->updated_at = nc_sqlite_col_int(q);
-}
-
-static const struct nc_sqlite_rows peering_rows = {
-	.elem = sizeof(struct nc_peering),
-	.read = read_peering,
-};
-
 int nc_sqlite_peering_insert(struct nc_store *st, const struct nc_peering *p)
 {
 	int64_t created = nc_sqlite_time_or_now(p->created_at);
@@ -70,7 +51,7 @@ int nc_sqlite_peering_get(struct nc_store *st, const char *tenant, const char *n
 				"SELECT " PEERING_COLS " FROM peerings"
 				" WHERE name = ?1 AND (?2 IS NULL OR tenant = ?2)"
 				" ORDER BY tenant LIMIT 2",
-				&peering_rows, &p, &ambiguous, "tt", name, tenant);
+				&nc_sqlite_peering_rows, &p, &ambiguous, "tt", name, tenant);
 
 	if (ret == 0 && ambiguous)
 		ret = NC_ERR_CONFLICT;
@@ -92,7 +73,7 @@ int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_pe
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " PEERING_COLS " FROM peerings"
 				" WHERE ?1 IS NULL OR tenant = ?1 ORDER BY tenant, name",
-				&peering_rows, out, n, "t", tenant);
+				&nc_sqlite_peering_rows, out, n, "t", tenant);
 }
 
 /* Members: the type comes from the device. */
@@ -100,21 +81,6 @@ int nc_sqlite_peering_list(struct nc_store *st, const char *tenant, struct nc_pe
 #define MEMBER_COLS                                                                                \
 	"m.tenant, m.peering, m.serial, d.type FROM members m JOIN devices d ON d.serial = "       \
 	"m.serial"
-
-static void read_member(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_member *m = item;
-
-	nc_sqlite_col_text(q, m->tenant, sizeof(m->tenant));
-	nc_sqlite_col_text(q, m->peering, sizeof(m->peering));
-	nc_sqlite_col_text(q, m->serial, sizeof(m->serial));
-	m->type = nc_sqlite_col_enum(q, nc_device_type_index, "devices.type");
-}
-
-static const struct nc_sqlite_rows member_rows = {
-	.elem = sizeof(struct nc_member),
-	.read = read_member,
-};
 
 int nc_sqlite_member_insert(struct nc_store *st, const struct nc_member *m)
 {
@@ -139,7 +105,7 @@ int nc_sqlite_member_list(struct nc_store *st, const char *tenant, const char *p
 				"SELECT " MEMBER_COLS
 				" WHERE m.peering = ?1 AND (?2 IS NULL OR m.tenant = ?2)"
 				" ORDER BY m.tenant, m.serial",
-				&member_rows, out, n, "tt", peering, tenant);
+				&nc_sqlite_member_rows, out, n, "tt", peering, tenant);
 }
 
 int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, struct nc_member **out,
@@ -148,7 +114,7 @@ int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, str
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " MEMBER_COLS
 				" WHERE m.serial = ? ORDER BY m.tenant, m.peering",
-				&member_rows, out, n, "t", serial);
+				&nc_sqlite_member_rows, out, n, "t", serial);
 }
 
 /* Links. The IPSec keys are read and written here and nowhere logged. */
@@ -157,27 +123,6 @@ int nc_sqlite_member_list_by_device(struct nc_store *st, const char *serial, str
 	"l.tenant, l.peering, l.a, l.b, l.tunnel_index, l.status, l.spi_ab, l.spi_ba,"             \
 	" l.key_ab, l.key_ba"
 #define LINK_ORDER " ORDER BY l.tenant, l.peering, l.a, l.b, l.tunnel_index"
-
-static void read_link(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_link *l = item;
-
-	nc_sqlite_col_text(q, l->tenant, sizeof(l->tenant));
-	nc_sqlite_col_text(q, l->peering, sizeof(l->peering));
-	nc_sqlite_col_text(q, l->a, sizeof(l->a));
-	nc_sqlite_col_text(q, l->b, sizeof(l->b));
-	l->tunnel_index = (int)nc_sqlite_col_int(q);
-	l->status = nc_sqlite_col_enum(q, nc_link_status_index, "links.status");
-	l->spi_ab = (uint32_t)nc_sqlite_col_int(q);
-	l->spi_ba = (uint32_t)nc_sqlite_col_int(q);
-	nc_sqlite_col_secret(q, l->key_ab, sizeof(l->key_ab));
-	nc_sqlite_col_secret(q, l->key_ba, sizeof(l->key_ba));
-}
-
-static const struct nc_sqlite_rows link_rows = {
-	.elem = sizeof(struct nc_link),
-	.read = read_link,
-};
 
 int nc_sqlite_link_insert(struct nc_store *st, const struct nc_link *l)
 {
@@ -205,7 +150,7 @@ int nc_sqlite_link_list(struct nc_store *st, const char *tenant, const char *pee
 		nc_sqlite_of(st),
 		"SELECT " LINK_COLS " FROM links l"
 		" WHERE l.peering = ?1 AND (?2 IS NULL OR l.tenant = ?2)" LINK_ORDER,
-		&link_rows, out, n, "tt", peering, tenant);
+		&nc_sqlite_link_rows, out, n, "tt", peering, tenant);
 }
 
 /* Through the device's memberships, so that the primary keys find the links. */
@@ -217,7 +162,7 @@ int nc_sqlite_link_list_by_device(struct nc_store *st, const char *serial, struc
 				" ON l.tenant = m.tenant AND l.peering = m.peering"
 				" AND (l.a = m.serial OR l.b = m.serial)"
 				" WHERE m.serial = ?" LINK_ORDER,
-				&link_rows, out, n, "t", serial);
+				&nc_sqlite_link_rows, out, n, "t", serial);
 }
 
 int nc_sqlite_link_set_status(struct nc_store *st, const char *tenant, const char *peering,

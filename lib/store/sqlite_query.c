@@ -174,6 +174,62 @@ int nc_sqlite_get(struct nc_sqlite *s, const char *sql, const struct nc_sqlite_r
 	return ret;
 }
 
+/* Stores v in an integer member of size bytes (8, or 4 for int, enum and uint32_t). */
+static void put_int(void *member, size_t size, int64_t v)
+{
+	uint32_t narrow = (uint32_t)v;
+
+	if (size == sizeof(v))
+		memcpy(member, &v, sizeof(v));
+	else
+		memcpy(member, &narrow, sizeof(narrow));
+}
+
+static void read_col(struct nc_sqlite_q *q, const struct nc_sqlite_col *c, char *item)
+{
+	void *m = item + c->off;
+	bool yes;
+
+	switch (c->kind) {
+	case NC_SQLITE_TEXT:
+		nc_sqlite_col_text(q, m, c->size);
+		break;
+	case NC_SQLITE_SECRET:
+		nc_sqlite_col_secret(q, m, c->size);
+		break;
+	case NC_SQLITE_DUP:
+		*(char **)m = nc_sqlite_col_dup(q);
+		break;
+	case NC_SQLITE_SECRET_DUP:
+		*(char **)m = nc_sqlite_col_secret_dup(q);
+		break;
+	case NC_SQLITE_INT:
+		put_int(m, c->size, nc_sqlite_col_int(q));
+		break;
+	case NC_SQLITE_BOOL:
+		yes = nc_sqlite_col_int(q) != 0;
+		memcpy(m, &yes, sizeof(yes));
+		break;
+	case NC_SQLITE_ENUM:
+		put_int(m, c->size, nc_sqlite_col_enum(q, c->index, c->column));
+		break;
+	case NC_SQLITE_STRLIST:
+		nc_sqlite_col_json(q, nc_store_strlist_from_json, m);
+		break;
+	case NC_SQLITE_READ:
+		c->read(q, item);
+		break;
+	}
+}
+
+void nc_sqlite_read_row(struct nc_sqlite_q *q, const struct nc_sqlite_rows *how, void *item)
+{
+	if (!how->n_cols)
+		how->read(q, item);
+	for (size_t i = 0; i < how->n_cols; i++)
+		read_col(q, &how->cols[i], item);
+}
+
 void nc_sqlite_sql_add(struct nc_sqlite_sql *b, const char *fragment)
 {
 	size_t len = strlen(fragment);
@@ -212,6 +268,12 @@ static void sql_param(struct nc_sqlite_sql *b, const char *fragment, char t, con
 void nc_sqlite_sql_text(struct nc_sqlite_sql *b, const char *fragment, const char *v)
 {
 	sql_param(b, fragment, 't', v, 0);
+}
+
+void nc_sqlite_sql_filter(struct nc_sqlite_sql *b, const char *fragment, const char *v)
+{
+	if (v)
+		sql_param(b, fragment, 't', v, 0);
 }
 
 int nc_sqlite_page(struct nc_sqlite *s, struct nc_sqlite_sql *b, const struct nc_sqlite_rows *how,

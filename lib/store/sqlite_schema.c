@@ -212,7 +212,8 @@ static const char schema_v6[] =
 	");";
 
 /* Version 7: every LAN subnet of a device as a row, for the overlap check
- * (sqlite_lan.c); filled from lan_subnets by the migration. */
+ * (sqlite_lan.c), filled from lan_subnets by the migration; tunnel reports
+ * found by their peer. */
 static const char schema_v7[] =
 	"CREATE TABLE lans ("
 	"  tenant TEXT NOT NULL,"
@@ -224,7 +225,8 @@ static const char schema_v7[] =
 	"  PRIMARY KEY (tenant, serial, cidr),"
 	"  FOREIGN KEY (serial, tenant) REFERENCES devices (serial, tenant) ON DELETE CASCADE"
 	");"
-	"CREATE INDEX lans_net ON lans (tenant, family, net, len);";
+	"CREATE INDEX lans_net ON lans (tenant, family, net, len);"
+	"CREATE INDEX tunnels_peer ON tunnels (serial, peer);";
 
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {

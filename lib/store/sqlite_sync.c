@@ -23,39 +23,6 @@
 	"NOT EXISTS (SELECT 1 FROM connectors c WHERE c.serial = sync.serial"                      \
 	" AND c.status IN ('pending_approval', 'decommissioned'))"
 
-static void read_sync(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_sync *s = item;
-
-	nc_sqlite_col_text(q, s->serial, sizeof(s->serial));
-	nc_sqlite_col_text(q, s->tenant, sizeof(s->tenant));
-	s->state = nc_sqlite_col_enum(q, nc_sync_state_index, "sync.state");
-	nc_sqlite_col_text(q, s->dirty_reason, sizeof(s->dirty_reason));
-	nc_sqlite_col_text(q, s->fail_reason, sizeof(s->fail_reason));
-	s->seq = nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, s->sent_hash, sizeof(s->sent_hash));
-	s->confirmed_seq = nc_sqlite_col_int(q);
-	nc_sqlite_col_text(q, s->confirmed_hash, sizeof(s->confirmed_hash));
-	s->attempts = (int)nc_sqlite_col_int(q);
-	s->sent_at = nc_sqlite_col_int(q);
-	s->confirmed_at = nc_sqlite_col_int(q);
-	s->updated_at = nc_sqlite_col_int(q);
-	s->last_batch = nc_sqlite_col_secret_dup(q);
-	s->last_confirm = nc_sqlite_col_dup(q);
-}
-
-static void clear_sync(void *item)
-{
-	nc_sync_clear(item);
-}
-
-static const struct nc_sqlite_rows sync_rows = {
-	.elem = sizeof(struct nc_sync),
-	.read = read_sync,
-	.clear = clear_sync,
-	.key_cols = 2,
-};
-
 /* Standard upsert (SQLite 3.24+, PostgreSQL 9.5+), not INSERT OR REPLACE:
  * the row is updated in place, never deleted and inserted again. */
 int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s)
@@ -85,7 +52,7 @@ int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tena
 			     "SELECT " SYNC_COLS " FROM sync"
 			     " WHERE serial = ?1 AND (?2 IS NULL OR tenant = ?2)"
 			     " ORDER BY tenant LIMIT 1",
-			     &sync_rows, out, NULL, "tt", serial, tenant);
+			     &nc_sqlite_sync_rows, out, NULL, "tt", serial, tenant);
 }
 
 /* Keyset paging over (serial, tenant) with a row-value comparison, which
@@ -93,27 +60,28 @@ int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tena
 int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
 			struct nc_sync **out, size_t *n)
 {
+	static const struct nc_sync_filter all = {.state = -1};
 	struct nc_sqlite_sql b = {0};
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
 	int ret;
 
+	if (!f)
+		f = &all;
 	ret = nc_store_sync_cursor_split(pg ? pg->cursor : "", serial, tenant);
 	if (ret)
 		goto out;
 	nc_sqlite_sql_text(&b, "SELECT " SYNC_COLS " FROM sync WHERE (serial, tenant) > (?",
 			   serial);
 	nc_sqlite_sql_text(&b, ", ?)", tenant);
-	if (f && f->tenant)
-		nc_sqlite_sql_text(&b, " AND tenant = ?", f->tenant);
-	if (f && f->state >= 0)
-		nc_sqlite_sql_text(&b, " AND state = ?",
-				   nc_sync_state_name((enum nc_sync_state)f->state));
-	if (f && f->serial)
-		nc_sqlite_sql_text(&b, " AND serial = ?", f->serial);
-	if (f && f->configured)
+	nc_sqlite_sql_filter(&b, " AND tenant = ?", f->tenant);
+	nc_sqlite_sql_filter(&b, " AND state = ?",
+			     f->state >= 0 ? nc_sync_state_name((enum nc_sync_state)f->state)
+					   : NULL);
+	nc_sqlite_sql_filter(&b, " AND serial = ?", f->serial);
+	if (f->configured)
 		nc_sqlite_sql_add(&b, " AND " CONFIGURED);
 	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant");
-	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &sync_rows, pg, out, n);
+	ret = nc_sqlite_page(nc_sqlite_of(st), &b, &nc_sqlite_sync_rows, pg, out, n);
 out:
 	return ret;
 }

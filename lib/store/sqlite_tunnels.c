@@ -14,30 +14,6 @@
 	"serial, interface, peer, peering, protocol, tunnel_index, backbone, up, sa,"              \
 	" latest_handshake, rx_bytes, tx_bytes, reported_at"
 
-static void read_tunnel(struct nc_sqlite_q *q, void *item)
-{
-	struct nc_tunnel_state *t = item;
-
-	nc_sqlite_col_text(q, t->serial, sizeof(t->serial));
-	nc_sqlite_col_text(q, t->interface, sizeof(t->interface));
-	nc_sqlite_col_text(q, t->peer, sizeof(t->peer));
-	nc_sqlite_col_text(q, t->peering, sizeof(t->peering));
-	t->protocol = nc_sqlite_col_enum(q, nc_protocol_index, "tunnels.protocol");
-	t->tunnel_index = (int)nc_sqlite_col_int(q);
-	t->backbone = nc_sqlite_col_int(q) != 0;
-	t->up = nc_sqlite_col_int(q) != 0;
-	nc_sqlite_col_text(q, t->sa, sizeof(t->sa));
-	t->latest_handshake = nc_sqlite_col_int(q);
-	t->rx_bytes = nc_sqlite_col_int(q);
-	t->tx_bytes = nc_sqlite_col_int(q);
-	t->reported_at = nc_sqlite_col_int(q);
-}
-
-static const struct nc_sqlite_rows tunnel_rows = {
-	.elem = sizeof(struct nc_tunnel_state),
-	.read = read_tunnel,
-};
-
 /* One row, upserted: a report may name the same key twice (the last wins). */
 static int put_one(struct nc_store *st, const struct nc_tunnel_state *t)
 {
@@ -72,11 +48,21 @@ out:
 	return ret;
 }
 
+int nc_sqlite_tunnel_list_to(struct nc_store *st, const char *serial, const char *peer,
+			     struct nc_tunnel_state **out, size_t *n)
+{
+	return nc_sqlite_select(
+		nc_sqlite_of(st),
+		"SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? AND peer = ?"
+		" ORDER BY serial, interface, peer, peering, protocol, tunnel_index",
+		&nc_sqlite_tunnel_rows, out, n, "tt", serial, peer);
+}
+
 int nc_sqlite_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
 			  size_t *n)
 {
 	return nc_sqlite_select(nc_sqlite_of(st),
 				"SELECT " TUNNEL_COLS " FROM tunnels WHERE serial = ? ORDER BY"
 				" serial, interface, peer, peering, protocol, tunnel_index",
-				&tunnel_rows, out, n, "t", serial);
+				&nc_sqlite_tunnel_rows, out, n, "t", serial);
 }

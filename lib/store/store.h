@@ -335,8 +335,11 @@ struct nc_tunnel_state {
  * caller's transaction if any. NC_ERR_NOTFOUND for an unknown device. */
 int nc_store_tunnel_replace(struct nc_store *st, const char *serial,
 			    const struct nc_tunnel_state *v, size_t n);
-/* list: serial's rows, in key order; *out is heap, owned (free()). */
+/* list: serial's rows, in key order; *out is heap, owned (free()). list_to:
+ * only those of its tunnels to peer (an index lookup, whatever its count). */
 int nc_store_tunnel_list(struct nc_store *st, const char *serial, struct nc_tunnel_state **out,
 			 size_t *n);
+int nc_store_tunnel_list_to(struct nc_store *st, const char *serial, const char *peer,
+			    struct nc_tunnel_state **out, size_t *n);
 
 #endif

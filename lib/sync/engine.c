@@ -32,7 +32,7 @@
 enum work_kind { WORK_MESSAGE, WORK_NOW, WORK_CONNECTED };
 
 struct work {
-	struct work *next;
+	struct nc_fifo_link link; /* in e->ops or e->msgs */
 	enum work_kind kind;
 	/* WORK_MESSAGE */
 	char *topic;
@@ -93,30 +93,18 @@ void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t dela
 }
 
 /* Appends w to q and wakes the engine; the caller holds e->lock. */
-static void enqueue(struct nc_sync_engine *e, struct work_queue *q, struct work *w)
+static void enqueue(struct nc_sync_engine *e, struct nc_fifo *q, struct work *w)
 {
-	w->next = NULL;
-	if (q->tail)
-		q->tail->next = w;
-	else
-		q->head = w;
-	q->tail = w;
-	q->n++;
+	nc_fifo_push(q, &w->link);
 	pthread_cond_signal(&e->cond);
 }
 
 /* The first work of q, taken off it (NULL: empty); the caller holds e->lock. */
-static struct work *dequeue(struct work_queue *q)
+static struct work *dequeue(struct nc_fifo *q)
 {
-	struct work *w = q->head;
+	struct nc_fifo_link *l = nc_fifo_pop(q);
 
-	if (!w)
-		return NULL;
-	q->head = w->next;
-	if (!q->head)
-		q->tail = NULL;
-	q->n--;
-	return w;
+	return l ? NC_FIFO_ENTRY(l, struct work, link) : NULL;
 }
 
 static void work_free(struct work *w)
@@ -504,7 +492,9 @@ static void *run(void *arg)
 		pthread_cond_timedwait(&e->cond, &e->lock, &ts);
 	}
 	/* Wake Sync Now callers whose work will not run. */
-	for (struct work *w = e->ops.head; w; w = w->next) {
+	for (struct nc_fifo_link *l = e->ops.head; l; l = l->next) {
+		struct work *w = NC_FIFO_ENTRY(l, struct work, link);
+
 		if (w->kind == WORK_NOW) {
 			w->ret = nc_fail(&w->ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
 			w->done = true;

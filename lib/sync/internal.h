@@ -13,6 +13,7 @@
 
 #include "../events/events.h"
 #include "../model/model.h"
+#include "../util/fifo.h"
 #include "../util/heap.h"
 #include "engine.h"
 #include "verdict.h"
@@ -52,12 +53,6 @@ struct seen {
 struct work;
 struct sync_keyset;
 
-/* A FIFO of struct work (engine.c), under the engine's lock. */
-struct work_queue {
-	struct work *head, *tail;
-	size_t n;
-};
-
 /*
  * The group in progress (group.c), engine thread only: device messages
  * applied in one store transaction. What they publish and the events they
@@ -79,8 +74,8 @@ struct nc_sync_engine {
 	pthread_t thread;
 	pthread_mutex_t lock; /* guards the queues, timers, stop, drop_* */
 	pthread_cond_t cond;
-	struct work_queue ops;	/* operator work (Sync Now, republish): first */
-	struct work_queue msgs; /* device messages, applied in groups */
+	struct nc_fifo ops;	/* of struct work: operator work (Sync Now, republish), first */
+	struct nc_fifo msgs;	/* of struct work: device messages, applied in groups */
 	size_t queue_max;	/* device messages waiting at most; more are dropped */
 	int64_t drop_logged_at; /* monotonic ms of the last line about drops */
 	int64_t drops_unlogged; /* drops since that line */

@@ -26,10 +26,18 @@
 #define NO_LINK	  (-1)
 #define AMBIGUOUS (-2)
 
-/* The reporting device's links, with the protocol of each one's group. */
+/* A link of the reporting device by the serial at its other end. */
+struct by_peer {
+	const char *peer; /* in v[i] */
+	size_t i;
+};
+
+/* The reporting device's links, with the protocol of each one's group,
+ * and an index by peer: an entry is matched by a lookup, not a scan. */
 struct links {
 	struct nc_link *v;	 /* heap, owned */
 	enum nc_protocol *proto; /* heap, owned; parallel to v */
+	struct by_peer *order;	 /* heap, owned; sorted by peer */
 	size_t n;
 };
 
@@ -37,6 +45,26 @@ static void links_free(struct links *l)
 {
 	free(l->v);
 	free(l->proto);
+	free(l->order);
+}
+
+static int cmp_peer(const void *x, const void *y)
+{
+	return strcmp(((const struct by_peer *)x)->peer, ((const struct by_peer *)y)->peer);
+}
+
+/* Fills l->order from l->v, the links of serial. */
+static int links_index(struct links *l, const char *serial)
+{
+	l->order = calloc(l->n ? l->n : 1, sizeof(*l->order));
+	if (!l->order)
+		return NC_ERR_NOMEM;
+	for (size_t i = 0; i < l->n; i++) {
+		l->order[i].peer = strcmp(l->v[i].a, serial) == 0 ? l->v[i].b : l->v[i].a;
+		l->order[i].i = i;
+	}
+	qsort(l->order, l->n, sizeof(*l->order), cmp_peer);
+	return 0;
 }
 
 static int links_load(struct nc_sync_engine *e, const char *serial, struct links *l)
@@ -61,28 +89,31 @@ static int links_load(struct nc_sync_engine *e, const char *serial, struct links
 			goto out;
 		l->proto[i] = p.protocol;
 	}
+	ret = links_index(l, serial);
 out:
 	return ret;
 }
 
 /*
- * The index in l of the one link entry r of serial matches, NO_LINK or
+ * The index in l of the one link entry r matches, NO_LINK or
  * AMBIGUOUS; for AMBIGUOUS, the groups it could be are named in
  * groups[size].
  */
-static int match(const struct links *l, const char *serial, const struct nc_tunnel_report *r,
-		 char *groups, size_t size)
+static int match(const struct links *l, const struct nc_tunnel_report *r, char *groups, size_t size)
 {
+	struct by_peer key = {.peer = r->peer}, *at;
 	int found = NO_LINK;
 	size_t len = 0;
 
 	groups[0] = '\0';
-	for (size_t i = 0; i < l->n; i++) {
+	at = l->n ? bsearch(&key, l->order, l->n, sizeof(*l->order), cmp_peer) : NULL;
+	while (at && at > l->order && strcmp(at[-1].peer, r->peer) == 0)
+		at--; /* the first link to that peer */
+	for (; at && at < l->order + l->n && strcmp(at->peer, r->peer) == 0; at++) {
+		size_t i = at->i;
 		const struct nc_link *k = &l->v[i];
-		const char *peer = strcmp(k->a, serial) == 0 ? k->b : k->a;
 
-		if (strcmp(peer, r->peer) != 0 || k->tunnel_index != r->tunnel_index ||
-		    l->proto[i] != r->protocol ||
+		if (k->tunnel_index != r->tunnel_index || l->proto[i] != r->protocol ||
 		    (r->peering[0] && strcmp(k->peering, r->peering) != 0))
 			continue;
 		found = found == NO_LINK ? (int)i : AMBIGUOUS;
@@ -150,7 +181,7 @@ static int update_link(struct nc_sync_engine *e, const char *serial, struct nc_l
 	struct nc_tunnel_state *v = NULL;
 	enum nc_link_status st;
 	size_t n = 0;
-	int ret = nc_store_tunnel_list(e->core->store, peer, &v, &n);
+	int ret = nc_store_tunnel_list_to(e->core->store, peer, serial, &v, &n);
 
 	if (ret < 0)
 		goto out;
@@ -259,7 +290,7 @@ void sync_tunnel_status(struct nc_sync_engine *e, const char *serial, const char
 			row_of(serial, r, "", now, &rows[i]);
 			continue;
 		}
-		hit[i] = match(&l, serial, r, groups, sizeof(groups));
+		hit[i] = match(&l, r, groups, sizeof(groups));
 		if (hit[i] < 0)
 			unmatched(e, serial, tenant, r, hit[i], groups);
 		/* Unmatched, it keeps the group it named (if any) for the views. */

@@ -52,6 +52,27 @@ static int lookup(const json_t *obj, const char *key, bool required, const char 
 	return 0;
 }
 
+/* A member found by lookup_as(): its value (borrowed) and its field name. */
+struct member {
+	json_t *v;
+	char f[128];
+};
+
+#define TYPE(t) (1u << (t)) /* a bit of lookup_as()'s types */
+
+/* As lookup(), and a member present must be of one of types (TYPE bits),
+ * else the error says it must be what. */
+static int lookup_as(const json_t *obj, const char *key, unsigned types, const char *what,
+		     bool required, const char *path, struct nc_errinfo *ei, struct member *m)
+{
+	int ret = lookup(obj, key, required, path, ei, &m->v, m->f, sizeof(m->f));
+
+	if (ret > 0 && !(types & TYPE(json_typeof(m->v))))
+		ret = nc_fail(ei, NC_ERR_INVAL, m->f, "%s must be %s, not %s", m->f, what,
+			      nc_json_typename(m->v));
+	return ret;
+}
+
 int nc_json_only(const json_t *obj, const char *const *allowed, const char *path,
 		 struct nc_errinfo *ei)
 {
@@ -79,19 +100,18 @@ int nc_json_only(const json_t *obj, const char *const *allowed, const char *path
 static int str_common(const json_t *obj, const char *key, char *buf, size_t n, bool required,
 		      bool null_ok, const char *path, struct nc_errinfo *ei)
 {
-	char f[128];
-	json_t *v;
-	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
+	struct member m;
+	int ret = lookup_as(obj, key, TYPE(JSON_STRING) | (null_ok ? TYPE(JSON_NULL) : 0),
+			    null_ok ? "a string or null" : "a string", required, path, ei, &m);
+	const json_t *v = m.v;
+	const char *f = m.f;
 
 	if (ret <= 0)
 		return ret;
-	if (null_ok && json_is_null(v)) {
+	if (json_is_null(v)) {
 		buf[0] = '\0';
 		return 1;
 	}
-	if (!json_is_string(v))
-		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be a string%s, not %s", f,
-			       null_ok ? " or null" : "", nc_json_typename(v));
 	if (json_string_length(v) >= n)
 		return nc_fail(ei, NC_ERR_INVAL, f, "%s is longer than %zu bytes", f, n - 1);
 	if (strlen(json_string_value(v)) != json_string_length(v))
@@ -115,56 +135,47 @@ int nc_json_str_or_null(const json_t *obj, const char *key, char *buf, size_t n,
 int nc_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *out,
 		bool required, const char *path, struct nc_errinfo *ei)
 {
-	char f[128];
-	json_t *v;
-	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
+	struct member m;
+	int ret = lookup_as(obj, key, TYPE(JSON_INTEGER), "an integer", required, path, ei, &m);
+	int64_t v = ret > 0 ? json_integer_value(m.v) : 0;
 
-	if (ret <= 0)
-		return ret;
-	if (!json_is_integer(v))
-		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be an integer, not %s", f,
-			       nc_json_typename(v));
-	if (json_integer_value(v) < min || json_integer_value(v) > max)
-		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be between %lld and %lld, not %lld", f,
-			       (long long)min, (long long)max, (long long)json_integer_value(v));
-	*out = json_integer_value(v);
-	return 1;
+	if (ret > 0 && (v < min || v > max))
+		ret = nc_fail(ei, NC_ERR_INVAL, m.f, "%s must be between %lld and %lld, not %lld",
+			      m.f, (long long)min, (long long)max, (long long)v);
+	if (ret > 0)
+		*out = v;
+	return ret;
 }
 
 int nc_json_bool(const json_t *obj, const char *key, bool *out, bool required, const char *path,
 		 struct nc_errinfo *ei)
 {
-	char f[128];
-	json_t *v;
-	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
+	struct member m;
+	int ret = lookup_as(obj, key, TYPE(JSON_TRUE) | TYPE(JSON_FALSE), "true or false", required,
+			    path, ei, &m);
 
-	if (ret <= 0)
-		return ret;
-	if (!json_is_boolean(v))
-		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be true or false, not %s", f,
-			       nc_json_typename(v));
-	*out = json_is_true(v);
-	return 1;
+	if (ret > 0)
+		*out = json_is_true(m.v);
+	return ret;
 }
 
 int nc_json_strlist(const json_t *obj, const char *key, size_t maxlen, struct nc_strlist *out,
 		    bool required, const char *path, struct nc_errinfo *ei)
 {
 	struct nc_strlist l = {0};
-	char f[128], ef[160];
-	json_t *v, *e;
+	struct member m;
+	char ef[160];
+	json_t *e;
 	size_t i;
-	int ret = lookup(obj, key, required, path, ei, &v, f, sizeof(f));
+	int ret = lookup_as(obj, key, TYPE(JSON_ARRAY), "an array of strings", required, path, ei,
+			    &m);
 
 	if (ret <= 0)
 		return ret;
-	if (!json_is_array(v))
-		return nc_fail(ei, NC_ERR_INVAL, f, "%s must be an array of strings, not %s", f,
-			       nc_json_typename(v));
-	json_array_foreach(v, i, e) {
+	json_array_foreach(m.v, i, e) {
 		if (!json_is_string(e) || json_string_length(e) >= maxlen ||
 		    strlen(json_string_value(e)) != json_string_length(e)) {
-			snprintf(ef, sizeof(ef), "%s[%zu]", f, i);
+			snprintf(ef, sizeof(ef), "%s[%zu]", m.f, i);
 			ret = nc_fail(ei, NC_ERR_INVAL, ef,
 				      "%s must be a string of at most %zu bytes", ef, maxlen - 1);
 			goto out;

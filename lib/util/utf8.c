@@ -4,45 +4,41 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "count.h"
+
+/* The well-formed sequences by lead byte (Unicode, table 3-7): their length
+ * and the range of the second byte, which keeps out overlong forms,
+ * surrogates and values above U+10FFFF. */
+static const struct lead {
+	unsigned char first, last; /* the lead bytes of the row */
+	unsigned char len, lo, hi; /* bytes in all; the second byte's range */
+} leads[] = {
+	{0xc2, 0xdf, 2, 0x80, 0xbf}, {0xe0, 0xe0, 3, 0xa0, 0xbf}, {0xe1, 0xec, 3, 0x80, 0xbf},
+	{0xed, 0xed, 3, 0x80, 0x9f}, {0xee, 0xef, 3, 0x80, 0xbf}, {0xf0, 0xf0, 4, 0x90, 0xbf},
+	{0xf1, 0xf3, 4, 0x80, 0xbf}, {0xf4, 0xf4, 4, 0x80, 0x8f},
+};
+
 size_t nc_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len;
+	const struct lead *l = NULL;
 
-	if (c < 0x80) {
-		*cp = c;
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
 	}
-	/* The lead byte fixes the length and narrows the second byte's range so
-	 * that overlong forms, surrogates and values above U+10FFFF never pass. */
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		*cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		*cp = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		*cp = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
+	for (size_t i = 0; i < NC_COUNT(leads) && !l; i++) {
+		if (s[0] >= leads[i].first && s[0] <= leads[i].last)
+			l = &leads[i];
 	}
-	if (n < len || s[1] < lo || s[1] > hi)
+	if (!l || n < l->len || s[1] < l->lo || s[1] > l->hi)
 		return 0;
-	for (size_t i = 1; i < len; i++) {
+	*cp = s[0] & (0x7fu >> l->len);
+	for (size_t i = 1; i < l->len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 		*cp = (*cp << 6) | (s[i] & 0x3f);
 	}
-	return len;
+	return l->len;
 }
 
 bool nc_utf8_is_control(uint32_t cp)

@@ -20,9 +20,19 @@ done
 
 # Mesh.
 expect_status "create a mesh" 201 POST "/v1/peerings$q" '{"name":"m","topology":"mesh","protocol":"wireguard"}'
-for s in EDGE-1 EDGE-2 CN-1 CN-2; do
+for s in EDGE-1 EDGE-2 CN-1; do
 	expect_status "add $s to the mesh" 201 POST "/v1/peerings/m/members$q" "{\"serial\":\"$s\"}"
 done
+expect_status "the fourth member" 201 POST "/v1/peerings/m/members$q" '{"serial":"CN-2"}'
+jq_is "the answer is the new member with its own links only" \
+	'[.peering, .serial, (.links | length), (.links | all(.a == "CN-2" or .b == "CN-2"))] | map(tostring) | join(" ")' \
+	"m CN-2 3 true"
+jq_is "and no list of members" .members null
+api DELETE "/v1/peerings/m/members/CN-2$q"
+expect_status "?full=1: added again" 201 POST "/v1/peerings/m/members$q&full=1" '{"serial":"CN-2"}'
+jq_is "and the answer is the whole group" '[(.members | length), (.links | length)] | join(" ")' "4 6"
+expect_status "?full=maybe is refused" 422 POST "/v1/peerings/m/members$q&full=maybe" '{"serial":"CN-9"}'
+jq_is "naming the parameter" .error.field full
 expect_status "show the mesh" 200 GET "/v1/peerings/m$q"
 jq_is "a mesh of 4 has 6 links" '.links | length' 6
 jq_is "the mesh has 4 members" '.members | length' 4

@@ -56,8 +56,9 @@ json "connector set" '.name' branch-1 connector set CN-1 --name branch-1
 json "peering create" '.topology + " " + .protocol' "partial_mesh wireguard" \
 	peering create pm --topology partial_mesh --protocol wireguard
 json "peering set" '.dual_tunnel' true peering set pm --dual-tunnel
-json "member add" '[.members[]] | index("CN-1") != null' true member add pm CN-1
-json "member add (the edge)" '[.members[]] | index("EDGE-1") != null' true member add pm EDGE-1
+json "member add: the member and its links" '.peering + " " + .serial + " " + (.links | length | tostring)' \
+	"pm CN-1 0" member add pm CN-1
+json "member add (the edge)" '.serial' EDGE-1 member add pm EDGE-1
 json "link add" '[.a, .b] | sort | join(",")' "CN-1,EDGE-1" link add pm EDGE-1 CN-1
 expect_rc "link list after link add" 0 link list pm -o json
 jq_out "the link is listed" '.items | length' 1

@@ -279,7 +279,8 @@ static void test_migrate_from_v6(void **state)
 	size_t i = 9;
 
 	open_with_cn1(fx);
-	downgrade(fx, "DROP TABLE lans; PRAGMA user_version = 6; UPDATE connectors"
+	downgrade(fx, "DROP TABLE lans; DROP INDEX tunnels_peer; PRAGMA user_version = 6;"
+		      " UPDATE connectors"
 		      " SET lan_subnets = '[\"192.168.1.0/24\"]' WHERE serial = 'CN-1';");
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(fx_raw_int(fx->path, "SELECT count(*) FROM lans WHERE serial = 'CN-1'"),
