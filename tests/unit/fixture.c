@@ -301,6 +301,25 @@ void fx_peering_fixture(struct nc_peering *p)
 	};
 }
 
+void fx_sync_fixture(struct nc_sync *s)
+{
+	*s = (struct nc_sync){
+		.serial = "MTGE-1",
+		.tenant = "acme",
+		.state = NC_SYNC_FAILED,
+		.dirty_reason = "lan_subnets changed",
+		.fail_reason = "hash_mismatch",
+		.seq = 42,
+		.sent_hash = "abc123",
+		.confirmed_seq = 41,
+		.confirmed_hash = "def456",
+		.attempts = 3,
+		.sent_at = FX_T1,
+		.confirmed_at = FX_T1 - 60,
+		.updated_at = FX_T1 + 1,
+	};
+}
+
 void fx_assert_members_equal(const void *a, const void *b, const struct fx_member *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -74,6 +74,8 @@ void fx_tenant_fixture(struct nc_tenant *t);
 void fx_edge_fixture(struct nc_edge *e);
 void fx_connector_fixture(struct nc_connector *c);
 void fx_peering_fixture(struct nc_peering *p);
+/* MTGE-1's failed sync state for acme, its batch and confirmation (heap members) left NULL. */
+void fx_sync_fixture(struct nc_sync *s);
 /* A member of a struct, compared on its own (structs may hold padding): strings up to their NUL,
  * other members byte for byte. FX_STR and FX_NUM name member m of struct S. */
 struct fx_member {

@@ -11,6 +11,7 @@
 
 #include "fixture.h"
 #include "fixture_proto.h"
+#include "fixture_msgs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,49 +88,17 @@ char *fx_proto_mutate(enum nc_msg kind, const char *key, const char *value)
 int fx_proto_decode(enum nc_msg kind, const void *buf, size_t len, const char *topic_tenant,
 		    struct nc_errinfo *ei)
 {
-	struct nc_batch b;
-	struct nc_confirm c;
-	struct nc_config_request r;
-	struct nc_heartbeat h;
-	struct nc_tunnel_status t;
-	struct nc_registration g;
-	int ret = NC_ERR_INTERNAL;
+	const struct fx_msg_codec *c = &fx_msg_codecs[kind];
+	union fx_msg m;
+	int ret = c->decode(buf, len, FX_SERIAL, topic_tenant, &m, ei);
 
-	switch (kind) {
-	case NC_MSG_BATCH:
-		ret = nc_proto_batch_decode(buf, len, FX_SERIAL, topic_tenant, &b, ei);
-		if (ret)
-			assert_null(b.commands);
-		nc_batch_clear(&b);
-		break;
-	case NC_MSG_CONFIRM:
-		ret = nc_proto_confirm_decode(buf, len, FX_SERIAL, topic_tenant, &c, ei);
-		if (ret)
-			assert_null(c.failures);
-		nc_confirm_clear(&c);
-		break;
-	case NC_MSG_CONFIG_REQUEST:
-		ret = nc_proto_config_request_decode(buf, len, FX_SERIAL, &r, ei);
-		if (ret)
-			assert_string_equal(r.serial, "");
-		break;
-	case NC_MSG_HEARTBEAT:
-		ret = nc_proto_heartbeat_decode(buf, len, FX_SERIAL, &h, ei);
-		if (ret)
-			assert_string_equal(h.serial, "");
-		break;
-	case NC_MSG_TUNNEL_STATUS:
-		ret = nc_proto_tunnel_status_decode(buf, len, FX_SERIAL, &t, ei);
-		if (ret)
-			assert_null(t.tunnels);
-		nc_tunnel_status_clear(&t);
-		break;
-	case NC_MSG_REGISTER:
-		ret = nc_proto_registration_decode(buf, len, FX_SERIAL, &g, ei);
-		if (ret)
-			assert_string_equal(g.serial, "");
-		break;
+	if (ret) {
+		assert_string_equal(fx_msg_serial(&m), "");
+		if (c->owned)
+			assert_null(c->owned(&m));
 	}
+	if (c->clear)
+		c->clear(&m);
 	return ret;
 }
 

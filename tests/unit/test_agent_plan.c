@@ -26,16 +26,27 @@
 #include "../../lib/util/err.h"
 #include "fixture.h"
 
+/* The plan for topic from old to body (JSON texts, NULL for none) into *p, which must be zeroed
+ * or cleared; the caller clears it. Planning must succeed. */
+static void plan(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
+		 const char *topic, const char *body, const char *old, struct nc_agent_plan *p)
+{
+	json_t *b = body ? fx_parse(body) : NULL, *o = old ? fx_parse(old) : NULL;
+
+	assert_int_equal(nc_agent_plan_command(env, probe, topic, b, o, p, NULL), 0);
+	json_decref(b);
+	json_decref(o);
+}
+
 /* The plan for topic from old to body (JSON texts, NULL for none), one line per step. */
 static char *plan_text(const struct nc_agent_env *env, const struct nc_agent_probe *probe,
 		       const char *topic, const char *body, const char *old)
 {
 	struct nc_agent_plan p = {0};
-	json_t *b = body ? fx_parse(body) : NULL, *o = old ? fx_parse(old) : NULL;
 	char line[4096], *out = calloc(1, 1);
 	size_t len = 0;
 
-	assert_int_equal(nc_agent_plan_command(env, probe, topic, b, o, &p, NULL), 0);
+	plan(env, probe, topic, body, old, &p);
 	for (size_t i = 0; i < p.n; i++) {
 		nc_agent_step_format(&p.v[i], line, sizeof(line));
 		out = realloc(out, len + strlen(line) + 2);
@@ -45,8 +56,6 @@ static char *plan_text(const struct nc_agent_env *env, const struct nc_agent_pro
 		out[len] = '\0';
 	}
 	nc_agent_plan_clear(&p);
-	json_decref(b);
-	json_decref(o);
 	return out;
 }
 
@@ -71,7 +80,6 @@ static void expect_plan(const struct nc_agent_probe *probe, const char *topic, c
 static void test_plan_wireguard(void **state)
 {
 	struct nc_agent_plan p = {0};
-	json_t *b = fx_parse(WG0);
 
 	expect_plan(NULL, "wireguard", WG0, NULL,
 		    "ip link add dev wg0 type wireguard\n"
@@ -102,8 +110,7 @@ static void test_plan_wireguard(void **state)
 	expect_plan(NULL, "wireguard", NULL, WG0, "ip link del dev wg0\n");
 
 	/* The generated config file carries the key and peers; it is never shown. */
-	assert_int_equal(nc_agent_plan_command(&fx_agent_env, NULL, "wireguard", b, NULL, &p, NULL),
-			 0);
+	plan(&fx_agent_env, NULL, "wireguard", WG0, NULL, &p);
 	assert_string_equal(p.v[1].file, "/var/lib/netctl-agent/wg0.conf");
 	assert_string_equal(
 		p.v[1].file_text,
@@ -113,7 +120,6 @@ static void test_plan_wireguard(void **state)
 		"Endpoint = 192.0.2.1:51820\nAllowedIPs = 100.64.0.1/32, 10.10.0.0/16\n"
 		"PersistentKeepalive = 25\n");
 	nc_agent_plan_clear(&p);
-	json_decref(b);
 }
 
 static void test_plan_userspace(void **state)
@@ -206,7 +212,6 @@ static void test_plan_ipsec(void **state)
 	const char *old = "{\"sas\":[" SA("out", "100.96.0.2", "100.96.0.3", "40961") "," SA(
 		"in", "100.96.0.3", "100.96.0.2", "4096") "]}";
 	struct nc_agent_plan p = {0};
-	json_t *b = fx_parse(body);
 
 	expect_plan(NULL, "ipsec", body, old,
 		    "ip xfrm state delete src 100.96.0.3 dst 100.96.0.2 proto esp spi 0x00001000\n"
@@ -225,14 +230,13 @@ static void test_plan_ipsec(void **state)
 		    "ip xfrm policy delete src 100.96.0.3/32 dst 100.96.0.2/32 dir in\n");
 
 	/* The key goes to stdin only: never on a command line, never shown. */
-	assert_int_equal(nc_agent_plan_command(&fx_agent_env, NULL, "ipsec", b, NULL, &p, NULL), 0);
+	plan(&fx_agent_env, NULL, "ipsec", body, NULL, &p);
 	assert_non_null(strstr(p.v[0].input, " 0x00112233445566778899aabbccddeeff00112233"));
 	assert_null(strstr(p.v[0].input_shown, "00112233"));
 	for (size_t i = 0; i < p.n; i++)
 		for (size_t k = 0; p.v[i].argv[k]; k++)
 			assert_null(strstr(p.v[i].argv[k], "00112233"));
 	nc_agent_plan_clear(&p);
-	json_decref(b);
 }
 
 static void test_plan_interface(void **state)

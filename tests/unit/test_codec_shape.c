@@ -271,24 +271,12 @@ static void test_sync_shape(void **state)
 		"serial",  "tenant",	   "state",	    "dirty_reason",   "fail_reason",
 		"seq",	   "config_hash",  "confirmed_seq", "confirmed_hash", "attempts",
 		"sent_at", "confirmed_at", "updated_at",    "last_confirm",   NULL};
-	struct nc_sync s = {
-		.serial = "CN-0001",
-		.tenant = "acme",
-		.state = NC_SYNC_FAILED,
-		.dirty_reason = "lan_subnets changed",
-		.fail_reason = "hash_mismatch",
-		.seq = 42,
-		.sent_hash = "abc123",
-		.confirmed_seq = 41,
-		.confirmed_hash = "def456",
-		.attempts = 3,
-		.sent_at = FX_T1,
-		.confirmed_at = 0,
-		.updated_at = FX_T1,
-	};
+	struct nc_sync s;
 	json_t *j, *lc;
 	char *text;
 
+	fx_sync_fixture(&s);
+	s.confirmed_at = 0; /* never confirmed: null */
 	s.last_batch = strdup("{\"peers\":[{\"private_key\":\"SECRETBATCH\"}]}");
 	s.last_confirm = strdup("{\"seq\":41,\"status\":\"success\"}");
 	j = nc_sync_to_json(&s);

@@ -96,12 +96,46 @@ static const char *J_EVENTS =
 	"\"tenant\":\"acme\",\"device\":\"CN0001\",\"reason\":\"link added\","
 	"\"state\":\"pending\"}],\"next_cursor\":null,\"last_id\":9}";
 
-static void render(const json_t *view, struct text *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->split = -1;
-	assert_int_equal(cli_describe_lines(view, NOW, collect, t), 0);
-}
+/* What the view of J_CONN, J_SYNC, J_TUNNELS and J_EVENTS shows, among other lines. */
+static const char *const conn_lines[] = {
+	"0||Serial:          CN0001\n",
+	"0|active|Status:          active\n",
+	"0||Hub Edge:        EDGE-1\n",
+	"0||NAT:             on (wan eth0)\n",
+	"0||Last Seen:       10s ago\n",
+	"1||Sync:\n",
+	"1|failed|  State:         failed\n",
+	"1||  Dirty Reason:  link added\n",
+	"1||  Fail Reason:   agent_failure\n",
+	"1||  Sent:          seq 42, hash 01234567, 40s ago\n",
+	"1||  Confirmed:     seq 41, hash fedcba98, 1m ago\n",
+	"1|failure|  Last Confirm:  seq 42, failure, hash 99887766, 3 applied, 1 failed\n",
+	"1|failed|    #2 nat_config: no such device eth1?[2J\n", /* no ESC */
+	"1|up|Backbone:        up\n",
+	/* the tunnel table: a header and one row per tunnel, columns aligned */
+	"1||  INTERFACE  PEER    GROUP  PROTOCOL   INDEX  STATE            HANDSHAKE  RX   "
+	"    "
+	"TX\n",
+	"1|up|  wg0        EDGE-1  -      wireguard  0      up               12s ago    "
+	"1.5 KiB  3.0 GiB\n",
+	"1|down|  wg2        CN0002  g1     wireguard  0      down             -          "
+	"-        -\n",
+	"1|up|  xfrm       CN0002  g2     ipsec      0      SA: Established  -          "
+	"-        -\n",
+	"1|down|  xfrm       CN0003  g2     ipsec      0      SA: Down         -          "
+	"-        -\n",
+	"1||Events:\n",
+	"CN0001",
+	"link added",
+};
+
+/* What the view of J_CONN alone shows of the parts not known. */
+static const char *const unknown_lines[] = {
+	"1||Sync:            unknown\n",
+	"1||Backbone:        unknown\n",
+	"1||Tunnels:         unknown (the core reports none)\n",
+	"1||Events:          unknown (they could not be read)\n",
+};
 
 static void has(const struct text *t, const char *line)
 {
@@ -109,9 +143,18 @@ static void has(const struct text *t, const char *line)
 		fail_msg("wanted `%s' in:\n%s", line, t->buf);
 }
 
-/* Every line of want[0..n) is in t. */
-static void has_all(const struct text *t, const char *const *want, size_t n)
+/* The lines of the view cli_describe_view makes of dev, s, tun and ev (each but dev may be NULL:
+ * not known), into *t; every line of want[0..n) must be among them. */
+static void describe(json_t *dev, json_t *s, json_t *tun, json_t *ev, const char *const *want,
+		     size_t n, struct text *t)
 {
+	json_t *view = NULL;
+
+	assert_int_equal(cli_describe_view(dev, s, tun, ev, &view), 0);
+	memset(t, 0, sizeof(*t));
+	t->split = -1;
+	assert_int_equal(cli_describe_lines(view, NOW, collect, t), 0);
+	json_decref(view);
 	for (size_t i = 0; i < n; i++)
 		has(t, want[i]);
 }
@@ -152,58 +195,15 @@ static void test_view_json(void **state)
 static void test_lines(void **state)
 {
 	json_t *dev = load(J_CONN), *s = load(J_SYNC), *tun = load(J_TUNNELS);
-	json_t *ev = load(J_EVENTS), *view = NULL;
+	json_t *ev = load(J_EVENTS);
 	struct text t;
 
 	(void)state;
-	assert_int_equal(cli_describe_view(dev, s, tun, ev, &view), 0);
-	render(view, &t);
-	static const char *const conn_lines[] = {
-		"0||Serial:          CN0001\n",
-		"0|active|Status:          active\n",
-		"0||Hub Edge:        EDGE-1\n",
-		"0||NAT:             on (wan eth0)\n",
-		"0||Last Seen:       10s ago\n",
-		"1||Sync:\n",
-		"1|failed|  State:         failed\n",
-		"1||  Dirty Reason:  link added\n",
-		"1||  Fail Reason:   agent_failure\n",
-		"1||  Sent:          seq 42, hash 01234567, 40s ago\n",
-		"1||  Confirmed:     seq 41, hash fedcba98, 1m ago\n",
-		"1|failure|  Last Confirm:  seq 42, failure, hash 99887766, 3 applied, 1 failed\n",
-		"1|failed|    #2 nat_config: no such device eth1?[2J\n", /* no ESC */
-		"1|up|Backbone:        up\n",
-		/* the tunnel table: a header and one row per tunnel, columns aligned */
-		"1||  INTERFACE  PEER    GROUP  PROTOCOL   INDEX  STATE            HANDSHAKE  RX   "
-		"    "
-		"TX\n",
-		"1|up|  wg0        EDGE-1  -      wireguard  0      up               12s ago    "
-		"1.5 KiB  3.0 GiB\n",
-		"1|down|  wg2        CN0002  g1     wireguard  0      down             -          "
-		"-        -\n",
-		"1|up|  xfrm       CN0002  g2     ipsec      0      SA: Established  -          "
-		"-        -\n",
-		"1|down|  xfrm       CN0003  g2     ipsec      0      SA: Down         -          "
-		"-        -\n",
-		"1||Events:\n",
-		"CN0001",
-		"link added",
-	};
-	has_all(&t, conn_lines, COUNT(conn_lines));
+	describe(dev, s, tun, ev, conn_lines, COUNT(conn_lines), &t);
 	assert_true(t.split > 5);
-	json_decref(view);
 
 	/* Nothing known beyond the device. */
-	assert_int_equal(cli_describe_view(dev, NULL, NULL, NULL, &view), 0);
-	render(view, &t);
-	static const char *const unknown_lines[] = {
-		"1||Sync:            unknown\n",
-		"1||Backbone:        unknown\n",
-		"1||Tunnels:         unknown (the core reports none)\n",
-		"1||Events:          unknown (they could not be read)\n",
-	};
-	has_all(&t, unknown_lines, COUNT(unknown_lines));
-	json_decref(view);
+	describe(dev, NULL, NULL, NULL, unknown_lines, COUNT(unknown_lines), &t);
 	json_decref(dev);
 	json_decref(s);
 	json_decref(tun);
@@ -212,6 +212,13 @@ static void test_lines(void **state)
 
 static void test_edge_and_empty(void **state)
 {
+	static const char *const mtge_lines[] = {
+		"0||Kind:            mtge\n",	       "0||Last Seen:       never\n",
+		"1||Sync (tenant alpha):\n",	       "1||Sync (tenant beta):\n",
+		"1||  Sent:          nothing yet\n",   "1||  Confirmed:     never\n",
+		"1||  Last Confirm:  none yet\n",      "1|unknown|Backbone:        unknown\n",
+		"1||Tunnels:         none reported\n", "1||Events:          none recent\n",
+	};
 	json_t *edge = load("{\"serial\":\"MTGE-1\",\"name\":\"gw\",\"kind\":\"mtge\","
 			    "\"tenant\":\"alpha\",\"last_seen\":null}");
 	json_t *a = load("{\"tenant\":\"alpha\",\"state\":\"synced\",\"seq\":3,"
@@ -221,23 +228,13 @@ static void test_edge_and_empty(void **state)
 			 "\"confirmed_seq\":0,\"last_confirm\":null}");
 	json_t *sync = json_pack("{s:[o,o]}", "items", a, b);
 	json_t *tun = load("{\"serial\":\"MTGE-1\",\"backbone\":\"unknown\",\"tunnels\":[]}");
-	json_t *ev = load("{\"items\":[]}"), *view = NULL;
+	json_t *ev = load("{\"items\":[]}");
 	struct text t;
 
 	(void)state;
-	assert_int_equal(cli_describe_view(edge, sync, tun, ev, &view), 0);
-	render(view, &t);
-	static const char *const mtge_lines[] = {
-		"0||Kind:            mtge\n",	       "0||Last Seen:       never\n",
-		"1||Sync (tenant alpha):\n",	       "1||Sync (tenant beta):\n",
-		"1||  Sent:          nothing yet\n",   "1||  Confirmed:     never\n",
-		"1||  Last Confirm:  none yet\n",      "1|unknown|Backbone:        unknown\n",
-		"1||Tunnels:         none reported\n", "1||Events:          none recent\n",
-	};
-	has_all(&t, mtge_lines, COUNT(mtge_lines));
+	describe(edge, sync, tun, ev, mtge_lines, COUNT(mtge_lines), &t);
 	assert_null(strstr(t.buf, "Hub Edge"));
 	assert_int_equal(cli_describe_lines(json_null(), NOW, collect, &t), NC_ERR_INVAL);
-	json_decref(view);
 	json_decref(edge);
 	json_decref(sync);
 	json_decref(tun);

@@ -54,6 +54,17 @@ static void reopen(struct fx *fx)
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 }
 
+/* *l: the link of peering ip between CN-1 and CN-2, tunnel 0, SPIs spi (CN-1 to CN-2) and
+ * spi + 1, keys key_ab and key_ba. */
+static void ip_link(struct nc_link *l, uint32_t spi, const char *key_ab, const char *key_ba)
+{
+	*l = (struct nc_link){.tenant = "acme", .peering = "ip", .a = "CN-1", .b = "CN-2"};
+	l->spi_ab = spi;
+	l->spi_ba = spi + 1;
+	snprintf(l->key_ab, sizeof(l->key_ab), "%s", key_ab);
+	snprintf(l->key_ba, sizeof(l->key_ba), "%s", key_ba);
+}
+
 /* In tenant acme: two connectors in an IPSec mesh, one link with keys, a last batch. */
 static void populate(struct nc_store *st, const char *key_ab, const char *key_ba)
 {
@@ -61,12 +72,7 @@ static void populate(struct nc_store *st, const char *key_ab, const char *key_ba
 			       .name = "ip",
 			       .topology = NC_TOPO_MESH,
 			       .protocol = NC_PROTO_IPSEC};
-	struct nc_link l = {.tenant = "acme",
-			    .peering = "ip",
-			    .a = "CN-1",
-			    .b = "CN-2",
-			    .spi_ab = 4097,
-			    .spi_ba = 4098};
+	struct nc_link l;
 	struct nc_sync s = {
 		.serial = "CN-1", .tenant = "acme", .state = NC_SYNC_APPLYING, .seq = 1};
 	const char *serials[] = {"CN-1", "CN-2"};
@@ -83,8 +89,7 @@ static void populate(struct nc_store *st, const char *key_ab, const char *key_ba
 		snprintf(m.serial, sizeof(m.serial), "%s", serials[i]);
 		assert_int_equal(nc_store_member_insert(st, &m), 0);
 	}
-	snprintf(l.key_ab, sizeof(l.key_ab), "%s", key_ab);
-	snprintf(l.key_ba, sizeof(l.key_ba), "%s", key_ba);
+	ip_link(&l, 4097, key_ab, key_ba);
 	assert_int_equal(nc_store_link_insert(st, &l), 0);
 	s.last_batch = malloc(200);
 	snprintf(s.last_batch, 200, "{\"commands\":[{\"key\":\"%s\"}]}", key_ab);
@@ -117,24 +122,16 @@ static void test_seal_existing(void **state)
 	populate(fx->st, KEY_AB, KEY_BA);
 	/* A row deleted in clear leaves its bytes in a freed cell: those go too. */
 	{
-		struct nc_link l = {.tenant = "acme",
-				    .peering = "ip",
-				    .a = "CN-1",
-				    .b = "CN-2",
-				    .spi_ab = 1,
-				    .spi_ba = 2,
-				    .key_ab = KEY_NEW,
-				    .key_ba = KEY_NEW};
+		struct nc_link l;
 
 		assert_int_equal(nc_store_link_delete(fx->st, "acme", "ip", "CN-1", "CN-2"), 0);
 		reopen(fx);
 		assert_true(file_has(fx->path, KEY_AB));
+		ip_link(&l, 1, KEY_NEW, KEY_NEW);
 		l.tunnel_index = 1;
 		assert_int_equal(nc_store_link_insert(fx->st, &l), 0);
 		assert_int_equal(nc_store_link_delete(fx->st, "acme", "ip", "CN-1", "CN-2"), 0);
-		snprintf(l.key_ab, sizeof(l.key_ab), "%s", KEY_AB);
-		snprintf(l.key_ba, sizeof(l.key_ba), "%s", KEY_BA);
-		l.tunnel_index = 0;
+		ip_link(&l, 1, KEY_AB, KEY_BA);
 		assert_int_equal(nc_store_link_insert(fx->st, &l), 0);
 	}
 	reopen(fx);

@@ -28,20 +28,10 @@
  * unknown devices and tenants refused; get returns every field back. */
 static void sync_put_get(struct fx *fx)
 {
-	struct nc_sync s = {.serial = "MTGE-1",
-			    .tenant = "acme",
-			    .state = NC_SYNC_APPLYING,
-			    .dirty_reason = "wireguard peer added",
-			    .seq = 42,
-			    .sent_hash = "abc123",
-			    .confirmed_seq = 41,
-			    .confirmed_hash = "abc122",
-			    .attempts = 2,
-			    .sent_at = 1700000000,
-			    .confirmed_at = 1699999999,
-			    .updated_at = 1700000001};
+	struct nc_sync s;
 	struct nc_sync got = {0};
 
+	fx_sync_fixture(&s);
 	fx_new_edge(fx->st, "acme", "MTGE-1", NC_EDGE_MTGE, 0);
 	fx_new_connector(fx->st, "acme", "CN-0001", NULL, 0);
 	s.last_batch = BATCH;
@@ -57,16 +47,16 @@ static void sync_put_get(struct fx *fx)
 	fx_new_sync(fx->st, "CN-0001", "nobody", NC_SYNC_PENDING, 0, NC_ERR_NOTFOUND);
 
 	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "acme", &got), 0);
-	assert_int_equal(got.state, NC_SYNC_APPLYING);
-	assert_string_equal(got.dirty_reason, "wireguard peer added");
+	assert_int_equal(got.state, NC_SYNC_FAILED);
+	assert_string_equal(got.dirty_reason, "lan_subnets changed");
 	assert_int_equal(got.seq, 42);
 	assert_string_equal(got.sent_hash, "abc123");
 	assert_int_equal(got.confirmed_seq, 41);
-	assert_string_equal(got.confirmed_hash, "abc122");
-	assert_int_equal(got.attempts, 2);
-	assert_int_equal(got.sent_at, 1700000000);
-	assert_int_equal(got.confirmed_at, 1699999999);
-	assert_int_equal(got.updated_at, 1700000001);
+	assert_string_equal(got.confirmed_hash, "def456");
+	assert_int_equal(got.attempts, 3);
+	assert_int_equal(got.sent_at, FX_T1);
+	assert_int_equal(got.confirmed_at, FX_T1 - 60);
+	assert_int_equal(got.updated_at, FX_T1 + 1);
 	assert_string_equal(got.last_batch, BATCH);
 	assert_string_equal(got.last_confirm, "{\"v\":1,\"status\":\"success\",\"failures\":[]}");
 	nc_sync_clear(&got);
