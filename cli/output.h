@@ -53,6 +53,23 @@ struct cli_col {
 void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
 		  const char *keys);
 
+/*
+ * The same, page by page, for a list too long to hold (--all of many
+ * pages): begin, then cli_out_list_page with each page's items (borrowed;
+ * its signature is nc_client_page_fn), then cli_out_list_end with the
+ * cursor after the last page (NULL at the end), which frees lo. The output
+ * is the same as cli_out_list's of all the pages at once, except that a
+ * table's columns are sized by the rows seen so far. On a failure between
+ * pages call cli_out_list_free instead of _end: JSON output then stays
+ * unterminated, so that no reader takes a part for the whole list.
+ */
+struct cli_list_out;
+struct cli_list_out *cli_out_list_begin(struct cli_ctx *ctx, const struct cli_col *cols,
+					size_t ncols, const char *keys);
+int cli_out_list_page(const json_t *items, void *lo);
+void cli_out_list_end(struct cli_list_out *lo, const char *next_cursor);
+void cli_out_list_free(struct cli_list_out *lo);
+
 /* Prints items (an array, borrowed) as a table in text modes only: for
  * parts of a larger text view (peering show's links). */
 void cli_out_table(struct cli_ctx *ctx, const json_t *items, const struct cli_col *cols,

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../lib/client/client.h"
+
 struct cli_args;
 struct cli_col;
 struct cli_ctx;
@@ -37,6 +39,10 @@ int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const
 int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei);
 /* A list at path (nc_client_list), every page when all is set; reported as cli_call. */
 int cli_call_list(struct cli_ctx *ctx, const char *path, bool all, json_t **list);
+/* The same, page by page (nc_client_pages): fn gets each page's items as it
+ * arrives; *next_cursor as there (owned by the caller). */
+int cli_call_pages(struct cli_ctx *ctx, const char *path, bool all, nc_client_page_fn *fn,
+		   void *arg, char **next_cursor);
 /* --expires DURATION (at least 1 s) into body's "expires_in" (seconds, rounded
  * up); absent: nothing. NC_ERR_USAGE after reporting a bad value. */
 int cli_args_expires(struct cli_ctx *ctx, const struct cli_args *a, json_t *body);

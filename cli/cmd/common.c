@@ -2,6 +2,8 @@
 /* What several command files do alike: see common.h. */
 #include "common.h"
 
+#include <stdlib.h>
+
 #include "../../lib/util/err.h"
 #include "../cmd.h"
 #include "../output.h"
@@ -11,21 +13,23 @@ int cmd_list_paged(struct cli_ctx *ctx, const struct cli_args *a, const char *ba
 		   const char *opts, const struct cli_col *cols, size_t ncols, const char *keys,
 		   const char *what)
 {
-	json_t *list = NULL;
-	const char *next;
-	char path[1024];
+	struct cli_list_out *lo = NULL;
+	char path[1024], *next = NULL;
 	int ret = cli_args_query(ctx, a, base, opts, path, sizeof(path));
 
-	if (ret == 0)
-		ret = cli_call_list(ctx, path, cli_args_has(a, "all"), &list);
 	if (ret < 0)
 		goto out;
-	cli_out_list(ctx, list, cols, ncols, keys);
-	next = json_string_value(json_object_get(list, "next_cursor"));
+	lo = cli_out_list_begin(ctx, cols, ncols, keys);
+	ret = cli_call_pages(ctx, path, cli_args_has(a, "all"), cli_out_list_page, lo, &next);
+	if (ret < 0)
+		goto out;
+	cli_out_list_end(lo, next);
+	lo = NULL;
 	if (next)
 		cli_out_note(ctx, "more %s follow: pass --all, or --cursor %s", what, next);
 out:
-	json_decref(list);
+	cli_out_list_free(lo);
+	free(next);
 	return ret;
 }
 

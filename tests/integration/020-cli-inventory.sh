@@ -245,6 +245,10 @@ jq_out "--all ends without a cursor" .next_cursor null
 jq_out "no connector twice" '[.items[].serial] | unique | length' 250
 expect_rc "--limit 50 --all -q" 0 connector list --region bulk --limit 50 --all -q
 check "-q prints 250 serials" test "$(printf '%s\n' "$out" | wc -l)" -eq 250
+expect_rc "--limit 50 --all as a table" 0 connector list --region bulk --limit 50 --all
+check "one header and 250 rows, printed page by page" \
+	test "$(grep -c 'Serial' <<<"$out")/$(grep -c ' P-[0-9]' <<<"$out")" = 1/250
+check "and no cursor note at the end" test -z "$err"
 expect_rc "--cursor continues a listing" 0 connector list --region bulk --cursor P-240 -q
 check "ten after P-240" test "$(printf '%s\n' "$out" | wc -l)" -eq 10
 expect_rc "a table with more to come" 0 connector list --region bulk
