@@ -152,7 +152,7 @@ _netctl_spec() {
 		opts=''
 		args='%serial' ;;
 	'tail')
-		opts='--type=%evtype --device=%serial --after=-'
+		opts='--type=%evtype --device=%serial --after=- --lines=- -n=- --since=-'
 		args='' ;;
 	'tui')
 		opts=''
