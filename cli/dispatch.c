@@ -42,6 +42,8 @@ static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
 		ctx->color = false;
 	} else if (strcmp(name, "quiet") == 0) {
 		ctx->quiet = true;
+	} else if (strcmp(name, "sort-by") == 0) {
+		ctx->sort_by = val;
 	} else if (strcmp(name, "verbose") == 0) {
 		ctx->verbose++;
 	} else if (strcmp(name, "version") == 0) {

@@ -33,6 +33,8 @@ void cli_help_all(struct cli_ctx *ctx, FILE *f)
 		"  --token TOKEN       bearer token (NETCTL_TOKEN); --token-file FILE\n"
 		"  --tenant ID         act in this tenant (NETCTL_TENANT)\n"
 		"  -o table|wide|json  output format\n"
+		"  --sort-by FIELD     lists in the order of FIELD (a JSON member: name, "
+		"sync.state)\n"
 		"  --no-color, -q, -v  plain output (also NO_COLOR), only keys, verbose\n"
 		"  --version           the version, as `%s version' (before any command)\n"
 		"\nSettings come from the command line, then the environment, then the current\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../lib/util/timefmt.h"
+#include "../lib/util/err.h"
 #include "../lib/util/xmalloc.h"
 #include "cmd.h"
 #include "output.h"
@@ -230,16 +231,99 @@ void cli_out_list_free(struct cli_list_out *lo)
 	free(lo);
 }
 
-void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
-		  const char *keys)
-{
-	struct cli_list_out *lo;
+/* An item and the value it is sorted by. */
+struct keyed {
+	const json_t *item, *key; /* key NULL when the item has none (or null) */
+	size_t index;
+};
 
+/* Type ranks for keys of different types: numbers, text, booleans, the rest. */
+static int rank(const json_t *v)
+{
+	return json_is_number(v) ? 0 : json_is_string(v) ? 1 : json_is_boolean(v) ? 2 : 3;
+}
+
+static int by_key(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	int c = 0;
+
+	if (!a->key || !b->key)
+		c = !a->key - !b->key;
+	else if (rank(a->key) != rank(b->key))
+		c = rank(a->key) - rank(b->key);
+	else if (json_is_number(a->key))
+		c = (json_number_value(a->key) > json_number_value(b->key)) -
+		    (json_number_value(a->key) < json_number_value(b->key));
+	else if (json_is_string(a->key))
+		c = strcmp(json_string_value(a->key), json_string_value(b->key));
+	else if (json_is_boolean(a->key))
+		c = json_is_true(a->key) - json_is_true(b->key);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+/* items in the order of ctx->sort_by, a new array; NULL after reporting a field that no item has.
+ */
+static json_t *sorted(struct cli_ctx *ctx, const json_t *items)
+{
+	const char *path = ctx->sort_by + (ctx->sort_by[0] == '.');
+	size_t n = json_array_size(items), found = 0, len = 0;
+	struct keyed *k = nc_xcalloc(n + 1, sizeof(*k));
+	json_t *out = NULL;
+	const char *name;
+	char fields[256];
+	json_t *v;
+
+	for (size_t i = 0; i < n; i++) {
+		k[i].item = json_array_get(items, i);
+		k[i].key = cli_out_lookup(k[i].item, path);
+		if (json_is_null(k[i].key))
+			k[i].key = NULL;
+		k[i].index = i;
+		found += k[i].key != NULL;
+	}
+	if (n > 0 && found == 0) {
+		fields[0] = '\0';
+		json_object_foreach((json_t *)k[0].item, name, v)
+			len += (size_t)snprintf(fields + len,
+						len < sizeof(fields) ? sizeof(fields) - len : 0,
+						"%s%s", len ? ", " : "", name);
+		cli_error(ctx, NC_ERR_USAGE, "--sort-by: no item has a field `%s'; they have: %s",
+			  ctx->sort_by, fields);
+		goto out;
+	}
+	qsort(k, n, sizeof(*k), by_key);
+	out = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append(out, (json_t *)k[i].item);
+out:
+	free(k);
+	return out;
+}
+
+int cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
+		 const char *keys)
+{
+	json_t *copy = NULL, *items = NULL;
+	struct cli_list_out *lo;
+	int ret = 0;
+
+	if (ctx->sort_by) {
+		items = sorted(ctx, json_object_get(list, "items"));
+		ret = items ? 0 : NC_ERR_USAGE;
+	}
+	if (items) {
+		copy = json_copy((json_t *)list);
+		json_object_set_new(copy, "items", items);
+		list = copy;
+	}
 	if (!ctx->quiet && ctx->output == NC_OUT_JSON) {
 		cli_out_json(ctx, list); /* whole, with any member beside the items */
-		return;
+	} else {
+		lo = cli_out_list_begin(ctx, cols, ncols, keys);
+		cli_out_list_page(json_object_get(list, "items"), lo);
+		cli_out_list_end(lo, NULL);
 	}
-	lo = cli_out_list_begin(ctx, cols, ncols, keys);
-	cli_out_list_page(json_object_get(list, "items"), lo);
-	cli_out_list_end(lo, NULL);
+	json_decref(copy);
+	return ret;
 }

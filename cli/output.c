@@ -129,8 +129,7 @@ int cli_out_term_width(int fd)
 	return 80;
 }
 
-/* The member at a dotted path, or NULL. */
-static const json_t *lookup(const json_t *obj, const char *path)
+const json_t *cli_out_lookup(const json_t *obj, const char *path)
 {
 	char part[64];
 
@@ -163,7 +162,7 @@ static void scalar(const json_t *v, char *buf, size_t n)
 
 void cli_out_cell(const json_t *obj, const struct cli_col *col, int64_t now, char *buf, size_t n)
 {
-	const json_t *v = lookup(obj, col->key);
+	const json_t *v = cli_out_lookup(obj, col->key);
 	int64_t t;
 
 	if (col->fmt) {

@@ -48,10 +48,13 @@ struct cli_col {
 	void (*fmt)(const json_t *v, char *buf, size_t n);
 };
 
-/* Prints a list {"items":[...],"next_cursor":...} (borrowed). keys: the
- * member paths, separated by spaces, that -q prints for each item. */
-void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
-		  const char *keys);
+/* Prints a list {"items":[...],"next_cursor":...} (borrowed), its items in
+ * the order of ctx->sort_by when set. keys: the member paths, separated by
+ * spaces, that -q prints for each item. 0, or NC_ERR_USAGE after reporting
+ * a --sort-by field that no item has (the list is then printed as it is:
+ * what a write command did is never hidden). */
+int cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
+		 const char *keys);
 
 /*
  * The same, page by page, for a list too long to hold (--all of many

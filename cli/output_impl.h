@@ -15,6 +15,9 @@
 
 struct cli_ctx;
 
+/* The member of obj at a dotted path ("sync.state"), or NULL. */
+const json_t *cli_out_lookup(const json_t *obj, const char *path);
+
 /* Prints the members of obj named by keys (space-separated paths) on one line. */
 void cli_out_keys(struct cli_ctx *ctx, const json_t *obj, const char *keys);
 

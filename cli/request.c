@@ -239,7 +239,7 @@ int cli_list(struct cli_ctx *ctx, const char *path, const struct cli_col *cols, 
 	int ret = cli_call_list(ctx, path, false, &list);
 
 	if (ret == 0)
-		cli_out_list(ctx, list, cols, ncols, key);
+		ret = cli_out_list(ctx, list, cols, ncols, key);
 	json_decref(list);
 	return ret;
 }

@@ -9,26 +9,44 @@
 #include "../output.h"
 #include "../request.h"
 
+/* The note after a page when more follow (next_cursor: NULL at the end). */
+static void note_more(struct cli_ctx *ctx, const char *next_cursor, const char *what)
+{
+	if (next_cursor)
+		cli_out_note(ctx, "more %s follow: pass --all, or --cursor %s", what, next_cursor);
+}
+
 int cmd_list_paged(struct cli_ctx *ctx, const struct cli_args *a, const char *base,
 		   const char *opts, const struct cli_col *cols, size_t ncols, const char *keys,
 		   const char *what)
 {
 	struct cli_list_out *lo = NULL;
+	json_t *list = NULL;
 	char path[1024], *next = NULL;
 	int ret = cli_args_query(ctx, a, base, opts, path, sizeof(path));
 
 	if (ret < 0)
 		goto out;
+	if (ctx->sort_by) {
+		/* Sorted: every page first, then printed. */
+		ret = cli_call_list(ctx, path, cli_args_has(a, "all"), &list);
+		if (ret == 0)
+			ret = cli_out_list(ctx, list, cols, ncols, keys);
+		if (ret == 0)
+			note_more(ctx, json_string_value(json_object_get(list, "next_cursor")),
+				  what);
+		goto out;
+	}
 	lo = cli_out_list_begin(ctx, cols, ncols, keys);
 	ret = cli_call_pages(ctx, path, cli_args_has(a, "all"), cli_out_list_page, lo, &next);
 	if (ret < 0)
 		goto out;
 	cli_out_list_end(lo, next);
 	lo = NULL;
-	if (next)
-		cli_out_note(ctx, "more %s follow: pass --all, or --cursor %s", what, next);
+	note_more(ctx, next, what);
 out:
 	cli_out_list_free(lo);
+	json_decref(list);
 	free(next);
 	return ret;
 }
