@@ -57,6 +57,7 @@ struct cli_ctx {
 	int width;  /* terminal columns for tables */
 	bool quiet;
 	const char *sort_by; /* --sort-by: lists in the order of this member (a dotted path) */
+	bool watch;	     /* --watch: print again on each change (watch.h) */
 	int verbose;
 	FILE *out; /* results */
 	FILE *err; /* errors and diagnostics */

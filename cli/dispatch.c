@@ -16,6 +16,7 @@
 #include "cmdinfo.h"
 #include "help.h"
 #include "request.h"
+#include "watch.h"
 
 /* Applies a global option; 0, or NC_ERR_USAGE after reporting. */
 static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
@@ -44,6 +45,8 @@ static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
 		ctx->quiet = true;
 	} else if (strcmp(name, "sort-by") == 0) {
 		ctx->sort_by = val;
+	} else if (strcmp(name, "watch") == 0) {
+		ctx->watch = true;
 	} else if (strcmp(name, "verbose") == 0) {
 		ctx->verbose++;
 	} else if (strcmp(name, "version") == 0) {
@@ -129,7 +132,7 @@ static int run(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_
 			return ret;
 		own = true;
 	}
-	ret = cmd->fn(ctx, a);
+	ret = ctx->watch ? cli_watch(ctx, cmd, a) : cmd->fn(ctx, a);
 	if (own) {
 		nc_client_free(ctx->client);
 		ctx->client = NULL;
@@ -211,7 +214,7 @@ static int prepare(struct cli_ctx *ctx, int argc, char **argv, const struct cli_
 			c->verb ? " " : "", c->verb ? c->verb : "", c->usage);
 		return NC_ERR_USAGE;
 	}
-	if (mode_allows(ctx, *cmd) < 0)
+	if (mode_allows(ctx, *cmd) < 0 || (ctx->watch && cli_watch_check(ctx, *cmd) < 0))
 		return NC_ERR_USAGE;
 	return 1;
 }

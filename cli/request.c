@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "../lib/client/client.h"
+#include "../lib/client/sse.h"
 #include "../lib/util/duration.h"
 #include "../lib/util/err.h"
 #include "cmd.h"
 #include "cmdinfo.h"
 #include "config.h"
+#include "interrupt.h"
 #include "output.h"
 
 int cli_path(struct cli_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
@@ -121,6 +123,17 @@ int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const
 		*reply = NULL;
 	}
 	return ret;
+}
+
+int cli_stream_end(struct cli_ctx *ctx, struct nc_sse *s, int ret, const struct nc_errinfo *ei)
+{
+	cli_interrupt_release();
+	nc_sse_free(s);
+	if (ret < 0)
+		return call_failed(ctx, ret, ei);
+	if (ctx->tty)
+		cli_out_line(ctx, "");
+	return 0;
 }
 
 int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei)

@@ -35,6 +35,14 @@ int cli_call(struct cli_ctx *ctx, const char *method, const char *path, const js
  * caller to report with more of the way out (or with cli_report). */
 int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
 		json_t **reply, struct nc_errinfo *ei);
+/*
+ * The end of a command that follows the event stream until Ctrl-C (tail,
+ * --watch): releases Ctrl-C, frees s, and reports ret when negative (with
+ * ei); else 0, Ctrl-C being the way out, with the terminal's next prompt
+ * put on a line of its own.
+ */
+struct nc_sse;
+int cli_stream_end(struct cli_ctx *ctx, struct nc_sse *s, int ret, const struct nc_errinfo *ei);
 /* Reports a failure of cli_request as cli_call would, and returns err. */
 int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei);
 /* A list at path (nc_client_list), every page when all is set; reported as cli_call. */

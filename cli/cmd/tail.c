@@ -200,13 +200,5 @@ int cmd_tail(struct cli_ctx *ctx, const struct cli_args *a)
 	cli_interrupt_catch();
 	while (ret == 0 && !cli_interrupted())
 		ret = nc_sse_poll(s, STEP_MS, on_event, &t, &ei);
-	cli_interrupt_release();
-	nc_sse_free(s);
-	if (ret < 0)
-		return cli_report(ctx, ret, &ei);
-	/* After the terminal's ^C, the next prompt starts on a line of its own. */
-	if (ctx->tty)
-		cli_out_line(ctx, "");
-	/* Ctrl-C is the way out: not a failure. */
-	return 0;
+	return cli_stream_end(ctx, s, ret, &ei);
 }
