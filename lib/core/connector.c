@@ -17,6 +17,7 @@
 #include "../model/validate.h"
 #include "../store/store.h"
 #include "../util/err.h"
+#include "../util/xmalloc.h"
 #include "core.h"
 #include "credentials.h"
 #include "ipam.h"
@@ -340,6 +341,49 @@ static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 
 NC_CORE_DEVICE_WRITES(connector)
 
+/* Explains the failure ret of item i named name and points at it. */
+static int item_failed(struct nc_errinfo *ei, int ret, const char *verb, const char *name, size_t i,
+		       size_t *failed)
+{
+	*failed = i;
+	return nc_core_explain(ei, ret, verb, "connector", name);
+}
+
+/* The outcome ret of a write of n connectors, explained when no item did. */
+static int many_done(struct nc_errinfo *ei, int ret, const char *verb, size_t n)
+{
+	if (ret == 0 || (ei && ei->code == ret && ei->msg[0]))
+		return ret;
+	return nc_fail(ei, ret, NULL, "cannot %s %zu connectors: %s", verb, n, nc_strerror(ret));
+}
+
+int nc_core_connector_create_many(struct nc_core *c, const struct nc_actor *actor,
+				  const char *tenant, struct nc_connector *v, size_t n,
+				  size_t *failed, struct nc_errinfo *ei)
+{
+	int ret = nc_core_begin(c, ei);
+	size_t i;
+
+	*failed = n;
+	if (ret < 0)
+		goto out;
+	nc_core_hold_begin();
+	for (i = 0; ret == 0 && i < n; i++) {
+		struct nc_core_write w = {"create",    "connector", NULL, v[i].tenant,
+					  v[i].serial, tenant,	    NULL};
+
+		ret = create_tx(c, &w, &v[i], ei);
+		if (ret < 0)
+			ret = item_failed(ei, ret, "create", v[i].serial, i, failed);
+	}
+	ret = nc_core_end(c, ret);
+	nc_core_hold_end(c, ret == 0);
+	for (i = 0; ret == 0 && i < n; i++)
+		nc_core_audit(c, actor, v[i].tenant, v[i].serial, "create", "connector");
+out:
+	return many_done(ei, ret, "create", n);
+}
+
 /* Lifecycle */
 
 /* CONFLICT naming the current and requested statuses and what is allowed instead. */
@@ -422,6 +466,53 @@ static const char *audit_action(enum nc_status to)
 	return "transition";
 }
 
+/* The events of a committed move of connector serial of tenant from -> to. */
+static void moved(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+		  const char *serial, enum nc_status from, enum nc_status to)
+{
+	if (c->events)
+		nc_events_emit(c->events, NC_EV_lifecycle, tenant, serial,
+			       json_pack("{s:s,s:s}", "from", nc_status_name(from), "to",
+					 nc_status_name(to)));
+	nc_core_audit(c, actor, tenant, serial, audit_action(to), "connector");
+}
+
+/* One connector's move of a transition of many: where it was, and its tenant. */
+struct move {
+	enum nc_status from;
+	char tenant[NC_ID_MAX];
+};
+
+int nc_core_connector_transition_many(struct nc_core *c, const struct nc_actor *actor,
+				      const char *tenant, const char *const *serials, size_t n,
+				      enum nc_status to, size_t *failed, struct nc_errinfo *ei)
+{
+	struct move *mv = nc_xcalloc(n ? n : 1, sizeof(*mv));
+	int ret = nc_core_begin(c, ei);
+	size_t i;
+
+	*failed = n;
+	if (ret < 0)
+		goto out;
+	nc_core_hold_begin();
+	for (i = 0; ret == 0 && i < n; i++) {
+		struct nc_connector res = {0};
+
+		ret = transition_tx(c, tenant, serials[i], to, &res, &mv[i].from, ei);
+		memcpy(mv[i].tenant, res.tenant, sizeof(mv[i].tenant));
+		nc_connector_clear(&res);
+		if (ret < 0)
+			ret = item_failed(ei, ret, "change the status of", serials[i], i, failed);
+	}
+	ret = nc_core_end(c, ret);
+	nc_core_hold_end(c, ret == 0);
+	for (i = 0; ret == 0 && i < n; i++)
+		moved(c, actor, mv[i].tenant, serials[i], mv[i].from, to);
+out:
+	free(mv);
+	return many_done(ei, ret, "change the status of", n);
+}
+
 int nc_core_connector_transition(struct nc_core *c, const struct nc_actor *actor,
 				 const char *tenant, const char *serial, enum nc_status to,
 				 struct nc_connector *out, struct nc_errinfo *ei)
@@ -432,12 +523,8 @@ int nc_core_connector_transition(struct nc_core *c, const struct nc_actor *actor
 
 	if (ret == 0)
 		ret = nc_core_end(c, transition_tx(c, tenant, serial, to, &res, &from, ei));
-	if (ret == 0 && c->events)
-		nc_events_emit(c->events, NC_EV_lifecycle, res.tenant, res.serial,
-			       json_pack("{s:s,s:s}", "from", nc_status_name(from), "to",
-					 nc_status_name(to)));
 	if (ret == 0)
-		nc_core_audit(c, actor, res.tenant, res.serial, audit_action(to), "connector");
+		moved(c, actor, res.tenant, res.serial, from, to);
 	if (ret == 0 && out)
 		*out = res;
 	else

@@ -50,10 +50,21 @@ struct nc_core {
 
 /*
  * Marks a device dirty: its sync state becomes pending with reason, and a
- * `dirty` event is emitted. Call inside the caller's transaction.
+ * `dirty` event is emitted (under a hold: once it ends). Call inside the
+ * caller's transaction.
  */
 int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
 		       const char *reason);
+
+/*
+ * A hold on what nc_core_mark_dirty tells (the `dirty' events and on_dirty)
+ * from the calling thread, for a write of many objects in one transaction:
+ * begin before it; end after its commit (commit true: everything held is
+ * told, in order) or its rollback (false: dropped, as the marks were).
+ * Not nested.
+ */
+void nc_core_hold_begin(void);
+void nc_core_hold_end(struct nc_core *c, bool commit);
 
 /*
  * Marks dirty, with reason, every device that shares a link with serial in

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writes of many connectors in one request and one transaction:
+ * POST /v1/connectors:bulk-create {"items":[connector, ...]} and
+ * POST /v1/connectors:bulk-approve {"serials":["CN-1", ...]}. Each item is
+ * decoded and checked as its single request would be; the first refused
+ * one refuses the request, named by its place ("items[37].lan_subnets[0]").
+ */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/inventory.h"
+#include "../model/codec.h"
+#include "../store/store.h"
+#include "../util/xmalloc.h"
+#include "handlers.h"
+#include "internal.h"
+
+/* Items of one request at most: a transaction holds the store this long. */
+#define BULK_MAX 10000
+
+/* The array body[member] of 1 to BULK_MAX elements into *arr (borrowed),
+ * its only member. */
+static int items_of(struct api_req *r, const char *member, json_t **arr)
+{
+	const char *const allowed[] = {member, NULL};
+	json_t *body;
+	int ret = api_body_only(r, allowed, &body);
+
+	if (ret < 0)
+		return ret;
+	*arr = json_object_get(body, member);
+	if (!json_is_array(*arr))
+		return nc_fail(&r->ei, NC_ERR_INVAL, member, "%s: give an array of 1 to %d items",
+			       member, BULK_MAX);
+	if (json_array_size(*arr) == 0 || json_array_size(*arr) > BULK_MAX)
+		return nc_fail(&r->ei, NC_ERR_INVAL, member,
+			       "%s: %zu items; a request takes 1 to %d (split it)", member,
+			       json_array_size(*arr), BULK_MAX);
+	return 0;
+}
+
+/* ret for item i of member: ei placed inside "member[i]". */
+static int item_error(struct api_req *r, const char *member, size_t i, int ret)
+{
+	char where[48];
+
+	snprintf(where, sizeof(where), "%s[%zu]", member, i);
+	r->ei.code = ret;
+	nc_fail_within(&r->ei, where);
+	return ret;
+}
+
+/* Replies status with {"count": n, "items": the n connectors as stored}. */
+static int reply_many(struct api_req *r, unsigned status, const char *const *serials, size_t n)
+{
+	json_t *items = json_array();
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		struct nc_connector c = {0};
+
+		ret = nc_store_connector_get(r->core->store, r->tenant, serials[i], &c);
+		if (ret == 0)
+			json_array_append_new(items, api_connector_json(r, &c));
+		nc_connector_clear(&c);
+	}
+	if (ret < 0) {
+		json_decref(items);
+		return nc_fail(&r->ei, ret, NULL, "cannot read the connectors written: %s",
+			       nc_strerror(ret));
+	}
+	return api_reply(r, status, json_pack("{s:I,s:o}", "count", (json_int_t)n, "items", items));
+}
+
+/* Decodes item i of arr into v[i] and picks its tenant, as a single create. */
+static int decode_item(struct api_req *r, const json_t *arr, size_t i, struct nc_connector *v)
+{
+	const json_t *item = json_array_get(arr, i);
+	int ret;
+
+	if (!json_is_object(item))
+		ret = nc_fail(&r->ei, NC_ERR_INVAL, NULL, "a connector is a JSON object");
+	else
+		ret = nc_connector_from_json(item, &v[i], NC_DECODE_CREATE, &r->ei);
+	if (ret == 0)
+		ret = api_create_tenant(r, item, v[i].tenant);
+	return ret < 0 ? item_error(r, "items", i, ret) : 0;
+}
+
+int h_connector_bulk_create(struct api_req *r)
+{
+	struct nc_connector *v = NULL;
+	const char **serials = NULL;
+	size_t n = 0, failed, i;
+	json_t *arr;
+	int ret = items_of(r, "items", &arr);
+
+	if (ret < 0)
+		return ret;
+	n = json_array_size(arr);
+	v = nc_xcalloc(n, sizeof(*v));
+	for (i = 0; ret == 0 && i < n; i++)
+		ret = decode_item(r, arr, i, v);
+	if (ret < 0)
+		goto out;
+	ret = nc_core_connector_create_many(r->core, &r->actor, r->tenant, v, n, &failed, &r->ei);
+	if (ret < 0 && failed < n)
+		item_error(r, "items", failed, ret);
+	if (ret < 0)
+		goto out;
+	serials = nc_xcalloc(n, sizeof(*serials));
+	for (i = 0; i < n; i++)
+		serials[i] = v[i].serial;
+	ret = reply_many(r, MHD_HTTP_CREATED, serials, n);
+out:
+	free(serials);
+	nc_connector_array_free(v, n);
+	return ret;
+}
+
+int h_connector_bulk_approve(struct api_req *r)
+{
+	const char **serials = NULL;
+	size_t n = 0, failed;
+	json_t *arr;
+	int ret = items_of(r, "serials", &arr);
+
+	if (ret < 0)
+		return ret;
+	n = json_array_size(arr);
+	serials = nc_xcalloc(n, sizeof(*serials));
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		serials[i] = json_string_value(json_array_get(arr, i));
+		if (!serials[i] || !serials[i][0] || strlen(serials[i]) >= NC_SERIAL_MAX)
+			ret = item_error(r, "serials", i,
+					 nc_fail(&r->ei, NC_ERR_INVAL, NULL,
+						 "a serial is a string of 1 to %d characters",
+						 NC_SERIAL_MAX - 1));
+	}
+	if (ret < 0)
+		goto out;
+	ret = nc_core_connector_transition_many(r->core, &r->actor, r->tenant, serials, n,
+						NC_STATUS_APPROVED, &failed, &r->ei);
+	if (ret < 0 && failed < n)
+		item_error(r, "serials", failed, ret);
+	if (ret == 0)
+		ret = reply_many(r, MHD_HTTP_OK, serials, n);
+out:
+	free(serials);
+	return ret;
+}
