@@ -30,7 +30,11 @@ static void hex(const struct nc_prefix *p, char out[33])
 
 int nc_sqlite_lans_put(struct nc_sqlite *s, const char *serial, const struct nc_strlist *lans)
 {
-	int ret = nc_sqlite_exec(s, "DELETE FROM lans WHERE serial = ?", NULL, "t", serial);
+	/* By the whole key's prefix (tenant, serial): by serial alone it reads every row. */
+	int ret = nc_sqlite_exec(s,
+				 "DELETE FROM lans WHERE tenant = (SELECT tenant FROM devices"
+				 " WHERE serial = ?1) AND serial = ?1",
+				 NULL, "t", serial);
 
 	for (size_t i = 0; ret == 0 && i < lans->n; i++) {
 		struct nc_prefix p;
