@@ -74,47 +74,81 @@ static int reply_many(struct api_req *r, unsigned status, const char *const *ser
 	return api_reply(r, status, json_pack("{s:I,s:o}", "count", (json_int_t)n, "items", items));
 }
 
-/* Decodes item i of arr into v[i] and picks its tenant, as a single create. */
-static int decode_item(struct api_req *r, const json_t *arr, size_t i, struct nc_connector *v)
+/* Decodes item (borrowed) into ((struct nc_connector *)v)[i] and picks its
+ * tenant, as a single create does. */
+static int decode_connector(struct api_req *r, const json_t *item, size_t i, void *v)
 {
-	const json_t *item = json_array_get(arr, i);
+	struct nc_connector *c = (struct nc_connector *)v + i;
 	int ret;
 
 	if (!json_is_object(item))
 		ret = nc_fail(&r->ei, NC_ERR_INVAL, NULL, "a connector is a JSON object");
 	else
-		ret = nc_connector_from_json(item, &v[i], NC_DECODE_CREATE, &r->ei);
+		ret = nc_connector_from_json(item, c, NC_DECODE_CREATE, &r->ei);
 	if (ret == 0)
-		ret = api_create_tenant(r, item, v[i].tenant);
-	return ret < 0 ? item_error(r, "items", i, ret) : 0;
+		ret = api_create_tenant(r, item, c->tenant);
+	return ret;
+}
+
+/* The serial item into ((const char **)v)[i], borrowed from the body. */
+static int decode_serial(struct api_req *r, const json_t *item, size_t i, void *v)
+{
+	const char *s = json_string_value(item);
+
+	((const char **)v)[i] = s;
+	if (!s || !s[0] || strlen(s) >= NC_SERIAL_MAX)
+		return nc_fail(&r->ei, NC_ERR_INVAL, NULL,
+			       "a serial is a string of 1 to %d characters", NC_SERIAL_MAX - 1);
+	return 0;
+}
+
+/*
+ * The items of body[member] (items_of) decoded by decode into *v, *n of
+ * them of size bytes each (owned by the caller, also after a failure: a
+ * refused item is named in r->ei).
+ */
+static int decode_all(struct api_req *r, const char *member, size_t size,
+		      int (*decode)(struct api_req *r, const json_t *item, size_t i, void *v),
+		      void **v, size_t *n)
+{
+	json_t *arr;
+	int ret = items_of(r, member, &arr);
+
+	*v = NULL;
+	*n = 0;
+	if (ret < 0)
+		goto out;
+	*n = json_array_size(arr);
+	*v = nc_xcalloc(*n, size);
+	for (size_t i = 0; ret == 0 && i < *n; i++) {
+		ret = decode(r, json_array_get(arr, i), i, *v);
+		if (ret < 0)
+			item_error(r, member, i, ret);
+	}
+out:
+	return ret;
 }
 
 int h_connector_bulk_create(struct api_req *r)
 {
-	struct nc_connector *v = NULL;
 	const char **serials = NULL;
-	size_t n = 0, failed, i;
-	json_t *arr;
-	int ret = items_of(r, "items", &arr);
+	size_t n, failed = 0;
+	void *buf;
+	int ret = decode_all(r, "items", sizeof(struct nc_connector), decode_connector, &buf, &n);
+	struct nc_connector *v = buf;
 
-	if (ret < 0)
-		return ret;
-	n = json_array_size(arr);
-	v = nc_xcalloc(n, sizeof(*v));
-	for (i = 0; ret == 0 && i < n; i++)
-		ret = decode_item(r, arr, i, v);
-	if (ret < 0)
-		goto out;
-	ret = nc_core_connector_create_many(r->core, &r->actor, r->tenant, v, n, &failed, &r->ei);
-	if (ret < 0 && failed < n)
-		item_error(r, "items", failed, ret);
-	if (ret < 0)
-		goto out;
-	serials = nc_xcalloc(n, sizeof(*serials));
-	for (i = 0; i < n; i++)
-		serials[i] = v[i].serial;
-	ret = reply_many(r, MHD_HTTP_CREATED, serials, n);
-out:
+	if (ret == 0) {
+		ret = nc_core_connector_create_many(r->core, &r->actor, r->tenant, v, n, &failed,
+						    &r->ei);
+		if (ret < 0 && failed < n)
+			item_error(r, "items", failed, ret);
+	}
+	if (ret == 0) {
+		serials = nc_xcalloc(n, sizeof(*serials));
+		for (size_t i = 0; i < n; i++)
+			serials[i] = v[i].serial;
+		ret = reply_many(r, MHD_HTTP_CREATED, serials, n);
+	}
 	free(serials);
 	nc_connector_array_free(v, n);
 	return ret;
@@ -122,32 +156,19 @@ out:
 
 int h_connector_bulk_approve(struct api_req *r)
 {
-	const char **serials = NULL;
-	size_t n = 0, failed;
-	json_t *arr;
-	int ret = items_of(r, "serials", &arr);
+	size_t n, failed = 0;
+	void *buf;
+	int ret = decode_all(r, "serials", sizeof(const char *), decode_serial, &buf, &n);
+	const char **serials = buf;
 
-	if (ret < 0)
-		return ret;
-	n = json_array_size(arr);
-	serials = nc_xcalloc(n, sizeof(*serials));
-	for (size_t i = 0; ret == 0 && i < n; i++) {
-		serials[i] = json_string_value(json_array_get(arr, i));
-		if (!serials[i] || !serials[i][0] || strlen(serials[i]) >= NC_SERIAL_MAX)
-			ret = item_error(r, "serials", i,
-					 nc_fail(&r->ei, NC_ERR_INVAL, NULL,
-						 "a serial is a string of 1 to %d characters",
-						 NC_SERIAL_MAX - 1));
+	if (ret == 0) {
+		ret = nc_core_connector_transition_many(r->core, &r->actor, r->tenant, serials, n,
+							NC_STATUS_APPROVED, &failed, &r->ei);
+		if (ret < 0 && failed < n)
+			item_error(r, "serials", failed, ret);
 	}
-	if (ret < 0)
-		goto out;
-	ret = nc_core_connector_transition_many(r->core, &r->actor, r->tenant, serials, n,
-						NC_STATUS_APPROVED, &failed, &r->ei);
-	if (ret < 0 && failed < n)
-		item_error(r, "serials", failed, ret);
 	if (ret == 0)
 		ret = reply_many(r, MHD_HTTP_OK, serials, n);
-out:
 	free(serials);
 	return ret;
 }

@@ -341,13 +341,21 @@ static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 
 NC_CORE_DEVICE_WRITES(connector)
 
-/* Explains the failure ret of item i named name and points at it. */
-static int item_failed(struct nc_errinfo *ei, int ret, const char *verb, const char *name, size_t i,
-		       size_t *failed)
-{
-	*failed = i;
-	return nc_core_explain(ei, ret, verb, "connector", name);
-}
+/* One connector's move of a transition of many: where it was, and its tenant. */
+struct move {
+	enum nc_status from;
+	char tenant[NC_ID_MAX];
+};
+
+/* A write of many connectors (nc_core_write_many), as its items read it. */
+struct many {
+	const struct nc_actor *actor;
+	const char *scope;
+	struct nc_connector *v;	    /* create: the connectors */
+	const char *const *serials; /* transition: the connectors, */
+	struct move *mv;	    /* where each was, */
+	enum nc_status to;	    /* and where they go */
+};
 
 /* The outcome ret of a write of n connectors, explained when no item did. */
 static int many_done(struct nc_errinfo *ei, int ret, const char *verb, size_t n)
@@ -357,31 +365,31 @@ static int many_done(struct nc_errinfo *ei, int ret, const char *verb, size_t n)
 	return nc_fail(ei, ret, NULL, "cannot %s %zu connectors: %s", verb, n, nc_strerror(ret));
 }
 
+static int create_item(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *ei)
+{
+	struct many *m = arg;
+	struct nc_connector *n = &m->v[i];
+	struct nc_core_write w = {"create",  "connector", NULL, n->tenant,
+				  n->serial, m->scope,	  NULL};
+
+	return nc_core_explain(ei, create_tx(c, &w, n, ei), "create", "connector", n->serial);
+}
+
+static void created(struct nc_core *c, void *arg, size_t i)
+{
+	const struct many *m = arg;
+
+	nc_core_audit(c, m->actor, m->v[i].tenant, m->v[i].serial, "create", "connector");
+}
+
 int nc_core_connector_create_many(struct nc_core *c, const struct nc_actor *actor,
 				  const char *tenant, struct nc_connector *v, size_t n,
 				  size_t *failed, struct nc_errinfo *ei)
 {
-	int ret = nc_core_begin(c, ei);
-	size_t i;
+	struct many m = {.actor = actor, .scope = tenant, .v = v};
 
-	*failed = n;
-	if (ret < 0)
-		goto out;
-	nc_core_hold_begin();
-	for (i = 0; ret == 0 && i < n; i++) {
-		struct nc_core_write w = {"create",    "connector", NULL, v[i].tenant,
-					  v[i].serial, tenant,	    NULL};
-
-		ret = create_tx(c, &w, &v[i], ei);
-		if (ret < 0)
-			ret = item_failed(ei, ret, "create", v[i].serial, i, failed);
-	}
-	ret = nc_core_end(c, ret);
-	nc_core_hold_end(c, ret == 0);
-	for (i = 0; ret == 0 && i < n; i++)
-		nc_core_audit(c, actor, v[i].tenant, v[i].serial, "create", "connector");
-out:
-	return many_done(ei, ret, "create", n);
+	return many_done(ei, nc_core_write_many(c, n, create_item, created, &m, failed, ei),
+			 "create", n);
 }
 
 /* Lifecycle */
@@ -477,39 +485,34 @@ static void moved(struct nc_core *c, const struct nc_actor *actor, const char *t
 	nc_core_audit(c, actor, tenant, serial, audit_action(to), "connector");
 }
 
-/* One connector's move of a transition of many: where it was, and its tenant. */
-struct move {
-	enum nc_status from;
-	char tenant[NC_ID_MAX];
-};
+static int move_item(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *ei)
+{
+	struct many *m = arg;
+	struct nc_connector res = {0};
+	int ret = transition_tx(c, m->scope, m->serials[i], m->to, &res, &m->mv[i].from, ei);
+
+	memcpy(m->mv[i].tenant, res.tenant, sizeof(m->mv[i].tenant));
+	nc_connector_clear(&res);
+	return nc_core_explain(ei, ret, "change the status of", "connector", m->serials[i]);
+}
+
+static void move_done(struct nc_core *c, void *arg, size_t i)
+{
+	const struct many *m = arg;
+
+	moved(c, m->actor, m->mv[i].tenant, m->serials[i], m->mv[i].from, m->to);
+}
 
 int nc_core_connector_transition_many(struct nc_core *c, const struct nc_actor *actor,
 				      const char *tenant, const char *const *serials, size_t n,
 				      enum nc_status to, size_t *failed, struct nc_errinfo *ei)
 {
-	struct move *mv = nc_xcalloc(n ? n : 1, sizeof(*mv));
-	int ret = nc_core_begin(c, ei);
-	size_t i;
+	struct many m = {.actor = actor, .scope = tenant, .serials = serials, .to = to};
+	int ret;
 
-	*failed = n;
-	if (ret < 0)
-		goto out;
-	nc_core_hold_begin();
-	for (i = 0; ret == 0 && i < n; i++) {
-		struct nc_connector res = {0};
-
-		ret = transition_tx(c, tenant, serials[i], to, &res, &mv[i].from, ei);
-		memcpy(mv[i].tenant, res.tenant, sizeof(mv[i].tenant));
-		nc_connector_clear(&res);
-		if (ret < 0)
-			ret = item_failed(ei, ret, "change the status of", serials[i], i, failed);
-	}
-	ret = nc_core_end(c, ret);
-	nc_core_hold_end(c, ret == 0);
-	for (i = 0; ret == 0 && i < n; i++)
-		moved(c, actor, mv[i].tenant, serials[i], mv[i].from, to);
-out:
-	free(mv);
+	m.mv = nc_xcalloc(n ? n : 1, sizeof(*m.mv));
+	ret = nc_core_write_many(c, n, move_item, move_done, &m, failed, ei);
+	free(m.mv);
 	return many_done(ei, ret, "change the status of", n);
 }
 

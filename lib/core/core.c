@@ -19,7 +19,7 @@ struct held_mark {
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX], reason[NC_REASON_MAX];
 };
 
-/* The calling thread's hold (nc_core_hold_begin), or NULL: only that thread's
+/* The calling thread's hold (hold_begin), or none: only that thread's
  * marks are held, whatever other threads write meanwhile. */
 static _Thread_local struct {
 	bool on;
@@ -37,13 +37,15 @@ static void tell(struct nc_core *c, const char *serial, const char *tenant, cons
 		c->on_dirty(c->on_dirty_arg, serial, tenant);
 }
 
-void nc_core_hold_begin(void)
+/* Holds back what marks tell, for the calling thread (nc_core_write_many). */
+static void hold_begin(void)
 {
 	hold.on = true;
 	hold.n = 0;
 }
 
-void nc_core_hold_end(struct nc_core *c, bool commit)
+/* Ends the hold: with commit, tells what was held, in order; else drops it. */
+static void hold_end(struct nc_core *c, bool commit)
 {
 	for (size_t i = 0; commit && i < hold.n; i++)
 		tell(c, hold.v[i].serial, hold.v[i].tenant, hold.v[i].reason);
@@ -201,6 +203,31 @@ int nc_core_write(struct nc_core *c, const struct nc_actor *actor, const struct 
 	if (ret == 0)
 		nc_core_audit(c, actor, w->tenant, w->device, w->verb, w->noun);
 	return nc_core_explain(ei, ret, w->verb, w->noun, w->name ? w->name : w->device);
+}
+
+int nc_core_write_many(struct nc_core *c, size_t n,
+		       int (*item)(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *ei),
+		       void (*done)(struct nc_core *c, void *arg, size_t i), void *arg,
+		       size_t *failed, struct nc_errinfo *ei)
+{
+	int ret = nc_core_begin(c, ei);
+	size_t i;
+
+	*failed = n;
+	if (ret < 0)
+		goto out;
+	hold_begin();
+	for (i = 0; ret == 0 && i < n; i++) {
+		ret = item(c, arg, i, ei);
+		if (ret < 0)
+			*failed = i;
+	}
+	ret = nc_core_end(c, ret);
+	hold_end(c, ret == 0);
+	for (i = 0; ret == 0 && i < n; i++)
+		done(c, arg, i);
+out:
+	return ret;
 }
 
 int nc_core_create_tenant(struct nc_core *c, const char *scope, char obj_tenant[NC_ID_MAX],

@@ -23,6 +23,17 @@ items() {
 		'{items: [range($from; $from + $n) | {serial: "\($p)-\(.)", name: "b\(.)",
 		  hub_edge: "EDGE-1", lan_subnets: ["10.\(. / 250 | floor).\(. % 250).0/24"]}]}'
 }
+# creates PREFIX NET FROM TO BAD: `connector create' lines of PREFIX-<i> for
+# i = FROM..TO with LANs NET.<i>.0/24, but for i = BAD NET.1.0/25, which
+# overlaps the LAN of PREFIX-1.
+creates() {
+	local i lan
+	for i in $(seq "$3" "$4"); do
+		lan=$2.$i.0/24
+		[ "$i" = "$5" ] && lan=$2.1.0/25
+		echo "connector create --serial $1-$i --name $1$i --lan $lan"
+	done
+}
 # events TYPE: every event of TYPE in the ring so far, one JSON per line.
 events() {
 	curl -s -m 2 -H "Authorization: Bearer $TOKEN" "$SERVER/v1/events?after=0&type=$1" |
@@ -99,9 +110,7 @@ matches "a body over the 1 MiB limit: 413" "$status" '^413$'
 expect_status "and none of it was created" 404 GET "/v1/connectors/BIG-0?tenant=acme"
 
 # --- netctl batch: consecutive creates go in bulk, with the same output.
-for i in $(seq 1 50); do
-	echo "connector create --serial BT-$i --name t$i --lan 172.16.$i.0/24"
-done >"$T/creates.txt"
+creates BT 172.16 1 50 0 >"$T/creates.txt"
 for i in $(seq 1 50); do echo "connector approve BT-$i"; done >"$T/approves.txt"
 expect_rc "a batch of 50 creates exits 0" 0 batch -v -f "$T/creates.txt"
 want=$(seq 1 50 | sed 's/.*/created connector BT-& (pending_approval)/')
@@ -115,13 +124,7 @@ expect_rc "a batch of 50 approvals exits 0" 0 batch -f "$T/approves.txt" -o json
 matches "each line prints its connector as alone: 50 of them, approved" "$(jq -s '[.[] | select(.status == "approved")] | length' <<<"$out")" '^50$'
 
 # A bad line in the middle: the lines before it land, it is named, the batch stops.
-for i in $(seq 1 30); do
-	if [ "$i" = 16 ]; then
-		echo "connector create --serial BL-$i --name l$i --lan 172.17.1.0/25"
-	else
-		echo "connector create --serial BL-$i --name l$i --lan 172.17.$i.0/24"
-	fi
-done >"$T/badline.txt"
+creates BL 172.17 1 30 16 >"$T/badline.txt"
 expect_rc "a batch with a bad line 16 exits 1" 1 batch -f "$T/badline.txt"
 contains "the error names line 16" "$err" "line 16: lan_subnets[0]: 172.17.1.0/25 overlaps"
 contains "and where the batch stopped" "$err" "batch stopped at line 16: 16 of 30 commands ran"
@@ -130,14 +133,10 @@ run_nc connector list --all -o json
 jq_out "lines 1-15 landed, 16 and after did not" \
 	'[.items[] | select(.serial | startswith("BL-")) | .serial] | sort_by(ltrimstr("BL-") | tonumber) | join(",")' \
 	"$(seq 1 15 | sed 's/^/BL-/' | paste -sd,)"
-for i in $(seq 16 30); do
-	if [ "$i" = 16 ]; then
-		echo "connector create --serial BC-$i --name c$i --lan 172.18.1.0/25"
-	else
-		echo "connector create --serial BC-$i --name c$i --lan 172.18.$i.0/24"
-	fi
-done >"$T/cont.txt"
-sed -i '1i connector create --serial BC-1 --name c1 --lan 172.18.1.0/24' "$T/cont.txt"
+{
+	creates BC 172.18 1 1 0
+	creates BC 172.18 16 30 16
+} >"$T/cont.txt"
 expect_rc "with --continue it still exits 1" 1 batch -f "$T/cont.txt" --continue
 contains "counting the one failure at line 2" "$err" "1 of 16 commands failed, the first at line 2"
 run_nc connector list --all -o json
