@@ -12,7 +12,6 @@
 
 #include "../core/inventory.h"
 #include "../model/codec.h"
-#include "../store/store.h"
 #include "../util/xmalloc.h"
 #include "handlers.h"
 #include "internal.h"
@@ -52,25 +51,13 @@ static int item_error(struct api_req *r, const char *member, size_t i, int ret)
 	return ret;
 }
 
-/* Replies status with {"count": n, "items": the n connectors as stored}. */
-static int reply_many(struct api_req *r, unsigned status, const char *const *serials, size_t n)
+/* Replies status with {"count": n, "items": v[0..n) as the API shows them}. */
+static int reply_many(struct api_req *r, unsigned status, const struct nc_connector *v, size_t n)
 {
 	json_t *items = json_array();
-	int ret = 0;
 
-	for (size_t i = 0; ret == 0 && i < n; i++) {
-		struct nc_connector c = {0};
-
-		ret = nc_store_connector_get(r->core->store, r->tenant, serials[i], &c);
-		if (ret == 0)
-			json_array_append_new(items, api_connector_json(r, &c));
-		nc_connector_clear(&c);
-	}
-	if (ret < 0) {
-		json_decref(items);
-		return nc_fail(&r->ei, ret, NULL, "cannot read the connectors written: %s",
-			       nc_strerror(ret));
-	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, api_connector_json(r, &v[i]));
 	return api_reply(r, status, json_pack("{s:I,s:o}", "count", (json_int_t)n, "items", items));
 }
 
@@ -131,7 +118,6 @@ out:
 
 int h_connector_bulk_create(struct api_req *r)
 {
-	const char **serials = NULL;
 	size_t n, failed = 0;
 	void *buf;
 	int ret = decode_all(r, "items", sizeof(struct nc_connector), decode_connector, &buf, &n);
@@ -143,32 +129,30 @@ int h_connector_bulk_create(struct api_req *r)
 		if (ret < 0 && failed < n)
 			item_error(r, "items", failed, ret);
 	}
-	if (ret == 0) {
-		serials = nc_xcalloc(n, sizeof(*serials));
-		for (size_t i = 0; i < n; i++)
-			serials[i] = v[i].serial;
-		ret = reply_many(r, MHD_HTTP_CREATED, serials, n);
-	}
-	free(serials);
+	if (ret == 0)
+		ret = reply_many(r, MHD_HTTP_CREATED, v, n);
 	nc_connector_array_free(v, n);
 	return ret;
 }
 
 int h_connector_bulk_approve(struct api_req *r)
 {
+	struct nc_connector *v = NULL;
 	size_t n, failed = 0;
 	void *buf;
 	int ret = decode_all(r, "serials", sizeof(const char *), decode_serial, &buf, &n);
 	const char **serials = buf;
 
 	if (ret == 0) {
+		v = nc_xcalloc(n, sizeof(*v));
 		ret = nc_core_connector_transition_many(r->core, &r->actor, r->tenant, serials, n,
-							NC_STATUS_APPROVED, &failed, &r->ei);
+							NC_STATUS_APPROVED, v, &failed, &r->ei);
 		if (ret < 0 && failed < n)
 			item_error(r, "serials", failed, ret);
 	}
 	if (ret == 0)
-		ret = reply_many(r, MHD_HTTP_OK, serials, n);
+		ret = reply_many(r, MHD_HTTP_OK, v, n);
+	nc_connector_array_free(v, n);
 	free(serials);
 	return ret;
 }

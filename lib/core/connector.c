@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../events/events.h"
 #include "../model/codec.h"
@@ -203,8 +204,8 @@ static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	int ret;
 
 	n->status = NC_STATUS_PENDING_APPROVAL;
-	n->created_at = 0;
-	n->updated_at = 0;
+	/* Stamped here, so that n is what the store holds once created. */
+	n->created_at = n->updated_at = time(NULL);
 	ret = nc_core_device_admit(c, w, n->tenant, n->serial, &n->lan_subnets, valid, n, ei);
 	if (ret == 0 && n->hub_edge[0])
 		ret = check_hub(c, n, ei);
@@ -354,6 +355,7 @@ struct many {
 	struct nc_connector *v;	    /* create: the connectors */
 	const char *const *serials; /* transition: the connectors, */
 	struct move *mv;	    /* where each was, */
+	struct nc_connector *out;   /* what each became (NULL: not kept), */
 	enum nc_status to;	    /* and where they go */
 };
 
@@ -492,7 +494,10 @@ static int move_item(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *
 	int ret = transition_tx(c, m->scope, m->serials[i], m->to, &res, &m->mv[i].from, ei);
 
 	memcpy(m->mv[i].tenant, res.tenant, sizeof(m->mv[i].tenant));
-	nc_connector_clear(&res);
+	if (m->out)
+		m->out[i] = res;
+	else
+		nc_connector_clear(&res);
 	return nc_core_explain(ei, ret, "change the status of", "connector", m->serials[i]);
 }
 
@@ -505,9 +510,10 @@ static void move_done(struct nc_core *c, void *arg, size_t i)
 
 int nc_core_connector_transition_many(struct nc_core *c, const struct nc_actor *actor,
 				      const char *tenant, const char *const *serials, size_t n,
-				      enum nc_status to, size_t *failed, struct nc_errinfo *ei)
+				      enum nc_status to, struct nc_connector *out, size_t *failed,
+				      struct nc_errinfo *ei)
 {
-	struct many m = {.actor = actor, .scope = tenant, .serials = serials, .to = to};
+	struct many m = {.actor = actor, .scope = tenant, .serials = serials, .out = out, .to = to};
 	int ret;
 
 	m.mv = nc_xcalloc(n ? n : 1, sizeof(*m.mv));

@@ -44,7 +44,10 @@ events() {
 expect_status "300 connectors in one request: 201" 201 POST "/v1/connectors:bulk-create?tenant=acme" \
 	"$(items 300 1 CN)"
 jq_is "the answer counts them" .count 300
-jq_is "and gives each as a single create does" '[.items[] | select(.status == "pending_approval")] | length' 300
+jq_is "each pending approval" '[.items[] | select(.status == "pending_approval")] | length' 300
+first=$(jq -c '.items[0]' <<<"$body")
+api GET "/v1/connectors/CN-1?tenant=acme"
+jq_is "each as the server then shows it" tojson "$first"
 run_nc connector list --all -o json
 jq_out "the list shows the 300" '[.items[] | select(.serial | startswith("CN-"))] | length' 300
 ev=$(events audit)
@@ -59,6 +62,9 @@ expect_status "300 approvals in one request: 200" 200 POST "/v1/connectors:bulk-
 	"$serials"
 jq_is "every one is approved" '[.items[] | select(.status == "approved")] | length' 300
 jq_is "and pending a sync" '[.items[] | select(.sync.state == "pending")] | length' 300
+first=$(jq -c '.items[0]' <<<"$body")
+api GET "/v1/connectors/CN-1?tenant=acme"
+jq_is "each as the server then shows it, approved" tojson "$first"
 matches "one lifecycle event per approval" \
 	"$(events lifecycle | grep -c '"to":"approved"')" '^300$'
 for i in $(seq 1 300); do

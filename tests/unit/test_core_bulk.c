@@ -132,14 +132,14 @@ static void test_approve_many(void **state)
 	fxi_add_connector(fx, "CN-2", NULL, NC_STATUS_PENDING_APPROVAL);
 	fxc_clean(fx);
 	assert_int_equal(nc_core_connector_transition_many(&fx->core, &fxi_admin, "acme", some, 3,
-							   NC_STATUS_APPROVED, &failed, &ei),
+							   NC_STATUS_APPROVED, NULL, &failed, &ei),
 			 NC_ERR_NOTFOUND);
 	assert_int_equal(failed, 1);
 	assert_string_equal(ei.field, "serial");
 	fxi_assert_untouched(fx);
 	fxi_assert_status(fx, "CN-1", NC_STATUS_PENDING_APPROVAL);
 	assert_int_equal(nc_core_connector_transition_many(&fx->core, &fxi_admin, "acme", all, 2,
-							   NC_STATUS_APPROVED, &failed, &ei),
+							   NC_STATUS_APPROVED, NULL, &failed, &ei),
 			 0);
 	fxi_assert_status(fx, "CN-1", NC_STATUS_APPROVED);
 	fxi_assert_status(fx, "CN-2", NC_STATUS_APPROVED);
@@ -151,7 +151,7 @@ static void test_approve_many(void **state)
 	free(events);
 	/* Approving again: the first is refused, nothing moves. */
 	assert_int_equal(nc_core_connector_transition_many(&fx->core, &fxi_admin, "acme", all, 2,
-							   NC_STATUS_APPROVED, &failed, &ei),
+							   NC_STATUS_APPROVED, NULL, &failed, &ei),
 			 NC_ERR_CONFLICT);
 	assert_int_equal(failed, 0);
 }
