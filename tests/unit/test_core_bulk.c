@@ -156,5 +156,37 @@ static void test_approve_many(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* A store opened on existing LANs knows their lengths: a /24 inside a stored /16 overlaps. */
+static void test_overlap_after_open(void **state)
+{
+	struct fx_core *fx = *state;
+	struct nc_errinfo ei = {0};
+	struct nc_connector v[1];
+	struct nc_store *st = NULL;
+	struct nc_core again = {0};
+	size_t failed = 0;
+
+	fxi_add_edge(fx, "EDGE-1");
+	fill(v, 1);
+	nc_strlist_clear(&v[0].lan_subnets);
+	nc_strlist_add(&v[0].lan_subnets, "10.77.0.0/16");
+	assert_int_equal(
+		nc_core_connector_create_many(&fx->core, &fxi_admin, "acme", v, 1, &failed, &ei),
+		0);
+	clear(v, 1);
+	assert_int_equal(nc_store_open_sqlite(fx->path, &st, &ei), 0);
+	again.store = st;
+	fill(v, 1);
+	snprintf(v[0].serial, sizeof(v[0].serial), "B-INSIDE");
+	nc_strlist_clear(&v[0].lan_subnets);
+	nc_strlist_add(&v[0].lan_subnets, "10.77.5.0/24");
+	assert_int_equal(
+		nc_core_connector_create_many(&again, &fxi_admin, "acme", v, 1, &failed, &ei),
+		NC_ERR_CONFLICT);
+	assert_string_equal(ei.field, "lan_subnets[0]");
+	clear(v, 1);
+	nc_store_close(st);
+}
+
 FX_MAIN_EACH("core_bulk", fx_log_warnings, NULL, fxc_setup, fxc_teardown, test_create_many,
-	     test_create_many_refused, test_approve_many)
+	     test_create_many_refused, test_approve_many, test_overlap_after_open)
