@@ -170,7 +170,7 @@ bool cli_bulk_add(struct cli_bulk *b, const struct cli_ctx *lc, const char *text
 	return taken;
 }
 
-/* Prints each line's part of the reply, in the line's own context. */
+/* Prints each line's part of the reply, in the line's own context; one flush. */
 static void print_all(struct cli_bulk *b, const json_t *items)
 {
 	for (size_t i = 0; i < b->n; i++) {
@@ -179,8 +179,9 @@ static void print_all(struct cli_bulk *b, const json_t *items)
 		e->lc.err = e->err;
 		e->lc.where = e->where[0] ? e->where : NULL;
 		b->kind->done(&e->lc, json_array_get(items, i));
-		fflush(e->lc.out);
 	}
+	if (b->n > 0)
+		fflush(b->v[0].lc.out);
 }
 
 int cli_bulk_send(struct cli_bulk *b)
