@@ -219,12 +219,21 @@ static int prepare(struct cli_ctx *ctx, int argc, char **argv, const struct cli_
 	return 1;
 }
 
+int cli_dispatch_parse(struct cli_ctx *ctx, int argc, char **argv, const struct cli_cmd **cmd,
+		       struct cli_args *a)
+{
+	bool bare;
+
+	*cmd = NULL;
+	*a = (struct cli_args){.pos = nc_xcalloc((size_t)argc + 1, sizeof(*a->pos))};
+	return prepare(ctx, argc, argv, cmd, a, &bare, true);
+}
+
 int cli_dispatch_check(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_cmd *cmd = NULL;
-	struct cli_args a = {.pos = nc_xcalloc((size_t)argc + 1, sizeof(*a.pos))};
-	bool bare;
-	int ret = prepare(ctx, argc, argv, &cmd, &a, &bare, true);
+	const struct cli_cmd *cmd;
+	struct cli_args a;
+	int ret = cli_dispatch_parse(ctx, argc, argv, &cmd, &a);
 
 	free(a.pos);
 	return ret < 0 ? ret : 0;

@@ -73,16 +73,12 @@ out:
 	return ret;
 }
 
-int cmd_create(struct cli_ctx *ctx, const char *path, json_t *body, const char *noun,
-	       const char *const *keys)
+void cmd_created(struct cli_ctx *ctx, const json_t *reply, const char *noun,
+		 const char *const *keys)
 {
-	json_t *reply = NULL;
 	char what[512];
 	size_t len = 0;
-	int ret = cli_call(ctx, "POST", path, body, &reply);
 
-	if (ret < 0)
-		goto out;
 	for (size_t i = 0; keys[i] && len < sizeof(what); i++) {
 		const char *v = json_string_value(json_object_get(reply, keys[i]));
 
@@ -93,7 +89,16 @@ int cmd_create(struct cli_ctx *ctx, const char *path, json_t *body, const char *
 					v ? v : "?");
 	}
 	cli_out_done(ctx, reply, NULL, "created %s %s%s", noun, what, keys[1] ? ")" : "");
-out:
+}
+
+int cmd_create(struct cli_ctx *ctx, const char *path, json_t *body, const char *noun,
+	       const char *const *keys)
+{
+	json_t *reply = NULL;
+	int ret = cli_call(ctx, "POST", path, body, &reply);
+
+	if (ret == 0)
+		cmd_created(ctx, reply, noun, keys);
 	json_decref(reply);
 	json_decref(body);
 	return ret;
