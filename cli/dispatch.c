@@ -161,6 +161,35 @@ static int run(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_
 	return ret;
 }
 
+/* A value outside the choices the usage lists is a usage error naming them,
+ * caught before any request (the server would refuse it all the same). */
+static int check_choices(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a)
+{
+	struct cli_valspec v;
+	char list[300];
+	size_t len = 0;
+
+	for (int i = 0; i < a->nopt; i++) {
+		if (!a->opt_val[i] || !cli_cmd_optval(cmd, a->opt_name[i], &v) ||
+		    cli_valspec_allows(&v, a->opt_val[i]))
+			continue;
+		/* "a, b or c" */
+		for (const char *p = v.choices; *p && len < sizeof(list);) {
+			size_t word = strcspn(p, " ");
+
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%.*s",
+						!len	  ? ""
+						: p[word] ? ", "
+							  : " or ",
+						(int)word, p);
+			p += word + (p[word] == ' ');
+		}
+		return cli_error(ctx, NC_ERR_USAGE, "--%s must be %s, not `%s'", a->opt_name[i],
+				 list, a->opt_val[i]);
+	}
+	return 0;
+}
+
 /* Whether cmd may run where ctx's commands come from; reported when not. */
 static int mode_allows(struct cli_ctx *ctx, const struct cli_cmd *cmd)
 {
@@ -235,7 +264,8 @@ static int prepare(struct cli_ctx *ctx, int argc, char **argv, const struct cli_
 			c->verb ? " " : "", c->verb ? c->verb : "", c->usage);
 		return NC_ERR_USAGE;
 	}
-	if (mode_allows(ctx, *cmd) < 0 || (ctx->watch && cli_watch_check(ctx, *cmd) < 0))
+	if (mode_allows(ctx, *cmd) < 0 || (ctx->watch && cli_watch_check(ctx, *cmd) < 0) ||
+	    check_choices(ctx, *cmd, a) < 0)
 		return NC_ERR_USAGE;
 	return 1;
 }

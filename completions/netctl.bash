@@ -65,7 +65,7 @@ _netctl_spec() {
 		opts='--serial=- --name=- --kind=@dedicated,mtge --region=- --endpoint=- --lan=-'
 		args='' ;;
 	'edge set')
-		opts='--name=- --kind=- --region=- --endpoint=- --lan=@none'
+		opts='--name=- --kind=@dedicated,mtge --region=- --endpoint=- --lan=@none'
 		args='%edge' ;;
 	'edge delete')
 		opts=''
@@ -77,7 +77,7 @@ _netctl_spec() {
 		opts='--out=%file --csr=%file --all --revoke'
 		args='%edge@--all' ;;
 	'connector list')
-		opts='--status=- --region=- --hub=%edge@none --name=- --limit=- --cursor=- --all'
+		opts='--status=@pending_approval,approved,provisioned,active,offline,decommissioned --region=- --hub=%edge@none --name=- --limit=- --cursor=- --all'
 		args='' ;;
 	'connector show')
 		opts=''
@@ -116,7 +116,7 @@ _netctl_spec() {
 		opts='--topology=@mesh,hub_spoke,partial_mesh --protocol=@wireguard,ipsec --dual-tunnel --hub=%edge'
 		args='-' ;;
 	'peering set')
-		opts='--topology=- --protocol=- --dual-tunnel --no-dual-tunnel --hub=%edge@none'
+		opts='--topology=@mesh,hub_spoke,partial_mesh --protocol=@wireguard,ipsec --dual-tunnel --no-dual-tunnel --hub=%edge@none'
 		args='%peering' ;;
 	'peering delete')
 		opts=''
