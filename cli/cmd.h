@@ -58,6 +58,7 @@ struct cli_ctx {
 	bool quiet;
 	const char *sort_by; /* --sort-by: lists in the order of this member (a dotted path) */
 	bool watch;	     /* --watch: print again on each change (watch.h) */
+	const char *field_selector; /* --field-selector: the items lists print (select.h) */
 	int verbose;
 	FILE *out; /* results */
 	FILE *err; /* errors and diagnostics */

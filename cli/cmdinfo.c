@@ -7,8 +7,9 @@
 
 #include "cmd.h"
 
-const char cli_global_opts[] = "server=,token=,token-file=,tenant=,output|o=,sort-by=,watch|w,"
-			       "no-color,quiet|q,verbose|v,help|h,version";
+const char cli_global_opts[] =
+	"server=,token=,token-file=,tenant=,output|o=,sort-by=,field-selector=,watch|w,"
+	"no-color,quiet|q,verbose|v,help|h,version";
 
 /* The event types, from the library's one list. */
 const char *const nc_event_types[] = {

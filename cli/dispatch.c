@@ -16,6 +16,7 @@
 #include "cmdinfo.h"
 #include "help.h"
 #include "request.h"
+#include "select.h"
 #include "watch.h"
 
 /* The global options that only store their value, or only set a flag; the
@@ -36,9 +37,16 @@ static const struct {
 	bool flag;
 	bool to; /* what a flag sets its bool to */
 } plain[] = {
-	VALUE("server", server),    VALUE("token", token),	VALUE("token-file", token_file),
-	VALUE("tenant", tenant),    VALUE("sort-by", sort_by),	FLAG("no-color", color, false),
-	FLAG("quiet", quiet, true), FLAG("watch", watch, true), FLAG("version", version, true),
+	VALUE("server", server),
+	VALUE("token", token),
+	VALUE("token-file", token_file),
+	VALUE("tenant", tenant),
+	VALUE("sort-by", sort_by),
+	FLAG("no-color", color, false),
+	VALUE("field-selector", field_selector),
+	FLAG("quiet", quiet, true),
+	FLAG("watch", watch, true),
+	FLAG("version", version, true),
 };
 #undef MEMBER
 #undef VALUE
@@ -190,6 +198,17 @@ static int check_choices(struct cli_ctx *ctx, const struct cli_cmd *cmd, const s
 	return 0;
 }
 
+/* --field-selector that does not parse is a usage error (select.h). */
+static int check_selector(struct cli_ctx *ctx)
+{
+	struct nc_errinfo ei = {0};
+	struct cli_select *s = NULL;
+	int ret = ctx->field_selector ? cli_select_parse(ctx->field_selector, &s, &ei) : 0;
+
+	cli_select_free(s);
+	return ret < 0 ? cli_error(ctx, NC_ERR_USAGE, "%s", ei.msg) : 0;
+}
+
 /* Whether cmd may run where ctx's commands come from; reported when not. */
 static int mode_allows(struct cli_ctx *ctx, const struct cli_cmd *cmd)
 {
@@ -265,7 +284,7 @@ static int prepare(struct cli_ctx *ctx, int argc, char **argv, const struct cli_
 		return NC_ERR_USAGE;
 	}
 	if (mode_allows(ctx, *cmd) < 0 || (ctx->watch && cli_watch_check(ctx, *cmd) < 0) ||
-	    check_choices(ctx, *cmd, a) < 0)
+	    check_choices(ctx, *cmd, a) < 0 || check_selector(ctx) < 0)
 		return NC_ERR_USAGE;
 	return 1;
 }

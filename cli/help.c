@@ -35,6 +35,7 @@ void cli_help_all(struct cli_ctx *ctx, FILE *f)
 		"  -o table|wide|json  output format\n"
 		"  --sort-by FIELD     lists in the order of FIELD (a JSON member: name, "
 		"sync.state)\n"
+		"  --field-selector S only the items S selects (status=active,sync.state!=synced)\n"
 		"  -w, --watch         print again on each change, until Ctrl-C\n"
 		"  --no-color, -q, -v  plain output (also NO_COLOR), only keys, verbose\n"
 		"  --version           the version, as `%s version' (before any command)\n"

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "output.h"
 #include "output_impl.h"
+#include "select.h"
 
 /* A table being printed: the visible columns and their widths so far. */
 struct cli_table {
@@ -133,7 +134,8 @@ struct cli_list_out {
 	struct cli_ctx *ctx;
 	const char *keys;
 	struct cli_table table;
-	size_t items; /* printed so far */
+	size_t items;		/* printed so far */
+	struct cli_select *sel; /* --field-selector, or NULL */
 };
 
 struct cli_list_out *cli_out_list_begin(struct cli_ctx *ctx, const struct cli_col *cols,
@@ -144,6 +146,9 @@ struct cli_list_out *cli_out_list_begin(struct cli_ctx *ctx, const struct cli_co
 	lo->ctx = ctx;
 	lo->keys = keys;
 	table_init(ctx, &lo->table, cols, ncols);
+	/* Checked by the dispatcher already: it parses. */
+	if (ctx->field_selector)
+		cli_select_parse(ctx->field_selector, &lo->sel, &(struct nc_errinfo){0});
 	return lo;
 }
 
@@ -180,10 +185,24 @@ static void json_item(struct cli_list_out *lo, const json_t *item)
 	}
 }
 
-int cli_out_list_page(const json_t *items, void *arg)
+/* The items that pass lo's selector, a new array. */
+static json_t *selected(struct cli_list_out *lo, const json_t *items)
+{
+	json_t *out = json_array(), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it) {
+		if (cli_select_match(lo->sel, it))
+			json_array_append(out, it);
+	}
+	return out;
+}
+
+int cli_out_list_page(const json_t *all, void *arg)
 {
 	struct cli_list_out *lo = arg;
 	struct cli_ctx *ctx = lo->ctx;
+	json_t *items = selected(lo, all);
 	const json_t *it;
 	size_t i;
 
@@ -199,6 +218,7 @@ int cli_out_list_page(const json_t *items, void *arg)
 		table_page(ctx, &lo->table, items);
 	}
 	fflush(ctx->out);
+	json_decref(items);
 	return 0;
 }
 
@@ -224,9 +244,15 @@ void cli_out_list_end(struct cli_list_out *lo, const char *next_cursor)
 
 void cli_out_list_free(struct cli_list_out *lo)
 {
+	const char *unseen;
+
 	if (!lo)
 		return;
 	fflush(lo->ctx->out);
+	unseen = cli_select_unseen(lo->sel);
+	if (unseen)
+		cli_out_warn(lo->ctx, "--field-selector: no item has a member `%s'", unseen);
+	cli_select_free(lo->sel);
 	table_free(&lo->table);
 	free(lo);
 }
@@ -304,26 +330,29 @@ out:
 int cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
 		 const char *keys)
 {
-	json_t *copy = NULL, *items = NULL;
-	struct cli_list_out *lo;
+	struct cli_list_out *lo = cli_out_list_begin(ctx, cols, ncols, keys);
+	json_t *items = selected(lo, json_object_get(list, "items")), *copy, *order;
 	int ret = 0;
 
 	if (ctx->sort_by) {
-		items = sorted(ctx, json_object_get(list, "items"));
-		ret = items ? 0 : NC_ERR_USAGE;
-	}
-	if (items) {
-		copy = json_copy((json_t *)list);
-		json_object_set_new(copy, "items", items);
-		list = copy;
+		order = sorted(ctx, items);
+		ret = order ? 0 : NC_ERR_USAGE;
+		if (order) {
+			json_decref(items);
+			items = order;
+		}
 	}
 	if (!ctx->quiet && ctx->output == NC_OUT_JSON) {
-		cli_out_json(ctx, list); /* whole, with any member beside the items */
+		/* Whole, with any member beside the items. */
+		copy = json_copy((json_t *)list);
+		json_object_set(copy, "items", items);
+		cli_out_json(ctx, copy);
+		json_decref(copy);
+		cli_out_list_free(lo);
 	} else {
-		lo = cli_out_list_begin(ctx, cols, ncols, keys);
-		cli_out_list_page(json_object_get(list, "items"), lo);
+		cli_out_list_page(items, lo);
 		cli_out_list_end(lo, NULL);
 	}
-	json_decref(copy);
+	json_decref(items);
 	return ret;
 }

@@ -255,6 +255,16 @@ jq_out "orders the items by name" '[.items[].name] == ([.items[].name] | sort)' 
 jq_out "across every page" '.items[0].serial + " " + (.items | length | tostring)' "P-007 250"
 expect_rc "--sort-by works on a table, of the page read" 0 connector list --region bulk --limit 10 --sort-by name
 check "the first row is the first name" test "$(sed -n 2p <<<"$out" | awk '{print $1}')" = a-first
+expect_rc "--field-selector" 0 connector list --all --field-selector name=a-first,region=bulk -q
+check "keeps the items whose members say so" test "$out" = P-007
+expect_rc "!= and a member of a member" 0 connector list --region bulk --all \
+	--field-selector 'name!=a-first,sync.state!=synced' -o json
+jq_out "the other 249, filtered page by page" '[.items[] | select(.name == "a-first")] | length' 0
+jq_out "249 of them" '.items | length' 249
+expect_rc "a misspelt field" 0 connector list --region bulk --field-selector nmae=x -q
+contains "is warned about" "$err" "--field-selector: no item has a member \`nmae'"
+expect_rc "a selector that does not parse" 2 connector list --field-selector name
+contains "says what it wants" "$err" "\`name' is not FIELD=VALUE or FIELD!=VALUE"
 expect_rc "--sort-by a field no item has" 2 connector list --region bulk --sort-by nmae
 contains "names the fields there are" "$err" "--sort-by: no item has a field \`nmae'; they have: serial"
 expect_rc "--cursor continues a listing" 0 connector list --region bulk --cursor P-240 -q
