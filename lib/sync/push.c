@@ -204,6 +204,36 @@ out:
 	return ret;
 }
 
+int sync_fail(struct nc_sync_engine *e, struct nc_sync *s, const char *reason)
+{
+	int ret;
+
+	s->state = NC_SYNC_FAILED;
+	snprintf(s->fail_reason, sizeof(s->fail_reason), "%s", reason);
+	s->updated_at = time(NULL);
+	ret = nc_store_sync_put(e->core->store, s);
+	if (ret == 0)
+		sync_event(e, NC_EV_sync_state, s->tenant, s->serial,
+			   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq", (json_int_t)s->seq,
+				     "reason", reason));
+	return ret;
+}
+
+/*
+ * A stored batch that its device no longer takes (it lowered its batch_max)
+ * cannot be re-sent: failed, reason too_large, so that reconcile tries it
+ * again in its turn rather than leaving it applying with no timer.
+ */
+static void fail_too_large(struct nc_sync_engine *e, const char *serial, const char *tenant)
+{
+	struct nc_sync s = {0};
+
+	if (nc_store_sync_get(e->core->store, serial, tenant, &s) == 0 &&
+	    strcmp(s.fail_reason, "too_large") != 0)
+		sync_fail(e, &s, "too_large");
+	nc_sync_clear(&s);
+}
+
 int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 {
 	struct nc_mqtt *m;
@@ -299,5 +329,7 @@ int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant, 
 	sync_event(e, NC_EV_sync_error, tenant, serial,
 		   json_pack("{s:s,s:s}", "reason", why, "error",
 			     ei.msg[0] ? ei.msg : nc_strerror(ret)));
+	if (ret == NC_ERR_TOOBIG && mode != PUSH_BUILD)
+		fail_too_large(e, serial, tenant);
 	return ret;
 }

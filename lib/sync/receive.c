@@ -448,15 +448,8 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	} else if (h.seq == s.seq && s.state == NC_SYNC_SYNCED &&
 		   strcmp(h.config_hash, s.confirmed_hash) != 0) {
 		/* The device runs something else than what it confirmed: drift. */
-		s.state = NC_SYNC_FAILED;
-		snprintf(s.fail_reason, sizeof(s.fail_reason), "drift");
-		s.updated_at = time(NULL);
-		if (nc_store_sync_put(e->core->store, &s) == 0) {
-			sync_event(e, NC_EV_sync_state, d.tenant, serial,
-				   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
-					     (json_int_t)s.seq, "reason", "drift"));
+		if (sync_fail(e, &s, "drift") == 0)
 			stale_later(e, serial, d.tenant, s.seq);
-		}
 	}
 	nc_sync_clear(&s);
 }

@@ -15,6 +15,8 @@
 N=1800
 start_core --apply-timeout 30s
 new_tenant acme
+# The hub's refusals outside Sync Now (config requests, re-sends) are events.
+spawn errors "$NETCTL" tail --type sync_error --device HUB -o json
 
 expect_rc "serve refuses a --batch-max below 1 MiB" 2 serve --batch-max 1000 --data-dir "$T/x"
 contains "naming the option and its range" "$err" "--batch-max \`1000' is not a number from 1048576"
@@ -76,6 +78,9 @@ told() {
 	jq -r '.items[] | select(.serial == "HUB") | .error' <<<"$out" | grep -q 'of 4096 bytes'
 }
 check "the core has heard that the hub takes at most 4096 bytes" wait_until 10 told
+refused() { grep -q "$1" "$T/errors.out"; }
+check "its config request was answered by a sync_error event naming the limit" \
+	wait_until 10 refused 'over its limit of 4096 bytes'
 expect_rc "sync now of the hub and two connectors reports the hub" 1 sync now HUB C0001 C0002 -o json
 jq_out "the hub is skipped" '.items[] | select(.serial == "HUB") | .state' skipped
 matches "with the size it would have had" "$(jq -r '.items[] | select(.serial == "HUB") | .error' <<<"$out")" \
@@ -102,8 +107,9 @@ check "of more than 1 MiB ($len bytes)" test "$len" -gt 1048576
 
 # The limit it advertised is kept across a restart of serve.
 stop "$SERVE_PID"
-start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s
+start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 2s
 use_serve
+spawn errors2 "$NETCTL" tail --type sync_error --device HUB -o json
 expect_rc "after a restart, sync now HUB" 0 sync now HUB -o json
 jq_out "is sent without a word from the hub" '.items[0].state' applying
 check "and on the wire again" wait_until 20 hub_sent 2
@@ -115,6 +121,16 @@ forgot() {
 	[ "$(jq -r '.items[0].state' <<<"$out")" = skipped ]
 }
 check "a request without batch_max puts the hub back to 1 MiB" wait_until 10 forgot
+sent=$(wire_count)
+refused2() { grep -q 'over its limit of 1048576 bytes' "$T/errors2.out"; }
+check "its stored batch is not sent again at its apply timeout (a sync_error event)" \
+	wait_until 10 refused2
+failed() {
+	run_nc sync show HUB -o json
+	[ "$(jq -r '.state + " " + .fail_reason' <<<"$out")" = "failed too_large" ]
+}
+check "the hub's state is failed, reason too_large, not left applying" wait_until 10 failed
+check "nothing more went on the wire" test "$(wire_count)" = "$sent"
 
 # netctl's agent with its default (16 MiB) applies the batch and confirms its hash.
 spawn hub2 "$NETCTL" agent --mqtt "$BROKER_URL" --serial HUB --state-dir "$T/hub2" --apply dry-run
