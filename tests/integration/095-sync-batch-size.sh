@@ -24,8 +24,10 @@ expect_rc "an agent refuses a --batch-max below 1024" 2 agent --mqtt "$BROKER_UR
 	--serial-prefix Z --batch-max 10
 contains "naming the option" "$err" "--batch-max"
 
-# A hub with N connectors of 8 LAN subnets each (about 700 bytes each in the
-# hub's batch), played by a simulated fleet that announces their keys.
+# A hub with N connectors of 8 LAN subnets each (about 650 bytes each in the
+# hub's batch), played by a simulated fleet whose registrations announce their
+# keys; approved once their keys are known, so that their first batches come
+# with the Sync Now below rather than each with a config request.
 {
 	echo "edge create --serial HUB --name hub --kind dedicated --endpoint 192.0.2.1:51820 --lan 10.10.0.0/16"
 	for i in $(seq 1 "$N"); do
@@ -34,7 +36,8 @@ contains "naming the option" "$err" "--batch-max"
 			j=$((i * 8 + k))
 			printf ' --lan 10.%d.%d.0/24' $((20 + j / 256)) $((j % 256))
 		done
-		printf '\nconnector approve C%04d\n' "$i"
+		printf '\n'
+		printf 'connector approve C%04d\n' "$i" >>"$T/approve.nc"
 	done
 } >"$T/setup.nc"
 expect_rc "the hub and its $N connectors are created" 0 batch -f "$T/setup.nc"
@@ -44,6 +47,7 @@ keys() {
 	[ "$(jq '[.items[] | select(.public_key != null and .public_key != "")] | length' <<<"$out")" = "$N" ]
 }
 check "every connector's key is known" wait_gently 60 keys
+expect_rc "and they are approved" 0 batch -f "$T/approve.nc"
 
 # The hub played with mosquitto_sub/pub, as an agent that knows only PROTOCOL.md.
 spawn wire mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -F '%t %l' -t VSR/HUB/batch
