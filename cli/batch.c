@@ -8,6 +8,7 @@
 
 #include "../lib/util/err.h"
 #include "../lib/util/xmalloc.h"
+#include "bulk.h"
 #include "cmd.h"
 #include "dispatch.h"
 #include "interrupt.h"
@@ -132,35 +133,82 @@ static void check_lines(struct cli_ctx *ctx, struct run *r)
 	}
 }
 
-/* Second pass: runs the valid lines until an interrupt, or the first failure
- * unless NC_BATCH_CONTINUE. Returns the first failure's error, or 0. */
+/* Runs line i, a valid one, alone; a failure is counted in r. Returns its result. */
+static int run_line(struct cli_ctx *ctx, struct run *r, size_t i)
+{
+	struct cli_words w = {0};
+	char where[32];
+	int rc = 0;
+
+	snprintf(where, sizeof(where), "line %d", r->lines[i].lineno);
+	if (words_of(ctx, &r->lines[i], &w) == 0 && w.n > 0) {
+		struct cli_ctx lc = line_ctx(ctx, where);
+
+		r->ran++;
+		rc = cli_dispatch(&lc, w.n, w.v);
+		fflush(lc.out);
+		if (rc < 0 && r->failed++ == 0)
+			r->first_line = r->lines[i].lineno;
+	}
+	cli_words_free(&w);
+	return rc;
+}
+
+/*
+ * Gathers into b the valid lines from line i on that one bulk request
+ * carries (bulk.h), passing over the lines that run as nothing. Returns the
+ * index after the last line taken, i when none was.
+ */
+static size_t gather(struct cli_ctx *ctx, struct run *r, size_t i, struct cli_bulk *b)
+{
+	size_t end = i;
+
+	for (size_t j = i; j < r->n; j++) {
+		char where[32];
+		struct cli_ctx lc;
+
+		if (!r->ok[j])
+			continue;
+		snprintf(where, sizeof(where), "line %d", r->lines[j].lineno);
+		lc = line_ctx(ctx, where);
+		if (!cli_bulk_add(b, &lc, r->lines[j].text))
+			break;
+		end = j + 1;
+	}
+	return end;
+}
+
+/*
+ * Second pass: runs the valid lines until an interrupt, or the first failure
+ * unless NC_BATCH_CONTINUE; consecutive lines of a bulk command go as one
+ * request, or one by one when it is refused. Returns the first failure's
+ * error, or 0.
+ */
 static int run_lines(struct cli_ctx *ctx, struct run *r, unsigned flags)
 {
+	struct cli_bulk *b = cli_bulk_new();
+	size_t i = 0;
 	int ret = 0;
 
-	for (size_t i = 0; i < r->n && !cli_interrupted(); i++) {
-		struct cli_words w = {0};
-		char where[32];
-		int rc;
+	while (i < r->n && !cli_interrupted() && (ret == 0 || (flags & NC_BATCH_CONTINUE))) {
+		size_t end = gather(ctx, r, i, b), taken = cli_bulk_count(b);
 
-		if (!r->ok[i])
+		if (taken > 1 && cli_bulk_send(b) == 0) {
+			r->ran += taken;
+			i = end;
 			continue;
-		snprintf(where, sizeof(where), "line %d", r->lines[i].lineno);
-		if (words_of(ctx, &r->lines[i], &w) == 0 && w.n > 0) {
-			struct cli_ctx lc = line_ctx(ctx, where);
-
-			r->ran++;
-			rc = cli_dispatch(&lc, w.n, w.v);
-			fflush(lc.out);
-			if (rc < 0 && r->failed++ == 0) {
-				ret = rc;
-				r->first_line = r->lines[i].lineno;
-			}
 		}
-		cli_words_free(&w);
-		if (ret < 0 && !(flags & NC_BATCH_CONTINUE))
-			break;
+		cli_bulk_reset(b);
+		for (end = end > i ? end : i + 1; i < end && !cli_interrupted(); i++) {
+			int rc = r->ok[i] ? run_line(ctx, r, i) : 0;
+
+			if (rc < 0 && ret == 0)
+				ret = rc;
+			if (ret < 0 && !(flags & NC_BATCH_CONTINUE))
+				break;
+		}
 	}
+	cli_bulk_free(b);
 	return ret;
 }
 

@@ -56,6 +56,8 @@ struct cli_ctx {
 	bool tty;   /* out is a terminal: fit tables to width, indent JSON */
 	int width;  /* terminal columns for tables */
 	bool quiet;
+	const char *sort_by; /* --sort-by: lists in the order of this member (a dotted path) */
+	bool watch;	     /* --watch: print again on each change (watch.h) */
 	int verbose;
 	FILE *out; /* results */
 	FILE *err; /* errors and diagnostics */

@@ -7,8 +7,8 @@
 
 #include "cmd.h"
 
-const char cli_global_opts[] =
-	"server=,token=,token-file=,tenant=,output|o=,no-color,quiet|q,verbose|v,help|h,version";
+const char cli_global_opts[] = "server=,token=,token-file=,tenant=,output|o=,sort-by=,watch|w,"
+			       "no-color,quiet|q,verbose|v,help|h,version";
 
 /* The event types, from the library's one list. */
 const char *const nc_event_types[] = {
@@ -194,6 +194,7 @@ static void spec_of(const struct cli_cmd *c, const char *opt, const char *ph, st
 
 		snprintf(alt, sizeof(alt), "%.*s", (int)len, p);
 		if (alt[0] >= 'A' && alt[0] <= 'Z') {
+			v->open = true;
 			if (v->kind == NC_VAL_NONE)
 				v->kind = kind_of_word(c, opt, alt);
 		} else if (alt[0]) {
@@ -297,6 +298,22 @@ bool cli_cmd_arg(const struct cli_cmd *c, int i, struct cli_valspec *v)
 	if (c->max >= 0 && i >= c->max)
 		return false;
 	return walk_usage(c, NULL, i, v);
+}
+
+bool cli_valspec_allows(const struct cli_valspec *v, const char *val)
+{
+	size_t n = strlen(val);
+
+	if (v->kind != NC_VAL_CHOICES || v->open)
+		return true;
+	for (const char *p = v->choices; *p;) {
+		size_t len = strcspn(p, " ");
+
+		if (len == n && strncmp(p, val, n) == 0)
+			return true;
+		p += len + (p[len] == ' ');
+	}
+	return false;
 }
 
 bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v)

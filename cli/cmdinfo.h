@@ -71,6 +71,7 @@ struct cli_valspec {
 	char choices[256];    /* words offered besides kind's, space-separated ("none") */
 	char placeholder[32]; /* as the usage writes it: "SERIAL", "dedicated|mtge" */
 	bool repeat;	      /* the last argument, repeatable ("SERIAL...") */
+	bool open;	      /* a placeholder stands beside the choices: other values too */
 };
 
 /*
@@ -83,6 +84,10 @@ bool cli_cmd_arg(const struct cli_cmd *c, int i, struct cli_valspec *v);
 /* The value of option name (long form) of c, or of the global options when c
  * is NULL or has no such option. False when the option takes no value. */
 bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v);
+
+/* Whether val may be given where v is: any value, unless v is a closed set
+ * of choices (NC_VAL_CHOICES and not open) that val is not one of. */
+bool cli_valspec_allows(const struct cli_valspec *v, const char *val);
 
 /* A short lowercase name of a kind ("serial", "peering", ...), for generated files. */
 const char *cli_valkind_name(enum cli_valkind k);

@@ -9,6 +9,7 @@
 #include "../lib/util/xmalloc.h"
 #include "argwalk.h"
 #include "cmd.h"
+#include "watch.h"
 
 void cli_cands_add(struct cli_cands *c, const char *word, const char *help)
 {
@@ -121,8 +122,8 @@ static void values(const struct cli_valspec *v, const char *prev_pos, cli_values
 	}
 }
 
-/* Adds the long options of spec, with help from the command's usage. */
-static void options(const struct cli_cmd *c, const char *spec, const char *help,
+/* Adds the long options of spec but skip (NULL: none), with help from the command's usage. */
+static void options(const struct cli_cmd *c, const char *spec, const char *help, const char *skip,
 		    struct cli_cands *out)
 {
 	const char *p = spec;
@@ -131,6 +132,8 @@ static void options(const struct cli_cmd *c, const char *spec, const char *help,
 	while (cli_opt_next(&p, &o)) {
 		char w[40];
 
+		if (skip && strcmp(o.name, skip) == 0)
+			continue;
 		snprintf(w, sizeof(w), "--%s", o.name);
 		cli_cands_add(out, w, help ? help : c ? c->usage : NULL);
 	}
@@ -273,8 +276,10 @@ void cli_complete(char *const *words, int n, const char *partial, cli_values_fn 
 	} else if (!s.only_pos && partial[0] == '-') {
 		snprintf(out->expect, sizeof(out->expect), "option");
 		if (s.cmd)
-			options(s.cmd, s.cmd->options, NULL, out);
-		options(NULL, cli_global_opts, "global option", out);
+			options(s.cmd, s.cmd->options, NULL, NULL, out);
+		/* --watch only where the command takes it. */
+		options(NULL, cli_global_opts, "global option",
+			s.cmd && !cli_watch_allowed(s.cmd) ? "watch" : NULL, out);
 		filter(out, partial);
 	} else if (!s.noun) {
 		snprintf(out->expect, sizeof(out->expect), "command");

@@ -16,36 +16,62 @@
 #include "cmdinfo.h"
 #include "help.h"
 #include "request.h"
+#include "watch.h"
+
+/* The global options that only store their value, or only set a flag; the
+ * _Generic makes an entry whose member is not of its kind fail to compile. */
+#define MEMBER(m, type)                                                                            \
+	(offsetof(struct cli_ctx, m) + 0 * _Generic(((struct cli_ctx *)0)->m, type : 0))
+#define VALUE(n, m)                                                                                \
+	{                                                                                          \
+		n, MEMBER(m, const char *), false, false                                           \
+	}
+#define FLAG(n, m, to)                                                                             \
+	{                                                                                          \
+		n, MEMBER(m, bool), true, to                                                       \
+	}
+static const struct {
+	const char *name;
+	size_t off; /* of a const char * (a value) or a bool (a flag) in struct cli_ctx */
+	bool flag;
+	bool to; /* what a flag sets its bool to */
+} plain[] = {
+	VALUE("server", server),    VALUE("token", token),	VALUE("token-file", token_file),
+	VALUE("tenant", tenant),    VALUE("sort-by", sort_by),	FLAG("no-color", color, false),
+	FLAG("quiet", quiet, true), FLAG("watch", watch, true), FLAG("version", version, true),
+};
+#undef MEMBER
+#undef VALUE
+#undef FLAG
 
 /* Applies a global option; 0, or NC_ERR_USAGE after reporting. */
 static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
 {
-	if (strcmp(name, "server") == 0) {
-		ctx->server = val;
-	} else if (strcmp(name, "token") == 0) {
-		ctx->token = val;
-	} else if (strcmp(name, "token-file") == 0) {
-		ctx->token_file = val;
-	} else if (strcmp(name, "tenant") == 0) {
-		ctx->tenant = val;
-	} else if (strcmp(name, "output") == 0) {
-		if (strcmp(val, "table") == 0)
-			ctx->output = NC_OUT_TABLE;
-		else if (strcmp(val, "wide") == 0)
-			ctx->output = NC_OUT_WIDE;
-		else if (strcmp(val, "json") == 0)
-			ctx->output = NC_OUT_JSON;
+	static const char *const formats[] = {
+		[NC_OUT_TABLE] = "table", [NC_OUT_WIDE] = "wide", [NC_OUT_JSON] = "json"};
+
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		char *field = (char *)ctx + plain[i].off;
+
+		if (strcmp(name, plain[i].name) != 0)
+			continue;
+		if (plain[i].flag)
+			*(bool *)field = plain[i].to;
 		else
-			return cli_error(ctx, NC_ERR_USAGE,
-					 "output format `%s' is not table, wide or json", val);
-	} else if (strcmp(name, "no-color") == 0) {
-		ctx->color = false;
-	} else if (strcmp(name, "quiet") == 0) {
-		ctx->quiet = true;
-	} else if (strcmp(name, "verbose") == 0) {
+			*(const char **)(void *)field = val;
+		return 0;
+	}
+	if (strcmp(name, "verbose") == 0) {
 		ctx->verbose++;
-	} else if (strcmp(name, "version") == 0) {
-		ctx->version = true;
+	} else if (strcmp(name, "output") == 0) {
+		for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+			if (formats[f] && strcmp(val, formats[f]) == 0) {
+				ctx->output = (enum cli_output)f;
+				return 0;
+			}
+		}
+		return cli_error(ctx, NC_ERR_USAGE, "output format `%s' is not table, wide or json",
+				 val);
 	}
 	return 0;
 }
@@ -127,12 +153,41 @@ static int run(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_
 			return ret;
 		own = true;
 	}
-	ret = cmd->fn(ctx, a);
+	ret = ctx->watch ? cli_watch(ctx, cmd, a) : cmd->fn(ctx, a);
 	if (own) {
 		nc_client_free(ctx->client);
 		ctx->client = NULL;
 	}
 	return ret;
+}
+
+/* A value outside the choices the usage lists is a usage error naming them,
+ * caught before any request (the server would refuse it all the same). */
+static int check_choices(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a)
+{
+	struct cli_valspec v;
+	char list[300];
+	size_t len = 0;
+
+	for (int i = 0; i < a->nopt; i++) {
+		if (!a->opt_val[i] || !cli_cmd_optval(cmd, a->opt_name[i], &v) ||
+		    cli_valspec_allows(&v, a->opt_val[i]))
+			continue;
+		/* "a, b or c" */
+		for (const char *p = v.choices; *p && len < sizeof(list);) {
+			size_t word = strcspn(p, " ");
+
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%.*s",
+						!len	  ? ""
+						: p[word] ? ", "
+							  : " or ",
+						(int)word, p);
+			p += word + (p[word] == ' ');
+		}
+		return cli_error(ctx, NC_ERR_USAGE, "--%s must be %s, not `%s'", a->opt_name[i],
+				 list, a->opt_val[i]);
+	}
+	return 0;
 }
 
 /* Whether cmd may run where ctx's commands come from; reported when not. */
@@ -209,17 +264,27 @@ static int prepare(struct cli_ctx *ctx, int argc, char **argv, const struct cli_
 			c->verb ? " " : "", c->verb ? c->verb : "", c->usage);
 		return NC_ERR_USAGE;
 	}
-	if (mode_allows(ctx, *cmd) < 0)
+	if (mode_allows(ctx, *cmd) < 0 || (ctx->watch && cli_watch_check(ctx, *cmd) < 0) ||
+	    check_choices(ctx, *cmd, a) < 0)
 		return NC_ERR_USAGE;
 	return 1;
 }
 
+int cli_dispatch_parse(struct cli_ctx *ctx, int argc, char **argv, const struct cli_cmd **cmd,
+		       struct cli_args *a)
+{
+	bool bare;
+
+	*cmd = NULL;
+	*a = (struct cli_args){.pos = nc_xcalloc((size_t)argc + 1, sizeof(*a->pos))};
+	return prepare(ctx, argc, argv, cmd, a, &bare, true);
+}
+
 int cli_dispatch_check(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_cmd *cmd = NULL;
-	struct cli_args a = {.pos = nc_xcalloc((size_t)argc + 1, sizeof(*a.pos))};
-	bool bare;
-	int ret = prepare(ctx, argc, argv, &cmd, &a, &bare, true);
+	const struct cli_cmd *cmd;
+	struct cli_args a;
+	int ret = cli_dispatch_parse(ctx, argc, argv, &cmd, &a);
 
 	free(a.pos);
 	return ret < 0 ? ret : 0;

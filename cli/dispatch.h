@@ -21,4 +21,15 @@ int cli_dispatch(struct cli_ctx *ctx, int argc, char **argv);
  */
 int cli_dispatch_check(struct cli_ctx *ctx, int argc, char **argv);
 
+/*
+ * Parses argv[0..argc) as cli_dispatch_check does, without running it, into
+ * *cmd and *a (global options into ctx): 1 when there is a command to run,
+ * 0 when there is none, or NC_ERR_USAGE after reporting. a->pos is
+ * allocated in every case (free it); a borrows the rest from argv.
+ */
+struct cli_cmd;
+struct cli_args;
+int cli_dispatch_parse(struct cli_ctx *ctx, int argc, char **argv, const struct cli_cmd **cmd,
+		       struct cli_args *a);
+
 #endif

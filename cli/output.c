@@ -12,12 +12,9 @@
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
 #include "cmd.h"
+#include "output_impl.h"
 
-#define BOLD	 "\033[1m"
-#define RESET	 "\033[0m"
 #define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
-#define GAP	 2		/* columns between table columns */
-#define CELL_MAX 1024		/* bytes of one rendered cell */
 
 bool cli_out_color_wanted(bool tty, const char *no_color, bool no_color_flag)
 {
@@ -132,8 +129,7 @@ int cli_out_term_width(int fd)
 	return 80;
 }
 
-/* The member at a dotted path, or NULL. */
-static const json_t *lookup(const json_t *obj, const char *path)
+const json_t *cli_out_lookup(const json_t *obj, const char *path)
 {
 	char part[64];
 
@@ -166,7 +162,7 @@ static void scalar(const json_t *v, char *buf, size_t n)
 
 void cli_out_cell(const json_t *obj, const struct cli_col *col, int64_t now, char *buf, size_t n)
 {
-	const json_t *v = lookup(obj, col->key);
+	const json_t *v = cli_out_lookup(obj, col->key);
 	int64_t t;
 
 	if (col->fmt) {
@@ -211,8 +207,7 @@ void cli_out_json(struct cli_ctx *ctx, const json_t *v)
 	fputc('\n', ctx->out);
 }
 
-/* Prints the members named by keys (space-separated paths) on one line. */
-static void print_keys(struct cli_ctx *ctx, const json_t *obj, const char *keys)
+void cli_out_keys(struct cli_ctx *ctx, const json_t *obj, const char *keys)
 {
 	char path[64], cell[CELL_MAX];
 	struct cli_col col = {.key = path};
@@ -231,8 +226,7 @@ static void print_keys(struct cli_ctx *ctx, const json_t *obj, const char *keys)
 	fputc('\n', ctx->out);
 }
 
-/* Writes text padded to cols columns (left, or right when right is set), coloured by seq. */
-static void pad(FILE *f, const char *text, size_t cols, bool right, const char *seq, bool last)
+void cli_out_pad(FILE *f, const char *text, size_t cols, bool right, const char *seq, bool last)
 {
 	size_t w = cli_out_width(text), fill = cols > w ? cols - w : 0;
 
@@ -243,91 +237,6 @@ static void pad(FILE *f, const char *text, size_t cols, bool right, const char *
 		fprintf(f, "%*s", (int)fill, "");
 }
 
-void cli_out_table(struct cli_ctx *ctx, const json_t *items, const struct cli_col *cols,
-		   size_t ncols)
-{
-	size_t nrows = json_array_size(items), nvis = 0, *want, *minw, *w;
-	const struct cli_col **vis = nc_xcalloc(ncols + 1, sizeof(*vis));
-	char **cells, cut[CELL_MAX];
-	int64_t now = nc_time_now();
-
-	if (ctx->output == NC_OUT_JSON)
-		goto out;
-	for (size_t j = 0; j < ncols; j++) {
-		if (!(cols[j].flags & NC_COL_WIDE) || ctx->output == NC_OUT_WIDE)
-			vis[nvis++] = &cols[j];
-	}
-	want = nc_xcalloc(nvis + 1, sizeof(size_t));
-	minw = nc_xcalloc(nvis + 1, sizeof(size_t));
-	w = nc_xcalloc(nvis + 1, sizeof(size_t));
-	cells = nc_xcalloc(nrows * nvis + 1, sizeof(char *));
-	for (size_t j = 0; j < nvis; j++)
-		want[j] = minw[j] = cli_out_width(vis[j]->header);
-	for (size_t i = 0; i < nrows; i++) {
-		for (size_t j = 0; j < nvis; j++) {
-			char buf[CELL_MAX];
-			size_t cw;
-
-			cli_out_cell(json_array_get(items, i), vis[j], now, buf, sizeof(buf));
-			cells[i * nvis + j] = nc_xstrdup(buf);
-			cw = cli_out_width(buf);
-			if (cw > want[j])
-				want[j] = cw;
-		}
-	}
-	/* A state is short and the point of the row: it is never cut. */
-	for (size_t j = 0; j < nvis; j++) {
-		if (vis[j]->flags & NC_COL_STATE)
-			minw[j] = want[j];
-	}
-	if (ctx->tty)
-		cli_out_fit(want, minw, nvis, (size_t)(ctx->width > 0 ? ctx->width : 80), GAP, w);
-	else
-		memcpy(w, want, nvis * sizeof(size_t));
-	for (size_t j = 0; j < nvis; j++) {
-		cli_out_truncate(vis[j]->header, ctx->tty ? w[j] : 0, cut, sizeof(cut));
-		pad(ctx->out, cut, w[j], vis[j]->flags & NC_COL_NUM, ctx->color ? BOLD : NULL,
-		    j + 1 == nvis);
-		fputs(j + 1 == nvis ? "\n" : "  ", ctx->out);
-	}
-	for (size_t i = 0; i < nrows; i++) {
-		for (size_t j = 0; j < nvis; j++) {
-			const char *c = cells[i * nvis + j];
-			const char *seq = ctx->color && (vis[j]->flags & NC_COL_STATE)
-						  ? cli_out_state_color(c)
-						  : NULL;
-
-			cli_out_truncate(c, ctx->tty ? w[j] : 0, cut, sizeof(cut));
-			pad(ctx->out, cut, w[j], vis[j]->flags & NC_COL_NUM, seq, j + 1 == nvis);
-			fputs(j + 1 == nvis ? "\n" : "  ", ctx->out);
-		}
-	}
-	for (size_t i = 0; i < nrows * nvis; i++)
-		free(cells[i]);
-	free(cells);
-	free(want);
-	free(minw);
-	free(w);
-out:
-	free(vis);
-}
-
-void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
-		  const char *keys)
-{
-	const json_t *items = json_object_get(list, "items"), *it;
-	size_t i;
-
-	if (ctx->quiet) {
-		json_array_foreach(items, i, it)
-			print_keys(ctx, it, keys);
-	} else if (ctx->output == NC_OUT_JSON) {
-		cli_out_json(ctx, list);
-	} else {
-		cli_out_table(ctx, items, cols, ncols);
-	}
-}
-
 void cli_out_object(struct cli_ctx *ctx, const json_t *obj, const struct cli_col *fields,
 		    size_t nfields, const char *keys)
 {
@@ -335,7 +244,7 @@ void cli_out_object(struct cli_ctx *ctx, const json_t *obj, const struct cli_col
 	int64_t now = nc_time_now();
 
 	if (ctx->quiet) {
-		print_keys(ctx, obj, keys);
+		cli_out_keys(ctx, obj, keys);
 		return;
 	}
 	if (ctx->output == NC_OUT_JSON) {
@@ -357,8 +266,8 @@ void cli_out_object(struct cli_ctx *ctx, const json_t *obj, const struct cli_col
 		seq = ctx->color && (fields[j].flags & NC_COL_STATE) ? cli_out_state_color(safe)
 								     : NULL;
 		snprintf(label, sizeof(label), "%s:", fields[j].header);
-		pad(ctx->out, label, lw + 1, false, NULL, false);
-		pad(ctx->out, safe, 0, false, seq, true);
+		cli_out_pad(ctx->out, label, lw + 1, false, NULL, false);
+		cli_out_pad(ctx->out, safe, 0, false, seq, true);
 		fputc('\n', ctx->out);
 	}
 }
@@ -377,7 +286,7 @@ void cli_out_done(struct cli_ctx *ctx, const json_t *reply, const char *quiet_ke
 
 	if (ctx->quiet) {
 		if (quiet_key && reply)
-			print_keys(ctx, reply, quiet_key);
+			cli_out_keys(ctx, reply, quiet_key);
 		return;
 	}
 	if (ctx->output == NC_OUT_JSON) {

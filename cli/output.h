@@ -48,10 +48,30 @@ struct cli_col {
 	void (*fmt)(const json_t *v, char *buf, size_t n);
 };
 
-/* Prints a list {"items":[...],"next_cursor":...} (borrowed). keys: the
- * member paths, separated by spaces, that -q prints for each item. */
-void cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
-		  const char *keys);
+/* Prints a list {"items":[...],"next_cursor":...} (borrowed), its items in
+ * the order of ctx->sort_by when set. keys: the member paths, separated by
+ * spaces, that -q prints for each item. 0, or NC_ERR_USAGE after reporting
+ * a --sort-by field that no item has (the list is then printed as it is:
+ * what a write command did is never hidden). */
+int cli_out_list(struct cli_ctx *ctx, const json_t *list, const struct cli_col *cols, size_t ncols,
+		 const char *keys);
+
+/*
+ * The same, page by page, for a list too long to hold (--all of many
+ * pages): begin, then cli_out_list_page with each page's items (borrowed;
+ * its signature is nc_client_page_fn), then cli_out_list_end with the
+ * cursor after the last page (NULL at the end), which frees lo. The output
+ * is the same as cli_out_list's of all the pages at once, except that a
+ * table's columns are sized by the rows seen so far. On a failure between
+ * pages call cli_out_list_free instead of _end: JSON output then stays
+ * unterminated, so that no reader takes a part for the whole list.
+ */
+struct cli_list_out;
+struct cli_list_out *cli_out_list_begin(struct cli_ctx *ctx, const struct cli_col *cols,
+					size_t ncols, const char *keys);
+int cli_out_list_page(const json_t *items, void *lo);
+void cli_out_list_end(struct cli_list_out *lo, const char *next_cursor);
+void cli_out_list_free(struct cli_list_out *lo);
 
 /* Prints items (an array, borrowed) as a table in text modes only: for
  * parts of a larger text view (peering show's links). */

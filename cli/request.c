@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "../lib/client/client.h"
+#include "../lib/client/sse.h"
 #include "../lib/util/duration.h"
 #include "../lib/util/err.h"
 #include "cmd.h"
 #include "cmdinfo.h"
 #include "config.h"
+#include "interrupt.h"
 #include "output.h"
 
 int cli_path(struct cli_ctx *ctx, char *buf, size_t n, const char *fmt, ...)
@@ -123,6 +125,17 @@ int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const
 	return ret;
 }
 
+int cli_stream_end(struct cli_ctx *ctx, struct nc_sse *s, int ret, const struct nc_errinfo *ei)
+{
+	cli_interrupt_release();
+	nc_sse_free(s);
+	if (ret < 0)
+		return call_failed(ctx, ret, ei);
+	if (ctx->tty)
+		cli_out_line(ctx, "");
+	return 0;
+}
+
 int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei)
 {
 	return call_failed(ctx, err, ei);
@@ -137,22 +150,41 @@ int cli_call(struct cli_ctx *ctx, const char *method, const char *path, const js
 	return ret < 0 ? call_failed(ctx, ret, &ei) : 0;
 }
 
-int cli_call_list(struct cli_ctx *ctx, const char *path, bool all, json_t **list)
+/* The end of a list request: the -v line, and a failure reported as cli_call. */
+static int list_done(struct cli_ctx *ctx, const char *path, int ret, const struct nc_errinfo *ei)
 {
-	struct nc_errinfo ei = {0};
-	int ret;
-
-	*list = NULL;
-	if (!ctx->client)
-		return cli_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection",
-				 ctx->cmd->noun);
-	ret = nc_client_list(ctx->client, path, all, 0, list, &ei);
 	if (ctx->verbose)
 		fprintf(ctx->err, "GET %s%s -> %s\n", ctx->client->server, path,
 			ret < 0 ? nc_strerror(ret) : "ok");
-	if (ret < 0)
-		return call_failed(ctx, ret, &ei);
-	return 0;
+	return ret < 0 ? call_failed(ctx, ret, ei) : 0;
+}
+
+static int no_client(struct cli_ctx *ctx)
+{
+	return cli_error(ctx, NC_ERR_INTERNAL, "`%s' has no server connection", ctx->cmd->noun);
+}
+
+int cli_call_list(struct cli_ctx *ctx, const char *path, bool all, json_t **list)
+{
+	struct nc_errinfo ei = {0};
+
+	*list = NULL;
+	if (!ctx->client)
+		return no_client(ctx);
+	return list_done(ctx, path, nc_client_list(ctx->client, path, all, 0, list, &ei), &ei);
+}
+
+int cli_call_pages(struct cli_ctx *ctx, const char *path, bool all, nc_client_page_fn *fn,
+		   void *arg, char **next_cursor)
+{
+	struct nc_errinfo ei = {0};
+
+	*next_cursor = NULL;
+	if (!ctx->client)
+		return no_client(ctx);
+	return list_done(ctx, path,
+			 nc_client_pages(ctx->client, path, all, 0, fn, arg, next_cursor, &ei),
+			 &ei);
 }
 
 int cli_connect(struct cli_ctx *ctx)
@@ -220,7 +252,7 @@ int cli_list(struct cli_ctx *ctx, const char *path, const struct cli_col *cols, 
 	int ret = cli_call_list(ctx, path, false, &list);
 
 	if (ret == 0)
-		cli_out_list(ctx, list, cols, ncols, key);
+		ret = cli_out_list(ctx, list, cols, ncols, key);
 	json_decref(list);
 	return ret;
 }

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../lib/client/client.h"
+
 struct cli_args;
 struct cli_col;
 struct cli_ctx;
@@ -33,10 +35,22 @@ int cli_call(struct cli_ctx *ctx, const char *method, const char *path, const js
  * caller to report with more of the way out (or with cli_report). */
 int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
 		json_t **reply, struct nc_errinfo *ei);
+/*
+ * The end of a command that follows the event stream until Ctrl-C (tail,
+ * --watch): releases Ctrl-C, frees s, and reports ret when negative (with
+ * ei); else 0, Ctrl-C being the way out, with the terminal's next prompt
+ * put on a line of its own.
+ */
+struct nc_sse;
+int cli_stream_end(struct cli_ctx *ctx, struct nc_sse *s, int ret, const struct nc_errinfo *ei);
 /* Reports a failure of cli_request as cli_call would, and returns err. */
 int cli_report(struct cli_ctx *ctx, int err, const struct nc_errinfo *ei);
 /* A list at path (nc_client_list), every page when all is set; reported as cli_call. */
 int cli_call_list(struct cli_ctx *ctx, const char *path, bool all, json_t **list);
+/* The same, page by page (nc_client_pages): fn gets each page's items as it
+ * arrives; *next_cursor as there (owned by the caller). */
+int cli_call_pages(struct cli_ctx *ctx, const char *path, bool all, nc_client_page_fn *fn,
+		   void *arg, char **next_cursor);
 /* --expires DURATION (at least 1 s) into body's "expires_in" (seconds, rounded
  * up); absent: nothing. NC_ERR_USAGE after reporting a bad value. */
 int cli_args_expires(struct cli_ctx *ctx, const struct cli_args *a, json_t *body);

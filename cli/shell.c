@@ -24,6 +24,7 @@
 #include "interrupt.h"
 #include "output.h"
 #include "request.h"
+#include "shellpipe.h"
 #include "shellwords.h"
 
 #define CACHE_MS     10000 /* how long live values are reused */
@@ -344,9 +345,12 @@ static bool run_line(struct shell *sh, const char *line)
 {
 	struct nc_errinfo ei = {0};
 	struct cli_words w = {0};
+	struct cli_pipe *pipe = NULL;
 	struct cli_ctx lc;
 	bool go_on = true;
 	HistEvent ev;
+	char *cut;
+	int ncmd;
 	int ret = cli_words_split(line, strlen(line), 0, &w, &ei);
 
 	if (ret == 0 && w.n == 1 && (strcmp(w.v[0], "exit") == 0 || strcmp(w.v[0], "quit") == 0)) {
@@ -372,17 +376,34 @@ static bool run_line(struct shell *sh, const char *line)
 	}
 	if (w.n == 0)
 		goto out;
+	if (cli_pipe_parse(w.v, w.n, &ncmd, &pipe, &ei) < 0) {
+		cli_error(sh->base, NC_ERR_USAGE, "%s", ei.msg);
+		goto out;
+	}
 	/* Every line starts from the shell's own settings. */
 	lc = *sh->base;
 	lc.mode = NC_MODE_SHELL;
 	lc.cmd = NULL;
 	lc.client = NULL;
+	if (pipe)
+		lc.color = false; /* filters see the text, as grep would */
+	if (pipe && !(lc.out = cli_pipe_open(pipe, sh->base->out))) {
+		cli_error(sh->base, NC_ERR_NOMEM, "cannot filter the output");
+		goto out;
+	}
+	cut = w.v[ncmd]; /* the command alone: its words end at the `|' */
+	w.v[ncmd] = NULL;
 	cli_interrupt_clear();
-	cli_dispatch(&lc, w.n, w.v);
-	fflush(lc.out);
+	cli_dispatch(&lc, ncmd, w.v);
+	w.v[ncmd] = cut;
+	if (pipe)
+		cli_pipe_close(pipe, lc.out);
+	else
+		fflush(lc.out);
 	go_on = cli_interrupted() != SIGTERM;
 	cli_interrupt_clear();
 out:
+	cli_pipe_free(pipe);
 	cli_words_free(&w);
 	return go_on;
 }

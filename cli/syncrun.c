@@ -7,10 +7,12 @@
 #include "syncwait.h"
 
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../lib/client/client.h"
 #include "../lib/client/sse.h"
+#include "../lib/util/duration.h"
 #include "../lib/util/err.h"
 #include "../lib/util/timefmt.h"
 #include "cmd.h"
@@ -131,6 +133,8 @@ int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, in
 	struct nc_sse *s = NULL;
 	struct nc_errinfo ei = {0};
 	int64_t start, deadline, next_poll = 0;
+	char why[80], dur[32];
+	size_t left;
 	unsigned opens;
 	bool streaming = true;
 	int ret;
@@ -147,6 +151,7 @@ int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, in
 	r.posted = true;
 	opens = nc_sse_opens(s);
 	deadline = w->start_ms + timeout_ms;
+	left = w->count[NC_WAIT_APPLYING];
 	cli_interrupt_catch();
 	while (!cli_wait_done(w) && !cli_interrupted() && nc_time_mono_ms() < deadline) {
 		if (streaming && nc_sse_poll(s, STEP_MS, on_event, &r, &ei) < 0) {
@@ -169,13 +174,19 @@ int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, in
 		}
 		if (ctx->tty && ctx->output != NC_OUT_JSON && !ctx->quiet)
 			progress(ctx, w);
+		if (w->count[NC_WAIT_APPLYING] < left) {
+			left = w->count[NC_WAIT_APPLYING];
+			deadline = nc_time_mono_ms() + timeout_ms;
+		}
 	}
 	if (!cli_wait_done(w))
 		reconcile(&r);
+	nc_duration_format(timeout_ms, dur, sizeof(dur));
+	snprintf(why, sizeof(why), "no device of the Sync Now confirmed for %s", dur);
 	if (cli_interrupted())
 		cli_wait_expire(w, "interrupted", nc_time_mono_ms());
 	else
-		cli_wait_expire(w, "no confirmation before the deadline", nc_time_mono_ms());
+		cli_wait_expire(w, why, nc_time_mono_ms());
 	cli_interrupt_release();
 	cli_out_progress_end(ctx);
 out:

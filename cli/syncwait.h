@@ -78,12 +78,14 @@ bool cli_wait_done(const struct cli_wait *w);
 json_t *cli_wait_json(const struct cli_wait *w);
 
 /*
- * Sync Now with body (borrowed) and wait up to timeout_ms: opens the event
- * stream first (so no confirmation can pass unseen), posts, then follows
- * the devices, drawing a progress line on a terminal. device, when not
- * NULL, narrows the stream to one serial. *reply gets the POST's reply
- * (owned). Returns 0 when the wait ran (whatever the outcomes), or an error
- * reported through cli_error.
+ * Sync Now with body (borrowed) and wait: opens the event stream first (so
+ * no confirmation can pass unseen), posts, then follows the devices,
+ * drawing a progress line on a terminal. The wait ends when every device
+ * has an outcome, or once timeout_ms pass in which none reached one (from
+ * the request, then from the last outcome): a large Sync Now is followed as
+ * long as it progresses. device, when not NULL, narrows the stream to one
+ * serial. *reply gets the POST's reply (owned). Returns 0 when the wait ran
+ * (whatever the outcomes), or an error reported through cli_error.
  */
 int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, int64_t timeout_ms,
 		 struct cli_wait *w, json_t **reply);

@@ -4,7 +4,7 @@
 
 _netctl_nouns_list='serve tenant token edge connector peering member link sync tail tui enroll-key context shell batch completion version help agent broker-config'
 _netctl_aliases='ls:list rm:delete rm:remove get:show'
-_netctl_globals='--server=- --token=- --token-file=%file --tenant=%tenant --output=@table,wide,json -o=@table,wide,json --no-color --quiet -q --verbose -v --version'
+_netctl_globals='--server=- --token=- --token-file=%file --tenant=%tenant --output=@table,wide,json -o=@table,wide,json --sort-by=- --watch -w --no-color --quiet -q --verbose -v --version'
 _netctl_evtypes='tunnel sync errors inventory device audit dirty lifecycle batch_sent confirm sync_state heartbeat tunnel_status link config_request register proto_error ignored build_notes sync_error broker superseded backbone key_accepted key_rejected key_held seq_repaired stale_report'
 
 # _netctl_verbs NOUN: the verbs of NOUN, into REPLY.
@@ -65,7 +65,7 @@ _netctl_spec() {
 		opts='--serial=- --name=- --kind=@dedicated,mtge --region=- --endpoint=- --lan=-'
 		args='' ;;
 	'edge set')
-		opts='--name=- --kind=- --region=- --endpoint=- --lan=@none'
+		opts='--name=- --kind=@dedicated,mtge --region=- --endpoint=- --lan=@none'
 		args='%edge' ;;
 	'edge delete')
 		opts=''
@@ -77,7 +77,7 @@ _netctl_spec() {
 		opts='--out=%file --csr=%file --all --revoke'
 		args='%edge@--all' ;;
 	'connector list')
-		opts='--status=- --region=- --hub=%edge@none --name=- --limit=- --cursor=- --all'
+		opts='--status=@pending_approval,approved,provisioned,active,offline,decommissioned --region=- --hub=%edge@none --name=- --limit=- --cursor=- --all'
 		args='' ;;
 	'connector show')
 		opts=''
@@ -116,7 +116,7 @@ _netctl_spec() {
 		opts='--topology=@mesh,hub_spoke,partial_mesh --protocol=@wireguard,ipsec --dual-tunnel --hub=%edge'
 		args='-' ;;
 	'peering set')
-		opts='--topology=- --protocol=- --dual-tunnel --no-dual-tunnel --hub=%edge@none'
+		opts='--topology=@mesh,hub_spoke,partial_mesh --protocol=@wireguard,ipsec --dual-tunnel --no-dual-tunnel --hub=%edge@none'
 		args='%peering' ;;
 	'peering delete')
 		opts=''
@@ -152,7 +152,7 @@ _netctl_spec() {
 		opts=''
 		args='%serial' ;;
 	'tail')
-		opts='--type=%evtype --device=%serial --after=-'
+		opts='--type=%evtype --device=%serial --after=- --lines=- -n=- --since=-'
 		args='' ;;
 	'tui')
 		opts=''

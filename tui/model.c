@@ -136,52 +136,78 @@ static const struct kind conn_kind = {sizeof(struct tui_conn), conn_fields, NC_C
 static const struct kind edge_kind = {sizeof(struct tui_edge), edge_fields, NC_COUNT(edge_fields),
 				      offsetof(struct tui_edge, last_seen), by_edge};
 
-/*
- * items as a new array of devices of kind k (one spare element zeroed),
- * sorted; items without a serial are left out. *n: how many.
- */
-static void *parse_devices(const json_t *items, const struct kind *k, size_t *n)
+/* Appends the devices of items to d (of kind k); items without a serial are left out. */
+static void add_devices(struct tui_devs *d, const json_t *items, const struct kind *k)
 {
-	char *v = nc_xcalloc(json_array_size(items) + 1, k->size);
 	const json_t *it;
 	size_t i;
 
-	*n = 0;
+	if (d->n + json_array_size(items) + 1 > d->cap) {
+		size_t cap = d->cap ? d->cap : 64;
+
+		while (cap < d->n + json_array_size(items) + 1)
+			cap *= 2;
+		d->v = nc_xrealloc(d->v, cap * k->size);
+		d->cap = cap;
+	}
 	json_array_foreach(items, i, it) {
-		char *d = v + *n * k->size;
+		char *dev = (char *)d->v + d->n * k->size;
 		int64_t seen = when(it, "last_seen");
 
+		memset(dev, 0, k->size);
 		for (size_t f = 0; f < k->nfields; f++) {
 			const struct field *fd = &k->fields[f];
 
-			copy(d + fd->off, fd->size, fd->sub ? json_object_get(it, fd->sub) : it,
+			copy(dev + fd->off, fd->size, fd->sub ? json_object_get(it, fd->sub) : it,
 			     fd->key);
 		}
-		if (!d[k->fields[0].off]) {
-			memset(d, 0, k->size);
+		if (!dev[k->fields[0].off])
 			continue;
-		}
-		memcpy(d + k->seen_off, &seen, sizeof(seen));
-		(*n)++;
+		memcpy(dev + k->seen_off, &seen, sizeof(seen));
+		d->n++;
 	}
-	qsort(v, *n, k->size, k->cmp);
-	return v;
+	/* The spare element after the last, zeroed. */
+	memset((char *)d->v + d->n * k->size, 0, k->size);
+}
+
+static const struct kind *kind_of(const struct tui_devs *d)
+{
+	return d->edges ? &edge_kind : &conn_kind;
+}
+
+int tui_devs_add(const json_t *items, void *d)
+{
+	add_devices(d, items, kind_of(d));
+	return 0;
+}
+
+size_t tui_devs_take(struct tui_devs *d, void *out)
+{
+	size_t n = d->n;
+
+	if (!d->v)
+		add_devices(d, NULL, kind_of(d));
+	qsort(d->v, n, kind_of(d)->size, kind_of(d)->cmp);
+	memcpy(out, &d->v, sizeof(d->v));
+	d->v = NULL;
+	d->n = d->cap = 0;
+	return n;
 }
 
 size_t tui_conns_parse(const json_t *items, struct tui_conn **out)
 {
-	size_t n;
+	struct tui_devs d = {0};
 
-	*out = parse_devices(items, &conn_kind, &n);
-	return n;
+	tui_devs_add(items, &d);
+	return tui_devs_take(&d, out);
 }
 
 size_t tui_edges_parse(const json_t *items, struct tui_edge **out)
 {
-	size_t n;
+	struct tui_devs d = {.edges = true};
 
-	*out = parse_devices(items, &edge_kind, &n);
-	return n;
+	tui_devs_add(items, &d);
+	return tui_devs_take(&d, out);
 }
 
 bool tui_group_parse(const json_t *group, struct tui_peering *g)

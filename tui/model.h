@@ -130,6 +130,19 @@ void tui_model_clear(struct tui_model *m);
  */
 size_t tui_conns_parse(const json_t *items, struct tui_conn **out);
 size_t tui_edges_parse(const json_t *items, struct tui_edge **out);
+/*
+ * The same, page by page: tui_devs_add appends a page's items to d (its
+ * signature is nc_client_page_fn's: pass d as arg), and tui_devs_take hands
+ * the sorted array over (a struct tui_conn ** or, for edges set, a
+ * struct tui_edge **, into out), returns its length and leaves d empty.
+ */
+struct tui_devs {
+	void *v;
+	size_t n, cap;
+	bool edges; /* struct tui_edge rows, else struct tui_conn */
+};
+int tui_devs_add(const json_t *items, void *d);
+size_t tui_devs_take(struct tui_devs *d, void *out);
 /* One group of GET /v1/peerings/{name} (borrowed) into *g; false when it has no name. */
 bool tui_group_parse(const json_t *group, struct tui_peering *g);
 void tui_group_clear(struct tui_peering *g);

@@ -32,7 +32,7 @@
 #define REOPEN_MIN_MS  250    /* the first wait before opening the stream again */
 #define REOPEN_MAX_MS  4000   /* the longest */
 #define PAGE_LIMIT     "1000" /* items per page of a list */
-#define MAX_PAGES      20     /* pages read of a list: 20,000 rows */
+#define MAX_PAGES      1000   /* pages read of a list: 1,000,000 rows */
 #define MAX_GROUPS     500    /* peering groups read with their links */
 
 static void wake(struct tui_net *n)
@@ -157,7 +157,9 @@ static int read_stats(struct tui_net *n, struct nc_errinfo *ei)
 /* Reads every list and the stats, and puts them in the model at once. */
 static void refresh(struct tui_net *n)
 {
-	json_t *conns = NULL, *edges = NULL, *sync = NULL;
+	struct tui_devs conns = {0}, edges = {.edges = true};
+	char *conns_next = NULL, *edges_next = NULL;
+	json_t *sync = NULL;
 	struct tui_conn *cv = NULL;
 	struct tui_edge *ev = NULL;
 	struct tui_peering *gv = NULL;
@@ -167,12 +169,15 @@ static void refresh(struct tui_net *n)
 	bool more;
 	int ret;
 
-	ret = nc_client_list(n->c, "/v1/connectors?limit=" PAGE_LIMIT, 1, MAX_PAGES, &conns, &ei);
+	/* Page by page into rows: never every page's JSON at once. */
+	ret = nc_client_pages(n->c, "/v1/connectors?limit=" PAGE_LIMIT, 1, MAX_PAGES, tui_devs_add,
+			      &conns, &conns_next, &ei);
 	if (ret == 0)
-		ret = nc_client_list(n->c, "/v1/edges?limit=" PAGE_LIMIT, 1, MAX_PAGES, &edges,
-				     &ei);
+		ret = nc_client_pages(n->c, "/v1/edges?limit=" PAGE_LIMIT, 1, MAX_PAGES,
+				      tui_devs_add, &edges, &edges_next, &ei);
 	if (ret == 0)
-		ret = nc_client_list(n->c, "/v1/sync?limit=" PAGE_LIMIT, 1, MAX_PAGES, &sync, &ei);
+		ret = nc_client_list(n->c, "/v1/sync?type=edge&limit=" PAGE_LIMIT, 1, MAX_PAGES,
+				     &sync, &ei);
 	if (ret == 0)
 		ret = read_groups(n, &gv, &ng, &ei);
 	if (ret == 0)
@@ -183,10 +188,9 @@ static void refresh(struct tui_net *n)
 			tui_net_failed(n, "refresh", ret, &ei);
 		goto out;
 	}
-	nc = tui_conns_parse(json_object_get(conns, "items"), &cv);
-	ne = tui_edges_parse(json_object_get(edges, "items"), &ev);
-	more = json_is_string(json_object_get(conns, "next_cursor")) ||
-	       json_is_string(json_object_get(edges, "next_cursor"));
+	nc = tui_devs_take(&conns, &cv);
+	ne = tui_devs_take(&edges, &ev);
+	more = conns_next || edges_next;
 	pthread_mutex_lock(&n->m->lock);
 	tui_model_set_conns(n->m, cv, nc);
 	tui_model_set_edges(n->m, ev, ne);
@@ -207,8 +211,10 @@ out:
 		tui_group_clear(&gv[i]);
 	free(gv);
 	n->announce = false;
-	json_decref(conns);
-	json_decref(edges);
+	free(conns.v);
+	free(edges.v);
+	free(conns_next);
+	free(edges_next);
 	json_decref(sync);
 	/* Large fleets are read less often: the load stays bounded. */
 	n->refresh_every = (nc_time_mono_ms() - t0) * REFRESH_FACTOR;

@@ -42,6 +42,9 @@ int cmd_change(struct cli_ctx *ctx, const char *coll, const char *id, json_t *bo
  */
 int cmd_create(struct cli_ctx *ctx, const char *path, json_t *body, const char *noun,
 	       const char *const *keys);
+/* The line cmd_create prints for reply (borrowed). */
+void cmd_created(struct cli_ctx *ctx, const json_t *reply, const char *noun,
+		 const char *const *keys);
 
 /* DELETE /v1/COLL/ID, then "DONE ID" ("deleted edge EDGE-1"), as cli_delete. */
 int cmd_delete(struct cli_ctx *ctx, const char *coll, const char *id, const char *done);

@@ -13,6 +13,7 @@
 #include "../../lib/util/xmalloc.h"
 #include "../output.h"
 #include "../request.h"
+#include "../bulk.h"
 #include "common.h"
 #include "views.h"
 
@@ -142,9 +143,7 @@ static int conn_members(struct cli_ctx *ctx, const struct cli_args *a, json_t *b
 	return ret;
 }
 
-/* The members a connector's options give as a new object (*body), or
- * NC_ERR_USAGE reported (*body NULL). */
-static int conn_body(struct cli_ctx *ctx, const struct cli_args *a, json_t **body)
+int cmd_connector_body(struct cli_ctx *ctx, const struct cli_args *a, json_t **body)
 {
 	int ret;
 
@@ -157,27 +156,47 @@ static int conn_body(struct cli_ctx *ctx, const struct cli_args *a, json_t **bod
 	return ret;
 }
 
+/* What `connector create' says of the connector created. */
+static const char *const created_keys[] = {"serial", "status", NULL};
+
+void cmd_connector_created(struct cli_ctx *ctx, const json_t *reply)
+{
+	cmd_created(ctx, reply, "connector", created_keys);
+}
+
 int cmd_connector_create(struct cli_ctx *ctx, const struct cli_args *a)
 {
-	static const char *const shown[] = {"serial", "status", NULL};
 	json_t *body;
-	int ret = conn_body(ctx, a, &body);
+	int ret = cmd_connector_body(ctx, a, &body);
 
 	if (ret < 0)
 		return ret;
-	return cmd_create(ctx, "/v1/connectors", body, "connector", shown);
+	return cmd_create(ctx, "/v1/connectors", body, "connector", created_keys);
 }
 
 int cmd_connector_set(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	json_t *body;
-	int ret = conn_body(ctx, a, &body);
+	int ret = cmd_connector_body(ctx, a, &body);
 
 	if (ret < 0)
 		return ret;
 	return cmd_change(
 		ctx, "connectors", a->pos[0], body, "connector",
 		"--name, --region, --hub, --endpoint, --lan, --nat-wan, --acl or --route");
+}
+
+void cmd_connector_moved(struct cli_ctx *ctx, const json_t *reply)
+{
+	cli_out_done(ctx, reply, NULL, "connector %s is now %s",
+		     json_string_value(json_object_get(reply, "serial")),
+		     json_string_value(json_object_get(reply, "status")));
+}
+
+int cmd_connector_serial(struct cli_ctx *ctx, const struct cli_args *a, json_t **item)
+{
+	*item = json_string(a->pos[0]);
+	return *item ? 0 : cli_error(ctx, NC_ERR_USAGE, "serial `%s' is not UTF-8", a->pos[0]);
 }
 
 /* approve and decommission: a lifecycle move, reported with the new status. */
@@ -190,8 +209,7 @@ static int move(struct cli_ctx *ctx, const struct cli_args *a, const char *what)
 	snprintf(suffix, sizeof(suffix), "/%s", what);
 	ret = one(ctx, "POST", a->pos[0], suffix, NULL, &reply);
 	if (ret == 0)
-		cli_out_done(ctx, reply, NULL, "connector %s is now %s", a->pos[0],
-			     json_string_value(json_object_get(reply, "status")));
+		cmd_connector_moved(ctx, reply);
 	json_decref(reply);
 	return ret;
 }

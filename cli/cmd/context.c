@@ -63,7 +63,7 @@ int cmd_context_list(struct cli_ctx *ctx, const struct cli_args *a)
 						       strcmp(c->name, cfg.current) == 0));
 	}
 	list = json_pack("{s:O,s:n}", "items", items, "next_cursor");
-	cli_out_list(ctx, list, CLI_VIEW(context_list), "name");
+	ret = cli_out_list(ctx, list, CLI_VIEW(context_list), "name");
 	if (cfg.n == 0)
 		cli_out_note(ctx,
 			     "no contexts in %s: add one with `%s context set NAME --server URL'",

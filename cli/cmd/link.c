@@ -46,7 +46,7 @@ int cmd_link_list(struct cli_ctx *ctx, const struct cli_args *a)
 	if (ret == 0)
 		ret = cli_call_list(ctx, path, false, &list);
 	if (ret == 0)
-		cli_out_list(ctx, list, CLI_VIEW(link_list), "a b");
+		ret = cli_out_list(ctx, list, CLI_VIEW(link_list), "a b");
 	if (ret == 0)
 		cli_link_warn(ctx, json_object_get(list, "items"));
 	json_decref(list);

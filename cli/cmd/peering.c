@@ -52,7 +52,7 @@ int cmd_peering_list(struct cli_ctx *ctx, const struct cli_args *a)
 		goto out;
 	if (ctx->output != NC_OUT_JSON && !ctx->quiet)
 		add_members(ctx, list);
-	cli_out_list(ctx, list, CLI_VIEW(peering_list), "name");
+	ret = cli_out_list(ctx, list, CLI_VIEW(peering_list), "name");
 out:
 	json_decref(list);
 	return ret;

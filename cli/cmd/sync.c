@@ -68,8 +68,8 @@ static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 {
 	const json_t *items = json_object_get(reply, "items"), *it;
 	size_t i, skipped = 0, unseen = 0;
+	int ret = cli_out_list(ctx, reply, CLI_VIEW(sync_sent), "serial");
 
-	cli_out_list(ctx, reply, CLI_VIEW(sync_sent), "serial");
 	json_array_foreach(items, i, it) {
 		const char *st = json_string_value(json_object_get(it, "state"));
 
@@ -93,7 +93,7 @@ static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 	if (named && skipped)
 		return cli_error(ctx, NC_ERR_CONFLICT, "%zu named device%s skipped: see Error",
 				 skipped, skipped == 1 ? " was" : "s were");
-	return 0;
+	return ret;
 }
 
 /*
@@ -128,7 +128,7 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 	struct cli_wait w = {0};
 	struct nc_errinfo ei = {0};
 	int64_t timeout_ms = DEFAULT_TIMEOUT_MS;
-	int ret = 0;
+	int ret = 0, sorted;
 
 	if ((named ? 1 : 0) + all + pending != 1) {
 		ret = cli_error(ctx, NC_ERR_USAGE,
@@ -167,7 +167,7 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 	if (ret < 0)
 		goto out;
 	out = cli_wait_json(&w);
-	cli_out_list(ctx, out, CLI_VIEW(sync_outcome), "serial outcome");
+	sorted = cli_out_list(ctx, out, CLI_VIEW(sync_outcome), "serial outcome");
 	if (w.n == 0)
 		cli_out_note(ctx, "nothing to sync: no device matched");
 	else
@@ -176,6 +176,8 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 			     w.count[1], w.count[NC_WAIT_FAILED], w.count[NC_WAIT_TIMEDOUT],
 			     w.count[NC_WAIT_SKIPPED], w.count[NC_WAIT_NEVER_SEEN]);
 	ret = outcome_error(ctx, &w, named);
+	if (ret == 0)
+		ret = sorted;
 	if (named)
 		note_pending(ctx);
 out:
@@ -256,7 +258,7 @@ int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 				 state);
 	ret = named_states(ctx, a, state, &list);
 	if (ret == 0)
-		cli_out_list(ctx, list, CLI_VIEW(sync_status), "serial state");
+		ret = cli_out_list(ctx, list, CLI_VIEW(sync_status), "serial state");
 	json_decref(list);
 	return ret;
 }

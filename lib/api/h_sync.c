@@ -34,14 +34,20 @@ int h_sync_list(struct api_req *r)
 	struct nc_sync *v = NULL;
 	struct nc_page pg;
 	size_t n = 0;
+	int type = -1;
 	json_t *items;
 	int ret = api_page(r, &pg);
 
 	if (ret == 0)
 		ret = api_enum(r, "state", api_query(r, "state"), nc_sync_state_index, &f.state,
 			       STATE_MUST);
+	if (ret == 0)
+		ret = api_enum(r, "type", api_query(r, "type"), nc_device_type_index, &type,
+			       "type must be edge or connector");
 	if (ret < 0)
 		return ret;
+	if (type >= 0)
+		f.type = nc_device_type_name((enum nc_device_type)type);
 	ret = nc_store_sync_list(r->core->store, &f, &pg, &v, &n);
 	if (ret < 0)
 		return nc_fail(&r->ei, ret, NULL, "cannot list sync states");

@@ -364,21 +364,20 @@ out:
 	return ret;
 }
 
-int nc_client_list(struct nc_client *c, const char *path, int all, size_t max_pages, json_t **list,
-		   struct nc_errinfo *ei)
+int nc_client_pages(struct nc_client *c, const char *path, int all, size_t max_pages,
+		    nc_client_page_fn *fn, void *arg, char **next_cursor, struct nc_errinfo *ei)
 {
-	json_t *items = json_array(), *next = json_null(), *page = NULL;
 	size_t psz = strlen(path) + 512, pages = 0;
 	char *p = nc_xmalloc(psz);
-	const char *cursor = NULL;
+	json_t *page = NULL;
 	int ret = 0;
 
-	*list = NULL;
-	for (;;) {
-		json_t *got;
+	*next_cursor = NULL; /* the cursor of the next page to read */
+	do {
+		const json_t *got, *next;
 
 		snprintf(p, psz, "%s", path);
-		ret = nc_client_query(p, psz, "cursor", cursor);
+		ret = nc_client_query(p, psz, "cursor", *next_cursor);
 		if (ret < 0) {
 			nc_fail(ei, ret, NULL, "the cursor does not fit in the URL");
 			goto out;
@@ -394,24 +393,44 @@ int nc_client_list(struct nc_client *c, const char *path, int all, size_t max_pa
 				      "the reply to GET %s is not a list", path);
 			goto out;
 		}
-		json_array_extend(items, got);
-		json_decref(next);
-		next = json_incref(json_object_get(page, "next_cursor"));
-		if (!next)
-			next = json_null();
-		cursor = json_string_value(next);
-		pages++;
-		if (!all || !cursor || (max_pages && pages >= max_pages))
-			break;
+		ret = fn(got, arg);
+		if (ret < 0)
+			goto out;
+		free(*next_cursor);
+		next = json_object_get(page, "next_cursor");
+		*next_cursor = json_is_string(next) ? nc_xstrdup(json_string_value(next)) : NULL;
+	} while (all && *next_cursor && (!max_pages || ++pages < max_pages));
+out:
+	if (ret < 0) {
+		free(*next_cursor);
+		*next_cursor = NULL;
 	}
-	*list = json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
-	items = next = NULL;
+	json_decref(page);
+	free(p);
+	return ret;
+}
+
+static int list_add(const json_t *items, void *arg)
+{
+	return json_array_extend(arg, (json_t *)items) == 0 ? 0 : NC_ERR_NOMEM;
+}
+
+int nc_client_list(struct nc_client *c, const char *path, int all, size_t max_pages, json_t **list,
+		   struct nc_errinfo *ei)
+{
+	json_t *items = json_array();
+	char *next = NULL;
+	int ret = nc_client_pages(c, path, all, max_pages, list_add, items, &next, ei);
+
+	*list = NULL;
+	if (ret < 0)
+		goto out;
+	*list = json_pack("{s:o,s:s?}", "items", items, "next_cursor", next);
+	items = NULL;
 	if (!*list)
 		ret = nc_fail(ei, NC_ERR_NOMEM, NULL, "cannot build the list");
 out:
 	json_decref(items);
-	json_decref(next);
-	json_decref(page);
-	free(p);
+	free(next);
 	return ret;
 }

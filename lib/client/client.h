@@ -69,6 +69,21 @@ int nc_client_list(struct nc_client *c, const char *path, int all, size_t max_pa
 		   struct nc_errinfo *ei);
 
 /*
+ * Called with each page's items (borrowed: valid during the call only);
+ * a negative NC_ERR_* stops the walk and is returned by nc_client_pages.
+ */
+typedef int nc_client_page_fn(const json_t *items, void *arg);
+
+/*
+ * GETs the list at path page by page, calling fn with each page's items as
+ * it arrives, so a caller holds one page at a time. Follows next_cursor as
+ * nc_client_list does. *next_cursor is the cursor of the page after the
+ * last one read (owned by the caller), NULL at the end of the list.
+ */
+int nc_client_pages(struct nc_client *c, const char *path, int all, size_t max_pages,
+		    nc_client_page_fn *fn, void *arg, char **next_cursor, struct nc_errinfo *ei);
+
+/*
  * Formats a path into buf[n]: fmt holds only %s conversions and each
  * argument is URL-escaped (RFC 3986 unreserved characters kept), so user
  * input can be a path segment. NC_ERR_RANGE when it does not fit,

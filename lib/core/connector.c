@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../events/events.h"
 #include "../model/codec.h"
 #include "../model/validate.h"
 #include "../store/store.h"
 #include "../util/err.h"
+#include "../util/xmalloc.h"
 #include "core.h"
 #include "credentials.h"
 #include "ipam.h"
@@ -202,8 +204,8 @@ static int create_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 	int ret;
 
 	n->status = NC_STATUS_PENDING_APPROVAL;
-	n->created_at = 0;
-	n->updated_at = 0;
+	/* Stamped here, so that n is what the store holds once created. */
+	n->created_at = n->updated_at = time(NULL);
 	ret = nc_core_device_admit(c, w, n->tenant, n->serial, &n->lan_subnets, valid, n, ei);
 	if (ret == 0 && n->hub_edge[0])
 		ret = check_hub(c, n, ei);
@@ -340,6 +342,58 @@ static int delete_tx(struct nc_core *c, const struct nc_core_write *w, void *obj
 
 NC_CORE_DEVICE_WRITES(connector)
 
+/* One connector's move of a transition of many: where it was, and its tenant. */
+struct move {
+	enum nc_status from;
+	char tenant[NC_ID_MAX];
+};
+
+/* A write of many connectors (nc_core_write_many), as its items read it. */
+struct many {
+	const struct nc_actor *actor;
+	const char *scope;
+	struct nc_connector *v;	    /* create: the connectors */
+	const char *const *serials; /* transition: the connectors, */
+	struct move *mv;	    /* where each was, */
+	struct nc_connector *out;   /* what each became (NULL: not kept), */
+	enum nc_status to;	    /* and where they go */
+};
+
+/* The outcome ret of a write of n connectors, explained when no item did. */
+static int many_done(struct nc_errinfo *ei, int ret, const char *verb, size_t n)
+{
+	if (ret == 0 || (ei && ei->code == ret && ei->msg[0]))
+		return ret;
+	return nc_fail(ei, ret, NULL, "cannot %s %zu connectors: %s", verb, n, nc_strerror(ret));
+}
+
+static int create_item(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *ei)
+{
+	struct many *m = arg;
+	struct nc_connector *n = &m->v[i];
+	struct nc_core_write w = {"create",  "connector", NULL, n->tenant,
+				  n->serial, m->scope,	  NULL};
+
+	return nc_core_explain(ei, create_tx(c, &w, n, ei), "create", "connector", n->serial);
+}
+
+static void created(struct nc_core *c, void *arg, size_t i)
+{
+	const struct many *m = arg;
+
+	nc_core_audit(c, m->actor, m->v[i].tenant, m->v[i].serial, "create", "connector");
+}
+
+int nc_core_connector_create_many(struct nc_core *c, const struct nc_actor *actor,
+				  const char *tenant, struct nc_connector *v, size_t n,
+				  size_t *failed, struct nc_errinfo *ei)
+{
+	struct many m = {.actor = actor, .scope = tenant, .v = v};
+
+	return many_done(ei, nc_core_write_many(c, n, create_item, created, &m, failed, ei),
+			 "create", n);
+}
+
 /* Lifecycle */
 
 /* CONFLICT naming the current and requested statuses and what is allowed instead. */
@@ -422,6 +476,52 @@ static const char *audit_action(enum nc_status to)
 	return "transition";
 }
 
+/* The events of a committed move of connector serial of tenant from -> to. */
+static void moved(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
+		  const char *serial, enum nc_status from, enum nc_status to)
+{
+	if (c->events)
+		nc_events_emit(c->events, NC_EV_lifecycle, tenant, serial,
+			       json_pack("{s:s,s:s}", "from", nc_status_name(from), "to",
+					 nc_status_name(to)));
+	nc_core_audit(c, actor, tenant, serial, audit_action(to), "connector");
+}
+
+static int move_item(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *ei)
+{
+	struct many *m = arg;
+	struct nc_connector res = {0};
+	int ret = transition_tx(c, m->scope, m->serials[i], m->to, &res, &m->mv[i].from, ei);
+
+	memcpy(m->mv[i].tenant, res.tenant, sizeof(m->mv[i].tenant));
+	if (m->out)
+		m->out[i] = res;
+	else
+		nc_connector_clear(&res);
+	return nc_core_explain(ei, ret, "change the status of", "connector", m->serials[i]);
+}
+
+static void move_done(struct nc_core *c, void *arg, size_t i)
+{
+	const struct many *m = arg;
+
+	moved(c, m->actor, m->mv[i].tenant, m->serials[i], m->mv[i].from, m->to);
+}
+
+int nc_core_connector_transition_many(struct nc_core *c, const struct nc_actor *actor,
+				      const char *tenant, const char *const *serials, size_t n,
+				      enum nc_status to, struct nc_connector *out, size_t *failed,
+				      struct nc_errinfo *ei)
+{
+	struct many m = {.actor = actor, .scope = tenant, .serials = serials, .out = out, .to = to};
+	int ret;
+
+	m.mv = nc_xcalloc(n ? n : 1, sizeof(*m.mv));
+	ret = nc_core_write_many(c, n, move_item, move_done, &m, failed, ei);
+	free(m.mv);
+	return many_done(ei, ret, "change the status of", n);
+}
+
 int nc_core_connector_transition(struct nc_core *c, const struct nc_actor *actor,
 				 const char *tenant, const char *serial, enum nc_status to,
 				 struct nc_connector *out, struct nc_errinfo *ei)
@@ -432,12 +532,8 @@ int nc_core_connector_transition(struct nc_core *c, const struct nc_actor *actor
 
 	if (ret == 0)
 		ret = nc_core_end(c, transition_tx(c, tenant, serial, to, &res, &from, ei));
-	if (ret == 0 && c->events)
-		nc_events_emit(c->events, NC_EV_lifecycle, res.tenant, res.serial,
-			       json_pack("{s:s,s:s}", "from", nc_status_name(from), "to",
-					 nc_status_name(to)));
 	if (ret == 0)
-		nc_core_audit(c, actor, res.tenant, res.serial, audit_action(to), "connector");
+		moved(c, actor, res.tenant, res.serial, from, to);
 	if (ret == 0 && out)
 		*out = res;
 	else

@@ -10,8 +10,50 @@
 #include "../model/validate.h"
 #include "../store/store.h"
 #include "../util/err.h"
+#include "../util/xmalloc.h"
 #include "ipam.h"
 #include "lan.h"
+
+/* What a mark tells while a hold is on: the marks in order. */
+struct held_mark {
+	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX], reason[NC_REASON_MAX];
+};
+
+/* The calling thread's hold (hold_begin), or none: only that thread's
+ * marks are held, whatever other threads write meanwhile. */
+static _Thread_local struct {
+	bool on;
+	struct held_mark *v;
+	size_t n, cap;
+} hold;
+
+/* The `dirty' event and the sync engine's hook for one mark. */
+static void tell(struct nc_core *c, const char *serial, const char *tenant, const char *reason)
+{
+	if (c->events)
+		nc_events_emit(c->events, NC_EV_dirty, tenant, serial,
+			       json_pack("{s:s,s:s}", "reason", reason, "state", "pending"));
+	if (c->on_dirty)
+		c->on_dirty(c->on_dirty_arg, serial, tenant);
+}
+
+/* Holds back what marks tell, for the calling thread (nc_core_write_many). */
+static void hold_begin(void)
+{
+	hold.on = true;
+	hold.n = 0;
+}
+
+/* Ends the hold: with commit, tells what was held, in order; else drops it. */
+static void hold_end(struct nc_core *c, bool commit)
+{
+	for (size_t i = 0; commit && i < hold.n; i++)
+		tell(c, hold.v[i].serial, hold.v[i].tenant, hold.v[i].reason);
+	free(hold.v);
+	hold.v = NULL;
+	hold.n = hold.cap = 0;
+	hold.on = false;
+}
 
 int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
 		       const char *reason)
@@ -29,13 +71,18 @@ int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant
 	snprintf(s.dirty_reason, sizeof(s.dirty_reason), "%s", reason);
 	s.updated_at = time(NULL);
 	ret = nc_store_sync_put(c->store, &s);
-	if (ret < 0)
+	if (ret < 0 || !hold.on) {
+		if (ret == 0)
+			tell(c, serial, tenant, reason);
 		goto out;
-	if (c->events)
-		nc_events_emit(c->events, NC_EV_dirty, tenant, serial,
-			       json_pack("{s:s,s:s}", "reason", reason, "state", "pending"));
-	if (c->on_dirty)
-		c->on_dirty(c->on_dirty_arg, serial, tenant);
+	}
+	if (hold.n == hold.cap) {
+		hold.cap = hold.cap ? hold.cap * 2 : 64;
+		hold.v = nc_xrealloc(hold.v, hold.cap * sizeof(*hold.v));
+	}
+	snprintf(hold.v[hold.n].serial, NC_SERIAL_MAX, "%s", serial);
+	snprintf(hold.v[hold.n].tenant, NC_ID_MAX, "%s", tenant);
+	snprintf(hold.v[hold.n++].reason, NC_REASON_MAX, "%s", reason);
 out:
 	nc_sync_clear(&s);
 	return ret;
@@ -156,6 +203,31 @@ int nc_core_write(struct nc_core *c, const struct nc_actor *actor, const struct 
 	if (ret == 0)
 		nc_core_audit(c, actor, w->tenant, w->device, w->verb, w->noun);
 	return nc_core_explain(ei, ret, w->verb, w->noun, w->name ? w->name : w->device);
+}
+
+int nc_core_write_many(struct nc_core *c, size_t n,
+		       int (*item)(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *ei),
+		       void (*done)(struct nc_core *c, void *arg, size_t i), void *arg,
+		       size_t *failed, struct nc_errinfo *ei)
+{
+	int ret = nc_core_begin(c, ei);
+	size_t i;
+
+	*failed = n;
+	if (ret < 0)
+		goto out;
+	hold_begin();
+	for (i = 0; ret == 0 && i < n; i++) {
+		ret = item(c, arg, i, ei);
+		if (ret < 0)
+			*failed = i;
+	}
+	ret = nc_core_end(c, ret);
+	hold_end(c, ret == 0);
+	for (i = 0; ret == 0 && i < n; i++)
+		done(c, arg, i);
+out:
+	return ret;
 }
 
 int nc_core_create_tenant(struct nc_core *c, const char *scope, char obj_tenant[NC_ID_MAX],

@@ -50,7 +50,8 @@ struct nc_core {
 
 /*
  * Marks a device dirty: its sync state becomes pending with reason, and a
- * `dirty` event is emitted. Call inside the caller's transaction.
+ * `dirty` event is emitted (in nc_core_write_many: after its commit). Call
+ * inside the caller's transaction.
  */
 int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
 		       const char *reason);
@@ -174,6 +175,20 @@ int nc_core_write(struct nc_core *c, const struct nc_actor *actor, const struct 
 		nc_##noun##_clear(&old);                                                           \
 		return ret;                                                                        \
 	}
+
+/*
+ * A write of n objects in one transaction, all of them or none:
+ * item(c, arg, i, ei) for each i from 0, in order, until one fails (then
+ * *failed = i, and ei is as it left it; *failed = n when no item failed).
+ * What nc_core_mark_dirty tells (the `dirty' events, on_dirty) is held
+ * until the commit, and dropped with a rollback. After the commit,
+ * done(c, arg, i) for each, for the items' other events. Returns the
+ * outcome. Not nested in another nc_core_write_many of the same thread.
+ */
+int nc_core_write_many(struct nc_core *c, size_t n,
+		       int (*item)(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *ei),
+		       void (*done)(struct nc_core *c, void *arg, size_t i), void *arg,
+		       size_t *failed, struct nc_errinfo *ei);
 
 /*
  * The tenant an object is created in, into obj_tenant: the caller's scope

@@ -45,6 +45,20 @@ NC_CORE_WRITES_DECLARE(edge);
 NC_CORE_WRITES_DECLARE(connector);
 
 /*
+ * Creates the n connectors of v (each as nc_core_connector_create would,
+ * with the same checks, in order: an item is checked against the ones
+ * before it as against stored ones) in one transaction: all of them, or
+ * none. v's items are filled in as created (tenant, status, times): each
+ * is then the connector as stored. On failure
+ * *failed is the index of the item refused (ei explains it, as a create of
+ * that one alone would), or n when the failure was no item's. The `dirty'
+ * events are told after the commit, then one audit event per connector.
+ */
+int nc_core_connector_create_many(struct nc_core *c, const struct nc_actor *actor,
+				  const char *tenant, struct nc_connector *v, size_t n,
+				  size_t *failed, struct nc_errinfo *ei);
+
+/*
  * The lifecycle: pending_approval -> approved -> provisioned -> active <->
  * offline; any -> decommissioned (terminal). Whether from -> to is allowed.
  */
@@ -57,5 +71,16 @@ bool nc_core_transition_ok(enum nc_status from, enum nc_status to);
 int nc_core_connector_transition(struct nc_core *c, const struct nc_actor *actor,
 				 const char *tenant, const char *serial, enum nc_status to,
 				 struct nc_connector *out, struct nc_errinfo *ei);
+/*
+ * nc_core_connector_transition for each of the n serials, in order, in one
+ * transaction: all of them move, or none. out (n zeroed connectors, or
+ * NULL) receives each connector as it became; the caller clears them on
+ * every path. *failed as for nc_core_connector_create_many; the events are
+ * emitted after the commit.
+ */
+int nc_core_connector_transition_many(struct nc_core *c, const struct nc_actor *actor,
+				      const char *tenant, const char *const *serials, size_t n,
+				      enum nc_status to, struct nc_connector *out, size_t *failed,
+				      struct nc_errinfo *ei);
 
 #endif

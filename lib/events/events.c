@@ -2,6 +2,7 @@
 #include "events.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -138,22 +139,22 @@ uint64_t nc_events_emit(struct nc_events *ev, enum nc_event_type etype, const ch
 			const char *device, json_t *fields)
 {
 	const char *type = nc_event_type_name(etype);
-	json_t *o;
-	char ts[32];
+	char ts[32], *rest, *text;
 	struct slot *s;
 	uint64_t id;
-	char *text;
+	json_t *o;
 
 	if (!type) {
 		json_decref(fields);
 		return 0;
 	}
+	/*
+	 * Everything but the id is rendered before taking the lock, so readers
+	 * and other emitters never wait on json_dumps; under the lock the id is
+	 * put in front ("id" is the first member, as readers expect).
+	 */
 	o = json_object();
 	iso_now(ts, sizeof(ts));
-	pthread_mutex_lock(&ev->lock);
-	id = ev->last + 1;
-	/* Render under the lock so ids and text agree; the object is small. */
-	json_object_set_new(o, "id", json_integer((json_int_t)id));
 	json_object_set_new(o, "ts", json_string(ts));
 	json_object_set_new(o, "type", json_string(type));
 	if (tenant && *tenant)
@@ -162,7 +163,15 @@ uint64_t nc_events_emit(struct nc_events *ev, enum nc_event_type etype, const ch
 		json_object_set_new(o, "device", json_string(device));
 	if (fields)
 		json_object_update_missing(o, fields);
-	text = json_dumps(o, JSON_COMPACT);
+	json_object_del(o, "id");
+	rest = json_dumps(o, JSON_COMPACT); /* "{"ts":...}": never empty */
+	json_decref(o);
+	json_decref(fields);
+	if (!rest)
+		return 0;
+	pthread_mutex_lock(&ev->lock);
+	id = ev->last + 1;
+	text = nc_xasprintf("{\"id\":%" PRIu64 ",%s", id, rest + 1);
 	s = slot_of(ev, id);
 	free(s->text);
 	s->id = id;
@@ -175,8 +184,7 @@ uint64_t nc_events_emit(struct nc_events *ev, enum nc_event_type etype, const ch
 	if (ev->on_emit)
 		ev->on_emit(ev->on_emit_arg);
 	pthread_mutex_unlock(&ev->lock);
-	json_decref(o);
-	json_decref(fields);
+	free(rest);
 	return id;
 }
 

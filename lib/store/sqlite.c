@@ -512,6 +512,8 @@ int nc_store_open_sqlite(const char *path, struct nc_store **out, struct nc_erri
 	if (ret)
 		goto out;
 	ret = nc_sqlite_migrate(s, ei);
+	if (ret == 0)
+		ret = nc_sqlite_lan_lens_read(s, ei);
 	if (ret)
 		goto out;
 	*out = &s->base;

@@ -29,6 +29,9 @@ struct nc_sqlite {
 	bool sealing; /* seal_key is set: secrets are sealed */
 	unsigned char seal_key[32];
 	struct nc_sqlite_addr_hint *addr_hints; /* sqlite_addr.c */
+	/* sqlite_lan.c: every prefix length a LAN row may have, per family
+	 * (IPv4, IPv6): a superset, read at open and grown by every write. */
+	uint64_t lan_lens[2][3];
 };
 
 /* Makes the `lans' rows of device serial those of lans (sqlite_lan.c);
@@ -36,6 +39,9 @@ struct nc_sqlite {
  * fill: for every device, once, when the table is new. */
 int nc_sqlite_lans_put(struct nc_sqlite *s, const char *serial, const struct nc_strlist *lans);
 int nc_sqlite_lans_fill(struct nc_sqlite *s);
+/* Reads the prefix lengths of the stored LANs into s->lan_lens, at open,
+ * outside any transaction (a length read inside one might be undone). */
+int nc_sqlite_lan_lens_read(struct nc_sqlite *s, struct nc_errinfo *ei);
 /* Forgets what sqlite_addr.c knows of its pools: on rollback and close. */
 void nc_sqlite_addr_hints_clear(struct nc_sqlite *s);
 

@@ -6,7 +6,8 @@
  * so that finding what overlaps a new subnet reads the subnets that do and
  * a few index entries, not every device of the tenant. Two prefixes
  * overlap when one contains the other: the new one's ancestors are found
- * by exact (net, len), its descendants by a range of net.
+ * by exact (net, len), for the lengths some LAN has, its descendants by a
+ * range of net.
  */
 #include "store.h"
 
@@ -28,9 +29,58 @@ static void hex(const struct nc_prefix *p, char out[33])
 		snprintf(out + 2 * i, 3, "%02x", p->addr[i]);
 }
 
+/* The bit of prefix length len of a family (4 or 6) in s->lan_lens. */
+static uint64_t *len_word(struct nc_sqlite *s, int family, unsigned len, uint64_t *bit)
+{
+	*bit = UINT64_C(1) << (len % 64);
+	return &s->lan_lens[family == 6][len / 64];
+}
+
+static void len_add(struct nc_sqlite *s, int family, unsigned len)
+{
+	uint64_t bit, *w = len_word(s, family, len, &bit);
+
+	*w |= bit;
+}
+
+int nc_sqlite_lan_lens_read(struct nc_sqlite *s, struct nc_errinfo *ei)
+{
+	struct nc_sqlite_q q;
+	int ret = 0, row, end;
+
+	nc_sqlite_q_start(s, "SELECT DISTINCT family, len FROM lans", &q);
+	while (ret == 0 && (row = nc_sqlite_q_step(&q)) == 1) {
+		int family = (int)nc_sqlite_col_int(&q);
+		int64_t len = nc_sqlite_col_int(&q);
+
+		if (len < 0 || len > 128)
+			ret = NC_ERR_STORE;
+		else
+			len_add(s, family, (unsigned)len);
+	}
+	end = nc_sqlite_q_end(&q);
+	ret = ret != 0 ? ret : end;
+	if (ret < 0)
+		nc_fail(ei, ret, NULL, "store `%s': cannot read the lengths of LAN subnets",
+			s->path);
+	return ret;
+}
+
+/* Whether a LAN of family may have prefix length len: false only when none has. */
+static bool len_may_be(struct nc_sqlite *s, int family, unsigned len)
+{
+	uint64_t bit, *w = len_word(s, family, len, &bit);
+
+	return (*w & bit) != 0;
+}
+
 int nc_sqlite_lans_put(struct nc_sqlite *s, const char *serial, const struct nc_strlist *lans)
 {
-	int ret = nc_sqlite_exec(s, "DELETE FROM lans WHERE serial = ?", NULL, "t", serial);
+	/* By the whole key's prefix (tenant, serial): by serial alone it reads every row. */
+	int ret = nc_sqlite_exec(s,
+				 "DELETE FROM lans WHERE tenant = (SELECT tenant FROM devices"
+				 " WHERE serial = ?1) AND serial = ?1",
+				 NULL, "t", serial);
 
 	for (size_t i = 0; ret == 0 && i < lans->n; i++) {
 		struct nc_prefix p;
@@ -40,6 +90,7 @@ int nc_sqlite_lans_put(struct nc_sqlite *s, const char *serial, const struct nc_
 			continue; /* validated before it was stored: never so */
 		nc_prefix_clear_host_bits(&p);
 		hex(&p, net);
+		len_add(s, p.family == AF_INET ? 4 : 6, p.len);
 		ret = nc_sqlite_exec(
 			s,
 			"INSERT OR IGNORE INTO lans (tenant, serial, cidr, family, net, len)"
@@ -109,8 +160,10 @@ static int overlap(struct nc_sqlite *s, const char *tenant, const char *except,
 	nc_sqlite_q_start(s, LAN_FROM "net BETWEEN ?4 AND ?5" LAN_IN_SERVICE, &q);
 	nc_sqlite_q_bind(&q, "ttitt", tenant, except, family, lo, hi);
 	ret = one(&q, serial, theirs);
-	/* Those that contain it: the same bits over a shorter length. */
+	/* Those that contain it: the same bits over a shorter length that some LAN has. */
 	for (int len = (int)p->len - 1; ret == 0 && len >= 0; len--) {
+		if (!len_may_be(s, family, (unsigned)len))
+			continue;
 		up.len = (unsigned int)len;
 		nc_prefix_clear_host_bits(&up);
 		hex(&up, lo);

@@ -349,6 +349,8 @@ int nc_sqlite_migrate(struct nc_sqlite *s, struct nc_errinfo *ei)
 	if (ret == 0)
 		ret = exec(s, "PRAGMA synchronous = FULL", "synchronous", ei);
 	if (ret == 0)
+		ret = exec(s, "PRAGMA temp_store = MEMORY", "temp store", ei);
+	if (ret == 0)
 		ret = exec(s, "BEGIN IMMEDIATE", "begin migration", ei);
 	if (ret)
 		goto out;

@@ -78,6 +78,8 @@ int nc_sqlite_sync_list(struct nc_store *st, const struct nc_sync_filter *f, str
 			     f->state >= 0 ? nc_sync_state_name((enum nc_sync_state)f->state)
 					   : NULL);
 	nc_sqlite_sql_filter(&b, " AND serial = ?", f->serial);
+	nc_sqlite_sql_filter(&b, " AND serial IN (SELECT serial FROM devices WHERE type = ?)",
+			     f->type);
 	if (f->configured)
 		nc_sqlite_sql_add(&b, " AND " CONFIGURED);
 	nc_sqlite_sql_add(&b, " ORDER BY serial, tenant");

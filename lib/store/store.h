@@ -79,6 +79,7 @@ struct nc_sync_filter {
 	const char *tenant; /* NULL = any */
 	const char *serial; /* NULL = any; else that device's states */
 	int state;	    /* -1 = any, else enum nc_sync_state */
+	const char *type;   /* NULL = any; "edge" or "connector": that kind's states */
 	bool configured;    /* only devices that get configuration: not
 			     * connectors pending approval or decommissioned */
 };

@@ -65,3 +65,14 @@ int nc_fail(struct nc_errinfo *ei, int err, const char *field, const char *fmt, 
 		ei->msg[nc_utf8_trim(ei->msg, sizeof(ei->msg) - 1)] = '\0';
 	return err;
 }
+
+int nc_fail_within(struct nc_errinfo *ei, const char *where)
+{
+	char field[2 * sizeof(ei->field)], msg[sizeof(ei->msg)];
+
+	if (!ei)
+		return NC_ERR_INTERNAL;
+	snprintf(field, sizeof(field), "%s%s%s", where, ei->field[0] ? "." : "", ei->field);
+	snprintf(msg, sizeof(msg), "%s", ei->msg);
+	return nc_fail(ei, ei->code, field, "%s: %s", where, msg);
+}

@@ -52,5 +52,11 @@ struct nc_errinfo {
  */
 int nc_fail(struct nc_errinfo *ei, int err, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * Places the failure ei records inside where ("items[3]"): the field becomes
+ * "items[3].lan_subnets[0]" (where alone when there was none) and the
+ * message "items[3]: " and what it was. Returns ei's code.
+ */
+int nc_fail_within(struct nc_errinfo *ei, const char *where);
 
 #endif

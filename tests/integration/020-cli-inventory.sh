@@ -245,6 +245,18 @@ jq_out "--all ends without a cursor" .next_cursor null
 jq_out "no connector twice" '[.items[].serial] | unique | length' 250
 expect_rc "--limit 50 --all -q" 0 connector list --region bulk --limit 50 --all -q
 check "-q prints 250 serials" test "$(printf '%s\n' "$out" | wc -l)" -eq 250
+expect_rc "--limit 50 --all as a table" 0 connector list --region bulk --limit 50 --all
+check "one header and 250 rows, printed page by page" \
+	test "$(grep -c 'Serial' <<<"$out")/$(grep -c ' P-[0-9]' <<<"$out")" = 1/250
+check "and no cursor note at the end" test -z "$err"
+api PATCH '/v1/connectors/P-007?tenant=acme' '{"name":"a-first"}'
+expect_rc "--sort-by name" 0 connector list --region bulk --all --sort-by name -o json
+jq_out "orders the items by name" '[.items[].name] == ([.items[].name] | sort)' true
+jq_out "across every page" '.items[0].serial + " " + (.items | length | tostring)' "P-007 250"
+expect_rc "--sort-by works on a table, of the page read" 0 connector list --region bulk --limit 10 --sort-by name
+check "the first row is the first name" test "$(sed -n 2p <<<"$out" | awk '{print $1}')" = a-first
+expect_rc "--sort-by a field no item has" 2 connector list --region bulk --sort-by nmae
+contains "names the fields there are" "$err" "--sort-by: no item has a field \`nmae'; they have: serial"
 expect_rc "--cursor continues a listing" 0 connector list --region bulk --cursor P-240 -q
 check "ten after P-240" test "$(printf '%s\n' "$out" | wc -l)" -eq 10
 expect_rc "a table with more to come" 0 connector list --region bulk

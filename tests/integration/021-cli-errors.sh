@@ -117,9 +117,9 @@ contains "the refused transition" "$err" "connector CN-1 is already approved"
 expect_rc "an invalid value: exit 1" 1 edge set EDGE-1 --lan 10.0.0.1/8
 contains "the bad value and the option" "$err" "host bits are set"
 contains "the option to fix is named" "$err" "(see --lan)"
-expect_rc "an invalid enum: exit 1" 1 edge create --serial E-9 --name x --kind big \
-	--endpoint 192.0.2.9:1
-contains "the accepted values" "$err" "dedicated or mtge"
+expect_rc "an invalid enum is a usage error: exit 2" 2 edge create --serial E-9 --name x \
+	--kind big --endpoint 192.0.2.9:1
+contains "the accepted values" "$err" "--kind must be dedicated or mtge, not \`big'"
 expect_rc "a required member: exit 1" 1 edge create --serial E-9 --name x --kind mtge
 contains "the missing member" "$err" "endpoint"
 NETCTL_TENANT= expect_rc "an admin without a tenant: exit 1" 1 edge create --serial E-8 \

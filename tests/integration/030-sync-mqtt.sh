@@ -158,6 +158,13 @@ api PATCH /v1/connectors/CN-G '{"lan_subnets":["172.16.6.0/24"]}'
 mtge_state() { api GET "/v1/sync?limit=1000"; jq -r ".items[] | select(.serial == \"MTGE-1\" and .tenant == \"$1\") | .state" <<<"$body"; }
 check "globex's change dirties the MTGE's globex batch" test "$(mtge_state globex)" = pending
 check "and not its acme batch" test "$(mtge_state acme)" = applying
+expect_status "sync states of edges only" 200 GET "/v1/sync?type=edge&limit=1000"
+jq_is "hold the edges' and no connector's" '[.items[].serial] | unique | join(",")' EDGE-1,MTGE-1
+expect_status "of connectors only" 200 GET "/v1/sync?type=connector&limit=1000"
+jq_is "hold no edge" '[.items[] | select(.serial == "MTGE-1")] | length' 0
+jq_is "but connectors" '.items | length > 0' true
+expect_status "another type is refused" 422 GET "/v1/sync?type=router"
+jq_is "naming the field" .error.field type
 
 # The broker restarts mid-sync: serve reconnects and the device converges.
 # A shared RabbitMQ node is not this test's to restart.

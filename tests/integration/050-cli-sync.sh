@@ -116,7 +116,8 @@ expect_rc "sync status --state pending -q" 0 sync status --state pending -q
 check "no device that gets configuration is pending" test -z "$out"
 expect_rc "connector stats -o json" 0 connector stats -o json
 jq_out "the pending card leaves out the unapproved" '.sync.pending' 0
-expect_rc "a bad --state is refused by the server" 1 sync status --state bogus
+expect_rc "a bad --state is a usage error" 2 sync status --state bogus
+contains "naming the states" "$err" "--state must be synced, pending, applying or failed, not"
 expect_rc "sync status of named devices" 0 sync status CN-4 CN-1 -o json
 jq_out "only the named, in order" '[.items[].serial] | join(",")' CN-4,CN-1
 expect_rc "named devices kept to a state" 0 sync status CN-4 CN-1 --state synced -q

@@ -74,6 +74,33 @@ replayed() { test "$(grep -c '"type":"confirm"' "$T/replay.out")" -ge 2; }
 check "tail --after 0 replays the confirmations kept" wait_until 10 replayed
 stop "$RP"
 
+# -n N and --since show recent events first, then follow on.
+spawn lastone "$NETCTL" tail --type confirm -n 1 -o json
+LO=$pid
+check "tail -n 1 shows the newest confirmation at once" \
+	wait_until 10 grep -q '"device":"CN-2"' "$T/lastone.out"
+check "and only it" test "$(grep -c . "$T/lastone.out")" = 1
+check "then follows" wait_until 10 following lastone
+run_nc sync now CN-1
+followed() { test "$(grep -c '"device":"CN-1"' "$T/lastone.out")" = 1; }
+check "what comes after shows once, none twice" wait_until 10 followed
+stop "$LO"
+spawn since "$NETCTL" tail --type confirm --since 10m -o json
+SI=$pid
+recent() { test "$(grep -c '"type":"confirm"' "$T/since.out")" -ge 3; }
+check "tail --since 10m shows the confirmations of the last 10 minutes" wait_until 10 recent
+stop "$SI"
+spawn future "$NETCTL" tail --type confirm --since 2099-01-01T00:00:00Z -o json
+FU=$pid
+check "--since a time still to come shows none and follows" wait_until 10 following future
+check "none shown" test ! -s "$T/future.out"
+stop "$FU"
+expect_rc "-n wants a count" 2 tail -n 0
+contains "saying what it takes" "$err" "-n: \`0' is not a count from 1 to 1000"
+expect_rc "--since wants a duration or a time" 2 tail --since yesterday
+contains "naming both" "$err" "neither a duration (10m, 2h) nor a time"
+expect_rc "-n and --after are alternatives" 2 tail -n 5 --after 3
+
 # serve restarts: tail reconnects, resumes, and shows what comes after.
 stop "$SERVE_PID"
 lost() { grep -q 'event stream lost' "$T/tailtext.log"; }

@@ -119,6 +119,16 @@ open "$NETCTL"
 expect_line "a bare netctl opens the shell" "netctl>"
 keys 'sh' Enter
 expect_screen "the shell does not nest" "\`shell' runs from the command line only"
+keys C-l
+# Output filters: | include, | exclude, | count.
+keys C-l 'edge list | include dc' Enter
+expect_screen "| include keeps the matching lines" "dc1   EDGE-1"
+if screen | grep -q '^Name'; then not_ok "and drops the others (the header)" "$(screen)"; else ok "and drops the others (the header)"; fi
+keys C-l "edge list | exclude '^Name' | count" Enter
+if wait_until 10 shows_re '^1$'; then ok "| count counts what the filters let through"; else not_ok "| count counts what the filters let through" "$(screen)"; fi
+keys C-l 'connector list | grep b1' Enter
+expect_screen "an unknown filter is named" "\`| grep': the filters are include RE, exclude RE and count"
+
 keys quit Enter
 expect_screen "quit leaves" "[exited 0]"
 

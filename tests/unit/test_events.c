@@ -110,17 +110,24 @@ static void assert_gaps_to_all(const uint64_t *afters, size_t n)
 static void test_ids_from_one(void **state)
 {
 	struct nc_events *ev = nc_events_new(8);
+	json_t *fields = json_pack("{s:i,s:s}", "id", 99, "x", "y");
 	struct got g;
 
 	(void)state;
 	assert_int_equal(nc_events_last_id(ev), 0);
-	assert_int_equal(nc_events_emit(ev, NC_EV_audit, NULL, NULL, NULL), 1);
+	assert_int_equal(nc_events_emit(ev, NC_EV_audit, "acme", "CN-1", fields), 1);
 	emit_n(ev, 2);
 	assert_int_equal(nc_events_last_id(ev), 3);
 	read_all(ev, 0, NULL, 0, &g);
 	assert_false(g.gap);
 	assert_ids(&g, 1, 3);
 	assert_int_equal(g.next, 3);
+	/* The id leads, the fields follow, and a field named "id" cannot replace it. */
+	assert_true(strncmp(g.v[0].text, "{\"id\":1,\"ts\":\"", 14) == 0);
+	assert_null(strstr(g.v[0].text + 2, "\"id\""));
+	fx_assert_contains(
+		g.v[0].text,
+		"\"type\":\"audit\",\"tenant\":\"acme\",\"device\":\"CN-1\",\"x\":\"y\"}");
 	got_clear(&g);
 	nc_events_free(ev);
 }

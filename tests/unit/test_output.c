@@ -235,6 +235,66 @@ static void test_list_json_and_quiet(void **state)
 	free(t);
 }
 
+/* Prints list's items one page each through cli_out_list_begin/_page/_end. */
+static char *render_paged(const json_t *list, bool tty, enum cli_output mode, const char *next)
+{
+	const json_t *items = json_object_get(list, "items"), *it;
+	char *text = NULL;
+	size_t len = 0, i;
+	struct cli_ctx ctx = {.output = mode, .tty = tty, .width = 200, .err = stderr};
+	struct cli_list_out *lo;
+
+	ctx.out = open_memstream(&text, &len);
+	lo = cli_out_list_begin(&ctx, cols, COUNT(cols), "serial");
+	json_array_foreach(items, i, it) {
+		json_t *page = json_pack("[O]", it);
+
+		cli_out_list_page(page, lo);
+		json_decref(page);
+	}
+	cli_out_list_end(lo, next);
+	fclose(ctx.out);
+	return text;
+}
+
+static void test_list_paged(void **state)
+{
+	static const char *const docs[] = {list_text, "{\"items\":[],\"next_cursor\":null}",
+					   "{\"items\":[{\"a\":{\"b\":[1,{}],\"c\":[]}}],"
+					   "\"next_cursor\":\"x\\\"y\"}"};
+
+	/* JSON written page by page is the same bytes as the whole list's. */
+	for (size_t d = 0; d < COUNT(docs); d++) {
+		json_t *list = json_loads(docs[d], 0, NULL);
+		const char *next = json_string_value(json_object_get(list, "next_cursor"));
+
+		for (int tty = 0; tty < 2; tty++) {
+			char *want = json_dumps(list, tty ? JSON_INDENT(2) : JSON_COMPACT);
+			char *got = render_paged(list, tty, NC_OUT_JSON, next);
+
+			assert_non_null(want);
+			assert_int_equal(strlen(got), strlen(want) + 1);
+			assert_memory_equal(got, want, strlen(want));
+			free(want);
+			free(got);
+		}
+		json_decref(list);
+	}
+	/* A table: the header once, and a wider later page widens its columns. */
+	json_t *list = json_loads(list_text, 0, NULL);
+	json_array_insert_new(
+		json_object_get(list, "items"), 0,
+		json_pack("{s:s,s:s,s:s}", "name", "b0", "serial", "CN-0000", "status", "active"));
+	char *t = render_paged(list, false, NC_OUT_TABLE, NULL);
+
+	assert_string_equal(t, "Name  Serial   Status\n"
+			       "b0    CN-0000  active\n"
+			       "branch-office-number-one  CN-0001  active\n"
+			       "b2                        CN-0002  pending_approval\n");
+	free(t);
+	json_decref(list);
+}
+
 static void test_config_parse(void **state)
 {
 	static const char text[] = "# top comment\n"
@@ -437,5 +497,5 @@ static void test_token_file(void **state)
 }
 
 FX_MAIN("output", test_color_decision, test_state_colors, test_width, test_truncate, test_fit,
-	test_cells, test_table_pipe, test_table_tty, test_list_json_and_quiet, test_config_parse,
-	test_config_errors, test_precedence, test_token_file, test_tunnel_text)
+	test_cells, test_table_pipe, test_table_tty, test_list_json_and_quiet, test_list_paged,
+	test_config_parse, test_config_errors, test_precedence, test_token_file, test_tunnel_text)
