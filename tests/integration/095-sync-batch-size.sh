@@ -12,6 +12,12 @@
 # batch and confirms its hash. Real serve, mosquitto, SQLite and agents.
 . "$(dirname "$0")/lib.sh"
 
+# A hub over 1 MiB takes 1,800 devices: a sanitizer build of serve cannot
+# build their batches within the CLI's 30 s (measured: Sync Now of all timed
+# out, the run exceeded tests/run's 600 s), so `make asan' skips it.
+if ldd "$NETCTL" 2>/dev/null | grep -q libasan; then
+	skip_all "a 1,800-device hub is too slow for a sanitizer build"
+fi
 N=1800
 start_core --apply-timeout 30s
 new_tenant acme
