@@ -10,6 +10,7 @@
 #include "../../lib/model/model.h"
 #include "../../lib/model/validate.h"
 #include "../../lib/mqtt/mqtt.h"
+#include "../../lib/proto/proto.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/log.h"
 
@@ -163,6 +164,7 @@ int cmd_agent(struct cli_ctx *ctx, const struct cli_args *a)
 	struct nc_fleet_opts f = {0};
 	struct nc_errinfo ei = {0};
 	enum nc_log_level lv = NC_LOG_INFO;
+	unsigned long long batch_max = 0;
 	int ret;
 
 	if (level && nc_log_parse_level(level, &lv) < 0)
@@ -181,6 +183,10 @@ int cmd_agent(struct cli_ctx *ctx, const struct cli_args *a)
 		return NC_ERR_USAGE;
 	if (o.apply_delay_ms > APPLY_DELAY_MAX_MS)
 		return cli_error(ctx, NC_ERR_USAGE, "--apply-delay: at most 60s");
+	if (number(ctx, a, "batch-max", NC_PROTO_BATCH_ADVERT_MIN, NC_AGENT_BATCH_MAX_CAP,
+		   &batch_max) < 0)
+		return NC_ERR_USAGE;
+	o.batch_max = f.batch_max = (int64_t)batch_max;
 	f.heartbeat_ms = o.heartbeat_ms;
 	f.tunnel_ms = o.tunnel_ms;
 	f.apply_delay_ms = o.apply_delay_ms;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../../lib/api/serve.h"
+#include "../../lib/proto/proto.h"
 #include "../../lib/util/err.h"
 #include "../../lib/util/hostport.h"
 #include "../../lib/util/log.h"
@@ -65,13 +66,17 @@ static int limits(struct cli_ctx *ctx, const struct cli_args *a, struct nc_api_l
 	return 0;
 }
 
-/* --queue-max: device messages that may wait for the sync engine. */
+/* --queue-max: device messages that may wait for the sync engine; --batch-max: the largest
+ * batch sent to a device that advertises more (netctl-protocol(7)). */
 static int queue_max(struct cli_ctx *ctx, const struct cli_args *a, struct nc_sync_opts *o)
 {
-	unsigned long n = 0;
+	unsigned long n = 0, bytes = 0;
 	int ret = number(ctx, a, "queue-max", 1, 100000000, &n);
 
+	if (ret == 0)
+		ret = number(ctx, a, "batch-max", NC_PROTO_BATCH_MAX, NC_PROTO_BATCH_CAP, &bytes);
 	o->queue_max = (int64_t)n;
+	o->batch_max = (int64_t)bytes;
 	return ret;
 }
 

@@ -110,6 +110,7 @@ static void send_register(struct agent_dev *d)
 	snprintf(r.agent, sizeof(r.agent), "%s", NC_AGENT_NAME);
 	snprintf(r.enrollment_key, sizeof(r.enrollment_key), "%s",
 		 cfg->enrollment_key ? cfg->enrollment_key : "");
+	r.batch_max = cfg->batch_max;
 	if (nc_proto_registration_encode(&r, &text, &len, &ei) == 0)
 		nc_agent_dev_publish(d, NC_MSG_REGISTER, NULL, text, len);
 	else
@@ -120,7 +121,7 @@ static void send_register(struct agent_dev *d)
 /* A config request for slot s with its seq and hash (on config-request/{tenant} for a tenant). */
 static void send_request(struct agent_dev *d, struct agent_slot *s, const char *reason)
 {
-	struct nc_config_request r = {.seq = s->seq};
+	struct nc_config_request r = {.seq = s->seq, .batch_max = d->loop->cfg.batch_max};
 	struct nc_errinfo ei = {0};
 	char *text = NULL;
 	size_t len = 0;
@@ -160,7 +161,8 @@ static const struct agent_slot *heartbeat_slot(const struct agent_dev *d)
 static void send_heartbeat(struct agent_dev *d, int64_t now)
 {
 	const struct agent_slot *s = heartbeat_slot(d);
-	struct nc_heartbeat h = {.ts = time(NULL), .seq = s->seq};
+	struct nc_heartbeat h = {
+		.ts = time(NULL), .seq = s->seq, .batch_max = d->loop->cfg.batch_max};
 	struct nc_errinfo ei = {0};
 	char *text = NULL;
 	size_t len = 0;

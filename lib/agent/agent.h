@@ -41,7 +41,17 @@ struct nc_agent_opts {
 	bool wg_userspace;
 	FILE *out;		/* dry-run command lines; NULL: stdout */
 	int64_t apply_delay_ms; /* each apply takes this much longer (tests); 0: none */
+	int64_t batch_max;	/* bytes, see NC_AGENT_BATCH_MAX_DEFAULT; 0: that */
 };
+
+/*
+ * The largest batch an agent accepts, in bytes, unless told (--batch-max), and
+ * the most it may be told: it advertises it as its batch_max (netctl-protocol(7))
+ * and ignores a larger batch. The state file keeps what was applied and is read
+ * back up to 64 MiB, hence the cap.
+ */
+#define NC_AGENT_BATCH_MAX_DEFAULT (16 * 1024 * 1024)
+#define NC_AGENT_BATCH_MAX_CAP	   (32 * 1024 * 1024)
 
 /*
  * Runs one device: keys and state in state_dir, the applier's start-up check
@@ -64,6 +74,7 @@ struct nc_fleet_opts {
 	int64_t heartbeat_ms;	/* 0: 30 s */
 	int64_t tunnel_ms;	/* 0: 60 s */
 	int64_t apply_delay_ms; /* each apply takes this much longer; 0: none */
+	int64_t batch_max;	/* bytes, as nc_agent_opts.batch_max */
 };
 
 #define NC_FLEET_MAX 1000000

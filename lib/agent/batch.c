@@ -32,7 +32,8 @@ static int decode(struct agent_dev *d, const char *tenant, const void *payload, 
 	struct nc_errinfo sub = {0};
 	json_t *root = NULL, *copy = NULL, *commands;
 	char *text = NULL, *canon = NULL;
-	int ret = nc_proto_batch_decode(payload, len, d->serial, tenant, b, ei);
+	int ret = nc_proto_batch_decode_max(payload, len, (size_t)d->loop->cfg.batch_max, d->serial,
+					    tenant, b, ei);
 
 	*lenient = false;
 	if (ret == 0 || strncmp(ei->field, "commands[", 9) != 0)

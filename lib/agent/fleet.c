@@ -258,6 +258,7 @@ int nc_fleet_run(const struct nc_fleet_opts *o, struct nc_errinfo *ei)
 		.heartbeat_ms = o->heartbeat_ms ? o->heartbeat_ms : 30000,
 		.tunnel_ms = o->tunnel_ms ? o->tunnel_ms : 60000,
 		.apply_delay_ms = o->apply_delay_ms,
+		.batch_max = o->batch_max ? o->batch_max : NC_AGENT_BATCH_MAX_DEFAULT,
 		.quiet = true,
 		.fail_rate = o->fail_rate,
 		.drop_confirm_rate = o->drop_confirm_rate,

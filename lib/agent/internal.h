@@ -51,6 +51,7 @@ struct agent_cfg {
 	const char *enrollment_key; /* "" : none */
 	bool quiet;		    /* per-device events at debug level (the fleet) */
 	int64_t apply_delay_ms;	    /* --apply-delay: each apply takes this much longer */
+	int64_t batch_max;	    /* bytes: the largest batch taken, and advertised */
 	/* The fleet's fault injection, rates in [0, 1]; 0 for a real agent. */
 	double fail_rate, drop_confirm_rate, offline_rate, restart_stale;
 	uint64_t seed;

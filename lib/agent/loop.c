@@ -86,9 +86,10 @@ static void on_message(void *arg, const char *topic, const void *payload, size_t
 		nc_warn("ignored a batch for %s: not a device of this process", serial);
 		return;
 	}
-	if (len > NC_PROTO_BATCH_MAX) {
-		nc_warn("%s: ignored an oversized batch (%zu bytes, the limit is %d)", serial, len,
-			NC_PROTO_BATCH_MAX);
+	if ((int64_t)len > l->cfg.batch_max) {
+		nc_warn("%s: ignored an oversized batch (%zu bytes, the limit is %lld: "
+			"--batch-max)",
+			serial, len, (long long)l->cfg.batch_max);
 		atomic_fetch_add(&l->stats.ignored, 1);
 		return;
 	}

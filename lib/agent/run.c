@@ -158,6 +158,7 @@ int nc_agent_run(const struct nc_agent_opts *o, struct nc_errinfo *ei)
 	l->cfg.heartbeat_ms = o->heartbeat_ms ? o->heartbeat_ms : 30000;
 	l->cfg.tunnel_ms = o->tunnel_ms ? o->tunnel_ms : 60000;
 	l->cfg.apply_delay_ms = o->apply_delay_ms;
+	l->cfg.batch_max = o->batch_max ? o->batch_max : NC_AGENT_BATCH_MAX_DEFAULT;
 	l->cfg.hostname = host;
 	l->cfg.enrollment_key = enroll;
 	nc_crypto_random(&l->cfg.seed, sizeof(l->cfg.seed));

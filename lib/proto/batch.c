@@ -189,15 +189,34 @@ static const struct proto_field batch_fields[] = {
 static const struct proto_msg batch_msg =
 	PROTO_MSG(struct nc_batch, batch_fields, batch_clear, NC_PROTO_BATCH_MAX);
 
+/* A batch size limit within what any side handles. */
+static size_t capped(size_t max)
+{
+	return max < NC_PROTO_BATCH_CAP ? max : NC_PROTO_BATCH_CAP;
+}
+
+int nc_proto_batch_encode_max(const struct nc_batch *b, size_t max, char **out, size_t *len,
+			      struct nc_errinfo *ei)
+{
+	return proto_msg_encode(&batch_msg, b, capped(max), out, len, ei);
+}
+
 int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len, struct nc_errinfo *ei)
 {
-	return proto_msg_encode(&batch_msg, b, out, len, ei);
+	return nc_proto_batch_encode_max(b, NC_PROTO_BATCH_MAX, out, len, ei);
+}
+
+int nc_proto_batch_decode_max(const void *buf, size_t len, size_t max, const char *topic_serial,
+			      const char *topic_tenant, struct nc_batch *out, struct nc_errinfo *ei)
+{
+	const struct proto_ctx ctx = {topic_serial, topic_tenant, capped(max)};
+
+	return proto_msg_decode(&batch_msg, buf, len, &ctx, out, ei);
 }
 
 int nc_proto_batch_decode(const void *buf, size_t len, const char *topic_serial,
 			  const char *topic_tenant, struct nc_batch *out, struct nc_errinfo *ei)
 {
-	const struct proto_ctx ctx = {topic_serial, topic_tenant};
-
-	return proto_msg_decode(&batch_msg, buf, len, &ctx, out, ei);
+	return nc_proto_batch_decode_max(buf, len, NC_PROTO_BATCH_MAX, topic_serial, topic_tenant,
+					 out, ei);
 }

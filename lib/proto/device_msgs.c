@@ -268,13 +268,13 @@ static const struct proto_msg confirm_msg =
 int nc_proto_confirm_encode(const struct nc_confirm *c, char **out, size_t *len,
 			    struct nc_errinfo *ei)
 {
-	return proto_msg_encode(&confirm_msg, c, out, len, ei);
+	return proto_msg_encode(&confirm_msg, c, 0, out, len, ei);
 }
 
 int nc_proto_confirm_decode(const void *buf, size_t len, const char *topic_serial,
 			    const char *topic_tenant, struct nc_confirm *out, struct nc_errinfo *ei)
 {
-	const struct proto_ctx ctx = {topic_serial, topic_tenant};
+	const struct proto_ctx ctx = {topic_serial, topic_tenant, 0};
 
 	return proto_msg_decode(&confirm_msg, buf, len, &ctx, out, ei);
 }
@@ -283,6 +283,12 @@ int nc_proto_confirm_decode(const void *buf, size_t len, const char *topic_seria
  * Config request
  */
 
+/* The optional extension "batch_max" (proto.h), one row of each message that carries it. */
+#define BATCH_MAX_ROW(AT)                                                                          \
+	{                                                                                          \
+		"batch_max", PF_OPT_INT, AT(batch_max), .min = NC_PROTO_BATCH_ADVERT_MIN           \
+	}
+
 #define CONFIG_REQUEST(mem) PROTO_AT(struct nc_config_request, mem)
 
 static const struct proto_field config_request_fields[] = {
@@ -290,6 +296,7 @@ static const struct proto_field config_request_fields[] = {
 	{"seq", PF_INT, CONFIG_REQUEST(seq)},
 	{"config_hash", PF_HASH, CONFIG_REQUEST(config_hash), .flags = PF_EMPTY_OK},
 	{"reason", PF_STR, CONFIG_REQUEST(reason)},
+	BATCH_MAX_ROW(CONFIG_REQUEST),
 };
 
 static const struct proto_msg config_request_msg =
@@ -311,6 +318,7 @@ static const struct proto_field heartbeat_fields[] = {
 	{"uptime_s", PF_INT, HEARTBEAT(uptime_s)},
 	{"public_key", PF_WGKEY, HEARTBEAT(public_key), .flags = PF_EMPTY_OK},
 	{"agent", PF_STR, HEARTBEAT(agent)},
+	BATCH_MAX_ROW(HEARTBEAT),
 };
 
 static const struct proto_msg heartbeat_msg =
@@ -354,6 +362,7 @@ static const struct proto_field registration_fields[] = {
 	{"hostname", PF_OPT_STR, REGISTRATION(hostname)},
 	{"agent", PF_STR, REGISTRATION(agent)},
 	{"enrollment_key", PF_OPT_STR, REGISTRATION(enrollment_key)},
+	BATCH_MAX_ROW(REGISTRATION),
 };
 
 static const struct proto_msg registration_msg =

@@ -53,6 +53,10 @@ static int read_field(const struct proto_field *f, const json_t *root, const str
 	case PF_INT:
 		ret = proto_int(root, f->key, f->min, (int64_t *)(void *)p, NULL, ei);
 		break;
+	case PF_OPT_INT:
+		ret = nc_json_int(root, f->key, f->min, NC_PROTO_INT_MAX, (int64_t *)(void *)p,
+				  false, NULL, ei);
+		break;
 	case PF_HASH:
 		ret = proto_hash(root, f->key, empty_ok, p, ei);
 		break;
@@ -93,8 +97,10 @@ static void write_field(const struct proto_field *f, json_t *root, const void *m
 			proto_put(root, f->key, proto_fixed(p, f->size), bad);
 		break;
 	case PF_INT:
+	case PF_OPT_INT:
 		memcpy(&n, p, sizeof(n));
-		proto_put(root, f->key, json_integer(n), bad);
+		if (n != 0 || f->type == PF_INT)
+			proto_put(root, f->key, json_integer(n), bad);
 		break;
 	case PF_ENUM:
 		memcpy(&v, p, sizeof(v));
@@ -136,7 +142,7 @@ int proto_msg_decode(const struct proto_msg *m, const void *buf, size_t len,
 	int ret;
 
 	memset(out, 0, m->size);
-	ret = proto_open(buf, len, m->limit, &root, ei);
+	ret = proto_open(buf, len, ctx->limit ? ctx->limit : m->limit, &root, ei);
 	if (ret < 0)
 		goto out;
 	ret = proto_msg_from_json(m, root, ctx, out, ei);
@@ -145,8 +151,8 @@ out:
 	return ret;
 }
 
-int proto_msg_encode(const struct proto_msg *m, const void *msg, char **out, size_t *len,
-		     struct nc_errinfo *ei)
+int proto_msg_encode(const struct proto_msg *m, const void *msg, size_t limit, char **out,
+		     size_t *len, struct nc_errinfo *ei)
 {
 	static const struct proto_ctx none = {0};
 	void *chk = nc_xcalloc(1, m->size);
@@ -167,7 +173,7 @@ int proto_msg_encode(const struct proto_msg *m, const void *msg, char **out, siz
 	ret = proto_msg_from_json(m, root, &none, chk, ei);
 	if (ret < 0)
 		goto out;
-	ret = proto_dump(root, m->limit, out, len, ei);
+	ret = proto_dump(root, limit ? limit : m->limit, out, len, ei);
 out:
 	clear(m, chk);
 	free(chk);

@@ -92,6 +92,7 @@ int proto_dump(const json_t *root, size_t limit, char **out, size_t *len, struct
 struct proto_ctx {
 	const char *topic_serial;
 	const char *topic_tenant;
+	size_t limit; /* the largest payload, in bytes; 0: the message's own */
 };
 
 enum proto_ftype {
@@ -99,6 +100,7 @@ enum proto_ftype {
 	PF_STR,	    /* a required string in a char[size] */
 	PF_OPT_STR, /* a string in a char[size], absent or null: ""; encoded only when set */
 	PF_INT,	    /* a required integer in [min, NC_PROTO_INT_MAX] (int64_t) */
+	PF_OPT_INT, /* as PF_INT but optional: absent is 0, and 0 is not encoded */
 	PF_HASH,    /* 64 lowercase hex digits, or "" with PF_EMPTY_OK (char[NC_HASH_HEX_MAX]) */
 	PF_WGKEY,   /* a WireGuard public key, or "" with PF_EMPTY_OK (char[NC_KEY_B64_MAX]) */
 	PF_ENUM,    /* a string, one of names[], stored as its index (an enum) */
@@ -161,20 +163,20 @@ int proto_msg_from_json(const struct proto_msg *m, const json_t *root, const str
 int proto_msg_decode(const struct proto_msg *m, const void *buf, size_t len,
 		     const struct proto_ctx *ctx, void *out, struct nc_errinfo *ei);
 /* Encodes msg into *out (heap, the caller frees) and *len (may be NULL), refusing what its
- * own decoder would refuse and payloads over m->limit bytes. */
-int proto_msg_encode(const struct proto_msg *m, const void *msg, char **out, size_t *len,
-		     struct nc_errinfo *ei);
+ * own decoder would refuse and payloads over limit bytes (0: m->limit). */
+int proto_msg_encode(const struct proto_msg *m, const void *msg, size_t limit, char **out,
+		     size_t *len, struct nc_errinfo *ei);
 
 /* Defines the pair NC_PROTO_CODEC(name, T) declares (proto.h), of the description msg. */
 #define PROTO_CODEC(name, T, msg)                                                                  \
 	int nc_proto_##name##_encode(const T *m, char **out, size_t *len, struct nc_errinfo *ei)   \
 	{                                                                                          \
-		return proto_msg_encode(&(msg), m, out, len, ei);                                  \
+		return proto_msg_encode(&(msg), m, 0, out, len, ei);                               \
 	}                                                                                          \
 	int nc_proto_##name##_decode(const void *buf, size_t len, const char *topic_serial,        \
 				     T *out, struct nc_errinfo *ei)                                \
 	{                                                                                          \
-		const struct proto_ctx ctx = {topic_serial, NULL};                                 \
+		const struct proto_ctx ctx = {topic_serial, NULL, 0};                              \
                                                                                                    \
 		return proto_msg_decode(&(msg), buf, len, &ctx, out, ei);                          \
 	}

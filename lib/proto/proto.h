@@ -53,6 +53,20 @@ struct nc_errinfo;
 #define NC_PROTO_BATCH_MAX (1024 * 1024)
 #define NC_PROTO_MSG_MAX   (64 * 1024)
 
+/*
+ * Batch size, an optional extension (netctl-protocol(7), "Optional
+ * extensions"): a device may advertise the largest batch it accepts as
+ * "batch_max", in bytes, in its config request, heartbeat and registration.
+ * Absent, the device accepts NC_PROTO_BATCH_MAX, as the protocol says. A
+ * present value is an integer of at least NC_PROTO_BATCH_ADVERT_MIN (a
+ * smaller one, or another type, refuses the message as any bad member
+ * does); the core sends at most the smaller of it and its own cap.
+ * NC_PROTO_BATCH_CAP is the most either side may handle: it leaves room in
+ * the largest MQTT packet (268435455 bytes) for the topic and headers.
+ */
+#define NC_PROTO_BATCH_ADVERT_MIN 1024
+#define NC_PROTO_BATCH_CAP	  (255 * 1024 * 1024)
+
 /* The largest integer a payload may carry: 2^53 - 1. */
 #define NC_PROTO_INT_MAX 9007199254740991LL
 
@@ -190,6 +204,10 @@ int nc_proto_commands_hash(const json_t *commands, char hex[65], struct nc_errin
  * decoders refuse and this check does not see.
  */
 int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len, struct nc_errinfo *ei);
+/* As nc_proto_batch_encode, refusing (NC_ERR_TOOBIG) a payload over max bytes rather than
+ * NC_PROTO_BATCH_MAX; max is at most NC_PROTO_BATCH_CAP (larger: that). */
+int nc_proto_batch_encode_max(const struct nc_batch *b, size_t max, char **out, size_t *len,
+			      struct nc_errinfo *ei);
 
 /*
  * Decodes a batch published on the topic of topic_serial and topic_tenant
@@ -198,6 +216,10 @@ int nc_proto_batch_encode(const struct nc_batch *b, char **out, size_t *len, str
  */
 int nc_proto_batch_decode(const void *buf, size_t len, const char *topic_serial,
 			  const char *topic_tenant, struct nc_batch *out, struct nc_errinfo *ei);
+/* As nc_proto_batch_decode, with max bytes (at most NC_PROTO_BATCH_CAP) as the size limit. */
+int nc_proto_batch_decode_max(const void *buf, size_t len, size_t max, const char *topic_serial,
+			      const char *topic_tenant, struct nc_batch *out,
+			      struct nc_errinfo *ei);
 
 /*
  * Confirmation (device → core)
@@ -264,6 +286,7 @@ struct nc_config_request {
 	int64_t seq;			   /* >= 0; 0: no configuration yet */
 	char config_hash[NC_HASH_HEX_MAX]; /* 64 hex or "" (with any seq) */
 	char reason[NC_REASON_MAX];	   /* "startup", ... */
+	int64_t batch_max;		   /* optional "batch_max" (above); 0: absent */
 };
 
 NC_PROTO_CODEC(config_request, struct nc_config_request);
@@ -280,6 +303,7 @@ struct nc_heartbeat {
 	int64_t uptime_s;		   /* >= 0 */
 	char public_key[NC_KEY_B64_MAX];   /* a WireGuard key, or "" */
 	char agent[NC_PROTO_AGENT_MAX];
+	int64_t batch_max; /* optional "batch_max" (above); 0: absent */
 };
 
 NC_PROTO_CODEC(heartbeat, struct nc_heartbeat);
@@ -331,6 +355,7 @@ struct nc_registration {
 	char hostname[NC_PROTO_HOSTNAME_MAX]; /* optional (absent or null): "" */
 	char agent[NC_PROTO_AGENT_MAX];
 	char enrollment_key[NC_PROTO_ENROLL_MAX]; /* optional (absent or null): "" */
+	int64_t batch_max;			  /* optional "batch_max" (above); 0: absent */
 };
 
 NC_PROTO_CODEC(registration, struct nc_registration);

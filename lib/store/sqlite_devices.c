@@ -66,6 +66,28 @@ int nc_sqlite_device_hold_key(struct nc_store *st, const char *serial, const cha
 				  serial, key);
 }
 
+int nc_sqlite_device_batch_max_get(struct nc_store *st, const char *serial, int64_t *bytes)
+{
+	int ret = nc_sqlite_scalar(nc_sqlite_of(st),
+				   "SELECT batch_max FROM devices WHERE serial = ?1", bytes, "t",
+				   serial);
+
+	return ret == 1 ? 0 : ret == 0 ? NC_ERR_NOTFOUND : ret;
+}
+
+int nc_sqlite_device_batch_max_put(struct nc_store *st, const char *serial, int64_t bytes)
+{
+	int64_t had = 0;
+	int ret = nc_sqlite_device_batch_max_get(st, serial, &had);
+
+	/* Read first: a device repeats the same value in every heartbeat. */
+	if (ret == 0 && had != bytes)
+		ret = nc_sqlite_exec_one(nc_sqlite_of(st),
+					 "UPDATE devices SET batch_max = ?2 WHERE serial = ?1",
+					 "tI", serial, bytes);
+	return ret;
+}
+
 int nc_sqlite_device_insert(struct nc_store *st, const struct nc_sqlite_device *d, const char *sql,
 			    const char *fmt, ...)
 {

@@ -228,9 +228,14 @@ static const char schema_v7[] =
 	"CREATE INDEX lans_net ON lans (tenant, family, net, len);"
 	"CREATE INDEX tunnels_peer ON tunnels (serial, peer);";
 
+/* Version 8: the largest batch each device said it accepts, in bytes (0: it said none). */
+static const char schema_v8[] =
+	"ALTER TABLE devices ADD COLUMN batch_max INTEGER NOT NULL DEFAULT 0"
+	" CHECK (batch_max >= 0);";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
 static const char *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == NC_STORE_SCHEMA_VERSION,

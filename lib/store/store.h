@@ -41,7 +41,7 @@
 struct nc_errinfo;
 struct nc_store;
 
-#define NC_STORE_SCHEMA_VERSION 7
+#define NC_STORE_SCHEMA_VERSION 8
 #define NC_PAGE_DEFAULT		100
 #define NC_PAGE_MAX		1000
 
@@ -136,6 +136,14 @@ int nc_store_device_touch(struct nc_store *st, const char *serial, const char *p
 /* Holds key as the device's pending public key, awaiting an admin ("" clears
  * it); the key in use is left alone. NC_ERR_NOTFOUND for an unknown serial. */
 int nc_store_device_hold_key(struct nc_store *st, const char *serial, const char *key);
+/*
+ * The largest batch a device said it accepts, in bytes (the "batch_max" of
+ * netctl-protocol(7)); 0 when it said none, as every device starts. put
+ * records it (0: none) and writes only when it changes; get reads it.
+ * NC_ERR_NOTFOUND for an unknown serial.
+ */
+int nc_store_device_batch_max_put(struct nc_store *st, const char *serial, int64_t bytes);
+int nc_store_device_batch_max_get(struct nc_store *st, const char *serial, int64_t *bytes);
 
 /* Edges. insert: NC_ERR_EXISTS when any device has the serial;
  * NC_ERR_NOTFOUND when the tenant does not exist. update replaces every

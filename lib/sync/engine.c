@@ -521,6 +521,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	e->o.heartbeat_ms = o->heartbeat_ms ? o->heartbeat_ms : 30000;
 	e->o.tunnel_interval_ms = o->tunnel_interval_ms ? o->tunnel_interval_ms : 60000;
 	e->queue_max = o->queue_max ? (size_t)o->queue_max : QUEUE_MAX;
+	e->o.batch_max = o->batch_max ? o->batch_max : NC_SYNC_BATCH_MAX_DEFAULT;
 	e->next_offline = now + e->o.heartbeat_ms;
 	e->next_reconcile = now + e->o.reconcile_ms;
 	e->next_auto = now + e->o.auto_sync_ms;

@@ -50,7 +50,13 @@ struct nc_sync_opts {
 	int64_t tunnel_interval_ms; /* 0: 60 s; a tunnel report is recent for 3 */
 	int64_t auto_sync_ms;	    /* 0: off */
 	int64_t queue_max;	    /* device messages waiting at most; 0: 200,000 */
+	/* Bytes: the largest batch sent to a device that advertises a larger batch_max
+	 * (netctl-protocol(7)); one that advertises none gets NC_PROTO_BATCH_MAX at most.
+	 * 0: NC_SYNC_BATCH_MAX_DEFAULT; at most NC_PROTO_BATCH_CAP. */
+	int64_t batch_max;
 };
+
+#define NC_SYNC_BATCH_MAX_DEFAULT (16 * 1024 * 1024)
 
 /* Starts the engine thread. mqtt may be NULL (no broker: pushes fail). */
 int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct nc_sync_opts *o,

@@ -127,6 +127,19 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
  * gets no configuration any more. */
 int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char *tenant,
 			bool retry, struct outgoing *o, struct nc_errinfo *ei);
+/*
+ * Batch size (push.c). take: serial advertised bytes as its batch_max (0:
+ * none), kept for its next batches; a failure is logged. fits: 0 when a
+ * batch of len bytes is within what serial accepts (its batch_max up to
+ * e->o.batch_max, or NC_PROTO_BATCH_MAX when it advertised none), else
+ * NC_ERR_TOOBIG with ei (may be NULL) giving the size, the limit and why.
+ */
+void sync_batch_max_take(struct nc_sync_engine *e, const char *serial, int64_t bytes);
+int sync_batch_fits(struct nc_sync_engine *e, const char *serial, size_t len,
+		    struct nc_errinfo *ei);
+/* Stores s (read by the caller) as failed with reason and emits its sync_state event;
+ * 0 or the store's error (nothing emitted then). */
+int sync_fail(struct nc_sync_engine *e, struct nc_sync *s, const char *reason);
 /* Publishes o, arms its apply timeout (apply_timeout, doubled for each
  * earlier attempt), emits batch_sent; frees o's payload. Inside a group
  * all of that happens when the group is committed, and it returns 0. */

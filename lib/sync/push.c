@@ -47,6 +47,32 @@ static bool is_mtge(struct nc_store *st, const char *serial)
 	return mtge;
 }
 
+void sync_batch_max_take(struct nc_sync_engine *e, const char *serial, int64_t bytes)
+{
+	int ret = nc_store_device_batch_max_put(e->core->store, serial, bytes);
+
+	if (ret < 0 && ret != NC_ERR_NOTFOUND)
+		nc_warn("sync: %s: cannot record its batch_max %lld: %s", serial, (long long)bytes,
+			nc_strerror(ret));
+}
+
+int sync_batch_fits(struct nc_sync_engine *e, const char *serial, size_t len, struct nc_errinfo *ei)
+{
+	const char *why = "the device advertises no batch_max: the protocol's limit";
+	int64_t said = 0, max = NC_PROTO_BATCH_MAX;
+
+	if (nc_store_device_batch_max_get(e->core->store, serial, &said) == 0 && said > 0) {
+		max = said < e->o.batch_max ? said : e->o.batch_max;
+		why = said > e->o.batch_max ? "serve's --batch-max, below the device's batch_max"
+					    : "the batch_max the device advertises";
+	}
+	if ((int64_t)len <= max)
+		return 0;
+	return nc_fail(ei, NC_ERR_TOOBIG, NULL,
+		       "the batch of %s would be %zu bytes, over its limit of %lld bytes (%s)",
+		       serial, len, (long long)max, why);
+}
+
 static int fill_outgoing(struct nc_sync_engine *e, const struct nc_sync *s, struct outgoing *o)
 {
 	snprintf(o->serial, sizeof(o->serial), "%s", s->serial);
@@ -96,7 +122,10 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
 	snprintf(b.tenant, sizeof(b.tenant), "%s", tenant);
 	b.seq = s.seq + 1;
 	nc_time_iso(time(NULL), b.issued_at);
-	ret = nc_proto_batch_encode(&b, &text, &len, ei);
+	/* Encoded whole whatever its size, so a refusal can say how large it is. */
+	ret = nc_proto_batch_encode_max(&b, NC_PROTO_BATCH_CAP, &text, &len, ei);
+	if (ret == 0)
+		ret = sync_batch_fits(e, serial, len, ei);
 	if (ret < 0)
 		goto out;
 	/* The seq is stored before the batch leaves: a restart never reuses it. */
@@ -160,6 +189,10 @@ int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char
 			      serial);
 		goto out;
 	}
+	/* Stored under a larger limit than the device now says it takes. */
+	ret = sync_batch_fits(e, serial, strlen(s.last_batch), ei);
+	if (ret < 0)
+		goto out;
 	s.attempts = retry ? s.attempts + 1 : 1;
 	s.state = NC_SYNC_APPLYING;
 	s.sent_at = s.updated_at = time(NULL);
@@ -169,6 +202,36 @@ int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char
 out:
 	nc_sync_clear(&s);
 	return ret;
+}
+
+int sync_fail(struct nc_sync_engine *e, struct nc_sync *s, const char *reason)
+{
+	int ret;
+
+	s->state = NC_SYNC_FAILED;
+	snprintf(s->fail_reason, sizeof(s->fail_reason), "%s", reason);
+	s->updated_at = time(NULL);
+	ret = nc_store_sync_put(e->core->store, s);
+	if (ret == 0)
+		sync_event(e, NC_EV_sync_state, s->tenant, s->serial,
+			   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq", (json_int_t)s->seq,
+				     "reason", reason));
+	return ret;
+}
+
+/*
+ * A stored batch that its device no longer takes (it lowered its batch_max)
+ * cannot be re-sent: failed, reason too_large, so that reconcile tries it
+ * again in its turn rather than leaving it applying with no timer.
+ */
+static void fail_too_large(struct nc_sync_engine *e, const char *serial, const char *tenant)
+{
+	struct nc_sync s = {0};
+
+	if (nc_store_sync_get(e->core->store, serial, tenant, &s) == 0 &&
+	    strcmp(s.fail_reason, "too_large") != 0)
+		sync_fail(e, &s, "too_large");
+	nc_sync_clear(&s);
 }
 
 int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
@@ -213,7 +276,9 @@ static void republish_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg
 
 	if (!s->last_batch)
 		return;
-	r = fill_outgoing(e, s, &o);
+	r = sync_batch_fits(e, s->serial, strlen(s->last_batch), NULL);
+	if (r == 0)
+		r = fill_outgoing(e, s, &o);
 	if (r == 0)
 		r = nc_mqtt_publish(rp->m, o.topic, o.payload, o.len, 1, PUBLISH_TIMEOUT_MS);
 	free(o.payload);
@@ -264,5 +329,7 @@ int sync_push(struct nc_sync_engine *e, const char *serial, const char *tenant, 
 	sync_event(e, NC_EV_sync_error, tenant, serial,
 		   json_pack("{s:s,s:s}", "reason", why, "error",
 			     ei.msg[0] ? ei.msg : nc_strerror(ret)));
+	if (ret == NC_ERR_TOOBIG && mode != PUSH_BUILD)
+		fail_too_large(e, serial, tenant);
 	return ret;
 }

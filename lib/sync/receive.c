@@ -313,6 +313,7 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 
 	if (!from_known(e, serial, topic, ret, &ei, "config-request", &d))
 		return;
+	sync_batch_max_take(e, serial, r.batch_max);
 	tenant = tenant_of(&d, ttenant);
 	sync_event(e, NC_EV_config_request, tenant, serial,
 		   json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)r.seq, "config_hash",
@@ -429,6 +430,7 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	if (!fresh(e, serial, d.tenant, "heartbeat", h.ts, e->o.heartbeat_ms))
 		return;
 	take_key(e, serial, &d, h.public_key, time(NULL), "heartbeat");
+	sync_batch_max_take(e, serial, h.batch_max);
 	sync_event(e, NC_EV_heartbeat, d.tenant, serial,
 		   json_pack("{s:I,s:s,s:I}", "seq", (json_int_t)h.seq, "config_hash",
 			     h.config_hash, "uptime_s", (json_int_t)h.uptime_s));
@@ -446,15 +448,8 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	} else if (h.seq == s.seq && s.state == NC_SYNC_SYNCED &&
 		   strcmp(h.config_hash, s.confirmed_hash) != 0) {
 		/* The device runs something else than what it confirmed: drift. */
-		s.state = NC_SYNC_FAILED;
-		snprintf(s.fail_reason, sizeof(s.fail_reason), "drift");
-		s.updated_at = time(NULL);
-		if (nc_store_sync_put(e->core->store, &s) == 0) {
-			sync_event(e, NC_EV_sync_state, d.tenant, serial,
-				   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
-					     (json_int_t)s.seq, "reason", "drift"));
+		if (sync_fail(e, &s, "drift") == 0)
 			stale_later(e, serial, d.tenant, s.seq);
-		}
 	}
 	nc_sync_clear(&s);
 }
@@ -520,16 +515,20 @@ static void on_register(struct nc_sync_engine *e, const char *serial, const void
 	struct nc_registration r = {0};
 	struct nc_errinfo ei = {0};
 	struct device d;
+	bool known;
 	int ret = nc_proto_registration_decode(payload, len, serial, &r, &ei);
 
 	if (ret < 0) {
 		proto_error(e, serial, topic, ei.msg);
 		return;
 	}
-	if (device_get(e, serial, &d) < 0) {
+	known = device_get(e, serial, &d) == 0;
+	if (!known)
 		enroll(e, &r);
+	/* Known or just enrolled: what it takes counts from now on. */
+	sync_batch_max_take(e, serial, r.batch_max);
+	if (!known)
 		return;
-	}
 	take_key(e, serial, &d, r.public_key, 0, "register");
 	sync_event(e, NC_EV_register, d.tenant, serial,
 		   json_pack("{s:s,s:s,s:s}", "kind", nc_device_type_name(r.kind), "hostname",

@@ -42,13 +42,7 @@ void sync_timer_fire(struct nc_sync_engine *e, const struct timer *t)
 		}
 	} else if (s.state == NC_SYNC_APPLYING && s.seq == t->seq) {
 		if (s.attempts > e->o.max_attempts) {
-			s.state = NC_SYNC_FAILED;
-			snprintf(s.fail_reason, sizeof(s.fail_reason), "timeout");
-			s.updated_at = time(NULL);
-			if (nc_store_sync_put(e->core->store, &s) == 0)
-				sync_event(e, NC_EV_sync_state, t->tenant, t->serial,
-					   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq",
-						     (json_int_t)s.seq, "reason", "timeout"));
+			sync_fail(e, &s, "timeout");
 		} else {
 			/* Re-sent with the same seq; sync_publish doubles the next wait. */
 			sync_push(e, t->serial, t->tenant, PUSH_RETRY, "apply timeout");

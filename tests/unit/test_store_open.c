@@ -188,7 +188,9 @@ static void test_migrate_from_v1(void **state)
 	fx_add_tenant(fx->st, "acme");
 	downgrade(fx, "DROP TABLE lans; DROP TABLE tunnels; DROP TABLE certs; DROP TABLE meta;"
 		      " ALTER TABLE connectors DROP COLUMN endpoint;"
-		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 1;");
+		      " ALTER TABLE devices DROP COLUMN pending_key; ALTER TABLE devices DROP "
+		      "COLUMN batch_max;"
+		      " PRAGMA user_version = 1;");
 	assert_int_equal(
 		fx_raw_int(fx->path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"), 0);
 
@@ -214,7 +216,9 @@ static void test_migrate_from_v2(void **state)
 	open_with_cn1(fx);
 	downgrade(fx, "DROP TABLE lans; DROP TABLE tunnels; DROP TABLE certs;"
 		      " ALTER TABLE connectors DROP COLUMN endpoint;"
-		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 2;");
+		      " ALTER TABLE devices DROP COLUMN pending_key; ALTER TABLE devices DROP "
+		      "COLUMN batch_max;"
+		      " PRAGMA user_version = 2;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
@@ -242,7 +246,9 @@ static void test_migrate_from_v3(void **state)
 	open_with_cn1(fx);
 	assert_int_equal(nc_store_device_touch(fx->st, "CN-1", k1, 0), 0);
 	downgrade(fx, "DROP TABLE lans; DROP TABLE tunnels; DROP TABLE certs;"
-		      " ALTER TABLE devices DROP COLUMN pending_key; PRAGMA user_version = 3;");
+		      " ALTER TABLE devices DROP COLUMN pending_key; ALTER TABLE devices DROP "
+		      "COLUMN batch_max;"
+		      " PRAGMA user_version = 3;");
 
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
 	assert_int_equal(nc_store_connector_get(fx->st, "acme", "CN-1", &c), 0);
@@ -280,6 +286,7 @@ static void test_migrate_from_v6(void **state)
 
 	open_with_cn1(fx);
 	downgrade(fx, "DROP TABLE lans; DROP INDEX tunnels_peer; PRAGMA user_version = 6;"
+		      " ALTER TABLE devices DROP COLUMN batch_max;"
 		      " UPDATE connectors"
 		      " SET lan_subnets = '[\"192.168.1.0/24\"]' WHERE serial = 'CN-1';");
 	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
@@ -292,6 +299,30 @@ static void test_migrate_from_v6(void **state)
 	assert_string_equal(serial, "CN-1");
 	assert_int_equal(nc_store_lan_find(fx->st, "acme", "CN-1", &mine, &i, serial, theirs), 0);
 	nc_strlist_clear(&mine);
+	assert_current_schema(fx);
+}
+
+/* A store of version 7 keeps its devices, each with no batch size said (0); one is then
+ * recorded, read back after a reopen, and refused for an unknown device. */
+static void test_migrate_from_v7(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_errinfo ei = {0};
+	int64_t bytes = -1;
+
+	open_with_cn1(fx);
+	downgrade(fx, "ALTER TABLE devices DROP COLUMN batch_max; PRAGMA user_version = 7;");
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	assert_int_equal(nc_store_device_batch_max_get(fx->st, "CN-1", &bytes), 0);
+	assert_int_equal(bytes, 0);
+	assert_int_equal(nc_store_device_batch_max_put(fx->st, "CN-1", 16 << 20), 0);
+	assert_int_equal(nc_store_device_batch_max_put(fx->st, "CN-1", 16 << 20), 0);
+	assert_int_equal(nc_store_device_batch_max_put(fx->st, "CN-X", 1), NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_device_batch_max_get(fx->st, "CN-X", &bytes), NC_ERR_NOTFOUND);
+	close_store(fx);
+	assert_int_equal(nc_store_open_sqlite(fx->path, &fx->st, &ei), 0);
+	assert_int_equal(nc_store_device_batch_max_get(fx->st, "CN-1", &bytes), 0);
+	assert_int_equal(bytes, 16 << 20);
 	assert_current_schema(fx);
 }
 
@@ -400,7 +431,7 @@ static void test_commit_survives_sigkill(void **state)
 
 FX_MAIN_EACH("store_open", fx_log_warnings, NULL, fx_setup_dir, fx_teardown, test_open_new_store,
 	     test_migrations_set_identity, test_migrate_from_v1, test_migrate_from_v2,
-	     test_migrate_from_v3, test_migrate_from_v6, test_refuse_text_file,
-	     test_refuse_random_bytes, test_refuse_other_application,
+	     test_migrate_from_v3, test_migrate_from_v6, test_migrate_from_v7,
+	     test_refuse_text_file, test_refuse_random_bytes, test_refuse_other_application,
 	     test_refuse_other_application_id, test_refuse_newer_schema,
 	     test_refuse_absent_directory, test_commit_survives_sigkill)
