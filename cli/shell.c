@@ -430,6 +430,8 @@ static void setup(struct shell *sh)
 	el_set(sh->el, EL_BIND, "^I", "nc-complete", NULL);
 	el_wset(sh->el, EL_ADDFN, L"nc-help", L"Show what may follow", on_help);
 	el_set(sh->el, EL_BIND, "?", "nc-help", NULL);
+	/* Ctrl-R searches the history backwards as the line is typed, as in bash. */
+	el_set(sh->el, EL_BIND, "^R", "em-inc-search-prev", NULL);
 	el_source(sh->el, NULL);
 }
 

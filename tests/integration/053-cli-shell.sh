@@ -117,6 +117,14 @@ expect_screen "Ctrl-D leaves" "[exited 0]"
 # A bare netctl on a terminal is the shell.
 open "$NETCTL"
 expect_line "a bare netctl opens the shell" "netctl>"
+keys C-r 'json'
+if wait_until 10 shows_re '^netctl> -o json connector show CN-1$' && shows 'bck:json'; then
+	ok "Ctrl-R finds an earlier line by what it contains"
+else
+	not_ok "Ctrl-R finds an earlier line by what it contains" "$(screen)"
+fi
+keys Enter
+expect_screen "and Enter runs it" '"serial": "CN-1"'
 keys 'sh' Enter
 expect_screen "the shell does not nest" "\`shell' runs from the command line only"
 keys C-l
