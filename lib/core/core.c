@@ -19,12 +19,12 @@ struct held_mark {
 	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX], reason[NC_REASON_MAX];
 };
 
-/* The calling thread's hold (hold_begin), or none: only that thread's
- * marks are held, whatever other threads write meanwhile. */
+/* The calling thread's hold while a write of nc_core_begin is open (depth
+ * > 0): only that thread's marks are held, whatever other threads write. */
 static _Thread_local struct {
-	bool on;
+	size_t depth; /* nc_core_begin calls not ended yet */
 	struct held_mark *v;
-	size_t n, cap;
+	size_t n, cap; /* marks held; bytes at v */
 } hold;
 
 /* The `dirty' event and the sync engine's hook for one mark. */
@@ -37,14 +37,8 @@ static void tell(struct nc_core *c, const char *serial, const char *tenant, cons
 		c->on_dirty(c->on_dirty_arg, serial, tenant);
 }
 
-/* Holds back what marks tell, for the calling thread (nc_core_write_many). */
-static void hold_begin(void)
-{
-	hold.on = true;
-	hold.n = 0;
-}
-
-/* Ends the hold: with commit, tells what was held, in order; else drops it. */
+/* Ends the outermost write's hold: with commit, tells what was held, in
+ * order; else drops it, as the store dropped the marks. */
 static void hold_end(struct nc_core *c, bool commit)
 {
 	for (size_t i = 0; commit && i < hold.n; i++)
@@ -52,7 +46,6 @@ static void hold_end(struct nc_core *c, bool commit)
 	free(hold.v);
 	hold.v = NULL;
 	hold.n = hold.cap = 0;
-	hold.on = false;
 }
 
 int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
@@ -71,15 +64,12 @@ int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant
 	snprintf(s.dirty_reason, sizeof(s.dirty_reason), "%s", reason);
 	s.updated_at = time(NULL);
 	ret = nc_store_sync_put(c->store, &s);
-	if (ret < 0 || !hold.on) {
+	if (ret < 0 || hold.depth == 0) {
 		if (ret == 0)
 			tell(c, serial, tenant, reason);
 		goto out;
 	}
-	if (hold.n == hold.cap) {
-		hold.cap = hold.cap ? hold.cap * 2 : 64;
-		hold.v = nc_xrealloc(hold.v, hold.cap * sizeof(*hold.v));
-	}
+	hold.v = nc_xgrow(hold.v, &hold.cap, (hold.n + 1) * sizeof(*hold.v), 64 * sizeof(*hold.v));
 	snprintf(hold.v[hold.n].serial, NC_SERIAL_MAX, "%s", serial);
 	snprintf(hold.v[hold.n].tenant, NC_ID_MAX, "%s", tenant);
 	snprintf(hold.v[hold.n++].reason, NC_REASON_MAX, "%s", reason);
@@ -170,16 +160,27 @@ void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *
 
 int nc_core_begin(struct nc_core *c, struct nc_errinfo *ei)
 {
+	int ret;
+
 	if (ei)
 		*ei = (struct nc_errinfo){0};
-	return nc_store_begin(c->store);
+	ret = nc_store_begin(c->store);
+	/* What marks tell is held until the write commits: nothing is
+	 * announced that a rollback takes back. */
+	if (ret == 0)
+		hold.depth++;
+	return ret;
 }
 
 int nc_core_end(struct nc_core *c, int ret)
 {
 	if (ret == 0)
-		return nc_store_commit(c->store);
-	nc_store_rollback(c->store);
+		ret = nc_store_commit(c->store);
+	else
+		nc_store_rollback(c->store);
+	/* A caller may end a write whose begin failed: no hold to end then. */
+	if (hold.depth > 0 && --hold.depth == 0)
+		hold_end(c, ret == 0);
 	return ret;
 }
 
@@ -216,14 +217,12 @@ int nc_core_write_many(struct nc_core *c, size_t n,
 	*failed = n;
 	if (ret < 0)
 		goto out;
-	hold_begin();
 	for (i = 0; ret == 0 && i < n; i++) {
 		ret = item(c, arg, i, ei);
 		if (ret < 0)
 			*failed = i;
 	}
 	ret = nc_core_end(c, ret);
-	hold_end(c, ret == 0);
 	for (i = 0; ret == 0 && i < n; i++)
 		done(c, arg, i);
 out:

@@ -41,9 +41,10 @@ struct nc_core {
 	struct nc_store *store;	  /* borrowed */
 	struct nc_events *events; /* borrowed */
 	struct nc_pki *pki;	  /* borrowed; NULL: no device credentials */
-	/* Told of every device nc_core_mark_dirty marks, inside the caller's
-	 * transaction (the sync engine checks after it whether the device's
-	 * next batch differs at all); NULL: nobody. Must not touch the store. */
+	/* Told of every device nc_core_mark_dirty marks (the sync engine checks
+	 * after it whether the device's next batch differs at all): once the
+	 * write of nc_core_begin commits, or inside the caller's transaction
+	 * when there is no such write; NULL: nobody. Must not touch the store. */
 	void (*on_dirty)(void *arg, const char *serial, const char *tenant);
 	void *on_dirty_arg;
 };
@@ -80,6 +81,9 @@ int nc_core_dirty_linked(struct nc_core *c, const char *tenant, const char *seri
  * the transaction; nc_core_end() commits after success (ret 0) or rolls
  * back, and returns the outcome; nc_core_explain() fills ei for a failure no
  * callee explained ("cannot update edge `E1': store error") and returns ret.
+ * What nc_core_mark_dirty tells (`dirty' events, on_dirty) in between is
+ * held by the thread and told when the outermost such write commits, or
+ * dropped with a rollback: nothing is announced that the store took back.
  */
 int nc_core_begin(struct nc_core *c, struct nc_errinfo *ei);
 int nc_core_end(struct nc_core *c, int ret);
@@ -180,10 +184,9 @@ int nc_core_write(struct nc_core *c, const struct nc_actor *actor, const struct 
  * A write of n objects in one transaction, all of them or none:
  * item(c, arg, i, ei) for each i from 0, in order, until one fails (then
  * *failed = i, and ei is as it left it; *failed = n when no item failed).
- * What nc_core_mark_dirty tells (the `dirty' events, on_dirty) is held
- * until the commit, and dropped with a rollback. After the commit,
- * done(c, arg, i) for each, for the items' other events. Returns the
- * outcome. Not nested in another nc_core_write_many of the same thread.
+ * What nc_core_mark_dirty tells is held until the commit (nc_core_begin).
+ * After the commit, done(c, arg, i) for each, for the items' other events.
+ * Returns the outcome.
  */
 int nc_core_write_many(struct nc_core *c, size_t n,
 		       int (*item)(struct nc_core *c, void *arg, size_t i, struct nc_errinfo *ei),
