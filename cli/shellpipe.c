@@ -104,25 +104,26 @@ int cli_pipe_parse(char *const *words, int n, int *ncmd, struct cli_pipe **out,
 	return ret;
 }
 
-/* Passes one line (without its newline) through the filters. */
-static void pass(struct cli_pipe *p, const char *line, size_t len)
+/* Passes the line held (without its newline) through the filters, and empties it. */
+static void pass(struct cli_pipe *p)
 {
-	char *s = nc_xstrndup(line, len);
+	const char *s = p->line ? p->line : "";
 
+	if (p->line)
+		p->line[p->len] = '\0';
+	p->len = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct stage *st = &p->v[i];
 
 		if (st->kind == STAGE_COUNT) {
 			p->counted++;
-			goto out;
+			return;
 		}
 		if ((regexec(&st->re, s, 0, NULL, 0) == 0) != (st->kind == STAGE_INCLUDE))
-			goto out;
+			return;
 	}
 	fprintf(p->out, "%s\n", s);
 	fflush(p->out);
-out:
-	free(s);
 }
 
 static ssize_t pipe_write(void *cookie, const char *buf, size_t size)
@@ -131,14 +132,11 @@ static ssize_t pipe_write(void *cookie, const char *buf, size_t size)
 
 	for (size_t i = 0; i < size; i++) {
 		if (buf[i] == '\n') {
-			pass(p, p->line ? p->line : "", p->len);
-			p->len = 0;
+			pass(p);
 			continue;
 		}
-		if (p->len + 1 >= p->cap) {
-			p->cap = p->cap ? 2 * p->cap : 256;
-			p->line = nc_xrealloc(p->line, p->cap);
-		}
+		/* Room for this byte and the NUL that pass() puts after the line. */
+		p->line = nc_xgrow(p->line, &p->cap, p->len + 2, 256);
 		p->line[p->len++] = buf[i];
 	}
 	return (ssize_t)size;
@@ -158,8 +156,7 @@ void cli_pipe_close(struct cli_pipe *p, FILE *f)
 {
 	fclose(f);
 	if (p->len > 0)
-		pass(p, p->line, p->len);
-	p->len = 0;
+		pass(p);
 	if (p->n > 0 && p->v[p->n - 1].kind == STAGE_COUNT)
 		fprintf(p->out, "%lu\n", p->counted);
 	fflush(p->out);

@@ -142,14 +142,7 @@ static void add_devices(struct tui_devs *d, const json_t *items, const struct ki
 	const json_t *it;
 	size_t i;
 
-	if (d->n + json_array_size(items) + 1 > d->cap) {
-		size_t cap = d->cap ? d->cap : 64;
-
-		while (cap < d->n + json_array_size(items) + 1)
-			cap *= 2;
-		d->v = nc_xrealloc(d->v, cap * k->size);
-		d->cap = cap;
-	}
+	d->v = nc_xgrow(d->v, &d->cap, (d->n + json_array_size(items) + 1) * k->size, 64 * k->size);
 	json_array_foreach(items, i, it) {
 		char *dev = (char *)d->v + d->n * k->size;
 		int64_t seen = when(it, "last_seen");

@@ -138,7 +138,8 @@ size_t tui_edges_parse(const json_t *items, struct tui_edge **out);
  */
 struct tui_devs {
 	void *v;
-	size_t n, cap;
+	size_t n;   /* rows */
+	size_t cap; /* bytes at v */
 	bool edges; /* struct tui_edge rows, else struct tui_conn */
 };
 int tui_devs_add(const json_t *items, void *d);
