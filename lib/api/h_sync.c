@@ -92,33 +92,11 @@ int h_device_sync_get(struct api_req *r)
 	return api_reply_list(r, items, NULL);
 }
 
-/*
- * Adds "never_seen": true to each item of a Sync Now reply (borrowed) whose
- * batch went out to a device never heard from (no registration, heartbeat
- * or confirmation ever): no one will confirm it until the device connects
- * and asks for its configuration, so a waiting client need not wait.
- */
-static void mark_never_seen(struct api_req *r, json_t *result)
-{
-	json_t *it;
-	size_t i;
-
-	json_array_foreach(json_object_get(result, "items"), i, it) {
-		const char *serial = json_string_value(json_object_get(it, "serial"));
-		const char *state = json_string_value(json_object_get(it, "state"));
-		bool seen = true;
-
-		if (!serial || !state || strcmp(state, "applying") != 0)
-			continue;
-		if (nc_store_device_seen(r->core->store, serial, &seen) == 0 && !seen)
-			json_object_set_new(it, "never_seen", json_true());
-	}
-}
-
-/* Sync Now for a selection: {"devices":[...]} | {"all":true} | {"state":"pending"}. */
+/* Sync Now for a selection: {"devices":[...]} | {"all":true} | {"state":"pending"},
+ * and "async":true to be answered once the devices are selected. */
 int h_sync_now(struct api_req *r)
 {
-	static const char *const allowed[] = {"devices", "all", "state", NULL};
+	static const char *const allowed[] = {"devices", "all", "state", "async", NULL};
 	struct nc_sync_selection sel = {.tenant = r->tenant, .state = -1};
 	const char **serials = NULL;
 	json_t *body, *devs, *result = NULL;
@@ -128,6 +106,8 @@ int h_sync_now(struct api_req *r)
 
 	if (ret == 0)
 		ret = nc_json_bool(body, "all", &sel.all, false, NULL, &r->ei);
+	if (ret >= 0)
+		ret = nc_json_bool(body, "async", &sel.async, false, NULL, &r->ei);
 	if (ret >= 0)
 		ret = nc_json_str(body, "state", state, sizeof(state), false, NULL, &r->ei);
 	if (ret >= 0)
@@ -156,8 +136,6 @@ int h_sync_now(struct api_req *r)
 	sel.serials = n ? serials : NULL;
 	ret = nc_sync_now(api_sync(r), &sel, &result, &r->ei);
 	free(serials);
-	if (ret == 0)
-		mark_never_seen(r, result);
 	return ret < 0 ? ret : api_reply(r, MHD_HTTP_ACCEPTED, result);
 }
 
@@ -168,8 +146,6 @@ int h_device_sync_now(struct api_req *r)
 	json_t *result = NULL;
 	int ret = nc_sync_now(api_sync(r), &sel, &result, &r->ei);
 
-	if (ret == 0)
-		mark_never_seen(r, result);
 	return ret < 0 ? ret : api_reply(r, MHD_HTTP_ACCEPTED, result);
 }
 

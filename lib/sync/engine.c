@@ -38,13 +38,8 @@ struct work {
 	char *topic;
 	void *payload;
 	size_t len;
-	int64_t received; /* wall-clock seconds it was queued */
-	/* WORK_NOW: the caller waits on done */
-	const struct nc_sync_selection *sel;
-	json_t *result;
-	int ret;
-	struct nc_errinfo ei;
-	bool done;
+	int64_t received;	/* wall-clock seconds it was queued */
+	struct sync_caller now; /* WORK_NOW: the caller waits on now.done */
 };
 
 struct seen *sync_seen(struct nc_sync_engine *e, const char *key, bool create)
@@ -230,143 +225,10 @@ json_t *nc_sync_broker_status(struct nc_sync_engine *e)
 			 (int)s.inflight);
 }
 
-static void add_pair(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
-{
-	char pair[NC_SERIAL_MAX + NC_ID_MAX + 2];
-
-	(void)e;
-	snprintf(pair, sizeof(pair), "%s\t%s", s->serial, s->tenant);
-	nc_strlist_add(arg, pair);
-}
-
-/* The devices a selection names, as (serial, tenant) pairs in a list
- * "serial\ttenant"; NC_ERR_NOTFOUND for a named serial out of scope. */
-static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selection *sel,
-			  struct nc_strlist *out, struct nc_errinfo *ei)
-{
-	struct nc_sync_filter f = {.tenant = sel->tenant, .state = sel->state, .configured = true};
-	struct nc_store *st = e->core->store;
-	char pair[NC_SERIAL_MAX + NC_ID_MAX + 2];
-	int ret = 0;
-
-	for (size_t i = 0; sel->serials && sel->serials[i]; i++) {
-		struct nc_strlist tenants = {0};
-		enum nc_device_type type;
-		char tenant[NC_ID_MAX];
-
-		ret = nc_store_device_lookup(st, sel->tenant, sel->serials[i], &type, tenant);
-		if (ret < 0)
-			return nc_fail(ei, ret, "devices", "device `%s' not found",
-				       sel->serials[i]);
-		ret = sync_device_tenants(e, sel->serials[i], &tenants);
-		for (size_t j = 0; ret == 0 && j < tenants.n; j++) {
-			if (sel->tenant && strcmp(sel->tenant, tenants.v[j]) != 0)
-				continue;
-			snprintf(pair, sizeof(pair), "%s\t%s", sel->serials[i], tenants.v[j]);
-			nc_strlist_add(out, pair);
-		}
-		nc_strlist_clear(&tenants);
-	}
-	if (!sel->all && sel->state < 0)
-		return ret;
-	/* Every device has a sync state from its creation on (it is dirty). */
-	return sync_each(e, &f, add_pair, out);
-}
-
-/*
- * Prepares one "serial\ttenant" of a Sync Now in its own savepoint, so that
- * a device that cannot be built (or whose state is bad) is reported and
- * leaves nothing behind while the others go on. Returns NULL, or the new
- * error text for that device (o then names it, with seq 0).
- */
-static json_t *prepare_one(struct nc_sync_engine *e, const char *pair, struct outgoing *o)
-{
-	struct nc_errinfo ei = {0};
-	const char *tab = strchr(pair, '\t');
-	char serial[NC_SERIAL_MAX];
-	int r = nc_store_begin(e->core->store);
-
-	snprintf(serial, sizeof(serial), "%.*s", (int)(tab - pair), pair);
-	if (r == 0) {
-		r = sync_prepare(e, serial, tab + 1, o, &ei);
-		if (r == 0)
-			r = nc_store_commit(e->core->store);
-		else
-			nc_store_rollback(e->core->store);
-	}
-	if (r == 0)
-		return NULL;
-	free(o->payload);
-	memset(o, 0, sizeof(*o));
-	snprintf(o->serial, sizeof(o->serial), "%s", serial);
-	snprintf(o->tenant, sizeof(o->tenant), "%s", tab + 1);
-	if (r != NC_ERR_CONFLICT && r != NC_ERR_NOTFOUND)
-		nc_warn("sync now: %s tenant %s: %s", serial, tab + 1,
-			ei.msg[0] ? ei.msg : nc_strerror(r));
-	return json_string(ei.msg[0] ? ei.msg : nc_strerror(r));
-}
-
-/* Devices prepared per transaction: one fsync for each chunk, not each device. */
-#define CHUNK 256
-
-static void do_now(struct nc_sync_engine *e, struct work *w)
-{
-	struct nc_strlist devs = {0};
-	struct outgoing *outs = NULL;
-	json_t *items = json_array();
-	int ret = select_devices(e, w->sel, &devs, &w->ei);
-
-	outs = nc_xcalloc(CHUNK, sizeof(*outs));
-	for (size_t at = 0; ret == 0 && at < devs.n; at += CHUNK) {
-		size_t end = at + CHUNK < devs.n ? at + CHUNK : devs.n;
-		json_t *errs[CHUNK] = {0};
-
-		ret = nc_store_begin(e->core->store);
-		for (size_t i = at; ret == 0 && i < end; i++)
-			errs[i - at] = prepare_one(e, devs.v[i], &outs[i - at]);
-		if (ret == 0)
-			ret = nc_store_commit(e->core->store);
-		else
-			nc_store_rollback(e->core->store);
-		for (size_t i = 0; i < end - at; i++) {
-			struct outgoing *o = &outs[i];
-			json_t *item =
-				json_pack("{s:s,s:s}", "serial", o->serial, "tenant", o->tenant);
-
-			/* An operator's send: any retry backoff starts over. */
-			if (ret == 0 && !errs[i])
-				sync_retry_reset(e, o->serial, o->tenant);
-			if (ret == 0 && !errs[i] && sync_publish(e, o, "sync now") < 0)
-				errs[i] = json_string("the broker is unreachable: the batch is "
-						      "stored and will be re-sent");
-			if (ret == 0 && o->seq > 0) {
-				json_object_set_new(item, "seq", json_integer(o->seq));
-				json_object_set_new(item, "config_hash", json_string(o->hash));
-				json_object_set_new(item, "state", json_string("applying"));
-			}
-			if (errs[i]) {
-				json_object_set_new(
-					item, "state",
-					json_string(o->seq > 0 ? "applying" : "skipped"));
-				json_object_set_new(item, "error", errs[i]);
-			}
-			free(o->payload);
-			json_array_append_new(items, item);
-		}
-		memset(outs, 0, CHUNK * sizeof(*outs));
-	}
-	if (ret < 0 && !w->ei.msg[0])
-		nc_fail(&w->ei, ret, NULL, "sync now failed: %s", nc_strerror(ret));
-	free(outs);
-	nc_strlist_clear(&devs);
-	w->ret = ret;
-	w->result = json_pack("{s:o}", "items", items);
-}
-
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei)
 {
-	struct work w = {.kind = WORK_NOW, .sel = sel};
+	struct work w = {.kind = WORK_NOW, .now.sel = sel};
 	int ret;
 
 	pthread_mutex_lock(&e->lock);
@@ -375,17 +237,17 @@ int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, j
 		return nc_fail(ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
 	}
 	enqueue(e, &e->ops, &w);
-	while (!w.done)
+	while (!w.now.done)
 		pthread_cond_wait(&e->cond, &e->lock);
 	pthread_mutex_unlock(&e->lock);
-	ret = w.ret;
+	ret = w.now.ret;
 	if (ret < 0) {
-		json_decref(w.result);
+		json_decref(w.now.result);
 		if (ei)
-			*ei = w.ei;
+			*ei = w.now.ei;
 		return ret;
 	}
-	*result = w.result;
+	*result = w.now.result;
 	return 0;
 }
 
@@ -447,10 +309,8 @@ static void run_op(struct nc_sync_engine *e, struct work *w)
 		pthread_mutex_lock(&e->lock);
 		return;
 	}
-	do_now(e, w);
+	sync_run_open(e, &w->now); /* tells its caller, under the lock */
 	pthread_mutex_lock(&e->lock);
-	w->done = true;
-	pthread_cond_broadcast(&e->cond);
 }
 
 static void *run(void *arg)
@@ -466,10 +326,19 @@ static void *run(void *arg)
 			run_op(e, dequeue(&e->ops));
 			continue;
 		}
+		/* A run's chunks and groups of device messages take turns. */
+		if (e->runs && (e->runs_turn || !e->msgs.head)) {
+			pthread_mutex_unlock(&e->lock);
+			sync_run_step(e);
+			pthread_mutex_lock(&e->lock);
+			e->runs_turn = false;
+			continue;
+		}
 		if (e->msgs.head) {
 			pthread_mutex_unlock(&e->lock);
 			run_messages(e);
 			pthread_mutex_lock(&e->lock);
+			e->runs_turn = true;
 			continue;
 		}
 		if (e->timers.n && nc_heap_top_key(&e->timers) <= now) {
@@ -491,17 +360,19 @@ static void *run(void *arg)
 		nc_time_mono_ts(next, &ts);
 		pthread_cond_timedwait(&e->cond, &e->lock, &ts);
 	}
-	/* Wake Sync Now callers whose work will not run. */
+	/* Wake Sync Now callers whose work will not run, or not to its end. */
 	for (struct nc_fifo_link *l = e->ops.head; l; l = l->next) {
 		struct work *w = NC_FIFO_ENTRY(l, struct work, link);
 
 		if (w->kind == WORK_NOW) {
-			w->ret = nc_fail(&w->ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
-			w->done = true;
+			w->now.ret =
+				nc_fail(&w->now.ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
+			w->now.done = true;
 		}
 	}
 	pthread_cond_broadcast(&e->cond);
 	pthread_mutex_unlock(&e->lock);
+	sync_run_abort(e);
 	return NULL;
 }
 

@@ -79,14 +79,19 @@ struct nc_sync_selection {
 	const char *tenant;	    /* scope; NULL = every tenant */
 	const char *const *serials; /* NULL-terminated, or NULL */
 	bool all;
-	int state; /* -1, or enum nc_sync_state */
+	int state;  /* -1, or enum nc_sync_state */
+	bool async; /* answer once the devices are selected */
 };
 
 /*
- * Sync Now: builds and publishes the latest batch of every selected device
- * (waiting for the engine to do it), and returns a new
- * {"items":[{"serial","tenant","seq","config_hash","state","error"?}...]}.
- * NC_ERR_NOTFOUND for a named serial outside the scope.
+ * Sync Now: a run that builds and publishes the latest batch of every
+ * selected device, a chunk at a time between groups of device messages,
+ * reported by sync_run events. Synchronous: returns, once the run has
+ * ended, a new {"items":[{"serial","tenant","seq","config_hash","state",
+ * "error"?,"never_seen"?}...]}. Asynchronous (sel->async): returns at once
+ * {"run":id,"items":[{"serial","tenant","state":"queued","base_seq"}...]},
+ * base_seq being the device's seq before the run. NC_ERR_NOTFOUND for a
+ * named serial outside the scope (nothing is sent then).
  */
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei);

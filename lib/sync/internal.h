@@ -13,6 +13,7 @@
 
 #include "../events/events.h"
 #include "../model/model.h"
+#include "../util/err.h"
 #include "../util/fifo.h"
 #include "../util/heap.h"
 #include "engine.h"
@@ -52,6 +53,17 @@ struct seen {
 
 struct work;
 struct sync_keyset;
+struct sync_run;
+
+/* A Sync Now caller waiting on the engine (engine.c, run.c): done is set,
+ * under the engine's lock, once result (or ret and ei) is its to take. */
+struct sync_caller {
+	const struct nc_sync_selection *sel;
+	json_t *result;
+	int ret;
+	struct nc_errinfo ei;
+	bool done;
+};
 
 /*
  * The group in progress (group.c), engine thread only: device messages
@@ -96,6 +108,9 @@ struct nc_sync_engine {
 	int64_t stale_unreported;  /* stale reports since then, not evented */
 	struct sync_keyset *retry; /* retry.c */
 	struct sync_keyset *armed; /* settle.c */
+	struct sync_run *runs;	   /* run.c: Sync Now runs, the first one's turn next */
+	int64_t last_run;	   /* the id of the newest run */
+	bool runs_turn;		   /* a run's chunk goes before the next group */
 };
 
 /* A batch ready to publish. */
@@ -108,7 +123,20 @@ struct outgoing {
 	char hash[NC_HASH_HEX_MAX];
 	char serial[NC_SERIAL_MAX];
 	char tenant[NC_ID_MAX];
+	int64_t run; /* the Sync Now run that sends it (its batch_sent says so), or 0 */
 };
+
+/*
+ * Sync Now runs (run.c). open: selects c->sel's devices and queues a run
+ * that sends them; an asynchronous caller is done at once with the queued
+ * devices, a synchronous one when the run ends, and one whose selection
+ * fails at once with the error. step: one chunk of the next run in turn
+ * (runs take turns), which ends when all its devices are done. abort: ends every run (serve is
+ * stopping); their callers get NC_ERR_UNREACHABLE.
+ */
+void sync_run_open(struct nc_sync_engine *e, struct sync_caller *c);
+void sync_run_step(struct nc_sync_engine *e);
+void sync_run_abort(struct nc_sync_engine *e);
 
 /* Arms a timer (any thread). */
 void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,

@@ -255,8 +255,9 @@ int sync_publish(struct nc_sync_engine *e, struct outgoing *o, const char *why)
 	sync_timer_add(e, TIMER_APPLY, e->o.apply_timeout_ms << shift, o->serial, o->tenant,
 		       o->seq);
 	sync_event(e, NC_EV_batch_sent, o->tenant, o->serial,
-		   json_pack("{s:I,s:s,s:s,s:b}", "seq", (json_int_t)o->seq, "config_hash", o->hash,
-			     "reason", why, "published", ret == 0));
+		   json_pack("{s:I,s:s,s:s,s:b,s:o?}", "seq", (json_int_t)o->seq, "config_hash",
+			     o->hash, "reason", why, "published", ret == 0, "run",
+			     o->run ? json_integer(o->run) : NULL));
 	if (ret < 0)
 		nc_warn("sync: batch %lld of %s not published: %s", (long long)o->seq, o->serial,
 			nc_strerror(ret));
