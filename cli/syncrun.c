@@ -107,7 +107,7 @@ static int open_stream(struct run *r, const char *device, struct nc_sse **s)
 				.status_arg = r,
 				.return_on_event = true};
 	struct nc_errinfo ei = {0};
-	char path[512] = "/v1/events?type=confirm,sync_state,batch_sent";
+	char path[512] = "/v1/events?type=confirm,sync_state,batch_sent,sync_run";
 	int64_t until = nc_time_mono_ms() + OPEN_WAIT_MS;
 	int ret;
 
@@ -147,7 +147,7 @@ int cli_syncwait(struct cli_ctx *ctx, const json_t *body, const char *device, in
 		ret = cli_call(ctx, "POST", "/v1/sync", body, reply);
 	if (ret < 0)
 		goto out;
-	cli_wait_init(w, json_object_get(*reply, "items"), start);
+	cli_wait_init(w, *reply, start);
 	r.posted = true;
 	opens = nc_sse_opens(s);
 	deadline = w->start_ms + timeout_ms;

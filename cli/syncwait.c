@@ -31,13 +31,18 @@ static const char *str(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
-void cli_wait_init(struct cli_wait *w, const json_t *items, int64_t start_ms)
+#define NEVER_SEEN                                                                                 \
+	"never connected: no registration, heartbeat or confirmation yet; it gets the batch "      \
+	"when it asks for its configuration"
+
+void cli_wait_init(struct cli_wait *w, const json_t *reply, int64_t start_ms)
 {
-	const json_t *it;
+	const json_t *items = json_object_get(reply, "items"), *it;
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
 	w->start_ms = start_ms;
+	w->run = json_integer_value(json_object_get(reply, "run"));
 	w->v = nc_xcalloc(json_array_size(items) + 1, sizeof(*w->v));
 	json_array_foreach(items, i, it) {
 		struct cli_wdev *d = &w->v[w->n++];
@@ -45,15 +50,15 @@ void cli_wait_init(struct cli_wait *w, const json_t *items, int64_t start_ms)
 		d->serial = nc_xstrdup(str(it, "serial"));
 		d->tenant = nc_xstrdup(str(it, "tenant"));
 		d->seq = json_integer_value(json_object_get(it, "seq"));
+		if (strcmp(str(it, "state"), "queued") == 0)
+			d->seq = json_integer_value(json_object_get(it, "base_seq")) + 1;
 		snprintf(d->hash, sizeof(d->hash), "%s", str(it, "config_hash"));
 		if (strcmp(str(it, "state"), "skipped") == 0) {
 			d->outcome = NC_WAIT_SKIPPED;
 			snprintf(d->reason, sizeof(d->reason), "%s", str(it, "error"));
 		} else if (json_is_true(json_object_get(it, "never_seen"))) {
 			d->outcome = NC_WAIT_NEVER_SEEN;
-			snprintf(d->reason, sizeof(d->reason),
-				 "never connected: no registration, heartbeat or confirmation "
-				 "yet; it gets the batch when it asks for its configuration");
+			snprintf(d->reason, sizeof(d->reason), "%s", NEVER_SEEN);
 		}
 		w->count[d->outcome]++;
 	}
@@ -127,16 +132,44 @@ static bool apply_state(struct cli_wait *w, struct cli_wdev *d, const char *stat
 	return false;
 }
 
+/* The followed run's devices it skipped or sent to a device never seen. */
+static bool run_items(struct cli_wait *w, const json_t *ev, int64_t now_ms)
+{
+	const json_t *it;
+	bool changed = false;
+	size_t i;
+
+	if (!w->run || json_integer_value(json_object_get(ev, "run")) != w->run)
+		return false;
+	json_array_foreach(json_object_get(ev, "items"), i, it) {
+		struct cli_wdev *d = find(w, str(it, "serial"), str(it, "tenant"));
+
+		if (!d || d->outcome != NC_WAIT_APPLYING)
+			continue;
+		if (strcmp(str(it, "state"), "skipped") == 0)
+			decide(w, d, NC_WAIT_SKIPPED, str(it, "error"), now_ms);
+		else if (json_is_true(json_object_get(it, "never_seen")))
+			decide(w, d, NC_WAIT_NEVER_SEEN, NEVER_SEEN, now_ms);
+		else
+			continue;
+		changed = true;
+	}
+	return changed;
+}
+
 bool cli_wait_event(struct cli_wait *w, const json_t *ev, int64_t now_ms)
 {
 	const char *type = str(ev, "type");
 	struct cli_wdev *d = find(w, str(ev, "device"), str(ev, "tenant"));
 	int64_t seq = json_integer_value(json_object_get(ev, "seq"));
 
+	if (strcmp(type, "sync_run") == 0)
+		return run_items(w, ev, now_ms);
 	if (!d || d->outcome != NC_WAIT_APPLYING)
 		return false;
 	if (strcmp(type, "batch_sent") == 0) {
-		if (seq <= d->seq)
+		/* The awaited seq itself: a queued device's batch, with its hash. */
+		if (seq < d->seq || (seq == d->seq && d->hash[0]))
 			return false;
 		d->seq = seq;
 		snprintf(d->hash, sizeof(d->hash), "%s", str(ev, "config_hash"));

@@ -42,16 +42,20 @@ struct cli_wait {
 	size_t n;
 	size_t count[NC_WAIT_NEVER_SEEN + 1]; /* devices per outcome */
 	int64_t start_ms;		      /* monotonic */
+	int64_t run;			      /* the Sync Now run followed, or 0 */
 };
 
 /* "applying", "synced", "failed", "skipped", "timed out", "never seen". */
 const char *cli_outcome_name(enum cli_outcome o);
 
 /*
- * The devices of a POST /v1/sync reply's items (borrowed) into *w (zeroed
- * by the caller; free with cli_wait_free). start_ms is the clock's value now.
+ * The devices of a POST /v1/sync reply (borrowed) into *w (zeroed by the
+ * caller; free with cli_wait_free). start_ms is the clock's value now. An
+ * asynchronous reply's devices are queued ("base_seq", no batch yet): each
+ * awaits its first batch after base_seq, and the run's sync_run events say
+ * which were skipped or never seen.
  */
-void cli_wait_init(struct cli_wait *w, const json_t *items, int64_t start_ms);
+void cli_wait_init(struct cli_wait *w, const json_t *reply, int64_t start_ms);
 void cli_wait_free(struct cli_wait *w);
 
 /*
@@ -59,7 +63,9 @@ void cli_wait_free(struct cli_wait *w);
  * confirmation of the awaited seq decides (verified: synced; a mismatch or
  * an agent failure: failed), as does a sync_state of that seq or later
  * (synced, or failed with its reason); a newer batch_sent moves the awaited
- * seq. Decided devices stay decided. Returns true when something changed.
+ * seq; the followed run's sync_run items decide the devices it skipped and
+ * those never seen. Decided devices stay decided. Returns true when
+ * something changed.
  */
 bool cli_wait_event(struct cli_wait *w, const json_t *ev, int64_t now_ms);
 

@@ -63,31 +63,26 @@ out:
 	json_decref(reply);
 }
 
+/* Asynchronous: the core answers once it has the list, and sends it in the
+ * background (the rows follow its batch_sent and confirm events). */
 void tui_net_sync_pending(struct tui_net *n)
 {
-	json_t *body = json_pack("{s:s}", "state", "pending"), *reply = NULL, *it;
+	json_t *body = json_pack("{s:s,s:b}", "state", "pending", "async", 1), *reply = NULL;
 	struct nc_errinfo ei = {0};
-	size_t i, sent = 0, skipped = 0;
+	size_t k;
 	int ret = nc_client_request(n->c, "POST", "/v1/sync", body, NULL, &reply, &ei);
 
 	if (ret < 0) {
 		tui_net_failed(n, "sync of the pending devices", ret, &ei);
 		goto out;
 	}
-	json_array_foreach(json_object_get(reply, "items"), i, it) {
-		const char *state = json_string_value(json_object_get(it, "state"));
-
-		if (state && strcmp(state, "skipped") == 0)
-			skipped++;
-		else
-			sent++;
-	}
-	if (sent + skipped == 0)
+	k = json_array_size(json_object_get(reply, "items"));
+	if (k == 0)
 		tui_net_status(n, false, "no device is pending: nothing to send");
 	else
-		tui_net_status(n, false, "sync sent to %zu pending device%s%s", sent,
-			       sent == 1 ? "" : "s",
-			       skipped ? " (some skipped: not approved)" : "");
+		tui_net_status(n, false, "Sync Now of %zu pending device%s started (run %lld)", k,
+			       k == 1 ? "" : "s",
+			       (long long)json_integer_value(json_object_get(reply, "run")));
 out:
 	json_decref(body);
 	json_decref(reply);

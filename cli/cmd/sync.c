@@ -78,6 +78,14 @@ static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 	}
 	if (json_array_size(items) == 0)
 		cli_out_note(ctx, "nothing to sync: no device matched");
+	else if (json_object_get(reply, "run"))
+		cli_out_note(
+			ctx,
+			"%zu device%s queued as Sync Now run %lld; follow %s with `netctl "
+			"tail --type sync_run,confirm' or `netctl sync status', or pass --wait",
+			json_array_size(items), json_array_size(items) == 1 ? "" : "s",
+			(long long)json_integer_value(json_object_get(reply, "run")),
+			json_array_size(items) == 1 ? "it" : "them");
 	else
 		cli_out_note(ctx,
 			     "%zu batch%s sent; follow them with `netctl sync status' or "
@@ -155,6 +163,10 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 	} else {
 		json_object_set_new(body, "state", json_string("pending"));
 	}
+	/* A selection of unknown size is answered once listed, and sent in the
+	 * background: no HTTP timeout however many devices it holds. */
+	if (!named)
+		json_object_set_new(body, "async", json_true());
 	if (!wait) {
 		ret = cli_call(ctx, "POST", "/v1/sync", body, &reply);
 		if (ret == 0)

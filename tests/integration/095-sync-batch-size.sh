@@ -62,13 +62,13 @@ request() {
 	raw config-request "{\"v\":1,\"serial\":\"HUB\",\"seq\":0,\"config_hash\":\"\",\"reason\":\"startup\"$1}"
 }
 wire_count() { grep -c '^VSR/HUB/batch ' "$T/wire.out"; }
-expect_rc "sync now --all" 0 sync now --all -o json
-jq_out "the hub is skipped" '.items[] | select(.serial == "HUB") | .state' skipped
-hub_err=$(jq -r '.items[] | select(.serial == "HUB") | .error' <<<"$out")
+expect_rc "sync now --all --wait" 0 sync now --all --wait --timeout 60s -o json
+jq_out "the hub is skipped" '.items[] | select(.serial == "HUB") | .outcome' skipped
+hub_err=$(jq -r '.items[] | select(.serial == "HUB") | .reason' <<<"$out")
 matches "over the protocol's 1 MiB, since it advertises none" "$hub_err" \
 	'^the batch of HUB would be [0-9]+ bytes, over its limit of 1048576 bytes \(the device advertises no batch_max: the protocol.s limit\)$'
-jq_out "every connector is sent its batch" \
-	'[.items[] | select(.serial != "HUB" and .state == "applying")] | length' "$N"
+jq_out "every connector is sent its batch and confirms it" \
+	'[.items[] | select(.serial != "HUB" and .outcome == "synced")] | length' "$N"
 all_synced() {
 	run_nc sync status --all -o json
 	[ "$(jq '[.items[] | select(.serial != "HUB" and .state == "synced")] | length' <<<"$out")" = "$N" ]

@@ -122,7 +122,7 @@ expect_re "a Sync Now from the CLI shows there as it happens" "CN-0002 +confirm 
 keys 2
 expect_re "2 shows the edges" "dc1 +EDGE-1 +dedicated"
 keys S
-expect_re "S sends Sync Now to every pending device" "sync sent to [0-9]+ pending device"
+expect_re "S sends Sync Now to every pending device" "Sync Now of [0-9]+ pending devices? started \\(run [0-9]+\\)"
 keys Tab
 expect_screen "Tab goes to the next panel" "warning: CN-0002 has no links"
 

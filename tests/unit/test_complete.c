@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The CLI's table-driven and pure parts: words and value kinds read from
- * commands.def, completion, event lines for tail, the Sync Now tracker and
- * the line diff, read through the CLI library and its real command table.
+ * commands.def, completion, event lines for tail and the line diff, read through the CLI library
+ * and its real command table.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,7 +24,6 @@
 #include "../../cli/evline.h"
 #include "../../cli/output.h"
 #include "../../cli/shellwords.h"
-#include "../../cli/syncwait.h"
 #include "../../cli/textdiff.h"
 
 static void test_word_match(void **state)
@@ -401,127 +400,6 @@ static void test_evtypes(void **state)
 	assert_string_equal(bad, "bogus");
 }
 
-static json_t *j(const char *text)
-{
-	json_t *v = json_loads(text, 0, NULL);
-
-	assert_non_null(v);
-	return v;
-}
-
-/* Applies an event given as JSON text. */
-static bool ev(struct cli_wait *w, const char *text, int64_t now)
-{
-	json_t *e = j(text);
-	bool changed = cli_wait_event(w, e, now);
-
-	json_decref(e);
-	return changed;
-}
-
-/* What a Sync Now answered: four batches applying (an MTGE with two tenants), one skipped. */
-static json_t *tracker_items(void)
-{
-	return j("[{\"serial\":\"CN-2\",\"tenant\":\"acme\",\"seq\":5,\"state\":\"applying\"},"
-		 "{\"serial\":\"CN-1\",\"tenant\":\"acme\",\"seq\":3,\"state\":\"applying\"},"
-		 "{\"serial\":\"CN-3\",\"tenant\":\"acme\",\"state\":\"skipped\","
-		 "\"error\":\"not approved\"},"
-		 "{\"serial\":\"MTGE-1\",\"tenant\":\"globex\",\"seq\":8,\"state\":\"applying\"},"
-		 "{\"serial\":\"MTGE-1\",\"tenant\":\"acme\",\"seq\":7,\"state\":\"applying\"}]");
-}
-
-static void test_tracker(void **state)
-{
-	json_t *items = tracker_items();
-	struct cli_wait w;
-	json_t *st, *out;
-
-	cli_wait_init(&w, items, 1000);
-	assert_int_equal(w.n, 5);
-	assert_int_equal(w.count[NC_WAIT_APPLYING], 4);
-	assert_int_equal(w.count[NC_WAIT_SKIPPED], 1);
-	assert_string_equal(w.v[0].serial, "CN-1");
-	assert_string_equal(w.v[3].tenant, "acme");
-
-	/* A verified confirmation of the awaited seq: synced. */
-	assert_true(ev(&w,
-		       "{\"type\":\"confirm\",\"device\":\"CN-1\",\"tenant\":\"acme\",\"seq\":3,"
-		       "\"verdict\":\"verified\"}",
-		       1500));
-	assert_int_equal(w.v[0].outcome, NC_WAIT_SYNCED);
-	assert_int_equal(w.v[0].ms, 500);
-	/* Decided stays decided. */
-	assert_false(ev(&w,
-			"{\"type\":\"sync_state\",\"device\":\"CN-1\",\"tenant\":\"acme\","
-			"\"seq\":3,\"state\":\"failed\",\"reason\":\"drift\"}",
-			1600));
-	/* A stale confirmation, another tenant's, an unknown device: nothing. */
-	assert_false(ev(&w,
-			"{\"type\":\"confirm\",\"device\":\"CN-2\",\"tenant\":\"acme\",\"seq\":4,"
-			"\"verdict\":\"stale\"}",
-			1600));
-	assert_false(ev(&w,
-			"{\"type\":\"confirm\",\"device\":\"CN-2\",\"tenant\":\"x\",\"seq\":5,"
-			"\"verdict\":\"verified\"}",
-			1600));
-	assert_false(ev(&w, "{\"type\":\"confirm\",\"device\":\"CN-9\",\"seq\":1}", 1600));
-	/* A newer batch moves the awaited seq; its mismatch fails the device. */
-	assert_true(ev(&w,
-		       "{\"type\":\"batch_sent\",\"device\":\"CN-2\",\"tenant\":\"acme\","
-		       "\"seq\":6,\"config_hash\":\"abcd\"}",
-		       1700));
-	assert_false(ev(&w,
-			"{\"type\":\"confirm\",\"device\":\"CN-2\",\"tenant\":\"acme\",\"seq\":5,"
-			"\"verdict\":\"verified\"}",
-			1700));
-	assert_true(ev(&w,
-		       "{\"type\":\"confirm\",\"device\":\"CN-2\",\"tenant\":\"acme\",\"seq\":6,"
-		       "\"verdict\":\"hash_mismatch\",\"config_hash\":\"0000000000\","
-		       "\"expected_hash\":\"abcdef0123\"}",
-		       1800));
-	assert_int_equal(w.v[1].outcome, NC_WAIT_FAILED);
-	assert_string_equal(w.v[1].reason,
-			    "hash_mismatch: the device applied 00000000, expected abcdef01");
-	/* One tenant of an MTGE synced by a sync_state; the other failed, read from GET. */
-	assert_true(ev(&w,
-		       "{\"type\":\"sync_state\",\"device\":\"MTGE-1\",\"tenant\":\"acme\","
-		       "\"seq\":7,\"state\":\"synced\"}",
-		       1900));
-	assert_false(cli_wait_done(&w));
-	st = j("{\"serial\":\"MTGE-1\",\"tenant\":\"globex\",\"seq\":8,\"state\":\"failed\","
-	       "\"fail_reason\":\"timeout\"}");
-	assert_true(cli_wait_state(&w, st, 2000));
-	json_decref(st);
-	assert_true(cli_wait_done(&w));
-	assert_int_equal(w.count[NC_WAIT_SYNCED], 2);
-	assert_int_equal(w.count[NC_WAIT_FAILED], 2);
-	out = cli_wait_json(&w);
-	assert_int_equal(
-		json_integer_value(json_object_get(json_object_get(out, "summary"), "failed")), 2);
-	assert_string_equal(json_string_value(json_object_get(
-				    json_array_get(json_object_get(out, "items"), 2), "outcome")),
-			    "skipped");
-	assert_string_equal(cli_outcome_name(NC_WAIT_TIMEDOUT), "timed out");
-	json_decref(out);
-	cli_wait_free(&w);
-	json_decref(items);
-}
-
-/* The deadline: what is still applying is timed out. */
-static void test_tracker_deadline(void **state)
-{
-	json_t *items = tracker_items();
-	struct cli_wait w;
-
-	cli_wait_init(&w, items, 0);
-	cli_wait_expire(&w, "no confirmation before the deadline", 30000);
-	assert_int_equal(w.count[NC_WAIT_TIMEDOUT], 4);
-	assert_true(cli_wait_done(&w));
-	cli_wait_free(&w);
-	cli_wait_free(NULL);
-	json_decref(items);
-}
-
 struct difflines {
 	char text[1024];
 };
@@ -553,5 +431,4 @@ static void test_textdiff(void **state)
 }
 
 FX_MAIN("complete", test_word_match, test_options_spec, test_argwalk, test_argument_kinds,
-	test_option_kinds, test_complete, test_evline, test_evtypes, test_tracker,
-	test_tracker_deadline, test_textdiff)
+	test_option_kinds, test_complete, test_evline, test_evtypes, test_textdiff)
