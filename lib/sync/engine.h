@@ -79,8 +79,9 @@ struct nc_sync_selection {
 	const char *tenant;	    /* scope; NULL = every tenant */
 	const char *const *serials; /* NULL-terminated, or NULL */
 	bool all;
-	int state;  /* -1, or enum nc_sync_state */
-	bool async; /* answer once the devices are selected */
+	int state;    /* -1, or enum nc_sync_state */
+	bool async;   /* answer once the devices are selected */
+	bool dry_run; /* check each device's batch, send and change nothing */
 };
 
 /*
@@ -90,8 +91,11 @@ struct nc_sync_selection {
  * ended, a new {"items":[{"serial","tenant","seq","config_hash","state",
  * "error"?,"never_seen"?}...]}. Asynchronous (sel->async): returns at once
  * {"run":id,"items":[{"serial","tenant","state":"queued","base_seq"}...]},
- * base_seq being the device's seq before the run. NC_ERR_NOTFOUND for a
- * named serial outside the scope (nothing is sent then).
+ * base_seq being the device's seq before the run. A dry run (sel->dry_run,
+ * never asynchronous) builds each batch, stores, sends and emits nothing,
+ * and returns {"items":[{"serial","tenant","state":"would_send",
+ * "config_hash"} | {"serial","tenant","state":"skipped","error"}...]}.
+ * NC_ERR_NOTFOUND for a named serial outside the scope (nothing is sent then).
  */
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei);

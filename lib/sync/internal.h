@@ -150,6 +150,10 @@ void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t dela
  */
 int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		 struct outgoing *o, struct nc_errinfo *ei);
+/* What sync_prepare would do, changing nothing: 0 with the batch's hash in
+ * hash (NC_HASH_HEX_MAX bytes), or its error (a dry run of Sync Now). */
+int sync_check(struct nc_sync_engine *e, const char *serial, const char *tenant, char *hash,
+	       struct nc_errinfo *ei);
 /* The stored last batch of (serial, tenant) again: a retry counts one more
  * attempt, else the attempts start over. NC_ERR_CONFLICT for a device that
  * gets no configuration any more. */

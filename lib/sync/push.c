@@ -89,6 +89,45 @@ static int fill_outgoing(struct nc_sync_engine *e, const struct nc_sync *s, stru
 				     sizeof(o->topic));
 }
 
+/*
+ * Builds the next batch of (serial, tenant) from the store without changing
+ * it: *s gets its sync state (a fresh one if it has none), b the batch with
+ * seq s->seq + 1, *text its encoding (owned, *len bytes, within what the
+ * device takes) and *notes what the build left out (owned, may be NULL).
+ */
+static int render(struct nc_sync_engine *e, const char *serial, const char *tenant,
+		  struct nc_sync *s, struct nc_batch *b, char **text, size_t *len, json_t **notes,
+		  struct nc_errinfo *ei)
+{
+	struct nc_store *st = e->core->store;
+	int ret = nc_sync_build(st, serial, tenant, &b->commands, notes, ei);
+
+	if (ret == 0)
+		ret = nc_proto_commands_hash(b->commands, b->config_hash, ei);
+	if (ret == 0)
+		ret = nc_store_sync_get(st, serial, tenant, s);
+	if (ret == NC_ERR_NOTFOUND) {
+		snprintf(s->serial, sizeof(s->serial), "%s", serial);
+		snprintf(s->tenant, sizeof(s->tenant), "%s", tenant);
+		ret = 0;
+	}
+	if (ret == 0 && (s->seq < 0 || s->seq >= NC_SYNC_SEQ_MAX))
+		ret = nc_fail(ei, NC_ERR_RANGE, "seq",
+			      "%s: stored seq %lld is out of range: restart serve to repair it",
+			      serial, (long long)s->seq);
+	if (ret < 0)
+		return ret;
+	snprintf(b->serial, sizeof(b->serial), "%s", serial);
+	snprintf(b->tenant, sizeof(b->tenant), "%s", tenant);
+	b->seq = s->seq + 1;
+	nc_time_iso(time(NULL), b->issued_at);
+	/* Encoded whole whatever its size, so a refusal can say how large it is. */
+	ret = nc_proto_batch_encode_max(b, NC_PROTO_BATCH_CAP, text, len, ei);
+	if (ret == 0)
+		ret = sync_batch_fits(e, serial, *len, ei);
+	return ret;
+}
+
 int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		 struct outgoing *o, struct nc_errinfo *ei)
 {
@@ -98,34 +137,8 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
 	json_t *notes = NULL;
 	char *text = NULL;
 	size_t len;
-	int ret;
+	int ret = render(e, serial, tenant, &s, &b, &text, &len, &notes, ei);
 
-	ret = nc_sync_build(st, serial, tenant, &b.commands, &notes, ei);
-	if (ret < 0)
-		goto out;
-	ret = nc_proto_commands_hash(b.commands, b.config_hash, ei);
-	if (ret < 0)
-		goto out;
-	ret = nc_store_sync_get(st, serial, tenant, &s);
-	if (ret == NC_ERR_NOTFOUND) {
-		snprintf(s.serial, sizeof(s.serial), "%s", serial);
-		snprintf(s.tenant, sizeof(s.tenant), "%s", tenant);
-		ret = 0;
-	}
-	if (ret == 0 && (s.seq < 0 || s.seq >= NC_SYNC_SEQ_MAX))
-		ret = nc_fail(ei, NC_ERR_RANGE, "seq",
-			      "%s: stored seq %lld is out of range: restart serve to repair it",
-			      serial, (long long)s.seq);
-	if (ret < 0)
-		goto out;
-	snprintf(b.serial, sizeof(b.serial), "%s", serial);
-	snprintf(b.tenant, sizeof(b.tenant), "%s", tenant);
-	b.seq = s.seq + 1;
-	nc_time_iso(time(NULL), b.issued_at);
-	/* Encoded whole whatever its size, so a refusal can say how large it is. */
-	ret = nc_proto_batch_encode_max(&b, NC_PROTO_BATCH_CAP, &text, &len, ei);
-	if (ret == 0)
-		ret = sync_batch_fits(e, serial, len, ei);
 	if (ret < 0)
 		goto out;
 	/* The seq is stored before the batch leaves: a restart never reuses it. */
@@ -146,6 +159,28 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
 			   json_pack("{s:I,s:O}", "seq", (json_int_t)s.seq, "notes", notes));
 out:
 	if (ret < 0 && ei && !ei->msg[0])
+		nc_fail(ei, ret, NULL, "cannot build the batch of %s: %s", serial,
+			nc_strerror(ret));
+	free(text);
+	json_decref(notes);
+	nc_batch_clear(&b);
+	nc_sync_clear(&s);
+	return ret;
+}
+
+int sync_check(struct nc_sync_engine *e, const char *serial, const char *tenant, char *hash,
+	       struct nc_errinfo *ei)
+{
+	struct nc_batch b = {0};
+	struct nc_sync s = {0};
+	json_t *notes = NULL;
+	char *text = NULL;
+	size_t len;
+	int ret = render(e, serial, tenant, &s, &b, &text, &len, &notes, ei);
+
+	if (ret == 0)
+		snprintf(hash, NC_HASH_HEX_MAX, "%s", b.config_hash);
+	else if (ei && !ei->msg[0])
 		nc_fail(ei, ret, NULL, "cannot build the batch of %s: %s", serial,
 			nc_strerror(ret));
 	free(text);

@@ -40,6 +40,7 @@ struct sync_run {
 	size_t n, cap, at; /* at: devices done */
 	size_t sent, skipped, unpublished;
 	int64_t started_ms;
+	bool dry;		    /* checks each device, sends nothing, says nothing */
 	struct sync_caller *caller; /* synchronous: waits for items; else NULL */
 	json_t *items;		    /* the caller's, one per device done */
 	int ret;
@@ -103,10 +104,16 @@ static int select_devices(struct nc_sync_engine *e, const struct nc_sync_selecti
 static void run_event(struct nc_sync_engine *e, struct sync_run *r, const char *phase,
 		      json_t *problems)
 {
-	json_t *f = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I}", "run", (json_int_t)r->id, "phase",
-			      phase, "selected", (json_int_t)r->n, "done", (json_int_t)r->at,
-			      "sent", (json_int_t)r->sent, "skipped", (json_int_t)r->skipped,
-			      "unpublished", (json_int_t)r->unpublished);
+	json_t *f;
+
+	if (r->dry) {
+		json_decref(problems);
+		return;
+	}
+	f = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I}", "run", (json_int_t)r->id, "phase", phase,
+		      "selected", (json_int_t)r->n, "done", (json_int_t)r->at, "sent",
+		      (json_int_t)r->sent, "skipped", (json_int_t)r->skipped, "unpublished",
+		      (json_int_t)r->unpublished);
 
 	if (problems)
 		json_object_set_new(f, "items", problems);
@@ -192,8 +199,27 @@ static bool remarkable(const json_t *item)
 	return json_object_get(item, "error") || json_object_get(item, "never_seen");
 }
 
+/* A dry run's next chunk: what each device's batch would be, or why none. */
+static void step_dry(struct nc_sync_engine *e, struct sync_run *r)
+{
+	size_t end = r->at + CHUNK < r->n ? r->at + CHUNK : r->n;
+
+	for (; r->at < end; r->at++) {
+		const struct run_dev *d = &r->v[r->at];
+		struct nc_errinfo ei = {0};
+		char hash[NC_HASH_HEX_MAX];
+		bool ok = sync_check(e, d->serial, d->tenant, hash, &ei) == 0;
+
+		json_array_append_new(r->items,
+				      json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "serial", d->serial,
+						"tenant", d->tenant, "state",
+						ok ? "would_send" : "skipped", "config_hash",
+						ok ? hash : NULL, "error", ok ? NULL : ei.msg));
+	}
+}
+
 /* Prepares and publishes r's next chunk; its problems go in a progress event. */
-static void step(struct nc_sync_engine *e, struct sync_run *r)
+static void step_send(struct nc_sync_engine *e, struct sync_run *r)
 {
 	size_t end = r->at + CHUNK < r->n ? r->at + CHUNK : r->n;
 	struct outgoing *outs = nc_xcalloc(CHUNK, sizeof(*outs));
@@ -229,6 +255,16 @@ static void step(struct nc_sync_engine *e, struct sync_run *r)
 	}
 	r->at = end;
 	run_event(e, r, "progress", problems);
+}
+
+/* r's next chunk. */
+static void step(struct nc_sync_engine *e, struct sync_run *r)
+{
+	if (r->dry) {
+		step_dry(e, r);
+		return;
+	}
+	step_send(e, r);
 }
 
 static void caller_done(struct nc_sync_engine *e, struct sync_caller *c)
@@ -282,7 +318,8 @@ void sync_run_open(struct nc_sync_engine *e, struct sync_caller *c)
 {
 	struct sync_run *r = nc_xcalloc(1, sizeof(*r));
 
-	r->id = ++e->last_run;
+	r->dry = c->sel->dry_run;
+	r->id = r->dry ? 0 : ++e->last_run;
 	r->started_ms = nc_time_mono_ms();
 	snprintf(r->scope, sizeof(r->scope), "%s", c->sel->tenant ? c->sel->tenant : "");
 	c->ret = select_devices(e, c->sel, r);
@@ -292,7 +329,7 @@ void sync_run_open(struct nc_sync_engine *e, struct sync_caller *c)
 		caller_done(e, c);
 		return;
 	}
-	if (c->sel->async) {
+	if (c->sel->async && !r->dry) {
 		c->result = queued(r);
 		caller_done(e, c);
 	} else {
