@@ -122,7 +122,7 @@ static const char *not_tty(struct cli_ctx *ctx)
 int cli_confirm_ask(struct cli_ctx *ctx, const char *question, const char *what)
 {
 	const char *off = not_tty(ctx);
-	char line[64] = "";
+	char line[64] = "", c;
 	size_t len;
 
 	if (off)
@@ -131,9 +131,13 @@ int cli_confirm_ask(struct cli_ctx *ctx, const char *question, const char *what)
 	fflush(ctx->out);
 	fprintf(ctx->err, "%s? [y/N] ", question);
 	fflush(ctx->err);
-	if (!fgets(line, sizeof(line), stdin))
-		fputc('\n', ctx->err);
-	len = strcspn(line, "\r\n");
+	/* A byte at a time, so that nothing after the answer is taken from
+	 * the shell's line editor. */
+	for (len = 0; read(STDIN_FILENO, &c, 1) == 1 && c != '\n';)
+		if (len + 1 < sizeof(line))
+			line[len++] = c;
+	if (len && line[len - 1] == '\r')
+		len--;
 	line[len] = '\0';
 	if (strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0)
 		return 0;
