@@ -329,12 +329,13 @@ static void dry_line(struct cli_ctx *ctx, struct run *r, size_t i, const struct 
 	struct made *m = arg;
 	const char *key = NULL, *made = NULL;
 	int by = made_by(m, a, &key);
-	bool local =
-		(cmd->flags & (NC_CMDF_LOCAL | NC_CMDF_WRITE)) == (NC_CMDF_LOCAL | NC_CMDF_WRITE);
+	bool role = cmd->flags & NC_CMDF_ROLE;
+	bool local = role || (cmd->flags & (NC_CMDF_LOCAL | NC_CMDF_WRITE)) ==
+				     (NC_CMDF_LOCAL | NC_CMDF_WRITE);
 
 	if (local)
-		cli_out_info(ctx, "line %d: not run: a dry run leaves local files alone",
-			     r->lines[i].lineno);
+		cli_out_info(ctx, "line %d: not run: a dry run %s", r->lines[i].lineno,
+			     role ? "starts no process" : "leaves local files alone");
 	else if (by)
 		cli_out_info(ctx,
 			     "line %d: not sent: it names %s, which line %d creates, and a dry "
@@ -409,9 +410,14 @@ int cli_batch_run(struct cli_ctx *ctx, const char *data, size_t len, unsigned fl
 	r.lines = split_lines(data, len, &r.n);
 	r.ok = nc_xcalloc(r.n + 1, sizeof(bool));
 	check_lines(ctx, &r);
-	if (flags & NC_BATCH_DRYRUN && r.bad) {
+	if (flags & (NC_BATCH_DRYRUN | NC_BATCH_CHECK) && r.bad) {
 		ret = cli_error(ctx, NC_ERR_USAGE, "%zu of %zu command%s not valid", r.bad, r.total,
 				r.bad == 1 ? " is" : "s are");
+		goto out;
+	}
+	if (flags & NC_BATCH_CHECK) {
+		cli_out_text(ctx, "%zu command%s checked: all valid, none run", r.total,
+			     r.total == 1 ? "" : "s");
 		goto out;
 	}
 	if (flags & NC_BATCH_DRYRUN) {

@@ -19,6 +19,7 @@ struct cli_ctx;
  * changes; a line naming what an earlier line creates is not sent */
 #define NC_BATCH_DRYRUN 0x02
 #define NC_BATCH_YES	0x04 /* destructive lines run without asking (confirm.h) */
+#define NC_BATCH_CHECK	0x08 /* check every line, run none (no server: the fuzzer's) */
 
 /*
  * Checks every line of data[0..len) first (words, command, options,
