@@ -8,7 +8,8 @@
 # destructive command's dry run needs no --yes; sync now --all --dry-run
 # names the devices it would send and sends nothing. batch --dry-run has
 # each line tried: a conflict between two of its creates is found, and a
-# line naming what an earlier line creates is not sent, saying why.
+# line naming what an earlier line creates is not sent, saying why. A
+# link's dry run says what it would push and makes no link.
 . "$(dirname "$0")/lib.sh"
 needs_mosquitto "Sync Now's dry run"
 
@@ -86,4 +87,13 @@ contains "it counts what the server tried" "$out" "2 commands checked: all valid
 contains "and says nothing changed" "$err" "dry run: nothing was changed"
 run_nc connector list -o json
 jq_out "no batch dry run created anything" '[.items[].serial] | join(",")' CN-1
+
+# --- A link: checked, answered, not made and not pushed.
+run_nc peering create pm --topology partial_mesh
+for s in EDGE-1 CN-1; do run_nc member add pm "$s"; done
+expect_rc "link add --dry-run exits 0" 0 link add pm EDGE-1 CN-1 --dry-run
+contains "it says what it would push, with no seq" "$out" "would push to EDGE-1 and CN-1"
+run_nc link list pm -o json
+jq_out "no link was made" '.items | length' 0
+expect_rc "a link the group cannot have: refused as for real" 1 link add pm EDGE-1 CN-9 --dry-run
 done_testing
