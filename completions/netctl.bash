@@ -5,7 +5,7 @@
 _netctl_nouns_list='serve tenant token edge connector peering member link sync tail tui enroll-key context shell batch completion version help agent broker-config'
 _netctl_aliases='ls:list rm:delete rm:remove get:show'
 _netctl_globals='--server=- --token=- --token-file=%file --tenant=%tenant --output=@table,wide,json -o=@table,wide,json --sort-by=- --field-selector=- --watch -w --no-color --quiet -q --verbose -v --version'
-_netctl_evtypes='tunnel sync errors inventory device audit dirty lifecycle batch_sent confirm sync_state heartbeat tunnel_status link config_request register proto_error ignored build_notes sync_error broker superseded backbone key_accepted key_rejected key_held seq_repaired stale_report'
+_netctl_evtypes='tunnel sync errors inventory device audit dirty lifecycle batch_sent confirm sync_state heartbeat tunnel_status link config_request register proto_error ignored build_notes sync_error broker superseded backbone key_accepted key_rejected key_held seq_repaired stale_report sync_run'
 
 # _netctl_verbs NOUN: the verbs of NOUN, into REPLY.
 _netctl_verbs() {
