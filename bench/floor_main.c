@@ -315,12 +315,14 @@ static int finish(struct floor *f, struct reaper *rp, pthread_t reaper, int *sto
 }
 
 /* Reads file into f->burst, a message a line: "TOPIC PAYLOAD" (the first space separates
- * them, empty lines are skipped); 0, or -1 having said why on stderr. */
+ * them, empty lines are skipped; the file ends at its first NUL byte, if any); 0, or -1
+ * having said why on stderr. What it allocated is f->burst's either way. */
 static int load_burst(struct floor *f, const char *file)
 {
 	struct burst *b = &f->burst;
 	FILE *in = fopen(file, "r");
-	size_t len = 0, cap = 0, lines = 0;
+	size_t len, cap = 0, lines = 0;
+	ssize_t got;
 	char *p, *end, *sp;
 	int ret = -1;
 
@@ -328,10 +330,12 @@ static int load_burst(struct floor *f, const char *file)
 		fprintf(stderr, "%s: %s: %s\n", f->client->prog, file, strerror(errno));
 		return -1;
 	}
-	/* getdelim with NUL as delimiter: the whole file, NUL-terminated. */
-	if (getdelim(&b->text, &cap, '\0', in) < 0 && ferror(in))
+	/* getdelim with NUL as delimiter: the whole file, NUL-terminated when got >= 0; at an
+	 * empty file it returns -1 and leaves b->text unterminated. */
+	got = getdelim(&b->text, &cap, '\0', in);
+	if (got < 0 && ferror(in))
 		goto bad;
-	len = b->text ? strlen(b->text) : 0;
+	len = got > 0 ? strnlen(b->text, (size_t)got) : 0;
 	for (size_t i = 0; i < len; i++)
 		lines += b->text[i] == '\n';
 	b->topic = calloc(lines + 1, sizeof(*b->topic));
@@ -372,16 +376,15 @@ static int run_burst(struct floor *f, const char *file, unsigned long timeout_s)
 	double secs;
 	int ret = 1;
 
-	if (load_burst(f, file) < 0)
-		return 1;
 	f->core.core = true;
 	snprintf(f->core.id, sizeof(f->core.id), "floor-burst-%ld", (long)getpid());
-	if (floor_connect_all(f, &f->core, 1) && floor_burst(f, (double)timeout_s, &secs) == 0) {
+	if (load_burst(f, file) == 0 && floor_connect_all(f, &f->core, 1) &&
+	    floor_burst(f, (double)timeout_s, &secs) == 0) {
 		printf("burst %zu %.3f\n", f->burst.n, secs);
 		ret = 0;
 	}
 	f->client->stop(&f->core);
-	if (ret != 0)
+	if (ret != 0 && f->failure[0])
 		fprintf(stderr, "%s: %s\n", f->client->prog, f->failure);
 	free(f->burst.topic);
 	free(f->burst.payload);
