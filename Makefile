@@ -134,16 +134,30 @@ integration: $(BIN) $(TEST_TOOLS)
 # the same broker (bench/run, docs/bench.md); prints ratios, never part of check.
 # BENCH_N="1000 10000" and BENCH_ROUNDS=3 choose the fleet sizes and rounds.
 bench: $(DEPS_STAMP)
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench/mqtt_floor
-	$(Q)NETCTL=$(CURDIR)/$(BIN) FLOOR=$(CURDIR)/$(BUILD)/bench/mqtt_floor bench/run
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench/mqtt_floor $(BUILD)/bench/mosq_floor
+	$(Q)NETCTL=$(CURDIR)/$(BIN) FLOOR=$(CURDIR)/$(BUILD)/bench/mqtt_floor \
+		MOSQ_FLOOR=$(CURDIR)/$(BUILD)/bench/mosq_floor bench/run
 
-# The floor links paho exactly as netctl does (PAHO_LIBS: static, TCP_NODELAY
-# through nodelay.o from libnetctl.a).
-$(BUILD)/bench/mqtt_floor: bench/mqtt_floor.c bench/floor_mqtt.c bench/floor.h $(BUILD)/libnetctl.a
+# The floor's code shared by both of its clients (bench/floor.h).
+FLOOR_SRCS := bench/floor_main.c bench/floor_round.c bench/floor.h
+
+# The paho floor links paho exactly as netctl does (PAHO_LIBS: static,
+# TCP_NODELAY through nodelay.o from libnetctl.a).
+$(BUILD)/bench/mqtt_floor: bench/mqtt_floor.c $(FLOOR_SRCS) $(BUILD)/libnetctl.a
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(NC_LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libnetctl.a \
 		$(LDLIBS_ALL)
+
+# The libmosquitto floor: the only program linked with libmosquitto
+# (libmosquitto-dev, a bench-only dependency); netctl never is. Of
+# libnetctl.a it takes the host:port parser alone.
+$(BUILD)/bench/mosq_floor: bench/mosq_floor.c $(FLOOR_SRCS) $(BUILD)/libnetctl.a
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(NC_CFLAGS) $(shell $(PKG_CONFIG) --cflags libmosquitto 2>/dev/null) \
+		$(NC_LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libnetctl.a \
+		$(shell $(PKG_CONFIG) --libs libmosquitto 2>/dev/null || echo -lmosquitto) -lpthread
 
 # chaos: kill -9 of serve and of the broker, lost, failed, duplicated, forged
 # messages, round after round, against a fleet (tests/chaos/run,

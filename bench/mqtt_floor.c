@@ -1,358 +1,144 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mqtt_floor: the MQTT floor of a Sync Now, measured with paho MQTTAsync
- * directly and nothing of netctl's but the TCP_NODELAY socket wrap
- * (lib/mqtt/nodelay.c, linked like netctl: see the Makefile).
- *
- * One "core" connection publishes N batch-sized QoS 1 messages, one to each
- * of N "devices" (VSR/F00001/batch ...), with at most W unacknowledged at a
- * time; each device answers on VSR/Fnnnnn/confirm with a confirmation-sized
- * QoS 1 message; the core counts the distinct confirmations. A round is the
- * wall time from the first publish to the N-th confirmation. No JSON, no
- * hashing, no store: what is left is what the broker and paho cost, which is
- * what netctl cannot go below on the same broker.
- *
- * Fair to netctl, on purpose:
- * - processes: two, as netctl has (serve; the fleet): the core in this
- *   process, the devices in a child forked before paho starts. paho runs
- *   every client of a process on the same two threads, so one process for
- *   both sides would serialize what netctl spreads over two cores (it
- *   measured about twice as slow here).
- * - connections: 1 for the core (netctl serve has one) and K = 8 for the
- *   devices, because `netctl agent --fleet N` shards its devices over 8
- *   connections by default (lib/agent/fleet.c, DEFAULT_CONNECTIONS; device
- *   i on connection i mod K). Each device connection subscribes to the exact
- *   batch filter of each of its devices (VSR/Fnnnnn/batch/#) as the fleet
- *   does, so the broker routes each batch once, through N subscriptions;
- *   the core subscribes to the wildcard VSR/+/confirm as serve does.
- * - window: W = 1000 unacknowledged QoS 1 publishes per connection, the
- *   default of lib/mqtt (DEFAULT_INFLIGHT), which the core and the fleet
- *   both use; counted as nc_mqtt does (from the send to the PUBACK), and
- *   given to paho as maxInflight like nc_mqtt does.
- * - protocol: MQTT 3.1.1, QoS 1, not retained; the core's session is
- *   persistent (cleansession 0, as serve's), the devices' clean; keepalive
- *   30 s; TCP_NODELAY on every socket.
- * - sizes: -b and -c; bench/run passes the size of a real batch of the
- *   netctl run and of a real confirmation.
- *
- * Usage: mqtt_floor -u URL -n N [-k K] [-w W] [-b BYTES] [-c BYTES]
- *        [-r ROUNDS] [-t SECONDS]
- * Prints "floor n N connections 1+K window W batch B confirm C", one line
- * per round, "round R SECONDS" (round 0 is the warm-up), then "rss_kb CORE
- * DEVICES" (each process's peak, KB); exit 0, or 1 with the reason on stderr
- * when something fails or a round misses its deadline (-t, default 30 s).
- * Connecting and subscribing must take less than 10 s.
+ * mqtt_floor: the MQTT floor (floor_main.c) with paho MQTTAsync, the
+ * library netctl itself uses, linked exactly like netctl: statically, with
+ * nothing of netctl's but the TCP_NODELAY socket wrap (lib/mqtt/nodelay.c;
+ * see the Makefile). paho runs every client of a process on the same two
+ * threads (one sends, one receives).
  */
 #include "floor.h"
 
-#include <errno.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <stdint.h>
+#include <MQTTAsync.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+static void pub_acked(void *ctx, MQTTAsync_successData *r)
+{
+	floor_acked(ctx);
+}
+
+static void pub_failed(void *ctx, MQTTAsync_failureData *r)
+{
+	struct conn *c = ctx;
+
+	floor_fail(c->f, "%s: a QoS 1 publish failed (paho code %d)", c->id, r ? r->code : 0);
+}
 
 /*
- * The devices' process: connects and subscribes its K connections, writes
- * one byte to ready, then answers batches until stop reaches EOF (the core's
- * process closed it or died). Returns the exit status.
+ * A QoS 1 publish; paho's code. The floor's window never lets more than W
+ * be unacknowledged, so paho (maxInflight W) holds nothing back: any
+ * refusal, MQTTASYNC_MAX_MESSAGES_INFLIGHT included, is a failure, as in
+ * nc_mqtt.
  */
-static int run_devices(struct floor *f, int ready, int stop)
+static int paho_publish(struct conn *c, const char *topic, const void *payload, size_t len)
 {
-	struct pollfd pfd = {.fd = stop, .events = POLLIN};
-	char c = 'R';
-	int ret = 1;
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+	MQTTAsync_message m = MQTTAsync_message_initializer;
 
-	if (!floor_connect_all(f, f->devs, f->nconns) || write(ready, &c, 1) != 1)
-		goto out;
-	close(ready);
-	ready = -1;
-	for (;;) {
-		pthread_mutex_lock(&f->lock);
-		ret = f->failure[0] ? 1 : 0;
-		pthread_mutex_unlock(&f->lock);
-		if (ret != 0 || (poll(&pfd, 1, 100) > 0 && read(stop, &c, 1) <= 0))
-			break;
-	}
-out:
-	for (unsigned k = 0; k < f->nconns; k++)
-		floor_conn_stop(&f->devs[k]);
-	if (ret != 0)
-		fprintf(stderr, "mqtt_floor: devices: %s\n",
-			f->failure[0] ? f->failure : "cannot tell the core it is ready");
-	if (ready >= 0)
-		close(ready);
-	return ret;
+	m.payload = (void *)payload; /* paho copies it */
+	m.payloadlen = (int)len;
+	m.qos = 1;
+	ro.onSuccess = pub_acked;
+	ro.onFailure = pub_failed;
+	ro.context = c;
+	return MQTTAsync_sendMessage(c->h, topic, &m, &ro);
 }
 
-/* The core's process: a thread that notices when the devices' process ends. */
-struct reaper {
-	struct floor *f;
-	pid_t pid;
-	bool stopping; /* under f->lock: the end is expected */
-	int status;
-	struct rusage ru;
-};
-
-static void *reap(void *arg)
+static int on_message(void *ctx, char *topic, int topic_len, MQTTAsync_message *m)
 {
-	struct reaper *r = arg;
-
-	while (wait4(r->pid, &r->status, 0, &r->ru) < 0 && errno == EINTR)
-		;
-	pthread_mutex_lock(&r->f->lock);
-	if (!r->stopping && !r->f->failure[0])
-		snprintf(r->f->failure, sizeof(r->f->failure), "the devices' process ended early");
-	pthread_cond_broadcast(&r->f->cv);
-	pthread_mutex_unlock(&r->f->lock);
-	return NULL;
+	floor_message(ctx, topic);
+	MQTTAsync_freeMessage(&m);
+	MQTTAsync_free(topic);
+	return 1;
 }
 
-/* Reads the devices' ready byte within CONNECT_S; false otherwise. */
-static bool devices_ready(int ready)
+static void on_lost(void *ctx, char *cause)
 {
-	struct pollfd pfd = {.fd = ready, .events = POLLIN};
-	char c;
+	struct conn *c = ctx;
 
-	return poll(&pfd, 1, CONNECT_S * 1000 + 1000) == 1 && read(ready, &c, 1) == 1;
+	floor_fail(c->f, "%s: connection lost (%s)", c->id, cause ? cause : "no cause given");
 }
 
-static int usage(void)
+static void subscribed(void *ctx, MQTTAsync_successData *r)
 {
-	fprintf(stderr, "usage: mqtt_floor -u URL -n N [-k CONNECTIONS] [-w WINDOW] "
-			"[-b BATCH_BYTES] [-c CONFIRM_BYTES] [-r ROUNDS] [-t SECONDS]\n");
-	return 2;
+	floor_subscribed(ctx);
 }
 
-/* A number in [lo, hi] from s into *v; false when it is not one. */
-static bool number(const char *s, unsigned long lo, unsigned long hi, unsigned long *v)
+static void subscribe_failed(void *ctx, MQTTAsync_failureData *r)
 {
-	char *end;
+	struct conn *c = ctx;
 
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno == 0 && end != s && !*end && *v >= lo && *v <= hi;
+	floor_fail(c->f, "%s: SUBSCRIBE refused (paho code %d)", c->id, r ? r->code : 0);
 }
 
-/* The options into f, *rounds and *timeout_s: 0, or usage()'s status after saying why. */
-static int options(struct floor *f, int argc, char **argv, unsigned long *rounds,
-		   unsigned long *timeout_s)
+static int paho_subscribe(struct conn *c, char **topics, int n)
 {
-	unsigned long v;
-	int opt;
-	bool ok;
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+	int qos[SUB_CHUNK];
 
-	while ((opt = getopt(argc, argv, "u:n:k:w:b:c:r:t:")) != -1) {
-		ok = true;
-		switch (opt) {
-		case 'u':
-			f->url = optarg;
-			break;
-		case 'n':
-			ok = number(optarg, 1, MAX_DEVICES, &v);
-			f->n = v;
-			break;
-		case 'k':
-			ok = number(optarg, 1, 1024, &v);
-			f->nconns = (unsigned)v;
-			break;
-		case 'w':
-			ok = number(optarg, 1, 65535, &v);
-			f->window = (unsigned)v;
-			break;
-		case 'b':
-			ok = number(optarg, 1, 1 << 20, &v);
-			f->batch_len = v;
-			break;
-		case 'c':
-			ok = number(optarg, 1, 1 << 20, &v);
-			f->confirm_len = v;
-			break;
-		case 'r':
-			ok = number(optarg, 1, 100, rounds);
-			break;
-		case 't':
-			ok = number(optarg, 1, 3600, timeout_s);
-			break;
-		default:
-			return usage();
-		}
-		if (!ok) {
-			fprintf(stderr, "mqtt_floor: -%c `%s' is out of range\n", opt, optarg);
-			return usage();
-		}
-	}
-	if (!f->url || f->n == 0 || optind != argc)
-		return usage();
-	if (f->nconns > f->n)
-		f->nconns = (unsigned)f->n;
-	return 0;
+	for (int i = 0; i < n; i++)
+		qos[i] = 1;
+	ro.onSuccess = subscribed;
+	ro.onFailure = subscribe_failed;
+	ro.context = c;
+	return MQTTAsync_subscribeMany(c->h, n, topics, qos, &ro);
 }
 
-/* The payloads, the per-device state and the connections' filters of f->n devices on
- * f->nconns shards (device i on shard i mod K); -1 when memory runs out (main frees). */
-static int prepare(struct floor *f)
+static void connected(void *ctx, MQTTAsync_successData *r)
 {
-	f->batch = malloc(f->batch_len);
-	f->confirm = malloc(f->confirm_len);
-	f->seen = calloc(f->n, 1);
-	f->devs = calloc(f->nconns, sizeof(*f->devs));
-	f->core.filters = calloc(1, TOPIC_MAX);
-	if (!f->batch || !f->confirm || !f->seen || !f->devs || !f->core.filters)
+	floor_connected(ctx);
+}
+
+static void connect_failed(void *ctx, MQTTAsync_failureData *r)
+{
+	struct conn *c = ctx;
+
+	floor_fail(c->f, "%s: cannot connect to %s (paho code %d)", c->id, c->f->url,
+		   r ? r->code : 0);
+}
+
+static int paho_start(struct conn *c)
+{
+	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
+	int rc;
+
+	rc = MQTTAsync_create(&c->h, c->f->url, c->id, MQTTCLIENT_PERSISTENCE_NONE, NULL);
+	if (rc == MQTTASYNC_SUCCESS)
+		rc = MQTTAsync_setCallbacks(c->h, c, on_lost, on_message, NULL);
+	if (rc != MQTTASYNC_SUCCESS) {
+		fprintf(stderr, "mqtt_floor: %s: paho refused the client (code %d)\n", c->id, rc);
 		return -1;
-	memset(f->batch, 'x', f->batch_len);
-	memset(f->confirm, 'x', f->confirm_len);
-
-	/* The core: one connection, the wildcard confirm filter. */
-	f->core.core = true;
-	snprintf(f->core.id, sizeof(f->core.id), "floor-core-%ld", (long)getpid());
-	snprintf(f->core.filters[0], TOPIC_MAX, "VSR/+/confirm");
-	f->core.nfilters = 1;
-	/* The devices: device i on shard i mod K, an exact filter per device. */
-	for (unsigned k = 0; k < f->nconns; k++) {
-		struct conn *c = &f->devs[k];
-		size_t per = (f->n + f->nconns - 1) / f->nconns;
-
-		snprintf(c->id, sizeof(c->id), "floor-dev-%ld-%u", (long)getpid(), k);
-		c->filters = calloc(per, TOPIC_MAX);
-		c->wcap = per;
-		c->waiting = calloc(c->wcap, sizeof(*c->waiting));
-		if (!c->filters || !c->waiting)
-			return -1;
 	}
-	for (size_t i = 0; i < f->n; i++) {
-		struct conn *c = &f->devs[i % f->nconns];
-
-		snprintf(c->filters[c->nfilters++], TOPIC_MAX, "VSR/F%05zu/batch/#", i + 1);
+	co.MQTTVersion = MQTTVERSION_3_1_1;
+	co.keepAliveInterval = 30;
+	co.cleansession = c->core ? 0 : 1;
+	co.maxInflight = (int)c->f->window;
+	co.onSuccess = connected;
+	co.onFailure = connect_failed;
+	co.context = c;
+	rc = MQTTAsync_connect(c->h, &co);
+	if (rc != MQTTASYNC_SUCCESS) {
+		fprintf(stderr, "mqtt_floor: %s: connect not started (code %d)\n", c->id, rc);
+		return -1;
 	}
 	return 0;
 }
 
-/* Frees what prepare() allocated, however far it came. */
-static void release(struct floor *f)
+static void paho_stop(struct conn *c)
 {
-	for (unsigned k = 0; f->devs && k < f->nconns; k++) {
-		free(f->devs[k].filters);
-		free(f->devs[k].waiting);
-	}
-	free(f->core.filters);
-	free(f->devs);
-	free(f->seen);
-	free(f->batch);
-	free(f->confirm);
+	MQTTAsync_disconnectOptions d = MQTTAsync_disconnectOptions_initializer;
+	MQTTAsync h = c->h;
+
+	if (!h)
+		return;
+	d.timeout = 1000;
+	MQTTAsync_disconnect(h, &d);
+	MQTTAsync_destroy(&h);
+	c->h = NULL;
 }
 
-/* Connects the core, waits for the devices (ready_fd: the read end of their readiness pipe)
- * and runs the warm-up and the rounds of at most timeout_s seconds each, printing the header
- * and each round; 0, or -1 with f->failure set. */
-static int measure(struct floor *f, int ready_fd, unsigned long rounds, unsigned long timeout_s)
-{
-	double secs;
-
-	if (!floor_connect_all(f, &f->core, 1))
-		return -1;
-	if (!devices_ready(ready_fd)) {
-		floor_fail(f, "the devices did not connect and subscribe within %d s", CONNECT_S);
-		return -1;
-	}
-	printf("floor n %zu connections 1+%u window %u batch %zu confirm %zu\n", f->n, f->nconns,
-	       f->window, f->batch_len, f->confirm_len);
-	for (unsigned long r = 0; r <= rounds; r++) {
-		if (floor_round(f, (double)timeout_s, &secs) < 0)
-			return -1;
-		printf("round %lu %.3f\n", r, secs);
-		fflush(stdout);
-	}
-	return 0;
-}
-
-/* Stops the core, closes *stop_fd (the devices' EOF: they disconnect and exit; set to -1),
- * joins the reaper thread, then prints the peak RSS of both processes, or the failure on
- * stderr; measured is measure()'s result. The exit status: 0, or 1 when either side failed. */
-static int finish(struct floor *f, struct reaper *rp, pthread_t reaper, int *stop_fd, int measured)
-{
-	struct rusage ru;
-	int ret = measured == 0 ? 0 : 1;
-
-	floor_conn_stop(&f->core);
-	pthread_mutex_lock(&f->lock);
-	rp->stopping = true;
-	pthread_mutex_unlock(&f->lock);
-	close(*stop_fd);
-	*stop_fd = -1;
-	pthread_join(reaper, NULL);
-	if (ret == 0 && !(WIFEXITED(rp->status) && WEXITSTATUS(rp->status) == 0)) {
-		ret = 1;
-		floor_fail(f, "the devices' process failed");
-	}
-	if (ret == 0) {
-		getrusage(RUSAGE_SELF, &ru);
-		printf("rss_kb %ld %ld\n", ru.ru_maxrss, rp->ru.ru_maxrss);
-	} else if (f->failure[0]) {
-		fprintf(stderr, "mqtt_floor: %s\n", f->failure);
-	}
-	return ret;
-}
+static const struct floor_client paho = FLOOR_CLIENT(paho, "mqtt_floor", "paho");
 
 int main(int argc, char **argv)
 {
-	struct floor f = {.nconns = DEFAULT_CONNS,
-			  .window = DEFAULT_W,
-			  .batch_len = DEFAULT_BATCH,
-			  .confirm_len = DEFAULT_CONF};
-	struct reaper rp = {.f = &f, .pid = -1};
-	unsigned long rounds = 3, timeout_s = 30;
-	int ready[2] = {-1, -1}, stop[2] = {-1, -1};
-	pthread_t reaper;
-	int ret;
-
-	pthread_mutex_init(&f.lock, NULL);
-	pthread_cond_init(&f.cv, NULL);
-	ret = options(&f, argc, argv, &rounds, &timeout_s);
-	if (ret != 0)
-		return ret;
-	ret = 1;
-	if (prepare(&f) < 0)
-		goto nomem;
-
-	/* Two processes, as netctl has (serve, the fleet): paho runs every client
-	 * of a process on the same two threads. Forked before paho starts any. */
-	if (pipe(ready) < 0 || pipe(stop) < 0) {
-		perror("mqtt_floor: pipe");
-		goto out;
-	}
-	fflush(stdout);
-	rp.pid = fork();
-	if (rp.pid < 0) {
-		perror("mqtt_floor: fork");
-		goto out;
-	}
-	if (rp.pid == 0) {
-		close(ready[0]);
-		close(stop[1]);
-		_exit(run_devices(&f, ready[1], stop[0]));
-	}
-	close(ready[1]);
-	close(stop[0]);
-	ready[1] = stop[0] = -1;
-	pthread_create(&reaper, NULL, reap, &rp);
-
-	ret = finish(&f, &rp, reaper, &stop[1], measure(&f, ready[0], rounds, timeout_s));
-	goto out;
-nomem:
-	fprintf(stderr, "mqtt_floor: out of memory\n");
-out:
-	for (int i = 0; i < 2; i++) {
-		if (ready[i] >= 0)
-			close(ready[i]);
-		if (stop[i] >= 0)
-			close(stop[i]);
-	}
-	release(&f);
-	return ret;
+	return floor_main(&paho, argc, argv);
 }

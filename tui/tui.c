@@ -29,8 +29,22 @@
 #define CONNECT_MS   3000  /* the dashboard's requests: connect timeout... */
 #define REQUEST_MS   10000 /* ...and whole request */
 
+/*
+ * Draws a frame. With frames (NETCTL_TUI_FRAMES, docs/tui.md) it appends
+ * "CONNECTORS MICROSECONDS" to it: the connectors the model holds and the
+ * time the frame took, the terminal's output included. Model lock held.
+ */
+static void draw(struct tui *t, FILE *frames)
+{
+	int64_t t0 = nc_time_mono_us();
+
+	tui_view_draw(t);
+	if (frames)
+		fprintf(frames, "%zu %lld\n", t->m->nconns, (long long)(nc_time_mono_us() - t0));
+}
+
 /* The UI loop; returns when a key or a signal asks to quit. */
-static void loop(struct tui *t, int wake_rd)
+static void loop(struct tui *t, int wake_rd, FILE *frames)
 {
 	int64_t next_draw = 0, last_draw = 0;
 	bool dirty = true;
@@ -46,7 +60,7 @@ static void loop(struct tui *t, int wake_rd)
 			dirty = true;
 		if (dirty && now >= next_draw) {
 			pthread_mutex_lock(&t->m->lock);
-			tui_view_draw(t);
+			draw(t, frames);
 			pthread_mutex_unlock(&t->m->lock);
 			dirty = false;
 			last_draw = now;
@@ -100,6 +114,19 @@ static int first_contact(struct cli_ctx *ctx, struct nc_client *c, bool *down,
 	return 0;
 }
 
+/* The file NETCTL_TUI_FRAMES names, opened to append (*out NULL when unset); 0 or the error,
+ * reported. */
+static int frames_open(struct cli_ctx *ctx, FILE **out)
+{
+	const char *path = getenv("NETCTL_TUI_FRAMES");
+
+	*out = path && *path ? fopen(path, "a") : NULL;
+	if (path && *path && !*out)
+		return cli_error(ctx, NC_ERR_IO, "NETCTL_TUI_FRAMES: cannot open %s: %s", path,
+				 strerror(errno));
+	return 0;
+}
+
 int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	struct tui_model m;
@@ -108,6 +135,7 @@ int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 	struct tui_net *net = NULL;
 	struct nc_errinfo ei = {0};
 	char *locale = NULL;
+	FILE *frames = NULL;
 	int pipefd[2] = {-1, -1}, ret;
 	bool down = false;
 
@@ -133,6 +161,11 @@ int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 	t.server = ctx->client->server;
 	t.tenant = ctx->client->tenant;
 	t.pane[TUI_EVENTS].follow = true;
+	ret = frames_open(ctx, &frames);
+	if (ret < 0) {
+		nc_client_free(c);
+		goto out;
+	}
 	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) < 0) {
 		ret = cli_error(ctx, NC_ERR_IO, "cannot make a pipe: %s", strerror(errno));
 		nc_client_free(c);
@@ -152,7 +185,7 @@ int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 	cli_interrupt_catch();
 	ret = tui_view_open(&t, ctx->color, &ei);
 	if (ret == 0)
-		loop(&t, pipefd[0]);
+		loop(&t, pipefd[0], frames);
 	/* The terminal first: the thread may take a request's timeout to end. */
 	tui_view_close();
 	cli_interrupt_release();
@@ -169,6 +202,8 @@ out:
 	free(t.prow);
 	free(t.evdetail);
 	free(locale);
+	if (frames)
+		fclose(frames);
 	tui_model_clear(&m);
 	return ret;
 }

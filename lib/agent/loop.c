@@ -347,9 +347,30 @@ static int wait_slot(struct nc_mqtt *m)
 	return 0;
 }
 
+/* Subscribes c's connection to the batch filter of each of its devices online. */
+static int subscribe_devices(struct agent_conn *c)
+{
+	char(*filters)[NC_PROTO_TOPIC_MAX] = nc_xcalloc(c->n + 1, sizeof(*filters));
+	const char **v = nc_xcalloc(c->n + 1, sizeof(*v));
+	size_t n = 0;
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && i < c->n; i++) {
+		if (c->devs[i]->offline)
+			continue;
+		ret = nc_proto_device_filter(c->devs[i]->serial, filters[n], sizeof(filters[n]));
+		v[n] = filters[n];
+		n++;
+	}
+	if (ret == 0)
+		ret = nc_mqtt_subscribe_many(c->mqtt, v, n, 1);
+	free(v);
+	free(filters);
+	return ret;
+}
+
 int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, struct nc_errinfo *ei)
 {
-	char filter[NC_PROTO_TOPIC_MAX];
 	size_t window[OPENING_MAX], opened = 0;
 	int ret = 0;
 
@@ -382,13 +403,8 @@ int nc_agent_loop_start(struct agent_loop *l, const struct nc_mqtt_opts *mo, str
 		ret = nc_mqtt_new(&o, &c->mqtt, ei);
 		if (ret == 0 && c->own)
 			window[opened++ % OPENING_MAX] = k;
-		for (size_t i = 0; ret == 0 && i < c->n; i++) {
-			if (c->devs[i]->offline)
-				continue;
-			ret = nc_proto_device_filter(c->devs[i]->serial, filter, sizeof(filter));
-			if (ret == 0)
-				ret = nc_mqtt_subscribe(c->mqtt, filter, 1);
-		}
+		if (ret == 0)
+			ret = subscribe_devices(c);
 	}
 	if (ret < 0)
 		return ret;

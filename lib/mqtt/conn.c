@@ -53,8 +53,8 @@ static void on_connected(void *ctx, char *cause)
 	pthread_mutex_unlock(&m->lock);
 
 	/* Queued before anything a caller may publish once it sees us connected. */
-	for (i = 0; i < n; i++)
-		mqtt_send_subscribe(m, todo[i], qos[i]);
+	if (n)
+		mqtt_send_subscribe(m, todo, qos, n);
 
 	pthread_mutex_lock(&m->lock);
 	again = m->ever_connected;

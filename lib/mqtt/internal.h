@@ -79,8 +79,9 @@ int mqtt_start(struct nc_mqtt *m, const struct nc_mqtt_opts *o, int tls, struct 
 /* conn.c. Disconnects, waiting a bounded time for in-flight publishes; m->closing set. */
 void mqtt_disconnect(struct nc_mqtt *m);
 
-/* pubsub.c. Sends one subscription. Never under m->lock: paho may call back into us. */
-int mqtt_send_subscribe(struct nc_mqtt *m, struct sub *s, int qos);
+/* pubsub.c. Sends the n subscriptions subs at qos[i] each, up to 100 per
+ * SUBSCRIBE. Never under m->lock: paho may call back into us. */
+int mqtt_send_subscribe(struct nc_mqtt *m, struct sub *const *subs, const int *qos, size_t n);
 /* pubsub.c. Paho's message-arrived callback; ctx is m. */
 int mqtt_on_message(void *ctx, char *topic, int topic_len, MQTTAsync_message *msg);
 

@@ -89,6 +89,14 @@ int nc_mqtt_new(const struct nc_mqtt_opts *o, struct nc_mqtt **out, struct nc_er
  * NC_ERR_INVAL for an empty filter or a bad qos.
  */
 int nc_mqtt_subscribe(struct nc_mqtt *m, const char *filter, int qos);
+/*
+ * The same for n filters at once, none of them subscribed yet (a filter
+ * given twice is subscribed twice, which the broker takes as once): they
+ * go up to 100 per SUBSCRIBE, now and on every reconnect, so a client can
+ * hold tens of thousands (a fleet's devices). NC_ERR_INVAL, and nothing
+ * subscribed, for an empty filter or a bad qos.
+ */
+int nc_mqtt_subscribe_many(struct nc_mqtt *m, const char *const *filters, size_t n, int qos);
 
 /*
  * Publishes len bytes (copied; may be 0) to topic at qos 0 or 1, never

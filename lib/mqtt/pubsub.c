@@ -20,46 +20,72 @@
 
 /* Subscriptions. Paho threads, except mqtt_send_subscribe from nc_mqtt_subscribe. */
 
+/* Filters per SUBSCRIBE: paho gives every command a message id from one
+ * space of 65,535 per client and looks for a free one across every pending
+ * command, so tens of thousands of single SUBSCRIBEs (a fleet's devices)
+ * exhaust it and cost quadratic time. */
+#define SUB_CHUNK 100
+
 static void on_sub_ok(void *ctx, MQTTAsync_successData *r)
 {
-	struct sub *s = ctx;
-	char q[NC_QUOTE_BUF];
+	struct nc_mqtt *m = ctx;
 
-	if (!mqtt_cb_enter(s->m))
+	if (!mqtt_cb_enter(m))
 		return;
-	/* 3.1.1: the granted QoS, 0x80 when the broker refused the filter. */
+	/* 3.1.1: a granted QoS of 0x80 is a refusal. */
 	if (r && r->alt.qos == 0x80)
-		nc_warn("mqtt: the broker refused the subscription to %s",
-			nc_quote(q, s->filter, SIZE_MAX));
-	mqtt_cb_leave(s->m);
+		nc_warn("mqtt: the broker refused a subscription of %s", m->client_id);
+	mqtt_cb_leave(m);
+}
+
+static void on_sub_many_ok(void *ctx, MQTTAsync_successData *r)
+{
+	struct nc_mqtt *m = ctx;
+	int refused = 0;
+
+	if (!mqtt_cb_enter(m))
+		return;
+	/* The granted QoS of each filter, in order; 0x80 is a refusal. */
+	for (int i = 0; r && r->alt.qosList && i < SUB_CHUNK; i++)
+		refused += r->alt.qosList[i] == 0x80;
+	if (refused)
+		nc_warn("mqtt: the broker refused %d subscription%s of %s", refused,
+			refused == 1 ? "" : "s", m->client_id);
+	mqtt_cb_leave(m);
 }
 
 static void on_sub_fail(void *ctx, MQTTAsync_failureData *r)
 {
-	struct sub *s = ctx;
-	char q[NC_QUOTE_BUF];
+	struct nc_mqtt *m = ctx;
 
-	if (!mqtt_cb_enter(s->m))
+	if (!mqtt_cb_enter(m))
 		return;
 	/* Lost with the connection: on_connected sends it again. */
-	nc_debug("mqtt: subscription to %s not confirmed: %s", nc_quote(q, s->filter, SIZE_MAX),
+	nc_debug("mqtt: a subscription of %s not confirmed: %s", m->client_id,
 		 mqtt_paho_text(r ? r->code : MQTTASYNC_FAILURE, r ? r->message : NULL));
-	mqtt_cb_leave(s->m);
+	mqtt_cb_leave(m);
 }
 
-int mqtt_send_subscribe(struct nc_mqtt *m, struct sub *s, int qos)
+int mqtt_send_subscribe(struct nc_mqtt *m, struct sub *const *subs, const int *qos, size_t n)
 {
-	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
-	char q[NC_QUOTE_BUF];
-	int rc;
+	char *filters[SUB_CHUNK];
+	int rc = MQTTASYNC_SUCCESS;
 
-	ro.onSuccess = on_sub_ok;
-	ro.onFailure = on_sub_fail;
-	ro.context = s;
-	rc = MQTTAsync_subscribe(m->h, s->filter, qos, &ro);
+	for (size_t at = 0; at < n && rc == MQTTASYNC_SUCCESS; at += SUB_CHUNK) {
+		MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+		int k = n - at < SUB_CHUNK ? (int)(n - at) : SUB_CHUNK;
+
+		for (int i = 0; i < k; i++)
+			filters[i] = subs[at + (size_t)i]->filter;
+		ro.onSuccess = k == 1 ? on_sub_ok : on_sub_many_ok;
+		ro.onFailure = on_sub_fail;
+		ro.context = m;
+		rc = k == 1 ? MQTTAsync_subscribe(m->h, filters[0], qos[at], &ro)
+			    : MQTTAsync_subscribeMany(m->h, k, filters, (int *)&qos[at], &ro);
+	}
 	if (rc != MQTTASYNC_SUCCESS && rc != MQTTASYNC_DISCONNECTED)
-		nc_warn("mqtt: cannot subscribe to %s: %s", nc_quote(q, s->filter, SIZE_MAX),
-			mqtt_paho_text(rc, NULL));
+		nc_warn("mqtt: cannot subscribe %s to %zu filter%s: %s", m->client_id, n,
+			n == 1 ? "" : "s", mqtt_paho_text(rc, NULL));
 	return rc == MQTTASYNC_DISCONNECTED ? 0 : mqtt_map_paho(rc);
 }
 
@@ -127,39 +153,68 @@ static void on_pub_fail(void *ctx, MQTTAsync_failureData *r)
 
 /* Operations. */
 
+/* A new subscription to filter, not yet in m->subs; the caller holds m->lock. */
+static struct sub *sub_add(struct nc_mqtt *m, const char *filter, int qos)
+{
+	size_t len = strlen(filter);
+	struct sub *s = nc_xmalloc(sizeof(*s) + len + 1);
+
+	s->m = m;
+	s->qos = qos;
+	memcpy(s->filter, filter, len + 1);
+	s->next = m->subs;
+	m->subs = s;
+	return s;
+}
+
 int nc_mqtt_subscribe(struct nc_mqtt *m, const char *filter, int qos)
 {
 	struct sub *s;
 	bool now;
-	int rc;
 
-	if (!mqtt_valid_topic(filter, true) || qos < 0 || qos > 2) {
-		rc = NC_ERR_INVAL;
-		goto out;
-	}
+	if (!mqtt_valid_topic(filter, true) || qos < 0 || qos > 2)
+		return NC_ERR_INVAL;
 	pthread_mutex_lock(&m->lock);
 	for (s = m->subs; s; s = s->next) {
 		if (strcmp(s->filter, filter) == 0)
 			break;
 	}
-	if (s) {
+	if (s)
 		s->qos = qos;
-	} else {
-		size_t len = strlen(filter);
-
-		s = nc_xmalloc(sizeof(*s) + len + 1);
-		s->m = m;
-		s->qos = qos;
-		memcpy(s->filter, filter, len + 1);
-		s->next = m->subs;
-		m->subs = s;
-	}
+	else
+		s = sub_add(m, filter, qos);
 	/* Before the CONNACK, on_connected sends it with the others. */
 	now = m->session_up;
 	pthread_mutex_unlock(&m->lock);
-	rc = now ? mqtt_send_subscribe(m, s, qos) : 0;
-out:
-	return rc;
+	return now ? mqtt_send_subscribe(m, &s, &qos, 1) : 0;
+}
+
+int nc_mqtt_subscribe_many(struct nc_mqtt *m, const char *const *filters, size_t n, int qos)
+{
+	struct sub **subs = NULL;
+	int *qs = NULL, ret = 0;
+	bool now;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!mqtt_valid_topic(filters[i], true))
+			return NC_ERR_INVAL;
+	}
+	if (qos < 0 || qos > 2)
+		return NC_ERR_INVAL;
+	subs = nc_xcalloc(n + 1, sizeof(*subs));
+	qs = nc_xcalloc(n + 1, sizeof(*qs));
+	pthread_mutex_lock(&m->lock);
+	for (size_t i = 0; i < n; i++) {
+		subs[i] = sub_add(m, filters[i], qos);
+		qs[i] = qos;
+	}
+	now = m->session_up;
+	pthread_mutex_unlock(&m->lock);
+	if (now)
+		ret = mqtt_send_subscribe(m, subs, qs, n);
+	free(subs);
+	free(qs);
+	return ret;
 }
 
 int nc_mqtt_publish(struct nc_mqtt *m, const char *topic, const void *payload, size_t len, int qos,

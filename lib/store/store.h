@@ -224,6 +224,17 @@ int nc_store_spi_used(struct nc_store *st, const char *tenant, uint32_t spi, int
  * confirmation for any tenant. NC_ERR_NOTFOUND for an unknown serial.
  */
 int nc_store_device_seen(struct nc_store *st, const char *serial, bool *seen);
+
+/* What a device message needs of its sender, read in one query. */
+struct nc_device_brief {
+	enum nc_device_type type;
+	char tenant[NC_ID_MAX];
+	enum nc_status status; /* a connector's; NC_STATUS_ACTIVE for an edge */
+	char public_key[NC_KEY_B64_MAX];
+	char pending_key[NC_KEY_B64_MAX]; /* a new key held for an admin */
+};
+/* serial's brief into *out. NC_ERR_NOTFOUND for an unknown serial. */
+int nc_store_device_brief(struct nc_store *st, const char *serial, struct nc_device_brief *out);
 /*
  * A LAN subnet of another device of tenant (not `except', which may be
  * NULL, nor a decommissioned connector) that overlaps one of mine: 1 with

@@ -22,12 +22,13 @@ struct nc_addr_row {
 };
 
 /*
- * The allocated addresses of tenant in pool (NULL: in every pool), by
- * (pool, owner), appended to *out (an array the caller frees with free())
- * whose length is *n. Errors: NC_ERR_INVAL for NULL arguments, store
- * errors (*out and *n then as they were).
+ * The allocated addresses of tenant in pool (NULL: in every pool) of owner
+ * (NULL: every owner; only with a pool), by (pool, owner), appended to
+ * *out (an array the caller frees with free()) whose length is *n. Errors:
+ * NC_ERR_INVAL for NULL arguments, store errors (*out and *n then as they
+ * were).
  */
-int nc_store_addr_list(struct nc_store *st, const char *tenant, const char *pool,
+int nc_store_addr_list(struct nc_store *st, const char *tenant, const char *pool, const char *owner,
 		       struct nc_addr_row **out, size_t *n);
 
 #endif

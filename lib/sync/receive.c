@@ -33,30 +33,16 @@ struct device {
 
 static int device_get(struct nc_sync_engine *e, const char *serial, struct device *d)
 {
-	struct nc_store *st = e->core->store;
-	int ret = nc_store_device_lookup(st, NULL, serial, &d->type, d->tenant);
+	struct nc_device_brief b = {0};
+	int ret = nc_store_device_brief(e->core->store, serial, &b);
 
-	d->status = NC_STATUS_ACTIVE;
-	d->in_service = true;
-	d->public_key[0] = d->pending_key[0] = '\0';
-	if (ret == 0 && d->type == NC_DEVICE_CONNECTOR) {
-		struct nc_connector c = {0};
-
-		ret = nc_store_connector_get(st, NULL, serial, &c);
-		d->status = c.status;
-		d->in_service = ret == 0 && c.status != NC_STATUS_PENDING_APPROVAL &&
-				c.status != NC_STATUS_DECOMMISSIONED;
-		snprintf(d->public_key, sizeof(d->public_key), "%s", c.public_key);
-		snprintf(d->pending_key, sizeof(d->pending_key), "%s", c.pending_key);
-		nc_connector_clear(&c);
-	} else if (ret == 0) {
-		struct nc_edge ed = {0};
-
-		ret = nc_store_edge_get(st, NULL, serial, &ed);
-		snprintf(d->public_key, sizeof(d->public_key), "%s", ed.public_key);
-		snprintf(d->pending_key, sizeof(d->pending_key), "%s", ed.pending_key);
-		nc_edge_clear(&ed);
-	}
+	d->type = b.type;
+	memcpy(d->tenant, b.tenant, sizeof(d->tenant));
+	d->status = ret == 0 ? b.status : NC_STATUS_ACTIVE;
+	d->in_service = ret == 0 && b.status != NC_STATUS_PENDING_APPROVAL &&
+			b.status != NC_STATUS_DECOMMISSIONED;
+	memcpy(d->public_key, b.public_key, sizeof(d->public_key));
+	memcpy(d->pending_key, b.pending_key, sizeof(d->pending_key));
 	return ret;
 }
 

@@ -39,8 +39,9 @@ struct nc_snap {
 	size_t n_members;
 	struct nc_link *links; /* by (peering, a, b, tunnel_index) */
 	size_t n_links;
-	struct nc_addr_row *addrs; /* in no particular order */
+	struct nc_addr_row *addrs; /* by (pool, owner) when addrs_sorted */
 	size_t n_addrs;
+	bool addrs_sorted; /* set by the loads; a snapshot filled by hand may leave it */
 };
 
 /*

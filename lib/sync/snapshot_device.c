@@ -103,7 +103,7 @@ static int add_group(struct nc_store *st, struct nc_snap *s, const char *g)
 	}
 	snprintf(pool, sizeof(pool), "pm:%s", g);
 	if (ret == 0)
-		ret = nc_store_addr_list(st, s->tenant, pool, &s->addrs, &s->n_addrs);
+		ret = nc_store_addr_list(st, s->tenant, pool, NULL, &s->addrs, &s->n_addrs);
 out:
 	free(m);
 	if (l)
@@ -148,12 +148,14 @@ static int load_device(struct nc_store *st, struct nc_snap *s, void *device)
 	if (ret == 0 && ((e && strcmp(e->tenant, s->tenant) == 0) || c))
 		ret = add_groups(st, s, serial);
 	snprintf(pool, sizeof(pool), "bb:%s", hub);
+	/* A hub reads its pool whole; a connector on a hub, its own address and the hub's. */
 	if (ret == 0 && hub[0])
-		ret = nc_store_addr_list(st, s->tenant, "hub", &s->addrs, &s->n_addrs);
+		ret = nc_store_addr_list(st, s->tenant, "hub", hub, &s->addrs, &s->n_addrs);
 	if (ret == 0 && hub[0])
-		ret = nc_store_addr_list(st, s->tenant, pool, &s->addrs, &s->n_addrs);
+		ret = nc_store_addr_list(st, s->tenant, pool, e ? NULL : serial, &s->addrs,
+					 &s->n_addrs);
 	if (ret == 0 && s->n_peerings > 0)
-		ret = nc_store_addr_list(st, s->tenant, "peering", &s->addrs, &s->n_addrs);
+		ret = nc_store_addr_list(st, s->tenant, "peering", NULL, &s->addrs, &s->n_addrs);
 	if (ret == 0 && s->n_connectors > 1)
 		qsort(s->connectors, s->n_connectors, sizeof(*s->connectors), cmp_connector);
 	return ret;

@@ -192,6 +192,14 @@ int64_t nc_time_mono_ms(void)
 	return clock_ms(CLOCK_MONOTONIC);
 }
 
+int64_t nc_time_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void nc_time_mono_ts(int64_t mono_ms, struct timespec *out)
 {
 	out->tv_sec = (time_t)(mono_ms / 1000);

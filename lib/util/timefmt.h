@@ -46,6 +46,8 @@ int64_t nc_time_now(void);
 int64_t nc_time_now_ms(void);
 /* CLOCK_MONOTONIC in milliseconds: for deadlines and intervals only. */
 int64_t nc_time_mono_ms(void);
+/* The same clock in microseconds: for measuring short intervals. */
+int64_t nc_time_mono_us(void);
 /* The monotonic instant mono_ms (a value on nc_time_mono_ms's clock) as a timespec. */
 void nc_time_mono_ts(int64_t mono_ms, struct timespec *out);
 /* The monotonic instant ms milliseconds from now, as a timespec: a timedwait deadline. */

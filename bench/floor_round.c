@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The floor's MQTT side: paho callbacks, connections and a round (floor.h). */
+/* The floor's rounds, its windows and what the client reports (floor.h), for any library. */
 #include "floor.h"
 
 #include <errno.h>
@@ -81,47 +81,11 @@ static size_t device_of(const struct floor *f, const char *topic)
 	return (size_t)v - 1;
 }
 
-/*
- * A QoS 1 publish; paho's code. Our window never lets more than W be
- * unacknowledged, so paho (maxInflight W) holds nothing back: any refusal,
- * MQTTASYNC_MAX_MESSAGES_INFLIGHT included, is a failure, as in nc_mqtt.
- */
-static int send_qos1(MQTTAsync h, const char *topic, char *payload, size_t len,
-		     MQTTAsync_onSuccess *ok, MQTTAsync_onFailure *ko, void *ctx)
-{
-	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
-	MQTTAsync_message m = MQTTAsync_message_initializer;
-
-	m.payload = payload;
-	m.payloadlen = (int)len;
-	m.qos = 1;
-	ro.onSuccess = ok;
-	ro.onFailure = ko;
-	ro.context = ctx;
-	return MQTTAsync_sendMessage(h, topic, &m, &ro);
-}
-
-static void pub_failed(void *ctx, MQTTAsync_failureData *r)
-{
-	struct conn *c = ctx;
-
-	floor_fail(c->f, "%s: a QoS 1 publish failed (paho code %d)", c->id, r ? r->code : 0);
-}
-
-/* Core: a batch was acknowledged by the broker; the window opens by one. */
-static void batch_acked(void *ctx, MQTTAsync_successData *r)
-{
-	struct conn *c = ctx;
-
-	count_down(c->f, &c->f->core_inflight);
-}
-
 static void send_confirm(struct conn *c, uint32_t dev);
 
 /* Device shard: a confirmation was acknowledged; the next waiting one goes. */
-static void confirm_acked(void *ctx, MQTTAsync_successData *r)
+static void confirm_acked(struct conn *c)
 {
-	struct conn *c = ctx;
 	uint32_t next = 0;
 	bool have;
 
@@ -146,9 +110,10 @@ static void send_confirm(struct conn *c, uint32_t dev)
 	int rc;
 
 	snprintf(topic, sizeof(topic), "VSR/F%05" PRIu32 "/confirm", dev + 1);
-	rc = send_qos1(c->h, topic, c->f->confirm, c->f->confirm_len, confirm_acked, pub_failed, c);
-	if (rc != MQTTASYNC_SUCCESS)
-		floor_fail(c->f, "%s: confirmation not sent (paho code %d)", c->id, rc);
+	rc = c->f->client->publish(c, topic, c->f->confirm, c->f->confirm_len);
+	if (rc != 0)
+		floor_fail(c->f, "%s: confirmation not sent (%s code %d)", c->id, c->f->client->lib,
+			   rc);
 }
 
 /* Device shard: a batch arrived; answer now, or queue for the window. */
@@ -187,9 +152,8 @@ static void on_confirm(struct floor *f, size_t dev)
 	pthread_mutex_unlock(&f->lock);
 }
 
-static int on_message(void *ctx, char *topic, int topic_len, MQTTAsync_message *m)
+void floor_message(struct conn *c, const char *topic)
 {
-	struct conn *c = ctx;
 	size_t dev = device_of(c->f, topic);
 
 	if (dev == SIZE_MAX)
@@ -198,115 +162,48 @@ static int on_message(void *ctx, char *topic, int topic_len, MQTTAsync_message *
 		on_confirm(c->f, dev);
 	else
 		on_batch(c, dev);
-	MQTTAsync_freeMessage(&m);
-	MQTTAsync_free(topic);
-	return 1;
 }
 
-static void on_lost(void *ctx, char *cause)
+void floor_acked(struct conn *c)
 {
-	struct conn *c = ctx;
-
-	floor_fail(c->f, "%s: connection lost (%s)", c->id, cause ? cause : "no cause given");
+	if (c->core)
+		count_down(c->f, &c->f->core_inflight);
+	else
+		confirm_acked(c);
 }
 
-static void subscribed_one(void *ctx, MQTTAsync_successData *r)
+void floor_subscribed(struct conn *c)
 {
-	struct conn *c = ctx;
-
 	count_down(c->f, &c->f->subs_pending);
-}
-
-static void subscribe_failed(void *ctx, MQTTAsync_failureData *r)
-{
-	struct conn *c = ctx;
-
-	floor_fail(c->f, "%s: SUBSCRIBE refused (paho code %d)", c->id, r ? r->code : 0);
 }
 
 /* Sends the connection's SUBSCRIBEs, SUB_CHUNK filters each. */
 static void subscribe_all(struct conn *c)
 {
-	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
 	char *topics[SUB_CHUNK];
-	int qos[SUB_CHUNK];
 	int rc;
 
-	ro.onSuccess = subscribed_one;
-	ro.onFailure = subscribe_failed;
-	ro.context = c;
 	for (size_t i = 0; i < c->nfilters; i += SUB_CHUNK) {
 		size_t k = c->nfilters - i < SUB_CHUNK ? c->nfilters - i : SUB_CHUNK;
 
-		for (size_t j = 0; j < k; j++) {
+		for (size_t j = 0; j < k; j++)
 			topics[j] = c->filters[i + j];
-			qos[j] = 1;
-		}
-		rc = MQTTAsync_subscribeMany(c->h, (int)k, topics, qos, &ro);
-		if (rc != MQTTASYNC_SUCCESS) {
-			floor_fail(c->f, "%s: SUBSCRIBE not sent (paho code %d)", c->id, rc);
+		rc = c->f->client->subscribe(c, topics, (int)k);
+		if (rc != 0) {
+			floor_fail(c->f, "%s: SUBSCRIBE not sent (%s code %d)", c->id,
+				   c->f->client->lib, rc);
 			return;
 		}
 	}
 }
 
-static void connected(void *ctx, MQTTAsync_successData *r)
+void floor_connected(struct conn *c)
 {
-	struct conn *c = ctx;
-
 	subscribe_all(c);
 	pthread_mutex_lock(&c->f->lock);
 	c->f->up++;
 	pthread_cond_broadcast(&c->f->cv);
 	pthread_mutex_unlock(&c->f->lock);
-}
-
-static void connect_failed(void *ctx, MQTTAsync_failureData *r)
-{
-	struct conn *c = ctx;
-
-	floor_fail(c->f, "%s: cannot connect to %s (paho code %d)", c->id, c->f->url,
-		   r ? r->code : 0);
-}
-
-static int conn_start(struct floor *f, struct conn *c)
-{
-	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
-	int rc;
-
-	c->f = f;
-	pthread_mutex_init(&c->lock, NULL);
-	rc = MQTTAsync_create(&c->h, f->url, c->id, MQTTCLIENT_PERSISTENCE_NONE, NULL);
-	if (rc == MQTTASYNC_SUCCESS)
-		rc = MQTTAsync_setCallbacks(c->h, c, on_lost, on_message, NULL);
-	if (rc != MQTTASYNC_SUCCESS) {
-		fprintf(stderr, "mqtt_floor: %s: paho refused the client (code %d)\n", c->id, rc);
-		return -1;
-	}
-	co.MQTTVersion = MQTTVERSION_3_1_1;
-	co.keepAliveInterval = 30;
-	co.cleansession = c->core ? 0 : 1;
-	co.maxInflight = (int)f->window;
-	co.onSuccess = connected;
-	co.onFailure = connect_failed;
-	co.context = c;
-	rc = MQTTAsync_connect(c->h, &co);
-	if (rc != MQTTASYNC_SUCCESS) {
-		fprintf(stderr, "mqtt_floor: %s: connect not started (code %d)\n", c->id, rc);
-		return -1;
-	}
-	return 0;
-}
-
-void floor_conn_stop(struct conn *c)
-{
-	MQTTAsync_disconnectOptions d = MQTTAsync_disconnectOptions_initializer;
-
-	if (!c->h)
-		return;
-	d.timeout = 1000;
-	MQTTAsync_disconnect(c->h, &d);
-	MQTTAsync_destroy(&c->h);
 }
 
 static void deadline_in(struct timespec *ts, double s)
@@ -320,12 +217,60 @@ static void deadline_in(struct timespec *ts, double s)
 	}
 }
 
+/*
+ * Publishes count messages from the core through its window, message i
+ * being the burst's i-th or the batch of device i. Returns how many were
+ * sent: fewer than count when one is refused (f->failure set) or the window
+ * stays shut past dl.
+ */
+static size_t send_windowed(struct floor *f, size_t count, const struct timespec *dl)
+{
+	char topic[TOPIC_MAX];
+	const char *t = topic;
+	const void *payload = f->batch;
+	size_t len = f->batch_len, i;
+	int rc;
+
+	for (i = 0; i < count; i++) {
+		pthread_mutex_lock(&f->lock);
+		if (!wait_for(f, window_open, dl)) {
+			pthread_mutex_unlock(&f->lock);
+			break;
+		}
+		f->core_inflight++;
+		pthread_mutex_unlock(&f->lock);
+		if (f->burst.n) {
+			t = f->burst.topic[i];
+			payload = f->burst.payload[i];
+			len = strlen(f->burst.payload[i]);
+		} else {
+			snprintf(topic, sizeof(topic), "VSR/F%05zu/batch", i + 1);
+		}
+		rc = f->client->publish(&f->core, t, payload, len);
+		if (rc != 0) {
+			floor_fail(f, "core: message %zu not sent (%s code %d)", i + 1,
+				   f->client->lib, rc);
+			break;
+		}
+	}
+	return i;
+}
+
+/* Sets the failure, unless one is set, to how far the round or burst came. */
+static void came_short(struct floor *f, const char *what, size_t done, size_t of, double s)
+{
+	pthread_mutex_lock(&f->lock);
+	if (!f->failure[0])
+		snprintf(f->failure, sizeof(f->failure), "%zu of %zu %s within %.0f s", done, of,
+			 what, s);
+	pthread_mutex_unlock(&f->lock);
+}
+
 /* One round: N batches out through the window, N confirmations back. */
 int floor_round(struct floor *f, double timeout_s, double *secs)
 {
-	char topic[TOPIC_MAX];
 	struct timespec t0, dl;
-	int ret = -1, rc;
+	int ret = -1;
 
 	deadline_in(&dl, timeout_s);
 	pthread_mutex_lock(&f->lock);
@@ -333,37 +278,44 @@ int floor_round(struct floor *f, double timeout_s, double *secs)
 	f->confirmed = 0;
 	pthread_mutex_unlock(&f->lock);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (size_t i = 0; i < f->n; i++) {
+	if (send_windowed(f, f->n, &dl) == f->n) {
 		pthread_mutex_lock(&f->lock);
-		if (!wait_for(f, window_open, &dl)) {
-			pthread_mutex_unlock(&f->lock);
-			goto late;
+		if (wait_for(f, all_confirmed, &dl)) {
+			*secs = seconds(&t0, &f->done);
+			ret = 0;
 		}
-		f->core_inflight++;
 		pthread_mutex_unlock(&f->lock);
-		snprintf(topic, sizeof(topic), "VSR/F%05zu/batch", i + 1);
-		rc = send_qos1(f->core.h, topic, f->batch, f->batch_len, batch_acked, pub_failed,
-			       &f->core);
-		if (rc != MQTTASYNC_SUCCESS) {
-			floor_fail(f, "core: batch %zu not sent (paho code %d)", i + 1, rc);
-			goto late;
-		}
 	}
+	if (ret < 0)
+		came_short(f, "confirmations", f->confirmed, f->n, timeout_s);
+	return ret;
+}
+
+static bool all_acked(const struct floor *f)
+{
+	return f->core_inflight == 0;
+}
+
+int floor_burst(struct floor *f, double timeout_s, double *secs)
+{
+	struct timespec t0, t1, dl;
+	size_t sent;
+	int ret = -1;
+
+	deadline_in(&dl, timeout_s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sent = send_windowed(f, f->burst.n, &dl);
 	pthread_mutex_lock(&f->lock);
-	if (wait_for(f, all_confirmed, &dl)) {
-		*secs = seconds(&t0, &f->done);
+	if (sent == f->burst.n && wait_for(f, all_acked, &dl)) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		*secs = seconds(&t0, &t1);
 		ret = 0;
 	}
+	sent -= f->core_inflight; /* now: acknowledged */
 	pthread_mutex_unlock(&f->lock);
-	if (ret == 0)
-		return 0;
-late:
-	pthread_mutex_lock(&f->lock);
-	if (!f->failure[0])
-		snprintf(f->failure, sizeof(f->failure), "%zu of %zu confirmations within %.0f s",
-			 f->confirmed, f->n, timeout_s);
-	pthread_mutex_unlock(&f->lock);
-	return -1;
+	if (ret < 0)
+		came_short(f, "messages acknowledged", sent, f->burst.n, timeout_s);
+	return ret;
 }
 
 /* Waits for every connection in c[0..n) to be up and subscribed; false on failure. */
@@ -374,7 +326,9 @@ bool floor_connect_all(struct floor *f, struct conn *c, unsigned n)
 
 	for (unsigned k = 0; k < n; k++) {
 		f->subs_pending += (c[k].nfilters + SUB_CHUNK - 1) / SUB_CHUNK;
-		if (conn_start(f, &c[k]) < 0)
+		c[k].f = f;
+		pthread_mutex_init(&c[k].lock, NULL);
+		if (f->client->start(&c[k]) < 0)
 			return false;
 	}
 	deadline_in(&dl, CONNECT_S);
