@@ -2,6 +2,7 @@
 /* Lines of a batch sent many at a time (bulk.h). */
 #include "bulk.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,13 +185,31 @@ static void print_all(struct cli_bulk *b, const json_t *items)
 		fflush(b->v[0].lc.out);
 }
 
-int cli_bulk_send(struct cli_bulk *b)
+/* A dry run's refusal ret, ei, of the item ei names: reported against its
+ * line, whose index goes to *refused. */
+static void refusal(struct cli_bulk *b, int ret, const struct nc_errinfo *ei, size_t *refused)
+{
+	size_t k, skip = strlen(b->kind->member);
+	struct entry *e;
+
+	if (strncmp(ei->field, b->kind->member, skip) != 0 ||
+	    sscanf(ei->field + skip, "[%zu]", &k) != 1 || k >= b->n)
+		return;
+	e = &b->v[k];
+	e->lc.err = e->err;
+	e->lc.where = e->where[0] ? e->where : NULL;
+	cli_report(&e->lc, ret, ei);
+	*refused = k;
+}
+
+int cli_bulk_send(struct cli_bulk *b, size_t *refused)
 {
 	struct nc_errinfo ei = {0};
 	struct cli_ctx c;
 	json_t *body, *reply = NULL, *items;
 	int ret;
 
+	*refused = SIZE_MAX;
 	if (b->n == 0)
 		return 0;
 	c = b->v[0].lc;
@@ -207,6 +226,8 @@ int cli_bulk_send(struct cli_bulk *b)
 		ret = NC_ERR_INTERNAL;
 	if (ret == 0)
 		print_all(b, items);
+	else if (c.dry_all && ei.field[0])
+		refusal(b, ret, &ei, refused);
 	nc_client_free(c.client);
 	json_decref(reply);
 	json_decref(body);

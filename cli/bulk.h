@@ -42,9 +42,12 @@ size_t cli_bulk_count(const struct cli_bulk *b);
 /*
  * Sends the request and empties b. 0: every line succeeded and printed
  * its output; else the request was refused or failed (not reported), and
- * none of its lines took effect on the server.
+ * none of its lines took effect on the server. In a dry run (dry_all) a
+ * refusal naming an item ("items[2]...") is reported against that item's
+ * line, whose index among b's lines goes to *refused (else SIZE_MAX): one
+ * at a time, each line would be tried without the others.
  */
-int cli_bulk_send(struct cli_bulk *b);
+int cli_bulk_send(struct cli_bulk *b, size_t *refused);
 /* Empties b without sending. */
 void cli_bulk_reset(struct cli_bulk *b);
 

@@ -23,6 +23,8 @@ struct nc_errinfo;
 #define NC_CMDF_ROLE  0x02 /* runs a long-lived role (serve, agent, tui) */
 #define NC_CMDF_WRITE 0x04 /* changes state on the server */
 #define NC_CMDF_ADMIN 0x08 /* needs an admin token */
+/* destructive: asks on a terminal, else needs --yes (confirm.h) */
+#define NC_CMDF_CONFIRM 0x10
 
 #define NC_MAX_OPTS 64
 
@@ -69,6 +71,11 @@ struct cli_ctx {
 	const char *where; /* put before error messages ("line 2"), or NULL */
 	bool interactive;  /* stdin and stdout are terminals: a bare netctl opens the shell */
 	bool version;	   /* --version was given: it stands for the command `version' */
+	/* Writes of the running command carry ?dry_run=1: its --dry-run (set
+	 * by the dispatcher), or dry_all (every command of a batch --dry-run). */
+	bool dry_run;
+	bool dry_all;
+	bool confirmed; /* destructive commands run without asking (batch --yes) */
 };
 
 struct cli_cmd {

@@ -14,7 +14,9 @@
 #include "argwalk.h"
 #include "cmd.h"
 #include "cmdinfo.h"
+#include "confirm.h"
 #include "help.h"
+#include "output.h"
 #include "request.h"
 #include "select.h"
 #include "watch.h"
@@ -155,13 +157,22 @@ static int run(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_
 	int ret;
 
 	ctx->cmd = cmd;
+	/* --dry-run of a server write; batch --dry-run reads its own. */
+	ctx->dry_run = (cmd->flags & (NC_CMDF_WRITE | NC_CMDF_LOCAL)) == NC_CMDF_WRITE &&
+		       (ctx->dry_all || cli_args_has(a, "dry-run"));
 	if (!(cmd->flags & (NC_CMDF_LOCAL | NC_CMDF_ROLE)) && !ctx->client) {
 		ret = cli_connect(ctx);
 		if (ret < 0)
 			return ret;
 		own = true;
 	}
-	ret = ctx->watch ? cli_watch(ctx, cmd, a) : cmd->fn(ctx, a);
+	ret = cli_confirm(ctx, cmd, a);
+	if (ret == 0)
+		ret = ctx->watch ? cli_watch(ctx, cmd, a) : cmd->fn(ctx, a);
+	/* A batch --dry-run says it once, at its end. */
+	if (ret == 0 && ctx->dry_run && !ctx->dry_all)
+		cli_out_info(ctx, "dry run: nothing was changed");
+	ctx->dry_run = false;
 	if (own) {
 		nc_client_free(ctx->client);
 		ctx->client = NULL;

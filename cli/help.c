@@ -80,6 +80,11 @@ void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c)
 		c->verb ? c->verb : "", *c->usage ? " " : "", c->usage, c->summary);
 	if (c->flags & NC_CMDF_ADMIN)
 		fprintf(f, "Needs a token with the admin role.\n");
+	if ((c->flags & (NC_CMDF_WRITE | NC_CMDF_LOCAL)) == NC_CMDF_WRITE)
+		fprintf(f, "--dry-run: the server checks it and answers, changing nothing.\n");
+	if (c->flags & NC_CMDF_CONFIRM)
+		fprintf(f, "Asks [y/N] on a terminal before it destroys or reaches every device;\n"
+			   "--yes (-y) answers yes, and off a terminal it is required.\n");
 	if (strcmp(c->noun, "serve") == 0)
 		serve_limits(f);
 	if (strcmp(c->noun, "tail") == 0) {

@@ -13,6 +13,7 @@
 #include "../lib/client/sse.h"
 #include "../lib/util/duration.h"
 #include "../lib/util/err.h"
+#include "../lib/util/xmalloc.h"
 #include "cmd.h"
 #include "cmdinfo.h"
 #include "config.h"
@@ -106,6 +107,7 @@ static int call_failed(struct cli_ctx *ctx, int ret, const struct nc_errinfo *ei
 int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const json_t *body,
 		json_t **reply, struct nc_errinfo *ei)
 {
+	char *dry = NULL;
 	long status = 0;
 	int ret;
 
@@ -113,6 +115,11 @@ int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const
 	if (!ctx->client)
 		return nc_fail(ei, NC_ERR_INTERNAL, NULL, "`%s' has no server connection",
 			       ctx->cmd->noun);
+	/* A dry run asks the server to try each write and commit nothing. */
+	if ((ctx->dry_run || ctx->dry_all) && strcmp(method, "GET") != 0) {
+		dry = nc_xasprintf("%s%cdry_run=1", path, strchr(path, '?') ? '&' : '?');
+		path = dry;
+	}
 	ret = nc_client_request(ctx->client, method, path, body, &status, reply, ei);
 	if (ctx->verbose)
 		fprintf(ctx->err, "%s %s%s%s%s -> %ld\n", method, ctx->client->server, path,
@@ -122,6 +129,7 @@ int cli_request(struct cli_ctx *ctx, const char *method, const char *path, const
 		json_decref(*reply);
 		*reply = NULL;
 	}
+	free(dry);
 	return ret;
 }
 

@@ -44,16 +44,16 @@ _netctl_spec() {
 		opts=''
 		args='' ;;
 	'tenant create')
-		opts='--name=-'
+		opts='--name=- --dry-run'
 		args='-' ;;
 	'token create')
-		opts='--name=- --role=@admin,operator,viewer --expires=-'
+		opts='--name=- --role=@admin,operator,viewer --expires=- --dry-run'
 		args='' ;;
 	'token list')
 		opts=''
 		args='' ;;
 	'token revoke')
-		opts=''
+		opts='--dry-run --yes -y'
 		args='%token' ;;
 	'edge list')
 		opts='--kind=@dedicated,mtge --region=- --limit=- --cursor=- --all'
@@ -62,19 +62,19 @@ _netctl_spec() {
 		opts=''
 		args='%edge' ;;
 	'edge create')
-		opts='--serial=- --name=- --kind=@dedicated,mtge --region=- --endpoint=- --lan=-'
+		opts='--serial=- --name=- --kind=@dedicated,mtge --region=- --endpoint=- --lan=- --dry-run'
 		args='' ;;
 	'edge set')
-		opts='--name=- --kind=@dedicated,mtge --region=- --endpoint=- --lan=@none'
+		opts='--name=- --kind=@dedicated,mtge --region=- --endpoint=- --lan=@none --dry-run'
 		args='%edge' ;;
 	'edge delete')
-		opts=''
+		opts='--dry-run --yes -y'
 		args='%edge' ;;
 	'edge rekey')
-		opts='--accept --reject'
+		opts='--accept --reject --dry-run --yes -y'
 		args='%edge' ;;
 	'edge credentials')
-		opts='--out=%file --csr=%file --all --revoke'
+		opts='--out=%file --csr=%file --all --revoke --dry-run --yes -y'
 		args='%edge@--all' ;;
 	'connector list')
 		opts='--status=@pending_approval,approved,provisioned,active,offline,decommissioned --region=- --hub=%edge@none --name=- --limit=- --cursor=- --all'
@@ -83,25 +83,25 @@ _netctl_spec() {
 		opts=''
 		args='%connector' ;;
 	'connector create')
-		opts='--serial=- --name=- --region=- --hub=%edge --endpoint=- --lan=- --nat-wan=- --acl=- --route=-'
+		opts='--serial=- --name=- --region=- --hub=%edge --endpoint=- --lan=- --nat-wan=- --acl=- --route=- --dry-run'
 		args='' ;;
 	'connector set')
-		opts='--name=- --region=- --hub=%edge@none --endpoint=@none --lan=@none --nat-wan=@none --acl=@none --route=@none'
+		opts='--name=- --region=- --hub=%edge@none --endpoint=@none --lan=@none --nat-wan=@none --acl=@none --route=@none --dry-run'
 		args='%connector' ;;
 	'connector approve')
-		opts=''
+		opts='--dry-run'
 		args='%connector' ;;
 	'connector decommission')
-		opts=''
+		opts='--dry-run --yes -y'
 		args='%connector' ;;
 	'connector rekey')
-		opts='--accept --reject'
+		opts='--accept --reject --dry-run --yes -y'
 		args='%connector' ;;
 	'connector delete')
-		opts=''
+		opts='--dry-run --yes -y'
 		args='%connector' ;;
 	'connector credentials')
-		opts='--out=%file --csr=%file --all --revoke'
+		opts='--out=%file --csr=%file --all --revoke --dry-run --yes -y'
 		args='%connector@--all' ;;
 	'connector stats')
 		opts=''
@@ -113,31 +113,31 @@ _netctl_spec() {
 		opts=''
 		args='%peering' ;;
 	'peering create')
-		opts='--topology=@mesh,hub_spoke,partial_mesh --protocol=@wireguard,ipsec --dual-tunnel --hub=%edge'
+		opts='--topology=@mesh,hub_spoke,partial_mesh --protocol=@wireguard,ipsec --dual-tunnel --hub=%edge --dry-run'
 		args='-' ;;
 	'peering set')
-		opts='--topology=@mesh,hub_spoke,partial_mesh --protocol=@wireguard,ipsec --dual-tunnel --no-dual-tunnel --hub=%edge@none'
+		opts='--topology=@mesh,hub_spoke,partial_mesh --protocol=@wireguard,ipsec --dual-tunnel --no-dual-tunnel --hub=%edge@none --dry-run'
 		args='%peering' ;;
 	'peering delete')
-		opts=''
+		opts='--dry-run --yes -y'
 		args='%peering' ;;
 	'member add')
-		opts=''
+		opts='--dry-run'
 		args='%peering %serial' ;;
 	'member remove')
-		opts=''
+		opts='--dry-run --yes -y'
 		args='%peering %serial' ;;
 	'link list')
 		opts=''
 		args='%peering' ;;
 	'link add')
-		opts='--no-sync'
+		opts='--no-sync --dry-run'
 		args='%peering %serial %serial' ;;
 	'link remove')
-		opts='--no-sync'
+		opts='--no-sync --dry-run --yes -y'
 		args='%peering %serial %serial' ;;
 	'sync now')
-		opts='--all --pending --wait --timeout=-'
+		opts='--all --pending --wait --timeout=- --dry-run --yes -y'
 		args='%serial...' ;;
 	'sync status')
 		opts='--state=@synced,pending,applying,failed --limit=- --cursor=- --all'
@@ -158,13 +158,13 @@ _netctl_spec() {
 		opts=''
 		args='' ;;
 	'enroll-key create')
-		opts='--name=- --expires=-'
+		opts='--name=- --expires=- --dry-run'
 		args='' ;;
 	'enroll-key list')
 		opts=''
 		args='' ;;
 	'enroll-key revoke')
-		opts=''
+		opts='--dry-run --yes -y'
 		args='%enrollkey' ;;
 	'context list')
 		opts=''
@@ -185,7 +185,7 @@ _netctl_spec() {
 		opts=''
 		args='' ;;
 	'batch')
-		opts='--file=%file@- -f=%file@- --continue --dry-run'
+		opts='--file=%file@- -f=%file@- --continue --dry-run --yes -y'
 		args='' ;;
 	'completion')
 		opts=''

@@ -47,7 +47,8 @@ int cmd_batch(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	const char *path = cli_args_get(a, "file");
 	unsigned flags = (cli_args_has(a, "continue") ? NC_BATCH_CONTINUE : 0) |
-			 (cli_args_has(a, "dry-run") ? NC_BATCH_DRYRUN : 0);
+			 (cli_args_has(a, "dry-run") ? NC_BATCH_DRYRUN : 0) |
+			 (cli_args_has(a, "yes") ? NC_BATCH_YES : 0);
 	bool in = path && strcmp(path, "-") == 0;
 	FILE *f;
 	char *data = NULL;

@@ -55,8 +55,9 @@ int cmd_link_list(struct cli_ctx *ctx, const struct cli_args *a)
 
 /*
  * What a link change pushed, from the reply's "pushed" and "deferred", as
- * "; pushed to A (seq 4) and B (seq 2)" into buf[n]; a device that could
- * not be sent to is warned about, naming the reason.
+ * "; pushed to A (seq 4) and B (seq 2)" into buf[n] (a dry run's "; would
+ * push to A and B"); a device that could not be sent to is warned about,
+ * naming the reason.
  */
 static void pushed_clause(struct cli_ctx *ctx, const json_t *reply, const struct cli_args *a,
 			  char *buf, size_t n)
@@ -73,7 +74,15 @@ static void pushed_clause(struct cli_ctx *ctx, const json_t *reply, const struct
 	json_array_foreach(json_object_get(reply, "pushed"), i, it) {
 		const char *serial = json_string_value(json_object_get(it, "serial"));
 		const char *err = json_string_value(json_object_get(it, "error"));
+		const char *st = json_string_value(json_object_get(it, "state"));
 
+		if (st && strcmp(st, "would_send") == 0 && len < n) {
+			/* A dry run: nothing was pushed, so no seq. */
+			len += (size_t)snprintf(buf + len, n - len, "%s%s",
+						sent++ ? " and " : "; would push to ",
+						serial ? serial : "?");
+			continue;
+		}
 		if (err) {
 			cli_out_warn(ctx, "%s was not sent its configuration: %s",
 				     serial ? serial : "?", err);

@@ -78,6 +78,10 @@ static int print_sent(struct cli_ctx *ctx, const json_t *reply, bool named)
 	}
 	if (json_array_size(items) == 0)
 		cli_out_note(ctx, "nothing to sync: no device matched");
+	else if (ctx->dry_run)
+		cli_out_note(ctx, "%zu device%s would be sent their configuration, %zu skipped",
+			     json_array_size(items) - skipped,
+			     json_array_size(items) - skipped == 1 ? "" : "s", skipped);
 	else if (json_object_get(reply, "run"))
 		cli_out_note(
 			ctx,
@@ -141,6 +145,11 @@ int cmd_sync_now(struct cli_ctx *ctx, const struct cli_args *a)
 	if ((named ? 1 : 0) + all + pending != 1) {
 		ret = cli_error(ctx, NC_ERR_USAGE,
 				"say which devices: SERIAL..., --all or --pending (one of them)");
+		goto out;
+	}
+	if (wait && ctx->dry_run) {
+		ret = cli_error(ctx, NC_ERR_USAGE,
+				"--wait cannot follow a dry run: nothing is sent to wait for");
 		goto out;
 	}
 	if (tmo && !wait) {

@@ -148,7 +148,9 @@ int h_link_list(struct api_req *r)
  * Sets "pushed" on reply (borrowed) to the items of a Sync Now of a and b
  * in tenant (as POST /v1/sync gives them), empty when not push, and
  * "deferred" to !push. The change is committed already: a push that cannot
- * be made is reported in the items, never as a failure of the request.
+ * be made is reported in the items, never as a failure of the request. A
+ * dry run sends nothing (its write is open, and rolled back): both ends
+ * are "would_send".
  */
 static void push_ends(struct api_req *r, json_t *reply, bool push, const char *tenant,
 		      const char *a, const char *b)
@@ -158,15 +160,20 @@ static void push_ends(struct api_req *r, json_t *reply, bool push, const char *t
 	struct nc_errinfo ei = {0};
 	json_t *res = NULL, *items = NULL;
 
-	if (push && nc_sync_now(api_sync(r), &sel, &res, &ei) == 0)
+	if (push && !r->dry_run && nc_sync_now(api_sync(r), &sel, &res, &ei) == 0)
 		items = json_incref(json_object_get(res, "items"));
 	if (!items) {
 		items = json_array();
-		for (size_t i = 0; push && i < 2; i++)
-			json_array_append_new(items,
-					      json_pack("{s:s,s:s,s:s,s:s}", "serial", serials[i],
-							"tenant", tenant, "state", "skipped",
-							"error", ei.msg[0] ? ei.msg : "not sent"));
+		for (size_t i = 0; push && i < 2; i++) {
+			json_t *it =
+				json_pack("{s:s,s:s,s:s}", "serial", serials[i], "tenant", tenant,
+					  "state", r->dry_run ? "would_send" : "skipped");
+
+			if (!r->dry_run)
+				json_object_set_new(it, "error",
+						    json_string(ei.msg[0] ? ei.msg : "not sent"));
+			json_array_append_new(items, it);
+		}
 	}
 	json_decref(res);
 	json_object_set_new(reply, "pushed", items);

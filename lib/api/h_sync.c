@@ -134,6 +134,9 @@ int h_sync_now(struct api_req *r)
 		}
 	}
 	sel.serials = n ? serials : NULL;
+	/* A dry run answers once the selection is checked: never async. */
+	sel.dry_run = r->dry_run;
+	sel.async = sel.async && !r->dry_run;
 	ret = nc_sync_now(api_sync(r), &sel, &result, &r->ei);
 	free(serials);
 	return ret < 0 ? ret : api_reply(r, MHD_HTTP_ACCEPTED, result);
@@ -142,7 +145,8 @@ int h_sync_now(struct api_req *r)
 int h_device_sync_now(struct api_req *r)
 {
 	const char *serials[2] = {r->params[0], NULL};
-	struct nc_sync_selection sel = {.tenant = r->tenant, .state = -1, .serials = serials};
+	struct nc_sync_selection sel = {
+		.tenant = r->tenant, .state = -1, .serials = serials, .dry_run = r->dry_run};
 	json_t *result = NULL;
 	int ret = nc_sync_now(api_sync(r), &sel, &result, &r->ei);
 

@@ -46,6 +46,7 @@ struct api_req {
 	struct nc_errinfo ei;
 	const char *code;     /* the error code to send instead of nc_errcode()'s */
 	unsigned retry_after; /* seconds for a Retry-After header; 0 = none */
+	bool dry_run;	      /* ?dry_run=1 on a write route (dryrun.c) */
 };
 
 /* One row of the route table. */
@@ -62,6 +63,17 @@ extern const size_t api_nroutes;
 /* True for a route that waits on the core for long (a Sync Now): it runs off
  * the pool of HTTP threads (defer.h). */
 bool api_route_slow(const struct api_route *route);
+
+/*
+ * Dry run (dryrun.c). api_dry_run_parse() reads ?dry_run= of a write route
+ * into r->dry_run: NC_ERR_INVAL (in r->ei, naming dry_run) for a value
+ * other than 1 or true, or on a route that cannot be tried. Other routes
+ * ignore it. api_dry_run_call() runs the route's handler: for a dry run,
+ * inside a write of the core it rolls back (nc_core_dry_begin), or as the
+ * handler itself tries it (a Sync Now). Returns the handler's outcome.
+ */
+int api_dry_run_parse(struct api_req *r, const struct api_route *route);
+int api_dry_run_call(struct api_req *r, const struct api_route *route);
 
 /* Sets the reply; steals body. Returns 0 so handlers can `return api_reply(...)`. */
 int api_reply(struct api_req *r, unsigned status, json_t *body);

@@ -199,7 +199,7 @@ static json_t *error_body(const char *code, const char *msg, const char *field)
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *body,
-				 unsigned retry_after)
+				 unsigned retry_after, bool dry_run)
 {
 	char secs[16];
 	struct MHD_Response *resp;
@@ -223,6 +223,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
 		snprintf(secs, sizeof(secs), "%u", retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
 	}
+	if (dry_run)
+		MHD_add_response_header(resp, "Netctl-Dry-Run", "true");
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -393,7 +395,7 @@ static enum MHD_Result finish(struct nc_api *api, struct api_req *r, size_t ri, 
 	count(api, ri, r->status);
 	nc_debug("%s %s -> %u", r->method, r->path, r->status);
 	return send_json(r->conn, r->status, r->status == MHD_HTTP_NO_CONTENT ? NULL : r->resp,
-			 r->retry_after);
+			 r->retry_after, r->dry_run);
 }
 
 /* The request is complete: answers it, or has a slow handler run off the
@@ -414,13 +416,15 @@ static enum MHD_Result respond(struct nc_api *api, struct MHD_Connection *conn, 
 		*r = (struct api_req){
 			.api = api, .core = api->core, .conn = conn, .method = method, .path = url};
 		ret = prepare(api, cs, &status);
+		if (ret == 0)
+			ret = api_dry_run_parse(r, cs->route);
 		if (ret == 0 && api_route_slow(cs->route) &&
 		    api_defer(api->defer, conn, cs->route->fn, r, &cs->ret, &cs->done)) {
 			cs->deferred = true;
 			return MHD_YES;
 		}
 		if (ret == 0)
-			ret = cs->route->fn(r);
+			ret = api_dry_run_call(r, cs->route);
 	}
 	return finish(api, r, cs->ri, status, ret);
 }

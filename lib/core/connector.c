@@ -480,10 +480,9 @@ static const char *audit_action(enum nc_status to)
 static void moved(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		  const char *serial, enum nc_status from, enum nc_status to)
 {
-	if (c->events)
-		nc_events_emit(c->events, NC_EV_lifecycle, tenant, serial,
-			       json_pack("{s:s,s:s}", "from", nc_status_name(from), "to",
-					 nc_status_name(to)));
+	nc_core_emit(
+		c, NC_EV_lifecycle, tenant, serial,
+		json_pack("{s:s,s:s}", "from", nc_status_name(from), "to", nc_status_name(to)));
 	nc_core_audit(c, actor, tenant, serial, audit_action(to), "connector");
 }
 

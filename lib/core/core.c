@@ -23,6 +23,7 @@ struct held_mark {
  * > 0): only that thread's marks are held, whatever other threads write. */
 static _Thread_local struct {
 	size_t depth; /* nc_core_begin calls not ended yet */
+	bool dry;     /* a dry run is open (nc_core_dry_begin) */
 	struct held_mark *v;
 	size_t n, cap; /* marks held; bytes at v */
 } hold;
@@ -30,9 +31,8 @@ static _Thread_local struct {
 /* The `dirty' event and the sync engine's hook for one mark. */
 static void tell(struct nc_core *c, const char *serial, const char *tenant, const char *reason)
 {
-	if (c->events)
-		nc_events_emit(c->events, NC_EV_dirty, tenant, serial,
-			       json_pack("{s:s,s:s}", "reason", reason, "state", "pending"));
+	nc_core_emit(c, NC_EV_dirty, tenant, serial,
+		     json_pack("{s:s,s:s}", "reason", reason, "state", "pending"));
 	if (c->on_dirty)
 		c->on_dirty(c->on_dirty_arg, serial, tenant);
 }
@@ -150,12 +150,40 @@ int nc_core_dirty_linked(struct nc_core *c, const char *tenant, const char *seri
 void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *tenant,
 		   const char *device, const char *action, const char *object)
 {
-	if (!c->events)
-		return;
-	nc_events_emit(c->events, NC_EV_audit, tenant, device,
-		       json_pack("{s:s,s:s,s:s,s:s}", "action", action, "object", object, "token",
-				 actor ? actor->token_id : "", "role",
-				 actor ? nc_role_name(actor->role) : "system"));
+	nc_core_emit(c, NC_EV_audit, tenant, device,
+		     json_pack("{s:s,s:s,s:s,s:s}", "action", action, "object", object, "token",
+			       actor ? actor->token_id : "", "role",
+			       actor ? nc_role_name(actor->role) : "system"));
+}
+
+void nc_core_emit(struct nc_core *c, enum nc_event_type type, const char *tenant,
+		  const char *device, json_t *fields)
+{
+	if (c->events && !hold.dry)
+		nc_events_emit(c->events, type, tenant, device, fields);
+	else
+		json_decref(fields);
+}
+
+int nc_core_dry_begin(struct nc_core *c)
+{
+	int ret = nc_core_begin(c, NULL);
+
+	if (ret == 0)
+		hold.dry = true;
+	return ret;
+}
+
+void nc_core_dry_end(struct nc_core *c)
+{
+	hold.dry = false;
+	/* Any failure rolls back: the dry run's writes, marks and all. */
+	nc_core_end(c, NC_ERR_CONFLICT);
+}
+
+bool nc_core_dry(void)
+{
+	return hold.dry;
 }
 
 int nc_core_begin(struct nc_core *c, struct nc_errinfo *ei)

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../events/events.h"
 #include "../model/model.h"
 
 struct nc_errinfo;
@@ -225,6 +226,23 @@ int nc_core_device_inserted(struct nc_core *c, int ret, const char *serial, stru
 /* Marks the new device's batch dirty: "<w's noun> <serial> created". */
 int nc_core_device_created(struct nc_core *c, const struct nc_core_write *w, const char *serial,
 			   const char *tenant);
+
+/* Emits an event (steals fields), unless the calling thread is in a dry
+ * run (then fields is freed): what every event of the core goes through. */
+void nc_core_emit(struct nc_core *c, enum nc_event_type type, const char *tenant,
+		  const char *device, json_t *fields);
+
+/*
+ * A dry run on the calling thread: nc_core_dry_begin() opens a write as
+ * nc_core_begin() does, and nc_core_dry_end() always rolls it back, with
+ * every mark it held. In between, writes run and answer as they would, but
+ * nothing leaves the core: no event (nc_core_emit), no mark told to the
+ * sync engine, no CRL written; nc_core_dry() is true, for the callers that
+ * must skip what they do beyond the store (a push, a file).
+ */
+int nc_core_dry_begin(struct nc_core *c);
+void nc_core_dry_end(struct nc_core *c);
+bool nc_core_dry(void);
 
 /* Emits an `audit` event for a write by actor. */
 void nc_core_audit(struct nc_core *c, const struct nc_actor *actor, const char *tenant,

@@ -138,7 +138,8 @@ int nc_core_pki_write_crl(struct nc_core *c, struct nc_errinfo *ei)
 	}
 	if (ret == 0)
 		ret = nc_store_meta_put(c->store, NC_STORE_META_CRL_NUMBER, number + 1);
-	if (ret == 0)
+	/* A dry run writes no file: its revocations are rolled back. */
+	if (ret == 0 && !nc_core_dry())
 		ret = nc_pki_write_crl(c->pki, v, n, number + 2, ei);
 	else
 		nc_fail(ei, ret, NULL, "cannot read the revoked certificates");

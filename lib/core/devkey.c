@@ -100,12 +100,12 @@ int nc_core_device_rekey(struct nc_core *c, const struct nc_actor *actor, const 
 		ret = nc_core_end(
 			c, rekey_tx(c, tenant, serial, type, accept, cur, pending, owner, ei));
 	/* Public keys only: they are no secret. */
-	if (ret == 0 && c->events)
-		nc_events_emit(
-			c->events, accept ? NC_EV_key_accepted : NC_EV_key_rejected, owner, serial,
-			json_pack("{s:s,s:s,s:s}", "kind", noun, "public_key",
-				  accept ? pending : cur, accept ? "previous_key" : "rejected_key",
-				  accept ? cur : pending));
+	if (ret == 0)
+		nc_core_emit(c, accept ? NC_EV_key_accepted : NC_EV_key_rejected, owner, serial,
+			     json_pack("{s:s,s:s,s:s}", "kind", noun, "public_key",
+				       accept ? pending : cur,
+				       accept ? "previous_key" : "rejected_key",
+				       accept ? cur : pending));
 	if (ret == 0)
 		nc_core_audit(c, actor, owner, serial, accept ? "rekey_accept" : "rekey_reject",
 			      noun);

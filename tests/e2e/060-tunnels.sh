@@ -262,7 +262,7 @@ key_known() {
 	[ "$rc" -eq 0 ] && [ "$(jq -r .public_key <<<"$out")" = "$(key "$2" 2>/dev/null)" ]
 }
 # sync_all DESC: Sync Now for every device, waiting for their confirmations.
-sync_all() { expect_rc "$1" 0 sync now --all --wait --timeout 60s; }
+sync_all() { expect_rc "$1" 0 sync now --all --wait --timeout 60s --yes; }
 
 # --- The network.
 ip netns add "$NS_CORE"
@@ -411,7 +411,7 @@ check_until "the hub's wg0 has a session with CN-1" 30 handshake HUB-1 wg0 CN-1
 check_until "the hub's wg2 has a session with CN-1" 30 handshake HUB-1 wg2 CN-1
 HS_WG0=$(handshake_at HUB-1 wg0 CN-1)
 HS_WG2=$(handshake_at HUB-1 wg2 CN-1)
-expect_rc "member remove hs CN-2" 0 member remove hs CN-2
+expect_rc "member remove hs CN-2" 0 member remove hs CN-2 --yes
 sync_all "sync now --all --wait after the change exits 0"
 # A change to one spoke leaves the others' sessions alone: WireGuard keeps
 # their keys and the endpoints it learned, and their packets keep flowing.
@@ -481,8 +481,8 @@ check "CN-1's backbone stays up" backbone_is CN-1 up
 nsenter -t "${AGENT_PID[EDGE-2]}" -m -n ip link set wg2 up
 check_until "wg2 back up, link CN-1 -- EDGE-2 turns up again" 15 link_status pm CN-1 EDGE-2 up
 
-expect_rc "link remove pm CN-1 EDGE-2" 0 link remove pm CN-1 EDGE-2
-expect_rc "link remove pm CN-1 CN-2" 0 link remove pm CN-1 CN-2
+expect_rc "link remove pm CN-1 EDGE-2" 0 link remove pm CN-1 EDGE-2 --yes
+expect_rc "link remove pm CN-1 CN-2" 0 link remove pm CN-1 CN-2 --yes
 sync_all "sync now --all --wait after link remove exits 0"
 check "EDGE-2's wg2 no longer has CN-1 as a peer" no_peer EDGE-2 wg2 CN-1
 check "CN-1's wg2 no longer has EDGE-2 as a peer" no_peer CN-1 wg2 EDGE-2
@@ -497,7 +497,7 @@ jq_out "peering show pm: every member is now isolated" '.isolated | sort | join(
 check "link list pm no longer has CN-1 -- EDGE-2" links pm CN-1 EDGE-2 0
 
 # --- CN-2 is decommissioned: the hub drops it, and its packets stop crossing.
-expect_rc "connector decommission CN-2" 0 connector decommission CN-2
+expect_rc "connector decommission CN-2" 0 connector decommission CN-2 --yes
 sync_all "sync now --all --wait after the decommission exits 0"
 check "the hub's wg0 keeps its session with CN-1 across the decommission" \
 	kept HUB-1 wg0 CN-1 "$HS_WG0"

@@ -5,8 +5,8 @@
  * and as the completer does (NC_WORDS_PARTIAL); every word quoted with
  * cli_words_quote reads back as itself, and the quoted words joined by
  * blanks read back as the same list. Then the bytes are checked as a batch
- * file (`netctl batch --dry-run': every line parsed and matched against
- * the command table, none run), output thrown away.
+ * file (the first pass of `netctl batch': every line parsed and matched
+ * against the command table, none run), output thrown away.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +83,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(null != NULL);
 	ctx.out = null;
 	ctx.err = null;
-	cli_batch_run(&ctx, (const char *)data, size, NC_BATCH_DRYRUN);
+	cli_batch_run(&ctx, (const char *)data, size, NC_BATCH_CHECK);
 	return 0;
 }

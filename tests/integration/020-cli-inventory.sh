@@ -60,7 +60,7 @@ contains "token list has the columns" "$out" "Expires"
 expect_rc "token list -o json" 0 token list -o json
 jq_out "token list JSON holds ci" '[.items[] | select(.name == "ci")] | length' 1
 jq_out "token list JSON holds no secret" '[.items[] | select(has("token"))] | length' 0
-expect_rc "token revoke" 0 token revoke "$VIEW_ID"
+expect_rc "token revoke" 0 token revoke "$VIEW_ID" --yes
 expect_rc "token ls -o json after revoke" 0 token ls -o json
 jq_out "the revoked token is marked" ".items[] | select(.id == \"$VIEW_ID\") | .revoked" true
 
@@ -157,7 +157,7 @@ jq_out "clears it" .endpoint null
 expect_rc "connector set --acl none --route none" 0 connector set CN-2 --acl none \
 	--route none -o json
 jq_out "the ACL is emptied" '.acl | length' 0
-expect_rc "connector decommission" 0 connector decommission CN-3
+expect_rc "connector decommission" 0 connector decommission CN-3 --yes
 contains "decommission reports the status" "$out" "decommissioned"
 expect_rc "connector stats" 0 connector stats
 contains "the four stat cards" "$out" "Total Connectors  Online  Offline  Pending"
@@ -216,20 +216,20 @@ jq_out "the link carries the warning, the others none" \
 expect_rc "connector set CN-2 --endpoint" 0 connector set CN-2 --endpoint 198.18.0.12:51822
 expect_rc "peering show once one end has an endpoint" 0 peering show pm
 check "then no warning" test -z "$err"
-expect_rc "link remove pm CN-1 CN-2" 0 link remove pm CN-1 CN-2
-expect_rc "link rm (alias) pm CN-2 EDGE-1" 0 link rm pm CN-2 EDGE-1
-expect_rc "member rm (alias) pm CN-2" 0 member rm pm CN-2
+expect_rc "link remove pm CN-1 CN-2" 0 link remove pm CN-1 CN-2 --yes
+expect_rc "link rm (alias) pm CN-2 EDGE-1" 0 link rm pm CN-2 EDGE-1 --yes
+expect_rc "member rm (alias) pm CN-2" 0 member rm pm CN-2 --yes
 expect_rc "peering show -o json after remove" 0 pe get pm -o json
 jq_out "CN-2 left the group" '.members | join(",")' CN-1,EDGE-1
-expect_rc "peering delete" 0 peering delete hs
+expect_rc "peering delete" 0 peering delete hs --yes
 
 # --- Prefixes and aliases.
 expect_rc "prefixes: conn sh" 0 conn sh CN-1 -o json
 jq_out "conn sh is connector show" .serial CN-1
 expect_rc "prefixes: ed l" 0 ed l -q
-expect_rc "alias rm is delete for edges" 0 edge rm MTGE-1
+expect_rc "alias rm is delete for edges" 0 edge rm MTGE-1 --yes
 expect_rc "the edge is gone" 1 edge show MTGE-1
-expect_rc "connector delete" 0 conn del CN-3
+expect_rc "connector delete" 0 conn del CN-3 --yes
 
 # --- Paging: 250 connectors, pages of 100 unless --all.
 for i in $(seq -w 1 250); do

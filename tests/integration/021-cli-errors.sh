@@ -68,7 +68,7 @@ expect_rc "an operator approving: exit 4" 4 --token "$OPER" connector approve CN
 contains "approve needs the admin role" "$err" "admin"
 expect_rc "list tokens -q" 0 token list -q -o json
 VIEWER_ID=$(printf '%s' "$VIEWER" | cut -d_ -f2)
-expect_rc "revoke the viewer" 0 token revoke "$VIEWER_ID"
+expect_rc "revoke the viewer" 0 token revoke "$VIEWER_ID" --yes
 expect_rc "a revoked token: exit 4" 4 --token "$VIEWER" edge list
 contains "the token is said to be revoked" "$err" "revoked"
 
@@ -133,7 +133,7 @@ expect_rc "a link to an unknown device: exit 1" 1 link add pm EDGE-404 CN-1
 contains "the unknown device is named" "$err" "device \`EDGE-404' not found"
 expect_rc "an unknown peering: exit 1" 1 peering show nope
 contains "the peering is named" "$err" "peering \`nope' not found"
-expect_rc "a hub still in use: exit 1" 1 edge delete EDGE-1
+expect_rc "a hub still in use: exit 1" 1 edge delete EDGE-1 --yes
 contains "the server says what holds it" "$err" "is the hub of 1 connector"
 
 # --- A broken config file names its line.

@@ -56,14 +56,14 @@ check "the held key is counted" test \
 
 expect_rc "rekey needs --accept or --reject" 2 connector rekey CN-R
 contains "and says so" "$err" "--accept and --reject"
-expect_rc "an admin accepts it" 0 connector rekey CN-R --accept
+expect_rc "an admin accepts it" 0 connector rekey CN-R --accept --yes
 contains "the CLI says which key is in use now" "$out" "$K2"
 check "the new key is in use" is connectors CN-R .public_key "$K2"
 check "nothing is pending any more" is connectors CN-R .pending_key null
 check "the hub, which carries the key, is dirtied" test "$(dirties EDGE-1 CN-R)" = $((d0 + 1))
 check "a key_accepted event" wait_until 5 has_event "type=key_accepted&device=CN-R" \
 	"\"public_key\":\"$K2\",\"previous_key\":\"$K1\""
-expect_rc "with nothing pending, rekey fails" 1 connector rekey CN-R --accept
+expect_rc "with nothing pending, rekey fails" 1 connector rekey CN-R --accept --yes
 contains "saying why" "$err" "no pending public key"
 
 reg CN-R "$K3" connector
@@ -84,7 +84,7 @@ reg EDGE-1 "$KE2" edge
 check "a new key of an edge is held" wait_until 5 is edges EDGE-1 .pending_key "$KE2"
 run_nc edge show EDGE-1
 contains "edge show shows it" "$out" "$KE2"
-expect_rc "edge rekey --accept applies it" 0 edge rekey EDGE-1 --accept
+expect_rc "edge rekey --accept applies it" 0 edge rekey EDGE-1 --accept --yes
 check "the edge's new key is in use" is edges EDGE-1 .public_key "$KE2"
 check "its connector, which carries the key, is dirtied" \
 	test "$(dirties CN-R EDGE-1)" = 2

@@ -31,9 +31,9 @@ start_devices
 # --- Usage.
 expect_rc "sync now without a selection exits 2" 2 sync now
 contains "it says which selections exist" "$err" "SERIAL..., --all or --pending"
-expect_rc "two selections exit 2" 2 sync now --all CN-1
-expect_rc "--timeout without --wait exits 2" 2 sync now --all --timeout 5s
-expect_rc "a bad --timeout exits 2" 2 sync now --all --wait --timeout soon
+expect_rc "two selections exit 2" 2 sync now --all CN-1 --yes
+expect_rc "--timeout without --wait exits 2" 2 sync now --all --timeout 5s --yes
+expect_rc "a bad --timeout exits 2" 2 sync now --all --wait --timeout soon --yes
 contains "the bad duration is named" "$err" "--timeout"
 
 # --- Waiting: every device confirms.
@@ -48,7 +48,7 @@ contains "it says the hub and CN-3 still wait for their changes" "$err" \
 check "no progress line when stdout is not a terminal" bash -c "! grep -q $'\\r' <<<\"\$1\"" _ "$out"
 
 expect_rc "sync now --all --wait -o json exits 0 (a pending connector is left out)" 0 \
-	sync now --all --wait --timeout 20s -o json
+	sync now --all --wait --timeout 20s -o json --yes
 jq_out "every approved device is synced" '.summary.synced' 4
 jq_out "the unapproved one gets no configuration: not selected" \
 	'[.items[] | select(.serial == "CN-4")] | length' 0
@@ -84,7 +84,7 @@ expect_rc "without --wait too" 1 sync now CN-4
 contains "the reason is in the table" "$out" "pending_approval"
 
 # --- Without --wait: the batches sent.
-expect_rc "sync now --pending without --wait" 0 sync now --pending
+expect_rc "sync now --pending without --wait" 0 sync now --pending --yes
 expect_rc "sync now CN-1 without --wait" 0 sync now CN-1
 contains "the table shows it applying" "$out" "applying"
 expect_rc "sync now CN-1 -q prints the serial" 0 -q sync now CN-1
@@ -92,7 +92,7 @@ check "only the serial" test "$out" = CN-1
 
 # --- The progress line, on a terminal only.
 if command -v script >/dev/null; then
-	script -qec "$NETCTL sync now --all --wait --timeout 20s" /dev/null >"$T/tty.out" 2>&1
+	script -qec "$NETCTL sync now --all --wait --timeout 20s --yes" /dev/null >"$T/tty.out" 2>&1
 	rc=$?
 	check "on a terminal --wait exits 0 as well" test "$rc" = 0
 	check "a progress line is drawn in place" grep -q $'\r\\[#' "$T/tty.out"

@@ -3,7 +3,8 @@
 # batch -f FILE|-: the same dispatcher line by line; comments, blank lines,
 # quotes and continuations; a failure on line 2 stops the batch with line 2
 # named, its exit code, and line 3 not run; --continue; --dry-run checks
-# every line and runs none; invalid lines stop everything before it runs.
+# every line and has the server try it; invalid lines stop everything
+# before it runs.
 . "$(dirname "$0")/lib.sh"
 
 start_serve "$T/data"
@@ -70,7 +71,8 @@ expect_rc "edge EDGE-2 was not created" 1 edge show EDGE-2
 
 printf 'edge list\nconnector show CN-1\n# done\n' >"$T/valid.txt"
 expect_rc "--dry-run of valid lines exits 0" 0 batch -f "$T/valid.txt" --dry-run
-contains "it says none ran" "$out" "2 commands checked: all valid, none run"
+contains "it says the server tried them" "$out" "2 commands checked: all valid, 2 tried by the server, 0 not sent"
+contains "and that nothing changed" "$err" "dry run: nothing was changed"
 
 # --- stdin, exit codes of other kinds, nesting.
 out=$(printf 'version\n' | "$NETCTL" batch -f - 2>&1)

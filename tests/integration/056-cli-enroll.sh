@@ -38,11 +38,11 @@ jq_out "no secret is listed" '[.items[] | select(has("key"))] | length' 0
 expect_rc "enroll-key ls -q (alias)" 0 -q enroll-key ls
 check "-q lists the ids" grep -qx "$ID" <<<"$out"
 
-expect_rc "enroll-key revoke" 0 enroll-key revoke "$ID"
+expect_rc "enroll-key revoke" 0 enroll-key revoke "$ID" --yes
 contains "it says so" "$out" "revoked enrollment key $ID"
 expect_rc "enroll-key list -o json after revoke" 0 enroll-key list -o json
 jq_out "the key is revoked" ".items[] | select(.id == \"$ID\") | .revoked" true
-expect_rc "revoking an unknown key exits 1" 1 enroll-key revoke 0000000000000000
+expect_rc "revoking an unknown key exits 1" 1 enroll-key revoke 0000000000000000 --yes
 expect_rc "revoke without an id exits 2" 2 enroll-key revoke
 
 OPER=$(NETCTL_TENANT= "$NETCTL" -q token create --name op --role operator --tenant acme)

@@ -36,7 +36,7 @@ export NETCTL_TENANT=acme
 json "token create" '.role' operator token create --name ops --role operator
 token_id=$(jq -r .id <<<"$out")
 check "token create shows its secret once" bash -c 'jq -e ".token | startswith(\"nct_\")" <<<"$1"' _ "$out"
-empty "token revoke (a DELETE)" token revoke "$token_id"
+empty "token revoke (a DELETE)" token revoke "$token_id" --yes
 expect_rc "token list after revoke" 0 token list -o json
 jq_out "the token is revoked" ".items[] | select(.id == \"$token_id\") | .revoked" true
 
@@ -63,30 +63,30 @@ json "link add" '[.a, .b] | sort | join(",")' "CN-1,EDGE-1" link add pm EDGE-1 C
 expect_rc "link list after link add" 0 link list pm -o json
 jq_out "the link is listed" '.items | length' 1
 json "link remove: what was pushed" '[.a, .b, (.deferred | tostring), (.pushed | length | tostring)] | join(",")' \
-	"EDGE-1,CN-1,false,2" link remove pm EDGE-1 CN-1
+	"EDGE-1,CN-1,false,2" link remove pm EDGE-1 CN-1 --yes
 expect_rc "link list after link remove" 0 link list pm -o json
 jq_out "the link is gone" '.items | length' 0
-empty "member remove (a DELETE)" member remove pm CN-1
+empty "member remove (a DELETE)" member remove pm CN-1 --yes
 expect_rc "peering show after member remove" 0 peering show pm -o json
 jq_out "CN-1 is no longer a member" '[.members[]] | index("CN-1") == null' true
-empty "peering delete" peering delete pm
+empty "peering delete" peering delete pm --yes
 
 json "enroll-key create" '.name' lab enroll-key create --name lab --expires 1h
 key_id=$(jq -r .id <<<"$out")
-empty "enroll-key revoke (a DELETE)" enroll-key revoke "$key_id"
+empty "enroll-key revoke (a DELETE)" enroll-key revoke "$key_id" --yes
 expect_rc "enroll-key list after revoke" 0 enroll-key list -o json
 jq_out "the key is revoked" ".items[] | select(.id == \"$key_id\") | .revoked" true
 
-json "connector decommission" '.status' decommissioned connector decommission CN-1
-empty "connector delete" connector delete CN-2
+json "connector decommission" '.status' decommissioned connector decommission CN-1 --yes
+empty "connector delete" connector delete CN-2 --yes
 expect_rc "connector show CN-2 after delete" 1 connector show CN-2
-empty "edge delete" edge delete MTGE-1
+empty "edge delete" edge delete MTGE-1 --yes
 
 # The same writes in the table format say what they did.
 expect_rc "edge create (table)" 0 edge create --serial EDGE-2 --name dc2 --kind dedicated \
 	--region eu --endpoint 192.0.2.3:51820
 contains "edge create says what it did" "$out" "created edge EDGE-2"
-expect_rc "edge delete (table)" 0 edge delete EDGE-2
+expect_rc "edge delete (table)" 0 edge delete EDGE-2 --yes
 contains "edge delete says what it did" "$out" "EDGE-2"
 
 # Refused writes print nothing on stdout, even with -o json.

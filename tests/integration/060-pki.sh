@@ -133,7 +133,7 @@ check "after SIGHUP the revoked device cannot connect" wait_until 10 refused
 check "while another device still can" pub c2 VSR/CN-2/heartbeat still-ok
 
 # --revoke, and --all for the fleet.
-expect_rc "credentials --revoke CN-2" 0 connector credentials CN-2 --revoke -o json
+expect_rc "credentials --revoke CN-2" 0 connector credentials CN-2 --revoke -o json --yes
 jq_out "one certificate revoked" .revoked 2
 expect_rc "--all writes a folder per device" 0 connector credentials --all --out "$T/all" --tenant acme
 check "for the live ones" test -s "$T/all/CN-2/device.crt" -a -s "$T/all/CN-3/device.key"

@@ -121,7 +121,7 @@ check "a certificate of another CA with B's serial is refused" bash -c \
 
 # Revocation: --revoke, and a decommission; the broker rereads the CRL on SIGHUP.
 check "C can connect before" pub_as "$T/CN-C" VSR/CN-C/heartbeat before
-expect_rc "connector credentials CN-A --revoke" 0 connector credentials CN-A --revoke
+expect_rc "connector credentials CN-A --revoke" 0 connector credentials CN-A --revoke --yes
 expect_status "decommission CN-C" 200 POST "/v1/connectors/CN-C/decommission$q"
 kill -HUP "$BROKER_PID"
 refused() { ! timeout 5 mosquitto_pub $(device_tls "$T/$1") -q 1 -t "VSR/$1/heartbeat" -m revoked; }

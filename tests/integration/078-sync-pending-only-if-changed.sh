@@ -23,7 +23,7 @@ spawn fleete "$NETCTL" agent --mqtt "$BROKER_URL" --fleet 1 --serial-prefix E --
 spawn fleetc "$NETCTL" agent --mqtt "$BROKER_URL" --fleet 1 --serial-prefix C --heartbeat 1s
 wait_until 20 grep -q 'connected to the broker' "$T/fleete.log"
 wait_until 20 grep -q 'connected to the broker' "$T/fleetc.log"
-expect_rc "sync now of the tenant" 0 sync now --all --tenant acme --wait --timeout 20s
+expect_rc "sync now of the tenant" 0 sync now --all --tenant acme --wait --timeout 20s --yes
 check "the edge is synced" state_is E0001 synced
 check "the connector is synced" state_is C0001 synced
 eseq=$(field E0001 .seq)

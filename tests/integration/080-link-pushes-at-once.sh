@@ -23,7 +23,7 @@ keys_known() {
 	test "$("$NETCTL" connector list -o json | jq '[.items[] | select(.public_key != null)] | length')" = 2
 }
 check "the fleet's devices announce themselves" wait_until 20 keys_known
-expect_rc "every device is synced first" 0 sync now --all --wait --timeout 30s
+expect_rc "every device is synced first" 0 sync now --all --wait --timeout 30s --yes
 
 # state SERIAL: "STATE SEQ CONFIRMED_SEQ" of a device.
 state() {
@@ -53,7 +53,7 @@ jq_is "the edge's batch has the link's tunnel (wg2) with P0002" \
 	P0002
 
 # The text output says it too.
-expect_rc "link remove pm P0001 P0002" 0 link remove pm P0001 P0002
+expect_rc "link remove pm P0001 P0002" 0 link remove pm P0001 P0002 --yes
 contains "it says what was pushed" "$out" "; pushed to P0001 (seq "
 contains "to both ends" "$out" " and P0002 (seq "
 rm1=$("$NETCTL" sync show P0001 -o json | jq .seq)
@@ -67,9 +67,9 @@ jq_out "nothing pushed" '.pushed | length' 0
 jq_out "deferred" .deferred true
 check "P0001 is pending with its seq unchanged" test "$(state P0001 | cut -d' ' -f1,2)" = "pending $before1"
 check "P0003 is pending with its seq unchanged" test "$(state P0003 | cut -d' ' -f1,2)" = "pending $before3"
-expect_rc "the text form names the command that sends it" 0 link remove pm P0001 P0003 --no-sync
+expect_rc "the text form names the command that sends it" 0 link remove pm P0001 P0003 --no-sync --yes
 contains "the way out" "$out" "not pushed (--no-sync): \`netctl sync now P0001 P0003' sends it"
-expect_rc "sync now --pending --wait sends what was deferred" 0 sync now --pending --wait --timeout 30s
+expect_rc "sync now --pending --wait sends what was deferred" 0 sync now --pending --wait --timeout 30s --yes
 check "P0001 is synced after it" test "$(state P0001 | cut -d' ' -f1)" = synced
 expect_status "?sync= takes true or false only" 422 POST "/v1/peerings/pm/links?tenant=acme&sync=later" \
 	'{"a":"P0001","b":"P0003"}'

@@ -21,7 +21,7 @@ check "the fleet's devices announce themselves" wait_until 20 keys_known
 
 t0=$(date +%s)
 expect_rc "sync now --all --wait exits 5 when a device was never seen" 5 \
-	sync now --all --wait --timeout 120s
+	sync now --all --wait --timeout 120s --yes
 took=$(($(date +%s) - t0))
 check "without waiting for it (took ${took}s of a 120s timeout)" test "$took" -lt 30
 contains "the device is reported as never seen" "$out" "P0003   acme    never seen"
@@ -30,7 +30,7 @@ contains "the summary line counts it" "$err" "2 synced, 0 failed, 0 timed out, 0
 contains "the error names it and why" "$err" \
 	"1 of 3 devices are not synced: P0003 never seen (never connected: no registration, heartbeat or confirmation yet"
 
-expect_rc "with -o json as well" 5 sync now --all --wait --timeout 120s -o json
+expect_rc "with -o json as well" 5 sync now --all --wait --timeout 120s -o json --yes
 jq_out "JSON has its outcome" '.items[] | select(.serial == "P0003") | .outcome' "never seen"
 jq_out "and the summary counts it" '.summary | "\(.synced) \(.never_seen)"' "2 1"
 api POST "/v1/sync?tenant=acme" '{"devices":["P0003","P0001"]}'
@@ -50,7 +50,7 @@ expect_rc "a device that cannot be sent to (skipped) and a never seen one: exit 
 spawn fleet3 "$NETCTL" agent --mqtt "$BROKER_URL" --fleet 3 --serial-prefix P --heartbeat 10s
 seen3() { "$NETCTL" connector show P0003 -o json | jq -e '.public_key != null'; }
 check "P0003 connects" wait_until 20 seen3
-expect_rc "then sync now --all --wait exits 0" 0 sync now --all --wait --timeout 60s
+expect_rc "then sync now --all --wait exits 0" 0 sync now --all --wait --timeout 60s --yes
 contains "with nothing never seen" "$err" "3 synced, 0 failed, 0 timed out, 0 skipped, 0 never seen"
 
 done_testing

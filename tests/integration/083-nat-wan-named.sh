@@ -27,7 +27,7 @@ expect_rc "sync show -o json" 0 sync show P0001 -o json
 jq_out "JSON has the failed topic" '.state + " " + .fail_reason' "failed agent_failure"
 
 expect_rc "connector set --nat-wan eth0 (the fleet's WAN)" 0 connector set P0001 --nat-wan eth0
-expect_rc "then sync now --all --wait exits 0" 0 sync now --all --wait --timeout 30s
+expect_rc "then sync now --all --wait exits 0" 0 sync now --all --wait --timeout 30s --yes
 api GET "/v1/devices/P0001/batch?tenant=acme"
 jq_is "the batch masquerades out of eth0" \
 	'.commands[] | select(.topic == "nat_config") | .body.masquerade[0].out_interface' eth0

@@ -35,7 +35,7 @@ while IFS= read -r cmd; do
 	*) "$NETCTL" \$cmd >>"$T/examples.out" 2>&1 </dev/null; echo "\$?	\$cmd" ;;
 	esac
 done <"$T/commands" >"$T/results"
-"$NETCTL" sync now --all --wait --timeout 60s >"$T/final.out" 2>&1
+"$NETCTL" sync now --all --wait --timeout 60s --yes >"$T/final.out" 2>&1
 echo "\$?	final" >>"$T/results"
 EOF
 env -u NETCTL_SERVER -u NETCTL_TOKEN -u NETCTL_TENANT XDG_CONFIG_HOME=$T/config \

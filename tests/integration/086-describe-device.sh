@@ -54,7 +54,7 @@ both_seen() { is_seen connector CN0001 && is_seen edge HUB0001; }
 check "the fleets connect and are heard from" wait_until 10 both_seen
 is_active() { run_nc connector show CN0001 -o json; [ "$(jq -r .status <<<"$out")" = active ]; }
 check "heartbeats make the connector active" wait_until 10 is_active
-expect_rc "sync now --all --wait" 0 sync now --all --wait --timeout 20s
+expect_rc "sync now --all --wait" 0 sync now --all --wait --timeout 20s --yes
 tunnel_up() { run_nc connector show CN0001 -o json; [ "$(jq -r .backbone <<<"$out")" = up ]; }
 check "its tunnel status is reported" wait_until 10 tunnel_up
 
@@ -106,7 +106,7 @@ check "-q prints the serial" test "$out" = CN0001
 run_nc peering create sec --topology mesh --protocol ipsec
 run_nc member add sec HUB0001
 run_nc member add sec CN0001
-expect_rc "sync now after the IPSec peering" 0 sync now --all --wait --timeout 20s
+expect_rc "sync now after the IPSec peering" 0 sync now --all --wait --timeout 20s --yes
 sa_up() { run_nc connector show CN0001 -o json; jq -e '.tunnels[] | select(.protocol == "ipsec" and .sa == "established")' <<<"$out"; }
 check "the connector reports its SA" wait_until 10 sa_up
 expect_rc "connector show" 0 connector show CN0001

@@ -13,7 +13,7 @@ for i in 1 2 3; do
 	run_nc connector create --serial "CN-$i" --name "b$i" --lan "192.168.$i.0/24"
 done
 run_nc connector approve CN-2
-expect_rc "decommission one" 0 connector decommission CN-3
+expect_rc "decommission one" 0 connector decommission CN-3 --yes
 
 expect_status "GET /v1/stats" 200 GET '/v1/stats?tenant=acme'
 jq_is "total counts the decommissioned connector too" .connectors.total 3
@@ -24,7 +24,7 @@ jq_out "its total is every registered connector" .connectors.total 3
 expect_rc "connector stats" 0 connector stats
 row=$(sed -n 2p <<<"$out")
 check "the Total Connectors card reads 3" test "$(awk '{print $1}' <<<"$row")" = 3
-expect_rc "connector delete" 0 connector delete CN-1
+expect_rc "connector delete" 0 connector delete CN-1 --yes
 expect_rc "connector stats -o json" 0 connector stats -o json
 jq_out "a deleted connector is no longer registered" .connectors.total 2
 

@@ -62,7 +62,7 @@ request() {
 	raw config-request "{\"v\":1,\"serial\":\"HUB\",\"seq\":0,\"config_hash\":\"\",\"reason\":\"startup\"$1}"
 }
 wire_count() { grep -c '^VSR/HUB/batch ' "$T/wire.out"; }
-expect_rc "sync now --all --wait" 0 sync now --all --wait --timeout 60s -o json
+expect_rc "sync now --all --wait" 0 sync now --all --wait --timeout 60s -o json --yes
 jq_out "the hub is skipped" '.items[] | select(.serial == "HUB") | .outcome' skipped
 hub_err=$(jq -r '.items[] | select(.serial == "HUB") | .reason' <<<"$out")
 matches "over the protocol's 1 MiB, since it advertises none" "$hub_err" \

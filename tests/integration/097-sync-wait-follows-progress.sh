@@ -40,7 +40,7 @@ check "their start-up batches are applied" wait_until 30 settled
 
 t0=$(date +%s%N)
 expect_rc "sync now --all --wait --timeout 3s ends with D not synced" 1 \
-	sync now --all --wait --timeout 3s -o json
+	sync now --all --wait --timeout 3s -o json --yes
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "# $(jq -c '[.items[] | [.serial, .outcome, .elapsed_ms, .reason]]' <<<"$out")"
 outcome() { jq -r ".items[] | select(.serial == \"$1\") | .$2" <<<"$out"; }

@@ -62,13 +62,13 @@ tagged=$(jq -c "select(.type == \"batch_sent\" and .run == $run)" "$T/events.out
 check "every batch of the run is tagged with it" test "$tagged" = $((N + 1))
 
 expect_rc "sync now --all --wait: exit 5, one device never seen" 5 sync now --all --wait \
-	--timeout 30s -o json
+	--timeout 30s -o json --yes
 jq_out "the fleet is synced" '.summary.synced' "$N"
 jq_out "the connector pending approval is not selected" '[.items[] | select(.serial == "LATE")] | length' 0
 jq_out "the one never seen is reported at once" '.items[] | select(.serial == "GHOST") | .outcome' "never seen"
 
 expect_rc "a change to one device" 0 connector set A0001 --lan 10.98.0.0/24
-expect_rc "sync now --pending answers at once" 0 sync now --pending
+expect_rc "sync now --pending answers at once" 0 sync now --pending --yes
 contains "saying the devices are queued as a run" "$err$out" "1 device queued as Sync Now run"
 synced() { run_nc sync status A0001 -o json; [ "$(jq -r '.items[0].state' <<<"$out")" = synced ]; }
 check "and the device gets its batch" wait_until 20 synced

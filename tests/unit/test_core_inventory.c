@@ -3,7 +3,7 @@
  * Edges and connectors through the core, on a real SQLite store: created,
  * patched and deleted with their documented errors, exactly which devices each
  * change marks dirty and why, backbone addresses following the hub, LANs that
- * may not overlap, and failures that leave nothing behind.
+ * may not overlap, and failures and dry runs that leave nothing behind.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -133,6 +133,32 @@ static void test_failure_rolls_back(void **state)
 	assert_int_equal(nc_store_sync_get(fx->st, "CN-1", NULL, &s), NC_ERR_NOTFOUND);
 	fxi_assert_untouched(fx);
 }
+/* A dry run: the write runs and reads back inside it, then nothing of it
+ * stays or is told; a real write after it tells as ever. */
+static void test_dry_run_rolls_back(void **state)
+{
+	struct fx_core *fx = *state;
+	struct nc_errinfo ei = {0};
+	struct nc_connector c = {0};
+	struct nc_sync s = {0};
+
+	fxi_add_edge(fx, "EDGE-1");
+	fxc_clean(fx);
+	assert_int_equal(nc_core_dry_begin(&fx->core), 0);
+	assert_true(nc_core_dry());
+	assert_int_equal(fxi_add_connector_in(fx, NULL, "acme", "CN-1", "EDGE-1", &ei), 0);
+	assert_int_equal(nc_store_connector_get(fx->st, NULL, "CN-1", &c), 0);
+	nc_connector_clear(&c);
+	nc_core_dry_end(&fx->core);
+	assert_false(nc_core_dry());
+	assert_int_equal(nc_store_connector_get(fx->st, NULL, "CN-1", &c), NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_sync_get(fx->st, "CN-1", NULL, &s), NC_ERR_NOTFOUND);
+	fxi_assert_untouched(fx);
+	assert_int_equal(fxi_add_connector_in(fx, NULL, "acme", "CN-1", "EDGE-1", &ei), 0);
+	fxi_assert_events(fx, "\"action\":\"create\",\"object\":\"connector\"", NULL);
+	fxi_assert_pending(fx, "CN-1=connector CN-1 created;");
+}
+
 static void test_connector_delete(void **state)
 {
 	struct fx_core *fx = *state;
@@ -295,6 +321,6 @@ static void test_lan_overlap(void **state)
 
 FX_MAIN_GROUP("core_inventory", fx_log_warnings, NULL, FXC_TEST(test_edge_create),
 	      FXC_TEST(test_connector_create), FXC_TEST(test_failure_rolls_back),
-	      FXC_TEST(test_connector_delete), FXC_TEST(test_edge_update_dirty),
-	      FXC_TEST(test_edge_update_pages), FXC_TEST(test_edge_delete),
-	      cmocka_unit_test(test_lan_overlap))
+	      FXC_TEST(test_dry_run_rolls_back), FXC_TEST(test_connector_delete),
+	      FXC_TEST(test_edge_update_dirty), FXC_TEST(test_edge_update_pages),
+	      FXC_TEST(test_edge_delete), cmocka_unit_test(test_lan_overlap))
