@@ -89,104 +89,103 @@ static int fill_outgoing(struct nc_sync_engine *e, const struct nc_sync *s, stru
 				     sizeof(o->topic));
 }
 
-/*
- * Builds the next batch of (serial, tenant) from the store without changing
- * it: *s gets its sync state (a fresh one if it has none), b the batch with
- * seq s->seq + 1, *text its encoding (owned, *len bytes, within what the
- * device takes) and *notes what the build left out (owned, may be NULL).
- */
+/* The next batch of a device, built from the store (render). */
+struct rendered {
+	struct nc_sync s;  /* its sync state (a fresh one if it has none) */
+	struct nc_batch b; /* the batch, seq s.seq + 1 */
+	char *text;	   /* its encoding, len bytes, within what the device takes */
+	size_t len;
+	json_t *notes; /* what the build left out; may be NULL */
+};
+
+static void rendered_clear(struct rendered *r)
+{
+	free(r->text);
+	json_decref(r->notes);
+	nc_batch_clear(&r->b);
+	nc_sync_clear(&r->s);
+}
+
+/* Builds the next batch of (serial, tenant) into *r (zeroed by the caller;
+ * rendered_clear it in any case) without changing the store; errors are
+ * explained in ei. */
 static int render(struct nc_sync_engine *e, const char *serial, const char *tenant,
-		  struct nc_sync *s, struct nc_batch *b, char **text, size_t *len, json_t **notes,
-		  struct nc_errinfo *ei)
+		  struct rendered *r, struct nc_errinfo *ei)
 {
 	struct nc_store *st = e->core->store;
-	int ret = nc_sync_build(st, serial, tenant, &b->commands, notes, ei);
+	int ret = nc_sync_build(st, serial, tenant, &r->b.commands, &r->notes, ei);
 
 	if (ret == 0)
-		ret = nc_proto_commands_hash(b->commands, b->config_hash, ei);
+		ret = nc_proto_commands_hash(r->b.commands, r->b.config_hash, ei);
 	if (ret == 0)
-		ret = nc_store_sync_get(st, serial, tenant, s);
+		ret = nc_store_sync_get(st, serial, tenant, &r->s);
 	if (ret == NC_ERR_NOTFOUND) {
-		snprintf(s->serial, sizeof(s->serial), "%s", serial);
-		snprintf(s->tenant, sizeof(s->tenant), "%s", tenant);
+		snprintf(r->s.serial, sizeof(r->s.serial), "%s", serial);
+		snprintf(r->s.tenant, sizeof(r->s.tenant), "%s", tenant);
 		ret = 0;
 	}
-	if (ret == 0 && (s->seq < 0 || s->seq >= NC_SYNC_SEQ_MAX))
+	if (ret == 0 && (r->s.seq < 0 || r->s.seq >= NC_SYNC_SEQ_MAX))
 		ret = nc_fail(ei, NC_ERR_RANGE, "seq",
 			      "%s: stored seq %lld is out of range: restart serve to repair it",
-			      serial, (long long)s->seq);
-	if (ret < 0)
-		return ret;
-	snprintf(b->serial, sizeof(b->serial), "%s", serial);
-	snprintf(b->tenant, sizeof(b->tenant), "%s", tenant);
-	b->seq = s->seq + 1;
-	nc_time_iso(time(NULL), b->issued_at);
-	/* Encoded whole whatever its size, so a refusal can say how large it is. */
-	ret = nc_proto_batch_encode_max(b, NC_PROTO_BATCH_CAP, text, len, ei);
+			      serial, (long long)r->s.seq);
+	if (ret == 0) {
+		snprintf(r->b.serial, sizeof(r->b.serial), "%s", serial);
+		snprintf(r->b.tenant, sizeof(r->b.tenant), "%s", tenant);
+		r->b.seq = r->s.seq + 1;
+		nc_time_iso(time(NULL), r->b.issued_at);
+		/* Encoded whole whatever its size, so a refusal can say how large it is. */
+		ret = nc_proto_batch_encode_max(&r->b, NC_PROTO_BATCH_CAP, &r->text, &r->len, ei);
+	}
 	if (ret == 0)
-		ret = sync_batch_fits(e, serial, *len, ei);
+		ret = sync_batch_fits(e, serial, r->len, ei);
+	if (ret < 0 && ei && !ei->msg[0])
+		nc_fail(ei, ret, NULL, "cannot build the batch of %s: %s", serial,
+			nc_strerror(ret));
 	return ret;
 }
 
 int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		 struct outgoing *o, struct nc_errinfo *ei)
 {
-	struct nc_store *st = e->core->store;
-	struct nc_batch b = {0};
-	struct nc_sync s = {0};
-	json_t *notes = NULL;
-	char *text = NULL;
-	size_t len;
-	int ret = render(e, serial, tenant, &s, &b, &text, &len, &notes, ei);
+	struct rendered r = {0};
+	struct nc_sync *s = &r.s;
+	int ret = render(e, serial, tenant, &r, ei);
 
 	if (ret < 0)
 		goto out;
 	/* The seq is stored before the batch leaves: a restart never reuses it. */
-	s.seq = b.seq;
-	s.state = NC_SYNC_APPLYING;
-	s.fail_reason[0] = '\0';
-	snprintf(s.sent_hash, sizeof(s.sent_hash), "%s", b.config_hash);
-	s.attempts = 1;
-	s.sent_at = s.updated_at = time(NULL);
-	free(s.last_batch);
-	s.last_batch = text;
-	text = NULL;
-	ret = nc_store_sync_put(st, &s);
+	s->seq = r.b.seq;
+	s->state = NC_SYNC_APPLYING;
+	s->fail_reason[0] = '\0';
+	snprintf(s->sent_hash, sizeof(s->sent_hash), "%s", r.b.config_hash);
+	s->attempts = 1;
+	s->sent_at = s->updated_at = time(NULL);
+	free(s->last_batch);
+	s->last_batch = r.text;
+	r.text = NULL;
+	ret = nc_store_sync_put(e->core->store, s);
 	if (ret == 0)
-		ret = fill_outgoing(e, &s, o);
-	if (ret == 0 && json_array_size(notes) > 0)
+		ret = fill_outgoing(e, s, o);
+	if (ret == 0 && json_array_size(r.notes) > 0)
 		sync_event(e, NC_EV_build_notes, tenant, serial,
-			   json_pack("{s:I,s:O}", "seq", (json_int_t)s.seq, "notes", notes));
-out:
-	if (ret < 0 && ei && !ei->msg[0])
-		nc_fail(ei, ret, NULL, "cannot build the batch of %s: %s", serial,
+			   json_pack("{s:I,s:O}", "seq", (json_int_t)s->seq, "notes", r.notes));
+	else if (ret < 0 && ei && !ei->msg[0])
+		nc_fail(ei, ret, NULL, "cannot store the batch of %s: %s", serial,
 			nc_strerror(ret));
-	free(text);
-	json_decref(notes);
-	nc_batch_clear(&b);
-	nc_sync_clear(&s);
+out:
+	rendered_clear(&r);
 	return ret;
 }
 
 int sync_check(struct nc_sync_engine *e, const char *serial, const char *tenant, char *hash,
 	       struct nc_errinfo *ei)
 {
-	struct nc_batch b = {0};
-	struct nc_sync s = {0};
-	json_t *notes = NULL;
-	char *text = NULL;
-	size_t len;
-	int ret = render(e, serial, tenant, &s, &b, &text, &len, &notes, ei);
+	struct rendered r = {0};
+	int ret = render(e, serial, tenant, &r, ei);
 
 	if (ret == 0)
-		snprintf(hash, NC_HASH_HEX_MAX, "%s", b.config_hash);
-	else if (ei && !ei->msg[0])
-		nc_fail(ei, ret, NULL, "cannot build the batch of %s: %s", serial,
-			nc_strerror(ret));
-	free(text);
-	json_decref(notes);
-	nc_batch_clear(&b);
-	nc_sync_clear(&s);
+		snprintf(hash, NC_HASH_HEX_MAX, "%s", r.b.config_hash);
+	rendered_clear(&r);
 	return ret;
 }
 

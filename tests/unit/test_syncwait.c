@@ -35,6 +35,18 @@ static bool ev(struct cli_wait *w, const char *text, int64_t now)
 	return changed;
 }
 
+/* Applies a verified confirmation of seq by acme's serial. */
+static bool verified(struct cli_wait *w, const char *serial, int64_t seq, int64_t now)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text),
+		 "{\"type\":\"confirm\",\"device\":\"%s\",\"tenant\":\"acme\",\"seq\":%lld,"
+		 "\"verdict\":\"verified\"}",
+		 serial, (long long)seq);
+	return ev(w, text, now);
+}
+
 /* What a Sync Now answered: four batches applying (an MTGE with two tenants), one skipped. */
 static json_t *tracker_items(void)
 {
@@ -61,10 +73,7 @@ static void test_tracker(void **state)
 	assert_string_equal(w.v[3].tenant, "acme");
 
 	/* A verified confirmation of the awaited seq: synced. */
-	assert_true(ev(&w,
-		       "{\"type\":\"confirm\",\"device\":\"CN-1\",\"tenant\":\"acme\",\"seq\":3,"
-		       "\"verdict\":\"verified\"}",
-		       1500));
+	assert_true(verified(&w, "CN-1", 3, 1500));
 	assert_int_equal(w.v[0].outcome, NC_WAIT_SYNCED);
 	assert_int_equal(w.v[0].ms, 500);
 	/* Decided stays decided. */
@@ -165,10 +174,7 @@ static void test_tracker_queued(void **state)
 		       "\"seq\":4,\"config_hash\":\"abcd\",\"run\":7}",
 		       20));
 	assert_string_equal(w.v[0].hash, "abcd");
-	assert_true(ev(&w,
-		       "{\"type\":\"confirm\",\"device\":\"CN-1\",\"tenant\":\"acme\",\"seq\":4,"
-		       "\"verdict\":\"verified\"}",
-		       30));
+	assert_true(verified(&w, "CN-1", 4, 30));
 	assert_int_equal(w.v[0].outcome, NC_WAIT_SYNCED);
 	/* Another run's items, then this run's: skipped and never seen. */
 	assert_false(ev(&w,
