@@ -326,7 +326,7 @@ static void *run(void *arg)
 			run_op(e, dequeue(&e->ops));
 			continue;
 		}
-		/* A run's chunks and groups of device messages take turns. */
+		/* A run's turn and a group of device messages take turns. */
 		if (e->runs && (e->runs_turn || !e->msgs.head)) {
 			pthread_mutex_unlock(&e->lock);
 			sync_run_step(e);

@@ -130,9 +130,10 @@ struct outgoing {
  * Sync Now runs (run.c). open: selects c->sel's devices and queues a run
  * that sends them; an asynchronous caller is done at once with the queued
  * devices, a synchronous one when the run ends, and one whose selection
- * fails at once with the error. step: one chunk of the next run in turn
- * (runs take turns), which ends when all its devices are done. abort: ends every run (serve is
- * stopping); their callers get NC_ERR_UNREACHABLE.
+ * fails at once with the error. step: the next run's turn, one chunk of an
+ * asynchronous run or the whole of a synchronous one; a run ends when all
+ * its devices are done. abort: ends every run (serve is stopping); their
+ * callers get NC_ERR_UNREACHABLE.
  */
 void sync_run_open(struct nc_sync_engine *e, struct sync_caller *c);
 void sync_run_step(struct nc_sync_engine *e);

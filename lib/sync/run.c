@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Sync Now runs. A selection becomes a list of (serial, tenant) at once;
- * the engine thread then prepares and publishes it CHUNK devices at a
- * time, taking turns with the groups of device messages (engine.c), so
- * that confirmations flow while a large run is still sending and no other
- * work waits for the whole of it; runs take turns, a chunk each, so a
- * small one never waits for a large one. Every run reports through sync_run
- * events (started, one progress per chunk, done) and tags its batch_sent
- * events with its id. A synchronous caller gets every device's item when
- * the run ends; an asynchronous one gets the list of queued devices at
- * once and follows the events.
+ * the engine thread then prepares and publishes it CHUNK devices per
+ * transaction. An asynchronous run takes turns, a chunk each, with the
+ * groups of device messages (engine.c) and with the other runs, so that
+ * confirmations flow while a large run is still sending and a small run
+ * never waits for a large one; a synchronous one is sent whole in its turn. Every run reports
+ * through sync_run events (started, one progress per chunk, done) and tags its batch_sent events
+ * with its id. A synchronous caller gets every device's item when the run ends; an asynchronous one
+ * gets the list of queued devices at once and follows the events.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,8 +361,13 @@ void sync_run_step(struct nc_sync_engine *e)
 	if (!e->runs)
 		return;
 	r = run_pop(e);
-	if (r->at < r->n)
-		step(e, r);
+	/* A caller waiting for the items gets its whole run in one turn, as a
+	 * request that answers once everything is sent always did: device
+	 * messages wait for it. Only an asynchronous run takes turns with them. */
+	do {
+		if (r->at < r->n)
+			step(e, r);
+	} while (r->caller && r->at < r->n);
 	if (r->at >= r->n)
 		run_close(e, r);
 	else
