@@ -25,7 +25,8 @@ struct timespec;
 struct sub {
 	struct nc_mqtt *m;
 	struct sub *next;
-	int qos; /* under m->lock */
+	int qos;   /* under m->lock */
+	int chunk; /* filters of the SUBSCRIBE this one heads, for its callback */
 	char filter[];
 };
 

@@ -26,9 +26,10 @@
  * exhaust it and cost quadratic time. */
 #define SUB_CHUNK 100
 
+/* The callbacks' ctx is the first sub of the SUBSCRIBE. */
 static void on_sub_ok(void *ctx, MQTTAsync_successData *r)
 {
-	struct nc_mqtt *m = ctx;
+	struct nc_mqtt *m = ((struct sub *)ctx)->m;
 
 	if (!mqtt_cb_enter(m))
 		return;
@@ -40,13 +41,14 @@ static void on_sub_ok(void *ctx, MQTTAsync_successData *r)
 
 static void on_sub_many_ok(void *ctx, MQTTAsync_successData *r)
 {
-	struct nc_mqtt *m = ctx;
+	struct sub *head = ctx;
+	struct nc_mqtt *m = head->m;
 	int refused = 0;
 
 	if (!mqtt_cb_enter(m))
 		return;
-	/* The granted QoS of each filter, in order; 0x80 is a refusal. */
-	for (int i = 0; r && r->alt.qosList && i < SUB_CHUNK; i++)
+	/* The granted QoS of each of the chunk's filters, in order; 0x80 is a refusal. */
+	for (int i = 0; r && r->alt.qosList && i < head->chunk; i++)
 		refused += r->alt.qosList[i] == 0x80;
 	if (refused)
 		nc_warn("mqtt: the broker refused %d subscription%s of %s", refused,
@@ -56,7 +58,7 @@ static void on_sub_many_ok(void *ctx, MQTTAsync_successData *r)
 
 static void on_sub_fail(void *ctx, MQTTAsync_failureData *r)
 {
-	struct nc_mqtt *m = ctx;
+	struct nc_mqtt *m = ((struct sub *)ctx)->m;
 
 	if (!mqtt_cb_enter(m))
 		return;
@@ -79,7 +81,9 @@ int mqtt_send_subscribe(struct nc_mqtt *m, struct sub *const *subs, const int *q
 			filters[i] = subs[at + (size_t)i]->filter;
 		ro.onSuccess = k == 1 ? on_sub_ok : on_sub_many_ok;
 		ro.onFailure = on_sub_fail;
-		ro.context = m;
+		/* The chunk's first sub carries its size (subs live as long as m). */
+		subs[at]->chunk = k;
+		ro.context = subs[at];
 		rc = k == 1 ? MQTTAsync_subscribe(m->h, filters[0], qos[at], &ro)
 			    : MQTTAsync_subscribeMany(m->h, k, filters, (int *)&qos[at], &ro);
 	}
