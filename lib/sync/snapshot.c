@@ -201,6 +201,8 @@ static int addr_idx(const struct nc_snap *s, const char *pool, const char *owner
 {
 	struct nc_addr_row key = {0}, *r;
 
+	if (s->n_addrs == 0)
+		return NC_ERR_NOTFOUND;
 	if (s->addrs_sorted) {
 		snprintf(key.pool, sizeof(key.pool), "%s", pool);
 		snprintf(key.owner, sizeof(key.owner), "%s", owner);
