@@ -134,9 +134,7 @@ int h_sync_now(struct api_req *r)
 		}
 	}
 	sel.serials = n ? serials : NULL;
-	/* A dry run answers once the selection is checked: never async. */
-	sel.dry_run = r->dry_run;
-	sel.async = sel.async && !r->dry_run;
+	sel.dry_run = r->dry_run; /* answered once checked: async does not apply */
 	ret = nc_sync_now(api_sync(r), &sel, &result, &r->ei);
 	free(serials);
 	return ret < 0 ? ret : api_reply(r, MHD_HTTP_ACCEPTED, result);

@@ -26,33 +26,27 @@
  * exhaust it and cost quadratic time. */
 #define SUB_CHUNK 100
 
-/* The callbacks' ctx is the first sub of the SUBSCRIBE. */
+/* The callbacks' ctx is the first sub of the SUBSCRIBE, which carries its size. */
 static void on_sub_ok(void *ctx, MQTTAsync_successData *r)
-{
-	struct nc_mqtt *m = ((struct sub *)ctx)->m;
-
-	if (!mqtt_cb_enter(m))
-		return;
-	/* 3.1.1: a granted QoS of 0x80 is a refusal. */
-	if (r && r->alt.qos == 0x80)
-		nc_warn("mqtt: the broker refused a subscription of %s", m->client_id);
-	mqtt_cb_leave(m);
-}
-
-static void on_sub_many_ok(void *ctx, MQTTAsync_successData *r)
 {
 	struct sub *head = ctx;
 	struct nc_mqtt *m = head->m;
+	char q[NC_QUOTE_BUF];
 	int refused = 0;
 
 	if (!mqtt_cb_enter(m))
 		return;
-	/* The granted QoS of each of the chunk's filters, in order; 0x80 is a refusal. */
-	for (int i = 0; r && r->alt.qosList && i < head->chunk; i++)
+	/* 3.1.1: the granted QoS of each filter, in order; 0x80 is a refusal. */
+	if (r && head->chunk == 1)
+		refused = r->alt.qos == 0x80;
+	for (int i = 0; r && head->chunk > 1 && r->alt.qosList && i < head->chunk; i++)
 		refused += r->alt.qosList[i] == 0x80;
-	if (refused)
-		nc_warn("mqtt: the broker refused %d subscription%s of %s", refused,
-			refused == 1 ? "" : "s", m->client_id);
+	if (refused && head->chunk == 1)
+		nc_warn("mqtt: the broker refused the subscription to %s",
+			nc_quote(q, head->filter, SIZE_MAX));
+	else if (refused)
+		nc_warn("mqtt: the broker refused %d of %d subscriptions of %s, from %s on",
+			refused, head->chunk, m->client_id, nc_quote(q, head->filter, SIZE_MAX));
 	mqtt_cb_leave(m);
 }
 
@@ -79,7 +73,7 @@ int mqtt_send_subscribe(struct nc_mqtt *m, struct sub *const *subs, const int *q
 
 		for (int i = 0; i < k; i++)
 			filters[i] = subs[at + (size_t)i]->filter;
-		ro.onSuccess = k == 1 ? on_sub_ok : on_sub_many_ok;
+		ro.onSuccess = on_sub_ok;
 		ro.onFailure = on_sub_fail;
 		/* The chunk's first sub carries its size (subs live as long as m). */
 		subs[at]->chunk = k;

@@ -168,11 +168,48 @@ static void test_invalid_arguments(void **state)
 	nc_mqtt_free(NULL);
 }
 
+/*
+ * Many filters at once go out 100 to a SUBSCRIBE: a message reaches each
+ * chunk's first and last filter, the short last chunk's too; a bad filter
+ * refuses the whole call.
+ */
+static void test_subscribe_many(void **state)
+{
+	struct fx_mqtt *fx = *state;
+	static const int probe[] = {0, 99, 100, 199, 200, 249};
+	char names[250][16];
+	const char *v[250];
+
+	fx->m = fx_client(fx, &fx->in, 0);
+	for (int i = 0; i < 250; i++) {
+		snprintf(names[i], sizeof(names[i]), "many/%d", i);
+		v[i] = names[i];
+	}
+	v[7] = "";
+	assert_int_equal(nc_mqtt_subscribe_many(fx->m, v, 250, 1), NC_ERR_INVAL);
+	v[7] = names[7];
+	assert_int_equal(nc_mqtt_subscribe_many(fx->m, v, 250, 3), NC_ERR_INVAL);
+	assert_int_equal(nc_mqtt_subscribe_many(fx->m, v, 250, 1), 0);
+	for (size_t i = 0; i < COUNT(probe); i++)
+		assert_int_equal(nc_mqtt_publish(fx->m, names[probe[i]], "x", 1, 1, 1000), 0);
+	assert_true(fx_wait_field(&fx->in, &fx->in.count, COUNT(probe), FX_WAIT_MS));
+	/* "many/250" has no filter: of it and a probe after it (delivered in
+	 * order), only the probe arrives. */
+	assert_int_equal(nc_mqtt_publish(fx->m, "many/250", "x", 1, 1, 1000), 0);
+	assert_int_equal(nc_mqtt_publish(fx->m, names[0], "x", 1, 1, 1000), 0);
+	assert_true(fx_wait_field(&fx->in, &fx->in.count, COUNT(probe) + 1, FX_WAIT_MS));
+	pthread_mutex_lock(&fx->in.lock);
+	assert_string_equal(fx->in.topic, names[0]);
+	pthread_mutex_unlock(&fx->in.lock);
+	assert_true(fx_wait_settled(fx->m, COUNT(probe) + 2, 0));
+	assert_int_equal(fx_inbox_get(&fx->in, &fx->in.count), COUNT(probe) + 1);
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, fx_mqtt_setup, fx_mqtt_teardown)
 
 static const struct CMUnitTest tests[] = {
 	TEST(test_connect),	    TEST(test_qos1_exact_payload), TEST(test_publish_from_callback),
-	TEST(test_latency_nodelay), TEST(test_invalid_arguments),
+	TEST(test_latency_nodelay), TEST(test_invalid_arguments),  TEST(test_subscribe_many),
 };
 
 /* What runs without a broker. */
