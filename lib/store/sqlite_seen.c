@@ -28,6 +28,7 @@ static const struct nc_sqlite_col brief_cols[] = {
 	NC_SQLITE_COL_ENUM(struct nc_device_brief, status, nc_status_index, "connectors.status"),
 	NC_SQLITE_COL(TEXT, struct nc_device_brief, public_key),
 	NC_SQLITE_COL(TEXT, struct nc_device_brief, pending_key),
+	NC_SQLITE_COL(INT, struct nc_device_brief, batch_max),
 };
 
 static const struct nc_sqlite_rows brief_rows =
@@ -37,7 +38,7 @@ int nc_sqlite_device_brief(struct nc_store *st, const char *serial, struct nc_de
 {
 	return nc_sqlite_get(nc_sqlite_of(st),
 			     "SELECT d.type, d.tenant, COALESCE(c.status, 'active'), d.public_key,"
-			     " d.pending_key FROM devices d LEFT JOIN connectors c"
+			     " d.pending_key, d.batch_max FROM devices d LEFT JOIN connectors c"
 			     " ON c.serial = d.serial WHERE d.serial = ?1",
 			     &brief_rows, out, NULL, "t", serial);
 }

@@ -13,10 +13,10 @@
 #include "../util/err.h"
 #include "sqlite_impl.h"
 
-#define SYNC_COLS                                                                                  \
+#define SYNC_BRIEF_COLS                                                                            \
 	"serial, tenant, state, dirty_reason, fail_reason, seq, sent_hash, confirmed_seq,"         \
-	" confirmed_hash, attempts, sent_at, confirmed_at, updated_at, last_batch,"                \
-	" last_confirm"
+	" confirmed_hash, attempts, sent_at, confirmed_at, updated_at"
+#define SYNC_COLS SYNC_BRIEF_COLS ", last_batch, last_confirm"
 
 /* The sync state is of a device that gets configuration (store.h). */
 #define CONFIGURED                                                                                 \
@@ -45,14 +45,23 @@ int nc_sqlite_sync_put(struct nc_store *st, const struct nc_sync *s)
 		nc_sqlite_time_or_now(s->updated_at), s->last_batch, s->last_confirm);
 }
 
+#define SYNC_ONE                                                                                   \
+	" FROM sync WHERE serial = ?1 AND (?2 IS NULL OR tenant = ?2) ORDER BY tenant LIMIT 1"
+
 int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tenant,
 		       struct nc_sync *out)
 {
-	return nc_sqlite_get(nc_sqlite_of(st),
-			     "SELECT " SYNC_COLS " FROM sync"
-			     " WHERE serial = ?1 AND (?2 IS NULL OR tenant = ?2)"
-			     " ORDER BY tenant LIMIT 1",
-			     &nc_sqlite_sync_rows, out, NULL, "tt", serial, tenant);
+	return nc_sqlite_get(nc_sqlite_of(st), "SELECT " SYNC_COLS SYNC_ONE, &nc_sqlite_sync_rows,
+			     out, NULL, "tt", serial, tenant);
+}
+
+/* The columns of the row without its two texts: no decryption of the sealed
+ * batch, no copy of either. */
+int nc_sqlite_sync_peek(struct nc_store *st, const char *serial, const char *tenant,
+			struct nc_sync *out)
+{
+	return nc_sqlite_get(nc_sqlite_of(st), "SELECT " SYNC_BRIEF_COLS SYNC_ONE,
+			     &nc_sqlite_sync_brief_rows, out, NULL, "tt", serial, tenant);
 }
 
 /* Keyset paging over (serial, tenant) with a row-value comparison, which

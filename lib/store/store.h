@@ -232,6 +232,7 @@ struct nc_device_brief {
 	enum nc_status status; /* a connector's; NC_STATUS_ACTIVE for an edge */
 	char public_key[NC_KEY_B64_MAX];
 	char pending_key[NC_KEY_B64_MAX]; /* a new key held for an admin */
+	int64_t batch_max;		  /* bytes it said it takes; 0 when it did not */
 };
 /* serial's brief into *out. NC_ERR_NOTFOUND for an unknown serial. */
 int nc_store_device_brief(struct nc_store *st, const char *serial, struct nc_device_brief *out);
@@ -252,6 +253,10 @@ int nc_store_lan_find(struct nc_store *st, const char *tenant, const char *excep
 int nc_store_sync_put(struct nc_store *st, const struct nc_sync *s);
 int nc_store_sync_get(struct nc_store *st, const char *serial, const char *tenant,
 		      struct nc_sync *out);
+/* get without last_batch and last_confirm (left NULL): for a look at the
+ * state; never put what it read back (put would clear both). */
+int nc_store_sync_peek(struct nc_store *st, const char *serial, const char *tenant,
+		       struct nc_sync *out);
 int nc_store_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
 		       struct nc_sync **out, size_t *n);
 

@@ -29,6 +29,7 @@ struct device {
 	bool in_service;	/* gets configuration */
 	char public_key[NC_KEY_B64_MAX];
 	char pending_key[NC_KEY_B64_MAX]; /* held for an admin */
+	int64_t batch_max;		  /* as recorded */
 };
 
 static int device_get(struct nc_sync_engine *e, const char *serial, struct device *d)
@@ -43,7 +44,17 @@ static int device_get(struct nc_sync_engine *e, const char *serial, struct devic
 			b.status != NC_STATUS_DECOMMISSIONED;
 	memcpy(d->public_key, b.public_key, sizeof(d->public_key));
 	memcpy(d->pending_key, b.pending_key, sizeof(d->pending_key));
+	d->batch_max = b.batch_max;
 	return ret;
+}
+
+/* The batch_max a device sent, recorded unless d (NULL when not read) has
+ * it already: a device repeats it in every message. */
+static void batch_max_take(struct nc_sync_engine *e, const char *serial, const struct device *d,
+			   int64_t bytes)
+{
+	if (!d || d->batch_max != bytes)
+		sync_batch_max_take(e, serial, bytes);
 }
 
 static void proto_error(struct nc_sync_engine *e, const char *serial, const char *topic,
@@ -299,7 +310,7 @@ static void on_config_request(struct nc_sync_engine *e, const char *serial, cons
 
 	if (!from_known(e, serial, topic, ret, &ei, "config-request", &d))
 		return;
-	sync_batch_max_take(e, serial, r.batch_max);
+	batch_max_take(e, serial, &d, r.batch_max);
 	tenant = tenant_of(&d, ttenant);
 	sync_event(e, NC_EV_config_request, tenant, serial,
 		   json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)r.seq, "config_hash",
@@ -402,12 +413,29 @@ static bool fresh(struct nc_sync_engine *e, const char *serial, const char *tena
 	return false;
 }
 
+/* What a heartbeat h tells of the state s. */
+enum hb_verdict { HB_NOTHING, HB_HEALS, HB_STALE, HB_DRIFT };
+
+static enum hb_verdict heartbeat_verdict(const struct nc_sync *s, const struct nc_heartbeat *h)
+{
+	if (nc_sync_heartbeat_settles(s, h->seq, h->config_hash))
+		return HB_HEALS;
+	if (h->seq < s->seq && s->state != NC_SYNC_APPLYING)
+		return HB_STALE;
+	/* The device runs something else than what it confirmed: drift. */
+	if (h->seq == s->seq && s->state == NC_SYNC_SYNCED &&
+	    strcmp(h->config_hash, s->confirmed_hash) != 0)
+		return HB_DRIFT;
+	return HB_NOTHING;
+}
+
 static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const void *payload,
 			 size_t len, const char *topic)
 {
 	struct nc_errinfo ei = {0};
 	struct nc_heartbeat h = {0};
 	struct nc_sync s = {0};
+	enum hb_verdict verdict;
 	struct device d;
 	int ret = nc_proto_heartbeat_decode(payload, len, serial, &h, &ei);
 
@@ -416,7 +444,7 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 	if (!fresh(e, serial, d.tenant, "heartbeat", h.ts, e->o.heartbeat_ms))
 		return;
 	take_key(e, serial, &d, h.public_key, time(NULL), "heartbeat");
-	sync_batch_max_take(e, serial, h.batch_max);
+	batch_max_take(e, serial, &d, h.batch_max);
 	sync_event(e, NC_EV_heartbeat, d.tenant, serial,
 		   json_pack("{s:I,s:s,s:I}", "seq", (json_int_t)h.seq, "config_hash",
 			     h.config_hash, "uptime_s", (json_int_t)h.uptime_s));
@@ -424,18 +452,20 @@ static void on_heartbeat(struct nc_sync_engine *e, const char *serial, const voi
 		return;
 	if (d.status == NC_STATUS_PROVISIONED || d.status == NC_STATUS_OFFLINE)
 		lifecycle(e, serial, &d, NC_STATUS_ACTIVE);
-	if (nc_store_sync_get(e->core->store, serial, d.tenant, &s) < 0)
+	/* Most heartbeats change nothing: look at the state first, and read the
+	 * whole row (its batch) only for one that heals, is stale or drifts. */
+	if (nc_store_sync_peek(e->core->store, serial, d.tenant, &s) < 0)
 		return;
-	if (sync_heal(e, &s, h.seq, h.config_hash)) {
+	verdict = heartbeat_verdict(&s, &h);
+	if (verdict == HB_NOTHING || nc_store_sync_get(e->core->store, serial, d.tenant, &s) < 0)
+		return;
+	if (verdict == HB_HEALS && sync_heal(e, &s, h.seq, h.config_hash)) {
 		if (d.status == NC_STATUS_APPROVED)
 			lifecycle(e, serial, &d, NC_STATUS_PROVISIONED);
-	} else if (h.seq < s.seq && s.state != NC_SYNC_APPLYING) {
+	} else if (verdict == HB_STALE) {
 		stale_later(e, serial, d.tenant, s.seq);
-	} else if (h.seq == s.seq && s.state == NC_SYNC_SYNCED &&
-		   strcmp(h.config_hash, s.confirmed_hash) != 0) {
-		/* The device runs something else than what it confirmed: drift. */
-		if (sync_fail(e, &s, "drift") == 0)
-			stale_later(e, serial, d.tenant, s.seq);
+	} else if (verdict == HB_DRIFT && sync_fail(e, &s, "drift") == 0) {
+		stale_later(e, serial, d.tenant, s.seq);
 	}
 	nc_sync_clear(&s);
 }
@@ -512,7 +542,7 @@ static void on_register(struct nc_sync_engine *e, const char *serial, const void
 	if (!known)
 		enroll(e, &r);
 	/* Known or just enrolled: what it takes counts from now on. */
-	sync_batch_max_take(e, serial, r.batch_max);
+	batch_max_take(e, serial, known ? &d : NULL, r.batch_max);
 	if (!known)
 		return;
 	take_key(e, serial, &d, r.public_key, 0, "register");

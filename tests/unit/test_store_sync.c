@@ -25,11 +25,11 @@
 #define BATCH "{\"v\":1,\"commands\":[{\"index\":0,\"topic\":\"wireguard\",\"body\":{}}]}"
 
 /* MTGE-1 synced for acme (every field, batch and confirm) and globex, CN-0001 pending for acme;
- * unknown devices and tenants refused; get returns every field back. */
+ * unknown devices and tenants refused; get returns every field back, peek all but the texts. */
 static void sync_put_get(struct fx *fx)
 {
 	struct nc_sync s;
-	struct nc_sync got = {0};
+	struct nc_sync got = {0}, peek = {0};
 
 	fx_sync_fixture(&s);
 	fx_new_edge(fx->st, "acme", "MTGE-1", NC_EDGE_MTGE, 0);
@@ -59,6 +59,16 @@ static void sync_put_get(struct fx *fx)
 	assert_int_equal(got.updated_at, FX_T1 + 1);
 	assert_string_equal(got.last_batch, BATCH);
 	assert_string_equal(got.last_confirm, "{\"v\":1,\"status\":\"success\",\"failures\":[]}");
+	/* peek: every field but the two texts, and the same row */
+	assert_int_equal(nc_store_sync_peek(fx->st, "MTGE-1", "acme", &peek), 0);
+	assert_null(peek.last_batch);
+	assert_null(peek.last_confirm);
+	peek.last_batch = got.last_batch;
+	peek.last_confirm = got.last_confirm;
+	assert_memory_equal(&peek, &got, sizeof(got));
+	assert_int_equal(nc_store_sync_peek(fx->st, "MTGE-1", NULL, &peek), 0);
+	assert_string_equal(peek.tenant, "acme");
+	assert_int_equal(nc_store_sync_peek(fx->st, "CN-0001", "globex", &peek), NC_ERR_NOTFOUND);
 	nc_sync_clear(&got);
 	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "globex", &got), 0);
 	assert_null(got.last_batch);
