@@ -110,10 +110,14 @@ static void metrics_sync(FILE *f, const struct nc_sync_counters *c)
 		"# HELP netctl_sync_requests_coalesced_total Config requests answered by the batch "
 		"already in flight.\n"
 		"# TYPE netctl_sync_requests_coalesced_total counter\n"
-		"netctl_sync_requests_coalesced_total %lld\n",
+		"netctl_sync_requests_coalesced_total %lld\n"
+		"# HELP netctl_sync_superseded_total Heartbeats and tunnel statuses that a newer "
+		"one of the same device replaced while they waited.\n"
+		"# TYPE netctl_sync_superseded_total counter\n"
+		"netctl_sync_superseded_total %lld\n",
 		(long long)c->queued, (long long)c->queue_max, (long long)c->dropped,
 		(long long)c->groups, (long long)c->grouped, (long long)c->group_failures,
-		(long long)c->coalesced);
+		(long long)c->coalesced, (long long)c->superseded);
 }
 
 int h_metrics(struct api_req *r)

@@ -10,6 +10,7 @@
 #include "../core/core.h"
 #include "../events/events.h"
 #include "../mqtt/mqtt.h"
+#include "../proto/proto.h"
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/log.h"
@@ -22,6 +23,12 @@
  * memory. Devices repeat what matters. */
 #define QUEUE_MAX   200000
 #define DROP_LOG_MS 10000
+
+/* A device's newest heartbeat or tunnel status that waits in e->msgs (by its
+ * topic, in e->waiting): a newer one of the same kind takes its place. */
+struct waiting {
+	struct work *w;
+};
 
 /* A group (group.c) holds at most this many messages and this much time
  * of work, so operator requests and API writes never wait long for the
@@ -38,7 +45,8 @@ struct work {
 	char *topic;
 	void *payload;
 	size_t len;
-	int64_t received;	/* wall-clock seconds it was queued */
+	int64_t received;	/* wall-clock seconds it (or what it replaced) was queued */
+	bool keyed;		/* in e->waiting under its topic while queued */
 	struct sync_caller now; /* WORK_NOW: the caller waits on now.done */
 };
 
@@ -102,6 +110,51 @@ static struct work *dequeue(struct nc_fifo *q)
 	return l ? NC_FIFO_ENTRY(l, struct work, link) : NULL;
 }
 
+/*
+ * Whether the topic of a message is the key it is coalesced under: a
+ * heartbeat or tunnel status is a report of the device's whole state, so a
+ * newer one makes an older one that is still waiting worth nothing (the
+ * topic names the device and the kind). Everything else is applied one by
+ * one, in order.
+ */
+static bool coalesces(const char *topic)
+{
+	char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
+	enum nc_msg kind;
+
+	return strlen(topic) < SYNC_KEY_MAX &&
+	       nc_proto_topic_parse(topic, &kind, serial, tenant, NULL) == 0 &&
+	       (kind == NC_MSG_HEARTBEAT || kind == NC_MSG_TUNNEL_STATUS);
+}
+
+/* The waiting message of topic's device and kind, or NULL; e->lock held. */
+static struct waiting *waiting_get(struct nc_sync_engine *e, const char *topic, bool add)
+{
+	struct waiting *x;
+
+	sync_keyset_lock(e->waiting);
+	x = sync_keyset_get(e->waiting, topic, add, NULL);
+	sync_keyset_unlock(e->waiting);
+	return x;
+}
+
+/* Puts payload in the place of the older report that waits under topic:
+ * true, or false when none waits; e->lock held. */
+static bool supersede(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len)
+{
+	struct waiting *x = waiting_get(e, topic, false);
+
+	if (!x || !x->w)
+		return false;
+	free(x->w->payload);
+	x->w->payload = nc_xmalloc(len ? len : 1);
+	memcpy(x->w->payload, payload, len);
+	x->w->len = len;
+	x->w->received = time(NULL);
+	atomic_fetch_add(&e->counters.superseded, 1);
+	return true;
+}
+
 static void work_free(struct work *w)
 {
 	free(w->topic);
@@ -128,11 +181,18 @@ static bool dropped(struct nc_sync_engine *e, int64_t *n)
 void nc_sync_on_message(void *engine, const char *topic, const void *payload, size_t len)
 {
 	struct nc_sync_engine *e = engine;
+	struct waiting *x = NULL;
 	struct work *w;
 	int64_t n = 0;
+	bool keyed;
 
 	pthread_mutex_lock(&e->lock);
 	if (e->stop) {
+		pthread_mutex_unlock(&e->lock);
+		return;
+	}
+	keyed = coalesces(topic);
+	if (keyed && supersede(e, topic, payload, len)) {
 		pthread_mutex_unlock(&e->lock);
 		return;
 	}
@@ -153,6 +213,9 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	memcpy(w->payload, payload, len);
 	w->len = len;
 	w->received = time(NULL);
+	w->keyed = keyed && (x = waiting_get(e, topic, true)) != NULL;
+	if (w->keyed)
+		x->w = w;
 	enqueue(e, &e->msgs, w);
 	pthread_mutex_unlock(&e->lock);
 }
@@ -200,6 +263,7 @@ void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out)
 	out->grouped = atomic_load(&e->counters.grouped);
 	out->group_failures = atomic_load(&e->counters.group_failures);
 	out->coalesced = atomic_load(&e->counters.coalesced);
+	out->superseded = atomic_load(&e->counters.superseded);
 	pthread_mutex_lock(&e->lock);
 	out->queued = (int64_t)e->msgs.n;
 	out->queue_max = (int64_t)e->queue_max;
@@ -289,6 +353,8 @@ static void run_messages(struct nc_sync_engine *e)
 	do {
 		pthread_mutex_lock(&e->lock);
 		w = e->ops.head || e->stop ? NULL : dequeue(&e->msgs);
+		if (w && w->keyed)
+			sync_keyset_del(e->waiting, w->topic);
 		pthread_mutex_unlock(&e->lock);
 		if (!w)
 			break;
@@ -402,9 +468,11 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	sync_retry_init(e);
 	sync_settle_init(e);
 	e->seen = sync_keyset_new(sizeof(struct seen));
+	e->waiting = sync_keyset_new(sizeof(struct waiting));
 	sync_startup(e);
-	if (pthread_create(&e->thread, NULL, run, e) != 0) {
+	if (!e->seen || !e->waiting || pthread_create(&e->thread, NULL, run, e) != 0) {
 		sync_keyset_free(e->seen);
+		sync_keyset_free(e->waiting);
 		sync_settle_free(e);
 		sync_retry_free(e);
 		pthread_cond_destroy(&e->cond);
@@ -463,6 +531,7 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 			work_free(w);
 	}
 	sync_keyset_free(e->seen);
+	sync_keyset_free(e->waiting);
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
 	nc_heap_clear(&e->timers);

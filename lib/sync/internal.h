@@ -96,13 +96,14 @@ struct nc_sync_engine {
 	struct nc_heap timers; /* of struct timer, keyed on when */
 	bool stop;
 	int64_t next_offline, next_reconcile, next_auto;
-	struct sync_keyset *seen; /* of struct seen, engine.c */
+	struct sync_keyset *seen;    /* of struct seen, engine.c */
+	struct sync_keyset *waiting; /* of struct waiting (engine.c), under lock */
 	/* Written by the engine thread, read by any (nc_sync_counters). */
 	struct {
 		atomic_llong rejected_seq, stale_reports, held_keys;
 		atomic_llong confirms[NC_VERDICTS]; /* by enum nc_verdict */
 		atomic_llong proto_errors, ignored, apply_timeouts, republished;
-		atomic_llong dropped, groups, grouped, group_failures, coalesced;
+		atomic_llong dropped, groups, grouped, group_failures, coalesced, superseded;
 	} counters;
 	int64_t stale_event_at;	   /* monotonic ms of the last stale_report event */
 	int64_t stale_unreported;  /* stale reports since then, not evented */

@@ -3,7 +3,8 @@
 # Device messages under load, against a real mosquitto with mosquitto_pub
 # playing the device: a burst is applied in groups (many messages to one
 # store transaction), config requests for a batch already in flight are
-# answered by that batch and not by copies of it, and a full queue drops
+# answered by that batch and not by copies of it, a heartbeat waiting in
+# the queue is replaced by the device's newer one, and a full queue drops
 # messages with a count and one log line, not a line each, while the
 # operator's requests are still served.
 . "$(dirname "$0")/lib.sh"
@@ -51,19 +52,19 @@ check "a request once the batch is 5 s old gets it again" wait_gently 15 again
 last=$(grep '^VSR/CN-1/batch {' "$T/batches.out" | tail -1 | cut -d' ' -f2-)
 check "with the same seq" test "$(jq -r .seq <<<"$last")" = "$seq"
 
-# A burst of 3,000 heartbeats is applied in groups: fewer store
+# A burst of 3,000 config requests is applied in groups: fewer store
 # transactions than half the messages. The burst waits at the broker while
 # serve is stopped, so it arrives faster than one commit a message whatever
 # the disk (a group holds what came while the previous commit ran).
 g0=$(metric netctl_sync_groups_total)
 m0=$(metric netctl_sync_grouped_total)
-for i in $(seq 3000); do hb_line CN-1 "$K_C1"; done >"$T/burst"
-burst() {
+for i in $(seq 3000); do echo "$req"; done >"$T/burst"
+burst() { # TOPIC FILE
 	kill -STOP "$SERVE_PID"
-	mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t VSR/CN-1/heartbeat -l <"$T/burst"
+	mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "$1" -l <"$2"
 	kill -CONT "$SERVE_PID"
 }
-burst
+burst VSR/CN-1/config-request "$T/burst"
 applied() { [ $(($(metric netctl_sync_grouped_total) - m0)) -ge 3000 ]; }
 check "the burst is applied" wait_until 30 applied
 g=$(($(metric netctl_sync_groups_total) - g0))
@@ -72,12 +73,34 @@ check "in groups: $m messages in $g transactions" test $((2 * g)) -le "$m"
 check "no message was dropped" test "$(metric netctl_sync_dropped_total)" = 0
 check "the queue is drained" test "$(metric netctl_sync_queue_depth)" = 0
 
+# 3,000 heartbeats of one device waiting at once: each newer one takes the
+# place of the one still queued, so few are applied, none is dropped, and
+# the newest is always applied (uptime_s counts them here).
+spawn hbtail "$NETCTL" tail --type heartbeat --device CN-1 -o json
+wait_until 10 grep -q '^following the events of' "$T/hbtail.log"
+s0=$(metric netctl_sync_superseded_total)
+m0=$(metric netctl_sync_grouped_total)
+hb_line CN-1 "$K_C1" | awk '{ for (i = 1; i <= 3000; i++) { l = $0
+	sub(/"uptime_s":5,/, "\"uptime_s\":" i ",", l); print l } }' >"$T/hbs"
+burst VSR/CN-1/heartbeat "$T/hbs"
+hb_taken() {
+	[ $(($(metric netctl_sync_grouped_total) - m0 + $(metric netctl_sync_superseded_total) - s0)) -ge 3000 ]
+}
+check "every heartbeat is applied or superseded" wait_until 30 hb_taken
+s=$(($(metric netctl_sync_superseded_total) - s0))
+check "many were superseded in the queue ($s of 3000)" test "$s" -ge 1000
+check "none was dropped" test "$(metric netctl_sync_dropped_total)" = 0
+newest() { tail -n 1 "$T/hbtail.out" | jq -e '.uptime_s == 3000' >/dev/null; }
+check "the newest heartbeat is the last applied" wait_until 10 newest
+n=$(grep -c . "$T/hbtail.out")
+check "one heartbeat event for each applied ($n + $s superseded = 3000)" test $((n + s)) = 3000
+
 # A queue of 20: a burst overflows it. Drops are counted, logged in one
 # line, and the core goes on answering.
 stop "$SERVE_PID"
 start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s --queue-max 20
 check "the limit is shown" test "$(metric netctl_sync_queue_max)" = 20
-burst
+burst VSR/CN-1/config-request "$T/burst"
 dropped() { [ "$(metric netctl_sync_dropped_total)" -gt 0 ]; }
 check "a burst past --queue-max is dropped and counted" wait_until 30 dropped
 # Drained: every message of the burst applied or dropped, none waiting.
