@@ -111,8 +111,8 @@ static void metrics_sync(FILE *f, const struct nc_sync_counters *c)
 		"already in flight.\n"
 		"# TYPE netctl_sync_requests_coalesced_total counter\n"
 		"netctl_sync_requests_coalesced_total %lld\n"
-		"# HELP netctl_sync_superseded_total Heartbeats and tunnel statuses that a newer "
-		"one of the same device replaced while they waited.\n"
+		"# HELP netctl_sync_superseded_total Heartbeats, tunnel statuses and config "
+		"requests that a newer one of the same device replaced while they waited.\n"
 		"# TYPE netctl_sync_superseded_total counter\n"
 		"netctl_sync_superseded_total %lld\n",
 		(long long)c->queued, (long long)c->queue_max, (long long)c->dropped,

@@ -24,8 +24,8 @@
 #define QUEUE_MAX   200000
 #define DROP_LOG_MS 10000
 
-/* A device's newest heartbeat or tunnel status that waits in e->msgs (by its
- * topic, in e->waiting): a newer one of the same kind takes its place. */
+/* A device's newest heartbeat, tunnel status or config request that waits
+ * in e->msgs (by its topic, in e->waiting): a newer one takes its place. */
 struct waiting {
 	struct work *w;
 };
@@ -112,10 +112,11 @@ static struct work *dequeue(struct nc_fifo *q)
 
 /*
  * Whether the topic of a message is the key it is coalesced under: a
- * heartbeat or tunnel status is a report of the device's whole state, so a
- * newer one makes an older one that is still waiting worth nothing (the
- * topic names the device and the kind). Everything else is applied one by
- * one, in order.
+ * heartbeat or tunnel status reports the device's whole state, and a config
+ * request asks for the configuration the device should have, saying what it
+ * has; so a newer one makes an older one of the same topic (device, kind and
+ * MTGE tenant) that still waits worth nothing. Confirmations and
+ * registrations are applied one by one, in order.
  */
 static bool coalesces(const char *topic)
 {
@@ -124,7 +125,8 @@ static bool coalesces(const char *topic)
 
 	return strlen(topic) < SYNC_KEY_MAX &&
 	       nc_proto_topic_parse(topic, &kind, serial, tenant, NULL) == 0 &&
-	       (kind == NC_MSG_HEARTBEAT || kind == NC_MSG_TUNNEL_STATUS);
+	       (kind == NC_MSG_HEARTBEAT || kind == NC_MSG_TUNNEL_STATUS ||
+		kind == NC_MSG_CONFIG_REQUEST);
 }
 
 /* The waiting message of topic's device and kind, or NULL; e->lock held. */
@@ -138,7 +140,7 @@ static struct waiting *waiting_get(struct nc_sync_engine *e, const char *topic, 
 	return x;
 }
 
-/* Puts payload in the place of the older report that waits under topic:
+/* Puts payload in the place of the older message that waits under topic:
  * true, or false when none waits; e->lock held. */
 static bool supersede(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len)
 {

@@ -123,8 +123,9 @@ struct nc_sync_counters {
 	int64_t group_failures;	       /* groups whose commit failed */
 	int64_t coalesced;	       /* config requests answered by the batch already
 					* in flight */
-	int64_t superseded;	       /* heartbeats and tunnel statuses replaced in the
-					* queue by a newer one of the same device */
+	int64_t superseded;	       /* heartbeats, tunnel statuses and config requests
+					* replaced in the queue by a newer one of the
+					* same device and topic */
 };
 
 /* Fills out; all zero for a NULL engine. Any thread. */
