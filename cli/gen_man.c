@@ -3,7 +3,7 @@
  * The COMMANDS section of man/netctl.1 in mdoc, from the command table:
  * one subsection per noun, one list item per command with its usage
  * turned into mdoc macros ([ ] into Oo/Oc, options into Fl, placeholders
- * into Ar, fixed words into Cm).
+ * into Ar, fixed words into Cm), then its options, one line of help each.
  */
 #include "gen.h"
 
@@ -87,6 +87,50 @@ static void usage(FILE *f, const char *u)
 	}
 }
 
+/* Writes s as a sentence of text lines of at most 80 bytes, broken at spaces. */
+static void text(FILE *f, const char *s)
+{
+	size_t col = 0;
+
+	while (*s) {
+		size_t len = strcspn(s, " ");
+
+		if (col > 0 && col + 1 + len + 1 > 80) {
+			fputc('\n', f);
+			col = 0;
+		}
+		col += (size_t)fprintf(f, "%s%.*s", col ? " " : "", (int)len, s);
+		s += len + strspn(s + len, " ");
+	}
+	fputs(".\n", f);
+}
+
+/* The options of c with their help (commands.def's NC_OPT rows), a tag list. */
+static void options(FILE *f, const struct cli_cmd *c)
+{
+	const char *p = c->options;
+	struct cli_valspec v;
+	struct cli_opt o;
+	char desc[400];
+
+	if (!*p)
+		return;
+	fputs(".Bl -tag -width Ds -compact\n", f);
+	while (cli_opt_next(&p, &o)) {
+		fputs(".It", f);
+		if (o.shortname)
+			fprintf(f, " Fl %c ,", o.shortname);
+		fprintf(f, " Fl -%s", o.name);
+		if (cli_cmd_optval(c, o.name, &v))
+			alternatives(f, v.placeholder, strlen(v.placeholder));
+		cli_opt_describe(cli_opt_info(c, o.name), desc, sizeof(desc));
+		desc[0] = (char)toupper((unsigned char)desc[0]);
+		fputc('\n', f);
+		text(f, desc);
+	}
+	fputs(".El\n", f);
+}
+
 void cli_gen_mdoc(FILE *f)
 {
 	fputs(".Sh COMMANDS\n"
@@ -129,6 +173,7 @@ void cli_gen_mdoc(FILE *f)
 			fprintf(f, "\n%s.\n", c->summary);
 			if (c->flags & NC_CMDF_ADMIN)
 				fputs("Needs a token with the admin role.\n", f);
+			options(f, c);
 		}
 		fputs(".El\n", f);
 	}
