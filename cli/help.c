@@ -109,7 +109,7 @@ void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c)
 		opt_lines(f, c);
 	}
 	if (takes_duration(c))
-		fprintf(f, "Durations take ms, s, m, h: 500ms, 30s, 1m30s.\n");
+		fprintf(f, "\nDurations take ms, s, m, h: 500ms, 30s, 1m30s.\n");
 	if (strcmp(c->noun, "tail") == 0) {
 		/* The names --type takes, from the same lists completion offers. */
 		fprintf(f, "\nEvent types:");
