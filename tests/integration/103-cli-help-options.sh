@@ -142,7 +142,13 @@ if command -v tmux >/dev/null; then
 	else
 		not_ok "the shell's help connector list shows the --status line" "$(screen)"
 	fi
-	tmux -S "$SOCK" send-keys -t h 'connector list --status bogus' Enter
+	tmux -S "$SOCK" send-keys -t h 'edge list --' '?'
+	if wait_until 10 shows "  --kind            only edges of this kind"; then
+		ok "the shell's ? shows each option's line of help"
+	else
+		not_ok "the shell's ? shows each option's line of help" "$(screen)"
+	fi
+	tmux -S "$SOCK" send-keys -t h C-u 'connector list --status bogus' Enter
 	if wait_until 10 shows "--status: \`bogus' is not one of pending_approval"; then
 		ok "the shell names the values too"
 	else
