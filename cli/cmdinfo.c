@@ -169,7 +169,8 @@ void cli_opt_describe(const struct cli_optinfo *oi, char *buf, size_t n)
 	bool vals = oi && oi->allowed[0], def = oi && oi->def[0];
 
 	if (!oi) {
-		snprintf(buf, n, "%s", "");
+		if (n > 0)
+			buf[0] = '\0';
 		return;
 	}
 	snprintf(buf, n, "%s%s%s%s%s%s%s", oi->help, vals || def ? " (" : "", oi->allowed,

@@ -73,18 +73,20 @@ static void zsh_opt_help(FILE *f, const struct cli_cmd *c)
 {
 	const char *p = c->options;
 	struct cli_opt o;
-	char desc[400], item[480];
+	char desc[400], item[480], forms[2][40];
 	bool first = true;
 
 	while (cli_opt_next(&p, &o)) {
+		int n = 0;
+
 		if (strcmp(o.name, "help") == 0)
 			continue;
 		cli_opt_describe(cli_opt_info(c, o.name), desc, sizeof(desc));
-		for (int form = 0; form < (o.shortname ? 2 : 1); form++) {
-			if (form == 0)
-				snprintf(item, sizeof(item), "--%s:%s", o.name, desc);
-			else
-				snprintf(item, sizeof(item), "-%c:%s", o.shortname, desc);
+		snprintf(forms[n++], sizeof(forms[0]), "--%s", o.name);
+		if (o.shortname)
+			snprintf(forms[n++], sizeof(forms[0]), "-%c", o.shortname);
+		for (int k = 0; k < n; k++) {
+			snprintf(item, sizeof(item), "%s:%s", forms[k], desc);
 			fputs(first ? "" : " ", f);
 			sq(f, item);
 			first = false;
@@ -159,9 +161,7 @@ static void spec_fn(FILE *f, bool zsh)
 		  : "# _netctl_spec 'NOUN [VERB]': the command's options (opts) and arguments "
 		    "(args).\n",
 	      f);
-	fputs(""
-	      "_netctl_spec() {\n\tcase $1 in\n",
-	      f);
+	fputs("_netctl_spec() {\n\tcase $1 in\n", f);
 	for (size_t i = 0; i < cli_ncmds; i++) {
 		const struct cli_cmd *c = &cli_cmds[i];
 
