@@ -69,6 +69,40 @@ bool cli_opt_find(const char *spec, const char *name, char shortname, struct cli
 	return false;
 }
 
+void cli_optwalk_init(struct cli_optwalk *w, const struct cli_cmd *c)
+{
+	w->cmd = c;
+	w->p = c->options;
+	w->globals = false;
+}
+
+/* Whether usage writes option --name (followed by a space, ']' or its end). */
+static bool usage_writes(const char *usage, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *s = strstr(usage, "--"); s; s = strstr(s + 2, "--")) {
+		if (strncmp(s + 2, name, n) == 0 && strchr(" ]|", s[2 + n]))
+			return true;
+	}
+	return false;
+}
+
+bool cli_optwalk_next(struct cli_optwalk *w, struct cli_opt *o)
+{
+	while (true) {
+		if (cli_opt_next(&w->p, o)) {
+			if (!w->globals || usage_writes(w->cmd->usage, o->name))
+				return true;
+			continue;
+		}
+		if (w->globals || w->cmd->options == cli_global_opts)
+			return false;
+		w->globals = true;
+		w->p = cli_global_opts;
+	}
+}
+
 int cli_word_match(const char *word, const char *const *cands, size_t n)
 {
 	size_t wl = strlen(word);

@@ -27,6 +27,17 @@ bool cli_opt_next(const char **p, struct cli_opt *o);
 /* Looks up a long name (or, when shortname is set, a letter) in spec. */
 bool cli_opt_find(const char *spec, const char *name, char shortname, struct cli_opt *o);
 
+/* A walk over the options that help lists for a command: its own, then the
+ * global ones its usage writes ("[--tenant ID]" of token create). */
+struct cli_optwalk {
+	const struct cli_cmd *cmd;
+	const char *p;
+	bool globals; /* past the command's own, at the global ones */
+};
+void cli_optwalk_init(struct cli_optwalk *w, const struct cli_cmd *c);
+/* The next option into *o; false at the end. */
+bool cli_optwalk_next(struct cli_optwalk *w, struct cli_opt *o);
+
 #define NC_MATCH_NONE	   (-1)
 #define NC_MATCH_AMBIGUOUS (-2)
 

@@ -108,15 +108,16 @@ static void text(FILE *f, const char *s)
 /* The options of c with their help (commands.def's NC_OPT rows), a tag list. */
 static void options(FILE *f, const struct cli_cmd *c)
 {
-	const char *p = c->options;
+	struct cli_optwalk w;
 	struct cli_valspec v;
 	struct cli_opt o;
 	char desc[400];
 
-	if (!*p)
+	cli_optwalk_init(&w, c);
+	if (!cli_optwalk_next(&w, &o))
 		return;
 	fputs(".Bl -tag -width Ds -compact\n", f);
-	while (cli_opt_next(&p, &o)) {
+	for (cli_optwalk_init(&w, c); cli_optwalk_next(&w, &o);) {
 		fputs(".It", f);
 		if (o.shortname)
 			fprintf(f, " Fl %c ,", o.shortname);

@@ -29,23 +29,27 @@ static void opt_flags(const struct cli_cmd *c, const struct cli_opt *o, char *bu
 	snprintf(buf + len, n - len, "--%s%s%s", o->name, val ? " " : "", val ? v.placeholder : "");
 }
 
-/* The options of c, one a line, aligned: flags, then what it means with its
- * allowed values and default (commands.def's NC_OPT rows). */
-static void opt_lines(FILE *f, const struct cli_cmd *c)
+/* Under title, the options of c (cli_optwalk), one a line, aligned: flags,
+ * then what it means with its allowed values and default (commands.def's
+ * NC_OPT rows). Nothing when c has none. */
+static void opt_lines(FILE *f, const struct cli_cmd *c, const char *title)
 {
 	char left[96], right[400];
-	const char *p = c->options;
+	struct cli_optwalk w;
 	struct cli_opt o;
 	int width = 0;
 
-	while (cli_opt_next(&p, &o)) {
+	for (cli_optwalk_init(&w, c); cli_optwalk_next(&w, &o);) {
 		opt_flags(c, &o, left, sizeof(left));
 		if ((int)strlen(left) > width)
 			width = (int)strlen(left);
 	}
+	if (width == 0)
+		return;
 	if (width > 28)
 		width = 28;
-	for (p = c->options; cli_opt_next(&p, &o);) {
+	fprintf(f, "\n%s:\n", title);
+	for (cli_optwalk_init(&w, c); cli_optwalk_next(&w, &o);) {
 		opt_flags(c, &o, left, sizeof(left));
 		cli_opt_describe(cli_opt_info(c, o.name), right, sizeof(right));
 		fprintf(f, "  %-*s  %s\n", width, left, right);
@@ -58,8 +62,7 @@ void cli_help_all(struct cli_ctx *ctx, FILE *f)
 	fprintf(f, "Commands:\n");
 	for (size_t i = 0; i < cli_ncmds; i++)
 		cmd_line(f, &cli_cmds[i], 24);
-	fprintf(f, "\nGlobal options (before or after the command):\n");
-	opt_lines(f, &cli_global_cmd);
+	opt_lines(f, &cli_global_cmd, "Global options (before or after the command)");
 	fprintf(f,
 		"\nSettings come from the command line, then the environment, then the current\n"
 		"context of ${XDG_CONFIG_HOME:-~/.config}/netctl/config (`%s help context').\n"
@@ -104,10 +107,7 @@ void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c)
 	if (c->flags & NC_CMDF_CONFIRM)
 		fprintf(f,
 			"Asks [y/N] on a terminal before it destroys or reaches every device.\n");
-	if (c->options[0]) {
-		fprintf(f, "\nOptions:\n");
-		opt_lines(f, c);
-	}
+	opt_lines(f, c, "Options");
 	if (takes_duration(c))
 		fprintf(f, "\nDurations take ms, s, m, h: 500ms, 30s, 1m30s.\n");
 	if (strcmp(c->noun, "tail") == 0) {

@@ -38,6 +38,8 @@ check "conn ls -h prints the same" test "$out" = "$HELP"
 
 expect_rc "help token create" 0 help token create
 contains "the role's values" "$out" "(admin|operator|viewer)"
+contains "a global option its usage writes, in the command's own words" "$out" \
+	"  --tenant ID         the tenant the new token belongs to"
 expect_rc "help serve" 0 help serve
 contains "a default of serve" "$out" "--max-per-ip N       open connections from one address (default: 256)"
 contains "the log levels" "$out" "(error|warn|info|debug; default: info)"
