@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Questions to the command table: words, options specs, value kinds from usage strings. */
+/* Questions to the command table: words, options specs, value kinds, options' help. */
 #include "cmdinfo.h"
 
 #include <stdio.h>

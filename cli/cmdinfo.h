@@ -5,9 +5,10 @@
 /*
  * Questions to the command table (commands.def) shared by dispatch, help,
  * the shell's completion and the generators of the bash and zsh completion
- * files and of the man page: matching words, reading options specs, and
- * what kind of value each argument and option takes, read from the usage
- * strings. No I/O.
+ * files and of the man page: matching words, reading options specs, what
+ * kind of value each argument and option takes, read from the usage
+ * strings, and each option's help and allowed values, read from its NC_OPT
+ * row. No I/O.
  */
 
 #include <stdbool.h>
