@@ -76,7 +76,7 @@ void cli_help_noun(struct cli_ctx *ctx, FILE *f, const char *noun)
 	for (size_t i = 0; i < cli_ncmds; i++) {
 		const struct cli_cmd *c = &cli_cmds[i];
 
-		if (strcmp(c->noun, noun) == 0)
+		if (strcmp(c->noun, noun) == 0 && c->verb)
 			fprintf(f, "usage: %s %s%s%s%s%s\n", ctx->progname, c->noun,
 				c->verb ? " " : "", c->verb ? c->verb : "", *c->usage ? " " : "",
 				c->usage);

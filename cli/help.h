@@ -14,7 +14,8 @@ struct cli_ctx;
  * the number of words consumed (1 or 2). */
 int cli_cmd_find(struct cli_ctx *ctx, int argc, char **argv, const struct cli_cmd **cmd, int *used);
 
-/* Help: the whole table, one noun's verbs, or one command's usage. */
+/* Help: the whole table, the usage of one noun's verbs, or one command's
+ * usage, summary and options. */
 void cli_help_all(struct cli_ctx *ctx, FILE *f);
 void cli_help_noun(struct cli_ctx *ctx, FILE *f, const char *noun);
 void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c);

@@ -76,6 +76,8 @@ while read -r words; do
 	bad=$(grep -vE '^  (-[a-zA-Z], )?--[a-z-]+( [^ ]+)?  +[^ ]' <<<"$opts" | grep -v '^$')
 	[ -z "$bad" ] || missing+="$words: an option without help: $bad; "
 	usage=$(sed -n 1p <<<"$out")
+	case $usage in "usage: netctl $words "* | "usage: netctl $words") ;;
+	*) missing+="help $words: the first line is not its usage: $usage; " ;; esac
 	for o in $(grep -oE -- '--[a-z][a-z-]*' <<<"$usage" | sort -u); do
 		grep -qE -- "^  (-[a-zA-Z], )?$o( |$)" <<<"$opts$(printf '\n%s' "$global_opts")" ||
 			missing+="$words: $o is in the usage but has no line; "
