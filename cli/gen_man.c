@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "cmdinfo.h"
+#include "help.h"
 
 /* Writes one word as an mdoc argument; a word that mdoc would take for a
  * macro name (Ab, Xyz) is escaped with \&. */
@@ -87,24 +88,6 @@ static void usage(FILE *f, const char *u)
 	}
 }
 
-/* Writes s as a sentence of text lines of at most 80 bytes, broken at spaces. */
-static void text(FILE *f, const char *s)
-{
-	size_t col = 0;
-
-	while (*s) {
-		size_t len = strcspn(s, " ");
-
-		if (col > 0 && col + 1 + len + 1 > 80) {
-			fputc('\n', f);
-			col = 0;
-		}
-		col += (size_t)fprintf(f, "%s%.*s", col ? " " : "", (int)len, s);
-		s += len + strspn(s + len, " ");
-	}
-	fputs(".\n", f);
-}
-
 /* The options of c with their help (commands.def's NC_OPT rows), a tag list. */
 static void options(FILE *f, const struct cli_cmd *c)
 {
@@ -126,8 +109,10 @@ static void options(FILE *f, const struct cli_cmd *c)
 			alternatives(f, v.placeholder, strlen(v.placeholder));
 		cli_opt_describe(cli_opt_info(c, o.name), desc, sizeof(desc));
 		desc[0] = (char)toupper((unsigned char)desc[0]);
+		/* Text lines of at most 80 bytes, the final dot included. */
 		fputc('\n', f);
-		text(f, desc);
+		cli_help_wrap(f, desc, 0, 0, 79);
+		fputs(".\n", f);
 	}
 	fputs(".El\n", f);
 }

@@ -29,10 +29,51 @@ static void opt_flags(const struct cli_cmd *c, const struct cli_opt *o, char *bu
 	snprintf(buf + len, n - len, "--%s%s%s", o->name, val ? " " : "", val ? v.placeholder : "");
 }
 
+/* The longest start of the n bytes of w that ends in '|' and fits room; 0 when none. */
+static int bar_cut(const char *w, int n, int room)
+{
+	int cut = 0;
+
+	for (int i = 0; i < n && i < room; i++) {
+		if (w[i] == '|')
+			cut = i + 1;
+	}
+	return cut;
+}
+
+void cli_help_wrap(FILE *f, const char *s, int col, int indent, int cols)
+{
+	bool first = true; /* no space before the next word */
+
+	s += strspn(s, " ");
+	while (*s) {
+		int len = (int)strcspn(s, " "), room = cols - col - !first, cut;
+
+		if (cols > 0 && len > room) {
+			/* A new line for a word that fits one; values (a|b|c) too long
+			 * for a line break after a bar. */
+			cut = len > cols - indent ? bar_cut(s, len, room) : 0;
+			if (cut == 0 && !first) {
+				col = fprintf(f, "\n%*s", indent, "") - 1;
+				first = true;
+				continue;
+			}
+			len = cut > 0 ? cut : len;
+		}
+		col += fprintf(f, "%s%.*s", first ? "" : " ", len, s);
+		s += len;
+		first = s[0] != ' ';
+		if (first && *s && cols > 0) {
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+		}
+		s += strspn(s, " ");
+	}
+}
+
 /* Under title, the options of c (cli_optwalk), one a line, aligned: flags,
  * then what it means with its allowed values and default (commands.def's
- * NC_OPT rows). Nothing when c has none. */
-static void opt_lines(FILE *f, const struct cli_cmd *c, const char *title)
+ * NC_OPT rows), wrapped at cols (0: never). Nothing when c has none. */
+static void opt_lines(FILE *f, const struct cli_cmd *c, const char *title, int cols)
 {
 	char left[96], right[400];
 	struct cli_optwalk w;
@@ -50,10 +91,22 @@ static void opt_lines(FILE *f, const struct cli_cmd *c, const char *title)
 		width = 28;
 	fprintf(f, "\n%s:\n", title);
 	for (cli_optwalk_init(&w, c); cli_optwalk_next(&w, &o);) {
+		int at;
+
 		opt_flags(c, &o, left, sizeof(left));
 		cli_opt_describe(cli_opt_info(c, o.name), right, sizeof(right));
-		fprintf(f, "  %-*s  %s\n", width, left, right);
+		at = fprintf(f, "  %-*s  ", width, left);
+		/* Continued under the text, unless that leaves it too little room. */
+		cli_help_wrap(f, right, at, cols - width - 4 >= 30 ? width + 4 : 4, cols);
+		fputc('\n', f);
 	}
+}
+
+/* Where help lines break: at the terminal's width when f is ctx's terminal
+ * output, else nowhere (pipes and files keep one line per option). */
+static int wrap_at(const struct cli_ctx *ctx, FILE *f)
+{
+	return ctx->tty && f == ctx->out ? ctx->width - 1 : 0;
 }
 
 void cli_help_all(struct cli_ctx *ctx, FILE *f)
@@ -62,7 +115,8 @@ void cli_help_all(struct cli_ctx *ctx, FILE *f)
 	fprintf(f, "Commands:\n");
 	for (size_t i = 0; i < cli_ncmds; i++)
 		cmd_line(f, &cli_cmds[i], 24);
-	opt_lines(f, &cli_global_cmd, "Global options (before or after the command)");
+	opt_lines(f, &cli_global_cmd, "Global options (before or after the command)",
+		  wrap_at(ctx, f));
 	fprintf(f,
 		"\nSettings come from the command line, then the environment, then the current\n"
 		"context of ${XDG_CONFIG_HOME:-~/.config}/netctl/config (`%s help context').\n"
@@ -107,7 +161,7 @@ void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c)
 	if (c->flags & NC_CMDF_CONFIRM)
 		fprintf(f,
 			"Asks [y/N] on a terminal before it destroys or reaches every device.\n");
-	opt_lines(f, c, "Options");
+	opt_lines(f, c, "Options", wrap_at(ctx, f));
 	if (takes_duration(c))
 		fprintf(f, "\nDurations take ms, s, m, h: 500ms, 30s, 1m30s.\n");
 	if (strcmp(c->noun, "tail") == 0) {

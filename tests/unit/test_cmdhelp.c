@@ -315,7 +315,43 @@ static void test_help_lists_options(void **state)
 	free(text);
 }
 
+/* s wrapped by cli_help_wrap from col, into a string owned by the caller. */
+static char *wrapped(const char *s, int col, int indent, int cols)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	cli_help_wrap(f, s, col, indent, cols);
+	fclose(f);
+	return text;
+}
+
+static void expect_wrap(const char *s, int col, int indent, int cols, const char *want)
+{
+	char *got = wrapped(s, col, indent, cols);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_wrap(void **state)
+{
+	(void)state;
+	/* Off a terminal: one line. */
+	expect_wrap("only these (a|b|c; default: a)", 10, 10, 0, "only these (a|b|c; default: a)");
+	/* At spaces, continued lines indented. */
+	expect_wrap("one two three four", 4, 4, 14, "one two\n    three four");
+	/* A word that fits a line goes whole to the next. */
+	expect_wrap("xxxx (alpha|beta|gamma)", 0, 0, 22, "xxxx\n(alpha|beta|gamma)");
+	/* Values too long for any line break after a bar. */
+	expect_wrap("x (alpha|beta|gamma|delta)", 0, 2, 16, "x (alpha|beta|\n  gamma|delta)");
+	/* A word too long, without a bar, is written whole. */
+	expect_wrap("a verylongwordindeed", 0, 0, 8, "a\nverylongwordindeed");
+}
+
 FX_MAIN("cmdhelp", test_every_option_has_help, test_every_row_speaks_for_an_option,
 	test_one_row_per_option_and_command, test_usage_writes_placeholders,
 	test_allowed_values_are_the_library_s, test_defaults_are_the_code_s,
-	test_help_lists_options)
+	test_help_lists_options, test_wrap)
