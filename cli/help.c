@@ -120,7 +120,8 @@ void cli_help_all(struct cli_ctx *ctx, FILE *f)
 	fprintf(f,
 		"\nSettings come from the command line, then the environment, then the current\n"
 		"context of ${XDG_CONFIG_HOME:-~/.config}/netctl/config (`%s help context').\n"
-		"Exit status: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 unauthorized.\n"
+		"Exit status: 0 ok, 1 failed, 2 usage (a bad value too), 3 server unreachable,\n"
+		"4 unauthorized or forbidden, 5 sync now --wait: devices never seen.\n"
 		"\nRun `%s help <command>' for the usage and options of one command.\n",
 		ctx->progname, ctx->progname);
 }
