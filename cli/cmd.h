@@ -99,25 +99,41 @@ struct cli_alias {
 	const char *word;
 };
 
+/* The help of an option: an NC_OPT row of commands.def (see there). */
+struct cli_optinfo {
+	const char *cmds;    /* "noun verb,noun", or "" for every command */
+	const char *name;    /* long name, without "--" */
+	const char *allowed; /* "a|b|c", or "" for any value */
+	const char *def;     /* the default, or "" */
+	const char *help;
+};
+
 extern const struct cli_cmd cli_cmds[];
 extern const size_t cli_ncmds;
 extern const struct cli_noun cli_nouns[];
 extern const size_t cli_nnouns;
 extern const struct cli_alias cli_aliases[];
 extern const size_t cli_naliases;
+extern const struct cli_optinfo cli_optinfos[];
+extern const size_t cli_noptinfos;
 
 #define NC_NOUN(name, summary)
 #define NC_ALIAS(alias, word)
+#define NC_OPT(cmds, name, allowed, def, help)
 #define NC_CMD(noun, verb, fn, min, max, flags, opts, usage, summary)                              \
 	int fn(struct cli_ctx *ctx, const struct cli_args *a);
 #include "commands.def"
 #undef NC_NOUN
 #undef NC_ALIAS
+#undef NC_OPT
 #undef NC_CMD
 
 /* Options every command accepts, before or after its words, as an options
  * spec (see commands.def). */
 extern const char cli_global_opts[];
+/* The global options as a command without words (noun ""), for help and
+ * completion: options cli_global_opts, usage their placeholders. */
+extern const struct cli_cmd cli_global_cmd;
 
 /* The exit status for a dispatch result: 0 ok, 1 failed, 2 usage,
  * 3 server unreachable, 4 unauthorized or forbidden. */

@@ -1,15 +1,26 @@
 /* SPDX-License-Identifier: MIT */
-/* Questions to the command table: words, options specs, value kinds from usage strings. */
+/* Questions to the command table: words, options specs, value kinds, options' help. */
 #include "cmdinfo.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/util/strlist.h"
 #include "cmd.h"
 
 const char cli_global_opts[] =
 	"server=,token=,token-file=,tenant=,output|o=,sort-by=,field-selector=,watch|w,"
 	"no-color,quiet|q,verbose|v,help|h,version";
+
+const struct cli_cmd cli_global_cmd = {
+	.noun = "",
+	.max = -1,
+	.options = cli_global_opts,
+	.usage = "[--server URL] [--token TOKEN] [--token-file FILE] [--tenant ID] "
+		 "[--output FORMAT] [--sort-by FIELD] [--field-selector SELECTOR] [--watch] "
+		 "[--no-color] [--quiet] [--verbose] [--help] [--version]",
+	.summary = "Global options",
+};
 
 /* The event types, from the library's one list. */
 const char *const nc_event_types[] = {
@@ -56,6 +67,40 @@ bool cli_opt_find(const char *spec, const char *name, char shortname, struct cli
 			return true;
 	}
 	return false;
+}
+
+void cli_optwalk_init(struct cli_optwalk *w, const struct cli_cmd *c)
+{
+	w->cmd = c;
+	w->p = c->options;
+	w->globals = false;
+}
+
+/* Whether usage writes option --name (followed by a space, ']' or its end). */
+static bool usage_writes(const char *usage, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *s = strstr(usage, "--"); s; s = strstr(s + 2, "--")) {
+		if (strncmp(s + 2, name, n) == 0 && strchr(" ]|", s[2 + n]))
+			return true;
+	}
+	return false;
+}
+
+bool cli_optwalk_next(struct cli_optwalk *w, struct cli_opt *o)
+{
+	while (true) {
+		if (cli_opt_next(&w->p, o)) {
+			if (!w->globals || usage_writes(w->cmd->usage, o->name))
+				return true;
+			continue;
+		}
+		if (w->globals || w->cmd->options == cli_global_opts)
+			return false;
+		w->globals = true;
+		w->p = cli_global_opts;
+	}
 }
 
 int cli_word_match(const char *word, const char *const *cands, size_t n)
@@ -126,6 +171,44 @@ const char *cli_noun_summary(const char *noun)
 			return cli_nouns[i].summary;
 	}
 	return "";
+}
+
+void cli_cmd_words(const struct cli_cmd *c, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s", c->noun, c->verb ? " " : "", c->verb ? c->verb : "");
+}
+
+const struct cli_optinfo *cli_opt_info(const struct cli_cmd *c, const char *name)
+{
+	const struct cli_optinfo *any = NULL;
+	char words[64] = "";
+
+	if (c)
+		cli_cmd_words(c, words, sizeof(words));
+	for (size_t i = 0; i < cli_noptinfos; i++) {
+		const struct cli_optinfo *oi = &cli_optinfos[i];
+
+		if (strcmp(oi->name, name) != 0)
+			continue;
+		if (!oi->cmds[0] && !any)
+			any = oi;
+		else if (words[0] && nc_strlist_csv_has(oi->cmds, words))
+			return oi;
+	}
+	return any;
+}
+
+void cli_opt_describe(const struct cli_optinfo *oi, char *buf, size_t n)
+{
+	bool vals = oi && oi->allowed[0], def = oi && oi->def[0];
+
+	if (!oi) {
+		if (n > 0)
+			buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, n, "%s%s%s%s%s%s%s", oi->help, vals || def ? " (" : "", oi->allowed,
+		 vals && def ? "; " : "", def ? "default: " : "", oi->def, vals || def ? ")" : "");
 }
 
 const char *cli_valkind_name(enum cli_valkind k)
@@ -301,43 +384,46 @@ bool cli_cmd_arg(const struct cli_cmd *c, int i, struct cli_valspec *v)
 	return walk_usage(c, NULL, i, v);
 }
 
-bool cli_valspec_allows(const struct cli_valspec *v, const char *val)
+int cli_valspec_index(const struct cli_valspec *v, const char *val)
 {
 	size_t n = strlen(val);
+	int i = 0;
 
-	if (v->kind != NC_VAL_CHOICES || v->open)
-		return true;
-	for (const char *p = v->choices; *p;) {
+	for (const char *p = v->choices; *p; i++) {
 		size_t len = strcspn(p, " ");
 
 		if (len == n && strncmp(p, val, n) == 0)
-			return true;
+			return i;
 		p += len + (p[len] == ' ');
 	}
-	return false;
+	return -1;
+}
+
+bool cli_valspec_allows(const struct cli_valspec *v, const char *val)
+{
+	return v->kind != NC_VAL_CHOICES || v->open || cli_valspec_index(v, val) >= 0;
 }
 
 bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v)
 {
+	const struct cli_optinfo *oi;
 	struct cli_opt o;
 
 	memset(v, 0, sizeof(*v));
-	if (c && cli_opt_find(c->options, name, 0, &o)) {
-		if (!o.takes)
-			return false;
-		if (!walk_usage(c, name, -1, v))
-			spec_of(c, name, "VALUE", v);
-		return true;
-	}
-	if (!cli_opt_find(cli_global_opts, name, 0, &o) || !o.takes)
+	if (!c || !cli_opt_find(c->options, name, 0, &o))
+		c = &cli_global_cmd;
+	if (!cli_opt_find(c->options, name, 0, &o) || !o.takes)
 		return false;
-	if (strcmp(name, "output") == 0)
-		spec_of(NULL, name, "table|wide|json", v);
-	else if (strcmp(name, "tenant") == 0)
-		spec_of(NULL, name, "ID", v);
-	else if (strcmp(name, "token-file") == 0)
-		spec_of(NULL, name, "FILE", v);
-	else
-		spec_of(NULL, name, strcmp(name, "server") == 0 ? "URL" : "TOKEN", v);
+	if (!walk_usage(c, name, -1, v))
+		spec_of(c, name, "VALUE", v);
+	oi = cli_opt_info(c, name);
+	if (oi && oi->allowed[0]) {
+		/* The values of the help's row, and only those. */
+		snprintf(v->choices, sizeof(v->choices), "%s", oi->allowed);
+		for (char *p = v->choices; *p; p++)
+			*p = *p == '|' ? ' ' : *p;
+		v->kind = NC_VAL_CHOICES;
+		v->open = false;
+	}
 	return true;
 }

@@ -5,9 +5,10 @@
 /*
  * Questions to the command table (commands.def) shared by dispatch, help,
  * the shell's completion and the generators of the bash and zsh completion
- * files and of the man page: matching words, reading options specs, and
- * what kind of value each argument and option takes, read from the usage
- * strings. No I/O.
+ * files and of the man page: matching words, reading options specs, what
+ * kind of value each argument and option takes, read from the usage
+ * strings, and each option's help and allowed values, read from its NC_OPT
+ * row. No I/O.
  */
 
 #include <stdbool.h>
@@ -26,6 +27,17 @@ struct cli_opt {
 bool cli_opt_next(const char **p, struct cli_opt *o);
 /* Looks up a long name (or, when shortname is set, a letter) in spec. */
 bool cli_opt_find(const char *spec, const char *name, char shortname, struct cli_opt *o);
+
+/* A walk over the options that help lists for a command: its own, then the
+ * global ones its usage writes ("[--tenant ID]" of token create). */
+struct cli_optwalk {
+	const struct cli_cmd *cmd;
+	const char *p;
+	bool globals; /* past the command's own, at the global ones */
+};
+void cli_optwalk_init(struct cli_optwalk *w, const struct cli_cmd *c);
+/* The next option into *o; false at the end. */
+bool cli_optwalk_next(struct cli_optwalk *w, struct cli_opt *o);
 
 #define NC_MATCH_NONE	   (-1)
 #define NC_MATCH_AMBIGUOUS (-2)
@@ -82,12 +94,29 @@ struct cli_valspec {
 bool cli_cmd_arg(const struct cli_cmd *c, int i, struct cli_valspec *v);
 
 /* The value of option name (long form) of c, or of the global options when c
- * is NULL or has no such option. False when the option takes no value. */
+ * is NULL or has no such option. False when the option takes no value. The
+ * placeholder comes from the usage, the choices from the option's help row
+ * when it lists allowed values (a closed set), else from the usage. */
 bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v);
 
 /* Whether val may be given where v is: any value, unless v is a closed set
  * of choices (NC_VAL_CHOICES and not open) that val is not one of. */
 bool cli_valspec_allows(const struct cli_valspec *v, const char *val);
+/* The position of val among v's choices (from 0), or -1. */
+int cli_valspec_index(const struct cli_valspec *v, const char *val);
+
+/* A command's words, "noun verb" or "noun", into buf[n]. */
+void cli_cmd_words(const struct cli_cmd *c, char *buf, size_t n);
+
+/*
+ * The help row (commands.def's NC_OPT) of option name of c (NULL or
+ * &cli_global_cmd: a global option): the row naming c, else the row for
+ * every command; NULL when there is none. Borrowed from the table.
+ */
+struct cli_optinfo;
+const struct cli_optinfo *cli_opt_info(const struct cli_cmd *c, const char *name);
+/* oi's line of help, "help (a|b|c; default: d)", into buf[n]; "" for NULL. */
+void cli_opt_describe(const struct cli_optinfo *oi, char *buf, size_t n);
 
 /* A short lowercase name of a kind ("serial", "peering", ...), for generated files. */
 const char *cli_valkind_name(enum cli_valkind k);

@@ -122,11 +122,12 @@ static void values(const struct cli_valspec *v, const char *prev_pos, cli_values
 	}
 }
 
-/* Adds the long options of spec but skip (NULL: none), with help from the command's usage. */
-static void options(const struct cli_cmd *c, const char *spec, const char *help, const char *skip,
-		    struct cli_cands *out)
+/* Adds the long options of c (&cli_global_cmd: the global ones) but skip
+ * (NULL: none), each with its line of help from commands.def. */
+static void options(const struct cli_cmd *c, const char *skip, struct cli_cands *out)
 {
-	const char *p = spec;
+	const char *p = c->options;
+	const struct cli_optinfo *oi;
 	struct cli_opt o;
 
 	while (cli_opt_next(&p, &o)) {
@@ -135,7 +136,8 @@ static void options(const struct cli_cmd *c, const char *spec, const char *help,
 		if (skip && strcmp(o.name, skip) == 0)
 			continue;
 		snprintf(w, sizeof(w), "--%s", o.name);
-		cli_cands_add(out, w, help ? help : c ? c->usage : NULL);
+		oi = cli_opt_info(c, o.name);
+		cli_cands_add(out, w, oi ? oi->help : NULL);
 	}
 }
 
@@ -276,10 +278,9 @@ void cli_complete(char *const *words, int n, const char *partial, cli_values_fn 
 	} else if (!s.only_pos && partial[0] == '-') {
 		snprintf(out->expect, sizeof(out->expect), "option");
 		if (s.cmd)
-			options(s.cmd, s.cmd->options, NULL, NULL, out);
+			options(s.cmd, NULL, out);
 		/* --watch only where the command takes it. */
-		options(NULL, cli_global_opts, "global option",
-			s.cmd && !cli_watch_allowed(s.cmd) ? "watch" : NULL, out);
+		options(&cli_global_cmd, s.cmd && !cli_watch_allowed(s.cmd) ? "watch" : NULL, out);
 		filter(out, partial);
 	} else if (!s.noun) {
 		snprintf(out->expect, sizeof(out->expect), "command");

@@ -54,11 +54,29 @@ static const struct {
 #undef VALUE
 #undef FLAG
 
+/* Reports val, not one of v's choices, given to what ("--status", "completion");
+ * returns NC_ERR_USAGE. */
+static int not_a_choice(struct cli_ctx *ctx, const char *what, const struct cli_valspec *v,
+			const char *val)
+{
+	char list[sizeof(v->choices) * 2];
+	size_t len = 0;
+
+	list[0] = '\0';
+	for (const char *p = v->choices; *p && len < sizeof(list);) {
+		size_t word = strcspn(p, " ");
+
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%.*s", len ? ", " : "",
+					(int)word, p);
+		p += word + (p[word] == ' ');
+	}
+	return cli_error(ctx, NC_ERR_USAGE, "%s: `%s' is not one of %s", what, val, list);
+}
+
 /* Applies a global option; 0, or NC_ERR_USAGE after reporting. */
 static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
 {
-	static const char *const formats[] = {
-		[NC_OUT_TABLE] = "table", [NC_OUT_WIDE] = "wide", [NC_OUT_JSON] = "json"};
+	struct cli_valspec v;
 
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		char *field = (char *)ctx + plain[i].off;
@@ -74,14 +92,12 @@ static int set_global(struct cli_ctx *ctx, const char *name, const char *val)
 	if (strcmp(name, "verbose") == 0) {
 		ctx->verbose++;
 	} else if (strcmp(name, "output") == 0) {
-		for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
-			if (formats[f] && strcmp(val, formats[f]) == 0) {
-				ctx->output = (enum cli_output)f;
-				return 0;
-			}
-		}
-		return cli_error(ctx, NC_ERR_USAGE, "output format `%s' is not table, wide or json",
-				 val);
+		/* The formats in the order of enum cli_output, as commands.def lists them. */
+		int f = cli_cmd_optval(NULL, name, &v) ? cli_valspec_index(&v, val) : -1;
+
+		if (f < 0)
+			return not_a_choice(ctx, "--output", &v, val);
+		ctx->output = (enum cli_output)f;
 	}
 	return 0;
 }
@@ -180,31 +196,26 @@ static int run(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_
 	return ret;
 }
 
-/* A value outside the choices the usage lists is a usage error naming them,
- * caught before any request (the server would refuse it all the same). */
+/* A value outside the choices an option's help row (or an argument's usage)
+ * lists is a usage error naming them, caught before any request (the server
+ * would refuse it all the same). */
 static int check_choices(struct cli_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a)
 {
 	struct cli_valspec v;
-	char list[300];
-	size_t len = 0;
+	char what[64];
 
 	for (int i = 0; i < a->nopt; i++) {
 		if (!a->opt_val[i] || !cli_cmd_optval(cmd, a->opt_name[i], &v) ||
 		    cli_valspec_allows(&v, a->opt_val[i]))
 			continue;
-		/* "a, b or c" */
-		for (const char *p = v.choices; *p && len < sizeof(list);) {
-			size_t word = strcspn(p, " ");
-
-			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%.*s",
-						!len	  ? ""
-						: p[word] ? ", "
-							  : " or ",
-						(int)word, p);
-			p += word + (p[word] == ' ');
-		}
-		return cli_error(ctx, NC_ERR_USAGE, "--%s must be %s, not `%s'", a->opt_name[i],
-				 list, a->opt_val[i]);
+		snprintf(what, sizeof(what), "--%s", a->opt_name[i]);
+		return not_a_choice(ctx, what, &v, a->opt_val[i]);
+	}
+	for (int i = 0; i < a->npos; i++) {
+		if (!cli_cmd_arg(cmd, i, &v) || cli_valspec_allows(&v, a->pos[i]))
+			continue;
+		cli_cmd_words(cmd, what, sizeof(what));
+		return not_a_choice(ctx, what, &v, a->pos[i]);
 	}
 	return 0;
 }

@@ -67,6 +67,33 @@ static void opts_desc(const struct cli_cmd *c, const char *spec, char *buf, size
 	}
 }
 
+/* zsh: the options of c (&cli_global_cmd: the global ones) as words
+ * 'name:help' for _describe, --long and -s forms alike. */
+static void zsh_opt_help(FILE *f, const struct cli_cmd *c)
+{
+	const char *p = c->options;
+	struct cli_opt o;
+	char desc[400], item[480], forms[2][40];
+	bool first = true;
+
+	while (cli_opt_next(&p, &o)) {
+		int n = 0;
+
+		if (strcmp(o.name, "help") == 0)
+			continue;
+		cli_opt_describe(cli_opt_info(c, o.name), desc, sizeof(desc));
+		snprintf(forms[n++], sizeof(forms[0]), "--%s", o.name);
+		if (o.shortname)
+			snprintf(forms[n++], sizeof(forms[0]), "-%c", o.shortname);
+		for (int k = 0; k < n; k++) {
+			snprintf(item, sizeof(item), "%s:%s", forms[k], desc);
+			fputs(first ? "" : " ", f);
+			sq(f, item);
+			first = false;
+		}
+	}
+}
+
 /* The positional arguments of c as "DESC DESC..." ("DESC..." repeats). */
 static void args_desc(const struct cli_cmd *c, char *buf, size_t n)
 {
@@ -128,9 +155,13 @@ static void spec_fn(FILE *f, bool zsh)
 {
 	char opts[4096], args[1024], words[64];
 
-	fputs("# _netctl_spec 'NOUN [VERB]': the command's options (opts) and arguments (args).\n"
-	      "_netctl_spec() {\n\tcase $1 in\n",
+	fputs(zsh ? "# _netctl_spec 'NOUN [VERB]': the command's options (opts), their help "
+		    "(odesc)\n"
+		    "# and its arguments (args).\n"
+		  : "# _netctl_spec 'NOUN [VERB]': the command's options (opts) and arguments "
+		    "(args).\n",
 	      f);
+	fputs("_netctl_spec() {\n\tcase $1 in\n", f);
 	for (size_t i = 0; i < cli_ncmds; i++) {
 		const struct cli_cmd *c = &cli_cmds[i];
 
@@ -144,9 +175,15 @@ static void spec_fn(FILE *f, bool zsh)
 		sq(f, opts);
 		fputs("\n\t\targs=", f);
 		sq(f, args);
+		if (zsh) {
+			fputs("\n\t\todesc=(", f);
+			zsh_opt_help(f, c);
+			fputc(')', f);
+		}
 		fputs(" ;;\n", f);
 	}
-	fputs(zsh ? "\t(*) opts= args= ;;\n\tesac\n}\n\n" : "\t*) opts= args= ;;\n\tesac\n}\n\n",
+	fputs(zsh ? "\t(*) opts= args= odesc=() ;;\n\tesac\n}\n\n"
+		  : "\t*) opts= args= ;;\n\tesac\n}\n\n",
 	      f);
 }
 
@@ -336,7 +373,7 @@ static const char zsh_code[] =
 	"_netctl() {\n"
 	"\tlocal cur=${words[CURRENT]} w noun= spec= opts= args= pending= prevpos= d e REPLY\n"
 	"\tlocal i npos=0\n"
-	"\tlocal -a conn a names _nv\n"
+	"\tlocal -a conn a _nv odesc\n"
 	"\tfor (( i = 2; i < CURRENT; i++ )); do\n"
 	"\t\tw=${words[i]}\n"
 	"\t\tif [[ -n $pending ]]; then\n"
@@ -368,8 +405,7 @@ static const char zsh_code[] =
 	"\tif [[ -n $pending ]]; then\n"
 	"\t\t_netctl_optdesc $pending && _netctl_values $REPLY\n"
 	"\telif [[ $cur == -* ]]; then\n"
-	"\t\tfor e in ${=opts} ${=_netctl_globals}; do names+=(${e%%=*}); done\n"
-	"\t\tcompadd -- $names\n"
+	"\t\t_describe -t options option odesc -- _netctl_gdesc\n"
 	"\telif [[ -z $noun ]]; then\n"
 	"\t\t_describe -t commands 'netctl command' _netctl_nouns\n"
 	"\telif [[ -z $spec ]]; then\n"
@@ -448,6 +484,8 @@ void cli_gen_zsh(FILE *f)
 		sq(f, buf);
 		fputc('\n', f);
 	}
+	fputs(")\n_netctl_gdesc=(", f);
+	zsh_opt_help(f, &cli_global_cmd);
 	fputs(")\n\n", f);
 	verbs_fn(f, true);
 	spec_fn(f, true);

@@ -3,7 +3,7 @@
  * The COMMANDS section of man/netctl.1 in mdoc, from the command table:
  * one subsection per noun, one list item per command with its usage
  * turned into mdoc macros ([ ] into Oo/Oc, options into Fl, placeholders
- * into Ar, fixed words into Cm).
+ * into Ar, fixed words into Cm), then its options, one line of help each.
  */
 #include "gen.h"
 
@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "cmdinfo.h"
+#include "help.h"
 
 /* Writes one word as an mdoc argument; a word that mdoc would take for a
  * macro name (Ab, Xyz) is escaped with \&. */
@@ -87,6 +88,35 @@ static void usage(FILE *f, const char *u)
 	}
 }
 
+/* The options of c with their help (commands.def's NC_OPT rows), a tag list. */
+static void options(FILE *f, const struct cli_cmd *c)
+{
+	struct cli_optwalk w;
+	struct cli_valspec v;
+	struct cli_opt o;
+	char desc[400];
+
+	cli_optwalk_init(&w, c);
+	if (!cli_optwalk_next(&w, &o))
+		return;
+	fputs(".Bl -tag -width Ds -compact\n", f);
+	for (cli_optwalk_init(&w, c); cli_optwalk_next(&w, &o);) {
+		fputs(".It", f);
+		if (o.shortname)
+			fprintf(f, " Fl %c ,", o.shortname);
+		fprintf(f, " Fl -%s", o.name);
+		if (cli_cmd_optval(c, o.name, &v))
+			alternatives(f, v.placeholder, strlen(v.placeholder));
+		cli_opt_describe(cli_opt_info(c, o.name), desc, sizeof(desc));
+		desc[0] = (char)toupper((unsigned char)desc[0]);
+		/* Text lines of at most 80 bytes, the final dot included. */
+		fputc('\n', f);
+		cli_help_wrap(f, desc, 0, 0, 79);
+		fputs(".\n", f);
+	}
+	fputs(".El\n", f);
+}
+
 void cli_gen_mdoc(FILE *f)
 {
 	fputs(".Sh COMMANDS\n"
@@ -129,6 +159,7 @@ void cli_gen_mdoc(FILE *f)
 			fprintf(f, "\n%s.\n", c->summary);
 			if (c->flags & NC_CMDF_ADMIN)
 				fputs("Needs a token with the admin role.\n", f);
+			options(f, c);
 		}
 		fputs(".El\n", f);
 	}

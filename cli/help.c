@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "../lib/api/api.h"
 #include "../lib/util/err.h"
 #include "cmd.h"
 #include "cmdinfo.h"
@@ -16,9 +15,98 @@ static void cmd_line(FILE *f, const struct cli_cmd *c, int width)
 {
 	char words[64];
 
-	snprintf(words, sizeof(words), "%s%s%s", c->noun, c->verb ? " " : "",
-		 c->verb ? c->verb : "");
+	cli_cmd_words(c, words, sizeof(words));
 	fprintf(f, "  %-*s %s\n", width, words, c->summary);
+}
+
+/* Option o of c as help shows it on the left: "-o, --output FORMAT". */
+static void opt_flags(const struct cli_cmd *c, const struct cli_opt *o, char *buf, size_t n)
+{
+	struct cli_valspec v;
+	bool val = cli_cmd_optval(c, o->name, &v);
+	size_t len = o->shortname ? (size_t)snprintf(buf, n, "-%c, ", o->shortname) : 0;
+
+	snprintf(buf + len, n - len, "--%s%s%s", o->name, val ? " " : "", val ? v.placeholder : "");
+}
+
+/* The longest start of the n bytes of w that ends in '|' and fits room; 0 when none. */
+static int bar_cut(const char *w, int n, int room)
+{
+	int cut = 0;
+
+	for (int i = 0; i < n && i < room; i++) {
+		if (w[i] == '|')
+			cut = i + 1;
+	}
+	return cut;
+}
+
+void cli_help_wrap(FILE *f, const char *s, int col, int indent, int cols)
+{
+	bool first = true; /* no space before the next word */
+
+	s += strspn(s, " ");
+	while (*s) {
+		int len = (int)strcspn(s, " "), room = cols - col - !first, cut;
+
+		if (cols > 0 && len > room) {
+			/* A new line for a word that fits one; values (a|b|c) too long
+			 * for a line break after a bar. */
+			cut = len > cols - indent ? bar_cut(s, len, room) : 0;
+			if (cut == 0 && !first) {
+				col = fprintf(f, "\n%*s", indent, "") - 1;
+				first = true;
+				continue;
+			}
+			len = cut > 0 ? cut : len;
+		}
+		col += fprintf(f, "%s%.*s", first ? "" : " ", len, s);
+		s += len;
+		first = s[0] != ' ';
+		if (first && *s && cols > 0) {
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+		}
+		s += strspn(s, " ");
+	}
+}
+
+/* Under title, the options of c (cli_optwalk), one a line, aligned: flags,
+ * then what it means with its allowed values and default (commands.def's
+ * NC_OPT rows), wrapped at cols (0: never). Nothing when c has none. */
+static void opt_lines(FILE *f, const struct cli_cmd *c, const char *title, int cols)
+{
+	char left[96], right[400];
+	struct cli_optwalk w;
+	struct cli_opt o;
+	int width = 0;
+
+	for (cli_optwalk_init(&w, c); cli_optwalk_next(&w, &o);) {
+		opt_flags(c, &o, left, sizeof(left));
+		if ((int)strlen(left) > width)
+			width = (int)strlen(left);
+	}
+	if (width == 0)
+		return;
+	if (width > 28)
+		width = 28;
+	fprintf(f, "\n%s:\n", title);
+	for (cli_optwalk_init(&w, c); cli_optwalk_next(&w, &o);) {
+		int at;
+
+		opt_flags(c, &o, left, sizeof(left));
+		cli_opt_describe(cli_opt_info(c, o.name), right, sizeof(right));
+		at = fprintf(f, "  %-*s  ", width, left);
+		/* Continued under the text, unless that leaves it too little room. */
+		cli_help_wrap(f, right, at, cols - width - 4 >= 30 ? width + 4 : 4, cols);
+		fputc('\n', f);
+	}
+}
+
+/* Where help lines break: at the terminal's width when f is ctx's terminal
+ * output, else nowhere (pipes and files keep one line per option). */
+static int wrap_at(const struct cli_ctx *ctx, FILE *f)
+{
+	return ctx->tty && f == ctx->out ? ctx->width - 1 : 0;
 }
 
 void cli_help_all(struct cli_ctx *ctx, FILE *f)
@@ -27,23 +115,15 @@ void cli_help_all(struct cli_ctx *ctx, FILE *f)
 	fprintf(f, "Commands:\n");
 	for (size_t i = 0; i < cli_ncmds; i++)
 		cmd_line(f, &cli_cmds[i], 24);
+	opt_lines(f, &cli_global_cmd, "Global options (before or after the command)",
+		  wrap_at(ctx, f));
 	fprintf(f,
-		"\nGlobal options (before or after the command):\n"
-		"  --server URL        the core's address (NETCTL_SERVER)\n"
-		"  --token TOKEN       bearer token (NETCTL_TOKEN); --token-file FILE\n"
-		"  --tenant ID         act in this tenant (NETCTL_TENANT)\n"
-		"  -o table|wide|json  output format\n"
-		"  --sort-by FIELD     lists in the order of FIELD (a JSON member: name, "
-		"sync.state)\n"
-		"  --field-selector S only the items S selects (status=active,sync.state!=synced)\n"
-		"  -w, --watch         print again on each change, until Ctrl-C\n"
-		"  --no-color, -q, -v  plain output (also NO_COLOR), only keys, verbose\n"
-		"  --version           the version, as `%s version' (before any command)\n"
 		"\nSettings come from the command line, then the environment, then the current\n"
 		"context of ${XDG_CONFIG_HOME:-~/.config}/netctl/config (`%s help context').\n"
-		"Exit status: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 unauthorized.\n"
-		"\nRun `%s help <command>' for the usage of one command.\n",
-		ctx->progname, ctx->progname, ctx->progname);
+		"Exit status: 0 ok, 1 failed, 2 usage (a bad value too), 3 server unreachable,\n"
+		"4 unauthorized or forbidden, 5 sync now --wait: devices never seen.\n"
+		"\nRun `%s help <command>' for the usage and options of one command.\n",
+		ctx->progname, ctx->progname);
 }
 
 void cli_help_noun(struct cli_ctx *ctx, FILE *f, const char *noun)
@@ -51,27 +131,26 @@ void cli_help_noun(struct cli_ctx *ctx, FILE *f, const char *noun)
 	for (size_t i = 0; i < cli_ncmds; i++) {
 		const struct cli_cmd *c = &cli_cmds[i];
 
-		if (strcmp(c->noun, noun) == 0)
+		if (strcmp(c->noun, noun) == 0 && c->verb)
 			fprintf(f, "usage: %s %s%s%s%s%s\n", ctx->progname, c->noun,
 				c->verb ? " " : "", c->verb ? c->verb : "", *c->usage ? " " : "",
 				c->usage);
 	}
 }
 
-/* The HTTP limits of serve and their defaults (docs/limits.md). */
-static void serve_limits(FILE *f)
+/* Whether an option of c takes a duration (its placeholder is D or DURATION). */
+static bool takes_duration(const struct cli_cmd *c)
 {
-	fprintf(f,
-		"\nHTTP limits (docs/limits.md), default in brackets:\n"
-		"  --max-connections N  open connections in all [%d; fitted to ulimit -n]\n"
-		"  --max-per-ip N       open connections from one address [%d]\n"
-		"  --idle-timeout D     close a connection silent this long [%ds]\n"
-		"  --max-streams N      open event streams; 503 + Retry-After past it [%d]\n"
-		"  --max-body BYTES     request body size; 413 past it [%d]\n"
-		"  --http-threads N     threads serving connections [%d]\n"
-		"Durations take ms, s, m, h: 500ms, 30s, 1m30s.\n",
-		NC_API_MAX_CONNECTIONS, NC_API_MAX_PER_IP, NC_API_IDLE_TIMEOUT_MS / 1000,
-		NC_API_MAX_STREAMS, NC_API_MAX_BODY, NC_API_THREADS);
+	const char *p = c->options;
+	struct cli_valspec v;
+	struct cli_opt o;
+
+	while (cli_opt_next(&p, &o)) {
+		if (cli_cmd_optval(c, o.name, &v) &&
+		    (strcmp(v.placeholder, "D") == 0 || strcmp(v.placeholder, "DURATION") == 0))
+			return true;
+	}
+	return false;
 }
 
 void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c)
@@ -80,13 +159,12 @@ void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c)
 		c->verb ? c->verb : "", *c->usage ? " " : "", c->usage, c->summary);
 	if (c->flags & NC_CMDF_ADMIN)
 		fprintf(f, "Needs a token with the admin role.\n");
-	if ((c->flags & (NC_CMDF_WRITE | NC_CMDF_LOCAL)) == NC_CMDF_WRITE)
-		fprintf(f, "--dry-run: the server checks it and answers, changing nothing.\n");
 	if (c->flags & NC_CMDF_CONFIRM)
-		fprintf(f, "Asks [y/N] on a terminal before it destroys or reaches every device;\n"
-			   "--yes (-y) answers yes, and off a terminal it is required.\n");
-	if (strcmp(c->noun, "serve") == 0)
-		serve_limits(f);
+		fprintf(f,
+			"Asks [y/N] on a terminal before it destroys or reaches every device.\n");
+	opt_lines(f, c, "Options", wrap_at(ctx, f));
+	if (takes_duration(c))
+		fprintf(f, "\nDurations take ms, s, m, h: 500ms, 30s, 1m30s.\n");
 	if (strcmp(c->noun, "tail") == 0) {
 		/* The names --type takes, from the same lists completion offers. */
 		fprintf(f, "\nEvent types:");
@@ -97,6 +175,7 @@ void cli_help_cmd(struct cli_ctx *ctx, FILE *f, const struct cli_cmd *c)
 			fprintf(f, "  %-10s %s\n", nc_event_aliases[i].alias,
 				nc_event_aliases[i].types);
 	}
+	fprintf(f, "\nGlobal options (-o, -w, --tenant, ...): `%s help'.\n", ctx->progname);
 }
 /*
  * Edit distance for "did you mean", counting a swap of two neighbours as one

@@ -167,9 +167,9 @@ int cmd_agent(struct cli_ctx *ctx, const struct cli_args *a)
 	unsigned long long batch_max = 0;
 	int ret;
 
+	/* The dispatcher let only the levels of commands.def through. */
 	if (level && nc_log_parse_level(level, &lv) < 0)
-		return cli_error(ctx, NC_ERR_USAGE,
-				 "--log-level `%s' is not error, warn, info or debug", level);
+		return cli_error(ctx, NC_ERR_USAGE, "--log-level `%s' is not a level", level);
 	nc_log_init("agent", lv);
 	if (!b.url)
 		return cli_error(ctx, NC_ERR_USAGE, "--mqtt URL is required");
@@ -201,14 +201,11 @@ int cmd_agent(struct cli_ctx *ctx, const struct cli_args *a)
 	o.apply = cli_args_get(a, "apply");
 	if (!o.serial || !o.state_dir || !o.apply)
 		return cli_error(ctx, NC_ERR_USAGE,
-				 "an agent needs --serial S --state-dir DIR --apply linux|dry-run "
-				 "(or --fleet N --serial-prefix P)");
+				 "an agent needs --serial S --state-dir DIR --apply APPLIER "
+				 "(or --fleet N --serial-prefix P); see `netctl help agent'");
 	if (!nc_valid_serial(o.serial))
 		return cli_error(ctx, NC_ERR_USAGE, "--serial `%s' is not a valid serial",
 				 o.serial);
-	if (strcmp(o.apply, "linux") != 0 && strcmp(o.apply, "dry-run") != 0)
-		return cli_error(ctx, NC_ERR_USAGE, "--apply `%s' is not linux or dry-run",
-				 o.apply);
 	if (ifname(ctx, a, "lan-if") < 0 || ifname(ctx, a, "wan-if") < 0)
 		return NC_ERR_USAGE;
 	o.enrollment_key_file = cli_args_get(a, "enrollment-key-file");

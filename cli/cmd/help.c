@@ -4,8 +4,24 @@
 
 #include "../../lib/util/err.h"
 #include "../cmd.h"
+#include "../cmdinfo.h"
 #include "../gen.h"
 #include "../help.h"
+
+/* A noun with verbs: its verbs' usage, after the whole help of the noun as a
+ * command by itself when it is one too (agent, agent csr). */
+static void help_noun(struct cli_ctx *ctx, const struct cli_noun *noun)
+{
+	const struct cli_cmd *self = cli_cmd_lookup(noun->name, NULL);
+
+	if (self) {
+		cli_help_cmd(ctx, ctx->out, self);
+		fprintf(ctx->out, "\nVerbs (`%s help %s VERB'):\n", ctx->progname, noun->name);
+	} else {
+		fprintf(ctx->out, "%s: %s.\n\n", noun->name, noun->summary);
+	}
+	cli_help_noun(ctx, ctx->out, noun->name);
+}
 
 int cmd_help(struct cli_ctx *ctx, const struct cli_args *a)
 {
@@ -40,8 +56,7 @@ int cmd_help(struct cli_ctx *ctx, const struct cli_args *a)
 		}
 		for (size_t i = 0; nhit == 1 && i < cli_ncmds; i++) {
 			if (strcmp(cli_cmds[i].noun, hit->name) == 0 && cli_cmds[i].verb) {
-				fprintf(ctx->out, "%s: %s.\n\n", hit->name, hit->summary);
-				cli_help_noun(ctx, ctx->out, hit->name);
+				help_noun(ctx, hit);
 				return 0;
 			}
 		}

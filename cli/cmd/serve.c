@@ -94,9 +94,9 @@ int cmd_serve(struct cli_ctx *ctx, const struct cli_args *a)
 	if (nc_hostport_split(listen, host, sizeof(host), &o.port, 1) < 0)
 		return cli_error(ctx, NC_ERR_USAGE, "--listen `%s' is not HOST:PORT", listen);
 	o.host = host;
+	/* The dispatcher let only the levels of commands.def through. */
 	if (level && nc_log_parse_level(level, &lv) < 0)
-		return cli_error(ctx, NC_ERR_USAGE,
-				 "--log-level `%s' is not error, warn, info or debug", level);
+		return cli_error(ctx, NC_ERR_USAGE, "--log-level `%s' is not a level", level);
 	if (cli_args_get(a, "event-ring")) {
 		char *end;
 		long n = strtol(cli_args_get(a, "event-ring"), &end, 10);

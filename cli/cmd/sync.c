@@ -272,11 +272,9 @@ int cmd_sync_status(struct cli_ctx *ctx, const struct cli_args *a)
 		return cli_error(ctx, NC_ERR_USAGE,
 				 "--limit, --cursor and --all page the list of every device: "
 				 "leave them out when naming devices");
+	/* The dispatcher let only the states of commands.def through. */
 	if (state && nc_sync_state_parse(state, &want) < 0)
-		return cli_error(ctx, NC_ERR_USAGE,
-				 "--state `%s' is not a sync state: synced, pending, applying or "
-				 "failed",
-				 state);
+		return cli_error(ctx, NC_ERR_USAGE, "--state `%s' is not a sync state", state);
 	ret = named_states(ctx, a, state, &list);
 	if (ret == 0)
 		ret = cli_out_list(ctx, list, CLI_VIEW(sync_status), "serial state");

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../util/err.h"
+#include "../util/strlist.h"
 #include "../util/timefmt.h"
 #include "../util/xmalloc.h"
 
@@ -188,23 +189,6 @@ uint64_t nc_events_emit(struct nc_events *ev, enum nc_event_type etype, const ch
 	return id;
 }
 
-/* True when name is one of the comma-separated names in list. */
-static bool in_list(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && strncmp(p, name, n) == 0)
-			return true;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
-
 static bool passes(const struct slot *s, const struct nc_event_filter *f)
 {
 	if (!f)
@@ -213,7 +197,7 @@ static bool passes(const struct slot *s, const struct nc_event_filter *f)
 		return false;
 	if (f->device && strcmp(f->device, s->device) != 0)
 		return false;
-	return !f->types || in_list(f->types, s->type);
+	return !f->types || nc_strlist_csv_has(f->types, s->type);
 }
 
 size_t nc_events_read(struct nc_events *ev, uint64_t after, const struct nc_event_filter *f,

@@ -47,3 +47,19 @@ void nc_strlist_copy(struct nc_strlist *dst, const struct nc_strlist *src)
 	for (size_t i = 0; i < src->n; i++)
 		nc_strlist_add(dst, src->v[i]);
 }
+
+bool nc_strlist_csv_has(const char *csv, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (const char *p = csv; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, s, n) == 0)
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}

@@ -119,7 +119,7 @@ contains "the bad value and the option" "$err" "host bits are set"
 contains "the option to fix is named" "$err" "(see --lan)"
 expect_rc "an invalid enum is a usage error: exit 2" 2 edge create --serial E-9 --name x \
 	--kind big --endpoint 192.0.2.9:1
-contains "the accepted values" "$err" "--kind must be dedicated or mtge, not \`big'"
+contains "the accepted values" "$err" "--kind: \`big' is not one of dedicated, mtge"
 expect_rc "a required member: exit 1" 1 edge create --serial E-9 --name x --kind mtge
 contains "the missing member" "$err" "endpoint"
 NETCTL_TENANT= expect_rc "an admin without a tenant: exit 1" 1 edge create --serial E-8 \

@@ -117,7 +117,7 @@ check "no device that gets configuration is pending" test -z "$out"
 expect_rc "connector stats -o json" 0 connector stats -o json
 jq_out "the pending card leaves out the unapproved" '.sync.pending' 0
 expect_rc "a bad --state is a usage error" 2 sync status --state bogus
-contains "naming the states" "$err" "--state must be synced, pending, applying or failed, not"
+contains "naming the states" "$err" "--state: \`bogus' is not one of synced, pending, applying, failed"
 expect_rc "sync status of named devices" 0 sync status CN-4 CN-1 -o json
 jq_out "only the named, in order" '[.items[].serial] | join(",")' CN-4,CN-1
 expect_rc "named devices kept to a state" 0 sync status CN-4 CN-1 --state synced -q
@@ -126,7 +126,7 @@ expect_rc "an unknown device among them fails" 1 sync status CN-1 NOPE-9
 contains "the unknown device is named" "$err" "NOPE-9"
 expect_rc "naming devices does not page" 2 sync status CN-1 --all
 expect_rc "a bad --state with devices is a usage error" 2 sync status CN-1 --state bogus
-contains "the states are listed" "$err" "synced, pending, applying or failed"
+contains "the states are listed" "$err" "is not one of synced, pending, applying, failed"
 expect_rc "sync st -o wide (prefix)" 0 sync st -o wide
 contains "wide adds the confirmed seq" "$out" "Confirmed Seq"
 

@@ -21,7 +21,7 @@ for s in bash zsh; do
 	fi
 done
 expect_rc "completion of another shell exits 2" 2 completion fish
-contains "it names the shells there are" "$err" "bash or zsh"
+contains "it names the shells there are" "$err" "\`fish' is not one of bash, zsh"
 
 start_serve "$T/data"
 use_serve
@@ -45,6 +45,11 @@ is "netctl conn<TAB> gives connector" "$(comp netctl conn)" connector
 is "verbs of a noun" "$(comp netctl peering '')" "create delete list set show"
 is "an alias and a prefix before the word" "$(comp netctl conn ls --st)" --status
 is "fixed values of an option" "$(comp netctl edge list --kind '')" "dedicated mtge"
+is "the allowed values of the help's table" "$(comp netctl peering create p --topology '')" \
+	"hub_spoke mesh partial_mesh"
+check "the zsh file holds each option's help" grep -qF \
+	"'--status:only connectors in this state (pending_approval|approved|provisioned|active|offline|decommissioned; default: any)'" \
+	"$ROOT/completions/_netctl"
 is "global option values" "$(comp netctl -o '')" "json table wide"
 is "positional choices" "$(comp netctl completion '')" "bash zsh"
 is "help completes commands" "$(comp netctl help sy)" sync
@@ -82,6 +87,12 @@ if command -v zsh >/dev/null; then
 		keys C-u 'netctl connector show CN-' Tab
 		zlist() { screen | grep -q 'CN-1 *CN-2'; }
 		check "zsh offers the live serials" wait_until 10 zlist
+		keys C-u C-l 'netctl edge list --' Tab
+		zdesc() { screen | grep -q -- '--kind.*only edges of this kind (dedicated|mtge; default: any)'; }
+		check "zsh shows each option with its help, values and default" wait_until 10 zdesc
+		keys C-u C-l 'netctl peering create p --topology ' Tab
+		zenum() { screen | grep -q 'hub_spoke *mesh *partial_mesh'; }
+		check "zsh offers the allowed values of an enum option" wait_until 10 zenum
 	else
 		ok "# SKIP tmux is not installed: zsh completion not typed"
 	fi

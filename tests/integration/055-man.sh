@@ -23,6 +23,11 @@ missing=$("$NETCTL" help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on
 	done)
 check "every command of the table is in the man page" test -z "$missing"
 check "the drift check of scripts/gen-docs passes" env NETCTL="$NETCTL" "$ROOT/scripts/gen-docs" --check
+check "each command's options are listed with their help" grep -A1 -x '\.It Fl -status Ar STATE' \
+	"$ROOT/man/netctl.1"
+contains "with what the option means, its values and default" \
+	"$(grep -A3 -x '\.It Fl -status Ar STATE' "$ROOT/man/netctl.1" | tr '\n' ' ')" \
+	"Only connectors in this state (pending_approval|approved|provisioned|active|offline|decommissioned; default: any)."
 
 if ! command -v mandoc >/dev/null; then
 	ok "# SKIP mandoc is not installed"
@@ -51,5 +56,7 @@ for page in "$ROOT"/man/*.[0-9]; do
 	if [ -z "$msgs" ]; then ok "mandoc -Tlint: $name is clean"; else not_ok "mandoc -Tlint: $name" "$msgs"; fi
 done
 check "man/netctl.1 renders" bash -c "mandoc -Tutf8 '$ROOT/man/netctl.1' | grep -q 'sync now'"
+check "and shows the options' help" bash -c \
+	"mandoc -Tutf8 '$ROOT/man/netctl.1' | col -b | grep -q 'Only connectors in this state'"
 
 done_testing
