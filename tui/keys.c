@@ -191,6 +191,47 @@ static unsigned act_clear(struct tui *t, int key)
 	return TUI_R_REDRAW;
 }
 
+/* Sorts the panel by column col (-1: the model's order), downwards when desc. */
+static unsigned sort_by(struct tui *t, int col, bool desc)
+{
+	struct tui_pane *p = &t->pane[t->panel];
+	size_t ncols;
+	const struct tui_col *cols = tui_rows_cols(t->panel, &ncols);
+
+	if (!tui_sort_can(t->panel)) {
+		say(t, false, "%s keep their own order: sorting is on Connectors (1) and Edges (2)",
+		    tui_panel_name(t->panel));
+		return TUI_R_REDRAW;
+	}
+	p->sort = col;
+	p->desc = col >= 0 && desc;
+	if (col < 0)
+		say(t, false, "sorted by serial, as the server lists them");
+	else
+		say(t, false, "sorted by %s, %s", cols[col].header,
+		    desc ? "descending" : "ascending");
+	return TUI_R_REDRAW;
+}
+
+/* < and >: the sort column moves left or right, through "none" (the model's
+ * order) at either end; = turns the order round. */
+static unsigned act_sort(struct tui *t, int key)
+{
+	const struct tui_pane *p = &t->pane[t->panel];
+	size_t ncols;
+	int col = p->sort;
+
+	tui_rows_cols(t->panel, &ncols);
+	if (key == '=')
+		return sort_by(t, col < 0 ? 0 : col, col < 0 ? false : !p->desc);
+	col += key == '>' ? 1 : -1;
+	if (col < -1)
+		col = (int)ncols - 1;
+	if (col >= (int)ncols)
+		col = -1;
+	return sort_by(t, col, false);
+}
+
 static unsigned act_sync(struct tui *t, int key)
 {
 	struct tui_row r;
@@ -254,6 +295,8 @@ static const struct binding bindings[] = {
 	{{'1', '2', '3', '4'}, "1 2 3 4", "Connectors, Edges, Peerings, Events", NULL, act_panel},
 	{{TUI_KEY_TAB, TUI_KEY_BTAB}, "Tab  S-Tab", "next / previous panel", NULL, act_tab},
 	{{TUI_KEY_ENTER}, "Enter", "details: sync state, last confirm", "details", act_detail},
+	{{'<', '>'}, "<  >", "sort by the column on the left / right", "sort", act_sort},
+	{{'='}, "=", "turn the sort order round", NULL, act_sort},
 	{{'/'}, "/", "filter rows by text (Enter keeps it, Esc clears it)", "filter", act_filter},
 	{{TUI_KEY_ESC}, "Esc", "clear the filter", NULL, act_clear},
 	{{'s'}, "s", "Sync Now for the selected device", "sync", act_sync},

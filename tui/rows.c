@@ -7,6 +7,7 @@
 #include "tui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/util/timefmt.h"
@@ -268,6 +269,28 @@ bool tui_row_matches(const struct tui_row *r, const char *text)
 	return false;
 }
 
+size_t tui_rows_shown(struct tui *t, enum tui_panel p)
+{
+	struct tui_pane *pane = &t->pane[p];
+	size_t total = tui_rows_count(t->m, p);
+	struct tui_row *tmp;
+
+	if (p == t->panel)
+		return t->nvis;
+	if (!pane->filter[0])
+		return total;
+	if (pane->shown_version == t->m->version && strcmp(pane->shown_filter, pane->filter) == 0)
+		return pane->shown;
+	tmp = nc_xmalloc(sizeof(*tmp));
+	pane->shown = 0;
+	for (size_t i = 0; i < total; i++)
+		pane->shown += matches(t->m, p, i, pane->filter, tmp);
+	pane->shown_version = t->m->version;
+	memcpy(pane->shown_filter, pane->filter, sizeof(pane->shown_filter));
+	free(tmp);
+	return pane->shown;
+}
+
 void tui_rows_update(struct tui *t)
 {
 	const struct tui_model *m = t->m;
@@ -275,7 +298,8 @@ void tui_rows_update(struct tui *t)
 	struct tui_row *tmp = nc_xmalloc(sizeof(*tmp));
 	size_t total = tui_rows_count(m, t->panel);
 	bool fresh = !t->vis_valid || t->vis_version != m->version || t->vis_panel != t->panel ||
-		     strcmp(t->vis_filter, p->filter) != 0;
+		     strcmp(t->vis_filter, p->filter) != 0 || t->vis_sort != p->sort ||
+		     t->vis_desc != p->desc;
 
 	if (fresh) {
 		if (total > t->capvis) {
@@ -287,6 +311,9 @@ void tui_rows_update(struct tui *t)
 			if (!p->filter[0] || matches(m, t->panel, i, p->filter, tmp))
 				t->vis[t->nvis++] = i;
 		}
+		tui_sort_rows(m, t->panel, p->sort, p->desc, t->vis, t->nvis);
+		t->vis_sort = p->sort;
+		t->vis_desc = p->desc;
 		t->vis_valid = true;
 		t->vis_version = m->version;
 		t->vis_panel = t->panel;

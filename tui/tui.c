@@ -161,6 +161,8 @@ int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 	t.server = ctx->client->server;
 	t.tenant = ctx->client->tenant;
 	t.pane[TUI_EVENTS].follow = true;
+	for (int i = 0; i < TUI_NPANELS; i++)
+		t.pane[i].sort = -1;
 	ret = frames_open(ctx, &frames);
 	if (ret < 0) {
 		nc_client_free(c);

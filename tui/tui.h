@@ -65,6 +65,13 @@ struct tui_pane {
 	char selkey[TUI_TEXT];
 	char filter[64];
 	bool follow; /* events: stay on the newest */
+	/* Rows matching the filter while the panel is not the current one
+	 * (tui_rows_shown), as of model version shown_version and shown_filter. */
+	size_t shown;
+	unsigned long shown_version;
+	char shown_filter[64];
+	int sort;  /* the column the rows are sorted by, -1: the model's order (tui_sort_rows) */
+	bool desc; /* ...downwards */
 };
 
 #define TUI_MAXCOLS 8
@@ -115,7 +122,14 @@ struct tui {
 	unsigned long vis_version;
 	enum tui_panel vis_panel;
 	char vis_filter[64];
+	int vis_sort;
+	bool vis_desc;
 	bool vis_valid;
+	/* Where the last frame put things, for the mouse (view.c): the start
+	 * column of each tab and column header, and one past the last. */
+	int tabx[TUI_NPANELS + 1];
+	int colx[TUI_MAXCOLS + 1];
+	size_t ncolx;
 };
 
 /* Minimum screen the dashboard draws on; smaller ones get a message. */
@@ -130,10 +144,21 @@ void tui_rows_get(const struct tui_model *m, enum tui_panel p, size_t i, int64_t
 		  struct tui_row *r);
 /* Whether row r contains text (compared without case); "" matches. */
 bool tui_row_matches(const struct tui_row *r, const char *text);
+/* The rows panel p shows: all of them, or those matching its filter (lock held). */
+size_t tui_rows_shown(struct tui *t, enum tui_panel p);
 /* Refreshes t->vis for the current panel and filter, and moves the
  * selection to the row of its key (lock held). */
 void tui_rows_update(struct tui *t);
 const char *tui_panel_name(enum tui_panel p);
+
+/* sort.c: the order of the rows. */
+/* Whether panel p sorts by its columns (Connectors, Edges). */
+bool tui_sort_can(enum tui_panel p);
+/* Sorts vis[n], indexes of panel p's rows in the model, by column col (of
+ * tui_rows_cols), downwards when desc; ties keep the model's order. Nothing
+ * for a panel that does not sort or a col out of range. Lock held. */
+void tui_sort_rows(const struct tui_model *m, enum tui_panel p, int col, bool desc, size_t *vis,
+		   size_t n);
 
 /* detail.c: detail views as lines (no I/O). */
 /* The describe view of a connector or an edge (borrowed, made by

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../cli/output.h"
+#include "../cli/present.h"
 #include "../lib/util/err.h"
 #include "../lib/util/timefmt.h"
 #include "../lib/util/xmalloc.h"
@@ -140,7 +141,7 @@ static void ascii(const char *s, char *out, size_t n)
 	} map[] = {
 		{"\xe2\x9c\x93", 'v'}, {"\xe2\x9c\x97", 'x'}, {"\xe2\x86\x92", '>'},
 		{"\xe2\x86\x94", '='}, {"\xe2\x80\xa6", '~'}, {"\xe2\x97\x8f", '*'},
-		{"\xe2\x94\x82", '|'},
+		{"\xe2\x94\x82", '|'}, {"\xe2\x86\x91", '^'}, {"\xe2\x86\x93", 'v'},
 	};
 	size_t len = 0;
 
@@ -242,6 +243,11 @@ static void cards(const struct tui *t)
 	};
 	int x = 1;
 
+	/* Nothing until the first snapshot: cards and rows are read together. */
+	if (!t->m->refreshed_at) {
+		put(t, 1, x, t->cols, "loading...", A_DIM);
+		return;
+	}
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		char num[32] = "-";
 
@@ -256,7 +262,7 @@ static void cards(const struct tui *t)
 }
 
 /* Row 2: the panels, the current one highlighted, and the filter. */
-static void tabs(const struct tui *t)
+static void tabs(struct tui *t)
 {
 	const struct tui_model *m = t->m;
 	size_t counts[TUI_NPANELS] = {m->nconns, m->nedges, m->ngroups, m->ev_count};
@@ -265,11 +271,29 @@ static void tabs(const struct tui *t)
 
 	for (int p = 0; p < TUI_NPANELS; p++) {
 		attr_t a = p == (int)t->panel ? A_REVERSE | A_BOLD : A_NORMAL;
+		char num[64], all[32];
 
-		x += putf(t, 2, x + 1, t->cols, a, " %d %s (%zu) ", p + 1,
-			  tui_panel_name((enum tui_panel)p), counts[p]) +
+		/* Filtered: "shown/total", as the status line's n/m has it (the
+		 * rows of a peering are groups, links and warnings alike). */
+		cli_present_count((long long)(t->pane[p].filter[0]
+						      ? tui_rows_count(m, (enum tui_panel)p)
+						      : counts[p]),
+				  all, sizeof(all));
+		if (!m->refreshed_at && p != TUI_EVENTS) {
+			snprintf(num, sizeof(num), "...");
+		} else if (t->pane[p].filter[0]) {
+			cli_present_count((long long)tui_rows_shown(t, (enum tui_panel)p), num,
+					  sizeof(num));
+			snprintf(num + strlen(num), sizeof(num) - strlen(num), "/%s", all);
+		} else {
+			snprintf(num, sizeof(num), "%s", all);
+		}
+		t->tabx[p] = x + 1;
+		x += putf(t, 2, x + 1, t->cols, a, " %d %s (%s) ", p + 1,
+			  tui_panel_name((enum tui_panel)p), num) +
 		     1;
 	}
+	t->tabx[TUI_NPANELS] = x + 1;
 	if (f[0] && t->mode != TUI_MODE_FILTER)
 		x += putf(t, 2, x + 2, t->cols, A_BOLD, "filter: %s", f) + 2;
 	if (m->truncated)
@@ -277,13 +301,13 @@ static void tabs(const struct tui *t)
 }
 
 /* The widths of the columns for the rows on the screen. */
-static void widths(const struct tui *t, const struct tui_col *cols, size_t ncols,
+static void widths(const struct tui *t, const struct tui_col *cols, char (*heads)[64], size_t ncols,
 		   const struct tui_row *rows, size_t nrows, size_t *w)
 {
 	size_t want[TUI_MAXCOLS], minw[TUI_MAXCOLS], total = 0, avail = (size_t)t->cols - 2;
 
 	for (size_t c = 0; c < ncols; c++) {
-		want[c] = cli_out_width(cols[c].header);
+		want[c] = cli_out_width(heads[c]);
 		for (size_t r = 0; r < nrows; r++) {
 			size_t cw = rows[r].span ? 0 : cli_out_width(rows[r].cell[c]);
 
@@ -323,6 +347,7 @@ static void table(struct tui *t, int64_t now)
 	size_t ncols, n = 0, w[TUI_MAXCOLS];
 	const struct tui_col *cols = tui_rows_cols(t->panel, &ncols);
 	struct tui_row *rows;
+	char heads[TUI_MAXCOLS][64];
 	int x = 1;
 
 	if (t->page > t->capprow) {
@@ -333,11 +358,20 @@ static void table(struct tui *t, int64_t now)
 
 	for (size_t i = p->top; i < t->nvis && n < t->page; i++)
 		tui_rows_get(t->m, t->panel, t->vis[i], now, &rows[n++]);
-	widths(t, cols, ncols, rows, n, w);
+	/* The sort column with its direction: Name↑ (ascending) or Name↓. */
+	for (size_t c = 0; c < ncols; c++)
+		snprintf(heads[c], sizeof(heads[c]), "%s%s", cols[c].header,
+			 (int)c != p->sort ? ""
+			 : p->desc	   ? "\xe2\x86\x93"
+					   : "\xe2\x86\x91");
+	widths(t, cols, heads, ncols, rows, n, w);
 	for (size_t c = 0; c < ncols; c++) {
-		put(t, 3, x, (int)w[c], cols[c].header, A_BOLD | A_UNDERLINE);
+		t->colx[c] = x;
+		put(t, 3, x, (int)w[c], heads[c], A_BOLD | A_UNDERLINE);
 		x += (int)w[c] + GAP;
 	}
+	t->colx[ncols] = x;
+	t->ncolx = ncols;
 	if (n == 0)
 		put(t, TOP + 1, 3, t->cols - 4, empty_text(t), A_DIM);
 	for (size_t r = 0; r < n; r++) {
@@ -365,11 +399,15 @@ static void status(struct tui *t)
 	const struct tui_model *m = t->m;
 	int y = t->rows - 1, right = 0;
 	int64_t now = nc_time_mono_ms();
-	char pos[48];
+	char pos[64];
 
 	curs_set(0);
 	if (t->nvis) {
-		snprintf(pos, sizeof(pos), " %zu/%zu ", t->pane[t->panel].sel + 1, t->nvis);
+		char sel[24], all[24];
+
+		cli_present_count((long long)t->pane[t->panel].sel + 1, sel, sizeof(sel));
+		cli_present_count((long long)t->nvis, all, sizeof(all));
+		snprintf(pos, sizeof(pos), " %s/%s ", sel, all);
 		right = (int)strlen(pos);
 		put(t, y, t->cols - right - 1, right, pos, A_DIM);
 	}
