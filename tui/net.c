@@ -136,21 +136,35 @@ out:
 	return ret;
 }
 
-static int read_stats(struct tui_net *n, struct nc_errinfo *ei)
+/* GET /v1/stats into *s; 0 or the error (ei filled). */
+static int fetch_stats(struct tui_net *n, struct tui_stats *s, struct nc_errinfo *ei)
 {
 	json_t *reply = NULL;
-	struct tui_stats s = {0};
 	int ret = nc_client_request(n->c, "GET", "/v1/stats", NULL, NULL, &reply, ei);
 
+	*s = (struct tui_stats){0};
+	if (ret == 0)
+		tui_stats_parse(reply, s);
+	json_decref(reply);
+	return ret;
+}
+
+/* The stat cards again, once the first snapshot is in: before it they are
+ * part of that snapshot (refresh), never shown beside lists read earlier. */
+static int read_stats(struct tui_net *n, struct nc_errinfo *ei)
+{
+	struct tui_stats s;
+	int ret = fetch_stats(n, &s, ei);
+
 	if (ret == 0) {
-		tui_stats_parse(reply, &s);
 		pthread_mutex_lock(&n->m->lock);
-		n->m->stats = s;
-		n->m->version++;
+		if (n->m->refreshed_at) {
+			n->m->stats = s;
+			n->m->version++;
+		}
 		pthread_mutex_unlock(&n->m->lock);
 		wake(n);
 	}
-	json_decref(reply);
 	return ret;
 }
 
@@ -163,6 +177,7 @@ static void refresh(struct tui_net *n)
 	struct tui_conn *cv = NULL;
 	struct tui_edge *ev = NULL;
 	struct tui_peering *gv = NULL;
+	struct tui_stats stats;
 	size_t nc = 0, ne = 0, ng = 0;
 	struct nc_errinfo ei = {0};
 	int64_t t0 = nc_time_mono_ms();
@@ -181,7 +196,7 @@ static void refresh(struct tui_net *n)
 	if (ret == 0)
 		ret = read_groups(n, &gv, &ng, &ei);
 	if (ret == 0)
-		ret = read_stats(n, &ei);
+		ret = fetch_stats(n, &stats, &ei);
 	if (ret < 0) {
 		/* A lost server shows in the header; other failures here. */
 		if (ret != NC_ERR_UNREACHABLE || n->announce)
@@ -196,6 +211,8 @@ static void refresh(struct tui_net *n)
 	tui_model_set_edges(n->m, ev, ne);
 	tui_model_set_edge_sync(n->m, json_object_get(sync, "items"));
 	tui_model_set_groups(n->m, gv, ng);
+	/* One snapshot: the cards and the rows change in the same frame. */
+	n->m->stats = stats;
 	n->m->truncated = more;
 	n->m->refreshed_at = nc_time_now();
 	if (n->announce)
