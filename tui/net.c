@@ -280,13 +280,22 @@ static void run_job(struct tui_net *n, const struct tui_job *j)
 		tui_net_soon(&n->refresh_at, nc_time_mono_ms());
 		break;
 	case TUI_JOB_SYNC:
-		tui_net_sync_one(n, j->serial);
-		break;
 	case TUI_JOB_SYNC_PENDING:
-		tui_net_sync_pending(n);
+	case TUI_JOB_SYNC_ALL:
+		tui_net_sync(n, j);
 		break;
 	case TUI_JOB_APPROVE:
 		tui_net_approve(n, j->serial);
+		break;
+	case TUI_JOB_DECOMMISSION:
+		tui_net_decommission(n, j->serial);
+		break;
+	case TUI_JOB_SET_HUB:
+		tui_net_set_hub(n, j->serial, j->arg);
+		break;
+	case TUI_JOB_LINK_ADD:
+	case TUI_JOB_LINK_REMOVE:
+		tui_net_link(n, j);
 		break;
 	case TUI_JOB_DETAIL:
 		n->detail = *j;
@@ -322,6 +331,7 @@ static void run_jobs(struct tui_net *n, int ms)
 		n->qn--;
 		pthread_mutex_unlock(&n->qlock);
 		run_job(n, &j);
+		free(j.serials);
 		pthread_mutex_lock(&n->qlock);
 	}
 	pthread_mutex_unlock(&n->qlock);
@@ -492,6 +502,7 @@ void tui_net_post(struct tui_net *n, const struct tui_job *job)
 	}
 	pthread_mutex_unlock(&n->qlock);
 	if (full) {
+		free(job->serials);
 		pthread_mutex_lock(&n->m->lock);
 		tui_model_status(n->m, true, "busy: %d requests are waiting; try again", QUEUE_MAX);
 		pthread_mutex_unlock(&n->m->lock);
@@ -507,6 +518,9 @@ void tui_net_stop(struct tui_net *n)
 	pthread_cond_signal(&n->qcond);
 	pthread_mutex_unlock(&n->qlock);
 	pthread_join(n->thread, NULL);
+	/* Jobs never run give back what they hold. */
+	for (size_t i = 0; i < n->qn; i++)
+		free(n->q[(n->qhead + i) % QUEUE_MAX].serials);
 	nc_sse_free(n->sse);
 	nc_client_free(n->c);
 	pthread_mutex_destroy(&n->qlock);

@@ -47,6 +47,7 @@ enum tui_mode {
 	TUI_MODE_NORMAL,
 	TUI_MODE_FILTER,  /* typing the filter of the panel */
 	TUI_MODE_CONFIRM, /* a y/n question before a write */
+	TUI_MODE_INPUT,	  /* a prompt for what a write needs (a hub, a link's ends) */
 	TUI_MODE_HELP,	  /* the key overlay */
 	TUI_MODE_DETAIL,  /* the selected row's details */
 };
@@ -101,8 +102,14 @@ struct tui {
 	enum tui_panel panel;
 	struct tui_pane pane[TUI_NPANELS];
 	enum tui_mode mode;
-	char prompt[TUI_TEXT];	     /* the question of TUI_MODE_CONFIRM */
-	struct tui_job confirm;	     /* what a y sends */
+	char prompt[TUI_TEXT];	/* the question of TUI_MODE_CONFIRM, or TUI_MODE_INPUT's */
+	struct tui_job confirm; /* what a y sends */
+	char confirm_doing[TUI_TEXT], confirm_no[TUI_TEXT]; /* what y and n say */
+	struct tui_job input_job; /* TUI_MODE_INPUT: what Enter sends, with input */
+	char input[128];
+	size_t input_tab;	/* the edge Tab offers next */
+	char (*marks)[TUI_STR]; /* serials of the marked rows, sorted (owned) */
+	size_t nmarks, capmarks;
 	enum tui_detail detail;	     /* what TUI_MODE_DETAIL shows */
 	size_t detail_top;	     /* first line of the detail view shown */
 	char detail_group[TUI_TEXT]; /* TUI_DETAIL_GROUP: the group's row key */
@@ -171,6 +178,27 @@ size_t tui_detail_device(const json_t *view, int64_t now, struct tui_line *out, 
 size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_t max);
 /* An event's JSON text as indented lines (a new array, owned by the caller). */
 size_t tui_detail_event(const char *raw, struct tui_line **out);
+
+/* acts.c: the write actions (bound in keys.c; TUI_R_* as they are). */
+/* Writes the status line (takes the model lock). */
+void tui_say(struct tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The selected row of the current panel, built now; false when there is none. Lock not held. */
+bool tui_selected(struct tui *t, struct tui_row *r);
+unsigned tui_act_approve(struct tui *t, int key);
+unsigned tui_act_decommission(struct tui *t, int key);
+unsigned tui_act_hub(struct tui *t, int key);
+unsigned tui_act_link_add(struct tui *t, int key);
+unsigned tui_act_link_remove(struct tui *t, int key);
+unsigned tui_act_mark(struct tui *t, int key);
+unsigned tui_act_sync(struct tui *t, int key);
+unsigned tui_act_sync_pending(struct tui *t, int key);
+unsigned tui_act_sync_all(struct tui *t, int key);
+/* Keys in TUI_MODE_CONFIRM (y sends, anything else does not) and TUI_MODE_INPUT. */
+unsigned tui_confirm_key(struct tui *t, int key);
+unsigned tui_input_key(struct tui *t, int key);
+/* Whether the device serial is marked; the marks cleared. */
+bool tui_marked(const struct tui *t, const char *serial);
+void tui_marks_clear(struct tui *t);
 
 /* keys.c: the key->action table. */
 /* Runs the action bound to key in t's mode; returns TUI_R_*. Lock not held. */

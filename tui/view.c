@@ -380,6 +380,11 @@ static void table(struct tui *t, int64_t now)
 
 		if (sel)
 			mvhline(y, 0, ' ' | A_REVERSE, t->cols);
+		/* A marked device: a mark in the margin, the row in bold. */
+		if (tui_marked(t, rows[r].serial)) {
+			sel |= A_BOLD;
+			put(t, y, 0, 1, "*", sel);
+		}
 		x = 1;
 		if (rows[r].span) {
 			put(t, y, x, t->cols - 2, rows[r].cell[0],
@@ -399,15 +404,17 @@ static void status(struct tui *t)
 	const struct tui_model *m = t->m;
 	int y = t->rows - 1, right = 0;
 	int64_t now = nc_time_mono_ms();
-	char pos[64];
+	char pos[96];
 
 	curs_set(0);
 	if (t->nvis) {
-		char sel[24], all[24];
+		char sel[24], all[24], marked[24];
 
+		cli_present_count((long long)t->nmarks, marked, sizeof(marked));
 		cli_present_count((long long)t->pane[t->panel].sel + 1, sel, sizeof(sel));
 		cli_present_count((long long)t->nvis, all, sizeof(all));
-		snprintf(pos, sizeof(pos), " %s/%s ", sel, all);
+		snprintf(pos, sizeof(pos), " %.10s%s%s/%s ", t->nmarks ? marked : "",
+			 t->nmarks ? " marked  " : "", sel, all);
 		right = (int)strlen(pos);
 		put(t, y, t->cols - right - 1, right, pos, A_DIM);
 	}
@@ -417,6 +424,11 @@ static void status(struct tui *t)
 	}
 	if (t->mode == TUI_MODE_FILTER) {
 		int x = putf(t, y, 0, t->cols - right - 1, A_BOLD, "/%s", t->pane[t->panel].filter);
+
+		move(y, x < t->cols - 1 ? x : t->cols - 2);
+		curs_set(1);
+	} else if (t->mode == TUI_MODE_INPUT) {
+		int x = putf(t, y, 0, t->cols - right - 1, A_BOLD, "%s%s", t->prompt, t->input);
 
 		move(y, x < t->cols - 1 ? x : t->cols - 2);
 		curs_set(1);
