@@ -27,3 +27,19 @@ void cli_present_count(long long v, char *buf, size_t n)
 	}
 	buf[out] = '\0';
 }
+
+void cli_present_tunnel_index(long long index, char *buf, size_t n)
+{
+	snprintf(buf, n, "%lld (%s)", index, index == 0 ? "primary" : "secondary");
+}
+
+void cli_present_reason(const char *state, const char *fail, const char *dirty, char *buf, size_t n)
+{
+	const char *why = dirty;
+
+	if (state && strcmp(state, "failed") == 0 && fail && *fail)
+		why = fail;
+	else if (state && strcmp(state, "synced") == 0)
+		why = NULL;
+	snprintf(buf, n, "%s", why && *why ? why : "-");
+}

@@ -15,4 +15,16 @@
 /* A count with thousands separators: 4000 as "4,000". */
 void cli_present_count(long long v, char *buf, size_t n);
 
+/* A link's tunnel index: 0 is the primary tunnel (wg2), 1 the secondary
+ * (wg3): "0 (primary)", "1 (secondary)". */
+void cli_present_tunnel_index(long long index, char *buf, size_t n);
+
+/*
+ * Why a device is not synced, from its sync state and reasons (each NULL
+ * or "" when unknown): a failed device's fail reason, else its dirty
+ * reason; "-" for a synced device and when there is none.
+ */
+void cli_present_reason(const char *state, const char *fail, const char *dirty, char *buf,
+			size_t n);
+
 #endif

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cli/output.h"
+#include "../cli/present.h"
 #include "../lib/util/timefmt.h"
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
@@ -122,8 +124,11 @@ static void conn_row(const struct tui_conn *c, int64_t now, struct tui_row *r)
 	cell(r, 3, NULL, c->hub);
 	cell(r, 4, c->status, c->status);
 	ago(r, 5, c->last_seen, now);
+	char why[sizeof(c->dirty)];
+
 	cell(r, 6, c->sync, c->sync);
-	cell(r, 7, NULL, strcmp(c->sync, "synced") == 0 ? "" : c->dirty);
+	cli_present_reason(c->sync, NULL, c->dirty, why, sizeof(why));
+	cell(r, 7, NULL, why);
 }
 
 static void edge_row(const struct tui_edge *e, int64_t now, struct tui_row *r)
@@ -156,9 +161,10 @@ static void group_row(const struct tui_peering *g, size_t k, struct tui_row *r)
 
 		snprintf(r->key, sizeof(r->key), "l %s %s %s %s %d", g->tenant, g->name, l->a, l->b,
 			 l->index);
-		snprintf(text, sizeof(text), "%d (%s)%s", l->index,
-			 l->index ? "secondary" : "primary",
-			 l->no_endpoint ? "  warning: no endpoint at either end" : "");
+		cli_present_tunnel_index(l->index, text, sizeof(text));
+		if (l->no_endpoint)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text),
+				 "  warning: no endpoint at either end");
 		tui_link_text(l, st, sizeof(st), hs, sizeof(hs));
 		cell(r, 0, NULL, l->a);
 		cell(r, 1, NULL, l->b);
@@ -168,10 +174,10 @@ static void group_row(const struct tui_peering *g, size_t k, struct tui_row *r)
 		const char *s = g->isolated[k - 1 - g->nlinks];
 
 		/* The seeds' isolated member warning, worded as `peering show' has it. */
-		snprintf(text, sizeof(text),
-			 "  warning: %s has no links: it is isolated "
-			 "(add a link or remove it)",
-			 s);
+		char why[TUI_CELL - 16];
+
+		cli_out_isolated_text(why, sizeof(why), s);
+		snprintf(text, sizeof(text), "  warning: %s", why);
 		snprintf(r->key, sizeof(r->key), "w %s %s %s", g->tenant, g->name, s);
 		r->span = true;
 		cell(r, 0, "pending", text);
