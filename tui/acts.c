@@ -92,39 +92,38 @@ static void conn_words(struct tui *t, const char *serial, char *buf, size_t n)
 	pthread_mutex_unlock(&t->m->lock);
 }
 
-unsigned tui_act_approve(struct tui *t, int key)
+/* A lifecycle move of the selected connector (kind), after a question:
+ * verb ("approve"), done ("approved"), and what the question adds. */
+static unsigned lifecycle(struct tui *t, enum tui_job_kind kind, char key, const char *verb,
+			  const char *done, const char *adds)
 {
 	struct tui_row r;
-	struct tui_job j = {.kind = TUI_JOB_APPROVE};
+	struct tui_job j = {.kind = kind};
 	char words[TUI_TEXT], doing[TUI_TEXT], no[TUI_TEXT], q[TUI_TEXT];
 
-	if (!connector(t, &r, "a approves a connector"))
+	snprintf(q, sizeof(q), "%c %ss a connector", key, verb);
+	if (!connector(t, &r, q))
 		return TUI_R_REDRAW;
 	snprintf(j.serial, sizeof(j.serial), "%s", r.serial);
 	conn_words(t, r.serial, words, sizeof(words));
-	snprintf(doing, sizeof(doing), "approving %s...", r.serial);
-	snprintf(no, sizeof(no), "not approved: %s stays as it is", r.serial);
-	snprintf(q, sizeof(q), "Approve connector %s (%.100s)?", r.serial, words);
+	/* "approve" -> "approving", "decommission" -> "decommissioning" */
+	snprintf(doing, sizeof(doing), "%.*sing %s...",
+		 (int)strlen(verb) - (verb[strlen(verb) - 1] == 'e'), verb, r.serial);
+	snprintf(no, sizeof(no), "not %s: %s stays as it is", done, r.serial);
+	snprintf(q, sizeof(q), "%c%s connector %s (%.100s)?%s", verb[0] - 'a' + 'A', verb + 1,
+		 r.serial, words, adds);
 	return ask(t, &j, doing, no, q);
+}
+
+unsigned tui_act_approve(struct tui *t, int key)
+{
+	return lifecycle(t, TUI_JOB_APPROVE, 'a', "approve", "approved", "");
 }
 
 unsigned tui_act_decommission(struct tui *t, int key)
 {
-	struct tui_row r;
-	struct tui_job j = {.kind = TUI_JOB_DECOMMISSION};
-	char words[TUI_TEXT], doing[TUI_TEXT], no[TUI_TEXT], q[TUI_TEXT];
-
-	if (!connector(t, &r, "D decommissions a connector"))
-		return TUI_R_REDRAW;
-	snprintf(j.serial, sizeof(j.serial), "%s", r.serial);
-	conn_words(t, r.serial, words, sizeof(words));
-	snprintf(doing, sizeof(doing), "decommissioning %s...", r.serial);
-	snprintf(no, sizeof(no), "not decommissioned: %s stays as it is", r.serial);
-	snprintf(q, sizeof(q),
-		 "Decommission connector %s (%.100s)? It is taken out of service for good, its "
-		 "certificates revoked",
-		 r.serial, words);
-	return ask(t, &j, doing, no, q);
+	return lifecycle(t, TUI_JOB_DECOMMISSION, 'D', "decommission", "decommissioned",
+			 " It is taken out of service for good, its certificates revoked");
 }
 
 /* Opens the prompt for j's missing words (Enter sends, Esc drops it). */

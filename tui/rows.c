@@ -6,6 +6,7 @@
  */
 #include "tui.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,25 +18,34 @@
 #include "../lib/util/xmalloc.h"
 #include "../lib/util/count.h"
 
+/* clang-format off */
+#define CONN(f, how) offsetof(struct tui_conn, f), TUI_SORT_##how
+#define EDGE(f, how) offsetof(struct tui_edge, f), TUI_SORT_##how
+/* clang-format on */
+
 /* Columns of the seeds (Name ... Last Seen), then the sync state. */
 static const struct tui_col conn_cols[] = {
-	{"Name", false},   {"Serial", false},	 {"Region", false}, {"Hub Edge", false},
-	{"Status", false}, {"Last Seen", false}, {"Sync", false},   {"Dirty Reason", true},
+	{"Name", false, CONN(name, NOCASE)},	 {"Serial", false, CONN(serial, TEXT)},
+	{"Region", false, CONN(region, NOCASE)}, {"Hub Edge", false, CONN(hub, TEXT)},
+	{"Status", false, CONN(status, TEXT)},	 {"Last Seen", false, CONN(last_seen, TIME)},
+	{"Sync", false, CONN(sync, TEXT)},	 {"Dirty Reason", true, CONN(dirty, TEXT)},
 };
 static const struct tui_col edge_cols[] = {
-	{"Name", false},     {"Serial", false},	   {"Kind", false}, {"Region", false},
-	{"Endpoint", false}, {"Last Seen", false}, {"Sync", true},
+	{"Name", false, EDGE(name, NOCASE)},	   {"Serial", false, EDGE(serial, TEXT)},
+	{"Kind", false, EDGE(kind, TEXT)},	   {"Region", false, EDGE(region, NOCASE)},
+	{"Endpoint", false, EDGE(endpoint, TEXT)}, {"Last Seen", false, EDGE(last_seen, TIME)},
+	{"Sync", true, EDGE(sync, TEXT)},
 };
 /* Group rows span the width; link rows have the columns of the links table. */
 static const struct tui_col link_cols[] = {
-	{"Edge A", false},
-	{"Edge B", false},
-	{"Status", false},
-	{"Tunnel Index", true},
+	{"Edge A", false, 0, TUI_SORT_NONE},
+	{"Edge B", false, 0, TUI_SORT_NONE},
+	{"Status", false, 0, TUI_SORT_NONE},
+	{"Tunnel Index", true, 0, TUI_SORT_NONE},
 };
 /* As cli_evline lays a line out: time, device, type, what happened. */
 static const struct tui_col event_cols[] = {
-	{"Time      Device        Type          Event", true},
+	{"Time      Device        Type          Event", true, 0, TUI_SORT_NONE},
 };
 
 const struct tui_col *tui_rows_cols(enum tui_panel p, size_t *n)

@@ -15,56 +15,28 @@
 struct order {
 	const struct tui_model *m;
 	enum tui_panel panel;
-	int col;
+	const struct tui_col *col;
 	bool desc;
 };
 
-static int cmp_i64(int64_t a, int64_t b)
+/* Column c of rows a and b (the model's structs). Last Seen: the most
+ * recent first when ascending, as "just now" comes before "5m ago", and
+ * "never" last. */
+static int cmp_col(const struct tui_col *c, const char *a, const char *b)
 {
-	return (a > b) - (a < b);
-}
+	int64_t ta, tb;
 
-/* Column col of connectors a and b, as the Connectors panel shows them. */
-static int cmp_conn(const struct tui_conn *a, const struct tui_conn *b, int col)
-{
-	switch (col) {
-	case 0:
-		return strcasecmp(a->name, b->name);
-	case 1:
-		return strcmp(a->serial, b->serial);
-	case 2:
-		return strcasecmp(a->region, b->region);
-	case 3:
-		return strcmp(a->hub, b->hub);
-	case 4:
-		return strcmp(a->status, b->status);
-	case 5:
-		/* Last Seen: the most recent first when ascending, as "just now" < "5m ago". */
-		return cmp_i64(b->last_seen, a->last_seen);
-	case 6:
-		return strcmp(a->sync, b->sync);
+	switch (c->sort) {
+	case TUI_SORT_NOCASE:
+		return strcasecmp(a + c->off, b + c->off);
+	case TUI_SORT_TIME:
+		memcpy(&ta, a + c->off, sizeof(ta));
+		memcpy(&tb, b + c->off, sizeof(tb));
+		return (tb > ta) - (tb < ta);
+	case TUI_SORT_TEXT:
+		return strcmp(a + c->off, b + c->off);
 	default:
-		return strcmp(a->dirty, b->dirty);
-	}
-}
-
-static int cmp_edge(const struct tui_edge *a, const struct tui_edge *b, int col)
-{
-	switch (col) {
-	case 0:
-		return strcasecmp(a->name, b->name);
-	case 1:
-		return strcmp(a->serial, b->serial);
-	case 2:
-		return strcmp(a->kind, b->kind);
-	case 3:
-		return strcasecmp(a->region, b->region);
-	case 4:
-		return strcmp(a->endpoint, b->endpoint);
-	case 5:
-		return cmp_i64(b->last_seen, a->last_seen);
-	default:
-		return strcmp(a->sync, b->sync);
+		return 0;
 	}
 }
 
@@ -76,9 +48,9 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	int c;
 
 	if (o->panel == TUI_CONNECTORS)
-		c = cmp_conn(&o->m->conns[a], &o->m->conns[b], o->col);
+		c = cmp_col(o->col, (const char *)&o->m->conns[a], (const char *)&o->m->conns[b]);
 	else
-		c = cmp_edge(&o->m->edges[a], &o->m->edges[b], o->col);
+		c = cmp_col(o->col, (const char *)&o->m->edges[a], (const char *)&o->m->edges[b]);
 	if (o->desc)
 		c = -c;
 	return c ? c : (a > b) - (a < b);
@@ -86,17 +58,21 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 
 bool tui_sort_can(enum tui_panel p)
 {
-	return p == TUI_CONNECTORS || p == TUI_EDGES;
+	size_t n;
+	const struct tui_col *cols = tui_rows_cols(p, &n);
+
+	return n > 0 && cols[0].sort != TUI_SORT_NONE;
 }
 
 void tui_sort_rows(const struct tui_model *m, enum tui_panel p, int col, bool desc, size_t *vis,
 		   size_t n)
 {
-	struct order o = {.m = m, .panel = p, .col = col, .desc = desc};
+	struct order o = {.m = m, .panel = p, .desc = desc};
 	size_t ncols;
+	const struct tui_col *cols = tui_rows_cols(p, &ncols);
 
-	tui_rows_cols(p, &ncols);
 	if (!tui_sort_can(p) || col < 0 || (size_t)col >= ncols || n < 2)
 		return;
+	o.col = &cols[col];
 	qsort_r(vis, n, sizeof(*vis), cmp_rows, &o);
 }

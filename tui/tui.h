@@ -89,10 +89,17 @@ struct tui_row {
 	char word[TUI_MAXCOLS][TUI_WORD]; /* the state word colouring each cell */
 };
 
-/* A panel's columns: header, and whether it takes the width left over. */
+/* How a column sorts (sort.c): not at all, its text as it is or without
+ * case, or as a time (int64_t Unix s). */
+enum tui_sort_how { TUI_SORT_NONE, TUI_SORT_TEXT, TUI_SORT_NOCASE, TUI_SORT_TIME };
+
+/* A panel's columns: header, whether it takes the width left over, and
+ * where its value is in the model's row struct (off) and how it sorts. */
 struct tui_col {
 	const char *header;
 	bool flex;
+	size_t off;
+	enum tui_sort_how sort;
 };
 
 struct tui {
@@ -159,7 +166,7 @@ void tui_rows_update(struct tui *t);
 const char *tui_panel_name(enum tui_panel p);
 
 /* sort.c: the order of the rows. */
-/* Whether panel p sorts by its columns (Connectors, Edges). */
+/* Whether panel p sorts by its columns (struct tui_col's sort: Connectors, Edges). */
 bool tui_sort_can(enum tui_panel p);
 /* Sorts vis[n], indexes of panel p's rows in the model, by column col (of
  * tui_rows_cols), downwards when desc; ties keep the model's order. Nothing

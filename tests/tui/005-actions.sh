@@ -25,11 +25,8 @@ run_nc connector approve P0002
 run_nc connector approve P0003
 run_nc peering create pm --topology partial_mesh --protocol wireguard
 for s in P0001 P0002 P0003; do run_nc member add pm "$s"; done
-spawn fleet "$NETCTL" agent --mqtt "$BROKER_URL" --fleet 5 --serial-prefix P --heartbeat 2s
-keys_known() {
-	test "$("$NETCTL" connector list -o json | jq '[.items[] | select(.public_key != null)] | length')" = 3
-}
-check "the fleet's devices announce themselves" wait_until 20 keys_known
+spawn_fleet fleet 5 P --heartbeat 2s
+check "the fleet's devices announce themselves" wait_until 20 connector_keys_known 3
 expect_rc "every device is synced first" 0 sync now --all --wait --timeout 30s --yes
 
 # state SERIAL: "STATE SEQ CONFIRMED_SEQ"; confirmed SERIAL SEQ: synced with SEQ confirmed.
