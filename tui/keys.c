@@ -208,6 +208,46 @@ static unsigned act_quit(struct tui *t, int key)
 	return TUI_R_QUIT;
 }
 
+/* Which of the n spans starting at x[0..n] (x[n] ends the last) holds col; -1 for none. */
+static int span_at(const int *x, size_t n, int col)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (col >= x[i] && col < x[i + 1])
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * The mouse: a click on a tab shows its panel, on a column header sorts by
+ * it (again: the other way round), on a row selects it and on the selected
+ * row opens its details; the wheel scrolls the rows or the details. A
+ * click anywhere closes the help.
+ */
+static unsigned act_mouse(struct tui *t, int key)
+{
+	const struct tui_mouse *ms = &t->mouse;
+	struct tui_pane *p = &t->pane[t->panel];
+	long wheel = ms->what == TUI_WHEEL_UP ? -3 : 3;
+	int hit;
+
+	if (ms->what != TUI_CLICK)
+		return move(t, wheel);
+	if (ms->y == TUI_TABS_Y && (hit = span_at(t->tabx, TUI_NPANELS, ms->x)) >= 0) {
+		t->panel = (enum tui_panel)hit;
+	} else if (ms->y == TUI_HEAD_Y && (hit = span_at(t->colx, t->ncolx, ms->x)) >= 0) {
+		return sort_by(t, hit, hit == p->sort && !p->desc);
+	} else if (ms->y >= TUI_TOP && (size_t)(ms->y - TUI_TOP) < t->page &&
+		   p->top + (size_t)(ms->y - TUI_TOP) < t->nvis) {
+		size_t row = p->top + (size_t)(ms->y - TUI_TOP);
+
+		if (row == p->sel)
+			return act_detail(t, key);
+		return move(t, (long)row - (long)p->sel);
+	}
+	return TUI_R_REDRAW;
+}
+
 static const struct binding bindings[] = {
 	{{'j', TUI_KEY_DOWN}, "j  Down", "move down", NULL, act_down},
 	{{'k', TUI_KEY_UP}, "k  Up", "move up", NULL, act_up},
@@ -244,6 +284,11 @@ static const struct binding bindings[] = {
 	 tui_act_link_add},
 	{{'-'}, "-", "remove the selected link (asks y/N)", NULL, tui_act_link_remove},
 	{{'r'}, "r", "read every list again now", "refresh", act_refresh},
+	{{TUI_KEY_MOUSE},
+	 "mouse",
+	 "click: a tab, a header (sort), a row (again: details); wheel: scroll",
+	 NULL,
+	 act_mouse},
 	{{'?'}, "?", "this help", "help", act_help},
 	{{'q', TUI_CTRL('c')}, "q  ^C", "quit", "quit", act_quit},
 };
@@ -304,7 +349,11 @@ static void close_detail(struct tui *t)
 
 static unsigned detail_key(struct tui *t, int key)
 {
-	if (key == 'j' || key == TUI_KEY_DOWN) {
+	if (key == TUI_KEY_MOUSE && t->mouse.what == TUI_WHEEL_UP) {
+		t->detail_top = t->detail_top > 3 ? t->detail_top - 3 : 0;
+	} else if (key == TUI_KEY_MOUSE) {
+		t->detail_top += t->mouse.what == TUI_WHEEL_DOWN ? 3 : 0;
+	} else if (key == 'j' || key == TUI_KEY_DOWN) {
 		t->detail_top++;
 	} else if ((key == 'k' || key == TUI_KEY_UP) && t->detail_top > 0) {
 		t->detail_top--;
@@ -338,6 +387,10 @@ unsigned tui_keys_handle(struct tui *t, int key)
 	pthread_mutex_lock(&t->m->lock);
 	tui_rows_update(t);
 	pthread_mutex_unlock(&t->m->lock);
+	/* A question or a prompt waits for keys: the mouse neither answers nor leaves it. */
+	if (key == TUI_KEY_MOUSE && (t->mode == TUI_MODE_FILTER || t->mode == TUI_MODE_CONFIRM ||
+				     t->mode == TUI_MODE_INPUT))
+		return TUI_R_NONE;
 	switch (t->mode) {
 	case TUI_MODE_FILTER:
 		return filter_key(t, key);

@@ -35,6 +35,19 @@ enum {
 	TUI_KEY_BTAB,
 	TUI_KEY_BACKSPACE,
 	TUI_KEY_RESIZE,
+	TUI_KEY_MOUSE, /* a click or the wheel: struct tui's mouse says which, and where */
+};
+
+/* The screen's rows: the tabs, the column headers, the first table row. */
+#define TUI_TABS_Y 2
+#define TUI_HEAD_Y 3
+#define TUI_TOP	   4
+
+/* A mouse event (TUI_KEY_MOUSE), at screen column x, row y. */
+enum tui_mouse_what { TUI_CLICK, TUI_WHEEL_UP, TUI_WHEEL_DOWN };
+struct tui_mouse {
+	enum tui_mouse_what what;
+	int x, y;
 };
 #define TUI_CTRL(c) ((c)&0x1f)
 
@@ -144,6 +157,7 @@ struct tui {
 	int tabx[TUI_NPANELS + 1];
 	int colx[TUI_MAXCOLS + 1];
 	size_t ncolx;
+	struct tui_mouse mouse; /* the last TUI_KEY_MOUSE */
 };
 
 /* Minimum screen the dashboard draws on; smaller ones get a message. */

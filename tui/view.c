@@ -21,9 +21,9 @@
 #include "../lib/util/timefmt.h"
 #include "../lib/util/xmalloc.h"
 
-#define TOP	 4     /* rows above the table: header, cards, tabs, column headers */
-#define GAP	 2     /* columns between cells */
-#define NOTE_MS	 15000 /* a status message shows this long, then the hint again */
+#define TOP	 TUI_TOP /* rows above the table: header, cards, tabs, column headers */
+#define GAP	 2	 /* columns between cells */
+#define NOTE_MS	 15000	 /* a status message shows this long, then the hint again */
 #define LINE_MAX 1024
 
 static SCREEN *screen;
@@ -57,6 +57,11 @@ int tui_view_open(struct tui *t, bool color, struct nc_errinfo *ei)
 	intrflush(stdscr, FALSE);
 	set_escdelay(25);
 	curs_set(0);
+	/* Clicks as presses (no wait for a double click: a click on the
+	 * selected row is the second one) and the wheel; without a mouse,
+	 * keys alone. */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	colors = color && has_colors() && start_color() == OK;
 	if (colors) {
 		use_default_colors();
@@ -76,6 +81,27 @@ void tui_view_close(void)
 	endwin();
 	delscreen(screen);
 	screen = NULL;
+}
+
+/* The mouse event waiting into t->mouse: TUI_KEY_MOUSE, or 0 for one the
+ * dashboard does not use. */
+static int mouse(struct tui *t)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return 0;
+	t->mouse.x = ev.x;
+	t->mouse.y = ev.y;
+	if (ev.bstate & BUTTON4_PRESSED)
+		t->mouse.what = TUI_WHEEL_UP;
+	else if (ev.bstate & BUTTON5_PRESSED)
+		t->mouse.what = TUI_WHEEL_DOWN;
+	else if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		t->mouse.what = TUI_CLICK;
+	else
+		return 0;
+	return TUI_KEY_MOUSE;
 }
 
 int tui_view_key(struct tui *t)
@@ -114,6 +140,8 @@ int tui_view_key(struct tui *t)
 	case KEY_RESIZE:
 		getmaxyx(stdscr, t->rows, t->cols);
 		return TUI_KEY_RESIZE;
+	case KEY_MOUSE:
+		return mouse(t);
 	default:
 		/* Other function keys do nothing. */
 		return k >= KEY_MIN ? 0 : k;
@@ -289,15 +317,16 @@ static void tabs(struct tui *t)
 			snprintf(num, sizeof(num), "%s", all);
 		}
 		t->tabx[p] = x + 1;
-		x += putf(t, 2, x + 1, t->cols, a, " %d %s (%s) ", p + 1,
+		x += putf(t, TUI_TABS_Y, x + 1, t->cols, a, " %d %s (%s) ", p + 1,
 			  tui_panel_name((enum tui_panel)p), num) +
 		     1;
 	}
 	t->tabx[TUI_NPANELS] = x + 1;
 	if (f[0] && t->mode != TUI_MODE_FILTER)
-		x += putf(t, 2, x + 2, t->cols, A_BOLD, "filter: %s", f) + 2;
+		x += putf(t, TUI_TABS_Y, x + 2, t->cols, A_BOLD, "filter: %s", f) + 2;
 	if (m->truncated)
-		putf(t, 2, x + 2, t->cols, word_attr("pending"), "(lists cut at %s rows)", "20000");
+		putf(t, TUI_TABS_Y, x + 2, t->cols, word_attr("pending"), "(lists cut at %s rows)",
+		     "20000");
 }
 
 /* The widths of the columns for the rows on the screen. */
@@ -367,7 +396,7 @@ static void table(struct tui *t, int64_t now)
 	widths(t, cols, heads, ncols, rows, n, w);
 	for (size_t c = 0; c < ncols; c++) {
 		t->colx[c] = x;
-		put(t, 3, x, (int)w[c], heads[c], A_BOLD | A_UNDERLINE);
+		put(t, TUI_HEAD_Y, x, (int)w[c], heads[c], A_BOLD | A_UNDERLINE);
 		x += (int)w[c] + GAP;
 	}
 	t->colx[ncols] = x;
