@@ -318,16 +318,19 @@ void tui_rows_update(struct tui *t)
 		     t->vis_desc != p->desc;
 
 	if (fresh) {
+		const size_t *ord = tui_sort_order(&t->order, m, t->panel, p->sort, p->desc);
+
 		if (total > t->capvis) {
 			t->capvis = total + 64;
 			t->vis = nc_xrealloc(t->vis, t->capvis * sizeof(*t->vis));
 		}
 		t->nvis = 0;
-		for (size_t i = 0; i < total; i++) {
+		for (size_t k = 0; k < total; k++) {
+			size_t i = ord ? ord[k] : k;
+
 			if (!p->filter[0] || matches(m, t->panel, i, p->filter, tmp))
 				t->vis[t->nvis++] = i;
 		}
-		tui_sort_rows(m, t->panel, p->sort, p->desc, t->vis, t->nvis);
 		t->vis_sort = p->sort;
 		t->vis_desc = p->desc;
 		t->vis_valid = true;

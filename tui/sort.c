@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The order of a panel's rows: the Connectors and Edges panels sort by any
- * of their columns, up or down. The rows shown (indexes into the model's
- * arrays) are sorted once when the model, the filter or the order changes
- * (tui_rows_update), never per frame. No I/O, no curses.
+ * of their columns, up or down. Every row of the panel (indexes into the
+ * model's arrays) is kept in order from one model version to the next: a
+ * new version costs a pass over the rows that are still in order, a new
+ * column or direction a sort, a filter nothing (tui_rows_update takes the
+ * rows in this order). Never per frame. No I/O, no curses.
  */
 #include "tui.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "../lib/util/xmalloc.h"
 
 /* What a comparison needs: the model's rows and the column. */
 struct order {
@@ -64,15 +68,55 @@ bool tui_sort_can(enum tui_panel p)
 	return n > 0 && cols[0].sort != TUI_SORT_NONE;
 }
 
-void tui_sort_rows(const struct tui_model *m, enum tui_panel p, int col, bool desc, size_t *vis,
-		   size_t n)
+/* Sorts v[n] in place from the order it has: each row moves down past
+ * those it sorts before. Linear when the order holds but for a few rows;
+ * false after budget moves, v then a permutation still. */
+static bool insertion(size_t *v, size_t n, const struct order *o, size_t budget)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t x = v[i], j = i;
+
+		while (j > 0 && cmp_rows(&v[j - 1], &x, (void *)o) > 0) {
+			v[j] = v[j - 1];
+			j--;
+			if (--budget == 0) {
+				v[j] = x;
+				return false;
+			}
+		}
+		v[j] = x;
+	}
+	return true;
+}
+
+const size_t *tui_sort_order(struct tui_order *so, const struct tui_model *m, enum tui_panel p,
+			     int col, bool desc)
 {
 	struct order o = {.m = m, .panel = p, .desc = desc};
-	size_t ncols;
+	size_t ncols, total = tui_rows_count(m, p);
 	const struct tui_col *cols = tui_rows_cols(p, &ncols);
+	bool again =
+		so->valid && so->panel == p && so->col == col && so->desc == desc && so->n == total;
 
-	if (!tui_sort_can(p) || col < 0 || (size_t)col >= ncols || n < 2)
-		return;
+	if (!tui_sort_can(p) || col < 0 || (size_t)col >= ncols) {
+		so->valid = false;
+		return NULL;
+	}
 	o.col = &cols[col];
-	qsort_r(vis, n, sizeof(*vis), cmp_rows, &o);
+	if (!again) {
+		so->v = nc_xgrow(so->v, &so->cap, total * sizeof(*so->v), 1024);
+		for (size_t i = 0; i < total; i++)
+			so->v[i] = i;
+	}
+	/* The last order re-sorted costs a comparison a row while the rows
+	 * keep their places (an event changes one or two); a new one, or one
+	 * with many rows moved, is sorted whole. */
+	if (!again || !insertion(so->v, total, &o, 4 * total + 64))
+		qsort_r(so->v, total, sizeof(*so->v), cmp_rows, &o);
+	so->n = total;
+	so->panel = p;
+	so->col = col;
+	so->desc = desc;
+	so->valid = true;
+	return so->v;
 }

@@ -201,6 +201,8 @@ out:
 		close(pipefd[1]);
 	}
 	free(t.vis);
+	free(t.order.v);
+	free(t.marks);
 	free(t.prow);
 	free(t.evdetail);
 	free(locale);

@@ -115,6 +115,15 @@ struct tui_col {
 	enum tui_sort_how sort;
 };
 
+/* Every row of a panel in its sort order, kept between model versions (sort.c). */
+struct tui_order {
+	size_t *v; /* owned */
+	size_t n, cap;
+	enum tui_panel panel;
+	int col;
+	bool desc, valid;
+};
+
 struct tui {
 	struct tui_model *m;	     /* borrowed */
 	struct tui_net *net;	     /* borrowed */
@@ -152,6 +161,7 @@ struct tui {
 	int vis_sort;
 	bool vis_desc;
 	bool vis_valid;
+	struct tui_order order; /* the current panel's rows sorted, when it is */
 	/* Where the last frame put things, for the mouse (view.c): the start
 	 * column of each tab and column header, and one past the last. */
 	int tabx[TUI_NPANELS + 1];
@@ -182,11 +192,14 @@ const char *tui_panel_name(enum tui_panel p);
 /* sort.c: the order of the rows. */
 /* Whether panel p sorts by its columns (struct tui_col's sort: Connectors, Edges). */
 bool tui_sort_can(enum tui_panel p);
-/* Sorts vis[n], indexes of panel p's rows in the model, by column col (of
- * tui_rows_cols), downwards when desc; ties keep the model's order. Nothing
- * for a panel that does not sort or a col out of range. Lock held. */
-void tui_sort_rows(const struct tui_model *m, enum tui_panel p, int col, bool desc, size_t *vis,
-		   size_t n);
+/* Brings so up to date: every row of panel p (indexes into the model)
+ * sorted by column col (of tui_rows_cols), downwards when desc, ties in the
+ * model's order. Sorted whole when the panel, the column, the direction or
+ * the number of rows changed, else re-sorted from its last order. Returns
+ * so->v, or NULL when p does not sort or col is out of range (the model's
+ * order). Lock held. */
+const size_t *tui_sort_order(struct tui_order *so, const struct tui_model *m, enum tui_panel p,
+			     int col, bool desc);
 
 /* detail.c: detail views as lines (no I/O). */
 /* The describe view of a connector or an edge (borrowed, made by

@@ -38,9 +38,18 @@ check "the rows are by name, descending" test "$(names_shown)" = \
 keys '>' '>' '>' '>'
 expect_re "> moves the sort to the next columns (Status, ascending)" "Hub Edge +Status↑ +Last Seen"
 check "approved sorts before pending_approval" bash -c "tmux -S '$SOCK' capture-pane -p -t nc | sed -n 5p | grep -q 'victor .*approved'"
+# A change from outside moves its row to its place in the order.
+run_nc connector approve CN-0001
+top_two() { test "$(screen | sed -n '5,6p' | awk '{print $1}' | sort | tr '\n' ' ')" = "victor zulu "; }
+if wait_until "$WAIT" top_two; then
+	ok "an approval from the CLI moves its row up among the approved"
+else
+	not_ok "an approval from the CLI moves its row up among the approved" "$(screen)"
+fi
 keys '='
 expect_re "= turns it round" "Status↓"
 check "pending_approval first" bash -c "tmux -S '$SOCK' capture-pane -p -t nc | sed -n 5p | grep -q 'pending_approval'"
+check "the approved last" bash -c "tmux -S '$SOCK' capture-pane -p -t nc | sed -n 16p | grep -q ' approved'"
 keys '<' '<' '<' '<'
 expect_re "< moves back to Name (ascending)" "Name↑ +Serial"
 keys '<'
