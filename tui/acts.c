@@ -232,6 +232,11 @@ static unsigned input_done(struct tui *t)
 	int k = sscanf(t->input, "%63s %63s %1s", a, b, extra);
 
 	t->mode = TUI_MODE_NORMAL;
+	/* Words go to the command line as they are: no option slips in. */
+	if (a[0] == '-' || b[0] == '-') {
+		tui_say(t, true, "`%s': a serial does not start with -", a[0] == '-' ? a : b);
+		return TUI_R_REDRAW;
+	}
 	if (j->kind == TUI_JOB_SET_HUB && k == 1) {
 		snprintf(j->arg, sizeof(j->arg), "%s", a);
 		snprintf(doing, sizeof(doing), "setting the hub of %s to %s...", j->serial, a);

@@ -104,14 +104,14 @@ const size_t *tui_sort_order(struct tui_order *so, const struct tui_model *m, en
 	}
 	o.col = &cols[col];
 	if (!again) {
-		so->v = nc_xgrow(so->v, &so->cap, total * sizeof(*so->v), 1024);
+		so->v = nc_xgrow(so->v, &so->cap, (total + 1) * sizeof(*so->v), 1024);
 		for (size_t i = 0; i < total; i++)
 			so->v[i] = i;
 	}
 	/* The last order re-sorted costs a comparison a row while the rows
 	 * keep their places (an event changes one or two); a new one, or one
 	 * with many rows moved, is sorted whole. */
-	if (!again || !insertion(so->v, total, &o, 4 * total + 64))
+	if (total > 1 && (!again || !insertion(so->v, total, &o, 4 * total + 64)))
 		qsort_r(so->v, total, sizeof(*so->v), cmp_rows, &o);
 	so->n = total;
 	so->panel = p;

@@ -563,7 +563,8 @@ static void detail(struct tui *t)
 			put(t, y + 1 + (int)i, x + 2 + half, half, lines[b].text,
 			    word_attr(lines[b].word));
 	}
-	put(t, y + h - 2, x + 2, w - 4, "Esc close  j/k scroll  s sync  a approve (on a connector)",
+	put(t, y + h - 2, x + 2, w - 4,
+	    "Esc close  j/k scroll  s sync  a approve  D decommission  h hub (on a connector)",
 	    A_DIM);
 	free(group);
 }
