@@ -246,6 +246,17 @@ bool tui_keys_help(size_t i, struct tui_help *h);
 /* The short hint of the status line ("? help  q quit"). */
 const char *tui_keys_hint(void);
 
+/* layout.c: the screen's layout without curses. */
+#define TUI_GAP 2 /* columns between cells */
+/* s with every character outside ASCII as one ASCII character (✓ as v, → as
+ * >, ↑ as ^, others as ?) into out[n]: for terminals whose locale is not
+ * UTF-8, the columns stay the same. */
+void tui_ascii(const char *s, char *out, size_t n);
+/* The widths w[ncols] of the columns (headers heads) for rows[nrows] in
+ * t's width: as cli_out_fit fits them, the flexible column taking what is left. */
+void tui_widths(const struct tui *t, const struct tui_col *cols, char (*heads)[64], size_t ncols,
+		const struct tui_row *rows, size_t nrows, size_t *w);
+
 /* view.c: the screen. */
 /* Sets up the terminal; color asks for colour (has_colors() decides too).
  * Returns 0, or NC_ERR_IO when the terminal cannot be used (ei says why). */

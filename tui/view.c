@@ -22,7 +22,6 @@
 #include "../lib/util/xmalloc.h"
 
 #define TOP	 TUI_TOP /* rows above the table: header, cards, tabs, column headers */
-#define GAP	 2	 /* columns between cells */
 #define NOTE_MS	 15000	 /* a status message shows this long, then the hint again */
 #define LINE_MAX 1024
 
@@ -159,41 +158,6 @@ static attr_t word_attr(const char *word)
 	return COLOR_PAIR(seq[3] - '0');
 }
 
-/* s with every character outside ASCII as one ASCII character, for
- * terminals whose locale is not UTF-8: the columns stay the same. */
-static void ascii(const char *s, char *out, size_t n)
-{
-	static const struct {
-		const char *utf8;
-		char c;
-	} map[] = {
-		{"\xe2\x9c\x93", 'v'}, {"\xe2\x9c\x97", 'x'}, {"\xe2\x86\x92", '>'},
-		{"\xe2\x86\x94", '='}, {"\xe2\x80\xa6", '~'}, {"\xe2\x97\x8f", '*'},
-		{"\xe2\x94\x82", '|'}, {"\xe2\x86\x91", '^'}, {"\xe2\x86\x93", 'v'},
-	};
-	size_t len = 0;
-
-	while (*s && len + 1 < n) {
-		unsigned char c = (unsigned char)*s;
-		size_t k = 1;
-
-		if (c < 0x80) {
-			out[len++] = *s++;
-			continue;
-		}
-		out[len] = '?';
-		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-			if (strncmp(s, map[i].utf8, strlen(map[i].utf8)) == 0)
-				out[len] = map[i].c;
-		}
-		len++;
-		while ((((unsigned char)s[k]) & 0xc0) == 0x80)
-			k++;
-		s += k;
-	}
-	out[len] = '\0';
-}
-
 /* Draws s at (y, x) in at most w columns with attribute a; returns the columns used. */
 static int put(const struct tui *t, int y, int x, int w, const char *s, attr_t a)
 {
@@ -209,7 +173,7 @@ static int put(const struct tui *t, int y, int x, int w, const char *s, attr_t a
 		return 0;
 	cli_out_truncate(s, (size_t)w, cut, sizeof(cut));
 	if (!t->utf8) {
-		ascii(cut, plain, sizeof(plain));
+		tui_ascii(cut, plain, sizeof(plain));
 		out = plain;
 	}
 	attron(a);
@@ -329,33 +293,6 @@ static void tabs(struct tui *t)
 		     "20000");
 }
 
-/* The widths of the columns for the rows on the screen. */
-static void widths(const struct tui *t, const struct tui_col *cols, char (*heads)[64], size_t ncols,
-		   const struct tui_row *rows, size_t nrows, size_t *w)
-{
-	size_t want[TUI_MAXCOLS], minw[TUI_MAXCOLS], total = 0, avail = (size_t)t->cols - 2;
-
-	for (size_t c = 0; c < ncols; c++) {
-		want[c] = cli_out_width(heads[c]);
-		for (size_t r = 0; r < nrows; r++) {
-			size_t cw = rows[r].span ? 0 : cli_out_width(rows[r].cell[c]);
-
-			want[c] = cw > want[c] ? cw : want[c];
-		}
-		minw[c] = want[c] < 6 ? want[c] : 6;
-	}
-	cli_out_fit(want, minw, ncols, avail, GAP, w);
-	for (size_t c = 0; c < ncols; c++)
-		total += w[c] + (c ? GAP : 0);
-	/* The flexible column takes what is left. */
-	for (size_t c = 0; c < ncols && total < avail; c++) {
-		if (cols[c].flex) {
-			w[c] += avail - total;
-			break;
-		}
-	}
-}
-
 static const char *empty_text(const struct tui *t)
 {
 	static const char *const none[TUI_NPANELS] = {"no connectors", "no edges",
@@ -393,11 +330,11 @@ static void table(struct tui *t, int64_t now)
 			 (int)c != p->sort ? ""
 			 : p->desc	   ? "\xe2\x86\x93"
 					   : "\xe2\x86\x91");
-	widths(t, cols, heads, ncols, rows, n, w);
+	tui_widths(t, cols, heads, ncols, rows, n, w);
 	for (size_t c = 0; c < ncols; c++) {
 		t->colx[c] = x;
 		put(t, TUI_HEAD_Y, x, (int)w[c], heads[c], A_BOLD | A_UNDERLINE);
-		x += (int)w[c] + GAP;
+		x += (int)w[c] + TUI_GAP;
 	}
 	t->colx[ncols] = x;
 	t->ncolx = ncols;
@@ -422,7 +359,7 @@ static void table(struct tui *t, int64_t now)
 		}
 		for (size_t c = 0; c < ncols; c++) {
 			put(t, y, x, (int)w[c], rows[r].cell[c], sel | word_attr(rows[r].word[c]));
-			x += (int)w[c] + GAP;
+			x += (int)w[c] + TUI_GAP;
 		}
 	}
 }
