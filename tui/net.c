@@ -136,35 +136,29 @@ out:
 	return ret;
 }
 
-/* GET /v1/stats into *s; 0 or the error (ei filled). */
-static int fetch_stats(struct tui_net *n, struct tui_stats *s, struct nc_errinfo *ei)
+/* GET /v1/stats, the numbers of `connector stats'; *reply owned by the caller. */
+static int get_stats(struct tui_net *n, json_t **reply, struct nc_errinfo *ei)
 {
-	json_t *reply = NULL;
-	int ret = nc_client_request(n->c, "GET", "/v1/stats", NULL, NULL, &reply, ei);
-
-	*s = (struct tui_stats){0};
-	if (ret == 0)
-		tui_stats_parse(reply, s);
-	json_decref(reply);
-	return ret;
+	return nc_client_request(n->c, "GET", "/v1/stats", NULL, NULL, reply, ei);
 }
 
 /* The stat cards again, once the first snapshot is in: before it they are
  * part of that snapshot (refresh), never shown beside lists read earlier. */
 static int read_stats(struct tui_net *n, struct nc_errinfo *ei)
 {
-	struct tui_stats s;
-	int ret = fetch_stats(n, &s, ei);
+	json_t *reply = NULL;
+	int ret = get_stats(n, &reply, ei);
 
 	if (ret == 0) {
 		pthread_mutex_lock(&n->m->lock);
 		if (n->m->refreshed_at) {
-			n->m->stats = s;
-			n->m->version++;
+			tui_model_set_stats(n->m, reply);
+			reply = NULL;
 		}
 		pthread_mutex_unlock(&n->m->lock);
 		wake(n);
 	}
+	json_decref(reply);
 	return ret;
 }
 
@@ -177,7 +171,7 @@ static void refresh(struct tui_net *n)
 	struct tui_conn *cv = NULL;
 	struct tui_edge *ev = NULL;
 	struct tui_peering *gv = NULL;
-	struct tui_stats stats;
+	json_t *stats = NULL;
 	size_t nc = 0, ne = 0, ng = 0;
 	struct nc_errinfo ei = {0};
 	int64_t t0 = nc_time_mono_ms();
@@ -196,7 +190,7 @@ static void refresh(struct tui_net *n)
 	if (ret == 0)
 		ret = read_groups(n, &gv, &ng, &ei);
 	if (ret == 0)
-		ret = fetch_stats(n, &stats, &ei);
+		ret = get_stats(n, &stats, &ei);
 	if (ret < 0) {
 		/* A lost server shows in the header; other failures here. */
 		if (ret != NC_ERR_UNREACHABLE || n->announce)
@@ -212,7 +206,8 @@ static void refresh(struct tui_net *n)
 	tui_model_set_edge_sync(n->m, json_object_get(sync, "items"));
 	tui_model_set_groups(n->m, gv, ng);
 	/* One snapshot: the cards and the rows change in the same frame. */
-	n->m->stats = stats;
+	tui_model_set_stats(n->m, stats);
+	stats = NULL;
 	n->m->truncated = more;
 	n->m->refreshed_at = nc_time_now();
 	if (n->announce)
@@ -233,6 +228,7 @@ out:
 	free(conns_next);
 	free(edges_next);
 	json_decref(sync);
+	json_decref(stats);
 	/* Large fleets are read less often: the load stays bounded. */
 	n->refresh_every = (nc_time_mono_ms() - t0) * REFRESH_FACTOR;
 	if (n->refresh_every < REFRESH_MS)

@@ -8,6 +8,7 @@
  */
 #include "tui.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <langinfo.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cli/cmd/views.h"
 #include "../cli/output.h"
 #include "../cli/present.h"
 #include "../lib/util/err.h"
@@ -220,37 +222,58 @@ static void header(const struct tui *t, int64_t now)
 	}
 }
 
-/* Row 1: the stat cards of `connector stats' and the sync counts. */
+/* The state a card counts, which colours it when not 0. */
+static const char *card_word(const char *key)
+{
+	static const char *const map[][2] = {
+		{"connectors.online", "active"},   {"connectors.offline", "offline"},
+		{"connectors.pending", "pending"}, {"sync.synced", "synced"},
+		{"sync.pending", "pending"},	   {"sync.failed", "failed"},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strcmp(key, map[i][0]) == 0)
+			return map[i][1];
+	}
+	return "";
+}
+
+/* The cards of view (the columns of `connector stats' not only for -o
+ * wide) from x on row 1, labels lowercased when lower; returns where they
+ * end. */
+static int card_row(const struct tui *t, int x, const struct cli_view *view, bool lower)
+{
+	for (size_t i = 0; i < view->n; i++) {
+		const struct cli_col *c = &view->cols[i];
+		char label[64], num[32];
+
+		if (c->flags & NC_COL_WIDE)
+			continue;
+		snprintf(label, sizeof(label), "%s", c->header);
+		if (lower)
+			label[0] = (char)tolower((unsigned char)label[0]);
+		cli_out_cell(t->m->stats, c, 0, num, sizeof(num));
+		x += put(t, 1, x, t->cols, label, A_NORMAL) + 1;
+		x += put(t, 1, x, t->cols, num,
+			 A_BOLD | (strcmp(num, "0") ? word_attr(card_word(c->key)) : 0));
+		x += 2;
+	}
+	return x;
+}
+
+/* Row 1: the stat cards of `connector stats', from its views, and the sync counts. */
 static void cards(const struct tui *t)
 {
-	const struct tui_stats *s = &t->m->stats;
-	const struct {
-		const char *label, *word;
-		long long v;
-	} c[] = {
-		{"Total Connectors", "", s->total},    {"Online", "active", s->online},
-		{"Offline", "offline", s->offline},    {"Pending", "pending", s->pending},
-		{"Sync: synced", "synced", s->synced}, {"pending", "pending", s->sync_pending},
-		{"applying", "", s->applying},	       {"failed", "failed", s->failed},
-	};
 	int x = 1;
 
 	/* Nothing until the first snapshot: cards and rows are read together. */
-	if (!t->m->refreshed_at) {
+	if (!t->m->refreshed_at || !t->m->stats) {
 		put(t, 1, x, t->cols, "loading...", A_DIM);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		char num[32] = "-";
-
-		if (s->known)
-			snprintf(num, sizeof(num), "%lld", c[i].v);
-		if (i == 4)
-			x += put(t, 1, x, t->cols, "\xe2\x94\x82  ", A_DIM);
-		x += put(t, 1, x, t->cols, c[i].label, A_NORMAL) + 1;
-		x += put(t, 1, x, t->cols, num, A_BOLD | (c[i].v ? word_attr(c[i].word) : 0));
-		x += i == 3 ? 3 : 2;
-	}
+	x = card_row(t, x, &cli_view_connector_stats, false) + 1;
+	x += put(t, 1, x, t->cols, "\xe2\x94\x82  Sync: ", A_DIM);
+	card_row(t, x, &cli_view_connector_stats_sync, true);
 }
 
 /* Row 2: the panels, the current one highlighted, and the filter. */
