@@ -25,55 +25,6 @@ struct binding {
 	unsigned (*fn)(struct tui *t, int key);
 };
 
-/* Writes the status line (takes the model lock). */
-static void say(struct tui *t, bool err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(struct tui *t, bool err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tui_model_vsay(t->m, err, fmt, ap);
-	va_end(ap);
-}
-
-static unsigned post(struct tui *t, enum tui_job_kind kind, const char *serial, const char *fmt,
-		     ...) __attribute__((format(printf, 4, 5)));
-
-/* Hands a job of kind (for serial, when not NULL) to the network thread and
- * says on the status line what is under way. */
-static unsigned post(struct tui *t, enum tui_job_kind kind, const char *serial, const char *fmt,
-		     ...)
-{
-	struct tui_job j = {.kind = kind};
-	va_list ap;
-
-	if (serial)
-		snprintf(j.serial, sizeof(j.serial), "%s", serial);
-	va_start(ap, fmt);
-	tui_model_vsay(t->m, false, fmt, ap);
-	va_end(ap);
-	tui_net_post(t->net, &j);
-	return TUI_R_REDRAW;
-}
-
-/* The selected row of the current panel, built now; false when there is none. */
-static bool selected(struct tui *t, struct tui_row *r)
-{
-	const struct tui_pane *p = &t->pane[t->panel];
-	bool ok = false;
-
-	pthread_mutex_lock(&t->m->lock);
-	tui_rows_update(t);
-	if (p->sel < t->nvis) {
-		tui_rows_get(t->m, t->panel, t->vis[p->sel], 0, r);
-		ok = true;
-	}
-	pthread_mutex_unlock(&t->m->lock);
-	return ok;
-}
-
 /* Moves the selection by delta rows, within the rows shown. */
 static unsigned move(struct tui *t, long delta)
 {
@@ -141,8 +92,8 @@ static unsigned act_detail(struct tui *t, int key)
 	struct tui_job j = {.kind = TUI_JOB_DETAIL, .connector = t->panel == TUI_CONNECTORS};
 	char *raw = NULL;
 
-	if (!selected(t, &r)) {
-		say(t, false, "no row is selected");
+	if (!tui_selected(t, &r)) {
+		tui_say(t, false, "no row is selected");
 		return TUI_R_REDRAW;
 	}
 	t->detail_top = 0;
@@ -187,50 +138,63 @@ static unsigned act_filter(struct tui *t, int key)
 
 static unsigned act_clear(struct tui *t, int key)
 {
-	t->pane[t->panel].filter[0] = '\0';
+	/* The filter first; with none, the marks. */
+	if (t->pane[t->panel].filter[0])
+		t->pane[t->panel].filter[0] = '\0';
+	else
+		tui_marks_clear(t);
 	return TUI_R_REDRAW;
 }
 
-static unsigned act_sync(struct tui *t, int key)
+/* Sorts the panel by column col (-1: the model's order), downwards when desc. */
+static unsigned sort_by(struct tui *t, int col, bool desc)
 {
-	struct tui_row r;
+	struct tui_pane *p = &t->pane[t->panel];
+	size_t ncols;
+	const struct tui_col *cols = tui_rows_cols(t->panel, &ncols);
 
-	if (t->panel > TUI_EDGES || !selected(t, &r) || !r.serial[0]) {
-		say(t, true, "s sends Sync Now to a device: select a connector (1) or an edge (2)");
+	if (!tui_sort_can(t->panel)) {
+		tui_say(t, false,
+			"%s keep their own order: sorting is on Connectors (1) and Edges (2)",
+			tui_panel_name(t->panel));
 		return TUI_R_REDRAW;
 	}
-	return post(t, TUI_JOB_SYNC, r.serial, "sending Sync Now to %s...", r.serial);
-}
-
-static unsigned act_sync_pending(struct tui *t, int key)
-{
-	return post(t, TUI_JOB_SYNC_PENDING, NULL, "sending Sync Now to every pending device...");
-}
-
-static unsigned act_approve(struct tui *t, int key)
-{
-	struct tui_row r;
-	const struct tui_conn *c;
-
-	if (t->panel != TUI_CONNECTORS || !selected(t, &r) || !r.serial[0]) {
-		say(t, true, "a approves a connector: select one on the Connectors panel (1)");
-		return TUI_R_REDRAW;
-	}
-	memset(&t->confirm, 0, sizeof(t->confirm));
-	t->confirm.kind = TUI_JOB_APPROVE;
-	snprintf(t->confirm.serial, sizeof(t->confirm.serial), "%s", r.serial);
-	pthread_mutex_lock(&t->m->lock);
-	c = tui_model_conn(t->m, r.serial);
-	snprintf(t->prompt, sizeof(t->prompt), "Approve connector %s (%s, %s)? y/n", r.serial,
-		 c ? c->name : "?", c ? c->status : "?");
-	pthread_mutex_unlock(&t->m->lock);
-	t->mode = TUI_MODE_CONFIRM;
+	p->sort = col;
+	p->desc = col >= 0 && desc;
+	if (col < 0)
+		tui_say(t, false, "sorted by serial, as the server lists them");
+	else
+		tui_say(t, false, "sorted by %s, %s", cols[col].header,
+			desc ? "descending" : "ascending");
 	return TUI_R_REDRAW;
+}
+
+/* < and >: the sort column moves left or right, through "none" (the model's
+ * order) at either end; = turns the order round. */
+static unsigned act_sort(struct tui *t, int key)
+{
+	const struct tui_pane *p = &t->pane[t->panel];
+	size_t ncols;
+	int col = p->sort;
+
+	tui_rows_cols(t->panel, &ncols);
+	if (key == '=')
+		return sort_by(t, col < 0 ? 0 : col, col < 0 ? false : !p->desc);
+	col += key == '>' ? 1 : -1;
+	if (col < -1)
+		col = (int)ncols - 1;
+	if (col >= (int)ncols)
+		col = -1;
+	return sort_by(t, col, false);
 }
 
 static unsigned act_refresh(struct tui *t, int key)
 {
-	return post(t, TUI_JOB_REFRESH, NULL, "refreshing...");
+	struct tui_job j = {.kind = TUI_JOB_REFRESH};
+
+	tui_say(t, false, "refreshing...");
+	tui_net_post(t->net, &j);
+	return TUI_R_REDRAW;
 }
 
 static unsigned act_help(struct tui *t, int key)
@@ -244,6 +208,46 @@ static unsigned act_quit(struct tui *t, int key)
 	return TUI_R_QUIT;
 }
 
+/* Which of the n spans starting at x[0..n] (x[n] ends the last) holds col; -1 for none. */
+static int span_at(const int *x, size_t n, int col)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (col >= x[i] && col < x[i + 1])
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * The mouse: a click on a tab shows its panel, on a column header sorts by
+ * it (again: the other way round), on a row selects it and on the selected
+ * row opens its details; the wheel scrolls the rows or the details. A
+ * click anywhere closes the help.
+ */
+static unsigned act_mouse(struct tui *t, int key)
+{
+	const struct tui_mouse *ms = &t->mouse;
+	struct tui_pane *p = &t->pane[t->panel];
+	long wheel = ms->what == TUI_WHEEL_UP ? -3 : 3;
+	int hit;
+
+	if (ms->what != TUI_CLICK)
+		return move(t, wheel);
+	if (ms->y == TUI_TABS_Y && (hit = span_at(t->tabx, TUI_NPANELS, ms->x)) >= 0) {
+		t->panel = (enum tui_panel)hit;
+	} else if (ms->y == TUI_HEAD_Y && (hit = span_at(t->colx, t->ncolx, ms->x)) >= 0) {
+		return sort_by(t, hit, hit == p->sort && !p->desc);
+	} else if (ms->y >= TUI_TOP && (size_t)(ms->y - TUI_TOP) < t->page &&
+		   p->top + (size_t)(ms->y - TUI_TOP) < t->nvis) {
+		size_t row = p->top + (size_t)(ms->y - TUI_TOP);
+
+		if (row == p->sel)
+			return act_detail(t, key);
+		return move(t, (long)row - (long)p->sel);
+	}
+	return TUI_R_REDRAW;
+}
+
 static const struct binding bindings[] = {
 	{{'j', TUI_KEY_DOWN}, "j  Down", "move down", NULL, act_down},
 	{{'k', TUI_KEY_UP}, "k  Up", "move up", NULL, act_up},
@@ -254,12 +258,37 @@ static const struct binding bindings[] = {
 	{{'1', '2', '3', '4'}, "1 2 3 4", "Connectors, Edges, Peerings, Events", NULL, act_panel},
 	{{TUI_KEY_TAB, TUI_KEY_BTAB}, "Tab  S-Tab", "next / previous panel", NULL, act_tab},
 	{{TUI_KEY_ENTER}, "Enter", "details: sync state, last confirm", "details", act_detail},
+	{{'<', '>'}, "<  >", "sort by the column on the left / right", "sort", act_sort},
+	{{'='}, "=", "turn the sort order round", NULL, act_sort},
 	{{'/'}, "/", "filter rows by text (Enter keeps it, Esc clears it)", "filter", act_filter},
-	{{TUI_KEY_ESC}, "Esc", "clear the filter", NULL, act_clear},
-	{{'s'}, "s", "Sync Now for the selected device", "sync", act_sync},
-	{{'S'}, "S", "Sync Now for every pending device", "sync pending", act_sync_pending},
-	{{'a'}, "a", "approve the selected connector (asks y/n)", "approve", act_approve},
+	{{TUI_KEY_ESC}, "Esc", "clear the filter, else the marks", NULL, act_clear},
+	{{' '}, "Space", "mark the selected device (or unmark it)", "mark", tui_act_mark},
+	{{'s'},
+	 "s",
+	 "Sync Now for the marked devices, else the selected one",
+	 "sync",
+	 tui_act_sync},
+	{{'S'}, "S", "Sync Now for every pending device", "sync pending", tui_act_sync_pending},
+	{{'A'}, "A", "Sync Now for every device (asks y/N, with how many)", NULL, tui_act_sync_all},
+	{{'a'}, "a", "approve the selected connector (asks y/N)", "approve", tui_act_approve},
+	{{'D'}, "D", "decommission the selected connector (asks y/N)", NULL, tui_act_decommission},
+	{{'h'},
+	 "h",
+	 "change the selected connector's hub edge (Tab offers the edges)",
+	 NULL,
+	 tui_act_hub},
+	{{'+'},
+	 "+",
+	 "add a link to the selected peering group (type its two ends)",
+	 NULL,
+	 tui_act_link_add},
+	{{'-'}, "-", "remove the selected link (asks y/N)", NULL, tui_act_link_remove},
 	{{'r'}, "r", "read every list again now", "refresh", act_refresh},
+	{{TUI_KEY_MOUSE},
+	 "mouse",
+	 "click: a tab, a header (sort), a row (again: details); wheel: scroll",
+	 NULL,
+	 act_mouse},
 	{{'?'}, "?", "this help", "help", act_help},
 	{{'q', TUI_CTRL('c')}, "q  ^C", "quit", "quit", act_quit},
 };
@@ -302,18 +331,6 @@ static unsigned filter_key(struct tui *t, int key)
 	return TUI_R_REDRAW;
 }
 
-static unsigned confirm_key(struct tui *t, int key)
-{
-	t->mode = TUI_MODE_NORMAL;
-	if (key == 'y' || key == 'Y') {
-		say(t, false, "approving %s...", t->confirm.serial);
-		tui_net_post(t->net, &t->confirm);
-	} else {
-		say(t, false, "not approved: %s stays as it is", t->confirm.serial);
-	}
-	return TUI_R_REDRAW;
-}
-
 static void close_detail(struct tui *t)
 {
 	struct tui_job j = {.kind = TUI_JOB_DETAIL_CLOSE};
@@ -332,7 +349,11 @@ static void close_detail(struct tui *t)
 
 static unsigned detail_key(struct tui *t, int key)
 {
-	if (key == 'j' || key == TUI_KEY_DOWN) {
+	if (key == TUI_KEY_MOUSE && t->mouse.what == TUI_WHEEL_UP) {
+		t->detail_top = t->detail_top > 3 ? t->detail_top - 3 : 0;
+	} else if (key == TUI_KEY_MOUSE) {
+		t->detail_top += t->mouse.what == TUI_WHEEL_DOWN ? 3 : 0;
+	} else if (key == 'j' || key == TUI_KEY_DOWN) {
 		t->detail_top++;
 	} else if ((key == 'k' || key == TUI_KEY_UP) && t->detail_top > 0) {
 		t->detail_top--;
@@ -342,7 +363,8 @@ static unsigned detail_key(struct tui *t, int key)
 		t->detail_top += t->page;
 	} else if (key == TUI_KEY_PGUP) {
 		t->detail_top = t->detail_top > t->page ? t->detail_top - t->page : 0;
-	} else if (key == 's' || key == 'S' || key == 'a' || key == 'r') {
+	} else if (key == 's' || key == 'S' || key == 'a' || key == 'r' || key == 'D' ||
+		   key == 'h') {
 		/* They act on the selected row, the one shown. */
 		return lookup(key)->fn(t, key);
 	} else if (key == TUI_KEY_ESC || key == 'q' || key == TUI_KEY_ENTER ||
@@ -365,11 +387,17 @@ unsigned tui_keys_handle(struct tui *t, int key)
 	pthread_mutex_lock(&t->m->lock);
 	tui_rows_update(t);
 	pthread_mutex_unlock(&t->m->lock);
+	/* A question or a prompt waits for keys: the mouse neither answers nor leaves it. */
+	if (key == TUI_KEY_MOUSE && (t->mode == TUI_MODE_FILTER || t->mode == TUI_MODE_CONFIRM ||
+				     t->mode == TUI_MODE_INPUT))
+		return TUI_R_NONE;
 	switch (t->mode) {
 	case TUI_MODE_FILTER:
 		return filter_key(t, key);
 	case TUI_MODE_CONFIRM:
-		return confirm_key(t, key);
+		return tui_confirm_key(t, key);
+	case TUI_MODE_INPUT:
+		return tui_input_key(t, key);
 	case TUI_MODE_HELP:
 		t->mode = TUI_MODE_NORMAL;
 		return TUI_R_REDRAW;

@@ -83,6 +83,7 @@ void tui_model_clear(struct tui_model *m)
 	free(m->conns);
 	free(m->edges);
 	free_groups(m->groups, m->ngroups);
+	json_decref(m->stats);
 	for (size_t i = 0; i < TUI_EVENTS_MAX; i++) {
 		free(m->events[i].line);
 		free(m->events[i].raw);
@@ -255,19 +256,11 @@ void tui_group_clear(struct tui_peering *g)
 	g->nlinks = g->nisolated = 0;
 }
 
-void tui_stats_parse(const json_t *reply, struct tui_stats *s)
+void tui_model_set_stats(struct tui_model *m, json_t *reply)
 {
-	const json_t *c = json_object_get(reply, "connectors"), *y = json_object_get(reply, "sync");
-
-	s->known = json_is_object(c);
-	s->total = json_integer_value(json_object_get(c, "total"));
-	s->online = json_integer_value(json_object_get(c, "online"));
-	s->offline = json_integer_value(json_object_get(c, "offline"));
-	s->pending = json_integer_value(json_object_get(c, "pending"));
-	s->synced = json_integer_value(json_object_get(y, "synced"));
-	s->sync_pending = json_integer_value(json_object_get(y, "pending"));
-	s->applying = json_integer_value(json_object_get(y, "applying"));
-	s->failed = json_integer_value(json_object_get(y, "failed"));
+	json_decref(m->stats);
+	m->stats = reply;
+	m->version++;
 }
 
 void tui_model_set_conns(struct tui_model *m, struct tui_conn *v, size_t n)

@@ -60,13 +60,6 @@ struct tui_peering {
 	size_t nisolated;
 };
 
-/* GET /v1/stats: the numbers of `netctl connector stats'. */
-struct tui_stats {
-	bool known;
-	long long total, online, offline, pending;
-	long long synced, sync_pending, applying, failed;
-};
-
 /* A line of the event tail: the decoded text, the event's JSON, and the
  * state word that colours it ("" for none). */
 struct tui_event {
@@ -97,8 +90,8 @@ struct tui_model {
 	size_t nedges;
 	struct tui_peering *groups; /* in the server's order (owned) */
 	size_t ngroups;
-	bool truncated; /* a list had more items than the dashboard reads */
-	struct tui_stats stats;
+	bool truncated;	      /* a list had more items than the dashboard reads */
+	json_t *stats;	      /* GET /v1/stats as the server answered (owned), NULL before */
 	int64_t refreshed_at; /* Unix s of the last full refresh, 0 before */
 
 	struct tui_event events[TUI_EVENTS_MAX]; /* a ring: the oldest at ev_head */
@@ -147,8 +140,8 @@ size_t tui_devs_take(struct tui_devs *d, void *out);
 /* One group of GET /v1/peerings/{name} (borrowed) into *g; false when it has no name. */
 bool tui_group_parse(const json_t *group, struct tui_peering *g);
 void tui_group_clear(struct tui_peering *g);
-/* GET /v1/stats (borrowed) into *s. */
-void tui_stats_parse(const json_t *reply, struct tui_stats *s);
+/* Replaces the model's stats with reply, taking it over (lock held). */
+void tui_model_set_stats(struct tui_model *m, json_t *reply);
 
 /* Replace the model's lists with new arrays, taking them over (lock held). */
 void tui_model_set_conns(struct tui_model *m, struct tui_conn *v, size_t n);

@@ -136,17 +136,25 @@ out:
 	return ret;
 }
 
+/* GET /v1/stats, the numbers of `connector stats'; *reply owned by the caller. */
+static int get_stats(struct tui_net *n, json_t **reply, struct nc_errinfo *ei)
+{
+	return nc_client_request(n->c, "GET", "/v1/stats", NULL, NULL, reply, ei);
+}
+
+/* The stat cards again, once the first snapshot is in: before it they are
+ * part of that snapshot (refresh), never shown beside lists read earlier. */
 static int read_stats(struct tui_net *n, struct nc_errinfo *ei)
 {
 	json_t *reply = NULL;
-	struct tui_stats s = {0};
-	int ret = nc_client_request(n->c, "GET", "/v1/stats", NULL, NULL, &reply, ei);
+	int ret = get_stats(n, &reply, ei);
 
 	if (ret == 0) {
-		tui_stats_parse(reply, &s);
 		pthread_mutex_lock(&n->m->lock);
-		n->m->stats = s;
-		n->m->version++;
+		if (n->m->refreshed_at) {
+			tui_model_set_stats(n->m, reply);
+			reply = NULL;
+		}
 		pthread_mutex_unlock(&n->m->lock);
 		wake(n);
 	}
@@ -163,6 +171,7 @@ static void refresh(struct tui_net *n)
 	struct tui_conn *cv = NULL;
 	struct tui_edge *ev = NULL;
 	struct tui_peering *gv = NULL;
+	json_t *stats = NULL;
 	size_t nc = 0, ne = 0, ng = 0;
 	struct nc_errinfo ei = {0};
 	int64_t t0 = nc_time_mono_ms();
@@ -181,7 +190,7 @@ static void refresh(struct tui_net *n)
 	if (ret == 0)
 		ret = read_groups(n, &gv, &ng, &ei);
 	if (ret == 0)
-		ret = read_stats(n, &ei);
+		ret = get_stats(n, &stats, &ei);
 	if (ret < 0) {
 		/* A lost server shows in the header; other failures here. */
 		if (ret != NC_ERR_UNREACHABLE || n->announce)
@@ -196,6 +205,9 @@ static void refresh(struct tui_net *n)
 	tui_model_set_edges(n->m, ev, ne);
 	tui_model_set_edge_sync(n->m, json_object_get(sync, "items"));
 	tui_model_set_groups(n->m, gv, ng);
+	/* One snapshot: the cards and the rows change in the same frame. */
+	tui_model_set_stats(n->m, stats);
+	stats = NULL;
 	n->m->truncated = more;
 	n->m->refreshed_at = nc_time_now();
 	if (n->announce)
@@ -216,6 +228,7 @@ out:
 	free(conns_next);
 	free(edges_next);
 	json_decref(sync);
+	json_decref(stats);
 	/* Large fleets are read less often: the load stays bounded. */
 	n->refresh_every = (nc_time_mono_ms() - t0) * REFRESH_FACTOR;
 	if (n->refresh_every < REFRESH_MS)
@@ -263,13 +276,22 @@ static void run_job(struct tui_net *n, const struct tui_job *j)
 		tui_net_soon(&n->refresh_at, nc_time_mono_ms());
 		break;
 	case TUI_JOB_SYNC:
-		tui_net_sync_one(n, j->serial);
-		break;
 	case TUI_JOB_SYNC_PENDING:
-		tui_net_sync_pending(n);
+	case TUI_JOB_SYNC_ALL:
+		tui_net_sync(n, j);
 		break;
 	case TUI_JOB_APPROVE:
 		tui_net_approve(n, j->serial);
+		break;
+	case TUI_JOB_DECOMMISSION:
+		tui_net_decommission(n, j->serial);
+		break;
+	case TUI_JOB_SET_HUB:
+		tui_net_set_hub(n, j->serial, j->arg);
+		break;
+	case TUI_JOB_LINK_ADD:
+	case TUI_JOB_LINK_REMOVE:
+		tui_net_link(n, j);
 		break;
 	case TUI_JOB_DETAIL:
 		n->detail = *j;
@@ -305,6 +327,7 @@ static void run_jobs(struct tui_net *n, int ms)
 		n->qn--;
 		pthread_mutex_unlock(&n->qlock);
 		run_job(n, &j);
+		free(j.serials);
 		pthread_mutex_lock(&n->qlock);
 	}
 	pthread_mutex_unlock(&n->qlock);
@@ -475,6 +498,7 @@ void tui_net_post(struct tui_net *n, const struct tui_job *job)
 	}
 	pthread_mutex_unlock(&n->qlock);
 	if (full) {
+		free(job->serials);
 		pthread_mutex_lock(&n->m->lock);
 		tui_model_status(n->m, true, "busy: %d requests are waiting; try again", QUEUE_MAX);
 		pthread_mutex_unlock(&n->m->lock);
@@ -490,6 +514,9 @@ void tui_net_stop(struct tui_net *n)
 	pthread_cond_signal(&n->qcond);
 	pthread_mutex_unlock(&n->qlock);
 	pthread_join(n->thread, NULL);
+	/* Jobs never run give back what they hold. */
+	for (size_t i = 0; i < n->qn; i++)
+		free(n->q[(n->qhead + i) % QUEUE_MAX].serials);
 	nc_sse_free(n->sse);
 	nc_client_free(n->c);
 	pthread_mutex_destroy(&n->qlock);

@@ -20,17 +20,29 @@ struct nc_errinfo;
 enum tui_job_kind {
 	TUI_JOB_NONE,
 	TUI_JOB_REFRESH,      /* read every list again */
-	TUI_JOB_SYNC,	      /* Sync Now for serial */
+	TUI_JOB_SYNC,	      /* Sync Now for serial, or for serials when set */
 	TUI_JOB_SYNC_PENDING, /* Sync Now for every pending device */
+	TUI_JOB_SYNC_ALL,     /* Sync Now for every device */
 	TUI_JOB_APPROVE,      /* approve connector serial */
+	TUI_JOB_DECOMMISSION, /* decommission connector serial */
+	TUI_JOB_SET_HUB,      /* connector serial's hub becomes arg ("none": no hub) */
+	TUI_JOB_LINK_ADD,     /* link serial and arg in group of tenant */
+	TUI_JOB_LINK_REMOVE,  /* remove that link */
 	TUI_JOB_DETAIL,	      /* fill the model's detail view for serial (connector or edge) */
 	TUI_JOB_DETAIL_CLOSE, /* the detail view is closed */
 };
 
+/* The most rows marked for one Sync Now. */
+#define TUI_MARKS_MAX 1024
+
 struct tui_job {
 	enum tui_job_kind kind;
 	char serial[TUI_STR];
-	bool connector; /* TUI_JOB_DETAIL: a connector, else an edge */
+	char arg[TUI_STR];		      /* a hub, a link's other end */
+	char group[TUI_STR], tenant[TUI_STR]; /* a link's peering group and its tenant */
+	char *serials;			      /* TUI_JOB_SYNC: serials separated by spaces (owned by
+						 the job: the network thread frees it), or NULL */
+	bool connector;			      /* TUI_JOB_DETAIL: a connector, else an edge */
 };
 
 struct tui_net;
@@ -42,8 +54,9 @@ struct tui_net;
  */
 int tui_net_start(struct nc_client *c, struct tui_model *m, int wake_fd, struct tui_net **out,
 		  struct nc_errinfo *ei);
-/* Queues a job (copied); never blocks on the network. A full queue drops
- * the job and says so on the status line. */
+/* Queues a job (copied; its serials taken over); never blocks on the
+ * network. A full queue drops the job (freeing serials) and says so on the
+ * status line. */
 void tui_net_post(struct tui_net *n, const struct tui_job *job);
 /* Called by the UI after it drained the wake pipe. */
 void tui_net_woken(struct tui_net *n);

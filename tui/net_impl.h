@@ -53,9 +53,11 @@ void tui_net_status(struct tui_net *n, bool err, const char *fmt, ...)
  * starts with what went wrong ("forbidden: ...") and gives the way out. */
 void tui_net_failed(struct tui_net *n, const char *what, int ret, const struct nc_errinfo *ei);
 
-/* The actions (net_act.c); each reports on the status line. */
-void tui_net_sync_one(struct tui_net *n, const char *serial); /* Sync Now for one device */
-void tui_net_sync_pending(struct tui_net *n);		      /* for every pending device */
-void tui_net_approve(struct tui_net *n, const char *serial);  /* approves a connector */
+/* The actions (net_act.c): each runs the CLI's command and reports on the status line. */
+void tui_net_sync(struct tui_net *n, const struct tui_job *j); /* TUI_JOB_SYNC* */
+void tui_net_approve(struct tui_net *n, const char *serial);
+void tui_net_decommission(struct tui_net *n, const char *serial);
+void tui_net_set_hub(struct tui_net *n, const char *serial, const char *hub);
+void tui_net_link(struct tui_net *n, const struct tui_job *j); /* TUI_JOB_LINK_* */
 
 #endif

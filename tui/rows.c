@@ -6,33 +6,46 @@
  */
 #include "tui.h"
 
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../cli/output.h"
+#include "../cli/present.h"
 #include "../lib/util/timefmt.h"
 #include "../lib/util/utf8.h"
 #include "../lib/util/xmalloc.h"
 #include "../lib/util/count.h"
 
+/* clang-format off */
+#define CONN(f, how) offsetof(struct tui_conn, f), TUI_SORT_##how
+#define EDGE(f, how) offsetof(struct tui_edge, f), TUI_SORT_##how
+/* clang-format on */
+
 /* Columns of the seeds (Name ... Last Seen), then the sync state. */
 static const struct tui_col conn_cols[] = {
-	{"Name", false},   {"Serial", false},	 {"Region", false}, {"Hub Edge", false},
-	{"Status", false}, {"Last Seen", false}, {"Sync", false},   {"Dirty Reason", true},
+	{"Name", false, CONN(name, NOCASE)},	 {"Serial", false, CONN(serial, TEXT)},
+	{"Region", false, CONN(region, NOCASE)}, {"Hub Edge", false, CONN(hub, TEXT)},
+	{"Status", false, CONN(status, TEXT)},	 {"Last Seen", false, CONN(last_seen, TIME)},
+	{"Sync", false, CONN(sync, TEXT)},	 {"Dirty Reason", true, CONN(dirty, TEXT)},
 };
 static const struct tui_col edge_cols[] = {
-	{"Name", false},     {"Serial", false},	   {"Kind", false}, {"Region", false},
-	{"Endpoint", false}, {"Last Seen", false}, {"Sync", true},
+	{"Name", false, EDGE(name, NOCASE)},	   {"Serial", false, EDGE(serial, TEXT)},
+	{"Kind", false, EDGE(kind, TEXT)},	   {"Region", false, EDGE(region, NOCASE)},
+	{"Endpoint", false, EDGE(endpoint, TEXT)}, {"Last Seen", false, EDGE(last_seen, TIME)},
+	{"Sync", true, EDGE(sync, TEXT)},
 };
 /* Group rows span the width; link rows have the columns of the links table. */
 static const struct tui_col link_cols[] = {
-	{"Edge A", false},
-	{"Edge B", false},
-	{"Status", false},
-	{"Tunnel Index", true},
+	{"Edge A", false, 0, TUI_SORT_NONE},
+	{"Edge B", false, 0, TUI_SORT_NONE},
+	{"Status", false, 0, TUI_SORT_NONE},
+	{"Tunnel Index", true, 0, TUI_SORT_NONE},
 };
 /* As cli_evline lays a line out: time, device, type, what happened. */
 static const struct tui_col event_cols[] = {
-	{"Time      Device        Type          Event", true},
+	{"Time      Device        Type          Event", true, 0, TUI_SORT_NONE},
 };
 
 const struct tui_col *tui_rows_cols(enum tui_panel p, size_t *n)
@@ -121,8 +134,11 @@ static void conn_row(const struct tui_conn *c, int64_t now, struct tui_row *r)
 	cell(r, 3, NULL, c->hub);
 	cell(r, 4, c->status, c->status);
 	ago(r, 5, c->last_seen, now);
+	char why[sizeof(c->dirty)];
+
 	cell(r, 6, c->sync, c->sync);
-	cell(r, 7, NULL, strcmp(c->sync, "synced") == 0 ? "" : c->dirty);
+	cli_present_reason(c->sync, NULL, c->dirty, why, sizeof(why));
+	cell(r, 7, NULL, why);
 }
 
 static void edge_row(const struct tui_edge *e, int64_t now, struct tui_row *r)
@@ -155,9 +171,10 @@ static void group_row(const struct tui_peering *g, size_t k, struct tui_row *r)
 
 		snprintf(r->key, sizeof(r->key), "l %s %s %s %s %d", g->tenant, g->name, l->a, l->b,
 			 l->index);
-		snprintf(text, sizeof(text), "%d (%s)%s", l->index,
-			 l->index ? "secondary" : "primary",
-			 l->no_endpoint ? "  warning: no endpoint at either end" : "");
+		cli_present_tunnel_index(l->index, text, sizeof(text));
+		if (l->no_endpoint)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text),
+				 "  warning: no endpoint at either end");
 		tui_link_text(l, st, sizeof(st), hs, sizeof(hs));
 		cell(r, 0, NULL, l->a);
 		cell(r, 1, NULL, l->b);
@@ -167,10 +184,10 @@ static void group_row(const struct tui_peering *g, size_t k, struct tui_row *r)
 		const char *s = g->isolated[k - 1 - g->nlinks];
 
 		/* The seeds' isolated member warning, worded as `peering show' has it. */
-		snprintf(text, sizeof(text),
-			 "  warning: %s has no links: it is isolated "
-			 "(add a link or remove it)",
-			 s);
+		char why[TUI_CELL - 16];
+
+		cli_out_isolated_text(why, sizeof(why), s);
+		snprintf(text, sizeof(text), "  warning: %s", why);
 		snprintf(r->key, sizeof(r->key), "w %s %s %s", g->tenant, g->name, s);
 		r->span = true;
 		cell(r, 0, "pending", text);
@@ -268,6 +285,28 @@ bool tui_row_matches(const struct tui_row *r, const char *text)
 	return false;
 }
 
+size_t tui_rows_shown(struct tui *t, enum tui_panel p)
+{
+	struct tui_pane *pane = &t->pane[p];
+	size_t total = tui_rows_count(t->m, p);
+	struct tui_row *tmp;
+
+	if (p == t->panel)
+		return t->nvis;
+	if (!pane->filter[0])
+		return total;
+	if (pane->shown_version == t->m->version && strcmp(pane->shown_filter, pane->filter) == 0)
+		return pane->shown;
+	tmp = nc_xmalloc(sizeof(*tmp));
+	pane->shown = 0;
+	for (size_t i = 0; i < total; i++)
+		pane->shown += matches(t->m, p, i, pane->filter, tmp);
+	pane->shown_version = t->m->version;
+	memcpy(pane->shown_filter, pane->filter, sizeof(pane->shown_filter));
+	free(tmp);
+	return pane->shown;
+}
+
 void tui_rows_update(struct tui *t)
 {
 	const struct tui_model *m = t->m;
@@ -275,18 +314,25 @@ void tui_rows_update(struct tui *t)
 	struct tui_row *tmp = nc_xmalloc(sizeof(*tmp));
 	size_t total = tui_rows_count(m, t->panel);
 	bool fresh = !t->vis_valid || t->vis_version != m->version || t->vis_panel != t->panel ||
-		     strcmp(t->vis_filter, p->filter) != 0;
+		     strcmp(t->vis_filter, p->filter) != 0 || t->vis_sort != p->sort ||
+		     t->vis_desc != p->desc;
 
 	if (fresh) {
+		const size_t *ord = tui_sort_order(&t->order, m, t->panel, p->sort, p->desc);
+
 		if (total > t->capvis) {
 			t->capvis = total + 64;
 			t->vis = nc_xrealloc(t->vis, t->capvis * sizeof(*t->vis));
 		}
 		t->nvis = 0;
-		for (size_t i = 0; i < total; i++) {
+		for (size_t k = 0; k < total; k++) {
+			size_t i = ord ? ord[k] : k;
+
 			if (!p->filter[0] || matches(m, t->panel, i, p->filter, tmp))
 				t->vis[t->nvis++] = i;
 		}
+		t->vis_sort = p->sort;
+		t->vis_desc = p->desc;
 		t->vis_valid = true;
 		t->vis_version = m->version;
 		t->vis_panel = t->panel;

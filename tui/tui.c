@@ -127,6 +127,16 @@ static int frames_open(struct cli_ctx *ctx, FILE **out)
 	return 0;
 }
 
+/* Frees what the UI state owns (not the model, not the network thread). */
+static void ui_free(struct tui *t)
+{
+	free(t->vis);
+	free(t->order.v);
+	free(t->marks);
+	free(t->prow);
+	free(t->evdetail);
+}
+
 int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 {
 	struct tui_model m;
@@ -161,6 +171,8 @@ int cmd_tui(struct cli_ctx *ctx, const struct cli_args *a)
 	t.server = ctx->client->server;
 	t.tenant = ctx->client->tenant;
 	t.pane[TUI_EVENTS].follow = true;
+	t.pane[TUI_CONNECTORS].sort = t.pane[TUI_EDGES].sort = -1;
+	t.pane[TUI_PEERINGS].sort = t.pane[TUI_EVENTS].sort = -1;
 	ret = frames_open(ctx, &frames);
 	if (ret < 0) {
 		nc_client_free(c);
@@ -198,9 +210,7 @@ out:
 		close(pipefd[0]);
 		close(pipefd[1]);
 	}
-	free(t.vis);
-	free(t.prow);
-	free(t.evdetail);
+	ui_free(&t);
 	free(locale);
 	if (frames)
 		fclose(frames);

@@ -35,6 +35,19 @@ enum {
 	TUI_KEY_BTAB,
 	TUI_KEY_BACKSPACE,
 	TUI_KEY_RESIZE,
+	TUI_KEY_MOUSE, /* a click or the wheel: struct tui's mouse says which, and where */
+};
+
+/* The screen's rows: the tabs, the column headers, the first table row. */
+#define TUI_TABS_Y 2
+#define TUI_HEAD_Y 3
+#define TUI_TOP	   4
+
+/* A mouse event (TUI_KEY_MOUSE), at screen column x, row y. */
+enum tui_mouse_what { TUI_CLICK, TUI_WHEEL_UP, TUI_WHEEL_DOWN };
+struct tui_mouse {
+	enum tui_mouse_what what;
+	int x, y;
 };
 #define TUI_CTRL(c) ((c)&0x1f)
 
@@ -47,6 +60,7 @@ enum tui_mode {
 	TUI_MODE_NORMAL,
 	TUI_MODE_FILTER,  /* typing the filter of the panel */
 	TUI_MODE_CONFIRM, /* a y/n question before a write */
+	TUI_MODE_INPUT,	  /* a prompt for what a write needs (a hub, a link's ends) */
 	TUI_MODE_HELP,	  /* the key overlay */
 	TUI_MODE_DETAIL,  /* the selected row's details */
 };
@@ -65,6 +79,13 @@ struct tui_pane {
 	char selkey[TUI_TEXT];
 	char filter[64];
 	bool follow; /* events: stay on the newest */
+	/* Rows matching the filter while the panel is not the current one
+	 * (tui_rows_shown), as of model version shown_version and shown_filter. */
+	size_t shown;
+	unsigned long shown_version;
+	char shown_filter[64];
+	int sort;  /* the column the rows are sorted by, -1: the model's order (tui_sort_rows) */
+	bool desc; /* ...downwards */
 };
 
 #define TUI_MAXCOLS 8
@@ -81,10 +102,26 @@ struct tui_row {
 	char word[TUI_MAXCOLS][TUI_WORD]; /* the state word colouring each cell */
 };
 
-/* A panel's columns: header, and whether it takes the width left over. */
+/* How a column sorts (sort.c): not at all, its text as it is or without
+ * case, or as a time (int64_t Unix s). */
+enum tui_sort_how { TUI_SORT_NONE, TUI_SORT_TEXT, TUI_SORT_NOCASE, TUI_SORT_TIME };
+
+/* A panel's columns: header, whether it takes the width left over, and
+ * where its value is in the model's row struct (off) and how it sorts. */
 struct tui_col {
 	const char *header;
 	bool flex;
+	size_t off;
+	enum tui_sort_how sort;
+};
+
+/* Every row of a panel in its sort order, kept between model versions (sort.c). */
+struct tui_order {
+	size_t *v; /* owned */
+	size_t n, cap;
+	enum tui_panel panel;
+	int col;
+	bool desc, valid;
 };
 
 struct tui {
@@ -94,8 +131,14 @@ struct tui {
 	enum tui_panel panel;
 	struct tui_pane pane[TUI_NPANELS];
 	enum tui_mode mode;
-	char prompt[TUI_TEXT];	     /* the question of TUI_MODE_CONFIRM */
-	struct tui_job confirm;	     /* what a y sends */
+	char prompt[TUI_TEXT];	/* the question of TUI_MODE_CONFIRM, or TUI_MODE_INPUT's */
+	struct tui_job confirm; /* what a y sends */
+	char confirm_doing[TUI_TEXT], confirm_no[TUI_TEXT]; /* what y and n say */
+	struct tui_job input_job; /* TUI_MODE_INPUT: what Enter sends, with input */
+	char input[128];
+	size_t input_tab;	/* the edge Tab offers next */
+	char (*marks)[TUI_STR]; /* serials of the marked rows, sorted (owned) */
+	size_t nmarks, capmarks;
 	enum tui_detail detail;	     /* what TUI_MODE_DETAIL shows */
 	size_t detail_top;	     /* first line of the detail view shown */
 	char detail_group[TUI_TEXT]; /* TUI_DETAIL_GROUP: the group's row key */
@@ -115,7 +158,16 @@ struct tui {
 	unsigned long vis_version;
 	enum tui_panel vis_panel;
 	char vis_filter[64];
+	int vis_sort;
+	bool vis_desc;
 	bool vis_valid;
+	struct tui_order order; /* the current panel's rows sorted, when it is */
+	/* Where the last frame put things, for the mouse (view.c): the start
+	 * column of each tab and column header, and one past the last. */
+	int tabx[TUI_NPANELS + 1];
+	int colx[TUI_MAXCOLS + 1];
+	size_t ncolx;
+	struct tui_mouse mouse; /* the last TUI_KEY_MOUSE */
 };
 
 /* Minimum screen the dashboard draws on; smaller ones get a message. */
@@ -130,10 +182,24 @@ void tui_rows_get(const struct tui_model *m, enum tui_panel p, size_t i, int64_t
 		  struct tui_row *r);
 /* Whether row r contains text (compared without case); "" matches. */
 bool tui_row_matches(const struct tui_row *r, const char *text);
+/* The rows panel p shows: all of them, or those matching its filter (lock held). */
+size_t tui_rows_shown(struct tui *t, enum tui_panel p);
 /* Refreshes t->vis for the current panel and filter, and moves the
  * selection to the row of its key (lock held). */
 void tui_rows_update(struct tui *t);
 const char *tui_panel_name(enum tui_panel p);
+
+/* sort.c: the order of the rows. */
+/* Whether panel p sorts by its columns (struct tui_col's sort: Connectors, Edges). */
+bool tui_sort_can(enum tui_panel p);
+/* Brings so up to date: every row of panel p (indexes into the model)
+ * sorted by column col (of tui_rows_cols), downwards when desc, ties in the
+ * model's order. Sorted whole when the panel, the column, the direction or
+ * the number of rows changed, else re-sorted from its last order. Returns
+ * so->v, or NULL when p does not sort or col is out of range (the model's
+ * order). Lock held. */
+const size_t *tui_sort_order(struct tui_order *so, const struct tui_model *m, enum tui_panel p,
+			     int col, bool desc);
 
 /* detail.c: detail views as lines (no I/O). */
 /* The describe view of a connector or an edge (borrowed, made by
@@ -147,6 +213,27 @@ size_t tui_detail_group(const struct tui_peering *g, struct tui_line *out, size_
 /* An event's JSON text as indented lines (a new array, owned by the caller). */
 size_t tui_detail_event(const char *raw, struct tui_line **out);
 
+/* acts.c: the write actions (bound in keys.c; TUI_R_* as they are). */
+/* Writes the status line (takes the model lock). */
+void tui_say(struct tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The selected row of the current panel, built now; false when there is none. Lock not held. */
+bool tui_selected(struct tui *t, struct tui_row *r);
+unsigned tui_act_approve(struct tui *t, int key);
+unsigned tui_act_decommission(struct tui *t, int key);
+unsigned tui_act_hub(struct tui *t, int key);
+unsigned tui_act_link_add(struct tui *t, int key);
+unsigned tui_act_link_remove(struct tui *t, int key);
+unsigned tui_act_mark(struct tui *t, int key);
+unsigned tui_act_sync(struct tui *t, int key);
+unsigned tui_act_sync_pending(struct tui *t, int key);
+unsigned tui_act_sync_all(struct tui *t, int key);
+/* Keys in TUI_MODE_CONFIRM (y sends, anything else does not) and TUI_MODE_INPUT. */
+unsigned tui_confirm_key(struct tui *t, int key);
+unsigned tui_input_key(struct tui *t, int key);
+/* Whether the device serial is marked; the marks cleared. */
+bool tui_marked(const struct tui *t, const char *serial);
+void tui_marks_clear(struct tui *t);
+
 /* keys.c: the key->action table. */
 /* Runs the action bound to key in t's mode; returns TUI_R_*. Lock not held. */
 unsigned tui_keys_handle(struct tui *t, int key);
@@ -158,6 +245,17 @@ struct tui_help {
 bool tui_keys_help(size_t i, struct tui_help *h);
 /* The short hint of the status line ("? help  q quit"). */
 const char *tui_keys_hint(void);
+
+/* layout.c: the screen's layout without curses. */
+#define TUI_GAP 2 /* columns between cells */
+/* s with every character outside ASCII as one ASCII character (✓ as v, → as
+ * >, ↑ as ^, others as ?) into out[n]: for terminals whose locale is not
+ * UTF-8, the columns stay the same. */
+void tui_ascii(const char *s, char *out, size_t n);
+/* The widths w[ncols] of the columns (headers heads) for rows[nrows] in
+ * t's width: as cli_out_fit fits them, the flexible column taking what is left. */
+void tui_widths(const struct tui *t, const struct tui_col *cols, char (*heads)[64], size_t ncols,
+		const struct tui_row *rows, size_t nrows, size_t *w);
 
 /* view.c: the screen. */
 /* Sets up the terminal; color asks for colour (has_colors() decides too).

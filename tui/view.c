@@ -8,6 +8,7 @@
  */
 #include "tui.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <langinfo.h>
 #include <stdarg.h>
@@ -15,14 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cli/cmd/views.h"
 #include "../cli/output.h"
+#include "../cli/present.h"
 #include "../lib/util/err.h"
 #include "../lib/util/timefmt.h"
 #include "../lib/util/xmalloc.h"
 
-#define TOP	 4     /* rows above the table: header, cards, tabs, column headers */
-#define GAP	 2     /* columns between cells */
-#define NOTE_MS	 15000 /* a status message shows this long, then the hint again */
+#define TOP	 TUI_TOP /* rows above the table: header, cards, tabs, column headers */
+#define NOTE_MS	 15000	 /* a status message shows this long, then the hint again */
 #define LINE_MAX 1024
 
 static SCREEN *screen;
@@ -56,6 +58,11 @@ int tui_view_open(struct tui *t, bool color, struct nc_errinfo *ei)
 	intrflush(stdscr, FALSE);
 	set_escdelay(25);
 	curs_set(0);
+	/* Clicks as presses (no wait for a double click: a click on the
+	 * selected row is the second one) and the wheel; without a mouse,
+	 * keys alone. */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	colors = color && has_colors() && start_color() == OK;
 	if (colors) {
 		use_default_colors();
@@ -75,6 +82,27 @@ void tui_view_close(void)
 	endwin();
 	delscreen(screen);
 	screen = NULL;
+}
+
+/* The mouse event waiting into t->mouse: TUI_KEY_MOUSE, or 0 for one the
+ * dashboard does not use. */
+static int mouse(struct tui *t)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return 0;
+	t->mouse.x = ev.x;
+	t->mouse.y = ev.y;
+	if (ev.bstate & BUTTON4_PRESSED)
+		t->mouse.what = TUI_WHEEL_UP;
+	else if (ev.bstate & BUTTON5_PRESSED)
+		t->mouse.what = TUI_WHEEL_DOWN;
+	else if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		t->mouse.what = TUI_CLICK;
+	else
+		return 0;
+	return TUI_KEY_MOUSE;
 }
 
 int tui_view_key(struct tui *t)
@@ -113,6 +141,8 @@ int tui_view_key(struct tui *t)
 	case KEY_RESIZE:
 		getmaxyx(stdscr, t->rows, t->cols);
 		return TUI_KEY_RESIZE;
+	case KEY_MOUSE:
+		return mouse(t);
 	default:
 		/* Other function keys do nothing. */
 		return k >= KEY_MIN ? 0 : k;
@@ -130,41 +160,6 @@ static attr_t word_attr(const char *word)
 	return COLOR_PAIR(seq[3] - '0');
 }
 
-/* s with every character outside ASCII as one ASCII character, for
- * terminals whose locale is not UTF-8: the columns stay the same. */
-static void ascii(const char *s, char *out, size_t n)
-{
-	static const struct {
-		const char *utf8;
-		char c;
-	} map[] = {
-		{"\xe2\x9c\x93", 'v'}, {"\xe2\x9c\x97", 'x'}, {"\xe2\x86\x92", '>'},
-		{"\xe2\x86\x94", '='}, {"\xe2\x80\xa6", '~'}, {"\xe2\x97\x8f", '*'},
-		{"\xe2\x94\x82", '|'},
-	};
-	size_t len = 0;
-
-	while (*s && len + 1 < n) {
-		unsigned char c = (unsigned char)*s;
-		size_t k = 1;
-
-		if (c < 0x80) {
-			out[len++] = *s++;
-			continue;
-		}
-		out[len] = '?';
-		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-			if (strncmp(s, map[i].utf8, strlen(map[i].utf8)) == 0)
-				out[len] = map[i].c;
-		}
-		len++;
-		while ((((unsigned char)s[k]) & 0xc0) == 0x80)
-			k++;
-		s += k;
-	}
-	out[len] = '\0';
-}
-
 /* Draws s at (y, x) in at most w columns with attribute a; returns the columns used. */
 static int put(const struct tui *t, int y, int x, int w, const char *s, attr_t a)
 {
@@ -180,7 +175,7 @@ static int put(const struct tui *t, int y, int x, int w, const char *s, attr_t a
 		return 0;
 	cli_out_truncate(s, (size_t)w, cut, sizeof(cut));
 	if (!t->utf8) {
-		ascii(cut, plain, sizeof(plain));
+		tui_ascii(cut, plain, sizeof(plain));
 		out = plain;
 	}
 	attron(a);
@@ -227,36 +222,62 @@ static void header(const struct tui *t, int64_t now)
 	}
 }
 
-/* Row 1: the stat cards of `connector stats' and the sync counts. */
+/* The state a card counts, which colours it when not 0. */
+static const char *card_word(const char *key)
+{
+	static const char *const map[][2] = {
+		{"connectors.online", "active"},   {"connectors.offline", "offline"},
+		{"connectors.pending", "pending"}, {"sync.synced", "synced"},
+		{"sync.pending", "pending"},	   {"sync.failed", "failed"},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strcmp(key, map[i][0]) == 0)
+			return map[i][1];
+	}
+	return "";
+}
+
+/* The cards of view (the columns of `connector stats' not only for -o
+ * wide) from x on row 1, labels lowercased when lower; returns where they
+ * end. */
+static int card_row(const struct tui *t, int x, const struct cli_view *view, bool lower)
+{
+	for (size_t i = 0; i < view->n; i++) {
+		const struct cli_col *c = &view->cols[i];
+		char label[64], num[32];
+
+		if (c->flags & NC_COL_WIDE)
+			continue;
+		snprintf(label, sizeof(label), "%s", c->header);
+		if (lower)
+			label[0] = (char)tolower((unsigned char)label[0]);
+		cli_out_cell(t->m->stats, c, 0, num, sizeof(num));
+		x += put(t, 1, x, t->cols, label, A_NORMAL) + 1;
+		x += put(t, 1, x, t->cols, num,
+			 A_BOLD | (strcmp(num, "0") ? word_attr(card_word(c->key)) : 0));
+		x += 2;
+	}
+	return x;
+}
+
+/* Row 1: the stat cards of `connector stats', from its views, and the sync counts. */
 static void cards(const struct tui *t)
 {
-	const struct tui_stats *s = &t->m->stats;
-	const struct {
-		const char *label, *word;
-		long long v;
-	} c[] = {
-		{"Total Connectors", "", s->total},    {"Online", "active", s->online},
-		{"Offline", "offline", s->offline},    {"Pending", "pending", s->pending},
-		{"Sync: synced", "synced", s->synced}, {"pending", "pending", s->sync_pending},
-		{"applying", "", s->applying},	       {"failed", "failed", s->failed},
-	};
 	int x = 1;
 
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		char num[32] = "-";
-
-		if (s->known)
-			snprintf(num, sizeof(num), "%lld", c[i].v);
-		if (i == 4)
-			x += put(t, 1, x, t->cols, "\xe2\x94\x82  ", A_DIM);
-		x += put(t, 1, x, t->cols, c[i].label, A_NORMAL) + 1;
-		x += put(t, 1, x, t->cols, num, A_BOLD | (c[i].v ? word_attr(c[i].word) : 0));
-		x += i == 3 ? 3 : 2;
+	/* Nothing until the first snapshot: cards and rows are read together. */
+	if (!t->m->refreshed_at || !t->m->stats) {
+		put(t, 1, x, t->cols, "loading...", A_DIM);
+		return;
 	}
+	x = card_row(t, x, &cli_view_connector_stats, false) + 1;
+	x += put(t, 1, x, t->cols, "\xe2\x94\x82  Sync: ", A_DIM);
+	card_row(t, x, &cli_view_connector_stats_sync, true);
 }
 
 /* Row 2: the panels, the current one highlighted, and the filter. */
-static void tabs(const struct tui *t)
+static void tabs(struct tui *t)
 {
 	const struct tui_model *m = t->m;
 	size_t counts[TUI_NPANELS] = {m->nconns, m->nedges, m->ngroups, m->ev_count};
@@ -265,42 +286,34 @@ static void tabs(const struct tui *t)
 
 	for (int p = 0; p < TUI_NPANELS; p++) {
 		attr_t a = p == (int)t->panel ? A_REVERSE | A_BOLD : A_NORMAL;
+		char num[64], all[32];
 
-		x += putf(t, 2, x + 1, t->cols, a, " %d %s (%zu) ", p + 1,
-			  tui_panel_name((enum tui_panel)p), counts[p]) +
+		/* Filtered: "shown/total", as the status line's n/m has it (the
+		 * rows of a peering are groups, links and warnings alike). */
+		cli_present_count((long long)(t->pane[p].filter[0]
+						      ? tui_rows_count(m, (enum tui_panel)p)
+						      : counts[p]),
+				  all, sizeof(all));
+		if (!m->refreshed_at && p != TUI_EVENTS) {
+			snprintf(num, sizeof(num), "...");
+		} else if (t->pane[p].filter[0]) {
+			cli_present_count((long long)tui_rows_shown(t, (enum tui_panel)p), num,
+					  sizeof(num));
+			snprintf(num + strlen(num), sizeof(num) - strlen(num), "/%s", all);
+		} else {
+			snprintf(num, sizeof(num), "%s", all);
+		}
+		t->tabx[p] = x + 1;
+		x += putf(t, TUI_TABS_Y, x + 1, t->cols, a, " %d %s (%s) ", p + 1,
+			  tui_panel_name((enum tui_panel)p), num) +
 		     1;
 	}
+	t->tabx[TUI_NPANELS] = x + 1;
 	if (f[0] && t->mode != TUI_MODE_FILTER)
-		x += putf(t, 2, x + 2, t->cols, A_BOLD, "filter: %s", f) + 2;
+		x += putf(t, TUI_TABS_Y, x + 2, t->cols, A_BOLD, "filter: %s", f) + 2;
 	if (m->truncated)
-		putf(t, 2, x + 2, t->cols, word_attr("pending"), "(lists cut at %s rows)", "20000");
-}
-
-/* The widths of the columns for the rows on the screen. */
-static void widths(const struct tui *t, const struct tui_col *cols, size_t ncols,
-		   const struct tui_row *rows, size_t nrows, size_t *w)
-{
-	size_t want[TUI_MAXCOLS], minw[TUI_MAXCOLS], total = 0, avail = (size_t)t->cols - 2;
-
-	for (size_t c = 0; c < ncols; c++) {
-		want[c] = cli_out_width(cols[c].header);
-		for (size_t r = 0; r < nrows; r++) {
-			size_t cw = rows[r].span ? 0 : cli_out_width(rows[r].cell[c]);
-
-			want[c] = cw > want[c] ? cw : want[c];
-		}
-		minw[c] = want[c] < 6 ? want[c] : 6;
-	}
-	cli_out_fit(want, minw, ncols, avail, GAP, w);
-	for (size_t c = 0; c < ncols; c++)
-		total += w[c] + (c ? GAP : 0);
-	/* The flexible column takes what is left. */
-	for (size_t c = 0; c < ncols && total < avail; c++) {
-		if (cols[c].flex) {
-			w[c] += avail - total;
-			break;
-		}
-	}
+		putf(t, TUI_TABS_Y, x + 2, t->cols, word_attr("pending"), "(lists cut at %s rows)",
+		     "20000");
 }
 
 static const char *empty_text(const struct tui *t)
@@ -323,6 +336,7 @@ static void table(struct tui *t, int64_t now)
 	size_t ncols, n = 0, w[TUI_MAXCOLS];
 	const struct tui_col *cols = tui_rows_cols(t->panel, &ncols);
 	struct tui_row *rows;
+	char heads[TUI_MAXCOLS][64];
 	int x = 1;
 
 	if (t->page > t->capprow) {
@@ -333,11 +347,20 @@ static void table(struct tui *t, int64_t now)
 
 	for (size_t i = p->top; i < t->nvis && n < t->page; i++)
 		tui_rows_get(t->m, t->panel, t->vis[i], now, &rows[n++]);
-	widths(t, cols, ncols, rows, n, w);
+	/* The sort column with its direction: Name↑ (ascending) or Name↓. */
+	for (size_t c = 0; c < ncols; c++)
+		snprintf(heads[c], sizeof(heads[c]), "%s%s", cols[c].header,
+			 (int)c != p->sort ? ""
+			 : p->desc	   ? "\xe2\x86\x93"
+					   : "\xe2\x86\x91");
+	tui_widths(t, cols, heads, ncols, rows, n, w);
 	for (size_t c = 0; c < ncols; c++) {
-		put(t, 3, x, (int)w[c], cols[c].header, A_BOLD | A_UNDERLINE);
-		x += (int)w[c] + GAP;
+		t->colx[c] = x;
+		put(t, TUI_HEAD_Y, x, (int)w[c], heads[c], A_BOLD | A_UNDERLINE);
+		x += (int)w[c] + TUI_GAP;
 	}
+	t->colx[ncols] = x;
+	t->ncolx = ncols;
 	if (n == 0)
 		put(t, TOP + 1, 3, t->cols - 4, empty_text(t), A_DIM);
 	for (size_t r = 0; r < n; r++) {
@@ -346,6 +369,11 @@ static void table(struct tui *t, int64_t now)
 
 		if (sel)
 			mvhline(y, 0, ' ' | A_REVERSE, t->cols);
+		/* A marked device: a mark in the margin, the row in bold. */
+		if (tui_marked(t, rows[r].serial)) {
+			sel |= A_BOLD;
+			put(t, y, 0, 1, "*", sel);
+		}
 		x = 1;
 		if (rows[r].span) {
 			put(t, y, x, t->cols - 2, rows[r].cell[0],
@@ -354,7 +382,7 @@ static void table(struct tui *t, int64_t now)
 		}
 		for (size_t c = 0; c < ncols; c++) {
 			put(t, y, x, (int)w[c], rows[r].cell[c], sel | word_attr(rows[r].word[c]));
-			x += (int)w[c] + GAP;
+			x += (int)w[c] + TUI_GAP;
 		}
 	}
 }
@@ -365,11 +393,17 @@ static void status(struct tui *t)
 	const struct tui_model *m = t->m;
 	int y = t->rows - 1, right = 0;
 	int64_t now = nc_time_mono_ms();
-	char pos[48];
+	char pos[96];
 
 	curs_set(0);
 	if (t->nvis) {
-		snprintf(pos, sizeof(pos), " %zu/%zu ", t->pane[t->panel].sel + 1, t->nvis);
+		char sel[24], all[24], marked[24];
+
+		cli_present_count((long long)t->nmarks, marked, sizeof(marked));
+		cli_present_count((long long)t->pane[t->panel].sel + 1, sel, sizeof(sel));
+		cli_present_count((long long)t->nvis, all, sizeof(all));
+		snprintf(pos, sizeof(pos), " %.10s%s%s/%s ", t->nmarks ? marked : "",
+			 t->nmarks ? " marked  " : "", sel, all);
 		right = (int)strlen(pos);
 		put(t, y, t->cols - right - 1, right, pos, A_DIM);
 	}
@@ -379,6 +413,11 @@ static void status(struct tui *t)
 	}
 	if (t->mode == TUI_MODE_FILTER) {
 		int x = putf(t, y, 0, t->cols - right - 1, A_BOLD, "/%s", t->pane[t->panel].filter);
+
+		move(y, x < t->cols - 1 ? x : t->cols - 2);
+		curs_set(1);
+	} else if (t->mode == TUI_MODE_INPUT) {
+		int x = putf(t, y, 0, t->cols - right - 1, A_BOLD, "%s%s", t->prompt, t->input);
 
 		move(y, x < t->cols - 1 ? x : t->cols - 2);
 		curs_set(1);
@@ -484,7 +523,8 @@ static void detail(struct tui *t)
 			put(t, y + 1 + (int)i, x + 2 + half, half, lines[b].text,
 			    word_attr(lines[b].word));
 	}
-	put(t, y + h - 2, x + 2, w - 4, "Esc close  j/k scroll  s sync  a approve (on a connector)",
+	put(t, y + h - 2, x + 2, w - 4,
+	    "Esc close  j/k scroll  s sync  a approve  D decommission  h hub (on a connector)",
 	    A_DIM);
 	free(group);
 }

@@ -12,6 +12,7 @@
 #include "../../lib/util/duration.h"
 #include "../../lib/util/timefmt.h"
 #include "../output.h"
+#include "../present.h"
 
 /* Writes "-", a number's cell without one, when v is not an integer (null,
  * absent); returns whether it did. */
@@ -41,10 +42,8 @@ static void fmt_count(const json_t *v, char *buf, size_t n)
 /* Tunnel index 0 is the primary tunnel (wg2), 1 the secondary (wg3). */
 static void fmt_tunnel(const json_t *v, char *buf, size_t n)
 {
-	json_int_t i = json_integer_value(v);
-
 	if (!no_number(v, buf, n))
-		snprintf(buf, n, "%lld (%s)", (long long)i, i == 0 ? "primary" : "secondary");
+		cli_present_tunnel_index((long long)json_integer_value(v), buf, n);
 }
 
 /* The link's status, "SA: ..." for IPSec (v: the whole link object). */
@@ -62,16 +61,9 @@ static void fmt_reported(const json_t *v, char *buf, size_t n)
 /* Why a device is not synced: its fail reason, or its dirty reason. */
 static void fmt_reason(const json_t *st, char *buf, size_t n)
 {
-	const char *state = json_string_value(json_object_get(st, "state"));
-	const char *fail = json_string_value(json_object_get(st, "fail_reason"));
-	const char *dirty = json_string_value(json_object_get(st, "dirty_reason"));
-
-	if (state && strcmp(state, "failed") == 0 && fail)
-		snprintf(buf, n, "%s", fail);
-	else if (dirty)
-		snprintf(buf, n, "%s", dirty);
-	else
-		snprintf(buf, n, "-");
+	cli_present_reason(json_string_value(json_object_get(st, "state")),
+			   json_string_value(json_object_get(st, "fail_reason")),
+			   json_string_value(json_object_get(st, "dirty_reason")), buf, n);
 }
 
 /* Milliseconds as "850ms" or "1.2s"; null as "-". */

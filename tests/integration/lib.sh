@@ -467,3 +467,9 @@ spawn_fleet() {
 	FLEET_PID=$pid
 	FLEET_LOG=$T/$name.log
 }
+
+# connector_keys_known N: N connectors have announced their public key (their
+# agents are up and registered); for wait_until.
+connector_keys_known() {
+	test "$("$NETCTL" connector list -o json | jq '[.items[] | select(.public_key != null)] | length')" = "$1"
+}

@@ -77,9 +77,9 @@ check "the matching row stays" shows "CN-0003"
 
 # a asks, y approves; s syncs the row to synced.
 keys a
-expect_screen "a asks before approving" "Approve connector CN-0003 (branch-3, pending_approval)? y/n"
+expect_screen "a asks before approving" "Approve connector CN-0003 (branch-3, pending_approval)? [y/N]"
 keys y
-expect_screen "y approves it: the status line says so" "approved CN-0003"
+expect_screen "y approves it: the status line says so, as \`connector approve\` does" "connector CN-0003 is now approved"
 expect_re "and the row moves on from pending_approval" "CN-0003 +eu-west +EDGE-1 +(approved|provisioned|active) "
 keys s
 expect_screen "s sends Sync Now to the selected device" "sync sent to CN-0003"
@@ -102,8 +102,8 @@ expect_gone "Esc closes them" "Last Confirm"
 # ? lists the keys, from the key table.
 keys '?'
 expect_screen "? opens the help" "Keys"
-expect_screen "it lists s" "Sync Now for the selected device"
-expect_screen "it lists a" "approve the selected connector (asks y/n)"
+expect_screen "it lists s" "Sync Now for the marked devices, else the selected one"
+expect_screen "it lists a" "approve the selected connector (asks y/N)"
 expect_screen "it lists /" "filter rows by text"
 keys x
 expect_gone "any key closes it" "Sync Now for every pending device"
