@@ -229,13 +229,15 @@ static int fix_pair(struct nc_peering_op *op, const char *a, const char *b,
 	return ret;
 }
 
-int nc_link_reconcile(struct nc_peering_op *op, const struct nc_member *m, size_t nm, bool regen,
-		      struct nc_topo_link **added, size_t *n_added)
+int nc_link_reconcile(struct nc_peering_op *op, const struct nc_member *m, size_t nm,
+		      const char *focus, bool regen, struct nc_topo_link **added, size_t *n_added)
 {
 	struct nc_link *have = NULL;
 	struct nc_topo_link *want = NULL, *add = NULL;
 	size_t nh = 0, nw = 0, na = 0, i = 0, j = 0;
-	int ret = nc_store_link_list(op->c->store, op->p.tenant, op->p.name, &have, &nh);
+	int ret = focus ? nc_store_link_list_of(op->c->store, op->p.tenant, op->p.name, focus,
+						&have, &nh)
+			: nc_store_link_list(op->c->store, op->p.tenant, op->p.name, &have, &nh);
 
 	if (ret < 0) {
 		nc_fail(op->ei, ret, NULL, "cannot list the links of %s: %s", op->p.name,
@@ -247,8 +249,8 @@ int nc_link_reconcile(struct nc_peering_op *op, const struct nc_member *m, size_
 	if (op->p.topology == NC_TOPO_PARTIAL_MESH) {
 		ret = hand_made(op, have, nh, m, nm, &want, &nw);
 	} else {
-		ret = nc_topology_links(op->p.topology, op->p.hub, op->p.dual_tunnel, m, nm, &want,
-					&nw);
+		ret = nc_topology_links_of(op->p.topology, op->p.hub, op->p.dual_tunnel, m, nm,
+					   focus, &want, &nw);
 		if (ret < 0)
 			nc_fail(op->ei, ret, NULL, "cannot derive the links of %s: %s", op->p.name,
 				nc_strerror(ret));

@@ -298,7 +298,7 @@ int nc_core_peering_update(struct nc_core *c, const struct nc_actor *actor, cons
 	}
 	ret = nc_peering_members(&op, &m, &nm);
 	if (ret == 0)
-		ret = nc_link_reconcile(&op, m, nm, regen, NULL, NULL);
+		ret = nc_link_reconcile(&op, m, nm, NULL, regen, NULL, NULL);
 	update_reason(&old, &op.p, reason);
 	for (size_t i = 0; i < nm && ret == 0; i++)
 		ret = nc_peering_op_dirty(&op, m[i].serial, "%s", reason);
@@ -391,7 +391,7 @@ int nc_core_member_add(struct nc_core *c, const struct nc_actor *actor, const ch
 	if (ret == 0)
 		ret = nc_peering_members(&op, &m, &nm);
 	if (ret == 0)
-		ret = nc_link_reconcile(&op, m, nm, false, &added, &na);
+		ret = nc_link_reconcile(&op, m, nm, serial, false, &added, &na);
 	for (size_t i = 0; i < na && ret == 0; i++) {
 		const char *peer = strcmp(added[i].a, serial) == 0 ? added[i].b : added[i].a;
 
@@ -423,7 +423,10 @@ int nc_core_member_remove(struct nc_core *c, const struct nc_actor *actor, const
 			      "%s is the hub of %s: change the hub first", serial, op.p.name);
 		goto out;
 	}
-	ret = nc_store_link_list(c->store, op.p.tenant, op.p.name, &l, &nl);
+	/* Its own links, or every link when the other spokes reach it through the hub. */
+	ret = spokes_meet(&op.p)
+		      ? nc_store_link_list(c->store, op.p.tenant, op.p.name, &l, &nl)
+		      : nc_store_link_list_of(c->store, op.p.tenant, op.p.name, serial, &l, &nl);
 	if (ret < 0) {
 		nc_fail(ei, ret, NULL, "cannot list the links of %s: %s", op.p.name,
 			nc_strerror(ret));

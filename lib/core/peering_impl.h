@@ -82,10 +82,12 @@ const struct nc_member *nc_peering_member_find(const struct nc_member *m, size_t
  * members m[0..nm) (sorted by serial); for partial_mesh, the hand-made
  * pairs it has, with the tunnels dual_tunnel gives them. A pair that loses
  * a tunnel keeps the SAs of the tunnels it keeps. regen gives every link
- * new SAs (a protocol change). *added (may be NULL) receives the pairs that
- * had no tunnel before, one entry each: heap, a and b borrowing from m.
+ * new SAs (a protocol change). focus (NULL: all) limits it to the links
+ * with that member at one end, which are all a member's joining changes.
+ * *added (may be NULL) receives the pairs that had no tunnel before, one
+ * entry each: heap, a and b borrowing from m.
  */
-int nc_link_reconcile(struct nc_peering_op *op, const struct nc_member *m, size_t nm, bool regen,
-		      struct nc_topo_link **added, size_t *n_added);
+int nc_link_reconcile(struct nc_peering_op *op, const struct nc_member *m, size_t nm,
+		      const char *focus, bool regen, struct nc_topo_link **added, size_t *n_added);
 
 #endif

@@ -150,12 +150,10 @@ int nc_core_member_show(struct nc_core *c, const char *tenant, const char *name,
 	int ret = nc_peering_find(c, tenant, name, &p, ei);
 
 	if (ret == 0)
-		ret = nc_store_link_list_by_device(c->store, serial, &l, &nl);
+		ret = nc_store_link_list_of(c->store, p.tenant, p.name, serial, &l, &nl);
 	for (size_t i = 0; ret == 0 && i < nl; i++) {
 		bool x = true, y = true;
 
-		if (strcmp(l[i].tenant, p.tenant) != 0 || strcmp(l[i].peering, p.name) != 0)
-			continue;
 		ret = end_dialable(c, p.tenant, l[i].a, &x);
 		if (ret == 0)
 			ret = end_dialable(c, p.tenant, l[i].b, &y);

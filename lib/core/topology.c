@@ -54,6 +54,19 @@ int nc_topology_links(enum nc_topology t, const char *hub, bool dual_tunnel,
 		      const struct nc_member *members, size_t n, struct nc_topo_link **out,
 		      size_t *n_out)
 {
+	return nc_topology_links_of(t, hub, dual_tunnel, members, n, NULL, out, n_out);
+}
+
+/* Whether the pair x, y is one focus (NULL: every pair) asks for. */
+static bool in_focus(const struct nc_member *x, const struct nc_member *y, const char *focus)
+{
+	return !focus || strcmp(x->serial, focus) == 0 || strcmp(y->serial, focus) == 0;
+}
+
+int nc_topology_links_of(enum nc_topology t, const char *hub, bool dual_tunnel,
+			 const struct nc_member *members, size_t n, const char *focus,
+			 struct nc_topo_link **out, size_t *n_out)
+{
 	const struct nc_member **sorted = NULL;
 	const struct nc_member *h = NULL;
 	struct nc_topo_link *v = NULL;
@@ -86,6 +99,8 @@ int nc_topology_links(enum nc_topology t, const char *hub, bool dual_tunnel,
 			goto out;
 		}
 		cap = 2 * (n - 1);
+	} else if (focus) {
+		cap = 2 * (n - 1); /* focus with each other member */
 	} else {
 		/* n (n - 1) / 2 pairs of at most two tunnels each. */
 		if (n - 1 > SIZE_MAX / sizeof(*v) / n) {
@@ -102,10 +117,12 @@ int nc_topology_links(enum nc_topology t, const char *hub, bool dual_tunnel,
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (h && sorted[i] != h)
+		if (h && sorted[i] != h && in_focus(h, sorted[i], focus))
 			add_pair(h, sorted[i], dual_tunnel, v, &k);
-		for (size_t j = i + 1; !h && j < n; j++)
-			add_pair(sorted[i], sorted[j], dual_tunnel, v, &k);
+		for (size_t j = i + 1; !h && j < n; j++) {
+			if (in_focus(sorted[i], sorted[j], focus))
+				add_pair(sorted[i], sorted[j], dual_tunnel, v, &k);
+		}
 	}
 	/* Mesh pairs come out in order already; the hub's pairs need sorting. */
 	qsort(v, k, sizeof(*v), nc_topology_cmp);

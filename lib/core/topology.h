@@ -47,6 +47,11 @@ size_t nc_topology_tunnels(bool dual_tunnel, enum nc_device_type ta, enum nc_dev
 int nc_topology_links(enum nc_topology t, const char *hub, bool dual_tunnel,
 		      const struct nc_member *members, size_t n, struct nc_topo_link **out,
 		      size_t *n_out);
+/* The same, only the tunnels with focus (a member's serial) at one end:
+ * what changes when that member joins or leaves. */
+int nc_topology_links_of(enum nc_topology t, const char *hub, bool dual_tunnel,
+			 const struct nc_member *members, size_t n, const char *focus,
+			 struct nc_topo_link **out, size_t *n_out);
 
 /* Orders tunnels by (a, b, tunnel_index) for qsort and bsearch. */
 int nc_topology_cmp(const void *x, const void *y);

@@ -153,6 +153,21 @@ int nc_sqlite_link_list(struct nc_store *st, const char *tenant, const char *pee
 		&nc_sqlite_link_rows, out, n, "tt", peering, tenant);
 }
 
+/* The links with serial as a, from the primary key, and as b, from links_b
+ * (named: for the order asked, the planner would walk the whole peering
+ * through the primary key); a < b, so none is in both. */
+int nc_sqlite_link_list_of(struct nc_store *st, const char *tenant, const char *peering,
+			   const char *serial, struct nc_link **out, size_t *n)
+{
+	return nc_sqlite_select(nc_sqlite_of(st),
+				"SELECT " LINK_COLS " FROM links l WHERE l.tenant = ?1"
+				" AND l.peering = ?2 AND l.a = ?3 UNION ALL"
+				" SELECT " LINK_COLS " FROM links l INDEXED BY links_b"
+				" WHERE l.tenant = ?1 AND l.peering = ?2 AND l.b = ?3"
+				" ORDER BY 1, 2, 3, 4, 5",
+				&nc_sqlite_link_rows, out, n, "ttt", tenant, peering, serial);
+}
+
 /* Through the device's memberships, so that the primary keys find the links. */
 int nc_sqlite_link_list_by_device(struct nc_store *st, const char *serial, struct nc_link **out,
 				  size_t *n)

@@ -209,6 +209,10 @@ int nc_store_link_delete(struct nc_store *st, const char *tenant, const char *pe
 			 const char *a, const char *b);
 int nc_store_link_list(struct nc_store *st, const char *tenant, const char *peering,
 		       struct nc_link **out, size_t *n);
+/* The links of peering in tenant with serial at one end, in the order of
+ * link_list. */
+int nc_store_link_list_of(struct nc_store *st, const char *tenant, const char *peering,
+			  const char *serial, struct nc_link **out, size_t *n);
 /* Every link, in every peering, with serial at either end. */
 int nc_store_link_list_by_device(struct nc_store *st, const char *serial, struct nc_link **out,
 				 size_t *n);

@@ -4,7 +4,8 @@
  * hub-spoke links the hub to every other member, a partial mesh derives
  * nothing; dual tunnel adds the secondary tunnel to edge-edge links only;
  * the output is sorted and independent of the members' order; bad input
- * (a serial twice, a hub that is missing or a connector) is refused.
+ * (a serial twice, a hub that is missing or a connector) is refused; the
+ * links of one member are the group's links with it at one end.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -277,6 +278,48 @@ static void test_cmp(void **state)
 	assert_int_equal(nc_topology_cmp(&x, &x), 0);
 }
 
+/* The links of one member: exactly the whole group's links that have it at
+ * one end, in the same order, for every member of a mesh and a hub-spoke. */
+static void test_links_of(void **state)
+{
+	static const char *const five[] = {"CN-2:c", "EDGE-1:e", "CN-1:c", "EDGE-2:e", "CN-3:c"};
+	static const enum nc_topology t[] = {NC_TOPO_MESH, NC_TOPO_HUB_SPOKE, NC_TOPO_PARTIAL_MESH};
+	struct nc_member *m = members(five, COUNT(five));
+
+	(void)state;
+	for (size_t ti = 0; ti < COUNT(t); ti++) {
+		struct nc_topo_link *all = NULL;
+		size_t nall = 0;
+
+		assert_int_equal(
+			nc_topology_links(t[ti], "EDGE-1", true, m, COUNT(five), &all, &nall), 0);
+		for (size_t f = 0; f < COUNT(five); f++) {
+			struct nc_topo_link *v = NULL, *w = calloc(nall + 1, sizeof(*w));
+			size_t nv = 99, nw = 0;
+			char *got, *want;
+
+			assert_non_null(w);
+			for (size_t i = 0; i < nall; i++) {
+				if (strcmp(all[i].a, m[f].serial) == 0 ||
+				    strcmp(all[i].b, m[f].serial) == 0)
+					w[nw++] = all[i];
+			}
+			assert_int_equal(nc_topology_links_of(t[ti], "EDGE-1", true, m, COUNT(five),
+							      m[f].serial, &v, &nv),
+					 0);
+			got = render(v, nv);
+			want = render(w, nw);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+			free(v);
+			free(w);
+		}
+		free(all);
+	}
+	free(m);
+}
+
 FX_MAIN("topology", test_tunnels, test_mesh_of_four, test_mesh_dual, test_mesh_sizes,
 	test_hub_spoke, test_partial_mesh, test_empty_and_single, test_order_independent,
-	test_refused, test_cmp)
+	test_refused, test_cmp, test_links_of)
