@@ -3,6 +3,9 @@
 #include "engine.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +26,11 @@
  * memory. Devices repeat what matters. */
 #define QUEUE_MAX   200000
 #define DROP_LOG_MS 10000
+
+/* Once a queue this deep has drained, the memory its messages held is given
+ * back to the system (glibc keeps freed memory for reuse otherwise, and a
+ * start-up storm leaves hundreds of MB behind): drained(). */
+#define TRIM_AFTER 10000
 
 /* A device's newest heartbeat, tunnel status or config request that waits
  * in e->msgs (by its topic, in e->waiting): a newer one takes its place. */
@@ -219,6 +227,8 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	if (w->keyed)
 		x->w = w;
 	enqueue(e, &e->msgs, w);
+	if (e->msgs.n > e->queue_peak)
+		e->queue_peak = e->msgs.n;
 	pthread_mutex_unlock(&e->lock);
 }
 
@@ -381,6 +391,21 @@ static void run_op(struct nc_sync_engine *e, struct work *w)
 	pthread_mutex_lock(&e->lock);
 }
 
+/* After a storm: once a queue TRIM_AFTER deep has fallen to a tenth of
+ * that, the memory its messages held goes back to the system. Called and
+ * returns with e->lock held. */
+static void drained(struct nc_sync_engine *e)
+{
+	if (e->queue_peak < TRIM_AFTER || e->msgs.n >= TRIM_AFTER / 10)
+		return;
+	e->queue_peak = e->msgs.n;
+	pthread_mutex_unlock(&e->lock);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	pthread_mutex_lock(&e->lock);
+}
+
 static void *run(void *arg)
 {
 	struct nc_sync_engine *e = arg;
@@ -407,6 +432,7 @@ static void *run(void *arg)
 			run_messages(e);
 			pthread_mutex_lock(&e->lock);
 			e->runs_turn = true;
+			drained(e);
 			continue;
 		}
 		if (e->timers.n && nc_heap_top_key(&e->timers) <= now) {

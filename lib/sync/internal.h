@@ -89,6 +89,7 @@ struct nc_sync_engine {
 	struct nc_fifo ops;	/* of struct work: operator work (Sync Now, republish), first */
 	struct nc_fifo msgs;	/* of struct work: device messages, applied in groups */
 	size_t queue_max;	/* device messages waiting at most; more are dropped */
+	size_t queue_peak;	/* the deepest e->msgs has been since the last trim */
 	int64_t drop_logged_at; /* monotonic ms of the last line about drops */
 	int64_t drops_unlogged; /* drops since that line */
 	struct sync_group group;
