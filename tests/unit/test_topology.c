@@ -56,6 +56,17 @@ static char *render(const struct nc_topo_link *v, size_t n)
 	return s;
 }
 
+/* The two lists of links are the same, in the same order. */
+static void same_links(const struct nc_topo_link *v, size_t nv, const struct nc_topo_link *w,
+		       size_t nw)
+{
+	char *got = render(v, nv), *want = render(w, nw);
+
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+}
+
 static void derive(enum nc_topology t, const char *hub, bool dual, const char *const *spec,
 		   size_t n, const char *want)
 {
@@ -221,16 +232,11 @@ static void test_order_independent(void **state)
 	struct nc_member *ma = members(a, 4), *mb = members(b, 4);
 	struct nc_topo_link *va, *vb;
 	size_t na, nb;
-	char *ra, *rb;
 
 	(void)state;
 	assert_int_equal(nc_topology_links(NC_TOPO_MESH, NULL, true, ma, 4, &va, &na), 0);
 	assert_int_equal(nc_topology_links(NC_TOPO_MESH, NULL, true, mb, 4, &vb, &nb), 0);
-	ra = render(va, na);
-	rb = render(vb, nb);
-	assert_string_equal(ra, rb);
-	free(ra);
-	free(rb);
+	same_links(va, na, vb, nb);
 	free(va);
 	free(vb);
 	free(ma);
@@ -296,7 +302,6 @@ static void test_links_of(void **state)
 		for (size_t f = 0; f < COUNT(five); f++) {
 			struct nc_topo_link *v = NULL, *w = calloc(nall + 1, sizeof(*w));
 			size_t nv = 99, nw = 0;
-			char *got, *want;
 
 			assert_non_null(w);
 			for (size_t i = 0; i < nall; i++) {
@@ -307,11 +312,7 @@ static void test_links_of(void **state)
 			assert_int_equal(nc_topology_links_of(t[ti], "EDGE-1", true, m, COUNT(five),
 							      m[f].serial, &v, &nv),
 					 0);
-			got = render(v, nv);
-			want = render(w, nw);
-			assert_string_equal(got, want);
-			free(got);
-			free(want);
+			same_links(v, nv, w, nw);
 			free(v);
 			free(w);
 		}
