@@ -51,19 +51,16 @@ static void hold_end(struct nc_core *c, bool commit)
 int nc_core_mark_dirty(struct nc_core *c, const char *serial, const char *tenant,
 		       const char *reason)
 {
-	struct nc_sync s = {0};
-	int ret = nc_store_sync_get(c->store, serial, tenant, &s);
+	struct nc_sync s = {.state = NC_SYNC_PENDING, .updated_at = time(NULL)};
+	int ret;
 
-	if (ret == NC_ERR_NOTFOUND) {
+	snprintf(s.dirty_reason, sizeof(s.dirty_reason), "%s", reason); /* as it is kept */
+	ret = nc_store_sync_dirty(c->store, serial, tenant, s.dirty_reason, s.updated_at);
+	if (ret == NC_ERR_NOTFOUND) { /* its first state */
 		snprintf(s.serial, sizeof(s.serial), "%s", serial);
 		snprintf(s.tenant, sizeof(s.tenant), "%s", tenant);
-	} else if (ret < 0) {
-		goto out;
+		ret = nc_store_sync_put(c->store, &s);
 	}
-	s.state = NC_SYNC_PENDING;
-	snprintf(s.dirty_reason, sizeof(s.dirty_reason), "%s", reason);
-	s.updated_at = time(NULL);
-	ret = nc_store_sync_put(c->store, &s);
 	if (ret < 0 || hold.depth == 0) {
 		if (ret == 0)
 			tell(c, serial, tenant, reason);

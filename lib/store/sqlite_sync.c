@@ -55,6 +55,16 @@ int nc_sqlite_sync_get(struct nc_store *st, const char *serial, const char *tena
 			     out, NULL, "tt", serial, tenant);
 }
 
+/* In place: the sealed batch is neither read nor written again. */
+int nc_sqlite_sync_dirty(struct nc_store *st, const char *serial, const char *tenant,
+			 const char *reason, int64_t now)
+{
+	return nc_sqlite_exec_one(nc_sqlite_of(st),
+				  "UPDATE sync SET state = 'pending', dirty_reason = ?3,"
+				  " updated_at = ?4 WHERE serial = ?1 AND tenant = ?2",
+				  "tttI", serial, tenant, reason, now);
+}
+
 /* The columns of the row without its two texts: no decryption of the sealed
  * batch, no copy of either. */
 int nc_sqlite_sync_peek(struct nc_store *st, const char *serial, const char *tenant,

@@ -257,6 +257,10 @@ int nc_store_lan_find(struct nc_store *st, const char *tenant, const char *excep
 int nc_store_sync_put(struct nc_store *st, const struct nc_sync *s);
 int nc_store_sync_get(struct nc_store *st, const char *serial, const char *tenant,
 		      struct nc_sync *out);
+/* The stored state of (serial, tenant) made pending for reason at now
+ * (Unix s), the rest of it as it was; NC_ERR_NOTFOUND when it has none. */
+int nc_store_sync_dirty(struct nc_store *st, const char *serial, const char *tenant,
+			const char *reason, int64_t now);
 /* get without last_batch and last_confirm (left NULL): for a look at the
  * state; never put what it read back (put would clear both). */
 int nc_store_sync_peek(struct nc_store *st, const char *serial, const char *tenant,

@@ -80,6 +80,28 @@ static void sync_put_get(struct fx *fx)
 	assert_int_equal(nc_store_sync_get(fx->st, "CN-0001", "globex", &got), NC_ERR_NOTFOUND);
 }
 
+/* dirty makes the state pending with its reason and time and keeps the rest,
+ * the sealed batch included; a device without a state has none to dirty. */
+static void sync_dirty(struct fx *fx)
+{
+	struct nc_sync got = {0};
+
+	assert_int_equal(nc_store_sync_dirty(fx->st, "MTGE-1", "acme", "key changed", FX_T1 + 9),
+			 0);
+	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "acme", &got), 0);
+	assert_int_equal(got.state, NC_SYNC_PENDING);
+	assert_string_equal(got.dirty_reason, "key changed");
+	assert_int_equal(got.updated_at, FX_T1 + 9);
+	assert_int_equal(got.seq, 42);
+	assert_string_equal(got.fail_reason, "hash_mismatch");
+	assert_string_equal(got.last_batch, BATCH);
+	nc_sync_clear(&got);
+	assert_int_equal(nc_store_sync_dirty(fx->st, "CN-404", "acme", "x", FX_T1),
+			 NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_sync_dirty(fx->st, "MTGE-1", "initech", "x", FX_T1),
+			 NC_ERR_NOTFOUND);
+}
+
 /* put replaces the whole state. */
 static void sync_put_replaces(struct fx *fx)
 {
@@ -179,6 +201,7 @@ static void test_sync_round_trip(void **state)
 	struct fx *fx = *state;
 
 	sync_put_get(fx);
+	sync_dirty(fx);
 	sync_put_replaces(fx);
 	sync_counts(fx);
 	sync_list(fx);
