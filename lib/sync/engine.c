@@ -148,6 +148,15 @@ static struct waiting *waiting_get(struct nc_sync_engine *e, const char *topic, 
 	return x;
 }
 
+/* w carries a copy of payload, received now. */
+static void take(struct work *w, const void *payload, size_t len)
+{
+	w->payload = nc_xmalloc(len ? len : 1);
+	memcpy(w->payload, payload, len);
+	w->len = len;
+	w->received = time(NULL);
+}
+
 /* Puts payload in the place of the older message that waits under topic:
  * true, or false when none waits; e->lock held. */
 static bool supersede(struct nc_sync_engine *e, const char *topic, const void *payload, size_t len)
@@ -157,10 +166,7 @@ static bool supersede(struct nc_sync_engine *e, const char *topic, const void *p
 	if (!x || !x->w)
 		return false;
 	free(x->w->payload);
-	x->w->payload = nc_xmalloc(len ? len : 1);
-	memcpy(x->w->payload, payload, len);
-	x->w->len = len;
-	x->w->received = time(NULL);
+	take(x->w, payload, len);
 	atomic_fetch_add(&e->counters.superseded, 1);
 	return true;
 }
@@ -194,14 +200,13 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	struct waiting *x = NULL;
 	struct work *w;
 	int64_t n = 0;
-	bool keyed;
+	bool keyed = coalesces(topic); /* parsed before the lock is taken */
 
 	pthread_mutex_lock(&e->lock);
 	if (e->stop) {
 		pthread_mutex_unlock(&e->lock);
 		return;
 	}
-	keyed = coalesces(topic);
 	if (keyed && supersede(e, topic, payload, len)) {
 		pthread_mutex_unlock(&e->lock);
 		return;
@@ -219,10 +224,7 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	w = nc_xcalloc(1, sizeof(*w));
 	w->kind = WORK_MESSAGE;
 	w->topic = nc_xstrdup(topic);
-	w->payload = nc_xmalloc(len ? len : 1);
-	memcpy(w->payload, payload, len);
-	w->len = len;
-	w->received = time(NULL);
+	take(w, payload, len);
 	w->keyed = keyed && (x = waiting_get(e, topic, true)) != NULL;
 	if (w->keyed)
 		x->w = w;
