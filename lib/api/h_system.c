@@ -111,13 +111,18 @@ static void metrics_sync(FILE *f, const struct nc_sync_counters *c)
 		"already in flight.\n"
 		"# TYPE netctl_sync_requests_coalesced_total counter\n"
 		"netctl_sync_requests_coalesced_total %lld\n"
-		"# HELP netctl_sync_superseded_total Heartbeats, tunnel statuses and config "
-		"requests that a newer one of the same device replaced while they waited.\n"
+		"# HELP netctl_sync_superseded_total Heartbeats, tunnel statuses, config "
+		"requests and registrations that a newer one of the same device replaced while "
+		"they waited.\n"
 		"# TYPE netctl_sync_superseded_total counter\n"
-		"netctl_sync_superseded_total %lld\n",
+		"netctl_sync_superseded_total %lld\n"
+		"# HELP netctl_sync_batches_reused_total New batches that took the commands of "
+		"the device's confirmed batch, nothing having changed since, without a render.\n"
+		"# TYPE netctl_sync_batches_reused_total counter\n"
+		"netctl_sync_batches_reused_total %lld\n",
 		(long long)c->queued, (long long)c->queue_max, (long long)c->dropped,
 		(long long)c->groups, (long long)c->grouped, (long long)c->group_failures,
-		(long long)c->coalesced, (long long)c->superseded);
+		(long long)c->coalesced, (long long)c->superseded, (long long)c->reused);
 }
 
 int h_metrics(struct api_req *r)

@@ -122,6 +122,15 @@ struct nc_render_need {
  * that does not exist; NC_ERR_CONFLICT for a connector that gets no
  * configuration (pending_approval, decommissioned); NC_ERR_NOMEM.
  */
+/*
+ * The renderer's revision: one more with every change to what nc_sync_render
+ * writes for the same intent. A store whose batches an older revision
+ * rendered has every device that runs or is sent one marked dirty when serve
+ * starts (startup.c), since Sync Now re-sends a confirmed batch's commands
+ * unrendered while nothing changed (push.c).
+ */
+#define NC_SYNC_RENDER_REVISION 1
+
 int nc_sync_render(const struct nc_snap *snap, const char *serial, json_t **commands,
 		   json_t **notes, struct nc_render_need **needs, size_t *n_needs,
 		   struct nc_errinfo *ei);

@@ -23,9 +23,14 @@
 
 /* Device messages beyond this many waiting are dropped (counted, and
  * logged at most once in DROP_LOG_MS): a flood must not eat the core's
- * memory. Devices repeat what matters. */
-#define QUEUE_MAX   200000
-#define DROP_LOG_MS 10000
+ * memory. Devices repeat what matters. Without --queue-max the bound is
+ * QUEUE_PER_DEVICE for each device the engine serves, and at least
+ * QUEUE_MAX: a device has at most one waiting message of each coalescing
+ * kind (four) and one confirmation per batch in flight, so a fleet that
+ * follows the protocol never meets it, even all starting at once. */
+#define QUEUE_MAX	 200000
+#define QUEUE_PER_DEVICE 5
+#define DROP_LOG_MS	 10000
 
 /* Once a queue this deep has drained, the memory its messages held is given
  * back to the system (glibc keeps freed memory for reuse otherwise, and a
@@ -46,16 +51,17 @@ struct waiting {
 
 enum work_kind { WORK_MESSAGE, WORK_NOW, WORK_CONNECTED };
 
+/* One allocation with its topic: at a start-up storm hundreds of thousands wait. */
 struct work {
 	struct nc_fifo_link link; /* in e->ops or e->msgs */
 	enum work_kind kind;
+	bool keyed;		 /* WORK_MESSAGE: in e->waiting under its topic while queued */
+	struct sync_caller *now; /* WORK_NOW: the caller waits on now->done */
 	/* WORK_MESSAGE */
-	char *topic;
 	void *payload;
 	size_t len;
-	int64_t received;	/* wall-clock seconds it (or what it replaced) was queued */
-	bool keyed;		/* in e->waiting under its topic while queued */
-	struct sync_caller now; /* WORK_NOW: the caller waits on now.done */
+	int64_t received; /* wall-clock seconds it (or what it replaced) was queued */
+	char topic[];
 };
 
 struct seen *sync_seen(struct nc_sync_engine *e, const char *key, bool create)
@@ -120,11 +126,12 @@ static struct work *dequeue(struct nc_fifo *q)
 
 /*
  * Whether the topic of a message is the key it is coalesced under: a
- * heartbeat or tunnel status reports the device's whole state, and a config
+ * heartbeat or tunnel status reports the device's whole state, a config
  * request asks for the configuration the device should have, saying what it
- * has; so a newer one makes an older one of the same topic (device, kind and
- * MTGE tenant) that still waits worth nothing. Confirmations and
- * registrations are applied one by one, in order.
+ * has, and a registration says who the device is now (its key, its name);
+ * so a newer one makes an older one of the same topic (device, kind and
+ * MTGE tenant) that still waits worth nothing. Confirmations are applied
+ * one by one, in order.
  */
 static bool coalesces(const char *topic)
 {
@@ -134,7 +141,7 @@ static bool coalesces(const char *topic)
 	return strlen(topic) < SYNC_KEY_MAX &&
 	       nc_proto_topic_parse(topic, &kind, serial, tenant, NULL) == 0 &&
 	       (kind == NC_MSG_HEARTBEAT || kind == NC_MSG_TUNNEL_STATUS ||
-		kind == NC_MSG_CONFIG_REQUEST);
+		kind == NC_MSG_CONFIG_REQUEST || kind == NC_MSG_REGISTER);
 }
 
 /* The waiting message of topic's device and kind, or NULL; e->lock held. */
@@ -173,7 +180,6 @@ static bool supersede(struct nc_sync_engine *e, const char *topic, const void *p
 
 static void work_free(struct work *w)
 {
-	free(w->topic);
 	free(w->payload);
 	free(w);
 }
@@ -221,9 +227,9 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 				e->queue_max, (long long)n, topic);
 		return;
 	}
-	w = nc_xcalloc(1, sizeof(*w));
+	w = nc_xcalloc(1, sizeof(*w) + strlen(topic) + 1);
 	w->kind = WORK_MESSAGE;
-	w->topic = nc_xstrdup(topic);
+	memcpy(w->topic, topic, strlen(topic) + 1);
 	take(w, payload, len);
 	w->keyed = keyed && (x = waiting_get(e, topic, true)) != NULL;
 	if (w->keyed)
@@ -278,6 +284,7 @@ void nc_sync_counters(struct nc_sync_engine *e, struct nc_sync_counters *out)
 	out->group_failures = atomic_load(&e->counters.group_failures);
 	out->coalesced = atomic_load(&e->counters.coalesced);
 	out->superseded = atomic_load(&e->counters.superseded);
+	out->reused = atomic_load(&e->counters.reused);
 	pthread_mutex_lock(&e->lock);
 	out->queued = (int64_t)e->msgs.n;
 	out->queue_max = (int64_t)e->queue_max;
@@ -306,7 +313,8 @@ json_t *nc_sync_broker_status(struct nc_sync_engine *e)
 int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, json_t **result,
 		struct nc_errinfo *ei)
 {
-	struct work w = {.kind = WORK_NOW, .now.sel = sel};
+	struct sync_caller c = {.sel = sel};
+	struct work w = {.kind = WORK_NOW, .now = &c};
 	int ret;
 
 	pthread_mutex_lock(&e->lock);
@@ -315,18 +323,34 @@ int nc_sync_now(struct nc_sync_engine *e, const struct nc_sync_selection *sel, j
 		return nc_fail(ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
 	}
 	enqueue(e, &e->ops, &w);
-	while (!w.now.done)
+	while (!c.done)
 		pthread_cond_wait(&e->cond, &e->lock);
 	pthread_mutex_unlock(&e->lock);
-	ret = w.now.ret;
+	ret = c.ret;
 	if (ret < 0) {
-		json_decref(w.now.result);
+		json_decref(c.result);
 		if (ei)
-			*ei = w.now.ei;
+			*ei = c.ei;
 		return ret;
 	}
-	*result = w.now.result;
+	*result = c.result;
 	return 0;
+}
+
+/* Without --queue-max: the bound on waiting messages follows the number of
+ * devices served (QUEUE_PER_DEVICE each), taken now. Engine thread. */
+static void size_queue(struct nc_sync_engine *e)
+{
+	size_t counts[4] = {0}, n = 0, max;
+
+	if (e->o.queue_max || nc_store_sync_count(e->core->store, NULL, counts) < 0)
+		return;
+	for (int i = 0; i < 4; i++)
+		n += counts[i];
+	max = n * QUEUE_PER_DEVICE > QUEUE_MAX ? n * QUEUE_PER_DEVICE : QUEUE_MAX;
+	pthread_mutex_lock(&e->lock);
+	e->queue_max = max;
+	pthread_mutex_unlock(&e->lock);
 }
 
 /* Runs periodic scans that are due; returns the time of the next one. */
@@ -335,6 +359,7 @@ static int64_t periodic(struct nc_sync_engine *e, int64_t now)
 	int64_t next;
 
 	if (now >= e->next_offline) {
+		size_queue(e);
 		sync_offline_scan(e);
 		e->next_offline = now + e->o.heartbeat_ms;
 	}
@@ -389,7 +414,7 @@ static void run_op(struct nc_sync_engine *e, struct work *w)
 		pthread_mutex_lock(&e->lock);
 		return;
 	}
-	sync_run_open(e, &w->now); /* tells its caller, under the lock */
+	sync_run_open(e, w->now); /* tells its caller, under the lock */
 	pthread_mutex_lock(&e->lock);
 }
 
@@ -461,9 +486,9 @@ static void *run(void *arg)
 		struct work *w = NC_FIFO_ENTRY(l, struct work, link);
 
 		if (w->kind == WORK_NOW) {
-			w->now.ret =
-				nc_fail(&w->now.ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
-			w->now.done = true;
+			w->now->ret =
+				nc_fail(&w->now->ei, NC_ERR_UNREACHABLE, NULL, "serve is stopping");
+			w->now->done = true;
 		}
 	}
 	pthread_cond_broadcast(&e->cond);
@@ -500,6 +525,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	e->seen = sync_keyset_new(sizeof(struct seen));
 	e->waiting = sync_keyset_new(sizeof(struct waiting));
 	sync_startup(e);
+	size_queue(e);
 	if (!e->seen || !e->waiting || pthread_create(&e->thread, NULL, run, e) != 0) {
 		sync_keyset_free(e->seen);
 		sync_keyset_free(e->waiting);

@@ -49,7 +49,7 @@ struct nc_sync_opts {
 	int64_t heartbeat_ms;	    /* 0: 30 s; offline after 3 missed */
 	int64_t tunnel_interval_ms; /* 0: 60 s; a tunnel report is recent for 3 */
 	int64_t auto_sync_ms;	    /* 0: off */
-	int64_t queue_max;	    /* device messages waiting at most; 0: 200,000 */
+	int64_t queue_max; /* device messages waiting at most; 0: 5 a device served, >= 200,000 */
 	/* Bytes: the largest batch sent to a device that advertises a larger batch_max
 	 * (netctl-protocol(7)); one that advertises none gets NC_PROTO_BATCH_MAX at most.
 	 * 0: NC_SYNC_BATCH_MAX_DEFAULT; at most NC_PROTO_BATCH_CAP. */
@@ -123,9 +123,11 @@ struct nc_sync_counters {
 	int64_t group_failures;	       /* groups whose commit failed */
 	int64_t coalesced;	       /* config requests answered by the batch already
 					* in flight */
-	int64_t superseded;	       /* heartbeats, tunnel statuses and config requests
-					* replaced in the queue by a newer one of the
-					* same device and topic */
+	int64_t superseded;	       /* heartbeats, tunnel statuses, config requests
+					* and registrations replaced in the queue by a
+					* newer one of the same device and topic */
+	int64_t reused;		       /* new batches with the commands of the confirmed
+					* one, unchanged since: not rendered (push.c) */
 };
 
 /* Fills out; all zero for a NULL engine. Any thread. */

@@ -105,6 +105,7 @@ struct nc_sync_engine {
 		atomic_llong confirms[NC_VERDICTS]; /* by enum nc_verdict */
 		atomic_llong proto_errors, ignored, apply_timeouts, republished;
 		atomic_llong dropped, groups, grouped, group_failures, coalesced, superseded;
+		atomic_llong reused;
 	} counters;
 	int64_t stale_event_at;	   /* monotonic ms of the last stale_report event */
 	int64_t stale_unreported;  /* stale reports since then, not evented */

@@ -106,23 +106,60 @@ static void rendered_clear(struct rendered *r)
 	nc_sync_clear(&r->s);
 }
 
-/* Builds the next batch of (serial, tenant) into *r (zeroed by the caller;
- * rendered_clear it in any case) without changing the store; errors are
- * explained in ei. */
-static int render(struct nc_sync_engine *e, const char *serial, const char *tenant,
-		  struct rendered *r, struct nc_errinfo *ei)
+/* The sync state of (serial, tenant) into r->s, a fresh one if it has none. */
+static int state_of(struct nc_sync_engine *e, const char *serial, const char *tenant,
+		    struct rendered *r)
 {
-	struct nc_store *st = e->core->store;
-	int ret = nc_sync_build(st, serial, tenant, &r->b.commands, &r->notes, ei);
+	int ret = nc_store_sync_get(e->core->store, serial, tenant, &r->s);
 
-	if (ret == 0)
-		ret = nc_proto_commands_hash(r->b.commands, r->b.config_hash, ei);
-	if (ret == 0)
-		ret = nc_store_sync_get(st, serial, tenant, &r->s);
 	if (ret == NC_ERR_NOTFOUND) {
 		snprintf(r->s.serial, sizeof(r->s.serial), "%s", serial);
 		snprintf(r->s.tenant, sizeof(r->s.tenant), "%s", tenant);
 		ret = 0;
+	}
+	return ret;
+}
+
+/*
+ * Whether s's stored batch is what a render would give now: the device
+ * confirmed it and no change marked it since (a mark makes it pending until
+ * a settle check renders it and finds it unchanged), and it was rendered by
+ * this renderer (startup.c marks every device when that changed).
+ */
+static bool reusable(const struct nc_sync *s)
+{
+	return s->state == NC_SYNC_SYNCED && s->last_batch && s->seq > 0 &&
+	       s->confirmed_seq == s->seq && strcmp(s->confirmed_hash, s->sent_hash) == 0;
+}
+
+/* The commands and hash of r->s's stored batch into r->b, not rendered again. */
+static int reuse(struct rendered *r, struct nc_errinfo *ei)
+{
+	int ret = nc_proto_batch_decode_max(r->s.last_batch, strlen(r->s.last_batch),
+					    NC_PROTO_BATCH_CAP, r->s.serial, NULL, &r->b, ei);
+
+	if (ret == 0 && strcmp(r->b.config_hash, r->s.sent_hash) != 0)
+		ret = NC_ERR_CONFLICT;
+	return ret;
+}
+
+/* Builds the next batch of (serial, tenant) into *r (zeroed by the caller;
+ * rendered_clear it in any case) without changing the store; errors are
+ * explained in ei. With cached, a device whose stored batch is still what
+ * it should run gets its commands again under the next seq, unrendered. */
+static int render(struct nc_sync_engine *e, const char *serial, const char *tenant, bool cached,
+		  struct rendered *r, struct nc_errinfo *ei)
+{
+	int ret = state_of(e, serial, tenant, r);
+
+	if (ret == 0 && cached && reusable(&r->s) && sync_in_service(e, serial) &&
+	    reuse(r, NULL) == 0) {
+		atomic_fetch_add(&e->counters.reused, 1);
+	} else if (ret == 0) {
+		nc_batch_clear(&r->b);
+		ret = nc_sync_build(e->core->store, serial, tenant, &r->b.commands, &r->notes, ei);
+		if (ret == 0)
+			ret = nc_proto_commands_hash(r->b.commands, r->b.config_hash, ei);
 	}
 	if (ret == 0 && (r->s.seq < 0 || r->s.seq >= NC_SYNC_SEQ_MAX))
 		ret = nc_fail(ei, NC_ERR_RANGE, "seq",
@@ -149,7 +186,7 @@ int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenan
 {
 	struct rendered r = {0};
 	struct nc_sync *s = &r.s;
-	int ret = render(e, serial, tenant, &r, ei);
+	int ret = render(e, serial, tenant, true, &r, ei);
 
 	if (ret < 0)
 		goto out;
@@ -181,7 +218,7 @@ int sync_check(struct nc_sync_engine *e, const char *serial, const char *tenant,
 	       struct nc_errinfo *ei)
 {
 	struct rendered r = {0};
-	int ret = render(e, serial, tenant, &r, ei);
+	int ret = render(e, serial, tenant, false, &r, ei);
 
 	if (ret == 0)
 		snprintf(hash, NC_HASH_HEX_MAX, "%s", r.b.config_hash);

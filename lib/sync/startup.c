@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* What the engine does once when serve starts, before its thread runs. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "../core/core.h"
 #include "../store/store.h"
+#include "../util/err.h"
 #include "../util/log.h"
+#include "../util/xmalloc.h"
 #include "build.h"
 #include "internal.h"
 #include "verdict.h"
@@ -76,9 +79,70 @@ static void fill_addrs(struct nc_sync_engine *e)
 		nc_info("sync: allocated %zu missing tunnel address(es)", filled);
 }
 
+struct marks {
+	struct nc_sync_key {
+		char serial[NC_SERIAL_MAX], tenant[NC_ID_MAX];
+	} * v;
+	size_t n, cap;
+};
+
+/* Synced or in flight: a batch that may be confirmed and then re-sent unrendered. */
+static void mark_later(struct nc_sync_engine *e, struct nc_sync *s, void *arg)
+{
+	struct marks *m = arg;
+
+	(void)e;
+	if (s->state != NC_SYNC_SYNCED && s->state != NC_SYNC_APPLYING)
+		return;
+	m->v = nc_xgrow(m->v, &m->cap, (m->n + 1) * sizeof(*m->v), 256 * sizeof(*m->v));
+	snprintf(m->v[m->n].serial, NC_SERIAL_MAX, "%s", s->serial);
+	snprintf(m->v[m->n++].tenant, NC_ID_MAX, "%s", s->tenant);
+}
+
+/*
+ * Batches stored by another revision of the renderer (build.h), or by a
+ * netctl that kept no record of it, are not what it renders now: their
+ * devices are marked dirty, in one transaction, and each settle check
+ * (settle.c) renders them anew: synced again when nothing changes, pending
+ * when the new netctl would send something else.
+ */
+static void rerender(struct nc_sync_engine *e)
+{
+	struct nc_store *st = e->core->store;
+	struct nc_sync_filter f = {.state = -1, .configured = true};
+	struct marks m = {0};
+	int64_t rev = 0;
+	int ret = nc_store_meta_get(st, "render_revision", &rev);
+
+	if ((ret == 0 && rev == NC_SYNC_RENDER_REVISION) || (ret < 0 && ret != NC_ERR_NOTFOUND))
+		return;
+	ret = nc_store_begin(st);
+	if (ret == 0)
+		ret = sync_each(e, &f, mark_later, &m);
+	for (size_t i = 0; ret == 0 && i < m.n; i++)
+		ret = nc_core_mark_dirty(e->core, m.v[i].serial, m.v[i].tenant,
+					 "rendered by another netctl");
+	if (ret == 0)
+		ret = nc_store_meta_put(st, "render_revision", NC_SYNC_RENDER_REVISION);
+	if (ret == 0)
+		ret = nc_store_commit(st);
+	else
+		nc_store_rollback(st);
+	for (size_t i = 0; ret == 0 && i < m.n; i++)
+		sync_on_dirty(e, m.v[i].serial, m.v[i].tenant);
+	if (ret < 0)
+		nc_err("sync: cannot mark the batches of an older renderer: %s", nc_strerror(ret));
+	else if (m.n > 0)
+		nc_info("sync: %zu device(s) run batches of another renderer: each is checked "
+			"and pending if this netctl would send it something else",
+			m.n);
+	free(m.v);
+}
+
 void sync_startup(struct nc_sync_engine *e)
 {
 	fill_addrs(e);
 	repair_seqs(e);
 	rearm(e);
+	rerender(e);
 }

@@ -4,8 +4,8 @@
 # playing the device: a burst is applied in groups (many messages to one
 # store transaction), config requests for a batch already in flight are
 # answered by that batch and not by copies of it, a heartbeat waiting in
-# the queue is replaced by the device's newer one (as are tunnel statuses
-# and config requests), and a full queue drops
+# the queue is replaced by the device's newer one (as are tunnel statuses,
+# config requests and registrations), and a full queue drops
 # messages with a count and one log line, not a line each, while the
 # operator's requests are still served.
 . "$(dirname "$0")/lib.sh"
@@ -57,20 +57,22 @@ check "a request once the batch is 5 s old gets it again" wait_gently 15 again
 last=$(grep '^VSR/CN-1/batch {' "$T/batches.out" | tail -1 | cut -d' ' -f2-)
 check "with the same seq" test "$(jq -r .seq <<<"$last")" = "$seq"
 
-# A burst of 3,000 registrations is applied in groups: fewer store
-# transactions than half the messages. The burst waits at the broker while
-# serve is stopped, so it arrives faster than one commit a message whatever
-# the disk (a group holds what came while the previous commit ran).
+# A burst of 3,000 confirmations is applied in groups: fewer store
+# transactions than half the messages. Confirmations are applied one by one
+# (never replaced by a newer one); these name a seq never sent, so each is
+# refused and changes nothing. The burst waits at the broker while serve is
+# stopped, so it arrives faster than one commit a message whatever the disk
+# (a group holds what came while the previous commit ran).
 g0=$(metric netctl_sync_groups_total)
 m0=$(metric netctl_sync_grouped_total)
-reg='{"v":1,"serial":"CN-1","kind":"connector","public_key":"'$K_C1'","hostname":"b1","agent":"test"}'
-for i in $(seq 3000); do echo "$reg"; done >"$T/burst"
+cfm='{"v":1,"serial":"CN-1","tenant":"acme","seq":999999,"config_hash":"'$(printf '%064d' 0)'","status":"success","applied":0,"failed":0,"failures":[],"vpp_mode":"none","agent":"test"}'
+for i in $(seq 3000); do echo "$cfm"; done >"$T/burst"
 burst() { # TOPIC FILE
 	kill -STOP "$SERVE_PID"
 	mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "$1" -l <"$2"
 	kill -CONT "$SERVE_PID"
 }
-burst VSR/CN-1/register "$T/burst"
+burst VSR/CN-1/confirm "$T/burst"
 applied() { [ $(($(metric netctl_sync_grouped_total) - m0)) -ge 3000 ]; }
 check "the burst is applied" wait_until 30 applied
 g=$(($(metric netctl_sync_groups_total) - g0))
@@ -81,8 +83,8 @@ check "the queue is drained" test "$(metric netctl_sync_queue_depth)" = 0
 
 # 3,000 heartbeats of one device waiting at once: each newer one takes the
 # place of the one still queued, so few are applied, none is dropped, and
-# the newest is always applied (uptime_s counts them here). Tunnel statuses
-# and config requests are replaced the same way.
+# the newest is always applied (uptime_s counts them here). Tunnel statuses,
+# config requests and registrations are replaced the same way.
 spawn hbtail "$NETCTL" tail --type heartbeat --device CN-1 -o json
 wait_until 10 grep -q '^following the events of' "$T/hbtail.log"
 s0=$(metric netctl_sync_superseded_total)
@@ -102,12 +104,26 @@ check "the newest heartbeat is the last applied" wait_until 10 newest
 n=$(grep -c . "$T/hbtail.out")
 check "one heartbeat event for each applied ($n + $s superseded = 3000)" test $((n + s)) = 3000
 
+# Registrations too: 1,000 of one device at once take few places.
+s0=$(metric netctl_sync_superseded_total)
+m0=$(metric netctl_sync_grouped_total)
+reg='{"v":1,"serial":"CN-1","kind":"connector","public_key":"'$K_C1'","hostname":"b1","agent":"test"}'
+for i in $(seq 1000); do echo "$reg"; done >"$T/regs"
+burst VSR/CN-1/register "$T/regs"
+reg_taken() {
+	[ $(($(metric netctl_sync_grouped_total) - m0 + $(metric netctl_sync_superseded_total) - s0)) -ge 1000 ]
+}
+check "every registration is applied or superseded" wait_until 30 reg_taken
+s=$(($(metric netctl_sync_superseded_total) - s0))
+check "many registrations were superseded ($s of 1000)" test "$s" -ge 300
+check "the default bound is 200000 for a small fleet" test "$(metric netctl_sync_queue_max)" = 200000
+
 # A queue of 20: a burst overflows it. Drops are counted, logged in one
 # line, and the core goes on answering.
 stop "$SERVE_PID"
 start_serve "$T/data" --mqtt "$BROKER_URL" --apply-timeout 30s --queue-max 20
 check "the limit is shown" test "$(metric netctl_sync_queue_max)" = 20
-burst VSR/CN-1/register "$T/burst"
+burst VSR/CN-1/confirm "$T/burst"
 dropped() { [ "$(metric netctl_sync_dropped_total)" -gt 0 ]; }
 check "a burst past --queue-max is dropped and counted" wait_until 30 dropped
 # Drained: every message of the burst applied or dropped, none waiting.
