@@ -206,6 +206,7 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 	struct waiting *x = NULL;
 	struct work *w;
 	int64_t n = 0;
+	size_t size = strlen(topic) + 1;
 	bool keyed = coalesces(topic); /* parsed before the lock is taken */
 
 	pthread_mutex_lock(&e->lock);
@@ -227,9 +228,9 @@ void nc_sync_on_message(void *engine, const char *topic, const void *payload, si
 				e->queue_max, (long long)n, topic);
 		return;
 	}
-	w = nc_xcalloc(1, sizeof(*w) + strlen(topic) + 1);
+	w = nc_xcalloc(1, sizeof(*w) + size);
 	w->kind = WORK_MESSAGE;
-	memcpy(w->topic, topic, strlen(topic) + 1);
+	memcpy(w->topic, topic, size);
 	take(w, payload, len);
 	w->keyed = keyed && (x = waiting_get(e, topic, true)) != NULL;
 	if (w->keyed)
