@@ -65,6 +65,20 @@ int nc_sqlite_sync_dirty(struct nc_store *st, const char *serial, const char *te
 				  "tttI", serial, tenant, reason, now);
 }
 
+int nc_sqlite_sync_update(struct nc_store *st, const struct nc_sync *s)
+{
+	return nc_sqlite_exec_one(
+		nc_sqlite_of(st),
+		"UPDATE sync SET state = ?3, dirty_reason = ?4, fail_reason = ?5, seq = ?6,"
+		" sent_hash = ?7, confirmed_seq = ?8, confirmed_hash = ?9, attempts = ?10,"
+		" sent_at = ?11, confirmed_at = ?12, updated_at = ?13,"
+		" last_confirm = coalesce(?14, last_confirm) WHERE serial = ?1 AND tenant = ?2",
+		"tttttItItiIIIt", s->serial, s->tenant, nc_sync_state_name(s->state),
+		s->dirty_reason, s->fail_reason, s->seq, s->sent_hash, s->confirmed_seq,
+		s->confirmed_hash, s->attempts, s->sent_at, s->confirmed_at,
+		nc_sqlite_time_or_now(s->updated_at), s->last_confirm);
+}
+
 /* The columns of the row without its two texts: no decryption of the sealed
  * batch, no copy of either. */
 int nc_sqlite_sync_peek(struct nc_store *st, const char *serial, const char *tenant,

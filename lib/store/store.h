@@ -265,6 +265,11 @@ int nc_store_sync_dirty(struct nc_store *st, const char *serial, const char *ten
  * state; never put what it read back (put would clear both). */
 int nc_store_sync_peek(struct nc_store *st, const char *serial, const char *tenant,
 		       struct nc_sync *out);
+/* put of what peek read: every column of the stored state but last_batch,
+ * which stays as it is (neither read nor sealed again), and last_confirm
+ * only when s->last_confirm is not NULL; NC_ERR_NOTFOUND when (serial,
+ * tenant) has no state. */
+int nc_store_sync_update(struct nc_store *st, const struct nc_sync *s);
 int nc_store_sync_list(struct nc_store *st, const struct nc_sync_filter *f, struct nc_page *pg,
 		       struct nc_sync **out, size_t *n);
 

@@ -199,7 +199,9 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 	}
 	if (nc_store_begin(e->core->store) < 0)
 		goto out;
-	ret = nc_store_sync_get(e->core->store, serial, tenant, &s);
+	/* The state without its stored batch, updated in place: a confirmation
+	 * neither reads nor seals the batch again. */
+	ret = nc_store_sync_peek(e->core->store, serial, tenant, &s);
 	if (ret < 0) {
 		nc_store_rollback(e->core->store);
 		ignored(e, serial, tenant, "confirm", "no batch was ever sent");
@@ -219,7 +221,7 @@ static void on_confirm(struct nc_sync_engine *e, const char *serial, const char 
 		s.last_confirm = text;
 		text = NULL;
 	}
-	ret = nc_store_sync_put(e->core->store, &s);
+	ret = nc_store_sync_update(e->core->store, &s);
 	if (ret == 0)
 		ret = nc_store_commit(e->core->store);
 	else

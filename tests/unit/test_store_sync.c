@@ -102,6 +102,37 @@ static void sync_dirty(struct fx *fx)
 			 NC_ERR_NOTFOUND);
 }
 
+/* update writes what peek read, the sealed batch kept and the confirmation
+ * too unless one is given; a device without a state has none to update. */
+static void sync_update(struct fx *fx)
+{
+	struct nc_sync got = {0}, s = {0};
+
+	assert_int_equal(nc_store_sync_peek(fx->st, "MTGE-1", "acme", &s), 0);
+	s.state = NC_SYNC_SYNCED;
+	s.confirmed_seq = 42;
+	snprintf(s.confirmed_hash, sizeof(s.confirmed_hash), "%s", s.sent_hash);
+	s.confirmed_at = FX_T1 + 10;
+	assert_int_equal(nc_store_sync_update(fx->st, &s), 0);
+	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "acme", &got), 0);
+	assert_int_equal(got.state, NC_SYNC_SYNCED);
+	assert_int_equal(got.confirmed_seq, 42);
+	assert_string_equal(got.confirmed_hash, s.sent_hash);
+	assert_int_equal(got.confirmed_at, FX_T1 + 10);
+	assert_string_equal(got.last_batch, BATCH);
+	assert_string_equal(got.last_confirm, "{\"v\":1,\"status\":\"success\",\"failures\":[]}");
+	nc_sync_clear(&got);
+	s.last_confirm = strdup("{\"v\":1}");
+	assert_int_equal(nc_store_sync_update(fx->st, &s), 0);
+	assert_int_equal(nc_store_sync_get(fx->st, "MTGE-1", "acme", &got), 0);
+	assert_string_equal(got.last_confirm, "{\"v\":1}");
+	assert_string_equal(got.last_batch, BATCH);
+	nc_sync_clear(&got);
+	nc_sync_clear(&s);
+	s = (struct nc_sync){.serial = "CN-404", .tenant = "acme"};
+	assert_int_equal(nc_store_sync_update(fx->st, &s), NC_ERR_NOTFOUND);
+}
+
 /* put replaces the whole state. */
 static void sync_put_replaces(struct fx *fx)
 {
@@ -202,6 +233,7 @@ static void test_sync_round_trip(void **state)
 
 	sync_put_get(fx);
 	sync_dirty(fx);
+	sync_update(fx);
 	sync_put_replaces(fx);
 	sync_counts(fx);
 	sync_list(fx);
