@@ -123,15 +123,31 @@ out:
 
 _Static_assert(NC_SYNC_FAILED + 1 <= NC_SQLITE_COUNTS_MAX, "nc_sqlite_count_by counts them");
 
+/* Every state counted on its index, less those of the few connectors that
+ * get no configuration: CONFIGURED row by row costs a lookup a state
+ * (200 ms at 100,000). */
 int nc_sqlite_sync_count(struct nc_store *st, const char *tenant, size_t counts[4])
 {
+	size_t less[NC_SYNC_FAILED + 1] = {0};
 	struct nc_sqlite_q q;
+	int ret;
 
 	nc_sqlite_q_start(nc_sqlite_of(st),
 			  "SELECT state, count(*) FROM sync WHERE (?1 IS NULL OR tenant = ?1)"
-			  " AND " CONFIGURED " GROUP BY state",
+			  " GROUP BY state",
 			  &q);
 	nc_sqlite_q_bind(&q, "t", tenant);
-	return nc_sqlite_count_by(&q, nc_sync_state_index, counts, NC_SYNC_FAILED + 1,
-				  "sync.state");
+	ret = nc_sqlite_count_by(&q, nc_sync_state_index, counts, NC_SYNC_FAILED + 1, "sync.state");
+	if (ret < 0)
+		return ret;
+	nc_sqlite_q_start(nc_sqlite_of(st),
+			  "SELECT s.state, count(*) FROM connectors c JOIN sync s"
+			  " ON s.serial = c.serial WHERE c.status IN ('pending_approval',"
+			  " 'decommissioned') AND (?1 IS NULL OR s.tenant = ?1) GROUP BY s.state",
+			  &q);
+	nc_sqlite_q_bind(&q, "t", tenant);
+	ret = nc_sqlite_count_by(&q, nc_sync_state_index, less, NC_SYNC_FAILED + 1, "sync.state");
+	for (size_t i = 0; ret == 0 && i <= NC_SYNC_FAILED; i++)
+		counts[i] = counts[i] >= less[i] ? counts[i] - less[i] : 0;
+	return ret;
 }
