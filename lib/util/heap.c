@@ -78,6 +78,11 @@ bool nc_heap_pop(struct nc_heap *h, void *out)
 		swap(h, m, i);
 		i = m;
 	}
+	/* A heap that a burst grew gives the room back as it empties. */
+	if (h->cap > 64 && h->n < h->cap / 4) {
+		h->cap /= 2;
+		h->v = nc_xrealloc(h->v, h->cap * h->size);
+	}
 	return true;
 }
 

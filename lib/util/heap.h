@@ -28,7 +28,8 @@ void nc_heap_push(struct nc_heap *h, const void *elem);
 const void *nc_heap_top(const struct nc_heap *h);
 /* The smallest key; h must not be empty. */
 int64_t nc_heap_top_key(const struct nc_heap *h);
-/* Copies the element with the smallest key to out and removes it; false if h is empty. */
+/* Copies the element with the smallest key to out and removes it; false if h is empty.
+ * Below a quarter full, the heap halves its room (never under 64 elements). */
 bool nc_heap_pop(struct nc_heap *h, void *out);
 /* Frees the elements; h is empty and reusable afterwards. NULL is a no-op. */
 void nc_heap_clear(struct nc_heap *h);

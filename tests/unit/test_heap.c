@@ -48,12 +48,20 @@ static void test_grows_past_first_block(void **state)
 	nc_heap_init(&h, sizeof(struct ent), offsetof(struct ent, due));
 	for (int i = 0; i < 1000; i++)
 		nc_heap_push(&h, &(struct ent){.tag = i, .due = (i * 7919) % 1000});
+	assert_int_equal(h.cap, 1024);
 	for (int i = 0; i < 1000; i++) {
 		assert_true(nc_heap_pop(&h, &e));
 		assert_true(e.due >= last);
 		last = e.due;
+		/* the room follows the elements down, never under 64 */
+		assert_true(h.n >= h.cap / 4 || h.cap == 64);
 	}
 	assert_int_equal(h.n, 0);
+	assert_int_equal(h.cap, 64);
+	/* and grows again */
+	for (int i = 0; i < 300; i++)
+		nc_heap_push(&h, &(struct ent){.tag = i, .due = 300 - i});
+	assert_int_equal(nc_heap_top_key(&h), 1);
 	nc_heap_clear(&h);
 }
 
