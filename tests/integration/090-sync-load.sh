@@ -85,18 +85,25 @@ check "the queue is drained" test "$(metric netctl_sync_queue_depth)" = 0
 # place of the one still queued, so few are applied, none is dropped, and
 # the newest is always applied (uptime_s counts them here). Tunnel statuses,
 # config requests and registrations are replaced the same way.
+# burst_taken WHAT TOPIC FILE: the burst of FILE's lines on TOPIC, each
+# applied or superseded within 30 s; sets $s, how many were superseded.
+burst_taken() {
+	local s0 m0 n
+	s0=$(metric netctl_sync_superseded_total)
+	m0=$(metric netctl_sync_grouped_total)
+	n=$(grep -c . "$3")
+	burst "$2" "$3"
+	taken() {
+		[ $(($(metric netctl_sync_grouped_total) - m0 + $(metric netctl_sync_superseded_total) - s0)) -ge "$n" ]
+	}
+	check "every $1 is applied or superseded" wait_until 30 taken
+	s=$(($(metric netctl_sync_superseded_total) - s0))
+}
 spawn hbtail "$NETCTL" tail --type heartbeat --device CN-1 -o json
 wait_until 10 grep -q '^following the events of' "$T/hbtail.log"
-s0=$(metric netctl_sync_superseded_total)
-m0=$(metric netctl_sync_grouped_total)
 hb_line CN-1 "$K_C1" | awk '{ for (i = 1; i <= 3000; i++) { l = $0
 	sub(/"uptime_s":5,/, "\"uptime_s\":" i ",", l); print l } }' >"$T/hbs"
-burst VSR/CN-1/heartbeat "$T/hbs"
-hb_taken() {
-	[ $(($(metric netctl_sync_grouped_total) - m0 + $(metric netctl_sync_superseded_total) - s0)) -ge 3000 ]
-}
-check "every heartbeat is applied or superseded" wait_until 30 hb_taken
-s=$(($(metric netctl_sync_superseded_total) - s0))
+burst_taken heartbeat VSR/CN-1/heartbeat "$T/hbs"
 check "many were superseded in the queue ($s of 3000)" test "$s" -ge 1000
 check "none was dropped" test "$(metric netctl_sync_dropped_total)" = 0
 newest() { tail -n 1 "$T/hbtail.out" | jq -e '.uptime_s == 3000' >/dev/null; }
@@ -105,16 +112,9 @@ n=$(grep -c . "$T/hbtail.out")
 check "one heartbeat event for each applied ($n + $s superseded = 3000)" test $((n + s)) = 3000
 
 # Registrations too: 1,000 of one device at once take few places.
-s0=$(metric netctl_sync_superseded_total)
-m0=$(metric netctl_sync_grouped_total)
 reg='{"v":1,"serial":"CN-1","kind":"connector","public_key":"'$K_C1'","hostname":"b1","agent":"test"}'
 for i in $(seq 1000); do echo "$reg"; done >"$T/regs"
-burst VSR/CN-1/register "$T/regs"
-reg_taken() {
-	[ $(($(metric netctl_sync_grouped_total) - m0 + $(metric netctl_sync_superseded_total) - s0)) -ge 1000 ]
-}
-check "every registration is applied or superseded" wait_until 30 reg_taken
-s=$(($(metric netctl_sync_superseded_total) - s0))
+burst_taken registration VSR/CN-1/register "$T/regs"
 check "many registrations were superseded ($s of 1000)" test "$s" -ge 300
 check "the default bound is 200000 for a small fleet" test "$(metric netctl_sync_queue_max)" = 200000
 
