@@ -265,7 +265,10 @@ int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char
 	if (ret < 0)
 		goto out;
 	s.attempts = retry ? s.attempts + 1 : 1;
-	s.state = NC_SYNC_APPLYING;
+	/* A device marked since its batch was built stays pending: what it is
+	 * sent again is not what it should run now. */
+	if (s.state != NC_SYNC_PENDING)
+		s.state = NC_SYNC_APPLYING;
 	s.sent_at = s.updated_at = time(NULL);
 	ret = nc_store_sync_put(e->core->store, &s);
 	if (ret == 0)
@@ -279,14 +282,16 @@ int sync_fail(struct nc_sync_engine *e, struct nc_sync *s, const char *reason)
 {
 	int ret;
 
-	s->state = NC_SYNC_FAILED;
+	/* Pending stays pending, failing (as a confirmation's failure leaves it). */
+	if (s->state != NC_SYNC_PENDING)
+		s->state = NC_SYNC_FAILED;
 	snprintf(s->fail_reason, sizeof(s->fail_reason), "%s", reason);
 	s->updated_at = time(NULL);
 	ret = nc_store_sync_put(e->core->store, s);
 	if (ret == 0)
 		sync_event(e, NC_EV_sync_state, s->tenant, s->serial,
-			   json_pack("{s:s,s:I,s:s}", "state", "failed", "seq", (json_int_t)s->seq,
-				     "reason", reason));
+			   json_pack("{s:s,s:I,s:s}", "state", nc_sync_state_name(s->state), "seq",
+				     (json_int_t)s->seq, "reason", reason));
 	return ret;
 }
 
