@@ -56,6 +56,27 @@ check "which R0001 confirms" test "$(sync_of R0001 .state)" = synced
 run_nc sync batch R0001 -o json
 contains "with its NAT" "$out" '"out_interface":"eth0"'
 
+# A device marked while its stored batch is sent again (it asks for its
+# configuration as PROTOCOL.md says, played here with mosquitto_pub) stays
+# pending through the confirmation of that batch; Sync Now renders it.
+expect_rc "R0002 gets NAT" 0 connector set R0002 --nat-wan eth0
+hash2=$(sync_of R0002 .config_hash)
+seq2=$(sync_of R0002 .seq)
+spawn r2ev "$NETCTL" tail --type batch_sent,confirm --device R0002 -o json
+wait_until 10 grep -q '^following the events of' "$T/r2ev.log"
+mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t VSR/R0002/config-request \
+	-m "{\"v\":1,\"serial\":\"R0002\",\"seq\":$seq2,\"config_hash\":\"$hash2\",\"reason\":\"startup\"}"
+answered() {
+	jq -se --argjson s "$seq2" 'any(.[]; .type == "batch_sent" and .reason == "config request"
+		and .seq == $s) and any(.[]; .type == "confirm" and .seq == $s)' "$T/r2ev.out" >/dev/null
+}
+check "its stored batch is sent again and confirmed" wait_until 10 answered
+check "R0002 is still pending" test "$(sync_of R0002 .state)" = pending
+r5=$(metric netctl_sync_batches_reused_total)
+expect_rc "a Sync Now of R0002" 0 sync now R0002 --wait --timeout 30s
+check "renders it (nothing reused)" test "$(metric netctl_sync_batches_reused_total)" = "$r5"
+check "with another hash" test "$(sync_of R0002 .config_hash)" != "$hash2"
+
 # Decommissioned: no batch, reused or not.
 expect_rc "R0004 is decommissioned" 0 connector decommission R0004 --yes
 expect_rc "a Sync Now of R0004 sends nothing" 1 sync now R0004 -o json
