@@ -356,7 +356,11 @@ static int run_sql(struct nc_sqlite *s, const char *sql)
 
 static int sqlite_begin(struct nc_store *st, int level)
 {
-	return run_sql(nc_sqlite_of(st), level == 1 ? "BEGIN IMMEDIATE" : "SAVEPOINT nc");
+	struct nc_sqlite *s = nc_sqlite_of(st);
+
+	/* A writer takes the write lock at once, so that a transaction never
+	 * fails half-way on it; a reader's transaction is a read snapshot. */
+	return run_sql(s, level > 1 ? "SAVEPOINT nc" : s->reader ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 
 static void sqlite_rollback(struct nc_store *st, int level)
@@ -404,13 +408,17 @@ static void sqlite_close(struct nc_store *st)
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		nc_err("store `%s': close: %s", s->path, sqlite3_errmsg(s->db));
 	nc_store_base_fini(&s->base);
+	explicit_bzero(s->seal_key, sizeof(s->seal_key));
 	free(s->path);
 	free(s);
 }
 
+static int sqlite_open_reader(struct nc_store *st, struct nc_store **out, struct nc_errinfo *ei);
+
 static const struct nc_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
+	.open_reader = sqlite_open_reader,
 	.schema_version = nc_sqlite_schema_version,
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
@@ -418,6 +426,40 @@ static const struct nc_store_ops sqlite_ops = {
 #define NC_STORE_OP(name, params, args, check) .name = nc_sqlite_##name,
 #include "store_ops.def"
 };
+
+/* A connection to the file of st (its schema checked and migrated when st
+ * opened), reading only: PRAGMA query_only refuses every write. */
+static int sqlite_open_reader(struct nc_store *st, struct nc_store **out, struct nc_errinfo *ei)
+{
+	struct nc_sqlite *of = nc_sqlite_of(st), *s = nc_xcalloc(1, sizeof(*s));
+	int rc, ret = nc_store_base_init(&s->base, &sqlite_ops);
+
+	if (ret) {
+		free(s);
+		return nc_fail(ei, ret, NULL, "cannot set up the store's lock");
+	}
+	s->path = nc_xstrdup(of->path);
+	s->cache_size = CACHE_INITIAL;
+	s->cache = nc_xcalloc(s->cache_size, sizeof(*s->cache));
+	s->reader = true;
+	s->sealing = of->sealing;
+	memcpy(s->seal_key, of->seal_key, sizeof(s->seal_key));
+	memcpy(s->lan_lens, of->lan_lens, sizeof(s->lan_lens));
+	rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_extended_result_codes(s->db, 1);
+		sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+		rc = sqlite3_exec(s->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		ret = nc_fail(ei, NC_ERR_STORE, NULL, "cannot open `%s' again to read: %s", s->path,
+			      s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		sqlite_close(&s->base);
+		return ret;
+	}
+	*out = &s->base;
+	return 0;
+}
 
 /* The directory part of path, heap. */
 static char *dir_of(const char *path)

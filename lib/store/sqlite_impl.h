@@ -26,6 +26,7 @@ struct nc_sqlite {
 	struct nc_sqlite_cached *cache; /* open addressing, keyed by SQL text */
 	size_t cache_size;		/* slots, a power of two */
 	size_t cache_used;
+	bool reader;  /* nc_store_open_reader's: reads only, never locks to write */
 	bool sealing; /* seal_key is set: secrets are sealed */
 	unsigned char seal_key[32];
 	struct nc_sqlite_addr_hint *addr_hints; /* sqlite_addr.c */

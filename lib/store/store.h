@@ -94,6 +94,13 @@ struct nc_sync_filter {
  * (NC_ERR_IO).
  */
 int nc_store_open_sqlite(const char *path, struct nc_store **out, struct nc_errinfo *ei);
+/*
+ * Another connection to st's database, for another thread to read what st
+ * has committed (what a transaction of st has not is not seen), with st's
+ * seal key. Writes through it fail (NC_ERR_STORE). nc_store_close it,
+ * before st. NC_ERR_STORE with ei when it cannot be opened.
+ */
+int nc_store_open_reader(struct nc_store *st, struct nc_store **out, struct nc_errinfo *ei);
 /* Closes the store; NULL is a no-op. No transaction may be open. */
 void nc_store_close(struct nc_store *st);
 /* The schema version of the open store. */

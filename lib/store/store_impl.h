@@ -19,7 +19,8 @@
  *                        level back before returning the error;
  *   rollback(st, level)  undoes level `level`;
  *   close(st)            frees everything, including the struct, after
- *                        nc_store_base_fini(); the store has no open level.
+ *                        nc_store_base_fini(); the store has no open level;
+ *   open_reader(st, out, ei)  as nc_store_open_reader, st's lock held.
  */
 
 #include <pthread.h>
@@ -34,6 +35,7 @@ struct nc_store_ops {
 	const char *name;
 	void (*close)(struct nc_store *st);
 	int (*schema_version)(struct nc_store *st, int *out);
+	int (*open_reader)(struct nc_store *st, struct nc_store **out, struct nc_errinfo *ei);
 
 	int (*begin)(struct nc_store *st, int level);
 	int (*commit)(struct nc_store *st, int level);

@@ -82,6 +82,19 @@ void nc_store_close(struct nc_store *st)
 	st->ops->close(st);
 }
 
+int nc_store_open_reader(struct nc_store *st, struct nc_store **out, struct nc_errinfo *ei)
+{
+	int ret;
+
+	if (!st || !out)
+		return NC_ERR_INVAL;
+	*out = NULL;
+	pthread_mutex_lock(&st->lock);
+	ret = st->ops->open_reader(st, out, ei);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
 int nc_store_schema_version(struct nc_store *st, int *out)
 {
 	int ret;

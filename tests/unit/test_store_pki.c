@@ -172,6 +172,20 @@ static void test_seal_new(void **state)
 	}
 }
 
+/* A reader connection opens what its store sealed, with the store's key. */
+static void test_reader_opens_sealed(void **state)
+{
+	struct fx *fx = *state;
+	unsigned char key[32] = {7};
+	struct nc_store *rd = NULL;
+
+	assert_int_equal(nc_store_set_seal_key(fx->st, key), 0);
+	populate(fx->st, KEY_NEW, KEY_BA);
+	assert_int_equal(nc_store_open_reader(fx->st, &rd, NULL), 0);
+	assert_keys(rd, KEY_NEW, KEY_BA);
+	nc_store_close(rd);
+}
+
 /* Certificates: recorded, revoked per device, listed for the CRL. */
 static void test_certs(void **state)
 {
@@ -208,4 +222,4 @@ static void test_certs(void **state)
 }
 
 FX_MAIN_EACH("store_pki", fx_log_errors, NULL, fx_setup_store, fx_teardown, test_seal_existing,
-	     test_seal_new, test_certs)
+	     test_seal_new, test_reader_opens_sealed, test_certs)

@@ -134,6 +134,38 @@ static void test_transaction_holds_other_threads(void **state)
 	pthread_mutex_destroy(&r.mu);
 }
 
+/*
+ * A reader connection sees what the store committed, never what an open
+ * transaction wrote, reads while that transaction holds the write lock, and
+ * cannot write.
+ */
+static void test_reader_sees_committed(void **state)
+{
+	struct fx *fx = *state;
+	struct nc_store *rd = NULL;
+	struct nc_tenant t = {.id = "reader", .name = "Reader"};
+	struct nc_errinfo ei = {0};
+
+	assert_int_equal(nc_store_open_reader(fx->st, &rd, &ei), 0);
+	assert_non_null(rd);
+	assert_int_equal(nc_store_tenant_get(rd, "acme", &t), 0);
+	assert_int_equal(nc_store_begin(fx->st), 0);
+	fx_add_tenant(fx->st, "later");
+	assert_int_equal(nc_store_tenant_get(rd, "later", &t), NC_ERR_NOTFOUND);
+	assert_int_equal(nc_store_begin(rd), 0); /* a read transaction: no write lock */
+	assert_int_equal(nc_store_tenant_get(rd, "globex", &t), 0);
+	assert_int_equal(nc_store_commit(rd), 0);
+	assert_int_equal(nc_store_commit(fx->st), 0);
+	assert_int_equal(nc_store_tenant_get(rd, "later", &t), 0);
+	assert_string_equal(t.id, "later");
+
+	snprintf(t.id, sizeof(t.id), "reader");
+	assert_int_equal(nc_store_tenant_insert(rd, &t), NC_ERR_STORE);
+	assert_int_equal(nc_store_tenant_get(fx->st, "reader", &t), NC_ERR_NOTFOUND);
+	nc_store_close(rd);
+	assert_int_equal(nc_store_open_reader(NULL, &rd, NULL), NC_ERR_INVAL);
+}
+
 FX_MAIN_EACH("store_txn", fx_log_warnings, NULL, fx_setup_store, fx_teardown,
 	     test_rollback_leaves_nothing, test_nested_savepoint,
-	     test_transaction_holds_other_threads)
+	     test_transaction_holds_other_threads, test_reader_sees_committed)
