@@ -162,6 +162,16 @@ int nc_sync_build(struct nc_store *st, const char *serial, const char *tenant, j
 		  json_t **notes, struct nc_errinfo *ei);
 
 /*
+ * What nc_sync_build reads, without the render: the snapshot serial's
+ * batch of tenant is rendered from, into *snap (nc_snap_clear it; empty on
+ * failure), so that the render can run on another thread. tenant and the
+ * errors as for nc_sync_build; nc_sync_render(snap, serial, ...) then gives
+ * the batch nc_sync_build would.
+ */
+int nc_sync_snap(struct nc_store *st, const char *serial, const char *tenant, struct nc_snap *snap,
+		 struct nc_errinfo *ei);
+
+/*
  * Allocates the tunnel addresses the store lacks, tenant by tenant (a
  * store from before allocation at write time): a backbone address (and
  * its hub's block) per in-service connector with a hub, a peering address per group

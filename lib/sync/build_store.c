@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * nc_sync_build (build.h): a batch straight from the store. Loads the
- * tenant's snapshot and renders it (nc_sync_render); the addresses were
- * allocated by the writes that made them needed (lib/core) or, in a store
- * older than that, when serve started (nc_sync_addr_fill). Writes nothing.
+ * nc_sync_snap and nc_sync_build (build.h): the snapshot a device's batch
+ * is rendered from, and that batch straight from the store (nc_sync_render
+ * of that snapshot). The addresses were allocated by the writes that made
+ * them needed (lib/core) or, in a store older than that, when serve started
+ * (nc_sync_addr_fill). Writes nothing.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,24 +40,19 @@ static int absent(struct nc_store *st, const struct nc_snap *snap, const char *s
 	return ret;
 }
 
-/* Renders serial from a new snapshot of tenant. */
-static int render_fresh(struct nc_store *st, const char *tenant, const char *serial,
-			enum nc_device_type type, json_t **commands, json_t **notes,
-			struct nc_errinfo *ei)
+/* The snapshot of tenant that serial's batch is rendered from, into *snap. */
+static int snap_of(struct nc_store *st, const char *tenant, const char *serial,
+		   enum nc_device_type type, struct nc_snap *snap, struct nc_errinfo *ei)
 {
-	struct nc_snap snap;
-	int ret = nc_snap_load_device(st, tenant, serial, &snap);
+	int ret = nc_snap_load_device(st, tenant, serial, snap);
 
-	if (ret == 0 && !nc_snap_edge(&snap, serial) && !nc_snap_connector(&snap, serial))
-		ret = absent(st, &snap, serial, type, ei);
-	else if (ret == 0)
-		ret = nc_sync_render(&snap, serial, commands, notes, NULL, NULL, ei);
-	nc_snap_clear(&snap);
+	if (ret == 0 && !nc_snap_edge(snap, serial) && !nc_snap_connector(snap, serial))
+		ret = absent(st, snap, serial, type, ei);
 	return ret;
 }
 
-static int build(struct nc_store *st, const char *serial, const char *tenant, json_t **commands,
-		 json_t **notes, struct nc_errinfo *ei)
+static int load(struct nc_store *st, const char *serial, const char *tenant, struct nc_snap *snap,
+		struct nc_errinfo *ei)
 {
 	char dev_tenant[NC_ID_MAX], q[NC_QUOTE_BUF];
 	enum nc_device_type type;
@@ -70,35 +66,51 @@ static int build(struct nc_store *st, const char *serial, const char *tenant, js
 		ret = nc_fail(ei, ret, "serial", "device `%s' not found",
 			      nc_quote(q, serial, SIZE_MAX));
 	if (ret < 0)
-		goto out;
-	if (tenant && strlen(tenant) >= NC_ID_MAX) {
-		ret = nc_fail(ei, NC_ERR_NOTFOUND, "tenant", "tenant `%s' not found",
-			      nc_quote(q, tenant, SIZE_MAX));
-		goto out;
-	}
+		return ret;
+	if (tenant && strlen(tenant) >= NC_ID_MAX)
+		return nc_fail(ei, NC_ERR_NOTFOUND, "tenant", "tenant `%s' not found",
+			       nc_quote(q, tenant, SIZE_MAX));
 	tenant = tenant && *tenant ? tenant : dev_tenant;
-	ret = render_fresh(st, tenant, serial, type, commands, notes, ei);
-out:
+	return snap_of(st, tenant, serial, type, snap, ei);
+}
+
+int nc_sync_snap(struct nc_store *st, const char *serial, const char *tenant, struct nc_snap *snap,
+		 struct nc_errinfo *ei)
+{
+	int ret;
+
+	memset(snap, 0, sizeof(*snap));
+	if (ei)
+		memset(ei, 0, sizeof(*ei));
+	ret = nc_store_begin(st);
+	if (ret < 0)
+		return ret;
+	ret = load(st, serial, tenant, snap, ei);
+	if (ret == 0)
+		ret = nc_store_commit(st);
+	else
+		nc_store_rollback(st);
+	if (ret < 0) {
+		nc_snap_clear(snap);
+		if (ei && !ei->msg[0])
+			nc_fail(ei, ret, NULL, "cannot build the batch of `%s': %s",
+				serial ? serial : "", nc_strerror(ret));
+	}
 	return ret;
 }
 
 int nc_sync_build(struct nc_store *st, const char *serial, const char *tenant, json_t **commands,
 		  json_t **notes, struct nc_errinfo *ei)
 {
+	struct nc_snap snap;
 	int ret;
 
 	*commands = NULL;
 	*notes = NULL;
-	if (ei)
-		memset(ei, 0, sizeof(*ei));
-	ret = nc_store_begin(st);
-	if (ret < 0)
-		return ret;
-	ret = build(st, serial, tenant, commands, notes, ei);
+	ret = nc_sync_snap(st, serial, tenant, &snap, ei);
 	if (ret == 0)
-		ret = nc_store_commit(st);
-	else
-		nc_store_rollback(st);
+		ret = nc_sync_render(&snap, serial, commands, notes, NULL, NULL, ei);
+	nc_snap_clear(&snap);
 	if (ret < 0) {
 		json_decref(*commands);
 		json_decref(*notes);
