@@ -29,7 +29,7 @@ _netctl_verbs() {
 _netctl_spec() {
 	case $1 in
 	'serve')
-		opts='--listen=- --data-dir=%file --log-level=@error,warn,info,debug --event-ring=- --mqtt=- --mqtt-cafile=%file --mqtt-cert=%file --mqtt-key=%file --mqtt-auth-file=%file --mqtt-client-id=- --stale-delay=- --apply-timeout=- --reconcile=- --auto-sync=- --heartbeat=- --tunnel-interval=- --max-connections=- --max-per-ip=- --idle-timeout=- --max-streams=- --max-body=- --http-threads=- --queue-max=- --batch-max=-'
+		opts='--listen=- --data-dir=%file --log-level=@error,warn,info,debug --event-ring=- --mqtt=- --mqtt-cafile=%file --mqtt-cert=%file --mqtt-key=%file --mqtt-auth-file=%file --mqtt-client-id=- --stale-delay=- --apply-timeout=- --reconcile=- --auto-sync=- --heartbeat=- --tunnel-interval=- --max-connections=- --max-per-ip=- --idle-timeout=- --max-streams=- --max-body=- --http-threads=- --queue-max=- --batch-max=- --render-threads=-'
 		args='' ;;
 	'agent')
 		opts='--mqtt=- --mqtt-cafile=%file --mqtt-cert=%file --mqtt-key=%file --mqtt-auth-file=%file --serial=- --state-dir=%file --apply=@linux,dry-run --heartbeat=- --tunnel-interval=- --enrollment-key-file=%file --lan-if=- --wan-if=- --wg-userspace --fleet=- --serial-prefix=- --connections=- --fail-rate=- --drop-confirm-rate=- --offline-rate=- --restart-stale=- --seed=- --log-level=@error,warn,info,debug --credentials=%file --credentials-dir=%file --apply-delay=- --batch-max=-'

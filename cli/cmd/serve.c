@@ -67,16 +67,19 @@ static int limits(struct cli_ctx *ctx, const struct cli_args *a, struct nc_api_l
 }
 
 /* --queue-max: device messages that may wait for the sync engine; --batch-max: the largest
- * batch sent to a device that advertises more (netctl-protocol(7)). */
-static int queue_max(struct cli_ctx *ctx, const struct cli_args *a, struct nc_sync_opts *o)
+ * batch sent to a device that advertises more (netctl-protocol(7)); --render-threads. */
+static int engine_opts(struct cli_ctx *ctx, const struct cli_args *a, struct nc_sync_opts *o)
 {
-	unsigned long n = 0, bytes = 0;
+	unsigned long n = 0, bytes = 0, threads = 0;
 	int ret = number(ctx, a, "queue-max", 1, 100000000, &n);
 
 	if (ret == 0)
 		ret = number(ctx, a, "batch-max", NC_PROTO_BATCH_MAX, NC_PROTO_BATCH_CAP, &bytes);
+	if (ret == 0)
+		ret = number(ctx, a, "render-threads", 1, NC_SYNC_RENDER_THREADS_MAX, &threads);
 	o->queue_max = (int64_t)n;
 	o->batch_max = (int64_t)bytes;
+	o->render_threads = (int)threads;
 	return ret;
 }
 
@@ -113,7 +116,7 @@ int cmd_serve(struct cli_ctx *ctx, const struct cli_args *a)
 	    cli_args_duration(ctx, a, "auto-sync", &o.sync.auto_sync_ms) < 0 ||
 	    cli_args_duration(ctx, a, "heartbeat", &o.sync.heartbeat_ms) < 0 ||
 	    cli_args_duration(ctx, a, "tunnel-interval", &o.sync.tunnel_interval_ms) < 0 ||
-	    limits(ctx, a, &o.limits) < 0 || queue_max(ctx, a, &o.sync) < 0)
+	    limits(ctx, a, &o.limits) < 0 || engine_opts(ctx, a, &o.sync) < 0)
 		return NC_ERR_USAGE;
 	o.mqtt_url = cli_args_get(a, "mqtt");
 	o.mqtt_cafile = cli_args_get(a, "mqtt-cafile");

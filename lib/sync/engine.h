@@ -54,9 +54,15 @@ struct nc_sync_opts {
 	 * (netctl-protocol(7)); one that advertises none gets NC_PROTO_BATCH_MAX at most.
 	 * 0: NC_SYNC_BATCH_MAX_DEFAULT; at most NC_PROTO_BATCH_CAP. */
 	int64_t batch_max;
+	/* Threads that render batches, the engine's own included: a Sync Now
+	 * renders that many devices at once. 1 to NC_SYNC_RENDER_THREADS_MAX;
+	 * 0: one per online core, at most NC_SYNC_RENDER_THREADS_DEFAULT_MAX. */
+	int render_threads;
 };
 
-#define NC_SYNC_BATCH_MAX_DEFAULT (16 * 1024 * 1024)
+#define NC_SYNC_BATCH_MAX_DEFAULT	   (16 * 1024 * 1024)
+#define NC_SYNC_RENDER_THREADS_MAX	   64
+#define NC_SYNC_RENDER_THREADS_DEFAULT_MAX 16
 
 /* Starts the engine thread. mqtt may be NULL (no broker: pushes fail). */
 int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct nc_sync_opts *o,

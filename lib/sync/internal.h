@@ -13,11 +13,15 @@
 
 #include "../events/events.h"
 #include "../model/model.h"
+#include "../proto/proto.h"
 #include "../util/err.h"
 #include "../util/fifo.h"
 #include "../util/heap.h"
 #include "engine.h"
 #include "verdict.h"
+
+struct nc_store;
+struct nc_workers;
 
 struct nc_core;
 struct nc_mqtt;
@@ -114,6 +118,8 @@ struct nc_sync_engine {
 	struct sync_run *runs;	   /* run.c: Sync Now runs, the first one's turn next */
 	int64_t last_run;	   /* the id of the newest run */
 	bool runs_turn;		   /* a run's chunk goes before the next group */
+	struct nc_workers *render; /* render threads beside the engine's (prepare.c) */
+	struct nc_store **readers; /* one store connection per render thread; [0] unused */
 };
 
 /* A batch ready to publish. */
@@ -145,6 +151,42 @@ void sync_run_abort(struct nc_sync_engine *e);
 /* Arms a timer (any thread). */
 void sync_timer_add(struct nc_sync_engine *e, enum timer_kind kind, int64_t delay_ms,
 		    const char *serial, const char *tenant, int64_t seq);
+
+/*
+ * The next batch of a device (prepare.c): prepared on any render thread,
+ * then kept on the engine thread. A struct prepared starts zeroed and is
+ * released with sync_prep_clear; ret and ei say why it could not be
+ * prepared, and keep then passes that on.
+ */
+struct prepared {
+	char serial[NC_SERIAL_MAX];
+	char tenant[NC_ID_MAX];
+	struct nc_sync s;  /* its sync state (a fresh one if it has none) */
+	bool reused;	   /* s's confirmed batch again, not rendered */
+	struct nc_batch b; /* the batch, seq s.seq + 1 */
+	char *text;	   /* its encoding, len bytes */
+	size_t len;
+	json_t *notes; /* what the render left out; may be NULL */
+	int ret;
+	struct nc_errinfo ei;
+};
+struct sync_prep_dev {
+	const char *serial, *tenant;
+};
+/* Prepares v[i] for devs[i], i < n, on e->render's threads. send: to be
+ * kept and sent, and a device whose confirmed batch is still what it
+ * should run gets its commands again, unrendered; else only looked at (a
+ * dry run). The caller holds the store (its transaction), so that every
+ * thread reads the same committed state. */
+void sync_prep_many(struct nc_sync_engine *e, struct prepared *v, size_t n,
+		    const struct sync_prep_dev *devs, bool send);
+/* Stores p's batch inside the caller's transaction and fills o; 0, or p's
+ * error (its own, or the store's) copied to ei (may be NULL). */
+int sync_prep_keep(struct nc_sync_engine *e, struct prepared *p, struct outgoing *o,
+		   struct nc_errinfo *ei);
+void sync_prep_clear(struct prepared *p);
+/* o for s's stored batch: topic, payload (a copy), seq, hash, attempts. */
+int sync_outgoing_fill(struct nc_sync_engine *e, const struct nc_sync *s, struct outgoing *o);
 
 /*
  * Builds the latest batch of (serial, tenant), stores it with seq + 1 and

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Building, storing and publishing batches: build -> hash -> seq+1 -> store -> publish. */
+/* Storing and publishing batches (prepare.c builds them): store -> publish -> apply timer. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -73,7 +73,7 @@ int sync_batch_fits(struct nc_sync_engine *e, const char *serial, size_t len, st
 		       serial, len, (long long)max, why);
 }
 
-static int fill_outgoing(struct nc_sync_engine *e, const struct nc_sync *s, struct outgoing *o)
+int sync_outgoing_fill(struct nc_sync_engine *e, const struct nc_sync *s, struct outgoing *o)
 {
 	snprintf(o->serial, sizeof(o->serial), "%s", s->serial);
 	snprintf(o->tenant, sizeof(o->tenant), "%s", s->tenant);
@@ -87,160 +87,6 @@ static int fill_outgoing(struct nc_sync_engine *e, const struct nc_sync *s, stru
 	return nc_proto_topic_format(NC_MSG_BATCH, s->serial,
 				     is_mtge(e->core->store, s->serial) ? s->tenant : "", o->topic,
 				     sizeof(o->topic));
-}
-
-/* The next batch of a device, built from the store (render). */
-struct rendered {
-	struct nc_sync s;  /* its sync state (a fresh one if it has none) */
-	struct nc_batch b; /* the batch, seq s.seq + 1 */
-	char *text;	   /* its encoding, len bytes, within what the device takes */
-	size_t len;
-	json_t *notes; /* what the build left out; may be NULL */
-};
-
-static void rendered_clear(struct rendered *r)
-{
-	free(r->text);
-	json_decref(r->notes);
-	nc_batch_clear(&r->b);
-	nc_sync_clear(&r->s);
-}
-
-/* The sync state of (serial, tenant) into r->s, a fresh one if it has none. */
-static int state_of(struct nc_sync_engine *e, const char *serial, const char *tenant,
-		    struct rendered *r)
-{
-	int ret = nc_store_sync_get(e->core->store, serial, tenant, &r->s);
-
-	if (ret == NC_ERR_NOTFOUND) {
-		snprintf(r->s.serial, sizeof(r->s.serial), "%s", serial);
-		snprintf(r->s.tenant, sizeof(r->s.tenant), "%s", tenant);
-		ret = 0;
-	}
-	return ret;
-}
-
-/*
- * Whether s's stored batch is what a render would give now: the device
- * confirmed it and no change marked it since (a mark makes it pending until
- * a settle check renders it and finds it unchanged), and it was rendered by
- * this renderer (startup.c marks every device when that changed).
- */
-static bool reusable(const struct nc_sync *s)
-{
-	return s->state == NC_SYNC_SYNCED && s->last_batch && s->seq > 0 &&
-	       s->confirmed_seq == s->seq && strcmp(s->confirmed_hash, s->sent_hash) == 0;
-}
-
-/* The commands and hash of r->s's stored batch into r->b, not rendered again. */
-static int reuse(struct rendered *r, struct nc_errinfo *ei)
-{
-	int ret = nc_proto_batch_decode_max(r->s.last_batch, strlen(r->s.last_batch),
-					    NC_PROTO_BATCH_CAP, r->s.serial, NULL, &r->b, ei);
-
-	if (ret == 0 && strcmp(r->b.config_hash, r->s.sent_hash) != 0)
-		ret = NC_ERR_CONFLICT;
-	return ret;
-}
-
-/* Builds the next batch of (serial, tenant) into *r (zeroed by the caller;
- * rendered_clear it in any case) without changing the store; errors are
- * explained in ei. With cached, a device whose stored batch is still what
- * it should run gets its commands again under the next seq, unrendered. */
-static int render(struct nc_sync_engine *e, const char *serial, const char *tenant, bool cached,
-		  struct rendered *r, struct nc_errinfo *ei)
-{
-	int ret = state_of(e, serial, tenant, r);
-
-	if (ret == 0 && cached && reusable(&r->s) && sync_in_service(e, serial) &&
-	    reuse(r, NULL) == 0) {
-		atomic_fetch_add(&e->counters.reused, 1);
-	} else if (ret == 0) {
-		nc_batch_clear(&r->b);
-		ret = nc_sync_build(e->core->store, serial, tenant, &r->b.commands, &r->notes, ei);
-		if (ret == 0)
-			ret = nc_proto_commands_hash(r->b.commands, r->b.config_hash, ei);
-	}
-	if (ret == 0 && (r->s.seq < 0 || r->s.seq >= NC_SYNC_SEQ_MAX))
-		ret = nc_fail(ei, NC_ERR_RANGE, "seq",
-			      "%s: stored seq %lld is out of range: restart serve to repair it",
-			      serial, (long long)r->s.seq);
-	if (ret == 0) {
-		snprintf(r->b.serial, sizeof(r->b.serial), "%s", serial);
-		snprintf(r->b.tenant, sizeof(r->b.tenant), "%s", tenant);
-		r->b.seq = r->s.seq + 1;
-		nc_time_iso(time(NULL), r->b.issued_at);
-		/* Encoded whole whatever its size, so a refusal can say how large it is. */
-		ret = nc_proto_batch_encode_max(&r->b, NC_PROTO_BATCH_CAP, &r->text, &r->len, ei);
-	}
-	if (ret == 0)
-		ret = sync_batch_fits(e, serial, r->len, ei);
-	if (ret < 0 && ei && !ei->msg[0])
-		nc_fail(ei, ret, NULL, "cannot build the batch of %s: %s", serial,
-			nc_strerror(ret));
-	return ret;
-}
-
-int sync_prepare(struct nc_sync_engine *e, const char *serial, const char *tenant,
-		 struct outgoing *o, struct nc_errinfo *ei)
-{
-	struct rendered r = {0};
-	struct nc_sync *s = &r.s;
-	int ret = render(e, serial, tenant, true, &r, ei);
-
-	if (ret < 0)
-		goto out;
-	/* The seq is stored before the batch leaves: a restart never reuses it. */
-	s->seq = r.b.seq;
-	s->state = NC_SYNC_APPLYING;
-	s->fail_reason[0] = '\0';
-	snprintf(s->sent_hash, sizeof(s->sent_hash), "%s", r.b.config_hash);
-	s->attempts = 1;
-	s->sent_at = s->updated_at = time(NULL);
-	free(s->last_batch);
-	s->last_batch = r.text;
-	r.text = NULL;
-	ret = nc_store_sync_put(e->core->store, s);
-	if (ret == 0)
-		ret = fill_outgoing(e, s, o);
-	if (ret == 0 && json_array_size(r.notes) > 0)
-		sync_event(e, NC_EV_build_notes, tenant, serial,
-			   json_pack("{s:I,s:O}", "seq", (json_int_t)s->seq, "notes", r.notes));
-	else if (ret < 0 && ei && !ei->msg[0])
-		nc_fail(ei, ret, NULL, "cannot store the batch of %s: %s", serial,
-			nc_strerror(ret));
-out:
-	rendered_clear(&r);
-	return ret;
-}
-
-int sync_check(struct nc_sync_engine *e, const char *serial, const char *tenant, char *hash,
-	       struct nc_errinfo *ei)
-{
-	struct rendered r = {0};
-	int ret = render(e, serial, tenant, false, &r, ei);
-
-	if (ret == 0)
-		snprintf(hash, NC_HASH_HEX_MAX, "%s", r.b.config_hash);
-	rendered_clear(&r);
-	return ret;
-}
-
-bool sync_in_service(struct nc_sync_engine *e, const char *serial)
-{
-	struct nc_connector c = {0};
-	enum nc_device_type type;
-	bool yes = false;
-
-	if (nc_store_device_lookup(e->core->store, NULL, serial, &type, NULL) < 0)
-		return false;
-	if (type == NC_DEVICE_EDGE)
-		return true;
-	if (nc_store_connector_get(e->core->store, NULL, serial, &c) == 0)
-		yes = c.status != NC_STATUS_PENDING_APPROVAL &&
-		      c.status != NC_STATUS_DECOMMISSIONED;
-	nc_connector_clear(&c);
-	return yes;
 }
 
 int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char *tenant,
@@ -272,7 +118,7 @@ int sync_prepare_resend(struct nc_sync_engine *e, const char *serial, const char
 	s.sent_at = s.updated_at = time(NULL);
 	ret = nc_store_sync_put(e->core->store, &s);
 	if (ret == 0)
-		ret = fill_outgoing(e, &s, o);
+		ret = sync_outgoing_fill(e, &s, o);
 out:
 	nc_sync_clear(&s);
 	return ret;
@@ -355,7 +201,7 @@ static void republish_one(struct nc_sync_engine *e, struct nc_sync *s, void *arg
 		return;
 	r = sync_batch_fits(e, s->serial, strlen(s->last_batch), NULL);
 	if (r == 0)
-		r = fill_outgoing(e, s, &o);
+		r = sync_outgoing_fill(e, s, &o);
 	if (r == 0)
 		r = nc_mqtt_publish(rp->m, o.topic, o.payload, o.len, 1, PUBLISH_TIMEOUT_MS);
 	free(o.payload);

@@ -126,18 +126,20 @@ static void run_event(struct nc_sync_engine *e, struct sync_run *r, const char *
 }
 
 /*
- * Prepares one device in its own savepoint, so that a device that cannot be
- * built (or whose state is bad) is reported and leaves nothing behind while
- * the others go on. Returns NULL, or the error text for that device (o then
- * names it, with seq 0).
+ * Keeps one prepared device in its own savepoint, so that a device that
+ * cannot be built (or whose state is bad) is reported and leaves nothing
+ * behind while the others go on. Returns NULL, or the error text for that
+ * device (o then names it, with seq 0).
  */
-static json_t *prepare_one(struct nc_sync_engine *e, const struct run_dev *d, struct outgoing *o)
+static json_t *keep_one(struct nc_sync_engine *e, struct prepared *p, struct outgoing *o)
 {
 	struct nc_errinfo ei = {0};
-	int r = nc_store_begin(e->core->store);
+	int r = p->ret < 0 ? p->ret : nc_store_begin(e->core->store);
 
-	if (r == 0) {
-		r = sync_prepare(e, d->serial, d->tenant, o, &ei);
+	if (p->ret < 0) {
+		ei = p->ei;
+	} else if (r == 0) {
+		r = sync_prep_keep(e, p, o, &ei);
 		if (r == 0)
 			r = nc_store_commit(e->core->store);
 		else
@@ -147,12 +149,35 @@ static json_t *prepare_one(struct nc_sync_engine *e, const struct run_dev *d, st
 		return NULL;
 	free(o->payload);
 	memset(o, 0, sizeof(*o));
-	snprintf(o->serial, sizeof(o->serial), "%s", d->serial);
-	snprintf(o->tenant, sizeof(o->tenant), "%s", d->tenant);
+	snprintf(o->serial, sizeof(o->serial), "%s", p->serial);
+	snprintf(o->tenant, sizeof(o->tenant), "%s", p->tenant);
 	if (r != NC_ERR_CONFLICT && r != NC_ERR_NOTFOUND)
-		nc_warn("sync now: %s tenant %s: %s", d->serial, d->tenant,
+		nc_warn("sync now: %s tenant %s: %s", p->serial, p->tenant,
 			ei.msg[0] ? ei.msg : nc_strerror(r));
 	return json_string(ei.msg[0] ? ei.msg : nc_strerror(r));
+}
+
+/* The devices of r's next chunk, from r->at, prepared on the render
+ * threads into a new array of *n. */
+static struct prepared *prepare_chunk(struct nc_sync_engine *e, struct sync_run *r, bool send,
+				      size_t *n)
+{
+	struct sync_prep_dev devs[CHUNK];
+	struct prepared *v;
+
+	*n = r->n - r->at < CHUNK ? r->n - r->at : CHUNK;
+	v = nc_xcalloc(*n, sizeof(*v));
+	for (size_t i = 0; i < *n; i++)
+		devs[i] = (struct sync_prep_dev){r->v[r->at + i].serial, r->v[r->at + i].tenant};
+	sync_prep_many(e, v, *n, devs, send);
+	return v;
+}
+
+static void chunk_free(struct prepared *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sync_prep_clear(&v[i]);
+	free(v);
 }
 
 /*
@@ -201,37 +226,43 @@ static bool remarkable(const json_t *item)
 /* A dry run's next chunk: what each device's batch would be, or why none. */
 static void step_dry(struct nc_sync_engine *e, struct sync_run *r)
 {
-	size_t end = r->at + CHUNK < r->n ? r->at + CHUNK : r->n;
+	size_t n;
+	struct prepared *v = prepare_chunk(e, r, false, &n);
 
-	for (; r->at < end; r->at++) {
-		const struct run_dev *d = &r->v[r->at];
-		struct nc_errinfo ei = {0};
-		char hash[NC_HASH_HEX_MAX];
-		bool ok = sync_check(e, d->serial, d->tenant, hash, &ei) == 0;
+	for (size_t i = 0; i < n; i++) {
+		struct prepared *p = &v[i];
+		int ret = p->ret == 0 ? sync_batch_fits(e, p->serial, p->len, &p->ei) : p->ret;
 
 		json_array_append_new(r->items,
-				      json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "serial", d->serial,
-						"tenant", d->tenant, "state",
-						ok ? "would_send" : "skipped", "config_hash",
-						ok ? hash : NULL, "error", ok ? NULL : ei.msg));
+				      json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "serial", p->serial,
+						"tenant", p->tenant, "state",
+						ret == 0 ? "would_send" : "skipped", "config_hash",
+						ret == 0 ? p->b.config_hash : NULL, "error",
+						ret == 0 ? NULL : p->ei.msg));
 	}
+	chunk_free(v, n);
+	r->at += n;
 }
 
 /* Prepares and publishes r's next chunk; its problems go in a progress event. */
 static void step_send(struct nc_sync_engine *e, struct sync_run *r)
 {
-	size_t end = r->at + CHUNK < r->n ? r->at + CHUNK : r->n;
+	size_t n = 0;
+	struct prepared *v = NULL;
 	struct outgoing *outs = nc_xcalloc(CHUNK, sizeof(*outs));
 	json_t *errs[CHUNK] = {0}, *problems = json_array();
 	int ret = nc_store_begin(e->core->store);
 
-	for (size_t i = r->at; ret == 0 && i < end; i++)
-		errs[i - r->at] = prepare_one(e, &r->v[i], &outs[i - r->at]);
+	if (ret == 0)
+		v = prepare_chunk(e, r, true, &n);
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		errs[i] = keep_one(e, &v[i], &outs[i]);
+	chunk_free(v, n);
 	if (ret == 0)
 		ret = nc_store_commit(e->core->store);
 	else
 		nc_store_rollback(e->core->store);
-	for (size_t i = 0; i < end - r->at; i++) {
+	for (size_t i = 0; i < n; i++) {
 		json_t *item = NULL;
 
 		if (ret == 0)
@@ -252,7 +283,7 @@ static void step_send(struct nc_sync_engine *e, struct sync_run *r)
 		json_decref(problems);
 		return;
 	}
-	r->at = end;
+	r->at += n;
 	run_event(e, r, "progress", problems);
 }
 

@@ -433,14 +433,17 @@ start_core() {
 	use_serve
 }
 
-# start_fixed_serve N: serve number N on $T/data with the broker, listening
-# on $PORT (a free port chosen by the first call), so that a restart keeps
-# the address. Sets $PORT and $SERVE_PID; returns once /healthz answers.
+# start_fixed_serve N [SERVE-ARGS...]: serve number N on $T/data with the
+# broker and SERVE-ARGS, listening on $PORT (a free port chosen by the first
+# call), so that a restart keeps the address. Sets $PORT and $SERVE_PID;
+# returns once /healthz answers.
 start_fixed_serve() {
+	local n=$1
+	shift
 	[ -n "${NC_FIXED_PORT:-}" ] || NC_FIXED_PORT=$(free_port)
 	PORT=$NC_FIXED_PORT
-	spawn "serve$1" "$NETCTL" serve --listen "127.0.0.1:$PORT" --data-dir "$T/data" \
-		--mqtt "$BROKER_URL"
+	spawn "serve$n" "$NETCTL" serve --listen "127.0.0.1:$PORT" --data-dir "$T/data" \
+		--mqtt "$BROKER_URL" "$@"
 	SERVE_PID=$pid
 	wait_until 10 curl -fsS "http://127.0.0.1:$PORT/healthz"
 }
