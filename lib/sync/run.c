@@ -223,11 +223,17 @@ static bool remarkable(const json_t *item)
 	return json_object_get(item, "error") || json_object_get(item, "never_seen");
 }
 
-/* A dry run's next chunk: what each device's batch would be, or why none. */
+/* A dry run's next chunk: what each device's batch would be, or why none.
+ * The store is held, as for a send, so that every render thread reads the
+ * same state; nothing is written. */
 static void step_dry(struct nc_sync_engine *e, struct sync_run *r)
 {
+	bool held = nc_store_begin(e->core->store) == 0;
 	size_t n;
 	struct prepared *v = prepare_chunk(e, r, false, &n);
+
+	if (held)
+		nc_store_rollback(e->core->store);
 
 	for (size_t i = 0; i < n; i++) {
 		struct prepared *p = &v[i];
