@@ -2,6 +2,7 @@
 /* Questions to the command table: words, options specs, value kinds, options' help. */
 #include "cmdinfo.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -404,7 +405,31 @@ bool cli_valspec_allows(const struct cli_valspec *v, const char *val)
 	return v->kind != NC_VAL_CHOICES || v->open || cli_valspec_index(v, val) >= 0;
 }
 
-bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v)
+/*
+ * cli_cmd_optval's answers by (command, option): the usage is walked once
+ * per pair, not once per line of a batch file that repeats it. The tables
+ * are constant, so an answer never goes stale. Direct-mapped; a collision
+ * only costs a walk.
+ */
+#define OPTVAL_MEMO 64
+
+static struct optval_memo {
+	const struct cli_cmd *c;
+	char name[32];
+	bool used, found;
+	struct cli_valspec v;
+} optval_memo[OPTVAL_MEMO];
+
+static struct optval_memo *memo_slot(const struct cli_cmd *c, const char *name)
+{
+	size_t h = (size_t)(uintptr_t)c * 31;
+
+	for (const char *p = name; *p; p++)
+		h = h * 131 + (unsigned char)*p;
+	return &optval_memo[h % OPTVAL_MEMO];
+}
+
+static bool optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v)
 {
 	const struct cli_optinfo *oi;
 	struct cli_opt o;
@@ -426,4 +451,20 @@ bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspe
 		v->open = false;
 	}
 	return true;
+}
+
+bool cli_cmd_optval(const struct cli_cmd *c, const char *name, struct cli_valspec *v)
+{
+	struct optval_memo *m = memo_slot(c, name);
+
+	if (strlen(name) >= sizeof(m->name))
+		return optval(c, name, v);
+	if (!m->used || m->c != c || strcmp(m->name, name) != 0) {
+		m->found = optval(c, name, &m->v);
+		m->c = c;
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		m->used = true;
+	}
+	*v = m->v;
+	return m->found;
 }
