@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../core/core.h"
 #include "../events/events.h"
@@ -19,7 +18,6 @@
 #include "../util/err.h"
 #include "../util/log.h"
 #include "../util/timefmt.h"
-#include "../util/workers.h"
 #include "../util/xmalloc.h"
 #include "internal.h"
 
@@ -500,48 +498,6 @@ static void *run(void *arg)
 	return NULL;
 }
 
-static void render_stop(struct nc_sync_engine *e)
-{
-	unsigned n = nc_workers_threads(e->render);
-
-	nc_workers_free(e->render);
-	e->render = NULL;
-	for (unsigned t = 1; e->readers && t < n; t++)
-		nc_store_close(e->readers[t]);
-	free(e->readers);
-	e->readers = NULL;
-}
-
-/* The render threads and their store connections; with none (one thread
- * asked for, or a connection that cannot be opened) the engine renders alone. */
-static void render_start(struct nc_sync_engine *e)
-{
-	struct nc_errinfo ei = {0};
-	unsigned n;
-
-	e->render = nc_workers_new((unsigned)e->o.render_threads);
-	n = nc_workers_threads(e->render);
-	e->readers = nc_xcalloc(n, sizeof(*e->readers));
-	for (unsigned t = 1; t < n; t++) {
-		if (nc_store_open_reader(e->core->store, &e->readers[t], &ei) == 0)
-			continue;
-		nc_warn("sync: batches are rendered on one thread: %s", ei.msg);
-		render_stop(e);
-		e->readers = nc_xcalloc(1, sizeof(*e->readers));
-		return;
-	}
-}
-
-/* One render thread per online core, at most NC_SYNC_RENDER_THREADS_DEFAULT_MAX. */
-static int default_render_threads(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1					? 1
-	       : n > NC_SYNC_RENDER_THREADS_DEFAULT_MAX ? NC_SYNC_RENDER_THREADS_DEFAULT_MAX
-							: (int)n;
-}
-
 int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct nc_sync_opts *o,
 		       struct nc_sync_engine **out, struct nc_errinfo *ei)
 {
@@ -559,8 +515,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 	e->o.tunnel_interval_ms = o->tunnel_interval_ms ? o->tunnel_interval_ms : 60000;
 	e->queue_max = o->queue_max ? (size_t)o->queue_max : QUEUE_MAX;
 	e->o.batch_max = o->batch_max ? o->batch_max : NC_SYNC_BATCH_MAX_DEFAULT;
-	e->o.render_threads = o->render_threads ? o->render_threads : default_render_threads();
-	render_start(e);
+	sync_render_start(e, o->render_threads);
 	e->next_offline = now + e->o.heartbeat_ms;
 	e->next_reconcile = now + e->o.reconcile_ms;
 	e->next_auto = now + e->o.auto_sync_ms;
@@ -581,7 +536,7 @@ int nc_sync_engine_new(struct nc_core *core, struct nc_mqtt *mqtt, const struct 
 		pthread_cond_destroy(&e->cond);
 		pthread_mutex_destroy(&e->lock);
 		nc_heap_clear(&e->timers);
-		render_stop(e);
+		sync_render_stop(e);
 		free(e);
 		return nc_fail(ei, NC_ERR_INTERNAL, NULL, "cannot start the sync thread");
 	}
@@ -639,6 +594,6 @@ void nc_sync_engine_free(struct nc_sync_engine *e)
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
 	nc_heap_clear(&e->timers);
-	render_stop(e);
+	sync_render_stop(e);
 	free(e);
 }

@@ -185,6 +185,10 @@ void sync_prep_many(struct nc_sync_engine *e, struct prepared *v, size_t n,
 int sync_prep_keep(struct nc_sync_engine *e, struct prepared *p, struct outgoing *o,
 		   struct nc_errinfo *ei);
 void sync_prep_clear(struct prepared *p);
+/* The render threads (threads, 0: one per core) and their store
+ * connections, at the engine's start; stop joins and closes them. */
+void sync_render_start(struct nc_sync_engine *e, int threads);
+void sync_render_stop(struct nc_sync_engine *e);
 /* o for s's stored batch: topic, payload (a copy), seq, hash, attempts. */
 int sync_outgoing_fill(struct nc_sync_engine *e, const struct nc_sync *s, struct outgoing *o);
 

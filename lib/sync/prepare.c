@@ -18,13 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../core/core.h"
 #include "../proto/proto.h"
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/timefmt.h"
+#include "../util/log.h"
 #include "../util/workers.h"
+#include "../util/xmalloc.h"
 #include "build.h"
 #include "internal.h"
 #include "snapshot.h"
@@ -231,4 +234,47 @@ int sync_check(struct nc_sync_engine *e, const char *serial, const char *tenant,
 		*ei = p.ei;
 	sync_prep_clear(&p);
 	return ret;
+}
+
+void sync_render_stop(struct nc_sync_engine *e)
+{
+	unsigned n = nc_workers_threads(e->render);
+
+	nc_workers_free(e->render);
+	e->render = NULL;
+	for (unsigned t = 1; e->readers && t < n; t++)
+		nc_store_close(e->readers[t]);
+	free(e->readers);
+	e->readers = NULL;
+}
+
+/* One render thread per online core, at most NC_SYNC_RENDER_THREADS_DEFAULT_MAX. */
+static int default_render_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1					? 1
+	       : n > NC_SYNC_RENDER_THREADS_DEFAULT_MAX ? NC_SYNC_RENDER_THREADS_DEFAULT_MAX
+							: (int)n;
+}
+
+/* The render threads and their store connections; with none (one thread
+ * asked for, or a connection that cannot be opened) the engine renders alone. */
+void sync_render_start(struct nc_sync_engine *e, int threads)
+{
+	struct nc_errinfo ei = {0};
+	unsigned n;
+
+	e->o.render_threads = threads ? threads : default_render_threads();
+	e->render = nc_workers_new((unsigned)e->o.render_threads);
+	n = nc_workers_threads(e->render);
+	e->readers = nc_xcalloc(n, sizeof(*e->readers));
+	for (unsigned t = 1; t < n; t++) {
+		if (nc_store_open_reader(e->core->store, &e->readers[t], &ei) == 0)
+			continue;
+		nc_warn("sync: batches are rendered on one thread: %s", ei.msg);
+		sync_render_stop(e);
+		e->readers = nc_xcalloc(1, sizeof(*e->readers));
+		return;
+	}
 }
